@@ -1,0 +1,145 @@
+//! The errors of core, each with a stable, machine-readable code that the API passes on as `extensions.code`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::i18n::{Locale, LocalizedText};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong, as the caller of a use case sees it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// No valid credentials were presented where they are needed.
+    #[error("authentication required")]
+    Unauthenticated,
+    /// The principal may not do this here.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The thing does not exist, or is not visible to the caller (the two are not told apart).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The input breaks rules; every failure is listed with its field path.
+    #[error("validation failed ({} field error(s))", .0.len())]
+    Validation(Vec<FieldError>),
+    /// The caller acted on a stale version, or the thing already exists.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// A failure the caller cannot fix (storage, bug); its chain is logged, never shown.
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl Error {
+    /// The stable code: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, VALIDATION_FAILED, CONFLICT or INTERNAL.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Unauthenticated => "UNAUTHENTICATED",
+            Error::Forbidden(_) => "FORBIDDEN",
+            Error::NotFound(_) => "NOT_FOUND",
+            Error::Validation(_) => "VALIDATION_FAILED",
+            Error::Conflict(_) => "CONFLICT",
+            Error::Internal(_) => "INTERNAL",
+        }
+    }
+
+    pub fn internal(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Error::Internal(error.into())
+    }
+
+    /// A validation failure on a single field.
+    pub fn field(path: impl Into<String>, code: FieldErrorCode, message: LocalizedText) -> Self {
+        Error::Validation(vec![FieldError::new(path, code, message)])
+    }
+}
+
+/// One broken rule: where (`data.cin`, `documents[1].mediaType`), what (a stable code) and a message in the
+/// commune's languages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub path: String,
+    pub code: FieldErrorCode,
+    pub message: LocalizedText,
+}
+
+impl FieldError {
+    pub fn new(path: impl Into<String>, code: FieldErrorCode, message: LocalizedText) -> Self {
+        Self { path: path.into(), code, message }
+    }
+
+    /// The message in `locale`, falling back to French then Arabic.
+    pub fn message_in(&self, locale: Locale) -> &str {
+        self.message.get(locale, &[])
+    }
+}
+
+/// Stable codes of field-level failures, shared by the server and the SDK.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
+pub enum FieldErrorCode {
+    Required,
+    InvalidType,
+    TooShort,
+    TooLong,
+    OutOfRange,
+    PatternMismatch,
+    NotAnOption,
+    InvalidDate,
+    InvalidNationalId,
+    InvalidPhone,
+    InvalidEmail,
+    InvalidLocation,
+    UnknownField,
+    DocumentMissing,
+    DocumentNotAllowed,
+    DocumentTooLarge,
+    DocumentFormat,
+    UnknownService,
+    UnknownCommune,
+    InvalidValue,
+    InvalidDefinition,
+}
+
+impl FieldErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldErrorCode::Required => "REQUIRED",
+            FieldErrorCode::InvalidType => "INVALID_TYPE",
+            FieldErrorCode::TooShort => "TOO_SHORT",
+            FieldErrorCode::TooLong => "TOO_LONG",
+            FieldErrorCode::OutOfRange => "OUT_OF_RANGE",
+            FieldErrorCode::PatternMismatch => "PATTERN_MISMATCH",
+            FieldErrorCode::NotAnOption => "NOT_AN_OPTION",
+            FieldErrorCode::InvalidDate => "INVALID_DATE",
+            FieldErrorCode::InvalidNationalId => "INVALID_NATIONAL_ID",
+            FieldErrorCode::InvalidPhone => "INVALID_PHONE",
+            FieldErrorCode::InvalidEmail => "INVALID_EMAIL",
+            FieldErrorCode::InvalidLocation => "INVALID_LOCATION",
+            FieldErrorCode::UnknownField => "UNKNOWN_FIELD",
+            FieldErrorCode::DocumentMissing => "DOCUMENT_MISSING",
+            FieldErrorCode::DocumentNotAllowed => "DOCUMENT_NOT_ALLOWED",
+            FieldErrorCode::DocumentTooLarge => "DOCUMENT_TOO_LARGE",
+            FieldErrorCode::DocumentFormat => "DOCUMENT_FORMAT",
+            FieldErrorCode::UnknownService => "UNKNOWN_SERVICE",
+            FieldErrorCode::UnknownCommune => "UNKNOWN_COMMUNE",
+            FieldErrorCode::InvalidValue => "INVALID_VALUE",
+            FieldErrorCode::InvalidDefinition => "INVALID_DEFINITION",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialize_as_their_stable_names() {
+        for code in [FieldErrorCode::Required, FieldErrorCode::InvalidNationalId, FieldErrorCode::DocumentNotAllowed] {
+            let json = serde_json::to_value(code).unwrap();
+            assert_eq!(json, serde_json::Value::String(code.as_str().to_owned()));
+        }
+        assert_eq!(Error::Validation(vec![]).code(), "VALIDATION_FAILED");
+        assert_eq!(Error::Conflict("stale".into()).code(), "CONFLICT");
+    }
+}

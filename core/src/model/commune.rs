@@ -1,0 +1,254 @@
+//! Communes (the tenants) and the values that name them.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::calendar::WorkingCalendar;
+use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::ids::TenantId;
+
+/// A country the platform serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Country {
+    #[serde(rename = "MA")]
+    Morocco,
+    #[serde(rename = "MR")]
+    Mauritania,
+    #[serde(rename = "ES")]
+    Spain,
+}
+
+impl Country {
+    pub const fn code(self) -> &'static str {
+        match self {
+            Country::Morocco => "MA",
+            Country::Mauritania => "MR",
+            Country::Spain => "ES",
+        }
+    }
+}
+
+impl FromStr for Country {
+    type Err = InvalidValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "MA" => Ok(Country::Morocco),
+            "MR" => Ok(Country::Mauritania),
+            "ES" => Ok(Country::Spain),
+            _ => Err(InvalidValue::new("country", s, "MA, MR or ES")),
+        }
+    }
+}
+
+/// A value that does not parse, with what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {what} `{value}`: expected {expected}")]
+pub struct InvalidValue {
+    pub what: &'static str,
+    pub value: String,
+    pub expected: &'static str,
+}
+
+impl InvalidValue {
+    pub fn new(what: &'static str, value: &str, expected: &'static str) -> Self {
+        Self { what, value: value.chars().take(64).collect(), expected }
+    }
+}
+
+/// A commune's URL-safe name: `oujda`, `sidi-bennour`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Slug(String);
+
+impl Slug {
+    pub fn parse(value: &str) -> Result<Self, InvalidValue> {
+        let ok = (2..=64).contains(&value.len())
+            && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !value.starts_with('-')
+            && !value.ends_with('-')
+            && !value.contains("--");
+        if ok {
+            Ok(Self(value.to_owned()))
+        } else {
+            Err(InvalidValue::new("slug", value, "2–64 lowercase letters, digits and single hyphens"))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Slug {
+    type Error = InvalidValue;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Slug::parse(&value)
+    }
+}
+
+impl From<Slug> for String {
+    fn from(slug: Slug) -> String {
+        slug.0
+    }
+}
+
+impl fmt::Display for Slug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The letters that open a commune's tracking codes: `OUJ` in `OUJ-2026-000042`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TrackingPrefix(String);
+
+impl TrackingPrefix {
+    pub fn parse(value: &str) -> Result<Self, InvalidValue> {
+        if (2..=6).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_uppercase()) {
+            Ok(Self(value.to_owned()))
+        } else {
+            Err(InvalidValue::new("tracking prefix", value, "2–6 capital letters"))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for TrackingPrefix {
+    type Error = InvalidValue;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        TrackingPrefix::parse(&value)
+    }
+}
+
+impl From<TrackingPrefix> for String {
+    fn from(prefix: TrackingPrefix) -> String {
+        prefix.0
+    }
+}
+
+/// Where a commune is in its life on the platform.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommuneStatus {
+    Onboarding,
+    Active,
+    Suspended,
+    Training,
+}
+
+impl CommuneStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CommuneStatus::Onboarding => "onboarding",
+            CommuneStatus::Active => "active",
+            CommuneStatus::Suspended => "suspended",
+            CommuneStatus::Training => "training",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "onboarding" => Some(CommuneStatus::Onboarding),
+            "active" => Some(CommuneStatus::Active),
+            "suspended" => Some(CommuneStatus::Suspended),
+            "training" => Some(CommuneStatus::Training),
+            _ => None,
+        }
+    }
+}
+
+/// The settings of a new commune, before it has an id.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommuneSpec {
+    pub slug: Slug,
+    pub name: LocalizedText,
+    pub country: Country,
+    /// The official code (HCP code for Moroccan communes).
+    #[serde(default)]
+    pub official_code: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub province: Option<String>,
+    #[serde(default)]
+    pub population: Option<u64>,
+    pub default_locale: Locale,
+    pub locales: Vec<Locale>,
+    /// IANA time zone: `Africa/Casablanca`.
+    pub time_zone: String,
+    /// ISO 4217: MAD, MRU, EUR.
+    pub currency: String,
+    pub tracking_prefix: TrackingPrefix,
+    pub calendar: WorkingCalendar,
+}
+
+/// A commune on the platform.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Commune {
+    pub id: TenantId,
+    #[serde(flatten)]
+    pub spec: CommuneSpec,
+    pub status: CommuneStatus,
+}
+
+impl Commune {
+    /// The locales to fall back on for this commune: its default, then its other locales.
+    pub fn fallbacks(&self) -> Vec<Locale> {
+        std::iter::once(self.spec.default_locale).chain(self.spec.locales.iter().copied()).collect()
+    }
+
+    pub fn time_zone(&self) -> chrono_tz::Tz {
+        self.spec.time_zone.parse().unwrap_or(chrono_tz::UTC)
+    }
+}
+
+impl CommuneSpec {
+    /// Checks what the types cannot: a known time zone, a currency code, the default locale enabled.
+    pub fn check(&self) -> Result<(), Vec<(&'static str, String)>> {
+        let mut problems = Vec::new();
+        if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            problems.push(("timeZone", format!("unknown time zone `{}`", self.time_zone)));
+        }
+        if self.currency.len() != 3 || !self.currency.bytes().all(|b| b.is_ascii_uppercase()) {
+            problems.push(("currency", format!("`{}` is not an ISO 4217 code", self.currency)));
+        }
+        if !self.locales.contains(&self.default_locale) {
+            problems.push(("defaultLocale", "the default locale must be one of the enabled locales".into()));
+        }
+        if self.name.is_empty() {
+            problems.push(("name", "a commune needs a name".into()));
+        }
+        if problems.is_empty() { Ok(()) } else { Err(problems) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        for ok in ["oujda", "sidi-bennour", "ait-2"] {
+            assert!(Slug::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "o", "Oujda", "-oujda", "oujda-", "ou--jda", "ou jda", "وجدة"] {
+            assert!(Slug::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn tracking_prefixes() {
+        assert!(TrackingPrefix::parse("OUJ").is_ok());
+        assert!(TrackingPrefix::parse("oj").is_err());
+        assert!(TrackingPrefix::parse("O").is_err());
+        assert_eq!(serde_json::to_string(&Country::Mauritania).unwrap(), "\"MR\"");
+    }
+}

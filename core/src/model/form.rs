@@ -1,0 +1,107 @@
+//! Form schemas and their validation: every failure at once, each with a field path, a stable code and a
+//! message in Arabic and French. The same code runs on the server and in the browser (SDK).
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::commune::Country;
+use crate::model::i18n::LocalizedText;
+
+/// The fields a citizen fills in for a service.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FormSchema {
+    pub fields: Vec<FieldDef>,
+}
+
+/// One field of a form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldDef {
+    /// Stable key, `[a-z][a-z0-9_]*`; the field path of its errors is `data.<key>`.
+    pub key: String,
+    pub label: LocalizedText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<LocalizedText>,
+    #[serde(flatten)]
+    pub kind: FieldKind,
+    #[serde(default)]
+    pub required: bool,
+    /// Personal data (national id, phone, names): encrypted at rest and never logged.
+    #[serde(default)]
+    pub personal: bool,
+    #[serde(default, skip_serializing_if = "Rules::is_empty")]
+    pub rules: Rules,
+    /// The field is shown (and validated) only when this holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visible_if: Option<Condition>,
+    /// The field becomes required when this holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_if: Option<Condition>,
+}
+
+/// The type of a field, with its options where it has some. Serialized as `"type": "choice", "options": [...]`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FieldKind {
+    Text,
+    LongText,
+    Number,
+    /// An amount in the commune's currency, at most two decimals.
+    Money,
+    /// `YYYY-MM-DD`.
+    Date,
+    Choice { options: Vec<ChoiceOption> },
+    MultiChoice { options: Vec<ChoiceOption> },
+    Boolean,
+    /// The national identity number of the commune's country (CIN in Morocco, NNI in Mauritania).
+    NationalId,
+    Phone,
+    Email,
+    /// `{"lat": 34.68, "lng": -1.91, "address": "…"}`: coordinates, an address, or both.
+    Location,
+    /// The type code of a document attached to the request.
+    DocumentRef,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChoiceOption {
+    pub value: String,
+    pub label: LocalizedText,
+}
+
+/// Limits on a value; each applies only to the field types it makes sense for.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rules {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// A regular expression the whole text must match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+}
+
+impl Rules {
+    pub fn is_empty(&self) -> bool {
+        *self == Rules::default()
+    }
+}
+
+/// A condition on another field's value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Condition {
+    pub field: String,
+    /// Holds when the field equals this value (for a multi-choice: contains it).
+    pub equals: serde_json::Value,
+}
+
+/// What validation needs to know of the commune.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ValidationContext {
+    pub country: Country,
+}

@@ -1,0 +1,88 @@
+//! Typed identifiers (UUID v7, time-ordered): mixing a `RequestId` with a `TenantId` is a type error.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+macro_rules! typed_id {
+    ($(#[$doc:meta] $name:ident),* $(,)?) => {$(
+        #[$doc]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            /// A new time-ordered identifier (UUID v7).
+            pub fn new() -> Self {
+                Self(Uuid::now_v7())
+            }
+
+            /// Wraps an identifier read from storage or the wire.
+            pub const fn from_uuid(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
+
+            pub const fn as_uuid(&self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self)
+            }
+        }
+
+        impl From<$name> for Uuid {
+            fn from(id: $name) -> Uuid {
+                id.0
+            }
+        }
+    )*};
+}
+
+typed_id!(
+    /// A commune (tenant).
+    TenantId,
+    /// A published version of a service of a commune's catalog.
+    ServiceId,
+    /// A published, immutable workflow version.
+    WorkflowId,
+    /// A citizen's request (a file).
+    RequestId,
+    /// An audit event.
+    EventId,
+    /// An API token.
+    TokenId,
+    /// A scheduled workflow timer.
+    JobId,
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_time_ordered_and_round_trip() {
+        let a = RequestId::new();
+        let b = RequestId::new();
+        assert!(a < b);
+        assert_eq!(a.to_string().parse::<RequestId>().unwrap(), a);
+        assert_eq!(a.as_uuid().get_version_num(), 7);
+    }
+}

@@ -1,0 +1,11 @@
+//! Pure domain types and rules: no I/O, no async, no database.
+
+pub mod audit;
+pub mod calendar;
+pub mod catalog;
+pub mod commune;
+pub mod form;
+pub mod i18n;
+pub mod ids;
+pub mod request;
+pub mod workflow;

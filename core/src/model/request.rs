@@ -1,0 +1,150 @@
+//! Requests (a citizen's file): tracking codes, documents received and the receipt (récépissé).
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::model::catalog::{Fee, SilenceRule};
+use crate::model::commune::{InvalidValue, TrackingPrefix};
+use crate::model::i18n::LocalizedText;
+use crate::model::workflow::Outcome;
+
+/// `OUJ-2026-000042`: the commune's prefix, the year of submission and a per-commune, per-year sequence.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TrackingCode {
+    prefix: String,
+    year: i32,
+    sequence: u32,
+}
+
+impl TrackingCode {
+    pub fn new(prefix: &TrackingPrefix, year: i32, sequence: u32) -> Self {
+        Self { prefix: prefix.as_str().to_owned(), year, sequence }
+    }
+
+    /// Parses a code as a citizen types it: surrounding spaces and lower case are accepted.
+    pub fn parse(value: &str) -> Result<Self, InvalidValue> {
+        let invalid = || InvalidValue::new("tracking code", value, "PREFIX-YYYY-NNNNNN, e.g. OUJ-2026-000042");
+        let upper = value.trim().to_ascii_uppercase();
+        let mut parts = upper.split('-');
+        let (Some(prefix), Some(year), Some(sequence), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(invalid());
+        };
+        let prefix = TrackingPrefix::parse(prefix).map_err(|_| invalid())?;
+        let year_ok = year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit());
+        let sequence_ok = (6..=9).contains(&sequence.len()) && sequence.bytes().all(|b| b.is_ascii_digit());
+        if !year_ok || !sequence_ok {
+            return Err(invalid());
+        }
+        let year: i32 = year.parse().map_err(|_| invalid())?;
+        let sequence: u32 = sequence.parse().map_err(|_| invalid())?;
+        if sequence == 0 {
+            return Err(invalid());
+        }
+        Ok(Self::new(&prefix, year, sequence))
+    }
+
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+
+    pub fn sequence(&self) -> u32 {
+        self.sequence
+    }
+}
+
+impl fmt::Display for TrackingCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{:04}-{:06}", self.prefix, self.year, self.sequence)
+    }
+}
+
+impl FromStr for TrackingCode {
+    type Err = InvalidValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl TryFrom<String> for TrackingCode {
+    type Error = InvalidValue;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<TrackingCode> for String {
+    fn from(code: TrackingCode) -> String {
+        code.to_string()
+    }
+}
+
+/// A document the applicant attached (its metadata; the content is stored elsewhere).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubmittedDocument {
+    /// The document type, one of the service's published documents.
+    pub code: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub size_bytes: u64,
+    /// SHA-256 of the content, hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+/// The receipt (récépissé) issued when a file is deposited (law 55.19).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Receipt {
+    pub tracking_code: TrackingCode,
+    pub commune_name: LocalizedText,
+    pub service_code: String,
+    pub service_name: LocalizedText,
+    pub submitted_at: DateTime<Utc>,
+    pub documents: Vec<SubmittedDocument>,
+    pub fees: Vec<Fee>,
+    /// The date by which the law says the commune must decide.
+    pub decision_due: NaiveDate,
+    pub silence: SilenceRule,
+    pub silence_means: LocalizedText,
+}
+
+/// Where a request stands, as the citizen and the staff see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestStatus {
+    pub state: String,
+    pub state_label: LocalizedText,
+    pub outcome: Option<Outcome>,
+    pub version: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracking_codes_round_trip() {
+        let prefix = TrackingPrefix::parse("OUJ").unwrap();
+        let code = TrackingCode::new(&prefix, 2026, 42);
+        assert_eq!(code.to_string(), "OUJ-2026-000042");
+        assert_eq!(TrackingCode::parse(" ouj-2026-000042 ").unwrap(), code);
+        assert_eq!(TrackingCode::new(&prefix, 2026, 1_234_567).to_string(), "OUJ-2026-1234567");
+    }
+
+    #[test]
+    fn rejects_malformed_tracking_codes() {
+        for bad in ["", "OUJ", "OUJ-2026", "OUJ-26-000042", "OUJ-2026-42", "O-2026-000042", "OUJ-2026-000000", "OUJ-2026-00004X", "OUJ-2026-000042-1"] {
+            assert!(TrackingCode::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

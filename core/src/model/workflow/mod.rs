@@ -1,0 +1,132 @@
+//! Workflow definitions (data, versioned, immutable once published), their checks, guards and the pure engine.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::i18n::LocalizedText;
+
+/// A workflow: the states a request goes through and the actions that move it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorkflowDefinition {
+    pub states: Vec<StateDef>,
+    pub actions: Vec<ActionDef>,
+    #[serde(default)]
+    pub timers: Vec<TimerDef>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StateDef {
+    pub key: String,
+    pub label: LocalizedText,
+    pub kind: StateKind,
+    /// For terminal states: how the request ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    /// Service-level target for leaving the state, in working days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla_days: Option<u32>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StateKind {
+    Start,
+    Active,
+    Terminal,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Approved,
+    Rejected,
+    Withdrawn,
+    Closed,
+}
+
+impl Outcome {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Approved => "approved",
+            Outcome::Rejected => "rejected",
+            Outcome::Withdrawn => "withdrawn",
+            Outcome::Closed => "closed",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionDef {
+    pub key: String,
+    pub label: LocalizedText,
+    pub from: Vec<String>,
+    pub to: String,
+    /// Who may take the action.
+    pub actors: Vec<ActorRule>,
+    #[serde(default)]
+    pub comment_required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guard: Option<Guard>,
+}
+
+/// Who may take an action: staff with a role, the applicant, or the system (timers).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActorRule {
+    Role(String),
+    Applicant,
+    System,
+}
+
+/// In `state`, after a delay, the system takes `action` (tacit approval, escalation, reminder).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimerDef {
+    pub state: String,
+    pub after: TimerDelay,
+    pub action: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimerDelay {
+    /// N working days on the commune's calendar after the request entered the state.
+    WorkingDays(u32),
+    /// At the end of the request's legal decision date.
+    LegalDeadline,
+}
+
+/// A small typed predicate over the form data; no scripting language.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Guard {
+    Equals { field: String, value: serde_json::Value },
+    Compare { field: String, op: CompareOp, value: f64 },
+    In { field: String, values: Vec<serde_json::Value> },
+    All(Vec<Guard>),
+    Any(Vec<Guard>),
+    Not(Box<Guard>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CompareOp {
+    #[serde(rename = "lt")]
+    Lt,
+    #[serde(rename = "le")]
+    Le,
+    #[serde(rename = "gt")]
+    Gt,
+    #[serde(rename = "ge")]
+    Ge,
+}
+
+/// Who is acting, as the engine sees them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Actor {
+    /// Commune staff holding these roles in the request's commune.
+    Staff { roles: Vec<String> },
+    /// The citizen who submitted the request.
+    Applicant,
+    /// The platform itself (timers).
+    System,
+}
