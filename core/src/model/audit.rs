@@ -40,7 +40,12 @@ pub struct NewEvent {
 }
 
 impl NewEvent {
-    pub fn new(actor: impl Into<String>, kind: impl Into<String>, subject: impl Into<String>, payload: serde_json::Value) -> Self {
+    pub fn new(
+        actor: impl Into<String>,
+        kind: impl Into<String>,
+        subject: impl Into<String>,
+        payload: serde_json::Value,
+    ) -> Self {
         Self { actor: actor.into(), kind: kind.into(), subject: subject.into(), payload }
     }
 
@@ -189,9 +194,15 @@ mod tests {
         let mut prev = GENESIS_HASH.to_owned();
         (1..=n)
             .map(|sequence| {
-                let time = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap() + chrono::Duration::nanoseconds(sequence * 1_234_567);
-                let event = NewEvent::new("system", "request.submitted", format!("request:{sequence}"), serde_json::json!({"b": 1, "a": [sequence]}))
-                    .chain(tenant, sequence, time, &prev);
+                let time = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
+                    + chrono::Duration::nanoseconds(sequence * 1_234_567);
+                let event = NewEvent::new(
+                    "system",
+                    "request.submitted",
+                    format!("request:{sequence}"),
+                    serde_json::json!({"b": 1, "a": [sequence]}),
+                )
+                .chain(tenant, sequence, time, &prev);
                 prev.clone_from(&event.hash);
                 event
             })
@@ -216,14 +227,22 @@ mod tests {
             ("payload edited", |e| e[2].payload = r#"{"a":[3],"b":2}"#.into(), 3),
             ("actor edited", |e| e[1].actor = "token:someone-else".into(), 2),
             ("time edited", |e| e[3].occurred_at += chrono::Duration::seconds(1), 4),
-            ("event deleted", |e| {
-                e.remove(2);
-            }, 4),
+            (
+                "event deleted",
+                |e| {
+                    e.remove(2);
+                },
+                4,
+            ),
             ("events swapped", |e| e.swap(1, 2), 3),
-            ("hash recomputed after an edit", |e| {
-                e[1].kind = "request.deleted".into();
-                e[1].hash = e[1].compute_hash();
-            }, 3),
+            (
+                "hash recomputed after an edit",
+                |e| {
+                    e[1].kind = "request.deleted".into();
+                    e[1].hash = e[1].compute_hash();
+                },
+                3,
+            ),
         ];
         for (name, tamper, broken_at) in cases {
             let mut events = chain(5);

@@ -49,8 +49,12 @@ pub enum FieldKind {
     Money,
     /// `YYYY-MM-DD`.
     Date,
-    Choice { options: Vec<ChoiceOption> },
-    MultiChoice { options: Vec<ChoiceOption> },
+    Choice {
+        options: Vec<ChoiceOption>,
+    },
+    MultiChoice {
+        options: Vec<ChoiceOption>,
+    },
     Boolean,
     /// The national identity number of the commune's country (CIN in Morocco, NNI in Mauritania).
     NationalId,

@@ -143,7 +143,17 @@ mod tests {
 
     #[test]
     fn rejects_malformed_tracking_codes() {
-        for bad in ["", "OUJ", "OUJ-2026", "OUJ-26-000042", "OUJ-2026-42", "O-2026-000042", "OUJ-2026-000000", "OUJ-2026-00004X", "OUJ-2026-000042-1"] {
+        for bad in [
+            "",
+            "OUJ",
+            "OUJ-2026",
+            "OUJ-26-000042",
+            "OUJ-2026-42",
+            "O-2026-000042",
+            "OUJ-2026-000000",
+            "OUJ-2026-00004X",
+            "OUJ-2026-000042-1",
+        ] {
             assert!(TrackingCode::parse(bad).is_err(), "{bad}");
         }
     }

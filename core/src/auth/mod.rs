@@ -1,0 +1,1 @@
+//! Principals, roles and permissions, and API tokens.

@@ -1,0 +1,1 @@
+//! Persistence on SQLite and PostgreSQL (sea-orm): entities, migrations and tenant-scoped repositories.
