@@ -1,1 +1,165 @@
-//! Persistence on SQLite and PostgreSQL (sea-orm): entities, migrations and tenant-scoped repositories.
+//! Persistence on SQLite and PostgreSQL (sea-orm): migrations, entities and tenant-scoped repositories.
+//!
+//! The one way to a commune's rows is a [`TenantTx`], a transaction opened for a [`TenantScope`]: every
+//! repository function takes one and filters by its tenant, and on PostgreSQL the transaction also sets
+//! `jamaa.tenant_id` so that row-level security holds even if a query forgot its filter.
+
+use std::time::Duration;
+
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
+    TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::Error;
+use crate::model::ids::TenantId;
+
+pub(crate) mod audit;
+pub(crate) mod catalog;
+pub(crate) mod communes;
+mod entity;
+mod migration;
+pub(crate) mod requests;
+pub(crate) mod timers;
+pub(crate) mod tokens;
+
+/// Permission to touch one commune's rows, handed out by the use cases after they checked the caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TenantScope {
+    tenant_id: TenantId,
+}
+
+impl TenantScope {
+    /// Only core's use cases create scopes, after authorization.
+    pub(crate) fn new(tenant_id: TenantId) -> Self {
+        Self { tenant_id }
+    }
+
+    pub fn tenant_id(&self) -> TenantId {
+        self.tenant_id
+    }
+}
+
+/// A transaction bound to one commune.
+pub struct TenantTx {
+    tx: DatabaseTransaction,
+    scope: TenantScope,
+}
+
+impl TenantTx {
+    pub(crate) fn conn(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+
+    pub(crate) fn scope(&self) -> TenantScope {
+        self.scope
+    }
+
+    pub(crate) fn tenant_uuid(&self) -> uuid::Uuid {
+        self.scope.tenant_id.as_uuid()
+    }
+
+    pub(crate) fn backend(&self) -> DbBackend {
+        self.tx.get_database_backend()
+    }
+
+    pub async fn commit(self) -> Result<(), Error> {
+        self.tx.commit().await.map_err(db_error)
+    }
+}
+
+/// The database, SQLite or PostgreSQL, chosen by the URL.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+}
+
+/// How to reach the database.
+#[derive(Clone, Debug)]
+pub struct StoreConfig {
+    /// `sqlite://path/to/jamaa.db` or `postgres://user@host/db`.
+    pub url: SecretString,
+    pub max_connections: u32,
+}
+
+impl Store {
+    /// Connects. SQLite files are created when missing, in WAL mode, with foreign keys on; SQLite gets a
+    /// single connection, since it writes one transaction at a time anyway and this rules out busy errors.
+    pub async fn connect(config: &StoreConfig) -> Result<Self, Error> {
+        let url = config.url.expose_secret();
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(30))
+            .map_sqlx_sqlite_opts(|opts| {
+                opts.create_if_missing(true)
+                    .foreign_keys(true)
+                    .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+            });
+        if url.starts_with("sqlite:") {
+            options.max_connections(1).min_connections(1);
+        } else {
+            options.max_connections(config.max_connections.max(1));
+        }
+        let db = Database::connect(options).await.map_err(db_error)?;
+        Ok(Self { db })
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    /// Applies pending migrations; on PostgreSQL, also grants `app_role` what it needs.
+    pub async fn migrate(&self, app_role: Option<&str>) -> Result<(), Error> {
+        migration::Migrator::up(&self.db, None).await.map_err(db_error)?;
+        if let Some(role) = app_role {
+            migration::grant_app_role(&self.db, role).await.map_err(db_error)?;
+        }
+        Ok(())
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    pub async fn ping(&self) -> Result<(), Error> {
+        self.db.ping().await.map_err(db_error)
+    }
+
+    /// Opens a transaction for one commune.
+    pub(crate) async fn tenant_tx(&self, scope: TenantScope) -> Result<TenantTx, Error> {
+        let tx = self.db.begin().await.map_err(db_error)?;
+        if tx.get_database_backend() == DbBackend::Postgres {
+            tx.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT set_config('jamaa.tenant_id', $1, true)",
+                [scope.tenant_id.to_string().into()],
+            ))
+            .await
+            .map_err(db_error)?;
+        }
+        Ok(TenantTx { tx, scope })
+    }
+
+    /// A transaction over the platform tables only (communes, tokens): tenant tables stay closed to it on
+    /// PostgreSQL, since no tenant is set.
+    pub(crate) async fn platform_tx(&self) -> Result<DatabaseTransaction, Error> {
+        self.db.begin().await.map_err(db_error)
+    }
+
+    pub(crate) fn conn(&self) -> &DatabaseConnection {
+        &self.db
+    }
+}
+
+/// Storage failures are internal: the caller learns nothing of the inside.
+pub(crate) fn db_error(error: DbErr) -> Error {
+    Error::internal(error)
+}
+
+/// Whether a storage error is a unique-key violation (a concurrent insert won).
+pub(crate) fn is_unique_violation(error: &DbErr) -> bool {
+    matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+}

@@ -1,0 +1,178 @@
+//! A commune's roles, published services and workflow versions.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::entity::{role, service, workflow};
+use super::{TenantTx, db_error};
+use crate::error::Error;
+use crate::model::catalog::ServiceDefinition;
+use crate::model::i18n::LocalizedText;
+use crate::model::ids::{ServiceId, WorkflowId};
+use crate::model::workflow::WorkflowDefinition;
+
+/// A published version of a service, with the workflow version it runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PublishedService {
+    pub id: ServiceId,
+    pub version: i32,
+    pub workflow_id: WorkflowId,
+    pub definition: ServiceDefinition,
+    pub published_at: DateTime<Utc>,
+}
+
+pub(crate) async fn upsert_role(tx: &TenantTx, key: &str, label: &LocalizedText) -> Result<(), Error> {
+    let existing = role::Entity::find_by_id((tx.tenant_uuid(), key.to_owned())).one(tx.conn()).await.map_err(db_error)?;
+    let label = serde_json::to_value(label).map_err(Error::internal)?;
+    let model = role::ActiveModel { tenant_id: Set(tx.tenant_uuid()), key: Set(key.to_owned()), label: Set(label) };
+    if existing.is_some() {
+        role::Entity::update(model).exec(tx.conn()).await.map_err(db_error)?;
+    } else {
+        role::Entity::insert(model).exec_without_returning(tx.conn()).await.map_err(db_error)?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn role_keys(tx: &TenantTx) -> Result<Vec<String>, Error> {
+    let rows = role::Entity::find()
+        .filter(role::Column::TenantId.eq(tx.tenant_uuid()))
+        .order_by_asc(role::Column::Key)
+        .all(tx.conn())
+        .await
+        .map_err(db_error)?;
+    Ok(rows.into_iter().map(|r| r.key).collect())
+}
+
+/// Stores `definition` as the next version of its service (and of its workflow), and makes it current.
+pub(crate) async fn publish(
+    tx: &TenantTx,
+    definition: &ServiceDefinition,
+    now: DateTime<Utc>,
+) -> Result<PublishedService, Error> {
+    let tenant = tx.tenant_uuid();
+    let last_version: Option<i32> = service::Entity::find()
+        .select_only()
+        .column_as(service::Column::Version.max(), "max")
+        .filter(service::Column::TenantId.eq(tenant))
+        .filter(service::Column::Code.eq(&definition.code))
+        .into_tuple::<Option<i32>>()
+        .one(tx.conn())
+        .await
+        .map_err(db_error)?
+        .flatten();
+    let version = last_version.unwrap_or(0) + 1;
+
+    let workflow_id = WorkflowId::new();
+    workflow::Entity::insert(workflow::ActiveModel {
+        tenant_id: Set(tenant),
+        id: Set(workflow_id.as_uuid()),
+        service_code: Set(definition.code.clone()),
+        version: Set(version),
+        definition: Set(serde_json::to_value(&definition.workflow).map_err(Error::internal)?),
+        published_at: Set(now),
+    })
+    .exec_without_returning(tx.conn())
+    .await
+    .map_err(db_error)?;
+
+    service::Entity::update_many()
+        .col_expr(service::Column::IsCurrent, Expr::value(false))
+        .filter(service::Column::TenantId.eq(tenant))
+        .filter(service::Column::Code.eq(&definition.code))
+        .exec(tx.conn())
+        .await
+        .map_err(db_error)?;
+
+    let mut stored = serde_json::to_value(definition).map_err(Error::internal)?;
+    if let Some(object) = stored.as_object_mut() {
+        object.remove("workflow");
+    }
+    let id = ServiceId::new();
+    service::Entity::insert(service::ActiveModel {
+        tenant_id: Set(tenant),
+        id: Set(id.as_uuid()),
+        code: Set(definition.code.clone()),
+        version: Set(version),
+        is_current: Set(true),
+        workflow_id: Set(workflow_id.as_uuid()),
+        definition: Set(stored),
+        published_at: Set(now),
+    })
+    .exec_without_returning(tx.conn())
+    .await
+    .map_err(db_error)?;
+
+    Ok(PublishedService { id, version, workflow_id, definition: definition.clone(), published_at: now })
+}
+
+/// The current version of every service, ordered by code.
+pub(crate) async fn current_services(tx: &TenantTx) -> Result<Vec<PublishedService>, Error> {
+    let rows = service::Entity::find()
+        .filter(service::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(service::Column::IsCurrent.eq(true))
+        .order_by_asc(service::Column::Code)
+        .all(tx.conn())
+        .await
+        .map_err(db_error)?;
+    let mut services = Vec::with_capacity(rows.len());
+    for row in rows {
+        services.push(with_workflow(tx, row).await?);
+    }
+    Ok(services)
+}
+
+pub(crate) async fn current_service(tx: &TenantTx, code: &str) -> Result<Option<PublishedService>, Error> {
+    let row = service::Entity::find()
+        .filter(service::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(service::Column::Code.eq(code))
+        .filter(service::Column::IsCurrent.eq(true))
+        .one(tx.conn())
+        .await
+        .map_err(db_error)?;
+    match row {
+        Some(row) => Ok(Some(with_workflow(tx, row).await?)),
+        None => Ok(None),
+    }
+}
+
+/// A service version by id (the version a request was submitted to).
+pub(crate) async fn service_version(tx: &TenantTx, id: ServiceId, workflow_id: WorkflowId) -> Result<PublishedService, Error> {
+    let row = service::Entity::find_by_id((tx.tenant_uuid(), id.as_uuid()))
+        .one(tx.conn())
+        .await
+        .map_err(db_error)?
+        .ok_or(Error::NotFound("service"))?;
+    let mut published = with_workflow(tx, row).await?;
+    if published.workflow_id != workflow_id {
+        published.definition.workflow = workflow_definition(tx, workflow_id).await?;
+        published.workflow_id = workflow_id;
+    }
+    Ok(published)
+}
+
+pub(crate) async fn workflow_definition(tx: &TenantTx, id: WorkflowId) -> Result<WorkflowDefinition, Error> {
+    let row = workflow::Entity::find_by_id((tx.tenant_uuid(), id.as_uuid()))
+        .one(tx.conn())
+        .await
+        .map_err(db_error)?
+        .ok_or(Error::NotFound("workflow"))?;
+    serde_json::from_value(row.definition).map_err(Error::internal)
+}
+
+async fn with_workflow(tx: &TenantTx, row: service::Model) -> Result<PublishedService, Error> {
+    let workflow_id = WorkflowId::from_uuid(row.workflow_id);
+    let workflow = workflow_definition(tx, workflow_id).await?;
+    let mut value = row.definition;
+    if let Some(object) = value.as_object_mut() {
+        object.insert("workflow".into(), serde_json::to_value(&workflow).map_err(Error::internal)?);
+    }
+    let definition: ServiceDefinition = serde_json::from_value(value).map_err(Error::internal)?;
+    Ok(PublishedService {
+        id: ServiceId::from_uuid(row.id),
+        version: row.version,
+        workflow_id,
+        definition,
+        published_at: row.published_at,
+    })
+}

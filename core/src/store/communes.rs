@@ -1,0 +1,102 @@
+//! The communes table (platform-wide).
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::entity::commune;
+use super::{TenantScope, db_error};
+use crate::error::Error;
+use crate::model::commune::{Commune, CommuneSpec, CommuneStatus, Country, Slug, TrackingPrefix};
+use crate::model::i18n::Locale;
+use crate::model::ids::TenantId;
+
+pub(crate) async fn insert(
+    conn: &impl ConnectionTrait,
+    id: TenantId,
+    spec: &CommuneSpec,
+    status: CommuneStatus,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    let model = commune::ActiveModel {
+        id: Set(id.as_uuid()),
+        slug: Set(spec.slug.as_str().to_owned()),
+        name: Set(to_json(&spec.name)?),
+        country: Set(spec.country.code().to_owned()),
+        official_code: Set(spec.official_code.clone()),
+        region: Set(spec.region.clone()),
+        province: Set(spec.province.clone()),
+        population: Set(spec.population.and_then(|p| i64::try_from(p).ok())),
+        default_locale: Set(spec.default_locale.as_str().to_owned()),
+        locales: Set(to_json(&spec.locales)?),
+        time_zone: Set(spec.time_zone.clone()),
+        currency: Set(spec.currency.clone()),
+        tracking_prefix: Set(spec.tracking_prefix.as_str().to_owned()),
+        calendar: Set(to_json(&spec.calendar)?),
+        status: Set(status.as_str().to_owned()),
+        created_at: Set(now),
+    };
+    commune::Entity::insert(model).exec_without_returning(conn).await?;
+    Ok(())
+}
+
+pub(crate) async fn by_slug(conn: &impl ConnectionTrait, slug: &str) -> Result<Option<Commune>, Error> {
+    let row = commune::Entity::find().filter(commune::Column::Slug.eq(slug)).one(conn).await.map_err(db_error)?;
+    row.map(from_model).transpose()
+}
+
+pub(crate) async fn by_id(conn: &impl ConnectionTrait, id: TenantId) -> Result<Option<Commune>, Error> {
+    let row = commune::Entity::find_by_id(id.as_uuid()).one(conn).await.map_err(db_error)?;
+    row.map(from_model).transpose()
+}
+
+/// The commune of a scope; it exists, since scopes are only made for existing communes.
+pub(crate) async fn of_scope(conn: &impl ConnectionTrait, scope: TenantScope) -> Result<Commune, Error> {
+    by_id(conn, scope.tenant_id()).await?.ok_or(Error::NotFound("commune"))
+}
+
+pub(crate) async fn by_tracking_prefix(conn: &impl ConnectionTrait, prefix: &str) -> Result<Option<Commune>, Error> {
+    let row =
+        commune::Entity::find().filter(commune::Column::TrackingPrefix.eq(prefix)).one(conn).await.map_err(db_error)?;
+    row.map(from_model).transpose()
+}
+
+/// A page of communes ordered by slug, after the `after` slug.
+pub(crate) async fn page(conn: &impl ConnectionTrait, after: Option<&str>, limit: u64) -> Result<Vec<Commune>, Error> {
+    let mut query = commune::Entity::find().order_by_asc(commune::Column::Slug).limit(limit);
+    if let Some(after) = after {
+        query = query.filter(commune::Column::Slug.gt(after));
+    }
+    query.all(conn).await.map_err(db_error)?.into_iter().map(from_model).collect()
+}
+
+pub(crate) async fn count(conn: &impl ConnectionTrait) -> Result<u64, Error> {
+    commune::Entity::find().count(conn).await.map_err(db_error)
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, sea_orm::DbErr> {
+    serde_json::to_value(value).map_err(|e| sea_orm::DbErr::Json(e.to_string()))
+}
+
+fn from_model(row: commune::Model) -> Result<Commune, Error> {
+    let corrupt = |what: &str| Error::internal(format!("commune {} has an invalid {what} in storage", row.id));
+    let spec = CommuneSpec {
+        slug: Slug::parse(&row.slug).map_err(|_| corrupt("slug"))?,
+        name: serde_json::from_value(row.name.clone()).map_err(|_| corrupt("name"))?,
+        country: row.country.parse::<Country>().map_err(|_| corrupt("country"))?,
+        official_code: row.official_code.clone(),
+        region: row.region.clone(),
+        province: row.province.clone(),
+        population: row.population.and_then(|p| u64::try_from(p).ok()),
+        default_locale: row.default_locale.parse::<Locale>().map_err(|_| corrupt("locale"))?,
+        locales: serde_json::from_value(row.locales.clone()).map_err(|_| corrupt("locales"))?,
+        time_zone: row.time_zone.clone(),
+        currency: row.currency.clone(),
+        tracking_prefix: TrackingPrefix::parse(&row.tracking_prefix).map_err(|_| corrupt("tracking prefix"))?,
+        calendar: serde_json::from_value(row.calendar.clone()).map_err(|_| corrupt("calendar"))?,
+    };
+    Ok(Commune {
+        id: TenantId::from_uuid(row.id),
+        spec,
+        status: CommuneStatus::parse(&row.status).ok_or_else(|| corrupt("status"))?,
+    })
+}

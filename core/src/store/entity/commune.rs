@@ -1,0 +1,32 @@
+//! The platform's list of communes (tenants).
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "communes")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub name: Json,
+    pub country: String,
+    pub official_code: Option<String>,
+    pub region: Option<String>,
+    pub province: Option<String>,
+    pub population: Option<i64>,
+    pub default_locale: String,
+    pub locales: Json,
+    pub time_zone: String,
+    pub currency: String,
+    #[sea_orm(unique)]
+    pub tracking_prefix: String,
+    pub calendar: Json,
+    pub status: String,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

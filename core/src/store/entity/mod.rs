@@ -1,0 +1,16 @@
+//! sea-orm entities, private to the store: nothing outside `store` reads a table directly.
+//!
+//! Platform tables (`communes`, `api_tokens`) have a plain id; every tenant table has `tenant_id` and a
+//! composite primary key led by it.
+
+pub(crate) mod api_token;
+pub(crate) mod audit_event;
+pub(crate) mod audit_head;
+pub(crate) mod commune;
+pub(crate) mod counter;
+pub(crate) mod request;
+pub(crate) mod role;
+pub(crate) mod service;
+pub(crate) mod timer;
+pub(crate) mod transition;
+pub(crate) mod workflow;

@@ -1,0 +1,30 @@
+//! Citizens' requests.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "requests")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub tenant_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub service_id: Uuid,
+    pub workflow_id: Uuid,
+    pub tracking_code: String,
+    pub state: String,
+    pub outcome: Option<String>,
+    pub version: i64,
+    pub data: Json,
+    pub documents: Json,
+    pub secret_hash: String,
+    pub submitted_at: DateTimeUtc,
+    pub decision_due: Date,
+    pub updated_at: DateTimeUtc,
+    pub closed_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

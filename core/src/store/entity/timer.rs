@@ -1,0 +1,25 @@
+//! Workflow timers waiting to fire (tacit approval, escalation).
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "timers")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub tenant_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub request_id: Uuid,
+    /// The request version the timer was set at; a request that moved on makes the timer stale.
+    pub request_version: i64,
+    pub action: String,
+    pub due_at: DateTimeUtc,
+    /// `pending`, `fired` or `cancelled`.
+    pub status: String,
+    pub fired_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

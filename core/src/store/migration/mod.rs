@@ -1,0 +1,42 @@
+//! Versioned schema migrations for SQLite and PostgreSQL, and the PostgreSQL-only defenses: row-level
+//! security on every tenant table and the grants of the application's role.
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr};
+use sea_orm_migration::prelude::*;
+
+mod m0001_initial;
+
+/// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
+pub(crate) const TENANT_TABLES: &[&str] =
+    &["roles", "workflows", "services", "requests", "request_transitions", "timers", "audit_events", "audit_heads", "counters"];
+
+/// Tables of the platform itself.
+pub(crate) const PLATFORM_TABLES: &[&str] = &["communes", "api_tokens"];
+
+pub(crate) struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_initial::Migration)]
+    }
+}
+
+/// Grants the application's role what it needs and nothing more: no DDL, and only SELECT and INSERT on the
+/// audit trail, so that even the application cannot rewrite history. Idempotent.
+pub(crate) async fn grant_app_role(db: &DatabaseConnection, role: &str) -> Result<(), DbErr> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    if role.is_empty() || !role.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        return Err(DbErr::Custom(format!("invalid role name `{role}`")));
+    }
+    let mut sql = format!("GRANT USAGE ON SCHEMA public TO {role};\n");
+    for table in PLATFORM_TABLES.iter().chain(TENANT_TABLES).filter(|t| **t != "audit_events") {
+        sql.push_str(&format!("GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {role};\n"));
+    }
+    sql.push_str(&format!("GRANT SELECT, INSERT ON audit_events TO {role};\n"));
+    sql.push_str(&format!("GRANT EXECUTE ON FUNCTION jamaa_tenants_with_due_timers(timestamptz) TO {role};\n"));
+    db.execute_unprepared(&sql).await?;
+    Ok(())
+}

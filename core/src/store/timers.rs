@@ -1,0 +1,128 @@
+//! Workflow timers: set when a request enters a state, cancelled when it leaves, claimed by the scheduler.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, LockBehavior, LockType};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+};
+
+use super::entity::timer;
+use super::{Store, TenantTx, db_error};
+use crate::error::Error;
+use crate::model::ids::{JobId, RequestId, TenantId};
+
+/// A timer that is due.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct DueTimer {
+    pub id: JobId,
+    pub request_id: RequestId,
+    pub request_version: i64,
+    pub action: String,
+    pub due_at: DateTime<Utc>,
+}
+
+pub(crate) async fn insert(
+    tx: &TenantTx,
+    request_id: RequestId,
+    request_version: i64,
+    action: &str,
+    due_at: DateTime<Utc>,
+) -> Result<(), Error> {
+    timer::Entity::insert(timer::ActiveModel {
+        tenant_id: Set(tx.tenant_uuid()),
+        id: Set(JobId::new().as_uuid()),
+        request_id: Set(request_id.as_uuid()),
+        request_version: Set(request_version),
+        action: Set(action.to_owned()),
+        due_at: Set(due_at),
+        status: Set("pending".to_owned()),
+        fired_at: Set(None),
+    })
+    .exec_without_returning(tx.conn())
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+/// Cancels the pending timers of a request that moved on.
+pub(crate) async fn cancel_pending(tx: &TenantTx, request_id: RequestId) -> Result<(), Error> {
+    timer::Entity::update_many()
+        .col_expr(timer::Column::Status, Expr::value("cancelled"))
+        .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(timer::Column::RequestId.eq(request_id.as_uuid()))
+        .filter(timer::Column::Status.eq("pending"))
+        .exec(tx.conn())
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
+/// The communes that have timers due at `now`. On PostgreSQL this goes through a function that reveals
+/// the commune ids and nothing else, since no tenant is set yet.
+pub(crate) async fn tenants_with_due_timers(store: &Store, now: DateTime<Utc>) -> Result<Vec<TenantId>, Error> {
+    let conn = store.conn();
+    let ids: Vec<uuid::Uuid> = match store.backend() {
+        DbBackend::Postgres => {
+            let rows = sea_orm::ConnectionTrait::query_all_raw(
+                conn,
+                Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT jamaa_tenants_with_due_timers AS tenant_id FROM jamaa_tenants_with_due_timers($1)",
+                    [now.into()],
+                ),
+            )
+            .await
+            .map_err(db_error)?;
+            rows.iter().map(|row| row.try_get::<uuid::Uuid>("", "tenant_id")).collect::<Result<_, _>>().map_err(db_error)?
+        }
+        _ => timer::Entity::find()
+            .select_only()
+            .column(timer::Column::TenantId)
+            .distinct()
+            .filter(timer::Column::Status.eq("pending"))
+            .filter(timer::Column::DueAt.lte(now))
+            .into_tuple::<uuid::Uuid>()
+            .all(conn)
+            .await
+            .map_err(db_error)?,
+    };
+    Ok(ids.into_iter().map(TenantId::from_uuid).collect())
+}
+
+/// Claims up to `limit` due timers of the commune, locked until the transaction ends; on PostgreSQL, timers
+/// that another scheduler holds are skipped (`FOR UPDATE SKIP LOCKED`).
+pub(crate) async fn claim_due(tx: &TenantTx, now: DateTime<Utc>, limit: u64) -> Result<Vec<DueTimer>, Error> {
+    let mut query = timer::Entity::find()
+        .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(timer::Column::Status.eq("pending"))
+        .filter(timer::Column::DueAt.lte(now))
+        .order_by_asc(timer::Column::DueAt)
+        .limit(limit);
+    if tx.backend() == DbBackend::Postgres {
+        query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let rows = query.all(tx.conn()).await.map_err(db_error)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| DueTimer {
+            id: JobId::from_uuid(row.id),
+            request_id: RequestId::from_uuid(row.request_id),
+            request_version: row.request_version,
+            action: row.action,
+            due_at: row.due_at,
+        })
+        .collect())
+}
+
+/// Marks a claimed timer as fired (or as cancelled, when the request had moved on).
+pub(crate) async fn finish(tx: &TenantTx, id: JobId, fired: bool, now: DateTime<Utc>) -> Result<(), Error> {
+    timer::Entity::update_many()
+        .col_expr(timer::Column::Status, Expr::value(if fired { "fired" } else { "cancelled" }))
+        .col_expr(timer::Column::FiredAt, Expr::value(fired.then_some(now)))
+        .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(timer::Column::Id.eq(id.as_uuid()))
+        .exec(tx.conn())
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}

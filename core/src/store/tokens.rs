@@ -1,0 +1,92 @@
+//! The API tokens table (platform-wide): only hashes of secrets.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use super::entity::api_token;
+use super::db_error;
+use crate::error::Error;
+use crate::model::ids::{TenantId, TokenId};
+
+/// A token as stored.
+#[derive(Clone, Debug)]
+pub(crate) struct TokenRecord {
+    pub id: TokenId,
+    pub kind: String,
+    pub tenant_id: Option<TenantId>,
+    pub roles: Vec<String>,
+    pub scopes: Vec<TenantId>,
+    pub secret_hash: String,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct NewToken<'a> {
+    pub id: TokenId,
+    pub kind: &'a str,
+    pub tenant_id: Option<TenantId>,
+    pub roles: &'a [String],
+    pub scopes: &'a [TenantId],
+    pub label: &'a str,
+    pub secret_hash: &'a str,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+pub(crate) async fn insert(conn: &impl ConnectionTrait, token: NewToken<'_>, now: DateTime<Utc>) -> Result<(), Error> {
+    let model = api_token::ActiveModel {
+        id: Set(token.id.as_uuid()),
+        kind: Set(token.kind.to_owned()),
+        tenant_id: Set(token.tenant_id.map(|t| t.as_uuid())),
+        roles: Set(serde_json::json!(token.roles)),
+        scopes: Set(serde_json::json!(token.scopes)),
+        label: Set(token.label.to_owned()),
+        secret_hash: Set(token.secret_hash.to_owned()),
+        created_at: Set(now),
+        expires_at: Set(token.expires_at),
+        revoked_at: Set(None),
+        last_used_at: Set(None),
+    };
+    api_token::Entity::insert(model).exec_without_returning(conn).await.map_err(db_error)?;
+    Ok(())
+}
+
+pub(crate) async fn by_id(conn: &impl ConnectionTrait, id: TokenId) -> Result<Option<TokenRecord>, Error> {
+    let Some(row) = api_token::Entity::find_by_id(id.as_uuid()).one(conn).await.map_err(db_error)? else {
+        return Ok(None);
+    };
+    let corrupt = || Error::internal(format!("token {} is corrupt in storage", row.id));
+    Ok(Some(TokenRecord {
+        id,
+        kind: row.kind.clone(),
+        tenant_id: row.tenant_id.map(TenantId::from_uuid),
+        roles: serde_json::from_value(row.roles.clone()).map_err(|_| corrupt())?,
+        scopes: serde_json::from_value(row.scopes.clone()).map_err(|_| corrupt())?,
+        secret_hash: row.secret_hash.clone(),
+        expires_at: row.expires_at,
+        revoked_at: row.revoked_at,
+    }))
+}
+
+pub(crate) async fn touch(conn: &impl ConnectionTrait, id: TokenId, now: DateTime<Utc>) -> Result<(), Error> {
+    api_token::Entity::update_many()
+        .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
+        .filter(api_token::Column::Id.eq(id.as_uuid()))
+        .exec(conn)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
+/// Revokes a token; false when there is no such token or it was already revoked.
+pub(crate) async fn revoke(conn: &impl ConnectionTrait, id: TokenId, now: DateTime<Utc>) -> Result<bool, Error> {
+    let result = api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, Expr::value(now))
+        .filter(api_token::Column::Id.eq(id.as_uuid()))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await
+        .map_err(db_error)?;
+    Ok(result.rows_affected > 0)
+}
