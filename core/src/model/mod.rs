@@ -8,4 +8,5 @@ pub mod form;
 pub mod i18n;
 pub mod ids;
 pub mod request;
+pub mod standard;
 pub mod workflow;

@@ -1,0 +1,465 @@
+//! The Moroccan commune standard as data: staff roles, the working calendars of Morocco and Mauritania, and the
+//! procedures of the catalog. The JSON files live in `core/data/` and are compiled into the crate.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::calendar::WorkingCalendar;
+use crate::model::catalog::ServiceDefinition;
+use crate::model::i18n::LocalizedText;
+
+/// A staff role a commune hands out: `counter_agent`, `civil_registrar`, …
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleDef {
+    pub key: String,
+    pub label: LocalizedText,
+}
+
+const MOROCCAN_ROLES: &str = include_str!("../../data/ma-commune/roles.json");
+const MOROCCAN_CALENDAR: &str = include_str!("../../data/ma-commune/calendar.json");
+const MAURITANIAN_CALENDAR: &str = include_str!("../../data/mr-commune/calendar.json");
+
+/// The service files of the Moroccan standard: (file stem, content). The stem is the service code.
+const MOROCCAN_SERVICE_FILES: &[(&str, &str)] = &[
+    ("legalisation-signature", include_str!("../../data/ma-commune/services/legalisation-signature.json")),
+    ("extrait-acte-naissance", include_str!("../../data/ma-commune/services/extrait-acte-naissance.json")),
+    (
+        "copie-integrale-acte-naissance",
+        include_str!("../../data/ma-commune/services/copie-integrale-acte-naissance.json"),
+    ),
+    ("declaration-deces", include_str!("../../data/ma-commune/services/declaration-deces.json")),
+    (
+        "autorisation-construire-petits-projets",
+        include_str!("../../data/ma-commune/services/autorisation-construire-petits-projets.json"),
+    ),
+    (
+        "autorisation-construire-grands-projets",
+        include_str!("../../data/ma-commune/services/autorisation-construire-grands-projets.json"),
+    ),
+    ("reclamation", include_str!("../../data/ma-commune/services/reclamation.json")),
+];
+
+/// The staff roles of a Moroccan commune.
+pub fn moroccan_roles() -> Result<Vec<RoleDef>, serde_json::Error> {
+    serde_json::from_str(MOROCCAN_ROLES)
+}
+
+/// Morocco's working calendar: weekend and fixed national holidays. The lunar holidays are entered each year.
+pub fn moroccan_calendar() -> Result<WorkingCalendar, serde_json::Error> {
+    serde_json::from_str(MOROCCAN_CALENDAR)
+}
+
+/// Mauritania's working calendar: weekend and fixed national holidays. The lunar holidays are entered each year.
+pub fn mauritanian_calendar() -> Result<WorkingCalendar, serde_json::Error> {
+    serde_json::from_str(MAURITANIAN_CALENDAR)
+}
+
+/// The procedures of the Moroccan commune standard, in catalog order.
+pub fn moroccan_services() -> Result<Vec<ServiceDefinition>, serde_json::Error> {
+    MOROCCAN_SERVICE_FILES.iter().map(|(_, json)| serde_json::from_str(json)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use chrono::{NaiveDate, Weekday};
+
+    use super::*;
+    use crate::model::calendar::DayCounting;
+    use crate::model::catalog::SilenceRule;
+    use crate::model::form::FieldKind;
+    use crate::model::i18n::Locale;
+    use crate::model::workflow::{ActorRule, Guard, StateKind, TimerDelay};
+
+    fn services() -> Vec<ServiceDefinition> {
+        moroccan_services().expect("the service files parse")
+    }
+
+    fn has_ar_fr(text: &LocalizedText) -> bool {
+        text.exact(Locale::Ar).is_some_and(|s| !s.trim().is_empty())
+            && text.exact(Locale::Fr).is_some_and(|s| !s.trim().is_empty())
+    }
+
+    /// Every localized text of a service, with where it is.
+    fn texts(service: &ServiceDefinition) -> Vec<(String, &LocalizedText)> {
+        let mut all = vec![("name".to_owned(), &service.name), ("description".to_owned(), &service.description)];
+        for doc in &service.documents {
+            all.push((format!("document {}", doc.code), &doc.label));
+        }
+        for field in &service.form.fields {
+            all.push((format!("field {}", field.key), &field.label));
+            if let Some(help) = &field.help {
+                all.push((format!("help of field {}", field.key), help));
+            }
+            if let FieldKind::Choice { options } | FieldKind::MultiChoice { options } = &field.kind {
+                for option in options {
+                    all.push((format!("option {}.{}", field.key, option.value), &option.label));
+                }
+            }
+        }
+        for fee in &service.fees {
+            all.push(("fee".to_owned(), &fee.label));
+        }
+        for reference in &service.legal_references {
+            all.push(("legal reference".to_owned(), &reference.title));
+        }
+        for state in &service.workflow.states {
+            all.push((format!("state {}", state.key), &state.label));
+        }
+        for action in &service.workflow.actions {
+            all.push((format!("action {}", action.key), &action.label));
+        }
+        all
+    }
+
+    fn duplicates<'a>(keys: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+        let mut seen = BTreeSet::new();
+        keys.into_iter().filter(|key| !seen.insert(*key)).collect()
+    }
+
+    #[test]
+    fn every_file_parses() {
+        let roles = moroccan_roles().expect("roles.json parses");
+        assert_eq!(roles.len(), 7);
+        moroccan_calendar().expect("the Moroccan calendar parses");
+        mauritanian_calendar().expect("the Mauritanian calendar parses");
+        assert_eq!(services().len(), MOROCCAN_SERVICE_FILES.len());
+    }
+
+    #[test]
+    fn every_service_file_on_disk_is_listed() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/ma-commune/services");
+        let on_disk: BTreeSet<String> = std::fs::read_dir(&dir)
+            .expect("the services folder exists")
+            .map(|entry| entry.expect("a readable entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        let listed: BTreeSet<String> = MOROCCAN_SERVICE_FILES.iter().map(|(stem, _)| format!("{stem}.json")).collect();
+        assert_eq!(on_disk, listed);
+    }
+
+    #[test]
+    fn file_names_are_the_codes_and_codes_are_unique() {
+        for ((stem, _), service) in MOROCCAN_SERVICE_FILES.iter().zip(services()) {
+            assert_eq!(*stem, service.code);
+        }
+        let all = services();
+        assert_eq!(duplicates(all.iter().map(|s| s.code.as_str())), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn weekdays_serialize_as_three_letters() {
+        assert_eq!(serde_json::to_string(&[Weekday::Sat, Weekday::Sun]).expect("serializes"), r#"["Sat","Sun"]"#);
+        let calendar = moroccan_calendar().expect("parses");
+        assert_eq!(calendar.weekend, vec![Weekday::Sat, Weekday::Sun]);
+        let calendar = mauritanian_calendar().expect("parses");
+        assert_eq!(calendar.weekend, vec![Weekday::Sat, Weekday::Sun]);
+    }
+
+    #[test]
+    fn calendars_hold_the_national_holidays() {
+        let dates = |calendar: &WorkingCalendar| -> Vec<(u32, u32)> {
+            calendar.fixed_holidays.iter().map(|h| (h.month, h.day)).collect()
+        };
+        let morocco = moroccan_calendar().expect("parses");
+        assert_eq!(
+            dates(&morocco),
+            [(1, 1), (1, 11), (1, 14), (5, 1), (7, 30), (8, 14), (8, 20), (8, 21), (11, 6), (11, 18)]
+        );
+        let mauritania = mauritanian_calendar().expect("parses");
+        assert_eq!(dates(&mauritania), [(1, 1), (5, 1), (5, 25), (11, 28)]);
+        for calendar in [&morocco, &mauritania] {
+            assert!(calendar.dated_holidays.is_empty(), "lunar holidays are entered each year");
+            for holiday in &calendar.fixed_holidays {
+                // 2024 is a leap year, so every real day of the year exists in it.
+                assert!(NaiveDate::from_ymd_opt(2024, holiday.month, holiday.day).is_some(), "{holiday:?}");
+                assert!(has_ar_fr(&holiday.name), "{holiday:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn roles_are_unique_and_labelled() {
+        let roles = moroccan_roles().expect("parses");
+        assert_eq!(duplicates(roles.iter().map(|r| r.key.as_str())), Vec::<&str>::new());
+        for role in &roles {
+            assert!(has_ar_fr(&role.label), "role {}", role.key);
+        }
+        let keys: BTreeSet<&str> = roles.iter().map(|r| r.key.as_str()).collect();
+        for expected in [
+            "counter_agent",
+            "head_of_service",
+            "civil_registrar",
+            "information_officer",
+            "council_secretary",
+            "president",
+            "commune_admin",
+        ] {
+            assert!(keys.contains(expected), "{expected}");
+        }
+    }
+
+    #[test]
+    fn every_text_is_in_arabic_and_french() {
+        for service in services() {
+            for (place, text) in texts(&service) {
+                assert!(has_ar_fr(text), "{}: {place} lacks Arabic or French", service.code);
+            }
+        }
+    }
+
+    #[test]
+    fn workflow_roles_are_known_roles() {
+        let roles = moroccan_roles().expect("parses");
+        let known: BTreeSet<&str> = roles.iter().map(|r| r.key.as_str()).collect();
+        for service in services() {
+            for action in &service.workflow.actions {
+                assert!(!action.actors.is_empty(), "{}: {} has no actor", service.code, action.key);
+                for actor in &action.actors {
+                    if let ActorRule::Role(role) = actor {
+                        assert!(known.contains(role.as_str()), "{}: unknown role {role}", service.code);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn workflows_are_consistent() {
+        for service in services() {
+            let code = &service.code;
+            let workflow = &service.workflow;
+            let states: BTreeMap<&str, StateKind> = workflow.states.iter().map(|s| (s.key.as_str(), s.kind)).collect();
+            assert_eq!(duplicates(workflow.states.iter().map(|s| s.key.as_str())), Vec::<&str>::new(), "{code}");
+            assert_eq!(duplicates(workflow.actions.iter().map(|a| a.key.as_str())), Vec::<&str>::new(), "{code}");
+            let starts = workflow.states.iter().filter(|s| s.kind == StateKind::Start).count();
+            assert_eq!(starts, 1, "{code}: exactly one start state");
+            for state in &workflow.states {
+                assert_eq!(state.kind == StateKind::Terminal, state.outcome.is_some(), "{code}: {}", state.key);
+            }
+            for action in &workflow.actions {
+                assert!(!action.from.is_empty(), "{code}: {} has no source state", action.key);
+                for from in &action.from {
+                    let kind = states.get(from.as_str());
+                    assert!(kind.is_some(), "{code}: {} leaves unknown state {from}", action.key);
+                    assert_ne!(kind, Some(&StateKind::Terminal), "{code}: {} leaves a terminal state", action.key);
+                }
+                assert!(
+                    states.contains_key(action.to.as_str()),
+                    "{code}: {} goes to unknown {}",
+                    action.key,
+                    action.to
+                );
+            }
+            for timer in &workflow.timers {
+                assert!(states.contains_key(timer.state.as_str()), "{code}: timer in unknown {}", timer.state);
+                let action = workflow.actions.iter().find(|a| a.key == timer.action);
+                let action = action.unwrap_or_else(|| panic!("{code}: timer takes unknown {}", timer.action));
+                assert!(action.from.contains(&timer.state), "{code}: {} cannot leave {}", action.key, timer.state);
+                assert!(action.actors.contains(&ActorRule::System), "{code}: {} is not a system action", action.key);
+            }
+        }
+    }
+
+    #[test]
+    fn every_state_is_reachable_and_can_end() {
+        for service in services() {
+            let workflow = &service.workflow;
+            let edges: Vec<(&str, &str)> = workflow
+                .actions
+                .iter()
+                .flat_map(|a| a.from.iter().map(move |from| (from.as_str(), a.to.as_str())))
+                .collect();
+            let mut reached: BTreeSet<&str> =
+                workflow.states.iter().filter(|s| s.kind == StateKind::Start).map(|s| s.key.as_str()).collect();
+            loop {
+                let next: BTreeSet<&str> =
+                    edges.iter().filter(|(from, _)| reached.contains(from)).map(|(_, to)| *to).collect();
+                if next.is_subset(&reached) {
+                    break;
+                }
+                reached.extend(next);
+            }
+            let mut ending: BTreeSet<&str> =
+                workflow.states.iter().filter(|s| s.kind == StateKind::Terminal).map(|s| s.key.as_str()).collect();
+            loop {
+                let next: BTreeSet<&str> =
+                    edges.iter().filter(|(_, to)| ending.contains(to)).map(|(from, _)| *from).collect();
+                if next.is_subset(&ending) {
+                    break;
+                }
+                ending.extend(next);
+            }
+            for state in &workflow.states {
+                assert!(reached.contains(state.key.as_str()), "{}: {} is unreachable", service.code, state.key);
+                assert!(ending.contains(state.key.as_str()), "{}: {} cannot end", service.code, state.key);
+            }
+        }
+    }
+
+    #[test]
+    fn forms_are_consistent() {
+        let key_pattern = regex_lite::Regex::new("^[a-z][a-z0-9_]*$").expect("valid pattern");
+        for service in services() {
+            let code = &service.code;
+            let fields = &service.form.fields;
+            assert_eq!(duplicates(fields.iter().map(|f| f.key.as_str())), Vec::<&str>::new(), "{code}");
+            assert_eq!(duplicates(service.documents.iter().map(|d| d.code.as_str())), Vec::<&str>::new(), "{code}");
+            let by_key: BTreeMap<&str, &FieldKind> = fields.iter().map(|f| (f.key.as_str(), &f.kind)).collect();
+            for field in fields {
+                assert!(key_pattern.is_match(&field.key), "{code}: bad key {}", field.key);
+                if let Some(pattern) = &field.rules.pattern {
+                    assert!(regex_lite::Regex::new(pattern).is_ok(), "{code}: bad pattern of {}", field.key);
+                }
+                if let (Some(min), Some(max)) = (field.rules.min, field.rules.max) {
+                    assert!(min <= max, "{code}: {}", field.key);
+                }
+                if let (Some(min), Some(max)) = (field.rules.min_length, field.rules.max_length) {
+                    assert!(min <= max, "{code}: {}", field.key);
+                }
+                if let FieldKind::NationalId | FieldKind::Phone | FieldKind::Email = field.kind {
+                    assert!(field.personal, "{code}: {} holds personal data", field.key);
+                }
+                for condition in [&field.visible_if, &field.required_if].into_iter().flatten() {
+                    let target = by_key.get(condition.field.as_str());
+                    assert!(target.is_some(), "{code}: {} depends on unknown {}", field.key, condition.field);
+                    if let Some(FieldKind::Choice { options }) = target {
+                        assert!(
+                            options.iter().any(|o| condition.equals.as_str() == Some(o.value.as_str())),
+                            "{code}: {} depends on an unknown option",
+                            field.key
+                        );
+                    }
+                }
+            }
+            for document in &service.documents {
+                assert!(!document.formats.is_empty() && document.max_size_bytes > 0, "{code}: {}", document.code);
+            }
+            for action in &service.workflow.actions {
+                if let Some(Guard::Compare { field, .. }) = &action.guard {
+                    assert_eq!(by_key.get(field.as_str()), Some(&&FieldKind::Number), "{code}: guard on {field}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn deadlines_are_the_legal_ones() {
+        // Service code, days, counting, silence — as in shared/domain/MOROCCO.md.
+        let table = [
+            ("legalisation-signature", 0, DayCounting::Calendar, SilenceRule::Nothing),
+            ("extrait-acte-naissance", 0, DayCounting::Calendar, SilenceRule::Nothing),
+            ("copie-integrale-acte-naissance", 0, DayCounting::Calendar, SilenceRule::Nothing),
+            ("declaration-deces", 1, DayCounting::Calendar, SilenceRule::Nothing),
+            ("autorisation-construire-petits-projets", 15, DayCounting::Calendar, SilenceRule::TacitApproval),
+            ("autorisation-construire-grands-projets", 30, DayCounting::Calendar, SilenceRule::TacitApproval),
+            ("reclamation", 60, DayCounting::Calendar, SilenceRule::Nothing),
+        ];
+        let all = services();
+        assert_eq!(all.len(), table.len(), "every service has its row");
+        for (code, days, counting, silence) in table {
+            let service = all.iter().find(|s| s.code == code).unwrap_or_else(|| panic!("{code} is shipped"));
+            assert_eq!(service.deadline.days, days, "{code}");
+            assert_eq!(service.deadline.counting, counting, "{code}");
+            assert_eq!(service.silence, silence, "{code}");
+        }
+    }
+
+    #[test]
+    fn tacit_approval_is_applied_at_the_legal_deadline() {
+        for service in services().into_iter().filter(|s| s.silence == SilenceRule::TacitApproval) {
+            let workflow = &service.workflow;
+            let open: Vec<&str> =
+                workflow.states.iter().filter(|s| s.kind != StateKind::Terminal).map(|s| s.key.as_str()).collect();
+            for state in open {
+                assert!(
+                    workflow.timers.iter().any(|t| t.state == state && t.after == TimerDelay::LegalDeadline),
+                    "{}: no tacit approval in {state}",
+                    service.code
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn complaints_escalate_after_five_working_days() {
+        let all = services();
+        let complaint = all.iter().find(|s| s.code == "reclamation").expect("shipped");
+        let timer = complaint.workflow.timers.iter().find(|t| t.action == "escalate").expect("escalation timer");
+        assert_eq!(timer.state, "submitted");
+        assert_eq!(timer.after, TimerDelay::WorkingDays(5));
+    }
+
+    #[test]
+    fn small_projects_are_approved_up_to_two_floors() {
+        let all = services();
+        let permit = all.iter().find(|s| s.code == "autorisation-construire-petits-projets").expect("shipped");
+        let approve = permit.workflow.actions.iter().find(|a| a.key == "approve").expect("approve");
+        assert!(matches!(
+            &approve.guard,
+            Some(Guard::Compare { field, op: crate::model::workflow::CompareOp::Le, value })
+                if field == "floors" && *value == 2.0
+        ));
+    }
+
+    #[test]
+    fn every_service_cites_its_law() {
+        for service in services() {
+            assert!(!service.legal_references.is_empty(), "{}", service.code);
+        }
+        let all = services();
+        let cites = |code: &str, fr_title_start: &str| {
+            let service = all.iter().find(|s| s.code == code).expect("shipped");
+            assert!(
+                service.legal_references.iter().any(|r| r.title.get(Locale::Fr, &[]).starts_with(fr_title_start)),
+                "{code} cites {fr_title_start}"
+            );
+        };
+        cites(
+            "legalisation-signature",
+            "Loi n° 55.19 relative à la simplification des procédures et formalités administratives",
+        );
+        cites("autorisation-construire-petits-projets", "Arrêté conjoint n° 1839.23 (BO 7212, 13 juillet 2023)");
+        cites("autorisation-construire-grands-projets", "Arrêté conjoint n° 1839.23 (BO 7212, 13 juillet 2023)");
+        cites("reclamation", "Décret n° 2-17-265");
+        cites("extrait-acte-naissance", "Loi n° 36.21");
+        cites("declaration-deces", "Loi n° 36.21");
+    }
+
+    #[test]
+    fn fees_are_the_published_ones() {
+        let all = services();
+        for code in ["legalisation-signature", "extrait-acte-naissance", "copie-integrale-acte-naissance"] {
+            let service = all.iter().find(|s| s.code == code).expect("shipped");
+            assert_eq!(service.fees.len(), 1, "{code}");
+            assert_eq!(service.fees[0].amount_minor, 200, "{code}: 2 DH");
+            assert_eq!(service.fees[0].currency, "MAD", "{code}");
+        }
+        let death = all.iter().find(|s| s.code == "declaration-deces").expect("shipped");
+        assert!(death.fees.is_empty(), "the death declaration is free");
+    }
+
+    #[test]
+    fn no_copy_of_the_identity_card_is_required() {
+        for service in services() {
+            for document in &service.documents {
+                let label = document.label.get(Locale::Fr, &[]).to_lowercase();
+                assert!(!document.code.contains("cnie") && !label.contains("cnie"), "{}", service.code);
+            }
+        }
+        let all = services();
+        let legalisation = all.iter().find(|s| s.code == "legalisation-signature").expect("shipped");
+        let cin = legalisation.form.fields.iter().find(|f| f.key == "cin").expect("cin field");
+        assert_eq!(cin.kind, FieldKind::NationalId);
+        assert!(cin.personal && cin.required);
+        assert!(legalisation.documents.iter().all(|d| d.mandatory && d.code == "document_to_sign"));
+    }
+
+    #[test]
+    fn services_round_trip_through_serde() {
+        for service in services() {
+            let json = serde_json::to_string(&service).expect("serializes");
+            let back: ServiceDefinition = serde_json::from_str(&json).expect("parses back");
+            assert_eq!(back, service);
+        }
+    }
+}
