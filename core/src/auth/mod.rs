@@ -1,1 +1,152 @@
-//! Principals, roles and permissions, and API tokens.
+//! Who is calling (principals), what they may do (permissions), and API tokens.
+//!
+//! Tokens look like `jm_<kind>_<id>_<secret>`. The secret is 256 random bits, stored only as its SHA-256
+//! (a slow hash adds nothing for a secret of that entropy), held as a `SecretString`, and compared in
+//! constant time.
+
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::error::Error;
+use crate::model::ids::{TenantId, TokenId};
+use crate::store::TenantScope;
+
+pub mod tokens;
+
+/// The caller of a use case, resolved once at the edge from the `Authorization` header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Principal {
+    /// A citizen or a visitor, with no token.
+    Anonymous,
+    /// A platform operator: onboards communes, publishes configuration, checks audit trails; does not read
+    /// citizens' files.
+    Operator { token: TokenId },
+    /// Staff of one commune, with roles there.
+    Staff { token: TokenId, tenant: TenantId, roles: Vec<String> },
+    /// A partner application, allowed to submit to the communes it is scoped to.
+    Partner { token: TokenId, communes: Vec<TenantId> },
+}
+
+/// What a use case needs the caller to be allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Permission {
+    ReadCatalog,
+    SubmitRequest,
+    ReadRequests,
+    ActOnRequests,
+    PublishService,
+    VerifyAudit,
+}
+
+/// The role that administers a commune's configuration.
+pub const COMMUNE_ADMIN: &str = "commune_admin";
+
+impl Principal {
+    /// How the caller appears in the audit trail: never a secret, never personal data.
+    pub fn actor(&self) -> String {
+        match self {
+            Principal::Anonymous => "anonymous".to_owned(),
+            Principal::Operator { token } => format!("operator:{token}"),
+            Principal::Staff { token, .. } => format!("staff:{token}"),
+            Principal::Partner { token, .. } => format!("partner:{token}"),
+        }
+    }
+
+    /// Checks that the caller may do `permission` in `tenant`, and hands out the scope to do it with.
+    pub fn authorize(&self, tenant: TenantId, permission: Permission) -> Result<TenantScope, Error> {
+        use Permission::*;
+        let allowed = match (self, permission) {
+            (_, ReadCatalog) => true,
+            (Principal::Anonymous, SubmitRequest) => true,
+            (Principal::Anonymous, _) => return Err(Error::Unauthenticated),
+            (Principal::Operator { .. }, PublishService | VerifyAudit) => true,
+            (Principal::Operator { .. }, _) => false,
+            (Principal::Staff { tenant: own, roles, .. }, permission) => {
+                *own == tenant
+                    && match permission {
+                        SubmitRequest | ReadRequests | ActOnRequests => true,
+                        PublishService | VerifyAudit => roles.iter().any(|r| r == COMMUNE_ADMIN),
+                        ReadCatalog => true,
+                    }
+            }
+            (Principal::Partner { communes, .. }, SubmitRequest) => communes.contains(&tenant),
+            (Principal::Partner { .. }, _) => false,
+        };
+        if allowed {
+            Ok(TenantScope::new(tenant))
+        } else {
+            Err(Error::Forbidden(format!("{permission:?} is not allowed to this caller in this commune")))
+        }
+    }
+
+    pub fn is_operator(&self) -> bool {
+        matches!(self, Principal::Operator { .. })
+    }
+}
+
+/// SHA-256 of a secret, hex.
+pub(crate) fn hash_secret(secret: &SecretString) -> String {
+    hex::encode(Sha256::digest(secret.expose_secret().as_bytes()))
+}
+
+/// Whether `secret` hashes to `stored_hash`, in time independent of where they differ.
+pub(crate) fn secret_matches(secret: &SecretString, stored_hash: &str) -> bool {
+    let computed = hash_secret(secret);
+    computed.as_bytes().ct_eq(stored_hash.as_bytes()).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permissions_table() {
+        let oujda = TenantId::new();
+        let chefchaouen = TenantId::new();
+        let token = TokenId::new();
+        let staff = |roles: &[&str]| Principal::Staff {
+            token,
+            tenant: oujda,
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+        };
+        let partner = Principal::Partner { token, communes: vec![oujda] };
+        let operator = Principal::Operator { token };
+        use Permission::*;
+        let cases: Vec<(&str, Principal, TenantId, Permission, Result<(), &str>)> = vec![
+            ("anyone reads a catalog", Principal::Anonymous, chefchaouen, ReadCatalog, Ok(())),
+            ("a citizen submits", Principal::Anonymous, oujda, SubmitRequest, Ok(())),
+            ("a citizen has no inbox", Principal::Anonymous, oujda, ReadRequests, Err("UNAUTHENTICATED")),
+            ("staff read their inbox", staff(&["counter_agent"]), oujda, ReadRequests, Ok(())),
+            ("staff act at home", staff(&["counter_agent"]), oujda, ActOnRequests, Ok(())),
+            ("staff do not read elsewhere", staff(&["counter_agent"]), chefchaouen, ReadRequests, Err("FORBIDDEN")),
+            ("staff do not act elsewhere", staff(&[COMMUNE_ADMIN]), chefchaouen, ActOnRequests, Err("FORBIDDEN")),
+            ("only admins publish", staff(&["counter_agent"]), oujda, PublishService, Err("FORBIDDEN")),
+            ("admins publish", staff(&[COMMUNE_ADMIN]), oujda, PublishService, Ok(())),
+            ("admins verify audit", staff(&[COMMUNE_ADMIN]), oujda, VerifyAudit, Ok(())),
+            ("partners submit in scope", partner.clone(), oujda, SubmitRequest, Ok(())),
+            ("partners do not submit elsewhere", partner.clone(), chefchaouen, SubmitRequest, Err("FORBIDDEN")),
+            ("partners read no inbox", partner, oujda, ReadRequests, Err("FORBIDDEN")),
+            ("operators publish", operator.clone(), chefchaouen, PublishService, Ok(())),
+            ("operators verify audit", operator.clone(), chefchaouen, VerifyAudit, Ok(())),
+            ("operators read no files", operator, chefchaouen, ReadRequests, Err("FORBIDDEN")),
+        ];
+        for (name, principal, tenant, permission, expected) in cases {
+            let got = principal.authorize(tenant, permission);
+            match (got, expected) {
+                (Ok(scope), Ok(())) => assert_eq!(scope.tenant_id(), tenant, "{name}"),
+                (Err(error), Err(code)) => assert_eq!(error.code(), code, "{name}"),
+                (got, expected) => panic!("{name}: got {got:?}, expected {expected:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn secrets_compare_by_hash() {
+        let secret = SecretString::from("s3cret");
+        let hash = hash_secret(&secret);
+        assert!(secret_matches(&secret, &hash));
+        assert!(!secret_matches(&SecretString::from("s3cres"), &hash));
+        assert!(!hash.contains("s3cret"));
+    }
+}

@@ -1,1 +1,90 @@
-//! Use cases that the API and the CLI call; each runs in one transaction and checks permissions.
+//! Use cases that the API and the CLI call. Each checks the caller's permission, runs in one transaction
+//! (the change and its audit events together), and returns core errors with stable codes.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::error::Error;
+use crate::model::commune::{Commune, Slug};
+use crate::store::{Store, communes};
+
+mod audit;
+mod catalog;
+mod communes_admin;
+pub mod demo;
+mod requests;
+mod scheduler;
+mod tokens;
+
+pub use crate::store::catalog::PublishedService;
+pub use crate::store::requests::{RequestRecord, TransitionRecord};
+pub use catalog::ServiceView;
+pub use requests::{RequestDetails, SubmitRequest, Submission, Tracking};
+pub use scheduler::SchedulerReport;
+pub use tokens::{IssuedToken, NewApiToken};
+
+/// A source of the current time, replaceable in tests.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// The platform's use cases over one store.
+#[derive(Clone)]
+pub struct Jamaa {
+    store: Store,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for Jamaa {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Jamaa").field("store", &self.store).finish_non_exhaustive()
+    }
+}
+
+/// A page of a list, in the order of its cursor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub has_next: bool,
+}
+
+/// The largest page a caller may ask for.
+pub const MAX_PAGE_SIZE: u64 = 100;
+
+impl Jamaa {
+    pub fn new(store: Store) -> Self {
+        Self { store, clock: Arc::new(Utc::now) }
+    }
+
+    /// Replaces the clock (tests of deadlines and timers).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    /// A commune by slug; unknown slugs are NOT_FOUND.
+    pub async fn commune(&self, slug: &str) -> Result<Commune, Error> {
+        let slug = Slug::parse(slug).map_err(|_| Error::NotFound("commune"))?;
+        communes::by_slug(self.store.conn(), slug.as_str()).await?.ok_or(Error::NotFound("commune"))
+    }
+
+    /// Communes in slug order, after the `after` slug. The list of communes is public.
+    pub async fn communes(&self, after: Option<&str>, first: u64) -> Result<Page<Commune>, Error> {
+        let first = first.clamp(1, MAX_PAGE_SIZE);
+        let mut items = communes::page(self.store.conn(), after, first + 1).await?;
+        let has_next = items.len() as u64 > first;
+        items.truncate(first as usize);
+        Ok(Page { items, has_next })
+    }
+
+    pub async fn commune_count(&self) -> Result<u64, Error> {
+        communes::count(self.store.conn()).await
+    }
+}

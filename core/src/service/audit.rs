@@ -1,0 +1,42 @@
+//! Verifying a commune's audit chain.
+
+use crate::auth::{Permission, Principal};
+use crate::error::Error;
+use crate::model::audit::ChainReport;
+use crate::store::audit;
+
+use super::Jamaa;
+
+impl Jamaa {
+    /// Re-computes every hash of the commune's chain and checks the links and the head.
+    pub async fn verify_audit(&self, principal: &Principal, commune_slug: &str) -> Result<ChainReport, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = principal.authorize(commune.id, Permission::VerifyAudit)?;
+        self.verify_audit_of(scope).await
+    }
+
+    /// Verifies every commune's chain (the CLI's `audit verify`, run by whoever holds the database).
+    pub async fn verify_all_audit(&self) -> Result<Vec<(String, ChainReport)>, Error> {
+        let mut reports = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = self.communes(after.as_deref(), super::MAX_PAGE_SIZE).await?;
+            for commune in &page.items {
+                let scope = crate::store::TenantScope::new(commune.id);
+                reports.push((commune.spec.slug.to_string(), self.verify_audit_of(scope).await?));
+            }
+            if !page.has_next {
+                break;
+            }
+            after = page.items.last().map(|c| c.spec.slug.to_string());
+        }
+        Ok(reports)
+    }
+
+    async fn verify_audit_of(&self, scope: crate::store::TenantScope) -> Result<ChainReport, Error> {
+        let tx = self.store.tenant_tx(scope).await?;
+        let report = audit::verify(&tx).await?;
+        tx.commit().await?;
+        Ok(report)
+    }
+}

@@ -1,0 +1,75 @@
+//! Publishing services and reading the catalog.
+
+use crate::auth::{Permission, Principal};
+use crate::error::Error;
+use crate::model::audit::NewEvent;
+use crate::model::catalog::ServiceDefinition;
+use crate::model::commune::Commune;
+use crate::store::catalog::{self, PublishedService};
+use crate::store::audit;
+
+use super::Jamaa;
+
+/// A service of a commune's catalog, with the commune it belongs to (for currency, locales).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceView {
+    pub commune: Commune,
+    pub service: PublishedService,
+}
+
+impl Jamaa {
+    /// Publishes a service: a new version of it and of its workflow; earlier versions stay, unchanged, for
+    /// the requests that started on them.
+    #[tracing::instrument(skip_all, fields(commune = %commune_slug, service = %definition.code))]
+    pub async fn publish_service(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+        definition: ServiceDefinition,
+    ) -> Result<PublishedService, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = principal.authorize(commune.id, Permission::PublishService)?;
+        let tx = self.store.tenant_tx(scope).await?;
+        let roles = catalog::role_keys(&tx).await?;
+        definition.check(&roles).map_err(Error::Validation)?;
+        let now = self.now();
+        let published = catalog::publish(&tx, &definition, now).await?;
+        audit::append(
+            &tx,
+            NewEvent::new(
+                principal.actor(),
+                "service.published",
+                format!("service:{}", published.id),
+                serde_json::json!({
+                    "code": definition.code,
+                    "version": published.version,
+                    "workflowId": published.workflow_id,
+                }),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(published)
+    }
+
+    /// The current services of a commune (public).
+    pub async fn services(&self, principal: &Principal, commune_slug: &str) -> Result<Vec<ServiceView>, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = principal.authorize(commune.id, Permission::ReadCatalog)?;
+        let tx = self.store.tenant_tx(scope).await?;
+        let services = catalog::current_services(&tx).await?;
+        tx.commit().await?;
+        Ok(services.into_iter().map(|service| ServiceView { commune: commune.clone(), service }).collect())
+    }
+
+    /// One current service by code (public).
+    pub async fn service(&self, principal: &Principal, commune_slug: &str, code: &str) -> Result<ServiceView, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = principal.authorize(commune.id, Permission::ReadCatalog)?;
+        let tx = self.store.tenant_tx(scope).await?;
+        let service = catalog::current_service(&tx, code).await?.ok_or(Error::NotFound("service"))?;
+        tx.commit().await?;
+        Ok(ServiceView { commune, service })
+    }
+}

@@ -1,0 +1,461 @@
+//! Submitting, acting on, tracking and listing requests.
+
+use chrono::{DateTime, Datelike, Utc};
+use rand::Rng;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::auth::{self, Permission, Principal};
+use crate::error::{Error, FieldError, FieldErrorCode};
+use crate::model::audit::NewEvent;
+use crate::model::catalog::Channel;
+use crate::model::commune::Commune;
+use crate::model::form::ValidationContext;
+use crate::model::i18n::LocalizedText;
+use crate::model::ids::RequestId;
+use crate::model::request::{Receipt, SubmittedDocument, TrackingCode};
+use crate::model::workflow::engine::{self, ApplyContext, EngineError, ScheduledTimer};
+use crate::model::workflow::{ActionDef, Actor};
+use crate::store::catalog::{self, PublishedService};
+use crate::store::requests::{self, RequestRecord, TransitionRecord};
+use crate::store::{TenantTx, audit, communes, timers};
+
+use super::{Jamaa, MAX_PAGE_SIZE, Page};
+
+/// What a citizen (or a counter agent, or a partner app) submits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SubmitRequest {
+    pub service_code: String,
+    /// The form data, a JSON object keyed by field.
+    pub data: serde_json::Value,
+    pub documents: Vec<SubmittedDocument>,
+}
+
+/// The result of a submission: the request, its receipt, and the citizen's secret, shown this once.
+#[derive(Debug)]
+pub struct Submission {
+    pub request: RequestDetails,
+    pub receipt: Receipt,
+    pub secret: SecretString,
+}
+
+/// A request with the service version it runs on and its commune.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestDetails {
+    pub commune: Commune,
+    pub service: PublishedService,
+    pub record: RequestRecord,
+}
+
+/// What a citizen sees when tracking a request.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tracking {
+    pub request: RequestDetails,
+    pub history: Vec<TransitionRecord>,
+}
+
+impl RequestDetails {
+    /// The label of the current state.
+    pub fn state_label(&self) -> LocalizedText {
+        self.service.definition.workflow.state(&self.record.state).map(|s| s.label.clone()).unwrap_or_default()
+    }
+
+    /// The actions `actor` may take now.
+    pub fn available_actions(&self, actor: &Actor) -> Vec<&ActionDef> {
+        engine::available_actions(&self.service.definition.workflow, &self.record.state, actor, &self.record.data)
+    }
+
+    /// The receipt of the request, as issued at submission.
+    pub fn receipt(&self) -> Receipt {
+        let definition = &self.service.definition;
+        Receipt {
+            tracking_code: self.record.tracking_code.clone(),
+            commune_name: self.commune.spec.name.clone(),
+            service_code: definition.code.clone(),
+            service_name: definition.name.clone(),
+            submitted_at: self.record.submitted_at,
+            documents: self.record.documents.clone(),
+            fees: definition.fees.clone(),
+            decision_due: self.record.decision_due,
+            silence: definition.silence,
+            silence_means: definition.silence.explanation(),
+        }
+    }
+}
+
+/// The alphabet of citizen secrets: no 0/O, 1/I/L or U, so that they can be read out and typed.
+const SECRET_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A citizen secret: 15 characters (about 73 bits), grouped by five: `K7RM2-PX9QD-4HWTA`.
+fn citizen_secret() -> SecretString {
+    let mut rng = rand::rng();
+    let chars: Vec<char> =
+        (0..15).map(|_| SECRET_ALPHABET[rng.random_range(0..SECRET_ALPHABET.len())] as char).collect();
+    let groups: Vec<String> = chars.chunks(5).map(|c| c.iter().collect()).collect();
+    SecretString::from(groups.join("-"))
+}
+
+/// Secrets are compared without dashes, spaces or case, as citizens type them.
+fn normalize_secret(secret: &SecretString) -> SecretString {
+    SecretString::from(
+        secret
+            .expose_secret()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_uppercase())
+            .collect::<String>(),
+    )
+}
+
+fn engine_error(error: EngineError) -> Error {
+    let message = error.to_string();
+    match error.code() {
+        "NOT_FOUND" => Error::NotFound("action"),
+        "FORBIDDEN" => Error::Forbidden(message),
+        "CONFLICT" => Error::Conflict(message),
+        "VALIDATION_FAILED" => {
+            let path = if matches!(error, EngineError::CommentRequired { .. }) { "comment" } else { "action" };
+            let code =
+                if path == "comment" { FieldErrorCode::Required } else { FieldErrorCode::InvalidValue };
+            Error::field(path, code, LocalizedText::new().with(crate::model::i18n::Locale::En, message.clone()).with(crate::model::i18n::Locale::Fr, message))
+        }
+        _ => Error::internal(message),
+    }
+}
+
+impl Jamaa {
+    /// Submits a request: validates the form and documents (every failure at once), numbers it, issues the
+    /// receipt with the legal decision date, and sets the workflow's first timers.
+    #[tracing::instrument(skip_all, fields(commune = %commune_slug, service = %input.service_code))]
+    pub async fn submit_request(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+        input: SubmitRequest,
+    ) -> Result<Submission, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = principal.authorize(commune.id, Permission::SubmitRequest)?;
+        let tx = self.store.tenant_tx(scope).await?;
+        let Some(service) = catalog::current_service(&tx, &input.service_code).await? else {
+            return Err(Error::field(
+                "input.serviceCode",
+                FieldErrorCode::UnknownService,
+                LocalizedText::ar_fr(
+                    "هذه الخدمة غير متوفرة لدى هذه الجماعة.",
+                    "Ce service n'est pas proposé par cette commune.",
+                )
+                .with(crate::model::i18n::Locale::En, "This commune offers no such service."),
+            ));
+        };
+        let definition = &service.definition;
+        let online = matches!(principal, Principal::Anonymous | Principal::Partner { .. });
+        if online && !definition.channels.contains(&Channel::Online) {
+            return Err(Error::Forbidden("this service is only offered at the counter".into()));
+        }
+
+        let context = ValidationContext { country: commune.spec.country };
+        let mut errors: Vec<FieldError> = Vec::new();
+        let data = match definition.form.validate(&input.data, &context) {
+            Ok(data) => serde_json::Value::Object(data),
+            Err(found) => {
+                errors.extend(found);
+                serde_json::Value::Null
+            }
+        };
+        errors.extend(
+            crate::model::documents::validate_documents(&definition.documents, &input.documents)
+                .into_iter()
+                .map(|mut e| {
+                    e.path = format!("input.{}", e.path);
+                    e
+                }),
+        );
+        if !errors.is_empty() {
+            for error in &mut errors {
+                if error.path.starts_with("data") {
+                    error.path = format!("input.{}", error.path);
+                }
+            }
+            return Err(Error::Validation(errors));
+        }
+
+        let now = self.now();
+        let local_today = now.with_timezone(&commune.time_zone()).date_naive();
+        let calendar = &commune.spec.calendar;
+        let decision_due = calendar.due_date(local_today, definition.deadline);
+        let context = ApplyContext { now, time_zone: commune.time_zone(), calendar, decision_due };
+        let (state, start_timers) = engine::start(&definition.workflow, &context).map_err(engine_error)?;
+
+        let year = local_today.year();
+        let sequence = requests::next_in_sequence(&tx, &format!("tracking:{year}")).await?;
+        let sequence = u32::try_from(sequence).map_err(|_| Error::internal("tracking sequence overflow"))?;
+        let tracking_code = TrackingCode::new(&commune.spec.tracking_prefix, year, sequence);
+        let secret = citizen_secret();
+        let record = RequestRecord {
+            id: RequestId::new(),
+            service_id: service.id,
+            workflow_id: service.workflow_id,
+            tracking_code: tracking_code.clone(),
+            state: state.clone(),
+            outcome: None,
+            version: 1,
+            data,
+            documents: input.documents,
+            submitted_at: now,
+            decision_due,
+            updated_at: now,
+            closed_at: None,
+            secret_hash: auth::hash_secret(&normalize_secret(&secret)),
+        };
+        requests::insert(&tx, &record).await?;
+        let transition = TransitionRecord {
+            from_state: None,
+            to_state: state.clone(),
+            action: "submit".into(),
+            actor: principal.actor(),
+            comment: None,
+            occurred_at: now,
+        };
+        requests::insert_transition(&tx, record.id, &transition).await?;
+        schedule(&tx, record.id, record.version, &start_timers).await?;
+        audit::append(
+            &tx,
+            NewEvent::new(
+                principal.actor(),
+                "request.submitted",
+                format!("request:{}", record.id),
+                serde_json::json!({
+                    "trackingCode": tracking_code,
+                    "service": definition.code,
+                    "serviceVersion": service.version,
+                    "state": state,
+                    "decisionDue": decision_due,
+                    "documents": record.documents.iter().map(|d| &d.code).collect::<Vec<_>>(),
+                }),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(request.id = %record.id, tracking_code = %tracking_code, "request submitted");
+
+        let request = RequestDetails { commune, service, record };
+        let receipt = request.receipt();
+        Ok(Submission { request, receipt, secret })
+    }
+
+    /// Takes a workflow action on a request. Staff act with their roles; a citizen acts as the applicant by
+    /// presenting the request's secret. `expected_version` is the version the caller saw: if the request
+    /// moved on since, the action is a CONFLICT.
+    #[tracing::instrument(skip_all, fields(commune = %commune_slug, request.id = %id, action = %action))]
+    #[allow(clippy::too_many_arguments)]
+    pub async fn act_on_request(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+        id: RequestId,
+        action: &str,
+        expected_version: i64,
+        comment: Option<String>,
+        applicant_secret: Option<SecretString>,
+    ) -> Result<RequestDetails, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let (scope, actor) = match (principal, applicant_secret.as_ref()) {
+            (Principal::Anonymous, Some(_)) => (principal.authorize(commune.id, Permission::SubmitRequest)?, Actor::Applicant),
+            (Principal::Staff { roles, .. }, _) => {
+                (principal.authorize(commune.id, Permission::ActOnRequests)?, Actor::Staff { roles: roles.clone() })
+            }
+            _ => {
+                principal.authorize(commune.id, Permission::ActOnRequests)?;
+                return Err(Error::Forbidden("only commune staff or the applicant act on requests".into()));
+            }
+        };
+        let tx = self.store.tenant_tx(scope).await?;
+        let record = requests::by_id(&tx, id).await?.ok_or(Error::NotFound("request"))?;
+        if let Some(secret) = &applicant_secret {
+            if !auth::secret_matches(&normalize_secret(secret), &record.secret_hash) {
+                return Err(Error::NotFound("request"));
+            }
+        }
+        let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
+        if record.version != expected_version {
+            return Err(Error::Conflict(format!(
+                "the request is at version {}, not {expected_version}: reload it and try again",
+                record.version
+            )));
+        }
+        let comment = comment.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
+        let actor_label = match actor {
+            Actor::Applicant => format!("applicant:{}", record.tracking_code),
+            _ => principal.actor(),
+        };
+        let record = apply_action(
+            &tx,
+            &commune,
+            &service,
+            record,
+            action,
+            &actor,
+            &actor_label,
+            comment,
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(RequestDetails { commune, service, record })
+    }
+
+    /// Finds a request by its tracking code and the citizen's secret. A wrong secret and an unknown code
+    /// are the same NOT_FOUND, so that codes cannot be probed.
+    pub async fn track_request(&self, tracking_code: &str, secret: &SecretString) -> Result<Tracking, Error> {
+        let code = TrackingCode::parse(tracking_code).map_err(|_| {
+            Error::field(
+                "trackingCode",
+                FieldErrorCode::InvalidValue,
+                LocalizedText::ar_fr(
+                    "رقم التتبع غير صالح (مثال: OUJ-2026-000042).",
+                    "Code de suivi invalide (exemple : OUJ-2026-000042).",
+                )
+                .with(crate::model::i18n::Locale::En, "Invalid tracking code (example: OUJ-2026-000042)."),
+            )
+        })?;
+        let commune = communes::by_tracking_prefix(self.store.conn(), code.prefix())
+            .await?
+            .ok_or(Error::NotFound("request"))?;
+        let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
+        let tx = self.store.tenant_tx(scope).await?;
+        let record = requests::by_tracking_code(&tx, &code).await?;
+        let record = match record {
+            Some(record) if auth::secret_matches(&normalize_secret(secret), &record.secret_hash) => record,
+            _ => return Err(Error::NotFound("request")),
+        };
+        let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
+        let history = requests::history(&tx, record.id).await?;
+        tx.commit().await?;
+        Ok(Tracking { request: RequestDetails { commune, service, record }, history })
+    }
+
+    /// The staff inbox: requests of the commune in submission order, optionally in one state.
+    pub async fn inbox(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+        state: Option<&str>,
+        after: Option<RequestId>,
+        first: u64,
+    ) -> Result<Page<RequestDetails>, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = principal.authorize(commune.id, Permission::ReadRequests)?;
+        let first = first.clamp(1, MAX_PAGE_SIZE);
+        let tx = self.store.tenant_tx(scope).await?;
+        let mut records = requests::page(&tx, state, after, first + 1).await?;
+        let has_next = records.len() as u64 > first;
+        records.truncate(first as usize);
+        let mut items = Vec::with_capacity(records.len());
+        let mut services: Vec<PublishedService> = Vec::new();
+        for record in records {
+            let service = match services.iter().find(|s| s.id == record.service_id && s.workflow_id == record.workflow_id) {
+                Some(service) => service.clone(),
+                None => {
+                    let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
+                    services.push(service.clone());
+                    service
+                }
+            };
+            items.push(RequestDetails { commune: commune.clone(), service, record });
+        }
+        tx.commit().await?;
+        Ok(Page { items, has_next })
+    }
+
+    /// One request of the commune, with its history, for its staff.
+    pub async fn request(&self, principal: &Principal, commune_slug: &str, id: RequestId) -> Result<Tracking, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = principal.authorize(commune.id, Permission::ReadRequests)?;
+        let tx = self.store.tenant_tx(scope).await?;
+        let record = requests::by_id(&tx, id).await?.ok_or(Error::NotFound("request"))?;
+        let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
+        let history = requests::history(&tx, record.id).await?;
+        tx.commit().await?;
+        Ok(Tracking { request: RequestDetails { commune, service, record }, history })
+    }
+}
+
+/// Applies an action in the caller's transaction: the engine decides, the request moves only if it is still
+/// at the version read (else CONFLICT), pending timers are replaced by those of the new state, and the step
+/// is recorded in the history and the audit chain.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn apply_action(
+    tx: &TenantTx,
+    commune: &Commune,
+    service: &PublishedService,
+    record: RequestRecord,
+    action: &str,
+    actor: &Actor,
+    actor_label: &str,
+    comment: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<RequestRecord, Error> {
+    let workflow = &service.definition.workflow;
+    let context = ApplyContext {
+        now,
+        time_zone: commune.time_zone(),
+        calendar: &commune.spec.calendar,
+        decision_due: record.decision_due,
+    };
+    let transition = engine::apply(workflow, &record.state, action, actor, &record.data, comment.as_deref(), &context)
+        .map_err(engine_error)?;
+    if !requests::advance(tx, record.id, record.version, &transition.to, transition.outcome, now).await? {
+        return Err(Error::Conflict("the request was changed by someone else: reload it and try again".into()));
+    }
+    let version = record.version + 1;
+    timers::cancel_pending(tx, record.id).await?;
+    schedule(tx, record.id, version, &transition.timers).await?;
+    requests::insert_transition(
+        tx,
+        record.id,
+        &TransitionRecord {
+            from_state: Some(transition.from.clone()),
+            to_state: transition.to.clone(),
+            action: transition.action.clone(),
+            actor: actor_label.to_owned(),
+            comment: comment.clone(),
+            occurred_at: now,
+        },
+    )
+    .await?;
+    audit::append(
+        tx,
+        NewEvent::new(
+            actor_label,
+            "request.action",
+            format!("request:{}", record.id),
+            serde_json::json!({
+                "trackingCode": record.tracking_code,
+                "action": transition.action,
+                "from": transition.from,
+                "to": transition.to,
+                "outcome": transition.outcome,
+                "version": version,
+                "commented": comment.is_some(),
+            }),
+        ),
+        now,
+    )
+    .await?;
+    let closed_at = if transition.outcome.is_some() { Some(now) } else { record.closed_at };
+    Ok(RequestRecord {
+        state: transition.to,
+        outcome: transition.outcome,
+        version,
+        updated_at: now,
+        closed_at,
+        ..record
+    })
+}
+
+async fn schedule(tx: &TenantTx, request: RequestId, version: i64, timers_to_set: &[ScheduledTimer]) -> Result<(), Error> {
+    for timer in timers_to_set {
+        timers::insert(tx, request, version, &timer.action, timer.due_at).await?;
+    }
+    Ok(())
+}
