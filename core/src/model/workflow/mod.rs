@@ -6,7 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::i18n::LocalizedText;
 
+mod check;
 mod guard;
+#[cfg(test)]
+mod test_support;
 
 /// A workflow: the states a request goes through and the actions that move it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
