@@ -7,9 +7,12 @@ use serde::{Deserialize, Serialize};
 use crate::model::i18n::LocalizedText;
 
 mod check;
+pub mod engine;
 mod guard;
 #[cfg(test)]
 mod test_support;
+
+pub use engine::{ApplyContext, EngineError, ScheduledTimer, Transition, apply, available_actions, start};
 
 /// A workflow: the states a request goes through and the actions that move it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,8 +1,11 @@
-//! Test fixtures: a building permit workflow.
+//! Test fixtures: a building permit workflow and a Moroccan-like calendar.
 
+use chrono::{NaiveDate, Weekday};
 use serde_json::json;
 
 use super::WorkflowDefinition;
+use crate::model::calendar::{DatedHoliday, FixedHoliday, WorkingCalendar};
+use crate::model::i18n::LocalizedText;
 
 /// The roles a commune defines for its urbanism service.
 pub(crate) fn known_roles() -> Vec<String> {
@@ -60,4 +63,25 @@ pub(crate) fn building_permit() -> WorkflowDefinition {
         ]
     });
     serde_json::from_value(value).unwrap()
+}
+
+/// Saturday and Sunday off, the national fixed holidays and the 2026 lunar holidays an operator entered.
+pub(crate) fn moroccan_calendar() -> WorkingCalendar {
+    let fixed = [(1, 1), (1, 11), (1, 14), (5, 1), (7, 30), (8, 14), (8, 20), (8, 21), (11, 6), (11, 18)];
+    WorkingCalendar {
+        weekend: vec![Weekday::Sat, Weekday::Sun],
+        fixed_holidays: fixed
+            .into_iter()
+            .map(|(month, day)| FixedHoliday {
+                month, day, name: LocalizedText::ar_fr("عيد وطني", "Fête nationale")
+            })
+            .collect(),
+        dated_holidays: ["2026-03-20", "2026-05-27", "2026-05-28"]
+            .into_iter()
+            .map(|date| DatedHoliday {
+                date: date.parse::<NaiveDate>().unwrap(),
+                name: LocalizedText::ar_fr("عيد ديني", "Fête religieuse"),
+            })
+            .collect(),
+    }
 }
