@@ -103,7 +103,8 @@ impl WorkingCalendar {
     ///   day.
     ///
     /// The result is always a working day, except for a calendar without working days (see
-    /// [`SEARCH_LIMIT_DAYS`]).
+    /// [`SEARCH_LIMIT_DAYS`]). In working days it grows strictly with N from N = 1; 0 and 1 give the same day
+    /// when `start` is not a working day.
     pub fn due_date(&self, start: NaiveDate, deadline: Deadline) -> NaiveDate {
         match (deadline.counting, deadline.days) {
             (_, 0) => self.next_working_day_on_or_after(start),
@@ -262,6 +263,7 @@ mod tests {
             // Saturday 10 January: Sunday 11 is off too, Monday 12 is the first working day.
             ("2026-01-10", 0, Working, "2026-01-12", "same-day service asked on a Saturday"),
             ("2026-01-10", 0, Calendar, "2026-01-12", "same-day service asked on a Saturday, calendar days"),
+            ("2026-01-10", 1, Working, "2026-01-12", "one working day from a Saturday: the same Monday"),
             ("2026-01-13", 0, Working, "2026-01-13", "same-day service on a working day"),
             ("2026-01-14", 0, Calendar, "2026-01-15", "same-day service asked on a holiday"),
             ("2026-01-09", 1, Working, "2026-01-12", "one working day after a Friday"),
@@ -380,8 +382,14 @@ mod tests {
             let calendar = moroccan();
             let due = |days| calendar.due_date(start, Deadline { days, counting: DayCounting::Working });
             prop_assert!(calendar.is_working_day(due(n)));
-            prop_assert!(due(n) < due(n + 1));
             prop_assert!(due(n) >= start);
+            // Strictly increasing from one day on. A same-day deadline asked on a day off falls on the first
+            // working day, which is also the deadline of one working day.
+            if n >= 1 {
+                prop_assert!(due(n) < due(n + 1));
+            }
+            prop_assert_eq!(due(0) == due(1), !calendar.is_working_day(start));
+            prop_assert!(due(0) <= due(1));
             prop_assert_eq!(
                 calendar.add_working_days(start, a + b),
                 calendar.add_working_days(calendar.add_working_days(start, a), b)
