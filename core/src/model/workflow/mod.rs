@@ -1,8 +1,18 @@
 //! Workflow definitions (data, versioned, immutable once published), their checks, guards and the pure engine.
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 
 use crate::model::i18n::LocalizedText;
+
+mod check;
+pub mod engine;
+mod guard;
+#[cfg(test)]
+mod test_support;
+
+pub use engine::{ApplyContext, EngineError, ScheduledTimer, Transition, apply, available_actions, start};
 
 /// A workflow: the states a request goes through and the actions that move it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -11,6 +21,35 @@ pub struct WorkflowDefinition {
     pub actions: Vec<ActionDef>,
     #[serde(default)]
     pub timers: Vec<TimerDef>,
+}
+
+impl WorkflowDefinition {
+    /// The state with this key.
+    pub fn state(&self, key: &str) -> Option<&StateDef> {
+        self.states.iter().find(|state| state.key == key)
+    }
+
+    /// The start state (the first one, should a definition that `check` rejects have several).
+    pub fn start_state(&self) -> Option<&StateDef> {
+        self.states.iter().find(|state| state.kind == StateKind::Start)
+    }
+
+    /// The action with this key.
+    pub fn action(&self, key: &str) -> Option<&ActionDef> {
+        self.actions.iter().find(|action| action.key == key)
+    }
+
+    /// Every role that some action names.
+    pub fn roles(&self) -> BTreeSet<&str> {
+        self.actions
+            .iter()
+            .flat_map(|action| &action.actors)
+            .filter_map(|rule| match rule {
+                ActorRule::Role(role) => Some(role.as_str()),
+                ActorRule::Applicant | ActorRule::System => None,
+            })
+            .collect()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
