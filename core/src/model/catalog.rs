@@ -118,3 +118,68 @@ pub struct LegalReference {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+
+impl ServiceDefinition {
+    /// Checks a definition before it is published: its own fields, its form, its workflow against the
+    /// commune's roles, and that a silence rule with legal effect has a timer at the legal deadline to apply
+    /// it. Every problem is reported, each at its path.
+    pub fn check(&self, known_roles: &[String]) -> Result<(), Vec<crate::error::FieldError>> {
+        use crate::error::{FieldError, FieldErrorCode};
+        use crate::model::i18n::Locale;
+        use crate::model::workflow::TimerDelay;
+
+        let mut errors = Vec::new();
+        let mut problem = |path: String, en: &str, fr: &str| {
+            errors.push(FieldError::new(
+                path,
+                FieldErrorCode::InvalidDefinition,
+                LocalizedText::new().with(Locale::En, en).with(Locale::Fr, fr),
+            ));
+        };
+        let code_ok = (2..=64).contains(&self.code.len())
+            && self.code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !code_ok {
+            problem("code".into(), "2–64 lowercase letters, digits and hyphens", "2 à 64 minuscules, chiffres et tirets");
+        }
+        if self.name.is_empty() {
+            problem("name".into(), "a service needs a name", "un service doit avoir un nom");
+        }
+        if self.channels.is_empty() {
+            problem("channels".into(), "a service needs at least one channel", "un service doit avoir au moins un canal");
+        }
+        for (i, document) in self.documents.iter().enumerate() {
+            if self.documents[..i].iter().any(|d| d.code == document.code) {
+                problem(format!("documents[{i}].code"), "duplicate document type", "type de document en double");
+            }
+            if document.formats.is_empty() {
+                problem(format!("documents[{i}].formats"), "list the accepted formats", "indiquez les formats acceptés");
+            }
+            if document.max_size_bytes == 0 {
+                problem(format!("documents[{i}].maxSizeBytes"), "must be positive", "doit être positif");
+            }
+        }
+        for (i, fee) in self.fees.iter().enumerate() {
+            if fee.amount_minor < 0 {
+                problem(format!("fees[{i}].amountMinor"), "a fee cannot be negative", "un droit ne peut être négatif");
+            }
+            if fee.currency.len() != 3 || !fee.currency.bytes().all(|b| b.is_ascii_uppercase()) {
+                problem(format!("fees[{i}].currency"), "an ISO 4217 code", "un code ISO 4217");
+            }
+        }
+        let applies_silence = self.workflow.timers.iter().any(|t| t.after == TimerDelay::LegalDeadline);
+        if self.silence != SilenceRule::Nothing && !applies_silence {
+            problem(
+                "silence".into(),
+                "a silence rule with legal effect needs a workflow timer at the legal deadline",
+                "une règle de silence doit être appliquée par un minuteur à l'échéance légale",
+            );
+        }
+        if let Err(found) = self.form.check() {
+            errors.extend(found);
+        }
+        if let Err(found) = self.workflow.check(known_roles) {
+            errors.extend(found);
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+}
