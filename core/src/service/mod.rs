@@ -75,6 +75,11 @@ impl Jamaa {
         communes::by_slug(self.store.conn(), slug.as_str()).await?.ok_or(Error::NotFound("commune"))
     }
 
+    /// A commune by id.
+    pub async fn commune_by_id(&self, id: crate::model::ids::TenantId) -> Result<Commune, Error> {
+        communes::by_id(self.store.conn(), id).await?.ok_or(Error::NotFound("commune"))
+    }
+
     /// Communes in slug order, after the `after` slug. The list of communes is public.
     pub async fn communes(&self, after: Option<&str>, first: u64) -> Result<Page<Commune>, Error> {
         let first = first.clamp(1, MAX_PAGE_SIZE);

@@ -1,0 +1,88 @@
+//! The HTTP surface: `/graphql` (POST for operations, GET for GraphiQL), `/healthz`, `/readyz`. The
+//! principal, the locale and the commune header are resolved here, once per request.
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use jamaa_core::auth::Principal;
+use jamaa_core::model::i18n::Locale;
+use jamaa_core::service::Jamaa;
+use secrecy::SecretString;
+
+use crate::schema::{JamaaSchema, RequestContext, error::to_graphql};
+
+/// Largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    pub jamaa: Jamaa,
+    pub schema: JamaaSchema,
+}
+
+/// The router, built apart from the server so that tests can drive it.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/graphql", get(graphiql).post(graphql))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
+    let accept_language = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Locale::from_accept_language);
+    let principal = match bearer(&headers) {
+        Ok(None) => Principal::Anonymous,
+        Ok(Some(token)) => match state.jamaa.authenticate(&token).await {
+            Ok(principal) => principal,
+            Err(error) => return graphql_error(error, accept_language.unwrap_or(Locale::Fr)),
+        },
+        Err(()) => return graphql_error(jamaa_core::Error::Unauthenticated, accept_language.unwrap_or(Locale::Fr)),
+    };
+    let commune_header = headers.get("x-commune").and_then(|v| v.to_str().ok()).map(|s| s.trim().to_owned());
+    let context = RequestContext { principal, accept_language, commune_header };
+    GraphQLResponse::from(state.schema.execute(request.into_inner().data(context)).await).into_response()
+}
+
+/// The bearer token, if any; an `Authorization` header that is not a bearer token is an error.
+fn bearer(headers: &HeaderMap) -> Result<Option<SecretString>, ()> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
+    let value = value.to_str().map_err(|_| ())?;
+    let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).ok_or(())?;
+    Ok(Some(SecretString::from(token.trim().to_owned())))
+}
+
+/// An error before execution (authentication), shaped like any GraphQL error response.
+fn graphql_error(error: jamaa_core::Error, locale: Locale) -> Response {
+    let response = async_graphql::Response::from_errors(vec![to_graphql(error, locale).into_server_error(
+        async_graphql::Pos::default(),
+    )]);
+    GraphQLResponse::from(response).into_response()
+}
+
+async fn graphiql() -> impl IntoResponse {
+    Html(GraphiQLSource::build().endpoint("/graphql").title("Jamaa GraphQL").finish())
+}
+
+async fn healthz() -> impl IntoResponse {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    match state.jamaa.store().ping().await {
+        Ok(()) => Json(serde_json::json!({ "status": "ready" })).into_response(),
+        Err(error) => {
+            tracing::warn!(%error, "database not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable" }))).into_response()
+        }
+    }
+}

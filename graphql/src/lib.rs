@@ -1,0 +1,12 @@
+//! The Jamaa API: the GraphQL schema (async-graphql) served over axum, the health endpoints, the server's
+//! settings and start-up. Wire types live here and are converted from core's types; core knows no HTTP.
+
+pub mod app;
+pub mod schema;
+pub mod server;
+pub mod settings;
+
+pub use app::{AppState, router};
+pub use schema::{JamaaSchema, build_schema};
+pub use server::Application;
+pub use settings::Settings;

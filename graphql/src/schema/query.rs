@@ -1,0 +1,233 @@
+//! Queries.
+
+use async_graphql::connection::{Connection, Edge, EmptyFields, OpaqueCursor};
+use async_graphql::{Context, ID, Object, Result};
+use jamaa_core::auth::Principal;
+use jamaa_core::model::commune::Commune as CoreCommune;
+use jamaa_core::model::i18n::Locale;
+use jamaa_core::model::ids::RequestId;
+use jamaa_core::model::workflow::Actor;
+use jamaa_core::service::MAX_PAGE_SIZE;
+use secrecy::SecretString;
+
+use super::error::to_graphql;
+use super::types::{AuditReport, Commune, Request, Service};
+use super::{Lang, jamaa, pick_locale, request_context};
+
+pub struct QueryRoot;
+
+/// Page size when `first` is not given.
+const DEFAULT_PAGE: i32 = 20;
+
+pub(crate) fn parse_locale(locale: Option<String>) -> Result<Option<Locale>> {
+    locale
+        .map(|l| l.parse::<Locale>())
+        .transpose()
+        .map_err(|e| async_graphql::Error::new(e.to_string()).extend_with(|_, x| x.set("code", "VALIDATION_FAILED")))
+}
+
+use async_graphql::ErrorExtensions;
+
+fn page_size(first: Option<i32>) -> u64 {
+    u64::try_from(first.unwrap_or(DEFAULT_PAGE)).unwrap_or(1).clamp(1, MAX_PAGE_SIZE)
+}
+
+fn bad_cursor() -> async_graphql::Error {
+    async_graphql::Error::new("invalid cursor").extend_with(|_, e| e.set("code", "VALIDATION_FAILED"))
+}
+
+/// The commune an operation is about: the argument, else the `X-Commune` header, else the commune of the
+/// caller's staff token.
+pub(crate) async fn resolve_commune(ctx: &Context<'_>, argument: Option<String>) -> Result<CoreCommune> {
+    let request = request_context(ctx);
+    let jamaa = jamaa(ctx);
+    let slug = argument.or_else(|| request.commune_header.clone());
+    let result = match (slug, &request.principal) {
+        (Some(slug), _) => jamaa.commune(&slug).await,
+        (None, Principal::Staff { tenant, .. }) => jamaa.commune_by_id(*tenant).await,
+        (None, _) => {
+            return Err(async_graphql::Error::new("name the commune (argument `commune` or header X-Commune)")
+                .extend_with(|_, e| e.set("code", "VALIDATION_FAILED")));
+        }
+    };
+    result.map_err(|e| to_graphql(e, pick_locale(ctx, None, None)))
+}
+
+#[Object]
+impl QueryRoot {
+    /// Communes on the platform, in slug order.
+    async fn communes(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        locale: Option<String>,
+    ) -> Result<Connection<OpaqueCursor<String>, Commune, EmptyFields, EmptyFields>> {
+        let locale = parse_locale(locale)?;
+        let after = after.map(|c| OpaqueCursor::<String>::decode_cursor(&c).map_err(|_| bad_cursor())).transpose()?;
+        let page = jamaa(ctx)
+            .communes(after.as_ref().map(|c| c.0.as_str()), page_size(first))
+            .await
+            .map_err(|e| to_graphql(e, pick_locale(ctx, locale, None)))?;
+        let mut connection = Connection::new(after.is_some(), page.has_next);
+        for commune in page.items {
+            let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
+            connection
+                .edges
+                .push(Edge::new(OpaqueCursor(commune.spec.slug.to_string()), Commune { commune, lang }));
+        }
+        Ok(connection)
+    }
+
+    /// One commune by slug.
+    async fn commune(&self, ctx: &Context<'_>, slug: String, locale: Option<String>) -> Result<Commune> {
+        let locale = parse_locale(locale)?;
+        let commune = resolve_commune(ctx, Some(slug)).await?;
+        let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
+        Ok(Commune { commune, lang })
+    }
+
+    /// The current services of a commune, in code order.
+    async fn services(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        locale: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<OpaqueCursor<String>, Service, EmptyFields, EmptyFields>> {
+        let locale = parse_locale(locale)?;
+        let commune = resolve_commune(ctx, commune).await?;
+        let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
+        let after = after.map(|c| OpaqueCursor::<String>::decode_cursor(&c).map_err(|_| bad_cursor())).transpose()?;
+        let services = jamaa(ctx)
+            .services(&request_context(ctx).principal, commune.spec.slug.as_str())
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        let size = page_size(first) as usize;
+        let mut rest: Vec<_> = services
+            .into_iter()
+            .filter(|s| after.as_ref().is_none_or(|a| s.service.definition.code.as_str() > a.0.as_str()))
+            .collect();
+        let has_next = rest.len() > size;
+        rest.truncate(size);
+        let mut connection = Connection::new(after.is_some(), has_next);
+        for view in rest {
+            let cursor = OpaqueCursor(view.service.definition.code.clone());
+            connection.edges.push(Edge::new(cursor, Service { view, lang: lang.clone() }));
+        }
+        Ok(connection)
+    }
+
+    /// One current service of a commune by code.
+    async fn service(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        code: String,
+        locale: Option<String>,
+    ) -> Result<Service> {
+        let locale = parse_locale(locale)?;
+        let commune = resolve_commune(ctx, commune).await?;
+        let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
+        let view = jamaa(ctx)
+            .service(&request_context(ctx).principal, commune.spec.slug.as_str(), &code)
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(Service { view, lang })
+    }
+
+    /// A citizen follows a request with its tracking code and secret.
+    async fn track_request(
+        &self,
+        ctx: &Context<'_>,
+        tracking_code: String,
+        secret: String,
+        locale: Option<String>,
+    ) -> Result<Request> {
+        let locale = parse_locale(locale)?;
+        let tracking = jamaa(ctx)
+            .track_request(&tracking_code, &SecretString::from(secret))
+            .await
+            .map_err(|e| to_graphql(e, pick_locale(ctx, locale, None)))?;
+        let commune = &tracking.request.commune;
+        let lang = Lang::new(pick_locale(ctx, locale, Some(commune)), Some(commune));
+        Ok(Request { details: tracking.request, history: Some(tracking.history), viewer: Actor::Applicant, lang })
+    }
+
+    /// The staff inbox: the commune's requests in submission order, optionally in one state.
+    async fn requests(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        state: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+        locale: Option<String>,
+    ) -> Result<Connection<OpaqueCursor<String>, Request, EmptyFields, EmptyFields>> {
+        let locale = parse_locale(locale)?;
+        let commune = resolve_commune(ctx, commune).await?;
+        let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
+        let after = after
+            .map(|c| {
+                OpaqueCursor::<String>::decode_cursor(&c)
+                    .ok()
+                    .and_then(|c| c.0.parse::<RequestId>().ok())
+                    .ok_or_else(bad_cursor)
+            })
+            .transpose()?;
+        let principal = &request_context(ctx).principal;
+        let page = jamaa(ctx)
+            .inbox(principal, commune.spec.slug.as_str(), state.as_deref(), after, page_size(first))
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        let viewer = viewer_of(principal);
+        let mut connection = Connection::new(after.is_some(), page.has_next);
+        for details in page.items {
+            let cursor = OpaqueCursor(details.record.id.to_string());
+            connection
+                .edges
+                .push(Edge::new(cursor, Request { details, history: None, viewer: viewer.clone(), lang: lang.clone() }));
+        }
+        Ok(connection)
+    }
+
+    /// One request of the commune, with its history (staff).
+    async fn request(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        id: ID,
+        locale: Option<String>,
+    ) -> Result<Request> {
+        let locale = parse_locale(locale)?;
+        let commune = resolve_commune(ctx, commune).await?;
+        let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
+        let principal = &request_context(ctx).principal;
+        let jamaa = jamaa(ctx);
+        // An id that does not parse is as unknown as one of another commune.
+        let Ok(id) = id.parse::<RequestId>() else {
+            return Err(to_graphql(jamaa_core::Error::NotFound("request"), lang.locale));
+        };
+        let tracking =
+            jamaa.request(principal, commune.spec.slug.as_str(), id).await.map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(Request { details: tracking.request, history: Some(tracking.history), viewer: viewer_of(principal), lang })
+    }
+
+    /// Checks the commune's audit chain (commune administrators and operators).
+    async fn audit_verify(&self, ctx: &Context<'_>, commune: Option<String>) -> Result<AuditReport> {
+        let commune = resolve_commune(ctx, commune).await?;
+        let report = jamaa(ctx)
+            .verify_audit(&request_context(ctx).principal, commune.spec.slug.as_str())
+            .await
+            .map_err(|e| to_graphql(e, pick_locale(ctx, None, Some(&commune))))?;
+        Ok(report.into())
+    }
+}
+
+pub(crate) fn viewer_of(principal: &Principal) -> Actor {
+    match principal {
+        Principal::Staff { roles, .. } => Actor::Staff { roles: roles.clone() },
+        _ => Actor::Staff { roles: Vec::new() },
+    }
+}

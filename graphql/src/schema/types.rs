@@ -1,0 +1,569 @@
+//! Wire types, converted from core's types. Localized fields are resolved in the locale chosen for the
+//! request; every type that carries text also offers it in all its locales where a client needs them.
+
+use async_graphql::{Enum, ID, InputObject, Json, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use jamaa_core::model::audit::ChainReport;
+use jamaa_core::model::calendar::DayCounting;
+use jamaa_core::model::catalog::{Channel, DocumentRequirement, Fee, SilenceRule};
+use jamaa_core::model::commune::Commune as CoreCommune;
+use jamaa_core::model::form::{FieldDef, FieldKind};
+use jamaa_core::model::request::{Receipt as CoreReceipt, SubmittedDocument};
+use jamaa_core::model::workflow::{Actor, Outcome as CoreOutcome};
+use jamaa_core::service::{RequestDetails, ServiceView, TransitionRecord};
+
+use super::Lang;
+
+/// A commune on the platform.
+pub struct Commune {
+    pub commune: CoreCommune,
+    pub lang: Lang,
+}
+
+#[Object]
+impl Commune {
+    async fn id(&self) -> ID {
+        ID(self.commune.id.to_string())
+    }
+    async fn slug(&self) -> &str {
+        self.commune.spec.slug.as_str()
+    }
+    /// The name in the chosen locale.
+    async fn name(&self) -> String {
+        self.lang.text(&self.commune.spec.name)
+    }
+    /// The name in every locale it has.
+    async fn names(&self) -> Vec<LocalizedString> {
+        localized(&self.commune.spec.name)
+    }
+    /// ISO 3166 code: MA, MR, ES.
+    async fn country(&self) -> &str {
+        self.commune.spec.country.code()
+    }
+    async fn official_code(&self) -> Option<&str> {
+        self.commune.spec.official_code.as_deref()
+    }
+    async fn region(&self) -> Option<&str> {
+        self.commune.spec.region.as_deref()
+    }
+    async fn province(&self) -> Option<&str> {
+        self.commune.spec.province.as_deref()
+    }
+    async fn population(&self) -> Option<u64> {
+        self.commune.spec.population
+    }
+    async fn default_locale(&self) -> &str {
+        self.commune.spec.default_locale.as_str()
+    }
+    async fn locales(&self) -> Vec<&str> {
+        self.commune.spec.locales.iter().map(|l| l.as_str()).collect()
+    }
+    async fn time_zone(&self) -> &str {
+        &self.commune.spec.time_zone
+    }
+    async fn currency(&self) -> &str {
+        &self.commune.spec.currency
+    }
+    async fn tracking_prefix(&self) -> &str {
+        self.commune.spec.tracking_prefix.as_str()
+    }
+    async fn status(&self) -> &str {
+        self.commune.status.as_str()
+    }
+    /// The working-day calendar: weekend days and holidays.
+    async fn calendar(&self) -> Json<serde_json::Value> {
+        Json(serde_json::to_value(&self.commune.spec.calendar).unwrap_or_default())
+    }
+}
+
+/// A text in one locale.
+#[derive(SimpleObject)]
+pub struct LocalizedString {
+    pub locale: String,
+    pub text: String,
+}
+
+fn localized(text: &jamaa_core::model::i18n::LocalizedText) -> Vec<LocalizedString> {
+    text.locales().map(|l| LocalizedString { locale: l.as_str().to_owned(), text: text.get(l, &[]).to_owned() }).collect()
+}
+
+/// A procedure of a commune's catalog (its current version).
+pub struct Service {
+    pub view: ServiceView,
+    pub lang: Lang,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum Silence {
+    /// Silence at the deadline has no legal effect.
+    Nothing,
+    TacitApproval,
+    TacitRefusal,
+}
+
+impl From<SilenceRule> for Silence {
+    fn from(rule: SilenceRule) -> Self {
+        match rule {
+            SilenceRule::Nothing => Silence::Nothing,
+            SilenceRule::TacitApproval => Silence::TacitApproval,
+            SilenceRule::TacitRefusal => Silence::TacitRefusal,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum Outcome {
+    Approved,
+    Rejected,
+    Withdrawn,
+    Closed,
+}
+
+impl From<CoreOutcome> for Outcome {
+    fn from(outcome: CoreOutcome) -> Self {
+        match outcome {
+            CoreOutcome::Approved => Outcome::Approved,
+            CoreOutcome::Rejected => Outcome::Rejected,
+            CoreOutcome::Withdrawn => Outcome::Withdrawn,
+            CoreOutcome::Closed => Outcome::Closed,
+        }
+    }
+}
+
+/// The legal deadline of a decision.
+#[derive(SimpleObject)]
+pub struct Deadline {
+    pub days: u32,
+    /// True when only working days count.
+    pub working_days: bool,
+}
+
+#[Object]
+impl Service {
+    async fn id(&self) -> ID {
+        ID(self.view.service.id.to_string())
+    }
+    async fn code(&self) -> &str {
+        &self.view.service.definition.code
+    }
+    /// The published version.
+    async fn version(&self) -> i32 {
+        self.view.service.version
+    }
+    async fn name(&self) -> String {
+        self.lang.text(&self.view.service.definition.name)
+    }
+    async fn names(&self) -> Vec<LocalizedString> {
+        localized(&self.view.service.definition.name)
+    }
+    async fn description(&self) -> String {
+        self.lang.text(&self.view.service.definition.description)
+    }
+    async fn category(&self) -> &str {
+        &self.view.service.definition.category
+    }
+    /// `online`, `counter`.
+    async fn channels(&self) -> Vec<&str> {
+        self.view
+            .service
+            .definition
+            .channels
+            .iter()
+            .map(|c| match c {
+                Channel::Online => "online",
+                Channel::Counter => "counter",
+            })
+            .collect()
+    }
+    async fn documents(&self) -> Vec<DocumentType> {
+        self.view.service.definition.documents.iter().map(|d| DocumentType::new(d, &self.lang)).collect()
+    }
+    async fn fees(&self) -> Vec<FeeLine> {
+        self.view.service.definition.fees.iter().map(|f| FeeLine::new(f, &self.lang)).collect()
+    }
+    async fn deadline(&self) -> Deadline {
+        let deadline = self.view.service.definition.deadline;
+        Deadline { days: deadline.days, working_days: deadline.counting == DayCounting::Working }
+    }
+    async fn silence(&self) -> Silence {
+        self.view.service.definition.silence.into()
+    }
+    /// What silence at the deadline means, said to the citizen.
+    async fn silence_means(&self) -> String {
+        self.lang.text(&self.view.service.definition.silence.explanation())
+    }
+    async fn legal_references(&self) -> Vec<String> {
+        self.view
+            .service
+            .definition
+            .legal_references
+            .iter()
+            .map(|r| match &r.article {
+                Some(article) => format!("{}, {article}", self.lang.text(&r.title)),
+                None => self.lang.text(&r.title),
+            })
+            .collect()
+    }
+    /// The form's fields, localized.
+    async fn fields(&self) -> Vec<FormField> {
+        self.view.service.definition.form.fields.iter().map(|f| FormField::new(f, &self.lang)).collect()
+    }
+    /// The whole form schema as JSON, in every locale: what the SDK validates against, offline.
+    async fn form_schema(&self) -> Json<serde_json::Value> {
+        Json(serde_json::to_value(&self.view.service.definition.form).unwrap_or_default())
+    }
+    /// The workflow's states, localized.
+    async fn states(&self) -> Vec<WorkflowState> {
+        self.view
+            .service
+            .definition
+            .workflow
+            .states
+            .iter()
+            .map(|s| WorkflowState { key: s.key.clone(), label: self.lang.text(&s.label), terminal: s.outcome.is_some() })
+            .collect()
+    }
+    /// The full definition (form, workflow, documents, fees) as JSON.
+    async fn definition(&self) -> Json<serde_json::Value> {
+        Json(serde_json::to_value(&self.view.service.definition).unwrap_or_default())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct WorkflowState {
+    pub key: String,
+    pub label: String,
+    pub terminal: bool,
+}
+
+/// A document the applicant attaches.
+#[derive(SimpleObject)]
+pub struct DocumentType {
+    pub code: String,
+    pub label: String,
+    pub mandatory: bool,
+    pub formats: Vec<String>,
+    pub max_size_bytes: u64,
+}
+
+impl DocumentType {
+    fn new(document: &DocumentRequirement, lang: &Lang) -> Self {
+        Self {
+            code: document.code.clone(),
+            label: lang.text(&document.label),
+            mandatory: document.mandatory,
+            formats: document.formats.clone(),
+            max_size_bytes: document.max_size_bytes,
+        }
+    }
+}
+
+/// A fee; amounts are in minor units (centimes).
+#[derive(SimpleObject)]
+pub struct FeeLine {
+    pub label: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub legal_basis: Option<String>,
+}
+
+impl FeeLine {
+    fn new(fee: &Fee, lang: &Lang) -> Self {
+        Self {
+            label: lang.text(&fee.label),
+            amount_minor: fee.amount_minor,
+            currency: fee.currency.clone(),
+            legal_basis: fee.legal_basis.clone(),
+        }
+    }
+}
+
+/// A field of a form.
+#[derive(SimpleObject)]
+pub struct FormField {
+    pub key: String,
+    pub label: String,
+    pub help: Option<String>,
+    /// text, long_text, number, money, date, choice, multi_choice, boolean, national_id, phone, email,
+    /// location, document_ref.
+    #[graphql(name = "type")]
+    pub kind: String,
+    pub required: bool,
+    pub personal: bool,
+    pub options: Vec<ChoiceOption>,
+}
+
+#[derive(SimpleObject)]
+pub struct ChoiceOption {
+    pub value: String,
+    pub label: String,
+}
+
+impl FormField {
+    fn new(field: &FieldDef, lang: &Lang) -> Self {
+        let kind = serde_json::to_value(&field.kind)
+            .ok()
+            .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned))
+            .unwrap_or_default();
+        let options = match &field.kind {
+            FieldKind::Choice { options } | FieldKind::MultiChoice { options } => options
+                .iter()
+                .map(|o| ChoiceOption { value: o.value.clone(), label: lang.text(&o.label) })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Self {
+            key: field.key.clone(),
+            label: lang.text(&field.label),
+            help: field.help.as_ref().map(|h| lang.text(h)),
+            kind,
+            required: field.required,
+            personal: field.personal,
+            options,
+        }
+    }
+}
+
+/// A citizen's request, as its commune's staff or its applicant see it.
+pub struct Request {
+    pub details: RequestDetails,
+    pub history: Option<Vec<TransitionRecord>>,
+    /// Who is looking: decides the available actions.
+    pub viewer: Actor,
+    pub lang: Lang,
+}
+
+#[Object]
+impl Request {
+    async fn id(&self) -> ID {
+        ID(self.details.record.id.to_string())
+    }
+    async fn tracking_code(&self) -> String {
+        self.details.record.tracking_code.to_string()
+    }
+    async fn commune(&self) -> &str {
+        self.details.commune.spec.slug.as_str()
+    }
+    async fn service_code(&self) -> &str {
+        &self.details.service.definition.code
+    }
+    async fn service_name(&self) -> String {
+        self.lang.text(&self.details.service.definition.name)
+    }
+    /// The service version the request was submitted to (it finishes on that version's workflow).
+    async fn service_version(&self) -> i32 {
+        self.details.service.version
+    }
+    async fn state(&self) -> &str {
+        &self.details.record.state
+    }
+    async fn state_label(&self) -> String {
+        self.lang.text(&self.details.state_label())
+    }
+    async fn outcome(&self) -> Option<Outcome> {
+        self.details.record.outcome.map(Into::into)
+    }
+    /// Name it as `expectedVersion` when acting, so that a concurrent change is a CONFLICT.
+    async fn version(&self) -> i64 {
+        self.details.record.version
+    }
+    /// The form data as submitted (normalized).
+    async fn data(&self) -> Json<serde_json::Value> {
+        Json(self.details.record.data.clone())
+    }
+    async fn documents(&self) -> Vec<Document> {
+        self.details.record.documents.iter().map(Document::from).collect()
+    }
+    async fn submitted_at(&self) -> DateTime<Utc> {
+        self.details.record.submitted_at
+    }
+    /// The date by which the law says the commune must decide.
+    async fn decision_due(&self) -> NaiveDate {
+        self.details.record.decision_due
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.details.record.updated_at
+    }
+    async fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.details.record.closed_at
+    }
+    /// What the viewer may do now.
+    async fn available_actions(&self) -> Vec<AvailableAction> {
+        self.details
+            .available_actions(&self.viewer)
+            .into_iter()
+            .map(|a| AvailableAction {
+                key: a.key.clone(),
+                label: self.lang.text(&a.label),
+                comment_required: a.comment_required,
+            })
+            .collect()
+    }
+    /// The steps so far, oldest first (on `request` and `trackRequest`).
+    async fn history(&self) -> Vec<Step> {
+        let workflow = &self.details.service.definition.workflow;
+        self.history
+            .iter()
+            .flatten()
+            .map(|t| Step {
+                action: t.action.clone(),
+                action_label: workflow.action(&t.action).map(|a| self.lang.text(&a.label)).unwrap_or_default(),
+                from_state: t.from_state.clone(),
+                to_state: t.to_state.clone(),
+                state_label: workflow.state(&t.to_state).map(|s| self.lang.text(&s.label)).unwrap_or_default(),
+                actor: public_actor(&t.actor),
+                comment: t.comment.clone(),
+                at: t.occurred_at,
+            })
+            .collect()
+    }
+    async fn receipt(&self) -> Receipt {
+        Receipt { receipt: self.details.receipt(), lang: self.lang.clone() }
+    }
+}
+
+/// Staff appear as "staff", not by token: the citizen sees who acted by kind only.
+fn public_actor(actor: &str) -> String {
+    actor.split(':').next().unwrap_or(actor).to_owned()
+}
+
+#[derive(SimpleObject)]
+pub struct AvailableAction {
+    pub key: String,
+    pub label: String,
+    pub comment_required: bool,
+}
+
+/// One step of a request's history.
+#[derive(SimpleObject)]
+pub struct Step {
+    pub action: String,
+    pub action_label: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub state_label: String,
+    /// `staff`, `applicant`, `system`, `partner`, `anonymous`.
+    pub actor: String,
+    pub comment: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// A document received with a request.
+#[derive(SimpleObject)]
+pub struct Document {
+    pub code: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub size_bytes: u64,
+    pub sha256: Option<String>,
+}
+
+impl From<&SubmittedDocument> for Document {
+    fn from(d: &SubmittedDocument) -> Self {
+        Self {
+            code: d.code.clone(),
+            file_name: d.file_name.clone(),
+            media_type: d.media_type.clone(),
+            size_bytes: d.size_bytes,
+            sha256: d.sha256.clone(),
+        }
+    }
+}
+
+/// The receipt (récépissé) of a submission.
+pub struct Receipt {
+    pub receipt: CoreReceipt,
+    pub lang: Lang,
+}
+
+#[Object]
+impl Receipt {
+    async fn tracking_code(&self) -> String {
+        self.receipt.tracking_code.to_string()
+    }
+    async fn commune_name(&self) -> String {
+        self.lang.text(&self.receipt.commune_name)
+    }
+    async fn service_code(&self) -> &str {
+        &self.receipt.service_code
+    }
+    async fn service_name(&self) -> String {
+        self.lang.text(&self.receipt.service_name)
+    }
+    async fn submitted_at(&self) -> DateTime<Utc> {
+        self.receipt.submitted_at
+    }
+    async fn documents(&self) -> Vec<Document> {
+        self.receipt.documents.iter().map(Document::from).collect()
+    }
+    async fn fees(&self) -> Vec<FeeLine> {
+        self.receipt.fees.iter().map(|f| FeeLine::new(f, &self.lang)).collect()
+    }
+    async fn decision_due(&self) -> NaiveDate {
+        self.receipt.decision_due
+    }
+    async fn silence(&self) -> Silence {
+        self.receipt.silence.into()
+    }
+    async fn silence_means(&self) -> String {
+        self.lang.text(&self.receipt.silence_means)
+    }
+    /// The locale the receipt is written in, and its direction (`rtl` for Arabic).
+    async fn locale(&self) -> &str {
+        self.lang.locale.as_str()
+    }
+    async fn direction(&self) -> &str {
+        if self.lang.locale.is_rtl() { "rtl" } else { "ltr" }
+    }
+}
+
+/// What a submission returns.
+#[derive(SimpleObject)]
+pub struct SubmitRequestPayload {
+    pub request: Request,
+    pub receipt: Receipt,
+    /// The citizen's secret for tracking: shown this once, stored only as a hash.
+    pub secret: String,
+}
+
+/// A document attached to a submission (its content is stored elsewhere).
+#[derive(InputObject)]
+pub struct DocumentInput {
+    /// The document type, one of the service's documents.
+    pub code: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub size_bytes: u64,
+    pub sha256: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct SubmitRequestInput {
+    pub service_code: String,
+    /// The form data: an object keyed by field.
+    pub data: Json<serde_json::Value>,
+    #[graphql(default)]
+    pub documents: Vec<DocumentInput>,
+}
+
+/// The result of checking a commune's audit chain.
+#[derive(SimpleObject)]
+pub struct AuditReport {
+    pub valid: bool,
+    pub events_checked: i64,
+    pub head_hash: String,
+    pub first_broken_sequence: Option<i64>,
+    pub problem: Option<String>,
+}
+
+impl From<ChainReport> for AuditReport {
+    fn from(r: ChainReport) -> Self {
+        Self {
+            valid: r.valid,
+            events_checked: r.events_checked,
+            head_hash: r.head_hash,
+            first_broken_sequence: r.first_broken_sequence,
+            problem: r.problem,
+        }
+    }
+}

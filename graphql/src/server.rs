@@ -1,0 +1,102 @@
+//! Start-up: connect, migrate, load the demo if asked, bind, and serve with the scheduler running beside.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use jamaa_core::service::Jamaa;
+use jamaa_core::service::demo::DemoTokens;
+use jamaa_core::store::{Store, StoreConfig};
+use tokio::net::TcpListener;
+
+use crate::app::{AppState, router};
+use crate::schema::build_schema;
+use crate::settings::Settings;
+
+/// A server ready to run: the listener is bound (port 0 picks a free port, for tests).
+pub struct Application {
+    listener: TcpListener,
+    jamaa: Jamaa,
+    scheduler_interval: Duration,
+    /// The tokens of the demo, when it was loaded.
+    pub demo_tokens: Option<DemoTokens>,
+}
+
+/// Connects to the database named by the settings and applies the migrations (as the tables' owner when
+/// an admin URL is given, granting the application's role).
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    if let Some(admin) = &settings.admin_database_url {
+        let owner = Store::connect(&StoreConfig { url: admin.clone(), max_connections: 2 }).await?;
+        owner.migrate(settings.app_role.as_deref()).await?;
+    }
+    let store = Store::connect(&StoreConfig {
+        url: settings.database_url.clone(),
+        max_connections: settings.max_connections,
+    })
+    .await?;
+    if settings.admin_database_url.is_none() {
+        store.migrate(settings.app_role.as_deref()).await?;
+    }
+    Ok(store)
+}
+
+impl Application {
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let store = open_store(settings).await?;
+        let jamaa = Jamaa::new(store);
+        let demo_tokens = if settings.demo { Some(jamaa.load_demo().await?) } else { None };
+        let listener = TcpListener::bind(settings.bind).await?;
+        Ok(Self { listener, jamaa, scheduler_interval: settings.scheduler_interval, demo_tokens })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` completes, with the scheduler applying due timers every interval.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let scheduler = tokio::spawn(run_scheduler(self.jamaa.clone(), self.scheduler_interval));
+        let state = AppState { schema: build_schema(self.jamaa.clone()), jamaa: self.jamaa };
+        let result = axum::serve(self.listener, router(state)).with_graceful_shutdown(shutdown).await;
+        scheduler.abort();
+        Ok(result?)
+    }
+}
+
+async fn run_scheduler(jamaa: Jamaa, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match jamaa.run_due_timers(chrono::Utc::now()).await {
+            Ok(report) if report.fired + report.dropped > 0 => {
+                tracing::info!(fired = report.fired, dropped = report.dropped, "timers applied");
+            }
+            Ok(_) => {}
+            Err(error) => tracing::error!(error = %error, code = error.code(), "scheduler run failed"),
+        }
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,104 @@
+//! Settings: an optional TOML file, then `JAMAA_*` environment variables, then command-line flags. Secrets
+//! (the database URL) are `SecretString`s and never logged.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// Everything the server needs, passed explicitly to [`crate::Application::build`].
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// `sqlite://…` (the default: `jamaa.db` in the data directory) or `postgres://…`.
+    pub database_url: SecretString,
+    /// A URL for migrations as the tables' owner, when the server connects as a role that does not own
+    /// them (PostgreSQL). Without it, migrations run over `database_url`.
+    pub admin_database_url: Option<SecretString>,
+    /// The role to grant the application's privileges to after migrating (PostgreSQL).
+    pub app_role: Option<String>,
+    pub bind: SocketAddr,
+    pub max_connections: u32,
+    /// How often the scheduler looks for due timers.
+    pub scheduler_interval: Duration,
+    /// Load the demo communes at start-up.
+    pub demo: bool,
+}
+
+/// The file form of the settings: every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    database_url: Option<String>,
+    admin_database_url: Option<String>,
+    app_role: Option<String>,
+    bind: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+    max_connections: Option<u32>,
+    scheduler_interval_seconds: Option<u64>,
+}
+
+/// What the command line may override.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub config: Option<PathBuf>,
+    pub bind: Option<SocketAddr>,
+    pub data_dir: Option<PathBuf>,
+    pub demo: bool,
+}
+
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+impl Settings {
+    /// Reads the file (if named), then the environment, then the overrides.
+    pub fn load(overrides: &Overrides) -> anyhow::Result<Self> {
+        let file = match &overrides.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+                toml::from_str::<FileSettings>(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+            }
+            None => FileSettings::default(),
+        };
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let data_dir = overrides.data_dir.clone().or(env("JAMAA_DATA_DIR").map(PathBuf::from)).or(file.data_dir);
+        let database_url = env("JAMAA_DATABASE_URL")
+            .or(file.database_url)
+            .unwrap_or_else(|| sqlite_url(&data_dir.unwrap_or_else(|| PathBuf::from("."))));
+        let bind = match overrides.bind {
+            Some(bind) => bind,
+            None => match env("JAMAA_BIND") {
+                Some(bind) => bind.parse().map_err(|e| anyhow::anyhow!("JAMAA_BIND `{bind}`: {e}"))?,
+                None => file.bind.unwrap_or(DEFAULT_BIND.parse()?),
+            },
+        };
+        let max_connections = match env("JAMAA_MAX_CONNECTIONS") {
+            Some(n) => n.parse().map_err(|e| anyhow::anyhow!("JAMAA_MAX_CONNECTIONS: {e}"))?,
+            None => file.max_connections.unwrap_or(16),
+        };
+        let scheduler_seconds = match env("JAMAA_SCHEDULER_INTERVAL_SECONDS") {
+            Some(n) => n.parse().map_err(|e| anyhow::anyhow!("JAMAA_SCHEDULER_INTERVAL_SECONDS: {e}"))?,
+            None => file.scheduler_interval_seconds.unwrap_or(30),
+        };
+        Ok(Self {
+            database_url: SecretString::from(database_url),
+            admin_database_url: env("JAMAA_ADMIN_DATABASE_URL").or(file.admin_database_url).map(SecretString::from),
+            app_role: env("JAMAA_APP_ROLE").or(file.app_role),
+            bind,
+            max_connections,
+            scheduler_interval: Duration::from_secs(scheduler_seconds.max(1)),
+            demo: overrides.demo,
+        })
+    }
+
+    /// `sqlite` or `postgres`, for logs: never the URL itself.
+    pub fn backend_name(&self) -> &'static str {
+        if self.database_url.expose_secret().starts_with("postgres") { "postgres" } else { "sqlite" }
+    }
+}
+
+/// The SQLite file `jamaa.db` in `dir`, created when missing.
+pub fn sqlite_url(dir: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", dir.join("jamaa.db").display())
+}
