@@ -1,0 +1,3 @@
+//! Test support for Jamaa: a throwaway PostgreSQL server for integration tests ([`pg`]).
+
+pub mod pg;
