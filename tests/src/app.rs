@@ -1,0 +1,151 @@
+//! [`TestApp`]: one server per test, with its own database, stopped when the test ends.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use anyhow::{Context as _, Result, bail};
+use jamaa_graphql::server::Application;
+use jamaa_graphql::settings::Settings;
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+use crate::pg::{PgDatabase, PgServer};
+
+/// Which database the server runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running server with the demo communes, and the tokens the demo issued.
+pub struct TestApp {
+    pub address: SocketAddr,
+    pub client: reqwest::Client,
+    pub operator: String,
+    /// Staff tokens by commune slug (every role of the commune).
+    pub staff: HashMap<String, String>,
+    pub backend: Backend,
+    /// The PostgreSQL database, to look at it directly (RLS tests).
+    pub pg: Option<(PgServer, PgDatabase)>,
+    /// The SQLite file's directory.
+    pub dir: tempfile::TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<Result<()>>>,
+}
+
+impl TestApp {
+    /// Starts a server with the demo on a fresh database of `backend`.
+    pub async fn spawn(backend: Backend) -> Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let (settings, pg) = match backend {
+            Backend::Sqlite => (settings(jamaa_graphql::settings::sqlite_url(dir.path()), None, None), None),
+            Backend::Postgres => {
+                let server = PgServer::start()?;
+                let database = server.create_database("jamaa")?;
+                let settings = settings(
+                    database.app_url.clone(),
+                    Some(database.owner_url.clone()),
+                    Some("jamaa_app".to_owned()),
+                );
+                (settings, Some((server, database)))
+            }
+        };
+        let app = Application::build(&settings).await.context("the server does not start")?;
+        let address = app.local_addr()?;
+        let tokens = app.demo_tokens.as_ref().context("the demo was not loaded")?;
+        let operator = tokens.operator.expose_secret().to_owned();
+        let staff = tokens.staff.iter().map(|(slug, t)| (slug.clone(), t.expose_secret().to_owned())).collect();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(app.run_until(async {
+            let _ = stopped.await;
+        }));
+        Ok(Self {
+            address,
+            client: reqwest::Client::new(),
+            operator,
+            staff,
+            backend,
+            pg,
+            dir,
+            stop: Some(stop),
+            server: Some(server),
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    /// The staff token of a demo commune.
+    pub fn staff(&self, slug: &str) -> &str {
+        self.staff.get(slug).map(String::as_str).unwrap_or("")
+    }
+
+    /// Posts a GraphQL operation and returns the whole response (`data` and `errors`).
+    pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Result<Value> {
+        let mut request = self.client.post(self.url("/graphql")).json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await?;
+        let status = response.status();
+        let body: Value = response.json().await.with_context(|| format!("HTTP {status}: not JSON"))?;
+        Ok(body)
+    }
+
+    /// Like [`TestApp::graphql`], but fails on any error and returns `data`.
+    pub async fn data(&self, token: Option<&str>, query: &str, variables: Value) -> Result<Value> {
+        let body = self.graphql(token, query, variables).await?;
+        if let Some(errors) = body.get("errors") {
+            bail!("GraphQL errors: {errors}");
+        }
+        Ok(body["data"].clone())
+    }
+
+    /// A database handle of the same store (scheduler runs, direct checks).
+    pub async fn jamaa(&self) -> Result<jamaa_core::service::Jamaa> {
+        let url = match &self.pg {
+            Some((_, database)) => database.app_url.clone(),
+            None => jamaa_graphql::settings::sqlite_url(self.dir.path()),
+        };
+        let store = jamaa_core::store::Store::connect(&jamaa_core::store::StoreConfig {
+            url: SecretString::from(url),
+            max_connections: 4,
+        })
+        .await?;
+        Ok(jamaa_core::service::Jamaa::new(store))
+    }
+
+    /// Stops the server and waits for it.
+    pub async fn stop(mut self) -> Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await??;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+}
+
+fn settings(url: String, admin: Option<String>, app_role: Option<String>) -> Settings {
+    Settings {
+        database_url: SecretString::from(url),
+        admin_database_url: admin.map(SecretString::from),
+        app_role,
+        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+        max_connections: 8,
+        scheduler_interval: std::time::Duration::from_secs(3600),
+        demo: true,
+    }
+}
