@@ -7,5 +7,6 @@ pub mod commune;
 pub mod form;
 pub mod i18n;
 pub mod ids;
+pub mod national_id;
 pub mod request;
 pub mod workflow;
