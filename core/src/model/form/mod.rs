@@ -1,9 +1,13 @@
 //! Form schemas and their validation: every failure at once, each with a field path, a stable code and a
 //! message in Arabic, French and English. The same code runs on the server and in the browser (SDK).
 //!
+//! - `validate`: submitted data against a schema, returning the data normalized.
+//! - `check`: the schema itself, when staff publish a form.
 //! - `messages`: the localized text of every field error code.
 
+mod check;
 pub mod messages;
+mod validate;
 
 use serde::{Deserialize, Serialize};
 
