@@ -1,5 +1,13 @@
 //! Form schemas and their validation: every failure at once, each with a field path, a stable code and a
-//! message in Arabic and French. The same code runs on the server and in the browser (SDK).
+//! message in Arabic, French and English. The same code runs on the server and in the browser (SDK).
+//!
+//! - `validate`: submitted data against a schema, returning the data normalized.
+//! - `check`: the schema itself, when staff publish a form.
+//! - `messages`: the localized text of every field error code.
+
+mod check;
+pub mod messages;
+mod validate;
 
 use serde::{Deserialize, Serialize};
 
@@ -10,6 +18,13 @@ use crate::model::i18n::LocalizedText;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FormSchema {
     pub fields: Vec<FieldDef>,
+}
+
+impl FormSchema {
+    /// The fields that hold personal data (encrypted at rest, never logged).
+    pub fn personal_fields(&self) -> impl Iterator<Item = &FieldDef> {
+        self.fields.iter().filter(|field| field.personal)
+    }
 }
 
 /// One field of a form.
@@ -72,7 +87,9 @@ pub struct ChoiceOption {
     pub label: LocalizedText,
 }
 
-/// Limits on a value; each applies only to the field types it makes sense for.
+/// Limits on a value; each applies only to the field types it makes sense for: `minLength`, `maxLength` and
+/// `pattern` to text and long text (lengths in characters, the pattern matching the whole trimmed text); `min`
+/// and `max` to numbers and amounts, and to the number of options chosen in a multi-choice.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Rules {
@@ -108,4 +125,38 @@ pub struct Condition {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ValidationContext {
     pub country: Country,
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn reads_the_published_format() {
+        let json = json!({
+            "fields": [
+                {"key": "cin", "label": {"ar": "رقم البطاقة", "fr": "N° CNIE"}, "type": "national_id",
+                 "required": true, "personal": true},
+                {"key": "usage", "label": {"fr": "Usage"}, "type": "choice",
+                 "options": [{"value": "habitation", "label": {"fr": "Habitation"}}],
+                 "visibleIf": {"field": "cin", "equals": "AB1"}},
+                {"key": "surface", "label": {"fr": "Surface"}, "type": "number", "rules": {"min": 1.0, "maxLength": 3}},
+            ]
+        });
+        let schema: FormSchema = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(
+            schema.fields[1].kind,
+            FieldKind::Choice {
+                options: vec![ChoiceOption {
+                    value: "habitation".into(),
+                    label: LocalizedText::new().with(crate::model::i18n::Locale::Fr, "Habitation"),
+                }]
+            }
+        );
+        assert_eq!(serde_json::to_value(&schema).unwrap()["fields"][2]["rules"], json!({"min": 1.0, "maxLength": 3}));
+        let personal: Vec<&str> = schema.personal_fields().map(|field| field.key.as_str()).collect();
+        assert_eq!(personal, ["cin"]);
+    }
 }

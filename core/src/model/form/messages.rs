@@ -1,0 +1,692 @@
+//! The messages of field errors, in Arabic, French and English: one function per error code, taking what the
+//! message names (a limit, a country, a document). Every localized text a `FieldError` carries comes from here.
+
+use crate::model::commune::Country;
+use crate::model::i18n::{Locale, LocalizedText};
+
+/// What a value should have been, for `INVALID_TYPE`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Expected {
+    Text,
+    Number,
+    Boolean,
+    /// The list of a multi-choice.
+    List,
+    /// The object of a location field.
+    Location,
+    /// The whole form data, a JSON object.
+    Form,
+}
+
+/// What `TOO_SHORT` and `TOO_LONG` count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LengthUnit {
+    /// Characters of a text.
+    Characters,
+    /// Options chosen in a multi-choice.
+    Choices,
+}
+
+/// Why a location is rejected, for `INVALID_LOCATION`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LocationProblem {
+    /// Neither coordinates nor an address.
+    Empty,
+    Latitude,
+    Longitude,
+    /// A latitude without a longitude, or the reverse.
+    IncompleteCoordinates,
+    Address,
+}
+
+/// Why a value is rejected, for `INVALID_VALUE`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InvalidReason {
+    /// The same option appears twice in a multi-choice.
+    DuplicateChoice,
+    NegativeAmount,
+    /// An amount with more than two decimals.
+    TooManyDecimals,
+    EmptyFile,
+    MissingFileName,
+    /// A SHA-256 digest that is not 64 hexadecimal digits.
+    InvalidChecksum,
+}
+
+/// What is wrong with a form definition, for `INVALID_DEFINITION`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DefinitionProblem {
+    /// The key does not match `[a-z][a-z0-9_]*`.
+    KeyFormat(String),
+    DuplicateKey(String),
+    EmptyLabel,
+    NoOptions,
+    EmptyOptionValue,
+    EmptyOptionLabel,
+    DuplicateOption(String),
+    /// A condition names a field the form does not have.
+    UnknownConditionField(String),
+    /// A condition names the field it belongs to.
+    SelfCondition,
+    /// Visibility conditions that depend on each other in a loop.
+    ConditionCycle,
+    InvalidPattern,
+    MinAboveMax,
+    MinLengthAboveMaxLength,
+}
+
+/// `REQUIRED`
+pub fn required() -> LocalizedText {
+    text("هذا الحقل إجباري.", "Ce champ est obligatoire.", "This field is required.")
+}
+
+/// `INVALID_TYPE`
+pub fn invalid_type(expected: Expected) -> LocalizedText {
+    match expected {
+        Expected::Text => {
+            text("يجب أن تكون قيمة هذا الحقل نصًا.", "Ce champ doit contenir du texte.", "This field must be text.")
+        }
+        Expected::Number => text(
+            "يجب أن تكون قيمة هذا الحقل عددًا.",
+            "Ce champ doit contenir un nombre.",
+            "This field must be a number.",
+        ),
+        Expected::Boolean => text(
+            "يجب أن تكون قيمة هذا الحقل «نعم» أو «لا».",
+            "Ce champ doit valoir « oui » ou « non ».",
+            "This field must be yes or no.",
+        ),
+        Expected::List => text(
+            "يجب أن تكون قيمة هذا الحقل قائمة من الاختيارات.",
+            "Ce champ doit contenir une liste de choix.",
+            "This field must be a list of choices.",
+        ),
+        Expected::Location => text(
+            "يجب أن تكون قيمة هذا الحقل موقعًا (إحداثيات أو عنوانًا).",
+            "Ce champ doit contenir une localisation (des coordonnées ou une adresse).",
+            "This field must be a location (coordinates or an address).",
+        ),
+        Expected::Form => text(
+            "يجب أن تُرسَل بيانات الاستمارة في شكل كائن JSON.",
+            "Les données du formulaire doivent être un objet JSON.",
+            "The form data must be a JSON object.",
+        ),
+    }
+}
+
+/// `TOO_SHORT`: fewer than `min` characters or choices.
+pub fn too_short(min: u32, unit: LengthUnit) -> LocalizedText {
+    match unit {
+        LengthUnit::Characters => text(
+            format!("يجب أن يحتوي هذا الحقل على {} على الأقل.", arabic_count(min, &CHARACTER)),
+            format!("Ce champ doit contenir au moins {min} {}.", french_plural(min, "caractère", "caractères")),
+            format!("This field must contain at least {min} {}.", english_plural(min, "character", "characters")),
+        ),
+        LengthUnit::Choices => text(
+            format!("يجب اختيار {} على الأقل.", arabic_count(min, &OPTION)),
+            format!("Choisissez au moins {min} {}.", french_plural(min, "option", "options")),
+            format!("Choose at least {min} {}.", english_plural(min, "option", "options")),
+        ),
+    }
+}
+
+/// `TOO_LONG`: more than `max` characters or choices.
+pub fn too_long(max: u32, unit: LengthUnit) -> LocalizedText {
+    match unit {
+        LengthUnit::Characters => text(
+            format!("يجب ألا يحتوي هذا الحقل على أكثر من {}.", arabic_count(max, &CHARACTER)),
+            format!("Ce champ doit contenir au plus {max} {}.", french_plural(max, "caractère", "caractères")),
+            format!("This field must contain at most {max} {}.", english_plural(max, "character", "characters")),
+        ),
+        LengthUnit::Choices => text(
+            format!("لا يمكن اختيار أكثر من {}.", arabic_count(max, &OPTION)),
+            format!("Choisissez au plus {max} {}.", french_plural(max, "option", "options")),
+            format!("Choose at most {max} {}.", english_plural(max, "option", "options")),
+        ),
+    }
+}
+
+/// `OUT_OF_RANGE`: a number or an amount outside `[min, max]` (either bound may be open).
+pub fn out_of_range(min: Option<f64>, max: Option<f64>) -> LocalizedText {
+    // Arabic and French write decimals with a comma, English with a point.
+    let comma = |x| number(x, ',');
+    let point = |x| number(x, '.');
+    let (ar, fr, en) = (comma, comma, point);
+    match (min, max) {
+        (Some(min), Some(max)) => text(
+            format!("يجب أن تكون القيمة بين {} و{}.", ar(min), ar(max)),
+            format!("La valeur doit être comprise entre {} et {}.", fr(min), fr(max)),
+            format!("The value must be between {} and {}.", en(min), en(max)),
+        ),
+        (Some(min), None) => text(
+            format!("يجب ألا تقل القيمة عن {}.", ar(min)),
+            format!("La valeur doit être supérieure ou égale à {}.", fr(min)),
+            format!("The value must be at least {}.", en(min)),
+        ),
+        (None, Some(max)) => text(
+            format!("يجب ألا تتجاوز القيمة {}.", ar(max)),
+            format!("La valeur doit être inférieure ou égale à {}.", fr(max)),
+            format!("The value must be at most {}.", en(max)),
+        ),
+        (None, None) => text(
+            "القيمة خارج الحدود المسموح بها.",
+            "La valeur est en dehors des limites autorisées.",
+            "The value is outside the allowed range.",
+        ),
+    }
+}
+
+/// `PATTERN_MISMATCH`
+pub fn pattern_mismatch() -> LocalizedText {
+    text(
+        "صيغة هذه القيمة غير صحيحة.",
+        "Le format de cette valeur n'est pas valide.",
+        "This value is not in the expected format.",
+    )
+}
+
+/// `NOT_AN_OPTION`
+pub fn not_an_option() -> LocalizedText {
+    text(
+        "هذه القيمة ليست من بين الاختيارات المتاحة.",
+        "Cette valeur ne fait pas partie des choix proposés.",
+        "This value is not one of the available options.",
+    )
+}
+
+/// `INVALID_DATE`
+pub fn invalid_date() -> LocalizedText {
+    text(
+        "تاريخ غير صحيح: الصيغة المطلوبة هي السنة-الشهر-اليوم، مثل 2026-03-15.",
+        "Date invalide : le format attendu est AAAA-MM-JJ, par exemple 2026-03-15.",
+        "Invalid date: the expected format is YYYY-MM-DD, for example 2026-03-15.",
+    )
+}
+
+/// `INVALID_NATIONAL_ID`, saying what the identity number of `country` looks like.
+pub fn invalid_national_id(country: Country) -> LocalizedText {
+    match country {
+        Country::Morocco => text(
+            "رقم البطاقة الوطنية للتعريف غير صحيح: حرف أو حرفان يليهما من رقم واحد إلى ستة أرقام (مثل AB123456).",
+            "Numéro de CNIE invalide : une ou deux lettres suivies de 1 à 6 chiffres (par exemple AB123456).",
+            "Invalid CNIE number: one or two letters followed by 1 to 6 digits (for example AB123456).",
+        ),
+        Country::Mauritania => text(
+            "الرقم الوطني للتعريف غير صحيح: يجب أن يتكون من 10 أرقام.",
+            "Numéro national d'identification (NNI) invalide : il doit comporter 10 chiffres.",
+            "Invalid national identification number (NNI): it must have 10 digits.",
+        ),
+        Country::Spain => text(
+            "رقم DNI أو NIE غير صحيح: 8 أرقام وحرف تحقق، أو X أو Y أو Z يليها 7 أرقام وحرف تحقق.",
+            "DNI ou NIE invalide : 8 chiffres et une lettre de contrôle, ou X, Y ou Z suivi de 7 chiffres et d'une lettre de contrôle.",
+            "Invalid DNI or NIE: 8 digits and a check letter, or X, Y or Z followed by 7 digits and a check letter.",
+        ),
+    }
+}
+
+/// `INVALID_PHONE`, saying what a phone number of `country` looks like.
+pub fn invalid_phone(country: Country) -> LocalizedText {
+    match country {
+        Country::Morocco => text(
+            "رقم الهاتف غير صحيح: 10 أرقام تبدأ بـ05 أو 06 أو 07، أو بالصيغة الدولية \u{200E}+212.",
+            "Numéro de téléphone invalide : 10 chiffres commençant par 05, 06 ou 07, ou au format international +212.",
+            "Invalid phone number: 10 digits starting with 05, 06 or 07, or in the international format +212.",
+        ),
+        Country::Mauritania => text(
+            "رقم الهاتف غير صحيح: 8 أرقام تبدأ بـ2 أو 3 أو 4، ويمكن أن يسبقها الرمز \u{200E}+222.",
+            "Numéro de téléphone invalide : 8 chiffres commençant par 2, 3 ou 4, éventuellement précédés de +222.",
+            "Invalid phone number: 8 digits starting with 2, 3 or 4, optionally preceded by +222.",
+        ),
+        Country::Spain => text(
+            "رقم الهاتف غير صحيح: 9 أرقام تبدأ بـ6 أو 7 أو 8 أو 9، ويمكن أن يسبقها الرمز \u{200E}+34.",
+            "Numéro de téléphone invalide : 9 chiffres commençant par 6, 7, 8 ou 9, éventuellement précédés de +34.",
+            "Invalid phone number: 9 digits starting with 6, 7, 8 or 9, optionally preceded by +34.",
+        ),
+    }
+}
+
+/// `INVALID_EMAIL`
+pub fn invalid_email() -> LocalizedText {
+    text(
+        "عنوان البريد الإلكتروني غير صحيح (مثل name@example.ma).",
+        "Adresse électronique invalide (par exemple nom@exemple.ma).",
+        "Invalid email address (for example name@example.com).",
+    )
+}
+
+/// `INVALID_LOCATION`
+pub fn invalid_location(problem: LocationProblem) -> LocalizedText {
+    match problem {
+        LocationProblem::Empty => text(
+            "حدِّد الموقع بإحداثياته أو بعنوانه.",
+            "Indiquez des coordonnées ou une adresse.",
+            "Give coordinates or an address.",
+        ),
+        LocationProblem::Latitude => text(
+            "يجب أن يكون خط العرض عددًا بين -90 و90.",
+            "La latitude doit être un nombre compris entre -90 et 90.",
+            "The latitude must be a number between -90 and 90.",
+        ),
+        LocationProblem::Longitude => text(
+            "يجب أن يكون خط الطول عددًا بين -180 و180.",
+            "La longitude doit être un nombre compris entre -180 et 180.",
+            "The longitude must be a number between -180 and 180.",
+        ),
+        LocationProblem::IncompleteCoordinates => text(
+            "يجب تحديد خط العرض وخط الطول معًا.",
+            "Indiquez à la fois la latitude et la longitude.",
+            "Give both the latitude and the longitude.",
+        ),
+        LocationProblem::Address => {
+            text("يجب أن يكون العنوان نصًا.", "L'adresse doit être un texte.", "The address must be text.")
+        }
+    }
+}
+
+/// `UNKNOWN_FIELD`
+pub fn unknown_field() -> LocalizedText {
+    text(
+        "هذا الحقل غير موجود في الاستمارة.",
+        "Ce champ ne fait pas partie du formulaire.",
+        "This field is not part of the form.",
+    )
+}
+
+/// `DOCUMENT_MISSING`: the mandatory document `label` was not attached.
+pub fn document_missing(label: &LocalizedText) -> LocalizedText {
+    let [ar, fr, en] = names(label);
+    text(
+        format!("يجب إرفاق الوثيقة «{ar}»."),
+        format!("Le document « {fr} » doit être joint."),
+        format!("The document “{en}” must be attached."),
+    )
+}
+
+/// `DOCUMENT_NOT_ALLOWED`: a document the procedure does not list (law 55.19: only published documents may
+/// be asked for).
+pub fn document_not_allowed() -> LocalizedText {
+    text(
+        "هذه الوثيقة ليست من بين الوثائق المنشورة لهذه المسطرة.",
+        "Ce document ne figure pas parmi les pièces publiées pour cette démarche.",
+        "This document is not among those published for this procedure.",
+    )
+}
+
+/// `DOCUMENT_TOO_LARGE`: the file for `label` is larger than `max_bytes`.
+pub fn document_too_large(label: &LocalizedText, max_bytes: u64) -> LocalizedText {
+    let [ar, fr, en] = names(label);
+    text(
+        format!("يتجاوز ملف «{ar}» الحجم الأقصى المسموح به ({}).", size(max_bytes, Locale::Ar)),
+        format!("Le fichier « {fr} » dépasse la taille maximale autorisée ({}).", size(max_bytes, Locale::Fr)),
+        format!("The file for “{en}” exceeds the maximum allowed size ({}).", size(max_bytes, Locale::En)),
+    )
+}
+
+/// `DOCUMENT_FORMAT`: the file for `label` is not in one of `formats` (media types).
+pub fn document_format(label: &LocalizedText, formats: &[String]) -> LocalizedText {
+    let [ar, fr, en] = names(label);
+    let names: Vec<&str> = formats.iter().map(|media_type| format_name(media_type)).collect();
+    text(
+        format!("صيغة ملف «{ar}» غير مقبولة. الصيغ المقبولة: {}.", names.join("، ")),
+        format!("Le format du fichier « {fr} » n'est pas accepté. Formats acceptés : {}.", names.join(", ")),
+        format!("The file format for “{en}” is not accepted. Accepted formats: {}.", names.join(", ")),
+    )
+}
+
+/// `UNKNOWN_SERVICE`
+pub fn unknown_service() -> LocalizedText {
+    text(
+        "هذه الخدمة غير موجودة أو لا تقدمها هذه الجماعة.",
+        "Cette démarche n'existe pas ou n'est pas proposée par cette commune.",
+        "This procedure does not exist or is not offered by this commune.",
+    )
+}
+
+/// `UNKNOWN_COMMUNE`
+pub fn unknown_commune() -> LocalizedText {
+    text("هذه الجماعة غير معروفة.", "Cette commune est inconnue.", "This commune is unknown.")
+}
+
+/// `INVALID_VALUE`
+pub fn invalid_value(reason: InvalidReason) -> LocalizedText {
+    match reason {
+        InvalidReason::DuplicateChoice => text(
+            "تم اختيار هذا الخيار أكثر من مرة.",
+            "Ce choix figure plusieurs fois.",
+            "This option is chosen more than once.",
+        ),
+        InvalidReason::NegativeAmount => text(
+            "لا يمكن أن يكون المبلغ سالبًا.",
+            "Le montant ne peut pas être négatif.",
+            "The amount cannot be negative.",
+        ),
+        InvalidReason::TooManyDecimals => text(
+            "لا يمكن أن يتضمن المبلغ أكثر من رقمين بعد الفاصلة.",
+            "Le montant ne peut pas avoir plus de deux décimales.",
+            "The amount cannot have more than two decimal places.",
+        ),
+        InvalidReason::EmptyFile => text("الملف فارغ.", "Le fichier est vide.", "The file is empty."),
+        InvalidReason::MissingFileName => {
+            text("اسم الملف مفقود.", "Le nom du fichier est manquant.", "The file name is missing.")
+        }
+        InvalidReason::InvalidChecksum => text(
+            "بصمة SHA-256 للملف غير صحيحة.",
+            "L'empreinte SHA-256 du fichier n'est pas valide.",
+            "The SHA-256 digest of the file is not valid.",
+        ),
+    }
+}
+
+/// `INVALID_DEFINITION`: a mistake in a form definition, for the staff who write it.
+pub fn invalid_definition(problem: &DefinitionProblem) -> LocalizedText {
+    match problem {
+        DefinitionProblem::KeyFormat(key) => text(
+            format!(
+                "المفتاح «{key}» غير صالح: يجب أن يبدأ بحرف لاتيني صغير، وألا يحتوي إلا على أحرف لاتينية صغيرة وأرقام وشرطات سفلية."
+            ),
+            format!(
+                "La clé « {key} » n'est pas valide : elle doit commencer par une lettre minuscule et ne contenir que des minuscules, des chiffres et des tirets bas."
+            ),
+            format!(
+                "The key “{key}” is not valid: it must start with a lowercase letter and contain only lowercase letters, digits and underscores."
+            ),
+        ),
+        DefinitionProblem::DuplicateKey(key) => text(
+            format!("المفتاح «{key}» مستعمل في حقل آخر."),
+            format!("La clé « {key} » est déjà utilisée par un autre champ."),
+            format!("The key “{key}” is already used by another field."),
+        ),
+        DefinitionProblem::EmptyLabel => {
+            text("يجب أن تكون للحقل تسمية.", "Le champ doit avoir un libellé.", "The field needs a label.")
+        }
+        DefinitionProblem::NoOptions => text(
+            "يجب أن يقترح حقل الاختيار خيارًا واحدًا على الأقل.",
+            "Un champ à choix doit proposer au moins une option.",
+            "A choice field needs at least one option.",
+        ),
+        DefinitionProblem::EmptyOptionValue => text(
+            "لا يمكن أن تكون قيمة الخيار فارغة.",
+            "La valeur d'une option ne peut pas être vide.",
+            "An option's value cannot be empty.",
+        ),
+        DefinitionProblem::EmptyOptionLabel => {
+            text("يجب أن تكون لكل خيار تسمية.", "Chaque option doit avoir un libellé.", "Every option needs a label.")
+        }
+        DefinitionProblem::DuplicateOption(value) => text(
+            format!("القيمة «{value}» مكررة في الخيارات."),
+            format!("La valeur « {value} » figure plusieurs fois parmi les options."),
+            format!("The value “{value}” appears more than once among the options."),
+        ),
+        DefinitionProblem::UnknownConditionField(field) => text(
+            format!("يشير الشرط إلى حقل غير موجود: «{field}»."),
+            format!("La condition porte sur un champ qui n'existe pas : « {field} »."),
+            format!("The condition refers to a field that does not exist: “{field}”."),
+        ),
+        DefinitionProblem::SelfCondition => text(
+            "لا يمكن أن يتعلق شرط الحقل بالحقل نفسه.",
+            "La condition d'un champ ne peut pas porter sur ce champ lui-même.",
+            "A field's condition cannot refer to the field itself.",
+        ),
+        DefinitionProblem::ConditionCycle => text(
+            "شروط الإظهار تُكوِّن حلقة مغلقة بين عدة حقول.",
+            "Les conditions d'affichage forment une boucle entre plusieurs champs.",
+            "The visibility conditions form a loop between fields.",
+        ),
+        DefinitionProblem::InvalidPattern => text(
+            "التعبير النمطي غير صالح.",
+            "L'expression régulière n'est pas valide.",
+            "The regular expression is not valid.",
+        ),
+        DefinitionProblem::MinAboveMax => text(
+            "لا يمكن أن يتجاوز الحد الأدنى الحد الأقصى.",
+            "Le minimum ne peut pas dépasser le maximum.",
+            "The minimum cannot exceed the maximum.",
+        ),
+        DefinitionProblem::MinLengthAboveMaxLength => text(
+            "لا يمكن أن يتجاوز الطول الأدنى الطول الأقصى.",
+            "La longueur minimale ne peut pas dépasser la longueur maximale.",
+            "The minimum length cannot exceed the maximum length.",
+        ),
+    }
+}
+
+fn text(ar: impl Into<String>, fr: impl Into<String>, en: impl Into<String>) -> LocalizedText {
+    LocalizedText::ar_fr(ar, fr).with(Locale::En, en)
+}
+
+/// The forms an Arabic noun takes after a number.
+struct ArabicNoun {
+    /// Singular, also used after 100, 200, … (`100 حرف`).
+    singular: &'static str,
+    dual: &'static str,
+    /// After 3 to 10 (`3 أحرف`).
+    plural: &'static str,
+    /// After 11 to 99, singular in the accusative (`20 حرفًا`).
+    accusative: &'static str,
+    /// The word for "one" that agrees with the noun's gender.
+    one: &'static str,
+}
+
+const CHARACTER: ArabicNoun =
+    ArabicNoun {
+        singular: "حرف", dual: "حرفين", plural: "أحرف", accusative: "حرفًا", one: "واحد"
+    };
+
+const OPTION: ArabicNoun =
+    ArabicNoun {
+        singular: "خيار", dual: "خيارين", plural: "خيارات", accusative: "خيارًا", one: "واحد"
+    };
+
+/// `n` things in Arabic, the noun agreeing with the number as the grammar asks (in the genitive position the
+/// messages put it in, after a preposition or a verbal noun).
+fn arabic_count(n: u32, noun: &ArabicNoun) -> String {
+    match (n, n % 100) {
+        (1, _) => format!("{} {}", noun.singular, noun.one),
+        (2, _) => noun.dual.to_owned(),
+        (_, 3..=10) => format!("{n} {}", noun.plural),
+        (_, 11..=99) => format!("{n} {}", noun.accusative),
+        _ => format!("{n} {}", noun.singular),
+    }
+}
+
+/// French counts 0 and 1 in the singular.
+fn french_plural(n: u32, singular: &'static str, plural: &'static str) -> &'static str {
+    if n <= 1 { singular } else { plural }
+}
+
+fn english_plural(n: u32, singular: &'static str, plural: &'static str) -> &'static str {
+    if n == 1 { singular } else { plural }
+}
+
+/// A number as people read it: no trailing `.0`, and the locale's decimal separator.
+fn number(x: f64, decimal_separator: char) -> String {
+    let plain = if x.fract() == 0.0 && x.abs() < 1e15 { format!("{:.0}", x + 0.0) } else { x.to_string() };
+    plain.replace('.', &decimal_separator.to_string())
+}
+
+/// The three locales' names of a document, falling back to whichever exists.
+fn names(label: &LocalizedText) -> [&str; 3] {
+    [label.get(Locale::Ar, &[]), label.get(Locale::Fr, &[]), label.get(Locale::En, &[])]
+}
+
+/// A file size with the unit of the locale: `5 Mo`, `5 MB`, `5 ميغابايت`.
+fn size(bytes: u64, locale: Locale) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * 1024;
+    let (amount, units) = if bytes >= MIB {
+        (bytes as f64 / MIB as f64, ["ميغابايت", "Mo", "MB"])
+    } else if bytes >= KIB {
+        (bytes as f64 / KIB as f64, ["كيلوبايت", "Ko", "KB"])
+    } else {
+        (bytes as f64, ["بايت", "octets", "bytes"])
+    };
+    let (unit, separator) = match locale {
+        Locale::Ar => (units[0], ','),
+        Locale::En => (units[2], '.'),
+        _ => (units[1], ','),
+    };
+    let rounded = (amount * 10.0).round() / 10.0;
+    format!("{} {unit}", number(rounded, separator))
+}
+
+/// A short name for a media type: `PDF` for `application/pdf`; unknown types are shown as they are.
+fn format_name(media_type: &str) -> &str {
+    match media_type.trim().to_ascii_lowercase().as_str() {
+        "application/pdf" => "PDF",
+        "image/jpeg" | "image/jpg" => "JPEG",
+        "image/png" => "PNG",
+        "image/tiff" => "TIFF",
+        "image/webp" => "WebP",
+        "image/heic" => "HEIC",
+        "application/zip" => "ZIP",
+        _ => media_type.trim(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_name_their_parameters() {
+        let message = too_short(3, LengthUnit::Characters);
+        assert_eq!(message.exact(Locale::Fr), Some("Ce champ doit contenir au moins 3 caractères."));
+        assert_eq!(message.exact(Locale::Ar), Some("يجب أن يحتوي هذا الحقل على 3 أحرف على الأقل."));
+        assert_eq!(message.exact(Locale::En), Some("This field must contain at least 3 characters."));
+
+        let message = out_of_range(Some(0.5), Some(100.0));
+        assert_eq!(message.exact(Locale::Fr), Some("La valeur doit être comprise entre 0,5 et 100."));
+        assert_eq!(message.exact(Locale::En), Some("The value must be between 0.5 and 100."));
+
+        let label = LocalizedText::ar_fr("نسخة من البطاقة الوطنية", "Copie de la CNIE");
+        let message = document_too_large(&label, 5 * 1024 * 1024);
+        assert_eq!(
+            message.exact(Locale::Fr),
+            Some("Le fichier « Copie de la CNIE » dépasse la taille maximale autorisée (5 Mo).")
+        );
+        assert_eq!(
+            message.exact(Locale::Ar),
+            Some("يتجاوز ملف «نسخة من البطاقة الوطنية» الحجم الأقصى المسموح به (5 ميغابايت).")
+        );
+        // No English label: the French one stands in.
+        assert_eq!(
+            message.exact(Locale::En),
+            Some("The file for “Copie de la CNIE” exceeds the maximum allowed size (5 MB).")
+        );
+
+        let formats = ["application/pdf".to_owned(), "image/jpeg".to_owned()];
+        let message = document_format(&label, &formats);
+        assert_eq!(
+            message.exact(Locale::Fr),
+            Some("Le format du fichier « Copie de la CNIE » n'est pas accepté. Formats acceptés : PDF, JPEG.")
+        );
+    }
+
+    #[test]
+    fn arabic_nouns_agree_with_numbers() {
+        let cases = [
+            (1, "حرف واحد"),
+            (2, "حرفين"),
+            (3, "3 أحرف"),
+            (10, "10 أحرف"),
+            (11, "11 حرفًا"),
+            (99, "99 حرفًا"),
+            (100, "100 حرف"),
+            (102, "102 حرف"),
+            (103, "103 أحرف"),
+            (250, "250 حرفًا"),
+        ];
+        for (n, expected) in cases {
+            assert_eq!(arabic_count(n, &CHARACTER), expected, "{n}");
+        }
+        assert_eq!(too_long(1, LengthUnit::Choices).exact(Locale::Ar), Some("لا يمكن اختيار أكثر من خيار واحد."));
+        assert_eq!(too_short(1, LengthUnit::Choices).exact(Locale::Fr), Some("Choisissez au moins 1 option."));
+    }
+
+    #[test]
+    fn numbers_and_sizes_read_naturally() {
+        assert_eq!(number(-90.0, ','), "-90");
+        assert_eq!(number(-0.0, ','), "0");
+        assert_eq!(number(2.25, ','), "2,25");
+        assert_eq!(number(2.25, '.'), "2.25");
+        assert_eq!(size(2_000_000, Locale::Fr), "1,9 Mo");
+        assert_eq!(size(512 * 1024, Locale::En), "512 KB");
+        assert_eq!(size(800, Locale::Fr), "800 octets");
+    }
+
+    #[test]
+    fn every_message_speaks_arabic_french_and_english() {
+        let mut messages = vec![
+            required(),
+            too_short(2, LengthUnit::Choices),
+            too_long(20, LengthUnit::Characters),
+            out_of_range(Some(1.0), None),
+            out_of_range(None, Some(1.0)),
+            out_of_range(None, None),
+            pattern_mismatch(),
+            not_an_option(),
+            invalid_date(),
+            invalid_email(),
+            unknown_field(),
+            document_missing(&LocalizedText::ar_fr("ب", "b")),
+            document_not_allowed(),
+            unknown_service(),
+            unknown_commune(),
+        ];
+        for expected in
+            [Expected::Text, Expected::Number, Expected::Boolean, Expected::List, Expected::Location, Expected::Form]
+        {
+            messages.push(invalid_type(expected));
+        }
+        for country in [Country::Morocco, Country::Mauritania, Country::Spain] {
+            messages.push(invalid_national_id(country));
+            messages.push(invalid_phone(country));
+        }
+        for problem in [
+            LocationProblem::Empty,
+            LocationProblem::Latitude,
+            LocationProblem::Longitude,
+            LocationProblem::IncompleteCoordinates,
+            LocationProblem::Address,
+        ] {
+            messages.push(invalid_location(problem));
+        }
+        for reason in [
+            InvalidReason::DuplicateChoice,
+            InvalidReason::NegativeAmount,
+            InvalidReason::TooManyDecimals,
+            InvalidReason::EmptyFile,
+            InvalidReason::MissingFileName,
+            InvalidReason::InvalidChecksum,
+        ] {
+            messages.push(invalid_value(reason));
+        }
+        for problem in [
+            DefinitionProblem::KeyFormat("Nom".into()),
+            DefinitionProblem::DuplicateKey("nom".into()),
+            DefinitionProblem::EmptyLabel,
+            DefinitionProblem::NoOptions,
+            DefinitionProblem::EmptyOptionValue,
+            DefinitionProblem::EmptyOptionLabel,
+            DefinitionProblem::DuplicateOption("a".into()),
+            DefinitionProblem::UnknownConditionField("x".into()),
+            DefinitionProblem::SelfCondition,
+            DefinitionProblem::ConditionCycle,
+            DefinitionProblem::InvalidPattern,
+            DefinitionProblem::MinAboveMax,
+            DefinitionProblem::MinLengthAboveMaxLength,
+        ] {
+            messages.push(invalid_definition(&problem));
+        }
+        for message in messages {
+            for locale in [Locale::Ar, Locale::Fr, Locale::En] {
+                assert!(message.exact(locale).is_some(), "{message:?} lacks {locale}");
+            }
+        }
+    }
+}
