@@ -36,10 +36,8 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
-    let accept_language = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Locale::from_accept_language);
+    let accept_language =
+        headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::from_accept_language);
     let principal = match bearer(&headers) {
         Ok(None) => Principal::Anonymous,
         Ok(Some(token)) => match state.jamaa.authenticate(&token).await {
@@ -63,9 +61,9 @@ fn bearer(headers: &HeaderMap) -> Result<Option<SecretString>, ()> {
 
 /// An error before execution (authentication), shaped like any GraphQL error response.
 fn graphql_error(error: jamaa_core::Error, locale: Locale) -> Response {
-    let response = async_graphql::Response::from_errors(vec![to_graphql(error, locale).into_server_error(
-        async_graphql::Pos::default(),
-    )]);
+    let response = async_graphql::Response::from_errors(vec![
+        to_graphql(error, locale).into_server_error(async_graphql::Pos::default()),
+    ]);
     GraphQLResponse::from(response).into_response()
 }
 

@@ -28,11 +28,9 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
         let owner = Store::connect(&StoreConfig { url: admin.clone(), max_connections: 2 }).await?;
         owner.migrate(settings.app_role.as_deref()).await?;
     }
-    let store = Store::connect(&StoreConfig {
-        url: settings.database_url.clone(),
-        max_connections: settings.max_connections,
-    })
-    .await?;
+    let store =
+        Store::connect(&StoreConfig { url: settings.database_url.clone(), max_connections: settings.max_connections })
+            .await?;
     if settings.admin_database_url.is_none() {
         store.migrate(settings.app_role.as_deref()).await?;
     }

@@ -44,11 +44,8 @@ impl TestApp {
             Backend::Postgres => {
                 let server = PgServer::start()?;
                 let database = server.create_database("jamaa")?;
-                let settings = settings(
-                    database.app_url.clone(),
-                    Some(database.owner_url.clone()),
-                    Some("jamaa_app".to_owned()),
-                );
+                let settings =
+                    settings(database.app_url.clone(), Some(database.owner_url.clone()), Some("jamaa_app".to_owned()));
                 (settings, Some((server, database)))
             }
         };
@@ -85,7 +82,8 @@ impl TestApp {
 
     /// Posts a GraphQL operation and returns the whole response (`data` and `errors`).
     pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Result<Value> {
-        let mut request = self.client.post(self.url("/graphql")).json(&json!({ "query": query, "variables": variables }));
+        let mut request =
+            self.client.post(self.url("/graphql")).json(&json!({ "query": query, "variables": variables }));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }

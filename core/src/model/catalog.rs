@@ -139,20 +139,32 @@ impl ServiceDefinition {
         let code_ok = (2..=64).contains(&self.code.len())
             && self.code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !code_ok {
-            problem("code".into(), "2–64 lowercase letters, digits and hyphens", "2 à 64 minuscules, chiffres et tirets");
+            problem(
+                "code".into(),
+                "2–64 lowercase letters, digits and hyphens",
+                "2 à 64 minuscules, chiffres et tirets",
+            );
         }
         if self.name.is_empty() {
             problem("name".into(), "a service needs a name", "un service doit avoir un nom");
         }
         if self.channels.is_empty() {
-            problem("channels".into(), "a service needs at least one channel", "un service doit avoir au moins un canal");
+            problem(
+                "channels".into(),
+                "a service needs at least one channel",
+                "un service doit avoir au moins un canal",
+            );
         }
         for (i, document) in self.documents.iter().enumerate() {
             if self.documents[..i].iter().any(|d| d.code == document.code) {
                 problem(format!("documents[{i}].code"), "duplicate document type", "type de document en double");
             }
             if document.formats.is_empty() {
-                problem(format!("documents[{i}].formats"), "list the accepted formats", "indiquez les formats acceptés");
+                problem(
+                    format!("documents[{i}].formats"),
+                    "list the accepted formats",
+                    "indiquez les formats acceptés",
+                );
             }
             if document.max_size_bytes == 0 {
                 problem(format!("documents[{i}].maxSizeBytes"), "must be positive", "doit être positif");

@@ -5,8 +5,8 @@ use crate::error::Error;
 use crate::model::audit::NewEvent;
 use crate::model::catalog::ServiceDefinition;
 use crate::model::commune::Commune;
-use crate::store::catalog::{self, PublishedService};
 use crate::store::audit;
+use crate::store::catalog::{self, PublishedService};
 
 use super::Jamaa;
 

@@ -45,7 +45,10 @@ impl Jamaa {
         let tx = self.store.tenant_tx(TenantScope::new(id)).await?;
         communes::insert(tx.conn(), id, &spec, CommuneStatus::Active, now).await.map_err(|error| {
             if is_unique_violation(&error) {
-                Error::Conflict(format!("a commune with slug `{}`, the same tracking prefix or official code exists", spec.slug))
+                Error::Conflict(format!(
+                    "a commune with slug `{}`, the same tracking prefix or official code exists",
+                    spec.slug
+                ))
             } else {
                 db_error(error)
             }

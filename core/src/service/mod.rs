@@ -20,7 +20,7 @@ mod tokens;
 pub use crate::store::catalog::PublishedService;
 pub use crate::store::requests::{RequestRecord, TransitionRecord};
 pub use catalog::ServiceView;
-pub use requests::{RequestDetails, SubmitRequest, Submission, Tracking};
+pub use requests::{RequestDetails, Submission, SubmitRequest, Tracking};
 pub use scheduler::SchedulerReport;
 pub use tokens::{IssuedToken, NewApiToken};
 

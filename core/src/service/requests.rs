@@ -114,9 +114,14 @@ fn engine_error(error: EngineError) -> Error {
         "CONFLICT" => Error::Conflict(message),
         "VALIDATION_FAILED" => {
             let path = if matches!(error, EngineError::CommentRequired { .. }) { "comment" } else { "action" };
-            let code =
-                if path == "comment" { FieldErrorCode::Required } else { FieldErrorCode::InvalidValue };
-            Error::field(path, code, LocalizedText::new().with(crate::model::i18n::Locale::En, message.clone()).with(crate::model::i18n::Locale::Fr, message))
+            let code = if path == "comment" { FieldErrorCode::Required } else { FieldErrorCode::InvalidValue };
+            Error::field(
+                path,
+                code,
+                LocalizedText::new()
+                    .with(crate::model::i18n::Locale::En, message.clone())
+                    .with(crate::model::i18n::Locale::Fr, message),
+            )
         }
         _ => Error::internal(message),
     }
@@ -162,12 +167,12 @@ impl Jamaa {
             }
         };
         errors.extend(
-            crate::model::documents::validate_documents(&definition.documents, &input.documents)
-                .into_iter()
-                .map(|mut e| {
+            crate::model::documents::validate_documents(&definition.documents, &input.documents).into_iter().map(
+                |mut e| {
                     e.path = format!("input.{}", e.path);
                     e
-                }),
+                },
+            ),
         );
         if !errors.is_empty() {
             for error in &mut errors {
@@ -260,7 +265,9 @@ impl Jamaa {
     ) -> Result<RequestDetails, Error> {
         let commune = self.commune(commune_slug).await?;
         let (scope, actor) = match (principal, applicant_secret.as_ref()) {
-            (Principal::Anonymous, Some(_)) => (principal.authorize(commune.id, Permission::SubmitRequest)?, Actor::Applicant),
+            (Principal::Anonymous, Some(_)) => {
+                (principal.authorize(commune.id, Permission::SubmitRequest)?, Actor::Applicant)
+            }
             (Principal::Staff { roles, .. }, _) => {
                 (principal.authorize(commune.id, Permission::ActOnRequests)?, Actor::Staff { roles: roles.clone() })
             }
@@ -288,18 +295,8 @@ impl Jamaa {
             Actor::Applicant => format!("applicant:{}", record.tracking_code),
             _ => principal.actor(),
         };
-        let record = apply_action(
-            &tx,
-            &commune,
-            &service,
-            record,
-            action,
-            &actor,
-            &actor_label,
-            comment,
-            self.now(),
-        )
-        .await?;
+        let record =
+            apply_action(&tx, &commune, &service, record, action, &actor, &actor_label, comment, self.now()).await?;
         tx.commit().await?;
         Ok(RequestDetails { commune, service, record })
     }
@@ -318,9 +315,8 @@ impl Jamaa {
                 .with(crate::model::i18n::Locale::En, "Invalid tracking code (example: OUJ-2026-000042)."),
             )
         })?;
-        let commune = communes::by_tracking_prefix(self.store.conn(), code.prefix())
-            .await?
-            .ok_or(Error::NotFound("request"))?;
+        let commune =
+            communes::by_tracking_prefix(self.store.conn(), code.prefix()).await?.ok_or(Error::NotFound("request"))?;
         let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
         let tx = self.store.tenant_tx(scope).await?;
         let record = requests::by_tracking_code(&tx, &code).await?;
@@ -353,14 +349,15 @@ impl Jamaa {
         let mut items = Vec::with_capacity(records.len());
         let mut services: Vec<PublishedService> = Vec::new();
         for record in records {
-            let service = match services.iter().find(|s| s.id == record.service_id && s.workflow_id == record.workflow_id) {
-                Some(service) => service.clone(),
-                None => {
-                    let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
-                    services.push(service.clone());
-                    service
-                }
-            };
+            let service =
+                match services.iter().find(|s| s.id == record.service_id && s.workflow_id == record.workflow_id) {
+                    Some(service) => service.clone(),
+                    None => {
+                        let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
+                        services.push(service.clone());
+                        service
+                    }
+                };
             items.push(RequestDetails { commune: commune.clone(), service, record });
         }
         tx.commit().await?;
@@ -453,7 +450,12 @@ pub(crate) async fn apply_action(
     })
 }
 
-async fn schedule(tx: &TenantTx, request: RequestId, version: i64, timers_to_set: &[ScheduledTimer]) -> Result<(), Error> {
+async fn schedule(
+    tx: &TenantTx,
+    request: RequestId,
+    version: i64,
+    timers_to_set: &[ScheduledTimer],
+) -> Result<(), Error> {
     for timer in timers_to_set {
         timers::insert(tx, request, version, &timer.action, timer.due_at).await?;
     }

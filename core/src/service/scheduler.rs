@@ -47,8 +47,18 @@ impl Jamaa {
                     };
                     let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
                     let request_id = record.id;
-                    match apply_action(&tx, &commune, &service, record, &timer.action, &Actor::System, "system", None, now)
-                        .await
+                    match apply_action(
+                        &tx,
+                        &commune,
+                        &service,
+                        record,
+                        &timer.action,
+                        &Actor::System,
+                        "system",
+                        None,
+                        now,
+                    )
+                    .await
                     {
                         Ok(_) => {
                             // The action cancelled the request's pending timers; this one is marked fired.

@@ -21,7 +21,10 @@ pub(crate) async fn append(tx: &TenantTx, event: NewEvent, now: DateTime<Utc>) -
         .map_err(Error::internal)?
         .on_conflict(
             OnConflict::column(audit_head::Column::TenantId)
-                .value(audit_head::Column::Sequence, Expr::col((audit_head::Entity, audit_head::Column::Sequence)).add(1))
+                .value(
+                    audit_head::Column::Sequence,
+                    Expr::col((audit_head::Entity, audit_head::Column::Sequence)).add(1),
+                )
                 .to_owned(),
         )
         .returning(Query::returning().columns([audit_head::Column::Sequence, audit_head::Column::Hash]));

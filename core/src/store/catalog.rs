@@ -23,7 +23,8 @@ pub struct PublishedService {
 }
 
 pub(crate) async fn upsert_role(tx: &TenantTx, key: &str, label: &LocalizedText) -> Result<(), Error> {
-    let existing = role::Entity::find_by_id((tx.tenant_uuid(), key.to_owned())).one(tx.conn()).await.map_err(db_error)?;
+    let existing =
+        role::Entity::find_by_id((tx.tenant_uuid(), key.to_owned())).one(tx.conn()).await.map_err(db_error)?;
     let label = serde_json::to_value(label).map_err(Error::internal)?;
     let model = role::ActiveModel { tenant_id: Set(tx.tenant_uuid()), key: Set(key.to_owned()), label: Set(label) };
     if existing.is_some() {
@@ -137,7 +138,11 @@ pub(crate) async fn current_service(tx: &TenantTx, code: &str) -> Result<Option<
 }
 
 /// A service version by id (the version a request was submitted to).
-pub(crate) async fn service_version(tx: &TenantTx, id: ServiceId, workflow_id: WorkflowId) -> Result<PublishedService, Error> {
+pub(crate) async fn service_version(
+    tx: &TenantTx,
+    id: ServiceId,
+    workflow_id: WorkflowId,
+) -> Result<PublishedService, Error> {
     let row = service::Entity::find_by_id((tx.tenant_uuid(), id.as_uuid()))
         .one(tx.conn())
         .await

@@ -1,10 +1,12 @@
 //! The communes table (platform-wide).
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
+use super::db_error;
 use super::entity::commune;
-use super::{TenantScope, db_error};
 use crate::error::Error;
 use crate::model::commune::{Commune, CommuneSpec, CommuneStatus, Country, Slug, TrackingPrefix};
 use crate::model::i18n::Locale;
@@ -47,11 +49,6 @@ pub(crate) async fn by_slug(conn: &impl ConnectionTrait, slug: &str) -> Result<O
 pub(crate) async fn by_id(conn: &impl ConnectionTrait, id: TenantId) -> Result<Option<Commune>, Error> {
     let row = commune::Entity::find_by_id(id.as_uuid()).one(conn).await.map_err(db_error)?;
     row.map(from_model).transpose()
-}
-
-/// The commune of a scope; it exists, since scopes are only made for existing communes.
-pub(crate) async fn of_scope(conn: &impl ConnectionTrait, scope: TenantScope) -> Result<Commune, Error> {
-    by_id(conn, scope.tenant_id()).await?.ok_or(Error::NotFound("commune"))
 }
 
 pub(crate) async fn by_tracking_prefix(conn: &impl ConnectionTrait, prefix: &str) -> Result<Option<Commune>, Error> {

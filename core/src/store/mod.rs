@@ -7,8 +7,8 @@
 use std::time::Duration;
 
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
-    TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use secrecy::{ExposeSecret, SecretString};
@@ -51,10 +51,6 @@ pub struct TenantTx {
 impl TenantTx {
     pub(crate) fn conn(&self) -> &DatabaseTransaction {
         &self.tx
-    }
-
-    pub(crate) fn scope(&self) -> TenantScope {
-        self.scope
     }
 
     pub(crate) fn tenant_uuid(&self) -> uuid::Uuid {
@@ -130,7 +126,13 @@ impl Store {
 
     /// Opens a transaction for one commune.
     pub(crate) async fn tenant_tx(&self, scope: TenantScope) -> Result<TenantTx, Error> {
-        let tx = self.db.begin().await.map_err(db_error)?;
+        // On SQLite the transaction takes the write lock at once: a transaction that reads and then writes
+        // would otherwise fail when another connection wrote in between.
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        };
+        let tx = self.db.begin_with_options(options).await.map_err(db_error)?;
         if tx.get_database_backend() == DbBackend::Postgres {
             tx.execute_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
@@ -141,12 +143,6 @@ impl Store {
             .map_err(db_error)?;
         }
         Ok(TenantTx { tx, scope })
-    }
-
-    /// A transaction over the platform tables only (communes, tokens): tenant tables stay closed to it on
-    /// PostgreSQL, since no tenant is set.
-    pub(crate) async fn platform_tx(&self) -> Result<DatabaseTransaction, Error> {
-        self.db.begin().await.map_err(db_error)
     }
 
     pub(crate) fn conn(&self) -> &DatabaseConnection {

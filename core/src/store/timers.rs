@@ -2,9 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
 
 use super::entity::timer;
 use super::{Store, TenantTx, db_error};
@@ -73,7 +71,10 @@ pub(crate) async fn tenants_with_due_timers(store: &Store, now: DateTime<Utc>) -
             )
             .await
             .map_err(db_error)?;
-            rows.iter().map(|row| row.try_get::<uuid::Uuid>("", "tenant_id")).collect::<Result<_, _>>().map_err(db_error)?
+            rows.iter()
+                .map(|row| row.try_get::<uuid::Uuid>("", "tenant_id"))
+                .collect::<Result<_, _>>()
+                .map_err(db_error)?
         }
         _ => timer::Entity::find()
             .select_only()

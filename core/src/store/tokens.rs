@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::entity::api_token;
 use super::db_error;
+use super::entity::api_token;
 use crate::error::Error;
 use crate::model::ids::{TenantId, TokenId};
 

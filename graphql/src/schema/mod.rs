@@ -58,10 +58,7 @@ pub(crate) fn request_context<'a>(ctx: &Context<'a>) -> &'a RequestContext {
 
 /// The locale to answer in: the `locale` argument, else `Accept-Language`, else the commune's default.
 pub(crate) fn pick_locale(ctx: &Context<'_>, argument: Option<Locale>, commune: Option<&Commune>) -> Locale {
-    argument
-        .or(request_context(ctx).accept_language)
-        .or(commune.map(|c| c.spec.default_locale))
-        .unwrap_or(Locale::Fr)
+    argument.or(request_context(ctx).accept_language).or(commune.map(|c| c.spec.default_locale)).unwrap_or(Locale::Fr)
 }
 
 /// A localized text in the chosen locale, falling back to the commune's languages.

@@ -49,7 +49,12 @@ impl MutationRoot {
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
         Ok(SubmitRequestPayload {
-            request: Request { details: submission.request, history: None, viewer: Actor::Applicant, lang: lang.clone() },
+            request: Request {
+                details: submission.request,
+                history: None,
+                viewer: Actor::Applicant,
+                lang: lang.clone(),
+            },
             receipt: Receipt { receipt: submission.receipt, lang },
             secret: submission.secret.expose_secret().to_owned(),
         })

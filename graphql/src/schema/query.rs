@@ -1,6 +1,6 @@
 //! Queries.
 
-use async_graphql::connection::{Connection, Edge, EmptyFields, OpaqueCursor};
+use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields, OpaqueCursor};
 use async_graphql::{Context, ID, Object, Result};
 use jamaa_core::auth::Principal;
 use jamaa_core::model::commune::Commune as CoreCommune;
@@ -72,9 +72,7 @@ impl QueryRoot {
         let mut connection = Connection::new(after.is_some(), page.has_next);
         for commune in page.items {
             let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
-            connection
-                .edges
-                .push(Edge::new(OpaqueCursor(commune.spec.slug.to_string()), Commune { commune, lang }));
+            connection.edges.push(Edge::new(OpaqueCursor(commune.spec.slug.to_string()), Commune { commune, lang }));
         }
         Ok(connection)
     }
@@ -185,9 +183,10 @@ impl QueryRoot {
         let mut connection = Connection::new(after.is_some(), page.has_next);
         for details in page.items {
             let cursor = OpaqueCursor(details.record.id.to_string());
-            connection
-                .edges
-                .push(Edge::new(cursor, Request { details, history: None, viewer: viewer.clone(), lang: lang.clone() }));
+            connection.edges.push(Edge::new(
+                cursor,
+                Request { details, history: None, viewer: viewer.clone(), lang: lang.clone() },
+            ));
         }
         Ok(connection)
     }

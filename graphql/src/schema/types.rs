@@ -84,7 +84,9 @@ pub struct LocalizedString {
 }
 
 fn localized(text: &jamaa_core::model::i18n::LocalizedText) -> Vec<LocalizedString> {
-    text.locales().map(|l| LocalizedString { locale: l.as_str().to_owned(), text: text.get(l, &[]).to_owned() }).collect()
+    text.locales()
+        .map(|l| LocalizedString { locale: l.as_str().to_owned(), text: text.get(l, &[]).to_owned() })
+        .collect()
 }
 
 /// A procedure of a commune's catalog (its current version).
@@ -220,7 +222,11 @@ impl Service {
             .workflow
             .states
             .iter()
-            .map(|s| WorkflowState { key: s.key.clone(), label: self.lang.text(&s.label), terminal: s.outcome.is_some() })
+            .map(|s| WorkflowState {
+                key: s.key.clone(),
+                label: self.lang.text(&s.label),
+                terminal: s.outcome.is_some(),
+            })
             .collect()
     }
     /// The full definition (form, workflow, documents, fees) as JSON.
@@ -306,10 +312,9 @@ impl FormField {
             .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned))
             .unwrap_or_default();
         let options = match &field.kind {
-            FieldKind::Choice { options } | FieldKind::MultiChoice { options } => options
-                .iter()
-                .map(|o| ChoiceOption { value: o.value.clone(), label: lang.text(&o.label) })
-                .collect(),
+            FieldKind::Choice { options } | FieldKind::MultiChoice { options } => {
+                options.iter().map(|o| ChoiceOption { value: o.value.clone(), label: lang.text(&o.label) }).collect()
+            }
             _ => Vec::new(),
         };
         Self {

@@ -37,12 +37,21 @@ fn tenant_table(name: &'static str, key: &[&'static str]) -> TableCreateStatemen
     }
     table.primary_key(&mut pk);
     table
-        .foreign_key(ForeignKey::create().from(name, "tenant_id").to("communes", "id").on_delete(ForeignKeyAction::Restrict))
+        .foreign_key(
+            ForeignKey::create().from(name, "tenant_id").to("communes", "id").on_delete(ForeignKeyAction::Restrict),
+        )
         .to_owned()
 }
 
 fn tenant_fk(from: &'static str, columns: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create().from_tbl(from).from_col("tenant_id").from_col(columns).to_tbl(to).to_col("tenant_id").to_col("id").to_owned()
+    ForeignKey::create()
+        .from_tbl(from)
+        .from_col("tenant_id")
+        .from_col(columns)
+        .to_tbl(to)
+        .to_col("tenant_id")
+        .to_col("id")
+        .to_owned()
 }
 
 #[async_trait::async_trait]
@@ -94,7 +103,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
 
-        manager.create_table(tenant_table("roles", &["key"]).col(col("key").string()).col(col("label").json_binary()).to_owned()).await?;
+        manager
+            .create_table(
+                tenant_table("roles", &["key"]).col(col("key").string()).col(col("label").json_binary()).to_owned(),
+            )
+            .await?;
 
         manager
             .create_table(
@@ -182,7 +195,13 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create().name("requests_inbox").table("requests").col("tenant_id").col("state").col("id").to_owned(),
+                Index::create()
+                    .name("requests_inbox")
+                    .table("requests")
+                    .col("tenant_id")
+                    .col("state")
+                    .col("id")
+                    .to_owned(),
             )
             .await?;
 
@@ -229,7 +248,13 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create().name("timers_due").table("timers").col("status").col("due_at").col("tenant_id").to_owned(),
+                Index::create()
+                    .name("timers_due")
+                    .table("timers")
+                    .col("status")
+                    .col("due_at")
+                    .col("tenant_id")
+                    .to_owned(),
             )
             .await?;
 
@@ -261,10 +286,20 @@ impl MigrationTrait for Migration {
             .await?;
 
         manager
-            .create_table(tenant_table("audit_heads", &[]).col(col("sequence").big_integer()).col(col("hash").string()).to_owned())
+            .create_table(
+                tenant_table("audit_heads", &[])
+                    .col(col("sequence").big_integer())
+                    .col(col("hash").string())
+                    .to_owned(),
+            )
             .await?;
         manager
-            .create_table(tenant_table("counters", &["name"]).col(col("name").string()).col(col("value").big_integer()).to_owned())
+            .create_table(
+                tenant_table("counters", &["name"])
+                    .col(col("name").string())
+                    .col(col("value").big_integer())
+                    .to_owned(),
+            )
             .await?;
 
         let db = manager.get_connection();

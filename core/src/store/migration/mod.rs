@@ -7,8 +7,17 @@ use sea_orm_migration::prelude::*;
 mod m0001_initial;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
-pub(crate) const TENANT_TABLES: &[&str] =
-    &["roles", "workflows", "services", "requests", "request_transitions", "timers", "audit_events", "audit_heads", "counters"];
+pub(crate) const TENANT_TABLES: &[&str] = &[
+    "roles",
+    "workflows",
+    "services",
+    "requests",
+    "request_transitions",
+    "timers",
+    "audit_events",
+    "audit_heads",
+    "counters",
+];
 
 /// Tables of the platform itself.
 pub(crate) const PLATFORM_TABLES: &[&str] = &["communes", "api_tokens"];
