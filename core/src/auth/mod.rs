@@ -113,7 +113,8 @@ mod tests {
         let partner = Principal::Partner { token, communes: vec![oujda] };
         let operator = Principal::Operator { token };
         use Permission::*;
-        let cases: Vec<(&str, Principal, TenantId, Permission, Result<(), &str>)> = vec![
+        type Case = (&'static str, Principal, TenantId, Permission, Result<(), &'static str>);
+        let cases: Vec<Case> = vec![
             ("anyone reads a catalog", Principal::Anonymous, chefchaouen, ReadCatalog, Ok(())),
             ("a citizen submits", Principal::Anonymous, oujda, SubmitRequest, Ok(())),
             ("a citizen has no inbox", Principal::Anonymous, oujda, ReadRequests, Err("UNAUTHENTICATED")),

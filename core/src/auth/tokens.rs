@@ -97,7 +97,7 @@ mod tests {
             good.replacen("partner", "admin", 1),
             good[..good.len() - 1].to_owned(),
             format!("{good}0"),
-            good.replace(|c: char| c == 'a', "g"),
+            good.replace('a', "g"),
         ];
         for case in cases {
             assert!(parse(&SecretString::from(case.clone())).is_none(), "{case}");

@@ -278,10 +278,10 @@ impl Jamaa {
         };
         let tx = self.store.tenant_tx(scope).await?;
         let record = requests::by_id(&tx, id).await?.ok_or(Error::NotFound("request"))?;
-        if let Some(secret) = &applicant_secret {
-            if !auth::secret_matches(&normalize_secret(secret), &record.secret_hash) {
-                return Err(Error::NotFound("request"));
-            }
+        if let Some(secret) = &applicant_secret
+            && !auth::secret_matches(&normalize_secret(secret), &record.secret_hash)
+        {
+            return Err(Error::NotFound("request"));
         }
         let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
         if record.version != expected_version {
