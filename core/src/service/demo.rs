@@ -1,16 +1,21 @@
 //! The demo: Oujda, Chefchaouen (Morocco) and Kaédi (Mauritania), each with the Moroccan standard's roles and
-//! procedures (Kaédi's adapted to Mauritania), created through the same use cases as real communes.
+//! procedures (Kaédi's adapted to Mauritania) and a few sample files, created through the same use cases as real
+//! communes.
 //! Loading it again changes nothing that exists; it issues fresh tokens each time.
 
 use secrecy::SecretString;
+use serde_json::json;
+
+use crate::auth::Principal;
 
 use crate::error::Error;
 use crate::model::catalog::ServiceDefinition;
 use crate::model::commune::{CommuneSpec, Country, Slug, TrackingPrefix};
 use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::request::SubmittedDocument;
 use crate::model::standard;
 
-use super::{Jamaa, NewApiToken};
+use super::{Jamaa, NewApiToken, SubmitRequest};
 
 /// The tokens issued for a demo: the operator's, then one staff token per commune (with every role).
 #[derive(Debug)]
@@ -90,6 +95,60 @@ fn adapt(mut service: ServiceDefinition, country: Country) -> ServiceDefinition 
     service
 }
 
+/// A few files in each demo commune's inbox: a legalisation, a complaint and a building permit.
+fn sample_requests(country: Country) -> Vec<SubmitRequest> {
+    let (cin, phone) = match country {
+        Country::Mauritania => ("1234567890", "+22222123456"),
+        _ => ("AB123456", "0612345678"),
+    };
+    let pdf = |code: &str, name: &str, size: u64| SubmittedDocument {
+        code: code.into(),
+        file_name: name.into(),
+        media_type: "application/pdf".into(),
+        size_bytes: size,
+        sha256: None,
+    };
+    vec![
+        SubmitRequest {
+            service_code: "legalisation-signature".into(),
+            data: json!({
+                "signatory_name": "Fatima Zahra El Idrissi",
+                "cin": cin,
+                "phone": phone,
+                "document_title": "Contrat de bail",
+                "copies": 2
+            }),
+            documents: vec![pdf("document_to_sign", "contrat-de-bail.pdf", 182_000)],
+        },
+        SubmitRequest {
+            service_code: "reclamation".into(),
+            data: json!({
+                "subject": "lighting",
+                "description": "Les lampadaires de la rue principale sont éteints depuis deux semaines.",
+                "public": true
+            }),
+            documents: vec![],
+        },
+        SubmitRequest {
+            service_code: "autorisation-construire-petits-projets".into(),
+            data: json!({
+                "applicant_name": "Youssef Benali",
+                "cin": cin,
+                "phone": phone,
+                "parcel_location": { "address": "Lot 12, quartier Al Qods" },
+                "floors": 2,
+                "built_surface": 140,
+                "project_type": "new_house"
+            }),
+            documents: vec![
+                pdf("architectural_plans", "plans.pdf", 4_200_000),
+                pdf("property_title", "certificat-propriete.pdf", 310_000),
+                pdf("topographic_plan", "plan-topographique.pdf", 950_000),
+            ],
+        },
+    ]
+}
+
 impl Jamaa {
     /// Loads the demo communes (those missing) with their roles and procedures, and issues demo tokens.
     pub async fn load_demo(&self) -> Result<DemoTokens, Error> {
@@ -107,6 +166,9 @@ impl Jamaa {
                     let commune = self.create_commune(&operator, spec, &roles).await?;
                     for service in &services {
                         self.publish_service(&operator, &slug, adapt(service.clone(), country)).await?;
+                    }
+                    for sample in sample_requests(country) {
+                        self.submit_request(&Principal::Anonymous, &slug, sample).await?;
                     }
                     commune
                 }
