@@ -118,6 +118,11 @@ pub struct Receipt {
     pub silence_means: LocalizedText,
 }
 
+/// The name of the first step of every request's history, the submission itself (action `submit`).
+pub fn submission_label() -> LocalizedText {
+    LocalizedText::ar_fr("إيداع الطلب", "Dépôt de la demande").with(crate::model::i18n::Locale::En, "Request submitted")
+}
+
 /// Where a request stands, as the citizen and the staff see it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

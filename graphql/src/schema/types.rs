@@ -8,7 +8,7 @@ use jamaa_core::model::calendar::DayCounting;
 use jamaa_core::model::catalog::{Channel, DocumentRequirement, Fee, SilenceRule};
 use jamaa_core::model::commune::Commune as CoreCommune;
 use jamaa_core::model::form::{FieldDef, FieldKind};
-use jamaa_core::model::request::{Receipt as CoreReceipt, SubmittedDocument};
+use jamaa_core::model::request::{Receipt as CoreReceipt, SubmittedDocument, submission_label};
 use jamaa_core::model::workflow::{Actor, Outcome as CoreOutcome};
 use jamaa_core::service::{RequestDetails, ServiceView, TransitionRecord};
 
@@ -412,7 +412,11 @@ impl Request {
             .flatten()
             .map(|t| Step {
                 action: t.action.clone(),
-                action_label: workflow.action(&t.action).map(|a| self.lang.text(&a.label)).unwrap_or_default(),
+                action_label: match workflow.action(&t.action) {
+                    Some(action) => self.lang.text(&action.label),
+                    None if t.from_state.is_none() => self.lang.text(&submission_label()),
+                    None => String::new(),
+                },
                 from_state: t.from_state.clone(),
                 to_state: t.to_state.clone(),
                 state_label: workflow.state(&t.to_state).map(|s| self.lang.text(&s.label)).unwrap_or_default(),
