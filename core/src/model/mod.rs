@@ -11,4 +11,5 @@ pub mod ids;
 pub mod national_id;
 pub mod request;
 pub mod standard;
+pub mod template;
 pub mod workflow;

@@ -18,11 +18,21 @@ pub struct TrackingCode {
     prefix: String,
     year: i32,
     sequence: u32,
+    /// How many digits the sequence is written with (zero-padded): 6 by default, a commune setting.
+    digits: u8,
 }
+
+/// The default width of a tracking code's sequence: `000042`.
+pub const DEFAULT_SEQUENCE_DIGITS: u8 = 6;
 
 impl TrackingCode {
     pub fn new(prefix: &TrackingPrefix, year: i32, sequence: u32) -> Self {
-        Self { prefix: prefix.as_str().to_owned(), year, sequence }
+        Self::with_digits(prefix, year, sequence, DEFAULT_SEQUENCE_DIGITS)
+    }
+
+    /// A code whose sequence is written with `digits` digits (6 to 9).
+    pub fn with_digits(prefix: &TrackingPrefix, year: i32, sequence: u32, digits: u8) -> Self {
+        Self { prefix: prefix.as_str().to_owned(), year, sequence, digits: digits.clamp(6, 9) }
     }
 
     /// Parses a code as a citizen types it: surrounding spaces and lower case are accepted.
@@ -40,12 +50,14 @@ impl TrackingCode {
         if !year_ok || !sequence_ok {
             return Err(invalid());
         }
+        let sequence_text_len = sequence.len();
         let year: i32 = year.parse().map_err(|_| invalid())?;
         let sequence: u32 = sequence.parse().map_err(|_| invalid())?;
         if sequence == 0 {
             return Err(invalid());
         }
-        Ok(Self::new(&prefix, year, sequence))
+        let digits = u8::try_from(sequence_text_len).unwrap_or(DEFAULT_SEQUENCE_DIGITS);
+        Ok(Self::with_digits(&prefix, year, sequence, digits))
     }
 
     pub fn prefix(&self) -> &str {
@@ -63,7 +75,7 @@ impl TrackingCode {
 
 impl fmt::Display for TrackingCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{:04}-{:06}", self.prefix, self.year, self.sequence)
+        write!(f, "{}-{:04}-{:0width$}", self.prefix, self.year, self.sequence, width = usize::from(self.digits))
     }
 }
 
@@ -144,6 +156,9 @@ mod tests {
         assert_eq!(code.to_string(), "OUJ-2026-000042");
         assert_eq!(TrackingCode::parse(" ouj-2026-000042 ").unwrap(), code);
         assert_eq!(TrackingCode::new(&prefix, 2026, 1_234_567).to_string(), "OUJ-2026-1234567");
+        let wide = TrackingCode::with_digits(&prefix, 2026, 42, 8);
+        assert_eq!(wide.to_string(), "OUJ-2026-00000042");
+        assert_eq!(TrackingCode::parse("OUJ-2026-00000042").unwrap(), wide);
     }
 
     #[test]
