@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use anyhow::Context as _;
 use jamaa_core::service::Jamaa;
 use jamaa_core::service::demo::DemoTokens;
 use jamaa_core::store::{Store, StoreConfig};
@@ -41,6 +42,10 @@ impl Application {
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let store = open_store(settings).await?;
         let jamaa = Jamaa::new(store);
+        let installed = jamaa.install_shipped_templates().await.context("the shipped templates do not load")?;
+        if !installed.is_empty() {
+            tracing::info!(templates = ?installed.iter().map(ToString::to_string).collect::<Vec<_>>(), "shipped templates installed");
+        }
         let demo_tokens = if settings.demo { Some(jamaa.load_demo().await?) } else { None };
         let listener = TcpListener::bind(settings.bind).await?;
         Ok(Self { listener, jamaa, scheduler_interval: settings.scheduler_interval, demo_tokens })

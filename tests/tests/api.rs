@@ -185,8 +185,9 @@ async fn citizen_submits_staff_acts_citizen_tracks(backend: Backend) -> Result<(
         assert_eq!(error_codes(&body), ["NOT_FOUND"], "{body}");
     }
 
-    // The demo's commune, its seven services and three samples, then two submissions and one action.
-    assert_eq!(audit_events(&app, "oujda").await?, 11 + 3);
+    // The demo: onboarding, seven services, the export as a template and three samples; then two
+    // submissions and one action.
+    assert_eq!(audit_events(&app, "oujda").await?, 12 + 3);
     app.stop().await
 }
 

@@ -197,6 +197,9 @@ pub struct Commune {
     #[serde(flatten)]
     pub spec: CommuneSpec,
     pub status: CommuneStatus,
+    /// The template (and version) the commune's configuration came from, if any.
+    #[serde(default)]
+    pub lineage: Option<crate::model::template::TemplateRef>,
 }
 
 impl Commune {

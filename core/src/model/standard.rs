@@ -463,3 +463,121 @@ mod tests {
         }
     }
 }
+
+/// The manifest of a shipped template: its name, version and description, and either the settings of a
+/// base template (`ma-commune`) or the template it extends and its overrides (`mr-commune`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Manifest {
+    name: String,
+    version: u32,
+    description: LocalizedText,
+    #[serde(default)]
+    country: Option<crate::model::commune::Country>,
+    #[serde(default)]
+    default_locale: Option<crate::model::i18n::Locale>,
+    #[serde(default)]
+    locales: Option<Vec<crate::model::i18n::Locale>>,
+    #[serde(default)]
+    currency: Option<String>,
+    #[serde(default)]
+    time_zone: Option<String>,
+    #[serde(default)]
+    extends: Option<String>,
+    #[serde(default)]
+    overrides: Option<crate::model::template::ContentOverrides>,
+}
+
+const MOROCCAN_MANIFEST: &str = include_str!("../../data/ma-commune/template.json");
+const MOROCCAN_CATEGORIES: &str = include_str!("../../data/ma-commune/categories.json");
+const MOROCCAN_SETTINGS: &str = include_str!("../../data/ma-commune/settings.json");
+const MAURITANIAN_MANIFEST: &str = include_str!("../../data/mr-commune/template.json");
+
+/// Why a shipped template does not load.
+#[derive(Debug, thiserror::Error)]
+pub enum ShippedTemplateError {
+    #[error("{file}: {source}")]
+    Json { file: &'static str, source: serde_json::Error },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+fn read<T: serde::de::DeserializeOwned>(file: &'static str, text: &str) -> Result<T, ShippedTemplateError> {
+    serde_json::from_str(text).map_err(|source| ShippedTemplateError::Json { file, source })
+}
+
+/// The templates shipped with the platform: `ma-commune` (the Moroccan standard) and `mr-commune`
+/// (derived from it by overrides only).
+pub fn shipped_templates() -> Result<Vec<crate::model::template::TemplateBundle>, ShippedTemplateError> {
+    use crate::model::template::{IdFormats, TemplateBundle, TemplateContent, TemplateRef};
+
+    let manifest: Manifest = read("ma-commune/template.json", MOROCCAN_MANIFEST)?;
+    let missing = |what: &str| ShippedTemplateError::Invalid(format!("ma-commune/template.json: no {what}"));
+    let content = TemplateContent {
+        country: manifest.country.ok_or_else(|| missing("country"))?,
+        default_locale: manifest.default_locale.ok_or_else(|| missing("defaultLocale"))?,
+        locales: manifest.locales.ok_or_else(|| missing("locales"))?,
+        currency: manifest.currency.ok_or_else(|| missing("currency"))?,
+        time_zone: manifest.time_zone.ok_or_else(|| missing("timeZone"))?,
+        calendar: read("ma-commune/calendar.json", MOROCCAN_CALENDAR)?,
+        roles: read("ma-commune/roles.json", MOROCCAN_ROLES)?,
+        categories: read("ma-commune/categories.json", MOROCCAN_CATEGORIES)?,
+        services: moroccan_services()
+            .map_err(|source| ShippedTemplateError::Json { file: "ma-commune/services", source })?,
+        id_formats: IdFormats::default(),
+        settings: read("ma-commune/settings.json", MOROCCAN_SETTINGS)?,
+        translations: Default::default(),
+    };
+    let invalid = |e: crate::model::template::BundleError| ShippedTemplateError::Invalid(e.to_string());
+    let moroccan =
+        TemplateBundle::new(&manifest.name, manifest.version, manifest.description, content).map_err(invalid)?;
+
+    let variant: Manifest = read("mr-commune/template.json", MAURITANIAN_MANIFEST)?;
+    let base = variant
+        .extends
+        .as_deref()
+        .map(TemplateRef::parse)
+        .transpose()
+        .map_err(|e| ShippedTemplateError::Invalid(e.to_string()))?;
+    if base.as_ref() != Some(&moroccan.reference()) {
+        return Err(ShippedTemplateError::Invalid(format!("mr-commune must extend {}", moroccan.reference())));
+    }
+    let mut overrides = variant.overrides.unwrap_or_default();
+    overrides.calendar = Some(
+        mauritanian_calendar()
+            .map_err(|source| ShippedTemplateError::Json { file: "mr-commune/calendar.json", source })?,
+    );
+    let mauritanian = TemplateBundle::new(
+        &variant.name,
+        variant.version,
+        variant.description,
+        moroccan.content.clone().with_overrides(&overrides),
+    )
+    .map_err(invalid)?;
+    Ok(vec![moroccan, mauritanian])
+}
+
+#[cfg(test)]
+mod shipped_tests {
+    use super::*;
+    use crate::model::commune::Country;
+
+    #[test]
+    fn shipped_templates_load_and_are_valid() {
+        let templates = shipped_templates().unwrap();
+        let names: Vec<String> = templates.iter().map(|t| t.reference().to_string()).collect();
+        assert_eq!(names, ["ma-commune@1", "mr-commune@1"]);
+        for template in &templates {
+            assert!(template.content.check().is_ok(), "{}: {:?}", template.name, template.content.check());
+            let json = template.to_json_pretty().unwrap();
+            assert_eq!(&crate::model::template::TemplateBundle::from_json(&json).unwrap(), template);
+        }
+        let mr = &templates[1].content;
+        assert_eq!(mr.country, Country::Mauritania);
+        assert_eq!(mr.currency, "MRU");
+        assert!(mr.services.iter().all(|s| s.legal_references.is_empty() && s.fees.is_empty()));
+        assert_eq!(mr.services.len(), templates[0].content.services.len(), "the same procedures");
+        let ma = &templates[0].content;
+        assert!(ma.services.iter().all(|s| !s.legal_references.is_empty()), "each Moroccan procedure cites its law");
+    }
+}

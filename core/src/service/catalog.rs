@@ -1,10 +1,14 @@
 //! Publishing services and reading the catalog.
 
+use chrono::{DateTime, Utc};
+
 use crate::auth::{Permission, Principal};
-use crate::error::Error;
+use crate::error::{Error, FieldError, FieldErrorCode};
 use crate::model::audit::NewEvent;
 use crate::model::catalog::ServiceDefinition;
 use crate::model::commune::Commune;
+use crate::model::i18n::{Locale, LocalizedText};
+use crate::store::TenantTx;
 use crate::store::audit;
 use crate::store::catalog::{self, PublishedService};
 
@@ -31,24 +35,7 @@ impl Jamaa {
         let scope = principal.authorize(commune.id, Permission::PublishService)?;
         let tx = self.store.tenant_tx(scope).await?;
         let roles = catalog::role_keys(&tx).await?;
-        definition.check(&roles).map_err(Error::Validation)?;
-        let now = self.now();
-        let published = catalog::publish(&tx, &definition, now).await?;
-        audit::append(
-            &tx,
-            NewEvent::new(
-                principal.actor(),
-                "service.published",
-                format!("service:{}", published.id),
-                serde_json::json!({
-                    "code": definition.code,
-                    "version": published.version,
-                    "workflowId": published.workflow_id,
-                }),
-            ),
-            now,
-        )
-        .await?;
+        let published = publish_in(&tx, &commune, &principal.actor(), &definition, &roles, self.now(), "").await?;
         tx.commit().await?;
         Ok(published)
     }
@@ -72,4 +59,56 @@ impl Jamaa {
         tx.commit().await?;
         Ok(ServiceView { commune, service })
     }
+}
+
+/// Checks a definition for this commune — its own rules against the commune's roles, and fees in the
+/// commune's currency — then publishes it as the next version and records the event. Error paths start
+/// with `path_prefix`.
+pub(crate) async fn publish_in(
+    tx: &TenantTx,
+    commune: &Commune,
+    actor: &str,
+    definition: &ServiceDefinition,
+    roles: &[String],
+    now: DateTime<Utc>,
+    path_prefix: &str,
+) -> Result<PublishedService, Error> {
+    let mut errors = definition.check(roles).err().unwrap_or_default();
+    for (i, fee) in definition.fees.iter().enumerate() {
+        if fee.currency != commune.spec.currency {
+            errors.push(FieldError::new(
+                format!("fees[{i}].currency"),
+                FieldErrorCode::InvalidValue,
+                LocalizedText::new()
+                    .with(Locale::En, format!("fees are in the commune's currency, {}", commune.spec.currency))
+                    .with(
+                        Locale::Fr,
+                        format!("les droits sont dans la monnaie de la commune, {}", commune.spec.currency),
+                    ),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        for error in &mut errors {
+            error.path = format!("{path_prefix}{}", error.path);
+        }
+        return Err(Error::Validation(errors));
+    }
+    let published = catalog::publish(tx, definition, now).await?;
+    audit::append(
+        tx,
+        NewEvent::new(
+            actor,
+            "service.published",
+            format!("service:{}", published.id),
+            serde_json::json!({
+                "code": definition.code,
+                "version": published.version,
+                "workflowId": published.workflow_id,
+            }),
+        ),
+        now,
+    )
+    .await?;
+    Ok(published)
 }

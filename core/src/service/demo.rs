@@ -1,6 +1,5 @@
-//! The demo: Oujda, Chefchaouen (Morocco) and Kaédi (Mauritania), each with the Moroccan standard's roles and
-//! procedures (Kaédi's adapted to Mauritania) and a few sample files, created through the same use cases as real
-//! communes.
+//! The demo: Oujda, set up from the Moroccan standard, replicated to Chefchaouen and, across the border, to
+//! Kaédi (Mauritania), each with a few sample files — through the same operations as real communes.
 //! Loading it again changes nothing that exists; it issues fresh tokens each time.
 
 use secrecy::SecretString;
@@ -9,13 +8,13 @@ use serde_json::json;
 use crate::auth::Principal;
 
 use crate::error::Error;
-use crate::model::catalog::ServiceDefinition;
-use crate::model::commune::{CommuneSpec, Country, Slug, TrackingPrefix};
+use crate::model::commune::{Country, Slug, TrackingPrefix};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::request::SubmittedDocument;
 use crate::model::standard;
+use crate::model::template::{ContentOverrides, TemplateRef};
 
-use super::{Jamaa, NewApiToken, SubmitRequest};
+use super::{CommuneIdentity, Jamaa, NewApiToken, OnboardCommune, OnboardSource, SubmitRequest};
 
 /// The tokens issued for a demo: the operator's, then one staff token per commune (with every role).
 #[derive(Debug)]
@@ -32,67 +31,40 @@ fn parse<T, E: std::fmt::Display>(result: Result<T, E>) -> Result<T, Error> {
     result.map_err(invalid_data)
 }
 
-/// The three demo communes.
-pub fn demo_communes() -> Result<Vec<CommuneSpec>, Error> {
-    let moroccan = parse(standard::moroccan_calendar())?;
-    let mauritanian = parse(standard::mauritanian_calendar())?;
-    Ok(vec![
-        CommuneSpec {
-            slug: parse(Slug::parse("oujda"))?,
-            name: LocalizedText::ar_fr("وجدة", "Oujda").with(Locale::Tzm, "ⵡⵊⴷⴰ"),
-            country: Country::Morocco,
-            official_code: Some("02.411.01.23".into()),
-            region: Some("Oriental".into()),
-            province: Some("Oujda-Angad".into()),
-            population: Some(506_224),
-            default_locale: Locale::Ar,
-            locales: vec![Locale::Ar, Locale::Fr],
-            time_zone: "Africa/Casablanca".into(),
-            currency: "MAD".into(),
-            tracking_prefix: parse(TrackingPrefix::parse("OUJ"))?,
-            calendar: moroccan.clone(),
-        },
-        CommuneSpec {
-            slug: parse(Slug::parse("chefchaouen"))?,
-            name: LocalizedText::ar_fr("شفشاون", "Chefchaouen"),
-            country: Country::Morocco,
-            official_code: Some("01.151.01.01".into()),
-            region: Some("Tanger-Tétouan-Al Hoceima".into()),
-            province: Some("Chefchaouen".into()),
-            population: Some(46_168),
-            default_locale: Locale::Ar,
-            locales: vec![Locale::Ar, Locale::Fr],
-            time_zone: "Africa/Casablanca".into(),
-            currency: "MAD".into(),
-            tracking_prefix: parse(TrackingPrefix::parse("CHF"))?,
-            calendar: moroccan,
-        },
-        CommuneSpec {
-            slug: parse(Slug::parse("kaedi"))?,
-            name: LocalizedText::ar_fr("كيهيدي", "Kaédi"),
-            country: Country::Mauritania,
-            official_code: None,
-            region: Some("Gorgol".into()),
-            province: None,
-            population: None,
-            default_locale: Locale::Fr,
-            locales: vec![Locale::Ar, Locale::Fr],
-            time_zone: "Africa/Nouakchott".into(),
-            currency: "MRU".into(),
-            tracking_prefix: parse(TrackingPrefix::parse("KAE"))?,
-            calendar: mauritanian,
-        },
-    ])
+/// Who the demo communes are.
+fn identity(
+    slug: &str,
+    name: LocalizedText,
+    code: Option<&str>,
+    region: &str,
+    province: Option<&str>,
+    population: Option<u64>,
+    prefix: &str,
+) -> Result<CommuneIdentity, Error> {
+    Ok(CommuneIdentity {
+        slug: parse(Slug::parse(slug))?,
+        name,
+        official_code: code.map(str::to_owned),
+        region: Some(region.to_owned()),
+        province: province.map(str::to_owned),
+        population,
+        tracking_prefix: parse(TrackingPrefix::parse(prefix))?,
+    })
 }
 
-/// A Moroccan procedure adapted to another country: no Moroccan legal references, and fees left for the
-/// commune to set in its own currency.
-fn adapt(mut service: ServiceDefinition, country: Country) -> ServiceDefinition {
-    if country != Country::Morocco {
-        service.legal_references.clear();
-        service.fees.clear();
-    }
-    service
+/// Oujda's configuration adapted to Mauritania: the country's currency, zone, calendar and languages, and
+/// none of Morocco's legal references or fees.
+fn mauritanian_overrides() -> Result<ContentOverrides, Error> {
+    Ok(ContentOverrides {
+        country: Some(Country::Mauritania),
+        default_locale: Some(Locale::Fr),
+        locales: Some(vec![Locale::Ar, Locale::Fr]),
+        currency: Some("MRU".into()),
+        time_zone: Some("Africa/Nouakchott".into()),
+        calendar: Some(parse(standard::mauritanian_calendar())?),
+        drop_legal_references: true,
+        drop_fees: true,
+    })
 }
 
 /// A few files in each demo commune's inbox: a legalisation, a complaint and a building permit.
@@ -150,39 +122,74 @@ fn sample_requests(country: Country) -> Vec<SubmitRequest> {
 }
 
 impl Jamaa {
-    /// Loads the demo communes (those missing) with their roles and procedures, and issues demo tokens.
+    /// Loads the demo (what is missing of it) and issues demo tokens: Oujda is onboarded from the Moroccan
+    /// standard and exported as template `oujda@1`, which Chefchaouen and Kaédi (with Mauritania's
+    /// overrides) are onboarded from — replication through the operations an operator uses.
     pub async fn load_demo(&self) -> Result<DemoTokens, Error> {
+        self.install_shipped_templates().await?;
         let operator_token = self.issue_token(NewApiToken::Operator, "demo operator", None).await?;
         let operator = self.authenticate(&operator_token.token).await?;
-        let roles = parse(standard::moroccan_roles())?;
-        let services = parse(standard::moroccan_services())?;
+        let standard = TemplateRef::parse("ma-commune@1").map_err(invalid_data)?;
+        let oujda_template = TemplateRef::parse("oujda@1").map_err(invalid_data)?;
+
+        let oujda = identity(
+            "oujda",
+            LocalizedText::ar_fr("وجدة", "Oujda").with(Locale::Tzm, "ⵡⵊⴷⴰ"),
+            Some("02.411.01.23"),
+            "Oriental",
+            Some("Oujda-Angad"),
+            Some(506_224),
+            "OUJ",
+        )?;
+        self.onboard_demo(&operator, oujda, OnboardSource::Template(standard), ContentOverrides::default()).await?;
+        if self.template(&oujda_template).await.is_err() {
+            let description = LocalizedText::ar_fr("إعدادات جماعة وجدة", "La configuration d'Oujda");
+            self.export_template(&operator, "oujda", "oujda", Some(1), description).await?;
+        }
+        let chefchaouen = identity(
+            "chefchaouen",
+            LocalizedText::ar_fr("شفشاون", "Chefchaouen"),
+            Some("01.151.01.01"),
+            "Tanger-Tétouan-Al Hoceima",
+            Some("Chefchaouen"),
+            Some(46_168),
+            "CHF",
+        )?;
+        let from_oujda = OnboardSource::Template(oujda_template);
+        self.onboard_demo(&operator, chefchaouen, from_oujda.clone(), ContentOverrides::default()).await?;
+        let kaedi = identity("kaedi", LocalizedText::ar_fr("كيهيدي", "Kaédi"), None, "Gorgol", None, None, "KAE")?;
+        self.onboard_demo(&operator, kaedi, from_oujda, mauritanian_overrides()?).await?;
+
         let mut staff = Vec::new();
-        for spec in demo_communes()? {
-            let slug = spec.slug.to_string();
-            let country = spec.country;
-            let commune = match self.commune(&slug).await {
-                Ok(commune) => commune,
-                Err(Error::NotFound(_)) => {
-                    let commune = self.create_commune(&operator, spec, &roles).await?;
-                    for service in &services {
-                        self.publish_service(&operator, &slug, adapt(service.clone(), country)).await?;
-                    }
-                    for sample in sample_requests(country) {
-                        self.submit_request(&Principal::Anonymous, &slug, sample).await?;
-                    }
-                    commune
-                }
-                Err(error) => return Err(error),
-            };
+        for slug in ["oujda", "chefchaouen", "kaedi"] {
+            let commune = self.commune(slug).await?;
+            let roles = self.commune_content(&operator, slug).await?.roles.into_iter().map(|r| r.key).collect();
             let token = self
-                .issue_token(
-                    NewApiToken::Staff { tenant: commune.id, roles: roles.iter().map(|r| r.key.clone()).collect() },
-                    &format!("demo staff of {slug}"),
-                    None,
-                )
+                .issue_token(NewApiToken::Staff { tenant: commune.id, roles }, &format!("demo staff of {slug}"), None)
                 .await?;
-            staff.push((slug, token.token));
+            staff.push((slug.to_owned(), token.token));
         }
         Ok(DemoTokens { operator: operator_token.token, staff })
+    }
+
+    /// Onboards a demo commune unless it exists, with a few sample files.
+    async fn onboard_demo(
+        &self,
+        operator: &Principal,
+        identity: CommuneIdentity,
+        source: OnboardSource,
+        overrides: ContentOverrides,
+    ) -> Result<(), Error> {
+        let slug = identity.slug.to_string();
+        match self.commune(&slug).await {
+            Ok(_) => return Ok(()),
+            Err(Error::NotFound(_)) => {}
+            Err(error) => return Err(error),
+        }
+        let commune = self.onboard_commune(operator, OnboardCommune { source, identity, overrides }).await?;
+        for sample in sample_requests(commune.spec.country) {
+            self.submit_request(&Principal::Anonymous, &slug, sample).await?;
+        }
+        Ok(())
     }
 }

@@ -11,15 +11,17 @@ use crate::store::{Store, communes};
 
 mod audit;
 mod catalog;
-mod communes_admin;
 pub mod demo;
+mod replication;
 mod requests;
 mod scheduler;
 mod tokens;
 
 pub use crate::store::catalog::PublishedService;
 pub use crate::store::requests::{RequestRecord, TransitionRecord};
+pub use crate::store::templates::TemplateSummary;
 pub use catalog::ServiceView;
+pub use replication::{CommuneIdentity, OnboardCommune, OnboardSource, UpgradeReport};
 pub use requests::{RequestDetails, Submission, SubmitRequest, Tracking};
 pub use scheduler::SchedulerReport;
 pub use tokens::{IssuedToken, NewApiToken};
@@ -78,6 +80,11 @@ impl Jamaa {
     /// A commune by id.
     pub async fn commune_by_id(&self, id: crate::model::ids::TenantId) -> Result<Commune, Error> {
         communes::by_id(self.store.conn(), id).await?.ok_or(Error::NotFound("commune"))
+    }
+
+    /// A commune by its official code (HCP code for Moroccan communes), if any.
+    pub async fn commune_by_official_code(&self, code: &str) -> Result<Option<Commune>, Error> {
+        communes::by_official_code(self.store.conn(), code).await
     }
 
     /// Communes in slug order, after the `after` slug. The list of communes is public.

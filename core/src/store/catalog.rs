@@ -107,6 +107,36 @@ pub(crate) async fn publish(
     Ok(PublishedService { id, version, workflow_id, definition: definition.clone(), published_at: now })
 }
 
+/// Withdraws a service from the catalog: no version is current any more. Its versions stay, for the
+/// requests that run on them.
+pub(crate) async fn retire(tx: &TenantTx, code: &str) -> Result<(), Error> {
+    service::Entity::update_many()
+        .col_expr(service::Column::IsCurrent, Expr::value(false))
+        .filter(service::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(service::Column::Code.eq(code))
+        .exec(tx.conn())
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
+pub(crate) async fn roles(tx: &TenantTx) -> Result<Vec<crate::model::standard::RoleDef>, Error> {
+    let rows = role::Entity::find()
+        .filter(role::Column::TenantId.eq(tx.tenant_uuid()))
+        .order_by_asc(role::Column::Key)
+        .all(tx.conn())
+        .await
+        .map_err(db_error)?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(crate::model::standard::RoleDef {
+                key: r.key,
+                label: serde_json::from_value(r.label).map_err(Error::internal)?,
+            })
+        })
+        .collect()
+}
+
 /// The current version of every service, ordered by code.
 pub(crate) async fn current_services(tx: &TenantTx) -> Result<Vec<PublishedService>, Error> {
     let rows = service::Entity::find()
@@ -116,11 +146,24 @@ pub(crate) async fn current_services(tx: &TenantTx) -> Result<Vec<PublishedServi
         .all(tx.conn())
         .await
         .map_err(db_error)?;
-    let mut services = Vec::with_capacity(rows.len());
-    for row in rows {
-        services.push(with_workflow(tx, row).await?);
-    }
-    Ok(services)
+    // One query for the workflows of all of them.
+    let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.workflow_id).collect();
+    let workflows = workflow::Entity::find()
+        .filter(workflow::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(workflow::Column::Id.is_in(ids))
+        .all(tx.conn())
+        .await
+        .map_err(db_error)?;
+    rows.into_iter()
+        .map(|row| {
+            let definition = workflows
+                .iter()
+                .find(|w| w.id == row.workflow_id)
+                .map(|w| w.definition.clone())
+                .ok_or_else(|| Error::internal(format!("service {} has no workflow", row.id)))?;
+            assemble(row, definition)
+        })
+        .collect()
 }
 
 pub(crate) async fn current_service(tx: &TenantTx, code: &str) -> Result<Option<PublishedService>, Error> {
@@ -166,17 +209,25 @@ pub(crate) async fn workflow_definition(tx: &TenantTx, id: WorkflowId) -> Result
 }
 
 async fn with_workflow(tx: &TenantTx, row: service::Model) -> Result<PublishedService, Error> {
-    let workflow_id = WorkflowId::from_uuid(row.workflow_id);
-    let workflow = workflow_definition(tx, workflow_id).await?;
+    let row_workflow = workflow::Entity::find_by_id((tx.tenant_uuid(), row.workflow_id))
+        .one(tx.conn())
+        .await
+        .map_err(db_error)?
+        .ok_or(Error::NotFound("workflow"))?;
+    assemble(row, row_workflow.definition)
+}
+
+/// A service row and its workflow's definition, as one definition.
+fn assemble(row: service::Model, workflow: serde_json::Value) -> Result<PublishedService, Error> {
     let mut value = row.definition;
     if let Some(object) = value.as_object_mut() {
-        object.insert("workflow".into(), serde_json::to_value(&workflow).map_err(Error::internal)?);
+        object.insert("workflow".into(), workflow);
     }
     let definition: ServiceDefinition = serde_json::from_value(value).map_err(Error::internal)?;
     Ok(PublishedService {
         id: ServiceId::from_uuid(row.id),
         version: row.version,
-        workflow_id,
+        workflow_id: WorkflowId::from_uuid(row.workflow_id),
         definition,
         published_at: row.published_at,
     })

@@ -1,6 +1,7 @@
 //! The communes table (platform-wide).
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -11,12 +12,14 @@ use crate::error::Error;
 use crate::model::commune::{Commune, CommuneSpec, CommuneStatus, Country, Slug, TrackingPrefix};
 use crate::model::i18n::Locale;
 use crate::model::ids::TenantId;
+use crate::model::template::TemplateRef;
 
 pub(crate) async fn insert(
     conn: &impl ConnectionTrait,
     id: TenantId,
     spec: &CommuneSpec,
     status: CommuneStatus,
+    lineage: Option<&TemplateRef>,
     now: DateTime<Utc>,
 ) -> Result<(), sea_orm::DbErr> {
     let model = commune::ActiveModel {
@@ -35,6 +38,8 @@ pub(crate) async fn insert(
         tracking_prefix: Set(spec.tracking_prefix.as_str().to_owned()),
         calendar: Set(to_json(&spec.calendar)?),
         status: Set(status.as_str().to_owned()),
+        template_name: Set(lineage.map(|l| l.name.clone())),
+        template_version: Set(lineage.and_then(|l| i32::try_from(l.version).ok())),
         created_at: Set(now),
     };
     commune::Entity::insert(model).exec_without_returning(conn).await?;
@@ -44,6 +49,47 @@ pub(crate) async fn insert(
 pub(crate) async fn by_slug(conn: &impl ConnectionTrait, slug: &str) -> Result<Option<Commune>, Error> {
     let row = commune::Entity::find().filter(commune::Column::Slug.eq(slug)).one(conn).await.map_err(db_error)?;
     row.map(from_model).transpose()
+}
+
+pub(crate) async fn by_official_code(conn: &impl ConnectionTrait, code: &str) -> Result<Option<Commune>, Error> {
+    let row =
+        commune::Entity::find().filter(commune::Column::OfficialCode.eq(code)).one(conn).await.map_err(db_error)?;
+    row.map(from_model).transpose()
+}
+
+/// Records the template a commune's configuration now follows.
+pub(crate) async fn set_lineage(conn: &impl ConnectionTrait, id: TenantId, lineage: &TemplateRef) -> Result<(), Error> {
+    commune::Entity::update_many()
+        .col_expr(commune::Column::TemplateName, Expr::value(lineage.name.clone()))
+        .col_expr(
+            commune::Column::TemplateVersion,
+            Expr::value(i32::try_from(lineage.version).map_err(Error::internal)?),
+        )
+        .filter(commune::Column::Id.eq(id.as_uuid()))
+        .exec(conn)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
+/// Replaces the configuration a commune keeps on its own row: country, languages, currency, zone, calendar.
+pub(crate) async fn update_settings(
+    conn: &impl ConnectionTrait,
+    id: TenantId,
+    spec: &CommuneSpec,
+) -> Result<(), Error> {
+    commune::Entity::update_many()
+        .col_expr(commune::Column::Country, Expr::value(spec.country.code()))
+        .col_expr(commune::Column::DefaultLocale, Expr::value(spec.default_locale.as_str()))
+        .col_expr(commune::Column::Locales, Expr::value(to_json(&spec.locales).map_err(db_error)?))
+        .col_expr(commune::Column::Currency, Expr::value(spec.currency.clone()))
+        .col_expr(commune::Column::TimeZone, Expr::value(spec.time_zone.clone()))
+        .col_expr(commune::Column::Calendar, Expr::value(to_json(&spec.calendar).map_err(db_error)?))
+        .filter(commune::Column::Id.eq(id.as_uuid()))
+        .exec(conn)
+        .await
+        .map_err(db_error)?;
+    Ok(())
 }
 
 pub(crate) async fn by_id(conn: &impl ConnectionTrait, id: TenantId) -> Result<Option<Commune>, Error> {
@@ -95,5 +141,12 @@ fn from_model(row: commune::Model) -> Result<Commune, Error> {
         id: TenantId::from_uuid(row.id),
         spec,
         status: CommuneStatus::parse(&row.status).ok_or_else(|| corrupt("status"))?,
+        lineage: match (&row.template_name, row.template_version) {
+            (Some(name), Some(version)) => Some(TemplateRef {
+                name: name.clone(),
+                version: u32::try_from(version).map_err(|_| corrupt("template version"))?,
+            }),
+            _ => None,
+        },
     })
 }

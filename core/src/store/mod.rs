@@ -19,9 +19,11 @@ use crate::model::ids::TenantId;
 pub(crate) mod audit;
 pub(crate) mod catalog;
 pub(crate) mod communes;
+pub(crate) mod config;
 mod entity;
 mod migration;
 pub(crate) mod requests;
+pub(crate) mod templates;
 pub(crate) mod timers;
 pub(crate) mod tokens;
 

@@ -23,6 +23,9 @@ pub struct Model {
     pub tracking_prefix: String,
     pub calendar: Json,
     pub status: String,
+    /// Lineage: the template (and version) the commune's configuration came from.
+    pub template_name: Option<String>,
+    pub template_version: Option<i32>,
     pub created_at: DateTimeUtc,
 }
 

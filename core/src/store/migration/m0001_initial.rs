@@ -4,7 +4,18 @@
 use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
 
-use super::TENANT_TABLES;
+/// The tenant tables this migration creates.
+const TABLES: &[&str] = &[
+    "roles",
+    "workflows",
+    "services",
+    "requests",
+    "request_transitions",
+    "timers",
+    "audit_events",
+    "audit_heads",
+    "counters",
+];
 
 pub(crate) struct Migration;
 
@@ -304,15 +315,7 @@ impl MigrationTrait for Migration {
 
         let db = manager.get_connection();
         if db.get_database_backend() == DbBackend::Postgres {
-            let mut sql = String::new();
-            for table in TENANT_TABLES {
-                sql.push_str(&format!(
-                    "ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;\n\
-                     CREATE POLICY tenant_isolation ON {table}\n\
-                     USING (tenant_id = NULLIF(current_setting('jamaa.tenant_id', true), '')::uuid)\n\
-                     WITH CHECK (tenant_id = NULLIF(current_setting('jamaa.tenant_id', true), '')::uuid);\n"
-                ));
-            }
+            let mut sql = super::row_level_security(TABLES);
             // The scheduler learns which communes have due timers, and nothing else, without a tenant scope.
             sql.push_str(
                 "CREATE FUNCTION jamaa_tenants_with_due_timers(due timestamptz) RETURNS SETOF uuid\n\

@@ -5,6 +5,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr};
 use sea_orm_migration::prelude::*;
 
 mod m0001_initial;
+mod m0002_templates;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -17,17 +18,33 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "audit_events",
     "audit_heads",
     "counters",
+    "commune_configs",
 ];
 
 /// Tables of the platform itself.
-pub(crate) const PLATFORM_TABLES: &[&str] = &["communes", "api_tokens"];
+pub(crate) const PLATFORM_TABLES: &[&str] = &["communes", "api_tokens", "templates"];
+
+/// `ALTER TABLE … ENABLE ROW LEVEL SECURITY` and the tenant policy, for each table.
+pub(crate) fn row_level_security(tables: &[&str]) -> String {
+    tables
+        .iter()
+        .map(|table| {
+            format!(
+                "ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;\n\
+                 CREATE POLICY tenant_isolation ON {table}\n\
+                 USING (tenant_id = NULLIF(current_setting('jamaa.tenant_id', true), '')::uuid)\n\
+                 WITH CHECK (tenant_id = NULLIF(current_setting('jamaa.tenant_id', true), '')::uuid);\n"
+            )
+        })
+        .collect()
+}
 
 pub(crate) struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_initial::Migration)]
+        vec![Box::new(m0001_initial::Migration), Box::new(m0002_templates::Migration)]
     }
 }
 

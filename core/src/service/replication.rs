@@ -1,0 +1,470 @@
+//! Replication: exporting a commune's configuration as a template, onboarding communes from templates (or
+//! from another commune) in one transaction, diffing versions, and upgrading a commune to a newer version by
+//! 3-way merge, keeping its local changes.
+
+use crate::auth::{Permission, Principal};
+use crate::error::{Error, FieldError, FieldErrorCode};
+use crate::model::audit::NewEvent;
+use crate::model::commune::{Commune, CommuneSpec, CommuneStatus, Slug, TrackingPrefix};
+use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::ids::TenantId;
+use crate::model::standard::RoleDef;
+use crate::model::template::{
+    Change, Conflict, ContentOverrides, Resolution, TemplateBundle, TemplateContent, TemplateRef, diff, merge,
+};
+use crate::store::config::CommuneConfig;
+use crate::store::templates::{self, TemplateSummary};
+use crate::store::{TenantScope, TenantTx, audit, catalog, communes, config, db_error, is_unique_violation};
+
+use super::Jamaa;
+use super::catalog::publish_in;
+
+/// Where a new commune's configuration comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OnboardSource {
+    /// A published template, `name@version`.
+    Template(TemplateRef),
+    /// Another commune's current configuration (exported as template `<slug>@<next>` first).
+    Commune(String),
+}
+
+/// Who the new commune is: what a template never holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommuneIdentity {
+    pub slug: Slug,
+    pub name: LocalizedText,
+    pub official_code: Option<String>,
+    pub region: Option<String>,
+    pub province: Option<String>,
+    pub population: Option<u64>,
+    pub tracking_prefix: TrackingPrefix,
+}
+
+/// An onboarding: the source, the identity, and what to change of the source's configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OnboardCommune {
+    pub source: OnboardSource,
+    pub identity: CommuneIdentity,
+    pub overrides: ContentOverrides,
+}
+
+/// What an upgrade did, or would do.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UpgradeReport {
+    pub from: Option<TemplateRef>,
+    pub to: TemplateRef,
+    /// What the upgrade changes in the commune.
+    pub changes: Vec<Change>,
+    /// What the commune had changed locally relative to the version it came from.
+    pub local_changes: Vec<Change>,
+    /// Paths both sides changed; each is resolved as chosen, or kept as the commune has it.
+    pub conflicts: Vec<Conflict>,
+    /// Conflicts no resolution chose a side for: while there are any, nothing is applied.
+    pub unresolved: Vec<Conflict>,
+    pub services_published: Vec<String>,
+    pub services_retired: Vec<String>,
+    pub upgraded: bool,
+}
+
+fn definition_error(path: String, en: String) -> FieldError {
+    FieldError::new(
+        path,
+        FieldErrorCode::InvalidValue,
+        LocalizedText::new().with(Locale::En, en.clone()).with(Locale::Fr, en),
+    )
+}
+
+impl Jamaa {
+    /// The templates of the registry.
+    pub async fn templates(&self) -> Result<Vec<TemplateSummary>, Error> {
+        templates::list(self.store.conn()).await
+    }
+
+    /// One template by `name@version`.
+    pub async fn template(&self, reference: &TemplateRef) -> Result<TemplateBundle, Error> {
+        templates::get(self.store.conn(), reference).await?.ok_or(Error::NotFound("template"))
+    }
+
+    /// Publishes the templates shipped with the platform (`ma-commune`, `mr-commune`) when they are missing.
+    /// A shipped template whose content changed without a new version is refused.
+    pub async fn install_shipped_templates(&self) -> Result<Vec<TemplateRef>, Error> {
+        let mut installed = Vec::new();
+        for bundle in crate::model::standard::shipped_templates().map_err(Error::internal)? {
+            bundle.content.check().map_err(Error::Validation)?;
+            if templates::insert(self.store.conn(), &bundle, self.now()).await? {
+                installed.push(bundle.reference());
+            }
+        }
+        Ok(installed)
+    }
+
+    /// Imports a bundle (operators): well formed, of a known format, matching its hash, and valid.
+    pub async fn import_template(&self, principal: &Principal, json: &str) -> Result<TemplateBundle, Error> {
+        require_operator(principal)?;
+        let bundle = TemplateBundle::from_json(json)
+            .map_err(|e| Error::Validation(vec![definition_error("bundle".into(), e.to_string())]))?;
+        bundle.content.check().map_err(|errors| {
+            Error::Validation(
+                errors
+                    .into_iter()
+                    .map(|mut e| {
+                        e.path = format!("bundle.content.{}", e.path);
+                        e
+                    })
+                    .collect(),
+            )
+        })?;
+        templates::insert(self.store.conn(), &bundle, self.now()).await?;
+        Ok(bundle)
+    }
+
+    /// A commune's current configuration as template content.
+    pub async fn commune_content(&self, principal: &Principal, commune_slug: &str) -> Result<TemplateContent, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = principal.authorize(commune.id, Permission::ReadCatalog)?;
+        let tx = self.store.tenant_tx(scope).await?;
+        let content = content_of(&tx, &commune).await?;
+        tx.commit().await?;
+        Ok(content)
+    }
+
+    /// Exports a commune's configuration as template `name@version` (the next version when none is given)
+    /// and publishes it in the registry. Operators, or the commune's administrators.
+    pub async fn export_template(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+        name: &str,
+        version: Option<u32>,
+        description: LocalizedText,
+    ) -> Result<TemplateBundle, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = principal.authorize(commune.id, Permission::PublishService)?;
+        let tx = self.store.tenant_tx(scope).await?;
+        let content = content_of(&tx, &commune).await?;
+        let version = match version {
+            Some(version) => version,
+            None => templates::latest_version(tx.conn(), name).await?.unwrap_or(0) + 1,
+        };
+        let bundle = TemplateBundle::new(name, version, description, content)
+            .map_err(|e| Error::Validation(vec![definition_error("name".into(), e.to_string())]))?;
+        let now = self.now();
+        templates::insert(tx.conn(), &bundle, now).await?;
+        audit::append(
+            &tx,
+            NewEvent::new(
+                principal.actor(),
+                "template.exported",
+                format!("template:{}", bundle.reference()),
+                serde_json::json!({ "template": bundle.reference(), "contentHash": bundle.content_hash }),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(bundle)
+    }
+
+    /// The changes from one template version to another.
+    pub async fn template_diff(&self, from: &TemplateRef, to: &TemplateRef) -> Result<Vec<Change>, Error> {
+        let from = self.template(from).await?;
+        let to = self.template(to).await?;
+        Ok(diff(&to_value(&from.content)?, &to_value(&to.content)?))
+    }
+
+    /// Onboards a commune from a template (or from another commune) with overrides, in one transaction:
+    /// the commune, its configuration, roles and services, its lineage and its audit trail are written
+    /// together, or nothing is.
+    #[tracing::instrument(skip_all, fields(commune = %input.identity.slug))]
+    pub async fn onboard_commune(&self, principal: &Principal, input: OnboardCommune) -> Result<Commune, Error> {
+        require_operator(principal)?;
+        let source = match &input.source {
+            OnboardSource::Template(reference) => self.template(reference).await?,
+            OnboardSource::Commune(slug) => self.export_as_needed(principal, slug).await?,
+        };
+        let content = source.content.clone().with_overrides(&input.overrides);
+        let identity = input.identity;
+        let spec = CommuneSpec {
+            slug: identity.slug,
+            name: identity.name,
+            country: content.country,
+            official_code: identity.official_code,
+            region: identity.region,
+            province: identity.province,
+            population: identity.population,
+            default_locale: content.default_locale,
+            locales: content.locales.clone(),
+            time_zone: content.time_zone.clone(),
+            currency: content.currency.clone(),
+            tracking_prefix: identity.tracking_prefix,
+            calendar: content.calendar.clone(),
+        };
+        spec.check().map_err(|problems| {
+            Error::Validation(
+                problems
+                    .into_iter()
+                    .map(|(field, problem)| definition_error(format!("input.{field}"), problem))
+                    .collect(),
+            )
+        })?;
+        let id = TenantId::new();
+        let now = self.now();
+        let lineage = source.reference();
+        let tx = self.store.tenant_tx(TenantScope::new(id)).await?;
+        communes::insert(tx.conn(), id, &spec, CommuneStatus::Active, Some(&lineage), now).await.map_err(|error| {
+            if is_unique_violation(&error) {
+                Error::Conflict(format!(
+                    "a commune with slug `{}`, tracking prefix `{}` or the same official code exists",
+                    spec.slug,
+                    spec.tracking_prefix.as_str()
+                ))
+            } else {
+                db_error(error)
+            }
+        })?;
+        let commune = Commune { id, spec, status: CommuneStatus::Active, lineage: Some(lineage.clone()) };
+        write_content(&tx, &commune, &principal.actor(), &content, None, now).await?;
+        audit::append(
+            &tx,
+            NewEvent::new(
+                principal.actor(),
+                "commune.onboarded",
+                format!("commune:{id}"),
+                serde_json::json!({
+                    "slug": commune.spec.slug,
+                    "template": lineage,
+                    "contentHash": source.content_hash,
+                    "overrides": input.overrides,
+                }),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(commune)
+    }
+
+    /// Creates a commune with roles and no services (an empty catalog to fill by publishing).
+    pub async fn create_commune(
+        &self,
+        principal: &Principal,
+        spec: CommuneSpec,
+        roles: &[RoleDef],
+    ) -> Result<Commune, Error> {
+        require_operator(principal)?;
+        spec.check().map_err(|problems| {
+            Error::Validation(
+                problems
+                    .into_iter()
+                    .map(|(field, problem)| definition_error(format!("input.{field}"), problem))
+                    .collect(),
+            )
+        })?;
+        let id = TenantId::new();
+        let now = self.now();
+        let tx = self.store.tenant_tx(TenantScope::new(id)).await?;
+        communes::insert(tx.conn(), id, &spec, CommuneStatus::Active, None, now).await.map_err(|error| {
+            if is_unique_violation(&error) {
+                Error::Conflict(format!("a commune with slug `{}` or the same tracking prefix exists", spec.slug))
+            } else {
+                db_error(error)
+            }
+        })?;
+        for role in roles {
+            catalog::upsert_role(&tx, &role.key, &role.label).await?;
+        }
+        audit::append(
+            &tx,
+            NewEvent::new(
+                principal.actor(),
+                "commune.created",
+                format!("commune:{id}"),
+                serde_json::json!({ "slug": spec.slug }),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Commune { id, spec, status: CommuneStatus::Active, lineage: None })
+    }
+
+    /// Upgrades a commune to template `to` by 3-way merge: base = the version it came from, theirs = `to`,
+    /// ours = its current configuration. Upstream changes apply, local changes stay, conflicts are reported
+    /// and resolved by `resolutions` (while one is unresolved, or on a dry run, nothing is written). Changed
+    /// services are published as new versions, so open requests finish on the versions they started on.
+    #[tracing::instrument(skip_all, fields(commune = %commune_slug, to = %to))]
+    pub async fn upgrade_commune(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+        to: &TemplateRef,
+        resolutions: &[Resolution],
+        dry_run: bool,
+    ) -> Result<UpgradeReport, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = principal.authorize(commune.id, Permission::PublishService)?;
+        let Some(from) = commune.lineage.clone() else {
+            return Err(Error::Validation(vec![definition_error(
+                "commune".into(),
+                "the commune did not come from a template: there is no base to merge from".into(),
+            )]));
+        };
+        let base = self.template(&from).await?;
+        let theirs = self.template(to).await?;
+        let tx = self.store.tenant_tx(scope).await?;
+        let ours = content_of(&tx, &commune).await?;
+        let (base_value, theirs_value, ours_value) =
+            (to_value(&base.content)?, to_value(&theirs.content)?, to_value(&ours)?);
+        let outcome = merge(&base_value, &theirs_value, &ours_value, resolutions);
+        let mut merged: TemplateContent = serde_json::from_value(outcome.merged.clone()).map_err(|e| {
+            Error::Validation(vec![definition_error(
+                "merge".into(),
+                format!("the merged configuration is not valid: {e}"),
+            )])
+        })?;
+        merged.normalize();
+        let mut report = UpgradeReport {
+            from: Some(from),
+            to: to.clone(),
+            changes: diff(&ours_value, &to_value(&merged)?),
+            local_changes: diff(&base_value, &ours_value),
+            unresolved: outcome.unresolved(resolutions).cloned().collect(),
+            conflicts: outcome.conflicts,
+            services_published: Vec::new(),
+            services_retired: Vec::new(),
+            upgraded: false,
+        };
+        if dry_run || !report.unresolved.is_empty() {
+            return Ok(report);
+        }
+        let now = self.now();
+        let (published, retired) = write_content(&tx, &commune, &principal.actor(), &merged, Some(&ours), now).await?;
+        communes::set_lineage(tx.conn(), commune.id, to).await?;
+        report.services_published = published;
+        report.services_retired = retired;
+        audit::append(
+            &tx,
+            NewEvent::new(
+                principal.actor(),
+                "commune.upgraded",
+                format!("commune:{}", commune.id),
+                serde_json::json!({
+                    "from": report.from,
+                    "to": to,
+                    "contentHash": theirs.content_hash,
+                    "servicesPublished": report.services_published,
+                    "servicesRetired": report.services_retired,
+                    "conflicts": report.conflicts.iter().map(|c| &c.path).collect::<Vec<_>>(),
+                }),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        report.upgraded = true;
+        Ok(report)
+    }
+
+    /// The latest template exported from a commune, or a new export when its configuration changed since.
+    async fn export_as_needed(&self, principal: &Principal, slug: &str) -> Result<TemplateBundle, Error> {
+        let content = self.commune_content(principal, slug).await?;
+        if let Some(version) = templates::latest_version(self.store.conn(), slug).await? {
+            let latest = self.template(&TemplateRef { name: slug.to_owned(), version }).await?;
+            let mut normalized = content.clone();
+            normalized.normalize();
+            if latest.content_hash == normalized.hash().map_err(Error::internal)? {
+                return Ok(latest);
+            }
+        }
+        self.export_template(principal, slug, slug, None, LocalizedText::new()).await
+    }
+}
+
+fn require_operator(principal: &Principal) -> Result<(), Error> {
+    match principal {
+        Principal::Operator { .. } => Ok(()),
+        Principal::Anonymous => Err(Error::Unauthenticated),
+        _ => Err(Error::Forbidden("only platform operators onboard communes and import templates".into())),
+    }
+}
+
+fn to_value(content: &TemplateContent) -> Result<serde_json::Value, Error> {
+    serde_json::to_value(content).map_err(Error::internal)
+}
+
+/// A commune's configuration, read in its transaction.
+async fn content_of(tx: &TenantTx, commune: &Commune) -> Result<TemplateContent, Error> {
+    let config = config::get(tx).await?;
+    let services = catalog::current_services(tx).await?.into_iter().map(|s| s.definition).collect();
+    let mut content = TemplateContent {
+        country: commune.spec.country,
+        default_locale: commune.spec.default_locale,
+        locales: commune.spec.locales.clone(),
+        currency: commune.spec.currency.clone(),
+        time_zone: commune.spec.time_zone.clone(),
+        calendar: commune.spec.calendar.clone(),
+        roles: catalog::roles(tx).await?,
+        categories: config.categories,
+        services,
+        id_formats: config.id_formats,
+        settings: config.settings,
+        translations: config.translations,
+    };
+    content.normalize();
+    Ok(content)
+}
+
+/// Writes `content` as the commune's configuration: its settings, roles, and a new version of every
+/// service that differs from `previous` (all of them when there is none); services gone from `content` are
+/// retired. Returns the codes published and retired.
+async fn write_content(
+    tx: &TenantTx,
+    commune: &Commune,
+    actor: &str,
+    content: &TemplateContent,
+    previous: Option<&TemplateContent>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(Vec<String>, Vec<String>), Error> {
+    let mut spec = commune.spec.clone();
+    spec.country = content.country;
+    spec.default_locale = content.default_locale;
+    spec.locales.clone_from(&content.locales);
+    spec.currency.clone_from(&content.currency);
+    spec.time_zone.clone_from(&content.time_zone);
+    spec.calendar = content.calendar.clone();
+    if previous.is_some() {
+        communes::update_settings(tx.conn(), commune.id, &spec).await?;
+    }
+    let commune = Commune { spec, ..commune.clone() };
+    config::put(
+        tx,
+        &CommuneConfig {
+            categories: content.categories.clone(),
+            id_formats: content.id_formats,
+            settings: content.settings.clone(),
+            translations: content.translations.clone(),
+        },
+    )
+    .await?;
+    for role in &content.roles {
+        catalog::upsert_role(tx, &role.key, &role.label).await?;
+    }
+    let roles = catalog::role_keys(tx).await?;
+    let mut published = Vec::new();
+    for service in &content.services {
+        let unchanged = previous.is_some_and(|p| p.services.iter().any(|s| s == service));
+        if !unchanged {
+            let prefix = format!("content.services[{}].", service.code);
+            publish_in(tx, &commune, actor, service, &roles, now, &prefix).await?;
+            published.push(service.code.clone());
+        }
+    }
+    let mut retired = Vec::new();
+    for service in previous.map(|p| p.services.as_slice()).unwrap_or_default() {
+        if !content.services.iter().any(|s| s.code == service.code) {
+            catalog::retire(tx, &service.code).await?;
+            retired.push(service.code.clone());
+        }
+    }
+    Ok((published, retired))
+}
