@@ -2,6 +2,7 @@
 //! settings and start-up. Wire types live here and are converted from core's types; core knows no HTTP.
 
 pub mod app;
+pub mod cli;
 pub mod schema;
 pub mod server;
 pub mod settings;

@@ -26,6 +26,8 @@ pub enum Principal {
     Staff { token: TokenId, tenant: TenantId, roles: Vec<String> },
     /// A partner application, allowed to submit to the communes it is scoped to.
     Partner { token: TokenId, communes: Vec<TenantId> },
+    /// The platform itself, acting through its command line by whoever holds the database: an operator.
+    Platform,
 }
 
 /// What a use case needs the caller to be allowed.
@@ -50,6 +52,7 @@ impl Principal {
             Principal::Operator { token } => format!("operator:{token}"),
             Principal::Staff { token, .. } => format!("staff:{token}"),
             Principal::Partner { token, .. } => format!("partner:{token}"),
+            Principal::Platform => "platform".to_owned(),
         }
     }
 
@@ -60,8 +63,8 @@ impl Principal {
             (_, ReadCatalog) => true,
             (Principal::Anonymous, SubmitRequest) => true,
             (Principal::Anonymous, _) => return Err(Error::Unauthenticated),
-            (Principal::Operator { .. }, PublishService | VerifyAudit) => true,
-            (Principal::Operator { .. }, _) => false,
+            (Principal::Operator { .. } | Principal::Platform, PublishService | VerifyAudit) => true,
+            (Principal::Operator { .. } | Principal::Platform, _) => false,
             (Principal::Staff { tenant: own, roles, .. }, permission) => {
                 *own == tenant
                     && match permission {
@@ -81,7 +84,7 @@ impl Principal {
     }
 
     pub fn is_operator(&self) -> bool {
-        matches!(self, Principal::Operator { .. })
+        matches!(self, Principal::Operator { .. } | Principal::Platform)
     }
 }
 

@@ -182,8 +182,19 @@ impl Jamaa {
             OnboardSource::Template(reference) => self.template(reference).await?,
             OnboardSource::Commune(slug) => self.export_as_needed(principal, slug).await?,
         };
-        let content = source.content.clone().with_overrides(&input.overrides);
-        let identity = input.identity;
+        self.onboard_with(principal, &source, input.identity, &input.overrides).await
+    }
+
+    /// Onboards a commune from an already loaded template (the national onboarding loads it once).
+    pub async fn onboard_with(
+        &self,
+        principal: &Principal,
+        source: &TemplateBundle,
+        identity: CommuneIdentity,
+        overrides: &ContentOverrides,
+    ) -> Result<Commune, Error> {
+        require_operator(principal)?;
+        let content = source.content.clone().with_overrides(overrides);
         let spec = CommuneSpec {
             slug: identity.slug,
             name: identity.name,
@@ -234,7 +245,7 @@ impl Jamaa {
                     "slug": commune.spec.slug,
                     "template": lineage,
                     "contentHash": source.content_hash,
-                    "overrides": input.overrides,
+                    "overrides": overrides,
                 }),
             ),
             now,
@@ -382,7 +393,7 @@ impl Jamaa {
 
 fn require_operator(principal: &Principal) -> Result<(), Error> {
     match principal {
-        Principal::Operator { .. } => Ok(()),
+        Principal::Operator { .. } | Principal::Platform => Ok(()),
         Principal::Anonymous => Err(Error::Unauthenticated),
         _ => Err(Error::Forbidden("only platform operators onboard communes and import templates".into())),
     }

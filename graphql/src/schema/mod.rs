@@ -9,10 +9,20 @@ use jamaa_core::service::Jamaa;
 pub mod error;
 mod mutation;
 mod query;
+mod replication;
 mod types;
 
-pub use mutation::MutationRoot;
-pub use query::QueryRoot;
+pub use mutation::RequestMutation;
+pub use query::CatalogQuery;
+pub use replication::{ReplicationMutation, ReplicationQuery};
+
+/// Every query: the catalog, requests and audit; replication.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct QueryRoot(CatalogQuery, ReplicationQuery);
+
+/// Every mutation: requests; replication.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct MutationRoot(RequestMutation, ReplicationMutation);
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
@@ -23,7 +33,7 @@ pub const MAX_COMPLEXITY: usize = 2_000;
 
 /// Builds the schema over the use cases.
 pub fn build_schema(jamaa: Jamaa) -> JamaaSchema {
-    Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
         .data(jamaa)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
@@ -80,5 +90,5 @@ impl Lang {
 
 /// The schema's SDL, as committed in `graphql/schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot, MutationRoot, EmptySubscription).finish().sdl()
+    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription).finish().sdl()
 }

@@ -12,10 +12,11 @@ use super::query::{parse_locale, resolve_commune, viewer_of};
 use super::types::{Receipt, Request, SubmitRequestInput, SubmitRequestPayload};
 use super::{Lang, jamaa, pick_locale, request_context};
 
-pub struct MutationRoot;
+#[derive(Default)]
+pub struct RequestMutation;
 
 #[Object]
-impl MutationRoot {
+impl RequestMutation {
     /// Submits a request. Every invalid field is reported at once (VALIDATION_FAILED with the paths), and
     /// nothing is written then. Returns the request, its receipt and the citizen's secret, shown once.
     async fn submit_request(

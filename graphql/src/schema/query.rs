@@ -14,7 +14,8 @@ use super::error::to_graphql;
 use super::types::{AuditReport, Commune, Request, Service};
 use super::{Lang, jamaa, pick_locale, request_context};
 
-pub struct QueryRoot;
+#[derive(Default)]
+pub struct CatalogQuery;
 
 /// Page size when `first` is not given.
 const DEFAULT_PAGE: i32 = 20;
@@ -54,7 +55,7 @@ pub(crate) async fn resolve_commune(ctx: &Context<'_>, argument: Option<String>)
 }
 
 #[Object]
-impl QueryRoot {
+impl CatalogQuery {
     /// Communes on the platform, in slug order.
     async fn communes(
         &self,

@@ -1,0 +1,591 @@
+//! The `jamaa` command line: the server, migrations, audit verification, templates, communes (one, or a
+//! whole country from a CSV file), and publishing a service from a file. Commands that change
+//! configuration act as the platform itself: whoever runs them holds the database.
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context as _, bail};
+use clap::{Args, Parser, Subcommand};
+use jamaa_core::auth::Principal;
+use jamaa_core::model::commune::{Country, Slug, TrackingPrefix};
+use jamaa_core::model::i18n::{Locale, LocalizedText};
+use jamaa_core::model::template::{ContentOverrides, Resolution, Side, TemplateBundle, TemplateRef};
+use jamaa_core::service::{CommuneIdentity, Jamaa, OnboardCommune, OnboardSource};
+use secrecy::ExposeSecret;
+
+use crate::server::{Application, open_store, shutdown_signal};
+use crate::settings::{Overrides, Settings};
+
+#[derive(Parser)]
+#[command(name = "jamaa", version, about = "Digital services of communes: the Jamaa server and command line")]
+pub struct Cli {
+    /// A TOML settings file (keys: database_url, admin_database_url, app_role, bind, data_dir,
+    /// max_connections, scheduler_interval_seconds).
+    #[arg(long, global = true, env = "JAMAA_CONFIG")]
+    config: Option<PathBuf>,
+    /// Where the SQLite file `jamaa.db` lives when no database URL is given.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (GraphQL at /graphql).
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080, or JAMAA_BIND).
+        #[arg(long)]
+        bind: Option<SocketAddr>,
+        /// Load the demo communes (Oujda, Chefchaouen, Kaédi) and print their tokens.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations.
+    Migrate,
+    /// Audit trail commands.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Templates: list, show, export, import, diff.
+    Template {
+        #[command(subcommand)]
+        command: TemplateCommand,
+    },
+    /// Communes: list, onboard (one, or every row of a CSV file), upgrade.
+    Commune {
+        #[command(subcommand)]
+        command: CommuneCommand,
+    },
+    /// Services: publish a definition from a JSON file.
+    Service {
+        #[command(subcommand)]
+        command: ServiceCommand,
+    },
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verify every commune's hash chain (or one commune's); exits non-zero if any is broken.
+    Verify {
+        /// Only this commune (slug).
+        #[arg(long)]
+        commune: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TemplateCommand {
+    /// The templates of the registry.
+    List,
+    /// Print a template bundle (JSON).
+    Show { reference: String },
+    /// Export a commune's configuration as template NAME (next version unless --version).
+    Export {
+        #[arg(long)]
+        commune: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        version: Option<u32>,
+        /// Also write the bundle to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Import a bundle file into the registry (checked: format, hash, content).
+    Import { file: PathBuf },
+    /// The changes from one template version to another.
+    Diff { from: String, to: String },
+}
+
+#[derive(Subcommand)]
+enum CommuneCommand {
+    /// The communes of the platform, with their lineage.
+    List,
+    /// Onboard a commune from a template (or another commune), or every commune of a CSV file.
+    Onboard(Box<OnboardArgs>),
+    /// Upgrade a commune to a newer template version by 3-way merge, keeping its local changes.
+    Upgrade {
+        commune: String,
+        /// The template version to upgrade to, `name@version`.
+        #[arg(long)]
+        to: String,
+        /// Resolve a conflict at PATH by taking the template's side.
+        #[arg(long = "take-theirs", value_name = "PATH")]
+        take_theirs: Vec<String>,
+        /// Resolve a conflict at PATH by keeping the commune's side.
+        #[arg(long = "take-ours", value_name = "PATH")]
+        take_ours: Vec<String>,
+        /// Show what would change, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Args)]
+struct OnboardArgs {
+    /// The template, `name@version`.
+    #[arg(long, conflicts_with = "from_commune")]
+    from: Option<String>,
+    /// Or another commune's current configuration.
+    #[arg(long)]
+    from_commune: Option<String>,
+    /// Onboard every row of this CSV (columns code, slug, name_fr, name_ar, region_code, province_code,
+    /// population_2024); communes that exist are skipped, so it can be run again.
+    #[arg(long, requires = "from", conflicts_with_all = ["slug", "from_commune"])]
+    csv: Option<PathBuf>,
+    #[arg(long, required_unless_present = "csv")]
+    slug: Option<String>,
+    #[arg(long)]
+    name_ar: Option<String>,
+    #[arg(long)]
+    name_fr: Option<String>,
+    #[arg(long, required_unless_present = "csv")]
+    tracking_prefix: Option<String>,
+    #[arg(long)]
+    official_code: Option<String>,
+    #[arg(long)]
+    region: Option<String>,
+    #[arg(long)]
+    province: Option<String>,
+    #[arg(long)]
+    population: Option<u64>,
+    /// Overrides: country (MA, MR, ES), languages, currency, time zone.
+    #[arg(long)]
+    country: Option<String>,
+    #[arg(long)]
+    default_locale: Option<String>,
+    #[arg(long, value_delimiter = ',')]
+    locales: Option<Vec<String>>,
+    #[arg(long)]
+    currency: Option<String>,
+    #[arg(long)]
+    time_zone: Option<String>,
+    #[arg(long)]
+    drop_legal_references: bool,
+    #[arg(long)]
+    drop_fees: bool,
+}
+
+#[derive(Subcommand)]
+enum ServiceCommand {
+    /// Publish a service definition (JSON) as the next version of that service in a commune.
+    Publish {
+        #[arg(long)]
+        commune: String,
+        file: PathBuf,
+    },
+}
+
+/// Runs a command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut overrides = Overrides { config: cli.config, data_dir: cli.data_dir, ..Overrides::default() };
+    if let Command::Serve { bind, demo } = &cli.command {
+        overrides.bind = *bind;
+        overrides.demo = *demo;
+    }
+    let settings = Settings::load(&overrides)?;
+    match cli.command {
+        Command::Serve { .. } => serve(&settings).await,
+        Command::Migrate => {
+            open_store(&settings).await?;
+            println!("migrations applied ({})", settings.backend_name());
+            Ok(())
+        }
+        Command::Schema => {
+            print!("{}", crate::schema::sdl());
+            Ok(())
+        }
+        Command::Audit { command: AuditCommand::Verify { commune } } => {
+            audit_verify(&jamaa(&settings).await?, commune).await
+        }
+        Command::Template { command } => template(&jamaa(&settings).await?, command).await,
+        Command::Commune { command } => commune(&jamaa(&settings).await?, command).await,
+        Command::Service { command: ServiceCommand::Publish { commune, file } } => {
+            let jamaa = jamaa(&settings).await?;
+            let text = read(&file)?;
+            let definition = serde_json::from_str(&text).with_context(|| format!("{}", file.display()))?;
+            let published = jamaa.publish_service(&Principal::Platform, &commune, definition).await.map_err(explain)?;
+            println!("{commune}: {} version {}", published.definition.code, published.version);
+            Ok(())
+        }
+    }
+}
+
+async fn serve(settings: &Settings) -> anyhow::Result<()> {
+    let app = Application::build(settings).await.context("cannot start the server")?;
+    let address = app.local_addr()?;
+    tracing::info!(%address, database = settings.backend_name(), "serving GraphQL at http://{address}/graphql");
+    if let Some(tokens) = &app.demo_tokens {
+        println!("operator {}", tokens.operator.expose_secret());
+        for (slug, token) in &tokens.staff {
+            println!("{slug} {}", token.expose_secret());
+        }
+    }
+    app.run_until(shutdown_signal()).await
+}
+
+async fn jamaa(settings: &Settings) -> anyhow::Result<Jamaa> {
+    let jamaa = Jamaa::new(open_store(settings).await?);
+    jamaa.install_shipped_templates().await.context("the shipped templates do not load")?;
+    Ok(jamaa)
+}
+
+fn read(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// A core error with every field error spelled out, for a person at a terminal.
+fn explain(error: jamaa_core::Error) -> anyhow::Error {
+    match &error {
+        jamaa_core::Error::Validation(fields) => {
+            let lines: Vec<String> = fields
+                .iter()
+                .map(|f| format!("  {} {}: {}", f.path, f.code.as_str(), f.message_in(Locale::En)))
+                .collect();
+            anyhow::anyhow!("{} ({}):\n{}", error, error.code(), lines.join("\n"))
+        }
+        _ => anyhow::anyhow!("{error} ({})", error.code()),
+    }
+}
+
+fn reference(value: &str) -> anyhow::Result<TemplateRef> {
+    TemplateRef::parse(value).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+async fn audit_verify(jamaa: &Jamaa, commune: Option<String>) -> anyhow::Result<()> {
+    let reports = jamaa.verify_all_audit().await?;
+    let mut broken = 0;
+    let mut checked = 0;
+    for (slug, report) in reports.iter().filter(|(slug, _)| commune.as_ref().is_none_or(|c| c == slug)) {
+        checked += 1;
+        if report.valid {
+            println!("ok      {slug}: {} events, head {}", report.events_checked, report.head_hash);
+        } else {
+            broken += 1;
+            println!(
+                "BROKEN  {slug}: at event #{} — {}",
+                report.first_broken_sequence.unwrap_or_default(),
+                report.problem.as_deref().unwrap_or("")
+            );
+        }
+    }
+    if let Some(commune) = commune.filter(|_| checked == 0) {
+        bail!("no commune `{commune}`");
+    }
+    if broken > 0 {
+        bail!("{broken} audit chain(s) broken");
+    }
+    Ok(())
+}
+
+async fn template(jamaa: &Jamaa, command: TemplateCommand) -> anyhow::Result<()> {
+    match command {
+        TemplateCommand::List => {
+            for template in jamaa.templates().await? {
+                println!(
+                    "{}  {}  {}",
+                    template.reference,
+                    template.content_hash,
+                    template.published_at.format("%Y-%m-%d")
+                );
+            }
+        }
+        TemplateCommand::Show { reference: r } => {
+            println!("{}", jamaa.template(&reference(&r)?).await.map_err(explain)?.to_json_pretty()?);
+        }
+        TemplateCommand::Export { commune, name, version, out } => {
+            let bundle = jamaa
+                .export_template(&Principal::Platform, &commune, &name, version, LocalizedText::new())
+                .await
+                .map_err(explain)?;
+            if let Some(out) = out {
+                std::fs::write(&out, bundle.to_json_pretty()?).with_context(|| format!("{}", out.display()))?;
+            }
+            println!("{} {} ({} services)", bundle.reference(), bundle.content_hash, bundle.content.services.len());
+        }
+        TemplateCommand::Import { file } => {
+            let bundle = jamaa.import_template(&Principal::Platform, &read(&file)?).await.map_err(explain)?;
+            println!("{} {}", bundle.reference(), bundle.content_hash);
+        }
+        TemplateCommand::Diff { from, to } => {
+            let changes = jamaa.template_diff(&reference(&from)?, &reference(&to)?).await.map_err(explain)?;
+            for change in &changes {
+                println!("{}", change.summary());
+            }
+            println!("{} change(s)", changes.len());
+        }
+    }
+    Ok(())
+}
+
+async fn commune(jamaa: &Jamaa, command: CommuneCommand) -> anyhow::Result<()> {
+    match command {
+        CommuneCommand::List => {
+            let mut after: Option<String> = None;
+            loop {
+                let page = jamaa.communes(after.as_deref(), 100).await?;
+                for commune in &page.items {
+                    let lineage = commune.lineage.as_ref().map(ToString::to_string).unwrap_or_else(|| "-".into());
+                    println!(
+                        "{}  {}  {}  {}",
+                        commune.spec.slug,
+                        commune.spec.tracking_prefix.as_str(),
+                        commune.spec.country.code(),
+                        lineage
+                    );
+                }
+                if !page.has_next {
+                    break;
+                }
+                after = page.items.last().map(|c| c.spec.slug.to_string());
+            }
+            Ok(())
+        }
+        CommuneCommand::Onboard(args) => match args.csv.clone() {
+            Some(csv) => onboard_csv(jamaa, &args, &csv).await,
+            None => onboard_one(jamaa, *args).await,
+        },
+        CommuneCommand::Upgrade { commune, to, take_theirs, take_ours, dry_run } => {
+            let resolutions: Vec<Resolution> = take_theirs
+                .into_iter()
+                .map(|path| Resolution { path, take: Side::Theirs })
+                .chain(take_ours.into_iter().map(|path| Resolution { path, take: Side::Ours }))
+                .collect();
+            let report = jamaa
+                .upgrade_commune(&Principal::Platform, &commune, &reference(&to)?, &resolutions, dry_run)
+                .await
+                .map_err(explain)?;
+            let from = report.from.as_ref().map(ToString::to_string).unwrap_or_default();
+            println!("{commune}: {from} → {}", report.to);
+            for change in &report.changes {
+                println!("  change  {}", change.summary());
+            }
+            for change in &report.local_changes {
+                println!("  local   {}", change.summary());
+            }
+            for conflict in &report.conflicts {
+                let resolved =
+                    if report.unresolved.iter().any(|u| u.path == conflict.path) { "UNRESOLVED" } else { "resolved" };
+                let show = |v: &Option<serde_json::Value>| {
+                    v.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "(absent)".into())
+                };
+                println!(
+                    "  conflict {} ({resolved}): base {} / theirs {} / ours {}",
+                    conflict.path,
+                    show(&conflict.base),
+                    show(&conflict.theirs),
+                    show(&conflict.ours)
+                );
+            }
+            if report.upgraded {
+                println!(
+                    "upgraded: {} service(s) published, {} retired",
+                    report.services_published.len(),
+                    report.services_retired.len()
+                );
+                Ok(())
+            } else if dry_run {
+                println!("dry run: nothing written");
+                Ok(())
+            } else {
+                bail!(
+                    "{} unresolved conflict(s): choose a side with --take-theirs PATH or --take-ours PATH",
+                    report.unresolved.len()
+                )
+            }
+        }
+    }
+}
+
+fn content_overrides(args: &OnboardArgs) -> anyhow::Result<ContentOverrides> {
+    let locale = |l: &String| l.parse::<Locale>().map_err(|e| anyhow::anyhow!("{e}"));
+    Ok(ContentOverrides {
+        country: args.country.as_deref().map(str::parse::<Country>).transpose().map_err(|e| anyhow::anyhow!("{e}"))?,
+        default_locale: args.default_locale.as_ref().map(locale).transpose()?,
+        locales: args.locales.as_ref().map(|list| list.iter().map(locale).collect()).transpose()?,
+        currency: args.currency.clone(),
+        time_zone: args.time_zone.clone(),
+        calendar: None,
+        drop_legal_references: args.drop_legal_references,
+        drop_fees: args.drop_fees,
+    })
+}
+
+async fn onboard_one(jamaa: &Jamaa, args: OnboardArgs) -> anyhow::Result<()> {
+    let source = match (&args.from, &args.from_commune) {
+        (Some(from), None) => OnboardSource::Template(reference(from)?),
+        (None, Some(commune)) => OnboardSource::Commune(commune.clone()),
+        _ => bail!("name the source: --from NAME@VERSION or --from-commune SLUG"),
+    };
+    let mut name = LocalizedText::new();
+    if let Some(ar) = &args.name_ar {
+        name = name.with(Locale::Ar, ar.clone());
+    }
+    if let Some(fr) = &args.name_fr {
+        name = name.with(Locale::Fr, fr.clone());
+    }
+    let identity = CommuneIdentity {
+        slug: Slug::parse(args.slug.as_deref().unwrap_or_default()).map_err(|e| anyhow::anyhow!("{e}"))?,
+        name,
+        official_code: args.official_code.clone(),
+        region: args.region.clone(),
+        province: args.province.clone(),
+        population: args.population,
+        tracking_prefix: TrackingPrefix::parse(args.tracking_prefix.as_deref().unwrap_or_default())
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
+    };
+    let overrides = content_overrides(&args)?;
+    let commune = jamaa
+        .onboard_commune(&Principal::Platform, OnboardCommune { source, identity, overrides })
+        .await
+        .map_err(explain)?;
+    let lineage = commune.lineage.as_ref().map(ToString::to_string).unwrap_or_default();
+    println!("{} onboarded from {lineage}", commune.spec.slug);
+    Ok(())
+}
+
+/// One row of the national list of communes.
+#[derive(Debug, serde::Deserialize)]
+struct CsvCommune {
+    code: String,
+    slug: String,
+    name_fr: String,
+    name_ar: String,
+    #[serde(default)]
+    region_code: Option<String>,
+    #[serde(default)]
+    province_code: Option<String>,
+    #[serde(default)]
+    population_2024: Option<u64>,
+}
+
+/// Onboards every commune of the file that is not there yet, each in its own transaction.
+async fn onboard_csv(jamaa: &Jamaa, args: &OnboardArgs, path: &Path) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let from = reference(args.from.as_deref().unwrap_or_default())?;
+    let bundle: TemplateBundle = jamaa.template(&from).await.map_err(explain)?;
+    let overrides = content_overrides(args)?;
+    let rows: Vec<CsvCommune> = csv::Reader::from_path(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("{}", path.display()))?;
+
+    let mut prefixes: HashSet<String> = HashSet::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = jamaa.communes(after.as_deref(), 100).await?;
+        prefixes.extend(page.items.iter().map(|c| c.spec.tracking_prefix.as_str().to_owned()));
+        if !page.has_next {
+            break;
+        }
+        after = page.items.last().map(|c| c.spec.slug.to_string());
+    }
+
+    let progress = indicatif::ProgressBar::new(rows.len() as u64);
+    progress.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let (mut onboarded, mut skipped, mut failed) = (0u64, 0u64, Vec::new());
+    for row in rows {
+        progress.set_message(row.slug.clone());
+        progress.inc(1);
+        let exists =
+            jamaa.commune_by_official_code(&row.code).await?.is_some() || jamaa.commune(&row.slug).await.is_ok();
+        if exists {
+            skipped += 1;
+            continue;
+        }
+        let prefix = unique_prefix(&row.slug, &prefixes);
+        let identity = match (Slug::parse(&row.slug), TrackingPrefix::parse(&prefix)) {
+            (Ok(slug), Ok(tracking_prefix)) => CommuneIdentity {
+                slug,
+                name: LocalizedText::ar_fr(row.name_ar.clone(), row.name_fr.clone()),
+                official_code: Some(row.code.clone()),
+                region: row.region_code.clone(),
+                province: row.province_code.clone(),
+                population: row.population_2024,
+                tracking_prefix,
+            },
+            (slug, prefix) => {
+                failed.push(format!("{}: {:?} {:?}", row.slug, slug.err(), prefix.err()));
+                continue;
+            }
+        };
+        match jamaa.onboard_with(&Principal::Platform, &bundle, identity, &overrides).await {
+            Ok(_) => {
+                prefixes.insert(prefix);
+                onboarded += 1;
+            }
+            Err(error) => failed.push(format!("{}: {}", row.slug, explain(error))),
+        }
+    }
+    progress.finish_and_clear();
+    println!(
+        "{onboarded} onboarded, {skipped} already there, {} failed, in {:.1} s",
+        failed.len(),
+        started.elapsed().as_secs_f64()
+    );
+    for failure in &failed {
+        println!("  {failure}");
+    }
+    if failed.is_empty() { Ok(()) } else { bail!("{} commune(s) failed", failed.len()) }
+}
+
+/// A tracking prefix for a commune that no other commune has: the first three letters of its slug, then
+/// other letters of it, then longer prefixes, until one is free.
+fn unique_prefix(slug: &str, taken: &HashSet<String>) -> String {
+    let letters: Vec<char> = slug.chars().filter(char::is_ascii_alphabetic).map(|c| c.to_ascii_uppercase()).collect();
+    let letters = if letters.len() < 2 { vec!['C', 'O', 'M'] } else { letters };
+    let first = letters[0];
+    // First letter plus two later letters, in order.
+    for i in 1..letters.len() {
+        for j in i + 1..letters.len() {
+            let candidate: String = [first, letters[i], letters[j]].iter().collect();
+            if !taken.contains(&candidate) {
+                return candidate;
+            }
+        }
+    }
+    // Then four letters, then a letter suffix.
+    for width in 4..=letters.len().min(6) {
+        let candidate: String = letters[..width].iter().collect();
+        if !taken.contains(&candidate) {
+            return candidate;
+        }
+    }
+    let stem: String = letters.iter().take(3).collect();
+    for a in 'A'..='Z' {
+        for b in 'A'..='Z' {
+            let candidate = format!("{stem}{a}{b}");
+            if !taken.contains(&candidate) {
+                return candidate;
+            }
+        }
+    }
+    stem
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_are_unique_and_readable() {
+        let mut taken = HashSet::new();
+        for slug in ["oujda", "oujda", "oujda", "ain-harrouda", "ait-2", "x"] {
+            let prefix = unique_prefix(slug, &taken);
+            assert!(TrackingPrefix::parse(&prefix).is_ok(), "{prefix}");
+            assert!(taken.insert(prefix.clone()), "{prefix} given twice");
+        }
+        assert!(taken.contains("OUJ") && taken.contains("OUD") && taken.contains("OUA"), "{taken:?}");
+    }
+}

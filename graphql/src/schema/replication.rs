@@ -1,0 +1,372 @@
+//! Replication over GraphQL: templates, their diff, exports and imports, onboarding and upgrades.
+
+use async_graphql::{Context, Enum, InputObject, Json, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use jamaa_core::model::calendar::WorkingCalendar;
+use jamaa_core::model::commune::{Country, Slug, TrackingPrefix};
+use jamaa_core::model::i18n::{Locale, LocalizedText};
+use jamaa_core::model::template::{self, ContentOverrides, Resolution, TemplateRef};
+use jamaa_core::service::{CommuneIdentity, OnboardCommune, OnboardSource, TemplateSummary, UpgradeReport};
+
+use super::error::to_graphql;
+use super::query::parse_locale;
+use super::types::Commune;
+use super::{Lang, jamaa, pick_locale, request_context};
+
+/// A template of the registry.
+pub struct Template {
+    pub summary: TemplateSummary,
+}
+
+#[Object]
+impl Template {
+    async fn name(&self) -> &str {
+        &self.summary.reference.name
+    }
+    async fn version(&self) -> u32 {
+        self.summary.reference.version
+    }
+    /// `name@version`.
+    async fn reference(&self) -> String {
+        self.summary.reference.to_string()
+    }
+    /// `sha256:<hex>` of the canonical content.
+    async fn content_hash(&self) -> &str {
+        &self.summary.content_hash
+    }
+    async fn published_at(&self) -> DateTime<Utc> {
+        self.summary.published_at
+    }
+    /// The codes of the services it holds.
+    async fn services(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        let bundle = jamaa(ctx).template(&self.summary.reference).await.map_err(|e| to_graphql(e, Locale::Fr))?;
+        Ok(bundle.content.services.into_iter().map(|s| s.code).collect())
+    }
+    /// The whole bundle (format `jamaa.template/1`), as exported.
+    async fn bundle(&self, ctx: &Context<'_>) -> Result<Json<serde_json::Value>> {
+        let bundle = jamaa(ctx).template(&self.summary.reference).await.map_err(|e| to_graphql(e, Locale::Fr))?;
+        Ok(Json(serde_json::to_value(bundle).unwrap_or_default()))
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Changed,
+}
+
+/// One difference between two configurations.
+#[derive(SimpleObject)]
+pub struct TemplateChange {
+    /// `services[legalisation-signature].fees[0].amountMinor`.
+    pub path: String,
+    pub kind: ChangeKind,
+    pub before: Option<Json<serde_json::Value>>,
+    pub after: Option<Json<serde_json::Value>>,
+    /// One line for a person.
+    pub summary: String,
+}
+
+impl From<template::Change> for TemplateChange {
+    fn from(change: template::Change) -> Self {
+        Self {
+            summary: change.summary(),
+            kind: match change.kind {
+                template::ChangeKind::Added => ChangeKind::Added,
+                template::ChangeKind::Removed => ChangeKind::Removed,
+                template::ChangeKind::Changed => ChangeKind::Changed,
+            },
+            path: change.path,
+            before: change.before.map(Json),
+            after: change.after.map(Json),
+        }
+    }
+}
+
+/// A path both the template and the commune changed.
+#[derive(SimpleObject)]
+pub struct TemplateConflict {
+    pub path: String,
+    pub base: Option<Json<serde_json::Value>>,
+    pub theirs: Option<Json<serde_json::Value>>,
+    pub ours: Option<Json<serde_json::Value>>,
+}
+
+impl From<template::Conflict> for TemplateConflict {
+    fn from(c: template::Conflict) -> Self {
+        Self { path: c.path, base: c.base.map(Json), theirs: c.theirs.map(Json), ours: c.ours.map(Json) }
+    }
+}
+
+/// What an upgrade did (or, on a dry run or with unresolved conflicts, would do).
+#[derive(SimpleObject)]
+pub struct UpgradeResult {
+    pub upgraded: bool,
+    pub from: Option<String>,
+    pub to: String,
+    /// What changes in the commune.
+    pub changes: Vec<TemplateChange>,
+    /// The commune's own changes since the version it came from.
+    pub local_changes: Vec<TemplateChange>,
+    pub conflicts: Vec<TemplateConflict>,
+    /// Conflicts to resolve before anything is applied.
+    pub unresolved: Vec<TemplateConflict>,
+    pub services_published: Vec<String>,
+    pub services_retired: Vec<String>,
+}
+
+impl From<UpgradeReport> for UpgradeResult {
+    fn from(r: UpgradeReport) -> Self {
+        Self {
+            upgraded: r.upgraded,
+            from: r.from.map(|f| f.to_string()),
+            to: r.to.to_string(),
+            changes: r.changes.into_iter().map(Into::into).collect(),
+            local_changes: r.local_changes.into_iter().map(Into::into).collect(),
+            conflicts: r.conflicts.into_iter().map(Into::into).collect(),
+            unresolved: r.unresolved.into_iter().map(Into::into).collect(),
+            services_published: r.services_published,
+            services_retired: r.services_retired,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum Side {
+    Theirs,
+    Ours,
+}
+
+/// The side to take at a conflicting path.
+#[derive(InputObject)]
+pub struct ConflictResolution {
+    pub path: String,
+    pub take: Side,
+}
+
+/// A new commune: where its configuration comes from, who it is, and what to change of the source.
+#[derive(InputObject)]
+pub struct OnboardCommuneInput {
+    /// A template, `name@version`.
+    pub from: Option<String>,
+    /// Or another commune (its current configuration, exported as a template first).
+    pub from_commune: Option<String>,
+    pub slug: String,
+    pub name_ar: Option<String>,
+    pub name_fr: Option<String>,
+    pub name_en: Option<String>,
+    pub official_code: Option<String>,
+    pub region: Option<String>,
+    pub province: Option<String>,
+    pub population: Option<u64>,
+    pub tracking_prefix: String,
+    /// Overrides of the source's configuration.
+    pub country: Option<String>,
+    pub default_locale: Option<String>,
+    pub locales: Option<Vec<String>>,
+    pub currency: Option<String>,
+    pub time_zone: Option<String>,
+    /// A working calendar (weekend, fixedHolidays, datedHolidays).
+    pub calendar: Option<Json<serde_json::Value>>,
+    #[graphql(default)]
+    pub drop_legal_references: bool,
+    #[graphql(default)]
+    pub drop_fees: bool,
+}
+
+fn invalid(path: &str, message: impl std::fmt::Display) -> async_graphql::Error {
+    to_graphql(
+        jamaa_core::Error::field(
+            path,
+            jamaa_core::error::FieldErrorCode::InvalidValue,
+            LocalizedText::new().with(Locale::En, message.to_string()).with(Locale::Fr, message.to_string()),
+        ),
+        Locale::Fr,
+    )
+}
+
+fn template_ref(path: &str, value: &str) -> Result<TemplateRef> {
+    TemplateRef::parse(value).map_err(|e| invalid(path, e))
+}
+
+impl OnboardCommuneInput {
+    fn into_core(self) -> Result<OnboardCommune> {
+        let source = match (self.from, self.from_commune) {
+            (Some(from), None) => OnboardSource::Template(template_ref("input.from", &from)?),
+            (None, Some(commune)) => OnboardSource::Commune(commune),
+            _ => return Err(invalid("input.from", "name exactly one of `from` (a template) and `fromCommune`")),
+        };
+        let mut name = LocalizedText::new();
+        for (locale, text) in [(Locale::Ar, self.name_ar), (Locale::Fr, self.name_fr), (Locale::En, self.name_en)] {
+            if let Some(text) = text {
+                name = name.with(locale, text);
+            }
+        }
+        let locale = |path: &str, value: String| value.parse::<Locale>().map_err(|e| invalid(path, e));
+        let overrides = ContentOverrides {
+            country: self.country.map(|c| c.parse::<Country>().map_err(|e| invalid("input.country", e))).transpose()?,
+            default_locale: self.default_locale.map(|l| locale("input.defaultLocale", l)).transpose()?,
+            locales: self
+                .locales
+                .map(|list| list.into_iter().map(|l| locale("input.locales", l)).collect::<Result<Vec<_>>>())
+                .transpose()?,
+            currency: self.currency,
+            time_zone: self.time_zone,
+            calendar: self
+                .calendar
+                .map(|c| serde_json::from_value::<WorkingCalendar>(c.0).map_err(|e| invalid("input.calendar", e)))
+                .transpose()?,
+            drop_legal_references: self.drop_legal_references,
+            drop_fees: self.drop_fees,
+        };
+        Ok(OnboardCommune {
+            source,
+            identity: CommuneIdentity {
+                slug: Slug::parse(&self.slug).map_err(|e| invalid("input.slug", e))?,
+                name,
+                official_code: self.official_code,
+                region: self.region,
+                province: self.province,
+                population: self.population,
+                tracking_prefix: TrackingPrefix::parse(&self.tracking_prefix)
+                    .map_err(|e| invalid("input.trackingPrefix", e))?,
+            },
+            overrides,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct ReplicationQuery;
+
+#[Object]
+impl ReplicationQuery {
+    /// The templates of the registry, by name and version.
+    async fn templates(&self, ctx: &Context<'_>) -> Result<Vec<Template>> {
+        let list = jamaa(ctx).templates().await.map_err(|e| to_graphql(e, Locale::Fr))?;
+        Ok(list.into_iter().map(|summary| Template { summary }).collect())
+    }
+
+    /// The changes from one template version to another (`from` and `to` as `name@version`).
+    async fn template_diff(&self, ctx: &Context<'_>, from: String, to: String) -> Result<Vec<TemplateChange>> {
+        let (from, to) = (template_ref("from", &from)?, template_ref("to", &to)?);
+        let changes = jamaa(ctx).template_diff(&from, &to).await.map_err(|e| to_graphql(e, Locale::Fr))?;
+        Ok(changes.into_iter().map(Into::into).collect())
+    }
+}
+
+#[derive(Default)]
+pub struct ReplicationMutation;
+
+#[Object]
+impl ReplicationMutation {
+    /// Exports a commune's configuration as template `name@version` (the next version when none is given).
+    async fn export_template(
+        &self,
+        ctx: &Context<'_>,
+        commune: String,
+        name: String,
+        version: Option<u32>,
+        description_fr: Option<String>,
+        description_ar: Option<String>,
+    ) -> Result<Template> {
+        let mut description = LocalizedText::new();
+        if let Some(text) = description_ar {
+            description = description.with(Locale::Ar, text);
+        }
+        if let Some(text) = description_fr {
+            description = description.with(Locale::Fr, text);
+        }
+        let jamaa = jamaa(ctx);
+        let bundle = jamaa
+            .export_template(&request_context(ctx).principal, &commune, &name, version, description)
+            .await
+            .map_err(|e| to_graphql(e, pick_locale(ctx, None, None)))?;
+        summary_of(ctx, &bundle.reference()).await
+    }
+
+    /// Imports a template bundle (operators). Malformed, unknown-format, tampered or invalid bundles are
+    /// refused, and nothing is written.
+    async fn import_template(&self, ctx: &Context<'_>, bundle: Json<serde_json::Value>) -> Result<Template> {
+        let text = bundle.0.to_string();
+        let imported = jamaa(ctx)
+            .import_template(&request_context(ctx).principal, &text)
+            .await
+            .map_err(|e| to_graphql(e, pick_locale(ctx, None, None)))?;
+        summary_of(ctx, &imported.reference()).await
+    }
+
+    /// Onboards a commune from a template or from another commune, with overrides, in one transaction
+    /// (operators).
+    async fn onboard_commune(
+        &self,
+        ctx: &Context<'_>,
+        input: OnboardCommuneInput,
+        locale: Option<String>,
+    ) -> Result<Commune> {
+        let locale = parse_locale(locale)?;
+        let input = input.into_core()?;
+        let commune = jamaa(ctx)
+            .onboard_commune(&request_context(ctx).principal, input)
+            .await
+            .map_err(|e| to_graphql(e, pick_locale(ctx, locale, None)))?;
+        let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
+        Ok(Commune { commune, lang })
+    }
+
+    /// Upgrades a commune to a newer template version by 3-way merge, keeping its local changes.
+    /// Conflicts are returned with both sides; resolve them by choosing a side per path. With `dryRun`,
+    /// nothing is written.
+    async fn upgrade_commune(
+        &self,
+        ctx: &Context<'_>,
+        commune: String,
+        to: String,
+        resolutions: Option<Vec<ConflictResolution>>,
+        dry_run: Option<bool>,
+    ) -> Result<UpgradeResult> {
+        let dry_run = dry_run.unwrap_or(false);
+        let to = template_ref("to", &to)?;
+        let resolutions: Vec<Resolution> = resolutions
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| Resolution {
+                path: r.path,
+                take: match r.take {
+                    Side::Theirs => template::Side::Theirs,
+                    Side::Ours => template::Side::Ours,
+                },
+            })
+            .collect();
+        let report = jamaa(ctx)
+            .upgrade_commune(&request_context(ctx).principal, &commune, &to, &resolutions, dry_run)
+            .await
+            .map_err(|e| to_graphql(e, pick_locale(ctx, None, None)))?;
+        Ok(report.into())
+    }
+
+    /// Publishes a service definition (JSON, the format of `Service.definition`) as the next version of that
+    /// service in the commune (its administrators, or operators).
+    async fn publish_service(
+        &self,
+        ctx: &Context<'_>,
+        commune: String,
+        definition: Json<serde_json::Value>,
+    ) -> Result<i32> {
+        let definition = serde_json::from_value(definition.0).map_err(|e| invalid("definition", e))?;
+        let published = jamaa(ctx)
+            .publish_service(&request_context(ctx).principal, &commune, definition)
+            .await
+            .map_err(|e| to_graphql(e, pick_locale(ctx, None, None)))?;
+        Ok(published.version)
+    }
+}
+
+async fn summary_of(ctx: &Context<'_>, reference: &TemplateRef) -> Result<Template> {
+    let list = jamaa(ctx).templates().await.map_err(|e| to_graphql(e, Locale::Fr))?;
+    list.into_iter()
+        .find(|s| &s.reference == reference)
+        .map(|summary| Template { summary })
+        .ok_or_else(|| to_graphql(jamaa_core::Error::NotFound("template"), Locale::Fr))
+}
