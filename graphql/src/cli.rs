@@ -61,7 +61,7 @@ enum Command {
         #[command(subcommand)]
         command: CommuneCommand,
     },
-    /// Services: publish a definition from a JSON file.
+    /// Services: show a definition, publish one from a JSON file.
     Service {
         #[command(subcommand)]
         command: ServiceCommand,
@@ -175,6 +175,12 @@ struct OnboardArgs {
 
 #[derive(Subcommand)]
 enum ServiceCommand {
+    /// Print the current definition of a service (JSON), as `service publish` reads it.
+    Show {
+        #[arg(long)]
+        commune: String,
+        code: String,
+    },
     /// Publish a service definition (JSON) as the next version of that service in a commune.
     Publish {
         #[arg(long)]
@@ -207,6 +213,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Template { command } => template(&jamaa(&settings).await?, command).await,
         Command::Commune { command } => commune(&jamaa(&settings).await?, command).await,
+        Command::Service { command: ServiceCommand::Show { commune, code } } => {
+            let view = jamaa(&settings).await?.service(&Principal::Platform, &commune, &code).await.map_err(explain)?;
+            println!("{}", serde_json::to_string_pretty(&view.service.definition)?);
+            Ok(())
+        }
         Command::Service { command: ServiceCommand::Publish { commune, file } } => {
             let jamaa = jamaa(&settings).await?;
             let text = read(&file)?;

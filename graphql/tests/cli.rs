@@ -63,3 +63,76 @@ async fn demo_tokens_and_audit_verify() {
     assert!(report.lines().any(|l| l.starts_with("BROKEN  chefchaouen")), "{report}");
     assert!(report.lines().any(|l| l.starts_with("ok") && l.contains("oujda")), "{report}");
 }
+
+/// Runs `jamaa` with `args` and returns its standard output; fails the test when it fails.
+fn run(dir: &std::path::Path, args: &[&str]) -> String {
+    let output = jamaa(dir).args(args).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "jamaa {args:?}:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    stdout
+}
+
+#[test]
+fn replication_through_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let onboard = |args: &[&str]| run(d, &[&["commune", "onboard"], args].concat());
+    onboard(&[
+        "--from",
+        "ma-commune@1",
+        "--slug",
+        "oujda",
+        "--name-fr",
+        "Oujda",
+        "--name-ar",
+        "وجدة",
+        "--tracking-prefix",
+        "OUJ",
+    ]);
+    assert!(run(d, &["template", "export", "--commune", "oujda", "--name", "oujda"]).starts_with("oujda@1 sha256:"));
+    onboard(&["--from", "oujda@1", "--slug", "chefchaouen", "--name-fr", "Chefchaouen", "--tracking-prefix", "CHF"]);
+
+    let edit = |commune: &str, code: &str, change: &dyn Fn(&mut serde_json::Value)| {
+        let mut definition: serde_json::Value =
+            serde_json::from_str(&run(d, &["service", "show", "--commune", commune, code])).unwrap();
+        change(&mut definition);
+        let file = d.join(format!("{commune}-{code}.json"));
+        std::fs::write(&file, definition.to_string()).unwrap();
+        run(d, &["service", "publish", "--commune", commune, file.to_str().unwrap()]);
+    };
+    edit("chefchaouen", "reclamation", &|s| s["description"]["fr"] = "Réclamations — Chefchaouen".into());
+    edit("oujda", "legalisation-signature", &|s| s["description"]["fr"] = "Légalisation, mieux expliquée".into());
+    assert!(run(d, &["template", "export", "--commune", "oujda", "--name", "oujda"]).starts_with("oujda@2 "));
+    let diff = run(d, &["template", "diff", "oujda@1", "oujda@2"]);
+    assert!(diff.contains("services[legalisation-signature].description.fr"), "{diff}");
+    assert!(diff.ends_with("1 change(s)\n"), "{diff}");
+
+    let upgrade = run(d, &["commune", "upgrade", "chefchaouen", "--to", "oujda@2"]);
+    assert!(upgrade.contains("chefchaouen: oujda@1 → oujda@2"), "{upgrade}");
+    assert!(upgrade.contains("local   services[reclamation].description.fr"), "{upgrade}");
+    assert!(upgrade.contains("upgraded: 1 service(s) published"), "{upgrade}");
+    let show = |code: &str| -> serde_json::Value {
+        serde_json::from_str(&run(d, &["service", "show", "--commune", "chefchaouen", code])).unwrap()
+    };
+    assert_eq!(show("legalisation-signature")["description"]["fr"], "Légalisation, mieux expliquée");
+    assert_eq!(show("reclamation")["description"]["fr"], "Réclamations — Chefchaouen");
+    assert!(run(d, &["commune", "list"]).contains("chefchaouen  CHF  MA  oujda@2"));
+}
+
+#[test]
+fn national_onboarding_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let national = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/national-onboarding/ma_communes.csv");
+    let rows: Vec<String> = std::fs::read_to_string(national).unwrap().lines().take(41).map(str::to_owned).collect();
+    let sample = dir.path().join("sample.csv");
+    std::fs::write(&sample, rows.join("\n")).unwrap();
+    let csv = sample.to_str().unwrap();
+    let first = run(dir.path(), &["commune", "onboard", "--from", "ma-commune@1", "--csv", csv]);
+    assert!(first.starts_with("40 onboarded, 0 already there, 0 failed"), "{first}");
+    let again = run(dir.path(), &["commune", "onboard", "--from", "ma-commune@1", "--csv", csv]);
+    assert!(again.starts_with("0 onboarded, 40 already there, 0 failed"), "{again}");
+    let list = run(dir.path(), &["commune", "list"]);
+    let prefixes: std::collections::HashSet<&str> = list.lines().filter_map(|l| l.split_whitespace().nth(1)).collect();
+    assert_eq!(prefixes.len(), 40, "every commune has its own tracking prefix");
+    assert!(run(dir.path(), &["audit", "verify"]).lines().all(|l| l.starts_with("ok")));
+}
