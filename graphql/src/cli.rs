@@ -13,7 +13,7 @@ use jamaa_core::auth::Principal;
 use jamaa_core::model::commune::{Country, Slug, TrackingPrefix};
 use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::model::template::{ContentOverrides, Resolution, Side, TemplateBundle, TemplateRef};
-use jamaa_core::service::{CommuneIdentity, Jamaa, OnboardCommune, OnboardSource};
+use jamaa_core::service::{CommuneIdentity, Jamaa, NewApiToken, OnboardCommune, OnboardSource};
 use secrecy::ExposeSecret;
 
 use crate::server::{Application, open_store, shutdown_signal};
@@ -66,8 +66,36 @@ enum Command {
         #[command(subcommand)]
         command: ServiceCommand,
     },
+    /// API tokens: create (printed once) and revoke.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Print the GraphQL schema (SDL).
     Schema,
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Issue a token and print it (it is shown this once).
+    Create {
+        /// operator, staff or partner.
+        #[arg(long)]
+        kind: String,
+        /// The commune of a staff token, or the communes of a partner token (repeat or separate by commas).
+        #[arg(long = "commune", value_delimiter = ',')]
+        communes: Vec<String>,
+        /// The roles of a staff token.
+        #[arg(long, value_delimiter = ',')]
+        roles: Vec<String>,
+        #[arg(long, default_value = "")]
+        label: String,
+        /// The token stops working after this many days.
+        #[arg(long)]
+        expires_in_days: Option<i64>,
+    },
+    /// Revoke a token by id (the part after `jm_<kind>_`): it stops working at once.
+    Revoke { id: String },
 }
 
 #[derive(Subcommand)]
@@ -213,6 +241,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Template { command } => template(&jamaa(&settings).await?, command).await,
         Command::Commune { command } => commune(&jamaa(&settings).await?, command).await,
+        Command::Token { command } => token(&jamaa(&settings).await?, command).await,
         Command::Service { command: ServiceCommand::Show { commune, code } } => {
             let view = jamaa(&settings).await?.service(&Principal::Platform, &commune, &code).await.map_err(explain)?;
             println!("{}", serde_json::to_string_pretty(&view.service.definition)?);
@@ -224,6 +253,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let definition = serde_json::from_str(&text).with_context(|| format!("{}", file.display()))?;
             let published = jamaa.publish_service(&Principal::Platform, &commune, definition).await.map_err(explain)?;
             println!("{commune}: {} version {}", published.definition.code, published.version);
+            Ok(())
+        }
+    }
+}
+
+async fn token(jamaa: &Jamaa, command: TokenCommand) -> anyhow::Result<()> {
+    match command {
+        TokenCommand::Create { kind, communes, roles, label, expires_in_days } => {
+            let mut tenants = Vec::new();
+            for slug in &communes {
+                tenants.push(jamaa.commune(slug).await.map_err(explain)?.id);
+            }
+            let new = match (kind.as_str(), tenants.as_slice()) {
+                ("operator", []) => NewApiToken::Operator,
+                ("staff", [tenant]) => NewApiToken::Staff { tenant: *tenant, roles },
+                ("partner", [_, ..]) => NewApiToken::Partner { communes: tenants },
+                _ => bail!("--kind operator (no commune), staff (one --commune and --roles) or partner (--commune …)"),
+            };
+            let expires_at = expires_in_days.map(|days| chrono::Utc::now() + chrono::Duration::days(days));
+            let issued =
+                jamaa.create_api_token(&Principal::Platform, new, &label, expires_at).await.map_err(explain)?;
+            println!("{}", issued.token.expose_secret());
+            Ok(())
+        }
+        TokenCommand::Revoke { id } => {
+            let id = id.parse().map_err(|_| anyhow::anyhow!("`{id}` is not a token id"))?;
+            jamaa.revoke_api_token(&Principal::Platform, id).await.map_err(explain)?;
+            println!("revoked");
             Ok(())
         }
     }

@@ -17,7 +17,8 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn every_module_has_a_doc_line() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files = Vec::new();
-    for crate_dir in ["core/src", "graphql/src", "tests/src", "examples/partner-app/src", "sdk-wasm/src", "benches/src"] {
+    for crate_dir in ["core/src", "graphql/src", "tests/src", "examples/partner-app/src", "sdk-wasm/src", "benches/src"]
+    {
         rust_files(&root.join(crate_dir), &mut files);
     }
     assert!(files.len() > 40, "found only {} files", files.len());

@@ -49,7 +49,8 @@ impl Jamaa {
         }
     }
 
-    /// Issues a token. Only operators issue tokens for now (and the CLI, which holds the database).
+    /// Issues a token. Operators issue any token; a commune's administrators issue staff and partner tokens
+    /// for their own commune only. Staff roles must be roles of the commune.
     pub async fn create_api_token(
         &self,
         principal: &Principal,
@@ -57,8 +58,52 @@ impl Jamaa {
         label: &str,
         expires_at: Option<DateTime<Utc>>,
     ) -> Result<IssuedToken, Error> {
-        if !principal.is_operator() {
-            return Err(Error::Forbidden("only platform operators issue tokens".into()));
+        let communes: Vec<TenantId> = match &new {
+            NewApiToken::Operator => Vec::new(),
+            NewApiToken::Staff { tenant, .. } => vec![*tenant],
+            NewApiToken::Partner { communes } => communes.clone(),
+        };
+        let allowed = match principal {
+            Principal::Operator { .. } | Principal::Platform => true,
+            Principal::Staff { tenant, roles, .. } => {
+                !matches!(new, NewApiToken::Operator)
+                    && communes == [*tenant]
+                    && roles.iter().any(|r| r == crate::auth::COMMUNE_ADMIN)
+            }
+            Principal::Anonymous => return Err(Error::Unauthenticated),
+            Principal::Partner { .. } => false,
+        };
+        if !allowed {
+            return Err(Error::Forbidden(
+                "tokens are issued by operators, or by a commune's administrators for it".into(),
+            ));
+        }
+        if expires_at.is_some_and(|at| at <= self.now()) {
+            return Err(Error::field(
+                "input.expiresAt",
+                crate::error::FieldErrorCode::OutOfRange,
+                crate::model::i18n::LocalizedText::new()
+                    .with(crate::model::i18n::Locale::En, "the expiry must be in the future")
+                    .with(crate::model::i18n::Locale::Fr, "l'expiration doit être dans le futur"),
+            ));
+        }
+        for tenant in &communes {
+            self.commune_by_id(*tenant).await?;
+        }
+        if let NewApiToken::Staff { tenant, roles } = &new {
+            let scope = crate::store::TenantScope::new(*tenant);
+            let tx = self.store.tenant_tx(scope).await?;
+            let known = crate::store::catalog::role_keys(&tx).await?;
+            tx.commit().await?;
+            if let Some(unknown) = roles.iter().find(|r| !known.contains(r)) {
+                return Err(Error::field(
+                    "input.roles",
+                    crate::error::FieldErrorCode::NotAnOption,
+                    crate::model::i18n::LocalizedText::new()
+                        .with(crate::model::i18n::Locale::En, format!("`{unknown}` is not a role of the commune"))
+                        .with(crate::model::i18n::Locale::Fr, format!("`{unknown}` n'est pas un rôle de la commune")),
+                ));
+            }
         }
         self.issue_token(new, label, expires_at).await
     }
@@ -95,10 +140,22 @@ impl Jamaa {
         Ok(IssuedToken { id, token })
     }
 
-    /// Revokes a token at once.
+    /// Revokes a token at once: operators any, a commune's administrators those of their commune.
     pub async fn revoke_api_token(&self, principal: &Principal, id: TokenId) -> Result<(), Error> {
-        if !principal.is_operator() {
-            return Err(Error::Forbidden("only platform operators revoke tokens".into()));
+        let record = tokens::by_id(self.store.conn(), id).await?.ok_or(Error::NotFound("token"))?;
+        let allowed = match principal {
+            Principal::Operator { .. } | Principal::Platform => true,
+            Principal::Staff { tenant, roles, .. } => {
+                let own =
+                    record.tenant_id == Some(*tenant) || (record.tenant_id.is_none() && record.scopes == [*tenant]);
+                own && roles.iter().any(|r| r == crate::auth::COMMUNE_ADMIN)
+            }
+            Principal::Anonymous => return Err(Error::Unauthenticated),
+            Principal::Partner { .. } => false,
+        };
+        if !allowed {
+            // Tokens of other communes are not told apart from unknown ones.
+            return Err(Error::NotFound("token"));
         }
         if tokens::revoke(self.store.conn(), id, self.now()).await? { Ok(()) } else { Err(Error::NotFound("token")) }
     }

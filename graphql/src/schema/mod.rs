@@ -6,12 +6,14 @@ use jamaa_core::model::commune::Commune;
 use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::service::Jamaa;
 
+mod access;
 pub mod error;
 mod mutation;
 mod query;
 mod replication;
 mod types;
 
+pub use access::AccessMutation;
 pub use mutation::RequestMutation;
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
@@ -20,9 +22,9 @@ pub use replication::{ReplicationMutation, ReplicationQuery};
 #[derive(async_graphql::MergedObject, Default)]
 pub struct QueryRoot(CatalogQuery, ReplicationQuery);
 
-/// Every mutation: requests; replication.
+/// Every mutation: requests; replication; access.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct MutationRoot(RequestMutation, ReplicationMutation);
+pub struct MutationRoot(RequestMutation, ReplicationMutation, AccessMutation);
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

@@ -1,0 +1,100 @@
+//! API tokens over GraphQL: issuing (shown once) and revoking.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use jamaa_core::model::ids::TokenId;
+use jamaa_core::service::NewApiToken;
+use secrecy::ExposeSecret;
+
+use super::error::to_graphql;
+use super::{jamaa, pick_locale, request_context};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum TokenKind {
+    Operator,
+    Staff,
+    Partner,
+}
+
+/// A token to issue.
+#[derive(InputObject)]
+pub struct CreateApiTokenInput {
+    pub kind: TokenKind,
+    /// Staff: the one commune; partner: the communes it may act on.
+    #[graphql(default)]
+    pub communes: Vec<String>,
+    /// Staff: the roles in the commune.
+    #[graphql(default)]
+    pub roles: Vec<String>,
+    pub label: String,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A token just issued: `token` is shown this once and never stored.
+#[derive(SimpleObject)]
+pub struct IssuedApiToken {
+    pub id: ID,
+    pub token: String,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Default)]
+pub struct AccessMutation;
+
+#[Object]
+impl AccessMutation {
+    /// Issues an API token: operators any; a commune's administrators staff and partner tokens for their
+    /// commune.
+    async fn create_api_token(&self, ctx: &Context<'_>, input: CreateApiTokenInput) -> Result<IssuedApiToken> {
+        let jamaa = jamaa(ctx);
+        let locale = pick_locale(ctx, None, None);
+        let mut communes = Vec::new();
+        for slug in &input.communes {
+            communes.push(jamaa.commune(slug).await.map_err(|e| to_graphql(e, locale))?.id);
+        }
+        let new = match input.kind {
+            TokenKind::Operator => NewApiToken::Operator,
+            TokenKind::Staff => match communes.as_slice() {
+                [tenant] => NewApiToken::Staff { tenant: *tenant, roles: input.roles },
+                _ => {
+                    return Err(to_graphql(
+                        jamaa_core::Error::field(
+                            "input.communes",
+                            jamaa_core::error::FieldErrorCode::InvalidValue,
+                            jamaa_core::model::i18n::LocalizedText::new()
+                                .with(
+                                    jamaa_core::model::i18n::Locale::En,
+                                    "a staff token belongs to exactly one commune",
+                                )
+                                .with(
+                                    jamaa_core::model::i18n::Locale::Fr,
+                                    "un jeton d'agent appartient à une seule commune",
+                                ),
+                        ),
+                        locale,
+                    ));
+                }
+            },
+            TokenKind::Partner => NewApiToken::Partner { communes },
+        };
+        let issued = jamaa
+            .create_api_token(&request_context(ctx).principal, new, &input.label, input.expires_at)
+            .await
+            .map_err(|e| to_graphql(e, locale))?;
+        Ok(IssuedApiToken {
+            id: ID(issued.id.to_string()),
+            token: issued.token.expose_secret().to_owned(),
+            expires_at: input.expires_at,
+        })
+    }
+
+    /// Revokes an API token: from this moment on it is UNAUTHENTICATED.
+    async fn revoke_api_token(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
+        let locale = pick_locale(ctx, None, None);
+        let Ok(id) = id.parse::<TokenId>() else {
+            return Err(to_graphql(jamaa_core::Error::NotFound("token"), locale));
+        };
+        jamaa(ctx).revoke_api_token(&request_context(ctx).principal, id).await.map_err(|e| to_graphql(e, locale))?;
+        Ok(true)
+    }
+}
