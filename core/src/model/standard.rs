@@ -18,14 +18,16 @@ const MOROCCAN_ROLES: &str = include_str!("../../data/ma-commune/roles.json");
 const MOROCCAN_CALENDAR: &str = include_str!("../../data/ma-commune/calendar.json");
 const MAURITANIAN_CALENDAR: &str = include_str!("../../data/mr-commune/calendar.json");
 
-/// The service files of the Moroccan standard: (file stem, content). The stem is the service code.
+/// The service files of the Moroccan standard, in catalog order: (file stem, content). The stem is the service code.
 const MOROCCAN_SERVICE_FILES: &[(&str, &str)] = &[
     ("legalisation-signature", include_str!("../../data/ma-commune/services/legalisation-signature.json")),
+    ("certification-conforme", include_str!("../../data/ma-commune/services/certification-conforme.json")),
     ("extrait-acte-naissance", include_str!("../../data/ma-commune/services/extrait-acte-naissance.json")),
     (
         "copie-integrale-acte-naissance",
         include_str!("../../data/ma-commune/services/copie-integrale-acte-naissance.json"),
     ),
+    ("declaration-naissance", include_str!("../../data/ma-commune/services/declaration-naissance.json")),
     ("declaration-deces", include_str!("../../data/ma-commune/services/declaration-deces.json")),
     (
         "autorisation-construire-petits-projets",
@@ -35,7 +37,31 @@ const MOROCCAN_SERVICE_FILES: &[(&str, &str)] = &[
         "autorisation-construire-grands-projets",
         include_str!("../../data/ma-commune/services/autorisation-construire-grands-projets.json"),
     ),
+    ("autorisation-lotir", include_str!("../../data/ma-commune/services/autorisation-lotir.json")),
+    ("autorisation-morcellement", include_str!("../../data/ma-commune/services/autorisation-morcellement.json")),
+    ("groupe-habitations", include_str!("../../data/ma-commune/services/groupe-habitations.json")),
+    ("permis-habiter", include_str!("../../data/ma-commune/services/permis-habiter.json")),
+    ("certificat-conformite", include_str!("../../data/ma-commune/services/certificat-conformite.json")),
+    ("petits-travaux-reparation", include_str!("../../data/ma-commune/services/petits-travaux-reparation.json")),
+    (
+        "autorisation-activite-economique",
+        include_str!("../../data/ma-commune/services/autorisation-activite-economique.json"),
+    ),
+    ("etablissement-classe", include_str!("../../data/ma-commune/services/etablissement-classe.json")),
+    (
+        "occupation-temporaire-domaine-public",
+        include_str!("../../data/ma-commune/services/occupation-temporaire-domaine-public.json"),
+    ),
+    ("ouverture-tranchees", include_str!("../../data/ma-commune/services/ouverture-tranchees.json")),
+    ("autorisation-publicite", include_str!("../../data/ma-commune/services/autorisation-publicite.json")),
+    ("autorisation-tournage", include_str!("../../data/ma-commune/services/autorisation-tournage.json")),
+    (
+        "exhumation-transfert-depouille",
+        include_str!("../../data/ma-commune/services/exhumation-transfert-depouille.json"),
+    ),
     ("reclamation", include_str!("../../data/ma-commune/services/reclamation.json")),
+    ("acces-information", include_str!("../../data/ma-commune/services/acces-information.json")),
+    ("petition", include_str!("../../data/ma-commune/services/petition.json")),
 ];
 
 /// The staff roles of a Moroccan commune.
@@ -69,7 +95,7 @@ mod tests {
     use crate::model::catalog::SilenceRule;
     use crate::model::form::FieldKind;
     use crate::model::i18n::Locale;
-    use crate::model::workflow::{ActorRule, Guard, StateKind, TimerDelay};
+    use crate::model::workflow::{ActionDef, ActorRule, Guard, Outcome, StateKind, TimerDelay};
 
     fn services() -> Vec<ServiceDefinition> {
         moroccan_services().expect("the service files parse")
@@ -344,15 +370,35 @@ mod tests {
 
     #[test]
     fn deadlines_are_the_legal_ones() {
-        // Service code, days, counting, silence — as in shared/domain/MOROCCO.md.
+        // Service code, days, counting, silence — as in shared/domain/MOROCCO.md. Where it gives no deadline, the
+        // general maximum of law 55.19 (60 days).
         let table = [
             ("legalisation-signature", 0, DayCounting::Calendar, SilenceRule::Nothing),
+            ("certification-conforme", 60, DayCounting::Calendar, SilenceRule::Nothing),
             ("extrait-acte-naissance", 0, DayCounting::Calendar, SilenceRule::Nothing),
             ("copie-integrale-acte-naissance", 0, DayCounting::Calendar, SilenceRule::Nothing),
+            ("declaration-naissance", 60, DayCounting::Calendar, SilenceRule::Nothing),
             ("declaration-deces", 1, DayCounting::Calendar, SilenceRule::Nothing),
             ("autorisation-construire-petits-projets", 15, DayCounting::Calendar, SilenceRule::TacitApproval),
             ("autorisation-construire-grands-projets", 30, DayCounting::Calendar, SilenceRule::TacitApproval),
+            ("autorisation-lotir", 30, DayCounting::Calendar, SilenceRule::TacitApproval),
+            ("autorisation-morcellement", 30, DayCounting::Calendar, SilenceRule::TacitApproval),
+            ("groupe-habitations", 30, DayCounting::Calendar, SilenceRule::TacitApproval),
+            // One month.
+            ("permis-habiter", 30, DayCounting::Calendar, SilenceRule::Nothing),
+            ("certificat-conformite", 30, DayCounting::Calendar, SilenceRule::Nothing),
+            // About 14 days.
+            ("petits-travaux-reparation", 14, DayCounting::Calendar, SilenceRule::Nothing),
+            ("autorisation-activite-economique", 60, DayCounting::Calendar, SilenceRule::Nothing),
+            ("etablissement-classe", 60, DayCounting::Calendar, SilenceRule::Nothing),
+            ("occupation-temporaire-domaine-public", 60, DayCounting::Calendar, SilenceRule::Nothing),
+            ("ouverture-tranchees", 60, DayCounting::Calendar, SilenceRule::Nothing),
+            ("autorisation-publicite", 60, DayCounting::Calendar, SilenceRule::Nothing),
+            ("autorisation-tournage", 60, DayCounting::Calendar, SilenceRule::Nothing),
+            ("exhumation-transfert-depouille", 60, DayCounting::Calendar, SilenceRule::Nothing),
             ("reclamation", 60, DayCounting::Calendar, SilenceRule::Nothing),
+            ("acces-information", 20, DayCounting::Working, SilenceRule::Nothing),
+            ("petition", 60, DayCounting::Calendar, SilenceRule::Nothing),
         ];
         let all = services();
         assert_eq!(all.len(), table.len(), "every service has its row");
@@ -423,6 +469,58 @@ mod tests {
         cites("reclamation", "Décret n° 2-17-265");
         cites("extrait-acte-naissance", "Loi n° 36.21");
         cites("declaration-deces", "Loi n° 36.21");
+        cites("declaration-naissance", "Loi n° 36.21");
+        cites("declaration-naissance", "Décret n° 2.22.04");
+        for code in ["autorisation-lotir", "autorisation-morcellement", "groupe-habitations"] {
+            cites(code, "Arrêté conjoint n° 1839.23 (BO 7212, 13 juillet 2023)");
+            cites(code, "Décret n° 2.22.141");
+        }
+        for code in ["permis-habiter", "certificat-conformite", "petits-travaux-reparation"] {
+            cites(code, "Loi n° 12-90");
+        }
+        cites("etablissement-classe", "Décret n° 2.22.386");
+        cites("acces-information", "Loi n° 31.13");
+        cites("petition", "Loi organique n° 113.14");
+        let permit = all.iter().find(|s| s.code == "permis-habiter").expect("shipped");
+        assert!(permit.legal_references.iter().any(|r| r.article.as_deref() == Some("55–58")));
+        let petition = all.iter().find(|s| s.code == "petition").expect("shipped");
+        assert!(petition.legal_references.iter().any(|r| r.article.as_deref() == Some("121–125")));
+    }
+
+    #[test]
+    fn default_deadlines_say_where_they_come_from() {
+        // The procedures for which MOROCCO.md gives no deadline take the 60-day maximum of law 55.19, cite it and
+        // say so.
+        for code in [
+            "certification-conforme",
+            "declaration-naissance",
+            "autorisation-activite-economique",
+            "etablissement-classe",
+            "occupation-temporaire-domaine-public",
+            "ouverture-tranchees",
+            "autorisation-publicite",
+            "autorisation-tournage",
+            "exhumation-transfert-depouille",
+            "petition",
+        ] {
+            let all = services();
+            let service = all.iter().find(|s| s.code == code).expect("shipped");
+            assert_eq!(service.deadline.days, 60, "{code}");
+            let description = service.description.get(Locale::Fr, &[]);
+            assert!(description.contains("60 jours de la loi n° 55.19"), "{code}");
+            assert!(service.description.get(Locale::Ar, &[]).contains("60 يوما"), "{code}");
+            assert!(
+                service.legal_references.iter().any(|r| r.title.get(Locale::Fr, &[]).starts_with("Loi n° 55.19")),
+                "{code}"
+            );
+        }
+        let all = services();
+        let repairs = all.iter().find(|s| s.code == "petits-travaux-reparation").expect("shipped");
+        assert!(repairs.description.get(Locale::Fr, &[]).contains("environ 14 jours"));
+        for code in ["permis-habiter", "certificat-conformite"] {
+            let service = all.iter().find(|s| s.code == code).expect("shipped");
+            assert!(service.description.get(Locale::Fr, &[]).contains("un mois"), "{code}");
+        }
     }
 
     #[test]
@@ -436,6 +534,16 @@ mod tests {
         }
         let death = all.iter().find(|s| s.code == "declaration-deces").expect("shipped");
         assert!(death.fees.is_empty(), "the death declaration is free");
+        // No other fee is published: each commune sets its own (the occupation fee by its own arrêté).
+        for service in &all {
+            if !["legalisation-signature", "extrait-acte-naissance", "copie-integrale-acte-naissance"]
+                .contains(&service.code.as_str())
+            {
+                assert!(service.fees.is_empty(), "{}: no fee line", service.code);
+            }
+        }
+        let copies = all.iter().find(|s| s.code == "certification-conforme").expect("shipped");
+        assert!(copies.description.get(Locale::Fr, &[]).contains("Droit : fixé par la commune"));
     }
 
     #[test]
@@ -452,6 +560,241 @@ mod tests {
         assert_eq!(cin.kind, FieldKind::NationalId);
         assert!(cin.personal && cin.required);
         assert!(legalisation.documents.iter().all(|d| d.mandatory && d.code == "document_to_sign"));
+    }
+
+    #[test]
+    fn every_service_passes_the_publication_checks() {
+        let roles: Vec<String> = moroccan_roles().expect("parses").into_iter().map(|role| role.key).collect();
+        for service in services() {
+            assert_eq!(service.check(&roles), Ok(()), "{}", service.code);
+        }
+    }
+
+    #[test]
+    fn every_procedure_of_the_standard_is_shipped() {
+        // The procedures of shared/domain/MOROCCO.md, in its order.
+        let codes: Vec<String> = services().into_iter().map(|s| s.code).collect();
+        assert_eq!(
+            codes,
+            [
+                "legalisation-signature",
+                "certification-conforme",
+                "extrait-acte-naissance",
+                "copie-integrale-acte-naissance",
+                "declaration-naissance",
+                "declaration-deces",
+                "autorisation-construire-petits-projets",
+                "autorisation-construire-grands-projets",
+                "autorisation-lotir",
+                "autorisation-morcellement",
+                "groupe-habitations",
+                "permis-habiter",
+                "certificat-conformite",
+                "petits-travaux-reparation",
+                "autorisation-activite-economique",
+                "etablissement-classe",
+                "occupation-temporaire-domaine-public",
+                "ouverture-tranchees",
+                "autorisation-publicite",
+                "autorisation-tournage",
+                "exhumation-transfert-depouille",
+                "reclamation",
+                "acces-information",
+                "petition",
+            ]
+        );
+    }
+
+    #[test]
+    fn refusals_give_reasons() {
+        for service in services() {
+            let workflow = &service.workflow;
+            for action in &workflow.actions {
+                let refuses = action.to == "refused"
+                    || workflow.state(&action.to).is_some_and(|s| s.outcome == Some(Outcome::Rejected));
+                if refuses && !action.actors.contains(&ActorRule::System) {
+                    assert!(action.comment_required, "{}: {} needs a reason", service.code, action.key);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn applicants_can_withdraw_until_the_decision() {
+        for service in services() {
+            let workflow = &service.workflow;
+            let withdraw = workflow.action("withdraw").unwrap_or_else(|| panic!("{}: withdraw", service.code));
+            assert_eq!(withdraw.actors, [ActorRule::Applicant], "{}", service.code);
+            assert_eq!(workflow.state(&withdraw.to).and_then(|s| s.outcome), Some(Outcome::Withdrawn));
+            let start = workflow.start_state().expect("a start state");
+            assert!(withdraw.from.contains(&start.key), "{}", service.code);
+        }
+    }
+
+    #[test]
+    fn names_of_people_are_personal() {
+        // Names of organisations are not personal data.
+        let organisations = ["company_name", "association_name", "trade_name"];
+        for service in services() {
+            for field in &service.form.fields {
+                if field.key.ends_with("_name") && !organisations.contains(&field.key.as_str()) {
+                    assert!(field.personal, "{}: {} is personal", service.code, field.key);
+                }
+            }
+        }
+    }
+
+    /// The service with this code.
+    fn shipped(code: &str) -> ServiceDefinition {
+        services().into_iter().find(|s| s.code == code).unwrap_or_else(|| panic!("{code} is shipped"))
+    }
+
+    fn field<'a>(service: &'a ServiceDefinition, key: &str) -> &'a crate::model::form::FieldDef {
+        service.form.fields.iter().find(|f| f.key == key).unwrap_or_else(|| panic!("{}: field {key}", service.code))
+    }
+
+    fn option_values(field: &crate::model::form::FieldDef) -> Vec<&str> {
+        match &field.kind {
+            FieldKind::Choice { options } | FieldKind::MultiChoice { options } => {
+                options.iter().map(|o| o.value.as_str()).collect()
+            }
+            other => panic!("{} is not a choice: {other:?}", field.key),
+        }
+    }
+
+    fn document_codes(service: &ServiceDefinition) -> Vec<&str> {
+        service.documents.iter().map(|d| d.code.as_str()).collect()
+    }
+
+    fn action<'a>(service: &'a ServiceDefinition, key: &str) -> &'a ActionDef {
+        service.workflow.action(key).unwrap_or_else(|| panic!("{}: action {key}", service.code))
+    }
+
+    #[test]
+    fn certified_copies_exclude_civil_status_acts() {
+        let service = shipped("certification-conforme");
+        assert!(service.description.get(Locale::Fr, &[]).contains("ne concerne pas les actes d'état civil"));
+        assert!(service.description.get(Locale::Ar, &[]).contains("لا تشمل هذه الخدمة رسوم الحالة المدنية"));
+        let kinds = option_values(field(&service, "document_kind"));
+        assert!(!kinds.iter().any(|kind| kind.contains("civil")), "{kinds:?}");
+    }
+
+    #[test]
+    fn the_published_documents() {
+        let cases: [(&str, &[&str]); 3] = [
+            ("declaration-naissance", &["birth_certificate", "parents_marriage_act"]),
+            ("autorisation-activite-economique", &["lease_or_title", "photo", "layout_plan"]),
+            ("exhumation-transfert-depouille", &["death_certificate", "non_contagion_certificate"]),
+        ];
+        for (code, expected) in cases {
+            let service = shipped(code);
+            assert_eq!(document_codes(&service), expected, "{code}");
+            assert!(service.documents.iter().all(|d| d.mandatory), "{code}");
+        }
+        // The identity card number is a form field, never a copy.
+        let activity = shipped("autorisation-activite-economique");
+        let cin = field(&activity, "cin");
+        assert_eq!(cin.kind, FieldKind::NationalId);
+        assert!(cin.required && cin.personal);
+        let birth = shipped("declaration-naissance");
+        let born = field(&birth, "date_of_birth");
+        assert_eq!(born.kind, FieldKind::Date);
+        assert!(born.help.as_ref().is_some_and(|help| help.get(Locale::Fr, &[]).contains("30 jours")));
+    }
+
+    #[test]
+    fn classified_establishments_go_through_a_public_inquiry() {
+        let service = shipped("etablissement-classe");
+        assert_eq!(option_values(field(&service, "establishment_class")), ["class_1", "class_2", "class_3"]);
+        assert_eq!(service.workflow.state("public_inquiry").map(|s| s.kind), Some(StateKind::Active));
+        // The only way to the president's decision is through the inquiry.
+        let to_decision: Vec<&ActionDef> =
+            service.workflow.actions.iter().filter(|a| a.to == "awaiting_decision").collect();
+        assert_eq!(to_decision.len(), 1);
+        assert_eq!(to_decision[0].from, ["public_inquiry"]);
+        for key in ["grant", "refuse"] {
+            assert_eq!(action(&service, key).actors, [ActorRule::Role("president".into())]);
+        }
+        let description = service.description.get(Locale::Fr, &[]);
+        assert!(description.contains("prorogé") && description.contains("décret n° 2.22.386"));
+    }
+
+    #[test]
+    fn temporary_occupation_of_the_public_domain() {
+        let service = shipped("occupation-temporaire-domaine-public");
+        assert_eq!(option_values(field(&service, "occupation_type")), ["terrace", "stall", "worksite", "event"]);
+        assert!(service.fees.is_empty());
+        assert!(service.description.get(Locale::Fr, &[]).contains("fixée par arrêté de la commune"));
+    }
+
+    #[test]
+    fn access_to_information_follows_law_31_13() {
+        let service = shipped("acces-information");
+        let workflow = &service.workflow;
+        let officer = [ActorRule::Role("information_officer".into())];
+        let president = [ActorRule::Role("president".into())];
+
+        // One extension, by a written and reasoned notice.
+        let extend = action(&service, "extend");
+        assert_eq!(extend.actors, officer);
+        assert!(extend.comment_required);
+        assert_eq!(extend.to, "extended");
+        assert!(extend.from.contains(&"in_progress".to_owned()));
+        assert!(workflow.actions.iter().all(|a| a.to != "extended" || a.key == "extend"));
+        assert!(!extend.from.contains(&"extended".to_owned()), "only once");
+
+        // The urgent path: a yes-or-no field, an action that only urgent requests take, a 3-day target.
+        assert_eq!(field(&service, "urgent").kind, FieldKind::Boolean);
+        let urgent = action(&service, "treat_as_urgent");
+        assert_eq!(urgent.actors, officer);
+        assert_eq!(urgent.guard, Some(Guard::Equals { field: "urgent".into(), value: serde_json::json!(true) }));
+        assert_eq!(workflow.state(&urgent.to).and_then(|s| s.sla_days), Some(3));
+
+        // Refusals: on one of the law's grounds, each with its reasons.
+        let refusals: Vec<&ActionDef> = workflow.actions.iter().filter(|a| a.to == "refused").collect();
+        assert!(refusals.len() >= 3);
+        for refusal in refusals {
+            assert!(refusal.key.starts_with("refuse_"), "{}", refusal.key);
+            assert_eq!(refusal.actors, officer);
+            assert!(refusal.comment_required, "{}", refusal.key);
+        }
+
+        // The requester's complaint to the head of the commune, within 20 working days of the answer.
+        let complain = action(&service, "complain_to_head");
+        assert_eq!(complain.actors, [ActorRule::Applicant]);
+        assert_eq!(complain.from, ["answered", "refused"]);
+        assert_eq!(complain.to, "complaint_to_head");
+        let handling: Vec<&ActionDef> =
+            workflow.actions.iter().filter(|a| a.from.contains(&"complaint_to_head".to_owned())).collect();
+        assert!(!handling.is_empty());
+        assert!(handling.iter().all(|a| a.actors == president), "the president handles the complaint");
+        for state in ["answered", "refused"] {
+            assert!(
+                workflow.timers.iter().any(|t| t.state == state && t.after == TimerDelay::WorkingDays(20)),
+                "{state} closes once the complaint window is over"
+            );
+        }
+    }
+
+    #[test]
+    fn petitions_follow_the_organic_law() {
+        let service = shipped("petition");
+        let workflow = &service.workflow;
+        assert_eq!(option_values(field(&service, "petitioner_type")), ["citizens", "association"]);
+        assert_eq!(field(&service, "signatures_count").kind, FieldKind::Number);
+        let forward = action(&service, "forward_to_president");
+        assert_eq!(forward.actors, [ActorRule::Role("council_secretary".into())]);
+        assert_eq!(forward.to, "awaiting_decision");
+        for (state, outcome) in [("inscribed_on_agenda", Outcome::Approved), ("inadmissible", Outcome::Rejected)] {
+            assert_eq!(workflow.state(state).and_then(|s| s.outcome), Some(outcome), "{state}");
+            for decision in workflow.actions.iter().filter(|a| a.to == state) {
+                assert_eq!(decision.actors, [ActorRule::Role("president".into())], "{state}");
+            }
+        }
+        assert!(action(&service, "declare_inadmissible").comment_required);
+        let description = service.description.get(Locale::Fr, &[]);
+        assert!(description.contains("ne fixe pas ici de délai de réponse"));
+        assert!(description.contains("paramètres que la commune fixe"));
     }
 
     #[test]
