@@ -9,6 +9,8 @@ pub mod model;
 #[cfg(feature = "store")]
 pub mod auth;
 #[cfg(feature = "store")]
+pub mod crypto;
+#[cfg(feature = "store")]
 pub mod service;
 #[cfg(feature = "store")]
 pub mod store;

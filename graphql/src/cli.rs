@@ -66,6 +66,12 @@ enum Command {
         #[command(subcommand)]
         command: ServiceCommand,
     },
+    /// Master keys: re-wrap every commune's data keys under the current `JAMAA_MASTER_KEY` (the old key in
+    /// `JAMAA_PREVIOUS_MASTER_KEYS`).
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// API tokens: create (printed once) and revoke.
     Token {
         #[command(subcommand)]
@@ -73,6 +79,12 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Re-wrap the data keys under the current master key; the server may keep running meanwhile.
+    Rotate,
 }
 
 #[derive(Subcommand)]
@@ -241,6 +253,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Template { command } => template(&jamaa(&settings).await?, command).await,
         Command::Commune { command } => commune(&jamaa(&settings).await?, command).await,
+        Command::Keys { command: KeysCommand::Rotate } => {
+            let count = jamaa(&settings).await?.rotate_master_key().await?;
+            println!("{count} data key(s) re-wrapped under master key {}", settings.keyring()?.current_id());
+            Ok(())
+        }
         Command::Token { command } => token(&jamaa(&settings).await?, command).await,
         Command::Service { command: ServiceCommand::Show { commune, code } } => {
             let view = jamaa(&settings).await?.service(&Principal::Platform, &commune, &code).await.map_err(explain)?;
@@ -300,7 +317,7 @@ async fn serve(settings: &Settings) -> anyhow::Result<()> {
 }
 
 async fn jamaa(settings: &Settings) -> anyhow::Result<Jamaa> {
-    let jamaa = Jamaa::new(open_store(settings).await?);
+    let jamaa = Jamaa::new(open_store(settings).await?, settings.keyring()?);
     jamaa.install_shipped_templates().await.context("the shipped templates do not load")?;
     Ok(jamaa)
 }

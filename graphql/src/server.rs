@@ -41,7 +41,7 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
 impl Application {
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let store = open_store(settings).await?;
-        let jamaa = Jamaa::new(store);
+        let jamaa = Jamaa::new(store, settings.keyring()?);
         let installed = jamaa.install_shipped_templates().await.context("the shipped templates do not load")?;
         if !installed.is_empty() {
             tracing::info!(templates = ?installed.iter().map(ToString::to_string).collect::<Vec<_>>(), "shipped templates installed");

@@ -24,6 +24,13 @@ pub struct Settings {
     pub scheduler_interval: Duration,
     /// Load the demo communes at start-up.
     pub demo: bool,
+    /// The master key that wraps the communes' data keys (`JAMAA_MASTER_KEY`, base64 of 32 bytes); without
+    /// it, a key file `jamaa.key` in the data directory (made on first start) — keep it apart from the
+    /// database in production.
+    pub master_key: SecretString,
+    /// Earlier master keys (`JAMAA_PREVIOUS_MASTER_KEYS`, comma-separated), still able to unwrap the data keys
+    /// they wrapped until `jamaa keys rotate` has run.
+    pub previous_master_keys: Vec<SecretString>,
 }
 
 /// The file form of the settings: every key optional.
@@ -63,9 +70,15 @@ impl Settings {
         };
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let data_dir = overrides.data_dir.clone().or(env("JAMAA_DATA_DIR").map(PathBuf::from)).or(file.data_dir);
-        let database_url = env("JAMAA_DATABASE_URL")
-            .or(file.database_url)
-            .unwrap_or_else(|| sqlite_url(&data_dir.unwrap_or_else(|| PathBuf::from("."))));
+        let data_dir = data_dir.unwrap_or_else(|| PathBuf::from("."));
+        let database_url = env("JAMAA_DATABASE_URL").or(file.database_url).unwrap_or_else(|| sqlite_url(&data_dir));
+        let master_key = match env("JAMAA_MASTER_KEY") {
+            Some(key) => SecretString::from(key),
+            None => key_file(&data_dir)?,
+        };
+        let previous_master_keys = env("JAMAA_PREVIOUS_MASTER_KEYS")
+            .map(|keys| keys.split(',').map(|k| SecretString::from(k.trim().to_owned())).collect())
+            .unwrap_or_default();
         let bind = match overrides.bind {
             Some(bind) => bind,
             None => match env("JAMAA_BIND") {
@@ -89,12 +102,39 @@ impl Settings {
             max_connections,
             scheduler_interval: Duration::from_secs(scheduler_seconds.max(1)),
             demo: overrides.demo,
+            master_key,
+            previous_master_keys,
         })
+    }
+
+    /// The keyring of the master keys.
+    pub fn keyring(&self) -> anyhow::Result<jamaa_core::crypto::Keyring> {
+        Ok(jamaa_core::crypto::Keyring::new(&self.master_key, &self.previous_master_keys)?)
     }
 
     /// `sqlite` or `postgres`, for logs: never the URL itself.
     pub fn backend_name(&self) -> &'static str {
         if self.database_url.expose_secret().starts_with("postgres") { "postgres" } else { "sqlite" }
+    }
+}
+
+/// The master key kept in `dir/jamaa.key`, made (readable by its owner only) when missing.
+fn key_file(dir: &Path) -> anyhow::Result<SecretString> {
+    let path = dir.join("jamaa.key");
+    match std::fs::read_to_string(&path) {
+        Ok(key) => Ok(SecretString::from(key.trim().to_owned())),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir)?;
+            let key = jamaa_core::crypto::Keyring::generate_master_key();
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            std::io::Write::write_all(&mut options.open(&path)?, key.expose_secret().as_bytes())?;
+            tracing::warn!(path = %path.display(), "no JAMAA_MASTER_KEY: a master key was made in this file; keep it apart from the database in production");
+            Ok(key)
+        }
+        Err(error) => Err(anyhow::anyhow!("cannot read {}: {error}", path.display())),
     }
 }
 

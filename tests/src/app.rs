@@ -31,6 +31,8 @@ pub struct TestApp {
     pub pg: Option<(PgServer, PgDatabase)>,
     /// The SQLite file's directory.
     pub dir: tempfile::TempDir,
+    /// The master key the server runs with.
+    pub master_key: SecretString,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<Result<()>>>,
 }
@@ -49,6 +51,7 @@ impl TestApp {
                 (settings, Some((server, database)))
             }
         };
+        let master_key = settings.master_key.clone();
         let app = Application::build(&settings).await.context("the server does not start")?;
         let address = app.local_addr()?;
         let tokens = app.demo_tokens.as_ref().context("the demo was not loaded")?;
@@ -66,6 +69,7 @@ impl TestApp {
             backend,
             pg,
             dir,
+            master_key,
             stop: Some(stop),
             server: Some(server),
         })
@@ -113,7 +117,8 @@ impl TestApp {
             max_connections: 4,
         })
         .await?;
-        Ok(jamaa_core::service::Jamaa::new(store))
+        let keyring = jamaa_core::crypto::Keyring::new(&self.master_key, &[])?;
+        Ok(jamaa_core::service::Jamaa::new(store, keyring))
     }
 
     /// Stops the server and waits for it.
@@ -145,5 +150,7 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>) -> Set
         max_connections: 8,
         scheduler_interval: std::time::Duration::from_secs(3600),
         demo: true,
+        master_key: jamaa_core::crypto::Keyring::generate_master_key(),
+        previous_master_keys: Vec::new(),
     }
 }

@@ -186,6 +186,20 @@ impl ServiceDefinition {
                 "une règle de silence doit être appliquée par un minuteur à l'échéance légale",
             );
         }
+        let personal: Vec<&str> = self.form.personal_fields().map(|f| f.key.as_str()).collect();
+        for (i, action) in self.workflow.actions.iter().enumerate() {
+            let mut fields = Vec::new();
+            if let Some(guard) = &action.guard {
+                guard_fields(guard, &mut fields);
+            }
+            if fields.iter().any(|f| personal.contains(f)) {
+                problem(
+                    format!("workflow.actions[{i}].guard"),
+                    "a guard may not read personal fields (they are sealed)",
+                    "une condition ne peut lire des données personnelles (elles sont chiffrées)",
+                );
+            }
+        }
         if let Err(found) = self.form.check() {
             errors.extend(found);
         }
@@ -193,5 +207,15 @@ impl ServiceDefinition {
             errors.extend(found);
         }
         if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+}
+
+/// The form fields a guard reads.
+fn guard_fields<'a>(guard: &'a crate::model::workflow::Guard, out: &mut Vec<&'a str>) {
+    use crate::model::workflow::Guard;
+    match guard {
+        Guard::Equals { field, .. } | Guard::Compare { field, .. } | Guard::In { field, .. } => out.push(field),
+        Guard::All(guards) | Guard::Any(guards) => guards.iter().for_each(|g| guard_fields(g, out)),
+        Guard::Not(inner) => guard_fields(inner, out),
     }
 }

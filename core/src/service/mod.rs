@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use crate::crypto::Keyring;
 use crate::error::Error;
 use crate::model::commune::{Commune, Slug};
 use crate::store::{Store, communes};
@@ -12,6 +13,7 @@ use crate::store::{Store, communes};
 mod audit;
 mod catalog;
 pub mod demo;
+mod personal;
 mod replication;
 mod requests;
 mod scheduler;
@@ -21,6 +23,7 @@ pub use crate::store::catalog::PublishedService;
 pub use crate::store::requests::{RequestRecord, TransitionRecord};
 pub use crate::store::templates::TemplateSummary;
 pub use catalog::ServiceView;
+pub use personal::PersonalData;
 pub use replication::{CommuneIdentity, OnboardCommune, OnboardSource, UpgradeReport};
 pub use requests::{RequestDetails, Submission, SubmitRequest, Tracking};
 pub use scheduler::SchedulerReport;
@@ -34,6 +37,7 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 pub struct Jamaa {
     store: Store,
     clock: Clock,
+    keyring: Arc<Keyring>,
 }
 
 impl std::fmt::Debug for Jamaa {
@@ -53,8 +57,9 @@ pub struct Page<T> {
 pub const MAX_PAGE_SIZE: u64 = 100;
 
 impl Jamaa {
-    pub fn new(store: Store) -> Self {
-        Self { store, clock: Arc::new(Utc::now) }
+    /// The use cases over `store`, sealing personal data with data keys wrapped by `keyring`.
+    pub fn new(store: Store, keyring: Keyring) -> Self {
+        Self { store, clock: Arc::new(Utc::now), keyring: Arc::new(keyring) }
     }
 
     /// Replaces the clock (tests of deadlines and timers).

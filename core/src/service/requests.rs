@@ -19,6 +19,7 @@ use crate::store::catalog::{self, PublishedService};
 use crate::store::requests::{self, RequestRecord, TransitionRecord};
 use crate::store::{TenantTx, audit, communes, timers};
 
+use super::personal::{self, PersonalData};
 use super::{Jamaa, MAX_PAGE_SIZE, Page};
 
 /// What a citizen (or a counter agent, or a partner app) submits.
@@ -44,6 +45,8 @@ pub struct RequestDetails {
     pub commune: Commune,
     pub service: PublishedService,
     pub record: RequestRecord,
+    /// The personal fields: opened for the applicant and the staff working the request, sealed otherwise.
+    pub personal: PersonalData,
 }
 
 /// What a citizen sees when tracking a request.
@@ -160,10 +163,10 @@ impl Jamaa {
         let context = ValidationContext { country: commune.spec.country };
         let mut errors: Vec<FieldError> = Vec::new();
         let data = match definition.form.validate(&input.data, &context) {
-            Ok(data) => serde_json::Value::Object(data),
+            Ok(data) => data,
             Err(found) => {
                 errors.extend(found);
-                serde_json::Value::Null
+                serde_json::Map::new()
             }
         };
         errors.extend(
@@ -195,23 +198,30 @@ impl Jamaa {
         let sequence = u32::try_from(sequence).map_err(|_| Error::internal("tracking sequence overflow"))?;
         let tracking_code = TrackingCode::new(&commune.spec.tracking_prefix, year, sequence);
         let secret = citizen_secret();
+        let id = RequestId::new();
+        let split = personal::split(&definition.form, data);
+        let (sealed, data_key_id, digests) =
+            personal::seal(&tx, &self.keyring, &definition.form, id, &split.personal, now).await?;
         let record = RequestRecord {
-            id: RequestId::new(),
+            id,
             service_id: service.id,
             workflow_id: service.workflow_id,
             tracking_code: tracking_code.clone(),
             state: state.clone(),
             outcome: None,
             version: 1,
-            data,
+            data: serde_json::Value::Object(split.plain),
             documents: input.documents,
             submitted_at: now,
             decision_due,
             updated_at: now,
             closed_at: None,
             secret_hash: auth::hash_secret(&normalize_secret(&secret)),
+            personal: sealed,
+            data_key_id,
         };
         requests::insert(&tx, &record).await?;
+        requests::insert_lookups(&tx, record.id, &digests).await?;
         let transition = TransitionRecord {
             from_state: None,
             to_state: state.clone(),
@@ -243,7 +253,8 @@ impl Jamaa {
         tx.commit().await?;
         tracing::info!(request.id = %record.id, tracking_code = %tracking_code, "request submitted");
 
-        let request = RequestDetails { commune, service, record };
+        let personal = if split.personal.is_empty() { PersonalData::None } else { PersonalData::Open(split.personal) };
+        let request = RequestDetails { commune, service, record, personal };
         let receipt = request.receipt();
         Ok(Submission { request, receipt, secret })
     }
@@ -298,7 +309,8 @@ impl Jamaa {
         let record =
             apply_action(&tx, &commune, &service, record, action, &actor, &actor_label, comment, self.now()).await?;
         tx.commit().await?;
-        Ok(RequestDetails { commune, service, record })
+        let personal = personal::sealed_keys(&service.definition.form, &record);
+        Ok(RequestDetails { commune, service, record, personal })
     }
 
     /// Finds a request by its tracking code and the citizen's secret. A wrong secret and an unknown code
@@ -326,8 +338,10 @@ impl Jamaa {
         };
         let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
         let history = requests::history(&tx, record.id).await?;
+        let actor = format!("applicant:{}", record.tracking_code);
+        let personal = personal::open_for(&tx, &self.keyring, &record, &actor, self.now()).await?;
         tx.commit().await?;
-        Ok(Tracking { request: RequestDetails { commune, service, record }, history })
+        Ok(Tracking { request: RequestDetails { commune, service, record, personal }, history })
     }
 
     /// The staff inbox: requests of the commune in submission order, optionally in one state.
@@ -358,13 +372,15 @@ impl Jamaa {
                         service
                     }
                 };
-            items.push(RequestDetails { commune: commune.clone(), service, record });
+            let personal = personal::sealed_keys(&service.definition.form, &record);
+            items.push(RequestDetails { commune: commune.clone(), service, record, personal });
         }
         tx.commit().await?;
         Ok(Page { items, has_next })
     }
 
-    /// One request of the commune, with its history, for its staff.
+    /// One request of the commune, with its history, for its staff. Its personal fields are opened (and the
+    /// reading recorded) for staff holding a role of the request's workflow; others see them sealed.
     pub async fn request(&self, principal: &Principal, commune_slug: &str, id: RequestId) -> Result<Tracking, Error> {
         let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ReadRequests)?;
@@ -372,8 +388,20 @@ impl Jamaa {
         let record = requests::by_id(&tx, id).await?.ok_or(Error::NotFound("request"))?;
         let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
         let history = requests::history(&tx, record.id).await?;
+        let works_on_it = match principal {
+            Principal::Staff { roles, .. } => {
+                let workflow_roles = service.definition.workflow.roles();
+                roles.iter().any(|r| workflow_roles.contains(r.as_str()))
+            }
+            _ => false,
+        };
+        let personal = if works_on_it {
+            personal::open_for(&tx, &self.keyring, &record, &principal.actor(), self.now()).await?
+        } else {
+            personal::sealed_keys(&service.definition.form, &record)
+        };
         tx.commit().await?;
-        Ok(Tracking { request: RequestDetails { commune, service, record }, history })
+        Ok(Tracking { request: RequestDetails { commune, service, record, personal }, history })
     }
 }
 

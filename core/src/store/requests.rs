@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::entity::{counter, request, transition};
+use super::entity::{counter, request, request_lookup, transition};
 use super::{TenantTx, db_error};
 use crate::error::Error;
 use crate::model::ids::{RequestId, ServiceId, WorkflowId};
@@ -28,6 +28,9 @@ pub struct RequestRecord {
     pub updated_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
     pub(crate) secret_hash: String,
+    /// The personal fields, sealed, and the data key they are sealed under.
+    pub(crate) personal: Option<String>,
+    pub(crate) data_key_id: Option<uuid::Uuid>,
 }
 
 /// One step of a request's history.
@@ -75,6 +78,8 @@ pub(crate) async fn insert(tx: &TenantTx, record: &RequestRecord) -> Result<(), 
         outcome: Set(record.outcome.map(|o| o.as_str().to_owned())),
         version: Set(record.version),
         data: Set(record.data.clone()),
+        personal: Set(record.personal.clone()),
+        data_key_id: Set(record.data_key_id),
         documents: Set(serde_json::to_value(&record.documents).map_err(Error::internal)?),
         secret_hash: Set(record.secret_hash.clone()),
         submitted_at: Set(record.submitted_at),
@@ -173,6 +178,55 @@ pub(crate) async fn history(tx: &TenantTx, request_id: RequestId) -> Result<Vec<
         .collect())
 }
 
+/// Records the blind indexes of a request's personal fields.
+pub(crate) async fn insert_lookups(
+    tx: &TenantTx,
+    request_id: RequestId,
+    digests: &[(String, String)],
+) -> Result<(), Error> {
+    for (field, digest) in digests {
+        request_lookup::Entity::insert(request_lookup::ActiveModel {
+            tenant_id: Set(tx.tenant_uuid()),
+            id: Set(uuid::Uuid::now_v7()),
+            request_id: Set(request_id.as_uuid()),
+            field: Set(field.clone()),
+            digest: Set(digest.clone()),
+        })
+        .exec_without_returning(tx.conn())
+        .await
+        .map_err(db_error)?;
+    }
+    Ok(())
+}
+
+/// The requests whose `field` has the blind index `digest`, oldest first.
+pub(crate) async fn by_lookup(
+    tx: &TenantTx,
+    field: &str,
+    digest: &str,
+    limit: u64,
+) -> Result<Vec<RequestRecord>, Error> {
+    let ids: Vec<uuid::Uuid> = request_lookup::Entity::find()
+        .select_only()
+        .column(request_lookup::Column::RequestId)
+        .filter(request_lookup::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(request_lookup::Column::Field.eq(field))
+        .filter(request_lookup::Column::Digest.eq(digest))
+        .limit(limit)
+        .into_tuple::<uuid::Uuid>()
+        .all(tx.conn())
+        .await
+        .map_err(db_error)?;
+    let rows = request::Entity::find()
+        .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(request::Column::Id.is_in(ids))
+        .order_by_asc(request::Column::Id)
+        .all(tx.conn())
+        .await
+        .map_err(db_error)?;
+    rows.into_iter().map(from_model).collect()
+}
+
 /// A page of the inbox: requests in submission order (ids are time-ordered), optionally in one state.
 pub(crate) async fn page(
     tx: &TenantTx,
@@ -215,5 +269,7 @@ fn from_model(row: request::Model) -> Result<RequestRecord, Error> {
         updated_at: row.updated_at,
         closed_at: row.closed_at,
         secret_hash: row.secret_hash,
+        personal: row.personal,
+        data_key_id: row.data_key_id,
     })
 }

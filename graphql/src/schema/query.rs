@@ -214,6 +214,31 @@ impl CatalogQuery {
         Ok(Request { details: tracking.request, history: Some(tracking.history), viewer: viewer_of(principal), lang })
     }
 
+    /// The commune's requests whose personal field (`cin`, `phone`, `email`) equals `value`, found by blind
+    /// index without decrypting anything (staff).
+    async fn find_requests(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        field: String,
+        value: String,
+        locale: Option<String>,
+    ) -> Result<Vec<Request>> {
+        let locale = parse_locale(locale)?;
+        let commune = resolve_commune(ctx, commune).await?;
+        let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
+        let principal = &request_context(ctx).principal;
+        let found = jamaa(ctx)
+            .find_requests(principal, commune.spec.slug.as_str(), &field, &value)
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        let viewer = viewer_of(principal);
+        Ok(found
+            .into_iter()
+            .map(|details| Request { details, history: None, viewer: viewer.clone(), lang: lang.clone() })
+            .collect())
+    }
+
     /// Checks the commune's audit chain (commune administrators and operators).
     async fn audit_verify(&self, ctx: &Context<'_>, commune: Option<String>) -> Result<AuditReport> {
         let commune = resolve_commune(ctx, commune).await?;

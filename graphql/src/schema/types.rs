@@ -10,7 +10,7 @@ use jamaa_core::model::commune::Commune as CoreCommune;
 use jamaa_core::model::form::{FieldDef, FieldKind};
 use jamaa_core::model::request::{Receipt as CoreReceipt, SubmittedDocument, submission_label};
 use jamaa_core::model::workflow::{Actor, Outcome as CoreOutcome};
-use jamaa_core::service::{RequestDetails, ServiceView, TransitionRecord};
+use jamaa_core::service::{PersonalData, RequestDetails, ServiceView, TransitionRecord};
 
 use super::Lang;
 
@@ -372,9 +372,21 @@ impl Request {
     async fn version(&self) -> i64 {
         self.details.record.version
     }
-    /// The form data as submitted (normalized).
+    /// The form data as submitted (normalized). Personal fields are included only for the applicant and
+    /// for staff who work the request (each such reading is recorded); otherwise they are in `sealedFields`.
     async fn data(&self) -> Json<serde_json::Value> {
-        Json(self.details.record.data.clone())
+        let mut data = self.details.record.data.clone();
+        if let (Some(object), PersonalData::Open(personal)) = (data.as_object_mut(), &self.details.personal) {
+            object.extend(personal.clone());
+        }
+        Json(data)
+    }
+    /// The personal fields this caller may not read (stored encrypted).
+    async fn sealed_fields(&self) -> Vec<String> {
+        match &self.details.personal {
+            PersonalData::Sealed(keys) => keys.clone(),
+            _ => Vec::new(),
+        }
     }
     async fn documents(&self) -> Vec<Document> {
         self.details.record.documents.iter().map(Document::from).collect()

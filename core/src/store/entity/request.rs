@@ -15,7 +15,12 @@ pub struct Model {
     pub state: String,
     pub outcome: Option<String>,
     pub version: i64,
+    /// The form data but its personal fields.
     pub data: Json,
+    /// The personal fields, sealed (AES-256-GCM) under `data_key_id`.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub personal: Option<String>,
+    pub data_key_id: Option<Uuid>,
     pub documents: Json,
     pub secret_hash: String,
     pub submitted_at: DateTimeUtc,

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 
 mod m0001_initial;
 mod m0002_templates;
+mod m0003_personal_data;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -19,6 +20,8 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "audit_heads",
     "counters",
     "commune_configs",
+    "data_keys",
+    "request_lookups",
 ];
 
 /// Tables of the platform itself.
@@ -44,7 +47,11 @@ pub(crate) struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_initial::Migration), Box::new(m0002_templates::Migration)]
+        vec![
+            Box::new(m0001_initial::Migration),
+            Box::new(m0002_templates::Migration),
+            Box::new(m0003_personal_data::Migration),
+        ]
     }
 }
 

@@ -1,0 +1,192 @@
+//! Personal data of requests: sealed at submission under the commune's data key, with blind indexes for
+//! exact look-ups; opened only for the applicant and for staff who work the request's workflow, and every
+//! opening is an audit event.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+
+use crate::auth::{Permission, Principal};
+use crate::crypto::{self, Keyring};
+use crate::error::{Error, FieldErrorCode};
+use crate::model::audit::NewEvent;
+use crate::model::form::{FieldKind, FormSchema};
+use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::ids::RequestId;
+use crate::model::national_id;
+use crate::store::requests::{self, RequestRecord};
+use crate::store::{TenantTx, audit, keys};
+
+use super::{Jamaa, MAX_PAGE_SIZE, RequestDetails};
+
+/// A request's personal fields, as a caller may see them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum PersonalData {
+    /// The request has none.
+    #[default]
+    None,
+    /// Sealed: the caller may not read them (the keys are listed, the values are not).
+    Sealed(Vec<String>),
+    /// Opened for this caller (and the reading recorded).
+    Open(Map<String, Value>),
+}
+
+/// The normalized form data split into what is stored in clear and what is sealed.
+pub(crate) struct Split {
+    pub plain: Map<String, Value>,
+    pub personal: Map<String, Value>,
+}
+
+/// Splits validated data along the form's `personal` marks.
+pub(crate) fn split(form: &FormSchema, data: Map<String, Value>) -> Split {
+    let personal_keys: Vec<&str> = form.personal_fields().map(|f| f.key.as_str()).collect();
+    let (personal, plain) = data.into_iter().partition(|(key, _)| personal_keys.contains(&key.as_str()));
+    Split { plain, personal }
+}
+
+/// Fields that get a blind index: the ones people are looked up by.
+fn indexed(form: &FormSchema) -> impl Iterator<Item = &str> {
+    form.fields
+        .iter()
+        .filter(|f| f.personal && matches!(f.kind, FieldKind::NationalId | FieldKind::Phone | FieldKind::Email))
+        .map(|f| f.key.as_str())
+}
+
+/// Seals the personal fields of a new request in its transaction; returns the sealed text, the data key id
+/// and the blind indexes to record.
+pub(crate) async fn seal(
+    tx: &TenantTx,
+    keyring: &Keyring,
+    form: &FormSchema,
+    request: RequestId,
+    personal: &Map<String, Value>,
+    now: DateTime<Utc>,
+) -> Result<(Option<String>, Option<uuid::Uuid>, Vec<(String, String)>), Error> {
+    if personal.is_empty() {
+        return Ok((None, None, Vec::new()));
+    }
+    let (key_id, key) = keys::current(tx, keyring, now).await?;
+    let text = serde_json::to_vec(personal).map_err(Error::internal)?;
+    let sealed = crypto::seal(&key, &text, request.as_uuid().as_bytes())?;
+    let mut digests = Vec::new();
+    for field in indexed(form) {
+        if let Some(value) = personal.get(field).and_then(Value::as_str) {
+            digests.push((field.to_owned(), crypto::blind_index(&key, field, value)?));
+        }
+    }
+    Ok((Some(sealed), Some(key_id), digests))
+}
+
+/// Opens a request's personal fields in its transaction.
+pub(crate) async fn open(
+    tx: &TenantTx,
+    keyring: &Keyring,
+    record: &RequestRecord,
+) -> Result<Map<String, Value>, Error> {
+    let (Some(sealed), Some(key_id)) = (&record.personal, record.data_key_id) else { return Ok(Map::new()) };
+    let key = keys::by_id(tx, keyring, key_id).await?;
+    let text = crypto::open(&key, sealed, record.id.as_uuid().as_bytes())?;
+    serde_json::from_slice(&text).map_err(Error::internal)
+}
+
+/// The keys of the sealed fields, without their values: from the form, since the values are sealed.
+pub(crate) fn sealed_keys(form: &FormSchema, record: &RequestRecord) -> PersonalData {
+    if record.personal.is_none() {
+        return PersonalData::None;
+    }
+    PersonalData::Sealed(form.personal_fields().map(|f| f.key.clone()).collect())
+}
+
+/// Opens the personal data for `actor` and records the reading in the audit chain.
+pub(crate) async fn open_for(
+    tx: &TenantTx,
+    keyring: &Keyring,
+    record: &RequestRecord,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<PersonalData, Error> {
+    if record.personal.is_none() {
+        return Ok(PersonalData::None);
+    }
+    let personal = open(tx, keyring, record).await?;
+    audit::append(
+        tx,
+        NewEvent::new(
+            actor,
+            "personal_data.read",
+            format!("request:{}", record.id),
+            serde_json::json!({ "trackingCode": record.tracking_code, "fields": personal.keys().collect::<Vec<_>>() }),
+        ),
+        now,
+    )
+    .await?;
+    Ok(PersonalData::Open(personal))
+}
+
+impl Jamaa {
+    /// Finds the commune's requests whose personal field `field` (a national id, phone or e-mail) equals
+    /// `value`, by blind index: staff of the commune. The results are not opened.
+    pub async fn find_requests(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+        field: &str,
+        value: &str,
+    ) -> Result<Vec<RequestDetails>, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = principal.authorize(commune.id, Permission::ReadRequests)?;
+        let country = commune.spec.country;
+        let invalid = |path: &str, en: &str, fr: &str| {
+            Error::field(
+                path,
+                FieldErrorCode::InvalidValue,
+                LocalizedText::new().with(Locale::En, en).with(Locale::Fr, fr),
+            )
+        };
+        // Written as citizens write it, normalized as it was at submission.
+        let normalized = match field {
+            "cin" | "national_id" => national_id::normalize_national_id(country, value).ok(),
+            "phone" => national_id::normalize_phone(country, value).ok(),
+            "email" => Some(value.trim().to_lowercase()),
+            _ => return Err(invalid("field", "search by cin, phone or email", "recherche par cin, phone ou email")),
+        }
+        .ok_or_else(|| invalid("value", "not a valid value for this field", "valeur invalide pour ce champ"))?;
+        let tx = self.store.tenant_tx(scope).await?;
+        // A look-up never makes a data key: without one, the commune has no sealed data yet.
+        let Some(key) = keys::existing(&tx, &self.keyring).await? else {
+            tx.commit().await?;
+            return Ok(Vec::new());
+        };
+        let digest = crypto::blind_index(&key, field, &normalized)?;
+        let records = requests::by_lookup(&tx, field, &digest, MAX_PAGE_SIZE).await?;
+        let mut found = Vec::with_capacity(records.len());
+        for record in records {
+            let service = crate::store::catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
+            let personal = sealed_keys(&service.definition.form, &record);
+            found.push(RequestDetails { commune: commune.clone(), service, record, personal });
+        }
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    /// Re-wraps every commune's data keys under the current master key (after a new `JAMAA_MASTER_KEY`,
+    /// with the old one in `JAMAA_PREVIOUS_MASTER_KEYS`). The server keeps running meanwhile: it unwraps with
+    /// either key. Returns how many keys were re-wrapped.
+    pub async fn rotate_master_key(&self) -> Result<u64, Error> {
+        let mut count = 0;
+        let mut after: Option<String> = None;
+        loop {
+            let page = self.communes(after.as_deref(), MAX_PAGE_SIZE).await?;
+            for commune in &page.items {
+                let tx = self.store.tenant_tx(crate::store::TenantScope::new(commune.id)).await?;
+                count += keys::rewrap(&tx, &self.keyring).await?;
+                tx.commit().await?;
+            }
+            if !page.has_next {
+                break;
+            }
+            after = page.items.last().map(|c| c.spec.slug.to_string());
+        }
+        tracing::info!(rewrapped = count, master_key = self.keyring.current_id(), "data keys re-wrapped");
+        Ok(count)
+    }
+}
