@@ -104,6 +104,11 @@ async fn an_upgrade_brings_improvements_and_keeps_local_edits(backend: Backend) 
     assert_eq!(publish(&app, &oujda, "oujda", &legalisation).await?, 2);
     let exported = app.data(Some(&oujda), EXPORT, json!({ "c": "oujda", "n": "oujda" })).await?;
     assert_eq!(exported["exportTemplate"]["reference"], "oujda@2");
+    // A commune's administrators export under its own name only: not Oujda's next version, nor the standard's.
+    for name in ["oujda", "ma-commune"] {
+        let body = app.graphql(Some(&chefchaouen), EXPORT, json!({ "c": "chefchaouen", "n": name })).await?;
+        assert_eq!(codes(&body), ["FORBIDDEN"], "{name}: {body}");
+    }
 
     let diff = app.data(None, "{ templateDiff(from: \"oujda@1\", to: \"oujda@2\") { path kind } }", json!({})).await?;
     let paths: Vec<&str> =

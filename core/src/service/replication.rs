@@ -129,7 +129,9 @@ impl Jamaa {
     }
 
     /// Exports a commune's configuration as template `name@version` (the next version when none is given)
-    /// and publishes it in the registry. Operators, or the commune's administrators.
+    /// and publishes it in the registry. Operators, under any name; or the commune's administrators, under
+    /// the commune's slug only: the registry is the platform's, and a template's name is the lineage other
+    /// communes upgrade along, so that no commune may publish the next `ma-commune` or `oujda`.
     pub async fn export_template(
         &self,
         principal: &Principal,
@@ -140,6 +142,12 @@ impl Jamaa {
     ) -> Result<TemplateBundle, Error> {
         let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::PublishService)?;
+        if !principal.is_operator() && name != commune.spec.slug.as_str() {
+            return Err(Error::Forbidden(format!(
+                "a commune's administrators export its configuration under its own name, `{}`",
+                commune.spec.slug
+            )));
+        }
         let tx = self.store.tenant_tx(scope).await?;
         let content = content_of(&tx, &commune).await?;
         let version = match version {

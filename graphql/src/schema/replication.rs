@@ -262,6 +262,7 @@ pub struct ReplicationMutation;
 #[Object]
 impl ReplicationMutation {
     /// Exports a commune's configuration as template `name@version` (the next version when none is given).
+    /// Operators name it as they like; a commune's administrators export under the commune's slug only.
     async fn export_template(
         &self,
         ctx: &Context<'_>,

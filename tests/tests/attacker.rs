@@ -1,0 +1,1211 @@
+//! The attacker's suite, over real HTTP on SQLite and on PostgreSQL. Every query and mutation of the schema,
+//! enumerated from the schema itself, is turned against the commune of Oujda: by Chefchaouen's staff (every
+//! role, commune_admin included) naming Oujda, through the `X-Commune: oujda` header, and naming Chefchaouen
+//! with Oujda's ids; by a partner scoped to Chefchaouen; with no token; and with an expired and a revoked
+//! token of Oujda's own staff. Nothing of Oujda may come back (its request ids and tracking codes, its
+//! citizens' secrets, CINs, names and phones, its tokens' ids and secrets, its audit head; outside the public
+//! catalog, its commune and service ids either), and nothing of it may change: its requests and their
+//! histories, its services, its audit chain, the template registry and the communes, and its tokens still
+//! work. On PostgreSQL, the application's role scoped to Chefchaouen, with no filter of its own, reads,
+//! updates, deletes and inserts nothing of Oujda in any table that has a `tenant_id`, and each of those has
+//! row-level security.
+//!
+//! An operation of the schema that [`operations`] does not attack fails the suite, and so does an attack on an
+//! operation the schema does not have.
+//!
+//! The suite was run by hand against broken code, to see it fail:
+//! - `Principal::authorize` letting staff read the requests of any commune (`*own == tenant || permission ==
+//!   ReadRequests`): both backends fail, 12 attacks of some 580 getting through: `requests` and `request`
+//!   answer Chefchaouen's staff naming Oujda, or through `X-Commune`, where FORBIDDEN or NOT_FOUND was
+//!   expected, and the answers reveal Oujda's citizens' names, CINs, phones, tracking codes and request ids.
+//! - `store::requests::by_id` and `store::catalog::service_version` (and the workflow it reads) finding rows
+//!   by id without their tenant filter: SQLite fails, 16 attacks getting through: `request` naming
+//!   Chefchaouen, or no commune, with Oujda's request ids answers with Oujda's files, and staff actions on
+//!   them get CONFLICT instead of NOT_FOUND. PostgreSQL passes: row-level security alone keeps Oujda's rows
+//!   out of Chefchaouen's transactions. (`by_id` alone without its filter leaks nothing: the service lookup
+//!   that follows, still filtered, answers NOT_FOUND.)
+//! - Row-level security left off the table `timers`: the PostgreSQL run fails, naming it.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context as _, Result, bail, ensure};
+use jamaa_core::model::i18n::LocalizedText;
+use jamaa_core::model::template::{TemplateBundle, TemplateContent};
+use jamaa_tests::app::{Backend, TestApp};
+use jamaa_tests::pg::{PgDatabase, PgServer};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Value, json};
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() -> Result<()> {
+                super::$name(Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() -> Result<()> {
+                super::$name(Backend::Postgres).await
+            }
+        }
+    )*};
+}
+
+on_both_backends!(another_commune_gets_nothing_of_oujda);
+
+const VICTIM: &str = "oujda";
+const ATTACKER: &str = "chefchaouen";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Who attacks, how, and what they must get.
+
+/// Whom an attack is shaped for: what a caller of that kind may legitimately do differs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Who {
+    Staff,
+    Partner,
+    Anonymous,
+}
+
+/// How the attacker points at Oujda.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Frame {
+    /// `commune: "oujda"`.
+    Named,
+    /// No commune argument (where it may be left out), and the header `X-Commune: oujda`.
+    Header,
+    /// `commune: "chefchaouen"`, with Oujda's ids.
+    Own,
+    /// No commune at all (a staff token's commune is then its own), with Oujda's ids.
+    Implicit,
+}
+
+/// What an attack must get.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    /// A normal answer, without errors (public operations, or the attacker's own business).
+    Answers,
+    /// FORBIDDEN or NOT_FOUND, and no data.
+    Refused,
+    /// VALIDATION_FAILED, and no data (the caller is allowed, the input is not).
+    Invalid,
+    /// UNAUTHENTICATED, and no data.
+    Unauthenticated,
+    /// Not tried: what this caller would get is legitimately a change of Oujda (a citizen submits to it).
+    Skip,
+}
+
+struct Attacker {
+    label: &'static str,
+    token: Option<String>,
+    who: Who,
+    /// A token that is presented but no longer valid: every call is UNAUTHENTICATED, never anonymous.
+    dead: bool,
+    frames: &'static [Frame],
+}
+
+const ALL_FRAMES: &[Frame] = &[Frame::Named, Frame::Header, Frame::Own, Frame::Implicit];
+/// Callers without a commune of their own name one.
+const NAMING_FRAMES: &[Frame] = &[Frame::Named, Frame::Header, Frame::Own];
+
+/// What an attack is built from.
+struct Ctx<'a> {
+    v: &'a Victim,
+    who: Who,
+    frame: Frame,
+}
+
+impl Ctx<'_> {
+    /// The optional `commune` argument.
+    fn commune(&self) -> Value {
+        match self.frame {
+            Frame::Named => json!(VICTIM),
+            Frame::Own => json!(ATTACKER),
+            Frame::Header | Frame::Implicit => Value::Null,
+        }
+    }
+
+    /// A required `commune` argument.
+    fn commune_named(&self) -> &'static str {
+        if self.at_home() { ATTACKER } else { VICTIM }
+    }
+
+    /// Whether the attacker names its own commune (with Oujda's ids).
+    fn at_home(&self) -> bool {
+        matches!(self.frame, Frame::Own | Frame::Implicit)
+    }
+
+    fn staff_at_home(&self) -> bool {
+        self.who == Who::Staff && self.at_home()
+    }
+
+    /// What a caller gets for an operation it may not do: with no token, UNAUTHENTICATED.
+    fn refused(&self) -> Outcome {
+        if self.who == Who::Anonymous { Outcome::Unauthenticated } else { Outcome::Refused }
+    }
+}
+
+struct Attack {
+    variables: Value,
+    expect: Outcome,
+}
+
+fn attack(variables: Value, expect: Outcome) -> Attack {
+    Attack { variables, expect }
+}
+
+/// How to attack one operation of the schema.
+struct Operation {
+    name: &'static str,
+    /// Answers with public data of Oujda (its commune, catalog and templates): checked against the private
+    /// markers only.
+    public: bool,
+    document: &'static str,
+    attacks: fn(&Ctx<'_>) -> Vec<Attack>,
+}
+
+/// Every operation of the schema and how to attack it. A new query or mutation fails the suite until it is
+/// added here.
+fn operations() -> Vec<Operation> {
+    use Outcome::*;
+    vec![
+        Operation {
+            name: "communes",
+            public: true,
+            document: "query { communes(first: 100) { nodes { id slug name status trackingPrefix calendar } } }",
+            attacks: |_: &Ctx<'_>| vec![attack(json!({}), Answers)],
+        },
+        Operation {
+            name: "commune",
+            public: true,
+            document: "query($slug: String!) { commune(slug: $slug) {
+                id slug name names { locale text } country officialCode region province population status calendar
+            } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "slug": c.commune_named() }), Answers)],
+        },
+        Operation {
+            name: "services",
+            public: true,
+            document: "query($c: String) { services(commune: $c, first: 100) {
+                nodes { id code version name channels }
+            } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune() }), Answers)],
+        },
+        Operation {
+            name: "service",
+            public: true,
+            document: "query($c: String, $code: String!) { service(commune: $c, code: $code) {
+                id code version name definition
+            } }",
+            // Oujda's own service: public in Oujda, unknown in Chefchaouen.
+            attacks: |c: &Ctx<'_>| {
+                let code = &c.v.counter_service["code"];
+                vec![attack(json!({ "c": c.commune(), "code": code }), if c.at_home() { Refused } else { Answers })]
+            },
+        },
+        Operation {
+            name: "trackRequest",
+            public: false,
+            document: "query($code: String!, $secret: String!) { trackRequest(trackingCode: $code, secret: $secret) {
+                id trackingCode commune state data history { actor comment } receipt { trackingCode }
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                // A made-up secret, or the secret of the attacker's own request.
+                let secret = if c.at_home() { c.v.own_secret.clone() } else { "K7RM2-PX9QD-4HWTA".to_owned() };
+                let mut attacks: Vec<Attack> =
+                    c.v.filed.iter().map(|f| attack(json!({ "code": f.code, "secret": secret }), Refused)).collect();
+                if c.frame == Frame::Named {
+                    let id = &c.v.filed[0].id;
+                    attacks.push(attack(json!({ "code": id, "secret": secret }), Invalid));
+                }
+                attacks
+            },
+        },
+        Operation {
+            name: "requests",
+            public: false,
+            document: "query($c: String, $after: String) { requests(commune: $c, first: 100, after: $after) {
+                nodes { id trackingCode commune state version data documents { fileName } }
+                pageInfo { endCursor }
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                let expect = if c.staff_at_home() { Answers } else { c.refused() };
+                vec![
+                    attack(json!({ "c": c.commune() }), expect),
+                    // An inbox cursor of Oujda's.
+                    attack(json!({ "c": c.commune(), "after": c.v.cursor }), expect),
+                ]
+            },
+        },
+        Operation {
+            name: "request",
+            public: false,
+            document: "query($c: String, $id: ID!) { request(commune: $c, id: $id) {
+                id trackingCode state version data history { actor comment } receipt { trackingCode }
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                c.v.filed.iter().map(|f| attack(json!({ "c": c.commune(), "id": f.id }), c.refused())).collect()
+            },
+        },
+        Operation {
+            name: "auditVerify",
+            public: false,
+            document: "query($c: String) { auditVerify(commune: $c) {
+                valid eventsChecked headHash firstBrokenSequence problem
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "templates",
+            public: true,
+            document: "query { templates { reference contentHash bundle } }",
+            attacks: |_: &Ctx<'_>| vec![attack(json!({}), Answers)],
+        },
+        Operation {
+            name: "templateDiff",
+            public: true,
+            document: "query($from: String!, $to: String!) { templateDiff(from: $from, to: $to) {
+                path kind before after summary
+            } }",
+            attacks: |_: &Ctx<'_>| vec![attack(json!({ "from": "oujda@1", "to": "oujda@2" }), Answers)],
+        },
+        Operation {
+            name: "submitRequest",
+            public: false,
+            document: "mutation($c: String, $input: SubmitRequestInput!) { submitRequest(commune: $c, input: $input) {
+                secret request { id trackingCode commune data } receipt { trackingCode communeName }
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                let (staff_or_partner, anonymous) = (c.who != Who::Anonymous, c.who == Who::Anonymous);
+                // Oujda's counter-only service: only its staff may file it; Chefchaouen does not offer it.
+                let counter = counter_submission(&c.v.counter_service, "Karim Chefchaouni", "+212611223344");
+                let counter_expect = if c.at_home() { Invalid } else { Refused };
+                // A form that fails validation, which comes only after the caller is allowed.
+                let invalid = json!({ "serviceCode": "legalisation-signature", "data": { "cin": "12" } });
+                let invalid_expect = if c.at_home() || anonymous { Invalid } else { Refused };
+                // A valid online submission: a citizen may file it in Oujda; the others may not.
+                let valid = legalisation("Karim Chefchaouni", "CH556677", "+212611223344");
+                let valid_expect = match (c.at_home(), staff_or_partner) {
+                    (true, _) => Answers,
+                    (false, true) => Refused,
+                    (false, false) => Skip,
+                };
+                vec![
+                    attack(json!({ "c": c.commune(), "input": counter }), counter_expect),
+                    attack(json!({ "c": c.commune(), "input": invalid }), invalid_expect),
+                    attack(json!({ "c": c.commune(), "input": valid }), valid_expect),
+                ]
+            },
+        },
+        Operation {
+            name: "actOnRequest",
+            public: false,
+            document: "mutation($c: String, $id: ID!, $action: String!, $v: Int!, $comment: String, $secret: String) {
+                actOnRequest(commune: $c, id: $id, action: $action, expectedVersion: $v, comment: $comment,
+                             secret: $secret) { id trackingCode state version data }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let mut attacks = Vec::new();
+                // The applicant's way in needs the request's secret: a made-up one, or the attacker's own.
+                let secret = if c.at_home() { c.v.own_secret.clone() } else { "K7RM2-PX9QD-4HWTA".to_owned() };
+                for f in &c.v.filed {
+                    let staff = json!({
+                        "c": c.commune(), "id": f.id, "action": f.staff_action, "v": f.version, "comment": "attaque"
+                    });
+                    attacks.push(attack(staff, c.refused()));
+                    let applicant =
+                        json!({ "c": c.commune(), "id": f.id, "action": "withdraw", "v": f.version, "secret": secret });
+                    attacks.push(attack(applicant, Refused));
+                }
+                attacks
+            },
+        },
+        Operation {
+            name: "exportTemplate",
+            public: false,
+            document: "mutation($c: String!, $name: String!, $version: Int) {
+                exportTemplate(commune: $c, name: $name, version: $version) { reference contentHash bundle }
+            }",
+            // Publishing under Oujda's name, or under the national standard's, from any commune.
+            attacks: |c: &Ctx<'_>| {
+                let commune = c.commune_named();
+                vec![
+                    attack(json!({ "c": commune, "name": "oujda" }), c.refused()),
+                    attack(json!({ "c": commune, "name": "oujda", "version": 7 }), c.refused()),
+                    attack(json!({ "c": commune, "name": "ma-commune" }), c.refused()),
+                ]
+            },
+        },
+        Operation {
+            name: "importTemplate",
+            public: false,
+            document: "mutation($b: JSON!) { importTemplate(bundle: $b) { reference contentHash } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "b": c.v.foreign_bundle }), c.refused())],
+        },
+        Operation {
+            name: "onboardCommune",
+            public: false,
+            document: "mutation($i: OnboardCommuneInput!) { onboardCommune(input: $i) { id slug trackingPrefix } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![
+                    // Copying Oujda (which exports it first), or its template.
+                    attack(
+                        json!({ "i": { "fromCommune": "oujda", "slug": "oujda-bis", "trackingPrefix": "OJB",
+                                       "nameFr": "Oujda bis" } }),
+                        c.refused(),
+                    ),
+                    attack(
+                        json!({ "i": { "from": "oujda@2", "slug": "oujda-ter", "trackingPrefix": "OJT",
+                                       "nameFr": "Oujda ter" } }),
+                        c.refused(),
+                    ),
+                ]
+            },
+        },
+        Operation {
+            name: "upgradeCommune",
+            public: false,
+            document: "mutation($c: String!, $to: String!, $dry: Boolean) {
+                upgradeCommune(commune: $c, to: $to, dryRun: $dry) {
+                    upgraded from to changes { path summary } localChanges { path } conflicts { path theirs ours }
+                    servicesPublished servicesRetired
+                }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let commune = c.commune_named();
+                vec![
+                    // Chefchaouen may upgrade itself to any template, Oujda's included (templates are public).
+                    attack(
+                        json!({ "c": commune, "to": "oujda@2", "dry": true }),
+                        if c.staff_at_home() { Answers } else { c.refused() },
+                    ),
+                    attack(
+                        json!({ "c": commune, "to": "ma-commune@1", "dry": false }),
+                        if c.staff_at_home() { Skip } else { c.refused() },
+                    ),
+                ]
+            },
+        },
+        Operation {
+            name: "publishService",
+            public: false,
+            document: "mutation($c: String!, $d: JSON!) { publishService(commune: $c, definition: $d) }",
+            attacks: |c: &Ctx<'_>| {
+                let commune = c.commune_named();
+                let mut changed = c.v.counter_service.clone();
+                changed["name"]["fr"] = json!("Réclamation au guichet (modifiée)");
+                vec![
+                    // Oujda's own service, changed; Chefchaouen publishing it at home is its own business.
+                    attack(json!({ "c": commune, "d": changed }), if c.staff_at_home() { Skip } else { c.refused() }),
+                    // Oujda's definition of a service both have, as Chefchaouen's next version at home.
+                    attack(
+                        json!({ "c": commune, "d": c.v.reclamation }),
+                        if c.staff_at_home() { Answers } else { c.refused() },
+                    ),
+                ]
+            },
+        },
+        Operation {
+            name: "createApiToken",
+            public: false,
+            document: "mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { id token expiresAt } }",
+            attacks: |c: &Ctx<'_>| {
+                [
+                    json!({ "kind": "STAFF", "communes": ["oujda"], "roles": ["commune_admin"], "label": "x" }),
+                    json!({ "kind": "PARTNER", "communes": ["oujda"], "label": "x" }),
+                    json!({ "kind": "PARTNER", "communes": ["chefchaouen", "oujda"], "label": "x" }),
+                    json!({ "kind": "OPERATOR", "label": "x" }),
+                ]
+                .into_iter()
+                .map(|input| attack(json!({ "i": input }), c.refused()))
+                .collect()
+            },
+        },
+        Operation {
+            name: "revokeApiToken",
+            public: false,
+            document: "mutation($id: ID!) { revokeApiToken(id: $id) }",
+            attacks: |c: &Ctx<'_>| c.v.token_ids.iter().map(|id| attack(json!({ "id": id }), c.refused())).collect(),
+        },
+    ]
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The victim.
+
+/// A request filed in Oujda by the suite.
+struct Filed {
+    id: String,
+    code: String,
+    /// A staff action open on it now.
+    staff_action: String,
+    version: i64,
+}
+
+/// What an attack must not reveal, with what it is.
+#[derive(Default)]
+struct Markers {
+    /// Never, anywhere.
+    private: Vec<(String, String)>,
+    /// Public in the catalog, but never in the answer of another operation.
+    catalog: Vec<(String, String)>,
+}
+
+impl Markers {
+    fn private(&mut self, value: impl Into<String>, what: impl Into<String>) {
+        self.private.push((value.into().to_lowercase(), what.into()));
+    }
+
+    fn catalog(&mut self, value: impl Into<String>, what: impl Into<String>) {
+        self.catalog.push((value.into().to_lowercase(), what.into()));
+    }
+
+    /// The markers found in `body`.
+    fn found(&self, body: &Value, public: bool) -> Vec<String> {
+        let text = body.to_string().to_lowercase();
+        let catalog: &[(String, String)] = if public { &[] } else { &self.catalog };
+        self.private
+            .iter()
+            .chain(catalog)
+            .filter(|(value, _)| text.contains(value.as_str()))
+            .map(|(_, what)| what.clone())
+            .collect()
+    }
+}
+
+struct Victim {
+    filed: Vec<Filed>,
+    /// Every request of Oujda, the demo's samples included.
+    request_ids: Vec<String>,
+    /// An inbox cursor of Oujda's.
+    cursor: String,
+    /// A service only Oujda has, offered at the counter only.
+    counter_service: Value,
+    /// Oujda's definition of the complaint procedure.
+    reclamation: Value,
+    /// Oujda's tokens: its partner's, a counter agent's, the demo's staff token.
+    token_ids: Vec<String>,
+    partner_token: String,
+    agent_token: String,
+    /// A well-formed bundle `oujda@9` the attacker made.
+    foreign_bundle: Value,
+    /// The secret of a request the attacker filed in its own commune.
+    own_secret: String,
+    markers: Markers,
+}
+
+fn legalisation(name: &str, cin: &str, phone: &str) -> Value {
+    json!({
+        "serviceCode": "legalisation-signature",
+        "data": { "signatory_name": name, "cin": cin, "phone": phone, "document_title": "Acte de cession", "copies": 1 },
+        "documents": [
+            { "code": "document_to_sign", "fileName": "cession.pdf", "mediaType": "application/pdf", "sizeBytes": 84000 }
+        ]
+    })
+}
+
+fn counter_submission(service: &Value, name: &str, phone: &str) -> Value {
+    json!({
+        "serviceCode": service["code"],
+        "data": {
+            "subject": "cleanliness",
+            "description": "Des dépôts d'ordures s'accumulent derrière le marché couvert depuis une semaine.",
+            "name": name,
+            "phone": phone
+        }
+    })
+}
+
+async fn data(app: &TestApp, token: Option<&str>, query: &str, variables: Value) -> Result<Value> {
+    app.data(token, query, variables).await.with_context(|| format!("setting up: {query}"))
+}
+
+fn text(value: &Value) -> Result<String> {
+    value.as_str().map(str::to_owned).with_context(|| format!("not a string: {value}"))
+}
+
+/// The id of a token, from the token itself (`jm_<kind>_<id>_<secret>`).
+fn token_id(token: &str) -> Result<String> {
+    let parsed = jamaa_core::auth::tokens::parse(&SecretString::from(token.to_owned())).context("not a token")?;
+    Ok(parsed.id.to_string())
+}
+
+const SUBMIT: &str = "mutation($c: String!, $input: SubmitRequestInput!) { submitRequest(commune: $c, input: $input) {
+    secret request { id trackingCode }
+} }";
+const CREATE_TOKEN: &str = "mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { id token } }";
+const REVOKE_TOKEN: &str = "mutation($id: ID!) { revokeApiToken(id: $id) }";
+
+/// Submits and returns `(id, tracking code, secret)`.
+async fn submit(app: &TestApp, token: Option<&str>, commune: &str, input: Value) -> Result<(String, String, String)> {
+    let submitted = data(app, token, SUBMIT, json!({ "c": commune, "input": input })).await?;
+    let submitted = &submitted["submitRequest"];
+    Ok((text(&submitted["request"]["id"])?, text(&submitted["request"]["trackingCode"])?, text(&submitted["secret"])?))
+}
+
+async fn create_token(app: &TestApp, token: &str, input: Value) -> Result<(String, String)> {
+    let created = data(app, Some(token), CREATE_TOKEN, json!({ "i": input })).await?;
+    Ok((text(&created["createApiToken"]["id"])?, text(&created["createApiToken"]["token"])?))
+}
+
+impl Victim {
+    /// Oujda at work: its own service, a new template version, its tokens, files from citizens, a partner
+    /// and the counter, one of them already handled.
+    async fn set_up(app: &TestApp) -> Result<Self> {
+        let admin = app.staff(VICTIM).to_owned();
+        let mut markers = Markers::default();
+
+        let service = "query($code: String!) { service(commune: \"oujda\", code: $code) { definition } }";
+        let reclamation =
+            data(app, None, service, json!({ "code": "reclamation" })).await?["service"]["definition"].clone();
+        let mut counter_service = reclamation.clone();
+        counter_service["code"] = json!("reclamation-guichet");
+        counter_service["name"] = json!({ "ar": "شكاية بالشباك", "fr": "Réclamation au guichet" });
+        counter_service["channels"] = json!(["counter"]);
+        let publish = "mutation($d: JSON!) { publishService(commune: \"oujda\", definition: $d) }";
+        data(app, Some(&admin), publish, json!({ "d": counter_service })).await?;
+        let export = "mutation { exportTemplate(commune: \"oujda\", name: \"oujda\") { reference } }";
+        let exported = data(app, Some(&admin), export, json!({})).await?;
+        ensure!(exported["exportTemplate"]["reference"] == "oujda@2", "{exported}");
+
+        let (partner_id, partner_token) =
+            create_token(app, &admin, json!({ "kind": "PARTNER", "communes": ["oujda"], "label": "Oujda city app" }))
+                .await?;
+        let agent = json!({ "kind": "STAFF", "communes": ["oujda"], "roles": ["counter_agent"], "label": "guichet 3" });
+        let (agent_id, agent_token) = create_token(app, &admin, agent).await?;
+        let demo_staff_id = token_id(&admin)?;
+        for (id, token, what) in [
+            (&partner_id, &partner_token, "Oujda's partner token"),
+            (&agent_id, &agent_token, "Oujda's counter agent's token"),
+            (&demo_staff_id, &admin, "Oujda's staff token"),
+        ] {
+            markers.private(id.as_str(), format!("the id of {what}"));
+            markers.private(token.as_str(), what);
+        }
+
+        // Citizens' files: online, through the partner, at the counter.
+        let people = [
+            ("Nadia Berrada Oujdia", "UJ734519", "+212661908172"),
+            ("Mohammed Amine Tazouti", "", "+212677112233"),
+            ("Driss Lamrani Oujdi", "", "+212655443322"),
+            ("Hajar El Ouafi", "FB219874", "+212600112244"),
+        ];
+        for (name, cin, phone) in people {
+            markers.private(name, format!("the name of {name}"));
+            markers.private(phone, format!("the phone of {name}"));
+            if !cin.is_empty() {
+                markers.private(cin, format!("the CIN of {name}"));
+            }
+        }
+        markers.private("m.tazouti@example.ma", "the e-mail of Mohammed Amine Tazouti");
+        let complaint = json!({
+            "serviceCode": "reclamation",
+            "data": {
+                "subject": "roads",
+                "description": "La chaussée du boulevard Mohammed V est effondrée près du marché de gros.",
+                "name": people[1].0,
+                "phone": people[1].2,
+                "email": "m.tazouti@example.ma"
+            }
+        });
+        let permit = json!({
+            "serviceCode": "autorisation-construire-petits-projets",
+            "data": {
+                "applicant_name": people[3].0,
+                "cin": people[3].1,
+                "phone": people[3].2,
+                "parcel_location": { "lat": 34.6814, "lng": -1.9086, "address": "Lot 7, quartier Lazaret" },
+                "floors": 1,
+                "built_surface": 96,
+                "project_type": "new_house"
+            },
+            "documents": [
+                { "code": "architectural_plans", "fileName": "plans.pdf", "mediaType": "application/pdf", "sizeBytes": 2000000 },
+                { "code": "property_title", "fileName": "titre.pdf", "mediaType": "application/pdf", "sizeBytes": 200000 },
+                { "code": "topographic_plan", "fileName": "topo.pdf", "mediaType": "application/pdf", "sizeBytes": 700000 }
+            ]
+        });
+        let submissions = [
+            (None, legalisation(people[0].0, people[0].1, people[0].2)),
+            (Some(partner_token.as_str()), complaint),
+            (Some(admin.as_str()), counter_submission(&counter_service, people[2].0, people[2].2)),
+            (None, permit),
+        ];
+        let mut filed = Vec::new();
+        for (token, input) in submissions {
+            let (id, code, secret) = submit(app, token, VICTIM, input).await?;
+            markers.private(secret, format!("the secret of {code}"));
+            filed.push(Filed { id, code, staff_action: String::new(), version: 1 });
+        }
+        // The counter acknowledges the complaint.
+        let act =
+            "mutation($id: ID!) { actOnRequest(id: $id, action: \"acknowledge\", expectedVersion: 1) { version } }";
+        data(app, Some(&agent_token), act, json!({ "id": filed[1].id })).await?;
+
+        let one = "query($id: ID!) { request(id: $id) { version availableActions { key } } }";
+        for f in &mut filed {
+            let request = data(app, Some(&admin), one, json!({ "id": f.id })).await?;
+            f.version = request["request"]["version"].as_i64().context("no version")?;
+            f.staff_action = request["request"]["availableActions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|a| a["key"].as_str())
+                .find(|key| *key != "withdraw")
+                .context("no staff action open")?
+                .to_owned();
+        }
+
+        let inbox = "{ requests(first: 100) { edges { cursor node { id trackingCode } } } }";
+        let inbox = data(app, Some(&admin), inbox, json!({})).await?;
+        let edges = inbox["requests"]["edges"].as_array().cloned().unwrap_or_default();
+        ensure!(edges.len() == 3 + filed.len(), "the demo's three samples and the suite's files: {inbox}");
+        let mut request_ids = Vec::new();
+        for edge in &edges {
+            let (id, code) = (text(&edge["node"]["id"])?, text(&edge["node"]["trackingCode"])?);
+            markers.private(id.as_str(), format!("the id of {code}"));
+            markers.private(code.as_str(), format!("the tracking code {code}"));
+            request_ids.push(id);
+        }
+        let cursor = text(&edges[0]["cursor"])?;
+
+        let audit = data(app, Some(&app.operator), AUDIT, json!({})).await?;
+        markers.private(text(&audit["auditVerify"]["headHash"])?, "Oujda's audit head");
+
+        let commune = data(app, None, "{ commune(slug: \"oujda\") { id } }", json!({})).await?;
+        markers.catalog(text(&commune["commune"]["id"])?, "Oujda's commune id");
+        let ids = "query($c: String!) { services(commune: $c, first: 100) { nodes { id code } } }";
+        let theirs = data(app, None, ids, json!({ "c": ATTACKER })).await?;
+        let theirs: Vec<&Value> =
+            theirs["services"]["nodes"].as_array().into_iter().flatten().map(|s| &s["id"]).collect();
+        let ours = data(app, None, ids, json!({ "c": VICTIM })).await?;
+        for service in ours["services"]["nodes"].as_array().into_iter().flatten() {
+            if !theirs.contains(&&service["id"]) {
+                markers.catalog(text(&service["id"])?, format!("the id of Oujda's service {}", service["code"]));
+            }
+        }
+
+        // The attacker's own request, whose secret it knows.
+        let own = legalisation("Karim Chefchaouni", "CH556677", "+212611223344");
+        let (_, _, own_secret) = submit(app, None, ATTACKER, own).await?;
+
+        // A bundle under Oujda's name, well formed and hashed, with content of the attacker's choosing.
+        let templates = data(app, None, "{ templates { reference bundle } }", json!({})).await?;
+        let original = templates["templates"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|t| t["reference"] == "oujda@1")
+            .map(|t| t["bundle"]["content"].clone())
+            .context("no oujda@1")?;
+        let mut content: TemplateContent = serde_json::from_value(original)?;
+        if let Some(first) = content.services.first_mut() {
+            first.name = LocalizedText::ar_fr("خدمة مزورة", "Service contrefait");
+        }
+        let bundle = TemplateBundle::new("oujda", 9, LocalizedText::ar_fr("وجدة", "Oujda"), content)?;
+        let foreign_bundle = serde_json::to_value(&bundle)?;
+
+        Ok(Self {
+            filed,
+            request_ids,
+            cursor,
+            counter_service,
+            reclamation,
+            token_ids: vec![partner_id, agent_id, demo_staff_id],
+            partner_token,
+            agent_token,
+            foreign_bundle,
+            own_secret,
+            markers,
+        })
+    }
+}
+
+const AUDIT: &str = "{ auditVerify(commune: \"oujda\") { valid eventsChecked headHash } }";
+
+/// The attackers: Chefchaouen's staff and partner, nobody, and Oujda's own staff with a dead token.
+async fn attackers(app: &TestApp) -> Result<Vec<Attacker>> {
+    let chefchaouen_admin = app.staff(ATTACKER).to_owned();
+    let (_, partner) = create_token(
+        app,
+        &chefchaouen_admin,
+        json!({ "kind": "PARTNER", "communes": [ATTACKER], "label": "Chefchaouen city app" }),
+    )
+    .await?;
+
+    let jamaa = app.jamaa().await?;
+    let oujda = jamaa.commune(VICTIM).await?;
+    let roles: Vec<String> = jamaa
+        .commune_content(&jamaa_core::auth::Principal::Platform, VICTIM)
+        .await?
+        .roles
+        .into_iter()
+        .map(|r| r.key)
+        .collect();
+    let expired = jamaa
+        .issue_token(
+            jamaa_core::service::NewApiToken::Staff { tenant: oujda.id, roles: roles.clone() },
+            "expired",
+            Some(chrono::Utc::now() - chrono::Duration::minutes(1)),
+        )
+        .await?;
+    let expired = expired.token.expose_secret().to_owned();
+    let admin = app.staff(VICTIM).to_owned();
+    let (revoked_id, revoked) = create_token(
+        app,
+        &admin,
+        json!({ "kind": "STAFF", "communes": [VICTIM], "roles": roles, "label": "left the commune" }),
+    )
+    .await?;
+    let revoke = data(app, Some(&admin), REVOKE_TOKEN, json!({ "id": revoked_id })).await?;
+    ensure!(revoke["revokeApiToken"] == true, "{revoke}");
+
+    Ok(vec![
+        Attacker {
+            label: "Chefchaouen's staff (every role)",
+            token: Some(chefchaouen_admin),
+            who: Who::Staff,
+            dead: false,
+            frames: ALL_FRAMES,
+        },
+        Attacker {
+            label: "a partner scoped to Chefchaouen",
+            token: Some(partner),
+            who: Who::Partner,
+            dead: false,
+            frames: NAMING_FRAMES,
+        },
+        Attacker { label: "no token", token: None, who: Who::Anonymous, dead: false, frames: NAMING_FRAMES },
+        Attacker {
+            label: "an expired token of Oujda's staff (every role)",
+            token: Some(expired),
+            who: Who::Staff,
+            dead: true,
+            frames: ALL_FRAMES,
+        },
+        Attacker {
+            label: "a revoked token of Oujda's staff (every role)",
+            token: Some(revoked),
+            who: Who::Staff,
+            dead: true,
+            frames: ALL_FRAMES,
+        },
+    ])
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The schema, from the server.
+
+const INTROSPECTION: &str = "query {
+  __schema {
+    queryType { fields { name args { name defaultValue type { kind } } } }
+    mutationType { fields { name args { name defaultValue type { kind } } } }
+  }
+}";
+
+/// An operation of the schema, as the server describes it.
+struct SchemaOperation {
+    name: String,
+    mutation: bool,
+    arguments: Vec<String>,
+    /// Arguments without which it cannot be called.
+    required: Vec<String>,
+}
+
+/// Every operation of the schema.
+async fn schema_operations(app: &TestApp) -> Result<Vec<SchemaOperation>> {
+    let schema = app.data(None, INTROSPECTION, json!({})).await?;
+    let mut found = Vec::new();
+    for (root, mutation) in [("queryType", false), ("mutationType", true)] {
+        for field in schema["__schema"][root]["fields"].as_array().into_iter().flatten() {
+            let args: Vec<&Value> = field["args"].as_array().into_iter().flatten().collect();
+            let names = |required: bool| {
+                args.iter()
+                    .filter(|a| !required || (a["type"]["kind"] == "NON_NULL" && a["defaultValue"].is_null()))
+                    .filter_map(|a| a["name"].as_str().map(str::to_owned))
+                    .collect()
+            };
+            found.push(SchemaOperation {
+                name: text(&field["name"])?,
+                mutation,
+                arguments: names(false),
+                required: names(true),
+            });
+        }
+    }
+    ensure!(found.len() > 10, "introspection found too few operations: {schema}");
+    Ok(found)
+}
+
+/// The table attacks exactly the schema's operations, each with a document that calls it.
+fn check_table(schema: &[SchemaOperation], table: &[Operation]) -> Result<()> {
+    let mut problems = Vec::new();
+    for SchemaOperation { name, mutation, required, .. } in schema {
+        let Some(op) = table.iter().find(|op| op.name == name) else {
+            let kind = if *mutation { "mutation" } else { "query" };
+            problems.push(format!(
+                "the {kind} `{name}` is in the schema but the attacker's suite does not attack it: add it to \
+                 `operations()` in tests/tests/attacker.rs, with a document and variables aimed at Oujda"
+            ));
+            continue;
+        };
+        let document = op.document.trim_start();
+        if document.starts_with("mutation") != *mutation {
+            problems
+                .push(format!("the document for `{name}` is not a {}", if *mutation { "mutation" } else { "query" }));
+        }
+        if !document.contains(&format!("{name}(")) && !document.contains(&format!("{name} ")) {
+            problems.push(format!("the document for `{name}` does not call it"));
+        }
+        for argument in required {
+            if !document.contains(&format!("{argument}:")) {
+                problems.push(format!("the document for `{name}` does not pass its argument `{argument}`"));
+            }
+        }
+    }
+    for op in table {
+        if !schema.iter().any(|s| s.name == op.name) {
+            problems.push(format!("the attacker's suite attacks `{}`, which the schema does not have", op.name));
+        }
+    }
+    ensure!(problems.is_empty(), "{}", problems.join("\n"));
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Calls and judgements.
+
+async fn post(app: &TestApp, token: Option<&str>, frame: Frame, query: &str, variables: &Value) -> Result<Value> {
+    let mut request = app.client.post(app.url("/graphql")).json(&json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if frame == Frame::Header {
+        request = request.header("X-Commune", VICTIM);
+    }
+    let response = request.send().await?;
+    let status = response.status();
+    response.json().await.with_context(|| format!("HTTP {status}: not JSON"))
+}
+
+fn error_codes(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .map(|errors| errors.iter().map(|e| e["extensions"]["code"].as_str().unwrap_or("").to_owned()).collect())
+        .unwrap_or_default()
+}
+
+/// Whether `body` is what `expect` says, and reveals none of the markers.
+fn judge(body: &Value, expect: Outcome, public: bool, markers: &Markers) -> Vec<String> {
+    let mut problems = Vec::new();
+    let leaked = markers.found(body, public);
+    if !leaked.is_empty() {
+        problems.push(format!("reveals {}", leaked.join(", ")));
+    }
+    let codes = error_codes(body);
+    let no_data = body["data"].is_null() || body["data"].as_object().is_some_and(|d| d.values().all(Value::is_null));
+    let refusal =
+        |allowed: &[&str]| !codes.is_empty() && codes.iter().all(|c| allowed.contains(&c.as_str())) && no_data;
+    let as_expected = match expect {
+        Outcome::Answers => codes.is_empty() && !no_data,
+        Outcome::Refused => refusal(&["FORBIDDEN", "NOT_FOUND"]),
+        Outcome::Invalid => refusal(&["VALIDATION_FAILED"]),
+        Outcome::Unauthenticated => codes == ["UNAUTHENTICATED"] && no_data,
+        Outcome::Skip => true,
+    };
+    if !as_expected {
+        let expected = match expect {
+            Outcome::Answers => "an answer",
+            Outcome::Refused => "FORBIDDEN or NOT_FOUND",
+            Outcome::Invalid => "VALIDATION_FAILED",
+            Outcome::Unauthenticated => "UNAUTHENTICATED",
+            Outcome::Skip => "",
+        };
+        let got = if codes.is_empty() { "an answer".to_owned() } else { codes.join(", ") };
+        problems.push(format!("expected {expected}, got {got}"));
+    }
+    problems
+}
+
+fn shorten(value: &Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() > 400 { format!("{}…", text.chars().take(400).collect::<String>()) } else { text }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Oujda's state.
+
+/// Everything of Oujda an attack could change, as Oujda's staff, an operator and anyone see it; and whether
+/// its tokens still work.
+async fn snapshot(app: &TestApp, victim: &Victim) -> Result<BTreeMap<&'static str, Value>> {
+    let mut state = BTreeMap::new();
+    // Its requests and, one alias each, their histories.
+    let mut staff = "{ requests(first: 100) { nodes {
+        id trackingCode state version outcome serviceVersion updatedAt closedAt decisionDue documents { code }
+    } }"
+    .to_owned();
+    for (i, id) in victim.request_ids.iter().enumerate() {
+        staff.push_str(&format!(
+            " r{i}: request(id: \"{id}\") {{ version history {{ action fromState toState actor comment at }} }}"
+        ));
+    }
+    staff.push('}');
+    state.insert("requests", data(app, Some(app.staff(VICTIM)), &staff, json!({})).await?);
+    let public = "{
+        services(commune: \"oujda\", first: 100) { nodes { id code version } }
+        commune(slug: \"oujda\") {
+            id slug names { locale text } country officialCode region province population defaultLocale locales
+            timeZone currency trackingPrefix status calendar
+        }
+        communes(first: 100) { nodes { slug trackingPrefix status } }
+        templates { reference contentHash }
+    }";
+    state.insert("catalog", data(app, None, public, json!({})).await?);
+    state.insert("audit", data(app, Some(&app.operator), AUDIT, json!({})).await?);
+    // The partner is let in (the form is refused only after), and the counter agent reads the inbox.
+    let probe = json!({ "c": VICTIM, "input": { "serviceCode": "reclamation", "data": {} } });
+    let partner = app.graphql(Some(&victim.partner_token), SUBMIT, probe).await?;
+    state.insert("partner token", json!(error_codes(&partner)));
+    let agent = app.graphql(Some(&victim.agent_token), "{ requests(first: 1) { nodes { id } } }", json!({})).await?;
+    state.insert("agent token", json!(error_codes(&agent)));
+    Ok(state)
+}
+
+fn differences(before: &BTreeMap<&'static str, Value>, after: &BTreeMap<&'static str, Value>) -> String {
+    before
+        .iter()
+        .filter(|(key, value)| after.get(*key) != Some(*value))
+        .map(|(key, value)| format!("{key}: was {}, is {}", shorten(value), shorten(&after[key])))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The suite.
+
+/// The attacks made so far, and what went wrong.
+struct Run<'a> {
+    app: &'a TestApp,
+    victim: &'a Victim,
+    attackers: &'a [Attacker],
+    calls: usize,
+    failures: Vec<String>,
+}
+
+impl Run<'_> {
+    /// Every attack on one operation, by every attacker, in every frame.
+    async fn attack(&mut self, op: &Operation, takes_commune: bool) -> Result<()> {
+        // Frames that make no difference to an operation make the same call: once is enough.
+        let mut sent = std::collections::HashSet::new();
+        for attacker in self.attackers {
+            for &frame in attacker.frames.iter().filter(|f| takes_commune || **f != Frame::Header) {
+                let ctx = Ctx { v: self.victim, who: attacker.who, frame };
+                for attack in (op.attacks)(&ctx) {
+                    let expect = if attacker.dead { Outcome::Unauthenticated } else { attack.expect };
+                    let call = (attacker.label, frame == Frame::Header, attack.variables.to_string());
+                    if expect == Outcome::Skip || !sent.insert(call) {
+                        continue;
+                    }
+                    let body = post(self.app, attacker.token.as_deref(), frame, op.document, &attack.variables).await?;
+                    self.calls += 1;
+                    let problems = judge(&body, expect, op.public, &self.victim.markers);
+                    if !problems.is_empty() {
+                        self.failures.push(format!(
+                            "{} as {} ({frame:?}) with {}: {}\n    {}",
+                            op.name,
+                            attacker.label,
+                            shorten(&attack.variables),
+                            problems.join("; "),
+                            shorten(&body)
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+async fn another_commune_gets_nothing_of_oujda(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let table = operations();
+    let schema = schema_operations(&app).await?;
+    check_table(&schema, &table)?;
+    let victim = Victim::set_up(&app).await?;
+    let attackers = attackers(&app).await?;
+
+    let mut before = snapshot(&app, &victim).await?;
+    ensure!(before["partner token"] == json!(["VALIDATION_FAILED"]), "Oujda's partner is let in: {before:?}");
+    ensure!(before["agent token"] == json!([]), "Oujda's counter agent reads its inbox: {before:?}");
+    let mut run = Run { app: &app, victim: &victim, attackers: &attackers, calls: 0, failures: Vec::new() };
+    // The queries, then Oujda's state; each mutation, then Oujda's state.
+    let mut rounds: Vec<(String, Vec<&Operation>)> = vec![("the queries".to_owned(), Vec::new())];
+    for op in &table {
+        match schema.iter().find(|s| s.name == op.name) {
+            Some(s) if s.mutation => rounds.push((op.name.to_owned(), vec![op])),
+            _ => rounds[0].1.push(op),
+        }
+    }
+    for (round, ops) in rounds {
+        for op in ops {
+            // The X-Commune header stands in for a `commune` argument: without one, it is not tried.
+            let takes_commune = schema.iter().any(|s| s.name == op.name && s.arguments.iter().any(|a| a == "commune"));
+            run.attack(op, takes_commune).await?;
+        }
+        let after = snapshot(&app, &victim).await?;
+        if after != before {
+            run.failures.push(format!("{round} changed Oujda: {}", differences(&before, &after)));
+            before = after;
+        }
+    }
+    let (calls, failures) = (run.calls, run.failures);
+    ensure!(calls > 500, "only {calls} attacks were made");
+    if !failures.is_empty() {
+        let shown: Vec<&String> = failures.iter().take(40).collect();
+        bail!(
+            "{} of {calls} attacks on Oujda got through or went wrong{}:\n{}",
+            failures.len(),
+            if failures.len() > shown.len() { " (the first 40)" } else { "" },
+            shown.iter().map(|f| f.as_str()).collect::<Vec<_>>().join("\n")
+        );
+    }
+
+    // Oujda's partner still submits for real.
+    let complaint = json!({ "serviceCode": "reclamation", "data": {
+        "subject": "lighting", "description": "Le quartier Al Qods est sans éclairage public depuis trois nuits."
+    } });
+    let (_, code, _) = submit(&app, Some(&victim.partner_token), VICTIM, complaint).await?;
+    ensure!(code.starts_with("OUJ-"), "{code}");
+
+    if let Some((server, database)) = &app.pg {
+        row_level_security_alone_keeps_oujda_apart(server, database)?;
+    }
+    app.stop().await
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// PostgreSQL, without the application's filter.
+
+/// Platform tables that name a commune without belonging to one: `api_tokens.tenant_id` is a staff token's
+/// commune, and tokens are read by id to authenticate, before any commune is known. Every other table or
+/// view with a `tenant_id` column is a commune's, and must keep communes apart by itself.
+const PLATFORM_TABLES_NAMING_A_COMMUNE: &[&str] = &["api_tokens"];
+
+/// The application's role, scoped to Chefchaouen (or to no commune), queries every tenant table with no
+/// filter of its own: it sees, changes and adds nothing of Oujda.
+fn row_level_security_alone_keeps_oujda_apart(server: &PgServer, database: &PgDatabase) -> Result<()> {
+    let db = &database.name;
+    let id_of = |slug: &str| server.psql(db, &format!("SELECT id FROM communes WHERE slug = '{slug}'"));
+    let (oujda, chefchaouen) = (id_of(VICTIM)?, id_of(ATTACKER)?);
+    ensure!(oujda.len() == 36 && chefchaouen.len() == 36, "{oujda} {chefchaouen}");
+
+    let with_tenant = server.psql(
+        db,
+        "SELECT DISTINCT table_name FROM information_schema.columns
+         WHERE table_schema = 'public' AND column_name = 'tenant_id' ORDER BY 1",
+    )?;
+    let tables: Vec<&str> = with_tenant.lines().filter(|t| !PLATFORM_TABLES_NAMING_A_COMMUNE.contains(t)).collect();
+    ensure!(tables.contains(&"requests") && tables.contains(&"audit_events"), "tenant tables: {tables:?}");
+    let list = tables.iter().map(|t| format!("'{t}'")).collect::<Vec<_>>().join(", ");
+
+    let unprotected = server.psql(
+        db,
+        &format!(
+            "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relname IN ({list})
+             AND NOT relrowsecurity ORDER BY 1"
+        ),
+    )?;
+    let mut problems: Vec<String> =
+        unprotected.lines().map(|t| format!("{t}: has a tenant_id but no row-level security")).collect();
+    let owned = server.psql(
+        db,
+        &format!(
+            "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relname IN ({list})
+             AND pg_get_userbyid(relowner) = 'jamaa_app' ORDER BY 1"
+        ),
+    )?;
+    problems
+        .extend(owned.lines().map(|t| format!("{t}: owned by the application's role, which so bypasses its policy")));
+    let bypass = server.psql(db, "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = 'jamaa_app'")?;
+    ensure!(bypass == "f", "the application's role bypasses row-level security");
+
+    let as_app = |tenant: Option<&str>, sql: &str| {
+        let scope = tenant
+            .map(|t| format!("SELECT set_config('jamaa.tenant_id', '{t}', true) \\g /dev/null\n"))
+            .unwrap_or_default();
+        server.psql_as("jamaa_app", db, &format!("BEGIN;\n{scope}{sql}\nROLLBACK;"))
+    };
+    for table in &tables {
+        let counts = server.psql(
+            db,
+            &format!(
+                "SELECT (SELECT count(*) FROM {table} WHERE tenant_id = '{oujda}'),
+                        (SELECT count(*) FROM {table} WHERE tenant_id = '{chefchaouen}'),
+                        has_table_privilege('jamaa_app', '{table}', 'UPDATE'),
+                        has_table_privilege('jamaa_app', '{table}', 'DELETE')"
+            ),
+        )?;
+        let [oujda_rows, chefchaouen_rows, update, delete] = counts.split('|').collect::<Vec<_>>()[..] else {
+            bail!("{table}: {counts}");
+        };
+        if oujda_rows == "0" || chefchaouen_rows == "0" {
+            problems.push(format!(
+                "{table}: Oujda has {oujda_rows} rows and Chefchaouen {chefchaouen_rows}: give both some, or the \
+                 checks below prove nothing"
+            ));
+            continue;
+        }
+        let mut sql = format!(
+            "SELECT count(*) FROM {table} WHERE tenant_id = '{oujda}';
+             SELECT count(*) FROM {table};
+             SELECT count(*) FROM {table} WHERE tenant_id IS DISTINCT FROM '{chefchaouen}';"
+        );
+        let mut expected = vec!["0", chefchaouen_rows, "0"];
+        for (granted, statement) in [
+            (update, format!("UPDATE {table} SET tenant_id = tenant_id WHERE tenant_id = '{oujda}'")),
+            (delete, format!("DELETE FROM {table} WHERE tenant_id = '{oujda}'")),
+        ] {
+            if granted == "t" {
+                sql.push_str(&format!("\nWITH changed AS ({statement} RETURNING 1) SELECT count(*) FROM changed;"));
+                expected.push("0");
+            } else if as_app(Some(&chefchaouen), &format!("{statement};")).is_ok() {
+                problems.push(format!("{table}: the application may run `{statement}` without the privilege"));
+            }
+        }
+        let got = as_app(Some(&chefchaouen), &sql)?;
+        if got.lines().collect::<Vec<_>>() != expected {
+            problems.push(format!(
+                "{table}: scoped to Chefchaouen, the application counts, updates and deletes {:?} rows of Oujda and \
+                 its own, {expected:?} expected",
+                got.lines().collect::<Vec<_>>()
+            ));
+        }
+        // A copy of one of Chefchaouen's rows, moved to Oujda.
+        let insert = format!(
+            "INSERT INTO {table} SELECT (jsonb_populate_record(NULL::{table},
+                 to_jsonb(own) || jsonb_build_object('tenant_id', '{oujda}'))).* FROM {table} own LIMIT 1;"
+        );
+        match as_app(Some(&chefchaouen), &insert) {
+            Ok(_) => problems.push(format!("{table}: scoped to Chefchaouen, the application writes a row of Oujda")),
+            Err(error) => {
+                let message = format!("{error:#}");
+                if !message.contains("row-level security") {
+                    problems.push(format!("{table}: the insertion fails for another reason than isolation: {message}"));
+                }
+            }
+        }
+        let unscoped = as_app(None, &format!("SELECT count(*) FROM {table};"))?;
+        if unscoped != "0" {
+            problems.push(format!("{table}: with no commune set, the application sees {unscoped} rows"));
+        }
+        let after = server.psql(db, &format!("SELECT count(*) FROM {table} WHERE tenant_id = '{oujda}'"))?;
+        if after != oujda_rows {
+            problems.push(format!("{table}: Oujda had {oujda_rows} rows, it has {after}"));
+        }
+    }
+    ensure!(problems.is_empty(), "row-level security alone does not keep Oujda apart:\n{}", problems.join("\n"));
+    Ok(())
+}
