@@ -249,6 +249,21 @@ fn operations() -> Vec<Operation> {
             },
         },
         Operation {
+            name: "findRequests",
+            public: false,
+            document: "query($c: String, $field: String!, $value: String!) {
+                findRequests(commune: $c, field: $field, value: $value) { id trackingCode data sealedFields }
+            }",
+            // Oujda's citizens looked up by CIN and phone: at home the attacker finds none of them.
+            attacks: |c: &Ctx<'_>| {
+                let expect = if c.staff_at_home() { Answers } else { c.refused() };
+                vec![
+                    attack(json!({ "c": c.commune(), "field": "cin", "value": "UJ734519" }), expect),
+                    attack(json!({ "c": c.commune(), "field": "phone", "value": "+212661908172" }), expect),
+                ]
+            },
+        },
+        Operation {
             name: "auditVerify",
             public: false,
             document: "query($c: String) { auditVerify(commune: $c) {
@@ -490,6 +505,8 @@ struct Victim {
     token_ids: Vec<String>,
     partner_token: String,
     agent_token: String,
+    /// Oujda's administrator without a procedure's role: reads files with their personal data sealed.
+    observer_token: String,
     /// A well-formed bundle `oujda@9` the attacker made.
     foreign_bundle: Value,
     /// The secret of a request the attacker filed in its own commune.
@@ -576,6 +593,10 @@ impl Victim {
                 .await?;
         let agent = json!({ "kind": "STAFF", "communes": ["oujda"], "roles": ["counter_agent"], "label": "guichet 3" });
         let (agent_id, agent_token) = create_token(app, &admin, agent).await?;
+        // The snapshots read Oujda's files as its administrator, whose role works no procedure: personal data
+        // stays sealed, so that taking a snapshot records no reading of it in the audit trail.
+        let observer = json!({ "kind": "STAFF", "communes": ["oujda"], "roles": ["commune_admin"], "label": "audit" });
+        let (_, observer_token) = create_token(app, &admin, observer).await?;
         let demo_staff_id = token_id(&admin)?;
         for (id, token, what) in [
             (&partner_id, &partner_token, "Oujda's partner token"),
@@ -717,6 +738,7 @@ impl Victim {
             token_ids: vec![partner_id, agent_id, demo_staff_id],
             partner_token,
             agent_token,
+            observer_token,
             foreign_bundle,
             own_secret,
             markers,
@@ -953,7 +975,7 @@ async fn snapshot(app: &TestApp, victim: &Victim) -> Result<BTreeMap<&'static st
         ));
     }
     staff.push('}');
-    state.insert("requests", data(app, Some(app.staff(VICTIM)), &staff, json!({})).await?);
+    state.insert("requests", data(app, Some(&victim.observer_token), &staff, json!({})).await?);
     let public = "{
         services(commune: \"oujda\", first: 100) { nodes { id code version } }
         commune(slug: \"oujda\") {
