@@ -1,13 +1,18 @@
 //! The HTTP surface: `/graphql` (POST for operations, GET for GraphiQL), `/healthz`, `/readyz`. The
 //! principal, the locale and the commune header are resolved here, once per request.
 
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use jamaa_core::auth::Principal;
 use jamaa_core::model::i18n::Locale;
 use jamaa_core::service::Jamaa;
@@ -23,6 +28,33 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub struct AppState {
     pub jamaa: Jamaa,
     pub schema: JamaaSchema,
+    /// Per token and per client address; none when unlimited.
+    pub rate_limits: Option<Arc<RateLimits>>,
+}
+
+/// GraphQL requests a minute, counted per token and per client address.
+pub struct RateLimits {
+    limiter: DefaultKeyedRateLimiter<String>,
+}
+
+impl RateLimits {
+    /// `per_minute` requests a minute, in bursts of as many; `None` for 0 (no limit).
+    pub fn per_minute(per_minute: u32) -> Option<Arc<Self>> {
+        let per_minute = NonZeroU32::new(per_minute)?;
+        Some(Arc::new(Self { limiter: RateLimiter::keyed(Quota::per_minute(per_minute)) }))
+    }
+
+    /// Whether another request of this client and this token fits.
+    fn allow(&self, address: IpAddr, token: Option<&str>) -> bool {
+        let by_address = self.limiter.check_key(&format!("addr:{address}")).is_ok();
+        let by_token = token.is_none_or(|t| self.limiter.check_key(&format!("token:{t}")).is_ok());
+        by_address && by_token
+    }
+
+    /// Forgets clients not seen lately, so that the table does not grow without bound.
+    pub fn forget_idle(&self) {
+        self.limiter.retain_recent();
+    }
 }
 
 /// The router, built apart from the server so that tests can drive it.
@@ -35,9 +67,25 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
+async fn graphql(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> Response {
     let accept_language =
         headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::from_accept_language);
+    if let Some(limits) = &state.rate_limits {
+        // Counted by the token's id (its public part), never by its secret.
+        let token = bearer(&headers)
+            .ok()
+            .flatten()
+            .and_then(|t| jamaa_core::auth::tokens::parse(&t))
+            .map(|parsed| parsed.id.to_string());
+        if !limits.allow(client.ip(), token.as_deref()) {
+            return rate_limited();
+        }
+    }
     let principal = match bearer(&headers) {
         Ok(None) => Principal::Anonymous,
         Ok(Some(token)) => match state.jamaa.authenticate(&token).await {
@@ -57,6 +105,16 @@ fn bearer(headers: &HeaderMap) -> Result<Option<SecretString>, ()> {
     let value = value.to_str().map_err(|_| ())?;
     let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).ok_or(())?;
     Ok(Some(SecretString::from(token.trim().to_owned())))
+}
+
+/// 429 with a GraphQL error coded RATE_LIMITED.
+fn rate_limited() -> Response {
+    let mut error = async_graphql::ServerError::new("too many requests: slow down and try again shortly", None);
+    let mut extensions = async_graphql::ErrorExtensionValues::default();
+    extensions.set("code", "RATE_LIMITED");
+    error.extensions = Some(extensions);
+    let body = GraphQLResponse::from(async_graphql::Response::from_errors(vec![error]));
+    (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "60")], body).into_response()
 }
 
 /// An error before execution (authentication), shaped like any GraphQL error response.

@@ -18,6 +18,7 @@ pub struct Application {
     listener: TcpListener,
     jamaa: Jamaa,
     scheduler_interval: Duration,
+    rate_limits: Option<std::sync::Arc<crate::app::RateLimits>>,
     /// The tokens of the demo, when it was loaded.
     pub demo_tokens: Option<DemoTokens>,
 }
@@ -48,7 +49,13 @@ impl Application {
         }
         let demo_tokens = if settings.demo { Some(jamaa.load_demo().await?) } else { None };
         let listener = TcpListener::bind(settings.bind).await?;
-        Ok(Self { listener, jamaa, scheduler_interval: settings.scheduler_interval, demo_tokens })
+        Ok(Self {
+            listener,
+            jamaa,
+            scheduler_interval: settings.scheduler_interval,
+            rate_limits: crate::app::RateLimits::per_minute(settings.rate_limit_per_minute),
+            demo_tokens,
+        })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -57,19 +64,25 @@ impl Application {
 
     /// Serves until `shutdown` completes, with the scheduler applying due timers every interval.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let scheduler = tokio::spawn(run_scheduler(self.jamaa.clone(), self.scheduler_interval));
-        let state = AppState { schema: build_schema(self.jamaa.clone()), jamaa: self.jamaa };
-        let result = axum::serve(self.listener, router(state)).with_graceful_shutdown(shutdown).await;
+        let scheduler =
+            tokio::spawn(run_scheduler(self.jamaa.clone(), self.scheduler_interval, self.rate_limits.clone()));
+        let state =
+            AppState { schema: build_schema(self.jamaa.clone()), jamaa: self.jamaa, rate_limits: self.rate_limits };
+        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         scheduler.abort();
         Ok(result?)
     }
 }
 
-async fn run_scheduler(jamaa: Jamaa, every: Duration) {
+async fn run_scheduler(jamaa: Jamaa, every: Duration, rate_limits: Option<std::sync::Arc<crate::app::RateLimits>>) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
+        if let Some(limits) = &rate_limits {
+            limits.forget_idle();
+        }
         match jamaa.run_due_timers(chrono::Utc::now()).await {
             Ok(report) if report.fired + report.dropped > 0 => {
                 tracing::info!(fired = report.fired, dropped = report.dropped, "timers applied");

@@ -24,6 +24,9 @@ pub struct Settings {
     pub scheduler_interval: Duration,
     /// Load the demo communes at start-up.
     pub demo: bool,
+    /// Most GraphQL requests a minute per token and per client address (`JAMAA_RATE_LIMIT_PER_MINUTE`);
+    /// 0 for no limit.
+    pub rate_limit_per_minute: u32,
     /// The master key that wraps the communes' data keys (`JAMAA_MASTER_KEY`, base64 of 32 bytes); without
     /// it, a key file `jamaa.key` in the data directory (made on first start) — keep it apart from the
     /// database in production.
@@ -44,6 +47,7 @@ struct FileSettings {
     data_dir: Option<PathBuf>,
     max_connections: Option<u32>,
     scheduler_interval_seconds: Option<u64>,
+    rate_limit_per_minute: Option<u32>,
 }
 
 /// What the command line may override.
@@ -56,6 +60,9 @@ pub struct Overrides {
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+/// Requests a minute per token and per client address, unless configured.
+pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 600;
 
 impl Settings {
     /// Reads the file (if named), then the environment, then the overrides.
@@ -90,6 +97,10 @@ impl Settings {
             Some(n) => n.parse().map_err(|e| anyhow::anyhow!("JAMAA_MAX_CONNECTIONS: {e}"))?,
             None => file.max_connections.unwrap_or(16),
         };
+        let rate_limit_per_minute = match env("JAMAA_RATE_LIMIT_PER_MINUTE") {
+            Some(n) => n.parse().map_err(|e| anyhow::anyhow!("JAMAA_RATE_LIMIT_PER_MINUTE: {e}"))?,
+            None => file.rate_limit_per_minute.unwrap_or(DEFAULT_RATE_LIMIT_PER_MINUTE),
+        };
         let scheduler_seconds = match env("JAMAA_SCHEDULER_INTERVAL_SECONDS") {
             Some(n) => n.parse().map_err(|e| anyhow::anyhow!("JAMAA_SCHEDULER_INTERVAL_SECONDS: {e}"))?,
             None => file.scheduler_interval_seconds.unwrap_or(30),
@@ -102,6 +113,7 @@ impl Settings {
             max_connections,
             scheduler_interval: Duration::from_secs(scheduler_seconds.max(1)),
             demo: overrides.demo,
+            rate_limit_per_minute,
             master_key,
             previous_master_keys,
         })

@@ -40,6 +40,11 @@ pub struct TestApp {
 impl TestApp {
     /// Starts a server with the demo on a fresh database of `backend`.
     pub async fn spawn(backend: Backend) -> Result<Self> {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Like [`TestApp::spawn`], with settings changed by `tweak` first.
+    pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> Result<Self> {
         let dir = tempfile::tempdir()?;
         let (settings, pg) = match backend {
             Backend::Sqlite => (settings(jamaa_graphql::settings::sqlite_url(dir.path()), None, None), None),
@@ -51,6 +56,8 @@ impl TestApp {
                 (settings, Some((server, database)))
             }
         };
+        let mut settings = settings;
+        tweak(&mut settings);
         let master_key = settings.master_key.clone();
         let app = Application::build(&settings).await.context("the server does not start")?;
         let address = app.local_addr()?;
@@ -150,6 +157,8 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>) -> Set
         max_connections: 8,
         scheduler_interval: std::time::Duration::from_secs(3600),
         demo: true,
+        // Tests make many requests quickly from one address; the limits have their own test.
+        rate_limit_per_minute: 0,
         master_key: jamaa_core::crypto::Keyring::generate_master_key(),
         previous_master_keys: Vec::new(),
     }

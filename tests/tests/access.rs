@@ -112,3 +112,21 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends!(partner_tokens_are_scoped_and_revocable, who_issues_what);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_beyond_the_rate_limit_are_refused() -> Result<()> {
+    let app = TestApp::spawn_with(Backend::Sqlite, |settings| settings.rate_limit_per_minute = 5).await?;
+    let query = "{ communes(first: 1) { edges { node { slug } } } }";
+    for _ in 0..5 {
+        app.data(None, query, json!({})).await?;
+    }
+    let response = app.client.post(app.url("/graphql")).json(&json!({ "query": query })).send().await?;
+    assert_eq!(response.status(), 429);
+    assert_eq!(response.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("60"));
+    let body: Value = response.json().await?;
+    assert_eq!(codes(&body), ["RATE_LIMITED"]);
+    // The limit is per client address too: a token does not buy a fresh budget.
+    let body = app.graphql(Some(&app.operator), query, json!({})).await?;
+    assert_eq!(codes(&body), ["RATE_LIMITED"]);
+    app.stop().await
+}
