@@ -5,11 +5,52 @@ use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
-use crate::model::catalog::{Fee, SilenceRule};
+use crate::error::FieldError;
+use crate::model::catalog::{Fee, ServiceDefinition, SilenceRule};
 use crate::model::commune::{InvalidValue, TrackingPrefix};
+use crate::model::documents::validate_documents;
+use crate::model::form::ValidationContext;
 use crate::model::i18n::LocalizedText;
 use crate::model::workflow::Outcome;
+
+/// Where the API's submission input puts the form data and the documents: their errors are reported under it
+/// (`input.data.cin`, `input.documents[0].mediaType`).
+pub const INPUT_PATH_PREFIX: &str = "input.";
+
+/// Checks a submission as the API receives it, the form data against the service's form and the documents
+/// against its published list, and returns the data normalized ([`crate::model::form::FormSchema::validate`]).
+///
+/// Every failure is returned at once, form first, at the path of the API's input: `input.data.cin`,
+/// `input.documents[1].sizeBytes`, `input.documents.<code>` for a missing mandatory document. A form that is
+/// itself broken (an invalid pattern) reports at `form.fields[i]…`, unprefixed. The server accepts a
+/// submission exactly when this returns `Ok`, and the SDK runs the same function in the browser.
+pub fn validate_submission(
+    definition: &ServiceDefinition,
+    data: &Value,
+    documents: &[SubmittedDocument],
+    ctx: &ValidationContext,
+) -> Result<Map<String, Value>, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let normalized = match definition.form.validate(data, ctx) {
+        Ok(normalized) => Some(normalized),
+        Err(found) => {
+            errors.extend(found);
+            None
+        }
+    };
+    errors.extend(validate_documents(&definition.documents, documents));
+    for error in &mut errors {
+        if error.path.starts_with("data") || error.path.starts_with("documents") {
+            error.path.insert_str(0, INPUT_PATH_PREFIX);
+        }
+    }
+    match normalized {
+        Some(normalized) if errors.is_empty() => Ok(normalized),
+        _ => Err(errors),
+    }
+}
 
 /// `OUJ-2026-000042`: the commune's prefix, the year of submission and a per-commune, per-year sequence.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -136,6 +177,47 @@ pub struct RequestStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::FieldErrorCode;
+    use crate::model::commune::Country;
+    use crate::model::standard::moroccan_services;
+
+    fn legalisation() -> ServiceDefinition {
+        moroccan_services().unwrap().into_iter().find(|s| s.code == "legalisation-signature").unwrap()
+    }
+
+    fn pdf(code: &str, size_bytes: u64) -> SubmittedDocument {
+        SubmittedDocument {
+            code: code.into(),
+            file_name: "a.pdf".into(),
+            media_type: "application/pdf".into(),
+            size_bytes,
+            sha256: None,
+        }
+    }
+
+    #[test]
+    fn submissions_report_form_then_documents_under_input() {
+        let ctx = ValidationContext { country: Country::Morocco };
+        let data = serde_json::json!({"signatory_name": "Fatima", "cin": "12", "document_title": "Bail", "copies": 1});
+        let errors = validate_submission(&legalisation(), &data, &[pdf("plans", 0)], &ctx).unwrap_err();
+        let found: Vec<(&str, FieldErrorCode)> = errors.iter().map(|e| (e.path.as_str(), e.code)).collect();
+        assert_eq!(
+            found,
+            [
+                ("input.data.cin", FieldErrorCode::InvalidNationalId),
+                ("input.documents[0].code", FieldErrorCode::DocumentNotAllowed),
+                ("input.documents[0].sizeBytes", FieldErrorCode::InvalidValue),
+                ("input.documents.document_to_sign", FieldErrorCode::DocumentMissing),
+            ]
+        );
+
+        let valid = validate_submission(&legalisation(), &data, &[], &ctx);
+        assert!(valid.is_err(), "the mandatory document is missing");
+        let data = serde_json::json!({"signatory_name": " Fatima ", "cin": "ab 123456", "document_title": "Bail", "copies": 1});
+        let normalized = validate_submission(&legalisation(), &data, &[pdf("document_to_sign", 10)], &ctx).unwrap();
+        assert_eq!(normalized["cin"], "AB123456");
+        assert_eq!(normalized["signatory_name"], "Fatima");
+    }
 
     #[test]
     fn tracking_codes_round_trip() {
