@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::FieldError;
-use crate::model::catalog::{Fee, ServiceDefinition, SilenceRule};
+use crate::model::catalog::{DocumentRequirement, Fee, SilenceRule};
 use crate::model::commune::{InvalidValue, TrackingPrefix};
 use crate::model::documents::validate_documents;
-use crate::model::form::ValidationContext;
+use crate::model::form::{FormSchema, ValidationContext};
 use crate::model::i18n::LocalizedText;
 use crate::model::workflow::Outcome;
 
@@ -20,27 +20,29 @@ use crate::model::workflow::Outcome;
 pub const INPUT_PATH_PREFIX: &str = "input.";
 
 /// Checks a submission as the API receives it, the form data against the service's form and the documents
-/// against its published list, and returns the data normalized ([`crate::model::form::FormSchema::validate`]).
+/// against its published list (a [`ServiceDefinition`](crate::model::catalog::ServiceDefinition)'s `form` and `documents`), and returns the data
+/// normalized ([`FormSchema::validate`]).
 ///
 /// Every failure is returned at once, form first, at the path of the API's input: `input.data.cin`,
 /// `input.documents[1].sizeBytes`, `input.documents.<code>` for a missing mandatory document. A form that is
 /// itself broken (an invalid pattern) reports at `form.fields[i]…`, unprefixed. The server accepts a
 /// submission exactly when this returns `Ok`, and the SDK runs the same function in the browser.
 pub fn validate_submission(
-    definition: &ServiceDefinition,
+    form: &FormSchema,
+    published: &[DocumentRequirement],
     data: &Value,
     documents: &[SubmittedDocument],
     ctx: &ValidationContext,
 ) -> Result<Map<String, Value>, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let normalized = match definition.form.validate(data, ctx) {
+    let normalized = match form.validate(data, ctx) {
         Ok(normalized) => Some(normalized),
         Err(found) => {
             errors.extend(found);
             None
         }
     };
-    errors.extend(validate_documents(&definition.documents, documents));
+    errors.extend(validate_documents(published, documents));
     for error in &mut errors {
         if error.path.starts_with("data") || error.path.starts_with("documents") {
             error.path.insert_str(0, INPUT_PATH_PREFIX);
@@ -181,7 +183,7 @@ mod tests {
     use crate::model::commune::Country;
     use crate::model::standard::moroccan_services;
 
-    fn legalisation() -> ServiceDefinition {
+    fn legalisation() -> crate::model::catalog::ServiceDefinition {
         moroccan_services().unwrap().into_iter().find(|s| s.code == "legalisation-signature").unwrap()
     }
 
@@ -199,7 +201,11 @@ mod tests {
     fn submissions_report_form_then_documents_under_input() {
         let ctx = ValidationContext { country: Country::Morocco };
         let data = serde_json::json!({"signatory_name": "Fatima", "cin": "12", "document_title": "Bail", "copies": 1});
-        let errors = validate_submission(&legalisation(), &data, &[pdf("plans", 0)], &ctx).unwrap_err();
+        let service = legalisation();
+        let check = |data: &Value, documents: &[SubmittedDocument]| {
+            validate_submission(&service.form, &service.documents, data, documents, &ctx)
+        };
+        let errors = check(&data, &[pdf("plans", 0)]).unwrap_err();
         let found: Vec<(&str, FieldErrorCode)> = errors.iter().map(|e| (e.path.as_str(), e.code)).collect();
         assert_eq!(
             found,
@@ -211,10 +217,9 @@ mod tests {
             ]
         );
 
-        let valid = validate_submission(&legalisation(), &data, &[], &ctx);
-        assert!(valid.is_err(), "the mandatory document is missing");
+        assert!(check(&data, &[]).is_err(), "the mandatory document is missing");
         let data = serde_json::json!({"signatory_name": " Fatima ", "cin": "ab 123456", "document_title": "Bail", "copies": 1});
-        let normalized = validate_submission(&legalisation(), &data, &[pdf("document_to_sign", 10)], &ctx).unwrap();
+        let normalized = check(&data, &[pdf("document_to_sign", 10)]).unwrap();
         assert_eq!(normalized["cin"], "AB123456");
         assert_eq!(normalized["signatory_name"], "Fatima");
     }

@@ -158,9 +158,10 @@ impl Jamaa {
         }
 
         let context = ValidationContext { country: commune.spec.country };
-        let data = validate_submission(definition, &input.data, &input.documents, &context)
-            .map(serde_json::Value::Object)
-            .map_err(Error::Validation)?;
+        let data =
+            validate_submission(&definition.form, &definition.documents, &input.data, &input.documents, &context)
+                .map(serde_json::Value::Object)
+                .map_err(Error::Validation)?;
 
         let now = self.now();
         let local_today = now.with_timezone(&commune.time_zone()).date_naive();

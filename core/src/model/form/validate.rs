@@ -227,7 +227,8 @@ impl Check {
     fn date(&mut self, raw: &Value) -> Option<Value> {
         let text = self.string(raw)?;
         match parse_date(text) {
-            Some(date) => Some(Value::String(date.format("%Y-%m-%d").to_string())),
+            // `YYYY-MM-DD`: the years `parse_date` accepts have four digits.
+            Some(date) => Some(Value::String(date.to_string())),
             None => {
                 self.fail(FieldErrorCode::InvalidDate, messages::invalid_date());
                 None
@@ -506,8 +507,9 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, month, day)
 }
 
-/// A sane email address, with its domain in lower case: one `@`, a local part, a dotted domain, no spaces,
-/// at most 254 characters.
+/// A sane email address, with the ASCII letters of its domain in lower case (domains compare without case;
+/// an internationalized domain is kept as typed, which also spares the SDK Unicode's case tables): one `@`, a
+/// local part, a dotted domain, no spaces, at most 254 characters.
 fn normalize_email(text: &str) -> Option<String> {
     let text = text.trim();
     if text.chars().count() > 254 || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -522,7 +524,7 @@ fn normalize_email(text: &str) -> Option<String> {
     if local.is_empty() || !domain_ok {
         return None;
     }
-    Some(format!("{local}@{}", domain.to_lowercase()))
+    Some(format!("{local}@{}", domain.to_ascii_lowercase()))
 }
 
 #[cfg(test)]
