@@ -14,7 +14,7 @@ use tracing_subscriber::EnvFilter;
 #[command(name = "jamaa", version, about = "Digital services of communes: the Jamaa server and command line")]
 struct Cli {
     /// A TOML settings file (keys: database_url, admin_database_url, app_role, bind, data_dir,
-    /// max_connections, scheduler_interval_seconds).
+    /// max_connections, scheduler_interval_seconds, site_dir, sdk_dir).
     #[arg(long, global = true, env = "JAMAA_CONFIG")]
     config: Option<PathBuf>,
     /// Where the SQLite file `jamaa.db` lives when no database URL is given.
@@ -31,9 +31,16 @@ enum Command {
         /// Address to listen on (default 127.0.0.1:8080, or JAMAA_BIND).
         #[arg(long)]
         bind: Option<SocketAddr>,
-        /// Load the demo communes (Oujda, Chefchaouen, Kaédi) and print their tokens.
+        /// Load the demo communes (Oujda, Chefchaouen, Kaédi) and print their tokens; serves the example
+        /// commune website at / and the SDK at /sdk/.
         #[arg(long)]
         demo: bool,
+        /// Serve this static website at / (default in demo mode: the repository's examples/commune-site).
+        #[arg(long)]
+        site_dir: Option<PathBuf>,
+        /// Serve this built SDK package at /sdk/ (default: the repository's sdk-wasm/pkg).
+        #[arg(long)]
+        sdk_dir: Option<PathBuf>,
     },
     /// Apply database migrations.
     Migrate,
@@ -65,13 +72,21 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let mut overrides = Overrides { config: cli.config, data_dir: cli.data_dir, ..Overrides::default() };
     match cli.command {
-        Command::Serve { bind, demo } => {
+        Command::Serve { bind, demo, site_dir, sdk_dir } => {
             overrides.bind = bind;
             overrides.demo = demo;
+            overrides.site_dir = site_dir;
+            overrides.sdk_dir = sdk_dir;
             let settings = Settings::load(&overrides)?;
             let app = Application::build(&settings).await.context("cannot start the server")?;
             let address = app.local_addr()?;
             tracing::info!(%address, database = settings.backend_name(), "serving GraphQL at http://{address}/graphql");
+            if let Some(site) = &settings.site {
+                if !site.sdk.join("index.js").is_file() {
+                    tracing::warn!(dir = %site.sdk.display(), "no SDK package to serve at /sdk/: run scripts/build-sdk");
+                }
+                tracing::info!(site = %site.site.display(), "serving the commune website at http://{address}/");
+            }
             if let Some(tokens) = &app.demo_tokens {
                 println!("operator {}", tokens.operator.expose_secret());
                 for (slug, token) in &tokens.staff {

@@ -8,15 +8,16 @@ use jamaa_core::service::demo::DemoTokens;
 use jamaa_core::store::{Store, StoreConfig};
 use tokio::net::TcpListener;
 
-use crate::app::{AppState, router};
+use crate::app::{AppState, router, with_site};
 use crate::schema::build_schema;
-use crate::settings::Settings;
+use crate::settings::{Settings, SiteDirs};
 
 /// A server ready to run: the listener is bound (port 0 picks a free port, for tests).
 pub struct Application {
     listener: TcpListener,
     jamaa: Jamaa,
     scheduler_interval: Duration,
+    site: Option<SiteDirs>,
     /// The tokens of the demo, when it was loaded.
     pub demo_tokens: Option<DemoTokens>,
 }
@@ -43,7 +44,13 @@ impl Application {
         let jamaa = Jamaa::new(store);
         let demo_tokens = if settings.demo { Some(jamaa.load_demo().await?) } else { None };
         let listener = TcpListener::bind(settings.bind).await?;
-        Ok(Self { listener, jamaa, scheduler_interval: settings.scheduler_interval, demo_tokens })
+        Ok(Self {
+            listener,
+            jamaa,
+            scheduler_interval: settings.scheduler_interval,
+            site: settings.site.clone(),
+            demo_tokens,
+        })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -54,7 +61,11 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let scheduler = tokio::spawn(run_scheduler(self.jamaa.clone(), self.scheduler_interval));
         let state = AppState { schema: build_schema(self.jamaa.clone()), jamaa: self.jamaa };
-        let result = axum::serve(self.listener, router(state)).with_graceful_shutdown(shutdown).await;
+        let router = match &self.site {
+            Some(site) => with_site(router(state), site),
+            None => router(state),
+        };
+        let result = axum::serve(self.listener, router).with_graceful_shutdown(shutdown).await;
         scheduler.abort();
         Ok(result?)
     }

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use anyhow::{Context as _, Result, bail};
 use jamaa_graphql::server::Application;
-use jamaa_graphql::settings::Settings;
+use jamaa_graphql::settings::{Settings, SiteDirs};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
@@ -38,8 +38,13 @@ pub struct TestApp {
 impl TestApp {
     /// Starts a server with the demo on a fresh database of `backend`.
     pub async fn spawn(backend: Backend) -> Result<Self> {
+        Self::spawn_with_site(backend, None).await
+    }
+
+    /// Starts a server with the demo that also serves a static website and SDK package.
+    pub async fn spawn_with_site(backend: Backend, site: Option<SiteDirs>) -> Result<Self> {
         let dir = tempfile::tempdir()?;
-        let (settings, pg) = match backend {
+        let (mut settings, pg) = match backend {
             Backend::Sqlite => (settings(jamaa_graphql::settings::sqlite_url(dir.path()), None, None), None),
             Backend::Postgres => {
                 let server = PgServer::start()?;
@@ -49,6 +54,7 @@ impl TestApp {
                 (settings, Some((server, database)))
             }
         };
+        settings.site = site;
         let app = Application::build(&settings).await.context("the server does not start")?;
         let address = app.local_addr()?;
         let tokens = app.demo_tokens.as_ref().context("the demo was not loaded")?;
@@ -145,5 +151,6 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>) -> Set
         max_connections: 8,
         scheduler_interval: std::time::Duration::from_secs(3600),
         demo: true,
+        site: None,
     }
 }
