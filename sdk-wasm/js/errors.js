@@ -50,6 +50,7 @@ export function wrapRules(wasm, ready) {
     };
   return {
     validateForm: wrap(wasm.validateForm),
+    fieldStates: wrap(wasm.fieldStates),
     validateSubmission: wrap(wasm.validateSubmission),
     dueDate: wrap(wasm.dueDate),
     availableActions: wrap(wasm.availableActions),

@@ -4,6 +4,7 @@
 import type {
   Country,
   FieldError,
+  FieldState,
   FormSchema,
   Locale,
   LocalizedText,
@@ -19,6 +20,7 @@ export type {
   AvailableAction,
   Country,
   FieldError,
+  FieldState,
   FormSchema,
   Locale,
   LocalizedText,
@@ -32,6 +34,7 @@ export type {
 export {
   availableActions,
   dueDate,
+  fieldStates,
   localize,
   normalizeNationalId,
   normalizePhone,

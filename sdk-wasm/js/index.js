@@ -28,6 +28,7 @@ const rules = wrapRules(wasm, assertLoaded);
 
 export const {
   validateForm,
+  fieldStates,
   validateSubmission,
   dueDate,
   availableActions,

@@ -16,6 +16,7 @@ const rules = wrapRules(wasm, () => {});
 
 export const {
   validateForm,
+  fieldStates,
   validateSubmission,
   dueDate,
   availableActions,

@@ -46,6 +46,8 @@ export interface WorkflowDefinition { states: unknown[]; actions: unknown[]; tim
 export interface WorkingCalendar { weekend: string[]; fixedHolidays?: unknown[]; datedHolidays?: unknown[] }
 /** A document attached to a submission (its metadata). */
 export interface SubmittedDocument { code: string; fileName: string; mediaType: string; sizeBytes: number; sha256?: string }
+/** Whether a field is shown, and whether it must be filled, for the data as it stands. */
+export interface FieldState { key: string; visible: boolean; required: boolean }
 /** An action the actor may take now. */
 export interface AvailableAction { key: string; label: string; to: string; commentRequired: boolean }
 /** A tracking code in its canonical spelling, and its parts. */
@@ -69,6 +71,25 @@ pub fn validate_form(
     let data: Value = convert::from_js_value(&data, "data")?;
     let ctx = ValidationContext { country: convert::country(country)? };
     Ok(convert::validation(schema.validate(&data, &ctx), locale))
+}
+
+/// Which fields of the form are shown and which are required for `data` as it stands, in form order, by the
+/// conditions the server applies (`visibleIf`, `requiredIf`): what a form on screen shows while the citizen types.
+#[wasm_bindgen(js_name = fieldStates, unchecked_return_type = "FieldState[]")]
+pub fn field_states(
+    #[wasm_bindgen(unchecked_param_type = "FormSchema | string")] schema: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] data: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Country")] country: &str,
+) -> JsResult {
+    let schema: FormSchema = convert::from_js(&schema, "schema")?;
+    let data: Value = convert::from_js_value(&data, "data")?;
+    let ctx = ValidationContext { country: convert::country(country)? };
+    let states: Value = schema
+        .field_states(&data, &ctx)
+        .into_iter()
+        .map(|state| json!({ "key": state.key, "visible": state.visible, "required": state.required }))
+        .collect();
+    Ok(convert::to_js(&states))
 }
 
 /// Checks a whole submission, form data and documents, exactly as the API's `submitRequest` does before it

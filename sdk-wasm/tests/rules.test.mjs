@@ -10,6 +10,7 @@ import {
   JamaaError,
   availableActions,
   dueDate,
+  fieldStates,
   localize,
   normalizeNationalId,
   normalizePhone,
@@ -64,6 +65,14 @@ test("valid data comes back normalized", () => {
     document_title: "Bail",
     copies: 1,
   });
+});
+
+test("the fields shown and required follow the form's conditions", () => {
+  const { form } = service("extrait-acte-naissance");
+  const state = (data, key) => fieldStates(form, data, "MA").find((s) => s.key === key);
+  assert.deepEqual(state({ lookup_by: "act_reference" }, "act_number"), { key: "act_number", visible: true, required: true });
+  assert.deepEqual(state({ lookup_by: "family_booklet" }, "act_number"), { key: "act_number", visible: false, required: false });
+  assert.equal(fieldStates(form, {}, "MA").length, form.fields.length);
 });
 
 test("messages follow the locale, with French by default", () => {

@@ -30,23 +30,7 @@ impl FormSchema {
                 messages::invalid_type(Expected::Form),
             )]);
         };
-        let parsed: Vec<Parsed> = self
-            .fields
-            .iter()
-            .enumerate()
-            .map(|(index, field)| parse_field(index, field, object.get(&field.key), ctx))
-            .collect();
-        let conditions = Conditions::new(&self.fields, object, &parsed);
-        let visible = conditions.visibility();
-        let required: Vec<bool> = self
-            .fields
-            .iter()
-            .enumerate()
-            .map(|(index, field)| {
-                field.required || field.required_if.as_ref().is_some_and(|c| conditions.holds(index, c, &visible))
-            })
-            .collect();
-
+        let (parsed, visible, required) = self.judge(object, ctx);
         let mut errors = Vec::new();
         let mut normalized = Map::new();
         for (index, (field, parsed)) in self.fields.iter().zip(parsed).enumerate() {
@@ -70,6 +54,49 @@ impl FormSchema {
         }
         if errors.is_empty() { Ok(normalized) } else { Err(errors) }
     }
+
+    /// Which fields are shown and which are required for `data` as it stands, in form order, by the conditions
+    /// [`validate`](Self::validate) applies: what a form on screen shows while the citizen types. Data that is
+    /// not an object counts as an empty form.
+    pub fn field_states(&self, data: &Value, ctx: &ValidationContext) -> Vec<FieldState> {
+        let empty = Map::new();
+        let object = data.as_object().unwrap_or(&empty);
+        let (_, visible, required) = self.judge(object, ctx);
+        self.fields
+            .iter()
+            .zip(visible.into_iter().zip(required))
+            .map(|(field, (visible, required))| FieldState { key: field.key.clone(), visible, required })
+            .collect()
+    }
+
+    /// Each field's value judged on its own, then which fields are shown and which are required.
+    fn judge(&self, object: &Map<String, Value>, ctx: &ValidationContext) -> (Vec<Parsed>, Vec<bool>, Vec<bool>) {
+        let parsed: Vec<Parsed> = self
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(index, field)| parse_field(index, field, object.get(&field.key), ctx))
+            .collect();
+        let conditions = Conditions::new(&self.fields, object, &parsed);
+        let visible = conditions.visibility();
+        let required: Vec<bool> = self
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(index, field)| {
+                field.required || field.required_if.as_ref().is_some_and(|c| conditions.holds(index, c, &visible))
+            })
+            .collect();
+        (parsed, visible, required)
+    }
+}
+
+/// Whether a field is shown, and whether it must be filled, for the data as it stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldState {
+    pub key: String,
+    pub visible: bool,
+    pub required: bool,
 }
 
 /// A pattern compiled to match a whole text, or the error of the pattern as written.
