@@ -6,7 +6,8 @@
 // Needs /usr/bin/chromium (scripts/install-test-deps), the SDK package (scripts/build-sdk) and the jamaa binary.
 
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
@@ -152,4 +153,32 @@ test("the same site speaks French left to right", async () => {
     heading: document.querySelector("h1").textContent,
   }));
   assert.deepEqual(layout, { dir: "ltr", direction: "ltr", heading: "Services en ligne de la commune de Kaédi" });
+});
+
+test("the SDK README's example page shows a demo commune's catalog", async () => {
+  const readme = readFileSync(join(repository, "sdk-wasm", "README.md"), "utf8");
+  const [, example] = /```html\n([\s\S]*?)```/.exec(readme);
+  const folder = mkdtempSync(join(tmpdir(), "jamaa-readme-"));
+  writeFileSync(join(folder, "catalog.html"), example);
+  const blank = await startServer({ siteDir: folder });
+  try {
+    const readmePage = await browser.newPage();
+    const errors = [];
+    readmePage.on("pageerror", (error) => errors.push(String(error)));
+    await readmePage.goto(`${blank.url}/catalog.html`);
+    await readmePage.waitForFunction(() => document.querySelectorAll("#services li").length > 0);
+    const shown = await readmePage.evaluate(() => ({
+      dir: document.documentElement.dir,
+      title: document.getElementById("title").textContent,
+      services: [...document.querySelectorAll("#services li")].map((li) => li.textContent),
+    }));
+    assert.equal(shown.dir, "rtl");
+    assert.equal(shown.title, "وجدة");
+    assert.equal(shown.services.length, 7);
+    assert.ok(shown.services.some((text) => text.startsWith("تصحيح الإمضاء")), shown.services.join("\n"));
+    assert.deepEqual(errors, []);
+  } finally {
+    await blank.stop();
+    rmSync(folder, { recursive: true, force: true });
+  }
 });

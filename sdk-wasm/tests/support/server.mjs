@@ -19,8 +19,11 @@ function binary() {
   return join(target, "debug", "jamaa");
 }
 
-/** Resolves to `{ url, stop }` once the server listens; `url` is `http://127.0.0.1:PORT`. */
-export async function startServer({ timeoutMs = 60_000 } = {}) {
+/**
+ * Resolves to `{ url, stop }` once the server listens; `url` is `http://127.0.0.1:PORT`. The website served at `/`
+ * is `siteDir`, by default the repository's examples/commune-site.
+ */
+export async function startServer({ siteDir = join(repository, "examples", "commune-site"), timeoutMs = 60_000 } = {}) {
   const bin = binary();
   if (!existsSync(bin)) throw new Error(`no jamaa binary at ${bin}: run cargo build --bin jamaa, or set JAMAA_BIN`);
   const dir = await mkdtemp(join(tmpdir(), "jamaa-sdk-test-"));
@@ -32,7 +35,7 @@ export async function startServer({ timeoutMs = 60_000 } = {}) {
     [
       "--data-dir", dir,
       "serve", "--demo", "--bind", "127.0.0.1:0",
-      "--site-dir", join(repository, "examples", "commune-site"),
+      "--site-dir", siteDir,
       "--sdk-dir", join(repository, "sdk-wasm", "pkg"),
     ],
     { env, stdio: ["ignore", "ignore", "pipe"] },
