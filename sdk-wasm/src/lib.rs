@@ -64,7 +64,7 @@ pub fn validate_form(
     #[wasm_bindgen(unchecked_param_type = "FormSchema | string")] schema: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] data: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Country")] country: &str,
-    #[wasm_bindgen(unchecked_param_type = "Locale")] locale: Option<String>,
+    locale: Option<String>,
 ) -> JsResult {
     let locale = convert::locale(locale.as_deref())?;
     let schema: FormSchema = convert::from_js(&schema, "schema")?;
@@ -101,7 +101,7 @@ pub fn validate_submission_js(
     #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] data: JsValue,
     #[wasm_bindgen(unchecked_param_type = "SubmittedDocument[] | null")] documents: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Country")] country: &str,
-    #[wasm_bindgen(unchecked_param_type = "Locale")] locale: Option<String>,
+    locale: Option<String>,
 ) -> JsResult {
     let locale = convert::locale(locale.as_deref())?;
     let definition: SubmissionRules = convert::from_js(&definition, "definition")?;
@@ -124,7 +124,7 @@ pub fn due_date(
     #[wasm_bindgen(js_name = startDate)] start_date: &str,
     days: u32,
     #[wasm_bindgen(unchecked_param_type = "\"working\" | \"calendar\"")] counting: &str,
-    #[wasm_bindgen(unchecked_param_type = "Locale")] locale: Option<String>,
+    locale: Option<String>,
 ) -> Result<String, JsValue> {
     let locale = convert::locale(locale.as_deref())?;
     let calendar: WorkingCalendar = convert::from_js(&calendar, "calendar")?;
@@ -143,8 +143,8 @@ pub fn available_actions(
     #[wasm_bindgen(unchecked_param_type = "WorkflowDefinition | string")] workflow: JsValue,
     state: &str,
     #[wasm_bindgen(unchecked_param_type = "ActorSpec")] actor: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] data: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Locale")] locale: Option<String>,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, unknown> | null")] data: JsValue,
+    locale: Option<String>,
 ) -> JsResult {
     let locale = convert::locale(locale.as_deref())?;
     let workflow: WorkflowDefinition = convert::from_js(&workflow, "workflow")?;
@@ -170,7 +170,7 @@ pub fn available_actions(
 pub fn localize(
     #[wasm_bindgen(unchecked_param_type = "LocalizedText | string")] text: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Locale")] locale: &str,
-    #[wasm_bindgen(unchecked_param_type = "Locale[]")] fallbacks: Option<Vec<String>>,
+    fallbacks: Option<Vec<String>>,
 ) -> Result<String, JsValue> {
     let locale = convert::locale(Some(locale))?;
     let text: LocalizedText = convert::from_js(&text, "text")?;
@@ -191,10 +191,7 @@ pub fn text_direction(#[wasm_bindgen(unchecked_param_type = "Locale")] locale: &
 
 /// Parses a tracking code as a citizen types it (`ouj-2026-000042 `) into its canonical spelling and parts.
 #[wasm_bindgen(js_name = parseTrackingCode, unchecked_return_type = "TrackingCodeParts")]
-pub fn parse_tracking_code(
-    code: &str,
-    #[wasm_bindgen(unchecked_param_type = "Locale")] locale: Option<String>,
-) -> JsResult {
+pub fn parse_tracking_code(code: &str, locale: Option<String>) -> JsResult {
     let locale = convert::locale(locale.as_deref())?;
     let parsed = TrackingCode::parse(code).map_err(|_| {
         let message = messages::invalid_value(InvalidReason::TrackingCode);
@@ -213,7 +210,7 @@ pub fn parse_tracking_code(
 pub fn normalize_national_id(
     #[wasm_bindgen(unchecked_param_type = "Country")] country: &str,
     value: &str,
-    #[wasm_bindgen(unchecked_param_type = "Locale")] locale: Option<String>,
+    locale: Option<String>,
 ) -> Result<String, JsValue> {
     let locale = convert::locale(locale.as_deref())?;
     let country = convert::country(country)?;
@@ -228,7 +225,7 @@ pub fn normalize_national_id(
 pub fn normalize_phone(
     #[wasm_bindgen(unchecked_param_type = "Country")] country: &str,
     value: &str,
-    #[wasm_bindgen(unchecked_param_type = "Locale")] locale: Option<String>,
+    locale: Option<String>,
 ) -> Result<String, JsValue> {
     let locale = convert::locale(locale.as_deref())?;
     let country = convert::country(country)?;
