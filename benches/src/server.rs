@@ -157,6 +157,7 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>, max_co
         demo: true,
         // The driver is one client making thousands of requests a second.
         rate_limit_per_minute: 0,
+        site: None,
         master_key: jamaa_core::crypto::Keyring::generate_master_key(),
         previous_master_keys: Vec::new(),
     }

@@ -1,5 +1,6 @@
-//! The HTTP surface: `/graphql` (POST for operations, GET for GraphiQL), `/healthz`, `/readyz`. The
-//! principal, the locale and the commune header are resolved here, once per request.
+//! The HTTP surface: `/graphql` (POST for operations, GET for GraphiQL), `/healthz`, `/readyz`, and the static
+//! commune website and SDK when asked for. The principal, the locale and the commune header are resolved here,
+//! once per request.
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -19,6 +20,7 @@ use jamaa_core::service::Jamaa;
 use secrecy::SecretString;
 
 use crate::schema::{JamaaSchema, RequestContext, error::to_graphql};
+use crate::settings::SiteDirs;
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -65,6 +67,14 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .with_state(state)
+}
+
+/// The router with the static files: the SDK package at `/sdk/` and the website at `/` (every path the API
+/// does not answer). Files only: no directory listings.
+pub fn with_site(router: Router, site: &SiteDirs) -> Router {
+    router
+        .nest_service("/sdk", tower_http::services::ServeDir::new(&site.sdk))
+        .fallback_service(tower_http::services::ServeDir::new(&site.site))
 }
 
 async fn graphql(

@@ -9,9 +9,9 @@ use jamaa_core::service::demo::DemoTokens;
 use jamaa_core::store::{Store, StoreConfig};
 use tokio::net::TcpListener;
 
-use crate::app::{AppState, router};
+use crate::app::{AppState, router, with_site};
 use crate::schema::build_schema;
-use crate::settings::Settings;
+use crate::settings::{Settings, SiteDirs};
 
 /// A server ready to run: the listener is bound (port 0 picks a free port, for tests).
 pub struct Application {
@@ -19,6 +19,7 @@ pub struct Application {
     jamaa: Jamaa,
     scheduler_interval: Duration,
     rate_limits: Option<std::sync::Arc<crate::app::RateLimits>>,
+    site: Option<SiteDirs>,
     /// The tokens of the demo, when it was loaded.
     pub demo_tokens: Option<DemoTokens>,
 }
@@ -54,6 +55,7 @@ impl Application {
             jamaa,
             scheduler_interval: settings.scheduler_interval,
             rate_limits: crate::app::RateLimits::per_minute(settings.rate_limit_per_minute),
+            site: settings.site.clone(),
             demo_tokens,
         })
     }
@@ -68,7 +70,11 @@ impl Application {
             tokio::spawn(run_scheduler(self.jamaa.clone(), self.scheduler_interval, self.rate_limits.clone()));
         let state =
             AppState { schema: build_schema(self.jamaa.clone()), jamaa: self.jamaa, rate_limits: self.rate_limits };
-        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+        let router = match &self.site {
+            Some(site) => with_site(router(state), site),
+            None => router(state),
+        };
+        let app = router.into_make_service_with_connect_info::<SocketAddr>();
         let result = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         scheduler.abort();
         Ok(result?)

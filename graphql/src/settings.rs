@@ -34,6 +34,26 @@ pub struct Settings {
     /// Earlier master keys (`JAMAA_PREVIOUS_MASTER_KEYS`, comma-separated), still able to unwrap the data keys
     /// they wrapped until `jamaa keys rotate` has run.
     pub previous_master_keys: Vec<SecretString>,
+    /// The static commune website served at `/` and the SDK package at `/sdk/`: on in demo mode or when a site
+    /// directory is given.
+    pub site: Option<SiteDirs>,
+}
+
+/// Where the static files come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteDirs {
+    /// The website, served at `/` (`examples/commune-site` of the repository by default).
+    pub site: PathBuf,
+    /// The built npm package `jamaa-sdk`, served at `/sdk/` (`sdk-wasm/pkg`, made by `scripts/build-sdk`).
+    pub sdk: PathBuf,
+}
+
+impl SiteDirs {
+    /// The example site and the SDK package of the repository this server was built from.
+    pub fn repository() -> Self {
+        let repository = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        Self { site: repository.join("examples/commune-site"), sdk: repository.join("sdk-wasm/pkg") }
+    }
 }
 
 /// The file form of the settings: every key optional.
@@ -48,6 +68,8 @@ struct FileSettings {
     max_connections: Option<u32>,
     scheduler_interval_seconds: Option<u64>,
     rate_limit_per_minute: Option<u32>,
+    site_dir: Option<PathBuf>,
+    sdk_dir: Option<PathBuf>,
 }
 
 /// What the command line may override.
@@ -57,6 +79,8 @@ pub struct Overrides {
     pub bind: Option<SocketAddr>,
     pub data_dir: Option<PathBuf>,
     pub demo: bool,
+    pub site_dir: Option<PathBuf>,
+    pub sdk_dir: Option<PathBuf>,
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -105,6 +129,12 @@ impl Settings {
             Some(n) => n.parse().map_err(|e| anyhow::anyhow!("JAMAA_SCHEDULER_INTERVAL_SECONDS: {e}"))?,
             None => file.scheduler_interval_seconds.unwrap_or(30),
         };
+        let site_dir = overrides.site_dir.clone().or(env("JAMAA_SITE_DIR").map(PathBuf::from)).or(file.site_dir);
+        let sdk_dir = overrides.sdk_dir.clone().or(env("JAMAA_SDK_DIR").map(PathBuf::from)).or(file.sdk_dir);
+        let site = (overrides.demo || site_dir.is_some()).then(|| {
+            let defaults = SiteDirs::repository();
+            SiteDirs { site: site_dir.unwrap_or(defaults.site), sdk: sdk_dir.unwrap_or(defaults.sdk) }
+        });
         Ok(Self {
             database_url: SecretString::from(database_url),
             admin_database_url: env("JAMAA_ADMIN_DATABASE_URL").or(file.admin_database_url).map(SecretString::from),
@@ -116,6 +146,7 @@ impl Settings {
             rate_limit_per_minute,
             master_key,
             previous_master_keys,
+            site,
         })
     }
 
@@ -153,4 +184,25 @@ fn key_file(dir: &Path) -> anyhow::Result<SecretString> {
 /// The SQLite file `jamaa.db` in `dir`, created when missing.
 pub fn sqlite_url(dir: &Path) -> String {
     format!("sqlite://{}?mode=rwc", dir.join("jamaa.db").display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_site_is_served_in_demo_mode_or_when_named() {
+        let plain = Settings::load(&Overrides::default()).unwrap();
+        assert_eq!(plain.site, None);
+
+        let demo = Settings::load(&Overrides { demo: true, ..Overrides::default() }).unwrap();
+        let site = demo.site.unwrap();
+        assert!(site.site.join("index.html").is_file(), "{}", site.site.display());
+        assert!(site.sdk.ends_with("sdk-wasm/pkg"));
+
+        let named = Overrides { site_dir: Some(PathBuf::from("/srv/site")), ..Overrides::default() };
+        let site = Settings::load(&named).unwrap().site.unwrap();
+        assert_eq!(site.site, PathBuf::from("/srv/site"));
+        assert_eq!(site.sdk, SiteDirs::repository().sdk);
+    }
 }

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use anyhow::{Context as _, Result, bail};
 use jamaa_graphql::server::Application;
-use jamaa_graphql::settings::Settings;
+use jamaa_graphql::settings::{Settings, SiteDirs};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
@@ -41,6 +41,11 @@ impl TestApp {
     /// Starts a server with the demo on a fresh database of `backend`.
     pub async fn spawn(backend: Backend) -> Result<Self> {
         Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Starts a server with the demo that also serves a static website and SDK package.
+    pub async fn spawn_with_site(backend: Backend, site: Option<SiteDirs>) -> Result<Self> {
+        Self::spawn_with(backend, |settings| settings.site = site).await
     }
 
     /// Like [`TestApp::spawn`], with settings changed by `tweak` first.
@@ -161,5 +166,6 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>) -> Set
         rate_limit_per_minute: 0,
         master_key: jamaa_core::crypto::Keyring::generate_master_key(),
         previous_master_keys: Vec::new(),
+        site: None,
     }
 }

@@ -5,11 +5,54 @@ use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
-use crate::model::catalog::{Fee, SilenceRule};
+use crate::error::FieldError;
+use crate::model::catalog::{DocumentRequirement, Fee, SilenceRule};
 use crate::model::commune::{InvalidValue, TrackingPrefix};
+use crate::model::documents::validate_documents;
+use crate::model::form::{FormSchema, ValidationContext};
 use crate::model::i18n::LocalizedText;
 use crate::model::workflow::Outcome;
+
+/// Where the API's submission input puts the form data and the documents: their errors are reported under it
+/// (`input.data.cin`, `input.documents[0].mediaType`).
+pub const INPUT_PATH_PREFIX: &str = "input.";
+
+/// Checks a submission as the API receives it, the form data against the service's form and the documents
+/// against its published list (a [`ServiceDefinition`](crate::model::catalog::ServiceDefinition)'s `form` and `documents`), and returns the data
+/// normalized ([`FormSchema::validate`]).
+///
+/// Every failure is returned at once, form first, at the path of the API's input: `input.data.cin`,
+/// `input.documents[1].sizeBytes`, `input.documents.<code>` for a missing mandatory document. A form that is
+/// itself broken (an invalid pattern) reports at `form.fields[i]…`, unprefixed. The server accepts a
+/// submission exactly when this returns `Ok`, and the SDK runs the same function in the browser.
+pub fn validate_submission(
+    form: &FormSchema,
+    published: &[DocumentRequirement],
+    data: &Value,
+    documents: &[SubmittedDocument],
+    ctx: &ValidationContext,
+) -> Result<Map<String, Value>, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let normalized = match form.validate(data, ctx) {
+        Ok(normalized) => Some(normalized),
+        Err(found) => {
+            errors.extend(found);
+            None
+        }
+    };
+    errors.extend(validate_documents(published, documents));
+    for error in &mut errors {
+        if error.path.starts_with("data") || error.path.starts_with("documents") {
+            error.path.insert_str(0, INPUT_PATH_PREFIX);
+        }
+    }
+    match normalized {
+        Some(normalized) if errors.is_empty() => Ok(normalized),
+        _ => Err(errors),
+    }
+}
 
 /// `OUJ-2026-000042`: the commune's prefix, the year of submission and a per-commune, per-year sequence.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -148,6 +191,50 @@ pub struct RequestStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::FieldErrorCode;
+    use crate::model::commune::Country;
+    use crate::model::standard::moroccan_services;
+
+    fn legalisation() -> crate::model::catalog::ServiceDefinition {
+        moroccan_services().unwrap().into_iter().find(|s| s.code == "legalisation-signature").unwrap()
+    }
+
+    fn pdf(code: &str, size_bytes: u64) -> SubmittedDocument {
+        SubmittedDocument {
+            code: code.into(),
+            file_name: "a.pdf".into(),
+            media_type: "application/pdf".into(),
+            size_bytes,
+            sha256: None,
+        }
+    }
+
+    #[test]
+    fn submissions_report_form_then_documents_under_input() {
+        let ctx = ValidationContext { country: Country::Morocco };
+        let data = serde_json::json!({"signatory_name": "Fatima", "cin": "12", "document_title": "Bail", "copies": 1});
+        let service = legalisation();
+        let check = |data: &Value, documents: &[SubmittedDocument]| {
+            validate_submission(&service.form, &service.documents, data, documents, &ctx)
+        };
+        let errors = check(&data, &[pdf("plans", 0)]).unwrap_err();
+        let found: Vec<(&str, FieldErrorCode)> = errors.iter().map(|e| (e.path.as_str(), e.code)).collect();
+        assert_eq!(
+            found,
+            [
+                ("input.data.cin", FieldErrorCode::InvalidNationalId),
+                ("input.documents[0].code", FieldErrorCode::DocumentNotAllowed),
+                ("input.documents[0].sizeBytes", FieldErrorCode::InvalidValue),
+                ("input.documents.document_to_sign", FieldErrorCode::DocumentMissing),
+            ]
+        );
+
+        assert!(check(&data, &[]).is_err(), "the mandatory document is missing");
+        let data = serde_json::json!({"signatory_name": " Fatima ", "cin": "ab 123456", "document_title": "Bail", "copies": 1});
+        let normalized = check(&data, &[pdf("document_to_sign", 10)]).unwrap();
+        assert_eq!(normalized["cin"], "AB123456");
+        assert_eq!(normalized["signatory_name"], "Fatima");
+    }
 
     #[test]
     fn tracking_codes_round_trip() {

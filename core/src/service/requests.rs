@@ -5,14 +5,14 @@ use rand::Rng;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::auth::{self, Permission, Principal};
-use crate::error::{Error, FieldError, FieldErrorCode};
+use crate::error::{Error, FieldErrorCode};
 use crate::model::audit::NewEvent;
 use crate::model::catalog::Channel;
 use crate::model::commune::Commune;
 use crate::model::form::ValidationContext;
 use crate::model::i18n::LocalizedText;
 use crate::model::ids::RequestId;
-use crate::model::request::{Receipt, SubmittedDocument, TrackingCode};
+use crate::model::request::{Receipt, SubmittedDocument, TrackingCode, validate_submission};
 use crate::model::workflow::engine::{self, ApplyContext, EngineError, ScheduledTimer};
 use crate::model::workflow::{ActionDef, Actor};
 use crate::store::catalog::{self, PublishedService};
@@ -161,30 +161,9 @@ impl Jamaa {
         }
 
         let context = ValidationContext { country: commune.spec.country };
-        let mut errors: Vec<FieldError> = Vec::new();
-        let data = match definition.form.validate(&input.data, &context) {
-            Ok(data) => data,
-            Err(found) => {
-                errors.extend(found);
-                serde_json::Map::new()
-            }
-        };
-        errors.extend(
-            crate::model::documents::validate_documents(&definition.documents, &input.documents).into_iter().map(
-                |mut e| {
-                    e.path = format!("input.{}", e.path);
-                    e
-                },
-            ),
-        );
-        if !errors.is_empty() {
-            for error in &mut errors {
-                if error.path.starts_with("data") {
-                    error.path = format!("input.{}", error.path);
-                }
-            }
-            return Err(Error::Validation(errors));
-        }
+        let data =
+            validate_submission(&definition.form, &definition.documents, &input.data, &input.documents, &context)
+                .map_err(Error::Validation)?;
 
         let now = self.now();
         let local_today = now.with_timezone(&commune.time_zone()).date_naive();

@@ -55,6 +55,8 @@ pub enum InvalidReason {
     MissingFileName,
     /// A SHA-256 digest that is not 64 hexadecimal digits.
     InvalidChecksum,
+    /// A tracking code that is not `PREFIX-YYYY-NNNNNN`.
+    TrackingCode,
 }
 
 /// What is wrong with a form definition, for `INVALID_DEFINITION`.
@@ -379,6 +381,11 @@ pub fn invalid_value(reason: InvalidReason) -> LocalizedText {
             "L'empreinte SHA-256 du fichier n'est pas valide.",
             "The SHA-256 digest of the file is not valid.",
         ),
+        InvalidReason::TrackingCode => text(
+            "رمز التتبع غير صحيح: الصيغة المطلوبة هي الرمز-السنة-الرقم، مثل OUJ-2026-000042.",
+            "Code de suivi invalide : le format attendu est PRÉFIXE-AAAA-NNNNNN, par exemple OUJ-2026-000042.",
+            "Invalid tracking code: the expected format is PREFIX-YYYY-NNNNNN, for example OUJ-2026-000042.",
+        ),
     }
 }
 
@@ -663,6 +670,7 @@ mod tests {
             InvalidReason::EmptyFile,
             InvalidReason::MissingFileName,
             InvalidReason::InvalidChecksum,
+            InvalidReason::TrackingCode,
         ] {
             messages.push(invalid_value(reason));
         }

@@ -9,6 +9,8 @@ mod check;
 pub mod messages;
 mod validate;
 
+pub use validate::FieldState;
+
 use serde::{Deserialize, Serialize};
 
 use crate::model::commune::Country;
@@ -158,5 +160,22 @@ mod tests {
         assert_eq!(serde_json::to_value(&schema).unwrap()["fields"][2]["rules"], json!({"min": 1.0, "maxLength": 3}));
         let personal: Vec<&str> = schema.personal_fields().map(|field| field.key.as_str()).collect();
         assert_eq!(personal, ["cin"]);
+    }
+
+    #[test]
+    fn field_states_follow_the_conditions_as_the_citizen_types() {
+        let services = crate::model::standard::moroccan_services().unwrap();
+        let form = &services.iter().find(|s| s.code == "extrait-acte-naissance").unwrap().form;
+        let ctx = ValidationContext { country: Country::Morocco };
+        let states = |data: serde_json::Value| -> Vec<(String, bool, bool)> {
+            form.field_states(&data, &ctx).into_iter().map(|s| (s.key, s.visible, s.required)).collect()
+        };
+        let by_act = states(json!({"lookup_by": "act_reference"}));
+        assert!(by_act.contains(&("act_number".into(), true, true)));
+        assert!(by_act.contains(&("family_booklet_ref".into(), false, false)));
+        let nothing_chosen = states(json!({}));
+        assert!(nothing_chosen.contains(&("act_number".into(), false, false)));
+        assert!(nothing_chosen.contains(&("lookup_by".into(), true, true)));
+        assert_eq!(states(json!("not a form")), nothing_chosen);
     }
 }

@@ -30,23 +30,7 @@ impl FormSchema {
                 messages::invalid_type(Expected::Form),
             )]);
         };
-        let parsed: Vec<Parsed> = self
-            .fields
-            .iter()
-            .enumerate()
-            .map(|(index, field)| parse_field(index, field, object.get(&field.key), ctx))
-            .collect();
-        let conditions = Conditions::new(&self.fields, object, &parsed);
-        let visible = conditions.visibility();
-        let required: Vec<bool> = self
-            .fields
-            .iter()
-            .enumerate()
-            .map(|(index, field)| {
-                field.required || field.required_if.as_ref().is_some_and(|c| conditions.holds(index, c, &visible))
-            })
-            .collect();
-
+        let (parsed, visible, required) = self.judge(object, ctx);
         let mut errors = Vec::new();
         let mut normalized = Map::new();
         for (index, (field, parsed)) in self.fields.iter().zip(parsed).enumerate() {
@@ -70,6 +54,49 @@ impl FormSchema {
         }
         if errors.is_empty() { Ok(normalized) } else { Err(errors) }
     }
+
+    /// Which fields are shown and which are required for `data` as it stands, in form order, by the conditions
+    /// [`validate`](Self::validate) applies: what a form on screen shows while the citizen types. Data that is
+    /// not an object counts as an empty form.
+    pub fn field_states(&self, data: &Value, ctx: &ValidationContext) -> Vec<FieldState> {
+        let empty = Map::new();
+        let object = data.as_object().unwrap_or(&empty);
+        let (_, visible, required) = self.judge(object, ctx);
+        self.fields
+            .iter()
+            .zip(visible.into_iter().zip(required))
+            .map(|(field, (visible, required))| FieldState { key: field.key.clone(), visible, required })
+            .collect()
+    }
+
+    /// Each field's value judged on its own, then which fields are shown and which are required.
+    fn judge(&self, object: &Map<String, Value>, ctx: &ValidationContext) -> (Vec<Parsed>, Vec<bool>, Vec<bool>) {
+        let parsed: Vec<Parsed> = self
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(index, field)| parse_field(index, field, object.get(&field.key), ctx))
+            .collect();
+        let conditions = Conditions::new(&self.fields, object, &parsed);
+        let visible = conditions.visibility();
+        let required: Vec<bool> = self
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(index, field)| {
+                field.required || field.required_if.as_ref().is_some_and(|c| conditions.holds(index, c, &visible))
+            })
+            .collect();
+        (parsed, visible, required)
+    }
+}
+
+/// Whether a field is shown, and whether it must be filled, for the data as it stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldState {
+    pub key: String,
+    pub visible: bool,
+    pub required: bool,
 }
 
 /// A pattern compiled to match a whole text, or the error of the pattern as written.
@@ -227,7 +254,8 @@ impl Check {
     fn date(&mut self, raw: &Value) -> Option<Value> {
         let text = self.string(raw)?;
         match parse_date(text) {
-            Some(date) => Some(Value::String(date.format("%Y-%m-%d").to_string())),
+            // `YYYY-MM-DD`: the years `parse_date` accepts have four digits.
+            Some(date) => Some(Value::String(date.to_string())),
             None => {
                 self.fail(FieldErrorCode::InvalidDate, messages::invalid_date());
                 None
@@ -506,8 +534,9 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, month, day)
 }
 
-/// A sane email address, with its domain in lower case: one `@`, a local part, a dotted domain, no spaces,
-/// at most 254 characters.
+/// A sane email address, with the ASCII letters of its domain in lower case (domains compare without case;
+/// an internationalized domain is kept as typed, which also spares the SDK Unicode's case tables): one `@`, a
+/// local part, a dotted domain, no spaces, at most 254 characters.
 fn normalize_email(text: &str) -> Option<String> {
     let text = text.trim();
     if text.chars().count() > 254 || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -522,7 +551,7 @@ fn normalize_email(text: &str) -> Option<String> {
     if local.is_empty() || !domain_ok {
         return None;
     }
-    Some(format!("{local}@{}", domain.to_lowercase()))
+    Some(format!("{local}@{}", domain.to_ascii_lowercase()))
 }
 
 #[cfg(test)]

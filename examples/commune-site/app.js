@@ -1,0 +1,784 @@
+// A commune's online procedures, on the Jamaa SDK: the catalog in Arabic or French, a procedure's form checked
+// as the citizen types with the server's own rules (WebAssembly), the receipt, and tracking. No framework: the
+// page is built with the DOM, and every text a citizen types is shown with textContent.
+
+import { JamaaError, createClient, fieldStates, init, textDirection, validateSubmission } from "/sdk/index.js";
+
+/** The texts of the page itself; the procedures' texts and the messages come from the API and the SDK. */
+const TEXTS = {
+  ar: {
+    siteTitle: "الخدمات الإلكترونية للجماعة",
+    skip: "انتقل إلى المحتوى",
+    settings: "الإعدادات",
+    commune: "الجماعة",
+    language: "اللغة",
+    trackNav: "تتبع طلب",
+    footer: "تعتمد هذه الصفحة على Jamaa SDK: تُطبق قواعد الخادم نفسها داخل المتصفح.",
+    catalogTitle: (name) => `الخدمات الإلكترونية لجماعة ${name}`,
+    catalogLead: "اختر المسطرة الإدارية، واملأ الاستمارة، واحصل على وصل الإيداع فورًا.",
+    deadline: "الأجل القانوني",
+    fees: "الرسوم",
+    free: "مجانًا",
+    sameDay: "في نفس اليوم",
+    days: (n, working) => `${n} ${working ? "يوم عمل" : "يومًا"}`,
+    back: "العودة إلى الخدمات",
+    documentsTitle: "الوثائق",
+    optional: "اختياري",
+    requiredMark: "إجباري",
+    formats: (list, size) => `الصيغ المقبولة: ${list}، الحجم الأقصى ${size}`,
+    yes: "نعم",
+    choose: "— اختر —",
+    address: "العنوان",
+    submit: "إيداع الطلب",
+    saveDraft: "حفظ كمسودة",
+    draftSaved: "تم حفظ المسودة على هذا الجهاز.",
+    draftRestored: (at) => `تمت استعادة مسودتك المحفوظة في ${at}.`,
+    discardDraft: "حذف المسودة",
+    errorsTitle: "يرجى تصحيح ما يلي",
+    errorsCount: (n) => `في الاستمارة ${n} ${n === 1 ? "خطأ" : "أخطاء"}.`,
+    sending: "جارٍ الإرسال…",
+    failed: "تعذر إيداع الطلب:",
+    receiptTitle: "وصل إيداع الطلب",
+    receiptLead: "احتفظوا بهذا الوصل: يلزم رمز التتبع والرمز السري لتتبع طلبكم.",
+    trackingCode: "رمز التتبع",
+    secret: "الرمز السري",
+    secretNote: "يظهر مرة واحدة فقط.",
+    communeLabel: "الجماعة",
+    service: "الخدمة",
+    submittedAt: "تاريخ الإيداع",
+    decisionDue: "أجل اتخاذ القرار",
+    silence: "سكوت الإدارة",
+    documentsReceived: "الوثائق المتوصل بها",
+    none: "لا شيء",
+    print: "طباعة الوصل",
+    trackThis: "تتبع هذا الطلب",
+    trackTitle: "تتبع طلب",
+    trackLead: "أدخلوا رمز التتبع والرمز السري الموجودين في وصل الإيداع.",
+    track: "تتبع",
+    state: "الحالة",
+    history: "المراحل",
+    notFound: "لا يوجد طلب بهذا الرمز وهذا الرمز السري.",
+    loading: "جارٍ التحميل…",
+    unavailable: "الخدمة غير متوفرة حاليًا. حاولوا لاحقًا.",
+  },
+  fr: {
+    siteTitle: "Services en ligne de la commune",
+    skip: "Aller au contenu",
+    settings: "Réglages",
+    commune: "Commune",
+    language: "Langue",
+    trackNav: "Suivre une demande",
+    footer: "Cette page repose sur le SDK Jamaa : les règles du serveur s'appliquent dans le navigateur.",
+    catalogTitle: (name) => `Services en ligne de la commune de ${name}`,
+    catalogLead: "Choisissez une démarche, remplissez le formulaire et recevez votre récépissé aussitôt.",
+    deadline: "Délai légal",
+    fees: "Droits",
+    free: "Gratuit",
+    sameDay: "le jour même",
+    days: (n, working) => `${n} jour${n > 1 ? "s" : ""}${working ? " ouvrable" + (n > 1 ? "s" : "") : ""}`,
+    back: "Retour aux services",
+    documentsTitle: "Pièces à joindre",
+    optional: "facultatif",
+    requiredMark: "obligatoire",
+    formats: (list, size) => `Formats acceptés : ${list} ; taille maximale ${size}`,
+    yes: "Oui",
+    choose: "— Choisir —",
+    address: "Adresse",
+    submit: "Déposer la demande",
+    saveDraft: "Enregistrer le brouillon",
+    draftSaved: "Brouillon enregistré sur cet appareil.",
+    draftRestored: (at) => `Votre brouillon du ${at} a été restauré.`,
+    discardDraft: "Supprimer le brouillon",
+    errorsTitle: "Veuillez corriger ce qui suit",
+    errorsCount: (n) => `Le formulaire contient ${n} erreur${n > 1 ? "s" : ""}.`,
+    sending: "Envoi…",
+    failed: "La demande n'a pas pu être déposée :",
+    receiptTitle: "Récépissé de dépôt",
+    receiptLead: "Conservez ce récépissé : le code de suivi et le code secret permettent de suivre votre demande.",
+    trackingCode: "Code de suivi",
+    secret: "Code secret",
+    secretNote: "Affiché une seule fois.",
+    communeLabel: "Commune",
+    service: "Démarche",
+    submittedAt: "Déposée le",
+    decisionDue: "Décision attendue au plus tard le",
+    silence: "Silence de l'administration",
+    documentsReceived: "Pièces reçues",
+    none: "aucune",
+    print: "Imprimer le récépissé",
+    trackThis: "Suivre cette demande",
+    trackTitle: "Suivre une demande",
+    trackLead: "Saisissez le code de suivi et le code secret de votre récépissé.",
+    track: "Suivre",
+    state: "État",
+    history: "Étapes",
+    notFound: "Aucune demande ne correspond à ce code et à ce code secret.",
+    loading: "Chargement…",
+    unavailable: "Le service est indisponible pour le moment. Réessayez plus tard.",
+  },
+};
+
+const client = createClient({ endpoint: "/graphql" });
+const state = {
+  lang: initialLanguage(),
+  communes: [],
+  commune: null,
+  receipt: null,
+  tracking: { code: "", secret: "" },
+};
+const view = document.getElementById("view");
+const communeSelect = document.getElementById("commune");
+
+function t(key, ...args) {
+  const text = TEXTS[state.lang][key];
+  return typeof text === "function" ? text(...args) : text;
+}
+
+function initialLanguage() {
+  const asked = new URLSearchParams(location.search).get("lang") ?? localStorage.getItem("jamaa:lang");
+  return asked === "fr" ? "fr" : "ar";
+}
+
+/** `h("p", {class: "x"}, "text", child)`: an element; strings become text nodes, never HTML. */
+function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
+    else element.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) element.append(child);
+  }
+  return element;
+}
+
+function announce(text) {
+  const region = document.getElementById("announce");
+  region.textContent = "";
+  setTimeout(() => {
+    region.textContent = text;
+  }, 50);
+}
+
+function show(title, ...children) {
+  view.replaceChildren(...children);
+  document.title = `${title} — ${t("siteTitle")}`;
+  document.getElementById("main").focus({ preventScroll: true });
+}
+
+// ---------------------------------------------------------------------------------------------- language
+
+function applyLanguage() {
+  const html = document.documentElement;
+  html.lang = state.lang;
+  html.dir = textDirection(state.lang);
+  client.locale = state.lang;
+  for (const element of document.querySelectorAll("[data-t]")) element.textContent = t(element.dataset.t);
+  for (const button of document.querySelectorAll("[data-lang]")) {
+    button.setAttribute("aria-pressed", String(button.dataset.lang === state.lang));
+  }
+}
+
+async function setLanguage(lang) {
+  state.lang = lang;
+  localStorage.setItem("jamaa:lang", lang);
+  applyLanguage();
+  await loadCommunes();
+  await route();
+}
+
+// ---------------------------------------------------------------------------------------------- formatting
+
+function locale() {
+  return state.lang === "ar" ? "ar-MA" : "fr-MA";
+}
+
+function formatDate(isoDate) {
+  const [year, month, day] = isoDate.split("-").map(Number);
+  return new Intl.DateTimeFormat(locale(), { dateStyle: "long", timeZone: "UTC" }).format(
+    new Date(Date.UTC(year, month - 1, day)),
+  );
+}
+
+function formatDateTime(iso) {
+  return new Intl.DateTimeFormat(locale(), { dateStyle: "long", timeStyle: "short" }).format(new Date(iso));
+}
+
+function formatMoney(fee) {
+  return new Intl.NumberFormat(locale(), { style: "currency", currency: fee.currency }).format(fee.amountMinor / 100);
+}
+
+function formatSize(bytes) {
+  const mb = bytes / (1024 * 1024);
+  return `${new Intl.NumberFormat(locale(), { maximumFractionDigits: 1 }).format(mb)} ${state.lang === "ar" ? "ميغابايت" : "Mo"}`;
+}
+
+function deadlineText(deadline) {
+  return deadline.days === 0 ? t("sameDay") : t("days", deadline.days, deadline.workingDays);
+}
+
+function feesText(fees) {
+  return fees.length === 0 ? t("free") : fees.map(formatMoney).join(" + ");
+}
+
+// ---------------------------------------------------------------------------------------------- routing
+
+async function loadCommunes() {
+  state.communes = await client.listCommunes();
+  communeSelect.replaceChildren(
+    ...state.communes.map((commune) => h("option", { value: commune.slug }, commune.name)),
+  );
+  if (!state.communes.some((c) => c.slug === state.commune)) state.commune = state.communes[0]?.slug ?? null;
+  communeSelect.value = state.commune;
+}
+
+async function route() {
+  const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  try {
+    if (parts[0] === "track") return renderTrack();
+    if (parts[0] === "receipt" && state.receipt) return renderReceipt();
+    if (parts[0] === "c" && parts[1]) {
+      state.commune = parts[1];
+      communeSelect.value = state.commune;
+      if (parts[2] === "s" && parts[3]) return await renderService(parts[3]);
+    }
+    return await renderCatalog();
+  } catch (error) {
+    show(t("siteTitle"), h("p", { class: "error", role: "alert" }, t("unavailable"), " ", error.message));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- catalog
+
+async function renderCatalog() {
+  view.replaceChildren(h("p", {}, t("loading")));
+  const commune = state.communes.find((c) => c.slug === state.commune);
+  const services = await client.listServices(state.commune);
+  const title = t("catalogTitle", commune?.name ?? state.commune);
+  show(
+    title,
+    h("h1", {}, title),
+    h("p", { class: "lead" }, t("catalogLead")),
+    h(
+      "ul",
+      { class: "services" },
+      services.map((service) =>
+        h(
+          "li",
+          {},
+          h(
+            "article",
+            { class: "service-card" },
+            h("h2", {}, h("a", { href: `#/c/${state.commune}/s/${service.code}` }, service.name)),
+            h(
+              "dl",
+              { class: "facts" },
+              h("div", {}, h("dt", {}, t("deadline")), h("dd", {}, deadlineText(service.deadline))),
+              h("div", {}, h("dt", {}, t("fees")), h("dd", {}, feesText(service.fees))),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------- form
+
+async function renderService(code) {
+  view.replaceChildren(h("p", {}, t("loading")));
+  const [service, commune] = await Promise.all([
+    client.getService(state.commune, code),
+    client.getCommune(state.commune),
+  ]);
+  const form = new ServiceForm(service, commune);
+  show(
+    service.name,
+    h("p", { class: "no-print" }, h("a", { href: `#/c/${state.commune}` }, t("back"))),
+    h("h1", {}, service.name),
+    h("p", { class: "lead" }, service.description),
+    h(
+      "dl",
+      { class: "facts" },
+      h("div", {}, h("dt", {}, t("deadline")), h("dd", {}, deadlineText(service.deadline))),
+      h("div", {}, h("dt", {}, t("fees")), h("dd", {}, feesText(service.fees))),
+      h("div", {}, h("dt", {}, t("silence")), h("dd", {}, service.silenceMeans)),
+    ),
+    form.element,
+  );
+  form.restoreDraft();
+}
+
+/** One procedure's form: controls built from the service's fields, checked by the SDK as the citizen types. */
+class ServiceForm {
+  constructor(service, commune) {
+    this.service = service;
+    this.commune = commune;
+    this.touched = new Set();
+    this.attempted = false;
+    this.documents = new Map();
+    this.controls = new Map();
+    this.summary = h("div", { class: "error-summary", role: "alert", tabindex: "-1", hidden: true });
+    this.notice = h("p", { class: "notice", role: "status", hidden: true });
+    const fields = service.fields.map((field) => this.field(field));
+    const documents = service.documents.length
+      ? h(
+          "fieldset",
+          {},
+          h("legend", {}, t("documentsTitle")),
+          service.documents.map((document) => this.document(document)),
+        )
+      : null;
+    this.element = h(
+      "form",
+      { novalidate: true, onsubmit: (event) => this.submit(event), oninput: (e) => this.changed(e, false) },
+      this.summary,
+      this.notice,
+      fields,
+      documents,
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "submit", class: "button" }, t("submit")),
+        h("button", { type: "button", class: "button secondary", onclick: () => this.saveDraft() }, t("saveDraft")),
+      ),
+    );
+    this.element.addEventListener("change", (event) => this.changed(event, true));
+    this.refresh();
+  }
+
+  field(field) {
+    const id = `f-${field.key}`;
+    const errorId = `err-${field.key}`;
+    const helpId = field.help ? `help-${field.key}` : null;
+    const describedBy = [helpId, errorId].filter(Boolean).join(" ");
+    const mark = h("span", { class: "required-mark", "aria-hidden": "true" }, " *");
+    const common = { id, name: field.key, "aria-describedby": describedBy, "data-key": field.key };
+    let control;
+    let body;
+    switch (field.type) {
+      case "long_text":
+        control = h("textarea", common);
+        break;
+      case "choice":
+        control = h(
+          "select",
+          common,
+          h("option", { value: "" }, t("choose")),
+          field.options.map((option) => h("option", { value: option.value }, option.label)),
+        );
+        break;
+      case "multi_choice":
+        body = h(
+          "fieldset",
+          { id, "aria-describedby": describedBy, "data-key": field.key },
+          h("legend", {}, field.label, mark),
+          field.options.map((option) =>
+            h(
+              "label",
+              { class: "choice" },
+              h("input", { type: "checkbox", name: field.key, value: option.value, "data-key": field.key }),
+              option.label,
+            ),
+          ),
+        );
+        break;
+      case "boolean":
+        control = h("input", { ...common, type: "checkbox" });
+        body = h("label", { class: "choice", for: id }, control, field.label, mark);
+        break;
+      case "number":
+        control = h("input", { ...common, type: "number", step: "any", inputmode: "decimal" });
+        break;
+      case "money":
+        control = h("input", { ...common, type: "number", step: "0.01", min: "0", inputmode: "decimal" });
+        break;
+      case "date":
+        control = h("input", { ...common, type: "date" });
+        break;
+      case "email":
+        control = h("input", { ...common, type: "email", autocomplete: "email", dir: "ltr" });
+        break;
+      case "phone":
+        control = h("input", { ...common, type: "tel", autocomplete: "tel", dir: "ltr" });
+        break;
+      case "national_id":
+        control = h("input", { ...common, type: "text", autocomplete: "off", spellcheck: "false", dir: "ltr" });
+        break;
+      case "location":
+        control = h("input", { ...common, type: "text", autocomplete: "street-address" });
+        break;
+      default:
+        control = h("input", { ...common, type: "text" });
+    }
+    const wrapper = h(
+      "div",
+      { class: "field", "data-field": field.key },
+      body ?? [h("label", { for: id }, field.label, mark), control],
+      helpId ? h("p", { class: "hint", id: helpId }, field.help) : null,
+      h("p", { class: "error", id: errorId, "aria-live": "polite" }),
+    );
+    this.controls.set(field.key, { field, wrapper, mark });
+    return wrapper;
+  }
+
+  document(requirement) {
+    const id = `doc-${requirement.code}`;
+    const errorId = `err-doc-${requirement.code}`;
+    const hintId = `hint-doc-${requirement.code}`;
+    const formats = requirement.formats.map((f) => f.split("/")[1]?.toUpperCase() ?? f).join(", ");
+    const input = h("input", {
+      type: "file",
+      id,
+      accept: requirement.formats.join(","),
+      "aria-describedby": `${hintId} ${errorId}`,
+      "data-document": requirement.code,
+      "aria-required": requirement.mandatory ? "true" : false,
+      onchange: (event) => this.attach(requirement.code, event.target.files[0]),
+    });
+    return h(
+      "div",
+      { class: "field", "data-document": requirement.code },
+      h(
+        "label",
+        { for: id },
+        requirement.label,
+        requirement.mandatory
+          ? h("span", { class: "required-mark", "aria-hidden": "true" }, " *")
+          : ` (${t("optional")})`,
+      ),
+      input,
+      h("p", { class: "hint", id: hintId }, t("formats", formats, formatSize(requirement.maxSizeBytes))),
+      h("p", { class: "error", id: errorId, "aria-live": "polite" }),
+    );
+  }
+
+  async attach(code, file) {
+    if (!file) {
+      this.documents.delete(code);
+    } else {
+      const document = { code, fileName: file.name, mediaType: file.type || "application/octet-stream", sizeBytes: file.size };
+      if (globalThis.crypto?.subtle) {
+        const digest = await crypto.subtle.digest("SHA-256", await file.arrayBuffer());
+        document.sha256 = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+      }
+      this.documents.set(code, document);
+    }
+    this.touched.add(`doc:${code}`);
+    this.refresh();
+  }
+
+  /** The form data as the API takes it: empty fields left out, numbers as numbers. */
+  data() {
+    const data = {};
+    for (const [key, { field, wrapper }] of this.controls) {
+      if (field.type === "multi_choice") {
+        const chosen = [...wrapper.querySelectorAll("input:checked")].map((input) => input.value);
+        if (chosen.length) data[key] = chosen;
+        continue;
+      }
+      const control = wrapper.querySelector(`#f-${key}`);
+      if (field.type === "boolean") {
+        if (control.checked) data[key] = true;
+        continue;
+      }
+      const value = control.value;
+      if (value.trim() === "") continue;
+      if (field.type === "number" || field.type === "money") {
+        data[key] = Number.isFinite(Number(value)) ? Number(value) : value;
+      } else if (field.type === "location") {
+        data[key] = { address: value };
+      } else {
+        data[key] = value;
+      }
+    }
+    return data;
+  }
+
+  changed(event, leaving) {
+    const key = event.target.dataset?.key;
+    if (!key) return;
+    // Messages appear once the citizen leaves a field, and disappear as soon as the value is right.
+    if (leaving || this.showsError(key)) this.touched.add(key);
+    whenPointerReleased(() => this.refresh());
+  }
+
+  showsError(key) {
+    return Boolean(this.controls.get(key)?.wrapper.querySelector(".error")?.textContent);
+  }
+
+  /** Shows and hides the fields by the form's conditions, and the messages of the fields already visited. */
+  refresh(all = this.attempted) {
+    const data = this.data();
+    for (const fieldState of fieldStates(this.service.formSchema, data, this.commune.country)) {
+      const control = this.controls.get(fieldState.key);
+      if (!control) continue;
+      control.wrapper.hidden = !fieldState.visible;
+      control.mark.hidden = !fieldState.required;
+      for (const input of control.wrapper.querySelectorAll("input, select, textarea")) {
+        if (fieldState.required) input.setAttribute("aria-required", "true");
+        else input.removeAttribute("aria-required");
+      }
+    }
+    const result = validateSubmission(
+      this.service.definition,
+      data,
+      [...this.documents.values()],
+      this.commune.country,
+      state.lang,
+    );
+    const messages = new Map();
+    for (const error of result.errors) {
+      const target = this.target(error.path);
+      if (target && !messages.has(target)) messages.set(target, error.message);
+    }
+    for (const [key, { wrapper }] of this.controls) this.mark(wrapper, key, messages.get(key), all);
+    for (const requirement of this.service.documents) {
+      const wrapper = this.element.querySelector(`[data-document="${requirement.code}"].field`);
+      this.mark(wrapper, `doc:${requirement.code}`, messages.get(`doc:${requirement.code}`), all);
+    }
+    return result;
+  }
+
+  mark(wrapper, key, message, all) {
+    const shown = message && (all || this.touched.has(key)) ? message : "";
+    const error = wrapper.querySelector(".error");
+    if (error.textContent !== shown) error.textContent = shown;
+    for (const input of wrapper.querySelectorAll("input, select, textarea, fieldset")) {
+      if (shown) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+    }
+  }
+
+  /** The field (`cin`) or document (`doc:plans`) an error path (`input.data.cin`, `input.documents[0].code`) is about. */
+  target(path) {
+    const data = /^input\.data\.([a-z][a-z0-9_]*)/.exec(path);
+    if (data) return data[1];
+    const index = /^input\.documents\[(\d+)\]/.exec(path);
+    if (index) return `doc:${[...this.documents.values()][Number(index[1])]?.code}`;
+    const missing = /^input\.documents\.([^.[]+)/.exec(path);
+    if (missing) return `doc:${missing[1]}`;
+    return null;
+  }
+
+  showSummary(errors) {
+    const items = errors.map((error) => {
+      const target = this.target(error.path);
+      const id = target?.startsWith("doc:") ? `doc-${target.slice(4)}` : `f-${target}`;
+      const label = target ? this.element.querySelector(`label[for="${id}"], #${CSS.escape(id)} legend`) : null;
+      const text = label ? `${label.textContent.replace(/\s*\*$/, "")} : ${error.message}` : error.message;
+      return h("li", {}, target ? h("a", { href: `#${id}`, onclick: (event) => focusControl(event, id) }, text) : text);
+    });
+    this.summary.replaceChildren(
+      h("h2", {}, t("errorsTitle")),
+      h("p", {}, t("errorsCount", errors.length)),
+      h("ul", {}, items),
+    );
+    this.summary.hidden = false;
+    this.summary.focus();
+  }
+
+  async submit(event) {
+    event.preventDefault();
+    // After a first attempt, every message stays in view until it is fixed.
+    this.attempted = true;
+    const checked = this.refresh();
+    if (!checked.valid) {
+      // The SDK refuses the same submission offline; nothing is sent.
+      this.showSummary(checked.errors);
+      return;
+    }
+    const button = this.element.querySelector('button[type="submit"]');
+    button.disabled = true;
+    button.textContent = t("sending");
+    try {
+      const submission = await client.submit(state.commune, this.service.code, this.data(), [...this.documents.values()]);
+      state.receipt = submission;
+      state.tracking = { code: submission.trackingCode, secret: submission.secret };
+      location.hash = "#/receipt";
+    } catch (error) {
+      if (error instanceof JamaaError && error.code === "VALIDATION_FAILED" && error.fields.length) {
+        this.showSummary(error.fields);
+      } else {
+        this.summary.replaceChildren(h("p", {}, t("failed"), " ", error.message));
+        this.summary.hidden = false;
+        this.summary.focus();
+      }
+    } finally {
+      button.disabled = false;
+      button.textContent = t("submit");
+    }
+  }
+
+  saveDraft() {
+    client.saveDraft(state.commune, this.service.code, this.data());
+    this.notice.replaceChildren(t("draftSaved"));
+    this.notice.hidden = false;
+    announce(t("draftSaved"));
+  }
+
+  restoreDraft() {
+    const draft = client.loadDraft(state.commune, this.service.code);
+    if (!draft) return;
+    for (const [key, value] of Object.entries(draft.data ?? {})) {
+      const control = this.controls.get(key);
+      if (!control) continue;
+      if (control.field.type === "multi_choice") {
+        for (const input of control.wrapper.querySelectorAll("input")) input.checked = value.includes(input.value);
+      } else if (control.field.type === "boolean") {
+        control.wrapper.querySelector("input").checked = value === true;
+      } else if (control.field.type === "location") {
+        control.wrapper.querySelector(`#f-${key}`).value = value?.address ?? "";
+      } else {
+        control.wrapper.querySelector(`#f-${key}`).value = String(value);
+      }
+    }
+    const discard = h("button", { type: "button", class: "button secondary", onclick: () => {
+      client.deleteDraft(state.commune, this.service.code);
+      this.notice.hidden = true;
+    } }, t("discardDraft"));
+    this.notice.replaceChildren(t("draftRestored", formatDateTime(draft.savedAt)), " ", discard);
+    this.notice.hidden = false;
+    this.refresh();
+  }
+}
+
+// A message that appears when a field loses focus moves what is below it; if the focus left because a button was
+// pressed, the button would move away before it is released and the click be lost. Messages wait for the release.
+let pointerDown = false;
+const afterRelease = [];
+document.addEventListener("pointerdown", () => {
+  pointerDown = true;
+}, true);
+document.addEventListener("pointerup", () => {
+  pointerDown = false;
+  setTimeout(() => afterRelease.splice(0).forEach((run) => run()));
+}, true);
+
+function whenPointerReleased(run) {
+  if (pointerDown) afterRelease.push(run);
+  else run();
+}
+
+function focusControl(event, id) {
+  event.preventDefault();
+  document.getElementById(id)?.focus();
+}
+
+// ---------------------------------------------------------------------------------------------- receipt
+
+function renderReceipt() {
+  const { receipt, secret } = state.receipt;
+  const documents = receipt.documents.map((d) => d.fileName).join("، ") || t("none");
+  show(
+    t("receiptTitle"),
+    h(
+      "section",
+      { class: "receipt", "aria-labelledby": "receipt-title", lang: receipt.locale, dir: receipt.direction },
+      h("h1", { id: "receipt-title" }, t("receiptTitle")),
+      h("p", { class: "lead" }, t("receiptLead")),
+      h(
+        "dl",
+        {},
+        h("dt", {}, t("trackingCode")),
+        h("dd", {}, h("span", { class: "code", id: "tracking-code" }, receipt.trackingCode)),
+        h("dt", {}, t("secret")),
+        h("dd", {}, h("span", { class: "code", id: "secret" }, secret), " ", h("small", {}, t("secretNote"))),
+        h("dt", {}, t("communeLabel")),
+        h("dd", {}, receipt.communeName),
+        h("dt", {}, t("service")),
+        h("dd", {}, receipt.serviceName),
+        h("dt", {}, t("submittedAt")),
+        h("dd", {}, formatDateTime(receipt.submittedAt)),
+        h("dt", {}, t("decisionDue")),
+        h("dd", { id: "decision-due" }, h("time", { datetime: receipt.decisionDue }, formatDate(receipt.decisionDue))),
+        h("dt", {}, t("silence")),
+        h("dd", { id: "silence-means" }, receipt.silenceMeans),
+        h("dt", {}, t("fees")),
+        h("dd", {}, feesText(receipt.fees)),
+        h("dt", {}, t("documentsReceived")),
+        h("dd", {}, documents),
+      ),
+    ),
+    h(
+      "p",
+      { class: "actions no-print" },
+      h("button", { type: "button", class: "button", onclick: () => window.print() }, t("print")),
+      h("a", { class: "button secondary", href: "#/track" }, t("trackThis")),
+    ),
+  );
+  announce(`${t("receiptTitle")} ${receipt.trackingCode}`);
+}
+
+// ---------------------------------------------------------------------------------------------- tracking
+
+function renderTrack() {
+  const codeInput = h("input", { type: "text", id: "track-code", dir: "ltr", autocomplete: "off",
+    "aria-describedby": "track-error", value: state.tracking.code, required: true });
+  const secretInput = h("input", { type: "text", id: "track-secret", dir: "ltr", autocomplete: "off",
+    "aria-describedby": "track-error", value: state.tracking.secret, required: true });
+  const error = h("p", { class: "error", id: "track-error", role: "alert" });
+  const result = h("div", { id: "track-result", "aria-live": "polite" });
+  const form = h(
+    "form",
+    {
+      novalidate: true,
+      onsubmit: async (event) => {
+        event.preventDefault();
+        error.textContent = "";
+        result.replaceChildren();
+        try {
+          const request = await client.track(codeInput.value, secretInput.value);
+          result.replaceChildren(
+            h("h2", {}, request.serviceName, " — ", h("span", { class: "code" }, request.trackingCode)),
+            h(
+              "dl",
+              { class: "facts" },
+              h("div", {}, h("dt", {}, t("state")), h("dd", { id: "track-state" }, request.stateLabel)),
+              h("div", {}, h("dt", {}, t("decisionDue")), h("dd", {}, formatDate(request.decisionDue))),
+            ),
+            h("h3", {}, t("history")),
+            h(
+              "ol",
+              { class: "history" },
+              request.history.map((step) => h("li", {}, `${formatDateTime(step.at)} — ${step.actionLabel} → ${step.stateLabel}`)),
+            ),
+          );
+        } catch (failure) {
+          error.textContent =
+            failure.code === "NOT_FOUND" ? t("notFound") : failure.fields?.[0]?.message ?? failure.message;
+        }
+      },
+    },
+    h("div", { class: "field" }, h("label", { for: "track-code" }, t("trackingCode")), codeInput),
+    h("div", { class: "field" }, h("label", { for: "track-secret" }, t("secret")), secretInput),
+    error,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "button" }, t("track"))),
+  );
+  show(t("trackTitle"), h("h1", {}, t("trackTitle")), h("p", { class: "lead" }, t("trackLead")), form, result);
+}
+
+// ---------------------------------------------------------------------------------------------- start
+
+async function start() {
+  await init();
+  applyLanguage();
+  for (const button of document.querySelectorAll("[data-lang]")) {
+    button.addEventListener("click", () => setLanguage(button.dataset.lang));
+  }
+  communeSelect.addEventListener("change", () => {
+    location.hash = `#/c/${communeSelect.value}`;
+  });
+  window.addEventListener("hashchange", route);
+  try {
+    await loadCommunes();
+  } catch (error) {
+    show(t("siteTitle"), h("p", { class: "error", role: "alert" }, t("unavailable"), " ", error.message));
+    return;
+  }
+  await route();
+  document.documentElement.dataset.ready = "true";
+}
+
+start();

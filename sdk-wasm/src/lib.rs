@@ -1,0 +1,245 @@
+//! The Jamaa SDK: core's pure rules (`jamaa_core::model`, without the "store" feature) for JavaScript, through
+//! wasm-bindgen. This crate only converts values and errors; every rule it exposes lives in core, so that a
+//! commune's website applies exactly the rules the server applies.
+//!
+//! Definitions (a form schema, a service definition, a calendar, a workflow, a localized text) are taken as
+//! JavaScript values or as their JSON text; the citizen's input (form data, documents) as JavaScript values. Failures are thrown as JavaScript `Error`s named `JamaaError` with the
+//! API's `code` (`VALIDATION_FAILED`) and, for the citizen's input, `fields` (`[{path, code, message}]`).
+
+mod convert;
+
+use jamaa_core::model::calendar::{DayCounting, Deadline, WorkingCalendar};
+use jamaa_core::model::catalog::DocumentRequirement;
+use jamaa_core::model::form::messages::{self, InvalidReason};
+use jamaa_core::model::form::{FormSchema, ValidationContext};
+use jamaa_core::model::i18n::{Locale, LocalizedText};
+use jamaa_core::model::national_id;
+use jamaa_core::model::request::{SubmittedDocument, TrackingCode, validate_submission};
+use jamaa_core::model::workflow::{WorkflowDefinition, engine};
+use jamaa_core::{FieldError, error::FieldErrorCode};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use wasm_bindgen::prelude::*;
+
+use crate::convert::{Failure, JsResult};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** A language of the platform. */
+export type Locale = "ar" | "fr" | "en" | "es" | "tzm";
+/** A country the platform serves (ISO 3166). */
+export type Country = "MA" | "MR" | "ES";
+/** A text in several locales: `{ ar: "…", fr: "…" }`. */
+export type LocalizedText = Partial<Record<Locale, string>>;
+/** One broken rule: where, a stable code, and a message in the requested locale. */
+export interface FieldError { path: string; code: string; message: string }
+/** The outcome of a validation: the normalized data when valid, else every failure at once. */
+export interface Validation { valid: boolean; data: Record<string, unknown> | null; errors: FieldError[] }
+/** A form schema, as the API's `Service.formSchema` gives it. */
+export interface FormSchema { fields: Array<{ key: string; label: LocalizedText; type: string; required?: boolean; [rule: string]: unknown }> }
+/** What a submission is checked against: a service definition (the API's `Service.definition`), of which the
+ * form and the published documents are read. */
+export interface SubmissionRules { form: FormSchema; documents?: unknown[]; [key: string]: unknown }
+/** A workflow definition, as in `ServiceDefinition.workflow`. */
+export interface WorkflowDefinition { states: unknown[]; actions: unknown[]; timers?: unknown[] }
+/** A commune's working calendar, as the API's `Commune.calendar` gives it. */
+export interface WorkingCalendar { weekend: string[]; fixedHolidays?: unknown[]; datedHolidays?: unknown[] }
+/** A document attached to a submission (its metadata). */
+export interface SubmittedDocument { code: string; fileName: string; mediaType: string; sizeBytes: number; sha256?: string }
+/** Whether a field is shown, and whether it must be filled, for the data as it stands. */
+export interface FieldState { key: string; visible: boolean; required: boolean }
+/** An action the actor may take now. */
+export interface AvailableAction { key: string; label: string; to: string; commentRequired: boolean }
+/** A tracking code in its canonical spelling, and its parts. */
+export interface TrackingCodeParts { code: string; prefix: string; year: number; sequence: number }
+/** Who acts: the applicant, the system, or staff holding these roles. */
+export type ActorSpec = "applicant" | "system" | string[];
+"#;
+
+/// Checks form data against a service's form schema, as the server does: every failure at once, each at
+/// `data.<key>` (the API reports the same failures under `input.`: `input.data.<key>`), and on success the data
+/// normalized (text trimmed, national ids and phones in their canonical spelling, dates as `YYYY-MM-DD`).
+#[wasm_bindgen(js_name = validateForm, unchecked_return_type = "Validation")]
+pub fn validate_form(
+    #[wasm_bindgen(unchecked_param_type = "FormSchema | string")] schema: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] data: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Country")] country: &str,
+    locale: Option<String>,
+) -> JsResult {
+    let locale = convert::locale(locale.as_deref())?;
+    let schema: FormSchema = convert::from_js(&schema, "schema")?;
+    let data: Value = convert::from_js_value(&data, "data")?;
+    let ctx = ValidationContext { country: convert::country(country)? };
+    Ok(convert::validation(schema.validate(&data, &ctx), locale))
+}
+
+/// Which fields of the form are shown and which are required for `data` as it stands, in form order, by the
+/// conditions the server applies (`visibleIf`, `requiredIf`): what a form on screen shows while the citizen types.
+#[wasm_bindgen(js_name = fieldStates, unchecked_return_type = "FieldState[]")]
+pub fn field_states(
+    #[wasm_bindgen(unchecked_param_type = "FormSchema | string")] schema: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] data: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Country")] country: &str,
+) -> JsResult {
+    let schema: FormSchema = convert::from_js(&schema, "schema")?;
+    let data: Value = convert::from_js_value(&data, "data")?;
+    let ctx = ValidationContext { country: convert::country(country)? };
+    let states: Value = schema
+        .field_states(&data, &ctx)
+        .into_iter()
+        .map(|state| json!({ "key": state.key, "visible": state.visible, "required": state.required }))
+        .collect();
+    Ok(convert::to_js(&states))
+}
+
+/// Checks a whole submission, form data and documents, exactly as the API's `submitRequest` does before it
+/// accepts one: the same failures, in the same order, at the same paths (`input.data.cin`,
+/// `input.documents[0].mediaType`, `input.documents.<code>` for a missing mandatory document).
+#[wasm_bindgen(js_name = validateSubmission, unchecked_return_type = "Validation")]
+pub fn validate_submission_js(
+    #[wasm_bindgen(unchecked_param_type = "SubmissionRules | string")] definition: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] data: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SubmittedDocument[] | null")] documents: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Country")] country: &str,
+    locale: Option<String>,
+) -> JsResult {
+    let locale = convert::locale(locale.as_deref())?;
+    let definition: SubmissionRules = convert::from_js(&definition, "definition")?;
+    let data: Value = convert::from_js_value(&data, "data")?;
+    let documents: Vec<SubmittedDocument> = if documents.is_undefined() || documents.is_null() {
+        Vec::new()
+    } else {
+        convert::from_js_value(&documents, "documents")?
+    };
+    let ctx = ValidationContext { country: convert::country(country)? };
+    let outcome = validate_submission(&definition.form, &definition.documents, &data, &documents, &ctx);
+    Ok(convert::validation(outcome, locale))
+}
+
+/// The date by which a decision is due when a request is submitted on `startDate` (`YYYY-MM-DD`), on the
+/// commune's working calendar: `days` working or calendar days (`counting`), the start day not counted.
+#[wasm_bindgen(js_name = dueDate)]
+pub fn due_date(
+    #[wasm_bindgen(unchecked_param_type = "WorkingCalendar | string")] calendar: JsValue,
+    #[wasm_bindgen(js_name = startDate)] start_date: &str,
+    days: u32,
+    #[wasm_bindgen(unchecked_param_type = "\"working\" | \"calendar\"")] counting: &str,
+    locale: Option<String>,
+) -> Result<String, JsValue> {
+    let locale = convert::locale(locale.as_deref())?;
+    let calendar: WorkingCalendar = convert::from_js(&calendar, "calendar")?;
+    let counting: DayCounting = convert::from_json_value(Value::String(counting.to_owned()), "counting")?;
+    let start = start_date.trim().parse::<chrono::NaiveDate>().map_err(|_| {
+        Failure::fields(vec![FieldError::new("startDate", FieldErrorCode::InvalidDate, messages::invalid_date())])
+            .into_js(locale)
+    })?;
+    Ok(calendar.due_date(start, Deadline { days, counting }).to_string())
+}
+
+/// The actions `actor` may take on a request in `state`, whose guard holds for the request's `data`, in the
+/// workflow's order, with their labels in `locale`.
+#[wasm_bindgen(js_name = availableActions, unchecked_return_type = "AvailableAction[]")]
+pub fn available_actions(
+    #[wasm_bindgen(unchecked_param_type = "WorkflowDefinition | string")] workflow: JsValue,
+    state: &str,
+    #[wasm_bindgen(unchecked_param_type = "ActorSpec")] actor: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, unknown> | null")] data: JsValue,
+    locale: Option<String>,
+) -> JsResult {
+    let locale = convert::locale(locale.as_deref())?;
+    let workflow: WorkflowDefinition = convert::from_js(&workflow, "workflow")?;
+    let actor = convert::actor(&actor)?;
+    let data: Value =
+        if data.is_undefined() || data.is_null() { Value::Null } else { convert::from_js_value(&data, "data")? };
+    let actions: Value = engine::available_actions(&workflow, state, &actor, &data)
+        .into_iter()
+        .map(|action| {
+            json!({
+                "key": action.key,
+                "label": action.label.get(locale, &[]),
+                "to": action.to,
+                "commentRequired": action.comment_required,
+            })
+        })
+        .collect();
+    Ok(convert::to_js(&actions))
+}
+
+/// The text in `locale`, else in the first of `fallbacks` that has it, else in French, Arabic, then any locale.
+#[wasm_bindgen]
+pub fn localize(
+    #[wasm_bindgen(unchecked_param_type = "LocalizedText | string")] text: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Locale")] locale: &str,
+    fallbacks: Option<Vec<String>>,
+) -> Result<String, JsValue> {
+    let locale = convert::locale(Some(locale))?;
+    let text: LocalizedText = convert::from_js(&text, "text")?;
+    let fallbacks = fallbacks
+        .unwrap_or_default()
+        .iter()
+        .map(|tag| convert::locale(Some(tag)))
+        .collect::<Result<Vec<Locale>, JsValue>>()?;
+    Ok(text.get(locale, &fallbacks).to_owned())
+}
+
+/// `rtl` for a locale written right to left (Arabic), else `ltr`: the `dir` of a page in that locale.
+#[wasm_bindgen(js_name = textDirection, unchecked_return_type = "\"rtl\" | \"ltr\"")]
+pub fn text_direction(#[wasm_bindgen(unchecked_param_type = "Locale")] locale: &str) -> Result<String, JsValue> {
+    let locale = convert::locale(Some(locale))?;
+    Ok(if locale.is_rtl() { "rtl" } else { "ltr" }.to_owned())
+}
+
+/// Parses a tracking code as a citizen types it (`ouj-2026-000042 `) into its canonical spelling and parts.
+#[wasm_bindgen(js_name = parseTrackingCode, unchecked_return_type = "TrackingCodeParts")]
+pub fn parse_tracking_code(code: &str, locale: Option<String>) -> JsResult {
+    let locale = convert::locale(locale.as_deref())?;
+    let parsed = TrackingCode::parse(code).map_err(|_| {
+        let message = messages::invalid_value(InvalidReason::TrackingCode);
+        Failure::fields(vec![FieldError::new("trackingCode", FieldErrorCode::InvalidValue, message)]).into_js(locale)
+    })?;
+    Ok(convert::to_js(&json!({
+        "code": parsed.to_string(),
+        "prefix": parsed.prefix(),
+        "year": parsed.year(),
+        "sequence": parsed.sequence(),
+    })))
+}
+
+/// A national identity number of `country` in its canonical spelling (`ab 123456` → `AB123456` in Morocco).
+#[wasm_bindgen(js_name = normalizeNationalId)]
+pub fn normalize_national_id(
+    #[wasm_bindgen(unchecked_param_type = "Country")] country: &str,
+    value: &str,
+    locale: Option<String>,
+) -> Result<String, JsValue> {
+    let locale = convert::locale(locale.as_deref())?;
+    let country = convert::country(country)?;
+    national_id::normalize_national_id(country, value).map_err(|_| {
+        let message = messages::invalid_national_id(country);
+        Failure::fields(vec![FieldError::new("nationalId", FieldErrorCode::InvalidNationalId, message)]).into_js(locale)
+    })
+}
+
+/// A phone number of `country` in E.164 (`06 12 34 56 78` → `+212612345678` in Morocco).
+#[wasm_bindgen(js_name = normalizePhone)]
+pub fn normalize_phone(
+    #[wasm_bindgen(unchecked_param_type = "Country")] country: &str,
+    value: &str,
+    locale: Option<String>,
+) -> Result<String, JsValue> {
+    let locale = convert::locale(locale.as_deref())?;
+    let country = convert::country(country)?;
+    national_id::normalize_phone(country, value).map_err(|_| {
+        let message = messages::invalid_phone(country);
+        Failure::fields(vec![FieldError::new("phone", FieldErrorCode::InvalidPhone, message)]).into_js(locale)
+    })
+}
+
+/// What a submission is checked against: the form and the published documents of a service definition (the
+/// API's `Service.definition`; its other parts are not read).
+#[derive(Deserialize)]
+struct SubmissionRules {
+    form: FormSchema,
+    #[serde(default)]
+    documents: Vec<DocumentRequirement>,
+}

@@ -1,0 +1,71 @@
+// Starts `jamaa serve --demo` on a free port of 127.0.0.1, with a fresh database and the repository's website and
+// SDK package, for the Node.js and browser tests; `stop()` ends it and removes its files.
+//
+// The binary is $JAMAA_BIN, else target/debug/jamaa (under $CARGO_TARGET_DIR when set): build it first with
+// `cargo build --bin jamaa` (scripts/test-all does).
+
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repository = fileURLToPath(new URL("../../../", import.meta.url));
+
+function binary() {
+  if (process.env.JAMAA_BIN) return process.env.JAMAA_BIN;
+  const target = process.env.CARGO_TARGET_DIR || join(repository, "target");
+  return join(target, "debug", "jamaa");
+}
+
+/**
+ * Resolves to `{ url, stop }` once the server listens; `url` is `http://127.0.0.1:PORT`. The website served at `/`
+ * is `siteDir`, by default the repository's examples/commune-site.
+ */
+export async function startServer({ siteDir = join(repository, "examples", "commune-site"), timeoutMs = 60_000 } = {}) {
+  const bin = binary();
+  if (!existsSync(bin)) throw new Error(`no jamaa binary at ${bin}: run cargo build --bin jamaa, or set JAMAA_BIN`);
+  const dir = await mkdtemp(join(tmpdir(), "jamaa-sdk-test-"));
+  const env = { ...process.env, JAMAA_LOG: "info", NO_COLOR: "1" };
+  delete env.JAMAA_DATABASE_URL;
+  delete env.JAMAA_CONFIG;
+  const child = spawn(
+    bin,
+    [
+      "--data-dir", dir,
+      "serve", "--demo", "--bind", "127.0.0.1:0",
+      "--site-dir", siteDir,
+      "--sdk-dir", join(repository, "sdk-wasm", "pkg"),
+    ],
+    { env, stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let log = "";
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start in ${timeoutMs} ms:\n${log}`)), timeoutMs);
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk) => {
+      log += chunk;
+      // eslint-disable-next-line no-control-regex
+      const found = /http:\/\/(127\.0\.0\.1:\d+)\/graphql/.exec(log.replace(/\x1b\[[0-9;]*m/g, ""));
+      if (found) {
+        clearTimeout(timer);
+        resolve(`http://${found[1]}`);
+      }
+    });
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited with ${code}:\n${log}`));
+    });
+  });
+  child.stderr.resume();
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  return { url, stop, log: () => log };
+}

@@ -1,0 +1,47 @@
+//! The static files beside the API: the website at `/` and the SDK package at `/sdk/`, only when asked for.
+
+use anyhow::Result;
+use jamaa_graphql::settings::SiteDirs;
+use jamaa_tests::app::{Backend, TestApp};
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_site_and_the_sdk_are_served_beside_the_api() -> Result<()> {
+    let files = tempfile::tempdir()?;
+    let site = files.path().join("site");
+    let sdk = files.path().join("sdk");
+    std::fs::create_dir_all(&site)?;
+    std::fs::create_dir_all(&sdk)?;
+    std::fs::write(site.join("index.html"), "<!doctype html><title>Commune</title>")?;
+    std::fs::write(sdk.join("index.js"), "export const ok = true;")?;
+    std::fs::write(sdk.join("jamaa_sdk_bg.wasm"), b"\0asm\x01\0\0\0")?;
+
+    let app = TestApp::spawn_with_site(Backend::Sqlite, Some(SiteDirs { site, sdk })).await?;
+    let get = |path: &str| app.client.get(app.url(path)).send();
+
+    let page = get("/").await?;
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()["content-type"].to_str()?.starts_with("text/html"));
+    assert!(page.text().await?.contains("<title>Commune</title>"));
+
+    let module = get("/sdk/index.js").await?;
+    assert_eq!(module.status(), 200);
+    assert!(module.headers()["content-type"].to_str()?.contains("javascript"));
+    let wasm = get("/sdk/jamaa_sdk_bg.wasm").await?;
+    assert_eq!(wasm.headers()["content-type"], "application/wasm");
+
+    assert_eq!(get("/missing.html").await?.status(), 404);
+    assert_eq!(get("/sdk/../site/index.html").await?.status(), 404);
+    assert_eq!(get("/healthz").await?.status(), 200);
+    let data = app.data(None, "{ communes { nodes { slug } } }", json!({})).await?;
+    assert_eq!(data["communes"]["nodes"][0]["slug"], "chefchaouen");
+    app.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_site_nothing_is_served_at_the_root() -> Result<()> {
+    let app = TestApp::spawn(Backend::Sqlite).await?;
+    assert_eq!(app.client.get(app.url("/")).send().await?.status(), 404);
+    assert_eq!(app.client.get(app.url("/sdk/index.js")).send().await?.status(), 404);
+    app.stop().await
+}
