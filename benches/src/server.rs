@@ -62,13 +62,14 @@ impl Server {
                 (settings, Some((server, database)))
             }
         };
+        let master_key = settings.master_key.clone().context("the load server has its master key")?;
         let app = Application::build(&settings).await.context("the server does not start")?;
         let address = app.local_addr()?;
         let operator = app.demo_tokens.as_ref().context("the demo was not loaded")?.operator.clone();
 
         let mut communes = vec![COMMUNE.to_owned()];
         if config.communes > 0 {
-            let jamaa = connect(&settings.database_url, &settings.master_key, 2).await?;
+            let jamaa = connect(&settings.database_url, &master_key, 2).await?;
             communes.extend(create_communes(&jamaa, &operator, config.communes).await?);
         }
 
@@ -81,7 +82,7 @@ impl Server {
             communes,
             backend: config.backend,
             database_url: settings.database_url,
-            master_key: settings.master_key,
+            master_key,
             stop: Some(stop),
             task: Some(task),
             pg,
@@ -158,7 +159,8 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>, max_co
         // The driver is one client making thousands of requests a second.
         rate_limit_per_minute: 0,
         site: None,
-        master_key: jamaa_core::crypto::Keyring::generate_master_key(),
+        master_key: Some(jamaa_core::crypto::Keyring::generate_master_key()),
+        data_dir: std::env::temp_dir(),
         previous_master_keys: Vec::new(),
     }
 }

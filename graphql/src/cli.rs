@@ -23,7 +23,7 @@ use crate::settings::{Overrides, Settings};
 #[command(name = "jamaa", version, about = "Digital services of communes: the Jamaa server and command line")]
 pub struct Cli {
     /// A TOML settings file (keys: database_url, admin_database_url, app_role, bind, data_dir,
-    /// max_connections, scheduler_interval_seconds).
+    /// max_connections, scheduler_interval_seconds, rate_limit_per_minute, site_dir, sdk_dir).
     #[arg(long, global = true, env = "JAMAA_CONFIG")]
     config: Option<PathBuf>,
     /// Where the SQLite file `jamaa.db` lives when no database URL is given.
@@ -40,9 +40,16 @@ enum Command {
         /// Address to listen on (default 127.0.0.1:8080, or JAMAA_BIND).
         #[arg(long)]
         bind: Option<SocketAddr>,
-        /// Load the demo communes (Oujda, Chefchaouen, Kaédi) and print their tokens.
+        /// Load the demo communes (Oujda, Chefchaouen, Kaédi) and print their tokens; serves the example
+        /// commune website at / and the SDK at /sdk/.
         #[arg(long)]
         demo: bool,
+        /// Serve this static website at / (default in demo mode: the repository's examples/commune-site).
+        #[arg(long)]
+        site_dir: Option<PathBuf>,
+        /// Serve this built SDK package at /sdk/ (default: the repository's sdk-wasm/pkg).
+        #[arg(long)]
+        sdk_dir: Option<PathBuf>,
     },
     /// Apply database migrations.
     Migrate,
@@ -232,9 +239,11 @@ enum ServiceCommand {
 /// Runs a command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut overrides = Overrides { config: cli.config, data_dir: cli.data_dir, ..Overrides::default() };
-    if let Command::Serve { bind, demo } = &cli.command {
+    if let Command::Serve { bind, demo, site_dir, sdk_dir } = &cli.command {
         overrides.bind = *bind;
         overrides.demo = *demo;
+        overrides.site_dir.clone_from(site_dir);
+        overrides.sdk_dir.clone_from(sdk_dir);
     }
     let settings = Settings::load(&overrides)?;
     match cli.command {

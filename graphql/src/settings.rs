@@ -30,7 +30,9 @@ pub struct Settings {
     /// The master key that wraps the communes' data keys (`JAMAA_MASTER_KEY`, base64 of 32 bytes); without
     /// it, a key file `jamaa.key` in the data directory (made on first start) — keep it apart from the
     /// database in production.
-    pub master_key: SecretString,
+    pub master_key: Option<SecretString>,
+    /// Where the SQLite file and, without `JAMAA_MASTER_KEY`, the key file live.
+    pub data_dir: PathBuf,
     /// Earlier master keys (`JAMAA_PREVIOUS_MASTER_KEYS`, comma-separated), still able to unwrap the data keys
     /// they wrapped until `jamaa keys rotate` has run.
     pub previous_master_keys: Vec<SecretString>,
@@ -103,10 +105,7 @@ impl Settings {
         let data_dir = overrides.data_dir.clone().or(env("JAMAA_DATA_DIR").map(PathBuf::from)).or(file.data_dir);
         let data_dir = data_dir.unwrap_or_else(|| PathBuf::from("."));
         let database_url = env("JAMAA_DATABASE_URL").or(file.database_url).unwrap_or_else(|| sqlite_url(&data_dir));
-        let master_key = match env("JAMAA_MASTER_KEY") {
-            Some(key) => SecretString::from(key),
-            None => key_file(&data_dir)?,
-        };
+        let master_key = env("JAMAA_MASTER_KEY").map(SecretString::from);
         let previous_master_keys = env("JAMAA_PREVIOUS_MASTER_KEYS")
             .map(|keys| keys.split(',').map(|k| SecretString::from(k.trim().to_owned())).collect())
             .unwrap_or_default();
@@ -145,14 +144,20 @@ impl Settings {
             demo: overrides.demo,
             rate_limit_per_minute,
             master_key,
+            data_dir,
             previous_master_keys,
             site,
         })
     }
 
-    /// The keyring of the master keys.
+    /// The keyring of the master keys: `JAMAA_MASTER_KEY`, or the key file of the data directory (made when
+    /// missing).
     pub fn keyring(&self) -> anyhow::Result<jamaa_core::crypto::Keyring> {
-        Ok(jamaa_core::crypto::Keyring::new(&self.master_key, &self.previous_master_keys)?)
+        let current = match &self.master_key {
+            Some(key) => key.clone(),
+            None => key_file(&self.data_dir)?,
+        };
+        Ok(jamaa_core::crypto::Keyring::new(&current, &self.previous_master_keys)?)
     }
 
     /// `sqlite` or `postgres`, for logs: never the URL itself.

@@ -63,7 +63,7 @@ impl TestApp {
         };
         let mut settings = settings;
         tweak(&mut settings);
-        let master_key = settings.master_key.clone();
+        let master_key = settings.master_key.clone().context("a test server has its master key")?;
         let app = Application::build(&settings).await.context("the server does not start")?;
         let address = app.local_addr()?;
         let tokens = app.demo_tokens.as_ref().context("the demo was not loaded")?;
@@ -164,7 +164,8 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>) -> Set
         demo: true,
         // Tests make many requests quickly from one address; the limits have their own test.
         rate_limit_per_minute: 0,
-        master_key: jamaa_core::crypto::Keyring::generate_master_key(),
+        master_key: Some(jamaa_core::crypto::Keyring::generate_master_key()),
+        data_dir: std::env::temp_dir(),
         previous_master_keys: Vec::new(),
         site: None,
     }
