@@ -170,3 +170,11 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>) -> Set
         site: None,
     }
 }
+
+/// The `extensions.code` of each error of a GraphQL response.
+pub fn error_codes(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .map(|errors| errors.iter().map(|e| e["extensions"]["code"].as_str().unwrap_or("").to_owned()).collect())
+        .unwrap_or_default()
+}

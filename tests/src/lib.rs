@@ -3,3 +3,21 @@
 
 pub mod app;
 pub mod pg;
+
+/// Runs each named scenario, an `async fn(Backend) -> anyhow::Result<()>` of the test file, as two tests: one on
+/// SQLite, one on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() -> ::anyhow::Result<()> {
+                super::$name($crate::app::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() -> ::anyhow::Result<()> {
+                super::$name($crate::app::Backend::Postgres).await
+            }
+        }
+    )*};
+}

@@ -4,27 +4,10 @@
 
 use anyhow::Result;
 use chrono::{Duration, Utc};
-use jamaa_tests::app::{Backend, TestApp};
+use jamaa_tests::app::{Backend, TestApp, error_codes};
 use serde_json::{Value, json};
 
-/// Runs a scenario on both backends, as two tests.
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            use super::*;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() -> Result<()> {
-                super::$name(Backend::Sqlite).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() -> Result<()> {
-                super::$name(Backend::Postgres).await
-            }
-        }
-    )*};
-}
-
-on_both_backends!(
+jamaa_tests::on_both_backends!(
     citizen_submits_staff_acts_citizen_tracks,
     bad_submissions_are_coded_and_write_nothing,
     wrong_role_is_forbidden_and_stale_version_is_conflict,
@@ -97,13 +80,6 @@ fn building_permit() -> Value {
             { "code": "topographic_plan", "fileName": "topo.pdf", "mediaType": "application/pdf", "sizeBytes": 900000 }
         ]
     })
-}
-
-fn error_codes(body: &Value) -> Vec<String> {
-    body["errors"]
-        .as_array()
-        .map(|errors| errors.iter().map(|e| e["extensions"]["code"].as_str().unwrap_or("").to_owned()).collect())
-        .unwrap_or_default()
 }
 
 fn field_paths(body: &Value) -> Vec<(String, String)> {

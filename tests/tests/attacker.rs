@@ -31,28 +31,12 @@ use std::collections::BTreeMap;
 use anyhow::{Context as _, Result, bail, ensure};
 use jamaa_core::model::i18n::LocalizedText;
 use jamaa_core::model::template::{TemplateBundle, TemplateContent};
-use jamaa_tests::app::{Backend, TestApp};
+use jamaa_tests::app::{Backend, TestApp, error_codes};
 use jamaa_tests::pg::{PgDatabase, PgServer};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            use super::*;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() -> Result<()> {
-                super::$name(Backend::Sqlite).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() -> Result<()> {
-                super::$name(Backend::Postgres).await
-            }
-        }
-    )*};
-}
-
-on_both_backends!(another_commune_gets_nothing_of_oujda);
+jamaa_tests::on_both_backends!(another_commune_gets_nothing_of_oujda);
 
 const VICTIM: &str = "oujda";
 const ATTACKER: &str = "chefchaouen";
@@ -911,13 +895,6 @@ async fn post(app: &TestApp, token: Option<&str>, frame: Frame, query: &str, var
     let response = request.send().await?;
     let status = response.status();
     response.json().await.with_context(|| format!("HTTP {status}: not JSON"))
-}
-
-fn error_codes(body: &Value) -> Vec<String> {
-    body["errors"]
-        .as_array()
-        .map(|errors| errors.iter().map(|e| e["extensions"]["code"].as_str().unwrap_or("").to_owned()).collect())
-        .unwrap_or_default()
 }
 
 /// Whether `body` is what `expect` says, and reveals none of the markers.

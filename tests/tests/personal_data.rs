@@ -3,9 +3,9 @@
 //! the applicant) read the personal fields, and each reading is in the audit trail; master keys rotate.
 
 use anyhow::{Context as _, Result};
-use jamaa_tests::app::{Backend, TestApp};
+use jamaa_tests::app::{Backend, TestApp, error_codes};
 use secrecy::SecretString;
-use serde_json::{Value, json};
+use serde_json::json;
 
 const CIN: &str = "ZK918273";
 const NAME: &str = "Zineb Kettani-Lahlou";
@@ -13,13 +13,6 @@ const NAME: &str = "Zineb Kettani-Lahlou";
 const SUBMIT: &str = r#"mutation($i: SubmitRequestInput!) { submitRequest(commune: "oujda", input: $i) {
   secret request { id trackingCode data sealedFields } } }"#;
 const READ: &str = "query($id: ID!) { request(commune: \"oujda\", id: $id) { data sealedFields } }";
-
-fn codes(body: &Value) -> Vec<String> {
-    body["errors"]
-        .as_array()
-        .map(|errors| errors.iter().map(|e| e["extensions"]["code"].as_str().unwrap_or("").to_owned()).collect())
-        .unwrap_or_default()
-}
 
 async fn events(app: &TestApp) -> Result<i64> {
     let data =
@@ -100,7 +93,7 @@ async fn personal_data_is_sealed_found_and_read_by_the_right_people(backend: Bac
     let none = app.data(Some(&oujda), find, json!({ "v": "ZK918274" })).await?;
     assert_eq!(none["findRequests"], json!([]));
     let body = app.graphql(Some(app.staff("chefchaouen")), find, json!({ "v": CIN })).await?;
-    assert_eq!(codes(&body), ["FORBIDDEN"]);
+    assert_eq!(error_codes(&body), ["FORBIDDEN"]);
     let inbox = app.data(Some(&oujda), "{ requests(first: 50) { edges { node { data } } } }", json!({})).await?;
     assert!(!inbox.to_string().contains(CIN), "the inbox opens nothing");
 
@@ -134,14 +127,4 @@ async fn personal_data_is_sealed_found_and_read_by_the_right_people(backend: Bac
     app.stop().await
 }
 
-mod personal_data_is_sealed_found_and_read_by_the_right_people {
-    use super::*;
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() -> Result<()> {
-        super::personal_data_is_sealed_found_and_read_by_the_right_people(Backend::Sqlite).await
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() -> Result<()> {
-        super::personal_data_is_sealed_found_and_read_by_the_right_people(Backend::Postgres).await
-    }
-}
+jamaa_tests::on_both_backends!(personal_data_is_sealed_found_and_read_by_the_right_people);

@@ -2,26 +2,10 @@
 //! Chefchaouen; Oujda improves a procedure and publishes v2; Chefchaouen upgrades and keeps its own edits.
 
 use anyhow::Result;
-use jamaa_tests::app::{Backend, TestApp};
+use jamaa_tests::app::{Backend, TestApp, error_codes};
 use serde_json::{Value, json};
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            use super::*;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() -> Result<()> {
-                super::$name(Backend::Sqlite).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() -> Result<()> {
-                super::$name(Backend::Postgres).await
-            }
-        }
-    )*};
-}
-
-on_both_backends!(
+jamaa_tests::on_both_backends!(
     an_upgrade_brings_improvements_and_keeps_local_edits,
     conflicts_are_reported_and_resolved_by_choice,
     onboarding_round_trips_and_fails_whole,
@@ -41,13 +25,6 @@ const UPGRADE: &str = r#"mutation($c: String!, $to: String!, $r: [ConflictResolu
 }"#;
 const ONBOARD: &str =
     r#"mutation($input: OnboardCommuneInput!) { onboardCommune(input: $input) { slug currency country } }"#;
-
-fn codes(body: &Value) -> Vec<String> {
-    body["errors"]
-        .as_array()
-        .map(|errors| errors.iter().map(|e| e["extensions"]["code"].as_str().unwrap_or("").to_owned()).collect())
-        .unwrap_or_default()
-}
 
 async fn definition(app: &TestApp, commune: &str, code: &str) -> Result<(i64, Value)> {
     let data = app.data(None, DEFINITION, json!({ "c": commune, "code": code })).await?;
@@ -107,7 +84,7 @@ async fn an_upgrade_brings_improvements_and_keeps_local_edits(backend: Backend) 
     // A commune's administrators export under its own name only: not Oujda's next version, nor the standard's.
     for name in ["oujda", "ma-commune"] {
         let body = app.graphql(Some(&chefchaouen), EXPORT, json!({ "c": "chefchaouen", "n": name })).await?;
-        assert_eq!(codes(&body), ["FORBIDDEN"], "{name}: {body}");
+        assert_eq!(error_codes(&body), ["FORBIDDEN"], "{name}: {body}");
     }
 
     let diff = app.data(None, "{ templateDiff(from: \"oujda@1\", to: \"oujda@2\") { path kind } }", json!({})).await?;
@@ -120,7 +97,7 @@ async fn an_upgrade_brings_improvements_and_keeps_local_edits(backend: Backend) 
 
     // Another commune's staff cannot upgrade Chefchaouen.
     let body = app.graphql(Some(&oujda), UPGRADE, json!({ "c": "chefchaouen", "to": "oujda@2" })).await?;
-    assert_eq!(codes(&body), ["FORBIDDEN"]);
+    assert_eq!(error_codes(&body), ["FORBIDDEN"]);
 
     let preview =
         app.data(Some(&chefchaouen), UPGRADE, json!({ "c": "chefchaouen", "to": "oujda@2", "dry": true })).await?;
@@ -209,9 +186,9 @@ async fn onboarding_round_trips_and_fails_whole(backend: Backend) -> Result<()> 
     let operator = app.operator.clone();
     let identity = |slug: &str, prefix: &str| json!({ "slug": slug, "nameFr": "Berkane", "nameAr": "بركان", "trackingPrefix": prefix, "from": "oujda@1" });
     let body = app.graphql(Some(app.staff("oujda")), ONBOARD, json!({ "input": identity("berkane", "BRK") })).await?;
-    assert_eq!(codes(&body), ["FORBIDDEN"], "only operators onboard");
+    assert_eq!(error_codes(&body), ["FORBIDDEN"], "only operators onboard");
     let body = app.graphql(None, ONBOARD, json!({ "input": identity("berkane", "BRK") })).await?;
-    assert_eq!(codes(&body), ["UNAUTHENTICATED"]);
+    assert_eq!(error_codes(&body), ["UNAUTHENTICATED"]);
 
     let onboarded = app.data(Some(&operator), ONBOARD, json!({ "input": identity("berkane", "BRK") })).await?;
     assert_eq!(onboarded["onboardCommune"], json!({ "slug": "berkane", "currency": "MAD", "country": "MA" }));
@@ -244,7 +221,7 @@ async fn onboarding_round_trips_and_fails_whole(backend: Backend) -> Result<()> 
     broken["timeZone"] = json!("Africa/Nouakchott");
     let before = app.data(None, "{ communes(first: 100) { edges { node { slug } } } }", json!({})).await?;
     let body = app.graphql(Some(&operator), ONBOARD, json!({ "input": broken })).await?;
-    assert_eq!(codes(&body), ["VALIDATION_FAILED"], "{body}");
+    assert_eq!(error_codes(&body), ["VALIDATION_FAILED"], "{body}");
     let paths: Vec<&str> = body["errors"][0]["extensions"]["fields"]
         .as_array()
         .into_iter()
@@ -255,7 +232,7 @@ async fn onboarding_round_trips_and_fails_whole(backend: Backend) -> Result<()> 
     let after = app.data(None, "{ communes(first: 100) { edges { node { slug } } } }", json!({})).await?;
     assert_eq!(before, after, "no trace of the failed onboarding");
     let body = app.graphql(None, "{ commune(slug: \"nouadhibou\") { slug } }", json!({})).await?;
-    assert_eq!(codes(&body), ["NOT_FOUND"]);
+    assert_eq!(error_codes(&body), ["NOT_FOUND"]);
     if let Some((server, database)) = &app.pg {
         for table in [
             "communes WHERE slug = 'nouadhibou'",
@@ -302,12 +279,12 @@ async fn imports_refuse_bad_bundles(backend: Backend) -> Result<()> {
         ("not a bundle", json!({ "hello": "world" }), "not a template bundle"),
     ] {
         let body = app.graphql(Some(&operator), import, json!({ "b": bad })).await?;
-        assert_eq!(codes(&body), ["VALIDATION_FAILED"], "{case}: {body}");
+        assert_eq!(error_codes(&body), ["VALIDATION_FAILED"], "{case}: {body}");
         let message = body["errors"][0]["extensions"]["fields"][0]["message"].as_str().unwrap_or_default();
         assert!(message.contains(expected), "{case}: {message}");
     }
     let body = app.graphql(Some(app.staff("oujda")), import, json!({ "b": original })).await?;
-    assert_eq!(codes(&body), ["FORBIDDEN"]);
+    assert_eq!(error_codes(&body), ["FORBIDDEN"]);
     // The same bundle again is accepted and changes nothing; another one under its name@version is refused.
     app.data(Some(&operator), import, json!({ "b": original })).await?;
     assert_eq!(
