@@ -102,29 +102,12 @@ fn server_is_gone_after_drop() {
     assert!(!dir.exists(), "{} is still there", dir.display());
 }
 
-/// Run by `server_is_gone_after_the_test_process_ends`, in a process of its own: starts a server, prints where it is,
-/// and ends without dropping it.
-#[test]
-#[ignore = "run by server_is_gone_after_the_test_process_ends"]
-fn leak_a_server() {
-    if std::env::var_os("JAMAA_TESTS_LEAK_A_SERVER").is_none() {
-        return;
-    }
-    let server = PgServer::start().unwrap();
-    println!("leaked-server {} {}", server.port(), server.socket_dir().display());
-    std::mem::forget(server);
-}
-
 #[test]
 fn server_is_gone_after_the_test_process_ends() {
-    let output = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "leak_a_server", "--ignored", "--nocapture", "--test-threads", "1"])
-        .env("JAMAA_TESTS_LEAK_A_SERVER", "1")
-        .output()
-        .unwrap();
+    // A process of its own starts a server and exits without dropping it.
+    let output = Command::new(env!("CARGO_BIN_EXE_leak-pg-server")).output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
-    // libtest prints the test's name and then, on the same line, what the test printed.
     let line = stdout.lines().find_map(|line| line.split_once("leaked-server ")).map(|(_, rest)| rest);
     let line = line.unwrap_or_else(|| panic!("no leaked-server line in:\n{stdout}"));
     let (port, dir) = line.split_once(' ').unwrap();
