@@ -422,23 +422,15 @@ async fn template(jamaa: &Jamaa, command: TemplateCommand) -> anyhow::Result<()>
 async fn commune(jamaa: &Jamaa, command: CommuneCommand) -> anyhow::Result<()> {
     match command {
         CommuneCommand::List => {
-            let mut after: Option<String> = None;
-            loop {
-                let page = jamaa.communes(after.as_deref(), 100).await?;
-                for commune in &page.items {
-                    let lineage = commune.lineage.as_ref().map(ToString::to_string).unwrap_or_else(|| "-".into());
-                    println!(
-                        "{}  {}  {}  {}",
-                        commune.spec.slug,
-                        commune.spec.tracking_prefix.as_str(),
-                        commune.spec.country.code(),
-                        lineage
-                    );
-                }
-                if !page.has_next {
-                    break;
-                }
-                after = page.items.last().map(|c| c.spec.slug.to_string());
+            for commune in jamaa.all_communes().await? {
+                let lineage = commune.lineage.as_ref().map(ToString::to_string).unwrap_or_else(|| "-".into());
+                println!(
+                    "{}  {}  {}  {}",
+                    commune.spec.slug,
+                    commune.spec.tracking_prefix.as_str(),
+                    commune.spec.country.code(),
+                    lineage
+                );
             }
             Ok(())
         }
@@ -572,16 +564,8 @@ async fn onboard_csv(jamaa: &Jamaa, args: &OnboardArgs, path: &Path) -> anyhow::
         .collect::<Result<_, _>>()
         .with_context(|| format!("{}", path.display()))?;
 
-    let mut prefixes: HashSet<String> = HashSet::new();
-    let mut after: Option<String> = None;
-    loop {
-        let page = jamaa.communes(after.as_deref(), 100).await?;
-        prefixes.extend(page.items.iter().map(|c| c.spec.tracking_prefix.as_str().to_owned()));
-        if !page.has_next {
-            break;
-        }
-        after = page.items.last().map(|c| c.spec.slug.to_string());
-    }
+    let mut prefixes: HashSet<String> =
+        jamaa.all_communes().await?.into_iter().map(|c| c.spec.tracking_prefix.as_str().to_owned()).collect();
 
     let progress = indicatif::ProgressBar::new(rows.len() as u64);
     progress.set_style(

@@ -18,17 +18,9 @@ impl Jamaa {
     /// Verifies every commune's chain (the CLI's `audit verify`, run by whoever holds the database).
     pub async fn verify_all_audit(&self) -> Result<Vec<(String, ChainReport)>, Error> {
         let mut reports = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let page = self.communes(after.as_deref(), super::MAX_PAGE_SIZE).await?;
-            for commune in &page.items {
-                let scope = crate::store::TenantScope::new(commune.id);
-                reports.push((commune.spec.slug.to_string(), self.verify_audit_of(scope).await?));
-            }
-            if !page.has_next {
-                break;
-            }
-            after = page.items.last().map(|c| c.spec.slug.to_string());
+        for commune in self.all_communes().await? {
+            let scope = crate::store::TenantScope::new(commune.id);
+            reports.push((commune.spec.slug.to_string(), self.verify_audit_of(scope).await?));
         }
         Ok(reports)
     }

@@ -101,6 +101,19 @@ impl Jamaa {
         Ok(Page { items, has_next })
     }
 
+    /// Every commune, in slug order (for the platform's own jobs: audit verification, key rotation, the CLI).
+    pub async fn all_communes(&self) -> Result<Vec<Commune>, Error> {
+        let mut all = Vec::new();
+        loop {
+            let after = all.last().map(|c: &Commune| c.spec.slug.to_string());
+            let page = self.communes(after.as_deref(), MAX_PAGE_SIZE).await?;
+            all.extend(page.items);
+            if !page.has_next {
+                return Ok(all);
+            }
+        }
+    }
+
     pub async fn commune_count(&self) -> Result<u64, Error> {
         communes::count(self.store.conn()).await
     }

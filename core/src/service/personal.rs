@@ -173,18 +173,10 @@ impl Jamaa {
     /// either key. Returns how many keys were re-wrapped.
     pub async fn rotate_master_key(&self) -> Result<u64, Error> {
         let mut count = 0;
-        let mut after: Option<String> = None;
-        loop {
-            let page = self.communes(after.as_deref(), MAX_PAGE_SIZE).await?;
-            for commune in &page.items {
-                let tx = self.store.tenant_tx(crate::store::TenantScope::new(commune.id)).await?;
-                count += keys::rewrap(&tx, &self.keyring).await?;
-                tx.commit().await?;
-            }
-            if !page.has_next {
-                break;
-            }
-            after = page.items.last().map(|c| c.spec.slug.to_string());
+        for commune in self.all_communes().await? {
+            let tx = self.store.tenant_tx(crate::store::TenantScope::new(commune.id)).await?;
+            count += keys::rewrap(&tx, &self.keyring).await?;
+            tx.commit().await?;
         }
         tracing::info!(rewrapped = count, master_key = self.keyring.current_id(), "data keys re-wrapped");
         Ok(count)
