@@ -36,13 +36,7 @@ pub(crate) async fn upsert_role(tx: &TenantTx, key: &str, label: &LocalizedText)
 }
 
 pub(crate) async fn role_keys(tx: &TenantTx) -> Result<Vec<String>, Error> {
-    let rows = role::Entity::find()
-        .filter(role::Column::TenantId.eq(tx.tenant_uuid()))
-        .order_by_asc(role::Column::Key)
-        .all(tx.conn())
-        .await
-        .map_err(db_error)?;
-    Ok(rows.into_iter().map(|r| r.key).collect())
+    Ok(roles(tx).await?.into_iter().map(|r| r.key).collect())
 }
 
 /// Stores `definition` as the next version of its service (and of its workflow), and makes it current.

@@ -11,16 +11,9 @@ use crate::error::Error;
 
 /// The commune's current data key (the newest), made now if it has none.
 pub(crate) async fn current(tx: &TenantTx, keyring: &Keyring, now: DateTime<Utc>) -> Result<(uuid::Uuid, Key), Error> {
-    let newest = data_key::Entity::find()
-        .filter(data_key::Column::TenantId.eq(tx.tenant_uuid()))
-        .order_by_desc(data_key::Column::Id)
-        .one(tx.conn())
-        .await
-        .map_err(db_error)?;
-    if let Some(row) = newest {
+    if let Some(row) = newest(tx).await? {
         return Ok((row.id, keyring.unwrap_data_key(tx.tenant_uuid(), &row.wrapped, &row.master_key_id)?));
     }
-    // No key yet: make one.
     let (key, wrapped, master_key_id) = keyring.new_data_key(tx.tenant_uuid())?;
     let id = uuid::Uuid::now_v7();
     data_key::Entity::insert(data_key::ActiveModel {
@@ -38,13 +31,16 @@ pub(crate) async fn current(tx: &TenantTx, keyring: &Keyring, now: DateTime<Utc>
 
 /// The commune's current data key, if it has one.
 pub(crate) async fn existing(tx: &TenantTx, keyring: &Keyring) -> Result<Option<Key>, Error> {
-    let newest = data_key::Entity::find()
+    newest(tx).await?.map(|row| keyring.unwrap_data_key(tx.tenant_uuid(), &row.wrapped, &row.master_key_id)).transpose()
+}
+
+async fn newest(tx: &TenantTx) -> Result<Option<data_key::Model>, Error> {
+    data_key::Entity::find()
         .filter(data_key::Column::TenantId.eq(tx.tenant_uuid()))
         .order_by_desc(data_key::Column::Id)
         .one(tx.conn())
         .await
-        .map_err(db_error)?;
-    newest.map(|row| keyring.unwrap_data_key(tx.tenant_uuid(), &row.wrapped, &row.master_key_id)).transpose()
+        .map_err(db_error)
 }
 
 /// A data key of the commune by id.

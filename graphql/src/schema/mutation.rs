@@ -8,9 +8,9 @@ use jamaa_core::service::SubmitRequest;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::error::to_graphql;
-use super::query::{parse_locale, resolve_commune, viewer_of};
+use super::query::{commune_and_lang, viewer_of};
 use super::types::{Receipt, Request, SubmitRequestInput, SubmitRequestPayload};
-use super::{Lang, jamaa, pick_locale, request_context};
+use super::{jamaa, request_context};
 
 #[derive(Default)]
 pub struct RequestMutation;
@@ -26,9 +26,7 @@ impl RequestMutation {
         input: SubmitRequestInput,
         locale: Option<String>,
     ) -> Result<SubmitRequestPayload> {
-        let locale = parse_locale(locale)?;
-        let commune = resolve_commune(ctx, commune).await?;
-        let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
+        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
         let principal = &request_context(ctx).principal;
         let input = SubmitRequest {
             service_code: input.service_code,
@@ -76,9 +74,7 @@ impl RequestMutation {
         secret: Option<String>,
         locale: Option<String>,
     ) -> Result<Request> {
-        let locale = parse_locale(locale)?;
-        let commune = resolve_commune(ctx, commune).await?;
-        let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
+        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
         let principal = &request_context(ctx).principal;
         let Ok(id) = id.parse::<RequestId>() else {
             return Err(to_graphql(jamaa_core::Error::NotFound("request"), lang.locale));

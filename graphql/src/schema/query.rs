@@ -54,6 +54,18 @@ pub(crate) async fn resolve_commune(ctx: &Context<'_>, argument: Option<String>)
     result.map_err(|e| to_graphql(e, pick_locale(ctx, None, None)))
 }
 
+/// The commune an operation is about (see [`resolve_commune`]) and the language to answer in.
+pub(crate) async fn commune_and_lang(
+    ctx: &Context<'_>,
+    commune: Option<String>,
+    locale: Option<String>,
+) -> Result<(CoreCommune, Lang)> {
+    let locale = parse_locale(locale)?;
+    let commune = resolve_commune(ctx, commune).await?;
+    let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
+    Ok((commune, lang))
+}
+
 #[Object]
 impl CatalogQuery {
     /// Communes on the platform, in slug order.
@@ -80,9 +92,7 @@ impl CatalogQuery {
 
     /// One commune by slug.
     async fn commune(&self, ctx: &Context<'_>, slug: String, locale: Option<String>) -> Result<Commune> {
-        let locale = parse_locale(locale)?;
-        let commune = resolve_commune(ctx, Some(slug)).await?;
-        let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
+        let (commune, lang) = commune_and_lang(ctx, Some(slug), locale).await?;
         Ok(Commune { commune, lang })
     }
 
@@ -95,9 +105,7 @@ impl CatalogQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Connection<OpaqueCursor<String>, Service, EmptyFields, EmptyFields>> {
-        let locale = parse_locale(locale)?;
-        let commune = resolve_commune(ctx, commune).await?;
-        let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
+        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
         let after = after.map(|c| OpaqueCursor::<String>::decode_cursor(&c).map_err(|_| bad_cursor())).transpose()?;
         let services = jamaa(ctx)
             .services(&request_context(ctx).principal, commune.spec.slug.as_str())
@@ -126,9 +134,7 @@ impl CatalogQuery {
         code: String,
         locale: Option<String>,
     ) -> Result<Service> {
-        let locale = parse_locale(locale)?;
-        let commune = resolve_commune(ctx, commune).await?;
-        let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
+        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
         let view = jamaa(ctx)
             .service(&request_context(ctx).principal, commune.spec.slug.as_str(), &code)
             .await
@@ -164,9 +170,7 @@ impl CatalogQuery {
         after: Option<String>,
         locale: Option<String>,
     ) -> Result<Connection<OpaqueCursor<String>, Request, EmptyFields, EmptyFields>> {
-        let locale = parse_locale(locale)?;
-        let commune = resolve_commune(ctx, commune).await?;
-        let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
+        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
         let after = after
             .map(|c| {
                 OpaqueCursor::<String>::decode_cursor(&c)
@@ -200,9 +204,7 @@ impl CatalogQuery {
         id: ID,
         locale: Option<String>,
     ) -> Result<Request> {
-        let locale = parse_locale(locale)?;
-        let commune = resolve_commune(ctx, commune).await?;
-        let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
+        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
         let principal = &request_context(ctx).principal;
         let jamaa = jamaa(ctx);
         // An id that does not parse is as unknown as one of another commune.
@@ -224,9 +226,7 @@ impl CatalogQuery {
         value: String,
         locale: Option<String>,
     ) -> Result<Vec<Request>> {
-        let locale = parse_locale(locale)?;
-        let commune = resolve_commune(ctx, commune).await?;
-        let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
+        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
         let principal = &request_context(ctx).principal;
         let found = jamaa(ctx)
             .find_requests(principal, commune.spec.slug.as_str(), &field, &value)
