@@ -39,6 +39,27 @@ pub enum Permission {
     ActOnRequests,
     PublishService,
     VerifyAudit,
+    /// Register civil-status acts, add marginal mentions, read full records, issue extracts and copies.
+    ManageCivilStatus,
+    /// Prepare council sessions, agendas, votes and publish decisions.
+    ManageCouncil,
+    /// Register incoming and outgoing mail and route it.
+    ManageCourier,
+    /// Import and publish budget, commitments, payments and revenues.
+    ManageFinance,
+    /// Read the commune's indicators (operators read every commune's).
+    ReadIndicators,
+}
+
+/// The roles of the commune standard that grant each module permission; commune administrators hold them all.
+fn module_roles(permission: Permission) -> &'static [&'static str] {
+    match permission {
+        Permission::ManageCivilStatus => &["civil_registrar"],
+        Permission::ManageCouncil => &["council_secretary", "president"],
+        Permission::ManageCourier => &["counter_agent", "head_of_service"],
+        Permission::ManageFinance => &["head_of_service", "president"],
+        _ => &[],
+    }
 }
 
 /// The role that administers a commune's configuration.
@@ -63,14 +84,17 @@ impl Principal {
             (_, ReadCatalog) => true,
             (Principal::Anonymous, SubmitRequest) => true,
             (Principal::Anonymous, _) => return Err(Error::Unauthenticated),
-            (Principal::Operator { .. } | Principal::Platform, PublishService | VerifyAudit) => true,
+            (Principal::Operator { .. } | Principal::Platform, PublishService | VerifyAudit | ReadIndicators) => true,
             (Principal::Operator { .. } | Principal::Platform, _) => false,
             (Principal::Staff { tenant: own, roles, .. }, permission) => {
                 *own == tenant
                     && match permission {
                         SubmitRequest | ReadRequests | ActOnRequests => true,
                         PublishService | VerifyAudit => roles.iter().any(|r| r == COMMUNE_ADMIN),
-                        ReadCatalog => true,
+                        ReadCatalog | ReadIndicators => true,
+                        ManageCivilStatus | ManageCouncil | ManageCourier | ManageFinance => {
+                            roles.iter().any(|r| r == COMMUNE_ADMIN || module_roles(permission).contains(&r.as_str()))
+                        }
                     }
             }
             (Principal::Partner { communes, .. }, SubmitRequest) => communes.contains(&tenant),
@@ -133,7 +157,16 @@ mod tests {
             ("partners read no inbox", partner, oujda, ReadRequests, Err("FORBIDDEN")),
             ("operators publish", operator.clone(), chefchaouen, PublishService, Ok(())),
             ("operators verify audit", operator.clone(), chefchaouen, VerifyAudit, Ok(())),
-            ("operators read no files", operator, chefchaouen, ReadRequests, Err("FORBIDDEN")),
+            ("operators read no files", operator.clone(), chefchaouen, ReadRequests, Err("FORBIDDEN")),
+            ("operators read indicators", operator.clone(), chefchaouen, ReadIndicators, Ok(())),
+            ("operators keep no registry", operator, chefchaouen, ManageCivilStatus, Err("FORBIDDEN")),
+            ("registrars register", staff(&["civil_registrar"]), oujda, ManageCivilStatus, Ok(())),
+            ("counter agents do not", staff(&["counter_agent"]), oujda, ManageCivilStatus, Err("FORBIDDEN")),
+            ("registrars only at home", staff(&["civil_registrar"]), chefchaouen, ManageCivilStatus, Err("FORBIDDEN")),
+            ("secretaries run the council", staff(&["council_secretary"]), oujda, ManageCouncil, Ok(())),
+            ("agents register mail", staff(&["counter_agent"]), oujda, ManageCourier, Ok(())),
+            ("agents keep no budget", staff(&["counter_agent"]), oujda, ManageFinance, Err("FORBIDDEN")),
+            ("staff read their indicators", staff(&["counter_agent"]), oujda, ReadIndicators, Ok(())),
         ];
         for (name, principal, tenant, permission, expected) in cases {
             let got = principal.authorize(tenant, permission);
