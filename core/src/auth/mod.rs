@@ -107,6 +107,27 @@ impl Principal {
         }
     }
 
+    /// The caller's roles in `tenant`: none for anyone but that commune's staff.
+    pub fn roles_in(&self, tenant: TenantId) -> &[String] {
+        match self {
+            Principal::Staff { tenant: own, roles, .. } if *own == tenant => roles,
+            _ => &[],
+        }
+    }
+
+    /// Whether the caller holds `role` in `tenant`.
+    pub fn has_role(&self, tenant: TenantId, role: &str) -> bool {
+        self.roles_in(tenant).iter().any(|r| r == role)
+    }
+
+    /// The commune a staff caller works for when a request names none.
+    pub fn home_commune(&self) -> Option<TenantId> {
+        match self {
+            Principal::Staff { tenant, .. } => Some(*tenant),
+            _ => None,
+        }
+    }
+
     pub fn is_operator(&self) -> bool {
         matches!(self, Principal::Operator { .. } | Principal::Platform)
     }

@@ -43,10 +43,10 @@ pub(crate) async fn resolve_commune(ctx: &Context<'_>, argument: Option<String>)
     let request = request_context(ctx);
     let jamaa = jamaa(ctx);
     let slug = argument.or_else(|| request.commune_header.clone());
-    let result = match (slug, &request.principal) {
+    let result = match (slug, request.principal.home_commune()) {
         (Some(slug), _) => jamaa.commune(&slug).await,
-        (None, Principal::Staff { tenant, .. }) => jamaa.commune_by_id(*tenant).await,
-        (None, _) => {
+        (None, Some(tenant)) => jamaa.commune_by_id(tenant).await,
+        (None, None) => {
             return Err(async_graphql::Error::new("name the commune (argument `commune` or header X-Commune)")
                 .extend_with(|_, e| e.set("code", "VALIDATION_FAILED")));
         }
