@@ -4,6 +4,7 @@ pub mod audit;
 pub mod calendar;
 pub mod catalog;
 pub mod commune;
+pub mod complaint;
 pub mod documents;
 pub mod form;
 pub mod i18n;

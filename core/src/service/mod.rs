@@ -12,6 +12,7 @@ use crate::store::{Store, communes};
 
 mod audit;
 mod catalog;
+mod complaints;
 pub mod demo;
 mod personal;
 mod replication;
@@ -23,6 +24,7 @@ pub use crate::store::catalog::PublishedService;
 pub use crate::store::requests::{RequestRecord, TransitionRecord};
 pub use crate::store::templates::TemplateSummary;
 pub use catalog::ServiceView;
+pub use complaints::{MAX_LISTING, PublicComplaint, PublicFilter, PublicQuery, RatedComplaint};
 pub use personal::PersonalData;
 pub use replication::{CommuneIdentity, OnboardCommune, OnboardSource, UpgradeReport};
 pub use requests::{RequestDetails, Submission, SubmitRequest, Tracking};

@@ -7,6 +7,7 @@ use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::service::Jamaa;
 
 mod access;
+mod complaints;
 pub mod error;
 mod mutation;
 mod query;
@@ -14,17 +15,18 @@ mod replication;
 mod types;
 
 pub use access::AccessMutation;
+pub use complaints::{ComplaintMutation, ComplaintQuery};
 pub use mutation::RequestMutation;
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
 
-/// Every query: the catalog, requests and audit; replication.
+/// Every query: the catalog, requests and audit; replication; complaints.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct QueryRoot(CatalogQuery, ReplicationQuery);
+pub struct QueryRoot(CatalogQuery, ReplicationQuery, ComplaintQuery);
 
-/// Every mutation: requests; replication; access.
+/// Every mutation: requests; replication; access; complaints.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct MutationRoot(RequestMutation, ReplicationMutation, AccessMutation);
+pub struct MutationRoot(RequestMutation, ReplicationMutation, AccessMutation, ComplaintMutation);
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

@@ -8,6 +8,7 @@ pub(crate) mod audit_event;
 pub(crate) mod audit_head;
 pub(crate) mod commune;
 pub(crate) mod commune_config;
+pub(crate) mod complaint;
 pub(crate) mod counter;
 pub(crate) mod data_key;
 pub(crate) mod request;
