@@ -228,7 +228,12 @@ impl Call {
         Ok((commune, lang))
     }
 
-    async fn offered(&self, state: &AppState, commune: &Commune, lang: &Lang) -> Result<Vec<PublishedService>, Response> {
+    async fn offered(
+        &self,
+        state: &AppState,
+        commune: &Commune,
+        lang: &Lang,
+    ) -> Result<Vec<PublishedService>, Response> {
         let (_, services) = state
             .jamaa
             .complaint_services(commune.spec.slug.as_str())
@@ -272,7 +277,8 @@ impl Call {
                         values: XmlValues { value: a.values },
                     })
                     .collect();
-                let body = ServiceDefinitionOut { service_code: code.to_owned(), attributes: XmlAttributes { attribute } };
+                let body =
+                    ServiceDefinitionOut { service_code: code.to_owned(), attributes: XmlAttributes { attribute } };
                 xml_response(StatusCode::OK, "service_definition", &body)
             }
         })
@@ -296,7 +302,12 @@ impl Call {
             query.filter.submitted_from = Some(from);
             query.filter.submitted_to = Some(to);
             query.filter.service_codes = match self.param("service_code") {
-                Some(codes) => codes.split(',').map(str::trim).filter(|c| offered.iter().any(|o| o == c)).map(str::to_owned).collect(),
+                Some(codes) => codes
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|c| offered.iter().any(|o| o == c))
+                    .map(str::to_owned)
+                    .collect(),
                 None => offered,
             };
             if query.filter.service_codes.is_empty() {
@@ -569,10 +580,13 @@ fn attributes(service: &PublishedService, lang: &Lang) -> Vec<AttributeOut<Vec<V
                 FieldKind::Date => ("datetime", vec![]),
                 FieldKind::Choice { options: list } => ("singlevaluelist", options(list)),
                 FieldKind::MultiChoice { options: list } => ("multivaluelist", options(list)),
-                FieldKind::Boolean => ("singlevaluelist", vec![
-                    ValueOut { key: "true".into(), name: yes_no(lang.locale, true).into() },
-                    ValueOut { key: "false".into(), name: yes_no(lang.locale, false).into() },
-                ]),
+                FieldKind::Boolean => (
+                    "singlevaluelist",
+                    vec![
+                        ValueOut { key: "true".into(), name: yes_no(lang.locale, true).into() },
+                        ValueOut { key: "false".into(), name: yes_no(lang.locale, false).into() },
+                    ],
+                ),
                 FieldKind::Location | FieldKind::DocumentRef => return None,
             };
             Some((field, datatype, values))
@@ -632,9 +646,8 @@ fn request_out(complaint: &PublicComplaint, commune: &Commune, lang: &Lang) -> R
 /// values) for the form's own fields, the standard ones for the fields the complaint settings name.
 fn form_data(params: &[(String, String)], form: &FormSchema, settings: &ComplaintSettings) -> Value {
     let mut data = Map::new();
-    let get = |name: &str| {
-        params.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).filter(|v| !v.is_empty())
-    };
+    let get =
+        |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).filter(|v| !v.is_empty());
     for (key, value) in params {
         let Some(code) = key.strip_prefix("attribute[").and_then(|rest| rest.split(']').next()) else { continue };
         let value = value.trim();
@@ -643,12 +656,11 @@ fn form_data(params: &[(String, String)], form: &FormSchema, settings: &Complain
         }
         let field = form.fields.iter().find(|f| f.key == code);
         let typed = match field.map(|f| &f.kind) {
-            Some(FieldKind::Number | FieldKind::Money) => {
-                value.parse::<f64>().ok().and_then(|n| serde_json::Number::from_f64(n)).map_or_else(
-                    || Value::String(value.to_owned()),
-                    Value::Number,
-                )
-            }
+            Some(FieldKind::Number | FieldKind::Money) => value
+                .parse::<f64>()
+                .ok()
+                .and_then(|n| serde_json::Number::from_f64(n))
+                .map_or_else(|| Value::String(value.to_owned()), Value::Number),
             Some(FieldKind::Boolean) => match value.to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" => Value::Bool(true),
                 "false" | "0" | "no" => Value::Bool(false),
@@ -797,7 +809,8 @@ mod tests {
 
     #[test]
     fn lists_in_xml_repeat_their_item_under_the_root() {
-        let list = [ErrorOut { code: 400, description: "a & b".into() }, ErrorOut { code: 403, description: "c".into() }];
+        let list =
+            [ErrorOut { code: 400, description: "a & b".into() }, ErrorOut { code: 403, description: "c".into() }];
         let mut wrapper = std::collections::BTreeMap::new();
         wrapper.insert("error", &list);
         let xml = quick_xml::se::to_string_with_root("errors", &wrapper).unwrap();

@@ -177,9 +177,7 @@ impl ComplaintSettings {
         type KindCheck = fn(&FieldKind) -> bool;
         let shown: [(&str, Option<&String>, KindCheck); 5] = [
             ("categoryField", Some(&self.category_field), |k| matches!(k, FieldKind::Choice { .. })),
-            ("descriptionField", Some(&self.description_field), |k| {
-                matches!(k, FieldKind::Text | FieldKind::LongText)
-            }),
+            ("descriptionField", Some(&self.description_field), |k| matches!(k, FieldKind::Text | FieldKind::LongText)),
             ("locationField", self.location_field.as_ref(), |k| matches!(k, FieldKind::Location)),
             ("publicField", self.public_field.as_ref(), |k| matches!(k, FieldKind::Boolean)),
             ("mediaUrlField", self.media_url_field.as_ref(), |k| matches!(k, FieldKind::Text)),
@@ -236,7 +234,11 @@ mod tests {
     use crate::model::standard;
 
     fn reclamation() -> crate::model::catalog::ServiceDefinition {
-        standard::moroccan_services().expect("the service files parse").into_iter().find(|s| s.code == "reclamation").expect("shipped")
+        standard::moroccan_services()
+            .expect("the service files parse")
+            .into_iter()
+            .find(|s| s.code == "reclamation")
+            .expect("shipped")
     }
 
     #[test]
@@ -250,16 +252,10 @@ mod tests {
         broken.public_field = Some("name".into());
         broken.contact.email = Some("subject".into());
         broken.answered_states.push("nowhere".into());
-        let paths: Vec<String> =
-            broken.check(&service.form, &service.workflow).into_iter().map(|e| e.path).collect();
+        let paths: Vec<String> = broken.check(&service.form, &service.workflow).into_iter().map(|e| e.path).collect();
         assert_eq!(
             paths,
-            [
-                "complaint.categoryField",
-                "complaint.publicField",
-                "complaint.contact.email",
-                "complaint.answeredStates"
-            ]
+            ["complaint.categoryField", "complaint.publicField", "complaint.contact.email", "complaint.answeredStates"]
         );
     }
 

@@ -110,8 +110,11 @@ fn rating_refused() -> Error {
     Error::field(
         "rating",
         FieldErrorCode::InvalidValue,
-        LocalizedText::ar_fr("يمكن تقييم الشكاية بعد الإجابة عليها.", "La réclamation peut être notée une fois traitée.")
-            .with(Locale::En, "A complaint can be rated once it has been answered."),
+        LocalizedText::ar_fr(
+            "يمكن تقييم الشكاية بعد الإجابة عليها.",
+            "La réclamation peut être notée une fois traitée.",
+        )
+        .with(Locale::En, "A complaint can be rated once it has been answered."),
     )
 }
 

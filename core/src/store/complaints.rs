@@ -67,9 +67,8 @@ pub(crate) async fn public(tx: &TenantTx, filter: &PublicFilter, limit: u64) -> 
         .order_by_desc(complaint::Column::RequestId)
         .limit(limit);
     if !filter.tracking_codes.is_empty() {
-        query = query.filter(
-            complaint::Column::TrackingCode.is_in(filter.tracking_codes.iter().map(ToString::to_string)),
-        );
+        query =
+            query.filter(complaint::Column::TrackingCode.is_in(filter.tracking_codes.iter().map(ToString::to_string)));
     }
     if !filter.service_codes.is_empty() {
         query = query.filter(complaint::Column::ServiceCode.is_in(filter.service_codes.iter().cloned()));
@@ -97,7 +96,8 @@ pub(crate) async fn rate(tx: &TenantTx, id: RequestId, rating: u8, now: DateTime
 }
 
 fn from_model(row: complaint::Model) -> Result<ComplaintRecord, Error> {
-    let corrupt = |what: &str| Error::internal(format!("complaint {} has an invalid {what} in storage", row.request_id));
+    let corrupt =
+        |what: &str| Error::internal(format!("complaint {} has an invalid {what} in storage", row.request_id));
     Ok(ComplaintRecord {
         request_id: RequestId::from_uuid(row.request_id),
         tracking_code: TrackingCode::parse(&row.tracking_code).map_err(|_| corrupt("tracking code"))?,
