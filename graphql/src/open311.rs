@@ -54,12 +54,12 @@ async fn get_root(
     let (name, format) = split_file(&file);
     let call = Call::new(&state, client, &headers, format, query.as_deref());
     let result = match (name, call) {
-        (_, Err(response)) => return response,
+        (_, Err(refusal)) => return refusal.into_response(),
         ("services", Ok(call)) => call.services(&state).await,
         ("requests", Ok(call)) => call.requests(&state).await,
         (_, Ok(call)) => Err(call.failure(StatusCode::NOT_FOUND, "no such resource")),
     };
-    result.unwrap_or_else(|response| response)
+    result.unwrap_or_else(IntoResponse::into_response)
 }
 
 async fn post_root(
@@ -73,16 +73,20 @@ async fn post_root(
     let (name, format) = split_file(&file);
     let mut call = match Call::new(&state, client, &headers, format, query.as_deref()) {
         Ok(call) => call,
-        Err(response) => return response,
+        Err(refusal) => return refusal.into_response(),
     };
     if name != "requests" {
-        return call.failure(StatusCode::NOT_FOUND, "no such resource");
+        return call.failure(StatusCode::NOT_FOUND, "no such resource").into_response();
     }
     match serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body) {
         Ok(form) => call.params.extend(form),
-        Err(_) => return call.failure(StatusCode::BAD_REQUEST, "the body is not application/x-www-form-urlencoded"),
+        Err(_) => {
+            return call
+                .failure(StatusCode::BAD_REQUEST, "the body is not application/x-www-form-urlencoded")
+                .into_response();
+        }
     }
-    call.submit(&state).await.unwrap_or_else(|response| response)
+    call.submit(&state).await.unwrap_or_else(IntoResponse::into_response)
 }
 
 async fn get_service(
@@ -94,8 +98,8 @@ async fn get_service(
 ) -> Response {
     let (code, format) = split_file(&file);
     match Call::new(&state, client, &headers, format, query.as_deref()) {
-        Ok(call) => call.service_definition(&state, code).await.unwrap_or_else(|response| response),
-        Err(response) => response,
+        Ok(call) => call.service_definition(&state, code).await.unwrap_or_else(IntoResponse::into_response),
+        Err(refusal) => refusal.into_response(),
     }
 }
 
@@ -108,8 +112,8 @@ async fn get_request(
 ) -> Response {
     let (id, format) = split_file(&file);
     match Call::new(&state, client, &headers, format, query.as_deref()) {
-        Ok(call) => call.request(&state, id).await.unwrap_or_else(|response| response),
-        Err(response) => response,
+        Ok(call) => call.request(&state, id).await.unwrap_or_else(IntoResponse::into_response),
+        Err(refusal) => refusal.into_response(),
     }
 }
 
@@ -122,8 +126,8 @@ async fn get_token(
 ) -> Response {
     let (token, format) = split_file(&file);
     match Call::new(&state, client, &headers, format, query.as_deref()) {
-        Ok(call) => call.token(&state, token).await.unwrap_or_else(|response| response),
-        Err(response) => response,
+        Ok(call) => call.token(&state, token).await.unwrap_or_else(IntoResponse::into_response),
+        Err(refusal) => refusal.into_response(),
     }
 }
 
@@ -146,7 +150,16 @@ fn split_file(file: &str) -> (&str, Option<Format>) {
     }
 }
 
-type Answer = Result<Response, Response>;
+type Answer = Result<Response, Refusal>;
+
+/// An error answer, already rendered (boxed: a response is large).
+struct Refusal(Box<Response>);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        *self.0
+    }
+}
 
 struct Call {
     format: Format,
@@ -161,14 +174,16 @@ impl Call {
         headers: &HeaderMap,
         format: Option<Format>,
         query: Option<&str>,
-    ) -> Result<Self, Response> {
+    ) -> Result<Self, Refusal> {
         let accept_language =
             headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::from_accept_language);
         let Some(format) = format else {
-            return Err(errors(Format::Json, StatusCode::NOT_FOUND, &[(404, "the format is json or xml".into())]));
+            let list = [(404, "the format is json or xml".to_owned())];
+            return Err(Refusal(Box::new(errors(Format::Json, StatusCode::NOT_FOUND, &list))));
         };
         let Ok(params) = serde_urlencoded::from_str::<Vec<(String, String)>>(query.unwrap_or("")) else {
-            return Err(errors(format, StatusCode::BAD_REQUEST, &[(400, "the query string is malformed".into())]));
+            let list = [(400, "the query string is malformed".to_owned())];
+            return Err(Refusal(Box::new(errors(format, StatusCode::BAD_REQUEST, &list))));
         };
         let call = Self { format, params, accept_language };
         if let Some(limits) = &state.rate_limits {
@@ -185,12 +200,12 @@ impl Call {
         self.params.iter().find(|(key, _)| key == name).map(|(_, v)| v.trim().to_owned()).filter(|v| !v.is_empty())
     }
 
-    fn failure(&self, status: StatusCode, description: &str) -> Response {
-        errors(self.format, status, &[(status.as_u16(), description.to_owned())])
+    fn failure(&self, status: StatusCode, description: &str) -> Refusal {
+        Refusal(Box::new(errors(self.format, status, &[(status.as_u16(), description.to_owned())])))
     }
 
     /// A core error: validation failures one by one at the Open311 parameter they came from.
-    fn core_failure(&self, error: Error, locale: Locale, form: Option<(&FormSchema, &ComplaintSettings)>) -> Response {
+    fn core_failure(&self, error: Error, locale: Locale, form: Option<(&FormSchema, &ComplaintSettings)>) -> Refusal {
         match error {
             Error::Validation(fields) => {
                 let list: Vec<(u16, String)> = fields
@@ -200,7 +215,7 @@ impl Call {
                         (400, format!("{parameter}: {} ({})", field.message_in(locale), field.code.as_str()))
                     })
                     .collect();
-                errors(self.format, StatusCode::BAD_REQUEST, &list)
+                Refusal(Box::new(errors(self.format, StatusCode::BAD_REQUEST, &list)))
             }
             Error::NotFound(what) => self.failure(StatusCode::NOT_FOUND, &format!("{what} not found")),
             Error::Unauthenticated => self.failure(StatusCode::FORBIDDEN, "api_key is invalid, expired or revoked"),
@@ -214,7 +229,7 @@ impl Call {
     }
 
     /// The commune named by `jurisdiction_id`, and the language to answer in.
-    async fn commune(&self, state: &AppState) -> Result<(Commune, Lang), Response> {
+    async fn commune(&self, state: &AppState) -> Result<(Commune, Lang), Refusal> {
         let Some(slug) = self.param("jurisdiction_id") else {
             return Err(self.failure(StatusCode::BAD_REQUEST, "jurisdiction_id is required (the commune's slug)"));
         };
@@ -233,7 +248,7 @@ impl Call {
         state: &AppState,
         commune: &Commune,
         lang: &Lang,
-    ) -> Result<Vec<PublishedService>, Response> {
+    ) -> Result<Vec<PublishedService>, Refusal> {
         let (_, services) = state
             .jamaa
             .complaint_services(commune.spec.slug.as_str())
@@ -325,7 +340,7 @@ impl Call {
     }
 
     /// `status=open`, `closed`, or both (comma-separated): both is no filter.
-    fn status(&self) -> Result<Option<ComplaintStatus>, Response> {
+    fn status(&self) -> Result<Option<ComplaintStatus>, Refusal> {
         let Some(value) = self.param("status") else { return Ok(None) };
         let mut wanted = Vec::new();
         for part in value.split(',') {
@@ -340,8 +355,8 @@ impl Call {
 
     /// `start_date` and `end_date` (W3C date-times), at most 90 days apart. Without them, the last 90 days;
     /// with one, the 90 days after or before it.
-    fn window(&self, now: DateTime<Utc>) -> Result<(DateTime<Utc>, DateTime<Utc>), Response> {
-        let parse = |name: &str| -> Result<Option<DateTime<Utc>>, Response> {
+    fn window(&self, now: DateTime<Utc>) -> Result<(DateTime<Utc>, DateTime<Utc>), Refusal> {
+        let parse = |name: &str| -> Result<Option<DateTime<Utc>>, Refusal> {
             self.param(name)
                 .map(|value| {
                     DateTime::parse_from_rfc3339(&value).map(|d| d.with_timezone(&Utc)).map_err(|_| {
@@ -659,7 +674,7 @@ fn form_data(params: &[(String, String)], form: &FormSchema, settings: &Complain
             Some(FieldKind::Number | FieldKind::Money) => value
                 .parse::<f64>()
                 .ok()
-                .and_then(|n| serde_json::Number::from_f64(n))
+                .and_then(serde_json::Number::from_f64)
                 .map_or_else(|| Value::String(value.to_owned()), Value::Number),
             Some(FieldKind::Boolean) => match value.to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" => Value::Bool(true),
