@@ -20,6 +20,7 @@ pub(crate) mod audit;
 pub(crate) mod catalog;
 pub(crate) mod communes;
 pub(crate) mod config;
+pub(crate) mod documents;
 mod entity;
 pub(crate) mod keys;
 mod migration;

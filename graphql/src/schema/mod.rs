@@ -7,6 +7,7 @@ use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::service::Jamaa;
 
 mod access;
+mod documents;
 pub mod error;
 mod mutation;
 mod query;
@@ -14,17 +15,18 @@ mod replication;
 mod types;
 
 pub use access::AccessMutation;
+pub use documents::{DocumentMutation, DocumentQuery, verify_path};
 pub use mutation::RequestMutation;
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
 
-/// Every query: the catalog, requests and audit; replication.
+/// Every query: the catalog, requests and audit; replication; documents.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct QueryRoot(CatalogQuery, ReplicationQuery);
+pub struct QueryRoot(CatalogQuery, ReplicationQuery, DocumentQuery);
 
-/// Every mutation: requests; replication; access.
+/// Every mutation: requests; replication; access; documents.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct MutationRoot(RequestMutation, ReplicationMutation, AccessMutation);
+pub struct MutationRoot(RequestMutation, ReplicationMutation, AccessMutation, DocumentMutation);
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
