@@ -71,6 +71,8 @@ typed_id!(
     TokenId,
     /// A scheduled workflow timer.
     JobId,
+    /// A document issued by a commune (an extract, a decision) that anyone can verify.
+    DocumentId,
 );
 
 #[cfg(test)]

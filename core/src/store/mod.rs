@@ -21,6 +21,7 @@ pub(crate) mod catalog;
 pub(crate) mod communes;
 pub(crate) mod complaints;
 pub(crate) mod config;
+pub(crate) mod documents;
 mod entity;
 pub(crate) mod keys;
 mod migration;

@@ -8,6 +8,7 @@ use jamaa_core::service::Jamaa;
 
 mod access;
 mod complaints;
+mod documents;
 pub mod error;
 mod mutation;
 mod query;
@@ -16,17 +17,18 @@ mod types;
 
 pub use access::AccessMutation;
 pub use complaints::{ComplaintMutation, ComplaintQuery};
+pub use documents::{DocumentMutation, DocumentQuery, verify_path};
 pub use mutation::RequestMutation;
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
 
-/// Every query: the catalog, requests and audit; replication; complaints.
+/// Every query: the catalog, requests and audit; replication; documents; complaints.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct QueryRoot(CatalogQuery, ReplicationQuery, ComplaintQuery);
+pub struct QueryRoot(CatalogQuery, ReplicationQuery, DocumentQuery, ComplaintQuery);
 
-/// Every mutation: requests; replication; access; complaints.
+/// Every mutation: requests; replication; access; documents; complaints.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct MutationRoot(RequestMutation, ReplicationMutation, AccessMutation, ComplaintMutation);
+pub struct MutationRoot(RequestMutation, ReplicationMutation, AccessMutation, DocumentMutation, ComplaintMutation);
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

@@ -11,6 +11,7 @@ pub(crate) mod commune_config;
 pub(crate) mod complaint;
 pub(crate) mod counter;
 pub(crate) mod data_key;
+pub(crate) mod issued_document;
 pub(crate) mod request;
 pub(crate) mod request_lookup;
 pub(crate) mod role;

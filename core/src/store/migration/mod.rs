@@ -8,6 +8,7 @@ mod m0001_initial;
 mod m0002_templates;
 mod m0003_personal_data;
 mod m0005_complaints;
+mod m0008_documents;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -24,6 +25,7 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "data_keys",
     "request_lookups",
     "complaints",
+    "issued_documents",
 ];
 
 /// Tables of the platform itself.
@@ -54,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_templates::Migration),
             Box::new(m0003_personal_data::Migration),
             Box::new(m0005_complaints::Migration),
+            Box::new(m0008_documents::Migration),
         ]
     }
 }
