@@ -164,6 +164,7 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>) -> Set
         demo: true,
         // Tests make many requests quickly from one address; the limits have their own test.
         rate_limit_per_minute: 0,
+        session_hours: 12,
         master_key: Some(jamaa_core::crypto::Keyring::generate_master_key()),
         data_dir: std::env::temp_dir(),
         previous_master_keys: Vec::new(),

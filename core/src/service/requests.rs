@@ -258,9 +258,10 @@ impl Jamaa {
             (Principal::Anonymous, Some(_)) => {
                 (principal.authorize(commune.id, Permission::SubmitRequest)?, Actor::Applicant)
             }
-            (Principal::Staff { roles, .. }, _) => {
-                (principal.authorize(commune.id, Permission::ActOnRequests)?, Actor::Staff { roles: roles.clone() })
-            }
+            (_, _) if principal.membership(commune.id).is_some() => (
+                principal.authorize(commune.id, Permission::ActOnRequests)?,
+                Actor::Staff { roles: principal.roles_in(commune.id).to_vec() },
+            ),
             _ => {
                 principal.authorize(commune.id, Permission::ActOnRequests)?;
                 return Err(Error::Forbidden("only commune staff or the applicant act on requests".into()));
@@ -367,13 +368,8 @@ impl Jamaa {
         let record = requests::by_id(&tx, id).await?.ok_or(Error::NotFound("request"))?;
         let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
         let history = requests::history(&tx, record.id).await?;
-        let works_on_it = match principal {
-            Principal::Staff { roles, .. } => {
-                let workflow_roles = service.definition.workflow.roles();
-                roles.iter().any(|r| workflow_roles.contains(r.as_str()))
-            }
-            _ => false,
-        };
+        let workflow_roles = service.definition.workflow.roles();
+        let works_on_it = principal.roles_in(commune.id).iter().any(|r| workflow_roles.contains(r.as_str()));
         let personal = if works_on_it {
             personal::open_for(&tx, &self.keyring, &record, &principal.actor(), self.now()).await?
         } else {

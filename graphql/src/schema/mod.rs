@@ -12,19 +12,21 @@ mod mutation;
 mod query;
 mod replication;
 mod types;
+mod users;
 
 pub use access::AccessMutation;
 pub use mutation::RequestMutation;
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
+pub use users::{UsersMutation, UsersQuery};
 
-/// Every query: the catalog, requests and audit; replication.
+/// Every query: the catalog, requests and audit; replication; the logged-in user.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct QueryRoot(CatalogQuery, ReplicationQuery);
+pub struct QueryRoot(CatalogQuery, ReplicationQuery, UsersQuery);
 
-/// Every mutation: requests; replication; access.
+/// Every mutation: requests; replication; access; login and logout.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct MutationRoot(RequestMutation, ReplicationMutation, AccessMutation);
+pub struct MutationRoot(RequestMutation, ReplicationMutation, AccessMutation, UsersMutation);
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

@@ -7,6 +7,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_initial;
 mod m0002_templates;
 mod m0003_personal_data;
+mod m0004_identities;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -25,7 +26,8 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
 ];
 
 /// Tables of the platform itself.
-pub(crate) const PLATFORM_TABLES: &[&str] = &["communes", "api_tokens", "templates"];
+pub(crate) const PLATFORM_TABLES: &[&str] =
+    &["communes", "api_tokens", "templates", "users", "memberships", "sessions"];
 
 /// `ALTER TABLE … ENABLE ROW LEVEL SECURITY` and the tenant policy, for each table.
 pub(crate) fn row_level_security(tables: &[&str]) -> String {
@@ -51,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_initial::Migration),
             Box::new(m0002_templates::Migration),
             Box::new(m0003_personal_data::Migration),
+            Box::new(m0004_identities::Migration),
         ]
     }
 }
