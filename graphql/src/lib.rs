@@ -6,6 +6,7 @@ pub mod cli;
 pub mod schema;
 pub mod server;
 pub mod settings;
+pub mod uploads;
 
 pub use app::{AppState, router};
 pub use schema::{JamaaSchema, build_schema};

@@ -576,6 +576,20 @@ const SUBMIT: &str = "mutation($c: String!, $input: SubmitRequestInput!) { submi
 const CREATE_TOKEN: &str = "mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { id token } }";
 const REVOKE_TOKEN: &str = "mutation($id: ID!) { revokeApiToken(id: $id) }";
 
+/// Submits a legalisation with its document's content over `POST /submissions`: `(id, tracking code)`.
+async fn upload(app: &TestApp, commune: &str, (name, cin, phone): (&str, &str, &str)) -> Result<(String, String)> {
+    let submission = json!({ "commune": commune, "serviceCode": "legalisation-signature", "data": {
+        "signatory_name": name, "cin": cin, "phone": phone, "document_title": "Procuration", "copies": 1
+    } });
+    let pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec();
+    let form = reqwest::multipart::Form::new()
+        .text("submission", submission.to_string())
+        .part("document_to_sign", reqwest::multipart::Part::bytes(pdf).file_name("procuration.pdf"));
+    let response = app.client.post(app.url("/submissions")).multipart(form).send().await?;
+    let body: Value = response.json().await?;
+    Ok((text(&body["id"]).with_context(|| format!("{body}"))?, text(&body["trackingCode"])?))
+}
+
 /// Submits and returns `(id, tracking code, secret)`.
 async fn submit(app: &TestApp, token: Option<&str>, commune: &str, input: Value) -> Result<(String, String, String)> {
     let submitted = data(app, token, SUBMIT, json!({ "c": commune, "input": input })).await?;
@@ -713,6 +727,16 @@ impl Victim {
         }
         let cursor = text(&edges[0]["cursor"])?;
 
+        // A file with its document's content (sealed in `request_files`).
+        let uploader = ("Salma Bennani Oujdia", "UJ112233", "+212661112233");
+        let (id, code) = upload(app, VICTIM, uploader).await?;
+        for (value, what) in [(uploader.0, "name"), (uploader.1, "CIN"), (uploader.2, "phone")] {
+            markers.private(value, format!("the {what} of {}", uploader.0));
+        }
+        markers.private(id.as_str(), format!("the id of {code}"));
+        markers.private(code.as_str(), format!("the tracking code {code}"));
+        request_ids.push(id);
+
         let audit = data(app, Some(&app.operator), AUDIT, json!({})).await?;
         markers.private(text(&audit["auditVerify"]["headHash"])?, "Oujda's audit head");
 
@@ -732,6 +756,7 @@ impl Victim {
         // The attacker's own request, whose secret it knows.
         let own = legalisation("Karim Chefchaouni", "CH556677", "+212611223344");
         let (_, _, own_secret) = submit(app, None, ATTACKER, own).await?;
+        upload(app, ATTACKER, ("Karim Chefchaouni", "CH556677", "+212611223344")).await?;
 
         // A bundle under Oujda's name, well formed and hashed, with content of the attacker's choosing.
         let templates = data(app, None, "{ templates { reference bundle } }", json!({})).await?;

@@ -244,7 +244,8 @@ mod tests {
         assert_eq!(two.home_commune(), None);
         assert_eq!(two.roles_in(chefchaouen), ["counter_agent"]);
         assert!(two.session().is_some() && two.actor().starts_with("user:"));
-        let national = Principal::User { user: UserId::new(), session: SessionId::new(), operator: true, memberships: vec![] };
+        let national =
+            Principal::User { user: UserId::new(), session: SessionId::new(), operator: true, memberships: vec![] };
         assert!(national.is_operator());
         assert!(national.authorize(oujda, Permission::VerifyAudit).is_ok());
         assert!(national.authorize(oujda, Permission::ReadRequests).is_err());

@@ -86,7 +86,10 @@ mod tests {
 
     #[test]
     fn logins_are_normalized_and_checked() {
-        assert_eq!(normalize_login("  Agent.Provincial@Interieur.gov.ma ").as_deref(), Ok("agent.provincial@interieur.gov.ma"));
+        assert_eq!(
+            normalize_login("  Agent.Provincial@Interieur.gov.ma ").as_deref(),
+            Ok("agent.provincial@interieur.gov.ma")
+        );
         for bad in ["ab", "", ".agent", "agent provincial", "ağent", &"a".repeat(65)] {
             assert!(normalize_login(bad).is_err(), "{bad}");
         }

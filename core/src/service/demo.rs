@@ -202,7 +202,9 @@ impl Jamaa {
             Err(Error::Conflict(_)) => self.set_password(&Principal::Platform, DEMO_AGENT, password.clone()).await?,
             Err(error) => return Err(error),
         }
-        for (slug, roles) in [("oujda", &["counter_agent", "head_of_service"][..]), ("chefchaouen", &["counter_agent"][..])] {
+        for (slug, roles) in
+            [("oujda", &["counter_agent", "head_of_service"][..]), ("chefchaouen", &["counter_agent"][..])]
+        {
             let roles = roles.iter().map(|r| (*r).to_owned()).collect();
             self.grant_membership(&Principal::Platform, DEMO_AGENT, slug, roles).await?;
         }

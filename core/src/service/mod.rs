@@ -18,6 +18,7 @@ mod replication;
 mod requests;
 mod scheduler;
 mod tokens;
+mod uploads;
 mod users;
 
 pub use crate::store::catalog::PublishedService;
@@ -29,6 +30,7 @@ pub use replication::{CommuneIdentity, OnboardCommune, OnboardSource, UpgradeRep
 pub use requests::{RequestDetails, Submission, SubmitRequest, Tracking};
 pub use scheduler::SchedulerReport;
 pub use tokens::{IssuedToken, NewApiToken};
+pub use uploads::DocumentFile;
 pub use users::{IssuedSession, NewUser, UserView};
 
 /// A source of the current time, replaceable in tests.

@@ -133,12 +133,25 @@ fn engine_error(error: EngineError) -> Error {
 impl Jamaa {
     /// Submits a request: validates the form and documents (every failure at once), numbers it, issues the
     /// receipt with the legal decision date, and sets the workflow's first timers.
-    #[tracing::instrument(skip_all, fields(commune = %commune_slug, service = %input.service_code))]
     pub async fn submit_request(
         &self,
         principal: &Principal,
         commune_slug: &str,
         input: SubmitRequest,
+    ) -> Result<Submission, Error> {
+        self.submit_with_files(principal, commune_slug, input, Vec::new()).await
+    }
+
+    /// Submits a request with the contents of its documents: each file's type, size and hash are read from
+    /// its bytes and checked against the procedure's documents (after those the input lists without
+    /// content), and the contents are stored sealed in the same transaction.
+    #[tracing::instrument(skip_all, fields(commune = %commune_slug, service = %input.service_code))]
+    pub async fn submit_with_files(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+        mut input: SubmitRequest,
+        files: Vec<super::DocumentFile>,
     ) -> Result<Submission, Error> {
         let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::SubmitRequest)?;
@@ -160,10 +173,24 @@ impl Jamaa {
             return Err(Error::Forbidden("this service is only offered at the counter".into()));
         }
 
+        let mut name_errors = Vec::new();
+        let mut uploads = Vec::new();
+        for file in files {
+            let (document, detected) = super::uploads::describe(&file);
+            name_errors.extend(super::uploads::check_name(input.documents.len(), &document, detected));
+            input.documents.push(document.clone());
+            uploads.push((document, file));
+        }
         let context = ValidationContext { country: commune.spec.country };
         let data =
             validate_submission(&definition.form, &definition.documents, &input.data, &input.documents, &context)
-                .map_err(Error::Validation)?;
+                .map_err(|mut errors| {
+                    errors.append(&mut name_errors.clone());
+                    Error::Validation(errors)
+                })?;
+        if !name_errors.is_empty() {
+            return Err(Error::Validation(name_errors));
+        }
 
         let now = self.now();
         let local_today = now.with_timezone(&commune.time_zone()).date_naive();
@@ -201,6 +228,7 @@ impl Jamaa {
         };
         requests::insert(&tx, &record).await?;
         requests::insert_lookups(&tx, record.id, &digests).await?;
+        super::uploads::store(&tx, &self.keyring, record.id, &uploads, now).await?;
         let transition = TransitionRecord {
             from_state: None,
             to_state: state.clone(),

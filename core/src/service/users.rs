@@ -161,7 +161,8 @@ impl Jamaa {
         if !users::remove_membership(tx.conn(), user.id, commune.id).await? {
             return Err(Error::NotFound("membership"));
         }
-        let event = NewEvent::new(&principal.actor(), "access.revoked", format!("user:{}", user.id), serde_json::json!({}));
+        let event =
+            NewEvent::new(&principal.actor(), "access.revoked", format!("user:{}", user.id), serde_json::json!({}));
         audit::append(&tx, event, self.now()).await?;
         tx.commit().await
     }

@@ -43,12 +43,8 @@ pub(crate) async fn permissions_of(
     tx: &TenantTx,
     held: &[String],
 ) -> Result<Vec<crate::model::access::Permission>, Error> {
-    let mut permissions: Vec<crate::model::access::Permission> = roles(tx)
-        .await?
-        .into_iter()
-        .filter(|def| held.contains(&def.key))
-        .flat_map(|def| def.permissions)
-        .collect();
+    let mut permissions: Vec<crate::model::access::Permission> =
+        roles(tx).await?.into_iter().filter(|def| held.contains(&def.key)).flat_map(|def| def.permissions).collect();
     permissions.sort();
     permissions.dedup();
     Ok(permissions)

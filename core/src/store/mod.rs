@@ -21,6 +21,7 @@ pub(crate) mod catalog;
 pub(crate) mod communes;
 pub(crate) mod config;
 mod entity;
+pub(crate) mod files;
 pub(crate) mod keys;
 mod migration;
 pub(crate) mod requests;

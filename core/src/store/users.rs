@@ -48,11 +48,7 @@ fn to_record(row: user::Model) -> UserRecord {
 }
 
 /// Inserts a user; false when the login is taken.
-pub(crate) async fn insert(
-    conn: &impl ConnectionTrait,
-    user: &UserRecord,
-    now: DateTime<Utc>,
-) -> Result<bool, Error> {
+pub(crate) async fn insert(conn: &impl ConnectionTrait, user: &UserRecord, now: DateTime<Utc>) -> Result<bool, Error> {
     let model = user::ActiveModel {
         id: Set(user.id.as_uuid()),
         login: Set(user.login.clone()),
@@ -124,10 +120,8 @@ pub(crate) async fn set_membership(
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     let roles = serde_json::json!(roles);
-    let existing = membership::Entity::find_by_id((user.as_uuid(), tenant.as_uuid()))
-        .one(conn)
-        .await
-        .map_err(db_error)?;
+    let existing =
+        membership::Entity::find_by_id((user.as_uuid(), tenant.as_uuid())).one(conn).await.map_err(db_error)?;
     if existing.is_some() {
         membership::Entity::update_many()
             .col_expr(membership::Column::Roles, Expr::value(roles))

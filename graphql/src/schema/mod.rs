@@ -7,6 +7,7 @@ use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::service::Jamaa;
 
 mod access;
+pub mod aliases;
 pub mod error;
 mod mutation;
 mod query;
@@ -34,6 +35,8 @@ pub type JamaaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 pub const MAX_DEPTH: usize = 12;
 /// Most complex query accepted (each field counts one, lists count their page size).
 pub const MAX_COMPLEXITY: usize = 2_000;
+/// Most aliased fields in one request (fragments counted where they are spread).
+pub const MAX_ALIASES: usize = 30;
 
 /// Builds the schema over the use cases.
 pub fn build_schema(jamaa: Jamaa) -> JamaaSchema {
@@ -42,6 +45,7 @@ pub fn build_schema(jamaa: Jamaa) -> JamaaSchema {
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_directives(10)
+        .extension(aliases::AliasLimit::new(MAX_ALIASES))
         .finish()
 }
 

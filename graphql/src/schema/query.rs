@@ -213,7 +213,12 @@ impl CatalogQuery {
         };
         let tracking =
             jamaa.request(principal, commune.spec.slug.as_str(), id).await.map_err(|e| to_graphql(e, lang.locale))?;
-        Ok(Request { details: tracking.request, history: Some(tracking.history), viewer: viewer_of(principal, commune.id), lang })
+        Ok(Request {
+            details: tracking.request,
+            history: Some(tracking.history),
+            viewer: viewer_of(principal, commune.id),
+            lang,
+        })
     }
 
     /// The commune's requests whose personal field (`cin`, `phone`, `email`) equals `value`, found by blind

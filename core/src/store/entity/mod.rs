@@ -12,6 +12,7 @@ pub(crate) mod counter;
 pub(crate) mod data_key;
 pub(crate) mod membership;
 pub(crate) mod request;
+pub(crate) mod request_file;
 pub(crate) mod request_lookup;
 pub(crate) mod role;
 pub(crate) mod service;

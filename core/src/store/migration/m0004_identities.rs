@@ -1,5 +1,6 @@
 //! Identities: platform users (argon2id password hashes), their memberships in communes, and login sessions;
-//! the permissions each role of a commune grants.
+//! the permissions each role of a commune grants; and the sealed contents of the documents uploaded with a
+//! request (a tenant table, with row-level security).
 //!
 //! `memberships` names a commune but is a platform table: it is read to authenticate a user, before any
 //! commune is known, to learn which communes the user works in. It holds no citizen data, only which roles
@@ -68,9 +69,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(Index::create().name("sessions_user").table("sessions").col("user_id").to_owned())
-            .await?;
+        manager.create_index(Index::create().name("sessions_user").table("sessions").col("user_id").to_owned()).await?;
         manager
             .alter_table(
                 Table::alter()
@@ -79,6 +78,48 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table("request_files")
+                    .if_not_exists()
+                    .col(ColumnDef::new("tenant_id").uuid().not_null())
+                    .col(ColumnDef::new("id").uuid().not_null())
+                    .col(ColumnDef::new("request_id").uuid().not_null())
+                    .col(ColumnDef::new("code").string().not_null())
+                    .col(ColumnDef::new("file_name").string().not_null())
+                    .col(ColumnDef::new("media_type").string().not_null())
+                    .col(ColumnDef::new("size_bytes").big_integer().not_null())
+                    .col(ColumnDef::new("sha256").string().not_null())
+                    .col(ColumnDef::new("content").text().not_null())
+                    .col(ColumnDef::new("data_key_id").uuid().not_null())
+                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .primary_key(Index::create().col("tenant_id").col("id"))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from_tbl("request_files")
+                            .from_col("tenant_id")
+                            .from_col("request_id")
+                            .to_tbl("requests")
+                            .to_col("tenant_id")
+                            .to_col("id"),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("request_files_request")
+                    .table("request_files")
+                    .col("tenant_id")
+                    .col("request_id")
+                    .to_owned(),
+            )
+            .await?;
+        if manager.get_connection().get_database_backend() == DbBackend::Postgres {
+            manager.get_connection().execute_unprepared(&super::row_level_security(&["request_files"])).await?;
+        }
         // Communes made from the standard keep what their roles allowed before.
         let standard: Vec<serde_json::Value> =
             serde_json::from_str(STANDARD_ROLES).map_err(|e| DbErr::Custom(e.to_string()))?;

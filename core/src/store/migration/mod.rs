@@ -23,6 +23,7 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "commune_configs",
     "data_keys",
     "request_lookups",
+    "request_files",
 ];
 
 /// Tables of the platform itself.
