@@ -197,16 +197,18 @@ impl Jamaa {
             password: password.clone(),
             operator: false,
         };
+        // Its roles are granted once, when it is made: loading the demo again adds no event.
         match self.create_user(&Principal::Platform, new).await {
-            Ok(_) => {}
+            Ok(_) => {
+                for (slug, roles) in
+                    [("oujda", &["counter_agent", "head_of_service"][..]), ("chefchaouen", &["counter_agent"][..])]
+                {
+                    let roles = roles.iter().map(|r| (*r).to_owned()).collect();
+                    self.grant_membership(&Principal::Platform, DEMO_AGENT, slug, roles).await?;
+                }
+            }
             Err(Error::Conflict(_)) => self.set_password(&Principal::Platform, DEMO_AGENT, password.clone()).await?,
             Err(error) => return Err(error),
-        }
-        for (slug, roles) in
-            [("oujda", &["counter_agent", "head_of_service"][..]), ("chefchaouen", &["counter_agent"][..])]
-        {
-            let roles = roles.iter().map(|r| (*r).to_owned()).collect();
-            self.grant_membership(&Principal::Platform, DEMO_AGENT, slug, roles).await?;
         }
         Ok(DemoLogin { login: DEMO_AGENT.to_owned(), password })
     }

@@ -143,7 +143,7 @@ impl Jamaa {
         }
         users::set_membership(tx.conn(), user.id, commune.id, &roles, self.now()).await?;
         let event = NewEvent::new(
-            &principal.actor(),
+            principal.actor(),
             "access.granted",
             format!("user:{}", user.id),
             serde_json::json!({ "roles": roles }),
@@ -162,7 +162,7 @@ impl Jamaa {
             return Err(Error::NotFound("membership"));
         }
         let event =
-            NewEvent::new(&principal.actor(), "access.revoked", format!("user:{}", user.id), serde_json::json!({}));
+            NewEvent::new(principal.actor(), "access.revoked", format!("user:{}", user.id), serde_json::json!({}));
         audit::append(&tx, event, self.now()).await?;
         tx.commit().await
     }
