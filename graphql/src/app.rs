@@ -1,6 +1,7 @@
-//! The HTTP surface: `/graphql` (POST for operations, GET for GraphiQL), `/healthz`, `/readyz`, Open311 at
-//! `/open311/v2/`, and the static commune website and SDK when asked for. The principal, the locale and the
-//! commune header are resolved here, once per request.
+//! The HTTP surface: `/graphql` (POST for operations, GET for GraphiQL), `/submissions` (a submission with its
+//! documents' files, multipart), `/healthz`, `/readyz`, Open311 at `/open311/v2/`, the pages (`/verify`), and
+//! the static commune website and SDK when asked for. The principal, the locale and the commune header are
+//! resolved here, once per request.
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -61,6 +62,11 @@ impl RateLimits {
 
 /// The router, built apart from the server so that tests can drive it.
 pub fn router(state: AppState) -> Router {
+    // Submissions with files get a larger body than the rest.
+    let uploads = Router::new()
+        .route("/submissions", axum::routing::post(crate::uploads::submit))
+        .layer(axum::extract::DefaultBodyLimit::max(crate::uploads::MAX_UPLOAD_BODY_BYTES))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(crate::uploads::MAX_UPLOAD_BODY_BYTES));
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
         .route("/healthz", get(healthz))
@@ -68,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::pages::router())
         .nest("/open311/v2", crate::open311::routes())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .merge(uploads)
         .with_state(state)
 }
 
@@ -79,32 +86,54 @@ pub fn with_site(router: Router, site: &SiteDirs) -> Router {
         .fallback_service(tower_http::services::ServeDir::new(&site.site))
 }
 
+/// Who calls, and in which language: resolved once per HTTP request.
+pub(crate) struct Caller {
+    pub principal: Principal,
+    pub locale: Option<Locale>,
+}
+
+/// Counts the request against the rate limits and resolves its bearer token; the response to send instead
+/// when it is limited or its token is refused.
+pub(crate) async fn resolve_caller(
+    state: &AppState,
+    client: SocketAddr,
+    headers: &HeaderMap,
+) -> Result<Caller, Response> {
+    let accept_language =
+        headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::from_accept_language);
+    if let Some(limits) = &state.rate_limits {
+        // Counted by the token's id (its public part), never by its secret.
+        let token = bearer(headers)
+            .ok()
+            .flatten()
+            .and_then(|t| jamaa_core::auth::tokens::parse(&t))
+            .map(|parsed| parsed.id.to_string());
+        if !limits.allow(client.ip(), token.as_deref()) {
+            return Err(rate_limited());
+        }
+    }
+    let principal = match bearer(headers) {
+        Ok(None) => Principal::Anonymous,
+        Ok(Some(token)) => match state.jamaa.authenticate(&token).await {
+            Ok(principal) => principal,
+            Err(error) => return Err(graphql_error(error, accept_language.unwrap_or(Locale::Fr))),
+        },
+        Err(()) => {
+            return Err(graphql_error(jamaa_core::Error::Unauthenticated, accept_language.unwrap_or(Locale::Fr)));
+        }
+    };
+    Ok(Caller { principal, locale: accept_language })
+}
+
 async fn graphql(
     State(state): State<AppState>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     request: GraphQLRequest,
 ) -> Response {
-    let accept_language =
-        headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::from_accept_language);
-    if let Some(limits) = &state.rate_limits {
-        // Counted by the token's id (its public part), never by its secret.
-        let token = bearer(&headers)
-            .ok()
-            .flatten()
-            .and_then(|t| jamaa_core::auth::tokens::parse(&t))
-            .map(|parsed| parsed.id.to_string());
-        if !limits.allow(client.ip(), token.as_deref()) {
-            return rate_limited();
-        }
-    }
-    let principal = match bearer(&headers) {
-        Ok(None) => Principal::Anonymous,
-        Ok(Some(token)) => match state.jamaa.authenticate(&token).await {
-            Ok(principal) => principal,
-            Err(error) => return graphql_error(error, accept_language.unwrap_or(Locale::Fr)),
-        },
-        Err(()) => return graphql_error(jamaa_core::Error::Unauthenticated, accept_language.unwrap_or(Locale::Fr)),
+    let Caller { principal, locale: accept_language } = match resolve_caller(&state, client, &headers).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
     };
     let commune_header = headers.get("x-commune").and_then(|v| v.to_str().ok()).map(|s| s.trim().to_owned());
     let context = RequestContext { principal, accept_language, commune_header };

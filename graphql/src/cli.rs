@@ -13,8 +13,8 @@ use jamaa_core::auth::Principal;
 use jamaa_core::model::commune::{Country, Slug, TrackingPrefix};
 use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::model::template::{ContentOverrides, Resolution, Side, TemplateBundle, TemplateRef};
-use jamaa_core::service::{CommuneIdentity, Jamaa, NewApiToken, OnboardCommune, OnboardSource};
-use secrecy::ExposeSecret;
+use jamaa_core::service::{CommuneIdentity, Jamaa, NewApiToken, NewUser, OnboardCommune, OnboardSource};
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::server::{Application, open_store, shutdown_signal};
 use crate::settings::{Overrides, Settings};
@@ -23,7 +23,7 @@ use crate::settings::{Overrides, Settings};
 #[command(name = "jamaa", version, about = "Digital services of communes: the Jamaa server and command line")]
 pub struct Cli {
     /// A TOML settings file (keys: database_url, admin_database_url, app_role, bind, data_dir,
-    /// max_connections, scheduler_interval_seconds, rate_limit_per_minute, site_dir, sdk_dir).
+    /// max_connections, scheduler_interval_seconds, rate_limit_per_minute, session_hours, site_dir, sdk_dir).
     #[arg(long, global = true, env = "JAMAA_CONFIG")]
     config: Option<PathBuf>,
     /// Where the SQLite file `jamaa.db` lives when no database URL is given.
@@ -84,8 +84,60 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// User accounts: create (the password from JAMAA_PASSWORD or the first line of stdin, never an
+    /// argument), grant and revoke roles in a commune, reset a password, disable and enable.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Print the GraphQL schema (SDL).
     Schema,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; the password is read from JAMAA_PASSWORD, else from the first line of stdin.
+    Create {
+        #[arg(long)]
+        login: String,
+        /// The name shown to colleagues and in the interface.
+        #[arg(long)]
+        name: String,
+        /// A national operator: the platform's rights in every commune.
+        #[arg(long)]
+        operator: bool,
+    },
+    /// Give a user roles in a commune (replacing those it had there).
+    Grant {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        commune: String,
+        #[arg(long, value_delimiter = ',', required = true)]
+        roles: Vec<String>,
+    },
+    /// Take back a user's roles in a commune.
+    Revoke {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        commune: String,
+    },
+    /// Set a new password (JAMAA_PASSWORD or stdin); the user's open sessions end.
+    Password {
+        #[arg(long)]
+        login: String,
+    },
+    /// Disable a user: its sessions end and it can no longer log in.
+    Disable {
+        #[arg(long)]
+        login: String,
+    },
+    /// Enable a disabled user again.
+    Enable {
+        #[arg(long)]
+        login: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -268,6 +320,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token { command } => token(&jamaa(&settings).await?, command).await,
+        Command::User { command } => user(&jamaa(&settings).await?, command).await,
         Command::Service { command: ServiceCommand::Show { commune, code } } => {
             let view = jamaa(&settings).await?.service(&Principal::Platform, &commune, &code).await.map_err(explain)?;
             println!("{}", serde_json::to_string_pretty(&view.service.definition)?);
@@ -312,6 +365,53 @@ async fn token(jamaa: &Jamaa, command: TokenCommand) -> anyhow::Result<()> {
     }
 }
 
+/// A password from `JAMAA_PASSWORD`, else the first line of stdin: never from the command line, where
+/// other users of the machine and the shell's history would see it.
+fn read_password() -> anyhow::Result<SecretString> {
+    if let Some(password) = std::env::var("JAMAA_PASSWORD").ok().filter(|p| !p.is_empty()) {
+        return Ok(SecretString::from(password));
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).context("cannot read the password from stdin")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        bail!("give the password in JAMAA_PASSWORD or on stdin");
+    }
+    Ok(SecretString::from(password))
+}
+
+async fn user(jamaa: &Jamaa, command: UserCommand) -> anyhow::Result<()> {
+    let platform = &Principal::Platform;
+    match command {
+        UserCommand::Create { login, name, operator } => {
+            let new = NewUser { login, display_name: name, password: read_password()?, operator };
+            let id = jamaa.create_user(platform, new).await.map_err(explain)?;
+            println!("user {id} created");
+        }
+        UserCommand::Grant { login, commune, roles } => {
+            jamaa.grant_membership(platform, &login, &commune, roles).await.map_err(explain)?;
+            println!("granted");
+        }
+        UserCommand::Revoke { login, commune } => {
+            jamaa.revoke_membership(platform, &login, &commune).await.map_err(explain)?;
+            println!("revoked");
+        }
+        UserCommand::Password { login } => {
+            jamaa.set_password(platform, &login, read_password()?).await.map_err(explain)?;
+            println!("password changed; the user's sessions ended");
+        }
+        UserCommand::Disable { login } => {
+            jamaa.set_user_disabled(platform, &login, true).await.map_err(explain)?;
+            println!("disabled; the user's sessions ended");
+        }
+        UserCommand::Enable { login } => {
+            jamaa.set_user_disabled(platform, &login, false).await.map_err(explain)?;
+            println!("enabled");
+        }
+    }
+    Ok(())
+}
+
 async fn serve(settings: &Settings) -> anyhow::Result<()> {
     let app = Application::build(settings).await.context("cannot start the server")?;
     let address = app.local_addr()?;
@@ -321,12 +421,18 @@ async fn serve(settings: &Settings) -> anyhow::Result<()> {
         for (slug, token) in &tokens.staff {
             println!("{slug} {}", token.expose_secret());
         }
+        println!(
+            "log in as the provincial agent (Oujda and Chefchaouen): mutation {{ login(login: \"{}\", password: \"{}\") {{ token }} }}",
+            tokens.agent.login,
+            tokens.agent.password.expose_secret()
+        );
     }
     app.run_until(shutdown_signal()).await
 }
 
 async fn jamaa(settings: &Settings) -> anyhow::Result<Jamaa> {
-    let jamaa = Jamaa::new(open_store(settings).await?, settings.keyring()?);
+    let jamaa = Jamaa::new(open_store(settings).await?, settings.keyring()?)
+        .with_session_ttl(chrono::Duration::hours(i64::from(settings.session_hours)));
     jamaa.install_shipped_templates().await.context("the shipped templates do not load")?;
     Ok(jamaa)
 }

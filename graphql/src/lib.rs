@@ -8,6 +8,7 @@ pub mod pages;
 pub mod schema;
 pub mod server;
 pub mod settings;
+pub mod uploads;
 
 pub use app::{AppState, router};
 pub use schema::{JamaaSchema, build_schema};

@@ -43,7 +43,8 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
 impl Application {
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let store = open_store(settings).await?;
-        let jamaa = Jamaa::new(store, settings.keyring()?);
+        let jamaa = Jamaa::new(store, settings.keyring()?)
+            .with_session_ttl(chrono::Duration::hours(i64::from(settings.session_hours)));
         let installed = jamaa.install_shipped_templates().await.context("the shipped templates do not load")?;
         if !installed.is_empty() {
             tracing::info!(templates = ?installed.iter().map(ToString::to_string).collect::<Vec<_>>(), "shipped templates installed");

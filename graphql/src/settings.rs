@@ -27,6 +27,8 @@ pub struct Settings {
     /// Most GraphQL requests a minute per token and per client address (`JAMAA_RATE_LIMIT_PER_MINUTE`);
     /// 0 for no limit.
     pub rate_limit_per_minute: u32,
+    /// How long a login session lasts, in hours (`JAMAA_SESSION_HOURS`, default 12).
+    pub session_hours: u32,
     /// The master key that wraps the communes' data keys (`JAMAA_MASTER_KEY`, base64 of 32 bytes); without
     /// it, a key file `jamaa.key` in the data directory (made on first start) — keep it apart from the
     /// database in production.
@@ -70,6 +72,7 @@ struct FileSettings {
     max_connections: Option<u32>,
     scheduler_interval_seconds: Option<u64>,
     rate_limit_per_minute: Option<u32>,
+    session_hours: Option<u32>,
     site_dir: Option<PathBuf>,
     sdk_dir: Option<PathBuf>,
 }
@@ -86,6 +89,9 @@ pub struct Overrides {
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+/// How long a login session lasts, unless configured.
+pub const DEFAULT_SESSION_HOURS: u32 = 12;
 
 /// Requests a minute per token and per client address, unless configured.
 pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 600;
@@ -124,6 +130,10 @@ impl Settings {
             Some(n) => n.parse().map_err(|e| anyhow::anyhow!("JAMAA_RATE_LIMIT_PER_MINUTE: {e}"))?,
             None => file.rate_limit_per_minute.unwrap_or(DEFAULT_RATE_LIMIT_PER_MINUTE),
         };
+        let session_hours = match env("JAMAA_SESSION_HOURS") {
+            Some(n) => n.parse().map_err(|e| anyhow::anyhow!("JAMAA_SESSION_HOURS: {e}"))?,
+            None => file.session_hours.unwrap_or(DEFAULT_SESSION_HOURS),
+        };
         let scheduler_seconds = match env("JAMAA_SCHEDULER_INTERVAL_SECONDS") {
             Some(n) => n.parse().map_err(|e| anyhow::anyhow!("JAMAA_SCHEDULER_INTERVAL_SECONDS: {e}"))?,
             None => file.scheduler_interval_seconds.unwrap_or(30),
@@ -143,6 +153,7 @@ impl Settings {
             scheduler_interval: Duration::from_secs(scheduler_seconds.max(1)),
             demo: overrides.demo,
             rate_limit_per_minute,
+            session_hours: session_hours.max(1),
             master_key,
             data_dir,
             previous_master_keys,

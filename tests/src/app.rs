@@ -26,6 +26,8 @@ pub struct TestApp {
     pub operator: String,
     /// Staff tokens by commune slug (every role of the commune).
     pub staff: HashMap<String, String>,
+    /// The demo's provincial agent (Oujda and Chefchaouen): login and password.
+    pub agent: (String, String),
     pub backend: Backend,
     /// The PostgreSQL database, to look at it directly (RLS tests).
     pub pg: Option<(PgServer, PgDatabase)>,
@@ -69,6 +71,7 @@ impl TestApp {
         let tokens = app.demo_tokens.as_ref().context("the demo was not loaded")?;
         let operator = tokens.operator.expose_secret().to_owned();
         let staff = tokens.staff.iter().map(|(slug, t)| (slug.clone(), t.expose_secret().to_owned())).collect();
+        let agent = (tokens.agent.login.clone(), tokens.agent.password.expose_secret().to_owned());
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async {
             let _ = stopped.await;
@@ -78,6 +81,7 @@ impl TestApp {
             client: reqwest::Client::new(),
             operator,
             staff,
+            agent,
             backend,
             pg,
             dir,
@@ -116,6 +120,13 @@ impl TestApp {
             bail!("GraphQL errors: {errors}");
         }
         Ok(body["data"].clone())
+    }
+
+    /// Logs in and returns the session token.
+    pub async fn login(&self, login: &str, password: &str) -> Result<String> {
+        let query = "mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }";
+        let data = self.data(None, query, json!({ "l": login, "p": password })).await?;
+        data["login"]["token"].as_str().map(str::to_owned).context("no session token")
     }
 
     /// A database handle of the same store (scheduler runs, direct checks).
@@ -164,6 +175,7 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>) -> Set
         demo: true,
         // Tests make many requests quickly from one address; the limits have their own test.
         rate_limit_per_minute: 0,
+        session_hours: 12,
         master_key: Some(jamaa_core::crypto::Keyring::generate_master_key()),
         data_dir: std::env::temp_dir(),
         previous_master_keys: Vec::new(),

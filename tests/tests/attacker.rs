@@ -1,11 +1,12 @@
 //! The attacker's suite, over real HTTP on SQLite and on PostgreSQL. Every query and mutation of the schema,
 //! enumerated from the schema itself, is turned against the commune of Oujda: by Chefchaouen's staff (every
 //! role, commune_admin included) naming Oujda, through the `X-Commune: oujda` header, and naming Chefchaouen
-//! with Oujda's ids; by a partner scoped to Chefchaouen; with no token; and with an expired and a revoked
-//! token of Oujda's own staff. Nothing of Oujda may come back (its request ids and tracking codes — but
-//! those of complaints made public, in the public listing — its citizens' secrets, CINs, names and phones,
-//! its tokens' ids and secrets, its audit head; outside the public catalog, its commune and service ids
-//! either), and nothing of it may change: its requests and their
+//! with Oujda's ids; by the login session of a user of Chefchaouen, and of a user of Chefchaouen and Kaédi;
+//! by a partner scoped to Chefchaouen; with no token; with an expired and a revoked token of Oujda's own
+//! staff, and with an expired and a logged-out session of Oujda's own user. Nothing of Oujda may come back
+//! (its request ids and tracking codes — but those of complaints made public, in the public listing — its
+//! citizens' secrets, CINs, names and phones, its tokens' ids and secrets, its audit head; outside the public
+//! catalog, its commune and service ids either), and nothing of it may change: its requests and their
 //! histories, its services, its audit chain, the template registry and the communes, and its tokens still
 //! work. On PostgreSQL, the application's role scoped to Chefchaouen, with no filter of its own, reads,
 //! updates, deletes and inserts nothing of Oujda in any table that has a `tenant_id`, and each of those has
@@ -26,6 +27,9 @@
 //!   out of Chefchaouen's transactions. (`by_id` alone without its filter leaks nothing: the service lookup
 //!   that follows, still filtered, answers NOT_FOUND.)
 //! - Row-level security left off the table `timers`: the PostgreSQL run fails, naming it.
+//! - `Principal::membership` falling back to a user's first membership when it has none in the commune named:
+//!   102 of some 1,150 attacks get through on SQLite: the sessions of Chefchaouen's user read and act on
+//!   Oujda's files, naming it or through `X-Commune`.
 
 use std::collections::BTreeMap;
 
@@ -88,6 +92,8 @@ struct Attacker {
     /// A token that is presented but no longer valid: every call is UNAUTHENTICATED, never anonymous.
     dead: bool,
     frames: &'static [Frame],
+    /// A user's login session rather than an API token.
+    user: bool,
 }
 
 const ALL_FRAMES: &[Frame] = &[Frame::Named, Frame::Header, Frame::Own, Frame::Implicit];
@@ -99,6 +105,8 @@ struct Ctx<'a> {
     v: &'a Victim,
     who: Who,
     frame: Frame,
+    /// The attacker is logged in as a user.
+    user: bool,
 }
 
 impl Ctx<'_> {
@@ -483,6 +491,32 @@ fn operations() -> Vec<Operation> {
             },
         },
         Operation {
+            name: "me",
+            public: false,
+            document: "query { me { id login displayName operator memberships { commune roles } } }",
+            // A user's own account; API tokens have none.
+            attacks: |c: &Ctx<'_>| vec![attack(json!({}), if c.user { Answers } else { c.refused() })],
+        },
+        Operation {
+            name: "login",
+            public: false,
+            document: "mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token expiresAt } }",
+            // Oujda's user with a guessed password, and a login nobody has.
+            attacks: |_: &Ctx<'_>| {
+                vec![
+                    attack(json!({ "l": OUJDA_USER, "p": "oujda-2026-password" }), Unauthenticated),
+                    attack(json!({ "l": "nobody.here", "p": "oujda-2026-password" }), Unauthenticated),
+                ]
+            },
+        },
+        Operation {
+            name: "logout",
+            public: false,
+            document: "mutation { logout }",
+            // A user ending its own session is its own business (and would end the attacks it makes).
+            attacks: |c: &Ctx<'_>| vec![attack(json!({}), if c.user { Skip } else { c.refused() })],
+        },
+        Operation {
             name: "revokeApiToken",
             public: false,
             document: "mutation($id: ID!) { revokeApiToken(id: $id) }",
@@ -552,6 +586,8 @@ struct Victim {
     observer_token: String,
     /// A well-formed bundle `oujda@9` the attacker made.
     foreign_bundle: Value,
+    /// A live session of Oujda's user.
+    user_session: String,
     /// The secret of a request the attacker filed in its own commune.
     own_secret: String,
     /// A decided file of Oujda's, and the verification code of its issued decision.
@@ -601,6 +637,20 @@ const SUBMIT: &str = "mutation($c: String!, $input: SubmitRequestInput!) { submi
 } }";
 const CREATE_TOKEN: &str = "mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { id token } }";
 const REVOKE_TOKEN: &str = "mutation($id: ID!) { revokeApiToken(id: $id) }";
+
+/// Submits a legalisation with its document's content over `POST /submissions`: `(id, tracking code)`.
+async fn upload(app: &TestApp, commune: &str, (name, cin, phone): (&str, &str, &str)) -> Result<(String, String)> {
+    let submission = json!({ "commune": commune, "serviceCode": "legalisation-signature", "data": {
+        "signatory_name": name, "cin": cin, "phone": phone, "document_title": "Procuration", "copies": 1
+    } });
+    let pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec();
+    let form = reqwest::multipart::Form::new()
+        .text("submission", submission.to_string())
+        .part("document_to_sign", reqwest::multipart::Part::bytes(pdf).file_name("procuration.pdf"));
+    let response = app.client.post(app.url("/submissions")).multipart(form).send().await?;
+    let body: Value = response.json().await?;
+    Ok((text(&body["id"]).with_context(|| format!("{body}"))?, text(&body["trackingCode"])?))
+}
 
 /// Submits and returns `(id, tracking code, secret)`.
 async fn submit(app: &TestApp, token: Option<&str>, commune: &str, input: Value) -> Result<(String, String, String)> {
@@ -768,6 +818,16 @@ impl Victim {
         }
         let cursor = text(&edges[0]["cursor"])?;
 
+        // A file with its document's content (sealed in `request_files`).
+        let uploader = ("Salma Bennani Oujdia", "UJ112233", "+212661112233");
+        let (id, code) = upload(app, VICTIM, uploader).await?;
+        for (value, what) in [(uploader.0, "name"), (uploader.1, "CIN"), (uploader.2, "phone")] {
+            markers.private(value, format!("the {what} of {}", uploader.0));
+        }
+        markers.private(id.as_str(), format!("the id of {code}"));
+        markers.private(code.as_str(), format!("the tracking code {code}"));
+        request_ids.push(id);
+
         let audit = data(app, Some(&app.operator), AUDIT, json!({})).await?;
         markers.private(text(&audit["auditVerify"]["headHash"])?, "Oujda's audit head");
 
@@ -793,6 +853,7 @@ impl Victim {
         let attacker_admin = app.staff(ATTACKER).to_owned();
         data(app, Some(&attacker_admin), certify, json!({ "id": own_decided })).await?;
         data(app, Some(&attacker_admin), issue, json!({ "id": own_decided })).await?;
+        upload(app, ATTACKER, ("Karim Chefchaouni", "CH556677", "+212611223344")).await?;
 
         // A bundle under Oujda's name, well formed and hashed, with content of the attacker's choosing.
         let templates = data(app, None, "{ templates { reference bundle } }", json!({})).await?;
@@ -810,6 +871,9 @@ impl Victim {
         let bundle = TemplateBundle::new("oujda", 9, LocalizedText::ar_fr("وجدة", "Oujda"), content)?;
         let foreign_bundle = serde_json::to_value(&bundle)?;
 
+        let user_session = user_session(app, OUJDA_USER, &[VICTIM]).await?;
+        markers.private(user_session.as_str(), "the session token of Oujda's user");
+
         Ok(Self {
             filed,
             request_ids,
@@ -821,6 +885,7 @@ impl Victim {
             agent_token,
             observer_token,
             foreign_bundle,
+            user_session,
             own_secret,
             decided_id,
             document_code,
@@ -830,6 +895,28 @@ impl Victim {
 }
 
 const AUDIT: &str = "{ auditVerify(commune: \"oujda\") { valid eventsChecked headHash } }";
+
+/// Oujda's own user (every role of Oujda), and the password of the suite's users.
+const OUJDA_USER: &str = "oujda.user";
+const USER_PASSWORD: &str = "une phrase de passe assez longue";
+
+/// A user with every role of each of `communes`, logged in: its session token.
+async fn user_session(app: &TestApp, login: &str, communes: &[&str]) -> Result<String> {
+    let jamaa = app.jamaa().await?;
+    let platform = jamaa_core::auth::Principal::Platform;
+    let new = jamaa_core::service::NewUser {
+        login: login.to_owned(),
+        display_name: login.to_owned(),
+        password: SecretString::from(USER_PASSWORD),
+        operator: false,
+    };
+    jamaa.create_user(&platform, new).await?;
+    for commune in communes {
+        let roles = jamaa.commune_content(&platform, commune).await?.roles.into_iter().map(|r| r.key).collect();
+        jamaa.grant_membership(&platform, login, commune, roles).await?;
+    }
+    app.login(login, USER_PASSWORD).await
+}
 
 /// The attackers: Chefchaouen's staff and partner, nobody, and Oujda's own staff with a dead token.
 async fn attackers(app: &TestApp) -> Result<Vec<Attacker>> {
@@ -868,6 +955,17 @@ async fn attackers(app: &TestApp) -> Result<Vec<Attacker>> {
     let revoke = data(app, Some(&admin), REVOKE_TOKEN, json!({ "id": revoked_id })).await?;
     ensure!(revoke["revokeApiToken"] == true, "{revoke}");
 
+    // Users with every role of Chefchaouen (and of Kaédi), and dead sessions of Oujda's own user.
+    let chefchaouen_user = user_session(app, "chefchaouen.user", &[ATTACKER]).await?;
+    let two_communes_user = user_session(app, "two.communes.user", &[ATTACKER, "kaedi"]).await?;
+    let expired_session = jamaa
+        .with_clock(std::sync::Arc::new(|| chrono::Utc::now() - chrono::Duration::hours(13)))
+        .login(OUJDA_USER, &SecretString::from(USER_PASSWORD))
+        .await?;
+    let logged_out = app.login(OUJDA_USER, USER_PASSWORD).await?;
+    let logout = data(app, Some(&logged_out), "mutation { logout }", json!({})).await?;
+    ensure!(logout["logout"] == true, "{logout}");
+
     Ok(vec![
         Attacker {
             label: "Chefchaouen's staff (every role)",
@@ -875,6 +973,40 @@ async fn attackers(app: &TestApp) -> Result<Vec<Attacker>> {
             who: Who::Staff,
             dead: false,
             frames: ALL_FRAMES,
+            user: false,
+        },
+        Attacker {
+            label: "a session of Chefchaouen's user (every role)",
+            token: Some(chefchaouen_user),
+            who: Who::Staff,
+            dead: false,
+            frames: ALL_FRAMES,
+            user: true,
+        },
+        Attacker {
+            label: "a session of a user of Chefchaouen and Kaédi (every role)",
+            token: Some(two_communes_user),
+            who: Who::Staff,
+            dead: false,
+            // With two communes, the user names one.
+            frames: NAMING_FRAMES,
+            user: true,
+        },
+        Attacker {
+            label: "an expired session of Oujda's user (every role)",
+            token: Some(expired_session.token.expose_secret().to_owned()),
+            who: Who::Staff,
+            dead: true,
+            frames: ALL_FRAMES,
+            user: true,
+        },
+        Attacker {
+            label: "a logged-out session of Oujda's user (every role)",
+            token: Some(logged_out),
+            who: Who::Staff,
+            dead: true,
+            frames: ALL_FRAMES,
+            user: true,
         },
         Attacker {
             label: "a partner scoped to Chefchaouen",
@@ -882,14 +1014,23 @@ async fn attackers(app: &TestApp) -> Result<Vec<Attacker>> {
             who: Who::Partner,
             dead: false,
             frames: NAMING_FRAMES,
+            user: false,
         },
-        Attacker { label: "no token", token: None, who: Who::Anonymous, dead: false, frames: NAMING_FRAMES },
+        Attacker {
+            label: "no token",
+            token: None,
+            who: Who::Anonymous,
+            dead: false,
+            frames: NAMING_FRAMES,
+            user: false,
+        },
         Attacker {
             label: "an expired token of Oujda's staff (every role)",
             token: Some(expired),
             who: Who::Staff,
             dead: true,
             frames: ALL_FRAMES,
+            user: false,
         },
         Attacker {
             label: "a revoked token of Oujda's staff (every role)",
@@ -897,6 +1038,7 @@ async fn attackers(app: &TestApp) -> Result<Vec<Attacker>> {
             who: Who::Staff,
             dead: true,
             frames: ALL_FRAMES,
+            user: false,
         },
     ])
 }
@@ -1069,6 +1211,8 @@ async fn snapshot(app: &TestApp, victim: &Victim) -> Result<BTreeMap<&'static st
     state.insert("partner token", json!(error_codes(&partner)));
     let agent = app.graphql(Some(&victim.agent_token), "{ requests(first: 1) { nodes { id } } }", json!({})).await?;
     state.insert("agent token", json!(error_codes(&agent)));
+    let user = app.graphql(Some(&victim.user_session), "{ requests(first: 1) { nodes { id } } }", json!({})).await?;
+    state.insert("user session", json!(error_codes(&user)));
     Ok(state)
 }
 
@@ -1100,7 +1244,7 @@ impl Run<'_> {
         let mut sent = std::collections::HashSet::new();
         for attacker in self.attackers {
             for &frame in attacker.frames.iter().filter(|f| takes_commune || **f != Frame::Header) {
-                let ctx = Ctx { v: self.victim, who: attacker.who, frame };
+                let ctx = Ctx { v: self.victim, who: attacker.who, frame, user: attacker.user };
                 for attack in (op.attacks)(&ctx) {
                     let expect = if attacker.dead { Outcome::Unauthenticated } else { attack.expect };
                     let call = (attacker.label, frame == Frame::Header, attack.variables.to_string());
@@ -1138,6 +1282,7 @@ async fn another_commune_gets_nothing_of_oujda(backend: Backend) -> Result<()> {
     let mut before = snapshot(&app, &victim).await?;
     ensure!(before["partner token"] == json!(["VALIDATION_FAILED"]), "Oujda's partner is let in: {before:?}");
     ensure!(before["agent token"] == json!([]), "Oujda's counter agent reads its inbox: {before:?}");
+    ensure!(before["user session"] == json!([]), "Oujda's user reads its inbox: {before:?}");
     let mut run = Run { app: &app, victim: &victim, attackers: &attackers, calls: 0, failures: Vec::new() };
     // The queries, then Oujda's state; each mutation, then Oujda's state.
     let mut rounds: Vec<(String, Vec<&Operation>)> = vec![("the queries".to_owned(), Vec::new())];
@@ -1188,9 +1333,10 @@ async fn another_commune_gets_nothing_of_oujda(backend: Backend) -> Result<()> {
 // PostgreSQL, without the application's filter.
 
 /// Platform tables that name a commune without belonging to one: `api_tokens.tenant_id` is a staff token's
-/// commune, and tokens are read by id to authenticate, before any commune is known. Every other table or
-/// view with a `tenant_id` column is a commune's, and must keep communes apart by itself.
-const PLATFORM_TABLES_NAMING_A_COMMUNE: &[&str] = &["api_tokens"];
+/// commune, and `memberships.tenant_id` a commune a user works in; both are read to authenticate, before any
+/// commune is known. Every other table or view with a `tenant_id` column is a commune's, and must keep
+/// communes apart by itself.
+const PLATFORM_TABLES_NAMING_A_COMMUNE: &[&str] = &["api_tokens", "memberships"];
 
 /// The application's role, scoped to Chefchaouen (or to no commune), queries every tenant table with no
 /// filter of its own: it sees, changes and adds nothing of Oujda.

@@ -9,10 +9,29 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::error::Error;
-use crate::model::ids::{TenantId, TokenId};
+use crate::model::ids::{SessionId, TenantId, TokenId, UserId};
 use crate::store::TenantScope;
 
+pub use crate::model::access::Permission;
+
+pub mod passwords;
 pub mod tokens;
+
+/// A caller's place in one commune: its roles there, and what the commune's template says they allow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Membership {
+    pub tenant: TenantId,
+    pub roles: Vec<String>,
+    /// The permissions the roles grant, read from the commune's role definitions when the caller was
+    /// authenticated.
+    pub permissions: Vec<Permission>,
+}
+
+impl Membership {
+    pub fn allows(&self, permission: Permission) -> bool {
+        self.permissions.contains(&permission)
+    }
+}
 
 /// The caller of a use case, resolved once at the edge from the `Authorization` header.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,48 +41,23 @@ pub enum Principal {
     /// A platform operator: onboards communes, publishes configuration, checks audit trails; does not read
     /// citizens' files.
     Operator { token: TokenId },
-    /// Staff of one commune, with roles there.
-    Staff { token: TokenId, tenant: TenantId, roles: Vec<String> },
+    /// A staff API token of one commune, with roles there.
+    Staff { token: TokenId, membership: Membership },
+    /// A person logged in with a password: roles in any number of communes, and the operator's rights when
+    /// the account is an operator's.
+    User { user: UserId, session: SessionId, operator: bool, memberships: Vec<Membership> },
     /// A partner application, allowed to submit to the communes it is scoped to.
     Partner { token: TokenId, communes: Vec<TenantId> },
     /// The platform itself, acting through its command line by whoever holds the database: an operator.
     Platform,
 }
 
-/// What a use case needs the caller to be allowed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Permission {
-    ReadCatalog,
-    SubmitRequest,
-    ReadRequests,
-    ActOnRequests,
-    PublishService,
-    VerifyAudit,
-    /// Register civil-status acts, add marginal mentions, read full records, issue extracts and copies.
-    ManageCivilStatus,
-    /// Prepare council sessions, agendas, votes and publish decisions.
-    ManageCouncil,
-    /// Register incoming and outgoing mail and route it.
-    ManageCourier,
-    /// Import and publish budget, commitments, payments and revenues.
-    ManageFinance,
-    /// Read the commune's indicators (operators read every commune's).
-    ReadIndicators,
-}
-
-/// The roles of the commune standard that grant each module permission; commune administrators hold them all.
-fn module_roles(permission: Permission) -> &'static [&'static str] {
-    match permission {
-        Permission::ManageCivilStatus => &["civil_registrar"],
-        Permission::ManageCouncil => &["council_secretary", "president"],
-        Permission::ManageCourier => &["counter_agent", "head_of_service"],
-        Permission::ManageFinance => &["head_of_service", "president"],
-        _ => &[],
-    }
-}
-
 /// The role that administers a commune's configuration.
 pub const COMMUNE_ADMIN: &str = "commune_admin";
+
+/// What operators may do in any commune.
+const OPERATOR_PERMISSIONS: &[Permission] =
+    &[Permission::PublishService, Permission::VerifyAudit, Permission::ReadIndicators];
 
 impl Principal {
     /// How the caller appears in the audit trail: never a secret, never personal data.
@@ -72,33 +66,35 @@ impl Principal {
             Principal::Anonymous => "anonymous".to_owned(),
             Principal::Operator { token } => format!("operator:{token}"),
             Principal::Staff { token, .. } => format!("staff:{token}"),
+            Principal::User { user, .. } => format!("user:{user}"),
             Principal::Partner { token, .. } => format!("partner:{token}"),
             Principal::Platform => "platform".to_owned(),
         }
     }
 
-    /// Checks that the caller may do `permission` in `tenant`, and hands out the scope to do it with.
+    /// The caller's membership in `tenant`, if it has one.
+    pub fn membership(&self, tenant: TenantId) -> Option<&Membership> {
+        match self {
+            Principal::Staff { membership, .. } => Some(membership).filter(|m| m.tenant == tenant),
+            Principal::User { memberships, .. } => memberships.iter().find(|m| m.tenant == tenant),
+            _ => None,
+        }
+    }
+
+    /// Checks that the caller may do `permission` in `tenant`, and hands out the scope to do it with. Staff
+    /// and users are answered from their membership in that commune and the permissions its template gives
+    /// their roles; nothing of one commune counts in another.
     pub fn authorize(&self, tenant: TenantId, permission: Permission) -> Result<TenantScope, Error> {
-        use Permission::*;
         let allowed = match (self, permission) {
-            (_, ReadCatalog) => true,
-            (Principal::Anonymous, SubmitRequest) => true,
+            (_, Permission::ReadCatalog) => true,
+            (Principal::Anonymous, Permission::SubmitRequest) => true,
             (Principal::Anonymous, _) => return Err(Error::Unauthenticated),
-            (Principal::Operator { .. } | Principal::Platform, PublishService | VerifyAudit | ReadIndicators) => true,
-            (Principal::Operator { .. } | Principal::Platform, _) => false,
-            (Principal::Staff { tenant: own, roles, .. }, permission) => {
-                *own == tenant
-                    && match permission {
-                        SubmitRequest | ReadRequests | ActOnRequests => true,
-                        PublishService | VerifyAudit => roles.iter().any(|r| r == COMMUNE_ADMIN),
-                        ReadCatalog | ReadIndicators => true,
-                        ManageCivilStatus | ManageCouncil | ManageCourier | ManageFinance => {
-                            roles.iter().any(|r| r == COMMUNE_ADMIN || module_roles(permission).contains(&r.as_str()))
-                        }
-                    }
-            }
-            (Principal::Partner { communes, .. }, SubmitRequest) => communes.contains(&tenant),
+            (Principal::Partner { communes, .. }, Permission::SubmitRequest) => communes.contains(&tenant),
             (Principal::Partner { .. }, _) => false,
+            _ => {
+                (self.is_operator() && OPERATOR_PERMISSIONS.contains(&permission))
+                    || self.membership(tenant).is_some_and(|m| m.allows(permission))
+            }
         };
         if allowed {
             Ok(TenantScope::new(tenant))
@@ -107,12 +103,9 @@ impl Principal {
         }
     }
 
-    /// The caller's roles in `tenant`: none for anyone but that commune's staff.
+    /// The caller's roles in `tenant`: none for anyone without a membership there.
     pub fn roles_in(&self, tenant: TenantId) -> &[String] {
-        match self {
-            Principal::Staff { tenant: own, roles, .. } if *own == tenant => roles,
-            _ => &[],
-        }
+        self.membership(tenant).map(|m| m.roles.as_slice()).unwrap_or(&[])
     }
 
     /// Whether the caller holds `role` in `tenant`.
@@ -120,16 +113,29 @@ impl Principal {
         self.roles_in(tenant).iter().any(|r| r == role)
     }
 
-    /// The commune a staff caller works for when a request names none.
+    /// The commune a caller works for when a request names none: a staff token's, or a user's only one. A
+    /// user with memberships in several communes must name the commune.
     pub fn home_commune(&self) -> Option<TenantId> {
         match self {
-            Principal::Staff { tenant, .. } => Some(*tenant),
+            Principal::Staff { membership, .. } => Some(membership.tenant),
+            Principal::User { memberships, .. } => match memberships.as_slice() {
+                [only] => Some(only.tenant),
+                _ => None,
+            },
             _ => None,
         }
     }
 
     pub fn is_operator(&self) -> bool {
-        matches!(self, Principal::Operator { .. } | Principal::Platform)
+        matches!(self, Principal::Operator { .. } | Principal::Platform | Principal::User { operator: true, .. })
+    }
+
+    /// The session the caller logged in with, if it did.
+    pub fn session(&self) -> Option<SessionId> {
+        match self {
+            Principal::User { session, .. } => Some(*session),
+            _ => None,
+        }
     }
 }
 
@@ -153,10 +159,23 @@ mod tests {
         let oujda = TenantId::new();
         let chefchaouen = TenantId::new();
         let token = TokenId::new();
-        let staff = |roles: &[&str]| Principal::Staff {
-            token,
-            tenant: oujda,
+        let standard = crate::model::standard::moroccan_roles().unwrap();
+        let membership = |tenant: TenantId, roles: &[&str]| Membership {
+            tenant,
             roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            permissions: standard
+                .iter()
+                .filter(|def| roles.contains(&def.key.as_str()))
+                .flat_map(|def| def.permissions.iter().copied())
+                .collect(),
+        };
+        let staff = |roles: &[&str]| Principal::Staff { token, membership: membership(oujda, roles) };
+        let kaedi = TenantId::new();
+        let agent = Principal::User {
+            user: UserId::new(),
+            session: SessionId::new(),
+            operator: false,
+            memberships: vec![membership(oujda, &["counter_agent"]), membership(chefchaouen, &["civil_registrar"])],
         };
         let partner = Principal::Partner { token, communes: vec![oujda] };
         let operator = Principal::Operator { token };
@@ -188,6 +207,15 @@ mod tests {
             ("agents register mail", staff(&["counter_agent"]), oujda, ManageCourier, Ok(())),
             ("agents keep no budget", staff(&["counter_agent"]), oujda, ManageFinance, Err("FORBIDDEN")),
             ("staff read their indicators", staff(&["counter_agent"]), oujda, ReadIndicators, Ok(())),
+            ("staff without roles do nothing", staff(&[]), oujda, ReadRequests, Err("FORBIDDEN")),
+            ("admins manage access", staff(&[COMMUNE_ADMIN]), oujda, ManageAccess, Ok(())),
+            ("agents do not", staff(&["counter_agent"]), oujda, ManageAccess, Err("FORBIDDEN")),
+            ("a user acts in one commune", agent.clone(), oujda, ActOnRequests, Ok(())),
+            ("and in another", agent.clone(), chefchaouen, ActOnRequests, Ok(())),
+            ("with the roles held there", agent.clone(), chefchaouen, ManageCivilStatus, Ok(())),
+            ("not those held elsewhere", agent.clone(), oujda, ManageCivilStatus, Err("FORBIDDEN")),
+            ("and nothing where it has none", agent.clone(), kaedi, ReadRequests, Err("FORBIDDEN")),
+            ("a user is no operator", agent, kaedi, VerifyAudit, Err("FORBIDDEN")),
         ];
         for (name, principal, tenant, permission, expected) in cases {
             let got = principal.authorize(tenant, permission);
@@ -197,6 +225,30 @@ mod tests {
                 (got, expected) => panic!("{name}: got {got:?}, expected {expected:?}"),
             }
         }
+    }
+
+    #[test]
+    fn roles_and_home_commune_follow_memberships() {
+        let (oujda, chefchaouen) = (TenantId::new(), TenantId::new());
+        let member = |tenant, role: &str| Membership { tenant, roles: vec![role.to_owned()], permissions: vec![] };
+        let user = |memberships| Principal::User {
+            user: UserId::new(),
+            session: SessionId::new(),
+            operator: false,
+            memberships,
+        };
+        let one = user(vec![member(oujda, "president")]);
+        assert_eq!(one.home_commune(), Some(oujda));
+        assert!(one.has_role(oujda, "president") && !one.has_role(chefchaouen, "president"));
+        let two = user(vec![member(oujda, "president"), member(chefchaouen, "counter_agent")]);
+        assert_eq!(two.home_commune(), None);
+        assert_eq!(two.roles_in(chefchaouen), ["counter_agent"]);
+        assert!(two.session().is_some() && two.actor().starts_with("user:"));
+        let national =
+            Principal::User { user: UserId::new(), session: SessionId::new(), operator: true, memberships: vec![] };
+        assert!(national.is_operator());
+        assert!(national.authorize(oujda, Permission::VerifyAudit).is_ok());
+        assert!(national.authorize(oujda, Permission::ReadRequests).is_err());
     }
 
     #[test]

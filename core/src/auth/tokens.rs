@@ -1,4 +1,4 @@
-//! API token strings: `jm_<kind>_<id>_<secret>`.
+//! API token and session token strings: `jm_<kind>_<id>_<secret>`.
 
 use std::fmt;
 
@@ -13,6 +13,8 @@ pub enum TokenKind {
     Operator,
     Staff,
     Partner,
+    /// A user's login session (issued by `login`, ended by `logout`).
+    Session,
 }
 
 impl TokenKind {
@@ -21,6 +23,7 @@ impl TokenKind {
             TokenKind::Operator => "op",
             TokenKind::Staff => "staff",
             TokenKind::Partner => "partner",
+            TokenKind::Session => "session",
         }
     }
 
@@ -29,6 +32,7 @@ impl TokenKind {
             "op" => Some(TokenKind::Operator),
             "staff" => Some(TokenKind::Staff),
             "partner" => Some(TokenKind::Partner),
+            "session" => Some(TokenKind::Session),
             _ => None,
         }
     }

@@ -69,6 +69,10 @@ typed_id!(
     EventId,
     /// An API token.
     TokenId,
+    /// A user account of the platform (staff who log in with a password).
+    UserId,
+    /// A login session of a user.
+    SessionId,
     /// A scheduled workflow timer.
     JobId,
     /// A document issued by a commune (an extract, a decision) that anyone can verify.

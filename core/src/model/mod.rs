@@ -1,5 +1,6 @@
 //! Pure domain types and rules: no I/O, no async, no database.
 
+pub mod access;
 pub mod audit;
 pub mod calendar;
 pub mod catalog;

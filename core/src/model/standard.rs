@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::access::Permission;
 use crate::model::calendar::WorkingCalendar;
 use crate::model::catalog::ServiceDefinition;
 use crate::model::i18n::LocalizedText;
@@ -12,6 +13,9 @@ use crate::model::i18n::LocalizedText;
 pub struct RoleDef {
     pub key: String,
     pub label: LocalizedText,
+    /// What holding the role allows in the commune.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub permissions: Vec<Permission>,
 }
 
 const MOROCCAN_ROLES: &str = include_str!("../../data/ma-commune/roles.json");

@@ -1,6 +1,7 @@
 //! The demo: Oujda, set up from the Moroccan standard, replicated to Chefchaouen and, across the border, to
 //! Kaédi (Mauritania), each with a few sample files — through the same operations as real communes.
-//! Loading it again changes nothing that exists; it issues fresh tokens each time.
+//! A provincial agent logs in with a password and works in Oujda and Chefchaouen. Loading it again changes
+//! nothing that exists; it issues fresh tokens and a fresh password each time.
 
 use secrecy::SecretString;
 use serde_json::json;
@@ -14,14 +15,26 @@ use crate::model::request::SubmittedDocument;
 use crate::model::standard;
 use crate::model::template::{ContentOverrides, TemplateRef};
 
-use super::{CommuneIdentity, Jamaa, NewApiToken, OnboardCommune, OnboardSource, SubmitRequest};
+use super::{CommuneIdentity, Jamaa, NewApiToken, NewUser, OnboardCommune, OnboardSource, SubmitRequest};
 
-/// The tokens issued for a demo: the operator's, then one staff token per commune (with every role).
+/// The tokens issued for a demo: the operator's, then one staff token per commune (with every role); and
+/// the provincial agent's login and password (fresh at each load).
 #[derive(Debug)]
 pub struct DemoTokens {
     pub operator: SecretString,
     pub staff: Vec<(String, SecretString)>,
+    pub agent: DemoLogin,
 }
+
+/// A demo user's login and password.
+#[derive(Debug)]
+pub struct DemoLogin {
+    pub login: String,
+    pub password: SecretString,
+}
+
+/// The demo's provincial agent: counter work in Oujda and Chefchaouen, nothing in Kaédi.
+pub const DEMO_AGENT: &str = "agent.provincial";
 
 fn invalid_data(error: impl std::fmt::Display) -> Error {
     Error::internal(format!("the shipped standard does not load: {error}"))
@@ -169,7 +182,35 @@ impl Jamaa {
                 .await?;
             staff.push((slug.to_owned(), token.token));
         }
-        Ok(DemoTokens { operator: operator_token.token, staff })
+        let agent = self.demo_agent().await?;
+        Ok(DemoTokens { operator: operator_token.token, staff, agent })
+    }
+
+    /// The provincial agent, with a fresh random password, and roles in Oujda and Chefchaouen.
+    async fn demo_agent(&self) -> Result<DemoLogin, Error> {
+        let mut bytes = [0u8; 12];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+        let password = SecretString::from(hex::encode(bytes));
+        let new = NewUser {
+            login: DEMO_AGENT.to_owned(),
+            display_name: "Agent provincial (démo)".to_owned(),
+            password: password.clone(),
+            operator: false,
+        };
+        // Its roles are granted once, when it is made: loading the demo again adds no event.
+        match self.create_user(&Principal::Platform, new).await {
+            Ok(_) => {
+                for (slug, roles) in
+                    [("oujda", &["counter_agent", "head_of_service"][..]), ("chefchaouen", &["counter_agent"][..])]
+                {
+                    let roles = roles.iter().map(|r| (*r).to_owned()).collect();
+                    self.grant_membership(&Principal::Platform, DEMO_AGENT, slug, roles).await?;
+                }
+            }
+            Err(Error::Conflict(_)) => self.set_password(&Principal::Platform, DEMO_AGENT, password.clone()).await?,
+            Err(error) => return Err(error),
+        }
+        Ok(DemoLogin { login: DEMO_AGENT.to_owned(), password })
     }
 
     /// Onboards a demo commune unless it exists, with a few sample files.

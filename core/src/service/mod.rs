@@ -20,6 +20,8 @@ mod replication;
 mod requests;
 mod scheduler;
 mod tokens;
+mod uploads;
+mod users;
 
 pub use crate::store::catalog::PublishedService;
 pub use crate::store::requests::{RequestRecord, TransitionRecord};
@@ -32,6 +34,8 @@ pub use replication::{CommuneIdentity, OnboardCommune, OnboardSource, UpgradeRep
 pub use requests::{RequestDetails, Submission, SubmitRequest, Tracking};
 pub use scheduler::SchedulerReport;
 pub use tokens::{IssuedToken, NewApiToken};
+pub use uploads::DocumentFile;
+pub use users::{IssuedSession, NewUser, UserView};
 
 /// A source of the current time, replaceable in tests.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -42,6 +46,8 @@ pub struct Jamaa {
     store: Store,
     clock: Clock,
     keyring: Arc<Keyring>,
+    /// How long a login session lasts.
+    session_ttl: chrono::Duration,
 }
 
 impl std::fmt::Debug for Jamaa {
@@ -57,13 +63,22 @@ pub struct Page<T> {
     pub has_next: bool,
 }
 
+/// How long a login session lasts unless configured otherwise.
+pub const DEFAULT_SESSION_TTL: chrono::Duration = chrono::Duration::hours(12);
+
 /// The largest page a caller may ask for.
 pub const MAX_PAGE_SIZE: u64 = 100;
 
 impl Jamaa {
     /// The use cases over `store`, sealing personal data with data keys wrapped by `keyring`.
     pub fn new(store: Store, keyring: Keyring) -> Self {
-        Self { store, clock: Arc::new(Utc::now), keyring: Arc::new(keyring) }
+        Self { store, clock: Arc::new(Utc::now), keyring: Arc::new(keyring), session_ttl: DEFAULT_SESSION_TTL }
+    }
+
+    /// Sets how long login sessions last.
+    pub fn with_session_ttl(mut self, ttl: chrono::Duration) -> Self {
+        self.session_ttl = ttl;
+        self
     }
 
     /// Replaces the clock (tests of deadlines and timers).

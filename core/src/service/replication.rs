@@ -290,7 +290,7 @@ impl Jamaa {
             }
         })?;
         for role in roles {
-            catalog::upsert_role(&tx, &role.key, &role.label).await?;
+            catalog::upsert_role(&tx, role).await?;
         }
         audit::append(
             &tx,
@@ -401,7 +401,7 @@ impl Jamaa {
 
 fn require_operator(principal: &Principal) -> Result<(), Error> {
     match principal {
-        Principal::Operator { .. } | Principal::Platform => Ok(()),
+        _ if principal.is_operator() => Ok(()),
         Principal::Anonymous => Err(Error::Unauthenticated),
         _ => Err(Error::Forbidden("only platform operators onboard communes and import templates".into())),
     }
@@ -466,7 +466,7 @@ async fn write_content(
     )
     .await?;
     for role in &content.roles {
-        catalog::upsert_role(tx, &role.key, &role.label).await?;
+        catalog::upsert_role(tx, role).await?;
     }
     let roles = catalog::role_keys(tx).await?;
     let mut published = Vec::new();

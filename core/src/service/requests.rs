@@ -133,12 +133,25 @@ fn engine_error(error: EngineError) -> Error {
 impl Jamaa {
     /// Submits a request: validates the form and documents (every failure at once), numbers it, issues the
     /// receipt with the legal decision date, and sets the workflow's first timers.
-    #[tracing::instrument(skip_all, fields(commune = %commune_slug, service = %input.service_code))]
     pub async fn submit_request(
         &self,
         principal: &Principal,
         commune_slug: &str,
         input: SubmitRequest,
+    ) -> Result<Submission, Error> {
+        self.submit_with_files(principal, commune_slug, input, Vec::new()).await
+    }
+
+    /// Submits a request with the contents of its documents: each file's type, size and hash are read from
+    /// its bytes and checked against the procedure's documents (after those the input lists without
+    /// content), and the contents are stored sealed in the same transaction.
+    #[tracing::instrument(skip_all, fields(commune = %commune_slug, service = %input.service_code))]
+    pub async fn submit_with_files(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+        mut input: SubmitRequest,
+        files: Vec<super::DocumentFile>,
     ) -> Result<Submission, Error> {
         let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::SubmitRequest)?;
@@ -160,10 +173,24 @@ impl Jamaa {
             return Err(Error::Forbidden("this service is only offered at the counter".into()));
         }
 
+        let mut name_errors = Vec::new();
+        let mut uploads = Vec::new();
+        for file in files {
+            let (document, detected) = super::uploads::describe(&file);
+            name_errors.extend(super::uploads::check_name(input.documents.len(), &document, detected));
+            input.documents.push(document.clone());
+            uploads.push((document, file));
+        }
         let context = ValidationContext { country: commune.spec.country };
         let data =
             validate_submission(&definition.form, &definition.documents, &input.data, &input.documents, &context)
-                .map_err(Error::Validation)?;
+                .map_err(|mut errors| {
+                    errors.append(&mut name_errors.clone());
+                    Error::Validation(errors)
+                })?;
+        if !name_errors.is_empty() {
+            return Err(Error::Validation(name_errors));
+        }
 
         let now = self.now();
         let local_today = now.with_timezone(&commune.time_zone()).date_naive();
@@ -202,6 +229,7 @@ impl Jamaa {
         requests::insert(&tx, &record).await?;
         requests::insert_lookups(&tx, record.id, &digests).await?;
         super::complaints::record_submission(&tx, &service, &record).await?;
+        super::uploads::store(&tx, &self.keyring, record.id, &uploads, now).await?;
         let transition = TransitionRecord {
             from_state: None,
             to_state: state.clone(),
@@ -259,9 +287,10 @@ impl Jamaa {
             (Principal::Anonymous, Some(_)) => {
                 (principal.authorize(commune.id, Permission::SubmitRequest)?, Actor::Applicant)
             }
-            (Principal::Staff { roles, .. }, _) => {
-                (principal.authorize(commune.id, Permission::ActOnRequests)?, Actor::Staff { roles: roles.clone() })
-            }
+            (_, _) if principal.membership(commune.id).is_some() => (
+                principal.authorize(commune.id, Permission::ActOnRequests)?,
+                Actor::Staff { roles: principal.roles_in(commune.id).to_vec() },
+            ),
             _ => {
                 principal.authorize(commune.id, Permission::ActOnRequests)?;
                 return Err(Error::Forbidden("only commune staff or the applicant act on requests".into()));
@@ -368,13 +397,8 @@ impl Jamaa {
         let record = requests::by_id(&tx, id).await?.ok_or(Error::NotFound("request"))?;
         let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
         let history = requests::history(&tx, record.id).await?;
-        let works_on_it = match principal {
-            Principal::Staff { roles, .. } => {
-                let workflow_roles = service.definition.workflow.roles();
-                roles.iter().any(|r| workflow_roles.contains(r.as_str()))
-            }
-            _ => false,
-        };
+        let workflow_roles = service.definition.workflow.roles();
+        let works_on_it = principal.roles_in(commune.id).iter().any(|r| workflow_roles.contains(r.as_str()));
         let personal = if works_on_it {
             personal::open_for(&tx, &self.keyring, &record, &principal.actor(), self.now()).await?
         } else {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 
 use crate::auth::tokens::{self as token_format, TokenKind};
-use crate::auth::{self, Principal};
+use crate::auth::{self, Permission, Principal};
 use crate::error::Error;
 use crate::model::ids::{TenantId, TokenId};
 use crate::store::tokens::{self, NewToken};
@@ -30,6 +30,9 @@ impl Jamaa {
     /// Resolves a bearer token. Unknown, malformed, revoked and expired tokens are all UNAUTHENTICATED.
     pub async fn authenticate(&self, bearer: &SecretString) -> Result<Principal, Error> {
         let parsed = token_format::parse(bearer).ok_or(Error::Unauthenticated)?;
+        if parsed.kind == TokenKind::Session {
+            return self.authenticate_session(&parsed).await;
+        }
         let record = tokens::by_id(self.store.conn(), parsed.id).await?.ok_or(Error::Unauthenticated)?;
         let now = self.now();
         let kind_matches = record.kind == parsed.kind.as_str();
@@ -40,12 +43,12 @@ impl Jamaa {
         tokens::touch(self.store.conn(), record.id, now).await?;
         match parsed.kind {
             TokenKind::Operator => Ok(Principal::Operator { token: record.id }),
-            TokenKind::Staff => Ok(Principal::Staff {
-                token: record.id,
-                tenant: record.tenant_id.ok_or_else(|| Error::internal("staff token without a commune"))?,
-                roles: record.roles,
-            }),
+            TokenKind::Staff => {
+                let tenant = record.tenant_id.ok_or_else(|| Error::internal("staff token without a commune"))?;
+                Ok(Principal::Staff { token: record.id, membership: self.membership(tenant, record.roles).await? })
+            }
             TokenKind::Partner => Ok(Principal::Partner { token: record.id, communes: record.scopes }),
+            TokenKind::Session => Err(Error::Unauthenticated),
         }
     }
 
@@ -63,16 +66,14 @@ impl Jamaa {
             NewApiToken::Staff { tenant, .. } => vec![*tenant],
             NewApiToken::Partner { communes } => communes.clone(),
         };
-        let allowed = match principal {
-            Principal::Operator { .. } | Principal::Platform => true,
-            Principal::Staff { tenant, roles, .. } => {
-                !matches!(new, NewApiToken::Operator)
-                    && communes == [*tenant]
-                    && roles.iter().any(|r| r == crate::auth::COMMUNE_ADMIN)
-            }
-            Principal::Anonymous => return Err(Error::Unauthenticated),
-            Principal::Partner { .. } => false,
-        };
+        if principal == &Principal::Anonymous {
+            return Err(Error::Unauthenticated);
+        }
+        // Operators issue any token; the holders of `ManageAccess` in one commune, its staff and partner
+        // tokens.
+        let allowed = principal.is_operator()
+            || (!matches!(new, NewApiToken::Operator)
+                && matches!(communes.as_slice(), [tenant] if principal.authorize(*tenant, Permission::ManageAccess).is_ok()));
         if !allowed {
             return Err(Error::Forbidden(
                 "tokens are issued by operators, or by a commune's administrators for it".into(),
@@ -143,16 +144,15 @@ impl Jamaa {
     /// Revokes a token at once: operators any, a commune's administrators those of their commune.
     pub async fn revoke_api_token(&self, principal: &Principal, id: TokenId) -> Result<(), Error> {
         let record = tokens::by_id(self.store.conn(), id).await?.ok_or(Error::NotFound("token"))?;
-        let allowed = match principal {
-            Principal::Operator { .. } | Principal::Platform => true,
-            Principal::Staff { tenant, roles, .. } => {
-                let own =
-                    record.tenant_id == Some(*tenant) || (record.tenant_id.is_none() && record.scopes == [*tenant]);
-                own && roles.iter().any(|r| r == crate::auth::COMMUNE_ADMIN)
-            }
-            Principal::Anonymous => return Err(Error::Unauthenticated),
-            Principal::Partner { .. } => false,
-        };
+        if principal == &Principal::Anonymous {
+            return Err(Error::Unauthenticated);
+        }
+        let commune = record.tenant_id.or(match record.scopes.as_slice() {
+            [only] => Some(*only),
+            _ => None,
+        });
+        let allowed = principal.is_operator()
+            || commune.is_some_and(|tenant| principal.authorize(tenant, Permission::ManageAccess).is_ok());
         if !allowed {
             // Tokens of other communes are not told apart from unknown ones.
             return Err(Error::NotFound("token"));

@@ -8,7 +8,6 @@ use super::entity::{role, service, workflow};
 use super::{TenantTx, db_error};
 use crate::error::Error;
 use crate::model::catalog::ServiceDefinition;
-use crate::model::i18n::LocalizedText;
 use crate::model::ids::{ServiceId, WorkflowId};
 use crate::model::workflow::WorkflowDefinition;
 
@@ -22,17 +21,33 @@ pub struct PublishedService {
     pub published_at: DateTime<Utc>,
 }
 
-pub(crate) async fn upsert_role(tx: &TenantTx, key: &str, label: &LocalizedText) -> Result<(), Error> {
+pub(crate) async fn upsert_role(tx: &TenantTx, role: &crate::model::standard::RoleDef) -> Result<(), Error> {
     let existing =
-        role::Entity::find_by_id((tx.tenant_uuid(), key.to_owned())).one(tx.conn()).await.map_err(db_error)?;
-    let label = serde_json::to_value(label).map_err(Error::internal)?;
-    let model = role::ActiveModel { tenant_id: Set(tx.tenant_uuid()), key: Set(key.to_owned()), label: Set(label) };
+        role::Entity::find_by_id((tx.tenant_uuid(), role.key.clone())).one(tx.conn()).await.map_err(db_error)?;
+    let model = role::ActiveModel {
+        tenant_id: Set(tx.tenant_uuid()),
+        key: Set(role.key.clone()),
+        label: Set(serde_json::to_value(&role.label).map_err(Error::internal)?),
+        permissions: Set(serde_json::to_value(&role.permissions).map_err(Error::internal)?),
+    };
     if existing.is_some() {
         role::Entity::update(model).exec(tx.conn()).await.map_err(db_error)?;
     } else {
         role::Entity::insert(model).exec_without_returning(tx.conn()).await.map_err(db_error)?;
     }
     Ok(())
+}
+
+/// What holding `roles` allows in the commune, by its role definitions (unknown roles allow nothing).
+pub(crate) async fn permissions_of(
+    tx: &TenantTx,
+    held: &[String],
+) -> Result<Vec<crate::model::access::Permission>, Error> {
+    let mut permissions: Vec<crate::model::access::Permission> =
+        roles(tx).await?.into_iter().filter(|def| held.contains(&def.key)).flat_map(|def| def.permissions).collect();
+    permissions.sort();
+    permissions.dedup();
+    Ok(permissions)
 }
 
 pub(crate) async fn role_keys(tx: &TenantTx) -> Result<Vec<String>, Error> {
@@ -126,6 +141,7 @@ pub(crate) async fn roles(tx: &TenantTx) -> Result<Vec<crate::model::standard::R
             Ok(crate::model::standard::RoleDef {
                 key: r.key,
                 label: serde_json::from_value(r.label).map_err(Error::internal)?,
+                permissions: serde_json::from_value(r.permissions).map_err(Error::internal)?,
             })
         })
         .collect()

@@ -23,12 +23,14 @@ pub(crate) mod complaints;
 pub(crate) mod config;
 pub(crate) mod documents;
 mod entity;
+pub(crate) mod files;
 pub(crate) mod keys;
 mod migration;
 pub(crate) mod requests;
 pub(crate) mod templates;
 pub(crate) mod timers;
 pub(crate) mod tokens;
+pub(crate) mod users;
 
 /// Permission to touch one commune's rows, handed out by the use cases after they checked the caller.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

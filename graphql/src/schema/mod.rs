@@ -9,11 +9,13 @@ use jamaa_core::service::Jamaa;
 mod access;
 mod complaints;
 mod documents;
+pub mod aliases;
 pub mod error;
 mod mutation;
 mod query;
 mod replication;
 mod types;
+mod users;
 
 pub use access::AccessMutation;
 pub use complaints::{ComplaintMutation, ComplaintQuery};
@@ -21,14 +23,22 @@ pub use documents::{DocumentMutation, DocumentQuery, verify_path};
 pub use mutation::RequestMutation;
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
+pub use users::{UsersMutation, UsersQuery};
 
-/// Every query: the catalog, requests and audit; replication; documents; complaints.
+/// Every query: the catalog, requests and audit; replication; documents; complaints; the logged-in user.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct QueryRoot(CatalogQuery, ReplicationQuery, DocumentQuery, ComplaintQuery);
+pub struct QueryRoot(CatalogQuery, ReplicationQuery, DocumentQuery, ComplaintQuery, UsersQuery);
 
-/// Every mutation: requests; replication; access; documents; complaints.
+/// Every mutation: requests; replication; access; documents; complaints; login and logout.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct MutationRoot(RequestMutation, ReplicationMutation, AccessMutation, DocumentMutation, ComplaintMutation);
+pub struct MutationRoot(
+    RequestMutation,
+    ReplicationMutation,
+    AccessMutation,
+    DocumentMutation,
+    ComplaintMutation,
+    UsersMutation,
+);
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
@@ -36,6 +46,8 @@ pub type JamaaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 pub const MAX_DEPTH: usize = 12;
 /// Most complex query accepted (each field counts one, lists count their page size).
 pub const MAX_COMPLEXITY: usize = 2_000;
+/// Most aliased fields in one request (fragments counted where they are spread).
+pub const MAX_ALIASES: usize = 30;
 
 /// Builds the schema over the use cases.
 pub fn build_schema(jamaa: Jamaa) -> JamaaSchema {
@@ -44,6 +56,7 @@ pub fn build_schema(jamaa: Jamaa) -> JamaaSchema {
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_directives(10)
+        .extension(aliases::AliasLimit::new(MAX_ALIASES))
         .finish()
 }
 

@@ -92,7 +92,7 @@ impl RequestMutation {
             )
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
-        let viewer = if applicant { Actor::Applicant } else { viewer_of(principal) };
+        let viewer = if applicant { Actor::Applicant } else { viewer_of(principal, commune.id) };
         Ok(Request { details, history: None, viewer, lang })
     }
 }

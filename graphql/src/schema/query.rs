@@ -184,7 +184,7 @@ impl CatalogQuery {
             .inbox(principal, commune.spec.slug.as_str(), state.as_deref(), after, page_size(first))
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
-        let viewer = viewer_of(principal);
+        let viewer = viewer_of(principal, commune.id);
         let mut connection = Connection::new(after.is_some(), page.has_next);
         for details in page.items {
             let cursor = OpaqueCursor(details.record.id.to_string());
@@ -213,7 +213,12 @@ impl CatalogQuery {
         };
         let tracking =
             jamaa.request(principal, commune.spec.slug.as_str(), id).await.map_err(|e| to_graphql(e, lang.locale))?;
-        Ok(Request { details: tracking.request, history: Some(tracking.history), viewer: viewer_of(principal), lang })
+        Ok(Request {
+            details: tracking.request,
+            history: Some(tracking.history),
+            viewer: viewer_of(principal, commune.id),
+            lang,
+        })
     }
 
     /// The commune's requests whose personal field (`cin`, `phone`, `email`) equals `value`, found by blind
@@ -232,7 +237,7 @@ impl CatalogQuery {
             .find_requests(principal, commune.spec.slug.as_str(), &field, &value)
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
-        let viewer = viewer_of(principal);
+        let viewer = viewer_of(principal, commune.id);
         Ok(found
             .into_iter()
             .map(|details| Request { details, history: None, viewer: viewer.clone(), lang: lang.clone() })
@@ -250,9 +255,6 @@ impl CatalogQuery {
     }
 }
 
-pub(crate) fn viewer_of(principal: &Principal) -> Actor {
-    match principal {
-        Principal::Staff { roles, .. } => Actor::Staff { roles: roles.clone() },
-        _ => Actor::Staff { roles: Vec::new() },
-    }
+pub(crate) fn viewer_of(principal: &Principal, commune: jamaa_core::model::ids::TenantId) -> Actor {
+    Actor::Staff { roles: principal.roles_in(commune).to_vec() }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{FieldError, FieldErrorCode};
+use crate::model::access::Permission;
 use crate::model::calendar::WorkingCalendar;
 use crate::model::catalog::ServiceDefinition;
 use crate::model::commune::{Country, InvalidValue};
@@ -204,6 +205,29 @@ impl TemplateContent {
         for (i, role) in self.roles.iter().enumerate() {
             if self.roles[..i].iter().any(|r| r.key == role.key) {
                 errors.push(problem(format!("roles[{i}].key"), format!("duplicate role `{}`", role.key)));
+            }
+        }
+        for (i, role) in self.roles.iter().enumerate() {
+            for (j, permission) in role.permissions.iter().enumerate() {
+                let path = format!("roles[{i}].permissions[{j}]");
+                if role.permissions[..j].contains(permission) {
+                    errors.push(problem(path, format!("`{}` grants {permission:?} twice", role.key)));
+                } else if *permission == Permission::ReadCatalog {
+                    errors.push(problem(path, "the catalog is public: no role grants reading it".into()));
+                }
+            }
+        }
+        // Whoever acts in a procedure's workflow must be able to read and act on its requests.
+        let acting: std::collections::BTreeSet<&str> =
+            self.services.iter().flat_map(|service| service.workflow.roles()).collect();
+        for (i, role) in self.roles.iter().enumerate().filter(|(_, r)| acting.contains(r.key.as_str())) {
+            for needed in [Permission::ReadRequests, Permission::ActOnRequests] {
+                if !role.permissions.contains(&needed) {
+                    errors.push(problem(
+                        format!("roles[{i}].permissions"),
+                        format!("`{}` acts in workflows but is not granted {needed:?}", role.key),
+                    ));
+                }
             }
         }
         for (i, service) in self.services.iter().enumerate() {
@@ -403,6 +427,24 @@ mod tests {
         let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
         assert!(paths.contains(&"currency"), "{paths:?}");
         assert!(paths.iter().any(|p| p.starts_with("services[0].workflow.actions[0]")), "{paths:?}");
+    }
+
+    #[test]
+    fn content_checks_the_permissions_of_roles() {
+        let mut content = moroccan_content();
+        let registrar = content.roles.iter().position(|r| r.key == "civil_registrar").unwrap();
+        content.roles[registrar].permissions.retain(|p| *p != Permission::ActOnRequests);
+        content.roles[registrar].permissions.push(Permission::ManageCivilStatus);
+        content.roles[0].permissions.push(Permission::ReadCatalog);
+        let errors = content.check().unwrap_err();
+        let mut paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+        paths.sort();
+        let twice = format!("roles[{registrar}].permissions[{}]", content.roles[registrar].permissions.len() - 1);
+        let public = format!("roles[0].permissions[{}]", content.roles[0].permissions.len() - 1);
+        let acting = format!("roles[{registrar}].permissions");
+        let mut expected = [twice.as_str(), public.as_str(), acting.as_str()];
+        expected.sort();
+        assert_eq!(paths, expected);
     }
 
     #[test]

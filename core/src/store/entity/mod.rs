@@ -1,7 +1,7 @@
 //! sea-orm entities, private to the store: nothing outside `store` reads a table directly.
 //!
-//! Platform tables (`communes`, `api_tokens`) have a plain id; every tenant table has `tenant_id` and a
-//! composite primary key led by it.
+//! Platform tables (`communes`, `api_tokens`, `users`, `sessions`) have a plain id (`memberships`: user and
+//! commune); every tenant table has `tenant_id` and a composite primary key led by it.
 
 pub(crate) mod api_token;
 pub(crate) mod audit_event;
@@ -12,11 +12,15 @@ pub(crate) mod complaint;
 pub(crate) mod counter;
 pub(crate) mod data_key;
 pub(crate) mod issued_document;
+pub(crate) mod membership;
 pub(crate) mod request;
+pub(crate) mod request_file;
 pub(crate) mod request_lookup;
 pub(crate) mod role;
 pub(crate) mod service;
+pub(crate) mod session;
 pub(crate) mod template;
 pub(crate) mod timer;
 pub(crate) mod transition;
+pub(crate) mod user;
 pub(crate) mod workflow;

@@ -7,6 +7,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_initial;
 mod m0002_templates;
 mod m0003_personal_data;
+mod m0004_identities;
 mod m0005_complaints;
 mod m0008_documents;
 
@@ -26,10 +27,12 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "request_lookups",
     "complaints",
     "issued_documents",
+    "request_files",
 ];
 
 /// Tables of the platform itself.
-pub(crate) const PLATFORM_TABLES: &[&str] = &["communes", "api_tokens", "templates"];
+pub(crate) const PLATFORM_TABLES: &[&str] =
+    &["communes", "api_tokens", "templates", "users", "memberships", "sessions"];
 
 /// `ALTER TABLE … ENABLE ROW LEVEL SECURITY` and the tenant policy, for each table.
 pub(crate) fn row_level_security(tables: &[&str]) -> String {
@@ -55,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_initial::Migration),
             Box::new(m0002_templates::Migration),
             Box::new(m0003_personal_data::Migration),
+            Box::new(m0004_identities::Migration),
             Box::new(m0005_complaints::Migration),
             Box::new(m0008_documents::Migration),
         ]

@@ -1,0 +1,112 @@
+//! What staff may do (permissions, granted by the roles of a commune's template) and the rules of user
+//! accounts: logins and passwords.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{FieldError, FieldErrorCode};
+use crate::model::i18n::{Locale, LocalizedText};
+
+/// What a use case needs the caller to be allowed. A commune's roles grant them (`permissions` of each role
+/// in the template); operators hold the platform's own (publishing, audit, indicators).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// Read the public catalog: everyone, always.
+    ReadCatalog,
+    SubmitRequest,
+    ReadRequests,
+    ActOnRequests,
+    PublishService,
+    VerifyAudit,
+    /// Register civil-status acts, add marginal mentions, read full records, issue extracts and copies.
+    ManageCivilStatus,
+    /// Prepare council sessions, agendas, votes and publish decisions.
+    ManageCouncil,
+    /// Register incoming and outgoing mail and route it.
+    ManageCourier,
+    /// Import and publish budget, commitments, payments and revenues.
+    ManageFinance,
+    /// Read the commune's indicators (operators read every commune's).
+    ReadIndicators,
+    /// Issue and revoke the commune's API tokens, and grant and take back its roles.
+    ManageAccess,
+}
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+/// Longest password accepted (argon2 takes any length; this bounds the work an attacker can ask for).
+pub const MAX_PASSWORD_BYTES: usize = 256;
+
+fn message(en: impl Into<String>, fr: impl Into<String>) -> LocalizedText {
+    LocalizedText::new().with(Locale::En, en.into()).with(Locale::Fr, fr.into())
+}
+
+/// A login, trimmed and lower-cased: 3–64 letters, digits and `.`, `_`, `-`, `@` (an e-mail address fits).
+pub fn normalize_login(login: &str) -> Result<String, FieldError> {
+    let login = login.trim().to_lowercase();
+    let valid = (3..=64).contains(&login.chars().count())
+        && login.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+        && login.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    if valid {
+        Ok(login)
+    } else {
+        Err(FieldError::new(
+            "login",
+            FieldErrorCode::PatternMismatch,
+            message(
+                "3 to 64 letters, digits, dots, dashes, underscores or @, starting with a letter or digit",
+                "3 à 64 lettres, chiffres, points, tirets, soulignés ou @, commençant par une lettre ou un chiffre",
+            ),
+        ))
+    }
+}
+
+/// Whether a new password is long enough (and not absurdly long). Its content is never echoed.
+pub fn check_password(password: &str) -> Result<(), FieldError> {
+    let code = if password.chars().count() < MIN_PASSWORD_CHARS {
+        FieldErrorCode::TooShort
+    } else if password.len() > MAX_PASSWORD_BYTES {
+        FieldErrorCode::TooLong
+    } else {
+        return Ok(());
+    };
+    Err(FieldError::new(
+        "password",
+        code,
+        message(
+            format!("between {MIN_PASSWORD_CHARS} characters and {MAX_PASSWORD_BYTES} bytes"),
+            format!("entre {MIN_PASSWORD_CHARS} caractères et {MAX_PASSWORD_BYTES} octets"),
+        ),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logins_are_normalized_and_checked() {
+        assert_eq!(
+            normalize_login("  Agent.Provincial@Interieur.gov.ma ").as_deref(),
+            Ok("agent.provincial@interieur.gov.ma")
+        );
+        for bad in ["ab", "", ".agent", "agent provincial", "ağent", &"a".repeat(65)] {
+            assert!(normalize_login(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn passwords_have_a_length() {
+        assert!(check_password("correct horse battery").is_ok());
+        let error = check_password("short").unwrap_err();
+        assert_eq!(error.path, "password");
+        assert!(!format!("{error:?}").contains("short"));
+        assert!(check_password(&"x".repeat(MAX_PASSWORD_BYTES + 1)).is_err());
+    }
+
+    #[test]
+    fn permissions_are_snake_case_in_templates() {
+        assert_eq!(serde_json::to_string(&Permission::ManageCivilStatus).unwrap(), "\"manage_civil_status\"");
+        assert!(serde_json::from_str::<Permission>("\"everything\"").is_err());
+    }
+}

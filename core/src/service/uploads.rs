@@ -1,0 +1,145 @@
+//! Uploaded documents: what a file is comes from its bytes (its type detected, its size counted, its SHA-256
+//! computed), never from what the client says; the facts are then checked against the procedure's published
+//! documents like any submission, and the content is sealed with the commune's data key in the submission's
+//! transaction.
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use crate::crypto::{self, Keyring};
+use crate::error::{Error, FieldError, FieldErrorCode};
+use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::ids::RequestId;
+use crate::model::request::SubmittedDocument;
+use crate::store::{TenantTx, files, keys};
+
+/// A file uploaded with a submission: its document type and its name as the client gave them, and its bytes.
+#[derive(Clone)]
+pub struct DocumentFile {
+    pub code: String,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for DocumentFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DocumentFile").field("code", &self.code).field("size", &self.bytes.len()).finish()
+    }
+}
+
+/// The media type given to contents of no known type.
+pub const UNKNOWN_MEDIA_TYPE: &str = "application/octet-stream";
+
+/// The facts of a file: its detected media type and usual extension (none when unknown), size and hash.
+pub(crate) fn describe(file: &DocumentFile) -> (SubmittedDocument, Option<&'static str>) {
+    let detected = infer::get(&file.bytes);
+    let document = SubmittedDocument {
+        code: file.code.clone(),
+        file_name: file.file_name.trim().to_owned(),
+        media_type: detected.map_or(UNKNOWN_MEDIA_TYPE, |t| t.mime_type()).to_owned(),
+        size_bytes: file.bytes.len() as u64,
+        sha256: Some(hex::encode(Sha256::digest(&file.bytes))),
+    };
+    (document, detected.map(|t| t.extension()))
+}
+
+/// Extensions that name the same type.
+fn same_extension(a: &str, b: &str) -> bool {
+    let canonical = |e: &str| match e {
+        "jpeg" | "jpe" => "jpg".to_owned(),
+        "tiff" => "tif".to_owned(),
+        other => other.to_owned(),
+    };
+    canonical(&a.to_ascii_lowercase()) == canonical(&b.to_ascii_lowercase())
+}
+
+/// A file whose name claims another type than its content: `DOCUMENT_FORMAT` at `input.documents[index].fileName`.
+pub(crate) fn check_name(index: usize, document: &SubmittedDocument, detected: Option<&str>) -> Option<FieldError> {
+    let claimed = document.file_name.rsplit_once('.').map(|(_, extension)| extension)?;
+    let detected = detected?;
+    if same_extension(claimed, detected) {
+        return None;
+    }
+    Some(FieldError::new(
+        format!("input.documents[{index}].fileName"),
+        FieldErrorCode::DocumentFormat,
+        LocalizedText::new()
+            .with(Locale::Ar, format!("اسم الملف ينتهي بـ .{claimed} لكن محتواه من نوع {}.", document.media_type))
+            .with(
+                Locale::Fr,
+                format!(
+                    "Le nom du fichier finit par .{claimed}, mais son contenu est de type {}.",
+                    document.media_type
+                ),
+            )
+            .with(Locale::En, format!("The file is named .{claimed} but its content is {}.", document.media_type)),
+    ))
+}
+
+/// Seals and stores the files of a new request in its transaction.
+pub(crate) async fn store(
+    tx: &TenantTx,
+    keyring: &Keyring,
+    request: RequestId,
+    uploads: &[(SubmittedDocument, DocumentFile)],
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    if uploads.is_empty() {
+        return Ok(());
+    }
+    let (key_id, key) = keys::current(tx, keyring, now).await?;
+    for (document, file) in uploads {
+        let id = uuid::Uuid::now_v7();
+        let context = [request.as_uuid().as_bytes().as_slice(), id.as_bytes().as_slice()].concat();
+        let sealed = crypto::seal(&key, &file.bytes, &context)?;
+        files::insert(tx, id, request, document, sealed, key_id, now).await?;
+    }
+    Ok(())
+}
+
+impl super::Jamaa {
+    /// The documents uploaded with a request, as recorded (type detected, size, hash): for the commune's
+    /// staff. The contents stay sealed.
+    pub async fn request_files(
+        &self,
+        principal: &crate::auth::Principal,
+        commune_slug: &str,
+        request: RequestId,
+    ) -> Result<Vec<SubmittedDocument>, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = principal.authorize(commune.id, crate::auth::Permission::ReadRequests)?;
+        let tx = self.store.tenant_tx(scope).await?;
+        let found = files::of_request(&tx, request).await?;
+        tx.commit().await?;
+        Ok(found.into_iter().map(|f| f.document).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+    const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00, 0x01];
+
+    fn file(name: &str, bytes: &[u8]) -> DocumentFile {
+        DocumentFile { code: "cnie".into(), file_name: name.into(), bytes: bytes.to_vec() }
+    }
+
+    #[test]
+    fn the_type_comes_from_the_bytes() {
+        let (document, extension) = describe(&file("scan.jpg", PDF));
+        assert_eq!(document.media_type, "application/pdf");
+        assert_eq!(extension, Some("pdf"));
+        assert_eq!(document.size_bytes, PDF.len() as u64);
+        assert_eq!(document.sha256.as_deref().map(str::len), Some(64));
+        let error = check_name(2, &document, extension).unwrap();
+        assert_eq!((error.path.as_str(), error.code), ("input.documents[2].fileName", FieldErrorCode::DocumentFormat));
+
+        let (document, extension) = describe(&file("photo.JPEG", JPEG));
+        assert_eq!(document.media_type, "image/jpeg");
+        assert_eq!(check_name(0, &document, extension), None);
+        let (document, extension) = describe(&file("notes.txt", b"just some words"));
+        assert_eq!((document.media_type.as_str(), extension), (UNKNOWN_MEDIA_TYPE, None));
+    }
+}

@@ -1,0 +1,271 @@
+//! User accounts: one identity per person with memberships in any number of communes, password login
+//! (argon2id) and sessions that end at their expiry or at logout.
+
+use chrono::{DateTime, Utc};
+use secrecy::SecretString;
+
+use crate::auth::tokens::{self as token_format, ParsedToken, TokenKind};
+use crate::auth::{self, Membership, Permission, Principal, passwords};
+use crate::error::{Error, FieldErrorCode};
+use crate::model::access::{check_password, normalize_login};
+use crate::model::audit::NewEvent;
+use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::ids::{SessionId, TenantId, UserId};
+use crate::store::users::{self, UserRecord};
+use crate::store::{TenantScope, audit, catalog};
+
+use super::Jamaa;
+
+/// A user account to create.
+#[derive(Debug)]
+pub struct NewUser {
+    pub login: String,
+    pub display_name: String,
+    pub password: SecretString,
+    /// A national operator: the platform's rights in every commune.
+    pub operator: bool,
+}
+
+/// A session just opened: `token` is shown once and never stored.
+#[derive(Debug)]
+pub struct IssuedSession {
+    pub id: SessionId,
+    pub token: SecretString,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Who a user is, and where it works.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserView {
+    pub id: UserId,
+    pub login: String,
+    pub display_name: String,
+    pub operator: bool,
+    /// Commune slugs and roles there.
+    pub memberships: Vec<(String, Vec<String>)>,
+}
+
+fn text(en: impl Into<String>, fr: impl Into<String>) -> LocalizedText {
+    LocalizedText::new().with(Locale::En, en.into()).with(Locale::Fr, fr.into())
+}
+
+/// Hashes off the async runtime: argon2 takes tens of milliseconds on purpose.
+async fn hash_password(password: &SecretString) -> Result<String, Error> {
+    let password = password.clone();
+    tokio::task::spawn_blocking(move || passwords::hash(&password)).await.map_err(Error::internal)?
+}
+
+async fn verify_password(password: &SecretString, stored: Option<String>) -> Result<bool, Error> {
+    let password = password.clone();
+    tokio::task::spawn_blocking(move || passwords::verify(&password, stored.as_deref())).await.map_err(Error::internal)
+}
+
+impl Jamaa {
+    /// Creates a user (operators). The login is unique; the password is only kept as its argon2id hash.
+    pub async fn create_user(&self, principal: &Principal, new: NewUser) -> Result<UserId, Error> {
+        require_operator(principal)?;
+        let mut errors = Vec::new();
+        let login = normalize_login(&new.login).map_err(|e| errors.push(e)).ok();
+        if let Err(e) = check_password(secrecy::ExposeSecret::expose_secret(&new.password)) {
+            errors.push(e);
+        }
+        let display_name = new.display_name.trim().to_owned();
+        if display_name.is_empty() || display_name.chars().count() > 200 {
+            errors.push(crate::error::FieldError::new(
+                "displayName",
+                FieldErrorCode::Required,
+                text("a name of 1 to 200 characters", "un nom de 1 à 200 caractères"),
+            ));
+        }
+        let Some(login) = login.filter(|_| errors.is_empty()) else { return Err(Error::Validation(errors)) };
+        let record = UserRecord {
+            id: UserId::new(),
+            login,
+            display_name,
+            password_hash: hash_password(&new.password).await?,
+            disabled: false,
+            operator: new.operator,
+        };
+        if !users::insert(self.store.conn(), &record, self.now()).await? {
+            return Err(Error::Conflict("this login is taken".into()));
+        }
+        tracing::info!(user = %record.id, "user created");
+        Ok(record.id)
+    }
+
+    /// Sets a user's password (operators); every open session of the user ends.
+    pub async fn set_password(&self, principal: &Principal, login: &str, password: SecretString) -> Result<(), Error> {
+        require_operator(principal)?;
+        check_password(secrecy::ExposeSecret::expose_secret(&password)).map_err(|e| Error::Validation(vec![e]))?;
+        let user = self.user_by_login(login).await?;
+        let hash = hash_password(&password).await?;
+        users::update(self.store.conn(), user.id, Some(&hash), None).await?;
+        users::end_sessions(self.store.conn(), None, user.id, self.now()).await?;
+        Ok(())
+    }
+
+    /// Disables or enables a user (operators); disabling ends every open session at once.
+    pub async fn set_user_disabled(&self, principal: &Principal, login: &str, disabled: bool) -> Result<(), Error> {
+        require_operator(principal)?;
+        let user = self.user_by_login(login).await?;
+        users::update(self.store.conn(), user.id, None, Some(disabled)).await?;
+        if disabled {
+            users::end_sessions(self.store.conn(), None, user.id, self.now()).await?;
+        }
+        Ok(())
+    }
+
+    /// Gives a user roles in a commune (replacing those it had there): operators, or the commune's holders
+    /// of `ManageAccess`. The roles must be the commune's; the grant is an audit event of the commune.
+    pub async fn grant_membership(
+        &self,
+        principal: &Principal,
+        login: &str,
+        commune_slug: &str,
+        roles: Vec<String>,
+    ) -> Result<(), Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = self.access_scope(principal, commune.id)?;
+        let user = self.user_by_login(login).await?;
+        let tx = self.store.tenant_tx(scope).await?;
+        let known = catalog::role_keys(&tx).await?;
+        let unknown: Vec<&String> = roles.iter().filter(|r| !known.contains(r)).collect();
+        if roles.is_empty() || !unknown.is_empty() {
+            let listed = unknown.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ");
+            return Err(Error::field(
+                "roles",
+                FieldErrorCode::NotAnOption,
+                text(
+                    format!("one or more roles of the commune ({listed} unknown)"),
+                    format!("un ou plusieurs rôles de la commune ({listed} inconnus)"),
+                ),
+            ));
+        }
+        users::set_membership(tx.conn(), user.id, commune.id, &roles, self.now()).await?;
+        let event = NewEvent::new(
+            principal.actor(),
+            "access.granted",
+            format!("user:{}", user.id),
+            serde_json::json!({ "roles": roles }),
+        );
+        audit::append(&tx, event, self.now()).await?;
+        tx.commit().await
+    }
+
+    /// Takes back a user's roles in a commune: operators, or the commune's holders of `ManageAccess`.
+    pub async fn revoke_membership(&self, principal: &Principal, login: &str, commune_slug: &str) -> Result<(), Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = self.access_scope(principal, commune.id)?;
+        let user = self.user_by_login(login).await?;
+        let tx = self.store.tenant_tx(scope).await?;
+        if !users::remove_membership(tx.conn(), user.id, commune.id).await? {
+            return Err(Error::NotFound("membership"));
+        }
+        let event =
+            NewEvent::new(principal.actor(), "access.revoked", format!("user:{}", user.id), serde_json::json!({}));
+        audit::append(&tx, event, self.now()).await?;
+        tx.commit().await
+    }
+
+    /// Opens a session for a login and password. Unknown logins, wrong passwords and disabled accounts all
+    /// get the same UNAUTHENTICATED, after the same password work.
+    pub async fn login(&self, login: &str, password: &SecretString) -> Result<IssuedSession, Error> {
+        let user = match normalize_login(login) {
+            Ok(login) => users::by_login(self.store.conn(), &login).await?,
+            Err(_) => None,
+        };
+        let stored = user.as_ref().map(|u| u.password_hash.clone());
+        let matches = verify_password(password, stored).await?;
+        let Some(user) = user.filter(|u| matches && !u.disabled) else { return Err(Error::Unauthenticated) };
+        let (id, token, secret) = token_format::generate(TokenKind::Session);
+        let id = SessionId::from_uuid(id.as_uuid());
+        let now = self.now();
+        let expires_at = now + self.session_ttl;
+        users::insert_session(self.store.conn(), id, user.id, &auth::hash_secret(&secret), now, expires_at).await?;
+        tracing::info!(user = %user.id, session = %id, "logged in");
+        Ok(IssuedSession { id, token, expires_at })
+    }
+
+    /// Ends the caller's session at once: the token is UNAUTHENTICATED from now on.
+    pub async fn logout(&self, principal: &Principal) -> Result<(), Error> {
+        let (Principal::User { user, .. }, Some(session)) = (principal, principal.session()) else {
+            return Err(match principal {
+                Principal::Anonymous => Error::Unauthenticated,
+                _ => Error::Forbidden("only a login session ends by logging out; API tokens are revoked".into()),
+            });
+        };
+        users::end_sessions(self.store.conn(), Some(session), *user, self.now()).await?;
+        Ok(())
+    }
+
+    /// The logged-in user and its memberships.
+    pub async fn me(&self, principal: &Principal) -> Result<UserView, Error> {
+        let Principal::User { user, .. } = principal else {
+            return Err(match principal {
+                Principal::Anonymous => Error::Unauthenticated,
+                _ => Error::Forbidden("only a logged-in user has an account".into()),
+            });
+        };
+        let record = users::by_id(self.store.conn(), *user).await?.ok_or(Error::Unauthenticated)?;
+        let mut memberships = Vec::new();
+        for m in users::memberships(self.store.conn(), *user).await? {
+            memberships.push((self.commune_by_id(m.tenant_id).await?.spec.slug.to_string(), m.roles));
+        }
+        Ok(UserView {
+            id: record.id,
+            login: record.login,
+            display_name: record.display_name,
+            operator: record.operator,
+            memberships,
+        })
+    }
+
+    /// Resolves a session token: unknown, ended and expired sessions, and disabled users, are UNAUTHENTICATED.
+    pub(crate) async fn authenticate_session(&self, parsed: &ParsedToken) -> Result<Principal, Error> {
+        let id = SessionId::from_uuid(parsed.id.as_uuid());
+        let record = users::session(self.store.conn(), id).await?.ok_or(Error::Unauthenticated)?;
+        let live = record.ended_at.is_none() && record.expires_at > self.now();
+        if !(auth::secret_matches(&parsed.secret, &record.secret_hash) && live) {
+            return Err(Error::Unauthenticated);
+        }
+        let user = users::by_id(self.store.conn(), record.user_id).await?.ok_or(Error::Unauthenticated)?;
+        if user.disabled {
+            return Err(Error::Unauthenticated);
+        }
+        let mut memberships = Vec::new();
+        for m in users::memberships(self.store.conn(), user.id).await? {
+            memberships.push(self.membership(m.tenant_id, m.roles).await?);
+        }
+        Ok(Principal::User { user: user.id, session: id, operator: user.operator, memberships })
+    }
+
+    /// A membership with the permissions the commune's role definitions give `roles`. Reading them is the
+    /// platform resolving its caller, before any use case: the scope serves that read only.
+    pub(crate) async fn membership(&self, tenant: TenantId, roles: Vec<String>) -> Result<Membership, Error> {
+        let tx = self.store.tenant_tx(TenantScope::new(tenant)).await?;
+        let permissions = catalog::permissions_of(&tx, &roles).await?;
+        tx.commit().await?;
+        Ok(Membership { tenant, roles, permissions })
+    }
+
+    async fn user_by_login(&self, login: &str) -> Result<UserRecord, Error> {
+        let login = normalize_login(login).map_err(|e| Error::Validation(vec![e]))?;
+        users::by_login(self.store.conn(), &login).await?.ok_or(Error::NotFound("user"))
+    }
+
+    /// Operators anywhere; elsewhere, `ManageAccess` in the commune.
+    fn access_scope(&self, principal: &Principal, tenant: TenantId) -> Result<TenantScope, Error> {
+        if principal.is_operator() {
+            return Ok(TenantScope::new(tenant));
+        }
+        principal.authorize(tenant, Permission::ManageAccess)
+    }
+}
+
+fn require_operator(principal: &Principal) -> Result<(), Error> {
+    match principal {
+        _ if principal.is_operator() => Ok(()),
+        Principal::Anonymous => Err(Error::Unauthenticated),
+        _ => Err(Error::Forbidden("only platform operators manage user accounts".into())),
+    }
+}

@@ -1,0 +1,205 @@
+//! Platform users, their memberships in communes, and their login sessions (only hashes of secrets).
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::entity::{membership, session, user};
+use super::{db_error, is_unique_violation};
+use crate::error::Error;
+use crate::model::ids::{SessionId, TenantId, UserId};
+
+/// A user as stored.
+#[derive(Clone, Debug)]
+pub(crate) struct UserRecord {
+    pub id: UserId,
+    pub login: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub disabled: bool,
+    pub operator: bool,
+}
+
+/// A user's roles in one commune.
+#[derive(Clone, Debug)]
+pub(crate) struct MembershipRecord {
+    pub tenant_id: TenantId,
+    pub roles: Vec<String>,
+}
+
+/// A session as stored.
+#[derive(Clone, Debug)]
+pub(crate) struct SessionRecord {
+    pub user_id: UserId,
+    pub secret_hash: String,
+    pub expires_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+fn to_record(row: user::Model) -> UserRecord {
+    UserRecord {
+        id: UserId::from_uuid(row.id),
+        login: row.login,
+        display_name: row.display_name,
+        password_hash: row.password_hash,
+        disabled: row.disabled,
+        operator: row.operator,
+    }
+}
+
+/// Inserts a user; false when the login is taken.
+pub(crate) async fn insert(conn: &impl ConnectionTrait, user: &UserRecord, now: DateTime<Utc>) -> Result<bool, Error> {
+    let model = user::ActiveModel {
+        id: Set(user.id.as_uuid()),
+        login: Set(user.login.clone()),
+        display_name: Set(user.display_name.clone()),
+        password_hash: Set(user.password_hash.clone()),
+        disabled: Set(user.disabled),
+        operator: Set(user.operator),
+        created_at: Set(now),
+    };
+    match user::Entity::insert(model).exec_without_returning(conn).await {
+        Ok(_) => Ok(true),
+        Err(error) if is_unique_violation(&error) => Ok(false),
+        Err(error) => Err(db_error(error)),
+    }
+}
+
+pub(crate) async fn by_login(conn: &impl ConnectionTrait, login: &str) -> Result<Option<UserRecord>, Error> {
+    let row = user::Entity::find().filter(user::Column::Login.eq(login)).one(conn).await.map_err(db_error)?;
+    Ok(row.map(to_record))
+}
+
+pub(crate) async fn by_id(conn: &impl ConnectionTrait, id: UserId) -> Result<Option<UserRecord>, Error> {
+    Ok(user::Entity::find_by_id(id.as_uuid()).one(conn).await.map_err(db_error)?.map(to_record))
+}
+
+/// Changes a user's password hash and disabled flag.
+pub(crate) async fn update(
+    conn: &impl ConnectionTrait,
+    id: UserId,
+    password_hash: Option<&str>,
+    disabled: Option<bool>,
+) -> Result<(), Error> {
+    let mut update = user::Entity::update_many().filter(user::Column::Id.eq(id.as_uuid()));
+    if let Some(hash) = password_hash {
+        update = update.col_expr(user::Column::PasswordHash, Expr::value(hash.to_owned()));
+    }
+    if let Some(disabled) = disabled {
+        update = update.col_expr(user::Column::Disabled, Expr::value(disabled));
+    }
+    update.exec(conn).await.map_err(db_error)?;
+    Ok(())
+}
+
+/// The user's memberships, by commune.
+pub(crate) async fn memberships(conn: &impl ConnectionTrait, user: UserId) -> Result<Vec<MembershipRecord>, Error> {
+    let rows = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user.as_uuid()))
+        .order_by_asc(membership::Column::CreatedAt)
+        .all(conn)
+        .await
+        .map_err(db_error)?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(MembershipRecord {
+                tenant_id: TenantId::from_uuid(row.tenant_id),
+                roles: serde_json::from_value(row.roles)
+                    .map_err(|_| Error::internal(format!("membership of user {} is corrupt", row.user_id)))?,
+            })
+        })
+        .collect()
+}
+
+/// Sets the user's roles in a commune (a new membership, or new roles for an existing one).
+pub(crate) async fn set_membership(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+    tenant: TenantId,
+    roles: &[String],
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let roles = serde_json::json!(roles);
+    let existing =
+        membership::Entity::find_by_id((user.as_uuid(), tenant.as_uuid())).one(conn).await.map_err(db_error)?;
+    if existing.is_some() {
+        membership::Entity::update_many()
+            .col_expr(membership::Column::Roles, Expr::value(roles))
+            .filter(membership::Column::UserId.eq(user.as_uuid()))
+            .filter(membership::Column::TenantId.eq(tenant.as_uuid()))
+            .exec(conn)
+            .await
+            .map_err(db_error)?;
+    } else {
+        let model = membership::ActiveModel {
+            user_id: Set(user.as_uuid()),
+            tenant_id: Set(tenant.as_uuid()),
+            roles: Set(roles),
+            created_at: Set(now),
+        };
+        membership::Entity::insert(model).exec_without_returning(conn).await.map_err(db_error)?;
+    }
+    Ok(())
+}
+
+/// Ends a membership; false when there was none.
+pub(crate) async fn remove_membership(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+    tenant: TenantId,
+) -> Result<bool, Error> {
+    let result = membership::Entity::delete_many()
+        .filter(membership::Column::UserId.eq(user.as_uuid()))
+        .filter(membership::Column::TenantId.eq(tenant.as_uuid()))
+        .exec(conn)
+        .await
+        .map_err(db_error)?;
+    Ok(result.rows_affected > 0)
+}
+
+pub(crate) async fn insert_session(
+    conn: &impl ConnectionTrait,
+    id: SessionId,
+    user: UserId,
+    secret_hash: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), Error> {
+    let model = session::ActiveModel {
+        id: Set(id.as_uuid()),
+        user_id: Set(user.as_uuid()),
+        secret_hash: Set(secret_hash.to_owned()),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        ended_at: Set(None),
+    };
+    session::Entity::insert(model).exec_without_returning(conn).await.map_err(db_error)?;
+    Ok(())
+}
+
+pub(crate) async fn session(conn: &impl ConnectionTrait, id: SessionId) -> Result<Option<SessionRecord>, Error> {
+    let row = session::Entity::find_by_id(id.as_uuid()).one(conn).await.map_err(db_error)?;
+    Ok(row.map(|row| SessionRecord {
+        user_id: UserId::from_uuid(row.user_id),
+        secret_hash: row.secret_hash,
+        expires_at: row.expires_at,
+        ended_at: row.ended_at,
+    }))
+}
+
+/// Ends a session, or every open session of a user; how many were ended.
+pub(crate) async fn end_sessions(
+    conn: &impl ConnectionTrait,
+    session: Option<SessionId>,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<u64, Error> {
+    let mut update = session::Entity::update_many()
+        .col_expr(session::Column::EndedAt, Expr::value(now))
+        .filter(session::Column::UserId.eq(user.as_uuid()))
+        .filter(session::Column::EndedAt.is_null());
+    if let Some(id) = session {
+        update = update.filter(session::Column::Id.eq(id.as_uuid()));
+    }
+    Ok(update.exec(conn).await.map_err(db_error)?.rows_affected)
+}

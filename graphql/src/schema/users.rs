@@ -1,0 +1,79 @@
+//! User accounts over GraphQL: password login (a session token, shown once), logout, and who is logged in.
+
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
+
+use super::error::to_graphql;
+use super::{jamaa, pick_locale, request_context};
+
+/// A session just opened: send `token` as `Authorization: Bearer <token>`. It is shown this once.
+#[derive(SimpleObject)]
+pub struct LoginSession {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A user's roles in one commune.
+#[derive(SimpleObject)]
+pub struct UserMembership {
+    /// The commune's slug.
+    pub commune: String,
+    pub roles: Vec<String>,
+}
+
+/// The logged-in user.
+#[derive(SimpleObject)]
+pub struct Me {
+    pub id: ID,
+    pub login: String,
+    pub display_name: String,
+    /// A national operator.
+    pub operator: bool,
+    pub memberships: Vec<UserMembership>,
+}
+
+#[derive(Default)]
+pub struct UsersQuery;
+
+#[Object]
+impl UsersQuery {
+    /// The logged-in user and the communes it works in (a login session only).
+    async fn me(&self, ctx: &Context<'_>) -> Result<Me> {
+        let locale = pick_locale(ctx, None, None);
+        let user = jamaa(ctx).me(&request_context(ctx).principal).await.map_err(|e| to_graphql(e, locale))?;
+        Ok(Me {
+            id: ID(user.id.to_string()),
+            login: user.login,
+            display_name: user.display_name,
+            operator: user.operator,
+            memberships: user
+                .memberships
+                .into_iter()
+                .map(|(commune, roles)| UserMembership { commune, roles })
+                .collect(),
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct UsersMutation;
+
+#[Object]
+impl UsersMutation {
+    /// Logs in with a login and a password. A wrong password and an unknown login get the same
+    /// UNAUTHENTICATED.
+    async fn login(&self, ctx: &Context<'_>, login: String, password: String) -> Result<LoginSession> {
+        let locale = pick_locale(ctx, None, None);
+        let password = SecretString::from(password);
+        let session = jamaa(ctx).login(&login, &password).await.map_err(|e| to_graphql(e, locale))?;
+        Ok(LoginSession { token: session.token.expose_secret().to_owned(), expires_at: session.expires_at })
+    }
+
+    /// Ends the caller's login session at once.
+    async fn logout(&self, ctx: &Context<'_>) -> Result<bool> {
+        let locale = pick_locale(ctx, None, None);
+        jamaa(ctx).logout(&request_context(ctx).principal).await.map_err(|e| to_graphql(e, locale))?;
+        Ok(true)
+    }
+}

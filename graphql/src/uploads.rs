@@ -1,0 +1,129 @@
+//! `POST /submissions`: a submission with the contents of its documents, as `multipart/form-data`. The part
+//! `submission` is JSON (`commune`, `serviceCode`, `data`, and `documents` given without content); every
+//! other part is a file, named by its document type (`name="cnie"; filename="cnie.pdf"`). What each file is
+//! comes from its bytes; the answer is JSON, its errors shaped like the GraphQL API's.
+
+use axum::Json;
+use axum::extract::{ConnectInfo, Multipart, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use jamaa_core::error::FieldErrorCode;
+use jamaa_core::model::i18n::{Locale, LocalizedText};
+use jamaa_core::model::request::SubmittedDocument;
+use jamaa_core::service::{DocumentFile, SubmitRequest};
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::app::{AppState, Caller, resolve_caller};
+use crate::schema::error::to_graphql;
+
+/// Largest body of a submission with files.
+pub const MAX_UPLOAD_BODY_BYTES: usize = 25 * 1024 * 1024;
+/// Most files in one submission.
+pub const MAX_FILES: usize = 20;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SubmissionPart {
+    commune: String,
+    service_code: String,
+    #[serde(default)]
+    data: serde_json::Value,
+    #[serde(default)]
+    documents: Vec<SubmittedDocument>,
+}
+
+fn invalid(path: &str, en: &str, fr: &str) -> jamaa_core::Error {
+    jamaa_core::Error::field(
+        path,
+        FieldErrorCode::InvalidValue,
+        LocalizedText::new().with(Locale::En, en).with(Locale::Fr, fr),
+    )
+}
+
+pub(crate) async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
+    let Caller { principal, locale } = match resolve_caller(&state, client, &headers).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let locale = locale.unwrap_or(Locale::Fr);
+    match read(multipart).await {
+        Ok((submission, files)) => {
+            let input = SubmitRequest {
+                service_code: submission.service_code,
+                data: submission.data,
+                documents: submission.documents,
+            };
+            match state.jamaa.submit_with_files(&principal, &submission.commune, input, files).await {
+                Ok(done) => Json(json!({
+                    "id": done.request.record.id.to_string(),
+                    "trackingCode": done.request.record.tracking_code.to_string(),
+                    "secret": done.secret.expose_secret(),
+                    "documents": done.request.record.documents,
+                }))
+                .into_response(),
+                Err(error) => failure(error, locale),
+            }
+        }
+        Err(error) => failure(error, locale),
+    }
+}
+
+/// The JSON part and the files, in order.
+async fn read(mut multipart: Multipart) -> Result<(SubmissionPart, Vec<DocumentFile>), jamaa_core::Error> {
+    let mut submission = None;
+    let mut files = Vec::new();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => return Err(invalid("body", "not a readable multipart body", "corps multipart illisible")),
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let bytes = field.bytes().await.map_err(|_| {
+            invalid(&name, "the part could not be read (too large?)", "partie illisible (trop grande ?)")
+        })?;
+        match file_name {
+            None if name == "submission" => {
+                let part: SubmissionPart = serde_json::from_slice(&bytes)
+                    .map_err(|e| invalid("submission", &format!("not a submission: {e}"), "pas une demande"))?;
+                submission = Some(part);
+            }
+            None => {
+                return Err(invalid(&name, "a file part needs a file name", "une pièce doit avoir un nom de fichier"));
+            }
+            Some(file_name) => {
+                if files.len() == MAX_FILES {
+                    return Err(invalid("documents", "too many files", "trop de fichiers"));
+                }
+                files.push(DocumentFile { code: name, file_name, bytes: bytes.to_vec() });
+            }
+        }
+    }
+    let submission = submission
+        .ok_or_else(|| invalid("submission", "the part `submission` is missing", "la partie `submission` manque"))?;
+    Ok((submission, files))
+}
+
+/// An error as the GraphQL API shapes it, with the HTTP status that fits.
+fn failure(error: jamaa_core::Error, locale: Locale) -> Response {
+    let status = match error.code() {
+        "VALIDATION_FAILED" => StatusCode::UNPROCESSABLE_ENTITY,
+        "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
+        "FORBIDDEN" => StatusCode::FORBIDDEN,
+        "NOT_FOUND" => StatusCode::NOT_FOUND,
+        "CONFLICT" => StatusCode::CONFLICT,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let response = async_graphql::Response::from_errors(vec![
+        to_graphql(error, locale).into_server_error(async_graphql::Pos::default()),
+    ]);
+    (status, Json(response)).into_response()
+}

@@ -1,0 +1,116 @@
+//! Documents uploaded with a submission (`POST /submissions`, multipart) over real HTTP: the type comes from
+//! the bytes, the procedure's formats and sizes hold, the hash is recorded, the content is stored sealed, and
+//! a refused submission writes nothing. Also the GraphQL alias limit.
+
+use anyhow::{Context as _, Result, ensure};
+use jamaa_tests::app::{Backend, TestApp, error_codes};
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+
+jamaa_tests::on_both_backends!(uploads_are_checked_from_their_bytes_and_sealed);
+
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+const INBOX: &str = "{ requests(commune: \"oujda\", first: 100) { nodes { id } } }";
+
+fn submission() -> Value {
+    json!({
+        "commune": "oujda",
+        "serviceCode": "legalisation-signature",
+        "data": { "signatory_name": "Salma Bennani", "cin": "AB123456", "phone": "0612345678",
+                  "document_title": "Procuration", "copies": 1 }
+    })
+}
+
+async fn post(app: &TestApp, files: Vec<(&str, Vec<u8>)>) -> Result<(u16, Value)> {
+    let mut form = Form::new().text("submission", submission().to_string());
+    for (name, bytes) in files {
+        form = form.part("document_to_sign", Part::bytes(bytes).file_name(name.to_owned()));
+    }
+    let response = app.client.post(app.url("/submissions")).multipart(form).send().await?;
+    let status = response.status().as_u16();
+    Ok((status, response.json().await?))
+}
+
+fn fields(body: &Value) -> Vec<(String, String)> {
+    body["errors"][0]["extensions"]["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| (f["path"].as_str().unwrap_or("").to_owned(), f["code"].as_str().unwrap_or("").to_owned()))
+        .collect()
+}
+
+async fn inbox_size(app: &TestApp) -> Result<usize> {
+    let inbox = app.data(Some(app.staff("oujda")), INBOX, json!({})).await?;
+    inbox["requests"]["nodes"].as_array().map(Vec::len).context("no inbox")
+}
+
+async fn uploads_are_checked_from_their_bytes_and_sealed(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let before = inbox_size(&app).await?;
+
+    // A PDF named .jpg: the format is allowed, the name lies about it.
+    let (status, body) = post(&app, vec![("scan.jpg", PDF.to_vec())]).await?;
+    assert_eq!((status, error_codes(&body)), (422, vec!["VALIDATION_FAILED".to_owned()]), "{body}");
+    assert_eq!(fields(&body), [("input.documents[0].fileName".to_owned(), "DOCUMENT_FORMAT".to_owned())]);
+    // A file larger than the procedure allows (10 MiB), whatever it says it is.
+    let mut big = PDF.to_vec();
+    big.resize(10 * 1024 * 1024 + 1, b' ');
+    let (status, body) = post(&app, vec![("big.pdf", big)]).await?;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(fields(&body), [("input.documents[0].sizeBytes".to_owned(), "DOCUMENT_TOO_LARGE".to_owned())]);
+    // Content of no accepted type, named as if it were.
+    let (_, body) = post(&app, vec![("contrat.pdf", b"MZ\x90\x00 an executable".to_vec())]).await?;
+    let found = fields(&body);
+    ensure!(found.contains(&("input.documents[0].mediaType".to_owned(), "DOCUMENT_FORMAT".to_owned())), "{body}");
+    ensure!(inbox_size(&app).await? == before, "a refused submission wrote something");
+
+    // A real PDF: recorded with what its bytes say, and referenced by the request.
+    let (status, body) = post(&app, vec![("procuration.pdf", PDF.to_vec())]).await?;
+    assert_eq!(status, 200, "{body}");
+    let digest = {
+        use sha2::Digest as _;
+        hex::encode(sha2::Sha256::digest(PDF))
+    };
+    assert_eq!(
+        body["documents"],
+        json!([{ "code": "document_to_sign", "fileName": "procuration.pdf", "mediaType": "application/pdf",
+                 "sizeBytes": PDF.len(), "sha256": digest }])
+    );
+    ensure!(inbox_size(&app).await? == before + 1);
+    let id: jamaa_core::model::ids::RequestId = body["id"].as_str().context("no id")?.parse()?;
+    let jamaa = app.jamaa().await?;
+    let staff = jamaa.authenticate(&secrecy::SecretString::from(app.staff("oujda").to_owned())).await?;
+    let files = jamaa.request_files(&staff, "oujda", id).await?;
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].sha256.as_deref(), Some(digest.as_str()));
+    // Another commune's staff do not see them.
+    let other = jamaa.authenticate(&secrecy::SecretString::from(app.staff("chefchaouen").to_owned())).await?;
+    let error = jamaa.request_files(&other, "oujda", id).await.err().context("another commune read the files")?;
+    assert_eq!(error.code(), "FORBIDDEN");
+    // Sealed at rest: the stored content is not the file.
+    let sql = "SELECT content FROM request_files";
+    let stored = match &app.pg {
+        Some((server, database)) => server.psql(&database.name, sql)?,
+        None => {
+            use sea_orm::{ConnectionTrait, Database, Statement};
+            let db = Database::connect(jamaa_graphql::settings::sqlite_url(app.dir.path())).await?;
+            let row =
+                db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await?.context("none")?;
+            row.try_get::<String>("", "content")?
+        }
+    };
+    ensure!(!stored.is_empty() && !stored.contains("PDF") && !stored.contains("Catalog"), "{stored}");
+
+    // Many aliases in one request are refused before anything runs.
+    let aliased: String = (0..31).map(|i| format!(" a{i}: communes(first: 1) {{ nodes {{ slug }} }}")).collect();
+    let body = app.graphql(None, &format!("{{{aliased} }}"), json!({})).await?;
+    assert_eq!(error_codes(&body), ["TOO_MANY_ALIASES"], "{body}");
+    let sixteen: String = (0..16).map(|i| format!(" a{i}: communes(first: 1) {{ nodes {{ slug }} }}")).collect();
+    let fragment = format!("query {{ ...f ...f }} fragment f on QueryRoot {{{sixteen} }}");
+    let body = app.graphql(None, &fragment, json!({})).await?;
+    assert_eq!(error_codes(&body), ["TOO_MANY_ALIASES"], "fragments count where they are spread: {body}");
+    let few: String = (0..5).map(|i| format!(" a{i}: communes(first: 1) {{ nodes {{ slug }} }}")).collect();
+    app.data(None, &format!("{{{few} }}"), json!({})).await?;
+    app.stop().await
+}
