@@ -49,6 +49,8 @@ pub enum Permission {
     ManageFinance,
     /// Read the commune's indicators (operators read every commune's).
     ReadIndicators,
+    /// Mark the documents of the proactive-publication list (law 31.13, art. 10) as published.
+    ManagePublications,
 }
 
 /// The roles of the commune standard that grant each module permission; commune administrators hold them all.
@@ -58,6 +60,7 @@ fn module_roles(permission: Permission) -> &'static [&'static str] {
         Permission::ManageCouncil => &["council_secretary", "president"],
         Permission::ManageCourier => &["counter_agent", "head_of_service"],
         Permission::ManageFinance => &["head_of_service", "president"],
+        Permission::ManagePublications => &["information_officer", "president"],
         _ => &[],
     }
 }
@@ -92,7 +95,7 @@ impl Principal {
                         SubmitRequest | ReadRequests | ActOnRequests => true,
                         PublishService | VerifyAudit => roles.iter().any(|r| r == COMMUNE_ADMIN),
                         ReadCatalog | ReadIndicators => true,
-                        ManageCivilStatus | ManageCouncil | ManageCourier | ManageFinance => {
+                        ManageCivilStatus | ManageCouncil | ManageCourier | ManageFinance | ManagePublications => {
                             roles.iter().any(|r| r == COMMUNE_ADMIN || module_roles(permission).contains(&r.as_str()))
                         }
                     }
@@ -188,6 +191,8 @@ mod tests {
             ("agents register mail", staff(&["counter_agent"]), oujda, ManageCourier, Ok(())),
             ("agents keep no budget", staff(&["counter_agent"]), oujda, ManageFinance, Err("FORBIDDEN")),
             ("staff read their indicators", staff(&["counter_agent"]), oujda, ReadIndicators, Ok(())),
+            ("officers publish", staff(&["information_officer"]), oujda, ManagePublications, Ok(())),
+            ("agents do not publish", staff(&["counter_agent"]), oujda, ManagePublications, Err("FORBIDDEN")),
         ];
         for (name, principal, tenant, permission, expected) in cases {
             let got = principal.authorize(tenant, permission);

@@ -12,6 +12,7 @@ use crate::store::{Store, communes};
 
 mod audit;
 mod catalog;
+mod citizen;
 pub mod demo;
 mod personal;
 mod replication;
@@ -20,9 +21,11 @@ mod scheduler;
 mod tokens;
 
 pub use crate::store::catalog::PublishedService;
+pub use crate::store::citizen::{MessageRecord, PublicationRecord};
 pub use crate::store::requests::{RequestRecord, TransitionRecord};
 pub use crate::store::templates::TemplateSummary;
 pub use catalog::ServiceView;
+pub use citizen::{PETITION_SERVICE, PetitionView, PublicationStatus, SignPetition};
 pub use personal::PersonalData;
 pub use replication::{CommuneIdentity, OnboardCommune, OnboardSource, UpgradeReport};
 pub use requests::{RequestDetails, Submission, SubmitRequest, Tracking};
