@@ -1,5 +1,5 @@
-//! The HTTP surface: `/graphql` (POST for operations, GET for GraphiQL), `/healthz`, `/readyz`, and the static
-//! commune website and SDK when asked for. The principal, the locale and the commune header are resolved here,
+//! The HTTP surface: `/graphql` (POST for operations, GET for GraphiQL), `/healthz`, `/readyz`, the receipt
+//! pages (`/receipts/{code}`, in `pages`), and the static commune website and SDK when asked for. The principal, the locale and the commune header are resolved here,
 //! once per request.
 
 use std::net::{IpAddr, SocketAddr};
@@ -47,7 +47,7 @@ impl RateLimits {
     }
 
     /// Whether another request of this client and this token fits.
-    fn allow(&self, address: IpAddr, token: Option<&str>) -> bool {
+    pub(crate) fn allow(&self, address: IpAddr, token: Option<&str>) -> bool {
         let by_address = self.limiter.check_key(&format!("addr:{address}")).is_ok();
         let by_token = token.is_none_or(|t| self.limiter.check_key(&format!("token:{t}")).is_ok());
         by_address && by_token
@@ -65,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(graphiql).post(graphql))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .merge(crate::pages::routes())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .with_state(state)
 }

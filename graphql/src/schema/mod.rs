@@ -7,6 +7,7 @@ use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::service::Jamaa;
 
 mod access;
+mod citizen;
 pub mod error;
 mod mutation;
 mod query;
@@ -14,17 +15,18 @@ mod replication;
 mod types;
 
 pub use access::AccessMutation;
+pub use citizen::{CitizenMutation, CitizenQuery};
 pub use mutation::RequestMutation;
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
 
 /// Every query: the catalog, requests and audit; replication.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct QueryRoot(CatalogQuery, ReplicationQuery);
+pub struct QueryRoot(CatalogQuery, ReplicationQuery, CitizenQuery);
 
 /// Every mutation: requests; replication; access.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct MutationRoot(RequestMutation, ReplicationMutation, AccessMutation);
+pub struct MutationRoot(RequestMutation, ReplicationMutation, AccessMutation, CitizenMutation);
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

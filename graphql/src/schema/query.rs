@@ -157,7 +157,13 @@ impl CatalogQuery {
             .map_err(|e| to_graphql(e, pick_locale(ctx, locale, None)))?;
         let commune = &tracking.request.commune;
         let lang = Lang::new(pick_locale(ctx, locale, Some(commune)), Some(commune));
-        Ok(Request { details: tracking.request, history: Some(tracking.history), viewer: Actor::Applicant, lang })
+        Ok(Request {
+            details: tracking.request,
+            history: Some(tracking.history),
+            messages: Some(tracking.messages),
+            viewer: Actor::Applicant,
+            lang,
+        })
     }
 
     /// The staff inbox: the commune's requests in submission order, optionally in one state.
@@ -190,7 +196,7 @@ impl CatalogQuery {
             let cursor = OpaqueCursor(details.record.id.to_string());
             connection.edges.push(Edge::new(
                 cursor,
-                Request { details, history: None, viewer: viewer.clone(), lang: lang.clone() },
+                Request { details, history: None, messages: None, viewer: viewer.clone(), lang: lang.clone() },
             ));
         }
         Ok(connection)
@@ -213,7 +219,13 @@ impl CatalogQuery {
         };
         let tracking =
             jamaa.request(principal, commune.spec.slug.as_str(), id).await.map_err(|e| to_graphql(e, lang.locale))?;
-        Ok(Request { details: tracking.request, history: Some(tracking.history), viewer: viewer_of(principal), lang })
+        Ok(Request {
+            details: tracking.request,
+            history: Some(tracking.history),
+            messages: Some(tracking.messages),
+            viewer: viewer_of(principal),
+            lang,
+        })
     }
 
     /// The commune's requests whose personal field (`cin`, `phone`, `email`) equals `value`, found by blind
@@ -235,7 +247,13 @@ impl CatalogQuery {
         let viewer = viewer_of(principal);
         Ok(found
             .into_iter()
-            .map(|details| Request { details, history: None, viewer: viewer.clone(), lang: lang.clone() })
+            .map(|details| Request {
+                details,
+                history: None,
+                messages: None,
+                viewer: viewer.clone(),
+                lang: lang.clone(),
+            })
             .collect())
     }
 
