@@ -380,7 +380,27 @@ async fn the_receipt_page_needs_the_secret(backend: Backend) -> Result<()> {
     app.stop().await
 }
 
+async fn the_receipt_page_is_rate_limited(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn_with(backend, |settings| settings.rate_limit_per_minute = 3).await?;
+    let url = app.url("/receipts/OUJ-2026-000001?lang=fr");
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let response = app
+            .client
+            .post(&url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("secret=AAAAA-BBBBB-CCCCC")
+            .send()
+            .await?;
+        statuses.push(response.status().as_u16());
+    }
+    // Guessing secrets is limited like any anonymous call.
+    assert_eq!(statuses, [404, 404, 404, 429]);
+    app.stop().await
+}
+
 on_both_backends!(
+    the_receipt_page_is_rate_limited,
     the_decision_date_follows_law_31_13,
     petitions_collect_signatures_once_and_reach_the_agenda,
     the_commune_publishes_what_law_31_13_lists,
