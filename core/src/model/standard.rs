@@ -775,6 +775,13 @@ mod tests {
             assert!(refusal.notify_applicant, "the reasons reach the requester: {}", refusal.key);
         }
 
+        // The answer, whole or partial (the refused part with its reasons), reaches the requester.
+        for key in ["answer", "answer_partly"] {
+            let answer = action(&service, key);
+            assert_eq!((answer.to.as_str(), answer.actors.as_slice()), ("answered", officer.as_slice()), "{key}");
+            assert!(answer.comment_required && answer.notify_applicant, "{key}");
+        }
+
         // The requester's complaint to the head of the commune, within 20 working days of the answer.
         let complain = action(&service, "complain_to_head");
         assert_eq!(complain.actors, [ActorRule::Applicant]);
