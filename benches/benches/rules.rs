@@ -50,7 +50,13 @@ impl Fixtures {
     }
 
     fn context(&self, decision_due: NaiveDate) -> ApplyContext<'_> {
-        ApplyContext { now: self.now, time_zone: chrono_tz::Africa::Casablanca, calendar: &self.calendar, decision_due }
+        ApplyContext {
+            now: self.now,
+            time_zone: chrono_tz::Africa::Casablanca,
+            calendar: &self.calendar,
+            decision_due,
+            submitted_on: self.today,
+        }
     }
 }
 

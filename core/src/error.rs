@@ -99,6 +99,10 @@ pub enum FieldErrorCode {
     UnknownCommune,
     InvalidValue,
     InvalidDefinition,
+    /// This person (by their national id) has already signed this petition.
+    AlreadySigned,
+    /// A rule of the commune that the action needs does not hold (petition admissibility).
+    RuleNotMet,
 }
 
 impl FieldErrorCode {
@@ -125,6 +129,8 @@ impl FieldErrorCode {
             FieldErrorCode::UnknownCommune => "UNKNOWN_COMMUNE",
             FieldErrorCode::InvalidValue => "INVALID_VALUE",
             FieldErrorCode::InvalidDefinition => "INVALID_DEFINITION",
+            FieldErrorCode::AlreadySigned => "ALREADY_SIGNED",
+            FieldErrorCode::RuleNotMet => "RULE_NOT_MET",
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The HTTP surface: `/graphql` (POST for operations, GET for GraphiQL), `/submissions` (a submission with its
-//! documents' files, multipart), `/healthz`, `/readyz`, Open311 at `/open311/v2/`, the pages (`/verify`), and
-//! the static commune website and SDK when asked for. The principal, the locale and the commune header are
-//! resolved here, once per request.
+//! documents' files, multipart), `/healthz`, `/readyz`, Open311 at `/open311/v2/`, the pages (`/receipts`,
+//! `/verify`), and the static commune website and SDK when asked for. The principal, the locale and the commune
+//! header are resolved here, once per request.
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -71,7 +71,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(graphiql).post(graphql))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .merge(crate::pages::router())
+        .merge(crate::pages::routes())
         .nest("/open311/v2", crate::open311::routes())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)

@@ -61,6 +61,12 @@ impl Application {
         })
     }
 
+    /// Replaces the clock of the use cases (tests of deadlines: a request submitted "on a Thursday").
+    pub fn with_clock(mut self, clock: jamaa_core::service::Clock) -> Self {
+        self.jamaa = self.jamaa.with_clock(clock);
+        self
+    }
+
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
     }

@@ -522,6 +522,46 @@ fn operations() -> Vec<Operation> {
             document: "mutation($id: ID!) { revokeApiToken(id: $id) }",
             attacks: |c: &Ctx<'_>| c.v.token_ids.iter().map(|id| attack(json!({ "id": id }), c.refused())).collect(),
         },
+        Operation {
+            name: "petitions",
+            public: true,
+            document: "query($c: String) { petitions(commune: $c) {
+                id subject text petitionerType associationName state signatures openForSignatures
+            } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune() }), Answers)],
+        },
+        Operation {
+            name: "signPetition",
+            public: false,
+            document: "mutation($c: String, $p: ID!, $n: String!, $name: String!) {
+                signPetition(commune: $c, petition: $p, nationalId: $n, name: $name) { signatures }
+            }",
+            // Oujda's files are no petitions, in Oujda or elsewhere: signing them finds nothing.
+            attacks: |c: &Ctx<'_>| {
+                c.v.filed
+                    .iter()
+                    .map(|f| attack(json!({ "c": c.commune(), "p": f.id, "n": "CH556677", "name": "Karim" }), Refused))
+                    .collect()
+            },
+        },
+        Operation {
+            name: "publications",
+            public: true,
+            document: "query($c: String) { publications(commune: $c) { key label published location publishedAt } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune() }), Answers)],
+        },
+        Operation {
+            name: "markPublished",
+            public: false,
+            document: "mutation($c: String, $item: String!, $l: String!) {
+                markPublished(commune: $c, item: $item, location: $l) { key published location }
+            }",
+            // Oujda's list, marked from elsewhere; at home, Chefchaouen's staff mark their own.
+            attacks: |c: &Ctx<'_>| {
+                let expect = if c.staff_at_home() { Answers } else { c.refused() };
+                vec![attack(json!({ "c": c.commune(), "item": "budget", "l": "https://faux.example/budget" }), expect)]
+            },
+        },
     ]
 }
 
@@ -1324,9 +1364,41 @@ async fn another_commune_gets_nothing_of_oujda(backend: Backend) -> Result<()> {
     ensure!(code.starts_with("OUJ-"), "{code}");
 
     if let Some((server, database)) = &app.pg {
+        for commune in [VICTIM, ATTACKER] {
+            citizen_rows(&app, commune).await?;
+        }
         row_level_security_alone_keeps_oujda_apart(server, database)?;
     }
     app.stop().await
+}
+
+/// Rows in the tables of citizens' rights: a message to a requester (a reasoned extension), a petition's
+/// signature, a publication.
+async fn citizen_rows(app: &TestApp, commune: &str) -> Result<()> {
+    let staff = app.staff(commune).to_owned();
+    let information = json!({ "serviceCode": "acces-information", "data": {
+        "requester_name": "Rachid Alami", "cin": "RA123456", "delivery_mode": "on_site",
+        "information_requested": "Le budget de la commune pour l'année en cours."
+    } });
+    let (id, _, _) = submit(app, None, commune, information).await?;
+    let act = "mutation($c: String!, $id: ID!, $a: String!, $v: Int!, $m: String) {
+        actOnRequest(commune: $c, id: $id, action: $a, expectedVersion: $v, comment: $m) { version } }";
+    data(app, Some(&staff), act, json!({ "c": commune, "id": id, "a": "take_charge", "v": 1 })).await?;
+    let reason = "Les documents sont aux archives.";
+    data(app, Some(&staff), act, json!({ "c": commune, "id": id, "a": "extend", "v": 2, "m": reason })).await?;
+    let petition = json!({ "serviceCode": "petition", "data": {
+        "petitioner_type": "citizens", "representative_name": "Rachid Alami", "cin": "RA123456",
+        "phone": "0612345678", "subject": "Un terrain de sport", "signatures_count": 300,
+        "petition_text": "Nous demandons l'inscription d'un terrain de sport à l'ordre du jour du conseil."
+    } });
+    let (id, _, _) = submit(app, None, commune, petition).await?;
+    let sign = "mutation($c: String!, $p: ID!) {
+        signPetition(commune: $c, petition: $p, nationalId: \"RA654321\", name: \"Rachid Alami\") { signatures } }";
+    data(app, None, sign, json!({ "c": commune, "p": id })).await?;
+    let mark = "mutation($c: String!) {
+        markPublished(commune: $c, item: \"budget\", location: \"https://commune.example/budget\") { key } }";
+    data(app, Some(&staff), mark, json!({ "c": commune })).await?;
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------------------------

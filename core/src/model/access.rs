@@ -30,6 +30,8 @@ pub enum Permission {
     ReadIndicators,
     /// Issue and revoke the commune's API tokens, and grant and take back its roles.
     ManageAccess,
+    /// Mark the documents of the proactive-publication list (law 31.13, art. 10) as published.
+    ManagePublications,
 }
 
 /// Shortest password accepted.

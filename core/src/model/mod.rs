@@ -11,6 +11,8 @@ pub mod form;
 pub mod i18n;
 pub mod ids;
 pub mod national_id;
+pub mod petition;
+pub mod publication;
 pub mod request;
 pub mod standard;
 pub mod template;

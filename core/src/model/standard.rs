@@ -99,7 +99,9 @@ mod tests {
     use crate::model::catalog::SilenceRule;
     use crate::model::form::FieldKind;
     use crate::model::i18n::Locale;
-    use crate::model::workflow::{ActionDef, ActorRule, Guard, Outcome, StateKind, TimerDelay};
+    use crate::model::workflow::{
+        ActionCheck, ActionDef, ActorRule, DeadlineChange, Guard, Outcome, StateKind, TimerDelay,
+    };
 
     fn services() -> Vec<ServiceDefinition> {
         moroccan_services().expect("the service files parse")
@@ -744,8 +746,20 @@ mod tests {
         assert!(extend.comment_required);
         assert_eq!(extend.to, "extended");
         assert!(extend.from.contains(&"in_progress".to_owned()));
-        assert!(workflow.actions.iter().all(|a| a.to != "extended" || a.key == "extend"));
+        assert!(workflow.actions.iter().all(|a| a.to != "extended" || a.key.starts_with("extend")));
         assert!(!extend.from.contains(&"extended".to_owned()), "only once");
+        // It moves the decision date by 20 working days, and its reason is sent to the requester; the urgent
+        // path's extension moves it by 3 days.
+        let working = |days| crate::model::calendar::Deadline { days, counting: DayCounting::Working };
+        assert_eq!(extend.deadline, Some(DeadlineChange::Extend(working(20))));
+        assert!(extend.notify_applicant);
+        let extend_urgent = action(&service, "extend_urgent");
+        assert_eq!(
+            (extend_urgent.from.as_slice(), extend_urgent.to.as_str()),
+            (["urgent".to_owned()].as_slice(), "extended")
+        );
+        assert_eq!(extend_urgent.deadline, Some(DeadlineChange::Extend(working(3))));
+        assert!(extend_urgent.notify_applicant);
 
         // The urgent path: a yes-or-no field, an action that only urgent requests take, a 3-day target.
         assert_eq!(field(&service, "urgent").kind, FieldKind::Boolean);
@@ -753,6 +767,7 @@ mod tests {
         assert_eq!(urgent.actors, officer);
         assert_eq!(urgent.guard, Some(Guard::Equals { field: "urgent".into(), value: serde_json::json!(true) }));
         assert_eq!(workflow.state(&urgent.to).and_then(|s| s.sla_days), Some(3));
+        assert_eq!(urgent.deadline, Some(DeadlineChange::Restart(working(3))), "3 days from the request");
 
         // Refusals: on one of the law's grounds, each with its reasons.
         let refusals: Vec<&ActionDef> = workflow.actions.iter().filter(|a| a.to == "refused").collect();
@@ -761,6 +776,14 @@ mod tests {
             assert!(refusal.key.starts_with("refuse_"), "{}", refusal.key);
             assert_eq!(refusal.actors, officer);
             assert!(refusal.comment_required, "{}", refusal.key);
+            assert!(refusal.notify_applicant, "the reasons reach the requester: {}", refusal.key);
+        }
+
+        // The answer, whole or partial (the refused part with its reasons), reaches the requester.
+        for key in ["answer", "answer_partly"] {
+            let answer = action(&service, key);
+            assert_eq!((answer.to.as_str(), answer.actors.as_slice()), ("answered", officer.as_slice()), "{key}");
+            assert!(answer.comment_required && answer.notify_applicant, "{key}");
         }
 
         // The requester's complaint to the head of the commune, within 20 working days of the answer.
@@ -781,6 +804,42 @@ mod tests {
     }
 
     #[test]
+    fn the_decision_date_of_law_31_13_follows_the_communes_calendar() {
+        use crate::model::workflow::{ApplyContext, apply};
+
+        let templates = shipped_templates().expect("the shipped templates load");
+        let calendar = &templates[0].content.calendar;
+        let service = shipped("acces-information");
+        let day = |d: &str| d.parse::<NaiveDate>().expect("a date");
+        // Thursday 30 April 2026, the day before Labour Day: 4–8 May (5), 11–15 (10), 18–22 (15), 25–29 (20).
+        let submitted_on = day("2026-04-30");
+        let decision_due = calendar.due_date(submitted_on, service.deadline);
+        assert_eq!(decision_due, day("2026-05-29"));
+        let ctx = ApplyContext {
+            now: "2026-05-04T09:00:00Z".parse().expect("an instant"),
+            time_zone: chrono_tz::Africa::Casablanca,
+            calendar,
+            decision_due,
+            submitted_on,
+        };
+        let officer = crate::model::workflow::Actor::Staff { roles: vec!["information_officer".into()] };
+        let data = serde_json::json!({ "urgent": true });
+        let take = |state: &str, action: &str, comment: Option<&str>, ctx: &ApplyContext| {
+            apply(&service.workflow, state, action, &officer, &data, comment, ctx).expect("allowed")
+        };
+        let reason = Some("Les documents demandés sont archivés hors du siège.");
+        // The extension: 20 more working days, 1–5 June (5), 8–12 (10), 15–19 (15), 22–26 (20).
+        assert_eq!(take("in_progress", "extend", reason, &ctx).decision_due, day("2026-06-26"));
+        // The urgent path: 3 working days from the request (Friday 1 May is off), then 3 more.
+        let urgent = take("submitted", "treat_as_urgent", None, &ctx);
+        assert_eq!(urgent.decision_due, day("2026-05-06"));
+        let ctx = ApplyContext { decision_due: urgent.decision_due, ..ctx };
+        assert_eq!(take("urgent", "extend_urgent", reason, &ctx).decision_due, day("2026-05-11"));
+        // Answering does not move it.
+        assert_eq!(take("extended", "answer", reason, &ctx).decision_due, day("2026-05-06"));
+    }
+
+    #[test]
     fn petitions_follow_the_organic_law() {
         let service = shipped("petition");
         let workflow = &service.workflow;
@@ -796,6 +855,14 @@ mod tests {
             }
         }
         assert!(action(&service, "declare_inadmissible").comment_required);
+        // Admissibility is decided against the commune's rules, then the council's agenda takes it.
+        let admissible = action(&service, "declare_admissible");
+        assert_eq!(admissible.check, Some(ActionCheck::PetitionAdmissibility));
+        assert_eq!(
+            (admissible.from.as_slice(), admissible.to.as_str()),
+            (["awaiting_decision".to_owned()].as_slice(), "admissible")
+        );
+        assert_eq!(action(&service, "inscribe_on_agenda").from, ["admissible"]);
         let description = service.description.get(Locale::Fr, &[]);
         assert!(description.contains("ne fixe pas ici de délai de réponse"));
         assert!(description.contains("paramètres que la commune fixe"));

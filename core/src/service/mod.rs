@@ -12,6 +12,7 @@ use crate::store::{Store, communes};
 
 mod audit;
 mod catalog;
+mod citizen;
 mod complaints;
 pub mod demo;
 mod documents;
@@ -24,9 +25,11 @@ mod uploads;
 mod users;
 
 pub use crate::store::catalog::PublishedService;
+pub use crate::store::citizen::{MessageRecord, PublicationRecord};
 pub use crate::store::requests::{RequestRecord, TransitionRecord};
 pub use crate::store::templates::TemplateSummary;
 pub use catalog::ServiceView;
+pub use citizen::{PETITION_SERVICE, PetitionView, PublicationStatus, SignPetition};
 pub use complaints::{MAX_LISTING, PublicComplaint, PublicFilter, PublicQuery, RatedComplaint};
 pub use documents::{DocumentVerification, IssuedDocument, NewDocument};
 pub use personal::PersonalData;

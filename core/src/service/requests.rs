@@ -16,6 +16,7 @@ use crate::model::request::{Receipt, SubmittedDocument, TrackingCode, validate_s
 use crate::model::workflow::engine::{self, ApplyContext, EngineError, ScheduledTimer};
 use crate::model::workflow::{ActionDef, Actor};
 use crate::store::catalog::{self, PublishedService};
+use crate::store::citizen::{self as citizen_store, MessageRecord};
 use crate::store::requests::{self, RequestRecord, TransitionRecord};
 use crate::store::{TenantTx, audit, communes, timers};
 
@@ -54,6 +55,8 @@ pub struct RequestDetails {
 pub struct Tracking {
     pub request: RequestDetails,
     pub history: Vec<TransitionRecord>,
+    /// The messages to the applicant (reasoned notices, reasons of refusals), oldest first.
+    pub messages: Vec<MessageRecord>,
 }
 
 impl RequestDetails {
@@ -116,8 +119,11 @@ fn engine_error(error: EngineError) -> Error {
         "FORBIDDEN" => Error::Forbidden(message),
         "CONFLICT" => Error::Conflict(message),
         "VALIDATION_FAILED" => {
-            let path = if matches!(error, EngineError::CommentRequired { .. }) { "comment" } else { "action" };
-            let code = if path == "comment" { FieldErrorCode::Required } else { FieldErrorCode::InvalidValue };
+            let (path, code) = match error {
+                EngineError::CommentRequired { .. } => ("comment", FieldErrorCode::Required),
+                EngineError::CommentTooLong { .. } => ("comment", FieldErrorCode::TooLong),
+                _ => ("action", FieldErrorCode::InvalidValue),
+            };
             Error::field(
                 path,
                 code,
@@ -196,7 +202,8 @@ impl Jamaa {
         let local_today = now.with_timezone(&commune.time_zone()).date_naive();
         let calendar = &commune.spec.calendar;
         let decision_due = calendar.due_date(local_today, definition.deadline);
-        let context = ApplyContext { now, time_zone: commune.time_zone(), calendar, decision_due };
+        let context =
+            ApplyContext { now, time_zone: commune.time_zone(), calendar, decision_due, submitted_on: local_today };
         let (state, start_timers) = engine::start(&definition.workflow, &context).map_err(engine_error)?;
 
         let year = local_today.year();
@@ -347,10 +354,11 @@ impl Jamaa {
         };
         let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
         let history = requests::history(&tx, record.id).await?;
+        let messages = citizen_store::messages(&tx, record.id).await?;
         let actor = format!("applicant:{}", record.tracking_code);
         let personal = personal::open_for(&tx, &self.keyring, &record, &actor, self.now()).await?;
         tx.commit().await?;
-        Ok(Tracking { request: RequestDetails { commune, service, record, personal }, history })
+        Ok(Tracking { request: RequestDetails { commune, service, record, personal }, history, messages })
     }
 
     /// The staff inbox: requests of the commune in submission order, optionally in one state.
@@ -397,6 +405,7 @@ impl Jamaa {
         let record = requests::by_id(&tx, id).await?.ok_or(Error::NotFound("request"))?;
         let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
         let history = requests::history(&tx, record.id).await?;
+        let messages = citizen_store::messages(&tx, record.id).await?;
         let workflow_roles = service.definition.workflow.roles();
         let works_on_it = principal.roles_in(commune.id).iter().any(|r| workflow_roles.contains(r.as_str()));
         let personal = if works_on_it {
@@ -405,13 +414,15 @@ impl Jamaa {
             personal::sealed_keys(&service.definition.form, &record)
         };
         tx.commit().await?;
-        Ok(Tracking { request: RequestDetails { commune, service, record, personal }, history })
+        Ok(Tracking { request: RequestDetails { commune, service, record, personal }, history, messages })
     }
 }
 
-/// Applies an action in the caller's transaction: the engine decides, the request moves only if it is still
-/// at the version read (else CONFLICT), pending timers are replaced by those of the new state, and the step
-/// is recorded in the history and the audit chain.
+/// Applies an action in the caller's transaction: the engine decides, the commune's rules the action names
+/// must hold (petition admissibility), the request moves (with its decision date) only if it is still at the
+/// version read (else CONFLICT), pending timers are replaced by those of the new state, and the step is
+/// recorded in the history and the audit chain; a comment the workflow sends to the applicant becomes a
+/// message to them.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn apply_action(
     tx: &TenantTx,
@@ -430,10 +441,16 @@ pub(crate) async fn apply_action(
         time_zone: commune.time_zone(),
         calendar: &commune.spec.calendar,
         decision_due: record.decision_due,
+        submitted_on: record.submitted_at.with_timezone(&commune.time_zone()).date_naive(),
     };
     let transition = engine::apply(workflow, &record.state, action, actor, &record.data, comment.as_deref(), &context)
         .map_err(engine_error)?;
-    if !requests::advance(tx, record.id, record.version, &transition.to, transition.outcome, now).await? {
+    let taken = workflow.action(&transition.action);
+    if let Some(check) = taken.and_then(|a| a.check) {
+        super::citizen::check_action(tx, commune, &record, check, now).await?;
+    }
+    let decision_due = transition.decision_due;
+    if !requests::advance(tx, record.id, record.version, &transition.to, transition.outcome, decision_due, now).await? {
         return Err(Error::Conflict("the request was changed by someone else: reload it and try again".into()));
     }
     let version = record.version + 1;
@@ -452,6 +469,10 @@ pub(crate) async fn apply_action(
         },
     )
     .await?;
+    if let (Some(body), true) = (&comment, taken.is_some_and(|a| a.notify_applicant)) {
+        let message = MessageRecord { action: transition.action.clone(), body: body.clone(), created_at: now };
+        citizen_store::insert_message(tx, record.id, &message).await?;
+    }
     audit::append(
         tx,
         NewEvent::new(
@@ -466,6 +487,7 @@ pub(crate) async fn apply_action(
                 "outcome": transition.outcome,
                 "version": version,
                 "commented": comment.is_some(),
+                "decisionDue": decision_due,
             }),
         ),
         now,
@@ -476,6 +498,7 @@ pub(crate) async fn apply_action(
         state: transition.to,
         outcome: transition.outcome,
         version,
+        decision_due,
         updated_at: now,
         closed_at,
         ..record

@@ -18,6 +18,7 @@ use crate::model::ids::TenantId;
 
 pub(crate) mod audit;
 pub(crate) mod catalog;
+pub(crate) mod citizen;
 pub(crate) mod communes;
 pub(crate) mod complaints;
 pub(crate) mod config;

@@ -108,17 +108,20 @@ pub(crate) async fn by_tracking_code(tx: &TenantTx, code: &TrackingCode) -> Resu
     row.map(from_model).transpose()
 }
 
-/// Moves a request to a new state if it is still at `expected_version`; false when another action won.
+/// Moves a request to a new state (and decision date) if it is still at `expected_version`; false when another
+/// action won.
 pub(crate) async fn advance(
     tx: &TenantTx,
     id: RequestId,
     expected_version: i64,
     state: &str,
     outcome: Option<Outcome>,
+    decision_due: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<bool, Error> {
     let mut update = request::Entity::update_many()
         .col_expr(request::Column::State, Expr::value(state))
+        .col_expr(request::Column::DecisionDue, Expr::value(decision_due))
         .col_expr(request::Column::Outcome, Expr::value(outcome.map(|o| o.as_str().to_owned())))
         .col_expr(request::Column::Version, Expr::col(request::Column::Version).add(1))
         .col_expr(request::Column::UpdatedAt, Expr::value(now));
@@ -247,7 +250,7 @@ pub(crate) async fn page(
     query.all(tx.conn()).await.map_err(db_error)?.into_iter().map(from_model).collect()
 }
 
-fn from_model(row: request::Model) -> Result<RequestRecord, Error> {
+pub(super) fn from_model(row: request::Model) -> Result<RequestRecord, Error> {
     let corrupt = |what: &str| Error::internal(format!("request {} has an invalid {what} in storage", row.id));
     Ok(RequestRecord {
         id: RequestId::from_uuid(row.id),

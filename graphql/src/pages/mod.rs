@@ -1,89 +1,125 @@
-//! Server-rendered pages for citizens and anyone checking a document: plain HTML (maud escapes every value),
-//! in Arabic (right to left) or French, chosen by `?lang=`, else `Accept-Language`, else the commune's default;
-//! printable, with no script.
+//! Server-rendered HTML pages (maud, which escapes every value): the printable receipt of a request at
+//! `/receipts/{code}`, and the verification of an issued document at `/verify/{code}` with its QR code; in
+//! Arabic (right to left) or French, printable, with no script.
 
 use axum::Router;
-use axum::http::{HeaderMap, header};
-use jamaa_core::model::commune::Commune;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use jamaa_core::model::i18n::Locale;
-use maud::{DOCTYPE, Markup, PreEscaped, html};
-use qrcode::QrCode;
-use qrcode::render::svg;
 
 use crate::app::AppState;
 
+mod receipts;
 mod verify;
 
-/// The pages' routes, merged into the application's router.
-pub fn router() -> Router<AppState> {
-    verify::router()
+/// The pages' routes, nested into the API's router.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/receipts/{code}", axum::routing::get(receipts::form).post(receipts::show))
+        .merge(verify::routes())
 }
 
-/// The language of a page: Arabic or French (the languages every document is printed in).
-pub(crate) fn page_locale(query: Option<&str>, headers: &HeaderMap, commune: Option<&Commune>) -> Locale {
-    let asked = query.and_then(|l| l.parse::<Locale>().ok()).or_else(|| {
-        headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::from_accept_language)
-    });
-    match asked.or(commune.map(|c| c.spec.default_locale)) {
-        Some(Locale::Ar) => Locale::Ar,
-        Some(_) => Locale::Fr,
-        None => Locale::Ar,
-    }
-}
-
-/// The server's address as the client reached it (`Host`, and `X-Forwarded-Proto` behind a proxy), for links
-/// printed on paper.
+/// The server's address as the client reached it, for addresses printed on paper: the scheme the proxy says
+/// (`X-Forwarded-Proto`), else http; the `Host` the client used, when it is a plain host.
 pub(crate) fn base_url(headers: &HeaderMap) -> String {
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("localhost");
-    let scheme = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).unwrap_or("http");
+    let scheme = match headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) {
+        Some("https") => "https",
+        _ => "http",
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b)))
+        .unwrap_or("localhost");
     format!("{scheme}://{host}")
 }
 
-/// A QR code of `text` as an SVG element.
-pub(crate) fn qr_svg(text: &str) -> Option<String> {
-    let code = QrCode::new(text.as_bytes()).ok()?;
-    Some(code.render::<svg::Color<'_>>().min_dimensions(160, 160).quiet_zone(true).build())
+/// A QR code of an address, as an SVG element (black on white, medium error correction).
+pub(crate) fn qr_svg(address: &str) -> Option<String> {
+    let code = qrcode::QrCode::with_error_correction_level(address.as_bytes(), qrcode::EcLevel::M).ok()?;
+    Some(
+        code.render::<qrcode::render::svg::Color<'_>>()
+            .min_dimensions(160, 160)
+            .dark_color(qrcode::render::svg::Color("#000000"))
+            .light_color(qrcode::render::svg::Color("#ffffff"))
+            .build(),
+    )
 }
 
-/// Picks the Arabic or French text.
-pub(crate) fn tr(locale: Locale, ar: &'static str, fr: &'static str) -> &'static str {
-    if locale == Locale::Ar { ar } else { fr }
+/// The languages the pages are written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PageLang {
+    Ar,
+    Fr,
 }
 
-/// The page around `body`: language and direction, print styles, and the language switch.
-pub(crate) fn layout(locale: Locale, title: &str, path: &str, body: Markup) -> Markup {
-    let (lang, dir) = if locale == Locale::Ar { ("ar", "rtl") } else { ("fr", "ltr") };
-    html! {
-        (DOCTYPE)
-        html lang=(lang) dir=(dir) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) }
-                style { (PreEscaped(STYLE)) }
-            }
-            body {
-                nav.lang {
-                    a href={ (path) "?lang=ar" } lang="ar" { "العربية" }
-                    " · "
-                    a href={ (path) "?lang=fr" } lang="fr" { "Français" }
-                }
-                main { (body) }
-            }
+impl PageLang {
+    /// `?lang=` first, then `Accept-Language`; French when neither names Arabic or French.
+    pub(crate) fn pick(query: Option<&str>, headers: &HeaderMap) -> Self {
+        let from_query = query.and_then(|l| l.parse::<Locale>().ok()).and_then(Self::of);
+        let from_header = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Locale::from_accept_language)
+            .and_then(Self::of);
+        from_query.or(from_header).unwrap_or(PageLang::Fr)
+    }
+
+    fn of(locale: Locale) -> Option<Self> {
+        match locale {
+            Locale::Ar => Some(PageLang::Ar),
+            Locale::Fr => Some(PageLang::Fr),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn locale(self) -> Locale {
+        match self {
+            PageLang::Ar => Locale::Ar,
+            PageLang::Fr => Locale::Fr,
+        }
+    }
+
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            PageLang::Ar => "ar",
+            PageLang::Fr => "fr",
+        }
+    }
+
+    pub(crate) fn dir(self) -> &'static str {
+        match self {
+            PageLang::Ar => "rtl",
+            PageLang::Fr => "ltr",
+        }
+    }
+
+    /// The text in this language.
+    pub(crate) fn t(self, ar: &'static str, fr: &'static str) -> &'static str {
+        match self {
+            PageLang::Ar => ar,
+            PageLang::Fr => fr,
         }
     }
 }
 
-const STYLE: &str = "
-body { font-family: 'Noto Naskh Arabic', 'Noto Sans', system-ui, sans-serif; max-width: 42rem; margin: 2rem auto;
-  padding: 0 1rem; color: #1b1b1b; line-height: 1.5; }
-h1 { font-size: 1.4rem; }
-.ok { border-inline-start: 6px solid #1a7f37; padding: .5rem 1rem; background: #eef8f0; }
-.bad { border-inline-start: 6px solid #b42318; padding: .5rem 1rem; background: #fdf0ef; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
-dt { font-weight: bold; }
-code, .code { font-family: ui-monospace, monospace; direction: ltr; unicode-bidi: embed; }
-textarea { width: 100%; min-height: 8rem; }
-nav.lang { text-align: end; font-size: .9rem; }
-@media print { nav.lang, form { display: none; } body { margin: 0; } }
-";
+/// The headers of every page: never cached or indexed, no referrer, nothing loaded from elsewhere, no
+/// script, and no framing.
+pub(crate) fn page_response(status: axum::http::StatusCode, html: maud::Markup) -> Response {
+    let mut response = (status, axum::response::Html(html.into_string())).into_response();
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (header::CACHE_CONTROL, "no-store"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'",
+        ),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
+    response
+}

@@ -4,19 +4,18 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use jamaa_core::model::i18n::Locale;
 use jamaa_core::model::verification::{VerificationCode, short_fingerprint};
 use jamaa_core::service::DocumentVerification;
-use maud::html;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Deserialize;
 
-use super::{base_url, layout, page_locale, qr_svg, tr};
+use super::{PageLang, base_url, page_response, qr_svg};
 use crate::app::AppState;
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/verify/{code}", get(show).post(check)).route("/verify/{code}/qr.svg", get(qr))
 }
 
@@ -36,7 +35,7 @@ async fn show(
     Query(query): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Response {
-    render(&state, &code, None, query.lang.as_deref(), &headers).await
+    render(&state, &code, None, PageLang::pick(query.lang.as_deref(), &headers)).await
 }
 
 async fn check(
@@ -46,77 +45,96 @@ async fn check(
     headers: HeaderMap,
     Form(form): Form<TextForm>,
 ) -> Response {
-    render(&state, &code, Some(&form.text), query.lang.as_deref(), &headers).await
+    render(&state, &code, Some(&form.text), PageLang::pick(query.lang.as_deref(), &headers)).await
 }
 
-async fn render(state: &AppState, code: &str, text: Option<&str>, lang: Option<&str>, headers: &HeaderMap) -> Response {
-    let path = format!("/verify/{code}");
+async fn render(state: &AppState, code: &str, text: Option<&str>, lang: PageLang) -> Response {
+    let title = lang.t("التحقق من وثيقة", "Vérification d'un document");
     match state.jamaa.verify_document(code, text).await {
-        Ok(verification) => {
-            let locale = page_locale(lang, headers, Some(&verification.commune));
-            Html(authentic(&verification, locale, &path).into_string()).into_response()
-        }
+        Ok(verification) => page_response(StatusCode::OK, authentic(&verification, lang, title)),
         Err(error) => {
-            let locale = page_locale(lang, headers, None);
             let (status, message) = match error.code() {
                 "NOT_FOUND" => (
                     StatusCode::NOT_FOUND,
-                    tr(locale, "لا توجد أي وثيقة تحمل هذا الرمز.", "Aucun document ne porte ce code."),
+                    lang.t("لا توجد أي وثيقة تحمل هذا الرمز.", "Aucun document ne porte ce code."),
                 ),
                 "VALIDATION_FAILED" => (
                     StatusCode::BAD_REQUEST,
-                    tr(
-                        locale,
+                    lang.t(
                         "هذا ليس رمز تحقق (مثال: CHF-7K3M-9XQ2-HT4P).",
                         "Ce n'est pas un code de vérification (exemple : CHF-7K3M-9XQ2-HT4P).",
                     ),
                 ),
                 _ => {
                     tracing::error!(%error, "verifying a document");
-                    (StatusCode::INTERNAL_SERVER_ERROR, tr(locale, "خطأ داخلي.", "Erreur interne."))
+                    (StatusCode::INTERNAL_SERVER_ERROR, lang.t("خطأ داخلي.", "Erreur interne."))
                 }
             };
-            let title = tr(locale, "التحقق من وثيقة", "Vérification d'un document");
-            let body = html! { h1 { (title) } p.bad { (message) } };
-            (status, Html(layout(locale, title, &path, body).into_string())).into_response()
+            page_response(status, layout(lang, title, html! { h1 { (title) } p.bad { (message) } }))
         }
     }
 }
 
-fn authentic(v: &DocumentVerification, locale: Locale, path: &str) -> maud::Markup {
+fn authentic(v: &DocumentVerification, lang: PageLang, title: &str) -> Markup {
     let fallbacks = v.commune.fallbacks();
     let issued_on = v.issued_at.with_timezone(&v.commune.time_zone()).format("%Y-%m-%d %H:%M").to_string();
-    let title = tr(locale, "التحقق من وثيقة", "Vérification d'un document");
     let body = html! {
         h1 { (title) }
-        p.ok { (tr(locale, "وثيقة أصلية: أصدرتها الجماعة بهذا الرمز.", "Document authentique : émis par la commune sous ce code.")) }
+        p.ok { (lang.t("وثيقة أصلية: أصدرتها الجماعة بهذا الرمز.", "Document authentique : émis par la commune sous ce code.")) }
         dl {
-            dt { (tr(locale, "الرمز", "Code")) } dd.code { (v.code.to_string()) }
-            dt { (tr(locale, "الجماعة", "Commune")) } dd { (v.commune.spec.name.get(locale, &fallbacks)) }
-            dt { (tr(locale, "الوثيقة", "Document")) } dd { (v.title.get(locale, &fallbacks)) }
-            dt { (tr(locale, "تاريخ الإصدار", "Émis le")) } dd.code { (issued_on) }
-            dt { (tr(locale, "البصمة", "Empreinte")) } dd.code { (short_fingerprint(&v.fingerprint)) }
+            dt { (lang.t("الرمز", "Code")) } dd.code { (v.code.to_string()) }
+            dt { (lang.t("الجماعة", "Commune")) } dd { (v.commune.spec.name.get(lang.locale(), &fallbacks)) }
+            dt { (lang.t("الوثيقة", "Document")) } dd { (v.title.get(lang.locale(), &fallbacks)) }
+            dt { (lang.t("تاريخ الإصدار", "Émis le")) } dd.code { (issued_on) }
+            dt { (lang.t("البصمة", "Empreinte")) } dd.code { (short_fingerprint(&v.fingerprint)) }
         }
         @match v.text_matches {
-            Some(true) => p.ok #text-result { (tr(locale, "النص المقدم مطابق للوثيقة الصادرة: لم يتغير.", "Le texte présenté est celui du document émis : il n'a pas été modifié.")) },
-            Some(false) => p.bad #text-result { (tr(locale, "النص المقدم يختلف عن الوثيقة الصادرة.", "Le texte présenté diffère du document émis.")) },
+            Some(true) => p.ok #text-result { (lang.t("النص المقدم مطابق للوثيقة الصادرة: لم يتغير.", "Le texte présenté est celui du document émis : il n'a pas été modifié.")) },
+            Some(false) => p.bad #text-result { (lang.t("النص المقدم يختلف عن الوثيقة الصادرة.", "Le texte présenté diffère du document émis.")) },
             None => {},
         }
-        form method="post" {
-            label for="text" { (tr(locale, "الصق نص الوثيقة للتأكد من أنه لم يتغير:", "Collez le texte du document pour vérifier qu'il n'a pas été modifié :")) }
+        form.no-print method="post" {
+            label for="text" { (lang.t("الصق نص الوثيقة للتأكد من أنه لم يتغير:", "Collez le texte du document pour vérifier qu'il n'a pas été modifié :")) }
             textarea #text name="text" {}
-            button type="submit" { (tr(locale, "تحقق", "Vérifier")) }
+            button type="submit" { (lang.t("تحقق", "Vérifier")) }
         }
     };
-    layout(locale, title, path, body)
+    layout(lang, title, body)
+}
+
+const STYLE: &str = "
+body { font-family: 'Noto Naskh Arabic', 'Noto Sans', system-ui, sans-serif; max-width: 42rem; margin: 2rem auto;
+  padding: 0 1rem; color: #1b1b1b; line-height: 1.5; }
+h1 { font-size: 1.4rem; }
+.ok { border-inline-start: 6px solid #1a7f37; padding: .5rem 1rem; background: #eef8f0; }
+.bad { border-inline-start: 6px solid #b42318; padding: .5rem 1rem; background: #fdf0ef; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
+dt { font-weight: bold; }
+.code { font-family: ui-monospace, monospace; direction: ltr; unicode-bidi: embed; }
+textarea { width: 100%; min-height: 8rem; }
+@media print { .no-print { display: none; } body { margin: 0; } }
+";
+
+fn layout(lang: PageLang, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) dir=(lang.dir()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body { main { (body) } }
+        }
+    }
 }
 
 async fn qr(Path(code): Path<String>, headers: HeaderMap) -> Response {
     let Ok(code) = VerificationCode::parse(&code) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
-    let url = format!("{}/verify/{code}", base_url(&headers));
-    match qr_svg(&url) {
+    match qr_svg(&format!("{}/verify/{code}", base_url(&headers))) {
         Some(svg) => ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response(),
         None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }

@@ -7,9 +7,10 @@ use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::service::Jamaa;
 
 mod access;
+pub mod aliases;
+mod citizen;
 mod complaints;
 mod documents;
-pub mod aliases;
 pub mod error;
 mod mutation;
 mod query;
@@ -18,6 +19,7 @@ mod types;
 mod users;
 
 pub use access::AccessMutation;
+pub use citizen::{CitizenMutation, CitizenQuery};
 pub use complaints::{ComplaintMutation, ComplaintQuery};
 pub use documents::{DocumentMutation, DocumentQuery, verify_path};
 pub use mutation::RequestMutation;
@@ -25,11 +27,13 @@ pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
 pub use users::{UsersMutation, UsersQuery};
 
-/// Every query: the catalog, requests and audit; replication; documents; complaints; the logged-in user.
+/// Every query: the catalog, requests and audit; replication; documents; complaints; the logged-in user;
+/// access to information and petitions.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct QueryRoot(CatalogQuery, ReplicationQuery, DocumentQuery, ComplaintQuery, UsersQuery);
+pub struct QueryRoot(CatalogQuery, ReplicationQuery, DocumentQuery, ComplaintQuery, UsersQuery, CitizenQuery);
 
-/// Every mutation: requests; replication; access; documents; complaints; login and logout.
+/// Every mutation: requests; replication; access; documents; complaints; login and logout; access to
+/// information and petitions.
 #[derive(async_graphql::MergedObject, Default)]
 pub struct MutationRoot(
     RequestMutation,
@@ -38,6 +42,7 @@ pub struct MutationRoot(
     DocumentMutation,
     ComplaintMutation,
     UsersMutation,
+    CitizenMutation,
 );
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -51,6 +51,7 @@ impl RequestMutation {
             request: Request {
                 details: submission.request,
                 history: None,
+                messages: None,
                 viewer: Actor::Applicant,
                 lang: lang.clone(),
             },
@@ -93,6 +94,6 @@ impl RequestMutation {
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
         let viewer = if applicant { Actor::Applicant } else { viewer_of(principal, commune.id) };
-        Ok(Request { details, history: None, viewer, lang })
+        Ok(Request { details, history: None, messages: None, viewer, lang })
     }
 }

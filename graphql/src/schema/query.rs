@@ -157,7 +157,13 @@ impl CatalogQuery {
             .map_err(|e| to_graphql(e, pick_locale(ctx, locale, None)))?;
         let commune = &tracking.request.commune;
         let lang = Lang::new(pick_locale(ctx, locale, Some(commune)), Some(commune));
-        Ok(Request { details: tracking.request, history: Some(tracking.history), viewer: Actor::Applicant, lang })
+        Ok(Request {
+            details: tracking.request,
+            history: Some(tracking.history),
+            messages: Some(tracking.messages),
+            viewer: Actor::Applicant,
+            lang,
+        })
     }
 
     /// The staff inbox: the commune's requests in submission order, optionally in one state.
@@ -190,7 +196,7 @@ impl CatalogQuery {
             let cursor = OpaqueCursor(details.record.id.to_string());
             connection.edges.push(Edge::new(
                 cursor,
-                Request { details, history: None, viewer: viewer.clone(), lang: lang.clone() },
+                Request { details, history: None, messages: None, viewer: viewer.clone(), lang: lang.clone() },
             ));
         }
         Ok(connection)
@@ -216,6 +222,7 @@ impl CatalogQuery {
         Ok(Request {
             details: tracking.request,
             history: Some(tracking.history),
+            messages: Some(tracking.messages),
             viewer: viewer_of(principal, commune.id),
             lang,
         })
@@ -240,7 +247,13 @@ impl CatalogQuery {
         let viewer = viewer_of(principal, commune.id);
         Ok(found
             .into_iter()
-            .map(|details| Request { details, history: None, viewer: viewer.clone(), lang: lang.clone() })
+            .map(|details| Request {
+                details,
+                history: None,
+                messages: None,
+                viewer: viewer.clone(),
+                lang: lang.clone(),
+            })
             .collect())
     }
 

@@ -10,7 +10,7 @@ use jamaa_core::model::commune::Commune as CoreCommune;
 use jamaa_core::model::form::{FieldDef, FieldKind};
 use jamaa_core::model::request::{Receipt as CoreReceipt, SubmittedDocument, submission_label};
 use jamaa_core::model::workflow::{Actor, Outcome as CoreOutcome};
-use jamaa_core::service::{PersonalData, RequestDetails, ServiceView, TransitionRecord};
+use jamaa_core::service::{MessageRecord, PersonalData, RequestDetails, ServiceView, TransitionRecord};
 
 use super::Lang;
 
@@ -333,6 +333,8 @@ impl FormField {
 pub struct Request {
     pub details: RequestDetails,
     pub history: Option<Vec<TransitionRecord>>,
+    /// The messages to the applicant, loaded with the history.
+    pub messages: Option<Vec<MessageRecord>>,
     /// Who is looking: decides the available actions.
     pub viewer: Actor,
     pub lang: Lang,
@@ -413,6 +415,7 @@ impl Request {
                 key: a.key.clone(),
                 label: self.lang.text(&a.label),
                 comment_required: a.comment_required,
+                notifies_applicant: a.notify_applicant,
             })
             .collect()
     }
@@ -441,6 +444,31 @@ impl Request {
     async fn receipt(&self) -> Receipt {
         Receipt { receipt: self.details.receipt(), lang: self.lang.clone() }
     }
+    /// The messages to the applicant, oldest first (on `request` and `trackRequest`): the reasoned notice of
+    /// an extension, the reasons of a refusal, an answer.
+    async fn messages(&self) -> Vec<RequestMessage> {
+        let workflow = &self.details.service.definition.workflow;
+        self.messages
+            .iter()
+            .flatten()
+            .map(|m| RequestMessage {
+                action: m.action.clone(),
+                action_label: workflow.action(&m.action).map(|a| self.lang.text(&a.label)).unwrap_or_default(),
+                body: m.body.clone(),
+                at: m.created_at,
+            })
+            .collect()
+    }
+}
+
+/// A message to the applicant of a request.
+#[derive(SimpleObject)]
+pub struct RequestMessage {
+    /// The action whose reasons it gives (`extend`, `refuse_not_held`).
+    pub action: String,
+    pub action_label: String,
+    pub body: String,
+    pub at: DateTime<Utc>,
 }
 
 /// Staff appear as "staff", not by token: the citizen sees who acted by kind only.
@@ -453,6 +481,8 @@ pub struct AvailableAction {
     pub key: String,
     pub label: String,
     pub comment_required: bool,
+    /// The comment is sent to the applicant as a message.
+    pub notifies_applicant: bool,
 }
 
 /// One step of a request's history.

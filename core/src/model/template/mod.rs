@@ -192,6 +192,12 @@ impl TemplateContent {
         if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
             errors.push(problem("timeZone".into(), format!("unknown time zone `{}`", self.time_zone)));
         }
+        if let Err(e) = crate::model::petition::PetitionRules::from_settings(&self.settings) {
+            errors.push(problem(format!("settings.{}", crate::model::petition::SETTINGS_KEY), e.to_string()));
+        }
+        if let Err(e) = crate::model::publication::PublicationList::from_settings(&self.settings) {
+            errors.push(problem(format!("settings.{}", crate::model::publication::SETTINGS_KEY), e.to_string()));
+        }
         if self.currency.len() != 3 || !self.currency.bytes().all(|b| b.is_ascii_uppercase()) {
             errors.push(problem("currency".into(), format!("`{}` is not an ISO 4217 code", self.currency)));
         }
@@ -423,9 +429,12 @@ mod tests {
         let mut content = moroccan_content();
         content.services[0].workflow.actions[0].actors = vec![crate::model::workflow::ActorRule::Role("mayor".into())];
         content.currency = "dirham".into();
+        content.settings.insert("petitions".into(), serde_json::json!({ "signatureThreshold": "many" }));
+        content.settings.insert("proactivePublication".into(), serde_json::json!({ "items": [{ "key": "budget" }] }));
         let errors = content.check().unwrap_err();
         let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
         assert!(paths.contains(&"currency"), "{paths:?}");
+        assert!(paths.contains(&"settings.petitions") && paths.contains(&"settings.proactivePublication"), "{paths:?}");
         assert!(paths.iter().any(|p| p.starts_with("services[0].workflow.actions[0]")), "{paths:?}");
     }
 

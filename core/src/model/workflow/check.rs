@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{ActorRule, StateKind, WorkflowDefinition};
+use super::{ActorRule, DeadlineChange, StateKind, WorkflowDefinition};
 use crate::error::{FieldError, FieldErrorCode};
 use crate::model::i18n::{Locale, LocalizedText};
 
@@ -19,6 +19,7 @@ impl WorkflowDefinition {
     ///   terminal state;
     /// - every state is reachable from the start state, and a terminal state is reachable from every state;
     /// - actions have at least one actor, and every role they name is one of `known_roles`;
+    /// - an action that sends its comment to the applicant requires one; a deadline change is at least a day;
     /// - timers name an existing, non-terminal state and an existing action that the system may take from it.
     pub fn check(&self, known_roles: &[String]) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
@@ -104,6 +105,30 @@ impl WorkflowDefinition {
                     format!("لا أحد يمكنه القيام بالإجراء «{}».", action.key),
                     format!("Personne ne peut effectuer l'action « {} ».", action.key),
                     format!("No one may take the action `{}`.", action.key),
+                ));
+            }
+            if action.notify_applicant && !action.comment_required {
+                errors.push(invalid(
+                    format!("{path}.notifyApplicant"),
+                    format!("الإجراء «{}» يرسل تعليله إلى صاحب الطلب: يجب أن يكون التعليل إلزاميا.", action.key),
+                    format!(
+                        "L'action « {} » envoie son motif au demandeur : le motif doit être obligatoire.",
+                        action.key
+                    ),
+                    format!(
+                        "The action `{}` sends its comment to the applicant: the comment must be required.",
+                        action.key
+                    ),
+                ));
+            }
+            if let Some(DeadlineChange::Extend(deadline) | DeadlineChange::Restart(deadline)) = action.deadline
+                && deadline.days == 0
+            {
+                errors.push(invalid(
+                    format!("{path}.deadline"),
+                    format!("أجل الإجراء «{}» يجب أن يكون يوما واحدا على الأقل.", action.key),
+                    format!("Le délai de l'action « {} » doit être d'au moins un jour.", action.key),
+                    format!("The deadline of action `{}` must be at least one day.", action.key),
                 ));
             }
             for (j, actor) in action.actors.iter().enumerate() {
@@ -292,6 +317,9 @@ mod tests {
             actors: vec![ActorRule::Role("urbanism_head".into())],
             comment_required: false,
             guard: None,
+            deadline: None,
+            notify_applicant: false,
+            check: None,
         }
     }
 
@@ -308,8 +336,23 @@ mod tests {
 
     #[test]
     fn each_broken_rule_is_reported_where_it_is() {
-        let cases: [(&str, Breakage, &[&str]); 24] = [
+        let cases: [(&str, Breakage, &[&str]); 26] = [
             ("no start state", |d| d.states[0].kind = StateKind::Active, &["workflow.states"]),
+            (
+                "a notice to the applicant without a required comment",
+                |d| d.actions[0].notify_applicant = true,
+                &["workflow.actions[0].notifyApplicant"],
+            ),
+            (
+                "an extension of zero days",
+                |d| {
+                    d.actions[0].deadline = Some(DeadlineChange::Extend(crate::model::calendar::Deadline {
+                        days: 0,
+                        counting: crate::model::calendar::DayCounting::Working,
+                    }))
+                },
+                &["workflow.actions[0].deadline"],
+            ),
             ("two start states", |d| d.states[1].kind = StateKind::Start, &["workflow.states[1].kind"]),
             ("a duplicate state key", |d| d.states.push(d.states[6].clone()), &["workflow.states[7].key"]),
             (

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
 
-use super::{ActionDef, Actor, ActorRule, Outcome, TimerDelay, WorkflowDefinition};
+use super::{ActionDef, Actor, ActorRule, DeadlineChange, Outcome, TimerDelay, WorkflowDefinition};
 use crate::model::calendar::{WorkingCalendar, end_of_day_utc};
 
 /// What the engine needs to know beyond the definition: the time, where the commune is, and its calendar.
@@ -16,9 +16,14 @@ pub struct ApplyContext<'a> {
     pub time_zone: Tz,
     /// The commune's working days.
     pub calendar: &'a WorkingCalendar,
-    /// The request's legal decision date, as printed on its receipt.
+    /// The request's legal decision date, as printed on its receipt (and moved by extensions since).
     pub decision_due: NaiveDate,
+    /// The local date the request was submitted on, from which a restarted deadline counts.
+    pub submitted_on: NaiveDate,
 }
+
+/// The longest comment an action takes, in characters.
+pub const MAX_COMMENT_CHARS: usize = 4000;
 
 /// A timer to arm: at `due_at`, the system takes `action` if the request is still in the state.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +41,9 @@ pub struct Transition {
     pub action: String,
     /// The outcome of the state entered; `None` unless it is terminal.
     pub outcome: Option<Outcome>,
+    /// The request's decision date after the action: moved by an action with a deadline change, else the
+    /// same.
+    pub decision_due: NaiveDate,
     /// The timers of the state entered, with their due times; those of the state left no longer apply.
     pub timers: Vec<ScheduledTimer>,
 }
@@ -59,6 +67,9 @@ pub enum EngineError {
     /// The action needs a comment and none (or a blank one) was given.
     #[error("action `{action}` requires a comment")]
     CommentRequired { action: String },
+    /// The comment is longer than [`MAX_COMMENT_CHARS`].
+    #[error("the comment of action `{action}` is longer than {MAX_COMMENT_CHARS} characters")]
+    CommentTooLong { action: String },
     /// The workflow has no start state (a definition that `check` rejects).
     #[error("the workflow has no start state")]
     NoStartState,
@@ -74,7 +85,9 @@ impl EngineError {
             EngineError::UnknownAction(_) => "NOT_FOUND",
             EngineError::NotAvailable { .. } => "CONFLICT",
             EngineError::NotPermitted { .. } => "FORBIDDEN",
-            EngineError::GuardFailed { .. } | EngineError::CommentRequired { .. } => "VALIDATION_FAILED",
+            EngineError::GuardFailed { .. }
+            | EngineError::CommentRequired { .. }
+            | EngineError::CommentTooLong { .. } => "VALIDATION_FAILED",
             EngineError::NoStartState | EngineError::UnknownState(_) => "INTERNAL",
         }
     }
@@ -99,7 +112,9 @@ pub fn available_actions<'a>(
 /// Takes `action` on a request in `state`, or tells why it cannot be taken.
 ///
 /// The checks run in this order: the action exists (NOT_FOUND), it leaves `state` (CONFLICT), `actor` may take
-/// it (FORBIDDEN), its guard holds for `data` and a required comment is not blank (VALIDATION_FAILED).
+/// it (FORBIDDEN), its guard holds for `data`, a required comment is not blank and no comment is longer than
+/// [`MAX_COMMENT_CHARS`] (VALIDATION_FAILED). An action with a deadline change moves the decision date, and the
+/// timers of the new state count from the new date.
 pub fn apply(
     def: &WorkflowDefinition,
     state: &str,
@@ -122,13 +137,23 @@ pub fn apply(
     if taken.comment_required && comment.is_none_or(|text| text.trim().is_empty()) {
         return Err(EngineError::CommentRequired { action: taken.key.clone() });
     }
+    if comment.is_some_and(|text| text.chars().count() > MAX_COMMENT_CHARS) {
+        return Err(EngineError::CommentTooLong { action: taken.key.clone() });
+    }
     let entered = def.state(&taken.to).ok_or_else(|| EngineError::UnknownState(taken.to.clone()))?;
+    let decision_due = match taken.deadline {
+        None => ctx.decision_due,
+        Some(DeadlineChange::Extend(deadline)) => ctx.calendar.due_date(ctx.decision_due, deadline),
+        Some(DeadlineChange::Restart(deadline)) => ctx.calendar.due_date(ctx.submitted_on, deadline),
+    };
+    let ctx = ApplyContext { decision_due, ..*ctx };
     Ok(Transition {
         from: state.to_owned(),
         to: entered.key.clone(),
         action: taken.key.clone(),
         outcome: entered.outcome,
-        timers: timers_of(def, &entered.key, ctx),
+        decision_due,
+        timers: timers_of(def, &entered.key, &ctx),
     })
 }
 
@@ -205,6 +230,7 @@ mod tests {
             time_zone: Casablanca,
             calendar,
             decision_due: calendar.due_date(day("2026-04-30"), Deadline { days: 20, counting: DayCounting::Working }),
+            submitted_on: day("2026-04-30"),
         }
     }
 
@@ -364,6 +390,7 @@ mod tests {
             (EngineError::NotPermitted { action: action() }, "FORBIDDEN"),
             (EngineError::GuardFailed { action: action() }, "VALIDATION_FAILED"),
             (EngineError::CommentRequired { action: action() }, "VALIDATION_FAILED"),
+            (EngineError::CommentTooLong { action: action() }, "VALIDATION_FAILED"),
             (EngineError::NoStartState, "INTERNAL"),
             (EngineError::UnknownState("draft".into()), "INTERNAL"),
         ];
@@ -387,6 +414,7 @@ mod tests {
                 to: "under_review".into(),
                 action: "start_review".into(),
                 outcome: None,
+                decision_due: day("2026-06-02"),
                 timers: vec![
                     timer("tacit_approval", "2026-06-02T23:00:00Z"),
                     // Thursday 30 April: 1 May is off, 4–8 May (5), 11–15 May (10); the end of Friday 15 May.
@@ -447,6 +475,43 @@ mod tests {
             assert_eq!(transition.outcome, Some(outcome), "{action} from {state}");
             assert!(transition.timers.is_empty(), "a terminal state arms no timer");
         }
+    }
+
+    #[test]
+    fn a_deadline_change_moves_the_decision_date_and_the_timers_that_wait_for_it() {
+        let calendar = moroccan_calendar();
+        let ctx = context(&calendar);
+        let working = |days| Deadline { days, counting: DayCounting::Working };
+        let cases = [
+            // 2 June + 20 working days: 3–5 June (3), 8–12 (8), 15–19 (13), 22–26 (18), 29–30 June (20).
+            (DeadlineChange::Extend(working(20)), "2026-06-30", "2026-06-30T23:00:00Z"),
+            // Thursday 30 April + 3 working days: Friday 1 May is Labour Day, then 4, 5 and 6 May.
+            (DeadlineChange::Restart(working(3)), "2026-05-06", "2026-05-06T23:00:00Z"),
+        ];
+        for (change, due, tacit_at) in cases {
+            let mut def = building_permit();
+            def.actions[0].deadline = Some(change);
+            let agent = staff(&["urbanism_agent"]);
+            let transition = apply(&def, "submitted", "start_review", &agent, &json!({}), None, &ctx).unwrap();
+            assert_eq!(transition.decision_due, day(due), "{change:?}");
+            let tacit = transition.timers.iter().find(|t| t.action == "tacit_approval");
+            assert_eq!(tacit, Some(&timer("tacit_approval", tacit_at)), "{change:?}");
+        }
+        let unchanged = apply(&building_permit(), "submitted", "withdraw", &Actor::Applicant, &json!({}), None, &ctx);
+        assert_eq!(unchanged.unwrap().decision_due, ctx.decision_due);
+    }
+
+    #[test]
+    fn a_comment_has_a_length_limit() {
+        let calendar = moroccan_calendar();
+        let ctx = context(&calendar);
+        let head = staff(&["urbanism_head"]);
+        let data = json!({ "floors": 2 });
+        let longest = "م".repeat(MAX_COMMENT_CHARS);
+        let too_long = format!("{longest}.");
+        assert!(apply(&building_permit(), "under_review", "refuse", &head, &data, Some(&longest), &ctx).is_ok());
+        let error = apply(&building_permit(), "under_review", "refuse", &head, &data, Some(&too_long), &ctx);
+        assert_eq!(error.unwrap_err(), EngineError::CommentTooLong { action: "refuse".into() });
     }
 
     #[test]

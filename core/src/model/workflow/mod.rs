@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::calendar::Deadline;
 use crate::model::i18n::LocalizedText;
 
 mod check;
@@ -12,7 +13,9 @@ mod guard;
 #[cfg(test)]
 mod test_support;
 
-pub use engine::{ApplyContext, EngineError, ScheduledTimer, Transition, apply, available_actions, start};
+pub use engine::{
+    ApplyContext, EngineError, MAX_COMMENT_CHARS, ScheduledTimer, Transition, apply, available_actions, start,
+};
 
 /// A workflow: the states a request goes through and the actions that move it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -107,6 +110,36 @@ pub struct ActionDef {
     pub comment_required: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guard: Option<Guard>,
+    /// What the action does to the request's decision date (an extension, the urgent path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<DeadlineChange>,
+    /// The action's comment is a message to the applicant (a reasoned notice, the reasons of a refusal): it
+    /// is kept with the request and shown to the applicant when they track it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub notify_applicant: bool,
+    /// A rule of the commune that must hold before the action is taken (beyond the guard over the form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<ActionCheck>,
+}
+
+/// How an action moves the request's decision date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineChange {
+    /// The decision date moves by this deadline, counted from the current decision date (law 31.13: one
+    /// extension of 20 working days).
+    Extend(Deadline),
+    /// The decision date becomes this deadline counted from the submission date (law 31.13: an urgent
+    /// request is answered within 3 days).
+    Restart(Deadline),
+}
+
+/// A rule that needs more than the form data; the use cases evaluate it with the commune's settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionCheck {
+    /// The admissibility rules of petitions (organic law 113.14, arts 121–125): signatures, associations.
+    PetitionAdmissibility,
 }
 
 /// Who may take an action: staff with a role, the applicant, or the system (timers).

@@ -9,6 +9,7 @@ mod m0002_templates;
 mod m0003_personal_data;
 mod m0004_identities;
 mod m0005_complaints;
+mod m0006_citizen;
 mod m0008_documents;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
@@ -28,6 +29,9 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "complaints",
     "issued_documents",
     "request_files",
+    "request_messages",
+    "petition_signatures",
+    "publications",
 ];
 
 /// Tables of the platform itself.
@@ -60,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_personal_data::Migration),
             Box::new(m0004_identities::Migration),
             Box::new(m0005_complaints::Migration),
+            Box::new(m0006_citizen::Migration),
             Box::new(m0008_documents::Migration),
         ]
     }

@@ -1,0 +1,349 @@
+//! Citizens' rights beyond procedures: petitions (signatures, admissibility, inscription on the council's
+//! agenda) and the proactive-publication list of law 31.13.
+
+use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::auth::{Permission, Principal};
+use crate::crypto;
+use crate::error::{Error, FieldError, FieldErrorCode};
+use crate::model::audit::NewEvent;
+use crate::model::commune::Commune;
+use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::ids::RequestId;
+use crate::model::national_id;
+use crate::model::petition::{self, PetitionRules};
+use crate::model::publication::{self, PublicationItem, PublicationList};
+use crate::model::workflow::{ActionCheck, Actor};
+use crate::store::citizen::{self as store, NewSignature, PublicationRecord};
+use crate::store::requests::{self, RequestRecord};
+use crate::store::{TenantTx, audit, catalog, config, keys};
+
+use super::personal;
+use super::requests::apply_action;
+use super::{Jamaa, MAX_PAGE_SIZE, RequestDetails};
+
+/// The code of the petition procedure in the commune standard.
+pub const PETITION_SERVICE: &str = "petition";
+
+/// A petition as anyone may see it: what it asks and how many signed, never who.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PetitionView {
+    pub id: RequestId,
+    pub subject: String,
+    pub text: String,
+    /// `citizens` or `association`.
+    pub petitioner_type: String,
+    pub association_name: Option<String>,
+    pub state: String,
+    pub state_label: LocalizedText,
+    pub signatures: u64,
+    /// The signatures a petition by citizens needs, if the commune set it.
+    pub signature_threshold: Option<u32>,
+    /// Whether the petition collects signatures now.
+    pub open_for_signatures: bool,
+    pub submitted_at: DateTime<Utc>,
+}
+
+/// An item of the proactive-publication list and whether (and where) the commune published it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PublicationStatus {
+    pub item: PublicationItem,
+    pub published: Option<PublicationRecord>,
+}
+
+/// A citizen's signature of a petition: their national id and name.
+#[derive(Debug)]
+pub struct SignPetition {
+    pub petition: RequestId,
+    pub national_id: SecretString,
+    pub name: SecretString,
+}
+
+/// The check an action names, in the action's transaction.
+pub(crate) async fn check_action(
+    tx: &TenantTx,
+    commune: &Commune,
+    record: &RequestRecord,
+    check: ActionCheck,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    match check {
+        ActionCheck::PetitionAdmissibility => {
+            let rules = petition_rules(tx).await?;
+            let signatures = store::signature_count(tx, record.id).await?;
+            let today = now.with_timezone(&commune.time_zone()).date_naive();
+            rules.check(&record.data, signatures, today).map_err(Error::Validation)
+        }
+    }
+}
+
+async fn petition_rules(tx: &TenantTx) -> Result<PetitionRules, Error> {
+    PetitionRules::from_settings(&config::get(tx).await?.settings).map_err(Error::internal)
+}
+
+async fn publication_list(tx: &TenantTx) -> Result<PublicationList, Error> {
+    PublicationList::from_settings(&config::get(tx).await?.settings).map_err(Error::internal)
+}
+
+fn text_of(record: &RequestRecord, key: &str) -> Option<String> {
+    record.data.get(key).and_then(serde_json::Value::as_str).map(str::to_owned)
+}
+
+fn open_for_signatures(record: &RequestRecord) -> bool {
+    petition::SIGNING_STATES.contains(&record.state.as_str())
+        && text_of(record, "petitioner_type").as_deref() == Some("citizens")
+}
+
+fn invalid(path: &str, code: FieldErrorCode, ar: &str, fr: &str, en: &str) -> FieldError {
+    FieldError::new(path, code, LocalizedText::ar_fr(ar, fr).with(Locale::En, en))
+}
+
+/// Marks an admissible petition inscribed on the council's agenda, in the caller's transaction (a council
+/// session's agenda is set in the same transaction). The caller's roles in the commune must allow the
+/// workflow's `inscribe_on_agenda` action.
+pub(crate) async fn inscribe_petition_in(
+    tx: &TenantTx,
+    commune: &Commune,
+    principal: &Principal,
+    id: RequestId,
+    now: DateTime<Utc>,
+) -> Result<RequestRecord, Error> {
+    let record = requests::by_id(tx, id).await?.ok_or(Error::NotFound("petition"))?;
+    let service = catalog::service_version(tx, record.service_id, record.workflow_id).await?;
+    if service.definition.code != PETITION_SERVICE {
+        return Err(Error::NotFound("petition"));
+    }
+    let actor = Actor::Staff { roles: principal.roles_in(commune.id).to_vec() };
+    apply_action(tx, commune, &service, record, petition::INSCRIBE_ACTION, &actor, &principal.actor(), None, now).await
+}
+
+impl Jamaa {
+    /// Signs a petition by citizens while it collects signatures: anyone, with their national id and name.
+    /// The national id is checked for the commune's country; a second signature with the same national id
+    /// is refused (`ALREADY_SIGNED` at `nationalId`). The signature is sealed; its blind index keeps it
+    /// unique. Returns the petition's signature count.
+    #[tracing::instrument(skip_all, fields(commune = %commune_slug, petition = %input.petition))]
+    pub async fn sign_petition(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+        input: SignPetition,
+    ) -> Result<u64, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = principal.authorize(commune.id, Permission::SubmitRequest)?;
+        let mut errors = Vec::new();
+        let national_id =
+            national_id::normalize_national_id(commune.spec.country, input.national_id.expose_secret()).ok();
+        if national_id.is_none() {
+            errors.push(invalid(
+                "nationalId",
+                FieldErrorCode::InvalidNationalId,
+                "رقم البطاقة الوطنية غير صالح.",
+                "Numéro d'identité nationale invalide.",
+                "Invalid national identity number.",
+            ));
+        }
+        let name = input.name.expose_secret().trim().to_owned();
+        let name_chars = name.chars().count();
+        if !(3..=120).contains(&name_chars) {
+            errors.push(invalid(
+                "name",
+                if name_chars < 3 { FieldErrorCode::TooShort } else { FieldErrorCode::TooLong },
+                "الاسم الكامل بين 3 و120 حرفا.",
+                "Le nom complet compte entre 3 et 120 caractères.",
+                "The full name has 3 to 120 characters.",
+            ));
+        }
+        let (Some(national_id), true) = (national_id, errors.is_empty()) else {
+            return Err(Error::Validation(errors));
+        };
+        let now = self.now();
+        let tx = self.store.tenant_tx(scope).await?;
+        let record = requests::by_id(&tx, input.petition).await?.ok_or(Error::NotFound("petition"))?;
+        let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
+        if service.definition.code != PETITION_SERVICE {
+            return Err(Error::NotFound("petition"));
+        }
+        if !open_for_signatures(&record) {
+            return Err(Error::Conflict("this petition does not collect signatures (any more)".into()));
+        }
+        let (key_id, key) = keys::current(&tx, &self.keyring, now).await?;
+        let signature_id = uuid::Uuid::now_v7();
+        let sealed = serde_json::to_vec(&serde_json::json!({ "nationalId": national_id, "name": name }))
+            .map_err(Error::internal)?;
+        let sealed = crypto::seal(&key, &sealed, signature_id.as_bytes())?;
+        let digest = crypto::blind_index(&key, "petition_signature", &national_id)?;
+        let signature = NewSignature {
+            id: signature_id,
+            request_id: record.id,
+            digest,
+            sealed,
+            data_key_id: key_id,
+            signed_at: now,
+        };
+        if !store::insert_signature(&tx, signature).await? {
+            return Err(Error::Validation(vec![invalid(
+                "nationalId",
+                FieldErrorCode::AlreadySigned,
+                "سبق لصاحب هذه البطاقة الوطنية أن وقع هذه العريضة.",
+                "Cette pétition a déjà été signée avec ce numéro d'identité.",
+                "This petition has already been signed with this national identity number.",
+            )]));
+        }
+        let count = store::signature_count(&tx, record.id).await?;
+        audit::append(
+            &tx,
+            NewEvent::new(
+                principal.actor(),
+                "petition.signed",
+                format!("request:{}", record.id),
+                serde_json::json!({ "trackingCode": record.tracking_code, "signature": signature_id, "count": count }),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(count)
+    }
+
+    /// The commune's petitions from submission to inscription on the council's agenda, as anyone may see
+    /// them (no personal data), oldest first.
+    pub async fn petitions(&self, commune_slug: &str) -> Result<Vec<PetitionView>, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
+        let tx = self.store.tenant_tx(scope).await?;
+        let rules = petition_rules(&tx).await?;
+        let states: Vec<&str> = petition::SIGNING_STATES
+            .iter()
+            .copied()
+            .chain([petition::ADMISSIBLE_STATE, "inscribed_on_agenda"])
+            .collect();
+        let records = store::requests_of_service(&tx, PETITION_SERVICE, &states, MAX_PAGE_SIZE).await?;
+        let mut views = Vec::with_capacity(records.len());
+        for record in records {
+            let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
+            let state_label =
+                service.definition.workflow.state(&record.state).map(|s| s.label.clone()).unwrap_or_default();
+            views.push(PetitionView {
+                id: record.id,
+                subject: text_of(&record, "subject").unwrap_or_default(),
+                text: text_of(&record, "petition_text").unwrap_or_default(),
+                petitioner_type: text_of(&record, "petitioner_type").unwrap_or_default(),
+                association_name: text_of(&record, "association_name"),
+                state: record.state.clone(),
+                state_label,
+                signatures: store::signature_count(&tx, record.id).await?,
+                signature_threshold: rules.signature_threshold,
+                open_for_signatures: open_for_signatures(&record),
+                submitted_at: record.submitted_at,
+            });
+        }
+        tx.commit().await?;
+        Ok(views)
+    }
+
+    /// The commune's admissible petitions, waiting for a council agenda (staff who run the council).
+    pub async fn admissible_petitions(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+    ) -> Result<Vec<RequestDetails>, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = principal.authorize(commune.id, Permission::ManageCouncil)?;
+        let tx = self.store.tenant_tx(scope).await?;
+        let records =
+            store::requests_of_service(&tx, PETITION_SERVICE, &[petition::ADMISSIBLE_STATE], MAX_PAGE_SIZE).await?;
+        let mut found = Vec::with_capacity(records.len());
+        for record in records {
+            let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
+            let personal = personal::sealed_keys(&service.definition.form, &record);
+            found.push(RequestDetails { commune: commune.clone(), service, record, personal });
+        }
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    /// Marks an admissible petition inscribed on the council's agenda, in one transaction (staff who run the
+    /// council, with a role the workflow allows).
+    pub async fn inscribe_petition(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+        id: RequestId,
+    ) -> Result<RequestDetails, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = principal.authorize(commune.id, Permission::ManageCouncil)?;
+        let tx = self.store.tenant_tx(scope).await?;
+        let record = inscribe_petition_in(&tx, &commune, principal, id, self.now()).await?;
+        let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
+        tx.commit().await?;
+        let personal = personal::sealed_keys(&service.definition.form, &record);
+        Ok(RequestDetails { commune, service, record, personal })
+    }
+
+    /// The commune's proactive-publication list, each item with whether and where it is published: public.
+    pub async fn publications(&self, commune_slug: &str) -> Result<Vec<PublicationStatus>, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
+        let tx = self.store.tenant_tx(scope).await?;
+        let list = publication_list(&tx).await?;
+        let mut published = store::publications(&tx).await?;
+        tx.commit().await?;
+        Ok(list
+            .items
+            .into_iter()
+            .map(|item| {
+                let at = published.iter().position(|p| p.item_key == item.key);
+                PublicationStatus { published: at.map(|i| published.swap_remove(i)), item }
+            })
+            .collect())
+    }
+
+    /// Records where an item of the list is published (an address or a place): staff allowed to manage
+    /// publications. An unknown item is `NOT_AN_OPTION` at `item`; a blank location is `REQUIRED` at
+    /// `location`.
+    pub async fn mark_published(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+        item_key: &str,
+        location: &str,
+    ) -> Result<PublicationStatus, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = principal.authorize(commune.id, Permission::ManagePublications)?;
+        let location = publication::check_location(location).map_err(|e| Error::Validation(vec![e]))?;
+        let now = self.now();
+        let tx = self.store.tenant_tx(scope).await?;
+        let list = publication_list(&tx).await?;
+        let Some(item) = list.item(item_key).cloned() else {
+            return Err(Error::Validation(vec![invalid(
+                "item",
+                FieldErrorCode::NotAnOption,
+                "هذه الوثيقة ليست في لائحة النشر الاستباقي للجماعة.",
+                "Ce document ne figure pas dans la liste de publication proactive de la commune.",
+                "This item is not on the commune's proactive-publication list.",
+            )]));
+        };
+        let record = PublicationRecord {
+            item_key: item.key.clone(),
+            location,
+            published_at: now,
+            published_by: principal.actor(),
+        };
+        store::put_publication(&tx, &record).await?;
+        audit::append(
+            &tx,
+            NewEvent::new(
+                principal.actor(),
+                "publication.published",
+                format!("publication:{}", item.key),
+                serde_json::json!({ "item": item.key, "location": record.location }),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(PublicationStatus { item, published: Some(record) })
+    }
+}

@@ -1,0 +1,157 @@
+//! Citizens' rights beyond procedures: petitions (reading, signing) and the proactive-publication list of
+//! law 31.13 (reading, marking an item published).
+
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use jamaa_core::model::ids::RequestId;
+use jamaa_core::service::{PetitionView, PublicationStatus, SignPetition};
+use secrecy::SecretString;
+
+use super::error::to_graphql;
+use super::query::commune_and_lang;
+use super::{Lang, jamaa, request_context};
+
+#[derive(Default)]
+pub struct CitizenQuery;
+
+#[derive(Default)]
+pub struct CitizenMutation;
+
+/// A petition to the council, as anyone sees it: what it asks and how many signed, never who.
+#[derive(SimpleObject)]
+pub struct Petition {
+    pub id: ID,
+    pub subject: String,
+    pub text: String,
+    /// `citizens` or `association`.
+    pub petitioner_type: String,
+    pub association_name: Option<String>,
+    pub state: String,
+    pub state_label: String,
+    /// Verified signatures collected on the platform (one per national id).
+    pub signatures: i64,
+    /// The signatures a petition by citizens needs in this commune, if set.
+    pub signature_threshold: Option<i64>,
+    pub open_for_signatures: bool,
+    pub submitted_at: DateTime<Utc>,
+}
+
+impl Petition {
+    fn new(view: PetitionView, lang: &Lang) -> Self {
+        Self {
+            id: ID(view.id.to_string()),
+            subject: view.subject,
+            text: view.text,
+            petitioner_type: view.petitioner_type,
+            association_name: view.association_name,
+            state: view.state,
+            state_label: lang.text(&view.state_label),
+            signatures: i64::try_from(view.signatures).unwrap_or(i64::MAX),
+            signature_threshold: view.signature_threshold.map(i64::from),
+            open_for_signatures: view.open_for_signatures,
+            submitted_at: view.submitted_at,
+        }
+    }
+}
+
+/// What a signature returns: the petition's count (the signature itself is not shown back).
+#[derive(SimpleObject)]
+pub struct SignPetitionPayload {
+    pub signatures: i64,
+}
+
+/// An item of the list of documents the commune must publish of its own accord (law 31.13, art. 10).
+#[derive(SimpleObject)]
+pub struct Publication {
+    pub key: String,
+    pub label: String,
+    pub published: bool,
+    /// Where: an address on the web or a place.
+    pub location: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+impl Publication {
+    fn new(status: PublicationStatus, lang: &Lang) -> Self {
+        Self {
+            key: status.item.key,
+            label: lang.text(&status.item.label),
+            published: status.published.is_some(),
+            location: status.published.as_ref().map(|p| p.location.clone()),
+            published_at: status.published.map(|p| p.published_at),
+        }
+    }
+}
+
+#[Object]
+impl CitizenQuery {
+    /// The commune's petitions, from submission to inscription on the council's agenda (public).
+    async fn petitions(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        locale: Option<String>,
+    ) -> Result<Vec<Petition>> {
+        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
+        let views = jamaa(ctx).petitions(commune.spec.slug.as_str()).await.map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(views.into_iter().map(|view| Petition::new(view, &lang)).collect())
+    }
+
+    /// The documents the commune must publish of its own accord (law 31.13, art. 10), each with whether and
+    /// where it is published (public).
+    async fn publications(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        locale: Option<String>,
+    ) -> Result<Vec<Publication>> {
+        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
+        let list = jamaa(ctx).publications(commune.spec.slug.as_str()).await.map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(list.into_iter().map(|status| Publication::new(status, &lang)).collect())
+    }
+}
+
+#[Object]
+impl CitizenMutation {
+    /// Signs a petition by citizens (anyone, with their national id and full name). A second signature with
+    /// the same national id is refused: VALIDATION_FAILED with `ALREADY_SIGNED` at `nationalId`.
+    async fn sign_petition(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        petition: ID,
+        national_id: String,
+        name: String,
+        locale: Option<String>,
+    ) -> Result<SignPetitionPayload> {
+        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
+        let Ok(petition) = petition.parse::<RequestId>() else {
+            return Err(to_graphql(jamaa_core::Error::NotFound("petition"), lang.locale));
+        };
+        let input =
+            SignPetition { petition, national_id: SecretString::from(national_id), name: SecretString::from(name) };
+        let count = jamaa(ctx)
+            .sign_petition(&request_context(ctx).principal, commune.spec.slug.as_str(), input)
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(SignPetitionPayload { signatures: i64::try_from(count).unwrap_or(i64::MAX) })
+    }
+
+    /// Records where an item of the proactive-publication list is published (staff allowed to manage
+    /// publications: the information officer, the president, administrators).
+    async fn mark_published(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        item: String,
+        location: String,
+        locale: Option<String>,
+    ) -> Result<Publication> {
+        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
+        let status = jamaa(ctx)
+            .mark_published(&request_context(ctx).principal, commune.spec.slug.as_str(), &item, &location)
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(Publication::new(status, &lang))
+    }
+}
