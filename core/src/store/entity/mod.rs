@@ -5,11 +5,17 @@
 
 pub(crate) mod api_token;
 pub(crate) mod audit_event;
+pub(crate) mod agenda_item;
 pub(crate) mod audit_head;
+pub(crate) mod budget_line;
 pub(crate) mod commune;
 pub(crate) mod commune_config;
+pub(crate) mod council_member;
+pub(crate) mod council_session;
+pub(crate) mod council_vote;
 pub(crate) mod counter;
 pub(crate) mod data_key;
+pub(crate) mod deliberation;
 pub(crate) mod request;
 pub(crate) mod request_lookup;
 pub(crate) mod role;

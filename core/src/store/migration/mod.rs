@@ -7,6 +7,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_initial;
 mod m0002_templates;
 mod m0003_personal_data;
+mod m0010_council_finance;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -22,6 +23,13 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "commune_configs",
     "data_keys",
     "request_lookups",
+    // m0010_council_finance
+    "council_members",
+    "council_sessions",
+    "council_agenda_items",
+    "council_deliberations",
+    "council_votes",
+    "budget_lines",
 ];
 
 /// Tables of the platform itself.
@@ -51,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_initial::Migration),
             Box::new(m0002_templates::Migration),
             Box::new(m0003_personal_data::Migration),
+            Box::new(m0010_council_finance::Migration),
         ]
     }
 }
