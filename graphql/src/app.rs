@@ -1,5 +1,5 @@
-//! The HTTP surface: `/graphql` (POST for operations, GET for GraphiQL), `/healthz`, `/readyz`, and the static
-//! commune website and SDK when asked for. The principal, the locale and the commune header are resolved here,
+//! The HTTP surface: `/graphql` (POST for operations, GET for GraphiQL), `/healthz`, `/readyz`, the open data
+//! at `/opendata/`, and the static commune website and SDK when asked for. The principal, the locale and the commune header are resolved here,
 //! once per request.
 
 use std::net::{IpAddr, SocketAddr};
@@ -65,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(graphiql).post(graphql))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .merge(crate::opendata::router())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .with_state(state)
 }

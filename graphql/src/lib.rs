@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod opendata;
 pub mod schema;
 pub mod server;
 pub mod settings;

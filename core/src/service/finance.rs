@@ -39,9 +39,15 @@ fn message(ar: &str, fr: &str, en: &str) -> LocalizedText {
     LocalizedText::ar_fr(ar, fr).with(Locale::En, en)
 }
 
-/// Reads a budget file: its lines, or every failure with its line number and column.
+/// Reads a budget file (a header of [`COLUMNS`], one line per row; lines starting with `#` are comments): its
+/// lines, or every failure with its line number and column.
 pub fn parse_budget_csv(text: &str) -> Result<Vec<BudgetLine>, Vec<FieldError>> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
     let headers = match reader.headers() {
         Ok(headers) => headers.clone(),
         Err(_) => {

@@ -7,24 +7,28 @@ use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::service::Jamaa;
 
 mod access;
+pub(crate) mod council;
 pub mod error;
+pub(crate) mod finance;
 mod mutation;
 mod query;
 mod replication;
 mod types;
 
 pub use access::AccessMutation;
+pub use council::{CouncilMutation, CouncilQuery};
+pub use finance::{FinanceMutation, FinanceQuery};
 pub use mutation::RequestMutation;
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
 
-/// Every query: the catalog, requests and audit; replication.
+/// Every query: the catalog, requests and audit; replication; council; finance.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct QueryRoot(CatalogQuery, ReplicationQuery);
+pub struct QueryRoot(CatalogQuery, ReplicationQuery, CouncilQuery, FinanceQuery);
 
-/// Every mutation: requests; replication; access.
+/// Every mutation: requests; replication; access; council; finance.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct MutationRoot(RequestMutation, ReplicationMutation, AccessMutation);
+pub struct MutationRoot(RequestMutation, ReplicationMutation, AccessMutation, CouncilMutation, FinanceMutation);
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
