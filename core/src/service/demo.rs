@@ -228,8 +228,9 @@ impl Jamaa {
                 name_latin: name_latin.into(),
                 party: party.into(),
                 role,
+                // The mandate of the councils elected in September 2021 (illustrative end date).
                 mandate_start: date(2021, 9, 20)?,
-                mandate_end: None,
+                mandate_end: Some(date(2027, 9, 30)?),
             };
             ids.push(self.add_council_member(staff, slug, member).await?.id);
         }
