@@ -471,7 +471,10 @@ fn operations() -> Vec<Operation> {
             attacks: |c: &Ctx<'_>| {
                 let input = json!({ "nameAr": "عضو دخيل", "nameLatin": "Membre Intrus", "party": "Liste X",
                                     "role": "PRESIDENT", "mandateStart": "2026-01-01" });
-                vec![attack(json!({ "c": c.commune(), "i": input }), if c.staff_at_home() { Skip } else { c.refused() })]
+                vec![attack(
+                    json!({ "c": c.commune(), "i": input }),
+                    if c.staff_at_home() { Skip } else { c.refused() },
+                )]
             },
         },
         Operation {
@@ -481,8 +484,12 @@ fn operations() -> Vec<Operation> {
                 scheduleCouncilSession(commune: $c, input: $i) { id }
             }",
             attacks: |c: &Ctx<'_>| {
-                let input = json!({ "kind": "ORDINARY", "startsOn": "2026-10-05", "titleAr": "دورة", "titleFr": "Session" });
-                vec![attack(json!({ "c": c.commune(), "i": input }), if c.staff_at_home() { Skip } else { c.refused() })]
+                let input =
+                    json!({ "kind": "ORDINARY", "startsOn": "2026-10-05", "titleAr": "دورة", "titleFr": "Session" });
+                vec![attack(
+                    json!({ "c": c.commune(), "i": input }),
+                    if c.staff_at_home() { Skip } else { c.refused() },
+                )]
             },
         },
         Operation {
@@ -540,8 +547,14 @@ fn operations() -> Vec<Operation> {
                             expense,10,10,1,أجور,Salaires,,1,1,1,,\n";
                 let bad = "kind,chapter\nexpense,10\n";
                 vec![
-                    attack(json!({ "c": c.commune(), "y": 2025, "csv": good }), if c.staff_at_home() { Skip } else { c.refused() }),
-                    attack(json!({ "c": c.commune(), "y": 2025, "csv": bad }), if c.staff_at_home() { Invalid } else { c.refused() }),
+                    attack(
+                        json!({ "c": c.commune(), "y": 2025, "csv": good }),
+                        if c.staff_at_home() { Skip } else { c.refused() },
+                    ),
+                    attack(
+                        json!({ "c": c.commune(), "y": 2025, "csv": bad }),
+                        if c.staff_at_home() { Invalid } else { c.refused() },
+                    ),
                 ]
             },
         },
@@ -837,7 +850,8 @@ impl Victim {
         let session = "mutation { scheduleCouncilSession(commune: \"oujda\", input: { kind: EXTRAORDINARY,
             startsOn: \"2026-07-01\", titleAr: \"دورة استثنائية قيد التحضير\",
             titleFr: \"Session extraordinaire en préparation à Oujda\" }) { id } }";
-        let council_session = text(&data(app, Some(&admin), session, json!({})).await?["scheduleCouncilSession"]["id"])?;
+        let council_session =
+            text(&data(app, Some(&admin), session, json!({})).await?["scheduleCouncilSession"]["id"])?;
         let item = "mutation($s: ID!) { addAgendaItem(commune: \"oujda\", input: { sessionId: $s,
             titleAr: \"نقطة سرية\", titleFr: \"Point confidentiel d'Oujda\" }) { agenda { id } } }";
         let agenda = data(app, Some(&admin), item, json!({ "s": council_session })).await?;
@@ -847,8 +861,12 @@ impl Victim {
         markers.private("Session extraordinaire en préparation à Oujda", "the title of Oujda's draft session");
         markers.private("Point confidentiel d'Oujda", "an item of Oujda's draft agenda");
         let members = data(app, None, "{ councilMembers(commune: \"oujda\") { id } }", json!({})).await?;
-        let council_members: Vec<String> =
-            members["councilMembers"].as_array().into_iter().flatten().filter_map(|m| m["id"].as_str().map(str::to_owned)).collect();
+        let council_members: Vec<String> = members["councilMembers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m["id"].as_str().map(str::to_owned))
+            .collect();
 
         Ok(Self {
             filed,
@@ -1104,7 +1122,8 @@ async fn snapshot(app: &TestApp, victim: &Victim) -> Result<BTreeMap<&'static st
     }";
     state.insert("catalog", data(app, None, public, json!({})).await?);
     state.insert("audit", data(app, Some(&app.operator), AUDIT, json!({})).await?);
-    let council = "{ councilSessions(commune: \"oujda\") { id publishedAt agenda { id requestId } deliberations { id } }
+    let council =
+        "{ councilSessions(commune: \"oujda\") { id publishedAt agenda { id requestId } deliberations { id } }
         councilMembers(commune: \"oujda\") { id } }";
     state.insert("council", data(app, Some(&victim.observer_token), council, json!({})).await?);
     let budget = "{ budgetExecution(commune: \"oujda\") { lines { year chapter article paragraph paid collected } } }";

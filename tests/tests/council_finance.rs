@@ -41,8 +41,10 @@ const DELIBERATE: &str = "mutation($c: String, $i: DeliberationInput!) {
         deliberations { number textFr count { membersInOffice present votesFor against abstain absent outcome } }
     }
 }";
-const PUBLISH: &str = "mutation($c: String, $s: ID!) { publishCouncilDecisions(commune: $c, sessionId: $s) { publishedAt } }";
-const SESSIONS: &str = "{ councilSessions { id publishedAt agenda { id } deliberations { number votes { memberId choice } } } }";
+const PUBLISH: &str =
+    "mutation($c: String, $s: ID!) { publishCouncilDecisions(commune: $c, sessionId: $s) { publishedAt } }";
+const SESSIONS: &str =
+    "{ councilSessions { id publishedAt agenda { id } deliberations { number votes { memberId choice } } } }";
 const DECISIONS: &str = "query($y: Int) { councilDecisions(commune: \"oujda\", year: $y) {
     sessionDate sessionKind number textAr textFr publishedAt
     count { membersInOffice present votesFor against abstain absent outcome }
@@ -71,18 +73,26 @@ async fn a_session_publishes_its_decisions(backend: Backend) -> Result<()> {
         "nameAr": "عضو سابق", "nameLatin": "Ancien Membre", "party": "Liste T", "role": "MEMBER",
         "mandateStart": "2021-09-20", "mandateEnd": "2027-09-30"
     });
-    let former = app.data(Some(&secretary), ADD_MEMBER, json!({ "i": former })).await?["addCouncilMember"]["id"].clone();
+    let former =
+        app.data(Some(&secretary), ADD_MEMBER, json!({ "i": former })).await?["addCouncilMember"]["id"].clone();
     // A counter agent does not run the council.
-    let refused = app.graphql(Some(&agent), ADD_MEMBER, json!({ "i": {
+    let refused = app
+        .graphql(
+            Some(&agent),
+            ADD_MEMBER,
+            json!({ "i": {
         "nameAr": "x", "nameLatin": "x", "party": "x", "role": "MEMBER", "mandateStart": "2027-10-01"
-    } })).await?;
+    } }),
+        )
+        .await?;
     ensure!(error_codes(&refused) == ["FORBIDDEN"], "{refused}");
 
     // Ordinary sessions are held in February, May and October only.
     let march = json!({ "kind": "ORDINARY", "startsOn": "2027-03-02", "titleAr": "دورة", "titleFr": "Session" });
     let body = app.graphql(Some(&secretary), SCHEDULE, json!({ "i": march })).await?;
     ensure!(field_errors(&body) == [("input.startsOn".to_owned(), "OUT_OF_RANGE".to_owned())], "{body}");
-    let extraordinary = json!({ "kind": "EXTRAORDINARY", "startsOn": "2027-03-02", "titleAr": "دورة", "titleFr": "Session" });
+    let extraordinary =
+        json!({ "kind": "EXTRAORDINARY", "startsOn": "2027-03-02", "titleAr": "دورة", "titleFr": "Session" });
     app.data(Some(&secretary), SCHEDULE, json!({ "i": extraordinary })).await?;
     let october = json!({
         "kind": "ORDINARY", "startsOn": "2027-10-05",
@@ -98,17 +108,17 @@ async fn a_session_publishes_its_decisions(backend: Backend) -> Result<()> {
         "petition_text": "Nous demandons l'inscription à l'ordre du jour de l'aménagement d'un parc.",
         "signatures_count": 420
     } });
-    let submit = "mutation($i: SubmitRequestInput!) { submitRequest(commune: \"oujda\", input: $i) { request { id } } }";
-    let petition_id = app.data(None, submit, json!({ "i": petition.clone() })).await?["submitRequest"]["request"]["id"].clone();
+    let submit =
+        "mutation($i: SubmitRequestInput!) { submitRequest(commune: \"oujda\", input: $i) { request { id } } }";
+    let petition_id =
+        app.data(None, submit, json!({ "i": petition.clone() })).await?["submitRequest"]["request"]["id"].clone();
     let early_id = app.data(None, submit, json!({ "i": petition })).await?["submitRequest"]["request"]["id"].clone();
     let act = "mutation($id: ID!, $a: String!, $v: Int!) {
         actOnRequest(commune: \"oujda\", id: $id, action: $a, expectedVersion: $v, comment: \"Recevable\") { state version }
     }";
     app.data(Some(&secretary), act, json!({ "id": petition_id, "a": "start_admissibility_check", "v": 1 })).await?;
     app.data(Some(&secretary), act, json!({ "id": petition_id, "a": "forward_to_president", "v": 2 })).await?;
-    let item = |title: &str, request: &Value| {
-        json!({ "c": "oujda", "i": { "sessionId": session_id, "titleAr": title, "titleFr": title, "requestId": request } })
-    };
+    let item = |title: &str, request: &Value| json!({ "c": "oujda", "i": { "sessionId": session_id, "titleAr": title, "titleFr": title, "requestId": request } });
     // The secretary cannot take the president's decision; a petition still being checked cannot be inscribed.
     let body = app.graphql(Some(&secretary), ADD_ITEM, item("Pétition", &petition_id)).await?;
     ensure!(error_codes(&body) == ["FORBIDDEN"], "{body}");
@@ -139,7 +149,12 @@ async fn a_session_publishes_its_decisions(backend: Backend) -> Result<()> {
         .await?;
     ensure!(field_errors(&body) == [("input.votes[0].memberId".to_owned(), "INVALID_VALUE".to_owned())], "{body}");
     let cases = [
-        ("le parc est inscrit au plan d'action", votes(&["FOR", "FOR", "FOR", "AGAINST", "ABSTAIN"]), [5, 5, 3, 1, 1, 0], "ADOPTED"),
+        (
+            "le parc est inscrit au plan d'action",
+            votes(&["FOR", "FOR", "FOR", "AGAINST", "ABSTAIN"]),
+            [5, 5, 3, 1, 1, 0],
+            "ADOPTED",
+        ),
         ("budget annexe", votes(&["FOR", "FOR", "ABSENT", "ABSENT"]), [5, 2, 2, 0, 0, 3], "NO_QUORUM"),
         ("jumelage", votes(&["FOR", "AGAINST", "AGAINST", "ABSTAIN"]), [5, 4, 1, 2, 1, 1], "REJECTED"),
     ];
@@ -147,7 +162,8 @@ async fn a_session_publishes_its_decisions(backend: Backend) -> Result<()> {
         let recorded = app.data(Some(&secretary), DELIBERATE, deliberation(n, text, votes.clone())).await?;
         let last = &recorded["recordDeliberation"]["deliberations"][n];
         let c = &last["count"];
-        let got = ["membersInOffice", "present", "votesFor", "against", "abstain", "absent"].map(|k| c[k].as_u64().unwrap_or(99));
+        let got = ["membersInOffice", "present", "votesFor", "against", "abstain", "absent"]
+            .map(|k| c[k].as_u64().unwrap_or(99));
         ensure!(got == counts.map(|x| x as u64) && c["outcome"] == *outcome, "{n}: {last}");
         ensure!(last["number"] == n + 1, "{last}");
     }
@@ -161,12 +177,18 @@ async fn a_session_publishes_its_decisions(backend: Backend) -> Result<()> {
     let chefchaouen_secretary = token(&app, &chefchaouen_admin, "chefchaouen", &["council_secretary"]).await?;
     let before = app.data(Some(&admin), SESSIONS, json!({})).await?;
     for attacker in [&chefchaouen_secretary, &chefchaouen_admin] {
-        for (commune, expected) in [(json!("oujda"), "FORBIDDEN"), (json!("chefchaouen"), "NOT_FOUND"), (Value::Null, "NOT_FOUND")] {
+        for (commune, expected) in
+            [(json!("oujda"), "FORBIDDEN"), (json!("chefchaouen"), "NOT_FOUND"), (Value::Null, "NOT_FOUND")]
+        {
             let mut attempt = deliberation(0, "détournée", votes(&["FOR"]));
             attempt["c"] = commune.clone();
             let attempts = [
                 (DELIBERATE, attempt),
-                (ADD_ITEM, { let mut i = item("Point ajouté", &Value::Null); i["c"] = commune.clone(); i }),
+                (ADD_ITEM, {
+                    let mut i = item("Point ajouté", &Value::Null);
+                    i["c"] = commune.clone();
+                    i
+                }),
                 (PUBLISH, json!({ "c": commune, "s": session_id })),
             ];
             for (document, variables) in attempts {
@@ -190,13 +212,21 @@ async fn a_session_publishes_its_decisions(backend: Backend) -> Result<()> {
     let published = published["councilDecisions"].as_array().cloned().unwrap_or_default();
     ensure!(published.len() == 3, "{published:?}");
     for (decision, (text, _, counts, outcome)) in published.iter().zip(&cases) {
-        ensure!(decision["textFr"] == format!("Décision : {text}") && decision["textAr"] == format!("قرار {text}"), "{decision}");
+        ensure!(
+            decision["textFr"] == format!("Décision : {text}") && decision["textAr"] == format!("قرار {text}"),
+            "{decision}"
+        );
         ensure!(decision["count"]["outcome"] == *outcome && decision["count"]["votesFor"] == counts[2], "{decision}");
         ensure!(decision["sessionDate"] == "2027-10-05" && decision["sessionKind"] == "ORDINARY", "{decision}");
     }
-    ensure!(published[0]["votes"][3] == json!({ "nameLatin": "Membre Test 3", "choice": "AGAINST" }), "{}", published[0]);
+    ensure!(
+        published[0]["votes"][3] == json!({ "nameLatin": "Membre Test 3", "choice": "AGAINST" }),
+        "{}",
+        published[0]
+    );
 
-    let json_file: Value = app.client.get(app.url("/opendata/oujda/decisions.json?year=2027")).send().await?.json().await?;
+    let json_file: Value =
+        app.client.get(app.url("/opendata/oujda/decisions.json?year=2027")).send().await?.json().await?;
     let from_file: Vec<Value> = json_file["decisions"].as_array().cloned().unwrap_or_default();
     ensure!(from_file.len() == 3, "{json_file}");
     for (file, graphql) in from_file.iter().zip(&published) {
@@ -282,7 +312,8 @@ async fn oujda_budget_round_trips_through_open_data(backend: Backend) -> Result<
     }
 
     // The JSON export: the lines and the aggregates, as the public query answers them.
-    let file: Value = app.client.get(app.url("/opendata/oujda/budget-execution.json?year=2026")).send().await?.json().await?;
+    let file: Value =
+        app.client.get(app.url("/opendata/oujda/budget-execution.json?year=2026")).send().await?.json().await?;
     let budget = &file["budget"];
     ensure!(budget["currency"] == "MAD", "{budget}");
     let query = "{ budgetExecution(commune: \"oujda\", year: 2026) {
@@ -293,30 +324,44 @@ async fn oujda_budget_round_trips_through_open_data(backend: Backend) -> Result<
     } }";
     let graphql = app.data(None, query, json!({})).await?;
     let graphql = &graphql["budgetExecution"];
-    ensure!(budget["chapters"] == graphql["chapters"] && budget["revenues"] == graphql["revenues"], "{budget} {graphql}");
+    ensure!(
+        budget["chapters"] == graphql["chapters"] && budget["revenues"] == graphql["revenues"],
+        "{budget} {graphql}"
+    );
     // Chapter 10: 238,000,000.00 appropriated, 227,250,000.25 paid: 95.48 %.
     let chapters = &graphql["chapters"];
     ensure!(
-        chapters[0] == json!({
-            "year": 2026, "chapter": "10", "appropriated": "238000000.00", "committed": "236500000.00", "paid": "227250000.25",
-            "executionRate": "95.48", "commitmentRate": "99.37"
-        }),
+        chapters[0]
+            == json!({
+                "year": 2026, "chapter": "10", "appropriated": "238000000.00", "committed": "236500000.00", "paid": "227250000.25",
+                "executionRate": "95.48", "commitmentRate": "99.37"
+            }),
         "{chapters}"
     );
     ensure!(chapters[1]["executionRate"] == "50.00", "{chapters}");
     let revenues = &graphql["revenues"];
     ensure!(
-        revenues[0] == json!({
-            "year": 2026, "revenueType": "local_taxes", "planned": "115000000.00", "collected": "90000000.75", "collectionRate": "78.26"
-        }),
+        revenues[0]
+            == json!({
+                "year": 2026, "revenueType": "local_taxes", "planned": "115000000.00", "collected": "90000000.75", "collectionRate": "78.26"
+            }),
         "{revenues}"
     );
-    ensure!(graphql["years"][0]["paid"] == "262250000.75" && graphql["years"][0]["collected"] == "369000000.75", "{graphql}");
+    ensure!(
+        graphql["years"][0]["paid"] == "262250000.75" && graphql["years"][0]["collected"] == "369000000.75",
+        "{graphql}"
+    );
     // Year over year: the demo's 2024 and 2025 budgets, then 2026.
-    let all = app.data(None, "{ budgetExecution(commune: \"oujda\") { years { year paidChange } } }", json!({})).await?;
-    let years: Vec<i64> = all["budgetExecution"]["years"].as_array().into_iter().flatten().filter_map(|y| y["year"].as_i64()).collect();
+    let all =
+        app.data(None, "{ budgetExecution(commune: \"oujda\") { years { year paidChange } } }", json!({})).await?;
+    let years: Vec<i64> =
+        all["budgetExecution"]["years"].as_array().into_iter().flatten().filter_map(|y| y["year"].as_i64()).collect();
     ensure!(years == [2024, 2025, 2026], "{all}");
-    ensure!(all["budgetExecution"]["years"][0]["paidChange"].is_null() && all["budgetExecution"]["years"][1]["paidChange"].is_string(), "{all}");
+    ensure!(
+        all["budgetExecution"]["years"][0]["paidChange"].is_null()
+            && all["budgetExecution"]["years"][1]["paidChange"].is_string(),
+        "{all}"
+    );
 
     // A bad file imports nothing, and names each bad row by line and column.
     let bad = "\
@@ -341,7 +386,8 @@ expense,10,10,1,أجور,Doublon,,1,1,1,,
         .map(|(p, c)| (p.to_owned(), c.to_owned()));
         ensure!(field_errors(&body) == expected, "{body}");
     }
-    let none = app.data(None, "{ budgetExecution(commune: \"oujda\", year: 2027) { lines { chapter } } }", json!({})).await?;
+    let none =
+        app.data(None, "{ budgetExecution(commune: \"oujda\", year: 2027) { lines { chapter } } }", json!({})).await?;
     ensure!(none["budgetExecution"]["lines"] == json!([]), "{none}");
     let still = app.client.get(app.url("/opendata/oujda/budget-execution.csv?year=2026")).send().await?.text().await?;
     ensure!(still == exported, "the bad file changed 2026: {still}");
@@ -349,7 +395,8 @@ expense,10,10,1,أجور,Doublon,,1,1,1,,
     // Neither the council's secretary nor another commune's staff import Oujda's budget.
     let body = app.graphql(Some(&secretary), IMPORT, json!({ "y": 2026, "csv": BUDGET_2026 })).await?;
     ensure!(error_codes(&body) == ["FORBIDDEN"], "{body}");
-    let body = app.graphql(Some(app.staff("chefchaouen")), IMPORT, json!({ "c": "oujda", "y": 2026, "csv": bad })).await?;
+    let body =
+        app.graphql(Some(app.staff("chefchaouen")), IMPORT, json!({ "c": "oujda", "y": 2026, "csv": bad })).await?;
     ensure!(error_codes(&body) == ["FORBIDDEN"], "{body}");
     // Importing again replaces the year.
     let again = app.data(Some(&finance), IMPORT, json!({ "y": 2026, "csv": BUDGET_2026 })).await?;

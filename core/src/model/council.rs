@@ -132,7 +132,9 @@ pub struct CouncilRules {
 
 impl CouncilRules {
     /// The rules from the commune's settings; `None` when its template sets none.
-    pub fn from_settings(settings: &std::collections::BTreeMap<String, serde_json::Value>) -> Option<Result<Self, String>> {
+    pub fn from_settings(
+        settings: &std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Option<Result<Self, String>> {
         settings.get(SETTINGS_KEY).map(|value| serde_json::from_value(value.clone()).map_err(|e| e.to_string()))
     }
 
@@ -159,20 +161,20 @@ impl CouncilRules {
     /// Counts the votes of a deliberation and decides it.
     pub fn tally(&self, members_in_office: u32, votes: &[(VoteChoice, CouncilRole)]) -> Tally {
         let count = |choice: VoteChoice| votes.iter().filter(|(c, _)| *c == choice).count() as u32;
-        let (votes_for, against, abstain) = (count(VoteChoice::For), count(VoteChoice::Against), count(VoteChoice::Abstain));
+        let (votes_for, against, abstain) =
+            (count(VoteChoice::For), count(VoteChoice::Against), count(VoteChoice::Abstain));
         // Members in office with no recorded vote were not there.
         let present = votes_for + against + abstain;
         let absent = members_in_office.saturating_sub(present);
         let cast = votes_for + against + if self.abstentions_are_cast { abstain } else { 0 };
-        let outcome = if !self.quorum.met(present, members_in_office) {
-            Outcome::NoQuorum
-        } else if self.majority.met(votes_for, cast) {
-            Outcome::Adopted
-        } else if self.president_casting_vote
+        // With the casting vote, a tie goes the way the president voted.
+        let casting = self.president_casting_vote
             && votes_for == against
             && votes_for > 0
-            && votes.iter().any(|(c, r)| *c == VoteChoice::For && *r == CouncilRole::President)
-        {
+            && votes.iter().any(|(c, r)| *c == VoteChoice::For && *r == CouncilRole::President);
+        let outcome = if !self.quorum.met(present, members_in_office) {
+            Outcome::NoQuorum
+        } else if self.majority.met(votes_for, cast) || casting {
             Outcome::Adopted
         } else {
             Outcome::Rejected
@@ -257,7 +259,8 @@ mod tests {
         let m = CouncilRole::Member;
         let p = CouncilRole::President;
         // (members in office, votes, expected outcome, present, absent)
-        let cases: Vec<(u32, Vec<(VoteChoice, CouncilRole)>, Outcome, u32, u32)> = vec![
+        type Case = (u32, Vec<(VoteChoice, CouncilRole)>, Outcome, u32, u32);
+        let cases: Vec<Case> = vec![
             (5, vec![(For, m), (For, m), (Against, m)], Outcome::Adopted, 3, 2),
             // Two of five present is no quorum, whatever they vote.
             (5, vec![(For, m), (For, m)], Outcome::NoQuorum, 2, 3),

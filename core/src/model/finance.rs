@@ -222,7 +222,11 @@ pub fn parse_row(line: u64, raw: &RawRow) -> Result<BudgetLine, Vec<FieldError>>
             Some(text) if text.chars().count() > 300 => errors.push(FieldError::new(
                 cell_path(line, column),
                 FieldErrorCode::TooLong,
-                message("النص طويل جدا (300 حرف على الأكثر).", "Libellé trop long (300 caractères au plus).", "Label too long (300 characters at most)."),
+                message(
+                    "النص طويل جدا (300 حرف على الأكثر).",
+                    "Libellé trop long (300 caractères au plus).",
+                    "Label too long (300 characters at most).",
+                ),
             )),
             Some(text) => label = label.with(locale, text),
         }
@@ -234,7 +238,11 @@ pub fn parse_row(line: u64, raw: &RawRow) -> Result<BudgetLine, Vec<FieldError>>
             let appropriated = amount(&mut errors, line, "appropriated", &raw.appropriated);
             let committed = amount(&mut errors, line, "committed", &raw.committed);
             let paid = amount(&mut errors, line, "paid", &raw.paid);
-            must_be_empty.extend([("revenue_type", &raw.revenue_type), ("planned", &raw.planned), ("collected", &raw.collected)]);
+            must_be_empty.extend([
+                ("revenue_type", &raw.revenue_type),
+                ("planned", &raw.planned),
+                ("collected", &raw.collected),
+            ]);
             Some(Figures::Expense { appropriated, committed, paid })
         }
         Some(LineKind::Revenue) => {
@@ -259,7 +267,11 @@ pub fn parse_row(line: u64, raw: &RawRow) -> Result<BudgetLine, Vec<FieldError>>
             };
             let planned = amount(&mut errors, line, "planned", &raw.planned);
             let collected = amount(&mut errors, line, "collected", &raw.collected);
-            must_be_empty.extend([("appropriated", &raw.appropriated), ("committed", &raw.committed), ("paid", &raw.paid)]);
+            must_be_empty.extend([
+                ("appropriated", &raw.appropriated),
+                ("committed", &raw.committed),
+                ("paid", &raw.paid),
+            ]);
             Some(Figures::Revenue { revenue_type, planned, collected })
         }
         None => None,
@@ -293,7 +305,11 @@ pub fn parse_row(line: u64, raw: &RawRow) -> Result<BudgetLine, Vec<FieldError>>
             errors.push(FieldError::new(
                 cell_path(line, "paid"),
                 FieldErrorCode::OutOfRange,
-                message("الأداءات تفوق الالتزامات.", "Les paiements dépassent les engagements.", "Payments exceed commitments."),
+                message(
+                    "الأداءات تفوق الالتزامات.",
+                    "Les paiements dépassent les engagements.",
+                    "Payments exceed commitments.",
+                ),
             ));
         }
     }
@@ -525,7 +541,8 @@ mod tests {
         assert_eq!(line.figures, Figures::Expense { appropriated: 100_000, committed: 80_050, paid: 70_000 });
         assert_eq!(line.to_row()[7..10], ["1000.00", "800.50", "700.00"]);
 
-        let cases: Vec<([&str; 12], Vec<(&str, FieldErrorCode)>)> = vec![
+        type Case<'a> = ([&'a str; 12], Vec<(&'a str, FieldErrorCode)>);
+        let cases: Vec<Case> = vec![
             (
                 ["spending", "10", "", "", "x", "x", "", "", "", "", "", ""],
                 vec![("lines[3].kind", FieldErrorCode::NotAnOption), ("lines[3].article", FieldErrorCode::Required)],
@@ -585,7 +602,10 @@ mod tests {
         ];
         let a = aggregate(&lines);
         let c = &a.chapters[1];
-        assert_eq!((c.year, c.chapter.as_str(), c.appropriated, c.paid, c.execution_rate_bp), (2026, "10", 1000, 800, Some(8000)));
+        assert_eq!(
+            (c.year, c.chapter.as_str(), c.appropriated, c.paid, c.execution_rate_bp),
+            (2026, "10", 1000, 800, Some(8000))
+        );
         assert_eq!(a.chapters[2].execution_rate_bp, Some(0));
         assert_eq!(a.revenues.len(), 3);
         assert_eq!(a.revenues[1].collection_rate_bp, Some(9000));

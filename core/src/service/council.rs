@@ -74,7 +74,13 @@ fn field(path: &str, code: FieldErrorCode, ar: &str, fr: &str, en: &str) -> Fiel
 fn text(errors: &mut Vec<FieldError>, path: &str, value: &str, max: usize) -> String {
     let value = value.trim();
     if value.is_empty() {
-        errors.push(field(path, FieldErrorCode::Required, "هذه الخانة إلزامية.", "Ce champ est obligatoire.", "Required."));
+        errors.push(field(
+            path,
+            FieldErrorCode::Required,
+            "هذه الخانة إلزامية.",
+            "Ce champ est obligatoire.",
+            "Required.",
+        ));
     } else if value.chars().count() > max {
         errors.push(field(
             path,
@@ -215,8 +221,14 @@ impl Jamaa {
         };
         store::insert_session(&tx, &session, self.now()).await?;
         let payload = serde_json::json!({ "kind": session.kind.as_str(), "startsOn": session.starts_on });
-        self.council_event(&tx, principal, "council.session_scheduled", format!("council_session:{}", session.id), payload)
-            .await?;
+        self.council_event(
+            &tx,
+            principal,
+            "council.session_scheduled",
+            format!("council_session:{}", session.id),
+            payload,
+        )
+        .await?;
         tx.commit().await?;
         Ok(session)
     }
@@ -316,10 +328,8 @@ impl Jamaa {
         let rules = rules(&tx).await?;
         let session = open_session(&tx, input.session).await?;
         let members = store::members(&tx).await?;
-        let in_office: Vec<&Member> = members
-            .iter()
-            .filter(|m| council::in_office(m.mandate_start, m.mandate_end, session.starts_on))
-            .collect();
+        let in_office: Vec<&Member> =
+            members.iter().filter(|m| council::in_office(m.mandate_start, m.mandate_end, session.starts_on)).collect();
         let mut errors = Vec::new();
         let text_ar = text(&mut errors, "input.textAr", &input.text_ar, 20_000);
         let text_fr = text(&mut errors, "input.textFr", &input.text_fr, 20_000);
@@ -386,8 +396,14 @@ impl Jamaa {
             "abstain": tally.abstain,
             "absent": tally.absent,
         });
-        self.council_event(&tx, principal, "council.deliberation_recorded", format!("deliberation:{}", deliberation.id), payload)
-            .await?;
+        self.council_event(
+            &tx,
+            principal,
+            "council.deliberation_recorded",
+            format!("deliberation:{}", deliberation.id),
+            payload,
+        )
+        .await?;
         let session = self::session(&tx, session.id).await?;
         tx.commit().await?;
         Ok(session)
@@ -439,4 +455,3 @@ impl Jamaa {
         Ok(PublishedDecisions { commune, members, sessions })
     }
 }
-

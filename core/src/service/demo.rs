@@ -205,8 +205,8 @@ impl Jamaa {
     /// A demo commune's council (members, a February session with three deliberations, published) and its
     /// budget, imported from the demo's files; once, when the commune has no council yet.
     async fn load_council_demo(&self, staff: &Principal, slug: &str) -> Result<(), Error> {
-        use crate::model::council::{CouncilRole, SessionKind, VoteChoice};
         use super::{NewCouncilMember, NewDeliberation, NewSession};
+        use crate::model::council::{CouncilRole, SessionKind, VoteChoice};
 
         if !self.council_members(slug).await?.is_empty() {
             return Ok(());
@@ -247,21 +247,45 @@ impl Jamaa {
                 "Programmation de l'excédent budgétaire",
                 "صادق المجلس على برمجة فائض ميزانية 2025 لتهيئة الطرق.",
                 "Le conseil approuve la programmation de l'excédent de 2025 pour l'aménagement de la voirie.",
-                [VoteChoice::For, VoteChoice::For, VoteChoice::For, VoteChoice::For, VoteChoice::Against, VoteChoice::For, VoteChoice::Abstain],
+                [
+                    VoteChoice::For,
+                    VoteChoice::For,
+                    VoteChoice::For,
+                    VoteChoice::For,
+                    VoteChoice::Against,
+                    VoteChoice::For,
+                    VoteChoice::Abstain,
+                ],
             ),
             (
                 "اتفاقية شراكة لتدبير ملاعب القرب",
                 "Convention de partenariat pour la gestion des terrains de proximité",
                 "صادق المجلس على اتفاقية الشراكة مع جمعيات الأحياء.",
                 "Le conseil approuve la convention de partenariat avec les associations de quartier.",
-                [VoteChoice::For, VoteChoice::For, VoteChoice::Against, VoteChoice::For, VoteChoice::For, VoteChoice::Absent, VoteChoice::For],
+                [
+                    VoteChoice::For,
+                    VoteChoice::For,
+                    VoteChoice::Against,
+                    VoteChoice::For,
+                    VoteChoice::For,
+                    VoteChoice::Absent,
+                    VoteChoice::For,
+                ],
             ),
             (
                 "تعديل القرار الجبائي",
                 "Modification de l'arrêté fiscal",
                 "رفض المجلس رفع سعر الرسم على الأراضي الحضرية غير المبنية.",
                 "Le conseil rejette la hausse du taux de la taxe sur les terrains urbains non bâtis.",
-                [VoteChoice::For, VoteChoice::Against, VoteChoice::Against, VoteChoice::For, VoteChoice::Against, VoteChoice::Against, VoteChoice::Abstain],
+                [
+                    VoteChoice::For,
+                    VoteChoice::Against,
+                    VoteChoice::Against,
+                    VoteChoice::For,
+                    VoteChoice::Against,
+                    VoteChoice::Against,
+                    VoteChoice::Abstain,
+                ],
             ),
         ];
         for (title_ar, title_fr, text_ar, text_fr, votes) in items {

@@ -54,7 +54,11 @@ pub fn parse_budget_csv(text: &str) -> Result<Vec<BudgetLine>, Vec<FieldError>> 
             return Err(vec![FieldError::new(
                 "header",
                 FieldErrorCode::InvalidType,
-                message("سطر العناوين غير مقروء.", "La ligne d'en-tête est illisible.", "The header line cannot be read."),
+                message(
+                    "سطر العناوين غير مقروء.",
+                    "La ligne d'en-tête est illisible.",
+                    "The header line cannot be read.",
+                ),
             )]);
         }
     };
@@ -90,7 +94,11 @@ pub fn parse_budget_csv(text: &str) -> Result<Vec<BudgetLine>, Vec<FieldError>> 
                 errors.push(FieldError::new(
                     format!("lines[{line}]"),
                     FieldErrorCode::InvalidType,
-                    message("سطر غير مقروء (ترميز UTF-8).", "Ligne illisible (encodage UTF-8 attendu).", "Unreadable line (UTF-8 expected)."),
+                    message(
+                        "سطر غير مقروء (ترميز UTF-8).",
+                        "Ligne illisible (encodage UTF-8 attendu).",
+                        "Unreadable line (UTF-8 expected).",
+                    ),
                 ));
                 break;
             }
@@ -103,7 +111,11 @@ pub fn parse_budget_csv(text: &str) -> Result<Vec<BudgetLine>, Vec<FieldError>> 
             errors.push(FieldError::new(
                 "lines",
                 FieldErrorCode::TooLong,
-                message("عدد السطور يفوق الحد.", "Trop de lignes (10 000 au plus).", "Too many lines (10,000 at most)."),
+                message(
+                    "عدد السطور يفوق الحد.",
+                    "Trop de lignes (10 000 au plus).",
+                    "Too many lines (10,000 at most).",
+                ),
             ));
             break;
         }
@@ -141,7 +153,10 @@ pub fn parse_budget_csv(text: &str) -> Result<Vec<BudgetLine>, Vec<FieldError>> 
                             format!("نفس السطر {first} (الفصل، المادة، الفقرة)."),
                             format!("Même ligne budgétaire que la ligne {first} (chapitre, article, paragraphe)."),
                         )
-                        .with(Locale::En, format!("The same budget line as line {first} (chapter, article, paragraph).")),
+                        .with(
+                            Locale::En,
+                            format!("The same budget line as line {first} (chapter, article, paragraph)."),
+                        ),
                     ));
                 } else {
                     lines.push(parsed);
@@ -151,7 +166,11 @@ pub fn parse_budget_csv(text: &str) -> Result<Vec<BudgetLine>, Vec<FieldError>> 
         }
     }
     if errors.is_empty() && lines.is_empty() {
-        errors.push(FieldError::new("lines", FieldErrorCode::Required, message("الملف فارغ.", "Le fichier est vide.", "The file is empty.")));
+        errors.push(FieldError::new(
+            "lines",
+            FieldErrorCode::Required,
+            message("الملف فارغ.", "Le fichier est vide.", "The file is empty."),
+        ));
     }
     if errors.is_empty() { Ok(lines) } else { Err(errors) }
 }

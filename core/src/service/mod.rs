@@ -22,11 +22,11 @@ mod scheduler;
 mod tokens;
 
 pub use crate::store::catalog::PublishedService;
+pub use crate::store::council::{AgendaItem, Deliberation, Member, Session};
 pub use crate::store::requests::{RequestRecord, TransitionRecord};
 pub use crate::store::templates::TemplateSummary;
 pub use catalog::ServiceView;
 pub use council::{NewAgendaItem, NewCouncilMember, NewDeliberation, NewSession, PublishedDecisions};
-pub use crate::store::council::{AgendaItem, Deliberation, Member, Session};
 pub use finance::{BudgetExecution, BudgetImport, MAX_BUDGET_LINES, parse_budget_csv};
 pub use personal::PersonalData;
 pub use replication::{CommuneIdentity, OnboardCommune, OnboardSource, UpgradeReport};

@@ -246,7 +246,8 @@ pub(crate) async fn sessions(tx: &TenantTx) -> Result<Vec<Session>, Error> {
             .collect::<Result<Vec<_>, Error>>()?;
         let mut taken = Vec::new();
         for d in deliberations.iter().filter(|d| d.session_id == row.id) {
-            let outcome = Outcome::parse(&d.outcome).ok_or_else(|| Error::internal(format!("outcome `{}`", d.outcome)))?;
+            let outcome =
+                Outcome::parse(&d.outcome).ok_or_else(|| Error::internal(format!("outcome `{}`", d.outcome)))?;
             let votes = votes
                 .iter()
                 .filter(|v| v.deliberation_id == d.id)

@@ -87,7 +87,10 @@ pub(crate) async fn lines(tx: &TenantTx, year: Option<i32>) -> Result<Vec<(i32, 
                 None => return Err(Error::internal(format!("budget line kind `{}`", row.kind))),
             };
             let label = serde_json::from_value(row.label.clone()).map_err(Error::internal)?;
-            Ok((row.year, BudgetLine { chapter: row.chapter, article: row.article, paragraph: row.paragraph, label, figures }))
+            Ok((
+                row.year,
+                BudgetLine { chapter: row.chapter, article: row.article, paragraph: row.paragraph, label, figures },
+            ))
         })
         .collect()
 }

@@ -24,10 +24,7 @@ pub(crate) struct YearFilter {
 /// A JSON document, readable from any origin.
 pub(crate) fn json(value: &impl serde::Serialize) -> Response {
     match serde_json::to_vec_pretty(value) {
-        Ok(body) => (
-            [(header::CONTENT_TYPE, "application/json"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
-            body,
-        )
+        Ok(body) => ([(header::CONTENT_TYPE, "application/json"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], body)
             .into_response(),
         Err(error) => internal(&error),
     }
@@ -75,7 +72,10 @@ pub(crate) fn error(error: jamaa_core::Error) -> Response {
 
 fn internal(error: &dyn std::fmt::Display) -> Response {
     tracing::error!(%error, "open data could not be written");
-    (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(serde_json::json!({ "code": "INTERNAL", "message": "internal error" })))
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        axum::Json(serde_json::json!({ "code": "INTERNAL", "message": "internal error" })),
+    )
         .into_response()
 }
 

@@ -1,13 +1,13 @@
 //! The council over GraphQL: members, sessions, agendas, deliberations and votes (for those who run it), and
 //! the published decisions (for everyone).
 
-use serde::Serialize;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use jamaa_core::error::FieldErrorCode;
 use jamaa_core::model::council as core;
 use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::service::{self, NewAgendaItem, NewCouncilMember, NewDeliberation, NewSession};
+use serde::Serialize;
 
 use super::error::to_graphql;
 use super::query::resolve_commune;
@@ -326,7 +326,8 @@ impl CouncilQuery {
     async fn council_members(&self, ctx: &Context<'_>, commune: Option<String>) -> Result<Vec<CouncilMember>> {
         let commune = resolve_commune(ctx, commune).await?;
         let locale = pick_locale(ctx, None, Some(&commune));
-        let members = jamaa(ctx).council_members(commune.spec.slug.as_str()).await.map_err(|e| to_graphql(e, locale))?;
+        let members =
+            jamaa(ctx).council_members(commune.spec.slug.as_str()).await.map_err(|e| to_graphql(e, locale))?;
         Ok(members.into_iter().map(Into::into).collect())
     }
 
@@ -444,7 +445,11 @@ impl CouncilMutation {
         }
         let input = NewDeliberation {
             session: parse_id(&input.session_id, "input.sessionId", locale)?,
-            agenda_item: input.agenda_item_id.as_ref().map(|id| parse_id(id, "input.agendaItemId", locale)).transpose()?,
+            agenda_item: input
+                .agenda_item_id
+                .as_ref()
+                .map(|id| parse_id(id, "input.agendaItemId", locale))
+                .transpose()?,
             text_ar: input.text_ar,
             text_fr: input.text_fr,
             votes,

@@ -2,10 +2,10 @@
 //! execution with its aggregates (for everyone). Amounts are exact decimal strings in the commune's currency
 //! (`1250000.50`); rates are percentages with two decimals (`73.45`).
 
-use serde::Serialize;
 use async_graphql::{Context, Enum, Object, Result, SimpleObject};
 use jamaa_core::model::finance::{self as core, Figures, format_bp, format_centimes};
 use jamaa_core::service::BudgetExecution as CoreExecution;
+use serde::Serialize;
 
 use super::council::{ar, fr};
 use super::error::to_graphql;

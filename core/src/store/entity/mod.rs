@@ -3,9 +3,9 @@
 //! Platform tables (`communes`, `api_tokens`) have a plain id; every tenant table has `tenant_id` and a
 //! composite primary key led by it.
 
+pub(crate) mod agenda_item;
 pub(crate) mod api_token;
 pub(crate) mod audit_event;
-pub(crate) mod agenda_item;
 pub(crate) mod audit_head;
 pub(crate) mod budget_line;
 pub(crate) mod commune;
