@@ -25,6 +25,9 @@
 //!   out of Chefchaouen's transactions. (`by_id` alone without its filter leaks nothing: the service lookup
 //!   that follows, still filtered, answers NOT_FOUND.)
 //! - Row-level security left off the table `timers`: the PostgreSQL run fails, naming it.
+//! - `Jamaa::council_sessions` asking ReadCatalog instead of ManageCouncil: SQLite fails, 8 attacks of some 880
+//!   getting through: `councilSessions` answers Chefchaouen's staff naming Oujda, or through `X-Commune`, with
+//!   the title and ids of Oujda's draft session and its agenda.
 
 use std::collections::BTreeMap;
 
