@@ -103,7 +103,7 @@ pub fn parse_budget_csv(text: &str) -> Result<Vec<BudgetLine>, Vec<FieldError>> 
                 break;
             }
         }
-        let line = record.position().map_or(line, |p| p.line());
+        let line = record.position().map_or(line, |p| record_line(text, p.byte()));
         if record.iter().all(str::is_empty) {
             continue;
         }
@@ -175,6 +175,21 @@ pub fn parse_budget_csv(text: &str) -> Result<Vec<BudgetLine>, Vec<FieldError>> 
     if errors.is_empty() { Ok(lines) } else { Err(errors) }
 }
 
+/// The line a record starts on: the reader's position may point at the blank or comment lines it skipped
+/// before the record, so those are stepped over.
+fn record_line(text: &str, byte: u64) -> u64 {
+    let mut start = usize::try_from(byte).unwrap_or(text.len()).min(text.len());
+    while let Some(rest) = text.get(start..) {
+        let end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        let line = rest[..end].trim_end_matches(['\r', '\n']);
+        if end == 0 || !(line.is_empty() || line.starts_with('#')) {
+            break;
+        }
+        start += end;
+    }
+    1 + text.bytes().take(start).filter(|b| *b == b'\n').count() as u64
+}
+
 impl Jamaa {
     /// Imports a year's budget from CSV, replacing the year's lines, in one transaction: when any row is
     /// bad, nothing is imported and every bad cell is reported (`lines[<line>].<column>`, with a code).
@@ -234,5 +249,43 @@ impl Jamaa {
         tx.commit().await?;
         let aggregates = finance::aggregate(&lines);
         Ok(BudgetExecution { currency: commune.spec.currency.clone(), commune, lines, aggregates })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(errors: &[FieldError]) -> Vec<(&str, FieldErrorCode)> {
+        errors.iter().map(|e| (e.path.as_str(), e.code)).collect()
+    }
+
+    #[test]
+    fn the_demo_files_import() {
+        for file in [
+            include_str!("../../data/demo/oujda-budget-2024.csv"),
+            include_str!("../../data/demo/oujda-budget-2025.csv"),
+        ] {
+            assert!(parse_budget_csv(file).is_ok_and(|lines| lines.len() > 5));
+        }
+    }
+
+    #[test]
+    fn headers_comments_and_line_numbers() {
+        let missing = parse_budget_csv("kind,chapter,article,colour\n").unwrap_err();
+        assert_eq!(paths(&missing)[0], ("header.paragraph", FieldErrorCode::Required));
+        assert_eq!(paths(&missing).last(), Some(&("header.colour", FieldErrorCode::UnknownField)));
+        let header = COLUMNS.join(",");
+        // Comments and blank lines are skipped, and still counted in line numbers.
+        let text = format!("# illustrative\n{header}\n\nexpense,10,1,,a,b,,5,6,1,,\nexpense,10\n");
+        let errors = parse_budget_csv(&text).unwrap_err();
+        assert_eq!(
+            paths(&errors),
+            [("lines[4].committed", FieldErrorCode::OutOfRange), ("lines[5]", FieldErrorCode::InvalidValue)]
+        );
+        assert_eq!(
+            paths(&parse_budget_csv(&format!("{header}\n")).unwrap_err()),
+            [("lines", FieldErrorCode::Required)]
+        );
     }
 }
