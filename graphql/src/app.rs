@@ -1,5 +1,5 @@
 //! The HTTP surface: `/graphql` (POST for operations, GET for GraphiQL), `/submissions` (a submission with its
-//! documents' files, multipart), `/healthz`, `/readyz`, Open311 at `/open311/v2/`, the pages (`/receipts`,
+//! documents' files, multipart), `/healthz`, `/readyz`, Open311 at `/open311/v2/`, the open data at `/opendata/`, the pages (`/receipts`,
 //! `/verify`), and the static commune website and SDK when asked for. The principal, the locale and the commune
 //! header are resolved here, once per request.
 
@@ -73,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .merge(crate::pages::routes())
         .nest("/open311/v2", crate::open311::routes())
+        .merge(crate::opendata::router())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
         .with_state(state)

@@ -99,7 +99,9 @@ fn field_paths(body: &Value) -> Vec<(String, String)> {
 /// `oujda@1`, three sample files, and the provincial agent's membership.
 fn demo_events() -> Result<i64> {
     let services = jamaa_core::model::standard::moroccan_services()?.len();
-    Ok(1 + i64::try_from(services)? + 1 + 3 + 1)
+    // The council's demo: 7 members, a session, 3 agenda items, 3 deliberations, their publication, 2 budgets.
+    let council = 7 + 1 + 3 + 3 + 1 + 2;
+    Ok(1 + i64::try_from(services)? + 1 + 3 + 1 + council)
 }
 
 async fn audit_events(app: &TestApp, slug: &str) -> Result<i64> {

@@ -30,6 +30,9 @@
 //! - `Principal::membership` falling back to a user's first membership when it has none in the commune named:
 //!   102 of some 1,150 attacks get through on SQLite: the sessions of Chefchaouen's user read and act on
 //!   Oujda's files, naming it or through `X-Commune`.
+//! - `Jamaa::council_sessions` asking ReadCatalog instead of ManageCouncil: SQLite fails, 8 attacks of some 880
+//!   getting through: `councilSessions` answers Chefchaouen's staff naming Oujda, or through `X-Commune`, with
+//!   the title and ids of Oujda's draft session and its agenda.
 
 use std::collections::BTreeMap;
 
@@ -562,6 +565,135 @@ fn operations() -> Vec<Operation> {
                 vec![attack(json!({ "c": c.commune(), "item": "budget", "l": "https://faux.example/budget" }), expect)]
             },
         },
+        Operation {
+            name: "councilMembers",
+            public: true,
+            document: "query($c: String) { councilMembers(commune: $c) {
+                id nameAr nameLatin party role mandateStart mandateEnd
+            } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune() }), Answers)],
+        },
+        Operation {
+            name: "councilDecisions",
+            public: true,
+            document: "query($c: String) { councilDecisions(commune: $c) {
+                sessionId sessionDate number textAr textFr count { outcome votesFor } votes { nameLatin choice }
+            } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune() }), Answers)],
+        },
+        Operation {
+            name: "budgetExecution",
+            public: true,
+            document: "query($c: String) { budgetExecution(commune: $c) {
+                currency lines { year chapter labelFr paid collected } chapters { chapter executionRate }
+                revenues { revenueType collectionRate } years { year paidChange }
+            } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune() }), Answers)],
+        },
+        Operation {
+            name: "councilSessions",
+            public: false,
+            document: "query($c: String) { councilSessions(commune: $c) {
+                id titleFr agenda { id titleFr requestId } deliberations { id textFr votes { memberId choice } }
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "addCouncilMember",
+            public: false,
+            document: "mutation($c: String, $i: CouncilMemberInput!) { addCouncilMember(commune: $c, input: $i) { id } }",
+            attacks: |c: &Ctx<'_>| {
+                let input = json!({ "nameAr": "عضو دخيل", "nameLatin": "Membre Intrus", "party": "Liste X",
+                                    "role": "PRESIDENT", "mandateStart": "2026-01-01" });
+                vec![attack(
+                    json!({ "c": c.commune(), "i": input }),
+                    if c.staff_at_home() { Skip } else { c.refused() },
+                )]
+            },
+        },
+        Operation {
+            name: "scheduleCouncilSession",
+            public: false,
+            document: "mutation($c: String, $i: CouncilSessionInput!) {
+                scheduleCouncilSession(commune: $c, input: $i) { id }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let input =
+                    json!({ "kind": "ORDINARY", "startsOn": "2026-10-05", "titleAr": "دورة", "titleFr": "Session" });
+                vec![attack(
+                    json!({ "c": c.commune(), "i": input }),
+                    if c.staff_at_home() { Skip } else { c.refused() },
+                )]
+            },
+        },
+        Operation {
+            name: "addAgendaItem",
+            public: false,
+            document: "mutation($c: String, $i: AgendaItemInput!) {
+                addAgendaItem(commune: $c, input: $i) { id titleFr agenda { id titleFr requestId } }
+            }",
+            // On Oujda's draft session, with or without one of Oujda's requests.
+            attacks: |c: &Ctx<'_>| {
+                let mut attacks = vec![attack(
+                    json!({ "c": c.commune(), "i": { "sessionId": c.v.council_session, "titleAr": "نقطة",
+                                                     "titleFr": "Point ajouté" } }),
+                    c.refused(),
+                )];
+                for f in &c.v.filed {
+                    attacks.push(attack(
+                        json!({ "c": c.commune(), "i": { "sessionId": c.v.council_session, "titleAr": "نقطة",
+                                                         "titleFr": "Point ajouté", "requestId": f.id } }),
+                        c.refused(),
+                    ));
+                }
+                attacks
+            },
+        },
+        Operation {
+            name: "recordDeliberation",
+            public: false,
+            document: "mutation($c: String, $i: DeliberationInput!) {
+                recordDeliberation(commune: $c, input: $i) { id deliberations { id textFr } }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let votes: Vec<Value> =
+                    c.v.council_members.iter().map(|m| json!({ "memberId": m, "choice": "FOR" })).collect();
+                let input = json!({ "sessionId": c.v.council_session, "agendaItemId": c.v.agenda_item,
+                                    "textAr": "قرار", "textFr": "Décision imposée", "votes": votes });
+                vec![attack(json!({ "c": c.commune(), "i": input }), c.refused())]
+            },
+        },
+        Operation {
+            name: "publishCouncilDecisions",
+            public: false,
+            document: "mutation($c: String, $s: ID!) { publishCouncilDecisions(commune: $c, sessionId: $s) { id } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "s": c.v.council_session }), c.refused())],
+        },
+        Operation {
+            name: "importBudget",
+            public: false,
+            document: "mutation($c: String, $y: Int!, $csv: String!) {
+                importBudget(commune: $c, year: $y, csv: $csv) { year lines replaced }
+            }",
+            // Oujda's 2025 budget replaced, with a good file or a bad one.
+            attacks: |c: &Ctx<'_>| {
+                let good = "kind,chapter,article,paragraph,label_ar,label_fr,revenue_type,appropriated,committed,paid,planned,collected\n\
+                            expense,10,10,1,أجور,Salaires,,1,1,1,,\n";
+                let bad = "kind,chapter\nexpense,10\n";
+                vec![
+                    attack(
+                        json!({ "c": c.commune(), "y": 2025, "csv": good }),
+                        if c.staff_at_home() { Skip } else { c.refused() },
+                    ),
+                    attack(
+                        json!({ "c": c.commune(), "y": 2025, "csv": bad }),
+                        if c.staff_at_home() { Invalid } else { c.refused() },
+                    ),
+                ]
+            },
+        },
     ]
 }
 
@@ -633,6 +765,10 @@ struct Victim {
     /// A decided file of Oujda's, and the verification code of its issued decision.
     decided_id: String,
     document_code: String,
+    /// Oujda's draft council session, an item of its agenda, and its council's members.
+    council_session: String,
+    agenda_item: String,
+    council_members: Vec<String>,
     markers: Markers,
 }
 
@@ -913,6 +1049,27 @@ impl Victim {
 
         let user_session = user_session(app, OUJDA_USER, &[VICTIM]).await?;
         markers.private(user_session.as_str(), "the session token of Oujda's user");
+        // Oujda's council prepares a session, not published: its title and ids are not to be seen elsewhere.
+        let session = "mutation { scheduleCouncilSession(commune: \"oujda\", input: { kind: EXTRAORDINARY,
+            startsOn: \"2026-07-01\", titleAr: \"دورة استثنائية قيد التحضير\",
+            titleFr: \"Session extraordinaire en préparation à Oujda\" }) { id } }";
+        let council_session =
+            text(&data(app, Some(&admin), session, json!({})).await?["scheduleCouncilSession"]["id"])?;
+        let item = "mutation($s: ID!) { addAgendaItem(commune: \"oujda\", input: { sessionId: $s,
+            titleAr: \"نقطة سرية\", titleFr: \"Point confidentiel d'Oujda\" }) { agenda { id } } }";
+        let agenda = data(app, Some(&admin), item, json!({ "s": council_session })).await?;
+        let agenda_item = text(&agenda["addAgendaItem"]["agenda"][0]["id"])?;
+        markers.private(council_session.as_str(), "the id of Oujda's draft council session");
+        markers.private(agenda_item.as_str(), "the id of an item of Oujda's draft agenda");
+        markers.private("Session extraordinaire en préparation à Oujda", "the title of Oujda's draft session");
+        markers.private("Point confidentiel d'Oujda", "an item of Oujda's draft agenda");
+        let members = data(app, None, "{ councilMembers(commune: \"oujda\") { id } }", json!({})).await?;
+        let council_members: Vec<String> = members["councilMembers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m["id"].as_str().map(str::to_owned))
+            .collect();
 
         Ok(Self {
             filed,
@@ -929,6 +1086,9 @@ impl Victim {
             own_secret,
             decided_id,
             document_code,
+            council_session,
+            agenda_item,
+            council_members,
             markers,
         })
     }
@@ -1245,6 +1405,12 @@ async fn snapshot(app: &TestApp, victim: &Victim) -> Result<BTreeMap<&'static st
     }";
     state.insert("catalog", data(app, None, public, json!({})).await?);
     state.insert("audit", data(app, Some(&app.operator), AUDIT, json!({})).await?);
+    let council =
+        "{ councilSessions(commune: \"oujda\") { id publishedAt agenda { id requestId } deliberations { id } }
+        councilMembers(commune: \"oujda\") { id } }";
+    state.insert("council", data(app, Some(&victim.observer_token), council, json!({})).await?);
+    let budget = "{ budgetExecution(commune: \"oujda\") { lines { year chapter article paragraph paid collected } } }";
+    state.insert("budget", data(app, None, budget, json!({})).await?);
     // The partner is let in (the form is refused only after), and the counter agent reads the inbox.
     let probe = json!({ "c": VICTIM, "input": { "serviceCode": "reclamation", "data": {} } });
     let partner = app.graphql(Some(&victim.partner_token), SUBMIT, probe).await?;

@@ -79,6 +79,17 @@ typed_id!(
     DocumentId,
 );
 
+typed_id!(
+    /// A member of a commune's council.
+    CouncilMemberId,
+    /// A session of a commune's council.
+    CouncilSessionId,
+    /// An item of a council session's agenda.
+    AgendaItemId,
+    /// A deliberation of a council (its decision and its votes).
+    DeliberationId,
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -180,6 +180,7 @@ impl Jamaa {
             let token = self
                 .issue_token(NewApiToken::Staff { tenant: commune.id, roles }, &format!("demo staff of {slug}"), None)
                 .await?;
+            self.load_council_demo(&self.authenticate(&token.token).await?, slug).await?;
             staff.push((slug.to_owned(), token.token));
         }
         let agent = self.demo_agent().await?;
@@ -230,6 +231,125 @@ impl Jamaa {
         let commune = self.onboard_commune(operator, OnboardCommune { source, identity, overrides }).await?;
         for sample in sample_requests(commune.spec.country) {
             self.submit_request(&Principal::Anonymous, &slug, sample).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The demo's budget files: illustrative figures (the files say so).
+const DEMO_BUDGETS: &[(i32, &str)] = &[
+    (2024, include_str!("../../data/demo/oujda-budget-2024.csv")),
+    (2025, include_str!("../../data/demo/oujda-budget-2025.csv")),
+];
+
+impl Jamaa {
+    /// A demo commune's council (members, a February session with three deliberations, published) and its
+    /// budget, imported from the demo's files; once, when the commune has no council yet.
+    async fn load_council_demo(&self, staff: &Principal, slug: &str) -> Result<(), Error> {
+        use super::{NewCouncilMember, NewDeliberation, NewSession};
+        use crate::model::council::{CouncilRole, SessionKind, VoteChoice};
+
+        if !self.council_members(slug).await?.is_empty() {
+            return Ok(());
+        }
+        let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| invalid_data("a demo date"));
+        let members = [
+            ("عبد الله الوجدي", "Abdellah El Oujdi", "Liste A", CouncilRole::President),
+            ("سعاد بنعلي", "Souad Benali", "Liste A", CouncilRole::VicePresident),
+            ("محمد الزياني", "Mohammed Ziani", "Liste B", CouncilRole::VicePresident),
+            ("نادية العمراني", "Nadia El Amrani", "Liste A", CouncilRole::Secretary),
+            ("يوسف القاسمي", "Youssef El Kasmi", "Liste C", CouncilRole::Member),
+            ("خديجة المرابط", "Khadija El Mrabet", "Liste B", CouncilRole::Member),
+            ("رشيد بوزيان", "Rachid Bouziane", "Liste C", CouncilRole::Member),
+        ];
+        let mut ids = Vec::new();
+        for (name_ar, name_latin, party, role) in members {
+            let member = NewCouncilMember {
+                name_ar: name_ar.into(),
+                name_latin: name_latin.into(),
+                party: party.into(),
+                role,
+                // The mandate of the councils elected in September 2021 (illustrative end date).
+                mandate_start: date(2021, 9, 20)?,
+                mandate_end: Some(date(2027, 9, 30)?),
+            };
+            ids.push(self.add_council_member(staff, slug, member).await?.id);
+        }
+        let session = NewSession {
+            kind: SessionKind::Ordinary,
+            starts_on: date(2026, 2, 2)?,
+            title_ar: "الدورة العادية لشهر فبراير 2026".into(),
+            title_fr: "Session ordinaire de février 2026".into(),
+        };
+        let session = self.schedule_council_session(staff, slug, session).await?;
+        let items = [
+            (
+                "برمجة فائض الميزانية",
+                "Programmation de l'excédent budgétaire",
+                "صادق المجلس على برمجة فائض ميزانية 2025 لتهيئة الطرق.",
+                "Le conseil approuve la programmation de l'excédent de 2025 pour l'aménagement de la voirie.",
+                [
+                    VoteChoice::For,
+                    VoteChoice::For,
+                    VoteChoice::For,
+                    VoteChoice::For,
+                    VoteChoice::Against,
+                    VoteChoice::For,
+                    VoteChoice::Abstain,
+                ],
+            ),
+            (
+                "اتفاقية شراكة لتدبير ملاعب القرب",
+                "Convention de partenariat pour la gestion des terrains de proximité",
+                "صادق المجلس على اتفاقية الشراكة مع جمعيات الأحياء.",
+                "Le conseil approuve la convention de partenariat avec les associations de quartier.",
+                [
+                    VoteChoice::For,
+                    VoteChoice::For,
+                    VoteChoice::Against,
+                    VoteChoice::For,
+                    VoteChoice::For,
+                    VoteChoice::Absent,
+                    VoteChoice::For,
+                ],
+            ),
+            (
+                "تعديل القرار الجبائي",
+                "Modification de l'arrêté fiscal",
+                "رفض المجلس رفع سعر الرسم على الأراضي الحضرية غير المبنية.",
+                "Le conseil rejette la hausse du taux de la taxe sur les terrains urbains non bâtis.",
+                [
+                    VoteChoice::For,
+                    VoteChoice::Against,
+                    VoteChoice::Against,
+                    VoteChoice::For,
+                    VoteChoice::Against,
+                    VoteChoice::Against,
+                    VoteChoice::Abstain,
+                ],
+            ),
+        ];
+        for (title_ar, title_fr, text_ar, text_fr, votes) in items {
+            let item = super::NewAgendaItem {
+                session: session.id,
+                title_ar: title_ar.into(),
+                title_fr: title_fr.into(),
+                request: None,
+            };
+            let with_item = self.add_agenda_item(staff, slug, item).await?;
+            let item = with_item.agenda.last().map(|i| i.id);
+            let deliberation = NewDeliberation {
+                session: session.id,
+                agenda_item: item,
+                text_ar: text_ar.into(),
+                text_fr: text_fr.into(),
+                votes: ids.iter().copied().zip(votes).collect(),
+            };
+            self.record_deliberation(staff, slug, deliberation).await?;
+        }
+        self.publish_council_decisions(staff, slug, session.id).await?;
+        for (year, file) in DEMO_BUDGETS {
+            self.import_budget(staff, slug, *year, file).await?;
         }
         Ok(())
     }

@@ -10,8 +10,10 @@ mod access;
 pub mod aliases;
 mod citizen;
 mod complaints;
+pub(crate) mod council;
 mod documents;
 pub mod error;
+pub(crate) mod finance;
 mod mutation;
 mod query;
 mod replication;
@@ -21,19 +23,30 @@ mod users;
 pub use access::AccessMutation;
 pub use citizen::{CitizenMutation, CitizenQuery};
 pub use complaints::{ComplaintMutation, ComplaintQuery};
+pub use council::{CouncilMutation, CouncilQuery};
 pub use documents::{DocumentMutation, DocumentQuery, verify_path};
+pub use finance::{FinanceMutation, FinanceQuery};
 pub use mutation::RequestMutation;
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
 pub use users::{UsersMutation, UsersQuery};
 
 /// Every query: the catalog, requests and audit; replication; documents; complaints; the logged-in user;
-/// access to information and petitions.
+/// access to information and petitions; council; finance.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct QueryRoot(CatalogQuery, ReplicationQuery, DocumentQuery, ComplaintQuery, UsersQuery, CitizenQuery);
+pub struct QueryRoot(
+    CatalogQuery,
+    ReplicationQuery,
+    DocumentQuery,
+    ComplaintQuery,
+    UsersQuery,
+    CitizenQuery,
+    CouncilQuery,
+    FinanceQuery,
+);
 
 /// Every mutation: requests; replication; access; documents; complaints; login and logout; access to
-/// information and petitions.
+/// information and petitions; council; finance.
 #[derive(async_graphql::MergedObject, Default)]
 pub struct MutationRoot(
     RequestMutation,
@@ -43,6 +56,8 @@ pub struct MutationRoot(
     ComplaintMutation,
     UsersMutation,
     CitizenMutation,
+    CouncilMutation,
+    FinanceMutation,
 );
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -3,14 +3,20 @@
 //! Platform tables (`communes`, `api_tokens`, `users`, `sessions`) have a plain id (`memberships`: user and
 //! commune); every tenant table has `tenant_id` and a composite primary key led by it.
 
+pub(crate) mod agenda_item;
 pub(crate) mod api_token;
 pub(crate) mod audit_event;
 pub(crate) mod audit_head;
+pub(crate) mod budget_line;
 pub(crate) mod commune;
 pub(crate) mod commune_config;
 pub(crate) mod complaint;
+pub(crate) mod council_member;
+pub(crate) mod council_session;
+pub(crate) mod council_vote;
 pub(crate) mod counter;
 pub(crate) mod data_key;
+pub(crate) mod deliberation;
 pub(crate) mod issued_document;
 pub(crate) mod membership;
 pub(crate) mod petition_signature;

@@ -11,6 +11,7 @@ mod m0004_identities;
 mod m0005_complaints;
 mod m0006_citizen;
 mod m0008_documents;
+mod m0010_council_finance;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -32,6 +33,13 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "request_messages",
     "petition_signatures",
     "publications",
+    // m0010_council_finance
+    "council_members",
+    "council_sessions",
+    "council_agenda_items",
+    "council_deliberations",
+    "council_votes",
+    "budget_lines",
 ];
 
 /// Tables of the platform itself.
@@ -66,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_complaints::Migration),
             Box::new(m0006_citizen::Migration),
             Box::new(m0008_documents::Migration),
+            Box::new(m0010_council_finance::Migration),
         ]
     }
 }

@@ -1,0 +1,96 @@
+//! A commune's budget lines by year.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::entity::budget_line;
+use super::{TenantTx, db_error};
+use crate::error::Error;
+use crate::model::finance::{BudgetLine, Figures, LineKind};
+
+/// Replaces the year's lines with `lines` (in file order); returns how many were removed.
+pub(crate) async fn replace_year(
+    tx: &TenantTx,
+    year: i32,
+    lines: &[BudgetLine],
+    now: DateTime<Utc>,
+) -> Result<u64, Error> {
+    let removed = budget_line::Entity::delete_many()
+        .filter(budget_line::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(budget_line::Column::Year.eq(year))
+        .exec(tx.conn())
+        .await
+        .map_err(db_error)?
+        .rows_affected;
+    let mut rows = Vec::with_capacity(lines.len());
+    for (position, line) in lines.iter().enumerate() {
+        let (revenue_type, expense, revenue) = match &line.figures {
+            Figures::Expense { appropriated, committed, paid } => {
+                (None, [Some(*appropriated), Some(*committed), Some(*paid)], [None, None])
+            }
+            Figures::Revenue { revenue_type, planned, collected } => {
+                (Some(revenue_type.clone()), [None, None, None], [Some(*planned), Some(*collected)])
+            }
+        };
+        rows.push(budget_line::ActiveModel {
+            tenant_id: Set(tx.tenant_uuid()),
+            id: Set(uuid::Uuid::now_v7()),
+            year: Set(year),
+            position: Set(i32::try_from(position).map_err(Error::internal)?),
+            kind: Set(line.kind().as_str().to_owned()),
+            chapter: Set(line.chapter.clone()),
+            article: Set(line.article.clone()),
+            paragraph: Set(line.paragraph.clone()),
+            label: Set(serde_json::to_value(&line.label).map_err(Error::internal)?),
+            revenue_type: Set(revenue_type),
+            appropriated: Set(expense[0]),
+            committed: Set(expense[1]),
+            paid: Set(expense[2]),
+            planned: Set(revenue[0]),
+            collected: Set(revenue[1]),
+            imported_at: Set(now),
+        });
+    }
+    // Inserted in chunks: PostgreSQL takes at most 65,535 parameters a statement.
+    for chunk in rows.chunks(500) {
+        budget_line::Entity::insert_many(chunk.to_vec()).exec_without_returning(tx.conn()).await.map_err(db_error)?;
+    }
+    Ok(removed)
+}
+
+/// The lines of one year, or of every year, in year then file order.
+pub(crate) async fn lines(tx: &TenantTx, year: Option<i32>) -> Result<Vec<(i32, BudgetLine)>, Error> {
+    let mut query = budget_line::Entity::find().filter(budget_line::Column::TenantId.eq(tx.tenant_uuid()));
+    if let Some(year) = year {
+        query = query.filter(budget_line::Column::Year.eq(year));
+    }
+    let rows = query
+        .order_by_asc(budget_line::Column::Year)
+        .order_by_asc(budget_line::Column::Position)
+        .all(tx.conn())
+        .await
+        .map_err(db_error)?;
+    rows.into_iter()
+        .map(|row| {
+            let missing = || Error::internal(format!("budget line {} lacks a figure", row.id));
+            let figures = match LineKind::parse(&row.kind) {
+                Some(LineKind::Expense) => Figures::Expense {
+                    appropriated: row.appropriated.ok_or_else(missing)?,
+                    committed: row.committed.ok_or_else(missing)?,
+                    paid: row.paid.ok_or_else(missing)?,
+                },
+                Some(LineKind::Revenue) => Figures::Revenue {
+                    revenue_type: row.revenue_type.clone().ok_or_else(missing)?,
+                    planned: row.planned.ok_or_else(missing)?,
+                    collected: row.collected.ok_or_else(missing)?,
+                },
+                None => return Err(Error::internal(format!("budget line kind `{}`", row.kind))),
+            };
+            let label = serde_json::from_value(row.label.clone()).map_err(Error::internal)?;
+            Ok((
+                row.year,
+                BudgetLine { chapter: row.chapter, article: row.article, paragraph: row.paragraph, label, figures },
+            ))
+        })
+        .collect()
+}

@@ -1,0 +1,480 @@
+//! The council over GraphQL: members, sessions, agendas, deliberations and votes (for those who run it), and
+//! the published decisions (for everyone).
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use jamaa_core::error::FieldErrorCode;
+use jamaa_core::model::council as core;
+use jamaa_core::model::i18n::{Locale, LocalizedText};
+use jamaa_core::service::{self, NewAgendaItem, NewCouncilMember, NewDeliberation, NewSession};
+use serde::Serialize;
+
+use super::error::to_graphql;
+use super::query::resolve_commune;
+use super::{jamaa, pick_locale, request_context};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[graphql(remote = "jamaa_core::model::council::CouncilRole")]
+pub enum CouncilRole {
+    President,
+    VicePresident,
+    Secretary,
+    Member,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[graphql(remote = "jamaa_core::model::council::SessionKind")]
+pub enum SessionKind {
+    Ordinary,
+    Extraordinary,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[graphql(remote = "jamaa_core::model::council::VoteChoice")]
+pub enum VoteChoice {
+    For,
+    Against,
+    Abstain,
+    Absent,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[graphql(remote = "jamaa_core::model::council::Outcome")]
+pub enum DeliberationOutcome {
+    Adopted,
+    Rejected,
+    /// Too few members present: the council could not deliberate.
+    NoQuorum,
+}
+
+/// A member of the council and their mandate.
+#[derive(SimpleObject, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CouncilMember {
+    pub id: ID,
+    pub name_ar: String,
+    pub name_latin: String,
+    /// The party or list the member was elected on.
+    pub party: String,
+    pub role: CouncilRole,
+    pub mandate_start: NaiveDate,
+    pub mandate_end: Option<NaiveDate>,
+}
+
+impl From<service::Member> for CouncilMember {
+    fn from(m: service::Member) -> Self {
+        Self {
+            id: ID(m.id.to_string()),
+            name_ar: m.name_ar,
+            name_latin: m.name_latin,
+            party: m.party,
+            role: m.role.into(),
+            mandate_start: m.mandate_start,
+            mandate_end: m.mandate_end,
+        }
+    }
+}
+
+/// An item of a session's agenda; `requestId` names a request (a petition) of the commune.
+#[derive(SimpleObject, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AgendaItem {
+    pub id: ID,
+    pub position: u32,
+    pub title_ar: String,
+    pub title_fr: String,
+    pub request_id: Option<ID>,
+}
+
+/// A member's vote.
+#[derive(SimpleObject, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Vote {
+    pub member_id: ID,
+    pub choice: VoteChoice,
+}
+
+/// The count of a deliberation's votes and its outcome.
+#[derive(SimpleObject, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VoteCount {
+    pub members_in_office: u32,
+    pub present: u32,
+    pub votes_for: u32,
+    pub against: u32,
+    pub abstain: u32,
+    pub absent: u32,
+    pub outcome: DeliberationOutcome,
+}
+
+impl From<core::Tally> for VoteCount {
+    fn from(t: core::Tally) -> Self {
+        Self {
+            members_in_office: t.members_in_office,
+            present: t.present,
+            votes_for: t.votes_for,
+            against: t.against,
+            abstain: t.abstain,
+            absent: t.absent,
+            outcome: t.outcome.into(),
+        }
+    }
+}
+
+/// A deliberation: the decision's text in Arabic and French, the votes and their count.
+#[derive(SimpleObject, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deliberation {
+    pub id: ID,
+    pub number: u32,
+    pub agenda_item_id: Option<ID>,
+    pub text_ar: String,
+    pub text_fr: String,
+    pub count: VoteCount,
+    pub decided_at: DateTime<Utc>,
+    pub votes: Vec<Vote>,
+}
+
+/// A session of the council with its agenda and deliberations.
+#[derive(SimpleObject, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CouncilSession {
+    pub id: ID,
+    pub kind: SessionKind,
+    pub starts_on: NaiveDate,
+    pub title_ar: String,
+    pub title_fr: String,
+    pub published_at: Option<DateTime<Utc>>,
+    pub agenda: Vec<AgendaItem>,
+    pub deliberations: Vec<Deliberation>,
+}
+
+pub(crate) fn ar(text: &LocalizedText) -> String {
+    text.exact(Locale::Ar).unwrap_or_default().to_owned()
+}
+
+pub(crate) fn fr(text: &LocalizedText) -> String {
+    text.exact(Locale::Fr).unwrap_or_default().to_owned()
+}
+
+impl From<service::Session> for CouncilSession {
+    fn from(s: service::Session) -> Self {
+        Self {
+            id: ID(s.id.to_string()),
+            kind: s.kind.into(),
+            starts_on: s.starts_on,
+            title_ar: ar(&s.title),
+            title_fr: fr(&s.title),
+            published_at: s.published_at,
+            agenda: s
+                .agenda
+                .into_iter()
+                .map(|i| AgendaItem {
+                    id: ID(i.id.to_string()),
+                    position: i.position,
+                    title_ar: ar(&i.title),
+                    title_fr: fr(&i.title),
+                    request_id: i.request_id.map(|r| ID(r.to_string())),
+                })
+                .collect(),
+            deliberations: s
+                .deliberations
+                .into_iter()
+                .map(|d| Deliberation {
+                    id: ID(d.id.to_string()),
+                    number: d.number,
+                    agenda_item_id: d.agenda_item_id.map(|a| ID(a.to_string())),
+                    text_ar: ar(&d.text),
+                    text_fr: fr(&d.text),
+                    count: d.tally.into(),
+                    decided_at: d.decided_at,
+                    votes: d
+                        .votes
+                        .into_iter()
+                        .map(|(member, choice)| Vote { member_id: ID(member.to_string()), choice: choice.into() })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A published decision of the council, with the roll call.
+#[derive(SimpleObject, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CouncilDecision {
+    pub session_id: ID,
+    pub session_kind: SessionKind,
+    pub session_date: NaiveDate,
+    pub session_title_ar: String,
+    pub session_title_fr: String,
+    pub number: u32,
+    pub text_ar: String,
+    pub text_fr: String,
+    pub count: VoteCount,
+    pub published_at: Option<DateTime<Utc>>,
+    pub votes: Vec<PublicVote>,
+}
+
+/// How a named member voted on a published decision.
+#[derive(SimpleObject, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicVote {
+    pub name_ar: String,
+    pub name_latin: String,
+    pub party: String,
+    pub choice: VoteChoice,
+}
+
+/// The published decisions as flat records (GraphQL and the open-data files share them).
+pub(crate) fn decisions(published: service::PublishedDecisions) -> Vec<CouncilDecision> {
+    let mut out = Vec::new();
+    for session in published.sessions {
+        for d in session.deliberations {
+            let votes = d
+                .votes
+                .iter()
+                .filter_map(|(id, choice)| {
+                    published.members.iter().find(|m| m.id == *id).map(|m| PublicVote {
+                        name_ar: m.name_ar.clone(),
+                        name_latin: m.name_latin.clone(),
+                        party: m.party.clone(),
+                        choice: (*choice).into(),
+                    })
+                })
+                .collect();
+            out.push(CouncilDecision {
+                session_id: ID(session.id.to_string()),
+                session_kind: session.kind.into(),
+                session_date: session.starts_on,
+                session_title_ar: ar(&session.title),
+                session_title_fr: fr(&session.title),
+                number: d.number,
+                text_ar: ar(&d.text),
+                text_fr: fr(&d.text),
+                count: d.tally.into(),
+                published_at: session.published_at,
+                votes,
+            });
+        }
+    }
+    out
+}
+
+#[derive(InputObject)]
+pub struct CouncilMemberInput {
+    pub name_ar: String,
+    pub name_latin: String,
+    pub party: String,
+    pub role: CouncilRole,
+    pub mandate_start: NaiveDate,
+    pub mandate_end: Option<NaiveDate>,
+}
+
+#[derive(InputObject)]
+pub struct CouncilSessionInput {
+    pub kind: SessionKind,
+    /// An ordinary session falls in one of the months the commune's rules set (February, May, October).
+    pub starts_on: NaiveDate,
+    pub title_ar: String,
+    pub title_fr: String,
+}
+
+#[derive(InputObject)]
+pub struct AgendaItemInput {
+    pub session_id: ID,
+    pub title_ar: String,
+    pub title_fr: String,
+    /// A request of the commune: a petition awaiting the president's decision is inscribed on the agenda.
+    pub request_id: Option<ID>,
+}
+
+#[derive(InputObject)]
+pub struct VoteInput {
+    pub member_id: ID,
+    pub choice: VoteChoice,
+}
+
+#[derive(InputObject)]
+pub struct DeliberationInput {
+    pub session_id: ID,
+    pub agenda_item_id: Option<ID>,
+    pub text_ar: String,
+    pub text_fr: String,
+    /// Each member's vote; members in office who are not listed were absent.
+    pub votes: Vec<VoteInput>,
+}
+
+/// An id of the wire; one that does not parse names nothing, and is reported at `path`.
+fn parse_id<T: std::str::FromStr>(id: &ID, path: &str, locale: Locale) -> Result<T> {
+    id.parse::<T>().map_err(|_| {
+        let message = LocalizedText::ar_fr("معرف غير صالح.", "Identifiant invalide.").with(Locale::En, "Invalid id.");
+        to_graphql(jamaa_core::Error::field(path, FieldErrorCode::InvalidValue, message), locale)
+    })
+}
+
+#[derive(Default)]
+pub struct CouncilQuery;
+
+#[Object]
+impl CouncilQuery {
+    /// The council's members and their mandates (public).
+    async fn council_members(&self, ctx: &Context<'_>, commune: Option<String>) -> Result<Vec<CouncilMember>> {
+        let commune = resolve_commune(ctx, commune).await?;
+        let locale = pick_locale(ctx, None, Some(&commune));
+        let members =
+            jamaa(ctx).council_members(commune.spec.slug.as_str()).await.map_err(|e| to_graphql(e, locale))?;
+        Ok(members.into_iter().map(Into::into).collect())
+    }
+
+    /// The council's sessions, newest first, drafts included: for the council's secretary and president.
+    async fn council_sessions(&self, ctx: &Context<'_>, commune: Option<String>) -> Result<Vec<CouncilSession>> {
+        let commune = resolve_commune(ctx, commune).await?;
+        let locale = pick_locale(ctx, None, Some(&commune));
+        let sessions = jamaa(ctx)
+            .council_sessions(&request_context(ctx).principal, commune.spec.slug.as_str())
+            .await
+            .map_err(|e| to_graphql(e, locale))?;
+        Ok(sessions.into_iter().map(Into::into).collect())
+    }
+
+    /// The council's published decisions, of one year or all, with their texts and roll calls (public).
+    async fn council_decisions(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        year: Option<i32>,
+    ) -> Result<Vec<CouncilDecision>> {
+        let commune = resolve_commune(ctx, commune).await?;
+        let locale = pick_locale(ctx, None, Some(&commune));
+        let published =
+            jamaa(ctx).council_decisions(commune.spec.slug.as_str(), year).await.map_err(|e| to_graphql(e, locale))?;
+        Ok(decisions(published))
+    }
+}
+
+#[derive(Default)]
+pub struct CouncilMutation;
+
+#[Object]
+impl CouncilMutation {
+    /// Adds a member to the council.
+    async fn add_council_member(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        input: CouncilMemberInput,
+    ) -> Result<CouncilMember> {
+        let commune = resolve_commune(ctx, commune).await?;
+        let locale = pick_locale(ctx, None, Some(&commune));
+        let input = NewCouncilMember {
+            name_ar: input.name_ar,
+            name_latin: input.name_latin,
+            party: input.party,
+            role: input.role.into(),
+            mandate_start: input.mandate_start,
+            mandate_end: input.mandate_end,
+        };
+        let member = jamaa(ctx)
+            .add_council_member(&request_context(ctx).principal, commune.spec.slug.as_str(), input)
+            .await
+            .map_err(|e| to_graphql(e, locale))?;
+        Ok(member.into())
+    }
+
+    /// Schedules a session of the council.
+    async fn schedule_council_session(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        input: CouncilSessionInput,
+    ) -> Result<CouncilSession> {
+        let commune = resolve_commune(ctx, commune).await?;
+        let locale = pick_locale(ctx, None, Some(&commune));
+        let input = NewSession {
+            kind: input.kind.into(),
+            starts_on: input.starts_on,
+            title_ar: input.title_ar,
+            title_fr: input.title_fr,
+        };
+        let session = jamaa(ctx)
+            .schedule_council_session(&request_context(ctx).principal, commune.spec.slug.as_str(), input)
+            .await
+            .map_err(|e| to_graphql(e, locale))?;
+        Ok(session.into())
+    }
+
+    /// Adds an item to a session's agenda; a petition awaiting the president's decision is inscribed.
+    async fn add_agenda_item(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        input: AgendaItemInput,
+    ) -> Result<CouncilSession> {
+        let commune = resolve_commune(ctx, commune).await?;
+        let locale = pick_locale(ctx, None, Some(&commune));
+        let input = NewAgendaItem {
+            session: parse_id(&input.session_id, "input.sessionId", locale)?,
+            title_ar: input.title_ar,
+            title_fr: input.title_fr,
+            request: input.request_id.as_ref().map(|id| parse_id(id, "input.requestId", locale)).transpose()?,
+        };
+        let session = jamaa(ctx)
+            .add_agenda_item(&request_context(ctx).principal, commune.spec.slug.as_str(), input)
+            .await
+            .map_err(|e| to_graphql(e, locale))?;
+        Ok(session.into())
+    }
+
+    /// Records a deliberation with each member's vote; the commune's quorum and majority rules decide it.
+    async fn record_deliberation(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        input: DeliberationInput,
+    ) -> Result<CouncilSession> {
+        let commune = resolve_commune(ctx, commune).await?;
+        let locale = pick_locale(ctx, None, Some(&commune));
+        let mut votes = Vec::with_capacity(input.votes.len());
+        for (i, vote) in input.votes.iter().enumerate() {
+            votes.push((parse_id(&vote.member_id, &format!("input.votes[{i}].memberId"), locale)?, vote.choice.into()));
+        }
+        let input = NewDeliberation {
+            session: parse_id(&input.session_id, "input.sessionId", locale)?,
+            agenda_item: input
+                .agenda_item_id
+                .as_ref()
+                .map(|id| parse_id(id, "input.agendaItemId", locale))
+                .transpose()?,
+            text_ar: input.text_ar,
+            text_fr: input.text_fr,
+            votes,
+        };
+        let session = jamaa(ctx)
+            .record_deliberation(&request_context(ctx).principal, commune.spec.slug.as_str(), input)
+            .await
+            .map_err(|e| to_graphql(e, locale))?;
+        Ok(session.into())
+    }
+
+    /// Publishes a session's decisions as open data; the session takes no changes after.
+    async fn publish_council_decisions(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        session_id: ID,
+    ) -> Result<CouncilSession> {
+        let commune = resolve_commune(ctx, commune).await?;
+        let locale = pick_locale(ctx, None, Some(&commune));
+        let id = parse_id(&session_id, "sessionId", locale)?;
+        let session = jamaa(ctx)
+            .publish_council_decisions(&request_context(ctx).principal, commune.spec.slug.as_str(), id)
+            .await
+            .map_err(|e| to_graphql(e, locale))?;
+        Ok(session.into())
+    }
+}
