@@ -71,6 +71,10 @@ typed_id!(
     TokenId,
     /// A scheduled workflow timer.
     JobId,
+    /// A civil-status act.
+    CivilActId,
+    /// An item of the courier registry.
+    MailId,
 );
 
 #[cfg(test)]

@@ -3,7 +3,9 @@
 pub mod audit;
 pub mod calendar;
 pub mod catalog;
+pub mod civil_status;
 pub mod commune;
+pub mod courier;
 pub mod documents;
 pub mod form;
 pub mod i18n;

@@ -12,6 +12,8 @@ use crate::store::{Store, communes};
 
 mod audit;
 mod catalog;
+mod civil_status;
+mod courier;
 pub mod demo;
 mod personal;
 mod replication;
@@ -20,9 +22,12 @@ mod scheduler;
 mod tokens;
 
 pub use crate::store::catalog::PublishedService;
+pub use crate::store::courier::{MailEvent, MailRecord};
 pub use crate::store::requests::{RequestRecord, TransitionRecord};
 pub use crate::store::templates::TemplateSummary;
 pub use catalog::ServiceView;
+pub use civil_status::{CivilAct, CivilActFilter, CivilActSummary, IssuedCivilDocument};
+pub use courier::{MailItem, MailQuery};
 pub use personal::PersonalData;
 pub use replication::{CommuneIdentity, OnboardCommune, OnboardSource, UpgradeReport};
 pub use requests::{RequestDetails, Submission, SubmitRequest, Tracking};

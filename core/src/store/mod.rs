@@ -18,8 +18,10 @@ use crate::model::ids::TenantId;
 
 pub(crate) mod audit;
 pub(crate) mod catalog;
+pub(crate) mod civil_status;
 pub(crate) mod communes;
 pub(crate) mod config;
+pub(crate) mod courier;
 mod entity;
 pub(crate) mod keys;
 mod migration;

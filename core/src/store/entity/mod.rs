@@ -6,9 +6,13 @@
 pub(crate) mod api_token;
 pub(crate) mod audit_event;
 pub(crate) mod audit_head;
+pub(crate) mod civil_act;
+pub(crate) mod civil_mention;
 pub(crate) mod commune;
 pub(crate) mod commune_config;
 pub(crate) mod counter;
+pub(crate) mod courier_history;
+pub(crate) mod courier_item;
 pub(crate) mod data_key;
 pub(crate) mod request;
 pub(crate) mod request_lookup;

@@ -7,6 +7,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_initial;
 mod m0002_templates;
 mod m0003_personal_data;
+mod m0009_registries;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -22,7 +23,14 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "commune_configs",
     "data_keys",
     "request_lookups",
+    "civil_acts",
+    "civil_mentions",
+    "courier_items",
+    "courier_history",
 ];
+
+/// Tenant tables the application may only read and append to: the audit trail and the civil-status registers.
+pub(crate) const APPEND_ONLY_TABLES: &[&str] = &["audit_events", "civil_acts", "civil_mentions"];
 
 /// Tables of the platform itself.
 pub(crate) const PLATFORM_TABLES: &[&str] = &["communes", "api_tokens", "templates"];
@@ -51,12 +59,13 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_initial::Migration),
             Box::new(m0002_templates::Migration),
             Box::new(m0003_personal_data::Migration),
+            Box::new(m0009_registries::Migration),
         ]
     }
 }
 
 /// Grants the application's role what it needs and nothing more: no DDL, and only SELECT and INSERT on the
-/// audit trail, so that even the application cannot rewrite history. Idempotent.
+/// audit trail and the civil-status registers, so that even the application cannot rewrite history. Idempotent.
 pub(crate) async fn grant_app_role(db: &DatabaseConnection, role: &str) -> Result<(), DbErr> {
     if db.get_database_backend() != DbBackend::Postgres {
         return Ok(());
@@ -65,10 +74,12 @@ pub(crate) async fn grant_app_role(db: &DatabaseConnection, role: &str) -> Resul
         return Err(DbErr::Custom(format!("invalid role name `{role}`")));
     }
     let mut sql = format!("GRANT USAGE ON SCHEMA public TO {role};\n");
-    for table in PLATFORM_TABLES.iter().chain(TENANT_TABLES).filter(|t| **t != "audit_events") {
+    for table in PLATFORM_TABLES.iter().chain(TENANT_TABLES).filter(|t| !APPEND_ONLY_TABLES.contains(t)) {
         sql.push_str(&format!("GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {role};\n"));
     }
-    sql.push_str(&format!("GRANT SELECT, INSERT ON audit_events TO {role};\n"));
+    for table in APPEND_ONLY_TABLES {
+        sql.push_str(&format!("GRANT SELECT, INSERT ON {table} TO {role};\n"));
+    }
     sql.push_str(&format!("GRANT EXECUTE ON FUNCTION jamaa_tenants_with_due_timers(timestamptz) TO {role};\n"));
     db.execute_unprepared(&sql).await?;
     Ok(())
