@@ -321,6 +321,7 @@ async fn serve(settings: &Settings) -> anyhow::Result<()> {
         for (slug, token) in &tokens.staff {
             println!("{slug} {}", token.expose_secret());
         }
+        println!("chefchaouen/civil_registrar {}", tokens.civil_registrar.expose_secret());
     }
     app.run_until(shutdown_signal()).await
 }

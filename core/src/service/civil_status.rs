@@ -75,6 +75,12 @@ fn local_today(commune: &Commune, now: DateTime<Utc>) -> NaiveDate {
 }
 
 impl Jamaa {
+    /// Whether the caller keeps the commune's civil-status registers: for an edge that checks the caller
+    /// before it parses the input.
+    pub fn may_keep_civil_status(&self, principal: &Principal, commune: &Commune) -> Result<(), Error> {
+        principal.authorize(commune.id, Permission::ManageCivilStatus).map(|_| ())
+    }
+
     /// Registers an act: checks it (every failure at once), numbers it in its office's register of the year,
     /// seals its persons and records the registration in the audit trail, in one transaction.
     #[tracing::instrument(skip_all, fields(commune = %commune_slug))]

@@ -7,6 +7,8 @@ use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::service::Jamaa;
 
 mod access;
+mod civil_status;
+mod courier;
 pub mod error;
 mod mutation;
 mod query;
@@ -14,17 +16,19 @@ mod replication;
 mod types;
 
 pub use access::AccessMutation;
+pub use civil_status::{CivilStatusMutation, CivilStatusQuery};
+pub use courier::{CourierMutation, CourierQuery};
 pub use mutation::RequestMutation;
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
 
-/// Every query: the catalog, requests and audit; replication.
+/// Every query: the catalog, requests and audit; replication; civil status; courier.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct QueryRoot(CatalogQuery, ReplicationQuery);
+pub struct QueryRoot(CatalogQuery, ReplicationQuery, CivilStatusQuery, CourierQuery);
 
-/// Every mutation: requests; replication; access.
+/// Every mutation: requests; replication; access; civil status; courier.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct MutationRoot(RequestMutation, ReplicationMutation, AccessMutation);
+pub struct MutationRoot(RequestMutation, ReplicationMutation, AccessMutation, CivilStatusMutation, CourierMutation);
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
