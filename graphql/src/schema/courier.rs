@@ -179,7 +179,7 @@ impl CourierQuery {
         direction: Option<MailDirection>,
         department: Option<String>,
         state: Option<MailState>,
-        #[graphql(default)] overdue: bool,
+        overdue: Option<bool>,
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Connection<OpaqueCursor<String>, MailItem, EmptyFields, EmptyFields>> {
@@ -192,8 +192,13 @@ impl CourierQuery {
                     .ok_or_else(bad_cursor)
             })
             .transpose()?;
-        let query =
-            MailQuery { year, direction: direction.map(Into::into), department, state: state.map(Into::into), overdue };
+        let query = MailQuery {
+            year,
+            direction: direction.map(Into::into),
+            department,
+            state: state.map(Into::into),
+            overdue: overdue.unwrap_or(false),
+        };
         let page = jamaa(ctx)
             .mail_items(&request_context(ctx).principal, commune.spec.slug.as_str(), query, after, page_size(first))
             .await
