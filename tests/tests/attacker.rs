@@ -223,6 +223,43 @@ fn operations() -> Vec<Operation> {
             },
         },
         Operation {
+            name: "verifyDocument",
+            public: true,
+            document: "query($code: String!, $text: String) { verifyDocument(code: $code, text: $text) {
+                code commune { slug } kind title issuedAt fingerprint textMatches
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![
+                    // Anyone verifies a code, and learns nothing of the document's content.
+                    attack(json!({ "code": c.v.document_code }), Answers),
+                    attack(json!({ "code": c.v.document_code, "text": "Décision : accordée" }), Answers),
+                ]
+            },
+        },
+        Operation {
+            name: "requestDocuments",
+            public: false,
+            document: "query($c: String, $id: ID!) { requestDocuments(commune: $c, requestId: $id) {
+                id code text fingerprint
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                c.v.filed
+                    .iter()
+                    .map(|f| f.id.as_str())
+                    .chain([c.v.decided_id.as_str()])
+                    .map(|id| attack(json!({ "c": c.commune(), "id": id }), c.refused()))
+                    .collect()
+            },
+        },
+        Operation {
+            name: "issueRequestDecision",
+            public: false,
+            document: "mutation($c: String, $id: ID!) { issueRequestDecision(commune: $c, requestId: $id) {
+                id code text fingerprint
+            } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.decided_id }), c.refused())],
+        },
+        Operation {
             name: "request",
             public: false,
             document: "query($c: String, $id: ID!) { request(commune: $c, id: $id) {
@@ -495,6 +532,9 @@ struct Victim {
     foreign_bundle: Value,
     /// The secret of a request the attacker filed in its own commune.
     own_secret: String,
+    /// A decided file of Oujda's, and the verification code of its issued decision.
+    decided_id: String,
+    document_code: String,
     markers: Markers,
 }
 
@@ -664,10 +704,24 @@ impl Victim {
                 .to_owned();
         }
 
+        // A file decided and its decision issued as a verifiable document.
+        let decided = legalisation("Salma Bouchikhi", "UA118822", "+212662445566");
+        markers.private("Salma Bouchikhi", "the name of Salma Bouchikhi");
+        markers.private("UA118822", "the CIN of Salma Bouchikhi");
+        let (decided_id, _, decided_secret) = submit(app, None, VICTIM, decided).await?;
+        markers.private(decided_secret, "the secret of the decided file");
+        let certify =
+            "mutation($id: ID!) { actOnRequest(id: $id, action: \"certify\", expectedVersion: 1) { version } }";
+        data(app, Some(&admin), certify, json!({ "id": decided_id })).await?;
+        let issue = "mutation($id: ID!) { issueRequestDecision(requestId: $id) { id code fingerprint } }";
+        let issued = data(app, Some(&admin), issue, json!({ "id": decided_id })).await?;
+        let document_code = text(&issued["issueRequestDecision"]["code"])?;
+        markers.private(text(&issued["issueRequestDecision"]["id"])?, "the id of Oujda's issued document");
+
         let inbox = "{ requests(first: 100) { edges { cursor node { id trackingCode } } } }";
         let inbox = data(app, Some(&admin), inbox, json!({})).await?;
         let edges = inbox["requests"]["edges"].as_array().cloned().unwrap_or_default();
-        ensure!(edges.len() == 3 + filed.len(), "the demo's three samples and the suite's files: {inbox}");
+        ensure!(edges.len() == 3 + filed.len() + 1, "the demo's three samples and the suite's files: {inbox}");
         let mut request_ids = Vec::new();
         for edge in &edges {
             let (id, code) = (text(&edge["node"]["id"])?, text(&edge["node"]["trackingCode"])?);
@@ -696,6 +750,12 @@ impl Victim {
         // The attacker's own request, whose secret it knows.
         let own = legalisation("Karim Chefchaouni", "CH556677", "+212611223344");
         let (_, _, own_secret) = submit(app, None, ATTACKER, own).await?;
+        // And a decision of its own, issued as a document.
+        let (own_decided, _, _) =
+            submit(app, None, ATTACKER, legalisation("Amal Chaouni", "CH778899", "+212611009988")).await?;
+        let attacker_admin = app.staff(ATTACKER).to_owned();
+        data(app, Some(&attacker_admin), certify, json!({ "id": own_decided })).await?;
+        data(app, Some(&attacker_admin), issue, json!({ "id": own_decided })).await?;
 
         // A bundle under Oujda's name, well formed and hashed, with content of the attacker's choosing.
         let templates = data(app, None, "{ templates { reference bundle } }", json!({})).await?;
@@ -725,6 +785,8 @@ impl Victim {
             observer_token,
             foreign_bundle,
             own_secret,
+            decided_id,
+            document_code,
             markers,
         })
     }

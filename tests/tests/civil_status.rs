@@ -1,5 +1,6 @@
 //! Civil status end to end, over real HTTP on SQLite and PostgreSQL: Chefchaouen's registrar registers a
-//! birth, issues an extract, adds a marginal mention that the next extract and the act's audit trail show;
+//! birth, issues an extract whose `/verify` page confirms it, adds a marginal mention that the next extract
+//! (verified too) and the act's audit trail show;
 //! Oujda's registrar neither reads nor adds to Chefchaouen's acts; a counter agent does not read the full
 //! record; the database holds no name of the child in clear, and refuses to change or remove an act.
 
@@ -20,7 +21,9 @@ const REGISTER: &str = "mutation($c: String, $i: RegisterCivilActInput!) { regis
     id number office year actNumber subject { givenLatin familyAr } father { nationalId birthDate } history { kind }
 } }";
 const ISSUE: &str = "mutation($c: String, $id: ID!, $k: CivilDocumentKind!) {
-    issueCivilDocument(commune: $c, actId: $id, kind: $k) { number kind title text fields { key value } }
+    issueCivilDocument(commune: $c, actId: $id, kind: $k) {
+        number kind title titleAr text fields { key value } code fingerprint verifyPath
+    }
 }";
 const MENTION: &str = "mutation($c: String, $id: ID!, $i: CivilMentionInput!) {
     addCivilMention(commune: $c, actId: $id, input: $i) { sequence kind text reference }
@@ -29,6 +32,33 @@ const READ: &str = "query($c: String, $id: ID!) { civilAct(commune: $c, id: $id)
     number subject { givenLatin givenAr familyLatin } mentions { sequence kind text reference }
     history { kind actor payload }
 } }";
+
+const VERIFY: &str = "query($code: String!, $text: String) {
+    verifyDocument(code: $code, text: $text, locale: \"fr\") { commune { slug } kind textMatches }
+}";
+
+/// Anyone checks an issued document: GraphQL says who issued what and that the text is the one issued, and
+/// the `/verify` page says it is authentic without showing its content. Returns its code.
+async fn verified(app: &TestApp, document: &Value, text: &str) -> Result<String> {
+    let code = document["code"].as_str().context("no code")?.to_owned();
+    ensure!(code.starts_with("CHF-"), "{code}");
+    assert_eq!(document["verifyPath"], format!("/verify/{code}"));
+    let check = app.data(None, VERIFY, json!({ "code": code, "text": text })).await?;
+    assert_eq!(
+        check["verifyDocument"],
+        json!({ "commune": { "slug": "chefchaouen" }, "kind": "civil_status.extract", "textMatches": true })
+    );
+    let http = reqwest::Client::new();
+    let page = http.get(app.url(&format!("/verify/{code}?lang=fr"))).send().await?;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await?;
+    ensure!(html.contains("Document authentique") && html.contains(&code), "{html}");
+    ensure!(!html.contains(CHILD_LATIN), "the page shows no content: {html}");
+    let checked = http.post(app.url(&format!("/verify/{code}?lang=fr"))).form(&[("text", text)]).send().await?;
+    let checked = checked.text().await?;
+    ensure!(checked.contains("n'a pas été modifié"), "{checked}");
+    Ok(code)
+}
 
 async fn token(app: &TestApp, admin: &str, commune: &str, role: &str) -> Result<String> {
     let input = json!({ "kind": "STAFF", "communes": [commune], "roles": [role], "label": role });
@@ -135,6 +165,8 @@ async fn a_birth_yields_extracts_that_show_later_mentions(backend: Backend) -> R
     }
     assert!(!text.contains("Mention"), "{text}");
     assert!(!text.contains(FATHER_CIN), "an extract shows no national id: {text}");
+    assert_eq!(extract["titleAr"], "نسخة موجزة من رسم الولادة");
+    let first_code = verified(&app, &extract, text).await?;
 
     // A rectification by judgment, added later.
     let mention = json!({
@@ -151,6 +183,12 @@ async fn a_birth_yields_extracts_that_show_later_mentions(backend: Backend) -> R
     let line = "Mention marginale: Rectification par jugement du 20/01/2026 (Jugement n° 118/2026 du TPI de \
                 Chefchaouen) : Le nom de famille de la mère se lit Ouazzani-Idrissi.";
     assert!(text.contains(line), "the next extract shows the mention: {text}");
+    let next_code = verified(&app, &next, text).await?;
+    ensure!(next_code != first_code, "each issuance is its own document");
+    // The first extract's code does not vouch for the new text.
+    let vars = json!({ "code": first_code, "text": text });
+    let stale = app.data(None, VERIFY, vars).await?;
+    assert_eq!(stale["verifyDocument"]["textMatches"], false);
     let copy = app.data(Some(&registrar), ISSUE, json!({ "id": id, "k": "FULL_COPY" })).await?;
     let copy = copy["issueCivilDocument"]["text"].as_str().context("no text")?.to_owned();
     for expected in [FATHER_CIN, "06:40", "Déclarant", line] {

@@ -504,7 +504,9 @@ pub struct DocumentField {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RenderedDocument {
     pub kind: DocumentKind,
+    /// In French, as the text.
     pub title: String,
+    pub title_ar: String,
     pub fields: Vec<DocumentField>,
     pub text: String,
 }
@@ -532,6 +534,13 @@ pub fn render(
         DocumentKind::Extract => format!("Extrait d'acte de {what}"),
         DocumentKind::FullCopy => format!("Copie intégrale d'acte de {what}"),
     };
+    let title_ar = match (kind, born) {
+        (DocumentKind::Extract, true) => "نسخة موجزة من رسم الولادة",
+        (DocumentKind::FullCopy, true) => "نسخة كاملة من رسم الولادة",
+        (DocumentKind::Extract, false) => "نسخة موجزة من رسم الوفاة",
+        (DocumentKind::FullCopy, false) => "نسخة كاملة من رسم الوفاة",
+    }
+    .to_owned();
     push("commune", "Commune", commune_name.to_owned());
     push("office", "Bureau d'état civil", act.number.office.to_string());
     push("act", "Acte n°", format!("{} de l'année {}", act.number.number, act.number.year));
@@ -602,7 +611,7 @@ pub fn render(
     for field in &fields {
         text.push_str(&format!("{}: {}\n", field.label, field.value));
     }
-    RenderedDocument { kind, title, fields, text }
+    RenderedDocument { kind, title, title_ar, fields, text }
 }
 
 #[cfg(test)]

@@ -75,6 +75,8 @@ typed_id!(
     CivilActId,
     /// An item of the courier registry.
     MailId,
+    /// A document issued by a commune (an extract, a decision) that anyone can verify.
+    DocumentId,
 );
 
 #[cfg(test)]

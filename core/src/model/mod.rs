@@ -14,4 +14,5 @@ pub mod national_id;
 pub mod request;
 pub mod standard;
 pub mod template;
+pub mod verification;
 pub mod workflow;

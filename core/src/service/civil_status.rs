@@ -20,6 +20,7 @@ use crate::model::national_id;
 use crate::store::civil_status::{self as store, ActFilter, ActRow, MentionRow};
 use crate::store::{TenantTx, audit, keys, requests};
 
+use super::documents::{self, IssuedDocument, NewDocument};
 use super::{Jamaa, MAX_PAGE_SIZE, Page};
 
 /// The blind-index field of a subject's national id.
@@ -57,13 +58,14 @@ pub struct CivilActFilter {
     pub kind: Option<ActKind>,
 }
 
-/// An extract or a full copy, as issued.
+/// An extract or a full copy, as issued: a verifiable document (code, fingerprint, the text as issued) and
+/// the fields it was rendered from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IssuedCivilDocument {
     pub act_id: CivilActId,
     pub number: ActNumber,
-    pub document: RenderedDocument,
-    pub issued_at: DateTime<Utc>,
+    pub rendered: RenderedDocument,
+    pub issued: IssuedDocument,
 }
 
 fn subject(id: CivilActId) -> String {
@@ -312,7 +314,8 @@ impl Jamaa {
     }
 
     /// Issues an extract or a full copy of an act: rendered from the act and its mentions as they stand now,
-    /// recorded in the act's audit trail (the registrar).
+    /// issued as a verifiable document (its code and fingerprint; its text sealed), and recorded in the act's
+    /// audit trail, in one transaction (the registrar).
     #[tracing::instrument(skip_all, fields(commune = %commune_slug, civil_act.id = %id))]
     pub async fn issue_civil_document(
         &self,
@@ -327,7 +330,14 @@ impl Jamaa {
         let tx = self.store.tenant_tx(scope).await?;
         let (_, act, mentions) = self.open_act(&tx, id).await?;
         let name = commune.spec.name.get(Locale::Fr, &commune.fallbacks()).to_owned();
-        let document = civil_status::render(&name, &act, &mentions, kind, local_today(&commune, now));
+        let rendered = civil_status::render(&name, &act, &mentions, kind, local_today(&commune, now));
+        let new = NewDocument {
+            kind: format!("civil_status.{}", kind.as_str()),
+            subject: subject(id),
+            title: LocalizedText::ar_fr(rendered.title_ar.clone(), rendered.title.clone()),
+            text: rendered.text.clone(),
+        };
+        let issued = documents::issue(&tx, &self.keyring, &commune, new, &principal.actor(), now).await?;
         audit::append(
             &tx,
             NewEvent::new(
@@ -337,6 +347,8 @@ impl Jamaa {
                 serde_json::json!({
                     "number": act.number.to_string(),
                     "document": kind.as_str(),
+                    "code": issued.code.to_string(),
+                    "fingerprint": issued.fingerprint,
                     "mentions": mentions.len(),
                 }),
             ),
@@ -344,7 +356,7 @@ impl Jamaa {
         )
         .await?;
         tx.commit().await?;
-        Ok(IssuedCivilDocument { act_id: id, number: act.number, document, issued_at: now })
+        Ok(IssuedCivilDocument { act_id: id, number: act.number, rendered, issued })
     }
 
     /// Reads an act and its mentions and opens them, in the caller's transaction.

@@ -22,6 +22,7 @@ pub(crate) mod civil_status;
 pub(crate) mod communes;
 pub(crate) mod config;
 pub(crate) mod courier;
+pub(crate) mod documents;
 mod entity;
 pub(crate) mod keys;
 mod migration;

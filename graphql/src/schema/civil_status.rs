@@ -427,37 +427,51 @@ pub struct CivilDocumentField {
     pub value: String,
 }
 
-/// An extract or a full copy, rendered from the act and its mentions when it was issued.
+/// An extract or a full copy, rendered from the act and its mentions when it was issued, and issued as a
+/// verifiable document: anyone checks its code at `verifyPath`.
 #[derive(SimpleObject)]
 pub struct CivilDocument {
     pub act_id: ID,
+    /// The act's number.
     pub number: String,
     pub kind: CivilDocumentKind,
     pub title: String,
+    pub title_ar: String,
     pub fields: Vec<CivilDocumentField>,
-    /// The document's text, one `label: value` line per field.
+    /// The document's text as issued (one `label: value` line per field): its fingerprint is the document's.
     pub text: String,
+    /// The verification code printed on the document (`CHF-7K3M-9XQ2-HT4P`).
+    pub code: String,
+    /// SHA-256 of the text, hex.
+    pub fingerprint: String,
+    /// The verification page (`/verify/{code}`), which its QR code points at.
+    pub verify_path: String,
     pub issued_at: DateTime<Utc>,
 }
 
 impl From<IssuedCivilDocument> for CivilDocument {
-    fn from(issued: IssuedCivilDocument) -> Self {
-        let document = issued.document;
+    fn from(civil: IssuedCivilDocument) -> Self {
+        let (document, issued) = (civil.rendered, civil.issued);
+        let code = issued.code.to_string();
         CivilDocument {
-            act_id: ID(issued.act_id.to_string()),
-            number: issued.number.to_string(),
+            act_id: ID(civil.act_id.to_string()),
+            number: civil.number.to_string(),
             kind: if document.kind == DocumentKind::Extract {
                 CivilDocumentKind::Extract
             } else {
                 CivilDocumentKind::FullCopy
             },
             title: document.title,
+            title_ar: document.title_ar,
             fields: document
                 .fields
                 .into_iter()
                 .map(|f| CivilDocumentField { key: f.key, label: f.label, value: f.value })
                 .collect(),
-            text: document.text,
+            text: issued.text,
+            verify_path: super::verify_path(&code),
+            code,
+            fingerprint: issued.fingerprint,
             issued_at: issued.issued_at,
         }
     }

@@ -9,6 +9,7 @@ use jamaa_core::service::Jamaa;
 mod access;
 mod civil_status;
 mod courier;
+mod documents;
 pub mod error;
 mod mutation;
 mod query;
@@ -18,17 +19,25 @@ mod types;
 pub use access::AccessMutation;
 pub use civil_status::{CivilStatusMutation, CivilStatusQuery};
 pub use courier::{CourierMutation, CourierQuery};
+pub use documents::{DocumentMutation, DocumentQuery, verify_path};
 pub use mutation::RequestMutation;
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
 
-/// Every query: the catalog, requests and audit; replication; civil status; courier.
+/// Every query: the catalog, requests and audit; replication; documents; civil status; courier.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct QueryRoot(CatalogQuery, ReplicationQuery, CivilStatusQuery, CourierQuery);
+pub struct QueryRoot(CatalogQuery, ReplicationQuery, DocumentQuery, CivilStatusQuery, CourierQuery);
 
-/// Every mutation: requests; replication; access; civil status; courier.
+/// Every mutation: requests; replication; access; documents; civil status; courier.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct MutationRoot(RequestMutation, ReplicationMutation, AccessMutation, CivilStatusMutation, CourierMutation);
+pub struct MutationRoot(
+    RequestMutation,
+    ReplicationMutation,
+    AccessMutation,
+    DocumentMutation,
+    CivilStatusMutation,
+    CourierMutation,
+);
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

@@ -14,6 +14,7 @@ pub(crate) mod counter;
 pub(crate) mod courier_history;
 pub(crate) mod courier_item;
 pub(crate) mod data_key;
+pub(crate) mod issued_document;
 pub(crate) mod request;
 pub(crate) mod request_lookup;
 pub(crate) mod role;

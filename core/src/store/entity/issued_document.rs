@@ -1,0 +1,26 @@
+//! Documents a commune issued: code, fingerprint, sealed text.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "issued_documents")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub tenant_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub code: String,
+    pub kind: String,
+    pub subject: String,
+    pub title: Json,
+    pub fingerprint: String,
+    pub sealed_text: String,
+    pub data_key_id: Uuid,
+    pub issued_by: String,
+    pub issued_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,157 @@
+//! Verifiable documents over GraphQL: anyone verifies a code (and a text); staff issue a closed request's
+//! decision and read the documents of a request.
+
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use jamaa_core::service::{DocumentVerification as CoreVerification, IssuedDocument as CoreIssued};
+
+use super::error::to_graphql;
+use super::query::commune_and_lang;
+use super::types::Commune;
+use super::{Lang, jamaa, pick_locale};
+
+/// The path of a code's verification page, relative to the server.
+pub fn verify_path(code: &str) -> String {
+    format!("/verify/{code}")
+}
+
+/// What verifying a code shows: who issued what, when, and its fingerprint; never the text.
+pub struct DocumentVerification {
+    verification: CoreVerification,
+    lang: Lang,
+}
+
+#[Object]
+impl DocumentVerification {
+    async fn code(&self) -> String {
+        self.verification.code.to_string()
+    }
+    /// The issuing commune.
+    async fn commune(&self) -> Commune {
+        Commune { commune: self.verification.commune.clone(), lang: self.lang.clone() }
+    }
+    /// What the document is: `request.decision`, `civil_status.extract`, …
+    async fn kind(&self) -> &str {
+        &self.verification.kind
+    }
+    async fn title(&self) -> String {
+        self.lang.text(&self.verification.title)
+    }
+    async fn issued_at(&self) -> DateTime<Utc> {
+        self.verification.issued_at
+    }
+    /// SHA-256 of the normalized text, hex; documents print its first 16 digits.
+    async fn fingerprint(&self) -> &str {
+        &self.verification.fingerprint
+    }
+    /// Whether the text given is the one issued; null when no text was given.
+    async fn text_matches(&self) -> Option<bool> {
+        self.verification.text_matches
+    }
+}
+
+/// A document issued by the commune, with its text (staff only).
+pub struct IssuedDocument {
+    issued: CoreIssued,
+    lang: Lang,
+}
+
+#[Object]
+impl IssuedDocument {
+    async fn id(&self) -> ID {
+        ID(self.issued.id.to_string())
+    }
+    /// The verification code printed on the document.
+    async fn code(&self) -> String {
+        self.issued.code.to_string()
+    }
+    async fn kind(&self) -> &str {
+        &self.issued.kind
+    }
+    async fn title(&self) -> String {
+        self.lang.text(&self.issued.title)
+    }
+    async fn fingerprint(&self) -> &str {
+        &self.issued.fingerprint
+    }
+    /// The text as issued (and fingerprinted).
+    async fn text(&self) -> &str {
+        &self.issued.text
+    }
+    async fn issued_at(&self) -> DateTime<Utc> {
+        self.issued.issued_at
+    }
+    /// Where anyone verifies it (the path of the page on this server).
+    async fn verify_path(&self) -> String {
+        verify_path(&self.issued.code.to_string())
+    }
+}
+
+#[derive(Default)]
+pub struct DocumentQuery;
+
+#[Object]
+impl DocumentQuery {
+    /// Verifies a document's code and, when `text` is given, that the text is the one issued. Anyone may ask;
+    /// an unknown code is NOT_FOUND.
+    async fn verify_document(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+        text: Option<String>,
+        locale: Option<String>,
+    ) -> Result<DocumentVerification> {
+        let verification = jamaa(ctx)
+            .verify_document(&code, text.as_deref())
+            .await
+            .map_err(|e| to_graphql(e, pick_locale(ctx, None, None)))?;
+        let (_, lang) = commune_and_lang(ctx, Some(verification.commune.spec.slug.to_string()), locale).await?;
+        Ok(DocumentVerification { verification, lang })
+    }
+
+    /// The documents issued about a request, with their texts (the commune's staff; each reading is audited).
+    async fn request_documents(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        request_id: ID,
+        locale: Option<String>,
+    ) -> Result<Vec<IssuedDocument>> {
+        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
+        let id = request_id.parse().map_err(|_| invalid_id(lang.locale))?;
+        let principal = &super::request_context(ctx).principal;
+        let documents = jamaa(ctx)
+            .request_documents(principal, commune.spec.slug.as_str(), id)
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(documents.into_iter().map(|issued| IssuedDocument { issued, lang: lang.clone() }).collect())
+    }
+}
+
+#[derive(Default)]
+pub struct DocumentMutation;
+
+#[Object]
+impl DocumentMutation {
+    /// Issues the decision of a closed request as a verifiable document (the commune's staff).
+    async fn issue_request_decision(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        request_id: ID,
+        locale: Option<String>,
+    ) -> Result<IssuedDocument> {
+        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
+        let id = request_id.parse().map_err(|_| invalid_id(lang.locale))?;
+        let principal = &super::request_context(ctx).principal;
+        let issued = jamaa(ctx)
+            .issue_request_decision(principal, commune.spec.slug.as_str(), id)
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(IssuedDocument { issued, lang })
+    }
+}
+
+fn invalid_id(locale: jamaa_core::model::i18n::Locale) -> async_graphql::Error {
+    to_graphql(jamaa_core::Error::NotFound("request"), locale)
+}
