@@ -96,10 +96,10 @@ fn field_paths(body: &Value) -> Vec<(String, String)> {
 
 /// The events a demo commune starts with: its creation, one per service of the standard, one per sample file.
 /// Oujda's events after the demo: its onboarding, one per service of the standard, its export as template
-/// `oujda@1`, and three sample files.
+/// `oujda@1`, three sample files, and its courier registry's three letters, one of them routed.
 fn demo_events() -> Result<i64> {
     let services = jamaa_core::model::standard::moroccan_services()?.len();
-    Ok(1 + i64::try_from(services)? + 1 + 3)
+    Ok(1 + i64::try_from(services)? + 1 + 3 + 4)
 }
 
 async fn audit_events(app: &TestApp, slug: &str) -> Result<i64> {
