@@ -25,6 +25,10 @@
 //!   out of Chefchaouen's transactions. (`by_id` alone without its filter leaks nothing: the service lookup
 //!   that follows, still filtered, answers NOT_FOUND.)
 //! - Row-level security left off the table `timers`: the PostgreSQL run fails, naming it.
+//! - `store::civil_status::act_by_id` finding acts by id without its tenant filter: SQLite fails, 6 attacks
+//!   (`civilAct`, `addCivilMention`, `issueCivilDocument` at home with Oujda's act id) getting INTERNAL where
+//!   NOT_FOUND was expected; nothing leaks, since the act's persons are sealed under Oujda's data key, which
+//!   Chefchaouen's transaction does not reach.
 
 use std::collections::BTreeMap;
 
