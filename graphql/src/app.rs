@@ -1,6 +1,6 @@
-//! The HTTP surface: `/graphql` (POST for operations, GET for GraphiQL), `/healthz`, `/readyz`, and the static
-//! commune website and SDK when asked for. The principal, the locale and the commune header are resolved here,
-//! once per request.
+//! The HTTP surface: `/graphql` (POST for operations, GET for GraphiQL), `/healthz`, `/readyz`, Open311 at
+//! `/open311/v2/`, and the static commune website and SDK when asked for. The principal, the locale and the
+//! commune header are resolved here, once per request.
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -47,7 +47,7 @@ impl RateLimits {
     }
 
     /// Whether another request of this client and this token fits.
-    fn allow(&self, address: IpAddr, token: Option<&str>) -> bool {
+    pub(crate) fn allow(&self, address: IpAddr, token: Option<&str>) -> bool {
         let by_address = self.limiter.check_key(&format!("addr:{address}")).is_ok();
         let by_token = token.is_none_or(|t| self.limiter.check_key(&format!("token:{t}")).is_ok());
         by_address && by_token
@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .merge(crate::pages::router())
+        .nest("/open311/v2", crate::open311::routes())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .with_state(state)
 }

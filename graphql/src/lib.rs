@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod open311;
 pub mod pages;
 pub mod schema;
 pub mod server;

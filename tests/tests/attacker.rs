@@ -2,9 +2,10 @@
 //! enumerated from the schema itself, is turned against the commune of Oujda: by Chefchaouen's staff (every
 //! role, commune_admin included) naming Oujda, through the `X-Commune: oujda` header, and naming Chefchaouen
 //! with Oujda's ids; by a partner scoped to Chefchaouen; with no token; and with an expired and a revoked
-//! token of Oujda's own staff. Nothing of Oujda may come back (its request ids and tracking codes, its
-//! citizens' secrets, CINs, names and phones, its tokens' ids and secrets, its audit head; outside the public
-//! catalog, its commune and service ids either), and nothing of it may change: its requests and their
+//! token of Oujda's own staff. Nothing of Oujda may come back (its request ids and tracking codes — but
+//! those of complaints made public, in the public listing — its citizens' secrets, CINs, names and phones,
+//! its tokens' ids and secrets, its audit head; outside the public catalog, its commune and service ids
+//! either), and nothing of it may change: its requests and their
 //! histories, its services, its audit chain, the template registry and the communes, and its tokens still
 //! work. On PostgreSQL, the application's role scoped to Chefchaouen, with no filter of its own, reads,
 //! updates, deletes and inserts nothing of Oujda in any table that has a `tenant_id`, and each of those has
@@ -208,6 +209,27 @@ fn operations() -> Vec<Operation> {
                     attacks.push(attack(json!({ "code": id, "secret": secret }), Invalid));
                 }
                 attacks
+            },
+        },
+        Operation {
+            name: "publicComplaints",
+            public: true,
+            document: "query($c: String) { publicComplaints(commune: $c, first: 100) {
+                trackingCode serviceCode category description place { lat lng address } mediaUrl status state rating
+            } }",
+            // Only what applicants made public, never a private complaint (the partner's) nor personal data.
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune() }), Answers)],
+        },
+        Operation {
+            name: "rateComplaint",
+            public: false,
+            document: "mutation($code: String!, $secret: String!) {
+                rateComplaint(trackingCode: $code, secret: $secret, rating: 1) { trackingCode rating }
+            }",
+            // As trackRequest: a made-up secret, or the secret of the attacker's own request.
+            attacks: |c: &Ctx<'_>| {
+                let secret = if c.at_home() { c.v.own_secret.clone() } else { "K7RM2-PX9QD-4HWTA".to_owned() };
+                c.v.filed.iter().map(|f| attack(json!({ "code": f.code, "secret": secret }), Refused)).collect()
             },
         },
         Operation {
@@ -854,6 +876,17 @@ impl Victim {
                 .to_owned();
         }
 
+        // Complaints their applicants made public (the demo's): their codes are public in the listing only.
+        let listed = "{ publicComplaints(commune: \"oujda\", first: 100) { trackingCode } }";
+        let listed = data(app, None, listed, json!({})).await?;
+        let public_codes: Vec<String> = listed["publicComplaints"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["trackingCode"].as_str())
+            .map(str::to_owned)
+            .collect();
+        ensure!(public_codes.len() == 1, "the demo's public complaint: {listed}");
         // A file decided and its decision issued as a verifiable document.
         let decided = legalisation("Salma Bouchikhi", "UA118822", "+212662445566");
         markers.private("Salma Bouchikhi", "the name of Salma Bouchikhi");
@@ -876,7 +909,11 @@ impl Victim {
         for edge in &edges {
             let (id, code) = (text(&edge["node"]["id"])?, text(&edge["node"]["trackingCode"])?);
             markers.private(id.as_str(), format!("the id of {code}"));
-            markers.private(code.as_str(), format!("the tracking code {code}"));
+            if public_codes.contains(&code) {
+                markers.catalog(code.as_str(), format!("the tracking code of the public complaint {code}"));
+            } else {
+                markers.private(code.as_str(), format!("the tracking code {code}"));
+            }
             request_ids.push(id);
         }
         let cursor = text(&edges[0]["cursor"])?;

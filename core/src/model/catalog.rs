@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::calendar::Deadline;
+use crate::model::complaint::ComplaintSettings;
 use crate::model::form::FormSchema;
 use crate::model::i18n::LocalizedText;
 use crate::model::workflow::WorkflowDefinition;
@@ -32,6 +33,9 @@ pub struct ServiceDefinition {
     #[serde(default)]
     pub legal_references: Vec<LegalReference>,
     pub workflow: WorkflowDefinition,
+    /// Set for complaint procedures: what the complaint module reads from the form and the workflow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complaint: Option<ComplaintSettings>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -205,6 +209,9 @@ impl ServiceDefinition {
         }
         if let Err(found) = self.workflow.check(known_roles) {
             errors.extend(found);
+        }
+        if let Some(complaint) = &self.complaint {
+            errors.extend(complaint.check(&self.form, &self.workflow));
         }
         if errors.is_empty() { Ok(()) } else { Err(errors) }
     }

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod civil_status;
 pub mod commune;
+pub mod complaint;
 pub mod courier;
 pub mod documents;
 pub mod form;

@@ -98,7 +98,7 @@ fn citizen_secret() -> SecretString {
 }
 
 /// Secrets are compared without dashes, spaces or case, as citizens type them.
-fn normalize_secret(secret: &SecretString) -> SecretString {
+pub(super) fn normalize_secret(secret: &SecretString) -> SecretString {
     SecretString::from(
         secret
             .expose_secret()
@@ -201,6 +201,7 @@ impl Jamaa {
         };
         requests::insert(&tx, &record).await?;
         requests::insert_lookups(&tx, record.id, &digests).await?;
+        super::complaints::record_submission(&tx, &service, &record).await?;
         let transition = TransitionRecord {
             from_state: None,
             to_state: state.clone(),

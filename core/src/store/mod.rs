@@ -20,6 +20,7 @@ pub(crate) mod audit;
 pub(crate) mod catalog;
 pub(crate) mod civil_status;
 pub(crate) mod communes;
+pub(crate) mod complaints;
 pub(crate) mod config;
 pub(crate) mod courier;
 pub(crate) mod documents;

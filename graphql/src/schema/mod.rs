@@ -8,6 +8,7 @@ use jamaa_core::service::Jamaa;
 
 mod access;
 mod civil_status;
+mod complaints;
 mod courier;
 mod documents;
 pub mod error;
@@ -18,23 +19,25 @@ mod types;
 
 pub use access::AccessMutation;
 pub use civil_status::{CivilStatusMutation, CivilStatusQuery};
+pub use complaints::{ComplaintMutation, ComplaintQuery};
 pub use courier::{CourierMutation, CourierQuery};
 pub use documents::{DocumentMutation, DocumentQuery, verify_path};
 pub use mutation::RequestMutation;
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
 
-/// Every query: the catalog, requests and audit; replication; documents; civil status; courier.
+/// Every query: the catalog, requests and audit; replication; documents; complaints; civil status; courier.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct QueryRoot(CatalogQuery, ReplicationQuery, DocumentQuery, CivilStatusQuery, CourierQuery);
+pub struct QueryRoot(CatalogQuery, ReplicationQuery, DocumentQuery, ComplaintQuery, CivilStatusQuery, CourierQuery);
 
-/// Every mutation: requests; replication; access; documents; civil status; courier.
+/// Every mutation: requests; replication; access; documents; complaints; civil status; courier.
 #[derive(async_graphql::MergedObject, Default)]
 pub struct MutationRoot(
     RequestMutation,
     ReplicationMutation,
     AccessMutation,
     DocumentMutation,
+    ComplaintMutation,
     CivilStatusMutation,
     CourierMutation,
 );

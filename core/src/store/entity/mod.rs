@@ -10,6 +10,7 @@ pub(crate) mod civil_act;
 pub(crate) mod civil_mention;
 pub(crate) mod commune;
 pub(crate) mod commune_config;
+pub(crate) mod complaint;
 pub(crate) mod counter;
 pub(crate) mod courier_history;
 pub(crate) mod courier_item;

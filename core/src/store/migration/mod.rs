@@ -7,6 +7,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_initial;
 mod m0002_templates;
 mod m0003_personal_data;
+mod m0005_complaints;
 mod m0008_documents;
 mod m0009_registries;
 
@@ -24,6 +25,7 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "commune_configs",
     "data_keys",
     "request_lookups",
+    "complaints",
     "issued_documents",
     "civil_acts",
     "civil_mentions",
@@ -61,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_initial::Migration),
             Box::new(m0002_templates::Migration),
             Box::new(m0003_personal_data::Migration),
+            Box::new(m0005_complaints::Migration),
             Box::new(m0008_documents::Migration),
             Box::new(m0009_registries::Migration),
         ]
