@@ -421,6 +421,7 @@ async fn serve(settings: &Settings) -> anyhow::Result<()> {
         for (slug, token) in &tokens.staff {
             println!("{slug} {}", token.expose_secret());
         }
+        println!("chefchaouen/civil_registrar {}", tokens.civil_registrar.expose_secret());
         println!(
             "log in as the provincial agent (Oujda and Chefchaouen): mutation {{ login(login: \"{}\", password: \"{}\") {{ token }} }}",
             tokens.agent.login,

@@ -33,6 +33,10 @@
 //! - `Jamaa::council_sessions` asking ReadCatalog instead of ManageCouncil: SQLite fails, 8 attacks of some 880
 //!   getting through: `councilSessions` answers Chefchaouen's staff naming Oujda, or through `X-Commune`, with
 //!   the title and ids of Oujda's draft session and its agenda.
+//! - `store::civil_status::act_by_id` finding acts by id without its tenant filter: SQLite fails, 6 attacks
+//!   (`civilAct`, `addCivilMention`, `issueCivilDocument` at home with Oujda's act id) getting INTERNAL where
+//!   NOT_FOUND was expected; nothing leaks, since the act's persons are sealed under Oujda's data key, which
+//!   Chefchaouen's transaction does not reach.
 
 use std::collections::BTreeMap;
 
@@ -694,7 +698,148 @@ fn operations() -> Vec<Operation> {
                 ]
             },
         },
+        Operation {
+            name: "civilAct",
+            public: false,
+            document: "query($c: String, $id: ID!) { civilAct(commune: $c, id: $id) {
+                id number subject { givenLatin givenAr } father { nationalId } mentions { text } history { kind payload }
+            } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.civil_act_id }), c.refused())],
+        },
+        Operation {
+            name: "civilActs",
+            public: false,
+            document: "query($c: String, $after: String) { civilActs(commune: $c, first: 100, after: $after) {
+                nodes { id number eventDate } pageInfo { endCursor }
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                let expect = if c.staff_at_home() { Answers } else { c.refused() };
+                vec![
+                    attack(json!({ "c": c.commune() }), expect),
+                    attack(json!({ "c": c.commune(), "after": c.v.civil_act_cursor }), expect),
+                ]
+            },
+        },
+        Operation {
+            name: "findCivilActs",
+            public: false,
+            document: "query($c: String, $id: String!) { findCivilActs(commune: $c, nationalId: $id) { id number } }",
+            // The deceased of Oujda's act, looked up by CIN: at home the attacker finds nothing.
+            attacks: |c: &Ctx<'_>| {
+                let expect = if c.staff_at_home() { Answers } else { c.refused() };
+                vec![attack(json!({ "c": c.commune(), "id": OUJDA_DECEASED_CIN }), expect)]
+            },
+        },
+        Operation {
+            name: "registerCivilAct",
+            public: false,
+            document: "mutation($c: String, $i: RegisterCivilActInput!) { registerCivilAct(commune: $c, input: $i) {
+                id number
+            } }",
+            // Registering at home is the attacker's own business; in Oujda's register, never.
+            attacks: |c: &Ctx<'_>| {
+                let expect = if c.staff_at_home() { Answers } else { c.refused() };
+                vec![attack(json!({ "c": c.commune(), "i": civil_birth("OUJ-1") }), expect)]
+            },
+        },
+        Operation {
+            name: "addCivilMention",
+            public: false,
+            document: "mutation($c: String, $id: ID!, $i: CivilMentionInput!) {
+                addCivilMention(commune: $c, actId: $id, input: $i) { sequence text }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let mention = json!({ "kind": "RECTIFICATION", "text": "Faux.", "reference": "Aucun", "effectiveOn": "2026-01-02" });
+                vec![attack(json!({ "c": c.commune(), "id": c.v.civil_act_id, "i": mention }), c.refused())]
+            },
+        },
+        Operation {
+            name: "issueCivilDocument",
+            public: false,
+            document: "mutation($c: String, $id: ID!) { issueCivilDocument(commune: $c, actId: $id, kind: FULL_COPY) {
+                code text
+            } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.civil_act_id }), c.refused())],
+        },
+        Operation {
+            name: "mailItems",
+            public: false,
+            document: "query($c: String, $after: String) { mailItems(commune: $c, first: 100, after: $after) {
+                nodes { id number correspondent subject department } pageInfo { endCursor }
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                let expect = if c.staff_at_home() { Answers } else { c.refused() };
+                vec![
+                    attack(json!({ "c": c.commune() }), expect),
+                    attack(json!({ "c": c.commune(), "after": c.v.mail_cursor }), expect),
+                ]
+            },
+        },
+        Operation {
+            name: "mailItem",
+            public: false,
+            document: "query($c: String, $id: ID!) { mailItem(commune: $c, id: $id) {
+                id number correspondent history { kind note }
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                c.v.mail_ids.iter().map(|id| attack(json!({ "c": c.commune(), "id": id }), c.refused())).collect()
+            },
+        },
+        Operation {
+            name: "registerMail",
+            public: false,
+            document: "mutation($c: String, $i: RegisterMailInput!) { registerMail(commune: $c, input: $i) {
+                id number requestCode
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                let letter = |code: Option<&str>| {
+                    json!({ "direction": "INCOMING", "correspondent": "Anonyme", "subject": "Relance",
+                            "date": "2026-01-02", "department": "urbanisme", "requestCode": code })
+                };
+                let plain = if c.staff_at_home() { Answers } else { c.refused() };
+                // Linked to one of Oujda's files: not a file of the attacker's commune.
+                let linked = if c.staff_at_home() { Invalid } else { c.refused() };
+                vec![
+                    attack(json!({ "c": c.commune(), "i": letter(None) }), plain),
+                    attack(json!({ "c": c.commune(), "i": letter(Some(&c.v.filed[0].code)) }), linked),
+                ]
+            },
+        },
+        Operation {
+            name: "routeMail",
+            public: false,
+            document: "mutation($c: String, $id: ID!, $d: String!) { routeMail(commune: $c, id: $id, department: $d) {
+                id department
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                c.v.mail_ids.iter().map(|id| attack(json!({ "c": c.commune(), "id": id, "d": "cabinet" }), c.refused())).collect()
+            },
+        },
+        Operation {
+            name: "setMailFollowUp",
+            public: false,
+            document: "mutation($c: String, $id: ID!) { setMailFollowUp(commune: $c, id: $id, state: CLOSED) {
+                id state
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                c.v.mail_ids.iter().map(|id| attack(json!({ "c": c.commune(), "id": id }), c.refused())).collect()
+            },
+        },
     ]
+}
+
+/// The CIN of the deceased of Oujda's death act.
+const OUJDA_DECEASED_CIN: &str = "UD604411";
+
+/// A birth to register in the office `office`.
+fn civil_birth(office: &str) -> Value {
+    let name = |ar: &str, latin: &str| json!({ "givenAr": ar, "familyAr": "الشاوني", "givenLatin": latin, "familyLatin": "Chaouni" });
+    json!({
+        "kind": "BIRTH", "office": office, "sex": "MALE",
+        "event": { "date": "2026-01-02", "place": "Chefchaouen" },
+        "subject": name("أنس", "Anas"),
+        "declarant": { "name": name("عمر", "Omar"), "relation": "father" }
+    })
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -769,6 +914,11 @@ struct Victim {
     council_session: String,
     agenda_item: String,
     council_members: Vec<String>,
+    /// Oujda's death act (with a mention), a cursor of its register; its mail items and a cursor of them.
+    civil_act_id: String,
+    civil_act_cursor: String,
+    mail_ids: Vec<String>,
+    mail_cursor: String,
     markers: Markers,
 }
 
@@ -1020,6 +1170,62 @@ impl Victim {
             }
         }
 
+        // Oujda's civil-status register: a death, with a mention; and its courier registry (the demo's
+        // letters and one more).
+        let name = |ar: &str, latin: &str, family_ar: &str, family: &str| json!({ "givenAr": ar, "familyAr": family_ar, "givenLatin": latin, "familyLatin": family });
+        let death = json!({
+            "kind": "DEATH", "office": "OUJ-1",
+            "event": { "date": "2026-01-02", "place": "Hôpital Al Farabi, Oujda" },
+            "subjectBirthDate": "1941",
+            "subject": name("عبد القادر", "Abdelkader", "المزوار", "Mezouari-Oujdi"),
+            "subjectNationalId": OUJDA_DECEASED_CIN,
+            "declarant": { "name": name("حفصة", "Hafsa", "المزوار", "Mezouari-Oujdi"), "relation": "daughter" }
+        });
+        for (marker, what) in [
+            ("Abdelkader", "the deceased's given name"),
+            ("Mezouari-Oujdi", "the deceased's family name"),
+            ("عبد القادر", "the deceased's Arabic name"),
+            (OUJDA_DECEASED_CIN, "the deceased's CIN"),
+            ("Hafsa", "the declarant's name"),
+            ("Testament olographe", "the text of Oujda's mention"),
+        ] {
+            markers.private(marker, what);
+        }
+        let register = "mutation($i: RegisterCivilActInput!) { registerCivilAct(input: $i) { id } }";
+        let act = data(app, Some(&admin), register, json!({ "i": death })).await?;
+        let civil_act_id = text(&act["registerCivilAct"]["id"])?;
+        markers.private(civil_act_id.as_str(), "the id of Oujda's civil act");
+        let mention = json!({ "kind": "OTHER", "text": "Testament olographe déposé.", "effectiveOn": "2026-01-03" });
+        let add = "mutation($id: ID!, $i: CivilMentionInput!) { addCivilMention(actId: $id, input: $i) { sequence } }";
+        data(app, Some(&admin), add, json!({ "id": civil_act_id, "i": mention })).await?;
+        let acts = data(app, Some(&admin), "{ civilActs(first: 1) { edges { cursor } } }", json!({})).await?;
+        let civil_act_cursor = text(&acts["civilActs"]["edges"][0]["cursor"])?;
+        let letter = json!({ "direction": "INCOMING", "correspondent": "Rachid Benamar-Oujdi", "subject": "Raccordement",
+                             "date": "2026-01-02", "department": "urbanisme" });
+        data(
+            app,
+            Some(&admin),
+            "mutation($i: RegisterMailInput!) { registerMail(input: $i) { id } }",
+            json!({ "i": letter }),
+        )
+        .await?;
+        let mail = data(
+            app,
+            Some(&admin),
+            "{ mailItems(first: 100) { edges { cursor node { id correspondent } } } }",
+            json!({}),
+        )
+        .await?;
+        let mut mail_ids = Vec::new();
+        for edge in mail["mailItems"]["edges"].as_array().into_iter().flatten() {
+            let id = text(&edge["node"]["id"])?;
+            markers.private(id.as_str(), "the id of an Oujda mail item");
+            markers.private(text(&edge["node"]["correspondent"])?, "an Oujda correspondent");
+            mail_ids.push(id);
+        }
+        ensure!(mail_ids.len() == 4, "the demo's three letters and the suite's: {mail}");
+        let mail_cursor = text(&mail["mailItems"]["edges"][0]["cursor"])?;
+
         // The attacker's own request, whose secret it knows.
         let own = legalisation("Karim Chefchaouni", "CH556677", "+212611223344");
         let (_, _, own_secret) = submit(app, None, ATTACKER, own).await?;
@@ -1030,6 +1236,25 @@ impl Victim {
         data(app, Some(&attacker_admin), certify, json!({ "id": own_decided })).await?;
         data(app, Some(&attacker_admin), issue, json!({ "id": own_decided })).await?;
         upload(app, ATTACKER, ("Karim Chefchaouni", "CH556677", "+212611223344")).await?;
+        // And a mention on its own civil act, and a letter of its own.
+        let own_acts = data(app, Some(&attacker_admin), "{ civilActs(first: 1) { nodes { id } } }", json!({})).await?;
+        let own_mention = json!({ "kind": "OTHER", "text": "Mention de Chefchaouen.", "effectiveOn": "2026-01-03" });
+        data(
+            app,
+            Some(&attacker_admin),
+            add,
+            json!({ "id": own_acts["civilActs"]["nodes"][0]["id"], "i": own_mention }),
+        )
+        .await?;
+        let own_letter = json!({ "direction": "OUTGOING", "correspondent": "Province de Chefchaouen", "subject": "Rapport",
+                                 "date": "2026-01-02", "department": "cabinet" });
+        data(
+            app,
+            Some(&attacker_admin),
+            "mutation($i: RegisterMailInput!) { registerMail(input: $i) { id } }",
+            json!({ "i": own_letter }),
+        )
+        .await?;
 
         // A bundle under Oujda's name, well formed and hashed, with content of the attacker's choosing.
         let templates = data(app, None, "{ templates { reference bundle } }", json!({})).await?;
@@ -1089,6 +1314,10 @@ impl Victim {
             council_session,
             agenda_item,
             council_members,
+            civil_act_id,
+            civil_act_cursor,
+            mail_ids,
+            mail_cursor,
             markers,
         })
     }
@@ -1411,6 +1640,10 @@ async fn snapshot(app: &TestApp, victim: &Victim) -> Result<BTreeMap<&'static st
     state.insert("council", data(app, Some(&victim.observer_token), council, json!({})).await?);
     let budget = "{ budgetExecution(commune: \"oujda\") { lines { year chapter article paragraph paid collected } } }";
     state.insert("budget", data(app, None, budget, json!({})).await?);
+    // Its registers, as lists (reading an act's full record would be an event of the audit trail).
+    let registers = "{ civilActs(first: 100) { nodes { id number eventDate } }
+        mailItems(first: 100) { nodes { id number department state dueOn updatedAt } } }";
+    state.insert("registers", data(app, Some(&victim.observer_token), registers, json!({})).await?);
     // The partner is let in (the form is refused only after), and the counter agent reads the inbox.
     let probe = json!({ "c": VICTIM, "input": { "serviceCode": "reclamation", "data": {} } });
     let partner = app.graphql(Some(&victim.partner_token), SUBMIT, probe).await?;

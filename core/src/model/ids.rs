@@ -75,6 +75,10 @@ typed_id!(
     SessionId,
     /// A scheduled workflow timer.
     JobId,
+    /// A civil-status act.
+    CivilActId,
+    /// An item of the courier registry.
+    MailId,
     /// A document issued by a commune (an extract, a decision) that anyone can verify.
     DocumentId,
 );

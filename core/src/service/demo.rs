@@ -9,7 +9,11 @@ use serde_json::json;
 use crate::auth::Principal;
 
 use crate::error::Error;
+use crate::model::civil_status::{
+    ActDetails, ActKind, ActPersons, DateAsKnown, Declarant, Event, NewAct, Parent, PersonName, Sex,
+};
 use crate::model::commune::{Country, Slug, TrackingPrefix};
+use crate::model::courier::{Direction, NewMail};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::request::SubmittedDocument;
 use crate::model::standard;
@@ -17,13 +21,15 @@ use crate::model::template::{ContentOverrides, TemplateRef};
 
 use super::{CommuneIdentity, Jamaa, NewApiToken, NewUser, OnboardCommune, OnboardSource, SubmitRequest};
 
-/// The tokens issued for a demo: the operator's, then one staff token per commune (with every role); and
-/// the provincial agent's login and password (fresh at each load).
+/// The tokens issued for a demo: the operator's, then one staff token per commune (with every role),
+/// Chefchaouen's civil registrar's (that role only), and the provincial agent's login and password (fresh at
+/// each load).
 #[derive(Debug)]
 pub struct DemoTokens {
     pub operator: SecretString,
     pub staff: Vec<(String, SecretString)>,
     pub agent: DemoLogin,
+    pub civil_registrar: SecretString,
 }
 
 /// A demo user's login and password.
@@ -184,7 +190,8 @@ impl Jamaa {
             staff.push((slug.to_owned(), token.token));
         }
         let agent = self.demo_agent().await?;
-        Ok(DemoTokens { operator: operator_token.token, staff, agent })
+        let civil_registrar = self.demo_registries(&staff).await?;
+        Ok(DemoTokens { operator: operator_token.token, staff, agent, civil_registrar })
     }
 
     /// The provincial agent, with a fresh random password, and roles in Oujda and Chefchaouen.
@@ -234,6 +241,117 @@ impl Jamaa {
         }
         Ok(())
     }
+
+    /// Chefchaouen's civil registrar, who registers a birth there, and a few letters in Oujda's courier
+    /// registry; unless the registers already hold some.
+    async fn demo_registries(&self, staff: &[(String, SecretString)]) -> Result<SecretString, Error> {
+        let chefchaouen = self.commune("chefchaouen").await?;
+        let registrar = self
+            .issue_token(
+                NewApiToken::Staff { tenant: chefchaouen.id, roles: vec!["civil_registrar".into()] },
+                "demo civil registrar of chefchaouen",
+                None,
+            )
+            .await?
+            .token;
+        let principal = self.authenticate(&registrar).await?;
+        let today = self.now().with_timezone(&chefchaouen.time_zone()).date_naive();
+        if self.civil_acts(&principal, "chefchaouen", Default::default(), None, 1).await?.items.is_empty() {
+            self.register_civil_act(&principal, "chefchaouen", demo_birth(today)).await?;
+        }
+        let oujda_staff = staff.iter().find(|(slug, _)| slug == "oujda").map(|(_, token)| token);
+        let Some(oujda_staff) = oujda_staff else { return Ok(registrar) };
+        let oujda_staff = self.authenticate(oujda_staff).await?;
+        if self.mail_items(&oujda_staff, "oujda", Default::default(), None, 1).await?.items.is_empty() {
+            for (i, mail) in demo_mail(today).into_iter().enumerate() {
+                let item = self.register_mail(&oujda_staff, "oujda", mail).await?;
+                if i == 0 {
+                    let note = Some("Pour avis technique".to_owned());
+                    self.route_mail(&oujda_staff, "oujda", item.record.id, "travaux", note).await?;
+                }
+            }
+        }
+        Ok(registrar)
+    }
+}
+
+/// A birth declared at Chefchaouen's first office.
+fn demo_birth(today: chrono::NaiveDate) -> NewAct {
+    let name = |given_ar: &str, family_ar: &str, given: &str, family: &str| PersonName {
+        given_ar: given_ar.into(),
+        family_ar: family_ar.into(),
+        given_latin: given.into(),
+        family_latin: family.into(),
+    };
+    let parent = |name: PersonName, year: &str| Parent {
+        name,
+        nationality: Some("marocaine".into()),
+        birth_date: DateAsKnown::parse(year).ok(),
+        birth_place: Some("Chefchaouen".into()),
+        national_id: None,
+    };
+    let father = name("عمر", "العلمي", "Omar", "El Alami");
+    NewAct {
+        kind: ActKind::Birth,
+        office: "CHF-1".into(),
+        details: ActDetails {
+            sex: Some(Sex::Female),
+            event: Event {
+                date: today - chrono::Days::new(3),
+                time: chrono::NaiveTime::from_hms_opt(6, 40, 0),
+                place: "Hôpital Mohammed V, Chefchaouen".into(),
+            },
+            subject_birth_date: None,
+        },
+        persons: ActPersons {
+            subject: name("ياسمين", "العلمي", "Yasmine", "El Alami"),
+            subject_national_id: None,
+            father: Some(parent(father.clone(), "1990")),
+            mother: Some(parent(name("سلمى", "الريفي", "Salma", "Rifi"), "1993")),
+            declarant: Declarant { name: father, relation: "father".into(), national_id: None },
+        },
+    }
+}
+
+/// Letters in and out of Oujda's town hall.
+fn demo_mail(today: chrono::NaiveDate) -> Vec<NewMail> {
+    let days = |n: u64| today - chrono::Days::new(n);
+    let mail = |direction, correspondent: &str, subject: &str, date, department: &str, due_on| NewMail {
+        direction,
+        correspondent: correspondent.into(),
+        subject: subject.into(),
+        date,
+        department: department.into(),
+        due_on,
+        request_code: None,
+        deliberation: None,
+    };
+    vec![
+        mail(
+            Direction::Incoming,
+            "Agence de l'Oriental",
+            "Demande d'avis sur le plan d'aménagement du quartier Lazaret",
+            days(20),
+            "urbanisme",
+            Some(days(5)),
+        ),
+        mail(
+            Direction::Incoming,
+            "Association des commerçants du marché couvert",
+            "Réfection de la toiture du marché couvert",
+            days(2),
+            "travaux",
+            Some(today + chrono::Days::new(28)),
+        ),
+        mail(
+            Direction::Outgoing,
+            "Wilaya de la région de l'Oriental",
+            "Transmission du budget de l'exercice",
+            days(1),
+            "finances",
+            None,
+        ),
+    ]
 }
 
 /// The demo's budget files: illustrative figures (the files say so).

@@ -9,8 +9,10 @@ use jamaa_core::service::Jamaa;
 mod access;
 pub mod aliases;
 mod citizen;
+mod civil_status;
 mod complaints;
 pub(crate) mod council;
+mod courier;
 mod documents;
 pub mod error;
 pub(crate) mod finance;
@@ -22,8 +24,10 @@ mod users;
 
 pub use access::AccessMutation;
 pub use citizen::{CitizenMutation, CitizenQuery};
+pub use civil_status::{CivilStatusMutation, CivilStatusQuery};
 pub use complaints::{ComplaintMutation, ComplaintQuery};
 pub use council::{CouncilMutation, CouncilQuery};
+pub use courier::{CourierMutation, CourierQuery};
 pub use documents::{DocumentMutation, DocumentQuery, verify_path};
 pub use finance::{FinanceMutation, FinanceQuery};
 pub use mutation::RequestMutation;
@@ -32,7 +36,7 @@ pub use replication::{ReplicationMutation, ReplicationQuery};
 pub use users::{UsersMutation, UsersQuery};
 
 /// Every query: the catalog, requests and audit; replication; documents; complaints; the logged-in user;
-/// access to information and petitions; council; finance.
+/// access to information and petitions; council; finance; civil status; courier.
 #[derive(async_graphql::MergedObject, Default)]
 pub struct QueryRoot(
     CatalogQuery,
@@ -43,10 +47,12 @@ pub struct QueryRoot(
     CitizenQuery,
     CouncilQuery,
     FinanceQuery,
+    CivilStatusQuery,
+    CourierQuery,
 );
 
 /// Every mutation: requests; replication; access; documents; complaints; login and logout; access to
-/// information and petitions; council; finance.
+/// information and petitions; council; finance; civil status; courier.
 #[derive(async_graphql::MergedObject, Default)]
 pub struct MutationRoot(
     RequestMutation,
@@ -58,6 +64,8 @@ pub struct MutationRoot(
     CitizenMutation,
     CouncilMutation,
     FinanceMutation,
+    CivilStatusMutation,
+    CourierMutation,
 );
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -29,11 +29,11 @@ pub(crate) fn parse_locale(locale: Option<String>) -> Result<Option<Locale>> {
 
 use async_graphql::ErrorExtensions;
 
-fn page_size(first: Option<i32>) -> u64 {
+pub(crate) fn page_size(first: Option<i32>) -> u64 {
     u64::try_from(first.unwrap_or(DEFAULT_PAGE)).unwrap_or(1).clamp(1, MAX_PAGE_SIZE)
 }
 
-fn bad_cursor() -> async_graphql::Error {
+pub(crate) fn bad_cursor() -> async_graphql::Error {
     async_graphql::Error::new("invalid cursor").extend_with(|_, e| e.set("code", "VALIDATION_FAILED"))
 }
 

@@ -11,6 +11,7 @@ mod m0004_identities;
 mod m0005_complaints;
 mod m0006_citizen;
 mod m0008_documents;
+mod m0009_registries;
 mod m0010_council_finance;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
@@ -40,7 +41,14 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "council_deliberations",
     "council_votes",
     "budget_lines",
+    "civil_acts",
+    "civil_mentions",
+    "courier_items",
+    "courier_history",
 ];
+
+/// Tenant tables the application may only read and append to: the audit trail and the civil-status registers.
+pub(crate) const APPEND_ONLY_TABLES: &[&str] = &["audit_events", "civil_acts", "civil_mentions"];
 
 /// Tables of the platform itself.
 pub(crate) const PLATFORM_TABLES: &[&str] =
@@ -74,13 +82,14 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_complaints::Migration),
             Box::new(m0006_citizen::Migration),
             Box::new(m0008_documents::Migration),
+            Box::new(m0009_registries::Migration),
             Box::new(m0010_council_finance::Migration),
         ]
     }
 }
 
 /// Grants the application's role what it needs and nothing more: no DDL, and only SELECT and INSERT on the
-/// audit trail, so that even the application cannot rewrite history. Idempotent.
+/// audit trail and the civil-status registers, so that even the application cannot rewrite history. Idempotent.
 pub(crate) async fn grant_app_role(db: &DatabaseConnection, role: &str) -> Result<(), DbErr> {
     if db.get_database_backend() != DbBackend::Postgres {
         return Ok(());
@@ -89,10 +98,12 @@ pub(crate) async fn grant_app_role(db: &DatabaseConnection, role: &str) -> Resul
         return Err(DbErr::Custom(format!("invalid role name `{role}`")));
     }
     let mut sql = format!("GRANT USAGE ON SCHEMA public TO {role};\n");
-    for table in PLATFORM_TABLES.iter().chain(TENANT_TABLES).filter(|t| **t != "audit_events") {
+    for table in PLATFORM_TABLES.iter().chain(TENANT_TABLES).filter(|t| !APPEND_ONLY_TABLES.contains(t)) {
         sql.push_str(&format!("GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {role};\n"));
     }
-    sql.push_str(&format!("GRANT SELECT, INSERT ON audit_events TO {role};\n"));
+    for table in APPEND_ONLY_TABLES {
+        sql.push_str(&format!("GRANT SELECT, INSERT ON {table} TO {role};\n"));
+    }
     sql.push_str(&format!("GRANT EXECUTE ON FUNCTION jamaa_tenants_with_due_timers(timestamptz) TO {role};\n"));
     db.execute_unprepared(&sql).await?;
     Ok(())

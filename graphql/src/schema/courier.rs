@@ -1,0 +1,306 @@
+//! The courier registry over GraphQL: registering, routing and following up mail, and listing it by year,
+//! direction, department, state or overdue, a page at a time.
+
+use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields, OpaqueCursor};
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use jamaa_core::model::courier::{DeliberationRef, Direction, FollowUp, NewMail};
+use jamaa_core::model::ids::MailId;
+use jamaa_core::service::{MailEvent, MailItem as CoreItem, MailQuery};
+
+use super::error::to_graphql;
+use super::query::{bad_cursor, commune_and_lang, page_size};
+use super::{jamaa, request_context};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum MailDirection {
+    /// Arrivée: numbered `ARR-<year>-<n>`.
+    Incoming,
+    /// Départ: numbered `DEP-<year>-<n>`.
+    Outgoing,
+}
+
+impl From<MailDirection> for Direction {
+    fn from(d: MailDirection) -> Self {
+        match d {
+            MailDirection::Incoming => Direction::Incoming,
+            MailDirection::Outgoing => Direction::Outgoing,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum MailState {
+    Open,
+    Answered,
+    Closed,
+}
+
+impl From<MailState> for FollowUp {
+    fn from(s: MailState) -> Self {
+        match s {
+            MailState::Open => FollowUp::Open,
+            MailState::Answered => FollowUp::Answered,
+            MailState::Closed => FollowUp::Closed,
+        }
+    }
+}
+
+fn state(s: FollowUp) -> MailState {
+    match s {
+        FollowUp::Open => MailState::Open,
+        FollowUp::Answered => MailState::Answered,
+        FollowUp::Closed => MailState::Closed,
+    }
+}
+
+/// A letter to register.
+#[derive(InputObject)]
+pub struct RegisterMailInput {
+    pub direction: MailDirection,
+    /// The sender (incoming) or the recipient (outgoing).
+    pub correspondent: String,
+    pub subject: String,
+    /// Received (incoming) or sent (outgoing) on.
+    pub date: NaiveDate,
+    /// The department it is routed to (`urbanisme`).
+    pub department: String,
+    pub due_on: Option<NaiveDate>,
+    /// The tracking code of a request of the commune it concerns.
+    pub request_code: Option<String>,
+    /// The id of a deliberation of the council it concerns.
+    pub deliberation_id: Option<ID>,
+}
+
+/// A step of a mail item's history.
+#[derive(SimpleObject)]
+pub struct MailHistoryEntry {
+    /// `registered`, `routed`, `answered`, `closed`, `reopened`.
+    pub kind: String,
+    pub department: String,
+    pub state: MailState,
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+}
+
+impl From<&MailEvent> for MailHistoryEntry {
+    fn from(e: &MailEvent) -> Self {
+        MailHistoryEntry {
+            kind: e.kind.clone(),
+            department: e.department.to_string(),
+            state: state(e.state),
+            note: e.note.clone(),
+            at: e.occurred_at,
+            actor: e.actor.clone(),
+        }
+    }
+}
+
+/// An item of the courier registry.
+pub struct MailItem(CoreItem);
+
+#[Object]
+impl MailItem {
+    async fn id(&self) -> ID {
+        ID(self.0.record.id.to_string())
+    }
+    /// `ARR-2026-000123`.
+    async fn number(&self) -> String {
+        self.0.record.number.to_string()
+    }
+    async fn direction(&self) -> MailDirection {
+        match self.0.record.number.direction {
+            Direction::Incoming => MailDirection::Incoming,
+            Direction::Outgoing => MailDirection::Outgoing,
+        }
+    }
+    async fn year(&self) -> i32 {
+        self.0.record.number.year
+    }
+    async fn correspondent(&self) -> &str {
+        &self.0.record.correspondent
+    }
+    async fn subject(&self) -> &str {
+        &self.0.record.subject
+    }
+    async fn date(&self) -> NaiveDate {
+        self.0.record.date
+    }
+    /// The department it is with now.
+    async fn department(&self) -> &str {
+        self.0.record.department.as_str()
+    }
+    async fn due_on(&self) -> Option<NaiveDate> {
+        self.0.record.due_on
+    }
+    async fn state(&self) -> MailState {
+        state(self.0.record.state)
+    }
+    /// Still open after its due date, on the commune's calendar day.
+    async fn overdue(&self) -> bool {
+        self.0.overdue
+    }
+    async fn request_code(&self) -> Option<&str> {
+        self.0.record.request_code.as_deref()
+    }
+    async fn deliberation_id(&self) -> Option<ID> {
+        self.0.record.deliberation.map(|d| ID(d.as_uuid().to_string()))
+    }
+    async fn registered_at(&self) -> DateTime<Utc> {
+        self.0.record.registered_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.record.updated_at
+    }
+    /// Its registration, routings and follow-up, oldest first (on one item; null in lists).
+    async fn history(&self) -> Option<Vec<MailHistoryEntry>> {
+        self.0.history.as_ref().map(|h| h.iter().map(Into::into).collect())
+    }
+}
+
+fn mail_id(id: &ID) -> std::result::Result<MailId, jamaa_core::Error> {
+    id.parse::<MailId>().map_err(|_| jamaa_core::Error::NotFound("mail item"))
+}
+
+#[derive(Default)]
+pub struct CourierQuery;
+
+#[Object]
+impl CourierQuery {
+    /// The courier registry in registration order, filtered by year, direction, department, state or overdue
+    /// (ManageCourier).
+    #[allow(clippy::too_many_arguments)]
+    async fn mail_items(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        year: Option<i32>,
+        direction: Option<MailDirection>,
+        department: Option<String>,
+        state: Option<MailState>,
+        overdue: Option<bool>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<OpaqueCursor<String>, MailItem, EmptyFields, EmptyFields>> {
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let after = after
+            .map(|c| {
+                OpaqueCursor::<String>::decode_cursor(&c)
+                    .ok()
+                    .and_then(|c| c.0.parse::<MailId>().ok())
+                    .ok_or_else(bad_cursor)
+            })
+            .transpose()?;
+        let query = MailQuery {
+            year,
+            direction: direction.map(Into::into),
+            department,
+            state: state.map(Into::into),
+            overdue: overdue.unwrap_or(false),
+        };
+        let page = jamaa(ctx)
+            .mail_items(&request_context(ctx).principal, commune.spec.slug.as_str(), query, after, page_size(first))
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        let mut connection = Connection::new(after.is_some(), page.has_next);
+        for item in page.items {
+            connection.edges.push(Edge::new(OpaqueCursor(item.record.id.to_string()), MailItem(item)));
+        }
+        Ok(connection)
+    }
+
+    /// One mail item with its history (ManageCourier).
+    async fn mail_item(&self, ctx: &Context<'_>, commune: Option<String>, id: ID) -> Result<MailItem> {
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let id = mail_id(&id).map_err(|e| to_graphql(e, lang.locale))?;
+        let item = jamaa(ctx)
+            .mail_item(&request_context(ctx).principal, commune.spec.slug.as_str(), id)
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(MailItem(item))
+    }
+}
+
+#[derive(Default)]
+pub struct CourierMutation;
+
+#[Object]
+impl CourierMutation {
+    /// Registers incoming or outgoing mail, numbered in the commune's registry of the year (ManageCourier).
+    async fn register_mail(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        input: RegisterMailInput,
+    ) -> Result<MailItem> {
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        // A deliberation id that does not parse names no deliberation: it is refused with the other checks.
+        let deliberation = match input.deliberation_id {
+            None => None,
+            Some(id) => Some(DeliberationRef::from_uuid(id.parse::<uuid::Uuid>().map_err(|_| {
+                to_graphql(
+                    jamaa_core::Error::field(
+                        "input.deliberationId",
+                        jamaa_core::error::FieldErrorCode::InvalidValue,
+                        jamaa_core::model::i18n::LocalizedText::new()
+                            .with(jamaa_core::model::i18n::Locale::En, "not a deliberation id")
+                            .with(jamaa_core::model::i18n::Locale::Fr, "identifiant de délibération invalide"),
+                    ),
+                    lang.locale,
+                )
+            })?)),
+        };
+        let mail = NewMail {
+            direction: input.direction.into(),
+            correspondent: input.correspondent,
+            subject: input.subject,
+            date: input.date,
+            department: input.department,
+            due_on: input.due_on,
+            request_code: input.request_code,
+            deliberation,
+        };
+        let item = jamaa(ctx)
+            .register_mail(&request_context(ctx).principal, commune.spec.slug.as_str(), mail)
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(MailItem(item))
+    }
+
+    /// Routes a mail item to another department, with a note (ManageCourier).
+    async fn route_mail(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        id: ID,
+        department: String,
+        note: Option<String>,
+    ) -> Result<MailItem> {
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let id = mail_id(&id).map_err(|e| to_graphql(e, lang.locale))?;
+        let item = jamaa(ctx)
+            .route_mail(&request_context(ctx).principal, commune.spec.slug.as_str(), id, &department, note)
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(MailItem(item))
+    }
+
+    /// Moves a mail item's follow-up: open, answered, closed; a closed item stays closed (ManageCourier).
+    async fn set_mail_follow_up(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        id: ID,
+        state: MailState,
+        note: Option<String>,
+    ) -> Result<MailItem> {
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let id = mail_id(&id).map_err(|e| to_graphql(e, lang.locale))?;
+        let item = jamaa(ctx)
+            .set_mail_follow_up(&request_context(ctx).principal, commune.spec.slug.as_str(), id, state.into(), note)
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(MailItem(item))
+    }
+}
