@@ -159,6 +159,7 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>, max_co
         // The driver is one client making thousands of requests a second.
         rate_limit_per_minute: 0,
         site: None,
+        notifications: Default::default(),
         master_key: Some(jamaa_core::crypto::Keyring::generate_master_key()),
         data_dir: std::env::temp_dir(),
         previous_master_keys: Vec::new(),

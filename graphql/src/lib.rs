@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod dispatcher;
 pub mod schema;
 pub mod server;
 pub mod settings;

@@ -168,6 +168,7 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>) -> Set
         data_dir: std::env::temp_dir(),
         previous_master_keys: Vec::new(),
         site: None,
+        notifications: Default::default(),
     }
 }
 

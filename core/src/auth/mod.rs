@@ -49,6 +49,8 @@ pub enum Permission {
     ManageFinance,
     /// Read the commune's indicators (operators read every commune's).
     ReadIndicators,
+    /// Configure the commune's webhooks and SMTP relay, see and replay its dead letters.
+    ManageNotifications,
 }
 
 /// The roles of the commune standard that grant each module permission; commune administrators hold them all.
@@ -85,12 +87,14 @@ impl Principal {
             (Principal::Anonymous, SubmitRequest) => true,
             (Principal::Anonymous, _) => return Err(Error::Unauthenticated),
             (Principal::Operator { .. } | Principal::Platform, PublishService | VerifyAudit | ReadIndicators) => true,
+            // The command line, run by whoever holds the database, configures a commune's notifications.
+            (Principal::Platform, ManageNotifications) => true,
             (Principal::Operator { .. } | Principal::Platform, _) => false,
             (Principal::Staff { tenant: own, roles, .. }, permission) => {
                 *own == tenant
                     && match permission {
                         SubmitRequest | ReadRequests | ActOnRequests => true,
-                        PublishService | VerifyAudit => roles.iter().any(|r| r == COMMUNE_ADMIN),
+                        PublishService | VerifyAudit | ManageNotifications => roles.iter().any(|r| r == COMMUNE_ADMIN),
                         ReadCatalog | ReadIndicators => true,
                         ManageCivilStatus | ManageCouncil | ManageCourier | ManageFinance => {
                             roles.iter().any(|r| r == COMMUNE_ADMIN || module_roles(permission).contains(&r.as_str()))

@@ -9,6 +9,7 @@ pub mod form;
 pub mod i18n;
 pub mod ids;
 pub mod national_id;
+pub mod notifications;
 pub mod request;
 pub mod standard;
 pub mod template;

@@ -13,6 +13,7 @@ use crate::store::{Store, communes};
 mod audit;
 mod catalog;
 pub mod demo;
+mod notifications;
 mod personal;
 mod replication;
 mod requests;
@@ -20,9 +21,14 @@ mod scheduler;
 mod tokens;
 
 pub use crate::store::catalog::PublishedService;
+pub use crate::store::notifications::{DeliveryRecord, WebhookEndpointRecord};
 pub use crate::store::requests::{RequestRecord, TransitionRecord};
 pub use crate::store::templates::TemplateSummary;
 pub use catalog::ServiceView;
+pub use notifications::{
+    ClaimedDelivery, CreatedEndpoint, DeliveryTarget, EmailMessage, Notice, SIGNATURE_HEADER, SmtpConfig, SmtpInput,
+    SmtpTls, SmtpView, sign_webhook,
+};
 pub use personal::PersonalData;
 pub use replication::{CommuneIdentity, OnboardCommune, OnboardSource, UpgradeReport};
 pub use requests::{RequestDetails, Submission, SubmitRequest, Tracking};

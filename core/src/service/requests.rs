@@ -98,7 +98,7 @@ fn citizen_secret() -> SecretString {
 }
 
 /// Secrets are compared without dashes, spaces or case, as citizens type them.
-fn normalize_secret(secret: &SecretString) -> SecretString {
+pub(super) fn normalize_secret(secret: &SecretString) -> SecretString {
     SecretString::from(
         secret
             .expose_secret()
@@ -139,6 +139,18 @@ impl Jamaa {
         principal: &Principal,
         commune_slug: &str,
         input: SubmitRequest,
+    ) -> Result<Submission, Error> {
+        self.submit_request_in(principal, commune_slug, input, None).await
+    }
+
+    /// [`Jamaa::submit_request`], recording the language the citizen wrote in (for the e-mails about it).
+    #[tracing::instrument(skip_all, fields(commune = %commune_slug, service = %input.service_code))]
+    pub async fn submit_request_in(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+        input: SubmitRequest,
+        locale: Option<crate::model::i18n::Locale>,
     ) -> Result<Submission, Error> {
         let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::SubmitRequest)?;
@@ -200,6 +212,9 @@ impl Jamaa {
             data_key_id,
         };
         requests::insert(&tx, &record).await?;
+        if let Some(locale) = locale {
+            crate::store::notifications::set_locale(&tx, record.id, locale.as_str()).await?;
+        }
         requests::insert_lookups(&tx, record.id, &digests).await?;
         let transition = TransitionRecord {
             from_state: None,

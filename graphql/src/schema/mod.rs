@@ -1,6 +1,6 @@
 //! The GraphQL schema: queries, mutations, wire types and error mapping.
 
-use async_graphql::{Context, EmptySubscription, Schema};
+use async_graphql::{Context, Schema};
 use jamaa_core::auth::Principal;
 use jamaa_core::model::commune::Commune;
 use jamaa_core::model::i18n::{Locale, LocalizedText};
@@ -9,24 +9,26 @@ use jamaa_core::service::Jamaa;
 mod access;
 pub mod error;
 mod mutation;
+mod notifications;
 mod query;
 mod replication;
 mod types;
 
 pub use access::AccessMutation;
 pub use mutation::RequestMutation;
+pub use notifications::{NotificationMutation, NotificationQuery, SubscriptionRoot};
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
 
 /// Every query: the catalog, requests and audit; replication.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct QueryRoot(CatalogQuery, ReplicationQuery);
+pub struct QueryRoot(CatalogQuery, ReplicationQuery, NotificationQuery);
 
 /// Every mutation: requests; replication; access.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct MutationRoot(RequestMutation, ReplicationMutation, AccessMutation);
+pub struct MutationRoot(RequestMutation, ReplicationMutation, AccessMutation, NotificationMutation);
 
-pub type JamaaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type JamaaSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Deepest query accepted.
 pub const MAX_DEPTH: usize = 12;
@@ -35,7 +37,7 @@ pub const MAX_COMPLEXITY: usize = 2_000;
 
 /// Builds the schema over the use cases.
 pub fn build_schema(jamaa: Jamaa) -> JamaaSchema {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+    Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
         .data(jamaa)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
@@ -92,5 +94,5 @@ impl Lang {
 
 /// The schema's SDL, as committed in `graphql/schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription).finish().sdl()
+    Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot).finish().sdl()
 }

@@ -7,6 +7,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_initial;
 mod m0002_templates;
 mod m0003_personal_data;
+mod m0007_outbox;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -22,6 +23,10 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "commune_configs",
     "data_keys",
     "request_lookups",
+    "outbox_events",
+    "webhook_endpoints",
+    "smtp_settings",
+    "notification_deliveries",
 ];
 
 /// Tables of the platform itself.
@@ -51,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_initial::Migration),
             Box::new(m0002_templates::Migration),
             Box::new(m0003_personal_data::Migration),
+            Box::new(m0007_outbox::Migration),
         ]
     }
 }
@@ -70,6 +76,7 @@ pub(crate) async fn grant_app_role(db: &DatabaseConnection, role: &str) -> Resul
     }
     sql.push_str(&format!("GRANT SELECT, INSERT ON audit_events TO {role};\n"));
     sql.push_str(&format!("GRANT EXECUTE ON FUNCTION jamaa_tenants_with_due_timers(timestamptz) TO {role};\n"));
+    sql.push_str(&format!("GRANT EXECUTE ON FUNCTION jamaa_tenants_with_due_deliveries(timestamptz) TO {role};\n"));
     db.execute_unprepared(&sql).await?;
     Ok(())
 }
