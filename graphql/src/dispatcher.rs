@@ -38,23 +38,28 @@ impl Default for NotifySettings {
 /// Deliveries claimed at once.
 const BATCH: usize = 50;
 
-/// One dispatcher: its name in the leases it takes, and its HTTP client.
+type HttpClient = hyper_util::client::legacy::Client<
+    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
+    http_body_util::Full<axum::body::Bytes>,
+>;
+
+/// One dispatcher: its name in the leases it takes, and its HTTP client (https with the Web PKI roots, or
+/// http; redirects are not followed).
 pub struct Dispatcher {
     jamaa: Jamaa,
     settings: NotifySettings,
     owner: String,
-    http: reqwest::Client,
+    http: HttpClient,
 }
 
 impl Dispatcher {
     pub fn new(jamaa: Jamaa, settings: NotifySettings) -> anyhow::Result<Self> {
-        // rustls' process-wide provider, for https webhooks; already installed is fine.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .timeout(settings.timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("jamaa/", env!("CARGO_PKG_VERSION")))
-            .build()?;
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())?
+            .https_or_http()
+            .enable_http1()
+            .build();
+        let http = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector);
         Ok(Self { jamaa, settings, owner: format!("dispatcher:{}", uuid::Uuid::now_v7()), http })
     }
 
@@ -101,21 +106,19 @@ impl Dispatcher {
             DeliveryTarget::Webhook { url, secret, kind, body } => {
                 let timestamp = chrono::Utc::now().timestamp();
                 let signature = sign_webhook(secret, timestamp, body).map_err(|e| e.to_string())?;
-                let response = self
-                    .http
-                    .post(url)
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                let request = axum::http::Request::post(url.as_str())
+                    .header(axum::http::header::CONTENT_TYPE, "application/json")
+                    .header(axum::http::header::USER_AGENT, concat!("jamaa/", env!("CARGO_PKG_VERSION")))
                     .header(SIGNATURE_HEADER, signature)
-                    .header("Jamaa-Event", kind)
+                    .header("Jamaa-Event", kind.as_str())
                     .header("Jamaa-Event-Id", delivery.event_id.to_string())
                     .header("Jamaa-Delivery", delivery.id.to_string())
-                    .body(body.clone())
-                    .send()
+                    .body(http_body_util::Full::new(axum::body::Bytes::from(body.clone())))
+                    .map_err(|_| "the webhook URL is not valid".to_owned())?;
+                let response = tokio::time::timeout(self.settings.timeout, self.http.request(request))
                     .await
-                    .map_err(|e| {
-                        let e = e.without_url();
-                        if e.is_timeout() { "timed out".to_owned() } else { format!("no answer: {e}") }
-                    })?;
+                    .map_err(|_| "timed out".to_owned())?
+                    .map_err(|e| if e.is_connect() { "connection failed".to_owned() } else { "no answer".to_owned() })?;
                 let status = response.status();
                 if status.is_success() { Ok(()) } else { Err(format!("HTTP {}", status.as_u16())) }
             }

@@ -50,6 +50,15 @@ impl TestApp {
 
     /// Like [`TestApp::spawn`], with settings changed by `tweak` first.
     pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> Result<Self> {
+        Self::spawn_with_clock(backend, tweak, None).await
+    }
+
+    /// Like [`TestApp::spawn_with`], the use cases and the dispatcher reading the time from `clock`.
+    pub async fn spawn_with_clock(
+        backend: Backend,
+        tweak: impl FnOnce(&mut Settings),
+        clock: Option<jamaa_core::service::Clock>,
+    ) -> Result<Self> {
         let dir = tempfile::tempdir()?;
         let (settings, pg) = match backend {
             Backend::Sqlite => (settings(jamaa_graphql::settings::sqlite_url(dir.path()), None, None), None),
@@ -64,7 +73,10 @@ impl TestApp {
         let mut settings = settings;
         tweak(&mut settings);
         let master_key = settings.master_key.clone().context("a test server has its master key")?;
-        let app = Application::build(&settings).await.context("the server does not start")?;
+        let mut app = Application::build(&settings).await.context("the server does not start")?;
+        if let Some(clock) = clock {
+            app = app.with_clock(clock);
+        }
         let address = app.local_addr()?;
         let tokens = app.demo_tokens.as_ref().context("the demo was not loaded")?;
         let operator = tokens.operator.expose_secret().to_owned();

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod pg;
+pub mod ws;
 
 /// Runs each named scenario, an `async fn(Backend) -> anyhow::Result<()>` of the test file, as two tests: one on
 /// SQLite, one on PostgreSQL.

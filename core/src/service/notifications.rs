@@ -544,41 +544,43 @@ impl Jamaa {
         self.store.notices()
     }
 
-    /// The request a citizen may follow, by its tracking code and secret; a wrong secret and an unknown code
-    /// are the same NOT_FOUND.
+    /// The request a citizen may follow, by its tracking code and secret, and its latest event; a wrong
+    /// secret and an unknown code are the same NOT_FOUND.
     pub async fn follow_request_as_applicant(
         &self,
         tracking_code: &str,
         secret: &SecretString,
-    ) -> Result<(TenantId, RequestId), Error> {
+    ) -> Result<(TenantId, RequestId, Option<Notice>), Error> {
         let code = TrackingCode::parse(tracking_code).map_err(|_| Error::NotFound("request"))?;
         let commune =
             communes::by_tracking_prefix(self.store.conn(), code.prefix()).await?.ok_or(Error::NotFound("request"))?;
         let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
         let tx = self.store.tenant_tx(scope).await?;
-        let record = requests::by_tracking_code(&tx, &code).await?;
-        tx.commit().await?;
-        match record {
+        let record = match requests::by_tracking_code(&tx, &code).await? {
             Some(record) if auth::secret_matches(&super::requests::normalize_secret(secret), &record.secret_hash) => {
-                Ok((commune.id, record.id))
+                record
             }
-            _ => Err(Error::NotFound("request")),
-        }
+            _ => return Err(Error::NotFound("request")),
+        };
+        let latest = outbox::latest_notice(&tx, record.id).await?;
+        tx.commit().await?;
+        Ok((commune.id, record.id, latest))
     }
 
-    /// A request of the commune its staff may follow.
+    /// A request of the commune its staff may follow, and its latest event.
     pub async fn follow_request(
         &self,
         principal: &Principal,
         commune_slug: &str,
         id: RequestId,
-    ) -> Result<(TenantId, RequestId), Error> {
+    ) -> Result<(TenantId, RequestId, Option<Notice>), Error> {
         let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ReadRequests)?;
         let tx = self.store.tenant_tx(scope).await?;
         let record = requests::by_id(&tx, id).await?.ok_or(Error::NotFound("request"))?;
+        let latest = outbox::latest_notice(&tx, record.id).await?;
         tx.commit().await?;
-        Ok((commune.id, record.id))
+        Ok((commune.id, record.id, latest))
     }
 
     /// The commune whose inbox its staff may follow.

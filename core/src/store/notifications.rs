@@ -232,6 +232,34 @@ pub(crate) async fn locale(tx: &TenantTx, request_id: RequestId) -> Result<Optio
     Ok(row.and_then(|r| r.try_get::<Option<String>>("", "locale").ok()).flatten())
 }
 
+/// The notice of the latest event of a request, if it has any.
+pub(crate) async fn latest_notice(tx: &TenantTx, request_id: RequestId) -> Result<Option<Notice>, Error> {
+    let Some(row) = request::Entity::find_by_id((tx.tenant_uuid(), request_id.as_uuid()))
+        .one(tx.conn())
+        .await
+        .map_err(db_error)?
+    else {
+        return Ok(None);
+    };
+    let event = outbox_event::Entity::find()
+        .filter(outbox_event::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(outbox_event::Column::RequestId.eq(request_id.as_uuid()))
+        .order_by_desc(outbox_event::Column::Sequence)
+        .one(tx.conn())
+        .await
+        .map_err(db_error)?;
+    Ok(event.map(|event| Notice {
+        tenant: TenantId::from_uuid(tx.tenant_uuid()),
+        request_id,
+        tracking_code: row.tracking_code,
+        sequence: event.sequence,
+        kind: EventKind::parse(&event.kind).unwrap_or(EventKind::StateChanged),
+        state: row.state,
+        version: row.version,
+        occurred_at: event.created_at,
+    }))
+}
+
 pub(crate) async fn event(tx: &TenantTx, id: uuid::Uuid) -> Result<OutboxEvent, Error> {
     let row = outbox_event::Entity::find_by_id((tx.tenant_uuid(), id))
         .one(tx.conn())

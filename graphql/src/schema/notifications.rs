@@ -313,23 +313,33 @@ impl NotificationMutation {
 pub struct SubscriptionRoot;
 
 /// The notices of one commune, optionally of one request, as they come.
+/// The notices of one commune, optionally of one request, as they come, after `latest` (the request's latest
+/// event when subscribed: sent first, and what was committed before it is not sent again).
 fn updates(
     receiver: tokio::sync::broadcast::Receiver<Notice>,
     tenant: TenantId,
     request: Option<RequestId>,
+    latest: Option<Notice>,
 ) -> impl Stream<Item = RequestUpdate> + use<> {
-    BroadcastStream::new(receiver).filter_map(move |notice| match notice {
-        Ok(notice) if notice.tenant == tenant && request.is_none_or(|id| notice.request_id == id) => {
+    let after = latest.as_ref().map_or(0, |n| n.sequence);
+    let first = tokio_stream::iter(latest.map(RequestUpdate::from));
+    let next = BroadcastStream::new(receiver).filter_map(move |notice| match notice {
+        Ok(notice)
+            if notice.tenant == tenant
+                && request.is_none_or(|id| notice.request_id == id)
+                && (request.is_none() || notice.sequence > after) =>
+        {
             Some(RequestUpdate::from(notice))
         }
         // Others' notices, and the gap of a subscriber that fell behind.
         _ => None,
-    })
+    });
+    first.chain(next)
 }
 
 #[Subscription]
 impl SubscriptionRoot {
-    /// The changes of one request: as its applicant, with `trackingCode` and `secret`; as the commune's staff,
+    /// The latest event of one request, then each of its changes: as its applicant, with `trackingCode` and `secret`; as the commune's staff,
     /// with `id` (and `commune`, else the staff's own).
     async fn request_updated(
         &self,
@@ -342,7 +352,7 @@ impl SubscriptionRoot {
         let jamaa = jamaa(ctx);
         // Subscribed first, so that nothing committed after the check is missed.
         let receiver = jamaa.notices();
-        let (tenant, request) = match (tracking_code, secret, id) {
+        let (tenant, request, latest) = match (tracking_code, secret, id) {
             (Some(code), Some(secret), None) => {
                 let locale = pick_locale(ctx, None, None);
                 jamaa
@@ -371,7 +381,7 @@ impl SubscriptionRoot {
                 ));
             }
         };
-        Ok(updates(receiver, tenant, Some(request)))
+        Ok(updates(receiver, tenant, Some(request), latest))
     }
 
     /// The changes of every request of the commune (its staff).
@@ -387,6 +397,6 @@ impl SubscriptionRoot {
             .follow_inbox(&request_context(ctx).principal, commune.spec.slug.as_str())
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
-        Ok(updates(receiver, tenant, None))
+        Ok(updates(receiver, tenant, None, None))
     }
 }
