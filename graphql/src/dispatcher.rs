@@ -6,7 +6,9 @@
 use std::time::Duration;
 
 use jamaa_core::model::notifications::RetryPolicy;
-use jamaa_core::service::{ClaimedDelivery, DeliveryTarget, EmailMessage, Jamaa, SIGNATURE_HEADER, SmtpTls, sign_webhook};
+use jamaa_core::service::{
+    ClaimedDelivery, DeliveryTarget, EmailMessage, Jamaa, SIGNATURE_HEADER, SmtpTls, sign_webhook,
+};
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -118,7 +120,9 @@ impl Dispatcher {
                 let response = tokio::time::timeout(self.settings.timeout, self.http.request(request))
                     .await
                     .map_err(|_| "timed out".to_owned())?
-                    .map_err(|e| if e.is_connect() { "connection failed".to_owned() } else { "no answer".to_owned() })?;
+                    .map_err(
+                        |e| if e.is_connect() { "connection failed".to_owned() } else { "no answer".to_owned() },
+                    )?;
                 let status = response.status();
                 if status.is_success() { Ok(()) } else { Err(format!("HTTP {}", status.as_u16())) }
             }

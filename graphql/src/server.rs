@@ -78,7 +78,8 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let scheduler =
             tokio::spawn(run_scheduler(self.jamaa.clone(), self.scheduler_interval, self.rate_limits.clone()));
-        let dispatcher = tokio::spawn(crate::dispatcher::Dispatcher::new(self.jamaa.clone(), self.notifications)?.run());
+        let dispatcher =
+            tokio::spawn(crate::dispatcher::Dispatcher::new(self.jamaa.clone(), self.notifications)?.run());
         let state =
             AppState { schema: build_schema(self.jamaa.clone()), jamaa: self.jamaa, rate_limits: self.rate_limits };
         let router = match &self.site {

@@ -466,8 +466,14 @@ fn operations() -> Vec<Operation> {
             attacks: |c: &Ctx<'_>| {
                 let home = c.staff_at_home();
                 vec![
-                    attack(json!({ "c": c.commune(), "i": { "url": "https://evil.example/hook" } }), if home { Skip } else { c.refused() }),
-                    attack(json!({ "c": c.commune(), "i": { "url": "ftp://evil.example" } }), if home { Invalid } else { c.refused() }),
+                    attack(
+                        json!({ "c": c.commune(), "i": { "url": "https://evil.example/hook" } }),
+                        if home { Skip } else { c.refused() },
+                    ),
+                    attack(
+                        json!({ "c": c.commune(), "i": { "url": "ftp://evil.example" } }),
+                        if home { Invalid } else { c.refused() },
+                    ),
                 ]
             },
         },
@@ -484,8 +490,12 @@ fn operations() -> Vec<Operation> {
                 setSmtpSettings(commune: $c, input: $i) { host port fromAddress }
             }",
             attacks: |c: &Ctx<'_>| {
-                let input = json!({ "host": "smtp.evil.example", "port": 25, "tls": "NONE", "fromAddress": "x@evil.example" });
-                vec![attack(json!({ "c": c.commune(), "i": input }), if c.staff_at_home() { Skip } else { c.refused() })]
+                let input =
+                    json!({ "host": "smtp.evil.example", "port": 25, "tls": "NONE", "fromAddress": "x@evil.example" });
+                vec![attack(
+                    json!({ "c": c.commune(), "i": input }),
+                    if c.staff_at_home() { Skip } else { c.refused() },
+                )]
             },
         },
         Operation {
@@ -825,7 +835,8 @@ impl Victim {
 const AUDIT: &str = "{ auditVerify(commune: \"oujda\") { valid eventsChecked headHash } }";
 const NEW_WEBHOOK: &str = "mutation($c: String!) {
     createWebhookEndpoint(commune: $c, input: { url: \"http://127.0.0.1:9/hooks\" }) { secret endpoint { id } } }";
-const SET_SMTP: &str = "mutation($c: String!, $i: SmtpSettingsInput!) { setSmtpSettings(commune: $c, input: $i) { host } }";
+const SET_SMTP: &str =
+    "mutation($c: String!, $i: SmtpSettingsInput!) { setSmtpSettings(commune: $c, input: $i) { host } }";
 
 /// The attackers: Chefchaouen's staff and partner, nobody, and Oujda's own staff with a dead token.
 async fn attackers(app: &TestApp) -> Result<Vec<Attacker>> {
@@ -1185,11 +1196,18 @@ async fn another_commune_gets_nothing_of_oujda(backend: Backend) -> Result<()> {
     attacked.sort_unstable();
     ensure!(names == attacked, "the schema's subscriptions {names:?} are not those attacked: {attacked:?}");
     let (calls, failures) = attack_subscriptions(&app, &victim, &attackers).await?;
-    ensure!(calls > 20 && failures.is_empty(), "{} subscription attacks got through:\n{}", failures.len(), failures.join("\n"));
+    ensure!(
+        calls > 20 && failures.is_empty(),
+        "{} subscription attacks got through:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     let mut own_inbox = GraphqlWs::connect(&app, Some(app.staff(ATTACKER))).await?;
     own_inbox.subscribe("inbox", "subscription { inboxChanged { trackingCode } }", json!({})).await?;
     // Registered once it answers a later subscription.
-    own_inbox.subscribe("probe", "subscription { inboxChanged(commune: \"oujda\") { trackingCode } }", json!({})).await?;
+    own_inbox
+        .subscribe("probe", "subscription { inboxChanged(commune: \"oujda\") { trackingCode } }", json!({}))
+        .await?;
     own_inbox.next_of("probe").await?;
 
     // Oujda's partner still submits for real.
@@ -1199,9 +1217,13 @@ async fn another_commune_gets_nothing_of_oujda(backend: Backend) -> Result<()> {
     let (_, code, _) = submit(&app, Some(&victim.partner_token), VICTIM, complaint).await?;
     ensure!(code.starts_with("OUJ-"), "{code}");
 
-    let (_, theirs, _) = submit(&app, None, ATTACKER, legalisation("Karim Chefchaouni", "CH556677", "+212611223344")).await?;
+    let (_, theirs, _) =
+        submit(&app, None, ATTACKER, legalisation("Karim Chefchaouni", "CH556677", "+212611223344")).await?;
     let first = own_inbox.next_of("inbox").await?;
-    ensure!(first["payload"]["data"]["inboxChanged"]["trackingCode"] == theirs.as_str(), "Chefchaouen's inbox got {first}");
+    ensure!(
+        first["payload"]["data"]["inboxChanged"]["trackingCode"] == theirs.as_str(),
+        "Chefchaouen's inbox got {first}"
+    );
 
     if let Some((server, database)) = &app.pg {
         row_level_security_alone_keeps_oujda_apart(server, database)?;
@@ -1223,7 +1245,8 @@ async fn attack_subscriptions(app: &TestApp, victim: &Victim, attackers: &[Attac
             continue;
         }
         let mut socket = GraphqlWs::connect(app, attacker.token.as_deref()).await?;
-        let secret = if attacker.who == Who::Staff { victim.own_secret.clone() } else { "K7RM2-PX9QD-4HWTA".to_owned() };
+        let secret =
+            if attacker.who == Who::Staff { victim.own_secret.clone() } else { "K7RM2-PX9QD-4HWTA".to_owned() };
         let mut subscriptions = vec![
             ("subscription { inboxChanged(commune: \"oujda\") { trackingCode } }", json!({})),
             ("subscription { inboxChanged { trackingCode } }", json!({})),
@@ -1254,7 +1277,11 @@ async fn attack_subscriptions(app: &TestApp, victim: &Victim, attackers: &[Attac
                 .map(|expect| judge(&answer["payload"], expect, false, &victim.markers));
             if judged.iter().all(|problems| !problems.is_empty()) {
                 let problems = &judged[0];
-                failures.push(format!("{} subscribing {query} {variables}: {}: {answer}", attacker.label, problems.join("; ")));
+                failures.push(format!(
+                    "{} subscribing {query} {variables}: {}: {answer}",
+                    attacker.label,
+                    problems.join("; ")
+                ));
             }
         }
     }

@@ -99,8 +99,7 @@ impl Receiver {
     async fn start() -> Result<Self> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}/hooks/jamaa", listener.local_addr()?);
-        let receiver =
-            Receiver { state: Arc::default(), changed: Arc::new(Notify::new()), url };
+        let receiver = Receiver { state: Arc::default(), changed: Arc::new(Notify::new()), url };
         let app = axum::Router::new().route("/hooks/jamaa", axum::routing::post(hook)).with_state(receiver.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
         Ok(receiver)
@@ -214,7 +213,8 @@ async fn create_endpoint(app: &TestApp, receiver: &Receiver) -> Result<()> {
     ensure!(secret.starts_with("whsec_"), "{secret}");
     receiver.with(|s| s.secret = secret);
     // The secret is shown once: the list does not have it.
-    let list = app.graphql(Some(app.staff("oujda")), "{ webhookEndpoints(commune: \"oujda\") { id url } }", json!({})).await?;
+    let list =
+        app.graphql(Some(app.staff("oujda")), "{ webhookEndpoints(commune: \"oujda\") { id url } }", json!({})).await?;
     ensure!(!list.to_string().contains("whsec_") && list.to_string().contains(&receiver.url), "{list}");
     Ok(())
 }
@@ -296,8 +296,10 @@ async fn a_receiver_down_for_a_minute_gets_every_event_once_in_order(backend: Ba
     .await?;
     // A restart later (a lease long run out) sends nothing again.
     clock.advance(600);
-    let restarted =
-        jamaa_graphql::dispatcher::Dispatcher::new(app.jamaa().await?.with_clock(clock.clock()), app_notify_settings())?;
+    let restarted = jamaa_graphql::dispatcher::Dispatcher::new(
+        app.jamaa().await?.with_clock(clock.clock()),
+        app_notify_settings(),
+    )?;
     ensure!(restarted.run_once().await? == 0, "a restarted dispatcher found work");
     other.abort();
 
@@ -362,7 +364,8 @@ async fn a_delivery_is_dead_lettered_after_its_tries_and_replayed(backend: Backe
 
     // Another commune's admin cannot replay it; Oujda's can.
     const REPLAY: &str = "mutation($c: String!, $id: ID!) { replayDelivery(commune: $c, id: $id) { status attempts } }";
-    let foreign = app.graphql(Some(app.staff("chefchaouen")), REPLAY, json!({ "c": "oujda", "id": dead["id"] })).await?;
+    let foreign =
+        app.graphql(Some(app.staff("chefchaouen")), REPLAY, json!({ "c": "oujda", "id": dead["id"] })).await?;
     ensure!(error_codes(&foreign) == ["FORBIDDEN"], "{foreign}");
     let at_home =
         app.graphql(Some(app.staff("chefchaouen")), REPLAY, json!({ "c": "chefchaouen", "id": dead["id"] })).await?;
@@ -389,9 +392,9 @@ struct SmtpSink {
 
 impl SmtpSink {
     async fn start() -> Result<Self> {
-        let python = std::env::var_os("JAMAA_TEST_PYTHON").map(std::path::PathBuf::from).unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python")
-        });
+        let python = std::env::var_os("JAMAA_TEST_PYTHON")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python"));
         ensure!(python.exists(), "{} is missing: run scripts/install-test-deps (aiosmtpd)", python.display());
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let maildir = tempfile::tempdir()?;
@@ -499,7 +502,11 @@ async fn subscribers_see_changes_over_a_websocket(backend: Backend) -> Result<()
     // Oujda's staff on their inbox, and on the request by id; Chefchaouen's staff on their own inbox.
     let mut staff = GraphqlWs::connect(&app, Some(app.staff("oujda"))).await?;
     staff
-        .subscribe("inbox", "subscription { inboxChanged(commune: \"oujda\") { trackingCode sequence state } }", json!({}))
+        .subscribe(
+            "inbox",
+            "subscription { inboxChanged(commune: \"oujda\") { trackingCode sequence state } }",
+            json!({}),
+        )
         .await?;
     staff
         .subscribe(
@@ -517,7 +524,11 @@ async fn subscribers_see_changes_over_a_websocket(backend: Backend) -> Result<()
     let refused = other.next_of("oujda").await.context("other/oujda")?;
     ensure!(refused["payload"]["data"].is_null() && refused.to_string().contains("FORBIDDEN"), "{refused}");
     other
-        .subscribe("req", "subscription($id: ID!) { requestUpdated(commune: \"oujda\", id: $id) { state } }", json!({ "id": id }))
+        .subscribe(
+            "req",
+            "subscription($id: ID!) { requestUpdated(commune: \"oujda\", id: $id) { state } }",
+            json!({ "id": id }),
+        )
         .await?;
     let refused = other.next_of("req").await.context("other/req")?;
     ensure!(refused["payload"]["data"].is_null() && refused.to_string().contains("FORBIDDEN"), "{refused}");

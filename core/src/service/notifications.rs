@@ -102,7 +102,12 @@ pub struct ClaimedDelivery {
 #[derive(Debug)]
 pub enum DeliveryTarget {
     /// POST `body` to `url`, signed with `secret`.
-    Webhook { url: String, secret: SecretString, kind: String, body: Vec<u8> },
+    Webhook {
+        url: String,
+        secret: SecretString,
+        kind: String,
+        body: Vec<u8>,
+    },
     Email(EmailMessage),
     /// Nothing to send: the form had no e-mail address, or the endpoint is gone.
     Nothing,
@@ -277,7 +282,11 @@ impl Jamaa {
         }
         let from = input.from_address.trim();
         if from.parse::<lettre_free::Address>().is_err() {
-            problems.push(invalid("input.fromAddress", "an e-mail address is expected", "une adresse e-mail est attendue"));
+            problems.push(invalid(
+                "input.fromAddress",
+                "an e-mail address is expected",
+                "une adresse e-mail est attendue",
+            ));
         }
         if !problems.is_empty() {
             return Err(Error::Validation(problems));
@@ -441,7 +450,12 @@ impl Jamaa {
     }
 
     /// What a claimed delivery sends, read in the claim's transaction.
-    async fn target(&self, tx: &TenantTx, record: &DeliveryRecord, now: DateTime<Utc>) -> Result<DeliveryTarget, Error> {
+    async fn target(
+        &self,
+        tx: &TenantTx,
+        record: &DeliveryRecord,
+        now: DateTime<Utc>,
+    ) -> Result<DeliveryTarget, Error> {
         let event = outbox::event(tx, record.event_id).await?;
         match record.channel.as_str() {
             "webhook" => {
@@ -620,18 +634,18 @@ fn email_texts(
     state: &str,
 ) -> (String, String) {
     let subject = match kind {
-        EventKind::Submitted => LocalizedText::ar_fr(format!("تم استلام طلبكم {code}"), format!("Votre demande {code} est reçue"))
-            .with(Locale::En, format!("Your request {code} was received")),
-        EventKind::StateChanged => LocalizedText::ar_fr(
-            format!("طلبكم {code}: {state}"),
-            format!("Votre demande {code} : {state}"),
-        )
-        .with(Locale::En, format!("Your request {code}: {state}")),
-        EventKind::Message => LocalizedText::ar_fr(
-            format!("رسالة بخصوص طلبكم {code}"),
-            format!("Un message sur votre demande {code}"),
-        )
-        .with(Locale::En, format!("A message about your request {code}")),
+        EventKind::Submitted => {
+            LocalizedText::ar_fr(format!("تم استلام طلبكم {code}"), format!("Votre demande {code} est reçue"))
+                .with(Locale::En, format!("Your request {code} was received"))
+        }
+        EventKind::StateChanged => {
+            LocalizedText::ar_fr(format!("طلبكم {code}: {state}"), format!("Votre demande {code} : {state}"))
+                .with(Locale::En, format!("Your request {code}: {state}"))
+        }
+        EventKind::Message => {
+            LocalizedText::ar_fr(format!("رسالة بخصوص طلبكم {code}"), format!("Un message sur votre demande {code}"))
+                .with(Locale::En, format!("A message about your request {code}"))
+        }
     };
     let lead = LocalizedText::ar_fr(
         format!("طلبكم {code} ({service}) في المرحلة: {state}."),

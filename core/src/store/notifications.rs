@@ -180,7 +180,10 @@ pub(crate) async fn record_transition(
     }
     let has_email = service.definition.form.fields.iter().any(|f| f.personal && f.kind == FieldKind::Email);
     if has_email && row.personal.is_some() && smtp(tx).await?.is_some() {
-        delivery::Entity::insert(new_delivery("email", None)).exec_without_returning(tx.conn()).await.map_err(db_error)?;
+        delivery::Entity::insert(new_delivery("email", None))
+            .exec_without_returning(tx.conn())
+            .await
+            .map_err(db_error)?;
     }
     tx.announce(Notice {
         tenant: TenantId::from_uuid(tx.tenant_uuid()),
@@ -234,10 +237,8 @@ pub(crate) async fn locale(tx: &TenantTx, request_id: RequestId) -> Result<Optio
 
 /// The notice of the latest event of a request, if it has any.
 pub(crate) async fn latest_notice(tx: &TenantTx, request_id: RequestId) -> Result<Option<Notice>, Error> {
-    let Some(row) = request::Entity::find_by_id((tx.tenant_uuid(), request_id.as_uuid()))
-        .one(tx.conn())
-        .await
-        .map_err(db_error)?
+    let Some(row) =
+        request::Entity::find_by_id((tx.tenant_uuid(), request_id.as_uuid())).one(tx.conn()).await.map_err(db_error)?
     else {
         return Ok(None);
     };
@@ -469,7 +470,10 @@ pub(crate) enum Attempt {
     /// Nothing to send (no e-mail address in the form, an endpoint turned off).
     Skipped,
     /// Failed: try again at `retry_at`, or give up (`None`).
-    Failed { error: String, retry_at: Option<DateTime<Utc>> },
+    Failed {
+        error: String,
+        retry_at: Option<DateTime<Utc>>,
+    },
 }
 
 /// Records an attempt of a delivery this owner holds the lease of; false when the lease was lost.

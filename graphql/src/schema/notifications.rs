@@ -250,7 +250,12 @@ impl NotificationMutation {
     ) -> Result<CreatedWebhookEndpoint> {
         let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
         let created = jamaa(ctx)
-            .create_webhook_endpoint(&request_context(ctx).principal, commune.spec.slug.as_str(), &input.url, &input.events)
+            .create_webhook_endpoint(
+                &request_context(ctx).principal,
+                commune.spec.slug.as_str(),
+                &input.url,
+                &input.events,
+            )
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
         Ok(CreatedWebhookEndpoint {
@@ -298,7 +303,12 @@ impl NotificationMutation {
     }
 
     /// Puts a dead delivery back in line (the commune's administrators).
-    async fn replay_delivery(&self, ctx: &Context<'_>, commune: Option<String>, id: ID) -> Result<NotificationDelivery> {
+    async fn replay_delivery(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        id: ID,
+    ) -> Result<NotificationDelivery> {
         let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
         let id = parse_id(&id, "delivery").map_err(|e| to_graphql(e, lang.locale))?;
         let record = jamaa(ctx)
@@ -362,7 +372,9 @@ impl SubscriptionRoot {
             }
             (None, None, Some(id)) => {
                 let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-                let id = id.parse::<RequestId>().map_err(|_| to_graphql(jamaa_core::Error::NotFound("request"), lang.locale))?;
+                let id = id
+                    .parse::<RequestId>()
+                    .map_err(|_| to_graphql(jamaa_core::Error::NotFound("request"), lang.locale))?;
                 jamaa
                     .follow_request(&request_context(ctx).principal, commune.spec.slug.as_str(), id)
                     .await
