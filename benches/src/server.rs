@@ -160,6 +160,7 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>, max_co
         rate_limit_per_minute: 0,
         session_hours: 12,
         site: None,
+        notifications: Default::default(),
         master_key: Some(jamaa_core::crypto::Keyring::generate_master_key()),
         data_dir: std::env::temp_dir(),
         previous_master_keys: Vec::new(),

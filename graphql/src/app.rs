@@ -8,7 +8,8 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -69,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(crate::uploads::MAX_UPLOAD_BODY_BYTES));
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .merge(crate::pages::routes())
@@ -139,6 +141,38 @@ async fn graphql(
     let commune_header = headers.get("x-commune").and_then(|v| v.to_str().ok()).map(|s| s.trim().to_owned());
     let context = RequestContext { principal, accept_language, commune_header };
     GraphQLResponse::from(state.schema.execute(request.into_inner().data(context)).await).into_response()
+}
+
+/// Subscriptions over graphql-ws (`graphql-transport-ws`, and the older `graphql-ws`). The caller is who the
+/// `connection_init` payload's `token` (or `Authorization: Bearer …`) says, resolved once per connection.
+async fn graphql_ws(State(state): State<AppState>, protocol: GraphQLProtocol, upgrade: WebSocketUpgrade) -> Response {
+    let jamaa = state.jamaa.clone();
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |stream| {
+            GraphQLWebSocket::new(stream, state.schema.clone(), protocol)
+                .on_connection_init(move |payload| connection_init(jamaa, payload))
+                .serve()
+        })
+        .into_response()
+}
+
+/// The principal and locale of a WebSocket connection, from its `connection_init` payload.
+async fn connection_init(jamaa: Jamaa, payload: serde_json::Value) -> async_graphql::Result<async_graphql::Data> {
+    let field = |name: &str| payload.get(name).and_then(serde_json::Value::as_str);
+    let token = field("token")
+        .or_else(|| field("Authorization").or_else(|| field("authorization")).map(|v| v.trim_start_matches("Bearer ")));
+    let principal = match token.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Principal::Anonymous,
+        Some(token) => jamaa
+            .authenticate(&SecretString::from(token.to_owned()))
+            .await
+            .map_err(|_| async_graphql::Error::new("UNAUTHENTICATED: the token is unknown, expired or revoked"))?,
+    };
+    let accept_language = field("locale").and_then(|l| l.parse::<Locale>().ok());
+    let mut data = async_graphql::Data::default();
+    data.insert(RequestContext { principal, accept_language, commune_header: None });
+    Ok(data)
 }
 
 /// The bearer token, if any; an `Authorization` header that is not a bearer token is an error.

@@ -68,6 +68,11 @@ enum Command {
         #[command(subcommand)]
         command: CommuneCommand,
     },
+    /// A commune's webhook endpoints and their deliveries (dead letters, replay).
+    Webhook {
+        #[command(subcommand)]
+        command: WebhookCommand,
+    },
     /// Services: show a definition, publish one from a JSON file.
     Service {
         #[command(subcommand)]
@@ -273,6 +278,38 @@ struct OnboardArgs {
 }
 
 #[derive(Subcommand)]
+enum WebhookCommand {
+    /// Add an endpoint; prints its signing secret, this once.
+    Create {
+        #[arg(long)]
+        commune: String,
+        #[arg(long)]
+        url: String,
+        /// An event kind to send (request.submitted, request.state_changed, request.message); none for all.
+        #[arg(long = "event")]
+        events: Vec<String>,
+    },
+    /// The commune's endpoints.
+    List {
+        #[arg(long)]
+        commune: String,
+    },
+    /// The commune's deliveries, newest first (`--status dead`: the dead letters).
+    Deliveries {
+        #[arg(long)]
+        commune: String,
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Put a dead delivery back in line.
+    Replay {
+        #[arg(long)]
+        commune: String,
+        id: uuid::Uuid,
+    },
+}
+
+#[derive(Subcommand)]
 enum ServiceCommand {
     /// Print the current definition of a service (JSON), as `service publish` reads it.
     Show {
@@ -321,6 +358,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Token { command } => token(&jamaa(&settings).await?, command).await,
         Command::User { command } => user(&jamaa(&settings).await?, command).await,
+        Command::Webhook { command } => webhook(&jamaa(&settings).await?, command).await,
         Command::Service { command: ServiceCommand::Show { commune, code } } => {
             let view = jamaa(&settings).await?.service(&Principal::Platform, &commune, &code).await.map_err(explain)?;
             println!("{}", serde_json::to_string_pretty(&view.service.definition)?);
@@ -335,6 +373,40 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn webhook(jamaa: &Jamaa, command: WebhookCommand) -> anyhow::Result<()> {
+    let platform = &Principal::Platform;
+    match command {
+        WebhookCommand::Create { commune, url, events } => {
+            let created = jamaa.create_webhook_endpoint(platform, &commune, &url, &events).await.map_err(explain)?;
+            println!("{} {}", created.endpoint.id, created.endpoint.url);
+            println!("secret {}", secrecy::ExposeSecret::expose_secret(&created.secret));
+        }
+        WebhookCommand::List { commune } => {
+            for endpoint in jamaa.webhook_endpoints(platform, &commune).await.map_err(explain)? {
+                let events = if endpoint.events.is_empty() { "all".to_owned() } else { endpoint.events.join(",") };
+                let state = if endpoint.active { "active" } else { "off" };
+                println!("{} {state} {} {events}", endpoint.id, endpoint.url);
+            }
+        }
+        WebhookCommand::Deliveries { commune, status } => {
+            let list =
+                jamaa.notification_deliveries(platform, &commune, status.as_deref(), 100).await.map_err(explain)?;
+            for d in list {
+                let error = d.last_error.unwrap_or_default();
+                println!(
+                    "{} {} {} request {} #{} after {} attempt(s) {error}",
+                    d.id, d.status, d.channel, d.request_id, d.sequence, d.attempts
+                );
+            }
+        }
+        WebhookCommand::Replay { commune, id } => {
+            let record = jamaa.replay_delivery(platform, &commune, id).await.map_err(explain)?;
+            println!("{} {}", record.id, record.status);
+        }
+    }
+    Ok(())
 }
 
 async fn token(jamaa: &Jamaa, command: TokenCommand) -> anyhow::Result<()> {

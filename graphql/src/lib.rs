@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod dispatcher;
 pub mod open311;
 pub mod opendata;
 pub mod pages;

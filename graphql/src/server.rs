@@ -20,6 +20,7 @@ pub struct Application {
     scheduler_interval: Duration,
     rate_limits: Option<std::sync::Arc<crate::app::RateLimits>>,
     site: Option<SiteDirs>,
+    notifications: crate::dispatcher::NotifySettings,
     /// The tokens of the demo, when it was loaded.
     pub demo_tokens: Option<DemoTokens>,
 }
@@ -57,24 +58,29 @@ impl Application {
             scheduler_interval: settings.scheduler_interval,
             rate_limits: crate::app::RateLimits::per_minute(settings.rate_limit_per_minute),
             site: settings.site.clone(),
+            notifications: settings.notifications,
             demo_tokens,
         })
-    }
-
-    /// Replaces the clock of the use cases (tests of deadlines: a request submitted "on a Thursday").
-    pub fn with_clock(mut self, clock: jamaa_core::service::Clock) -> Self {
-        self.jamaa = self.jamaa.with_clock(clock);
-        self
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` completes, with the scheduler applying due timers every interval.
+    /// Replaces the clock of the use cases and of the notification dispatcher (tests of back-off and
+    /// deadlines).
+    pub fn with_clock(mut self, clock: jamaa_core::service::Clock) -> Self {
+        self.jamaa = self.jamaa.with_clock(clock);
+        self
+    }
+
+    /// Serves until `shutdown` completes, with the scheduler applying due timers every interval and the
+    /// dispatcher delivering notifications.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let scheduler =
             tokio::spawn(run_scheduler(self.jamaa.clone(), self.scheduler_interval, self.rate_limits.clone()));
+        let dispatcher =
+            tokio::spawn(crate::dispatcher::Dispatcher::new(self.jamaa.clone(), self.notifications)?.run());
         let state =
             AppState { schema: build_schema(self.jamaa.clone()), jamaa: self.jamaa, rate_limits: self.rate_limits };
         let router = match &self.site {
@@ -84,6 +90,7 @@ impl Application {
         let app = router.into_make_service_with_connect_info::<SocketAddr>();
         let result = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         scheduler.abort();
+        dispatcher.abort();
         Ok(result?)
     }
 }

@@ -41,6 +41,8 @@ pub struct Settings {
     /// The static commune website served at `/` and the SDK package at `/sdk/`: on in demo mode or when a site
     /// directory is given.
     pub site: Option<SiteDirs>,
+    /// The notification dispatcher: poll interval, retries and back-off, lease, timeouts.
+    pub notifications: crate::dispatcher::NotifySettings,
 }
 
 /// Where the static files come from.
@@ -75,6 +77,11 @@ struct FileSettings {
     session_hours: Option<u32>,
     site_dir: Option<PathBuf>,
     sdk_dir: Option<PathBuf>,
+    notify_interval_ms: Option<u64>,
+    notify_retry_base_ms: Option<u64>,
+    notify_retry_max_ms: Option<u64>,
+    notify_max_attempts: Option<u32>,
+    notify_lease_seconds: Option<u64>,
 }
 
 /// What the command line may override.
@@ -138,6 +145,43 @@ impl Settings {
             Some(n) => n.parse().map_err(|e| anyhow::anyhow!("JAMAA_SCHEDULER_INTERVAL_SECONDS: {e}"))?,
             None => file.scheduler_interval_seconds.unwrap_or(30),
         };
+        let number = |name: &str, from_file: Option<u64>, default: u64| -> anyhow::Result<u64> {
+            match env(name) {
+                Some(n) => n.parse().map_err(|e| anyhow::anyhow!("{name}: {e}")),
+                None => Ok(from_file.unwrap_or(default)),
+            }
+        };
+        let defaults = crate::dispatcher::NotifySettings::default();
+        let millis = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        let notifications = crate::dispatcher::NotifySettings {
+            interval: Duration::from_millis(
+                number("JAMAA_NOTIFY_INTERVAL_MS", file.notify_interval_ms, millis(defaults.interval))?.max(10),
+            ),
+            retry: jamaa_core::model::notifications::RetryPolicy {
+                base: Duration::from_millis(number(
+                    "JAMAA_NOTIFY_RETRY_BASE_MS",
+                    file.notify_retry_base_ms,
+                    millis(defaults.retry.base),
+                )?),
+                max: Duration::from_millis(number(
+                    "JAMAA_NOTIFY_RETRY_MAX_MS",
+                    file.notify_retry_max_ms,
+                    millis(defaults.retry.max),
+                )?),
+                max_attempts: u32::try_from(number(
+                    "JAMAA_NOTIFY_MAX_ATTEMPTS",
+                    file.notify_max_attempts.map(u64::from),
+                    u64::from(defaults.retry.max_attempts),
+                )?)?
+                .max(1),
+            },
+            lease: Duration::from_secs(number(
+                "JAMAA_NOTIFY_LEASE_SECONDS",
+                file.notify_lease_seconds,
+                defaults.lease.as_secs(),
+            )?),
+            timeout: defaults.timeout,
+        };
         let site_dir = overrides.site_dir.clone().or(env("JAMAA_SITE_DIR").map(PathBuf::from)).or(file.site_dir);
         let sdk_dir = overrides.sdk_dir.clone().or(env("JAMAA_SDK_DIR").map(PathBuf::from)).or(file.sdk_dir);
         let site = (overrides.demo || site_dir.is_some()).then(|| {
@@ -158,6 +202,7 @@ impl Settings {
             data_dir,
             previous_master_keys,
             site,
+            notifications,
         })
     }
 

@@ -60,7 +60,7 @@ pub(crate) async fn submit(
                 data: submission.data,
                 documents: submission.documents,
             };
-            match state.jamaa.submit_with_files(&principal, &submission.commune, input, files).await {
+            match state.jamaa.submit_with_files(&principal, &submission.commune, input, files, None).await {
                 Ok(done) => Json(json!({
                     "id": done.request.record.id.to_string(),
                     "trackingCode": done.request.record.tracking_code.to_string(),

@@ -60,7 +60,8 @@ impl TestApp {
         Self::spawn_full(backend, |_| {}, Some(clock)).await
     }
 
-    async fn spawn_full(
+    /// Like [`TestApp::spawn_with`], the use cases and the dispatcher reading the time from `clock`.
+    pub async fn spawn_full(
         backend: Backend,
         tweak: impl FnOnce(&mut Settings),
         clock: Option<jamaa_core::service::Clock>,
@@ -196,6 +197,7 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>) -> Set
         data_dir: std::env::temp_dir(),
         previous_master_keys: Vec::new(),
         site: None,
+        notifications: Default::default(),
     }
 }
 

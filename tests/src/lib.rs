@@ -3,6 +3,19 @@
 
 pub mod app;
 pub mod pg;
+pub mod ws;
+
+/// The Python of the venv that `scripts/install-test-deps` makes for the tests that drive PyPI tools (the
+/// Open311 client georeport, the SMTP server aiosmtpd): `$CARGO_TARGET_DIR/py`, or `JAMAA_TEST_PYTHON`.
+pub fn test_python() -> std::path::PathBuf {
+    if let Some(python) = std::env::var_os("JAMAA_TEST_PYTHON") {
+        return std::path::PathBuf::from(python);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    target.join("py/bin/python")
+}
 
 /// Runs each named scenario, an `async fn(Backend) -> anyhow::Result<()>` of the test file, as two tests: one on
 /// SQLite, one on PostgreSQL.

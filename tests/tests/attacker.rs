@@ -45,6 +45,7 @@ use jamaa_core::model::i18n::LocalizedText;
 use jamaa_core::model::template::{TemplateBundle, TemplateContent};
 use jamaa_tests::app::{Backend, TestApp, error_codes};
 use jamaa_tests::pg::{PgDatabase, PgServer};
+use jamaa_tests::ws::GraphqlWs;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 
@@ -825,6 +826,80 @@ fn operations() -> Vec<Operation> {
                 c.v.mail_ids.iter().map(|id| attack(json!({ "c": c.commune(), "id": id }), c.refused())).collect()
             },
         },
+        Operation {
+            name: "webhookEndpoints",
+            public: false,
+            document: "query($c: String) { webhookEndpoints(commune: $c) { id url events active } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "smtpSettings",
+            public: false,
+            document: "query($c: String) { smtpSettings(commune: $c) { host port tls username fromAddress } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "notificationDeliveries",
+            public: false,
+            document: "query($c: String) { notificationDeliveries(commune: $c, status: PENDING) {
+                id eventId requestId sequence channel endpointId status lastError
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "createWebhookEndpoint",
+            public: false,
+            document: "mutation($c: String, $i: WebhookEndpointInput!) {
+                createWebhookEndpoint(commune: $c, input: $i) { secret endpoint { id url } }
+            }",
+            // Oujda's events sent to the attacker: at home, an endpoint of its own is its own business.
+            attacks: |c: &Ctx<'_>| {
+                let home = c.staff_at_home();
+                vec![
+                    attack(
+                        json!({ "c": c.commune(), "i": { "url": "https://evil.example/hook" } }),
+                        if home { Skip } else { c.refused() },
+                    ),
+                    attack(
+                        json!({ "c": c.commune(), "i": { "url": "ftp://evil.example" } }),
+                        if home { Invalid } else { c.refused() },
+                    ),
+                ]
+            },
+        },
+        Operation {
+            name: "deleteWebhookEndpoint",
+            public: false,
+            document: "mutation($c: String, $id: ID!) { deleteWebhookEndpoint(commune: $c, id: $id) }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.webhook_id }), c.refused())],
+        },
+        Operation {
+            name: "setSmtpSettings",
+            public: false,
+            document: "mutation($c: String, $i: SmtpSettingsInput!) {
+                setSmtpSettings(commune: $c, input: $i) { host port fromAddress }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let input =
+                    json!({ "host": "smtp.evil.example", "port": 25, "tls": "NONE", "fromAddress": "x@evil.example" });
+                vec![attack(
+                    json!({ "c": c.commune(), "i": input }),
+                    if c.staff_at_home() { Skip } else { c.refused() },
+                )]
+            },
+        },
+        Operation {
+            name: "replayDelivery",
+            public: false,
+            document: "mutation($c: String, $id: ID!) { replayDelivery(commune: $c, id: $id) { id status } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.delivery_id }), c.refused())],
+        },
     ]
 }
 
@@ -919,6 +994,9 @@ struct Victim {
     civil_act_cursor: String,
     mail_ids: Vec<String>,
     mail_cursor: String,
+    /// Oujda's webhook endpoint, and one of its deliveries.
+    webhook_id: String,
+    delivery_id: String,
     markers: Markers,
 }
 
@@ -1027,6 +1105,19 @@ impl Victim {
         ] {
             markers.private(id.as_str(), format!("the id of {what}"));
             markers.private(token.as_str(), what);
+        }
+
+        // Notifications in both communes, so that each change fans out to deliveries (to a port nobody
+        // listens on). The SMTP relays come after the files: e-mails would open personal data, an audit event.
+        let mut webhooks = Vec::new();
+        for commune in [VICTIM, ATTACKER] {
+            let created = data(app, Some(app.staff(commune)), NEW_WEBHOOK, json!({ "c": commune })).await?;
+            if commune == VICTIM {
+                let webhook = &created["createWebhookEndpoint"];
+                markers.private(text(&webhook["secret"])?, "the secret of Oujda's webhook");
+                markers.private(text(&webhook["endpoint"]["id"])?, "the id of Oujda's webhook");
+                webhooks.push(text(&webhook["endpoint"]["id"])?);
+            }
         }
 
         // Citizens' files: online, through the partner, at the counter.
@@ -1153,6 +1244,14 @@ impl Victim {
         markers.private(id.as_str(), format!("the id of {code}"));
         markers.private(code.as_str(), format!("the tracking code {code}"));
         request_ids.push(id);
+        for commune in [VICTIM, ATTACKER] {
+            let smtp = json!({ "host": "127.0.0.1", "port": 9, "tls": "NONE", "fromAddress": "avis@commune.ma" });
+            data(app, Some(app.staff(commune)), SET_SMTP, json!({ "c": commune, "i": smtp })).await?;
+        }
+        let sent = "{ notificationDeliveries(first: 1) { id } }";
+        let sent = data(app, Some(&admin), sent, json!({})).await?;
+        let delivery_id = text(&sent["notificationDeliveries"][0]["id"])?;
+        markers.private(delivery_id.as_str(), "the id of a delivery of Oujda's");
 
         let audit = data(app, Some(&app.operator), AUDIT, json!({})).await?;
         markers.private(text(&audit["auditVerify"]["headHash"])?, "Oujda's audit head");
@@ -1318,12 +1417,18 @@ impl Victim {
             civil_act_cursor,
             mail_ids,
             mail_cursor,
+            webhook_id: webhooks.remove(0),
+            delivery_id,
             markers,
         })
     }
 }
 
 const AUDIT: &str = "{ auditVerify(commune: \"oujda\") { valid eventsChecked headHash } }";
+const NEW_WEBHOOK: &str = "mutation($c: String!) {
+    createWebhookEndpoint(commune: $c, input: { url: \"http://127.0.0.1:9/hooks\" }) { secret endpoint { id } } }";
+const SET_SMTP: &str =
+    "mutation($c: String!, $i: SmtpSettingsInput!) { setSmtpSettings(commune: $c, input: $i) { host } }";
 
 /// Oujda's own user (every role of Oujda), and the password of the suite's users.
 const OUJDA_USER: &str = "oujda.user";
@@ -1479,8 +1584,12 @@ const INTROSPECTION: &str = "query {
   __schema {
     queryType { fields { name args { name defaultValue type { kind } } } }
     mutationType { fields { name args { name defaultValue type { kind } } } }
+    subscriptionType { fields { name } }
   }
 }";
+
+/// The subscriptions [`subscriptions`] attacks.
+const SUBSCRIPTIONS: &[&str] = &["requestUpdated", "inboxChanged"];
 
 /// An operation of the schema, as the server describes it.
 struct SchemaOperation {
@@ -1755,12 +1864,48 @@ async fn another_commune_gets_nothing_of_oujda(backend: Backend) -> Result<()> {
         );
     }
 
+    // Subscriptions, over a WebSocket: nobody follows Oujda's requests or inbox but Oujda's staff and its
+    // applicants, and Chefchaouen's own inbox gets nothing of Oujda's changes.
+    let introspected = app.data(None, INTROSPECTION, json!({})).await?;
+    let mut names: Vec<&str> = introspected["__schema"]["subscriptionType"]["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["name"].as_str())
+        .collect();
+    names.sort_unstable();
+    let mut attacked = SUBSCRIPTIONS.to_vec();
+    attacked.sort_unstable();
+    ensure!(names == attacked, "the schema's subscriptions {names:?} are not those attacked: {attacked:?}");
+    let (calls, failures) = attack_subscriptions(&app, &victim, &attackers).await?;
+    ensure!(
+        calls > 20 && failures.is_empty(),
+        "{} subscription attacks got through:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    let mut own_inbox = GraphqlWs::connect(&app, Some(app.staff(ATTACKER))).await?;
+    own_inbox.subscribe("inbox", "subscription { inboxChanged { trackingCode } }", json!({})).await?;
+    // Registered once it answers a later subscription.
+    own_inbox
+        .subscribe("probe", "subscription { inboxChanged(commune: \"oujda\") { trackingCode } }", json!({}))
+        .await?;
+    own_inbox.next_of("probe").await?;
+
     // Oujda's partner still submits for real.
     let complaint = json!({ "serviceCode": "reclamation", "data": {
         "subject": "lighting", "description": "Le quartier Al Qods est sans éclairage public depuis trois nuits."
     } });
     let (_, code, _) = submit(&app, Some(&victim.partner_token), VICTIM, complaint).await?;
     ensure!(code.starts_with("OUJ-"), "{code}");
+
+    let (_, theirs, _) =
+        submit(&app, None, ATTACKER, legalisation("Karim Chefchaouni", "CH556677", "+212611223344")).await?;
+    let first = own_inbox.next_of("inbox").await?;
+    ensure!(
+        first["payload"]["data"]["inboxChanged"]["trackingCode"] == theirs.as_str(),
+        "Chefchaouen's inbox got {first}"
+    );
 
     if let Some((server, database)) = &app.pg {
         for commune in [VICTIM, ATTACKER] {
@@ -1798,6 +1943,63 @@ async fn citizen_rows(app: &TestApp, commune: &str) -> Result<()> {
         markPublished(commune: $c, item: \"budget\", location: \"https://commune.example/budget\") { key } }";
     data(app, Some(&staff), mark, json!({ "c": commune })).await?;
     Ok(())
+}
+
+/// Every attacker subscribes to Oujda's inbox and requests: each gets an error and nothing of Oujda; a dead
+/// token is not let in at all. Returns the number of attacks and what went wrong.
+async fn attack_subscriptions(app: &TestApp, victim: &Victim, attackers: &[Attacker]) -> Result<(usize, Vec<String>)> {
+    let mut calls = 0;
+    let mut failures = Vec::new();
+    for attacker in attackers {
+        if attacker.dead {
+            calls += 1;
+            if !GraphqlWs::refused(app, attacker.token.as_deref().unwrap_or("")).await? {
+                failures.push(format!("{}: a dead token opens a subscription connection", attacker.label));
+            }
+            continue;
+        }
+        let mut socket = GraphqlWs::connect(app, attacker.token.as_deref()).await?;
+        let secret =
+            if attacker.who == Who::Staff { victim.own_secret.clone() } else { "K7RM2-PX9QD-4HWTA".to_owned() };
+        let mut subscriptions = vec![
+            ("subscription { inboxChanged(commune: \"oujda\") { trackingCode } }", json!({})),
+            ("subscription { inboxChanged { trackingCode } }", json!({})),
+        ];
+        for f in &victim.filed {
+            for commune in [VICTIM, ATTACKER] {
+                subscriptions.push((
+                    "subscription($c: String, $id: ID!) { requestUpdated(commune: $c, id: $id) { trackingCode state } }",
+                    json!({ "c": commune, "id": f.id }),
+                ));
+            }
+            subscriptions.push((
+                "subscription($code: String!, $s: String!) { requestUpdated(trackingCode: $code, secret: $s) { state } }",
+                json!({ "code": f.code, "s": secret }),
+            ));
+        }
+        for (n, (query, variables)) in subscriptions.into_iter().enumerate() {
+            // A staff token's own inbox is legitimately followed: attacked in the suite's last step.
+            if attacker.who == Who::Staff && !query.contains("commune: \"oujda\"") && !query.contains("$") {
+                continue;
+            }
+            let id = n.to_string();
+            socket.subscribe(&id, query, variables.clone()).await?;
+            let answer = socket.next_of(&id).await?;
+            calls += 1;
+            // Refused, unauthenticated, or asked to name a commune: never an answer, never a marker.
+            let judged = [Outcome::Refused, Outcome::Unauthenticated, Outcome::Invalid]
+                .map(|expect| judge(&answer["payload"], expect, false, &victim.markers));
+            if judged.iter().all(|problems| !problems.is_empty()) {
+                let problems = &judged[0];
+                failures.push(format!(
+                    "{} subscribing {query} {variables}: {}: {answer}",
+                    attacker.label,
+                    problems.join("; ")
+                ));
+            }
+        }
+    }
+    Ok((calls, failures))
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -288,22 +288,11 @@ async fn open311_facade(backend: Backend) -> Result<()> {
     app.stop().await
 }
 
-/// The georeport venv that scripts/install-test-deps makes.
-fn georeport_python() -> PathBuf {
-    if let Some(python) = std::env::var_os("JAMAA_GEOREPORT_PYTHON") {
-        return PathBuf::from(python);
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    target.join("py/bin/python")
-}
-
 async fn georeport_client_finds_a_complaint(backend: Backend) -> Result<()> {
     let app = TestApp::spawn(backend).await?;
     let key = partner(&app, "oujda").await?;
     let (id, _) = post_complaint(&app, &key, "true").await?;
-    let python = georeport_python();
+    let python = jamaa_tests::test_python();
     ensure!(python.exists(), "{} is missing: run scripts/install-test-deps", python.display());
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("open311/georeport_client.py");
     let root = app.url("/open311/v2");

@@ -89,6 +89,8 @@ impl Principal {
             (_, Permission::ReadCatalog) => true,
             (Principal::Anonymous, Permission::SubmitRequest) => true,
             (Principal::Anonymous, _) => return Err(Error::Unauthenticated),
+            // The command line, run by whoever holds the database, configures a commune's notifications.
+            (Principal::Platform, Permission::ManageNotifications) => true,
             (Principal::Partner { communes, .. }, Permission::SubmitRequest) => communes.contains(&tenant),
             (Principal::Partner { .. }, _) => false,
             _ => {

@@ -32,6 +32,8 @@ pub enum Permission {
     ManageAccess,
     /// Mark the documents of the proactive-publication list (law 31.13, art. 10) as published.
     ManagePublications,
+    /// Configure the commune's webhooks and SMTP relay, see and replay its dead letters.
+    ManageNotifications,
 }
 
 /// Shortest password accepted.

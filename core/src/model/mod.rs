@@ -15,6 +15,7 @@ pub mod form;
 pub mod i18n;
 pub mod ids;
 pub mod national_id;
+pub mod notifications;
 pub mod petition;
 pub mod publication;
 pub mod request;

@@ -20,6 +20,7 @@ mod courier;
 pub mod demo;
 mod documents;
 mod finance;
+mod notifications;
 mod personal;
 mod replication;
 mod requests;
@@ -32,6 +33,7 @@ pub use crate::store::catalog::PublishedService;
 pub use crate::store::citizen::{MessageRecord, PublicationRecord};
 pub use crate::store::council::{AgendaItem, Deliberation, Member, Session};
 pub use crate::store::courier::{MailEvent, MailRecord};
+pub use crate::store::notifications::{DeliveryRecord, WebhookEndpointRecord};
 pub use crate::store::requests::{RequestRecord, TransitionRecord};
 pub use crate::store::templates::TemplateSummary;
 pub use catalog::ServiceView;
@@ -42,6 +44,10 @@ pub use council::{NewAgendaItem, NewCouncilMember, NewDeliberation, NewSession, 
 pub use courier::{MailItem, MailQuery};
 pub use documents::{DocumentVerification, IssuedDocument, NewDocument};
 pub use finance::{BudgetExecution, BudgetImport, MAX_BUDGET_LINES, parse_budget_csv};
+pub use notifications::{
+    ClaimedDelivery, CreatedEndpoint, DeliveryTarget, EmailMessage, Notice, SIGNATURE_HEADER, SmtpConfig, SmtpInput,
+    SmtpTls, SmtpView, sign_webhook,
+};
 pub use personal::PersonalData;
 pub use replication::{CommuneIdentity, OnboardCommune, OnboardSource, UpgradeReport};
 pub use requests::{RequestDetails, Submission, SubmitRequest, Tracking};

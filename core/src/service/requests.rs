@@ -145,12 +145,24 @@ impl Jamaa {
         commune_slug: &str,
         input: SubmitRequest,
     ) -> Result<Submission, Error> {
-        self.submit_with_files(principal, commune_slug, input, Vec::new()).await
+        self.submit_request_in(principal, commune_slug, input, None).await
+    }
+
+    /// [`Jamaa::submit_request`], recording the language the citizen wrote in (for the e-mails about it).
+    pub async fn submit_request_in(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+        input: SubmitRequest,
+        locale: Option<crate::model::i18n::Locale>,
+    ) -> Result<Submission, Error> {
+        self.submit_with_files(principal, commune_slug, input, Vec::new(), locale).await
     }
 
     /// Submits a request with the contents of its documents: each file's type, size and hash are read from
     /// its bytes and checked against the procedure's documents (after those the input lists without
-    /// content), and the contents are stored sealed in the same transaction.
+    /// content), and the contents are stored sealed in the same transaction; `locale` is the language the
+    /// citizen wrote in.
     #[tracing::instrument(skip_all, fields(commune = %commune_slug, service = %input.service_code))]
     pub async fn submit_with_files(
         &self,
@@ -158,6 +170,7 @@ impl Jamaa {
         commune_slug: &str,
         mut input: SubmitRequest,
         files: Vec<super::DocumentFile>,
+        locale: Option<crate::model::i18n::Locale>,
     ) -> Result<Submission, Error> {
         let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::SubmitRequest)?;
@@ -234,6 +247,9 @@ impl Jamaa {
             data_key_id,
         };
         requests::insert(&tx, &record).await?;
+        if let Some(locale) = locale {
+            crate::store::notifications::set_locale(&tx, record.id, locale.as_str()).await?;
+        }
         requests::insert_lookups(&tx, record.id, &digests).await?;
         super::complaints::record_submission(&tx, &service, &record).await?;
         super::uploads::store(&tx, &self.keyring, record.id, &uploads, now).await?;

@@ -31,6 +31,7 @@ pub(crate) mod files;
 pub(crate) mod finance;
 pub(crate) mod keys;
 mod migration;
+pub(crate) mod notifications;
 pub(crate) mod requests;
 pub(crate) mod templates;
 pub(crate) mod timers;
@@ -58,6 +59,9 @@ impl TenantScope {
 pub struct TenantTx {
     tx: DatabaseTransaction,
     scope: TenantScope,
+    /// Changes to announce once committed.
+    notices: std::sync::Mutex<Vec<notifications::Notice>>,
+    announcer: tokio::sync::broadcast::Sender<notifications::Notice>,
 }
 
 impl TenantTx {
@@ -73,8 +77,21 @@ impl TenantTx {
         self.tx.get_database_backend()
     }
 
+    /// Queues a notice for the subscribers, sent when (and only if) the transaction commits.
+    pub(crate) fn announce(&self, notice: notifications::Notice) {
+        if let Ok(mut notices) = self.notices.lock() {
+            notices.push(notice);
+        }
+    }
+
     pub async fn commit(self) -> Result<(), Error> {
-        self.tx.commit().await.map_err(db_error)
+        self.tx.commit().await.map_err(db_error)?;
+        let notices = self.notices.into_inner().unwrap_or_default();
+        for notice in notices {
+            // No subscriber is not an error.
+            let _ = self.announcer.send(notice);
+        }
+        Ok(())
     }
 }
 
@@ -82,6 +99,8 @@ impl TenantTx {
 #[derive(Clone, Debug)]
 pub struct Store {
     db: DatabaseConnection,
+    /// Committed changes of requests, for this process's subscribers.
+    announcer: tokio::sync::broadcast::Sender<notifications::Notice>,
 }
 
 /// How to reach the database.
@@ -115,7 +134,8 @@ impl Store {
             options.max_connections(config.max_connections.max(1));
         }
         let db = Database::connect(options).await.map_err(db_error)?;
-        Ok(Self { db })
+        let (announcer, _) = tokio::sync::broadcast::channel(NOTICE_BUFFER);
+        Ok(Self { db, announcer })
     }
 
     pub fn backend(&self) -> DbBackend {
@@ -154,13 +174,22 @@ impl Store {
             .await
             .map_err(db_error)?;
         }
-        Ok(TenantTx { tx, scope })
+        Ok(TenantTx { tx, scope, notices: std::sync::Mutex::default(), announcer: self.announcer.clone() })
     }
 
     pub(crate) fn conn(&self) -> &DatabaseConnection {
         &self.db
     }
+
+    /// The committed changes of requests from now on (a subscriber that falls behind by more than
+    /// [`NOTICE_BUFFER`] misses some and is told so).
+    pub fn notices(&self) -> tokio::sync::broadcast::Receiver<notifications::Notice> {
+        self.announcer.subscribe()
+    }
 }
+
+/// How many notices a slow subscriber may fall behind.
+pub const NOTICE_BUFFER: usize = 1024;
 
 /// Storage failures are internal: the caller learns nothing of the inside.
 pub(crate) fn db_error(error: DbErr) -> Error {

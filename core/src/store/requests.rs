@@ -157,7 +157,8 @@ pub(crate) async fn insert_transition(
     .exec_without_returning(tx.conn())
     .await
     .map_err(db_error)?;
-    Ok(())
+    // Every recorded step of a request is also an event of the outbox, in the same transaction.
+    super::notifications::record_transition(tx, request_id, record).await
 }
 
 pub(crate) async fn history(tx: &TenantTx, request_id: RequestId) -> Result<Vec<TransitionRecord>, Error> {

@@ -1,6 +1,6 @@
 //! The GraphQL schema: queries, mutations, wire types and error mapping.
 
-use async_graphql::{Context, EmptySubscription, Schema};
+use async_graphql::{Context, Schema};
 use jamaa_core::auth::Principal;
 use jamaa_core::model::commune::Commune;
 use jamaa_core::model::i18n::{Locale, LocalizedText};
@@ -17,6 +17,7 @@ mod documents;
 pub mod error;
 pub(crate) mod finance;
 mod mutation;
+mod notifications;
 mod query;
 mod replication;
 mod types;
@@ -31,6 +32,7 @@ pub use courier::{CourierMutation, CourierQuery};
 pub use documents::{DocumentMutation, DocumentQuery, verify_path};
 pub use finance::{FinanceMutation, FinanceQuery};
 pub use mutation::RequestMutation;
+pub use notifications::{NotificationMutation, NotificationQuery, SubscriptionRoot};
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
 pub use users::{UsersMutation, UsersQuery};
@@ -49,6 +51,7 @@ pub struct QueryRoot(
     FinanceQuery,
     CivilStatusQuery,
     CourierQuery,
+    NotificationQuery,
 );
 
 /// Every mutation: requests; replication; access; documents; complaints; login and logout; access to
@@ -66,9 +69,10 @@ pub struct MutationRoot(
     FinanceMutation,
     CivilStatusMutation,
     CourierMutation,
+    NotificationMutation,
 );
 
-pub type JamaaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type JamaaSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Deepest query accepted.
 pub const MAX_DEPTH: usize = 12;
@@ -79,7 +83,7 @@ pub const MAX_ALIASES: usize = 30;
 
 /// Builds the schema over the use cases.
 pub fn build_schema(jamaa: Jamaa) -> JamaaSchema {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+    Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
         .data(jamaa)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
@@ -137,5 +141,5 @@ impl Lang {
 
 /// The schema's SDL, as committed in `graphql/schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription).finish().sdl()
+    Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot).finish().sdl()
 }

@@ -44,7 +44,7 @@ impl RequestMutation {
                 .collect(),
         };
         let submission = jamaa(ctx)
-            .submit_request(principal, commune.spec.slug.as_str(), input)
+            .submit_request_in(principal, commune.spec.slug.as_str(), input, Some(lang.locale))
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
         Ok(SubmitRequestPayload {

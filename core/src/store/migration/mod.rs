@@ -10,6 +10,7 @@ mod m0003_personal_data;
 mod m0004_identities;
 mod m0005_complaints;
 mod m0006_citizen;
+mod m0007_outbox;
 mod m0008_documents;
 mod m0009_registries;
 mod m0010_council_finance;
@@ -45,6 +46,10 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "civil_mentions",
     "courier_items",
     "courier_history",
+    "outbox_events",
+    "webhook_endpoints",
+    "smtp_settings",
+    "notification_deliveries",
 ];
 
 /// Tenant tables the application may only read and append to: the audit trail and the civil-status registers.
@@ -81,6 +86,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_identities::Migration),
             Box::new(m0005_complaints::Migration),
             Box::new(m0006_citizen::Migration),
+            Box::new(m0007_outbox::Migration),
             Box::new(m0008_documents::Migration),
             Box::new(m0009_registries::Migration),
             Box::new(m0010_council_finance::Migration),
@@ -105,6 +111,7 @@ pub(crate) async fn grant_app_role(db: &DatabaseConnection, role: &str) -> Resul
         sql.push_str(&format!("GRANT SELECT, INSERT ON {table} TO {role};\n"));
     }
     sql.push_str(&format!("GRANT EXECUTE ON FUNCTION jamaa_tenants_with_due_timers(timestamptz) TO {role};\n"));
+    sql.push_str(&format!("GRANT EXECUTE ON FUNCTION jamaa_tenants_with_due_deliveries(timestamptz) TO {role};\n"));
     db.execute_unprepared(&sql).await?;
     Ok(())
 }

@@ -1,0 +1,91 @@
+//! Notifications, the pure part: the kinds of events a request's changes make, and the retry schedule.
+
+use std::time::Duration;
+
+/// What happened to a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum EventKind {
+    /// The request was filed.
+    #[serde(rename = "request.submitted")]
+    Submitted,
+    /// An action (or a timer) moved it to another state.
+    #[serde(rename = "request.state_changed")]
+    StateChanged,
+    /// An action that left the state as it was: a message to the requester, a note.
+    #[serde(rename = "request.message")]
+    Message,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 3] = [EventKind::Submitted, EventKind::StateChanged, EventKind::Message];
+
+    /// The kind of a transition from `from` (none for the submission) to `to`.
+    pub fn of(from: Option<&str>, to: &str) -> Self {
+        match from {
+            None => EventKind::Submitted,
+            Some(from) if from == to => EventKind::Message,
+            Some(_) => EventKind::StateChanged,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Submitted => "request.submitted",
+            EventKind::StateChanged => "request.state_changed",
+            EventKind::Message => "request.message",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// How failed deliveries are retried: after `base`, then twice as long each time up to `max`; given up (dead
+/// letter) after `max_attempts` attempts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    pub base: Duration,
+    pub max: Duration,
+    pub max_attempts: u32,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self { base: Duration::from_secs(10), max: Duration::from_secs(3600), max_attempts: 12 }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait after the `attempts`-th failed attempt (1 for the first), or `None` to give up.
+    pub fn after_failure(&self, attempts: u32) -> Option<Duration> {
+        if attempts >= self.max_attempts {
+            return None;
+        }
+        let factor = 2u32.saturating_pow(attempts.saturating_sub(1));
+        Some(self.base.saturating_mul(factor).min(self.max))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_follow_the_transition() {
+        assert_eq!(EventKind::of(None, "submitted"), EventKind::Submitted);
+        assert_eq!(EventKind::of(Some("submitted"), "certified"), EventKind::StateChanged);
+        assert_eq!(EventKind::of(Some("review"), "review"), EventKind::Message);
+        for kind in EventKind::ALL {
+            assert_eq!(EventKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(EventKind::parse("request.deleted"), None);
+    }
+
+    #[test]
+    fn back_off_doubles_up_to_its_cap_then_gives_up() {
+        let policy = RetryPolicy { base: Duration::from_secs(10), max: Duration::from_secs(60), max_attempts: 5 };
+        let waits: Vec<Option<u64>> = (1..=5).map(|n| policy.after_failure(n).map(|d| d.as_secs())).collect();
+        assert_eq!(waits, vec![Some(10), Some(20), Some(40), Some(60), None]);
+    }
+}

@@ -1,0 +1,25 @@
+//! A commune's SMTP relay for e-mail notifications; the password sealed.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "smtp_settings")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub tenant_id: Uuid,
+    pub host: String,
+    pub port: i32,
+    /// `none`, `starttls` or `tls`.
+    pub tls: String,
+    pub username: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub password: Option<String>,
+    pub data_key_id: Option<Uuid>,
+    pub from_address: String,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,414 @@
+//! Notifications over GraphQL: a commune admin's webhook endpoints, SMTP relay and dead letters; and the
+//! subscriptions `requestUpdated` (the citizen with the tracking code and secret, or staff by id) and
+//! `inboxChanged` (staff), fed by the changes this server commits.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject, Subscription};
+use chrono::{DateTime, Utc};
+use futures_util::Stream;
+use jamaa_core::model::ids::{RequestId, TenantId};
+use jamaa_core::service::{DeliveryRecord, Notice, SmtpInput, SmtpTls, SmtpView, WebhookEndpointRecord};
+use secrecy::{ExposeSecret, SecretString};
+use tokio_stream::StreamExt as _;
+use tokio_stream::wrappers::BroadcastStream;
+
+use super::error::to_graphql;
+use super::query::commune_and_lang;
+use super::{jamaa, pick_locale, request_context};
+
+#[derive(SimpleObject)]
+pub struct WebhookEndpoint {
+    pub id: ID,
+    pub url: String,
+    /// The event kinds sent there; empty for all.
+    pub events: Vec<String>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<WebhookEndpointRecord> for WebhookEndpoint {
+    fn from(record: WebhookEndpointRecord) -> Self {
+        Self {
+            id: ID(record.id.to_string()),
+            url: record.url,
+            events: record.events,
+            active: record.active,
+            created_at: record.created_at,
+        }
+    }
+}
+
+/// A new endpoint and its signing secret, shown this once.
+#[derive(SimpleObject)]
+pub struct CreatedWebhookEndpoint {
+    pub endpoint: WebhookEndpoint,
+    pub secret: String,
+}
+
+#[derive(InputObject)]
+pub struct WebhookEndpointInput {
+    /// Where events are POSTed (http:// or https://).
+    pub url: String,
+    /// `request.submitted`, `request.state_changed`, `request.message`; none for all.
+    #[graphql(default)]
+    pub events: Vec<String>,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum SmtpTlsMode {
+    /// Plain SMTP, for a relay on the same host or network.
+    None,
+    Starttls,
+    Tls,
+}
+
+#[derive(SimpleObject)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: i32,
+    pub tls: SmtpTlsMode,
+    pub username: Option<String>,
+    pub has_password: bool,
+    pub from_address: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<SmtpView> for SmtpSettings {
+    fn from(view: SmtpView) -> Self {
+        Self {
+            host: view.host,
+            port: i32::from(view.port),
+            tls: match view.tls {
+                SmtpTls::None => SmtpTlsMode::None,
+                SmtpTls::StartTls => SmtpTlsMode::Starttls,
+                SmtpTls::Tls => SmtpTlsMode::Tls,
+            },
+            username: view.username,
+            has_password: view.has_password,
+            from_address: view.from_address,
+            updated_at: view.updated_at,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct SmtpSettingsInput {
+    pub host: String,
+    pub port: i32,
+    pub tls: SmtpTlsMode,
+    pub username: Option<String>,
+    /// Left out, the stored password is kept; empty, it is removed.
+    pub password: Option<String>,
+    pub from_address: String,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum DeliveryStatus {
+    Pending,
+    Delivered,
+    Skipped,
+    Dead,
+}
+
+impl DeliveryStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Delivered => "delivered",
+            DeliveryStatus::Skipped => "skipped",
+            DeliveryStatus::Dead => "dead",
+        }
+    }
+}
+
+/// One event to deliver on one channel.
+#[derive(SimpleObject)]
+pub struct NotificationDelivery {
+    pub id: ID,
+    pub event_id: ID,
+    pub request_id: ID,
+    pub sequence: i64,
+    /// `webhook` or `email`.
+    pub channel: String,
+    pub endpoint_id: Option<ID>,
+    /// `pending`, `delivered`, `skipped` or `dead`.
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub delivered_at: Option<DateTime<Utc>>,
+}
+
+impl From<DeliveryRecord> for NotificationDelivery {
+    fn from(record: DeliveryRecord) -> Self {
+        Self {
+            id: ID(record.id.to_string()),
+            event_id: ID(record.event_id.to_string()),
+            request_id: ID(record.request_id.to_string()),
+            sequence: record.sequence,
+            channel: record.channel,
+            endpoint_id: record.endpoint_id.map(|id| ID(id.to_string())),
+            status: record.status,
+            attempts: record.attempts,
+            next_attempt_at: record.next_attempt_at,
+            last_error: record.last_error,
+            delivered_at: record.delivered_at,
+        }
+    }
+}
+
+/// A change of a request, as subscribers get it.
+#[derive(SimpleObject, Clone)]
+pub struct RequestUpdate {
+    pub request_id: ID,
+    pub tracking_code: String,
+    /// The event's number among the request's events: 1 for the submission.
+    pub sequence: i64,
+    /// `request.submitted`, `request.state_changed` or `request.message`.
+    pub event: String,
+    pub state: String,
+    pub version: i64,
+    pub occurred_at: DateTime<Utc>,
+}
+
+impl From<Notice> for RequestUpdate {
+    fn from(notice: Notice) -> Self {
+        Self {
+            request_id: ID(notice.request_id.to_string()),
+            tracking_code: notice.tracking_code,
+            sequence: notice.sequence,
+            event: notice.kind.as_str().to_owned(),
+            state: notice.state,
+            version: notice.version,
+            occurred_at: notice.occurred_at,
+        }
+    }
+}
+
+fn parse_id(id: &ID, what: &'static str) -> Result<uuid::Uuid, jamaa_core::Error> {
+    id.parse::<uuid::Uuid>().map_err(|_| jamaa_core::Error::NotFound(what))
+}
+
+#[derive(Default)]
+pub struct NotificationQuery;
+
+#[Object]
+impl NotificationQuery {
+    /// The commune's webhook endpoints (its administrators).
+    async fn webhook_endpoints(&self, ctx: &Context<'_>, commune: Option<String>) -> Result<Vec<WebhookEndpoint>> {
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let list = jamaa(ctx)
+            .webhook_endpoints(&request_context(ctx).principal, commune.spec.slug.as_str())
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(list.into_iter().map(Into::into).collect())
+    }
+
+    /// The commune's SMTP relay for e-mail notifications, if set (its administrators).
+    async fn smtp_settings(&self, ctx: &Context<'_>, commune: Option<String>) -> Result<Option<SmtpSettings>> {
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let view = jamaa(ctx)
+            .smtp_settings(&request_context(ctx).principal, commune.spec.slug.as_str())
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(view.map(Into::into))
+    }
+
+    /// The commune's notification deliveries, newest first; `status: DEAD` lists the dead letters.
+    async fn notification_deliveries(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        status: Option<DeliveryStatus>,
+        first: Option<i32>,
+    ) -> Result<Vec<NotificationDelivery>> {
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let first = u64::try_from(first.unwrap_or(50)).unwrap_or(1);
+        let list = jamaa(ctx)
+            .notification_deliveries(
+                &request_context(ctx).principal,
+                commune.spec.slug.as_str(),
+                status.map(DeliveryStatus::as_str),
+                first,
+            )
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(list.into_iter().map(Into::into).collect())
+    }
+}
+
+#[derive(Default)]
+pub struct NotificationMutation;
+
+#[Object]
+impl NotificationMutation {
+    /// Adds a webhook endpoint (the commune's administrators). The signing secret is in the answer, once.
+    async fn create_webhook_endpoint(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        input: WebhookEndpointInput,
+    ) -> Result<CreatedWebhookEndpoint> {
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let created = jamaa(ctx)
+            .create_webhook_endpoint(
+                &request_context(ctx).principal,
+                commune.spec.slug.as_str(),
+                &input.url,
+                &input.events,
+            )
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(CreatedWebhookEndpoint {
+            endpoint: created.endpoint.into(),
+            secret: created.secret.expose_secret().to_owned(),
+        })
+    }
+
+    /// Turns a webhook endpoint off (the commune's administrators).
+    async fn delete_webhook_endpoint(&self, ctx: &Context<'_>, commune: Option<String>, id: ID) -> Result<bool> {
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let id = parse_id(&id, "webhook endpoint").map_err(|e| to_graphql(e, lang.locale))?;
+        jamaa(ctx)
+            .delete_webhook_endpoint(&request_context(ctx).principal, commune.spec.slug.as_str(), id)
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(true)
+    }
+
+    /// Sets the SMTP relay e-mail notifications go through (the commune's administrators).
+    async fn set_smtp_settings(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        input: SmtpSettingsInput,
+    ) -> Result<SmtpSettings> {
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let input = SmtpInput {
+            host: input.host,
+            port: u16::try_from(input.port).unwrap_or(0),
+            tls: match input.tls {
+                SmtpTlsMode::None => SmtpTls::None,
+                SmtpTlsMode::Starttls => SmtpTls::StartTls,
+                SmtpTlsMode::Tls => SmtpTls::Tls,
+            },
+            username: input.username,
+            password: input.password.map(SecretString::from),
+            from_address: input.from_address,
+        };
+        let view = jamaa(ctx)
+            .set_smtp_settings(&request_context(ctx).principal, commune.spec.slug.as_str(), input)
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(view.into())
+    }
+
+    /// Puts a dead delivery back in line (the commune's administrators).
+    async fn replay_delivery(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        id: ID,
+    ) -> Result<NotificationDelivery> {
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let id = parse_id(&id, "delivery").map_err(|e| to_graphql(e, lang.locale))?;
+        let record = jamaa(ctx)
+            .replay_delivery(&request_context(ctx).principal, commune.spec.slug.as_str(), id)
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(record.into())
+    }
+}
+
+#[derive(Default)]
+pub struct SubscriptionRoot;
+
+/// The notices of one commune, optionally of one request, as they come.
+/// The notices of one commune, optionally of one request, as they come, after `latest` (the request's latest
+/// event when subscribed: sent first, and what was committed before it is not sent again).
+fn updates(
+    receiver: tokio::sync::broadcast::Receiver<Notice>,
+    tenant: TenantId,
+    request: Option<RequestId>,
+    latest: Option<Notice>,
+) -> impl Stream<Item = RequestUpdate> + use<> {
+    let after = latest.as_ref().map_or(0, |n| n.sequence);
+    let first = tokio_stream::iter(latest.map(RequestUpdate::from));
+    let next = BroadcastStream::new(receiver).filter_map(move |notice| match notice {
+        Ok(notice)
+            if notice.tenant == tenant
+                && request.is_none_or(|id| notice.request_id == id)
+                && (request.is_none() || notice.sequence > after) =>
+        {
+            Some(RequestUpdate::from(notice))
+        }
+        // Others' notices, and the gap of a subscriber that fell behind.
+        _ => None,
+    });
+    first.chain(next)
+}
+
+#[Subscription]
+impl SubscriptionRoot {
+    /// The latest event of one request, then each of its changes: as its applicant, with `trackingCode` and `secret`; as the commune's staff,
+    /// with `id` (and `commune`, else the staff's own).
+    async fn request_updated(
+        &self,
+        ctx: &Context<'_>,
+        tracking_code: Option<String>,
+        secret: Option<String>,
+        commune: Option<String>,
+        id: Option<ID>,
+    ) -> Result<impl Stream<Item = RequestUpdate> + use<>> {
+        let jamaa = jamaa(ctx);
+        // Subscribed first, so that nothing committed after the check is missed.
+        let receiver = jamaa.notices();
+        let (tenant, request, latest) = match (tracking_code, secret, id) {
+            (Some(code), Some(secret), None) => {
+                let locale = pick_locale(ctx, None, None);
+                jamaa
+                    .follow_request_as_applicant(&code, &SecretString::from(secret))
+                    .await
+                    .map_err(|e| to_graphql(e, locale))?
+            }
+            (None, None, Some(id)) => {
+                let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+                let id = id
+                    .parse::<RequestId>()
+                    .map_err(|_| to_graphql(jamaa_core::Error::NotFound("request"), lang.locale))?;
+                jamaa
+                    .follow_request(&request_context(ctx).principal, commune.spec.slug.as_str(), id)
+                    .await
+                    .map_err(|e| to_graphql(e, lang.locale))?
+            }
+            _ => {
+                return Err(to_graphql(
+                    jamaa_core::Error::field(
+                        "id",
+                        jamaa_core::error::FieldErrorCode::Required,
+                        jamaa_core::model::i18n::LocalizedText::new()
+                            .with(jamaa_core::model::i18n::Locale::En, "give trackingCode and secret, or id")
+                            .with(jamaa_core::model::i18n::Locale::Fr, "donnez trackingCode et secret, ou id"),
+                    ),
+                    pick_locale(ctx, None, None),
+                ));
+            }
+        };
+        Ok(updates(receiver, tenant, Some(request), latest))
+    }
+
+    /// The changes of every request of the commune (its staff).
+    async fn inbox_changed(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+    ) -> Result<impl Stream<Item = RequestUpdate> + use<>> {
+        let jamaa = jamaa(ctx);
+        let receiver = jamaa.notices();
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let tenant = jamaa
+            .follow_inbox(&request_context(ctx).principal, commune.spec.slug.as_str())
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(updates(receiver, tenant, None, None))
+    }
+}
