@@ -47,7 +47,8 @@ pub enum Permission {
     ManageCourier,
     /// Import and publish budget, commitments, payments and revenues.
     ManageFinance,
-    /// Read the commune's indicators (operators read every commune's).
+    /// Read the commune's indicators: counts, durations and shares without personal data, public like the
+    /// catalog (the national view, over every commune, is the operators').
     ReadIndicators,
 }
 
@@ -81,10 +82,11 @@ impl Principal {
     pub fn authorize(&self, tenant: TenantId, permission: Permission) -> Result<TenantScope, Error> {
         use Permission::*;
         let allowed = match (self, permission) {
-            (_, ReadCatalog) => true,
+            // A commune's indicators are aggregates without personal data: public, like its catalog.
+            (_, ReadCatalog | ReadIndicators) => true,
             (Principal::Anonymous, SubmitRequest) => true,
             (Principal::Anonymous, _) => return Err(Error::Unauthenticated),
-            (Principal::Operator { .. } | Principal::Platform, PublishService | VerifyAudit | ReadIndicators) => true,
+            (Principal::Operator { .. } | Principal::Platform, PublishService | VerifyAudit) => true,
             (Principal::Operator { .. } | Principal::Platform, _) => false,
             (Principal::Staff { tenant: own, roles, .. }, permission) => {
                 *own == tenant
@@ -188,6 +190,7 @@ mod tests {
             ("agents register mail", staff(&["counter_agent"]), oujda, ManageCourier, Ok(())),
             ("agents keep no budget", staff(&["counter_agent"]), oujda, ManageFinance, Err("FORBIDDEN")),
             ("staff read their indicators", staff(&["counter_agent"]), oujda, ReadIndicators, Ok(())),
+            ("anyone reads indicators", Principal::Anonymous, chefchaouen, ReadIndicators, Ok(())),
         ];
         for (name, principal, tenant, permission, expected) in cases {
             let got = principal.authorize(tenant, permission);

@@ -8,6 +8,7 @@ pub mod complaint;
 pub mod documents;
 pub mod form;
 pub mod i18n;
+pub mod indicators;
 pub mod ids;
 pub mod national_id;
 pub mod request;

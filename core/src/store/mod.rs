@@ -23,6 +23,7 @@ pub(crate) mod complaints;
 pub(crate) mod config;
 pub(crate) mod documents;
 mod entity;
+pub(crate) mod indicators;
 pub(crate) mod keys;
 mod migration;
 pub(crate) mod requests;
