@@ -1,6 +1,6 @@
 //! The HTTP surface: `/graphql` (POST for operations, GET for GraphiQL), `/healthz`, `/readyz`, Open311 at
-//! `/open311/v2/`, and the static commune website and SDK when asked for. The principal, the locale and the
-//! commune header are resolved here, once per request.
+//! `/open311/v2/`, open data at `/opendata/`, and the static commune website and SDK when asked for. The
+//! principal, the locale and the commune header are resolved here, once per request.
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -67,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .merge(crate::pages::router())
         .nest("/open311/v2", crate::open311::routes())
+        .merge(crate::opendata::router())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .with_state(state)
 }

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod cli;
 pub mod open311;
+pub mod opendata;
 pub mod pages;
 pub mod schema;
 pub mod server;

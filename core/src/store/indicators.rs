@@ -10,8 +10,8 @@ use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
 use super::{TenantTx, db_error};
 use crate::error::Error;
 use crate::model::indicators::{
-    COMPLAINT_SERVICE, ComplaintFigures, Figures, REOPEN_ACTION, ServiceFigures, StateCount,
-    backlog_buckets, backlog_thresholds, deadline_end, median_of_window, median_window,
+    COMPLAINT_SERVICE, ComplaintFigures, Figures, REOPEN_ACTION, ServiceFigures, StateCount, backlog_buckets,
+    backlog_thresholds, deadline_end, median_of_window, median_window,
 };
 use crate::model::workflow::Outcome;
 
@@ -37,7 +37,12 @@ pub(crate) async fn figures(
 }
 
 /// Requests submitted in the period, by service, state and outcome.
-async fn submitted(tx: &TenantTx, start: DateTime<Utc>, end: DateTime<Utc>, figures: &mut Figures) -> Result<(), Error> {
+async fn submitted(
+    tx: &TenantTx,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    figures: &mut Figures,
+) -> Result<(), Error> {
     let mut q = Sql::new(tx);
     let sql = format!(
         "SELECT s.code AS code, r.state AS state, r.outcome AS outcome, COUNT(*) AS n {FROM_REQUESTS}{} \
@@ -81,9 +86,10 @@ async fn decided(
     // The deadline of each due date ends at a local midnight that only the commune's zone knows: the
     // database gets the few distinct due dates' ends as a CASE.
     let mut q = Sql::new(tx);
-    let sql = format!("SELECT DISTINCT r.decision_due AS due FROM requests r WHERE r.tenant_id = {} AND {}", q.tenant(), {
-        decided_filter(&mut q, start, end)
-    });
+    let sql =
+        format!("SELECT DISTINCT r.decision_due AS due FROM requests r WHERE r.tenant_id = {} AND {}", q.tenant(), {
+            decided_filter(&mut q, start, end)
+        });
     let dues: Vec<NaiveDate> = q.all(&sql).await?.iter().map(|row| get(row, "due")).collect::<Result<_, _>>()?;
     if dues.is_empty() {
         return Ok(());
@@ -142,7 +148,9 @@ async fn backlog(tx: &TenantTx, as_of: DateTime<Utc>) -> Result<Vec<crate::model
     let younger: Vec<String> = backlog_thresholds(as_of)
         .into_iter()
         .enumerate()
-        .map(|(i, since)| format!("COALESCE(SUM(CASE WHEN r.submitted_at > {} THEN 1 ELSE 0 END), 0) AS y{i}", q.bind(since)))
+        .map(|(i, since)| {
+            format!("COALESCE(SUM(CASE WHEN r.submitted_at > {} THEN 1 ELSE 0 END), 0) AS y{i}", q.bind(since))
+        })
         .collect();
     let sql = format!(
         "SELECT COUNT(*) AS total, {} FROM requests r WHERE r.tenant_id = {} AND r.submitted_at <= {} \
@@ -165,8 +173,7 @@ async fn complaints(
     end: DateTime<Utc>,
     figures: &Figures,
 ) -> Result<ComplaintFigures, Error> {
-    let received =
-        figures.by_service.iter().find(|s| s.service_code == COMPLAINT_SERVICE).map_or(0, |s| s.submitted);
+    let received = figures.by_service.iter().find(|s| s.service_code == COMPLAINT_SERVICE).map_or(0, |s| s.submitted);
     let mut q = Sql::new(tx);
     let sql = format!(
         "SELECT COUNT(DISTINCT t.request_id) AS n FROM request_transitions t \

@@ -10,6 +10,7 @@ mod access;
 mod complaints;
 mod documents;
 pub mod error;
+pub(crate) mod indicators;
 mod mutation;
 mod query;
 mod replication;
@@ -18,13 +19,14 @@ mod types;
 pub use access::AccessMutation;
 pub use complaints::{ComplaintMutation, ComplaintQuery};
 pub use documents::{DocumentMutation, DocumentQuery, verify_path};
+pub use indicators::IndicatorsQuery;
 pub use mutation::RequestMutation;
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
 
-/// Every query: the catalog, requests and audit; replication; documents; complaints.
+/// Every query: the catalog, requests and audit; replication; documents; complaints; indicators.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct QueryRoot(CatalogQuery, ReplicationQuery, DocumentQuery, ComplaintQuery);
+pub struct QueryRoot(CatalogQuery, ReplicationQuery, DocumentQuery, ComplaintQuery, IndicatorsQuery);
 
 /// Every mutation: requests; replication; access; documents; complaints.
 #[derive(async_graphql::MergedObject, Default)]
