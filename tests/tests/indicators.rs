@@ -1,7 +1,7 @@
 //! Indicators end to end, on SQLite and on PostgreSQL: the national indicators of the demo communes (and of a
 //! second commune of the Oriental region) match what this test counts itself, with its own SQL over the
 //! tables, after files were decided, some late, some long ago, and a complaint reopened; a commune's
-//! indicators are public, and its open-data files carry the same figures.
+//! indicators are public, and its open-data files carry the same figures, within the API's rate limit.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -498,5 +498,23 @@ async fn commune_indicators_are_open_data(backend: Backend) -> Result<()> {
     ensure!(bad["errors"][0]["extensions"]["fields"][0]["path"] == "from", "{bad}");
     let unknown = app.client.get(app.url("/opendata/atlantis/indicators.json")).send().await?;
     ensure!(unknown.status() == 404);
+    app.stop().await
+}
+
+/// Downloads share the API's per-address budget: each one runs queries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_data_downloads_are_rate_limited() -> Result<()> {
+    let app = TestApp::spawn_with(Backend::Sqlite, |settings| settings.rate_limit_per_minute = 3).await?;
+    for _ in 0..3 {
+        let response = app.client.get(app.url("/opendata/oujda/indicators.csv")).send().await?;
+        ensure!(response.status() == 200, "{}", response.status());
+    }
+    let response = app.client.get(app.url("/opendata/oujda/indicators.json")).send().await?;
+    ensure!(response.status() == 429, "{}", response.status());
+    let body: Value = response.json().await?;
+    ensure!(error_codes(&body) == ["RATE_LIMITED"], "{body}");
+    // And so does GraphQL, from the same address.
+    let body = app.graphql(None, "{ communes(first: 1) { nodes { slug } } }", json!({})).await?;
+    ensure!(error_codes(&body) == ["RATE_LIMITED"], "{body}");
     app.stop().await
 }
