@@ -1,6 +1,6 @@
 //! Indicators end to end, on SQLite and on PostgreSQL: the national indicators of the demo communes (and of a
 //! second commune of the Oriental region) match what this test counts itself, with its own SQL over the
-//! tables, after files were decided, some late, some long ago, and a complaint reopened; a commune's
+//! tables, after files were decided, some late, some long ago, and complaints answered, rated and reopened; a commune's
 //! indicators are public, and its open-data files carry the same figures, within the API's rate limit.
 
 use std::collections::{BTreeMap, HashMap};
@@ -27,7 +27,7 @@ const FIGURES: &str = "submitted decided decidedWithinDeadline withinDeadlineSha
     byOutcome { open approved rejected withdrawn closed }
     byService { serviceCode submitted decided decidedWithinDeadline byState { state count } }
     backlog { total buckets { minDays maxDays count } }
-    complaints { received reopened satisfaction }";
+    complaints { received reopened ratings satisfaction }";
 
 fn legalisation(country: &str) -> Value {
     let (cin, phone) = if country == "MR" { ("1234567890", "+22222123456") } else { ("AB123456", "0612345678") };
@@ -49,6 +49,61 @@ async fn submit(app: &TestApp, commune: &str, country: &str) -> Result<String> {
 async fn act(app: &TestApp, token: &str, commune: &str, id: &str, action: &str) -> Result<()> {
     let variables = json!({ "commune": commune, "id": id, "action": action, "version": 1, "comment": "motif" });
     app.data(Some(token), ACT, variables).await?;
+    Ok(())
+}
+
+const ACT_AS_APPLICANT: &str = r#"
+mutation($commune: String!, $id: ID!, $action: String!, $version: Int!, $comment: String, $secret: String) {
+  actOnRequest(commune: $commune, id: $id, action: $action, expectedVersion: $version, comment: $comment,
+               secret: $secret) { version }
+}"#;
+
+/// A complaint as its applicant holds it.
+struct Complaint {
+    id: String,
+    code: String,
+    secret: String,
+}
+
+/// Files a complaint about the lighting.
+async fn complain(app: &TestApp, commune: &str) -> Result<Complaint> {
+    let input = json!({ "serviceCode": "reclamation",
+                        "data": { "subject": "lighting", "description": "La rue est dans le noir.", "public": true } });
+    let data = app
+        .data(
+            None,
+            "mutation($commune: String!, $input: SubmitRequestInput!) { submitRequest(commune: $commune, input: $input) {
+                secret request { id trackingCode } } }",
+            json!({ "commune": commune, "input": input }),
+        )
+        .await?;
+    let submitted = &data["submitRequest"];
+    Ok(Complaint {
+        id: submitted["request"]["id"].as_str().context("id")?.to_owned(),
+        code: submitted["request"]["trackingCode"].as_str().context("code")?.to_owned(),
+        secret: submitted["secret"].as_str().context("secret")?.to_owned(),
+    })
+}
+
+/// Staff take the complaint in hand and answer it.
+async fn answer(app: &TestApp, token: &str, commune: &str, complaint: &Complaint) -> Result<()> {
+    for (action, version) in [("acknowledge", 1), ("answer", 2)] {
+        let variables = json!({ "commune": commune, "id": complaint.id, "action": action, "version": version,
+                                "comment": "réparé" });
+        app.data(Some(token), ACT, variables).await?;
+    }
+    Ok(())
+}
+
+/// The applicant rates the answer.
+async fn rate(app: &TestApp, complaint: &Complaint, rating: i64) -> Result<()> {
+    app.data(
+        None,
+        "mutation($code: String!, $secret: String!, $rating: Int!) {
+            rateComplaint(trackingCode: $code, secret: $secret, rating: $rating) { rating } }",
+        json!({ "code": complaint.code, "secret": complaint.secret, "rating": rating }),
+    )
+    .await?;
     Ok(())
 }
 
@@ -137,6 +192,7 @@ struct Expected {
     backlog: [u64; 5],
     complaints: u64,
     reopened: u64,
+    ratings: Vec<i64>,
 }
 
 fn median(values: &[f64]) -> Option<f64> {
@@ -201,7 +257,14 @@ fn compare(label: &str, got: &Value, expected: &Expected, with_median: bool) -> 
     ensure!(count(&got["backlog"]["total"]) == expected.backlog.iter().sum::<u64>(), "{label}: backlog total");
     ensure!(count(&got["complaints"]["received"]) == expected.complaints, "{label}: complaints {}", got["complaints"]);
     ensure!(count(&got["complaints"]["reopened"]) == expected.reopened, "{label}: reopened {}", got["complaints"]);
-    ensure!(got["complaints"]["satisfaction"].is_null(), "{label}: satisfaction is not recorded yet");
+    ensure!(count(&got["complaints"]["ratings"]) == expected.ratings.len() as u64, "{label}: {}", got["complaints"]);
+    let mean = (!expected.ratings.is_empty())
+        .then(|| expected.ratings.iter().sum::<i64>() as f64 / expected.ratings.len() as f64);
+    ensure!(
+        got["complaints"]["satisfaction"].as_f64() == mean,
+        "{label}: satisfaction {} ≠ {mean:?}",
+        got["complaints"]
+    );
     Ok(())
 }
 
@@ -253,36 +316,16 @@ async fn national_indicators_match_a_count_in_the_database(backend: Backend) -> 
     act(&app, &berkane, "berkane", &b, "certify").await?;
     file_earlier(&db, &b, 65, Some(60), Some(today - Duration::days(59))).await?;
 
-    // Oujda's demo complaint, reopened by its applicant (the action's row, as the workflow records it).
-    let complaint: Vec<uuid::Uuid> = db
-        .query_all_raw(statement(
-            &db,
-            "SELECT r.id AS id, r.tenant_id AS tenant FROM requests r JOIN services s ON s.tenant_id = r.tenant_id \
-             AND s.id = r.service_id JOIN communes c ON c.id = r.tenant_id WHERE c.slug = ? AND s.code = ?",
-            vec!["oujda".into(), "reclamation".into()],
-        ))
-        .await?
-        .iter()
-        .map(|row| Ok::<_, anyhow::Error>(vec![row.try_get::<uuid::Uuid>("", "tenant")?, row.try_get("", "id")?]))
-        .collect::<Result<Vec<_>>>()?
-        .concat();
-    let [tenant, request] = complaint[..] else { anyhow::bail!("Oujda has one complaint: {complaint:?}") };
-    execute(
-        &db,
-        "INSERT INTO request_transitions (tenant_id, id, request_id, from_state, to_state, action, actor, occurred_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        vec![
-            tenant.into(),
-            uuid::Uuid::now_v7().into(),
-            request.into(),
-            "answered".into(),
-            "in_progress".into(),
-            "reopen".into(),
-            "applicant".into(),
-            Utc::now().into(),
-        ],
-    )
-    .await?;
+    // Complaints of Oujda and Chefchaouen: answered and rated by their applicants, one of them then reopened.
+    let oujda_complaint = complain(&app, "oujda").await?;
+    answer(&app, oujda, "oujda", &oujda_complaint).await?;
+    rate(&app, &oujda_complaint, 2).await?;
+    let reopen = json!({ "commune": "oujda", "id": oujda_complaint.id, "action": "reopen", "version": 3,
+                         "comment": "toujours en panne", "secret": oujda_complaint.secret });
+    app.data(None, ACT_AS_APPLICANT, reopen).await?;
+    let chefchaouen_complaint = complain(&app, "chefchaouen").await?;
+    answer(&app, chefchaouen, "chefchaouen", &chefchaouen_complaint).await?;
+    rate(&app, &chefchaouen_complaint, 5).await?;
 
     // The platform's answer, over a period that holds every file.
     let (from, to) = (today - Duration::days(200), today + Duration::days(2));
@@ -324,16 +367,30 @@ async fn national_indicators_match_a_count_in_the_database(backend: Backend) -> 
     let reopened: HashMap<String, u64> = db
         .query_all_raw(statement(
             &db,
-            "SELECT c.slug AS commune, COUNT(DISTINCT t.request_id) AS n FROM request_transitions t \
-             JOIN requests r ON r.tenant_id = t.tenant_id AND r.id = t.request_id \
-             JOIN services s ON s.tenant_id = r.tenant_id AND s.id = r.service_id \
-             JOIN communes c ON c.id = t.tenant_id WHERE s.code = ? AND t.action = ? GROUP BY c.slug",
-            vec!["reclamation".into(), "reopen".into()],
+            "SELECT m.slug AS commune, COUNT(DISTINCT t.request_id) AS n FROM request_transitions t \
+             JOIN complaints c ON c.tenant_id = t.tenant_id AND c.request_id = t.request_id \
+             JOIN communes m ON m.id = t.tenant_id WHERE t.action = ? GROUP BY m.slug",
+            vec!["reopen".into()],
         ))
         .await?
         .iter()
         .map(|row| Ok((row.try_get("", "commune")?, row.try_get::<i64>("", "n")? as u64)))
         .collect::<Result<_>>()?;
+    // Complaints by commune, and their ratings.
+    let complaints: HashMap<String, (u64, Vec<i64>)> = db
+        .query_all_raw(statement(
+            &db,
+            "SELECT m.slug AS commune, c.rating AS rating FROM complaints c JOIN communes m ON m.id = c.tenant_id",
+            vec![],
+        ))
+        .await?
+        .iter()
+        .try_fold(HashMap::new(), |mut all: HashMap<String, (u64, Vec<i64>)>, row| {
+            let entry = all.entry(row.try_get("", "commune")?).or_default();
+            entry.0 += 1;
+            entry.1.extend(row.try_get::<Option<i16>>("", "rating")?.map(i64::from));
+            Ok::<_, anyhow::Error>(all)
+        })?;
     let regions: BTreeMap<String, (String, Option<String>)> = db
         .query_all_raw(statement(&db, "SELECT slug, country, region FROM communes", vec![]))
         .await?
@@ -350,14 +407,17 @@ async fn national_indicators_match_a_count_in_the_database(backend: Backend) -> 
     for got in communes {
         let slug = got["commune"].as_str().context("slug")?;
         let as_of: DateTime<Utc> = serde_json::from_value(got["asOf"].clone())?;
-        let mut expected = Expected { reopened: reopened.get(slug).copied().unwrap_or(0), ..Expected::default() };
+        let (received, ratings) = complaints.get(slug).cloned().unwrap_or_default();
+        let mut expected = Expected {
+            reopened: reopened.get(slug).copied().unwrap_or(0),
+            complaints: received,
+            ratings,
+            ..Expected::default()
+        };
         for row in rows.iter().filter(|r| r.commune == slug) {
             expected.submitted += 1;
             *expected.by_state.entry((row.service.clone(), row.state.clone())).or_default() += 1;
             *expected.by_outcome.entry(row.outcome.clone().unwrap_or_else(|| "open".to_owned())).or_default() += 1;
-            if row.service == "reclamation" {
-                expected.complaints += 1;
-            }
             if let (Some(closed), Some(outcome)) = (row.closed_at, &row.outcome)
                 && outcome != "withdrawn"
             {
@@ -392,6 +452,7 @@ async fn national_indicators_match_a_count_in_the_database(backend: Backend) -> 
             }
             sum.complaints += expected.complaints;
             sum.reopened += expected.reopened;
+            sum.ratings.extend(&expected.ratings);
         }
     }
     // Oujda: 2, 10 and 31 days (and 5 hours); the one open 100 days is in the last bucket.
@@ -399,6 +460,7 @@ async fn national_indicators_match_a_count_in_the_database(backend: Backend) -> 
     let median_days = oujda_figures["medianProcessingSeconds"].as_f64().map(|s| s / 86_400.0);
     ensure!(median_days.is_some_and(|d| (d - 10.0 - 5.0 / 24.0).abs() < 0.001), "median {median_days:?}");
     ensure!(oujda_figures["decidedWithinDeadline"] == 1 && oujda_figures["decided"] == 3, "{oujda_figures}");
+    ensure!(oujda_figures["complaints"] == json!({ "received": 2, "reopened": 1, "ratings": 1, "satisfaction": 2.0 }));
     ensure!(oujda_figures["backlog"]["buckets"][4]["count"] == 1, "{}", oujda_figures["backlog"]);
 
     let got_regions = national["regions"].as_array().context("regions")?;
@@ -412,6 +474,7 @@ async fn national_indicators_match_a_count_in_the_database(backend: Backend) -> 
     ensure!(oriental["communes"] == 2 && count(&oriental["decided"]) == 4, "Oriental adds Oujda and Berkane");
     compare("total", &national["total"], &total, false)?;
     ensure!(national["total"]["medianProcessingSeconds"].is_null(), "medians do not add up");
+    ensure!(national["total"]["complaints"]["satisfaction"] == 3.5, "{}", national["total"]["complaints"]);
     app.stop().await
 }
 
@@ -485,7 +548,7 @@ async fn commune_indicators_are_open_data(backend: Backend) -> Result<()> {
         ensure!(value("submitted", "", "").as_deref() == Some("4"), "{csv}");
         ensure!(value("requests_by_state", "legalisation-signature", "certified").as_deref() == Some("1"), "{csv}");
         ensure!(value("requests_by_outcome", "", "open").as_deref() == Some("3"), "{csv}");
-        ensure!(value("complaints_satisfaction", "", "").as_deref() == Some(""), "{csv}");
+        ensure!(value("complaints_satisfaction", "", "").as_deref() == Some(""), "nothing rated yet: {csv}");
     }
     ensure!(rows.iter().all(|r| r.len() == 8 && r[0] == "oujda" && r[1] == "2026-01-01"), "{csv}");
     ensure!(rows.iter().filter(|r| r[4] == "backlog_by_age_days").count() == 5, "{csv}");

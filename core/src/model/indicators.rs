@@ -11,10 +11,8 @@ use crate::error::{Error, FieldErrorCode};
 use crate::model::calendar::end_of_day_utc;
 use crate::model::i18n::LocalizedText;
 
-/// The service code of complaints in the commune standard.
-pub const COMPLAINT_SERVICE: &str = "reclamation";
-/// The action by which a citizen reopens an answered complaint: a complaint is counted as reopened when its
-/// history holds a transition by this action.
+/// The action by which a citizen reopens an answered complaint (the complaint procedures' `reopen`): a
+/// complaint is counted as reopened when its history holds a transition by this action.
 pub const REOPEN_ACTION: &str = "reopen";
 /// The longest period a caller may ask for, in days (ten years).
 pub const MAX_PERIOD_DAYS: i64 = 3_660;
@@ -191,17 +189,26 @@ pub struct OutcomeCounts {
     pub closed: u64,
 }
 
-/// Complaints (the [`COMPLAINT_SERVICE`]).
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Complaints: the requests of a complaint procedure (a service with a complaint section; `reclamation` in the
+/// commune standard).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ComplaintFigures {
     /// Complaints submitted in the period.
     pub received: u64,
     /// Complaints reopened by their applicant in the period (a transition by [`REOPEN_ACTION`]).
     pub reopened: u64,
-    /// The mean satisfaction rating (1 to 5) the applicants gave in the period. Always None for now: the
-    /// rating of answered complaints is not recorded yet; it will be the mean of the ratings given in the
-    /// period once complaints carry one.
-    pub satisfaction: Option<f64>,
+    /// Satisfaction ratings (1 to 5) the applicants gave in the period (the current rating of each complaint
+    /// rated then: a later rating replaces an earlier one).
+    pub ratings: u64,
+    /// The sum of those ratings: kept rather than the mean, so that totals add up.
+    pub rating_sum: u64,
+}
+
+impl ComplaintFigures {
+    /// The mean satisfaction rating, from 1 to 5; None when no complaint was rated in the period.
+    pub fn satisfaction(&self) -> Option<f64> {
+        (self.ratings > 0).then(|| self.rating_sum as f64 / self.ratings as f64)
+    }
 }
 
 /// The indicators of one commune, or the totals of several.
@@ -253,6 +260,8 @@ impl Figures {
             }
             total.complaints.received += figures.complaints.received;
             total.complaints.reopened += figures.complaints.reopened;
+            total.complaints.ratings += figures.complaints.ratings;
+            total.complaints.rating_sum += figures.complaints.rating_sum;
             for service in &figures.by_service {
                 let (sum, states) = services.entry(service.service_code.clone()).or_insert_with(|| {
                     (ServiceFigures { service_code: service.service_code.clone(), ..ServiceFigures::default() }, {
@@ -369,13 +378,17 @@ mod tests {
             decided_within_deadline: 1,
             median_processing_seconds: Some(10.0),
             backlog: backlog_buckets([1, 1, 1, 1], 1),
+            complaints: ComplaintFigures { received: 2, reopened: 1, ratings: 2, rating_sum: 7 },
             ..Figures::default()
         };
+        assert_eq!(one.complaints.satisfaction(), Some(3.5));
+        assert_eq!(ComplaintFigures::default().satisfaction(), None);
         let total = Figures::total([&one, &one]);
         assert_eq!(total.submitted, 6);
         assert_eq!(total.by_service[0].by_state[0].count, 6);
         assert_eq!(total.within_deadline_share(), Some(0.5));
         assert_eq!(total.backlog_total(), 2);
         assert_eq!(total.median_processing_seconds, None);
+        assert_eq!(total.complaints, ComplaintFigures { received: 4, reopened: 2, ratings: 4, rating_sum: 14 });
     }
 }

@@ -1,5 +1,5 @@
 //! The indicators of one commune, counted by the database: a handful of aggregate queries over its requests,
-//! their services and their history, in the commune's transaction (so row-level security holds on
+//! their services, their history and its complaints, in the commune's transaction (so row-level security holds on
 //! PostgreSQL). No request is loaded: only counts, the distinct due dates of the decisions, and the one or
 //! two middle durations of the median.
 
@@ -10,8 +10,8 @@ use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
 use super::{TenantTx, db_error};
 use crate::error::Error;
 use crate::model::indicators::{
-    COMPLAINT_SERVICE, ComplaintFigures, Figures, REOPEN_ACTION, ServiceFigures, StateCount, backlog_buckets,
-    backlog_thresholds, deadline_end, median_of_window, median_window,
+    ComplaintFigures, Figures, REOPEN_ACTION, ServiceFigures, StateCount, backlog_buckets, backlog_thresholds,
+    deadline_end, median_of_window, median_window,
 };
 use crate::model::workflow::Outcome;
 
@@ -32,7 +32,7 @@ pub(crate) async fn figures(
     decided(tx, tz, start, end, &mut figures).await?;
     figures.median_processing_seconds = median_processing(tx, start, end, figures.decided).await?;
     figures.backlog = backlog(tx, as_of).await?;
-    figures.complaints = complaints(tx, start, end, &figures).await?;
+    figures.complaints = complaints(tx, start, end).await?;
     Ok(figures)
 }
 
@@ -166,29 +166,44 @@ async fn backlog(tx: &TenantTx, as_of: DateTime<Utc>) -> Result<Vec<crate::model
     Ok(backlog_buckets(younger_than, count(row, "total")?))
 }
 
-/// Complaints received in the period (from the counts by service) and reopened in it.
-async fn complaints(
-    tx: &TenantTx,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    figures: &Figures,
-) -> Result<ComplaintFigures, Error> {
-    let received = figures.by_service.iter().find(|s| s.service_code == COMPLAINT_SERVICE).map_or(0, |s| s.submitted);
+/// Complaints (requests of a complaint procedure, which have a row in `complaints`): received in the period,
+/// reopened in it, and the ratings given in it.
+async fn complaints(tx: &TenantTx, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<ComplaintFigures, Error> {
+    let mut q = Sql::new(tx);
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM complaints c WHERE c.tenant_id = {} AND c.submitted_at >= {} AND c.submitted_at < {}",
+        q.tenant(),
+        q.bind(start),
+        q.bind(end),
+    );
+    let received = first_count(q.all(&sql).await?, "n")?;
+
     let mut q = Sql::new(tx);
     let sql = format!(
         "SELECT COUNT(DISTINCT t.request_id) AS n FROM request_transitions t \
-         JOIN requests r ON r.tenant_id = t.tenant_id AND r.id = t.request_id \
-         JOIN services s ON s.tenant_id = r.tenant_id AND s.id = r.service_id \
-         WHERE t.tenant_id = {} AND s.code = {} AND t.action = {} AND t.occurred_at >= {} AND t.occurred_at < {}",
+         JOIN complaints c ON c.tenant_id = t.tenant_id AND c.request_id = t.request_id \
+         WHERE t.tenant_id = {} AND t.action = {} AND t.occurred_at >= {} AND t.occurred_at < {}",
         q.tenant(),
-        q.bind(COMPLAINT_SERVICE),
         q.bind(REOPEN_ACTION),
         q.bind(start),
         q.bind(end),
     );
+    let reopened = first_count(q.all(&sql).await?, "n")?;
+
+    let mut q = Sql::new(tx);
+    let sql = format!(
+        "SELECT COUNT(c.rating) AS n, COALESCE(SUM(c.rating), 0) AS total FROM complaints c \
+         WHERE c.tenant_id = {} AND c.rating IS NOT NULL AND c.rated_at >= {} AND c.rated_at < {}",
+        q.tenant(),
+        q.bind(start),
+        q.bind(end),
+    );
     let rows = q.all(&sql).await?;
-    let reopened = rows.first().map(|row| count(row, "n")).transpose()?.unwrap_or(0);
-    Ok(ComplaintFigures { received, reopened, satisfaction: None })
+    let (ratings, rating_sum) = match rows.first() {
+        Some(row) => (count(row, "n")?, count(row, "total")?),
+        None => (0, 0),
+    };
+    Ok(ComplaintFigures { received, reopened, ratings, rating_sum })
 }
 
 /// Requests decided in `[start, end)`: closed with an outcome other than a withdrawal.
@@ -214,6 +229,10 @@ fn service_entry<'a>(services: &'a mut Vec<ServiceFigures>, code: &str) -> &'a m
 
 fn get<T: sea_orm::TryGetable>(row: &QueryResult, column: &str) -> Result<T, Error> {
     row.try_get::<T>("", column).map_err(db_error)
+}
+
+fn first_count(rows: Vec<QueryResult>, column: &str) -> Result<u64, Error> {
+    rows.first().map(|row| count(row, column)).transpose().map(Option::unwrap_or_default)
 }
 
 fn count(row: &QueryResult, column: &str) -> Result<u64, Error> {

@@ -141,6 +141,7 @@ fn to_csv(found: &Indicators) -> Result<Vec<u8>, Error> {
     }
     rows.push(("complaints_received", String::new(), String::new(), number(f.complaints.received)));
     rows.push(("complaints_reopened", String::new(), String::new(), number(f.complaints.reopened)));
+    rows.push(("complaints_ratings", String::new(), String::new(), number(f.complaints.ratings)));
     rows.push(("complaints_satisfaction", String::new(), String::new(), decimal(f.complaints.satisfaction)));
 
     let mut writer = ::csv::Writer::from_writer(Vec::new());

@@ -217,7 +217,8 @@ impl Figures {
             complaints: Complaints {
                 received: figures.complaints.received,
                 reopened: figures.complaints.reopened,
-                satisfaction: figures.complaints.satisfaction,
+                ratings: figures.complaints.ratings,
+                satisfaction: figures.complaints.satisfaction(),
             },
         }
     }
@@ -271,13 +272,15 @@ pub struct BacklogBucket {
     pub count: u64,
 }
 
-/// Complaints (the `reclamation` service).
+/// Complaints: the requests of a complaint procedure (`reclamation` in the commune standard).
 #[derive(SimpleObject, Serialize)]
 pub struct Complaints {
     /// Complaints submitted in the period.
     pub received: u64,
     /// Complaints reopened by their applicant in the period.
     pub reopened: u64,
-    /// The mean satisfaction rating (1–5) given in the period: null until complaints record ratings.
+    /// Satisfaction ratings given in the period.
+    pub ratings: u64,
+    /// Their mean, from 1 (not at all satisfied) to 5 (very satisfied); null when there is none.
     pub satisfaction: Option<f64>,
 }
