@@ -60,6 +60,19 @@ const TEXTS = {
     notFound: "لا يوجد طلب بهذا الرمز وهذا الرمز السري.",
     loading: "جارٍ التحميل…",
     unavailable: "الخدمة غير متوفرة حاليًا. حاولوا لاحقًا.",
+    indicatorsNav: "مؤشرات الجماعة",
+    indicatorsTitle: (name) => `مؤشرات جماعة ${name}`,
+    indicatorsLead: (from, to) => `الطلبات المودعة من ${from} إلى ${to}. معطيات مفتوحة:`,
+    byStateTitle: "الطلبات حسب الحالة",
+    outcomes: { open: "قيد المعالجة", approved: "مقبولة", rejected: "مرفوضة", withdrawn: "مسحوبة", closed: "مغلقة" },
+    processingTitle: "مدة المعالجة (من الإيداع إلى القرار)",
+    medianLabel: "المدة الوسيطة",
+    duration: { minutes: (n) => `${n} دقيقة`, hours: (n) => `${n} ساعة`, days: (n) => `${n} يوم` },
+    noDecision: "لم يتخذ أي قرار خلال هذه الفترة.",
+    deadlineTitle: "القرارات المتخذة داخل الأجل القانوني",
+    deadlineOf: (within, decided) => `${within} من أصل ${decided} قرار`,
+    backlogTitle: "الطلبات قيد المعالجة حسب أقدميتها",
+    ageBucket: (min, max) => (max === null ? `${min} يومًا فأكثر` : `${min}–${max} يومًا`),
   },
   fr: {
     siteTitle: "Services en ligne de la commune",
@@ -115,6 +128,19 @@ const TEXTS = {
     notFound: "Aucune demande ne correspond à ce code et à ce code secret.",
     loading: "Chargement…",
     unavailable: "Le service est indisponible pour le moment. Réessayez plus tard.",
+    indicatorsNav: "Indicateurs de la commune",
+    indicatorsTitle: (name) => `Indicateurs de la commune de ${name}`,
+    indicatorsLead: (from, to) => `Demandes déposées du ${from} au ${to}. Données ouvertes :`,
+    byStateTitle: "Demandes par état",
+    outcomes: { open: "En cours", approved: "Acceptées", rejected: "Refusées", withdrawn: "Retirées", closed: "Closes" },
+    processingTitle: "Délai de traitement (du dépôt à la décision)",
+    medianLabel: "Durée médiane",
+    duration: { minutes: (n) => `${n} min`, hours: (n) => `${n} h`, days: (n) => `${n} j` },
+    noDecision: "Aucune décision sur la période.",
+    deadlineTitle: "Décisions prises dans le délai légal",
+    deadlineOf: (within, decided) => `${within} sur ${decided} décision(s)`,
+    backlogTitle: "Demandes en cours par ancienneté",
+    ageBucket: (min, max) => (max === null ? `${min} jours et plus` : `${min} à ${max} jours`),
   },
 };
 
@@ -242,6 +268,7 @@ async function route() {
       state.commune = parts[1];
       communeSelect.value = state.commune;
       if (parts[2] === "s" && parts[3]) return await renderService(parts[3]);
+      if (parts[2] === "indicators") return await renderIndicators();
     }
     return await renderCatalog();
   } catch (error) {
@@ -260,6 +287,7 @@ async function renderCatalog() {
     title,
     h("h1", {}, title),
     h("p", { class: "lead" }, t("catalogLead")),
+    h("p", {}, h("a", { href: `#/c/${state.commune}/indicators`, id: "indicators-link" }, t("indicatorsNav"))),
     h(
       "ul",
       { class: "services" },
@@ -757,6 +785,148 @@ function renderTrack() {
     h("div", { class: "actions" }, h("button", { type: "submit", class: "button" }, t("track"))),
   );
   show(t("trackTitle"), h("h1", {}, t("trackTitle")), h("p", { class: "lead" }, t("trackLead")), form, result);
+}
+
+// ---------------------------------------------------------------------------------------------- indicators
+
+const SVG = "http://www.w3.org/2000/svg";
+
+/** An SVG element; like `h`, text only through text nodes. */
+function s(tag, attributes = {}, ...children) {
+  const element = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
+  for (const child of children.flat()) if (child !== null && child !== undefined) element.append(child);
+  return element;
+}
+
+function formatNumber(n, digits = 0) {
+  return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n);
+}
+
+/**
+ * Horizontal bars, one per `{key, label, value}`, growing from the start side of the reading direction (the right
+ * in Arabic). Each bar carries its raw value in `data-value`.
+ */
+function barChart(id, title, rows) {
+  const rtl = textDirection(state.lang) === "rtl";
+  const width = 640;
+  const labelWidth = 200;
+  const barSpace = width - labelWidth - 70;
+  const rowHeight = 34;
+  const max = Math.max(1, ...rows.map((row) => row.value));
+  const height = rows.length * rowHeight + 8;
+  const bars = rows.map((row, i) => {
+    const y = 4 + i * rowHeight;
+    const length = Math.max(1, Math.round((row.value / max) * barSpace));
+    const barStart = rtl ? width - labelWidth - length : labelWidth;
+    const labelX = rtl ? width : 0;
+    const valueX = rtl ? barStart - 6 : barStart + length + 6;
+    return s(
+      "g",
+      { class: "bar", "data-key": row.key, "data-value": row.value },
+      s("text", { x: labelX, y: y + 20, "text-anchor": "start", class: "bar-label" }, row.label),
+      s("rect", { x: barStart, y: y + 4, width: length, height: rowHeight - 10, rx: 3 }),
+      s("text", { x: valueX, y: y + 20, "text-anchor": "start", class: "bar-value" }, formatNumber(row.value)),
+    );
+  });
+  return h(
+    "figure",
+    { class: "chart", id },
+    h("figcaption", { id: `${id}-title` }, title),
+    s(
+      "svg",
+      { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-labelledby": `${id}-title`, direction: rtl ? "rtl" : "ltr" },
+      bars,
+    ),
+  );
+}
+
+/** A duration in the unit that suits it: minutes under an hour, hours under a day, else days. */
+function durationText(seconds) {
+  const units = t("duration");
+  if (seconds < 3600) return units.minutes(formatNumber(Math.ceil(seconds / 60)));
+  if (seconds < 86400) return units.hours(formatNumber(seconds / 3600, 1));
+  return units.days(formatNumber(seconds / 86400, 1));
+}
+
+/** A ring filled to `share` (0 to 1), with the percentage in its middle. */
+function shareChart(id, title, share, caption) {
+  const radius = 60;
+  const circumference = 2 * Math.PI * radius;
+  const filled = share === null ? 0 : share * circumference;
+  const percent = share === null ? "—" : `${formatNumber(share * 100, 1)}%`;
+  return h(
+    "figure",
+    { class: "chart", id },
+    h("figcaption", { id: `${id}-title` }, title),
+    s(
+      "svg",
+      { viewBox: "0 0 160 160", role: "img", "aria-labelledby": `${id}-title ${id}-caption`, class: "ring",
+        "data-value": share === null ? "" : share },
+      s("circle", { cx: 80, cy: 80, r: radius, class: "ring-track" }),
+      s("circle", { cx: 80, cy: 80, r: radius, class: "ring-fill", "stroke-dasharray": `${filled} ${circumference}`,
+        transform: "rotate(-90 80 80)" }),
+      s("text", { x: 80, y: 88, "text-anchor": "middle", class: "ring-value" }, percent),
+    ),
+    h("p", { id: `${id}-caption` }, caption),
+  );
+}
+
+async function renderIndicators() {
+  view.replaceChildren(h("p", {}, t("loading")));
+  const response = await fetch(`/opendata/${encodeURIComponent(state.commune)}/indicators.json?locale=${state.lang}`);
+  const found = await response.json();
+  if (!response.ok) throw new Error(found.errors?.[0]?.message ?? response.statusText);
+  const title = t("indicatorsTitle", found.communeName);
+  const outcomes = t("outcomes");
+  const byState = ["open", "approved", "rejected", "withdrawn", "closed"].map((key) => ({
+    key,
+    label: outcomes[key],
+    value: found.byOutcome[key],
+  }));
+  const medianDays = found.medianProcessingDays;
+  const processing =
+    medianDays === null
+      ? h("figure", { class: "chart", id: "chart-processing" }, h("figcaption", {}, t("processingTitle")), h("p", {}, t("noDecision")))
+      : barChart("chart-processing", t("processingTitle"), [
+          { key: "median", label: t("medianLabel"), value: Math.round(medianDays * 10) / 10 },
+        ]);
+  const backlog = found.backlog.buckets.map((bucket) => ({
+    key: `${bucket.minDays}`,
+    label: t("ageBucket", bucket.minDays, bucket.maxDays),
+    value: bucket.count,
+  }));
+  const base = `/opendata/${encodeURIComponent(state.commune)}/indicators`;
+  show(
+    title,
+    h("p", { class: "no-print" }, h("a", { href: `#/c/${state.commune}` }, t("back"))),
+    h("h1", {}, title),
+    h(
+      "p",
+      { class: "lead" },
+      t("indicatorsLead", formatDate(found.from), formatDate(found.to)),
+      " ",
+      h("a", { href: `${base}.csv` }, "CSV"),
+      " · ",
+      h("a", { href: `${base}.json` }, "JSON"),
+    ),
+    h(
+      "div",
+      { class: "charts" },
+      barChart("chart-states", t("byStateTitle"), byState),
+      processing,
+      shareChart(
+        "chart-deadline",
+        t("deadlineTitle"),
+        found.withinDeadlineShare,
+        found.decided === 0 ? t("noDecision") : t("deadlineOf", found.decidedWithinDeadline, found.decided),
+      ),
+      barChart("chart-backlog", t("backlogTitle"), backlog),
+    ),
+  );
+  if (medianDays !== null) {
+    view.querySelector("#chart-processing .bar-value").textContent = durationText(found.medianProcessingSeconds);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------- start

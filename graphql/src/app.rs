@@ -75,7 +75,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .merge(crate::pages::routes())
         .nest("/open311/v2", crate::open311::routes())
-        .merge(crate::opendata::router())
+        .merge(crate::opendata::router(&state))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
         .with_state(state)
@@ -184,7 +184,7 @@ fn bearer(headers: &HeaderMap) -> Result<Option<SecretString>, ()> {
 }
 
 /// 429 with a GraphQL error coded RATE_LIMITED.
-fn rate_limited() -> Response {
+pub(crate) fn rate_limited() -> Response {
     let mut error = async_graphql::ServerError::new("too many requests: slow down and try again shortly", None);
     let mut extensions = async_graphql::ErrorExtensionValues::default();
     extensions.set("code", "RATE_LIMITED");

@@ -1,7 +1,8 @@
 // The example commune website (examples/commune-site) in Debian's Chromium, headless, against a live
 // `jamaa serve --demo`: the Arabic page is right to left, an invalid form shows its messages without a request
-// to the API, a valid one gets a receipt whose tracking code the API then finds. The receipt's screenshot is
-// kept as target/artifacts/receipt.png.
+// to the API, a valid one gets a receipt whose tracking code the API then finds, and the indicators page charts
+// the figures the API gives. The screenshots are kept in target/artifacts/ (receipt.png, indicators-ar.png,
+// indicators-fr.png).
 //
 // Needs /usr/bin/chromium (scripts/install-test-deps), the SDK package (scripts/build-sdk) and the jamaa binary.
 
@@ -48,6 +49,18 @@ before(async () => {
   });
   page.on("pageerror", (error) => pageErrors.push(String(error)));
 });
+
+/** A GraphQL operation against the test server; fails on errors. */
+async function graphql(token, query, variables = {}) {
+  const response = await fetch(`${server.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const { data, errors } = await response.json();
+  assert.equal(errors, undefined, JSON.stringify(errors));
+  return data;
+}
 
 after(async () => {
   await browser?.close();
@@ -157,6 +170,64 @@ test("the same site speaks French left to right", async () => {
     heading: document.querySelector("h1").textContent,
   }));
   assert.deepEqual(layout, { dir: "ltr", direction: "ltr", heading: "Services en ligne de la commune de Kaédi" });
+});
+
+test("the indicators page charts the commune's figures, in Arabic and in French", async () => {
+  // A decision, so that every chart has something to show.
+  const staff = server.tokens.oujda;
+  assert.ok(staff, "the demo printed Oujda's staff token");
+  {
+    const inbox = await graphql(staff, 'query { requests(commune: "oujda", state: "submitted", first: 50) { nodes { id version serviceCode } } }');
+    const legalisation = inbox.requests.nodes.find((node) => node.serviceCode === "legalisation-signature");
+    await graphql(staff, "mutation($id: ID!, $v: Int!) { actOnRequest(commune: \"oujda\", id: $id, action: \"certify\", expectedVersion: $v) { state } }",
+      { id: legalisation.id, v: legalisation.version });
+  }
+  const expected = (await graphql(null, `query { indicators(commune: "oujda") {
+    byOutcome { open approved rejected withdrawn closed } decided decidedWithinDeadline withinDeadlineShare
+    medianProcessingDays backlog { buckets { count } } } }`)).indicators;
+
+  await page.goto(`${server.url}/?lang=ar#/c/oujda`);
+  await page.locator("#indicators-link").click();
+  await page.locator("#chart-states svg").waitFor();
+  const shown = () => page.evaluate(() => ({
+    dir: document.documentElement.dir,
+    heading: document.querySelector("h1").textContent,
+    states: Object.fromEntries([...document.querySelectorAll("#chart-states .bar")].map((g) => [g.dataset.key, Number(g.dataset.value)])),
+    stateLabels: [...document.querySelectorAll("#chart-states .bar-label")].map((text) => text.textContent),
+    median: document.querySelector("#chart-processing .bar")?.dataset.value ?? null,
+    share: document.querySelector("#chart-deadline svg").dataset.value,
+    shareText: document.querySelector("#chart-deadline .ring-value").textContent,
+    backlog: [...document.querySelectorAll("#chart-backlog .bar")].map((g) => Number(g.dataset.value)),
+    barsFromTheRight: [...document.querySelectorAll("#chart-states rect")].every((rect) =>
+      Number(rect.getAttribute("x")) + Number(rect.getAttribute("width")) === 440),
+  }));
+  const ar = await shown();
+  assert.equal(ar.dir, "rtl");
+  assert.match(ar.heading, /مؤشرات جماعة وجدة/);
+  assert.deepEqual(ar.states, expected.byOutcome);
+  assert.deepEqual(ar.stateLabels, ["قيد المعالجة", "مقبولة", "مرفوضة", "مسحوبة", "مغلقة"]);
+  assert.equal(ar.median, expected.medianProcessingDays === null ? null : String(Math.round(expected.medianProcessingDays * 10) / 10));
+  assert.equal(ar.share, expected.withinDeadlineShare === null ? "" : String(expected.withinDeadlineShare));
+  assert.deepEqual(ar.backlog, expected.backlog.buckets.map((bucket) => bucket.count));
+  assert.ok(ar.barsFromTheRight, "in Arabic the bars grow from the right");
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, "indicators-ar.png"), fullPage: true });
+  {
+    assert.equal(expected.byOutcome.approved, 1);
+    assert.equal(expected.decided, 1);
+    assert.equal(ar.shareText, "100%");
+  }
+
+  await page.getByRole("button", { name: "Français" }).click();
+  await page.getByRole("heading", { name: "Indicateurs de la commune de Oujda" }).waitFor();
+  const fr = await shown();
+  assert.equal(fr.dir, "ltr");
+  assert.deepEqual(fr.states, expected.byOutcome);
+  assert.deepEqual(fr.stateLabels, ["En cours", "Acceptées", "Refusées", "Retirées", "Closes"]);
+  assert.deepEqual(fr.backlog, ar.backlog);
+  assert.ok(!fr.barsFromTheRight);
+  await page.screenshot({ path: join(ARTIFACTS, "indicators-fr.png"), fullPage: true });
+  assert.deepEqual(pageErrors, []);
 });
 
 test("the SDK README's example page shows a demo commune's catalog", async () => {

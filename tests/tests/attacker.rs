@@ -347,6 +347,32 @@ fn operations() -> Vec<Operation> {
             attacks: |_: &Ctx<'_>| vec![attack(json!({ "from": "oujda@1", "to": "oujda@2" }), Answers)],
         },
         Operation {
+            name: "indicators",
+            // Aggregates without personal data: anyone reads any commune's.
+            public: true,
+            document: "query($c: String, $from: NaiveDate) { indicators(commune: $c, from: $from) {
+                commune from to asOf submitted decided decidedWithinDeadline withinDeadlineShare
+                medianProcessingSeconds byOutcome { open approved } backlog { total buckets { minDays count } }
+                byService { serviceCode serviceName submitted byState { state count } } complaints { received reopened }
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![
+                    attack(json!({ "c": c.commune() }), Answers),
+                    attack(json!({ "c": c.commune(), "from": "2026-12-31" }), Answers),
+                ]
+            },
+        },
+        Operation {
+            name: "nationalIndicators",
+            // Every commune's figures at once: the platform operators' only.
+            public: false,
+            document: "query { nationalIndicators {
+                communes { commune submitted byService { serviceCode submitted } }
+                regions { region submitted } total { submitted decided }
+            } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({}), c.refused())],
+        },
+        Operation {
             name: "submitRequest",
             public: false,
             document: "mutation($c: String, $input: SubmitRequestInput!) { submitRequest(commune: $c, input: $input) {

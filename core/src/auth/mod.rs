@@ -86,7 +86,8 @@ impl Principal {
     /// their roles; nothing of one commune counts in another.
     pub fn authorize(&self, tenant: TenantId, permission: Permission) -> Result<TenantScope, Error> {
         let allowed = match (self, permission) {
-            (_, Permission::ReadCatalog) => true,
+            // A commune's indicators are aggregates without personal data: public, like its catalog.
+            (_, Permission::ReadCatalog | Permission::ReadIndicators) => true,
             (Principal::Anonymous, Permission::SubmitRequest) => true,
             (Principal::Anonymous, _) => return Err(Error::Unauthenticated),
             // The command line, run by whoever holds the database, configures a commune's notifications.
@@ -218,6 +219,7 @@ mod tests {
             ("not those held elsewhere", agent.clone(), oujda, ManageCivilStatus, Err("FORBIDDEN")),
             ("and nothing where it has none", agent.clone(), kaedi, ReadRequests, Err("FORBIDDEN")),
             ("a user is no operator", agent, kaedi, VerifyAudit, Err("FORBIDDEN")),
+            ("anyone reads indicators", Principal::Anonymous, chefchaouen, ReadIndicators, Ok(())),
         ];
         for (name, principal, tenant, permission, expected) in cases {
             let got = principal.authorize(tenant, permission);

@@ -14,6 +14,7 @@ pub mod finance;
 pub mod form;
 pub mod i18n;
 pub mod ids;
+pub mod indicators;
 pub mod national_id;
 pub mod notifications;
 pub mod petition;

@@ -20,6 +20,7 @@ mod courier;
 pub mod demo;
 mod documents;
 mod finance;
+mod indicators;
 mod notifications;
 mod personal;
 mod replication;
@@ -44,6 +45,7 @@ pub use council::{NewAgendaItem, NewCouncilMember, NewDeliberation, NewSession, 
 pub use courier::{MailItem, MailQuery};
 pub use documents::{DocumentVerification, IssuedDocument, NewDocument};
 pub use finance::{BudgetExecution, BudgetImport, MAX_BUDGET_LINES, parse_budget_csv};
+pub use indicators::{CommuneIndicators, NationalIndicators, RegionIndicators};
 pub use notifications::{
     ClaimedDelivery, CreatedEndpoint, DeliveryTarget, EmailMessage, Notice, SIGNATURE_HEADER, SmtpConfig, SmtpInput,
     SmtpTls, SmtpView, sign_webhook,

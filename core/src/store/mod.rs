@@ -29,6 +29,7 @@ pub(crate) mod documents;
 mod entity;
 pub(crate) mod files;
 pub(crate) mod finance;
+pub(crate) mod indicators;
 pub(crate) mod keys;
 mod migration;
 pub(crate) mod notifications;

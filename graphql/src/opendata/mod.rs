@@ -1,18 +1,41 @@
-//! Open data: public downloads of a commune's published records as JSON and CSV, under
-//! `/opendata/{commune}/…`. Each module adds its files; this one merges their routers and shares the answers.
+//! Open data: public downloads of a commune's published records and figures as JSON and CSV, under
+//! `/opendata/{commune}/…`. Each module adds its files; this one merges their routers behind the API's
+//! per-address rate limit, and shares the answers.
+
+use std::net::SocketAddr;
 
 use axum::Router;
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{StatusCode, header};
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 
-use crate::app::AppState;
+use crate::app::{AppState, rate_limited};
 
 mod council;
 mod finance;
+mod indicators;
 
 /// Every open-data route.
-pub fn router() -> Router<AppState> {
-    Router::new().merge(council::router()).merge(finance::router())
+pub fn router(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .merge(council::router())
+        .merge(finance::router())
+        .merge(indicators::router())
+        .route_layer(from_fn_with_state(state.clone(), limit))
+}
+
+/// Downloads count against the client's address like GraphQL requests do: each one runs queries.
+async fn limit(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match &state.rate_limits {
+        Some(limits) if !limits.allow(client.ip(), None) => rate_limited(),
+        _ => next.run(request).await,
+    }
 }
 
 /// Which years a download covers: `?year=2025`, or every year.

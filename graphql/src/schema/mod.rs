@@ -16,6 +16,7 @@ mod courier;
 mod documents;
 pub mod error;
 pub(crate) mod finance;
+pub(crate) mod indicators;
 mod mutation;
 mod notifications;
 mod query;
@@ -31,6 +32,7 @@ pub use council::{CouncilMutation, CouncilQuery};
 pub use courier::{CourierMutation, CourierQuery};
 pub use documents::{DocumentMutation, DocumentQuery, verify_path};
 pub use finance::{FinanceMutation, FinanceQuery};
+pub use indicators::IndicatorsQuery;
 pub use mutation::RequestMutation;
 pub use notifications::{NotificationMutation, NotificationQuery, SubscriptionRoot};
 pub use query::CatalogQuery;
@@ -38,7 +40,8 @@ pub use replication::{ReplicationMutation, ReplicationQuery};
 pub use users::{UsersMutation, UsersQuery};
 
 /// Every query: the catalog, requests and audit; replication; documents; complaints; the logged-in user;
-/// access to information and petitions; council; finance; civil status; courier.
+/// access to information and petitions; council; finance; civil status; courier;
+/// notifications; indicators.
 #[derive(async_graphql::MergedObject, Default)]
 pub struct QueryRoot(
     CatalogQuery,
@@ -52,6 +55,7 @@ pub struct QueryRoot(
     CivilStatusQuery,
     CourierQuery,
     NotificationQuery,
+    IndicatorsQuery,
 );
 
 /// Every mutation: requests; replication; access; documents; complaints; login and logout; access to

@@ -20,7 +20,8 @@ function binary() {
 }
 
 /**
- * Resolves to `{ url, stop }` once the server listens; `url` is `http://127.0.0.1:PORT`. The website served at `/`
+ * Resolves to `{ url, stop, tokens }` once the server listens; `url` is `http://127.0.0.1:PORT`, `tokens` the demo's
+ * tokens by name (`operator`, and each commune's staff by slug). The website served at `/`
  * is `siteDir`, by default the repository's examples/commune-site.
  */
 export async function startServer({ siteDir = join(repository, "examples", "commune-site"), timeoutMs = 60_000 } = {}) {
@@ -38,8 +39,14 @@ export async function startServer({ siteDir = join(repository, "examples", "comm
       "--site-dir", siteDir,
       "--sdk-dir", join(repository, "sdk-wasm", "pkg"),
     ],
-    { env, stdio: ["ignore", "ignore", "pipe"] },
+    { env, stdio: ["ignore", "pipe", "pipe"] },
   );
+  // The demo's tokens, one `name token` line each on stdout: `operator` and each commune's staff.
+  const tokens = {};
+  child.stdout.setEncoding("utf8");
+  child.stdout.on("data", (chunk) => {
+    for (const [, name, token] of chunk.matchAll(/^(\S+) (jm_\S+)$/gm)) tokens[name] = token;
+  });
   let log = "";
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server did not start in ${timeoutMs} ms:\n${log}`)), timeoutMs);
@@ -67,5 +74,5 @@ export async function startServer({ siteDir = join(repository, "examples", "comm
     }
     await rm(dir, { recursive: true, force: true });
   };
-  return { url, stop, log: () => log };
+  return { url, stop, log: () => log, tokens };
 }
