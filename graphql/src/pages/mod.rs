@@ -6,6 +6,7 @@ use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use jamaa_core::model::i18n::Locale;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::app::AppState;
 
@@ -122,4 +123,50 @@ pub(crate) fn page_response(status: axum::http::StatusCode, html: maud::Markup) 
     }
     headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
     response
+}
+
+/// The pages' styles: screen and print.
+const STYLE: &str = r#"
+body { font-family: "Noto Sans", "Noto Naskh Arabic", Arial, sans-serif; margin: 0; color: #1a1a1a; background: #f4f4f1; }
+main { max-width: 46rem; margin: 2rem auto; background: #fff; padding: 2rem; border: 1px solid #ddd; }
+h1 { font-size: 1.4rem; margin: 0 0 .25rem; } h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
+.commune { color: #555; margin: 0 0 1.5rem; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .4rem 1rem; margin: 0; }
+dt { font-weight: 600; } dd { margin: 0; }
+.code { font-family: "DejaVu Sans Mono", monospace; direction: ltr; unicode-bidi: embed; font-size: 1.1rem; }
+.qr { float: inline-end; width: 8.5rem; height: 8.5rem; margin-inline-start: 1rem; }
+.qr svg { width: 100%; height: 100%; }
+.notice { border-inline-start: 4px solid #b36b00; padding: .5rem 1rem; background: #fff8ec; }
+.error { color: #a00; font-weight: 600; }
+.ok { border-inline-start: 4px solid #1a7f37; padding: .5rem 1rem; background: #eef8f0; }
+.bad { border-inline-start: 4px solid #b42318; padding: .5rem 1rem; background: #fdf0ef; }
+textarea { width: 100%; min-height: 8rem; }
+label { display: block; margin: 1rem 0 .25rem; font-weight: 600; }
+input { font-size: 1.1rem; padding: .4rem; width: 16rem; direction: ltr; }
+button { font-size: 1rem; padding: .5rem 1.2rem; margin-top: 1rem; }
+ul { margin: 0; padding-inline-start: 1.2rem; }
+@media print {
+  body { background: #fff; }
+  main { margin: 0; border: 0; max-width: none; padding: 0; }
+  .no-print { display: none; }
+  a { color: inherit; text-decoration: none; }
+  h2 { break-after: avoid; } dl, li { break-inside: avoid; }
+}
+"#;
+
+/// The page around `body`: its language and direction, the styles, and no indexing.
+pub(crate) fn layout(lang: PageLang, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) dir=(lang.dir()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="robots" content="noindex";
+                title { (title) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body { main { (body) } }
+        }
+    }
 }

@@ -9,10 +9,10 @@ use axum::routing::get;
 use axum::{Form, Router};
 use jamaa_core::model::verification::{VerificationCode, short_fingerprint};
 use jamaa_core::service::DocumentVerification;
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{PageLang, base_url, page_response, qr_svg};
+use super::{PageLang, base_url, layout, page_response, qr_svg};
 use crate::app::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -100,34 +100,6 @@ fn authentic(v: &DocumentVerification, lang: PageLang, title: &str) -> Markup {
         }
     };
     layout(lang, title, body)
-}
-
-const STYLE: &str = "
-body { font-family: 'Noto Naskh Arabic', 'Noto Sans', system-ui, sans-serif; max-width: 42rem; margin: 2rem auto;
-  padding: 0 1rem; color: #1b1b1b; line-height: 1.5; }
-h1 { font-size: 1.4rem; }
-.ok { border-inline-start: 6px solid #1a7f37; padding: .5rem 1rem; background: #eef8f0; }
-.bad { border-inline-start: 6px solid #b42318; padding: .5rem 1rem; background: #fdf0ef; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
-dt { font-weight: bold; }
-.code { font-family: ui-monospace, monospace; direction: ltr; unicode-bidi: embed; }
-textarea { width: 100%; min-height: 8rem; }
-@media print { .no-print { display: none; } body { margin: 0; } }
-";
-
-fn layout(lang: PageLang, title: &str, body: Markup) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang=(lang.code()) dir=(lang.dir()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) }
-                style { (PreEscaped(STYLE)) }
-            }
-            body { main { (body) } }
-        }
-    }
 }
 
 async fn qr(Path(code): Path<String>, headers: HeaderMap) -> Response {
