@@ -91,7 +91,16 @@ impl Jamaa {
         let mut installed = Vec::new();
         for bundle in crate::model::standard::shipped_templates().map_err(Error::internal)? {
             bundle.content.check().map_err(Error::Validation)?;
-            if templates::insert(self.store.conn(), &bundle, self.now()).await? {
+            let inserted =
+                templates::insert(self.store.conn(), &bundle, self.now()).await.map_err(|error| match error {
+                    Error::Conflict(_) => Error::Conflict(format!(
+                        "this database holds another content of the shipped template {}: it was made by an earlier \
+                     build of the standard (templates are immutable once published); start from a new database",
+                        bundle.reference()
+                    )),
+                    error => error,
+                })?;
+            if inserted {
                 installed.push(bundle.reference());
             }
         }
