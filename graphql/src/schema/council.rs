@@ -289,7 +289,7 @@ pub struct AgendaItemInput {
     pub session_id: ID,
     pub title_ar: String,
     pub title_fr: String,
-    /// A request of the commune: a petition awaiting the president's decision is inscribed on the agenda.
+    /// A request of the commune: a petition the president declared admissible is inscribed on the agenda.
     pub request_id: Option<ID>,
 }
 
@@ -408,7 +408,7 @@ impl CouncilMutation {
         Ok(session.into())
     }
 
-    /// Adds an item to a session's agenda; a petition awaiting the president's decision is inscribed.
+    /// Adds an item to a session's agenda; a petition the president declared admissible is inscribed.
     async fn add_agenda_item(
         &self,
         ctx: &Context<'_>,
