@@ -261,7 +261,7 @@ impl Jamaa {
             comment: None,
             occurred_at: now,
         };
-        requests::insert_transition(&tx, record.id, &transition).await?;
+        requests::insert_transition(&tx, &commune, &service, record.id, &transition).await?;
         schedule(&tx, record.id, record.version, &start_timers).await?;
         audit::append(
             &tx,
@@ -474,6 +474,8 @@ pub(crate) async fn apply_action(
     schedule(tx, record.id, version, &transition.timers).await?;
     requests::insert_transition(
         tx,
+        commune,
+        service,
         record.id,
         &TransitionRecord {
             from_state: Some(transition.from.clone()),

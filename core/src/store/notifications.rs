@@ -12,7 +12,7 @@ use sea_orm::{
 
 use super::entity::{notification_delivery as delivery, outbox_event, request, smtp_setting, webhook_endpoint};
 use super::requests::TransitionRecord;
-use super::{Store, TenantTx, catalog, communes, db_error};
+use super::{Store, TenantTx, db_error};
 use crate::error::Error;
 use crate::model::form::FieldKind;
 use crate::model::ids::{RequestId, TenantId};
@@ -86,9 +86,12 @@ pub struct DeliveryRecord {
 }
 
 /// Records the outbox event of a transition just written, fans it out to the deliveries it needs, and queues
-/// its notice for after the commit. The request row must already be in its new state.
+/// its notice for after the commit. The request row must already be in its new state; `commune` and `service`
+/// (the version the request runs on) are the caller's, not read again.
 pub(crate) async fn record_transition(
     tx: &TenantTx,
+    commune: &crate::model::commune::Commune,
+    service: &super::catalog::PublishedService,
     request_id: RequestId,
     transition: &TransitionRecord,
 ) -> Result<(), Error> {
@@ -109,13 +112,6 @@ pub(crate) async fn record_transition(
         .flatten();
     let sequence = last.unwrap_or(0) + 1;
     let kind = EventKind::of(transition.from_state.as_deref(), &transition.to_state);
-    let service = catalog::service_version(
-        tx,
-        crate::model::ids::ServiceId::from_uuid(row.service_id),
-        crate::model::ids::WorkflowId::from_uuid(row.workflow_id),
-    )
-    .await?;
-    let commune = communes::by_id(tx.conn(), TenantId::from_uuid(tx.tenant_uuid())).await?;
     let id = uuid::Uuid::now_v7();
     let by = transition.actor.split(':').next().unwrap_or("system");
     let payload = serde_json::json!({
@@ -123,7 +119,7 @@ pub(crate) async fn record_transition(
         "type": kind.as_str(),
         "sequence": sequence,
         "occurredAt": transition.occurred_at,
-        "commune": commune.map(|c| c.spec.slug.to_string()),
+        "commune": commune.spec.slug.to_string(),
         "request": {
             "id": row.id,
             "trackingCode": row.tracking_code,

@@ -138,8 +138,11 @@ pub(crate) async fn advance(
     Ok(result.rows_affected == 1)
 }
 
+/// Records a step of a request of `service` (the version the request runs on), in `commune`.
 pub(crate) async fn insert_transition(
     tx: &TenantTx,
+    commune: &crate::model::commune::Commune,
+    service: &super::catalog::PublishedService,
     request_id: RequestId,
     record: &TransitionRecord,
 ) -> Result<(), Error> {
@@ -158,7 +161,7 @@ pub(crate) async fn insert_transition(
     .await
     .map_err(db_error)?;
     // Every recorded step of a request is also an event of the outbox, in the same transaction.
-    super::notifications::record_transition(tx, request_id, record).await
+    super::notifications::record_transition(tx, commune, service, request_id, record).await
 }
 
 pub(crate) async fn history(tx: &TenantTx, request_id: RequestId) -> Result<Vec<TransitionRecord>, Error> {
