@@ -1,4 +1,5 @@
-// A commune's online procedures, on the Jamaa SDK: the catalog in Arabic or French, a procedure's form checked
+// A commune's online procedures, on the Jamaa SDK: the catalog in every language the commune enables (Arabic,
+// Tamazight in Tifinagh, French, English, Spanish), a procedure's form checked
 // as the citizen types with the server's own rules (WebAssembly), the receipt, and tracking. No framework: the
 // page is built with the DOM, and every text a citizen types is shown with textContent.
 
@@ -20,7 +21,15 @@ const TEXTS = {
     fees: "الرسوم",
     free: "مجانًا",
     sameDay: "في نفس اليوم",
-    days: (n, working) => `${n} ${working ? "يوم عمل" : "يومًا"}`,
+    days: (n, working) =>
+      plural(n, {
+        zero: `${n} ${working ? "يوم عمل" : "يوم"}`,
+        one: working ? "يوم عمل واحد" : "يوم واحد",
+        two: working ? "يوما عمل" : "يومان",
+        few: `${n} ${working ? "أيام عمل" : "أيام"}`,
+        many: `${n} ${working ? "يوم عمل" : "يومًا"}`,
+        other: `${n} ${working ? "يوم عمل" : "يوم"}`,
+      }),
     back: "العودة إلى الخدمات",
     documentsTitle: "الوثائق",
     optional: "اختياري",
@@ -35,7 +44,14 @@ const TEXTS = {
     draftRestored: (at) => `تمت استعادة مسودتك المحفوظة في ${at}.`,
     discardDraft: "حذف المسودة",
     errorsTitle: "يرجى تصحيح ما يلي",
-    errorsCount: (n) => `في الاستمارة ${n} ${n === 1 ? "خطأ" : "أخطاء"}.`,
+    errorsCount: (n) =>
+      plural(n, {
+        one: "في الاستمارة خطأ واحد.",
+        two: "في الاستمارة خطآن.",
+        few: `في الاستمارة ${n} أخطاء.`,
+        many: `في الاستمارة ${n} خطأً.`,
+        other: `في الاستمارة ${n} خطأ.`,
+      }),
     sending: "جارٍ الإرسال…",
     failed: "تعذر إيداع الطلب:",
     receiptTitle: "وصل إيداع الطلب",
@@ -67,12 +83,23 @@ const TEXTS = {
     outcomes: { open: "قيد المعالجة", approved: "مقبولة", rejected: "مرفوضة", withdrawn: "مسحوبة", closed: "مغلقة" },
     processingTitle: "مدة المعالجة (من الإيداع إلى القرار)",
     medianLabel: "المدة الوسيطة",
-    duration: { minutes: (n) => `${n} دقيقة`, hours: (n) => `${n} ساعة`, days: (n) => `${n} يوم` },
+    duration: { minutes: (n) => `${n} د`, hours: (n) => `${n} س`, days: (n) => `${n} ي` },
     noDecision: "لم يتخذ أي قرار خلال هذه الفترة.",
     deadlineTitle: "القرارات المتخذة داخل الأجل القانوني",
-    deadlineOf: (within, decided) => `${within} من أصل ${decided} قرار`,
+    deadlineOf: (within, decided) =>
+      plural(decided, {
+        one: `${within} من أصل قرار واحد`,
+        two: `${within} من أصل قرارين`,
+        few: `${within} من أصل ${decided} قرارات`,
+        many: `${within} من أصل ${decided} قرارًا`,
+        other: `${within} من أصل ${decided} قرار`,
+      }),
     backlogTitle: "الطلبات قيد المعالجة حسب أقدميتها",
-    ageBucket: (min, max) => (max === null ? `${min} يومًا فأكثر` : `${min}–${max} يومًا`),
+    ageBucket: (min, max) => {
+      const n = max ?? min;
+      const noun = plural(n, { zero: "يوم", one: "يوم", two: "يوم", few: "أيام", many: "يومًا", other: "يوم" });
+      return max === null ? `${min} ${noun} فأكثر` : `${min}–${max} ${noun}`;
+    },
   },
   fr: {
     siteTitle: "Services en ligne de la commune",
@@ -88,7 +115,8 @@ const TEXTS = {
     fees: "Droits",
     free: "Gratuit",
     sameDay: "le jour même",
-    days: (n, working) => `${n} jour${n > 1 ? "s" : ""}${working ? " ouvrable" + (n > 1 ? "s" : "") : ""}`,
+    days: (n, working) =>
+      plural(n, { one: `${n} jour${working ? " ouvrable" : ""}`, other: `${n} jours${working ? " ouvrables" : ""}` }),
     back: "Retour aux services",
     documentsTitle: "Pièces à joindre",
     optional: "facultatif",
@@ -103,7 +131,7 @@ const TEXTS = {
     draftRestored: (at) => `Votre brouillon du ${at} a été restauré.`,
     discardDraft: "Supprimer le brouillon",
     errorsTitle: "Veuillez corriger ce qui suit",
-    errorsCount: (n) => `Le formulaire contient ${n} erreur${n > 1 ? "s" : ""}.`,
+    errorsCount: (n) => plural(n, { one: `Le formulaire contient ${n} erreur.`, other: `Le formulaire contient ${n} erreurs.` }),
     sending: "Envoi…",
     failed: "La demande n'a pas pu être déposée :",
     receiptTitle: "Récépissé de dépôt",
@@ -138,11 +166,217 @@ const TEXTS = {
     duration: { minutes: (n) => `${n} min`, hours: (n) => `${n} h`, days: (n) => `${n} j` },
     noDecision: "Aucune décision sur la période.",
     deadlineTitle: "Décisions prises dans le délai légal",
-    deadlineOf: (within, decided) => `${within} sur ${decided} décision(s)`,
+    deadlineOf: (within, decided) => plural(decided, { one: `${within} sur ${decided} décision`, other: `${within} sur ${decided} décisions` }),
     backlogTitle: "Demandes en cours par ancienneté",
     ageBucket: (min, max) => (max === null ? `${min} jours et plus` : `${min} à ${max} jours`),
   },
+  tzm: {
+    siteTitle: "ⵜⵉⵏⴰⴼⵓⵜⵉⵏ ⵏ ⵜⵎⵙⵎⵓⵏⵜ ⴳ ⵓⵥⵟⵟⴰ",
+    skip: "ⴷⴷⵓ ⵖⵔ ⵜⵓⵎⴰⵢⵜ",
+    settings: "ⵉⵙⵖⵏⵓⵍⵏ",
+    commune: "ⵜⴰⵎⵙⵎⵓⵏⵜ",
+    language: "ⵜⵓⵜⵍⴰⵢⵜ",
+    trackNav: "ⴹⴼⵕ ⴰⵙⵓⵜⵔ",
+    footer: "ⵜⴰⵙⵏⴰ ⴰⴷ ⵜⵙⵙⵎⵔⴰⵙ Jamaa SDK: ⵉⵏⵎⵍⵓⵍⵏ ⵏ ⵓⵎⵙⵙⵓⴷⵙ ⵜⵜⵓⵙⵎⵔⴰⵙⵏ ⴳ ⵓⵙⵉⴳⴳⵍ.",
+    catalogTitle: (name) => `ⵜⵉⵏⴰⴼⵓⵜⵉⵏ ⵏ ⵜⵎⵙⵎⵓⵏⵜ ⵏ ${name} ⴳ ⵓⵥⵟⵟⴰ`,
+    catalogLead: "ⵙⵜⴰⵢ ⵜⴰⵙⵍⴽⵉⵜ, ⵄⵎⵎⵕ ⵜⴰⵍⵖⴰ ⵜⴰⵎⵥⴷ ⴰⵙⵍⴽⵉⵏ ⵏ ⵓⵙⵔⵙ ⵖⵉⵍⴰⴷ.",
+    deadline: "ⴰⵣⵎⵣ ⴰⵏⴰⵎⵓⵙ",
+    fees: "ⵉⵣⵔⴼⴰⵏ",
+    free: "ⴱⵍⴰ ⴰⵙⵖⴰⵔ",
+    sameDay: "ⴳ ⵡⴰⵙⵙ ⵏⵏⵉⵜ",
+    days: (n, working) =>
+      plural(n, { one: `${n} ⵡⴰⵙⵙ${working ? " ⵏ ⵜⵡⵓⵔⵉ" : ""}`, other: `${n} ⵡⵓⵙⵙⴰⵏ${working ? " ⵏ ⵜⵡⵓⵔⵉ" : ""}` }),
+    back: "ⴰⵖⵓⵍ ⵖⵔ ⵜⵏⴰⴼⵓⵜⵉⵏ",
+    documentsTitle: "ⵉⵙⵉⵎⵍⵏ",
+    optional: "ⵓⵔ ⵉⵍⴰⵣⵎ",
+    requiredMark: "ⵉⵍⴰⵣⵎ",
+    formats: (list, size) => `ⵜⵉⵍⵖⵉⵡⵉⵏ ⵉⵜⵜⵓⵇⴱⴰⵍⵏ: ${list}; ⵜⴰⵖⵣⵉ ⵜⴰⵎⵇⵇⵔⴰⵏⵜ ${size}`,
+    yes: "ⵢⴰⵀ",
+    choose: "— ⵙⵜⴰⵢ —",
+    address: "ⴰⵏⵙⴰ",
+    submit: "ⵙⵔⵙ ⴰⵙⵓⵜⵔ",
+    saveDraft: "ⵃⴹⵓ ⴰⵔⵓⵎⵉⵙ",
+    draftSaved: "ⵉⵜⵜⵓⵃⴹⴰ ⵓⵔⵓⵎⵉⵙ ⴳ ⵓⵎⴰⵙⵙ ⴰⴷ.",
+    draftRestored: (at) => `ⵉⵜⵜⵓⵔⴰⵔ ⵓⵔⵓⵎⵉⵙ ⵏⵏⴽ ⵏ ${at}.`,
+    discardDraft: "ⴽⴽⵙ ⴰⵔⵓⵎⵉⵙ",
+    errorsTitle: "ⵙⵖⵖⴷ ⵎⴰ ⴷ ⵉⴹⴼⵕⵏ",
+    errorsCount: (n) => plural(n, { one: `ⵜⴰⵍⵖⴰ ⵖⵓⵔⵙ ${n} ⵜⵣⴳⵍⵜ.`, other: `ⵜⴰⵍⵖⴰ ⵖⵓⵔⵙ ${n} ⵜⵣⴳⵍⵉⵏ.` }),
+    sending: "ⴰⵣⴰⵏ…",
+    failed: "ⵓⵔ ⵉⵜⵜⵓⵙⵔⵙ ⵓⵙⵓⵜⵔ:",
+    receiptTitle: "ⴰⵙⵍⴽⵉⵏ ⵏ ⵓⵙⵔⵙ",
+    receiptLead: "ⵃⴹⵓ ⴰⵙⵍⴽⵉⵏ ⴰⴷ: ⴰⵎⴰⵜⴰⵔ ⵏ ⵓⴹⴼⴼⵓⵔ ⴷ ⵓⵎⴰⵜⴰⵔ ⵓⴼⴼⵉⵔ ⴰⵔ ⵜⵜⴰⴽⴽⴰⵏ ⴰⴷ ⵜⴹⴼⵕⴷ ⴰⵙⵓⵜⵔ ⵏⵏⴽ.",
+    trackingCode: "ⴰⵎⴰⵜⴰⵔ ⵏ ⵓⴹⴼⴼⵓⵔ",
+    secret: "ⴰⵎⴰⵜⴰⵔ ⵓⴼⴼⵉⵔ",
+    secretNote: "ⵉⵜⵜⵓⵙⵎⴰⵍⴰ ⵢⴰⵜ ⵜⵉⴽⴽⵍⵜ ⵖⴰⵙ.",
+    communeLabel: "ⵜⴰⵎⵙⵎⵓⵏⵜ",
+    service: "ⵜⴰⵙⵍⴽⵉⵜ",
+    submittedAt: "ⵜⵜⵓⵙⵔⵙ ⴳ",
+    decisionDue: "ⴰⵣⵎⵣ ⴰⵎⴳⴳⴰⵔⵓ ⵏ ⵜⴳⵜⵜⵓⵎⵜ",
+    silence: "ⴰⵙⵙⵓⵙⵎ ⵏ ⵜⵏⴱⴱⴰⴹⵜ",
+    documentsReceived: "ⵉⵙⵉⵎⵍⵏ ⵉⵜⵜⵓⵎⵥⵏ",
+    none: "ⵓⵍⴰ ⵢⴰⵏ",
+    print: "ⵙⵙⵓⵖⵍ ⴰⵙⵍⴽⵉⵏ",
+    trackThis: "ⴹⴼⵕ ⴰⵙⵓⵜⵔ ⴰⴷ",
+    trackTitle: "ⴹⴼⵕ ⴰⵙⵓⵜⵔ",
+    trackLead: "ⵙⴽⵛⵎ ⴰⵎⴰⵜⴰⵔ ⵏ ⵓⴹⴼⴼⵓⵔ ⴷ ⵓⵎⴰⵜⴰⵔ ⵓⴼⴼⵉⵔ ⵏ ⵓⵙⵍⴽⵉⵏ ⵏⵏⴽ.",
+    track: "ⴹⴼⵕ",
+    state: "ⴰⴷⴷⴰⴷ",
+    history: "ⵜⵉⴼⴼⵓⵙⵉⵏ",
+    notFound: "ⵓⵔ ⵉⵍⵍⵉ ⴽⵔⴰ ⵏ ⵓⵙⵓⵜⵔ ⵙ ⵓⵎⴰⵜⴰⵔ ⴰⴷ ⴷ ⵓⵎⴰⵜⴰⵔ ⵓⴼⴼⵉⵔ ⴰⴷ.",
+    loading: "ⴰⵙⴰⵍⵉ…",
+    unavailable: "ⵜⴰⵏⴰⴼⵓⵜ ⵓⵔ ⵜⵍⵍⵉ ⵖⵉⵍⴰⴷ. ⵄⴰⵡⴷ ⴷⴼⴼⵉⵔ.",
+    indicatorsNav: "ⵉⵎⵎⴰⵜⴰⵔⵏ ⵏ ⵜⵎⵙⵎⵓⵏⵜ",
+    indicatorsTitle: (name) => `ⵉⵎⵎⴰⵜⴰⵔⵏ ⵏ ⵜⵎⵙⵎⵓⵏⵜ ⵏ ${name}`,
+    indicatorsLead: (from, to) => `ⵉⵙⵓⵜⵔⵏ ⵉⵜⵜⵓⵙⵔⵙⵏ ⵙⴳ ${from} ⴰⵔ ${to}. ⵉⵙⴼⴽⴰ ⵉⵕⵣⵎⵏ:`,
+    byStateTitle: "ⵉⵙⵓⵜⵔⵏ ⵙ ⵓⴷⴷⴰⴷ",
+    outcomes: { open: "ⴰⵔ ⵜⵜⵓⵙⵎⵓⵜⵜⴰⴳⵏ", approved: "ⵜⵜⵓⵇⴱⴰⵍⵏ", rejected: "ⵜⵜⵓⴳⵢⴰⵏ", withdrawn: "ⵜⵜⵓⴽⴽⵙⵏ", closed: "ⵜⵜⵓⵔⴳⵍⵏ" },
+    processingTitle: "ⵜⵉⵣⵉ ⵏ ⵓⵙⵎⵓⵜⵜⴳ (ⵙⴳ ⵓⵙⵔⵙ ⴰⵔ ⵜⴳⵜⵜⵓⵎⵜ)",
+    medianLabel: "ⵜⵉⵣⵉ ⵜⴰⵏⴰⵎⵎⴰⵙⵜ",
+    duration: { minutes: (n) => `${n} ⵜⵓⵙⴷⵉⴷⵜ`, hours: (n) => `${n} ⵜⵙⵔⴰⴳⵜ`, days: (n) => `${n} ⵡⵓⵙⵙⴰⵏ` },
+    noDecision: "ⵓⵔ ⵜⵍⵍⵉ ⴽⵔⴰ ⵏ ⵜⴳⵜⵜⵓⵎⵜ ⴳ ⵜⵉⵣⵉ ⴰⴷ.",
+    deadlineTitle: "ⵜⵉⴳⵜⵜⵓⵎⵉⵏ ⵉⵜⵜⵓⵙⴽⴰⵔⵏ ⴳ ⵓⵣⵎⵣ ⴰⵏⴰⵎⵓⵙ",
+    deadlineOf: (within, decided) => plural(decided, { one: `${within} ⵙⴳ ${decided} ⵜⴳⵜⵜⵓⵎⵜ`, other: `${within} ⵙⴳ ${decided} ⵜⴳⵜⵜⵓⵎⵉⵏ` }),
+    backlogTitle: "ⵉⵙⵓⵜⵔⵏ ⵍⵍⵉ ⴰⵔ ⵜⵜⵓⵙⵎⵓⵜⵜⴰⴳⵏ ⵙ ⵜⵉⵣⵉ ⵏⵏⵙⵏ",
+    ageBucket: (min, max) => (max === null ? `${min} ⵡⵓⵙⵙⴰⵏ ⴷ ⵓⴳⴳⴰⵔ` : `${min}–${max} ⵡⵓⵙⵙⴰⵏ`),
+  },
+  en: {
+    siteTitle: "The commune's online services",
+    skip: "Skip to content",
+    settings: "Settings",
+    commune: "Commune",
+    language: "Language",
+    trackNav: "Track a request",
+    footer: "This page runs on the Jamaa SDK: the server's rules apply in the browser.",
+    catalogTitle: (name) => `Online services of the commune of ${name}`,
+    catalogLead: "Choose a procedure, fill in the form and get your receipt at once.",
+    deadline: "Legal time limit",
+    fees: "Fees",
+    free: "Free",
+    sameDay: "the same day",
+    days: (n, working) => plural(n, { one: `${n} ${working ? "working " : ""}day`, other: `${n} ${working ? "working " : ""}days` }),
+    back: "Back to the services",
+    documentsTitle: "Documents to attach",
+    optional: "optional",
+    requiredMark: "required",
+    formats: (list, size) => `Accepted formats: ${list}; maximum size ${size}`,
+    yes: "Yes",
+    choose: "— Choose —",
+    address: "Address",
+    submit: "Submit the request",
+    saveDraft: "Save the draft",
+    draftSaved: "Draft saved on this device.",
+    draftRestored: (at) => `Your draft of ${at} has been restored.`,
+    discardDraft: "Delete the draft",
+    errorsTitle: "Please correct the following",
+    errorsCount: (n) => plural(n, { one: `The form has ${n} error.`, other: `The form has ${n} errors.` }),
+    sending: "Sending…",
+    failed: "The request could not be submitted:",
+    receiptTitle: "Receipt of filing",
+    receiptLead: "Keep this receipt: the tracking code and the secret code let you track your request.",
+    trackingCode: "Tracking code",
+    secret: "Secret code",
+    secretNote: "Shown only once.",
+    communeLabel: "Commune",
+    service: "Procedure",
+    submittedAt: "Filed on",
+    decisionDue: "Decision due by",
+    silence: "Administration's silence",
+    documentsReceived: "Documents received",
+    none: "none",
+    print: "Print the receipt",
+    trackThis: "Track this request",
+    trackTitle: "Track a request",
+    trackLead: "Enter the tracking code and the secret code from your receipt.",
+    track: "Track",
+    state: "State",
+    history: "Steps",
+    notFound: "No request matches this code and secret code.",
+    loading: "Loading…",
+    unavailable: "The service is unavailable for now. Try again later.",
+    indicatorsNav: "The commune's indicators",
+    indicatorsTitle: (name) => `Indicators of the commune of ${name}`,
+    indicatorsLead: (from, to) => `Requests filed from ${from} to ${to}. Open data:`,
+    byStateTitle: "Requests by state",
+    outcomes: { open: "Open", approved: "Approved", rejected: "Refused", withdrawn: "Withdrawn", closed: "Closed" },
+    processingTitle: "Processing time (from filing to decision)",
+    medianLabel: "Median time",
+    duration: { minutes: (n) => `${n} min`, hours: (n) => `${n} h`, days: (n) => `${n} d` },
+    noDecision: "No decision in the period.",
+    deadlineTitle: "Decisions within the legal time limit",
+    deadlineOf: (within, decided) => plural(decided, { one: `${within} of ${decided} decision`, other: `${within} of ${decided} decisions` }),
+    backlogTitle: "Open requests by age",
+    ageBucket: (min, max) => (max === null ? `${min} days or more` : `${min} to ${max} days`),
+  },
+  es: {
+    siteTitle: "Servicios en línea del municipio",
+    skip: "Ir al contenido",
+    settings: "Ajustes",
+    commune: "Municipio",
+    language: "Idioma",
+    trackNav: "Seguir una solicitud",
+    footer: "Esta página funciona con el SDK de Jamaa: las reglas del servidor se aplican en el navegador.",
+    catalogTitle: (name) => `Servicios en línea del municipio de ${name}`,
+    catalogLead: "Elija un trámite, rellene el formulario y reciba su justificante al momento.",
+    deadline: "Plazo legal",
+    fees: "Tasas",
+    free: "Gratuito",
+    sameDay: "el mismo día",
+    days: (n, working) => plural(n, { one: `${n} día${working ? " hábil" : ""}`, other: `${n} días${working ? " hábiles" : ""}` }),
+    back: "Volver a los servicios",
+    documentsTitle: "Documentos que se han de adjuntar",
+    optional: "opcional",
+    requiredMark: "obligatorio",
+    formats: (list, size) => `Formatos aceptados: ${list}; tamaño máximo ${size}`,
+    yes: "Sí",
+    choose: "— Elegir —",
+    address: "Dirección",
+    submit: "Presentar la solicitud",
+    saveDraft: "Guardar el borrador",
+    draftSaved: "Borrador guardado en este dispositivo.",
+    draftRestored: (at) => `Se ha restaurado su borrador del ${at}.`,
+    discardDraft: "Eliminar el borrador",
+    errorsTitle: "Corrija lo siguiente",
+    errorsCount: (n) => plural(n, { one: `El formulario tiene ${n} error.`, other: `El formulario tiene ${n} errores.` }),
+    sending: "Enviando…",
+    failed: "No se ha podido presentar la solicitud:",
+    receiptTitle: "Justificante de presentación",
+    receiptLead: "Conserve este justificante: el código de seguimiento y el código secreto permiten seguir su solicitud.",
+    trackingCode: "Código de seguimiento",
+    secret: "Código secreto",
+    secretNote: "Se muestra una sola vez.",
+    communeLabel: "Municipio",
+    service: "Trámite",
+    submittedAt: "Presentada el",
+    decisionDue: "Decisión a más tardar el",
+    silence: "Silencio de la administración",
+    documentsReceived: "Documentos recibidos",
+    none: "ninguno",
+    print: "Imprimir el justificante",
+    trackThis: "Seguir esta solicitud",
+    trackTitle: "Seguir una solicitud",
+    trackLead: "Introduzca el código de seguimiento y el código secreto de su justificante.",
+    track: "Seguir",
+    state: "Estado",
+    history: "Etapas",
+    notFound: "Ninguna solicitud corresponde a este código y a este código secreto.",
+    loading: "Cargando…",
+    unavailable: "El servicio no está disponible por el momento. Inténtelo más tarde.",
+    indicatorsNav: "Indicadores del municipio",
+    indicatorsTitle: (name) => `Indicadores del municipio de ${name}`,
+    indicatorsLead: (from, to) => `Solicitudes presentadas del ${from} al ${to}. Datos abiertos:`,
+    byStateTitle: "Solicitudes por estado",
+    outcomes: { open: "En curso", approved: "Aceptadas", rejected: "Denegadas", withdrawn: "Retiradas", closed: "Cerradas" },
+    processingTitle: "Plazo de tramitación (de la presentación a la decisión)",
+    medianLabel: "Duración mediana",
+    duration: { minutes: (n) => `${n} min`, hours: (n) => `${n} h`, days: (n) => `${n} d` },
+    noDecision: "Ninguna decisión en el período.",
+    deadlineTitle: "Decisiones tomadas dentro del plazo legal",
+    deadlineOf: (within, decided) => plural(decided, { one: `${within} de ${decided} decisión`, other: `${within} de ${decided} decisiones` }),
+    backlogTitle: "Solicitudes en curso por antigüedad",
+    ageBucket: (min, max) => (max === null ? `${min} días o más` : `${min} a ${max} días`),
+  },
 };
+
 
 const client = createClient({ endpoint: "/graphql" });
 const state = {
@@ -162,7 +396,16 @@ function t(key, ...args) {
 
 function initialLanguage() {
   const asked = new URLSearchParams(location.search).get("lang") ?? localStorage.getItem("jamaa:lang");
-  return asked === "fr" ? "fr" : "ar";
+  return asked in TEXTS ? asked : "ar";
+}
+
+/** The languages' names in themselves. */
+const ENDONYMS = { ar: "العربية", tzm: "ⵜⴰⵎⴰⵣⵉⵖⵜ", fr: "Français", en: "English", es: "Español" };
+
+/** The form of `forms` (`zero`, `one`, `two`, `few`, `many`, `other`) the language's plural rules pick for `n`. */
+function plural(n, forms) {
+  const category = new Intl.PluralRules(locale()).select(n);
+  return forms[category] ?? forms.other;
 }
 
 /** `h("p", {class: "x"}, "text", child)`: an element; strings become text nodes, never HTML. */
@@ -216,8 +459,16 @@ async function setLanguage(lang) {
 
 // ---------------------------------------------------------------------------------------------- formatting
 
+/** The locale of `Intl` for the page's language: Tamazight in Tifinagh is `zgh` (standard Moroccan Amazigh). */
 function locale() {
-  return state.lang === "ar" ? "ar-MA" : "fr-MA";
+  const tags = { ar: "ar-MA", fr: "fr-MA", en: "en-GB", es: "es-ES", tzm: "zgh-MA" };
+  const tag = tags[state.lang] ?? "fr-MA";
+  return Intl.DateTimeFormat.supportedLocalesOf([tag]).length > 0 ? tag : "fr-MA";
+}
+
+/** The time zone of the chosen commune: dates and times are the commune's, whatever the browser's zone. */
+function communeZone() {
+  return state.communes.find((c) => c.slug === state.commune)?.timeZone ?? "Africa/Casablanca";
 }
 
 function formatDate(isoDate) {
@@ -227,8 +478,13 @@ function formatDate(isoDate) {
   );
 }
 
+/** A moment in the commune's time zone, said as such: `2 mars 2026 à 14:05 (Africa/Casablanca)`. */
 function formatDateTime(iso) {
-  return new Intl.DateTimeFormat(locale(), { dateStyle: "long", timeStyle: "short" }).format(new Date(iso));
+  const zone = communeZone();
+  const text = new Intl.DateTimeFormat(locale(), { dateStyle: "long", timeStyle: "short", timeZone: zone }).format(
+    new Date(iso),
+  );
+  return `${text} (${zone})`;
 }
 
 function formatMoney(fee) {
@@ -237,7 +493,8 @@ function formatMoney(fee) {
 
 function formatSize(bytes) {
   const mb = bytes / (1024 * 1024);
-  return `${new Intl.NumberFormat(locale(), { maximumFractionDigits: 1 }).format(mb)} ${state.lang === "ar" ? "ميغابايت" : "Mo"}`;
+  const unit = { ar: "ميغابايت", fr: "Mo", tzm: "MB", en: "MB", es: "MB" }[state.lang] ?? "MB";
+  return `${new Intl.NumberFormat(locale(), { maximumFractionDigits: 1 }).format(mb)} ${unit}`;
 }
 
 function deadlineText(deadline) {
@@ -257,6 +514,32 @@ async function loadCommunes() {
   );
   if (!state.communes.some((c) => c.slug === state.commune)) state.commune = state.communes[0]?.slug ?? null;
   communeSelect.value = state.commune;
+  renderLanguages();
+}
+
+/** One button per language the chosen commune enables (its default first), each in its own direction. */
+function renderLanguages() {
+  const commune = state.communes.find((c) => c.slug === state.commune);
+  const enabled = commune ? [commune.defaultLocale, ...commune.locales] : ["ar", "fr"];
+  const offered = [...new Set(enabled)].filter((lang) => lang in TEXTS);
+  const group = document.getElementById("languages");
+  group.replaceChildren(
+    group.querySelector("#languages-label"),
+    ...offered.map((lang) =>
+      h(
+        "button",
+        {
+          type: "button",
+          "data-lang": lang,
+          lang,
+          dir: textDirection(lang),
+          "aria-pressed": String(lang === state.lang),
+          onclick: () => setLanguage(lang),
+        },
+        ENDONYMS[lang],
+      ),
+    ),
+  );
 }
 
 async function route() {
@@ -934,10 +1217,9 @@ async function renderIndicators() {
 async function start() {
   await init();
   applyLanguage();
-  for (const button of document.querySelectorAll("[data-lang]")) {
-    button.addEventListener("click", () => setLanguage(button.dataset.lang));
-  }
   communeSelect.addEventListener("change", () => {
+    state.commune = communeSelect.value;
+    renderLanguages();
     location.hash = `#/c/${communeSelect.value}`;
   });
   window.addEventListener("hashchange", route);

@@ -97,6 +97,22 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// The translations of the shipped standard (core/data/i18n).
+    Translations {
+        #[command(subcommand)]
+        command: TranslationsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TranslationsCommand {
+    /// List the machine translations awaiting review by a fluent reader (tab-separated: language, French
+    /// text, translation), in one language or all.
+    Review {
+        /// `tzm`, `en` or `es`; every language when absent.
+        #[arg(long)]
+        locale: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -344,6 +360,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Schema => {
             print!("{}", crate::schema::sdl());
+            Ok(())
+        }
+        Command::Translations { command: TranslationsCommand::Review { locale } } => {
+            let locale = locale.map(|l| l.parse::<Locale>()).transpose()?;
+            let pending = jamaa_core::model::translations::awaiting_review(locale)?;
+            for entry in &pending {
+                let clean = |s: &str| s.replace(['\t', '\n'], " ");
+                println!("{}\t{}\t{}", entry.locale, clean(&entry.source), clean(&entry.text));
+            }
+            eprintln!("{} translation(s) awaiting review", pending.len());
             Ok(())
         }
         Command::Audit { command: AuditCommand::Verify { commune } } => {

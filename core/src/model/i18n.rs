@@ -112,12 +112,16 @@ impl LocalizedText {
     /// The text in `wanted`, else in the first of `fallbacks` that has it, else in any locale (French, then
     /// Arabic, then the rest), else the empty string.
     pub fn get(&self, wanted: Locale, fallbacks: &[Locale]) -> &str {
+        self.resolve(wanted, fallbacks).map_or("", |(_, text)| text)
+    }
+
+    /// Like [`get`](Self::get), with the locale the text found is written in.
+    pub fn resolve(&self, wanted: Locale, fallbacks: &[Locale]) -> Option<(Locale, &str)> {
         std::iter::once(wanted)
             .chain(fallbacks.iter().copied())
             .chain([Locale::Fr, Locale::Ar])
             .chain(Locale::ALL)
-            .find_map(|locale| self.exact(locale))
-            .unwrap_or("")
+            .find_map(|locale| Some((locale, self.exact(locale)?)))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -140,6 +144,9 @@ mod tests {
         assert_eq!(text.get(Locale::Tzm, &[Locale::Ar]), "تصحيح الإمضاء");
         assert_eq!(text.get(Locale::En, &[]), "Légalisation de signature");
         assert_eq!(LocalizedText::new().get(Locale::Fr, &[]), "");
+        assert_eq!(text.resolve(Locale::Tzm, &[Locale::Ar]), Some((Locale::Ar, "تصحيح الإمضاء")));
+        assert_eq!(text.resolve(Locale::Fr, &[Locale::Ar]), Some((Locale::Fr, "Légalisation de signature")));
+        assert_eq!(LocalizedText::new().resolve(Locale::Fr, &[]), None);
         let tamazight = LocalizedText::new().with(Locale::Tzm, "ⴰⵙⵖⵉⵡⵙ");
         assert_eq!(tamazight.get(Locale::Fr, &[]), "ⴰⵙⵖⵉⵡⵙ");
     }

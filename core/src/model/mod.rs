@@ -22,5 +22,6 @@ pub mod publication;
 pub mod request;
 pub mod standard;
 pub mod template;
+pub mod translations;
 pub mod verification;
 pub mod workflow;

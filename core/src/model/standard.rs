@@ -1,5 +1,8 @@
 //! The Moroccan commune standard as data: staff roles, the working calendars of Morocco and Mauritania, and the
-//! procedures of the catalog. The JSON files live in `core/data/` and are compiled into the crate.
+//! procedures of the catalog. The JSON files live in `core/data/` and are compiled into the crate; their texts
+//! in the languages they do not carry inline come from the translation files (`model::translations`).
+
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -7,6 +10,7 @@ use crate::model::access::Permission;
 use crate::model::calendar::WorkingCalendar;
 use crate::model::catalog::ServiceDefinition;
 use crate::model::i18n::LocalizedText;
+use crate::model::translations::{Catalog, fill, shipped_catalogs};
 
 /// A staff role a commune hands out: `counter_agent`, `civil_registrar`, …
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,24 +72,40 @@ const MOROCCAN_SERVICE_FILES: &[(&str, &str)] = &[
     ("petition", include_str!("../../data/ma-commune/services/petition.json")),
 ];
 
+/// The shipped translation files (`core/data/i18n/`), read once.
+fn catalogs() -> Result<&'static [Catalog], serde_json::Error> {
+    static CATALOGS: OnceLock<Result<Vec<Catalog>, String>> = OnceLock::new();
+    match CATALOGS.get_or_init(|| shipped_catalogs().map_err(|e| e.to_string())) {
+        Ok(catalogs) => Ok(catalogs),
+        Err(message) => Err(<serde_json::Error as serde::de::Error>::custom(message)),
+    }
+}
+
+/// Parses a file of the standard, its localized texts completed from the translation files.
+fn parse_localized<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, serde_json::Error> {
+    let mut value: serde_json::Value = serde_json::from_str(json)?;
+    fill(&mut value, catalogs()?);
+    serde_json::from_value(value)
+}
+
 /// The staff roles of a Moroccan commune.
 pub fn moroccan_roles() -> Result<Vec<RoleDef>, serde_json::Error> {
-    serde_json::from_str(MOROCCAN_ROLES)
+    parse_localized(MOROCCAN_ROLES)
 }
 
 /// Morocco's working calendar: weekend and fixed national holidays. The lunar holidays are entered each year.
 pub fn moroccan_calendar() -> Result<WorkingCalendar, serde_json::Error> {
-    serde_json::from_str(MOROCCAN_CALENDAR)
+    parse_localized(MOROCCAN_CALENDAR)
 }
 
 /// Mauritania's working calendar: weekend and fixed national holidays. The lunar holidays are entered each year.
 pub fn mauritanian_calendar() -> Result<WorkingCalendar, serde_json::Error> {
-    serde_json::from_str(MAURITANIAN_CALENDAR)
+    parse_localized(MAURITANIAN_CALENDAR)
 }
 
 /// The procedures of the Moroccan commune standard, in catalog order.
 pub fn moroccan_services() -> Result<Vec<ServiceDefinition>, serde_json::Error> {
-    MOROCCAN_SERVICE_FILES.iter().map(|(_, json)| serde_json::from_str(json)).collect()
+    MOROCCAN_SERVICE_FILES.iter().map(|(_, json)| parse_localized(json)).collect()
 }
 
 #[cfg(test)]
@@ -917,7 +937,7 @@ pub enum ShippedTemplateError {
 }
 
 fn read<T: serde::de::DeserializeOwned>(file: &'static str, text: &str) -> Result<T, ShippedTemplateError> {
-    serde_json::from_str(text).map_err(|source| ShippedTemplateError::Json { file, source })
+    parse_localized(text).map_err(|source| ShippedTemplateError::Json { file, source })
 }
 
 /// The templates shipped with the platform: `ma-commune` (the Moroccan standard) and `mr-commune`
@@ -975,6 +995,61 @@ pub fn shipped_templates() -> Result<Vec<crate::model::template::TemplateBundle>
 mod shipped_tests {
     use super::*;
     use crate::model::commune::Country;
+
+    /// Every localized text of the shipped templates is in Arabic, French, Tamazight and English, and the
+    /// citizens' texts (procedures but for staff actions, categories) in Spanish too; no translation file
+    /// keeps an entry that no text uses any more.
+    #[test]
+    fn every_shipped_text_is_in_every_official_language() {
+        use crate::model::i18n::Locale;
+        use crate::model::translations::localized_texts;
+
+        let mut missing = Vec::new();
+        let mut french = std::collections::BTreeSet::new();
+        for template in shipped_templates().unwrap() {
+            let value = serde_json::to_value(&template).unwrap();
+            for found in localized_texts(&value) {
+                let citizens = (found.path.starts_with("content.services[")
+                    && !found.path.contains(".workflow.actions["))
+                    || found.path.starts_with("content.categories[");
+                let mut required = vec![Locale::Ar, Locale::Fr, Locale::Tzm, Locale::En];
+                if citizens {
+                    required.push(Locale::Es);
+                }
+                for locale in required {
+                    if !found.texts.contains_key(&locale) {
+                        let fr = found.texts.get(&Locale::Fr).map(String::as_str).unwrap_or("");
+                        missing.push(format!("{} {} lacks {locale}: “{fr}”", template.name, found.path));
+                    }
+                }
+                french.extend(found.texts.get(&Locale::Fr).cloned());
+            }
+        }
+        assert!(missing.is_empty(), "{} texts lack a translation:\n{}", missing.len(), missing.join("\n"));
+        for catalog in catalogs().unwrap() {
+            let stale: Vec<&str> = catalog.sources().filter(|s| !french.contains(*s)).collect();
+            assert!(
+                stale.is_empty(),
+                "core/data/i18n/{}.json translates texts no longer used: {stale:?}",
+                catalog.locale
+            );
+        }
+    }
+
+    #[test]
+    fn the_procedures_speak_tamazight_in_tifinagh() {
+        use crate::model::i18n::Locale;
+        let services = moroccan_services().unwrap();
+        assert_eq!(services.len(), 24);
+        for service in &services {
+            let name = service.name.exact(Locale::Tzm).unwrap_or_default();
+            assert!(name.chars().any(|c| ('\u{2D30}'..='\u{2D7F}').contains(&c)), "{}: {name}", service.code);
+            assert!(service.name.exact(Locale::En).is_some_and(|en| en.is_ascii()), "{}", service.code);
+        }
+        let signature = &services[0];
+        assert_eq!(signature.name.exact(Locale::En), Some("Signature legalisation"));
+        assert_eq!(signature.name.exact(Locale::Tzm), Some("ⴰⵙⵙⵏⵜⵍ ⵏ ⵓⵙⵎⴰⵍ"));
+    }
 
     #[test]
     fn shipped_templates_load_and_are_valid() {

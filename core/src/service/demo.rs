@@ -153,7 +153,7 @@ impl Jamaa {
 
         let oujda = identity(
             "oujda",
-            LocalizedText::ar_fr("وجدة", "Oujda").with(Locale::Tzm, "ⵡⵊⴷⴰ"),
+            LocalizedText::ar_fr("وجدة", "Oujda").with(Locale::Tzm, "ⵡⵊⴷⴰ").with(Locale::En, "Oujda"),
             Some("02.411.01.23"),
             "Oriental",
             Some("Oujda-Angad"),
@@ -167,7 +167,7 @@ impl Jamaa {
         }
         let chefchaouen = identity(
             "chefchaouen",
-            LocalizedText::ar_fr("شفشاون", "Chefchaouen"),
+            LocalizedText::ar_fr("شفشاون", "Chefchaouen").with(Locale::Tzm, "ⵛⴼⵛⴰⵡⵏ").with(Locale::En, "Chefchaouen"),
             Some("01.151.01.01"),
             "Tanger-Tétouan-Al Hoceima",
             Some("Chefchaouen"),

@@ -122,6 +122,12 @@ impl Jamaa {
         communes::by_slug(self.store.conn(), slug.as_str()).await?.ok_or(Error::NotFound("commune"))
     }
 
+    /// The commune whose tracking prefix leads a tracking or verification code (`OUJ` of `OUJ-2026-000042`),
+    /// if any: public, like the commune's name and languages.
+    pub async fn commune_by_tracking_prefix(&self, prefix: &str) -> Result<Option<Commune>, Error> {
+        communes::by_tracking_prefix(self.store.conn(), prefix).await
+    }
+
     /// A commune by id.
     pub async fn commune_by_id(&self, id: crate::model::ids::TenantId) -> Result<Commune, Error> {
         communes::by_id(self.store.conn(), id).await?.ok_or(Error::NotFound("commune"))

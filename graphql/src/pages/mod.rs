@@ -1,15 +1,19 @@
 //! Server-rendered HTML pages (maud, which escapes every value): the printable receipt of a request at
 //! `/receipts/{code}`, and the verification of an issued document at `/verify/{code}` with its QR code; in
-//! Arabic (right to left) or French, printable, with no script.
+//! every platform language (Arabic right to left; Tamazight in Tifinagh, French, English, Spanish left to right),
+//! with the Tifinagh and Arabic fonts served at `/fonts/`; printable, with no script.
 
 use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use jamaa_core::model::commune::Commune;
 use jamaa_core::model::i18n::Locale;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::app::AppState;
 
+pub(crate) mod fonts;
+pub(crate) mod i18n;
 mod receipts;
 mod verify;
 
@@ -17,6 +21,7 @@ mod verify;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/receipts/{code}", axum::routing::get(receipts::form).post(receipts::show))
+        .route("/fonts/{file}", axum::routing::get(fonts::serve))
         .merge(verify::routes())
 }
 
@@ -47,59 +52,89 @@ pub(crate) fn qr_svg(address: &str) -> Option<String> {
     )
 }
 
-/// The languages the pages are written in.
+/// The language a page is written in, and its messages (Project Fluent, `pages/i18n/{locale}.ftl`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum PageLang {
-    Ar,
-    Fr,
-}
+pub(crate) struct PageLang(Locale);
 
 impl PageLang {
-    /// `?lang=` first, then `Accept-Language`; French when neither names Arabic or French.
-    pub(crate) fn pick(query: Option<&str>, headers: &HeaderMap) -> Self {
-        let from_query = query.and_then(|l| l.parse::<Locale>().ok()).and_then(Self::of);
-        let from_header = headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(Locale::from_accept_language)
-            .and_then(Self::of);
-        from_query.or(from_header).unwrap_or(PageLang::Fr)
-    }
-
-    fn of(locale: Locale) -> Option<Self> {
-        match locale {
-            Locale::Ar => Some(PageLang::Ar),
-            Locale::Fr => Some(PageLang::Fr),
-            _ => None,
-        }
+    /// `?lang=` first, then `Accept-Language`, then the commune's default language (French when the commune
+    /// is not known).
+    pub(crate) fn pick(query: Option<&str>, headers: &HeaderMap, commune: Option<&Commune>) -> Self {
+        let from_query = query.and_then(|l| l.parse::<Locale>().ok());
+        let from_header =
+            headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::from_accept_language);
+        PageLang(from_query.or(from_header).or(commune.map(|c| c.spec.default_locale)).unwrap_or(Locale::Fr))
     }
 
     pub(crate) fn locale(self) -> Locale {
-        match self {
-            PageLang::Ar => Locale::Ar,
-            PageLang::Fr => Locale::Fr,
-        }
+        self.0
     }
 
     pub(crate) fn code(self) -> &'static str {
-        match self {
-            PageLang::Ar => "ar",
-            PageLang::Fr => "fr",
-        }
+        self.0.as_str()
     }
 
+    /// `rtl` for Arabic; Tamazight in Tifinagh, like French, English and Spanish, reads left to right.
     pub(crate) fn dir(self) -> &'static str {
-        match self {
-            PageLang::Ar => "rtl",
-            PageLang::Fr => "ltr",
-        }
+        if self.0.is_rtl() { "rtl" } else { "ltr" }
     }
 
-    /// The text in this language.
-    pub(crate) fn t(self, ar: &'static str, fr: &'static str) -> &'static str {
-        match self {
-            PageLang::Ar => ar,
-            PageLang::Fr => fr,
+    /// The message `id` in this language.
+    pub(crate) fn t(self, id: &str) -> String {
+        i18n::message(self.0, id, None)
+    }
+
+    /// The message `id` in this language, with its arguments (plurals chosen by the language's rules).
+    pub(crate) fn t_with(self, id: &str, args: &[(&'static str, i18n::Arg)]) -> String {
+        i18n::message(self.0, id, Some(args))
+    }
+
+    /// A local time followed by the time zone it is in: `2026-03-02 14:05 (heure de Africa/Casablanca)`.
+    pub(crate) fn time_in_zone(self, at: chrono::DateTime<chrono::Utc>, zone: chrono_tz::Tz) -> String {
+        let time = at.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string();
+        self.t_with("time-in-zone", &[("time", time.into()), ("zone", zone.name().to_owned().into())])
+    }
+
+    /// A day of the commune's calendar, said as such.
+    pub(crate) fn date_in_zone(self, date: chrono::NaiveDate, zone: chrono_tz::Tz) -> String {
+        self.t_with("date-in-zone", &[("date", date.to_string().into()), ("zone", zone.name().to_owned().into())])
+    }
+}
+
+/// The languages offered on a page, by their own names: the commune's, or all of them.
+pub(crate) fn offered(commune: Option<&Commune>) -> Vec<Locale> {
+    match commune {
+        Some(commune) => commune.fallbacks().into_iter().fold(Vec::new(), |mut all, l| {
+            if !all.contains(&l) {
+                all.push(l);
+            }
+            all
+        }),
+        None => Locale::ALL.to_vec(),
+    }
+}
+
+/// A language's name in itself.
+pub(crate) fn endonym(locale: Locale) -> &'static str {
+    match locale {
+        Locale::Ar => "العربية",
+        Locale::Fr => "Français",
+        Locale::En => "English",
+        Locale::Es => "Español",
+        Locale::Tzm => "ⵜⴰⵎⴰⵣⵉⵖⵜ",
+    }
+}
+
+/// Links to this page in the other offered languages.
+pub(crate) fn language_links(lang: PageLang, offered: &[Locale]) -> Markup {
+    html! {
+        nav.no-print.languages aria-label=(lang.t("languages")) {
+            @for locale in offered {
+                @if *locale != lang.locale() {
+                    a href=(format!("?lang={locale}")) lang=(locale.as_str()) hreflang=(locale.as_str()) { (endonym(*locale)) }
+                    " "
+                }
+            }
         }
     }
 }
@@ -116,7 +151,7 @@ pub(crate) fn page_response(status: axum::http::StatusCode, html: maud::Markup) 
         (header::X_FRAME_OPTIONS, "DENY"),
         (
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'",
+            "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'; img-src data:; form-action 'self'; frame-ancestors 'none'",
         ),
     ] {
         headers.insert(name, HeaderValue::from_static(value));
@@ -127,7 +162,7 @@ pub(crate) fn page_response(status: axum::http::StatusCode, html: maud::Markup) 
 
 /// The pages' styles: screen and print.
 const STYLE: &str = r#"
-body { font-family: "Noto Sans", "Noto Naskh Arabic", Arial, sans-serif; margin: 0; color: #1a1a1a; background: #f4f4f1; }
+body { font-family: "Noto Sans", "Noto Naskh Arabic", "Noto Sans Tifinagh", Arial, sans-serif; margin: 0; color: #1a1a1a; background: #f4f4f1; }
 main { max-width: 46rem; margin: 2rem auto; background: #fff; padding: 2rem; border: 1px solid #ddd; }
 h1 { font-size: 1.4rem; margin: 0 0 .25rem; } h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
 .commune { color: #555; margin: 0 0 1.5rem; }
@@ -145,6 +180,7 @@ label { display: block; margin: 1rem 0 .25rem; font-weight: 600; }
 input { font-size: 1.1rem; padding: .4rem; width: 16rem; direction: ltr; }
 button { font-size: 1rem; padding: .5rem 1.2rem; margin-top: 1rem; }
 ul { margin: 0; padding-inline-start: 1.2rem; }
+.languages a { margin-inline-end: .8rem; }
 @media print {
   body { background: #fff; }
   main { margin: 0; border: 0; max-width: none; padding: 0; }
@@ -164,7 +200,7 @@ pub(crate) fn layout(lang: PageLang, title: &str, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="robots" content="noindex";
                 title { (title) }
-                style { (PreEscaped(STYLE)) }
+                style { (PreEscaped(fonts::FONT_FACES)) (PreEscaped(STYLE)) }
             }
             body { main { (body) } }
         }

@@ -9,13 +9,15 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
-use jamaa_core::model::i18n::LocalizedText;
+use jamaa_core::model::commune::Commune;
+use jamaa_core::model::i18n::{Locale, LocalizedText};
+use jamaa_core::model::request::TrackingCode;
 use jamaa_core::service::Tracking;
 use maud::{Markup, PreEscaped, html};
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use super::{PageLang, base_url, layout, page_response, qr_svg};
+use super::{PageLang, base_url, language_links, layout, offered, page_response, qr_svg};
 use crate::app::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -38,9 +40,24 @@ impl std::fmt::Debug for SecretForm {
 const MAX_CODE_CHARS: usize = 40;
 
 /// GET: the form that asks for the secret.
-pub(crate) async fn form(Path(code): Path<String>, Query(query): Query<LangQuery>, headers: HeaderMap) -> Response {
-    let lang = PageLang::pick(query.lang.as_deref(), &headers);
-    page_response(StatusCode::OK, secret_page(lang, &code, false))
+pub(crate) async fn form(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(query): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let commune = commune_of(&state, &code).await;
+    let lang = PageLang::pick(query.lang.as_deref(), &headers, commune.as_ref());
+    page_response(StatusCode::OK, secret_page(lang, &offered(commune.as_ref()), &code, false))
+}
+
+/// The commune a tracking code names by its prefix, if the code has that shape and the commune exists.
+async fn commune_of(state: &AppState, code: &str) -> Option<Commune> {
+    if code.chars().count() > MAX_CODE_CHARS {
+        return None;
+    }
+    let code = TrackingCode::parse(code).ok()?;
+    state.jamaa.commune_by_tracking_prefix(code.prefix()).await.ok().flatten()
 }
 
 /// POST: the receipt, when the secret matches the code; the form again (404) otherwise.
@@ -52,28 +69,30 @@ pub(crate) async fn show(
     headers: HeaderMap,
     Form(form): Form<SecretForm>,
 ) -> Response {
-    let lang = PageLang::pick(query.lang.as_deref(), &headers);
+    let commune = commune_of(&state, &code).await;
+    let lang = PageLang::pick(query.lang.as_deref(), &headers, commune.as_ref());
+    let languages = offered(commune.as_ref());
     if let Some(limits) = &state.rate_limits
         && !limits.allow(client.ip(), None)
     {
-        let mut response = page_response(StatusCode::TOO_MANY_REQUESTS, secret_page(lang, &code, false));
+        let mut response = page_response(StatusCode::TOO_MANY_REQUESTS, secret_page(lang, &languages, &code, false));
         response.headers_mut().insert(header::RETRY_AFTER, axum::http::HeaderValue::from_static("60"));
         return response;
     }
     if code.chars().count() > MAX_CODE_CHARS {
-        return page_response(StatusCode::NOT_FOUND, secret_page(lang, &code, true));
+        return page_response(StatusCode::NOT_FOUND, secret_page(lang, &languages, &code, true));
     }
     match state.jamaa.track_request(&code, &SecretString::from(form.secret)).await {
         Ok(tracking) => {
             let address = page_address(&headers, &tracking.request.record.tracking_code.to_string(), lang);
-            page_response(StatusCode::OK, receipt_page(lang, &tracking, &address))
+            page_response(StatusCode::OK, receipt_page(lang, &languages, &tracking, &address))
         }
         Err(jamaa_core::Error::NotFound(_) | jamaa_core::Error::Validation(_)) => {
-            page_response(StatusCode::NOT_FOUND, secret_page(lang, &code, true))
+            page_response(StatusCode::NOT_FOUND, secret_page(lang, &languages, &code, true))
         }
         Err(error) => {
             tracing::error!(%error, "receipt page");
-            page_response(StatusCode::INTERNAL_SERVER_ERROR, secret_page(lang, &code, true))
+            page_response(StatusCode::INTERNAL_SERVER_ERROR, secret_page(lang, &languages, &code, true))
         }
     }
 }
@@ -83,97 +102,91 @@ fn page_address(headers: &HeaderMap, code: &str, lang: PageLang) -> String {
     format!("{}/receipts/{code}?lang={}", base_url(headers), lang.code())
 }
 
-fn other_lang(lang: PageLang) -> (PageLang, &'static str) {
-    match lang {
-        PageLang::Ar => (PageLang::Fr, "Français"),
-        PageLang::Fr => (PageLang::Ar, "العربية"),
-    }
-}
-
-fn secret_page(lang: PageLang, code: &str, failed: bool) -> Markup {
-    let title = lang.t("وصل الإيداع", "Récépissé de dépôt");
-    let (other, other_name) = other_lang(lang);
+fn secret_page(lang: PageLang, languages: &[Locale], code: &str, failed: bool) -> Markup {
+    let title = lang.t("receipt-title");
     let action = format!("?lang={}", lang.code());
     layout(
         lang,
-        title,
+        &title,
         html! {
-            p.no-print { a href=(format!("?lang={}", other.code())) lang=(other.code()) { (other_name) } }
+            (language_links(lang, languages))
             h1 { (title) }
-            p { (lang.t("رمز التتبع:", "Code de suivi :")) " " span.code { (code) } }
+            p { (lang.t("tracking-code-prompt")) " " span.code { (code) } }
             @if failed {
-                p.error role="alert" {
-                    (lang.t("رمز التتبع أو الرمز السري غير صحيح.", "Le code de suivi ou le code secret est incorrect."))
-                }
+                p.error role="alert" { (lang.t("wrong-secret")) }
             }
             form method="post" action=(action) {
-                label for="secret" { (lang.t("الرمز السري المسلم عند الإيداع", "Code secret remis au dépôt")) }
+                label for="secret" { (lang.t("secret-label")) }
                 input id="secret" name="secret" type="password" autocomplete="off" required;
                 br;
-                button type="submit" { (lang.t("عرض الوصل", "Afficher le récépissé")) }
+                button type="submit" { (lang.t("show-receipt")) }
             }
         },
     )
 }
 
-fn receipt_page(lang: PageLang, tracking: &Tracking, address: &str) -> Markup {
+fn receipt_page(lang: PageLang, languages: &[Locale], tracking: &Tracking, address: &str) -> Markup {
     let details = &tracking.request;
     let receipt = details.receipt();
     let fallbacks = details.commune.fallbacks();
-    let text = |t: &LocalizedText| t.get(lang.locale(), &fallbacks).to_owned();
+    let text = |t: &LocalizedText| {
+        let (locale, text) = t.resolve(lang.locale(), &fallbacks).unwrap_or((lang.locale(), ""));
+        html! { span lang=(locale.as_str()) { (text) } }
+    };
     let tz = details.commune.time_zone();
-    let submitted = receipt.submitted_at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
-    let title = lang.t("وصل الإيداع", "Récépissé de dépôt");
+    let title = lang.t("receipt-title");
     let qr = qr_svg(address);
     layout(
         lang,
         &format!("{title} {}", receipt.tracking_code),
         html! {
-            p.no-print { (lang.t("احتفظوا بهذا الوصل أو اطبعوه (Ctrl+P).", "Conservez ou imprimez ce récépissé (Ctrl+P).")) }
+            (language_links(lang, languages))
+            p.no-print { (lang.t("keep-or-print")) }
             @if let Some(svg) = &qr {
-                div.qr role="img" aria-label=(lang.t("رمز الاستجابة السريعة لصفحة التتبع", "Code QR de la page de suivi")) {
+                div.qr role="img" aria-label=(lang.t("qr-receipt")) {
                     (PreEscaped(svg))
                 }
             }
             h1 { (title) }
             p.commune { (text(&receipt.commune_name)) }
             dl {
-                dt { (lang.t("رمز التتبع", "Code de suivi")) } dd.code { (receipt.tracking_code.to_string()) }
-                dt { (lang.t("المسطرة", "Procédure")) } dd { (text(&receipt.service_name)) }
-                dt { (lang.t("تاريخ الإيداع", "Déposée le")) } dd { span.code { (submitted) } }
-                dt { (lang.t("أجل البت القانوني", "Date limite légale de décision")) }
-                dd { span.code { (details.record.decision_due.to_string()) } }
-                dt { (lang.t("الحالة", "État")) } dd { (text(&details.state_label())) }
+                dt { (lang.t("tracking-code")) } dd.code { (receipt.tracking_code.to_string()) }
+                dt { (lang.t("procedure")) } dd { (text(&receipt.service_name)) }
+                dt { (lang.t("submitted-on")) } dd #submitted-on { (lang.time_in_zone(receipt.submitted_at, tz)) }
+                dt { (lang.t("decision-due")) } dd #decision-due { (lang.date_in_zone(details.record.decision_due, tz)) }
+                dt { (lang.t("state")) } dd { (text(&details.state_label())) }
             }
-            h2 { (lang.t("الوثائق المودعة", "Pièces déposées")) }
-            @if receipt.documents.is_empty() {
-                p { (lang.t("لا شيء.", "Aucune.")) }
-            } @else {
+            h2 { (lang.t("documents")) }
+            p #documents-count { (lang.t_with("documents-count", &[("count", receipt.documents.len().into())])) }
+            @if !receipt.documents.is_empty() {
                 ul { @for document in &receipt.documents { li { (document.file_name) } } }
             }
-            h2 { (lang.t("الرسوم", "Frais")) }
+            h2 { (lang.t("fees")) }
             @if receipt.fees.is_empty() {
-                p { (lang.t("مجانا.", "Gratuit.")) }
+                p { (lang.t("free")) }
             } @else {
                 ul {
                     @for fee in &receipt.fees {
-                        li { (text(&fee.label)) " — " span.code { (format_amount(fee.amount_minor)) " " (fee.currency) } }
+                        li { (text(&fee.label)) " — " span.code { (format_amount(fee.amount_minor, lang.locale())) " " (fee.currency) } }
                     }
                 }
             }
-            h2 { (lang.t("عند انقضاء الأجل", "À l'échéance")) }
+            h2 { (lang.t("at-deadline")) }
             p.notice { (text(&receipt.silence_means)) }
             p.no-print {
-                (lang.t("صفحة التتبع:", "Page de suivi :")) " " span.code { (address) }
+                (lang.t("tracking-page")) " " span.code { (address) }
             }
         },
     )
 }
 
-fn format_amount(minor: i64) -> String {
+/// An amount in minor units, with the decimal separator of the language (a point in English, a comma
+/// otherwise).
+fn format_amount(minor: i64, locale: Locale) -> String {
     let sign = if minor < 0 { "-" } else { "" };
     let minor = minor.unsigned_abs();
-    format!("{sign}{}.{:02}", minor / 100, minor % 100)
+    let separator = if locale == Locale::En { '.' } else { ',' };
+    format!("{sign}{}{separator}{:02}", minor / 100, minor % 100)
 }
 
 #[cfg(test)]
@@ -181,26 +194,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_language_comes_from_the_query_then_the_header() {
+    fn the_language_comes_from_the_query_then_the_header_then_the_commune() {
         let mut headers = HeaderMap::new();
-        assert_eq!(PageLang::pick(None, &headers), PageLang::Fr);
+        assert_eq!(PageLang::pick(None, &headers, None).locale(), Locale::Fr);
         headers.insert(header::ACCEPT_LANGUAGE, "ar-MA,ar;q=0.9".parse().unwrap());
-        assert_eq!(PageLang::pick(None, &headers), PageLang::Ar);
-        assert_eq!(PageLang::pick(Some("fr"), &headers), PageLang::Fr);
-        assert_eq!(PageLang::pick(Some("xx"), &headers), PageLang::Ar);
+        assert_eq!(PageLang::pick(None, &headers, None).locale(), Locale::Ar);
+        assert_eq!(PageLang::pick(Some("fr"), &headers, None).locale(), Locale::Fr);
+        assert_eq!(PageLang::pick(Some("tzm"), &headers, None).locale(), Locale::Tzm);
+        assert_eq!(PageLang::pick(Some("xx"), &headers, None).locale(), Locale::Ar);
         headers.insert(header::ACCEPT_LANGUAGE, "en".parse().unwrap());
-        assert_eq!(PageLang::pick(None, &headers), PageLang::Fr);
+        assert_eq!(PageLang::pick(None, &headers, None).locale(), Locale::En);
+        headers.insert(header::ACCEPT_LANGUAGE, "de".parse().unwrap());
+        assert_eq!(PageLang::pick(None, &headers, None).locale(), Locale::Fr);
     }
 
     #[test]
     fn the_form_escapes_the_code_and_the_qr_code_is_svg() {
-        let page = secret_page(PageLang::Ar, "<script>alert(1)</script>", true).into_string();
+        let lang = PageLang::pick(Some("ar"), &HeaderMap::new(), None);
+        let page = secret_page(lang, &Locale::ALL, "<script>alert(1)</script>", true).into_string();
         assert!(page.contains("&lt;script&gt;") && !page.contains("<script>"));
         assert!(page.contains(r#"dir="rtl""#) && page.contains(r#"method="post""#));
+        assert!(page.contains(r#"href="?lang=tzm""#) && page.contains("ⵜⴰⵎⴰⵣⵉⵖⵜ"));
+        let tamazight = PageLang::pick(Some("tzm"), &HeaderMap::new(), None);
+        let page = secret_page(tamazight, &Locale::ALL, "OUJ-2026-000001", false).into_string();
+        assert!(page.contains(r#"lang="tzm" dir="ltr""#) && page.contains("ⴰⵙⵍⴽⵉⵏ ⵏ ⵓⵙⵔⵙ"));
         let svg = qr_svg("https://oujda.example/receipts/OUJ-2026-000042?lang=fr").unwrap();
         assert!(svg.contains("<svg") && svg.contains("</svg>"));
-        assert_eq!(format_amount(200), "2.00");
-        assert_eq!(format_amount(-1505), "-15.05");
+        assert_eq!(format_amount(200, Locale::Fr), "2,00");
+        assert_eq!(format_amount(-1505, Locale::En), "-15.05");
     }
 
     #[test]
@@ -209,11 +230,14 @@ mod tests {
         headers.insert(header::HOST, "oujda.example:8080".parse().unwrap());
         headers.insert("x-forwarded-proto", "https".parse().unwrap());
         assert_eq!(
-            page_address(&headers, "OUJ-2026-000042", PageLang::Ar),
+            page_address(&headers, "OUJ-2026-000042", PageLang::pick(Some("ar"), &HeaderMap::new(), None)),
             "https://oujda.example:8080/receipts/OUJ-2026-000042?lang=ar"
         );
         headers.insert(header::HOST, "evil.example/\"><x".parse().unwrap());
         headers.remove("x-forwarded-proto");
-        assert_eq!(page_address(&headers, "X", PageLang::Fr), "http://localhost/receipts/X?lang=fr");
+        assert_eq!(
+            page_address(&headers, "X", PageLang::pick(Some("fr"), &HeaderMap::new(), None)),
+            "http://localhost/receipts/X?lang=fr"
+        );
     }
 }

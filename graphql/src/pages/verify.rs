@@ -12,7 +12,9 @@ use jamaa_core::service::DocumentVerification;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{PageLang, base_url, layout, page_response, qr_svg};
+use jamaa_core::model::i18n::Locale;
+
+use super::{PageLang, base_url, language_links, layout, offered, page_response, qr_svg};
 use crate::app::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -35,7 +37,7 @@ async fn show(
     Query(query): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Response {
-    render(&state, &code, None, PageLang::pick(query.lang.as_deref(), &headers)).await
+    render(&state, &code, None, query.lang.as_deref(), &headers).await
 }
 
 async fn check(
@@ -45,58 +47,67 @@ async fn check(
     headers: HeaderMap,
     Form(form): Form<TextForm>,
 ) -> Response {
-    render(&state, &code, Some(&form.text), PageLang::pick(query.lang.as_deref(), &headers)).await
+    render(&state, &code, Some(&form.text), query.lang.as_deref(), &headers).await
 }
 
-async fn render(state: &AppState, code: &str, text: Option<&str>, lang: PageLang) -> Response {
-    let title = lang.t("التحقق من وثيقة", "Vérification d'un document");
+async fn render(
+    state: &AppState,
+    code: &str,
+    text: Option<&str>,
+    query: Option<&str>,
+    headers: &HeaderMap,
+) -> Response {
+    let commune = match VerificationCode::parse(code) {
+        Ok(parsed) => state.jamaa.commune_by_tracking_prefix(parsed.prefix()).await.ok().flatten(),
+        Err(_) => None,
+    };
+    let lang = PageLang::pick(query, headers, commune.as_ref());
+    let languages = offered(commune.as_ref());
+    let title = lang.t("verify-title");
     match state.jamaa.verify_document(code, text).await {
-        Ok(verification) => page_response(StatusCode::OK, authentic(&verification, lang, title)),
+        Ok(verification) => page_response(StatusCode::OK, authentic(&verification, lang, &languages, &title)),
         Err(error) => {
             let (status, message) = match error.code() {
-                "NOT_FOUND" => (
-                    StatusCode::NOT_FOUND,
-                    lang.t("لا توجد أي وثيقة تحمل هذا الرمز.", "Aucun document ne porte ce code."),
-                ),
-                "VALIDATION_FAILED" => (
-                    StatusCode::BAD_REQUEST,
-                    lang.t(
-                        "هذا ليس رمز تحقق (مثال: CHF-7K3M-9XQ2-HT4P).",
-                        "Ce n'est pas un code de vérification (exemple : CHF-7K3M-9XQ2-HT4P).",
-                    ),
-                ),
+                "NOT_FOUND" => (StatusCode::NOT_FOUND, lang.t("verify-not-found")),
+                "VALIDATION_FAILED" => (StatusCode::BAD_REQUEST, lang.t("verify-not-a-code")),
                 _ => {
                     tracing::error!(%error, "verifying a document");
-                    (StatusCode::INTERNAL_SERVER_ERROR, lang.t("خطأ داخلي.", "Erreur interne."))
+                    (StatusCode::INTERNAL_SERVER_ERROR, lang.t("internal-error"))
                 }
             };
-            page_response(status, layout(lang, title, html! { h1 { (title) } p.bad { (message) } }))
+            let body = html! { (language_links(lang, &languages)) h1 { (title) } p.bad { (message) } };
+            page_response(status, layout(lang, &title, body))
         }
     }
 }
 
-fn authentic(v: &DocumentVerification, lang: PageLang, title: &str) -> Markup {
+fn authentic(v: &DocumentVerification, lang: PageLang, languages: &[Locale], title: &str) -> Markup {
     let fallbacks = v.commune.fallbacks();
-    let issued_on = v.issued_at.with_timezone(&v.commune.time_zone()).format("%Y-%m-%d %H:%M").to_string();
+    let text = |t: &jamaa_core::model::i18n::LocalizedText| {
+        let (locale, text) = t.resolve(lang.locale(), &fallbacks).unwrap_or((lang.locale(), ""));
+        html! { span lang=(locale.as_str()) { (text) } }
+    };
+    let issued_on = lang.time_in_zone(v.issued_at, v.commune.time_zone());
     let body = html! {
+        (language_links(lang, languages))
         h1 { (title) }
-        p.ok { (lang.t("وثيقة أصلية: أصدرتها الجماعة بهذا الرمز.", "Document authentique : émis par la commune sous ce code.")) }
+        p.ok { (lang.t("verify-authentic")) }
         dl {
-            dt { (lang.t("الرمز", "Code")) } dd.code { (v.code.to_string()) }
-            dt { (lang.t("الجماعة", "Commune")) } dd { (v.commune.spec.name.get(lang.locale(), &fallbacks)) }
-            dt { (lang.t("الوثيقة", "Document")) } dd { (v.title.get(lang.locale(), &fallbacks)) }
-            dt { (lang.t("تاريخ الإصدار", "Émis le")) } dd.code { (issued_on) }
-            dt { (lang.t("البصمة", "Empreinte")) } dd.code { (short_fingerprint(&v.fingerprint)) }
+            dt { (lang.t("verify-code")) } dd.code { (v.code.to_string()) }
+            dt { (lang.t("verify-commune")) } dd { (text(&v.commune.spec.name)) }
+            dt { (lang.t("verify-document")) } dd { (text(&v.title)) }
+            dt { (lang.t("verify-issued-on")) } dd { (issued_on) }
+            dt { (lang.t("verify-fingerprint")) } dd.code { (short_fingerprint(&v.fingerprint)) }
         }
         @match v.text_matches {
-            Some(true) => p.ok #text-result { (lang.t("النص المقدم مطابق للوثيقة الصادرة: لم يتغير.", "Le texte présenté est celui du document émis : il n'a pas été modifié.")) },
-            Some(false) => p.bad #text-result { (lang.t("النص المقدم يختلف عن الوثيقة الصادرة.", "Le texte présenté diffère du document émis.")) },
+            Some(true) => p.ok #text-result { (lang.t("verify-text-same")) },
+            Some(false) => p.bad #text-result { (lang.t("verify-text-differs")) },
             None => {},
         }
         form.no-print method="post" {
-            label for="text" { (lang.t("الصق نص الوثيقة للتأكد من أنه لم يتغير:", "Collez le texte du document pour vérifier qu'il n'a pas été modifié :")) }
+            label for="text" { (lang.t("verify-paste")) }
             textarea #text name="text" {}
-            button type="submit" { (lang.t("تحقق", "Vérifier")) }
+            button type="submit" { (lang.t("verify-button")) }
         }
     };
     layout(lang, title, body)

@@ -141,6 +141,12 @@ impl Lang {
     pub fn text(&self, text: &LocalizedText) -> String {
         text.get(self.locale, &self.fallbacks).to_owned()
     }
+
+    /// The locale `text` is answered in: the one asked for when the text has it, else the commune's
+    /// language it falls back to.
+    pub fn locale_of(&self, text: &LocalizedText) -> Locale {
+        text.resolve(self.locale, &self.fallbacks).map_or(self.locale, |(locale, _)| locale)
+    }
 }
 
 /// The schema's SDL, as committed in `graphql/schema.graphql`.

@@ -161,6 +161,14 @@ impl Service {
     async fn description(&self) -> String {
         self.lang.text(&self.view.service.definition.description)
     }
+    /// The language `name` and `description` are written in: the one asked for, or, when the procedure has no
+    /// text in it, the commune's language they fell back to (its default first).
+    async fn locale(&self) -> &str {
+        let definition = &self.view.service.definition;
+        let name = self.lang.locale_of(&definition.name);
+        let description = self.lang.locale_of(&definition.description);
+        if name == self.lang.locale { description.as_str() } else { name.as_str() }
+    }
     async fn category(&self) -> &str {
         &self.view.service.definition.category
     }
