@@ -81,11 +81,12 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The router with the static files: the SDK package at `/sdk/` and the website at `/` (every path the API
-/// does not answer). Files only: no directory listings.
+/// The router with the static files: the SDK package at `/sdk/`, the back office at `/office/` and the website
+/// at `/` (every path the API does not answer). Files only: no directory listings.
 pub fn with_site(router: Router, site: &SiteDirs) -> Router {
     router
         .nest_service("/sdk", tower_http::services::ServeDir::new(&site.sdk))
+        .nest_service("/office", tower_http::services::ServeDir::new(&site.office))
         .fallback_service(tower_http::services::ServeDir::new(&site.site))
 }
 

@@ -52,13 +52,19 @@ pub struct SiteDirs {
     pub site: PathBuf,
     /// The built npm package `jamaa-sdk`, served at `/sdk/` (`sdk-wasm/pkg`, made by `scripts/build-sdk`).
     pub sdk: PathBuf,
+    /// The back office, served at `/office/` (`office/app` of the repository by default).
+    pub office: PathBuf,
 }
 
 impl SiteDirs {
     /// The example site and the SDK package of the repository this server was built from.
     pub fn repository() -> Self {
         let repository = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        Self { site: repository.join("examples/commune-site"), sdk: repository.join("sdk-wasm/pkg") }
+        Self {
+            site: repository.join("examples/commune-site"),
+            sdk: repository.join("sdk-wasm/pkg"),
+            office: repository.join("office/app"),
+        }
     }
 }
 
@@ -77,6 +83,7 @@ struct FileSettings {
     session_hours: Option<u32>,
     site_dir: Option<PathBuf>,
     sdk_dir: Option<PathBuf>,
+    office_dir: Option<PathBuf>,
     notify_interval_ms: Option<u64>,
     notify_retry_base_ms: Option<u64>,
     notify_retry_max_ms: Option<u64>,
@@ -184,9 +191,14 @@ impl Settings {
         };
         let site_dir = overrides.site_dir.clone().or(env("JAMAA_SITE_DIR").map(PathBuf::from)).or(file.site_dir);
         let sdk_dir = overrides.sdk_dir.clone().or(env("JAMAA_SDK_DIR").map(PathBuf::from)).or(file.sdk_dir);
+        let office_dir = env("JAMAA_OFFICE_DIR").map(PathBuf::from).or(file.office_dir);
         let site = (overrides.demo || site_dir.is_some()).then(|| {
             let defaults = SiteDirs::repository();
-            SiteDirs { site: site_dir.unwrap_or(defaults.site), sdk: sdk_dir.unwrap_or(defaults.sdk) }
+            SiteDirs {
+                site: site_dir.unwrap_or(defaults.site),
+                sdk: sdk_dir.unwrap_or(defaults.sdk),
+                office: office_dir.unwrap_or(defaults.office),
+            }
         });
         Ok(Self {
             database_url: SecretString::from(database_url),
@@ -260,6 +272,7 @@ mod tests {
         let site = demo.site.unwrap();
         assert!(site.site.join("index.html").is_file(), "{}", site.site.display());
         assert!(site.sdk.ends_with("sdk-wasm/pkg"));
+        assert!(site.office.join("index.html").is_file(), "{}", site.office.display());
 
         let named = Overrides { site_dir: Some(PathBuf::from("/srv/site")), ..Overrides::default() };
         let site = Settings::load(&named).unwrap().site.unwrap();
