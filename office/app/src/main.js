@@ -56,6 +56,12 @@ function useHash() {
 function App() {
   const { me, expired } = useSession();
   const hash = useHash();
+  // On a new screen, focus moves to the content, so that a screen reader starts there.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) first.current = false;
+    else document.getElementById("main")?.focus();
+  }, [hash]);
   const [, setLang] = useState(language());
   const [started, setStarted] = useState(false);
   useEffect(() => {
@@ -88,6 +94,11 @@ function App() {
 /** The page around every screen: skip link, header, navigation, language, sign-out. */
 function Frame({ children, changeLanguage, commune = null }) {
   const { me } = useSession();
+  const [place, setPlace] = useState(/** @type {import("jamaa-sdk").Commune | null} */ (null));
+  useEffect(() => {
+    setPlace(null);
+    if (commune && me) call((c) => c.getCommune(commune)).then(setPlace, () => setPlace(null));
+  }, [commune, me, language()]);
   useEffect(() => {
     document.title = `${t("app.title")} — Jamaa`;
   });
@@ -100,7 +111,7 @@ function Frame({ children, changeLanguage, commune = null }) {
     }}>${t("app.skip")}</a>
     <header class="top">
       <p class="brand"><a href="#/">${t("app.title")}</a></p>
-      ${commune ? html`<p class="commune">${commune}</p>` : null}
+      ${commune ? html`<p class="commune">${place?.name ?? commune}</p>` : null}
       <div class="tools">
         <label for="language">${t("app.language")}</label>
         <select id="language" value=${language()} onChange=${(/** @type {any} */ e) => changeLanguage(e.currentTarget.value)}>

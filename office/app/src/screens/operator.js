@@ -21,7 +21,7 @@ export function Communes() {
           <caption>${t("operator.communesCount", { count: communes.data.length })}</caption>
           <thead><tr><th scope="col">${t("operator.slug")}</th><th scope="col">${t("admin.name")}</th><th scope="col">${t("operator.country")}</th><th scope="col">${t("operator.region")}</th><th scope="col">${t("operator.population")}</th><th scope="col">${t("admin.status")}</th></tr></thead>
           <tbody>${communes.data.map((c) => html`<tr>
-            <td dir="ltr"><a href=${`#/c/${c.slug}/inbox`}>${c.slug}</a></td><td>${c.name}</td><td>${c.country}</td><td>${c.region ?? "—"}</td>
+            <td dir="ltr">${c.slug}</td><td>${c.name}</td><td>${c.country}</td><td>${c.region ?? "—"}</td>
             <td>${c.population === null ? "—" : number(c.population)}</td><td>${c.status}</td>
           </tr>`)}</tbody>
         </table>`
