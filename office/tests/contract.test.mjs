@@ -117,3 +117,34 @@ test("a commune administrator creates a user who then signs in", { skip }, async
   assert.deepEqual(users.communeUsers.find((u) => u.login === "nouvel.agent"), { login: "nouvel.agent", roles: ["counter_agent"], disabled: false });
   assert.ok(await sessionOf(server.url, "nouvel.agent"));
 });
+
+test("an uploaded document is downloaded from the file, with the session", { skip }, async () => {
+  const pdf = Buffer.from("%PDF-1.4\n% Procuration signée\n%%EOF\n");
+  const form = new FormData();
+  form.append("submission", JSON.stringify({
+    commune: "oujda",
+    serviceCode: "legalisation-signature",
+    data: { signatory_name: "Khadija Amrani", cin: "PQ112233", document_title: "Procuration", copies: 1 },
+    documents: [{ code: "document_to_sign", fileName: "procuration.pdf", mediaType: "application/pdf", sizeBytes: pdf.length }],
+  }));
+  form.append("document_to_sign", new Blob([pdf], { type: "application/pdf" }), "procuration.pdf");
+  const submitted = await (await fetch(`${server.url}/submissions`, { method: "POST", body: form })).json();
+  assert.ok(submitted.id, JSON.stringify(submitted));
+
+  const page = await openPage(browser, "fr");
+  await signIn(page, server.url, "guichet.oujda", "fr");
+  await page.goto(`${server.url}/office/?lang=fr#/c/oujda/inbox/${submitted.id}`);
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Télécharger" }).click();
+  const file = await download;
+  assert.equal(file.suggestedFilename(), "procuration.pdf");
+  const bytes = await new Promise((resolve, reject) => {
+    file.createReadStream().then((stream) => {
+      const chunks = [];
+      stream.on("data", (c) => chunks.push(c));
+      stream.on("end", () => resolve(Buffer.concat(chunks)));
+      stream.on("error", reject);
+    }, reject);
+  });
+  assert.deepEqual(bytes, pdf);
+});

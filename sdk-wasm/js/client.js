@@ -762,7 +762,7 @@ class JamaaClient {
 
   async apiTokens(commune) {
     const { apiTokens } = await this.#graphql(`query($commune: String) { apiTokens(commune: $commune) {
-      id label kind createdAt expiresAt lastUsedAt revokedAt } }`, { commune });
+      id label kind roles createdAt expiresAt lastUsedAt revokedAt } }`, { commune });
     return apiTokens;
   }
 

@@ -307,7 +307,8 @@ export type Permission =
   | "read_indicators"
   | "manage_access"
   | "manage_publications"
-  | "manage_notifications";
+  | "manage_notifications"
+  | "assign_requests";
 
 export interface UserMembership {
   commune: string;
@@ -717,6 +718,8 @@ export interface ApiTokenInfo {
   id: string;
   label: string;
   kind: string;
+  /** A staff token's roles in its commune. */
+  roles: string[];
   createdAt: DateTimeString;
   expiresAt: DateTimeString | null;
   lastUsedAt: DateTimeString | null;

@@ -88,6 +88,11 @@ export function number(/** @type {number} */ value, /** @type {Intl.NumberFormat
   return new Intl.NumberFormat(intlLocale(), options).format(value);
 }
 
+/** Items joined as the language does ("a, b and c"; "أ و ب و ج"). */
+export function list(/** @type {string[]} */ items) {
+  return new Intl.ListFormat(intlLocale(), { type: "conjunction" }).format(items);
+}
+
 /** A share between 0 and 1 as a percentage. */
 export function percent(/** @type {number | null} */ share) {
   return share === null || share === undefined ? "—" : number(share, { style: "percent", maximumFractionDigits: 1 });

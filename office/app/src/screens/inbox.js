@@ -27,7 +27,7 @@ export function Inbox({ commune }) {
   const counts = useLoad(() => (extended ? call((c) => c.inboxCounts(commune, applied)) : Promise.resolve(null)), [commune, applied, extended, language()]);
   const services = useLoad(() => call((c) => c.listServices(commune)), [commune, language()]);
   const workload = useLoad(
-    () => (features?.assignment && may(commune, "act_on_requests") ? call((c) => c.workload(commune)).catch(() => null) : Promise.resolve(null)),
+    () => (features?.assignment && may(commune, "assign_requests") ? call((c) => c.workload(commune)).catch(() => null) : Promise.resolve(null)),
     [commune, features?.assignment],
   );
 

@@ -6,8 +6,8 @@
 import { useState } from "preact/hooks";
 
 import { html } from "../html.js";
-import { date, dateTime, language, number, t } from "../i18n.js";
-import { call, useDraft, useSession } from "../session.js";
+import { date, dateTime, language, list, number, t } from "../i18n.js";
+import { call, may, useDraft, useSession } from "../session.js";
 import { ErrorBox, Loading, Notice, href, useLoad } from "../ui.js";
 
 export function RequestFile({ commune, id }) {
@@ -43,8 +43,8 @@ export function RequestFile({ commune, id }) {
 
     <section aria-labelledby="data-title">
       <h2 id="data-title">${t("file.data")}</h2>
-      ${openedPersonal.length ? html`<p class="personal-note" role="note">${t("file.personalOpened", { fields: openedPersonal.map(label).join(", ") })}</p>` : null}
-      ${r.sealedFields.length ? html`<p class="personal-note" role="note">${t("file.personalSealed", { fields: r.sealedFields.map(label).join(", ") })}</p>` : null}
+      ${openedPersonal.length ? html`<p class="personal-note" role="note">${t("file.personalOpened", { fields: list(openedPersonal.map(label)) })}</p>` : null}
+      ${r.sealedFields.length ? html`<p class="personal-note" role="note">${t("file.personalSealed", { fields: list(r.sealedFields.map(label)) })}</p>` : null}
       <dl class="data">
         ${Object.entries(r.data).map(([key, value]) => html`<dt>${label(key)}${personal.has(key) ? html` <span class="badge">${t("file.personal")}</span>` : null}</dt><dd>${show(value)}</dd>`)}
       </dl>
@@ -187,7 +187,11 @@ function IssueDecision({ commune, id, done }) {
 
 /** Claim, release, assign or reassign (members holding a role of the request's workflow). */
 function Assignment({ commune, request, me, done }) {
-  const members = useLoad(() => call((c) => c.assignableMembers(commune, request.id)), [commune, request.id]);
+  const mayAssign = may(commune, "assign_requests");
+  const members = useLoad(
+    () => (mayAssign ? call((c) => c.assignableMembers(commune, request.id)) : Promise.resolve([])),
+    [commune, request.id, mayAssign],
+  );
   const [memberId, setMemberId] = useState("");
   const [error, setError] = useState(null);
   const run = async (/** @type {(c: any) => Promise<any>} */ fn, /** @type {string} */ text) => {
@@ -204,7 +208,7 @@ function Assignment({ commune, request, me, done }) {
     <h2 id="assign-title">${t("file.assignment")}</h2>
     ${!mine ? html`<button type="button" onClick=${() => run((c) => c.claim(commune, request.id), t("file.claimed"))}>${t("file.claim")}</button>` : null}
     ${request.assignee ? html` <button type="button" onClick=${() => run((c) => c.release(commune, request.id), t("file.released"))}>${t("file.release")}</button>` : null}
-    ${members.data?.length
+    ${mayAssign && members.data?.length
       ? html`<div class="field inline">
           <label for="assign-to">${t("file.assignTo")}</label>
           <select id="assign-to" value=${memberId} onChange=${(/** @type {any} */ e) => setMemberId(e.currentTarget.value)}>
