@@ -67,6 +67,10 @@ export async function startServer({ siteDir = join(repository, "examples", "comm
     });
   });
   child.stderr.resume();
+  // The demo's tokens are printed just after the address is logged: wait for them.
+  for (let waited = 0; !tokens.operator && waited < 10_000; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once("exit", resolve));
