@@ -103,6 +103,16 @@ impl Server {
         Ok(())
     }
 
+    /// The PostgreSQL server the application runs on, if it does.
+    pub(crate) fn pg(&self) -> Option<&PgServer> {
+        self.pg.as_ref().map(|(server, _)| server)
+    }
+
+    /// The URL the application connects with.
+    pub(crate) fn database_url(&self) -> &SecretString {
+        &self.database_url
+    }
+
     /// The use cases on the same database, with a pool of `max_connections` (one connection on SQLite).
     pub(crate) async fn jamaa(&self, max_connections: u32) -> Result<Jamaa> {
         connect(&self.database_url, &self.master_key, max_connections).await

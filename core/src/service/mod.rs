@@ -37,7 +37,7 @@ pub use crate::store::courier::{MailEvent, MailRecord};
 pub use crate::store::notifications::{DeliveryRecord, WebhookEndpointRecord};
 pub use crate::store::requests::{RequestRecord, TransitionRecord};
 pub use crate::store::templates::TemplateSummary;
-pub use catalog::ServiceView;
+pub use catalog::{CurrentServices, ServiceView};
 pub use citizen::{PETITION_SERVICE, PetitionView, PublicationStatus, SignPetition};
 pub use civil_status::{CivilAct, CivilActFilter, CivilActSummary, IssuedCivilDocument};
 pub use complaints::{MAX_LISTING, PublicComplaint, PublicFilter, PublicQuery, RatedComplaint};
@@ -119,23 +119,23 @@ impl Jamaa {
     /// A commune by slug; unknown slugs are NOT_FOUND.
     pub async fn commune(&self, slug: &str) -> Result<Commune, Error> {
         let slug = Slug::parse(slug).map_err(|_| Error::NotFound("commune"))?;
-        communes::by_slug(self.store.conn(), slug.as_str()).await?.ok_or(Error::NotFound("commune"))
+        communes::by_slug(self.store.reader(), slug.as_str()).await?.ok_or(Error::NotFound("commune"))
     }
 
     /// A commune by id.
     pub async fn commune_by_id(&self, id: crate::model::ids::TenantId) -> Result<Commune, Error> {
-        communes::by_id(self.store.conn(), id).await?.ok_or(Error::NotFound("commune"))
+        communes::by_id(self.store.reader(), id).await?.ok_or(Error::NotFound("commune"))
     }
 
     /// A commune by its official code (HCP code for Moroccan communes), if any.
     pub async fn commune_by_official_code(&self, code: &str) -> Result<Option<Commune>, Error> {
-        communes::by_official_code(self.store.conn(), code).await
+        communes::by_official_code(self.store.reader(), code).await
     }
 
     /// Communes in slug order, after the `after` slug. The list of communes is public.
     pub async fn communes(&self, after: Option<&str>, first: u64) -> Result<Page<Commune>, Error> {
         let first = first.clamp(1, MAX_PAGE_SIZE);
-        let mut items = communes::page(self.store.conn(), after, first + 1).await?;
+        let mut items = communes::page(self.store.reader(), after, first + 1).await?;
         let has_next = items.len() as u64 > first;
         items.truncate(first as usize);
         Ok(Page { items, has_next })
@@ -155,6 +155,6 @@ impl Jamaa {
     }
 
     pub async fn commune_count(&self) -> Result<u64, Error> {
-        communes::count(self.store.conn()).await
+        communes::count(self.store.reader()).await
     }
 }

@@ -43,7 +43,8 @@ pub struct Submission {
 /// A request with the service version it runs on and its commune.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RequestDetails {
-    pub commune: Commune,
+    /// Shared by the requests of one answer.
+    pub commune: std::sync::Arc<Commune>,
     pub service: PublishedService,
     pub record: RequestRecord,
     /// The personal fields: opened for the applicant and the staff working the request, sealed otherwise.
@@ -285,7 +286,7 @@ impl Jamaa {
         tracing::info!(request.id = %record.id, tracking_code = %tracking_code, "request submitted");
 
         let personal = if split.personal.is_empty() { PersonalData::None } else { PersonalData::Open(split.personal) };
-        let request = RequestDetails { commune, service, record, personal };
+        let request = RequestDetails { commune: commune.into(), service, record, personal };
         let receipt = request.receipt();
         Ok(Submission { request, receipt, secret })
     }
@@ -342,7 +343,7 @@ impl Jamaa {
             apply_action(&tx, &commune, &service, record, action, &actor, &actor_label, comment, self.now()).await?;
         tx.commit().await?;
         let personal = personal::sealed_keys(&service.definition.form, &record);
-        Ok(RequestDetails { commune, service, record, personal })
+        Ok(RequestDetails { commune: commune.into(), service, record, personal })
     }
 
     /// Finds a request by its tracking code and the citizen's secret. A wrong secret and an unknown code
@@ -374,7 +375,11 @@ impl Jamaa {
         let actor = format!("applicant:{}", record.tracking_code);
         let personal = personal::open_for(&tx, &self.keyring, &record, &actor, self.now()).await?;
         tx.commit().await?;
-        Ok(Tracking { request: RequestDetails { commune, service, record, personal }, history, messages })
+        Ok(Tracking {
+            request: RequestDetails { commune: commune.into(), service, record, personal },
+            history,
+            messages,
+        })
     }
 
     /// The staff inbox: requests of the commune in submission order, optionally in one state.
@@ -389,22 +394,18 @@ impl Jamaa {
         let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ReadRequests)?;
         let first = first.clamp(1, MAX_PAGE_SIZE);
-        let tx = self.store.tenant_tx(scope).await?;
+        let tx = self.store.tenant_read_tx(scope).await?;
         let mut records = requests::page(&tx, state, after, first + 1).await?;
         let has_next = records.len() as u64 > first;
         records.truncate(first as usize);
+        // The versions the page's requests run on, at once (most are held in memory).
+        let wanted: Vec<_> = records.iter().map(|r| (r.service_id, r.workflow_id)).collect();
+        let services = catalog::service_versions(&tx, &wanted).await?;
+        let commune = std::sync::Arc::new(commune);
         let mut items = Vec::with_capacity(records.len());
-        let mut services: Vec<PublishedService> = Vec::new();
         for record in records {
             let service =
-                match services.iter().find(|s| s.id == record.service_id && s.workflow_id == record.workflow_id) {
-                    Some(service) => service.clone(),
-                    None => {
-                        let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
-                        services.push(service.clone());
-                        service
-                    }
-                };
+                services.get(&(record.service_id, record.workflow_id)).cloned().ok_or(Error::NotFound("service"))?;
             let personal = personal::sealed_keys(&service.definition.form, &record);
             items.push(RequestDetails { commune: commune.clone(), service, record, personal });
         }
@@ -430,7 +431,11 @@ impl Jamaa {
             personal::sealed_keys(&service.definition.form, &record)
         };
         tx.commit().await?;
-        Ok(Tracking { request: RequestDetails { commune, service, record, personal }, history, messages })
+        Ok(Tracking {
+            request: RequestDetails { commune: commune.into(), service, record, personal },
+            history,
+            messages,
+        })
     }
 }
 

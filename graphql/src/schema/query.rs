@@ -7,7 +7,7 @@ use jamaa_core::model::commune::Commune as CoreCommune;
 use jamaa_core::model::i18n::Locale;
 use jamaa_core::model::ids::RequestId;
 use jamaa_core::model::workflow::Actor;
-use jamaa_core::service::MAX_PAGE_SIZE;
+use jamaa_core::service::{MAX_PAGE_SIZE, ServiceView};
 use secrecy::SecretString;
 
 use super::error::to_graphql;
@@ -105,22 +105,29 @@ impl CatalogQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Connection<OpaqueCursor<String>, Service, EmptyFields, EmptyFields>> {
-        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
+        let locale = parse_locale(locale)?;
         let after = after.map(|c| OpaqueCursor::<String>::decode_cursor(&c).map_err(|_| bad_cursor())).transpose()?;
-        let services = jamaa(ctx)
-            .services(&request_context(ctx).principal, commune.spec.slug.as_str())
+        // The commune's row is read once, with the generation of its catalog, which is then often in memory.
+        let slug = match commune.or_else(|| request_context(ctx).commune_header.clone()) {
+            Some(slug) => slug,
+            None => resolve_commune(ctx, None).await?.spec.slug.to_string(),
+        };
+        let (commune, services) = jamaa(ctx)
+            .catalog(&request_context(ctx).principal, &slug)
             .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+            .map_err(|e| to_graphql(e, pick_locale(ctx, locale, None)))?;
+        let lang = Lang::new(pick_locale(ctx, locale, Some(&*commune)), Some(&*commune));
         let size = page_size(first) as usize;
         let mut rest: Vec<_> = services
-            .into_iter()
-            .filter(|s| after.as_ref().is_none_or(|a| s.service.definition.code.as_str() > a.0.as_str()))
+            .iter()
+            .filter(|s| after.as_ref().is_none_or(|a| s.definition.code.as_str() > a.0.as_str()))
             .collect();
         let has_next = rest.len() > size;
         rest.truncate(size);
         let mut connection = Connection::new(after.is_some(), has_next);
-        for view in rest {
-            let cursor = OpaqueCursor(view.service.definition.code.clone());
+        for service in rest {
+            let cursor = OpaqueCursor(service.definition.code.clone());
+            let view = ServiceView { commune: commune.clone(), service: service.clone() };
             connection.edges.push(Edge::new(cursor, Service { view, lang: lang.clone() }));
         }
         Ok(connection)
