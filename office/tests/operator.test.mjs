@@ -99,6 +99,8 @@ async function onboardAndUpgrade(lang, { slug, nameAr, nameFr, prefix, take, to 
   await conflict.getByLabel(take === "THEIRS" ? l.theirs : l.ours).check();
   await shoot(page, `operator-upgrade-conflict-${lang}`);
   await page.getByRole("button", { name: l.apply }).click();
+  // The dry run's status names `to` already: the upgrade is done when the button to apply it is gone.
+  await page.getByRole("button", { name: l.apply }).waitFor({ state: "detached" });
   await page.getByRole("status").filter({ hasText: to }).waitFor();
   assert.equal(await nameOf(slug), take === "THEIRS" ? theirs : ours);
   assert.deepEqual(page.errors, []);
