@@ -9,7 +9,8 @@
 //!   and messages, the commune's data key) and the audit event of the opening of its personal fields.
 //!
 //! On PostgreSQL each transaction sets `jamaa.tenant_id` as Jamaa does and runs as the same unprivileged role
-//! under row-level security; on SQLite writes go through one connection with `BEGIN IMMEDIATE`, as Jamaa's.
+//! under row-level security; on SQLite writes go through one connection with `BEGIN IMMEDIATE`, in WAL with
+//! `synchronous=NORMAL`, as Jamaa's.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -62,7 +63,15 @@ pub(crate) async fn rate(server: &Server, scenario: Scenario, tasks: usize, dura
     let url = server.database_url().expose_secret().to_owned();
     let sqlite = url.starts_with("sqlite:");
     let mut options = ConnectOptions::new(url);
-    options.sqlx_logging(false).max_connections(if sqlite { 1 } else { u32::try_from(tasks).unwrap_or(16) });
+    options
+        .sqlx_logging(false)
+        .max_connections(if sqlite { 1 } else { u32::try_from(tasks).unwrap_or(16) })
+        // As Jamaa's writer: WAL, a sync at checkpoints rather than at every commit.
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+        });
     let db = Database::connect(options).await?;
     let template = Arc::new(template(&db).await?);
     let done = Arc::new(AtomicU64::new(0));

@@ -138,7 +138,7 @@ pub async fn run(options: &SideBySide) -> Result<Comparison> {
 
     let dir = tempfile::tempdir()?;
     let targets = vec![
-        target(&dir, "catalog", "PostGraphile (PostgreSQL)", format!("http://127.0.0.1:{port}/graphql"), {
+        target(&dir, "catalog", "PostGraphile (PostgreSQL)", postgraphile_url(port), {
             static_script(&json!({ "query": POSTGRAPHILE_CATALOG }), Some(&oujda))
         })?,
         target(
@@ -161,6 +161,16 @@ pub async fn run(options: &SideBySide) -> Result<Comparison> {
         target(&dir, "submitRequest", "Jamaa (SQLite)", graphql_url(&sqlite), submit_script(2))?,
     ];
 
+    // Each catalog answers the same ten services before anything is measured.
+    let postgraphile_codes =
+        codes(&postgraphile_url(port), Some(&oujda), POSTGRAPHILE_CATALOG, "/allServices/nodes").await?;
+    for server in [&pg, &sqlite] {
+        let jamaa_codes = codes(&graphql_url(server), None, JAMAA_CATALOG, "/services/edges").await?;
+        if jamaa_codes != postgraphile_codes || jamaa_codes.len() != 10 {
+            bail!("the catalogs differ: Jamaa {jamaa_codes:?}, PostGraphile {postgraphile_codes:?}");
+        }
+    }
+
     let measured = measure(&wrk, options, &targets).await;
     let raw = match &measured {
         Ok(_) => raw_rates(&pg, &sqlite, options).await,
@@ -177,6 +187,25 @@ pub async fn run(options: &SideBySide) -> Result<Comparison> {
 
     let (lines, first_error) = measured?;
     Ok(Comparison { machine, load_after, options: options.clone(), lines, raw: raw?, first_error })
+}
+
+fn postgraphile_url(port: u16) -> String {
+    format!("http://127.0.0.1:{port}/graphql")
+}
+
+/// The service codes a catalog query answers (`list` points at the list of nodes or edges in `data`).
+async fn codes(url: &str, commune: Option<&str>, query: &str, list: &str) -> Result<Vec<String>> {
+    let client = reqwest::Client::builder().no_proxy().build()?;
+    let mut request = client.post(url).json(&json!({ "query": query }));
+    if let Some(commune) = commune {
+        request = request.header("X-Commune", commune);
+    }
+    let body: Value = request.send().await?.json().await?;
+    if body.get("errors").is_some() {
+        bail!("{url}: {body}");
+    }
+    let items = body["data"].pointer(list).and_then(Value::as_array).with_context(|| format!("{url}: {body}"))?;
+    Ok(items.iter().filter_map(|item| item.get("node").unwrap_or(item)["code"].as_str().map(str::to_owned)).collect())
 }
 
 fn graphql_url(server: &Server) -> String {
