@@ -1,5 +1,5 @@
 //! The HTTP surface: `/graphql` (POST for operations, GET for GraphiQL), `/submissions` (a submission with its
-//! documents' files, multipart), `/healthz`, `/readyz`, Open311 at `/open311/v2/`, the open data at `/opendata/`, the pages (`/receipts`,
+//! documents' files, multipart), `/files/…` (a request's uploaded file, for its staff), `/healthz`, `/readyz`, Open311 at `/open311/v2/`, the open data at `/opendata/`, the pages (`/receipts`,
 //! `/verify`), and the static commune website and SDK when asked for. The principal, the locale and the commune
 //! header are resolved here, once per request.
 
@@ -73,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/files/{commune}/{request}/{file}", get(crate::files::download))
         .merge(crate::pages::routes())
         .nest("/open311/v2", crate::open311::routes())
         .merge(crate::opendata::router(&state))

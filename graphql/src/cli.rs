@@ -286,7 +286,7 @@ enum WebhookCommand {
         commune: String,
         #[arg(long)]
         url: String,
-        /// An event kind to send (request.submitted, request.state_changed, request.message); none for all.
+        /// An event kind to send (request.submitted, request.state_changed, request.message, request.assigned); none for all.
         #[arg(long = "event")]
         events: Vec<String>,
     },
@@ -500,6 +500,15 @@ async fn serve(settings: &Settings) -> anyhow::Result<()> {
             tokens.agent.login,
             tokens.agent.password.expose_secret()
         );
+        for staff in &tokens.staff_logins {
+            println!(
+                "{}/{} login {} password {}",
+                staff.commune,
+                staff.role,
+                staff.login,
+                jamaa_core::service::demo::DEMO_PASSWORD
+            );
+        }
     }
     app.run_until(shutdown_signal()).await
 }

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod cli;
 pub mod dispatcher;
+pub mod files;
 pub mod open311;
 pub mod opendata;
 pub mod pages;

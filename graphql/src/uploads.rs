@@ -113,7 +113,7 @@ async fn read(mut multipart: Multipart) -> Result<(SubmissionPart, Vec<DocumentF
 }
 
 /// An error as the GraphQL API shapes it, with the HTTP status that fits.
-fn failure(error: jamaa_core::Error, locale: Locale) -> Response {
+pub(crate) fn failure(error: jamaa_core::Error, locale: Locale) -> Response {
     let status = match error.code() {
         "VALIDATION_FAILED" => StatusCode::UNPROCESSABLE_ENTITY,
         "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,

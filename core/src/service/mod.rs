@@ -20,6 +20,7 @@ mod courier;
 pub mod demo;
 mod documents;
 mod finance;
+mod inbox;
 mod indicators;
 mod notifications;
 mod personal;
@@ -37,6 +38,7 @@ pub use crate::store::courier::{MailEvent, MailRecord};
 pub use crate::store::notifications::{DeliveryRecord, WebhookEndpointRecord};
 pub use crate::store::requests::{RequestRecord, TransitionRecord};
 pub use crate::store::templates::TemplateSummary;
+pub use crate::store::tokens::TokenSummary;
 pub use catalog::{CurrentServices, ServiceView};
 pub use citizen::{PETITION_SERVICE, PetitionView, PublicationStatus, SignPetition};
 pub use civil_status::{CivilAct, CivilActFilter, CivilActSummary, IssuedCivilDocument};
@@ -45,6 +47,9 @@ pub use council::{NewAgendaItem, NewCouncilMember, NewDeliberation, NewSession, 
 pub use courier::{MailItem, MailQuery};
 pub use documents::{DocumentVerification, IssuedDocument, NewDocument};
 pub use finance::{BudgetExecution, BudgetImport, MAX_BUDGET_LINES, parse_budget_csv};
+pub use inbox::{
+    AssignmentFilter, InboxCounts, InboxCursor, InboxFilter, InboxPage, StaffMember, StateCount, Workload,
+};
 pub use indicators::{CommuneIndicators, NationalIndicators, RegionIndicators};
 pub use notifications::{
     ClaimedDelivery, CreatedEndpoint, DeliveryTarget, EmailMessage, Notice, SIGNATURE_HEADER, SmtpConfig, SmtpInput,
@@ -55,8 +60,8 @@ pub use replication::{CommuneIdentity, OnboardCommune, OnboardSource, UpgradeRep
 pub use requests::{RequestDetails, Submission, SubmitRequest, Tracking};
 pub use scheduler::SchedulerReport;
 pub use tokens::{IssuedToken, NewApiToken};
-pub use uploads::DocumentFile;
-pub use users::{IssuedSession, NewUser, UserView};
+pub use uploads::{DocumentFile, DownloadedFile};
+pub use users::{CommuneUser, IssuedSession, MembershipView, NewCommuneUser, NewUser, UserView};
 
 /// A source of the current time, replaceable in tests.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;

@@ -20,8 +20,8 @@ use crate::store::citizen::{self as citizen_store, MessageRecord};
 use crate::store::requests::{self, RequestRecord, TransitionRecord};
 use crate::store::{TenantTx, audit, communes, timers};
 
+use super::Jamaa;
 use super::personal::{self, PersonalData};
-use super::{Jamaa, MAX_PAGE_SIZE, Page};
 
 /// What a citizen (or a counter agent, or a partner app) submits.
 #[derive(Clone, Debug, PartialEq)]
@@ -243,6 +243,7 @@ impl Jamaa {
             decision_due,
             updated_at: now,
             closed_at: None,
+            assignee: None,
             secret_hash: auth::hash_secret(&normalize_secret(&secret)),
             personal: sealed,
             data_key_id,
@@ -261,6 +262,7 @@ impl Jamaa {
             actor: principal.actor(),
             comment: None,
             occurred_at: now,
+            assignee: None,
         };
         requests::insert_transition(&tx, &commune, &service, record.id, &transition).await?;
         schedule(&tx, record.id, record.version, &start_timers).await?;
@@ -370,7 +372,9 @@ impl Jamaa {
             _ => return Err(Error::NotFound("request")),
         };
         let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
-        let history = requests::history(&tx, record.id).await?;
+        let mut history = requests::history(&tx, record.id).await?;
+        // Who in the commune holds the file is its internal business.
+        history.retain(|step| !crate::model::assignment::is_assignment_step(&step.action));
         let messages = citizen_store::messages(&tx, record.id).await?;
         let actor = format!("applicant:{}", record.tracking_code);
         let personal = personal::open_for(&tx, &self.keyring, &record, &actor, self.now()).await?;
@@ -380,37 +384,6 @@ impl Jamaa {
             history,
             messages,
         })
-    }
-
-    /// The staff inbox: requests of the commune in submission order, optionally in one state.
-    pub async fn inbox(
-        &self,
-        principal: &Principal,
-        commune_slug: &str,
-        state: Option<&str>,
-        after: Option<RequestId>,
-        first: u64,
-    ) -> Result<Page<RequestDetails>, Error> {
-        let commune = self.commune(commune_slug).await?;
-        let scope = principal.authorize(commune.id, Permission::ReadRequests)?;
-        let first = first.clamp(1, MAX_PAGE_SIZE);
-        let tx = self.store.tenant_read_tx(scope).await?;
-        let mut records = requests::page(&tx, state, after, first + 1).await?;
-        let has_next = records.len() as u64 > first;
-        records.truncate(first as usize);
-        // The versions the page's requests run on, at once (most are held in memory).
-        let wanted: Vec<_> = records.iter().map(|r| (r.service_id, r.workflow_id)).collect();
-        let services = catalog::service_versions(&tx, &wanted).await?;
-        let commune = std::sync::Arc::new(commune);
-        let mut items = Vec::with_capacity(records.len());
-        for record in records {
-            let service =
-                services.get(&(record.service_id, record.workflow_id)).cloned().ok_or(Error::NotFound("service"))?;
-            let personal = personal::sealed_keys(&service.definition.form, &record);
-            items.push(RequestDetails { commune: commune.clone(), service, record, personal });
-        }
-        tx.commit().await?;
-        Ok(Page { items, has_next })
     }
 
     /// One request of the commune, with its history, for its staff. Its personal fields are opened (and the
@@ -489,6 +462,7 @@ pub(crate) async fn apply_action(
             actor: actor_label.to_owned(),
             comment: comment.clone(),
             occurred_at: now,
+            assignee: None,
         },
     )
     .await?;

@@ -159,4 +159,18 @@ impl Jamaa {
         }
         if tokens::revoke(self.store.conn(), id, self.now()).await? { Ok(()) } else { Err(Error::NotFound("token")) }
     }
+
+    /// The API tokens of a commune (its staff tokens and the partner tokens scoped to it), without their
+    /// secrets: operators, or the commune's holders of `ManageAccess`.
+    pub async fn api_tokens(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+    ) -> Result<Vec<crate::store::tokens::TokenSummary>, Error> {
+        let commune = self.commune(commune_slug).await?;
+        if !principal.is_operator() {
+            principal.authorize(commune.id, Permission::ManageAccess)?;
+        }
+        tokens::of_commune(self.store.conn(), commune.id).await
+    }
 }

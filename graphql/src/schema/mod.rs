@@ -19,6 +19,7 @@ pub(crate) mod finance;
 pub(crate) mod indicators;
 mod mutation;
 mod notifications;
+mod office;
 mod query;
 mod replication;
 mod types;
@@ -35,13 +36,14 @@ pub use finance::{FinanceMutation, FinanceQuery};
 pub use indicators::IndicatorsQuery;
 pub use mutation::RequestMutation;
 pub use notifications::{NotificationMutation, NotificationQuery, SubscriptionRoot};
+pub use office::{OfficeMutation, OfficeQuery};
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
 pub use users::{UsersMutation, UsersQuery};
 
 /// Every query: the catalog, requests and audit; replication; documents; complaints; the logged-in user;
 /// access to information and petitions; council; finance; civil status; courier;
-/// notifications; indicators.
+/// notifications; indicators; the back office (inbox counts, workload, accounts, tokens).
 #[derive(async_graphql::MergedObject, Default)]
 pub struct QueryRoot(
     CatalogQuery,
@@ -56,10 +58,11 @@ pub struct QueryRoot(
     CourierQuery,
     NotificationQuery,
     IndicatorsQuery,
+    OfficeQuery,
 );
 
 /// Every mutation: requests; replication; access; documents; complaints; login and logout; access to
-/// information and petitions; council; finance; civil status; courier.
+/// information and petitions; council; finance; civil status; courier; notifications; assignment and accounts.
 #[derive(async_graphql::MergedObject, Default)]
 pub struct MutationRoot(
     RequestMutation,
@@ -74,6 +77,7 @@ pub struct MutationRoot(
     CivilStatusMutation,
     CourierMutation,
     NotificationMutation,
+    OfficeMutation,
 );
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

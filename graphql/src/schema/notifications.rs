@@ -48,7 +48,7 @@ pub struct CreatedWebhookEndpoint {
 pub struct WebhookEndpointInput {
     /// Where events are POSTed (http:// or https://).
     pub url: String,
-    /// `request.submitted`, `request.state_changed`, `request.message`; none for all.
+    /// `request.submitted`, `request.state_changed`, `request.message`, `request.assigned`; none for all.
     #[graphql(default)]
     pub events: Vec<String>,
 }
@@ -163,7 +163,7 @@ pub struct RequestUpdate {
     pub tracking_code: String,
     /// The event's number among the request's events: 1 for the submission.
     pub sequence: i64,
-    /// `request.submitted`, `request.state_changed` or `request.message`.
+    /// `request.submitted`, `request.state_changed`, `request.message` or `request.assigned`.
     pub event: String,
     pub state: String,
     pub version: i64,

@@ -1,7 +1,8 @@
 //! Queries.
 
 use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields, OpaqueCursor};
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use chrono::NaiveDate;
 use jamaa_core::auth::Principal;
 use jamaa_core::model::commune::Commune as CoreCommune;
 use jamaa_core::model::i18n::Locale;
@@ -11,11 +12,18 @@ use jamaa_core::service::{MAX_PAGE_SIZE, ServiceView};
 use secrecy::SecretString;
 
 use super::error::to_graphql;
+use super::office::{AssignmentFilter, inbox_filter};
 use super::types::{AuditReport, Commune, Request, Service};
 use super::{Lang, jamaa, pick_locale, request_context};
 
 #[derive(Default)]
 pub struct CatalogQuery;
+
+/// How many items a list's filters find in all, beside the page.
+#[derive(SimpleObject)]
+pub struct TotalCount {
+    pub total_count: i32,
+}
 
 /// Page size when `first` is not given.
 const DEFAULT_PAGE: i32 = 20;
@@ -173,34 +181,49 @@ impl CatalogQuery {
         })
     }
 
-    /// The staff inbox: the commune's requests in submission order, optionally in one state.
+    /// The staff inbox: the commune's requests that the filters find, by legal decision date then
+    /// submission, with their total. `overdue`: open requests past their decision date (or, false, the
+    /// others); `dueBefore`: a decision date before that day; `assignment`/`assigneeId`: whose they are;
+    /// `search`: a tracking code, or a national id found through the blind index.
+    #[allow(clippy::too_many_arguments)]
     async fn requests(
         &self,
         ctx: &Context<'_>,
         commune: Option<String>,
         state: Option<String>,
+        service_code: Option<String>,
+        overdue: Option<bool>,
+        due_before: Option<NaiveDate>,
+        assignment: Option<AssignmentFilter>,
+        assignee_id: Option<ID>,
+        search: Option<String>,
         first: Option<i32>,
         after: Option<String>,
         locale: Option<String>,
-    ) -> Result<Connection<OpaqueCursor<String>, Request, EmptyFields, EmptyFields>> {
+    ) -> Result<Connection<OpaqueCursor<String>, Request, TotalCount, EmptyFields>> {
         let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
         let after = after
             .map(|c| {
                 OpaqueCursor::<String>::decode_cursor(&c)
                     .ok()
-                    .and_then(|c| c.0.parse::<RequestId>().ok())
+                    .and_then(|c| {
+                        let (due, id) = c.0.split_once('|')?;
+                        Some((due.parse::<NaiveDate>().ok()?, id.parse::<RequestId>().ok()?))
+                    })
                     .ok_or_else(bad_cursor)
             })
             .transpose()?;
+        let filter = inbox_filter(state, service_code, overdue, due_before, assignment, assignee_id, search, &lang)?;
         let principal = &request_context(ctx).principal;
         let page = jamaa(ctx)
-            .inbox(principal, commune.spec.slug.as_str(), state.as_deref(), after, page_size(first))
+            .inbox(principal, commune.spec.slug.as_str(), &filter, after, page_size(first))
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
         let viewer = viewer_of(principal, commune.id);
-        let mut connection = Connection::new(after.is_some(), page.has_next);
+        let total = TotalCount { total_count: i32::try_from(page.total_count).unwrap_or(i32::MAX) };
+        let mut connection = Connection::with_additional_fields(after.is_some(), page.has_next, total);
         for details in page.items {
-            let cursor = OpaqueCursor(details.record.id.to_string());
+            let cursor = OpaqueCursor(format!("{}|{}", details.record.decision_due, details.record.id));
             connection.edges.push(Edge::new(
                 cursor,
                 Request { details, history: None, messages: None, viewer: viewer.clone(), lang: lang.clone() },

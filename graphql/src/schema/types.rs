@@ -1,8 +1,9 @@
 //! Wire types, converted from core's types. Localized fields are resolved in the locale chosen for the
 //! request; every type that carries text also offers it in all its locales where a client needs them.
 
-use async_graphql::{Enum, ID, InputObject, Json, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, Json, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
+use jamaa_core::model::assignment::step_label;
 use jamaa_core::model::audit::ChainReport;
 use jamaa_core::model::calendar::DayCounting;
 use jamaa_core::model::catalog::{Channel, DocumentRequirement, Fee, SilenceRule};
@@ -13,6 +14,7 @@ use jamaa_core::model::workflow::{Actor, Outcome as CoreOutcome};
 use jamaa_core::service::{MessageRecord, PersonalData, RequestDetails, ServiceView, TransitionRecord};
 
 use super::Lang;
+use super::office::StaffMember;
 
 /// A commune on the platform.
 pub struct Commune {
@@ -390,8 +392,32 @@ impl Request {
             _ => Vec::new(),
         }
     }
-    async fn documents(&self) -> Vec<Document> {
-        self.details.record.documents.iter().map(Document::from).collect()
+    /// The documents received; `fileId` names an uploaded file its staff may download (for staff only).
+    async fn documents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Document>> {
+        let mut documents: Vec<Document> = self.details.record.documents.iter().map(Document::from).collect();
+        if matches!(self.viewer, Actor::Applicant) {
+            return Ok(documents);
+        }
+        let principal = &super::request_context(ctx).principal;
+        let mut files = super::jamaa(ctx)
+            .request_file_ids(principal, &self.details.commune, self.details.record.id)
+            .await
+            .map_err(|e| super::error::to_graphql(e, self.lang.locale))?;
+        for (document, submitted) in documents.iter_mut().zip(&self.details.record.documents) {
+            if let Some(index) = files.iter().position(|(_, file)| file == submitted) {
+                document.file_id = Some(ID(files.remove(index).0.to_string()));
+            }
+        }
+        Ok(documents)
+    }
+    /// The member of the staff holding the request (null when unassigned, and for the applicant).
+    async fn assignee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<StaffMember>> {
+        let Some(id) = self.details.record.assignee.filter(|_| !matches!(self.viewer, Actor::Applicant)) else {
+            return Ok(None);
+        };
+        let found =
+            super::jamaa(ctx).staff_members(&[id]).await.map_err(|e| super::error::to_graphql(e, self.lang.locale))?;
+        Ok(found.into_iter().next().map(Into::into))
     }
     async fn submitted_at(&self) -> DateTime<Utc> {
         self.details.record.submitted_at
@@ -419,10 +445,21 @@ impl Request {
             })
             .collect()
     }
-    /// The steps so far, oldest first (on `request` and `trackRequest`).
-    async fn history(&self) -> Vec<Step> {
+    /// The steps so far, oldest first (on `request` and `trackRequest`); staff also see the assignment steps
+    /// (`assignment.assign`, `.reassign`, `.claim`, `.release`) with whom the request was given to.
+    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Step>> {
         let workflow = &self.details.service.definition.workflow;
-        self.history
+        let assignees: Vec<_> = self.history.iter().flatten().filter_map(|t| t.assignee).collect();
+        let members = if assignees.is_empty() {
+            Vec::new()
+        } else {
+            super::jamaa(ctx)
+                .staff_members(&assignees)
+                .await
+                .map_err(|e| super::error::to_graphql(e, self.lang.locale))?
+        };
+        Ok(self
+            .history
             .iter()
             .flatten()
             .map(|t| Step {
@@ -430,8 +467,12 @@ impl Request {
                 action_label: match workflow.action(&t.action) {
                     Some(action) => self.lang.text(&action.label),
                     None if t.from_state.is_none() => self.lang.text(&submission_label()),
-                    None => String::new(),
+                    None => step_label(&t.action).map(|label| self.lang.text(&label)).unwrap_or_default(),
                 },
+                assignee: t
+                    .assignee
+                    .and_then(|id| members.iter().find(|m| m.id == id))
+                    .map(|m| StaffMember::from(m.clone())),
                 from_state: t.from_state.clone(),
                 to_state: t.to_state.clone(),
                 state_label: workflow.state(&t.to_state).map(|s| self.lang.text(&s.label)).unwrap_or_default(),
@@ -439,7 +480,7 @@ impl Request {
                 comment: t.comment.clone(),
                 at: t.occurred_at,
             })
-            .collect()
+            .collect())
     }
     async fn receipt(&self) -> Receipt {
         Receipt { receipt: self.details.receipt(), lang: self.lang.clone() }
@@ -495,6 +536,8 @@ pub struct Step {
     pub state_label: String,
     /// `staff`, `applicant`, `system`, `partner`, `anonymous`.
     pub actor: String,
+    /// For an assignment step: the member the request was given to (none when released).
+    pub assignee: Option<StaffMember>,
     pub comment: Option<String>,
     pub at: DateTime<Utc>,
 }
@@ -507,6 +550,9 @@ pub struct Document {
     pub media_type: String,
     pub size_bytes: u64,
     pub sha256: Option<String>,
+    /// The uploaded file, for `GET /files/{commune}/{requestId}/{fileId}` (staff of the request's workflow);
+    /// null when only the document's facts were submitted.
+    pub file_id: Option<ID>,
 }
 
 impl From<&SubmittedDocument> for Document {
@@ -517,6 +563,7 @@ impl From<&SubmittedDocument> for Document {
             media_type: d.media_type.clone(),
             size_bytes: d.size_bytes,
             sha256: d.sha256.clone(),
+            file_id: None,
         }
     }
 }

@@ -20,6 +20,9 @@ pub struct UserMembership {
     /// The commune's slug.
     pub commune: String,
     pub roles: Vec<String>,
+    /// What the roles allow there (`read_requests`, `assign_requests`, `manage_access`, …), so that a client
+    /// offers only what is allowed.
+    pub permissions: Vec<String>,
 }
 
 /// The logged-in user.
@@ -50,7 +53,11 @@ impl UsersQuery {
             memberships: user
                 .memberships
                 .into_iter()
-                .map(|(commune, roles)| UserMembership { commune, roles })
+                .map(|m| UserMembership {
+                    commune: m.commune,
+                    roles: m.roles,
+                    permissions: m.permissions.iter().map(|p| p.as_str().to_owned()).collect(),
+                })
                 .collect(),
         })
     }

@@ -14,6 +14,7 @@ mod m0007_outbox;
 mod m0008_documents;
 mod m0009_registries;
 mod m0010_council_finance;
+mod m0011_assignment;
 mod m0013_catalog;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
@@ -91,6 +92,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_documents::Migration),
             Box::new(m0009_registries::Migration),
             Box::new(m0010_council_finance::Migration),
+            Box::new(m0011_assignment::Migration),
             Box::new(m0013_catalog::Migration),
         ]
     }
