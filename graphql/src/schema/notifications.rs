@@ -372,7 +372,7 @@ impl SubscriptionRoot {
             }
             (None, None, Some(id)) => {
                 let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-                let id = id
+                let id = super::entity_id(&id)
                     .parse::<RequestId>()
                     .map_err(|_| to_graphql(jamaa_core::Error::NotFound("request"), lang.locale))?;
                 jamaa

@@ -214,7 +214,7 @@ impl CatalogQuery {
         let principal = &request_context(ctx).principal;
         let jamaa = jamaa(ctx);
         // An id that does not parse is as unknown as one of another commune.
-        let Ok(id) = id.parse::<RequestId>() else {
+        let Ok(id) = super::entity_id(&id).parse::<RequestId>() else {
             return Err(to_graphql(jamaa_core::Error::NotFound("request"), lang.locale));
         };
         let tracking =

@@ -22,8 +22,9 @@ pub struct Commune {
 
 #[Object]
 impl Commune {
+    /// The commune's id and the locale of its text (see "Caching and languages" in the README).
     async fn id(&self) -> ID {
-        ID(self.commune.id.to_string())
+        self.lang.id(self.commune.id)
     }
     async fn slug(&self) -> &str {
         self.commune.spec.slug.as_str()
@@ -142,8 +143,9 @@ pub struct Deadline {
 
 #[Object]
 impl Service {
+    /// The service's id and the locale of its text.
     async fn id(&self) -> ID {
-        ID(self.view.service.id.to_string())
+        self.lang.id(self.view.service.id)
     }
     async fn code(&self) -> &str {
         &self.view.service.definition.code
@@ -342,8 +344,9 @@ pub struct Request {
 
 #[Object]
 impl Request {
+    /// The request's id and the locale of its text (`…@fr`); arguments take it with or without the locale.
     async fn id(&self) -> ID {
-        ID(self.details.record.id.to_string())
+        self.lang.id(self.details.record.id)
     }
     async fn tracking_code(&self) -> String {
         self.details.record.tracking_code.to_string()
