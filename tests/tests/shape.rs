@@ -7,7 +7,11 @@ use anyhow::{Context, Result};
 use jamaa_tests::app::{Backend, TestApp};
 use serde_json::{Value, json};
 
-jamaa_tests::on_both_backends!(failed_fields_are_null_as_the_spec_says, localized_objects_have_one_id_per_locale,);
+jamaa_tests::on_both_backends!(
+    failed_fields_are_null_as_the_spec_says,
+    localized_objects_have_one_id_per_locale,
+    pages_are_counted_and_capped,
+);
 
 async fn failed_fields_are_null_as_the_spec_says(backend: Backend) -> Result<()> {
     let app = TestApp::spawn(backend).await?;
@@ -86,6 +90,57 @@ async fn localized_objects_have_one_id_per_locale(backend: Backend) -> Result<()
     // An id with something else than a locale after `@` is unknown, not another request.
     let body = app.graphql(staff, read, json!({ "id": format!("{bare}@xx") })).await?;
     assert_eq!(body["errors"][0]["extensions"]["code"], "NOT_FOUND", "{body}");
+    app.stop().await
+}
+
+async fn pages_are_counted_and_capped(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+
+    // Past the cap (100) or below 1, `first` is refused with its field, never cut silently.
+    for first in [0, 101, 1000] {
+        let body =
+            app.graphql(None, "query($f: Int) { communes(first: $f) { totalCount } }", json!({ "f": first })).await?;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "VALIDATION_FAILED", "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["fields"][0]["path"], "first");
+        assert_eq!(body["errors"][0]["extensions"]["fields"][0]["code"], "OUT_OF_RANGE");
+        assert_eq!(body.get("data"), Some(&Value::Null));
+    }
+
+    // Every connection counts the whole list and says whether a page follows.
+    let communes = app
+        .data(None, "{ communes(first: 2) { totalCount pageInfo { hasNextPage } nodes { slug status country defaultLocale locales } } }", json!({}))
+        .await?;
+    let communes = &communes["communes"];
+    assert_eq!(communes["totalCount"], 3);
+    assert_eq!(communes["pageInfo"]["hasNextPage"], true);
+    assert_eq!(
+        communes["nodes"][0],
+        json!({ "slug": "chefchaouen", "status": "ACTIVE", "country": "MA", "defaultLocale": "ar", "locales": ["ar", "fr"] })
+    );
+
+    let services = app
+        .data(None, "{ services(commune: \"oujda\", first: 100) { totalCount pageInfo { hasNextPage } nodes { code states { key kind outcome } } } }", json!({}))
+        .await?;
+    let services = &services["services"];
+    assert_eq!(services["totalCount"].as_u64(), services["nodes"].as_array().map(|n| n.len() as u64));
+    assert_eq!(services["pageInfo"]["hasNextPage"], false);
+    let legalisation =
+        services["nodes"].as_array().into_iter().flatten().find(|s| s["code"] == "legalisation-signature");
+    let states = legalisation.map(|s| s["states"].clone()).unwrap_or_default();
+    assert_eq!(states[0], json!({ "key": "submitted", "kind": "START", "outcome": null }), "{states}");
+
+    let mail = "{ mailItems(commune: \"oujda\", first: 1) { totalCount pageInfo { hasNextPage } nodes { number } } }";
+    let mail = app.data(Some(app.staff("oujda")), mail, json!({})).await?;
+    let total = mail["mailItems"]["totalCount"].as_u64().context("totalCount")?;
+    assert!(total >= 1, "the demo registers mail: {mail}");
+    assert_eq!(mail["mailItems"]["pageInfo"]["hasNextPage"], total > 1);
+
+    let acts =
+        "{ civilActs(commune: \"chefchaouen\", first: 1) { totalCount pageInfo { hasNextPage } nodes { number } } }";
+    let acts = app.data(Some(app.staff("chefchaouen")), acts, json!({})).await?;
+    let total = acts["civilActs"]["totalCount"].as_u64().context("totalCount")?;
+    assert!(total >= 1, "the demo registers acts: {acts}");
+    assert_eq!(acts["civilActs"]["pageInfo"]["hasNextPage"], total > 1);
     app.stop().await
 }
 
