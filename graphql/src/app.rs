@@ -21,7 +21,7 @@ use jamaa_core::model::i18n::Locale;
 use jamaa_core::service::Jamaa;
 use secrecy::SecretString;
 
-use crate::schema::{JamaaSchema, RequestContext, error::to_graphql};
+use crate::schema::{JamaaSchema, RequestContext, error::request_error};
 use crate::settings::SiteDirs;
 
 /// Largest request body accepted.
@@ -197,9 +197,7 @@ pub(crate) fn rate_limited() -> Response {
 
 /// An error before execution (authentication), shaped like any GraphQL error response.
 fn graphql_error(error: jamaa_core::Error, locale: Locale) -> Response {
-    let response = async_graphql::Response::from_errors(vec![
-        to_graphql(error, locale).into_server_error(async_graphql::Pos::default()),
-    ]);
+    let response = async_graphql::Response::from_errors(vec![request_error(error, locale)]);
     GraphQLResponse::from(response).into_response()
 }
 

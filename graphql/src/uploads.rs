@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::app::{AppState, Caller, resolve_caller};
-use crate::schema::error::to_graphql;
+use crate::schema::error::request_error;
 
 /// Largest body of a submission with files.
 pub const MAX_UPLOAD_BODY_BYTES: usize = 25 * 1024 * 1024;
@@ -122,8 +122,6 @@ pub(crate) fn failure(error: jamaa_core::Error, locale: Locale) -> Response {
         "CONFLICT" => StatusCode::CONFLICT,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
-    let response = async_graphql::Response::from_errors(vec![
-        to_graphql(error, locale).into_server_error(async_graphql::Pos::default()),
-    ]);
+    let response = async_graphql::Response::from_errors(vec![request_error(error, locale)]);
     (status, Json(response)).into_response()
 }

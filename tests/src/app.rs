@@ -208,3 +208,8 @@ pub fn error_codes(body: &Value) -> Vec<String> {
         .map(|errors| errors.iter().map(|e| e["extensions"]["code"].as_str().unwrap_or("").to_owned()).collect())
         .unwrap_or_default()
 }
+
+/// The entity's id in an `id` of the API, which ends with the locale of the object's text (`…@fr`).
+pub fn entity_id(id: &str) -> &str {
+    id.split_once('@').map_or(id, |(entity, _)| entity)
+}

@@ -331,6 +331,7 @@ async fn rls_holds_without_the_application_filter(
     database: &jamaa_tests::pg::PgDatabase,
     oujda_request: &str,
 ) -> Result<()> {
+    let oujda_request = jamaa_tests::app::entity_id(oujda_request);
     let tenant = |slug: &str| server.psql(&database.name, &format!("SELECT id FROM communes WHERE slug = '{slug}'"));
     let chefchaouen = tenant("chefchaouen")?;
     let oujda = tenant("oujda")?;

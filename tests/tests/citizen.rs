@@ -265,7 +265,10 @@ async fn petitions_collect_signatures_once_and_reach_the_agenda(backend: Backend
     let jamaa = app.jamaa().await?;
     let secretary = jamaa.authenticate(&secrecy::SecretString::from(staff.clone())).await?;
     let waiting = jamaa.admissible_petitions(&secretary, "oujda").await?;
-    assert_eq!(waiting.iter().map(|p| p.record.id.to_string()).collect::<Vec<_>>(), [id.as_str().unwrap_or("")]);
+    assert_eq!(
+        waiting.iter().map(|p| p.record.id.to_string()).collect::<Vec<_>>(),
+        [jamaa_tests::app::entity_id(id.as_str().unwrap_or(""))]
+    );
     let anonymous = jamaa.admissible_petitions(&jamaa_core::auth::Principal::Anonymous, "oujda").await;
     assert_eq!(anonymous.err().map(|e| e.code()), Some("UNAUTHENTICATED"));
     let chefchaouen = jamaa.authenticate(&secrecy::SecretString::from(app.staff("chefchaouen").to_owned())).await?;

@@ -89,6 +89,13 @@ pub struct Page<T> {
     pub has_next: bool,
 }
 
+/// A page and the number of items of the whole list under the same filter, counted in the same transaction.
+pub struct CountedPage<T> {
+    pub items: Vec<T>,
+    pub has_next: bool,
+    pub total: u64,
+}
+
 /// How long a login session lasts unless configured otherwise.
 pub const DEFAULT_SESSION_TTL: chrono::Duration = chrono::Duration::hours(12);
 

@@ -19,6 +19,7 @@ pub(crate) mod finance;
 pub(crate) mod indicators;
 mod mutation;
 mod notifications;
+pub mod nulls;
 mod office;
 mod query;
 mod replication;
@@ -97,6 +98,7 @@ pub fn build_schema(jamaa: Jamaa) -> JamaaSchema {
         .limit_complexity(MAX_COMPLEXITY)
         .limit_directives(10)
         .extension(aliases::AliasLimit::new(MAX_ALIASES))
+        .extension(nulls::NullPropagation)
         .finish()
 }
 
@@ -144,6 +146,27 @@ impl Lang {
 
     pub fn text(&self, text: &LocalizedText) -> String {
         text.get(self.locale, &self.fallbacks).to_owned()
+    }
+
+    /// The id of an object whose text is in this locale: see [`localized_id`].
+    pub fn id(&self, entity: impl std::fmt::Display) -> async_graphql::ID {
+        localized_id(entity, self.locale)
+    }
+}
+
+/// The id of an object that carries localized text: the entity's id, `@`, and the locale of its text
+/// (`0192…@ar`). A normalized client cache (Apollo InMemoryCache, urql graphcache) keys objects by
+/// `__typename` and `id`, so the Arabic and the French view of one service are two entries, and one language's
+/// text is never shown for another. Arguments take the entity's id with or without the locale ([`entity_id`]).
+pub(crate) fn localized_id(entity: impl std::fmt::Display, locale: Locale) -> async_graphql::ID {
+    async_graphql::ID(format!("{entity}@{}", locale.as_str()))
+}
+
+/// The entity's id in an id given by a client, which may end with the locale of the view it came from.
+pub(crate) fn entity_id(id: &str) -> &str {
+    match id.rsplit_once('@') {
+        Some((entity, locale)) if locale.parse::<Locale>().is_ok() => entity,
+        _ => id,
     }
 }
 

@@ -222,7 +222,7 @@ impl NotificationQuery {
         first: Option<i32>,
     ) -> Result<Vec<NotificationDelivery>> {
         let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let first = u64::try_from(first.unwrap_or(50)).unwrap_or(1);
+        let first = super::query::page_size(Some(first.unwrap_or(50)), lang.locale)?;
         let list = jamaa(ctx)
             .notification_deliveries(
                 &request_context(ctx).principal,
@@ -372,7 +372,7 @@ impl SubscriptionRoot {
             }
             (None, None, Some(id)) => {
                 let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-                let id = id
+                let id = super::entity_id(&id)
                     .parse::<RequestId>()
                     .map_err(|_| to_graphql(jamaa_core::Error::NotFound("request"), lang.locale))?;
                 jamaa

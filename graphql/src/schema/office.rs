@@ -130,7 +130,7 @@ fn count(n: u64) -> i32 {
 
 /// An id that does not parse is as unknown as one of another commune.
 fn parse_id<T: std::str::FromStr>(id: &ID, what: &'static str, lang: &Lang) -> Result<T> {
-    id.parse::<T>().map_err(|_| to_graphql(jamaa_core::Error::NotFound(what), lang.locale))
+    super::entity_id(id).parse::<T>().map_err(|_| to_graphql(jamaa_core::Error::NotFound(what), lang.locale))
 }
 
 /// The inbox's filters from the arguments.

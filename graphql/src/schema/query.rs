@@ -37,8 +37,29 @@ pub(crate) fn parse_locale(locale: Option<String>) -> Result<Option<Locale>> {
 
 use async_graphql::ErrorExtensions;
 
-pub(crate) fn page_size(first: Option<i32>) -> u64 {
-    u64::try_from(first.unwrap_or(DEFAULT_PAGE)).unwrap_or(1).clamp(1, MAX_PAGE_SIZE)
+/// The page size asked for: `first`, else 20. A page holds at most [`MAX_PAGE_SIZE`] (100) items; `first`
+/// outside 1 to 100 is refused (VALIDATION_FAILED, `OUT_OF_RANGE` at `first`), never cut silently: a client
+/// reads further pages with `after` while `pageInfo.hasNextPage`.
+pub(crate) fn page_size(first: Option<i32>, locale: Locale) -> Result<u64> {
+    let first = first.unwrap_or(DEFAULT_PAGE);
+    match u64::try_from(first) {
+        Ok(size) if (1..=MAX_PAGE_SIZE).contains(&size) => Ok(size),
+        _ => Err(to_graphql(
+            jamaa_core::Error::field(
+                "first",
+                jamaa_core::error::FieldErrorCode::OutOfRange,
+                jamaa_core::model::form::messages::out_of_range(Some(1.0), Some(MAX_PAGE_SIZE as f64)),
+            ),
+            locale,
+        )),
+    }
+}
+
+/// What every connection tells beside its page: how many items the list has in all.
+#[derive(async_graphql::SimpleObject)]
+pub struct Total {
+    /// The number of items of the whole list (every page), under the same arguments.
+    pub total_count: u64,
 }
 
 pub(crate) fn bad_cursor() -> async_graphql::Error {
@@ -83,14 +104,15 @@ impl CatalogQuery {
         first: Option<i32>,
         after: Option<String>,
         locale: Option<String>,
-    ) -> Result<Connection<OpaqueCursor<String>, Commune, EmptyFields, EmptyFields>> {
+    ) -> Result<Connection<OpaqueCursor<String>, Commune, Total, EmptyFields>> {
         let locale = parse_locale(locale)?;
+        let size = page_size(first, pick_locale(ctx, locale, None))?;
         let after = after.map(|c| OpaqueCursor::<String>::decode_cursor(&c).map_err(|_| bad_cursor())).transpose()?;
-        let page = jamaa(ctx)
-            .communes(after.as_ref().map(|c| c.0.as_str()), page_size(first))
-            .await
-            .map_err(|e| to_graphql(e, pick_locale(ctx, locale, None)))?;
-        let mut connection = Connection::new(after.is_some(), page.has_next);
+        let jamaa = jamaa(ctx);
+        let fail = |e| to_graphql(e, pick_locale(ctx, locale, None));
+        let page = jamaa.communes(after.as_ref().map(|c| c.0.as_str()), size).await.map_err(fail)?;
+        let total_count = jamaa.commune_count().await.map_err(fail)?;
+        let mut connection = Connection::with_additional_fields(after.is_some(), page.has_next, Total { total_count });
         for commune in page.items {
             let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
             connection.edges.push(Edge::new(OpaqueCursor(commune.spec.slug.to_string()), Commune { commune, lang }));
@@ -112,8 +134,9 @@ impl CatalogQuery {
         locale: Option<String>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<Connection<OpaqueCursor<String>, Service, EmptyFields, EmptyFields>> {
+    ) -> Result<Connection<OpaqueCursor<String>, Service, Total, EmptyFields>> {
         let locale = parse_locale(locale)?;
+        let size = page_size(first, pick_locale(ctx, locale, None))? as usize;
         let after = after.map(|c| OpaqueCursor::<String>::decode_cursor(&c).map_err(|_| bad_cursor())).transpose()?;
         // The commune's row is read once, with the generation of its catalog, which is then often in memory.
         let slug = match commune.or_else(|| request_context(ctx).commune_header.clone()) {
@@ -125,14 +148,14 @@ impl CatalogQuery {
             .await
             .map_err(|e| to_graphql(e, pick_locale(ctx, locale, None)))?;
         let lang = Lang::new(pick_locale(ctx, locale, Some(&*commune)), Some(&*commune));
-        let size = page_size(first) as usize;
+        let total_count = services.len() as u64;
         let mut rest: Vec<_> = services
             .iter()
             .filter(|s| after.as_ref().is_none_or(|a| s.definition.code.as_str() > a.0.as_str()))
             .collect();
         let has_next = rest.len() > size;
         rest.truncate(size);
-        let mut connection = Connection::new(after.is_some(), has_next);
+        let mut connection = Connection::with_additional_fields(after.is_some(), has_next, Total { total_count });
         for service in rest {
             let cursor = OpaqueCursor(service.definition.code.clone());
             let view = ServiceView { commune: commune.clone(), service: service.clone() };
@@ -216,7 +239,7 @@ impl CatalogQuery {
         let filter = inbox_filter(state, service_code, overdue, due_before, assignment, assignee_id, search, &lang)?;
         let principal = &request_context(ctx).principal;
         let page = jamaa(ctx)
-            .inbox(principal, commune.spec.slug.as_str(), &filter, after, page_size(first))
+            .inbox(principal, commune.spec.slug.as_str(), &filter, after, page_size(first, lang.locale)?)
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
         let viewer = viewer_of(principal, commune.id);
@@ -244,7 +267,7 @@ impl CatalogQuery {
         let principal = &request_context(ctx).principal;
         let jamaa = jamaa(ctx);
         // An id that does not parse is as unknown as one of another commune.
-        let Ok(id) = id.parse::<RequestId>() else {
+        let Ok(id) = super::entity_id(&id).parse::<RequestId>() else {
             return Err(to_graphql(jamaa_core::Error::NotFound("request"), lang.locale));
         };
         let tracking =
