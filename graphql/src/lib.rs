@@ -4,8 +4,10 @@
 pub mod app;
 pub mod cli;
 pub mod dispatcher;
+pub mod limits;
 pub mod open311;
 pub mod opendata;
+pub mod outbound;
 pub mod pages;
 pub mod schema;
 pub mod server;

@@ -54,7 +54,7 @@ pub use personal::PersonalData;
 pub use replication::{CommuneIdentity, OnboardCommune, OnboardSource, UpgradeReport};
 pub use requests::{RequestDetails, Submission, SubmitRequest, Tracking};
 pub use scheduler::SchedulerReport;
-pub use tokens::{IssuedToken, NewApiToken};
+pub use tokens::{IssuedToken, NewApiToken, check_issuer};
 pub use uploads::DocumentFile;
 pub use users::{IssuedSession, NewUser, UserView};
 
