@@ -168,6 +168,7 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>, max_co
         demo: true,
         // The driver is one client making thousands of requests a second.
         rate_limit_per_minute: 0,
+        trusted_proxies: Vec::new(),
         session_hours: 12,
         site: None,
         notifications: Default::default(),

@@ -3,24 +3,22 @@
 //! `/verify`), and the static commune website and SDK when asked for. The principal, the locale and the commune
 //! header are resolved here, once per request.
 
-use std::net::{IpAddr, SocketAddr};
-use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use axum::extract::State;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use axum::{Extension, Json, Router};
 use jamaa_core::auth::Principal;
 use jamaa_core::model::i18n::Locale;
 use jamaa_core::service::Jamaa;
 use secrecy::SecretString;
 
+use crate::limits::{ClientAddress, EdgeLimits, OperationBudget};
 use crate::schema::{JamaaSchema, RequestContext, error::request_error};
 use crate::settings::SiteDirs;
 
@@ -32,33 +30,8 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub struct AppState {
     pub jamaa: Jamaa,
     pub schema: JamaaSchema,
-    /// Per token and per client address; none when unlimited.
-    pub rate_limits: Option<Arc<RateLimits>>,
-}
-
-/// GraphQL requests a minute, counted per token and per client address.
-pub struct RateLimits {
-    limiter: DefaultKeyedRateLimiter<String>,
-}
-
-impl RateLimits {
-    /// `per_minute` requests a minute, in bursts of as many; `None` for 0 (no limit).
-    pub fn per_minute(per_minute: u32) -> Option<Arc<Self>> {
-        let per_minute = NonZeroU32::new(per_minute)?;
-        Some(Arc::new(Self { limiter: RateLimiter::keyed(Quota::per_minute(per_minute)) }))
-    }
-
-    /// Whether another request of this client and this token fits.
-    pub(crate) fn allow(&self, address: IpAddr, token: Option<&str>) -> bool {
-        let by_address = self.limiter.check_key(&format!("addr:{address}")).is_ok();
-        let by_token = token.is_none_or(|t| self.limiter.check_key(&format!("token:{t}")).is_ok());
-        by_address && by_token
-    }
-
-    /// Forgets clients not seen lately, so that the table does not grow without bound.
-    pub fn forget_idle(&self) {
-        self.limiter.retain_recent();
-    }
+    /// Requests a minute per token and per client address, trusted proxies, login delays.
+    pub limits: Arc<EdgeLimits>,
 }
 
 /// The router, built apart from the server so that tests can drive it.
@@ -71,14 +44,16 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
         .route("/graphql/ws", get(graphql_ws))
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
         .route("/files/{commune}/{request}/{file}", get(crate::files::download))
         .merge(crate::pages::routes())
         .nest("/open311/v2", crate::open311::routes())
-        .merge(crate::opendata::router(&state))
+        .merge(crate::opendata::router())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
+        // Every route above counts against the client's limits; health probes and static files do not.
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::limits::limit))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .with_state(state)
 }
 
@@ -91,32 +66,46 @@ pub fn with_site(router: Router, site: &SiteDirs) -> Router {
         .fallback_service(tower_http::services::ServeDir::new(&site.site))
 }
 
+/// The content security policy of every answer: scripts, styles, images and connections from this origin
+/// only (WebAssembly compiled from it: the SDK), no plug-ins, never framed, forms posted here only.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The longest a request may take to arrive and be answered: a client sending its body a byte a second is
+/// cut off (408) rather than held open. Subscriptions live on after their upgrade and are not bounded.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// The one layer that gives every answer (API, pages, static site, SDK) its security headers and bounds the
+/// time of each request.
+pub fn with_security_headers(router: Router) -> Router {
+    use axum::http::HeaderValue;
+    use tower_http::set_header::SetResponseHeaderLayer;
+    let header = |name: &'static str, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(
+            axum::http::HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        )
+    };
+    router
+        .layer(header("content-security-policy", CONTENT_SECURITY_POLICY))
+        .layer(header("x-content-type-options", "nosniff"))
+        .layer(header("x-frame-options", "DENY"))
+        .layer(header("referrer-policy", "no-referrer"))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+}
+
 /// Who calls, and in which language: resolved once per HTTP request.
 pub(crate) struct Caller {
     pub principal: Principal,
     pub locale: Option<Locale>,
 }
 
-/// Counts the request against the rate limits and resolves its bearer token; the response to send instead
-/// when it is limited or its token is refused.
-pub(crate) async fn resolve_caller(
-    state: &AppState,
-    client: SocketAddr,
-    headers: &HeaderMap,
-) -> Result<Caller, Response> {
+/// Resolves the request's bearer token (the request was counted against the limits by
+/// [`crate::limits::limit`]); the response to send instead when its token is refused.
+pub(crate) async fn resolve_caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, Response> {
     let accept_language =
         headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::from_accept_language);
-    if let Some(limits) = &state.rate_limits {
-        // Counted by the token's id (its public part), never by its secret.
-        let token = bearer(headers)
-            .ok()
-            .flatten()
-            .and_then(|t| jamaa_core::auth::tokens::parse(&t))
-            .map(|parsed| parsed.id.to_string());
-        if !limits.allow(client.ip(), token.as_deref()) {
-            return Err(rate_limited());
-        }
-    }
     let principal = match bearer(headers) {
         Ok(None) => Principal::Anonymous,
         Ok(Some(token)) => match state.jamaa.authenticate(&token).await {
@@ -132,39 +121,61 @@ pub(crate) async fn resolve_caller(
 
 async fn graphql(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Extension(client): Extension<ClientAddress>,
     headers: HeaderMap,
     request: GraphQLRequest,
 ) -> Response {
-    let Caller { principal, locale: accept_language } = match resolve_caller(&state, client, &headers).await {
+    let Caller { principal, locale: accept_language } = match resolve_caller(&state, &headers).await {
         Ok(caller) => caller,
         Err(response) => return response,
     };
     let commune_header = headers.get("x-commune").and_then(|v| v.to_str().ok()).map(|s| s.trim().to_owned());
     let context = RequestContext { principal, accept_language, commune_header };
-    GraphQLResponse::from(state.schema.execute(request.into_inner().data(context)).await).into_response()
+    GraphQLResponse::from(state.schema.execute(request.into_inner().data(context).data(client)).await).into_response()
 }
 
 /// Subscriptions over graphql-ws (`graphql-transport-ws`, and the older `graphql-ws`). The caller is who the
-/// `connection_init` payload's `token` (or `Authorization: Bearer …`) says, resolved once per connection.
-async fn graphql_ws(State(state): State<AppState>, protocol: GraphQLProtocol, upgrade: WebSocketUpgrade) -> Response {
+/// `connection_init` payload's `token` (or `Authorization: Bearer …`) says, resolved once per connection; each
+/// operation the connection carries counts against the limits of its address and token.
+async fn graphql_ws(
+    State(state): State<AppState>,
+    Extension(client): Extension<ClientAddress>,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
     let jamaa = state.jamaa.clone();
+    let limits = state.limits.clone();
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |stream| {
             GraphQLWebSocket::new(stream, state.schema.clone(), protocol)
-                .on_connection_init(move |payload| connection_init(jamaa, payload))
+                .on_connection_init(move |payload| connection_init(jamaa, limits, client, payload))
                 .serve()
         })
         .into_response()
 }
 
-/// The principal and locale of a WebSocket connection, from its `connection_init` payload.
-async fn connection_init(jamaa: Jamaa, payload: serde_json::Value) -> async_graphql::Result<async_graphql::Data> {
+/// The principal and locale of a WebSocket connection, from its `connection_init` payload, and the budget
+/// its operations count against.
+async fn connection_init(
+    jamaa: Jamaa,
+    limits: Arc<EdgeLimits>,
+    client: ClientAddress,
+    payload: serde_json::Value,
+) -> async_graphql::Result<async_graphql::Data> {
     let field = |name: &str| payload.get(name).and_then(serde_json::Value::as_str);
     let token = field("token")
         .or_else(|| field("Authorization").or_else(|| field("authorization")).map(|v| v.trim_start_matches("Bearer ")));
-    let principal = match token.map(str::trim).filter(|t| !t.is_empty()) {
+    let token = token.map(str::trim).filter(|t| !t.is_empty());
+    let token_id = token
+        .and_then(|t| jamaa_core::auth::tokens::parse(&SecretString::from(t.to_owned())))
+        .map(|parsed| parsed.id.to_string());
+    let budget = OperationBudget { limits, address: client.0, token: token_id };
+    // The connection's authentication is an operation too.
+    if !budget.limits.allow(budget.address, budget.token.as_deref()) {
+        return Err(async_graphql::Error::new("RATE_LIMITED: too many requests"));
+    }
+    let principal = match token {
         None => Principal::Anonymous,
         Some(token) => jamaa
             .authenticate(&SecretString::from(token.to_owned()))
@@ -174,6 +185,8 @@ async fn connection_init(jamaa: Jamaa, payload: serde_json::Value) -> async_grap
     let accept_language = field("locale").and_then(|l| l.parse::<Locale>().ok());
     let mut data = async_graphql::Data::default();
     data.insert(RequestContext { principal, accept_language, commune_header: None });
+    data.insert(client);
+    data.insert(budget);
     Ok(data)
 }
 

@@ -23,8 +23,8 @@ use crate::settings::{Overrides, Settings};
 #[command(name = "jamaa", version, about = "Digital services of communes: the Jamaa server and command line")]
 pub struct Cli {
     /// A TOML settings file (keys: database_url, admin_database_url, app_role, bind, data_dir,
-    /// max_connections, scheduler_interval_seconds, rate_limit_per_minute, session_hours, site_dir, sdk_dir,
-    /// office_dir).
+    /// max_connections, scheduler_interval_seconds, rate_limit_per_minute, trusted_proxies, session_hours, site_dir,
+    /// sdk_dir, office_dir, outbound_allow, notify_*).
     #[arg(long, global = true, env = "JAMAA_CONFIG")]
     config: Option<PathBuf>,
     /// Where the SQLite file `jamaa.db` lives when no database URL is given.

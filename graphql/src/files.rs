@@ -1,9 +1,9 @@
 //! `GET /files/{commune}/{requestId}/{fileId}`: a file uploaded with a request, for the commune's staff holding a
-//! role of the request's workflow (`Authorization: Bearer …`). Each download is an audit event; a file of
+//! role of the request's workflow (`Authorization: Bearer …`), counted by the rate limits of `crate::limits`. Each download is an audit event; a file of
 //! another commune or request is NOT_FOUND. The answer is the bytes with the type detected at upload, as an
 //! attachment, never cached; errors are shaped like the GraphQL API's.
 
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use jamaa_core::model::i18n::Locale;
@@ -26,11 +26,10 @@ fn disposition(file_name: &str) -> HeaderValue {
 
 pub(crate) async fn download(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     Path((commune, request, file)): Path<(String, String, String)>,
 ) -> Response {
-    let Caller { principal, locale } = match resolve_caller(&state, client, &headers).await {
+    let Caller { principal, locale } = match resolve_caller(&state, &headers).await {
         Ok(caller) => caller,
         Err(response) => return response,
     };

@@ -18,7 +18,7 @@ pub struct Application {
     listener: TcpListener,
     jamaa: Jamaa,
     scheduler_interval: Duration,
-    rate_limits: Option<std::sync::Arc<crate::app::RateLimits>>,
+    limits: std::sync::Arc<crate::limits::EdgeLimits>,
     site: Option<SiteDirs>,
     notifications: crate::dispatcher::NotifySettings,
     /// The tokens of the demo, when it was loaded.
@@ -56,9 +56,9 @@ impl Application {
             listener,
             jamaa,
             scheduler_interval: settings.scheduler_interval,
-            rate_limits: crate::app::RateLimits::per_minute(settings.rate_limit_per_minute),
+            limits: crate::limits::EdgeLimits::new(settings.rate_limit_per_minute, settings.trusted_proxies.clone()),
             site: settings.site.clone(),
-            notifications: settings.notifications,
+            notifications: settings.notifications.clone(),
             demo_tokens,
         })
     }
@@ -77,17 +77,19 @@ impl Application {
     /// Serves until `shutdown` completes, with the scheduler applying due timers every interval and the
     /// dispatcher delivering notifications.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let scheduler =
-            tokio::spawn(run_scheduler(self.jamaa.clone(), self.scheduler_interval, self.rate_limits.clone()));
+        let scheduler = tokio::spawn(run_scheduler(self.jamaa.clone(), self.scheduler_interval, self.limits.clone()));
         let dispatcher =
-            tokio::spawn(crate::dispatcher::Dispatcher::new(self.jamaa.clone(), self.notifications)?.run());
-        let state =
-            AppState { schema: build_schema(self.jamaa.clone()), jamaa: self.jamaa, rate_limits: self.rate_limits };
+            tokio::spawn(crate::dispatcher::Dispatcher::new(self.jamaa.clone(), self.notifications.clone())?.run());
+        let state = AppState {
+            schema: build_schema(self.jamaa.clone(), self.limits.clone()),
+            jamaa: self.jamaa,
+            limits: self.limits,
+        };
         let router = match &self.site {
             Some(site) => with_site(router(state), site),
             None => router(state),
         };
-        let app = router.into_make_service_with_connect_info::<SocketAddr>();
+        let app = crate::app::with_security_headers(router).into_make_service_with_connect_info::<SocketAddr>();
         let result = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         scheduler.abort();
         dispatcher.abort();
@@ -95,14 +97,12 @@ impl Application {
     }
 }
 
-async fn run_scheduler(jamaa: Jamaa, every: Duration, rate_limits: Option<std::sync::Arc<crate::app::RateLimits>>) {
+async fn run_scheduler(jamaa: Jamaa, every: Duration, limits: std::sync::Arc<crate::limits::EdgeLimits>) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        if let Some(limits) = &rate_limits {
-            limits.forget_idle();
-        }
+        limits.forget_idle();
         match jamaa.run_due_timers(chrono::Utc::now()).await {
             Ok(report) if report.fired + report.dropped > 0 => {
                 tracing::info!(fired = report.fired, dropped = report.dropped, "timers applied");

@@ -27,6 +27,9 @@ pub struct Settings {
     /// Most GraphQL requests a minute per token and per client address (`JAMAA_RATE_LIMIT_PER_MINUTE`);
     /// 0 for no limit.
     pub rate_limit_per_minute: u32,
+    /// The reverse proxies whose `X-Forwarded-For` is believed (`JAMAA_TRUSTED_PROXIES`, comma-separated
+    /// networks such as `10.0.0.0/8` or addresses); none by default.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// How long a login session lasts, in hours (`JAMAA_SESSION_HOURS`, default 12).
     pub session_hours: u32,
     /// The master key that wraps the communes' data keys (`JAMAA_MASTER_KEY`, base64 of 32 bytes); without
@@ -80,6 +83,7 @@ struct FileSettings {
     max_connections: Option<u32>,
     scheduler_interval_seconds: Option<u64>,
     rate_limit_per_minute: Option<u32>,
+    trusted_proxies: Option<Vec<String>>,
     session_hours: Option<u32>,
     site_dir: Option<PathBuf>,
     sdk_dir: Option<PathBuf>,
@@ -89,6 +93,7 @@ struct FileSettings {
     notify_retry_max_ms: Option<u64>,
     notify_max_attempts: Option<u32>,
     notify_lease_seconds: Option<u64>,
+    outbound_allow: Option<Vec<String>>,
 }
 
 /// What the command line may override.
@@ -144,6 +149,8 @@ impl Settings {
             Some(n) => n.parse().map_err(|e| anyhow::anyhow!("JAMAA_RATE_LIMIT_PER_MINUTE: {e}"))?,
             None => file.rate_limit_per_minute.unwrap_or(DEFAULT_RATE_LIMIT_PER_MINUTE),
         };
+        let trusted_proxies =
+            networks("JAMAA_TRUSTED_PROXIES", env("JAMAA_TRUSTED_PROXIES"), file.trusted_proxies.clone())?;
         let session_hours = match env("JAMAA_SESSION_HOURS") {
             Some(n) => n.parse().map_err(|e| anyhow::anyhow!("JAMAA_SESSION_HOURS: {e}"))?,
             None => file.session_hours.unwrap_or(DEFAULT_SESSION_HOURS),
@@ -188,6 +195,11 @@ impl Settings {
                 defaults.lease.as_secs(),
             )?),
             timeout: defaults.timeout,
+            outbound: crate::outbound::OutboundPolicy::allowing(networks(
+                "JAMAA_OUTBOUND_ALLOW",
+                env("JAMAA_OUTBOUND_ALLOW"),
+                file.outbound_allow,
+            )?),
         };
         let site_dir = overrides.site_dir.clone().or(env("JAMAA_SITE_DIR").map(PathBuf::from)).or(file.site_dir);
         let sdk_dir = overrides.sdk_dir.clone().or(env("JAMAA_SDK_DIR").map(PathBuf::from)).or(file.sdk_dir);
@@ -209,6 +221,7 @@ impl Settings {
             scheduler_interval: Duration::from_secs(scheduler_seconds.max(1)),
             demo: overrides.demo,
             rate_limit_per_minute,
+            trusted_proxies,
             session_hours: session_hours.max(1),
             master_key,
             data_dir,
@@ -232,6 +245,21 @@ impl Settings {
     pub fn backend_name(&self) -> &'static str {
         if self.database_url.expose_secret().starts_with("postgres") { "postgres" } else { "sqlite" }
     }
+}
+
+/// Networks (`10.0.0.0/8`) or single addresses, from a comma-separated variable or the file's list.
+fn networks(name: &str, variable: Option<String>, file: Option<Vec<String>>) -> anyhow::Result<Vec<ipnet::IpNet>> {
+    let list = match variable {
+        Some(list) => list.split(',').map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).collect(),
+        None => file.unwrap_or_default(),
+    };
+    list.iter()
+        .map(|n| {
+            n.parse::<ipnet::IpNet>()
+                .or_else(|_| n.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|e| anyhow::anyhow!("{name} `{n}`: {e}"))
+        })
+        .collect()
 }
 
 /// The master key kept in `dir/jamaa.key`, made (readable by its owner only) when missing.

@@ -4,7 +4,7 @@
 //! comes from its bytes; the answer is JSON, its errors shaped like the GraphQL API's.
 
 use axum::Json;
-use axum::extract::{ConnectInfo, Multipart, State};
+use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jamaa_core::error::FieldErrorCode;
@@ -42,13 +42,8 @@ fn invalid(path: &str, en: &str, fr: &str) -> jamaa_core::Error {
     )
 }
 
-pub(crate) async fn submit(
-    State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<std::net::SocketAddr>,
-    headers: HeaderMap,
-    multipart: Multipart,
-) -> Response {
-    let Caller { principal, locale } = match resolve_caller(&state, client, &headers).await {
+pub(crate) async fn submit(State(state): State<AppState>, headers: HeaderMap, multipart: Multipart) -> Response {
+    let Caller { principal, locale } = match resolve_caller(&state, &headers).await {
         Ok(caller) => caller,
         Err(response) => return response,
     };

@@ -192,6 +192,7 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>) -> Set
         demo: true,
         // Tests make many requests quickly from one address; the limits have their own test.
         rate_limit_per_minute: 0,
+        trusted_proxies: Vec::new(),
         session_hours: 12,
         master_key: Some(jamaa_core::crypto::Keyring::generate_master_key()),
         data_dir: std::env::temp_dir(),

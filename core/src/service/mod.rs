@@ -59,7 +59,7 @@ pub use personal::PersonalData;
 pub use replication::{CommuneIdentity, OnboardCommune, OnboardSource, UpgradeReport};
 pub use requests::{RequestDetails, Submission, SubmitRequest, Tracking};
 pub use scheduler::SchedulerReport;
-pub use tokens::{IssuedToken, NewApiToken};
+pub use tokens::{IssuedToken, NewApiToken, check_issuer};
 pub use uploads::{DocumentFile, DownloadedFile};
 pub use users::{CommuneUser, IssuedSession, MembershipView, NewCommuneUser, NewUser, UserView};
 

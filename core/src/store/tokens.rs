@@ -32,6 +32,7 @@ pub(crate) struct NewToken<'a> {
     pub label: &'a str,
     pub secret_hash: &'a str,
     pub expires_at: Option<DateTime<Utc>>,
+    pub issued_by: &'a str,
 }
 
 pub(crate) async fn insert(conn: &impl ConnectionTrait, token: NewToken<'_>, now: DateTime<Utc>) -> Result<(), Error> {
@@ -47,6 +48,7 @@ pub(crate) async fn insert(conn: &impl ConnectionTrait, token: NewToken<'_>, now
         expires_at: Set(token.expires_at),
         revoked_at: Set(None),
         last_used_at: Set(None),
+        issued_by: Set(token.issued_by.to_owned()),
     };
     api_token::Entity::insert(model).exec_without_returning(conn).await.map_err(db_error)?;
     Ok(())

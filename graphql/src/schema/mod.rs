@@ -7,7 +7,6 @@ use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::service::Jamaa;
 
 mod access;
-pub mod aliases;
 mod citizen;
 mod civil_status;
 mod complaints;
@@ -17,6 +16,7 @@ mod documents;
 pub mod error;
 pub(crate) mod finance;
 pub(crate) mod indicators;
+pub mod limits;
 mod mutation;
 mod notifications;
 pub mod nulls;
@@ -83,21 +83,18 @@ pub struct MutationRoot(
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
-/// Deepest query accepted.
-pub const MAX_DEPTH: usize = 12;
-/// Most complex query accepted (each field counts one, lists count their page size).
-pub const MAX_COMPLEXITY: usize = 2_000;
-/// Most aliased fields in one request (fragments counted where they are spread).
-pub const MAX_ALIASES: usize = 30;
+pub use limits::{MAX_ALIASES, MAX_COMPLEXITY, MAX_DEPTH};
 
-/// Builds the schema over the use cases.
-pub fn build_schema(jamaa: Jamaa) -> JamaaSchema {
+/// Builds the schema over the use cases. The size of a document (depth, complexity, aliases) is decided in
+/// one place, [`limits`], before async-graphql walks it.
+pub fn build_schema(jamaa: Jamaa, edge: std::sync::Arc<crate::limits::EdgeLimits>) -> JamaaSchema {
     Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
         .data(jamaa)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
+        .data(edge)
         .limit_directives(10)
-        .extension(aliases::AliasLimit::new(MAX_ALIASES))
+        // First the operations a WebSocket carries are counted, then each document is measured.
+        .extension(crate::limits::OperationLimit)
+        .extension(limits::QueryLimits::new(limits::Limits::default()))
         .extension(nulls::NullPropagation)
         .finish()
 }
