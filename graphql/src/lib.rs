@@ -3,7 +3,11 @@
 
 pub mod app;
 pub mod cli;
+pub mod cors;
 pub mod dispatcher;
+pub mod graphiql;
+pub mod graphql_http;
+pub mod metrics;
 pub mod open311;
 pub mod opendata;
 pub mod pages;

@@ -16,7 +16,7 @@ async fn the_site_and_the_sdk_are_served_beside_the_api() -> Result<()> {
     std::fs::write(sdk.join("index.js"), "export const ok = true;")?;
     std::fs::write(sdk.join("jamaa_sdk_bg.wasm"), b"\0asm\x01\0\0\0")?;
 
-    let app = TestApp::spawn_with_site(Backend::Sqlite, Some(SiteDirs { site, sdk })).await?;
+    let app = TestApp::spawn_with_site(Backend::Sqlite, Some(SiteDirs { site, sdk, office: None })).await?;
     let get = |path: &str| app.client.get(app.url(path)).send();
 
     let page = get("/").await?;

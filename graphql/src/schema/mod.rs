@@ -17,6 +17,7 @@ mod documents;
 pub mod error;
 pub(crate) mod finance;
 pub(crate) mod indicators;
+pub(crate) mod introspection;
 mod mutation;
 mod notifications;
 mod query;
@@ -87,13 +88,39 @@ pub const MAX_ALIASES: usize = 30;
 
 /// Builds the schema over the use cases.
 pub fn build_schema(jamaa: Jamaa) -> JamaaSchema {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
-        .data(jamaa)
+    build_schemas(jamaa, true).main
+}
+
+/// The schema of every operation, and the one that answers introspection documents under their own bounds
+/// ([`introspection`]); none when introspection is turned off (setting `introspection = false`), and the main
+/// schema then refuses `__schema` and `__type` too.
+#[derive(Clone)]
+pub struct Schemas {
+    pub main: JamaaSchema,
+    pub introspection: Option<JamaaSchema>,
+}
+
+/// Builds both schemas over the use cases.
+pub fn build_schemas(jamaa: Jamaa, introspection: bool) -> Schemas {
+    let builder = Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
+        .data(jamaa.clone())
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_directives(10)
         .extension(aliases::AliasLimit::new(MAX_ALIASES))
-        .finish()
+        .extension(crate::metrics::RootFieldMetrics);
+    let main = if introspection { builder } else { builder.disable_introspection() }.finish();
+    let introspection = introspection.then(|| {
+        Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
+            .data(jamaa)
+            .introspection_only()
+            .limit_depth(introspection::INTROSPECTION_MAX_DEPTH)
+            .limit_complexity(introspection::INTROSPECTION_MAX_COMPLEXITY)
+            .limit_directives(10)
+            .extension(aliases::AliasLimit::new(MAX_ALIASES))
+            .finish()
+    });
+    Schemas { main, introspection }
 }
 
 /// What the edge resolved once from the HTTP request, for every resolver.
