@@ -89,7 +89,11 @@ impl Application {
         let dispatcher =
             tokio::spawn(crate::dispatcher::Dispatcher::new(self.jamaa.clone(), self.notifications)?.run());
         let schemas = build_schemas(self.jamaa.clone(), self.introspection);
-        let metrics = self.metrics.then(|| self.jamaa.store().clone());
+        // The recorder is installed before the first request, so that every count is kept.
+        let metrics = self.metrics.then(|| {
+            let _ = crate::metrics::handle();
+            self.jamaa.store().clone()
+        });
         let state = AppState {
             schema: schemas.main,
             introspection: schemas.introspection,
