@@ -175,6 +175,10 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>, max_co
         master_key: Some(jamaa_core::crypto::Keyring::generate_master_key()),
         data_dir: std::env::temp_dir(),
         previous_master_keys: Vec::new(),
+        // As deployed by default.
+        introspection: true,
+        cors_origins: Vec::new(),
+        metrics: true,
     }
 }
 

@@ -1,25 +1,30 @@
-//! The HTTP surface: `/graphql` (POST for operations, GET for GraphiQL), `/submissions` (a submission with its
-//! documents' files, multipart), `/files/…` (a request's uploaded file, for its staff), `/healthz`, `/readyz`, Open311 at `/open311/v2/`, the open data at `/opendata/`, the pages (`/receipts`,
+//! The HTTP surface: `/graphql` (POST for operations, GET for queries and for GraphiQL: see
+//! [`crate::graphql_http`]), `/graphiql/` (its files), `/metrics`, `/submissions` (a submission with its
+//! documents' files, multipart), `/files/…` (a request's uploaded file, for its staff), `/healthz`, `/readyz`,
+//! Open311 at `/open311/v2/`, the open data at `/opendata/`, the pages (`/receipts`,
 //! `/verify`), and the static commune website and SDK when asked for. The principal, the locale and the commune
 //! header are resolved here, once per request.
 
 use std::sync::Arc;
 
-use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::OperationType;
 use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
 use axum::extract::State;
-use axum::extract::ws::WebSocketUpgrade;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
+use futures_util::{SinkExt as _, StreamExt as _};
 use jamaa_core::auth::Principal;
 use jamaa_core::model::i18n::Locale;
 use jamaa_core::service::Jamaa;
 use secrecy::SecretString;
+use tower_http::services::{ServeDir, ServeFile};
 
+use crate::graphql_http::{self, Format, GetParams};
 use crate::limits::{ClientAddress, EdgeLimits, OperationBudget};
-use crate::schema::{JamaaSchema, RequestContext, error::request_error};
+use crate::schema::{JamaaSchema, RequestContext, error::request_error, introspection};
 use crate::settings::SiteDirs;
 
 /// Largest request body accepted.
@@ -30,6 +35,8 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub struct AppState {
     pub jamaa: Jamaa,
     pub schema: JamaaSchema,
+    /// Answers introspection documents under their own bounds; none when introspection is off.
+    pub introspection: Option<JamaaSchema>,
     /// Requests a minute per token and per client address, trusted proxies, login delays.
     pub limits: Arc<EdgeLimits>,
 }
@@ -42,7 +49,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(crate::uploads::MAX_UPLOAD_BODY_BYTES))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(crate::uploads::MAX_UPLOAD_BODY_BYTES));
     Router::new()
-        .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", get(graphql_ws))
         .route("/files/{commune}/{request}/{file}", get(crate::files::download))
         .merge(crate::pages::routes())
@@ -54,16 +61,108 @@ pub fn router(state: AppState) -> Router {
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::limits::limit))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .merge(crate::graphiql::routes())
         .with_state(state)
 }
 
-/// The router with the static files: the SDK package at `/sdk/`, the back office at `/office/` and the website
-/// at `/` (every path the API does not answer). Files only: no directory listings.
+/// The router with the static files: the SDK package at `/sdk/` (usable from other origins: CORS applies to
+/// it as to the API), the back office at `/office/` when found, and the website at `/` (every path the API does
+/// not answer). Files only, no directory listings; `Cache-Control: no-cache` (revalidated by `Last-Modified`),
+/// as their names carry no version. When the SDK is not built, `/` says how to build it.
 pub fn with_site(router: Router, site: &SiteDirs) -> Router {
-    router
-        .nest_service("/sdk", tower_http::services::ServeDir::new(&site.sdk))
-        .nest_service("/office", tower_http::services::ServeDir::new(&site.office))
-        .fallback_service(tower_http::services::ServeDir::new(&site.site))
+    let revalidate = || {
+        tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        )
+    };
+    let sdk = tower::ServiceBuilder::new().layer(revalidate()).service(ServeDir::new(&site.sdk));
+    let mut router = router.nest_service("/sdk", sdk);
+    if let Some(office) = &site.office {
+        // A single-page application: paths it routes itself get its index.
+        let files = ServeDir::new(office).fallback(ServeFile::new(office.join("index.html")));
+        router = router.nest_service("/office", tower::ServiceBuilder::new().layer(revalidate()).service(files));
+    }
+    if !site.sdk_is_built() {
+        tracing::warn!(
+            sdk = %site.sdk.display(),
+            "the SDK is not built: the website at / cannot work until `./scripts/build-sdk` has run (or give --sdk-dir)"
+        );
+        router = router.route("/", get(sdk_missing)).route("/index.html", get(sdk_missing));
+    }
+    router.fallback_service(tower::ServiceBuilder::new().layer(revalidate()).service(ServeDir::new(&site.site)))
+}
+
+/// The page at `/` while the SDK is not built, in the four languages of the platform.
+async fn sdk_missing() -> Response {
+    let texts = [
+        (
+            "ar",
+            "rtl",
+            "حزمة SDK غير مبنية بعد: شغّل ./scripts/build-sdk في المستودع ثم أعد تشغيل الخادم (أو حدّد --sdk-dir).",
+        ),
+        (
+            "fr",
+            "ltr",
+            "Le SDK n’est pas encore construit : lancez ./scripts/build-sdk dans le dépôt puis relancez le serveur (ou indiquez --sdk-dir).",
+        ),
+        (
+            "tzm",
+            "ltr",
+            "ⴰⵙⴷⴽ (SDK) ⵓⵔ ⵜⵜⵓⵙⴽⴰ ⴰⵔ ⴷⵖⵉ: ⵙⴽⵔ ./scripts/build-sdk ⴳ ⵓⵙⵎⵉⵍ, ⴰⵙⵉⵏⵏ ⴰⵍⵙ ⴰⵙⵙⴽⵔ ⵏ ⵓⵙⵏⴼⴰⵔ (ⵏⵖ --sdk-dir).",
+        ),
+        (
+            "en",
+            "ltr",
+            "The SDK is not built yet: run ./scripts/build-sdk in the repository, then restart the server (or give --sdk-dir).",
+        ),
+    ];
+    let html = maud::html! {
+        (maud::DOCTYPE)
+        html lang="fr" {
+            head { meta charset="utf-8"; title { "Jamaa" } }
+            body {
+                @for (lang, dir, text) in texts { p lang=(lang) dir=(dir) { (text) } }
+            }
+        }
+    };
+    (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], axum::response::Html(html.into_string()))
+        .into_response()
+}
+
+/// The layers around every route: a request id (`x-request-id`, made when absent, returned, and in the span
+/// of every log line), the trace span of each request, metrics, CORS, and gzip/brotli compression.
+/// `/metrics` is there when `metrics` names the store whose pool it reports.
+pub fn with_edge(
+    router: Router,
+    cors: tower_http::cors::CorsLayer,
+    metrics: Option<jamaa_core::store::Store>,
+) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let trace = tower_http::trace::TraceLayer::new_for_http()
+        .make_span_with(|request: &axum::http::Request<_>| {
+            let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+            tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
+        })
+        .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::DEBUG));
+    let router = match metrics {
+        Some(store) => router
+            .route("/metrics", get(move || crate::metrics::render(store.clone())))
+            .layer(axum::middleware::from_fn(crate::metrics::track_http)),
+        None => router,
+    };
+    router.layer(
+        tower::ServiceBuilder::new()
+            .layer(tower_http::request_id::SetRequestIdLayer::new(
+                request_id.clone(),
+                tower_http::request_id::MakeRequestUuid,
+            ))
+            .layer(trace)
+            .layer(tower_http::request_id::PropagateRequestIdLayer::new(request_id))
+            .layer(axum::middleware::from_fn(crate::cors::no_content_preflight))
+            .layer(cors)
+            .layer(tower_http::compression::CompressionLayer::new()),
+    )
 }
 
 /// The content security policy of every answer: scripts, styles, images and connections from this origin
@@ -110,28 +209,84 @@ pub(crate) async fn resolve_caller(state: &AppState, headers: &HeaderMap) -> Res
         Ok(None) => Principal::Anonymous,
         Ok(Some(token)) => match state.jamaa.authenticate(&token).await {
             Ok(principal) => principal,
-            Err(error) => return Err(graphql_error(error, accept_language.unwrap_or(Locale::Fr))),
+            Err(error) => return Err(graphql_error(error, accept_language.unwrap_or(Locale::Fr), headers)),
         },
         Err(()) => {
-            return Err(graphql_error(jamaa_core::Error::Unauthenticated, accept_language.unwrap_or(Locale::Fr)));
+            return Err(graphql_error(
+                jamaa_core::Error::Unauthenticated,
+                accept_language.unwrap_or(Locale::Fr),
+                headers,
+            ));
         }
     };
     Ok(Caller { principal, locale: accept_language })
 }
 
-async fn graphql(
+async fn graphql_post(
     State(state): State<AppState>,
     Extension(client): Extension<ClientAddress>,
     headers: HeaderMap,
     request: GraphQLRequest,
 ) -> Response {
-    let Caller { principal, locale: accept_language } = match resolve_caller(&state, &headers).await {
+    execute(&state, client, &headers, request.into_inner(), false).await
+}
+
+/// `GET /graphql`: a query from its parameters, or GraphiQL for a browser that sends none.
+async fn graphql_get(
+    State(state): State<AppState>,
+    Extension(client): Extension<ClientAddress>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    let format = Format::from_headers(&headers);
+    let params = match GetParams::parse(uri.query().unwrap_or_default()) {
+        Ok(params) => params,
+        Err(message) => return graphql_http::bad_request(&message, format),
+    };
+    if params.query.as_deref().is_none_or(|q| q.trim().is_empty()) {
+        if graphql_http::wants_html(&headers) {
+            return crate::graphiql::page();
+        }
+        return graphql_http::bad_request("no query: send `query` in the URL (GET) or a JSON body (POST)", format);
+    }
+    match params.into_request() {
+        Ok(request) => execute(&state, client, &headers, request, true).await,
+        Err(message) => graphql_http::bad_request(&message, format),
+    }
+}
+
+/// Runs one GraphQL request (POST, or a query over GET) for the caller its headers name.
+async fn execute(
+    state: &AppState,
+    client: ClientAddress,
+    headers: &HeaderMap,
+    request: async_graphql::Request,
+    over_get: bool,
+) -> Response {
+    let format = Format::from_headers(headers);
+    let document = graphql_http::parse_for_routing(&request, over_get);
+    let operation = request.operation_name.as_deref();
+    if over_get
+        && let Some(document) = &document
+        && matches!(
+            graphql_http::operation_type(document, operation),
+            Some(OperationType::Mutation | OperationType::Subscription)
+        )
+    {
+        return graphql_http::method_not_allowed(format);
+    }
+    let introspection = document.as_ref().is_some_and(|d| introspection::is_introspection_only(d, operation));
+    let schema = match &state.introspection {
+        Some(schema) if introspection => schema,
+        _ => &state.schema,
+    };
+    let Caller { principal, locale: accept_language } = match resolve_caller(state, headers).await {
         Ok(caller) => caller,
         Err(response) => return response,
     };
     let commune_header = headers.get("x-commune").and_then(|v| v.to_str().ok()).map(|s| s.trim().to_owned());
     let context = RequestContext { principal, accept_language, commune_header };
-    GraphQLResponse::from(state.schema.execute(request.into_inner().data(context).data(client)).await).into_response()
+    graphql_http::respond(schema.execute(request.data(context).data(client)).await, format)
 }
 
 /// Subscriptions over graphql-ws (`graphql-transport-ws`, and the older `graphql-ws`). The caller is who the
@@ -147,8 +302,11 @@ async fn graphql_ws(
     let limits = state.limits.clone();
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |stream| {
-            GraphQLWebSocket::new(stream, state.schema.clone(), protocol)
+        .on_upgrade(move |socket| {
+            let (sink, stream) = socket.split();
+            // graphql-transport-ws closes a refused connection_init with 4403 Forbidden.
+            let sink = sink.with(|message: Message| std::future::ready(Ok::<_, axum::Error>(forbidden_close(message))));
+            GraphQLWebSocket::new_with_pair(sink, stream, state.schema.clone(), protocol)
                 .on_connection_init(move |payload| connection_init(jamaa, limits, client, payload))
                 .serve()
         })
@@ -180,7 +338,7 @@ async fn connection_init(
         Some(token) => jamaa
             .authenticate(&SecretString::from(token.to_owned()))
             .await
-            .map_err(|_| async_graphql::Error::new("UNAUTHENTICATED: the token is unknown, expired or revoked"))?,
+            .map_err(|_| async_graphql::Error::new(REFUSED_TOKEN))?,
     };
     let accept_language = field("locale").and_then(|l| l.parse::<Locale>().ok());
     let mut data = async_graphql::Data::default();
@@ -188,6 +346,19 @@ async fn connection_init(
     data.insert(client);
     data.insert(budget);
     Ok(data)
+}
+
+/// Why a connection_init was refused.
+const REFUSED_TOKEN: &str = "UNAUTHENTICATED: the token is unknown, expired or revoked";
+
+/// async-graphql closes a refused connection_init with 1002; the protocol's code is 4403 (Forbidden).
+fn forbidden_close(message: Message) -> Message {
+    match message {
+        Message::Close(Some(frame)) if frame.code == 1002 && frame.reason.as_str() == REFUSED_TOKEN => {
+            Message::Close(Some(CloseFrame { code: 4403, reason: "Forbidden".into() }))
+        }
+        other => other,
+    }
 }
 
 /// The bearer token, if any; an `Authorization` header that is not a bearer token is an error.
@@ -208,14 +379,11 @@ pub(crate) fn rate_limited() -> Response {
     (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "60")], body).into_response()
 }
 
-/// An error before execution (authentication), shaped like any GraphQL error response.
-fn graphql_error(error: jamaa_core::Error, locale: Locale) -> Response {
+/// An error before execution (authentication), shaped like any GraphQL error response, in the format the
+/// client accepts.
+fn graphql_error(error: jamaa_core::Error, locale: Locale, headers: &HeaderMap) -> Response {
     let response = async_graphql::Response::from_errors(vec![request_error(error, locale)]);
-    GraphQLResponse::from(response).into_response()
-}
-
-async fn graphiql() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").title("Jamaa GraphQL").finish())
+    graphql_http::respond(response, Format::from_headers(headers))
 }
 
 async fn healthz() -> impl IntoResponse {

@@ -17,16 +17,18 @@ use jamaa_core::service::{CommuneIdentity, Jamaa, NewApiToken, NewUser, OnboardC
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::server::{Application, open_store, shutdown_signal};
-use crate::settings::{Overrides, Settings};
+use crate::settings::{Keys, LogFormat, Overrides, Settings};
 
 #[derive(Parser)]
 #[command(name = "jamaa", version, about = "Digital services of communes: the Jamaa server and command line")]
 pub struct Cli {
-    /// A TOML settings file (keys: database_url, admin_database_url, app_role, bind, data_dir,
-    /// max_connections, scheduler_interval_seconds, rate_limit_per_minute, trusted_proxies, session_hours, site_dir,
-    /// sdk_dir, office_dir, outbound_allow, notify_*).
+    /// A TOML settings file; its keys, and the JAMAA_* variables named after them, are listed in the README
+    /// (Settings) and in graphql/src/settings.rs (`Keys`).
     #[arg(long, global = true, env = "JAMAA_CONFIG")]
     config: Option<PathBuf>,
+    /// Log lines as `text` or `json` (one object a line); else the `log_format` setting.
+    #[arg(long, global = true, value_parser = ["text", "json"])]
+    log_format: Option<String>,
     /// Where the SQLite file `jamaa.db` lives when no database URL is given.
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
@@ -324,6 +326,17 @@ enum ServiceCommand {
         commune: String,
         file: PathBuf,
     },
+}
+
+impl Cli {
+    /// How log lines are written: the flag, else the setting (file, `JAMAA_LOG_FORMAT`).
+    pub fn log_format(&self) -> anyhow::Result<LogFormat> {
+        Ok(match self.log_format.as_deref() {
+            Some("json") => LogFormat::Json,
+            Some(_) => LogFormat::Text,
+            None => Keys::load(self.config.as_deref())?.log_format,
+        })
+    }
 }
 
 /// Runs a command line.

@@ -82,8 +82,9 @@ impl Dispatcher {
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            if let Err(error) = self.run_once().await {
-                tracing::error!(error = %error, code = error.code(), "notification dispatch failed");
+            match self.run_once().await {
+                Ok(attempts) => crate::metrics::dispatcher_pass(attempts),
+                Err(error) => tracing::error!(error = %error, code = error.code(), "notification dispatch failed"),
             }
         }
     }

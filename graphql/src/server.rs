@@ -10,7 +10,7 @@ use jamaa_core::store::{Store, StoreConfig};
 use tokio::net::TcpListener;
 
 use crate::app::{AppState, router, with_site};
-use crate::schema::build_schema;
+use crate::schema::build_schemas;
 use crate::settings::{Settings, SiteDirs};
 
 /// A server ready to run: the listener is bound (port 0 picks a free port, for tests).
@@ -20,6 +20,10 @@ pub struct Application {
     scheduler_interval: Duration,
     limits: std::sync::Arc<crate::limits::EdgeLimits>,
     site: Option<SiteDirs>,
+    /// Whether introspection is answered (setting `introspection`).
+    introspection: bool,
+    cors_origins: Vec<String>,
+    metrics: bool,
     notifications: crate::dispatcher::NotifySettings,
     /// The tokens of the demo, when it was loaded.
     pub demo_tokens: Option<DemoTokens>,
@@ -58,6 +62,9 @@ impl Application {
             scheduler_interval: settings.scheduler_interval,
             limits: crate::limits::EdgeLimits::new(settings.rate_limit_per_minute, settings.trusted_proxies.clone()),
             site: settings.site.clone(),
+            introspection: settings.introspection,
+            cors_origins: settings.cors_origins.clone(),
+            metrics: settings.metrics,
             notifications: settings.notifications.clone(),
             demo_tokens,
         })
@@ -80,8 +87,15 @@ impl Application {
         let scheduler = tokio::spawn(run_scheduler(self.jamaa.clone(), self.scheduler_interval, self.limits.clone()));
         let dispatcher =
             tokio::spawn(crate::dispatcher::Dispatcher::new(self.jamaa.clone(), self.notifications.clone())?.run());
+        let schemas = build_schemas(self.jamaa.clone(), self.limits.clone(), self.introspection);
+        // The recorder is installed before the first request, so that every count is kept.
+        let metrics = self.metrics.then(|| {
+            let _ = crate::metrics::handle();
+            self.jamaa.store().clone()
+        });
         let state = AppState {
-            schema: build_schema(self.jamaa.clone(), self.limits.clone()),
+            schema: schemas.main,
+            introspection: schemas.introspection,
             jamaa: self.jamaa,
             limits: self.limits,
         };
@@ -89,6 +103,7 @@ impl Application {
             Some(site) => with_site(router(state), site),
             None => router(state),
         };
+        let router = crate::app::with_edge(router, crate::cors::layer(&self.cors_origins), metrics);
         let app = crate::app::with_security_headers(router).into_make_service_with_connect_info::<SocketAddr>();
         let result = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         scheduler.abort();
@@ -104,11 +119,16 @@ async fn run_scheduler(jamaa: Jamaa, every: Duration, limits: std::sync::Arc<cra
         ticks.tick().await;
         limits.forget_idle();
         match jamaa.run_due_timers(chrono::Utc::now()).await {
-            Ok(report) if report.fired + report.dropped > 0 => {
-                tracing::info!(fired = report.fired, dropped = report.dropped, "timers applied");
+            Ok(report) => {
+                crate::metrics::scheduler_run(Ok((report.fired, report.dropped)));
+                if report.fired + report.dropped > 0 {
+                    tracing::info!(fired = report.fired, dropped = report.dropped, "timers applied");
+                }
             }
-            Ok(_) => {}
-            Err(error) => tracing::error!(error = %error, code = error.code(), "scheduler run failed"),
+            Err(error) => {
+                crate::metrics::scheduler_run(Err(()));
+                tracing::error!(error = %error, code = error.code(), "scheduler run failed");
+            }
         }
     }
 }

@@ -199,6 +199,9 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>) -> Set
         previous_master_keys: Vec::new(),
         site: None,
         notifications: Default::default(),
+        introspection: true,
+        cors_origins: Vec::new(),
+        metrics: true,
     }
 }
 

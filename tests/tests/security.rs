@@ -254,7 +254,9 @@ async fn issuing_and_revoking_tokens_is_in_the_communes_trail(backend: Backend) 
 }
 
 async fn every_answer_carries_security_headers(backend: Backend) -> Result<()> {
-    let app = TestApp::spawn_with_site(backend, Some(jamaa_graphql::settings::SiteDirs::repository())).await?;
+    // The checkout's website, found from the test binary's place.
+    let site = jamaa_graphql::settings::SiteDirs::find(std::path::Path::new("/nonexistent"), None, None, None);
+    let app = TestApp::spawn_with_site(backend, Some(site)).await?;
     for path in ["/", "/receipts/OUJ-2026-000001", "/verify/OUJ-AAAA-AAAA-AAAA", "/graphql", "/healthz"] {
         let response = app.client.get(app.url(path)).send().await?;
         let headers = response.headers();

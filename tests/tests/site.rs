@@ -20,7 +20,7 @@ async fn the_site_and_the_sdk_are_served_beside_the_api() -> Result<()> {
     let office = files.path().join("office");
     std::fs::create_dir_all(&office)?;
     std::fs::write(office.join("index.html"), "<!doctype html><title>Back office</title>")?;
-    let app = TestApp::spawn_with_site(Backend::Sqlite, Some(SiteDirs { site, sdk, office })).await?;
+    let app = TestApp::spawn_with_site(Backend::Sqlite, Some(SiteDirs { site, sdk, office: Some(office) })).await?;
     let get = |path: &str| app.client.get(app.url(path)).send();
 
     let page = get("/").await?;

@@ -132,6 +132,15 @@ pub struct Store {
     announcer: tokio::sync::broadcast::Sender<notifications::Notice>,
 }
 
+/// The state of the connection pool.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Connections open.
+    pub size: u32,
+    /// Of them, idle.
+    pub idle: usize,
+}
+
 /// How to reach the database.
 #[derive(Clone, Debug)]
 pub struct StoreConfig {
@@ -196,6 +205,21 @@ impl Store {
             migration::grant_app_role(&self.db, role).await.map_err(db_error)?;
         }
         Ok(())
+    }
+
+    /// The connection pool's open and idle connections (for `/metrics`).
+    pub fn pool_stats(&self) -> PoolStats {
+        match self.db.get_database_backend() {
+            DbBackend::Sqlite => {
+                let pool = self.db.get_sqlite_connection_pool();
+                PoolStats { size: pool.size(), idle: pool.num_idle() }
+            }
+            DbBackend::Postgres => {
+                let pool = self.db.get_postgres_connection_pool();
+                PoolStats { size: pool.size(), idle: pool.num_idle() }
+            }
+            _ => PoolStats::default(),
+        }
     }
 
     /// Whether the database answers (for `/readyz`).

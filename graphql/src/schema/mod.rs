@@ -16,6 +16,7 @@ mod documents;
 pub mod error;
 pub(crate) mod finance;
 pub(crate) mod indicators;
+pub(crate) mod introspection;
 pub mod limits;
 mod mutation;
 mod notifications;
@@ -88,15 +89,46 @@ pub use limits::{MAX_ALIASES, MAX_COMPLEXITY, MAX_DEPTH};
 /// Builds the schema over the use cases. The size of a document (depth, complexity, aliases) is decided in
 /// one place, [`limits`], before async-graphql walks it.
 pub fn build_schema(jamaa: Jamaa, edge: std::sync::Arc<crate::limits::EdgeLimits>) -> JamaaSchema {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
-        .data(jamaa)
-        .data(edge)
+    build_schemas(jamaa, edge, true).main
+}
+
+/// The schema of every operation, and the one that answers introspection documents under their own bounds
+/// ([`introspection`]); none when introspection is turned off (setting `introspection = false`), and the main
+/// schema then refuses `__schema` and `__type` too.
+#[derive(Clone)]
+pub struct Schemas {
+    pub main: JamaaSchema,
+    pub introspection: Option<JamaaSchema>,
+}
+
+/// Builds both schemas over the use cases.
+pub fn build_schemas(jamaa: Jamaa, edge: std::sync::Arc<crate::limits::EdgeLimits>, introspection: bool) -> Schemas {
+    let builder = Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
+        .data(jamaa.clone())
+        .data(edge.clone())
         .limit_directives(10)
         // First the operations a WebSocket carries are counted, then each document is measured.
         .extension(crate::limits::OperationLimit)
         .extension(limits::QueryLimits::new(limits::Limits::default()))
         .extension(nulls::NullPropagation)
-        .finish()
+        .extension(crate::metrics::RootFieldMetrics);
+    let main = if introspection { builder } else { builder.disable_introspection() }.finish();
+    let introspection = introspection.then(|| {
+        let bounds = limits::Limits {
+            depth: introspection::INTROSPECTION_MAX_DEPTH,
+            complexity: introspection::INTROSPECTION_MAX_COMPLEXITY,
+            ..limits::Limits::default()
+        };
+        Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
+            .data(jamaa)
+            .data(edge)
+            .introspection_only()
+            .limit_directives(10)
+            .extension(crate::limits::OperationLimit)
+            .extension(limits::QueryLimits::new(bounds))
+            .finish()
+    });
+    Schemas { main, introspection }
 }
 
 /// What the edge resolved once from the HTTP request, for every resolver.
