@@ -452,10 +452,16 @@ async fn health_readiness_graphiql_and_limits() -> Result<()> {
     let app = TestApp::spawn(Backend::Sqlite).await?;
     assert_eq!(app.client.get(app.url("/healthz")).send().await?.status(), 200);
     assert_eq!(app.client.get(app.url("/readyz")).send().await?.status(), 200);
-    let graphiql = app.client.get(app.url("/graphql")).send().await?.text().await?;
+    let graphiql = app.client.get(app.url("/graphql")).header("accept", "text/html").send().await?.text().await?;
     assert!(graphiql.to_lowercase().contains("graphiql"));
 
-    let deep = "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } }";
+    // Deeper than even introspection's own bound.
+    let deep = format!(
+        "{{ __schema {{ types {{ fields {{ type {{ {} name {} }} }} }} }} }}",
+        "ofType { ".repeat(20),
+        "} ".repeat(20)
+    );
+    let deep = deep.as_str();
     let body = app.graphql(None, deep, json!({})).await?;
     let message = body["errors"][0]["message"].as_str().unwrap_or_default().to_lowercase();
     assert!(message.contains("too deep"), "{body}");

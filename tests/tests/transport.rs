@@ -26,7 +26,7 @@ async fn the_standard_introspection_query_answers_anyone_and_limits_still_hold(b
 
     // The same nesting beside a real field runs under the ordinary limits.
     let deep = "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { \
-                ofType { ofType { name } } } } } } } } } } } } communes(first: 1) { __typename } }";
+                ofType { ofType { name } } } } } } } } } } } } } communes(first: 1) { __typename } }";
     let body = app.graphql(None, deep, json!({})).await?;
     assert!(body["errors"][0]["message"].as_str().unwrap_or("").contains("nested too deep"), "{body}");
     app.stop().await

@@ -27,6 +27,11 @@ pub fn is_introspection_only(document: &ExecutableDocument, operation_name: Opti
             Some(operation) => operation,
             None => return false,
         },
+        // One named operation is the one to run, as when it has no name.
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => match operations.values().next() {
+            Some(operation) => operation,
+            None => return false,
+        },
         (DocumentOperations::Multiple(_), None) => return false,
     };
     let mut known = HashMap::new();
