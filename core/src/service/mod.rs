@@ -11,6 +11,7 @@ use crate::model::commune::{Commune, Slug};
 use crate::store::{Store, communes};
 
 mod audit;
+mod calendar;
 mod catalog;
 mod citizen;
 mod civil_status;
@@ -37,6 +38,7 @@ pub use crate::store::courier::{MailEvent, MailRecord};
 pub use crate::store::notifications::{DeliveryRecord, WebhookEndpointRecord};
 pub use crate::store::requests::{RequestRecord, TransitionRecord};
 pub use crate::store::templates::TemplateSummary;
+pub use calendar::{HOLIDAYS_CHANGED, HolidayTarget, HolidayUpdate};
 pub use catalog::ServiceView;
 pub use citizen::{PETITION_SERVICE, PetitionView, PublicationStatus, SignPetition};
 pub use civil_status::{CivilAct, CivilActFilter, CivilActSummary, IssuedCivilDocument};

@@ -8,6 +8,7 @@ use jamaa_core::service::Jamaa;
 
 mod access;
 pub mod aliases;
+mod calendar;
 mod citizen;
 mod civil_status;
 mod complaints;
@@ -25,6 +26,7 @@ mod types;
 mod users;
 
 pub use access::AccessMutation;
+pub use calendar::CalendarMutation;
 pub use citizen::{CitizenMutation, CitizenQuery};
 pub use civil_status::{CivilStatusMutation, CivilStatusQuery};
 pub use complaints::{ComplaintMutation, ComplaintQuery};
@@ -59,7 +61,7 @@ pub struct QueryRoot(
 );
 
 /// Every mutation: requests; replication; access; documents; complaints; login and logout; access to
-/// information and petitions; council; finance; civil status; courier.
+/// information and petitions; council; finance; civil status; courier; calendars.
 #[derive(async_graphql::MergedObject, Default)]
 pub struct MutationRoot(
     RequestMutation,
@@ -74,6 +76,7 @@ pub struct MutationRoot(
     CivilStatusMutation,
     CourierMutation,
     NotificationMutation,
+    CalendarMutation,
 );
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
