@@ -98,8 +98,34 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Calendars: set the dated (lunar) holidays of a year for a country or a commune.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
     /// Print the GraphQL schema (SDL).
     Schema,
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Replace the dated holidays of a year, for every commune of a country or for one commune, from a JSON
+    /// file: a list of `{"date": "2027-03-10", "name": {"ar": …, "fr": …, "tzm": …, "en": …}, "source": …,
+    /// "estimated": false}`. Open requests whose decision date a new holiday pushes back get the later date,
+    /// with a step in their history; no date is brought forward.
+    SetHolidays {
+        /// The country (MA, MR) whose communes all take these holidays.
+        #[arg(long, conflicts_with = "commune", required_unless_present = "commune")]
+        country: Option<String>,
+        /// One commune (its slug).
+        #[arg(long)]
+        commune: Option<String>,
+        #[arg(long)]
+        year: i32,
+        /// The JSON file of the year's holidays.
+        #[arg(long)]
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -373,6 +399,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token { command } => token(&jamaa(&settings).await?, command).await,
         Command::User { command } => user(&jamaa(&settings).await?, command).await,
         Command::Webhook { command } => webhook(&jamaa(&settings).await?, command).await,
+        Command::Calendar { command: CalendarCommand::SetHolidays { country, commune, year, file } } => {
+            let target = match (country, commune) {
+                (Some(country), _) => jamaa_core::service::HolidayTarget::Country(
+                    country.parse::<Country>().map_err(|e| anyhow::anyhow!("--country: {e}"))?,
+                ),
+                (None, Some(commune)) => jamaa_core::service::HolidayTarget::Commune(commune),
+                (None, None) => bail!("name --country or --commune"),
+            };
+            let holidays = serde_json::from_str(&read(&file)?).with_context(|| format!("{}", file.display()))?;
+            let update = jamaa(&settings)
+                .await?
+                .set_dated_holidays(&Principal::Platform, &target, year, holidays)
+                .await
+                .map_err(explain)?;
+            println!(
+                "{year}: {} commune calendar(s) changed, {} open request(s) moved",
+                update.communes, update.requests_moved
+            );
+            Ok(())
+        }
         Command::Service { command: ServiceCommand::Show { commune, code } } => {
             let view = jamaa(&settings).await?.service(&Principal::Platform, &commune, &code).await.map_err(explain)?;
             println!("{}", serde_json::to_string_pretty(&view.service.definition)?);

@@ -509,6 +509,21 @@ fn operations() -> Vec<Operation> {
             },
         },
         Operation {
+            name: "setDatedHolidays",
+            public: false,
+            document: "mutation($c: String, $k: String, $h: [DatedHolidayInput!]!) {
+                setDatedHolidays(commune: $c, country: $k, year: 2027, holidays: $h) { communes requestsMoved }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let days = json!([{ "date": "2027-03-10", "names": [{ "locale": "fr", "text": "Jour chômé" }] }]);
+                // Operators only: no commune's staff sets a calendar, Oujda's or Morocco's.
+                vec![
+                    attack(json!({ "c": c.commune_named(), "h": days }), c.refused()),
+                    attack(json!({ "k": "MA", "h": days }), c.refused()),
+                ]
+            },
+        },
+        Operation {
             name: "createApiToken",
             public: false,
             document: "mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { id token expiresAt } }",

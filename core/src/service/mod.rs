@@ -11,6 +11,7 @@ use crate::model::commune::{Commune, Slug};
 use crate::store::{Store, communes};
 
 mod audit;
+mod calendar;
 mod catalog;
 mod citizen;
 mod civil_status;
@@ -39,6 +40,7 @@ pub use crate::store::notifications::{DeliveryRecord, WebhookEndpointRecord};
 pub use crate::store::requests::{RequestRecord, TransitionRecord};
 pub use crate::store::templates::TemplateSummary;
 pub use crate::store::tokens::TokenSummary;
+pub use calendar::{HOLIDAYS_CHANGED, HolidayTarget, HolidayUpdate};
 pub use catalog::{CurrentServices, ServiceView};
 pub use citizen::{PETITION_SERVICE, PetitionView, PublicationStatus, SignPetition};
 pub use civil_status::{CivilAct, CivilActFilter, CivilActSummary, IssuedCivilDocument};

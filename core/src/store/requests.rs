@@ -405,6 +405,21 @@ pub(crate) async fn inbox_page(
         .collect()
 }
 
+/// The open requests (no outcome yet) whose decision date is on or after `from`, oldest first.
+pub(crate) async fn open_due_from(tx: &TenantTx, from: NaiveDate) -> Result<Vec<RequestRecord>, Error> {
+    request::Entity::find()
+        .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(request::Column::Outcome.is_null())
+        .filter(request::Column::DecisionDue.gte(from))
+        .order_by_asc(request::Column::Id)
+        .all(tx.conn())
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .map(from_model)
+        .collect()
+}
+
 /// How many requests the inbox query finds.
 pub(crate) async fn inbox_count(tx: &TenantTx, query: &InboxQuery) -> Result<u64, Error> {
     request::Entity::find().filter(query.condition(tx)).count(tx.conn()).await.map_err(db_error)
@@ -450,4 +465,26 @@ pub(crate) async fn workload(tx: &TenantTx, today: NaiveDate) -> Result<Vec<(Use
             (UserId::from_uuid(user), open, overdue)
         })
         .collect())
+}
+
+/// Moves a request's decision date (its state unchanged) if it is still at `expected_version`, which it
+/// leaves behind like an action does; false when another action won.
+pub(crate) async fn move_decision_due(
+    tx: &TenantTx,
+    id: RequestId,
+    expected_version: i64,
+    decision_due: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<bool, Error> {
+    let result = request::Entity::update_many()
+        .col_expr(request::Column::DecisionDue, Expr::value(decision_due))
+        .col_expr(request::Column::Version, Expr::col(request::Column::Version).add(1))
+        .col_expr(request::Column::UpdatedAt, Expr::value(now))
+        .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(request::Column::Id.eq(id.as_uuid()))
+        .filter(request::Column::Version.eq(expected_version))
+        .exec(tx.conn())
+        .await
+        .map_err(db_error)?;
+    Ok(result.rows_affected == 1)
 }

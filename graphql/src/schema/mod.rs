@@ -7,6 +7,7 @@ use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::service::Jamaa;
 
 mod access;
+mod calendar;
 mod citizen;
 mod civil_status;
 mod complaints;
@@ -28,6 +29,7 @@ mod types;
 mod users;
 
 pub use access::AccessMutation;
+pub use calendar::CalendarMutation;
 pub use citizen::{CitizenMutation, CitizenQuery};
 pub use civil_status::{CivilStatusMutation, CivilStatusQuery};
 pub use complaints::{ComplaintMutation, ComplaintQuery};
@@ -64,7 +66,8 @@ pub struct QueryRoot(
 );
 
 /// Every mutation: requests; replication; access; documents; complaints; login and logout; access to
-/// information and petitions; council; finance; civil status; courier; notifications; assignment and accounts.
+/// information and petitions; council; finance; civil status; courier; notifications; assignment and accounts;
+/// calendars.
 #[derive(async_graphql::MergedObject, Default)]
 pub struct MutationRoot(
     RequestMutation,
@@ -80,6 +83,7 @@ pub struct MutationRoot(
     CourierMutation,
     NotificationMutation,
     OfficeMutation,
+    CalendarMutation,
 );
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
