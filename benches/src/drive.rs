@@ -162,6 +162,11 @@ impl Http {
         }
     }
 
+    /// Posts a GraphQL request (`query`, `variables`); the `data` of an answer without errors.
+    pub(crate) async fn query(&self, body: &Value) -> Result<Value> {
+        self.post(serde_json::to_vec(body)?).await.map_err(|error| anyhow::anyhow!(error))
+    }
+
     /// Submits the `n`th légalisation to `commune`.
     pub(crate) async fn submit(&self, commune: &str, n: u64) -> Result<Value, String> {
         let body = json!({ "query": SUBMIT, "variables": { "commune": commune, "input": legalisation_input(n) } });

@@ -14,8 +14,10 @@
 
 mod drive;
 mod machine;
+mod raw;
 mod report;
 mod server;
+pub mod sidebyside;
 
 use std::sync::Arc;
 use std::time::Duration;

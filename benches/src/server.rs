@@ -103,6 +103,16 @@ impl Server {
         Ok(())
     }
 
+    /// The PostgreSQL server the application runs on, if it does.
+    pub(crate) fn pg(&self) -> Option<&PgServer> {
+        self.pg.as_ref().map(|(server, _)| server)
+    }
+
+    /// The URL the application connects with.
+    pub(crate) fn database_url(&self) -> &SecretString {
+        &self.database_url
+    }
+
     /// The use cases on the same database, with a pool of `max_connections` (one connection on SQLite).
     pub(crate) async fn jamaa(&self, max_connections: u32) -> Result<Jamaa> {
         connect(&self.database_url, &self.master_key, max_connections).await
@@ -158,12 +168,17 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>, max_co
         demo: true,
         // The driver is one client making thousands of requests a second.
         rate_limit_per_minute: 0,
+        trusted_proxies: Vec::new(),
         session_hours: 12,
         site: None,
         notifications: Default::default(),
         master_key: Some(jamaa_core::crypto::Keyring::generate_master_key()),
         data_dir: std::env::temp_dir(),
         previous_master_keys: Vec::new(),
+        // As deployed by default.
+        introspection: true,
+        cors_origins: Vec::new(),
+        metrics: true,
     }
 }
 

@@ -17,15 +17,18 @@ use jamaa_core::service::{CommuneIdentity, Jamaa, NewApiToken, NewUser, OnboardC
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::server::{Application, open_store, shutdown_signal};
-use crate::settings::{Overrides, Settings};
+use crate::settings::{Keys, LogFormat, Overrides, Settings};
 
 #[derive(Parser)]
 #[command(name = "jamaa", version, about = "Digital services of communes: the Jamaa server and command line")]
 pub struct Cli {
-    /// A TOML settings file (keys: database_url, admin_database_url, app_role, bind, data_dir,
-    /// max_connections, scheduler_interval_seconds, rate_limit_per_minute, session_hours, site_dir, sdk_dir).
+    /// A TOML settings file; its keys, and the JAMAA_* variables named after them, are listed in the README
+    /// (Settings) and in graphql/src/settings.rs (`Keys`).
     #[arg(long, global = true, env = "JAMAA_CONFIG")]
     config: Option<PathBuf>,
+    /// Log lines as `text` or `json` (one object a line); else the `log_format` setting.
+    #[arg(long, global = true, value_parser = ["text", "json"])]
+    log_format: Option<String>,
     /// Where the SQLite file `jamaa.db` lives when no database URL is given.
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
@@ -95,6 +98,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Calendars: set the dated (lunar) holidays of a year for a country or a commune.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
     /// Print the GraphQL schema (SDL).
     Schema,
     /// The translations of the shipped standard (core/data/i18n).
@@ -112,6 +120,27 @@ enum TranslationsCommand {
         /// `tzm`, `en` or `es`; every language when absent.
         #[arg(long)]
         locale: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Replace the dated holidays of a year, for every commune of a country or for one commune, from a JSON
+    /// file: a list of `{"date": "2027-03-10", "name": {"ar": …, "fr": …, "tzm": …, "en": …}, "source": …,
+    /// "estimated": false}`. Open requests whose decision date a new holiday pushes back get the later date,
+    /// with a step in their history; no date is brought forward.
+    SetHolidays {
+        /// The country (MA, MR) whose communes all take these holidays.
+        #[arg(long, conflicts_with = "commune", required_unless_present = "commune")]
+        country: Option<String>,
+        /// One commune (its slug).
+        #[arg(long)]
+        commune: Option<String>,
+        #[arg(long)]
+        year: i32,
+        /// The JSON file of the year's holidays.
+        #[arg(long)]
+        file: PathBuf,
     },
 }
 
@@ -301,7 +330,7 @@ enum WebhookCommand {
         commune: String,
         #[arg(long)]
         url: String,
-        /// An event kind to send (request.submitted, request.state_changed, request.message); none for all.
+        /// An event kind to send (request.submitted, request.state_changed, request.message, request.assigned); none for all.
         #[arg(long = "event")]
         events: Vec<String>,
     },
@@ -339,6 +368,17 @@ enum ServiceCommand {
         commune: String,
         file: PathBuf,
     },
+}
+
+impl Cli {
+    /// How log lines are written: the flag, else the setting (file, `JAMAA_LOG_FORMAT`).
+    pub fn log_format(&self) -> anyhow::Result<LogFormat> {
+        Ok(match self.log_format.as_deref() {
+            Some("json") => LogFormat::Json,
+            Some(_) => LogFormat::Text,
+            None => Keys::load(self.config.as_deref())?.log_format,
+        })
+    }
 }
 
 /// Runs a command line.
@@ -385,6 +425,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token { command } => token(&jamaa(&settings).await?, command).await,
         Command::User { command } => user(&jamaa(&settings).await?, command).await,
         Command::Webhook { command } => webhook(&jamaa(&settings).await?, command).await,
+        Command::Calendar { command: CalendarCommand::SetHolidays { country, commune, year, file } } => {
+            let target = match (country, commune) {
+                (Some(country), _) => jamaa_core::service::HolidayTarget::Country(
+                    country.parse::<Country>().map_err(|e| anyhow::anyhow!("--country: {e}"))?,
+                ),
+                (None, Some(commune)) => jamaa_core::service::HolidayTarget::Commune(commune),
+                (None, None) => bail!("name --country or --commune"),
+            };
+            let holidays = serde_json::from_str(&read(&file)?).with_context(|| format!("{}", file.display()))?;
+            let update = jamaa(&settings)
+                .await?
+                .set_dated_holidays(&Principal::Platform, &target, year, holidays)
+                .await
+                .map_err(explain)?;
+            println!(
+                "{year}: {} commune calendar(s) changed, {} open request(s) moved",
+                update.communes, update.requests_moved
+            );
+            Ok(())
+        }
         Command::Service { command: ServiceCommand::Show { commune, code } } => {
             let view = jamaa(&settings).await?.service(&Principal::Platform, &commune, &code).await.map_err(explain)?;
             println!("{}", serde_json::to_string_pretty(&view.service.definition)?);
@@ -525,6 +585,15 @@ async fn serve(settings: &Settings) -> anyhow::Result<()> {
             tokens.agent.login,
             tokens.agent.password.expose_secret()
         );
+        for staff in &tokens.staff_logins {
+            println!(
+                "{}/{} login {} password {}",
+                staff.commune,
+                staff.role,
+                staff.login,
+                jamaa_core::service::demo::DEMO_PASSWORD
+            );
+        }
     }
     app.run_until(shutdown_signal()).await
 }

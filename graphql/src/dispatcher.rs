@@ -1,7 +1,8 @@
 //! The notification dispatcher: a background task of `jamaa serve` that claims deliveries from the outbox
 //! (with a lease in the database, so that several servers never send one twice), POSTs webhooks signed with
 //! HMAC-SHA256 and sends e-mails through the commune's SMTP relay (lettre), and records each attempt: delivered,
-//! retried with exponential back-off, or dead-lettered.
+//! retried with exponential back-off, or dead-lettered. It connects only where [`crate::outbound`] allows:
+//! public addresses, checked when connecting, unless the operator allows a network.
 
 use std::time::Duration;
 
@@ -11,11 +12,14 @@ use jamaa_core::service::{
 };
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 
+use crate::outbound::{CheckedResolver, NOT_ALLOWED, NOT_DELIVERED, OutboundPolicy, Refused};
+
 /// How the dispatcher works.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NotifySettings {
     /// How often it looks for deliveries when idle.
     pub interval: Duration,
@@ -24,6 +28,8 @@ pub struct NotifySettings {
     pub lease: Duration,
     /// The longest a webhook receiver or an SMTP relay may take to answer.
     pub timeout: Duration,
+    /// Which addresses webhooks and SMTP relays may have: public ones, and the networks allowed here.
+    pub outbound: OutboundPolicy,
 }
 
 impl Default for NotifySettings {
@@ -33,6 +39,7 @@ impl Default for NotifySettings {
             retry: RetryPolicy::default(),
             lease: Duration::from_secs(300),
             timeout: Duration::from_secs(30),
+            outbound: OutboundPolicy::default(),
         }
     }
 }
@@ -41,7 +48,7 @@ impl Default for NotifySettings {
 const BATCH: usize = 50;
 
 type HttpClient = hyper_util::client::legacy::Client<
-    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
+    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector<CheckedResolver>>,
     http_body_util::Full<axum::body::Bytes>,
 >;
 
@@ -56,11 +63,15 @@ pub struct Dispatcher {
 
 impl Dispatcher {
     pub fn new(jamaa: Jamaa, settings: NotifySettings) -> anyhow::Result<Self> {
+        // Names are resolved and checked by the policy; hyper connects to the addresses it returns.
+        let resolver = CheckedResolver { policy: std::sync::Arc::new(settings.outbound.clone()) };
+        let mut http = hyper_util::client::legacy::connect::HttpConnector::new_with_resolver(resolver);
+        http.enforce_http(false);
         let connector = hyper_rustls::HttpsConnectorBuilder::new()
             .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())?
             .https_or_http()
             .enable_http1()
-            .build();
+            .wrap_connector(http);
         let http = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector);
         Ok(Self { jamaa, settings, owner: format!("dispatcher:{}", uuid::Uuid::now_v7()), http })
     }
@@ -71,8 +82,9 @@ impl Dispatcher {
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            if let Err(error) = self.run_once().await {
-                tracing::error!(error = %error, code = error.code(), "notification dispatch failed");
+            match self.run_once().await {
+                Ok(attempts) => crate::metrics::dispatcher_pass(attempts),
+                Err(error) => tracing::error!(error = %error, code = error.code(), "notification dispatch failed"),
             }
         }
     }
@@ -103,11 +115,30 @@ impl Dispatcher {
         }
     }
 
+    /// Makes one attempt. The error recorded for the commune is [`NOT_ALLOWED`] or [`NOT_DELIVERED`]: what
+    /// answered (a status, a refused port, a timeout) is logged for the operator, never told to the tenant,
+    /// for it would map the platform's network.
     async fn deliver(&self, delivery: &ClaimedDelivery) -> Result<(), String> {
+        self.attempt(delivery).await.map_err(|failure| {
+            tracing::info!(delivery.id = %delivery.id, detail = %failure.detail, "delivery attempt failed");
+            if failure.refused { NOT_ALLOWED.to_owned() } else { NOT_DELIVERED.to_owned() }
+        })
+    }
+
+    async fn attempt(&self, delivery: &ClaimedDelivery) -> Result<(), Failure> {
         match &delivery.target {
             DeliveryTarget::Webhook { url, secret, kind, body } => {
+                // Address literals never reach the resolver: they are checked here.
+                let uri: axum::http::Uri = url.parse().map_err(|_| Failure::other("the webhook URL is not valid"))?;
+                let host = uri.host().ok_or_else(|| Failure::other("the webhook URL has no host"))?;
+                let bare = host.trim_start_matches('[').trim_end_matches(']');
+                if let Ok(address) = bare.parse::<std::net::IpAddr>()
+                    && !self.settings.outbound.permits(address)
+                {
+                    return Err(Failure::refused());
+                }
                 let timestamp = chrono::Utc::now().timestamp();
-                let signature = sign_webhook(secret, timestamp, body).map_err(|e| e.to_string())?;
+                let signature = sign_webhook(secret, timestamp, body).map_err(|e| Failure::other(e.to_string()))?;
                 let request = axum::http::Request::post(url.as_str())
                     .header(axum::http::header::CONTENT_TYPE, "application/json")
                     .header(axum::http::header::USER_AGENT, concat!("jamaa/", env!("CARGO_PKG_VERSION")))
@@ -116,15 +147,23 @@ impl Dispatcher {
                     .header("Jamaa-Event-Id", delivery.event_id.to_string())
                     .header("Jamaa-Delivery", delivery.id.to_string())
                     .body(http_body_util::Full::new(axum::body::Bytes::from(body.clone())))
-                    .map_err(|_| "the webhook URL is not valid".to_owned())?;
+                    .map_err(|_| Failure::other("the webhook URL is not valid"))?;
                 let response = tokio::time::timeout(self.settings.timeout, self.http.request(request))
                     .await
-                    .map_err(|_| "timed out".to_owned())?
-                    .map_err(
-                        |e| if e.is_connect() { "connection failed".to_owned() } else { "no answer".to_owned() },
-                    )?;
+                    .map_err(|_| Failure::other("timed out"))?
+                    .map_err(|e| {
+                        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+                        let mut refused = false;
+                        while let Some(error) = source {
+                            refused |= error
+                                .downcast_ref::<std::io::Error>()
+                                .is_some_and(|io| io.kind() == std::io::ErrorKind::PermissionDenied);
+                            source = error.source();
+                        }
+                        if refused { Failure::refused() } else { Failure::other(format!("{e:?}")) }
+                    })?;
                 let status = response.status();
-                if status.is_success() { Ok(()) } else { Err(format!("HTTP {}", status.as_u16())) }
+                if status.is_success() { Ok(()) } else { Err(Failure::other(format!("HTTP {}", status.as_u16()))) }
             }
             DeliveryTarget::Email(message) => self.send_email(message).await,
             DeliveryTarget::Nothing => Ok(()),
@@ -132,38 +171,64 @@ impl Dispatcher {
     }
 
     /// Sends an e-mail. Failures are described without the server's words, which may quote the address.
-    async fn send_email(&self, email: &EmailMessage) -> Result<(), String> {
+    /// The relay's name is resolved and checked here, and lettre connects to the checked address (TLS still
+    /// verifies the certificate against the name).
+    async fn send_email(&self, email: &EmailMessage) -> Result<(), Failure> {
         let smtp = &email.smtp;
+        let address = match self.settings.outbound.resolve(&smtp.host, smtp.port).await {
+            Ok(found) => found.first().copied().ok_or_else(|| Failure::other("no address"))?,
+            Err(Refused::NotAllowed) => return Err(Failure::refused()),
+            Err(Refused::Unresolved) => return Err(Failure::other("the SMTP host does not resolve")),
+        };
+        let tls = |name: &str| {
+            TlsParameters::new(name.to_owned()).map_err(|_| Failure::other("the SMTP host is not a valid name"))
+        };
+        let builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(address.ip().to_string());
         let builder = match smtp.tls {
-            SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
-            SmtpTls::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
-                .map_err(|_| "the SMTP host is not a valid name".to_owned())?,
-            SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)
-                .map_err(|_| "the SMTP host is not a valid name".to_owned())?,
+            SmtpTls::None => builder,
+            SmtpTls::StartTls => builder.tls(Tls::Required(tls(&smtp.host)?)),
+            SmtpTls::Tls => builder.tls(Tls::Wrapper(tls(&smtp.host)?)),
         };
         let mut builder = builder.port(smtp.port).timeout(Some(self.settings.timeout));
         if let (Some(user), Some(password)) = (&smtp.username, &smtp.password) {
             builder = builder.credentials(Credentials::new(user.clone(), password.expose_secret().to_owned()));
         }
         let transport = builder.build();
-        let from = smtp.from_address.parse().map_err(|_| "the sender address is not valid".to_owned())?;
-        let to = email.to.expose_secret().parse().map_err(|_| "the recipient address is not valid".to_owned())?;
+        let from = smtp.from_address.parse().map_err(|_| Failure::other("the sender address is not valid"))?;
+        let to = email.to.expose_secret().parse().map_err(|_| Failure::other("the recipient address is not valid"))?;
         let message = Message::builder()
             .from(from)
             .to(to)
             .subject(email.subject.clone())
             .header(ContentType::TEXT_PLAIN)
             .body(email.body.clone())
-            .map_err(|_| "the message could not be built".to_owned())?;
+            .map_err(|_| Failure::other("the message could not be built"))?;
+        // The relay's words may quote the address: only its code is logged.
         transport.send(message).await.map(|_| ()).map_err(|e| {
             let code = e.status().map(|c| format!(" ({c})")).unwrap_or_default();
             if e.is_permanent() {
-                format!("the SMTP relay refused the message{code}")
+                Failure::other(format!("the SMTP relay refused the message{code}"))
             } else if e.is_transient() {
-                format!("the SMTP relay deferred the message{code}")
+                Failure::other(format!("the SMTP relay deferred the message{code}"))
             } else {
-                "the SMTP relay could not be reached".to_owned()
+                Failure::other("the SMTP relay could not be reached")
             }
         })
+    }
+}
+
+/// A failed attempt: refused by the outbound policy, or anything else, with its detail for the log.
+struct Failure {
+    refused: bool,
+    detail: String,
+}
+
+impl Failure {
+    fn refused() -> Self {
+        Self { refused: true, detail: "the address is not allowed by the outbound policy".to_owned() }
+    }
+
+    fn other(detail: impl Into<String>) -> Self {
+        Self { refused: false, detail: detail.into() }
     }
 }

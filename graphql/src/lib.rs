@@ -3,9 +3,16 @@
 
 pub mod app;
 pub mod cli;
+pub mod cors;
 pub mod dispatcher;
+pub mod files;
+pub mod graphiql;
+pub mod graphql_http;
+pub mod limits;
+pub mod metrics;
 pub mod open311;
 pub mod opendata;
+pub mod outbound;
 pub mod pages;
 pub mod schema;
 pub mod server;

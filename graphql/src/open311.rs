@@ -4,11 +4,9 @@
 //! transaction, audit, personal data sealed), with `api_key` a partner token scoped to the commune; nothing
 //! personal is ever answered. Errors are the spec's list of `{code, description}` with HTTP 400, 403 or 404.
 
-use std::net::SocketAddr;
-
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -46,13 +44,12 @@ pub fn routes() -> Router<AppState> {
 
 async fn get_root(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
     let (name, format) = split_file(&file);
-    let call = Call::new(&state, client, &headers, format, query.as_deref());
+    let call = Call::new(&headers, format, query.as_deref());
     let result = match (name, call) {
         (_, Err(refusal)) => return refusal.into_response(),
         ("services", Ok(call)) => call.services(&state).await,
@@ -64,14 +61,13 @@ async fn get_root(
 
 async fn post_root(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
     let (name, format) = split_file(&file);
-    let mut call = match Call::new(&state, client, &headers, format, query.as_deref()) {
+    let mut call = match Call::new(&headers, format, query.as_deref()) {
         Ok(call) => call,
         Err(refusal) => return refusal.into_response(),
     };
@@ -91,13 +87,12 @@ async fn post_root(
 
 async fn get_service(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
     let (code, format) = split_file(&file);
-    match Call::new(&state, client, &headers, format, query.as_deref()) {
+    match Call::new(&headers, format, query.as_deref()) {
         Ok(call) => call.service_definition(&state, code).await.unwrap_or_else(IntoResponse::into_response),
         Err(refusal) => refusal.into_response(),
     }
@@ -105,13 +100,12 @@ async fn get_service(
 
 async fn get_request(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
     let (id, format) = split_file(&file);
-    match Call::new(&state, client, &headers, format, query.as_deref()) {
+    match Call::new(&headers, format, query.as_deref()) {
         Ok(call) => call.request(&state, id).await.unwrap_or_else(IntoResponse::into_response),
         Err(refusal) => refusal.into_response(),
     }
@@ -119,13 +113,12 @@ async fn get_request(
 
 async fn get_token(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
     let (token, format) = split_file(&file);
-    match Call::new(&state, client, &headers, format, query.as_deref()) {
+    match Call::new(&headers, format, query.as_deref()) {
         Ok(call) => call.token(&state, token).await.unwrap_or_else(IntoResponse::into_response),
         Err(refusal) => refusal.into_response(),
     }
@@ -168,13 +161,7 @@ struct Call {
 }
 
 impl Call {
-    fn new(
-        state: &AppState,
-        client: SocketAddr,
-        headers: &HeaderMap,
-        format: Option<Format>,
-        query: Option<&str>,
-    ) -> Result<Self, Refusal> {
+    fn new(headers: &HeaderMap, format: Option<Format>, query: Option<&str>) -> Result<Self, Refusal> {
         let accept_language =
             headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::from_accept_language);
         let Some(format) = format else {
@@ -186,12 +173,6 @@ impl Call {
             return Err(Refusal(Box::new(errors(format, StatusCode::BAD_REQUEST, &list))));
         };
         let call = Self { format, params, accept_language };
-        if let Some(limits) = &state.rate_limits {
-            let key = call.param("api_key").and_then(|k| jamaa_core::auth::tokens::parse(&SecretString::from(k)));
-            if !limits.allow(client.ip(), key.map(|parsed| parsed.id.to_string()).as_deref()) {
-                return Err(call.failure(StatusCode::TOO_MANY_REQUESTS, "too many requests: slow down"));
-            }
-        }
         Ok(call)
     }
 
@@ -769,10 +750,23 @@ fn json_response<T: Serialize>(status: StatusCode, body: &T) -> Response {
 fn xml_response<T: Serialize>(status: StatusCode, root: &str, body: &T) -> Response {
     match quick_xml::se::to_string_with_root(root, body) {
         Ok(xml) => {
-            let text = format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{xml}");
+            let text = format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{}", xml_chars(&xml));
             (status, [(header::CONTENT_TYPE, "application/xml; charset=utf-8")], text).into_response()
         }
         Err(error) => internal(&error),
+    }
+}
+
+/// The characters XML 1.0 forbids (controls other than tab and line ends, U+FFFE, U+FFFF) replaced by U+FFFD.
+/// Markup never holds them, so this touches text only: one complaint's control characters cannot make the
+/// feed unreadable for every XML client.
+fn xml_chars(xml: &str) -> std::borrow::Cow<'_, str> {
+    let allowed =
+        |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
+    if xml.chars().all(allowed) {
+        std::borrow::Cow::Borrowed(xml)
+    } else {
+        std::borrow::Cow::Owned(xml.chars().map(|c| if allowed(c) { c } else { '\u{FFFD}' }).collect())
     }
 }
 
@@ -821,6 +815,27 @@ fn error_chain(error: &Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn text_with_characters_xml_forbids_still_makes_a_well_formed_document() {
+        let list =
+            [ErrorOut { code: 400, description: "vertical\u{0B}tab, escape\u{1B}[31m, nul\u{0}, \u{FFFE}".into() }];
+        let response = errors(Format::Xml, StatusCode::BAD_REQUEST, &list.map(|e| (e.code, e.description)));
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        let text = std::str::from_utf8(&body).unwrap();
+        // An XML 1.0 parser reads it to the end; the forbidden characters became U+FFFD.
+        let mut reader = quick_xml::Reader::from_str(text);
+        let mut description = String::new();
+        loop {
+            match reader.read_event().unwrap() {
+                quick_xml::events::Event::Eof => break,
+                quick_xml::events::Event::Text(t) => description.push_str(&t.into_inner()),
+                _ => {}
+            }
+        }
+        assert!(description.contains("vertical\u{FFFD}tab, escape\u{FFFD}[31m, nul\u{FFFD}, \u{FFFD}"), "{text}");
+        assert!(!text.chars().any(|c| matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}')));
+    }
 
     #[test]
     fn lists_in_xml_repeat_their_item_under_the_root() {

@@ -10,7 +10,7 @@ use jamaa_core::store::{Store, StoreConfig};
 use tokio::net::TcpListener;
 
 use crate::app::{AppState, router, with_site};
-use crate::schema::build_schema;
+use crate::schema::build_schemas;
 use crate::settings::{Settings, SiteDirs};
 
 /// A server ready to run: the listener is bound (port 0 picks a free port, for tests).
@@ -18,8 +18,12 @@ pub struct Application {
     listener: TcpListener,
     jamaa: Jamaa,
     scheduler_interval: Duration,
-    rate_limits: Option<std::sync::Arc<crate::app::RateLimits>>,
+    limits: std::sync::Arc<crate::limits::EdgeLimits>,
     site: Option<SiteDirs>,
+    /// Whether introspection is answered (setting `introspection`).
+    introspection: bool,
+    cors_origins: Vec<String>,
+    metrics: bool,
     notifications: crate::dispatcher::NotifySettings,
     /// The tokens of the demo, when it was loaded.
     pub demo_tokens: Option<DemoTokens>,
@@ -56,9 +60,12 @@ impl Application {
             listener,
             jamaa,
             scheduler_interval: settings.scheduler_interval,
-            rate_limits: crate::app::RateLimits::per_minute(settings.rate_limit_per_minute),
+            limits: crate::limits::EdgeLimits::new(settings.rate_limit_per_minute, settings.trusted_proxies.clone()),
             site: settings.site.clone(),
-            notifications: settings.notifications,
+            introspection: settings.introspection,
+            cors_origins: settings.cors_origins.clone(),
+            metrics: settings.metrics,
+            notifications: settings.notifications.clone(),
             demo_tokens,
         })
     }
@@ -77,17 +84,27 @@ impl Application {
     /// Serves until `shutdown` completes, with the scheduler applying due timers every interval and the
     /// dispatcher delivering notifications.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let scheduler =
-            tokio::spawn(run_scheduler(self.jamaa.clone(), self.scheduler_interval, self.rate_limits.clone()));
+        let scheduler = tokio::spawn(run_scheduler(self.jamaa.clone(), self.scheduler_interval, self.limits.clone()));
         let dispatcher =
-            tokio::spawn(crate::dispatcher::Dispatcher::new(self.jamaa.clone(), self.notifications)?.run());
-        let state =
-            AppState { schema: build_schema(self.jamaa.clone()), jamaa: self.jamaa, rate_limits: self.rate_limits };
+            tokio::spawn(crate::dispatcher::Dispatcher::new(self.jamaa.clone(), self.notifications.clone())?.run());
+        let schemas = build_schemas(self.jamaa.clone(), self.limits.clone(), self.introspection);
+        // The recorder is installed before the first request, so that every count is kept.
+        let metrics = self.metrics.then(|| {
+            let _ = crate::metrics::handle();
+            self.jamaa.store().clone()
+        });
+        let state = AppState {
+            schema: schemas.main,
+            introspection: schemas.introspection,
+            jamaa: self.jamaa,
+            limits: self.limits,
+        };
         let router = match &self.site {
             Some(site) => with_site(router(state), site),
             None => router(state),
         };
-        let app = router.into_make_service_with_connect_info::<SocketAddr>();
+        let router = crate::app::with_edge(router, crate::cors::layer(&self.cors_origins), metrics);
+        let app = crate::app::with_security_headers(router).into_make_service_with_connect_info::<SocketAddr>();
         let result = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         scheduler.abort();
         dispatcher.abort();
@@ -95,20 +112,23 @@ impl Application {
     }
 }
 
-async fn run_scheduler(jamaa: Jamaa, every: Duration, rate_limits: Option<std::sync::Arc<crate::app::RateLimits>>) {
+async fn run_scheduler(jamaa: Jamaa, every: Duration, limits: std::sync::Arc<crate::limits::EdgeLimits>) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        if let Some(limits) = &rate_limits {
-            limits.forget_idle();
-        }
+        limits.forget_idle();
         match jamaa.run_due_timers(chrono::Utc::now()).await {
-            Ok(report) if report.fired + report.dropped > 0 => {
-                tracing::info!(fired = report.fired, dropped = report.dropped, "timers applied");
+            Ok(report) => {
+                crate::metrics::scheduler_run(Ok((report.fired, report.dropped)));
+                if report.fired + report.dropped > 0 {
+                    tracing::info!(fired = report.fired, dropped = report.dropped, "timers applied");
+                }
             }
-            Ok(_) => {}
-            Err(error) => tracing::error!(error = %error, code = error.code(), "scheduler run failed"),
+            Err(error) => {
+                crate::metrics::scheduler_run(Err(()));
+                tracing::error!(error = %error, code = error.code(), "scheduler run failed");
+            }
         }
     }
 }

@@ -1,12 +1,15 @@
-//! Settings: an optional TOML file, then `JAMAA_*` environment variables, then command-line flags. Secrets
-//! (the database URL) are `SecretString`s and never logged.
+//! Settings: defaults, an optional TOML file, then `JAMAA_*` environment variables (figment), then command-line
+//! flags; the keys are written once, in [`Keys`]. Secrets (the database URL, master keys) are `SecretString`s
+//! and never logged.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use figment::Figment;
+use figment::providers::{Env, Format as _, Serialized, Toml};
 use secrecy::{ExposeSecret, SecretString};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Everything the server needs, passed explicitly to [`crate::Application::build`].
 #[derive(Clone, Debug)]
@@ -27,6 +30,9 @@ pub struct Settings {
     /// Most GraphQL requests a minute per token and per client address (`JAMAA_RATE_LIMIT_PER_MINUTE`);
     /// 0 for no limit.
     pub rate_limit_per_minute: u32,
+    /// The reverse proxies whose `X-Forwarded-For` is believed (`JAMAA_TRUSTED_PROXIES`, comma-separated
+    /// networks such as `10.0.0.0/8` or addresses); none by default.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// How long a login session lasts, in hours (`JAMAA_SESSION_HOURS`, default 12).
     pub session_hours: u32,
     /// The master key that wraps the communes' data keys (`JAMAA_MASTER_KEY`, base64 of 32 bytes); without
@@ -38,50 +44,169 @@ pub struct Settings {
     /// Earlier master keys (`JAMAA_PREVIOUS_MASTER_KEYS`, comma-separated), still able to unwrap the data keys
     /// they wrapped until `jamaa keys rotate` has run.
     pub previous_master_keys: Vec<SecretString>,
-    /// The static commune website served at `/` and the SDK package at `/sdk/`: on in demo mode or when a site
-    /// directory is given.
+    /// The static commune website served at `/`, the SDK package at `/sdk/` and the back office at
+    /// `/office/`: on in demo mode or when a site directory is given.
     pub site: Option<SiteDirs>,
     /// The notification dispatcher: poll interval, retries and back-off, lease, timeouts.
     pub notifications: crate::dispatcher::NotifySettings,
+    /// Whether the schema answers introspection (`JAMAA_INTROSPECTION`, default true; false for a hardened
+    /// deployment).
+    pub introspection: bool,
+    /// The origins allowed to call the API from a browser besides the communes' own site origins
+    /// (`JAMAA_CORS_ORIGINS`, comma-separated; `*` for any origin, then without credentials).
+    pub cors_origins: Vec<String>,
+    /// Whether `/metrics` answers (Prometheus text; `JAMAA_METRICS`, default true).
+    pub metrics: bool,
 }
 
 /// Where the static files come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SiteDirs {
-    /// The website, served at `/` (`examples/commune-site` of the repository by default).
+    /// The website, served at `/` (`examples/commune-site`).
     pub site: PathBuf,
     /// The built npm package `jamaa-sdk`, served at `/sdk/` (`sdk-wasm/pkg`, made by `scripts/build-sdk`).
     pub sdk: PathBuf,
+    /// The back office, served at `/office/` when found (`office/app`).
+    pub office: Option<PathBuf>,
 }
 
-impl SiteDirs {
-    /// The example site and the SDK package of the repository this server was built from.
-    pub fn repository() -> Self {
-        let repository = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        Self { site: repository.join("examples/commune-site"), sdk: repository.join("sdk-wasm/pkg") }
+/// The places a static directory is looked for, in order, when not named: under the working directory (a
+/// checkout), under the data directory (a deployment: `site/`, `sdk/`, `office/`), then under the directories
+/// that hold the running binary (a binary in a checkout's `target/`). Never a path fixed at compile time.
+struct Candidates {
+    in_checkout: &'static [&'static str],
+    in_data_dir: &'static str,
+    /// A file the directory must hold.
+    marker: &'static str,
+}
+
+const SITE: Candidates =
+    Candidates { in_checkout: &["examples/commune-site"], in_data_dir: "site", marker: "index.html" };
+const SDK: Candidates = Candidates { in_checkout: &["sdk-wasm/pkg"], in_data_dir: "sdk", marker: "package.json" };
+const OFFICE: Candidates = Candidates { in_checkout: &["office/app"], in_data_dir: "office", marker: "index.html" };
+
+impl Candidates {
+    fn find(&self, data_dir: &Path) -> Option<PathBuf> {
+        let cwd = std::env::current_dir().ok();
+        let exe = std::env::current_exe().ok();
+        let mut places: Vec<PathBuf> = Vec::new();
+        places.extend(cwd.iter().flat_map(|cwd| self.in_checkout.iter().map(move |rel| cwd.join(rel))));
+        places.push(data_dir.join(self.in_data_dir));
+        let ancestors = exe.iter().flat_map(|exe| exe.ancestors().skip(1).take(4));
+        places.extend(ancestors.flat_map(|dir| self.in_checkout.iter().map(move |rel| dir.join(rel))));
+        places.into_iter().find(|dir| dir.join(self.marker).is_file())
     }
 }
 
-/// The file form of the settings: every key optional.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileSettings {
-    database_url: Option<String>,
-    admin_database_url: Option<String>,
-    app_role: Option<String>,
-    bind: Option<SocketAddr>,
-    data_dir: Option<PathBuf>,
-    max_connections: Option<u32>,
-    scheduler_interval_seconds: Option<u64>,
-    rate_limit_per_minute: Option<u32>,
-    session_hours: Option<u32>,
-    site_dir: Option<PathBuf>,
-    sdk_dir: Option<PathBuf>,
-    notify_interval_ms: Option<u64>,
-    notify_retry_base_ms: Option<u64>,
-    notify_retry_max_ms: Option<u64>,
-    notify_max_attempts: Option<u32>,
-    notify_lease_seconds: Option<u64>,
+impl SiteDirs {
+    /// The directories found from the working directory, the data directory or the binary's place, each
+    /// named one taken as it is. The SDK's place is kept even when it is not built yet (the server says so).
+    pub fn find(data_dir: &Path, site: Option<PathBuf>, sdk: Option<PathBuf>, office: Option<PathBuf>) -> Self {
+        let sdk = sdk.or_else(|| SDK.find(data_dir)).unwrap_or_else(|| data_dir.join(SDK.in_data_dir));
+        let site = site.or_else(|| SITE.find(data_dir)).unwrap_or_else(|| data_dir.join(SITE.in_data_dir));
+        Self { site, sdk, office: office.or_else(|| OFFICE.find(data_dir)) }
+    }
+
+    /// Whether the SDK package is built where it is looked for.
+    pub fn sdk_is_built(&self) -> bool {
+        self.sdk.join("index.js").is_file() || self.sdk.join("jamaa_sdk.js").is_file()
+    }
+}
+
+/// The settings' keys, written once: each is a key of the TOML file (`--config`, `JAMAA_CONFIG`) and, upper
+/// case after `JAMAA_`, an environment variable (`JAMAA_CORS_ORIGINS`); the command line's flags come last.
+/// Every key is optional; the defaults are in [`Keys::default`].
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Keys {
+    pub database_url: Option<String>,
+    pub admin_database_url: Option<String>,
+    pub app_role: Option<String>,
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub max_connections: u32,
+    pub scheduler_interval_seconds: u64,
+    pub rate_limit_per_minute: u32,
+    pub session_hours: u32,
+    pub master_key: Option<String>,
+    #[serde(deserialize_with = "list")]
+    pub previous_master_keys: Vec<String>,
+    pub site_dir: Option<PathBuf>,
+    pub sdk_dir: Option<PathBuf>,
+    pub office_dir: Option<PathBuf>,
+    pub notify_interval_ms: u64,
+    pub notify_retry_base_ms: u64,
+    pub notify_retry_max_ms: u64,
+    pub notify_max_attempts: u32,
+    pub notify_lease_seconds: u64,
+    pub introspection: bool,
+    #[serde(deserialize_with = "list")]
+    pub cors_origins: Vec<String>,
+    pub metrics: bool,
+    #[serde(deserialize_with = "list")]
+    pub trusted_proxies: Vec<String>,
+    #[serde(deserialize_with = "list")]
+    pub outbound_allow: Vec<String>,
+    /// `text` (the default) or `json`: one JSON object a line.
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+impl Default for Keys {
+    fn default() -> Self {
+        let notify = crate::dispatcher::NotifySettings::default();
+        let millis = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        Self {
+            database_url: None,
+            admin_database_url: None,
+            app_role: None,
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("."),
+            max_connections: 16,
+            scheduler_interval_seconds: 30,
+            rate_limit_per_minute: DEFAULT_RATE_LIMIT_PER_MINUTE,
+            session_hours: DEFAULT_SESSION_HOURS,
+            master_key: None,
+            previous_master_keys: Vec::new(),
+            site_dir: None,
+            sdk_dir: None,
+            office_dir: None,
+            notify_interval_ms: millis(notify.interval),
+            notify_retry_base_ms: millis(notify.retry.base),
+            notify_retry_max_ms: millis(notify.retry.max),
+            notify_max_attempts: notify.retry.max_attempts,
+            notify_lease_seconds: notify.lease.as_secs(),
+            introspection: true,
+            cors_origins: Vec::new(),
+            metrics: true,
+            trusted_proxies: Vec::new(),
+            outbound_allow: Vec::new(),
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+/// A list given as a TOML array or as one comma-separated string (an environment variable).
+fn list<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        One(String),
+        Many(Vec<String>),
+    }
+    let items = match Either::deserialize(deserializer)? {
+        Either::One(text) => text.split(',').map(str::to_owned).collect(),
+        Either::Many(items) => items,
+    };
+    Ok(items.into_iter().map(|i| i.trim().to_owned()).filter(|i| !i.is_empty()).collect())
 }
 
 /// What the command line may override.
@@ -103,106 +228,77 @@ pub const DEFAULT_SESSION_HOURS: u32 = 12;
 /// Requests a minute per token and per client address, unless configured.
 pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 600;
 
+impl Keys {
+    /// The defaults, then the file (if named; an unknown key there is an error), then the `JAMAA_*`
+    /// variables of the keys.
+    pub fn load(config: Option<&Path>) -> anyhow::Result<Self> {
+        let mut figment = Figment::from(Serialized::defaults(Keys::default()));
+        if let Some(path) = config {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+            // The file's keys must all be known (a misspelt key is an error, not a silent default).
+            let table = toml::from_str::<toml::Table>(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            let names = Keys::names();
+            if let Some(unknown) = table.keys().find(|key| !names.contains(key)) {
+                anyhow::bail!("{}: unknown key `{unknown}` (known: {})", path.display(), names.join(", "));
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        // Only the variables named after a key: JAMAA_LOG, JAMAA_CONFIG or JAMAA_PASSWORD are read elsewhere.
+        let known: Vec<String> = Keys::names();
+        figment = figment.merge(Env::prefixed("JAMAA_").filter(move |key| known.iter().any(|k| key == k.as_str())));
+        figment.extract::<Keys>().map_err(|e| anyhow::anyhow!("settings: {e}"))
+    }
+
+    /// The keys' names, from the struct itself.
+    fn names() -> Vec<String> {
+        match serde_json::to_value(Keys::default()) {
+            Ok(serde_json::Value::Object(keys)) => keys.keys().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 impl Settings {
     /// Reads the file (if named), then the environment, then the overrides.
     pub fn load(overrides: &Overrides) -> anyhow::Result<Self> {
-        let file = match &overrides.config {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-                toml::from_str::<FileSettings>(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
-            }
-            None => FileSettings::default(),
-        };
-        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let data_dir = overrides.data_dir.clone().or(env("JAMAA_DATA_DIR").map(PathBuf::from)).or(file.data_dir);
-        let data_dir = data_dir.unwrap_or_else(|| PathBuf::from("."));
-        let database_url = env("JAMAA_DATABASE_URL").or(file.database_url).unwrap_or_else(|| sqlite_url(&data_dir));
-        let master_key = env("JAMAA_MASTER_KEY").map(SecretString::from);
-        let previous_master_keys = env("JAMAA_PREVIOUS_MASTER_KEYS")
-            .map(|keys| keys.split(',').map(|k| SecretString::from(k.trim().to_owned())).collect())
-            .unwrap_or_default();
-        let bind = match overrides.bind {
-            Some(bind) => bind,
-            None => match env("JAMAA_BIND") {
-                Some(bind) => bind.parse().map_err(|e| anyhow::anyhow!("JAMAA_BIND `{bind}`: {e}"))?,
-                None => file.bind.unwrap_or(DEFAULT_BIND.parse()?),
-            },
-        };
-        let max_connections = match env("JAMAA_MAX_CONNECTIONS") {
-            Some(n) => n.parse().map_err(|e| anyhow::anyhow!("JAMAA_MAX_CONNECTIONS: {e}"))?,
-            None => file.max_connections.unwrap_or(16),
-        };
-        let rate_limit_per_minute = match env("JAMAA_RATE_LIMIT_PER_MINUTE") {
-            Some(n) => n.parse().map_err(|e| anyhow::anyhow!("JAMAA_RATE_LIMIT_PER_MINUTE: {e}"))?,
-            None => file.rate_limit_per_minute.unwrap_or(DEFAULT_RATE_LIMIT_PER_MINUTE),
-        };
-        let session_hours = match env("JAMAA_SESSION_HOURS") {
-            Some(n) => n.parse().map_err(|e| anyhow::anyhow!("JAMAA_SESSION_HOURS: {e}"))?,
-            None => file.session_hours.unwrap_or(DEFAULT_SESSION_HOURS),
-        };
-        let scheduler_seconds = match env("JAMAA_SCHEDULER_INTERVAL_SECONDS") {
-            Some(n) => n.parse().map_err(|e| anyhow::anyhow!("JAMAA_SCHEDULER_INTERVAL_SECONDS: {e}"))?,
-            None => file.scheduler_interval_seconds.unwrap_or(30),
-        };
-        let number = |name: &str, from_file: Option<u64>, default: u64| -> anyhow::Result<u64> {
-            match env(name) {
-                Some(n) => n.parse().map_err(|e| anyhow::anyhow!("{name}: {e}")),
-                None => Ok(from_file.unwrap_or(default)),
-            }
-        };
-        let defaults = crate::dispatcher::NotifySettings::default();
-        let millis = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        let keys = Keys::load(overrides.config.as_deref())?;
+        let data_dir = overrides.data_dir.clone().unwrap_or(keys.data_dir);
+        let database_url = keys.database_url.unwrap_or_else(|| sqlite_url(&data_dir));
+        let site_dir = overrides.site_dir.clone().or(keys.site_dir);
+        let sdk_dir = overrides.sdk_dir.clone().or(keys.sdk_dir);
+        let site = (overrides.demo || site_dir.is_some())
+            .then(|| SiteDirs::find(&data_dir, site_dir, sdk_dir, keys.office_dir));
         let notifications = crate::dispatcher::NotifySettings {
-            interval: Duration::from_millis(
-                number("JAMAA_NOTIFY_INTERVAL_MS", file.notify_interval_ms, millis(defaults.interval))?.max(10),
-            ),
+            interval: Duration::from_millis(keys.notify_interval_ms.max(10)),
             retry: jamaa_core::model::notifications::RetryPolicy {
-                base: Duration::from_millis(number(
-                    "JAMAA_NOTIFY_RETRY_BASE_MS",
-                    file.notify_retry_base_ms,
-                    millis(defaults.retry.base),
-                )?),
-                max: Duration::from_millis(number(
-                    "JAMAA_NOTIFY_RETRY_MAX_MS",
-                    file.notify_retry_max_ms,
-                    millis(defaults.retry.max),
-                )?),
-                max_attempts: u32::try_from(number(
-                    "JAMAA_NOTIFY_MAX_ATTEMPTS",
-                    file.notify_max_attempts.map(u64::from),
-                    u64::from(defaults.retry.max_attempts),
-                )?)?
-                .max(1),
+                base: Duration::from_millis(keys.notify_retry_base_ms),
+                max: Duration::from_millis(keys.notify_retry_max_ms),
+                max_attempts: keys.notify_max_attempts.max(1),
             },
-            lease: Duration::from_secs(number(
-                "JAMAA_NOTIFY_LEASE_SECONDS",
-                file.notify_lease_seconds,
-                defaults.lease.as_secs(),
-            )?),
-            timeout: defaults.timeout,
+            lease: Duration::from_secs(keys.notify_lease_seconds),
+            timeout: crate::dispatcher::NotifySettings::default().timeout,
+            outbound: crate::outbound::OutboundPolicy::allowing(networks("outbound_allow", &keys.outbound_allow)?),
         };
-        let site_dir = overrides.site_dir.clone().or(env("JAMAA_SITE_DIR").map(PathBuf::from)).or(file.site_dir);
-        let sdk_dir = overrides.sdk_dir.clone().or(env("JAMAA_SDK_DIR").map(PathBuf::from)).or(file.sdk_dir);
-        let site = (overrides.demo || site_dir.is_some()).then(|| {
-            let defaults = SiteDirs::repository();
-            SiteDirs { site: site_dir.unwrap_or(defaults.site), sdk: sdk_dir.unwrap_or(defaults.sdk) }
-        });
         Ok(Self {
             database_url: SecretString::from(database_url),
-            admin_database_url: env("JAMAA_ADMIN_DATABASE_URL").or(file.admin_database_url).map(SecretString::from),
-            app_role: env("JAMAA_APP_ROLE").or(file.app_role),
-            bind,
-            max_connections,
-            scheduler_interval: Duration::from_secs(scheduler_seconds.max(1)),
+            admin_database_url: keys.admin_database_url.map(SecretString::from),
+            app_role: keys.app_role,
+            bind: overrides.bind.unwrap_or(keys.bind),
+            max_connections: keys.max_connections,
+            scheduler_interval: Duration::from_secs(keys.scheduler_interval_seconds.max(1)),
             demo: overrides.demo,
-            rate_limit_per_minute,
-            session_hours: session_hours.max(1),
-            master_key,
+            rate_limit_per_minute: keys.rate_limit_per_minute,
+            trusted_proxies: networks("trusted_proxies", &keys.trusted_proxies)?,
+            session_hours: keys.session_hours.max(1),
+            master_key: keys.master_key.filter(|k| !k.is_empty()).map(SecretString::from),
             data_dir,
-            previous_master_keys,
+            previous_master_keys: keys.previous_master_keys.into_iter().map(SecretString::from).collect(),
             site,
             notifications,
+            introspection: keys.introspection,
+            cors_origins: keys.cors_origins,
+            metrics: keys.metrics,
         })
     }
 
@@ -220,6 +316,17 @@ impl Settings {
     pub fn backend_name(&self) -> &'static str {
         if self.database_url.expose_secret().starts_with("postgres") { "postgres" } else { "sqlite" }
     }
+}
+
+/// Networks (`10.0.0.0/8`) or single addresses, from a list of the settings (`key` names it in errors).
+fn networks(key: &str, list: &[String]) -> anyhow::Result<Vec<ipnet::IpNet>> {
+    list.iter()
+        .map(|n| {
+            n.parse::<ipnet::IpNet>()
+                .or_else(|_| n.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|e| anyhow::anyhow!("{key} `{n}`: {e}"))
+        })
+        .collect()
 }
 
 /// The master key kept in `dir/jamaa.key`, made (readable by its owner only) when missing.
@@ -256,14 +363,38 @@ mod tests {
         let plain = Settings::load(&Overrides::default()).unwrap();
         assert_eq!(plain.site, None);
 
+        // The tests run in graphql/: the checkout's files are found above the binary in target/.
         let demo = Settings::load(&Overrides { demo: true, ..Overrides::default() }).unwrap();
         let site = demo.site.unwrap();
         assert!(site.site.join("index.html").is_file(), "{}", site.site.display());
         assert!(site.sdk.ends_with("sdk-wasm/pkg"));
+        let office = site.office.expect("the back office is found in the checkout");
+        assert!(office.join("index.html").is_file(), "{}", office.display());
 
         let named = Overrides { site_dir: Some(PathBuf::from("/srv/site")), ..Overrides::default() };
         let site = Settings::load(&named).unwrap().site.unwrap();
         assert_eq!(site.site, PathBuf::from("/srv/site"));
-        assert_eq!(site.sdk, SiteDirs::repository().sdk);
+    }
+
+    #[test]
+    fn keys_come_from_the_file_and_lists_from_commas() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("jamaa.toml");
+        std::fs::write(&file, "cors_origins = [\"https://oujda.ma\"]\nintrospection = false\nlog_format = \"json\"\n")
+            .unwrap();
+        let keys = Keys::load(Some(&file)).unwrap();
+        assert_eq!(keys.cors_origins, vec!["https://oujda.ma".to_owned()]);
+        assert!(!keys.introspection);
+        assert_eq!(keys.log_format, LogFormat::Json);
+
+        std::fs::write(&file, "cors_origin = []\n").unwrap();
+        let error = Keys::load(Some(&file)).unwrap_err().to_string();
+        assert!(error.contains("cors_origin"), "{error}");
+
+        let figment = Figment::from(Serialized::defaults(Keys::default()))
+            .merge(Serialized::default("cors_origins", " https://a.ma, https://b.ma ,"));
+        let keys: Keys = figment.extract().unwrap();
+        assert_eq!(keys.cors_origins, vec!["https://a.ma".to_owned(), "https://b.ma".to_owned()]);
+        assert!(Keys::names().contains(&"cors_origins".to_owned()));
     }
 }

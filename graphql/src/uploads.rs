@@ -4,7 +4,7 @@
 //! comes from its bytes; the answer is JSON, its errors shaped like the GraphQL API's.
 
 use axum::Json;
-use axum::extract::{ConnectInfo, Multipart, State};
+use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jamaa_core::error::FieldErrorCode;
@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::app::{AppState, Caller, resolve_caller};
-use crate::schema::error::to_graphql;
+use crate::schema::error::request_error;
 
 /// Largest body of a submission with files.
 pub const MAX_UPLOAD_BODY_BYTES: usize = 25 * 1024 * 1024;
@@ -42,13 +42,8 @@ fn invalid(path: &str, en: &str, fr: &str) -> jamaa_core::Error {
     )
 }
 
-pub(crate) async fn submit(
-    State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<std::net::SocketAddr>,
-    headers: HeaderMap,
-    multipart: Multipart,
-) -> Response {
-    let Caller { principal, locale } = match resolve_caller(&state, client, &headers).await {
+pub(crate) async fn submit(State(state): State<AppState>, headers: HeaderMap, multipart: Multipart) -> Response {
+    let Caller { principal, locale } = match resolve_caller(&state, &headers).await {
         Ok(caller) => caller,
         Err(response) => return response,
     };
@@ -113,7 +108,7 @@ async fn read(mut multipart: Multipart) -> Result<(SubmissionPart, Vec<DocumentF
 }
 
 /// An error as the GraphQL API shapes it, with the HTTP status that fits.
-fn failure(error: jamaa_core::Error, locale: Locale) -> Response {
+pub(crate) fn failure(error: jamaa_core::Error, locale: Locale) -> Response {
     let status = match error.code() {
         "VALIDATION_FAILED" => StatusCode::UNPROCESSABLE_ENTITY,
         "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
@@ -122,8 +117,6 @@ fn failure(error: jamaa_core::Error, locale: Locale) -> Response {
         "CONFLICT" => StatusCode::CONFLICT,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
-    let response = async_graphql::Response::from_errors(vec![
-        to_graphql(error, locale).into_server_error(async_graphql::Pos::default()),
-    ]);
+    let response = async_graphql::Response::from_errors(vec![request_error(error, locale)]);
     (status, Json(response)).into_response()
 }

@@ -17,6 +17,52 @@ const REQUEST = `trackingCode commune serviceCode serviceName state stateLabel o
   updatedAt closedAt availableActions { key label commentRequired }
   history { action actionLabel fromState toState stateLabel actor comment at } receipt { ${RECEIPT} }`;
 
+const ISSUED = "id code kind title fingerprint text issuedAt verifyPath";
+const STAFF_MEMBER = "id login displayName";
+const PERSON = "givenAr familyAr givenLatin familyLatin";
+const CIVIL_SUMMARY = "id kind number office year actNumber eventDate registeredOn";
+const CIVIL_ACT = `${CIVIL_SUMMARY} sex eventTime eventPlace subjectBirthDate subject { ${PERSON} } subjectNationalId
+  father { name { ${PERSON} } nationality birthDate birthPlace nationalId }
+  mother { name { ${PERSON} } nationality birthDate birthPlace nationalId }
+  declarant { name { ${PERSON} } relation nationalId } registeredAt
+  mentions { sequence kind text reference effectiveOn recordedAt } history { sequence at actor kind }`;
+const MAIL_SUMMARY = `id number direction year correspondent subject date department dueOn state overdue requestCode
+  deliberationId registeredAt updatedAt`;
+const MAIL = `${MAIL_SUMMARY} history { kind department state note at actor }`;
+const COUNCIL_MEMBER = "id nameAr nameLatin party role mandateStart mandateEnd";
+const VOTE_COUNT = "membersInOffice present votesFor against abstain absent outcome";
+const SESSION = `id kind startsOn titleAr titleFr publishedAt agenda { id position titleAr titleFr requestId }
+  deliberations { id number agendaItemId textAr textFr decidedAt count { ${VOTE_COUNT} } votes { memberId choice } }`;
+const PUBLICATION = "key label published location publishedAt";
+const COMMUNE_USER = "id login displayName disabled roles";
+const WEBHOOK = "id url events active createdAt";
+const DELIVERY = `id eventId requestId sequence channel endpointId status attempts nextAttemptAt lastError
+  deliveredAt`;
+const SMTP = "host port tls username hasPassword fromAddress updatedAt";
+const CHANGE = "path kind before after summary";
+const CONFLICT = "path base theirs ours";
+const FIGURES = `submitted byOutcome { open approved rejected withdrawn closed } decided decidedWithinDeadline
+  withinDeadlineShare medianProcessingDays backlog { total buckets { minDays maxDays count } }`;
+
+/** The fields of a request in staff lists, with its assignee when the server assigns files. */
+function staffRequest(features) {
+  const assignee = features.assignment ? ` assignee { ${STAFF_MEMBER} }` : "";
+  return `id trackingCode commune serviceCode serviceName serviceVersion state stateLabel outcome version
+    submittedAt decisionDue updatedAt closedAt${assignee}`;
+}
+
+/** The inbox's filters beyond the state, as the API's variables (null when unset). */
+function inboxFilters(filters) {
+  return {
+    serviceCode: filters.serviceCode || null,
+    overdue: filters.overdue ? true : null,
+    dueBefore: filters.dueBefore || null,
+    assignment: filters.assignment && filters.assignment !== "ANY" ? filters.assignment : null,
+    assigneeId: filters.assigneeId || null,
+    search: filters.search?.trim() || null,
+  };
+}
+
 /** Largest page the API serves; lists are read page after page. */
 const PAGE = 100;
 const DRAFT_PREFIX = "jamaa:draft:";
@@ -39,16 +85,25 @@ class JamaaClient {
   #fetch;
   #storage;
   #headers;
+  #token;
+  #wsEndpoint;
+  #features = null;
   #communes = new Map();
   #services = new Map();
 
-  constructor(rules, ready, { endpoint = "/graphql", locale, fetch, storage, headers = {} } = {}) {
+  constructor(
+    rules,
+    ready,
+    { endpoint = "/graphql", wsEndpoint, locale, fetch, storage, headers = {}, token = null } = {},
+  ) {
     this.#rules = rules;
     this.#ready = ready;
     this.#endpoint = endpoint;
+    this.#wsEndpoint = wsEndpoint;
     this.#fetch = fetch ?? globalThis.fetch?.bind(globalThis);
     this.#storage = storage ?? globalThis.localStorage ?? memoryStorage();
     this.#headers = headers;
+    this.#token = token;
     /** The locale of texts and messages; when unset, each commune's default locale. */
     this.locale = locale;
   }
@@ -179,6 +234,687 @@ class JamaaClient {
     this.#storage.removeItem(draftKey(commune, serviceCode));
   }
 
+  // ---- Staff and operators: sessions ----
+
+  /** The bearer token sent with every call (a login session's or an API token), or null. */
+  get token() {
+    return this.#token;
+  }
+
+  /** Sends this bearer token from now on (null: none). */
+  setToken(token) {
+    this.#token = token || null;
+  }
+
+  /** Logs in; the session's token is sent with every later call. Returns `{token, expiresAt}`. */
+  async login(login, password) {
+    const { login: session } = await this.#graphql(`mutation($login: String!, $password: String!) {
+      login(login: $login, password: $password) { token expiresAt } }`, { login, password });
+    this.#token = session.token;
+    return session;
+  }
+
+  /** Ends the session at once, on the server and here. */
+  async logout() {
+    if (!this.#token) return;
+    try {
+      await this.#graphql("mutation { logout }", {});
+    } finally {
+      this.#token = null;
+    }
+  }
+
+  /**
+   * The logged-in user and its memberships. `permissions` lists what each membership allows (snake_case), or
+   * is null when the server does not say.
+   */
+  async me() {
+    const features = await this.features();
+    const permissions = features.permissions ? " permissions" : "";
+    const { me } = await this.#graphql(`query { me { id login displayName operator
+      memberships { commune roles${permissions} } } }`, {});
+    return {
+      ...me,
+      memberships: me.memberships.map((m) => ({ ...m, permissions: m.permissions ?? null })),
+    };
+  }
+
+  /**
+   * What the server offers beyond the first version of the API (read once, by introspection): assignment of
+   * files, the inbox's filters and counts, file downloads, permissions per membership, account administration.
+   */
+  async features() {
+    this.#features ??= this.#graphql(`query {
+      request: __type(name: "Request") { fields { name } }
+      document: __type(name: "Document") { fields { name } }
+      membership: __type(name: "UserMembership") { fields { name } }
+      query: __type(name: "QueryRoot") { fields { name } }
+    }`, {}).then((types) => {
+      const has = (type, field) => (types[type]?.fields ?? []).some((f) => f.name === field);
+      return {
+        assignment: has("request", "assignee"),
+        inboxCounts: has("query", "inboxCounts"),
+        fileDownload: has("document", "fileId"),
+        permissions: has("membership", "permissions"),
+        accounts: has("query", "communeUsers"),
+        apiTokens: has("query", "apiTokens"),
+      };
+    });
+    this.#features.catch(() => {
+      this.#features = null;
+    });
+    return this.#features;
+  }
+
+  /** Any GraphQL operation, with the client's token and headers; its `data`, or a JamaaError. */
+  async graphql(query, variables = {}) {
+    return this.#graphql(query, variables);
+  }
+
+  // ---- The inbox and the file of a request ----
+
+  /**
+   * A page of the commune's requests, sorted by decision date. `filters`: state, serviceCode, overdue,
+   * dueBefore (`YYYY-MM-DD`), assignment (ANY, MINE, UNASSIGNED), assigneeId, search (a tracking code or a
+   * national id). Returns `{nodes, pageInfo, totalCount}`.
+   */
+  async inbox(commune, filters = {}, { first = 20, after = null } = {}) {
+    const features = await this.features();
+    const extended = features.inboxCounts;
+    const variables = { commune, first, after, locale: this.locale, state: filters.state || null };
+    let args = "$commune: String, $first: Int, $after: String, $locale: String, $state: String";
+    let pass = "commune: $commune, first: $first, after: $after, locale: $locale, state: $state";
+    if (extended) {
+      args += `, $serviceCode: String, $overdue: Boolean, $dueBefore: NaiveDate, $assignment: AssignmentFilter,
+        $assigneeId: ID, $search: String`;
+      pass += `, serviceCode: $serviceCode, overdue: $overdue, dueBefore: $dueBefore, assignment: $assignment,
+        assigneeId: $assigneeId, search: $search`;
+      Object.assign(variables, inboxFilters(filters));
+    } else if (Object.entries(inboxFilters(filters)).some(([, v]) => v !== null)) {
+      throw new JamaaError("this server filters the inbox by state only", "UNSUPPORTED");
+    }
+    const total = extended ? " totalCount" : "";
+    const { requests } = await this.#graphql(`query(${args}) { requests(${pass}) {
+      nodes { ${staffRequest(features)} } pageInfo { hasNextPage endCursor }${total} } }`, variables);
+    return { ...requests, totalCount: requests.totalCount ?? null };
+  }
+
+  /** The inbox's counts for the same filters: total, overdue, mine, unassigned and per state. */
+  async inboxCounts(commune, filters = {}) {
+    const { inboxCounts } = await this.#graphql(`query($commune: String, $state: String, $serviceCode: String,
+      $overdue: Boolean, $dueBefore: NaiveDate, $assignment: AssignmentFilter, $assigneeId: ID, $search: String,
+      $locale: String) { inboxCounts(commune: $commune, state: $state, serviceCode: $serviceCode, overdue: $overdue,
+        dueBefore: $dueBefore, assignment: $assignment, assigneeId: $assigneeId, search: $search, locale: $locale) {
+        total overdue mine unassigned byState { state label count } } }`, {
+      commune,
+      state: filters.state || null,
+      locale: this.locale,
+      ...inboxFilters(filters),
+    });
+    return inboxCounts;
+  }
+
+  /** The commune's requests whose personal field (`cin`, `phone`, `email`) equals `value` (blind index). */
+  async findRequests(commune, field, value) {
+    const features = await this.features();
+    const { findRequests } = await this.#graphql(`query($commune: String, $field: String!, $value: String!,
+      $locale: String) { findRequests(commune: $commune, field: $field, value: $value, locale: $locale) {
+        ${staffRequest(features)} } }`, { commune, field, value, locale: this.locale });
+    return findRequests;
+  }
+
+  /** One request of the commune as staff see it: data (personal fields when allowed), history, messages. */
+  async getRequest(commune, id) {
+    const features = await this.features();
+    const { request } = await this.#graphql(`query($commune: String, $id: ID!, $locale: String) {
+      request(commune: $commune, id: $id, locale: $locale) { ${staffRequest(features)} data sealedFields
+        documents { code fileName mediaType sizeBytes sha256${features.fileDownload ? " fileId" : ""} }
+        availableActions { key label commentRequired notifiesApplicant }
+        history { action actionLabel fromState toState stateLabel actor comment at }
+        messages { action actionLabel body at } receipt { ${RECEIPT} } } }`, { commune, id, locale: this.locale });
+    return request;
+  }
+
+  /** Takes a workflow action; CONFLICT when the request moved on since `expectedVersion`. */
+  async act(commune, id, action, expectedVersion, comment = null) {
+    const features = await this.features();
+    const { actOnRequest } = await this.#graphql(`mutation($commune: String, $id: ID!, $action: String!,
+      $version: Int!, $comment: String, $locale: String) { actOnRequest(commune: $commune, id: $id, action: $action,
+        expectedVersion: $version, comment: $comment, locale: $locale) { ${staffRequest(features)} } }`, {
+      commune,
+      id,
+      action,
+      version: expectedVersion,
+      comment: comment || null,
+      locale: this.locale,
+    });
+    return actOnRequest;
+  }
+
+  /** Issues the decision of a closed request as a verifiable document. */
+  async issueDecision(commune, requestId) {
+    const { issueRequestDecision } = await this.#graphql(`mutation($commune: String, $id: ID!, $locale: String) {
+      issueRequestDecision(commune: $commune, requestId: $id, locale: $locale) { ${ISSUED} } }`, {
+      commune,
+      id: requestId,
+      locale: this.locale,
+    });
+    return issueRequestDecision;
+  }
+
+  /** The documents issued about a request, with their texts (each reading is audited). */
+  async requestDocuments(commune, requestId) {
+    const { requestDocuments } = await this.#graphql(`query($commune: String, $id: ID!, $locale: String) {
+      requestDocuments(commune: $commune, requestId: $id, locale: $locale) { ${ISSUED} } }`, {
+      commune,
+      id: requestId,
+      locale: this.locale,
+    });
+    return requestDocuments;
+  }
+
+  /** Where an uploaded file of a request is downloaded (with the bearer token). */
+  fileUrl(commune, requestId, fileId) {
+    const base = new URL(this.#endpoint, globalThis.location?.href ?? "http://localhost/");
+    const path = [commune, requestId, fileId].map(encodeURIComponent).join("/");
+    return new URL(`/files/${path}`, base).href;
+  }
+
+  /** Downloads an uploaded file of a request (audited by the server): `{blob, fileName, mediaType}`. */
+  async downloadFile(commune, requestId, fileId) {
+    const response = await this.#fetch(this.fileUrl(commune, requestId, fileId), {
+      headers: this.#authorization(),
+    });
+    if (!response.ok) {
+      const codes = { 401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 429: "RATE_LIMITED" };
+      throw new JamaaError(`the file cannot be downloaded (HTTP ${response.status})`,
+        codes[response.status] ?? "INTERNAL");
+    }
+    const disposition = response.headers.get("content-disposition") ?? "";
+    const name = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
+    return {
+      blob: await response.blob(),
+      fileName: name ? decodeURIComponent(name) : fileId,
+      mediaType: response.headers.get("content-type") ?? "application/octet-stream",
+    };
+  }
+
+  /** Assigns (or reassigns) a request to a member holding a role of its workflow. */
+  async assign(commune, requestId, memberId) {
+    return this.#assignment("assignRequest", commune, requestId, memberId);
+  }
+
+  /** Takes a request for oneself. */
+  async claim(commune, requestId) {
+    return this.#assignment("claimRequest", commune, requestId);
+  }
+
+  /** Gives a request back to the unassigned ones. */
+  async release(commune, requestId) {
+    return this.#assignment("releaseRequest", commune, requestId);
+  }
+
+  async #assignment(field, commune, requestId, memberId) {
+    const features = await this.features();
+    const member = memberId === undefined ? "" : ", $memberId: ID!";
+    const pass = memberId === undefined ? "" : ", memberId: $memberId";
+    const data = await this.#graphql(`mutation($commune: String, $requestId: ID!${member}, $locale: String) {
+      ${field}(commune: $commune, requestId: $requestId${pass}) { ${staffRequest(features)} } }`, {
+      commune,
+      requestId,
+      memberId,
+      locale: this.locale,
+    });
+    return data[field];
+  }
+
+  /** The members a request may be assigned to (those holding a role of its workflow). */
+  async assignableMembers(commune, requestId) {
+    const { assignableMembers } = await this.#graphql(`query($commune: String, $id: ID!) {
+      assignableMembers(commune: $commune, requestId: $id) { ${STAFF_MEMBER} } }`, { commune, id: requestId });
+    return assignableMembers;
+  }
+
+  /** Open and overdue files per member (for those who may assign). */
+  async workload(commune) {
+    const { workload } = await this.#graphql(`query($commune: String) { workload(commune: $commune) {
+      member { ${STAFF_MEMBER} } open overdue } }`, { commune });
+    return workload;
+  }
+
+  /**
+   * Calls `onUpdate` with every change of the commune's requests (graphql-ws, the `inboxChanged`
+   * subscription), `onError` when the connection fails for good, `onConnected` once the server has accepted the
+   * connection. Returns the function that stops.
+   */
+  subscribeInbox(commune, onUpdate, onError = () => {}, onConnected = () => {}) {
+    let stopped = false;
+    let dispose = () => {};
+    import("graphql-ws")
+      .then(({ createClient: createWsClient }) => {
+        if (stopped) return;
+        const ws = createWsClient({
+          url: this.#webSocketUrl(),
+          connectionParams: { token: this.#token, locale: this.locale },
+          lazy: false,
+          retryAttempts: 5,
+          onNonLazyError: onError,
+          on: { connected: () => onConnected() },
+        });
+        const unsubscribe = ws.subscribe(
+          {
+            query: `subscription($commune: String) { inboxChanged(commune: $commune) {
+              requestId trackingCode sequence event state version occurredAt } }`,
+            variables: { commune },
+          },
+          {
+            next: ({ data, errors }) => {
+              if (errors?.length) onError(new JamaaError(errors[0].message, errors[0].extensions?.code ?? "INTERNAL"));
+              else if (data) onUpdate(data.inboxChanged);
+            },
+            error: (error) => onError(JamaaError.from(error)),
+            complete: () => {},
+          },
+        );
+        dispose = () => {
+          unsubscribe();
+          ws.dispose();
+        };
+      })
+      .catch((error) => onError(JamaaError.from(error)));
+    return () => {
+      stopped = true;
+      dispose();
+    };
+  }
+
+  #webSocketUrl() {
+    const url = new URL(this.#wsEndpoint ?? `${this.#endpoint}/ws`, globalThis.location?.href ?? "http://localhost/");
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    return url.href;
+  }
+
+  // ---- Civil status ----
+
+  /** Registers a birth or death act (names in Arabic and Latin script); returns the act. */
+  async registerCivilAct(commune, input) {
+    const { registerCivilAct } = await this.#graphql(`mutation($commune: String, $input: RegisterCivilActInput!) {
+      registerCivilAct(commune: $commune, input: $input) { ${CIVIL_ACT} } }`, { commune, input });
+    return registerCivilAct;
+  }
+
+  /** Adds a marginal mention to an act. */
+  async addCivilMention(commune, actId, input) {
+    const { addCivilMention } = await this.#graphql(`mutation($commune: String, $actId: ID!,
+      $input: CivilMentionInput!) { addCivilMention(commune: $commune, actId: $actId, input: $input) {
+        sequence kind text reference effectiveOn recordedAt } }`, { commune, actId, input });
+    return addCivilMention;
+  }
+
+  /** Issues an extract (EXTRACT) or a full copy (FULL_COPY) of an act. */
+  async issueCivilDocument(commune, actId, kind) {
+    const { issueCivilDocument } = await this.#graphql(`mutation($commune: String, $actId: ID!,
+      $kind: CivilDocumentKind!) { issueCivilDocument(commune: $commune, actId: $actId, kind: $kind) {
+        actId number kind title titleAr fields { key label value } text code fingerprint verifyPath issuedAt } }`,
+    { commune, actId, kind });
+    return issueCivilDocument;
+  }
+
+  /** An act's full record with its mentions and audit trail (the reading is recorded). */
+  async civilAct(commune, id) {
+    const { civilAct } = await this.#graphql(`query($commune: String, $id: ID!) { civilAct(commune: $commune,
+      id: $id) { ${CIVIL_ACT} } }`, { commune, id });
+    return civilAct;
+  }
+
+  /** A page of the commune's acts, by office, year and kind. */
+  async civilActs(commune, { office = null, year = null, kind = null } = {}, { first = 50, after = null } = {}) {
+    const { civilActs } = await this.#graphql(`query($commune: String, $office: String, $year: Int,
+      $kind: CivilActKind, $first: Int, $after: String) { civilActs(commune: $commune, office: $office, year: $year,
+        kind: $kind, first: $first, after: $after) { nodes { ${CIVIL_SUMMARY} } pageInfo { hasNextPage endCursor } } }`,
+    { commune, office, year, kind, first, after });
+    return civilActs;
+  }
+
+  /** The acts whose subject has this national id (blind index). */
+  async findCivilActs(commune, nationalId) {
+    const { findCivilActs } = await this.#graphql(`query($commune: String, $nationalId: String!) {
+      findCivilActs(commune: $commune, nationalId: $nationalId) { ${CIVIL_SUMMARY} } }`, { commune, nationalId });
+    return findCivilActs;
+  }
+
+  // ---- Courier ----
+
+  async registerMail(commune, input) {
+    const { registerMail } = await this.#graphql(`mutation($commune: String, $input: RegisterMailInput!) {
+      registerMail(commune: $commune, input: $input) { ${MAIL} } }`, { commune, input });
+    return registerMail;
+  }
+
+  async routeMail(commune, id, department, note = null) {
+    const { routeMail } = await this.#graphql(`mutation($commune: String, $id: ID!, $department: String!,
+      $note: String) { routeMail(commune: $commune, id: $id, department: $department, note: $note) { ${MAIL} } }`,
+    { commune, id, department, note });
+    return routeMail;
+  }
+
+  async setMailFollowUp(commune, id, state, note = null) {
+    const { setMailFollowUp } = await this.#graphql(`mutation($commune: String, $id: ID!, $state: MailState!,
+      $note: String) { setMailFollowUp(commune: $commune, id: $id, state: $state, note: $note) { ${MAIL} } }`,
+    { commune, id, state, note });
+    return setMailFollowUp;
+  }
+
+  /** A page of the courier registry: filters year, direction, department, state, overdue. */
+  async mailItems(commune, filters = {}, { first = 50, after = null } = {}) {
+    const { mailItems } = await this.#graphql(`query($commune: String, $year: Int, $direction: MailDirection,
+      $department: String, $state: MailState, $overdue: Boolean, $first: Int, $after: String) {
+      mailItems(commune: $commune, year: $year, direction: $direction, department: $department, state: $state,
+        overdue: $overdue, first: $first, after: $after) { nodes { ${MAIL_SUMMARY} } pageInfo { hasNextPage endCursor } } }`,
+    {
+      commune,
+      year: filters.year ?? null,
+      direction: filters.direction ?? null,
+      department: filters.department || null,
+      state: filters.state ?? null,
+      overdue: filters.overdue ?? null,
+      first,
+      after,
+    });
+    return mailItems;
+  }
+
+  async mailItem(commune, id) {
+    const { mailItem } = await this.#graphql(`query($commune: String, $id: ID!) { mailItem(commune: $commune,
+      id: $id) { ${MAIL} } }`, { commune, id });
+    return mailItem;
+  }
+
+  // ---- Council ----
+
+  async councilMembers(commune) {
+    const { councilMembers } = await this.#graphql(`query($commune: String) { councilMembers(commune: $commune) {
+      ${COUNCIL_MEMBER} } }`, { commune });
+    return councilMembers;
+  }
+
+  async addCouncilMember(commune, input) {
+    const { addCouncilMember } = await this.#graphql(`mutation($commune: String, $input: CouncilMemberInput!) {
+      addCouncilMember(commune: $commune, input: $input) { ${COUNCIL_MEMBER} } }`, { commune, input });
+    return addCouncilMember;
+  }
+
+  async councilSessions(commune) {
+    const { councilSessions } = await this.#graphql(`query($commune: String) { councilSessions(commune: $commune) {
+      ${SESSION} } }`, { commune });
+    return councilSessions;
+  }
+
+  async scheduleCouncilSession(commune, input) {
+    const { scheduleCouncilSession } = await this.#graphql(`mutation($commune: String,
+      $input: CouncilSessionInput!) { scheduleCouncilSession(commune: $commune, input: $input) { ${SESSION} } }`,
+    { commune, input });
+    return scheduleCouncilSession;
+  }
+
+  async addAgendaItem(commune, input) {
+    const { addAgendaItem } = await this.#graphql(`mutation($commune: String, $input: AgendaItemInput!) {
+      addAgendaItem(commune: $commune, input: $input) { ${SESSION} } }`, { commune, input });
+    return addAgendaItem;
+  }
+
+  async recordDeliberation(commune, input) {
+    const { recordDeliberation } = await this.#graphql(`mutation($commune: String, $input: DeliberationInput!) {
+      recordDeliberation(commune: $commune, input: $input) { ${SESSION} } }`, { commune, input });
+    return recordDeliberation;
+  }
+
+  async publishCouncilDecisions(commune, sessionId) {
+    const { publishCouncilDecisions } = await this.#graphql(`mutation($commune: String, $sessionId: ID!) {
+      publishCouncilDecisions(commune: $commune, sessionId: $sessionId) { ${SESSION} } }`, { commune, sessionId });
+    return publishCouncilDecisions;
+  }
+
+  async councilDecisions(commune, year = null) {
+    const { councilDecisions } = await this.#graphql(`query($commune: String, $year: Int) {
+      councilDecisions(commune: $commune, year: $year) { sessionId sessionKind sessionDate sessionTitleAr
+        sessionTitleFr number textAr textFr publishedAt count { ${VOTE_COUNT} }
+        votes { nameAr nameLatin party choice } } }`, { commune, year });
+    return councilDecisions;
+  }
+
+  // ---- Finance, petitions, publications ----
+
+  /** Imports a year's budget CSV; VALIDATION_FAILED names each bad cell as `lines[<line>].<column>`. */
+  async importBudget(commune, year, csv) {
+    const { importBudget } = await this.#graphql(`mutation($commune: String, $year: Int!, $csv: String!) {
+      importBudget(commune: $commune, year: $year, csv: $csv) { year lines replaced } }`, { commune, year, csv });
+    return importBudget;
+  }
+
+  async budgetExecution(commune, year = null) {
+    const { budgetExecution } = await this.#graphql(`query($commune: String, $year: Int) {
+      budgetExecution(commune: $commune, year: $year) { currency
+        years { year appropriated committed paid planned collected executionRate collectionRate }
+        chapters { year chapter appropriated committed paid commitmentRate executionRate } } }`, { commune, year });
+    return budgetExecution;
+  }
+
+  async petitions(commune) {
+    const { petitions } = await this.#graphql(`query($commune: String, $locale: String) {
+      petitions(commune: $commune, locale: $locale) { id subject text petitionerType associationName state
+        stateLabel signatures signatureThreshold openForSignatures submittedAt } }`, { commune, locale: this.locale });
+    return petitions;
+  }
+
+  async publications(commune) {
+    const { publications } = await this.#graphql(`query($commune: String, $locale: String) {
+      publications(commune: $commune, locale: $locale) { ${PUBLICATION} } }`, { commune, locale: this.locale });
+    return publications;
+  }
+
+  async markPublished(commune, item, location) {
+    const { markPublished } = await this.#graphql(`mutation($commune: String, $item: String!, $location: String!,
+      $locale: String) { markPublished(commune: $commune, item: $item, location: $location, locale: $locale) {
+        ${PUBLICATION} } }`, { commune, item, location, locale: this.locale });
+    return markPublished;
+  }
+
+  // ---- Commune administration ----
+
+  async communeUsers(commune) {
+    const { communeUsers } = await this.#graphql(`query($commune: String) { communeUsers(commune: $commune) {
+      ${COMMUNE_USER} } }`, { commune });
+    return communeUsers;
+  }
+
+  async createUser(commune, input) {
+    const { createUser } = await this.#graphql(`mutation($commune: String, $input: CreateUserInput!) {
+      createUser(commune: $commune, input: $input) { ${COMMUNE_USER} } }`, { commune, input });
+    return createUser;
+  }
+
+  async grantRole(commune, userId, role) {
+    const { grantRole } = await this.#graphql(`mutation($commune: String, $userId: ID!, $role: String!) {
+      grantRole(commune: $commune, userId: $userId, role: $role) { ${COMMUNE_USER} } }`, { commune, userId, role });
+    return grantRole;
+  }
+
+  async revokeRole(commune, userId, role) {
+    const { revokeRole } = await this.#graphql(`mutation($commune: String, $userId: ID!, $role: String!) {
+      revokeRole(commune: $commune, userId: $userId, role: $role) { ${COMMUNE_USER} } }`, { commune, userId, role });
+    return revokeRole;
+  }
+
+  async setUserDisabled(commune, userId, disabled) {
+    const { setUserDisabled } = await this.#graphql(`mutation($commune: String, $userId: ID!, $disabled: Boolean!) {
+      setUserDisabled(commune: $commune, userId: $userId, disabled: $disabled) { ${COMMUNE_USER} } }`,
+    { commune, userId, disabled });
+    return setUserDisabled;
+  }
+
+  async resetUserPassword(commune, userId, password) {
+    const { resetUserPassword } = await this.#graphql(`mutation($commune: String, $userId: ID!,
+      $password: String!) { resetUserPassword(commune: $commune, userId: $userId, password: $password) }`,
+    { commune, userId, password });
+    return resetUserPassword;
+  }
+
+  async apiTokens(commune) {
+    const { apiTokens } = await this.#graphql(`query($commune: String) { apiTokens(commune: $commune) {
+      id label kind roles createdAt expiresAt lastUsedAt revokedAt } }`, { commune });
+    return apiTokens;
+  }
+
+  /** Issues an API token; its secret is in the answer, once. */
+  async createApiToken(input) {
+    const { createApiToken } = await this.#graphql(`mutation($input: CreateApiTokenInput!) {
+      createApiToken(input: $input) { id token expiresAt } }`, { input });
+    return createApiToken;
+  }
+
+  async revokeApiToken(id) {
+    const { revokeApiToken } = await this.#graphql("mutation($id: ID!) { revokeApiToken(id: $id) }", { id });
+    return revokeApiToken;
+  }
+
+  async webhookEndpoints(commune) {
+    const { webhookEndpoints } = await this.#graphql(`query($commune: String) { webhookEndpoints(commune: $commune) {
+      ${WEBHOOK} } }`, { commune });
+    return webhookEndpoints;
+  }
+
+  /** Adds a webhook endpoint; the signing secret is in the answer, once. */
+  async createWebhookEndpoint(commune, input) {
+    const { createWebhookEndpoint } = await this.#graphql(`mutation($commune: String,
+      $input: WebhookEndpointInput!) { createWebhookEndpoint(commune: $commune, input: $input) {
+        endpoint { ${WEBHOOK} } secret } }`, { commune, input });
+    return createWebhookEndpoint;
+  }
+
+  async deleteWebhookEndpoint(commune, id) {
+    const { deleteWebhookEndpoint } = await this.#graphql(`mutation($commune: String, $id: ID!) {
+      deleteWebhookEndpoint(commune: $commune, id: $id) }`, { commune, id });
+    return deleteWebhookEndpoint;
+  }
+
+  /** The commune's notification deliveries, newest first; `status: "DEAD"` for the dead letters. */
+  async notificationDeliveries(commune, status = null, first = 50) {
+    const { notificationDeliveries } = await this.#graphql(`query($commune: String, $status: DeliveryStatus,
+      $first: Int) { notificationDeliveries(commune: $commune, status: $status, first: $first) { ${DELIVERY} } }`,
+    { commune, status, first });
+    return notificationDeliveries;
+  }
+
+  async replayDelivery(commune, id) {
+    const { replayDelivery } = await this.#graphql(`mutation($commune: String, $id: ID!) {
+      replayDelivery(commune: $commune, id: $id) { ${DELIVERY} } }`, { commune, id });
+    return replayDelivery;
+  }
+
+  async smtpSettings(commune) {
+    const { smtpSettings } = await this.#graphql(`query($commune: String) { smtpSettings(commune: $commune) {
+      ${SMTP} } }`, { commune });
+    return smtpSettings;
+  }
+
+  async setSmtpSettings(commune, input) {
+    const { setSmtpSettings } = await this.#graphql(`mutation($commune: String, $input: SmtpSettingsInput!) {
+      setSmtpSettings(commune: $commune, input: $input) { ${SMTP} } }`, { commune, input });
+    return setSmtpSettings;
+  }
+
+  /** Checks the commune's audit chain. */
+  async auditVerify(commune) {
+    const { auditVerify } = await this.#graphql(`query($commune: String) { auditVerify(commune: $commune) {
+      valid eventsChecked headHash firstBrokenSequence problem } }`, { commune });
+    return auditVerify;
+  }
+
+  // ---- Operators: communes, templates, indicators ----
+
+  /** Every commune with its status, region and province (operators see them all). */
+  async listCommunesAdmin() {
+    return this.#pages("communes", `query($first: Int, $after: String, $locale: String) {
+      communes(first: $first, after: $after, locale: $locale) { nodes { ${COMMUNE} id officialCode region province
+        population status } pageInfo { hasNextPage endCursor } } }`, { locale: this.locale });
+  }
+
+  async templates() {
+    const { templates } = await this.#graphql(`query { templates { name version reference contentHash publishedAt
+      services } }`, {});
+    return templates;
+  }
+
+  /** The changes from one template version to another (`name@version` each). */
+  async templateDiff(from, to) {
+    const { templateDiff } = await this.#graphql(`query($from: String!, $to: String!) {
+      templateDiff(from: $from, to: $to) { ${CHANGE} } }`, { from, to });
+    return templateDiff;
+  }
+
+  /** Onboards a commune from a template (`from`) or another commune (`fromCommune`), with overrides. */
+  async onboardCommune(input) {
+    const { onboardCommune } = await this.#graphql(`mutation($input: OnboardCommuneInput!, $locale: String) {
+      onboardCommune(input: $input, locale: $locale) { ${COMMUNE} id status region province } }`,
+    { input, locale: this.locale });
+    return onboardCommune;
+  }
+
+  /** Upgrades a commune to template `to`; with `dryRun` nothing is written. Conflicts come with both sides. */
+  async upgradeCommune(commune, to, { resolutions = [], dryRun = false } = {}) {
+    const { upgradeCommune } = await this.#graphql(`mutation($commune: String!, $to: String!,
+      $resolutions: [ConflictResolution!], $dryRun: Boolean) { upgradeCommune(commune: $commune, to: $to,
+        resolutions: $resolutions, dryRun: $dryRun) { upgraded from to changes { ${CHANGE} }
+        localChanges { ${CHANGE} } conflicts { ${CONFLICT} } unresolved { ${CONFLICT} } servicesPublished
+        servicesRetired } }`, { commune, to, resolutions, dryRun });
+    return upgradeCommune;
+  }
+
+  /** Exports a commune's configuration as template `name@version`. */
+  async exportTemplate(commune, name, { version = null, descriptionFr = null, descriptionAr = null } = {}) {
+    const { exportTemplate } = await this.#graphql(`mutation($commune: String!, $name: String!, $version: Int,
+      $descriptionFr: String, $descriptionAr: String) { exportTemplate(commune: $commune, name: $name,
+        version: $version, descriptionFr: $descriptionFr, descriptionAr: $descriptionAr) { name version reference
+        contentHash publishedAt services bundle } }`, { commune, name, version, descriptionFr, descriptionAr });
+    return exportTemplate;
+  }
+
+  async importTemplate(bundle) {
+    const { importTemplate } = await this.#graphql(`mutation($bundle: JSON!) { importTemplate(bundle: $bundle) {
+      name version reference contentHash publishedAt services } }`, { bundle });
+    return importTemplate;
+  }
+
+  /** Publishes a service definition as the next version; returns the version. */
+  async publishService(commune, definition) {
+    const { publishService } = await this.#graphql(`mutation($commune: String!, $definition: JSON!) {
+      publishService(commune: $commune, definition: $definition) }`, { commune, definition });
+    return publishService;
+  }
+
+  /** A commune's indicators over a period (its local days; the current year by default). */
+  async indicators(commune, { from = null, to = null } = {}) {
+    const { indicators } = await this.#graphql(`query($commune: String, $from: NaiveDate, $to: NaiveDate,
+      $locale: String) { indicators(commune: $commune, from: $from, to: $to, locale: $locale) { commune
+        communeName country region from to asOf ${FIGURES} } }`, { commune, from, to, locale: this.locale });
+    return indicators;
+  }
+
+  /** Every commune's indicators with totals per region (operators). */
+  async nationalIndicators({ from = null, to = null } = {}) {
+    const { nationalIndicators } = await this.#graphql(`query($from: NaiveDate, $to: NaiveDate, $locale: String) {
+      nationalIndicators(from: $from, to: $to, locale: $locale) { from to
+        communes { commune communeName country region ${FIGURES} }
+        regions { country region communes ${FIGURES} } total { ${FIGURES} } } }`,
+    { from, to, locale: this.locale });
+    return nationalIndicators;
+  }
+
+  #authorization() {
+    return this.#token ? { authorization: `Bearer ${this.#token}` } : {};
+  }
+
   async #pages(field, query, variables) {
     const items = [];
     let after = null;
@@ -196,7 +932,12 @@ class JamaaClient {
     try {
       response = await this.#fetch(this.#endpoint, {
         method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json", ...this.#headers },
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json",
+          ...this.#authorization(),
+          ...this.#headers,
+        },
         body: JSON.stringify({ query, variables }),
       });
     } catch (error) {

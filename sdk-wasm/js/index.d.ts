@@ -66,7 +66,8 @@ export type ErrorCode =
   | "CONFLICT"
   | "RATE_LIMITED"
   | "INTERNAL"
-  | "NETWORK_ERROR";
+  | "NETWORK_ERROR"
+  | "UNSUPPORTED";
 
 /** Every failure of the SDK: the API's `extensions.code`, and for VALIDATION_FAILED its `extensions.fields`. */
 export class JamaaError extends Error {
@@ -101,6 +102,10 @@ export interface ClientOptions {
   storage?: DraftStorage;
   /** Extra HTTP headers (a partner's `Authorization: Bearer …`). */
   headers?: Record<string, string>;
+  /** The bearer token to send (a login session's or an API token); `login()` sets it too. */
+  token?: string | null;
+  /** The graphql-ws endpoint of subscriptions; default the endpoint followed by `/ws`. */
+  wsEndpoint?: string;
 }
 
 export interface LocalizedString {
@@ -240,7 +245,7 @@ export interface Draft {
   savedAt: string;
 }
 
-export interface JamaaClient {
+export interface JamaaClient extends StaffClient {
   /** The locale of texts and messages; when unset, each commune's default locale. */
   locale: Locale | undefined;
   localeOf(commune: string): Promise<Locale>;
@@ -275,3 +280,697 @@ export interface JamaaClient {
 }
 
 export function createClient(options?: ClientOptions): JamaaClient;
+
+// ---- Staff and operators ----
+
+/** `YYYY-MM-DD`. */
+export type IsoDate = string;
+/** RFC 3339, UTC. */
+export type DateTimeString = string;
+
+export interface LoginSession {
+  token: string;
+  expiresAt: DateTimeString;
+}
+
+/** snake_case names: `read_requests`, `act_on_requests`, `manage_civil_status`, `manage_access`, … */
+export type Permission =
+  | "submit_request"
+  | "read_requests"
+  | "act_on_requests"
+  | "publish_service"
+  | "verify_audit"
+  | "manage_civil_status"
+  | "manage_council"
+  | "manage_courier"
+  | "manage_finance"
+  | "read_indicators"
+  | "manage_access"
+  | "manage_publications"
+  | "manage_notifications"
+  | "assign_requests";
+
+export interface UserMembership {
+  commune: string;
+  roles: string[];
+  /** What the roles allow in this commune; null when the server does not say. */
+  permissions: Permission[] | null;
+}
+
+export interface Me {
+  id: string;
+  login: string;
+  displayName: string;
+  operator: boolean;
+  memberships: UserMembership[];
+}
+
+/** What the server offers beyond the first version of the API. */
+export interface ServerFeatures {
+  assignment: boolean;
+  inboxCounts: boolean;
+  fileDownload: boolean;
+  permissions: boolean;
+  accounts: boolean;
+  apiTokens: boolean;
+}
+
+export interface StaffMember {
+  id: string;
+  login: string;
+  displayName: string;
+}
+
+export type AssignmentFilter = "ANY" | "MINE" | "UNASSIGNED";
+
+export interface InboxFilters {
+  state?: string | null;
+  serviceCode?: string | null;
+  overdue?: boolean | null;
+  dueBefore?: IsoDate | null;
+  assignment?: AssignmentFilter | null;
+  assigneeId?: string | null;
+  /** A tracking code or a national id (found by blind index). */
+  search?: string | null;
+}
+
+export interface Paging {
+  first?: number;
+  after?: string | null;
+}
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export interface Page<T> {
+  nodes: T[];
+  pageInfo: PageInfo;
+}
+
+export type Outcome = "APPROVED" | "REJECTED" | "WITHDRAWN" | "CLOSED";
+
+export interface StaffRequestSummary {
+  id: string;
+  trackingCode: string;
+  commune: string;
+  serviceCode: string;
+  serviceName: string;
+  serviceVersion: number;
+  state: string;
+  stateLabel: string;
+  outcome: Outcome | null;
+  version: number;
+  submittedAt: DateTimeString;
+  decisionDue: IsoDate;
+  updatedAt: DateTimeString;
+  closedAt: DateTimeString | null;
+  /** Present when the server assigns files; null when unassigned. */
+  assignee?: StaffMember | null;
+}
+
+export interface InboxPage extends Page<StaffRequestSummary> {
+  /** Null on servers without the inbox's counts. */
+  totalCount: number | null;
+}
+
+export interface InboxCounts {
+  total: number;
+  overdue: number;
+  mine: number;
+  unassigned: number;
+  byState: { state: string; label: string; count: number }[];
+}
+
+export interface RequestDocument {
+  code: string;
+  fileName: string;
+  mediaType: string;
+  sizeBytes: number;
+  sha256: string | null;
+  /** Set when the file was uploaded (and the server offers downloads). */
+  fileId?: string | null;
+}
+
+export interface StaffRequest extends StaffRequestSummary {
+  /** The form data; the personal fields this caller may not read are left out and named in `sealedFields`. */
+  data: Record<string, unknown>;
+  sealedFields: string[];
+  documents: RequestDocument[];
+  availableActions: { key: string; label: string; commentRequired: boolean; notifiesApplicant: boolean }[];
+  history: Step[];
+  messages: { action: string; actionLabel: string; body: string; at: DateTimeString }[];
+  receipt: Receipt;
+}
+
+export interface IssuedDocument {
+  id: string;
+  code: string;
+  kind: string;
+  title: string;
+  fingerprint: string;
+  text: string;
+  issuedAt: DateTimeString;
+  verifyPath: string;
+}
+
+export interface DownloadedFile {
+  blob: Blob;
+  fileName: string;
+  mediaType: string;
+}
+
+export interface RequestUpdate {
+  requestId: string;
+  trackingCode: string;
+  sequence: number;
+  event: string;
+  state: string;
+  version: number;
+  occurredAt: DateTimeString;
+}
+
+export interface Workload {
+  member: StaffMember;
+  open: number;
+  overdue: number;
+}
+
+export interface PersonName {
+  givenAr: string;
+  familyAr: string;
+  givenLatin: string;
+  familyLatin: string;
+}
+
+export type CivilActKind = "BIRTH" | "DEATH";
+export type Sex = "MALE" | "FEMALE";
+
+export interface CivilParentInput {
+  name: PersonName;
+  nationality?: string | null;
+  /** `1990`, `1990-04` or `1990-04-17`. */
+  birthDate?: string | null;
+  birthPlace?: string | null;
+  nationalId?: string | null;
+}
+
+export interface RegisterCivilActInput {
+  kind: CivilActKind;
+  office: string;
+  sex?: Sex | null;
+  event: { date: IsoDate; time?: string | null; place: string };
+  subjectBirthDate?: string | null;
+  subject: PersonName;
+  subjectNationalId?: string | null;
+  father?: CivilParentInput | null;
+  mother?: CivilParentInput | null;
+  declarant: { name: PersonName; relation: string; nationalId?: string | null };
+}
+
+export interface CivilActSummary {
+  id: string;
+  kind: CivilActKind;
+  number: string;
+  office: string;
+  year: number;
+  actNumber: number;
+  eventDate: IsoDate;
+  registeredOn: IsoDate;
+}
+
+export type CivilMentionKind = "RECOGNITION" | "RECTIFICATION" | "MARRIAGE" | "DIVORCE" | "DEATH" | "OTHER";
+
+export interface CivilMentionInput {
+  kind: CivilMentionKind;
+  text: string;
+  reference?: string | null;
+  effectiveOn: IsoDate;
+}
+
+export interface CivilMention extends CivilMentionInput {
+  sequence: number;
+  reference: string | null;
+  recordedAt: DateTimeString;
+}
+
+export interface CivilParent {
+  name: PersonName;
+  nationality: string | null;
+  birthDate: string | null;
+  birthPlace: string | null;
+  nationalId: string | null;
+}
+
+export interface CivilAct extends CivilActSummary {
+  sex: Sex | null;
+  eventTime: string | null;
+  eventPlace: string;
+  subjectBirthDate: string | null;
+  subject: PersonName;
+  subjectNationalId: string | null;
+  father: CivilParent | null;
+  mother: CivilParent | null;
+  declarant: { name: PersonName; relation: string; nationalId: string | null };
+  registeredAt: DateTimeString;
+  mentions: CivilMention[];
+  history: { sequence: number; at: DateTimeString; actor: string; kind: string }[];
+}
+
+export type CivilDocumentKind = "EXTRACT" | "FULL_COPY";
+
+export interface CivilDocument {
+  actId: string;
+  number: string;
+  kind: CivilDocumentKind;
+  title: string;
+  titleAr: string;
+  fields: { key: string; label: string; value: string }[];
+  text: string;
+  code: string;
+  fingerprint: string;
+  verifyPath: string;
+  issuedAt: DateTimeString;
+}
+
+export type MailDirection = "INCOMING" | "OUTGOING";
+export type MailState = "OPEN" | "ANSWERED" | "CLOSED";
+
+export interface RegisterMailInput {
+  direction: MailDirection;
+  correspondent: string;
+  subject: string;
+  date: IsoDate;
+  department: string;
+  dueOn?: IsoDate | null;
+  requestCode?: string | null;
+  deliberationId?: string | null;
+}
+
+export interface MailSummary {
+  id: string;
+  number: string;
+  direction: MailDirection;
+  year: number;
+  correspondent: string;
+  subject: string;
+  date: IsoDate;
+  department: string;
+  dueOn: IsoDate | null;
+  state: MailState;
+  overdue: boolean;
+  requestCode: string | null;
+  deliberationId: string | null;
+  registeredAt: DateTimeString;
+  updatedAt: DateTimeString;
+}
+
+export interface MailItem extends MailSummary {
+  history: { kind: string; department: string; state: MailState; note: string | null; at: DateTimeString; actor: string }[] | null;
+}
+
+export interface MailFilters {
+  year?: number | null;
+  direction?: MailDirection | null;
+  department?: string | null;
+  state?: MailState | null;
+  overdue?: boolean | null;
+}
+
+export type CouncilRole = "PRESIDENT" | "VICE_PRESIDENT" | "SECRETARY" | "MEMBER";
+
+export interface CouncilMemberInput {
+  nameAr: string;
+  nameLatin: string;
+  party: string;
+  role: CouncilRole;
+  mandateStart: IsoDate;
+  mandateEnd?: IsoDate | null;
+}
+
+export interface CouncilMember extends CouncilMemberInput {
+  id: string;
+  mandateEnd: IsoDate | null;
+}
+
+export type SessionKind = "ORDINARY" | "EXTRAORDINARY";
+export type VoteChoice = "FOR" | "AGAINST" | "ABSTAIN" | "ABSENT";
+
+export interface VoteCount {
+  membersInOffice: number;
+  present: number;
+  votesFor: number;
+  against: number;
+  abstain: number;
+  absent: number;
+  outcome: "ADOPTED" | "REJECTED" | "NO_QUORUM";
+}
+
+export interface CouncilSession {
+  id: string;
+  kind: SessionKind;
+  startsOn: IsoDate;
+  titleAr: string;
+  titleFr: string;
+  publishedAt: DateTimeString | null;
+  agenda: { id: string; position: number; titleAr: string; titleFr: string; requestId: string | null }[];
+  deliberations: {
+    id: string;
+    number: number;
+    agendaItemId: string | null;
+    textAr: string;
+    textFr: string;
+    decidedAt: DateTimeString;
+    count: VoteCount;
+    votes: { memberId: string; choice: VoteChoice }[];
+  }[];
+}
+
+export interface CouncilDecision {
+  sessionId: string;
+  sessionKind: SessionKind;
+  sessionDate: IsoDate;
+  sessionTitleAr: string;
+  sessionTitleFr: string;
+  number: number;
+  textAr: string;
+  textFr: string;
+  publishedAt: DateTimeString | null;
+  count: VoteCount;
+  votes: { nameAr: string; nameLatin: string; party: string; choice: VoteChoice }[];
+}
+
+export interface BudgetExecution {
+  currency: string;
+  years: {
+    year: number;
+    appropriated: string;
+    committed: string;
+    paid: string;
+    planned: string;
+    collected: string;
+    executionRate: string | null;
+    collectionRate: string | null;
+  }[];
+  chapters: {
+    year: number;
+    chapter: string;
+    appropriated: string;
+    committed: string;
+    paid: string;
+    commitmentRate: string | null;
+    executionRate: string | null;
+  }[];
+}
+
+export interface Petition {
+  id: string;
+  subject: string;
+  text: string;
+  petitionerType: string;
+  associationName: string | null;
+  state: string;
+  stateLabel: string;
+  signatures: number;
+  signatureThreshold: number | null;
+  openForSignatures: boolean;
+  submittedAt: DateTimeString;
+}
+
+export interface Publication {
+  key: string;
+  label: string;
+  published: boolean;
+  location: string | null;
+  publishedAt: DateTimeString | null;
+}
+
+export interface CommuneUser {
+  id: string;
+  login: string;
+  displayName: string;
+  disabled: boolean;
+  roles: string[];
+}
+
+export interface ApiTokenInfo {
+  id: string;
+  label: string;
+  kind: string;
+  /** A staff token's roles in its commune. */
+  roles: string[];
+  createdAt: DateTimeString;
+  expiresAt: DateTimeString | null;
+  lastUsedAt: DateTimeString | null;
+  revokedAt: DateTimeString | null;
+}
+
+export interface CreateApiTokenInput {
+  kind: "OPERATOR" | "STAFF" | "PARTNER";
+  communes?: string[];
+  roles?: string[];
+  label: string;
+  expiresAt?: DateTimeString | null;
+}
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  events: string[];
+  active: boolean;
+  createdAt: DateTimeString;
+}
+
+export interface NotificationDelivery {
+  id: string;
+  eventId: string;
+  requestId: string;
+  sequence: number;
+  channel: string;
+  endpointId: string | null;
+  status: string;
+  attempts: number;
+  nextAttemptAt: DateTimeString;
+  lastError: string | null;
+  deliveredAt: DateTimeString | null;
+}
+
+export type SmtpTlsMode = "NONE" | "STARTTLS" | "TLS";
+
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  tls: SmtpTlsMode;
+  username: string | null;
+  hasPassword: boolean;
+  fromAddress: string;
+  updatedAt: DateTimeString;
+}
+
+export interface SmtpSettingsInput {
+  host: string;
+  port: number;
+  tls: SmtpTlsMode;
+  username?: string | null;
+  /** Left out, the stored password is kept; empty, it is removed. */
+  password?: string | null;
+  fromAddress: string;
+}
+
+export interface AuditReport {
+  valid: boolean;
+  eventsChecked: number;
+  headHash: string;
+  firstBrokenSequence: number | null;
+  problem: string | null;
+}
+
+export interface AdminCommune extends Commune {
+  id: string;
+  officialCode: string | null;
+  region: string | null;
+  province: string | null;
+  population: number | null;
+  status: string;
+}
+
+export interface Template {
+  name: string;
+  version: number;
+  reference: string;
+  contentHash: string;
+  publishedAt: DateTimeString;
+  services: string[];
+}
+
+export interface TemplateChange {
+  path: string;
+  kind: "ADDED" | "REMOVED" | "CHANGED";
+  before: unknown;
+  after: unknown;
+  summary: string;
+}
+
+export interface TemplateConflict {
+  path: string;
+  base: unknown;
+  theirs: unknown;
+  ours: unknown;
+}
+
+export interface UpgradeResult {
+  upgraded: boolean;
+  from: string | null;
+  to: string;
+  changes: TemplateChange[];
+  localChanges: TemplateChange[];
+  conflicts: TemplateConflict[];
+  unresolved: TemplateConflict[];
+  servicesPublished: string[];
+  servicesRetired: string[];
+}
+
+export interface OnboardCommuneInput {
+  from?: string | null;
+  fromCommune?: string | null;
+  slug: string;
+  nameAr?: string | null;
+  nameFr?: string | null;
+  nameEn?: string | null;
+  officialCode?: string | null;
+  region?: string | null;
+  province?: string | null;
+  population?: number | null;
+  trackingPrefix: string;
+  country?: string | null;
+  defaultLocale?: string | null;
+  locales?: string[] | null;
+  currency?: string | null;
+  timeZone?: string | null;
+  calendar?: unknown;
+  dropLegalReferences?: boolean;
+  dropFees?: boolean;
+}
+
+export interface Figures {
+  submitted: number;
+  byOutcome: { open: number; approved: number; rejected: number; withdrawn: number; closed: number };
+  decided: number;
+  decidedWithinDeadline: number;
+  withinDeadlineShare: number | null;
+  medianProcessingDays?: number | null;
+  backlog: { total: number; buckets: { minDays: number; maxDays: number | null; count: number }[] };
+}
+
+export interface CommuneIndicators extends Figures {
+  commune: string;
+  communeName: string;
+  country: string;
+  region: string | null;
+  from?: IsoDate;
+  to?: IsoDate;
+  asOf?: DateTimeString;
+}
+
+export interface NationalIndicators {
+  from: IsoDate;
+  to: IsoDate;
+  communes: CommuneIndicators[];
+  regions: (Figures & { country: string; region: string | null; communes: number })[];
+  total: Figures;
+}
+
+export interface Period {
+  from?: IsoDate | null;
+  to?: IsoDate | null;
+}
+
+/** The operations of staff and operators (every function the back office uses). */
+export interface StaffClient {
+  readonly token: string | null;
+  setToken(token: string | null): void;
+  login(login: string, password: string): Promise<LoginSession>;
+  logout(): Promise<void>;
+  me(): Promise<Me>;
+  features(): Promise<ServerFeatures>;
+  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T>;
+
+  inbox(commune: string, filters?: InboxFilters, paging?: Paging): Promise<InboxPage>;
+  inboxCounts(commune: string, filters?: InboxFilters): Promise<InboxCounts>;
+  findRequests(commune: string, field: "cin" | "phone" | "email" | string, value: string): Promise<StaffRequestSummary[]>;
+  getRequest(commune: string, id: string): Promise<StaffRequest>;
+  act(commune: string, id: string, action: string, expectedVersion: number, comment?: string | null): Promise<StaffRequestSummary>;
+  issueDecision(commune: string, requestId: string): Promise<IssuedDocument>;
+  requestDocuments(commune: string, requestId: string): Promise<IssuedDocument[]>;
+  fileUrl(commune: string, requestId: string, fileId: string): string;
+  downloadFile(commune: string, requestId: string, fileId: string): Promise<DownloadedFile>;
+  assign(commune: string, requestId: string, memberId: string): Promise<StaffRequestSummary>;
+  claim(commune: string, requestId: string): Promise<StaffRequestSummary>;
+  release(commune: string, requestId: string): Promise<StaffRequestSummary>;
+  assignableMembers(commune: string, requestId: string): Promise<StaffMember[]>;
+  workload(commune: string): Promise<Workload[]>;
+  subscribeInbox(
+    commune: string,
+    onUpdate: (update: RequestUpdate) => void,
+    onError?: (error: JamaaError) => void,
+    onConnected?: () => void,
+  ): () => void;
+
+  registerCivilAct(commune: string, input: RegisterCivilActInput): Promise<CivilAct>;
+  addCivilMention(commune: string, actId: string, input: CivilMentionInput): Promise<CivilMention>;
+  issueCivilDocument(commune: string, actId: string, kind: CivilDocumentKind): Promise<CivilDocument>;
+  civilAct(commune: string, id: string): Promise<CivilAct>;
+  civilActs(commune: string, filters?: { office?: string | null; year?: number | null; kind?: CivilActKind | null }, paging?: Paging): Promise<Page<CivilActSummary>>;
+  findCivilActs(commune: string, nationalId: string): Promise<CivilActSummary[]>;
+
+  registerMail(commune: string, input: RegisterMailInput): Promise<MailItem>;
+  routeMail(commune: string, id: string, department: string, note?: string | null): Promise<MailItem>;
+  setMailFollowUp(commune: string, id: string, state: MailState, note?: string | null): Promise<MailItem>;
+  mailItems(commune: string, filters?: MailFilters, paging?: Paging): Promise<Page<MailSummary>>;
+  mailItem(commune: string, id: string): Promise<MailItem>;
+
+  councilMembers(commune: string): Promise<CouncilMember[]>;
+  addCouncilMember(commune: string, input: CouncilMemberInput): Promise<CouncilMember>;
+  councilSessions(commune: string): Promise<CouncilSession[]>;
+  scheduleCouncilSession(commune: string, input: { kind: SessionKind; startsOn: IsoDate; titleAr: string; titleFr: string }): Promise<CouncilSession>;
+  addAgendaItem(commune: string, input: { sessionId: string; titleAr: string; titleFr: string; requestId?: string | null }): Promise<CouncilSession>;
+  recordDeliberation(commune: string, input: { sessionId: string; agendaItemId?: string | null; textAr: string; textFr: string; votes: { memberId: string; choice: VoteChoice }[] }): Promise<CouncilSession>;
+  publishCouncilDecisions(commune: string, sessionId: string): Promise<CouncilSession>;
+  councilDecisions(commune: string, year?: number | null): Promise<CouncilDecision[]>;
+
+  importBudget(commune: string, year: number, csv: string): Promise<{ year: number; lines: number; replaced: number }>;
+  budgetExecution(commune: string, year?: number | null): Promise<BudgetExecution>;
+  petitions(commune: string): Promise<Petition[]>;
+  publications(commune: string): Promise<Publication[]>;
+  markPublished(commune: string, item: string, location: string): Promise<Publication>;
+
+  communeUsers(commune: string): Promise<CommuneUser[]>;
+  createUser(commune: string, input: { login: string; displayName: string; password: string; roles: string[] }): Promise<CommuneUser>;
+  grantRole(commune: string, userId: string, role: string): Promise<CommuneUser>;
+  revokeRole(commune: string, userId: string, role: string): Promise<CommuneUser>;
+  setUserDisabled(commune: string, userId: string, disabled: boolean): Promise<CommuneUser>;
+  resetUserPassword(commune: string, userId: string, password: string): Promise<boolean>;
+  apiTokens(commune: string): Promise<ApiTokenInfo[]>;
+  createApiToken(input: CreateApiTokenInput): Promise<{ id: string; token: string; expiresAt: DateTimeString | null }>;
+  revokeApiToken(id: string): Promise<boolean>;
+  webhookEndpoints(commune: string): Promise<WebhookEndpoint[]>;
+  createWebhookEndpoint(commune: string, input: { url: string; events?: string[] }): Promise<{ endpoint: WebhookEndpoint; secret: string }>;
+  deleteWebhookEndpoint(commune: string, id: string): Promise<boolean>;
+  notificationDeliveries(commune: string, status?: "PENDING" | "DELIVERED" | "SKIPPED" | "DEAD" | null, first?: number): Promise<NotificationDelivery[]>;
+  replayDelivery(commune: string, id: string): Promise<NotificationDelivery>;
+  smtpSettings(commune: string): Promise<SmtpSettings | null>;
+  setSmtpSettings(commune: string, input: SmtpSettingsInput): Promise<SmtpSettings>;
+  auditVerify(commune: string): Promise<AuditReport>;
+
+  listCommunesAdmin(): Promise<AdminCommune[]>;
+  templates(): Promise<Template[]>;
+  templateDiff(from: string, to: string): Promise<TemplateChange[]>;
+  onboardCommune(input: OnboardCommuneInput): Promise<AdminCommune>;
+  upgradeCommune(commune: string, to: string, options?: { resolutions?: { path: string; take: "THEIRS" | "OURS" }[]; dryRun?: boolean }): Promise<UpgradeResult>;
+  exportTemplate(commune: string, name: string, options?: { version?: number | null; descriptionFr?: string | null; descriptionAr?: string | null }): Promise<Template & { bundle: unknown }>;
+  importTemplate(bundle: unknown): Promise<Template>;
+  publishService(commune: string, definition: unknown): Promise<number>;
+  indicators(commune: string, period?: Period): Promise<CommuneIndicators>;
+  nationalIndicators(period?: Period): Promise<NationalIndicators>;
+}

@@ -192,12 +192,16 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>) -> Set
         demo: true,
         // Tests make many requests quickly from one address; the limits have their own test.
         rate_limit_per_minute: 0,
+        trusted_proxies: Vec::new(),
         session_hours: 12,
         master_key: Some(jamaa_core::crypto::Keyring::generate_master_key()),
         data_dir: std::env::temp_dir(),
         previous_master_keys: Vec::new(),
         site: None,
         notifications: Default::default(),
+        introspection: true,
+        cors_origins: Vec::new(),
+        metrics: true,
     }
 }
 
@@ -207,4 +211,9 @@ pub fn error_codes(body: &Value) -> Vec<String> {
         .as_array()
         .map(|errors| errors.iter().map(|e| e["extensions"]["code"].as_str().unwrap_or("").to_owned()).collect())
         .unwrap_or_default()
+}
+
+/// The entity's id in an `id` of the API, which ends with the locale of the object's text (`…@fr`).
+pub fn entity_id(id: &str) -> &str {
+    id.split_once('@').map_or(id, |(entity, _)| entity)
 }

@@ -54,6 +54,26 @@ impl GraphqlWs {
         })
     }
 
+    /// Connects with `token` in `connection_init` and returns the close code the server answers with (none when
+    /// it acknowledges instead).
+    pub async fn close_code(app: &TestApp, token: &str) -> Result<Option<u16>> {
+        let mut request = format!("ws://{}/graphql/ws", app.address).into_client_request()?;
+        request.headers_mut().insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse()?);
+        let (socket, _) = tokio_tungstenite::connect_async(request).await?;
+        let mut client = Self { socket, held: Vec::new() };
+        client.send(json!({ "type": "connection_init", "payload": { "token": token } })).await?;
+        loop {
+            let message = tokio::time::timeout(PATIENCE, client.socket.next()).await.context("no answer")?;
+            match message {
+                Some(Ok(Message::Close(frame))) => return Ok(frame.map(|f| u16::from(f.code))),
+                Some(Ok(Message::Text(_))) => return Ok(None),
+                Some(Ok(_)) => continue,
+                Some(Err(error)) => bail!("the connection failed: {error}"),
+                None => bail!("the connection ended without a close frame"),
+            }
+        }
+    }
+
     async fn send(&mut self, message: Value) -> Result<()> {
         self.socket.send(Message::Text(message.to_string().into())).await?;
         Ok(())

@@ -96,13 +96,13 @@ fn field_paths(body: &Value) -> Vec<(String, String)> {
 
 /// The events a demo commune starts with: its creation, one per service of the standard, one per sample file.
 /// Oujda's events after the demo: its onboarding, one per service of the standard, its export as template
-/// `oujda@1`, three sample files, the provincial agent's membership, and its courier registry's three letters,
-/// one of them routed.
+/// `oujda@1`, three sample files, the provincial agent's membership, the memberships of its seven demo logins
+/// (one per role), and its courier registry's three letters, one of them routed.
 fn demo_events() -> Result<i64> {
     let services = jamaa_core::model::standard::moroccan_services()?.len();
     // The council's demo: 7 members, a session, 3 agenda items, 3 deliberations, their publication, 2 budgets.
     let council = 7 + 1 + 3 + 3 + 1 + 2;
-    Ok(1 + i64::try_from(services)? + 1 + 3 + 1 + council + 4)
+    Ok(1 + i64::try_from(services)? + 1 + 3 + 1 + 7 + council + 4)
 }
 
 async fn audit_events(app: &TestApp, slug: &str) -> Result<i64> {
@@ -331,6 +331,7 @@ async fn rls_holds_without_the_application_filter(
     database: &jamaa_tests::pg::PgDatabase,
     oujda_request: &str,
 ) -> Result<()> {
+    let oujda_request = jamaa_tests::app::entity_id(oujda_request);
     let tenant = |slug: &str| server.psql(&database.name, &format!("SELECT id FROM communes WHERE slug = '{slug}'"));
     let chefchaouen = tenant("chefchaouen")?;
     let oujda = tenant("oujda")?;
@@ -451,10 +452,16 @@ async fn health_readiness_graphiql_and_limits() -> Result<()> {
     let app = TestApp::spawn(Backend::Sqlite).await?;
     assert_eq!(app.client.get(app.url("/healthz")).send().await?.status(), 200);
     assert_eq!(app.client.get(app.url("/readyz")).send().await?.status(), 200);
-    let graphiql = app.client.get(app.url("/graphql")).send().await?.text().await?;
+    let graphiql = app.client.get(app.url("/graphql")).header("accept", "text/html").send().await?.text().await?;
     assert!(graphiql.to_lowercase().contains("graphiql"));
 
-    let deep = "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } }";
+    // Deeper than even introspection's own bound.
+    let deep = format!(
+        "{{ __schema {{ types {{ fields {{ type {{ {} name {} }} }} }} }} }}",
+        "ofType { ".repeat(20),
+        "} ".repeat(20)
+    );
+    let deep = deep.as_str();
     let body = app.graphql(None, deep, json!({})).await?;
     let message = body["errors"][0]["message"].as_str().unwrap_or_default().to_lowercase();
     assert!(message.contains("too deep"), "{body}");

@@ -509,6 +509,21 @@ fn operations() -> Vec<Operation> {
             },
         },
         Operation {
+            name: "setDatedHolidays",
+            public: false,
+            document: "mutation($c: String, $k: String, $h: [DatedHolidayInput!]!) {
+                setDatedHolidays(commune: $c, country: $k, year: 2027, holidays: $h) { communes requestsMoved }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let days = json!([{ "date": "2027-03-10", "names": [{ "locale": "fr", "text": "Jour chômé" }] }]);
+                // Operators only: no commune's staff sets a calendar, Oujda's or Morocco's.
+                vec![
+                    attack(json!({ "c": c.commune_named(), "h": days }), c.refused()),
+                    attack(json!({ "k": "MA", "h": days }), c.refused()),
+                ]
+            },
+        },
+        Operation {
             name: "createApiToken",
             public: false,
             document: "mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { id token expiresAt } }",
@@ -525,9 +540,154 @@ fn operations() -> Vec<Operation> {
             },
         },
         Operation {
+            name: "inboxCounts",
+            public: false,
+            document: "query($c: String, $search: String) { inboxCounts(commune: $c, search: $search) {
+                total overdue mine unassigned byState { state label count }
+            } }",
+            // Counted at home, Oujda's tracking codes find nothing there.
+            attacks: |c: &Ctx<'_>| {
+                let expect = if c.staff_at_home() { Answers } else { c.refused() };
+                let mut attacks = vec![attack(json!({ "c": c.commune() }), expect)];
+                attacks.extend(c.v.filed.iter().map(|f| attack(json!({ "c": c.commune(), "search": f.code }), expect)));
+                attacks
+            },
+        },
+        Operation {
+            name: "workload",
+            public: false,
+            document: "query($c: String) { workload(commune: $c) { member { id login displayName } open overdue } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "assignableMembers",
+            public: false,
+            document: "query($c: String, $r: ID!) { assignableMembers(commune: $c, requestId: $r) { id login displayName } }",
+            attacks: |c: &Ctx<'_>| {
+                c.v.filed.iter().map(|f| attack(json!({ "c": c.commune(), "r": f.id }), c.refused())).collect()
+            },
+        },
+        Operation {
+            name: "assignRequest",
+            public: false,
+            document: "mutation($c: String, $r: ID!, $m: ID!) { assignRequest(commune: $c, requestId: $r, memberId: $m) {
+                id trackingCode assignee { id login }
+            } }",
+            // Oujda's files to Oujda's members or to the attacker's; and the attacker's own file to Oujda's member,
+            // who may not hold it.
+            attacks: |c: &Ctx<'_>| {
+                let mut attacks = Vec::new();
+                for f in &c.v.filed {
+                    for member in &c.v.member_ids {
+                        attacks.push(attack(json!({ "c": c.commune(), "r": f.id, "m": member }), c.refused()));
+                    }
+                }
+                let own = json!({ "c": c.commune(), "r": c.v.own_request, "m": c.v.member_ids[0] });
+                attacks.push(attack(own, if c.staff_at_home() { Invalid } else { c.refused() }));
+                attacks
+            },
+        },
+        Operation {
+            name: "claimRequest",
+            public: false,
+            document: "mutation($c: String, $r: ID!) { claimRequest(commune: $c, requestId: $r) { id assignee { id } } }",
+            attacks: |c: &Ctx<'_>| {
+                c.v.filed.iter().map(|f| attack(json!({ "c": c.commune(), "r": f.id }), c.refused())).collect()
+            },
+        },
+        Operation {
+            name: "releaseRequest",
+            public: false,
+            document: "mutation($c: String, $r: ID!) { releaseRequest(commune: $c, requestId: $r) { id assignee { id } } }",
+            // One of Oujda's files is held by its counter agent.
+            attacks: |c: &Ctx<'_>| {
+                c.v.filed.iter().map(|f| attack(json!({ "c": c.commune(), "r": f.id }), c.refused())).collect()
+            },
+        },
+        Operation {
+            name: "communeUsers",
+            public: false,
+            document: "query($c: String) { communeUsers(commune: $c) { id login displayName disabled roles } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "apiTokens",
+            public: false,
+            document: "query($c: String) { apiTokens(commune: $c) {
+                id kind label roles createdAt expiresAt lastUsedAt revokedAt
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "createUser",
+            public: false,
+            document: "mutation($c: String, $i: CreateUserInput!) { createUser(commune: $c, input: $i) { id login roles } }",
+            // An account in Oujda with its administrator's role; at home, an account is the attacker's business.
+            attacks: |c: &Ctx<'_>| {
+                let input = json!({ "login": "intrus.oujda", "displayName": "Intrus", "password": USER_PASSWORD,
+                                    "roles": ["commune_admin"] });
+                vec![attack(json!({ "c": c.commune(), "i": input }), if c.staff_at_home() { Skip } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "grantRole",
+            public: false,
+            document: "mutation($c: String, $u: ID!, $r: String!) { grantRole(commune: $c, userId: $u, role: $r) {
+                id login roles
+            } }",
+            // Oujda's members given a role in Oujda, or drawn into the attacker's commune: its administrators
+            // only touch their own members.
+            attacks: |c: &Ctx<'_>| {
+                c.v.member_ids
+                    .iter()
+                    .map(|u| attack(json!({ "c": c.commune(), "u": u, "r": "commune_admin" }), c.refused()))
+                    .collect()
+            },
+        },
+        Operation {
+            name: "revokeRole",
+            public: false,
+            document: "mutation($c: String, $u: ID!, $r: String!) { revokeRole(commune: $c, userId: $u, role: $r) {
+                id login roles
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                c.v.member_ids
+                    .iter()
+                    .map(|u| attack(json!({ "c": c.commune(), "u": u, "r": "counter_agent" }), c.refused()))
+                    .collect()
+            },
+        },
+        Operation {
+            name: "setUserDisabled",
+            public: false,
+            document: "mutation($c: String, $u: ID!) { setUserDisabled(commune: $c, userId: $u, disabled: true) {
+                id disabled
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                c.v.member_ids.iter().map(|u| attack(json!({ "c": c.commune(), "u": u }), c.refused())).collect()
+            },
+        },
+        Operation {
+            name: "resetUserPassword",
+            public: false,
+            document: "mutation($c: String, $u: ID!, $p: String!) { resetUserPassword(commune: $c, userId: $u, password: $p) }",
+            attacks: |c: &Ctx<'_>| {
+                c.v.member_ids
+                    .iter()
+                    .map(|u| attack(json!({ "c": c.commune(), "u": u, "p": "un mot de passe de l'attaquant" }), c.refused()))
+                    .collect()
+            },
+        },
+        Operation {
             name: "me",
             public: false,
-            document: "query { me { id login displayName operator memberships { commune roles } } }",
+            document: "query { me { id login displayName operator memberships { commune roles permissions } } }",
             // A user's own account; API tokens have none.
             attacks: |c: &Ctx<'_>| vec![attack(json!({}), if c.user { Answers } else { c.refused() })],
         },
@@ -1023,6 +1183,10 @@ struct Victim {
     /// Oujda's webhook endpoint, and one of its deliveries.
     webhook_id: String,
     delivery_id: String,
+    /// Members of Oujda only (its user, its demo logins per role), one of them holding a file of Oujda's.
+    member_ids: Vec<String>,
+    /// A file of the attacker's own.
+    own_request: String,
     markers: Markers,
 }
 
@@ -1353,7 +1517,7 @@ impl Victim {
 
         // The attacker's own request, whose secret it knows.
         let own = legalisation("Karim Chefchaouni", "CH556677", "+212611223344");
-        let (_, _, own_secret) = submit(app, None, ATTACKER, own).await?;
+        let (own_request, _, own_secret) = submit(app, None, ATTACKER, own).await?;
         // And a decision of its own, issued as a document.
         let (own_decided, _, _) =
             submit(app, None, ATTACKER, legalisation("Amal Chaouni", "CH778899", "+212611009988")).await?;
@@ -1421,6 +1585,24 @@ impl Victim {
             .filter_map(|m| m["id"].as_str().map(str::to_owned))
             .collect();
 
+        // Oujda's members of Oujda only, by id; its counter agent holds one of its files.
+        let users =
+            data(app, Some(&app.operator), "{ communeUsers(commune: \"oujda\") { id login } }", json!({})).await?;
+        let mut member_ids = Vec::new();
+        for user in users["communeUsers"].as_array().into_iter().flatten() {
+            let login = text(&user["login"])?;
+            if login == OUJDA_USER || login.starts_with("oujda.") {
+                let id = text(&user["id"])?;
+                markers.private(id.as_str(), format!("the id of Oujda's member {login}"));
+                markers.private(login.as_str(), format!("the login of Oujda's member {login}"));
+                member_ids.push(id);
+            }
+        }
+        ensure!(member_ids.len() == 8, "Oujda's user and its seven demo logins: {users}");
+        let agent_session = app.login("oujda.counter_agent", jamaa_core::service::demo::DEMO_PASSWORD).await?;
+        let claim = "mutation($r: ID!) { claimRequest(commune: \"oujda\", requestId: $r) { assignee { id } } }";
+        data(app, Some(&agent_session), claim, json!({ "r": filed[0].id })).await?;
+
         Ok(Self {
             filed,
             request_ids,
@@ -1445,6 +1627,8 @@ impl Victim {
             mail_cursor,
             webhook_id: webhooks.remove(0),
             delivery_id,
+            member_ids,
+            own_request,
             markers,
         })
     }

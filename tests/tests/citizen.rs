@@ -89,9 +89,10 @@ async fn the_decision_date_follows_law_31_13(backend: Backend) -> Result<()> {
     let vars = json!({ "c": "oujda", "s": "acces-information", "d": information_request(false) });
     let submitted = app.data(None, SUBMIT, vars).await?;
     let submitted = &submitted["submitRequest"];
-    // 20 working days: 4–8 May (5), 11–15 (10), 18–22 (15), 25–29 (20).
-    assert_eq!(submitted["receipt"]["decisionDue"], "2026-05-29");
-    assert_eq!(submitted["request"]["decisionDue"], "2026-05-29");
+    // 20 working days: 4–8 May (5), 11–15 (10), 18–22 (15), 25–26 (17), 27–28 are Aïd al-Adha (as shipped),
+    // 29 May (18), 1–2 June (20).
+    assert_eq!(submitted["receipt"]["decisionDue"], "2026-06-02");
+    assert_eq!(submitted["request"]["decisionDue"], "2026-06-02");
     let id = submitted["request"]["id"].clone();
     let code = submitted["request"]["trackingCode"].clone();
     let secret = submitted["secret"].clone();
@@ -112,8 +113,9 @@ async fn the_decision_date_follows_law_31_13(backend: Backend) -> Result<()> {
     let reason = "Les procès-verbaux sont archivés hors du siège ; leur recherche demande un délai.";
     let vars = json!({ "c": "oujda", "id": id, "a": "extend", "v": 2, "comment": reason });
     let extended = app.data(Some(&staff), ACT, vars).await?;
-    // 20 more working days: 1–5 June (5), 8–12 (10), 15–19 (15), 22–26 (20).
-    assert_eq!(extended["actOnRequest"]["decisionDue"], "2026-06-26");
+    // 20 more working days: 3–5 June (3), 8–12 (8), 15 (9), 16 is 1 Muharram (as shipped), 17–19 (12),
+    // 22–26 (17), 29 June–1 July (20).
+    assert_eq!(extended["actOnRequest"]["decisionDue"], "2026-07-01");
     // Only once.
     let again =
         act(&app, Some(&staff), json!({ "c": "oujda", "id": id, "a": "extend", "v": 3, "comment": reason })).await?;
@@ -123,8 +125,8 @@ async fn the_decision_date_follows_law_31_13(backend: Backend) -> Result<()> {
     let tracked = app.data(None, TRACK, json!({ "code": code, "secret": secret })).await?;
     let tracked = &tracked["trackRequest"];
     assert_eq!(tracked["state"], "extended");
-    assert_eq!(tracked["decisionDue"], "2026-06-26");
-    assert_eq!(tracked["receipt"]["decisionDue"], "2026-06-26");
+    assert_eq!(tracked["decisionDue"], "2026-07-01");
+    assert_eq!(tracked["receipt"]["decisionDue"], "2026-07-01");
     assert_eq!(
         tracked["messages"],
         json!([{ "action": "extend", "actionLabel":
@@ -265,7 +267,10 @@ async fn petitions_collect_signatures_once_and_reach_the_agenda(backend: Backend
     let jamaa = app.jamaa().await?;
     let secretary = jamaa.authenticate(&secrecy::SecretString::from(staff.clone())).await?;
     let waiting = jamaa.admissible_petitions(&secretary, "oujda").await?;
-    assert_eq!(waiting.iter().map(|p| p.record.id.to_string()).collect::<Vec<_>>(), [id.as_str().unwrap_or("")]);
+    assert_eq!(
+        waiting.iter().map(|p| p.record.id.to_string()).collect::<Vec<_>>(),
+        [jamaa_tests::app::entity_id(id.as_str().unwrap_or(""))]
+    );
     let anonymous = jamaa.admissible_petitions(&jamaa_core::auth::Principal::Anonymous, "oujda").await;
     assert_eq!(anonymous.err().map(|e| e.code()), Some("UNAUTHENTICATED"));
     let chefchaouen = jamaa.authenticate(&secrecy::SecretString::from(app.staff("chefchaouen").to_owned())).await?;

@@ -133,7 +133,9 @@ async fn a_session_publishes_its_decisions(backend: Backend) -> Result<()> {
     app.data(Some(&secretary), ADD_ITEM, item("Budget annexe", &Value::Null)).await?;
     let agenda = app.data(Some(&secretary), ADD_ITEM, item("Convention de jumelage", &Value::Null)).await?;
     let agenda: Vec<Value> = agenda["addAgendaItem"]["agenda"].as_array().cloned().unwrap_or_default();
-    ensure!(agenda.len() == 3 && agenda[0]["requestId"] == petition_id, "{agenda:?}");
+    // The agenda names the request by its entity id: the request's `id` without the locale of its text.
+    let petition_entity = petition_id.as_str().and_then(|id| id.split_once('@')).map(|(entity, _)| entity);
+    ensure!(agenda.len() == 3 && agenda[0]["requestId"].as_str() == petition_entity, "{agenda:?}");
 
     // Three deliberations: adopted, without quorum, rejected.
     let votes = |choices: &[&str]| -> Value {

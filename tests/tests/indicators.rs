@@ -148,7 +148,7 @@ async fn file_earlier(
     due: Option<NaiveDate>,
 ) -> Result<()> {
     let now = Utc::now();
-    let id = uuid::Uuid::parse_str(id)?;
+    let id = uuid::Uuid::parse_str(jamaa_tests::app::entity_id(id))?;
     execute(
         db,
         "UPDATE requests SET submitted_at = ? WHERE id = ?",

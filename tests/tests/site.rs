@@ -1,4 +1,5 @@
-//! The static files beside the API: the website at `/` and the SDK package at `/sdk/`, only when asked for.
+//! The static files beside the API: the website at `/`, the SDK package at `/sdk/` and the back office at
+//! `/office/`, only when asked for.
 
 use anyhow::Result;
 use jamaa_graphql::settings::SiteDirs;
@@ -16,7 +17,10 @@ async fn the_site_and_the_sdk_are_served_beside_the_api() -> Result<()> {
     std::fs::write(sdk.join("index.js"), "export const ok = true;")?;
     std::fs::write(sdk.join("jamaa_sdk_bg.wasm"), b"\0asm\x01\0\0\0")?;
 
-    let app = TestApp::spawn_with_site(Backend::Sqlite, Some(SiteDirs { site, sdk })).await?;
+    let office = files.path().join("office");
+    std::fs::create_dir_all(&office)?;
+    std::fs::write(office.join("index.html"), "<!doctype html><title>Back office</title>")?;
+    let app = TestApp::spawn_with_site(Backend::Sqlite, Some(SiteDirs { site, sdk, office: Some(office) })).await?;
     let get = |path: &str| app.client.get(app.url(path)).send();
 
     let page = get("/").await?;
@@ -29,6 +33,10 @@ async fn the_site_and_the_sdk_are_served_beside_the_api() -> Result<()> {
     assert!(module.headers()["content-type"].to_str()?.contains("javascript"));
     let wasm = get("/sdk/jamaa_sdk_bg.wasm").await?;
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
+
+    let office = get("/office/").await?;
+    assert_eq!(office.status(), 200);
+    assert!(office.text().await?.contains("<title>Back office</title>"));
 
     assert_eq!(get("/missing.html").await?.status(), 404);
     assert_eq!(get("/sdk/../site/index.html").await?.status(), 404);
@@ -43,5 +51,6 @@ async fn without_a_site_nothing_is_served_at_the_root() -> Result<()> {
     let app = TestApp::spawn(Backend::Sqlite).await?;
     assert_eq!(app.client.get(app.url("/")).send().await?.status(), 404);
     assert_eq!(app.client.get(app.url("/sdk/index.js")).send().await?.status(), 404);
+    assert_eq!(app.client.get(app.url("/office/")).send().await?.status(), 404);
     app.stop().await
 }

@@ -34,6 +34,31 @@ pub enum Permission {
     ManagePublications,
     /// Configure the commune's webhooks and SMTP relay, see and replay its dead letters.
     ManageNotifications,
+    /// Assign and reassign the commune's requests to its staff, and see their workload (a head of service).
+    AssignRequests,
+}
+
+impl Permission {
+    /// The name used in templates and on the wire (`manage_access`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::ReadCatalog => "read_catalog",
+            Permission::SubmitRequest => "submit_request",
+            Permission::ReadRequests => "read_requests",
+            Permission::ActOnRequests => "act_on_requests",
+            Permission::PublishService => "publish_service",
+            Permission::VerifyAudit => "verify_audit",
+            Permission::ManageCivilStatus => "manage_civil_status",
+            Permission::ManageCouncil => "manage_council",
+            Permission::ManageCourier => "manage_courier",
+            Permission::ManageFinance => "manage_finance",
+            Permission::ReadIndicators => "read_indicators",
+            Permission::ManageAccess => "manage_access",
+            Permission::ManagePublications => "manage_publications",
+            Permission::ManageNotifications => "manage_notifications",
+            Permission::AssignRequests => "assign_requests",
+        }
+    }
 }
 
 /// Shortest password accepted.
@@ -112,5 +137,8 @@ mod tests {
     fn permissions_are_snake_case_in_templates() {
         assert_eq!(serde_json::to_string(&Permission::ManageCivilStatus).unwrap(), "\"manage_civil_status\"");
         assert!(serde_json::from_str::<Permission>("\"everything\"").is_err());
+        for permission in [Permission::ReadCatalog, Permission::AssignRequests, Permission::ManageNotifications] {
+            assert_eq!(serde_json::to_string(&permission).unwrap(), format!("\"{}\"", permission.as_str()));
+        }
     }
 }

@@ -22,6 +22,9 @@ pub struct WorkingCalendar {
     /// Holidays of one year only (lunar holidays, exceptional days off).
     #[serde(default)]
     pub dated_holidays: Vec<DatedHoliday>,
+    /// The text that lists the fixed holidays (a decree and its amendments), unless a holiday names its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_holidays_source: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,12 +32,23 @@ pub struct FixedHoliday {
     pub month: u32,
     pub day: u32,
     pub name: LocalizedText,
+    /// The text that made the day a holiday, when it is not the calendar's `fixedHolidaysSource`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
+/// A holiday of one year: a lunar feast (its date depends on the sighting of the moon) or an exceptional
+/// day off.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DatedHoliday {
     pub date: NaiveDate,
     pub name: LocalizedText,
+    /// The text that makes the day off (the decree listing the feast, or the announcement of the date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// A date computed in advance, not yet announced: the operator replaces it once the date is known.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub estimated: bool,
 }
 
 /// How the days of a deadline are counted.
@@ -155,6 +169,83 @@ impl WorkingCalendar {
         if errors.is_empty() { Ok(()) } else { Err(errors) }
     }
 
+    /// The dated holidays of `year`, in date order.
+    pub fn dated_holidays_of(&self, year: i32) -> Vec<&DatedHoliday> {
+        let mut days: Vec<&DatedHoliday> = self.dated_holidays.iter().filter(|h| h.date.year() == year).collect();
+        days.sort_by_key(|h| h.date);
+        days
+    }
+
+    /// The calendar with the dated holidays of `year` replaced by `holidays` (those of other years kept), in
+    /// date order. Fails (`INVALID_DEFINITION`, every problem at once) when a holiday falls in another year,
+    /// a date is listed twice or a holiday has no name (`holidays[i]`).
+    pub fn with_dated_holidays(&self, year: i32, holidays: Vec<DatedHoliday>) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        for (i, holiday) in holidays.iter().enumerate() {
+            let date = holiday.date;
+            if date.year() != year {
+                errors.push(invalid(
+                    format!("holidays[{i}].date"),
+                    format!("التاريخ {date} ليس من سنة {year}."),
+                    format!("La date {date} n'est pas de l'année {year}."),
+                    format!("{date} is not in {year}."),
+                ));
+            } else if holidays[..i].iter().any(|h| h.date == date) {
+                errors.push(invalid(
+                    format!("holidays[{i}].date"),
+                    format!("التاريخ {date} مذكور أكثر من مرة."),
+                    format!("La date {date} figure plusieurs fois."),
+                    format!("{date} is listed more than once."),
+                ));
+            }
+            if holiday.name.is_empty() {
+                errors.push(invalid(
+                    format!("holidays[{i}].name"),
+                    "لكل عطلة اسم.".to_owned(),
+                    "Chaque jour férié a un nom.".to_owned(),
+                    "Every holiday has a name.".to_owned(),
+                ));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut calendar = self.clone();
+        calendar.dated_holidays.retain(|h| h.date.year() != year);
+        calendar.dated_holidays.extend(holidays);
+        calendar.dated_holidays.sort_by_key(|h| h.date);
+        Ok(calendar)
+    }
+
+    /// Where a request's decision date goes when the calendar changes from `self` to `new`: a deadline of
+    /// working days keeps its number of working days counted from `submitted_on`, so a day that became a
+    /// holiday pushes the date back by one working day; a date on a day that is no longer a working day
+    /// moves to the next working day. A date is never brought forward: a holiday removed (an estimated date
+    /// corrected) leaves the announced date as it is. `None` when the date does not move.
+    pub fn moved_decision_date(
+        &self,
+        new: &WorkingCalendar,
+        submitted_on: NaiveDate,
+        decision_due: NaiveDate,
+        counting: DayCounting,
+    ) -> Option<NaiveDate> {
+        let moved = match counting {
+            DayCounting::Working if decision_due > submitted_on => {
+                let mut days = 0u32;
+                let mut date = submitted_on;
+                while let Some(next) = date.succ_opt().filter(|next| *next <= decision_due) {
+                    date = next;
+                    if self.is_working_day(date) {
+                        days += 1;
+                    }
+                }
+                new.add_working_days(submitted_on, days).max(new.next_working_day_on_or_after(decision_due))
+            }
+            _ => new.next_working_day_on_or_after(decision_due),
+        };
+        (moved > decision_due).then_some(moved)
+    }
+
     /// The first working day on or after `date`, looking at most [`SEARCH_LIMIT_DAYS`] days ahead.
     fn first_working_day_from(&self, date: NaiveDate) -> Option<NaiveDate> {
         date.iter_days().take(SEARCH_LIMIT_DAYS as usize).find(|day| self.is_working_day(*day))
@@ -212,12 +303,13 @@ mod tests {
             weekend: vec![Sat, Sun],
             fixed_holidays: fixed
                 .into_iter()
-                .map(|(month, day)| FixedHoliday { month, day, name: name("Fête nationale") })
+                .map(|(month, day)| FixedHoliday { month, day, name: name("Fête nationale"), source: None })
                 .collect(),
             dated_holidays: ["2026-03-20", "2026-05-27", "2026-05-28"]
                 .into_iter()
-                .map(|d| DatedHoliday { date: date(d), name: name("Fête religieuse") })
+                .map(|d| DatedHoliday { date: date(d), name: name("Fête religieuse"), source: None, estimated: false })
                 .collect(),
+            fixed_holidays_source: None,
         }
     }
 
@@ -279,6 +371,61 @@ mod tests {
         }
     }
 
+    fn holiday(d: &str) -> DatedHoliday {
+        DatedHoliday { date: date(d), name: name("Aïd al-Fitr"), source: None, estimated: false }
+    }
+
+    #[test]
+    fn the_dated_holidays_of_a_year_are_replaced() {
+        let calendar = moroccan();
+        let set = calendar.with_dated_holidays(2026, vec![holiday("2026-03-21"), holiday("2026-03-20")]).unwrap();
+        let dates: Vec<_> = set.dated_holidays.iter().map(|h| h.date.to_string()).collect();
+        assert_eq!(dates, ["2026-03-20", "2026-03-21"]);
+        // Other years are kept.
+        let set = set.with_dated_holidays(2027, vec![holiday("2027-03-10")]).unwrap();
+        assert_eq!(set.dated_holidays_of(2026).len(), 2);
+        assert_eq!(set.dated_holidays_of(2027).len(), 1);
+        let errors = calendar
+            .with_dated_holidays(
+                2027,
+                vec![
+                    holiday("2026-03-20"),
+                    holiday("2027-03-10"),
+                    holiday("2027-03-10"),
+                    DatedHoliday { name: LocalizedText::new(), ..holiday("2027-03-11") },
+                ],
+            )
+            .unwrap_err();
+        let paths: Vec<_> = errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths, ["holidays[0].date", "holidays[2].date", "holidays[3].name"]);
+    }
+
+    #[test]
+    fn a_new_holiday_moves_decision_dates_later_never_earlier() {
+        use DayCounting::{Calendar, Working};
+        let before = WorkingCalendar { dated_holidays: vec![], ..moroccan() };
+        // Aïd al-Fitr 2027 announced for Wednesday 10 and Thursday 11 March.
+        let after = before.with_dated_holidays(2027, vec![holiday("2027-03-10"), holiday("2027-03-11")]).unwrap();
+        // Monday 1 March + 20 working days: 2–5 (4), 8–12 (9), 15–19 (14), 22–26 (19), 29 (20) without the
+        // feast; two days later with it.
+        let submitted = date("2027-03-01");
+        let due = before.due_date(submitted, Deadline { days: 20, counting: Working });
+        assert_eq!(due, date("2027-03-29"));
+        assert_eq!(after.due_date(submitted, Deadline { days: 20, counting: Working }), date("2027-03-31"));
+        assert_eq!(before.moved_decision_date(&after, submitted, due, Working), Some(date("2027-03-31")));
+        // A deadline ending before the feast does not move.
+        let early = before.due_date(submitted, Deadline { days: 5, counting: Working });
+        assert_eq!(before.moved_decision_date(&after, submitted, early, Working), None);
+        // Calendar days: only a date falling on the new holiday moves, to the next working day.
+        assert_eq!(
+            before.moved_decision_date(&after, date("2027-02-08"), date("2027-03-10"), Calendar),
+            Some(date("2027-03-12"))
+        );
+        assert_eq!(before.moved_decision_date(&after, submitted, date("2027-03-15"), Calendar), None);
+        // The estimate corrected the other way: the holiday removed brings nothing forward.
+        assert_eq!(after.moved_decision_date(&before, submitted, date("2027-03-31"), Working), None);
+    }
+
     #[test]
     fn next_working_day() {
         let calendar = moroccan();
@@ -295,6 +442,7 @@ mod tests {
             weekend: vec![Mon, Weekday::Tue, Weekday::Wed, Thu, Fri, Sat, Sun],
             fixed_holidays: vec![],
             dated_holidays: vec![],
+            fixed_holidays_source: None,
         };
         let start = date("2026-01-10");
         assert_eq!(calendar.next_working_day_on_or_after(start), start);
@@ -312,7 +460,7 @@ mod tests {
     fn checks() {
         assert_eq!(moroccan().check(), Ok(()));
         let leap = WorkingCalendar {
-            fixed_holidays: vec![FixedHoliday { month: 2, day: 29, name: name("Jour bissextile") }],
+            fixed_holidays: vec![FixedHoliday { month: 2, day: 29, name: name("Jour bissextile"), source: None }],
             ..moroccan()
         };
         assert_eq!(leap.check(), Ok(()));
@@ -322,7 +470,7 @@ mod tests {
         let cases: [(Breakage, &[&str]); 5] = [
             (|c| c.fixed_holidays[3].day = 32, &["calendar.fixedHolidays[3]"]),
             (
-                |c| c.fixed_holidays[0] = FixedHoliday { month: 2, day: 30, name: name("x") },
+                |c| c.fixed_holidays[0] = FixedHoliday { month: 2, day: 30, name: name("x"), source: None },
                 &["calendar.fixedHolidays[0]"],
             ),
             (|c| c.fixed_holidays[9].month = 13, &["calendar.fixedHolidays[9]"]),

@@ -1,6 +1,7 @@
 //! Pure domain types and rules: no I/O, no async, no database.
 
 pub mod access;
+pub mod assignment;
 pub mod audit;
 pub mod calendar;
 pub mod catalog;

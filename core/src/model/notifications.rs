@@ -14,13 +14,21 @@ pub enum EventKind {
     /// An action that left the state as it was: a message to the requester, a note.
     #[serde(rename = "request.message")]
     Message,
+    /// The request was assigned to a person of the staff, reassigned, claimed or released (no e-mail to the
+    /// applicant: it is the commune's internal business).
+    #[serde(rename = "request.assigned")]
+    Assigned,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 3] = [EventKind::Submitted, EventKind::StateChanged, EventKind::Message];
+    pub const ALL: [EventKind; 4] =
+        [EventKind::Submitted, EventKind::StateChanged, EventKind::Message, EventKind::Assigned];
 
-    /// The kind of a transition from `from` (none for the submission) to `to`.
-    pub fn of(from: Option<&str>, to: &str) -> Self {
+    /// The kind of a transition from `from` (none for the submission) to `to` by `action`.
+    pub fn of(from: Option<&str>, to: &str, action: &str) -> Self {
+        if crate::model::assignment::is_assignment_step(action) {
+            return EventKind::Assigned;
+        }
         match from {
             None => EventKind::Submitted,
             Some(from) if from == to => EventKind::Message,
@@ -33,6 +41,7 @@ impl EventKind {
             EventKind::Submitted => "request.submitted",
             EventKind::StateChanged => "request.state_changed",
             EventKind::Message => "request.message",
+            EventKind::Assigned => "request.assigned",
         }
     }
 
@@ -73,9 +82,10 @@ mod tests {
 
     #[test]
     fn kinds_follow_the_transition() {
-        assert_eq!(EventKind::of(None, "submitted"), EventKind::Submitted);
-        assert_eq!(EventKind::of(Some("submitted"), "certified"), EventKind::StateChanged);
-        assert_eq!(EventKind::of(Some("review"), "review"), EventKind::Message);
+        assert_eq!(EventKind::of(None, "submitted", "submit"), EventKind::Submitted);
+        assert_eq!(EventKind::of(Some("submitted"), "certified", "certify"), EventKind::StateChanged);
+        assert_eq!(EventKind::of(Some("review"), "review", "note"), EventKind::Message);
+        assert_eq!(EventKind::of(Some("review"), "review", "assignment.claim"), EventKind::Assigned);
         for kind in EventKind::ALL {
             assert_eq!(EventKind::parse(kind.as_str()), Some(kind));
         }

@@ -215,12 +215,29 @@ mod tests {
         let morocco = moroccan_calendar().expect("parses");
         assert_eq!(
             dates(&morocco),
-            [(1, 1), (1, 11), (1, 14), (5, 1), (7, 30), (8, 14), (8, 20), (8, 21), (11, 6), (11, 18)]
+            [(1, 1), (1, 11), (1, 14), (5, 1), (7, 30), (8, 14), (8, 20), (8, 21), (10, 31), (11, 6), (11, 18)]
         );
+        // Every Moroccan holiday names the text that makes it one.
+        assert!(morocco.fixed_holidays_source.as_deref().is_some_and(|s| s.contains("2-77-169")));
+        let wahda = morocco.fixed_holidays.iter().find(|h| (h.month, h.day) == (10, 31)).expect("31 October");
+        assert!(wahda.source.as_deref().is_some_and(|s| s.contains("2-25-1140")));
         let mauritania = mauritanian_calendar().expect("parses");
         assert_eq!(dates(&mauritania), [(1, 1), (5, 1), (5, 25), (11, 28)]);
+        // The lunar feasts of 2026 and 2027 ship, marked estimated until the operator enters the announced
+        // dates: two days for Aïd al-Fitr, Aïd al-Adha and the Mawlid and one for 1 Muharram in Morocco.
+        for year in [2026, 2027] {
+            let days = morocco.dated_holidays_of(year);
+            assert_eq!(days.len(), 7, "{year}");
+            assert!(days.iter().all(|h| h.estimated && h.source.as_deref().is_some_and(|s| s.contains("2-77-169"))));
+            assert_eq!(mauritania.dated_holidays_of(year).len(), 4, "{year}");
+        }
         for calendar in [&morocco, &mauritania] {
-            assert!(calendar.dated_holidays.is_empty(), "lunar holidays are entered each year");
+            for holiday in &calendar.dated_holidays {
+                assert!(has_ar_fr(&holiday.name), "{holiday:?}");
+                for locale in [Locale::Tzm, Locale::En] {
+                    assert!(holiday.name.exact(locale).is_some(), "{holiday:?} has no {locale} name");
+                }
+            }
             for holiday in &calendar.fixed_holidays {
                 // 2024 is a leap year, so every real day of the year exists in it.
                 assert!(NaiveDate::from_ymd_opt(2024, holiday.month, holiday.day).is_some(), "{holiday:?}");
@@ -831,10 +848,11 @@ mod tests {
         let calendar = &templates[0].content.calendar;
         let service = shipped("acces-information");
         let day = |d: &str| d.parse::<NaiveDate>().expect("a date");
-        // Thursday 30 April 2026, the day before Labour Day: 4–8 May (5), 11–15 (10), 18–22 (15), 25–29 (20).
+        // Thursday 30 April 2026, the day before Labour Day: 4–8 May (5), 11–15 (10), 18–22 (15), 25–26 (17),
+        // 27–28 May are Aïd al-Adha (as estimated), 29 (18), 1–2 June (20).
         let submitted_on = day("2026-04-30");
         let decision_due = calendar.due_date(submitted_on, service.deadline);
-        assert_eq!(decision_due, day("2026-05-29"));
+        assert_eq!(decision_due, day("2026-06-02"));
         let ctx = ApplyContext {
             now: "2026-05-04T09:00:00Z".parse().expect("an instant"),
             time_zone: chrono_tz::Africa::Casablanca,
@@ -848,8 +866,9 @@ mod tests {
             apply(&service.workflow, state, action, &officer, &data, comment, ctx).expect("allowed")
         };
         let reason = Some("Les documents demandés sont archivés hors du siège.");
-        // The extension: 20 more working days, 1–5 June (5), 8–12 (10), 15–19 (15), 22–26 (20).
-        assert_eq!(take("in_progress", "extend", reason, &ctx).decision_due, day("2026-06-26"));
+        // The extension: 20 more working days, 3–5 June (3), 8–12 (8), 15 (9), 16 June is 1 Muharram (as
+        // estimated), 17–19 (12), 22–26 (17), 29 June–1 July (20).
+        assert_eq!(take("in_progress", "extend", reason, &ctx).decision_due, day("2026-07-01"));
         // The urgent path: 3 working days from the request (Friday 1 May is off), then 3 more.
         let urgent = take("submitted", "treat_as_urgent", None, &ctx);
         assert_eq!(urgent.decision_due, day("2026-05-06"));

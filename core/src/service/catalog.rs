@@ -1,25 +1,30 @@
 //! Publishing services and reading the catalog.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldError, FieldErrorCode};
 use crate::model::audit::NewEvent;
 use crate::model::catalog::ServiceDefinition;
-use crate::model::commune::Commune;
+use crate::model::commune::{Commune, Slug};
 use crate::model::i18n::{Locale, LocalizedText};
-use crate::store::TenantTx;
 use crate::store::audit;
 use crate::store::catalog::{self, PublishedService};
+use crate::store::{TenantTx, communes};
 
 use super::Jamaa;
 
 /// A service of a commune's catalog, with the commune it belongs to (for currency, locales).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceView {
-    pub commune: Commune,
+    pub commune: Arc<Commune>,
     pub service: PublishedService,
 }
+
+/// A commune's current services, in code order (shared with every other reader of the same generation).
+pub type CurrentServices = Arc<[PublishedService]>;
 
 impl Jamaa {
     /// Publishes a service: a new version of it and of its workflow; earlier versions stay, unchanged, for
@@ -42,21 +47,39 @@ impl Jamaa {
 
     /// The current services of a commune (public).
     pub async fn services(&self, principal: &Principal, commune_slug: &str) -> Result<Vec<ServiceView>, Error> {
-        let commune = self.commune(commune_slug).await?;
+        let (commune, services) = self.catalog(principal, commune_slug).await?;
+        Ok(services.iter().map(|service| ServiceView { commune: commune.clone(), service: service.clone() }).collect())
+    }
+
+    /// The commune and its current services (public). One query when this server holds the catalog at the
+    /// generation the commune's row shows (the row is read anyway, to find the commune); else one read-only
+    /// transaction, whose result is kept.
+    pub async fn catalog(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+    ) -> Result<(Arc<Commune>, CurrentServices), Error> {
+        let slug = Slug::parse(commune_slug).map_err(|_| Error::NotFound("commune"))?;
+        let (commune, generation) = communes::by_slug_with_generation(self.store.reader(), slug.as_str())
+            .await?
+            .ok_or(Error::NotFound("commune"))?;
         let scope = principal.authorize(commune.id, Permission::ReadCatalog)?;
-        let tx = self.store.tenant_tx(scope).await?;
-        let services = catalog::current_services(&tx).await?;
-        tx.commit().await?;
-        Ok(services.into_iter().map(|service| ServiceView { commune: commune.clone(), service }).collect())
+        let services = match self.store.cache().current(commune.id.as_uuid(), generation) {
+            Some(held) => held,
+            None => {
+                let tx = self.store.tenant_read_tx(scope).await?;
+                let services = catalog::current_services(&tx).await?;
+                tx.commit().await?;
+                services
+            }
+        };
+        Ok((Arc::new(commune), services))
     }
 
     /// One current service by code (public).
     pub async fn service(&self, principal: &Principal, commune_slug: &str, code: &str) -> Result<ServiceView, Error> {
-        let commune = self.commune(commune_slug).await?;
-        let scope = principal.authorize(commune.id, Permission::ReadCatalog)?;
-        let tx = self.store.tenant_tx(scope).await?;
-        let service = catalog::current_service(&tx, code).await?.ok_or(Error::NotFound("service"))?;
-        tx.commit().await?;
+        let (commune, services) = self.catalog(principal, commune_slug).await?;
+        let service = services.iter().find(|s| s.definition.code == code).cloned().ok_or(Error::NotFound("service"))?;
         Ok(ServiceView { commune, service })
     }
 }

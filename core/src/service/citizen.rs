@@ -212,7 +212,7 @@ impl Jamaa {
     pub async fn petitions(&self, commune_slug: &str) -> Result<Vec<PetitionView>, Error> {
         let commune = self.commune(commune_slug).await?;
         let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
-        let tx = self.store.tenant_tx(scope).await?;
+        let tx = self.store.tenant_read_tx(scope).await?;
         let rules = petition_rules(&tx).await?;
         let states: Vec<&str> = petition::SIGNING_STATES
             .iter()
@@ -220,9 +220,14 @@ impl Jamaa {
             .chain([petition::ADMISSIBLE_STATE, "inscribed_on_agenda"])
             .collect();
         let records = store::requests_of_service(&tx, PETITION_SERVICE, &states, MAX_PAGE_SIZE).await?;
+        // Their versions and signature counts at once, not one query per petition.
+        let wanted: Vec<_> = records.iter().map(|r| (r.service_id, r.workflow_id)).collect();
+        let services = catalog::service_versions(&tx, &wanted).await?;
+        let ids: Vec<_> = records.iter().map(|r| r.id).collect();
+        let counts = store::signature_counts(&tx, &ids).await?;
         let mut views = Vec::with_capacity(records.len());
         for record in records {
-            let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
+            let service = services.get(&(record.service_id, record.workflow_id)).ok_or(Error::NotFound("service"))?;
             let state_label =
                 service.definition.workflow.state(&record.state).map(|s| s.label.clone()).unwrap_or_default();
             views.push(PetitionView {
@@ -233,7 +238,7 @@ impl Jamaa {
                 association_name: text_of(&record, "association_name"),
                 state: record.state.clone(),
                 state_label,
-                signatures: store::signature_count(&tx, record.id).await?,
+                signatures: counts.get(&record.id).copied().unwrap_or(0),
                 signature_threshold: rules.signature_threshold,
                 open_for_signatures: open_for_signatures(&record),
                 submitted_at: record.submitted_at,
@@ -254,6 +259,7 @@ impl Jamaa {
         let tx = self.store.tenant_tx(scope).await?;
         let records =
             store::requests_of_service(&tx, PETITION_SERVICE, &[petition::ADMISSIBLE_STATE], MAX_PAGE_SIZE).await?;
+        let commune = std::sync::Arc::new(commune);
         let mut found = Vec::with_capacity(records.len());
         for record in records {
             let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
@@ -279,7 +285,7 @@ impl Jamaa {
         let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
         tx.commit().await?;
         let personal = personal::sealed_keys(&service.definition.form, &record);
-        Ok(RequestDetails { commune, service, record, personal })
+        Ok(RequestDetails { commune: commune.into(), service, record, personal })
     }
 
     /// The commune's proactive-publication list, each item with whether and where it is published: public.

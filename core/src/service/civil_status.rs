@@ -21,7 +21,7 @@ use crate::store::civil_status::{self as store, ActFilter, ActRow, MentionRow};
 use crate::store::{TenantTx, audit, keys, requests};
 
 use super::documents::{self, IssuedDocument, NewDocument};
-use super::{Jamaa, MAX_PAGE_SIZE, Page};
+use super::{CountedPage, Jamaa, MAX_PAGE_SIZE};
 
 /// The blind-index field of a subject's national id.
 const SUBJECT_ID: &str = "civil_subject_national_id";
@@ -255,7 +255,7 @@ impl Jamaa {
         filter: CivilActFilter,
         after: Option<CivilActId>,
         first: u64,
-    ) -> Result<Page<CivilActSummary>, Error> {
+    ) -> Result<CountedPage<CivilActSummary>, Error> {
         let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ManageCivilStatus)?;
         let office = filter
@@ -277,10 +277,11 @@ impl Jamaa {
         let tx = self.store.tenant_tx(scope).await?;
         let filter = ActFilter { office, year: filter.year, kind: filter.kind };
         let mut rows = store::act_page(&tx, &filter, after, first + 1).await?;
+        let total = store::act_count(&tx, &filter).await?;
         tx.commit().await?;
         let has_next = rows.len() as u64 > first;
         rows.truncate(first as usize);
-        Ok(Page { items: rows.into_iter().map(summary).collect(), has_next })
+        Ok(CountedPage { items: rows.into_iter().map(summary).collect(), has_next, total })
     }
 
     /// The commune's acts whose subject has this national id, found by blind index without opening any

@@ -123,12 +123,13 @@ impl Jamaa {
     pub async fn complaint_services(&self, commune_slug: &str) -> Result<(Commune, Vec<PublishedService>), Error> {
         let commune = self.commune(commune_slug).await?;
         let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
-        let tx = self.store.tenant_tx(scope).await?;
+        let tx = self.store.tenant_read_tx(scope).await?;
         let services = catalog::current_services(&tx).await?;
         tx.commit().await?;
         let services = services
-            .into_iter()
+            .iter()
             .filter(|s| s.definition.complaint.is_some() && s.definition.channels.contains(&Channel::Online))
+            .cloned()
             .collect();
         Ok((commune, services))
     }

@@ -16,7 +16,7 @@ use crate::model::request::TrackingCode;
 use crate::store::courier::{self as store, MailEvent, MailFilter, MailRecord};
 use crate::store::{TenantTx, audit, requests};
 
-use super::{Jamaa, MAX_PAGE_SIZE, Page};
+use super::{CountedPage, Jamaa, MAX_PAGE_SIZE};
 
 /// A mail item as staff see it: overdue is computed on the commune's date; the history comes with one item.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -248,7 +248,7 @@ impl Jamaa {
         query: MailQuery,
         after: Option<MailId>,
         first: u64,
-    ) -> Result<Page<MailItem>, Error> {
+    ) -> Result<CountedPage<MailItem>, Error> {
         let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ManageCourier)?;
         let department = query.department.as_deref().map(|d| department("department", d)).transpose()?;
@@ -263,6 +263,7 @@ impl Jamaa {
         let first = first.clamp(1, MAX_PAGE_SIZE);
         let tx = self.store.tenant_tx(scope).await?;
         let mut rows = page(&tx, &filter, after, first + 1).await?;
+        let total = store::count(&tx, &filter).await?;
         tx.commit().await?;
         let has_next = rows.len() as u64 > first;
         rows.truncate(first as usize);
@@ -274,7 +275,7 @@ impl Jamaa {
                 history: None,
             })
             .collect();
-        Ok(Page { items, has_next })
+        Ok(CountedPage { items, has_next, total })
     }
 }
 

@@ -30,7 +30,25 @@ pub struct DemoTokens {
     pub staff: Vec<(String, SecretString)>,
     pub agent: DemoLogin,
     pub civil_registrar: SecretString,
+    /// One login per role of the standard in Oujda and Chefchaouen (`oujda.counter_agent`), all with
+    /// [`DEMO_PASSWORD`].
+    pub staff_logins: Vec<DemoStaffLogin>,
 }
+
+/// A demo member holding one role in one commune.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoStaffLogin {
+    pub commune: String,
+    pub role: String,
+    pub login: String,
+}
+
+/// The password of every demo login per role: known, printed and in the README, for trying the back office.
+/// A demo database is for demonstrations only.
+pub const DEMO_PASSWORD: &str = "jamaa-demo-2026";
+
+/// The communes that get a demo login per role.
+pub const DEMO_STAFF_COMMUNES: [&str; 2] = ["oujda", "chefchaouen"];
 
 /// A demo user's login and password.
 #[derive(Debug)]
@@ -191,7 +209,38 @@ impl Jamaa {
         }
         let agent = self.demo_agent().await?;
         let civil_registrar = self.demo_registries(&staff).await?;
-        Ok(DemoTokens { operator: operator_token.token, staff, agent, civil_registrar })
+        let staff_logins = self.demo_staff_logins(&operator).await?;
+        Ok(DemoTokens { operator: operator_token.token, staff, agent, civil_registrar, staff_logins })
+    }
+
+    /// A member per role of the commune in each of [`DEMO_STAFF_COMMUNES`], with [`DEMO_PASSWORD`]; made once,
+    /// their password set back to the demo's at each load.
+    async fn demo_staff_logins(&self, operator: &Principal) -> Result<Vec<DemoStaffLogin>, Error> {
+        let mut logins = Vec::new();
+        for slug in DEMO_STAFF_COMMUNES {
+            let commune = self.commune(slug).await?;
+            let name = commune.spec.name.get(Locale::Fr, &[]).to_owned();
+            for role in self.commune_content(operator, slug).await?.roles {
+                let login = format!("{slug}.{}", role.key);
+                let password = SecretString::from(DEMO_PASSWORD);
+                let label = role.label.get(Locale::Fr, &[]).to_owned();
+                let new = NewUser {
+                    login: login.clone(),
+                    display_name: format!("{label}, {name} (démo)"),
+                    password: password.clone(),
+                    operator: false,
+                };
+                match self.create_user(&Principal::Platform, new).await {
+                    Ok(_) => {
+                        self.grant_membership(&Principal::Platform, &login, slug, vec![role.key.clone()]).await?;
+                    }
+                    Err(Error::Conflict(_)) => self.set_password(&Principal::Platform, &login, password).await?,
+                    Err(error) => return Err(error),
+                }
+                logins.push(DemoStaffLogin { commune: slug.to_owned(), role: role.key, login });
+            }
+        }
+        Ok(logins)
     }
 
     /// The provincial agent, with a fresh random password, and roles in Oujda and Chefchaouen.

@@ -11,6 +11,7 @@ use crate::model::commune::{Commune, Slug};
 use crate::store::{Store, communes};
 
 mod audit;
+mod calendar;
 mod catalog;
 mod citizen;
 mod civil_status;
@@ -20,6 +21,7 @@ mod courier;
 pub mod demo;
 mod documents;
 mod finance;
+mod inbox;
 mod indicators;
 mod notifications;
 mod personal;
@@ -37,7 +39,9 @@ pub use crate::store::courier::{MailEvent, MailRecord};
 pub use crate::store::notifications::{DeliveryRecord, WebhookEndpointRecord};
 pub use crate::store::requests::{RequestRecord, TransitionRecord};
 pub use crate::store::templates::TemplateSummary;
-pub use catalog::ServiceView;
+pub use crate::store::tokens::TokenSummary;
+pub use calendar::{HOLIDAYS_CHANGED, HolidayTarget, HolidayUpdate};
+pub use catalog::{CurrentServices, ServiceView};
 pub use citizen::{PETITION_SERVICE, PetitionView, PublicationStatus, SignPetition};
 pub use civil_status::{CivilAct, CivilActFilter, CivilActSummary, IssuedCivilDocument};
 pub use complaints::{MAX_LISTING, PublicComplaint, PublicFilter, PublicQuery, RatedComplaint};
@@ -45,6 +49,9 @@ pub use council::{NewAgendaItem, NewCouncilMember, NewDeliberation, NewSession, 
 pub use courier::{MailItem, MailQuery};
 pub use documents::{DocumentVerification, IssuedDocument, NewDocument};
 pub use finance::{BudgetExecution, BudgetImport, MAX_BUDGET_LINES, parse_budget_csv};
+pub use inbox::{
+    AssignmentFilter, InboxCounts, InboxCursor, InboxFilter, InboxPage, StaffMember, StateCount, Workload,
+};
 pub use indicators::{CommuneIndicators, NationalIndicators, RegionIndicators};
 pub use notifications::{
     ClaimedDelivery, CreatedEndpoint, DeliveryTarget, EmailMessage, Notice, SIGNATURE_HEADER, SmtpConfig, SmtpInput,
@@ -54,9 +61,9 @@ pub use personal::PersonalData;
 pub use replication::{CommuneIdentity, OnboardCommune, OnboardSource, UpgradeReport};
 pub use requests::{RequestDetails, Submission, SubmitRequest, Tracking};
 pub use scheduler::SchedulerReport;
-pub use tokens::{IssuedToken, NewApiToken};
-pub use uploads::DocumentFile;
-pub use users::{IssuedSession, NewUser, UserView};
+pub use tokens::{IssuedToken, NewApiToken, check_issuer};
+pub use uploads::{DocumentFile, DownloadedFile};
+pub use users::{CommuneUser, IssuedSession, MembershipView, NewCommuneUser, NewUser, UserView};
 
 /// A source of the current time, replaceable in tests.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -82,6 +89,13 @@ impl std::fmt::Debug for Jamaa {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub has_next: bool,
+}
+
+/// A page and the number of items of the whole list under the same filter, counted in the same transaction.
+pub struct CountedPage<T> {
+    pub items: Vec<T>,
+    pub has_next: bool,
+    pub total: u64,
 }
 
 /// How long a login session lasts unless configured otherwise.
@@ -119,7 +133,7 @@ impl Jamaa {
     /// A commune by slug; unknown slugs are NOT_FOUND.
     pub async fn commune(&self, slug: &str) -> Result<Commune, Error> {
         let slug = Slug::parse(slug).map_err(|_| Error::NotFound("commune"))?;
-        communes::by_slug(self.store.conn(), slug.as_str()).await?.ok_or(Error::NotFound("commune"))
+        communes::by_slug(self.store.reader(), slug.as_str()).await?.ok_or(Error::NotFound("commune"))
     }
 
     /// The commune whose tracking prefix leads a tracking or verification code (`OUJ` of `OUJ-2026-000042`),
@@ -130,18 +144,18 @@ impl Jamaa {
 
     /// A commune by id.
     pub async fn commune_by_id(&self, id: crate::model::ids::TenantId) -> Result<Commune, Error> {
-        communes::by_id(self.store.conn(), id).await?.ok_or(Error::NotFound("commune"))
+        communes::by_id(self.store.reader(), id).await?.ok_or(Error::NotFound("commune"))
     }
 
     /// A commune by its official code (HCP code for Moroccan communes), if any.
     pub async fn commune_by_official_code(&self, code: &str) -> Result<Option<Commune>, Error> {
-        communes::by_official_code(self.store.conn(), code).await
+        communes::by_official_code(self.store.reader(), code).await
     }
 
     /// Communes in slug order, after the `after` slug. The list of communes is public.
     pub async fn communes(&self, after: Option<&str>, first: u64) -> Result<Page<Commune>, Error> {
         let first = first.clamp(1, MAX_PAGE_SIZE);
-        let mut items = communes::page(self.store.conn(), after, first + 1).await?;
+        let mut items = communes::page(self.store.reader(), after, first + 1).await?;
         let has_next = items.len() as u64 > first;
         items.truncate(first as usize);
         Ok(Page { items, has_next })
@@ -161,6 +175,6 @@ impl Jamaa {
     }
 
     pub async fn commune_count(&self) -> Result<u64, Error> {
-        communes::count(self.store.conn()).await
+        communes::count(self.store.reader()).await
     }
 }

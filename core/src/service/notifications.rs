@@ -642,7 +642,8 @@ fn email_texts(
             LocalizedText::ar_fr(format!("طلبكم {code}: {state}"), format!("Votre demande {code} : {state}"))
                 .with(Locale::En, format!("Your request {code}: {state}"))
         }
-        EventKind::Message => {
+        // Assignment steps make no e-mail; should one be sent, it reads like a message.
+        EventKind::Message | EventKind::Assigned => {
             LocalizedText::ar_fr(format!("رسالة بخصوص طلبكم {code}"), format!("Un message sur votre demande {code}"))
                 .with(Locale::En, format!("A message about your request {code}"))
         }

@@ -158,6 +158,7 @@ impl Jamaa {
         };
         let digest = crypto::blind_index(&key, field, &normalized)?;
         let records = requests::by_lookup(&tx, field, &digest, MAX_PAGE_SIZE).await?;
+        let commune = std::sync::Arc::new(commune);
         let mut found = Vec::with_capacity(records.len());
         for record in records {
             let service = crate::store::catalog::service_version(&tx, record.service_id, record.workflow_id).await?;

@@ -77,12 +77,24 @@ fn definition_error(path: String, en: String) -> FieldError {
 impl Jamaa {
     /// The templates of the registry.
     pub async fn templates(&self) -> Result<Vec<TemplateSummary>, Error> {
-        templates::list(self.store.conn()).await
+        templates::list(self.store.reader()).await
     }
 
     /// One template by `name@version`.
     pub async fn template(&self, reference: &TemplateRef) -> Result<TemplateBundle, Error> {
-        templates::get(self.store.conn(), reference).await?.ok_or(Error::NotFound("template"))
+        Ok(TemplateBundle::clone(&*self.shared_template(reference).await?))
+    }
+
+    /// One template by `name@version`, read once per server (published templates never change).
+    pub async fn shared_template(&self, reference: &TemplateRef) -> Result<std::sync::Arc<TemplateBundle>, Error> {
+        if let Some(held) = self.store.cache().template(reference) {
+            return Ok(held);
+        }
+        let bundle = std::sync::Arc::new(
+            templates::get(self.store.reader(), reference).await?.ok_or(Error::NotFound("template"))?,
+        );
+        self.store.cache().keep_template(bundle.clone());
+        Ok(bundle)
     }
 
     /// Publishes the templates shipped with the platform (`ma-commune`, `mr-commune`) when they are missing.
@@ -423,7 +435,11 @@ fn to_value(content: &TemplateContent) -> Result<serde_json::Value, Error> {
 /// A commune's configuration, read in its transaction.
 async fn content_of(tx: &TenantTx, commune: &Commune) -> Result<TemplateContent, Error> {
     let config = config::get(tx).await?;
-    let services = catalog::current_services(tx).await?.into_iter().map(|s| s.definition).collect();
+    let services = catalog::current_services(tx)
+        .await?
+        .iter()
+        .map(|s| crate::model::catalog::ServiceDefinition::clone(&s.definition))
+        .collect();
     let mut content = TemplateContent {
         country: commune.spec.country,
         default_locale: commune.spec.default_locale,

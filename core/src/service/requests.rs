@@ -20,8 +20,8 @@ use crate::store::citizen::{self as citizen_store, MessageRecord};
 use crate::store::requests::{self, RequestRecord, TransitionRecord};
 use crate::store::{TenantTx, audit, communes, timers};
 
+use super::Jamaa;
 use super::personal::{self, PersonalData};
-use super::{Jamaa, MAX_PAGE_SIZE, Page};
 
 /// What a citizen (or a counter agent, or a partner app) submits.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,7 +43,8 @@ pub struct Submission {
 /// A request with the service version it runs on and its commune.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RequestDetails {
-    pub commune: Commune,
+    /// Shared by the requests of one answer.
+    pub commune: std::sync::Arc<Commune>,
     pub service: PublishedService,
     pub record: RequestRecord,
     /// The personal fields: opened for the applicant and the staff working the request, sealed otherwise.
@@ -242,6 +243,7 @@ impl Jamaa {
             decision_due,
             updated_at: now,
             closed_at: None,
+            assignee: None,
             secret_hash: auth::hash_secret(&normalize_secret(&secret)),
             personal: sealed,
             data_key_id,
@@ -260,6 +262,7 @@ impl Jamaa {
             actor: principal.actor(),
             comment: None,
             occurred_at: now,
+            assignee: None,
         };
         requests::insert_transition(&tx, &commune, &service, record.id, &transition).await?;
         schedule(&tx, record.id, record.version, &start_timers).await?;
@@ -285,7 +288,7 @@ impl Jamaa {
         tracing::info!(request.id = %record.id, tracking_code = %tracking_code, "request submitted");
 
         let personal = if split.personal.is_empty() { PersonalData::None } else { PersonalData::Open(split.personal) };
-        let request = RequestDetails { commune, service, record, personal };
+        let request = RequestDetails { commune: commune.into(), service, record, personal };
         let receipt = request.receipt();
         Ok(Submission { request, receipt, secret })
     }
@@ -342,7 +345,7 @@ impl Jamaa {
             apply_action(&tx, &commune, &service, record, action, &actor, &actor_label, comment, self.now()).await?;
         tx.commit().await?;
         let personal = personal::sealed_keys(&service.definition.form, &record);
-        Ok(RequestDetails { commune, service, record, personal })
+        Ok(RequestDetails { commune: commune.into(), service, record, personal })
     }
 
     /// Finds a request by its tracking code and the citizen's secret. A wrong secret and an unknown code
@@ -369,47 +372,18 @@ impl Jamaa {
             _ => return Err(Error::NotFound("request")),
         };
         let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
-        let history = requests::history(&tx, record.id).await?;
+        let mut history = requests::history(&tx, record.id).await?;
+        // Who in the commune holds the file is its internal business.
+        history.retain(|step| !crate::model::assignment::is_assignment_step(&step.action));
         let messages = citizen_store::messages(&tx, record.id).await?;
         let actor = format!("applicant:{}", record.tracking_code);
         let personal = personal::open_for(&tx, &self.keyring, &record, &actor, self.now()).await?;
         tx.commit().await?;
-        Ok(Tracking { request: RequestDetails { commune, service, record, personal }, history, messages })
-    }
-
-    /// The staff inbox: requests of the commune in submission order, optionally in one state.
-    pub async fn inbox(
-        &self,
-        principal: &Principal,
-        commune_slug: &str,
-        state: Option<&str>,
-        after: Option<RequestId>,
-        first: u64,
-    ) -> Result<Page<RequestDetails>, Error> {
-        let commune = self.commune(commune_slug).await?;
-        let scope = principal.authorize(commune.id, Permission::ReadRequests)?;
-        let first = first.clamp(1, MAX_PAGE_SIZE);
-        let tx = self.store.tenant_tx(scope).await?;
-        let mut records = requests::page(&tx, state, after, first + 1).await?;
-        let has_next = records.len() as u64 > first;
-        records.truncate(first as usize);
-        let mut items = Vec::with_capacity(records.len());
-        let mut services: Vec<PublishedService> = Vec::new();
-        for record in records {
-            let service =
-                match services.iter().find(|s| s.id == record.service_id && s.workflow_id == record.workflow_id) {
-                    Some(service) => service.clone(),
-                    None => {
-                        let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
-                        services.push(service.clone());
-                        service
-                    }
-                };
-            let personal = personal::sealed_keys(&service.definition.form, &record);
-            items.push(RequestDetails { commune: commune.clone(), service, record, personal });
-        }
-        tx.commit().await?;
-        Ok(Page { items, has_next })
+        Ok(Tracking {
+            request: RequestDetails { commune: commune.into(), service, record, personal },
+            history,
+            messages,
+        })
     }
 
     /// One request of the commune, with its history, for its staff. Its personal fields are opened (and the
@@ -430,7 +404,11 @@ impl Jamaa {
             personal::sealed_keys(&service.definition.form, &record)
         };
         tx.commit().await?;
-        Ok(Tracking { request: RequestDetails { commune, service, record, personal }, history, messages })
+        Ok(Tracking {
+            request: RequestDetails { commune: commune.into(), service, record, personal },
+            history,
+            messages,
+        })
     }
 }
 
@@ -484,6 +462,7 @@ pub(crate) async fn apply_action(
             actor: actor_label.to_owned(),
             comment: comment.clone(),
             occurred_at: now,
+            assignee: None,
         },
     )
     .await?;

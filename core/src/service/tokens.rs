@@ -6,7 +6,9 @@ use secrecy::SecretString;
 use crate::auth::tokens::{self as token_format, TokenKind};
 use crate::auth::{self, Permission, Principal};
 use crate::error::Error;
+use crate::model::audit::NewEvent;
 use crate::model::ids::{TenantId, TokenId};
+use crate::store::audit;
 use crate::store::tokens::{self, NewToken};
 
 use super::Jamaa;
@@ -24,6 +26,28 @@ pub enum NewApiToken {
 pub struct IssuedToken {
     pub id: TokenId,
     pub token: SecretString,
+}
+
+/// Whether the caller may issue tokens at all (an operator token: operators only; staff and partner tokens:
+/// also the holders of `ManageAccess` somewhere): the check made before anything of the request's input is
+/// looked up, so that a caller without the right costs nothing. [`Jamaa::create_api_token`] then checks the
+/// commune itself.
+pub fn check_issuer(principal: &Principal, operator_token: bool, communes: usize) -> Result<(), Error> {
+    if principal == &Principal::Anonymous {
+        return Err(Error::Unauthenticated);
+    }
+    if principal.is_operator() {
+        return Ok(());
+    }
+    let administers = match principal {
+        Principal::Staff { membership, .. } => membership.allows(Permission::ManageAccess),
+        Principal::User { memberships, .. } => memberships.iter().any(|m| m.allows(Permission::ManageAccess)),
+        _ => false,
+    };
+    if operator_token || !administers || communes > 1 {
+        return Err(Error::Forbidden("tokens are issued by operators, or by a commune's administrators for it".into()));
+    }
+    Ok(())
 }
 
 impl Jamaa {
@@ -106,42 +130,81 @@ impl Jamaa {
                 ));
             }
         }
-        self.issue_token(new, label, expires_at).await
+        self.insert_token(new, label, expires_at, &principal.actor()).await
     }
 
-    /// Issues a token without a caller: for the CLI and the demo, which act as the platform itself.
+    /// Issues a token without a caller: for the demo, which sets the platform up (issuer `platform`, no
+    /// audit event).
     pub async fn issue_token(
         &self,
         new: NewApiToken,
         label: &str,
         expires_at: Option<DateTime<Utc>>,
     ) -> Result<IssuedToken, Error> {
-        let (kind, tenant_id, roles, scopes) = match new {
-            NewApiToken::Operator => (TokenKind::Operator, None, Vec::new(), Vec::new()),
-            NewApiToken::Staff { tenant, roles } => (TokenKind::Staff, Some(tenant), roles, Vec::new()),
-            NewApiToken::Partner { communes } => (TokenKind::Partner, None, Vec::new(), communes),
-        };
+        let (kind, tenant_id, roles, scopes) = parts(new);
         let (id, token, secret) = token_format::generate(kind);
         let hash = auth::hash_secret(&secret);
-        tokens::insert(
-            self.store.conn(),
-            NewToken {
-                id,
-                kind: kind.as_str(),
-                tenant_id,
-                roles: &roles,
-                scopes: &scopes,
-                label,
-                secret_hash: &hash,
-                expires_at,
-            },
-            self.now(),
-        )
-        .await?;
+        let new = NewToken {
+            id,
+            kind: kind.as_str(),
+            tenant_id,
+            roles: &roles,
+            scopes: &scopes,
+            label,
+            secret_hash: &hash,
+            expires_at,
+            issued_by: "platform",
+        };
+        tokens::insert(self.store.conn(), new, self.now()).await?;
         Ok(IssuedToken { id, token })
     }
 
-    /// Revokes a token at once: operators any, a commune's administrators those of their commune.
+    /// Stores a token with its issuer, and a `token.issued` event in the trail of each commune it acts in
+    /// (a staff token's commune, a partner's communes): the token and the first commune's event commit
+    /// together. An operator token acts in no commune: its issue is logged.
+    async fn insert_token(
+        &self,
+        new: NewApiToken,
+        label: &str,
+        expires_at: Option<DateTime<Utc>>,
+        issuer: &str,
+    ) -> Result<IssuedToken, Error> {
+        let (kind, tenant_id, roles, scopes) = parts(new);
+        let (id, token, secret) = token_format::generate(kind);
+        let hash = auth::hash_secret(&secret);
+        let record = NewToken {
+            id,
+            kind: kind.as_str(),
+            tenant_id,
+            roles: &roles,
+            scopes: &scopes,
+            label,
+            secret_hash: &hash,
+            expires_at,
+            issued_by: issuer,
+        };
+        let communes: Vec<TenantId> = tenant_id.into_iter().chain(scopes.iter().copied()).collect();
+        if communes.is_empty() {
+            tokens::insert(self.store.conn(), record, self.now()).await?;
+            tracing::info!(token.id = %id, issuer, kind = kind.as_str(), "operator token issued");
+            return Ok(IssuedToken { id, token });
+        }
+        let payload =
+            serde_json::json!({ "kind": kind.as_str(), "roles": roles, "label": label, "expiresAt": expires_at });
+        for (i, tenant) in communes.iter().enumerate() {
+            let tx = self.store.tenant_tx(crate::store::TenantScope::new(*tenant)).await?;
+            if i == 0 {
+                tokens::insert(tx.conn(), record.clone(), self.now()).await?;
+            }
+            let event = NewEvent::new(issuer, "token.issued", format!("token:{id}"), payload.clone());
+            audit::append(&tx, event, self.now()).await?;
+            tx.commit().await?;
+        }
+        Ok(IssuedToken { id, token })
+    }
+
+    /// Revokes a token at once: operators any, a commune's administrators those of their commune. Each
+    /// commune the token acted in gets a `token.revoked` event naming who revoked it.
     pub async fn revoke_api_token(&self, principal: &Principal, id: TokenId) -> Result<(), Error> {
         let record = tokens::by_id(self.store.conn(), id).await?.ok_or(Error::NotFound("token"))?;
         if principal == &Principal::Anonymous {
@@ -157,6 +220,46 @@ impl Jamaa {
             // Tokens of other communes are not told apart from unknown ones.
             return Err(Error::NotFound("token"));
         }
-        if tokens::revoke(self.store.conn(), id, self.now()).await? { Ok(()) } else { Err(Error::NotFound("token")) }
+        let communes: Vec<TenantId> = record.tenant_id.into_iter().chain(record.scopes.iter().copied()).collect();
+        if communes.is_empty() {
+            if !tokens::revoke(self.store.conn(), id, self.now()).await? {
+                return Err(Error::NotFound("token"));
+            }
+            tracing::info!(token.id = %id, revoker = principal.actor(), "operator token revoked");
+            return Ok(());
+        }
+        for (i, tenant) in communes.iter().enumerate() {
+            let tx = self.store.tenant_tx(crate::store::TenantScope::new(*tenant)).await?;
+            if i == 0 && !tokens::revoke(tx.conn(), id, self.now()).await? {
+                return Err(Error::NotFound("token"));
+            }
+            let event = NewEvent::new(principal.actor(), "token.revoked", format!("token:{id}"), serde_json::json!({}));
+            audit::append(&tx, event, self.now()).await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// The API tokens of a commune (its staff tokens and the partner tokens scoped to it), without their
+    /// secrets: operators, or the commune's holders of `ManageAccess`.
+    pub async fn api_tokens(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+    ) -> Result<Vec<crate::store::tokens::TokenSummary>, Error> {
+        let commune = self.commune(commune_slug).await?;
+        if !principal.is_operator() {
+            principal.authorize(commune.id, Permission::ManageAccess)?;
+        }
+        tokens::of_commune(self.store.conn(), commune.id).await
+    }
+}
+
+/// A new token's kind, commune, roles and scopes.
+fn parts(new: NewApiToken) -> (TokenKind, Option<TenantId>, Vec<String>, Vec<TenantId>) {
+    match new {
+        NewApiToken::Operator => (TokenKind::Operator, None, Vec::new(), Vec::new()),
+        NewApiToken::Staff { tenant, roles } => (TokenKind::Staff, Some(tenant), roles, Vec::new()),
+        NewApiToken::Partner { communes } => (TokenKind::Partner, None, Vec::new(), communes),
     }
 }

@@ -113,6 +113,79 @@ impl super::Jamaa {
         tx.commit().await?;
         Ok(found.into_iter().map(|f| f.document).collect())
     }
+
+    /// The ids of the files uploaded with a request, with their documents, in upload order: for the
+    /// commune's staff (what `Document.fileId` names).
+    pub async fn request_file_ids(
+        &self,
+        principal: &crate::auth::Principal,
+        commune: &crate::model::commune::Commune,
+        request: RequestId,
+    ) -> Result<Vec<(uuid::Uuid, SubmittedDocument)>, Error> {
+        let scope = principal.authorize(commune.id, crate::auth::Permission::ReadRequests)?;
+        let tx = self.store.tenant_tx(scope).await?;
+        let found = files::of_request(&tx, request).await?;
+        tx.commit().await?;
+        Ok(found.into_iter().map(|f| (f.id, f.document)).collect())
+    }
+
+    /// Opens a file uploaded with a request, for staff holding a role of the request's workflow (like its
+    /// personal fields); each download is an audit event about the request. A file of another request or
+    /// another commune is NOT_FOUND.
+    pub async fn download_file(
+        &self,
+        principal: &crate::auth::Principal,
+        commune_slug: &str,
+        request: RequestId,
+        file: uuid::Uuid,
+    ) -> Result<DownloadedFile, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = principal.authorize(commune.id, crate::auth::Permission::ReadRequests)?;
+        let tx = self.store.tenant_tx(scope).await?;
+        let record = crate::store::requests::by_id(&tx, request).await?.ok_or(Error::NotFound("request"))?;
+        let service = crate::store::catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
+        let workflow_roles = service.definition.workflow.roles();
+        if !principal.roles_in(commune.id).iter().any(|r| workflow_roles.contains(r.as_str())) {
+            return Err(Error::Forbidden("only staff holding a role of the request's workflow open its files".into()));
+        }
+        let (found, sealed, key_id) = files::sealed(&tx, request, file).await?.ok_or(Error::NotFound("file"))?;
+        let key = keys::by_id(&tx, &self.keyring, key_id).await?;
+        let context = [request.as_uuid().as_bytes().as_slice(), file.as_bytes().as_slice()].concat();
+        let bytes = crypto::open(&key, &sealed, &context)?;
+        let now = self.now();
+        crate::store::audit::append(
+            &tx,
+            crate::model::audit::NewEvent::new(
+                principal.actor(),
+                "request.file_downloaded",
+                format!("request:{request}"),
+                serde_json::json!({
+                    "trackingCode": record.tracking_code,
+                    "file": file,
+                    "document": found.document.code,
+                    "sha256": found.document.sha256,
+                }),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(DownloadedFile { file_name: found.document.file_name, media_type: found.document.media_type, bytes })
+    }
+}
+
+/// A file opened for download.
+pub struct DownloadedFile {
+    pub file_name: String,
+    /// As detected from the bytes at upload.
+    pub media_type: String,
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for DownloadedFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DownloadedFile").field("media_type", &self.media_type).field("size", &self.bytes.len()).finish()
+    }
 }
 
 #[cfg(test)]

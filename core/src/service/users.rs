@@ -41,8 +41,37 @@ pub struct UserView {
     pub login: String,
     pub display_name: String,
     pub operator: bool,
-    /// Commune slugs and roles there.
-    pub memberships: Vec<(String, Vec<String>)>,
+    /// Where the user works: each commune, the roles there and what they allow.
+    pub memberships: Vec<MembershipView>,
+}
+
+/// A user's place in one commune.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MembershipView {
+    pub commune: String,
+    pub roles: Vec<String>,
+    /// What the roles allow there, from the commune's role definitions.
+    pub permissions: Vec<Permission>,
+}
+
+/// A member of a commune, as its administrators see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommuneUser {
+    pub id: UserId,
+    pub login: String,
+    pub display_name: String,
+    pub disabled: bool,
+    /// The roles in this commune only.
+    pub roles: Vec<String>,
+}
+
+/// A member to create in a commune, with roles there.
+#[derive(Debug)]
+pub struct NewCommuneUser {
+    pub login: String,
+    pub display_name: String,
+    pub password: SecretString,
+    pub roles: Vec<String>,
 }
 
 fn text(en: impl Into<String>, fr: impl Into<String>) -> LocalizedText {
@@ -209,7 +238,9 @@ impl Jamaa {
         let record = users::by_id(self.store.conn(), *user).await?.ok_or(Error::Unauthenticated)?;
         let mut memberships = Vec::new();
         for m in users::memberships(self.store.conn(), *user).await? {
-            memberships.push((self.commune_by_id(m.tenant_id).await?.spec.slug.to_string(), m.roles));
+            let commune = self.commune_by_id(m.tenant_id).await?.spec.slug.to_string();
+            let permissions = self.membership(m.tenant_id, m.roles.clone()).await?.permissions;
+            memberships.push(MembershipView { commune, roles: m.roles, permissions });
         }
         Ok(UserView {
             id: record.id,
@@ -259,6 +290,253 @@ impl Jamaa {
             return Ok(TenantScope::new(tenant));
         }
         principal.authorize(tenant, Permission::ManageAccess)
+    }
+}
+
+/// The checks of a new account: every failure at once.
+fn check_new_account(login: &str, display_name: &str, password: &SecretString) -> Result<(String, String), Error> {
+    let mut errors = Vec::new();
+    let login = normalize_login(login).map_err(|e| errors.push(e)).ok();
+    if let Err(e) = check_password(secrecy::ExposeSecret::expose_secret(password)) {
+        errors.push(e);
+    }
+    let display_name = display_name.trim().to_owned();
+    if display_name.is_empty() || display_name.chars().count() > 200 {
+        errors.push(crate::error::FieldError::new(
+            "displayName",
+            FieldErrorCode::Required,
+            text("a name of 1 to 200 characters", "un nom de 1 à 200 caractères")
+                .with(Locale::Ar, "اسم من 1 إلى 200 حرف"),
+        ));
+    }
+    match login.filter(|_| errors.is_empty()) {
+        Some(login) => Ok((login, display_name)),
+        None => Err(Error::Validation(errors)),
+    }
+}
+
+fn unknown_roles(path: &str, unknown: &[&String]) -> Error {
+    let listed = unknown.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ");
+    Error::field(
+        path,
+        FieldErrorCode::NotAnOption,
+        text(
+            format!("one or more roles of the commune ({listed} unknown)"),
+            format!("un ou plusieurs rôles de la commune ({listed} inconnus)"),
+        )
+        .with(Locale::Ar, format!("دور أو أكثر من أدوار الجماعة ({listed} غير معروف)")),
+    )
+}
+
+impl Jamaa {
+    /// The members of a commune and their roles there: operators, or the commune's holders of `ManageAccess`.
+    pub async fn commune_users(&self, principal: &Principal, commune_slug: &str) -> Result<Vec<CommuneUser>, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = self.access_scope(principal, commune.id)?;
+        let tx = self.store.tenant_tx(scope).await?;
+        let members = users::members_of(tx.conn(), commune.id).await?;
+        tx.commit().await?;
+        Ok(members.into_iter().map(|(user, roles)| commune_user(&user, roles)).collect())
+    }
+
+    /// Creates an account that works in the commune with `roles` there: operators, or the commune's holders of
+    /// `ManageAccess`. The account, its membership and the audit events (`user.created`, `access.granted`)
+    /// commit together.
+    pub async fn create_commune_user(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+        new: NewCommuneUser,
+    ) -> Result<CommuneUser, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = self.access_scope(principal, commune.id)?;
+        let (login, display_name) = check_new_account(&new.login, &new.display_name, &new.password)?;
+        let password_hash = hash_password(&new.password).await?;
+        let now = self.now();
+        let tx = self.store.tenant_tx(scope).await?;
+        let known = catalog::role_keys(&tx).await?;
+        let unknown: Vec<&String> = new.roles.iter().filter(|r| !known.contains(r)).collect();
+        if new.roles.is_empty() || !unknown.is_empty() {
+            return Err(unknown_roles("input.roles", &unknown));
+        }
+        let mut roles = new.roles.clone();
+        roles.sort();
+        roles.dedup();
+        let record =
+            UserRecord { id: UserId::new(), login, display_name, password_hash, disabled: false, operator: false };
+        if !users::insert(tx.conn(), &record, now).await? {
+            return Err(Error::Conflict("this login is taken".into()));
+        }
+        users::set_membership(tx.conn(), record.id, commune.id, &roles, now).await?;
+        let subject = format!("user:{}", record.id);
+        let created = serde_json::json!({ "login": record.login });
+        audit::append(&tx, NewEvent::new(principal.actor(), "user.created", subject.clone(), created), now).await?;
+        let granted = serde_json::json!({ "roles": roles });
+        audit::append(&tx, NewEvent::new(principal.actor(), "access.granted", subject, granted), now).await?;
+        tx.commit().await?;
+        tracing::info!(user = %record.id, commune = %commune_slug, "user created in a commune");
+        Ok(commune_user(&record, roles))
+    }
+
+    /// Adds a role of the commune to a member's roles there: operators (who may also make any user a member),
+    /// or the commune's holders of `ManageAccess`. Roles elsewhere are untouched.
+    pub async fn grant_role(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+        user_id: UserId,
+        role: &str,
+    ) -> Result<CommuneUser, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = self.access_scope(principal, commune.id)?;
+        let now = self.now();
+        let tx = self.store.tenant_tx(scope).await?;
+        let user = users::by_id(tx.conn(), user_id).await?.ok_or(Error::NotFound("user"))?;
+        let role = role.to_owned();
+        if !catalog::role_keys(&tx).await?.contains(&role) {
+            return Err(unknown_roles("role", &[&role]));
+        }
+        let roles = users::membership_in(tx.conn(), user_id, commune.id).await?;
+        // A commune's administrators give roles to its members (made with `createUser`); drawing a member of
+        // other communes in is the operators'.
+        if roles.is_none() && !principal.is_operator() {
+            return Err(Error::NotFound("user"));
+        }
+        let mut roles = roles.unwrap_or_default();
+        if !roles.contains(&role) {
+            roles.push(role.clone());
+            roles.sort();
+            users::set_membership(tx.conn(), user_id, commune.id, &roles, now).await?;
+            let payload = serde_json::json!({ "roles": roles, "granted": role });
+            let event = NewEvent::new(principal.actor(), "access.granted", format!("user:{user_id}"), payload);
+            audit::append(&tx, event, now).await?;
+        }
+        tx.commit().await?;
+        Ok(commune_user(&user, roles))
+    }
+
+    /// Takes a role of the commune back from a member (the membership ends with its last role): operators, or
+    /// the commune's holders of `ManageAccess`. A user who is no member of the commune is NOT_FOUND.
+    pub async fn revoke_role(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+        user_id: UserId,
+        role: &str,
+    ) -> Result<CommuneUser, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = self.access_scope(principal, commune.id)?;
+        let now = self.now();
+        let tx = self.store.tenant_tx(scope).await?;
+        let (user, mut roles) = self.member(&tx, user_id, commune.id).await?;
+        if roles.iter().any(|r| r == role) {
+            roles.retain(|r| r != role);
+            if roles.is_empty() {
+                users::remove_membership(tx.conn(), user_id, commune.id).await?;
+            } else {
+                users::set_membership(tx.conn(), user_id, commune.id, &roles, now).await?;
+            }
+            let payload = serde_json::json!({ "roles": roles, "revoked": role });
+            let event = NewEvent::new(principal.actor(), "access.revoked", format!("user:{user_id}"), payload);
+            audit::append(&tx, event, now).await?;
+        }
+        tx.commit().await?;
+        Ok(commune_user(&user, roles))
+    }
+
+    /// Disables or enables a member's account (disabling ends its sessions at once): operators, or the
+    /// commune's holders of `ManageAccess` for an account that works in their commune only and is no
+    /// operator's.
+    pub async fn set_member_disabled(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+        user_id: UserId,
+        disabled: bool,
+    ) -> Result<CommuneUser, Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = self.access_scope(principal, commune.id)?;
+        let now = self.now();
+        let tx = self.store.tenant_tx(scope).await?;
+        let (user, roles) = self.member(&tx, user_id, commune.id).await?;
+        self.may_manage_account(&tx, principal, &user).await?;
+        if user.disabled != disabled {
+            users::update(tx.conn(), user_id, None, Some(disabled)).await?;
+            if disabled {
+                users::end_sessions(tx.conn(), None, user_id, now).await?;
+            }
+            let kind = if disabled { "user.disabled" } else { "user.enabled" };
+            let event = NewEvent::new(principal.actor(), kind, format!("user:{user_id}"), serde_json::json!({}));
+            audit::append(&tx, event, now).await?;
+        }
+        tx.commit().await?;
+        Ok(commune_user(&UserRecord { disabled, ..user }, roles))
+    }
+
+    /// Sets a member's password (every open session of the account ends): the same callers as
+    /// [`Jamaa::set_member_disabled`]. The password is never logged nor audited, only the act.
+    pub async fn reset_member_password(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
+        user_id: UserId,
+        password: SecretString,
+    ) -> Result<(), Error> {
+        let commune = self.commune(commune_slug).await?;
+        let scope = self.access_scope(principal, commune.id)?;
+        check_password(secrecy::ExposeSecret::expose_secret(&password)).map_err(|e| Error::Validation(vec![e]))?;
+        let hash = hash_password(&password).await?;
+        let now = self.now();
+        let tx = self.store.tenant_tx(scope).await?;
+        let (user, _) = self.member(&tx, user_id, commune.id).await?;
+        self.may_manage_account(&tx, principal, &user).await?;
+        users::update(tx.conn(), user_id, Some(&hash), None).await?;
+        users::end_sessions(tx.conn(), None, user_id, now).await?;
+        let event =
+            NewEvent::new(principal.actor(), "user.password_reset", format!("user:{user_id}"), serde_json::json!({}));
+        audit::append(&tx, event, now).await?;
+        tx.commit().await
+    }
+
+    /// A member of the commune and its roles there; anyone else is NOT_FOUND.
+    async fn member(
+        &self,
+        tx: &crate::store::TenantTx,
+        user_id: UserId,
+        tenant: TenantId,
+    ) -> Result<(UserRecord, Vec<String>), Error> {
+        let roles = users::membership_in(tx.conn(), user_id, tenant).await?.ok_or(Error::NotFound("user"))?;
+        let user = users::by_id(tx.conn(), user_id).await?.ok_or(Error::NotFound("user"))?;
+        Ok((user, roles))
+    }
+
+    /// A commune's administrator changes only accounts that work in that commune alone and are no operator's:
+    /// an account of several communes, or an operator's, is the operators' to change.
+    async fn may_manage_account(
+        &self,
+        tx: &crate::store::TenantTx,
+        principal: &Principal,
+        user: &UserRecord,
+    ) -> Result<(), Error> {
+        if principal.is_operator() {
+            return Ok(());
+        }
+        if user.operator || users::membership_count(tx.conn(), user.id).await? > 1 {
+            return Err(Error::Forbidden(
+                "this account works in other communes too (or is an operator's): only operators change it".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn commune_user(user: &UserRecord, roles: Vec<String>) -> CommuneUser {
+    CommuneUser {
+        id: user.id,
+        login: user.login.clone(),
+        display_name: user.display_name.clone(),
+        disabled: user.disabled,
+        roles,
     }
 }
 

@@ -1,5 +1,7 @@
 //! A commune's roles, published services and workflow versions.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -9,7 +11,6 @@ use super::{TenantTx, db_error};
 use crate::error::Error;
 use crate::model::catalog::ServiceDefinition;
 use crate::model::ids::{ServiceId, WorkflowId};
-use crate::model::workflow::WorkflowDefinition;
 
 /// A published version of a service, with the workflow version it runs.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,7 +18,8 @@ pub struct PublishedService {
     pub id: ServiceId,
     pub version: i32,
     pub workflow_id: WorkflowId,
-    pub definition: ServiceDefinition,
+    /// Shared by every commune (and every reader) holding the same definition.
+    pub definition: Arc<ServiceDefinition>,
     pub published_at: DateTime<Utc>,
 }
 
@@ -112,8 +114,9 @@ pub(crate) async fn publish(
     .exec_without_returning(tx.conn())
     .await
     .map_err(db_error)?;
+    tx.catalog_changed();
 
-    Ok(PublishedService { id, version, workflow_id, definition: definition.clone(), published_at: now })
+    Ok(PublishedService { id, version, workflow_id, definition: Arc::new(definition.clone()), published_at: now })
 }
 
 /// Withdraws a service from the catalog: no version is current any more. Its versions stay, for the
@@ -126,6 +129,7 @@ pub(crate) async fn retire(tx: &TenantTx, code: &str) -> Result<(), Error> {
         .exec(tx.conn())
         .await
         .map_err(db_error)?;
+    tx.catalog_changed();
     Ok(())
 }
 
@@ -147,8 +151,25 @@ pub(crate) async fn roles(tx: &TenantTx) -> Result<Vec<crate::model::standard::R
         .collect()
 }
 
-/// The current version of every service, ordered by code.
-pub(crate) async fn current_services(tx: &TenantTx) -> Result<Vec<PublishedService>, Error> {
+/// The current version of every service, ordered by code: from memory when held at the generation the
+/// commune's row shows in this transaction, else from the database (and then kept, unless this transaction
+/// changed them itself).
+pub(crate) async fn current_services(tx: &TenantTx) -> Result<super::cache::Current, Error> {
+    if tx.has_changed_catalog() {
+        return Ok(load_current_services(tx).await?.into());
+    }
+    // The generation is read before the services: what is kept is never older than the generation it is
+    // kept under.
+    let generation = super::communes::catalog_generation(tx.conn(), tx.scope.tenant_id()).await?;
+    if let Some(held) = tx.cache().current(tx.tenant_uuid(), generation) {
+        return Ok(held);
+    }
+    let services: super::cache::Current = load_current_services(tx).await?.into();
+    tx.cache().keep_current(tx.tenant_uuid(), generation, services.clone());
+    Ok(services)
+}
+
+async fn load_current_services(tx: &TenantTx) -> Result<Vec<PublishedService>, Error> {
     let rows = service::Entity::find()
         .filter(service::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(service::Column::IsCurrent.eq(true))
@@ -158,82 +179,101 @@ pub(crate) async fn current_services(tx: &TenantTx) -> Result<Vec<PublishedServi
         .map_err(db_error)?;
     // One query for the workflows of all of them.
     let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.workflow_id).collect();
-    let workflows = workflow::Entity::find()
+    let mut workflows: std::collections::HashMap<uuid::Uuid, serde_json::Value> = workflow::Entity::find()
         .filter(workflow::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(workflow::Column::Id.is_in(ids))
         .all(tx.conn())
         .await
-        .map_err(db_error)?;
+        .map_err(db_error)?
+        .into_iter()
+        .map(|w| (w.id, w.definition))
+        .collect();
     rows.into_iter()
         .map(|row| {
             let definition = workflows
-                .iter()
-                .find(|w| w.id == row.workflow_id)
-                .map(|w| w.definition.clone())
+                .remove(&row.workflow_id)
                 .ok_or_else(|| Error::internal(format!("service {} has no workflow", row.id)))?;
-            assemble(row, definition)
+            let published = assemble(tx, row, definition)?;
+            tx.cache().keep_version(tx.tenant_uuid(), &published);
+            Ok(published)
         })
         .collect()
 }
 
 pub(crate) async fn current_service(tx: &TenantTx, code: &str) -> Result<Option<PublishedService>, Error> {
-    let row = service::Entity::find()
-        .filter(service::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(service::Column::Code.eq(code))
-        .filter(service::Column::IsCurrent.eq(true))
-        .one(tx.conn())
-        .await
-        .map_err(db_error)?;
-    match row {
-        Some(row) => Ok(Some(with_workflow(tx, row).await?)),
-        None => Ok(None),
-    }
+    Ok(current_services(tx).await?.iter().find(|s| s.definition.code == code).cloned())
 }
 
-/// A service version by id (the version a request was submitted to).
+/// Several published versions at once, by `(service version, workflow version)`, in one query for those not
+/// held in memory.
+pub(crate) async fn service_versions(
+    tx: &TenantTx,
+    wanted: &[(ServiceId, WorkflowId)],
+) -> Result<std::collections::HashMap<(ServiceId, WorkflowId), PublishedService>, Error> {
+    let mut found = std::collections::HashMap::with_capacity(wanted.len());
+    let mut missing = Vec::new();
+    for &(service_id, workflow_id) in wanted {
+        if found.contains_key(&(service_id, workflow_id)) {
+            continue;
+        }
+        match tx.cache().version(tx.tenant_uuid(), service_id.as_uuid(), workflow_id.as_uuid()) {
+            Some(held) => {
+                found.insert((service_id, workflow_id), held);
+            }
+            None => missing.push((service_id, workflow_id)),
+        }
+    }
+    if missing.is_empty() {
+        return Ok(found);
+    }
+    let service_ids: Vec<uuid::Uuid> = missing.iter().map(|(s, _)| s.as_uuid()).collect();
+    let workflow_ids: Vec<uuid::Uuid> = missing.iter().map(|(_, w)| w.as_uuid()).collect();
+    let rows: std::collections::HashMap<uuid::Uuid, service::Model> = service::Entity::find()
+        .filter(service::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(service::Column::Id.is_in(service_ids))
+        .all(tx.conn())
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .map(|row| (row.id, row))
+        .collect();
+    let workflows: std::collections::HashMap<uuid::Uuid, serde_json::Value> = workflow::Entity::find()
+        .filter(workflow::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(workflow::Column::Id.is_in(workflow_ids))
+        .all(tx.conn())
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .map(|w| (w.id, w.definition))
+        .collect();
+    for (service_id, workflow_id) in missing {
+        let row = rows.get(&service_id.as_uuid()).cloned().ok_or(Error::NotFound("service"))?;
+        let workflow = workflows.get(&workflow_id.as_uuid()).cloned().ok_or(Error::NotFound("workflow"))?;
+        let mut published = assemble(tx, row, workflow)?;
+        published.workflow_id = workflow_id;
+        tx.cache().keep_version(tx.tenant_uuid(), &published);
+        found.insert((service_id, workflow_id), published);
+    }
+    Ok(found)
+}
+
+/// A service version by id (the version a request was submitted to), run by the workflow version
+/// `workflow_id` (which may be later than the one it was published with, after a migration of requests).
 pub(crate) async fn service_version(
     tx: &TenantTx,
     id: ServiceId,
     workflow_id: WorkflowId,
 ) -> Result<PublishedService, Error> {
-    let row = service::Entity::find_by_id((tx.tenant_uuid(), id.as_uuid()))
-        .one(tx.conn())
-        .await
-        .map_err(db_error)?
-        .ok_or(Error::NotFound("service"))?;
-    let mut published = with_workflow(tx, row).await?;
-    if published.workflow_id != workflow_id {
-        published.definition.workflow = workflow_definition(tx, workflow_id).await?;
-        published.workflow_id = workflow_id;
-    }
-    Ok(published)
+    service_versions(tx, &[(id, workflow_id)]).await?.remove(&(id, workflow_id)).ok_or(Error::NotFound("service"))
 }
 
-pub(crate) async fn workflow_definition(tx: &TenantTx, id: WorkflowId) -> Result<WorkflowDefinition, Error> {
-    let row = workflow::Entity::find_by_id((tx.tenant_uuid(), id.as_uuid()))
-        .one(tx.conn())
-        .await
-        .map_err(db_error)?
-        .ok_or(Error::NotFound("workflow"))?;
-    serde_json::from_value(row.definition).map_err(Error::internal)
-}
-
-async fn with_workflow(tx: &TenantTx, row: service::Model) -> Result<PublishedService, Error> {
-    let row_workflow = workflow::Entity::find_by_id((tx.tenant_uuid(), row.workflow_id))
-        .one(tx.conn())
-        .await
-        .map_err(db_error)?
-        .ok_or(Error::NotFound("workflow"))?;
-    assemble(row, row_workflow.definition)
-}
-
-/// A service row and its workflow's definition, as one definition.
-fn assemble(row: service::Model, workflow: serde_json::Value) -> Result<PublishedService, Error> {
+/// A service row and a workflow's definition, as one definition (shared with every other holder of the same).
+fn assemble(tx: &TenantTx, row: service::Model, workflow: serde_json::Value) -> Result<PublishedService, Error> {
     let mut value = row.definition;
     if let Some(object) = value.as_object_mut() {
         object.insert("workflow".into(), workflow);
     }
-    let definition: ServiceDefinition = serde_json::from_value(value).map_err(Error::internal)?;
+    let definition = tx.cache().definition(value)?;
     Ok(PublishedService {
         id: ServiceId::from_uuid(row.id),
         version: row.version,

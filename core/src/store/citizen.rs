@@ -95,6 +95,28 @@ pub(crate) async fn signature_count(tx: &TenantTx, request_id: RequestId) -> Res
         .map_err(db_error)
 }
 
+/// How many people signed each of several petitions, in one query (petitions nobody signed are absent).
+pub(crate) async fn signature_counts(
+    tx: &TenantTx,
+    request_ids: &[RequestId],
+) -> Result<std::collections::HashMap<RequestId, u64>, Error> {
+    if request_ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows: Vec<(uuid::Uuid, i64)> = petition_signature::Entity::find()
+        .select_only()
+        .column(petition_signature::Column::RequestId)
+        .column_as(petition_signature::Column::RequestId.count(), "signatures")
+        .filter(petition_signature::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(petition_signature::Column::RequestId.is_in(request_ids.iter().map(|id| id.as_uuid())))
+        .group_by(petition_signature::Column::RequestId)
+        .into_tuple()
+        .all(tx.conn())
+        .await
+        .map_err(db_error)?;
+    Ok(rows.into_iter().map(|(id, count)| (RequestId::from_uuid(id), u64::try_from(count).unwrap_or(0))).collect())
+}
+
 /// The requests of every version of the service `code` that are in one of `states`, in submission order.
 pub(crate) async fn requests_of_service(
     tx: &TenantTx,

@@ -2,7 +2,7 @@
 //! refuse updates and deletions), read by the commune's registrar.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::entity::{civil_act, civil_mention};
 use super::{TenantTx, db_error};
@@ -98,10 +98,20 @@ pub(crate) async fn act_page(
     after: Option<CivilActId>,
     limit: u64,
 ) -> Result<Vec<ActRow>, Error> {
-    let mut query = civil_act::Entity::find()
-        .filter(civil_act::Column::TenantId.eq(tx.tenant_uuid()))
-        .order_by_asc(civil_act::Column::Id)
-        .limit(limit);
+    let mut query = acts_matching(tx, filter).order_by_asc(civil_act::Column::Id).limit(limit);
+    if let Some(after) = after {
+        query = query.filter(civil_act::Column::Id.gt(after.as_uuid()));
+    }
+    query.all(tx.conn()).await.map_err(db_error)?.into_iter().map(act_from_model).collect()
+}
+
+/// How many of the commune's acts match `filter`.
+pub(crate) async fn act_count(tx: &TenantTx, filter: &ActFilter) -> Result<u64, Error> {
+    acts_matching(tx, filter).count(tx.conn()).await.map_err(db_error)
+}
+
+fn acts_matching(tx: &TenantTx, filter: &ActFilter) -> sea_orm::Select<civil_act::Entity> {
+    let mut query = civil_act::Entity::find().filter(civil_act::Column::TenantId.eq(tx.tenant_uuid()));
     if let Some(office) = &filter.office {
         query = query.filter(civil_act::Column::Office.eq(office.as_str()));
     }
@@ -111,10 +121,7 @@ pub(crate) async fn act_page(
     if let Some(kind) = filter.kind {
         query = query.filter(civil_act::Column::Kind.eq(kind.as_str()));
     }
-    if let Some(after) = after {
-        query = query.filter(civil_act::Column::Id.gt(after.as_uuid()));
-    }
-    query.all(tx.conn()).await.map_err(db_error)?.into_iter().map(act_from_model).collect()
+    query
 }
 
 pub(crate) async fn insert_mention(tx: &TenantTx, row: &MentionRow) -> Result<(), Error> {

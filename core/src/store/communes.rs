@@ -1,7 +1,7 @@
 //! The communes table (platform-wide).
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -41,6 +41,7 @@ pub(crate) async fn insert(
         template_name: Set(lineage.map(|l| l.name.clone())),
         template_version: Set(lineage.and_then(|l| i32::try_from(l.version).ok())),
         created_at: Set(now),
+        catalog_generation: Set(0),
     };
     commune::Entity::insert(model).exec_without_returning(conn).await?;
     Ok(())
@@ -49,6 +50,42 @@ pub(crate) async fn insert(
 pub(crate) async fn by_slug(conn: &impl ConnectionTrait, slug: &str) -> Result<Option<Commune>, Error> {
     let row = commune::Entity::find().filter(commune::Column::Slug.eq(slug)).one(conn).await.map_err(db_error)?;
     row.map(from_model).transpose()
+}
+
+/// A commune by slug, with the generation of its current catalog.
+pub(crate) async fn by_slug_with_generation(
+    conn: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<Option<(Commune, i64)>, Error> {
+    let row = commune::Entity::find().filter(commune::Column::Slug.eq(slug)).one(conn).await.map_err(db_error)?;
+    row.map(|row| {
+        let generation = row.catalog_generation;
+        from_model(row).map(|commune| (commune, generation))
+    })
+    .transpose()
+}
+
+/// The generation of a commune's current catalog.
+pub(crate) async fn catalog_generation(conn: &impl ConnectionTrait, id: TenantId) -> Result<i64, Error> {
+    commune::Entity::find_by_id(id.as_uuid())
+        .select_only()
+        .column(commune::Column::CatalogGeneration)
+        .into_tuple::<i64>()
+        .one(conn)
+        .await
+        .map_err(db_error)?
+        .ok_or(Error::NotFound("commune"))
+}
+
+/// Raises the generation of a commune's current catalog (in the transaction that changed it).
+pub(crate) async fn raise_catalog_generation(conn: &impl ConnectionTrait, id: TenantId) -> Result<(), Error> {
+    commune::Entity::update_many()
+        .col_expr(commune::Column::CatalogGeneration, Expr::col(commune::Column::CatalogGeneration).add(1_i64))
+        .filter(commune::Column::Id.eq(id.as_uuid()))
+        .exec(conn)
+        .await
+        .map_err(db_error)?;
+    Ok(())
 }
 
 pub(crate) async fn by_official_code(conn: &impl ConnectionTrait, code: &str) -> Result<Option<Commune>, Error> {

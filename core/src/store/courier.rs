@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::entity::{courier_history, courier_item};
 use super::{TenantTx, db_error};
@@ -155,10 +157,20 @@ pub(crate) async fn page(
     after: Option<MailId>,
     limit: u64,
 ) -> Result<Vec<MailRecord>, Error> {
-    let mut query = courier_item::Entity::find()
-        .filter(courier_item::Column::TenantId.eq(tx.tenant_uuid()))
-        .order_by_asc(courier_item::Column::Id)
-        .limit(limit);
+    let mut query = matching(tx, filter).order_by_asc(courier_item::Column::Id).limit(limit);
+    if let Some(after) = after {
+        query = query.filter(courier_item::Column::Id.gt(after.as_uuid()));
+    }
+    query.all(tx.conn()).await.map_err(db_error)?.into_iter().map(from_model).collect()
+}
+
+/// How many of the commune's mail items match `filter`.
+pub(crate) async fn count(tx: &TenantTx, filter: &MailFilter) -> Result<u64, Error> {
+    matching(tx, filter).count(tx.conn()).await.map_err(db_error)
+}
+
+fn matching(tx: &TenantTx, filter: &MailFilter) -> sea_orm::Select<courier_item::Entity> {
+    let mut query = courier_item::Entity::find().filter(courier_item::Column::TenantId.eq(tx.tenant_uuid()));
     if let Some(year) = filter.year {
         query = query.filter(courier_item::Column::Year.eq(year));
     }
@@ -178,10 +190,7 @@ pub(crate) async fn page(
                 .add(courier_item::Column::DueOn.lt(today)),
         );
     }
-    if let Some(after) = after {
-        query = query.filter(courier_item::Column::Id.gt(after.as_uuid()));
-    }
-    query.all(tx.conn()).await.map_err(db_error)?.into_iter().map(from_model).collect()
+    query
 }
 
 fn from_model(row: courier_item::Model) -> Result<MailRecord, Error> {

@@ -67,3 +67,30 @@ pub(crate) async fn of_request(tx: &TenantTx, request: RequestId) -> Result<Vec<
         })
         .collect()
 }
+
+/// One file of a request with its sealed content and the data key it is sealed under.
+pub(crate) async fn sealed(
+    tx: &TenantTx,
+    request: RequestId,
+    id: uuid::Uuid,
+) -> Result<Option<(FileRecord, String, uuid::Uuid)>, Error> {
+    let row = request_file::Entity::find()
+        .filter(request_file::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(request_file::Column::RequestId.eq(request.as_uuid()))
+        .filter(request_file::Column::Id.eq(id))
+        .one(tx.conn())
+        .await
+        .map_err(db_error)?;
+    let Some(row) = row else { return Ok(None) };
+    let record = FileRecord {
+        id: row.id,
+        document: SubmittedDocument {
+            code: row.code,
+            file_name: row.file_name,
+            media_type: row.media_type,
+            size_bytes: u64::try_from(row.size_bytes).map_err(Error::internal)?,
+            sha256: Some(row.sha256),
+        },
+    };
+    Ok(Some((record, row.content, row.data_key_id)))
+}

@@ -17,6 +17,7 @@ use crate::error::Error;
 use crate::model::ids::TenantId;
 
 pub(crate) mod audit;
+pub(crate) mod cache;
 pub(crate) mod catalog;
 pub(crate) mod citizen;
 pub(crate) mod civil_status;
@@ -63,6 +64,9 @@ pub struct TenantTx {
     /// Changes to announce once committed.
     notices: std::sync::Mutex<Vec<notifications::Notice>>,
     announcer: tokio::sync::broadcast::Sender<notifications::Notice>,
+    /// Set when the transaction changed the commune's current services: its commit raises the generation.
+    catalog_changed: std::sync::atomic::AtomicBool,
+    cache: std::sync::Arc<cache::CatalogCache>,
 }
 
 impl TenantTx {
@@ -85,7 +89,27 @@ impl TenantTx {
         }
     }
 
+    /// The published services this server holds in memory.
+    pub(crate) fn cache(&self) -> &cache::CatalogCache {
+        &self.cache
+    }
+
+    /// Records that the commune's current services changed: the commit raises its catalog generation, so that
+    /// every server reads them again.
+    pub(crate) fn catalog_changed(&self) {
+        self.catalog_changed.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether this transaction changed the commune's current services (then what it reads of them is not
+    /// committed yet, and is not kept in memory).
+    pub(crate) fn has_changed_catalog(&self) -> bool {
+        self.catalog_changed.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     pub async fn commit(self) -> Result<(), Error> {
+        if self.has_changed_catalog() {
+            communes::raise_catalog_generation(&self.tx, self.scope.tenant_id).await?;
+        }
         self.tx.commit().await.map_err(db_error)?;
         let notices = self.notices.into_inner().unwrap_or_default();
         for notice in notices {
@@ -100,8 +124,21 @@ impl TenantTx {
 #[derive(Clone, Debug)]
 pub struct Store {
     db: DatabaseConnection,
+    /// Where reads go: on SQLite a pool of read-only connections beside the one writer (WAL lets them read
+    /// while it writes); on PostgreSQL the same pool as `db`.
+    reader: DatabaseConnection,
+    cache: std::sync::Arc<cache::CatalogCache>,
     /// Committed changes of requests, for this process's subscribers.
     announcer: tokio::sync::broadcast::Sender<notifications::Notice>,
+}
+
+/// The state of the connection pool.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Connections open.
+    pub size: u32,
+    /// Of them, idle.
+    pub idle: usize,
 }
 
 /// How to reach the database.
@@ -114,29 +151,47 @@ pub struct StoreConfig {
 
 impl Store {
     /// Connects. SQLite files are created when missing, in WAL mode, with foreign keys on; SQLite gets a
-    /// single connection, since it writes one transaction at a time anyway and this rules out busy errors.
+    /// single writing connection, since it writes one transaction at a time anyway and this rules out busy
+    /// errors, and beside it a pool of read-only connections (`max_connections` of them), so that reads never
+    /// wait for a write.
     pub async fn connect(config: &StoreConfig) -> Result<Self, Error> {
         let url = config.url.expose_secret();
-        let mut options = ConnectOptions::new(url.to_owned());
-        options
-            .sqlx_logging(false)
-            .connect_timeout(Duration::from_secs(10))
-            .acquire_timeout(Duration::from_secs(30))
-            .map_sqlx_sqlite_opts(|opts| {
-                opts.create_if_missing(true)
-                    .foreign_keys(true)
-                    .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
-                    .busy_timeout(Duration::from_secs(10))
-            });
-        if url.starts_with("sqlite:") {
-            options.max_connections(1).min_connections(1);
+        let sqlite = url.starts_with("sqlite:");
+        let options = |read_only: bool| {
+            let mut options = ConnectOptions::new(url.to_owned());
+            options
+                .sqlx_logging(false)
+                .connect_timeout(Duration::from_secs(10))
+                .acquire_timeout(Duration::from_secs(30))
+                .map_sqlx_sqlite_opts(move |opts| {
+                    let opts = opts.foreign_keys(true).busy_timeout(Duration::from_secs(10));
+                    if read_only {
+                        // The writer made the file and set WAL, which is a property of the file.
+                        opts.read_only(true)
+                    } else {
+                        opts.create_if_missing(true)
+                            .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                            .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    }
+                });
+            options
+        };
+        let mut writer = options(false);
+        if sqlite {
+            writer.max_connections(1).min_connections(1);
         } else {
-            options.max_connections(config.max_connections.max(1));
+            writer.max_connections(config.max_connections.max(1));
         }
-        let db = Database::connect(options).await.map_err(db_error)?;
+        let db = Database::connect(writer).await.map_err(db_error)?;
+        let reader = if sqlite && !in_memory(url) {
+            let mut reader = options(true);
+            reader.max_connections(config.max_connections.max(1)).min_connections(1);
+            Database::connect(reader).await.map_err(db_error)?
+        } else {
+            db.clone()
+        };
         let (announcer, _) = tokio::sync::broadcast::channel(NOTICE_BUFFER);
-        Ok(Self { db, announcer })
+        Ok(Self { db, reader, cache: std::sync::Arc::default(), announcer })
     }
 
     pub fn backend(&self) -> DbBackend {
@@ -150,6 +205,21 @@ impl Store {
             migration::grant_app_role(&self.db, role).await.map_err(db_error)?;
         }
         Ok(())
+    }
+
+    /// The connection pool's open and idle connections (for `/metrics`).
+    pub fn pool_stats(&self) -> PoolStats {
+        match self.db.get_database_backend() {
+            DbBackend::Sqlite => {
+                let pool = self.db.get_sqlite_connection_pool();
+                PoolStats { size: pool.size(), idle: pool.num_idle() }
+            }
+            DbBackend::Postgres => {
+                let pool = self.db.get_postgres_connection_pool();
+                PoolStats { size: pool.size(), idle: pool.num_idle() }
+            }
+            _ => PoolStats::default(),
+        }
     }
 
     /// Whether the database answers (for `/readyz`).
@@ -175,11 +245,48 @@ impl Store {
             .await
             .map_err(db_error)?;
         }
-        Ok(TenantTx { tx, scope, notices: std::sync::Mutex::default(), announcer: self.announcer.clone() })
+        Ok(self.wrap(tx, scope))
+    }
+
+    /// Opens a read-only transaction for one commune: on SQLite on a reading connection (it never waits for
+    /// the writer), on PostgreSQL `READ ONLY`, with the tenant setting sent in the same round trip.
+    pub(crate) async fn tenant_read_tx(&self, scope: TenantScope) -> Result<TenantTx, Error> {
+        let tx = self.reader.begin().await.map_err(db_error)?;
+        if tx.get_database_backend() == DbBackend::Postgres {
+            // A UUID is only hex digits and dashes: nothing to escape.
+            tx.execute_unprepared(&format!(
+                "SET TRANSACTION READ ONLY; SELECT set_config('jamaa.tenant_id', '{}', true)",
+                scope.tenant_id.as_uuid().hyphenated()
+            ))
+            .await
+            .map_err(db_error)?;
+        }
+        Ok(self.wrap(tx, scope))
+    }
+
+    fn wrap(&self, tx: DatabaseTransaction, scope: TenantScope) -> TenantTx {
+        TenantTx {
+            tx,
+            scope,
+            notices: std::sync::Mutex::default(),
+            announcer: self.announcer.clone(),
+            catalog_changed: std::sync::atomic::AtomicBool::new(false),
+            cache: self.cache.clone(),
+        }
     }
 
     pub(crate) fn conn(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    /// The connection for platform reads outside a transaction (communes, templates): on SQLite the reading
+    /// pool.
+    pub(crate) fn reader(&self) -> &DatabaseConnection {
+        &self.reader
+    }
+
+    pub(crate) fn cache(&self) -> &cache::CatalogCache {
+        &self.cache
     }
 
     /// The committed changes of requests from now on (a subscriber that falls behind by more than
@@ -187,6 +294,11 @@ impl Store {
     pub fn notices(&self) -> tokio::sync::broadcast::Receiver<notifications::Notice> {
         self.announcer.subscribe()
     }
+}
+
+/// Whether a SQLite URL names an in-memory database (which a second pool would not see).
+fn in_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
 }
 
 /// How many notices a slow subscriber may fall behind.

@@ -111,7 +111,7 @@ pub(crate) async fn record_transition(
         .map_err(db_error)?
         .flatten();
     let sequence = last.unwrap_or(0) + 1;
-    let kind = EventKind::of(transition.from_state.as_deref(), &transition.to_state);
+    let kind = EventKind::of(transition.from_state.as_deref(), &transition.to_state, &transition.action);
     let id = uuid::Uuid::now_v7();
     let by = transition.actor.split(':').next().unwrap_or("system");
     let payload = serde_json::json!({
@@ -175,7 +175,7 @@ pub(crate) async fn record_transition(
         }
     }
     let has_email = service.definition.form.fields.iter().any(|f| f.personal && f.kind == FieldKind::Email);
-    if has_email && row.personal.is_some() && smtp(tx).await?.is_some() {
+    if has_email && kind != EventKind::Assigned && row.personal.is_some() && smtp(tx).await?.is_some() {
         delivery::Entity::insert(new_delivery("email", None))
             .exec_without_returning(tx.conn())
             .await

@@ -2,12 +2,15 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
-use super::entity::{counter, request, request_lookup, transition};
+use super::entity::{counter, request, request_lookup, service, transition};
 use super::{TenantTx, db_error};
 use crate::error::Error;
-use crate::model::ids::{RequestId, ServiceId, WorkflowId};
+use crate::model::ids::{RequestId, ServiceId, UserId, WorkflowId};
 use crate::model::request::{SubmittedDocument, TrackingCode};
 use crate::model::workflow::Outcome;
 
@@ -27,6 +30,8 @@ pub struct RequestRecord {
     pub decision_due: NaiveDate,
     pub updated_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// The person of the staff holding the request, if it is assigned.
+    pub assignee: Option<UserId>,
     pub(crate) secret_hash: String,
     /// The personal fields, sealed, and the data key they are sealed under.
     pub(crate) personal: Option<String>,
@@ -42,6 +47,8 @@ pub struct TransitionRecord {
     pub actor: String,
     pub comment: Option<String>,
     pub occurred_at: DateTime<Utc>,
+    /// For an assignment step: whom the request was given to (none when released).
+    pub assignee: Option<UserId>,
 }
 
 /// Takes the next number of a per-commune sequence (`tracking:2026`), starting at 1.
@@ -86,6 +93,7 @@ pub(crate) async fn insert(tx: &TenantTx, record: &RequestRecord) -> Result<(), 
         decision_due: Set(record.decision_due),
         updated_at: Set(record.updated_at),
         closed_at: Set(record.closed_at),
+        assignee_id: Set(record.assignee.map(|u| u.as_uuid())),
     })
     .exec_without_returning(tx.conn())
     .await
@@ -156,6 +164,7 @@ pub(crate) async fn insert_transition(
         actor: Set(record.actor.clone()),
         comment: Set(record.comment.clone()),
         occurred_at: Set(record.occurred_at),
+        assignee_id: Set(record.assignee.map(|u| u.as_uuid())),
     })
     .exec_without_returning(tx.conn())
     .await
@@ -181,6 +190,7 @@ pub(crate) async fn history(tx: &TenantTx, request_id: RequestId) -> Result<Vec<
             actor: row.actor,
             comment: row.comment,
             occurred_at: row.occurred_at,
+            assignee: row.assignee_id.map(UserId::from_uuid),
         })
         .collect())
 }
@@ -234,26 +244,6 @@ pub(crate) async fn by_lookup(
     rows.into_iter().map(from_model).collect()
 }
 
-/// A page of the inbox: requests in submission order (ids are time-ordered), optionally in one state.
-pub(crate) async fn page(
-    tx: &TenantTx,
-    state: Option<&str>,
-    after: Option<RequestId>,
-    limit: u64,
-) -> Result<Vec<RequestRecord>, Error> {
-    let mut query = request::Entity::find()
-        .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
-        .order_by_asc(request::Column::Id)
-        .limit(limit);
-    if let Some(state) = state {
-        query = query.filter(request::Column::State.eq(state));
-    }
-    if let Some(after) = after {
-        query = query.filter(request::Column::Id.gt(after.as_uuid()));
-    }
-    query.all(tx.conn()).await.map_err(db_error)?.into_iter().map(from_model).collect()
-}
-
 pub(super) fn from_model(row: request::Model) -> Result<RequestRecord, Error> {
     let corrupt = |what: &str| Error::internal(format!("request {} has an invalid {what} in storage", row.id));
     Ok(RequestRecord {
@@ -275,8 +265,226 @@ pub(super) fn from_model(row: request::Model) -> Result<RequestRecord, Error> {
         decision_due: row.decision_due,
         updated_at: row.updated_at,
         closed_at: row.closed_at,
+        assignee: row.assignee_id.map(UserId::from_uuid),
         secret_hash: row.secret_hash,
         personal: row.personal,
         data_key_id: row.data_key_id,
     })
+}
+
+/// Gives a request to `assignee` (or to no one) if it is still held by `current`; false when someone else
+/// changed its holder first. The request's version (what actions are conditional on) does not move.
+pub(crate) async fn set_assignee(
+    tx: &TenantTx,
+    id: RequestId,
+    current: Option<UserId>,
+    assignee: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Result<bool, Error> {
+    let held = match current {
+        Some(user) => request::Column::AssigneeId.eq(user.as_uuid()),
+        None => request::Column::AssigneeId.is_null(),
+    };
+    let result = request::Entity::update_many()
+        .col_expr(request::Column::AssigneeId, Expr::value(assignee.map(|u| u.as_uuid())))
+        .col_expr(request::Column::UpdatedAt, Expr::value(now))
+        .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(request::Column::Id.eq(id.as_uuid()))
+        .filter(held)
+        .exec(tx.conn())
+        .await
+        .map_err(db_error)?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Who holds the inbox's requests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Holder {
+    Anyone,
+    NoOne,
+    Person(UserId),
+}
+
+/// The filters of the inbox, already resolved (service code to its versions' ids, search to a tracking code
+/// or blind indexes).
+#[derive(Clone, Debug)]
+pub(crate) struct InboxQuery {
+    pub state: Option<String>,
+    pub service_code: Option<String>,
+    /// `Some((true, today))`: open requests whose decision date has passed; `Some((false, today))`: the others.
+    pub overdue: Option<(bool, NaiveDate)>,
+    /// Decision date strictly before.
+    pub due_before: Option<NaiveDate>,
+    pub holder: Holder,
+    pub tracking_code: Option<String>,
+    /// `(field, digest)` pairs of the blind indexes searched.
+    pub lookups: Option<Vec<(String, String)>>,
+}
+
+fn overdue_condition(today: NaiveDate) -> Condition {
+    Condition::all().add(request::Column::ClosedAt.is_null()).add(request::Column::DecisionDue.lt(today))
+}
+
+impl InboxQuery {
+    fn condition(&self, tx: &TenantTx) -> Condition {
+        let tenant = tx.tenant_uuid();
+        let mut condition = Condition::all().add(request::Column::TenantId.eq(tenant));
+        if let Some(state) = &self.state {
+            condition = condition.add(request::Column::State.eq(state.clone()));
+        }
+        if let Some(code) = &self.service_code {
+            let versions = Query::select()
+                .column(service::Column::Id)
+                .from(service::Entity)
+                .and_where(service::Column::TenantId.eq(tenant))
+                .and_where(service::Column::Code.eq(code.clone()))
+                .to_owned();
+            condition = condition.add(request::Column::ServiceId.in_subquery(versions));
+        }
+        match self.overdue {
+            Some((true, today)) => condition = condition.add(overdue_condition(today)),
+            Some((false, today)) => condition = condition.add(overdue_condition(today).not()),
+            None => {}
+        }
+        if let Some(date) = self.due_before {
+            condition = condition.add(request::Column::DecisionDue.lt(date));
+        }
+        match self.holder {
+            Holder::Anyone => {}
+            Holder::NoOne => condition = condition.add(request::Column::AssigneeId.is_null()),
+            Holder::Person(user) => condition = condition.add(request::Column::AssigneeId.eq(user.as_uuid())),
+        }
+        if let Some(code) = &self.tracking_code {
+            condition = condition.add(request::Column::TrackingCode.eq(code.clone()));
+        }
+        if let Some(lookups) = &self.lookups {
+            let mut any = Condition::any();
+            for (field, digest) in lookups {
+                any = any.add(
+                    Condition::all()
+                        .add(request_lookup::Column::Field.eq(field.clone()))
+                        .add(request_lookup::Column::Digest.eq(digest.clone())),
+                );
+            }
+            let found = Query::select()
+                .column(request_lookup::Column::RequestId)
+                .from(request_lookup::Entity)
+                .and_where(request_lookup::Column::TenantId.eq(tenant))
+                .cond_where(any)
+                .to_owned();
+            condition = condition.add(request::Column::Id.in_subquery(found));
+        }
+        condition
+    }
+}
+
+/// A page of the inbox, by legal decision date, then submission (ids are time-ordered), after the cursor.
+pub(crate) async fn inbox_page(
+    tx: &TenantTx,
+    query: &InboxQuery,
+    after: Option<(NaiveDate, RequestId)>,
+    limit: u64,
+) -> Result<Vec<RequestRecord>, Error> {
+    let mut condition = query.condition(tx);
+    if let Some((due, id)) = after {
+        condition =
+            condition.add(Condition::any().add(request::Column::DecisionDue.gt(due)).add(
+                Condition::all().add(request::Column::DecisionDue.eq(due)).add(request::Column::Id.gt(id.as_uuid())),
+            ));
+    }
+    request::Entity::find()
+        .filter(condition)
+        .order_by_asc(request::Column::DecisionDue)
+        .order_by_asc(request::Column::Id)
+        .limit(limit)
+        .all(tx.conn())
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .map(from_model)
+        .collect()
+}
+
+/// The open requests (no outcome yet) whose decision date is on or after `from`, oldest first.
+pub(crate) async fn open_due_from(tx: &TenantTx, from: NaiveDate) -> Result<Vec<RequestRecord>, Error> {
+    request::Entity::find()
+        .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(request::Column::Outcome.is_null())
+        .filter(request::Column::DecisionDue.gte(from))
+        .order_by_asc(request::Column::Id)
+        .all(tx.conn())
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .map(from_model)
+        .collect()
+}
+
+/// How many requests the inbox query finds.
+pub(crate) async fn inbox_count(tx: &TenantTx, query: &InboxQuery) -> Result<u64, Error> {
+    request::Entity::find().filter(query.condition(tx)).count(tx.conn()).await.map_err(db_error)
+}
+
+/// How many requests the inbox query finds in each state.
+pub(crate) async fn inbox_count_by_state(tx: &TenantTx, query: &InboxQuery) -> Result<Vec<(String, i64)>, Error> {
+    request::Entity::find()
+        .select_only()
+        .column(request::Column::State)
+        .column_as(request::Column::Id.count(), "count")
+        .filter(query.condition(tx))
+        .group_by(request::Column::State)
+        .order_by_asc(request::Column::State)
+        .into_tuple::<(String, i64)>()
+        .all(tx.conn())
+        .await
+        .map_err(db_error)
+}
+
+/// Open requests (not closed) by holder: `(holder, open, overdue)` for each person holding some.
+pub(crate) async fn workload(tx: &TenantTx, today: NaiveDate) -> Result<Vec<(UserId, i64, i64)>, Error> {
+    let open = Condition::all()
+        .add(request::Column::TenantId.eq(tx.tenant_uuid()))
+        .add(request::Column::ClosedAt.is_null())
+        .add(request::Column::AssigneeId.is_not_null());
+    let count = |condition: Condition| {
+        request::Entity::find()
+            .select_only()
+            .column(request::Column::AssigneeId)
+            .column_as(request::Column::Id.count(), "count")
+            .filter(condition)
+            .group_by(request::Column::AssigneeId)
+            .into_tuple::<(uuid::Uuid, i64)>()
+            .all(tx.conn())
+    };
+    let all = count(open.clone()).await.map_err(db_error)?;
+    let late = count(open.add(request::Column::DecisionDue.lt(today))).await.map_err(db_error)?;
+    Ok(all
+        .into_iter()
+        .map(|(user, open)| {
+            let overdue = late.iter().find(|(u, _)| *u == user).map_or(0, |(_, n)| *n);
+            (UserId::from_uuid(user), open, overdue)
+        })
+        .collect())
+}
+
+/// Moves a request's decision date (its state unchanged) if it is still at `expected_version`, which it
+/// leaves behind like an action does; false when another action won.
+pub(crate) async fn move_decision_due(
+    tx: &TenantTx,
+    id: RequestId,
+    expected_version: i64,
+    decision_due: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<bool, Error> {
+    let result = request::Entity::update_many()
+        .col_expr(request::Column::DecisionDue, Expr::value(decision_due))
+        .col_expr(request::Column::Version, Expr::col(request::Column::Version).add(1))
+        .col_expr(request::Column::UpdatedAt, Expr::value(now))
+        .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(request::Column::Id.eq(id.as_uuid()))
+        .filter(request::Column::Version.eq(expected_version))
+        .exec(tx.conn())
+        .await
+        .map_err(db_error)?;
+    Ok(result.rows_affected == 1)
 }

@@ -127,3 +127,34 @@ pub(crate) async fn finish(tx: &TenantTx, id: JobId, fired: bool, now: DateTime<
         .map_err(db_error)?;
     Ok(())
 }
+
+/// Carries the pending timers of a request whose decision date moved over to its new version: those that
+/// ended with the old decision date (`old_due_at`) end with the new one (`new_due_at`), the others keep their
+/// time.
+pub(crate) async fn follow_decision_date(
+    tx: &TenantTx,
+    request_id: RequestId,
+    versions: (i64, i64),
+    old_due_at: DateTime<Utc>,
+    new_due_at: DateTime<Utc>,
+) -> Result<(), Error> {
+    let pending = || {
+        timer::Entity::update_many()
+            .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
+            .filter(timer::Column::RequestId.eq(request_id.as_uuid()))
+            .filter(timer::Column::RequestVersion.eq(versions.0))
+            .filter(timer::Column::Status.eq("pending"))
+    };
+    pending()
+        .col_expr(timer::Column::DueAt, Expr::value(new_due_at))
+        .filter(timer::Column::DueAt.eq(old_due_at))
+        .exec(tx.conn())
+        .await
+        .map_err(db_error)?;
+    pending()
+        .col_expr(timer::Column::RequestVersion, Expr::value(versions.1))
+        .exec(tx.conn())
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}

@@ -32,6 +32,7 @@ pub(crate) struct NewToken<'a> {
     pub label: &'a str,
     pub secret_hash: &'a str,
     pub expires_at: Option<DateTime<Utc>>,
+    pub issued_by: &'a str,
 }
 
 pub(crate) async fn insert(conn: &impl ConnectionTrait, token: NewToken<'_>, now: DateTime<Utc>) -> Result<(), Error> {
@@ -47,6 +48,7 @@ pub(crate) async fn insert(conn: &impl ConnectionTrait, token: NewToken<'_>, now
         expires_at: Set(token.expires_at),
         revoked_at: Set(None),
         last_used_at: Set(None),
+        issued_by: Set(token.issued_by.to_owned()),
     };
     api_token::Entity::insert(model).exec_without_returning(conn).await.map_err(db_error)?;
     Ok(())
@@ -89,4 +91,51 @@ pub(crate) async fn revoke(conn: &impl ConnectionTrait, id: TokenId, now: DateTi
         .await
         .map_err(db_error)?;
     Ok(result.rows_affected > 0)
+}
+
+/// What is shown of a token in a listing: never its secret nor its hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenSummary {
+    pub id: TokenId,
+    pub kind: String,
+    pub label: String,
+    pub roles: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The tokens of a commune: its staff tokens and the partner tokens scoped to it, oldest first.
+pub(crate) async fn of_commune(conn: &impl ConnectionTrait, tenant: TenantId) -> Result<Vec<TokenSummary>, Error> {
+    use sea_orm::{Condition, QueryOrder};
+    let rows = api_token::Entity::find()
+        .filter(
+            Condition::any()
+                .add(api_token::Column::TenantId.eq(tenant.as_uuid()))
+                .add(api_token::Column::Kind.eq("partner")),
+        )
+        .order_by_asc(api_token::Column::Id)
+        .all(conn)
+        .await
+        .map_err(db_error)?;
+    let mut found = Vec::new();
+    for row in rows {
+        let corrupt = || Error::internal(format!("token {} is corrupt in storage", row.id));
+        let scopes: Vec<TenantId> = serde_json::from_value(row.scopes.clone()).map_err(|_| corrupt())?;
+        if row.tenant_id != Some(tenant.as_uuid()) && !scopes.contains(&tenant) {
+            continue;
+        }
+        found.push(TokenSummary {
+            id: TokenId::from_uuid(row.id),
+            kind: row.kind.clone(),
+            label: row.label.clone(),
+            roles: serde_json::from_value(row.roles.clone()).map_err(|_| corrupt())?,
+            created_at: row.created_at,
+            expires_at: row.expires_at,
+            last_used_at: row.last_used_at,
+            revoked_at: row.revoked_at,
+        });
+    }
+    Ok(found)
 }

@@ -203,3 +203,59 @@ pub(crate) async fn end_sessions(
     }
     Ok(update.exec(conn).await.map_err(db_error)?.rows_affected)
 }
+
+/// The users with these ids (unknown ids are left out).
+pub(crate) async fn by_ids(conn: &impl ConnectionTrait, ids: &[UserId]) -> Result<Vec<UserRecord>, Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids.iter().map(|id| id.as_uuid())))
+        .order_by_asc(user::Column::Login)
+        .all(conn)
+        .await
+        .map_err(db_error)?;
+    Ok(rows.into_iter().map(to_record).collect())
+}
+
+/// The user's roles in one commune, if it has a membership there.
+pub(crate) async fn membership_in(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+    tenant: TenantId,
+) -> Result<Option<Vec<String>>, Error> {
+    let row = membership::Entity::find_by_id((user.as_uuid(), tenant.as_uuid())).one(conn).await.map_err(db_error)?;
+    row.map(|row| {
+        serde_json::from_value(row.roles)
+            .map_err(|_| Error::internal(format!("membership of user {} is corrupt", row.user_id)))
+    })
+    .transpose()
+}
+
+/// The members of a commune and their roles there, by login.
+pub(crate) async fn members_of(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+) -> Result<Vec<(UserRecord, Vec<String>)>, Error> {
+    let rows = membership::Entity::find()
+        .filter(membership::Column::TenantId.eq(tenant.as_uuid()))
+        .all(conn)
+        .await
+        .map_err(db_error)?;
+    let ids: Vec<UserId> = rows.iter().map(|row| UserId::from_uuid(row.user_id)).collect();
+    let users = by_ids(conn, &ids).await?;
+    let mut members = Vec::with_capacity(users.len());
+    for user in users {
+        let Some(row) = rows.iter().find(|row| row.user_id == user.id.as_uuid()) else { continue };
+        let roles = serde_json::from_value(row.roles.clone())
+            .map_err(|_| Error::internal(format!("membership of user {} is corrupt", row.user_id)))?;
+        members.push((user, roles));
+    }
+    Ok(members)
+}
+
+/// How many communes the user has a membership in.
+pub(crate) async fn membership_count(conn: &impl ConnectionTrait, user: UserId) -> Result<u64, Error> {
+    use sea_orm::PaginatorTrait;
+    membership::Entity::find().filter(membership::Column::UserId.eq(user.as_uuid())).count(conn).await.map_err(db_error)
+}

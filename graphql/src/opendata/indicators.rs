@@ -150,8 +150,7 @@ fn to_csv(found: &Indicators) -> Result<Vec<u8>, Error> {
         .write_record(["commune", "from", "to", "as_of", "indicator", "service", "key", "value"])
         .map_err(Error::internal)?;
     for (indicator, service, key, value) in rows {
-        writer
-            .write_record([found.commune.as_str(), &from, &to, &as_of, indicator, &service, &key, &value])
+        super::write_row(&mut writer, [found.commune.as_str(), &from, &to, &as_of, indicator, &service, &key, &value])
             .map_err(Error::internal)?;
     }
     writer.into_inner().map_err(|e| Error::internal(e.to_string()))

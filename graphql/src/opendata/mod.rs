@@ -1,41 +1,20 @@
 //! Open data: public downloads of a commune's published records and figures as JSON and CSV, under
-//! `/opendata/{commune}/…`. Each module adds its files; this one merges their routers behind the API's
-//! per-address rate limit, and shares the answers.
-
-use std::net::SocketAddr;
+//! `/opendata/{commune}/…`. Each module adds its files; this one merges their routers and shares the
+//! answers.
 
 use axum::Router;
-use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{StatusCode, header};
-use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 
-use crate::app::{AppState, rate_limited};
+use crate::app::AppState;
 
 mod council;
 mod finance;
 mod indicators;
 
-/// Every open-data route.
-pub fn router(state: &AppState) -> Router<AppState> {
-    Router::new()
-        .merge(council::router())
-        .merge(finance::router())
-        .merge(indicators::router())
-        .route_layer(from_fn_with_state(state.clone(), limit))
-}
-
-/// Downloads count against the client's address like GraphQL requests do: each one runs queries.
-async fn limit(
-    State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
-    request: Request,
-    next: Next,
-) -> Response {
-    match &state.rate_limits {
-        Some(limits) if !limits.allow(client.ip(), None) => rate_limited(),
-        _ => next.run(request).await,
-    }
+/// Every open-data route (counted against the client's limits, like every API route).
+pub fn router() -> Router<AppState> {
+    Router::new().merge(council::router()).merge(finance::router()).merge(indicators::router())
 }
 
 /// Which years a download covers: `?year=2025`, or every year.
@@ -53,12 +32,33 @@ pub(crate) fn json(value: &impl serde::Serialize) -> Response {
     }
 }
 
+/// A cell that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, a tab or a carriage return first)
+/// gets a leading apostrophe, so that it is shown as the text it is; numbers (`-12.50`) are left as they are.
+pub(crate) fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
+    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let number = {
+        let digits = cell.strip_prefix(['-', '+']).unwrap_or(cell);
+        !digits.is_empty()
+            && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && digits.chars().next().is_some_and(|c| c.is_ascii_digit())
+    };
+    if formula && !number { std::borrow::Cow::Owned(format!("'{cell}")) } else { std::borrow::Cow::Borrowed(cell) }
+}
+
+/// Writes a CSV record with every cell [neutralized](neutralize): the one way open data writes CSV rows.
+pub(crate) fn write_row<W: std::io::Write, S: AsRef<str>>(
+    writer: &mut ::csv::Writer<W>,
+    row: impl IntoIterator<Item = S>,
+) -> ::csv::Result<()> {
+    writer.write_record(row.into_iter().map(|cell| neutralize(cell.as_ref()).into_owned()))
+}
+
 /// A CSV file (UTF-8, header line first), readable from any origin.
 pub(crate) fn csv(header_line: &[&str], rows: impl IntoIterator<Item = Vec<String>>, name: &str) -> Response {
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     let written = writer
         .write_record(header_line)
-        .and_then(|()| rows.into_iter().try_for_each(|row| writer.write_record(&row)))
+        .and_then(|()| rows.into_iter().try_for_each(|row| write_row(&mut writer, &row)))
         .map_err(|e| e.to_string())
         .and_then(|()| writer.into_inner().map_err(|e| e.to_string()));
     match written {
@@ -111,4 +111,19 @@ fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralize;
+
+    #[test]
+    fn formulas_are_shown_as_text_and_numbers_stay_numbers() {
+        for formula in ["=HYPERLINK(\"http://x\")", "+1+2", "-1+cmd", "@SUM(A1)", "\tx", "\rx", "-", "=1"] {
+            assert_eq!(neutralize(formula), format!("'{formula}"), "{formula}");
+        }
+        for plain in ["-12.50", "1250000.50", "+3", "Voirie", "", "a=b"] {
+            assert_eq!(neutralize(plain), plain);
+        }
+    }
 }

@@ -4,10 +4,8 @@
 //! procedure, dates, documents, fees, what silence means), the request's state, and a QR code of this page's
 //! address; no personal field of the form.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use jamaa_core::model::commune::Commune;
 use jamaa_core::model::i18n::{Locale, LocalizedText};
@@ -63,7 +61,6 @@ async fn commune_of(state: &AppState, code: &str) -> Option<Commune> {
 /// POST: the receipt, when the secret matches the code; the form again (404) otherwise.
 pub(crate) async fn show(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
     Query(query): Query<LangQuery>,
     headers: HeaderMap,
@@ -72,13 +69,6 @@ pub(crate) async fn show(
     let commune = commune_of(&state, &code).await;
     let lang = PageLang::pick(query.lang.as_deref(), &headers, commune.as_ref());
     let languages = offered(commune.as_ref());
-    if let Some(limits) = &state.rate_limits
-        && !limits.allow(client.ip(), None)
-    {
-        let mut response = page_response(StatusCode::TOO_MANY_REQUESTS, secret_page(lang, &languages, &code, false));
-        response.headers_mut().insert(header::RETRY_AFTER, axum::http::HeaderValue::from_static("60"));
-        return response;
-    }
     if code.chars().count() > MAX_CODE_CHARS {
         return page_response(StatusCode::NOT_FOUND, secret_page(lang, &languages, &code, true));
     }
@@ -192,6 +182,7 @@ fn format_amount(minor: i64, locale: Locale) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::header;
 
     #[test]
     fn the_language_comes_from_the_query_then_the_header_then_the_commune() {

@@ -48,8 +48,15 @@ impl AccessMutation {
     async fn create_api_token(&self, ctx: &Context<'_>, input: CreateApiTokenInput) -> Result<IssuedApiToken> {
         let jamaa = jamaa(ctx);
         let locale = pick_locale(ctx, None, None);
+        // The caller first, then its input: one look-up per distinct commune.
+        let principal = &request_context(ctx).principal;
+        let mut slugs: Vec<&String> = input.communes.iter().collect();
+        slugs.sort();
+        slugs.dedup();
+        jamaa_core::service::check_issuer(principal, input.kind == TokenKind::Operator, slugs.len())
+            .map_err(|e| to_graphql(e, locale))?;
         let mut communes = Vec::new();
-        for slug in &input.communes {
+        for slug in slugs {
             communes.push(jamaa.commune(slug).await.map_err(|e| to_graphql(e, locale))?.id);
         }
         let new = match input.kind {

@@ -20,6 +20,7 @@ pub struct CitizenMutation;
 /// A petition to the council, as anyone sees it: what it asks and how many signed, never who.
 #[derive(SimpleObject)]
 pub struct Petition {
+    /// The petition's id and the locale of its text.
     pub id: ID,
     pub subject: String,
     pub text: String,
@@ -39,7 +40,7 @@ pub struct Petition {
 impl Petition {
     fn new(view: PetitionView, lang: &Lang) -> Self {
         Self {
-            id: ID(view.id.to_string()),
+            id: lang.id(view.id),
             subject: view.subject,
             text: view.text,
             petitioner_type: view.petitioner_type,
@@ -125,7 +126,7 @@ impl CitizenMutation {
         locale: Option<String>,
     ) -> Result<SignPetitionPayload> {
         let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
-        let Ok(petition) = petition.parse::<RequestId>() else {
+        let Ok(petition) = super::entity_id(&petition).parse::<RequestId>() else {
             return Err(to_graphql(jamaa_core::Error::NotFound("petition"), lang.locale));
         };
         let input =

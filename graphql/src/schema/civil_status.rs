@@ -15,7 +15,7 @@ use jamaa_core::model::ids::CivilActId;
 use jamaa_core::service::{CivilAct as CoreAct, CivilActFilter, CivilActSummary, IssuedCivilDocument};
 
 use super::error::to_graphql;
-use super::query::{bad_cursor, commune_and_lang, page_size};
+use super::query::{Total, bad_cursor, commune_and_lang, page_size};
 use super::{jamaa, request_context};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -509,7 +509,7 @@ impl CivilStatusQuery {
         kind: Option<GqlActKind>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<Connection<OpaqueCursor<String>, CivilActSummaryView, EmptyFields, EmptyFields>> {
+    ) -> Result<Connection<OpaqueCursor<String>, CivilActSummaryView, Total, EmptyFields>> {
         let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
         let after = after
             .map(|c| {
@@ -521,10 +521,17 @@ impl CivilStatusQuery {
             .transpose()?;
         let filter = CivilActFilter { office, year, kind: kind.map(Into::into) };
         let page = jamaa(ctx)
-            .civil_acts(&request_context(ctx).principal, commune.spec.slug.as_str(), filter, after, page_size(first))
+            .civil_acts(
+                &request_context(ctx).principal,
+                commune.spec.slug.as_str(),
+                filter,
+                after,
+                page_size(first, lang.locale)?,
+            )
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
-        let mut connection = Connection::new(after.is_some(), page.has_next);
+        let mut connection =
+            Connection::with_additional_fields(after.is_some(), page.has_next, Total { total_count: page.total });
         for summary in page.items {
             connection.edges.push(Edge::new(OpaqueCursor(summary.id.to_string()), summary.into()));
         }

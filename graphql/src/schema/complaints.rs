@@ -8,12 +8,8 @@ use jamaa_core::service::{PublicComplaint as CoreComplaint, PublicFilter, Public
 use secrecy::SecretString;
 
 use super::error::to_graphql;
-use super::query::commune_and_lang;
+use super::query::{commune_and_lang, page_size};
 use super::{Lang, jamaa, pick_locale};
-
-/// Page size of the public listing when `first` is not given, and its largest.
-const DEFAULT_FIRST: i32 = 20;
-const MAX_FIRST: i32 = 100;
 
 #[derive(Default)]
 pub struct ComplaintQuery;
@@ -138,11 +134,11 @@ impl ComplaintQuery {
         locale: Option<String>,
     ) -> Result<Vec<PublicComplaint>> {
         let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
-        let first = first.unwrap_or(DEFAULT_FIRST).clamp(1, MAX_FIRST);
+        let first = page_size(first, lang.locale)?;
         let query = PublicQuery {
             filter: PublicFilter { service_codes: service_code.into_iter().collect(), ..PublicFilter::default() },
             status: status.map(Into::into),
-            limit: u64::try_from(first).unwrap_or(1),
+            limit: first,
         };
         let (_, items) = jamaa(ctx)
             .public_complaints(commune.spec.slug.as_str(), &query)

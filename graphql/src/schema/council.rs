@@ -309,9 +309,10 @@ pub struct DeliberationInput {
     pub votes: Vec<VoteInput>,
 }
 
-/// An id of the wire; one that does not parse names nothing, and is reported at `path`.
+/// An id of the wire (a request's with or without its locale); one that does not parse names nothing, and is
+/// reported at `path`.
 fn parse_id<T: std::str::FromStr>(id: &ID, path: &str, locale: Locale) -> Result<T> {
-    id.parse::<T>().map_err(|_| {
+    super::entity_id(id).parse::<T>().map_err(|_| {
         let message = LocalizedText::ar_fr("معرف غير صالح.", "Identifiant invalide.").with(Locale::En, "Invalid id.");
         to_graphql(jamaa_core::Error::field(path, FieldErrorCode::InvalidValue, message), locale)
     })

@@ -9,7 +9,7 @@ use jamaa_core::model::ids::MailId;
 use jamaa_core::service::{MailEvent, MailItem as CoreItem, MailQuery};
 
 use super::error::to_graphql;
-use super::query::{bad_cursor, commune_and_lang, page_size};
+use super::query::{Total, bad_cursor, commune_and_lang, page_size};
 use super::{jamaa, request_context};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -182,7 +182,7 @@ impl CourierQuery {
         overdue: Option<bool>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<Connection<OpaqueCursor<String>, MailItem, EmptyFields, EmptyFields>> {
+    ) -> Result<Connection<OpaqueCursor<String>, MailItem, Total, EmptyFields>> {
         let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
         let after = after
             .map(|c| {
@@ -200,10 +200,17 @@ impl CourierQuery {
             overdue: overdue.unwrap_or(false),
         };
         let page = jamaa(ctx)
-            .mail_items(&request_context(ctx).principal, commune.spec.slug.as_str(), query, after, page_size(first))
+            .mail_items(
+                &request_context(ctx).principal,
+                commune.spec.slug.as_str(),
+                query,
+                after,
+                page_size(first, lang.locale)?,
+            )
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
-        let mut connection = Connection::new(after.is_some(), page.has_next);
+        let mut connection =
+            Connection::with_additional_fields(after.is_some(), page.has_next, Total { total_count: page.total });
         for item in page.items {
             connection.edges.push(Edge::new(OpaqueCursor(item.record.id.to_string()), MailItem(item)));
         }

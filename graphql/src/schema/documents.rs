@@ -58,8 +58,9 @@ pub struct IssuedDocument {
 
 #[Object]
 impl IssuedDocument {
+    /// The document's id and the locale of its title.
     async fn id(&self) -> ID {
-        ID(self.issued.id.to_string())
+        self.lang.id(self.issued.id)
     }
     /// The verification code printed on the document.
     async fn code(&self) -> String {
@@ -118,7 +119,7 @@ impl DocumentQuery {
         locale: Option<String>,
     ) -> Result<Vec<IssuedDocument>> {
         let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
-        let id = request_id.parse().map_err(|_| invalid_id(lang.locale))?;
+        let id = super::entity_id(&request_id).parse().map_err(|_| invalid_id(lang.locale))?;
         let principal = &super::request_context(ctx).principal;
         let documents = jamaa(ctx)
             .request_documents(principal, commune.spec.slug.as_str(), id)
@@ -142,7 +143,7 @@ impl DocumentMutation {
         locale: Option<String>,
     ) -> Result<IssuedDocument> {
         let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
-        let id = request_id.parse().map_err(|_| invalid_id(lang.locale))?;
+        let id = super::entity_id(&request_id).parse().map_err(|_| invalid_id(lang.locale))?;
         let principal = &super::request_context(ctx).principal;
         let issued = jamaa(ctx)
             .issue_request_decision(principal, commune.spec.slug.as_str(), id)

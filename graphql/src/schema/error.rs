@@ -42,6 +42,15 @@ pub fn to_graphql(error: Error, locale: Locale) -> async_graphql::Error {
     }
 }
 
+/// A core error that refuses the whole request before any field runs (authentication, an upload): shaped like
+/// every other error, without `locations`, since it is about no place in the document (a resolver's error
+/// carries the location of its field, set by the executor).
+pub fn request_error(error: Error, locale: Locale) -> async_graphql::ServerError {
+    let mut server = to_graphql(error, locale).into_server_error(async_graphql::Pos::default());
+    server.locations.clear();
+    server
+}
+
 fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
     let mut source = error.source();

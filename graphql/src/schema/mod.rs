@@ -7,7 +7,7 @@ use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::service::Jamaa;
 
 mod access;
-pub mod aliases;
+mod calendar;
 mod citizen;
 mod civil_status;
 mod complaints;
@@ -17,14 +17,19 @@ mod documents;
 pub mod error;
 pub(crate) mod finance;
 pub(crate) mod indicators;
+pub(crate) mod introspection;
+pub mod limits;
 mod mutation;
 mod notifications;
+pub mod nulls;
+mod office;
 mod query;
 mod replication;
 mod types;
 mod users;
 
 pub use access::AccessMutation;
+pub use calendar::CalendarMutation;
 pub use citizen::{CitizenMutation, CitizenQuery};
 pub use civil_status::{CivilStatusMutation, CivilStatusQuery};
 pub use complaints::{ComplaintMutation, ComplaintQuery};
@@ -35,13 +40,14 @@ pub use finance::{FinanceMutation, FinanceQuery};
 pub use indicators::IndicatorsQuery;
 pub use mutation::RequestMutation;
 pub use notifications::{NotificationMutation, NotificationQuery, SubscriptionRoot};
+pub use office::{OfficeMutation, OfficeQuery};
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
 pub use users::{UsersMutation, UsersQuery};
 
 /// Every query: the catalog, requests and audit; replication; documents; complaints; the logged-in user;
 /// access to information and petitions; council; finance; civil status; courier;
-/// notifications; indicators.
+/// notifications; indicators; the back office (inbox counts, workload, accounts, tokens).
 #[derive(async_graphql::MergedObject, Default)]
 pub struct QueryRoot(
     CatalogQuery,
@@ -56,10 +62,12 @@ pub struct QueryRoot(
     CourierQuery,
     NotificationQuery,
     IndicatorsQuery,
+    OfficeQuery,
 );
 
 /// Every mutation: requests; replication; access; documents; complaints; login and logout; access to
-/// information and petitions; council; finance; civil status; courier.
+/// information and petitions; council; finance; civil status; courier; notifications; assignment and accounts;
+/// calendars.
 #[derive(async_graphql::MergedObject, Default)]
 pub struct MutationRoot(
     RequestMutation,
@@ -74,26 +82,57 @@ pub struct MutationRoot(
     CivilStatusMutation,
     CourierMutation,
     NotificationMutation,
+    OfficeMutation,
+    CalendarMutation,
 );
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
-/// Deepest query accepted.
-pub const MAX_DEPTH: usize = 12;
-/// Most complex query accepted (each field counts one, lists count their page size).
-pub const MAX_COMPLEXITY: usize = 2_000;
-/// Most aliased fields in one request (fragments counted where they are spread).
-pub const MAX_ALIASES: usize = 30;
+pub use limits::{MAX_ALIASES, MAX_COMPLEXITY, MAX_DEPTH};
 
-/// Builds the schema over the use cases.
-pub fn build_schema(jamaa: Jamaa) -> JamaaSchema {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
-        .data(jamaa)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
+/// Builds the schema over the use cases. The size of a document (depth, complexity, aliases) is decided in
+/// one place, [`limits`], before async-graphql walks it.
+pub fn build_schema(jamaa: Jamaa, edge: std::sync::Arc<crate::limits::EdgeLimits>) -> JamaaSchema {
+    build_schemas(jamaa, edge, true).main
+}
+
+/// The schema of every operation, and the one that answers introspection documents under their own bounds
+/// ([`introspection`]); none when introspection is turned off (setting `introspection = false`), and the main
+/// schema then refuses `__schema` and `__type` too.
+#[derive(Clone)]
+pub struct Schemas {
+    pub main: JamaaSchema,
+    pub introspection: Option<JamaaSchema>,
+}
+
+/// Builds both schemas over the use cases.
+pub fn build_schemas(jamaa: Jamaa, edge: std::sync::Arc<crate::limits::EdgeLimits>, introspection: bool) -> Schemas {
+    let builder = Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
+        .data(jamaa.clone())
+        .data(edge.clone())
         .limit_directives(10)
-        .extension(aliases::AliasLimit::new(MAX_ALIASES))
-        .finish()
+        // First the operations a WebSocket carries are counted, then each document is measured.
+        .extension(crate::limits::OperationLimit)
+        .extension(limits::QueryLimits::new(limits::Limits::default()))
+        .extension(nulls::NullPropagation)
+        .extension(crate::metrics::RootFieldMetrics);
+    let main = if introspection { builder } else { builder.disable_introspection() }.finish();
+    let introspection = introspection.then(|| {
+        let bounds = limits::Limits {
+            depth: introspection::INTROSPECTION_MAX_DEPTH,
+            complexity: introspection::INTROSPECTION_MAX_COMPLEXITY,
+            ..limits::Limits::default()
+        };
+        Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
+            .data(jamaa)
+            .data(edge)
+            .introspection_only()
+            .limit_directives(10)
+            .extension(crate::limits::OperationLimit)
+            .extension(limits::QueryLimits::new(bounds))
+            .finish()
+    });
+    Schemas { main, introspection }
 }
 
 /// What the edge resolved once from the HTTP request, for every resolver.
@@ -146,6 +185,27 @@ impl Lang {
     /// language it falls back to.
     pub fn locale_of(&self, text: &LocalizedText) -> Locale {
         text.resolve(self.locale, &self.fallbacks).map_or(self.locale, |(locale, _)| locale)
+    }
+
+    /// The id of an object whose text is in this locale: see [`localized_id`].
+    pub fn id(&self, entity: impl std::fmt::Display) -> async_graphql::ID {
+        localized_id(entity, self.locale)
+    }
+}
+
+/// The id of an object that carries localized text: the entity's id, `@`, and the locale of its text
+/// (`0192…@ar`). A normalized client cache (Apollo InMemoryCache, urql graphcache) keys objects by
+/// `__typename` and `id`, so the Arabic and the French view of one service are two entries, and one language's
+/// text is never shown for another. Arguments take the entity's id with or without the locale ([`entity_id`]).
+pub(crate) fn localized_id(entity: impl std::fmt::Display, locale: Locale) -> async_graphql::ID {
+    async_graphql::ID(format!("{entity}@{}", locale.as_str()))
+}
+
+/// The entity's id in an id given by a client, which may end with the locale of the view it came from.
+pub(crate) fn entity_id(id: &str) -> &str {
+    match id.rsplit_once('@') {
+        Some((entity, locale)) if locale.parse::<Locale>().is_ok() => entity,
+        _ => id,
     }
 }
 

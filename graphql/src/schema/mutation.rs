@@ -77,7 +77,7 @@ impl RequestMutation {
     ) -> Result<Request> {
         let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
         let principal = &request_context(ctx).principal;
-        let Ok(id) = id.parse::<RequestId>() else {
+        let Ok(id) = super::entity_id(&id).parse::<RequestId>() else {
             return Err(to_graphql(jamaa_core::Error::NotFound("request"), lang.locale));
         };
         let applicant = secret.is_some();

@@ -48,7 +48,7 @@ pub struct CreatedWebhookEndpoint {
 pub struct WebhookEndpointInput {
     /// Where events are POSTed (http:// or https://).
     pub url: String,
-    /// `request.submitted`, `request.state_changed`, `request.message`; none for all.
+    /// `request.submitted`, `request.state_changed`, `request.message`, `request.assigned`; none for all.
     #[graphql(default)]
     pub events: Vec<String>,
 }
@@ -163,7 +163,7 @@ pub struct RequestUpdate {
     pub tracking_code: String,
     /// The event's number among the request's events: 1 for the submission.
     pub sequence: i64,
-    /// `request.submitted`, `request.state_changed` or `request.message`.
+    /// `request.submitted`, `request.state_changed`, `request.message` or `request.assigned`.
     pub event: String,
     pub state: String,
     pub version: i64,
@@ -222,7 +222,7 @@ impl NotificationQuery {
         first: Option<i32>,
     ) -> Result<Vec<NotificationDelivery>> {
         let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let first = u64::try_from(first.unwrap_or(50)).unwrap_or(1);
+        let first = super::query::page_size(Some(first.unwrap_or(50)), lang.locale)?;
         let list = jamaa(ctx)
             .notification_deliveries(
                 &request_context(ctx).principal,
@@ -372,7 +372,7 @@ impl SubscriptionRoot {
             }
             (None, None, Some(id)) => {
                 let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-                let id = id
+                let id = super::entity_id(&id)
                     .parse::<RequestId>()
                     .map_err(|_| to_graphql(jamaa_core::Error::NotFound("request"), lang.locale))?;
                 jamaa

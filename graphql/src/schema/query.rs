@@ -1,21 +1,29 @@
 //! Queries.
 
 use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields, OpaqueCursor};
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use chrono::NaiveDate;
 use jamaa_core::auth::Principal;
 use jamaa_core::model::commune::Commune as CoreCommune;
 use jamaa_core::model::i18n::Locale;
 use jamaa_core::model::ids::RequestId;
 use jamaa_core::model::workflow::Actor;
-use jamaa_core::service::MAX_PAGE_SIZE;
+use jamaa_core::service::{MAX_PAGE_SIZE, ServiceView};
 use secrecy::SecretString;
 
 use super::error::to_graphql;
+use super::office::{AssignmentFilter, inbox_filter};
 use super::types::{AuditReport, Commune, Request, Service};
 use super::{Lang, jamaa, pick_locale, request_context};
 
 #[derive(Default)]
 pub struct CatalogQuery;
+
+/// How many items a list's filters find in all, beside the page.
+#[derive(SimpleObject)]
+pub struct TotalCount {
+    pub total_count: i32,
+}
 
 /// Page size when `first` is not given.
 const DEFAULT_PAGE: i32 = 20;
@@ -29,8 +37,29 @@ pub(crate) fn parse_locale(locale: Option<String>) -> Result<Option<Locale>> {
 
 use async_graphql::ErrorExtensions;
 
-pub(crate) fn page_size(first: Option<i32>) -> u64 {
-    u64::try_from(first.unwrap_or(DEFAULT_PAGE)).unwrap_or(1).clamp(1, MAX_PAGE_SIZE)
+/// The page size asked for: `first`, else 20. A page holds at most [`MAX_PAGE_SIZE`] (100) items; `first`
+/// outside 1 to 100 is refused (VALIDATION_FAILED, `OUT_OF_RANGE` at `first`), never cut silently: a client
+/// reads further pages with `after` while `pageInfo.hasNextPage`.
+pub(crate) fn page_size(first: Option<i32>, locale: Locale) -> Result<u64> {
+    let first = first.unwrap_or(DEFAULT_PAGE);
+    match u64::try_from(first) {
+        Ok(size) if (1..=MAX_PAGE_SIZE).contains(&size) => Ok(size),
+        _ => Err(to_graphql(
+            jamaa_core::Error::field(
+                "first",
+                jamaa_core::error::FieldErrorCode::OutOfRange,
+                jamaa_core::model::form::messages::out_of_range(Some(1.0), Some(MAX_PAGE_SIZE as f64)),
+            ),
+            locale,
+        )),
+    }
+}
+
+/// What every connection tells beside its page: how many items the list has in all.
+#[derive(async_graphql::SimpleObject)]
+pub struct Total {
+    /// The number of items of the whole list (every page), under the same arguments.
+    pub total_count: u64,
 }
 
 pub(crate) fn bad_cursor() -> async_graphql::Error {
@@ -75,14 +104,15 @@ impl CatalogQuery {
         first: Option<i32>,
         after: Option<String>,
         locale: Option<String>,
-    ) -> Result<Connection<OpaqueCursor<String>, Commune, EmptyFields, EmptyFields>> {
+    ) -> Result<Connection<OpaqueCursor<String>, Commune, Total, EmptyFields>> {
         let locale = parse_locale(locale)?;
+        let size = page_size(first, pick_locale(ctx, locale, None))?;
         let after = after.map(|c| OpaqueCursor::<String>::decode_cursor(&c).map_err(|_| bad_cursor())).transpose()?;
-        let page = jamaa(ctx)
-            .communes(after.as_ref().map(|c| c.0.as_str()), page_size(first))
-            .await
-            .map_err(|e| to_graphql(e, pick_locale(ctx, locale, None)))?;
-        let mut connection = Connection::new(after.is_some(), page.has_next);
+        let jamaa = jamaa(ctx);
+        let fail = |e| to_graphql(e, pick_locale(ctx, locale, None));
+        let page = jamaa.communes(after.as_ref().map(|c| c.0.as_str()), size).await.map_err(fail)?;
+        let total_count = jamaa.commune_count().await.map_err(fail)?;
+        let mut connection = Connection::with_additional_fields(after.is_some(), page.has_next, Total { total_count });
         for commune in page.items {
             let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
             connection.edges.push(Edge::new(OpaqueCursor(commune.spec.slug.to_string()), Commune { commune, lang }));
@@ -104,23 +134,31 @@ impl CatalogQuery {
         locale: Option<String>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<Connection<OpaqueCursor<String>, Service, EmptyFields, EmptyFields>> {
-        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
+    ) -> Result<Connection<OpaqueCursor<String>, Service, Total, EmptyFields>> {
+        let locale = parse_locale(locale)?;
+        let size = page_size(first, pick_locale(ctx, locale, None))? as usize;
         let after = after.map(|c| OpaqueCursor::<String>::decode_cursor(&c).map_err(|_| bad_cursor())).transpose()?;
-        let services = jamaa(ctx)
-            .services(&request_context(ctx).principal, commune.spec.slug.as_str())
+        // The commune's row is read once, with the generation of its catalog, which is then often in memory.
+        let slug = match commune.or_else(|| request_context(ctx).commune_header.clone()) {
+            Some(slug) => slug,
+            None => resolve_commune(ctx, None).await?.spec.slug.to_string(),
+        };
+        let (commune, services) = jamaa(ctx)
+            .catalog(&request_context(ctx).principal, &slug)
             .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
-        let size = page_size(first) as usize;
+            .map_err(|e| to_graphql(e, pick_locale(ctx, locale, None)))?;
+        let lang = Lang::new(pick_locale(ctx, locale, Some(&*commune)), Some(&*commune));
+        let total_count = services.len() as u64;
         let mut rest: Vec<_> = services
-            .into_iter()
-            .filter(|s| after.as_ref().is_none_or(|a| s.service.definition.code.as_str() > a.0.as_str()))
+            .iter()
+            .filter(|s| after.as_ref().is_none_or(|a| s.definition.code.as_str() > a.0.as_str()))
             .collect();
         let has_next = rest.len() > size;
         rest.truncate(size);
-        let mut connection = Connection::new(after.is_some(), has_next);
-        for view in rest {
-            let cursor = OpaqueCursor(view.service.definition.code.clone());
+        let mut connection = Connection::with_additional_fields(after.is_some(), has_next, Total { total_count });
+        for service in rest {
+            let cursor = OpaqueCursor(service.definition.code.clone());
+            let view = ServiceView { commune: commune.clone(), service: service.clone() };
             connection.edges.push(Edge::new(cursor, Service { view, lang: lang.clone() }));
         }
         Ok(connection)
@@ -166,34 +204,49 @@ impl CatalogQuery {
         })
     }
 
-    /// The staff inbox: the commune's requests in submission order, optionally in one state.
+    /// The staff inbox: the commune's requests that the filters find, by legal decision date then
+    /// submission, with their total. `overdue`: open requests past their decision date (or, false, the
+    /// others); `dueBefore`: a decision date before that day; `assignment`/`assigneeId`: whose they are;
+    /// `search`: a tracking code, or a national id found through the blind index.
+    #[allow(clippy::too_many_arguments)]
     async fn requests(
         &self,
         ctx: &Context<'_>,
         commune: Option<String>,
         state: Option<String>,
+        service_code: Option<String>,
+        overdue: Option<bool>,
+        due_before: Option<NaiveDate>,
+        assignment: Option<AssignmentFilter>,
+        assignee_id: Option<ID>,
+        search: Option<String>,
         first: Option<i32>,
         after: Option<String>,
         locale: Option<String>,
-    ) -> Result<Connection<OpaqueCursor<String>, Request, EmptyFields, EmptyFields>> {
+    ) -> Result<Connection<OpaqueCursor<String>, Request, TotalCount, EmptyFields>> {
         let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
         let after = after
             .map(|c| {
                 OpaqueCursor::<String>::decode_cursor(&c)
                     .ok()
-                    .and_then(|c| c.0.parse::<RequestId>().ok())
+                    .and_then(|c| {
+                        let (due, id) = c.0.split_once('|')?;
+                        Some((due.parse::<NaiveDate>().ok()?, id.parse::<RequestId>().ok()?))
+                    })
                     .ok_or_else(bad_cursor)
             })
             .transpose()?;
+        let filter = inbox_filter(state, service_code, overdue, due_before, assignment, assignee_id, search, &lang)?;
         let principal = &request_context(ctx).principal;
         let page = jamaa(ctx)
-            .inbox(principal, commune.spec.slug.as_str(), state.as_deref(), after, page_size(first))
+            .inbox(principal, commune.spec.slug.as_str(), &filter, after, page_size(first, lang.locale)?)
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
         let viewer = viewer_of(principal, commune.id);
-        let mut connection = Connection::new(after.is_some(), page.has_next);
+        let total = TotalCount { total_count: i32::try_from(page.total_count).unwrap_or(i32::MAX) };
+        let mut connection = Connection::with_additional_fields(after.is_some(), page.has_next, total);
         for details in page.items {
-            let cursor = OpaqueCursor(details.record.id.to_string());
+            let cursor = OpaqueCursor(format!("{}|{}", details.record.decision_due, details.record.id));
             connection.edges.push(Edge::new(
                 cursor,
                 Request { details, history: None, messages: None, viewer: viewer.clone(), lang: lang.clone() },
@@ -214,7 +267,7 @@ impl CatalogQuery {
         let principal = &request_context(ctx).principal;
         let jamaa = jamaa(ctx);
         // An id that does not parse is as unknown as one of another commune.
-        let Ok(id) = id.parse::<RequestId>() else {
+        let Ok(id) = super::entity_id(&id).parse::<RequestId>() else {
             return Err(to_graphql(jamaa_core::Error::NotFound("request"), lang.locale));
         };
         let tracking =

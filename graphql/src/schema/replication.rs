@@ -39,13 +39,15 @@ impl Template {
     }
     /// The codes of the services it holds.
     async fn services(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
-        let bundle = jamaa(ctx).template(&self.summary.reference).await.map_err(|e| to_graphql(e, Locale::Fr))?;
-        Ok(bundle.content.services.into_iter().map(|s| s.code).collect())
+        let bundle =
+            jamaa(ctx).shared_template(&self.summary.reference).await.map_err(|e| to_graphql(e, Locale::Fr))?;
+        Ok(bundle.content.services.iter().map(|s| s.code.clone()).collect())
     }
     /// The whole bundle (format `jamaa.template/1`), as exported.
     async fn bundle(&self, ctx: &Context<'_>) -> Result<Json<serde_json::Value>> {
-        let bundle = jamaa(ctx).template(&self.summary.reference).await.map_err(|e| to_graphql(e, Locale::Fr))?;
-        Ok(Json(serde_json::to_value(bundle).unwrap_or_default()))
+        let bundle =
+            jamaa(ctx).shared_template(&self.summary.reference).await.map_err(|e| to_graphql(e, Locale::Fr))?;
+        Ok(Json(serde_json::to_value(&*bundle).unwrap_or_default()))
     }
 }
 

@@ -1,18 +1,21 @@
 //! Wire types, converted from core's types. Localized fields are resolved in the locale chosen for the
 //! request; every type that carries text also offers it in all its locales where a client needs them.
 
-use async_graphql::{Enum, ID, InputObject, Json, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, Json, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
+use jamaa_core::model::assignment::step_label;
 use jamaa_core::model::audit::ChainReport;
 use jamaa_core::model::calendar::DayCounting;
 use jamaa_core::model::catalog::{Channel, DocumentRequirement, Fee, SilenceRule};
-use jamaa_core::model::commune::Commune as CoreCommune;
+use jamaa_core::model::commune::{Commune as CoreCommune, CommuneStatus as CoreCommuneStatus, Country as CoreCountry};
 use jamaa_core::model::form::{FieldDef, FieldKind};
+use jamaa_core::model::i18n::Locale;
 use jamaa_core::model::request::{Receipt as CoreReceipt, SubmittedDocument, submission_label};
-use jamaa_core::model::workflow::{Actor, Outcome as CoreOutcome};
+use jamaa_core::model::workflow::{Actor, Outcome as CoreOutcome, StateKind as CoreStateKind};
 use jamaa_core::service::{MessageRecord, PersonalData, RequestDetails, ServiceView, TransitionRecord};
 
 use super::Lang;
+use super::office::StaffMember;
 
 /// A commune on the platform.
 pub struct Commune {
@@ -22,8 +25,9 @@ pub struct Commune {
 
 #[Object]
 impl Commune {
+    /// The commune's id and the locale of its text (see "Caching and languages" in the README).
     async fn id(&self) -> ID {
-        ID(self.commune.id.to_string())
+        self.lang.id(self.commune.id)
     }
     async fn slug(&self) -> &str {
         self.commune.spec.slug.as_str()
@@ -37,8 +41,8 @@ impl Commune {
         localized(&self.commune.spec.name)
     }
     /// ISO 3166 code: MA, MR, ES.
-    async fn country(&self) -> &str {
-        self.commune.spec.country.code()
+    async fn country(&self) -> Country {
+        self.commune.spec.country.into()
     }
     async fn official_code(&self) -> Option<&str> {
         self.commune.spec.official_code.as_deref()
@@ -52,11 +56,11 @@ impl Commune {
     async fn population(&self) -> Option<u64> {
         self.commune.spec.population
     }
-    async fn default_locale(&self) -> &str {
-        self.commune.spec.default_locale.as_str()
+    async fn default_locale(&self) -> WireLocale {
+        self.commune.spec.default_locale.into()
     }
-    async fn locales(&self) -> Vec<&str> {
-        self.commune.spec.locales.iter().map(|l| l.as_str()).collect()
+    async fn locales(&self) -> Vec<WireLocale> {
+        self.commune.spec.locales.iter().copied().map(Into::into).collect()
     }
     async fn time_zone(&self) -> &str {
         &self.commune.spec.time_zone
@@ -67,8 +71,8 @@ impl Commune {
     async fn tracking_prefix(&self) -> &str {
         self.commune.spec.tracking_prefix.as_str()
     }
-    async fn status(&self) -> &str {
-        self.commune.status.as_str()
+    async fn status(&self) -> CommuneStatus {
+        self.commune.status.into()
     }
     /// The working-day calendar: weekend days and holidays.
     async fn calendar(&self) -> Json<serde_json::Value> {
@@ -79,14 +83,102 @@ impl Commune {
 /// A text in one locale.
 #[derive(SimpleObject)]
 pub struct LocalizedString {
-    pub locale: String,
+    pub locale: WireLocale,
     pub text: String,
 }
 
 fn localized(text: &jamaa_core::model::i18n::LocalizedText) -> Vec<LocalizedString> {
-    text.locales()
-        .map(|l| LocalizedString { locale: l.as_str().to_owned(), text: text.get(l, &[]).to_owned() })
-        .collect()
+    text.locales().map(|l| LocalizedString { locale: l.into(), text: text.get(l, &[]).to_owned() }).collect()
+}
+
+/// A language of the platform (BCP 47 codes, written as the API's `locale` arguments take them).
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "Locale")]
+pub enum WireLocale {
+    #[graphql(name = "ar")]
+    Ar,
+    #[graphql(name = "fr")]
+    Fr,
+    #[graphql(name = "en")]
+    En,
+    #[graphql(name = "es")]
+    Es,
+    /// Tamazight, in Tifinagh.
+    #[graphql(name = "tzm")]
+    Tzm,
+}
+
+impl From<Locale> for WireLocale {
+    fn from(locale: Locale) -> Self {
+        match locale {
+            Locale::Ar => WireLocale::Ar,
+            Locale::Fr => WireLocale::Fr,
+            Locale::En => WireLocale::En,
+            Locale::Es => WireLocale::Es,
+            Locale::Tzm => WireLocale::Tzm,
+        }
+    }
+}
+
+/// A country of the platform (ISO 3166-1 alpha-2).
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum Country {
+    /// Morocco.
+    MA,
+    /// Mauritania.
+    MR,
+    /// Spain.
+    ES,
+}
+
+impl From<CoreCountry> for Country {
+    fn from(country: CoreCountry) -> Self {
+        match country {
+            CoreCountry::Morocco => Country::MA,
+            CoreCountry::Mauritania => Country::MR,
+            CoreCountry::Spain => Country::ES,
+        }
+    }
+}
+
+/// Where a commune is in its life on the platform.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum CommuneStatus {
+    Onboarding,
+    Active,
+    Suspended,
+    Training,
+}
+
+impl From<CoreCommuneStatus> for CommuneStatus {
+    fn from(status: CoreCommuneStatus) -> Self {
+        match status {
+            CoreCommuneStatus::Onboarding => CommuneStatus::Onboarding,
+            CoreCommuneStatus::Active => CommuneStatus::Active,
+            CoreCommuneStatus::Suspended => CommuneStatus::Suspended,
+            CoreCommuneStatus::Training => CommuneStatus::Training,
+        }
+    }
+}
+
+/// Where a workflow state stands in the request's life.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum StateKind {
+    /// The state a submission enters.
+    Start,
+    Active,
+    /// The request is over (see its outcome).
+    Terminal,
+}
+
+impl From<CoreStateKind> for StateKind {
+    fn from(kind: CoreStateKind) -> Self {
+        match kind {
+            CoreStateKind::Start => StateKind::Start,
+            CoreStateKind::Active => StateKind::Active,
+            CoreStateKind::Terminal => StateKind::Terminal,
+        }
+    }
 }
 
 /// A procedure of a commune's catalog (its current version).
@@ -142,8 +234,9 @@ pub struct Deadline {
 
 #[Object]
 impl Service {
+    /// The service's id and the locale of its text.
     async fn id(&self) -> ID {
-        ID(self.view.service.id.to_string())
+        self.lang.id(self.view.service.id)
     }
     async fn code(&self) -> &str {
         &self.view.service.definition.code
@@ -234,6 +327,8 @@ impl Service {
                 key: s.key.clone(),
                 label: self.lang.text(&s.label),
                 terminal: s.outcome.is_some(),
+                kind: s.kind.into(),
+                outcome: s.outcome.map(Into::into),
             })
             .collect()
     }
@@ -245,9 +340,13 @@ impl Service {
 
 #[derive(SimpleObject)]
 pub struct WorkflowState {
+    /// The state's key: the service's own data, not a closed set.
     pub key: String,
     pub label: String,
     pub terminal: bool,
+    pub kind: StateKind,
+    /// How a request ends in this state (terminal states).
+    pub outcome: Option<Outcome>,
 }
 
 /// A document the applicant attaches.
@@ -350,8 +449,9 @@ pub struct Request {
 
 #[Object]
 impl Request {
+    /// The request's id and the locale of its text (`…@fr`); arguments take it with or without the locale.
     async fn id(&self) -> ID {
-        ID(self.details.record.id.to_string())
+        self.lang.id(self.details.record.id)
     }
     async fn tracking_code(&self) -> String {
         self.details.record.tracking_code.to_string()
@@ -398,8 +498,32 @@ impl Request {
             _ => Vec::new(),
         }
     }
-    async fn documents(&self) -> Vec<Document> {
-        self.details.record.documents.iter().map(Document::from).collect()
+    /// The documents received; `fileId` names an uploaded file its staff may download (for staff only).
+    async fn documents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Document>> {
+        let mut documents: Vec<Document> = self.details.record.documents.iter().map(Document::from).collect();
+        if matches!(self.viewer, Actor::Applicant) {
+            return Ok(documents);
+        }
+        let principal = &super::request_context(ctx).principal;
+        let mut files = super::jamaa(ctx)
+            .request_file_ids(principal, &self.details.commune, self.details.record.id)
+            .await
+            .map_err(|e| super::error::to_graphql(e, self.lang.locale))?;
+        for (document, submitted) in documents.iter_mut().zip(&self.details.record.documents) {
+            if let Some(index) = files.iter().position(|(_, file)| file == submitted) {
+                document.file_id = Some(ID(files.remove(index).0.to_string()));
+            }
+        }
+        Ok(documents)
+    }
+    /// The member of the staff holding the request (null when unassigned, and for the applicant).
+    async fn assignee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<StaffMember>> {
+        let Some(id) = self.details.record.assignee.filter(|_| !matches!(self.viewer, Actor::Applicant)) else {
+            return Ok(None);
+        };
+        let found =
+            super::jamaa(ctx).staff_members(&[id]).await.map_err(|e| super::error::to_graphql(e, self.lang.locale))?;
+        Ok(found.into_iter().next().map(Into::into))
     }
     async fn submitted_at(&self) -> DateTime<Utc> {
         self.details.record.submitted_at
@@ -427,10 +551,21 @@ impl Request {
             })
             .collect()
     }
-    /// The steps so far, oldest first (on `request` and `trackRequest`).
-    async fn history(&self) -> Vec<Step> {
+    /// The steps so far, oldest first (on `request` and `trackRequest`); staff also see the assignment steps
+    /// (`assignment.assign`, `.reassign`, `.claim`, `.release`) with whom the request was given to.
+    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Step>> {
         let workflow = &self.details.service.definition.workflow;
-        self.history
+        let assignees: Vec<_> = self.history.iter().flatten().filter_map(|t| t.assignee).collect();
+        let members = if assignees.is_empty() {
+            Vec::new()
+        } else {
+            super::jamaa(ctx)
+                .staff_members(&assignees)
+                .await
+                .map_err(|e| super::error::to_graphql(e, self.lang.locale))?
+        };
+        Ok(self
+            .history
             .iter()
             .flatten()
             .map(|t| Step {
@@ -438,8 +573,12 @@ impl Request {
                 action_label: match workflow.action(&t.action) {
                     Some(action) => self.lang.text(&action.label),
                     None if t.from_state.is_none() => self.lang.text(&submission_label()),
-                    None => String::new(),
+                    None => step_label(&t.action).map(|label| self.lang.text(&label)).unwrap_or_default(),
                 },
+                assignee: t
+                    .assignee
+                    .and_then(|id| members.iter().find(|m| m.id == id))
+                    .map(|m| StaffMember::from(m.clone())),
                 from_state: t.from_state.clone(),
                 to_state: t.to_state.clone(),
                 state_label: workflow.state(&t.to_state).map(|s| self.lang.text(&s.label)).unwrap_or_default(),
@@ -447,7 +586,7 @@ impl Request {
                 comment: t.comment.clone(),
                 at: t.occurred_at,
             })
-            .collect()
+            .collect())
     }
     async fn receipt(&self) -> Receipt {
         Receipt { receipt: self.details.receipt(), lang: self.lang.clone() }
@@ -503,6 +642,8 @@ pub struct Step {
     pub state_label: String,
     /// `staff`, `applicant`, `system`, `partner`, `anonymous`.
     pub actor: String,
+    /// For an assignment step: the member the request was given to (none when released).
+    pub assignee: Option<StaffMember>,
     pub comment: Option<String>,
     pub at: DateTime<Utc>,
 }
@@ -515,6 +656,9 @@ pub struct Document {
     pub media_type: String,
     pub size_bytes: u64,
     pub sha256: Option<String>,
+    /// The uploaded file, for `GET /files/{commune}/{requestId}/{fileId}` (staff of the request's workflow);
+    /// null when only the document's facts were submitted.
+    pub file_id: Option<ID>,
 }
 
 impl From<&SubmittedDocument> for Document {
@@ -525,6 +669,7 @@ impl From<&SubmittedDocument> for Document {
             media_type: d.media_type.clone(),
             size_bytes: d.size_bytes,
             sha256: d.sha256.clone(),
+            file_id: None,
         }
     }
 }
@@ -568,8 +713,8 @@ impl Receipt {
         self.lang.text(&self.receipt.silence_means)
     }
     /// The locale the receipt is written in, and its direction (`rtl` for Arabic).
-    async fn locale(&self) -> &str {
-        self.lang.locale.as_str()
+    async fn locale(&self) -> WireLocale {
+        self.lang.locale.into()
     }
     async fn direction(&self) -> &str {
         if self.lang.locale.is_rtl() { "rtl" } else { "ltr" }

@@ -20,6 +20,9 @@ pub struct UserMembership {
     /// The commune's slug.
     pub commune: String,
     pub roles: Vec<String>,
+    /// What the roles allow there (`read_requests`, `assign_requests`, `manage_access`, …), so that a client
+    /// offers only what is allowed.
+    pub permissions: Vec<String>,
 }
 
 /// The logged-in user.
@@ -50,7 +53,11 @@ impl UsersQuery {
             memberships: user
                 .memberships
                 .into_iter()
-                .map(|(commune, roles)| UserMembership { commune, roles })
+                .map(|m| UserMembership {
+                    commune: m.commune,
+                    roles: m.roles,
+                    permissions: m.permissions.iter().map(|p| p.as_str().to_owned()).collect(),
+                })
                 .collect(),
         })
     }
@@ -66,7 +73,27 @@ impl UsersMutation {
     async fn login(&self, ctx: &Context<'_>, login: String, password: String) -> Result<LoginSession> {
         let locale = pick_locale(ctx, None, None);
         let password = SecretString::from(password);
-        let session = jamaa(ctx).login(&login, &password).await.map_err(|e| to_graphql(e, locale))?;
+        // Failed logins delay the next attempts at this account from this address only.
+        let backoff = ctx.data_opt::<std::sync::Arc<crate::limits::EdgeLimits>>().map(|limits| &limits.logins);
+        let address = ctx.data_opt::<crate::limits::ClientAddress>().map(|c| c.0);
+        let guard = backoff.zip(address);
+        if let Some((backoff, address)) = guard
+            && let Some(wait) = backoff.wait(&login, address)
+        {
+            return Err(crate::limits::rate_limited_resolver_error(wait.as_secs().max(1)));
+        }
+        let session = match jamaa(ctx).login(&login, &password).await {
+            Ok(session) => session,
+            Err(error) => {
+                if let (Some((backoff, address)), jamaa_core::Error::Unauthenticated) = (guard, &error) {
+                    backoff.failed(&login, address);
+                }
+                return Err(to_graphql(error, locale));
+            }
+        };
+        if let Some((backoff, address)) = guard {
+            backoff.succeeded(&login, address);
+        }
         Ok(LoginSession { token: session.token.expose_secret().to_owned(), expires_at: session.expires_at })
     }
 

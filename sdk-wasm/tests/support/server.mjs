@@ -20,8 +20,9 @@ function binary() {
 }
 
 /**
- * Resolves to `{ url, stop, tokens }` once the server listens; `url` is `http://127.0.0.1:PORT`, `tokens` the demo's
- * tokens by name (`operator`, and each commune's staff by slug). The website served at `/`
+ * Resolves to `{ url, stop, tokens, dataDir, binary }` once the server listens; `url` is `http://127.0.0.1:PORT`,
+ * `tokens` the demo's tokens by name (`operator`, and each commune's staff by slug), `dataDir` the server's data
+ * directory (for the command line, e.g. `jamaa --data-dir … user create`). The website served at `/`
  * is `siteDir`, by default the repository's examples/commune-site.
  */
 export async function startServer({ siteDir = join(repository, "examples", "commune-site"), timeoutMs = 60_000 } = {}) {
@@ -66,6 +67,10 @@ export async function startServer({ siteDir = join(repository, "examples", "comm
     });
   });
   child.stderr.resume();
+  // The demo's tokens are printed just after the address is logged: wait for them.
+  for (let waited = 0; !tokens.operator && waited < 10_000; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -74,5 +79,5 @@ export async function startServer({ siteDir = join(repository, "examples", "comm
     }
     await rm(dir, { recursive: true, force: true });
   };
-  return { url, stop, log: () => log, tokens };
+  return { url, stop, log: () => log, tokens, dataDir: dir, binary: bin };
 }

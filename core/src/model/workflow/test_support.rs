@@ -73,7 +73,10 @@ pub(crate) fn moroccan_calendar() -> WorkingCalendar {
         fixed_holidays: fixed
             .into_iter()
             .map(|(month, day)| FixedHoliday {
-                month, day, name: LocalizedText::ar_fr("عيد وطني", "Fête nationale")
+                month,
+                day,
+                name: LocalizedText::ar_fr("عيد وطني", "Fête nationale"),
+                source: None,
             })
             .collect(),
         dated_holidays: ["2026-03-20", "2026-05-27", "2026-05-28"]
@@ -81,7 +84,10 @@ pub(crate) fn moroccan_calendar() -> WorkingCalendar {
             .map(|date| DatedHoliday {
                 date: date.parse::<NaiveDate>().unwrap(),
                 name: LocalizedText::ar_fr("عيد ديني", "Fête religieuse"),
+                source: None,
+                estimated: false,
             })
             .collect(),
+        fixed_holidays_source: None,
     }
 }

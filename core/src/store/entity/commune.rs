@@ -27,6 +27,8 @@ pub struct Model {
     pub template_name: Option<String>,
     pub template_version: Option<i32>,
     pub created_at: DateTimeUtc,
+    /// Raised with every change of the commune's current services (see m0013).
+    pub catalog_generation: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -27,6 +27,8 @@ pub struct Model {
     pub decision_due: Date,
     pub updated_at: DateTimeUtc,
     pub closed_at: Option<DateTimeUtc>,
+    /// The user holding the request, if it is assigned.
+    pub assignee_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,8 @@ pub struct Model {
     pub actor: String,
     pub comment: Option<String>,
     pub occurred_at: DateTimeUtc,
+    /// The holder an assignment step gave the request to.
+    pub assignee_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

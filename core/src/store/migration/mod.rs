@@ -14,6 +14,9 @@ mod m0007_outbox;
 mod m0008_documents;
 mod m0009_registries;
 mod m0010_council_finance;
+mod m0011_assignment;
+mod m0013_catalog;
+mod m0014_token_issuers;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -90,6 +93,9 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_documents::Migration),
             Box::new(m0009_registries::Migration),
             Box::new(m0010_council_finance::Migration),
+            Box::new(m0011_assignment::Migration),
+            Box::new(m0013_catalog::Migration),
+            Box::new(m0014_token_issuers::Migration),
         ]
     }
 }

@@ -1,0 +1,31 @@
+//! The catalog's generation: a number on each commune's row, raised in the transaction of every change of its
+//! current services (publish, retire, onboarding, upgrade, import). Servers keep a commune's current catalog in
+//! memory under the generation they read it at, and answer from memory only while the row still shows it.
+
+use sea_orm_migration::prelude::*;
+
+pub(crate) struct Migration;
+
+impl MigrationName for Migration {
+    fn name(&self) -> &str {
+        "m0013_catalog"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("communes")
+                    .add_column(ColumnDef::new("catalog_generation").big_integer().not_null().default(0))
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.alter_table(Table::alter().table("communes").drop_column("catalog_generation").to_owned()).await
+    }
+}

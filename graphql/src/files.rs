@@ -1,0 +1,69 @@
+//! `GET /files/{commune}/{requestId}/{fileId}`: a file uploaded with a request, for the commune's staff holding a
+//! role of the request's workflow (`Authorization: Bearer …`), counted by the rate limits of `crate::limits`. Each download is an audit event; a file of
+//! another commune or request is NOT_FOUND. The answer is the bytes with the type detected at upload, as an
+//! attachment, never cached; errors are shaped like the GraphQL API's.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use jamaa_core::model::i18n::Locale;
+use jamaa_core::model::ids::RequestId;
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::app::{AppState, Caller, resolve_caller};
+use crate::uploads::failure;
+
+/// `attachment` with the file name: an ASCII fallback and the UTF-8 name (RFC 6266, RFC 8187).
+fn disposition(file_name: &str) -> HeaderValue {
+    let fallback: String = file_name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .collect();
+    let encoded = utf8_percent_encode(file_name, NON_ALPHANUMERIC);
+    HeaderValue::from_str(&format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+}
+
+pub(crate) async fn download(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((commune, request, file)): Path<(String, String, String)>,
+) -> Response {
+    let Caller { principal, locale } = match resolve_caller(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let locale = locale.unwrap_or(Locale::Fr);
+    // Ids that do not parse are as unknown as those of another commune.
+    let (Ok(request), Ok(file)) = (request.parse::<RequestId>(), file.parse::<uuid::Uuid>()) else {
+        return failure(jamaa_core::Error::NotFound("file"), locale);
+    };
+    match state.jamaa.download_file(&principal, &commune, request, file).await {
+        Ok(found) => {
+            let media_type = HeaderValue::from_str(&found.media_type)
+                .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+            let headers = [
+                (header::CONTENT_TYPE, media_type),
+                (header::CONTENT_DISPOSITION, disposition(&found.file_name)),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+                (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+            ];
+            (headers, found.bytes).into_response()
+        }
+        Err(error) => failure(error, locale),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_safe_in_the_header() {
+        let value = disposition("plan \"final\"\r\nX: y — وثيقة.pdf");
+        let text = value.to_str().unwrap();
+        assert!(text.starts_with("attachment; filename=\"plan__final___X__y________.pdf\""), "{text}");
+        assert!(text.contains(".pdf\"; filename*=UTF-8''plan%20%22final%22%0D%0AX%3A%20y%20%E2%80%94%20"), "{text}");
+        assert!(!text.contains('\n') && !text.contains("\"final\""));
+    }
+}

@@ -1,0 +1,425 @@
+//! The back office's operations: inbox counts, assignment of requests to a person (assign, claim, release),
+//! workload, who may be assigned; account administration of a commune's members and its API tokens.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use jamaa_core::model::assignment::AssignmentAct;
+use jamaa_core::model::ids::{RequestId, UserId};
+use jamaa_core::service::{self as core_service, InboxFilter, NewCommuneUser};
+use secrecy::SecretString;
+
+use super::error::to_graphql;
+use super::query::{commune_and_lang, viewer_of};
+use super::types::Request;
+use super::{Lang, jamaa, request_context};
+
+/// A person of the commune's staff, as colleagues see them.
+#[derive(SimpleObject, Clone)]
+pub struct StaffMember {
+    pub id: ID,
+    pub login: String,
+    pub display_name: String,
+}
+
+impl From<core_service::StaffMember> for StaffMember {
+    fn from(member: core_service::StaffMember) -> Self {
+        Self { id: ID(member.id.to_string()), login: member.login, display_name: member.display_name }
+    }
+}
+
+/// Whose requests the inbox shows.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum AssignmentFilter {
+    #[default]
+    Any,
+    /// Those the caller holds (a login session).
+    Mine,
+    Unassigned,
+}
+
+impl From<AssignmentFilter> for core_service::AssignmentFilter {
+    fn from(filter: AssignmentFilter) -> Self {
+        match filter {
+            AssignmentFilter::Any => Self::Any,
+            AssignmentFilter::Mine => Self::Mine,
+            AssignmentFilter::Unassigned => Self::Unassigned,
+        }
+    }
+}
+
+/// The requests of one state in the inbox, with the state's label (`StateCount` is the indicators' type).
+#[derive(SimpleObject)]
+#[graphql(name = "InboxStateCount")]
+pub struct StateCount {
+    pub state: String,
+    pub label: String,
+    pub count: i32,
+}
+
+/// The counts beside the inbox. Each applies the filters with its own dimension replaced: `overdue` the
+/// overdue ones, `mine` the caller's, `unassigned` those nobody holds; `byState` whatever the state filter.
+#[derive(SimpleObject)]
+pub struct InboxCounts {
+    pub total: i32,
+    pub overdue: i32,
+    pub mine: i32,
+    pub unassigned: i32,
+    pub by_state: Vec<StateCount>,
+}
+
+/// The open requests a member holds.
+#[derive(SimpleObject)]
+pub struct Workload {
+    pub member: StaffMember,
+    pub open: i32,
+    pub overdue: i32,
+}
+
+/// A member of a commune, as its administrators see it.
+#[derive(SimpleObject)]
+pub struct CommuneUser {
+    pub id: ID,
+    pub login: String,
+    pub display_name: String,
+    pub disabled: bool,
+    /// The roles in this commune.
+    pub roles: Vec<String>,
+}
+
+impl From<core_service::CommuneUser> for CommuneUser {
+    fn from(user: core_service::CommuneUser) -> Self {
+        Self {
+            id: ID(user.id.to_string()),
+            login: user.login,
+            display_name: user.display_name,
+            disabled: user.disabled,
+            roles: user.roles,
+        }
+    }
+}
+
+/// An account to create in a commune.
+#[derive(InputObject)]
+pub struct CreateUserInput {
+    pub login: String,
+    pub display_name: String,
+    /// At least 12 characters; never shown again.
+    pub password: String,
+    /// Roles of the commune.
+    pub roles: Vec<String>,
+}
+
+/// An API token of a commune, without its secret.
+#[derive(SimpleObject)]
+pub struct ApiTokenInfo {
+    pub id: ID,
+    /// `staff` or `partner`.
+    pub kind: String,
+    pub label: String,
+    /// A staff token's roles.
+    pub roles: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+fn count(n: u64) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// An id that does not parse is as unknown as one of another commune.
+fn parse_id<T: std::str::FromStr>(id: &ID, what: &'static str, lang: &Lang) -> Result<T> {
+    super::entity_id(id).parse::<T>().map_err(|_| to_graphql(jamaa_core::Error::NotFound(what), lang.locale))
+}
+
+/// The inbox's filters from the arguments.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn inbox_filter(
+    state: Option<String>,
+    service_code: Option<String>,
+    overdue: Option<bool>,
+    due_before: Option<NaiveDate>,
+    assignment: Option<AssignmentFilter>,
+    assignee_id: Option<ID>,
+    search: Option<String>,
+    lang: &Lang,
+) -> Result<InboxFilter> {
+    let assignee = match assignee_id {
+        Some(id) => Some(id.parse::<UserId>().map_err(|_| {
+            let message = jamaa_core::model::i18n::LocalizedText::ar_fr("معرف غير صالح", "identifiant invalide")
+                .with(jamaa_core::model::i18n::Locale::En, "not an id");
+            to_graphql(
+                jamaa_core::Error::field("assigneeId", jamaa_core::error::FieldErrorCode::InvalidValue, message),
+                lang.locale,
+            )
+        })?),
+        None => None,
+    };
+    Ok(InboxFilter {
+        state,
+        service_code,
+        overdue,
+        due_before,
+        assignment: assignment.unwrap_or_default().into(),
+        assignee,
+        search,
+    })
+}
+
+#[derive(Default)]
+pub struct OfficeQuery;
+
+#[Object]
+impl OfficeQuery {
+    /// The counts beside the inbox, for the same filters as `requests` (staff).
+    #[allow(clippy::too_many_arguments)]
+    async fn inbox_counts(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        state: Option<String>,
+        service_code: Option<String>,
+        overdue: Option<bool>,
+        due_before: Option<NaiveDate>,
+        assignment: Option<AssignmentFilter>,
+        assignee_id: Option<ID>,
+        search: Option<String>,
+        locale: Option<String>,
+    ) -> Result<InboxCounts> {
+        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
+        let filter = inbox_filter(state, service_code, overdue, due_before, assignment, assignee_id, search, &lang)?;
+        let counts = jamaa(ctx)
+            .inbox_counts(&request_context(ctx).principal, commune.spec.slug.as_str(), &filter)
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(InboxCounts {
+            total: count(counts.total),
+            overdue: count(counts.overdue),
+            mine: count(counts.mine),
+            unassigned: count(counts.unassigned),
+            by_state: counts
+                .by_state
+                .into_iter()
+                .map(|s| StateCount { label: lang.text(&s.label), state: s.state, count: count(s.count) })
+                .collect(),
+        })
+    }
+
+    /// The open requests each member holds and how many are overdue (who may assign requests).
+    async fn workload(&self, ctx: &Context<'_>, commune: Option<String>) -> Result<Vec<Workload>> {
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let workload = jamaa(ctx)
+            .workload(&request_context(ctx).principal, commune.spec.slug.as_str())
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(workload
+            .into_iter()
+            .map(|w| Workload { member: w.member.into(), open: count(w.open), overdue: count(w.overdue) })
+            .collect())
+    }
+
+    /// The members a request may be given to: those holding a role of its workflow (who may assign).
+    async fn assignable_members(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        request_id: ID,
+    ) -> Result<Vec<StaffMember>> {
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let id: RequestId = parse_id(&request_id, "request", &lang)?;
+        let members = jamaa(ctx)
+            .assignable_members(&request_context(ctx).principal, commune.spec.slug.as_str(), id)
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(members.into_iter().map(Into::into).collect())
+    }
+
+    /// The commune's members and their roles there (operators; the commune's holders of manage_access).
+    async fn commune_users(&self, ctx: &Context<'_>, commune: Option<String>) -> Result<Vec<CommuneUser>> {
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let users = jamaa(ctx)
+            .commune_users(&request_context(ctx).principal, commune.spec.slug.as_str())
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(users.into_iter().map(Into::into).collect())
+    }
+
+    /// The commune's API tokens, without their secrets (operators; the commune's holders of manage_access).
+    async fn api_tokens(&self, ctx: &Context<'_>, commune: Option<String>) -> Result<Vec<ApiTokenInfo>> {
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let tokens = jamaa(ctx)
+            .api_tokens(&request_context(ctx).principal, commune.spec.slug.as_str())
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(tokens
+            .into_iter()
+            .map(|t| ApiTokenInfo {
+                id: ID(t.id.to_string()),
+                kind: t.kind,
+                label: t.label,
+                roles: t.roles,
+                created_at: t.created_at,
+                expires_at: t.expires_at,
+                last_used_at: t.last_used_at,
+                revoked_at: t.revoked_at,
+            })
+            .collect())
+    }
+}
+
+#[derive(Default)]
+pub struct OfficeMutation;
+
+impl OfficeMutation {
+    async fn assignment(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        request_id: ID,
+        act: impl FnOnce(&Lang) -> Result<AssignmentAct>,
+    ) -> Result<Request> {
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let id: RequestId = parse_id(&request_id, "request", &lang)?;
+        let act = act(&lang)?;
+        let principal = &request_context(ctx).principal;
+        let details = jamaa(ctx)
+            .change_assignment(principal, commune.spec.slug.as_str(), id, act)
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(Request { details, history: None, messages: None, viewer: viewer_of(principal, commune.id), lang })
+    }
+}
+
+#[Object]
+impl OfficeMutation {
+    /// Gives a request to a member holding a role of its workflow, or to another one (who may assign).
+    /// Audited, and a step of the request's history.
+    async fn assign_request(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        request_id: ID,
+        member_id: ID,
+    ) -> Result<Request> {
+        self.assignment(ctx, commune, request_id, |lang| {
+            // An unknown member is not eligible, like one of another commune.
+            let member = member_id.parse::<UserId>().map_err(|_| {
+                let message = jamaa_core::model::i18n::LocalizedText::ar_fr("معرف غير صالح", "identifiant invalide")
+                    .with(jamaa_core::model::i18n::Locale::En, "not an id");
+                to_graphql(
+                    jamaa_core::Error::field("memberId", jamaa_core::error::FieldErrorCode::NotAnOption, message),
+                    lang.locale,
+                )
+            })?;
+            Ok(AssignmentAct::Assign { member })
+        })
+        .await
+    }
+
+    /// Takes an unassigned request for oneself (a login session holding a role of its workflow).
+    async fn claim_request(&self, ctx: &Context<'_>, commune: Option<String>, request_id: ID) -> Result<Request> {
+        self.assignment(ctx, commune, request_id, |_| Ok(AssignmentAct::Claim)).await
+    }
+
+    /// Gives a request back to the pool (its holder, or who may assign).
+    async fn release_request(&self, ctx: &Context<'_>, commune: Option<String>, request_id: ID) -> Result<Request> {
+        self.assignment(ctx, commune, request_id, |_| Ok(AssignmentAct::Release)).await
+    }
+
+    /// Creates an account working in the commune with roles there (operators; the commune's holders of
+    /// manage_access). Audited in the commune's chain.
+    async fn create_user(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        input: CreateUserInput,
+    ) -> Result<CommuneUser> {
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let new = NewCommuneUser {
+            login: input.login,
+            display_name: input.display_name,
+            password: SecretString::from(input.password),
+            roles: input.roles,
+        };
+        let user = jamaa(ctx)
+            .create_commune_user(&request_context(ctx).principal, commune.spec.slug.as_str(), new)
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(user.into())
+    }
+
+    /// Adds a role of the commune to a user's roles there.
+    async fn grant_role(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        user_id: ID,
+        role: String,
+    ) -> Result<CommuneUser> {
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let id: UserId = parse_id(&user_id, "user", &lang)?;
+        let user = jamaa(ctx)
+            .grant_role(&request_context(ctx).principal, commune.spec.slug.as_str(), id, &role)
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(user.into())
+    }
+
+    /// Takes a role of the commune back from a member (the membership ends with its last role).
+    async fn revoke_role(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        user_id: ID,
+        role: String,
+    ) -> Result<CommuneUser> {
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let id: UserId = parse_id(&user_id, "user", &lang)?;
+        let user = jamaa(ctx)
+            .revoke_role(&request_context(ctx).principal, commune.spec.slug.as_str(), id, &role)
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(user.into())
+    }
+
+    /// Disables (ending its sessions) or enables a member's account. A commune's administrator may not change
+    /// an account that works in other communes too, nor an operator's.
+    async fn set_user_disabled(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        user_id: ID,
+        disabled: bool,
+    ) -> Result<CommuneUser> {
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let id: UserId = parse_id(&user_id, "user", &lang)?;
+        let user = jamaa(ctx)
+            .set_member_disabled(&request_context(ctx).principal, commune.spec.slug.as_str(), id, disabled)
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(user.into())
+    }
+
+    /// Sets a member's password (its sessions end); the same callers as `setUserDisabled`.
+    async fn reset_user_password(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        user_id: ID,
+        password: String,
+    ) -> Result<bool> {
+        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let id: UserId = parse_id(&user_id, "user", &lang)?;
+        jamaa(ctx)
+            .reset_member_password(
+                &request_context(ctx).principal,
+                commune.spec.slug.as_str(),
+                id,
+                SecretString::from(password),
+            )
+            .await
+            .map_err(|e| to_graphql(e, lang.locale))?;
+        Ok(true)
+    }
+}

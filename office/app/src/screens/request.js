@@ -1,0 +1,223 @@
+// @ts-check
+// The file of a request: its form data (personal fields shown only when the API opens them, and said so), its
+// documents (downloaded with the session), history, messages to the applicant, the actions open to the user with
+// their required comment, the decision document, the printable receipt, and who works on it.
+
+import { useState } from "preact/hooks";
+
+import { html } from "../html.js";
+import { date, dateTime, language, list, number, t } from "../i18n.js";
+import { call, may, useDraft, useSession } from "../session.js";
+import { ErrorBox, Loading, Notice, href, useLoad } from "../ui.js";
+
+export function RequestFile({ commune, id }) {
+  const { features, me } = useSession();
+  const request = useLoad(() => call((c) => c.getRequest(commune, id)), [commune, id, language()]);
+  const service = useLoad(
+    () => (request.data ? call((c) => c.getService(commune, request.data.serviceCode)) : Promise.resolve(null)),
+    [request.data?.serviceCode, language()],
+  );
+  const issued = useLoad(() => call((c) => c.requestDocuments(commune, id)), [commune, id]);
+  const [notice, setNotice] = useState("");
+  if (request.error) return html`<${ErrorBox} error=${request.error} />`;
+  if (!request.data) return html`<${Loading} />`;
+  const r = request.data;
+  const fields = service.data?.fields ?? [];
+  const label = (/** @type {string} */ key) => fields.find((f) => f.key === key)?.label ?? key;
+  const personal = new Set(fields.filter((f) => f.personal).map((f) => f.key));
+  const openedPersonal = Object.keys(r.data).filter((k) => personal.has(k));
+
+  return html`<article class="file">
+    <p><a href=${href(commune, "inbox")}>${t("file.back")}</a></p>
+    <h1><span dir="ltr">${r.trackingCode}</span> — ${r.serviceName}</h1>
+    <${Notice} text=${notice} />
+    <dl class="facts">
+      <dt>${t("inbox.state")}</dt><dd id="file-state">${r.stateLabel}</dd>
+      <dt>${t("inbox.submitted")}</dt><dd>${dateTime(r.submittedAt)}</dd>
+      <dt>${t("inbox.due")}</dt><dd>${date(r.decisionDue)}</dd>
+      ${r.closedAt ? html`<dt>${t("file.closed")}</dt><dd>${dateTime(r.closedAt)}</dd>` : null}
+      ${features?.assignment ? html`<dt>${t("inbox.assignee")}</dt><dd id="file-assignee">${r.assignee?.displayName ?? t("inbox.nobody")}</dd>` : null}
+    </dl>
+
+    ${features?.assignment ? html`<${Assignment} commune=${commune} request=${r} me=${me} done=${(/** @type {string} */ text) => { setNotice(text); request.reload(); }} />` : null}
+
+    <section aria-labelledby="data-title">
+      <h2 id="data-title">${t("file.data")}</h2>
+      ${openedPersonal.length ? html`<p class="personal-note" role="note">${t("file.personalOpened", { fields: list(openedPersonal.map(label)) })}</p>` : null}
+      ${r.sealedFields.length ? html`<p class="personal-note" role="note">${t("file.personalSealed", { fields: list(r.sealedFields.map(label)) })}</p>` : null}
+      <dl class="data">
+        ${Object.entries(r.data).map(([key, value]) => html`<dt>${label(key)}${personal.has(key) ? html` <span class="badge">${t("file.personal")}</span>` : null}</dt><dd>${show(value)}</dd>`)}
+      </dl>
+    </section>
+
+    <section aria-labelledby="docs-title">
+      <h2 id="docs-title">${t("file.documents")}</h2>
+      ${r.documents.length === 0 ? html`<p>${t("file.noDocuments")}</p>` : null}
+      <ul>
+        ${r.documents.map((d) => html`<li>
+          <span dir="ltr">${d.fileName}</span> (${d.mediaType}, ${number(Math.ceil(d.sizeBytes / 1024))} KB)
+          ${d.fileId ? html` <button type="button" onClick=${() => download(commune, r.id, d.fileId, setNotice)}>${t("file.download")}</button>` : null}
+        </li>`)}
+      </ul>
+    </section>
+
+    <${Actions} commune=${commune} request=${r} done=${(/** @type {string} */ text) => { setNotice(text); request.reload(); issued.reload(); }} />
+
+    ${r.closedAt
+      ? html`<section aria-labelledby="decision-title">
+          <h2 id="decision-title">${t("file.decision")}</h2>
+          <${IssueDecision} commune=${commune} id=${r.id} done=${() => issued.reload()} />
+          ${(issued.data ?? []).map((d) => html`<div class="issued">
+            <h3>${d.title}</h3>
+            <p>${t("file.verificationCode")}: <strong dir="ltr" class="code">${d.code}</strong> — <a href=${d.verifyPath} dir="ltr">${d.verifyPath}</a></p>
+            <pre dir="auto">${d.text}</pre>
+          </div>`)}
+        </section>`
+      : null}
+
+    <section aria-labelledby="history-title">
+      <h2 id="history-title">${t("file.history")}</h2>
+      <ol class="history">
+        ${r.history.map((s) => html`<li><time datetime=${s.at}>${dateTime(s.at)}</time> — ${s.actionLabel} → ${s.stateLabel} (${t(`actor.${s.actor}`)})${s.comment ? html`<q>${s.comment}</q>` : null}</li>`)}
+      </ol>
+    </section>
+
+    ${r.messages.length
+      ? html`<section aria-labelledby="messages-title">
+          <h2 id="messages-title">${t("file.messages")}</h2>
+          <ul>${r.messages.map((m) => html`<li><time datetime=${m.at}>${dateTime(m.at)}</time> — ${m.actionLabel}: ${m.body}</li>`)}</ul>
+        </section>`
+      : null}
+
+    <section class="receipt" aria-labelledby="receipt-title">
+      <h2 id="receipt-title">${t("file.receipt")}</h2>
+      <dl class="facts">
+        <dt>${t("inbox.code")}</dt><dd dir="ltr">${r.receipt.trackingCode}</dd>
+        <dt>${t("file.commune")}</dt><dd>${r.receipt.communeName}</dd>
+        <dt>${t("inbox.service")}</dt><dd>${r.receipt.serviceName}</dd>
+        <dt>${t("inbox.submitted")}</dt><dd>${dateTime(r.receipt.submittedAt)}</dd>
+        <dt>${t("inbox.due")}</dt><dd>${date(r.receipt.decisionDue)}</dd>
+        <dt>${t("file.silence")}</dt><dd>${r.receipt.silenceMeans}</dd>
+      </dl>
+      <button type="button" class="no-print" onClick=${() => print()}>${t("file.print")}</button>
+    </section>
+  </article>`;
+}
+
+function show(/** @type {unknown} */ value) {
+  if (value === null || value === undefined) return "—";
+  if (typeof value === "boolean") return value ? t("common.yes") : t("common.no");
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+async function download(commune, requestId, fileId, setNotice) {
+  try {
+    const file = await call((c) => c.downloadFile(commune, requestId, fileId));
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(file.blob);
+    link.download = file.fileName;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  } catch (error) {
+    setNotice(`${t("file.downloadFailed")} (${error.code ?? ""})`);
+  }
+}
+
+/** The actions open to the user now; a comment where the workflow requires one (kept as a draft). */
+function Actions({ commune, request, done }) {
+  const [draft, setDraft, clearDraft] = useDraft(`act:${request.id}`, { action: "", comment: "" });
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  if (!request.availableActions.length) return null;
+  const chosen = request.availableActions.find((a) => a.key === draft.action);
+  const submit = async (/** @type {Event} */ event) => {
+    event.preventDefault();
+    if (!chosen) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const after = await call((c) => c.act(commune, request.id, chosen.key, request.version, draft.comment || null));
+      clearDraft();
+      done(t("file.acted", { action: chosen.label, state: after.stateLabel }));
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<section aria-labelledby="actions-title">
+    <h2 id="actions-title">${t("file.actions")}</h2>
+    <form onSubmit=${submit} aria-busy=${busy}>
+      <fieldset>
+        <legend>${t("file.chooseAction")}</legend>
+        ${request.availableActions.map((a) => html`<div class="field check">
+          <input type="radio" name="action" id=${`action-${a.key}`} value=${a.key} checked=${draft.action === a.key}
+            onChange=${() => setDraft({ ...draft, action: a.key })} />
+          <label for=${`action-${a.key}`}>${a.label}${a.commentRequired ? ` (${t("file.commentRequired")})` : ""}</label>
+        </div>`)}
+      </fieldset>
+      <div class="field">
+        <label for="comment">${t("file.comment")}${chosen?.notifiesApplicant ? ` — ${t("file.sentToApplicant")}` : ""}</label>
+        <textarea id="comment" required=${Boolean(chosen?.commentRequired)} value=${draft.comment}
+          onInput=${(/** @type {any} */ e) => setDraft({ ...draft, comment: e.currentTarget.value })}></textarea>
+      </div>
+      <${ErrorBox} error=${error} />
+      <button type="submit" disabled=${busy || !chosen}>${t("file.act")}</button>
+    </form>
+  </section>`;
+}
+
+function IssueDecision({ commune, id, done }) {
+  const [error, setError] = useState(null);
+  const issue = async () => {
+    setError(null);
+    try {
+      await call((c) => c.issueDecision(commune, id));
+      done();
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  return html`<div>
+    <button type="button" onClick=${issue}>${t("file.issueDecision")}</button>
+    <${ErrorBox} error=${error} />
+  </div>`;
+}
+
+/** Claim, release, assign or reassign (members holding a role of the request's workflow). */
+function Assignment({ commune, request, me, done }) {
+  const mayAssign = may(commune, "assign_requests");
+  const members = useLoad(
+    () => (mayAssign ? call((c) => c.assignableMembers(commune, request.id)) : Promise.resolve([])),
+    [commune, request.id, mayAssign],
+  );
+  const [memberId, setMemberId] = useState("");
+  const [error, setError] = useState(null);
+  const run = async (/** @type {(c: any) => Promise<any>} */ fn, /** @type {string} */ text) => {
+    setError(null);
+    try {
+      await call(fn);
+      done(text);
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  const mine = request.assignee && request.assignee.id === me?.id;
+  return html`<section aria-labelledby="assign-title">
+    <h2 id="assign-title">${t("file.assignment")}</h2>
+    ${!mine ? html`<button type="button" onClick=${() => run((c) => c.claim(commune, request.id), t("file.claimed"))}>${t("file.claim")}</button>` : null}
+    ${request.assignee ? html` <button type="button" onClick=${() => run((c) => c.release(commune, request.id), t("file.released"))}>${t("file.release")}</button>` : null}
+    ${mayAssign && members.data?.length
+      ? html`<div class="field inline">
+          <label for="assign-to">${t("file.assignTo")}</label>
+          <select id="assign-to" value=${memberId} onChange=${(/** @type {any} */ e) => setMemberId(e.currentTarget.value)}>
+            <option value="">—</option>
+            ${members.data.map((m) => html`<option value=${m.id} selected=${memberId === m.id}>${m.displayName}</option>`)}
+          </select>
+          <button type="button" disabled=${!memberId} onClick=${() => run((c) => c.assign(commune, request.id, memberId), t("file.assigned"))}>${t("file.assign")}</button>
+        </div>`
+      : null}
+    <${ErrorBox} error=${error || members.error} />
+  </section>`;
+}

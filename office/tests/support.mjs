@@ -1,0 +1,116 @@
+// What the back office's browser tests share: a live `jamaa serve --demo` (the SDK tests' helper) with one user
+// per role made by the command line, Debian's Chromium, a GraphQL call to check what the database holds, the
+// screenshots kept for the role guides (docs/guides/img/), and axe-core run on a page.
+
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+
+import { chromium } from "playwright-core";
+
+import { repository, startServer } from "../../sdk-wasm/tests/support/server.mjs";
+
+const run = promisify(execFile);
+export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+/** Where the screenshots of the role guides are written. */
+export const SHOTS = join(repository, "docs", "guides", "img");
+/** The password of every test user (12 characters at least). */
+export const PASSWORD = "office-test-password-1";
+
+/** The test users: login → [display name, operator?, {commune: roles}]. */
+export const USERS = {
+  "guichet.oujda": ["Samira Guichet", false, { oujda: ["counter_agent"], chefchaouen: ["counter_agent"] }],
+  "etat.civil": ["Karim État-civil", false, { oujda: ["civil_registrar"] }],
+  "secretaire.conseil": ["Nadia Secrétaire", false, { oujda: ["council_secretary"] }],
+  "operateur.national": ["Youssef Opérateur", true, {}],
+  "admin.oujda": ["Leila Administratrice", false, { oujda: ["commune_admin"] }],
+  "chef.service": ["Hassan Chef de service", false, { oujda: ["head_of_service"] }],
+};
+
+/** Starts the server and makes the test users with `jamaa user create|grant` on its data directory. */
+export async function startOffice() {
+  const server = await startServer();
+  const env = { ...process.env, JAMAA_PASSWORD: PASSWORD };
+  delete env.JAMAA_DATABASE_URL;
+  delete env.JAMAA_CONFIG;
+  const jamaa = (/** @type {string[]} */ ...args) => run(server.binary, ["--data-dir", server.dataDir, ...args], { env });
+  for (const [login, [name, operator, communes]] of Object.entries(USERS)) {
+    await jamaa("user", "create", "--login", login, "--name", name, ...(operator ? ["--operator"] : []));
+    for (const [commune, roles] of Object.entries(communes)) {
+      await jamaa("user", "grant", "--login", login, "--commune", commune, "--roles", roles.join(","));
+    }
+  }
+  return server;
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+      "--no-first-run", "--disable-sync"],
+  });
+}
+
+/** A page in `lang`, with its errors collected in `page.errors`. */
+export async function openPage(browser, lang) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: lang === "ar" ? "ar-MA" : "fr-MA" });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on("pageerror", (error) => page.errors.push(String(error)));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !/Failed to load resource/.test(message.text())) page.errors.push(message.text());
+  });
+  return page;
+}
+
+/** Signs in through the sign-in screen, in `lang`. */
+export async function signIn(page, url, login, lang) {
+  await page.goto(`${url}/office/?lang=${lang}`);
+  await page.waitForSelector('html[data-ready="true"]');
+  await page.locator("#login").fill(login);
+  await page.locator("#password").fill(PASSWORD);
+  await page.locator("#password").press("Enter");
+  await page.locator(".top .user").waitFor();
+}
+
+/** A GraphQL operation with a token; fails on errors. */
+export async function graphql(url, token, query, variables = {}) {
+  const response = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const { data, errors } = await response.json();
+  assert.equal(errors, undefined, JSON.stringify(errors));
+  return data;
+}
+
+/** A login session's token for a test user, to check through the API what the page did. */
+export async function sessionOf(url, login) {
+  const data = await graphql(url, null, "mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }", { l: login, p: PASSWORD });
+  return data.login.token;
+}
+
+const AXE = readFileSync(join(repository, "office", "node_modules", "axe-core", "axe.min.js"), "utf8");
+
+/** Runs axe-core on the page; fails on any serious or critical violation. */
+export async function assertAccessible(page, label) {
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    // @ts-ignore axe is the script just added
+    const result = await globalThis.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(" | ")}`);
+  });
+  assert.deepEqual(violations, [], `${label}: ${violations.join("\n")}`);
+}
+
+/** Keeps a screenshot for the role guides. */
+export async function shoot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+}

@@ -1,0 +1,153 @@
+//! Legal fidelity over real HTTP, on both backends: decision dates across the lunar holidays an operator
+//! sets for a year (no template upgrade), and the open requests that follow them.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use jamaa_tests::app::{Backend, TestApp, error_codes};
+use jamaa_tests::on_both_backends;
+use serde_json::{Value, json};
+
+const SUBMIT: &str = r#"mutation($c: String!, $s: String!, $d: JSON!) {
+  submitRequest(commune: $c, input: { serviceCode: $s, data: $d }) {
+    request { id trackingCode decisionDue version }
+    receipt { decisionDue }
+    secret
+  }
+}"#;
+
+const TRACK: &str = r#"query($code: String!, $secret: String!) {
+  trackRequest(trackingCode: $code, secret: $secret, locale: "fr") {
+    decisionDue version receipt { decisionDue }
+    history { action comment }
+  }
+}"#;
+
+const SET_HOLIDAYS: &str = r#"mutation($country: String, $commune: String, $year: Int!, $h: [DatedHolidayInput!]!) {
+  setDatedHolidays(country: $country, commune: $commune, year: $year, holidays: $h) { communes requestsMoved }
+}"#;
+
+/// A clock the test moves; the server's use cases read it.
+struct TestClock(Arc<AtomicI64>);
+
+impl TestClock {
+    fn at(instant: &str) -> Result<(Self, jamaa_core::service::Clock)> {
+        let seconds = Arc::new(AtomicI64::new(instant.parse::<DateTime<Utc>>()?.timestamp()));
+        let read = seconds.clone();
+        let clock: jamaa_core::service::Clock =
+            Arc::new(move || DateTime::from_timestamp(read.load(Ordering::SeqCst), 0).unwrap_or_default());
+        Ok((Self(seconds), clock))
+    }
+
+    fn set(&self, instant: &str) -> Result<()> {
+        self.0.store(instant.parse::<DateTime<Utc>>()?.timestamp(), Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+fn information_request() -> Value {
+    json!({
+        "requester_name": "Samira Bennani",
+        "cin": "AB123456",
+        "information_requested": "Le procès-verbal de la dernière session du conseil communal.",
+        "delivery_mode": "email",
+    })
+}
+
+fn holiday(date: &str, fr: &str, source: &str) -> Value {
+    json!({
+        "date": date,
+        "names": [
+            { "locale": "ar", "text": "عيد الفطر" },
+            { "locale": "fr", "text": fr },
+            { "locale": "tzm", "text": "ⵜⴰⵎⵖⵔⴰ ⵜⴰⵎⵥⵥⵢⴰⵏⵜ" },
+            { "locale": "en", "text": "Eid al-Fitr" },
+        ],
+        "source": source,
+    })
+}
+
+/// Aïd al-Fitr 2027 as announced, with an exceptional day off on the Friday after it.
+fn fitr_2027() -> Value {
+    let habous = "Communiqué du ministère des Habous et des Affaires islamiques";
+    let exceptional = "Décret n° 2-05-916, art. 3 : jour chômé exceptionnel";
+    json!([
+        holiday("2027-03-10", "Aïd al-Fitr", habous),
+        holiday("2027-03-11", "Aïd al-Fitr (2e jour)", habous),
+        holiday("2027-03-12", "Jour chômé exceptionnel", exceptional),
+    ])
+}
+
+async fn a_due_date_across_aid_al_fitr_2027(backend: Backend) -> Result<()> {
+    // Monday 1 March 2027, 10:00 in Oujda.
+    let (clock, time) = TestClock::at("2027-03-01T09:00:00Z")?;
+    let app = TestApp::spawn_with_clock(backend, time).await?;
+    let vars = json!({ "c": "oujda", "s": "acces-information", "d": information_request() });
+    let submitted = app.data(None, SUBMIT, vars).await?;
+    let submitted = &submitted["submitRequest"];
+    // 20 working days on the shipped calendar, Aïd al-Fitr estimated on 10–11 March: 2–5 March (4), 8–9 (6),
+    // 12 (7), 15–19 (12), 22–26 (17), 29–31 (20). Without the feast it would be Monday 29 March.
+    assert_eq!(submitted["receipt"]["decisionDue"], "2027-03-31");
+    let (code, secret) = (submitted["request"]["trackingCode"].clone(), submitted["secret"].clone());
+
+    // Only operators set holidays.
+    let vars = json!({ "commune": "oujda", "year": 2027, "h": fitr_2027() });
+    let refused = app.graphql(Some(app.staff("oujda")), SET_HOLIDAYS, vars.clone()).await?;
+    assert_eq!(error_codes(&refused), ["FORBIDDEN"]);
+    let refused = app.graphql(None, SET_HOLIDAYS, vars).await?;
+    assert_eq!(error_codes(&refused), ["UNAUTHENTICATED"]);
+    // A date of another year, or twice, is refused with its path; nothing changes.
+    let mut wrong = fitr_2027();
+    wrong[0]["date"] = json!("2026-03-10");
+    wrong[2]["date"] = json!("2027-03-11");
+    let vars = json!({ "country": "MA", "year": 2027, "h": wrong });
+    let refused = app.graphql(Some(&app.operator), SET_HOLIDAYS, vars).await?;
+    assert_eq!(error_codes(&refused), ["VALIDATION_FAILED"]);
+    let paths: Vec<&str> = refused["errors"][0]["extensions"]["fields"]
+        .as_array()
+        .map(|f| f.iter().filter_map(|f| f["path"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(paths, ["holidays[0].date", "holidays[2].date"]);
+
+    // The next day the operator enters the announced dates for Morocco: the open request moves one working
+    // day later (the exceptional Friday), and its history says why.
+    clock.set("2027-03-02T09:00:00Z")?;
+    let vars = json!({ "country": "MA", "year": 2027, "h": fitr_2027() });
+    let set = app.data(Some(&app.operator), SET_HOLIDAYS, vars.clone()).await?;
+    // Oujda and Chefchaouen are Moroccan; Kaédi is not.
+    assert_eq!(set["setDatedHolidays"], json!({ "communes": 2, "requestsMoved": 1 }));
+    let tracked = app.data(None, TRACK, json!({ "code": code, "secret": secret })).await?;
+    let tracked = &tracked["trackRequest"];
+    assert_eq!(tracked["decisionDue"], "2027-04-01");
+    assert_eq!(tracked["receipt"]["decisionDue"], "2027-04-01", "the receipt shows the current date");
+    let last = &tracked["history"][1];
+    assert_eq!(last["action"], "holidays_changed");
+    let why = last["comment"].as_str().unwrap_or_default();
+    assert!(why.starts_with("2027-03-31 → 2027-04-01"), "{why}");
+    assert!(why.contains("2027-03-12"), "{why}");
+    // Setting the same holidays again changes nothing.
+    let again = app.data(Some(&app.operator), SET_HOLIDAYS, vars).await?;
+    assert_eq!(again["setDatedHolidays"], json!({ "communes": 0, "requestsMoved": 0 }));
+
+    // A new request counts on the new calendar.
+    let vars = json!({ "c": "oujda", "s": "acces-information", "d": information_request() });
+    let later = app.data(None, SUBMIT, vars).await?;
+    // From Tuesday 2 March: 3–5 (3), 8–9 (5), 15–19 (10), 22–26 (15), 29 March–2 April (20).
+    assert_eq!(later["submitRequest"]["receipt"]["decisionDue"], "2027-04-02");
+
+    // The calendar every client reads has the year's holidays, sourced, and no estimate left for Fitr.
+    let calendar = app.data(None, r#"{ commune(slug: "oujda") { calendar } }"#, json!({})).await?;
+    let days = calendar["commune"]["calendar"]["datedHolidays"].as_array().cloned().unwrap_or_default();
+    let of_2027: Vec<&Value> =
+        days.iter().filter(|d| d["date"].as_str().is_some_and(|d| d.starts_with("2027"))).collect();
+    assert_eq!(of_2027.len(), 3);
+    assert!(of_2027.iter().all(|d| d["source"].is_string() && d.get("estimated").is_none()));
+    let kaedi = app.data(None, r#"{ commune(slug: "kaedi") { calendar } }"#, json!({})).await?;
+    let kaedi_days = kaedi["commune"]["calendar"]["datedHolidays"].as_array().cloned().unwrap_or_default();
+    assert!(kaedi_days.iter().any(|d| d["date"] == "2027-03-10" && d["estimated"] == true), "Kaédi keeps its own");
+    app.stop().await
+}
+
+on_both_backends!(a_due_date_across_aid_al_fitr_2027);
