@@ -115,7 +115,7 @@ async fn pages_are_counted_and_capped(backend: Backend) -> Result<()> {
     assert_eq!(communes["pageInfo"]["hasNextPage"], true);
     assert_eq!(
         communes["nodes"][0],
-        json!({ "slug": "chefchaouen", "status": "ACTIVE", "country": "MA", "defaultLocale": "ar", "locales": ["ar", "fr"] })
+        json!({ "slug": "chefchaouen", "status": "ACTIVE", "country": "MA", "defaultLocale": "ar", "locales": ["ar", "tzm", "fr", "en"] })
     );
 
     let services = app
