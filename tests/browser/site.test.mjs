@@ -233,8 +233,10 @@ test("the indicators page charts the commune's figures, in Arabic and in French"
 test("the SDK README's example page shows a demo commune's catalog", async () => {
   const readme = readFileSync(join(repository, "sdk-wasm", "README.md"), "utf8");
   const [, example] = /```html\n([\s\S]*?)```/.exec(readme);
+  const [, script] = /```js\n([\s\S]*?)```/.exec(readme);
   const folder = mkdtempSync(join(tmpdir(), "jamaa-readme-"));
   writeFileSync(join(folder, "catalog.html"), example);
+  writeFileSync(join(folder, "catalog.js"), script);
   const blank = await startServer({ siteDir: folder });
   try {
     const readmePage = await browser.newPage();
