@@ -81,7 +81,12 @@ pub fn with_site(router: Router, site: &SiteDirs) -> Router {
     if let Some(office) = &site.office {
         // A single-page application: paths it routes itself get its index.
         let files = ServeDir::new(office).fallback(ServeFile::new(office.join("index.html")));
-        router = router.nest_service("/office", tower::ServiceBuilder::new().layer(revalidate()).service(files));
+        let policy = tower_http::set_header::SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            office_policy(office),
+        );
+        router = router
+            .nest_service("/office", tower::ServiceBuilder::new().layer(revalidate()).layer(policy).service(files));
     }
     if !site.sdk_is_built() {
         tracing::warn!(
@@ -91,6 +96,28 @@ pub fn with_site(router: Router, site: &SiteDirs) -> Router {
         router = router.route("/", get(sdk_missing)).route("/index.html", get(sdk_missing));
     }
     router.fallback_service(tower::ServiceBuilder::new().layer(revalidate()).service(ServeDir::new(&site.site)))
+}
+
+/// The content security policy of the back office: the site's, with its one inline script, the import map that
+/// names the vendored modules, allowed by its hash (read from its `index.html` when the server starts; without
+/// it, the site's policy).
+fn office_policy(office: &std::path::Path) -> HeaderValue {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    const OPEN: &str = "<script type=\"importmap\">";
+    let import_map = std::fs::read_to_string(office.join("index.html")).ok().and_then(|page| {
+        let start = page.find(OPEN)? + OPEN.len();
+        let end = start + page.get(start..)?.find("</script>")?;
+        page.get(start..end).map(str::to_owned)
+    });
+    let policy = match import_map {
+        Some(map) => {
+            let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(map.as_bytes()));
+            CONTENT_SECURITY_POLICY.replacen("script-src 'self'", &format!("script-src 'self' 'sha256-{hash}'"), 1)
+        }
+        None => CONTENT_SECURITY_POLICY.to_owned(),
+    };
+    HeaderValue::from_str(&policy).unwrap_or_else(|_| HeaderValue::from_static(CONTENT_SECURITY_POLICY))
 }
 
 /// The page at `/` while the SDK is not built, in the four languages of the platform.

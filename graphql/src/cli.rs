@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::{Context as _, bail};
 use clap::{Args, Parser, Subcommand};
 use jamaa_core::auth::Principal;
-use jamaa_core::model::commune::{Country, Slug, TrackingPrefix};
+use jamaa_core::model::commune::{Country, Slug, TrackingPrefix, unique_tracking_prefix};
 use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::model::template::{ContentOverrides, Resolution, Side, TemplateBundle, TemplateRef};
 use jamaa_core::service::{CommuneIdentity, Jamaa, NewApiToken, NewUser, OnboardCommune, OnboardSource};
@@ -856,7 +856,7 @@ async fn onboard_csv(jamaa: &Jamaa, args: &OnboardArgs, path: &Path) -> anyhow::
             skipped += 1;
             continue;
         }
-        let prefix = unique_prefix(&row.slug, &prefixes);
+        let prefix = unique_tracking_prefix(&row.slug, &prefixes);
         let identity = match (Slug::parse(&row.slug), TrackingPrefix::parse(&prefix)) {
             (Ok(slug), Ok(tracking_prefix)) => CommuneIdentity {
                 slug,
@@ -892,40 +892,6 @@ async fn onboard_csv(jamaa: &Jamaa, args: &OnboardArgs, path: &Path) -> anyhow::
     if failed.is_empty() { Ok(()) } else { bail!("{} commune(s) failed", failed.len()) }
 }
 
-/// A tracking prefix for a commune that no other commune has: the first three letters of its slug, then
-/// other letters of it, then longer prefixes, until one is free.
-fn unique_prefix(slug: &str, taken: &HashSet<String>) -> String {
-    let letters: Vec<char> = slug.chars().filter(char::is_ascii_alphabetic).map(|c| c.to_ascii_uppercase()).collect();
-    let letters = if letters.len() < 2 { vec!['C', 'O', 'M'] } else { letters };
-    let first = letters[0];
-    // First letter plus two later letters, in order.
-    for i in 1..letters.len() {
-        for j in i + 1..letters.len() {
-            let candidate: String = [first, letters[i], letters[j]].iter().collect();
-            if !taken.contains(&candidate) {
-                return candidate;
-            }
-        }
-    }
-    // Then four letters, then a letter suffix.
-    for width in 4..=letters.len().min(6) {
-        let candidate: String = letters[..width].iter().collect();
-        if !taken.contains(&candidate) {
-            return candidate;
-        }
-    }
-    let stem: String = letters.iter().take(3).collect();
-    for a in 'A'..='Z' {
-        for b in 'A'..='Z' {
-            let candidate = format!("{stem}{a}{b}");
-            if !taken.contains(&candidate) {
-                return candidate;
-            }
-        }
-    }
-    stem
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -934,7 +900,7 @@ mod tests {
     fn prefixes_are_unique_and_readable() {
         let mut taken = HashSet::new();
         for slug in ["oujda", "oujda", "oujda", "ain-harrouda", "ait-2", "x"] {
-            let prefix = unique_prefix(slug, &taken);
+            let prefix = unique_tracking_prefix(slug, &taken);
             assert!(TrackingPrefix::parse(&prefix).is_ok(), "{prefix}");
             assert!(taken.insert(prefix.clone()), "{prefix} given twice");
         }

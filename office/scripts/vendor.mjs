@@ -17,6 +17,8 @@ export function vendoredFiles() {
     ["htm/dist/htm.mjs", "htm.mjs"],
     ["htm/LICENSE", "LICENSE-htm"],
     ["graphql-ws/LICENSE.md", "LICENSE-graphql-ws"],
+    ["csv-parse/dist/esm/sync.js", "csv-parse-sync.mjs"],
+    ["csv-parse/LICENSE", "LICENSE-csv-parse"],
   ];
   for (const file of readdirSync(join(office, "node_modules/graphql-ws/dist"))) {
     if (file === "client.js" || /^common-.*\.js$/.test(file)) files.push([`graphql-ws/dist/${file}`, `graphql-ws/${file}`]);

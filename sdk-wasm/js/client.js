@@ -289,6 +289,7 @@ class JamaaClient {
       document: __type(name: "Document") { fields { name } }
       membership: __type(name: "UserMembership") { fields { name } }
       query: __type(name: "QueryRoot") { fields { name } }
+      commune: __type(name: "Commune") { fields { name } }
     }`, {}).then((types) => {
       const has = (type, field) => (types[type]?.fields ?? []).some((f) => f.name === field);
       return {
@@ -298,6 +299,7 @@ class JamaaClient {
         permissions: has("membership", "permissions"),
         accounts: has("query", "communeUsers"),
         apiTokens: has("query", "apiTokens"),
+        lineage: has("commune", "upgradeAvailable"),
       };
     });
     this.#features.catch(() => {
@@ -833,11 +835,19 @@ class JamaaClient {
 
   // ---- Operators: communes, templates, indicators ----
 
-  /** Every commune with its status, region and province (operators see them all). */
+  /**
+   * Every commune with its status, region and province (operators see them all), and its lineage: the template
+   * and version it follows, the latest version of that template and whether an upgrade is available (null on a
+   * server without them).
+   */
   async listCommunesAdmin() {
-    return this.#pages("communes", `query($first: Int, $after: String, $locale: String) {
+    const features = await this.features();
+    const lineage = features.lineage ? " templateName templateVersion latestTemplateVersion upgradeAvailable" : "";
+    const communes = await this.#pages("communes", `query($first: Int, $after: String, $locale: String) {
       communes(first: $first, after: $after, locale: $locale) { nodes { ${COMMUNE} id officialCode region province
-        population status } pageInfo { hasNextPage endCursor } } }`, { locale: this.locale });
+        population status${lineage} } pageInfo { hasNextPage endCursor } } }`, { locale: this.locale });
+    return features.lineage ? communes : communes.map((c) => ({ ...c, templateName: null, templateVersion: null,
+      latestTemplateVersion: null, upgradeAvailable: null }));
   }
 
   async templates() {

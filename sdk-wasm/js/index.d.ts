@@ -333,6 +333,8 @@ export interface ServerFeatures {
   permissions: boolean;
   accounts: boolean;
   apiTokens: boolean;
+  /** `Commune.templateName`, `templateVersion`, `latestTemplateVersion`, `upgradeAvailable`. */
+  lineage: boolean;
 }
 
 export interface StaffMember {
@@ -793,6 +795,14 @@ export interface AdminCommune extends Commune {
   province: string | null;
   population: number | null;
   status: string;
+  /** The template the commune's configuration follows (null when it came from none, or the server is older). */
+  templateName: string | null;
+  /** The version of that template it follows. */
+  templateVersion: number | null;
+  /** The latest published version of that template. */
+  latestTemplateVersion: number | null;
+  /** Whether a newer version of its template is published (null on a server without lineage). */
+  upgradeAvailable: boolean | null;
 }
 
 export interface Template {
@@ -842,7 +852,8 @@ export interface OnboardCommuneInput {
   region?: string | null;
   province?: string | null;
   population?: number | null;
-  trackingPrefix: string;
+  /** When absent, the server picks free letters from the slug. */
+  trackingPrefix?: string | null;
   country?: string | null;
   defaultLocale?: string | null;
   locales?: string[] | null;

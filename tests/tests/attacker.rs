@@ -174,7 +174,8 @@ fn operations() -> Vec<Operation> {
         Operation {
             name: "communes",
             public: true,
-            document: "query { communes(first: 100) { nodes { id slug name status trackingPrefix calendar } } }",
+            document: "query { communes(first: 100) { nodes { id slug name status trackingPrefix calendar
+                templateName templateVersion latestTemplateVersion upgradeAvailable } } }",
             attacks: |_: &Ctx<'_>| vec![attack(json!({}), Answers)],
         },
         Operation {

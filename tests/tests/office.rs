@@ -2,7 +2,8 @@
 //! may do, the assignment of files (assign, claim, release, reassign; only members of the request's workflow;
 //! each a step of the history and an audit event, hidden from the applicant), the inbox's filters, order,
 //! totals and counts, the download of uploaded files (workflow staff only, audited, never another commune's),
-//! and the administration of a commune's accounts and the listing of its API tokens.
+//! the administration of a commune's accounts and the listing of its API tokens, a commune's lineage (template,
+//! version, whether a newer version is published) and onboarding with a tracking prefix the server picks.
 
 use anyhow::{Context as _, Result, ensure};
 use jamaa_core::service::demo::DEMO_PASSWORD;
@@ -16,6 +17,8 @@ jamaa_tests::on_both_backends!(
     the_inbox_filters_sorts_pages_and_counts,
     uploaded_files_are_downloaded_by_workflow_staff_only,
     accounts_are_administered_commune_by_commune,
+    a_commune_shows_its_lineage_and_whether_an_upgrade_is_available,
+    onboarding_without_a_tracking_prefix_picks_a_free_one,
 );
 
 const ME: &str = "{ me { login memberships { commune roles permissions } } }";
@@ -530,4 +533,91 @@ async fn accounts_are_administered_commune_by_commune(backend: Backend) -> Resul
     let body = app.graphql(Some(&login(&app, "oujda", "counter_agent").await?), TOKENS, json!({})).await?;
     assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
     Ok(())
+}
+
+const LINEAGE: &str = "templateName templateVersion latestTemplateVersion upgradeAvailable";
+
+/// The lineage of every commune of the list, by slug.
+async fn listed_lineage(app: &TestApp) -> Result<Vec<(String, Value)>> {
+    let data =
+        app.data(None, &format!("{{ communes(first: 100) {{ nodes {{ slug {LINEAGE} }} }} }}"), json!({})).await?;
+    Ok(data["communes"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            let lineage =
+                json!([c["templateName"], c["templateVersion"], c["latestTemplateVersion"], c["upgradeAvailable"]]);
+            (c["slug"].as_str().unwrap_or_default().to_owned(), lineage)
+        })
+        .collect())
+}
+
+async fn a_commune_shows_its_lineage_and_whether_an_upgrade_is_available(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    // The demo onboards Oujda from the Moroccan standard, and Chefchaouen from Oujda's template.
+    let listed = listed_lineage(&app).await?;
+    let of = |slug: &str| listed.iter().find(|(s, _)| s == slug).map(|(_, l)| l.clone());
+    assert_eq!(of("oujda"), Some(json!(["ma-commune", 1, 1, false])), "{listed:?}");
+    assert_eq!(of("chefchaouen"), Some(json!(["oujda", 1, 1, false])), "{listed:?}");
+
+    // Oujda publishes its template's next version: the list (one read of the latest versions) and one commune
+    // alone, read anonymously and by the commune's own staff, say an upgrade is available.
+    app.data(
+        Some(&app.operator),
+        "mutation { exportTemplate(commune: \"oujda\", name: \"oujda\") { reference } }",
+        json!({}),
+    )
+    .await?;
+    let listed = listed_lineage(&app).await?;
+    let chefchaouen = listed.iter().find(|(s, _)| s == "chefchaouen").map(|(_, l)| l.clone());
+    assert_eq!(chefchaouen, Some(json!(["oujda", 1, 2, true])), "{listed:?}");
+    let staff = login(&app, "chefchaouen", "counter_agent").await?;
+    for token in [None, Some(staff.as_str())] {
+        let data = app.data(token, &format!("{{ commune(slug: \"chefchaouen\") {{ {LINEAGE} }} }}"), json!({})).await?;
+        assert_eq!(
+            data["commune"],
+            json!({ "templateName": "oujda", "templateVersion": 1, "latestTemplateVersion": 2, "upgradeAvailable": true })
+        );
+    }
+
+    // After the upgrade, the commune follows the latest version.
+    let upgrade =
+        "mutation { upgradeCommune(commune: \"chefchaouen\", to: \"oujda@2\") { upgraded unresolved { path } } }";
+    let data = app.data(Some(&app.operator), upgrade, json!({})).await?;
+    ensure!(data["upgradeCommune"]["upgraded"] == true, "{data}");
+    let data = app.data(None, &format!("{{ commune(slug: \"chefchaouen\") {{ {LINEAGE} }} }}"), json!({})).await?;
+    assert_eq!(data["commune"]["templateVersion"], 2);
+    assert_eq!(data["commune"]["upgradeAvailable"], false);
+    app.stop().await
+}
+
+async fn onboarding_without_a_tracking_prefix_picks_a_free_one(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    const ONBOARD: &str = "mutation($i: OnboardCommuneInput!) { onboardCommune(input: $i) { slug trackingPrefix
+        templateName templateVersion } }";
+    let input = |slug: &str| json!({ "from": "oujda@1", "slug": slug, "nameFr": slug, "nameAr": "بني درار" });
+    // Only operators: an anonymous caller and a commune's administrator are refused, nothing written.
+    let admin = login(&app, "oujda", "commune_admin").await?;
+    for (token, code) in [(None, "UNAUTHENTICATED"), (Some(admin.as_str()), "FORBIDDEN")] {
+        let body = app.graphql(token, ONBOARD, json!({ "i": input("bni-drar") })).await?;
+        assert_eq!(error_codes(&body), [code], "{body}");
+    }
+    let mut prefixes = Vec::new();
+    for slug in ["bni-drar", "bni-drar-2", "bni-drar-3"] {
+        let data = app.data(Some(&app.operator), ONBOARD, json!({ "i": input(slug) })).await?;
+        let commune = &data["onboardCommune"];
+        assert_eq!(commune["templateName"], "oujda");
+        assert_eq!(commune["templateVersion"], 1);
+        prefixes.push(commune["trackingPrefix"].as_str().context("no prefix")?.to_owned());
+    }
+    let mut unique = prefixes.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 3, "{prefixes:?}");
+    ensure!(prefixes[0].starts_with('B'), "{prefixes:?}");
+    // A commune that exists is a CONFLICT, and nothing is written twice.
+    let body = app.graphql(Some(&app.operator), ONBOARD, json!({ "i": input("bni-drar") })).await?;
+    assert_eq!(error_codes(&body), ["CONFLICT"], "{body}");
+    app.stop().await
 }

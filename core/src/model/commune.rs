@@ -132,6 +132,40 @@ impl From<TrackingPrefix> for String {
     }
 }
 
+/// A tracking prefix for a commune that no other commune has: the first three letters of its slug, then
+/// other letters of it, then longer prefixes, until one is free.
+pub fn unique_tracking_prefix(slug: &str, taken: &std::collections::HashSet<String>) -> String {
+    let letters: Vec<char> = slug.chars().filter(char::is_ascii_alphabetic).map(|c| c.to_ascii_uppercase()).collect();
+    let letters = if letters.len() < 2 { vec!['C', 'O', 'M'] } else { letters };
+    let first = letters[0];
+    // First letter plus two later letters, in order.
+    for i in 1..letters.len() {
+        for j in i + 1..letters.len() {
+            let candidate: String = [first, letters[i], letters[j]].iter().collect();
+            if !taken.contains(&candidate) {
+                return candidate;
+            }
+        }
+    }
+    // Then four letters, then a letter suffix.
+    for width in 4..=letters.len().min(6) {
+        let candidate: String = letters[..width].iter().collect();
+        if !taken.contains(&candidate) {
+            return candidate;
+        }
+    }
+    let stem: String = letters.iter().take(3).collect();
+    for a in 'A'..='Z' {
+        for b in 'A'..='Z' {
+            let candidate = format!("{stem}{a}{b}");
+            if !taken.contains(&candidate) {
+                return candidate;
+            }
+        }
+    }
+    stem
+}
+
 /// Where a commune is in its life on the platform.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

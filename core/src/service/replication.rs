@@ -5,7 +5,7 @@
 use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldError, FieldErrorCode};
 use crate::model::audit::NewEvent;
-use crate::model::commune::{Commune, CommuneSpec, CommuneStatus, Slug, TrackingPrefix};
+use crate::model::commune::{Commune, CommuneSpec, CommuneStatus, Slug, TrackingPrefix, unique_tracking_prefix};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::TenantId;
 use crate::model::standard::RoleDef;
@@ -78,6 +78,27 @@ impl Jamaa {
     /// The templates of the registry.
     pub async fn templates(&self) -> Result<Vec<TemplateSummary>, Error> {
         templates::list(self.store.reader()).await
+    }
+
+    /// The latest published version of every template, by name, read at once (a commune's lineage says
+    /// whether a newer version of its template exists).
+    pub async fn latest_template_versions(&self) -> Result<std::collections::HashMap<String, u32>, Error> {
+        templates::latest_versions(self.store.reader()).await
+    }
+
+    /// The latest published version of one template.
+    pub async fn latest_template_version(&self, name: &str) -> Result<Option<u32>, Error> {
+        templates::latest_version(self.store.reader(), name).await
+    }
+
+    /// A tracking prefix for a new commune that no commune holds, made from its slug (see
+    /// [`unique_tracking_prefix`]).
+    /// Operators only.
+    pub async fn free_tracking_prefix(&self, principal: &Principal, slug: &Slug) -> Result<TrackingPrefix, Error> {
+        require_operator(principal)?;
+        let taken: std::collections::HashSet<String> =
+            communes::tracking_prefixes(self.store.reader()).await?.into_iter().collect();
+        TrackingPrefix::parse(&unique_tracking_prefix(slug.as_str(), &taken)).map_err(Error::internal)
     }
 
     /// One template by `name@version`.

@@ -94,6 +94,17 @@ pub(crate) async fn by_official_code(conn: &impl ConnectionTrait, code: &str) ->
     row.map(from_model).transpose()
 }
 
+/// The tracking prefixes every commune holds.
+pub(crate) async fn tracking_prefixes(conn: &impl ConnectionTrait) -> Result<Vec<String>, Error> {
+    commune::Entity::find()
+        .select_only()
+        .column(commune::Column::TrackingPrefix)
+        .into_tuple::<String>()
+        .all(conn)
+        .await
+        .map_err(db_error)
+}
+
 /// Records the template a commune's configuration now follows.
 pub(crate) async fn set_lineage(conn: &impl ConnectionTrait, id: TenantId, lineage: &TemplateRef) -> Result<(), Error> {
     commune::Entity::update_many()

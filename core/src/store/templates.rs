@@ -68,6 +68,25 @@ pub(crate) async fn latest_version(conn: &impl ConnectionTrait, name: &str) -> R
     Ok(version.flatten().and_then(|v| u32::try_from(v).ok()))
 }
 
+/// The latest published version of every template, by name (one query).
+pub(crate) async fn latest_versions(
+    conn: &impl ConnectionTrait,
+) -> Result<std::collections::HashMap<String, u32>, Error> {
+    let rows: Vec<(String, Option<i32>)> = template::Entity::find()
+        .select_only()
+        .column(template::Column::Name)
+        .column_as(template::Column::Version.max(), "max")
+        .group_by(template::Column::Name)
+        .into_tuple()
+        .all(conn)
+        .await
+        .map_err(db_error)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(name, version)| Some((name, version.and_then(|v| u32::try_from(v).ok())?)))
+        .collect())
+}
+
 pub(crate) async fn list(conn: &impl ConnectionTrait) -> Result<Vec<TemplateSummary>, Error> {
     let rows = template::Entity::find()
         .select_only()

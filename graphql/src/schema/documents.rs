@@ -28,7 +28,7 @@ impl DocumentVerification {
     }
     /// The issuing commune.
     async fn commune(&self) -> Commune {
-        Commune { commune: self.verification.commune.clone(), lang: self.lang.clone() }
+        Commune::new(self.verification.commune.clone(), self.lang.clone())
     }
     /// What the document is: `request.decision`, `civil_status.extract`, …
     async fn kind(&self) -> &str {

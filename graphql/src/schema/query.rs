@@ -1,5 +1,7 @@
 //! Queries.
 
+use std::sync::Arc;
+
 use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields, OpaqueCursor};
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::NaiveDate;
@@ -112,10 +114,22 @@ impl CatalogQuery {
         let fail = |e| to_graphql(e, pick_locale(ctx, locale, None));
         let page = jamaa.communes(after.as_ref().map(|c| c.0.as_str()), size).await.map_err(fail)?;
         let total_count = jamaa.commune_count().await.map_err(fail)?;
+        // The latest template versions, read once for the page when a node asks for them.
+        let look = ctx.look_ahead();
+        let asks = |node: async_graphql::Lookahead<'_>| {
+            node.field("latestTemplateVersion").exists() || node.field("upgradeAvailable").exists()
+        };
+        let latest_templates = if asks(look.field("nodes")) || asks(look.field("edges").field("node")) {
+            Some(Arc::new(jamaa.latest_template_versions().await.map_err(fail)?))
+        } else {
+            None
+        };
         let mut connection = Connection::with_additional_fields(after.is_some(), page.has_next, Total { total_count });
         for commune in page.items {
             let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
-            connection.edges.push(Edge::new(OpaqueCursor(commune.spec.slug.to_string()), Commune { commune, lang }));
+            let slug = OpaqueCursor(commune.spec.slug.to_string());
+            let node = Commune { commune, lang, latest_templates: latest_templates.clone() };
+            connection.edges.push(Edge::new(slug, node));
         }
         Ok(connection)
     }
@@ -123,7 +137,7 @@ impl CatalogQuery {
     /// One commune by slug.
     async fn commune(&self, ctx: &Context<'_>, slug: String, locale: Option<String>) -> Result<Commune> {
         let (commune, lang) = commune_and_lang(ctx, Some(slug), locale).await?;
-        Ok(Commune { commune, lang })
+        Ok(Commune::new(commune, lang))
     }
 
     /// The current services of a commune, in code order.

@@ -162,7 +162,8 @@ pub struct OnboardCommuneInput {
     pub region: Option<String>,
     pub province: Option<String>,
     pub population: Option<u64>,
-    pub tracking_prefix: String,
+    /// The letters of its tracking codes; when absent, the server picks free ones from the slug.
+    pub tracking_prefix: Option<String>,
     /// Overrides of the source's configuration.
     pub country: Option<String>,
     pub default_locale: Option<String>,
@@ -193,7 +194,7 @@ fn template_ref(path: &str, value: &str) -> Result<TemplateRef> {
 }
 
 impl OnboardCommuneInput {
-    fn into_core(self) -> Result<OnboardCommune> {
+    async fn into_core(self, ctx: &Context<'_>) -> Result<OnboardCommune> {
         let source = match (self.from, self.from_commune) {
             (Some(from), None) => OnboardSource::Template(template_ref("input.from", &from)?),
             (None, Some(commune)) => OnboardSource::Commune(commune),
@@ -222,17 +223,24 @@ impl OnboardCommuneInput {
             drop_legal_references: self.drop_legal_references,
             drop_fees: self.drop_fees,
         };
+        let slug = Slug::parse(&self.slug).map_err(|e| invalid("input.slug", e))?;
+        let tracking_prefix = match self.tracking_prefix {
+            Some(prefix) => TrackingPrefix::parse(&prefix).map_err(|e| invalid("input.trackingPrefix", e))?,
+            None => jamaa(ctx)
+                .free_tracking_prefix(&request_context(ctx).principal, &slug)
+                .await
+                .map_err(|e| to_graphql(e, pick_locale(ctx, None, None)))?,
+        };
         Ok(OnboardCommune {
             source,
             identity: CommuneIdentity {
-                slug: Slug::parse(&self.slug).map_err(|e| invalid("input.slug", e))?,
+                slug,
                 name,
                 official_code: self.official_code,
                 region: self.region,
                 province: self.province,
                 population: self.population,
-                tracking_prefix: TrackingPrefix::parse(&self.tracking_prefix)
-                    .map_err(|e| invalid("input.trackingPrefix", e))?,
+                tracking_prefix,
             },
             overrides,
         })
@@ -309,13 +317,13 @@ impl ReplicationMutation {
         locale: Option<String>,
     ) -> Result<Commune> {
         let locale = parse_locale(locale)?;
-        let input = input.into_core()?;
+        let input = input.into_core(ctx).await?;
         let commune = jamaa(ctx)
             .onboard_commune(&request_context(ctx).principal, input)
             .await
             .map_err(|e| to_graphql(e, pick_locale(ctx, locale, None)))?;
         let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
-        Ok(Commune { commune, lang })
+        Ok(Commune::new(commune, lang))
     }
 
     /// Upgrades a commune to a newer template version by 3-way merge, keeping its local changes.

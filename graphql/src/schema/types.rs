@@ -1,6 +1,9 @@
 //! Wire types, converted from core's types. Localized fields are resolved in the locale chosen for the
 //! request; every type that carries text also offers it in all its locales where a client needs them.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use async_graphql::{Context, Enum, ID, InputObject, Json, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use jamaa_core::model::assignment::step_label;
@@ -21,6 +24,27 @@ use super::office::StaffMember;
 pub struct Commune {
     pub commune: CoreCommune,
     pub lang: Lang,
+    /// The latest version of every template, when a list read them at once for its communes; else each
+    /// commune reads the latest version of its own template when asked.
+    pub latest_templates: Option<Arc<HashMap<String, u32>>>,
+}
+
+impl Commune {
+    pub(crate) fn new(commune: CoreCommune, lang: Lang) -> Self {
+        Self { commune, lang, latest_templates: None }
+    }
+
+    /// The latest published version of the template the commune follows.
+    async fn latest_version(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<u32>> {
+        let Some(lineage) = &self.commune.lineage else { return Ok(None) };
+        if let Some(latest) = &self.latest_templates {
+            return Ok(latest.get(&lineage.name).copied());
+        }
+        super::jamaa(ctx)
+            .latest_template_version(&lineage.name)
+            .await
+            .map_err(|e| super::error::to_graphql(e, self.lang.locale))
+    }
 }
 
 #[Object]
@@ -77,6 +101,23 @@ impl Commune {
     /// The working-day calendar: weekend days and holidays.
     async fn calendar(&self) -> Json<serde_json::Value> {
         Json(serde_json::to_value(&self.commune.spec.calendar).unwrap_or_default())
+    }
+    /// The template the commune's configuration follows (its lineage), if it was onboarded from one.
+    async fn template_name(&self) -> Option<&str> {
+        self.commune.lineage.as_ref().map(|l| l.name.as_str())
+    }
+    /// The version of that template the commune follows (it changes with each upgrade).
+    async fn template_version(&self) -> Option<u32> {
+        self.commune.lineage.as_ref().map(|l| l.version)
+    }
+    /// The latest published version of the commune's template.
+    async fn latest_template_version(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<u32>> {
+        self.latest_version(ctx).await
+    }
+    /// Whether a newer version of the commune's template is published (see `upgradeCommune`).
+    async fn upgrade_available(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let current = self.commune.lineage.as_ref().map(|l| l.version);
+        Ok(matches!((current, self.latest_version(ctx).await?), (Some(current), Some(latest)) if latest > current))
     }
 }
 

@@ -328,6 +328,7 @@ export default {
   "nav.inbox": "Inbox",
   "nav.indicators": "National indicators",
   "nav.onboard": "Onboard a commune",
+  "nav.onboardCsv": "Onboard from a CSV",
   "nav.petitions": "Petitions",
   "nav.publications": "Publications",
   "nav.smtp": "E-mail (SMTP)",
@@ -360,6 +361,37 @@ export default {
     "other": "{count} conflicts: choose a side for each"
   },
   "operator.country": "Country",
+  "operator.csvBad": {
+    "one": "{count} row needs fixing: nothing is sent while it does. Fix the file and choose it again.",
+    "other": "{count} rows need fixing: nothing is sent while they do. Fix the file and choose it again."
+  },
+  "operator.csvColumns": "Columns missing from the header: {columns}.",
+  "operator.csvDuplicate": "The slug {slug} is already on line {line}",
+  "operator.csvEmpty": "The file holds no commune row.",
+  "operator.csvEmptyCells": "Empty cell: {columns}",
+  "operator.csvExists": "Already there: left as it is",
+  "operator.csvFile": "CSV file",
+  "operator.csvFormat": "A CSV file with a header line and the columns code, slug, name_fr, name_ar, and if you have them region_code, province_code, population_2024 (the columns of the national list of communes; others are ignored). The rows are checked before anything is sent; a commune that exists already is not onboarded twice.",
+  "operator.csvOnboarded": "Onboarded (tracking prefix {prefix})",
+  "operator.csvOutcome": "Check and result",
+  "operator.csvPopulation": "Population that is not a whole number: “{value}”",
+  "operator.csvProgress": "{done} of {total}",
+  "operator.csvProgressLabel": "Progress",
+  "operator.csvReady": {
+    "one": "{count} row ready to onboard.",
+    "other": "{count} rows ready to onboard."
+  },
+  "operator.csvRows": {
+    "one": "{count} row of the file",
+    "other": "{count} rows of the file"
+  },
+  "operator.csvSubmit": {
+    "one": "Onboard {count} commune",
+    "other": "Onboard {count} communes"
+  },
+  "operator.csvSummary": "Done: {onboarded} onboarded, {exists} already there, {failed} failed.",
+  "operator.csvToSend": "Ready",
+  "operator.csvUnreadable": "The file is not a readable CSV: {reason}",
   "operator.currency": "Currency",
   "operator.decided": "Decided",
   "operator.defaultLocale": "Default language",
@@ -370,6 +402,8 @@ export default {
   "operator.fromCommune": "another commune",
   "operator.fromTemplate": "a template",
   "operator.identity": "The commune",
+  "operator.line": "Line",
+  "operator.lineage": "Template followed",
   "operator.localChanges": {
     "one": "{count} change made by the commune",
     "other": "{count} changes made by the commune"
@@ -378,6 +412,7 @@ export default {
   "operator.nameAr": "Name (Arabic)",
   "operator.nameEn": "Name (English)",
   "operator.nameFr": "Name (French)",
+  "operator.noLineage": "No template",
   "operator.officialCode": "Official code",
   "operator.onboardSubmit": "Onboard the commune",
   "operator.onboarded": "{name} ({slug}) is onboarded.",
@@ -391,6 +426,10 @@ export default {
   "operator.regionsTable": "Figures per region",
   "operator.slug": "Slug",
   "operator.source": "Configuration from",
+  "operator.status.ACTIVE": "Active",
+  "operator.status.ONBOARDING": "Onboarding",
+  "operator.status.SUSPENDED": "Suspended",
+  "operator.status.TRAINING": "Training",
   "operator.submitted": "Submitted",
   "operator.template": "Template",
   "operator.theirs": "The template's",
@@ -398,6 +437,7 @@ export default {
   "operator.to": "To",
   "operator.total": "The platform",
   "operator.trackingPrefix": "Tracking prefix",
+  "operator.upgradeAvailable": "upgrade available → {version}",
   "operator.upgraded": "Upgraded from {from} to {to}.",
   "operator.withinDeadline": "Within the deadline",
   "operator.wouldUpgrade": "Dry run from {from} to {to}: nothing written yet.",

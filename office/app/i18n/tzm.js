@@ -328,6 +328,7 @@ export default {
   "nav.inbox": "ⵜⴰⵙⵏⵓⴽⵜ ⵏ ⵉⵙⵓⵜⵔⵏ",
   "nav.indicators": "ⵉⵎⴰⵜⴰⵔⵏ ⵉⵖⵔⴼⴰⵏⵏ",
   "nav.onboard": "ⵙⴽⵛⵎ ⵜⴰⵊⵎⴰⵄⵜ",
+  "nav.onboardCsv": "ⵙⴽⵛⵎ ⵙⴳ ⵓⴼⴰⵢⵍⵓ CSV",
   "nav.petitions": "ⵜⵉⵙⵓⵜⵔⵉⵏ",
   "nav.publications": "ⵜⵉⵥⵕⵉⴳⵉⵏ",
   "nav.smtp": "ⵉⵎⴰⵢⵍ (SMTP)",
@@ -360,6 +361,37 @@ export default {
     "other": "{count} ⵉⵎⵢⴰⵙⴰⵙⵏ: ⵙⵜⵉ"
   },
   "operator.country": "ⵜⴰⵎⵓⵔⵜ",
+  "operator.csvBad": {
+    "one": "{count} ⵓⵣⵔⵉⴳ ⵉⵇⵇⴰⵏ ⴰⴷ ⵉⵜⵜⵓⵙⵖⵜ: ⵓⵔ ⵉⵜⵜⵓⵣⵏ ⵡⴰⵍⵓ. ⵙⵖⵜ ⴰⴼⴰⵢⵍⵓ ⵜⵙⵜⵉⴷ ⵜ ⴷⵉⴳ.",
+    "other": "{count} ⵉⵣⵔⵉⴳⵏ ⵇⵇⴰⵏⵉⵏ ⴰⴷ ⵜⵜⵓⵙⵖⵜⵏ: ⵓⵔ ⵉⵜⵜⵓⵣⵏ ⵡⴰⵍⵓ. ⵙⵖⵜ ⴰⴼⴰⵢⵍⵓ ⵜⵙⵜⵉⴷ ⵜ ⴷⵉⴳ."
+  },
+  "operator.csvColumns": "ⵜⵉⴳⵍⴷⵉⵡⵉⵏ ⵓⵔ ⵉⵍⵍⵉⵏ ⴳ ⵓⵣⵔⵉⴳ ⵏ ⵉⵣⵡⵍⴰ: {columns}.",
+  "operator.csvDuplicate": "ⴰⵙⵏⴰⵍ {slug} ⵉⵍⵍⴰ ⴳ ⵓⵣⵔⵉⴳ {line}",
+  "operator.csvEmpty": "ⴰⴼⴰⵢⵍⵓ ⵓⵔ ⴷⴰⵔⵙ ⴽⵔⴰ ⵏ ⵓⵣⵔⵉⴳ ⵏ ⵜⴰⵊⵎⴰⵄⵜ.",
+  "operator.csvEmptyCells": "ⵜⴰⵅⵍⵉⵢⵜ ⵜⵅⵡⴰ: {columns}",
+  "operator.csvExists": "ⵜⵍⵍⴰ ⵣⵉⴽ: ⵜⵜⵓⵊⵊⴰ ⴰⵎⵎ ⵜⵍⵍⴰ",
+  "operator.csvFile": "ⴰⴼⴰⵢⵍⵓ CSV",
+  "operator.csvFormat": "ⴰⴼⴰⵢⵍⵓ CSV ⵙ ⵓⵣⵔⵉⴳ ⵏ ⵉⵣⵡⵍⴰ ⴷ ⵜⴳⵍⴷⵉⵡⵉⵏ code, slug, name_fr, name_ar, ⴷ region_code, province_code, population_2024 ⵎⴽ ⵍⵍⴰⵏⵜ (ⵜⵉⴳⵍⴷⵉⵡⵉⵏ ⵏ ⵜⵍⴳⴰⵎⵜ ⵜⴰⵏⴰⵎⵓⵔⵜ ⵏ ⵜⵉⵊⵎⴰⵄⵉⵏ). ⵉⵣⵔⵉⴳⵏ ⵜⵜⵓⵙⵏⵇⴷⵏ ⵣⴰⵜ ⵉ ⵓⵣⵏ; ⵜⴰⵊⵎⴰⵄⵜ ⵉⵍⵍⴰⵏ ⵓⵔ ⵜⵜⴽⵛⵛⵎ ⵙⵉⵏ ⵜⵉⴽⴽⴰⵍ.",
+  "operator.csvOnboarded": "ⵜⴽⵛⵎ (ⴰⵣⵡⵉⵔ ⵏ ⵓⴹⴼⴼⵓⵕ {prefix})",
+  "operator.csvOutcome": "ⴰⵙⵏⵇⴷ ⴷ ⵜⵢⴰⴼⵓⵜ",
+  "operator.csvPopulation": "ⵉⵎⴷⵔⴰⵡⵏ ⵓⵔ ⵉⴳⵉⵏ ⴰⵎⴹⴰⵏ ⵓⵎⴷⵢⴰ: «{value}»",
+  "operator.csvProgress": "{done} ⵙⴳ {total}",
+  "operator.csvProgressLabel": "ⴰⵙⵓⵔⵙ",
+  "operator.csvReady": {
+    "one": "{count} ⵓⵣⵔⵉⴳ ⵉⵀⵢⵢⴰ ⵉ ⵓⵙⴽⵛⵎ.",
+    "other": "{count} ⵉⵣⵔⵉⴳⵏ ⵀⵢⵢⴰⵏ ⵉ ⵓⵙⴽⵛⵎ."
+  },
+  "operator.csvRows": {
+    "one": "{count} ⵓⵣⵔⵉⴳ ⵏ ⵓⴼⴰⵢⵍⵓ",
+    "other": "{count} ⵉⵣⵔⵉⴳⵏ ⵏ ⵓⴼⴰⵢⵍⵓ"
+  },
+  "operator.csvSubmit": {
+    "one": "ⵙⴽⵛⵎ {count} ⵜⴰⵊⵎⴰⵄⵜ",
+    "other": "ⵙⴽⵛⵎ {count} ⵜⵉⵊⵎⴰⵄⵉⵏ"
+  },
+  "operator.csvSummary": "ⵉⴽⵎⵍ: {onboarded} ⴽⵛⵎⵏⵜ, {exists} ⵍⵍⴰⵏⵜ ⵣⵉⴽ, {failed} ⵓⵔ ⵣⵎⵉⵔⵏⵜ.",
+  "operator.csvToSend": "ⵉⵀⵢⵢⴰ",
+  "operator.csvUnreadable": "ⴰⴼⴰⵢⵍⵓ ⵓⵔ ⵉⴳⵉ CSV ⵉⵜⵜⵓⵖⵔⴰⵏ: {reason}",
   "operator.currency": "ⵜⴰⴷⵔⵉⵎⵜ",
   "operator.decided": "ⵜⵜⵓⴳⴳⴰⵏⵜ",
   "operator.defaultLocale": "ⵜⵓⵜⵍⴰⵢⵜ ⵙ ⵓⵏⵎⵓⵍ",
@@ -370,6 +402,8 @@ export default {
   "operator.fromCommune": "ⵜⴰⵊⵎⴰⵄⵜ ⵢⴰⴹⵏ",
   "operator.fromTemplate": "ⴰⵎⵓⴷⵉⵍ",
   "operator.identity": "ⵜⴰⵊⵎⴰⵄⵜ",
+  "operator.line": "ⴰⵣⵔⵉⴳ",
+  "operator.lineage": "ⴰⵎⵓⴷⵉⵍ ⵉⵜⵜⵓⴹⴼⴰⵕⵏ",
   "operator.localChanges": {
     "one": "{count} ⵓⵙⵏⴼⵍ ⵏ ⵜⵊⵎⴰⵄⵜ",
     "other": "{count} ⵉⵙⵏⴼⵍⵏ ⵏ ⵜⵊⵎⴰⵄⵜ"
@@ -378,6 +412,7 @@ export default {
   "operator.nameAr": "ⵉⵙⵎ (ⵙ ⵜⵄⵔⴰⴱⵜ)",
   "operator.nameEn": "ⵉⵙⵎ (ⵙ ⵜⵏⴳⵍⵉⵣⵜ)",
   "operator.nameFr": "ⵉⵙⵎ (ⵙ ⵜⴼⵔⴰⵏⵙⵉⵙⵜ)",
+  "operator.noLineage": "ⵓⵔ ⵉⵍⵍⵉ ⵓⵎⵓⴷⵉⵍ",
   "operator.officialCode": "ⴰⵙⵏⴰⵍ ⵓⵏⵚⵉⴱ",
   "operator.onboardSubmit": "ⵙⴽⵛⵎ ⵜⴰⵊⵎⴰⵄⵜ",
   "operator.onboarded": "{name} ({slug}) ⵜⴽⵛⵎ.",
@@ -391,6 +426,10 @@ export default {
   "operator.regionsTable": "ⵉⵎⴹⴰⵏ ⵙ ⵜⵎⵏⴰⴹⵜ",
   "operator.slug": "ⴰⵙⵏⴰⵍ",
   "operator.source": "ⵜⴰⵙⵖⵍ ⵙⴳ",
+  "operator.status.ACTIVE": "ⵜⵓⵔⵎⵉⴷ",
+  "operator.status.ONBOARDING": "ⴰⵙⴽⵛⵎ ⵉⵜⵜⴷⴷⵓ",
+  "operator.status.SUSPENDED": "ⵜⵜⵓⵙⴱⴷⴷ",
+  "operator.status.TRAINING": "ⴳ ⵓⵙⵍⵎⴷ",
   "operator.submitted": "ⵜⵜⵡⴰⵙⵔⵙⵏⵜ",
   "operator.template": "ⴰⵎⵓⴷⵉⵍ",
   "operator.theirs": "ⵜⵉⵏ ⵓⵎⵓⴷⵉⵍ",
@@ -398,6 +437,7 @@ export default {
   "operator.to": "ⵖⵔ",
   "operator.total": "ⵜⴰⵙⵏⴰ ⵜⴰⵎⴰⵜⵜⴰⵢⵜ",
   "operator.trackingPrefix": "ⴰⵣⵡⴰⵔ ⵏ ⵓⴹⴼⴰⵕ",
+  "operator.upgradeAvailable": "ⴰⵙⵏⴼⵍ ⵉⵍⵍⴰ → {version}",
   "operator.upgraded": "ⵉⵜⵜⵓⵙⵏⴼⵍ ⵙⴳ {from} ⵖⵔ {to}.",
   "operator.withinDeadline": "ⴳ ⵓⵙⵎⵓⵔ",
   "operator.wouldUpgrade": "ⴰⵔⵎ ⵙⴳ {from} ⵖⵔ {to}: ⵓⵔ ⵉⵜⵜⵓⵔⴰ ⵡⴰⵍⵓ.",

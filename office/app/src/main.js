@@ -18,7 +18,7 @@ import { Council, CouncilSessionView } from "./screens/council.js";
 import { Finance } from "./screens/finance.js";
 import { Petitions, Publications } from "./screens/citizens.js";
 import { ApiTokens, Smtp, Users, Webhooks } from "./screens/admin.js";
-import { Communes, NationalIndicatorsView, Onboard, TemplateDiffView, Upgrade } from "./screens/operator.js";
+import { Communes, NationalIndicatorsView, Onboard, OnboardCsv, TemplateDiffView, Upgrade } from "./screens/operator.js";
 
 /** The screens of a commune, in menu order, with the permission each needs. */
 const COMMUNE_SCREENS = [
@@ -38,6 +38,7 @@ const COMMUNE_SCREENS = [
 const OPERATOR_SCREENS = [
   { path: "communes", label: "nav.communes" },
   { path: "onboard", label: "nav.onboard" },
+  { path: "onboard-csv", label: "nav.onboardCsv" },
   { path: "diff", label: "nav.diff" },
   { path: "upgrade", label: "nav.upgrade" },
   { path: "indicators", label: "nav.indicators" },
@@ -81,7 +82,7 @@ function App() {
     commune = parts[1];
     content = html`<${CommuneScreen} commune=${commune} screen=${parts[2] || "inbox"} rest=${parts.slice(3)} />`;
   } else if (parts[0] === "operator" && me.operator) {
-    content = html`<${OperatorScreen} screen=${parts[1] || "communes"} />`;
+    content = html`<${OperatorScreen} screen=${parts[1] || "communes"} rest=${parts.slice(2)} />`;
   } else {
     content = html`<${CommuneChoice} />`;
   }
@@ -191,15 +192,19 @@ function CommuneScreen({ commune, screen, rest }) {
   }
 }
 
-function OperatorScreen({ screen }) {
+function OperatorScreen({ screen, rest }) {
   setTimeZone("Africa/Casablanca");
   switch (screen) {
     case "onboard":
       return html`<${Onboard} />`;
     case "diff":
       return html`<${TemplateDiffView} />`;
+    case "onboard-csv":
+      return html`<${OnboardCsv} />`;
     case "upgrade":
-      return html`<${Upgrade} />`;
+      // `#/operator/upgrade/{commune}/{name@version}` opens with both chosen (the communes' list links so);
+      // the key makes a new link start afresh.
+      return html`<${Upgrade} key=${rest.join("/")} commune=${rest[0] ?? ""} to=${rest[1] ?? ""} />`;
     case "indicators":
       return html`<${NationalIndicatorsView} />`;
     default:

@@ -1,9 +1,11 @@
 // @ts-check
-// The operator's console: communes with their status, onboarding one from a template or another commune with
-// overrides, a template diff side by side, an upgrade with a dry run and its conflicts resolved by choosing a
+// The operator's console: communes with their status and lineage (the template and version each follows, and
+// whether a newer version is published), onboarding one from a template or another commune with overrides, or
+// many from a CSV (the columns of `jamaa commune onboard --csv`) row by row with progress, a template diff side by side, an upgrade with a dry run and its conflicts resolved by choosing a
 // side, and the national indicators per region (a map of Morocco's 12 regions, Mauritania's communes apart, and
 // a table for screen readers).
 
+import { parse } from "csv-parse/sync";
 import { useState } from "preact/hooks";
 
 import { html } from "../html.js";
@@ -19,14 +21,26 @@ export function Communes() {
     ${communes.data
       ? html`<table class="list" id="communes">
           <caption>${t("operator.communesCount", { count: communes.data.length })}</caption>
-          <thead><tr><th scope="col">${t("operator.slug")}</th><th scope="col">${t("admin.name")}</th><th scope="col">${t("operator.country")}</th><th scope="col">${t("operator.region")}</th><th scope="col">${t("operator.population")}</th><th scope="col">${t("admin.status")}</th></tr></thead>
-          <tbody>${communes.data.map((c) => html`<tr>
+          <thead><tr><th scope="col">${t("operator.slug")}</th><th scope="col">${t("admin.name")}</th><th scope="col">${t("operator.country")}</th><th scope="col">${t("operator.region")}</th><th scope="col">${t("operator.population")}</th><th scope="col">${t("admin.status")}</th><th scope="col">${t("operator.lineage")}</th></tr></thead>
+          <tbody>${communes.data.map((c) => html`<tr data-slug=${c.slug}>
             <td dir="ltr">${c.slug}</td><td>${c.name}</td><td>${c.country}</td><td>${c.region ?? "—"}</td>
-            <td>${c.population === null ? "—" : number(c.population)}</td><td>${c.status}</td>
+            <td>${c.population === null ? "—" : number(c.population)}</td><td>${t(`operator.status.${c.status}`)}</td>
+            <td class="lineage"><${Lineage} commune=${c} /></td>
           </tr>`)}</tbody>
         </table>`
       : html`<${Loading} />`}
   </section>`;
+}
+
+/** The template and version a commune follows, and a link to upgrade it when a newer version is published. */
+function Lineage({ commune }) {
+  if (!commune.templateName) return html`<span>${t("operator.noLineage")}</span>`;
+  const reference = `${commune.templateName}@${commune.templateVersion}`;
+  if (!commune.upgradeAvailable) return html`<span dir="ltr">${reference}</span>`;
+  const latest = `${commune.templateName}@${commune.latestTemplateVersion}`;
+  const target = `#/operator/upgrade/${encodeURIComponent(commune.slug)}/${encodeURIComponent(latest)}`;
+  return html`<span dir="ltr">${reference}</span>${" "}
+    <a class="upgrade-available" href=${target}>${t("operator.upgradeAvailable", { version: `v${commune.latestTemplateVersion}` })}</a>`;
 }
 
 const EMPTY_ONBOARD = {
@@ -88,6 +102,158 @@ export function Onboard() {
   </section>`;
 }
 
+/** The columns of `jamaa commune onboard --csv` (the national list's; other columns are ignored). */
+const CSV_REQUIRED = ["code", "slug", "name_fr", "name_ar"];
+
+/**
+ * A row of the file, checked: what is sent, or why it cannot be.
+ * @typedef {{line: number, code: string, slug: string, nameFr: string, nameAr: string, region: string | null,
+ *   province: string | null, population: number | null, problem: string | null}} CsvRow
+ */
+
+/**
+ * Reads the file's rows, each with its line and, when it cannot be sent, the reason.
+ * @param {string} text
+ * @returns {{rows: CsvRow[], problem: string | null}}
+ */
+function readCsv(text) {
+  /** @type {any[]} */
+  let records;
+  try {
+    records = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true, info: true, relax_column_count: true });
+  } catch (error) {
+    return { rows: [], problem: t("operator.csvUnreadable", { reason: String(error?.message ?? error) }) };
+  }
+  const header = records.length ? Object.keys(records[0].record) : [];
+  const missing = CSV_REQUIRED.filter((c) => !header.includes(c));
+  if (!records.length) return { rows: [], problem: t("operator.csvEmpty") };
+  if (missing.length) return { rows: [], problem: t("operator.csvColumns", { columns: missing.join(", ") }) };
+  const seen = new Map();
+  const rows = records.map(({ record, info }) => {
+    const cell = (/** @type {string} */ name) => (record[name] ?? "").trim();
+    const population = cell("population_2024");
+    /** @type {CsvRow} */
+    const row = {
+      line: info.lines, code: cell("code"), slug: cell("slug"), nameFr: cell("name_fr"), nameAr: cell("name_ar"),
+      region: cell("region_code") || null, province: cell("province_code") || null,
+      population: population === "" ? null : Number(population), problem: null,
+    };
+    const empty = CSV_REQUIRED.filter((c) => !cell(c));
+    if (empty.length) row.problem = t("operator.csvEmptyCells", { columns: empty.join(", ") });
+    else if (population !== "" && !/^\d+$/.test(population)) row.problem = t("operator.csvPopulation", { value: population });
+    else if (seen.has(row.slug)) row.problem = t("operator.csvDuplicate", { slug: row.slug, line: seen.get(row.slug) });
+    if (row.slug && !seen.has(row.slug)) seen.set(row.slug, row.line);
+    return row;
+  });
+  return { rows, problem: null };
+}
+
+/**
+ * Onboards many communes from a CSV file: the rows are shown checked first (nothing is sent while one is bad),
+ * then each is onboarded in its own transaction, with progress; a commune that exists is said so and left alone,
+ * so that the same file can be run again.
+ */
+export function OnboardCsv() {
+  const templates = useLoad(() => call((c) => c.templates()), []);
+  const [source, setSource] = useState({ from: "" });
+  const [file, setFile] = useState(/** @type {{name: string, rows: CsvRow[], problem: string | null} | null} */ (null));
+  const [outcomes, setOutcomes] = useState(/** @type {Record<number, {kind: "onboarded" | "exists" | "failed", text: string}>} */ ({}));
+  const [done, setDone] = useState(0);
+  const [running, setRunning] = useState(false);
+  const [finished, setFinished] = useState(false);
+  const [error, setError] = useState(null);
+  const rows = file?.rows ?? [];
+  const bad = rows.filter((r) => r.problem).length;
+  const pick = async (/** @type {any} */ event) => {
+    const chosen = event.currentTarget.files?.[0];
+    setOutcomes({});
+    setDone(0);
+    setFinished(false);
+    if (!chosen) return setFile(null);
+    setFile({ name: chosen.name, ...readCsv(await chosen.text()) });
+  };
+  const run = async () => {
+    setRunning(true);
+    setError(null);
+    setOutcomes({});
+    setDone(0);
+    setFinished(false);
+    try {
+      const existing = await call((c) => c.listCommunesAdmin());
+      const slugs = new Set(existing.map((c) => c.slug));
+      const codes = new Set(existing.map((c) => c.officialCode).filter(Boolean));
+      /** @type {Record<number, {kind: "onboarded" | "exists" | "failed", text: string}>} */
+      const results = {};
+      for (const [index, row] of rows.entries()) {
+        if (slugs.has(row.slug) || codes.has(row.code)) {
+          results[row.line] = { kind: "exists", text: t("operator.csvExists") };
+        } else {
+          try {
+            const created = await call((c) => c.onboardCommune({
+              from: source.from, slug: row.slug, nameAr: row.nameAr, nameFr: row.nameFr, officialCode: row.code,
+              region: row.region, province: row.province, population: row.population,
+            }));
+            results[row.line] = { kind: "onboarded", text: t("operator.csvOnboarded", { prefix: created.trackingPrefix }) };
+            slugs.add(row.slug);
+          } catch (caught) {
+            if (caught?.code === "UNAUTHENTICATED") throw caught;
+            results[row.line] = caught?.code === "CONFLICT"
+              ? { kind: "exists", text: t("operator.csvExists") }
+              : { kind: "failed", text: [caught?.message, ...(caught?.fields ?? []).map((f) => `${f.path}: ${f.message}`)].filter(Boolean).join(" — ") };
+          }
+        }
+        setOutcomes({ ...results });
+        setDone(index + 1);
+      }
+      setFinished(true);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setRunning(false);
+    }
+  };
+  const count = (/** @type {string} */ kind) => Object.values(outcomes).filter((o) => o.kind === kind).length;
+  return html`<section>
+    <h1>${t("nav.onboardCsv")}</h1>
+    <p class="hint">${t("operator.csvFormat")}</p>
+    <${ErrorBox} error=${templates.error ?? error} />
+    <form class="filters" onSubmit=${(/** @type {Event} */ e) => { e.preventDefault(); run(); }}>
+      <${Select} label=${t("operator.template")} name="from" value=${source} set=${setSource} required
+        options=${[["", "—"], ...(templates.data ?? []).map((tp) => [tp.reference, tp.reference])]} />
+      <div class="field">
+        <label for="csv-file">${t("operator.csvFile")}</label>
+        <input id="csv-file" type="file" accept=".csv,text/csv" onChange=${pick} disabled=${running} />
+      </div>
+      <button type="submit" disabled=${running || !source.from || !rows.length || bad > 0}>${t("operator.csvSubmit", { count: rows.length })}</button>
+    </form>
+    ${file?.problem ? html`<p class="error" role="alert">${file.problem}</p>` : null}
+    ${rows.length
+      ? html`<p role="status" id="csv-check">${bad ? t("operator.csvBad", { count: bad }) : t("operator.csvReady", { count: rows.length })}</p>`
+      : null}
+    ${running || finished
+      ? html`<div class="progress">
+          <label for="csv-progress">${t("operator.csvProgressLabel")}</label>
+          <progress id="csv-progress" max=${rows.length} value=${done} aria-valuetext=${t("operator.csvProgress", { done, total: rows.length })}>${t("operator.csvProgress", { done, total: rows.length })}</progress>
+          <span aria-hidden="true">${t("operator.csvProgress", { done, total: rows.length })}</span>
+        </div>`
+      : null}
+    ${finished
+      ? html`<p role="status" id="csv-summary">${t("operator.csvSummary", { onboarded: count("onboarded"), exists: count("exists"), failed: count("failed") })}</p>`
+      : null}
+    ${rows.length
+      ? html`<table class="list" id="csv-rows">
+          <caption>${t("operator.csvRows", { count: rows.length })}</caption>
+          <thead><tr><th scope="col">${t("operator.line")}</th><th scope="col">${t("operator.slug")}</th><th scope="col">${t("operator.nameFr")}</th><th scope="col">${t("operator.nameAr")}</th><th scope="col">${t("operator.officialCode")}</th><th scope="col">${t("operator.region")}</th><th scope="col">${t("operator.population")}</th><th scope="col">${t("operator.csvOutcome")}</th></tr></thead>
+          <tbody>${rows.map((r) => html`<tr data-line=${r.line} class=${r.problem ? "bad" : (outcomes[r.line]?.kind ?? "")}>
+            <th scope="row">${number(r.line)}</th><td dir="ltr">${r.slug}</td><td lang="fr" dir="ltr">${r.nameFr}</td><td lang="ar" dir="rtl">${r.nameAr}</td>
+            <td dir="ltr">${r.code}</td><td>${r.region ?? "—"}</td><td>${r.population === null || Number.isNaN(r.population) ? "—" : number(r.population)}</td>
+            <td>${r.problem ? html`<strong>${r.problem}</strong>` : (outcomes[r.line]?.text ?? t("operator.csvToSend"))}</td>
+          </tr>`)}</tbody>
+        </table>`
+      : null}
+  </section>`;
+}
+
 const show = (/** @type {unknown} */ v) => (v === undefined || v === null ? "—" : typeof v === "string" ? v : JSON.stringify(v, null, 1));
 
 /** Changes side by side: the path, before, after. */
@@ -117,10 +283,11 @@ export function TemplateDiffView() {
   </section>`;
 }
 
-export function Upgrade() {
+/** The upgrade of a commune; `commune` and `to` are chosen already when the communes' list links here. */
+export function Upgrade({ commune = "", to = "" }) {
   const templates = useLoad(() => call((c) => c.templates()), []);
   const communes = useLoad(() => call((c) => c.listCommunesAdmin()), []);
-  const [target, setTarget] = useState({ commune: "", to: "" });
+  const [target, setTarget] = useState({ commune, to });
   const [result, setResult] = useState(/** @type {import("jamaa-sdk").UpgradeResult | null} */ (null));
   const [choices, setChoices] = useState(/** @type {Record<string, "THEIRS" | "OURS">} */ ({}));
   const [error, setError] = useState(null);
