@@ -103,6 +103,8 @@ pub enum FieldErrorCode {
     AlreadySigned,
     /// A rule of the commune that the action needs does not hold (petition admissibility).
     RuleNotMet,
+    /// Not a web origin as a browser sends it (`https://host[:port]`).
+    InvalidOrigin,
 }
 
 impl FieldErrorCode {
@@ -131,6 +133,7 @@ impl FieldErrorCode {
             FieldErrorCode::InvalidDefinition => "INVALID_DEFINITION",
             FieldErrorCode::AlreadySigned => "ALREADY_SIGNED",
             FieldErrorCode::RuleNotMet => "RULE_NOT_MET",
+            FieldErrorCode::InvalidOrigin => "INVALID_ORIGIN",
         }
     }
 }

@@ -594,6 +594,13 @@ async fn serve(settings: &Settings) -> anyhow::Result<()> {
                 jamaa_core::service::demo::DEMO_PASSWORD
             );
         }
+        println!(
+            "the sample files' citizen secrets (demo only): {}-1 legalisation, -2 complaint, -3 building permit; \
+             e.g. query {{ trackRequest(trackingCode: \"OUJ-{}-000001\", secret: \"{}\") {{ state }} }}",
+            jamaa_core::service::demo::demo_secret("<commune>", 0).trim_end_matches("-0"),
+            chrono::Datelike::year(&chrono::Utc::now()),
+            jamaa_core::service::demo::demo_secret("oujda", 1),
+        );
     }
     app.run_until(shutdown_signal()).await
 }

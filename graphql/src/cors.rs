@@ -1,6 +1,7 @@
 //! CORS: the origins whose pages may call the API (`/graphql`, `/submissions`, Open311, open data) and import
-//! the SDK (`/sdk/`) from a browser. The operator lists them (`cors_origins`, `JAMAA_CORS_ORIGINS`); `*` allows
-//! any origin, and then never with credentials. A preflight is answered 204 with the allowed methods and
+//! the SDK (`/sdk/`) from a browser. The operator lists them (`cors_origins`, `JAMAA_CORS_ORIGINS`), and each
+//! commune lists its own website's (`setSiteOrigins`, kept in memory by [`SiteOrigins`]); `*` allows any
+//! origin, and then never with credentials. A preflight is answered 204 with the allowed methods and
 //! headers, cached by the browser for an hour.
 
 use std::collections::HashSet;
@@ -10,10 +11,12 @@ use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use jamaa_core::service::SiteOrigins;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-/// The CORS layer for the deployment's allowed origins.
-pub fn layer(origins: &[String]) -> CorsLayer {
+/// The CORS layer for the deployment's allowed origins and the communes' sites (as `sites` holds them at each
+/// request).
+pub fn layer(origins: &[String], sites: SiteOrigins) -> CorsLayer {
     let base = CorsLayer::new()
         .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
         .allow_headers([
@@ -30,7 +33,10 @@ pub fn layer(origins: &[String]) -> CorsLayer {
     }
     let allowed: HashSet<String> = origins.iter().map(|o| normalize(o)).collect();
     base.allow_origin(AllowOrigin::predicate(move |origin: &HeaderValue, _| {
-        origin.to_str().is_ok_and(|origin| allowed.contains(&normalize(origin)))
+        origin.to_str().is_ok_and(|origin| {
+            let origin = normalize(origin);
+            allowed.contains(&origin) || sites.contains(&origin)
+        })
     }))
     .allow_credentials(true)
 }

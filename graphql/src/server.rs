@@ -55,6 +55,7 @@ impl Application {
             tracing::info!(templates = ?installed.iter().map(ToString::to_string).collect::<Vec<_>>(), "shipped templates installed");
         }
         let demo_tokens = if settings.demo { Some(jamaa.load_demo().await?) } else { None };
+        jamaa.refresh_site_origins().await.context("the communes' site origins do not load")?;
         let listener = TcpListener::bind(settings.bind).await?;
         Ok(Self {
             listener,
@@ -96,14 +97,18 @@ impl Application {
         let state = AppState {
             schema: schemas.main,
             introspection: schemas.introspection,
-            jamaa: self.jamaa,
+            jamaa: self.jamaa.clone(),
             limits: self.limits,
         };
         let router = match &self.site {
             Some(site) => with_site(router(state), site),
             None => router(state),
         };
-        let router = crate::app::with_edge(router, crate::cors::layer(&self.cors_origins), metrics);
+        let router = crate::app::with_edge(
+            router,
+            crate::cors::layer(&self.cors_origins, self.jamaa.site_origins_cache()),
+            metrics,
+        );
         let app = crate::app::with_security_headers(router).into_make_service_with_connect_info::<SocketAddr>();
         let result = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         scheduler.abort();
@@ -118,6 +123,10 @@ async fn run_scheduler(jamaa: Jamaa, every: Duration, limits: std::sync::Arc<cra
     loop {
         ticks.tick().await;
         limits.forget_idle();
+        // What another server sharing the database changed in the communes' site origins.
+        if let Err(error) = jamaa.refresh_site_origins().await {
+            tracing::error!(error = %error, code = error.code(), "the communes' site origins were not re-read");
+        }
         match jamaa.run_due_timers(chrono::Utc::now()).await {
             Ok(report) => {
                 crate::metrics::scheduler_run(Ok((report.fired, report.dropped)));

@@ -541,6 +541,25 @@ fn operations() -> Vec<Operation> {
             },
         },
         Operation {
+            name: "siteOrigins",
+            public: true,
+            document: "query($c: String!) { siteOrigins(commune: $c) }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune_named() }), Answers)],
+        },
+        Operation {
+            name: "setSiteOrigins",
+            public: false,
+            document: "mutation($c: String!, $o: [String!]!) { setSiteOrigins(commune: $c, origins: $o) }",
+            // A commune's administrators set its own site's origins only; Chefchaouen's at home is its business.
+            attacks: |c: &Ctx<'_>| {
+                let origins = if c.at_home() { "https://www.chefchaouen.ma" } else { "https://evil.example" };
+                vec![attack(
+                    json!({ "c": c.commune_named(), "o": [origins] }),
+                    if c.staff_at_home() { Answers } else { c.refused() },
+                )]
+            },
+        },
+        Operation {
             name: "inboxCounts",
             public: false,
             document: "query($c: String, $search: String) { inboxCounts(commune: $c, search: $search) {
@@ -1951,6 +1970,7 @@ async fn snapshot(app: &TestApp, victim: &Victim) -> Result<BTreeMap<&'static st
         }
         communes(first: 100) { nodes { slug trackingPrefix status } }
         templates { reference contentHash }
+        siteOrigins(commune: \"oujda\")
     }";
     state.insert("catalog", data(app, None, public, json!({})).await?);
     state.insert("audit", data(app, Some(&app.operator), AUDIT, json!({})).await?);

@@ -223,3 +223,105 @@ async fn a_refused_token_closes_graphql_ws_with_4403() -> Result<()> {
     assert_eq!(GraphqlWs::close_code(&app, &operator).await?, None);
     app.stop().await
 }
+
+on_both_backends!(a_communes_site_origins_are_allowed_at_once_and_set_by_its_administrators_only);
+
+/// The audit chain of `slug` is whole; how many events it holds.
+async fn audit_events(app: &TestApp, slug: &str) -> Result<i64> {
+    let data = app
+        .data(
+            Some(&app.operator),
+            "query($c: String!) { auditVerify(commune: $c) { valid eventsChecked } }",
+            json!({ "c": slug }),
+        )
+        .await?;
+    assert_eq!(data["auditVerify"]["valid"], true, "{data}");
+    Ok(data["auditVerify"]["eventsChecked"].as_i64().unwrap_or(-1))
+}
+
+async fn a_communes_site_origins_are_allowed_at_once_and_set_by_its_administrators_only(
+    backend: Backend,
+) -> Result<()> {
+    let app = TestApp::spawn_with(backend, |settings| {
+        settings.cors_origins = vec!["https://portail.example".to_owned()];
+    })
+    .await?;
+    // The preflight of a page on `origin`: the origin it is allowed, if any, and whether with credentials.
+    let preflight = |origin: &'static str| {
+        let request = app
+            .client
+            .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .send();
+        async move {
+            let response = request.await?;
+            let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            anyhow::Ok((header("access-control-allow-origin"), header("access-control-allow-credentials")))
+        }
+    };
+    const SET: &str = "mutation($c: String!, $o: [String!]!) { setSiteOrigins(commune: $c, origins: $o) }";
+    const READ: &str = "query($c: String!) { siteOrigins(commune: $c) }";
+    assert_eq!(preflight("https://www.oujda.ma").await?.0, None);
+    assert_eq!(app.data(None, READ, json!({ "c": "oujda" })).await?["siteOrigins"], json!([]));
+
+    // Oujda's administrator names the site; it is allowed at once, with credentials, beside the operator's.
+    let admin = app.login("oujda.commune_admin", jamaa_core::service::demo::DEMO_PASSWORD).await?;
+    let before = audit_events(&app, "oujda").await?;
+    let set = app
+        .data(Some(&admin), SET, json!({ "c": "oujda", "o": ["https://WWW.Oujda.ma/", "https://oujda.ma:8443"] }))
+        .await?;
+    assert_eq!(set["setSiteOrigins"], json!(["https://www.oujda.ma", "https://oujda.ma:8443"]));
+    assert_eq!(audit_events(&app, "oujda").await?, before + 1);
+    assert_eq!(
+        preflight("https://www.oujda.ma").await?,
+        (Some("https://www.oujda.ma".to_owned()), Some("true".to_owned()))
+    );
+    assert_eq!(preflight("https://oujda.ma:8443").await?.0.as_deref(), Some("https://oujda.ma:8443"));
+    assert_eq!(preflight("https://portail.example").await?.0.as_deref(), Some("https://portail.example"));
+    assert_eq!(preflight("http://www.oujda.ma").await?.0, None);
+    let read = app.data(None, READ, json!({ "c": "oujda" })).await?;
+    assert_eq!(read["siteOrigins"], json!(["https://www.oujda.ma", "https://oujda.ma:8443"]));
+
+    // Bad origins: every one named, nothing written.
+    let refused = app
+        .graphql(
+            Some(&admin),
+            SET,
+            json!({ "c": "oujda", "o": ["https://ok.oujda.ma", "http://oujda.ma", "https://oujda.ma/site", "*"] }),
+        )
+        .await?;
+    assert_eq!(error_codes(&refused), ["VALIDATION_FAILED"]);
+    let fields: Vec<(String, String)> = refused["errors"][0]["extensions"]["fields"]
+        .as_array()
+        .map(|fields| {
+            fields
+                .iter()
+                .map(|f| (f["path"].as_str().unwrap_or("").to_owned(), f["code"].as_str().unwrap_or("").to_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let expected: Vec<(String, String)> =
+        (1..4).map(|i| (format!("origins[{i}]"), "INVALID_ORIGIN".to_owned())).collect();
+    assert_eq!(fields, expected);
+    assert_eq!(audit_events(&app, "oujda").await?, before + 1);
+    assert_eq!(app.data(None, READ, json!({ "c": "oujda" })).await?, read);
+
+    // Another commune's administrator, a counter agent of Oujda, a partner-less anonymous caller: refused.
+    let elsewhere = app.login("chefchaouen.commune_admin", jamaa_core::service::demo::DEMO_PASSWORD).await?;
+    let counter = app.login("oujda.counter_agent", jamaa_core::service::demo::DEMO_PASSWORD).await?;
+    for (token, code) in [(Some(&elsewhere), "FORBIDDEN"), (Some(&counter), "FORBIDDEN"), (None, "UNAUTHENTICATED")] {
+        let body =
+            app.graphql(token.map(String::as_str), SET, json!({ "c": "oujda", "o": ["https://evil.example"] })).await?;
+        assert_eq!(error_codes(&body), [code], "{body}");
+    }
+    assert_eq!(preflight("https://evil.example").await?.0, None);
+    assert_eq!(app.data(None, READ, json!({ "c": "oujda" })).await?, read);
+
+    // The operator clears them: refused at once.
+    let cleared = app.data(Some(&app.operator), SET, json!({ "c": "oujda", "o": [] })).await?;
+    assert_eq!(cleared["setSiteOrigins"], json!([]));
+    assert_eq!(preflight("https://www.oujda.ma").await?.0, None);
+    app.stop().await
+}

@@ -47,6 +47,13 @@ pub struct DemoStaffLogin {
 /// A demo database is for demonstrations only.
 pub const DEMO_PASSWORD: &str = "jamaa-demo-2026";
 
+/// The citizen's secret of a demo commune's `n`-th sample file (from 1: the legalisation, the complaint, the
+/// building permit), e.g. `DEMO-OUJDA-1` for `OUJ-2026-000001`: known and in the README, so that tracking,
+/// reopening and rating can be tried. A demo database is for demonstrations only.
+pub fn demo_secret(slug: &str, n: usize) -> String {
+    format!("DEMO-{}-{n}", slug.to_ascii_uppercase())
+}
+
 /// The communes that get a demo login per role.
 pub const DEMO_STAFF_COMMUNES: [&str; 2] = ["oujda", "chefchaouen"];
 
@@ -285,8 +292,9 @@ impl Jamaa {
             Err(error) => return Err(error),
         }
         let commune = self.onboard_commune(operator, OnboardCommune { source, identity, overrides }).await?;
-        for sample in sample_requests(commune.spec.country) {
-            self.submit_request(&Principal::Anonymous, &slug, sample).await?;
+        for (i, sample) in sample_requests(commune.spec.country).into_iter().enumerate() {
+            let secret = SecretString::from(demo_secret(&slug, i + 1));
+            self.submit_with_secret(&Principal::Anonymous, &slug, sample, Vec::new(), None, secret).await?;
         }
         Ok(())
     }

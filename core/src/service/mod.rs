@@ -28,6 +28,7 @@ mod personal;
 mod replication;
 mod requests;
 mod scheduler;
+mod site;
 mod tokens;
 mod uploads;
 mod users;
@@ -61,6 +62,7 @@ pub use personal::PersonalData;
 pub use replication::{CommuneIdentity, OnboardCommune, OnboardSource, UpgradeReport};
 pub use requests::{RequestDetails, Submission, SubmitRequest, Tracking};
 pub use scheduler::SchedulerReport;
+pub use site::{MAX_SITE_ORIGINS, SiteOrigins, check_site_origins};
 pub use tokens::{IssuedToken, NewApiToken, check_issuer};
 pub use uploads::{DocumentFile, DownloadedFile};
 pub use users::{CommuneUser, IssuedSession, MembershipView, NewCommuneUser, NewUser, UserView};
@@ -76,6 +78,8 @@ pub struct Jamaa {
     keyring: Arc<Keyring>,
     /// How long a login session lasts.
     session_ttl: chrono::Duration,
+    /// Every commune's website origins, for the CORS layer (site.rs).
+    site_origins: site::SiteOrigins,
 }
 
 impl std::fmt::Debug for Jamaa {
@@ -107,7 +111,13 @@ pub const MAX_PAGE_SIZE: u64 = 100;
 impl Jamaa {
     /// The use cases over `store`, sealing personal data with data keys wrapped by `keyring`.
     pub fn new(store: Store, keyring: Keyring) -> Self {
-        Self { store, clock: Arc::new(Utc::now), keyring: Arc::new(keyring), session_ttl: DEFAULT_SESSION_TTL }
+        Self {
+            store,
+            clock: Arc::new(Utc::now),
+            keyring: Arc::new(keyring),
+            session_ttl: DEFAULT_SESSION_TTL,
+            site_origins: site::SiteOrigins::default(),
+        }
     }
 
     /// Sets how long login sessions last.

@@ -169,9 +169,23 @@ impl Jamaa {
         &self,
         principal: &Principal,
         commune_slug: &str,
+        input: SubmitRequest,
+        files: Vec<super::DocumentFile>,
+        locale: Option<crate::model::i18n::Locale>,
+    ) -> Result<Submission, Error> {
+        self.submit_with_secret(principal, commune_slug, input, files, locale, citizen_secret()).await
+    }
+
+    /// [`Jamaa::submit_with_files`] with the citizen's secret given: a fresh random one, or the demo's known
+    /// secrets (demo.rs).
+    pub(super) async fn submit_with_secret(
+        &self,
+        principal: &Principal,
+        commune_slug: &str,
         mut input: SubmitRequest,
         files: Vec<super::DocumentFile>,
         locale: Option<crate::model::i18n::Locale>,
+        secret: SecretString,
     ) -> Result<Submission, Error> {
         let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::SubmitRequest)?;
@@ -224,7 +238,6 @@ impl Jamaa {
         let sequence = requests::next_in_sequence(&tx, &format!("tracking:{year}")).await?;
         let sequence = u32::try_from(sequence).map_err(|_| Error::internal("tracking sequence overflow"))?;
         let tracking_code = TrackingCode::new(&commune.spec.tracking_prefix, year, sequence);
-        let secret = citizen_secret();
         let id = RequestId::new();
         let split = personal::split(&definition.form, data);
         let (sealed, data_key_id, digests) =

@@ -42,6 +42,7 @@ pub(crate) async fn insert(
         template_version: Set(lineage.and_then(|l| i32::try_from(l.version).ok())),
         created_at: Set(now),
         catalog_generation: Set(0),
+        site_origins: Set(serde_json::json!([])),
     };
     commune::Entity::insert(model).exec_without_returning(conn).await?;
     Ok(())
@@ -138,6 +139,50 @@ pub(crate) async fn update_settings(
         .await
         .map_err(db_error)?;
     Ok(())
+}
+
+/// The origins of a commune's website.
+pub(crate) async fn site_origins(conn: &impl ConnectionTrait, id: TenantId) -> Result<Vec<String>, Error> {
+    let value = commune::Entity::find_by_id(id.as_uuid())
+        .select_only()
+        .column(commune::Column::SiteOrigins)
+        .into_tuple::<serde_json::Value>()
+        .one(conn)
+        .await
+        .map_err(db_error)?
+        .ok_or(Error::NotFound("commune"))?;
+    serde_json::from_value(value).map_err(Error::internal)
+}
+
+/// Replaces the origins of a commune's website (in the transaction of the change).
+pub(crate) async fn set_site_origins(
+    conn: &impl ConnectionTrait,
+    id: TenantId,
+    origins: &[String],
+) -> Result<(), Error> {
+    commune::Entity::update_many()
+        .col_expr(commune::Column::SiteOrigins, Expr::value(to_json(&origins).map_err(db_error)?))
+        .filter(commune::Column::Id.eq(id.as_uuid()))
+        .exec(conn)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
+/// Every commune's website origins together (a platform read: origins are public).
+pub(crate) async fn all_site_origins(conn: &impl ConnectionTrait) -> Result<Vec<String>, Error> {
+    let rows = commune::Entity::find()
+        .select_only()
+        .column(commune::Column::SiteOrigins)
+        .into_tuple::<serde_json::Value>()
+        .all(conn)
+        .await
+        .map_err(db_error)?;
+    let mut origins = Vec::new();
+    for value in rows {
+        origins.extend(serde_json::from_value::<Vec<String>>(value).map_err(Error::internal)?);
+    }
+    Ok(origins)
 }
 
 pub(crate) async fn by_id(conn: &impl ConnectionTrait, id: TenantId) -> Result<Option<Commune>, Error> {

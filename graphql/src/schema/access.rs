@@ -1,4 +1,5 @@
-//! API tokens over GraphQL: issuing (shown once) and revoking.
+//! API tokens over GraphQL: issuing (shown once) and revoking; the origins of a commune's website, which CORS
+//! allows.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -103,5 +104,29 @@ impl AccessMutation {
         };
         jamaa(ctx).revoke_api_token(&request_context(ctx).principal, id).await.map_err(|e| to_graphql(e, locale))?;
         Ok(true)
+    }
+
+    /// Replaces the origins of the commune's own website (`https://host[:port]`, at most 10): the browser
+    /// pages of those origins may then call the API and import `/sdk/` (CORS), on this server at once. The
+    /// commune's administrators (`manage_access`) or operators; refused origins are `INVALID_ORIGIN` at
+    /// `origins[i]`. Returns the origins as kept (lower case, each once).
+    async fn set_site_origins(&self, ctx: &Context<'_>, commune: String, origins: Vec<String>) -> Result<Vec<String>> {
+        let locale = pick_locale(ctx, None, None);
+        jamaa(ctx)
+            .set_site_origins(&request_context(ctx).principal, &commune, &origins)
+            .await
+            .map_err(|e| to_graphql(e, locale))
+    }
+}
+
+#[derive(Default)]
+pub struct AccessQuery;
+
+#[Object]
+impl AccessQuery {
+    /// The origins of the commune's own website, which the API's CORS layer allows (anyone may read them).
+    async fn site_origins(&self, ctx: &Context<'_>, commune: String) -> Result<Vec<String>> {
+        let locale = pick_locale(ctx, None, None);
+        jamaa(ctx).site_origins(&commune).await.map_err(|e| to_graphql(e, locale))
     }
 }

@@ -28,7 +28,7 @@ mod replication;
 mod types;
 mod users;
 
-pub use access::AccessMutation;
+pub use access::{AccessMutation, AccessQuery};
 pub use calendar::CalendarMutation;
 pub use citizen::{CitizenMutation, CitizenQuery};
 pub use civil_status::{CivilStatusMutation, CivilStatusQuery};
@@ -63,6 +63,7 @@ pub struct QueryRoot(
     NotificationQuery,
     IndicatorsQuery,
     OfficeQuery,
+    AccessQuery,
 );
 
 /// Every mutation: requests; replication; access; documents; complaints; login and logout; access to

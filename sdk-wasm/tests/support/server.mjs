@@ -23,15 +23,17 @@ function binary() {
  * Resolves to `{ url, stop, tokens, dataDir, binary }` once the server listens; `url` is `http://127.0.0.1:PORT`,
  * `tokens` the demo's tokens by name (`operator`, and each commune's staff by slug), `dataDir` the server's data
  * directory (for the command line, e.g. `jamaa --data-dir … user create`). The website served at `/`
- * is `siteDir`, by default the repository's examples/commune-site.
+ * is `siteDir`, by default the repository's examples/commune-site; `env` adds settings (`JAMAA_CORS_ORIGINS`). The
+ * server ends with the process that started it, whatever ends that.
  */
-export async function startServer({ siteDir = join(repository, "examples", "commune-site"), timeoutMs = 60_000 } = {}) {
+export async function startServer({ siteDir = join(repository, "examples", "commune-site"), timeoutMs = 60_000, env: extra = {} } = {}) {
   const bin = binary();
   if (!existsSync(bin)) throw new Error(`no jamaa binary at ${bin}: run cargo build --bin jamaa, or set JAMAA_BIN`);
   const dir = await mkdtemp(join(tmpdir(), "jamaa-sdk-test-"));
   const env = { ...process.env, JAMAA_LOG: "info", NO_COLOR: "1" };
   delete env.JAMAA_DATABASE_URL;
   delete env.JAMAA_CONFIG;
+  Object.assign(env, extra);
   const child = spawn(
     bin,
     [
@@ -42,6 +44,8 @@ export async function startServer({ siteDir = join(repository, "examples", "comm
     ],
     { env, stdio: ["ignore", "pipe", "pipe"] },
   );
+  const orphaned = () => child.kill("SIGKILL");
+  process.once("exit", orphaned);
   // The demo's tokens, one `name token` line each on stdout: `operator` and each commune's staff.
   const tokens = {};
   child.stdout.setEncoding("utf8");
@@ -72,6 +76,7 @@ export async function startServer({ siteDir = join(repository, "examples", "comm
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const stop = async () => {
+    process.off("exit", orphaned);
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");

@@ -29,6 +29,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// Raised with every change of the commune's current services (see m0013).
     pub catalog_generation: i64,
+    /// The origins of the commune's own website (`https://host[:port]`), allowed by CORS (see m0015).
+    pub site_origins: Json,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

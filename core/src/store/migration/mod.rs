@@ -17,6 +17,7 @@ mod m0010_council_finance;
 mod m0011_assignment;
 mod m0013_catalog;
 mod m0014_token_issuers;
+mod m0015_site_origins;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -96,6 +97,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_assignment::Migration),
             Box::new(m0013_catalog::Migration),
             Box::new(m0014_token_issuers::Migration),
+            Box::new(m0015_site_origins::Migration),
         ]
     }
 }
