@@ -1,5 +1,5 @@
 """Jamaa's Open311 facade through the PyPI client georeport: lists a commune's services and finds a service
-request, in JSON and in XML. Prints one JSON object for tests/tests/open311.rs to check.
+request, in JSON and in XML. Prints one JSON object for tests/tests/it/open311.rs to check.
 
 Usage: georeport_client.py ROOT JURISDICTION SERVICE_REQUEST_ID
 """

@@ -70,8 +70,8 @@ impl TestApp {
         let (settings, pg) = match backend {
             Backend::Sqlite => (settings(jamaa_graphql::settings::sqlite_url(dir.path()), None, None), None),
             Backend::Postgres => {
-                let server = PgServer::start()?;
-                let database = server.create_database("jamaa")?;
+                let server = PgServer::for_tests()?;
+                let database = migrated_database(&server).await?;
                 let settings =
                     settings(database.app_url.clone(), Some(database.owner_url.clone()), Some("jamaa_app".to_owned()));
                 (settings, Some((server, database)))
@@ -178,7 +178,47 @@ impl Drop for TestApp {
         if let Some(server) = self.server.take() {
             server.abort();
         }
+        // The run's server outlives the test: its database goes now (a server of the test's own goes whole).
+        if let Some((server, database)) = &self.pg
+            && server.is_shared()
+            && let Err(error) = server.drop_database(&database.name)
+        {
+            eprintln!("jamaa-tests: {error:#}");
+        }
     }
+}
+
+/// The database every PostgreSQL test starts from: made by `jamaa_owner`'s migrations, with the grants to
+/// `jamaa_app`, as the server does in production; marked a template and closed to connections.
+const TEMPLATE: &str = "jamaa_migrated";
+
+/// A fresh database for one test: a copy of the server's migrated template ([`TEMPLATE`]), which the first test
+/// to need it makes while the others wait. The server's own migration then finds nothing to do, and loads the demo.
+async fn migrated_database(server: &PgServer) -> Result<PgDatabase> {
+    let ready = format!("SELECT count(*) FROM pg_database WHERE datname = '{TEMPLATE}' AND datistemplate");
+    if server.psql("postgres", &ready)? != "1" {
+        let lock = server.lock("template")?;
+        if server.psql("postgres", &ready)? != "1" {
+            // Left half made by a test that failed while making it: make it again.
+            server.drop_database(TEMPLATE)?;
+            let template = server.create_database(TEMPLATE)?;
+            let settings = settings(template.app_url, Some(template.owner_url), Some(crate::pg::APP_ROLE.to_owned()));
+            let store = jamaa_graphql::server::open_store(&settings).await.context("the template does not migrate")?;
+            // Its connections close below, if they are still open.
+            drop(store);
+            server.psql(
+                "postgres",
+                &format!(
+                    "ALTER DATABASE {TEMPLATE} ALLOW_CONNECTIONS false;\n\
+                     SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '{TEMPLATE}';\n\
+                     ALTER DATABASE {TEMPLATE} IS_TEMPLATE true;\n"
+                ),
+            )?;
+        }
+        drop(lock);
+    }
+    let name = format!("jamaa_{}", uuid::Uuid::now_v7().simple());
+    server.clone_database(TEMPLATE, &name)
 }
 
 fn settings(url: String, admin: Option<String>, app_role: Option<String>) -> Settings {

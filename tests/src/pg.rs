@@ -17,6 +17,15 @@
 //! # }
 //! ```
 //!
+//! # One server per test run
+//!
+//! [`PgServer::for_tests`] is what the end-to-end tests use: under cargo-nextest, which runs each test in its own
+//! process, the first test that asks starts the run's server (in `<temp dir>/jamaa-pg-run-<NEXTEST_RUN_ID>`, under
+//! a lock file) and the others attach to it; a watchdog stops it and removes its directory when the cargo-nextest
+//! process ends. Each test then works in a database of its own (`TestApp` clones a migrated template database with
+//! [`PgServer::clone_database`] and drops it when the test ends). Run any other way (`cargo test`), it is a server
+//! of its own, as [`PgServer::start`].
+//!
 //! # Which PostgreSQL
 //!
 //! 1. `JAMAA_PG_BIN`, a directory holding `initdb`, `pg_ctl` and `postgres`. When it is set but does not hold them,
@@ -107,7 +116,26 @@ pub struct PgServer {
     watchdog: Option<Watchdog>,
     roles_created: Mutex<bool>,
     // Last, so that it is removed after the server has stopped.
-    dir: TempDir,
+    dir: ServerDir,
+}
+
+/// Where a server lives, and so who stops it.
+#[derive(Debug)]
+enum ServerDir {
+    /// A server of this [`PgServer`]: dropping it stops the server and removes the directory.
+    Own(TempDir),
+    /// The server of a cargo-nextest run ([`PgServer::for_tests`]): its watchdog stops it and removes the
+    /// directory when the run ends; dropping a [`PgServer`] leaves it running.
+    Run(PathBuf),
+}
+
+impl ServerDir {
+    fn path(&self) -> &Path {
+        match self {
+            ServerDir::Own(dir) => dir.path(),
+            ServerDir::Run(dir) => dir,
+        }
+    }
 }
 
 /// The URLs of a database made by [`PgServer::create_database`].
@@ -148,24 +176,131 @@ impl PgServer {
             .with_context(|| format!("cannot chmod {}", dir.path().display()))?;
         runner.chown(dir.path())?;
 
-        let mut server =
-            PgServer { bin_dir, psql, runner, port: 0, watchdog: None, roles_created: Mutex::new(false), dir };
+        let mut server = PgServer {
+            bin_dir,
+            psql,
+            runner,
+            port: 0,
+            watchdog: None,
+            roles_created: Mutex::new(false),
+            dir: ServerDir::Own(dir),
+        };
         // From here on, Drop (or, if this process dies, the watchdog) cleans up.
         server.watchdog = Some(Watchdog::spawn(&server)?);
         init_data_dir(&server.bin_dir, &server.runner, &version, &temp, &server.data_dir())?;
+        server.start_on_a_free_port()?;
+        Ok(server)
+    }
 
+    /// The server the tests of this run share. Under cargo-nextest (which runs each test in its own process and
+    /// tells it the run's id in `NEXTEST_RUN_ID`), the first test that asks starts one server for the whole run, in
+    /// `<temp dir>/jamaa-pg-run-<run id>`, under an exclusive lock on `<that directory>.lock`; the others find its
+    /// port there. A watchdog stops that server and removes its directory when the cargo-nextest process ends, so
+    /// no server outlives the run. Elsewhere (`cargo test`, a program of its own), a server of its own, as
+    /// [`PgServer::start`]. Either way, a server that does not start is an error.
+    pub fn for_tests() -> Result<PgServer> {
+        match env::var("NEXTEST_RUN_ID") {
+            Ok(run_id) if !run_id.is_empty() => PgServer::for_run(&run_id),
+            _ => PgServer::start(),
+        }
+    }
+
+    fn for_run(run_id: &str) -> Result<PgServer> {
+        if !run_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            bail!("NEXTEST_RUN_ID {run_id:?} is not a run id");
+        }
+        let path = env::var_os("PATH");
+        let bin_dir = locate_bin_dir(env::var_os("JAMAA_PG_BIN").as_deref(), path.as_deref(), Path::new(DEBIAN_ROOT))?;
+        let psql = Some(bin_dir.join("psql")).filter(|p| is_executable(p)).or_else(|| which("psql", path.as_deref()));
+        let runner = Runner::detect(path.as_deref())?;
+        let temp = env::temp_dir();
+        if temp.to_string_lossy().contains(['\'', '"', '\\']) {
+            bail!("the temporary directory {} has a quote or backslash in its path; set TMPDIR", temp.display());
+        }
+        let dir = temp.join(format!("jamaa-pg-run-{run_id}"));
+        let lock_path = temp.join(format!("jamaa-pg-run-{run_id}.lock"));
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&lock_path)
+            .with_context(|| format!("cannot open {}", lock_path.display()))?;
+        lock.lock().with_context(|| format!("cannot lock {}", lock_path.display()))?;
+        let port_file = dir.join("port");
+        let mut server = PgServer {
+            bin_dir,
+            psql,
+            runner,
+            port: 0,
+            watchdog: None,
+            roles_created: Mutex::new(false),
+            dir: ServerDir::Run(dir.clone()),
+        };
+        if let Ok(port) = fs::read_to_string(&port_file) {
+            server.port = port.trim().parse().with_context(|| format!("{} holds no port", port_file.display()))?;
+            *server.roles_created.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner()) = true;
+            return Ok(server);
+        }
+        if let Runner::As { user, .. } = &server.runner {
+            check_searchable(&temp, user)?;
+        }
+        // Left by a test that failed while starting the server: start again.
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir(&dir).with_context(|| format!("cannot make {}", dir.display()))?;
+        fs::set_permissions(&dir, Permissions::from_mode(0o755))
+            .with_context(|| format!("cannot chmod {}", dir.display()))?;
+        server.runner.chown(&dir)?;
+        // From here on, the watchdog cleans up when the run ends, whether or not the server starts.
+        Watchdog::spawn_for_run(&server, std::os::unix::process::parent_id(), &lock_path)?;
+        let version = server_version(&server.bin_dir)?;
+        init_data_dir(&server.bin_dir, &server.runner, &version, &temp, &server.data_dir())?;
+        server.start_on_a_free_port()?;
+        server.create_roles()?;
+        let staged = dir.join("port.new");
+        fs::write(&staged, server.port.to_string()).with_context(|| format!("cannot write {}", staged.display()))?;
+        fs::rename(&staged, &port_file).with_context(|| format!("cannot write {}", port_file.display()))?;
+        drop(lock);
+        Ok(server)
+    }
+
+    fn start_on_a_free_port(&mut self) -> Result<()> {
         let mut failures = Vec::new();
         for _ in 0..START_ATTEMPTS {
-            server.port = free_port()?;
-            match server.pg_ctl_start() {
-                Ok(()) => return Ok(server),
+            self.port = free_port()?;
+            match self.pg_ctl_start() {
+                Ok(()) => return Ok(()),
                 Err(error) => {
-                    failures.push(format!("port {}: {error:#}", server.port));
-                    server.pg_ctl_stop();
+                    failures.push(format!("port {}: {error:#}", self.port));
+                    self.pg_ctl_stop();
                 }
             }
         }
         bail!("PostgreSQL did not start ({} attempts):\n{}", START_ATTEMPTS, failures.join("\n"))
+    }
+
+    /// Whether this is the server of a whole test run, which outlives this value (see [`PgServer::for_tests`]).
+    pub fn is_shared(&self) -> bool {
+        matches!(self.dir, ServerDir::Run(_))
+    }
+
+    /// Takes an exclusive lock, across processes, named `name` (letters, digits, `-` and `_`) on this server, for
+    /// as long as the returned file is open: for instance while one test process makes a template database that
+    /// the others wait for.
+    pub fn lock(&self, name: &str) -> Result<File> {
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            bail!("{name:?} is not a lock name");
+        }
+        let path = self.socket_dir().join(format!("{name}.lock"));
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        file.lock().with_context(|| format!("cannot lock {}", path.display()))?;
+        Ok(file)
     }
 
     /// The TCP port, on 127.0.0.1.
@@ -214,12 +349,37 @@ impl PgServer {
             ),
         )
         .with_context(|| format!("cannot create the database {name}"))?;
-        Ok(PgDatabase {
+        Ok(self.database(name))
+    }
+
+    /// Creates the database `name` as a copy of the database `template` (`CREATE DATABASE … TEMPLATE …`), owned
+    /// by `jamaa_owner` like the template: its tables, policies and grants, so a template made by
+    /// [`PgServer::create_database`] and then migrated gives each test a migrated database in a few milliseconds.
+    /// Nothing may be connected to `template` meanwhile.
+    pub fn clone_database(&self, template: &str, name: &str) -> Result<PgDatabase> {
+        check_identifier(template)?;
+        check_identifier(name)?;
+        self.create_roles()?;
+        self.psql("postgres", &format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\" OWNER {OWNER_ROLE};"))
+            .with_context(|| format!("cannot create the database {name} from {template}"))?;
+        Ok(self.database(name))
+    }
+
+    /// Drops the database `name`, closing its connections first.
+    pub fn drop_database(&self, name: &str) -> Result<()> {
+        check_identifier(name)?;
+        self.psql("postgres", &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE);"))
+            .with_context(|| format!("cannot drop the database {name}"))?;
+        Ok(())
+    }
+
+    fn database(&self, name: &str) -> PgDatabase {
+        PgDatabase {
             name: name.to_owned(),
             owner_url: self.url(OWNER_ROLE, name),
             app_url: self.url(APP_ROLE, name),
             superuser_url: self.url(SUPERUSER, name),
-        })
+        }
     }
 
     /// Runs `sql` (one or more statements, or psql meta-commands) as the superuser in `database`, stopping at the
@@ -296,6 +456,10 @@ impl PgServer {
     fn pg_ctl(&self) -> Command {
         let mut command = self.runner.command(&self.bin_dir.join("pg_ctl"));
         command.arg("-D").arg(self.data_dir()).current_dir(self.dir.path()).stdin(Stdio::null());
+        if self.is_shared() {
+            // Out of the test's process group, which cargo-nextest may signal when the test ends.
+            std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        }
         command
     }
 
@@ -333,6 +497,9 @@ impl PgServer {
 
 impl Drop for PgServer {
     fn drop(&mut self) {
+        if self.is_shared() {
+            return;
+        }
         self.pg_ctl_stop();
         if let Some(watchdog) = self.watchdog.take() {
             watchdog.dismiss();
@@ -426,6 +593,18 @@ shift
 rm -rf \"$dir\"
 ";
 
+/// The watchdog of a run's server: waits for the process `$1` (cargo-nextest) to end, then runs its stop command
+/// and removes the server's directory `$2` and lock file `$3`.
+const RUN_WATCHDOG_SCRIPT: &str = "trap '' HUP INT TERM PIPE
+pid=$1
+dir=$2
+lock=$3
+shift 3
+while kill -0 \"$pid\" 2>/dev/null; do sleep 0.2; done
+\"$@\" >/dev/null 2>&1
+rm -rf \"$dir\" \"$lock\"
+";
+
 impl Watchdog {
     fn spawn(server: &PgServer) -> Result<Watchdog> {
         let mut stop = server.runner.argv(&server.bin_dir.join("pg_ctl"));
@@ -443,6 +622,27 @@ impl Watchdog {
             .context("cannot start the server's watchdog (/bin/sh)")?;
         let stdin = child.stdin.take();
         Ok(Watchdog { child, stdin })
+    }
+
+    /// Starts the watchdog of a run's server, which outlives this process and stops the server when `pid` ends.
+    fn spawn_for_run(server: &PgServer, pid: u32, lock: &Path) -> Result<()> {
+        let mut stop = server.runner.argv(&server.bin_dir.join("pg_ctl"));
+        stop.extend(["-D".into(), server.data_dir().into(), "-m".into(), "immediate".into(), "-w".into()]);
+        stop.push("stop".into());
+        let mut command = Command::new("/bin/sh");
+        command
+            .args(["-c", RUN_WATCHDOG_SCRIPT, "jamaa-pg-run-watchdog"])
+            .arg(pid.to_string())
+            .arg(server.dir.path())
+            .arg(lock)
+            .args(stop)
+            .current_dir("/")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        command.spawn().context("cannot start the run server's watchdog (/bin/sh)")?;
+        Ok(())
     }
 
     /// Tells the watchdog that the server is taken care of, and waits for it to exit.

@@ -1863,7 +1863,7 @@ fn check_table(schema: &[SchemaOperation], table: &[Operation]) -> Result<()> {
             let kind = if *mutation { "mutation" } else { "query" };
             problems.push(format!(
                 "the {kind} `{name}` is in the schema but the attacker's suite does not attack it: add it to \
-                 `operations()` in tests/tests/attacker.rs, with a document and variables aimed at Oujda"
+                 `operations()` in tests/tests/it/attacker.rs, with a document and variables aimed at Oujda"
             ));
             continue;
         };

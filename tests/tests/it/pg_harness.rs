@@ -120,3 +120,30 @@ fn server_is_gone_after_the_test_process_ends() {
     assert!(refuses_connections(port), "port {port} still accepts connections");
     assert!(!dir.exists(), "{} is still there", dir.display());
 }
+
+#[test]
+fn a_run_shares_one_server_that_ends_with_it() {
+    // A run of its own (a shell standing for cargo-nextest) whose process asks twice for the run's server, then
+    // ends a little later.
+    let run_id = format!("{:x}-harness", std::process::id());
+    let output = Command::new("/bin/sh")
+        .args(["-c", "\"$0\" shared && sleep 1", env!("CARGO_BIN_EXE_leak-pg-server")])
+        .env("NEXTEST_RUN_ID", &run_id)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    let line = stdout.lines().find_map(|line| line.split_once("shared-server ")).map(|(_, rest)| rest);
+    let fields: Vec<&str> = line.unwrap_or_else(|| panic!("no shared-server line in:\n{stdout}")).split(' ').collect();
+    let (first, second, dir): (u16, u16, PathBuf) =
+        (fields[0].parse().unwrap(), fields[1].parse().unwrap(), fields[2].into());
+    assert_eq!(first, second, "the second ask started another server");
+    assert!(dir.ends_with(format!("jamaa-pg-run-{run_id}")), "{}", dir.display());
+
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while (!refuses_connections(first) || dir.exists()) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(refuses_connections(first), "port {first} still accepts connections");
+    assert!(!dir.exists(), "{} is still there", dir.display());
+}
