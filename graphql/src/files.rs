@@ -34,8 +34,10 @@ pub(crate) async fn download(
         Err(response) => return response,
     };
     let locale = locale.unwrap_or(Locale::Fr);
-    // Ids that do not parse are as unknown as those of another commune.
-    let (Ok(request), Ok(file)) = (request.parse::<RequestId>(), file.parse::<uuid::Uuid>()) else {
+    // Ids that do not parse are as unknown as those of another commune; a request's id may carry the locale
+    // of the view it came from (`…@fr`), as the API's ids do.
+    let request = crate::schema::entity_id(&request).parse::<RequestId>();
+    let (Ok(request), Ok(file)) = (request, file.parse::<uuid::Uuid>()) else {
         return failure(jamaa_core::Error::NotFound("file"), locale);
     };
     match state.jamaa.download_file(&principal, &commune, request, file).await {

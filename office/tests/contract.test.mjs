@@ -61,10 +61,7 @@ test("what a role may not do is not offered", { skip }, async () => {
   assert.match(await admin.getByRole("navigation", { name: "Menu principal" }).innerText(), /Utilisateurs et rôles/);
 });
 
-// Known failures, kept running and reported as TODO until fixed: assigning a file to a member who works in two
-// communes answers INTERNAL (the API assigns single-commune members, see tests/tests/it/office.rs), and the file
-// screen offers no download button for an upload made through /submissions.
-test("a head of service assigns a file; the agent finds it among theirs and releases it", { skip, todo: "INTERNAL when the member works in two communes" }, async () => {
+test("a head of service assigns a file; the agent finds it among theirs and releases it", { skip }, async () => {
   const request = await submitLegalisation("JK445566");
   const head = await openPage(browser, "fr");
   await signIn(head, server.url, "chef.service", "fr");
@@ -125,7 +122,7 @@ test("a commune administrator creates a user who then signs in", { skip }, async
   assert.ok(await sessionOf(server.url, "nouvel.agent"));
 });
 
-test("an uploaded document is downloaded from the file, with the session", { skip, todo: "no download button on the file screen yet" }, async () => {
+test("an uploaded document is downloaded from the file, with the session", { skip }, async () => {
   const pdf = Buffer.from("%PDF-1.4\n% Procuration signée\n%%EOF\n");
   const form = new FormData();
   form.append("submission", JSON.stringify({

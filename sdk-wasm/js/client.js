@@ -460,12 +460,11 @@ class JamaaClient {
     const features = await this.features();
     const member = memberId === undefined ? "" : ", $memberId: ID!";
     const pass = memberId === undefined ? "" : ", memberId: $memberId";
-    const data = await this.#graphql(`mutation($commune: String, $requestId: ID!${member}, $locale: String) {
+    const data = await this.#graphql(`mutation($commune: String, $requestId: ID!${member}) {
       ${field}(commune: $commune, requestId: $requestId${pass}) { ${staffRequest(features)} } }`, {
       commune,
       requestId,
       memberId,
-      locale: this.locale,
     });
     return data[field];
   }
