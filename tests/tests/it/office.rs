@@ -360,6 +360,11 @@ async fn uploaded_files_are_downloaded_by_workflow_staff_only(backend: Backend) 
     );
     assert_eq!(response.bytes().await?.as_ref(), PDF);
     assert_eq!(audit_events(&app, "oujda").await?, before + 1, "the download is an audit event");
+    // The request's id as the API gives it, with the locale of its view, names the same request.
+    let localized = format!("/files/oujda/{request}@fr/{file_id}");
+    let response = app.client.get(app.url(&localized)).bearer_auth(&agent).send().await?;
+    assert_eq!(response.status().as_u16(), 200, "{localized}");
+    assert_eq!(response.bytes().await?.as_ref(), PDF);
 
     // Nobody else: no token, a member outside the workflow, another commune's staff naming Oujda or itself,
     // an unknown file, a file of another request.
@@ -382,7 +387,7 @@ async fn uploaded_files_are_downloaded_by_workflow_staff_only(backend: Backend) 
     let response =
         app.client.get(app.url(&format!("/files/oujda/{other}/{file_id}"))).bearer_auth(&agent).send().await?;
     assert_eq!(response.status().as_u16(), 404);
-    assert_eq!(audit_events(&app, "oujda").await?, before + 2, "only the download and the complaint were written");
+    assert_eq!(audit_events(&app, "oujda").await?, before + 3, "only the downloads and the complaint were written");
     Ok(())
 }
 
