@@ -3,22 +3,11 @@
 // then read through the API: the act, its persons, its mention and its audit trail.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { assertAccessible, graphql, launchBrowser, openPage, sessionOf, shoot, signIn, startOffice } from "./support.mjs";
+import { assertAccessible, browser, graphql, openPage, server, sessionOf, shoot, signIn, useOffice } from "./support.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startOffice();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useOffice();
 
 const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 

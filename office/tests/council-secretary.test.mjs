@@ -3,22 +3,11 @@
 // decision is then read as anyone reads it, through the API's public council decisions.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { assertAccessible, graphql, launchBrowser, openPage, sessionOf, shoot, signIn, startOffice } from "./support.mjs";
+import { assertAccessible, browser, graphql, openPage, server, sessionOf, shoot, signIn, useOffice } from "./support.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startOffice();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useOffice();
 
 const LABELS = {
   fr: { council: "Conseil", schedule: "Programmer", addItem: "Inscrire à l'ordre du jour", record: "Enregistrer la délibération", publish: "Publier les décisions", published: "publiée", adopted: "adoptée" },

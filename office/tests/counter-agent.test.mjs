@@ -3,22 +3,11 @@
 // Each step is checked in the database through the API, not only on the page; axe-core checks every screen.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { assertAccessible, graphql, launchBrowser, openPage, sessionOf, shoot, signIn, startOffice } from "./support.mjs";
+import { assertAccessible, browser, graphql, openPage, server, sessionOf, shoot, signIn, useOffice } from "./support.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startOffice();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useOffice();
 
 /** The first submitted legalisation of the commune, as the API lists it. */
 async function legalisation(token, commune) {

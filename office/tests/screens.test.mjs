@@ -3,22 +3,11 @@
 // content. The finance import shows each bad cell of a budget file at its line and column, and imports nothing.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { assertAccessible, graphql, launchBrowser, openPage, shoot, signIn, startOffice } from "./support.mjs";
+import { assertAccessible, browser, graphql, openPage, server, shoot, signIn, useOffice } from "./support.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startOffice();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useOffice();
 
 const COMMUNE_SCREENS = ["inbox", "civil", "civil/new", "courier", "council", "finance", "petitions", "publications", "users", "tokens", "webhooks", "smtp"];
 const OPERATOR_SCREENS = ["communes", "onboard", "diff", "upgrade", "indicators"];

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { after, before } from "node:test";
 import { promisify } from "node:util";
 
 import { chromium } from "playwright-core";
@@ -114,4 +115,20 @@ export async function assertAccessible(page, label) {
 export async function shoot(page, name) {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+}
+
+/** The server and the browser of a test file that calls [useOffice]: set before its first test. */
+export let server;
+export let browser;
+
+/** Starts the office's server (with its test users) and Chromium before the file's tests, stops both after. */
+export function useOffice() {
+  before(async () => {
+    server = await startOffice();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
 }
