@@ -179,15 +179,7 @@ async fn load_current_services(tx: &TenantTx) -> Result<Vec<PublishedService>, E
         .map_err(db_error)?;
     // One query for the workflows of all of them.
     let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.workflow_id).collect();
-    let mut workflows: std::collections::HashMap<uuid::Uuid, serde_json::Value> = workflow::Entity::find()
-        .filter(workflow::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(workflow::Column::Id.is_in(ids))
-        .all(tx.conn())
-        .await
-        .map_err(db_error)?
-        .into_iter()
-        .map(|w| (w.id, w.definition))
-        .collect();
+    let mut workflows = workflow_definitions(tx, ids).await?;
     rows.into_iter()
         .map(|row| {
             let definition = workflows
@@ -198,6 +190,22 @@ async fn load_current_services(tx: &TenantTx) -> Result<Vec<PublishedService>, E
             Ok(published)
         })
         .collect()
+}
+
+/// The definitions of the commune's workflow versions named, by id, in one query.
+async fn workflow_definitions(
+    tx: &TenantTx,
+    ids: Vec<uuid::Uuid>,
+) -> Result<std::collections::HashMap<uuid::Uuid, serde_json::Value>, Error> {
+    Ok(workflow::Entity::find()
+        .filter(workflow::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(workflow::Column::Id.is_in(ids))
+        .all(tx.conn())
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .map(|w| (w.id, w.definition))
+        .collect())
 }
 
 pub(crate) async fn current_service(tx: &TenantTx, code: &str) -> Result<Option<PublishedService>, Error> {
@@ -237,15 +245,7 @@ pub(crate) async fn service_versions(
         .into_iter()
         .map(|row| (row.id, row))
         .collect();
-    let workflows: std::collections::HashMap<uuid::Uuid, serde_json::Value> = workflow::Entity::find()
-        .filter(workflow::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(workflow::Column::Id.is_in(workflow_ids))
-        .all(tx.conn())
-        .await
-        .map_err(db_error)?
-        .into_iter()
-        .map(|w| (w.id, w.definition))
-        .collect();
+    let workflows = workflow_definitions(tx, workflow_ids).await?;
     for (service_id, workflow_id) in missing {
         let row = rows.get(&service_id.as_uuid()).cloned().ok_or(Error::NotFound("service"))?;
         let workflow = workflows.get(&workflow_id.as_uuid()).cloned().ok_or(Error::NotFound("workflow"))?;
