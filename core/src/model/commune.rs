@@ -197,6 +197,41 @@ impl CommuneStatus {
     }
 }
 
+/// Morocco's twelve regions (decree 2.15.40 of 20 February 2015 fixing their number, names and seats), by the code
+/// the national list of communes gives them (HCP, `region_code`: "01" to "12") and their French name, the name
+/// Jamaa stores and the national indicators group by.
+pub const MOROCCAN_REGIONS: [(&str, &str); 12] = [
+    ("01", "Tanger-Tétouan-Al Hoceima"),
+    ("02", "Oriental"),
+    ("03", "Fès-Meknès"),
+    ("04", "Rabat-Salé-Kénitra"),
+    ("05", "Béni Mellal-Khénifra"),
+    ("06", "Casablanca-Settat"),
+    ("07", "Marrakech-Safi"),
+    ("08", "Drâa-Tafilalet"),
+    ("09", "Souss-Massa"),
+    ("10", "Guelmim-Oued Noun"),
+    ("11", "Laâyoune-Sakia El Hamra"),
+    ("12", "Dakhla-Oued Ed-Dahab"),
+];
+
+/// A commune's region as stored: a Moroccan region given by its code ("02", or "2") becomes its name ("Oriental");
+/// any other value is kept as given, trimmed.
+pub fn region_name(country: Country, region: &str) -> String {
+    let region = region.trim();
+    if country == Country::Morocco
+        && !region.is_empty()
+        && region.len() <= 2
+        && region.bytes().all(|b| b.is_ascii_digit())
+    {
+        let code = format!("{region:0>2}");
+        if let Some((_, name)) = MOROCCAN_REGIONS.iter().find(|(c, _)| *c == code) {
+            return (*name).to_owned();
+        }
+    }
+    region.to_owned()
+}
+
 /// The settings of a new commune, before it has an id.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -287,5 +322,18 @@ mod tests {
         assert!(TrackingPrefix::parse("oj").is_err());
         assert!(TrackingPrefix::parse("O").is_err());
         assert_eq!(serde_json::to_string(&Country::Mauritania).unwrap(), "\"MR\"");
+    }
+
+    #[test]
+    fn moroccan_region_codes_become_names() {
+        assert_eq!(region_name(Country::Morocco, "02"), "Oriental");
+        assert_eq!(region_name(Country::Morocco, "1"), "Tanger-Tétouan-Al Hoceima");
+        assert_eq!(region_name(Country::Morocco, " 12 "), "Dakhla-Oued Ed-Dahab");
+        assert_eq!(region_name(Country::Morocco, "Oriental"), "Oriental");
+        assert_eq!(region_name(Country::Morocco, "13"), "13");
+        assert_eq!(region_name(Country::Mauritania, "02"), "02");
+        // The table agrees with the national list of communes' regions.
+        let names: std::collections::HashSet<_> = MOROCCAN_REGIONS.iter().map(|(_, name)| *name).collect();
+        assert_eq!(names.len(), 12);
     }
 }

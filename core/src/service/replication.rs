@@ -5,7 +5,9 @@
 use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldError, FieldErrorCode};
 use crate::model::audit::NewEvent;
-use crate::model::commune::{Commune, CommuneSpec, CommuneStatus, Slug, TrackingPrefix, unique_tracking_prefix};
+use crate::model::commune::{
+    Commune, CommuneSpec, CommuneStatus, Slug, TrackingPrefix, region_name, unique_tracking_prefix,
+};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::TenantId;
 use crate::model::standard::RoleDef;
@@ -250,7 +252,7 @@ impl Jamaa {
             name: identity.name,
             country: content.country,
             official_code: identity.official_code,
-            region: identity.region,
+            region: identity.region.map(|region| region_name(content.country, &region)),
             province: identity.province,
             population: identity.population,
             default_locale: content.default_locale,
