@@ -6,8 +6,9 @@
 //! held under the catalog generation of the commune's row (`communes.catalog_generation`, raised in the
 //! transaction of every such change), and answered from memory only to a caller that has just read the same
 //! generation from the database — so a publication committed by any server sharing the database is seen by the
-//! next read of every server. Identical definitions (communes onboarded from the same template) are decoded
-//! once and shared: they are interned by the SHA-256 of their stored JSON. Published templates are held by
+//! next read of every server. Identical definitions (communes onboarded from the same template) are stored once
+//! (`definitions`, addressed by the SHA-256 of their JSON) and decoded once: they are interned by the addresses
+//! of the service's and the workflow's bodies. Published templates are held by
 //! `name@version`, which never changes.
 
 use std::collections::HashMap;
@@ -32,10 +33,16 @@ pub(crate) struct CatalogCache {
     current: RwLock<HashMap<uuid::Uuid, (i64, Current)>>,
     /// (tenant, service version id, workflow version id) → that version.
     versions: RwLock<HashMap<(uuid::Uuid, uuid::Uuid, uuid::Uuid), PublishedService>>,
-    /// SHA-256 of a stored definition → the decoded definition, while anyone holds it.
+    /// The addresses of a service's and its workflow's stored definitions → the decoded definition, while anyone
+    /// holds it.
     definitions: Mutex<HashMap<[u8; 32], Weak<ServiceDefinition>>>,
     /// Published templates (`name@version` never changes either).
     templates: RwLock<HashMap<TemplateRef, Arc<TemplateBundle>>>,
+}
+
+/// One key for a service definition's address and its workflow's.
+fn pair_key(service: &str, workflow: &str) -> [u8; 32] {
+    Sha256::new().chain_update(service).chain_update([0]).chain_update(workflow).finalize().into()
 }
 
 impl CatalogCache {
@@ -86,10 +93,20 @@ impl CatalogCache {
         templates.insert(bundle.reference(), bundle);
     }
 
-    /// The definition stored as `value`, decoded once for every commune that stores the same JSON.
-    pub(crate) fn definition(&self, value: serde_json::Value) -> Result<Arc<ServiceDefinition>, Error> {
-        let bytes = serde_json::to_vec(&value).map_err(Error::internal)?;
-        let key: [u8; 32] = Sha256::digest(&bytes).into();
+    /// The definition of a service version and its workflow version, by their addresses in `definitions`, if
+    /// anyone holds it decoded.
+    pub(crate) fn shared_definition(&self, service: &str, workflow: &str) -> Option<Arc<ServiceDefinition>> {
+        self.lookup(&pair_key(service, workflow))
+    }
+
+    /// The definition made of these stored bodies, decoded once for every commune that refers to the same.
+    pub(crate) fn intern_definition(
+        &self,
+        service: &str,
+        workflow: &str,
+        value: serde_json::Value,
+    ) -> Result<Arc<ServiceDefinition>, Error> {
+        let key = pair_key(service, workflow);
         if let Some(shared) = self.lookup(&key) {
             return Ok(shared);
         }
@@ -127,9 +144,11 @@ mod tests {
         let cache = CatalogCache::default();
         let services = crate::model::standard::moroccan_services().unwrap();
         let (first, second) = (&services[0], &services[1]);
-        let a = cache.definition(serde_json::to_value(first).unwrap()).unwrap();
-        let b = cache.definition(serde_json::to_value(first).unwrap()).unwrap();
-        let c = cache.definition(serde_json::to_value(second).unwrap()).unwrap();
+        let a = cache.intern_definition("s1", "w1", serde_json::to_value(first).unwrap()).unwrap();
+        let b = cache.intern_definition("s1", "w1", serde_json::to_value(first).unwrap()).unwrap();
+        let c = cache.intern_definition("s2", "w1", serde_json::to_value(second).unwrap()).unwrap();
+        assert!(Arc::ptr_eq(&a, &cache.shared_definition("s1", "w1").unwrap()));
+        assert!(cache.shared_definition("s1", "w2").is_none());
         assert!(Arc::ptr_eq(&a, &b), "the same definition twice in memory");
         assert!(!Arc::ptr_eq(&a, &c));
         assert_eq!(*a, *first);

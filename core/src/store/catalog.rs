@@ -3,10 +3,11 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sha2::{Digest, Sha256};
 
-use super::entity::{role, service, workflow};
+use super::entity::{definition, role, service, workflow};
 use super::{TenantTx, db_error};
 use crate::error::Error;
 use crate::model::catalog::ServiceDefinition;
@@ -75,13 +76,20 @@ pub(crate) async fn publish(
         .flatten();
     let version = last_version.unwrap_or(0) + 1;
 
+    let mut service_body = serde_json::to_value(definition).map_err(Error::internal)?;
+    if let Some(object) = service_body.as_object_mut() {
+        object.remove("workflow");
+    }
+    let workflow_body = serde_json::to_value(&definition.workflow).map_err(Error::internal)?;
+    let [service_hash, workflow_hash] = put_definitions(tx, [service_body, workflow_body]).await?;
+
     let workflow_id = WorkflowId::new();
     workflow::Entity::insert(workflow::ActiveModel {
         tenant_id: Set(tenant),
         id: Set(workflow_id.as_uuid()),
         service_code: Set(definition.code.clone()),
         version: Set(version),
-        definition: Set(serde_json::to_value(&definition.workflow).map_err(Error::internal)?),
+        definition_hash: Set(workflow_hash),
         published_at: Set(now),
     })
     .exec_without_returning(tx.conn())
@@ -96,10 +104,6 @@ pub(crate) async fn publish(
         .await
         .map_err(db_error)?;
 
-    let mut stored = serde_json::to_value(definition).map_err(Error::internal)?;
-    if let Some(object) = stored.as_object_mut() {
-        object.remove("workflow");
-    }
     let id = ServiceId::new();
     service::Entity::insert(service::ActiveModel {
         tenant_id: Set(tenant),
@@ -108,7 +112,7 @@ pub(crate) async fn publish(
         version: Set(version),
         is_current: Set(true),
         workflow_id: Set(workflow_id.as_uuid()),
-        definition: Set(stored),
+        definition_hash: Set(service_hash),
         published_at: Set(now),
     })
     .exec_without_returning(tx.conn())
@@ -179,33 +183,68 @@ async fn load_current_services(tx: &TenantTx) -> Result<Vec<PublishedService>, E
         .map_err(db_error)?;
     // One query for the workflows of all of them.
     let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.workflow_id).collect();
-    let mut workflows = workflow_definitions(tx, ids).await?;
-    rows.into_iter()
+    let workflows = workflow_hashes(tx, ids).await?;
+    let rows = rows
+        .into_iter()
         .map(|row| {
-            let definition = workflows
-                .remove(&row.workflow_id)
+            let workflow = workflows
+                .get(&row.workflow_id)
+                .cloned()
                 .ok_or_else(|| Error::internal(format!("service {} has no workflow", row.id)))?;
-            let published = assemble(tx, row, definition)?;
-            tx.cache().keep_version(tx.tenant_uuid(), &published);
-            Ok(published)
+            Ok((row.workflow_id, workflow, row))
         })
-        .collect()
+        .collect::<Result<Vec<_>, Error>>()?;
+    let published = assemble(tx, rows).await?;
+    for version in &published {
+        tx.cache().keep_version(tx.tenant_uuid(), version);
+    }
+    Ok(published)
 }
 
-/// The definitions of the commune's workflow versions named, by id, in one query.
-async fn workflow_definitions(
+/// The addresses of the definitions of the commune's workflow versions named, by id, in one query.
+async fn workflow_hashes(
     tx: &TenantTx,
     ids: Vec<uuid::Uuid>,
-) -> Result<std::collections::HashMap<uuid::Uuid, serde_json::Value>, Error> {
+) -> Result<std::collections::HashMap<uuid::Uuid, String>, Error> {
     Ok(workflow::Entity::find()
+        .select_only()
+        .columns([workflow::Column::Id, workflow::Column::DefinitionHash])
         .filter(workflow::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(workflow::Column::Id.is_in(ids))
+        .into_tuple::<(uuid::Uuid, String)>()
         .all(tx.conn())
         .await
         .map_err(db_error)?
         .into_iter()
-        .map(|w| (w.id, w.definition))
         .collect())
+}
+
+/// The address of a definition: the hex SHA-256 of its JSON text (serde_json writes an object's keys in order,
+/// so the same definition always has the same text).
+fn address(body: &serde_json::Value) -> Result<String, Error> {
+    let text = serde_json::to_vec(body).map_err(Error::internal)?;
+    Ok(hex::encode(Sha256::digest(&text)))
+}
+
+/// Stores each body under its address, unless another commune (or an earlier version) stored it already; the
+/// addresses, in order.
+async fn put_definitions<const N: usize>(tx: &TenantTx, bodies: [serde_json::Value; N]) -> Result<[String; N], Error> {
+    let mut rows = Vec::with_capacity(N);
+    let mut addresses = Vec::with_capacity(N);
+    for body in bodies {
+        let hash = address(&body)?;
+        addresses.push(hash.clone());
+        rows.push(definition::ActiveModel { hash: Set(hash), body: Set(body) });
+    }
+    let inserted = definition::Entity::insert_many(rows)
+        .on_conflict(OnConflict::column(definition::Column::Hash).do_nothing().to_owned())
+        .exec_without_returning(tx.conn())
+        .await;
+    match inserted {
+        Ok(_) | Err(DbErr::RecordNotInserted) => {}
+        Err(error) => return Err(db_error(error)),
+    }
+    addresses.try_into().map_err(|_| Error::internal("definition addresses"))
 }
 
 pub(crate) async fn current_service(tx: &TenantTx, code: &str) -> Result<Option<PublishedService>, Error> {
@@ -245,14 +284,16 @@ pub(crate) async fn service_versions(
         .into_iter()
         .map(|row| (row.id, row))
         .collect();
-    let workflows = workflow_definitions(tx, workflow_ids).await?;
+    let workflows = workflow_hashes(tx, workflow_ids).await?;
+    let mut wanted_rows = Vec::with_capacity(missing.len());
     for (service_id, workflow_id) in missing {
         let row = rows.get(&service_id.as_uuid()).cloned().ok_or(Error::NotFound("service"))?;
         let workflow = workflows.get(&workflow_id.as_uuid()).cloned().ok_or(Error::NotFound("workflow"))?;
-        let mut published = assemble(tx, row, workflow)?;
-        published.workflow_id = workflow_id;
+        wanted_rows.push((workflow_id.as_uuid(), workflow, row));
+    }
+    for published in assemble(tx, wanted_rows).await? {
         tx.cache().keep_version(tx.tenant_uuid(), &published);
-        found.insert((service_id, workflow_id), published);
+        found.insert((published.id, published.workflow_id), published);
     }
     Ok(found)
 }
@@ -267,18 +308,56 @@ pub(crate) async fn service_version(
     service_versions(tx, &[(id, workflow_id)]).await?.remove(&(id, workflow_id)).ok_or(Error::NotFound("service"))
 }
 
-/// A service row and a workflow's definition, as one definition (shared with every other holder of the same).
-fn assemble(tx: &TenantTx, row: service::Model, workflow: serde_json::Value) -> Result<PublishedService, Error> {
-    let mut value = row.definition;
-    if let Some(object) = value.as_object_mut() {
-        object.insert("workflow".into(), workflow);
-    }
-    let definition = tx.cache().definition(value)?;
-    Ok(PublishedService {
-        id: ServiceId::from_uuid(row.id),
-        version: row.version,
-        workflow_id: WorkflowId::from_uuid(row.workflow_id),
-        definition,
-        published_at: row.published_at,
-    })
+/// Service rows, each with the workflow version it runs (id and definition address), as published services:
+/// definitions someone holds decoded already are shared, the bodies of the others read in one query.
+async fn assemble(
+    tx: &TenantTx,
+    rows: Vec<(uuid::Uuid, String, service::Model)>,
+) -> Result<Vec<PublishedService>, Error> {
+    let cache = tx.cache();
+    let held: Vec<Option<Arc<ServiceDefinition>>> =
+        rows.iter().map(|(_, workflow, row)| cache.shared_definition(&row.definition_hash, workflow)).collect();
+    let needed: std::collections::BTreeSet<&String> = rows
+        .iter()
+        .zip(&held)
+        .filter(|(_, held)| held.is_none())
+        .flat_map(|((_, workflow, row), _)| [&row.definition_hash, workflow])
+        .collect();
+    let bodies: std::collections::HashMap<String, serde_json::Value> = if needed.is_empty() {
+        std::collections::HashMap::new()
+    } else {
+        definition::Entity::find()
+            .filter(definition::Column::Hash.is_in(needed.into_iter().cloned()))
+            .all(tx.conn())
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(|stored| (stored.hash, stored.body))
+            .collect()
+    };
+    let body = |hash: &String| {
+        bodies.get(hash).cloned().ok_or_else(|| Error::internal(format!("no stored definition {hash}")))
+    };
+    rows.into_iter()
+        .zip(held)
+        .map(|((workflow_id, workflow, row), held)| {
+            let definition = match held {
+                Some(shared) => shared,
+                None => {
+                    let mut value = body(&row.definition_hash)?;
+                    if let Some(object) = value.as_object_mut() {
+                        object.insert("workflow".into(), body(&workflow)?);
+                    }
+                    cache.intern_definition(&row.definition_hash, &workflow, value)?
+                }
+            };
+            Ok(PublishedService {
+                id: ServiceId::from_uuid(row.id),
+                version: row.version,
+                workflow_id: WorkflowId::from_uuid(workflow_id),
+                definition,
+                published_at: row.published_at,
+            })
+        })
+        .collect()
 }

@@ -2279,6 +2279,15 @@ fn row_level_security_alone_keeps_oujda_apart(server: &PgServer, database: &PgDa
         .extend(owned.lines().map(|t| format!("{t}: owned by the application's role, which so bypasses its policy")));
     let bypass = server.psql(db, "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = 'jamaa_app'")?;
     ensure!(bypass == "f", "the application's role bypasses row-level security");
+    // Definitions are shared by every commune that publishes the same one (no tenant_id): a commune could
+    // change another's procedures only by changing a row, which the application's role cannot.
+    let shared = server.psql(
+        db,
+        "SELECT has_table_privilege('jamaa_app', 'definitions', 'SELECT'),
+                has_table_privilege('jamaa_app', 'definitions', 'UPDATE'),
+                has_table_privilege('jamaa_app', 'definitions', 'DELETE')",
+    )?;
+    ensure!(shared == "t|f|f", "the application's role may read and only read and add definitions: {shared}");
 
     let as_app = |tenant: Option<&str>, sql: &str| {
         let scope = tenant

@@ -1,8 +1,9 @@
 //! Replication end to end, over real HTTP on SQLite and PostgreSQL: Oujda's configuration onboards
 //! Chefchaouen; Oujda improves a procedure and publishes v2; Chefchaouen upgrades and keeps its own edits.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use jamaa_tests::app::{Backend, TestApp, error_codes};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 jamaa_tests::on_both_backends!(
@@ -29,6 +30,18 @@ const ONBOARD: &str =
 async fn definition(app: &TestApp, commune: &str, code: &str) -> Result<(i64, Value)> {
     let data = app.data(None, DEFINITION, json!({ "c": commune, "code": code })).await?;
     Ok((data["service"]["version"].as_i64().unwrap_or(0), data["service"]["definition"].clone()))
+}
+
+/// How many definitions the database stores, for all communes (the SQLite file, or PostgreSQL's superuser).
+async fn stored_definitions(app: &TestApp) -> Result<i64> {
+    let url = match &app.pg {
+        Some((_, database)) => database.superuser_url.clone(),
+        None => jamaa_graphql::settings::sqlite_url(app.dir.path()),
+    };
+    let db = sea_orm::Database::connect(url).await?;
+    let sql = "SELECT count(*) AS n FROM definitions";
+    let row = db.query_one_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql)).await?;
+    Ok(row.context("no count")?.try_get::<i64>("", "n")?)
 }
 
 async fn publish(app: &TestApp, token: &str, commune: &str, definition: &Value) -> Result<i64> {
@@ -190,8 +203,14 @@ async fn onboarding_round_trips_and_fails_whole(backend: Backend) -> Result<()> 
     let body = app.graphql(None, ONBOARD, json!({ "input": identity("berkane", "BRK") })).await?;
     assert_eq!(error_codes(&body), ["UNAUTHENTICATED"]);
 
+    let shared = stored_definitions(&app).await?;
     let onboarded = app.data(Some(&operator), ONBOARD, json!({ "input": identity("berkane", "BRK") })).await?;
     assert_eq!(onboarded["onboardCommune"], json!({ "slug": "berkane", "currency": "MAD", "country": "MA" }));
+    assert_eq!(
+        stored_definitions(&app).await?,
+        shared,
+        "a commune onboarded from a template refers to its definitions: it stores none of its own"
+    );
     let exported = app.data(Some(&operator), EXPORT, json!({ "c": "berkane", "n": "berkane" })).await?;
     let templates = app.data(None, "{ templates { reference contentHash } }", json!({})).await?;
     let oujda_hash = templates["templates"]

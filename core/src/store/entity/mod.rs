@@ -1,7 +1,8 @@
 //! sea-orm entities, private to the store: nothing outside `store` reads a table directly.
 //!
 //! Platform tables (`communes`, `api_tokens`, `users`, `sessions`) have a plain id (`memberships`: user and
-//! commune); every tenant table has `tenant_id` and a composite primary key led by it.
+//! commune); every tenant table has `tenant_id` and a composite primary key led by it; `definitions`, shared
+//! content, is keyed by the hash of its body.
 
 pub(crate) mod agenda_item;
 pub(crate) mod api_token;
@@ -20,6 +21,7 @@ pub(crate) mod counter;
 pub(crate) mod courier_history;
 pub(crate) mod courier_item;
 pub(crate) mod data_key;
+pub(crate) mod definition;
 pub(crate) mod deliberation;
 pub(crate) mod issued_document;
 pub(crate) mod membership;

@@ -13,8 +13,8 @@ pub struct Model {
     pub version: i32,
     pub is_current: bool,
     pub workflow_id: Uuid,
-    /// The whole definition but its workflow, which lives in `workflows`.
-    pub definition: Json,
+    /// The whole definition but its workflow (which `workflows` holds), by its address in `definitions`.
+    pub definition_hash: String,
     pub published_at: DateTimeUtc,
 }
 

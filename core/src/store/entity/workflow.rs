@@ -11,7 +11,8 @@ pub struct Model {
     pub id: Uuid,
     pub service_code: String,
     pub version: i32,
-    pub definition: Json,
+    /// By its address in `definitions`.
+    pub definition_hash: String,
     pub published_at: DateTimeUtc,
 }
 

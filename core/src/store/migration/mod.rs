@@ -18,6 +18,7 @@ mod m0011_assignment;
 mod m0013_catalog;
 mod m0014_token_issuers;
 mod m0015_site_origins;
+mod m0020_shared_definitions;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -59,6 +60,9 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
 /// Tenant tables the application may only read and append to: the audit trail and the civil-status registers.
 pub(crate) const APPEND_ONLY_TABLES: &[&str] = &["audit_events", "civil_acts", "civil_mentions"];
 
+/// Content shared by communes, addressed by its hash (m0020): read and added to, never changed.
+pub(crate) const SHARED_CONTENT_TABLES: &[&str] = &["definitions"];
+
 /// Tables of the platform itself.
 pub(crate) const PLATFORM_TABLES: &[&str] =
     &["communes", "api_tokens", "templates", "users", "memberships", "sessions"];
@@ -98,12 +102,14 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_catalog::Migration),
             Box::new(m0014_token_issuers::Migration),
             Box::new(m0015_site_origins::Migration),
+            Box::new(m0020_shared_definitions::Migration),
         ]
     }
 }
 
 /// Grants the application's role what it needs and nothing more: no DDL, and only SELECT and INSERT on the
-/// audit trail and the civil-status registers, so that even the application cannot rewrite history. Idempotent.
+/// audit trail, the civil-status registers and the shared definitions, so that even the application cannot
+/// rewrite history or a definition others hold. Idempotent.
 pub(crate) async fn grant_app_role(db: &DatabaseConnection, role: &str) -> Result<(), DbErr> {
     if db.get_database_backend() != DbBackend::Postgres {
         return Ok(());
@@ -115,7 +121,7 @@ pub(crate) async fn grant_app_role(db: &DatabaseConnection, role: &str) -> Resul
     for table in PLATFORM_TABLES.iter().chain(TENANT_TABLES).filter(|t| !APPEND_ONLY_TABLES.contains(t)) {
         sql.push_str(&format!("GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {role};\n"));
     }
-    for table in APPEND_ONLY_TABLES {
+    for table in APPEND_ONLY_TABLES.iter().chain(SHARED_CONTENT_TABLES) {
         sql.push_str(&format!("GRANT SELECT, INSERT ON {table} TO {role};\n"));
     }
     sql.push_str(&format!("GRANT EXECUTE ON FUNCTION jamaa_tenants_with_due_timers(timestamptz) TO {role};\n"));

@@ -1,0 +1,19 @@
+//! Published definitions, content-addressed: a service's definition without its workflow, or a workflow. `hash`
+//! is the hex SHA-256 of `body`'s JSON text; every commune that publishes the same definition (all the communes
+//! onboarded from one template) refers to the one row. No tenant owns a row: the application may only read and
+//! add them (PostgreSQL grants), and a body never changes under its hash.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "definitions")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub hash: String,
+    pub body: Json,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
