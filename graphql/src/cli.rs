@@ -3,9 +3,10 @@
 //! configuration act as the platform itself: whoever runs them holds the database.
 
 use std::collections::HashSet;
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 use clap::{Args, Parser, Subcommand};
@@ -818,6 +819,9 @@ async fn onboard_one(jamaa: &Jamaa, args: OnboardArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// How often a long CSV onboarding writes a progress line when its output is not a terminal.
+const PROGRESS_LINE_EVERY: Duration = Duration::from_secs(5);
+
 /// One row of the national list of communes.
 #[derive(Debug, serde::Deserialize)]
 struct CsvCommune {
@@ -848,17 +852,32 @@ async fn onboard_csv(jamaa: &Jamaa, args: &OnboardArgs, path: &Path) -> anyhow::
     let mut prefixes: HashSet<String> =
         jamaa.all_communes().await?.into_iter().map(|c| c.spec.tracking_prefix.as_str().to_owned()).collect();
 
-    let progress = indicatif::ProgressBar::new(rows.len() as u64);
+    let total = rows.len();
+    let progress = indicatif::ProgressBar::new(total as u64);
     progress.set_style(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
+    // The bar draws only on a terminal; in a log (CI, nohup, a pipe) a line every few seconds says the same.
+    let log_lines = !std::io::stderr().is_terminal();
+    let mut last_line = Instant::now();
     let (mut onboarded, mut skipped, mut failed) = (0u64, 0u64, Vec::new());
-    for row in rows {
+    let (mut checking, mut writing) = (Duration::ZERO, Duration::ZERO);
+    for (done, row) in rows.into_iter().enumerate() {
         progress.set_message(row.slug.clone());
         progress.inc(1);
+        if log_lines && last_line.elapsed() >= PROGRESS_LINE_EVERY {
+            last_line = Instant::now();
+            eprintln!(
+                "{done}/{total} rows: {onboarded} onboarded, {skipped} already there, {} failed, {:.0} s",
+                failed.len(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+        let check = Instant::now();
         let exists =
             jamaa.commune_by_official_code(&row.code).await?.is_some() || jamaa.commune(&row.slug).await.is_ok();
+        checking += check.elapsed();
         if exists {
             skipped += 1;
             continue;
@@ -879,7 +898,10 @@ async fn onboard_csv(jamaa: &Jamaa, args: &OnboardArgs, path: &Path) -> anyhow::
                 continue;
             }
         };
-        match jamaa.onboard_with(&Principal::Platform, &bundle, identity, &overrides).await {
+        let write = Instant::now();
+        let result = jamaa.onboard_with(&Principal::Platform, &bundle, identity, &overrides).await;
+        writing += write.elapsed();
+        match result {
             Ok(_) => {
                 prefixes.insert(prefix);
                 onboarded += 1;
@@ -888,10 +910,23 @@ async fn onboard_csv(jamaa: &Jamaa, args: &OnboardArgs, path: &Path) -> anyhow::
         }
     }
     progress.finish_and_clear();
+    let elapsed = started.elapsed();
     println!(
         "{onboarded} onboarded, {skipped} already there, {} failed, in {:.1} s",
         failed.len(),
-        started.elapsed().as_secs_f64()
+        elapsed.as_secs_f64()
+    );
+    // Where the time went: reading the file and the template, looking for existing communes, onboarding.
+    println!(
+        "time: {:.1} s reading the file and the template, {:.1} s looking for existing communes, {:.1} s onboarding{}",
+        (elapsed.saturating_sub(checking + writing)).as_secs_f64(),
+        checking.as_secs_f64(),
+        writing.as_secs_f64(),
+        if onboarded > 0 {
+            format!(" ({:.1} ms a commune)", writing.as_secs_f64() * 1000.0 / onboarded as f64)
+        } else {
+            String::new()
+        }
     );
     for failure in &failed {
         println!("  {failure}");
