@@ -762,9 +762,9 @@ class JamaaClient {
   }
 
   async apiTokens(commune) {
-    const { apiTokens } = await this.#graphql(`query($commune: String) { apiTokens(commune: $commune) {
-      id label kind roles createdAt expiresAt lastUsedAt revokedAt } }`, { commune });
-    return apiTokens;
+    return this.#pages("apiTokens", `query($commune: String, $first: Int, $after: String) {
+      apiTokens(commune: $commune, first: $first, after: $after) { nodes { id label kind roles createdAt expiresAt
+        lastUsedAt revokedAt } pageInfo { hasNextPage endCursor } } }`, { commune });
   }
 
   /** Issues an API token; its secret is in the answer, once. */

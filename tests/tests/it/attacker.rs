@@ -637,9 +637,9 @@ fn operations() -> Vec<Operation> {
         Operation {
             name: "apiTokens",
             public: false,
-            document: "query($c: String) { apiTokens(commune: $c) {
+            document: "query($c: String) { apiTokens(commune: $c) { nodes {
                 id kind label roles createdAt expiresAt lastUsedAt revokedAt
-            } }",
+            } } }",
             attacks: |c: &Ctx<'_>| {
                 vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
             },

@@ -166,7 +166,7 @@ async fn every_list_pages_the_same_way(backend: Backend) -> Result<()> {
 
     // (list, caller, arguments, whether the demo gives it items): each list is asked as
     // `list(<arguments> first: 1, after: $after)`.
-    let lists: [(&str, Option<&str>, &str, bool); 14] = [
+    let lists: [(&str, Option<&str>, &str, bool); 15] = [
         ("requests", Some(&admin), "commune: \"oujda\",", true),
         ("findRequests", Some(&admin), "commune: \"oujda\", field: \"cin\", value: \"AB123456\",", true),
         ("requestDocuments", Some(&admin), "commune: \"oujda\", requestId: $id,", false),
@@ -179,6 +179,7 @@ async fn every_list_pages_the_same_way(backend: Backend) -> Result<()> {
         ("findCivilActs", Some(app.staff("chefchaouen")), "commune: \"chefchaouen\", nationalId: \"S458123\",", false),
         ("webhookEndpoints", Some(&admin), "commune: \"oujda\",", true),
         ("notificationDeliveries", Some(&admin), "commune: \"oujda\",", false),
+        ("apiTokens", Some(&admin), "commune: \"oujda\",", true),
         ("templates", Some(&operator), "", true),
         ("communes", None, "", true),
     ];
