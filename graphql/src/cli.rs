@@ -14,7 +14,7 @@ use jamaa_core::auth::Principal;
 use jamaa_core::model::commune::{Country, Slug, TrackingPrefix, unique_tracking_prefix};
 use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::model::template::{ContentOverrides, Resolution, Side, TemplateBundle, TemplateRef};
-use jamaa_core::service::{CommuneIdentity, Jamaa, NewApiToken, NewUser, OnboardCommune, OnboardSource};
+use jamaa_core::service::{CommuneIdentity, Jamaa, MAX_PAGE_SIZE, NewApiToken, NewUser, OnboardCommune, OnboardSource};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::server::{Application, open_store, shutdown_signal};
@@ -478,14 +478,23 @@ async fn webhook(jamaa: &Jamaa, command: WebhookCommand) -> anyhow::Result<()> {
             }
         }
         WebhookCommand::Deliveries { commune, status } => {
-            let list =
-                jamaa.notification_deliveries(platform, &commune, status.as_deref(), 100).await.map_err(explain)?;
-            for d in list {
-                let error = d.last_error.unwrap_or_default();
-                println!(
-                    "{} {} {} request {} #{} after {} attempt(s) {error}",
-                    d.id, d.status, d.channel, d.request_id, d.sequence, d.attempts
-                );
+            let mut after = None;
+            loop {
+                let page = jamaa
+                    .notification_deliveries(platform, &commune, status.as_deref(), after, MAX_PAGE_SIZE)
+                    .await
+                    .map_err(explain)?;
+                after = page.items.last().map(|d| d.id);
+                for d in page.items {
+                    let error = d.last_error.unwrap_or_default();
+                    println!(
+                        "{} {} {} request {} #{} after {} attempt(s) {error}",
+                        d.id, d.status, d.channel, d.request_id, d.sequence, d.attempts
+                    );
+                }
+                if !page.has_next {
+                    break;
+                }
             }
         }
         WebhookCommand::Replay { commune, id } => {

@@ -311,12 +311,12 @@ impl Call {
             }
             query.status = self.status()?;
         }
-        let (commune, items) = state
+        let (commune, page) = state
             .jamaa
             .public_complaints(commune.spec.slug.as_str(), &query)
             .await
             .map_err(|e| self.core_failure(e, lang.locale, None))?;
-        let list: Vec<RequestOut> = items.iter().map(|c| request_out(c, &commune, &lang)).collect();
+        let list: Vec<RequestOut> = page.items.iter().map(|c| request_out(c, &commune, &lang)).collect();
         Ok(render_list(self.format, "service_requests", "request", &list))
     }
 
@@ -376,16 +376,16 @@ impl Call {
             service_codes: services.iter().map(|s| s.definition.code.clone()).collect(),
             ..PublicFilter::default()
         };
-        let query = PublicQuery { filter, status: None, limit: 1 };
-        let (commune, items) = state
+        let query = PublicQuery { filter, limit: 1, ..PublicQuery::default() };
+        let (commune, page) = state
             .jamaa
             .public_complaints(commune.spec.slug.as_str(), &query)
             .await
             .map_err(|e| self.core_failure(e, lang.locale, None))?;
-        if items.is_empty() {
+        if page.items.is_empty() {
             return Err(not_found());
         }
-        let list: Vec<RequestOut> = items.iter().map(|c| request_out(c, &commune, &lang)).collect();
+        let list: Vec<RequestOut> = page.items.iter().map(|c| request_out(c, &commune, &lang)).collect();
         Ok(render_list(self.format, "service_requests", "request", &list))
     }
 

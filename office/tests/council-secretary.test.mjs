@@ -58,9 +58,10 @@ async function sessionFromAgendaToPublication(lang, startsOn, texts) {
 }
 
 async function published(sessionId, year) {
-  const data = await graphql(server.url, null, `query($y: Int) { councilDecisions(commune: "oujda", year: $y) {
-    sessionId textAr textFr count { present votesFor against absent outcome } votes { choice } } }`, { y: year });
-  return data.councilDecisions.filter((d) => d.sessionId === sessionId);
+  const data = await graphql(server.url, null, `query($y: Int) { councilDecisions(commune: "oujda", year: $y,
+    first: 100) { nodes { sessionId textAr textFr count { present votesFor against absent outcome } votes { choice } } } }`,
+  { y: year });
+  return data.councilDecisions.nodes.filter((d) => d.sessionId === sessionId);
 }
 
 test("in French: from the agenda to the publication of a session", async () => {
@@ -76,8 +77,8 @@ test("in French: from the agenda to the publication of a session", async () => {
   assert.equal(decision.textAr, texts.decisionAr);
   assert.deepEqual(decision.count, { present: members - 1, votesFor: members - 2, against: 1, absent: 1, outcome: "ADOPTED" });
   const token = await sessionOf(server.url, "secretaire.conseil");
-  const sessions = await graphql(server.url, token, 'query { councilSessions(commune: "oujda") { id publishedAt agenda { titleFr } } }');
-  const session = sessions.councilSessions.find((s) => s.id === sessionId);
+  const sessions = await graphql(server.url, token, 'query { councilSessions(commune: "oujda", first: 100) { nodes { id publishedAt agenda { titleFr } } } }');
+  const session = sessions.councilSessions.nodes.find((s) => s.id === sessionId);
   assert.ok(session.publishedAt);
   assert.deepEqual(session.agenda.map((a) => a.titleFr), [texts.itemFr]);
 });

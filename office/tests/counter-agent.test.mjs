@@ -36,7 +36,7 @@ async function submitLegalisation(commune) {
 async function stored(token, commune, id) {
   return graphql(server.url, token, `query($c: String, $id: ID!) {
     request(commune: $c, id: $id) { state outcome closedAt history { action comment } }
-    requestDocuments(commune: $c, requestId: $id) { code kind } }`, { c: commune, id });
+    requestDocuments(commune: $c, requestId: $id) { nodes { code kind } } }`, { c: commune, id });
 }
 
 test("in French: the agent refuses a legalisation with its reason and issues the decision", async () => {
@@ -77,7 +77,7 @@ test("in French: the agent refuses a legalisation with its reason and issues the
   assert.equal(after.request.outcome, "REJECTED");
   assert.ok(after.request.closedAt);
   assert.deepEqual(after.request.history.at(-1), { action: "reject", comment: "La pièce d'identité est illisible." });
-  assert.deepEqual(after.requestDocuments.map((d) => d.code), [code]);
+  assert.deepEqual(after.requestDocuments.nodes.map((d) => d.code), [code]);
   assert.deepEqual(page.errors, []);
 });
 
@@ -107,7 +107,7 @@ test("in Arabic: the same agent certifies a legalisation in Chefchaouen, right t
   const after = await stored(token, "chefchaouen", target.id);
   assert.equal(after.request.state, "certified");
   assert.equal(after.request.outcome, "APPROVED");
-  assert.deepEqual(after.requestDocuments.map((d) => d.code), [code]);
+  assert.deepEqual(after.requestDocuments.nodes.map((d) => d.code), [code]);
   assert.deepEqual(page.errors, []);
 });
 

@@ -359,10 +359,10 @@ class JamaaClient {
   /** The commune's requests whose personal field (`cin`, `phone`, `email`) equals `value` (blind index). */
   async findRequests(commune, field, value) {
     const features = await this.features();
-    const { findRequests } = await this.#graphql(`query($commune: String, $field: String!, $value: String!,
-      $locale: String) { findRequests(commune: $commune, field: $field, value: $value, locale: $locale) {
-        ${staffRequest(features)} } }`, { commune, field, value, locale: this.locale });
-    return findRequests;
+    return this.#pages("findRequests", `query($commune: String, $field: String!, $value: String!,
+      $locale: String, $first: Int, $after: String) { findRequests(commune: $commune, field: $field, value: $value,
+        locale: $locale, first: $first, after: $after) { nodes { ${staffRequest(features)} }
+        pageInfo { hasNextPage endCursor } } }`, { commune, field, value, locale: this.locale });
   }
 
   /** One request of the commune as staff see it: data (personal fields when allowed), history, messages. */
@@ -406,13 +406,13 @@ class JamaaClient {
 
   /** The documents issued about a request, with their texts (each reading is audited). */
   async requestDocuments(commune, requestId) {
-    const { requestDocuments } = await this.#graphql(`query($commune: String, $id: ID!, $locale: String) {
-      requestDocuments(commune: $commune, requestId: $id, locale: $locale) { ${ISSUED} } }`, {
+    return this.#pages("requestDocuments", `query($commune: String, $id: ID!, $locale: String, $first: Int,
+      $after: String) { requestDocuments(commune: $commune, requestId: $id, locale: $locale, first: $first,
+        after: $after) { nodes { ${ISSUED} } pageInfo { hasNextPage endCursor } } }`, {
       commune,
       id: requestId,
       locale: this.locale,
     });
-    return requestDocuments;
   }
 
   /** Where an uploaded file of a request is downloaded (with the bearer token). */
@@ -579,9 +579,9 @@ class JamaaClient {
 
   /** The acts whose subject has this national id (blind index). */
   async findCivilActs(commune, nationalId) {
-    const { findCivilActs } = await this.#graphql(`query($commune: String, $nationalId: String!) {
-      findCivilActs(commune: $commune, nationalId: $nationalId) { ${CIVIL_SUMMARY} } }`, { commune, nationalId });
-    return findCivilActs;
+    return this.#pages("findCivilActs", `query($commune: String, $nationalId: String!, $first: Int, $after: String) {
+      findCivilActs(commune: $commune, nationalId: $nationalId, first: $first, after: $after) {
+        nodes { ${CIVIL_SUMMARY} } pageInfo { hasNextPage endCursor } } }`, { commune, nationalId });
   }
 
   // ---- Courier ----
@@ -634,9 +634,9 @@ class JamaaClient {
   // ---- Council ----
 
   async councilMembers(commune) {
-    const { councilMembers } = await this.#graphql(`query($commune: String) { councilMembers(commune: $commune) {
-      ${COUNCIL_MEMBER} } }`, { commune });
-    return councilMembers;
+    return this.#pages("councilMembers", `query($commune: String, $first: Int, $after: String) {
+      councilMembers(commune: $commune, first: $first, after: $after) { nodes { ${COUNCIL_MEMBER} }
+        pageInfo { hasNextPage endCursor } } }`, { commune });
   }
 
   async addCouncilMember(commune, input) {
@@ -646,9 +646,9 @@ class JamaaClient {
   }
 
   async councilSessions(commune) {
-    const { councilSessions } = await this.#graphql(`query($commune: String) { councilSessions(commune: $commune) {
-      ${SESSION} } }`, { commune });
-    return councilSessions;
+    return this.#pages("councilSessions", `query($commune: String, $first: Int, $after: String) {
+      councilSessions(commune: $commune, first: $first, after: $after) { nodes { ${SESSION} }
+        pageInfo { hasNextPage endCursor } } }`, { commune });
   }
 
   async scheduleCouncilSession(commune, input) {
@@ -677,11 +677,11 @@ class JamaaClient {
   }
 
   async councilDecisions(commune, year = null) {
-    const { councilDecisions } = await this.#graphql(`query($commune: String, $year: Int) {
-      councilDecisions(commune: $commune, year: $year) { sessionId sessionKind sessionDate sessionTitleAr
-        sessionTitleFr number textAr textFr publishedAt count { ${VOTE_COUNT} }
-        votes { nameAr nameLatin party choice } } }`, { commune, year });
-    return councilDecisions;
+    return this.#pages("councilDecisions", `query($commune: String, $year: Int, $first: Int, $after: String) {
+      councilDecisions(commune: $commune, year: $year, first: $first, after: $after) { nodes { sessionId
+        sessionKind sessionDate sessionTitleAr sessionTitleFr number textAr textFr publishedAt
+        count { ${VOTE_COUNT} } votes { nameAr nameLatin party choice } } pageInfo { hasNextPage endCursor } } }`,
+    { commune, year });
   }
 
   // ---- Finance, petitions, publications ----
@@ -702,16 +702,16 @@ class JamaaClient {
   }
 
   async petitions(commune) {
-    const { petitions } = await this.#graphql(`query($commune: String, $locale: String) {
-      petitions(commune: $commune, locale: $locale) { id subject text petitionerType associationName state
-        stateLabel signatures signatureThreshold openForSignatures submittedAt } }`, { commune, locale: this.locale });
-    return petitions;
+    return this.#pages("petitions", `query($commune: String, $locale: String, $first: Int, $after: String) {
+      petitions(commune: $commune, locale: $locale, first: $first, after: $after) { nodes { id subject text
+        petitionerType associationName state stateLabel signatures signatureThreshold openForSignatures
+        submittedAt } pageInfo { hasNextPage endCursor } } }`, { commune, locale: this.locale });
   }
 
   async publications(commune) {
-    const { publications } = await this.#graphql(`query($commune: String, $locale: String) {
-      publications(commune: $commune, locale: $locale) { ${PUBLICATION} } }`, { commune, locale: this.locale });
-    return publications;
+    return this.#pages("publications", `query($commune: String, $locale: String, $first: Int, $after: String) {
+      publications(commune: $commune, locale: $locale, first: $first, after: $after) { nodes { ${PUBLICATION} }
+        pageInfo { hasNextPage endCursor } } }`, { commune, locale: this.locale });
   }
 
   async markPublished(commune, item, location) {
@@ -762,9 +762,9 @@ class JamaaClient {
   }
 
   async apiTokens(commune) {
-    const { apiTokens } = await this.#graphql(`query($commune: String) { apiTokens(commune: $commune) {
-      id label kind roles createdAt expiresAt lastUsedAt revokedAt } }`, { commune });
-    return apiTokens;
+    return this.#pages("apiTokens", `query($commune: String, $first: Int, $after: String) {
+      apiTokens(commune: $commune, first: $first, after: $after) { nodes { id label kind roles createdAt expiresAt
+        lastUsedAt revokedAt } pageInfo { hasNextPage endCursor } } }`, { commune });
   }
 
   /** Issues an API token; its secret is in the answer, once. */
@@ -780,9 +780,9 @@ class JamaaClient {
   }
 
   async webhookEndpoints(commune) {
-    const { webhookEndpoints } = await this.#graphql(`query($commune: String) { webhookEndpoints(commune: $commune) {
-      ${WEBHOOK} } }`, { commune });
-    return webhookEndpoints;
+    return this.#pages("webhookEndpoints", `query($commune: String, $first: Int, $after: String) {
+      webhookEndpoints(commune: $commune, first: $first, after: $after) { nodes { ${WEBHOOK} }
+        pageInfo { hasNextPage endCursor } } }`, { commune });
   }
 
   /** Adds a webhook endpoint; the signing secret is in the answer, once. */
@@ -799,11 +799,15 @@ class JamaaClient {
     return deleteWebhookEndpoint;
   }
 
-  /** The commune's notification deliveries, newest first; `status: "DEAD"` for the dead letters. */
-  async notificationDeliveries(commune, status = null, first = 50) {
+  /**
+   * A page of the commune's notification deliveries, newest first; `status: "DEAD"` for the dead letters.
+   * Returns `{nodes, pageInfo, totalCount}`; the next page with `after: pageInfo.endCursor`.
+   */
+  async notificationDeliveries(commune, status = null, { first = 50, after = null } = {}) {
     const { notificationDeliveries } = await this.#graphql(`query($commune: String, $status: DeliveryStatus,
-      $first: Int) { notificationDeliveries(commune: $commune, status: $status, first: $first) { ${DELIVERY} } }`,
-    { commune, status, first });
+      $first: Int, $after: String) { notificationDeliveries(commune: $commune, status: $status, first: $first,
+        after: $after) { nodes { ${DELIVERY} } pageInfo { hasNextPage endCursor } totalCount } }`,
+    { commune, status, first, after });
     return notificationDeliveries;
   }
 
@@ -850,9 +854,8 @@ class JamaaClient {
   }
 
   async templates() {
-    const { templates } = await this.#graphql(`query { templates { name version reference contentHash publishedAt
-      services } }`, {});
-    return templates;
+    return this.#pages("templates", `query($first: Int, $after: String) { templates(first: $first, after: $after) {
+      nodes { name version reference contentHash publishedAt services } pageInfo { hasNextPage endCursor } } }`, {});
   }
 
   /** The changes from one template version to another (`name@version` each). */

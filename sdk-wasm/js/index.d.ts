@@ -744,6 +744,8 @@ export interface WebhookEndpoint {
   createdAt: DateTimeString;
 }
 
+export type DeliveryStatus = "PENDING" | "DELIVERED" | "SKIPPED" | "DEAD";
+
 export interface NotificationDelivery {
   id: string;
   eventId: string;
@@ -751,7 +753,7 @@ export interface NotificationDelivery {
   sequence: number;
   channel: string;
   endpointId: string | null;
-  status: string;
+  status: DeliveryStatus;
   attempts: number;
   nextAttemptAt: DateTimeString;
   lastError: string | null;
@@ -968,7 +970,8 @@ export interface StaffClient {
   webhookEndpoints(commune: string): Promise<WebhookEndpoint[]>;
   createWebhookEndpoint(commune: string, input: { url: string; events?: string[] }): Promise<{ endpoint: WebhookEndpoint; secret: string }>;
   deleteWebhookEndpoint(commune: string, id: string): Promise<boolean>;
-  notificationDeliveries(commune: string, status?: "PENDING" | "DELIVERED" | "SKIPPED" | "DEAD" | null, first?: number): Promise<NotificationDelivery[]>;
+  /** A page of the deliveries, newest first, with their number in all. */
+  notificationDeliveries(commune: string, status?: DeliveryStatus | null, paging?: Paging): Promise<Page<NotificationDelivery> & { totalCount: number }>;
   replayDelivery(commune: string, id: string): Promise<NotificationDelivery>;
   smtpSettings(commune: string): Promise<SmtpSettings | null>;
   setSmtpSettings(commune: string, input: SmtpSettingsInput): Promise<SmtpSettings>;

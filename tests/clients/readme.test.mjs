@@ -66,7 +66,7 @@ const IDS = {
   Mention: (answers) => answers.Register.registerCivilAct.id,
   Extract: (answers) => answers.Register.registerCivilAct.id,
   Act: (answers) => answers.Register.registerCivilAct.id,
-  Sign: (answers) => answers.Petitions.petitions[0].id,
+  Sign: (answers) => answers.Petitions.petitions.nodes[0].id,
 };
 
 test("every GraphQL example of the README runs as written, without errors", async () => {

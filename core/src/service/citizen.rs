@@ -219,7 +219,7 @@ impl Jamaa {
             .copied()
             .chain([petition::ADMISSIBLE_STATE, "inscribed_on_agenda"])
             .collect();
-        let records = store::requests_of_service(&tx, PETITION_SERVICE, &states, MAX_PAGE_SIZE).await?;
+        let records = store::requests_of_service(&tx, PETITION_SERVICE, &states, None).await?;
         // Their versions and signature counts at once, not one query per petition.
         let wanted: Vec<_> = records.iter().map(|r| (r.service_id, r.workflow_id)).collect();
         let services = catalog::service_versions(&tx, &wanted).await?;
@@ -258,7 +258,8 @@ impl Jamaa {
         let scope = principal.authorize(commune.id, Permission::ManageCouncil)?;
         let tx = self.store.tenant_tx(scope).await?;
         let records =
-            store::requests_of_service(&tx, PETITION_SERVICE, &[petition::ADMISSIBLE_STATE], MAX_PAGE_SIZE).await?;
+            store::requests_of_service(&tx, PETITION_SERVICE, &[petition::ADMISSIBLE_STATE], Some(MAX_PAGE_SIZE))
+                .await?;
         let commune = std::sync::Arc::new(commune);
         let mut found = Vec::with_capacity(records.len());
         for record in records {

@@ -309,7 +309,7 @@ impl Jamaa {
             return Ok(Vec::new());
         };
         let digest = crypto::blind_index(&key, SUBJECT_ID, &normalized)?;
-        let rows = store::acts_by_subject(&tx, &digest, MAX_PAGE_SIZE).await?;
+        let rows = store::acts_by_subject(&tx, &digest).await?;
         tx.commit().await?;
         Ok(rows.into_iter().map(summary).collect())
     }

@@ -1,6 +1,7 @@
 //! Complaints: their listing facts recorded with the submission, the public listing (never personal data),
 //! the applicant's satisfaction rating, and the procedures offered as Open311 services.
 
+use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 
 use crate::auth::{self, Permission, Principal};
@@ -19,10 +20,10 @@ use crate::store::{TenantTx, audit, communes};
 
 pub use crate::store::complaints::PublicFilter;
 
-use super::Jamaa;
 use super::requests::normalize_secret;
+use super::{CountedPage, Jamaa};
 
-/// The most complaints a listing returns.
+/// The most complaints a page of the listing holds (Open311's `GET requests` asks for that many).
 pub const MAX_LISTING: u64 = 1000;
 
 /// A public complaint as anyone may see it: its request's state and plain facts, its service, its rating.
@@ -69,11 +70,13 @@ impl PublicComplaint {
     }
 }
 
-/// Which public complaints to list, and how many.
+/// Which public complaints to list, and which page.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PublicQuery {
     pub filter: PublicFilter,
     pub status: Option<ComplaintStatus>,
+    /// The last complaint of the previous page: its submission time and request.
+    pub after: Option<(DateTime<Utc>, RequestId)>,
     pub limit: u64,
 }
 
@@ -106,6 +109,32 @@ pub(crate) async fn record_submission(
     .await
 }
 
+/// The complaints with their requests, services and statuses, in their order (one query for the requests, one
+/// per service version).
+async fn resolve(tx: &TenantTx, rows: Vec<ComplaintRecord>) -> Result<Vec<PublicComplaint>, Error> {
+    let ids: Vec<RequestId> = rows.iter().map(|c| c.request_id).collect();
+    let mut requests: std::collections::HashMap<RequestId, RequestRecord> =
+        requests::by_ids(tx, &ids).await?.into_iter().map(|r| (r.id, r)).collect();
+    let mut services: Vec<PublishedService> = Vec::new();
+    let mut items = Vec::with_capacity(rows.len());
+    for complaint in rows {
+        let Some(request) = requests.remove(&complaint.request_id) else { continue };
+        let service = match services.iter().find(|s| s.id == request.service_id && s.workflow_id == request.workflow_id)
+        {
+            Some(service) => service.clone(),
+            None => {
+                let service = catalog::service_version(tx, request.service_id, request.workflow_id).await?;
+                services.push(service.clone());
+                service
+            }
+        };
+        let Some(settings) = &service.definition.complaint else { continue };
+        let status = settings.status(&request.state, request.outcome);
+        items.push(PublicComplaint { service, request, complaint, status });
+    }
+    Ok(items)
+}
+
 fn rating_refused() -> Error {
     Error::field(
         "rating",
@@ -134,45 +163,39 @@ impl Jamaa {
         Ok((commune, services))
     }
 
-    /// The commune's public complaints, newest first: only those whose applicant made them public, and of
-    /// them only what is not personal. Anyone may list them.
+    /// A page of the commune's public complaints, newest first, and their number in all: only those whose
+    /// applicant made them public, and of them only what is not personal. Anyone may list them.
     pub async fn public_complaints(
         &self,
         commune_slug: &str,
         query: &PublicQuery,
-    ) -> Result<(Commune, Vec<PublicComplaint>), Error> {
+    ) -> Result<(Commune, CountedPage<PublicComplaint>), Error> {
         let commune = self.commune(commune_slug).await?;
         let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
         let limit = query.limit.clamp(1, MAX_LISTING);
-        // The status depends on each service version's answered states: filtered here, over a bounded scan.
-        let scan = if query.status.is_some() { MAX_LISTING } else { limit };
         let tx = self.store.tenant_tx(scope).await?;
-        let rows = complaints::public(&tx, &query.filter, scan).await?;
-        let mut services: Vec<PublishedService> = Vec::new();
-        let mut items = Vec::new();
-        for complaint in rows {
-            if items.len() as u64 >= limit {
-                break;
+        let (listed, total) = match query.status {
+            None => {
+                let rows = complaints::public(&tx, &query.filter, query.after, Some(limit + 1)).await?;
+                let total = complaints::public_count(&tx, &query.filter).await?;
+                (resolve(&tx, rows).await?, total)
             }
-            let Some(request) = requests::by_id(&tx, complaint.request_id).await? else { continue };
-            let service =
-                match services.iter().find(|s| s.id == request.service_id && s.workflow_id == request.workflow_id) {
-                    Some(service) => service.clone(),
-                    None => {
-                        let service = catalog::service_version(&tx, request.service_id, request.workflow_id).await?;
-                        services.push(service.clone());
-                        service
-                    }
-                };
-            let Some(settings) = &service.definition.complaint else { continue };
-            let status = settings.status(&request.state, request.outcome);
-            if query.status.is_some_and(|wanted| wanted != status) {
-                continue;
+            Some(wanted) => {
+                // The status depends on each service version's answered states: every complaint the filter
+                // finds is resolved, to count those in that status.
+                let rows = complaints::public(&tx, &query.filter, None, None).await?;
+                let found: Vec<_> = resolve(&tx, rows).await?.into_iter().filter(|c| c.status == wanted).collect();
+                let total = found.len() as u64;
+                let key = |c: &PublicComplaint| (c.complaint.submitted_at, c.complaint.request_id);
+                let after: Vec<_> =
+                    found.into_iter().filter(|c| query.after.is_none_or(|after| key(c) < after)).collect();
+                (after, total)
             }
-            items.push(PublicComplaint { service, request, complaint, status });
-        }
+        };
         tx.commit().await?;
-        Ok((commune, items))
+        let has_next = listed.len() as u64 > limit;
+        let items = listed.into_iter().take(usize::try_from(limit).unwrap_or(usize::MAX)).collect();
+        Ok((commune, CountedPage { items, has_next, total }))
     }
 
     /// The tracking code of a complaint of the commune, from the request id an Open311 submission returned

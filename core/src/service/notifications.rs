@@ -22,7 +22,7 @@ use crate::model::request::TrackingCode;
 use crate::store::notifications::{self as outbox, Attempt, DeliveryRecord, SmtpRecord, WebhookEndpointRecord};
 use crate::store::{TenantScope, TenantTx, audit, catalog, communes, keys, requests};
 
-use super::{Jamaa, MAX_PAGE_SIZE, personal};
+use super::{CountedPage, Jamaa, MAX_PAGE_SIZE, personal};
 
 pub use crate::store::notifications::Notice;
 
@@ -336,18 +336,24 @@ impl Jamaa {
         Ok(record.map(smtp_view))
     }
 
-    /// The commune's deliveries, newest first, optionally in one status (`dead` for the dead letters).
+    /// A page of the commune's deliveries, newest first, optionally in one status (`dead` for the dead letters),
+    /// after the delivery `after`, with their number in all.
     pub async fn notification_deliveries(
         &self,
         principal: &Principal,
         commune_slug: &str,
         status: Option<&str>,
+        after: Option<uuid::Uuid>,
         first: u64,
-    ) -> Result<Vec<DeliveryRecord>, Error> {
+    ) -> Result<CountedPage<DeliveryRecord>, Error> {
+        let first = first.clamp(1, MAX_PAGE_SIZE);
         let tx = self.admin_tx(principal, commune_slug).await?;
-        let list = outbox::deliveries(&tx, status, first.clamp(1, MAX_PAGE_SIZE)).await?;
+        let mut items = outbox::deliveries(&tx, status, after, first + 1).await?;
+        let total = outbox::delivery_count(&tx, status).await?;
         tx.commit().await?;
-        Ok(list)
+        let has_next = items.len() as u64 > first;
+        items.truncate(usize::try_from(first).unwrap_or(usize::MAX));
+        Ok(CountedPage { items, has_next, total })
     }
 
     /// Puts a dead delivery back in line (its admin): it is tried again from the first attempt, and the later

@@ -16,7 +16,7 @@ use crate::model::national_id;
 use crate::store::requests::{self, RequestRecord};
 use crate::store::{TenantTx, audit, keys};
 
-use super::{Jamaa, MAX_PAGE_SIZE, RequestDetails};
+use super::{Jamaa, RequestDetails};
 
 /// A request's personal fields, as a caller may see them.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -157,7 +157,7 @@ impl Jamaa {
             return Ok(Vec::new());
         };
         let digest = crypto::blind_index(&key, field, &normalized)?;
-        let records = requests::by_lookup(&tx, field, &digest, MAX_PAGE_SIZE).await?;
+        let records = requests::by_lookup(&tx, field, &digest).await?;
         let commune = std::sync::Arc::new(commune);
         let mut found = Vec::with_capacity(records.len());
         for record in records {

@@ -122,7 +122,7 @@ pub(crate) async fn requests_of_service(
     tx: &TenantTx,
     code: &str,
     states: &[&str],
-    limit: u64,
+    limit: Option<u64>,
 ) -> Result<Vec<RequestRecord>, Error> {
     let service_ids: Vec<uuid::Uuid> = service::Entity::find()
         .select_only()

@@ -77,12 +77,11 @@ pub(crate) async fn act_by_id(tx: &TenantTx, id: CivilActId) -> Result<Option<Ac
 }
 
 /// The commune's acts whose subject's national id has this blind index.
-pub(crate) async fn acts_by_subject(tx: &TenantTx, digest: &str, limit: u64) -> Result<Vec<ActRow>, Error> {
+pub(crate) async fn acts_by_subject(tx: &TenantTx, digest: &str) -> Result<Vec<ActRow>, Error> {
     civil_act::Entity::find()
         .filter(civil_act::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(civil_act::Column::SubjectDigest.eq(digest))
         .order_by_asc(civil_act::Column::Id)
-        .limit(limit)
         .all(tx.conn())
         .await
         .map_err(db_error)?

@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::entity::complaint;
 use super::{TenantTx, db_error};
@@ -58,14 +60,39 @@ pub(crate) async fn by_request(tx: &TenantTx, id: RequestId) -> Result<Option<Co
     row.map(from_model).transpose()
 }
 
-/// Public complaints, newest first, at most `limit`.
-pub(crate) async fn public(tx: &TenantTx, filter: &PublicFilter, limit: u64) -> Result<Vec<ComplaintRecord>, Error> {
-    let mut query = complaint::Entity::find()
-        .filter(complaint::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(complaint::Column::Public.eq(true))
+/// Public complaints, newest first (submission time, then request id): after the complaint `after` (its
+/// submission time and request), at most `limit`.
+pub(crate) async fn public(
+    tx: &TenantTx,
+    filter: &PublicFilter,
+    after: Option<(DateTime<Utc>, RequestId)>,
+    limit: Option<u64>,
+) -> Result<Vec<ComplaintRecord>, Error> {
+    let mut query = public_query(tx, filter)
         .order_by_desc(complaint::Column::SubmittedAt)
         .order_by_desc(complaint::Column::RequestId)
         .limit(limit);
+    if let Some((at, id)) = after {
+        query = query.filter(
+            Condition::any().add(complaint::Column::SubmittedAt.lt(at)).add(
+                Condition::all()
+                    .add(complaint::Column::SubmittedAt.eq(at))
+                    .add(complaint::Column::RequestId.lt(id.as_uuid())),
+            ),
+        );
+    }
+    query.all(tx.conn()).await.map_err(db_error)?.into_iter().map(from_model).collect()
+}
+
+/// How many public complaints the filter finds.
+pub(crate) async fn public_count(tx: &TenantTx, filter: &PublicFilter) -> Result<u64, Error> {
+    public_query(tx, filter).count(tx.conn()).await.map_err(db_error)
+}
+
+fn public_query(tx: &TenantTx, filter: &PublicFilter) -> sea_orm::Select<complaint::Entity> {
+    let mut query = complaint::Entity::find()
+        .filter(complaint::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(complaint::Column::Public.eq(true));
     if !filter.tracking_codes.is_empty() {
         query =
             query.filter(complaint::Column::TrackingCode.is_in(filter.tracking_codes.iter().map(ToString::to_string)));
@@ -79,7 +106,7 @@ pub(crate) async fn public(tx: &TenantTx, filter: &PublicFilter, limit: u64) -> 
     if let Some(to) = filter.submitted_to {
         query = query.filter(complaint::Column::SubmittedAt.lte(to));
     }
-    query.all(tx.conn()).await.map_err(db_error)?.into_iter().map(from_model).collect()
+    query
 }
 
 /// Records the applicant's rating (a later one replaces it).

@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Statement,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Statement,
 };
 
 use super::entity::{notification_delivery as delivery, outbox_event, request, smtp_setting, webhook_endpoint};
@@ -507,8 +507,14 @@ pub(crate) async fn finish(
     Ok(result.rows_affected == 1)
 }
 
-/// Deliveries of the commune in a status, newest first.
-pub(crate) async fn deliveries(tx: &TenantTx, status: Option<&str>, limit: u64) -> Result<Vec<DeliveryRecord>, Error> {
+/// Deliveries of the commune in a status, newest first (ids are time-ordered): at most `limit` after the
+/// delivery `after`.
+pub(crate) async fn deliveries(
+    tx: &TenantTx,
+    status: Option<&str>,
+    after: Option<uuid::Uuid>,
+    limit: u64,
+) -> Result<Vec<DeliveryRecord>, Error> {
     let mut query = delivery::Entity::find()
         .filter(delivery::Column::TenantId.eq(tx.tenant_uuid()))
         .order_by_desc(delivery::Column::Id)
@@ -516,7 +522,19 @@ pub(crate) async fn deliveries(tx: &TenantTx, status: Option<&str>, limit: u64) 
     if let Some(status) = status {
         query = query.filter(delivery::Column::Status.eq(status));
     }
+    if let Some(after) = after {
+        query = query.filter(delivery::Column::Id.lt(after));
+    }
     Ok(query.all(tx.conn()).await.map_err(db_error)?.into_iter().map(delivery_from_model).collect())
+}
+
+/// How many deliveries of the commune are in a status (all of them without one).
+pub(crate) async fn delivery_count(tx: &TenantTx, status: Option<&str>) -> Result<u64, Error> {
+    let mut query = delivery::Entity::find().filter(delivery::Column::TenantId.eq(tx.tenant_uuid()));
+    if let Some(status) = status {
+        query = query.filter(delivery::Column::Status.eq(status));
+    }
+    query.count(tx.conn()).await.map_err(db_error)
 }
 
 pub(crate) async fn delivery(tx: &TenantTx, id: uuid::Uuid) -> Result<Option<DeliveryRecord>, Error> {

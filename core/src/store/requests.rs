@@ -106,6 +106,24 @@ pub(crate) async fn by_id(tx: &TenantTx, id: RequestId) -> Result<Option<Request
     row.map(from_model).transpose()
 }
 
+/// The requests of these ids (in id order), read a thousand at a time.
+pub(crate) async fn by_ids(tx: &TenantTx, ids: &[RequestId]) -> Result<Vec<RequestRecord>, Error> {
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(1000) {
+        let rows = request::Entity::find()
+            .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
+            .filter(request::Column::Id.is_in(chunk.iter().map(|id| id.as_uuid())))
+            .order_by_asc(request::Column::Id)
+            .all(tx.conn())
+            .await
+            .map_err(db_error)?;
+        for row in rows {
+            found.push(from_model(row)?);
+        }
+    }
+    Ok(found)
+}
+
 pub(crate) async fn by_tracking_code(tx: &TenantTx, code: &TrackingCode) -> Result<Option<RequestRecord>, Error> {
     let row = request::Entity::find()
         .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
@@ -217,19 +235,13 @@ pub(crate) async fn insert_lookups(
 }
 
 /// The requests whose `field` has the blind index `digest`, oldest first.
-pub(crate) async fn by_lookup(
-    tx: &TenantTx,
-    field: &str,
-    digest: &str,
-    limit: u64,
-) -> Result<Vec<RequestRecord>, Error> {
+pub(crate) async fn by_lookup(tx: &TenantTx, field: &str, digest: &str) -> Result<Vec<RequestRecord>, Error> {
     let ids: Vec<uuid::Uuid> = request_lookup::Entity::find()
         .select_only()
         .column(request_lookup::Column::RequestId)
         .filter(request_lookup::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(request_lookup::Column::Field.eq(field))
         .filter(request_lookup::Column::Digest.eq(digest))
-        .limit(limit)
         .into_tuple::<uuid::Uuid>()
         .all(tx.conn())
         .await

@@ -8,6 +8,7 @@ use jamaa_core::service::{PetitionView, PublicationStatus, SignPetition};
 use secrecy::SecretString;
 
 use super::error::to_graphql;
+use super::page::{Listing, in_memory};
 use super::query::commune_and_lang;
 use super::{Lang, jamaa, request_context};
 
@@ -86,16 +87,19 @@ impl Publication {
 
 #[Object]
 impl CitizenQuery {
-    /// The commune's petitions, from submission to inscription on the council's agenda (public).
+    /// The commune's petitions, from submission to inscription on the council's agenda (public), oldest
+    /// first.
     async fn petitions(
         &self,
         ctx: &Context<'_>,
         commune: Option<String>,
         locale: Option<String>,
-    ) -> Result<Vec<Petition>> {
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Listing<Petition>> {
         let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
         let views = jamaa(ctx).petitions(commune.spec.slug.as_str()).await.map_err(|e| to_graphql(e, lang.locale))?;
-        Ok(views.into_iter().map(|view| Petition::new(view, &lang)).collect())
+        in_memory(views, first, after, lang.locale, |view| view.id.to_string(), |view| Petition::new(view, &lang))
     }
 
     /// The documents the commune must publish of its own accord (law 31.13, art. 10), each with whether and
@@ -105,10 +109,19 @@ impl CitizenQuery {
         ctx: &Context<'_>,
         commune: Option<String>,
         locale: Option<String>,
-    ) -> Result<Vec<Publication>> {
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Listing<Publication>> {
         let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
         let list = jamaa(ctx).publications(commune.spec.slug.as_str()).await.map_err(|e| to_graphql(e, lang.locale))?;
-        Ok(list.into_iter().map(|status| Publication::new(status, &lang)).collect())
+        in_memory(
+            list,
+            first,
+            after,
+            lang.locale,
+            |status| status.item.key.clone(),
+            |status| Publication::new(status, &lang),
+        )
     }
 }
 

@@ -1,7 +1,6 @@
 //! Civil status over GraphQL: registering acts, adding marginal mentions, reading full records (each reading
 //! recorded), listing and finding acts, and issuing extracts and full copies. The civil registrar only.
 
-use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields, OpaqueCursor};
 use async_graphql::{Context, Enum, ID, InputObject, Json, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use jamaa_core::error::{FieldError, FieldErrorCode};
@@ -15,7 +14,8 @@ use jamaa_core::model::ids::CivilActId;
 use jamaa_core::service::{CivilAct as CoreAct, CivilActFilter, CivilActSummary, IssuedCivilDocument};
 
 use super::error::to_graphql;
-use super::query::{Total, bad_cursor, commune_and_lang, page_size};
+use super::page::{Listing, after_key, connection, in_memory};
+use super::query::{commune_and_lang, page_size};
 use super::{jamaa, request_context};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -509,16 +509,9 @@ impl CivilStatusQuery {
         kind: Option<GqlActKind>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<Connection<OpaqueCursor<String>, CivilActSummaryView, Total, EmptyFields>> {
+    ) -> Result<Listing<CivilActSummaryView>> {
         let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let after = after
-            .map(|c| {
-                OpaqueCursor::<String>::decode_cursor(&c)
-                    .ok()
-                    .and_then(|c| c.0.parse::<CivilActId>().ok())
-                    .ok_or_else(bad_cursor)
-            })
-            .transpose()?;
+        let after = after_key(after, |c| c.parse::<CivilActId>().ok())?;
         let filter = CivilActFilter { office, year, kind: kind.map(Into::into) };
         let page = jamaa(ctx)
             .civil_acts(
@@ -530,27 +523,25 @@ impl CivilStatusQuery {
             )
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
-        let mut connection =
-            Connection::with_additional_fields(after.is_some(), page.has_next, Total { total_count: page.total });
-        for summary in page.items {
-            connection.edges.push(Edge::new(OpaqueCursor(summary.id.to_string()), summary.into()));
-        }
-        Ok(connection)
+        Ok(connection(after.is_some(), page, |summary| (summary.id.to_string(), summary.into())))
     }
 
-    /// The commune's acts whose subject has this national id, found by blind index (the civil registrar).
+    /// The commune's acts whose subject has this national id, found by blind index (the civil registrar), in
+    /// registration order.
     async fn find_civil_acts(
         &self,
         ctx: &Context<'_>,
         commune: Option<String>,
         national_id: String,
-    ) -> Result<Vec<CivilActSummaryView>> {
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Listing<CivilActSummaryView>> {
         let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
         let found = jamaa(ctx)
             .find_civil_acts(&request_context(ctx).principal, commune.spec.slug.as_str(), &national_id)
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
-        Ok(found.into_iter().map(Into::into).collect())
+        in_memory(found, first, after, lang.locale, |act| act.id.to_string(), Into::into)
     }
 }
 

@@ -4,10 +4,12 @@
 use async_graphql::{Context, Enum, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use jamaa_core::model::complaint::ComplaintStatus as CoreStatus;
+use jamaa_core::model::ids::RequestId;
 use jamaa_core::service::{PublicComplaint as CoreComplaint, PublicFilter, PublicQuery};
 use secrecy::SecretString;
 
 use super::error::to_graphql;
+use super::page::{Listing, after_key, connection};
 use super::query::{commune_and_lang, page_size};
 use super::{Lang, jamaa, pick_locale};
 
@@ -124,6 +126,7 @@ pub struct ComplaintRating {
 impl ComplaintQuery {
     /// The commune's public complaints, newest first (anyone; no personal data): optionally of one procedure
     /// and one status.
+    #[allow(clippy::too_many_arguments)]
     async fn public_complaints(
         &self,
         ctx: &Context<'_>,
@@ -131,20 +134,32 @@ impl ComplaintQuery {
         service_code: Option<String>,
         status: Option<ComplaintStatus>,
         first: Option<i32>,
+        after: Option<String>,
         locale: Option<String>,
-    ) -> Result<Vec<PublicComplaint>> {
+    ) -> Result<Listing<PublicComplaint>> {
         let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
-        let first = page_size(first, lang.locale)?;
+        let after = after_key(after, |c| {
+            let (at, id) = c.split_once('|')?;
+            Some((DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc), id.parse::<RequestId>().ok()?))
+        })?;
         let query = PublicQuery {
             filter: PublicFilter { service_codes: service_code.into_iter().collect(), ..PublicFilter::default() },
             status: status.map(Into::into),
-            limit: first,
+            after,
+            limit: page_size(first, lang.locale)?,
         };
-        let (_, items) = jamaa(ctx)
+        let (_, page) = jamaa(ctx)
             .public_complaints(commune.spec.slug.as_str(), &query)
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
-        Ok(items.into_iter().map(|complaint| PublicComplaint { complaint, lang: lang.clone() }).collect())
+        Ok(connection(after.is_some(), page, |complaint| {
+            let key = format!(
+                "{}|{}",
+                complaint.complaint.submitted_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                complaint.complaint.request_id
+            );
+            (key, PublicComplaint { complaint, lang: lang.clone() })
+        }))
     }
 }
 

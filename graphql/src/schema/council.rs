@@ -10,6 +10,7 @@ use jamaa_core::service::{self, NewAgendaItem, NewCouncilMember, NewDeliberation
 use serde::Serialize;
 
 use super::error::to_graphql;
+use super::page::{Listing, in_memory};
 use super::query::resolve_commune;
 use super::{jamaa, pick_locale, request_context};
 
@@ -324,23 +325,37 @@ pub struct CouncilQuery;
 #[Object]
 impl CouncilQuery {
     /// The council's members and their mandates (public).
-    async fn council_members(&self, ctx: &Context<'_>, commune: Option<String>) -> Result<Vec<CouncilMember>> {
+    async fn council_members(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Listing<CouncilMember>> {
         let commune = resolve_commune(ctx, commune).await?;
         let locale = pick_locale(ctx, None, Some(&commune));
         let members =
             jamaa(ctx).council_members(commune.spec.slug.as_str()).await.map_err(|e| to_graphql(e, locale))?;
-        Ok(members.into_iter().map(Into::into).collect())
+        let members: Vec<CouncilMember> = members.into_iter().map(Into::into).collect();
+        in_memory(members, first, after, locale, |m| m.id.to_string(), |m| m)
     }
 
     /// The council's sessions, newest first, drafts included: for the council's secretary and president.
-    async fn council_sessions(&self, ctx: &Context<'_>, commune: Option<String>) -> Result<Vec<CouncilSession>> {
+    async fn council_sessions(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Listing<CouncilSession>> {
         let commune = resolve_commune(ctx, commune).await?;
         let locale = pick_locale(ctx, None, Some(&commune));
         let sessions = jamaa(ctx)
             .council_sessions(&request_context(ctx).principal, commune.spec.slug.as_str())
             .await
             .map_err(|e| to_graphql(e, locale))?;
-        Ok(sessions.into_iter().map(Into::into).collect())
+        let sessions: Vec<CouncilSession> = sessions.into_iter().map(Into::into).collect();
+        in_memory(sessions, first, after, locale, |s| s.id.to_string(), |s| s)
     }
 
     /// The council's published decisions, of one year or all, with their texts and roll calls (public).
@@ -349,12 +364,21 @@ impl CouncilQuery {
         ctx: &Context<'_>,
         commune: Option<String>,
         year: Option<i32>,
-    ) -> Result<Vec<CouncilDecision>> {
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Listing<CouncilDecision>> {
         let commune = resolve_commune(ctx, commune).await?;
         let locale = pick_locale(ctx, None, Some(&commune));
         let published =
             jamaa(ctx).council_decisions(commune.spec.slug.as_str(), year).await.map_err(|e| to_graphql(e, locale))?;
-        Ok(decisions(published))
+        in_memory(
+            decisions(published),
+            first,
+            after,
+            locale,
+            |d| format!("{}#{}", d.session_id.as_str(), d.number),
+            |d| d,
+        )
     }
 }
 

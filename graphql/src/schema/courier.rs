@@ -1,7 +1,6 @@
 //! The courier registry over GraphQL: registering, routing and following up mail, and listing it by year,
 //! direction, department, state or overdue, a page at a time.
 
-use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields, OpaqueCursor};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use jamaa_core::model::courier::{DeliberationRef, Direction, FollowUp, NewMail};
@@ -9,7 +8,8 @@ use jamaa_core::model::ids::MailId;
 use jamaa_core::service::{MailEvent, MailItem as CoreItem, MailQuery};
 
 use super::error::to_graphql;
-use super::query::{Total, bad_cursor, commune_and_lang, page_size};
+use super::page::{Listing, after_key, connection};
+use super::query::{commune_and_lang, page_size};
 use super::{jamaa, request_context};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -182,16 +182,9 @@ impl CourierQuery {
         overdue: Option<bool>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<Connection<OpaqueCursor<String>, MailItem, Total, EmptyFields>> {
+    ) -> Result<Listing<MailItem>> {
         let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let after = after
-            .map(|c| {
-                OpaqueCursor::<String>::decode_cursor(&c)
-                    .ok()
-                    .and_then(|c| c.0.parse::<MailId>().ok())
-                    .ok_or_else(bad_cursor)
-            })
-            .transpose()?;
+        let after = after_key(after, |c| c.parse::<MailId>().ok())?;
         let query = MailQuery {
             year,
             direction: direction.map(Into::into),
@@ -209,12 +202,7 @@ impl CourierQuery {
             )
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
-        let mut connection =
-            Connection::with_additional_fields(after.is_some(), page.has_next, Total { total_count: page.total });
-        for item in page.items {
-            connection.edges.push(Edge::new(OpaqueCursor(item.record.id.to_string()), MailItem(item)));
-        }
-        Ok(connection)
+        Ok(connection(after.is_some(), page, |item| (item.record.id.to_string(), MailItem(item))))
     }
 
     /// One mail item with its history (ManageCourier).

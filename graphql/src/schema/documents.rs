@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use jamaa_core::service::{DocumentVerification as CoreVerification, IssuedDocument as CoreIssued};
 
 use super::error::to_graphql;
+use super::page::{Listing, in_memory};
 use super::query::commune_and_lang;
 use super::types::Commune;
 use super::{Lang, jamaa, pick_locale};
@@ -117,7 +118,9 @@ impl DocumentQuery {
         commune: Option<String>,
         request_id: ID,
         locale: Option<String>,
-    ) -> Result<Vec<IssuedDocument>> {
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Listing<IssuedDocument>> {
         let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
         let id = super::entity_id(&request_id).parse().map_err(|_| invalid_id(lang.locale))?;
         let principal = &super::request_context(ctx).principal;
@@ -125,7 +128,14 @@ impl DocumentQuery {
             .request_documents(principal, commune.spec.slug.as_str(), id)
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
-        Ok(documents.into_iter().map(|issued| IssuedDocument { issued, lang: lang.clone() }).collect())
+        in_memory(
+            documents,
+            first,
+            after,
+            lang.locale,
+            |issued| issued.id.to_string(),
+            |issued| IssuedDocument { issued, lang: lang.clone() },
+        )
     }
 }
 

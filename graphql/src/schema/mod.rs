@@ -23,6 +23,7 @@ mod mutation;
 mod notifications;
 pub mod nulls;
 mod office;
+mod page;
 mod query;
 mod replication;
 mod types;

@@ -12,7 +12,8 @@ use tokio_stream::StreamExt as _;
 use tokio_stream::wrappers::BroadcastStream;
 
 use super::error::to_graphql;
-use super::query::commune_and_lang;
+use super::page::{Listing, after_key, connection, in_memory};
+use super::query::{commune_and_lang, page_size};
 use super::{jamaa, pick_locale, request_context};
 
 #[derive(SimpleObject)]
@@ -110,6 +111,10 @@ pub enum DeliveryStatus {
 }
 
 impl DeliveryStatus {
+    fn parse(status: &str) -> Option<Self> {
+        [Self::Pending, Self::Delivered, Self::Skipped, Self::Dead].into_iter().find(|s| s.as_str() == status)
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             DeliveryStatus::Pending => "pending",
@@ -130,8 +135,7 @@ pub struct NotificationDelivery {
     /// `webhook` or `email`.
     pub channel: String,
     pub endpoint_id: Option<ID>,
-    /// `pending`, `delivered`, `skipped` or `dead`.
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
     pub last_error: Option<String>,
@@ -147,7 +151,8 @@ impl From<DeliveryRecord> for NotificationDelivery {
             sequence: record.sequence,
             channel: record.channel,
             endpoint_id: record.endpoint_id.map(|id| ID(id.to_string())),
-            status: record.status,
+            // The store writes the four statuses only.
+            status: DeliveryStatus::parse(&record.status).unwrap_or(DeliveryStatus::Pending),
             attempts: record.attempts,
             next_attempt_at: record.next_attempt_at,
             last_error: record.last_error,
@@ -194,13 +199,19 @@ pub struct NotificationQuery;
 #[Object]
 impl NotificationQuery {
     /// The commune's webhook endpoints (its administrators).
-    async fn webhook_endpoints(&self, ctx: &Context<'_>, commune: Option<String>) -> Result<Vec<WebhookEndpoint>> {
+    async fn webhook_endpoints(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Listing<WebhookEndpoint>> {
         let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
         let list = jamaa(ctx)
             .webhook_endpoints(&request_context(ctx).principal, commune.spec.slug.as_str())
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
-        Ok(list.into_iter().map(Into::into).collect())
+        in_memory(list, first, after, lang.locale, |endpoint| endpoint.id.to_string(), Into::into)
     }
 
     /// The commune's SMTP relay for e-mail notifications, if set (its administrators).
@@ -220,19 +231,21 @@ impl NotificationQuery {
         commune: Option<String>,
         status: Option<DeliveryStatus>,
         first: Option<i32>,
-    ) -> Result<Vec<NotificationDelivery>> {
+        after: Option<String>,
+    ) -> Result<Listing<NotificationDelivery>> {
         let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let first = super::query::page_size(Some(first.unwrap_or(50)), lang.locale)?;
-        let list = jamaa(ctx)
+        let after = after_key(after, |c| c.parse::<uuid::Uuid>().ok())?;
+        let page = jamaa(ctx)
             .notification_deliveries(
                 &request_context(ctx).principal,
                 commune.spec.slug.as_str(),
                 status.map(DeliveryStatus::as_str),
-                first,
+                after,
+                page_size(first, lang.locale)?,
             )
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
-        Ok(list.into_iter().map(Into::into).collect())
+        Ok(connection(after.is_some(), page, |delivery| (delivery.id.to_string(), delivery.into())))
     }
 }
 

@@ -9,6 +9,7 @@ use jamaa_core::service::{self as core_service, InboxFilter, NewCommuneUser};
 use secrecy::SecretString;
 
 use super::error::to_graphql;
+use super::page::{Listing, in_memory};
 use super::query::{commune_and_lang, viewer_of};
 use super::types::Request;
 use super::{Lang, jamaa, request_context};
@@ -245,16 +246,27 @@ impl OfficeQuery {
         Ok(users.into_iter().map(Into::into).collect())
     }
 
-    /// The commune's API tokens, without their secrets (operators; the commune's holders of manage_access).
-    async fn api_tokens(&self, ctx: &Context<'_>, commune: Option<String>) -> Result<Vec<ApiTokenInfo>> {
+    /// The commune's API tokens, revoked ones included, without their secrets (operators; the commune's holders
+    /// of manage_access).
+    async fn api_tokens(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Listing<ApiTokenInfo>> {
         let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
         let tokens = jamaa(ctx)
             .api_tokens(&request_context(ctx).principal, commune.spec.slug.as_str())
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
-        Ok(tokens
-            .into_iter()
-            .map(|t| ApiTokenInfo {
+        in_memory(
+            tokens,
+            first,
+            after,
+            lang.locale,
+            |t| t.id.to_string(),
+            |t| ApiTokenInfo {
                 id: ID(t.id.to_string()),
                 kind: t.kind,
                 label: t.label,
@@ -263,8 +275,8 @@ impl OfficeQuery {
                 expires_at: t.expires_at,
                 last_used_at: t.last_used_at,
                 revoked_at: t.revoked_at,
-            })
-            .collect())
+            },
+        )
     }
 }
 

@@ -2,30 +2,24 @@
 
 use std::sync::Arc;
 
-use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields, OpaqueCursor};
-use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
 use jamaa_core::auth::Principal;
 use jamaa_core::model::commune::Commune as CoreCommune;
 use jamaa_core::model::i18n::Locale;
 use jamaa_core::model::ids::RequestId;
 use jamaa_core::model::workflow::Actor;
-use jamaa_core::service::{MAX_PAGE_SIZE, ServiceView};
+use jamaa_core::service::{CountedPage, MAX_PAGE_SIZE, ServiceView};
 use secrecy::SecretString;
 
 use super::error::to_graphql;
 use super::office::{AssignmentFilter, inbox_filter};
+use super::page::{Listing, after_key, connection, in_memory};
 use super::types::{AuditReport, Commune, Request, Service};
 use super::{Lang, jamaa, pick_locale, request_context};
 
 #[derive(Default)]
 pub struct CatalogQuery;
-
-/// How many items a list's filters find in all, beside the page.
-#[derive(SimpleObject)]
-pub struct TotalCount {
-    pub total_count: i32,
-}
 
 /// Page size when `first` is not given.
 const DEFAULT_PAGE: i32 = 20;
@@ -106,13 +100,13 @@ impl CatalogQuery {
         first: Option<i32>,
         after: Option<String>,
         locale: Option<String>,
-    ) -> Result<Connection<OpaqueCursor<String>, Commune, Total, EmptyFields>> {
+    ) -> Result<Listing<Commune>> {
         let locale = parse_locale(locale)?;
         let size = page_size(first, pick_locale(ctx, locale, None))?;
-        let after = after.map(|c| OpaqueCursor::<String>::decode_cursor(&c).map_err(|_| bad_cursor())).transpose()?;
+        let after = after_key(after, Some)?;
         let jamaa = jamaa(ctx);
         let fail = |e| to_graphql(e, pick_locale(ctx, locale, None));
-        let page = jamaa.communes(after.as_ref().map(|c| c.0.as_str()), size).await.map_err(fail)?;
+        let page = jamaa.communes(after.as_deref(), size).await.map_err(fail)?;
         let total_count = jamaa.commune_count().await.map_err(fail)?;
         // The latest template versions, read once for the page when a node asks for them.
         let look = ctx.look_ahead();
@@ -124,14 +118,11 @@ impl CatalogQuery {
         } else {
             None
         };
-        let mut connection = Connection::with_additional_fields(after.is_some(), page.has_next, Total { total_count });
-        for commune in page.items {
+        let page = CountedPage { items: page.items, has_next: page.has_next, total: total_count };
+        Ok(connection(after.is_some(), page, |commune| {
             let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
-            let slug = OpaqueCursor(commune.spec.slug.to_string());
-            let node = Commune { commune, lang, latest_templates: latest_templates.clone() };
-            connection.edges.push(Edge::new(slug, node));
-        }
-        Ok(connection)
+            (commune.spec.slug.to_string(), Commune { commune, lang, latest_templates: latest_templates.clone() })
+        }))
     }
 
     /// One commune by slug.
@@ -148,10 +139,10 @@ impl CatalogQuery {
         locale: Option<String>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<Connection<OpaqueCursor<String>, Service, Total, EmptyFields>> {
+    ) -> Result<Listing<Service>> {
         let locale = parse_locale(locale)?;
         let size = page_size(first, pick_locale(ctx, locale, None))? as usize;
-        let after = after.map(|c| OpaqueCursor::<String>::decode_cursor(&c).map_err(|_| bad_cursor())).transpose()?;
+        let after = after_key(after, Some)?;
         // The commune's row is read once, with the generation of its catalog, which is then often in memory.
         let slug = match commune.or_else(|| request_context(ctx).commune_header.clone()) {
             Some(slug) => slug,
@@ -165,17 +156,15 @@ impl CatalogQuery {
         let total_count = services.len() as u64;
         let mut rest: Vec<_> = services
             .iter()
-            .filter(|s| after.as_ref().is_none_or(|a| s.definition.code.as_str() > a.0.as_str()))
+            .filter(|s| after.as_ref().is_none_or(|a| s.definition.code.as_str() > a.as_str()))
             .collect();
         let has_next = rest.len() > size;
         rest.truncate(size);
-        let mut connection = Connection::with_additional_fields(after.is_some(), has_next, Total { total_count });
-        for service in rest {
-            let cursor = OpaqueCursor(service.definition.code.clone());
+        let page = CountedPage { items: rest, has_next, total: total_count };
+        Ok(connection(after.is_some(), page, |service| {
             let view = ServiceView { commune: commune.clone(), service: service.clone() };
-            connection.edges.push(Edge::new(cursor, Service { view, lang: lang.clone() }));
-        }
-        Ok(connection)
+            (service.definition.code.clone(), Service { view, lang: lang.clone() })
+        }))
     }
 
     /// One current service of a commune by code.
@@ -237,19 +226,12 @@ impl CatalogQuery {
         first: Option<i32>,
         after: Option<String>,
         locale: Option<String>,
-    ) -> Result<Connection<OpaqueCursor<String>, Request, TotalCount, EmptyFields>> {
+    ) -> Result<Listing<Request>> {
         let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
-        let after = after
-            .map(|c| {
-                OpaqueCursor::<String>::decode_cursor(&c)
-                    .ok()
-                    .and_then(|c| {
-                        let (due, id) = c.0.split_once('|')?;
-                        Some((due.parse::<NaiveDate>().ok()?, id.parse::<RequestId>().ok()?))
-                    })
-                    .ok_or_else(bad_cursor)
-            })
-            .transpose()?;
+        let after = after_key(after, |c| {
+            let (due, id) = c.split_once('|')?;
+            Some((due.parse::<NaiveDate>().ok()?, id.parse::<RequestId>().ok()?))
+        })?;
         let filter = inbox_filter(state, service_code, overdue, due_before, assignment, assignee_id, search, &lang)?;
         let principal = &request_context(ctx).principal;
         let page = jamaa(ctx)
@@ -257,16 +239,11 @@ impl CatalogQuery {
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
         let viewer = viewer_of(principal, commune.id);
-        let total = TotalCount { total_count: i32::try_from(page.total_count).unwrap_or(i32::MAX) };
-        let mut connection = Connection::with_additional_fields(after.is_some(), page.has_next, total);
-        for details in page.items {
-            let cursor = OpaqueCursor(format!("{}|{}", details.record.decision_due, details.record.id));
-            connection.edges.push(Edge::new(
-                cursor,
-                Request { details, history: None, messages: None, viewer: viewer.clone(), lang: lang.clone() },
-            ));
-        }
-        Ok(connection)
+        let page = CountedPage { items: page.items, has_next: page.has_next, total: page.total_count };
+        Ok(connection(after.is_some(), page, |details| {
+            let cursor = format!("{}|{}", details.record.decision_due, details.record.id);
+            (cursor, Request { details, history: None, messages: None, viewer: viewer.clone(), lang: lang.clone() })
+        }))
     }
 
     /// One request of the commune, with its history (staff).
@@ -296,7 +273,8 @@ impl CatalogQuery {
     }
 
     /// The commune's requests whose personal field (`cin`, `phone`, `email`) equals `value`, found by blind
-    /// index without decrypting anything (staff).
+    /// index without decrypting anything (staff), in submission order.
+    #[allow(clippy::too_many_arguments)]
     async fn find_requests(
         &self,
         ctx: &Context<'_>,
@@ -304,7 +282,9 @@ impl CatalogQuery {
         field: String,
         value: String,
         locale: Option<String>,
-    ) -> Result<Vec<Request>> {
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Listing<Request>> {
         let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
         let principal = &request_context(ctx).principal;
         let found = jamaa(ctx)
@@ -312,16 +292,14 @@ impl CatalogQuery {
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
         let viewer = viewer_of(principal, commune.id);
-        Ok(found
-            .into_iter()
-            .map(|details| Request {
-                details,
-                history: None,
-                messages: None,
-                viewer: viewer.clone(),
-                lang: lang.clone(),
-            })
-            .collect())
+        in_memory(
+            found,
+            first,
+            after,
+            lang.locale,
+            |details| details.record.id.to_string(),
+            |details| Request { details, history: None, messages: None, viewer: viewer.clone(), lang: lang.clone() },
+        )
     }
 
     /// Checks the commune's audit chain (commune administrators and operators).

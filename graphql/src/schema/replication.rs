@@ -9,6 +9,7 @@ use jamaa_core::model::template::{self, ContentOverrides, Resolution, TemplateRe
 use jamaa_core::service::{CommuneIdentity, OnboardCommune, OnboardSource, TemplateSummary, UpgradeReport};
 
 use super::error::to_graphql;
+use super::page::{Listing, in_memory};
 use super::query::parse_locale;
 use super::types::Commune;
 use super::{Lang, jamaa, pick_locale, request_context};
@@ -253,9 +254,15 @@ pub struct ReplicationQuery;
 #[Object]
 impl ReplicationQuery {
     /// The templates of the registry, by name and version.
-    async fn templates(&self, ctx: &Context<'_>) -> Result<Vec<Template>> {
-        let list = jamaa(ctx).templates().await.map_err(|e| to_graphql(e, Locale::Fr))?;
-        Ok(list.into_iter().map(|summary| Template { summary }).collect())
+    async fn templates(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Listing<Template>> {
+        let locale = pick_locale(ctx, None, None);
+        let list = jamaa(ctx).templates().await.map_err(|e| to_graphql(e, locale))?;
+        in_memory(list, first, after, locale, |summary| summary.reference.to_string(), |summary| Template { summary })
     }
 
     /// The changes from one template version to another (`from` and `to` as `name@version`).

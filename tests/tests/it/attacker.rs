@@ -227,9 +227,9 @@ fn operations() -> Vec<Operation> {
         Operation {
             name: "publicComplaints",
             public: true,
-            document: "query($c: String) { publicComplaints(commune: $c, first: 100) {
+            document: "query($c: String) { publicComplaints(commune: $c, first: 100) { nodes {
                 trackingCode serviceCode category description place { lat lng address } mediaUrl status state rating
-            } }",
+            } } }",
             // Only what applicants made public, never a private complaint (the partner's) nor personal data.
             attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune() }), Answers)],
         },
@@ -279,7 +279,7 @@ fn operations() -> Vec<Operation> {
             name: "requestDocuments",
             public: false,
             document: "query($c: String, $id: ID!) { requestDocuments(commune: $c, requestId: $id) {
-                id code text fingerprint
+                nodes { id code text fingerprint }
             } }",
             attacks: |c: &Ctx<'_>| {
                 c.v.filed
@@ -312,7 +312,7 @@ fn operations() -> Vec<Operation> {
             name: "findRequests",
             public: false,
             document: "query($c: String, $field: String!, $value: String!) {
-                findRequests(commune: $c, field: $field, value: $value) { id trackingCode data sealedFields }
+                findRequests(commune: $c, field: $field, value: $value) { nodes { id trackingCode data sealedFields } }
             }",
             // Oujda's citizens looked up by CIN and phone: at home the attacker finds none of them.
             attacks: |c: &Ctx<'_>| {
@@ -336,7 +336,7 @@ fn operations() -> Vec<Operation> {
         Operation {
             name: "templates",
             public: true,
-            document: "query { templates { reference contentHash bundle } }",
+            document: "query { templates(first: 100) { nodes { reference contentHash bundle } } }",
             attacks: |_: &Ctx<'_>| vec![attack(json!({}), Answers)],
         },
         Operation {
@@ -637,9 +637,9 @@ fn operations() -> Vec<Operation> {
         Operation {
             name: "apiTokens",
             public: false,
-            document: "query($c: String) { apiTokens(commune: $c) {
+            document: "query($c: String) { apiTokens(commune: $c) { nodes {
                 id kind label roles createdAt expiresAt lastUsedAt revokedAt
-            } }",
+            } } }",
             attacks: |c: &Ctx<'_>| {
                 vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
             },
@@ -739,9 +739,9 @@ fn operations() -> Vec<Operation> {
         Operation {
             name: "petitions",
             public: true,
-            document: "query($c: String) { petitions(commune: $c) {
+            document: "query($c: String) { petitions(commune: $c) { nodes {
                 id subject text petitionerType associationName state signatures openForSignatures
-            } }",
+            } } }",
             attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune() }), Answers)],
         },
         Operation {
@@ -761,7 +761,7 @@ fn operations() -> Vec<Operation> {
         Operation {
             name: "publications",
             public: true,
-            document: "query($c: String) { publications(commune: $c) { key label published location publishedAt } }",
+            document: "query($c: String) { publications(commune: $c) { nodes { key label published location publishedAt } } }",
             attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune() }), Answers)],
         },
         Operation {
@@ -779,17 +779,17 @@ fn operations() -> Vec<Operation> {
         Operation {
             name: "councilMembers",
             public: true,
-            document: "query($c: String) { councilMembers(commune: $c) {
+            document: "query($c: String) { councilMembers(commune: $c) { nodes {
                 id nameAr nameLatin party role mandateStart mandateEnd
-            } }",
+            } } }",
             attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune() }), Answers)],
         },
         Operation {
             name: "councilDecisions",
             public: true,
-            document: "query($c: String) { councilDecisions(commune: $c) {
+            document: "query($c: String) { councilDecisions(commune: $c) { nodes {
                 sessionId sessionDate number textAr textFr count { outcome votesFor } votes { nameLatin choice }
-            } }",
+            } } }",
             attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune() }), Answers)],
         },
         Operation {
@@ -804,9 +804,9 @@ fn operations() -> Vec<Operation> {
         Operation {
             name: "councilSessions",
             public: false,
-            document: "query($c: String) { councilSessions(commune: $c) {
+            document: "query($c: String) { councilSessions(commune: $c) { nodes {
                 id titleFr agenda { id titleFr requestId } deliberations { id textFr votes { memberId choice } }
-            } }",
+            } } }",
             attacks: |c: &Ctx<'_>| {
                 vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
             },
@@ -930,7 +930,7 @@ fn operations() -> Vec<Operation> {
         Operation {
             name: "findCivilActs",
             public: false,
-            document: "query($c: String, $id: String!) { findCivilActs(commune: $c, nationalId: $id) { id number } }",
+            document: "query($c: String, $id: String!) { findCivilActs(commune: $c, nationalId: $id) { nodes { id number } } }",
             // The deceased of Oujda's act, looked up by CIN: at home the attacker finds nothing.
             attacks: |c: &Ctx<'_>| {
                 let expect = if c.staff_at_home() { Answers } else { c.refused() };
@@ -1035,7 +1035,7 @@ fn operations() -> Vec<Operation> {
         Operation {
             name: "webhookEndpoints",
             public: false,
-            document: "query($c: String) { webhookEndpoints(commune: $c) { id url events active } }",
+            document: "query($c: String) { webhookEndpoints(commune: $c) { nodes { id url events active } } }",
             attacks: |c: &Ctx<'_>| {
                 vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
             },
@@ -1051,9 +1051,9 @@ fn operations() -> Vec<Operation> {
         Operation {
             name: "notificationDeliveries",
             public: false,
-            document: "query($c: String) { notificationDeliveries(commune: $c, status: PENDING) {
+            document: "query($c: String) { notificationDeliveries(commune: $c, status: PENDING) { nodes {
                 id eventId requestId sequence channel endpointId status lastError
-            } }",
+            } } }",
             attacks: |c: &Ctx<'_>| {
                 vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
             },
@@ -1404,9 +1404,9 @@ impl Victim {
         }
 
         // Complaints their applicants made public (the demo's): their codes are public in the listing only.
-        let listed = "{ publicComplaints(commune: \"oujda\", first: 100) { trackingCode } }";
+        let listed = "{ publicComplaints(commune: \"oujda\", first: 100) { nodes { trackingCode } } }";
         let listed = data(app, None, listed, json!({})).await?;
-        let public_codes: Vec<String> = listed["publicComplaints"]
+        let public_codes: Vec<String> = listed["publicComplaints"]["nodes"]
             .as_array()
             .into_iter()
             .flatten()
@@ -1458,9 +1458,9 @@ impl Victim {
             let smtp = json!({ "host": "127.0.0.1", "port": 9, "tls": "NONE", "fromAddress": "avis@commune.ma" });
             data(app, Some(app.staff(commune)), SET_SMTP, json!({ "c": commune, "i": smtp })).await?;
         }
-        let sent = "{ notificationDeliveries(first: 1) { id } }";
+        let sent = "{ notificationDeliveries(first: 1) { nodes { id } } }";
         let sent = data(app, Some(&admin), sent, json!({})).await?;
-        let delivery_id = text(&sent["notificationDeliveries"][0]["id"])?;
+        let delivery_id = text(&sent["notificationDeliveries"]["nodes"][0]["id"])?;
         markers.private(delivery_id.as_str(), "the id of a delivery of Oujda's");
 
         let audit = data(app, Some(&app.operator), AUDIT, json!({})).await?;
@@ -1566,8 +1566,8 @@ impl Victim {
         .await?;
 
         // A bundle under Oujda's name, well formed and hashed, with content of the attacker's choosing.
-        let templates = data(app, None, "{ templates { reference bundle } }", json!({})).await?;
-        let original = templates["templates"]
+        let templates = data(app, None, "{ templates(first: 100) { nodes { reference bundle } } }", json!({})).await?;
+        let original = templates["templates"]["nodes"]
             .as_array()
             .into_iter()
             .flatten()
@@ -1597,8 +1597,9 @@ impl Victim {
         markers.private(agenda_item.as_str(), "the id of an item of Oujda's draft agenda");
         markers.private("Session extraordinaire en préparation à Oujda", "the title of Oujda's draft session");
         markers.private("Point confidentiel d'Oujda", "an item of Oujda's draft agenda");
-        let members = data(app, None, "{ councilMembers(commune: \"oujda\") { id } }", json!({})).await?;
-        let council_members: Vec<String> = members["councilMembers"]
+        let members =
+            data(app, None, "{ councilMembers(commune: \"oujda\", first: 100) { nodes { id } } }", json!({})).await?;
+        let council_members: Vec<String> = members["councilMembers"]["nodes"]
             .as_array()
             .into_iter()
             .flatten()
@@ -1969,14 +1970,13 @@ async fn snapshot(app: &TestApp, victim: &Victim) -> Result<BTreeMap<&'static st
             timeZone currency trackingPrefix status calendar
         }
         communes(first: 100) { nodes { slug trackingPrefix status } }
-        templates { reference contentHash }
+        templates(first: 100) { nodes { reference contentHash } }
         siteOrigins(commune: \"oujda\")
     }";
     state.insert("catalog", data(app, None, public, json!({})).await?);
     state.insert("audit", data(app, Some(&app.operator), AUDIT, json!({})).await?);
-    let council =
-        "{ councilSessions(commune: \"oujda\") { id publishedAt agenda { id requestId } deliberations { id } }
-        councilMembers(commune: \"oujda\") { id } }";
+    let council = "{ councilSessions(commune: \"oujda\", first: 100) { nodes { id publishedAt agenda { id requestId }
+        deliberations { id } } } councilMembers(commune: \"oujda\", first: 100) { nodes { id } } }";
     state.insert("council", data(app, Some(&victim.observer_token), council, json!({})).await?);
     let budget = "{ budgetExecution(commune: \"oujda\") { lines { year chapter article paragraph paid collected } } }";
     state.insert("budget", data(app, None, budget, json!({})).await?);

@@ -165,9 +165,9 @@ async fn the_decision_date_follows_law_31_13(backend: Backend) -> Result<()> {
     app.stop().await
 }
 
-const PETITIONS: &str = r#"query($c: String!) { petitions(commune: $c) {
+const PETITIONS: &str = r#"query($c: String!) { petitions(commune: $c) { nodes {
   id subject text petitionerType associationName state signatures signatureThreshold openForSignatures
-} }"#;
+} } }"#;
 const SIGN: &str = r#"mutation($c: String!, $p: ID!, $n: String!, $name: String!) {
   signPetition(commune: $c, petition: $p, nationalId: $n, name: $name) { signatures }
 }"#;
@@ -210,7 +210,7 @@ async fn petitions_collect_signatures_once_and_reach_the_agenda(backend: Backend
     let listed = app.data(None, PETITIONS, json!({ "c": "oujda" })).await?;
     let text = listed.to_string();
     assert!(!text.contains("Youssef") && !text.contains("CD654321") && !text.contains("0612345678"));
-    let petition = &listed["petitions"][0];
+    let petition = &listed["petitions"]["nodes"][0];
     assert_eq!((petition["id"].clone(), petition["signatures"].clone()), (id.clone(), json!(0)));
     assert_eq!(
         (petition["signatureThreshold"].clone(), petition["openForSignatures"].clone()),
@@ -285,14 +285,15 @@ async fn petitions_collect_signatures_once_and_reach_the_agenda(backend: Backend
 
     let listed = app.data(None, PETITIONS, json!({ "c": "oujda" })).await?;
     let states: Vec<&str> =
-        listed["petitions"].as_array().into_iter().flatten().filter_map(|p| p["state"].as_str()).collect();
+        listed["petitions"]["nodes"].as_array().into_iter().flatten().filter_map(|p| p["state"].as_str()).collect();
     assert_eq!(states, ["inscribed_on_agenda"], "the inadmissible petition is no longer listed");
     let foreign = app.data(None, PETITIONS, json!({ "c": "chefchaouen" })).await?;
-    assert_eq!(foreign["petitions"], json!([]));
+    assert_eq!(foreign["petitions"]["nodes"], json!([]));
     app.stop().await
 }
 
-const PUBLICATIONS: &str = r#"query($c: String!) { publications(commune: $c) { key label published location } }"#;
+const PUBLICATIONS: &str =
+    r#"query($c: String!) { publications(commune: $c) { nodes { key label published location } } }"#;
 const MARK: &str = r#"mutation($c: String!, $i: String!, $l: String!) {
   markPublished(commune: $c, item: $i, location: $l) { key published location publishedAt }
 }"#;
@@ -300,7 +301,7 @@ const MARK: &str = r#"mutation($c: String!, $i: String!, $l: String!) {
 async fn the_commune_publishes_what_law_31_13_lists(backend: Backend) -> Result<()> {
     let app = TestApp::spawn(backend).await?;
     let listed = app.data(None, PUBLICATIONS, json!({ "c": "oujda" })).await?;
-    let items = listed["publications"].as_array().cloned().unwrap_or_default();
+    let items = listed["publications"]["nodes"].as_array().cloned().unwrap_or_default();
     assert!(items.len() >= 8 && items.iter().all(|i| i["published"] == false));
     assert!(items.iter().any(|i| i["key"] == "budget"));
 
@@ -326,10 +327,11 @@ async fn the_commune_publishes_what_law_31_13_lists(backend: Backend) -> Result<
     assert_eq!(marked["markPublished"]["location"], address);
 
     let listed = app.data(None, PUBLICATIONS, json!({ "c": "oujda" })).await?;
-    let budget = listed["publications"].as_array().into_iter().flatten().find(|i| i["key"] == "budget").cloned();
+    let budget =
+        listed["publications"]["nodes"].as_array().into_iter().flatten().find(|i| i["key"] == "budget").cloned();
     assert_eq!(budget.map(|b| (b["published"].clone(), b["location"].clone())), Some((json!(true), json!(address))));
     let other = app.data(None, PUBLICATIONS, json!({ "c": "chefchaouen" })).await?;
-    assert!(other["publications"].as_array().into_iter().flatten().all(|i| i["published"] == false));
+    assert!(other["publications"]["nodes"].as_array().into_iter().flatten().all(|i| i["published"] == false));
     app.stop().await
 }
 

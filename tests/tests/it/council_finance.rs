@@ -44,12 +44,12 @@ const DELIBERATE: &str = "mutation($c: String, $i: DeliberationInput!) {
 const PUBLISH: &str =
     "mutation($c: String, $s: ID!) { publishCouncilDecisions(commune: $c, sessionId: $s) { publishedAt } }";
 const SESSIONS: &str =
-    "{ councilSessions { id publishedAt agenda { id } deliberations { number votes { memberId choice } } } }";
-const DECISIONS: &str = "query($y: Int) { councilDecisions(commune: \"oujda\", year: $y) {
+    "{ councilSessions { nodes { id publishedAt agenda { id } deliberations { number votes { memberId choice } } } } }";
+const DECISIONS: &str = "query($y: Int) { councilDecisions(commune: \"oujda\", year: $y) { nodes {
     sessionDate sessionKind number textAr textFr publishedAt
     count { membersInOffice present votesFor against abstain absent outcome }
     votes { nameLatin choice }
-} }";
+} } }";
 
 async fn a_session_publishes_its_decisions(backend: Backend) -> Result<()> {
     let app = TestApp::spawn(backend).await?;
@@ -174,7 +174,7 @@ async fn a_session_publishes_its_decisions(backend: Backend) -> Result<()> {
 
     // Nothing is public before publication.
     let before = app.data(None, DECISIONS, json!({ "y": 2027 })).await?;
-    ensure!(before["councilDecisions"] == json!([]), "{before}");
+    ensure!(before["councilDecisions"]["nodes"] == json!([]), "{before}");
 
     // Chefchaouen's secretary, and its staff with every role, cannot touch Oujda's session.
     let chefchaouen_admin = app.staff("chefchaouen").to_owned();
@@ -200,7 +200,8 @@ async fn a_session_publishes_its_decisions(backend: Backend) -> Result<()> {
                 ensure!(error_codes(&body) == [expected], "{variables}: {body}");
             }
         }
-        let sessions = app.graphql(Some(attacker), "{ councilSessions(commune: \"oujda\") { id } }", json!({})).await?;
+        let sessions =
+            app.graphql(Some(attacker), "{ councilSessions(commune: \"oujda\") { nodes { id } } }", json!({})).await?;
         ensure!(error_codes(&sessions) == ["FORBIDDEN"], "{sessions}");
     }
     let after = app.data(Some(&admin), SESSIONS, json!({})).await?;
@@ -213,7 +214,7 @@ async fn a_session_publishes_its_decisions(backend: Backend) -> Result<()> {
     let late = app.graphql(Some(&secretary), DELIBERATE, deliberation(0, "tardive", votes(&["FOR"]))).await?;
     ensure!(error_codes(&late) == ["CONFLICT"], "{late}");
     let published = app.data(None, DECISIONS, json!({ "y": 2027 })).await?;
-    let published = published["councilDecisions"].as_array().cloned().unwrap_or_default();
+    let published = published["councilDecisions"]["nodes"].as_array().cloned().unwrap_or_default();
     ensure!(published.len() == 3, "{published:?}");
     for (decision, (text, _, counts, outcome)) in published.iter().zip(&cases) {
         ensure!(
@@ -255,7 +256,7 @@ async fn a_session_publishes_its_decisions(backend: Backend) -> Result<()> {
     }
     // The demo's own session was published too; an unknown commune is 404.
     let demo = app.data(None, DECISIONS, json!({ "y": 2026 })).await?;
-    ensure!(demo["councilDecisions"].as_array().map(Vec::len) == Some(3), "{demo}");
+    ensure!(demo["councilDecisions"]["nodes"].as_array().map(Vec::len) == Some(3), "{demo}");
     let missing = app.client.get(app.url("/opendata/nowhere/decisions.json")).send().await?;
     ensure!(missing.status() == 404, "{}", missing.status());
     app.stop().await

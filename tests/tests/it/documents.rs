@@ -70,9 +70,9 @@ async fn a_decision_is_issued_and_verified(backend: Backend) -> Result<()> {
     assert_eq!(forged["verifyDocument"]["textMatches"], false);
 
     // The staff read it back; the reading is audited.
-    let documents = "query($id: ID!) { requestDocuments(commune: \"oujda\", requestId: $id) { code text } }";
+    let documents = "query($id: ID!) { requestDocuments(commune: \"oujda\", requestId: $id) { nodes { code text } } }";
     let read = app.data(Some(&staff), documents, json!({ "id": id })).await?;
-    assert_eq!(read["requestDocuments"], json!([{ "code": code, "text": text }]));
+    assert_eq!(read["requestDocuments"]["nodes"], json!([{ "code": code, "text": text }]));
 
     // The page: authentic, in French or Arabic, with the check of a pasted text.
     let http = reqwest::Client::new();

@@ -215,8 +215,9 @@ async fn create_endpoint(app: &TestApp, receiver: &Receiver) -> Result<()> {
     ensure!(secret.starts_with("whsec_"), "{secret}");
     receiver.with(|s| s.secret = secret);
     // The secret is shown once: the list does not have it.
-    let list =
-        app.graphql(Some(app.staff("oujda")), "{ webhookEndpoints(commune: \"oujda\") { id url } }", json!({})).await?;
+    let list = app
+        .graphql(Some(app.staff("oujda")), "{ webhookEndpoints(commune: \"oujda\") { nodes { id url } } }", json!({}))
+        .await?;
     ensure!(!list.to_string().contains("whsec_") && list.to_string().contains(&receiver.url), "{list}");
     Ok(())
 }
@@ -226,11 +227,11 @@ async fn deliveries(app: &TestApp, status: &str) -> Result<Vec<Value>> {
         .data(
             Some(app.staff("oujda")),
             "query($s: DeliveryStatus) { notificationDeliveries(commune: \"oujda\", status: $s, first: 100) {
-                id requestId sequence channel status attempts lastError } }",
+                nodes { id requestId sequence channel status attempts lastError } } }",
             json!({ "s": status }),
         )
         .await?;
-    Ok(data["notificationDeliveries"].as_array().cloned().unwrap_or_default())
+    Ok(data["notificationDeliveries"]["nodes"].as_array().cloned().unwrap_or_default())
 }
 
 /// The attempts recorded for each request's first event.
@@ -383,7 +384,7 @@ async fn a_delivery_is_dead_lettered_after_its_tries_and_replayed(backend: Backe
     ensure!(error_codes(&at_home) == ["NOT_FOUND"], "{at_home}");
     receiver.with(|s| s.up = true);
     let replayed = app.data(Some(app.staff("oujda")), REPLAY, json!({ "c": "oujda", "id": dead["id"] })).await?;
-    ensure!(replayed["replayDelivery"] == json!({ "status": "pending", "attempts": 0 }), "{replayed}");
+    ensure!(replayed["replayDelivery"] == json!({ "status": "PENDING", "attempts": 0 }), "{replayed}");
     receiver.wait_for("both events", |s| s.received.len() >= 2).await?;
     let sequences: Vec<i64> = receiver.with(|s| s.received.iter().map(|r| r.sequence).collect());
     ensure!(sequences == [1, 2], "{sequences:?}");

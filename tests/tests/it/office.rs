@@ -526,10 +526,9 @@ async fn accounts_are_administered_commune_by_commune(backend: Backend) -> Resul
     assert_eq!(disabled["setUserDisabled"]["disabled"], true);
 
     // The commune's API tokens, without secrets; not for a counter agent.
-    const TOKENS: &str =
-        "{ apiTokens(commune: \"oujda\") { id kind label roles createdAt expiresAt lastUsedAt revokedAt } }";
+    const TOKENS: &str = "{ apiTokens(commune: \"oujda\", first: 100) { nodes { id kind label roles createdAt expiresAt lastUsedAt revokedAt } } }";
     let tokens = app.data(Some(&admin), TOKENS, json!({})).await?;
-    let listed = tokens["apiTokens"].as_array().context("no tokens")?;
+    let listed = tokens["apiTokens"]["nodes"].as_array().context("no tokens")?;
     let staff = listed.iter().find(|t| t["label"] == "demo staff of oujda").context("no demo staff token")?;
     assert_eq!(staff["kind"], "staff");
     ensure!(staff["lastUsedAt"].is_string(), "{staff}");

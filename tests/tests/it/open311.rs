@@ -15,10 +15,10 @@ jamaa_tests::on_both_backends!(open311_facade, georeport_client_finds_a_complain
 
 const CREATE_TOKEN: &str = "mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token } }";
 const PUBLIC: &str =
-    "query($c: String!, $s: ComplaintStatus) { publicComplaints(commune: $c, status: $s, locale: \"fr\") {
+    "query($c: String!, $s: ComplaintStatus) { publicComplaints(commune: $c, status: $s, locale: \"fr\") { nodes {
     trackingCode serviceCode category categoryLabel description place { lat lng address } mediaUrl status state
     stateLabel submittedAt answerDue rating
-} }";
+} } }";
 
 /// The personal data of the complaints filed here: none of it may come out of Open311 or the public listing.
 const NAME: (&str, &str) = ("Samira", "Bouchikhi Oujdia");
@@ -274,10 +274,9 @@ async fn open311_facade(backend: Backend) -> Result<()> {
 
     // The submission went through the use case: the contact details sealed, found by blind index, opened for
     // Oujda's staff working the procedure.
-    let find =
-        "query($v: String!) { findRequests(commune: \"oujda\", field: \"phone\", value: $v) { id sealedFields } }";
+    let find = "query($v: String!) { findRequests(commune: \"oujda\", field: \"phone\", value: $v) { nodes { id sealedFields } } }";
     let found = app.data(Some(app.staff("oujda")), find, json!({ "v": PHONE })).await?;
-    let found = found["findRequests"].as_array().context("findRequests")?;
+    let found = found["findRequests"]["nodes"].as_array().context("findRequests")?;
     assert_eq!(found.len(), 3, "three complaints with this phone");
     assert_eq!(found[0]["sealedFields"], json!(["name", "phone", "email"]));
     let open = "query($id: ID!) { request(commune: \"oujda\", id: $id) { data } }";
@@ -344,7 +343,8 @@ async fn complaints_are_rated_and_reopened(backend: Backend) -> Result<()> {
 
     // Listed for anyone, without personal data; not yet ratable.
     let listed = app.data(None, PUBLIC, json!({ "c": "oujda" })).await?;
-    let mine = listed["publicComplaints"].as_array().into_iter().flatten().find(|c| &c["trackingCode"] == code);
+    let mine =
+        listed["publicComplaints"]["nodes"].as_array().into_iter().flatten().find(|c| &c["trackingCode"] == code);
     let mine = mine.context("the public complaint is listed")?;
     assert_eq!(
         (mine["category"].clone(), mine["categoryLabel"].clone(), mine["status"].clone()),
@@ -397,7 +397,8 @@ async fn complaints_are_rated_and_reopened(backend: Backend) -> Result<()> {
     let jamaa = app.jamaa().await?;
     jamaa.run_due_timers(Utc::now() + Duration::days(45)).await?;
     let closed = app.data(None, PUBLIC, json!({ "c": "oujda", "s": "CLOSED" })).await?;
-    let mine = closed["publicComplaints"].as_array().into_iter().flatten().find(|c| &c["trackingCode"] == code);
+    let mine =
+        closed["publicComplaints"]["nodes"].as_array().into_iter().flatten().find(|c| &c["trackingCode"] == code);
     let mine = mine.context("closed")?;
     assert_eq!((mine["state"].clone(), mine["rating"].clone()), (json!("closed"), json!(5)));
     let late = app.graphql(None, ACT, act("reopen", 6, Some("Encore"), Some(secret))).await?;

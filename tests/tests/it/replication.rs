@@ -53,9 +53,13 @@ async fn an_upgrade_brings_improvements_and_keeps_local_edits(backend: Backend) 
     let app = TestApp::spawn(backend).await?;
     let (oujda, chefchaouen) = (app.staff("oujda").to_owned(), app.staff("chefchaouen").to_owned());
 
-    let templates = app.data(None, "{ templates { reference } }", json!({})).await?;
-    let references: Vec<&str> =
-        templates["templates"].as_array().into_iter().flatten().filter_map(|t| t["reference"].as_str()).collect();
+    let templates = app.data(None, "{ templates(first: 100) { nodes { reference } } }", json!({})).await?;
+    let references: Vec<&str> = templates["templates"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t["reference"].as_str())
+        .collect();
     assert_eq!(references, ["ma-commune@1", "mr-commune@1", "oujda@1"]);
     let lineage = app.data(None, "{ commune(slug: \"chefchaouen\") { slug } }", json!({})).await?;
     assert_eq!(lineage["commune"]["slug"], "chefchaouen");
@@ -212,8 +216,8 @@ async fn onboarding_round_trips_and_fails_whole(backend: Backend) -> Result<()> 
         "a commune onboarded from a template refers to its definitions: it stores none of its own"
     );
     let exported = app.data(Some(&operator), EXPORT, json!({ "c": "berkane", "n": "berkane" })).await?;
-    let templates = app.data(None, "{ templates { reference contentHash } }", json!({})).await?;
-    let oujda_hash = templates["templates"]
+    let templates = app.data(None, "{ templates(first: 100) { nodes { reference contentHash } } }", json!({})).await?;
+    let oujda_hash = templates["templates"]["nodes"]
         .as_array()
         .into_iter()
         .flatten()
@@ -271,8 +275,8 @@ async fn onboarding_round_trips_and_fails_whole(backend: Backend) -> Result<()> 
 async fn imports_refuse_bad_bundles(backend: Backend) -> Result<()> {
     let app = TestApp::spawn(backend).await?;
     let operator = app.operator.clone();
-    let bundle = app.data(None, "{ templates { reference bundle } }", json!({})).await?;
-    let original = bundle["templates"]
+    let bundle = app.data(None, "{ templates(first: 100) { nodes { reference bundle } } }", json!({})).await?;
+    let original = bundle["templates"]["nodes"]
         .as_array()
         .into_iter()
         .flatten()
@@ -280,7 +284,7 @@ async fn imports_refuse_bad_bundles(backend: Backend) -> Result<()> {
         .map(|t| t["bundle"].clone())
         .unwrap_or_default();
     let import = "mutation($b: JSON!) { importTemplate(bundle: $b) { reference } }";
-    let before = app.data(None, "{ templates { reference contentHash } }", json!({})).await?;
+    let before = app.data(None, "{ templates(first: 100) { nodes { reference contentHash } } }", json!({})).await?;
 
     let mut tampered = original.clone();
     tampered["name"] = json!("tampered");
@@ -307,7 +311,7 @@ async fn imports_refuse_bad_bundles(backend: Backend) -> Result<()> {
     // The same bundle again is accepted and changes nothing; another one under its name@version is refused.
     app.data(Some(&operator), import, json!({ "b": original })).await?;
     assert_eq!(
-        app.data(None, "{ templates { reference contentHash } }", json!({})).await?,
+        app.data(None, "{ templates(first: 100) { nodes { reference contentHash } } }", json!({})).await?,
         before,
         "nothing was written"
     );

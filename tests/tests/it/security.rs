@@ -303,11 +303,11 @@ async fn webhooks_reach_no_internal_address(backend: Backend) -> Result<()> {
     let input = json!({ "serviceCode": "reclamation", "data": {
         "subject": "roads", "description": "Un nid-de-poule dangereux devant l'école primaire." } });
     app.data(None, submit, json!({ "i": input })).await?;
-    let list = "{ notificationDeliveries(commune: \"oujda\", first: 100) { channel attempts lastError } }";
+    let list = "{ notificationDeliveries(commune: \"oujda\", first: 100) { nodes { channel attempts lastError } } }";
     let deadline = Instant::now() + Duration::from_secs(60);
     let tried = loop {
         let data = app.data(Some(staff), list, json!({})).await?;
-        let hooks: Vec<serde_json::Value> = data["notificationDeliveries"]
+        let hooks: Vec<serde_json::Value> = data["notificationDeliveries"]["nodes"]
             .as_array()
             .cloned()
             .unwrap_or_default()

@@ -3,7 +3,7 @@
 //! the location of their field and a request error none; objects with localized text carry their locale in
 //! their `id`, which arguments take with or without it.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, ensure};
 use jamaa_tests::app::{Backend, TestApp};
 use serde_json::{Value, json};
 
@@ -11,6 +11,7 @@ jamaa_tests::on_both_backends!(
     failed_fields_are_null_as_the_spec_says,
     localized_objects_have_one_id_per_locale,
     pages_are_counted_and_capped,
+    every_list_pages_the_same_way,
 );
 
 async fn failed_fields_are_null_as_the_spec_says(backend: Backend) -> Result<()> {
@@ -142,6 +143,99 @@ async fn pages_are_counted_and_capped(backend: Backend) -> Result<()> {
     assert!(total >= 1, "the demo registers acts: {acts}");
     assert_eq!(acts["civilActs"]["pageInfo"]["hasNextPage"], total > 1);
     app.stop().await
+}
+
+/// Every list that grows, its items walked one page of one at a time: each page holds one item, the walk finds
+/// `totalCount` distinct items and ends where `hasNextPage` is false; and one list of more items than a page
+/// holds (101 council members) read past the cap in two pages.
+async fn every_list_pages_the_same_way(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let admin = app.staff("oujda").to_owned();
+    let roles = ["council_secretary", "civil_registrar"];
+    let input = json!({ "kind": "STAFF", "communes": ["oujda"], "roles": roles, "label": "pages" });
+    let create = "mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token } }";
+    let created = app.data(Some(&admin), create, json!({ "i": input })).await?;
+    let clerk = text(&created["createApiToken"]["token"])?;
+    let operator = app.operator.clone();
+    // A request of the demo's, for `requestDocuments`; a webhook endpoint, so that the list has one.
+    let inbox = app.data(Some(&admin), "{ requests(first: 1) { nodes { id } } }", json!({})).await?;
+    let request = inbox["requests"]["nodes"][0]["id"].clone();
+    let hook = "mutation { createWebhookEndpoint(commune: \"oujda\", input: { url: \"https://example.org/hook\" }) {
+        secret } }";
+    app.data(Some(&admin), hook, json!({})).await?;
+
+    // (list, caller, arguments, whether the demo gives it items): each list is asked as
+    // `list(<arguments> first: 1, after: $after)`.
+    let lists: [(&str, Option<&str>, &str, bool); 15] = [
+        ("requests", Some(&admin), "commune: \"oujda\",", true),
+        ("findRequests", Some(&admin), "commune: \"oujda\", field: \"cin\", value: \"AB123456\",", true),
+        ("requestDocuments", Some(&admin), "commune: \"oujda\", requestId: $id,", false),
+        ("publicComplaints", None, "commune: \"oujda\",", true),
+        ("petitions", None, "commune: \"oujda\",", false),
+        ("publications", None, "commune: \"oujda\",", true),
+        ("councilMembers", None, "commune: \"oujda\",", true),
+        ("councilSessions", Some(&clerk), "commune: \"oujda\",", false),
+        ("councilDecisions", None, "commune: \"oujda\",", true),
+        ("findCivilActs", Some(app.staff("chefchaouen")), "commune: \"chefchaouen\", nationalId: \"S458123\",", false),
+        ("webhookEndpoints", Some(&admin), "commune: \"oujda\",", true),
+        ("notificationDeliveries", Some(&admin), "commune: \"oujda\",", false),
+        ("apiTokens", Some(&admin), "commune: \"oujda\",", true),
+        ("templates", Some(&operator), "", true),
+        ("communes", None, "", true),
+    ];
+    for (list, caller, arguments, demo_has_items) in lists {
+        // A document declares only the variables it uses.
+        let id = if arguments.contains("$id") { ", $id: ID!" } else { "" };
+        let query = format!(
+            "query($after: String{id}) {{ {list}({arguments} first: 1, after: $after) {{
+                totalCount pageInfo {{ hasNextPage endCursor }} edges {{ cursor }} }} }}"
+        );
+        let mut after = Value::Null;
+        let mut cursors = Vec::new();
+        let total = loop {
+            let page = app.data(caller, &query, vars(after.clone(), arguments, &request)).await?;
+            let page = &page[list];
+            let edges = page["edges"].as_array().cloned().unwrap_or_default();
+            ensure!(edges.len() <= 1, "{list}: a page of one holds one: {page}");
+            cursors.extend(edges.iter().map(|e| e["cursor"].clone()));
+            if page["pageInfo"]["hasNextPage"] != true {
+                break page["totalCount"].as_u64().context("totalCount")?;
+            }
+            after = page["pageInfo"]["endCursor"].clone();
+        };
+        ensure!(cursors.len() as u64 == total, "{list}: {} items walked, totalCount {total}", cursors.len());
+        ensure!(total >= 1 || !demo_has_items, "{list}: the demo and this test give it items");
+        let distinct: std::collections::HashSet<String> = cursors.iter().map(ToString::to_string).collect();
+        ensure!(distinct.len() == cursors.len(), "{list}: each item once");
+        // A cursor that is not one is refused, with the stable code.
+        let body = app.graphql(caller, &query, vars(json!("nonsense"), arguments, &request)).await?;
+        ensure!(body["errors"][0]["extensions"]["code"] == "VALIDATION_FAILED", "{list}: {body}");
+    }
+
+    // Past the cap: 101 members more than the demo's, in two pages of at most 100, counted.
+    let add = "mutation($i: CouncilMemberInput!) { addCouncilMember(commune: \"oujda\", input: $i) { id } }";
+    for i in 0..101 {
+        let member = json!({ "nameAr": format!("عضو {i}"), "nameLatin": format!("Membre {i}"), "party": "Liste P",
+            "role": "MEMBER", "mandateStart": "2027-10-01" });
+        app.data(Some(&clerk), add, json!({ "i": member })).await?;
+    }
+    let members = "query($after: String) { councilMembers(commune: \"oujda\", first: 100, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } nodes { id } } }";
+    let first = app.data(None, members, json!({ "after": null })).await?;
+    let total = first["councilMembers"]["totalCount"].as_u64().context("totalCount")?;
+    ensure!(total > 101 && total <= 200, "{total}");
+    ensure!(first["councilMembers"]["nodes"].as_array().map(Vec::len) == Some(100));
+    ensure!(first["councilMembers"]["pageInfo"]["hasNextPage"] == true);
+    let after = first["councilMembers"]["pageInfo"]["endCursor"].clone();
+    let second = app.data(None, members, json!({ "after": after })).await?;
+    ensure!(second["councilMembers"]["nodes"].as_array().map(Vec::len) == Some(total as usize - 100), "{second}");
+    ensure!(second["councilMembers"]["pageInfo"]["hasNextPage"] == false);
+    app.stop().await
+}
+
+/// The variables of a page's document: `after`, and `id` when its arguments name it.
+fn vars(after: Value, arguments: &str, id: &Value) -> Value {
+    if arguments.contains("$id") { json!({ "after": after, "id": id }) } else { json!({ "after": after }) }
 }
 
 fn text(value: &Value) -> Result<String> {

@@ -54,3 +54,38 @@ async fn without_a_site_nothing_is_served_at_the_root() -> Result<()> {
     assert_eq!(app.client.get(app.url("/office/")).send().await?.status(), 404);
     app.stop().await
 }
+
+/// `scripts/demo --check`, in a copy of the parts of a checkout it reads: a package newer than every source is
+/// up to date (no rebuild); a source changed after it, or no package, is not.
+#[test]
+fn the_demo_script_rebuilds_the_sdk_only_when_a_source_changed() -> Result<()> {
+    let root = tempfile::tempdir()?;
+    let checkout = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    std::fs::create_dir_all(root.path().join("scripts"))?;
+    std::fs::copy(checkout.join("scripts/demo"), root.path().join("scripts/demo"))?;
+    let source = root.path().join("sdk-wasm/src/lib.rs");
+    std::fs::create_dir_all(root.path().join("sdk-wasm/src"))?;
+    std::fs::write(&source, "// the SDK")?;
+    let check = || -> Result<bool> {
+        let status = std::process::Command::new("bash")
+            .arg(root.path().join("scripts/demo"))
+            .arg("--check")
+            .stderr(std::process::Stdio::null())
+            .status()?;
+        Ok(status.success())
+    };
+    assert!(!check()?, "no package yet");
+
+    let stamp = root.path().join("sdk-wasm/pkg/package.json");
+    std::fs::create_dir_all(root.path().join("sdk-wasm/pkg"))?;
+    std::fs::write(&stamp, "{}")?;
+    let now = std::time::SystemTime::now();
+    let hour = std::time::Duration::from_secs(3600);
+    std::fs::File::options().write(true).open(&source)?.set_modified(now - hour)?;
+    std::fs::File::options().write(true).open(&stamp)?.set_modified(now)?;
+    assert!(check()?, "the package is newer than its sources");
+
+    std::fs::File::options().write(true).open(&source)?.set_modified(now + hour)?;
+    assert!(!check()?, "a source changed after the package");
+    Ok(())
+}

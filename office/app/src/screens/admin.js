@@ -165,11 +165,11 @@ export function Webhooks({ commune }) {
     </${Form}>
     <h2>${t("admin.deadLetters")}</h2>
     ${dead.data
-      ? dead.data.length
+      ? dead.data.nodes.length
         ? html`<table class="list">
-            <caption>${t("admin.deadLetters")}</caption>
+            <caption>${t("admin.deadLetters")}${dead.data.pageInfo.hasNextPage ? ` (${dead.data.nodes.length} / ${dead.data.totalCount})` : ""}</caption>
             <thead><tr><th scope="col">${t("admin.channel")}</th><th scope="col">${t("admin.attempts")}</th><th scope="col">${t("admin.lastError")}</th><th scope="col">${t("admin.actions")}</th></tr></thead>
-            <tbody>${dead.data.map((d) => html`<tr><td>${d.channel}</td><td>${d.attempts}</td><td>${d.lastError ?? ""}</td>
+            <tbody>${dead.data.nodes.map((d) => html`<tr><td>${d.channel}</td><td>${d.attempts}</td><td>${d.lastError ?? ""}</td>
               <td><button type="button" onClick=${() => run((c) => c.replayDelivery(commune, d.id))}>${t("admin.replay")}</button></td></tr>`)}</tbody>
           </table>`
         : html`<p>${t("admin.noDeadLetters")}</p>`
