@@ -179,6 +179,7 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>, max_co
         introspection: true,
         cors_origins: Vec::new(),
         metrics: true,
+        slow_clients: Default::default(),
     }
 }
 

@@ -95,6 +95,9 @@ pub enum FieldErrorCode {
     DocumentNotAllowed,
     DocumentTooLarge,
     DocumentFormat,
+    /// What a submission declares of a document (its size, its SHA-256) differs from the file uploaded, or
+    /// no file of that document was uploaded with it.
+    DocumentMismatch,
     UnknownService,
     UnknownCommune,
     InvalidValue,
@@ -127,6 +130,7 @@ impl FieldErrorCode {
             FieldErrorCode::DocumentNotAllowed => "DOCUMENT_NOT_ALLOWED",
             FieldErrorCode::DocumentTooLarge => "DOCUMENT_TOO_LARGE",
             FieldErrorCode::DocumentFormat => "DOCUMENT_FORMAT",
+            FieldErrorCode::DocumentMismatch => "DOCUMENT_MISMATCH",
             FieldErrorCode::UnknownService => "UNKNOWN_SERVICE",
             FieldErrorCode::UnknownCommune => "UNKNOWN_COMMUNE",
             FieldErrorCode::InvalidValue => "INVALID_VALUE",

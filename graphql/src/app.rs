@@ -253,9 +253,12 @@ async fn graphql_post(
     State(state): State<AppState>,
     Extension(client): Extension<ClientAddress>,
     headers: HeaderMap,
-    request: GraphQLRequest,
+    request: Result<GraphQLRequest, async_graphql_axum::rejection::GraphQLRejection>,
 ) -> Response {
-    execute(&state, client, &headers, request.into_inner(), false).await
+    match request {
+        Ok(request) => execute(&state, client, &headers, request.into_inner(), false).await,
+        Err(rejection) => graphql_http::unreadable_body(&rejection.0, Format::from_headers(&headers)),
+    }
 }
 
 /// `GET /graphql`: a query from its parameters, or GraphiQL for a browser that sends none.

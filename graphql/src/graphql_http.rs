@@ -128,6 +128,22 @@ pub fn bad_request(message: &str, format: Format) -> Response {
     response
 }
 
+/// A POST body that is not a GraphQL request (not JSON, `variables` not an object, …): 400 `BAD_REQUEST`, or
+/// 413 `PAYLOAD_TOO_LARGE`, shaped like every other error and saying nothing of the parser's inside.
+pub fn unreadable_body(error: &async_graphql::ParseRequestError, format: Format) -> Response {
+    if let async_graphql::ParseRequestError::PayloadTooLarge = error {
+        let error = error_with_code("the body is larger than the server accepts", "PAYLOAD_TOO_LARGE");
+        let mut response = respond(async_graphql::Response::from_errors(vec![error]), format);
+        *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+        return response;
+    }
+    bad_request(
+        "the body is not a GraphQL request: a JSON object with `query` (a string), and `variables` (an object) \
+         and `operationName` if any",
+        format,
+    )
+}
+
 /// A GraphQL error with `extensions.code`.
 pub fn error_with_code(message: &str, code: &str) -> async_graphql::ServerError {
     let mut error = async_graphql::ServerError::new(message, None);

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod connections;
 pub mod cors;
 pub mod dispatcher;
 pub mod files;

@@ -24,6 +24,7 @@ pub struct Application {
     introspection: bool,
     cors_origins: Vec<String>,
     metrics: bool,
+    slow_clients: crate::connections::SlowClients,
     notifications: crate::dispatcher::NotifySettings,
     /// The tokens of the demo, when it was loaded.
     pub demo_tokens: Option<DemoTokens>,
@@ -66,6 +67,7 @@ impl Application {
             introspection: settings.introspection,
             cors_origins: settings.cors_origins.clone(),
             metrics: settings.metrics,
+            slow_clients: settings.slow_clients,
             notifications: settings.notifications.clone(),
             demo_tokens,
         })
@@ -109,8 +111,8 @@ impl Application {
             crate::cors::layer(&self.cors_origins, self.jamaa.site_origins_cache()),
             metrics,
         );
-        let app = crate::app::with_security_headers(router).into_make_service_with_connect_info::<SocketAddr>();
-        let result = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
+        let app = crate::app::with_security_headers(router);
+        let result = crate::connections::serve(self.listener, app, self.slow_clients, shutdown).await;
         scheduler.abort();
         dispatcher.abort();
         Ok(result?)

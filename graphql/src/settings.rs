@@ -57,6 +57,9 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// Whether `/metrics` answers (Prometheus text; `JAMAA_METRICS`, default true).
     pub metrics: bool,
+    /// How long clients may take to send a request's head and body (`JAMAA_HEADER_TIMEOUT_SECONDS`,
+    /// `JAMAA_BODY_GRACE_SECONDS`, `JAMAA_BODY_MIN_BYTES_PER_SECOND`).
+    pub slow_clients: crate::connections::SlowClients,
 }
 
 /// Where the static files come from.
@@ -147,6 +150,9 @@ pub struct Keys {
     pub trusted_proxies: Vec<String>,
     #[serde(deserialize_with = "list")]
     pub outbound_allow: Vec<String>,
+    pub header_timeout_seconds: u64,
+    pub body_grace_seconds: u64,
+    pub body_min_bytes_per_second: u64,
     /// `text` (the default) or `json`: one JSON object a line.
     pub log_format: LogFormat,
 }
@@ -189,6 +195,9 @@ impl Default for Keys {
             metrics: true,
             trusted_proxies: Vec::new(),
             outbound_allow: Vec::new(),
+            header_timeout_seconds: crate::connections::DEFAULT_HEADER_TIMEOUT_SECONDS,
+            body_grace_seconds: crate::connections::DEFAULT_BODY_GRACE_SECONDS,
+            body_min_bytes_per_second: crate::connections::DEFAULT_BODY_MIN_BYTES_PER_SECOND,
             log_format: LogFormat::Text,
         }
     }
@@ -299,6 +308,11 @@ impl Settings {
             introspection: keys.introspection,
             cors_origins: keys.cors_origins,
             metrics: keys.metrics,
+            slow_clients: crate::connections::SlowClients {
+                header_timeout: Duration::from_secs(keys.header_timeout_seconds.max(1)),
+                body_grace: Duration::from_secs(keys.body_grace_seconds.max(1)),
+                body_min_bytes_per_second: keys.body_min_bytes_per_second,
+            },
         })
     }
 

@@ -242,6 +242,7 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>) -> Set
         introspection: true,
         cors_origins: Vec::new(),
         metrics: true,
+        slow_clients: Default::default(),
     }
 }
 

@@ -7,14 +7,18 @@ use crate::model::form::messages::{self, InvalidReason};
 use crate::model::i18n::LocalizedText;
 use crate::model::request::SubmittedDocument;
 
+/// The longest file name kept, in characters (what common file systems allow).
+pub const MAX_FILE_NAME_CHARS: u32 = 255;
+
 /// Checks the submitted documents against the published ones and lists every failure:
 ///
 /// - a document whose code is not published: `DOCUMENT_NOT_ALLOWED` at `documents[i].code`;
 /// - a media type not among the requirement's formats (an empty list accepts any): `DOCUMENT_FORMAT` at
 ///   `documents[i].mediaType`;
 /// - a file larger than the requirement allows: `DOCUMENT_TOO_LARGE` at `documents[i].sizeBytes`;
-/// - an empty file, a blank file name or a SHA-256 that is not 64 hex digits: `INVALID_VALUE` at
-///   `documents[i].sizeBytes`, `.fileName` or `.sha256`;
+/// - an empty file, a blank file name, a file name with control characters or a SHA-256 that is not 64 hex
+///   digits: `INVALID_VALUE` at `documents[i].sizeBytes`, `.fileName` or `.sha256`;
+/// - a file name longer than [`MAX_FILE_NAME_CHARS`]: `TOO_LONG` at `documents[i].fileName`;
 /// - a mandatory document not submitted: `DOCUMENT_MISSING` at `documents.<code>`.
 pub fn validate_documents(required: &[DocumentRequirement], submitted: &[SubmittedDocument]) -> Vec<FieldError> {
     let mut errors = Vec::new();
@@ -50,6 +54,14 @@ pub fn validate_documents(required: &[DocumentRequirement], submitted: &[Submitt
         }
         if document.file_name.trim().is_empty() {
             fail("fileName", FieldErrorCode::InvalidValue, messages::invalid_value(InvalidReason::MissingFileName));
+        } else if document.file_name.chars().count() > MAX_FILE_NAME_CHARS as usize {
+            fail(
+                "fileName",
+                FieldErrorCode::TooLong,
+                messages::too_long(MAX_FILE_NAME_CHARS, messages::LengthUnit::Characters),
+            );
+        } else if document.file_name.chars().any(char::is_control) {
+            fail("fileName", FieldErrorCode::InvalidValue, messages::invalid_value(InvalidReason::FileNameControl));
         }
         if let Some(digest) = &document.sha256
             && !(digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_hexdigit()))
@@ -157,6 +169,20 @@ mod tests {
                 vec![("documents[0].sizeBytes", FieldErrorCode::InvalidValue)],
             ),
             ("no file name", vec![named("  ", None)], vec![("documents[0].fileName", FieldErrorCode::InvalidValue)]),
+            ("a name of 255 characters", vec![named(&format!("{}.pdf", "é".repeat(251)), None)], vec![]),
+            (
+                "a name of 100,000 characters",
+                vec![named(&"a".repeat(100_000), None)],
+                vec![("documents[0].fileName", FieldErrorCode::TooLong)],
+            ),
+            (
+                "control characters in the name",
+                vec![named("cnie\u{1b}[31m.pdf", None), named("cnie\r\n.pdf", None)],
+                vec![
+                    ("documents[0].fileName", FieldErrorCode::InvalidValue),
+                    ("documents[1].fileName", FieldErrorCode::InvalidValue),
+                ],
+            ),
             ("good digest", vec![named("cnie.pdf", Some(&"ab".repeat(32)))], vec![]),
             (
                 "bad digest",

@@ -113,6 +113,18 @@ pub(super) fn normalize_secret(secret: &SecretString) -> SecretString {
     )
 }
 
+/// `input.documents[i]…` as `input.documents[i + by]…`: a path of the measured documents, numbered after the
+/// declared ones.
+fn shift_document_index(path: &str, by: usize) -> String {
+    const PREFIX: &str = "input.documents[";
+    let Some(rest) = path.strip_prefix(PREFIX) else { return path.to_owned() };
+    let Some((index, tail)) = rest.split_once(']') else { return path.to_owned() };
+    match index.parse::<usize>() {
+        Ok(index) => format!("{PREFIX}{}]{tail}", index + by),
+        Err(_) => path.to_owned(),
+    }
+}
+
 fn engine_error(error: EngineError) -> Error {
     let message = error.to_string();
     match error.code() {
@@ -207,18 +219,28 @@ impl Jamaa {
             return Err(Error::Forbidden("this service is only offered at the counter".into()));
         }
 
+        // With files, the documents recorded are the files as measured, numbered after the declared ones;
+        // what was declared of them is checked against them and not kept.
         let mut name_errors = Vec::new();
         let mut uploads = Vec::new();
-        for file in files {
+        let declared = if files.is_empty() { 0 } else { input.documents.len() };
+        for (rank, file) in files.into_iter().enumerate() {
             let (document, detected) = super::uploads::describe(&file);
-            name_errors.extend(super::uploads::check_name(input.documents.len(), &document, detected));
-            input.documents.push(document.clone());
+            name_errors.extend(super::uploads::check_name(declared + rank, &document, detected));
             uploads.push((document, file));
+        }
+        if !uploads.is_empty() {
+            let measured: Vec<_> = uploads.iter().map(|(document, _)| document.clone()).collect();
+            name_errors.extend(super::uploads::check_declared(&input.documents, &measured));
+            input.documents = measured;
         }
         let context = ValidationContext { country: commune.spec.country };
         let data =
             validate_submission(&definition.form, &definition.documents, &input.data, &input.documents, &context)
                 .map_err(|mut errors| {
+                    for error in &mut errors {
+                        error.path = shift_document_index(&error.path, declared);
+                    }
                     errors.append(&mut name_errors.clone());
                     Error::Validation(errors)
                 })?;

@@ -76,6 +76,40 @@ pub(crate) fn check_name(index: usize, document: &SubmittedDocument, detected: O
     ))
 }
 
+/// Checks what a submission with files declares of its documents (`input.documents`, given without content)
+/// against the files themselves (`measured`, numbered after them): the n-th declared document of a type is
+/// the n-th file of that type, and its declared size and SHA-256 (when given) must be the file's. A
+/// declared document without its file, or with another size or digest, is `DOCUMENT_MISMATCH` at
+/// `input.documents[i]`, `.sizeBytes` or `.sha256`. Only the measured documents are then recorded: what the
+/// server keeps of a document is always what it counted and hashed itself.
+pub(crate) fn check_declared(declared: &[SubmittedDocument], measured: &[SubmittedDocument]) -> Vec<FieldError> {
+    use crate::model::form::messages::{Mismatch, document_mismatch};
+    let mut errors = Vec::new();
+    for (index, document) in declared.iter().enumerate() {
+        let rank = declared[..index].iter().filter(|d| d.code == document.code).count();
+        let mismatch = |field: &str, what: Mismatch| {
+            let path = if field.is_empty() {
+                format!("input.documents[{index}]")
+            } else {
+                format!("input.documents[{index}].{field}")
+            };
+            FieldError::new(path, FieldErrorCode::DocumentMismatch, document_mismatch(what))
+        };
+        let Some(file) = measured.iter().filter(|m| m.code == document.code).nth(rank) else {
+            errors.push(mismatch("", Mismatch::NoFile));
+            continue;
+        };
+        if document.size_bytes != file.size_bytes {
+            errors.push(mismatch("sizeBytes", Mismatch::Size));
+        }
+        let digest = |d: &SubmittedDocument| d.sha256.as_ref().map(|h| h.to_ascii_lowercase());
+        if document.sha256.is_some() && digest(document) != digest(file) {
+            errors.push(mismatch("sha256", Mismatch::Checksum));
+        }
+    }
+    errors
+}
+
 /// Seals and stores the files of a new request in its transaction.
 pub(crate) async fn store(
     tx: &TenantTx,
@@ -214,5 +248,31 @@ mod tests {
         assert_eq!(check_name(0, &document, extension), None);
         let (document, extension) = describe(&file("notes.txt", b"just some words"));
         assert_eq!((document.media_type.as_str(), extension), (UNKNOWN_MEDIA_TYPE, None));
+    }
+
+    #[test]
+    fn declared_documents_are_checked_against_their_files() {
+        let (pdf, _) = describe(&file("a.pdf", PDF));
+        let (jpeg, _) =
+            describe(&DocumentFile { code: "photo".into(), file_name: "b.jpg".into(), bytes: JPEG.to_vec() });
+        let measured = [pdf.clone(), jpeg.clone()];
+        let found = |declared: &[SubmittedDocument]| -> Vec<(String, &'static str)> {
+            check_declared(declared, &measured).into_iter().map(|e| (e.path, e.code.as_str())).collect()
+        };
+        // As measured (the digest in capitals, or not given): nothing to say.
+        let mut upper = pdf.clone();
+        upper.sha256 = pdf.sha256.as_deref().map(str::to_ascii_uppercase);
+        let unhashed = SubmittedDocument { sha256: None, ..jpeg.clone() };
+        assert_eq!(found(&[upper, unhashed]), []);
+        // A size and a digest of the client's own, and a second file of a type uploaded once.
+        let lying = SubmittedDocument { size_bytes: 1, sha256: Some("00".repeat(32)), ..pdf.clone() };
+        assert_eq!(
+            found(&[lying, pdf]),
+            [
+                ("input.documents[0].sizeBytes".to_owned(), "DOCUMENT_MISMATCH"),
+                ("input.documents[0].sha256".to_owned(), "DOCUMENT_MISMATCH"),
+                ("input.documents[1]".to_owned(), "DOCUMENT_MISMATCH"),
+            ]
+        );
     }
 }

@@ -61,3 +61,116 @@ fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     }
     text
 }
+
+/// Gives every error of a response a stable `extensions.code`, for those that async-graphql makes itself: a
+/// document that does not parse (`GRAPHQL_PARSE_FAILED`) or validate, variables of the wrong type included
+/// (`GRAPHQL_VALIDATION_FAILED`), an argument that cannot be read at execution (`BAD_USER_INPUT`). Errors of
+/// the use cases and of the limits carry their own code already and are left as they are.
+pub struct ErrorCodes;
+
+/// The codes [`ErrorCodes`] gives.
+pub const PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
+pub const VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+
+fn with_code(mut error: async_graphql::ServerError, code: &str) -> async_graphql::ServerError {
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    if extensions.get("code").is_none() {
+        extensions.set("code", code);
+    }
+    error
+}
+
+impl async_graphql::extensions::ExtensionFactory for ErrorCodes {
+    fn create(&self) -> std::sync::Arc<dyn async_graphql::extensions::Extension> {
+        std::sync::Arc::new(ErrorCodes)
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl async_graphql::extensions::Extension for ErrorCodes {
+    /// The limits parse the document while the request is prepared: a codeless error there is the parser's.
+    async fn prepare_request(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        request: async_graphql::Request,
+        next: async_graphql::extensions::NextPrepareRequest<'_>,
+    ) -> async_graphql::ServerResult<async_graphql::Request> {
+        next.run(ctx, request).await.map_err(|error| with_code(error, PARSE_FAILED))
+    }
+
+    async fn parse_query(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        query: &str,
+        variables: &async_graphql::Variables,
+        next: async_graphql::extensions::NextParseQuery<'_>,
+    ) -> async_graphql::ServerResult<async_graphql::parser::types::ExecutableDocument> {
+        next.run(ctx, query, variables).await.map_err(|error| with_code(error, PARSE_FAILED))
+    }
+
+    async fn validation(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        next: async_graphql::extensions::NextValidation<'_>,
+    ) -> Result<async_graphql::ValidationResult, Vec<async_graphql::ServerError>> {
+        next.run(ctx)
+            .await
+            .map_err(|errors| errors.into_iter().map(|error| with_code(error, VALIDATION_FAILED)).collect())
+    }
+
+    async fn execute(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: async_graphql::extensions::NextExecute<'_>,
+    ) -> async_graphql::Response {
+        let mut response = next.run(ctx, operation_name).await;
+        response.errors =
+            std::mem::take(&mut response.errors).into_iter().map(|error| with_code(error, BAD_USER_INPUT)).collect();
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema};
+
+    struct Query;
+
+    #[Object]
+    impl Query {
+        async fn echo(&self, text: String) -> String {
+            text
+        }
+    }
+
+    fn codes(response: &async_graphql::Response) -> Vec<String> {
+        response
+            .errors
+            .iter()
+            .map(|e| e.extensions.as_ref().and_then(|x| x.get("code")).map(|c| c.to_string()).unwrap_or_default())
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn errors_of_async_graphql_get_a_code() {
+        // As in the API, the limits (which parse while the request is prepared) come after.
+        let schema = Schema::build(Query, EmptyMutation, EmptySubscription)
+            .extension(super::ErrorCodes)
+            .extension(super::super::limits::QueryLimits::new(Default::default()))
+            .finish();
+        let run = |query: &str, variables: serde_json::Value| {
+            let request = async_graphql::Request::new(query).variables(async_graphql::Variables::from_json(variables));
+            let schema = schema.clone();
+            async move { schema.execute(request).await }
+        };
+        assert_eq!(codes(&run("{ echo(", serde_json::json!({})).await), ["\"GRAPHQL_PARSE_FAILED\""]);
+        assert_eq!(codes(&run("{ nowhere }", serde_json::json!({})).await), ["\"GRAPHQL_VALIDATION_FAILED\""]);
+        let echo = "query($t: String!) { echo(text: $t) }";
+        assert_eq!(codes(&run(echo, serde_json::json!({ "t": {} })).await), ["\"GRAPHQL_VALIDATION_FAILED\""]);
+        let loose = "query($t: String) { echo(text: $t) }";
+        assert_eq!(codes(&run(loose, serde_json::json!({})).await), ["\"BAD_USER_INPUT\""]);
+        assert_eq!(run(echo, serde_json::json!({ "t": "a" })).await.errors.len(), 0);
+    }
+}

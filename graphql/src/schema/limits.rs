@@ -250,41 +250,43 @@ mod tests {
 
     use super::*;
 
-    /// The measure by expanding every spread (exponential: small documents only).
-    fn naive(document: &ExecutableDocument) -> Measure {
-        fn set(document: &ExecutableDocument, set_: &SelectionSet) -> Measure {
-            let mut measure = Measure::default();
-            for selection in &set_.items {
-                let one = match &selection.node {
-                    Selection::Field(field) => {
-                        let c = set(document, &field.node.selection_set.node);
-                        Measure {
-                            depth: c.depth + 1,
-                            fields: c.fields + 1,
-                            aliases: c.aliases + usize::from(field.node.alias.is_some()),
-                            nodes: c.nodes + 1,
-                        }
+    /// The measure of a set by expanding every spread (exponential: small documents only).
+    fn naive_set(document: &ExecutableDocument, set_: &SelectionSet) -> Measure {
+        let mut measure = Measure::default();
+        for selection in &set_.items {
+            let one = match &selection.node {
+                Selection::Field(field) => {
+                    let c = naive_set(document, &field.node.selection_set.node);
+                    Measure {
+                        depth: c.depth + 1,
+                        fields: c.fields + 1,
+                        aliases: c.aliases + usize::from(field.node.alias.is_some()),
+                        nodes: c.nodes + 1,
                     }
-                    Selection::InlineFragment(f) => {
-                        let c = set(document, &f.node.selection_set.node);
-                        Measure { nodes: c.nodes + 1, ..c }
-                    }
-                    Selection::FragmentSpread(s) => {
-                        let c = document
-                            .fragments
-                            .get(&s.node.fragment_name.node)
-                            .map(|f| set(document, &f.node.selection_set.node))
-                            .unwrap_or_default();
-                        Measure { nodes: c.nodes + 1, ..c }
-                    }
-                };
-                measure.add(one);
-            }
-            measure
+                }
+                Selection::InlineFragment(f) => {
+                    let c = naive_set(document, &f.node.selection_set.node);
+                    Measure { nodes: c.nodes + 1, ..c }
+                }
+                Selection::FragmentSpread(s) => {
+                    let c = document
+                        .fragments
+                        .get(&s.node.fragment_name.node)
+                        .map(|f| naive_set(document, &f.node.selection_set.node))
+                        .unwrap_or_default();
+                    Measure { nodes: c.nodes + 1, ..c }
+                }
+            };
+            measure.add(one);
         }
+        measure
+    }
+
+    /// The measure of the operations by expanding every spread.
+    fn naive(document: &ExecutableDocument) -> Measure {
         let mut total = Measure::default();
         for (_, operation) in document.operations.iter() {
-            total.add(set(document, &operation.node.selection_set.node));
+            total.add(naive_set(document, &operation.node.selection_set.node));
         }
         total
     }
@@ -339,5 +341,126 @@ mod tests {
         assert_eq!(check(&parse_query(cycle).unwrap(), Limits::default()), Err(Exceeded::Cycle));
         let unknown = "query { ...nowhere }";
         assert_eq!(check(&parse_query(unknown).unwrap(), Limits::default()), Ok(()));
+    }
+
+    /// A selection set of the fuzzed documents, with spreads of the fragments `0..spreadable`.
+    #[derive(Clone, Debug)]
+    enum Node {
+        Field { alias: bool, children: Vec<Node> },
+        Inline(Vec<Node>),
+        Spread(usize),
+    }
+
+    fn nodes(spreadable: usize) -> impl proptest::strategy::Strategy<Value = Vec<Node>> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            any::<bool>().prop_map(|alias| Node::Field { alias, children: Vec::new() }),
+            (0..spreadable.max(1)).prop_map(move |i| if spreadable == 0 {
+                Node::Field { alias: false, children: Vec::new() }
+            } else {
+                Node::Spread(i)
+            }),
+        ];
+        let node = leaf.prop_recursive(5, 40, 4, |inner| {
+            prop_oneof![
+                (any::<bool>(), prop::collection::vec(inner.clone(), 1..4))
+                    .prop_map(|(alias, children)| Node::Field { alias, children }),
+                prop::collection::vec(inner, 1..4).prop_map(Node::Inline),
+            ]
+        });
+        prop::collection::vec(node, 1..5)
+    }
+
+    fn render(set: &[Node], text: &mut String, next_alias: &mut usize) {
+        text.push_str("{ ");
+        for node in set {
+            match node {
+                Node::Field { alias, children } => {
+                    if *alias {
+                        *next_alias += 1;
+                        text.push_str(&format!("a{next_alias}: "));
+                    }
+                    if children.is_empty() {
+                        text.push_str("__typename ");
+                    } else {
+                        text.push_str("me ");
+                        render(children, text, next_alias);
+                    }
+                }
+                Node::Inline(children) => {
+                    text.push_str("... on QueryRoot ");
+                    render(children, text, next_alias);
+                }
+                Node::Spread(i) => text.push_str(&format!("...f{i} ")),
+            }
+        }
+        text.push_str("} ");
+    }
+
+    /// A document of one operation and fragments `f0…`, each spreading only earlier ones (no cycle).
+    fn acyclic_document() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        (0usize..6)
+            .prop_flat_map(|count| {
+                let fragments: Vec<_> = (0..count).map(nodes).collect();
+                (fragments, nodes(count))
+            })
+            .prop_map(|(fragments, operation)| {
+                let mut text = String::from("query ");
+                let mut aliases = 0;
+                render(&operation, &mut text, &mut aliases);
+                for (i, fragment) in fragments.iter().enumerate() {
+                    text.push_str(&format!("fragment f{i} on QueryRoot "));
+                    render(fragment, &mut text, &mut aliases);
+                }
+                text
+            })
+    }
+
+    /// Small limits, that the fuzzed documents pass often.
+    const SMALL: Limits = Limits { depth: 4, complexity: 24, aliases: 3, work: 80 };
+
+    fn exceeds(measure: Measure, limits: Limits) -> bool {
+        measure.depth > limits.depth
+            || measure.fields > limits.complexity
+            || measure.aliases > limits.aliases
+            || measure.nodes > limits.work
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, failure_persistence: None, ..Default::default() })]
+
+        /// The memoized measure is the expanded one, and a document is refused exactly when its operations,
+        /// one of its fragments alone, or the walk of all of them passes a limit, with that limit's code.
+        #[test]
+        fn measures_are_the_expanded_ones_and_refusals_name_a_limit_passed(text in acyclic_document()) {
+            let document = parse_query(&text).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            let expanded = naive(&document);
+            proptest::prop_assert_eq!(measure(&document), Ok(expanded));
+            let fragments: Vec<Measure> =
+                document.fragments.values().map(|f| naive_set(&document, &f.node.selection_set.node)).collect();
+            let work = fragments.iter().fold(expanded.nodes, |w, f| w.saturating_add(f.nodes));
+            let passed = exceeds(expanded, SMALL) || fragments.iter().any(|f| exceeds(*f, SMALL)) || work > SMALL.work;
+            let checked = check(&document, SMALL);
+            proptest::prop_assert_eq!(checked.is_err(), passed, "{} {:?}", text, checked);
+            if let Err(exceeded) = checked {
+                let code = exceeded.to_server_error().extensions.and_then(|e| e.get("code").cloned());
+                let code = code.map(|c| c.to_string()).unwrap_or_default();
+                proptest::prop_assert!(
+                    ["\"QUERY_TOO_DEEP\"", "\"QUERY_TOO_COMPLEX\"", "\"TOO_MANY_ALIASES\""].contains(&code.as_str()),
+                    "{}",
+                    code
+                );
+            }
+        }
+
+        /// Any text that parses, cycles and unknown fragments included, is measured without panicking.
+        #[test]
+        fn any_parsed_document_is_measured(text in "[{}(): .a-z0-9_\\n]{0,200}|(query |fragment f on QueryRoot |\\.\\.\\.f |\\{ |\\} |a: |me |__typename ){0,60}") {
+            if let Ok(document) = parse_query(&text) {
+                let _ = check(&document, Limits::default());
+                let _ = check(&document, SMALL);
+            }
+        }
     }
 }

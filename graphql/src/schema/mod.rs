@@ -114,6 +114,7 @@ pub fn build_schemas(jamaa: Jamaa, edge: std::sync::Arc<crate::limits::EdgeLimit
         .data(edge.clone())
         .limit_directives(10)
         // First the operations a WebSocket carries are counted, then each document is measured.
+        .extension(error::ErrorCodes)
         .extension(crate::limits::OperationLimit)
         .extension(limits::QueryLimits::new(limits::Limits::default()))
         .extension(nulls::NullPropagation)
@@ -130,6 +131,7 @@ pub fn build_schemas(jamaa: Jamaa, edge: std::sync::Arc<crate::limits::EdgeLimit
             .data(edge)
             .introspection_only()
             .limit_directives(10)
+            .extension(error::ErrorCodes)
             .extension(crate::limits::OperationLimit)
             .extension(limits::QueryLimits::new(bounds))
             .finish()

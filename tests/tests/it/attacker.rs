@@ -49,7 +49,15 @@ use jamaa_tests::ws::GraphqlWs;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 
-jamaa_tests::on_both_backends!(another_commune_gets_nothing_of_oujda);
+jamaa_tests::on_both_backends!(
+    another_commune_reads_nothing_of_oujda_0,
+    another_commune_reads_nothing_of_oujda_1,
+    another_commune_changes_nothing_of_oujda_0,
+    another_commune_changes_nothing_of_oujda_1,
+    another_commune_changes_nothing_of_oujda_2,
+    another_commune_follows_nothing_of_oujda,
+    odd_inputs_break_nothing_and_reveal_nothing,
+);
 
 const VICTIM: &str = "oujda";
 const ATTACKER: &str = "chefchaouen";
@@ -2050,53 +2058,315 @@ impl Run<'_> {
     }
 }
 
-async fn another_commune_gets_nothing_of_oujda(backend: Backend) -> Result<()> {
-    let app = TestApp::spawn(backend).await?;
-    let table = operations();
-    let schema = schema_operations(&app).await?;
-    check_table(&schema, &table)?;
-    let victim = Victim::set_up(&app).await?;
-    let attackers = attackers(&app).await?;
+/// The parts the table is attacked in, each its own test on its own server so that they run side by side:
+/// the queries in [`QUERY_PARTS`] parts and the mutations in [`MUTATION_PARTS`], each by its place among the
+/// table's queries or mutations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    Queries(usize),
+    Mutations(usize),
+}
 
-    let mut before = snapshot(&app, &victim).await?;
+const QUERY_PARTS: usize = 2;
+const MUTATION_PARTS: usize = 3;
+
+/// Every part, in order.
+fn parts() -> Vec<Part> {
+    (0..QUERY_PARTS).map(Part::Queries).chain((0..MUTATION_PARTS).map(Part::Mutations)).collect()
+}
+
+/// The part an operation of the table is attacked in.
+fn part_of(table: &[Operation], name: &str) -> Option<Part> {
+    let is_mutation = |op: &Operation| op.document.trim_start().starts_with("mutation");
+    let mutation = is_mutation(table.iter().find(|op| op.name == name)?);
+    let place = table.iter().filter(|op| is_mutation(op) == mutation).position(|op| op.name == name)?;
+    Some(if mutation { Part::Mutations(place % MUTATION_PARTS) } else { Part::Queries(place % QUERY_PARTS) })
+}
+
+/// The operations of one part, in the table's order.
+fn operations_of(table: &[Operation], part: Part) -> Vec<&Operation> {
+    table.iter().filter(|op| part_of(table, op.name) == Some(part)).collect()
+}
+
+/// Oujda at work on a server of its own, its attackers, and the table checked against the schema.
+struct Stage {
+    app: TestApp,
+    table: Vec<Operation>,
+    schema: Vec<SchemaOperation>,
+    victim: Victim,
+    attackers: Vec<Attacker>,
+}
+
+impl Stage {
+    async fn set_up(backend: Backend) -> Result<Self> {
+        let app = TestApp::spawn(backend).await?;
+        let table = operations();
+        let schema = schema_operations(&app).await?;
+        check_table(&schema, &table)?;
+        let victim = Victim::set_up(&app).await?;
+        let attackers = attackers(&app).await?;
+        Ok(Self { app, table, schema, victim, attackers })
+    }
+
+    /// Oujda's partner still submits for real, after everything the attackers tried.
+    async fn oujda_still_works(&self) -> Result<()> {
+        let complaint = json!({ "serviceCode": "reclamation", "data": {
+            "subject": "lighting", "description": "Le quartier Al Qods est sans éclairage public depuis trois nuits."
+        } });
+        let (_, code, _) = submit(&self.app, Some(&self.victim.partner_token), VICTIM, complaint).await?;
+        ensure!(code.starts_with("OUJ-"), "{code}");
+        Ok(())
+    }
+}
+
+/// Every operation of one part, by every attacker in every frame: the queries, then Oujda's state; each
+/// mutation, then Oujda's state.
+async fn attack_part(backend: Backend, part: Part) -> Result<()> {
+    let stage = Stage::set_up(backend).await?;
+    let Stage { app, table, schema, victim, attackers } = &stage;
+    let mut before = snapshot(app, victim).await?;
     ensure!(before["partner token"] == json!(["VALIDATION_FAILED"]), "Oujda's partner is let in: {before:?}");
     ensure!(before["agent token"] == json!([]), "Oujda's counter agent reads its inbox: {before:?}");
     ensure!(before["user session"] == json!([]), "Oujda's user reads its inbox: {before:?}");
-    let mut run = Run { app: &app, victim: &victim, attackers: &attackers, calls: 0, failures: Vec::new() };
-    // The queries, then Oujda's state; each mutation, then Oujda's state.
-    let mut rounds: Vec<(String, Vec<&Operation>)> = vec![("the queries".to_owned(), Vec::new())];
-    for op in &table {
-        match schema.iter().find(|s| s.name == op.name) {
-            Some(s) if s.mutation => rounds.push((op.name.to_owned(), vec![op])),
-            _ => rounds[0].1.push(op),
-        }
-    }
+    let mut run = Run { app, victim, attackers, calls: 0, failures: Vec::new() };
+    let ops = operations_of(table, part);
+    let rounds: Vec<(String, Vec<&Operation>)> = match part {
+        Part::Queries(_) => vec![("the queries".to_owned(), ops)],
+        Part::Mutations(_) => ops.into_iter().map(|op| (op.name.to_owned(), vec![op])).collect(),
+    };
+    ensure!(!rounds.is_empty() && rounds.iter().all(|(_, ops)| !ops.is_empty()), "{part:?} attacks nothing");
     for (round, ops) in rounds {
         for op in ops {
             // The X-Commune header stands in for a `commune` argument: without one, it is not tried.
             let takes_commune = schema.iter().any(|s| s.name == op.name && s.arguments.iter().any(|a| a == "commune"));
             run.attack(op, takes_commune).await?;
         }
-        let after = snapshot(&app, &victim).await?;
+        let after = snapshot(app, victim).await?;
         if after != before {
             run.failures.push(format!("{round} changed Oujda: {}", differences(&before, &after)));
             before = after;
         }
     }
     let (calls, failures) = (run.calls, run.failures);
-    ensure!(calls > 500, "only {calls} attacks were made");
+    ensure!(calls > 100, "only {calls} attacks were made in {part:?}");
     if !failures.is_empty() {
         let shown: Vec<&String> = failures.iter().take(40).collect();
         bail!(
-            "{} of {calls} attacks on Oujda got through or went wrong{}:\n{}",
+            "{} of {calls} attacks on Oujda ({part:?}) got through or went wrong{}:\n{}",
             failures.len(),
             if failures.len() > shown.len() { " (the first 40)" } else { "" },
             shown.iter().map(|f| f.as_str()).collect::<Vec<_>>().join("\n")
         );
     }
+    stage.oujda_still_works().await?;
+    stage.app.stop().await
+}
 
-    // Subscriptions, over a WebSocket: nobody follows Oujda's requests or inbox but Oujda's staff and its
-    // applicants, and Chefchaouen's own inbox gets nothing of Oujda's changes.
+async fn another_commune_reads_nothing_of_oujda_0(backend: Backend) -> Result<()> {
+    attack_part(backend, Part::Queries(0)).await
+}
+
+async fn another_commune_reads_nothing_of_oujda_1(backend: Backend) -> Result<()> {
+    attack_part(backend, Part::Queries(1)).await
+}
+
+async fn another_commune_changes_nothing_of_oujda_0(backend: Backend) -> Result<()> {
+    attack_part(backend, Part::Mutations(0)).await
+}
+
+async fn another_commune_changes_nothing_of_oujda_1(backend: Backend) -> Result<()> {
+    attack_part(backend, Part::Mutations(1)).await
+}
+
+async fn another_commune_changes_nothing_of_oujda_2(backend: Backend) -> Result<()> {
+    attack_part(backend, Part::Mutations(2)).await
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The fuzzing side.
+
+/// Values no operation expects: wrong types, extremes, control characters, injections, deep nesting.
+fn odd_values() -> Vec<Value> {
+    let deep = (0..64).fold(json!(1), |inner, _| json!([inner]));
+    vec![
+        Value::Null,
+        json!(""),
+        json!(true),
+        json!(-1),
+        json!(0),
+        json!(i64::MAX),
+        json!(u64::MAX),
+        json!(1e308),
+        json!(3.5),
+        json!([]),
+        json!({}),
+        json!({ "__proto__": { "admin": true } }),
+        deep,
+        json!("\u{0}\u{1b}[2J\u{202e}\u{feff}\u{b}"),
+        json!("x".repeat(100_000)),
+        json!("' OR 1=1 --"),
+        json!("../../../../etc/passwd"),
+        json!("=HYPERLINK(\"http://evil.example\")"),
+        json!("oujda"),
+        json!("00000000-0000-0000-0000-000000000000"),
+        json!("XYZ-2026-000001"),
+    ]
+}
+
+/// `variables` with one value, picked by `rng`, replaced by an odd one (or a key dropped).
+fn mutate(variables: &Value, rng: &mut impl rand::Rng) -> Value {
+    fn leaves(value: &Value, path: Vec<String>, found: &mut Vec<Vec<String>>) {
+        found.push(path.clone());
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    let mut next = path.clone();
+                    next.push(key.clone());
+                    leaves(child, next, found);
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    let mut next = path.clone();
+                    next.push(i.to_string());
+                    leaves(child, next, found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    leaves(variables, Vec::new(), &mut found);
+    let mut mutated = variables.clone();
+    let path = &found[rng.random_range(0..found.len())];
+    let odd = odd_values();
+    let replacement = odd[rng.random_range(0..odd.len())].clone();
+    let drop = !path.is_empty() && rng.random_bool(0.15);
+    let pointer: String = path.iter().map(|p| format!("/{p}")).collect();
+    if drop {
+        let (parent, last) = pointer.rsplit_once('/').unwrap_or(("", ""));
+        if let Some(Value::Object(map)) = mutated.pointer_mut(parent) {
+            map.remove(last);
+        }
+    } else if let Some(target) = mutated.pointer_mut(&pointer) {
+        *target = replacement;
+    }
+    mutated
+}
+
+/// Changes per attack of the table.
+const MUTATIONS_PER_ATTACK: usize = 3;
+
+/// Every operation of the table, its attacks' variables changed at random (a seeded generator: the same
+/// changes on every run, `JAMAA_FUZZ_SEED` for others), by Chefchaouen's staff and by no one: never a 5xx,
+/// never INTERNAL, every error with its code, nothing of Oujda revealed, and Oujda unchanged.
+async fn odd_inputs_break_nothing_and_reveal_nothing(backend: Backend) -> Result<()> {
+    use rand::SeedableRng as _;
+    let stage = Stage::set_up(backend).await?;
+    let Stage { app, table, victim, attackers, .. } = &stage;
+    let seed = std::env::var("JAMAA_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(20_261_203);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let before = snapshot(app, victim).await?;
+    let staff = attackers.iter().find(|a| a.who == Who::Staff && !a.dead && !a.user);
+    let anonymous = attackers.iter().find(|a| a.who == Who::Anonymous && !a.dead);
+    let callers = [staff.context("no staff attacker")?, anonymous.context("no anonymous attacker")?];
+    let (mut calls, mut failures) = (0, Vec::new());
+    for op in table {
+        for attacker in callers {
+            let frame = Frame::Named;
+            let ctx = Ctx { v: victim, who: attacker.who, frame, user: attacker.user };
+            // What this caller may legitimately change of Oujda is not sent, changed or not.
+            for attack in (op.attacks)(&ctx).into_iter().filter(|a| a.expect != Outcome::Skip) {
+                for _ in 0..MUTATIONS_PER_ATTACK {
+                    let variables = mutate(&attack.variables, &mut rng);
+                    let mut request = app
+                        .client
+                        .post(app.url("/graphql"))
+                        .json(&json!({ "query": op.document, "variables": variables }));
+                    if let Some(token) = &attacker.token {
+                        request = request.bearer_auth(token);
+                    }
+                    let response = request.send().await?;
+                    let status = response.status();
+                    let text = response.text().await?;
+                    calls += 1;
+                    let Ok(body) = serde_json::from_str::<Value>(&text) else {
+                        failures.push(format!(
+                            "{} as {} with {}: HTTP {status}, not JSON: {}",
+                            op.name,
+                            attacker.label,
+                            shorten(&variables),
+                            text.chars().take(300).collect::<String>()
+                        ));
+                        continue;
+                    };
+                    let codes = error_codes(&body);
+                    let mut problems = Vec::new();
+                    if status.is_server_error() {
+                        problems.push(format!("HTTP {status}"));
+                    }
+                    if codes.iter().any(|c| c.is_empty() || c == "INTERNAL") {
+                        problems.push(format!("codes {codes:?}"));
+                    }
+                    let leaked = victim.markers.found(&body, op.public);
+                    if !leaked.is_empty() {
+                        problems.push(format!("reveals {}", leaked.join(", ")));
+                    }
+                    if !problems.is_empty() {
+                        failures.push(format!(
+                            "{} as {} with {}: {}\n    {}",
+                            op.name,
+                            attacker.label,
+                            shorten(&variables),
+                            problems.join("; "),
+                            shorten(&body)
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    let after = snapshot(app, victim).await?;
+    if after != before {
+        failures.push(format!("odd inputs changed Oujda: {}", differences(&before, &after)));
+    }
+    ensure!(calls > 300, "only {calls} odd inputs were sent");
+    ensure!(
+        failures.is_empty(),
+        "{} of {calls} odd inputs went wrong (seed {seed}):\n{}",
+        failures.len(),
+        failures.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+    );
+    stage.oujda_still_works().await?;
+    stage.app.stop().await
+}
+
+/// Every operation of the table falls in exactly one part, and each part is attacked by a test: a part added
+/// to [`parts`] without its test, or an operation outside every part, fails here.
+#[test]
+fn every_operation_is_attacked_in_one_part() {
+    let table = operations();
+    let tested = [Part::Queries(0), Part::Queries(1), Part::Mutations(0), Part::Mutations(1), Part::Mutations(2)];
+    assert_eq!(parts(), tested, "each part needs its test above");
+    for op in &table {
+        let holding: Vec<Part> =
+            parts().into_iter().filter(|&part| operations_of(&table, part).iter().any(|o| o.name == op.name)).collect();
+        assert_eq!(holding.len(), 1, "`{}` is attacked in {holding:?}", op.name);
+    }
+    let total: usize = parts().into_iter().map(|part| operations_of(&table, part).len()).sum();
+    assert_eq!(total, table.len());
+    let mut names: Vec<&str> = table.iter().map(|op| op.name).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), table.len(), "an operation is in the table twice");
+}
+
+/// Subscriptions, over a WebSocket: nobody follows Oujda's requests or inbox but Oujda's staff and its
+/// applicants, and Chefchaouen's own inbox gets nothing of Oujda's changes. On PostgreSQL, the rows of the
+/// citizens' rights, and row-level security alone keeping Oujda apart.
+async fn another_commune_follows_nothing_of_oujda(backend: Backend) -> Result<()> {
+    let stage = Stage::set_up(backend).await?;
+    let Stage { app, victim, attackers, .. } = &stage;
     let introspected = app.data(None, INTROSPECTION, json!({})).await?;
     let mut names: Vec<&str> = introspected["__schema"]["subscriptionType"]["fields"]
         .as_array()
@@ -2108,14 +2378,14 @@ async fn another_commune_gets_nothing_of_oujda(backend: Backend) -> Result<()> {
     let mut attacked = SUBSCRIPTIONS.to_vec();
     attacked.sort_unstable();
     ensure!(names == attacked, "the schema's subscriptions {names:?} are not those attacked: {attacked:?}");
-    let (calls, failures) = attack_subscriptions(&app, &victim, &attackers).await?;
+    let (calls, failures) = attack_subscriptions(app, victim, attackers).await?;
     ensure!(
         calls > 20 && failures.is_empty(),
         "{} subscription attacks got through:\n{}",
         failures.len(),
         failures.join("\n")
     );
-    let mut own_inbox = GraphqlWs::connect(&app, Some(app.staff(ATTACKER))).await?;
+    let mut own_inbox = GraphqlWs::connect(app, Some(app.staff(ATTACKER))).await?;
     own_inbox.subscribe("inbox", "subscription { inboxChanged { trackingCode } }", json!({})).await?;
     // Registered once it answers a later subscription.
     own_inbox
@@ -2123,15 +2393,10 @@ async fn another_commune_gets_nothing_of_oujda(backend: Backend) -> Result<()> {
         .await?;
     own_inbox.next_of("probe").await?;
 
-    // Oujda's partner still submits for real.
-    let complaint = json!({ "serviceCode": "reclamation", "data": {
-        "subject": "lighting", "description": "Le quartier Al Qods est sans éclairage public depuis trois nuits."
-    } });
-    let (_, code, _) = submit(&app, Some(&victim.partner_token), VICTIM, complaint).await?;
-    ensure!(code.starts_with("OUJ-"), "{code}");
+    stage.oujda_still_works().await?;
 
     let (_, theirs, _) =
-        submit(&app, None, ATTACKER, legalisation("Karim Chefchaouni", "CH556677", "+212611223344")).await?;
+        submit(app, None, ATTACKER, legalisation("Karim Chefchaouni", "CH556677", "+212611223344")).await?;
     let first = own_inbox.next_of("inbox").await?;
     ensure!(
         first["payload"]["data"]["inboxChanged"]["trackingCode"] == theirs.as_str(),
@@ -2140,11 +2405,11 @@ async fn another_commune_gets_nothing_of_oujda(backend: Backend) -> Result<()> {
 
     if let Some((server, database)) = &app.pg {
         for commune in [VICTIM, ATTACKER] {
-            citizen_rows(&app, commune).await?;
+            citizen_rows(app, commune).await?;
         }
         row_level_security_alone_keeps_oujda_apart(server, database)?;
     }
-    app.stop().await
+    stage.app.stop().await
 }
 
 /// Rows in the tables of citizens' rights: a message to a requester (a reasoned extension), a petition's

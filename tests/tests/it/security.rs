@@ -332,3 +332,101 @@ jamaa_tests::on_both_backends!(
     every_answer_carries_security_headers,
     webhooks_reach_no_internal_address,
 );
+
+/// Sends `head`, then one more byte of `trickle` every 200 ms, and waits for the server to close the
+/// connection; how long it took, or `None` if it was still open after `patience`.
+async fn held_open(app: &TestApp, head: &str, trickle: &'static [u8], patience: Duration) -> Result<Option<Duration>> {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let stream = tokio::net::TcpStream::connect(app.address).await?;
+    let (mut reader, mut writer) = stream.into_split();
+    writer.write_all(head.as_bytes()).await?;
+    let started = Instant::now();
+    let feeder = tokio::spawn(async move {
+        for byte in trickle.iter().cycle() {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            if writer.write_all(&[*byte]).await.is_err() {
+                break;
+            }
+        }
+        // Never closed from this side: the server must be the one to end it.
+        std::future::pending::<()>().await;
+        drop(writer);
+    });
+    // Whatever the server answers before closing is read and dropped; EOF or a reset is the close.
+    let closed = tokio::time::timeout(patience, async {
+        let mut buffer = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buffer).await {
+            if n == 0 {
+                break;
+            }
+        }
+    })
+    .await;
+    feeder.abort();
+    Ok(closed.ok().map(|()| started.elapsed()))
+}
+
+async fn slow_clients_are_cut_off_at_the_transport(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn_with(backend, |settings| {
+        settings.slow_clients = jamaa_graphql::connections::SlowClients {
+            header_timeout: Duration::from_secs(1),
+            body_grace: Duration::from_secs(1),
+            body_min_bytes_per_second: 100,
+        };
+    })
+    .await?;
+    let patience = Duration::from_secs(8);
+    // Headers that never end: a new header line, a byte at a time, forever.
+    let headers = held_open(&app, "GET /healthz HTTP/1.1\r\nHost: jamaa\r\n", b"X-Slow: a\r\n", patience).await?;
+    let headers = headers.context("a request whose headers never end is held open")?;
+    ensure!(headers < Duration::from_secs(4), "{headers:?}");
+    // A body of a byte every 200 ms: behind 100 bytes a second once the grace is spent.
+    let post =
+        "POST /graphql HTTP/1.1\r\nHost: jamaa\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n";
+    let body = held_open(&app, post, b"{ ", patience).await?.context("a body of a byte at a time is held open")?;
+    ensure!(body < Duration::from_secs(5), "{body:?}");
+    // An idle keep-alive connection is closed too; an ordinary request on a connection is answered.
+    let idle = "GET /healthz HTTP/1.1\r\nHost: jamaa\r\n\r\n";
+    let idle = held_open(&app, idle, b"", patience).await?.context("an idle connection is held open")?;
+    ensure!(idle < Duration::from_secs(4), "{idle:?}");
+    let data = app.data(None, "{ __typename }", json!({})).await?;
+    assert_eq!(data["__typename"], "QueryRoot");
+    app.stop().await
+}
+
+jamaa_tests::on_both_backends!(slow_clients_are_cut_off_at_the_transport);
+
+/// What async-graphql refuses itself, and bodies that are no GraphQL request, get a stable code in the API's
+/// shape like every other error, over HTTP and over the WebSocket.
+async fn every_refusal_has_a_code(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let post = |body: serde_json::Value| app.client.post(app.url("/graphql")).json(&body).send();
+    for (body, code) in [
+        (json!({ "query": "{ communes(" }), "GRAPHQL_PARSE_FAILED"),
+        (json!({ "query": "{ nowhere }" }), "GRAPHQL_VALIDATION_FAILED"),
+        (
+            json!({ "query": "query($s: String!) { commune(slug: $s) { slug } }", "variables": { "s": { "a": 1 } } }),
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+        (json!({ "query": "query($s: String!) { commune(slug: $s) { slug } }", "variables": {} }), "BAD_USER_INPUT"),
+    ] {
+        let response = post(body.clone()).await?;
+        let answer: serde_json::Value = response.json().await?;
+        assert_eq!(error_codes(&answer), [code], "{body}: {answer}");
+    }
+    // Variables that are not an object, a body that is not JSON: 400, in the API's shape.
+    let variables = post(json!({ "query": "{ __typename }", "variables": "oujda" })).await?;
+    let not_json = app.client.post(app.url("/graphql")).header("content-type", "application/json").body("{ nope");
+    for response in [variables, not_json.send().await?] {
+        ensure!(response.status() == 400, "{}", response.status());
+        let answer: serde_json::Value = response.json().await?;
+        assert_eq!(error_codes(&answer), ["BAD_REQUEST"], "{answer}");
+        ensure!(!answer.to_string().contains("BatchRequest"), "the parser's inside is shown: {answer}");
+    }
+    let mut ws = jamaa_tests::ws::GraphqlWs::connect(&app, None).await?;
+    ws.subscribe("bad", "{ nowhere }", json!({})).await?;
+    assert_eq!(ws_codes(&ws.next_of("bad").await?), ["GRAPHQL_VALIDATION_FAILED"]);
+    app.stop().await
+}
+
+jamaa_tests::on_both_backends!(every_refusal_has_a_code);

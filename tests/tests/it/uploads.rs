@@ -114,3 +114,83 @@ async fn uploads_are_checked_from_their_bytes_and_sealed(backend: Backend) -> Re
     app.data(None, &format!("{{{few} }}"), json!({})).await?;
     app.stop().await
 }
+
+/// A submission with files whose JSON part also declares documents.
+async fn post_declaring(app: &TestApp, declared: Value, files: Vec<(&str, Vec<u8>)>) -> Result<(u16, Value)> {
+    let mut submission = submission();
+    submission["documents"] = declared;
+    let mut form = Form::new().text("submission", submission.to_string());
+    for (name, bytes) in files {
+        form = form.part("document_to_sign", Part::bytes(bytes).file_name(name.to_owned()));
+    }
+    let response = app.client.post(app.url("/submissions")).multipart(form).send().await?;
+    let status = response.status().as_u16();
+    Ok((status, response.json().await?))
+}
+
+async fn declared_documents_are_checked_and_only_measured_ones_kept(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let before = inbox_size(&app).await?;
+    let digest = {
+        use sha2::Digest as _;
+        hex::encode(sha2::Sha256::digest(PDF))
+    };
+    let declared = |size: usize, sha256: &str| {
+        json!([{ "code": "document_to_sign", "fileName": "procuration.pdf", "mediaType": "application/pdf",
+                 "sizeBytes": size, "sha256": sha256 }])
+    };
+    // Another size and another digest than the file's: refused, each named.
+    let (status, body) =
+        post_declaring(&app, declared(999, &"0".repeat(64)), vec![("procuration.pdf", PDF.to_vec())]).await?;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        fields(&body),
+        [
+            ("input.documents[0].sizeBytes".to_owned(), "DOCUMENT_MISMATCH".to_owned()),
+            ("input.documents[0].sha256".to_owned(), "DOCUMENT_MISMATCH".to_owned()),
+        ]
+    );
+    // A second document declared without its file.
+    let (status, body) = post_declaring(
+        &app,
+        json!([{ "code": "document_to_sign", "fileName": "a.pdf", "mediaType": "application/pdf", "sizeBytes": 10 },
+               { "code": "document_to_sign", "fileName": "b.pdf", "mediaType": "application/pdf", "sizeBytes": 10 }]),
+        vec![("procuration.pdf", PDF.to_vec())],
+    )
+    .await?;
+    assert_eq!(status, 422, "{body}");
+    ensure!(fields(&body).contains(&("input.documents[1]".to_owned(), "DOCUMENT_MISMATCH".to_owned())), "{body}");
+    // A file name of 100,000 characters: refused, not stored.
+    let long = format!("{}.pdf", "a".repeat(100_000));
+    let (status, body) = post(&app, vec![(long.as_str(), PDF.to_vec())]).await?;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(fields(&body), [("input.documents[0].fileName".to_owned(), "TOO_LONG".to_owned())]);
+    ensure!(inbox_size(&app).await? == before, "a refused submission wrote something");
+
+    // As measured (the digest in capitals): accepted, and the request records the one measured document.
+    let (status, body) =
+        post_declaring(&app, declared(PDF.len(), &digest.to_uppercase()), vec![("procuration.pdf", PDF.to_vec())])
+            .await?;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["documents"],
+        json!([{ "code": "document_to_sign", "fileName": "procuration.pdf", "mediaType": "application/pdf",
+                 "sizeBytes": PDF.len(), "sha256": digest }])
+    );
+    ensure!(inbox_size(&app).await? == before + 1);
+
+    // Over GraphQL, a declared file name with control characters is refused like any bad value.
+    let submit = "mutation($i: SubmitRequestInput!) { submitRequest(commune: \"oujda\", input: $i) { secret } }";
+    let mut input = submission();
+    if let Some(fields) = input.as_object_mut() {
+        fields.remove("commune");
+    }
+    input["documents"] = json!([{ "code": "document_to_sign", "fileName": "scan\u{1b}[2J.pdf",
+        "mediaType": "application/pdf", "sizeBytes": 100 }]);
+    let body = app.graphql(None, submit, json!({ "i": input })).await?;
+    assert_eq!(error_codes(&body), ["VALIDATION_FAILED"], "{body}");
+    assert_eq!(fields(&body), [("input.documents[0].fileName".to_owned(), "INVALID_VALUE".to_owned())]);
+    app.stop().await
+}
+
+jamaa_tests::on_both_backends!(declared_documents_are_checked_and_only_measured_ones_kept);

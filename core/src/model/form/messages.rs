@@ -55,6 +55,8 @@ pub enum InvalidReason {
     MissingFileName,
     /// A SHA-256 digest that is not 64 hexadecimal digits.
     InvalidChecksum,
+    /// A file name with control characters (line breaks, escapes).
+    FileNameControl,
     /// A tracking code that is not `PREFIX-YYYY-NNNNNN`.
     TrackingCode,
 }
@@ -340,6 +342,37 @@ pub fn document_format(label: &LocalizedText, formats: &[String]) -> LocalizedTe
     )
 }
 
+/// What of a declared document differs from its uploaded file, for `DOCUMENT_MISMATCH`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Mismatch {
+    /// No file of the document was uploaded.
+    NoFile,
+    Size,
+    Checksum,
+}
+
+/// `DOCUMENT_MISMATCH`: what the submission declares of a document is not what its uploaded file is.
+pub fn document_mismatch(mismatch: Mismatch) -> LocalizedText {
+    match mismatch {
+        Mismatch::NoFile => text(
+            "هذه الوثيقة مصرح بها لكن ملفها لم يُرفع.",
+            "Ce document est déclaré, mais son fichier n'a pas été envoyé.",
+            "This document is declared but its file was not uploaded.",
+        ),
+        Mismatch::Size => text(
+            "الحجم المصرح به يختلف عن حجم الملف المرفوع.",
+            "La taille déclarée diffère de celle du fichier envoyé.",
+            "The declared size differs from that of the uploaded file.",
+        ),
+        Mismatch::Checksum => text(
+            "بصمة SHA-256 المصرح بها تختلف عن بصمة الملف المرفوع.",
+            "L'empreinte SHA-256 déclarée diffère de celle du fichier envoyé.",
+            "The declared SHA-256 digest differs from that of the uploaded file.",
+        ),
+    }
+}
+
 /// `UNKNOWN_SERVICE`
 pub fn unknown_service() -> LocalizedText {
     text(
@@ -380,6 +413,11 @@ pub fn invalid_value(reason: InvalidReason) -> LocalizedText {
             "بصمة SHA-256 للملف غير صحيحة.",
             "L'empreinte SHA-256 du fichier n'est pas valide.",
             "The SHA-256 digest of the file is not valid.",
+        ),
+        InvalidReason::FileNameControl => text(
+            "يحتوي اسم الملف على أحرف تحكم غير مسموح بها.",
+            "Le nom du fichier contient des caractères de contrôle, non admis.",
+            "The file name contains control characters, which are not allowed.",
         ),
         InvalidReason::TrackingCode => text(
             "رمز التتبع غير صحيح: الصيغة المطلوبة هي الرمز-السنة-الرقم، مثل OUJ-2026-000042.",
@@ -670,9 +708,13 @@ mod tests {
             InvalidReason::EmptyFile,
             InvalidReason::MissingFileName,
             InvalidReason::InvalidChecksum,
+            InvalidReason::FileNameControl,
             InvalidReason::TrackingCode,
         ] {
             messages.push(invalid_value(reason));
+        }
+        for mismatch in [Mismatch::NoFile, Mismatch::Size, Mismatch::Checksum] {
+            messages.push(document_mismatch(mismatch));
         }
         for problem in [
             DefinitionProblem::KeyFormat("Nom".into()),

@@ -1,0 +1,218 @@
+//! The HTTP/1 connections: accepted here rather than by `axum::serve` so that slow clients are bounded at the
+//! transport. A client must send its request's head (line and headers) within [`SlowClients::header_timeout`],
+//! for the first request of a connection as for each next one (an idle keep-alive connection is closed then);
+//! and a request body must arrive at [`SlowClients::body_min_bytes_per_second`] after a grace of
+//! [`SlowClients::body_grace`], or its reading fails and the connection is closed. Upgrades (the GraphQL
+//! WebSocket) are served as before; a graceful shutdown lets the requests under way finish.
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::ConnectInfo;
+use axum::http::Request;
+use hyper::body::{Frame, Incoming, SizeHint};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::time::{Instant, Sleep};
+use tower::ServiceExt as _;
+
+/// How long clients may take to send what they send (settings `header_timeout_seconds`,
+/// `body_grace_seconds`, `body_min_bytes_per_second`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SlowClients {
+    /// The longest a request's head may take to arrive, from the first byte awaited.
+    pub header_timeout: Duration,
+    /// The time a body has before it must keep up with the minimum rate.
+    pub body_grace: Duration,
+    /// The slowest a body may arrive, on average since its reading began, once the grace is spent.
+    pub body_min_bytes_per_second: u64,
+}
+
+impl Default for SlowClients {
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(DEFAULT_HEADER_TIMEOUT_SECONDS),
+            body_grace: Duration::from_secs(DEFAULT_BODY_GRACE_SECONDS),
+            body_min_bytes_per_second: DEFAULT_BODY_MIN_BYTES_PER_SECOND,
+        }
+    }
+}
+
+pub const DEFAULT_HEADER_TIMEOUT_SECONDS: u64 = 10;
+pub const DEFAULT_BODY_GRACE_SECONDS: u64 = 10;
+/// 8 KiB/s: a 25 MiB upload in under an hour, a byte a second cut off after the grace.
+pub const DEFAULT_BODY_MIN_BYTES_PER_SECOND: u64 = 8 * 1024;
+
+/// Serves `router` on `listener` until `shutdown` completes, then lets the connections under way finish
+/// their requests. The router sees each connection's peer as `ConnectInfo<SocketAddr>`.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    slow: SlowClients,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    // Told to every connection when the server stops; closed once every connection has ended.
+    let (stop, stopping) = tokio::sync::watch::channel(());
+    let (ended, open) = tokio::sync::watch::channel(());
+    let mut shutdown = std::pin::pin!(shutdown);
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(slow.header_timeout);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors and the like: wait rather than spin.
+                    tracing::warn!(%error, "a connection was not accepted");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = router.clone().map_request(move |request: Request<Incoming>| {
+            let (mut parts, body) = request.into_parts();
+            parts.extensions.insert(ConnectInfo(peer));
+            Request::from_parts(parts, Body::new(MinRate::new(body, slow)))
+        });
+        let connection =
+            builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)).with_upgrades();
+        let (mut stopping, open) = (stopping.clone(), open.clone());
+        tokio::spawn(async move {
+            let mut connection = std::pin::pin!(connection);
+            let mut told = false;
+            loop {
+                tokio::select! {
+                    result = connection.as_mut() => {
+                        if let Err(error) = result {
+                            tracing::debug!(%error, %peer, "connection ended with an error");
+                        }
+                        break;
+                    }
+                    _ = stopping.changed(), if !told => {
+                        told = true;
+                        connection.as_mut().graceful_shutdown();
+                    }
+                }
+            }
+            drop(open);
+        });
+    }
+    drop(listener);
+    // Requests under way finish; idle connections close.
+    let _ = stop.send(());
+    drop(open);
+    ended.closed().await;
+    Ok(())
+}
+
+/// A request body that fails once it falls behind its minimum rate: after `grace`, it must have delivered
+/// `min_rate` bytes for each second since its reading began.
+struct MinRate<B> {
+    inner: B,
+    slow: SlowClients,
+    /// Set when the body is first read.
+    started: Option<Instant>,
+    received: u64,
+    timer: Pin<Box<Sleep>>,
+}
+
+/// A body slower than the minimum rate.
+#[derive(Debug, thiserror::Error)]
+#[error("the request body arrives more slowly than the server accepts")]
+pub struct TooSlow;
+
+impl<B> MinRate<B> {
+    fn new(inner: B, slow: SlowClients) -> Self {
+        Self { inner, slow, started: None, received: 0, timer: Box::pin(tokio::time::sleep(Duration::ZERO)) }
+    }
+
+    /// When the bytes received so far stop being enough.
+    fn deadline(&self, started: Instant) -> Instant {
+        let rate = self.slow.body_min_bytes_per_second.max(1);
+        let earned = Duration::from_secs_f64(self.received as f64 / rate as f64);
+        started + self.slow.body_grace + earned
+    }
+}
+
+impl<B> HttpBody for MinRate<B>
+where
+    B: HttpBody<Data = Bytes> + Unpin,
+    B::Error: Into<axum::BoxError>,
+{
+    type Data = Bytes;
+    type Error = axum::BoxError;
+
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        let this = &mut *self;
+        let started = *this.started.get_or_insert_with(Instant::now);
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    this.received = this.received.saturating_add(data.len() as u64);
+                }
+                Poll::Ready(Some(Ok(frame)))
+            }
+            Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(error.into()))),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => {
+                let deadline = this.deadline(started);
+                if this.timer.deadline() != deadline {
+                    this.timer.as_mut().reset(deadline);
+                }
+                match this.timer.as_mut().poll(cx) {
+                    Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(TooSlow)))),
+                    Poll::Pending => Poll::Pending,
+                }
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_util::StreamExt as _;
+    use http_body_util::BodyExt as _;
+
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_body_behind_its_minimum_rate_fails_after_the_grace() {
+        let slow = SlowClients {
+            header_timeout: Duration::from_secs(1),
+            body_grace: Duration::from_secs(2),
+            body_min_bytes_per_second: 100,
+        };
+        // A byte a second: the grace and the 1 byte's hundredth of a second are spent after 3 bytes.
+        let trickle = futures_util::stream::unfold(0u8, |n| async move {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            Some((Ok::<_, std::io::Error>(Frame::data(Bytes::from(vec![n]))), n.wrapping_add(1)))
+        });
+        let started = Instant::now();
+        let body = MinRate::new(http_body_util::StreamBody::new(Box::pin(trickle)), slow);
+        let error = body.collect().await.err().map(|e| e.to_string());
+        assert_eq!(error.as_deref(), Some(TooSlow.to_string().as_str()));
+        let waited = started.elapsed();
+        assert!(waited >= Duration::from_secs(2) && waited < Duration::from_secs(3), "{waited:?}");
+
+        // A body that keeps up is read whole, however long it takes.
+        let steady = futures_util::stream::iter(0..50).then(|_| async {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            Ok::<_, std::io::Error>(Frame::data(Bytes::from(vec![0; 150])))
+        });
+        let body = MinRate::new(http_body_util::StreamBody::new(Box::pin(steady)), slow);
+        assert_eq!(body.collect().await.map(|b| b.to_bytes().len()).ok(), Some(50 * 150));
+    }
+}
