@@ -142,6 +142,7 @@ impl WorkingCalendar {
                     format!("اليوم {day} مذكور أكثر من مرة في عطلة نهاية الأسبوع."),
                     format!("Le jour {day} figure plusieurs fois dans le week-end."),
                     format!("{day} is listed more than once in the weekend."),
+                    format!("ⴰⵙⵙ {day} ⵉⵜⵜⵓⵙⵎⴷⵢⴰ ⵓⴳⴳⴰⵔ ⵏ ⵜⵉⴽⴽⵍⵜ ⴳ ⵜⴳⵉⵔⴰ ⵏ ⵉⵎⴰⵍⴰⵙ."),
                 ));
             }
         }
@@ -152,6 +153,7 @@ impl WorkingCalendar {
                 "لا يمكن أن تكون أيام الأسبوع السبعة كلها أيام عطلة.".to_owned(),
                 "Les sept jours de la semaine ne peuvent pas tous être chômés.".to_owned(),
                 "The seven days of the week cannot all be days off.".to_owned(),
+                "ⵙⴰ ⵏ ⵡⵓⵙⵙⴰⵏ ⵏ ⵉⵎⴰⵍⴰⵙ ⵓⵔ ⵣⵎⵎⵔⵏ ⴰⴷ ⵉⵍⵉⵏ ⴰⴽⴽⵯ ⴷ ⵓⵙⵙⴰⵏ ⵏ ⵓⵙⵙⵓⵏⴼⵓ.".to_owned(),
             ));
         }
         for (i, holiday) in self.fixed_holidays.iter().enumerate() {
@@ -163,6 +165,7 @@ impl WorkingCalendar {
                     format!("التاريخ {day}/{month} غير موجود في التقويم."),
                     format!("La date {day}/{month} n'existe pas dans le calendrier."),
                     format!("The date {month}/{day} (month/day) does not exist."),
+                    format!("ⴰⵣⵎⵣ {day}/{month} ⵓⵔ ⵉⵍⵍⵉ ⴳ ⵓⵙⵎⵓⵙⵙⵓ ⵏ ⵓⵣⵎⵣ."),
                 ));
             }
         }
@@ -189,6 +192,7 @@ impl WorkingCalendar {
                     format!("التاريخ {date} ليس من سنة {year}."),
                     format!("La date {date} n'est pas de l'année {year}."),
                     format!("{date} is not in {year}."),
+                    format!("ⴰⵣⵎⵣ {date} ⵓⵔ ⵉⴳⵉ ⵙⴳ ⵓⵙⴳⴳⵯⴰⵙ {year}."),
                 ));
             } else if holidays[..i].iter().any(|h| h.date == date) {
                 errors.push(invalid(
@@ -196,6 +200,7 @@ impl WorkingCalendar {
                     format!("التاريخ {date} مذكور أكثر من مرة."),
                     format!("La date {date} figure plusieurs fois."),
                     format!("{date} is listed more than once."),
+                    format!("ⴰⵣⵎⵣ {date} ⵉⵜⵜⵓⵙⵎⴷⵢⴰ ⵓⴳⴳⴰⵔ ⵏ ⵜⵉⴽⴽⵍⵜ."),
                 ));
             }
             if holiday.name.is_empty() {
@@ -204,6 +209,7 @@ impl WorkingCalendar {
                     "لكل عطلة اسم.".to_owned(),
                     "Chaque jour férié a un nom.".to_owned(),
                     "Every holiday has a name.".to_owned(),
+                    "ⴽⵓ ⴰⵙⵙ ⵏ ⵓⵙⵙⵓⵏⴼⵓ ⵖⵓⵔⵙ ⵉⵙⵎ.".to_owned(),
                 ));
             }
         }
@@ -276,8 +282,9 @@ pub fn end_of_day_utc(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
 
 const MINUTES_PER_DAY: i64 = 24 * 60;
 
-fn invalid(path: String, ar: String, fr: String, en: String) -> FieldError {
-    FieldError::new(path, FieldErrorCode::InvalidDefinition, LocalizedText::ar_fr(ar, fr).with(Locale::En, en))
+fn invalid(path: String, ar: String, fr: String, en: String, tzm: String) -> FieldError {
+    let message = LocalizedText::ar_fr(ar, fr).with(Locale::En, en).with(Locale::Tzm, tzm);
+    FieldError::new(path, FieldErrorCode::InvalidDefinition, message)
 }
 
 #[cfg(test)]

@@ -98,17 +98,35 @@ impl SilenceRule {
             .with(
                 crate::model::i18n::Locale::En,
                 "Silence at the deadline is not a decision; you may file a complaint or an appeal.",
+            )
+            .with(
+                crate::model::i18n::Locale::Es,
+                "El silencio de la administración al vencer el plazo no es una decisión; puede presentar una reclamación o un recurso.",
+            )
+            .with(
+                crate::model::i18n::Locale::Tzm,
+                "ⴰⵙⵙⵓⵙⵎ ⵏ ⵜⵏⴱⴱⴰⴹⵜ ⴳ ⵜⵉⴳⵉⵔⴰ ⵏ ⵓⵣⵎⵣ ⵓⵔ ⵉⴳⵉ ⵜⴰⴳⵜⵜⵓⵎⵜ; ⵜⵣⵎⵎⵔⵎ ⴰⴷ ⵜⵙⵔⵙⵎ ⵜⴰⵙⵓⵜⵔⴰ ⵏⵖ ⴰⵙⵓⵖⵍ.",
             ),
             SilenceRule::TacitApproval => LocalizedText::ar_fr(
                 "سكوت الإدارة بعد انقضاء الأجل يعتبر موافقة ضمنية.",
                 "Le silence de l'administration à l'échéance vaut acceptation tacite.",
             )
-            .with(crate::model::i18n::Locale::En, "Silence at the deadline means tacit approval."),
+            .with(crate::model::i18n::Locale::En, "Silence at the deadline means tacit approval.")
+            .with(
+                crate::model::i18n::Locale::Es,
+                "El silencio de la administración al vencer el plazo equivale a una aprobación tácita.",
+            )
+            .with(crate::model::i18n::Locale::Tzm, "ⴰⵙⵙⵓⵙⵎ ⵏ ⵜⵏⴱⴱⴰⴹⵜ ⴳ ⵜⵉⴳⵉⵔⴰ ⵏ ⵓⵣⵎⵣ ⵉⴳⴰ ⴰⵇⴱⵓⵍ ⵙ ⵓⵙⵙⵓⵙⵎ."),
             SilenceRule::TacitRefusal => LocalizedText::ar_fr(
                 "سكوت الإدارة بعد انقضاء الأجل يعتبر رفضا ضمنيا.",
                 "Le silence de l'administration à l'échéance vaut refus tacite.",
             )
-            .with(crate::model::i18n::Locale::En, "Silence at the deadline means tacit refusal."),
+            .with(crate::model::i18n::Locale::En, "Silence at the deadline means tacit refusal.")
+            .with(
+                crate::model::i18n::Locale::Es,
+                "El silencio de la administración al vencer el plazo equivale a una denegación tácita.",
+            )
+            .with(crate::model::i18n::Locale::Tzm, "ⴰⵙⵙⵓⵙⵎ ⵏ ⵜⵏⴱⴱⴰⴹⵜ ⴳ ⵜⵉⴳⵉⵔⴰ ⵏ ⵓⵣⵎⵣ ⵉⴳⴰ ⴰⴳⵢ ⵙ ⵓⵙⵙⵓⵙⵎ."),
         }
     }
 }
@@ -224,5 +242,21 @@ fn guard_fields<'a>(guard: &'a crate::model::workflow::Guard, out: &mut Vec<&'a 
         Guard::Equals { field, .. } | Guard::Compare { field, .. } | Guard::In { field, .. } => out.push(field),
         Guard::All(guards) | Guard::Any(guards) => guards.iter().for_each(|g| guard_fields(g, out)),
         Guard::Not(inner) => guard_fields(inner, out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::i18n::Locale;
+
+    #[test]
+    fn what_silence_means_is_said_in_every_language() {
+        for rule in [SilenceRule::Nothing, SilenceRule::TacitApproval, SilenceRule::TacitRefusal] {
+            let text = rule.explanation();
+            for locale in Locale::ALL {
+                assert!(text.exact(locale).is_some(), "{rule:?} lacks {locale}");
+            }
+        }
     }
 }

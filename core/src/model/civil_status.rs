@@ -217,6 +217,23 @@ pub struct ActDetails {
     pub sex: Option<Sex>,
     pub event: Event,
     pub subject_birth_date: Option<DateAsKnown>,
+    /// The judgment that orders a declaration made after the legal period ([`DECLARATION_PERIOD_DAYS`]):
+    /// its court, number and date as the registrar reads them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judgment_reference: Option<String>,
+}
+
+/// The days after a birth or a death within which it is declared to the civil-status officer (law n° 36.21
+/// relative à l'état civil, promulgated by dahir n° 1-21-81 of 14 July 2021: 30 days). Past them, the act is
+/// registered only on a court's judgment, whose reference the act then carries.
+pub const DECLARATION_PERIOD_DAYS: u64 = 30;
+
+/// The law the declaration period comes from, as the messages name it.
+pub const DECLARATION_PERIOD_SOURCE: &str = "Loi n° 36.21 relative à l'état civil";
+
+/// Whether an event of `event_date` declared on `today` is past the legal period.
+pub fn is_late(event_date: NaiveDate, today: NaiveDate) -> bool {
+    event_date.checked_add_days(chrono::Days::new(DECLARATION_PERIOD_DAYS)).is_some_and(|last| today > last)
 }
 
 /// What an act records about persons: sealed at rest.
@@ -309,19 +326,24 @@ pub struct Mention {
 const MAX_NAME: usize = 100;
 const MAX_TEXT: usize = 2_000;
 
-fn message(en: &str, fr: &str, ar: &str) -> LocalizedText {
-    LocalizedText::new().with(Locale::En, en).with(Locale::Fr, fr).with(Locale::Ar, ar)
+fn message(en: &str, fr: &str, ar: &str, tzm: &str) -> LocalizedText {
+    LocalizedText::new().with(Locale::En, en).with(Locale::Fr, fr).with(Locale::Ar, ar).with(Locale::Tzm, tzm)
 }
 
 fn required(path: &str) -> FieldError {
-    FieldError::new(path, FieldErrorCode::Required, message("required", "obligatoire", "إلزامي"))
+    FieldError::new(path, FieldErrorCode::Required, message("required", "obligatoire", "إلزامي", "ⵉⵍⴰⵣⵎ"))
 }
 
 fn too_long(path: &str, max: usize) -> FieldError {
     FieldError::new(
         path,
         FieldErrorCode::TooLong,
-        message(&format!("at most {max} characters"), &format!("{max} caractères au plus"), "النص طويل جدا"),
+        message(
+            &format!("at most {max} characters"),
+            &format!("{max} caractères au plus"),
+            "النص طويل جدا",
+            &format!("{max} ⵏ ⵉⵙⴽⴽⵉⵍⵏ ⵖⴰⵙ"),
+        ),
     )
 }
 
@@ -364,7 +386,12 @@ fn national_id_field(errors: &mut Vec<FieldError>, path: &str, country: Country,
         Err(_) => errors.push(FieldError::new(
             path,
             FieldErrorCode::InvalidNationalId,
-            message("not a valid national id", "numéro d'identité invalide", "رقم البطاقة الوطنية غير صحيح"),
+            message(
+                "not a valid national id",
+                "numéro d'identité invalide",
+                "رقم البطاقة الوطنية غير صحيح",
+                "ⵓⵟⵟⵓⵏ ⵏ ⵜⵎⴰⴳⵉⵜ ⵓⵔ ⵉⵚⵃⵉⵏ",
+            ),
         )),
     }
 }
@@ -393,6 +420,7 @@ pub fn validate_act(
                 "an office code is 1 to 16 letters, digits or dashes",
                 "un code de bureau compte 1 à 16 lettres, chiffres ou tirets",
                 "رمز المكتب غير صحيح",
+                "ⵜⴰⵏⴳⴰⵍⵜ ⵏ ⵓⵙⴰⵔⵓ ⵓⵔ ⵜⵚⵃⵉ",
             ),
         ));
     }
@@ -405,9 +433,33 @@ pub fn validate_act(
                 "the event cannot be in the future",
                 "l'événement ne peut être futur",
                 "لا يمكن أن يكون التاريخ في المستقبل",
+                "ⴰⵣⵎⵣ ⵓⵔ ⵉⵣⵎⵎⵔ ⴰⴷ ⵢⵉⵍⵉ ⴳ ⵓⵎⵓⴷ ⴰⴷ ⵢⴰⵙⵏ",
             ),
         ));
     }
+    let judgment = act.details.judgment_reference.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    optional_text(&mut errors, "input.judgmentReference", judgment, MAX_NAME * 2);
+    if is_late(event.date, today) && judgment.is_none() {
+        errors.push(FieldError::new(
+            "input.judgmentReference",
+            FieldErrorCode::Required,
+            message(
+                &format!(
+                    "declared more than {DECLARATION_PERIOD_DAYS} days after the event: the act is registered on a court's judgment, whose reference is required ({DECLARATION_PERIOD_SOURCE})"
+                ),
+                &format!(
+                    "déclaration faite plus de {DECLARATION_PERIOD_DAYS} jours après l'événement : l'acte n'est inscrit que sur jugement, dont la référence est requise ({DECLARATION_PERIOD_SOURCE})"
+                ),
+                &format!(
+                    "تم التصريح بعد أكثر من {DECLARATION_PERIOD_DAYS} يوما من الواقعة: لا يسجل الرسم إلا بناء على حكم قضائي يجب ذكر مرجعه (القانون رقم 36.21 المتعلق بالحالة المدنية)"
+                ),
+                &format!(
+                    "ⴰⵙⵍⵖⵓ ⵉⵜⵜⵓⴳⴰ ⴷⴼⴼⵉⵔ {DECLARATION_PERIOD_DAYS} ⵏ ⵡⵓⵙⵙⴰⵏ ⵙⴳ ⵜⵎⵙⴰⵔⵜ: ⴰⵣⵎⵎⴻⵎ ⵓⵔ ⵉⵜⵜⵓⵙⵏⵎⴰⵍ ⵖⴰⵙ ⵙ ⵓⵙⵖⵉⵡⵙ ⵏ ⵓⵙⵏⵙⵍ, ⵉⵍⴰⵣⵎ ⵓⵙⵎⴰⵍ ⵏⵏⵙ ({DECLARATION_PERIOD_SOURCE})"
+                ),
+            ),
+        ));
+    }
+    act.details.judgment_reference = judgment.map(str::to_owned);
     text_field(&mut errors, "input.event.place", &event.place, MAX_NAME);
     if act.kind == ActKind::Birth && act.details.sex.is_none() {
         errors.push(required("input.sex"));
@@ -449,6 +501,7 @@ pub fn validate_mention(
                 "a rectification names the judgment that orders it",
                 "une rectification cite le jugement qui l'ordonne",
                 "يجب ذكر مرجع الحكم",
+                "ⵉⵍⴰⵣⵎ ⵓⵙⵎⴰⵍ ⵏ ⵓⵙⵖⵉⵡⵙ",
             ),
         ));
     }
@@ -456,7 +509,7 @@ pub fn validate_mention(
         errors.push(FieldError::new(
             "input.effectiveOn",
             FieldErrorCode::OutOfRange,
-            message("not a plausible date", "date invraisemblable", "تاريخ غير صحيح"),
+            message("not a plausible date", "date invraisemblable", "تاريخ غير صحيح", "ⴰⵣⵎⵣ ⵓⵔ ⵉⵚⵃⵉⵏ"),
         ));
     }
     if errors.is_empty() { Ok(()) } else { Err(errors) }
@@ -592,6 +645,9 @@ pub fn render(
         );
         push("declarant.nationalId", "N° d'identité du déclarant", declarant.national_id.clone().unwrap_or_default());
         push("registeredOn", "Dressé le", act.registered_on.format("%d/%m/%Y").to_string());
+        if let Some(judgment) = &act.details.judgment_reference {
+            push("judgmentReference", "Inscrit en vertu du jugement", judgment.clone());
+        }
     }
     for mention in mentions {
         let reference = mention.reference.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
@@ -640,6 +696,7 @@ mod tests {
                     place: "Hôpital Mohammed V, Chefchaouen".into(),
                 },
                 subject_birth_date: None,
+                judgment_reference: None,
             },
             persons: ActPersons {
                 subject: name("Yasmine", "Alami"),
@@ -688,6 +745,33 @@ mod tests {
                 ("input.subject.givenLatin", "REQUIRED"),
                 ("input.father.nationalId", "INVALID_NATIONAL_ID"),
             ]
+        );
+    }
+
+    #[test]
+    fn a_declaration_after_the_legal_period_needs_a_judgment() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // Born on 2 March: declared until 1 April, on a judgment after.
+        assert!(!is_late(day("2026-03-02"), day("2026-04-01")));
+        assert!(is_late(day("2026-03-02"), day("2026-04-02")));
+        assert!(validate_act(birth(), Country::Morocco, day("2026-04-01")).is_ok());
+        let errors = validate_act(birth(), Country::Morocco, day("2026-04-02")).unwrap_err();
+        let paths: Vec<(&str, &str)> = errors.iter().map(|e| (e.path.as_str(), e.code.as_str())).collect();
+        assert_eq!(paths, [("input.judgmentReference", "REQUIRED")]);
+        assert!(errors[0].message.exact(Locale::Fr).is_some_and(|m| m.contains("36.21")));
+        assert!(errors[0].message.exact(Locale::Tzm).is_some());
+
+        // A birth of 2019 registered in 2026: with the judgment's reference, and only with it.
+        let mut late = birth();
+        late.details.event.date = day("2019-05-14");
+        late.details.judgment_reference = Some("  ".into());
+        assert!(validate_act(late.clone(), Country::Morocco, today()).is_err(), "a blank reference is none");
+        late.details.judgment_reference =
+            Some(" Tribunal de première instance de Chefchaouen, jugement n° 123/2026 ".into());
+        let (_, act) = validate_act(late, Country::Morocco, today()).unwrap();
+        assert_eq!(
+            act.details.judgment_reference.as_deref(),
+            Some("Tribunal de première instance de Chefchaouen, jugement n° 123/2026")
         );
     }
 

@@ -99,7 +99,8 @@ impl Rating {
                 path,
                 FieldErrorCode::OutOfRange,
                 LocalizedText::ar_fr("التقييم عدد من 1 إلى 5.", "La note est un nombre de 1 à 5.")
-                    .with(Locale::En, "The rating is a number from 1 to 5."),
+                    .with(Locale::En, "The rating is a number from 1 to 5.")
+                    .with(Locale::Tzm, "ⴰⵙⵏⵇⴷ ⵉⴳⴰ ⴰⵎⴹⴰⵏ ⵙⴳ 1 ⴰⵔ 5."),
             )),
         }
     }

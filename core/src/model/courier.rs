@@ -150,18 +150,27 @@ pub struct NewMail {
     pub deliberation: Option<DeliberationRef>,
 }
 
-fn message(en: &str, fr: &str, ar: &str) -> LocalizedText {
-    LocalizedText::new().with(Locale::En, en).with(Locale::Fr, fr).with(Locale::Ar, ar)
+fn message(en: &str, fr: &str, ar: &str, tzm: &str) -> LocalizedText {
+    LocalizedText::new().with(Locale::En, en).with(Locale::Fr, fr).with(Locale::Ar, ar).with(Locale::Tzm, tzm)
 }
 
 fn text(errors: &mut Vec<FieldError>, path: &str, value: &str, max: usize) {
     if value.trim().is_empty() {
-        errors.push(FieldError::new(path, FieldErrorCode::Required, message("required", "obligatoire", "إلزامي")));
+        errors.push(FieldError::new(
+            path,
+            FieldErrorCode::Required,
+            message("required", "obligatoire", "إلزامي", "ⵉⵍⴰⵣⵎ"),
+        ));
     } else if value.chars().count() > max {
         errors.push(FieldError::new(
             path,
             FieldErrorCode::TooLong,
-            message(&format!("at most {max} characters"), &format!("{max} caractères au plus"), "النص طويل جدا"),
+            message(
+                &format!("at most {max} characters"),
+                &format!("{max} caractères au plus"),
+                "النص طويل جدا",
+                &format!("{max} ⵏ ⵉⵙⴽⴽⵉⵍⵏ ⵖⴰⵙ"),
+            ),
         ));
     }
 }
@@ -175,6 +184,7 @@ pub fn invalid_department(path: &str) -> FieldError {
             "a department is 1 to 40 lower-case letters, digits, dashes or underscores",
             "un service s'écrit en 1 à 40 minuscules, chiffres, tirets ou soulignés",
             "رمز المصلحة غير صحيح",
+            "ⵜⴰⵏⴳⴰⵍⵜ ⵏ ⵜⵏⴰⴼⵓⵜ ⵓⵔ ⵜⵚⵃⵉ",
         ),
     )
 }
@@ -188,7 +198,12 @@ pub fn validate_mail(mail: &NewMail, today: NaiveDate) -> Result<Department, Vec
         errors.push(FieldError::new(
             "input.date",
             FieldErrorCode::OutOfRange,
-            message("mail is registered once received or sent", "date future", "تاريخ في المستقبل"),
+            message(
+                "mail is registered once received or sent",
+                "date future",
+                "تاريخ في المستقبل",
+                "ⴰⵣⵎⵣ ⴳ ⵓⵎⵓⴷ ⴰⴷ ⵢⴰⵙⵏ",
+            ),
         ));
     }
     let department = Department::parse(&mail.department);
@@ -201,7 +216,12 @@ pub fn validate_mail(mail: &NewMail, today: NaiveDate) -> Result<Department, Vec
         errors.push(FieldError::new(
             "input.dueOn",
             FieldErrorCode::OutOfRange,
-            message("due before the letter's date", "échéance antérieure au courrier", "أجل سابق لتاريخ المراسلة"),
+            message(
+                "due before the letter's date",
+                "échéance antérieure au courrier",
+                "أجل سابق لتاريخ المراسلة",
+                "ⴰⵣⵎⵣ ⴰⵎⴳⴳⴰⵔⵓ ⵉⵣⵡⴰⵔ ⴰⵣⵎⵣ ⵏ ⵜⴱⵔⴰⵜ",
+            ),
         ));
     }
     match department {

@@ -124,15 +124,20 @@ pub fn cell_path(line: u64, column: &str) -> String {
     format!("lines[{line}].{column}")
 }
 
-fn message(ar: &str, fr: &str, en: &str) -> LocalizedText {
-    LocalizedText::ar_fr(ar, fr).with(Locale::En, en)
+fn message(ar: &str, fr: &str, en: &str, tzm: &str) -> LocalizedText {
+    LocalizedText::ar_fr(ar, fr).with(Locale::En, en).with(Locale::Tzm, tzm)
 }
 
 fn required(line: u64, column: &str) -> FieldError {
     FieldError::new(
         cell_path(line, column),
         FieldErrorCode::Required,
-        message("هذه الخانة إلزامية.", "Cette colonne est obligatoire.", "This column is required."),
+        message(
+            "هذه الخانة إلزامية.",
+            "Cette colonne est obligatoire.",
+            "This column is required.",
+            "ⵜⴰⴳⵊⴷⵉⵜ ⴰⴷ ⵉⵍⴰⵣⵎ.",
+        ),
     )
 }
 
@@ -151,11 +156,13 @@ fn amount(errors: &mut Vec<FieldError>, line: u64, column: &str, value: &Option<
                         "المبلغ لا يكون سالبا ولا مفرطا.",
                         "Le montant ne peut être négatif ni démesuré.",
                         "The amount cannot be negative or out of bounds.",
+                        "ⴰⵎⵇⵇⵓⵔ ⵏ ⵉⴷⵔⵉⵎⵏ ⵓⵔ ⵉⵣⵎⵎⵔ ⴰⴷ ⵢⵉⵍⵉ ⴷⴷⴰⵡ ⵏ 0 ⵏⵖ ⵉⵣⵔⵉ ⵜⵉⵍⵉⵙⴰ.",
                     ),
                     _ => message(
                         "مبلغ غير صالح (مثال: 1250000.50).",
                         "Montant invalide (exemple : 1250000.50).",
                         "Invalid amount (example: 1250000.50).",
+                        "ⴰⵎⵇⵇⵓⵔ ⵏ ⵉⴷⵔⵉⵎⵏ ⵓⵔ ⵉⵚⵃⵉⵏ (ⴰⵎ 1250000.50).",
                     ),
                 };
                 errors.push(FieldError::new(cell_path(line, column), code, text));
@@ -184,6 +191,7 @@ pub fn parse_row(line: u64, raw: &RawRow) -> Result<BudgetLine, Vec<FieldError>>
                         "النوع: expense أو revenue.",
                         "Le type est expense ou revenue.",
                         "The kind is expense or revenue.",
+                        "ⴰⵏⴰⵡ ⵉⴳⴰ expense ⵏⵖ revenue.",
                     ),
                 ));
             }
@@ -206,6 +214,7 @@ pub fn parse_row(line: u64, raw: &RawRow) -> Result<BudgetLine, Vec<FieldError>>
                         "رمز الميزانية أرقام فقط (12 على الأكثر).",
                         "Un code budgétaire est fait de chiffres (12 au plus).",
                         "A budget code is digits only (at most 12).",
+                        "ⵜⴰⵏⴳⴰⵍⵜ ⵏ ⵜⵙⵏⴰⵎⵓⵔⵜ ⴷ ⵉⵏⴰⵎⴰⵏ ⵖⴰⵙ (12 ⵎⴰⵃⴷ).",
                     ),
                 ));
                 String::new()
@@ -226,6 +235,7 @@ pub fn parse_row(line: u64, raw: &RawRow) -> Result<BudgetLine, Vec<FieldError>>
                     "النص طويل جدا (300 حرف على الأكثر).",
                     "Libellé trop long (300 caractères au plus).",
                     "Label too long (300 characters at most).",
+                    "ⴰⵣⵡⵍ ⵉⵖⵣⵣⵉⴼ ⴰⴽⵯ (300 ⵏ ⵉⵙⴽⴽⵉⵍⵏ ⵖⴰⵙ).",
                 ),
             )),
             Some(text) => label = label.with(locale, text),
@@ -260,6 +270,7 @@ pub fn parse_row(line: u64, raw: &RawRow) -> Result<BudgetLine, Vec<FieldError>>
                             "نوع المداخيل حروف لاتينية صغيرة و _ (مثال: local_taxes).",
                             "Le type de recette s'écrit en minuscules et _ (exemple : local_taxes).",
                             "A revenue type is lowercase letters and _ (example: local_taxes).",
+                            "ⴰⵏⴰⵡ ⵏ ⵜⵙⵓⴼⵖⴰ ⵉⵜⵜⵓⵢⴰⵔⴰ ⵙ ⵉⵙⴽⴽⵉⵍⵏ ⵉⵎⵥⵥⵢⴰⵏⵏ ⴷ _ (ⴰⵎ local_taxes).",
                         ),
                     ));
                     String::new()
@@ -285,6 +296,7 @@ pub fn parse_row(line: u64, raw: &RawRow) -> Result<BudgetLine, Vec<FieldError>>
                     "هذه الخانة لا تخص هذا النوع من السطور.",
                     "Cette colonne ne concerne pas ce type de ligne.",
                     "This column does not apply to this kind of line.",
+                    "ⵜⴰⴳⵊⴷⵉⵜ ⴰⴷ ⵓⵔ ⵜⵍⵍⵉ ⵉ ⵓⵏⴰⵡ ⴰⴷ ⵏ ⵉⵣⵔⵉⵔⵉⴳ.",
                 ),
             ));
         }
@@ -298,6 +310,7 @@ pub fn parse_row(line: u64, raw: &RawRow) -> Result<BudgetLine, Vec<FieldError>>
                     "الالتزامات تفوق الاعتمادات.",
                     "Les engagements dépassent les crédits.",
                     "Commitments exceed the appropriation.",
+                    "ⵉⵎⵙⵜⵉⵏⵏ ⵣⵔⵉⵏ ⵉⵙⵍⵍⵓⴼⵏ.",
                 ),
             ));
         }
@@ -309,6 +322,7 @@ pub fn parse_row(line: u64, raw: &RawRow) -> Result<BudgetLine, Vec<FieldError>>
                     "الأداءات تفوق الالتزامات.",
                     "Les paiements dépassent les engagements.",
                     "Payments exceed commitments.",
+                    "ⵉⵅⵍⵍⵚⵏ ⵣⵔⵉⵏ ⵉⵎⵙⵜⵉⵏⵏ.",
                 ),
             ));
         }

@@ -45,7 +45,8 @@ impl Period {
                 "to",
                 FieldErrorCode::InvalidValue,
                 LocalizedText::ar_fr("تاريخ النهاية يسبق تاريخ البداية", "la date de fin précède la date de début")
-                    .with(crate::model::i18n::Locale::En, "the end date comes before the start date"),
+                    .with(crate::model::i18n::Locale::En, "the end date comes before the start date")
+                    .with(crate::model::i18n::Locale::Tzm, "ⴰⵣⵎⵣ ⵏ ⵜⴳⵉⵔⴰ ⵉⵣⵡⴰⵔ ⴰⵣⵎⵣ ⵏ ⵓⵙⵏⵜⵉ"),
             ));
         }
         if (to - from).num_days() >= MAX_PERIOD_DAYS {
@@ -84,7 +85,8 @@ fn out_of_range(path: &str) -> Error {
         path,
         FieldErrorCode::OutOfRange,
         LocalizedText::ar_fr("الفترة طويلة جدا (عشر سنوات على الأكثر)", "période trop longue (dix ans au plus)")
-            .with(crate::model::i18n::Locale::En, "the period is too long (ten years at most)"),
+            .with(crate::model::i18n::Locale::En, "the period is too long (ten years at most)")
+            .with(crate::model::i18n::Locale::Tzm, "ⵜⴰⵣⵎⵣⵜ ⵜⵖⵣⵣⵉⴼ ⴰⴽⵯ (ⵎⵔⴰⵡ ⵏ ⵉⵙⴳⴳⵯⴰⵙⵏ ⵖⴰⵙ)"),
     )
 }
 

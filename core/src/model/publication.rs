@@ -58,7 +58,8 @@ pub fn check_location(location: &str) -> Result<String, FieldError> {
                 "حدد مكان النشر (عنوان إلكتروني أو سبورة الإعلانات).",
                 "Indiquez où l'information est publiée (adresse web ou tableau d'affichage).",
             )
-            .with(Locale::En, "Say where the item is published (a web address or the notice board)."),
+            .with(Locale::En, "Say where the item is published (a web address or the notice board).")
+            .with(Locale::Tzm, "ⵎⵍ ⵎⴰⵏⵉ ⴳ ⵉⵜⵜⵓⵙⵙⵓⴼⵖ ⵓⵙⵉⵎⵍ (ⵜⴰⵏⵙⴰ ⵏ ⵓⵥⵟⵟⴰ ⵏⵖ ⵜⴰⴼⵍⵡⵉⵜ ⵏ ⵉⵍⵖⵓⵜⵏ)."),
         ));
     }
     if trimmed.chars().count() > MAX_LOCATION_CHARS {
@@ -69,7 +70,8 @@ pub fn check_location(location: &str) -> Result<String, FieldError> {
                 format!("مكان النشر لا يتجاوز {MAX_LOCATION_CHARS} حرفا."),
                 format!("Le lieu de publication ne dépasse pas {MAX_LOCATION_CHARS} caractères."),
             )
-            .with(Locale::En, format!("The location is at most {MAX_LOCATION_CHARS} characters.")),
+            .with(Locale::En, format!("The location is at most {MAX_LOCATION_CHARS} characters."))
+            .with(Locale::Tzm, format!("ⴰⴷⵖⴰⵔ ⵏ ⵓⵙⵙⵓⴼⵖ ⵓⵔ ⵉⵣⵔⵉ {MAX_LOCATION_CHARS} ⵏ ⵉⵙⴽⴽⵉⵍⵏ.")),
         ));
     }
     Ok(trimmed.to_owned())

@@ -175,7 +175,10 @@ pub struct Receipt {
 
 /// The name of the first step of every request's history, the submission itself (action `submit`).
 pub fn submission_label() -> LocalizedText {
-    LocalizedText::ar_fr("إيداع الطلب", "Dépôt de la demande").with(crate::model::i18n::Locale::En, "Request submitted")
+    LocalizedText::ar_fr("إيداع الطلب", "Dépôt de la demande")
+        .with(crate::model::i18n::Locale::En, "Request submitted")
+        .with(crate::model::i18n::Locale::Es, "Presentación de la solicitud")
+        .with(crate::model::i18n::Locale::Tzm, "ⴰⵙⵔⵙ ⵏ ⵓⵙⵓⵜⵔ")
 }
 
 /// Where a request stands, as the citizen and the staff see it.

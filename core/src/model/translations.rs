@@ -154,16 +154,28 @@ pub struct PendingTranslation {
     pub text: String,
 }
 
-/// The shipped translations awaiting review, in one language or all.
+/// The shipped translations awaiting review, in one language or all: the translation files' entries, then the
+/// Tamazight of the form messages (`form::messages`, machine translations written in the code), each with a
+/// sample of its parameters.
 pub fn awaiting_review(locale: Option<Locale>) -> Result<Vec<PendingTranslation>, CatalogError> {
-    Ok(shipped_catalogs()?
+    let mut pending: Vec<PendingTranslation> = shipped_catalogs()?
         .into_iter()
         .filter(|c| locale.is_none_or(|l| l == c.locale))
         .flat_map(|c| {
             let locale = c.locale;
             c.awaiting_review.into_iter().map(move |(source, text)| PendingTranslation { locale, source, text })
         })
-        .collect())
+        .collect();
+    if locale.is_none_or(|l| l == Locale::Tzm) {
+        pending.extend(crate::model::form::messages::samples().into_iter().filter_map(|message| {
+            Some(PendingTranslation {
+                locale: Locale::Tzm,
+                source: message.exact(Locale::Fr)?.to_owned(),
+                text: message.exact(Locale::Tzm)?.to_owned(),
+            })
+        }));
+    }
+    Ok(pending)
 }
 
 #[cfg(test)]
@@ -212,7 +224,8 @@ mod tests {
                 assert_eq!(catalog.locale == Locale::Tzm, tifinagh(text), "{}: “{source}” → “{text}”", catalog.locale);
             }
         }
-        assert!(!awaiting_review(Some(Locale::Tzm)).unwrap().is_empty());
+        let pending = awaiting_review(Some(Locale::Tzm)).unwrap();
+        assert!(pending.iter().any(|p| p.source == "Ce champ est obligatoire."), "form messages await review too");
         assert!(awaiting_review(Some(Locale::Ar)).unwrap().is_empty());
     }
 }

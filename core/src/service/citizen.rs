@@ -38,8 +38,9 @@ pub struct PetitionView {
     pub state: String,
     pub state_label: LocalizedText,
     pub signatures: u64,
-    /// The signatures a petition by citizens needs, if the commune set it.
-    pub signature_threshold: Option<u32>,
+    /// The signatures a petition by citizens needs (the law's tier for the commune's population, or the
+    /// commune's lower setting), and where that number comes from; none when neither is set.
+    pub signature_threshold: Option<petition::Threshold>,
     /// Whether the petition collects signatures now.
     pub open_for_signatures: bool,
     pub submitted_at: DateTime<Utc>,
@@ -73,7 +74,8 @@ pub(crate) async fn check_action(
             let rules = petition_rules(tx).await?;
             let signatures = store::signature_count(tx, record.id).await?;
             let today = now.with_timezone(&commune.time_zone()).date_naive();
-            rules.check(&record.data, signatures, today).map_err(Error::Validation)
+            let (country, population) = (commune.spec.country, commune.spec.population);
+            rules.check(&record.data, signatures, today, country, population).map_err(Error::Validation)
         }
     }
 }
@@ -95,8 +97,8 @@ fn open_for_signatures(record: &RequestRecord) -> bool {
         && text_of(record, "petitioner_type").as_deref() == Some("citizens")
 }
 
-fn invalid(path: &str, code: FieldErrorCode, ar: &str, fr: &str, en: &str) -> FieldError {
-    FieldError::new(path, code, LocalizedText::ar_fr(ar, fr).with(Locale::En, en))
+fn invalid(path: &str, code: FieldErrorCode, ar: &str, fr: &str, en: &str, tzm: &str) -> FieldError {
+    FieldError::new(path, code, LocalizedText::ar_fr(ar, fr).with(Locale::En, en).with(Locale::Tzm, tzm))
 }
 
 /// Marks an admissible petition inscribed on the council's agenda, in the caller's transaction (a council
@@ -142,6 +144,7 @@ impl Jamaa {
                 "رقم البطاقة الوطنية غير صالح.",
                 "Numéro d'identité nationale invalide.",
                 "Invalid national identity number.",
+                "ⵓⵟⵟⵓⵏ ⵏ ⵜⵎⴰⴳⵉⵜ ⵜⴰⵖⵍⴰⵏⵜ ⵓⵔ ⵉⵚⵃⵉⵏ.",
             ));
         }
         let name = input.name.expose_secret().trim().to_owned();
@@ -153,6 +156,7 @@ impl Jamaa {
                 "الاسم الكامل بين 3 و120 حرفا.",
                 "Le nom complet compte entre 3 et 120 caractères.",
                 "The full name has 3 to 120 characters.",
+                "ⵉⵙⵎ ⴰⵙⵎⴰⴷ ⵉⵍⴰⵇ ⴰⴷ ⵢⵉⵍⵉ ⴳⵔ 3 ⴷ 120 ⵏ ⵉⵙⴽⴽⵉⵍⵏ.",
             ));
         }
         let (Some(national_id), true) = (national_id, errors.is_empty()) else {
@@ -189,6 +193,7 @@ impl Jamaa {
                 "سبق لصاحب هذه البطاقة الوطنية أن وقع هذه العريضة.",
                 "Cette pétition a déjà été signée avec ce numéro d'identité.",
                 "This petition has already been signed with this national identity number.",
+                "ⵜⴰⵙⵓⵜⵔⴰ ⵜⴰⵎⵓⵏⵜ ⴰⴷ ⵜⵜⵓⵙⵎⴰⵍ ⵙ ⵓⵟⵟⵓⵏ ⴰⴷ ⵏ ⵜⵎⴰⴳⵉⵜ.",
             )]));
         }
         let count = store::signature_count(&tx, record.id).await?;
@@ -214,6 +219,7 @@ impl Jamaa {
         let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
         let tx = self.store.tenant_read_tx(scope).await?;
         let rules = petition_rules(&tx).await?;
+        let threshold = rules.threshold(commune.spec.country, commune.spec.population);
         let states: Vec<&str> = petition::SIGNING_STATES
             .iter()
             .copied()
@@ -239,7 +245,7 @@ impl Jamaa {
                 state: record.state.clone(),
                 state_label,
                 signatures: counts.get(&record.id).copied().unwrap_or(0),
-                signature_threshold: rules.signature_threshold,
+                signature_threshold: threshold.clone(),
                 open_for_signatures: open_for_signatures(&record),
                 submitted_at: record.submitted_at,
             });
@@ -330,6 +336,7 @@ impl Jamaa {
                 "هذه الوثيقة ليست في لائحة النشر الاستباقي للجماعة.",
                 "Ce document ne figure pas dans la liste de publication proactive de la commune.",
                 "This item is not on the commune's proactive-publication list.",
+                "ⴰⵙⵉⵎⵍ ⴰⴷ ⵓⵔ ⵉⵍⵍⵉ ⴳ ⵜⵍⴳⴰⵎⵜ ⵏ ⵓⵙⵙⵓⴼⵖ ⴰⵎⵣⵡⴰⵔⵓ ⵏ ⵜⵎⵙⵎⵓⵏⵜ.",
             )]));
         };
         let record = PublicationRecord {

@@ -143,7 +143,8 @@ fn rating_refused() -> Error {
             "يمكن تقييم الشكاية بعد الإجابة عليها.",
             "La réclamation peut être notée une fois traitée.",
         )
-        .with(Locale::En, "A complaint can be rated once it has been answered."),
+        .with(Locale::En, "A complaint can be rated once it has been answered.")
+        .with(Locale::Tzm, "ⵜⴰⵙⵓⵜⵔⴰ ⵜⵣⵎⵎⵔ ⴰⴷ ⵜⵜⵓⵙⵙⵏⵇⴷ ⴷⴼⴼⵉⵔ ⵎⴰ ⵜⵜⵓⵔⴰⵔ."),
     )
 }
 

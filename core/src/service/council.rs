@@ -66,8 +66,8 @@ pub struct PublishedDecisions {
     pub sessions: Vec<Session>,
 }
 
-fn field(path: &str, code: FieldErrorCode, ar: &str, fr: &str, en: &str) -> FieldError {
-    FieldError::new(path, code, LocalizedText::ar_fr(ar, fr).with(Locale::En, en))
+fn field(path: &str, code: FieldErrorCode, ar: &str, fr: &str, en: &str, tzm: &str) -> FieldError {
+    FieldError::new(path, code, LocalizedText::ar_fr(ar, fr).with(Locale::En, en).with(Locale::Tzm, tzm))
 }
 
 /// A required text of at most `max` characters, trimmed.
@@ -80,6 +80,7 @@ fn text(errors: &mut Vec<FieldError>, path: &str, value: &str, max: usize) -> St
             "هذه الخانة إلزامية.",
             "Ce champ est obligatoire.",
             "Required.",
+            "ⵉⵍⴰⵣⵎ.",
         ));
     } else if value.chars().count() > max {
         errors.push(field(
@@ -88,6 +89,7 @@ fn text(errors: &mut Vec<FieldError>, path: &str, value: &str, max: usize) -> St
             "النص طويل جدا.",
             &format!("Texte trop long ({max} caractères au plus)."),
             &format!("Too long ({max} characters at most)."),
+            &format!("ⵉⵖⵣⵣⵉⴼ ⴰⴽⵯ ({max} ⵏ ⵉⵙⴽⴽⵉⵍⵏ ⵖⴰⵙ)."),
         ));
     }
     value.to_owned()
@@ -110,7 +112,8 @@ async fn rules(tx: &TenantTx) -> Result<CouncilRules, Error> {
                 "لم تحدد الجماعة قواعد مجلسها (settings.council).",
                 "La commune n'a pas fixé les règles de son conseil (settings.council).",
             )
-            .with(Locale::En, "The commune has not set its council's rules (settings.council)."),
+            .with(Locale::En, "The commune has not set its council's rules (settings.council).")
+            .with(Locale::Tzm, "ⵓⵔ ⵜⵙⴱⴷⴷ ⵜⵎⵙⵎⵓⵏⵜ ⵉⵍⴳⴰⵎⵏ ⵏ ⵓⵙⵇⵇⵉⵎ ⵏⵏⵙ (settings.council)."),
         )),
     }
 }
@@ -172,6 +175,7 @@ impl Jamaa {
                 "تنتهي الولاية بعد بدايتها.",
                 "Le mandat finit après son début.",
                 "A mandate ends after it starts.",
+                "ⵜⴰⵏⵎⴰⵍⵜ ⵜⵜⴳⴰⵍⵍⴰ ⴷⴼⴼⵉⵔ ⵓⵙⵏⵜⵉ ⵏⵏⵙ.",
             ));
         }
         check(errors)?;
@@ -292,7 +296,8 @@ impl Jamaa {
                             "لا يمكن إدراج هذه العريضة في جدول الأعمال في وضعها الحالي.",
                             "Cette pétition ne peut être inscrite à l'ordre du jour dans son état actuel.",
                         )
-                        .with(Locale::En, "This petition cannot be put on the agenda in its present state."),
+                        .with(Locale::En, "This petition cannot be put on the agenda in its present state.")
+                        .with(Locale::Tzm, "ⵜⴰⵙⵓⵜⵔⴰ ⵜⴰⵎⵓⵏⵜ ⴰⴷ ⵓⵔ ⵜⵣⵎⵎⵔ ⴰⴷ ⵜⵜⵓⵙⵏⵎⴰⵍ ⴳ ⵓⵙⵖⵎⴽ ⴳ ⵓⴷⴷⴰⴷ ⵏⵏⵙ ⵏ ⵖⵉⵍⴰⴷ."),
                     ));
                 }
                 _ => {}
@@ -342,6 +347,7 @@ impl Jamaa {
                 "هذه النقطة ليست في جدول أعمال الدورة.",
                 "Ce point n'est pas à l'ordre du jour de la session.",
                 "This item is not on the session's agenda.",
+                "ⵜⴰⵏⵇⵇⵉⴹⵜ ⴰⴷ ⵓⵔ ⵜⵍⵍⵉ ⴳ ⵓⵙⵖⵎⴽ ⵏ ⵓⵙⵎⵓⵏ.",
             ));
         }
         let mut counted = Vec::new();
@@ -355,6 +361,7 @@ impl Jamaa {
                     "ليس عضوا في المجلس يوم الدورة.",
                     "Pas membre du conseil à la date de la session.",
                     "Not a member of the council on the session's date.",
+                    "ⵓⵔ ⵉⴳⵉ ⴰⴳⵎⴰⵎ ⵏ ⵓⵙⵇⵇⵉⵎ ⴳ ⵡⴰⵙⵙ ⵏ ⵓⵙⵎⵓⵏ.",
                 )),
                 Some(_) if !seen.insert(*member) => errors.push(field(
                     &path,
@@ -362,6 +369,7 @@ impl Jamaa {
                     "صوت هذا العضو مسجل مرتين.",
                     "Le vote de ce membre figure deux fois.",
                     "This member's vote is listed twice.",
+                    "ⴰⴼⵔⴰⵏ ⵏ ⵓⴳⵎⴰⵎ ⴰⴷ ⵉⵜⵜⵓⵙⵎⴷⵢⴰ ⵙⵉⵏ ⵜⵉⴽⴽⴰⵍ.",
                 )),
                 Some(m) => counted.push((*choice, m.role)),
             }
@@ -424,7 +432,8 @@ impl Jamaa {
                 "sessionId",
                 FieldErrorCode::Required,
                 LocalizedText::ar_fr("لا مداولات في هذه الدورة بعد.", "Cette session n'a encore aucune délibération.")
-                    .with(Locale::En, "This session has no deliberation yet."),
+                    .with(Locale::En, "This session has no deliberation yet.")
+                    .with(Locale::Tzm, "ⵓⵔ ⴷⴰ ⵍⵍⵉⵏⵜ ⵜⵎⵙⴰⵡⴰⵍⵉⵏ ⴳ ⵓⵙⵎⵓⵏ ⴰⴷ."),
             ));
         }
         let now = self.now();

@@ -359,6 +359,7 @@ fn demo_birth(today: chrono::NaiveDate) -> NewAct {
                 place: "Hôpital Mohammed V, Chefchaouen".into(),
             },
             subject_birth_date: None,
+            judgment_reference: None,
         },
         persons: ActPersons {
             subject: name("ياسمين", "العلمي", "Yasmine", "El Alami"),

@@ -136,7 +136,8 @@ fn invalid_code() -> Error {
             "رمز التحقق غير صالح (مثال: CHF-7K3M-9XQ2-HT4P).",
             "Code de vérification invalide (exemple : CHF-7K3M-9XQ2-HT4P).",
         )
-        .with(Locale::En, "Invalid verification code (example: CHF-7K3M-9XQ2-HT4P)."),
+        .with(Locale::En, "Invalid verification code (example: CHF-7K3M-9XQ2-HT4P).")
+        .with(Locale::Tzm, "ⵜⴰⵏⴳⴰⵍⵜ ⵏ ⵓⵙⵏⵇⴷ ⵓⵔ ⵜⵚⵃⵉ (ⴰⵎ CHF-7K3M-9XQ2-HT4P)."),
     )
 }
 
@@ -182,7 +183,8 @@ impl Jamaa {
                 "requestId",
                 FieldErrorCode::InvalidValue,
                 LocalizedText::ar_fr("لم يتم البت في الطلب بعد.", "La demande n'est pas encore décidée.")
-                    .with(Locale::En, "The request is not decided yet."),
+                    .with(Locale::En, "The request is not decided yet.")
+                    .with(Locale::Tzm, "ⴰⵙⵓⵜⵔ ⵓⵔ ⴷⴰ ⵉⵜⵜⵓⴳⵣⴰⵎ."),
             ));
         };
         let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
@@ -219,7 +221,8 @@ impl Jamaa {
                 kind: "request.decision".to_owned(),
                 subject: format!("request:{}", record.id),
                 title: LocalizedText::ar_fr("قرار في طلب", "Décision sur une demande")
-                    .with(Locale::En, "Decision on a request"),
+                    .with(Locale::En, "Decision on a request")
+                    .with(Locale::Tzm, "ⵜⴰⴳⵜⵜⵓⵎⵜ ⵖⴼ ⵓⵙⵓⵜⵔ"),
                 text,
             },
             &principal.actor(),

@@ -35,8 +35,8 @@ pub struct BudgetExecution {
     pub aggregates: Aggregates,
 }
 
-fn message(ar: &str, fr: &str, en: &str) -> LocalizedText {
-    LocalizedText::ar_fr(ar, fr).with(Locale::En, en)
+fn message(ar: &str, fr: &str, en: &str, tzm: &str) -> LocalizedText {
+    LocalizedText::ar_fr(ar, fr).with(Locale::En, en).with(Locale::Tzm, tzm)
 }
 
 /// Reads a budget file (a header of [`COLUMNS`], one line per row; lines starting with `#` are comments): its
@@ -58,6 +58,7 @@ pub fn parse_budget_csv(text: &str) -> Result<Vec<BudgetLine>, Vec<FieldError>> 
                     "سطر العناوين غير مقروء.",
                     "La ligne d'en-tête est illisible.",
                     "The header line cannot be read.",
+                    "ⴰⵣⵔⵉⵔⵉⴳ ⵏ ⵉⵣⵡⵍⴰⵏ ⵓⵔ ⵉⵜⵜⵓⵖⵔⴰ.",
                 ),
             )]);
         }
@@ -68,7 +69,7 @@ pub fn parse_budget_csv(text: &str) -> Result<Vec<BudgetLine>, Vec<FieldError>> 
             errors.push(FieldError::new(
                 format!("header.{column}"),
                 FieldErrorCode::Required,
-                message("عمود ناقص.", "Colonne manquante.", "Missing column."),
+                message("عمود ناقص.", "Colonne manquante.", "Missing column.", "ⵜⴰⴳⵊⴷⵉⵜ ⵉⵅⵚⵚⴰⵏ."),
             ));
         }
     }
@@ -76,7 +77,7 @@ pub fn parse_budget_csv(text: &str) -> Result<Vec<BudgetLine>, Vec<FieldError>> 
         errors.push(FieldError::new(
             format!("header.{header}"),
             FieldErrorCode::UnknownField,
-            message("عمود غير معروف.", "Colonne inconnue.", "Unknown column."),
+            message("عمود غير معروف.", "Colonne inconnue.", "Unknown column.", "ⵜⴰⴳⵊⴷⵉⵜ ⵓⵔ ⵉⵜⵜⵓⵙⵙⵏⵏ."),
         ));
     }
     if !errors.is_empty() {
@@ -98,6 +99,7 @@ pub fn parse_budget_csv(text: &str) -> Result<Vec<BudgetLine>, Vec<FieldError>> 
                         "سطر غير مقروء (ترميز UTF-8).",
                         "Ligne illisible (encodage UTF-8 attendu).",
                         "Unreadable line (UTF-8 expected).",
+                        "ⴰⵣⵔⵉⵔⵉⴳ ⵓⵔ ⵉⵜⵜⵓⵖⵔⴰ (ⵉⵍⴰⵇ UTF-8).",
                     ),
                 ));
                 break;
@@ -115,6 +117,7 @@ pub fn parse_budget_csv(text: &str) -> Result<Vec<BudgetLine>, Vec<FieldError>> 
                     "عدد السطور يفوق الحد.",
                     "Trop de lignes (10 000 au plus).",
                     "Too many lines (10,000 at most).",
+                    "ⵉⵣⵔⵉⵔⵉⴳⵏ ⴳⴳⵓⵜⵏ ⴰⴽⵯ (10 000 ⵖⴰⵙ).",
                 ),
             ));
             break;
@@ -137,7 +140,7 @@ pub fn parse_budget_csv(text: &str) -> Result<Vec<BudgetLine>, Vec<FieldError>> 
                 errors.push(FieldError::new(
                     format!("lines[{line}]"),
                     FieldErrorCode::InvalidType,
-                    message("سطر غير مقروء.", "Ligne illisible.", "Unreadable line."),
+                    message("سطر غير مقروء.", "Ligne illisible.", "Unreadable line.", "ⴰⵣⵔⵉⵔⵉⴳ ⵓⵔ ⵉⵜⵜⵓⵖⵔⴰ."),
                 ));
                 continue;
             }
@@ -169,7 +172,7 @@ pub fn parse_budget_csv(text: &str) -> Result<Vec<BudgetLine>, Vec<FieldError>> 
         errors.push(FieldError::new(
             "lines",
             FieldErrorCode::Required,
-            message("الملف فارغ.", "Le fichier est vide.", "The file is empty."),
+            message("الملف فارغ.", "Le fichier est vide.", "The file is empty.", "ⴰⴼⴰⵢⵍⵓ ⴷ ⵉⵍⵎ."),
         ));
     }
     if errors.is_empty() { Ok(lines) } else { Err(errors) }
@@ -208,7 +211,12 @@ impl Jamaa {
             errors.push(FieldError::new(
                 "year",
                 FieldErrorCode::OutOfRange,
-                message("سنة بين 2000 و2100.", "Une année entre 2000 et 2100.", "A year between 2000 and 2100."),
+                message(
+                    "سنة بين 2000 و2100.",
+                    "Une année entre 2000 et 2100.",
+                    "A year between 2000 and 2100.",
+                    "ⴰⵙⴳⴳⵯⴰⵙ ⴳⵔ 2000 ⴷ 2100.",
+                ),
             ));
         }
         let lines = match parse_budget_csv(csv_text) {

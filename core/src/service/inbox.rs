@@ -235,7 +235,8 @@ impl Jamaa {
                             "«ملفاتي» تخص من سجل الدخول بحسابه.",
                             "« Mes dossiers » demande une session ouverte avec un identifiant.",
                             "MINE needs a login session, not an API token.",
-                        ),
+                        )
+                        .with(Locale::Tzm, "« ⵉⴼⴰⵢⵍⵓⵜⵏ ⵉⵏⵓ » ⵔⵅⵙⵏ ⵜⵉⵖⵔⵉ ⵙ ⵓⵙⵎⵔⵙ, ⵓⵔ ⵜⵜ ⵜⴰⵙⵎⴽⵜⵓⵜ ⵏ API."),
                     ));
                 }
             },
@@ -246,7 +247,8 @@ impl Jamaa {
                         "اختر إما صاحب الملف وإما نوع الإسناد.",
                         "Choisissez soit la personne, soit le filtre d'attribution.",
                         "Name either the assignee or the assignment filter, not both.",
-                    ),
+                    )
+                    .with(Locale::Tzm, "ⵙⵜⵉ ⵎⵉⴷ ⴰⵎⴳⴳⴰⵔⵓ ⵏⵖ ⴰⵏⴰⵡ ⵏ ⵓⵙⵏⵎⴰⵍ, ⵓⵔ ⵜⵏ ⵙⵉⵏ ⴰⴽⴽⵯ."),
                 ));
             }
         };
@@ -289,7 +291,8 @@ impl Jamaa {
                     "ابحث برقم التتبع (OUJ-2026-000042) أو برقم البطاقة الوطنية.",
                     "Cherchez par code de suivi (OUJ-2026-000042) ou par numéro d'identité nationale.",
                     "Search by tracking code (OUJ-2026-000042) or national id number.",
-                ),
+                )
+                .with(Locale::Tzm, "ⵔⵣⵓ ⵙ ⵜⵏⴳⴰⵍⵜ ⵏ ⵓⴹⴼⴼⵓⵔ (OUJ-2026-000042) ⵏⵖ ⵙ ⵓⵟⵟⵓⵏ ⵏ ⵜⵎⴰⴳⵉⵜ."),
             ));
         }
         Ok(query)

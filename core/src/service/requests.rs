@@ -210,7 +210,8 @@ impl Jamaa {
                     "هذه الخدمة غير متوفرة لدى هذه الجماعة.",
                     "Ce service n'est pas proposé par cette commune.",
                 )
-                .with(crate::model::i18n::Locale::En, "This commune offers no such service."),
+                .with(crate::model::i18n::Locale::En, "This commune offers no such service.")
+                .with(crate::model::i18n::Locale::Tzm, "ⵜⴰⵎⵙⵎⵓⵏⵜ ⴰⴷ ⵓⵔ ⵜⵜⴰⴽⴽⴰ ⵜⴰⵏⴰⴼⵓⵜ ⴰⴷ."),
             ));
         };
         let definition = &service.definition;
@@ -394,7 +395,8 @@ impl Jamaa {
                     "رقم التتبع غير صالح (مثال: OUJ-2026-000042).",
                     "Code de suivi invalide (exemple : OUJ-2026-000042).",
                 )
-                .with(crate::model::i18n::Locale::En, "Invalid tracking code (example: OUJ-2026-000042)."),
+                .with(crate::model::i18n::Locale::En, "Invalid tracking code (example: OUJ-2026-000042).")
+                .with(crate::model::i18n::Locale::Tzm, "ⵜⴰⵏⴳⴰⵍⵜ ⵏ ⵓⴹⴼⴼⵓⵔ ⵓⵔ ⵜⵚⵃⵉ (ⴰⵎ OUJ-2026-000042)."),
             )
         })?;
         let commune =

@@ -78,6 +78,23 @@ fn text(en: impl Into<String>, fr: impl Into<String>) -> LocalizedText {
     LocalizedText::new().with(Locale::En, en.into()).with(Locale::Fr, fr.into())
 }
 
+/// A name of 1 to 200 characters, in the four languages.
+fn name_length() -> LocalizedText {
+    text("a name of 1 to 200 characters", "un nom de 1 à 200 caractères")
+        .with(Locale::Ar, "اسم من 1 إلى 200 حرف")
+        .with(Locale::Tzm, "ⵉⵙⵎ ⵙⴳ 1 ⴰⵔ 200 ⵏ ⵉⵙⴽⴽⵉⵍⵏ")
+}
+
+/// Roles the commune does not have, in the four languages.
+fn unknown_roles_text(listed: &str) -> LocalizedText {
+    text(
+        format!("one or more roles of the commune ({listed} unknown)"),
+        format!("un ou plusieurs rôles de la commune ({listed} inconnus)"),
+    )
+    .with(Locale::Ar, format!("دور أو أكثر من أدوار الجماعة ({listed} غير معروف)"))
+    .with(Locale::Tzm, format!("ⵢⴰⵏ ⵏⵖ ⵓⴳⴳⴰⵔ ⵙⴳ ⵉⵎⵓⵔⴰ ⵏ ⵜⵎⵙⵎⵓⵏⵜ ({listed} ⵓⵔ ⵜⵜⵓⵙⵙⵏⵏ)"))
+}
+
 /// Hashes off the async runtime: argon2 takes tens of milliseconds on purpose.
 async fn hash_password(password: &SecretString) -> Result<String, Error> {
     let password = password.clone();
@@ -100,11 +117,7 @@ impl Jamaa {
         }
         let display_name = new.display_name.trim().to_owned();
         if display_name.is_empty() || display_name.chars().count() > 200 {
-            errors.push(crate::error::FieldError::new(
-                "displayName",
-                FieldErrorCode::Required,
-                text("a name of 1 to 200 characters", "un nom de 1 à 200 caractères"),
-            ));
+            errors.push(crate::error::FieldError::new("displayName", FieldErrorCode::Required, name_length()));
         }
         let Some(login) = login.filter(|_| errors.is_empty()) else { return Err(Error::Validation(errors)) };
         let record = UserRecord {
@@ -161,14 +174,7 @@ impl Jamaa {
         let unknown: Vec<&String> = roles.iter().filter(|r| !known.contains(r)).collect();
         if roles.is_empty() || !unknown.is_empty() {
             let listed = unknown.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ");
-            return Err(Error::field(
-                "roles",
-                FieldErrorCode::NotAnOption,
-                text(
-                    format!("one or more roles of the commune ({listed} unknown)"),
-                    format!("un ou plusieurs rôles de la commune ({listed} inconnus)"),
-                ),
-            ));
+            return Err(Error::field("roles", FieldErrorCode::NotAnOption, unknown_roles_text(&listed)));
         }
         users::set_membership(tx.conn(), user.id, commune.id, &roles, self.now()).await?;
         let event = NewEvent::new(
@@ -302,12 +308,7 @@ fn check_new_account(login: &str, display_name: &str, password: &SecretString) -
     }
     let display_name = display_name.trim().to_owned();
     if display_name.is_empty() || display_name.chars().count() > 200 {
-        errors.push(crate::error::FieldError::new(
-            "displayName",
-            FieldErrorCode::Required,
-            text("a name of 1 to 200 characters", "un nom de 1 à 200 caractères")
-                .with(Locale::Ar, "اسم من 1 إلى 200 حرف"),
-        ));
+        errors.push(crate::error::FieldError::new("displayName", FieldErrorCode::Required, name_length()));
     }
     match login.filter(|_| errors.is_empty()) {
         Some(login) => Ok((login, display_name)),
@@ -317,15 +318,7 @@ fn check_new_account(login: &str, display_name: &str, password: &SecretString) -
 
 fn unknown_roles(path: &str, unknown: &[&String]) -> Error {
     let listed = unknown.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ");
-    Error::field(
-        path,
-        FieldErrorCode::NotAnOption,
-        text(
-            format!("one or more roles of the commune ({listed} unknown)"),
-            format!("un ou plusieurs rôles de la commune ({listed} inconnus)"),
-        )
-        .with(Locale::Ar, format!("دور أو أكثر من أدوار الجماعة ({listed} غير معروف)")),
-    )
+    Error::field(path, FieldErrorCode::NotAnOption, unknown_roles_text(&listed))
 }
 
 impl Jamaa {

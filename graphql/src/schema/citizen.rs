@@ -3,7 +3,9 @@
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
+use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::model::ids::RequestId;
+use jamaa_core::model::petition::ThresholdSource;
 use jamaa_core::service::{PetitionView, PublicationStatus, SignPetition};
 use secrecy::SecretString;
 
@@ -32,10 +34,25 @@ pub struct Petition {
     pub state_label: String,
     /// Verified signatures collected on the platform (one per national id).
     pub signatures: i64,
-    /// The signatures a petition by citizens needs in this commune, if set.
+    /// The signatures a petition by citizens needs in this commune: the law's tier for its population
+    /// (organic law 113.14, art. 123, in Morocco), or the commune's own setting when lower; null when neither
+    /// is set.
     pub signature_threshold: Option<i64>,
+    /// Where `signatureThreshold` comes from: the law and article, or "set by the commune" in the language
+    /// asked for.
+    pub signature_threshold_source: Option<String>,
+    /// True when `signatureThreshold` is the law's, false when it is the commune's own setting.
+    pub signature_threshold_by_law: Option<bool>,
     pub open_for_signatures: bool,
     pub submitted_at: DateTime<Utc>,
+}
+
+/// What a number the commune chose, not the law, is called.
+fn set_by_the_commune() -> LocalizedText {
+    LocalizedText::ar_fr("حددته الجماعة", "Fixé par la commune")
+        .with(Locale::En, "Set by the commune")
+        .with(Locale::Es, "Fijado por el municipio")
+        .with(Locale::Tzm, "ⵜⵙⴱⴷⴷ ⵜ ⵜⵎⵙⵎⵓⵏⵜ")
 }
 
 impl Petition {
@@ -49,7 +66,15 @@ impl Petition {
             state: view.state,
             state_label: lang.text(&view.state_label),
             signatures: i64::try_from(view.signatures).unwrap_or(i64::MAX),
-            signature_threshold: view.signature_threshold.map(i64::from),
+            signature_threshold: view.signature_threshold.as_ref().map(|t| i64::from(t.signatures)),
+            signature_threshold_source: view.signature_threshold.as_ref().map(|t| match &t.source {
+                ThresholdSource::Law { reference } => reference.clone(),
+                ThresholdSource::CommuneSetting => lang.text(&set_by_the_commune()),
+            }),
+            signature_threshold_by_law: view
+                .signature_threshold
+                .as_ref()
+                .map(|t| matches!(t.source, ThresholdSource::Law { .. })),
             open_for_signatures: view.open_for_signatures,
             submitted_at: view.submitted_at,
         }

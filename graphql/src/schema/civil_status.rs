@@ -165,6 +165,9 @@ pub struct RegisterCivilActInput {
     pub father: Option<ParentInput>,
     pub mother: Option<ParentInput>,
     pub declarant: DeclarantInput,
+    /// The judgment that orders the registration of an event declared after the legal period (30 days after a
+    /// birth or a death, law 36.21): required then.
+    pub judgment_reference: Option<String>,
 }
 
 /// A marginal mention: what it records and why, the judgment or act it comes from, the date it takes effect.
@@ -226,6 +229,7 @@ impl RegisterCivilActInput {
                 sex: self.sex.map(|s| if s == GqlSex::Male { Sex::Male } else { Sex::Female }),
                 event: Event { date: self.event.date, time, place: self.event.place },
                 subject_birth_date,
+                judgment_reference: self.judgment_reference,
             },
             persons: ActPersons {
                 subject: self.subject.into(),
@@ -362,6 +366,10 @@ impl CivilAct {
     }
     async fn subject(&self) -> GqlPersonName {
         (&self.0.act.persons.subject).into()
+    }
+    /// The judgment a late declaration was registered on.
+    async fn judgment_reference(&self) -> Option<&str> {
+        self.0.act.details.judgment_reference.as_deref()
     }
     async fn subject_national_id(&self) -> Option<&str> {
         self.0.act.persons.subject_national_id.as_deref()

@@ -1126,6 +1126,7 @@ fn civil_birth(office: &str) -> Value {
     json!({
         "kind": "BIRTH", "office": office, "sex": "MALE",
         "event": { "date": "2026-01-02", "place": "Chefchaouen" },
+        "judgmentReference": "Jugement n° 7/2026 du TPI de Chefchaouen",
         "subject": name("أنس", "Anas"),
         "declarant": { "name": name("عمر", "Omar"), "relation": "father" }
     })
@@ -1493,6 +1494,7 @@ impl Victim {
         let death = json!({
             "kind": "DEATH", "office": "OUJ-1",
             "event": { "date": "2026-01-02", "place": "Hôpital Al Farabi, Oujda" },
+            "judgmentReference": "Jugement n° 9/2026 du TPI d'Oujda",
             "subjectBirthDate": "1941",
             "subject": name("عبد القادر", "Abdelkader", "المزوار", "Mezouari-Oujdi"),
             "subjectNationalId": OUJDA_DECEASED_CIN,

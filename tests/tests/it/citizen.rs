@@ -214,7 +214,7 @@ async fn petitions_collect_signatures_once_and_reach_the_agenda(backend: Backend
     assert_eq!((petition["id"].clone(), petition["signatures"].clone()), (id.clone(), json!(0)));
     assert_eq!(
         (petition["signatureThreshold"].clone(), petition["openForSignatures"].clone()),
-        (json!(300), json!(true))
+        (json!(200), json!(true))
     );
 
     // One signature per national id, however it is written.
@@ -235,7 +235,8 @@ async fn petitions_collect_signatures_once_and_reach_the_agenda(backend: Backend
         app.graphql(None, SIGN, json!({ "c": "chefchaouen", "p": id, "n": "LM123123", "name": "Ali" })).await?;
     assert_eq!(error_codes(&elsewhere), ["NOT_FOUND"]);
 
-    // The admissibility decision refuses while the rules do not hold: 2 signatures of 300.
+    // The admissibility decision refuses while the rules do not hold: 2 signatures of 200 (Oujda has more
+    // than 35,000 inhabitants).
     let step =
         |a: &str, v: i64, comment: Option<&str>| json!({ "c": "oujda", "id": id, "a": a, "v": v, "comment": comment });
     app.data(Some(&staff), ACT, step("start_admissibility_check", 1, None)).await?;
@@ -243,7 +244,7 @@ async fn petitions_collect_signatures_once_and_reach_the_agenda(backend: Backend
     let refused = act(&app, Some(&staff), step("declare_admissible", 3, None)).await?;
     assert_eq!(error_codes(&refused), ["VALIDATION_FAILED"]);
     assert_eq!(field_errors(&refused), [("signatures".to_owned(), "RULE_NOT_MET".to_owned())]);
-    assert!(refused["errors"][0]["extensions"]["fields"][0]["message"].as_str().unwrap_or("").contains("300"));
+    assert!(refused["errors"][0]["extensions"]["fields"][0]["message"].as_str().unwrap_or("").contains("200"));
     let reasons = "La pétition ne réunit pas le nombre de signatures requis.";
     app.data(Some(&staff), ACT, step("declare_inadmissible", 3, Some(reasons))).await?;
     let closed = app.graphql(None, SIGN, sign("NP998877", "Omar Alaoui")).await?;

@@ -76,6 +76,8 @@ fn birth(office: &str) -> Value {
         "office": office,
         "sex": "FEMALE",
         "event": { "date": "2026-01-02", "time": "06:40", "place": PLACE },
+        // Declared more than 30 days after the birth (law 36.21): on a judgment.
+        "judgmentReference": "Jugement n° 54/2026 du TPI de Chefchaouen",
         "subject": name(CHILD_AR, "البقالي السوسي", CHILD_LATIN, FAMILY_LATIN),
         "father": {
             "name": name("عادل", "البقالي السوسي", "Adil", FAMILY_LATIN),
@@ -200,6 +202,14 @@ async fn a_birth_yields_extracts_that_show_later_mentions(backend: Backend) -> R
     let refused = app.graphql(Some(&registrar), MENTION, json!({ "id": id, "i": unreasoned })).await?;
     assert_eq!(error_codes(&refused), ["VALIDATION_FAILED"]);
     assert_eq!(refused["errors"][0]["extensions"]["fields"][0]["path"], "input.reference");
+    // A birth of 2019 declared today without a judgment is refused.
+    let mut late = birth("CHF-2");
+    late["event"]["date"] = json!("2019-05-14");
+    late["judgmentReference"] = Value::Null;
+    let refused = app.graphql(Some(&registrar), REGISTER, json!({ "i": late })).await?;
+    assert_eq!(error_codes(&refused), ["VALIDATION_FAILED"]);
+    assert_eq!(refused["errors"][0]["extensions"]["fields"][0]["path"], "input.judgmentReference", "{refused}");
+    assert_eq!(refused["errors"][0]["extensions"]["fields"][0]["code"], "REQUIRED");
     let mut bad = birth("CHF-2");
     bad["event"]["time"] = json!("6h40");
     bad["father"]["birthDate"] = json!("88");

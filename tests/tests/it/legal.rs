@@ -1,5 +1,6 @@
 //! Legal fidelity over real HTTP, on both backends: decision dates across the lunar holidays an operator
-//! sets for a year (no template upgrade), and the open requests that follow them.
+//! sets for a year (no template upgrade), and the open requests that follow them; the signatures a petition
+//! needs, from the commune's population by the tiers of organic law 113.14 (art. 123).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -150,4 +151,47 @@ async fn a_due_date_across_aid_al_fitr_2027(backend: Backend) -> Result<()> {
     app.stop().await
 }
 
-on_both_backends!(a_due_date_across_aid_al_fitr_2027);
+on_both_backends!(a_due_date_across_aid_al_fitr_2027, petition_thresholds_follow_the_population);
+
+const PETITIONS: &str = r#"query($c: String!, $l: String) { petitions(commune: $c, locale: $l) {
+  signatureThreshold signatureThresholdSource signatureThresholdByLaw
+} }"#;
+
+fn petition_by_citizens() -> Value {
+    json!({
+        "petitioner_type": "citizens",
+        "representative_name": "Youssef El Amrani",
+        "cin": "CD654321",
+        "phone": "0612345678",
+        "subject": "Éclairage public",
+        "petition_text": "Nous demandons l'inscription à l'ordre du jour de l'éclairage public du quartier.",
+        "signatures_count": 150,
+    })
+}
+
+async fn petition_thresholds_follow_the_population(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    // Two communes onboarded from the standard with their 2024 populations (HCP): Aïn Taoujdate under
+    // 35,000 inhabitants, Arbaoua just over.
+    let onboard = r#"mutation($i: OnboardCommuneInput!) { onboardCommune(input: $i) { slug } }"#;
+    for (slug, name, population, prefix) in
+        [("ain-taoujdate", "Aïn Taoujdate", 33_055, "ATJ"), ("arbaoua", "Arbaoua", 35_077, "ARB")]
+    {
+        let input = json!({ "from": "ma-commune@1", "slug": slug, "nameFr": name, "nameAr": name,
+                            "population": population, "trackingPrefix": prefix });
+        app.data(Some(&app.operator), onboard, json!({ "i": input })).await?;
+    }
+    // Chefchaouen has 46,168 inhabitants, Oujda 506,224: 200 signatures each; Aïn Taoujdate 100.
+    let expected = [("oujda", 200), ("chefchaouen", 200), ("arbaoua", 200), ("ain-taoujdate", 100)];
+    for (commune, signatures) in expected {
+        let vars = json!({ "c": commune, "s": "petition", "d": petition_by_citizens() });
+        app.data(None, SUBMIT, vars).await?;
+        let listed = app.data(None, PETITIONS, json!({ "c": commune, "l": "fr" })).await?;
+        let petition = &listed["petitions"][0];
+        assert_eq!(petition["signatureThreshold"], signatures, "{commune}: {listed}");
+        assert_eq!(petition["signatureThresholdByLaw"], true, "{commune}");
+        let source = petition["signatureThresholdSource"].as_str().unwrap_or_default();
+        assert!(source.contains("113.14") && source.contains("art. 123"), "{commune}: {source}");
+    }
+    app.stop().await
+}

@@ -14,6 +14,7 @@ mod council_finance;
 mod courier;
 mod documents;
 mod indicators;
+mod languages;
 mod legal;
 mod notifications;
 mod office;

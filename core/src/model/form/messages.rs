@@ -1,5 +1,7 @@
-//! The messages of field errors, in Arabic, French and English: one function per error code, taking what the
-//! message names (a limit, a country, a document). Every localized text a `FieldError` carries comes from here.
+//! The messages of field errors, in Arabic, French, English and Tamazight (Tifinagh): one function per error
+//! code, taking what the message names (a limit, a country, a document). Every localized text a `FieldError`
+//! of a form carries comes from here. The Tamazight texts are machine translations awaiting review by a fluent
+//! reader (`jamaa translations review --locale tzm` lists them, from [`samples`]).
 
 use crate::model::commune::Country;
 use crate::model::i18n::{Locale, LocalizedText};
@@ -86,39 +88,47 @@ pub enum DefinitionProblem {
 
 /// `REQUIRED`
 pub fn required() -> LocalizedText {
-    text("هذا الحقل إجباري.", "Ce champ est obligatoire.", "This field is required.")
+    text("هذا الحقل إجباري.", "Ce champ est obligatoire.", "This field is required.", "ⴰⵏⵙⴰ ⴰⴷ ⵉⵍⴰⵇ ⴰⴷ ⵉⵜⵜⵓⵛⵓⵔ.")
 }
 
 /// `INVALID_TYPE`
 pub fn invalid_type(expected: Expected) -> LocalizedText {
     match expected {
-        Expected::Text => {
-            text("يجب أن تكون قيمة هذا الحقل نصًا.", "Ce champ doit contenir du texte.", "This field must be text.")
-        }
+        Expected::Text => text(
+            "يجب أن تكون قيمة هذا الحقل نصًا.",
+            "Ce champ doit contenir du texte.",
+            "This field must be text.",
+            "ⴰⵏⵙⴰ ⴰⴷ ⵉⵍⴰⵇ ⴰⴷ ⵉⵟⵟⴼ ⴰⴹⵔⵉⵙ.",
+        ),
         Expected::Number => text(
             "يجب أن تكون قيمة هذا الحقل عددًا.",
             "Ce champ doit contenir un nombre.",
             "This field must be a number.",
+            "ⴰⵏⵙⴰ ⴰⴷ ⵉⵍⴰⵇ ⴰⴷ ⵉⵟⵟⴼ ⴰⵎⴹⴰⵏ.",
         ),
         Expected::Boolean => text(
             "يجب أن تكون قيمة هذا الحقل «نعم» أو «لا».",
             "Ce champ doit valoir « oui » ou « non ».",
             "This field must be yes or no.",
+            "ⴰⵏⵙⴰ ⴰⴷ ⵉⵍⴰⵇ ⴰⴷ ⵢⵉⵍⵉ « ⵉⵀ » ⵏⵖ « ⵓⵀⵓ ».",
         ),
         Expected::List => text(
             "يجب أن تكون قيمة هذا الحقل قائمة من الاختيارات.",
             "Ce champ doit contenir une liste de choix.",
             "This field must be a list of choices.",
+            "ⴰⵏⵙⴰ ⴰⴷ ⵉⵍⴰⵇ ⴰⴷ ⵉⵟⵟⴼ ⵜⴰⵍⴳⴰⵎⵜ ⵏ ⵉⵙⵜⴰⵢⵏ.",
         ),
         Expected::Location => text(
             "يجب أن تكون قيمة هذا الحقل موقعًا (إحداثيات أو عنوانًا).",
             "Ce champ doit contenir une localisation (des coordonnées ou une adresse).",
             "This field must be a location (coordinates or an address).",
+            "ⴰⵏⵙⴰ ⴰⴷ ⵉⵍⴰⵇ ⴰⴷ ⵉⵟⵟⴼ ⴰⴷⵖⴰⵔ (ⵉⵙⴰⴳⵏ ⵏⵖ ⵜⴰⵏⵙⴰ).",
         ),
         Expected::Form => text(
             "يجب أن تُرسَل بيانات الاستمارة في شكل كائن JSON.",
             "Les données du formulaire doivent être un objet JSON.",
             "The form data must be a JSON object.",
+            "ⵉⵙⴼⴽⴰ ⵏ ⵜⵍⵖⴰ ⵉⵍⴰⵇ ⴰⴷ ⵉⵍⵉⵏ ⴷ ⴰⵖⴰⵡⴰⵙ JSON.",
         ),
     }
 }
@@ -130,11 +140,13 @@ pub fn too_short(min: u32, unit: LengthUnit) -> LocalizedText {
             format!("يجب أن يحتوي هذا الحقل على {} على الأقل.", arabic_count(min, &CHARACTER)),
             format!("Ce champ doit contenir au moins {min} {}.", french_plural(min, "caractère", "caractères")),
             format!("This field must contain at least {min} {}.", english_plural(min, "character", "characters")),
+            format!("ⴰⵏⵙⴰ ⴰⴷ ⵉⵍⴰⵇ ⴰⴷ ⵉⵟⵟⴼ {} ⵓⵍⴰ ⴷ ⵓⴳⴳⴰⵔ.", tamazight_count(min, &CHARACTER_TZM)),
         ),
         LengthUnit::Choices => text(
             format!("يجب اختيار {} على الأقل.", arabic_count(min, &OPTION)),
             format!("Choisissez au moins {min} {}.", french_plural(min, "option", "options")),
             format!("Choose at least {min} {}.", english_plural(min, "option", "options")),
+            format!("ⵙⵜⵉ {} ⵓⵍⴰ ⴷ ⵓⴳⴳⴰⵔ.", tamazight_count(min, &OPTION_TZM)),
         ),
     }
 }
@@ -146,11 +158,13 @@ pub fn too_long(max: u32, unit: LengthUnit) -> LocalizedText {
             format!("يجب ألا يحتوي هذا الحقل على أكثر من {}.", arabic_count(max, &CHARACTER)),
             format!("Ce champ doit contenir au plus {max} {}.", french_plural(max, "caractère", "caractères")),
             format!("This field must contain at most {max} {}.", english_plural(max, "character", "characters")),
+            format!("ⴰⵏⵙⴰ ⴰⴷ ⵓⵔ ⵉⵍⴰⵇ ⴰⴷ ⵉⵄⴷⴷⵉ {}.", tamazight_count(max, &CHARACTER_TZM)),
         ),
         LengthUnit::Choices => text(
             format!("لا يمكن اختيار أكثر من {}.", arabic_count(max, &OPTION)),
             format!("Choisissez au plus {max} {}.", french_plural(max, "option", "options")),
             format!("Choose at most {max} {}.", english_plural(max, "option", "options")),
+            format!("ⵓⵔ ⵜⵣⵎⵎⵔⴹ ⴰⴷ ⵜⵙⵜⵉⴹ ⵓⴳⴳⴰⵔ ⵏ {}.", tamazight_count(max, &OPTION_TZM)),
         ),
     }
 }
@@ -160,27 +174,31 @@ pub fn out_of_range(min: Option<f64>, max: Option<f64>) -> LocalizedText {
     // Arabic and French write decimals with a comma, English with a point.
     let comma = |x| number(x, ',');
     let point = |x| number(x, '.');
-    let (ar, fr, en) = (comma, comma, point);
+    let (ar, fr, en, tzm) = (comma, comma, point, comma);
     match (min, max) {
         (Some(min), Some(max)) => text(
             format!("يجب أن تكون القيمة بين {} و{}.", ar(min), ar(max)),
             format!("La valeur doit être comprise entre {} et {}.", fr(min), fr(max)),
             format!("The value must be between {} and {}.", en(min), en(max)),
+            format!("ⴰⵣⴰⵍ ⵉⵍⴰⵇ ⴰⴷ ⵢⵉⵍⵉ ⴳⵔ {} ⴷ {}.", tzm(min), tzm(max)),
         ),
         (Some(min), None) => text(
             format!("يجب ألا تقل القيمة عن {}.", ar(min)),
             format!("La valeur doit être supérieure ou égale à {}.", fr(min)),
             format!("The value must be at least {}.", en(min)),
+            format!("ⴰⵣⴰⵍ ⵓⵔ ⵉⵍⴰⵇ ⴰⴷ ⵢⵉⵍⵉ ⴷⴷⴰⵡ ⵏ {}.", tzm(min)),
         ),
         (None, Some(max)) => text(
             format!("يجب ألا تتجاوز القيمة {}.", ar(max)),
             format!("La valeur doit être inférieure ou égale à {}.", fr(max)),
             format!("The value must be at most {}.", en(max)),
+            format!("ⴰⵣⴰⵍ ⵓⵔ ⵉⵍⴰⵇ ⴰⴷ ⵉⵄⴷⴷⵉ {}.", tzm(max)),
         ),
         (None, None) => text(
             "القيمة خارج الحدود المسموح بها.",
             "La valeur est en dehors des limites autorisées.",
             "The value is outside the allowed range.",
+            "ⴰⵣⴰⵍ ⵉⴼⴼⵖ ⵜⵉⵍⵉⵙⴰ ⵉⵜⵜⵓⵙⵉⵔⴳⵏ.",
         ),
     }
 }
@@ -191,6 +209,7 @@ pub fn pattern_mismatch() -> LocalizedText {
         "صيغة هذه القيمة غير صحيحة.",
         "Le format de cette valeur n'est pas valide.",
         "This value is not in the expected format.",
+        "ⵜⴰⵍⵖⴰ ⵏ ⵡⴰⵣⴰⵍ ⴰⴷ ⵓⵔ ⵜⵚⵃⵉ.",
     )
 }
 
@@ -200,6 +219,7 @@ pub fn not_an_option() -> LocalizedText {
         "هذه القيمة ليست من بين الاختيارات المتاحة.",
         "Cette valeur ne fait pas partie des choix proposés.",
         "This value is not one of the available options.",
+        "ⴰⵣⴰⵍ ⴰⴷ ⵓⵔ ⵉⵍⵍⵉ ⴳⵔ ⵉⵙⵜⴰⵢⵏ ⵢⵍⵍⴰⵏ.",
     )
 }
 
@@ -209,6 +229,7 @@ pub fn invalid_date() -> LocalizedText {
         "تاريخ غير صحيح: الصيغة المطلوبة هي السنة-الشهر-اليوم، مثل 2026-03-15.",
         "Date invalide : le format attendu est AAAA-MM-JJ, par exemple 2026-03-15.",
         "Invalid date: the expected format is YYYY-MM-DD, for example 2026-03-15.",
+        "ⴰⵣⵎⵣ ⵓⵔ ⵉⵚⵃⵉⵏ: ⵜⴰⵍⵖⴰ ⵉⵜⵜⵓⵔⴰⵊⵓⵏ ⴷ ⴰⵙⴳⴳⵯⴰⵙ-ⴰⵢⵢⵓⵔ-ⴰⵙⵙ, ⴰⵎ 2026-03-15.",
     )
 }
 
@@ -219,16 +240,19 @@ pub fn invalid_national_id(country: Country) -> LocalizedText {
             "رقم البطاقة الوطنية للتعريف غير صحيح: حرف أو حرفان يليهما من رقم واحد إلى ستة أرقام (مثل AB123456).",
             "Numéro de CNIE invalide : une ou deux lettres suivies de 1 à 6 chiffres (par exemple AB123456).",
             "Invalid CNIE number: one or two letters followed by 1 to 6 digits (for example AB123456).",
+            "ⵓⵟⵟⵓⵏ ⵏ CNIE ⵓⵔ ⵉⵚⵃⵉⵏ: ⵢⴰⵏ ⵏⵖ ⵙⵉⵏ ⵉⵙⴽⴽⵉⵍⵏ, ⴹⴼⴰⵔⵏ-ⵜ ⵙⴳ 1 ⴰⵔ 6 ⵏ ⵡⵓⵟⵟⵓⵏⵏ (ⴰⵎ AB123456).",
         ),
         Country::Mauritania => text(
             "الرقم الوطني للتعريف غير صحيح: يجب أن يتكون من 10 أرقام.",
             "Numéro national d'identification (NNI) invalide : il doit comporter 10 chiffres.",
             "Invalid national identification number (NNI): it must have 10 digits.",
+            "ⵓⵟⵟⵓⵏ ⵏ NNI ⵓⵔ ⵉⵚⵃⵉⵏ: ⵉⵍⴰⵇ ⴰⴷ ⵢⵉⵍⵉ ⵙ 10 ⵏ ⵡⵓⵟⵟⵓⵏⵏ.",
         ),
         Country::Spain => text(
             "رقم DNI أو NIE غير صحيح: 8 أرقام وحرف تحقق، أو X أو Y أو Z يليها 7 أرقام وحرف تحقق.",
             "DNI ou NIE invalide : 8 chiffres et une lettre de contrôle, ou X, Y ou Z suivi de 7 chiffres et d'une lettre de contrôle.",
             "Invalid DNI or NIE: 8 digits and a check letter, or X, Y or Z followed by 7 digits and a check letter.",
+            "DNI ⵏⵖ NIE ⵓⵔ ⵉⵚⵃⵉⵏ: 8 ⵏ ⵡⵓⵟⵟⵓⵏⵏ ⴷ ⵢⴰⵏ ⵓⵙⴽⴽⵉⵍ ⵏ ⵓⵙⵏⵇⴷ, ⵏⵖ X, Y ⵏⵖ Z ⴹⴼⴰⵔⵏ-ⵜ 7 ⵏ ⵡⵓⵟⵟⵓⵏⵏ ⴷ ⵢⴰⵏ ⵓⵙⴽⴽⵉⵍ ⵏ ⵓⵙⵏⵇⴷ.",
         ),
     }
 }
@@ -240,16 +264,19 @@ pub fn invalid_phone(country: Country) -> LocalizedText {
             "رقم الهاتف غير صحيح: 10 أرقام تبدأ بـ05 أو 06 أو 07، أو بالصيغة الدولية \u{200E}+212.",
             "Numéro de téléphone invalide : 10 chiffres commençant par 05, 06 ou 07, ou au format international +212.",
             "Invalid phone number: 10 digits starting with 05, 06 or 07, or in the international format +212.",
+            "ⵓⵟⵟⵓⵏ ⵏ ⵜⵉⵍⵉⴼⵓⵏ ⵓⵔ ⵉⵚⵃⵉⵏ: 10 ⵏ ⵡⵓⵟⵟⵓⵏⵏ ⴱⴷⴰⵏ ⵙ 05, 06 ⵏⵖ 07, ⵏⵖ ⵙ ⵜⴰⵍⵖⴰ ⵜⴰⴳⵔⴰⵖⵍⴰⵏⵜ +212.",
         ),
         Country::Mauritania => text(
             "رقم الهاتف غير صحيح: 8 أرقام تبدأ بـ2 أو 3 أو 4، ويمكن أن يسبقها الرمز \u{200E}+222.",
             "Numéro de téléphone invalide : 8 chiffres commençant par 2, 3 ou 4, éventuellement précédés de +222.",
             "Invalid phone number: 8 digits starting with 2, 3 or 4, optionally preceded by +222.",
+            "ⵓⵟⵟⵓⵏ ⵏ ⵜⵉⵍⵉⴼⵓⵏ ⵓⵔ ⵉⵚⵃⵉⵏ: 8 ⵏ ⵡⵓⵟⵟⵓⵏⵏ ⴱⴷⴰⵏ ⵙ 2, 3 ⵏⵖ 4, ⵣⵡⴰⵔⵏ-ⵜⵏ ⴰⵀⴰⵜ +222.",
         ),
         Country::Spain => text(
             "رقم الهاتف غير صحيح: 9 أرقام تبدأ بـ6 أو 7 أو 8 أو 9، ويمكن أن يسبقها الرمز \u{200E}+34.",
             "Numéro de téléphone invalide : 9 chiffres commençant par 6, 7, 8 ou 9, éventuellement précédés de +34.",
             "Invalid phone number: 9 digits starting with 6, 7, 8 or 9, optionally preceded by +34.",
+            "ⵓⵟⵟⵓⵏ ⵏ ⵜⵉⵍⵉⴼⵓⵏ ⵓⵔ ⵉⵚⵃⵉⵏ: 9 ⵏ ⵡⵓⵟⵟⵓⵏⵏ ⴱⴷⴰⵏ ⵙ 6, 7, 8 ⵏⵖ 9, ⵣⵡⴰⵔⵏ-ⵜⵏ ⴰⵀⴰⵜ +34.",
         ),
     }
 }
@@ -260,6 +287,7 @@ pub fn invalid_email() -> LocalizedText {
         "عنوان البريد الإلكتروني غير صحيح (مثل name@example.ma).",
         "Adresse électronique invalide (par exemple nom@exemple.ma).",
         "Invalid email address (for example name@example.com).",
+        "ⵜⴰⵏⵙⴰ ⵏ ⵉⵎⴰⵢⵍ ⵓⵔ ⵜⵚⵃⵉ (ⴰⵎ name@example.ma).",
     )
 }
 
@@ -270,25 +298,32 @@ pub fn invalid_location(problem: LocationProblem) -> LocalizedText {
             "حدِّد الموقع بإحداثياته أو بعنوانه.",
             "Indiquez des coordonnées ou une adresse.",
             "Give coordinates or an address.",
+            "ⵎⵍ ⵉⵙⴰⴳⵏ ⵏⵖ ⵜⴰⵏⵙⴰ.",
         ),
         LocationProblem::Latitude => text(
             "يجب أن يكون خط العرض عددًا بين -90 و90.",
             "La latitude doit être un nombre compris entre -90 et 90.",
             "The latitude must be a number between -90 and 90.",
+            "ⵍⴰⵜⵉⵜⵓⴷ ⵉⵍⴰⵇ ⴰⴷ ⵢⵉⵍⵉ ⴷ ⴰⵎⴹⴰⵏ ⴳⵔ -90 ⴷ 90.",
         ),
         LocationProblem::Longitude => text(
             "يجب أن يكون خط الطول عددًا بين -180 و180.",
             "La longitude doit être un nombre compris entre -180 et 180.",
             "The longitude must be a number between -180 and 180.",
+            "ⵍⵓⵏⴳⵉⵜⵓⴷ ⵉⵍⴰⵇ ⴰⴷ ⵢⵉⵍⵉ ⴷ ⴰⵎⴹⴰⵏ ⴳⵔ -180 ⴷ 180.",
         ),
         LocationProblem::IncompleteCoordinates => text(
             "يجب تحديد خط العرض وخط الطول معًا.",
             "Indiquez à la fois la latitude et la longitude.",
             "Give both the latitude and the longitude.",
+            "ⵎⵍ ⵍⴰⵜⵉⵜⵓⴷ ⴷ ⵍⵓⵏⴳⵉⵜⵓⴷ ⵎⵄⴰⵏ.",
         ),
-        LocationProblem::Address => {
-            text("يجب أن يكون العنوان نصًا.", "L'adresse doit être un texte.", "The address must be text.")
-        }
+        LocationProblem::Address => text(
+            "يجب أن يكون العنوان نصًا.",
+            "L'adresse doit être un texte.",
+            "The address must be text.",
+            "ⵜⴰⵏⵙⴰ ⵉⵍⴰⵇ ⴰⴷ ⵜⵉⵍⵉ ⴷ ⴰⴹⵔⵉⵙ.",
+        ),
     }
 }
 
@@ -298,16 +333,18 @@ pub fn unknown_field() -> LocalizedText {
         "هذا الحقل غير موجود في الاستمارة.",
         "Ce champ ne fait pas partie du formulaire.",
         "This field is not part of the form.",
+        "ⴰⵏⵙⴰ ⴰⴷ ⵓⵔ ⵉⵍⵍⵉ ⴳ ⵜⵍⵖⴰ.",
     )
 }
 
 /// `DOCUMENT_MISSING`: the mandatory document `label` was not attached.
 pub fn document_missing(label: &LocalizedText) -> LocalizedText {
-    let [ar, fr, en] = names(label);
+    let [ar, fr, en, tzm] = names(label);
     text(
         format!("يجب إرفاق الوثيقة «{ar}»."),
         format!("Le document « {fr} » doit être joint."),
         format!("The document “{en}” must be attached."),
+        format!("ⵉⵍⴰⵇ ⴰⴷ ⵉⵜⵜⵓⵣⴷⵉ ⵓⵙⵉⵎⵍ « {tzm} »."),
     )
 }
 
@@ -318,27 +355,30 @@ pub fn document_not_allowed() -> LocalizedText {
         "هذه الوثيقة ليست من بين الوثائق المنشورة لهذه المسطرة.",
         "Ce document ne figure pas parmi les pièces publiées pour cette démarche.",
         "This document is not among those published for this procedure.",
+        "ⴰⵙⵉⵎⵍ ⴰⴷ ⵓⵔ ⵉⵍⵍⵉ ⴳⵔ ⵉⵙⵉⵎⵍⵏ ⵉⵜⵜⵓⵙⵙⵓⴼⵖⵏ ⵉ ⵜⵎⵀⵍⵜ ⴰⴷ.",
     )
 }
 
 /// `DOCUMENT_TOO_LARGE`: the file for `label` is larger than `max_bytes`.
 pub fn document_too_large(label: &LocalizedText, max_bytes: u64) -> LocalizedText {
-    let [ar, fr, en] = names(label);
+    let [ar, fr, en, tzm] = names(label);
     text(
         format!("يتجاوز ملف «{ar}» الحجم الأقصى المسموح به ({}).", size(max_bytes, Locale::Ar)),
         format!("Le fichier « {fr} » dépasse la taille maximale autorisée ({}).", size(max_bytes, Locale::Fr)),
         format!("The file for “{en}” exceeds the maximum allowed size ({}).", size(max_bytes, Locale::En)),
+        format!("ⴰⴼⴰⵢⵍⵓ ⵏ « {tzm} » ⵉⵄⴷⴷⴰ ⵜⵉⴷⴷⵉ ⵜⴰⵎⵇⵇⵔⴰⵏⵜ ⵉⵜⵜⵓⵙⵉⵔⴳⵏ ({}).", size(max_bytes, Locale::Tzm)),
     )
 }
 
 /// `DOCUMENT_FORMAT`: the file for `label` is not in one of `formats` (media types).
 pub fn document_format(label: &LocalizedText, formats: &[String]) -> LocalizedText {
-    let [ar, fr, en] = names(label);
+    let [ar, fr, en, tzm] = names(label);
     let names: Vec<&str> = formats.iter().map(|media_type| format_name(media_type)).collect();
     text(
         format!("صيغة ملف «{ar}» غير مقبولة. الصيغ المقبولة: {}.", names.join("، ")),
         format!("Le format du fichier « {fr} » n'est pas accepté. Formats acceptés : {}.", names.join(", ")),
         format!("The file format for “{en}” is not accepted. Accepted formats: {}.", names.join(", ")),
+        format!("ⵜⴰⵍⵖⴰ ⵏ ⵓⴼⴰⵢⵍⵓ ⵏ « {tzm} » ⵓⵔ ⵜⵜⵓⵇⴱⴰⵍ. ⵜⵉⵍⵖⵉⵡⵉⵏ ⵢⵜⵜⵓⵇⴱⴰⵍⵏ: {}.", names.join(", ")),
     )
 }
 
@@ -359,16 +399,19 @@ pub fn document_mismatch(mismatch: Mismatch) -> LocalizedText {
             "هذه الوثيقة مصرح بها لكن ملفها لم يُرفع.",
             "Ce document est déclaré, mais son fichier n'a pas été envoyé.",
             "This document is declared but its file was not uploaded.",
+            "ⵉⵜⵜⵓⵙⵙⴼⵔⵓ ⵓⵙⵎⴽⵜⴰⵢ ⴰⴷ ⵎⴰⵛ ⴰⴼⴰⵢⵍⵓ ⵏⵏⵙ ⵓⵔ ⵉⵜⵜⵓⵙⵉⵍⵉ.",
         ),
         Mismatch::Size => text(
             "الحجم المصرح به يختلف عن حجم الملف المرفوع.",
             "La taille déclarée diffère de celle du fichier envoyé.",
             "The declared size differs from that of the uploaded file.",
+            "ⵜⵉⴷⴷⵉ ⵉⵜⵜⵓⵙⵙⴼⵔⵓⵏ ⵜⵎⵣⴰⵔⴰⵢ ⴷ ⵜⵉⴷⴷⵉ ⵏ ⵓⴼⴰⵢⵍⵓ ⵉⵜⵜⵓⵙⵉⵍⵉⵏ.",
         ),
         Mismatch::Checksum => text(
             "بصمة SHA-256 المصرح بها تختلف عن بصمة الملف المرفوع.",
             "L'empreinte SHA-256 déclarée diffère de celle du fichier envoyé.",
             "The declared SHA-256 digest differs from that of the uploaded file.",
+            "ⵜⵉⵥⵕⵉ SHA-256 ⵉⵜⵜⵓⵙⵙⴼⵔⵓⵏ ⵜⵎⵣⴰⵔⴰⵢ ⴷ ⵜⵉⵏ ⵓⴼⴰⵢⵍⵓ ⵉⵜⵜⵓⵙⵉⵍⵉⵏ.",
         ),
     }
 }
@@ -379,12 +422,13 @@ pub fn unknown_service() -> LocalizedText {
         "هذه الخدمة غير موجودة أو لا تقدمها هذه الجماعة.",
         "Cette démarche n'existe pas ou n'est pas proposée par cette commune.",
         "This procedure does not exist or is not offered by this commune.",
+        "ⵜⴰⵎⵀⵍⵜ ⴰⴷ ⵓⵔ ⵜⵍⵍⵉ ⵏⵖ ⵓⵔ ⵜⵜ ⵜⵜⵜⴰⴽ ⵜⵎⵙⵎⵓⵏⵜ ⴰⴷ.",
     )
 }
 
 /// `UNKNOWN_COMMUNE`
 pub fn unknown_commune() -> LocalizedText {
-    text("هذه الجماعة غير معروفة.", "Cette commune est inconnue.", "This commune is unknown.")
+    text("هذه الجماعة غير معروفة.", "Cette commune est inconnue.", "This commune is unknown.", "ⵜⴰⵎⵙⵎⵓⵏⵜ ⴰⴷ ⵓⵔ ⵜⵜⵓⵙⵙⵏ.")
 }
 
 /// `INVALID_VALUE`
@@ -394,35 +438,44 @@ pub fn invalid_value(reason: InvalidReason) -> LocalizedText {
             "تم اختيار هذا الخيار أكثر من مرة.",
             "Ce choix figure plusieurs fois.",
             "This option is chosen more than once.",
+            "ⴰⵙⵜⴰⵢ ⴰⴷ ⵉⵜⵜⵓⵙⵜⴰⵢ ⵓⴳⴳⴰⵔ ⵏ ⵜⵉⴽⴽⵍⵜ.",
         ),
         InvalidReason::NegativeAmount => text(
             "لا يمكن أن يكون المبلغ سالبًا.",
             "Le montant ne peut pas être négatif.",
             "The amount cannot be negative.",
+            "ⴰⵣⴰⵍ ⵏ ⵉⴷⵔⵉⵎⵏ ⵓⵔ ⵉⵣⵎⵎⵔ ⴰⴷ ⵢⵉⵍⵉ ⴷⴷⴰⵡ ⵏ 0.",
         ),
         InvalidReason::TooManyDecimals => text(
             "لا يمكن أن يتضمن المبلغ أكثر من رقمين بعد الفاصلة.",
             "Le montant ne peut pas avoir plus de deux décimales.",
             "The amount cannot have more than two decimal places.",
+            "ⴰⵣⴰⵍ ⵏ ⵉⴷⵔⵉⵎⵏ ⵓⵔ ⵉⵣⵎⵎⵔ ⴰⴷ ⵉⵟⵟⴼ ⵓⴳⴳⴰⵔ ⵏ ⵙⵉⵏ ⵡⵓⵟⵟⵓⵏⵏ ⴷⴼⴼⵉⵔ ⵜⴼⵔⴰⵢⵜ.",
         ),
-        InvalidReason::EmptyFile => text("الملف فارغ.", "Le fichier est vide.", "The file is empty."),
-        InvalidReason::MissingFileName => {
-            text("اسم الملف مفقود.", "Le nom du fichier est manquant.", "The file name is missing.")
-        }
+        InvalidReason::EmptyFile => text("الملف فارغ.", "Le fichier est vide.", "The file is empty.", "ⴰⴼⴰⵢⵍⵓ ⴷ ⵉⵍⵎ."),
+        InvalidReason::MissingFileName => text(
+            "اسم الملف مفقود.",
+            "Le nom du fichier est manquant.",
+            "The file name is missing.",
+            "ⵉⵙⵎ ⵏ ⵓⴼⴰⵢⵍⵓ ⵉⵅⵓⵚⵚ.",
+        ),
         InvalidReason::InvalidChecksum => text(
             "بصمة SHA-256 للملف غير صحيحة.",
             "L'empreinte SHA-256 du fichier n'est pas valide.",
             "The SHA-256 digest of the file is not valid.",
+            "ⵜⵉⵥⵕⵉ SHA-256 ⵏ ⵓⴼⴰⵢⵍⵓ ⵓⵔ ⵜⵚⵃⵉ.",
         ),
         InvalidReason::FileNameControl => text(
             "يحتوي اسم الملف على أحرف تحكم غير مسموح بها.",
             "Le nom du fichier contient des caractères de contrôle, non admis.",
             "The file name contains control characters, which are not allowed.",
+            "ⵉⵙⵎ ⵏ ⵓⴼⴰⵢⵍⵓ ⵖⵓⵔⵙ ⵉⵙⴽⴽⵉⵍⵏ ⵏ ⵓⵙⵎⵓⵜⵜⴳ ⵓⵔ ⵉⵜⵜⵓⵙⵓⵔⴰⴳⵏ.",
         ),
         InvalidReason::TrackingCode => text(
             "رمز التتبع غير صحيح: الصيغة المطلوبة هي الرمز-السنة-الرقم، مثل OUJ-2026-000042.",
             "Code de suivi invalide : le format attendu est PRÉFIXE-AAAA-NNNNNN, par exemple OUJ-2026-000042.",
             "Invalid tracking code: the expected format is PREFIX-YYYY-NNNNNN, for example OUJ-2026-000042.",
+            "ⵜⴰⵏⴳⴰⵍⵜ ⵏ ⵓⴹⴼⴰⵔ ⵓⵔ ⵜⵚⵃⵉ: ⵜⴰⵍⵖⴰ ⵉⵜⵜⵓⵔⴰⵊⵓⵏ ⴷ ⴰⵣⵡⵉⵔ-ⴰⵙⴳⴳⵯⴰⵙ-ⵓⵟⵟⵓⵏ, ⴰⵎ OUJ-2026-000042.",
         ),
     }
 }
@@ -440,68 +493,87 @@ pub fn invalid_definition(problem: &DefinitionProblem) -> LocalizedText {
             format!(
                 "The key “{key}” is not valid: it must start with a lowercase letter and contain only lowercase letters, digits and underscores."
             ),
+            format!(
+                "ⵜⴰⵙⴰⵔⵓⵜ « {key} » ⵓⵔ ⵜⵚⵃⵉ: ⵉⵍⴰⵇ ⴰⴷ ⵜⴱⴷⵓ ⵙ ⵓⵙⴽⴽⵉⵍ ⴰⵎⵛⵟⵓⵃ ⵏ ⵍⴰⵜⵉⵏ, ⵓⵔ ⵜⵟⵟⵉⴼ ⵖⴰⵙ ⵉⵙⴽⴽⵉⵍⵏ ⵉⵎⵛⵟⴰⵃ ⵏ ⵍⴰⵜⵉⵏ, ⵓⵟⵟⵓⵏⵏ ⴷ ⵉⵊⵔⵔⵉⴹⵏ ⵏ ⵡⴰⴷⴷⴰⵢ."
+            ),
         ),
         DefinitionProblem::DuplicateKey(key) => text(
             format!("المفتاح «{key}» مستعمل في حقل آخر."),
             format!("La clé « {key} » est déjà utilisée par un autre champ."),
             format!("The key “{key}” is already used by another field."),
+            format!("ⵜⴰⵙⴰⵔⵓⵜ « {key} » ⵜⵜⵓⵙⵎⵔⵙ ⴳ ⵢⴰⵏ ⵓⵏⵙⴰ ⵢⴰⴹⵏ."),
         ),
-        DefinitionProblem::EmptyLabel => {
-            text("يجب أن تكون للحقل تسمية.", "Le champ doit avoir un libellé.", "The field needs a label.")
-        }
+        DefinitionProblem::EmptyLabel => text(
+            "يجب أن تكون للحقل تسمية.",
+            "Le champ doit avoir un libellé.",
+            "The field needs a label.",
+            "ⴰⵏⵙⴰ ⵉⵍⴰⵇ ⴰⴷ ⵉⵙⵄⵓ ⴰⵣⵡⵍ.",
+        ),
         DefinitionProblem::NoOptions => text(
             "يجب أن يقترح حقل الاختيار خيارًا واحدًا على الأقل.",
             "Un champ à choix doit proposer au moins une option.",
             "A choice field needs at least one option.",
+            "ⴰⵏⵙⴰ ⵏ ⵓⵙⵜⴰⵢ ⵉⵍⴰⵇ ⴰⴷ ⵉⵙⵄⵓ ⵢⴰⵏ ⵓⵙⵜⴰⵢ ⵓⵍⴰ ⴷ ⴷⵔⵓⵙ.",
         ),
         DefinitionProblem::EmptyOptionValue => text(
             "لا يمكن أن تكون قيمة الخيار فارغة.",
             "La valeur d'une option ne peut pas être vide.",
             "An option's value cannot be empty.",
+            "ⴰⵣⴰⵍ ⵏ ⵓⵙⵜⴰⵢ ⵓⵔ ⵉⵣⵎⵎⵔ ⴰⴷ ⵢⵉⵍⵉ ⴷ ⵉⵍⵎ.",
         ),
-        DefinitionProblem::EmptyOptionLabel => {
-            text("يجب أن تكون لكل خيار تسمية.", "Chaque option doit avoir un libellé.", "Every option needs a label.")
-        }
+        DefinitionProblem::EmptyOptionLabel => text(
+            "يجب أن تكون لكل خيار تسمية.",
+            "Chaque option doit avoir un libellé.",
+            "Every option needs a label.",
+            "ⴽⵔⴰ ⵏ ⴰⵙⵜⴰⵢ ⵉⵍⴰⵇ ⴰⴷ ⵉⵙⵄⵓ ⴰⵣⵡⵍ.",
+        ),
         DefinitionProblem::DuplicateOption(value) => text(
             format!("القيمة «{value}» مكررة في الخيارات."),
             format!("La valeur « {value} » figure plusieurs fois parmi les options."),
             format!("The value “{value}” appears more than once among the options."),
+            format!("ⴰⵣⴰⵍ « {value} » ⵉⵜⵜⵓⵍⵙ ⴳⵔ ⵉⵙⵜⴰⵢⵏ."),
         ),
         DefinitionProblem::UnknownConditionField(field) => text(
             format!("يشير الشرط إلى حقل غير موجود: «{field}»."),
             format!("La condition porte sur un champ qui n'existe pas : « {field} »."),
             format!("The condition refers to a field that does not exist: “{field}”."),
+            format!("ⵜⴰⵡⵜⵉⵍⵜ ⵜⵜⵜⵎⵓⵇⵇⵓⵍ ⴰⵏⵙⴰ ⵓⵔ ⵢⵍⵍⵉⵏ: « {field} »."),
         ),
         DefinitionProblem::SelfCondition => text(
             "لا يمكن أن يتعلق شرط الحقل بالحقل نفسه.",
             "La condition d'un champ ne peut pas porter sur ce champ lui-même.",
             "A field's condition cannot refer to the field itself.",
+            "ⵜⴰⵡⵜⵉⵍⵜ ⵏ ⵓⵏⵙⴰ ⵓⵔ ⵜⵣⵎⵎⵔ ⴰⴷ ⵜⵎⵓⵇⵇⵍ ⴰⵏⵙⴰ ⵏⵏⵙ.",
         ),
         DefinitionProblem::ConditionCycle => text(
             "شروط الإظهار تُكوِّن حلقة مغلقة بين عدة حقول.",
             "Les conditions d'affichage forment une boucle entre plusieurs champs.",
             "The visibility conditions form a loop between fields.",
+            "ⵜⵉⵡⵜⵉⵍⵉⵏ ⵏ ⵓⵙⵎⵍ ⵙⵙⴽⴰⵔⵏⵜ ⵜⴰⵙⴳⴰ ⴳⵔ ⴽⵔⴰ ⵏ ⵢⵉⵏⵙⴰ.",
         ),
         DefinitionProblem::InvalidPattern => text(
             "التعبير النمطي غير صالح.",
             "L'expression régulière n'est pas valide.",
             "The regular expression is not valid.",
+            "ⵜⴰⵏⴼⴰⵍⵉⵜ ⵜⴰⵎⵣⵡⴰⵔⵓⵜ ⵓⵔ ⵜⵚⵃⵉ.",
         ),
         DefinitionProblem::MinAboveMax => text(
             "لا يمكن أن يتجاوز الحد الأدنى الحد الأقصى.",
             "Le minimum ne peut pas dépasser le maximum.",
             "The minimum cannot exceed the maximum.",
+            "ⴰⵎⴰⵃⴷⵓⴷ ⴰⴷⴷⴰⵢ ⵓⵔ ⵉⵣⵎⵎⵔ ⴰⴷ ⵉⵄⴷⴷⵉ ⴰⵎⴰⵃⴷⵓⴷ ⴰⴼⵍⵍⴰ.",
         ),
         DefinitionProblem::MinLengthAboveMaxLength => text(
             "لا يمكن أن يتجاوز الطول الأدنى الطول الأقصى.",
             "La longueur minimale ne peut pas dépasser la longueur maximale.",
             "The minimum length cannot exceed the maximum length.",
+            "ⵜⵉⵖⵥⵉ ⵜⴰⴷⴷⴰⵢ ⵓⵔ ⵜⵣⵎⵎⵔ ⴰⴷ ⵜⵄⴷⴷⵉ ⵜⵉⵖⵥⵉ ⵜⴰⴼⵍⵍⴰ.",
         ),
     }
 }
 
-fn text(ar: impl Into<String>, fr: impl Into<String>, en: impl Into<String>) -> LocalizedText {
-    LocalizedText::ar_fr(ar, fr).with(Locale::En, en)
+fn text(ar: impl Into<String>, fr: impl Into<String>, en: impl Into<String>, tzm: impl Into<String>) -> LocalizedText {
+    LocalizedText::ar_fr(ar, fr).with(Locale::En, en).with(Locale::Tzm, tzm)
 }
 
 /// The forms an Arabic noun takes after a number.
@@ -527,16 +599,57 @@ const OPTION: ArabicNoun =
         singular: "خيار", dual: "خيارين", plural: "خيارات", accusative: "خيارًا", one: "واحد"
     };
 
-/// `n` things in Arabic, the noun agreeing with the number as the grammar asks (in the genitive position the
-/// messages put it in, after a preposition or a verbal noun).
-fn arabic_count(n: u32, noun: &ArabicNoun) -> String {
+/// The plural categories of Unicode's CLDR, which Arabic uses all six of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PluralCategory {
+    Zero,
+    One,
+    Two,
+    Few,
+    Many,
+    Other,
+}
+
+/// CLDR's plural rule for Arabic (`ar`), on whole numbers: zero (0), one (1), two (2), few (n % 100 in 3..=10),
+/// many (n % 100 in 11..=99), other (100, 101, 102, …). A test checks it against ICU4X's `icu_plurals`; the
+/// SDK stays without that crate's tables.
+fn arabic_category(n: u32) -> PluralCategory {
     match (n, n % 100) {
-        (1, _) => format!("{} {}", noun.singular, noun.one),
-        (2, _) => noun.dual.to_owned(),
-        (_, 3..=10) => format!("{n} {}", noun.plural),
-        (_, 11..=99) => format!("{n} {}", noun.accusative),
-        _ => format!("{n} {}", noun.singular),
+        (0, _) => PluralCategory::Zero,
+        (1, _) => PluralCategory::One,
+        (2, _) => PluralCategory::Two,
+        (_, 3..=10) => PluralCategory::Few,
+        (_, 11..=99) => PluralCategory::Many,
+        _ => PluralCategory::Other,
     }
+}
+
+/// `n` things in Arabic, the noun agreeing with the number as the grammar asks for each plural category (in
+/// the genitive position the messages put it in, after a preposition or a verbal noun).
+fn arabic_count(n: u32, noun: &ArabicNoun) -> String {
+    match arabic_category(n) {
+        PluralCategory::One => format!("{} {}", noun.singular, noun.one),
+        PluralCategory::Two => noun.dual.to_owned(),
+        PluralCategory::Few => format!("{n} {}", noun.plural),
+        PluralCategory::Many => format!("{n} {}", noun.accusative),
+        PluralCategory::Zero | PluralCategory::Other => format!("{n} {}", noun.singular),
+    }
+}
+
+/// The forms a Tamazight noun takes after a number: `ⵢⴰⵏ ⵓⵙⴽⴽⵉⵍ` (one, in the annexed state), `5 ⵏ ⵉⵙⴽⴽⵉⵍⵏ`
+/// (a number, `ⵏ`, the plural).
+struct TamazightNoun {
+    one: &'static str,
+    plural: &'static str,
+}
+
+const CHARACTER_TZM: TamazightNoun =
+    TamazightNoun { one: "ⵢⴰⵏ ⵓⵙⴽⴽⵉⵍ", plural: "ⵉⵙⴽⴽⵉⵍⵏ" };
+
+const OPTION_TZM: TamazightNoun = TamazightNoun { one: "ⵢⴰⵏ ⵓⵙⵜⴰⵢ", plural: "ⵉⵙⵜⴰⵢⵏ" };
+
+fn tamazight_count(n: u32, noun: &TamazightNoun) -> String {
+    if n == 1 { noun.one.to_owned() } else { format!("{n} ⵏ {}", noun.plural) }
 }
 
 /// French counts 0 and 1 in the singular.
@@ -554,9 +667,9 @@ fn number(x: f64, decimal_separator: char) -> String {
     plain.replace('.', &decimal_separator.to_string())
 }
 
-/// The three locales' names of a document, falling back to whichever exists.
-fn names(label: &LocalizedText) -> [&str; 3] {
-    [label.get(Locale::Ar, &[]), label.get(Locale::Fr, &[]), label.get(Locale::En, &[])]
+/// The four locales' names of a document, falling back to whichever exists.
+fn names(label: &LocalizedText) -> [&str; 4] {
+    [label.get(Locale::Ar, &[]), label.get(Locale::Fr, &[]), label.get(Locale::En, &[]), label.get(Locale::Tzm, &[])]
 }
 
 /// A file size with the unit of the locale: `5 Mo`, `5 MB`, `5 ميغابايت`.
@@ -564,15 +677,16 @@ fn size(bytes: u64, locale: Locale) -> String {
     const KIB: u64 = 1024;
     const MIB: u64 = 1024 * 1024;
     let (amount, units) = if bytes >= MIB {
-        (bytes as f64 / MIB as f64, ["ميغابايت", "Mo", "MB"])
+        (bytes as f64 / MIB as f64, ["ميغابايت", "Mo", "MB", "MB"])
     } else if bytes >= KIB {
-        (bytes as f64 / KIB as f64, ["كيلوبايت", "Ko", "KB"])
+        (bytes as f64 / KIB as f64, ["كيلوبايت", "Ko", "KB", "KB"])
     } else {
-        (bytes as f64, ["بايت", "octets", "bytes"])
+        (bytes as f64, ["بايت", "octets", "bytes", "ⵉⴱⴰⵢⵜⵏ"])
     };
     let (unit, separator) = match locale {
         Locale::Ar => (units[0], ','),
         Locale::En => (units[2], '.'),
+        Locale::Tzm => (units[3], ','),
         _ => (units[1], ','),
     };
     let rounded = (amount * 10.0).round() / 10.0;
@@ -591,6 +705,81 @@ fn format_name(media_type: &str) -> &str {
         "application/zip" => "ZIP",
         _ => media_type.trim(),
     }
+}
+
+/// One message of each kind, with sample parameters: what the tests check for every language, and what the
+/// review of translations lists.
+pub fn samples() -> Vec<LocalizedText> {
+    let mut messages = vec![
+        required(),
+        too_short(2, LengthUnit::Choices),
+        too_long(20, LengthUnit::Characters),
+        out_of_range(Some(1.0), None),
+        out_of_range(None, Some(1.0)),
+        out_of_range(None, None),
+        pattern_mismatch(),
+        not_an_option(),
+        invalid_date(),
+        invalid_email(),
+        unknown_field(),
+        document_missing(&LocalizedText::ar_fr("ب", "b")),
+        document_not_allowed(),
+        document_too_large(&LocalizedText::ar_fr("ب", "b"), 5 * 1024 * 1024),
+        document_format(&LocalizedText::ar_fr("ب", "b"), &["application/pdf".to_owned()]),
+        unknown_service(),
+        unknown_commune(),
+    ];
+    for expected in
+        [Expected::Text, Expected::Number, Expected::Boolean, Expected::List, Expected::Location, Expected::Form]
+    {
+        messages.push(invalid_type(expected));
+    }
+    for country in [Country::Morocco, Country::Mauritania, Country::Spain] {
+        messages.push(invalid_national_id(country));
+        messages.push(invalid_phone(country));
+    }
+    for problem in [
+        LocationProblem::Empty,
+        LocationProblem::Latitude,
+        LocationProblem::Longitude,
+        LocationProblem::IncompleteCoordinates,
+        LocationProblem::Address,
+    ] {
+        messages.push(invalid_location(problem));
+    }
+    for reason in [
+        InvalidReason::DuplicateChoice,
+        InvalidReason::NegativeAmount,
+        InvalidReason::TooManyDecimals,
+        InvalidReason::EmptyFile,
+        InvalidReason::MissingFileName,
+        InvalidReason::InvalidChecksum,
+        InvalidReason::FileNameControl,
+        InvalidReason::TrackingCode,
+    ] {
+        messages.push(invalid_value(reason));
+    }
+    for mismatch in [Mismatch::NoFile, Mismatch::Size, Mismatch::Checksum] {
+        messages.push(document_mismatch(mismatch));
+    }
+    for problem in [
+        DefinitionProblem::KeyFormat("Nom".into()),
+        DefinitionProblem::DuplicateKey("nom".into()),
+        DefinitionProblem::EmptyLabel,
+        DefinitionProblem::NoOptions,
+        DefinitionProblem::EmptyOptionValue,
+        DefinitionProblem::EmptyOptionLabel,
+        DefinitionProblem::DuplicateOption("a".into()),
+        DefinitionProblem::UnknownConditionField("x".into()),
+        DefinitionProblem::SelfCondition,
+        DefinitionProblem::ConditionCycle,
+        DefinitionProblem::InvalidPattern,
+        DefinitionProblem::MinAboveMax,
+        DefinitionProblem::MinLengthAboveMaxLength,
+    ] {
+        messages.push(invalid_definition(&problem));
+    }
+    messages
 }
 
 #[cfg(test)]
@@ -650,7 +839,30 @@ mod tests {
             assert_eq!(arabic_count(n, &CHARACTER), expected, "{n}");
         }
         assert_eq!(too_long(1, LengthUnit::Choices).exact(Locale::Ar), Some("لا يمكن اختيار أكثر من خيار واحد."));
+        assert_eq!(too_long(1, LengthUnit::Choices).exact(Locale::Tzm), Some("ⵓⵔ ⵜⵣⵎⵎⵔⴹ ⴰⴷ ⵜⵙⵜⵉⴹ ⵓⴳⴳⴰⵔ ⵏ ⵢⴰⵏ ⵓⵙⵜⴰⵢ."));
+        assert_eq!(
+            too_short(3, LengthUnit::Characters).exact(Locale::Tzm),
+            Some("ⴰⵏⵙⴰ ⴰⴷ ⵉⵍⴰⵇ ⴰⴷ ⵉⵟⵟⴼ 3 ⵏ ⵉⵙⴽⴽⵉⵍⵏ ⵓⵍⴰ ⴷ ⵓⴳⴳⴰⵔ.")
+        );
         assert_eq!(too_short(1, LengthUnit::Choices).exact(Locale::Fr), Some("Choisissez au moins 1 option."));
+    }
+
+    #[test]
+    fn arabic_plural_categories_are_cldr_s() {
+        use icu_plurals::{PluralCategory as Cldr, PluralRules};
+        let arabic: icu_locale_core::Locale = "ar".parse().unwrap();
+        let rules = PluralRules::try_new_cardinal(arabic.into()).unwrap();
+        for n in 0..=2_000u32 {
+            let expected = match rules.category_for(n) {
+                Cldr::Zero => PluralCategory::Zero,
+                Cldr::One => PluralCategory::One,
+                Cldr::Two => PluralCategory::Two,
+                Cldr::Few => PluralCategory::Few,
+                Cldr::Many => PluralCategory::Many,
+                Cldr::Other => PluralCategory::Other,
+            };
+            assert_eq!(arabic_category(n), expected, "{n}");
+        }
     }
 
     #[test]
@@ -665,78 +877,14 @@ mod tests {
     }
 
     #[test]
-    fn every_message_speaks_arabic_french_and_english() {
-        let mut messages = vec![
-            required(),
-            too_short(2, LengthUnit::Choices),
-            too_long(20, LengthUnit::Characters),
-            out_of_range(Some(1.0), None),
-            out_of_range(None, Some(1.0)),
-            out_of_range(None, None),
-            pattern_mismatch(),
-            not_an_option(),
-            invalid_date(),
-            invalid_email(),
-            unknown_field(),
-            document_missing(&LocalizedText::ar_fr("ب", "b")),
-            document_not_allowed(),
-            unknown_service(),
-            unknown_commune(),
-        ];
-        for expected in
-            [Expected::Text, Expected::Number, Expected::Boolean, Expected::List, Expected::Location, Expected::Form]
-        {
-            messages.push(invalid_type(expected));
-        }
-        for country in [Country::Morocco, Country::Mauritania, Country::Spain] {
-            messages.push(invalid_national_id(country));
-            messages.push(invalid_phone(country));
-        }
-        for problem in [
-            LocationProblem::Empty,
-            LocationProblem::Latitude,
-            LocationProblem::Longitude,
-            LocationProblem::IncompleteCoordinates,
-            LocationProblem::Address,
-        ] {
-            messages.push(invalid_location(problem));
-        }
-        for reason in [
-            InvalidReason::DuplicateChoice,
-            InvalidReason::NegativeAmount,
-            InvalidReason::TooManyDecimals,
-            InvalidReason::EmptyFile,
-            InvalidReason::MissingFileName,
-            InvalidReason::InvalidChecksum,
-            InvalidReason::FileNameControl,
-            InvalidReason::TrackingCode,
-        ] {
-            messages.push(invalid_value(reason));
-        }
-        for mismatch in [Mismatch::NoFile, Mismatch::Size, Mismatch::Checksum] {
-            messages.push(document_mismatch(mismatch));
-        }
-        for problem in [
-            DefinitionProblem::KeyFormat("Nom".into()),
-            DefinitionProblem::DuplicateKey("nom".into()),
-            DefinitionProblem::EmptyLabel,
-            DefinitionProblem::NoOptions,
-            DefinitionProblem::EmptyOptionValue,
-            DefinitionProblem::EmptyOptionLabel,
-            DefinitionProblem::DuplicateOption("a".into()),
-            DefinitionProblem::UnknownConditionField("x".into()),
-            DefinitionProblem::SelfCondition,
-            DefinitionProblem::ConditionCycle,
-            DefinitionProblem::InvalidPattern,
-            DefinitionProblem::MinAboveMax,
-            DefinitionProblem::MinLengthAboveMaxLength,
-        ] {
-            messages.push(invalid_definition(&problem));
-        }
-        for message in messages {
-            for locale in [Locale::Ar, Locale::Fr, Locale::En] {
+    fn every_message_speaks_arabic_french_english_and_tamazight() {
+        for message in samples() {
+            for locale in [Locale::Ar, Locale::Fr, Locale::En, Locale::Tzm] {
                 assert!(message.exact(locale).is_some(), "{message:?} lacks {locale}");
             }
+            let tifinagh =
+                message.exact(Locale::Tzm).is_some_and(|t| t.chars().any(|c| ('\u{2D30}'..='\u{2D7F}').contains(&c)));
+            assert!(tifinagh, "{message:?}: Tamazight is written in Tifinagh");
         }
     }
 }

@@ -192,8 +192,13 @@ impl TemplateContent {
         if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
             errors.push(problem("timeZone".into(), format!("unknown time zone `{}`", self.time_zone)));
         }
-        if let Err(e) = crate::model::petition::PetitionRules::from_settings(&self.settings) {
-            errors.push(problem(format!("settings.{}", crate::model::petition::SETTINGS_KEY), e.to_string()));
+        match crate::model::petition::PetitionRules::from_settings(&self.settings) {
+            Err(e) => errors.push(problem(format!("settings.{}", crate::model::petition::SETTINGS_KEY), e.to_string())),
+            Ok(rules) => {
+                if let Err(e) = rules.check_rules() {
+                    errors.push(problem(format!("settings.{}", crate::model::petition::SETTINGS_KEY), e));
+                }
+            }
         }
         if let Err(e) = crate::model::publication::PublicationList::from_settings(&self.settings) {
             errors.push(problem(format!("settings.{}", crate::model::publication::SETTINGS_KEY), e.to_string()));
