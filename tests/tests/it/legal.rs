@@ -153,9 +153,9 @@ async fn a_due_date_across_aid_al_fitr_2027(backend: Backend) -> Result<()> {
 
 on_both_backends!(a_due_date_across_aid_al_fitr_2027, petition_thresholds_follow_the_population);
 
-const PETITIONS: &str = r#"query($c: String!, $l: String) { petitions(commune: $c, locale: $l) {
+const PETITIONS: &str = r#"query($c: String!, $l: String) { petitions(commune: $c, locale: $l) { edges { node {
   signatureThreshold signatureThresholdSource signatureThresholdByLaw
-} }"#;
+} } } }"#;
 
 fn petition_by_citizens() -> Value {
     json!({
@@ -187,7 +187,7 @@ async fn petition_thresholds_follow_the_population(backend: Backend) -> Result<(
         let vars = json!({ "c": commune, "s": "petition", "d": petition_by_citizens() });
         app.data(None, SUBMIT, vars).await?;
         let listed = app.data(None, PETITIONS, json!({ "c": commune, "l": "fr" })).await?;
-        let petition = &listed["petitions"][0];
+        let petition = &listed["petitions"]["edges"][0]["node"];
         assert_eq!(petition["signatureThreshold"], signatures, "{commune}: {listed}");
         assert_eq!(petition["signatureThresholdByLaw"], true, "{commune}");
         let source = petition["signatureThresholdSource"].as_str().unwrap_or_default();
