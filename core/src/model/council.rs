@@ -149,9 +149,10 @@ impl CouncilRules {
                     format!("تنعقد الدورات العادية للمجلس في الأشهر: {months}."),
                     format!("Les sessions ordinaires du conseil se tiennent aux mois {months}."),
                 )
+                .with(crate::model::i18n::Locale::En, format!("Ordinary council sessions are held in months {months}."))
                 .with(
-                    crate::model::i18n::Locale::En,
-                    format!("Ordinary council sessions are held in months {months}."),
+                    crate::model::i18n::Locale::Tzm,
+                    format!("ⵜⵉⵎⵓⵏⵉⵡⵉⵏ ⵜⵉⵎⴰⴳⴰⵏⵉⵏ ⵏ ⵓⵙⵇⵇⵉⵎ ⵜⵜⵉⵍⵉⵏⵜ ⴳ ⵉⵢⵢⵉⵔⵏ: {months}."),
                 ),
             ));
         }

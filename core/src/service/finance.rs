@@ -130,7 +130,8 @@ pub fn parse_budget_csv(text: &str) -> Result<Vec<BudgetLine>, Vec<FieldError>> 
                     format!("ينتظر {} خانة، وجدت {}.", headers.len(), record.len()),
                     format!("{} colonnes attendues, {} trouvées.", headers.len(), record.len()),
                 )
-                .with(Locale::En, format!("{} columns expected, {} found.", headers.len(), record.len())),
+                .with(Locale::En, format!("{} columns expected, {} found.", headers.len(), record.len()))
+                .with(Locale::Tzm, format!("ⵜⵜⵓⵔⴰⵊⴰⵏⵜ {} ⵜⴳⵍⴷⵉⵡⵉⵏ, ⵜⵜⵓⴼⴰⵏⵜ {}.", headers.len(), record.len())),
             ));
             continue;
         }
@@ -159,6 +160,10 @@ pub fn parse_budget_csv(text: &str) -> Result<Vec<BudgetLine>, Vec<FieldError>> 
                         .with(
                             Locale::En,
                             format!("The same budget line as line {first} (chapter, article, paragraph)."),
+                        )
+                        .with(
+                            Locale::Tzm,
+                            format!("ⴰⵣⵔⵉⴳ ⵏ ⵜⵎⵙⵙⵓⵜⵍⵜ ⴰⴷ ⵉⴳⴰ ⴰⵎ ⵓⵣⵔⵉⴳ {first} (ⴰⵙⵎⵉⵍ, ⴰⵎⴰⴳⵓ, ⵜⴰⵙⴷⴰⵔⵜ)."),
                         ),
                     ));
                 } else {

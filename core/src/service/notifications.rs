@@ -146,8 +146,13 @@ pub fn sign_webhook(secret: &SecretString, timestamp: i64, body: &[u8]) -> Resul
     Ok(format!("t={timestamp},v1={}", hex::encode(mac.finalize().into_bytes())))
 }
 
-fn invalid(path: impl Into<String>, en: &str, fr: &str) -> FieldError {
-    FieldError::new(path, FieldErrorCode::InvalidValue, LocalizedText::new().with(Locale::En, en).with(Locale::Fr, fr))
+/// A refused setting of webhooks or e-mail, for the commune's administrators.
+fn invalid(path: impl Into<String>, ar: &str, fr: &str, en: &str, tzm: &str) -> FieldError {
+    FieldError::new(
+        path,
+        FieldErrorCode::InvalidValue,
+        LocalizedText::ar_fr(ar, fr).with(Locale::En, en).with(Locale::Tzm, tzm),
+    )
 }
 
 /// A webhook URL: http or https, a host, no spaces, not too long.
@@ -180,16 +185,20 @@ impl Jamaa {
         if !check_url(url) {
             problems.push(invalid(
                 "input.url",
-                "an http:// or https:// URL is expected",
+                "يُنتظر عنوان URL يبدأ بـ http:// أو https://.",
                 "une URL http:// ou https:// est attendue",
+                "an http:// or https:// URL is expected",
+                "ⵉⵜⵜⵓⵔⴰⵊⵓ ⵓⵏⵙⴰ URL ⵙ http:// ⵏⵖ https://.",
             ));
         }
         for (i, event) in events.iter().enumerate() {
             if EventKind::parse(event).is_none() {
                 problems.push(invalid(
                     format!("input.events.{i}"),
-                    "unknown event: request.submitted, request.state_changed or request.message",
+                    "حدث غير معروف: request.submitted أو request.state_changed أو request.message.",
                     "événement inconnu : request.submitted, request.state_changed ou request.message",
+                    "unknown event: request.submitted, request.state_changed or request.message",
+                    "ⴰⵎⵢⴰⵡⴰⴹ ⵓⵔ ⵉⵜⵜⵓⵙⵙⵏ: request.submitted, request.state_changed ⵏⵖ request.message.",
                 ));
             }
         }
@@ -275,17 +284,31 @@ impl Jamaa {
         let mut problems = Vec::new();
         let host = input.host.trim();
         if host.is_empty() || host.len() > 255 || host.chars().any(|c| c.is_whitespace() || c == '/') {
-            problems.push(invalid("input.host", "a host name is expected", "un nom d'hôte est attendu"));
+            problems.push(invalid(
+                "input.host",
+                "يُنتظر اسم خادم.",
+                "un nom d'hôte est attendu",
+                "a host name is expected",
+                "ⵉⵜⵜⵓⵔⴰⵊⵓ ⵢⵉⵙⵎ ⵏ ⵓⵙⵏⴼⴰⵔ.",
+            ));
         }
         if input.port == 0 {
-            problems.push(invalid("input.port", "a port is expected", "un port est attendu"));
+            problems.push(invalid(
+                "input.port",
+                "يُنتظر رقم منفذ.",
+                "un port est attendu",
+                "a port is expected",
+                "ⵉⵜⵜⵓⵔⴰⵊⵓ ⵓⵟⵟⵓⵏ ⵏ ⵜⵡⵡⵓⵔⵜ (port).",
+            ));
         }
         let from = input.from_address.trim();
         if from.parse::<lettre_free::Address>().is_err() {
             problems.push(invalid(
                 "input.fromAddress",
-                "an e-mail address is expected",
+                "يُنتظر عنوان بريد إلكتروني.",
                 "une adresse e-mail est attendue",
+                "an e-mail address is expected",
+                "ⵉⵜⵜⵓⵔⴰⵊⵓ ⵓⵏⵙⴰ ⵏ ⵓⵎⴰⵢⵍ.",
             ));
         }
         if !problems.is_empty() {
@@ -643,22 +666,26 @@ fn email_texts(
         EventKind::Submitted => {
             LocalizedText::ar_fr(format!("تم استلام طلبكم {code}"), format!("Votre demande {code} est reçue"))
                 .with(Locale::En, format!("Your request {code} was received"))
+                .with(Locale::Tzm, format!("ⵜⵜⵓⵔⵎⵙ ⵜⵓⵜⵔⴰ ⵏⵏⵓⵏ {code}"))
         }
         EventKind::StateChanged => {
             LocalizedText::ar_fr(format!("طلبكم {code}: {state}"), format!("Votre demande {code} : {state}"))
                 .with(Locale::En, format!("Your request {code}: {state}"))
+                .with(Locale::Tzm, format!("ⵜⵓⵜⵔⴰ ⵏⵏⵓⵏ {code}: {state}"))
         }
         // Assignment steps make no e-mail; should one be sent, it reads like a message.
         EventKind::Message | EventKind::Assigned => {
             LocalizedText::ar_fr(format!("رسالة بخصوص طلبكم {code}"), format!("Un message sur votre demande {code}"))
                 .with(Locale::En, format!("A message about your request {code}"))
+                .with(Locale::Tzm, format!("ⵜⵓⵣⵉⵏⵜ ⵅⴼ ⵜⵓⵜⵔⴰ ⵏⵏⵓⵏ {code}"))
         }
     };
     let lead = LocalizedText::ar_fr(
         format!("طلبكم {code} ({service}) في المرحلة: {state}."),
         format!("Votre demande {code} ({service}) en est à l'étape : {state}."),
     )
-    .with(Locale::En, format!("Your request {code} ({service}) is now at: {state}."));
+    .with(Locale::En, format!("Your request {code} ({service}) is now at: {state}."))
+    .with(Locale::Tzm, format!("ⵜⵓⵜⵔⴰ ⵏⵏⵓⵏ {code} ({service}) ⵜⵍⵍⴰ ⴷⵉ ⵜⴼⵍⵡⵉⵜ: {state}."));
     (subject.get(locale, fallbacks).to_owned(), lead.get(locale, fallbacks).to_owned())
 }
 

@@ -87,12 +87,7 @@ fn date(value: Option<&str>, path: &str) -> Result<Option<NaiveDate>, Error> {
         .filter(|v| !v.is_empty())
         .map(|v| {
             NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
-                Error::field(
-                    path,
-                    FieldErrorCode::InvalidDate,
-                    LocalizedText::ar_fr("تاريخ غير صالح (YYYY-MM-DD)", "date invalide (AAAA-MM-JJ)")
-                        .with(Locale::En, "invalid date (YYYY-MM-DD)"),
-                )
+                Error::field(path, FieldErrorCode::InvalidDate, jamaa_core::model::form::messages::invalid_date())
             })
         })
         .transpose()

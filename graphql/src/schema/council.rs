@@ -314,7 +314,7 @@ pub struct DeliberationInput {
 /// reported at `path`.
 fn parse_id<T: std::str::FromStr>(id: &ID, path: &str, locale: Locale) -> Result<T> {
     super::entity_id(id).parse::<T>().map_err(|_| {
-        let message = LocalizedText::ar_fr("معرف غير صالح.", "Identifiant invalide.").with(Locale::En, "Invalid id.");
+        let message = jamaa_core::model::form::messages::invalid_id();
         to_graphql(jamaa_core::Error::field(path, FieldErrorCode::InvalidValue, message), locale)
     })
 }

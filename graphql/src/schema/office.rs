@@ -148,8 +148,7 @@ pub(crate) fn inbox_filter(
 ) -> Result<InboxFilter> {
     let assignee = match assignee_id {
         Some(id) => Some(id.parse::<UserId>().map_err(|_| {
-            let message = jamaa_core::model::i18n::LocalizedText::ar_fr("معرف غير صالح", "identifiant invalide")
-                .with(jamaa_core::model::i18n::Locale::En, "not an id");
+            let message = jamaa_core::model::form::messages::invalid_id();
             to_graphql(
                 jamaa_core::Error::field("assigneeId", jamaa_core::error::FieldErrorCode::InvalidValue, message),
                 lang.locale,
@@ -317,8 +316,7 @@ impl OfficeMutation {
         self.assignment(ctx, commune, request_id, |lang| {
             // An unknown member is not eligible, like one of another commune.
             let member = member_id.parse::<UserId>().map_err(|_| {
-                let message = jamaa_core::model::i18n::LocalizedText::ar_fr("معرف غير صالح", "identifiant invalide")
-                    .with(jamaa_core::model::i18n::Locale::En, "not an id");
+                let message = jamaa_core::model::form::messages::invalid_id();
                 to_graphql(
                     jamaa_core::Error::field("memberId", jamaa_core::error::FieldErrorCode::NotAnOption, message),
                     lang.locale,

@@ -416,6 +416,11 @@ pub fn document_mismatch(mismatch: Mismatch) -> LocalizedText {
     }
 }
 
+/// An id in an argument that is no id of the kind asked for (`INVALID_VALUE` or `NOT_AN_OPTION` at its path).
+pub fn invalid_id() -> LocalizedText {
+    text("معرف غير صالح.", "Identifiant invalide.", "Invalid id.", "ⴰⵙⵎⴰⴳⵏ ⵓⵔ ⵉⵚⵃⵉⵏ.")
+}
+
 /// `UNKNOWN_SERVICE`
 pub fn unknown_service() -> LocalizedText {
     text(
@@ -728,6 +733,7 @@ pub fn samples() -> Vec<LocalizedText> {
         document_format(&LocalizedText::ar_fr("ب", "b"), &["application/pdf".to_owned()]),
         unknown_service(),
         unknown_commune(),
+        invalid_id(),
     ];
     for expected in
         [Expected::Text, Expected::Number, Expected::Boolean, Expected::List, Expected::Location, Expected::Form]
