@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use jamaa_core::Error;
 use jamaa_core::auth::Principal;
 use jamaa_core::error::FieldErrorCode;
-use jamaa_core::model::i18n::{Locale, LocalizedText};
+use jamaa_core::model::i18n::Locale;
 use serde::Deserialize;
 
 use crate::app::AppState;
