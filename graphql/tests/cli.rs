@@ -129,6 +129,9 @@ fn national_onboarding_is_idempotent() {
     let csv = sample.to_str().unwrap();
     let first = run(dir.path(), &["commune", "onboard", "--from", "ma-commune@1", "--csv", csv]);
     assert!(first.starts_with("40 onboarded, 0 already there, 0 failed"), "{first}");
+    // Where the time went, and progress lines on stderr when the output is not a terminal (not checked: they come
+    // every 5 seconds).
+    assert!(first.contains("s looking for existing communes") && first.contains("ms a commune"), "{first}");
     let again = run(dir.path(), &["commune", "onboard", "--from", "ma-commune@1", "--csv", csv]);
     assert!(again.starts_with("0 onboarded, 40 already there, 0 failed"), "{again}");
     let list = run(dir.path(), &["commune", "list"]);

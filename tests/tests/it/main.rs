@@ -9,7 +9,6 @@ mod attacker;
 mod catalog_cache;
 mod citizen;
 mod civil_status;
-mod cli;
 mod council_finance;
 mod courier;
 mod documents;
