@@ -254,6 +254,21 @@ pub fn error_codes(body: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The `(path, code)` of each field error of the first error of a GraphQL response (a `VALIDATION_FAILED`).
+pub fn field_errors(body: &Value) -> Vec<(String, String)> {
+    body["errors"][0]["extensions"]["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| (f["path"].as_str().unwrap_or("").to_owned(), f["code"].as_str().unwrap_or("").to_owned()))
+        .collect()
+}
+
+/// The path of each field error of the first error of a GraphQL response.
+pub fn field_paths(body: &Value) -> Vec<String> {
+    field_errors(body).into_iter().map(|(path, _)| path).collect()
+}
+
 /// The entity's id in an `id` of the API, which ends with the locale of the object's text (`…@fr`).
 pub fn entity_id(id: &str) -> &str {
     id.split_once('@').map_or(id, |(entity, _)| entity)

@@ -2,6 +2,7 @@
 //! fresh SQLite file or on a throwaway PostgreSQL ([`pg`]), and a small GraphQL client over real HTTP.
 
 pub mod app;
+pub mod clock;
 pub mod pg;
 pub mod ws;
 

@@ -4,7 +4,7 @@
 
 use anyhow::Result;
 use chrono::{Duration, Utc};
-use jamaa_tests::app::{Backend, TestApp, error_codes};
+use jamaa_tests::app::{Backend, TestApp, error_codes, field_errors};
 use serde_json::{Value, json};
 
 jamaa_tests::on_both_backends!(
@@ -80,18 +80,6 @@ fn building_permit() -> Value {
             { "code": "topographic_plan", "fileName": "topo.pdf", "mediaType": "application/pdf", "sizeBytes": 900000 }
         ]
     })
-}
-
-fn field_paths(body: &Value) -> Vec<(String, String)> {
-    body["errors"][0]["extensions"]["fields"]
-        .as_array()
-        .map(|fields| {
-            fields
-                .iter()
-                .map(|f| (f["path"].as_str().unwrap_or("").to_owned(), f["code"].as_str().unwrap_or("").to_owned()))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// The events a demo commune starts with: its creation, one per service of the standard, one per sample file.
@@ -189,7 +177,7 @@ async fn bad_submissions_are_coded_and_write_nothing(backend: Backend) -> Result
     input["documents"] = json!([]);
     let body = app.graphql(None, SUBMIT, json!({ "commune": "oujda", "input": input, "locale": "ar" })).await?;
     assert_eq!(error_codes(&body), ["VALIDATION_FAILED"], "{body}");
-    let mut paths = field_paths(&body);
+    let mut paths = field_errors(&body);
     paths.sort();
     assert_eq!(
         paths,
@@ -205,7 +193,7 @@ async fn bad_submissions_are_coded_and_write_nothing(backend: Backend) -> Result
     let mut unknown = legalisation("AB123456");
     unknown["serviceCode"] = json!("permis-de-chasse");
     let body = app.graphql(None, SUBMIT, json!({ "commune": "oujda", "input": unknown })).await?;
-    assert_eq!(field_paths(&body), [("input.serviceCode".to_owned(), "UNKNOWN_SERVICE".to_owned())]);
+    assert_eq!(field_errors(&body), [("input.serviceCode".to_owned(), "UNKNOWN_SERVICE".to_owned())]);
 
     // A document the procedure does not publish may not be asked for, nor given (law 55.19).
     let mut extra = legalisation("AB123456");
@@ -213,7 +201,7 @@ async fn bad_submissions_are_coded_and_write_nothing(backend: Backend) -> Result
         documents.push(json!({ "code": "certificat_de_vie", "fileName": "c.pdf", "mediaType": "application/pdf", "sizeBytes": 10 }));
     }
     let body = app.graphql(None, SUBMIT, json!({ "commune": "oujda", "input": extra })).await?;
-    assert_eq!(field_paths(&body), [("input.documents[1].code".to_owned(), "DOCUMENT_NOT_ALLOWED".to_owned())]);
+    assert_eq!(field_errors(&body), [("input.documents[1].code".to_owned(), "DOCUMENT_NOT_ALLOWED".to_owned())]);
 
     let body = app.graphql(None, SUBMIT, json!({ "commune": "atlantis", "input": legalisation("AB123456") })).await?;
     assert_eq!(error_codes(&body), ["NOT_FOUND"]);
@@ -248,7 +236,7 @@ async fn wrong_role_is_forbidden_and_stale_version_is_conflict(backend: Backend)
     let staff = app.staff("oujda");
     let body = app.graphql(Some(staff), ACT, json!({ "id": id, "action": "reject", "version": 1 })).await?;
     assert_eq!(error_codes(&body), ["VALIDATION_FAILED"], "{body}");
-    assert_eq!(field_paths(&body), [("comment".to_owned(), "REQUIRED".to_owned())]);
+    assert_eq!(field_errors(&body), [("comment".to_owned(), "REQUIRED".to_owned())]);
 
     app.data(Some(staff), ACT, json!({ "id": id, "action": "certify", "version": 1 })).await?;
     let body =

@@ -2,12 +2,9 @@
 //! the extension, whose reason reaches the requester), petitions (signatures once per person, admissibility,
 //! inscription on the council's agenda), the proactive-publication list, and the printable receipt page.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
-
 use anyhow::Result;
-use chrono::{DateTime, Utc};
-use jamaa_tests::app::{Backend, TestApp, error_codes};
+use jamaa_tests::app::{Backend, TestApp, error_codes, field_errors};
+use jamaa_tests::clock::TestClock;
 use jamaa_tests::on_both_backends;
 use serde_json::{Value, json};
 
@@ -33,24 +30,6 @@ const TRACK: &str = r#"query($code: String!, $secret: String!) {
   }
 }"#;
 
-/// A clock the test moves; the server's use cases read it.
-struct TestClock(Arc<AtomicI64>);
-
-impl TestClock {
-    fn at(instant: &str) -> Result<(Self, jamaa_core::service::Clock)> {
-        let seconds = Arc::new(AtomicI64::new(instant.parse::<DateTime<Utc>>()?.timestamp()));
-        let read = seconds.clone();
-        let clock: jamaa_core::service::Clock =
-            Arc::new(move || DateTime::from_timestamp(read.load(Ordering::SeqCst), 0).unwrap_or_default());
-        Ok((Self(seconds), clock))
-    }
-
-    fn set(&self, instant: &str) -> Result<()> {
-        self.0.store(instant.parse::<DateTime<Utc>>()?.timestamp(), Ordering::SeqCst);
-        Ok(())
-    }
-}
-
 fn information_request(urgent: bool) -> Value {
     let mut data = json!({
         "requester_name": "Samira Bennani",
@@ -69,22 +48,10 @@ async fn act(app: &TestApp, token: Option<&str>, vars: Value) -> Result<Value> {
     app.graphql(token, ACT, vars).await
 }
 
-fn field_errors(body: &Value) -> Vec<(String, String)> {
-    body["errors"][0]["extensions"]["fields"]
-        .as_array()
-        .map(|fields| {
-            fields
-                .iter()
-                .map(|f| (f["path"].as_str().unwrap_or("").to_owned(), f["code"].as_str().unwrap_or("").to_owned()))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 async fn the_decision_date_follows_law_31_13(backend: Backend) -> Result<()> {
     // Thursday 30 April 2026 at 11:00 in Oujda; Friday 1 May is Labour Day.
-    let (clock, time) = TestClock::at("2026-04-30T10:00:00Z")?;
-    let app = TestApp::spawn_with_clock(backend, time).await?;
+    let clock = TestClock::at("2026-04-30T10:00:00Z")?;
+    let app = TestApp::spawn_with_clock(backend, clock.clock()).await?;
     let staff = app.staff("oujda").to_owned();
     let vars = json!({ "c": "oujda", "s": "acces-information", "d": information_request(false) });
     let submitted = app.data(None, SUBMIT, vars).await?;

@@ -6,7 +6,7 @@
 
 use anyhow::{Context as _, Result, ensure};
 use jamaa_core::model::finance::parse_centimes;
-use jamaa_tests::app::{Backend, TestApp, error_codes};
+use jamaa_tests::app::{Backend, TestApp, error_codes, field_errors};
 use serde_json::{Value, json};
 
 jamaa_tests::on_both_backends!(a_session_publishes_its_decisions, oujda_budget_round_trips_through_open_data);
@@ -17,16 +17,6 @@ async fn token(app: &TestApp, admin: &str, commune: &str, roles: &[&str]) -> Res
     let input = json!({ "kind": "STAFF", "communes": [commune], "roles": roles, "label": roles.join("+") });
     let created = app.data(Some(admin), CREATE_TOKEN, json!({ "i": input })).await?;
     created["createApiToken"]["token"].as_str().map(str::to_owned).context("no token")
-}
-
-/// The `(path, code)` of each field error of a VALIDATION_FAILED answer.
-fn field_errors(body: &Value) -> Vec<(String, String)> {
-    body["errors"][0]["extensions"]["fields"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|f| (f["path"].as_str().unwrap_or("").to_owned(), f["code"].as_str().unwrap_or("").to_owned()))
-        .collect()
 }
 
 const ADD_MEMBER: &str = "mutation($i: CouncilMemberInput!) { addCouncilMember(input: $i) { id role } }";

@@ -2,12 +2,9 @@
 //! sets for a year (no template upgrade), and the open requests that follow them; the signatures a petition
 //! needs, from the commune's population by the tiers of organic law 113.14 (art. 123).
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
-
 use anyhow::Result;
-use chrono::{DateTime, Utc};
-use jamaa_tests::app::{Backend, TestApp, error_codes};
+use jamaa_tests::app::{Backend, TestApp, error_codes, field_paths};
+use jamaa_tests::clock::TestClock;
 use jamaa_tests::on_both_backends;
 use serde_json::{Value, json};
 
@@ -29,24 +26,6 @@ const TRACK: &str = r#"query($code: String!, $secret: String!) {
 const SET_HOLIDAYS: &str = r#"mutation($country: String, $commune: String, $year: Int!, $h: [DatedHolidayInput!]!) {
   setDatedHolidays(country: $country, commune: $commune, year: $year, holidays: $h) { communes requestsMoved }
 }"#;
-
-/// A clock the test moves; the server's use cases read it.
-struct TestClock(Arc<AtomicI64>);
-
-impl TestClock {
-    fn at(instant: &str) -> Result<(Self, jamaa_core::service::Clock)> {
-        let seconds = Arc::new(AtomicI64::new(instant.parse::<DateTime<Utc>>()?.timestamp()));
-        let read = seconds.clone();
-        let clock: jamaa_core::service::Clock =
-            Arc::new(move || DateTime::from_timestamp(read.load(Ordering::SeqCst), 0).unwrap_or_default());
-        Ok((Self(seconds), clock))
-    }
-
-    fn set(&self, instant: &str) -> Result<()> {
-        self.0.store(instant.parse::<DateTime<Utc>>()?.timestamp(), Ordering::SeqCst);
-        Ok(())
-    }
-}
 
 fn information_request() -> Value {
     json!({
@@ -83,8 +62,8 @@ fn fitr_2027() -> Value {
 
 async fn a_due_date_across_aid_al_fitr_2027(backend: Backend) -> Result<()> {
     // Monday 1 March 2027, 10:00 in Oujda.
-    let (clock, time) = TestClock::at("2027-03-01T09:00:00Z")?;
-    let app = TestApp::spawn_with_clock(backend, time).await?;
+    let clock = TestClock::at("2027-03-01T09:00:00Z")?;
+    let app = TestApp::spawn_with_clock(backend, clock.clock()).await?;
     let vars = json!({ "c": "oujda", "s": "acces-information", "d": information_request() });
     let submitted = app.data(None, SUBMIT, vars).await?;
     let submitted = &submitted["submitRequest"];
@@ -106,10 +85,7 @@ async fn a_due_date_across_aid_al_fitr_2027(backend: Backend) -> Result<()> {
     let vars = json!({ "country": "MA", "year": 2027, "h": wrong });
     let refused = app.graphql(Some(&app.operator), SET_HOLIDAYS, vars).await?;
     assert_eq!(error_codes(&refused), ["VALIDATION_FAILED"]);
-    let paths: Vec<&str> = refused["errors"][0]["extensions"]["fields"]
-        .as_array()
-        .map(|f| f.iter().filter_map(|f| f["path"].as_str()).collect())
-        .unwrap_or_default();
+    let paths = field_paths(&refused);
     assert_eq!(paths, ["holidays[0].date", "holidays[2].date"]);
 
     // The next day the operator enters the announced dates for Morocco: the open request moves one working

@@ -11,9 +11,9 @@ use anyhow::{Context as _, Result, bail, ensure};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use jamaa_tests::app::{Backend, TestApp, error_codes};
+use jamaa_tests::clock::TestClock;
 use jamaa_tests::ws::{GraphqlWs, PATIENCE};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
@@ -24,28 +24,6 @@ jamaa_tests::on_both_backends!(
     the_requester_gets_an_email_in_their_language,
     subscribers_see_changes_over_a_websocket,
 );
-
-// ---------------------------------------------------------------------------------------------------------------
-// A clock the test moves.
-
-#[derive(Clone)]
-struct TestClock(Arc<Mutex<DateTime<Utc>>>);
-
-impl TestClock {
-    fn new() -> Self {
-        Self(Arc::new(Mutex::new(Utc::now())))
-    }
-
-    fn clock(&self) -> jamaa_core::service::Clock {
-        let now = self.0.clone();
-        Arc::new(move || *now.lock().unwrap_or_else(|e| e.into_inner()))
-    }
-
-    fn advance(&self, seconds: i64) {
-        let mut now = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        *now += chrono::Duration::seconds(seconds);
-    }
-}
 
 async fn spawn(backend: Backend, clock: &TestClock, max_attempts: u32) -> Result<TestApp> {
     TestApp::spawn_full(

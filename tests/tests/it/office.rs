@@ -7,7 +7,7 @@
 
 use anyhow::{Context as _, Result, ensure};
 use jamaa_core::service::demo::DEMO_PASSWORD;
-use jamaa_tests::app::{Backend, TestApp, error_codes};
+use jamaa_tests::app::{Backend, TestApp, error_codes, field_paths};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
@@ -414,12 +414,7 @@ async fn accounts_are_administered_commune_by_commune(backend: Backend) -> Resul
     let bad = json!({ "login": "x", "displayName": " ", "password": "short", "roles": ["mayor"] });
     let body = app.graphql(Some(&admin), CREATE, json!({ "i": bad })).await?;
     assert_eq!(error_codes(&body), ["VALIDATION_FAILED"], "{body}");
-    let paths: Vec<&str> = body["errors"][0]["extensions"]["fields"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["path"].as_str())
-        .collect();
+    let paths = field_paths(&body);
     assert_eq!(paths, ["login", "password", "displayName"], "{body}");
     let body = app
         .graphql(

@@ -2,7 +2,7 @@
 //! Chefchaouen; Oujda improves a procedure and publishes v2; Chefchaouen upgrades and keeps its own edits.
 
 use anyhow::{Context, Result};
-use jamaa_tests::app::{Backend, TestApp, error_codes};
+use jamaa_tests::app::{Backend, TestApp, error_codes, field_paths};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
@@ -245,12 +245,7 @@ async fn onboarding_round_trips_and_fails_whole(backend: Backend) -> Result<()> 
     let before = app.data(None, "{ communes(first: 100) { edges { node { slug } } } }", json!({})).await?;
     let body = app.graphql(Some(&operator), ONBOARD, json!({ "input": broken })).await?;
     assert_eq!(error_codes(&body), ["VALIDATION_FAILED"], "{body}");
-    let paths: Vec<&str> = body["errors"][0]["extensions"]["fields"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["path"].as_str())
-        .collect();
+    let paths = field_paths(&body);
     assert!(paths.iter().all(|p| p.starts_with("content.services[") && p.ends_with(".currency")), "{paths:?}");
     let after = app.data(None, "{ communes(first: 100) { edges { node { slug } } } }", json!({})).await?;
     assert_eq!(before, after, "no trace of the failed onboarding");

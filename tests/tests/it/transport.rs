@@ -4,7 +4,7 @@
 //! codes.
 
 use anyhow::Result;
-use jamaa_tests::app::{Backend, TestApp, error_codes};
+use jamaa_tests::app::{Backend, TestApp, error_codes, field_errors};
 use jamaa_tests::on_both_backends;
 use jamaa_tests::ws::GraphqlWs;
 use serde_json::{Value, json};
@@ -293,15 +293,7 @@ async fn a_communes_site_origins_are_allowed_at_once_and_set_by_its_administrato
         )
         .await?;
     assert_eq!(error_codes(&refused), ["VALIDATION_FAILED"]);
-    let fields: Vec<(String, String)> = refused["errors"][0]["extensions"]["fields"]
-        .as_array()
-        .map(|fields| {
-            fields
-                .iter()
-                .map(|f| (f["path"].as_str().unwrap_or("").to_owned(), f["code"].as_str().unwrap_or("").to_owned()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let fields = field_errors(&refused);
     let expected: Vec<(String, String)> =
         (1..4).map(|i| (format!("origins[{i}]"), "INVALID_ORIGIN".to_owned())).collect();
     assert_eq!(fields, expected);

@@ -3,7 +3,7 @@
 //! a refused submission writes nothing. Also the GraphQL alias limit.
 
 use anyhow::{Context as _, Result, ensure};
-use jamaa_tests::app::{Backend, TestApp, error_codes};
+use jamaa_tests::app::{Backend, TestApp, error_codes, field_errors};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
@@ -31,15 +31,6 @@ async fn post(app: &TestApp, files: Vec<(&str, Vec<u8>)>) -> Result<(u16, Value)
     Ok((status, response.json().await?))
 }
 
-fn fields(body: &Value) -> Vec<(String, String)> {
-    body["errors"][0]["extensions"]["fields"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|f| (f["path"].as_str().unwrap_or("").to_owned(), f["code"].as_str().unwrap_or("").to_owned()))
-        .collect()
-}
-
 async fn inbox_size(app: &TestApp) -> Result<usize> {
     let inbox = app.data(Some(app.staff("oujda")), INBOX, json!({})).await?;
     inbox["requests"]["nodes"].as_array().map(Vec::len).context("no inbox")
@@ -52,16 +43,16 @@ async fn uploads_are_checked_from_their_bytes_and_sealed(backend: Backend) -> Re
     // A PDF named .jpg: the format is allowed, the name lies about it.
     let (status, body) = post(&app, vec![("scan.jpg", PDF.to_vec())]).await?;
     assert_eq!((status, error_codes(&body)), (422, vec!["VALIDATION_FAILED".to_owned()]), "{body}");
-    assert_eq!(fields(&body), [("input.documents[0].fileName".to_owned(), "DOCUMENT_FORMAT".to_owned())]);
+    assert_eq!(field_errors(&body), [("input.documents[0].fileName".to_owned(), "DOCUMENT_FORMAT".to_owned())]);
     // A file larger than the procedure allows (10 MiB), whatever it says it is.
     let mut big = PDF.to_vec();
     big.resize(10 * 1024 * 1024 + 1, b' ');
     let (status, body) = post(&app, vec![("big.pdf", big)]).await?;
     assert_eq!(status, 422, "{body}");
-    assert_eq!(fields(&body), [("input.documents[0].sizeBytes".to_owned(), "DOCUMENT_TOO_LARGE".to_owned())]);
+    assert_eq!(field_errors(&body), [("input.documents[0].sizeBytes".to_owned(), "DOCUMENT_TOO_LARGE".to_owned())]);
     // Content of no accepted type, named as if it were.
     let (_, body) = post(&app, vec![("contrat.pdf", b"MZ\x90\x00 an executable".to_vec())]).await?;
-    let found = fields(&body);
+    let found = field_errors(&body);
     ensure!(found.contains(&("input.documents[0].mediaType".to_owned(), "DOCUMENT_FORMAT".to_owned())), "{body}");
     ensure!(inbox_size(&app).await? == before, "a refused submission wrote something");
 
@@ -144,7 +135,7 @@ async fn declared_documents_are_checked_and_only_measured_ones_kept(backend: Bac
         post_declaring(&app, declared(999, &"0".repeat(64)), vec![("procuration.pdf", PDF.to_vec())]).await?;
     assert_eq!(status, 422, "{body}");
     assert_eq!(
-        fields(&body),
+        field_errors(&body),
         [
             ("input.documents[0].sizeBytes".to_owned(), "DOCUMENT_MISMATCH".to_owned()),
             ("input.documents[0].sha256".to_owned(), "DOCUMENT_MISMATCH".to_owned()),
@@ -159,12 +150,12 @@ async fn declared_documents_are_checked_and_only_measured_ones_kept(backend: Bac
     )
     .await?;
     assert_eq!(status, 422, "{body}");
-    ensure!(fields(&body).contains(&("input.documents[1]".to_owned(), "DOCUMENT_MISMATCH".to_owned())), "{body}");
+    ensure!(field_errors(&body).contains(&("input.documents[1]".to_owned(), "DOCUMENT_MISMATCH".to_owned())), "{body}");
     // A file name of 100,000 characters: refused, not stored.
     let long = format!("{}.pdf", "a".repeat(100_000));
     let (status, body) = post(&app, vec![(long.as_str(), PDF.to_vec())]).await?;
     assert_eq!(status, 422, "{body}");
-    assert_eq!(fields(&body), [("input.documents[0].fileName".to_owned(), "TOO_LONG".to_owned())]);
+    assert_eq!(field_errors(&body), [("input.documents[0].fileName".to_owned(), "TOO_LONG".to_owned())]);
     ensure!(inbox_size(&app).await? == before, "a refused submission wrote something");
 
     // As measured (the digest in capitals): accepted, and the request records the one measured document.
@@ -189,7 +180,7 @@ async fn declared_documents_are_checked_and_only_measured_ones_kept(backend: Bac
         "mediaType": "application/pdf", "sizeBytes": 100 }]);
     let body = app.graphql(None, submit, json!({ "i": input })).await?;
     assert_eq!(error_codes(&body), ["VALIDATION_FAILED"], "{body}");
-    assert_eq!(fields(&body), [("input.documents[0].fileName".to_owned(), "INVALID_VALUE".to_owned())]);
+    assert_eq!(field_errors(&body), [("input.documents[0].fileName".to_owned(), "INVALID_VALUE".to_owned())]);
     app.stop().await
 }
 
