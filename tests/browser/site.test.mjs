@@ -12,16 +12,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
-import { chromium } from "playwright-core";
-
 import { repository, startServer } from "../../sdk-wasm/tests/support/server.mjs";
+import { ARTIFACTS, launchChromium, openPage } from "./support.mjs";
+
 // Oujda offers every procedure of the Moroccan standard it was onboarded from.
 const STANDARD_PROCEDURES = readdirSync(new URL("../../core/data/ma-commune/services/", import.meta.url))
   .filter((file) => file.endsWith(".json")).length;
 
-
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const ARTIFACTS = join(process.env.CARGO_TARGET_DIR || join(repository, "target"), "artifacts");
 
 let server;
 let browser;
@@ -33,21 +30,11 @@ const pageErrors = [];
 
 before(async () => {
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-      "--no-first-run", "--disable-sync"],
-  });
-  const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, locale: "ar-MA" });
-  page = await context.newPage();
+  browser = await launchChromium();
+  page = await openPage(browser, "ar-MA", pageErrors);
   page.on("request", (request) => {
     if (new URL(request.url()).pathname === "/graphql") apiCalls.push(request.postData() ?? "");
   });
-  page.on("console", (message) => {
-    if (message.type() === "error") pageErrors.push(message.text());
-  });
-  page.on("pageerror", (error) => pageErrors.push(String(error)));
 });
 
 /** A GraphQL operation against the test server; fails on errors. */

@@ -14,14 +14,11 @@ import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
-import { chromium } from "playwright-core";
-
-import { repository, startServer } from "../../sdk-wasm/tests/support/server.mjs";
+import { startServer } from "../../sdk-wasm/tests/support/server.mjs";
+import { ARTIFACTS, launchChromium, openPage } from "./support.mjs";
 
 const STANDARD_PROCEDURES = readdirSync(new URL("../../core/data/ma-commune/services/", import.meta.url))
   .filter((file) => file.endsWith(".json")).length;
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const ARTIFACTS = join(process.env.CARGO_TARGET_DIR || join(repository, "target"), "artifacts");
 const TIFINAGH = /[\u2D30-\u2D7F]/u;
 
 let server;
@@ -32,18 +29,8 @@ let receipt;
 
 before(async () => {
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-      "--no-first-run", "--disable-sync"],
-  });
-  const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, locale: "fr-FR" });
-  page = await context.newPage();
-  page.on("console", (message) => {
-    if (message.type() === "error") pageErrors.push(message.text());
-  });
-  page.on("pageerror", (error) => pageErrors.push(String(error)));
+  browser = await launchChromium();
+  page = await openPage(browser, "fr-FR", pageErrors);
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 
