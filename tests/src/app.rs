@@ -161,6 +161,26 @@ impl TestApp {
         Ok(jamaa_core::service::Jamaa::new(store, keyring))
     }
 
+    /// Every byte the database keeps, as text: the SQLite files, or a dump of the PostgreSQL database.
+    pub fn database_bytes(&self) -> Result<String> {
+        if let Some((server, database)) = &self.pg {
+            let output = std::process::Command::new(server.bin_dir().join("pg_dump"))
+                .args(["-h", &server.socket_dir().display().to_string(), "-p", &server.port().to_string()])
+                .args(["-U", "postgres", "--no-owner", &database.name])
+                .output()?;
+            anyhow::ensure!(output.status.success(), "pg_dump: {}", String::from_utf8_lossy(&output.stderr));
+            return Ok(String::from_utf8_lossy(&output.stdout).into_owned());
+        }
+        let mut all = String::new();
+        for entry in std::fs::read_dir(self.dir.path())? {
+            let path = entry?.path();
+            if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("jamaa.db")) {
+                all.push_str(&String::from_utf8_lossy(&std::fs::read(&path)?));
+            }
+        }
+        Ok(all)
+    }
+
     /// Stops the server and waits for it.
     pub async fn stop(mut self) -> Result<()> {
         if let Some(stop) = self.stop.take() {

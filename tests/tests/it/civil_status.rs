@@ -88,26 +88,6 @@ fn birth(office: &str) -> Value {
     })
 }
 
-/// Every byte the database keeps, as text: the SQLite files, or a dump of the PostgreSQL database.
-fn database_bytes(app: &TestApp) -> Result<String> {
-    if let Some((server, database)) = &app.pg {
-        let output = std::process::Command::new(server.bin_dir().join("pg_dump"))
-            .args(["-h", &server.socket_dir().display().to_string(), "-p", &server.port().to_string()])
-            .args(["-U", "postgres", "--no-owner", &database.name])
-            .output()?;
-        ensure!(output.status.success(), "pg_dump: {}", String::from_utf8_lossy(&output.stderr));
-        return Ok(String::from_utf8_lossy(&output.stdout).into_owned());
-    }
-    let mut all = String::new();
-    for entry in std::fs::read_dir(app.dir.path())? {
-        let path = entry?.path();
-        if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("jamaa.db")) {
-            all.push_str(&String::from_utf8_lossy(&std::fs::read(&path)?));
-        }
-    }
-    Ok(all)
-}
-
 /// Tries to change and to remove civil-status rows behind the application's back: each attempt must fail.
 async fn registers_refuse_changes(app: &TestApp) -> Result<()> {
     let statements = [
@@ -275,7 +255,7 @@ async fn a_birth_yields_extracts_that_show_later_mentions(backend: Backend) -> R
     assert_eq!(page["civilActs"]["pageInfo"]["hasNextPage"], true);
 
     // At rest: no name of the child, in either script; the event's place (in clear) shows the check reads.
-    let bytes = database_bytes(&app)?;
+    let bytes = app.database_bytes()?;
     ensure!(bytes.contains(PLACE), "the check reads the data it should");
     for secret in [CHILD_LATIN, CHILD_AR, FAMILY_LATIN, FATHER_CIN, "Ouazzani-Idrissi"] {
         ensure!(!bytes.contains(secret), "`{secret}` is stored in clear");

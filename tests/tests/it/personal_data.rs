@@ -20,26 +20,6 @@ async fn events(app: &TestApp) -> Result<i64> {
     data["auditVerify"]["eventsChecked"].as_i64().context("no count")
 }
 
-/// Every byte the database keeps, as text: the SQLite files, or a dump of the PostgreSQL database.
-fn database_bytes(app: &TestApp) -> Result<String> {
-    if let Some((server, database)) = &app.pg {
-        let output = std::process::Command::new(server.bin_dir().join("pg_dump"))
-            .args(["-h", &server.socket_dir().display().to_string(), "-p", &server.port().to_string()])
-            .args(["-U", "postgres", "--no-owner", &database.name])
-            .output()?;
-        anyhow::ensure!(output.status.success(), "pg_dump: {}", String::from_utf8_lossy(&output.stderr));
-        return Ok(String::from_utf8_lossy(&output.stdout).into_owned());
-    }
-    let mut all = String::new();
-    for entry in std::fs::read_dir(app.dir.path())? {
-        let path = entry?.path();
-        if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("jamaa.db")) {
-            all.push_str(&String::from_utf8_lossy(&std::fs::read(&path)?));
-        }
-    }
-    Ok(all)
-}
-
 async fn personal_data_is_sealed_found_and_read_by_the_right_people(backend: Backend) -> Result<()> {
     let app = TestApp::spawn(backend).await?;
     let input = json!({
@@ -53,7 +33,7 @@ async fn personal_data_is_sealed_found_and_read_by_the_right_people(backend: Bac
     assert_eq!(request["data"]["cin"], CIN, "the applicant sees what they submitted");
 
     // Nowhere in the database in clear.
-    let bytes = database_bytes(&app)?;
+    let bytes = app.database_bytes()?;
     assert!(bytes.contains("Acte de vente"), "the check reads the data it should: non-personal fields are there");
     for secret in [CIN, NAME, "+212661234567"] {
         assert!(!bytes.contains(secret), "`{secret}` is stored in clear");
