@@ -1,10 +1,12 @@
 // What the back office's browser tests share: a live `jamaa serve --demo` (the SDK tests' helper) with one user
 // per role made by the command line, Debian's Chromium, a GraphQL call to check what the database holds, the
-// screenshots kept for the role guides (docs/guides/img/), and axe-core run on a page.
+// screenshots of the role guides (written to docs/guides/img/ when JAMAA_GUIDE_SHOTS=1, else to a directory under
+// the system's temporary directory, so that a test run leaves the checkout as it was), and axe-core run on a page.
 
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
 import { promisify } from "node:util";
@@ -15,8 +17,10 @@ import { repository, startServer } from "../../sdk-wasm/tests/support/server.mjs
 
 const run = promisify(execFile);
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-/** Where the screenshots of the role guides are written. */
-export const SHOTS = join(repository, "docs", "guides", "img");
+/** Where the screenshots of the role guides are written: the guides' own images only when asked to renew them. */
+export const SHOTS = process.env.JAMAA_GUIDE_SHOTS === "1"
+  ? join(repository, "docs", "guides", "img")
+  : join(tmpdir(), "jamaa-office-shots");
 /** The password of every test user (12 characters at least). */
 export const PASSWORD = "office-test-password-1";
 
