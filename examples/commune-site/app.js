@@ -1,3 +1,4 @@
+// @ts-check
 // A commune's online procedures, on the Jamaa SDK: the catalog in every language the commune enables (Arabic,
 // Tamazight in Tifinagh, French, English, Spanish), a procedure's form checked
 // as the citizen types with the server's own rules (WebAssembly), the receipt, and tracking. No framework: the
@@ -387,16 +388,17 @@ const state = {
   tracking: { code: "", secret: "" },
 };
 const view = document.getElementById("view");
-const communeSelect = document.getElementById("commune");
+const communeSelect = /** @type {HTMLSelectElement} */ (document.getElementById("commune"));
 
 function t(key, ...args) {
   const text = TEXTS[state.lang][key];
   return typeof text === "function" ? text(...args) : text;
 }
 
+/** @returns {import("/sdk/index.js").Locale} */
 function initialLanguage() {
   const asked = new URLSearchParams(location.search).get("lang") ?? localStorage.getItem("jamaa:lang");
-  return asked in TEXTS ? asked : "ar";
+  return asked in TEXTS ? /** @type {import("/sdk/index.js").Locale} */ (asked) : "ar";
 }
 
 /** The languages' names in themselves. */
@@ -443,8 +445,10 @@ function applyLanguage() {
   html.lang = state.lang;
   html.dir = textDirection(state.lang);
   client.locale = state.lang;
-  for (const element of document.querySelectorAll("[data-t]")) element.textContent = t(element.dataset.t);
-  for (const button of document.querySelectorAll("[data-lang]")) {
+  for (const element of document.querySelectorAll("[data-t]")) {
+    if (element instanceof HTMLElement) element.textContent = t(element.dataset.t);
+  }
+  for (const button of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-lang]"))) {
     button.setAttribute("aria-pressed", String(button.dataset.lang === state.lang));
   }
 }
@@ -936,11 +940,11 @@ class ServiceForm {
       const control = this.controls.get(key);
       if (!control) continue;
       if (control.field.type === "multi_choice") {
-        for (const input of control.wrapper.querySelectorAll("input")) input.checked = value.includes(input.value);
+        for (const input of control.wrapper.querySelectorAll("input")) input.checked = Array.isArray(value) && value.includes(input.value);
       } else if (control.field.type === "boolean") {
         control.wrapper.querySelector("input").checked = value === true;
       } else if (control.field.type === "location") {
-        control.wrapper.querySelector(`#f-${key}`).value = value?.address ?? "";
+        control.wrapper.querySelector(`#f-${key}`).value = /** @type {{ address?: string } | null} */ (value)?.address ?? "";
       } else {
         control.wrapper.querySelector(`#f-${key}`).value = String(value);
       }
