@@ -163,6 +163,7 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>, max_co
         app_role,
         bind: SocketAddr::from(([127, 0, 0, 1], 0)),
         max_connections,
+        sqlite_synchronous: Default::default(),
         // The scheduler finds no due timer during a run; it stays out of the measurements.
         scheduler_interval: Duration::from_secs(3600),
         demo: true,
@@ -184,7 +185,9 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>, max_co
 }
 
 async fn connect(url: &SecretString, master_key: &SecretString, max_connections: u32) -> Result<Jamaa> {
-    let store = Store::connect(&StoreConfig { url: url.clone(), max_connections }).await?;
+    let store =
+        Store::connect(&StoreConfig { url: url.clone(), max_connections, sqlite_synchronous: Default::default() })
+            .await?;
     Ok(Jamaa::new(store, jamaa_core::crypto::Keyring::new(master_key, &[])?))
 }
 

@@ -34,12 +34,20 @@ pub struct Application {
 /// an admin URL is given, granting the application's role).
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     if let Some(admin) = &settings.admin_database_url {
-        let owner = Store::connect(&StoreConfig { url: admin.clone(), max_connections: 2 }).await?;
+        let owner = Store::connect(&StoreConfig {
+            url: admin.clone(),
+            max_connections: 2,
+            sqlite_synchronous: settings.sqlite_synchronous,
+        })
+        .await?;
         owner.migrate(settings.app_role.as_deref()).await?;
     }
-    let store =
-        Store::connect(&StoreConfig { url: settings.database_url.clone(), max_connections: settings.max_connections })
-            .await?;
+    let store = Store::connect(&StoreConfig {
+        url: settings.database_url.clone(),
+        max_connections: settings.max_connections,
+        sqlite_synchronous: settings.sqlite_synchronous,
+    })
+    .await?;
     if settings.admin_database_url.is_none() {
         store.migrate(settings.app_role.as_deref()).await?;
     }

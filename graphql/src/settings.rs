@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use figment::Figment;
 use figment::providers::{Env, Format as _, Serialized, Toml};
+use jamaa_core::store::SqliteSynchronous;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +24,8 @@ pub struct Settings {
     pub app_role: Option<String>,
     pub bind: SocketAddr,
     pub max_connections: u32,
+    /// SQLite's durability: `full` (the default) or `normal`.
+    pub sqlite_synchronous: SqliteSynchronous,
     /// How often the scheduler looks for due timers.
     pub scheduler_interval: Duration,
     /// Load the demo communes at start-up.
@@ -128,6 +131,9 @@ pub struct Keys {
     pub bind: SocketAddr,
     pub data_dir: PathBuf,
     pub max_connections: u32,
+    /// `full` (the default: every acknowledged commit survives a power loss) or `normal` (faster commits; a power
+    /// loss may undo the last ones). SQLite only.
+    pub sqlite_synchronous: SqliteSynchronous,
     pub scheduler_interval_seconds: u64,
     pub rate_limit_per_minute: u32,
     pub session_hours: u32,
@@ -177,6 +183,7 @@ impl Default for Keys {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("."),
             max_connections: 16,
+            sqlite_synchronous: SqliteSynchronous::Full,
             scheduler_interval_seconds: 30,
             rate_limit_per_minute: DEFAULT_RATE_LIMIT_PER_MINUTE,
             session_hours: DEFAULT_SESSION_HOURS,
@@ -295,6 +302,7 @@ impl Settings {
             app_role: keys.app_role,
             bind: overrides.bind.unwrap_or(keys.bind),
             max_connections: keys.max_connections,
+            sqlite_synchronous: keys.sqlite_synchronous,
             scheduler_interval: Duration::from_secs(keys.scheduler_interval_seconds.max(1)),
             demo: overrides.demo,
             rate_limit_per_minute: keys.rate_limit_per_minute,
@@ -394,12 +402,14 @@ mod tests {
     fn keys_come_from_the_file_and_lists_from_commas() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("jamaa.toml");
-        std::fs::write(&file, "cors_origins = [\"https://oujda.ma\"]\nintrospection = false\nlog_format = \"json\"\n")
+        std::fs::write(&file, "cors_origins = [\"https://oujda.ma\"]\nintrospection = false\nlog_format = \"json\"\nsqlite_synchronous = \"normal\"\n")
             .unwrap();
         let keys = Keys::load(Some(&file)).unwrap();
         assert_eq!(keys.cors_origins, vec!["https://oujda.ma".to_owned()]);
         assert!(!keys.introspection);
         assert_eq!(keys.log_format, LogFormat::Json);
+        assert_eq!(keys.sqlite_synchronous, SqliteSynchronous::Normal);
+        assert_eq!(Keys::default().sqlite_synchronous, SqliteSynchronous::Full);
 
         std::fs::write(&file, "cors_origin = []\n").unwrap();
         let error = Keys::load(Some(&file)).unwrap_err().to_string();

@@ -155,6 +155,7 @@ impl TestApp {
         let store = jamaa_core::store::Store::connect(&jamaa_core::store::StoreConfig {
             url: SecretString::from(url),
             max_connections: 4,
+            sqlite_synchronous: jamaa_core::store::SqliteSynchronous::Normal,
         })
         .await?;
         let keyring = jamaa_core::crypto::Keyring::new(&self.master_key, &[])?;
@@ -248,6 +249,9 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>) -> Set
         app_role,
         bind: SocketAddr::from(([127, 0, 0, 1], 0)),
         max_connections: 8,
+        // A test's database needs no durability across power losses; `store::tests::sqlite_is_durable_by_default_and_normal_when_asked`
+        // checks the production default.
+        sqlite_synchronous: jamaa_core::store::SqliteSynchronous::Normal,
         scheduler_interval: std::time::Duration::from_secs(3600),
         demo: true,
         // Tests make many requests quickly from one address; the limits have their own test.

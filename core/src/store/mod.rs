@@ -147,6 +147,22 @@ pub struct StoreConfig {
     /// `sqlite://path/to/jamaa.db` or `postgres://user@host/db`.
     pub url: SecretString,
     pub max_connections: u32,
+    /// When SQLite holds a commit for durable (PostgreSQL's `synchronous_commit` is the operator's, in its own
+    /// configuration).
+    pub sqlite_synchronous: SqliteSynchronous,
+}
+
+/// SQLite's `synchronous` setting for the writer, in WAL mode.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteSynchronous {
+    /// The WAL is flushed to disk at every commit: an acknowledged commit survives a power loss (the default:
+    /// civil registers and receipts must not vanish).
+    #[default]
+    Full,
+    /// The WAL is flushed at checkpoints only: faster commits, but a power loss (not a crash of the process) may
+    /// undo the last acknowledged ones.
+    Normal,
 }
 
 impl Store {
@@ -157,6 +173,10 @@ impl Store {
     pub async fn connect(config: &StoreConfig) -> Result<Self, Error> {
         let url = config.url.expose_secret();
         let sqlite = url.starts_with("sqlite:");
+        let synchronous = match config.sqlite_synchronous {
+            SqliteSynchronous::Full => sea_orm::sqlx::sqlite::SqliteSynchronous::Full,
+            SqliteSynchronous::Normal => sea_orm::sqlx::sqlite::SqliteSynchronous::Normal,
+        };
         let options = |read_only: bool| {
             let mut options = ConnectOptions::new(url.to_owned());
             options
@@ -171,7 +191,7 @@ impl Store {
                     } else {
                         opts.create_if_missing(true)
                             .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                            .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                            .synchronous(synchronous)
                     }
                 });
             options
@@ -312,4 +332,32 @@ pub(crate) fn db_error(error: DbErr) -> Error {
 /// Whether a storage error is a unique-key violation (a concurrent insert won).
 pub(crate) fn is_unique_violation(error: &DbErr) -> bool {
     matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The writer's `PRAGMA synchronous`: 2 is FULL, 1 NORMAL.
+    async fn synchronous(config: StoreConfig) -> i32 {
+        let store = Store::connect(&config).await.unwrap();
+        let row = store
+            .db
+            .query_one_raw(Statement::from_string(DbBackend::Sqlite, "PRAGMA synchronous"))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index::<i32>(0).unwrap()
+    }
+
+    #[tokio::test]
+    async fn sqlite_is_durable_by_default_and_normal_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = |name: &str| SecretString::from(format!("sqlite://{}?mode=rwc", dir.path().join(name).display()));
+        let default = StoreConfig { url: url("a.db"), max_connections: 1, sqlite_synchronous: Default::default() };
+        assert_eq!(synchronous(default).await, 2);
+        let normal =
+            StoreConfig { url: url("b.db"), max_connections: 1, sqlite_synchronous: SqliteSynchronous::Normal };
+        assert_eq!(synchronous(normal).await, 1);
+    }
 }

@@ -30,7 +30,8 @@ export async function startServer({ siteDir = join(repository, "examples", "comm
   const bin = binary();
   if (!existsSync(bin)) throw new Error(`no jamaa binary at ${bin}: run cargo build --bin jamaa, or set JAMAA_BIN`);
   const dir = await mkdtemp(join(tmpdir(), "jamaa-sdk-test-"));
-  const env = { ...process.env, JAMAA_LOG: "info", NO_COLOR: "1" };
+  // A test's database needs no durability across power losses: commits are not flushed one by one.
+  const env = { ...process.env, JAMAA_LOG: "info", NO_COLOR: "1", JAMAA_SQLITE_SYNCHRONOUS: "normal" };
   delete env.JAMAA_DATABASE_URL;
   delete env.JAMAA_CONFIG;
   Object.assign(env, extra);
