@@ -8,6 +8,7 @@ use jamaa_core::service::Jamaa;
 
 mod access;
 mod calendar;
+mod call;
 mod citizen;
 mod civil_status;
 mod complaints;
@@ -31,6 +32,7 @@ mod users;
 
 pub use access::{AccessMutation, AccessQuery};
 pub use calendar::CalendarMutation;
+pub(crate) use call::subject_id;
 pub use citizen::{CitizenMutation, CitizenQuery};
 pub use civil_status::{CivilStatusMutation, CivilStatusQuery};
 pub use complaints::{ComplaintMutation, ComplaintQuery};
