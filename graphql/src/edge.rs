@@ -19,6 +19,7 @@ use jamaa_core::model::i18n::Locale;
 
 use crate::app::AppState;
 use crate::schema::Lang;
+use crate::schema::PLATFORM_LOCALE;
 
 /// The caller's language from `Accept-Language`, when it names one the platform speaks.
 #[derive(Clone, Copy, Debug, Default)]
@@ -27,7 +28,7 @@ pub struct AcceptLanguage(pub Option<Locale>);
 impl AcceptLanguage {
     /// The caller's language, else French: for answers about no commune.
     pub fn or_default(self) -> Locale {
-        self.0.unwrap_or(Locale::Fr)
+        self.0.unwrap_or(PLATFORM_LOCALE)
     }
 }
 
@@ -79,7 +80,7 @@ impl FromRequestParts<AppState> for PathCommune {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let Ok(AcceptLanguage(accept)) = AcceptLanguage::from_request_parts(parts, state).await;
         let asked = locale_parameter(parts).or(accept);
-        let refuse = |error: Error| Rejection { error, locale: asked.unwrap_or(Locale::Fr) };
+        let refuse = |error: Error| Rejection { error, locale: asked.unwrap_or(PLATFORM_LOCALE) };
         let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
             .await
             .map_err(|_| refuse(Error::NotFound("commune")))?;

@@ -203,7 +203,7 @@ impl Call {
             Error::Forbidden(message) => self.failure(StatusCode::FORBIDDEN, &message),
             Error::Conflict(message) => self.failure(StatusCode::BAD_REQUEST, &message),
             other => {
-                tracing::error!(error = %error_chain(&other), "internal error");
+                tracing::error!(error = %crate::schema::error::error_chain(&other), "internal error");
                 self.failure(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
             }
         }
@@ -796,17 +796,6 @@ fn errors(format: Format, status: StatusCode, list: &[(u16, String)]) -> Respons
 fn internal(error: &dyn std::error::Error) -> Response {
     tracing::error!(%error, "could not render an Open311 answer");
     (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
-}
-
-fn error_chain(error: &Error) -> String {
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

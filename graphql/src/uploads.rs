@@ -16,6 +16,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::app::{AppState, Caller, resolve_caller};
+use crate::schema::PLATFORM_LOCALE;
 use crate::schema::error::request_error;
 
 /// Largest body of a submission with files.
@@ -49,12 +50,12 @@ pub(crate) async fn submit(State(state): State<AppState>, headers: HeaderMap, mu
     };
     let (submission, files) = match read(multipart).await {
         Ok(read) => read,
-        Err(error) => return failure(error, locale.unwrap_or(Locale::Fr)),
+        Err(error) => return failure(error, locale.unwrap_or(PLATFORM_LOCALE)),
     };
     // The caller's language, else the commune's.
     let commune = match state.jamaa.commune(&submission.commune).await {
         Ok(commune) => commune,
-        Err(error) => return failure(error, locale.unwrap_or(Locale::Fr)),
+        Err(error) => return failure(error, locale.unwrap_or(PLATFORM_LOCALE)),
     };
     let locale = locale.unwrap_or(commune.spec.default_locale);
     let input =

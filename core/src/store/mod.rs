@@ -310,6 +310,12 @@ impl From<DbErr> for Error {
     }
 }
 
+/// A storage failure as a core error: `?` does it (kept for code written before `From<DbErr>`).
+#[allow(dead_code)]
+pub(crate) fn db_error(error: DbErr) -> Error {
+    error.into()
+}
+
 /// Whether a storage error is a unique-key violation (a concurrent insert won).
 pub(crate) fn is_unique_violation(error: &DbErr) -> bool {
     matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))

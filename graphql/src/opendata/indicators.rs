@@ -19,6 +19,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::edge::{AcceptLanguage, PathCommune, Rejection};
+use crate::schema::PLATFORM_LOCALE;
 use crate::schema::error::to_graphql;
 use crate::schema::indicators::Indicators;
 
@@ -76,7 +77,7 @@ async fn indicators(
     language: AcceptLanguage,
 ) -> Result<(Indicators, Locale), Rejection> {
     let asked = params.locale.as_deref().and_then(|l| l.parse::<Locale>().ok()).or(language.0);
-    let refuse = |error: Error| Rejection { error, locale: asked.unwrap_or(Locale::Fr) };
+    let refuse = |error: Error| Rejection { error, locale: asked.unwrap_or(PLATFORM_LOCALE) };
     let from = date(params.from.as_deref(), "from").map_err(refuse)?;
     let to = date(params.to.as_deref(), "to").map_err(refuse)?;
     let PathCommune { commune, lang } = at?;

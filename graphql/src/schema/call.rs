@@ -31,6 +31,7 @@ use jamaa_core::model::commune::Commune;
 use jamaa_core::model::i18n::Locale;
 use jamaa_core::service::Jamaa;
 
+use super::PLATFORM_LOCALE;
 use super::error::to_graphql;
 use super::{Lang, entity_id, jamaa, request_context};
 
@@ -59,7 +60,7 @@ impl<'a> Call<'a> {
         Call {
             jamaa: jamaa(ctx),
             principal: &request_context(ctx).principal,
-            lang: Lang::new(asked.unwrap_or(Locale::Fr), None),
+            lang: Lang::new(asked.unwrap_or(PLATFORM_LOCALE), None),
             asked,
         }
     }
