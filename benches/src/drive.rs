@@ -237,8 +237,10 @@ async fn call_directly(jamaa: &Jamaa, scenario: Scenario, n: u64, seeds: &[Seed]
             }
         }
         Scenario::Submit => {
+            // The commune read once, as the API reads it for a submission.
+            let commune = jamaa.commune(COMMUNE).await.map_err(|e| e.to_string())?;
             jamaa
-                .submit_request(&Principal::Anonymous, COMMUNE, legalisation_request(n))
+                .submit_request(&Principal::Anonymous, &commune, legalisation_request(n))
                 .await
                 .map_err(|e| e.to_string())?;
         }

@@ -24,6 +24,7 @@ use tower_http::services::{ServeDir, ServeFile};
 
 use crate::graphql_http::{self, Format, GetParams};
 use crate::limits::{ClientAddress, EdgeLimits, OperationBudget};
+use crate::schema::PLATFORM_LOCALE;
 use crate::schema::{JamaaSchema, RequestContext, error::request_error, introspection};
 use crate::settings::SiteDirs;
 
@@ -236,12 +237,12 @@ pub(crate) async fn resolve_caller(state: &AppState, headers: &HeaderMap) -> Res
         Ok(None) => Principal::Anonymous,
         Ok(Some(token)) => match state.jamaa.authenticate(&token).await {
             Ok(principal) => principal,
-            Err(error) => return Err(graphql_error(error, accept_language.unwrap_or(Locale::Fr), headers)),
+            Err(error) => return Err(graphql_error(error, accept_language.unwrap_or(PLATFORM_LOCALE), headers)),
         },
         Err(()) => {
             return Err(graphql_error(
                 jamaa_core::Error::Unauthenticated,
-                accept_language.unwrap_or(Locale::Fr),
+                accept_language.unwrap_or(PLATFORM_LOCALE),
                 headers,
             ));
         }

@@ -455,7 +455,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let jamaa = jamaa(&settings).await?;
             let text = read(&file)?;
             let definition = serde_json::from_str(&text).with_context(|| format!("{}", file.display()))?;
-            let published = jamaa.publish_service(&Principal::Platform, &commune, definition).await.map_err(explain)?;
+            let published = jamaa
+                .publish_service(&Principal::Platform, &jamaa.commune(&commune).await.map_err(explain)?, definition)
+                .await
+                .map_err(explain)?;
             println!("{commune}: {} version {}", published.definition.code, published.version);
             Ok(())
         }
@@ -466,18 +469,26 @@ async fn webhook(jamaa: &Jamaa, command: WebhookCommand) -> anyhow::Result<()> {
     let platform = &Principal::Platform;
     match command {
         WebhookCommand::Create { commune, url, events } => {
-            let created = jamaa.create_webhook_endpoint(platform, &commune, &url, &events).await.map_err(explain)?;
+            let created = jamaa
+                .create_webhook_endpoint(platform, &jamaa.commune(&commune).await.map_err(explain)?, &url, &events)
+                .await
+                .map_err(explain)?;
             println!("{} {}", created.endpoint.id, created.endpoint.url);
             println!("secret {}", secrecy::ExposeSecret::expose_secret(&created.secret));
         }
         WebhookCommand::List { commune } => {
-            for endpoint in jamaa.webhook_endpoints(platform, &commune).await.map_err(explain)? {
+            for endpoint in jamaa
+                .webhook_endpoints(platform, &jamaa.commune(&commune).await.map_err(explain)?)
+                .await
+                .map_err(explain)?
+            {
                 let events = if endpoint.events.is_empty() { "all".to_owned() } else { endpoint.events.join(",") };
                 let state = if endpoint.active { "active" } else { "off" };
                 println!("{} {state} {} {events}", endpoint.id, endpoint.url);
             }
         }
         WebhookCommand::Deliveries { commune, status } => {
+            let commune = jamaa.commune(&commune).await.map_err(explain)?;
             let mut after = None;
             loop {
                 let page = jamaa
@@ -498,7 +509,10 @@ async fn webhook(jamaa: &Jamaa, command: WebhookCommand) -> anyhow::Result<()> {
             }
         }
         WebhookCommand::Replay { commune, id } => {
-            let record = jamaa.replay_delivery(platform, &commune, id).await.map_err(explain)?;
+            let record = jamaa
+                .replay_delivery(platform, &jamaa.commune(&commune).await.map_err(explain)?, id)
+                .await
+                .map_err(explain)?;
             println!("{} {}", record.id, record.status);
         }
     }
@@ -557,11 +571,17 @@ async fn user(jamaa: &Jamaa, command: UserCommand) -> anyhow::Result<()> {
             println!("user {id} created");
         }
         UserCommand::Grant { login, commune, roles } => {
-            jamaa.grant_membership(platform, &login, &commune, roles).await.map_err(explain)?;
+            jamaa
+                .grant_membership(platform, &login, &jamaa.commune(&commune).await.map_err(explain)?, roles)
+                .await
+                .map_err(explain)?;
             println!("granted");
         }
         UserCommand::Revoke { login, commune } => {
-            jamaa.revoke_membership(platform, &login, &commune).await.map_err(explain)?;
+            jamaa
+                .revoke_membership(platform, &login, &jamaa.commune(&commune).await.map_err(explain)?)
+                .await
+                .map_err(explain)?;
             println!("revoked");
         }
         UserCommand::Password { login } => {
@@ -687,7 +707,13 @@ async fn template(jamaa: &Jamaa, command: TemplateCommand) -> anyhow::Result<()>
         }
         TemplateCommand::Export { commune, name, version, out } => {
             let bundle = jamaa
-                .export_template(&Principal::Platform, &commune, &name, version, LocalizedText::new())
+                .export_template(
+                    &Principal::Platform,
+                    &jamaa.commune(&commune).await.map_err(explain)?,
+                    &name,
+                    version,
+                    LocalizedText::new(),
+                )
                 .await
                 .map_err(explain)?;
             if let Some(out) = out {
@@ -736,7 +762,13 @@ async fn commune(jamaa: &Jamaa, command: CommuneCommand) -> anyhow::Result<()> {
                 .chain(take_ours.into_iter().map(|path| Resolution { path, take: Side::Ours }))
                 .collect();
             let report = jamaa
-                .upgrade_commune(&Principal::Platform, &commune, &reference(&to)?, &resolutions, dry_run)
+                .upgrade_commune(
+                    &Principal::Platform,
+                    &jamaa.commune(&commune).await.map_err(explain)?,
+                    &reference(&to)?,
+                    &resolutions,
+                    dry_run,
+                )
                 .await
                 .map_err(explain)?;
             let from = report.from.as_ref().map(ToString::to_string).unwrap_or_default();

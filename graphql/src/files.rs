@@ -6,11 +6,12 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use jamaa_core::model::i18n::Locale;
 use jamaa_core::model::ids::RequestId;
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::app::{AppState, Caller, resolve_caller};
+use crate::edge::{PathCommune, Rejection};
+use crate::schema::subject_id;
 use crate::uploads::failure;
 
 /// `attachment` with the file name: an ASCII fallback and the UTF-8 name (RFC 6266, RFC 8187).
@@ -27,20 +28,24 @@ fn disposition(file_name: &str) -> HeaderValue {
 pub(crate) async fn download(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path((commune, request, file)): Path<(String, String, String)>,
+    at: Result<PathCommune, Rejection>,
+    Path((_, request, file)): Path<(String, String, String)>,
 ) -> Response {
-    let Caller { principal, locale } = match resolve_caller(&state, &headers).await {
+    let Caller { principal, .. } = match resolve_caller(&state, &headers).await {
         Ok(caller) => caller,
         Err(response) => return response,
     };
-    let locale = locale.unwrap_or(Locale::Fr);
+    let locale = match &at {
+        Ok(at) => at.lang.locale,
+        Err(rejection) => rejection.locale,
+    };
     // Ids that do not parse are as unknown as those of another commune; a request's id may carry the locale
     // of the view it came from (`…@fr`), as the API's ids do.
-    let request = crate::schema::entity_id(&request).parse::<RequestId>();
-    let (Ok(request), Ok(file)) = (request, file.parse::<uuid::Uuid>()) else {
+    let ids = (subject_id::<RequestId>(&request, "file"), subject_id::<uuid::Uuid>(&file, "file"));
+    let ((Ok(request), Ok(file)), Ok(at)) = (ids, at) else {
         return failure(jamaa_core::Error::NotFound("file"), locale);
     };
-    match state.jamaa.download_file(&principal, &commune, request, file).await {
+    match state.jamaa.download_file(&principal, &at.commune, request, file).await {
         Ok(found) => {
             let media_type = HeaderValue::from_str(&found.media_type)
                 .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));

@@ -7,7 +7,7 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
@@ -25,6 +25,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::app::AppState;
+use crate::edge::AcceptLanguage;
 use crate::schema::Lang;
 
 /// The longest span of `start_date`..`end_date`, and the default window: the last 90 days.
@@ -44,12 +45,12 @@ pub fn routes() -> Router<AppState> {
 
 async fn get_root(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    language: AcceptLanguage,
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
     let (name, format) = split_file(&file);
-    let call = Call::new(&headers, format, query.as_deref());
+    let call = Call::new(language, format, query.as_deref());
     let result = match (name, call) {
         (_, Err(refusal)) => return refusal.into_response(),
         ("services", Ok(call)) => call.services(&state).await,
@@ -61,13 +62,13 @@ async fn get_root(
 
 async fn post_root(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    language: AcceptLanguage,
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
     let (name, format) = split_file(&file);
-    let mut call = match Call::new(&headers, format, query.as_deref()) {
+    let mut call = match Call::new(language, format, query.as_deref()) {
         Ok(call) => call,
         Err(refusal) => return refusal.into_response(),
     };
@@ -87,12 +88,12 @@ async fn post_root(
 
 async fn get_service(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    language: AcceptLanguage,
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
     let (code, format) = split_file(&file);
-    match Call::new(&headers, format, query.as_deref()) {
+    match Call::new(language, format, query.as_deref()) {
         Ok(call) => call.service_definition(&state, code).await.unwrap_or_else(IntoResponse::into_response),
         Err(refusal) => refusal.into_response(),
     }
@@ -100,12 +101,12 @@ async fn get_service(
 
 async fn get_request(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    language: AcceptLanguage,
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
     let (id, format) = split_file(&file);
-    match Call::new(&headers, format, query.as_deref()) {
+    match Call::new(language, format, query.as_deref()) {
         Ok(call) => call.request(&state, id).await.unwrap_or_else(IntoResponse::into_response),
         Err(refusal) => refusal.into_response(),
     }
@@ -113,12 +114,12 @@ async fn get_request(
 
 async fn get_token(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    language: AcceptLanguage,
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
     let (token, format) = split_file(&file);
-    match Call::new(&headers, format, query.as_deref()) {
+    match Call::new(language, format, query.as_deref()) {
         Ok(call) => call.token(&state, token).await.unwrap_or_else(IntoResponse::into_response),
         Err(refusal) => refusal.into_response(),
     }
@@ -161,9 +162,8 @@ struct Call {
 }
 
 impl Call {
-    fn new(headers: &HeaderMap, format: Option<Format>, query: Option<&str>) -> Result<Self, Refusal> {
-        let accept_language =
-            headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::from_accept_language);
+    fn new(language: AcceptLanguage, format: Option<Format>, query: Option<&str>) -> Result<Self, Refusal> {
+        let AcceptLanguage(accept_language) = language;
         let Some(format) = format else {
             let list = [(404, "the format is json or xml".to_owned())];
             return Err(Refusal(Box::new(errors(Format::Json, StatusCode::NOT_FOUND, &list))));
@@ -203,7 +203,7 @@ impl Call {
             Error::Forbidden(message) => self.failure(StatusCode::FORBIDDEN, &message),
             Error::Conflict(message) => self.failure(StatusCode::BAD_REQUEST, &message),
             other => {
-                tracing::error!(error = %error_chain(&other), "internal error");
+                tracing::error!(error = %crate::schema::error::error_chain(&other), "internal error");
                 self.failure(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
             }
         }
@@ -230,11 +230,8 @@ impl Call {
         commune: &Commune,
         lang: &Lang,
     ) -> Result<Vec<PublishedService>, Refusal> {
-        let (_, services) = state
-            .jamaa
-            .complaint_services(commune.spec.slug.as_str())
-            .await
-            .map_err(|e| self.core_failure(e, lang.locale, None))?;
+        let services =
+            state.jamaa.complaint_services(commune).await.map_err(|e| self.core_failure(e, lang.locale, None))?;
         Ok(services)
     }
 
@@ -311,9 +308,9 @@ impl Call {
             }
             query.status = self.status()?;
         }
-        let (commune, page) = state
+        let page = state
             .jamaa
-            .public_complaints(commune.spec.slug.as_str(), &query)
+            .public_complaints(&commune, &query)
             .await
             .map_err(|e| self.core_failure(e, lang.locale, None))?;
         let list: Vec<RequestOut> = page.items.iter().map(|c| request_out(c, &commune, &lang)).collect();
@@ -377,9 +374,9 @@ impl Call {
             ..PublicFilter::default()
         };
         let query = PublicQuery { filter, limit: 1, ..PublicQuery::default() };
-        let (commune, page) = state
+        let page = state
             .jamaa
-            .public_complaints(commune.spec.slug.as_str(), &query)
+            .public_complaints(&commune, &query)
             .await
             .map_err(|e| self.core_failure(e, lang.locale, None))?;
         if page.items.is_empty() {
@@ -394,7 +391,7 @@ impl Call {
         let (commune, lang) = self.commune(state).await?;
         let not_found = || self.failure(StatusCode::NOT_FOUND, "token not found");
         let id = token.parse::<RequestId>().map_err(|_| not_found())?;
-        let code = match state.jamaa.complaint_by_token(commune.spec.slug.as_str(), id).await {
+        let code = match state.jamaa.complaint_by_token(&commune, id).await {
             Ok(code) => code,
             Err(Error::NotFound(_)) => return Err(not_found()),
             Err(error) => return Err(self.core_failure(error, lang.locale, None)),
@@ -428,7 +425,7 @@ impl Call {
         let input = SubmitRequest { service_code: code, data, documents: Vec::new() };
         let submission = state
             .jamaa
-            .submit_request(&principal, commune.spec.slug.as_str(), input)
+            .submit_request(&principal, &commune, input)
             .await
             .map_err(|e| self.core_failure(e, lang.locale, Some((&service.definition.form, settings))))?;
         let request = &submission.request.record;
@@ -799,17 +796,6 @@ fn errors(format: Format, status: StatusCode, list: &[(u16, String)]) -> Respons
 fn internal(error: &dyn std::error::Error) -> Response {
     tracing::error!(%error, "could not render an Open311 answer");
     (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
-}
-
-fn error_chain(error: &Error) -> String {
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

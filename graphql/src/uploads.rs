@@ -16,6 +16,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::app::{AppState, Caller, resolve_caller};
+use crate::schema::PLATFORM_LOCALE;
 use crate::schema::error::request_error;
 
 /// Largest body of a submission with files.
@@ -47,25 +48,26 @@ pub(crate) async fn submit(State(state): State<AppState>, headers: HeaderMap, mu
         Ok(caller) => caller,
         Err(response) => return response,
     };
-    let locale = locale.unwrap_or(Locale::Fr);
-    match read(multipart).await {
-        Ok((submission, files)) => {
-            let input = SubmitRequest {
-                service_code: submission.service_code,
-                data: submission.data,
-                documents: submission.documents,
-            };
-            match state.jamaa.submit_with_files(&principal, &submission.commune, input, files, None).await {
-                Ok(done) => Json(json!({
-                    "id": done.request.record.id.to_string(),
-                    "trackingCode": done.request.record.tracking_code.to_string(),
-                    "secret": done.secret.expose_secret(),
-                    "documents": done.request.record.documents,
-                }))
-                .into_response(),
-                Err(error) => failure(error, locale),
-            }
-        }
+    let (submission, files) = match read(multipart).await {
+        Ok(read) => read,
+        Err(error) => return failure(error, locale.unwrap_or(PLATFORM_LOCALE)),
+    };
+    // The caller's language, else the commune's.
+    let commune = match state.jamaa.commune(&submission.commune).await {
+        Ok(commune) => commune,
+        Err(error) => return failure(error, locale.unwrap_or(PLATFORM_LOCALE)),
+    };
+    let locale = locale.unwrap_or(commune.spec.default_locale);
+    let input =
+        SubmitRequest { service_code: submission.service_code, data: submission.data, documents: submission.documents };
+    match state.jamaa.submit_with_files(&principal, &commune, input, files, None).await {
+        Ok(done) => Json(json!({
+            "id": done.request.record.id.to_string(),
+            "trackingCode": done.request.record.tracking_code.to_string(),
+            "secret": done.secret.expose_secret(),
+            "documents": done.request.record.documents,
+        }))
+        .into_response(),
         Err(error) => failure(error, locale),
     }
 }

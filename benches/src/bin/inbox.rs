@@ -43,6 +43,7 @@ async fn main() -> Result<()> {
     let backend = if args.backend == "postgres" { Backend::Postgres } else { Backend::Sqlite };
     let app = TestApp::spawn(backend).await?;
     let jamaa = app.jamaa().await?;
+    let oujda = jamaa.commune("oujda").await?;
     let started = Instant::now();
     for i in 0..args.requests {
         let input = SubmitRequest {
@@ -50,7 +51,7 @@ async fn main() -> Result<()> {
             data: json!({ "subject": "roads", "description": format!("Chaussée dégradée, rue n° {i} du quartier.") }),
             documents: Vec::new(),
         };
-        jamaa.submit_request(&Principal::Anonymous, "oujda", input).await?;
+        jamaa.submit_request(&Principal::Anonymous, &oujda, input).await?;
     }
     println!("filed {} requests in {:.1} s", args.requests, started.elapsed().as_secs_f64());
     let head = app.login("oujda.head_of_service", DEMO_PASSWORD).await?;

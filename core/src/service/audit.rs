@@ -3,14 +3,14 @@
 use crate::auth::{Permission, Principal};
 use crate::error::Error;
 use crate::model::audit::ChainReport;
+use crate::model::commune::Commune;
 use crate::store::audit;
 
 use super::Jamaa;
 
 impl Jamaa {
     /// Re-computes every hash of the commune's chain and checks the links and the head.
-    pub async fn verify_audit(&self, principal: &Principal, commune_slug: &str) -> Result<ChainReport, Error> {
-        let commune = self.commune(commune_slug).await?;
+    pub async fn verify_audit(&self, principal: &Principal, commune: &Commune) -> Result<ChainReport, Error> {
         let scope = principal.authorize(commune.id, Permission::VerifyAudit)?;
         self.verify_audit_of(scope).await
     }

@@ -29,18 +29,17 @@ pub type CurrentServices = Arc<[PublishedService]>;
 impl Jamaa {
     /// Publishes a service: a new version of it and of its workflow; earlier versions stay, unchanged, for
     /// the requests that started on them.
-    #[tracing::instrument(skip_all, fields(commune = %commune_slug, service = %definition.code))]
+    #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug, service = %definition.code))]
     pub async fn publish_service(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         definition: ServiceDefinition,
     ) -> Result<PublishedService, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::PublishService)?;
         let tx = self.store.tenant_tx(scope).await?;
         let roles = catalog::role_keys(&tx).await?;
-        let published = publish_in(&tx, &commune, &principal.actor(), &definition, &roles, self.now(), "").await?;
+        let published = publish_in(&tx, commune, &principal.actor(), &definition, &roles, self.now(), "").await?;
         tx.commit().await?;
         Ok(published)
     }

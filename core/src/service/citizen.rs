@@ -125,14 +125,13 @@ impl Jamaa {
     /// The national id is checked for the commune's country; a second signature with the same national id
     /// is refused (`ALREADY_SIGNED` at `nationalId`). The signature is sealed; its blind index keeps it
     /// unique. Returns the petition's signature count.
-    #[tracing::instrument(skip_all, fields(commune = %commune_slug, petition = %input.petition))]
+    #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug, petition = %input.petition))]
     pub async fn sign_petition(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         input: SignPetition,
     ) -> Result<u64, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::SubmitRequest)?;
         let mut errors = Vec::new();
         let national_id =
@@ -214,8 +213,7 @@ impl Jamaa {
 
     /// The commune's petitions from submission to inscription on the council's agenda, as anyone may see
     /// them (no personal data), oldest first.
-    pub async fn petitions(&self, commune_slug: &str) -> Result<Vec<PetitionView>, Error> {
-        let commune = self.commune(commune_slug).await?;
+    pub async fn petitions(&self, commune: &Commune) -> Result<Vec<PetitionView>, Error> {
         let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
         let tx = self.store.tenant_read_tx(scope).await?;
         let rules = petition_rules(&tx).await?;
@@ -258,15 +256,14 @@ impl Jamaa {
     pub async fn admissible_petitions(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
     ) -> Result<Vec<RequestDetails>, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ManageCouncil)?;
         let tx = self.store.tenant_tx(scope).await?;
         let records =
             store::requests_of_service(&tx, PETITION_SERVICE, &[petition::ADMISSIBLE_STATE], Some(MAX_PAGE_SIZE))
                 .await?;
-        let commune = std::sync::Arc::new(commune);
+        let commune = std::sync::Arc::new(commune.clone());
         let mut found = Vec::with_capacity(records.len());
         for record in records {
             let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
@@ -282,22 +279,20 @@ impl Jamaa {
     pub async fn inscribe_petition(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         id: RequestId,
     ) -> Result<RequestDetails, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ManageCouncil)?;
         let tx = self.store.tenant_tx(scope).await?;
-        let record = inscribe_petition_in(&tx, &commune, principal, id, self.now()).await?;
+        let record = inscribe_petition_in(&tx, commune, principal, id, self.now()).await?;
         let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
         tx.commit().await?;
         let personal = personal::sealed_keys(&service.definition.form, &record);
-        Ok(RequestDetails { commune: commune.into(), service, record, personal })
+        Ok(RequestDetails { commune: std::sync::Arc::new(commune.clone()), service, record, personal })
     }
 
     /// The commune's proactive-publication list, each item with whether and where it is published: public.
-    pub async fn publications(&self, commune_slug: &str) -> Result<Vec<PublicationStatus>, Error> {
-        let commune = self.commune(commune_slug).await?;
+    pub async fn publications(&self, commune: &Commune) -> Result<Vec<PublicationStatus>, Error> {
         let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
         let tx = self.store.tenant_tx(scope).await?;
         let list = publication_list(&tx).await?;
@@ -319,11 +314,10 @@ impl Jamaa {
     pub async fn mark_published(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         item_key: &str,
         location: &str,
     ) -> Result<PublicationStatus, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ManagePublications)?;
         let location = publication::check_location(location).map_err(|e| Error::Validation(vec![e]))?;
         let now = self.now();

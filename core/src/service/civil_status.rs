@@ -85,17 +85,16 @@ impl Jamaa {
 
     /// Registers an act: checks it (every failure at once), numbers it in its office's register of the year,
     /// seals its persons and records the registration in the audit trail, in one transaction.
-    #[tracing::instrument(skip_all, fields(commune = %commune_slug))]
+    #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug))]
     pub async fn register_civil_act(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         input: NewAct,
     ) -> Result<CivilAct, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ManageCivilStatus)?;
         let now = self.now();
-        let today = local_today(&commune, now);
+        let today = local_today(commune, now);
         let (office, input) =
             civil_status::validate_act(input, commune.spec.country, today).map_err(Error::Validation)?;
         let tx = self.store.tenant_tx(scope).await?;
@@ -156,20 +155,19 @@ impl Jamaa {
 
     /// Adds a marginal mention to an act (the one way an act changes): sealed text, reference, and an audit
     /// event about the act.
-    #[tracing::instrument(skip_all, fields(commune = %commune_slug, civil_act.id = %id))]
+    #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug, civil_act.id = %id))]
     pub async fn add_civil_mention(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         id: CivilActId,
         input: NewMention,
     ) -> Result<Mention, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ManageCivilStatus)?;
         let now = self.now();
         let tx = self.store.tenant_tx(scope).await?;
         let act = store::act_by_id(&tx, id).await?.ok_or(Error::NotFound("civil act"))?;
-        civil_status::validate_mention(&input, act.registered_on, local_today(&commune, now))
+        civil_status::validate_mention(&input, act.registered_on, local_today(commune, now))
             .map_err(Error::Validation)?;
         let sequence = requests::next_in_sequence(&tx, &format!("civil-mention:{id}")).await?;
         let mention_id = uuid::Uuid::now_v7();
@@ -219,14 +217,8 @@ impl Jamaa {
     }
 
     /// The full record of an act, persons opened: the registrar only, and the reading is an audit event.
-    #[tracing::instrument(skip_all, fields(commune = %commune_slug, civil_act.id = %id))]
-    pub async fn civil_act(
-        &self,
-        principal: &Principal,
-        commune_slug: &str,
-        id: CivilActId,
-    ) -> Result<CivilAct, Error> {
-        let commune = self.commune(commune_slug).await?;
+    #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug, civil_act.id = %id))]
+    pub async fn civil_act(&self, principal: &Principal, commune: &Commune, id: CivilActId) -> Result<CivilAct, Error> {
         let scope = principal.authorize(commune.id, Permission::ManageCivilStatus)?;
         let now = self.now();
         let tx = self.store.tenant_tx(scope).await?;
@@ -251,12 +243,11 @@ impl Jamaa {
     pub async fn civil_acts(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         filter: CivilActFilter,
         after: Option<CivilActId>,
         first: u64,
     ) -> Result<CountedPage<CivilActSummary>, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ManageCivilStatus)?;
         let office = filter
             .office
@@ -289,10 +280,9 @@ impl Jamaa {
     pub async fn find_civil_acts(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         national_id: &str,
     ) -> Result<Vec<CivilActSummary>, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ManageCivilStatus)?;
         let normalized = national_id::normalize_national_id(commune.spec.country, national_id).map_err(|_| {
             Error::field(
@@ -317,28 +307,27 @@ impl Jamaa {
     /// Issues an extract or a full copy of an act: rendered from the act and its mentions as they stand now,
     /// issued as a verifiable document (its code and fingerprint; its text sealed), and recorded in the act's
     /// audit trail, in one transaction (the registrar).
-    #[tracing::instrument(skip_all, fields(commune = %commune_slug, civil_act.id = %id))]
+    #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug, civil_act.id = %id))]
     pub async fn issue_civil_document(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         id: CivilActId,
         kind: DocumentKind,
     ) -> Result<IssuedCivilDocument, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ManageCivilStatus)?;
         let now = self.now();
         let tx = self.store.tenant_tx(scope).await?;
         let (_, act, mentions) = self.open_act(&tx, id).await?;
         let name = commune.spec.name.get(Locale::Fr, &commune.fallbacks()).to_owned();
-        let rendered = civil_status::render(&name, &act, &mentions, kind, local_today(&commune, now));
+        let rendered = civil_status::render(&name, &act, &mentions, kind, local_today(commune, now));
         let new = NewDocument {
             kind: format!("civil_status.{}", kind.as_str()),
             subject: subject(id),
             title: LocalizedText::ar_fr(rendered.title_ar.clone(), rendered.title.clone()),
             text: rendered.text.clone(),
         };
-        let issued = documents::issue(&tx, &self.keyring, &commune, new, &principal.actor(), now).await?;
+        let issued = documents::issue(&tx, &self.keyring, commune, new, &principal.actor(), now).await?;
         audit::append(
             &tx,
             NewEvent::new(

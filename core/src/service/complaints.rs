@@ -150,8 +150,7 @@ fn rating_refused() -> Error {
 
 impl Jamaa {
     /// The commune's complaint procedures offered online: the services of its Open311 facade.
-    pub async fn complaint_services(&self, commune_slug: &str) -> Result<(Commune, Vec<PublishedService>), Error> {
-        let commune = self.commune(commune_slug).await?;
+    pub async fn complaint_services(&self, commune: &Commune) -> Result<Vec<PublishedService>, Error> {
         let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
         let tx = self.store.tenant_read_tx(scope).await?;
         let services = catalog::current_services(&tx).await?;
@@ -161,17 +160,16 @@ impl Jamaa {
             .filter(|s| s.definition.complaint.is_some() && s.definition.channels.contains(&Channel::Online))
             .cloned()
             .collect();
-        Ok((commune, services))
+        Ok(services)
     }
 
     /// A page of the commune's public complaints, newest first, and their number in all: only those whose
     /// applicant made them public, and of them only what is not personal. Anyone may list them.
     pub async fn public_complaints(
         &self,
-        commune_slug: &str,
+        commune: &Commune,
         query: &PublicQuery,
-    ) -> Result<(Commune, CountedPage<PublicComplaint>), Error> {
-        let commune = self.commune(commune_slug).await?;
+    ) -> Result<CountedPage<PublicComplaint>, Error> {
         let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
         let limit = query.limit.clamp(1, MAX_LISTING);
         let tx = self.store.tenant_tx(scope).await?;
@@ -196,13 +194,12 @@ impl Jamaa {
         tx.commit().await?;
         let has_next = listed.len() as u64 > limit;
         let items = listed.into_iter().take(usize::try_from(limit).unwrap_or(usize::MAX)).collect();
-        Ok((commune, CountedPage { items, has_next, total }))
+        Ok(CountedPage { items, has_next, total })
     }
 
     /// The tracking code of a complaint of the commune, from the request id an Open311 submission returned
     /// as its token.
-    pub async fn complaint_by_token(&self, commune_slug: &str, id: RequestId) -> Result<TrackingCode, Error> {
-        let commune = self.commune(commune_slug).await?;
+    pub async fn complaint_by_token(&self, commune: &Commune, id: RequestId) -> Result<TrackingCode, Error> {
         let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
         let tx = self.store.tenant_tx(scope).await?;
         let complaint = complaints::by_request(&tx, id).await?.ok_or(Error::NotFound("token"))?;

@@ -131,10 +131,9 @@ async fn open_session(tx: &TenantTx, id: CouncilSessionId) -> Result<Session, Er
 }
 
 impl Jamaa {
-    async fn council_tx(&self, principal: &Principal, commune_slug: &str) -> Result<(Commune, TenantTx), Error> {
-        let commune = self.commune(commune_slug).await?;
+    async fn council_tx(&self, principal: &Principal, commune: &Commune) -> Result<TenantTx, Error> {
         let scope = principal.authorize(commune.id, Permission::ManageCouncil)?;
-        Ok((commune, self.store.tenant_tx(scope).await?))
+        self.store.tenant_tx(scope).await
     }
 
     async fn council_event(
@@ -150,14 +149,14 @@ impl Jamaa {
     }
 
     /// Adds a member to the council, with their mandate.
-    #[tracing::instrument(skip_all, fields(commune = %commune_slug))]
+    #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug))]
     pub async fn add_council_member(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         input: NewCouncilMember,
     ) -> Result<Member, Error> {
-        let (_, tx) = self.council_tx(principal, commune_slug).await?;
+        let tx = self.council_tx(principal, commune).await?;
         let mut errors = Vec::new();
         let member = Member {
             id: CouncilMemberId::new(),
@@ -188,8 +187,7 @@ impl Jamaa {
     }
 
     /// The council's members and their mandates: public, as the council is.
-    pub async fn council_members(&self, commune_slug: &str) -> Result<Vec<Member>, Error> {
-        let commune = self.commune(commune_slug).await?;
+    pub async fn council_members(&self, commune: &Commune) -> Result<Vec<Member>, Error> {
         let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
         let tx = self.store.tenant_tx(scope).await?;
         let members = store::members(&tx).await?;
@@ -198,14 +196,14 @@ impl Jamaa {
     }
 
     /// Schedules a session: an ordinary one must fall in one of the months the commune's rules set.
-    #[tracing::instrument(skip_all, fields(commune = %commune_slug))]
+    #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug))]
     pub async fn schedule_council_session(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         input: NewSession,
     ) -> Result<Session, Error> {
-        let (_, tx) = self.council_tx(principal, commune_slug).await?;
+        let tx = self.council_tx(principal, commune).await?;
         let rules = rules(&tx).await?;
         let mut errors = Vec::new();
         let title_ar = text(&mut errors, "input.titleAr", &input.title_ar, 300);
@@ -239,8 +237,8 @@ impl Jamaa {
 
     /// The council's sessions, newest first, with agendas and deliberations (drafts included): for those who
     /// run the council.
-    pub async fn council_sessions(&self, principal: &Principal, commune_slug: &str) -> Result<Vec<Session>, Error> {
-        let (_, tx) = self.council_tx(principal, commune_slug).await?;
+    pub async fn council_sessions(&self, principal: &Principal, commune: &Commune) -> Result<Vec<Session>, Error> {
+        let tx = self.council_tx(principal, commune).await?;
         let sessions = store::sessions(&tx).await?;
         tx.commit().await?;
         Ok(sessions)
@@ -250,14 +248,14 @@ impl Jamaa {
     /// declared admissible is moved to `inscribed_on_agenda` through its workflow (by the caller, who needs
     /// the role the workflow asks for); one already inscribed is only referred to; a petition in any other
     /// state cannot be put on the agenda.
-    #[tracing::instrument(skip_all, fields(commune = %commune_slug))]
+    #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug))]
     pub async fn add_agenda_item(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         input: NewAgendaItem,
     ) -> Result<Session, Error> {
-        let (commune, tx) = self.council_tx(principal, commune_slug).await?;
+        let tx = self.council_tx(principal, commune).await?;
         let session = open_session(&tx, input.session).await?;
         let mut errors = Vec::new();
         let title_ar = text(&mut errors, "input.titleAr", &input.title_ar, 500);
@@ -276,7 +274,7 @@ impl Jamaa {
                     let tracking = record.tracking_code.to_string();
                     super::requests::apply_action(
                         &tx,
-                        &commune,
+                        commune,
                         &service,
                         record,
                         &key,
@@ -322,14 +320,14 @@ impl Jamaa {
     }
 
     /// Records a deliberation and its votes, and decides it by the commune's quorum and majority rules.
-    #[tracing::instrument(skip_all, fields(commune = %commune_slug))]
+    #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug))]
     pub async fn record_deliberation(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         input: NewDeliberation,
     ) -> Result<Session, Error> {
-        let (_, tx) = self.council_tx(principal, commune_slug).await?;
+        let tx = self.council_tx(principal, commune).await?;
         let rules = rules(&tx).await?;
         let session = open_session(&tx, input.session).await?;
         let members = store::members(&tx).await?;
@@ -418,14 +416,14 @@ impl Jamaa {
     }
 
     /// Publishes a session's decisions as open data; from then on the session takes no changes.
-    #[tracing::instrument(skip_all, fields(commune = %commune_slug))]
+    #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug))]
     pub async fn publish_council_decisions(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         id: CouncilSessionId,
     ) -> Result<Session, Error> {
-        let (_, tx) = self.council_tx(principal, commune_slug).await?;
+        let tx = self.council_tx(principal, commune).await?;
         let session = open_session(&tx, id).await?;
         if session.deliberations.is_empty() {
             return Err(Error::field(
@@ -449,8 +447,7 @@ impl Jamaa {
     }
 
     /// The commune's published decisions, of one year (by session date) or all: public open data.
-    pub async fn council_decisions(&self, commune_slug: &str, year: Option<i32>) -> Result<PublishedDecisions, Error> {
-        let commune = self.commune(commune_slug).await?;
+    pub async fn council_decisions(&self, commune: &Commune, year: Option<i32>) -> Result<PublishedDecisions, Error> {
         let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
         let tx = self.store.tenant_tx(scope).await?;
         let members = store::members(&tx).await?;
@@ -461,6 +458,6 @@ impl Jamaa {
             .filter(|s| year.is_none_or(|y| chrono::Datelike::year(&s.starts_on) == y))
             .collect();
         tx.commit().await?;
-        Ok(PublishedDecisions { commune, members, sessions })
+        Ok(PublishedDecisions { commune: commune.clone(), members, sessions })
     }
 }

@@ -51,17 +51,16 @@ fn department(path: &str, text: &str) -> Result<Department, Error> {
 impl Jamaa {
     /// Registers a mail item: checks it (every failure at once), checks that a linked request is the
     /// commune's, numbers it (`ARR-2026-000123`) and records it, in one transaction.
-    #[tracing::instrument(skip_all, fields(commune = %commune_slug))]
+    #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug))]
     pub async fn register_mail(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         input: NewMail,
     ) -> Result<MailItem, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ManageCourier)?;
         let now = self.now();
-        let today = local_today(&commune, now);
+        let today = local_today(commune, now);
         let department = courier::validate_mail(&input, today).map_err(Error::Validation)?;
         let tx = self.store.tenant_tx(scope).await?;
         let request_code = match input.request_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
@@ -130,13 +129,13 @@ impl Jamaa {
     pub async fn route_mail(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         id: MailId,
         to: &str,
         note: Option<String>,
     ) -> Result<MailItem, Error> {
         let to = department("department", to)?;
-        self.change_mail(principal, commune_slug, id, note, |item| {
+        self.change_mail(principal, commune, id, note, |item| {
             if item.department == to {
                 return Err(invalid("department", "the item is already there", "le courrier y est déjà"));
             }
@@ -149,12 +148,12 @@ impl Jamaa {
     pub async fn set_mail_follow_up(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         id: MailId,
         state: FollowUp,
         note: Option<String>,
     ) -> Result<MailItem, Error> {
-        self.change_mail(principal, commune_slug, id, note, |item| {
+        self.change_mail(principal, commune, id, note, |item| {
             if !item.state.may_become(state) {
                 return Err(invalid(
                     "state",
@@ -177,12 +176,11 @@ impl Jamaa {
     async fn change_mail(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         id: MailId,
         note: Option<String>,
         change: impl FnOnce(&MailRecord) -> Result<(&'static str, Department, FollowUp), Error>,
     ) -> Result<MailItem, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ManageCourier)?;
         let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
         if note.as_ref().is_some_and(|n| n.chars().count() > 2_000) {
@@ -224,19 +222,18 @@ impl Jamaa {
         record.department = department;
         record.state = state;
         record.updated_at = now;
-        let overdue = courier::is_overdue(record.state, record.due_on, local_today(&commune, now));
+        let overdue = courier::is_overdue(record.state, record.due_on, local_today(commune, now));
         Ok(MailItem { record, overdue, history: Some(history) })
     }
 
     /// One mail item with its history.
-    pub async fn mail_item(&self, principal: &Principal, commune_slug: &str, id: MailId) -> Result<MailItem, Error> {
-        let commune = self.commune(commune_slug).await?;
+    pub async fn mail_item(&self, principal: &Principal, commune: &Commune, id: MailId) -> Result<MailItem, Error> {
         let scope = principal.authorize(commune.id, Permission::ManageCourier)?;
         let tx = self.store.tenant_tx(scope).await?;
         let record = store::by_id(&tx, id).await?.ok_or(Error::NotFound("mail item"))?;
         let history = store::history(&tx, id).await?;
         tx.commit().await?;
-        let overdue = courier::is_overdue(record.state, record.due_on, local_today(&commune, self.now()));
+        let overdue = courier::is_overdue(record.state, record.due_on, local_today(commune, self.now()));
         Ok(MailItem { record, overdue, history: Some(history) })
     }
 
@@ -244,15 +241,14 @@ impl Jamaa {
     pub async fn mail_items(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         query: MailQuery,
         after: Option<MailId>,
         first: u64,
     ) -> Result<CountedPage<MailItem>, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ManageCourier)?;
         let department = query.department.as_deref().map(|d| department("department", d)).transpose()?;
-        let today = local_today(&commune, self.now());
+        let today = local_today(commune, self.now());
         let filter = MailFilter {
             year: query.year,
             direction: query.direction,

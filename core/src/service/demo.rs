@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::model::civil_status::{
     ActDetails, ActKind, ActPersons, DateAsKnown, Declarant, Event, NewAct, Parent, PersonName, Sex,
 };
-use crate::model::commune::{Country, Slug, TrackingPrefix};
+use crate::model::commune::{Commune, Country, Slug, TrackingPrefix};
 use crate::model::courier::{Direction, NewMail};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::request::SubmittedDocument;
@@ -188,7 +188,7 @@ impl Jamaa {
         self.onboard_demo(&operator, oujda, OnboardSource::Template(standard), ContentOverrides::default()).await?;
         if self.template(&oujda_template).await.is_err() {
             let description = LocalizedText::ar_fr("إعدادات جماعة وجدة", "La configuration d'Oujda");
-            self.export_template(&operator, "oujda", "oujda", Some(1), description).await?;
+            self.export_template(&operator, &self.commune("oujda").await?, "oujda", Some(1), description).await?;
         }
         let chefchaouen = identity(
             "chefchaouen",
@@ -207,11 +207,11 @@ impl Jamaa {
         let mut staff = Vec::new();
         for slug in ["oujda", "chefchaouen", "kaedi"] {
             let commune = self.commune(slug).await?;
-            let roles = self.commune_content(&operator, slug).await?.roles.into_iter().map(|r| r.key).collect();
+            let roles = self.commune_content(&operator, &commune).await?.roles.into_iter().map(|r| r.key).collect();
             let token = self
                 .issue_token(NewApiToken::Staff { tenant: commune.id, roles }, &format!("demo staff of {slug}"), None)
                 .await?;
-            self.load_council_demo(&self.authenticate(&token.token).await?, slug).await?;
+            self.load_council_demo(&self.authenticate(&token.token).await?, &commune).await?;
             staff.push((slug.to_owned(), token.token));
         }
         let agent = self.demo_agent().await?;
@@ -227,7 +227,7 @@ impl Jamaa {
         for slug in DEMO_STAFF_COMMUNES {
             let commune = self.commune(slug).await?;
             let name = commune.spec.name.get(Locale::Fr, &[]).to_owned();
-            for role in self.commune_content(operator, slug).await?.roles {
+            for role in self.commune_content(operator, &commune).await?.roles {
                 let login = format!("{slug}.{}", role.key);
                 let password = SecretString::from(DEMO_PASSWORD);
                 let label = role.label.get(Locale::Fr, &[]).to_owned();
@@ -239,7 +239,7 @@ impl Jamaa {
                 };
                 match self.create_user(&Principal::Platform, new).await {
                     Ok(_) => {
-                        self.grant_membership(&Principal::Platform, &login, slug, vec![role.key.clone()]).await?;
+                        self.grant_membership(&Principal::Platform, &login, &commune, vec![role.key.clone()]).await?;
                     }
                     Err(Error::Conflict(_)) => self.set_password(&Principal::Platform, &login, password).await?,
                     Err(error) => return Err(error),
@@ -268,7 +268,8 @@ impl Jamaa {
                     [("oujda", &["counter_agent", "head_of_service"][..]), ("chefchaouen", &["counter_agent"][..])]
                 {
                     let roles = roles.iter().map(|r| (*r).to_owned()).collect();
-                    self.grant_membership(&Principal::Platform, DEMO_AGENT, slug, roles).await?;
+                    let commune = self.commune(slug).await?;
+                    self.grant_membership(&Principal::Platform, DEMO_AGENT, &commune, roles).await?;
                 }
             }
             Err(Error::Conflict(_)) => self.set_password(&Principal::Platform, DEMO_AGENT, password.clone()).await?,
@@ -294,7 +295,7 @@ impl Jamaa {
         let commune = self.onboard_commune(operator, OnboardCommune { source, identity, overrides }).await?;
         for (i, sample) in sample_requests(commune.spec.country).into_iter().enumerate() {
             let secret = SecretString::from(demo_secret(&slug, i + 1));
-            self.submit_with_secret(&Principal::Anonymous, &slug, sample, Vec::new(), None, secret).await?;
+            self.submit_with_secret(&Principal::Anonymous, &commune, sample, Vec::new(), None, secret).await?;
         }
         Ok(())
     }
@@ -313,18 +314,19 @@ impl Jamaa {
             .token;
         let principal = self.authenticate(&registrar).await?;
         let today = self.now().with_timezone(&chefchaouen.time_zone()).date_naive();
-        if self.civil_acts(&principal, "chefchaouen", Default::default(), None, 1).await?.items.is_empty() {
-            self.register_civil_act(&principal, "chefchaouen", demo_birth(today)).await?;
+        if self.civil_acts(&principal, &chefchaouen, Default::default(), None, 1).await?.items.is_empty() {
+            self.register_civil_act(&principal, &chefchaouen, demo_birth(today)).await?;
         }
         let oujda_staff = staff.iter().find(|(slug, _)| slug == "oujda").map(|(_, token)| token);
         let Some(oujda_staff) = oujda_staff else { return Ok(registrar) };
         let oujda_staff = self.authenticate(oujda_staff).await?;
-        if self.mail_items(&oujda_staff, "oujda", Default::default(), None, 1).await?.items.is_empty() {
+        let oujda = self.commune("oujda").await?;
+        if self.mail_items(&oujda_staff, &oujda, Default::default(), None, 1).await?.items.is_empty() {
             for (i, mail) in demo_mail(today).into_iter().enumerate() {
-                let item = self.register_mail(&oujda_staff, "oujda", mail).await?;
+                let item = self.register_mail(&oujda_staff, &oujda, mail).await?;
                 if i == 0 {
                     let note = Some("Pour avis technique".to_owned());
-                    self.route_mail(&oujda_staff, "oujda", item.record.id, "travaux", note).await?;
+                    self.route_mail(&oujda_staff, &oujda, item.record.id, "travaux", note).await?;
                 }
             }
         }
@@ -421,11 +423,11 @@ const DEMO_BUDGETS: &[(i32, &str)] = &[
 impl Jamaa {
     /// A demo commune's council (members, a February session with three deliberations, published) and its
     /// budget, imported from the demo's files; once, when the commune has no council yet.
-    async fn load_council_demo(&self, staff: &Principal, slug: &str) -> Result<(), Error> {
+    async fn load_council_demo(&self, staff: &Principal, commune: &Commune) -> Result<(), Error> {
         use super::{NewCouncilMember, NewDeliberation, NewSession};
         use crate::model::council::{CouncilRole, SessionKind, VoteChoice};
 
-        if !self.council_members(slug).await?.is_empty() {
+        if !self.council_members(commune).await?.is_empty() {
             return Ok(());
         }
         let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| invalid_data("a demo date"));
@@ -449,7 +451,7 @@ impl Jamaa {
                 mandate_start: date(2021, 9, 20)?,
                 mandate_end: Some(date(2027, 9, 30)?),
             };
-            ids.push(self.add_council_member(staff, slug, member).await?.id);
+            ids.push(self.add_council_member(staff, commune, member).await?.id);
         }
         let session = NewSession {
             kind: SessionKind::Ordinary,
@@ -457,7 +459,7 @@ impl Jamaa {
             title_ar: "الدورة العادية لشهر فبراير 2026".into(),
             title_fr: "Session ordinaire de février 2026".into(),
         };
-        let session = self.schedule_council_session(staff, slug, session).await?;
+        let session = self.schedule_council_session(staff, commune, session).await?;
         let items = [
             (
                 "برمجة فائض الميزانية",
@@ -512,7 +514,7 @@ impl Jamaa {
                 title_fr: title_fr.into(),
                 request: None,
             };
-            let with_item = self.add_agenda_item(staff, slug, item).await?;
+            let with_item = self.add_agenda_item(staff, commune, item).await?;
             let item = with_item.agenda.last().map(|i| i.id);
             let deliberation = NewDeliberation {
                 session: session.id,
@@ -521,11 +523,11 @@ impl Jamaa {
                 text_fr: text_fr.into(),
                 votes: ids.iter().copied().zip(votes).collect(),
             };
-            self.record_deliberation(staff, slug, deliberation).await?;
+            self.record_deliberation(staff, commune, deliberation).await?;
         }
-        self.publish_council_decisions(staff, slug, session.id).await?;
+        self.publish_council_decisions(staff, commune, session.id).await?;
         for (year, file) in DEMO_BUDGETS {
-            self.import_budget(staff, slug, *year, file).await?;
+            self.import_budget(staff, commune, *year, file).await?;
         }
         Ok(())
     }

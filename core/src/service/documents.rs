@@ -170,10 +170,9 @@ impl Jamaa {
     pub async fn issue_request_decision(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         request: RequestId,
     ) -> Result<IssuedDocument, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ActOnRequests)?;
         let now = self.now();
         let tx = self.store.tenant_tx(scope).await?;
@@ -216,7 +215,7 @@ impl Jamaa {
         let issued = issue(
             &tx,
             &self.keyring,
-            &commune,
+            commune,
             NewDocument {
                 kind: "request.decision".to_owned(),
                 subject: format!("request:{}", record.id),
@@ -238,10 +237,9 @@ impl Jamaa {
     pub async fn request_documents(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         request: RequestId,
     ) -> Result<Vec<IssuedDocument>, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ReadRequests)?;
         let now = self.now();
         let tx = self.store.tenant_tx(scope).await?;

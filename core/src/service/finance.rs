@@ -201,15 +201,14 @@ fn record_line(text: &str, byte: u64) -> u64 {
 impl Jamaa {
     /// Imports a year's budget from CSV, replacing the year's lines, in one transaction: when any row is
     /// bad, nothing is imported and every bad cell is reported (`lines[<line>].<column>`, with a code).
-    #[tracing::instrument(skip_all, fields(commune = %commune_slug, year))]
+    #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug, year))]
     pub async fn import_budget(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         year: i32,
         csv_text: &str,
     ) -> Result<BudgetImport, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ManageFinance)?;
         let mut errors = Vec::new();
         if !(2000..=2100).contains(&year) {
@@ -254,14 +253,13 @@ impl Jamaa {
     }
 
     /// The commune's budget lines (of one year, or all) and their aggregates: public open data.
-    pub async fn budget_execution(&self, commune_slug: &str, year: Option<i32>) -> Result<BudgetExecution, Error> {
-        let commune = self.commune(commune_slug).await?;
+    pub async fn budget_execution(&self, commune: &Commune, year: Option<i32>) -> Result<BudgetExecution, Error> {
         let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
         let tx = self.store.tenant_tx(scope).await?;
         let lines = store::lines(&tx, year).await?;
         tx.commit().await?;
         let aggregates = finance::aggregate(&lines);
-        Ok(BudgetExecution { currency: commune.spec.currency.clone(), commune, lines, aggregates })
+        Ok(BudgetExecution { currency: commune.spec.currency.clone(), commune: commune.clone(), lines, aggregates })
     }
 }
 

@@ -11,6 +11,7 @@ use crate::crypto;
 use crate::error::{Error, FieldErrorCode};
 use crate::model::assignment::{self, AssignmentAct, AssignmentError, AssignmentFacts};
 use crate::model::audit::NewEvent;
+use crate::model::commune::Commune;
 use crate::model::form::FieldKind;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::{RequestId, UserId};
@@ -146,12 +147,11 @@ impl Jamaa {
     pub async fn inbox(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         filter: &InboxFilter,
         after: Option<InboxCursor>,
         first: u64,
     ) -> Result<InboxPage, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ReadRequests)?;
         let first = first.clamp(1, MAX_PAGE_SIZE);
         let today = self.now().with_timezone(&commune.time_zone()).date_naive();
@@ -164,7 +164,7 @@ impl Jamaa {
         // The versions the page's requests run on, at once (most are held in memory).
         let wanted: Vec<_> = records.iter().map(|r| (r.service_id, r.workflow_id)).collect();
         let services = catalog::service_versions(&tx, &wanted).await?;
-        let commune = std::sync::Arc::new(commune);
+        let commune = std::sync::Arc::new(commune.clone());
         let mut items = Vec::with_capacity(records.len());
         for record in records {
             let service =
@@ -180,10 +180,9 @@ impl Jamaa {
     pub async fn inbox_counts(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         filter: &InboxFilter,
     ) -> Result<InboxCounts, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ReadRequests)?;
         let today = self.now().with_timezone(&commune.time_zone()).date_naive();
         let tx = self.store.tenant_read_tx(scope).await?;
@@ -304,11 +303,10 @@ impl Jamaa {
     pub async fn change_assignment(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         id: RequestId,
         act: AssignmentAct,
     ) -> Result<RequestDetails, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ReadRequests)?;
         let caller_may_assign = principal.authorize(commune.id, Permission::AssignRequests).is_ok();
         let caller_may_act = principal.authorize(commune.id, Permission::ActOnRequests).is_ok();
@@ -332,7 +330,7 @@ impl Jamaa {
         let Some(step) = assignment::decide(act, &facts).map_err(assignment_error)? else {
             tx.commit().await?;
             let personal = personal::sealed_keys(&service.definition.form, &record);
-            return Ok(RequestDetails { commune: commune.into(), service, record, personal });
+            return Ok(RequestDetails { commune: std::sync::Arc::new(commune.clone()), service, record, personal });
         };
         if !requests::set_assignee(&tx, id, record.assignee, step.assignee, now).await? {
             return Err(Error::Conflict("the file was assigned by someone else meanwhile: reload it".into()));
@@ -346,7 +344,7 @@ impl Jamaa {
             occurred_at: now,
             assignee: step.assignee,
         };
-        requests::insert_transition(&tx, &commune, &service, id, &transition).await?;
+        requests::insert_transition(&tx, commune, &service, id, &transition).await?;
         audit::append(
             &tx,
             NewEvent::new(
@@ -367,7 +365,7 @@ impl Jamaa {
         tracing::info!(request.id = %id, action = step.action, "assignment changed");
         let record = requests::RequestRecord { assignee: step.assignee, updated_at: now, ..record };
         let personal = personal::sealed_keys(&service.definition.form, &record);
-        Ok(RequestDetails { commune: commune.into(), service, record, personal })
+        Ok(RequestDetails { commune: std::sync::Arc::new(commune.clone()), service, record, personal })
     }
 
     /// The members a request may be given to: enabled members of the commune holding a role of its workflow
@@ -375,10 +373,9 @@ impl Jamaa {
     pub async fn assignable_members(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         id: RequestId,
     ) -> Result<Vec<StaffMember>, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::AssignRequests)?;
         let tx = self.store.tenant_read_tx(scope).await?;
         let record = requests::by_id(&tx, id).await?.ok_or(Error::NotFound("request"))?;
@@ -395,8 +392,7 @@ impl Jamaa {
 
     /// The open requests each member holds and how many are overdue: every enabled member holding a role of
     /// one of the commune's workflows, and anyone else still holding requests (for those who may assign).
-    pub async fn workload(&self, principal: &Principal, commune_slug: &str) -> Result<Vec<Workload>, Error> {
-        let commune = self.commune(commune_slug).await?;
+    pub async fn workload(&self, principal: &Principal, commune: &Commune) -> Result<Vec<Workload>, Error> {
         let scope = principal.authorize(commune.id, Permission::AssignRequests)?;
         let today = self.now().with_timezone(&commune.time_zone()).date_naive();
         let tx = self.store.tenant_read_tx(scope).await?;

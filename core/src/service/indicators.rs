@@ -51,20 +51,19 @@ pub struct NationalIndicators {
 }
 
 impl Jamaa {
-    /// The indicators of the commune `slug` from `from` to `to` (local days, both included; a calendar year
-    /// by default, the current one when neither is given).
+    /// The indicators of the commune from `from` to `to` (local days, both included; a calendar year by
+    /// default, the current one when neither is given).
     pub async fn indicators(
         &self,
         principal: &Principal,
-        slug: &str,
+        commune: &Commune,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<CommuneIndicators, Error> {
-        let commune = self.commune(slug).await?;
         principal.authorize(commune.id, Permission::ReadIndicators)?;
         let today = self.now().with_timezone(&commune.time_zone()).date_naive();
         let period = Period::new(from, to, today)?;
-        self.commune_indicators(principal, commune, period).await
+        self.commune_indicators(principal, commune.clone(), period).await
     }
 
     /// Every commune's indicators from `from` to `to` (each commune's local days), with per-region and

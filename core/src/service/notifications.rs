@@ -14,6 +14,7 @@ use crate::auth::{self, Permission, Principal};
 use crate::crypto;
 use crate::error::{Error, FieldError, FieldErrorCode};
 use crate::model::audit::NewEvent;
+use crate::model::commune::Commune;
 use crate::model::form::FieldKind;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::{RequestId, TenantId};
@@ -164,8 +165,7 @@ fn check_url(url: &str) -> bool {
 }
 
 impl Jamaa {
-    async fn admin_tx(&self, principal: &Principal, commune_slug: &str) -> Result<TenantTx, Error> {
-        let commune = self.commune(commune_slug).await?;
+    async fn admin_tx(&self, principal: &Principal, commune: &Commune) -> Result<TenantTx, Error> {
         let scope = principal.authorize(commune.id, Permission::ManageNotifications)?;
         self.store.tenant_tx(scope).await
     }
@@ -175,11 +175,11 @@ impl Jamaa {
     pub async fn create_webhook_endpoint(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         url: &str,
         events: &[String],
     ) -> Result<CreatedEndpoint, Error> {
-        let tx = self.admin_tx(principal, commune_slug).await?;
+        let tx = self.admin_tx(principal, commune).await?;
         let url = url.trim();
         let mut problems = Vec::new();
         if !check_url(url) {
@@ -244,9 +244,9 @@ impl Jamaa {
     pub async fn webhook_endpoints(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
     ) -> Result<Vec<WebhookEndpointRecord>, Error> {
-        let tx = self.admin_tx(principal, commune_slug).await?;
+        let tx = self.admin_tx(principal, commune).await?;
         let endpoints = outbox::endpoints(&tx).await?;
         tx.commit().await?;
         Ok(endpoints)
@@ -256,10 +256,10 @@ impl Jamaa {
     pub async fn delete_webhook_endpoint(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         id: uuid::Uuid,
     ) -> Result<(), Error> {
-        let tx = self.admin_tx(principal, commune_slug).await?;
+        let tx = self.admin_tx(principal, commune).await?;
         if !outbox::deactivate_endpoint(&tx, id).await? {
             return Err(Error::NotFound("webhook endpoint"));
         }
@@ -277,10 +277,10 @@ impl Jamaa {
     pub async fn set_smtp_settings(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         input: SmtpInput,
     ) -> Result<SmtpView, Error> {
-        let tx = self.admin_tx(principal, commune_slug).await?;
+        let tx = self.admin_tx(principal, commune).await?;
         let mut problems = Vec::new();
         let host = input.host.trim();
         if host.is_empty() || host.len() > 255 || host.chars().any(|c| c.is_whitespace() || c == '/') {
@@ -352,8 +352,8 @@ impl Jamaa {
     }
 
     /// The commune's SMTP relay, if set (its admin); never the password.
-    pub async fn smtp_settings(&self, principal: &Principal, commune_slug: &str) -> Result<Option<SmtpView>, Error> {
-        let tx = self.admin_tx(principal, commune_slug).await?;
+    pub async fn smtp_settings(&self, principal: &Principal, commune: &Commune) -> Result<Option<SmtpView>, Error> {
+        let tx = self.admin_tx(principal, commune).await?;
         let record = outbox::smtp(&tx).await?;
         tx.commit().await?;
         Ok(record.map(smtp_view))
@@ -364,13 +364,13 @@ impl Jamaa {
     pub async fn notification_deliveries(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         status: Option<&str>,
         after: Option<uuid::Uuid>,
         first: u64,
     ) -> Result<CountedPage<DeliveryRecord>, Error> {
         let first = first.clamp(1, MAX_PAGE_SIZE);
-        let tx = self.admin_tx(principal, commune_slug).await?;
+        let tx = self.admin_tx(principal, commune).await?;
         let mut items = outbox::deliveries(&tx, status, after, first + 1).await?;
         let total = outbox::delivery_count(&tx, status).await?;
         tx.commit().await?;
@@ -384,10 +384,10 @@ impl Jamaa {
     pub async fn replay_delivery(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         id: uuid::Uuid,
     ) -> Result<DeliveryRecord, Error> {
-        let tx = self.admin_tx(principal, commune_slug).await?;
+        let tx = self.admin_tx(principal, commune).await?;
         let now = self.now();
         if outbox::delivery(&tx, id).await?.is_none() {
             return Err(Error::NotFound("delivery"));
@@ -614,10 +614,9 @@ impl Jamaa {
     pub async fn follow_request(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         id: RequestId,
     ) -> Result<(TenantId, RequestId, Option<Notice>), Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ReadRequests)?;
         let tx = self.store.tenant_tx(scope).await?;
         let record = requests::by_id(&tx, id).await?.ok_or(Error::NotFound("request"))?;
@@ -627,8 +626,7 @@ impl Jamaa {
     }
 
     /// The commune whose inbox its staff may follow.
-    pub async fn follow_inbox(&self, principal: &Principal, commune_slug: &str) -> Result<TenantId, Error> {
-        let commune = self.commune(commune_slug).await?;
+    pub async fn follow_inbox(&self, principal: &Principal, commune: &Commune) -> Result<TenantId, Error> {
         principal.authorize(commune.id, Permission::ReadRequests)?;
         Ok(commune.id)
     }

@@ -9,6 +9,7 @@ use crate::auth::{Permission, Principal};
 use crate::crypto::{self, Keyring};
 use crate::error::{Error, FieldErrorCode};
 use crate::model::audit::NewEvent;
+use crate::model::commune::Commune;
 use crate::model::form::{FieldKind, FormSchema};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::RequestId;
@@ -128,11 +129,10 @@ impl Jamaa {
     pub async fn find_requests(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         field: &str,
         value: &str,
     ) -> Result<Vec<RequestDetails>, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::ReadRequests)?;
         let country = commune.spec.country;
         let invalid = |path: &str, en: &str, fr: &str| {
@@ -158,7 +158,7 @@ impl Jamaa {
         };
         let digest = crypto::blind_index(&key, field, &normalized)?;
         let records = requests::by_lookup(&tx, field, &digest).await?;
-        let commune = std::sync::Arc::new(commune);
+        let commune = std::sync::Arc::new(commune.clone());
         let mut found = Vec::with_capacity(records.len());
         for record in records {
             let service = crate::store::catalog::service_version(&tx, record.service_id, record.workflow_id).await?;

@@ -16,7 +16,7 @@ use crate::model::template::{
 };
 use crate::store::config::CommuneConfig;
 use crate::store::templates::{self, TemplateSummary};
-use crate::store::{TenantScope, TenantTx, audit, catalog, communes, config, db_error, is_unique_violation};
+use crate::store::{TenantScope, TenantTx, audit, catalog, communes, config, is_unique_violation};
 
 use super::Jamaa;
 use super::catalog::publish_in;
@@ -163,11 +163,10 @@ impl Jamaa {
     }
 
     /// A commune's current configuration as template content.
-    pub async fn commune_content(&self, principal: &Principal, commune_slug: &str) -> Result<TemplateContent, Error> {
-        let commune = self.commune(commune_slug).await?;
+    pub async fn commune_content(&self, principal: &Principal, commune: &Commune) -> Result<TemplateContent, Error> {
         let scope = principal.authorize(commune.id, Permission::ReadCatalog)?;
         let tx = self.store.tenant_tx(scope).await?;
-        let content = content_of(&tx, &commune).await?;
+        let content = content_of(&tx, commune).await?;
         tx.commit().await?;
         Ok(content)
     }
@@ -179,12 +178,11 @@ impl Jamaa {
     pub async fn export_template(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         name: &str,
         version: Option<u32>,
         description: LocalizedText,
     ) -> Result<TemplateBundle, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::PublishService)?;
         if !principal.is_operator() && name != commune.spec.slug.as_str() {
             return Err(Error::Forbidden(format!(
@@ -193,7 +191,7 @@ impl Jamaa {
             )));
         }
         let tx = self.store.tenant_tx(scope).await?;
-        let content = content_of(&tx, &commune).await?;
+        let content = content_of(&tx, commune).await?;
         let version = match version {
             Some(version) => version,
             None => templates::latest_version(tx.conn(), name).await?.unwrap_or(0) + 1,
@@ -232,7 +230,7 @@ impl Jamaa {
         require_operator(principal)?;
         let source = match &input.source {
             OnboardSource::Template(reference) => self.template(reference).await?,
-            OnboardSource::Commune(slug) => self.export_as_needed(principal, slug).await?,
+            OnboardSource::Commune(slug) => self.export_as_needed(principal, &self.commune(slug).await?).await?,
         };
         self.onboard_with(principal, &source, input.identity, &input.overrides).await
     }
@@ -282,7 +280,7 @@ impl Jamaa {
                     spec.tracking_prefix.as_str()
                 ))
             } else {
-                db_error(error)
+                Error::from(error)
             }
         })?;
         let commune = Commune { id, spec, status: CommuneStatus::Active, lineage: Some(lineage.clone()) };
@@ -330,7 +328,7 @@ impl Jamaa {
             if is_unique_violation(&error) {
                 Error::Conflict(format!("a commune with slug `{}` or the same tracking prefix exists", spec.slug))
             } else {
-                db_error(error)
+                Error::from(error)
             }
         })?;
         for role in roles {
@@ -355,16 +353,15 @@ impl Jamaa {
     /// ours = its current configuration. Upstream changes apply, local changes stay, conflicts are reported
     /// and resolved by `resolutions` (while one is unresolved, or on a dry run, nothing is written). Changed
     /// services are published as new versions, so open requests finish on the versions they started on.
-    #[tracing::instrument(skip_all, fields(commune = %commune_slug, to = %to))]
+    #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug, to = %to))]
     pub async fn upgrade_commune(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         to: &TemplateRef,
         resolutions: &[Resolution],
         dry_run: bool,
     ) -> Result<UpgradeReport, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::PublishService)?;
         let Some(from) = commune.lineage.clone() else {
             return Err(Error::Validation(vec![definition_error(
@@ -375,7 +372,7 @@ impl Jamaa {
         let base = self.template(&from).await?;
         let theirs = self.template(to).await?;
         let tx = self.store.tenant_tx(scope).await?;
-        let ours = content_of(&tx, &commune).await?;
+        let ours = content_of(&tx, commune).await?;
         let (base_value, theirs_value, ours_value) =
             (to_value(&base.content)?, to_value(&theirs.content)?, to_value(&ours)?);
         let outcome = merge(&base_value, &theirs_value, &ours_value, resolutions);
@@ -401,7 +398,7 @@ impl Jamaa {
             return Ok(report);
         }
         let now = self.now();
-        let (published, retired) = write_content(&tx, &commune, &principal.actor(), &merged, Some(&ours), now).await?;
+        let (published, retired) = write_content(&tx, commune, &principal.actor(), &merged, Some(&ours), now).await?;
         communes::set_lineage(tx.conn(), commune.id, to).await?;
         report.services_published = published;
         report.services_retired = retired;
@@ -429,8 +426,9 @@ impl Jamaa {
     }
 
     /// The latest template exported from a commune, or a new export when its configuration changed since.
-    async fn export_as_needed(&self, principal: &Principal, slug: &str) -> Result<TemplateBundle, Error> {
-        let content = self.commune_content(principal, slug).await?;
+    async fn export_as_needed(&self, principal: &Principal, commune: &Commune) -> Result<TemplateBundle, Error> {
+        let slug = commune.spec.slug.as_str();
+        let content = self.commune_content(principal, commune).await?;
         if let Some(version) = templates::latest_version(self.store.conn(), slug).await? {
             let latest = self.template(&TemplateRef { name: slug.to_owned(), version }).await?;
             let mut normalized = content.clone();
@@ -439,7 +437,7 @@ impl Jamaa {
                 return Ok(latest);
             }
         }
-        self.export_template(principal, slug, slug, None, LocalizedText::new()).await
+        self.export_template(principal, commune, slug, None, LocalizedText::new()).await
     }
 }
 

@@ -155,37 +155,37 @@ impl Jamaa {
     pub async fn submit_request(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         input: SubmitRequest,
     ) -> Result<Submission, Error> {
-        self.submit_request_in(principal, commune_slug, input, None).await
+        self.submit_request_in(principal, commune, input, None).await
     }
 
     /// [`Jamaa::submit_request`], recording the language the citizen wrote in (for the e-mails about it).
     pub async fn submit_request_in(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         input: SubmitRequest,
         locale: Option<crate::model::i18n::Locale>,
     ) -> Result<Submission, Error> {
-        self.submit_with_files(principal, commune_slug, input, Vec::new(), locale).await
+        self.submit_with_files(principal, commune, input, Vec::new(), locale).await
     }
 
     /// Submits a request with the contents of its documents: each file's type, size and hash are read from
     /// its bytes and checked against the procedure's documents (after those the input lists without
     /// content), and the contents are stored sealed in the same transaction; `locale` is the language the
     /// citizen wrote in.
-    #[tracing::instrument(skip_all, fields(commune = %commune_slug, service = %input.service_code))]
+    #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug, service = %input.service_code))]
     pub async fn submit_with_files(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         input: SubmitRequest,
         files: Vec<super::DocumentFile>,
         locale: Option<crate::model::i18n::Locale>,
     ) -> Result<Submission, Error> {
-        self.submit_with_secret(principal, commune_slug, input, files, locale, citizen_secret()).await
+        self.submit_with_secret(principal, commune, input, files, locale, citizen_secret()).await
     }
 
     /// [`Jamaa::submit_with_files`] with the citizen's secret given: a fresh random one, or the demo's known
@@ -193,13 +193,12 @@ impl Jamaa {
     pub(super) async fn submit_with_secret(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         mut input: SubmitRequest,
         files: Vec<super::DocumentFile>,
         locale: Option<crate::model::i18n::Locale>,
         secret: SecretString,
     ) -> Result<Submission, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, Permission::SubmitRequest)?;
         let tx = self.store.tenant_tx(scope).await?;
         let Some(service) = catalog::current_service(&tx, &input.service_code).await? else {
@@ -300,7 +299,7 @@ impl Jamaa {
             occurred_at: now,
             assignee: None,
         };
-        requests::insert_transition(&tx, &commune, &service, record.id, &transition).await?;
+        requests::insert_transition(&tx, commune, &service, record.id, &transition).await?;
         schedule(&tx, record.id, record.version, &start_timers).await?;
         audit::append(
             &tx,
@@ -324,7 +323,7 @@ impl Jamaa {
         tracing::info!(request.id = %record.id, tracking_code = %tracking_code, "request submitted");
 
         let personal = if split.personal.is_empty() { PersonalData::None } else { PersonalData::Open(split.personal) };
-        let request = RequestDetails { commune: commune.into(), service, record, personal };
+        let request = RequestDetails { commune: std::sync::Arc::new(commune.clone()), service, record, personal };
         let receipt = request.receipt();
         Ok(Submission { request, receipt, secret })
     }
@@ -332,19 +331,18 @@ impl Jamaa {
     /// Takes a workflow action on a request. Staff act with their roles; a citizen acts as the applicant by
     /// presenting the request's secret. `expected_version` is the version the caller saw: if the request
     /// moved on since, the action is a CONFLICT.
-    #[tracing::instrument(skip_all, fields(commune = %commune_slug, request.id = %id, action = %action))]
+    #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug, request.id = %id, action = %action))]
     #[allow(clippy::too_many_arguments)]
     pub async fn act_on_request(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         id: RequestId,
         action: &str,
         expected_version: i64,
         comment: Option<String>,
         applicant_secret: Option<SecretString>,
     ) -> Result<RequestDetails, Error> {
-        let commune = self.commune(commune_slug).await?;
         let (scope, actor) = match (principal, applicant_secret.as_ref()) {
             (Principal::Anonymous, Some(_)) => {
                 (principal.authorize(commune.id, Permission::SubmitRequest)?, Actor::Applicant)
@@ -378,10 +376,10 @@ impl Jamaa {
             _ => principal.actor(),
         };
         let record =
-            apply_action(&tx, &commune, &service, record, action, &actor, &actor_label, comment, self.now()).await?;
+            apply_action(&tx, commune, &service, record, action, &actor, &actor_label, comment, self.now()).await?;
         tx.commit().await?;
         let personal = personal::sealed_keys(&service.definition.form, &record);
-        Ok(RequestDetails { commune: commune.into(), service, record, personal })
+        Ok(RequestDetails { commune: std::sync::Arc::new(commune.clone()), service, record, personal })
     }
 
     /// Finds a request by its tracking code and the citizen's secret. A wrong secret and an unknown code
@@ -417,7 +415,7 @@ impl Jamaa {
         let personal = personal::open_for(&tx, &self.keyring, &record, &actor, self.now()).await?;
         tx.commit().await?;
         Ok(Tracking {
-            request: RequestDetails { commune: commune.into(), service, record, personal },
+            request: RequestDetails { commune: std::sync::Arc::new(commune.clone()), service, record, personal },
             history,
             messages,
         })
@@ -425,8 +423,7 @@ impl Jamaa {
 
     /// One request of the commune, with its history, for its staff. Its personal fields are opened (and the
     /// reading recorded) for staff holding a role of the request's workflow; others see them sealed.
-    pub async fn request(&self, principal: &Principal, commune_slug: &str, id: RequestId) -> Result<Tracking, Error> {
-        let commune = self.commune(commune_slug).await?;
+    pub async fn request(&self, principal: &Principal, commune: &Commune, id: RequestId) -> Result<Tracking, Error> {
         let scope = principal.authorize(commune.id, Permission::ReadRequests)?;
         let tx = self.store.tenant_tx(scope).await?;
         let record = requests::by_id(&tx, id).await?.ok_or(Error::NotFound("request"))?;
@@ -442,7 +439,7 @@ impl Jamaa {
         };
         tx.commit().await?;
         Ok(Tracking {
-            request: RequestDetails { commune: commune.into(), service, record, personal },
+            request: RequestDetails { commune: std::sync::Arc::new(commune.clone()), service, record, personal },
             history,
             messages,
         })

@@ -9,6 +9,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldError, FieldErrorCode};
 use crate::model::audit::NewEvent;
+use crate::model::commune::Commune;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::store::{audit, communes};
 
@@ -86,8 +87,7 @@ pub fn check_site_origins(origins: &[String]) -> Result<Vec<String>, Vec<FieldEr
 
 impl Jamaa {
     /// The origins of a commune's website (anyone may read them).
-    pub async fn site_origins(&self, slug: &str) -> Result<Vec<String>, Error> {
-        let commune = self.commune(slug).await?;
+    pub async fn site_origins(&self, commune: &Commune) -> Result<Vec<String>, Error> {
         communes::site_origins(self.store.reader(), commune.id).await
     }
 
@@ -96,10 +96,9 @@ impl Jamaa {
     pub async fn set_site_origins(
         &self,
         principal: &Principal,
-        slug: &str,
+        commune: &Commune,
         origins: &[String],
     ) -> Result<Vec<String>, Error> {
-        let commune = self.commune(slug).await?;
         let scope = if principal.is_operator() {
             principal.authorize(commune.id, Permission::PublishService)?
         } else {

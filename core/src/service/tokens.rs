@@ -7,6 +7,7 @@ use crate::auth::tokens::{self as token_format, TokenKind};
 use crate::auth::{self, Permission, Principal};
 use crate::error::Error;
 use crate::model::audit::NewEvent;
+use crate::model::commune::Commune;
 use crate::model::ids::{TenantId, TokenId};
 use crate::store::audit;
 use crate::store::tokens::{self, NewToken};
@@ -245,9 +246,8 @@ impl Jamaa {
     pub async fn api_tokens(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
     ) -> Result<Vec<crate::store::tokens::TokenSummary>, Error> {
-        let commune = self.commune(commune_slug).await?;
         if !principal.is_operator() {
             principal.authorize(commune.id, Permission::ManageAccess)?;
         }

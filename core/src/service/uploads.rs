@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::crypto::{self, Keyring};
 use crate::error::{Error, FieldError, FieldErrorCode};
+use crate::model::commune::Commune;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::RequestId;
 use crate::model::request::SubmittedDocument;
@@ -137,10 +138,9 @@ impl super::Jamaa {
     pub async fn request_files(
         &self,
         principal: &crate::auth::Principal,
-        commune_slug: &str,
+        commune: &Commune,
         request: RequestId,
     ) -> Result<Vec<SubmittedDocument>, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, crate::auth::Permission::ReadRequests)?;
         let tx = self.store.tenant_tx(scope).await?;
         let found = files::of_request(&tx, request).await?;
@@ -169,11 +169,10 @@ impl super::Jamaa {
     pub async fn download_file(
         &self,
         principal: &crate::auth::Principal,
-        commune_slug: &str,
+        commune: &Commune,
         request: RequestId,
         file: uuid::Uuid,
     ) -> Result<DownloadedFile, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = principal.authorize(commune.id, crate::auth::Permission::ReadRequests)?;
         let tx = self.store.tenant_tx(scope).await?;
         let record = crate::store::requests::by_id(&tx, request).await?.ok_or(Error::NotFound("request"))?;

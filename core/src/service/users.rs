@@ -9,6 +9,7 @@ use crate::auth::{self, Membership, Permission, Principal, passwords};
 use crate::error::{Error, FieldErrorCode};
 use crate::model::access::{check_password, normalize_login};
 use crate::model::audit::NewEvent;
+use crate::model::commune::Commune;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::{SessionId, TenantId, UserId};
 use crate::store::users::{self, UserRecord};
@@ -163,10 +164,9 @@ impl Jamaa {
         &self,
         principal: &Principal,
         login: &str,
-        commune_slug: &str,
+        commune: &Commune,
         roles: Vec<String>,
     ) -> Result<(), Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = self.access_scope(principal, commune.id)?;
         let user = self.user_by_login(login).await?;
         let tx = self.store.tenant_tx(scope).await?;
@@ -188,8 +188,7 @@ impl Jamaa {
     }
 
     /// Takes back a user's roles in a commune: operators, or the commune's holders of `ManageAccess`.
-    pub async fn revoke_membership(&self, principal: &Principal, login: &str, commune_slug: &str) -> Result<(), Error> {
-        let commune = self.commune(commune_slug).await?;
+    pub async fn revoke_membership(&self, principal: &Principal, login: &str, commune: &Commune) -> Result<(), Error> {
         let scope = self.access_scope(principal, commune.id)?;
         let user = self.user_by_login(login).await?;
         let tx = self.store.tenant_tx(scope).await?;
@@ -323,8 +322,7 @@ fn unknown_roles(path: &str, unknown: &[&String]) -> Error {
 
 impl Jamaa {
     /// The members of a commune and their roles there: operators, or the commune's holders of `ManageAccess`.
-    pub async fn commune_users(&self, principal: &Principal, commune_slug: &str) -> Result<Vec<CommuneUser>, Error> {
-        let commune = self.commune(commune_slug).await?;
+    pub async fn commune_users(&self, principal: &Principal, commune: &Commune) -> Result<Vec<CommuneUser>, Error> {
         let scope = self.access_scope(principal, commune.id)?;
         let tx = self.store.tenant_tx(scope).await?;
         let members = users::members_of(tx.conn(), commune.id).await?;
@@ -338,10 +336,9 @@ impl Jamaa {
     pub async fn create_commune_user(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         new: NewCommuneUser,
     ) -> Result<CommuneUser, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = self.access_scope(principal, commune.id)?;
         let (login, display_name) = check_new_account(&new.login, &new.display_name, &new.password)?;
         let password_hash = hash_password(&new.password).await?;
@@ -367,7 +364,7 @@ impl Jamaa {
         let granted = serde_json::json!({ "roles": roles });
         audit::append(&tx, NewEvent::new(principal.actor(), "access.granted", subject, granted), now).await?;
         tx.commit().await?;
-        tracing::info!(user = %record.id, commune = %commune_slug, "user created in a commune");
+        tracing::info!(user = %record.id, commune = %commune.spec.slug, "user created in a commune");
         Ok(commune_user(&record, roles))
     }
 
@@ -376,11 +373,10 @@ impl Jamaa {
     pub async fn grant_role(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         user_id: UserId,
         role: &str,
     ) -> Result<CommuneUser, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = self.access_scope(principal, commune.id)?;
         let now = self.now();
         let tx = self.store.tenant_tx(scope).await?;
@@ -413,11 +409,10 @@ impl Jamaa {
     pub async fn revoke_role(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         user_id: UserId,
         role: &str,
     ) -> Result<CommuneUser, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = self.access_scope(principal, commune.id)?;
         let now = self.now();
         let tx = self.store.tenant_tx(scope).await?;
@@ -443,11 +438,10 @@ impl Jamaa {
     pub async fn set_member_disabled(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         user_id: UserId,
         disabled: bool,
     ) -> Result<CommuneUser, Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = self.access_scope(principal, commune.id)?;
         let now = self.now();
         let tx = self.store.tenant_tx(scope).await?;
@@ -471,11 +465,10 @@ impl Jamaa {
     pub async fn reset_member_password(
         &self,
         principal: &Principal,
-        commune_slug: &str,
+        commune: &Commune,
         user_id: UserId,
         password: SecretString,
     ) -> Result<(), Error> {
-        let commune = self.commune(commune_slug).await?;
         let scope = self.access_scope(principal, commune.id)?;
         check_password(secrecy::ExposeSecret::expose_secret(&password)).map_err(|e| Error::Validation(vec![e]))?;
         let hash = hash_password(&password).await?;

@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
+use super::TenantTx;
 use super::entity::{audit_event, audit_head};
-use super::{TenantTx, db_error};
 use crate::error::Error;
 use crate::model::audit::{AuditEvent, ChainChecker, ChainReport, GENESIS_HASH, NewEvent};
 use crate::model::ids::{EventId, TenantId};
@@ -28,14 +28,10 @@ pub(crate) async fn append(tx: &TenantTx, event: NewEvent, now: DateTime<Utc>) -
                 .to_owned(),
         )
         .returning(Query::returning().columns([audit_head::Column::Sequence, audit_head::Column::Hash]));
-    let row = tx
-        .conn()
-        .query_one(&bump)
-        .await
-        .map_err(db_error)?
-        .ok_or_else(|| Error::internal("the audit head upsert returned no row"))?;
-    let sequence: i64 = row.try_get("", "sequence").map_err(db_error)?;
-    let prev_hash: String = row.try_get("", "hash").map_err(db_error)?;
+    let row =
+        tx.conn().query_one(&bump).await?.ok_or_else(|| Error::internal("the audit head upsert returned no row"))?;
+    let sequence: i64 = row.try_get("", "sequence")?;
+    let prev_hash: String = row.try_get("", "hash")?;
 
     let chained = event.chain(TenantId::from_uuid(tenant), sequence, now, &prev_hash);
     audit_event::Entity::insert(audit_event::ActiveModel {
@@ -51,14 +47,12 @@ pub(crate) async fn append(tx: &TenantTx, event: NewEvent, now: DateTime<Utc>) -
         hash: Set(chained.hash.clone()),
     })
     .exec_without_returning(tx.conn())
-    .await
-    .map_err(db_error)?;
+    .await?;
     audit_head::Entity::update_many()
         .col_expr(audit_head::Column::Hash, Expr::value(chained.hash.clone()))
         .filter(audit_head::Column::TenantId.eq(tenant))
         .exec(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(chained)
 }
 
@@ -70,8 +64,7 @@ pub(crate) async fn about(tx: &TenantTx, subject: &str, limit: u64) -> Result<Ve
         .order_by_asc(audit_event::Column::Sequence)
         .limit(limit)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(rows.into_iter().map(to_event).collect())
 }
 
@@ -88,8 +81,7 @@ pub(crate) async fn verify(tx: &TenantTx) -> Result<ChainReport, Error> {
             .order_by_asc(audit_event::Column::Sequence)
             .limit(PAGE)
             .all(tx.conn())
-            .await
-            .map_err(db_error)?;
+            .await?;
         let Some(last) = rows.last() else { break };
         after = last.sequence;
         let full_page = rows.len() as u64 == PAGE;
@@ -103,7 +95,7 @@ pub(crate) async fn verify(tx: &TenantTx) -> Result<ChainReport, Error> {
         }
     }
     let mut report = checker.finish();
-    let head = audit_head::Entity::find_by_id(tenant).one(tx.conn()).await.map_err(db_error)?;
+    let head = audit_head::Entity::find_by_id(tenant).one(tx.conn()).await?;
     if report.valid {
         let (head_sequence, head_hash) = head.map(|h| (h.sequence, h.hash)).unwrap_or((0, GENESIS_HASH.to_owned()));
         if head_sequence != report.events_checked || head_hash != report.head_hash {

@@ -7,8 +7,8 @@ use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use sha2::{Digest, Sha256};
 
+use super::TenantTx;
 use super::entity::{definition, role, service, workflow};
-use super::{TenantTx, db_error};
 use crate::error::Error;
 use crate::model::catalog::ServiceDefinition;
 use crate::model::ids::{ServiceId, WorkflowId};
@@ -25,8 +25,7 @@ pub struct PublishedService {
 }
 
 pub(crate) async fn upsert_role(tx: &TenantTx, role: &crate::model::standard::RoleDef) -> Result<(), Error> {
-    let existing =
-        role::Entity::find_by_id((tx.tenant_uuid(), role.key.clone())).one(tx.conn()).await.map_err(db_error)?;
+    let existing = role::Entity::find_by_id((tx.tenant_uuid(), role.key.clone())).one(tx.conn()).await?;
     let model = role::ActiveModel {
         tenant_id: Set(tx.tenant_uuid()),
         key: Set(role.key.clone()),
@@ -34,9 +33,9 @@ pub(crate) async fn upsert_role(tx: &TenantTx, role: &crate::model::standard::Ro
         permissions: Set(serde_json::to_value(&role.permissions).map_err(Error::internal)?),
     };
     if existing.is_some() {
-        role::Entity::update(model).exec(tx.conn()).await.map_err(db_error)?;
+        role::Entity::update(model).exec(tx.conn()).await?;
     } else {
-        role::Entity::insert(model).exec_without_returning(tx.conn()).await.map_err(db_error)?;
+        role::Entity::insert(model).exec_without_returning(tx.conn()).await?;
     }
     Ok(())
 }
@@ -71,8 +70,7 @@ pub(crate) async fn publish(
         .filter(service::Column::Code.eq(&definition.code))
         .into_tuple::<Option<i32>>()
         .one(tx.conn())
-        .await
-        .map_err(db_error)?
+        .await?
         .flatten();
     let version = last_version.unwrap_or(0) + 1;
 
@@ -93,16 +91,14 @@ pub(crate) async fn publish(
         published_at: Set(now),
     })
     .exec_without_returning(tx.conn())
-    .await
-    .map_err(db_error)?;
+    .await?;
 
     service::Entity::update_many()
         .col_expr(service::Column::IsCurrent, Expr::value(false))
         .filter(service::Column::TenantId.eq(tenant))
         .filter(service::Column::Code.eq(&definition.code))
         .exec(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
 
     let id = ServiceId::new();
     service::Entity::insert(service::ActiveModel {
@@ -116,8 +112,7 @@ pub(crate) async fn publish(
         published_at: Set(now),
     })
     .exec_without_returning(tx.conn())
-    .await
-    .map_err(db_error)?;
+    .await?;
     tx.catalog_changed();
 
     Ok(PublishedService { id, version, workflow_id, definition: Arc::new(definition.clone()), published_at: now })
@@ -131,8 +126,7 @@ pub(crate) async fn retire(tx: &TenantTx, code: &str) -> Result<(), Error> {
         .filter(service::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(service::Column::Code.eq(code))
         .exec(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     tx.catalog_changed();
     Ok(())
 }
@@ -142,8 +136,7 @@ pub(crate) async fn roles(tx: &TenantTx) -> Result<Vec<crate::model::standard::R
         .filter(role::Column::TenantId.eq(tx.tenant_uuid()))
         .order_by_asc(role::Column::Key)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     rows.into_iter()
         .map(|r| {
             Ok(crate::model::standard::RoleDef {
@@ -179,8 +172,7 @@ async fn load_current_services(tx: &TenantTx) -> Result<Vec<PublishedService>, E
         .filter(service::Column::IsCurrent.eq(true))
         .order_by_asc(service::Column::Code)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     // One query for the workflows of all of them.
     let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.workflow_id).collect();
     let workflows = workflow_hashes(tx, ids).await?;
@@ -213,8 +205,7 @@ async fn workflow_hashes(
         .filter(workflow::Column::Id.is_in(ids))
         .into_tuple::<(uuid::Uuid, String)>()
         .all(tx.conn())
-        .await
-        .map_err(db_error)?
+        .await?
         .into_iter()
         .collect())
 }
@@ -242,7 +233,7 @@ async fn put_definitions<const N: usize>(tx: &TenantTx, bodies: [serde_json::Val
         .await;
     match inserted {
         Ok(_) | Err(DbErr::RecordNotInserted) => {}
-        Err(error) => return Err(db_error(error)),
+        Err(error) => return Err(Error::from(error)),
     }
     addresses.try_into().map_err(|_| Error::internal("definition addresses"))
 }
@@ -279,8 +270,7 @@ pub(crate) async fn service_versions(
         .filter(service::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(service::Column::Id.is_in(service_ids))
         .all(tx.conn())
-        .await
-        .map_err(db_error)?
+        .await?
         .into_iter()
         .map(|row| (row.id, row))
         .collect();
@@ -329,8 +319,7 @@ async fn assemble(
         definition::Entity::find()
             .filter(definition::Column::Hash.is_in(needed.into_iter().cloned()))
             .all(tx.conn())
-            .await
-            .map_err(db_error)?
+            .await?
             .into_iter()
             .map(|stored| (stored.hash, stored.body))
             .collect()

@@ -4,9 +4,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
+use super::TenantTx;
 use super::entity::{petition_signature, publication, request, request_message, service};
 use super::requests::{RequestRecord, from_model};
-use super::{TenantTx, db_error};
 use crate::error::Error;
 use crate::model::ids::RequestId;
 
@@ -29,8 +29,7 @@ pub(crate) async fn insert_message(tx: &TenantTx, request_id: RequestId, message
         created_at: Set(message.created_at),
     })
     .exec_without_returning(tx.conn())
-    .await
-    .map_err(db_error)?;
+    .await?;
     Ok(())
 }
 
@@ -41,8 +40,7 @@ pub(crate) async fn messages(tx: &TenantTx, request_id: RequestId) -> Result<Vec
         .filter(request_message::Column::RequestId.eq(request_id.as_uuid()))
         .order_by_asc(request_message::Column::Id)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(rows
         .into_iter()
         .map(|row| MessageRecord { action: row.action, body: row.body, created_at: row.created_at })
@@ -80,8 +78,7 @@ pub(crate) async fn insert_signature(tx: &TenantTx, signature: NewSignature) -> 
         .to_owned(),
     )
     .exec_without_returning(tx.conn())
-    .await
-    .map_err(db_error)?;
+    .await?;
     Ok(inserted == 1)
 }
 
@@ -92,7 +89,7 @@ pub(crate) async fn signature_count(tx: &TenantTx, request_id: RequestId) -> Res
         .filter(petition_signature::Column::RequestId.eq(request_id.as_uuid()))
         .count(tx.conn())
         .await
-        .map_err(db_error)
+        .map_err(Into::into)
 }
 
 /// How many people signed each of several petitions, in one query (petitions nobody signed are absent).
@@ -112,8 +109,7 @@ pub(crate) async fn signature_counts(
         .group_by(petition_signature::Column::RequestId)
         .into_tuple()
         .all(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(rows.into_iter().map(|(id, count)| (RequestId::from_uuid(id), u64::try_from(count).unwrap_or(0))).collect())
 }
 
@@ -131,8 +127,7 @@ pub(crate) async fn requests_of_service(
         .filter(service::Column::Code.eq(code))
         .into_tuple::<uuid::Uuid>()
         .all(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     let rows = request::Entity::find()
         .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(request::Column::ServiceId.is_in(service_ids))
@@ -140,8 +135,7 @@ pub(crate) async fn requests_of_service(
         .order_by_asc(request::Column::Id)
         .limit(limit)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     rows.into_iter().map(from_model).collect()
 }
 
@@ -159,8 +153,7 @@ pub(crate) async fn publications(tx: &TenantTx) -> Result<Vec<PublicationRecord>
         .filter(publication::Column::TenantId.eq(tx.tenant_uuid()))
         .order_by_asc(publication::Column::ItemKey)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(rows
         .into_iter()
         .map(|row| PublicationRecord {
@@ -191,7 +184,6 @@ pub(crate) async fn put_publication(tx: &TenantTx, record: &PublicationRecord) -
             .to_owned(),
     )
     .exec_without_returning(tx.conn())
-    .await
-    .map_err(db_error)?;
+    .await?;
     Ok(())
 }

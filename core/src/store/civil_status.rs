@@ -4,8 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
+use super::TenantTx;
 use super::entity::{civil_act, civil_mention};
-use super::{TenantTx, db_error};
 use crate::error::Error;
 use crate::model::civil_status::{ActDetails, ActKind, ActNumber, MentionKind, OfficeCode};
 use crate::model::ids::CivilActId;
@@ -66,13 +66,12 @@ pub(crate) async fn insert_act(tx: &TenantTx, row: &ActRow) -> Result<(), Error>
         registered_by: Set(row.registered_by.clone()),
     })
     .exec_without_returning(tx.conn())
-    .await
-    .map_err(db_error)?;
+    .await?;
     Ok(())
 }
 
 pub(crate) async fn act_by_id(tx: &TenantTx, id: CivilActId) -> Result<Option<ActRow>, Error> {
-    let row = civil_act::Entity::find_by_id((tx.tenant_uuid(), id.as_uuid())).one(tx.conn()).await.map_err(db_error)?;
+    let row = civil_act::Entity::find_by_id((tx.tenant_uuid(), id.as_uuid())).one(tx.conn()).await?;
     row.map(act_from_model).transpose()
 }
 
@@ -83,8 +82,7 @@ pub(crate) async fn acts_by_subject(tx: &TenantTx, digest: &str) -> Result<Vec<A
         .filter(civil_act::Column::SubjectDigest.eq(digest))
         .order_by_asc(civil_act::Column::Id)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?
+        .await?
         .into_iter()
         .map(act_from_model)
         .collect()
@@ -101,12 +99,12 @@ pub(crate) async fn act_page(
     if let Some(after) = after {
         query = query.filter(civil_act::Column::Id.gt(after.as_uuid()));
     }
-    query.all(tx.conn()).await.map_err(db_error)?.into_iter().map(act_from_model).collect()
+    query.all(tx.conn()).await?.into_iter().map(act_from_model).collect()
 }
 
 /// How many of the commune's acts match `filter`.
 pub(crate) async fn act_count(tx: &TenantTx, filter: &ActFilter) -> Result<u64, Error> {
-    acts_matching(tx, filter).count(tx.conn()).await.map_err(db_error)
+    acts_matching(tx, filter).count(tx.conn()).await.map_err(Into::into)
 }
 
 fn acts_matching(tx: &TenantTx, filter: &ActFilter) -> sea_orm::Select<civil_act::Entity> {
@@ -138,8 +136,7 @@ pub(crate) async fn insert_mention(tx: &TenantTx, row: &MentionRow) -> Result<()
         recorded_by: Set(row.recorded_by.clone()),
     })
     .exec_without_returning(tx.conn())
-    .await
-    .map_err(db_error)?;
+    .await?;
     Ok(())
 }
 
@@ -150,8 +147,7 @@ pub(crate) async fn mentions_of(tx: &TenantTx, act: CivilActId) -> Result<Vec<Me
         .filter(civil_mention::Column::ActId.eq(act.as_uuid()))
         .order_by_asc(civil_mention::Column::Sequence)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?
+        .await?
         .into_iter()
         .map(|row| {
             let kind = MentionKind::parse(&row.kind)

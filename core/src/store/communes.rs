@@ -6,7 +6,6 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::db_error;
 use super::entity::commune;
 use crate::error::Error;
 use crate::model::commune::{Commune, CommuneSpec, CommuneStatus, Country, Slug, TrackingPrefix};
@@ -49,7 +48,7 @@ pub(crate) async fn insert(
 }
 
 pub(crate) async fn by_slug(conn: &impl ConnectionTrait, slug: &str) -> Result<Option<Commune>, Error> {
-    let row = commune::Entity::find().filter(commune::Column::Slug.eq(slug)).one(conn).await.map_err(db_error)?;
+    let row = commune::Entity::find().filter(commune::Column::Slug.eq(slug)).one(conn).await?;
     row.map(from_model).transpose()
 }
 
@@ -58,7 +57,7 @@ pub(crate) async fn by_slug_with_generation(
     conn: &impl ConnectionTrait,
     slug: &str,
 ) -> Result<Option<(Commune, i64)>, Error> {
-    let row = commune::Entity::find().filter(commune::Column::Slug.eq(slug)).one(conn).await.map_err(db_error)?;
+    let row = commune::Entity::find().filter(commune::Column::Slug.eq(slug)).one(conn).await?;
     row.map(|row| {
         let generation = row.catalog_generation;
         from_model(row).map(|commune| (commune, generation))
@@ -73,8 +72,7 @@ pub(crate) async fn catalog_generation(conn: &impl ConnectionTrait, id: TenantId
         .column(commune::Column::CatalogGeneration)
         .into_tuple::<i64>()
         .one(conn)
-        .await
-        .map_err(db_error)?
+        .await?
         .ok_or(Error::NotFound("commune"))
 }
 
@@ -84,14 +82,12 @@ pub(crate) async fn raise_catalog_generation(conn: &impl ConnectionTrait, id: Te
         .col_expr(commune::Column::CatalogGeneration, Expr::col(commune::Column::CatalogGeneration).add(1_i64))
         .filter(commune::Column::Id.eq(id.as_uuid()))
         .exec(conn)
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(())
 }
 
 pub(crate) async fn by_official_code(conn: &impl ConnectionTrait, code: &str) -> Result<Option<Commune>, Error> {
-    let row =
-        commune::Entity::find().filter(commune::Column::OfficialCode.eq(code)).one(conn).await.map_err(db_error)?;
+    let row = commune::Entity::find().filter(commune::Column::OfficialCode.eq(code)).one(conn).await?;
     row.map(from_model).transpose()
 }
 
@@ -103,7 +99,7 @@ pub(crate) async fn tracking_prefixes(conn: &impl ConnectionTrait) -> Result<Vec
         .into_tuple::<String>()
         .all(conn)
         .await
-        .map_err(db_error)
+        .map_err(Into::into)
 }
 
 /// Records the template a commune's configuration now follows.
@@ -116,8 +112,7 @@ pub(crate) async fn set_lineage(conn: &impl ConnectionTrait, id: TenantId, linea
         )
         .filter(commune::Column::Id.eq(id.as_uuid()))
         .exec(conn)
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(())
 }
 
@@ -130,14 +125,13 @@ pub(crate) async fn update_settings(
     commune::Entity::update_many()
         .col_expr(commune::Column::Country, Expr::value(spec.country.code()))
         .col_expr(commune::Column::DefaultLocale, Expr::value(spec.default_locale.as_str()))
-        .col_expr(commune::Column::Locales, Expr::value(to_json(&spec.locales).map_err(db_error)?))
+        .col_expr(commune::Column::Locales, Expr::value(to_json(&spec.locales)?))
         .col_expr(commune::Column::Currency, Expr::value(spec.currency.clone()))
         .col_expr(commune::Column::TimeZone, Expr::value(spec.time_zone.clone()))
-        .col_expr(commune::Column::Calendar, Expr::value(to_json(&spec.calendar).map_err(db_error)?))
+        .col_expr(commune::Column::Calendar, Expr::value(to_json(&spec.calendar)?))
         .filter(commune::Column::Id.eq(id.as_uuid()))
         .exec(conn)
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(())
 }
 
@@ -148,8 +142,7 @@ pub(crate) async fn site_origins(conn: &impl ConnectionTrait, id: TenantId) -> R
         .column(commune::Column::SiteOrigins)
         .into_tuple::<serde_json::Value>()
         .one(conn)
-        .await
-        .map_err(db_error)?
+        .await?
         .ok_or(Error::NotFound("commune"))?;
     serde_json::from_value(value).map_err(Error::internal)
 }
@@ -161,11 +154,10 @@ pub(crate) async fn set_site_origins(
     origins: &[String],
 ) -> Result<(), Error> {
     commune::Entity::update_many()
-        .col_expr(commune::Column::SiteOrigins, Expr::value(to_json(&origins).map_err(db_error)?))
+        .col_expr(commune::Column::SiteOrigins, Expr::value(to_json(&origins)?))
         .filter(commune::Column::Id.eq(id.as_uuid()))
         .exec(conn)
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(())
 }
 
@@ -176,8 +168,7 @@ pub(crate) async fn all_site_origins(conn: &impl ConnectionTrait) -> Result<Vec<
         .column(commune::Column::SiteOrigins)
         .into_tuple::<serde_json::Value>()
         .all(conn)
-        .await
-        .map_err(db_error)?;
+        .await?;
     let mut origins = Vec::new();
     for value in rows {
         origins.extend(serde_json::from_value::<Vec<String>>(value).map_err(Error::internal)?);
@@ -186,13 +177,12 @@ pub(crate) async fn all_site_origins(conn: &impl ConnectionTrait) -> Result<Vec<
 }
 
 pub(crate) async fn by_id(conn: &impl ConnectionTrait, id: TenantId) -> Result<Option<Commune>, Error> {
-    let row = commune::Entity::find_by_id(id.as_uuid()).one(conn).await.map_err(db_error)?;
+    let row = commune::Entity::find_by_id(id.as_uuid()).one(conn).await?;
     row.map(from_model).transpose()
 }
 
 pub(crate) async fn by_tracking_prefix(conn: &impl ConnectionTrait, prefix: &str) -> Result<Option<Commune>, Error> {
-    let row =
-        commune::Entity::find().filter(commune::Column::TrackingPrefix.eq(prefix)).one(conn).await.map_err(db_error)?;
+    let row = commune::Entity::find().filter(commune::Column::TrackingPrefix.eq(prefix)).one(conn).await?;
     row.map(from_model).transpose()
 }
 
@@ -202,11 +192,11 @@ pub(crate) async fn page(conn: &impl ConnectionTrait, after: Option<&str>, limit
     if let Some(after) = after {
         query = query.filter(commune::Column::Slug.gt(after));
     }
-    query.all(conn).await.map_err(db_error)?.into_iter().map(from_model).collect()
+    query.all(conn).await?.into_iter().map(from_model).collect()
 }
 
 pub(crate) async fn count(conn: &impl ConnectionTrait) -> Result<u64, Error> {
-    commune::Entity::find().count(conn).await.map_err(db_error)
+    commune::Entity::find().count(conn).await.map_err(Into::into)
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, sea_orm::DbErr> {

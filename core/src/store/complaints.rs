@@ -6,8 +6,8 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
+use super::TenantTx;
 use super::entity::complaint;
-use super::{TenantTx, db_error};
 use crate::error::Error;
 use crate::model::complaint::ComplaintFacts;
 use crate::model::ids::RequestId;
@@ -50,13 +50,12 @@ pub(crate) async fn insert(tx: &TenantTx, record: &ComplaintRecord) -> Result<()
         rated_at: Set(record.rated_at),
     })
     .exec_without_returning(tx.conn())
-    .await
-    .map_err(db_error)?;
+    .await?;
     Ok(())
 }
 
 pub(crate) async fn by_request(tx: &TenantTx, id: RequestId) -> Result<Option<ComplaintRecord>, Error> {
-    let row = complaint::Entity::find_by_id((tx.tenant_uuid(), id.as_uuid())).one(tx.conn()).await.map_err(db_error)?;
+    let row = complaint::Entity::find_by_id((tx.tenant_uuid(), id.as_uuid())).one(tx.conn()).await?;
     row.map(from_model).transpose()
 }
 
@@ -81,12 +80,12 @@ pub(crate) async fn public(
             ),
         );
     }
-    query.all(tx.conn()).await.map_err(db_error)?.into_iter().map(from_model).collect()
+    query.all(tx.conn()).await?.into_iter().map(from_model).collect()
 }
 
 /// How many public complaints the filter finds.
 pub(crate) async fn public_count(tx: &TenantTx, filter: &PublicFilter) -> Result<u64, Error> {
-    public_query(tx, filter).count(tx.conn()).await.map_err(db_error)
+    public_query(tx, filter).count(tx.conn()).await.map_err(Into::into)
 }
 
 fn public_query(tx: &TenantTx, filter: &PublicFilter) -> sea_orm::Select<complaint::Entity> {
@@ -117,8 +116,7 @@ pub(crate) async fn rate(tx: &TenantTx, id: RequestId, rating: u8, now: DateTime
         .filter(complaint::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(complaint::Column::RequestId.eq(id.as_uuid()))
         .exec(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(())
 }
 

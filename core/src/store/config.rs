@@ -2,8 +2,8 @@
 
 use sea_orm::{ActiveValue::Set, EntityTrait};
 
+use super::TenantTx;
 use super::entity::commune_config;
-use super::{TenantTx, db_error};
 use crate::error::Error;
 use crate::model::template::{Category, IdFormats};
 
@@ -17,7 +17,7 @@ pub(crate) struct CommuneConfig {
 }
 
 pub(crate) async fn get(tx: &TenantTx) -> Result<CommuneConfig, Error> {
-    let Some(row) = commune_config::Entity::find_by_id(tx.tenant_uuid()).one(tx.conn()).await.map_err(db_error)? else {
+    let Some(row) = commune_config::Entity::find_by_id(tx.tenant_uuid()).one(tx.conn()).await? else {
         return Ok(CommuneConfig::default());
     };
     Ok(CommuneConfig {
@@ -36,11 +36,11 @@ pub(crate) async fn put(tx: &TenantTx, config: &CommuneConfig) -> Result<(), Err
         settings: Set(serde_json::to_value(&config.settings).map_err(Error::internal)?),
         translations: Set(serde_json::to_value(&config.translations).map_err(Error::internal)?),
     };
-    let exists = commune_config::Entity::find_by_id(tx.tenant_uuid()).one(tx.conn()).await.map_err(db_error)?.is_some();
+    let exists = commune_config::Entity::find_by_id(tx.tenant_uuid()).one(tx.conn()).await?.is_some();
     if exists {
-        commune_config::Entity::update(model).exec(tx.conn()).await.map_err(db_error)?;
+        commune_config::Entity::update(model).exec(tx.conn()).await?;
     } else {
-        commune_config::Entity::insert(model).exec_without_returning(tx.conn()).await.map_err(db_error)?;
+        commune_config::Entity::insert(model).exec_without_returning(tx.conn()).await?;
     }
     Ok(())
 }

@@ -4,8 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use super::TenantTx;
 use super::entity::{agenda_item, council_member, council_session, council_vote, deliberation};
-use super::{TenantTx, db_error};
 use crate::error::Error;
 use crate::model::council::{CouncilRole, Outcome, SessionKind, Tally, VoteChoice};
 use crate::model::i18n::LocalizedText;
@@ -88,8 +88,7 @@ pub(crate) async fn insert_member(tx: &TenantTx, member: &Member, now: DateTime<
         created_at: Set(now),
     })
     .exec_without_returning(tx.conn())
-    .await
-    .map_err(db_error)?;
+    .await?;
     Ok(())
 }
 
@@ -100,8 +99,7 @@ pub(crate) async fn members(tx: &TenantTx) -> Result<Vec<Member>, Error> {
         .order_by_asc(council_member::Column::MandateStart)
         .order_by_asc(council_member::Column::Id)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     rows.into_iter()
         .map(|row| {
             Ok(Member {
@@ -128,8 +126,7 @@ pub(crate) async fn insert_session(tx: &TenantTx, session: &Session, now: DateTi
         created_at: Set(now),
     })
     .exec_without_returning(tx.conn())
-    .await
-    .map_err(db_error)?;
+    .await?;
     Ok(())
 }
 
@@ -141,8 +138,7 @@ pub(crate) async fn publish(tx: &TenantTx, id: CouncilSessionId, now: DateTime<U
         .filter(council_session::Column::Id.eq(id.as_uuid()))
         .filter(council_session::Column::PublishedAt.is_null())
         .exec(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(result.rows_affected == 1)
 }
 
@@ -160,8 +156,7 @@ pub(crate) async fn insert_agenda_item(
         request_id: Set(item.request_id.map(|r| r.as_uuid())),
     })
     .exec_without_returning(tx.conn())
-    .await
-    .map_err(db_error)?;
+    .await?;
     Ok(())
 }
 
@@ -188,8 +183,7 @@ pub(crate) async fn insert_deliberation(
         decided_at: Set(deliberation.decided_at),
     })
     .exec_without_returning(tx.conn())
-    .await
-    .map_err(db_error)?;
+    .await?;
     if !deliberation.votes.is_empty() {
         let votes = deliberation.votes.iter().map(|(member, choice)| council_vote::ActiveModel {
             tenant_id: Set(tx.tenant_uuid()),
@@ -197,7 +191,7 @@ pub(crate) async fn insert_deliberation(
             member_id: Set(member.as_uuid()),
             choice: Set(choice.as_str().to_owned()),
         });
-        council_vote::Entity::insert_many(votes).exec_without_returning(tx.conn()).await.map_err(db_error)?;
+        council_vote::Entity::insert_many(votes).exec_without_returning(tx.conn()).await?;
     }
     Ok(())
 }
@@ -210,26 +204,22 @@ pub(crate) async fn sessions(tx: &TenantTx) -> Result<Vec<Session>, Error> {
         .order_by_desc(council_session::Column::StartsOn)
         .order_by_desc(council_session::Column::Id)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     let items = agenda_item::Entity::find()
         .filter(agenda_item::Column::TenantId.eq(tenant))
         .order_by_asc(agenda_item::Column::Position)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     let deliberations = deliberation::Entity::find()
         .filter(deliberation::Column::TenantId.eq(tenant))
         .order_by_asc(deliberation::Column::Number)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     let votes = council_vote::Entity::find()
         .filter(council_vote::Column::TenantId.eq(tenant))
         .order_by_asc(council_vote::Column::MemberId)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     let mut sessions = Vec::with_capacity(rows.len());
     for row in rows {
         let agenda = items

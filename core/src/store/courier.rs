@@ -7,8 +7,8 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
+use super::TenantTx;
 use super::entity::{courier_history, courier_item};
-use super::{TenantTx, db_error};
 use crate::error::Error;
 use crate::model::courier::{DeliberationRef, Department, Direction, FollowUp, MailNumber};
 use crate::model::ids::MailId;
@@ -75,14 +75,12 @@ pub(crate) async fn insert(tx: &TenantTx, record: &MailRecord) -> Result<(), Err
         updated_at: Set(record.updated_at),
     })
     .exec_without_returning(tx.conn())
-    .await
-    .map_err(db_error)?;
+    .await?;
     Ok(())
 }
 
 pub(crate) async fn by_id(tx: &TenantTx, id: MailId) -> Result<Option<MailRecord>, Error> {
-    let row =
-        courier_item::Entity::find_by_id((tx.tenant_uuid(), id.as_uuid())).one(tx.conn()).await.map_err(db_error)?;
+    let row = courier_item::Entity::find_by_id((tx.tenant_uuid(), id.as_uuid())).one(tx.conn()).await?;
     row.map(from_model).transpose()
 }
 
@@ -103,8 +101,7 @@ pub(crate) async fn update(
         .filter(courier_item::Column::Id.eq(id.as_uuid()))
         .filter(courier_item::Column::State.eq(seen.as_str()))
         .exec(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(result.rows_affected == 1)
 }
 
@@ -121,8 +118,7 @@ pub(crate) async fn insert_event(tx: &TenantTx, item: MailId, event: &MailEvent)
         actor: Set(event.actor.clone()),
     })
     .exec_without_returning(tx.conn())
-    .await
-    .map_err(db_error)?;
+    .await?;
     Ok(())
 }
 
@@ -133,8 +129,7 @@ pub(crate) async fn history(tx: &TenantTx, item: MailId) -> Result<Vec<MailEvent
         .filter(courier_history::Column::ItemId.eq(item.as_uuid()))
         .order_by_asc(courier_history::Column::Id)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?
+        .await?
         .into_iter()
         .map(|row| {
             let corrupt = || Error::internal(format!("courier history {} is invalid in storage", row.id));
@@ -161,12 +156,12 @@ pub(crate) async fn page(
     if let Some(after) = after {
         query = query.filter(courier_item::Column::Id.gt(after.as_uuid()));
     }
-    query.all(tx.conn()).await.map_err(db_error)?.into_iter().map(from_model).collect()
+    query.all(tx.conn()).await?.into_iter().map(from_model).collect()
 }
 
 /// How many of the commune's mail items match `filter`.
 pub(crate) async fn count(tx: &TenantTx, filter: &MailFilter) -> Result<u64, Error> {
-    matching(tx, filter).count(tx.conn()).await.map_err(db_error)
+    matching(tx, filter).count(tx.conn()).await.map_err(Into::into)
 }
 
 fn matching(tx: &TenantTx, filter: &MailFilter) -> sea_orm::Select<courier_item::Entity> {

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use super::TenantTx;
 use super::entity::issued_document;
-use super::{TenantTx, db_error};
 use crate::error::Error;
 use crate::model::i18n::LocalizedText;
 use crate::model::ids::DocumentId;
@@ -40,8 +40,7 @@ pub(crate) async fn insert(tx: &TenantTx, record: &DocumentRecord) -> Result<(),
         issued_at: Set(record.issued_at),
     })
     .exec_without_returning(tx.conn())
-    .await
-    .map_err(db_error)?;
+    .await?;
     Ok(())
 }
 
@@ -50,8 +49,7 @@ pub(crate) async fn by_code(tx: &TenantTx, code: &VerificationCode) -> Result<Op
         .filter(issued_document::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(issued_document::Column::Code.eq(code.to_string()))
         .one(tx.conn())
-        .await
-        .map_err(db_error)?
+        .await?
         .map(from_row)
         .transpose()
 }
@@ -63,8 +61,7 @@ pub(crate) async fn by_subject(tx: &TenantTx, subject: &str) -> Result<Vec<Docum
         .filter(issued_document::Column::Subject.eq(subject))
         .order_by_asc(issued_document::Column::Id)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?
+        .await?
         .into_iter()
         .map(from_row)
         .collect()

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use super::TenantTx;
 use super::entity::request_file;
-use super::{TenantTx, db_error};
 use crate::error::Error;
 use crate::model::ids::RequestId;
 use crate::model::request::SubmittedDocument;
@@ -39,7 +39,7 @@ pub(crate) async fn insert(
         data_key_id: Set(data_key_id),
         created_at: Set(now),
     };
-    request_file::Entity::insert(model).exec_without_returning(tx.conn()).await.map_err(db_error)?;
+    request_file::Entity::insert(model).exec_without_returning(tx.conn()).await?;
     Ok(())
 }
 
@@ -50,8 +50,7 @@ pub(crate) async fn of_request(tx: &TenantTx, request: RequestId) -> Result<Vec<
         .filter(request_file::Column::RequestId.eq(request.as_uuid()))
         .order_by_asc(request_file::Column::Id)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     rows.into_iter()
         .map(|row| {
             Ok(FileRecord {
@@ -79,8 +78,7 @@ pub(crate) async fn sealed(
         .filter(request_file::Column::RequestId.eq(request.as_uuid()))
         .filter(request_file::Column::Id.eq(id))
         .one(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     let Some(row) = row else { return Ok(None) };
     let record = FileRecord {
         id: row.id,

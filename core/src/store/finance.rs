@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use super::TenantTx;
 use super::entity::budget_line;
-use super::{TenantTx, db_error};
 use crate::error::Error;
 use crate::model::finance::{BudgetLine, Figures, LineKind};
 
@@ -19,8 +19,7 @@ pub(crate) async fn replace_year(
         .filter(budget_line::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(budget_line::Column::Year.eq(year))
         .exec(tx.conn())
-        .await
-        .map_err(db_error)?
+        .await?
         .rows_affected;
     let mut rows = Vec::with_capacity(lines.len());
     for (position, line) in lines.iter().enumerate() {
@@ -53,7 +52,7 @@ pub(crate) async fn replace_year(
     }
     // Inserted in chunks: PostgreSQL takes at most 65,535 parameters a statement.
     for chunk in rows.chunks(500) {
-        budget_line::Entity::insert_many(chunk.to_vec()).exec_without_returning(tx.conn()).await.map_err(db_error)?;
+        budget_line::Entity::insert_many(chunk.to_vec()).exec_without_returning(tx.conn()).await?;
     }
     Ok(removed)
 }
@@ -68,8 +67,7 @@ pub(crate) async fn lines(tx: &TenantTx, year: Option<i32>) -> Result<Vec<(i32, 
         .order_by_asc(budget_line::Column::Year)
         .order_by_asc(budget_line::Column::Position)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     rows.into_iter()
         .map(|row| {
             let missing = || Error::internal(format!("budget line {} lacks a figure", row.id));

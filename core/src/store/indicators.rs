@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
 
-use super::{TenantTx, db_error};
+use super::TenantTx;
 use crate::error::Error;
 use crate::model::indicators::{
     ComplaintFigures, Figures, REOPEN_ACTION, ServiceFigures, StateCount, backlog_buckets, backlog_thresholds,
@@ -228,7 +228,7 @@ fn service_entry<'a>(services: &'a mut Vec<ServiceFigures>, code: &str) -> &'a m
 }
 
 fn get<T: sea_orm::TryGetable>(row: &QueryResult, column: &str) -> Result<T, Error> {
-    row.try_get::<T>("", column).map_err(db_error)
+    row.try_get::<T>("", column).map_err(Into::into)
 }
 
 fn first_count(rows: Vec<QueryResult>, column: &str) -> Result<u64, Error> {
@@ -267,7 +267,7 @@ impl<'a> Sql<'a> {
 
     async fn all(self, sql: &str) -> Result<Vec<QueryResult>, Error> {
         let statement = Statement::from_sql_and_values(self.tx.backend(), sql, self.values);
-        self.tx.conn().query_all_raw(statement).await.map_err(db_error)
+        self.tx.conn().query_all_raw(statement).await.map_err(Into::into)
     }
 }
 

@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use super::TenantTx;
 use super::entity::data_key;
-use super::{TenantTx, db_error};
 use crate::crypto::{Key, Keyring};
 use crate::error::Error;
 
@@ -24,8 +24,7 @@ pub(crate) async fn current(tx: &TenantTx, keyring: &Keyring, now: DateTime<Utc>
         created_at: Set(now),
     })
     .exec_without_returning(tx.conn())
-    .await
-    .map_err(db_error)?;
+    .await?;
     Ok((id, key))
 }
 
@@ -40,15 +39,14 @@ async fn newest(tx: &TenantTx) -> Result<Option<data_key::Model>, Error> {
         .order_by_desc(data_key::Column::Id)
         .one(tx.conn())
         .await
-        .map_err(db_error)
+        .map_err(Into::into)
 }
 
 /// A data key of the commune by id.
 pub(crate) async fn by_id(tx: &TenantTx, keyring: &Keyring, id: uuid::Uuid) -> Result<Key, Error> {
     let row = data_key::Entity::find_by_id((tx.tenant_uuid(), id))
         .one(tx.conn())
-        .await
-        .map_err(db_error)?
+        .await?
         .ok_or_else(|| Error::internal(format!("data key {id} is missing")))?;
     keyring.unwrap_data_key(tx.tenant_uuid(), &row.wrapped, &row.master_key_id)
 }
@@ -60,8 +58,7 @@ pub(crate) async fn rewrap(tx: &TenantTx, keyring: &Keyring) -> Result<u64, Erro
         .filter(data_key::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(data_key::Column::MasterKeyId.ne(keyring.current_id()))
         .all(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     let mut count = 0;
     for row in rows {
         let (wrapped, master_key_id) = keyring.rewrap(tx.tenant_uuid(), &row.wrapped, &row.master_key_id)?;
@@ -71,8 +68,7 @@ pub(crate) async fn rewrap(tx: &TenantTx, keyring: &Keyring) -> Result<u64, Erro
             .filter(data_key::Column::TenantId.eq(tx.tenant_uuid()))
             .filter(data_key::Column::Id.eq(row.id))
             .exec(tx.conn())
-            .await
-            .map_err(db_error)?;
+            .await?;
         count += 1;
     }
     Ok(count)

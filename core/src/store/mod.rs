@@ -110,7 +110,7 @@ impl TenantTx {
         if self.has_changed_catalog() {
             communes::raise_catalog_generation(&self.tx, self.scope.tenant_id).await?;
         }
-        self.tx.commit().await.map_err(db_error)?;
+        self.tx.commit().await?;
         let notices = self.notices.into_inner().unwrap_or_default();
         for notice in notices {
             // No subscriber is not an error.
@@ -202,11 +202,11 @@ impl Store {
         } else {
             writer.max_connections(config.max_connections.max(1));
         }
-        let db = Database::connect(writer).await.map_err(db_error)?;
+        let db = Database::connect(writer).await?;
         let reader = if sqlite && !in_memory(url) {
             let mut reader = options(true);
             reader.max_connections(config.max_connections.max(1)).min_connections(1);
-            Database::connect(reader).await.map_err(db_error)?
+            Database::connect(reader).await?
         } else {
             db.clone()
         };
@@ -220,9 +220,9 @@ impl Store {
 
     /// Applies pending migrations; on PostgreSQL, also grants `app_role` what it needs.
     pub async fn migrate(&self, app_role: Option<&str>) -> Result<(), Error> {
-        migration::Migrator::up(&self.db, None).await.map_err(db_error)?;
+        migration::Migrator::up(&self.db, None).await?;
         if let Some(role) = app_role {
-            migration::grant_app_role(&self.db, role).await.map_err(db_error)?;
+            migration::grant_app_role(&self.db, role).await?;
         }
         Ok(())
     }
@@ -244,7 +244,7 @@ impl Store {
 
     /// Whether the database answers (for `/readyz`).
     pub async fn ping(&self) -> Result<(), Error> {
-        self.db.ping().await.map_err(db_error)
+        self.db.ping().await.map_err(Into::into)
     }
 
     /// Opens a transaction for one commune.
@@ -255,15 +255,14 @@ impl Store {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..TransactionOptions::default()
         };
-        let tx = self.db.begin_with_options(options).await.map_err(db_error)?;
+        let tx = self.db.begin_with_options(options).await?;
         if tx.get_database_backend() == DbBackend::Postgres {
             tx.execute_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 "SELECT set_config('jamaa.tenant_id', $1, true)",
                 [scope.tenant_id.to_string().into()],
             ))
-            .await
-            .map_err(db_error)?;
+            .await?;
         }
         Ok(self.wrap(tx, scope))
     }
@@ -271,15 +270,14 @@ impl Store {
     /// Opens a read-only transaction for one commune: on SQLite on a reading connection (it never waits for
     /// the writer), on PostgreSQL `READ ONLY`, with the tenant setting sent in the same round trip.
     pub(crate) async fn tenant_read_tx(&self, scope: TenantScope) -> Result<TenantTx, Error> {
-        let tx = self.reader.begin().await.map_err(db_error)?;
+        let tx = self.reader.begin().await?;
         if tx.get_database_backend() == DbBackend::Postgres {
             // A UUID is only hex digits and dashes: nothing to escape.
             tx.execute_unprepared(&format!(
                 "SET TRANSACTION READ ONLY; SELECT set_config('jamaa.tenant_id', '{}', true)",
                 scope.tenant_id.as_uuid().hyphenated()
             ))
-            .await
-            .map_err(db_error)?;
+            .await?;
         }
         Ok(self.wrap(tx, scope))
     }
@@ -324,9 +322,18 @@ fn in_memory(url: &str) -> bool {
 /// How many notices a slow subscriber may fall behind.
 pub const NOTICE_BUFFER: usize = 1024;
 
-/// Storage failures are internal: the caller learns nothing of the inside.
+/// Storage failures are internal: the caller learns nothing of the inside. A failure a use case tells apart
+/// (a unique key a concurrent insert took: [`is_unique_violation`]) is looked at before it turns into this.
+impl From<DbErr> for Error {
+    fn from(error: DbErr) -> Self {
+        Error::internal(error)
+    }
+}
+
+/// A storage failure as a core error: `?` does it (kept for code written before `From<DbErr>`).
+#[allow(dead_code)]
 pub(crate) fn db_error(error: DbErr) -> Error {
-    Error::internal(error)
+    error.into()
 }
 
 /// Whether a storage error is a unique-key violation (a concurrent insert won).

@@ -12,7 +12,7 @@ use sea_orm::{
 
 use super::entity::{notification_delivery as delivery, outbox_event, request, smtp_setting, webhook_endpoint};
 use super::requests::TransitionRecord;
-use super::{Store, TenantTx, db_error};
+use super::{Store, TenantTx};
 use crate::error::Error;
 use crate::model::form::FieldKind;
 use crate::model::ids::{RequestId, TenantId};
@@ -97,8 +97,7 @@ pub(crate) async fn record_transition(
 ) -> Result<(), Error> {
     let row = request::Entity::find_by_id((tx.tenant_uuid(), request_id.as_uuid()))
         .one(tx.conn())
-        .await
-        .map_err(db_error)?
+        .await?
         .ok_or_else(|| Error::internal("a transition of a request that is not there"))?;
     let last: Option<i64> = outbox_event::Entity::find()
         .select_only()
@@ -107,8 +106,7 @@ pub(crate) async fn record_transition(
         .filter(outbox_event::Column::RequestId.eq(request_id.as_uuid()))
         .into_tuple::<Option<i64>>()
         .one(tx.conn())
-        .await
-        .map_err(db_error)?
+        .await?
         .flatten();
     let sequence = last.unwrap_or(0) + 1;
     let kind = EventKind::of(transition.from_state.as_deref(), &transition.to_state, &transition.action);
@@ -146,8 +144,7 @@ pub(crate) async fn record_transition(
         created_at: Set(transition.occurred_at),
     })
     .exec_without_returning(tx.conn())
-    .await
-    .map_err(db_error)?;
+    .await?;
 
     let new_delivery = |channel: &str, endpoint_id: Option<uuid::Uuid>| delivery::ActiveModel {
         tenant_id: Set(tx.tenant_uuid()),
@@ -170,16 +167,12 @@ pub(crate) async fn record_transition(
         if endpoint.active && (endpoint.events.is_empty() || endpoint.events.iter().any(|e| e == kind.as_str())) {
             delivery::Entity::insert(new_delivery("webhook", Some(endpoint.id)))
                 .exec_without_returning(tx.conn())
-                .await
-                .map_err(db_error)?;
+                .await?;
         }
     }
     let has_email = service.definition.form.fields.iter().any(|f| f.personal && f.kind == FieldKind::Email);
     if has_email && kind != EventKind::Assigned && row.personal.is_some() && smtp(tx).await?.is_some() {
-        delivery::Entity::insert(new_delivery("email", None))
-            .exec_without_returning(tx.conn())
-            .await
-            .map_err(db_error)?;
+        delivery::Entity::insert(new_delivery("email", None)).exec_without_returning(tx.conn()).await?;
     }
     tx.announce(Notice {
         tenant: TenantId::from_uuid(tx.tenant_uuid()),
@@ -207,8 +200,7 @@ pub(crate) async fn set_locale(tx: &TenantTx, request_id: RequestId, locale: &st
             sql,
             [locale.into(), tx.tenant_uuid().into(), request_id.as_uuid().into()],
         ))
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(())
 }
 
@@ -226,16 +218,13 @@ pub(crate) async fn locale(tx: &TenantTx, request_id: RequestId) -> Result<Optio
             sql,
             [tx.tenant_uuid().into(), request_id.as_uuid().into()],
         ))
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(row.and_then(|r| r.try_get::<Option<String>>("", "locale").ok()).flatten())
 }
 
 /// The notice of the latest event of a request, if it has any.
 pub(crate) async fn latest_notice(tx: &TenantTx, request_id: RequestId) -> Result<Option<Notice>, Error> {
-    let Some(row) =
-        request::Entity::find_by_id((tx.tenant_uuid(), request_id.as_uuid())).one(tx.conn()).await.map_err(db_error)?
-    else {
+    let Some(row) = request::Entity::find_by_id((tx.tenant_uuid(), request_id.as_uuid())).one(tx.conn()).await? else {
         return Ok(None);
     };
     let event = outbox_event::Entity::find()
@@ -243,8 +232,7 @@ pub(crate) async fn latest_notice(tx: &TenantTx, request_id: RequestId) -> Resul
         .filter(outbox_event::Column::RequestId.eq(request_id.as_uuid()))
         .order_by_desc(outbox_event::Column::Sequence)
         .one(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(event.map(|event| Notice {
         tenant: TenantId::from_uuid(tx.tenant_uuid()),
         request_id,
@@ -260,8 +248,7 @@ pub(crate) async fn latest_notice(tx: &TenantTx, request_id: RequestId) -> Resul
 pub(crate) async fn event(tx: &TenantTx, id: uuid::Uuid) -> Result<OutboxEvent, Error> {
     let row = outbox_event::Entity::find_by_id((tx.tenant_uuid(), id))
         .one(tx.conn())
-        .await
-        .map_err(db_error)?
+        .await?
         .ok_or_else(|| Error::internal(format!("outbox event {id} is missing")))?;
     Ok(OutboxEvent {
         id: row.id,
@@ -286,8 +273,7 @@ pub(crate) async fn insert_endpoint(tx: &TenantTx, record: &WebhookEndpointRecor
         created_at: Set(record.created_at),
     })
     .exec_without_returning(tx.conn())
-    .await
-    .map_err(db_error)?;
+    .await?;
     Ok(())
 }
 
@@ -296,13 +282,12 @@ pub(crate) async fn endpoints(tx: &TenantTx) -> Result<Vec<WebhookEndpointRecord
         .filter(webhook_endpoint::Column::TenantId.eq(tx.tenant_uuid()))
         .order_by_asc(webhook_endpoint::Column::Id)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     rows.into_iter().map(endpoint_from_model).collect()
 }
 
 pub(crate) async fn endpoint(tx: &TenantTx, id: uuid::Uuid) -> Result<Option<WebhookEndpointRecord>, Error> {
-    let row = webhook_endpoint::Entity::find_by_id((tx.tenant_uuid(), id)).one(tx.conn()).await.map_err(db_error)?;
+    let row = webhook_endpoint::Entity::find_by_id((tx.tenant_uuid(), id)).one(tx.conn()).await?;
     row.map(endpoint_from_model).transpose()
 }
 
@@ -314,16 +299,14 @@ pub(crate) async fn deactivate_endpoint(tx: &TenantTx, id: uuid::Uuid) -> Result
         .filter(webhook_endpoint::Column::Id.eq(id))
         .filter(webhook_endpoint::Column::Active.eq(true))
         .exec(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     delivery::Entity::update_many()
         .col_expr(delivery::Column::Status, Expr::value("skipped"))
         .filter(delivery::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(delivery::Column::EndpointId.eq(id))
         .filter(delivery::Column::Status.is_in(["pending", "dead"]))
         .exec(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(result.rows_affected == 1)
 }
 
@@ -342,7 +325,7 @@ fn endpoint_from_model(row: webhook_endpoint::Model) -> Result<WebhookEndpointRe
 // SMTP settings.
 
 pub(crate) async fn smtp(tx: &TenantTx) -> Result<Option<SmtpRecord>, Error> {
-    let row = smtp_setting::Entity::find_by_id(tx.tenant_uuid()).one(tx.conn()).await.map_err(db_error)?;
+    let row = smtp_setting::Entity::find_by_id(tx.tenant_uuid()).one(tx.conn()).await?;
     Ok(row.map(|row| SmtpRecord {
         host: row.host,
         port: u16::try_from(row.port).unwrap_or(25),
@@ -368,9 +351,9 @@ pub(crate) async fn put_smtp(tx: &TenantTx, record: &SmtpRecord) -> Result<(), E
         updated_at: Set(record.updated_at),
     };
     if smtp(tx).await?.is_some() {
-        smtp_setting::Entity::update(model).exec(tx.conn()).await.map_err(db_error)?;
+        smtp_setting::Entity::update(model).exec(tx.conn()).await?;
     } else {
-        smtp_setting::Entity::insert(model).exec_without_returning(tx.conn()).await.map_err(db_error)?;
+        smtp_setting::Entity::insert(model).exec_without_returning(tx.conn()).await?;
     }
     Ok(())
 }
@@ -389,24 +372,21 @@ pub(crate) async fn tenants_with_due_deliveries(store: &Store, now: DateTime<Utc
                     "SELECT jamaa_tenants_with_due_deliveries AS tenant_id FROM jamaa_tenants_with_due_deliveries($1)",
                     [now.into()],
                 ))
-                .await
-                .map_err(db_error)?;
-            rows.iter()
-                .map(|row| row.try_get::<uuid::Uuid>("", "tenant_id"))
-                .collect::<Result<_, _>>()
-                .map_err(db_error)?
+                .await?;
+            rows.iter().map(|row| row.try_get::<uuid::Uuid>("", "tenant_id")).collect::<Result<_, _>>()?
         }
-        _ => delivery::Entity::find()
-            .select_only()
-            .column(delivery::Column::TenantId)
-            .distinct()
-            .filter(delivery::Column::Status.eq("pending"))
-            .filter(delivery::Column::NextAttemptAt.lte(now))
-            .filter(delivery::Column::LeaseUntil.is_null().or(delivery::Column::LeaseUntil.lte(now)))
-            .into_tuple::<uuid::Uuid>()
-            .all(conn)
-            .await
-            .map_err(db_error)?,
+        _ => {
+            delivery::Entity::find()
+                .select_only()
+                .column(delivery::Column::TenantId)
+                .distinct()
+                .filter(delivery::Column::Status.eq("pending"))
+                .filter(delivery::Column::NextAttemptAt.lte(now))
+                .filter(delivery::Column::LeaseUntil.is_null().or(delivery::Column::LeaseUntil.lte(now)))
+                .into_tuple::<uuid::Uuid>()
+                .all(conn)
+                .await?
+        }
     };
     Ok(ids.into_iter().map(TenantId::from_uuid).collect())
 }
@@ -421,8 +401,7 @@ pub(crate) async fn ready(tx: &TenantTx, now: DateTime<Utc>, limit: u64) -> Resu
         .order_by_asc(delivery::Column::Id)
         .limit(limit)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     let mut seen = std::collections::HashSet::new();
     let mut ready = Vec::new();
     for row in rows {
@@ -454,8 +433,7 @@ pub(crate) async fn claim(
         .filter(delivery::Column::Status.eq("pending"))
         .filter(delivery::Column::LeaseUntil.is_null().or(delivery::Column::LeaseUntil.lte(now)))
         .exec(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(result.rows_affected == 1)
 }
 
@@ -502,8 +480,7 @@ pub(crate) async fn finish(
         .filter(delivery::Column::Id.eq(id))
         .filter(delivery::Column::LeaseOwner.eq(owner))
         .exec(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(result.rows_affected == 1)
 }
 
@@ -525,7 +502,7 @@ pub(crate) async fn deliveries(
     if let Some(after) = after {
         query = query.filter(delivery::Column::Id.lt(after));
     }
-    Ok(query.all(tx.conn()).await.map_err(db_error)?.into_iter().map(delivery_from_model).collect())
+    Ok(query.all(tx.conn()).await?.into_iter().map(delivery_from_model).collect())
 }
 
 /// How many deliveries of the commune are in a status (all of them without one).
@@ -534,11 +511,11 @@ pub(crate) async fn delivery_count(tx: &TenantTx, status: Option<&str>) -> Resul
     if let Some(status) = status {
         query = query.filter(delivery::Column::Status.eq(status));
     }
-    query.count(tx.conn()).await.map_err(db_error)
+    query.count(tx.conn()).await.map_err(Into::into)
 }
 
 pub(crate) async fn delivery(tx: &TenantTx, id: uuid::Uuid) -> Result<Option<DeliveryRecord>, Error> {
-    let row = delivery::Entity::find_by_id((tx.tenant_uuid(), id)).one(tx.conn()).await.map_err(db_error)?;
+    let row = delivery::Entity::find_by_id((tx.tenant_uuid(), id)).one(tx.conn()).await?;
     Ok(row.map(delivery_from_model))
 }
 
@@ -552,8 +529,7 @@ pub(crate) async fn replay(tx: &TenantTx, id: uuid::Uuid, now: DateTime<Utc>) ->
         .filter(delivery::Column::Id.eq(id))
         .filter(delivery::Column::Status.eq("dead"))
         .exec(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(result.rows_affected == 1)
 }
 

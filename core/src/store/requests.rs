@@ -7,8 +7,8 @@ use sea_orm::{
     QuerySelect,
 };
 
+use super::TenantTx;
 use super::entity::{counter, request, request_lookup, service, transition};
-use super::{TenantTx, db_error};
 use crate::error::Error;
 use crate::model::ids::{RequestId, ServiceId, UserId, WorkflowId};
 use crate::model::request::{SubmittedDocument, TrackingCode};
@@ -65,13 +65,9 @@ pub(crate) async fn next_in_sequence(tx: &TenantTx, name: &str) -> Result<i64, E
                 .to_owned(),
         )
         .returning_col(counter::Column::Value);
-    let row = tx
-        .conn()
-        .query_one(&insert)
-        .await
-        .map_err(db_error)?
-        .ok_or_else(|| Error::internal("the counter upsert returned no row"))?;
-    row.try_get::<i64>("", "value").map_err(db_error)
+    let row =
+        tx.conn().query_one(&insert).await?.ok_or_else(|| Error::internal("the counter upsert returned no row"))?;
+    row.try_get::<i64>("", "value").map_err(Into::into)
 }
 
 pub(crate) async fn insert(tx: &TenantTx, record: &RequestRecord) -> Result<(), Error> {
@@ -96,13 +92,12 @@ pub(crate) async fn insert(tx: &TenantTx, record: &RequestRecord) -> Result<(), 
         assignee_id: Set(record.assignee.map(|u| u.as_uuid())),
     })
     .exec_without_returning(tx.conn())
-    .await
-    .map_err(db_error)?;
+    .await?;
     Ok(())
 }
 
 pub(crate) async fn by_id(tx: &TenantTx, id: RequestId) -> Result<Option<RequestRecord>, Error> {
-    let row = request::Entity::find_by_id((tx.tenant_uuid(), id.as_uuid())).one(tx.conn()).await.map_err(db_error)?;
+    let row = request::Entity::find_by_id((tx.tenant_uuid(), id.as_uuid())).one(tx.conn()).await?;
     row.map(from_model).transpose()
 }
 
@@ -115,8 +110,7 @@ pub(crate) async fn by_ids(tx: &TenantTx, ids: &[RequestId]) -> Result<Vec<Reque
             .filter(request::Column::Id.is_in(chunk.iter().map(|id| id.as_uuid())))
             .order_by_asc(request::Column::Id)
             .all(tx.conn())
-            .await
-            .map_err(db_error)?;
+            .await?;
         for row in rows {
             found.push(from_model(row)?);
         }
@@ -129,8 +123,7 @@ pub(crate) async fn by_tracking_code(tx: &TenantTx, code: &TrackingCode) -> Resu
         .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(request::Column::TrackingCode.eq(code.to_string()))
         .one(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     row.map(from_model).transpose()
 }
 
@@ -159,8 +152,7 @@ pub(crate) async fn advance(
         .filter(request::Column::Id.eq(id.as_uuid()))
         .filter(request::Column::Version.eq(expected_version))
         .exec(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(result.rows_affected == 1)
 }
 
@@ -185,8 +177,7 @@ pub(crate) async fn insert_transition(
         assignee_id: Set(record.assignee.map(|u| u.as_uuid())),
     })
     .exec_without_returning(tx.conn())
-    .await
-    .map_err(db_error)?;
+    .await?;
     // Every recorded step of a request is also an event of the outbox, in the same transaction.
     super::notifications::record_transition(tx, commune, service, request_id, record).await
 }
@@ -197,8 +188,7 @@ pub(crate) async fn history(tx: &TenantTx, request_id: RequestId) -> Result<Vec<
         .filter(transition::Column::RequestId.eq(request_id.as_uuid()))
         .order_by_asc(transition::Column::Id)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(rows
         .into_iter()
         .map(|row| TransitionRecord {
@@ -228,8 +218,7 @@ pub(crate) async fn insert_lookups(
             digest: Set(digest.clone()),
         })
         .exec_without_returning(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     }
     Ok(())
 }
@@ -244,15 +233,13 @@ pub(crate) async fn by_lookup(tx: &TenantTx, field: &str, digest: &str) -> Resul
         .filter(request_lookup::Column::Digest.eq(digest))
         .into_tuple::<uuid::Uuid>()
         .all(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     let rows = request::Entity::find()
         .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(request::Column::Id.is_in(ids))
         .order_by_asc(request::Column::Id)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     rows.into_iter().map(from_model).collect()
 }
 
@@ -304,8 +291,7 @@ pub(crate) async fn set_assignee(
         .filter(request::Column::Id.eq(id.as_uuid()))
         .filter(held)
         .exec(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(result.rows_affected == 1)
 }
 
@@ -410,8 +396,7 @@ pub(crate) async fn inbox_page(
         .order_by_asc(request::Column::Id)
         .limit(limit)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?
+        .await?
         .into_iter()
         .map(from_model)
         .collect()
@@ -425,8 +410,7 @@ pub(crate) async fn open_due_from(tx: &TenantTx, from: NaiveDate) -> Result<Vec<
         .filter(request::Column::DecisionDue.gte(from))
         .order_by_asc(request::Column::Id)
         .all(tx.conn())
-        .await
-        .map_err(db_error)?
+        .await?
         .into_iter()
         .map(from_model)
         .collect()
@@ -434,7 +418,7 @@ pub(crate) async fn open_due_from(tx: &TenantTx, from: NaiveDate) -> Result<Vec<
 
 /// How many requests the inbox query finds.
 pub(crate) async fn inbox_count(tx: &TenantTx, query: &InboxQuery) -> Result<u64, Error> {
-    request::Entity::find().filter(query.condition(tx)).count(tx.conn()).await.map_err(db_error)
+    request::Entity::find().filter(query.condition(tx)).count(tx.conn()).await.map_err(Into::into)
 }
 
 /// How many requests the inbox query finds in each state.
@@ -449,7 +433,7 @@ pub(crate) async fn inbox_count_by_state(tx: &TenantTx, query: &InboxQuery) -> R
         .into_tuple::<(String, i64)>()
         .all(tx.conn())
         .await
-        .map_err(db_error)
+        .map_err(Into::into)
 }
 
 /// Open requests (not closed) by holder: `(holder, open, overdue)` for each person holding some.
@@ -468,8 +452,8 @@ pub(crate) async fn workload(tx: &TenantTx, today: NaiveDate) -> Result<Vec<(Use
             .into_tuple::<(uuid::Uuid, i64)>()
             .all(tx.conn())
     };
-    let all = count(open.clone()).await.map_err(db_error)?;
-    let late = count(open.add(request::Column::DecisionDue.lt(today))).await.map_err(db_error)?;
+    let all = count(open.clone()).await?;
+    let late = count(open.add(request::Column::DecisionDue.lt(today))).await?;
     Ok(all
         .into_iter()
         .map(|(user, open)| {
@@ -496,7 +480,6 @@ pub(crate) async fn move_decision_due(
         .filter(request::Column::Id.eq(id.as_uuid()))
         .filter(request::Column::Version.eq(expected_version))
         .exec(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(result.rows_affected == 1)
 }

@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::db_error;
 use super::entity::template;
 use crate::error::Error;
 use crate::model::template::{TemplateBundle, TemplateRef};
@@ -24,9 +23,7 @@ pub(crate) async fn insert(
     now: DateTime<Utc>,
 ) -> Result<bool, Error> {
     let version = i32::try_from(bundle.version).map_err(Error::internal)?;
-    if let Some(existing) =
-        template::Entity::find_by_id((bundle.name.clone(), version)).one(conn).await.map_err(db_error)?
-    {
+    if let Some(existing) = template::Entity::find_by_id((bundle.name.clone(), version)).one(conn).await? {
         return if existing.content_hash == bundle.content_hash {
             Ok(false)
         } else {
@@ -42,14 +39,13 @@ pub(crate) async fn insert(
         published_at: Set(now),
     })
     .exec_without_returning(conn)
-    .await
-    .map_err(db_error)?;
+    .await?;
     Ok(true)
 }
 
 pub(crate) async fn get(conn: &impl ConnectionTrait, reference: &TemplateRef) -> Result<Option<TemplateBundle>, Error> {
     let version = i32::try_from(reference.version).map_err(Error::internal)?;
-    let row = template::Entity::find_by_id((reference.name.clone(), version)).one(conn).await.map_err(db_error)?;
+    let row = template::Entity::find_by_id((reference.name.clone(), version)).one(conn).await?;
     row.map(|row| {
         TemplateBundle::from_json(&row.bundle).map_err(|e| Error::internal(format!("stored template {reference}: {e}")))
     })
@@ -63,8 +59,7 @@ pub(crate) async fn latest_version(conn: &impl ConnectionTrait, name: &str) -> R
         .filter(template::Column::Name.eq(name))
         .into_tuple::<Option<i32>>()
         .one(conn)
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(version.flatten().and_then(|v| u32::try_from(v).ok()))
 }
 
@@ -79,8 +74,7 @@ pub(crate) async fn latest_versions(
         .group_by(template::Column::Name)
         .into_tuple()
         .all(conn)
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(rows
         .into_iter()
         .filter_map(|(name, version)| Some((name, version.and_then(|v| u32::try_from(v).ok())?)))
@@ -100,8 +94,7 @@ pub(crate) async fn list(conn: &impl ConnectionTrait) -> Result<Vec<TemplateSumm
         .order_by_asc(template::Column::Version)
         .into_tuple::<(String, i32, String, DateTime<Utc>)>()
         .all(conn)
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(rows
         .into_iter()
         .filter_map(|(name, version, content_hash, published_at)| {

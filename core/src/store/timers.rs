@@ -5,7 +5,7 @@ use sea_orm::sea_query::{Expr, LockBehavior, LockType};
 use sea_orm::{ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
 
 use super::entity::timer;
-use super::{Store, TenantTx, db_error};
+use super::{Store, TenantTx};
 use crate::error::Error;
 use crate::model::ids::{JobId, RequestId, TenantId};
 
@@ -37,8 +37,7 @@ pub(crate) async fn insert(
         fired_at: Set(None),
     })
     .exec_without_returning(tx.conn())
-    .await
-    .map_err(db_error)?;
+    .await?;
     Ok(())
 }
 
@@ -50,8 +49,7 @@ pub(crate) async fn cancel_pending(tx: &TenantTx, request_id: RequestId) -> Resu
         .filter(timer::Column::RequestId.eq(request_id.as_uuid()))
         .filter(timer::Column::Status.eq("pending"))
         .exec(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(())
 }
 
@@ -69,23 +67,20 @@ pub(crate) async fn tenants_with_due_timers(store: &Store, now: DateTime<Utc>) -
                     [now.into()],
                 ),
             )
-            .await
-            .map_err(db_error)?;
-            rows.iter()
-                .map(|row| row.try_get::<uuid::Uuid>("", "tenant_id"))
-                .collect::<Result<_, _>>()
-                .map_err(db_error)?
+            .await?;
+            rows.iter().map(|row| row.try_get::<uuid::Uuid>("", "tenant_id")).collect::<Result<_, _>>()?
         }
-        _ => timer::Entity::find()
-            .select_only()
-            .column(timer::Column::TenantId)
-            .distinct()
-            .filter(timer::Column::Status.eq("pending"))
-            .filter(timer::Column::DueAt.lte(now))
-            .into_tuple::<uuid::Uuid>()
-            .all(conn)
-            .await
-            .map_err(db_error)?,
+        _ => {
+            timer::Entity::find()
+                .select_only()
+                .column(timer::Column::TenantId)
+                .distinct()
+                .filter(timer::Column::Status.eq("pending"))
+                .filter(timer::Column::DueAt.lte(now))
+                .into_tuple::<uuid::Uuid>()
+                .all(conn)
+                .await?
+        }
     };
     Ok(ids.into_iter().map(TenantId::from_uuid).collect())
 }
@@ -102,7 +97,7 @@ pub(crate) async fn claim_due(tx: &TenantTx, now: DateTime<Utc>, limit: u64) -> 
     if tx.backend() == DbBackend::Postgres {
         query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }
-    let rows = query.all(tx.conn()).await.map_err(db_error)?;
+    let rows = query.all(tx.conn()).await?;
     Ok(rows
         .into_iter()
         .map(|row| DueTimer {
@@ -123,8 +118,7 @@ pub(crate) async fn finish(tx: &TenantTx, id: JobId, fired: bool, now: DateTime<
         .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(timer::Column::Id.eq(id.as_uuid()))
         .exec(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(())
 }
 
@@ -149,12 +143,7 @@ pub(crate) async fn follow_decision_date(
         .col_expr(timer::Column::DueAt, Expr::value(new_due_at))
         .filter(timer::Column::DueAt.eq(old_due_at))
         .exec(tx.conn())
-        .await
-        .map_err(db_error)?;
-    pending()
-        .col_expr(timer::Column::RequestVersion, Expr::value(versions.1))
-        .exec(tx.conn())
-        .await
-        .map_err(db_error)?;
+        .await?;
+    pending().col_expr(timer::Column::RequestVersion, Expr::value(versions.1)).exec(tx.conn()).await?;
     Ok(())
 }

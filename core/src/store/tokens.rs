@@ -4,7 +4,6 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::db_error;
 use super::entity::api_token;
 use crate::error::Error;
 use crate::model::ids::{TenantId, TokenId};
@@ -50,12 +49,12 @@ pub(crate) async fn insert(conn: &impl ConnectionTrait, token: NewToken<'_>, now
         last_used_at: Set(None),
         issued_by: Set(token.issued_by.to_owned()),
     };
-    api_token::Entity::insert(model).exec_without_returning(conn).await.map_err(db_error)?;
+    api_token::Entity::insert(model).exec_without_returning(conn).await?;
     Ok(())
 }
 
 pub(crate) async fn by_id(conn: &impl ConnectionTrait, id: TokenId) -> Result<Option<TokenRecord>, Error> {
-    let Some(row) = api_token::Entity::find_by_id(id.as_uuid()).one(conn).await.map_err(db_error)? else {
+    let Some(row) = api_token::Entity::find_by_id(id.as_uuid()).one(conn).await? else {
         return Ok(None);
     };
     let corrupt = || Error::internal(format!("token {} is corrupt in storage", row.id));
@@ -76,8 +75,7 @@ pub(crate) async fn touch(conn: &impl ConnectionTrait, id: TokenId, now: DateTim
         .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
         .filter(api_token::Column::Id.eq(id.as_uuid()))
         .exec(conn)
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(())
 }
 
@@ -88,8 +86,7 @@ pub(crate) async fn revoke(conn: &impl ConnectionTrait, id: TokenId, now: DateTi
         .filter(api_token::Column::Id.eq(id.as_uuid()))
         .filter(api_token::Column::RevokedAt.is_null())
         .exec(conn)
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(result.rows_affected > 0)
 }
 
@@ -117,8 +114,7 @@ pub(crate) async fn of_commune(conn: &impl ConnectionTrait, tenant: TenantId) ->
         )
         .order_by_asc(api_token::Column::Id)
         .all(conn)
-        .await
-        .map_err(db_error)?;
+        .await?;
     let mut found = Vec::new();
     for row in rows {
         let corrupt = || Error::internal(format!("token {} is corrupt in storage", row.id));

@@ -5,7 +5,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::entity::{membership, session, user};
-use super::{db_error, is_unique_violation};
+use super::is_unique_violation;
 use crate::error::Error;
 use crate::model::ids::{SessionId, TenantId, UserId};
 
@@ -61,17 +61,17 @@ pub(crate) async fn insert(conn: &impl ConnectionTrait, user: &UserRecord, now: 
     match user::Entity::insert(model).exec_without_returning(conn).await {
         Ok(_) => Ok(true),
         Err(error) if is_unique_violation(&error) => Ok(false),
-        Err(error) => Err(db_error(error)),
+        Err(error) => Err(Error::from(error)),
     }
 }
 
 pub(crate) async fn by_login(conn: &impl ConnectionTrait, login: &str) -> Result<Option<UserRecord>, Error> {
-    let row = user::Entity::find().filter(user::Column::Login.eq(login)).one(conn).await.map_err(db_error)?;
+    let row = user::Entity::find().filter(user::Column::Login.eq(login)).one(conn).await?;
     Ok(row.map(to_record))
 }
 
 pub(crate) async fn by_id(conn: &impl ConnectionTrait, id: UserId) -> Result<Option<UserRecord>, Error> {
-    Ok(user::Entity::find_by_id(id.as_uuid()).one(conn).await.map_err(db_error)?.map(to_record))
+    Ok(user::Entity::find_by_id(id.as_uuid()).one(conn).await?.map(to_record))
 }
 
 /// Changes a user's password hash and disabled flag.
@@ -88,7 +88,7 @@ pub(crate) async fn update(
     if let Some(disabled) = disabled {
         update = update.col_expr(user::Column::Disabled, Expr::value(disabled));
     }
-    update.exec(conn).await.map_err(db_error)?;
+    update.exec(conn).await?;
     Ok(())
 }
 
@@ -98,8 +98,7 @@ pub(crate) async fn memberships(conn: &impl ConnectionTrait, user: UserId) -> Re
         .filter(membership::Column::UserId.eq(user.as_uuid()))
         .order_by_asc(membership::Column::CreatedAt)
         .all(conn)
-        .await
-        .map_err(db_error)?;
+        .await?;
     rows.into_iter()
         .map(|row| {
             Ok(MembershipRecord {
@@ -120,16 +119,14 @@ pub(crate) async fn set_membership(
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     let roles = serde_json::json!(roles);
-    let existing =
-        membership::Entity::find_by_id((user.as_uuid(), tenant.as_uuid())).one(conn).await.map_err(db_error)?;
+    let existing = membership::Entity::find_by_id((user.as_uuid(), tenant.as_uuid())).one(conn).await?;
     if existing.is_some() {
         membership::Entity::update_many()
             .col_expr(membership::Column::Roles, Expr::value(roles))
             .filter(membership::Column::UserId.eq(user.as_uuid()))
             .filter(membership::Column::TenantId.eq(tenant.as_uuid()))
             .exec(conn)
-            .await
-            .map_err(db_error)?;
+            .await?;
     } else {
         let model = membership::ActiveModel {
             user_id: Set(user.as_uuid()),
@@ -137,7 +134,7 @@ pub(crate) async fn set_membership(
             roles: Set(roles),
             created_at: Set(now),
         };
-        membership::Entity::insert(model).exec_without_returning(conn).await.map_err(db_error)?;
+        membership::Entity::insert(model).exec_without_returning(conn).await?;
     }
     Ok(())
 }
@@ -152,8 +149,7 @@ pub(crate) async fn remove_membership(
         .filter(membership::Column::UserId.eq(user.as_uuid()))
         .filter(membership::Column::TenantId.eq(tenant.as_uuid()))
         .exec(conn)
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(result.rows_affected > 0)
 }
 
@@ -173,12 +169,12 @@ pub(crate) async fn insert_session(
         expires_at: Set(expires_at),
         ended_at: Set(None),
     };
-    session::Entity::insert(model).exec_without_returning(conn).await.map_err(db_error)?;
+    session::Entity::insert(model).exec_without_returning(conn).await?;
     Ok(())
 }
 
 pub(crate) async fn session(conn: &impl ConnectionTrait, id: SessionId) -> Result<Option<SessionRecord>, Error> {
-    let row = session::Entity::find_by_id(id.as_uuid()).one(conn).await.map_err(db_error)?;
+    let row = session::Entity::find_by_id(id.as_uuid()).one(conn).await?;
     Ok(row.map(|row| SessionRecord {
         user_id: UserId::from_uuid(row.user_id),
         secret_hash: row.secret_hash,
@@ -201,7 +197,7 @@ pub(crate) async fn end_sessions(
     if let Some(id) = session {
         update = update.filter(session::Column::Id.eq(id.as_uuid()));
     }
-    Ok(update.exec(conn).await.map_err(db_error)?.rows_affected)
+    Ok(update.exec(conn).await?.rows_affected)
 }
 
 /// The users with these ids (unknown ids are left out).
@@ -213,8 +209,7 @@ pub(crate) async fn by_ids(conn: &impl ConnectionTrait, ids: &[UserId]) -> Resul
         .filter(user::Column::Id.is_in(ids.iter().map(|id| id.as_uuid())))
         .order_by_asc(user::Column::Login)
         .all(conn)
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(rows.into_iter().map(to_record).collect())
 }
 
@@ -224,7 +219,7 @@ pub(crate) async fn membership_in(
     user: UserId,
     tenant: TenantId,
 ) -> Result<Option<Vec<String>>, Error> {
-    let row = membership::Entity::find_by_id((user.as_uuid(), tenant.as_uuid())).one(conn).await.map_err(db_error)?;
+    let row = membership::Entity::find_by_id((user.as_uuid(), tenant.as_uuid())).one(conn).await?;
     row.map(|row| {
         serde_json::from_value(row.roles)
             .map_err(|_| Error::internal(format!("membership of user {} is corrupt", row.user_id)))
@@ -237,11 +232,7 @@ pub(crate) async fn members_of(
     conn: &impl ConnectionTrait,
     tenant: TenantId,
 ) -> Result<Vec<(UserRecord, Vec<String>)>, Error> {
-    let rows = membership::Entity::find()
-        .filter(membership::Column::TenantId.eq(tenant.as_uuid()))
-        .all(conn)
-        .await
-        .map_err(db_error)?;
+    let rows = membership::Entity::find().filter(membership::Column::TenantId.eq(tenant.as_uuid())).all(conn).await?;
     let ids: Vec<UserId> = rows.iter().map(|row| UserId::from_uuid(row.user_id)).collect();
     let users = by_ids(conn, &ids).await?;
     let mut members = Vec::with_capacity(users.len());
@@ -257,5 +248,9 @@ pub(crate) async fn members_of(
 /// How many communes the user has a membership in.
 pub(crate) async fn membership_count(conn: &impl ConnectionTrait, user: UserId) -> Result<u64, Error> {
     use sea_orm::PaginatorTrait;
-    membership::Entity::find().filter(membership::Column::UserId.eq(user.as_uuid())).count(conn).await.map_err(db_error)
+    membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user.as_uuid()))
+        .count(conn)
+        .await
+        .map_err(Into::into)
 }

@@ -2,12 +2,13 @@
 //! and `/opendata/{commune}/decisions.csv` (one line per decision, with the counts), `?year=` optional.
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 
 use super::YearFilter;
 use crate::app::AppState;
+use crate::edge::PathCommune;
 use crate::schema::council::{CouncilDecision, decisions};
 
 pub(super) fn router() -> Router<AppState> {
@@ -35,17 +36,15 @@ pub const COLUMNS: &[&str] = &[
     "published_at",
 ];
 
-async fn published(state: &AppState, commune: &str, year: Option<i32>) -> Result<Vec<CouncilDecision>, Response> {
-    state.jamaa.council_decisions(commune, year).await.map(decisions).map_err(super::error)
+async fn published(state: &AppState, at: &PathCommune, year: Option<i32>) -> Result<Vec<CouncilDecision>, Response> {
+    state.jamaa.council_decisions(&at.commune, year).await.map(decisions).map_err(super::error)
 }
 
-async fn decisions_json(
-    State(state): State<AppState>,
-    Path(commune): Path<String>,
-    Query(filter): Query<YearFilter>,
-) -> Response {
-    match published(&state, &commune, filter.year).await {
-        Ok(decisions) => super::json(&serde_json::json!({ "commune": commune, "decisions": decisions })),
+async fn decisions_json(State(state): State<AppState>, at: PathCommune, Query(filter): Query<YearFilter>) -> Response {
+    match published(&state, &at, filter.year).await {
+        Ok(decisions) => {
+            super::json(&serde_json::json!({ "commune": at.commune.spec.slug.as_str(), "decisions": decisions }))
+        }
         Err(response) => response,
     }
 }
@@ -58,12 +57,8 @@ fn text(value: &impl serde::Serialize) -> String {
     }
 }
 
-async fn decisions_csv(
-    State(state): State<AppState>,
-    Path(commune): Path<String>,
-    Query(filter): Query<YearFilter>,
-) -> Response {
-    let decisions = match published(&state, &commune, filter.year).await {
+async fn decisions_csv(State(state): State<AppState>, at: PathCommune, Query(filter): Query<YearFilter>) -> Response {
+    let decisions = match published(&state, &at, filter.year).await {
         Ok(decisions) => decisions,
         Err(response) => return response,
     };
@@ -86,5 +81,5 @@ async fn decisions_csv(
             d.published_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
         ]
     });
-    super::csv(COLUMNS, rows, &format!("{commune}-decisions.csv"))
+    super::csv(COLUMNS, rows, &format!("{}-decisions.csv", at.commune.spec.slug))
 }

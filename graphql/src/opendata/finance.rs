@@ -3,13 +3,14 @@
 //! (the lines and the aggregates, as the `budgetExecution` query answers), `?year=` optional.
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use jamaa_core::model::finance::COLUMNS;
 
 use super::YearFilter;
 use crate::app::AppState;
+use crate::edge::PathCommune;
 use crate::schema::finance::BudgetExecution;
 
 pub(super) fn router() -> Router<AppState> {
@@ -18,25 +19,17 @@ pub(super) fn router() -> Router<AppState> {
         .route("/opendata/{commune}/budget-execution.csv", get(execution_csv))
 }
 
-async fn execution_json(
-    State(state): State<AppState>,
-    Path(commune): Path<String>,
-    Query(filter): Query<YearFilter>,
-) -> Response {
-    match state.jamaa.budget_execution(&commune, filter.year).await {
-        Ok(execution) => {
-            super::json(&serde_json::json!({ "commune": commune, "budget": BudgetExecution::from(execution) }))
-        }
+async fn execution_json(State(state): State<AppState>, at: PathCommune, Query(filter): Query<YearFilter>) -> Response {
+    match state.jamaa.budget_execution(&at.commune, filter.year).await {
+        Ok(execution) => super::json(
+            &serde_json::json!({ "commune": at.commune.spec.slug.as_str(), "budget": BudgetExecution::from(execution) }),
+        ),
         Err(error) => super::error(error),
     }
 }
 
-async fn execution_csv(
-    State(state): State<AppState>,
-    Path(commune): Path<String>,
-    Query(filter): Query<YearFilter>,
-) -> Response {
-    let execution = match state.jamaa.budget_execution(&commune, filter.year).await {
+async fn execution_csv(State(state): State<AppState>, at: PathCommune, Query(filter): Query<YearFilter>) -> Response {
+    let execution = match state.jamaa.budget_execution(&at.commune, filter.year).await {
         Ok(execution) => execution,
         Err(error) => return super::error(error),
     };
@@ -46,5 +39,5 @@ async fn execution_csv(
         row.extend(line.to_row());
         row
     });
-    super::csv(&header, rows, &format!("{commune}-budget-execution.csv"))
+    super::csv(&header, rows, &format!("{}-budget-execution.csv", at.commune.spec.slug))
 }

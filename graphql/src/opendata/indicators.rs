@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -18,7 +18,8 @@ use jamaa_core::model::i18n::Locale;
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::schema::Lang;
+use crate::edge::{AcceptLanguage, PathCommune, Rejection};
+use crate::schema::PLATFORM_LOCALE;
 use crate::schema::error::to_graphql;
 use crate::schema::indicators::Indicators;
 
@@ -36,17 +37,27 @@ struct Params {
     locale: Option<String>,
 }
 
-async fn json(state: State<AppState>, commune: Path<String>, params: Query<Params>, headers: HeaderMap) -> Response {
-    match indicators(&state, &commune, &params, &headers).await {
-        Ok(found) => Json(found).into_response(),
-        Err((error, locale)) => error_response(error, locale),
+async fn json(
+    state: State<AppState>,
+    at: Result<PathCommune, Rejection>,
+    params: Query<Params>,
+    language: AcceptLanguage,
+) -> Response {
+    match indicators(&state, at, &params, language).await {
+        Ok((found, _)) => Json(found).into_response(),
+        Err(Rejection { error, locale }) => error_response(error, locale),
     }
 }
 
-async fn csv(state: State<AppState>, commune: Path<String>, params: Query<Params>, headers: HeaderMap) -> Response {
-    let found = match indicators(&state, &commune, &params, &headers).await {
+async fn csv(
+    state: State<AppState>,
+    at: Result<PathCommune, Rejection>,
+    params: Query<Params>,
+    language: AcceptLanguage,
+) -> Response {
+    let (found, locale) = match indicators(&state, at, &params, language).await {
         Ok(found) => found,
-        Err((error, locale)) => return error_response(error, locale),
+        Err(Rejection { error, locale }) => return error_response(error, locale),
     };
     match to_csv(&found) {
         Ok(body) => {
@@ -54,32 +65,29 @@ async fn csv(state: State<AppState>, commune: Path<String>, params: Query<Params
             ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, file)], body)
                 .into_response()
         }
-        Err(error) => error_response(error, Locale::Fr),
+        Err(error) => error_response(error, locale),
     }
 }
 
-/// The commune's indicators as the anonymous public sees them.
+/// The commune's indicators as the anonymous public sees them, and the language of their names. The period is checked before the commune is.
 async fn indicators(
     state: &AppState,
-    slug: &str,
+    at: Result<PathCommune, Rejection>,
     params: &Params,
-    headers: &HeaderMap,
-) -> Result<Indicators, (Error, Locale)> {
-    let asked = params.locale.as_deref().and_then(|l| l.parse::<Locale>().ok()).or_else(|| {
-        headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::from_accept_language)
-    });
-    let fail = |error: Error| (error, asked.unwrap_or(Locale::Fr));
-    let from = date(params.from.as_deref(), "from").map_err(fail)?;
-    let to = date(params.to.as_deref(), "to").map_err(fail)?;
-    let commune = state.jamaa.commune(slug).await.map_err(fail)?;
-    let lang = Lang::new(asked.unwrap_or(commune.spec.default_locale), Some(&commune));
-    let fail = |error: Error| (error, lang.locale);
+    language: AcceptLanguage,
+) -> Result<(Indicators, Locale), Rejection> {
+    let asked = params.locale.as_deref().and_then(|l| l.parse::<Locale>().ok()).or(language.0);
+    let refuse = |error: Error| Rejection { error, locale: asked.unwrap_or(PLATFORM_LOCALE) };
+    let from = date(params.from.as_deref(), "from").map_err(refuse)?;
+    let to = date(params.to.as_deref(), "to").map_err(refuse)?;
+    let PathCommune { commune, lang } = at?;
+    let refuse = |error: Error| Rejection { error, locale: lang.locale };
     let principal = Principal::Anonymous;
-    let found = state.jamaa.indicators(&principal, slug, from, to).await.map_err(fail)?;
-    let services = state.jamaa.services(&principal, slug).await.map_err(fail)?;
+    let found = state.jamaa.indicators(&principal, &commune, from, to).await.map_err(refuse)?;
+    let services = state.jamaa.services(&principal, commune.spec.slug.as_str()).await.map_err(refuse)?;
     let names: HashMap<String, String> =
         services.iter().map(|s| (s.service.definition.code.clone(), lang.text(&s.service.definition.name))).collect();
-    Ok(Indicators::new(&found, &lang, &names))
+    Ok((Indicators::new(&found, &lang, &names), lang.locale))
 }
 
 fn date(value: Option<&str>, path: &str) -> Result<Option<NaiveDate>, Error> {

@@ -85,7 +85,7 @@ pub(crate) fn error(error: jamaa_core::Error) -> Response {
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
     let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
-        tracing::error!(error = %error_chain(&error), "internal error");
+        tracing::error!(error = %crate::schema::error::error_chain(&error), "internal error");
         "internal error".to_owned()
     } else {
         error.to_string()
@@ -100,17 +100,6 @@ fn internal(error: &dyn std::fmt::Display) -> Response {
         axum::Json(serde_json::json!({ "code": "INTERNAL", "message": "internal error" })),
     )
         .into_response()
-}
-
-fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -1,14 +1,12 @@
 //! API tokens over GraphQL: issuing (shown once) and revoking; the origins of a commune's website, which CORS
 //! allows.
 
+use super::call::{Call, InCommune, InLang, subject_id};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use jamaa_core::model::ids::TokenId;
 use jamaa_core::service::NewApiToken;
 use secrecy::ExposeSecret;
-
-use super::error::to_graphql;
-use super::{jamaa, pick_locale, request_context};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum TokenKind {
@@ -47,48 +45,40 @@ impl AccessMutation {
     /// Issues an API token: operators any; a commune's administrators staff and partner tokens for their
     /// commune.
     async fn create_api_token(&self, ctx: &Context<'_>, input: CreateApiTokenInput) -> Result<IssuedApiToken> {
-        let jamaa = jamaa(ctx);
-        let locale = pick_locale(ctx, None, None);
+        let call = Call::new(ctx);
+        let jamaa = call.jamaa;
         // The caller first, then its input: one look-up per distinct commune.
-        let principal = &request_context(ctx).principal;
+        let principal = call.principal;
         let mut slugs: Vec<&String> = input.communes.iter().collect();
         slugs.sort();
         slugs.dedup();
-        jamaa_core::service::check_issuer(principal, input.kind == TokenKind::Operator, slugs.len())
-            .map_err(|e| to_graphql(e, locale))?;
+        jamaa_core::service::check_issuer(principal, input.kind == TokenKind::Operator, slugs.len()).in_lang(&call)?;
         let mut communes = Vec::new();
         for slug in slugs {
-            communes.push(jamaa.commune(slug).await.map_err(|e| to_graphql(e, locale))?.id);
+            communes.push(jamaa.commune(slug).await.in_lang(&call)?.id);
         }
         let new = match input.kind {
             TokenKind::Operator => NewApiToken::Operator,
             TokenKind::Staff => match communes.as_slice() {
                 [tenant] => NewApiToken::Staff { tenant: *tenant, roles: input.roles },
                 _ => {
-                    return Err(to_graphql(
-                        jamaa_core::Error::field(
-                            "input.communes",
-                            jamaa_core::error::FieldErrorCode::InvalidValue,
-                            jamaa_core::model::i18n::LocalizedText::new()
-                                .with(
-                                    jamaa_core::model::i18n::Locale::En,
-                                    "a staff token belongs to exactly one commune",
-                                )
-                                .with(
-                                    jamaa_core::model::i18n::Locale::Fr,
-                                    "un jeton d'agent appartient à une seule commune",
-                                ),
-                        ),
-                        locale,
-                    ));
+                    return Err(jamaa_core::Error::field(
+                        "input.communes",
+                        jamaa_core::error::FieldErrorCode::InvalidValue,
+                        jamaa_core::model::i18n::LocalizedText::new()
+                            .with(jamaa_core::model::i18n::Locale::En, "a staff token belongs to exactly one commune")
+                            .with(
+                                jamaa_core::model::i18n::Locale::Fr,
+                                "un jeton d'agent appartient à une seule commune",
+                            ),
+                    ))
+                    .in_lang(&call);
                 }
             },
             TokenKind::Partner => NewApiToken::Partner { communes },
         };
-        let issued = jamaa
-            .create_api_token(&request_context(ctx).principal, new, &input.label, input.expires_at)
-            .await
-            .map_err(|e| to_graphql(e, locale))?;
+        let issued =
+            jamaa.create_api_token(call.principal, new, &input.label, input.expires_at).await.in_lang(&call)?;
         Ok(IssuedApiToken {
             id: ID(issued.id.to_string()),
             token: issued.token.expose_secret().to_owned(),
@@ -98,11 +88,9 @@ impl AccessMutation {
 
     /// Revokes an API token: from this moment on it is UNAUTHENTICATED.
     async fn revoke_api_token(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
-        let locale = pick_locale(ctx, None, None);
-        let Ok(id) = id.parse::<TokenId>() else {
-            return Err(to_graphql(jamaa_core::Error::NotFound("token"), locale));
-        };
-        jamaa(ctx).revoke_api_token(&request_context(ctx).principal, id).await.map_err(|e| to_graphql(e, locale))?;
+        let call = Call::new(ctx);
+        let id: TokenId = subject_id(&id, "token").in_lang(&call)?;
+        call.jamaa.revoke_api_token(call.principal, id).await.in_lang(&call)?;
         Ok(true)
     }
 
@@ -111,11 +99,8 @@ impl AccessMutation {
     /// commune's administrators (`manage_access`) or operators; refused origins are `INVALID_ORIGIN` at
     /// `origins[i]`. Returns the origins as kept (lower case, each once).
     async fn set_site_origins(&self, ctx: &Context<'_>, commune: String, origins: Vec<String>) -> Result<Vec<String>> {
-        let locale = pick_locale(ctx, None, None);
-        jamaa(ctx)
-            .set_site_origins(&request_context(ctx).principal, &commune, &origins)
-            .await
-            .map_err(|e| to_graphql(e, locale))
+        let call = InCommune::new(ctx, Some(commune), None).await?;
+        call.jamaa.set_site_origins(call.principal, &call.commune, &origins).await.in_lang(&call)
     }
 }
 
@@ -126,7 +111,7 @@ pub struct AccessQuery;
 impl AccessQuery {
     /// The origins of the commune's own website, which the API's CORS layer allows (anyone may read them).
     async fn site_origins(&self, ctx: &Context<'_>, commune: String) -> Result<Vec<String>> {
-        let locale = pick_locale(ctx, None, None);
-        jamaa(ctx).site_origins(&commune).await.map_err(|e| to_graphql(e, locale))
+        let call = InCommune::new(ctx, Some(commune), None).await?;
+        call.jamaa.site_origins(&call.commune).await.in_lang(&call)
     }
 }

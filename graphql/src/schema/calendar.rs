@@ -1,5 +1,6 @@
 //! Calendars over GraphQL: the dated (lunar) holidays of a year, set by operators.
 
+use super::call::{Call, InLang};
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 use jamaa_core::error::FieldErrorCode;
@@ -7,9 +8,6 @@ use jamaa_core::model::calendar::DatedHoliday;
 use jamaa_core::model::commune::Country;
 use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::service::{HolidayTarget, HolidayUpdate};
-
-use super::error::to_graphql;
-use super::{jamaa, pick_locale, request_context};
 
 /// A holiday's name in one language.
 #[derive(InputObject)]
@@ -64,24 +62,26 @@ impl CalendarMutation {
         year: i32,
         holidays: Vec<DatedHolidayInput>,
     ) -> Result<HolidayUpdateResult> {
-        let locale = pick_locale(ctx, None, None);
+        let call = Call::new(ctx);
         let target = match (country, commune) {
             (Some(country), None) => HolidayTarget::Country(
-                country.parse::<Country>().map_err(|e| to_graphql(invalid("country", e.to_string()), locale))?,
+                country.parse::<Country>().map_err(|e| invalid("country", e.to_string())).in_lang(&call)?,
             ),
             (None, Some(commune)) => HolidayTarget::Commune(commune),
             _ => {
                 let message = "name either a country or a commune";
-                return Err(to_graphql(invalid("country", message.to_owned()), locale));
+                return Err(invalid("country", message.to_owned())).in_lang(&call);
             }
         };
         let mut days = Vec::with_capacity(holidays.len());
         for (i, holiday) in holidays.into_iter().enumerate() {
             let mut name = LocalizedText::new();
             for (j, text) in holiday.names.into_iter().enumerate() {
-                let parsed = text.locale.parse::<Locale>().map_err(|e| {
-                    to_graphql(invalid(&format!("holidays[{i}].names[{j}].locale"), e.to_string()), locale)
-                })?;
+                let parsed = text
+                    .locale
+                    .parse::<Locale>()
+                    .map_err(|e| invalid(&format!("holidays[{i}].names[{j}].locale"), e.to_string()))
+                    .in_lang(&call)?;
                 name = name.with(parsed, text.text.trim());
             }
             days.push(DatedHoliday {
@@ -91,10 +91,7 @@ impl CalendarMutation {
                 estimated: holiday.estimated,
             });
         }
-        let update = jamaa(ctx)
-            .set_dated_holidays(&request_context(ctx).principal, &target, year, days)
-            .await
-            .map_err(|e| to_graphql(e, locale))?;
+        let update = call.jamaa.set_dated_holidays(call.principal, &target, year, days).await.in_lang(&call)?;
         Ok(update.into())
     }
 }

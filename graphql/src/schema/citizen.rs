@@ -9,10 +9,9 @@ use jamaa_core::model::petition::ThresholdSource;
 use jamaa_core::service::{PetitionView, PublicationStatus, SignPetition};
 use secrecy::SecretString;
 
-use super::error::to_graphql;
+use super::Lang;
+use super::call::{InCommune, InLang, subject_id};
 use super::page::{Listing, in_memory};
-use super::query::commune_and_lang;
-use super::{Lang, jamaa, request_context};
 
 #[derive(Default)]
 pub struct CitizenQuery;
@@ -122,9 +121,16 @@ impl CitizenQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Listing<Petition>> {
-        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
-        let views = jamaa(ctx).petitions(commune.spec.slug.as_str()).await.map_err(|e| to_graphql(e, lang.locale))?;
-        in_memory(views, first, after, lang.locale, |view| view.id.to_string(), |view| Petition::new(view, &lang))
+        let call = InCommune::new(ctx, commune, locale).await?;
+        let views = call.jamaa.petitions(&call.commune).await.in_lang(&call)?;
+        in_memory(
+            views,
+            first,
+            after,
+            call.locale(),
+            |view| view.id.to_string(),
+            |view| Petition::new(view, &call.lang),
+        )
     }
 
     /// The documents the commune must publish of its own accord (law 31.13, art. 10), each with whether and
@@ -137,15 +143,15 @@ impl CitizenQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Listing<Publication>> {
-        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
-        let list = jamaa(ctx).publications(commune.spec.slug.as_str()).await.map_err(|e| to_graphql(e, lang.locale))?;
+        let call = InCommune::new(ctx, commune, locale).await?;
+        let list = call.jamaa.publications(&call.commune).await.in_lang(&call)?;
         in_memory(
             list,
             first,
             after,
-            lang.locale,
+            call.locale(),
             |status| status.item.key.clone(),
-            |status| Publication::new(status, &lang),
+            |status| Publication::new(status, &call.lang),
         )
     }
 }
@@ -163,16 +169,11 @@ impl CitizenMutation {
         name: String,
         locale: Option<String>,
     ) -> Result<SignPetitionPayload> {
-        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
-        let Ok(petition) = super::entity_id(&petition).parse::<RequestId>() else {
-            return Err(to_graphql(jamaa_core::Error::NotFound("petition"), lang.locale));
-        };
+        let call = InCommune::new(ctx, commune, locale).await?;
+        let petition: RequestId = subject_id(&petition, "petition").in_lang(&call)?;
         let input =
             SignPetition { petition, national_id: SecretString::from(national_id), name: SecretString::from(name) };
-        let count = jamaa(ctx)
-            .sign_petition(&request_context(ctx).principal, commune.spec.slug.as_str(), input)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let count = call.jamaa.sign_petition(call.principal, &call.commune, input).await.in_lang(&call)?;
         Ok(SignPetitionPayload { signatures: i64::try_from(count).unwrap_or(i64::MAX) })
     }
 
@@ -186,11 +187,8 @@ impl CitizenMutation {
         location: String,
         locale: Option<String>,
     ) -> Result<Publication> {
-        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
-        let status = jamaa(ctx)
-            .mark_published(&request_context(ctx).principal, commune.spec.slug.as_str(), &item, &location)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
-        Ok(Publication::new(status, &lang))
+        let call = InCommune::new(ctx, commune, locale).await?;
+        let status = call.jamaa.mark_published(call.principal, &call.commune, &item, &location).await.in_lang(&call)?;
+        Ok(Publication::new(status, &call.lang))
     }
 }

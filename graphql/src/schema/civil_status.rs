@@ -13,10 +13,9 @@ use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::model::ids::CivilActId;
 use jamaa_core::service::{CivilAct as CoreAct, CivilActFilter, CivilActSummary, IssuedCivilDocument};
 
-use super::error::to_graphql;
+use super::call::{InCommune, InLang};
+use super::page::page_size;
 use super::page::{Listing, after_key, connection, in_memory};
-use super::query::{commune_and_lang, page_size};
-use super::{jamaa, request_context};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "CivilActKind")]
@@ -497,12 +496,9 @@ pub struct CivilStatusQuery;
 impl CivilStatusQuery {
     /// An act's full record with its mentions and audit trail (the civil registrar; the reading is recorded).
     async fn civil_act(&self, ctx: &Context<'_>, commune: Option<String>, id: ID) -> Result<CivilAct> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let id = act_id(&id).map_err(|e| to_graphql(e, lang.locale))?;
-        let act = jamaa(ctx)
-            .civil_act(&request_context(ctx).principal, commune.spec.slug.as_str(), id)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let call = InCommune::new(ctx, commune, None).await?;
+        let id = act_id(&id).in_lang(&call)?;
+        let act = call.jamaa.civil_act(call.principal, &call.commune, id).await.in_lang(&call)?;
         Ok(CivilAct(act))
     }
 
@@ -518,19 +514,14 @@ impl CivilStatusQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Listing<CivilActSummaryView>> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let call = InCommune::new(ctx, commune, None).await?;
         let after = after_key(after, |c| c.parse::<CivilActId>().ok())?;
         let filter = CivilActFilter { office, year, kind: kind.map(Into::into) };
-        let page = jamaa(ctx)
-            .civil_acts(
-                &request_context(ctx).principal,
-                commune.spec.slug.as_str(),
-                filter,
-                after,
-                page_size(first, lang.locale)?,
-            )
+        let page = call
+            .jamaa
+            .civil_acts(call.principal, &call.commune, filter, after, page_size(first, call.locale())?)
             .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+            .in_lang(&call)?;
         Ok(connection(after.is_some(), page, |summary| (summary.id.to_string(), summary.into())))
     }
 
@@ -544,12 +535,9 @@ impl CivilStatusQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Listing<CivilActSummaryView>> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let found = jamaa(ctx)
-            .find_civil_acts(&request_context(ctx).principal, commune.spec.slug.as_str(), &national_id)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
-        in_memory(found, first, after, lang.locale, |act| act.id.to_string(), Into::into)
+        let call = InCommune::new(ctx, commune, None).await?;
+        let found = call.jamaa.find_civil_acts(call.principal, &call.commune, &national_id).await.in_lang(&call)?;
+        in_memory(found, first, after, call.locale(), |act| act.id.to_string(), Into::into)
     }
 }
 
@@ -565,16 +553,13 @@ impl CivilStatusMutation {
         commune: Option<String>,
         input: RegisterCivilActInput,
     ) -> Result<CivilAct> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let principal = &request_context(ctx).principal;
-        let jamaa = jamaa(ctx);
+        let call = InCommune::new(ctx, commune, None).await?;
+        let principal = call.principal;
+        let jamaa = call.jamaa;
         // The caller is checked before the input, so that a stranger learns nothing from validation.
-        jamaa.may_keep_civil_status(principal, &commune).map_err(|e| to_graphql(e, lang.locale))?;
-        let input = input.into_core().map_err(|e| to_graphql(e, lang.locale))?;
-        let act = jamaa
-            .register_civil_act(principal, commune.spec.slug.as_str(), input)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        jamaa.may_keep_civil_status(principal, &call.commune).in_lang(&call)?;
+        let input = input.into_core().in_lang(&call)?;
+        let act = jamaa.register_civil_act(principal, &call.commune, input).await.in_lang(&call)?;
         Ok(CivilAct(act))
     }
 
@@ -586,18 +571,15 @@ impl CivilStatusMutation {
         act_id: ID,
         input: CivilMentionInput,
     ) -> Result<CivilMention> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let id = self::act_id(&act_id).map_err(|e| to_graphql(e, lang.locale))?;
+        let call = InCommune::new(ctx, commune, None).await?;
+        let id = self::act_id(&act_id).in_lang(&call)?;
         let mention = NewMention {
             kind: input.kind.into(),
             text: input.text,
             reference: input.reference,
             effective_on: input.effective_on,
         };
-        let mention = jamaa(ctx)
-            .add_civil_mention(&request_context(ctx).principal, commune.spec.slug.as_str(), id, mention)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let mention = call.jamaa.add_civil_mention(call.principal, &call.commune, id, mention).await.in_lang(&call)?;
         Ok((&mention).into())
     }
 
@@ -610,16 +592,13 @@ impl CivilStatusMutation {
         act_id: ID,
         kind: CivilDocumentKind,
     ) -> Result<CivilDocument> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let id = self::act_id(&act_id).map_err(|e| to_graphql(e, lang.locale))?;
+        let call = InCommune::new(ctx, commune, None).await?;
+        let id = self::act_id(&act_id).in_lang(&call)?;
         let kind = match kind {
             CivilDocumentKind::Extract => DocumentKind::Extract,
             CivilDocumentKind::FullCopy => DocumentKind::FullCopy,
         };
-        let issued = jamaa(ctx)
-            .issue_civil_document(&request_context(ctx).principal, commune.spec.slug.as_str(), id, kind)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let issued = call.jamaa.issue_civil_document(call.principal, &call.commune, id, kind).await.in_lang(&call)?;
         Ok(issued.into())
     }
 }

@@ -8,10 +8,10 @@ use jamaa_core::model::ids::RequestId;
 use jamaa_core::service::{PublicComplaint as CoreComplaint, PublicFilter, PublicQuery};
 use secrecy::SecretString;
 
-use super::error::to_graphql;
+use super::Lang;
+use super::call::{Call, InCommune, InLang};
+use super::page::page_size;
 use super::page::{Listing, after_key, connection};
-use super::query::{commune_and_lang, page_size};
-use super::{Lang, jamaa, pick_locale};
 
 #[derive(Default)]
 pub struct ComplaintQuery;
@@ -137,7 +137,7 @@ impl ComplaintQuery {
         after: Option<String>,
         locale: Option<String>,
     ) -> Result<Listing<PublicComplaint>> {
-        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
+        let call = InCommune::new(ctx, commune, locale).await?;
         let after = after_key(after, |c| {
             let (at, id) = c.split_once('|')?;
             Some((DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc), id.parse::<RequestId>().ok()?))
@@ -146,19 +146,16 @@ impl ComplaintQuery {
             filter: PublicFilter { service_codes: service_code.into_iter().collect(), ..PublicFilter::default() },
             status: status.map(Into::into),
             after,
-            limit: page_size(first, lang.locale)?,
+            limit: page_size(first, call.locale())?,
         };
-        let (_, page) = jamaa(ctx)
-            .public_complaints(commune.spec.slug.as_str(), &query)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let page = call.jamaa.public_complaints(&call.commune, &query).await.in_lang(&call)?;
         Ok(connection(after.is_some(), page, |complaint| {
             let key = format!(
                 "{}|{}",
                 complaint.complaint.submitted_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
                 complaint.complaint.request_id
             );
-            (key, PublicComplaint { complaint, lang: lang.clone() })
+            (key, PublicComplaint { complaint, lang: call.lang.clone() })
         }))
     }
 }
@@ -174,11 +171,12 @@ impl ComplaintMutation {
         secret: String,
         rating: i32,
     ) -> Result<ComplaintRating> {
-        let locale = pick_locale(ctx, None, None);
-        let rated = jamaa(ctx)
+        let call = Call::new(ctx);
+        let rated = call
+            .jamaa
             .rate_complaint(&tracking_code, &SecretString::from(secret), i64::from(rating))
             .await
-            .map_err(|e| to_graphql(e, locale))?;
+            .in_lang(&call)?;
         Ok(ComplaintRating { tracking_code: rated.tracking_code.to_string(), rating: rated.rating.value() })
     }
 }

@@ -3,16 +3,13 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use jamaa_core::error::FieldErrorCode;
 use jamaa_core::model::council as core;
 use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::service::{self, NewAgendaItem, NewCouncilMember, NewDeliberation, NewSession};
 use serde::Serialize;
 
-use super::error::to_graphql;
+use super::call::{InCommune, InLang, input_id};
 use super::page::{Listing, in_memory};
-use super::query::resolve_commune;
-use super::{jamaa, pick_locale, request_context};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -310,15 +307,6 @@ pub struct DeliberationInput {
     pub votes: Vec<VoteInput>,
 }
 
-/// An id of the wire (a request's with or without its locale); one that does not parse names nothing, and is
-/// reported at `path`.
-fn parse_id<T: std::str::FromStr>(id: &ID, path: &str, locale: Locale) -> Result<T> {
-    super::entity_id(id).parse::<T>().map_err(|_| {
-        let message = jamaa_core::model::form::messages::invalid_id();
-        to_graphql(jamaa_core::Error::field(path, FieldErrorCode::InvalidValue, message), locale)
-    })
-}
-
 #[derive(Default)]
 pub struct CouncilQuery;
 
@@ -332,12 +320,10 @@ impl CouncilQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Listing<CouncilMember>> {
-        let commune = resolve_commune(ctx, commune).await?;
-        let locale = pick_locale(ctx, None, Some(&commune));
-        let members =
-            jamaa(ctx).council_members(commune.spec.slug.as_str()).await.map_err(|e| to_graphql(e, locale))?;
+        let call = InCommune::new(ctx, commune, None).await?;
+        let members = call.jamaa.council_members(&call.commune).await.in_lang(&call)?;
         let members: Vec<CouncilMember> = members.into_iter().map(Into::into).collect();
-        in_memory(members, first, after, locale, |m| m.id.to_string(), |m| m)
+        in_memory(members, first, after, call.locale(), |m| m.id.to_string(), |m| m)
     }
 
     /// The council's sessions, newest first, drafts included: for the council's secretary and president.
@@ -348,14 +334,10 @@ impl CouncilQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Listing<CouncilSession>> {
-        let commune = resolve_commune(ctx, commune).await?;
-        let locale = pick_locale(ctx, None, Some(&commune));
-        let sessions = jamaa(ctx)
-            .council_sessions(&request_context(ctx).principal, commune.spec.slug.as_str())
-            .await
-            .map_err(|e| to_graphql(e, locale))?;
+        let call = InCommune::new(ctx, commune, None).await?;
+        let sessions = call.jamaa.council_sessions(call.principal, &call.commune).await.in_lang(&call)?;
         let sessions: Vec<CouncilSession> = sessions.into_iter().map(Into::into).collect();
-        in_memory(sessions, first, after, locale, |s| s.id.to_string(), |s| s)
+        in_memory(sessions, first, after, call.locale(), |s| s.id.to_string(), |s| s)
     }
 
     /// The council's published decisions, of one year or all, with their texts and roll calls (public).
@@ -367,15 +349,13 @@ impl CouncilQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Listing<CouncilDecision>> {
-        let commune = resolve_commune(ctx, commune).await?;
-        let locale = pick_locale(ctx, None, Some(&commune));
-        let published =
-            jamaa(ctx).council_decisions(commune.spec.slug.as_str(), year).await.map_err(|e| to_graphql(e, locale))?;
+        let call = InCommune::new(ctx, commune, None).await?;
+        let published = call.jamaa.council_decisions(&call.commune, year).await.in_lang(&call)?;
         in_memory(
             decisions(published),
             first,
             after,
-            locale,
+            call.locale(),
             |d| format!("{}#{}", d.session_id.as_str(), d.number),
             |d| d,
         )
@@ -394,8 +374,7 @@ impl CouncilMutation {
         commune: Option<String>,
         input: CouncilMemberInput,
     ) -> Result<CouncilMember> {
-        let commune = resolve_commune(ctx, commune).await?;
-        let locale = pick_locale(ctx, None, Some(&commune));
+        let call = InCommune::new(ctx, commune, None).await?;
         let input = NewCouncilMember {
             name_ar: input.name_ar,
             name_latin: input.name_latin,
@@ -404,10 +383,7 @@ impl CouncilMutation {
             mandate_start: input.mandate_start,
             mandate_end: input.mandate_end,
         };
-        let member = jamaa(ctx)
-            .add_council_member(&request_context(ctx).principal, commune.spec.slug.as_str(), input)
-            .await
-            .map_err(|e| to_graphql(e, locale))?;
+        let member = call.jamaa.add_council_member(call.principal, &call.commune, input).await.in_lang(&call)?;
         Ok(member.into())
     }
 
@@ -418,18 +394,14 @@ impl CouncilMutation {
         commune: Option<String>,
         input: CouncilSessionInput,
     ) -> Result<CouncilSession> {
-        let commune = resolve_commune(ctx, commune).await?;
-        let locale = pick_locale(ctx, None, Some(&commune));
+        let call = InCommune::new(ctx, commune, None).await?;
         let input = NewSession {
             kind: input.kind.into(),
             starts_on: input.starts_on,
             title_ar: input.title_ar,
             title_fr: input.title_fr,
         };
-        let session = jamaa(ctx)
-            .schedule_council_session(&request_context(ctx).principal, commune.spec.slug.as_str(), input)
-            .await
-            .map_err(|e| to_graphql(e, locale))?;
+        let session = call.jamaa.schedule_council_session(call.principal, &call.commune, input).await.in_lang(&call)?;
         Ok(session.into())
     }
 
@@ -440,18 +412,14 @@ impl CouncilMutation {
         commune: Option<String>,
         input: AgendaItemInput,
     ) -> Result<CouncilSession> {
-        let commune = resolve_commune(ctx, commune).await?;
-        let locale = pick_locale(ctx, None, Some(&commune));
+        let call = InCommune::new(ctx, commune, None).await?;
         let input = NewAgendaItem {
-            session: parse_id(&input.session_id, "input.sessionId", locale)?,
+            session: input_id(&input.session_id, "input.sessionId").in_lang(&call)?,
             title_ar: input.title_ar,
             title_fr: input.title_fr,
-            request: input.request_id.as_ref().map(|id| parse_id(id, "input.requestId", locale)).transpose()?,
+            request: input.request_id.as_ref().map(|id| input_id(id, "input.requestId")).transpose().in_lang(&call)?,
         };
-        let session = jamaa(ctx)
-            .add_agenda_item(&request_context(ctx).principal, commune.spec.slug.as_str(), input)
-            .await
-            .map_err(|e| to_graphql(e, locale))?;
+        let session = call.jamaa.add_agenda_item(call.principal, &call.commune, input).await.in_lang(&call)?;
         Ok(session.into())
     }
 
@@ -462,27 +430,27 @@ impl CouncilMutation {
         commune: Option<String>,
         input: DeliberationInput,
     ) -> Result<CouncilSession> {
-        let commune = resolve_commune(ctx, commune).await?;
-        let locale = pick_locale(ctx, None, Some(&commune));
+        let call = InCommune::new(ctx, commune, None).await?;
         let mut votes = Vec::with_capacity(input.votes.len());
         for (i, vote) in input.votes.iter().enumerate() {
-            votes.push((parse_id(&vote.member_id, &format!("input.votes[{i}].memberId"), locale)?, vote.choice.into()));
+            votes.push((
+                input_id(&vote.member_id, &format!("input.votes[{i}].memberId")).in_lang(&call)?,
+                vote.choice.into(),
+            ));
         }
         let input = NewDeliberation {
-            session: parse_id(&input.session_id, "input.sessionId", locale)?,
+            session: input_id(&input.session_id, "input.sessionId").in_lang(&call)?,
             agenda_item: input
                 .agenda_item_id
                 .as_ref()
-                .map(|id| parse_id(id, "input.agendaItemId", locale))
-                .transpose()?,
+                .map(|id| input_id(id, "input.agendaItemId"))
+                .transpose()
+                .in_lang(&call)?,
             text_ar: input.text_ar,
             text_fr: input.text_fr,
             votes,
         };
-        let session = jamaa(ctx)
-            .record_deliberation(&request_context(ctx).principal, commune.spec.slug.as_str(), input)
-            .await
-            .map_err(|e| to_graphql(e, locale))?;
+        let session = call.jamaa.record_deliberation(call.principal, &call.commune, input).await.in_lang(&call)?;
         Ok(session.into())
     }
 
@@ -493,13 +461,9 @@ impl CouncilMutation {
         commune: Option<String>,
         session_id: ID,
     ) -> Result<CouncilSession> {
-        let commune = resolve_commune(ctx, commune).await?;
-        let locale = pick_locale(ctx, None, Some(&commune));
-        let id = parse_id(&session_id, "sessionId", locale)?;
-        let session = jamaa(ctx)
-            .publish_council_decisions(&request_context(ctx).principal, commune.spec.slug.as_str(), id)
-            .await
-            .map_err(|e| to_graphql(e, locale))?;
+        let call = InCommune::new(ctx, commune, None).await?;
+        let id = input_id(&session_id, "sessionId").in_lang(&call)?;
+        let session = call.jamaa.publish_council_decisions(call.principal, &call.commune, id).await.in_lang(&call)?;
         Ok(session.into())
     }
 }

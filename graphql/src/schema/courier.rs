@@ -7,10 +7,9 @@ use jamaa_core::model::courier::{DeliberationRef, Direction, FollowUp, NewMail};
 use jamaa_core::model::ids::MailId;
 use jamaa_core::service::{MailEvent, MailItem as CoreItem, MailQuery};
 
-use super::error::to_graphql;
+use super::call::{InCommune, InLang, input_id, subject_id};
+use super::page::page_size;
 use super::page::{Listing, after_key, connection};
-use super::query::{commune_and_lang, page_size};
-use super::{jamaa, request_context};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum MailDirection {
@@ -159,10 +158,6 @@ impl MailItem {
     }
 }
 
-fn mail_id(id: &ID) -> std::result::Result<MailId, jamaa_core::Error> {
-    id.parse::<MailId>().map_err(|_| jamaa_core::Error::NotFound("mail item"))
-}
-
 #[derive(Default)]
 pub struct CourierQuery;
 
@@ -183,7 +178,7 @@ impl CourierQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Listing<MailItem>> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let call = InCommune::new(ctx, commune, None).await?;
         let after = after_key(after, |c| c.parse::<MailId>().ok())?;
         let query = MailQuery {
             year,
@@ -192,28 +187,16 @@ impl CourierQuery {
             state: state.map(Into::into),
             overdue: overdue.unwrap_or(false),
         };
-        let page = jamaa(ctx)
-            .mail_items(
-                &request_context(ctx).principal,
-                commune.spec.slug.as_str(),
-                query,
-                after,
-                page_size(first, lang.locale)?,
-            )
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let size = page_size(first, call.locale())?;
+        let page = call.jamaa.mail_items(call.principal, &call.commune, query, after, size).await.in_lang(&call)?;
         Ok(connection(after.is_some(), page, |item| (item.record.id.to_string(), MailItem(item))))
     }
 
     /// One mail item with its history (ManageCourier).
     async fn mail_item(&self, ctx: &Context<'_>, commune: Option<String>, id: ID) -> Result<MailItem> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let id = mail_id(&id).map_err(|e| to_graphql(e, lang.locale))?;
-        let item = jamaa(ctx)
-            .mail_item(&request_context(ctx).principal, commune.spec.slug.as_str(), id)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
-        Ok(MailItem(item))
+        let call = InCommune::new(ctx, commune, None).await?;
+        let id = subject_id(&id, "mail item").in_lang(&call)?;
+        Ok(MailItem(call.jamaa.mail_item(call.principal, &call.commune, id).await.in_lang(&call)?))
     }
 }
 
@@ -229,23 +212,13 @@ impl CourierMutation {
         commune: Option<String>,
         input: RegisterMailInput,
     ) -> Result<MailItem> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let call = InCommune::new(ctx, commune, None).await?;
         // A deliberation id that does not parse names no deliberation: it is refused with the other checks.
-        let deliberation = match input.deliberation_id {
-            None => None,
-            Some(id) => Some(DeliberationRef::from_uuid(id.parse::<uuid::Uuid>().map_err(|_| {
-                to_graphql(
-                    jamaa_core::Error::field(
-                        "input.deliberationId",
-                        jamaa_core::error::FieldErrorCode::InvalidValue,
-                        jamaa_core::model::i18n::LocalizedText::new()
-                            .with(jamaa_core::model::i18n::Locale::En, "not a deliberation id")
-                            .with(jamaa_core::model::i18n::Locale::Fr, "identifiant de délibération invalide"),
-                    ),
-                    lang.locale,
-                )
-            })?)),
-        };
+        let deliberation = input
+            .deliberation_id
+            .map(|id| input_id(&id, "input.deliberationId").map(DeliberationRef::from_uuid))
+            .transpose()
+            .in_lang(&call)?;
         let mail = NewMail {
             direction: input.direction.into(),
             correspondent: input.correspondent,
@@ -256,11 +229,7 @@ impl CourierMutation {
             request_code: input.request_code,
             deliberation,
         };
-        let item = jamaa(ctx)
-            .register_mail(&request_context(ctx).principal, commune.spec.slug.as_str(), mail)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
-        Ok(MailItem(item))
+        Ok(MailItem(call.jamaa.register_mail(call.principal, &call.commune, mail).await.in_lang(&call)?))
     }
 
     /// Routes a mail item to another department, with a note (ManageCourier).
@@ -272,12 +241,9 @@ impl CourierMutation {
         department: String,
         note: Option<String>,
     ) -> Result<MailItem> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let id = mail_id(&id).map_err(|e| to_graphql(e, lang.locale))?;
-        let item = jamaa(ctx)
-            .route_mail(&request_context(ctx).principal, commune.spec.slug.as_str(), id, &department, note)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let call = InCommune::new(ctx, commune, None).await?;
+        let id = subject_id(&id, "mail item").in_lang(&call)?;
+        let item = call.jamaa.route_mail(call.principal, &call.commune, id, &department, note).await.in_lang(&call)?;
         Ok(MailItem(item))
     }
 
@@ -290,12 +256,13 @@ impl CourierMutation {
         state: MailState,
         note: Option<String>,
     ) -> Result<MailItem> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let id = mail_id(&id).map_err(|e| to_graphql(e, lang.locale))?;
-        let item = jamaa(ctx)
-            .set_mail_follow_up(&request_context(ctx).principal, commune.spec.slug.as_str(), id, state.into(), note)
+        let call = InCommune::new(ctx, commune, None).await?;
+        let id = subject_id(&id, "mail item").in_lang(&call)?;
+        let item = call
+            .jamaa
+            .set_mail_follow_up(call.principal, &call.commune, id, state.into(), note)
             .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+            .in_lang(&call)?;
         Ok(MailItem(item))
     }
 }

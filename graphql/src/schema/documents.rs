@@ -5,11 +5,10 @@ use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use jamaa_core::service::{DocumentVerification as CoreVerification, IssuedDocument as CoreIssued};
 
-use super::error::to_graphql;
+use super::Lang;
+use super::call::{Call, InCommune, InLang, subject_id};
 use super::page::{Listing, in_memory};
-use super::query::commune_and_lang;
 use super::types::Commune;
-use super::{Lang, jamaa, pick_locale};
 
 /// The path of a code's verification page, relative to the server.
 pub fn verify_path(code: &str) -> String {
@@ -103,11 +102,9 @@ impl DocumentQuery {
         text: Option<String>,
         locale: Option<String>,
     ) -> Result<DocumentVerification> {
-        let verification = jamaa(ctx)
-            .verify_document(&code, text.as_deref())
-            .await
-            .map_err(|e| to_graphql(e, pick_locale(ctx, None, None)))?;
-        let (_, lang) = commune_and_lang(ctx, Some(verification.commune.spec.slug.to_string()), locale).await?;
+        let call = Call::with_locale(ctx, locale)?;
+        let verification = call.jamaa.verify_document(&code, text.as_deref()).await.in_lang(&call)?;
+        let lang = call.lang_of(&verification.commune);
         Ok(DocumentVerification { verification, lang })
     }
 
@@ -121,20 +118,17 @@ impl DocumentQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Listing<IssuedDocument>> {
-        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
-        let id = super::entity_id(&request_id).parse().map_err(|_| invalid_id(lang.locale))?;
-        let principal = &super::request_context(ctx).principal;
-        let documents = jamaa(ctx)
-            .request_documents(principal, commune.spec.slug.as_str(), id)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let call = InCommune::new(ctx, commune, locale).await?;
+        let id = subject_id(&request_id, "request").in_lang(&call)?;
+        let principal = call.principal;
+        let documents = call.jamaa.request_documents(principal, &call.commune, id).await.in_lang(&call)?;
         in_memory(
             documents,
             first,
             after,
-            lang.locale,
+            call.locale(),
             |issued| issued.id.to_string(),
-            |issued| IssuedDocument { issued, lang: lang.clone() },
+            |issued| IssuedDocument { issued, lang: call.lang.clone() },
         )
     }
 }
@@ -152,17 +146,10 @@ impl DocumentMutation {
         request_id: ID,
         locale: Option<String>,
     ) -> Result<IssuedDocument> {
-        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
-        let id = super::entity_id(&request_id).parse().map_err(|_| invalid_id(lang.locale))?;
-        let principal = &super::request_context(ctx).principal;
-        let issued = jamaa(ctx)
-            .issue_request_decision(principal, commune.spec.slug.as_str(), id)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
-        Ok(IssuedDocument { issued, lang })
+        let call = InCommune::new(ctx, commune, locale).await?;
+        let id = subject_id(&request_id, "request").in_lang(&call)?;
+        let principal = call.principal;
+        let issued = call.jamaa.issue_request_decision(principal, &call.commune, id).await.in_lang(&call)?;
+        Ok(IssuedDocument { issued, lang: call.lang.clone() })
     }
-}
-
-fn invalid_id(locale: jamaa_core::model::i18n::Locale) -> async_graphql::Error {
-    to_graphql(jamaa_core::Error::NotFound("request"), locale)
 }

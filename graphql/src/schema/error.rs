@@ -51,7 +51,8 @@ pub fn request_error(error: Error, locale: Locale) -> async_graphql::ServerError
     server
 }
 
-fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+/// An error and its causes on one line, for the log.
+pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

@@ -7,10 +7,8 @@ use jamaa_core::model::finance::{self as core, Figures, format_bp, format_centim
 use jamaa_core::service::BudgetExecution as CoreExecution;
 use serde::Serialize;
 
+use super::call::{InCommune, InLang};
 use super::council::{ar, fr};
-use super::error::to_graphql;
-use super::query::resolve_commune;
-use super::{jamaa, pick_locale, request_context};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -200,10 +198,8 @@ impl FinanceQuery {
         commune: Option<String>,
         year: Option<i32>,
     ) -> Result<BudgetExecution> {
-        let commune = resolve_commune(ctx, commune).await?;
-        let locale = pick_locale(ctx, None, Some(&commune));
-        let execution =
-            jamaa(ctx).budget_execution(commune.spec.slug.as_str(), year).await.map_err(|e| to_graphql(e, locale))?;
+        let call = InCommune::new(ctx, commune, None).await?;
+        let execution = call.jamaa.budget_execution(&call.commune, year).await.in_lang(&call)?;
         Ok(execution.into())
     }
 }
@@ -222,12 +218,8 @@ impl FinanceMutation {
         year: i32,
         csv: String,
     ) -> Result<BudgetImport> {
-        let commune = resolve_commune(ctx, commune).await?;
-        let locale = pick_locale(ctx, None, Some(&commune));
-        let report = jamaa(ctx)
-            .import_budget(&request_context(ctx).principal, commune.spec.slug.as_str(), year, &csv)
-            .await
-            .map_err(|e| to_graphql(e, locale))?;
+        let call = InCommune::new(ctx, commune, None).await?;
+        let report = call.jamaa.import_budget(call.principal, &call.commune, year, &csv).await.in_lang(&call)?;
         Ok(BudgetImport { year: report.year, lines: report.lines, replaced: report.replaced })
     }
 }

@@ -9,9 +9,8 @@ use jamaa_core::model::indicators as core;
 use jamaa_core::service::{CommuneIndicators, RegionIndicators};
 use serde::Serialize;
 
-use super::error::to_graphql;
-use super::query::commune_and_lang;
-use super::{Lang, jamaa, pick_locale, request_context};
+use super::Lang;
+use super::call::{Call, InCommune, InLang};
 
 #[derive(Default)]
 pub struct IndicatorsQuery;
@@ -28,17 +27,16 @@ impl IndicatorsQuery {
         to: Option<NaiveDate>,
         locale: Option<String>,
     ) -> Result<Indicators> {
-        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
-        let jamaa = jamaa(ctx);
-        let principal = &request_context(ctx).principal;
-        let slug = commune.spec.slug.to_string();
-        let found = jamaa.indicators(principal, &slug, from, to).await.map_err(|e| to_graphql(e, lang.locale))?;
-        let services = jamaa.services(principal, &slug).await.map_err(|e| to_graphql(e, lang.locale))?;
+        let call = InCommune::new(ctx, commune, locale).await?;
+        let jamaa = call.jamaa;
+        let principal = call.principal;
+        let found = jamaa.indicators(principal, &call.commune, from, to).await.in_lang(&call)?;
+        let services = jamaa.services(principal, call.commune.spec.slug.as_str()).await.in_lang(&call)?;
         let names: HashMap<String, String> = services
             .iter()
-            .map(|s| (s.service.definition.code.clone(), lang.text(&s.service.definition.name)))
+            .map(|s| (s.service.definition.code.clone(), call.lang.text(&s.service.definition.name)))
             .collect();
-        Ok(Indicators::new(&found, &lang, &names))
+        Ok(Indicators::new(&found, &call.lang, &names))
     }
 
     /// Every commune's indicators from `from` to `to`, with totals per region and for the platform. Platform
@@ -50,23 +48,13 @@ impl IndicatorsQuery {
         to: Option<NaiveDate>,
         locale: Option<String>,
     ) -> Result<NationalIndicators> {
-        let locale = super::query::parse_locale(locale)?;
-        let found = jamaa(ctx)
-            .national_indicators(&request_context(ctx).principal, from, to)
-            .await
-            .map_err(|e| to_graphql(e, pick_locale(ctx, locale, None)))?;
+        let call = Call::with_locale(ctx, locale)?;
+        let found = call.jamaa.national_indicators(call.principal, from, to).await.in_lang(&call)?;
         let names = HashMap::new();
         Ok(NationalIndicators {
             from: found.period.from(),
             to: found.period.to(),
-            communes: found
-                .communes
-                .iter()
-                .map(|c| {
-                    let lang = Lang::new(pick_locale(ctx, locale, Some(&c.commune)), Some(&c.commune));
-                    Indicators::new(c, &lang, &names)
-                })
-                .collect(),
+            communes: found.communes.iter().map(|c| Indicators::new(c, &call.lang_of(&c.commune), &names)).collect(),
             regions: found.regions.iter().map(Region::from).collect(),
             total: Figures::new(&found.total, &names),
         })

@@ -8,6 +8,7 @@ use jamaa_core::service::Jamaa;
 
 mod access;
 mod calendar;
+mod call;
 mod citizen;
 mod civil_status;
 mod complaints;
@@ -31,6 +32,7 @@ mod users;
 
 pub use access::{AccessMutation, AccessQuery};
 pub use calendar::CalendarMutation;
+pub(crate) use call::subject_id;
 pub use citizen::{CitizenMutation, CitizenQuery};
 pub use civil_status::{CivilStatusMutation, CivilStatusQuery};
 pub use complaints::{ComplaintMutation, ComplaintQuery};
@@ -164,9 +166,19 @@ pub(crate) fn request_context<'a>(ctx: &Context<'a>) -> &'a RequestContext {
     ctx.data_opt::<RequestContext>().unwrap_or_else(|| ANONYMOUS.get_or_init(RequestContext::default))
 }
 
-/// The locale to answer in: the `locale` argument, else `Accept-Language`, else the commune's default.
+/// The language of an answer when the caller asks for none and no commune is known yet (a refused token, a
+/// commune that does not exist): the one fixed language of the platform, every other choice is the caller's
+/// or the commune's.
+pub(crate) const PLATFORM_LOCALE: Locale = Locale::Fr;
+
+/// The locale to answer in: the `locale` argument, else `Accept-Language`, else the commune's default (kept for
+/// resolvers written before the call context; new ones use `Call::lang_of`).
+#[allow(dead_code)]
 pub(crate) fn pick_locale(ctx: &Context<'_>, argument: Option<Locale>, commune: Option<&Commune>) -> Locale {
-    argument.or(request_context(ctx).accept_language).or(commune.map(|c| c.spec.default_locale)).unwrap_or(Locale::Fr)
+    argument
+        .or(request_context(ctx).accept_language)
+        .or(commune.map(|c| c.spec.default_locale))
+        .unwrap_or(PLATFORM_LOCALE)
 }
 
 /// A localized text in the chosen locale, falling back to the commune's languages.

@@ -7,10 +7,9 @@ use jamaa_core::model::workflow::Actor;
 use jamaa_core::service::SubmitRequest;
 use secrecy::{ExposeSecret, SecretString};
 
-use super::error::to_graphql;
-use super::query::{commune_and_lang, viewer_of};
+use super::call::{InCommune, InLang, subject_id};
+use super::query::viewer_of;
 use super::types::{Receipt, Request, SubmitRequestInput, SubmitRequestPayload};
-use super::{jamaa, request_context};
 
 #[derive(Default)]
 pub struct RequestMutation;
@@ -26,8 +25,8 @@ impl RequestMutation {
         input: SubmitRequestInput,
         locale: Option<String>,
     ) -> Result<SubmitRequestPayload> {
-        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
-        let principal = &request_context(ctx).principal;
+        let call = InCommune::new(ctx, commune, locale).await?;
+        let principal = call.principal;
         let input = SubmitRequest {
             service_code: input.service_code,
             data: input.data.0,
@@ -43,19 +42,17 @@ impl RequestMutation {
                 })
                 .collect(),
         };
-        let submission = jamaa(ctx)
-            .submit_request_in(principal, commune.spec.slug.as_str(), input, Some(lang.locale))
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let submission =
+            call.jamaa.submit_request_in(principal, &call.commune, input, Some(call.locale())).await.in_lang(&call)?;
         Ok(SubmitRequestPayload {
             request: Request {
                 details: submission.request,
                 history: None,
                 messages: None,
                 viewer: Actor::Applicant,
-                lang: lang.clone(),
+                lang: call.lang.clone(),
             },
-            receipt: Receipt { receipt: submission.receipt, lang },
+            receipt: Receipt { receipt: submission.receipt, lang: call.lang.clone() },
             secret: submission.secret.expose_secret().to_owned(),
         })
     }
@@ -75,16 +72,15 @@ impl RequestMutation {
         secret: Option<String>,
         locale: Option<String>,
     ) -> Result<Request> {
-        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
-        let principal = &request_context(ctx).principal;
-        let Ok(id) = super::entity_id(&id).parse::<RequestId>() else {
-            return Err(to_graphql(jamaa_core::Error::NotFound("request"), lang.locale));
-        };
+        let call = InCommune::new(ctx, commune, locale).await?;
+        let principal = call.principal;
+        let id: RequestId = subject_id(&id, "request").in_lang(&call)?;
         let applicant = secret.is_some();
-        let details = jamaa(ctx)
+        let details = call
+            .jamaa
             .act_on_request(
                 principal,
-                commune.spec.slug.as_str(),
+                &call.commune,
                 id,
                 &action,
                 expected_version,
@@ -92,8 +88,8 @@ impl RequestMutation {
                 secret.map(SecretString::from),
             )
             .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
-        let viewer = if applicant { Actor::Applicant } else { viewer_of(principal, commune.id) };
-        Ok(Request { details, history: None, messages: None, viewer, lang })
+            .in_lang(&call)?;
+        let viewer = if applicant { Actor::Applicant } else { viewer_of(principal, call.commune.id) };
+        Ok(Request { details, history: None, messages: None, viewer, lang: call.lang.clone() })
     }
 }

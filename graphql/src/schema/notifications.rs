@@ -11,10 +11,10 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio_stream::StreamExt as _;
 use tokio_stream::wrappers::BroadcastStream;
 
-use super::error::to_graphql;
+use super::call::{Call, InCommune, InLang, subject_id};
+use super::jamaa;
+use super::page::page_size;
 use super::page::{Listing, after_key, connection, in_memory};
-use super::query::{commune_and_lang, page_size};
-use super::{jamaa, pick_locale, request_context};
 
 #[derive(SimpleObject)]
 pub struct WebhookEndpoint {
@@ -189,10 +189,6 @@ impl From<Notice> for RequestUpdate {
     }
 }
 
-fn parse_id(id: &ID, what: &'static str) -> Result<uuid::Uuid, jamaa_core::Error> {
-    id.parse::<uuid::Uuid>().map_err(|_| jamaa_core::Error::NotFound(what))
-}
-
 #[derive(Default)]
 pub struct NotificationQuery;
 
@@ -206,21 +202,15 @@ impl NotificationQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Listing<WebhookEndpoint>> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let list = jamaa(ctx)
-            .webhook_endpoints(&request_context(ctx).principal, commune.spec.slug.as_str())
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
-        in_memory(list, first, after, lang.locale, |endpoint| endpoint.id.to_string(), Into::into)
+        let call = InCommune::new(ctx, commune, None).await?;
+        let list = call.jamaa.webhook_endpoints(call.principal, &call.commune).await.in_lang(&call)?;
+        in_memory(list, first, after, call.locale(), |endpoint| endpoint.id.to_string(), Into::into)
     }
 
     /// The commune's SMTP relay for e-mail notifications, if set (its administrators).
     async fn smtp_settings(&self, ctx: &Context<'_>, commune: Option<String>) -> Result<Option<SmtpSettings>> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let view = jamaa(ctx)
-            .smtp_settings(&request_context(ctx).principal, commune.spec.slug.as_str())
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let call = InCommune::new(ctx, commune, None).await?;
+        let view = call.jamaa.smtp_settings(call.principal, &call.commune).await.in_lang(&call)?;
         Ok(view.map(Into::into))
     }
 
@@ -233,18 +223,19 @@ impl NotificationQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Listing<NotificationDelivery>> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let call = InCommune::new(ctx, commune, None).await?;
         let after = after_key(after, |c| c.parse::<uuid::Uuid>().ok())?;
-        let page = jamaa(ctx)
+        let page = call
+            .jamaa
             .notification_deliveries(
-                &request_context(ctx).principal,
-                commune.spec.slug.as_str(),
+                call.principal,
+                &call.commune,
                 status.map(DeliveryStatus::as_str),
                 after,
-                page_size(first, lang.locale)?,
+                page_size(first, call.locale())?,
             )
             .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+            .in_lang(&call)?;
         Ok(connection(after.is_some(), page, |delivery| (delivery.id.to_string(), delivery.into())))
     }
 }
@@ -261,16 +252,12 @@ impl NotificationMutation {
         commune: Option<String>,
         input: WebhookEndpointInput,
     ) -> Result<CreatedWebhookEndpoint> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let created = jamaa(ctx)
-            .create_webhook_endpoint(
-                &request_context(ctx).principal,
-                commune.spec.slug.as_str(),
-                &input.url,
-                &input.events,
-            )
+        let call = InCommune::new(ctx, commune, None).await?;
+        let created = call
+            .jamaa
+            .create_webhook_endpoint(call.principal, &call.commune, &input.url, &input.events)
             .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+            .in_lang(&call)?;
         Ok(CreatedWebhookEndpoint {
             endpoint: created.endpoint.into(),
             secret: created.secret.expose_secret().to_owned(),
@@ -279,12 +266,9 @@ impl NotificationMutation {
 
     /// Turns a webhook endpoint off (the commune's administrators).
     async fn delete_webhook_endpoint(&self, ctx: &Context<'_>, commune: Option<String>, id: ID) -> Result<bool> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let id = parse_id(&id, "webhook endpoint").map_err(|e| to_graphql(e, lang.locale))?;
-        jamaa(ctx)
-            .delete_webhook_endpoint(&request_context(ctx).principal, commune.spec.slug.as_str(), id)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let call = InCommune::new(ctx, commune, None).await?;
+        let id: uuid::Uuid = subject_id(&id, "webhook endpoint").in_lang(&call)?;
+        call.jamaa.delete_webhook_endpoint(call.principal, &call.commune, id).await.in_lang(&call)?;
         Ok(true)
     }
 
@@ -295,7 +279,7 @@ impl NotificationMutation {
         commune: Option<String>,
         input: SmtpSettingsInput,
     ) -> Result<SmtpSettings> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let call = InCommune::new(ctx, commune, None).await?;
         let input = SmtpInput {
             host: input.host,
             port: u16::try_from(input.port).unwrap_or(0),
@@ -308,10 +292,7 @@ impl NotificationMutation {
             password: input.password.map(SecretString::from),
             from_address: input.from_address,
         };
-        let view = jamaa(ctx)
-            .set_smtp_settings(&request_context(ctx).principal, commune.spec.slug.as_str(), input)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let view = call.jamaa.set_smtp_settings(call.principal, &call.commune, input).await.in_lang(&call)?;
         Ok(view.into())
     }
 
@@ -322,12 +303,9 @@ impl NotificationMutation {
         commune: Option<String>,
         id: ID,
     ) -> Result<NotificationDelivery> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let id = parse_id(&id, "delivery").map_err(|e| to_graphql(e, lang.locale))?;
-        let record = jamaa(ctx)
-            .replay_delivery(&request_context(ctx).principal, commune.spec.slug.as_str(), id)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let call = InCommune::new(ctx, commune, None).await?;
+        let id: uuid::Uuid = subject_id(&id, "delivery").in_lang(&call)?;
+        let record = call.jamaa.replay_delivery(call.principal, &call.commune, id).await.in_lang(&call)?;
         Ok(record.into())
     }
 }
@@ -377,33 +355,23 @@ impl SubscriptionRoot {
         let receiver = jamaa.notices();
         let (tenant, request, latest) = match (tracking_code, secret, id) {
             (Some(code), Some(secret), None) => {
-                let locale = pick_locale(ctx, None, None);
-                jamaa
-                    .follow_request_as_applicant(&code, &SecretString::from(secret))
-                    .await
-                    .map_err(|e| to_graphql(e, locale))?
+                let call = Call::new(ctx);
+                jamaa.follow_request_as_applicant(&code, &SecretString::from(secret)).await.in_lang(&call)?
             }
             (None, None, Some(id)) => {
-                let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-                let id = super::entity_id(&id)
-                    .parse::<RequestId>()
-                    .map_err(|_| to_graphql(jamaa_core::Error::NotFound("request"), lang.locale))?;
-                jamaa
-                    .follow_request(&request_context(ctx).principal, commune.spec.slug.as_str(), id)
-                    .await
-                    .map_err(|e| to_graphql(e, lang.locale))?
+                let call = InCommune::new(ctx, commune, None).await?;
+                let id: RequestId = subject_id(&id, "request").in_lang(&call)?;
+                jamaa.follow_request(call.principal, &call.commune, id).await.in_lang(&call)?
             }
             _ => {
-                return Err(to_graphql(
-                    jamaa_core::Error::field(
-                        "id",
-                        jamaa_core::error::FieldErrorCode::Required,
-                        jamaa_core::model::i18n::LocalizedText::new()
-                            .with(jamaa_core::model::i18n::Locale::En, "give trackingCode and secret, or id")
-                            .with(jamaa_core::model::i18n::Locale::Fr, "donnez trackingCode et secret, ou id"),
-                    ),
-                    pick_locale(ctx, None, None),
-                ));
+                return Err(jamaa_core::Error::field(
+                    "id",
+                    jamaa_core::error::FieldErrorCode::Required,
+                    jamaa_core::model::i18n::LocalizedText::new()
+                        .with(jamaa_core::model::i18n::Locale::En, "give trackingCode and secret, or id")
+                        .with(jamaa_core::model::i18n::Locale::Fr, "donnez trackingCode et secret, ou id"),
+                ))
+                .in_lang(&Call::new(ctx));
             }
         };
         Ok(updates(receiver, tenant, Some(request), latest))
@@ -417,11 +385,8 @@ impl SubscriptionRoot {
     ) -> Result<impl Stream<Item = RequestUpdate> + use<>> {
         let jamaa = jamaa(ctx);
         let receiver = jamaa.notices();
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let tenant = jamaa
-            .follow_inbox(&request_context(ctx).principal, commune.spec.slug.as_str())
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let call = InCommune::new(ctx, commune, None).await?;
+        let tenant = jamaa.follow_inbox(call.principal, &call.commune).await.in_lang(&call)?;
         Ok(updates(receiver, tenant, None, None))
     }
 }

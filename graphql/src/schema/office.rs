@@ -3,16 +3,17 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
+use jamaa_core::error::FieldErrorCode;
 use jamaa_core::model::assignment::AssignmentAct;
 use jamaa_core::model::ids::{RequestId, UserId};
 use jamaa_core::service::{self as core_service, InboxFilter, NewCommuneUser};
 use secrecy::SecretString;
 
-use super::error::to_graphql;
+use super::Lang;
+use super::call::{InCommune, InLang, input_id, input_id_as, subject_id};
 use super::page::{Listing, in_memory};
-use super::query::{commune_and_lang, viewer_of};
+use super::query::viewer_of;
 use super::types::Request;
-use super::{Lang, jamaa, request_context};
 
 /// A person of the commune's staff, as colleagues see them.
 #[derive(SimpleObject, Clone)]
@@ -129,11 +130,6 @@ fn count(n: u64) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
-/// An id that does not parse is as unknown as one of another commune.
-fn parse_id<T: std::str::FromStr>(id: &ID, what: &'static str, lang: &Lang) -> Result<T> {
-    super::entity_id(id).parse::<T>().map_err(|_| to_graphql(jamaa_core::Error::NotFound(what), lang.locale))
-}
-
 /// The inbox's filters from the arguments.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn inbox_filter(
@@ -147,13 +143,7 @@ pub(crate) fn inbox_filter(
     lang: &Lang,
 ) -> Result<InboxFilter> {
     let assignee = match assignee_id {
-        Some(id) => Some(id.parse::<UserId>().map_err(|_| {
-            let message = jamaa_core::model::form::messages::invalid_id();
-            to_graphql(
-                jamaa_core::Error::field("assigneeId", jamaa_core::error::FieldErrorCode::InvalidValue, message),
-                lang.locale,
-            )
-        })?),
+        Some(id) => Some(input_id::<UserId>(&id, "assigneeId").in_lang(lang)?),
         None => None,
     };
     Ok(InboxFilter {
@@ -187,12 +177,10 @@ impl OfficeQuery {
         search: Option<String>,
         locale: Option<String>,
     ) -> Result<InboxCounts> {
-        let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
-        let filter = inbox_filter(state, service_code, overdue, due_before, assignment, assignee_id, search, &lang)?;
-        let counts = jamaa(ctx)
-            .inbox_counts(&request_context(ctx).principal, commune.spec.slug.as_str(), &filter)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let call = InCommune::new(ctx, commune, locale).await?;
+        let filter =
+            inbox_filter(state, service_code, overdue, due_before, assignment, assignee_id, search, &call.lang)?;
+        let counts = call.jamaa.inbox_counts(call.principal, &call.commune, &filter).await.in_lang(&call)?;
         Ok(InboxCounts {
             total: count(counts.total),
             overdue: count(counts.overdue),
@@ -201,18 +189,15 @@ impl OfficeQuery {
             by_state: counts
                 .by_state
                 .into_iter()
-                .map(|s| StateCount { label: lang.text(&s.label), state: s.state, count: count(s.count) })
+                .map(|s| StateCount { label: call.lang.text(&s.label), state: s.state, count: count(s.count) })
                 .collect(),
         })
     }
 
     /// The open requests each member holds and how many are overdue (who may assign requests).
     async fn workload(&self, ctx: &Context<'_>, commune: Option<String>) -> Result<Vec<Workload>> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let workload = jamaa(ctx)
-            .workload(&request_context(ctx).principal, commune.spec.slug.as_str())
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let call = InCommune::new(ctx, commune, None).await?;
+        let workload = call.jamaa.workload(call.principal, &call.commune).await.in_lang(&call)?;
         Ok(workload
             .into_iter()
             .map(|w| Workload { member: w.member.into(), open: count(w.open), overdue: count(w.overdue) })
@@ -226,22 +211,16 @@ impl OfficeQuery {
         commune: Option<String>,
         request_id: ID,
     ) -> Result<Vec<StaffMember>> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let id: RequestId = parse_id(&request_id, "request", &lang)?;
-        let members = jamaa(ctx)
-            .assignable_members(&request_context(ctx).principal, commune.spec.slug.as_str(), id)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let call = InCommune::new(ctx, commune, None).await?;
+        let id: RequestId = subject_id(&request_id, "request").in_lang(&call)?;
+        let members = call.jamaa.assignable_members(call.principal, &call.commune, id).await.in_lang(&call)?;
         Ok(members.into_iter().map(Into::into).collect())
     }
 
     /// The commune's members and their roles there (operators; the commune's holders of manage_access).
     async fn commune_users(&self, ctx: &Context<'_>, commune: Option<String>) -> Result<Vec<CommuneUser>> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let users = jamaa(ctx)
-            .commune_users(&request_context(ctx).principal, commune.spec.slug.as_str())
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let call = InCommune::new(ctx, commune, None).await?;
+        let users = call.jamaa.commune_users(call.principal, &call.commune).await.in_lang(&call)?;
         Ok(users.into_iter().map(Into::into).collect())
     }
 
@@ -254,16 +233,13 @@ impl OfficeQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Listing<ApiTokenInfo>> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let tokens = jamaa(ctx)
-            .api_tokens(&request_context(ctx).principal, commune.spec.slug.as_str())
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let call = InCommune::new(ctx, commune, None).await?;
+        let tokens = call.jamaa.api_tokens(call.principal, &call.commune).await.in_lang(&call)?;
         in_memory(
             tokens,
             first,
             after,
-            lang.locale,
+            call.locale(),
             |t| t.id.to_string(),
             |t| ApiTokenInfo {
                 id: ID(t.id.to_string()),
@@ -290,15 +266,18 @@ impl OfficeMutation {
         request_id: ID,
         act: impl FnOnce(&Lang) -> Result<AssignmentAct>,
     ) -> Result<Request> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let id: RequestId = parse_id(&request_id, "request", &lang)?;
-        let act = act(&lang)?;
-        let principal = &request_context(ctx).principal;
-        let details = jamaa(ctx)
-            .change_assignment(principal, commune.spec.slug.as_str(), id, act)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
-        Ok(Request { details, history: None, messages: None, viewer: viewer_of(principal, commune.id), lang })
+        let call = InCommune::new(ctx, commune, None).await?;
+        let id: RequestId = subject_id(&request_id, "request").in_lang(&call)?;
+        let act = act(&call.lang)?;
+        let principal = call.principal;
+        let details = call.jamaa.change_assignment(principal, &call.commune, id, act).await.in_lang(&call)?;
+        Ok(Request {
+            details,
+            history: None,
+            messages: None,
+            viewer: viewer_of(principal, call.commune.id),
+            lang: call.lang.clone(),
+        })
     }
 }
 
@@ -315,13 +294,7 @@ impl OfficeMutation {
     ) -> Result<Request> {
         self.assignment(ctx, commune, request_id, |lang| {
             // An unknown member is not eligible, like one of another commune.
-            let member = member_id.parse::<UserId>().map_err(|_| {
-                let message = jamaa_core::model::form::messages::invalid_id();
-                to_graphql(
-                    jamaa_core::Error::field("memberId", jamaa_core::error::FieldErrorCode::NotAnOption, message),
-                    lang.locale,
-                )
-            })?;
+            let member = input_id_as::<UserId>(&member_id, "memberId", FieldErrorCode::NotAnOption).in_lang(lang)?;
             Ok(AssignmentAct::Assign { member })
         })
         .await
@@ -345,17 +318,14 @@ impl OfficeMutation {
         commune: Option<String>,
         input: CreateUserInput,
     ) -> Result<CommuneUser> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
+        let call = InCommune::new(ctx, commune, None).await?;
         let new = NewCommuneUser {
             login: input.login,
             display_name: input.display_name,
             password: SecretString::from(input.password),
             roles: input.roles,
         };
-        let user = jamaa(ctx)
-            .create_commune_user(&request_context(ctx).principal, commune.spec.slug.as_str(), new)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let user = call.jamaa.create_commune_user(call.principal, &call.commune, new).await.in_lang(&call)?;
         Ok(user.into())
     }
 
@@ -367,12 +337,9 @@ impl OfficeMutation {
         user_id: ID,
         role: String,
     ) -> Result<CommuneUser> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let id: UserId = parse_id(&user_id, "user", &lang)?;
-        let user = jamaa(ctx)
-            .grant_role(&request_context(ctx).principal, commune.spec.slug.as_str(), id, &role)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let call = InCommune::new(ctx, commune, None).await?;
+        let id: UserId = subject_id(&user_id, "user").in_lang(&call)?;
+        let user = call.jamaa.grant_role(call.principal, &call.commune, id, &role).await.in_lang(&call)?;
         Ok(user.into())
     }
 
@@ -384,12 +351,9 @@ impl OfficeMutation {
         user_id: ID,
         role: String,
     ) -> Result<CommuneUser> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let id: UserId = parse_id(&user_id, "user", &lang)?;
-        let user = jamaa(ctx)
-            .revoke_role(&request_context(ctx).principal, commune.spec.slug.as_str(), id, &role)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let call = InCommune::new(ctx, commune, None).await?;
+        let id: UserId = subject_id(&user_id, "user").in_lang(&call)?;
+        let user = call.jamaa.revoke_role(call.principal, &call.commune, id, &role).await.in_lang(&call)?;
         Ok(user.into())
     }
 
@@ -402,12 +366,9 @@ impl OfficeMutation {
         user_id: ID,
         disabled: bool,
     ) -> Result<CommuneUser> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let id: UserId = parse_id(&user_id, "user", &lang)?;
-        let user = jamaa(ctx)
-            .set_member_disabled(&request_context(ctx).principal, commune.spec.slug.as_str(), id, disabled)
-            .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+        let call = InCommune::new(ctx, commune, None).await?;
+        let id: UserId = subject_id(&user_id, "user").in_lang(&call)?;
+        let user = call.jamaa.set_member_disabled(call.principal, &call.commune, id, disabled).await.in_lang(&call)?;
         Ok(user.into())
     }
 
@@ -419,17 +380,12 @@ impl OfficeMutation {
         user_id: ID,
         password: String,
     ) -> Result<bool> {
-        let (commune, lang) = commune_and_lang(ctx, commune, None).await?;
-        let id: UserId = parse_id(&user_id, "user", &lang)?;
-        jamaa(ctx)
-            .reset_member_password(
-                &request_context(ctx).principal,
-                commune.spec.slug.as_str(),
-                id,
-                SecretString::from(password),
-            )
+        let call = InCommune::new(ctx, commune, None).await?;
+        let id: UserId = subject_id(&user_id, "user").in_lang(&call)?;
+        call.jamaa
+            .reset_member_password(call.principal, &call.commune, id, SecretString::from(password))
             .await
-            .map_err(|e| to_graphql(e, lang.locale))?;
+            .in_lang(&call)?;
         Ok(true)
     }
 }

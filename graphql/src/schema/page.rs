@@ -8,13 +8,12 @@
 //! nature (a commune's council members, its webhook endpoints, one person's acts), through [`in_memory`].
 
 use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields, OpaqueCursor};
-use async_graphql::{OutputType, Result};
+use async_graphql::{ErrorExtensions, OutputType, Result};
 use jamaa_core::model::i18n::Locale;
 use jamaa_core::service::CountedPage;
-#[cfg(doc)]
 use jamaa_core::service::MAX_PAGE_SIZE;
 
-use super::query::{Total, bad_cursor, page_size};
+use super::error::to_graphql;
 
 /// A page of a list: its nodes, their cursors, `pageInfo` and `totalCount`.
 pub(crate) type Listing<N> = Connection<OpaqueCursor<String>, N, Total, EmptyFields>;
@@ -66,4 +65,37 @@ pub(crate) fn in_memory<T, N: OutputType>(
     let items: Vec<T> = all.into_iter().skip(start).take(size).collect();
     let mut node = node;
     Ok(connection(after.is_some(), CountedPage { items, has_next, total }, |item| (key(&item), node(item))))
+}
+
+/// Page size when `first` is not given.
+const DEFAULT_PAGE: i32 = 20;
+
+/// The page size asked for: `first`, else 20. A page holds at most [`MAX_PAGE_SIZE`] (100) items; `first`
+/// outside 1 to 100 is refused (VALIDATION_FAILED, `OUT_OF_RANGE` at `first`), never cut silently: a client
+/// reads further pages with `after` while `pageInfo.hasNextPage`.
+pub(crate) fn page_size(first: Option<i32>, locale: Locale) -> Result<u64> {
+    let first = first.unwrap_or(DEFAULT_PAGE);
+    match u64::try_from(first) {
+        Ok(size) if (1..=MAX_PAGE_SIZE).contains(&size) => Ok(size),
+        _ => Err(to_graphql(
+            jamaa_core::Error::field(
+                "first",
+                jamaa_core::error::FieldErrorCode::OutOfRange,
+                jamaa_core::model::form::messages::out_of_range(Some(1.0), Some(MAX_PAGE_SIZE as f64)),
+            ),
+            locale,
+        )),
+    }
+}
+
+/// What every connection tells beside its page: how many items the list has in all.
+#[derive(async_graphql::SimpleObject)]
+pub struct Total {
+    /// The number of items of the whole list (every page), under the same arguments.
+    pub total_count: u64,
+}
+
+/// A cursor that does not decode, or names no item of the list.
+fn bad_cursor() -> async_graphql::Error {
+    async_graphql::Error::new("invalid cursor").extend_with(|_, e| e.set("code", "VALIDATION_FAILED"))
 }

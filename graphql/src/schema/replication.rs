@@ -8,11 +8,9 @@ use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::model::template::{self, ContentOverrides, Resolution, TemplateRef};
 use jamaa_core::service::{CommuneIdentity, OnboardCommune, OnboardSource, TemplateSummary, UpgradeReport};
 
-use super::error::to_graphql;
+use super::call::{Call, InCommune, InLang};
 use super::page::{Listing, in_memory};
-use super::query::parse_locale;
 use super::types::Commune;
-use super::{Lang, jamaa, pick_locale, request_context};
 
 /// A template of the registry.
 pub struct Template {
@@ -40,14 +38,14 @@ impl Template {
     }
     /// The codes of the services it holds.
     async fn services(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
-        let bundle =
-            jamaa(ctx).shared_template(&self.summary.reference).await.map_err(|e| to_graphql(e, Locale::Fr))?;
+        let call = Call::new(ctx);
+        let bundle = call.jamaa.shared_template(&self.summary.reference).await.in_lang(&call)?;
         Ok(bundle.content.services.iter().map(|s| s.code.clone()).collect())
     }
     /// The whole bundle (format `jamaa.template/1`), as exported.
     async fn bundle(&self, ctx: &Context<'_>) -> Result<Json<serde_json::Value>> {
-        let bundle =
-            jamaa(ctx).shared_template(&self.summary.reference).await.map_err(|e| to_graphql(e, Locale::Fr))?;
+        let call = Call::new(ctx);
+        let bundle = call.jamaa.shared_template(&self.summary.reference).await.in_lang(&call)?;
         Ok(Json(serde_json::to_value(&*bundle).unwrap_or_default()))
     }
 }
@@ -179,23 +177,21 @@ pub struct OnboardCommuneInput {
     pub drop_fees: bool,
 }
 
-fn invalid(path: &str, message: impl std::fmt::Display) -> async_graphql::Error {
-    to_graphql(
-        jamaa_core::Error::field(
-            path,
-            jamaa_core::error::FieldErrorCode::InvalidValue,
-            LocalizedText::new().with(Locale::En, message.to_string()).with(Locale::Fr, message.to_string()),
-        ),
-        Locale::Fr,
+/// A value the input gives that does not parse: the parser's own words (in English) at `path`.
+fn invalid(path: &str, message: impl std::fmt::Display) -> jamaa_core::Error {
+    jamaa_core::Error::field(
+        path,
+        jamaa_core::error::FieldErrorCode::InvalidValue,
+        LocalizedText::new().with(Locale::En, message.to_string()).with(Locale::Fr, message.to_string()),
     )
 }
 
-fn template_ref(path: &str, value: &str) -> Result<TemplateRef> {
+fn template_ref(path: &str, value: &str) -> Result<TemplateRef, jamaa_core::Error> {
     TemplateRef::parse(value).map_err(|e| invalid(path, e))
 }
 
 impl OnboardCommuneInput {
-    async fn into_core(self, ctx: &Context<'_>) -> Result<OnboardCommune> {
+    async fn into_core(self, call: &Call<'_>) -> Result<OnboardCommune, jamaa_core::Error> {
         let source = match (self.from, self.from_commune) {
             (Some(from), None) => OnboardSource::Template(template_ref("input.from", &from)?),
             (None, Some(commune)) => OnboardSource::Commune(commune),
@@ -213,7 +209,7 @@ impl OnboardCommuneInput {
             default_locale: self.default_locale.map(|l| locale("input.defaultLocale", l)).transpose()?,
             locales: self
                 .locales
-                .map(|list| list.into_iter().map(|l| locale("input.locales", l)).collect::<Result<Vec<_>>>())
+                .map(|list| list.into_iter().map(|l| locale("input.locales", l)).collect::<Result<Vec<_>, _>>())
                 .transpose()?,
             currency: self.currency,
             time_zone: self.time_zone,
@@ -227,10 +223,7 @@ impl OnboardCommuneInput {
         let slug = Slug::parse(&self.slug).map_err(|e| invalid("input.slug", e))?;
         let tracking_prefix = match self.tracking_prefix {
             Some(prefix) => TrackingPrefix::parse(&prefix).map_err(|e| invalid("input.trackingPrefix", e))?,
-            None => jamaa(ctx)
-                .free_tracking_prefix(&request_context(ctx).principal, &slug)
-                .await
-                .map_err(|e| to_graphql(e, pick_locale(ctx, None, None)))?,
+            None => call.jamaa.free_tracking_prefix(call.principal, &slug).await?,
         };
         Ok(OnboardCommune {
             source,
@@ -260,15 +253,24 @@ impl ReplicationQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Listing<Template>> {
-        let locale = pick_locale(ctx, None, None);
-        let list = jamaa(ctx).templates().await.map_err(|e| to_graphql(e, locale))?;
-        in_memory(list, first, after, locale, |summary| summary.reference.to_string(), |summary| Template { summary })
+        let call = Call::new(ctx);
+        let list = call.jamaa.templates().await.in_lang(&call)?;
+        in_memory(
+            list,
+            first,
+            after,
+            call.locale(),
+            |summary| summary.reference.to_string(),
+            |summary| Template { summary },
+        )
     }
 
     /// The changes from one template version to another (`from` and `to` as `name@version`).
     async fn template_diff(&self, ctx: &Context<'_>, from: String, to: String) -> Result<Vec<TemplateChange>> {
-        let (from, to) = (template_ref("from", &from)?, template_ref("to", &to)?);
-        let changes = jamaa(ctx).template_diff(&from, &to).await.map_err(|e| to_graphql(e, Locale::Fr))?;
+        let call = Call::new(ctx);
+        let from = template_ref("from", &from).in_lang(&call)?;
+        let to = template_ref("to", &to).in_lang(&call)?;
+        let changes = call.jamaa.template_diff(&from, &to).await.in_lang(&call)?;
         Ok(changes.into_iter().map(Into::into).collect())
     }
 }
@@ -296,23 +298,22 @@ impl ReplicationMutation {
         if let Some(text) = description_fr {
             description = description.with(Locale::Fr, text);
         }
-        let jamaa = jamaa(ctx);
-        let bundle = jamaa
-            .export_template(&request_context(ctx).principal, &commune, &name, version, description)
+        let call = InCommune::new(ctx, Some(commune), None).await?;
+        let bundle = call
+            .jamaa
+            .export_template(call.principal, &call.commune, &name, version, description)
             .await
-            .map_err(|e| to_graphql(e, pick_locale(ctx, None, None)))?;
-        summary_of(ctx, &bundle.reference()).await
+            .in_lang(&call)?;
+        summary_of(&call, &bundle.reference()).await
     }
 
     /// Imports a template bundle (operators). Malformed, unknown-format, tampered or invalid bundles are
     /// refused, and nothing is written.
     async fn import_template(&self, ctx: &Context<'_>, bundle: Json<serde_json::Value>) -> Result<Template> {
         let text = bundle.0.to_string();
-        let imported = jamaa(ctx)
-            .import_template(&request_context(ctx).principal, &text)
-            .await
-            .map_err(|e| to_graphql(e, pick_locale(ctx, None, None)))?;
-        summary_of(ctx, &imported.reference()).await
+        let call = Call::new(ctx);
+        let imported = call.jamaa.import_template(call.principal, &text).await.in_lang(&call)?;
+        summary_of(&call, &imported.reference()).await
     }
 
     /// Onboards a commune from a template or from another commune, with overrides, in one transaction
@@ -323,13 +324,10 @@ impl ReplicationMutation {
         input: OnboardCommuneInput,
         locale: Option<String>,
     ) -> Result<Commune> {
-        let locale = parse_locale(locale)?;
-        let input = input.into_core(ctx).await?;
-        let commune = jamaa(ctx)
-            .onboard_commune(&request_context(ctx).principal, input)
-            .await
-            .map_err(|e| to_graphql(e, pick_locale(ctx, locale, None)))?;
-        let lang = Lang::new(pick_locale(ctx, locale, Some(&commune)), Some(&commune));
+        let call = Call::with_locale(ctx, locale)?;
+        let input = input.into_core(&call).await.in_lang(&call)?;
+        let commune = call.jamaa.onboard_commune(call.principal, input).await.in_lang(&call)?;
+        let lang = call.lang_of(&commune);
         Ok(Commune::new(commune, lang))
     }
 
@@ -344,8 +342,9 @@ impl ReplicationMutation {
         resolutions: Option<Vec<ConflictResolution>>,
         dry_run: Option<bool>,
     ) -> Result<UpgradeResult> {
+        let call = InCommune::new(ctx, Some(commune), None).await?;
         let dry_run = dry_run.unwrap_or(false);
-        let to = template_ref("to", &to)?;
+        let to = template_ref("to", &to).in_lang(&call)?;
         let resolutions: Vec<Resolution> = resolutions
             .unwrap_or_default()
             .into_iter()
@@ -357,10 +356,11 @@ impl ReplicationMutation {
                 },
             })
             .collect();
-        let report = jamaa(ctx)
-            .upgrade_commune(&request_context(ctx).principal, &commune, &to, &resolutions, dry_run)
+        let report = call
+            .jamaa
+            .upgrade_commune(call.principal, &call.commune, &to, &resolutions, dry_run)
             .await
-            .map_err(|e| to_graphql(e, pick_locale(ctx, None, None)))?;
+            .in_lang(&call)?;
         Ok(report.into())
     }
 
@@ -372,19 +372,18 @@ impl ReplicationMutation {
         commune: String,
         definition: Json<serde_json::Value>,
     ) -> Result<i32> {
-        let definition = serde_json::from_value(definition.0).map_err(|e| invalid("definition", e))?;
-        let published = jamaa(ctx)
-            .publish_service(&request_context(ctx).principal, &commune, definition)
-            .await
-            .map_err(|e| to_graphql(e, pick_locale(ctx, None, None)))?;
+        let call = InCommune::new(ctx, Some(commune), None).await?;
+        let definition = serde_json::from_value(definition.0).map_err(|e| invalid("definition", e)).in_lang(&call)?;
+        let published = call.jamaa.publish_service(call.principal, &call.commune, definition).await.in_lang(&call)?;
         Ok(published.version)
     }
 }
 
-async fn summary_of(ctx: &Context<'_>, reference: &TemplateRef) -> Result<Template> {
-    let list = jamaa(ctx).templates().await.map_err(|e| to_graphql(e, Locale::Fr))?;
+async fn summary_of(call: &Call<'_>, reference: &TemplateRef) -> Result<Template> {
+    let list = call.jamaa.templates().await.in_lang(call)?;
     list.into_iter()
         .find(|s| &s.reference == reference)
         .map(|summary| Template { summary })
-        .ok_or_else(|| to_graphql(jamaa_core::Error::NotFound("template"), Locale::Fr))
+        .ok_or(jamaa_core::Error::NotFound("template"))
+        .in_lang(call)
 }

@@ -18,6 +18,7 @@ use jamaa_core::model::workflow::{Actor, Outcome as CoreOutcome, StateKind as Co
 use jamaa_core::service::{MessageRecord, PersonalData, RequestDetails, ServiceView, TransitionRecord};
 
 use super::Lang;
+use super::call::InLang;
 use super::office::StaffMember;
 
 /// A commune on the platform.
@@ -40,10 +41,7 @@ impl Commune {
         if let Some(latest) = &self.latest_templates {
             return Ok(latest.get(&lineage.name).copied());
         }
-        super::jamaa(ctx)
-            .latest_template_version(&lineage.name)
-            .await
-            .map_err(|e| super::error::to_graphql(e, self.lang.locale))
+        super::jamaa(ctx).latest_template_version(&lineage.name).await.in_lang(&self.lang)
     }
 }
 
@@ -549,7 +547,7 @@ impl Request {
         let mut files = super::jamaa(ctx)
             .request_file_ids(principal, &self.details.commune, self.details.record.id)
             .await
-            .map_err(|e| super::error::to_graphql(e, self.lang.locale))?;
+            .in_lang(&self.lang)?;
         for (document, submitted) in documents.iter_mut().zip(&self.details.record.documents) {
             if let Some(index) = files.iter().position(|(_, file)| file == submitted) {
                 document.file_id = Some(ID(files.remove(index).0.to_string()));
@@ -562,8 +560,7 @@ impl Request {
         let Some(id) = self.details.record.assignee.filter(|_| !matches!(self.viewer, Actor::Applicant)) else {
             return Ok(None);
         };
-        let found =
-            super::jamaa(ctx).staff_members(&[id]).await.map_err(|e| super::error::to_graphql(e, self.lang.locale))?;
+        let found = super::jamaa(ctx).staff_members(&[id]).await.in_lang(&self.lang)?;
         Ok(found.into_iter().next().map(Into::into))
     }
     async fn submitted_at(&self) -> DateTime<Utc> {
@@ -600,10 +597,7 @@ impl Request {
         let members = if assignees.is_empty() {
             Vec::new()
         } else {
-            super::jamaa(ctx)
-                .staff_members(&assignees)
-                .await
-                .map_err(|e| super::error::to_graphql(e, self.lang.locale))?
+            super::jamaa(ctx).staff_members(&assignees).await.in_lang(&self.lang)?
         };
         Ok(self
             .history

@@ -4,8 +4,7 @@ use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
-use super::error::to_graphql;
-use super::{jamaa, pick_locale, request_context};
+use super::call::{Call, InLang};
 
 /// A session just opened: send `token` as `Authorization: Bearer <token>`. It is shown this once.
 #[derive(SimpleObject)]
@@ -43,8 +42,8 @@ pub struct UsersQuery;
 impl UsersQuery {
     /// The logged-in user and the communes it works in (a login session only).
     async fn me(&self, ctx: &Context<'_>) -> Result<Me> {
-        let locale = pick_locale(ctx, None, None);
-        let user = jamaa(ctx).me(&request_context(ctx).principal).await.map_err(|e| to_graphql(e, locale))?;
+        let call = Call::new(ctx);
+        let user = call.jamaa.me(call.principal).await.in_lang(&call)?;
         Ok(Me {
             id: ID(user.id.to_string()),
             login: user.login,
@@ -71,7 +70,7 @@ impl UsersMutation {
     /// Logs in with a login and a password. A wrong password and an unknown login get the same
     /// UNAUTHENTICATED.
     async fn login(&self, ctx: &Context<'_>, login: String, password: String) -> Result<LoginSession> {
-        let locale = pick_locale(ctx, None, None);
+        let call = Call::new(ctx);
         let password = SecretString::from(password);
         // Failed logins delay the next attempts at this account from this address only.
         let backoff = ctx.data_opt::<std::sync::Arc<crate::limits::EdgeLimits>>().map(|limits| &limits.logins);
@@ -82,13 +81,13 @@ impl UsersMutation {
         {
             return Err(crate::limits::rate_limited_resolver_error(wait.as_secs().max(1)));
         }
-        let session = match jamaa(ctx).login(&login, &password).await {
+        let session = match call.jamaa.login(&login, &password).await {
             Ok(session) => session,
             Err(error) => {
                 if let (Some((backoff, address)), jamaa_core::Error::Unauthenticated) = (guard, &error) {
                     backoff.failed(&login, address);
                 }
-                return Err(to_graphql(error, locale));
+                return Err(error).in_lang(&call);
             }
         };
         if let Some((backoff, address)) = guard {
@@ -99,8 +98,8 @@ impl UsersMutation {
 
     /// Ends the caller's login session at once.
     async fn logout(&self, ctx: &Context<'_>) -> Result<bool> {
-        let locale = pick_locale(ctx, None, None);
-        jamaa(ctx).logout(&request_context(ctx).principal).await.map_err(|e| to_graphql(e, locale))?;
+        let call = Call::new(ctx);
+        call.jamaa.logout(call.principal).await.in_lang(&call)?;
         Ok(true)
     }
 }

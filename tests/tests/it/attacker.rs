@@ -1687,8 +1687,9 @@ async fn user_session(app: &TestApp, login: &str, communes: &[&str]) -> Result<S
     };
     jamaa.create_user(&platform, new).await?;
     for commune in communes {
-        let roles = jamaa.commune_content(&platform, commune).await?.roles.into_iter().map(|r| r.key).collect();
-        jamaa.grant_membership(&platform, login, commune, roles).await?;
+        let commune = jamaa.commune(commune).await?;
+        let roles = jamaa.commune_content(&platform, &commune).await?.roles.into_iter().map(|r| r.key).collect();
+        jamaa.grant_membership(&platform, login, &commune, roles).await?;
     }
     app.login(login, USER_PASSWORD).await
 }
@@ -1706,7 +1707,7 @@ async fn attackers(app: &TestApp) -> Result<Vec<Attacker>> {
     let jamaa = app.jamaa().await?;
     let oujda = jamaa.commune(VICTIM).await?;
     let roles: Vec<String> = jamaa
-        .commune_content(&jamaa_core::auth::Principal::Platform, VICTIM)
+        .commune_content(&jamaa_core::auth::Principal::Platform, &oujda)
         .await?
         .roles
         .into_iter()

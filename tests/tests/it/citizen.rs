@@ -234,21 +234,22 @@ async fn petitions_collect_signatures_once_and_reach_the_agenda(backend: Backend
     // The council's side, in core: the admissible petitions, and the inscription in one transaction.
     let jamaa = app.jamaa().await?;
     let secretary = jamaa.authenticate(&secrecy::SecretString::from(staff.clone())).await?;
-    let waiting = jamaa.admissible_petitions(&secretary, "oujda").await?;
+    let waiting = jamaa.admissible_petitions(&secretary, &jamaa.commune("oujda").await?).await?;
     assert_eq!(
         waiting.iter().map(|p| p.record.id.to_string()).collect::<Vec<_>>(),
         [jamaa_tests::app::entity_id(id.as_str().unwrap_or(""))]
     );
-    let anonymous = jamaa.admissible_petitions(&jamaa_core::auth::Principal::Anonymous, "oujda").await;
+    let anonymous =
+        jamaa.admissible_petitions(&jamaa_core::auth::Principal::Anonymous, &jamaa.commune("oujda").await?).await;
     assert_eq!(anonymous.err().map(|e| e.code()), Some("UNAUTHENTICATED"));
     let chefchaouen = jamaa.authenticate(&secrecy::SecretString::from(app.staff("chefchaouen").to_owned())).await?;
     let record_id = waiting[0].record.id;
-    let foreign = jamaa.inscribe_petition(&chefchaouen, "oujda", record_id).await;
+    let foreign = jamaa.inscribe_petition(&chefchaouen, &jamaa.commune("oujda").await?, record_id).await;
     assert_eq!(foreign.err().map(|e| e.code()), Some("FORBIDDEN"));
-    let inscribed = jamaa.inscribe_petition(&secretary, "oujda", record_id).await?;
+    let inscribed = jamaa.inscribe_petition(&secretary, &jamaa.commune("oujda").await?, record_id).await?;
     assert_eq!(inscribed.record.state, "inscribed_on_agenda");
-    assert!(jamaa.admissible_petitions(&secretary, "oujda").await?.is_empty());
-    let again = jamaa.inscribe_petition(&secretary, "oujda", record_id).await;
+    assert!(jamaa.admissible_petitions(&secretary, &jamaa.commune("oujda").await?).await?.is_empty());
+    let again = jamaa.inscribe_petition(&secretary, &jamaa.commune("oujda").await?, record_id).await;
     assert_eq!(again.err().map(|e| e.code()), Some("CONFLICT"));
 
     let listed = app.data(None, PETITIONS, json!({ "c": "oujda" })).await?;

@@ -72,12 +72,16 @@ async fn uploads_are_checked_from_their_bytes_and_sealed(backend: Backend) -> Re
     let id: jamaa_core::model::ids::RequestId = body["id"].as_str().context("no id")?.parse()?;
     let jamaa = app.jamaa().await?;
     let staff = jamaa.authenticate(&secrecy::SecretString::from(app.staff("oujda").to_owned())).await?;
-    let files = jamaa.request_files(&staff, "oujda", id).await?;
+    let files = jamaa.request_files(&staff, &jamaa.commune("oujda").await?, id).await?;
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].sha256.as_deref(), Some(digest.as_str()));
     // Another commune's staff do not see them.
     let other = jamaa.authenticate(&secrecy::SecretString::from(app.staff("chefchaouen").to_owned())).await?;
-    let error = jamaa.request_files(&other, "oujda", id).await.err().context("another commune read the files")?;
+    let error = jamaa
+        .request_files(&other, &jamaa.commune("oujda").await?, id)
+        .await
+        .err()
+        .context("another commune read the files")?;
     assert_eq!(error.code(), "FORBIDDEN");
     // Sealed at rest: the stored content is not the file.
     let sql = "SELECT content FROM request_files";

@@ -167,15 +167,27 @@ async fn passwords_are_salted_and_grants_checked(backend: Backend) -> Result<()>
     // Chefchaouen's administrator grants roles at home, not in Oujda; a commune's roles only.
     let chefchaouen_admin = jamaa.authenticate(&SecretString::from(app.staff("chefchaouen").to_owned())).await?;
     let roles = |r: &[&str]| r.iter().map(|r| (*r).to_owned()).collect::<Vec<_>>();
-    jamaa.grant_membership(&chefchaouen_admin, "registrar.one", "chefchaouen", roles(&["civil_registrar"])).await?;
+    jamaa
+        .grant_membership(
+            &chefchaouen_admin,
+            "registrar.one",
+            &jamaa.commune("chefchaouen").await?,
+            roles(&["civil_registrar"]),
+        )
+        .await?;
     let error = jamaa
-        .grant_membership(&chefchaouen_admin, "registrar.one", "oujda", roles(&["civil_registrar"]))
+        .grant_membership(
+            &chefchaouen_admin,
+            "registrar.one",
+            &jamaa.commune("oujda").await?,
+            roles(&["civil_registrar"]),
+        )
         .await
         .err()
         .context("granted in another commune")?;
     assert_eq!(error.code(), "FORBIDDEN");
     let error = jamaa
-        .grant_membership(&chefchaouen_admin, "registrar.two", "chefchaouen", roles(&["mayor"]))
+        .grant_membership(&chefchaouen_admin, "registrar.two", &jamaa.commune("chefchaouen").await?, roles(&["mayor"]))
         .await
         .err()
         .context("granted an unknown role")?;
@@ -189,7 +201,7 @@ async fn passwords_are_salted_and_grants_checked(backend: Backend) -> Result<()>
     ensure!(inbox["requests"]["nodes"].as_array().is_some_and(|n| !n.is_empty()), "{inbox}");
     let body = app.graphql(Some(&session), INBOX, json!({ "c": "oujda" })).await?;
     assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
-    jamaa.revoke_membership(&chefchaouen_admin, "registrar.one", "chefchaouen").await?;
+    jamaa.revoke_membership(&chefchaouen_admin, "registrar.one", &jamaa.commune("chefchaouen").await?).await?;
     let session = app.login("registrar.one", password).await?;
     let body = app.graphql(Some(&session), INBOX, json!({ "c": "chefchaouen" })).await?;
     assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
