@@ -6,7 +6,7 @@ use jamaa_core::model::i18n::Locale;
 use jamaa_core::model::workflow::Actor;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// What the exported functions return: a JavaScript value, or the error to throw.
 pub type JsResult = Result<JsValue, JsValue>;
@@ -91,27 +91,36 @@ pub fn to_js(value: &Value) -> JsValue {
 /// text: a definition is never a string, so a string is its JSON text.
 pub fn from_js<T: DeserializeOwned>(value: &JsValue, name: &str) -> Result<T, JsValue> {
     match value.as_string() {
-        Some(text) => serde_json::from_str(&text).map_err(|e| Failure::argument(name, e).into_js(Locale::Fr)),
+        Some(text) => {
+            let plain = js_sys::JSON::parse(&text).map_err(|error| {
+                let problem = error.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message()));
+                Failure::argument(name, problem.as_deref().unwrap_or("not JSON")).into_js(Locale::Fr)
+            })?;
+            from_plain(plain, name)
+        }
         None => from_js_value(value, name),
     }
 }
 
-/// A value as the citizen's input carries it (form data, documents): any JavaScript value that JSON can say.
-/// A string is a string, as it would be in the API's JSON.
+/// A value as the citizen's input carries it (form data, documents): any JavaScript value that JSON can say, read
+/// as its JSON form would be (`toJSON`, `undefined` members left out, `NaN` as `null`). A string is a string, as
+/// it would be in the API's JSON.
 pub fn from_js_value<T: DeserializeOwned>(value: &JsValue, name: &str) -> Result<T, JsValue> {
     if value.is_undefined() {
         return Err(Failure::argument(name, "missing").into_js(Locale::Fr));
     }
-    let text = js_sys::JSON::stringify(value)
+    let plain = js_sys::JSON::stringify(value)
         .ok()
         .and_then(|text| text.as_string())
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
         .ok_or_else(|| Failure::argument(name, "not representable as JSON").into_js(Locale::Fr))?;
-    serde_json::from_str(&text).map_err(|e| Failure::argument(name, e).into_js(Locale::Fr))
+    from_plain(plain, name)
 }
 
-/// A value of a core type from its JSON form (`"working"` for a day counting).
-pub fn from_json_value<T: DeserializeOwned>(value: Value, name: &str) -> Result<T, JsValue> {
-    serde_json::from_value(value).map_err(|e| Failure::argument(name, e).into_js(Locale::Fr))
+/// A value of a core type from a plain JavaScript value (objects, arrays, strings, numbers, booleans, null), read
+/// by serde directly: the SDK carries no JSON parser of its own.
+pub fn from_plain<T: DeserializeOwned>(value: JsValue, name: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| Failure::argument(name, e).into_js(Locale::Fr))
 }
 
 /// The locale of messages: the argument, else French (core's own fallback for messages).

@@ -128,7 +128,7 @@ pub fn due_date(
 ) -> Result<String, JsValue> {
     let locale = convert::locale(locale.as_deref())?;
     let calendar: WorkingCalendar = convert::from_js(&calendar, "calendar")?;
-    let counting: DayCounting = convert::from_json_value(Value::String(counting.to_owned()), "counting")?;
+    let counting: DayCounting = convert::from_plain(JsValue::from_str(counting), "counting")?;
     let start = start_date.trim().parse::<chrono::NaiveDate>().map_err(|_| {
         Failure::fields(vec![FieldError::new("startDate", FieldErrorCode::InvalidDate, messages::invalid_date())])
             .into_js(locale)
