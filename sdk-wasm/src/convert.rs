@@ -5,7 +5,7 @@ use jamaa_core::model::commune::Country;
 use jamaa_core::model::i18n::Locale;
 use jamaa_core::model::workflow::Actor;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// What the exported functions return: a JavaScript value, or the error to throw.
@@ -42,7 +42,7 @@ impl Failure {
         };
         let error = js_sys::Error::new(&message);
         error.set_name("JamaaError");
-        let fields = to_js(&wire_fields(&self.fields, locale));
+        let fields = wire_fields(&self.fields, locale);
         // Setting a property on a fresh `Error` object cannot fail.
         let _ = js_sys::Reflect::set(&error, &JsValue::from_str("code"), &JsValue::from_str(VALIDATION_FAILED));
         let _ = js_sys::Reflect::set(&error, &JsValue::from_str("fields"), &fields);
@@ -51,20 +51,42 @@ impl Failure {
 }
 
 /// Field errors as the API's `extensions.fields` carries them: `[{path, code, message}]`.
-fn wire_fields(fields: &[FieldError], locale: Locale) -> Value {
-    fields
+fn wire_fields(fields: &[FieldError], locale: Locale) -> JsValue {
+    let fields: js_sys::Array = fields
         .iter()
-        .map(|field| json!({ "path": field.path, "code": field.code.as_str(), "message": field.message_in(locale) }))
-        .collect()
+        .map(|field| {
+            object(&[
+                ("path", JsValue::from_str(&field.path)),
+                ("code", JsValue::from_str(field.code.as_str())),
+                ("message", JsValue::from_str(field.message_in(locale))),
+            ])
+        })
+        .collect();
+    fields.into()
 }
 
 /// A validation outcome as `{valid, data, errors}`.
 pub fn validation(outcome: Result<Map<String, Value>, Vec<FieldError>>, locale: Locale) -> JsValue {
-    let result = match outcome {
-        Ok(data) => json!({ "valid": true, "data": data, "errors": [] }),
-        Err(errors) => json!({ "valid": false, "data": null, "errors": wire_fields(&errors, locale) }),
-    };
-    to_js(&result)
+    match outcome {
+        Ok(data) => object(&[
+            ("valid", JsValue::TRUE),
+            ("data", to_js(&Value::Object(data))),
+            ("errors", js_sys::Array::new().into()),
+        ]),
+        Err(errors) => {
+            object(&[("valid", JsValue::FALSE), ("data", JsValue::NULL), ("errors", wire_fields(&errors, locale))])
+        }
+    }
+}
+
+/// A plain JavaScript object with these properties, in this order.
+pub fn object(properties: &[(&str, JsValue)]) -> JsValue {
+    let object = js_sys::Object::new();
+    for (key, value) in properties {
+        // Defining a property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), value);
+    }
+    object.into()
 }
 
 /// A JSON value as a plain JavaScript value, built directly (numbers stay numbers, without a round trip through
