@@ -8,7 +8,7 @@
 
 mod convert;
 
-use jamaa_core::model::calendar::{DayCounting, Deadline, WorkingCalendar};
+use jamaa_core::model::calendar::{self, DayCounting, Deadline, WorkingCalendar};
 use jamaa_core::model::catalog::DocumentRequirement;
 use jamaa_core::model::form::messages::{self, InvalidReason};
 use jamaa_core::model::form::{FormSchema, ValidationContext};
@@ -135,7 +135,7 @@ pub fn due_date(
     let locale = convert::locale(locale.as_deref())?;
     let calendar: WorkingCalendar = convert::from_js(&calendar, "calendar")?;
     let counting: DayCounting = convert::from_plain(JsValue::from_str(counting), "counting")?;
-    let start = start_date.trim().parse::<chrono::NaiveDate>().map_err(|_| {
+    let start = calendar::parse_date(start_date.trim()).ok_or_else(|| {
         Failure::fields(vec![FieldError::new("startDate", FieldErrorCode::InvalidDate, messages::invalid_date())])
             .into_js(locale)
     })?;
