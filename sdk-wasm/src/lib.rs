@@ -23,6 +23,12 @@ use wasm_bindgen::prelude::*;
 
 use crate::convert::{Failure, JsResult};
 
+/// The module's allocator: talc instead of the standard library's dlmalloc, for a smaller module (the SDK runs on
+/// one thread; memory grows as the module needs it).
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
 /** A language of the platform. */
