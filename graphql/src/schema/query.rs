@@ -15,7 +15,7 @@ use secrecy::SecretString;
 use super::error::to_graphql;
 use super::office::{AssignmentFilter, inbox_filter};
 use super::page::{Listing, after_key, connection, in_memory};
-use super::types::{AuditReport, Commune, Request, Service};
+use super::types::{AuditReport, Commune, Request, SearchField, Service};
 use super::{Lang, jamaa, pick_locale, request_context};
 
 #[derive(Default)]
@@ -272,14 +272,14 @@ impl CatalogQuery {
         })
     }
 
-    /// The commune's requests whose personal field (`cin`, `phone`, `email`) equals `value`, found by blind
-    /// index without decrypting anything (staff), in submission order.
+    /// The commune's requests whose personal field `field` equals `value`, found by blind index without
+    /// decrypting anything (staff), in submission order.
     #[allow(clippy::too_many_arguments)]
     async fn find_requests(
         &self,
         ctx: &Context<'_>,
         commune: Option<String>,
-        field: String,
+        field: SearchField,
         value: String,
         locale: Option<String>,
         first: Option<i32>,
@@ -288,7 +288,7 @@ impl CatalogQuery {
         let (commune, lang) = commune_and_lang(ctx, commune, locale).await?;
         let principal = &request_context(ctx).principal;
         let found = jamaa(ctx)
-            .find_requests(principal, commune.spec.slug.as_str(), &field, &value)
+            .find_requests(principal, commune.spec.slug.as_str(), field.key(), &value)
             .await
             .map_err(|e| to_graphql(e, lang.locale))?;
         let viewer = viewer_of(principal, commune.id);
