@@ -356,10 +356,10 @@ class JamaaClient {
     return inboxCounts;
   }
 
-  /** The commune's requests whose personal field (`cin`, `phone`, `email`) equals `value` (blind index). */
+  /** The commune's requests whose personal field (`CIN`, `NATIONAL_ID`, `PHONE`, `EMAIL`) equals `value` (blind index). */
   async findRequests(commune, field, value) {
     const features = await this.features();
-    return this.#pages("findRequests", `query($commune: String, $field: String!, $value: String!,
+    return this.#pages("findRequests", `query($commune: String, $field: SearchField!, $value: String!,
       $locale: String, $first: Int, $after: String) { findRequests(commune: $commune, field: $field, value: $value,
         locale: $locale, first: $first, after: $after) { nodes { ${staffRequest(features)} }
         pageInfo { hasNextPage endCursor } } }`, { commune, field, value, locale: this.locale });

@@ -142,6 +142,12 @@ export interface DocumentType {
 }
 
 export type Silence = "NOTHING" | "TACIT_APPROVAL" | "TACIT_REFUSAL";
+/** How a procedure may be requested. */
+export type ServiceChannel = "ONLINE" | "COUNTER";
+/** A personal field staff search requests by (blind index). */
+export type SearchField = "CIN" | "NATIONAL_ID" | "PHONE" | "EMAIL";
+/** Who presents a petition (organic law 113.14). */
+export type PetitionerType = "CITIZENS" | "ASSOCIATION";
 
 export interface ServiceSummary {
   code: string;
@@ -149,7 +155,7 @@ export interface ServiceSummary {
   name: string;
   description: string;
   category: string;
-  channels: string[];
+  channels: ServiceChannel[];
   deadline: { days: number; workingDays: boolean };
   silence: Silence;
   silenceMeans: string;
@@ -690,7 +696,8 @@ export interface Petition {
   id: string;
   subject: string;
   text: string;
-  petitionerType: string;
+  /** Null when the form's answer is neither (a form the commune changed). */
+  petitionerType: PetitionerType | null;
   associationName: string | null;
   state: string;
   stateLabel: string;
@@ -911,7 +918,7 @@ export interface StaffClient {
 
   inbox(commune: string, filters?: InboxFilters, paging?: Paging): Promise<InboxPage>;
   inboxCounts(commune: string, filters?: InboxFilters): Promise<InboxCounts>;
-  findRequests(commune: string, field: "cin" | "phone" | "email" | string, value: string): Promise<StaffRequestSummary[]>;
+  findRequests(commune: string, field: SearchField, value: string): Promise<StaffRequestSummary[]>;
   getRequest(commune: string, id: string): Promise<StaffRequest>;
   act(commune: string, id: string, action: string, expectedVersion: number, comment?: string | null): Promise<StaffRequestSummary>;
   issueDecision(commune: string, requestId: string): Promise<IssuedDocument>;

@@ -5,8 +5,8 @@ use jamaa_core::model::commune::Country;
 use jamaa_core::model::i18n::Locale;
 use jamaa_core::model::workflow::Actor;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value, json};
-use wasm_bindgen::JsValue;
+use serde_json::{Map, Value};
+use wasm_bindgen::{JsCast, JsValue};
 
 /// What the exported functions return: a JavaScript value, or the error to throw.
 pub type JsResult = Result<JsValue, JsValue>;
@@ -42,7 +42,7 @@ impl Failure {
         };
         let error = js_sys::Error::new(&message);
         error.set_name("JamaaError");
-        let fields = to_js(&wire_fields(&self.fields, locale));
+        let fields = wire_fields(&self.fields, locale);
         // Setting a property on a fresh `Error` object cannot fail.
         let _ = js_sys::Reflect::set(&error, &JsValue::from_str("code"), &JsValue::from_str(VALIDATION_FAILED));
         let _ = js_sys::Reflect::set(&error, &JsValue::from_str("fields"), &fields);
@@ -51,20 +51,42 @@ impl Failure {
 }
 
 /// Field errors as the API's `extensions.fields` carries them: `[{path, code, message}]`.
-fn wire_fields(fields: &[FieldError], locale: Locale) -> Value {
-    fields
+fn wire_fields(fields: &[FieldError], locale: Locale) -> JsValue {
+    let fields: js_sys::Array = fields
         .iter()
-        .map(|field| json!({ "path": field.path, "code": field.code.as_str(), "message": field.message_in(locale) }))
-        .collect()
+        .map(|field| {
+            object(&[
+                ("path", JsValue::from_str(&field.path)),
+                ("code", JsValue::from_str(field.code.as_str())),
+                ("message", JsValue::from_str(field.message_in(locale))),
+            ])
+        })
+        .collect();
+    fields.into()
 }
 
 /// A validation outcome as `{valid, data, errors}`.
 pub fn validation(outcome: Result<Map<String, Value>, Vec<FieldError>>, locale: Locale) -> JsValue {
-    let result = match outcome {
-        Ok(data) => json!({ "valid": true, "data": data, "errors": [] }),
-        Err(errors) => json!({ "valid": false, "data": null, "errors": wire_fields(&errors, locale) }),
-    };
-    to_js(&result)
+    match outcome {
+        Ok(data) => object(&[
+            ("valid", JsValue::TRUE),
+            ("data", to_js(&Value::Object(data))),
+            ("errors", js_sys::Array::new().into()),
+        ]),
+        Err(errors) => {
+            object(&[("valid", JsValue::FALSE), ("data", JsValue::NULL), ("errors", wire_fields(&errors, locale))])
+        }
+    }
+}
+
+/// A plain JavaScript object with these properties, in this order.
+pub fn object(properties: &[(&str, JsValue)]) -> JsValue {
+    let object = js_sys::Object::new();
+    for (key, value) in properties {
+        // Defining a property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), value);
+    }
+    object.into()
 }
 
 /// A JSON value as a plain JavaScript value, built directly (numbers stay numbers, without a round trip through
@@ -91,27 +113,36 @@ pub fn to_js(value: &Value) -> JsValue {
 /// text: a definition is never a string, so a string is its JSON text.
 pub fn from_js<T: DeserializeOwned>(value: &JsValue, name: &str) -> Result<T, JsValue> {
     match value.as_string() {
-        Some(text) => serde_json::from_str(&text).map_err(|e| Failure::argument(name, e).into_js(Locale::Fr)),
+        Some(text) => {
+            let plain = js_sys::JSON::parse(&text).map_err(|error| {
+                let problem = error.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message()));
+                Failure::argument(name, problem.as_deref().unwrap_or("not JSON")).into_js(Locale::Fr)
+            })?;
+            from_plain(plain, name)
+        }
         None => from_js_value(value, name),
     }
 }
 
-/// A value as the citizen's input carries it (form data, documents): any JavaScript value that JSON can say.
-/// A string is a string, as it would be in the API's JSON.
+/// A value as the citizen's input carries it (form data, documents): any JavaScript value that JSON can say, read
+/// as its JSON form would be (`toJSON`, `undefined` members left out, `NaN` as `null`). A string is a string, as
+/// it would be in the API's JSON.
 pub fn from_js_value<T: DeserializeOwned>(value: &JsValue, name: &str) -> Result<T, JsValue> {
     if value.is_undefined() {
         return Err(Failure::argument(name, "missing").into_js(Locale::Fr));
     }
-    let text = js_sys::JSON::stringify(value)
+    let plain = js_sys::JSON::stringify(value)
         .ok()
         .and_then(|text| text.as_string())
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
         .ok_or_else(|| Failure::argument(name, "not representable as JSON").into_js(Locale::Fr))?;
-    serde_json::from_str(&text).map_err(|e| Failure::argument(name, e).into_js(Locale::Fr))
+    from_plain(plain, name)
 }
 
-/// A value of a core type from its JSON form (`"working"` for a day counting).
-pub fn from_json_value<T: DeserializeOwned>(value: Value, name: &str) -> Result<T, JsValue> {
-    serde_json::from_value(value).map_err(|e| Failure::argument(name, e).into_js(Locale::Fr))
+/// A value of a core type from a plain JavaScript value (objects, arrays, strings, numbers, booleans, null), read
+/// by serde directly: the SDK carries no JSON parser of its own.
+pub fn from_plain<T: DeserializeOwned>(value: JsValue, name: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| Failure::argument(name, e).into_js(Locale::Fr))
 }
 
 /// The locale of messages: the argument, else French (core's own fallback for messages).

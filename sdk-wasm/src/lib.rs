@@ -8,7 +8,7 @@
 
 mod convert;
 
-use jamaa_core::model::calendar::{DayCounting, Deadline, WorkingCalendar};
+use jamaa_core::model::calendar::{self, DayCounting, Deadline, WorkingCalendar};
 use jamaa_core::model::catalog::DocumentRequirement;
 use jamaa_core::model::form::messages::{self, InvalidReason};
 use jamaa_core::model::form::{FormSchema, ValidationContext};
@@ -18,10 +18,16 @@ use jamaa_core::model::request::{SubmittedDocument, TrackingCode, validate_submi
 use jamaa_core::model::workflow::{WorkflowDefinition, engine};
 use jamaa_core::{FieldError, error::FieldErrorCode};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{Failure, JsResult};
+
+/// The module's allocator: talc instead of the standard library's dlmalloc, for a smaller module (the SDK runs on
+/// one thread; memory grows as the module needs it).
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -84,12 +90,18 @@ pub fn field_states(
     let schema: FormSchema = convert::from_js(&schema, "schema")?;
     let data: Value = convert::from_js_value(&data, "data")?;
     let ctx = ValidationContext { country: convert::country(country)? };
-    let states: Value = schema
+    let states: js_sys::Array = schema
         .field_states(&data, &ctx)
         .into_iter()
-        .map(|state| json!({ "key": state.key, "visible": state.visible, "required": state.required }))
+        .map(|state| {
+            convert::object(&[
+                ("key", JsValue::from_str(&state.key)),
+                ("visible", JsValue::from_bool(state.visible)),
+                ("required", JsValue::from_bool(state.required)),
+            ])
+        })
         .collect();
-    Ok(convert::to_js(&states))
+    Ok(states.into())
 }
 
 /// Checks a whole submission, form data and documents, exactly as the API's `submitRequest` does before it
@@ -128,8 +140,8 @@ pub fn due_date(
 ) -> Result<String, JsValue> {
     let locale = convert::locale(locale.as_deref())?;
     let calendar: WorkingCalendar = convert::from_js(&calendar, "calendar")?;
-    let counting: DayCounting = convert::from_json_value(Value::String(counting.to_owned()), "counting")?;
-    let start = start_date.trim().parse::<chrono::NaiveDate>().map_err(|_| {
+    let counting: DayCounting = convert::from_plain(JsValue::from_str(counting), "counting")?;
+    let start = calendar::parse_date(start_date.trim()).ok_or_else(|| {
         Failure::fields(vec![FieldError::new("startDate", FieldErrorCode::InvalidDate, messages::invalid_date())])
             .into_js(locale)
     })?;
@@ -151,18 +163,18 @@ pub fn available_actions(
     let actor = convert::actor(&actor)?;
     let data: Value =
         if data.is_undefined() || data.is_null() { Value::Null } else { convert::from_js_value(&data, "data")? };
-    let actions: Value = engine::available_actions(&workflow, state, &actor, &data)
+    let actions: js_sys::Array = engine::available_actions(&workflow, state, &actor, &data)
         .into_iter()
         .map(|action| {
-            json!({
-                "key": action.key,
-                "label": action.label.get(locale, &[]),
-                "to": action.to,
-                "commentRequired": action.comment_required,
-            })
+            convert::object(&[
+                ("key", JsValue::from_str(&action.key)),
+                ("label", JsValue::from_str(action.label.get(locale, &[]))),
+                ("to", JsValue::from_str(&action.to)),
+                ("commentRequired", JsValue::from_bool(action.comment_required)),
+            ])
         })
         .collect();
-    Ok(convert::to_js(&actions))
+    Ok(actions.into())
 }
 
 /// The text in `locale`, else in the first of `fallbacks` that has it, else in French, Arabic, then any locale.
@@ -197,12 +209,12 @@ pub fn parse_tracking_code(code: &str, locale: Option<String>) -> JsResult {
         let message = messages::invalid_value(InvalidReason::TrackingCode);
         Failure::fields(vec![FieldError::new("trackingCode", FieldErrorCode::InvalidValue, message)]).into_js(locale)
     })?;
-    Ok(convert::to_js(&json!({
-        "code": parsed.to_string(),
-        "prefix": parsed.prefix(),
-        "year": parsed.year(),
-        "sequence": parsed.sequence(),
-    })))
+    Ok(convert::object(&[
+        ("code", JsValue::from_str(&parsed.to_string())),
+        ("prefix", JsValue::from_str(parsed.prefix())),
+        ("year", JsValue::from(parsed.year())),
+        ("sequence", JsValue::from(parsed.sequence())),
+    ]))
 }
 
 /// A national identity number of `country` in its canonical spelling (`ab 123456` → `AB123456` in Morocco).

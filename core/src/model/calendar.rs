@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Offset, TimeDelta, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{FieldError, FieldErrorCode};
 use crate::model::i18n::{Locale, LocalizedText};
@@ -37,10 +37,33 @@ pub struct FixedHoliday {
     pub source: Option<String>,
 }
 
+/// A real calendar date written exactly `YYYY-MM-DD`, as chrono writes the dates of years 0 to 9999: what form
+/// fields, calendars and the SDK's arguments accept. Narrower than chrono's parser, which the SDK does not carry.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
+    if !shaped {
+        return None;
+    }
+    let year = text.get(0..4)?.parse().ok()?;
+    let month = text.get(5..7)?.parse().ok()?;
+    let day = text.get(8..10)?.parse().ok()?;
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+/// A date of a calendar's JSON, by [`parse_date`].
+fn iso_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
+    let text = std::borrow::Cow::<str>::deserialize(deserializer)?;
+    parse_date(&text)
+        .ok_or_else(|| serde::de::Error::invalid_value(serde::de::Unexpected::Str(&text), &"a date written YYYY-MM-DD"))
+}
+
 /// A holiday of one year: a lunar feast (its date depends on the sighting of the moon) or an exceptional
 /// day off.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DatedHoliday {
+    #[serde(deserialize_with = "iso_date")]
     pub date: NaiveDate,
     pub name: LocalizedText,
     /// The text that makes the day off (the decree listing the feast, or the announcement of the date).
@@ -318,6 +341,22 @@ mod tests {
                 .collect(),
             fixed_holidays_source: None,
         }
+    }
+
+    #[test]
+    fn dated_holidays_read_dates_written_yyyy_mm_dd() {
+        let read = |date: &str| {
+            serde_json::from_value::<DatedHoliday>(serde_json::json!({ "date": date, "name": { "fr": "Aïd" } }))
+        };
+        assert_eq!(read("2026-03-20").unwrap().date, date("2026-03-20"));
+        for bad in ["2026-3-20", " 2026-03-20", "2026-02-30", "+2026-03-20", "2026/03/20"] {
+            let error = read(bad).unwrap_err().to_string();
+            assert!(error.contains("a date written YYYY-MM-DD"), "{bad}: {error}");
+        }
+        // What a calendar writes, it reads back.
+        let calendar = moroccan();
+        let written = serde_json::to_value(&calendar).unwrap();
+        assert_eq!(serde_json::from_value::<WorkingCalendar>(written).unwrap(), calendar);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Citizens' rights beyond procedures: petitions (reading, signing) and the proactive-publication list of
 //! law 31.13 (reading, marking an item published).
 
-use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::model::ids::RequestId;
@@ -26,8 +26,8 @@ pub struct Petition {
     pub id: ID,
     pub subject: String,
     pub text: String,
-    /// `citizens` or `association`.
-    pub petitioner_type: String,
+    /// Who presents the petition; null when the form's answer is neither (a form the commune changed).
+    pub petitioner_type: Option<PetitionerType>,
     pub association_name: Option<String>,
     pub state: String,
     pub state_label: String,
@@ -46,6 +46,24 @@ pub struct Petition {
     pub submitted_at: DateTime<Utc>,
 }
 
+/// Who may present a petition to the council (organic law 113.14): citizens, or an association. Stored as the
+/// petition form's `petitioner_type` answer (`citizens`, `association`).
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum PetitionerType {
+    Citizens,
+    Association,
+}
+
+impl PetitionerType {
+    fn of(stored: &str) -> Option<Self> {
+        match stored {
+            "citizens" => Some(PetitionerType::Citizens),
+            "association" => Some(PetitionerType::Association),
+            _ => None,
+        }
+    }
+}
+
 /// What a number the commune chose, not the law, is called.
 fn set_by_the_commune() -> LocalizedText {
     LocalizedText::ar_fr("حددته الجماعة", "Fixé par la commune")
@@ -60,7 +78,7 @@ impl Petition {
             id: lang.id(view.id),
             subject: view.subject,
             text: view.text,
-            petitioner_type: view.petitioner_type,
+            petitioner_type: PetitionerType::of(&view.petitioner_type),
             association_name: view.association_name,
             state: view.state,
             state_label: lang.text(&view.state_label),

@@ -13,7 +13,7 @@ use secrecy::SecretString;
 use super::call::{Call, InCommune, InLang, subject_id};
 use super::office::{AssignmentFilter, inbox_filter};
 use super::page::{Listing, after_key, connection, in_memory};
-use super::types::{AuditReport, Commune, Request, Service};
+use super::types::{AuditReport, Commune, Request, SearchField, Service};
 
 #[derive(Default)]
 pub struct CatalogQuery;
@@ -190,14 +190,14 @@ impl CatalogQuery {
         })
     }
 
-    /// The commune's requests whose personal field (`cin`, `phone`, `email`) equals `value`, found by blind
-    /// index without decrypting anything (staff), in submission order.
+    /// The commune's requests whose personal field `field` equals `value`, found by blind index without
+    /// decrypting anything (staff), in submission order.
     #[allow(clippy::too_many_arguments)]
     async fn find_requests(
         &self,
         ctx: &Context<'_>,
         commune: Option<String>,
-        field: String,
+        field: SearchField,
         value: String,
         locale: Option<String>,
         first: Option<i32>,
@@ -205,7 +205,7 @@ impl CatalogQuery {
     ) -> Result<Listing<Request>> {
         let call = InCommune::new(ctx, commune, locale).await?;
         let principal = call.principal;
-        let found = call.jamaa.find_requests(principal, &call.commune, &field, &value).await.in_lang(&call)?;
+        let found = call.jamaa.find_requests(principal, &call.commune, field.key(), &value).await.in_lang(&call)?;
         let viewer = viewer_of(principal, call.commune.id);
         in_memory(
             found,

@@ -159,6 +159,50 @@ impl From<Locale> for WireLocale {
     }
 }
 
+/// How a procedure may be requested.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum ServiceChannel {
+    /// Online, through the API (a commune's website, the SDK).
+    Online,
+    /// At the commune's counter.
+    Counter,
+}
+
+impl From<Channel> for ServiceChannel {
+    fn from(channel: Channel) -> Self {
+        match channel {
+            Channel::Online => ServiceChannel::Online,
+            Channel::Counter => ServiceChannel::Counter,
+        }
+    }
+}
+
+/// A personal field of a request that staff may search by (a blind index: nothing is decrypted to search). The
+/// value is written as the citizen wrote it; it is normalized as at submission.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum SearchField {
+    /// The national identity number of the form's `cin` field (CIN in Morocco, NNI in Mauritania).
+    Cin,
+    /// The national identity number of a form's field keyed `national_id`.
+    NationalId,
+    /// The phone number of the form's `phone` field, in any spelling of the country.
+    Phone,
+    /// The e-mail address of the form's `email` field.
+    Email,
+}
+
+impl SearchField {
+    /// The key of the form field searched, as the requests' blind indexes record it.
+    pub fn key(self) -> &'static str {
+        match self {
+            SearchField::Cin => "cin",
+            SearchField::NationalId => "national_id",
+            SearchField::Phone => "phone",
+            SearchField::Email => "email",
+        }
+    }
+}
+
 /// A country of the platform (ISO 3166-1 alpha-2).
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum Country {
@@ -295,27 +339,17 @@ impl Service {
     }
     /// The language `name` and `description` are written in: the one asked for, or, when the procedure has no
     /// text in it, the commune's language they fell back to (its default first).
-    async fn locale(&self) -> &str {
+    async fn locale(&self) -> WireLocale {
         let definition = &self.view.service.definition;
         let name = self.lang.locale_of(&definition.name);
         let description = self.lang.locale_of(&definition.description);
-        if name == self.lang.locale { description.as_str() } else { name.as_str() }
+        if name == self.lang.locale { description.into() } else { name.into() }
     }
     async fn category(&self) -> &str {
         &self.view.service.definition.category
     }
-    /// `online`, `counter`.
-    async fn channels(&self) -> Vec<&str> {
-        self.view
-            .service
-            .definition
-            .channels
-            .iter()
-            .map(|c| match c {
-                Channel::Online => "online",
-                Channel::Counter => "counter",
-            })
-            .collect()
+    async fn channels(&self) -> Vec<ServiceChannel> {
+        self.view.service.definition.channels.iter().map(|&c| c.into()).collect()
     }
     async fn documents(&self) -> Vec<DocumentType> {
         self.view.service.definition.documents.iter().map(|d| DocumentType::new(d, &self.lang)).collect()

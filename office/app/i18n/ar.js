@@ -513,9 +513,9 @@ export default {
   "operator.upgraded": "تمت الترقية من {from} إلى {to}.",
   "operator.withinDeadline": "داخل الأجل",
   "operator.wouldUpgrade": "تجربة من {from} إلى {to}: لم يكتب أي شيء بعد.",
-  "petitions.association": "جمعية",
+  "petitions.ASSOCIATION": "جمعية",
   "petitions.by": "مقدمة من",
-  "petitions.citizens": "مواطنون",
+  "petitions.CITIZENS": "مواطنون",
   "petitions.count": {
     "few": "{count} عرائض",
     "many": "{count} عريضة",

@@ -441,9 +441,9 @@ export default {
   "operator.upgraded": "Upgraded from {from} to {to}.",
   "operator.withinDeadline": "Within the deadline",
   "operator.wouldUpgrade": "Dry run from {from} to {to}: nothing written yet.",
-  "petitions.association": "an association",
+  "petitions.ASSOCIATION": "an association",
   "petitions.by": "Submitted by",
-  "petitions.citizens": "citizens",
+  "petitions.CITIZENS": "citizens",
   "petitions.count": {
     "one": "{count} petition",
     "other": "{count} petitions"

@@ -458,9 +458,9 @@ export default {
   "operator.upgraded": "Mise à niveau de {from} vers {to} faite.",
   "operator.withinDeadline": "Dans le délai",
   "operator.wouldUpgrade": "Essai de {from} vers {to} : rien n'est encore écrit.",
-  "petitions.association": "une association",
+  "petitions.ASSOCIATION": "une association",
   "petitions.by": "Déposée par",
-  "petitions.citizens": "des citoyens",
+  "petitions.CITIZENS": "des citoyens",
   "petitions.count": {
     "many": "{count} pétitions",
     "one": "{count} pétition",

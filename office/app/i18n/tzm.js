@@ -441,9 +441,9 @@ export default {
   "operator.upgraded": "ⵉⵜⵜⵓⵙⵏⴼⵍ ⵙⴳ {from} ⵖⵔ {to}.",
   "operator.withinDeadline": "ⴳ ⵓⵙⵎⵓⵔ",
   "operator.wouldUpgrade": "ⴰⵔⵎ ⵙⴳ {from} ⵖⵔ {to}: ⵓⵔ ⵉⵜⵜⵓⵔⴰ ⵡⴰⵍⵓ.",
-  "petitions.association": "ⵜⴰⵎⵙⵎⵓⵏⵜ",
+  "petitions.ASSOCIATION": "ⵜⴰⵎⵙⵎⵓⵏⵜ",
   "petitions.by": "ⵜⵜⵓⵙⵔⵙ ⵙⴳ",
-  "petitions.citizens": "ⵉⵖⵔⵎⴰⵏⵏ",
+  "petitions.CITIZENS": "ⵉⵖⵔⵎⴰⵏⵏ",
   "petitions.count": {
     "one": "{count} ⵜⴰⵙⵓⵜⵔⵜ",
     "other": "{count} ⵜⵉⵙⵓⵜⵔⵉⵏ"

@@ -319,15 +319,15 @@ fn operations() -> Vec<Operation> {
         Operation {
             name: "findRequests",
             public: false,
-            document: "query($c: String, $field: String!, $value: String!) {
+            document: "query($c: String, $field: SearchField!, $value: String!) {
                 findRequests(commune: $c, field: $field, value: $value) { nodes { id trackingCode data sealedFields } }
             }",
             // Oujda's citizens looked up by CIN and phone: at home the attacker finds none of them.
             attacks: |c: &Ctx<'_>| {
                 let expect = if c.staff_at_home() { Answers } else { c.refused() };
                 vec![
-                    attack(json!({ "c": c.commune(), "field": "cin", "value": "UJ734519" }), expect),
-                    attack(json!({ "c": c.commune(), "field": "phone", "value": "+212661908172" }), expect),
+                    attack(json!({ "c": c.commune(), "field": "CIN", "value": "UJ734519" }), expect),
+                    attack(json!({ "c": c.commune(), "field": "PHONE", "value": "+212661908172" }), expect),
                 ]
             },
         },

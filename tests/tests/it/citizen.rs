@@ -179,6 +179,7 @@ async fn petitions_collect_signatures_once_and_reach_the_agenda(backend: Backend
     assert!(!text.contains("Youssef") && !text.contains("CD654321") && !text.contains("0612345678"));
     let petition = &listed["petitions"]["nodes"][0];
     assert_eq!((petition["id"].clone(), petition["signatures"].clone()), (id.clone(), json!(0)));
+    assert_eq!(petition["petitionerType"], "CITIZENS");
     assert_eq!(
         (petition["signatureThreshold"].clone(), petition["openForSignatures"].clone()),
         (json!(200), json!(true))

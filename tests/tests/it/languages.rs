@@ -12,7 +12,7 @@ const SERVICES: &str = r#"query($l: String) {
   services(commune: "oujda", locale: $l, first: 100) {
     totalCount
     nodes {
-      code name description locale silenceMeans
+      code name description locale silenceMeans channels
       fields { label options { label } }
       documents { label }
       states { label }
@@ -73,6 +73,12 @@ async fn the_catalog_speaks_tamazight_and_english(backend: Backend) -> Result<()
     for service in &tzm {
         let code = service["code"].as_str().unwrap_or_default();
         assert_eq!(service["locale"], "tzm", "{code} fell back to another language");
+        // Channels are an enum, the same in every language.
+        let channels = service["channels"].as_array().cloned().unwrap_or_default();
+        assert!(
+            !channels.is_empty() && channels.iter().all(|c| c == "ONLINE" || c == "COUNTER"),
+            "{code}: {channels:?}"
+        );
         for (place, text) in texts(service) {
             assert!(tifinagh(&text), "{code} {place} is not in Tifinagh: “{text}”");
             assert!(!arabic(&text), "{code} {place} has Arabic letters: “{text}”");

@@ -274,7 +274,7 @@ async fn open311_facade(backend: Backend) -> Result<()> {
 
     // The submission went through the use case: the contact details sealed, found by blind index, opened for
     // Oujda's staff working the procedure.
-    let find = "query($v: String!) { findRequests(commune: \"oujda\", field: \"phone\", value: $v) { nodes { id sealedFields } } }";
+    let find = "query($v: String!) { findRequests(commune: \"oujda\", field: PHONE, value: $v) { nodes { id sealedFields } } }";
     let found = app.data(Some(app.staff("oujda")), find, json!({ "v": PHONE })).await?;
     let found = found["findRequests"]["nodes"].as_array().context("findRequests")?;
     assert_eq!(found.len(), 3, "three complaints with this phone");

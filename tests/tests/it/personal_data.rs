@@ -66,7 +66,8 @@ async fn personal_data_is_sealed_found_and_read_by_the_right_people(backend: Bac
     assert_eq!(events(&app).await?, before + 1);
 
     // Found by CIN as citizens write it, without opening anything; not from another commune.
-    let find = "query($v: String!) { findRequests(commune: \"oujda\", field: \"cin\", value: $v) { nodes { id sealedFields } } }";
+    let find =
+        "query($v: String!) { findRequests(commune: \"oujda\", field: CIN, value: $v) { nodes { id sealedFields } } }";
     let found = app.data(Some(&oujda), find, json!({ "v": " zk 918273" })).await?;
     assert_eq!(found["findRequests"]["nodes"].as_array().map(Vec::len), Some(1), "{found}");
     assert_eq!(found["findRequests"]["nodes"][0]["id"], id);
@@ -74,6 +75,9 @@ async fn personal_data_is_sealed_found_and_read_by_the_right_people(backend: Bac
     assert_eq!(none["findRequests"]["nodes"], json!([]));
     let body = app.graphql(Some(app.staff("chefchaouen")), find, json!({ "v": CIN })).await?;
     assert_eq!(error_codes(&body), ["FORBIDDEN"]);
+    // The searchable fields are a closed set: any other is refused before anything runs.
+    let other = "{ findRequests(commune: \"oujda\", field: signatory_name, value: \"x\") { totalCount } }";
+    assert_eq!(error_codes(&app.graphql(Some(&oujda), other, json!({})).await?), ["GRAPHQL_VALIDATION_FAILED"]);
     let inbox = app.data(Some(&oujda), "{ requests(first: 50) { edges { node { data } } } }", json!({})).await?;
     assert!(!inbox.to_string().contains(CIN), "the inbox opens nothing");
 

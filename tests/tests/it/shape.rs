@@ -168,7 +168,7 @@ async fn every_list_pages_the_same_way(backend: Backend) -> Result<()> {
     // `list(<arguments> first: 1, after: $after)`.
     let lists: [(&str, Option<&str>, &str, bool); 15] = [
         ("requests", Some(&admin), "commune: \"oujda\",", true),
-        ("findRequests", Some(&admin), "commune: \"oujda\", field: \"cin\", value: \"AB123456\",", true),
+        ("findRequests", Some(&admin), "commune: \"oujda\", field: CIN, value: \"AB123456\",", true),
         ("requestDocuments", Some(&admin), "commune: \"oujda\", requestId: $id,", false),
         ("publicComplaints", None, "commune: \"oujda\",", true),
         ("petitions", None, "commune: \"oujda\",", false),

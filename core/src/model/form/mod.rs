@@ -29,9 +29,9 @@ impl FormSchema {
     }
 }
 
-/// One field of a form.
+/// One field of a form. Read through [`FieldDefWire`], the same JSON as one flat object.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", try_from = "FieldDefWire")]
 pub struct FieldDef {
     /// Stable key, `[a-z][a-z0-9_]*`; the field path of its errors is `data.<key>`.
     pub key: String,
@@ -81,6 +81,76 @@ pub enum FieldKind {
     Location,
     /// The type code of a document attached to the request.
     DocumentRef,
+}
+
+/// A field as its JSON reads: one object whose `type` names the kind and whose `options` belong to the choices.
+/// It reads what the derived reading of `FieldDef` (its kind flattened, tagged by `type`) reads, without serde's
+/// buffering of flattened and tagged content, which was the largest part of the SDK's WebAssembly.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FieldDefWire {
+    key: String,
+    label: LocalizedText,
+    #[serde(default)]
+    help: Option<LocalizedText>,
+    #[serde(rename = "type")]
+    kind: KindTag,
+    #[serde(default)]
+    options: Option<Vec<ChoiceOption>>,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    personal: bool,
+    #[serde(default)]
+    rules: Rules,
+    #[serde(default)]
+    visible_if: Option<Condition>,
+    #[serde(default)]
+    required_if: Option<Condition>,
+}
+
+/// The `type` of a field, as [`FieldKind`] spells it.
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum KindTag {
+    Text,
+    LongText,
+    Number,
+    Money,
+    Date,
+    Choice,
+    MultiChoice,
+    Boolean,
+    NationalId,
+    Phone,
+    Email,
+    Location,
+    DocumentRef,
+}
+
+impl TryFrom<FieldDefWire> for FieldDef {
+    type Error = &'static str;
+
+    fn try_from(wire: FieldDefWire) -> Result<Self, Self::Error> {
+        const MISSING_OPTIONS: &str = "missing field `options`";
+        let FieldDefWire { key, label, help, kind, options, required, personal, rules, visible_if, required_if } = wire;
+        let kind = match kind {
+            KindTag::Text => FieldKind::Text,
+            KindTag::LongText => FieldKind::LongText,
+            KindTag::Number => FieldKind::Number,
+            KindTag::Money => FieldKind::Money,
+            KindTag::Date => FieldKind::Date,
+            KindTag::Choice => FieldKind::Choice { options: options.ok_or(MISSING_OPTIONS)? },
+            KindTag::MultiChoice => FieldKind::MultiChoice { options: options.ok_or(MISSING_OPTIONS)? },
+            KindTag::Boolean => FieldKind::Boolean,
+            KindTag::NationalId => FieldKind::NationalId,
+            KindTag::Phone => FieldKind::Phone,
+            KindTag::Email => FieldKind::Email,
+            KindTag::Location => FieldKind::Location,
+            KindTag::DocumentRef => FieldKind::DocumentRef,
+        };
+        Ok(Self { key, label, help, kind, required, personal, rules, visible_if, required_if })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -160,6 +230,29 @@ mod tests {
         assert_eq!(serde_json::to_value(&schema).unwrap()["fields"][2]["rules"], json!({"min": 1.0, "maxLength": 3}));
         let personal: Vec<&str> = schema.personal_fields().map(|field| field.key.as_str()).collect();
         assert_eq!(personal, ["cin"]);
+    }
+
+    #[test]
+    fn a_field_reads_as_one_flat_object_tagged_by_its_type() {
+        let read = |field: serde_json::Value| {
+            serde_json::from_value::<FormSchema>(json!({ "fields": [field] })).map_err(|e| e.to_string())
+        };
+        let choice = json!({"key": "usage", "label": {"fr": "Usage"}, "type": "multi_choice", "unknown": 1,
+                            "options": [{"value": "a", "label": {"fr": "A"}}]});
+        let schema = read(choice).unwrap();
+        assert!(matches!(&schema.fields[0].kind, FieldKind::MultiChoice { options } if options.len() == 1));
+        // What the derived reading of the flattened, tagged kind said, it still says.
+        let no_options = read(json!({"key": "usage", "label": {"fr": "Usage"}, "type": "choice"})).unwrap_err();
+        assert!(no_options.contains("missing field `options`"), "{no_options}");
+        let no_type = read(json!({"key": "usage", "label": {"fr": "Usage"}})).unwrap_err();
+        assert!(no_type.contains("missing field `type`"), "{no_type}");
+        let unknown = read(json!({"key": "usage", "label": {"fr": "Usage"}, "type": "colour"})).unwrap_err();
+        assert!(unknown.contains("unknown variant `colour`"), "{unknown}");
+        // Every shipped form reads back what it writes.
+        for service in crate::model::standard::moroccan_services().unwrap() {
+            let written = serde_json::to_value(&service.form).unwrap();
+            assert_eq!(serde_json::from_value::<FormSchema>(written).unwrap(), service.form, "{}", service.code);
+        }
     }
 
     #[test]

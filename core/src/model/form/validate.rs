@@ -2,11 +2,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDate;
 use regex_lite::Regex;
 use serde_json::{Map, Number, Value};
 
 use crate::error::{FieldError, FieldErrorCode};
+use crate::model::calendar::parse_date;
 use crate::model::form::messages::{self, DefinitionProblem, Expected, InvalidReason, LengthUnit, LocationProblem};
 use crate::model::form::{ChoiceOption, Condition, FieldDef, FieldKind, FormSchema, ValidationContext};
 use crate::model::i18n::LocalizedText;
@@ -518,20 +518,6 @@ fn decimal_places(number: &Number) -> u32 {
     let fraction = mantissa.split_once('.').map_or(0, |(_, fraction)| fraction.trim_end_matches('0').len());
     let places = i64::try_from(fraction).unwrap_or(i64::MAX).saturating_sub(exponent);
     u32::try_from(places.max(0)).unwrap_or(u32::MAX)
-}
-
-/// A real calendar date written exactly `YYYY-MM-DD`.
-fn parse_date(text: &str) -> Option<NaiveDate> {
-    let bytes = text.as_bytes();
-    let shaped = bytes.len() == 10
-        && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
-    if !shaped {
-        return None;
-    }
-    let year = text.get(0..4)?.parse().ok()?;
-    let month = text.get(5..7)?.parse().ok()?;
-    let day = text.get(8..10)?.parse().ok()?;
-    NaiveDate::from_ymd_opt(year, month, day)
 }
 
 /// A sane email address, with the ASCII letters of its domain in lower case (domains compare without case;

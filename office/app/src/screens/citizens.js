@@ -20,7 +20,7 @@ export function Petitions({ commune }) {
           <thead><tr><th scope="col">${t("petitions.subject")}</th><th scope="col">${t("petitions.by")}</th><th scope="col">${t("petitions.signatures")}</th><th scope="col">${t("inbox.state")}</th><th scope="col">${t("inbox.submitted")}</th></tr></thead>
           <tbody>${petitions.data.map((p) => html`<tr>
             <td>${p.subject}</td>
-            <td>${p.associationName ?? t(`petitions.${p.petitionerType}`)}</td>
+            <td>${p.associationName ?? (p.petitionerType ? t(`petitions.${p.petitionerType}`) : "")}</td>
             <td>${number(p.signatures)}${p.signatureThreshold ? ` / ${number(p.signatureThreshold)}` : ""}</td>
             <td>${p.stateLabel}</td><td>${dateTime(p.submittedAt)}</td>
           </tr>`)}</tbody>
