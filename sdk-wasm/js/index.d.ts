@@ -453,6 +453,27 @@ export interface RequestUpdate {
   occurredAt: DateTimeString;
 }
 
+export type ComplaintModeration = "NOT_PUBLIC" | "PENDING" | "CLEAR" | "APPROVED" | "REDACTED" | "KEPT_PRIVATE";
+export type PersonalDataKind = "PHONE" | "NATIONAL_ID" | "EMAIL" | "NAME";
+export type ModerationAction = "APPROVE" | "REDACT" | "KEEP_PRIVATE";
+
+/** A public complaint as its moderators see it: the applicant's text, never their contact details. */
+export interface ModeratedComplaint {
+  trackingCode: string;
+  serviceCode: string;
+  category: string | null;
+  categoryLabel: string | null;
+  description: string | null;
+  address: string | null;
+  publishedDescription: string | null;
+  publishedAddress: string | null;
+  /** null: public before texts were screened. */
+  findings: PersonalDataKind[] | null;
+  suggestedRedaction: string | null;
+  moderation: ComplaintModeration;
+  submittedAt: DateTimeString;
+}
+
 export interface Workload {
   member: StaffMember;
   open: number;
@@ -929,6 +950,14 @@ export interface StaffClient {
     onError?: (error: JamaaError) => void,
     onConnected?: () => void,
   ): () => void;
+
+  complaintModerationQueue(commune: string, paging?: Paging): Promise<Page<ModeratedComplaint> & { totalCount: number }>;
+  moderateComplaint(
+    commune: string,
+    trackingCode: string,
+    action: ModerationAction,
+    redaction?: { description?: string | null; address?: string | null },
+  ): Promise<ModeratedComplaint>;
 
   registerCivilAct(commune: string, input: RegisterCivilActInput): Promise<CivilAct>;
   addCivilMention(commune: string, actId: string, input: CivilMentionInput): Promise<CivilMention>;

@@ -289,7 +289,7 @@ impl Jamaa {
             crate::store::notifications::set_locale(&tx, record.id, locale.as_str()).await?;
         }
         requests::insert_lookups(&tx, record.id, &digests).await?;
-        super::complaints::record_submission(&tx, &service, &record).await?;
+        super::complaints::record_submission(&tx, &service, &record, &split.personal).await?;
         super::uploads::store(&tx, &self.keyring, record.id, &uploads, now).await?;
         let transition = TransitionRecord {
             from_state: None,

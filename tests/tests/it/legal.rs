@@ -1,8 +1,10 @@
 //! Legal fidelity over real HTTP, on both backends: decision dates across the lunar holidays an operator
 //! sets for a year (no template upgrade), and the open requests that follow them; the signatures a petition
-//! needs, from the commune's population by the tiers of organic law 113.14 (art. 123).
+//! needs, from the commune's population by the tiers of organic law 113.14 (art. 123); the free text of public
+//! complaints held for moderation when it holds personal data, never published through `publicComplaints` or
+//! Open311 before a moderator decides.
 
-use anyhow::Result;
+use anyhow::{Context as _, Result, ensure};
 use jamaa_tests::app::{Backend, TestApp, error_codes, field_paths};
 use jamaa_tests::clock::TestClock;
 use jamaa_tests::on_both_backends;
@@ -127,7 +129,11 @@ async fn a_due_date_across_aid_al_fitr_2027(backend: Backend) -> Result<()> {
     app.stop().await
 }
 
-on_both_backends!(a_due_date_across_aid_al_fitr_2027, petition_thresholds_follow_the_population);
+on_both_backends!(
+    a_due_date_across_aid_al_fitr_2027,
+    petition_thresholds_follow_the_population,
+    personal_data_in_a_complaint_waits_for_a_moderator
+);
 
 const PETITIONS: &str = r#"query($c: String!, $l: String) { petitions(commune: $c, locale: $l) { edges { node {
   signatureThreshold signatureThresholdSource signatureThresholdByLaw
@@ -169,5 +175,118 @@ async fn petition_thresholds_follow_the_population(backend: Backend) -> Result<(
         let source = petition["signatureThresholdSource"].as_str().unwrap_or_default();
         assert!(source.contains("113.14") && source.contains("art. 123"), "{commune}: {source}");
     }
+    app.stop().await
+}
+
+const PUBLIC_COMPLAINTS: &str = r#"query { publicComplaints(commune: "oujda", first: 100) { nodes {
+  trackingCode description place { address }
+} } }"#;
+
+const QUEUE: &str = r#"query { complaintModerationQueue(commune: "oujda", first: 100) { totalCount nodes {
+  trackingCode description address findings suggestedRedaction moderation publishedDescription
+} } }"#;
+
+const MODERATE: &str = r#"mutation($code: String!, $a: ModerationAction!, $d: String, $addr: String) {
+  moderateComplaint(commune: "oujda", trackingCode: $code, action: $a, description: $d, address: $addr) {
+    trackingCode moderation publishedDescription publishedAddress
+  }
+}"#;
+
+const KARIM: &str = "appelez-moi au 0612345678 (Karim)";
+
+fn complaint(description: &str, public: bool) -> Value {
+    json!({
+        "subject": "lighting",
+        "description": description,
+        "location": { "address": "Rue Zerktouni" },
+        "public": public,
+        "name": "Karim Alaoui",
+        "phone": "+212612345678",
+    })
+}
+
+/// The public listing and Open311's, as text.
+async fn published(app: &TestApp) -> Result<String> {
+    let listed = app.data(None, PUBLIC_COMPLAINTS, json!({})).await?;
+    let url = app.url("/open311/v2/requests.json?jurisdiction_id=oujda");
+    let open311 = app.client.get(url).send().await?.text().await?;
+    Ok(format!("{listed}\n{open311}"))
+}
+
+async fn personal_data_in_a_complaint_waits_for_a_moderator(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let staff = app.staff("oujda").to_owned();
+    let submit = |data: Value| json!({ "c": "oujda", "s": "reclamation", "d": data });
+    let lamp = format!("Le lampadaire de la rue Zerktouni est éteint depuis une semaine, {KARIM}.");
+    let held = app.data(None, SUBMIT, submit(complaint(&lamp, true))).await?;
+    let held = held["submitRequest"]["request"]["trackingCode"].as_str().context("code")?.to_owned();
+    // Only the applicant's name, which is sealed: found before sealing.
+    let named = "Les bennes débordent devant chez Karim depuis cinq jours, rue Zerktouni.";
+    let named = app.data(None, SUBMIT, submit(complaint(named, true))).await?;
+    let named = named["submitRequest"]["request"]["trackingCode"].as_str().context("code")?.to_owned();
+    let clean = "Les bennes de la rue Zerktouni débordent depuis cinq jours.";
+    let clean = app.data(None, SUBMIT, submit(complaint(clean, true))).await?;
+    let clean = clean["submitRequest"]["request"]["trackingCode"].as_str().context("code")?.to_owned();
+    let private = app.data(None, SUBMIT, submit(complaint(&lamp, false))).await?;
+    let private = private["submitRequest"]["request"]["trackingCode"].as_str().context("code")?.to_owned();
+
+    // Nothing of the held ones is published, neither by GraphQL nor by Open311; the clean one is.
+    let text = published(&app).await?;
+    ensure!(text.contains(&clean), "the clean complaint is published: {text}");
+    for absent in [held.as_str(), named.as_str(), private.as_str(), "0612345678", "Karim"] {
+        ensure!(!text.contains(absent), "{absent} published unmoderated: {text}");
+    }
+    let one = app.url(&format!("/open311/v2/requests/{held}.json?jurisdiction_id=oujda"));
+    let one = app.client.get(one).send().await?.text().await?;
+    ensure!(!one.contains("0612345678"), "{one}");
+
+    // The queue: staff only, with what was found.
+    let anonymous = app.graphql(None, QUEUE, json!({})).await?;
+    assert_eq!(error_codes(&anonymous), ["UNAUTHENTICATED"], "{anonymous}");
+    let queue = app.data(Some(&staff), QUEUE, json!({})).await?;
+    let nodes = queue["complaintModerationQueue"]["nodes"].as_array().context("nodes")?;
+    let item = |code: &str| nodes.iter().find(|n| n["trackingCode"] == code).cloned();
+    let first = item(&held).context("the phone number is held")?;
+    assert_eq!(first["findings"], json!(["PHONE", "NAME"]));
+    assert_eq!(first["moderation"], "PENDING");
+    assert_eq!(first["description"], lamp.as_str());
+    assert_eq!(first["publishedDescription"], Value::Null);
+    let suggested = first["suggestedRedaction"].as_str().context("suggestion")?;
+    ensure!(!suggested.contains("0612345678"), "{suggested}");
+    assert_eq!(item(&named).context("the name is held")?["findings"], json!(["NAME"]));
+    ensure!(item(&clean).is_none() && item(&private).is_none(), "{queue}");
+
+    // A redaction must itself be clear; then it is what is published.
+    let moderate = |code: &str, action: &str, d: Option<&str>| json!({ "code": code, "a": action, "d": d });
+    let still =
+        app.graphql(Some(&staff), MODERATE, moderate(&held, "REDACT", Some("appelez le 06 12 34 56 78"))).await?;
+    assert_eq!(error_codes(&still), ["VALIDATION_FAILED"], "{still}");
+    assert_eq!(field_paths(&still), ["description"]);
+    let empty = app.graphql(Some(&staff), MODERATE, moderate(&held, "REDACT", None)).await?;
+    assert_eq!(field_paths(&empty), ["description"]);
+    let redacted_text = "Le lampadaire de la rue Zerktouni est éteint depuis une semaine.";
+    let redacted = app.data(Some(&staff), MODERATE, moderate(&held, "REDACT", Some(redacted_text))).await?;
+    assert_eq!(
+        redacted["moderateComplaint"],
+        json!({ "trackingCode": held, "moderation": "REDACTED", "publishedDescription": redacted_text,
+            "publishedAddress": "Rue Zerktouni" })
+    );
+    app.data(Some(&staff), MODERATE, moderate(&named, "KEEP_PRIVATE", None)).await?;
+    let refused = app.graphql(Some(&staff), MODERATE, moderate(&private, "APPROVE", None)).await?;
+    assert_eq!(error_codes(&refused), ["VALIDATION_FAILED"], "the applicant did not make it public: {refused}");
+    let anonymous = app.graphql(None, MODERATE, moderate(&held, "APPROVE", None)).await?;
+    assert_eq!(error_codes(&anonymous), ["UNAUTHENTICATED"], "{anonymous}");
+
+    let text = published(&app).await?;
+    ensure!(text.contains(&held) && text.contains(redacted_text), "the redacted text is published: {text}");
+    for absent in [named.as_str(), private.as_str(), "0612345678", "Karim"] {
+        ensure!(!text.contains(absent), "{absent} published: {text}");
+    }
+    let queue = app.data(Some(&staff), QUEUE, json!({})).await?;
+    assert_eq!(queue["complaintModerationQueue"]["totalCount"], 0, "{queue}");
+
+    // Each decision is in the commune's audit trail, which still verifies.
+    let audit = app.data(Some(&staff), "{ auditVerify(commune: \"oujda\") { valid } }", json!({})).await?;
+    assert_eq!(audit["auditVerify"]["valid"], true);
     app.stop().await
 }
