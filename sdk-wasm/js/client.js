@@ -123,6 +123,13 @@ class JamaaClient {
   }
 
   /** One commune by slug, with its calendar, country and locales (kept for the client's life). */
+  /** The commune's audit chain head (anyone): keep it, and compare it later with the chain at its sequence. */
+  async auditHead(commune) {
+    const { auditHead } = await this.#graphql(`query($commune: String) { auditHead(commune: $commune) {
+      sequence hash recordedAt } }`, { commune });
+    return auditHead;
+  }
+
   async getCommune(slug) {
     const key = `${slug}|${this.locale ?? ""}`;
     if (!this.#communes.has(key)) {

@@ -251,6 +251,8 @@ export interface JamaaClient extends StaffClient {
   localeOf(commune: string): Promise<Locale>;
   listCommunes(): Promise<Commune[]>;
   getCommune(slug: string): Promise<Commune>;
+  /** The commune's audit chain head, public: a chain rewritten behind it no longer holds this hash there. */
+  auditHead(commune: string): Promise<AuditHead>;
   listServices(commune: string): Promise<ServiceSummary[]>;
   getService(commune: string, code: string): Promise<Service>;
   /** Offline check with the server's rules; errors at the API's paths (`input.data.cin`). */
@@ -472,6 +474,14 @@ export interface ModeratedComplaint {
   suggestedRedaction: string | null;
   moderation: ComplaintModeration;
   submittedAt: DateTimeString;
+}
+
+export interface AuditHead {
+  /** The number of events in the chain. */
+  sequence: number;
+  /** SHA-256 of the last event, hex. */
+  hash: string;
+  recordedAt: DateTimeString | null;
 }
 
 export interface Workload {

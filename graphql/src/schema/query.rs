@@ -15,7 +15,7 @@ use secrecy::SecretString;
 use super::error::to_graphql;
 use super::office::{AssignmentFilter, inbox_filter};
 use super::page::{Listing, after_key, connection, in_memory};
-use super::types::{AuditReport, Commune, Request, Service};
+use super::types::{AuditHead, AuditReport, Commune, Request, Service};
 use super::{Lang, jamaa, pick_locale, request_context};
 
 #[derive(Default)]
@@ -310,6 +310,16 @@ impl CatalogQuery {
             .await
             .map_err(|e| to_graphql(e, pick_locale(ctx, None, Some(&commune))))?;
         Ok(report.into())
+    }
+
+    /// The commune's audit chain head (anyone): keep it, and compare it later with the chain at its sequence.
+    async fn audit_head(&self, ctx: &Context<'_>, commune: Option<String>) -> Result<AuditHead> {
+        let commune = resolve_commune(ctx, commune).await?;
+        let head = jamaa(ctx)
+            .audit_head(commune.spec.slug.as_str())
+            .await
+            .map_err(|e| to_graphql(e, pick_locale(ctx, None, Some(&commune))))?;
+        Ok(head.into())
     }
 }
 

@@ -791,6 +791,24 @@ pub struct SubmitRequestInput {
     pub documents: Vec<DocumentInput>,
 }
 
+/// A commune's audit chain head: anyone may read it and keep it; a chain rewritten behind it no longer
+/// holds this hash at this sequence.
+#[derive(SimpleObject)]
+pub struct AuditHead {
+    /// The number of events in the chain (the last one's sequence).
+    pub sequence: i64,
+    /// The last event's SHA-256, hex (64 zeros before any event).
+    pub hash: String,
+    /// When the last event was recorded.
+    pub recorded_at: Option<DateTime<Utc>>,
+}
+
+impl From<jamaa_core::model::audit::AuditHead> for AuditHead {
+    fn from(h: jamaa_core::model::audit::AuditHead) -> Self {
+        Self { sequence: h.sequence, hash: h.hash, recorded_at: h.recorded_at }
+    }
+}
+
 /// The result of checking a commune's audit chain.
 #[derive(SimpleObject)]
 pub struct AuditReport {

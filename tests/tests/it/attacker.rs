@@ -254,6 +254,13 @@ fn operations() -> Vec<Operation> {
             },
         },
         Operation {
+            name: "auditHead",
+            public: true,
+            document: "query($c: String) { auditHead(commune: $c) { sequence hash recordedAt } }",
+            // Public: every commune's head is anyone's to keep.
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune() }), Answers)],
+        },
+        Operation {
             name: "complaintModerationQueue",
             public: false,
             document: "query($c: String) { complaintModerationQueue(commune: $c, first: 100) { totalCount nodes {

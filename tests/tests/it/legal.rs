@@ -2,7 +2,7 @@
 //! sets for a year (no template upgrade), and the open requests that follow them; the signatures a petition
 //! needs, from the commune's population by the tiers of organic law 113.14 (art. 123); the free text of public
 //! complaints held for moderation when it holds personal data, never published through `publicComplaints` or
-//! Open311 before a moderator decides.
+//! Open311 before a moderator decides; each commune's audit chain head, read by anyone.
 
 use anyhow::{Context as _, Result, ensure};
 use jamaa_tests::app::{Backend, TestApp, error_codes, field_paths};
@@ -132,7 +132,8 @@ async fn a_due_date_across_aid_al_fitr_2027(backend: Backend) -> Result<()> {
 on_both_backends!(
     a_due_date_across_aid_al_fitr_2027,
     petition_thresholds_follow_the_population,
-    personal_data_in_a_complaint_waits_for_a_moderator
+    personal_data_in_a_complaint_waits_for_a_moderator,
+    anyone_reads_the_audit_head
 );
 
 const PETITIONS: &str = r#"query($c: String!, $l: String) { petitions(commune: $c, locale: $l) { edges { node {
@@ -288,5 +289,41 @@ async fn personal_data_in_a_complaint_waits_for_a_moderator(backend: Backend) ->
     // Each decision is in the commune's audit trail, which still verifies.
     let audit = app.data(Some(&staff), "{ auditVerify(commune: \"oujda\") { valid } }", json!({})).await?;
     assert_eq!(audit["auditVerify"]["valid"], true);
+    app.stop().await
+}
+
+const HEAD: &str = r#"{ auditHead(commune: "oujda") { sequence hash recordedAt } }"#;
+const VERIFY: &str = r#"{ auditVerify(commune: "oujda") { valid eventsChecked headHash } }"#;
+
+async fn anyone_reads_the_audit_head(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let staff = app.staff("oujda").to_owned();
+    // An anonymous caller reads the head, by GraphQL and as open data: the one the staff's verification ends on.
+    let head = app.data(None, HEAD, json!({})).await?["auditHead"].clone();
+    let verified = app.data(Some(&staff), VERIFY, json!({})).await?["auditVerify"].clone();
+    assert_eq!(verified["valid"], true);
+    assert_eq!((&head["sequence"], &head["hash"]), (&verified["eventsChecked"], &verified["headHash"]));
+    ensure!(head["sequence"].as_i64().is_some_and(|s| s > 0), "the demo's events are chained: {head}");
+    ensure!(head["hash"].as_str().is_some_and(|h| h.len() == 64), "{head}");
+    ensure!(head["recordedAt"].is_string(), "{head}");
+    let url = app.url("/opendata/oujda/audit-head.json");
+    let response = app.client.get(url).send().await?;
+    assert_eq!(response.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()), Some("*"));
+    let open: Value = response.json().await?;
+    assert_eq!(open, json!({ "commune": "oujda", "head": head }));
+
+    // A new event moves the head on; a commune's head is its own.
+    app.data(
+        None,
+        SUBMIT,
+        json!({ "c": "oujda", "s": "reclamation", "d": complaint("Les bennes débordent rue Zerktouni.", false) }),
+    )
+    .await?;
+    let later = app.data(None, HEAD, json!({})).await?["auditHead"].clone();
+    ensure!(later["sequence"].as_i64() > head["sequence"].as_i64() && later["hash"] != head["hash"], "{later}");
+    let other = app.data(None, r#"{ auditHead(commune: "chefchaouen") { sequence hash } }"#, json!({})).await?;
+    ensure!(other["auditHead"]["hash"] != later["hash"], "{other}");
+    let unknown = app.client.get(app.url("/opendata/nowhere/audit-head.json")).send().await?;
+    assert_eq!(unknown.status().as_u16(), 404);
     app.stop().await
 }
