@@ -11,8 +11,9 @@ const SERVICE = `code version name description category channels deadline { days
   legalReferences`;
 const SERVICE_DETAILS = `${SERVICE} fields { key label help type required personal options { value label } }
   formSchema definition states { key label terminal }`;
-const RECEIPT = `trackingCode communeName serviceCode serviceName submittedAt decisionDue silence silenceMeans locale
-  direction documents { code fileName mediaType sizeBytes } fees { label amountMinor currency legalBasis }`;
+const RECEIPT = `trackingCode communeName serviceCode serviceName submittedAt decisionDue silence silenceMeans
+  deadlineSetBy deadlineBasis locale direction documents { code fileName mediaType sizeBytes }
+  fees { label amountMinor currency legalBasis }`;
 const REQUEST = `trackingCode commune serviceCode serviceName state stateLabel outcome version submittedAt decisionDue
   updatedAt closedAt availableActions { key label commentRequired }
   history { action actionLabel fromState toState stateLabel actor comment at } receipt { ${RECEIPT} }`;

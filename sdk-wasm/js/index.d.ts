@@ -194,6 +194,9 @@ export interface Receipt {
   decisionDue: string;
   silence: Silence;
   silenceMeans: string;
+  /** Who set the deadline: the law the procedure cites, or the commune (no legal text cited). */
+  deadlineSetBy: "LAW" | "COMMUNE";
+  deadlineBasis: string;
   locale: Locale;
   direction: "rtl" | "ltr";
   documents: ReceivedDocument[];

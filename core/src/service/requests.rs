@@ -85,6 +85,7 @@ impl RequestDetails {
             decision_due: self.record.decision_due,
             silence: definition.silence,
             silence_means: definition.silence.explanation(),
+            deadline_set_by: crate::model::request::DeadlineSetBy::of(&definition.legal_references),
         }
     }
 }

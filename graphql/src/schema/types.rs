@@ -715,6 +715,15 @@ impl From<&SubmittedDocument> for Document {
     }
 }
 
+/// Who set a procedure's deadline.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeadlineSetBy {
+    /// A legal text the procedure cites.
+    Law,
+    /// The commune: the procedure cites no legal text.
+    Commune,
+}
+
 /// The receipt (récépissé) of a submission.
 pub struct Receipt {
     pub receipt: CoreReceipt,
@@ -752,6 +761,17 @@ impl Receipt {
     }
     async fn silence_means(&self) -> String {
         self.lang.text(&self.receipt.silence_means)
+    }
+    /// Who set the decision date's deadline: the law the procedure cites, or the commune.
+    async fn deadline_set_by(&self) -> DeadlineSetBy {
+        match self.receipt.deadline_set_by {
+            jamaa_core::model::request::DeadlineSetBy::Law => DeadlineSetBy::Law,
+            jamaa_core::model::request::DeadlineSetBy::Commune => DeadlineSetBy::Commune,
+        }
+    }
+    /// The same, said in the receipt's language ("Délai fixé par la commune, non par un texte de loi.").
+    async fn deadline_basis(&self) -> String {
+        self.lang.text(&self.receipt.deadline_set_by.explanation())
     }
     /// The locale the receipt is written in, and its direction (`rtl` for Arabic).
     async fn locale(&self) -> WireLocale {

@@ -2,7 +2,8 @@
 //! sets for a year (no template upgrade), and the open requests that follow them; the signatures a petition
 //! needs, from the commune's population by the tiers of organic law 113.14 (art. 123); the free text of public
 //! complaints held for moderation when it holds personal data, never published through `publicComplaints` or
-//! Open311 before a moderator decides; each commune's audit chain head, read by anyone.
+//! Open311 before a moderator decides; each commune's audit chain head, read by anyone; a receipt that says the
+//! commune, not the law, set a deadline when the procedure cites no law (Kaédi).
 
 use anyhow::{Context as _, Result, ensure};
 use jamaa_tests::app::{Backend, TestApp, error_codes, field_paths};
@@ -133,7 +134,8 @@ on_both_backends!(
     a_due_date_across_aid_al_fitr_2027,
     petition_thresholds_follow_the_population,
     personal_data_in_a_complaint_waits_for_a_moderator,
-    anyone_reads_the_audit_head
+    anyone_reads_the_audit_head,
+    a_deadline_without_a_law_is_the_communes
 );
 
 const PETITIONS: &str = r#"query($c: String!, $l: String) { petitions(commune: $c, locale: $l) { edges { node {
@@ -325,5 +327,43 @@ async fn anyone_reads_the_audit_head(backend: Backend) -> Result<()> {
     ensure!(other["auditHead"]["hash"] != later["hash"], "{other}");
     let unknown = app.client.get(app.url("/opendata/nowhere/audit-head.json")).send().await?;
     assert_eq!(unknown.status().as_u16(), 404);
+    app.stop().await
+}
+
+const RECEIPT_IN: &str = r#"query($code: String!, $secret: String!, $l: String!) {
+  trackRequest(trackingCode: $code, secret: $secret, locale: $l) { receipt { deadlineSetBy deadlineBasis } }
+}"#;
+
+async fn a_deadline_without_a_law_is_the_communes(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let data = json!({ "subject": "roads", "description": "Un nid-de-poule profond devant le marché central.", "public": false });
+    let mut receipts = Vec::new();
+    for commune in ["kaedi", "oujda"] {
+        let submitted = app.data(None, SUBMIT, json!({ "c": commune, "s": "reclamation", "d": data })).await?;
+        let code = submitted["submitRequest"]["request"]["trackingCode"].clone();
+        let secret = submitted["submitRequest"]["secret"].clone();
+        for locale in ["fr", "ar", "tzm", "en"] {
+            let tracked = app.data(None, RECEIPT_IN, json!({ "code": code, "secret": secret, "l": locale })).await?;
+            receipts.push((commune, locale, tracked["trackRequest"]["receipt"].clone()));
+        }
+    }
+    let said = |commune: &str, locale: &str| -> Value {
+        receipts.iter().find(|(c, l, _)| *c == commune && *l == locale).map(|(_, _, r)| r.clone()).unwrap_or_default()
+    };
+    // Kaédi's procedures dropped Morocco's law: the commune set their deadlines, and the receipt says so.
+    assert_eq!(
+        said("kaedi", "fr"),
+        json!({ "deadlineSetBy": "COMMUNE",
+        "deadlineBasis": "Délai fixé par la commune, non par un texte de loi." })
+    );
+    assert_eq!(said("kaedi", "en")["deadlineBasis"], "Deadline set by the commune, not by a legal text.");
+    assert_eq!(said("kaedi", "ar")["deadlineBasis"], "أجل حددته الجماعة، وليس نصا قانونيا.");
+    ensure!(
+        said("kaedi", "tzm")["deadlineBasis"].as_str().is_some_and(|t| t.starts_with('ⴰ')),
+        "{:?}",
+        said("kaedi", "tzm")
+    );
+    // Oujda's cites decree 2-17-265.
+    assert_eq!(said("oujda", "fr")["deadlineSetBy"], "LAW");
     app.stop().await
 }
