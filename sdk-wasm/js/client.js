@@ -11,8 +11,9 @@ const SERVICE = `code version name description category channels deadline { days
   legalReferences`;
 const SERVICE_DETAILS = `${SERVICE} fields { key label help type required personal options { value label } }
   formSchema definition states { key label terminal }`;
-const RECEIPT = `trackingCode communeName serviceCode serviceName submittedAt decisionDue silence silenceMeans locale
-  direction documents { code fileName mediaType sizeBytes } fees { label amountMinor currency legalBasis }`;
+const RECEIPT = `trackingCode communeName serviceCode serviceName submittedAt decisionDue silence silenceMeans
+  deadlineSetBy deadlineBasis locale direction documents { code fileName mediaType sizeBytes }
+  fees { label amountMinor currency legalBasis }`;
 const REQUEST = `trackingCode commune serviceCode serviceName state stateLabel outcome version submittedAt decisionDue
   updatedAt closedAt availableActions { key label commentRequired }
   history { action actionLabel fromState toState stateLabel actor comment at } receipt { ${RECEIPT} }`;
@@ -40,6 +41,8 @@ const DELIVERY = `id eventId requestId sequence channel endpointId status attemp
   deliveredAt`;
 const SMTP = "host port tls username hasPassword fromAddress updatedAt";
 const CHANGE = "path kind before after summary";
+const MODERATED = `trackingCode serviceCode category categoryLabel description address publishedDescription
+  publishedAddress findings suggestedRedaction moderation submittedAt`;
 const CONFLICT = "path base theirs ours";
 const FIGURES = `submitted byOutcome { open approved rejected withdrawn closed } decided decidedWithinDeadline
   withinDeadlineShare medianProcessingDays backlog { total buckets { minDays maxDays count } }`;
@@ -121,6 +124,13 @@ class JamaaClient {
   }
 
   /** One commune by slug, with its calendar, country and locales (kept for the client's life). */
+  /** The commune's audit chain head (anyone): keep it, and compare it later with the chain at its sequence. */
+  async auditHead(commune) {
+    const { auditHead } = await this.#graphql(`query($commune: String) { auditHead(commune: $commune) {
+      sequence hash recordedAt } }`, { commune });
+    return auditHead;
+  }
+
   async getCommune(slug) {
     const key = `${slug}|${this.locale ?? ""}`;
     if (!this.#communes.has(key)) {
@@ -582,6 +592,26 @@ class JamaaClient {
     return this.#pages("findCivilActs", `query($commune: String, $nationalId: String!, $first: Int, $after: String) {
       findCivilActs(commune: $commune, nationalId: $nationalId, first: $first, after: $after) {
         nodes { ${CIVIL_SUMMARY} } pageInfo { hasNextPage endCursor } } }`, { commune, nationalId });
+  }
+
+  // ---- Moderation of public complaints ----
+
+  /** A page of the commune's complaints held for moderation, oldest first, with what the screen found. */
+  async complaintModerationQueue(commune, { first = 50, after = null } = {}) {
+    const { complaintModerationQueue } = await this.#graphql(`query($commune: String, $first: Int, $after: String,
+      $locale: String) { complaintModerationQueue(commune: $commune, first: $first, after: $after, locale: $locale) {
+        totalCount nodes { ${MODERATED} } pageInfo { hasNextPage endCursor } } }`,
+    { commune, first, after, locale: this.locale });
+    return complaintModerationQueue;
+  }
+
+  /** Approves, redacts (`description`, optionally `address`) or keeps private a public complaint. */
+  async moderateComplaint(commune, trackingCode, action, { description = null, address = null } = {}) {
+    const { moderateComplaint } = await this.#graphql(`mutation($commune: String, $code: String!,
+      $action: ModerationAction!, $description: String, $address: String) { moderateComplaint(commune: $commune,
+        trackingCode: $code, action: $action, description: $description, address: $address) { ${MODERATED} } }`,
+    { commune, code: trackingCode, action, description, address });
+    return moderateComplaint;
   }
 
   // ---- Courier ----

@@ -200,6 +200,9 @@ export interface Receipt {
   decisionDue: string;
   silence: Silence;
   silenceMeans: string;
+  /** Who set the deadline: the law the procedure cites, or the commune (no legal text cited). */
+  deadlineSetBy: "LAW" | "COMMUNE";
+  deadlineBasis: string;
   locale: Locale;
   direction: "rtl" | "ltr";
   documents: ReceivedDocument[];
@@ -257,6 +260,8 @@ export interface JamaaClient extends StaffClient {
   localeOf(commune: string): Promise<Locale>;
   listCommunes(): Promise<Commune[]>;
   getCommune(slug: string): Promise<Commune>;
+  /** The commune's audit chain head, public: a chain rewritten behind it no longer holds this hash there. */
+  auditHead(commune: string): Promise<AuditHead>;
   listServices(commune: string): Promise<ServiceSummary[]>;
   getService(commune: string, code: string): Promise<Service>;
   /** Offline check with the server's rules; errors at the API's paths (`input.data.cin`). */
@@ -457,6 +462,35 @@ export interface RequestUpdate {
   state: string;
   version: number;
   occurredAt: DateTimeString;
+}
+
+export type ComplaintModeration = "NOT_PUBLIC" | "PENDING" | "CLEAR" | "APPROVED" | "REDACTED" | "KEPT_PRIVATE";
+export type PersonalDataKind = "PHONE" | "NATIONAL_ID" | "EMAIL" | "NAME";
+export type ModerationAction = "APPROVE" | "REDACT" | "KEEP_PRIVATE";
+
+/** A public complaint as its moderators see it: the applicant's text, never their contact details. */
+export interface ModeratedComplaint {
+  trackingCode: string;
+  serviceCode: string;
+  category: string | null;
+  categoryLabel: string | null;
+  description: string | null;
+  address: string | null;
+  publishedDescription: string | null;
+  publishedAddress: string | null;
+  /** null: public before texts were screened. */
+  findings: PersonalDataKind[] | null;
+  suggestedRedaction: string | null;
+  moderation: ComplaintModeration;
+  submittedAt: DateTimeString;
+}
+
+export interface AuditHead {
+  /** The number of events in the chain. */
+  sequence: number;
+  /** SHA-256 of the last event, hex. */
+  hash: string;
+  recordedAt: DateTimeString | null;
 }
 
 export interface Workload {
@@ -936,6 +970,14 @@ export interface StaffClient {
     onError?: (error: JamaaError) => void,
     onConnected?: () => void,
   ): () => void;
+
+  complaintModerationQueue(commune: string, paging?: Paging): Promise<Page<ModeratedComplaint> & { totalCount: number }>;
+  moderateComplaint(
+    commune: string,
+    trackingCode: string,
+    action: ModerationAction,
+    redaction?: { description?: string | null; address?: string | null },
+  ): Promise<ModeratedComplaint>;
 
   registerCivilAct(commune: string, input: RegisterCivilActInput): Promise<CivilAct>;
   addCivilMention(commune: string, actId: string, input: CivilMentionInput): Promise<CivilMention>;

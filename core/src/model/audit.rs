@@ -96,6 +96,19 @@ impl AuditEvent {
     }
 }
 
+/// A commune's chain head, which anyone may read and keep: an event rewritten, removed or reordered later
+/// changes every hash from it on, so a head kept earlier no longer matches the chain at its sequence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditHead {
+    /// The number of events in the chain (the last one's sequence).
+    pub sequence: i64,
+    /// The last event's hash (the genesis hash before any event).
+    pub hash: String,
+    /// When the last event was recorded.
+    pub recorded_at: Option<DateTime<Utc>>,
+}
+
 /// The result of checking a commune's chain.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -16,6 +16,7 @@ pub mod form;
 pub mod i18n;
 pub mod ids;
 pub mod indicators;
+pub mod moderation;
 pub mod national_id;
 pub mod notifications;
 pub mod petition;

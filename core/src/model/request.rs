@@ -171,6 +171,49 @@ pub struct Receipt {
     pub decision_due: NaiveDate,
     pub silence: SilenceRule,
     pub silence_means: LocalizedText,
+    /// Who set the deadline: the law the procedure cites, or the commune (a procedure without a legal
+    /// reference, as in a template that dropped another country's law).
+    #[serde(default)]
+    pub deadline_set_by: DeadlineSetBy,
+}
+
+/// Who set a procedure's deadline, as a receipt says it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineSetBy {
+    /// A legal text the procedure cites.
+    #[default]
+    Law,
+    /// The commune: no legal reference is cited.
+    Commune,
+}
+
+impl DeadlineSetBy {
+    /// The law when the procedure cites one, else the commune.
+    pub fn of(legal_references: &[crate::model::catalog::LegalReference]) -> Self {
+        if legal_references.is_empty() { DeadlineSetBy::Commune } else { DeadlineSetBy::Law }
+    }
+
+    /// What a receipt says of it.
+    pub fn explanation(self) -> LocalizedText {
+        use crate::model::i18n::Locale;
+        match self {
+            DeadlineSetBy::Law => LocalizedText::ar_fr(
+                "أجل محدد بالنصوص القانونية المذكورة في المسطرة.",
+                "Délai fixé par les textes légaux cités par la procédure.",
+            )
+            .with(Locale::En, "Deadline set by the legal texts the procedure cites.")
+            .with(Locale::Es, "Plazo fijado por los textos legales que cita el procedimiento.")
+            .with(Locale::Tzm, "ⴰⵣⵎⵣ ⵉⵜⵜⵓⵙⵡⵓⵔⵏ ⵙ ⵉⴹⵔⵉⵙⵏ ⵏ ⵓⵙⵔⴰⴳ ⵉⵜⵜⵓⵎⵎⴰⵍⵏ ⴳ ⵓⵎⵙⴽⴰⵔ."),
+            DeadlineSetBy::Commune => LocalizedText::ar_fr(
+                "أجل حددته الجماعة، وليس نصا قانونيا.",
+                "Délai fixé par la commune, non par un texte de loi.",
+            )
+            .with(Locale::En, "Deadline set by the commune, not by a legal text.")
+            .with(Locale::Es, "Plazo fijado por el municipio, no por un texto legal.")
+            .with(Locale::Tzm, "ⴰⵣⵎⵣ ⵉⵙⵡⵓⵔ ⵜ ⵜⵎⵙⵙⵓⵎⴰ, ⵓⵔ ⵜ ⵉⵙⵡⵓⵔ ⵓⴹⵔⵉⵙ ⵏ ⵓⵙⵔⴰⴳ."),
+        }
+    }
 }
 
 /// The name of the first step of every request's history, the submission itself (action `submit`).

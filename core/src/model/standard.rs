@@ -614,6 +614,31 @@ mod tests {
     }
 
     #[test]
+    fn every_delay_of_a_timer_cites_its_law_or_is_a_commune_setting() {
+        use crate::model::workflow::{RuleBasis, TimerDelay};
+        let mut settings = Vec::new();
+        for service in services() {
+            for timer in &service.workflow.timers {
+                let what = format!("{}: the timer of {} ({})", service.code, timer.state, timer.action);
+                match (&timer.after, &timer.basis) {
+                    // The service's deadline, which its legal references source.
+                    (TimerDelay::LegalDeadline, _) => {}
+                    (TimerDelay::WorkingDays(_), None) => panic!("{what} neither cites a law nor is a commune setting"),
+                    (TimerDelay::WorkingDays(_), Some(RuleBasis::LegalReference(text))) => {
+                        assert!(text.contains("art."), "{what} cites no article: {text}");
+                    }
+                    (TimerDelay::WorkingDays(_), Some(RuleBasis::CommuneSetting)) => settings.push(what),
+                }
+            }
+        }
+        // No text sets the complaint's escalation (5 working days) nor its reopening window (15): the commune does.
+        assert_eq!(
+            settings,
+            ["reclamation: the timer of submitted (escalate)", "reclamation: the timer of answered (close)"]
+        );
+    }
+
+    #[test]
     fn every_procedure_of_the_standard_is_shipped() {
         // The procedures of shared/domain/MOROCCO.md, in its order.
         let codes: Vec<String> = services().into_iter().map(|s| s.code).collect();

@@ -1,8 +1,8 @@
-//! Verifying a commune's audit chain.
+//! Verifying a commune's audit chain, and its public head.
 
 use crate::auth::{Permission, Principal};
 use crate::error::Error;
-use crate::model::audit::ChainReport;
+use crate::model::audit::{AuditHead, ChainReport};
 use crate::model::commune::Commune;
 use crate::store::audit;
 
@@ -13,6 +13,16 @@ impl Jamaa {
     pub async fn verify_audit(&self, principal: &Principal, commune: &Commune) -> Result<ChainReport, Error> {
         let scope = principal.authorize(commune.id, Permission::VerifyAudit)?;
         self.verify_audit_of(scope).await
+    }
+
+    /// The commune's chain head (sequence, hash, time): public, so that anyone may keep it and see later that
+    /// history was not rewritten behind it.
+    pub async fn audit_head(&self, commune: &Commune) -> Result<AuditHead, Error> {
+        let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
+        let tx = self.store.tenant_read_tx(scope).await?;
+        let head = audit::head(&tx).await?;
+        tx.commit().await?;
+        Ok(head)
     }
 
     /// Verifies every commune's chain (the CLI's `audit verify`, run by whoever holds the database).

@@ -1,5 +1,7 @@
 //! Complaints: their listing facts recorded with the submission, the public listing (never personal data),
-//! the applicant's satisfaction rating, and the procedures offered as Open311 services.
+//! the moderation of their public text (screened at submission; held when personal data is found, until the
+//! staff approve, redact or keep it private), the applicant's satisfaction rating, and the procedures offered
+//! as Open311 services.
 
 use chrono::{DateTime, Utc};
 use secrecy::SecretString;
@@ -12,6 +14,7 @@ use crate::model::commune::Commune;
 use crate::model::complaint::{ComplaintSettings, ComplaintStatus, Rating};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::RequestId;
+use crate::model::moderation::{self, Moderation, ModerationDecision};
 use crate::model::request::TrackingCode;
 use crate::store::catalog::{self, PublishedService};
 use crate::store::complaints::{self, ComplaintRecord};
@@ -41,9 +44,30 @@ impl PublicComplaint {
         self.service.definition.complaint.as_ref()
     }
 
-    /// What the complaint is about, as the applicant wrote it.
+    /// What the complaint is about, as published: the applicant's text, or the moderator's in its place.
     pub fn description(&self) -> Option<&str> {
+        match &self.complaint.published_description {
+            Some(published) => Some(published),
+            None => self.original_description(),
+        }
+    }
+
+    /// What the applicant wrote (for the moderators).
+    pub fn original_description(&self) -> Option<&str> {
         self.settings().and_then(|s| s.description(&self.request.data))
+    }
+
+    /// The applicant's address of the place (for the moderators).
+    pub fn original_address(&self) -> Option<&str> {
+        let settings = self.settings()?;
+        let key = settings.location_field.as_deref()?;
+        self.request.data.get(key)?.get("address")?.as_str()
+    }
+
+    /// The original description with the personal data the screen finds (but the applicant's name, which is
+    /// sealed) replaced by `[…]`: a starting point for a moderator's redaction.
+    pub fn suggested_redaction(&self) -> Option<String> {
+        self.original_description().map(|text| moderation::redact(text, &moderation::screen(text, &[])))
     }
 
     /// The address of the photo the applicant gave, if any.
@@ -87,23 +111,42 @@ pub struct RatedComplaint {
     pub rating: Rating,
 }
 
-/// Records the listing facts of a complaint in the submission's transaction; other services have none.
+/// Records the listing facts of a complaint in the submission's transaction (other services have none), with
+/// where it stands with moderation: the text bound for the public listing (description and address) is
+/// screened for personal data, the applicant's own name (from the personal fields, before they are sealed)
+/// included; a public complaint with a finding is held.
 pub(crate) async fn record_submission(
     tx: &TenantTx,
     service: &PublishedService,
     record: &RequestRecord,
+    personal: &serde_json::Map<String, serde_json::Value>,
 ) -> Result<(), Error> {
     let Some(settings) = &service.definition.complaint else { return Ok(()) };
+    let facts = settings.facts(&record.data);
+    let names: Vec<&str> = settings
+        .contact
+        .name
+        .as_deref()
+        .and_then(|key| personal.get(key))
+        .and_then(|v| v.as_str())
+        .into_iter()
+        .collect();
+    let texts = [settings.description(&record.data), facts.address.as_deref()];
+    let findings: Vec<_> = texts.into_iter().flatten().flat_map(|text| moderation::screen(text, &names)).collect();
+    let state = Moderation::initial(facts.public, &findings);
     complaints::insert(
         tx,
         &ComplaintRecord {
             request_id: record.id,
             tracking_code: record.tracking_code.clone(),
             service_code: service.definition.code.clone(),
-            facts: settings.facts(&record.data),
+            facts,
             submitted_at: record.submitted_at,
             rating: None,
             rated_at: None,
+            moderation: state,
+            findings: Some(moderation::kinds(&findings)),
+            published_description: None,
         },
     )
     .await
@@ -250,5 +293,71 @@ impl Jamaa {
         .await?;
         tx.commit().await?;
         Ok(RatedComplaint { tracking_code: request.tracking_code, rating })
+    }
+
+    /// A page of the commune's complaints waiting for a moderator, oldest first, and their number: the staff
+    /// who read requests see each one's original text and what the screen found in it.
+    pub async fn moderation_queue(
+        &self,
+        principal: &Principal,
+        commune: &Commune,
+        after: Option<(DateTime<Utc>, RequestId)>,
+        limit: u64,
+    ) -> Result<CountedPage<PublicComplaint>, Error> {
+        let scope = principal.authorize(commune.id, Permission::ReadRequests)?;
+        let limit = limit.clamp(1, MAX_LISTING);
+        let tx = self.store.tenant_tx(scope).await?;
+        let rows = complaints::pending(&tx, after, limit + 1).await?;
+        let total = complaints::pending_count(&tx).await?;
+        let listed = resolve(&tx, rows).await?;
+        tx.commit().await?;
+        let has_next = listed.len() as u64 > limit;
+        let items = listed.into_iter().take(usize::try_from(limit).unwrap_or(usize::MAX)).collect();
+        Ok(CountedPage { items, has_next, total })
+    }
+
+    /// A moderator's decision on a public complaint of the commune (staff who act on requests): publish it as
+    /// typed, publish a redacted text (which must screen clear), or keep it private. One transaction with the
+    /// audit event `complaint.moderated` (which names the decision, never the text).
+    pub async fn moderate_complaint(
+        &self,
+        principal: &Principal,
+        commune: &Commune,
+        tracking_code: &str,
+        decision: &ModerationDecision,
+    ) -> Result<PublicComplaint, Error> {
+        let scope = principal.authorize(commune.id, Permission::ActOnRequests)?;
+        let code = TrackingCode::parse(tracking_code).map_err(|_| Error::NotFound("complaint"))?;
+        let tx = self.store.tenant_tx(scope).await?;
+        let request = requests::by_tracking_code(&tx, &code).await?.ok_or(Error::NotFound("complaint"))?;
+        let complaint = complaints::by_request(&tx, request.id).await?.ok_or(Error::NotFound("complaint"))?;
+        let state = decision.apply(complaint.moderation).map_err(Error::Validation)?;
+        let (description, address) = match decision {
+            ModerationDecision::Redact { description, address } => (Some(description.trim()), address.as_deref()),
+            _ => (None, None),
+        };
+        complaints::moderate(&tx, request.id, state, description, address.map(str::trim)).await?;
+        let now = self.now();
+        audit::append(
+            &tx,
+            NewEvent::new(
+                principal.actor(),
+                "complaint.moderated",
+                format!("request:{}", request.id),
+                serde_json::json!({
+                    "trackingCode": request.tracking_code,
+                    "from": complaint.moderation.as_str(),
+                    "to": state.as_str(),
+                    "findings": complaint.findings.as_ref().map(|f| f.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
+                    "addressReplaced": address.is_some(),
+                }),
+            ),
+            now,
+        )
+        .await?;
+        let updated = complaints::by_request(&tx, request.id).await?.ok_or(Error::NotFound("complaint"))?;
+        let mut resolved = resolve(&tx, vec![updated]).await?;
+        tx.commit().await?;
+        resolved.pop().ok_or(Error::NotFound("complaint"))
     }
 }

@@ -85,6 +85,7 @@ impl RequestDetails {
             decision_due: self.record.decision_due,
             silence: definition.silence,
             silence_means: definition.silence.explanation(),
+            deadline_set_by: crate::model::request::DeadlineSetBy::of(&definition.legal_references),
         }
     }
 }
@@ -288,7 +289,7 @@ impl Jamaa {
             crate::store::notifications::set_locale(&tx, record.id, locale.as_str()).await?;
         }
         requests::insert_lookups(&tx, record.id, &digests).await?;
-        super::complaints::record_submission(&tx, &service, &record).await?;
+        super::complaints::record_submission(&tx, &service, &record, &split.personal).await?;
         super::uploads::store(&tx, &self.keyring, record.id, &uploads, now).await?;
         let transition = TransitionRecord {
             from_state: None,

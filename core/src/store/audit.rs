@@ -7,7 +7,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use super::TenantTx;
 use super::entity::{audit_event, audit_head};
 use crate::error::Error;
-use crate::model::audit::{AuditEvent, ChainChecker, ChainReport, GENESIS_HASH, NewEvent};
+use crate::model::audit::{AuditEvent, AuditHead, ChainChecker, ChainReport, GENESIS_HASH, NewEvent};
 use crate::model::ids::{EventId, TenantId};
 
 /// Appends an event to the commune's chain, in the caller's transaction.
@@ -54,6 +54,21 @@ pub(crate) async fn append(tx: &TenantTx, event: NewEvent, now: DateTime<Utc>) -
         .exec(tx.conn())
         .await?;
     Ok(chained)
+}
+
+/// The commune's chain head: its last event's sequence, hash and time (sequence 0 and the genesis hash, with no
+/// time, before any event).
+pub(crate) async fn head(tx: &TenantTx) -> Result<AuditHead, Error> {
+    let tenant = tx.tenant_uuid();
+    let Some(head) = audit_head::Entity::find_by_id(tenant).one(tx.conn()).await? else {
+        return Ok(AuditHead { sequence: 0, hash: GENESIS_HASH.to_owned(), recorded_at: None });
+    };
+    let last = audit_event::Entity::find()
+        .filter(audit_event::Column::TenantId.eq(tenant))
+        .filter(audit_event::Column::Sequence.eq(head.sequence))
+        .one(tx.conn())
+        .await?;
+    Ok(AuditHead { sequence: head.sequence, hash: head.hash, recorded_at: last.map(|e| e.occurred_at) })
 }
 
 /// The commune's events about one subject (`civil_act:<id>`), oldest first, at most `limit`.

@@ -11,6 +11,7 @@ use super::entity::complaint;
 use crate::error::Error;
 use crate::model::complaint::ComplaintFacts;
 use crate::model::ids::RequestId;
+use crate::model::moderation::{Moderation, PersonalDataKind};
 use crate::model::request::TrackingCode;
 
 /// A complaint as stored beside its request.
@@ -23,6 +24,13 @@ pub struct ComplaintRecord {
     pub submitted_at: DateTime<Utc>,
     pub rating: Option<u8>,
     pub rated_at: Option<DateTime<Utc>>,
+    /// Where it stands with moderation: only a published complaint is listed.
+    pub moderation: Moderation,
+    /// The kinds of personal data found in its public text; `None` when it was never screened (public before
+    /// texts were).
+    pub findings: Option<Vec<PersonalDataKind>>,
+    /// The description a moderator published in place of the applicant's.
+    pub published_description: Option<String>,
 }
 
 /// Which public complaints to list: all filters are optional but the window.
@@ -48,6 +56,9 @@ pub(crate) async fn insert(tx: &TenantTx, record: &ComplaintRecord) -> Result<()
         submitted_at: Set(record.submitted_at),
         rating: Set(record.rating.map(i16::from)),
         rated_at: Set(record.rated_at),
+        moderation: Set(record.moderation.as_str().to_owned()),
+        findings: Set(record.findings.as_ref().map(|f| serde_json::json!(f).to_string())),
+        published_description: Set(record.published_description.clone()),
     })
     .exec_without_returning(tx.conn())
     .await?;
@@ -91,7 +102,8 @@ pub(crate) async fn public_count(tx: &TenantTx, filter: &PublicFilter) -> Result
 fn public_query(tx: &TenantTx, filter: &PublicFilter) -> sea_orm::Select<complaint::Entity> {
     let mut query = complaint::Entity::find()
         .filter(complaint::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(complaint::Column::Public.eq(true));
+        .filter(complaint::Column::Public.eq(true))
+        .filter(complaint::Column::Moderation.is_in(Moderation::PUBLISHED));
     if !filter.tracking_codes.is_empty() {
         query =
             query.filter(complaint::Column::TrackingCode.is_in(filter.tracking_codes.iter().map(ToString::to_string)));
@@ -120,6 +132,62 @@ pub(crate) async fn rate(tx: &TenantTx, id: RequestId, rating: u8, now: DateTime
     Ok(())
 }
 
+/// The complaints waiting for a moderator, oldest first: after the complaint `after`, at most `limit`.
+pub(crate) async fn pending(
+    tx: &TenantTx,
+    after: Option<(DateTime<Utc>, RequestId)>,
+    limit: u64,
+) -> Result<Vec<ComplaintRecord>, Error> {
+    let mut query = pending_query(tx)
+        .order_by_asc(complaint::Column::SubmittedAt)
+        .order_by_asc(complaint::Column::RequestId)
+        .limit(limit);
+    if let Some((at, id)) = after {
+        query = query.filter(
+            Condition::any().add(complaint::Column::SubmittedAt.gt(at)).add(
+                Condition::all()
+                    .add(complaint::Column::SubmittedAt.eq(at))
+                    .add(complaint::Column::RequestId.gt(id.as_uuid())),
+            ),
+        );
+    }
+    query.all(tx.conn()).await?.into_iter().map(from_model).collect()
+}
+
+/// How many complaints wait for a moderator.
+pub(crate) async fn pending_count(tx: &TenantTx) -> Result<u64, Error> {
+    Ok(pending_query(tx).count(tx.conn()).await?)
+}
+
+fn pending_query(tx: &TenantTx) -> sea_orm::Select<complaint::Entity> {
+    complaint::Entity::find()
+        .filter(complaint::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(complaint::Column::Moderation.eq(Moderation::Pending.as_str()))
+}
+
+/// Records a moderator's decision: the new state, the description published in place of the applicant's (or
+/// none), and the address listed when the moderator replaced it.
+pub(crate) async fn moderate(
+    tx: &TenantTx,
+    id: RequestId,
+    moderation: Moderation,
+    published_description: Option<&str>,
+    address: Option<&str>,
+) -> Result<(), Error> {
+    let mut update = complaint::Entity::update_many()
+        .col_expr(complaint::Column::Moderation, Expr::value(moderation.as_str()))
+        .col_expr(complaint::Column::PublishedDescription, Expr::value(published_description.map(str::to_owned)));
+    if let Some(address) = address {
+        update = update.col_expr(complaint::Column::Address, Expr::value(Some(address.to_owned())));
+    }
+    update
+        .filter(complaint::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(complaint::Column::RequestId.eq(id.as_uuid()))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
+
 fn from_model(row: complaint::Model) -> Result<ComplaintRecord, Error> {
     let corrupt =
         |what: &str| Error::internal(format!("complaint {} has an invalid {what} in storage", row.request_id));
@@ -137,5 +205,13 @@ fn from_model(row: complaint::Model) -> Result<ComplaintRecord, Error> {
         submitted_at: row.submitted_at,
         rating: row.rating.map(u8::try_from).transpose().map_err(|_| corrupt("rating"))?,
         rated_at: row.rated_at,
+        moderation: Moderation::parse(&row.moderation).ok_or_else(|| corrupt("moderation"))?,
+        findings: row
+            .findings
+            .as_deref()
+            .map(serde_json::from_str::<Vec<PersonalDataKind>>)
+            .transpose()
+            .map_err(|_| corrupt("findings"))?,
+        published_description: row.published_description.clone(),
     })
 }

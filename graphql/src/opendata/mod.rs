@@ -8,13 +8,14 @@ use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
 
+mod audit;
 mod council;
 mod finance;
 mod indicators;
 
 /// Every open-data route (counted against the client's limits, like every API route).
 pub fn router() -> Router<AppState> {
-    Router::new().merge(council::router()).merge(finance::router()).merge(indicators::router())
+    Router::new().merge(audit::router()).merge(council::router()).merge(finance::router()).merge(indicators::router())
 }
 
 /// Which years a download covers: `?year=2025`, or every year.

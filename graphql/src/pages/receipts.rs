@@ -143,7 +143,11 @@ fn receipt_page(lang: PageLang, languages: &[Locale], tracking: &Tracking, addre
                 dt { (lang.t("tracking-code")) } dd.code { (receipt.tracking_code.to_string()) }
                 dt { (lang.t("procedure")) } dd { (text(&receipt.service_name)) }
                 dt { (lang.t("submitted-on")) } dd #submitted-on { (lang.time_in_zone(receipt.submitted_at, tz)) }
-                dt { (lang.t("decision-due")) } dd #decision-due { (lang.date_in_zone(details.record.decision_due, tz)) }
+                dt { (lang.t("decision-due")) } dd #decision-due {
+                    (lang.date_in_zone(details.record.decision_due, tz))
+                    br;
+                    small #deadline-basis { (text(&receipt.deadline_set_by.explanation())) }
+                }
                 dt { (lang.t("state")) } dd { (text(&details.state_label())) }
             }
             h2 { (lang.t("documents")) }

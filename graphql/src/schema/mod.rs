@@ -27,7 +27,7 @@ mod office;
 mod page;
 mod query;
 mod replication;
-mod types;
+pub(crate) mod types;
 mod users;
 
 pub use access::{AccessMutation, AccessQuery};

@@ -13,7 +13,7 @@ use secrecy::SecretString;
 use super::call::{Call, InCommune, InLang, subject_id};
 use super::office::{AssignmentFilter, inbox_filter};
 use super::page::{Listing, after_key, connection, in_memory};
-use super::types::{AuditReport, Commune, Request, SearchField, Service};
+use super::types::{AuditHead, AuditReport, Commune, Request, SearchField, Service};
 
 #[derive(Default)]
 pub struct CatalogQuery;
@@ -228,6 +228,13 @@ impl CatalogQuery {
         let call = InCommune::new(ctx, commune, None).await?;
         let report = call.jamaa.verify_audit(call.principal, &call.commune).await.in_lang(&call)?;
         Ok(report.into())
+    }
+
+    /// The commune's audit chain head (anyone): keep it, and compare it later with the chain at its sequence.
+    async fn audit_head(&self, ctx: &Context<'_>, commune: Option<String>) -> Result<AuditHead> {
+        let call = InCommune::new(ctx, commune, None).await?;
+        let head = call.jamaa.audit_head(&call.commune).await.in_lang(&call)?;
+        Ok(head.into())
     }
 }
 

@@ -743,6 +743,15 @@ impl From<&SubmittedDocument> for Document {
     }
 }
 
+/// Who set a procedure's deadline.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeadlineSetBy {
+    /// A legal text the procedure cites.
+    Law,
+    /// The commune: the procedure cites no legal text.
+    Commune,
+}
+
 /// The receipt (récépissé) of a submission.
 pub struct Receipt {
     pub receipt: CoreReceipt,
@@ -781,6 +790,17 @@ impl Receipt {
     async fn silence_means(&self) -> String {
         self.lang.text(&self.receipt.silence_means)
     }
+    /// Who set the decision date's deadline: the law the procedure cites, or the commune.
+    async fn deadline_set_by(&self) -> DeadlineSetBy {
+        match self.receipt.deadline_set_by {
+            jamaa_core::model::request::DeadlineSetBy::Law => DeadlineSetBy::Law,
+            jamaa_core::model::request::DeadlineSetBy::Commune => DeadlineSetBy::Commune,
+        }
+    }
+    /// The same, said in the receipt's language ("Délai fixé par la commune, non par un texte de loi.").
+    async fn deadline_basis(&self) -> String {
+        self.lang.text(&self.receipt.deadline_set_by.explanation())
+    }
     /// The locale the receipt is written in, and its direction (`rtl` for Arabic).
     async fn locale(&self) -> WireLocale {
         self.lang.locale.into()
@@ -817,6 +837,24 @@ pub struct SubmitRequestInput {
     pub data: Json<serde_json::Value>,
     #[graphql(default)]
     pub documents: Vec<DocumentInput>,
+}
+
+/// A commune's audit chain head: anyone may read it and keep it; a chain rewritten behind it no longer
+/// holds this hash at this sequence.
+#[derive(SimpleObject)]
+pub struct AuditHead {
+    /// The number of events in the chain (the last one's sequence).
+    pub sequence: i64,
+    /// The last event's SHA-256, hex (64 zeros before any event).
+    pub hash: String,
+    /// When the last event was recorded.
+    pub recorded_at: Option<DateTime<Utc>>,
+}
+
+impl From<jamaa_core::model::audit::AuditHead> for AuditHead {
+    fn from(h: jamaa_core::model::audit::AuditHead) -> Self {
+        Self { sequence: h.sequence, hash: h.hash, recorded_at: h.recorded_at }
+    }
 }
 
 /// The result of checking a commune's audit chain.

@@ -254,6 +254,35 @@ fn operations() -> Vec<Operation> {
             },
         },
         Operation {
+            name: "auditHead",
+            public: true,
+            document: "query($c: String) { auditHead(commune: $c) { sequence hash recordedAt } }",
+            // Public: every commune's head is anyone's to keep.
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune() }), Answers)],
+        },
+        Operation {
+            name: "complaintModerationQueue",
+            public: false,
+            document: "query($c: String) { complaintModerationQueue(commune: $c, first: 100) { totalCount nodes {
+                trackingCode description address findings suggestedRedaction moderation publishedDescription
+            } } }",
+            // The staff's own queue at home; Oujda's to nobody else.
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "moderateComplaint",
+            public: false,
+            document: "mutation($c: String, $code: String!) {
+                moderateComplaint(commune: $c, trackingCode: $code, action: KEEP_PRIVATE) { trackingCode moderation }
+            }",
+            // Oujda's complaints are unknown in the attacker's commune, and Oujda's are not the attacker's to judge.
+            attacks: |c: &Ctx<'_>| {
+                c.v.filed.iter().map(|f| attack(json!({ "c": c.commune(), "code": f.code }), c.refused())).collect()
+            },
+        },
+        Operation {
             name: "requests",
             public: false,
             document: "query($c: String, $after: String) { requests(commune: $c, first: 100, after: $after) {

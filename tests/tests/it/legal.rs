@@ -1,8 +1,11 @@
 //! Legal fidelity over real HTTP, on both backends: decision dates across the lunar holidays an operator
 //! sets for a year (no template upgrade), and the open requests that follow them; the signatures a petition
-//! needs, from the commune's population by the tiers of organic law 113.14 (art. 123).
+//! needs, from the commune's population by the tiers of organic law 113.14 (art. 123); the free text of public
+//! complaints held for moderation when it holds personal data, never published through `publicComplaints` or
+//! Open311 before a moderator decides; each commune's audit chain head, read by anyone; a receipt that says the
+//! commune, not the law, set a deadline when the procedure cites no law (Kaédi).
 
-use anyhow::Result;
+use anyhow::{Context as _, Result, ensure};
 use jamaa_tests::app::{Backend, TestApp, error_codes, field_paths};
 use jamaa_tests::clock::TestClock;
 use jamaa_tests::on_both_backends;
@@ -127,7 +130,13 @@ async fn a_due_date_across_aid_al_fitr_2027(backend: Backend) -> Result<()> {
     app.stop().await
 }
 
-on_both_backends!(a_due_date_across_aid_al_fitr_2027, petition_thresholds_follow_the_population);
+on_both_backends!(
+    a_due_date_across_aid_al_fitr_2027,
+    petition_thresholds_follow_the_population,
+    personal_data_in_a_complaint_waits_for_a_moderator,
+    anyone_reads_the_audit_head,
+    a_deadline_without_a_law_is_the_communes
+);
 
 const PETITIONS: &str = r#"query($c: String!, $l: String) { petitions(commune: $c, locale: $l) { edges { node {
   signatureThreshold signatureThresholdSource signatureThresholdByLaw
@@ -169,5 +178,192 @@ async fn petition_thresholds_follow_the_population(backend: Backend) -> Result<(
         let source = petition["signatureThresholdSource"].as_str().unwrap_or_default();
         assert!(source.contains("113.14") && source.contains("art. 123"), "{commune}: {source}");
     }
+    app.stop().await
+}
+
+const PUBLIC_COMPLAINTS: &str = r#"query { publicComplaints(commune: "oujda", first: 100) { nodes {
+  trackingCode description place { address }
+} } }"#;
+
+const QUEUE: &str = r#"query { complaintModerationQueue(commune: "oujda", first: 100) { totalCount nodes {
+  trackingCode description address findings suggestedRedaction moderation publishedDescription
+} } }"#;
+
+const MODERATE: &str = r#"mutation($code: String!, $a: ModerationAction!, $d: String, $addr: String) {
+  moderateComplaint(commune: "oujda", trackingCode: $code, action: $a, description: $d, address: $addr) {
+    trackingCode moderation publishedDescription publishedAddress
+  }
+}"#;
+
+const KARIM: &str = "appelez-moi au 0612345678 (Karim)";
+
+fn complaint(description: &str, public: bool) -> Value {
+    json!({
+        "subject": "lighting",
+        "description": description,
+        "location": { "address": "Rue Zerktouni" },
+        "public": public,
+        "name": "Karim Alaoui",
+        "phone": "+212612345678",
+    })
+}
+
+/// The public listing and Open311's, as text.
+async fn published(app: &TestApp) -> Result<String> {
+    let listed = app.data(None, PUBLIC_COMPLAINTS, json!({})).await?;
+    let url = app.url("/open311/v2/requests.json?jurisdiction_id=oujda");
+    let open311 = app.client.get(url).send().await?.text().await?;
+    Ok(format!("{listed}\n{open311}"))
+}
+
+async fn personal_data_in_a_complaint_waits_for_a_moderator(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let staff = app.staff("oujda").to_owned();
+    let submit = |data: Value| json!({ "c": "oujda", "s": "reclamation", "d": data });
+    let lamp = format!("Le lampadaire de la rue Zerktouni est éteint depuis une semaine, {KARIM}.");
+    let held = app.data(None, SUBMIT, submit(complaint(&lamp, true))).await?;
+    let held = held["submitRequest"]["request"]["trackingCode"].as_str().context("code")?.to_owned();
+    // Only the applicant's name, which is sealed: found before sealing.
+    let named = "Les bennes débordent devant chez Karim depuis cinq jours, rue Zerktouni.";
+    let named = app.data(None, SUBMIT, submit(complaint(named, true))).await?;
+    let named = named["submitRequest"]["request"]["trackingCode"].as_str().context("code")?.to_owned();
+    let clean = "Les bennes de la rue Zerktouni débordent depuis cinq jours.";
+    let clean = app.data(None, SUBMIT, submit(complaint(clean, true))).await?;
+    let clean = clean["submitRequest"]["request"]["trackingCode"].as_str().context("code")?.to_owned();
+    let private = app.data(None, SUBMIT, submit(complaint(&lamp, false))).await?;
+    let private = private["submitRequest"]["request"]["trackingCode"].as_str().context("code")?.to_owned();
+
+    // Nothing of the held ones is published, neither by GraphQL nor by Open311; the clean one is.
+    let text = published(&app).await?;
+    ensure!(text.contains(&clean), "the clean complaint is published: {text}");
+    for absent in [held.as_str(), named.as_str(), private.as_str(), "0612345678", "Karim"] {
+        ensure!(!text.contains(absent), "{absent} published unmoderated: {text}");
+    }
+    let one = app.url(&format!("/open311/v2/requests/{held}.json?jurisdiction_id=oujda"));
+    let one = app.client.get(one).send().await?.text().await?;
+    ensure!(!one.contains("0612345678"), "{one}");
+
+    // The queue: staff only, with what was found.
+    let anonymous = app.graphql(None, QUEUE, json!({})).await?;
+    assert_eq!(error_codes(&anonymous), ["UNAUTHENTICATED"], "{anonymous}");
+    let queue = app.data(Some(&staff), QUEUE, json!({})).await?;
+    let nodes = queue["complaintModerationQueue"]["nodes"].as_array().context("nodes")?;
+    let item = |code: &str| nodes.iter().find(|n| n["trackingCode"] == code).cloned();
+    let first = item(&held).context("the phone number is held")?;
+    assert_eq!(first["findings"], json!(["PHONE", "NAME"]));
+    assert_eq!(first["moderation"], "PENDING");
+    assert_eq!(first["description"], lamp.as_str());
+    assert_eq!(first["publishedDescription"], Value::Null);
+    let suggested = first["suggestedRedaction"].as_str().context("suggestion")?;
+    ensure!(!suggested.contains("0612345678"), "{suggested}");
+    assert_eq!(item(&named).context("the name is held")?["findings"], json!(["NAME"]));
+    ensure!(item(&clean).is_none() && item(&private).is_none(), "{queue}");
+
+    // A redaction must itself be clear; then it is what is published.
+    let moderate = |code: &str, action: &str, d: Option<&str>| json!({ "code": code, "a": action, "d": d });
+    let still =
+        app.graphql(Some(&staff), MODERATE, moderate(&held, "REDACT", Some("appelez le 06 12 34 56 78"))).await?;
+    assert_eq!(error_codes(&still), ["VALIDATION_FAILED"], "{still}");
+    assert_eq!(field_paths(&still), ["description"]);
+    let empty = app.graphql(Some(&staff), MODERATE, moderate(&held, "REDACT", None)).await?;
+    assert_eq!(field_paths(&empty), ["description"]);
+    let redacted_text = "Le lampadaire de la rue Zerktouni est éteint depuis une semaine.";
+    let redacted = app.data(Some(&staff), MODERATE, moderate(&held, "REDACT", Some(redacted_text))).await?;
+    assert_eq!(
+        redacted["moderateComplaint"],
+        json!({ "trackingCode": held, "moderation": "REDACTED", "publishedDescription": redacted_text,
+            "publishedAddress": "Rue Zerktouni" })
+    );
+    app.data(Some(&staff), MODERATE, moderate(&named, "KEEP_PRIVATE", None)).await?;
+    let refused = app.graphql(Some(&staff), MODERATE, moderate(&private, "APPROVE", None)).await?;
+    assert_eq!(error_codes(&refused), ["VALIDATION_FAILED"], "the applicant did not make it public: {refused}");
+    let anonymous = app.graphql(None, MODERATE, moderate(&held, "APPROVE", None)).await?;
+    assert_eq!(error_codes(&anonymous), ["UNAUTHENTICATED"], "{anonymous}");
+
+    let text = published(&app).await?;
+    ensure!(text.contains(&held) && text.contains(redacted_text), "the redacted text is published: {text}");
+    for absent in [named.as_str(), private.as_str(), "0612345678", "Karim"] {
+        ensure!(!text.contains(absent), "{absent} published: {text}");
+    }
+    let queue = app.data(Some(&staff), QUEUE, json!({})).await?;
+    assert_eq!(queue["complaintModerationQueue"]["totalCount"], 0, "{queue}");
+
+    // Each decision is in the commune's audit trail, which still verifies.
+    let audit = app.data(Some(&staff), "{ auditVerify(commune: \"oujda\") { valid } }", json!({})).await?;
+    assert_eq!(audit["auditVerify"]["valid"], true);
+    app.stop().await
+}
+
+const HEAD: &str = r#"{ auditHead(commune: "oujda") { sequence hash recordedAt } }"#;
+const VERIFY: &str = r#"{ auditVerify(commune: "oujda") { valid eventsChecked headHash } }"#;
+
+async fn anyone_reads_the_audit_head(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let staff = app.staff("oujda").to_owned();
+    // An anonymous caller reads the head, by GraphQL and as open data: the one the staff's verification ends on.
+    let head = app.data(None, HEAD, json!({})).await?["auditHead"].clone();
+    let verified = app.data(Some(&staff), VERIFY, json!({})).await?["auditVerify"].clone();
+    assert_eq!(verified["valid"], true);
+    assert_eq!((&head["sequence"], &head["hash"]), (&verified["eventsChecked"], &verified["headHash"]));
+    ensure!(head["sequence"].as_i64().is_some_and(|s| s > 0), "the demo's events are chained: {head}");
+    ensure!(head["hash"].as_str().is_some_and(|h| h.len() == 64), "{head}");
+    ensure!(head["recordedAt"].is_string(), "{head}");
+    let url = app.url("/opendata/oujda/audit-head.json");
+    let response = app.client.get(url).send().await?;
+    assert_eq!(response.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()), Some("*"));
+    let open: Value = response.json().await?;
+    assert_eq!(open, json!({ "commune": "oujda", "head": head }));
+
+    // A new event moves the head on; a commune's head is its own.
+    app.data(
+        None,
+        SUBMIT,
+        json!({ "c": "oujda", "s": "reclamation", "d": complaint("Les bennes débordent rue Zerktouni.", false) }),
+    )
+    .await?;
+    let later = app.data(None, HEAD, json!({})).await?["auditHead"].clone();
+    ensure!(later["sequence"].as_i64() > head["sequence"].as_i64() && later["hash"] != head["hash"], "{later}");
+    let other = app.data(None, r#"{ auditHead(commune: "chefchaouen") { sequence hash } }"#, json!({})).await?;
+    ensure!(other["auditHead"]["hash"] != later["hash"], "{other}");
+    let unknown = app.client.get(app.url("/opendata/nowhere/audit-head.json")).send().await?;
+    assert_eq!(unknown.status().as_u16(), 404);
+    app.stop().await
+}
+
+const RECEIPT_IN: &str = r#"query($code: String!, $secret: String!, $l: String!) {
+  trackRequest(trackingCode: $code, secret: $secret, locale: $l) { receipt { deadlineSetBy deadlineBasis } }
+}"#;
+
+async fn a_deadline_without_a_law_is_the_communes(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let data = json!({ "subject": "roads", "description": "Un nid-de-poule profond devant le marché central.", "public": false });
+    let mut receipts = Vec::new();
+    for commune in ["kaedi", "oujda"] {
+        let submitted = app.data(None, SUBMIT, json!({ "c": commune, "s": "reclamation", "d": data })).await?;
+        let code = submitted["submitRequest"]["request"]["trackingCode"].clone();
+        let secret = submitted["submitRequest"]["secret"].clone();
+        for locale in ["fr", "ar", "tzm", "en"] {
+            let tracked = app.data(None, RECEIPT_IN, json!({ "code": code, "secret": secret, "l": locale })).await?;
+            receipts.push((commune, locale, tracked["trackRequest"]["receipt"].clone()));
+        }
+    }
+    let said = |commune: &str, locale: &str| -> Value {
+        receipts.iter().find(|(c, l, _)| *c == commune && *l == locale).map(|(_, _, r)| r.clone()).unwrap_or_default()
+    };
+    // Kaédi's procedures dropped Morocco's law: the commune set their deadlines, and the receipt says so.
+    assert_eq!(
+        said("kaedi", "fr"),
+        json!({ "deadlineSetBy": "COMMUNE",
+        "deadlineBasis": "Délai fixé par la commune, non par un texte de loi." })
+    );
+    assert_eq!(said("kaedi", "en")["deadlineBasis"], "Deadline set by the commune, not by a legal text.");
+    assert_eq!(said("kaedi", "ar")["deadlineBasis"], "أجل حددته الجماعة، وليس نصا قانونيا.");
+    ensure!(
+        said("kaedi", "tzm")["deadlineBasis"].as_str().is_some_and(|t| t.starts_with('ⴰ')),
+        "{:?}",
+        said("kaedi", "tzm")
+    );
+    // Oujda's cites decree 2-17-265.
+    assert_eq!(said("oujda", "fr")["deadlineSetBy"], "LAW");
     app.stop().await
 }

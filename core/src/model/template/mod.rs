@@ -358,6 +358,12 @@ impl TemplateContent {
         for service in &mut self.services {
             if overrides.drop_legal_references {
                 service.legal_references.clear();
+                // A delay the law of another country set is, here, the commune's own choice.
+                for timer in &mut service.workflow.timers {
+                    if let Some(crate::model::workflow::RuleBasis::LegalReference(_)) = timer.basis {
+                        timer.basis = Some(crate::model::workflow::RuleBasis::CommuneSetting);
+                    }
+                }
             }
             if overrides.drop_fees {
                 service.fees.clear();
@@ -475,6 +481,13 @@ mod tests {
         let variant = moroccan_content().with_overrides(&overrides);
         assert_eq!(variant.currency, "MRU");
         assert!(variant.services.iter().all(|s| s.legal_references.is_empty() && s.fees.is_empty()));
+        let bases: Vec<_> =
+            variant.services.iter().flat_map(|s| &s.workflow.timers).filter_map(|t| t.basis.clone()).collect();
+        assert!(!bases.is_empty(), "the standard's timers name their basis");
+        assert!(
+            bases.iter().all(|b| *b == crate::model::workflow::RuleBasis::CommuneSetting),
+            "no Moroccan reference is left on a timer: {bases:?}"
+        );
         assert!(variant.check().is_ok());
     }
 }

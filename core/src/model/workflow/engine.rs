@@ -520,7 +520,12 @@ mod tests {
         let ctx = context(&calendar);
         let mut def = building_permit();
         def.actions[5].to = "cancelled".into();
-        def.timers.push(TimerDef { state: "cancelled".into(), after: TimerDelay::LegalDeadline, action: "x".into() });
+        def.timers.push(TimerDef {
+            state: "cancelled".into(),
+            after: TimerDelay::LegalDeadline,
+            action: "x".into(),
+            basis: None,
+        });
         let error = apply(&def, "submitted", "withdraw", &Actor::Applicant, &json!({}), None, &ctx).unwrap_err();
         assert_eq!(error, EngineError::UnknownState("cancelled".into()));
         assert_eq!(error.code(), "INTERNAL");

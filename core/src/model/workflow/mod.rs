@@ -157,6 +157,21 @@ pub struct TimerDef {
     pub state: String,
     pub after: TimerDelay,
     pub action: String,
+    /// Where a delay in working days comes from: a legal text, or the commune's own choice (a commune changes
+    /// it by publishing its own version of the procedure). A `legal_deadline` delay is the service's deadline,
+    /// sourced by its legal references.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<RuleBasis>,
+}
+
+/// The basis of a number in a procedure: the legal text that sets it, or none — the commune sets it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RuleBasis {
+    /// The law, decree or article that sets it.
+    LegalReference(String),
+    /// No law sets it: the commune does.
+    CommuneSetting,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -22,6 +22,11 @@ pub struct Model {
     pub submitted_at: DateTimeUtc,
     pub rating: Option<i16>,
     pub rated_at: Option<DateTimeUtc>,
+    pub moderation: String,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub findings: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub published_description: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

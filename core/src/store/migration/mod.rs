@@ -19,6 +19,7 @@ mod m0013_catalog;
 mod m0014_token_issuers;
 mod m0015_site_origins;
 mod m0020_shared_definitions;
+mod m0021_complaint_moderation;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -103,6 +104,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_token_issuers::Migration),
             Box::new(m0015_site_origins::Migration),
             Box::new(m0020_shared_definitions::Migration),
+            Box::new(m0021_complaint_moderation::Migration),
         ]
     }
 }
