@@ -82,14 +82,8 @@ pub(crate) async fn public(
         .order_by_desc(complaint::Column::SubmittedAt)
         .order_by_desc(complaint::Column::RequestId)
         .limit(limit);
-    if let Some((at, id)) = after {
-        query = query.filter(
-            Condition::any().add(complaint::Column::SubmittedAt.lt(at)).add(
-                Condition::all()
-                    .add(complaint::Column::SubmittedAt.eq(at))
-                    .add(complaint::Column::RequestId.lt(id.as_uuid())),
-            ),
-        );
+    if let Some(after) = after {
+        query = query.filter(past(after, true));
     }
     query.all(tx.conn()).await?.into_iter().map(from_model).collect()
 }
@@ -142,14 +136,8 @@ pub(crate) async fn pending(
         .order_by_asc(complaint::Column::SubmittedAt)
         .order_by_asc(complaint::Column::RequestId)
         .limit(limit);
-    if let Some((at, id)) = after {
-        query = query.filter(
-            Condition::any().add(complaint::Column::SubmittedAt.gt(at)).add(
-                Condition::all()
-                    .add(complaint::Column::SubmittedAt.eq(at))
-                    .add(complaint::Column::RequestId.gt(id.as_uuid())),
-            ),
-        );
+    if let Some(after) = after {
+        query = query.filter(past(after, false));
     }
     query.all(tx.conn()).await?.into_iter().map(from_model).collect()
 }
@@ -214,4 +202,15 @@ fn from_model(row: complaint::Model) -> Result<ComplaintRecord, Error> {
             .map_err(|_| corrupt("findings"))?,
         published_description: row.published_description.clone(),
     })
+}
+
+/// The complaints after `(at, id)` in a listing ordered by submission time then request id, newest or oldest
+/// first.
+fn past((at, id): (DateTime<Utc>, RequestId), newest_first: bool) -> Condition {
+    let (time, id) = if newest_first {
+        (complaint::Column::SubmittedAt.lt(at), complaint::Column::RequestId.lt(id.as_uuid()))
+    } else {
+        (complaint::Column::SubmittedAt.gt(at), complaint::Column::RequestId.gt(id.as_uuid()))
+    };
+    Condition::any().add(time).add(Condition::all().add(complaint::Column::SubmittedAt.eq(at)).add(id))
 }

@@ -18,6 +18,18 @@ use super::page::{Listing, after_key, connection};
 #[derive(Default)]
 pub struct ComplaintQuery;
 
+/// A complaint's place in a listing ordered by submission: `<submitted at>|<request id>`.
+fn complaint_cursor(complaint: &CoreComplaint) -> String {
+    let at = complaint.complaint.submitted_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+    format!("{at}|{}", complaint.complaint.request_id)
+}
+
+/// The place a [`complaint_cursor`] names.
+fn complaint_position(cursor: &str) -> Option<(DateTime<Utc>, RequestId)> {
+    let (at, id) = cursor.split_once('|')?;
+    Some((DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc), id.parse::<RequestId>().ok()?))
+}
+
 #[derive(Default)]
 pub struct ComplaintMutation;
 
@@ -256,19 +268,12 @@ impl ComplaintQuery {
         locale: Option<String>,
     ) -> Result<Listing<ModeratedComplaint>> {
         let call = InCommune::new(ctx, commune, locale).await?;
-        let after = after_key(after, |c| {
-            let (at, id) = c.split_once('|')?;
-            Some((DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc), id.parse::<RequestId>().ok()?))
-        })?;
+        let after = after_key(after, |c| complaint_position(&c))?;
         let limit = page_size(first, call.locale())?;
         let page = call.jamaa.moderation_queue(call.principal, &call.commune, after, limit).await.in_lang(&call)?;
         let lang = call.lang.clone();
         Ok(connection(after.is_some(), page, |complaint| {
-            let key = format!(
-                "{}|{}",
-                complaint.complaint.submitted_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-                complaint.complaint.request_id
-            );
+            let key = complaint_cursor(&complaint);
             (key, ModeratedComplaint { complaint, lang: lang.clone() })
         }))
     }
@@ -287,10 +292,7 @@ impl ComplaintQuery {
         locale: Option<String>,
     ) -> Result<Listing<PublicComplaint>> {
         let call = InCommune::new(ctx, commune, locale).await?;
-        let after = after_key(after, |c| {
-            let (at, id) = c.split_once('|')?;
-            Some((DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc), id.parse::<RequestId>().ok()?))
-        })?;
+        let after = after_key(after, |c| complaint_position(&c))?;
         let query = PublicQuery {
             filter: PublicFilter { service_codes: service_code.into_iter().collect(), ..PublicFilter::default() },
             status: status.map(Into::into),
@@ -299,11 +301,7 @@ impl ComplaintQuery {
         };
         let page = call.jamaa.public_complaints(&call.commune, &query).await.in_lang(&call)?;
         Ok(connection(after.is_some(), page, |complaint| {
-            let key = format!(
-                "{}|{}",
-                complaint.complaint.submitted_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-                complaint.complaint.request_id
-            );
+            let key = complaint_cursor(&complaint);
             (key, PublicComplaint { complaint, lang: call.lang.clone() })
         }))
     }
