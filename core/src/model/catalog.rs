@@ -67,6 +67,10 @@ pub struct Fee {
     pub currency: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_basis: Option<String>,
+    /// Where the amount comes from when `legalBasis` names no text: the commune's own tariff
+    /// (`"communeSetting"`), or a text (`{"legalReference": "…"}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<crate::model::workflow::RuleBasis>,
 }
 
 /// What happens when the administration has not decided by the deadline.

@@ -128,6 +128,13 @@ impl LocalizedText {
         self.0.values().all(String::is_empty)
     }
 
+    /// Rewrites the text of every locale with `f`.
+    pub fn rewrite(&mut self, f: impl Fn(&str) -> String) {
+        for text in self.0.values_mut() {
+            *text = f(text);
+        }
+    }
+
     pub fn locales(&self) -> impl Iterator<Item = Locale> + '_ {
         self.0.iter().filter(|(_, text)| !text.is_empty()).map(|(locale, _)| *locale)
     }

@@ -20,6 +20,7 @@ pub mod moderation;
 pub mod national_id;
 pub mod notifications;
 pub mod petition;
+pub mod provenance;
 pub mod publication;
 pub mod request;
 pub mod standard;

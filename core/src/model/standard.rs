@@ -485,8 +485,8 @@ mod tests {
         let approve = permit.workflow.actions.iter().find(|a| a.key == "approve").expect("approve");
         assert!(matches!(
             &approve.guard,
-            Some(Guard::Compare { field, op: crate::model::workflow::CompareOp::Le, value })
-                if field == "floors" && *value == 2.0
+            Some(Guard::Compare { field, op: crate::model::workflow::CompareOp::Le, value, basis })
+                if field == "floors" && *value == 2.0 && *basis == Some(crate::model::workflow::RuleBasis::CommuneSetting)
         ));
     }
 
@@ -1039,13 +1039,13 @@ pub fn shipped_templates() -> Result<Vec<crate::model::template::TemplateBundle>
 mod shipped_tests {
     use super::*;
     use crate::model::commune::Country;
+    use crate::model::i18n::Locale;
 
     /// Every localized text of the shipped templates is in Arabic, French, Tamazight and English, and the
     /// citizens' texts (procedures but for staff actions, categories) in Spanish too; no translation file
     /// keeps an entry that no text uses any more.
     #[test]
     fn every_shipped_text_is_in_every_official_language() {
-        use crate::model::i18n::Locale;
         use crate::model::translations::localized_texts;
 
         let mut missing = Vec::new();
@@ -1080,9 +1080,131 @@ mod shipped_tests {
         }
     }
 
+    /// The JSON files of the shipped templates, read from disk so that a new file is checked too.
+    fn data_files() -> Vec<(String, serde_json::Value)> {
+        fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    collect(&path, out);
+                } else if path.extension().is_some_and(|e| e == "json") {
+                    out.push(path);
+                }
+            }
+        }
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let mut paths = Vec::new();
+        for template in ["ma-commune", "mr-commune"] {
+            collect(&data.join(template), &mut paths);
+        }
+        paths.sort();
+        paths
+            .into_iter()
+            .map(|path| {
+                let value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+                (path.strip_prefix(&data).unwrap().display().to_string(), value)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_number_of_the_data_cites_its_source_or_is_a_commune_setting() {
+        use crate::model::provenance::unsourced_numbers;
+        let mut unsourced = Vec::new();
+        let files = data_files();
+        assert!(files.len() > 24, "the procedures and the settings are read");
+        for (file, value) in files {
+            unsourced.extend(unsourced_numbers(&value).into_iter().map(|path| format!("{file}: {path}")));
+        }
+        // And the templates as shipped: the Mauritanian one is made by overrides.
+        for template in shipped_templates().unwrap() {
+            let content = serde_json::to_value(&template.content).unwrap();
+            unsourced.extend(unsourced_numbers(&content).into_iter().map(|path| format!("{}: {path}", template.name)));
+        }
+        assert!(
+            unsourced.is_empty(),
+            "{} numbers neither cite a source nor are a commune setting (docs/TEMPLATES.md):\n{}",
+            unsourced.len(),
+            unsourced.join("\n")
+        );
+    }
+
+    /// Every citation in `value` (a basis key holding a text or a non-empty list), with its path.
+    fn citations(value: &serde_json::Value, path: &str, out: &mut Vec<String>) {
+        use crate::model::provenance::BASIS_KEYS;
+        match value {
+            serde_json::Value::Object(object) => {
+                for (key, child) in object {
+                    let child_path = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                    let cites = BASIS_KEYS.contains(&key.as_str())
+                        && match child {
+                            serde_json::Value::String(text) => text != "communeSetting",
+                            serde_json::Value::Array(list) => !list.is_empty(),
+                            serde_json::Value::Object(_) => true,
+                            _ => false,
+                        };
+                    if cites {
+                        out.push(child_path.clone());
+                    }
+                    citations(child, &child_path, out);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    citations(item, &format!("{path}[{index}]"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Mauritania is not Morocco: the Mauritanian template cites only Mauritania's texts (its calendar's), its
+    /// other numbers are commune settings, no text a citizen or staff member reads names a Moroccan law, and its
+    /// petitions carry no Moroccan signature tiers.
+    #[test]
+    fn the_mauritanian_template_runs_no_moroccan_rule() {
+        use crate::model::petition::PetitionRules;
+        use crate::model::template::border::names_a_legal_text;
+        use crate::model::translations::localized_texts;
+
+        let templates = shipped_templates().unwrap();
+        let (ma, mr) = (&templates[0], &templates[1]);
+        let content = serde_json::to_value(&mr.content).unwrap();
+        let mut cited = Vec::new();
+        citations(&content, "", &mut cited);
+        assert!(!cited.is_empty());
+        let foreign: Vec<&String> = cited.iter().filter(|path| !path.starts_with("calendar.")).collect();
+        assert!(foreign.is_empty(), "the Mauritanian template cites texts outside its calendar: {foreign:?}");
+
+        let named: Vec<String> = localized_texts(&content)
+            .into_iter()
+            .flat_map(|found| {
+                found
+                    .texts
+                    .into_iter()
+                    .filter(|(_, text)| names_a_legal_text(text))
+                    .map(move |(locale, text)| format!("{} ({locale}): {text}", found.path))
+            })
+            .collect();
+        assert!(named.is_empty(), "texts of the Mauritanian template name a law:\n{}", named.join("\n"));
+        // The Moroccan texts did: the Mauritanian ones lost the citations, not the procedures.
+        let moroccan = serde_json::to_value(&ma.content).unwrap();
+        assert!(localized_texts(&moroccan).iter().any(|t| t.texts.values().any(|text| text.contains("31.13"))));
+        let access = mr.content.services.iter().find(|s| s.code == "acces-information").unwrap();
+        let fr = access.description.exact(Locale::Fr).unwrap();
+        assert!(fr.starts_with("Demande d'accès à une information détenue par la commune. Réponse dans"), "{fr}");
+
+        let petitions = PetitionRules::from_settings(&mr.content.settings).unwrap();
+        assert_eq!(petitions.signature_tiers, None);
+        assert_eq!(petitions.threshold(Country::Mauritania, None), None, "the commune sets it, none is shipped");
+        assert_eq!(mr.content.settings["petitions"]["basis"], "communeSetting");
+        assert_eq!(mr.content.settings["council"]["basis"], "communeSetting");
+        let council = crate::model::council::CouncilRules::from_settings(&mr.content.settings).unwrap().unwrap();
+        assert_eq!(council.legal_reference, None);
+    }
+
     #[test]
     fn the_procedures_speak_tamazight_in_tifinagh() {
-        use crate::model::i18n::Locale;
         let services = moroccan_services().unwrap();
         assert_eq!(services.len(), 24);
         for service in &services {

@@ -82,7 +82,7 @@ pub fn shipped_catalogs() -> Result<Vec<Catalog>, CatalogError> {
 
 /// Whether a JSON object is a localized text: a non-empty object whose keys are all locales and whose values
 /// are all strings.
-fn is_localized_text(object: &serde_json::Map<String, serde_json::Value>) -> bool {
+pub(crate) fn is_localized_text(object: &serde_json::Map<String, serde_json::Value>) -> bool {
     !object.is_empty()
         && object.iter().all(|(key, value)| key.parse::<Locale>().is_ok_and(|l| l.as_str() == key) && value.is_string())
 }

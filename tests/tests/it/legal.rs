@@ -3,7 +3,8 @@
 //! needs, from the commune's population by the tiers of organic law 113.14 (art. 123); the free text of public
 //! complaints held for moderation when it holds personal data, never published through `publicComplaints` or
 //! Open311 before a moderator decides; each commune's audit chain head, read by anyone; a receipt that says the
-//! commune, not the law, set a deadline when the procedure cites no law (Kaédi).
+//! commune, not the law, set a deadline when the procedure cites no law (Kaédi); Kaédi's petition threshold,
+//! the commune's own setting, and its catalog and receipts, which name no Moroccan law.
 
 use anyhow::{Context as _, Result, ensure};
 use jamaa_tests::app::{Backend, TestApp, error_codes, field_paths};
@@ -135,7 +136,8 @@ on_both_backends!(
     petition_thresholds_follow_the_population,
     personal_data_in_a_complaint_waits_for_a_moderator,
     anyone_reads_the_audit_head,
-    a_deadline_without_a_law_is_the_communes
+    a_deadline_without_a_law_is_the_communes,
+    mauritania_runs_no_moroccan_rule
 );
 
 const PETITIONS: &str = r#"query($c: String!, $l: String) { petitions(commune: $c, locale: $l) { edges { node {
@@ -365,5 +367,136 @@ async fn a_deadline_without_a_law_is_the_communes(backend: Backend) -> Result<()
     );
     // Oujda's cites decree 2-17-265.
     assert_eq!(said("oujda", "fr")["deadlineSetBy"], "LAW");
+    app.stop().await
+}
+
+/// The numbers of the laws the Moroccan standard cites, as its texts write them.
+const MOROCCAN_LAWS: &[&str] =
+    &["113.14", "55.19", "31.13", "36.21", "12-90", "12.90", "2-17-265", "2.17.265", "1839.23", "2.22.", "2-77-169"];
+
+/// Every string inside `value`.
+fn strings(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+        Value::Object(object) => object.values().for_each(|v| strings(v, out)),
+        _ => {}
+    }
+}
+
+/// The texts of a commune's catalog, in one language, that name a Moroccan law.
+async fn moroccan_law_in_catalog(app: &TestApp, commune: &str, locale: &str) -> Result<Vec<String>> {
+    let query = r#"query($c: String!, $l: String!) { services(commune: $c, locale: $l, first: 100) { nodes {
+      code name description legalReferences silenceMeans fees { label } documents { label }
+      fields { label help options { label } } states { label }
+    } } }"#;
+    let catalog = app.data(None, query, json!({ "c": commune, "l": locale })).await?;
+    ensure!(catalog["services"]["nodes"].as_array().is_some_and(|s| s.len() == 24), "{commune}: {catalog}");
+    let mut texts = Vec::new();
+    strings(&catalog, &mut texts);
+    Ok(texts.into_iter().filter(|t| MOROCCAN_LAWS.iter().any(|law| t.contains(law))).collect())
+}
+
+async fn mauritania_runs_no_moroccan_rule(backend: Backend) -> Result<()> {
+    use jamaa_core::model::i18n::LocalizedText;
+    use jamaa_core::model::template::{TemplateBundle, TemplateContent};
+
+    let app = TestApp::spawn(backend).await?;
+    // Kaédi's catalog and receipts, in the languages of its texts, name no Moroccan law; Oujda's do.
+    for locale in ["fr", "ar", "en", "tzm"] {
+        let named = moroccan_law_in_catalog(&app, "kaedi", locale).await?;
+        ensure!(named.is_empty(), "Kaédi's catalog in {locale} names Moroccan law: {named:?}");
+    }
+    ensure!(!moroccan_law_in_catalog(&app, "oujda", "fr").await?.is_empty(), "Oujda's catalog cites its laws");
+    let access = "query { service(commune: \"kaedi\", code: \"acces-information\", locale: \"fr\") { description } }";
+    let description = app.data(None, access, json!({})).await?["service"]["description"].clone();
+    let description = description.as_str().unwrap_or_default();
+    ensure!(
+        description.starts_with("Demande d'accès à une information détenue par la commune. Réponse"),
+        "{description}"
+    );
+
+    let petition = json!({
+        "petitioner_type": "citizens",
+        "representative_name": "Mariem Sall",
+        "cin": "1234567890",
+        "phone": "+22222123456",
+        "subject": "Éclairage public",
+        "petition_text": "Nous demandons l'inscription à l'ordre du jour de l'éclairage public du quartier.",
+        "signatures_count": 60,
+    });
+    let submitted = app.data(None, SUBMIT, json!({ "c": "kaedi", "s": "petition", "d": petition })).await?;
+    let code = submitted["submitRequest"]["request"]["trackingCode"].clone();
+    let secret = submitted["submitRequest"]["secret"].clone();
+    let receipt_query = r#"query($code: String!, $secret: String!, $l: String!) {
+      trackRequest(trackingCode: $code, secret: $secret, locale: $l) { receipt {
+        communeName serviceName silenceMeans deadlineSetBy deadlineBasis fees { label }
+      } }
+    }"#;
+    for locale in ["fr", "ar", "en", "tzm"] {
+        let tracked = app.data(None, receipt_query, json!({ "code": code, "secret": secret, "l": locale })).await?;
+        let receipt = &tracked["trackRequest"]["receipt"];
+        assert_eq!(receipt["deadlineSetBy"], "COMMUNE", "{locale}");
+        let mut texts = Vec::new();
+        strings(receipt, &mut texts);
+        let named: Vec<&String> = texts.iter().filter(|t| MOROCCAN_LAWS.iter().any(|law| t.contains(law))).collect();
+        ensure!(named.is_empty(), "Kaédi's receipt in {locale} names Moroccan law: {named:?}");
+    }
+    let page = app
+        .client
+        .post(app.url(&format!("/receipts/{}?lang=fr", code.as_str().unwrap_or_default())))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("secret={}", secret.as_str().unwrap_or_default()))
+        .send()
+        .await?;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await?;
+    ensure!(html.contains("Délai fixé par la commune"), "the printable receipt says who set the deadline");
+    ensure!(!MOROCCAN_LAWS.iter().any(|law| html.contains(law)), "the printable receipt names Moroccan law");
+
+    // No Moroccan tiers: until the commune sets its threshold, there is none, and none is the law's.
+    let listed = app.data(None, PETITIONS, json!({ "c": "kaedi", "l": "fr" })).await?;
+    let node = &listed["petitions"]["edges"][0]["node"];
+    assert_eq!(
+        (&node["signatureThreshold"], &node["signatureThresholdSource"], &node["signatureThresholdByLaw"]),
+        (&Value::Null, &Value::Null, &Value::Null),
+        "{listed}"
+    );
+
+    // The commune sets it (its configuration, exported, edited and upgraded to): 50 signatures, its own.
+    let export = r#"mutation { exportTemplate(commune: "kaedi", name: "kaedi") { reference } }"#;
+    let exported = app.data(Some(&app.operator), export, json!({})).await?;
+    assert_eq!(exported["exportTemplate"]["reference"], "kaedi@1");
+    let templates = app.data(None, "{ templates(first: 100) { nodes { reference bundle } } }", json!({})).await?;
+    let current = templates["templates"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|t| t["reference"] == "kaedi@1")
+        .map(|t| t["bundle"]["content"].clone())
+        .context("no kaedi@1")?;
+    ensure!(current["settings"]["petitions"]["basis"] == "communeSetting", "{}", current["settings"]);
+    ensure!(current["settings"]["petitions"].get("signatureTiers").is_none(), "no Moroccan tiers");
+    let mut content: TemplateContent = serde_json::from_value(current)?;
+    let petitions = content.settings.get_mut("petitions").context("Kaédi's petition settings")?;
+    petitions["signatureThreshold"] = json!(50);
+    let bundle = TemplateBundle::new("kaedi", 2, LocalizedText::ar_fr("كيهيدي", "Kaédi"), content)?;
+    let import = "mutation($b: JSON!) { importTemplate(bundle: $b) { reference } }";
+    app.data(Some(&app.operator), import, json!({ "b": serde_json::to_value(&bundle)? })).await?;
+    let upgrade = r#"mutation { upgradeCommune(commune: "kaedi", to: "kaedi@2") { upgraded unresolved { path } } }"#;
+    let upgraded = app.data(Some(&app.operator), upgrade, json!({})).await?;
+    assert_eq!(upgraded["upgradeCommune"]["upgraded"], true, "{upgraded}");
+
+    let listed = app.data(None, PETITIONS, json!({ "c": "kaedi", "l": "fr" })).await?;
+    let node = &listed["petitions"]["edges"][0]["node"];
+    assert_eq!(node["signatureThreshold"], 50, "{listed}");
+    assert_eq!(node["signatureThresholdByLaw"], false);
+    assert_eq!(node["signatureThresholdSource"], "Fixé par la commune");
+    let arabic = app.data(None, PETITIONS, json!({ "c": "kaedi", "l": "ar" })).await?;
+    assert_eq!(arabic["petitions"]["edges"][0]["node"]["signatureThresholdSource"], "حددته الجماعة");
+    // Oujda keeps the law's tier.
+    app.data(None, SUBMIT, json!({ "c": "oujda", "s": "petition", "d": petition_by_citizens() })).await?;
+    let oujda = app.data(None, PETITIONS, json!({ "c": "oujda", "l": "fr" })).await?;
+    assert_eq!(oujda["petitions"]["edges"][0]["node"]["signatureThresholdByLaw"], true);
     app.stop().await
 }

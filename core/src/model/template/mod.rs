@@ -20,6 +20,7 @@ use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::request::DEFAULT_SEQUENCE_DIGITS;
 use crate::model::standard::RoleDef;
 
+pub mod border;
 pub mod diff;
 pub mod merge;
 
@@ -358,18 +359,79 @@ impl TemplateContent {
         for service in &mut self.services {
             if overrides.drop_legal_references {
                 service.legal_references.clear();
-                // A delay the law of another country set is, here, the commune's own choice.
-                for timer in &mut service.workflow.timers {
-                    if let Some(crate::model::workflow::RuleBasis::LegalReference(_)) = timer.basis {
-                        timer.basis = Some(crate::model::workflow::RuleBasis::CommuneSetting);
-                    }
-                }
+                without_foreign_law(service);
             }
             if overrides.drop_fees {
                 service.fees.clear();
             }
         }
+        if overrides.drop_legal_references {
+            // Another country's law is neither cited nor named: its numbers become the commune's settings.
+            let mut settings = serde_json::Value::Object(std::mem::take(&mut self.settings).into_iter().collect());
+            border::settings_across_the_border(&mut settings);
+            if let serde_json::Value::Object(settings) = settings {
+                self.settings = settings.into_iter().collect();
+            }
+            for role in &mut self.roles {
+                role.label.rewrite(border::without_law_citations);
+            }
+            for text in self.translations.values_mut() {
+                text.rewrite(border::without_law_citations);
+            }
+        }
         self
+    }
+}
+
+/// A procedure of another country's template: a number its law set is, here, the commune's own choice, and
+/// its texts stop naming that law.
+fn without_foreign_law(service: &mut ServiceDefinition) {
+    use crate::model::form::FieldKind;
+    use crate::model::workflow::{Guard, RuleBasis};
+
+    fn commune_setting(basis: &mut Option<RuleBasis>) {
+        if let Some(RuleBasis::LegalReference(_)) = basis {
+            *basis = Some(RuleBasis::CommuneSetting);
+        }
+    }
+    fn guard_basis(guard: &mut Guard) {
+        match guard {
+            Guard::Compare { basis, .. } => commune_setting(basis),
+            Guard::All(guards) | Guard::Any(guards) => guards.iter_mut().for_each(guard_basis),
+            Guard::Not(guard) => guard_basis(guard),
+            _ => {}
+        }
+    }
+    let strip = border::without_law_citations;
+    for timer in &mut service.workflow.timers {
+        commune_setting(&mut timer.basis);
+    }
+    for fee in &mut service.fees {
+        commune_setting(&mut fee.basis);
+        fee.legal_basis = None;
+    }
+    service.name.rewrite(strip);
+    service.description.rewrite(strip);
+    for document in &mut service.documents {
+        document.label.rewrite(strip);
+    }
+    for field in &mut service.form.fields {
+        field.label.rewrite(strip);
+        if let Some(help) = &mut field.help {
+            help.rewrite(strip);
+        }
+        if let FieldKind::Choice { options } | FieldKind::MultiChoice { options } = &mut field.kind {
+            options.iter_mut().for_each(|option| option.label.rewrite(strip));
+        }
+    }
+    for state in &mut service.workflow.states {
+        state.label.rewrite(strip);
+    }
+    for action in &mut service.workflow.actions {
+        action.label.rewrite(strip);
+        if let Some(guard) = &mut action.guard {
+            guard_basis(guard);
+        }
     }
 }
 

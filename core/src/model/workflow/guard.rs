@@ -18,7 +18,7 @@ impl Guard {
     pub fn eval(&self, data: &Value) -> bool {
         match self {
             Guard::Equals { field, value } => data.get(field).is_some_and(|actual| json_eq(actual, value)),
-            Guard::Compare { field, op, value } => {
+            Guard::Compare { field, op, value, .. } => {
                 data.get(field).and_then(Value::as_f64).is_some_and(|actual| op.holds(actual, *value))
             }
             Guard::In { field, values } => {
@@ -70,7 +70,7 @@ mod tests {
     }
 
     fn compare(field: &str, op: CompareOp, value: f64) -> Guard {
-        Guard::Compare { field: field.into(), op, value }
+        Guard::Compare { field: field.into(), op, value, basis: None }
     }
 
     #[test]

@@ -187,9 +187,22 @@ pub enum TimerDelay {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Guard {
-    Equals { field: String, value: serde_json::Value },
-    Compare { field: String, op: CompareOp, value: f64 },
-    In { field: String, values: Vec<serde_json::Value> },
+    Equals {
+        field: String,
+        value: serde_json::Value,
+    },
+    Compare {
+        field: String,
+        op: CompareOp,
+        value: f64,
+        /// Where the figure compared with comes from (a definition in a text, or the commune's choice).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        basis: Option<RuleBasis>,
+    },
+    In {
+        field: String,
+        values: Vec<serde_json::Value>,
+    },
     All(Vec<Guard>),
     Any(Vec<Guard>),
     Not(Box<Guard>),
