@@ -414,6 +414,17 @@ class JamaaClient {
     return issueRequestDecision;
   }
 
+  /** Issues the certificate of tacit acceptance of a request approved by silence (again: the same one). */
+  async issueTacitAcceptanceCertificate(commune, requestId) {
+    const { issueTacitAcceptanceCertificate } = await this.#graphql(`mutation($commune: String, $id: ID!, $locale: String) {
+      issueTacitAcceptanceCertificate(commune: $commune, requestId: $id, locale: $locale) { ${ISSUED} } }`, {
+      commune,
+      id: requestId,
+      locale: this.locale,
+    });
+    return issueTacitAcceptanceCertificate;
+  }
+
   /** The documents issued about a request, with their texts (each reading is audited). */
   async requestDocuments(commune, requestId) {
     return this.#pages("requestDocuments", `query($commune: String, $id: ID!, $locale: String, $first: Int,

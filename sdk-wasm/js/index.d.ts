@@ -956,6 +956,8 @@ export interface StaffClient {
   getRequest(commune: string, id: string): Promise<StaffRequest>;
   act(commune: string, id: string, action: string, expectedVersion: number, comment?: string | null): Promise<StaffRequestSummary>;
   issueDecision(commune: string, requestId: string): Promise<IssuedDocument>;
+  /** The certificate of tacit acceptance of a request approved by silence; issuing again returns the same one. */
+  issueTacitAcceptanceCertificate(commune: string, requestId: string): Promise<IssuedDocument>;
   requestDocuments(commune: string, requestId: string): Promise<IssuedDocument[]>;
   fileUrl(commune: string, requestId: string, fileId: string): string;
   downloadFile(commune: string, requestId: string, fileId: string): Promise<DownloadedFile>;

@@ -42,7 +42,7 @@ export interface FieldError { path: string; code: string; message: string }
 /** The outcome of a validation: the normalized data when valid, else every failure at once. */
 export interface Validation { valid: boolean; data: Record<string, unknown> | null; errors: FieldError[] }
 /** A form schema, as the API's `Service.formSchema` gives it. */
-export interface FormSchema { fields: Array<{ key: string; label: LocalizedText; type: string; required?: boolean; [rule: string]: unknown }> }
+export interface FormSchema { fields: Array<{ key: string; label: LocalizedText; type: string; required?: boolean; [rule: string]: unknown }>; rules?: Array<{ field: string; op: "le" | "ge"; value?: number; otherField?: string; basis?: unknown }> }
 /** What a submission is checked against: a service definition (the API's `Service.definition`), of which the
  * form and the published documents are read. */
 export interface SubmissionRules { form: FormSchema; documents?: unknown[]; [key: string]: unknown }

@@ -457,8 +457,19 @@ mod tests {
     fn tacit_approval_is_applied_at_the_legal_deadline() {
         for service in services().into_iter().filter(|s| s.silence == SilenceRule::TacitApproval) {
             let workflow = &service.workflow;
-            let open: Vec<&str> =
-                workflow.states.iter().filter(|s| s.kind != StateKind::Terminal).map(|s| s.key.as_str()).collect();
+            // A state entered when silence could not approve waits for an express decision, past the deadline.
+            let withheld: Vec<&str> = workflow
+                .timers
+                .iter()
+                .filter_map(|t| workflow.action(t.on_guard_fails.as_deref()?))
+                .map(|a| a.to.as_str())
+                .collect();
+            let open: Vec<&str> = workflow
+                .states
+                .iter()
+                .filter(|s| s.kind != StateKind::Terminal && !withheld.contains(&s.key.as_str()))
+                .map(|s| s.key.as_str())
+                .collect();
             for state in open {
                 assert!(
                     workflow.timers.iter().any(|t| t.state == state && t.after == TimerDelay::LegalDeadline),
@@ -488,6 +499,15 @@ mod tests {
             Some(Guard::Compare { field, op: crate::model::workflow::CompareOp::Le, value, basis })
                 if field == "floors" && *value == 2.0 && *basis == Some(crate::model::workflow::RuleBasis::CommuneSetting)
         ));
+        // The form refuses what the head of service could not grant, with the same bound, a commune setting.
+        let rule = permit.form.rules.iter().find(|r| r.field == "floors").expect("a rule on the storeys");
+        assert_eq!((rule.op, rule.value), (crate::model::form::RuleOp::Le, Some(2.0)));
+        assert_eq!(rule.basis, Some(crate::model::workflow::RuleBasis::CommuneSetting));
+        // Silence stands for that approval: it respects its guard, else the file waits for a decision.
+        for timer in permit.workflow.timers.iter().filter(|t| t.action == "tacit_approval") {
+            assert_eq!(timer.stands_for.as_deref(), Some("approve"), "{}", timer.state);
+            assert_eq!(timer.on_guard_fails.as_deref(), Some("withhold_tacit_approval"), "{}", timer.state);
+        }
     }
 
     #[test]

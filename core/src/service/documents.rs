@@ -3,7 +3,9 @@
 //! extracts and copies hold personal data; verifying shows only who issued what and when, and whether a text
 //! presented is the one issued.
 
-use chrono::{DateTime, Utc};
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Datelike, Utc};
 use rand::Rng;
 
 use crate::auth::{Permission, Principal};
@@ -14,6 +16,7 @@ use crate::model::commune::Commune;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::{DocumentId, RequestId};
 use crate::model::verification::{self, CODE_ALPHABET, CODE_LENGTH, VerificationCode};
+use crate::model::workflow::{ActorRule, Outcome};
 use crate::store::documents::{self, DocumentRecord};
 use crate::store::{TenantTx, audit, catalog, communes, keys, requests};
 
@@ -128,6 +131,87 @@ fn new_code(commune: &Commune) -> Result<VerificationCode, Error> {
     VerificationCode::new(&commune.spec.tracking_prefix, &random).map_err(Error::internal)
 }
 
+/// The kind of a certificate of tacit acceptance.
+const TACIT_ACCEPTANCE: &str = "request.tacit_acceptance";
+
+/// What a certificate of tacit acceptance states, beside the names.
+struct TacitFacts {
+    number: String,
+    tracking_code: String,
+    submitted_on: String,
+    due: String,
+    approved_on: String,
+}
+
+fn tacit_certificate_title() -> LocalizedText {
+    LocalizedText::ar_fr("شهادة الموافقة الضمنية", "Attestation d'acceptation tacite")
+        .with(Locale::En, "Certificate of tacit approval")
+        .with(Locale::Tzm, "ⴰⵙⵍⴽⵉⵏ ⵏ ⵓⵇⴱⵓⵍ ⵙ ⵓⵙⵙⵓⵙⵎ")
+        .with(Locale::Es, "Certificado de aceptación tácita")
+}
+
+fn not_tacitly_approved() -> LocalizedText {
+    LocalizedText::ar_fr(
+        "لم تتم الموافقة على هذا الطلب ضمنيا عند انقضاء أجله.",
+        "Cette demande n'a pas été acceptée tacitement à l'échéance de son délai.",
+    )
+    .with(Locale::En, "This request was not tacitly approved when its time limit ended.")
+    .with(Locale::Tzm, "ⴰⵙⵓⵜⵔ ⴰⴷ ⵓⵔ ⵉⵜⵜⵓⵇⴱⴰⵍ ⵙ ⵓⵙⵙⵓⵙⵎ ⴳ ⵜⴳⵉⵔⴰ ⵏ ⵓⵣⵎⵣ ⵏⵏⵙ.")
+    .with(Locale::Es, "Esta solicitud no fue aceptada tácitamente al vencer su plazo.")
+}
+
+/// The certificate's text in one language: the commune, the number, the request, its dates, and the rule
+/// that the silence of the administration within the legal time limit means acceptance, with the legal
+/// references of the procedure.
+fn tacit_certificate_text(
+    locale: Locale,
+    facts: &TacitFacts,
+    commune: &str,
+    procedure: &str,
+    references: &[String],
+) -> String {
+    let TacitFacts { number, tracking_code, submitted_on, due, approved_on } = facts;
+    let title = tacit_certificate_title();
+    let title = title.get(locale, &[Locale::Fr]);
+    let references = references.join(locale_separator(locale));
+    match locale {
+        Locale::Ar => format!(
+            "{commune}\n{title} رقم {number}\nرقم التتبع: {tracking_code}\nالمسطرة: {procedure}\n\
+             تاريخ الإيداع: {submitted_on}\nأجل البت: {due}\n\
+             لم تبت الإدارة في الطلب داخل الأجل القانوني، فيعتبر سكوتها موافقة ضمنية ابتداء من {approved_on} \
+             (المرسوم رقم 2.22.141؛ القانون رقم 55.19).\nالمراجع: {references}"
+        ),
+        Locale::Tzm => format!(
+            "{commune}\n{title} ⵓⵟⵟⵓⵏ {number}\nⵜⴰⵏⴳⴰⵍⵜ ⵏ ⵓⴹⴼⴼⵓⵔ: {tracking_code}\nⵜⴰⵙⵍⴽⵉⵜ: {procedure}\n\
+             ⴰⵙⵔⵙ: {submitted_on}\nⴰⵣⵎⵣ ⵏ ⵜⴳⵜⵜⵓⵎⵜ: {due}\n\
+             ⵜⴰⵏⴱⴱⴰⴹⵜ ⵓⵔ ⵜⴳⵣⵎ ⴳ ⵓⵣⵎⵣ ⴰⵏⵥⵎⴰⵢ: ⴰⵙⵙⵓⵙⵎ ⵏⵏⵙ ⵉⴳⴰ ⴰⵇⴱⵓⵍ ⵙⴳ {approved_on} \
+             (ⴰⵙⵖⵏⵓ 2.22.141; ⴰⵏⴰⴹ 55.19).\nⵉⵙⵓⵖⵏ: {references}"
+        ),
+        Locale::En => format!(
+            "{commune}\n{title} no. {number}\nTracking code: {tracking_code}\nProcedure: {procedure}\n\
+             Submitted on: {submitted_on}\nDecision due: {due}\n\
+             The administration did not decide within the legal time limit: its silence means approval as of \
+             {approved_on} (decree no. 2.22.141; law no. 55.19).\nReferences: {references}"
+        ),
+        Locale::Es => format!(
+            "{commune}\n{title} n.º {number}\nCódigo de seguimiento: {tracking_code}\nTrámite: {procedure}\n\
+             Presentada el: {submitted_on}\nPlazo de decisión: {due}\n\
+             La administración no decidió en el plazo legal: su silencio equivale a aceptación desde el \
+             {approved_on} (decreto n.º 2.22.141; ley n.º 55.19).\nReferencias: {references}"
+        ),
+        Locale::Fr => format!(
+            "{commune}\n{title} n° {number}\nCode de suivi : {tracking_code}\nProcédure : {procedure}\n\
+             Déposée le : {submitted_on}\nDate limite de décision : {due}\n\
+             L'administration n'a pas statué dans le délai légal : son silence vaut acceptation à compter du \
+             {approved_on} (décret n° 2.22.141 ; loi n° 55.19).\nRéférences : {references}"
+        ),
+    }
+}
+
+fn locale_separator(locale: Locale) -> &'static str {
+    if locale == Locale::Ar { "؛ " } else { "; " }
+}
+
 fn invalid_code() -> Error {
     Error::field(
         "code",
@@ -224,6 +308,114 @@ impl Jamaa {
                     .with(Locale::Tzm, "ⵜⴰⴳⵜⵜⵓⵎⵜ ⵖⴼ ⵓⵙⵓⵜⵔ"),
                 text,
             },
+            &principal.actor(),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(issued)
+    }
+
+    /// Issues the certificate of tacit acceptance of a request the system approved when its decision date
+    /// passed (decree 2.22.141; law 55.19), as a verifiable document numbered per commune and year, its text in
+    /// each of the commune's languages. Issued by staff holding a role that may take the decision the silence
+    /// stood for (the timer's `standsFor`; else any role of the workflow), with `act_on_requests`. Issuing it
+    /// again returns the certificate already issued: the request's certificate counter is taken first, so a
+    /// concurrent second call waits, then finds it.
+    pub async fn issue_tacit_acceptance_certificate(
+        &self,
+        principal: &Principal,
+        commune: &Commune,
+        request: RequestId,
+    ) -> Result<IssuedDocument, Error> {
+        let scope = principal.authorize(commune.id, Permission::ActOnRequests)?;
+        let now = self.now();
+        let tx = self.store.tenant_tx(scope).await?;
+        let record = requests::by_id(&tx, request).await?.ok_or(Error::NotFound("request"))?;
+        let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
+        let workflow = &service.definition.workflow;
+        let history = requests::history(&tx, record.id).await?;
+        let approved = (record.outcome == Some(Outcome::Approved))
+            .then(|| history.iter().rev().find(|step| step.to_state == record.state))
+            .flatten()
+            .filter(|step| step.actor == "system")
+            .and_then(|step| {
+                let from = step.from_state.as_deref()?;
+                workflow.timers.iter().find(|timer| timer.state == from && timer.action == step.action)
+            });
+        let (Some(timer), Some(closed_at)) = (approved, record.closed_at) else {
+            return Err(Error::field("requestId", FieldErrorCode::InvalidValue, not_tacitly_approved()));
+        };
+        let deciding: BTreeSet<&str> = match timer.stands_for.as_deref().and_then(|key| workflow.action(key)) {
+            Some(action) => action
+                .actors
+                .iter()
+                .filter_map(|actor| match actor {
+                    ActorRule::Role(role) => Some(role.as_str()),
+                    ActorRule::Applicant | ActorRule::System => None,
+                })
+                .collect(),
+            None => workflow.roles(),
+        };
+        if !principal.roles_in(commune.id).iter().any(|role| deciding.contains(role.as_str())) {
+            return Err(Error::Forbidden(
+                "only staff who may take the decision the silence stood for issue its certificate".into(),
+            ));
+        }
+        let subject = format!("request:{}", record.id);
+        let year = closed_at.with_timezone(&commune.time_zone()).year();
+        // Serializes issuances of this request's certificate (the row stays locked until the end).
+        let number = requests::next_in_sequence(&tx, &format!("tacit-certificate:{year}")).await?;
+        if let Some(existing) =
+            documents::by_subject(&tx, &subject).await?.into_iter().find(|document| document.kind == TACIT_ACCEPTANCE)
+        {
+            // Already issued: the number just taken is given back with the rolled-back transaction.
+            let text = open(&tx, &self.keyring, &existing).await?;
+            tx.rollback().await?;
+            return Ok(IssuedDocument {
+                id: existing.id,
+                code: existing.code,
+                kind: existing.kind,
+                subject: existing.subject,
+                title: existing.title,
+                fingerprint: existing.fingerprint,
+                text,
+                issued_at: existing.issued_at,
+            });
+        }
+        let fallbacks = commune.fallbacks();
+        let zone = commune.time_zone();
+        let date = |at: DateTime<Utc>| at.with_timezone(&zone).format("%Y-%m-%d").to_string();
+        let facts = TacitFacts {
+            number: format!("{year}/{number:06}"),
+            tracking_code: record.tracking_code.to_string(),
+            submitted_on: date(record.submitted_at),
+            due: record.decision_due.to_string(),
+            approved_on: date(closed_at),
+        };
+        let text = commune
+            .spec
+            .locales
+            .iter()
+            .map(|&locale| {
+                let name = |text: &LocalizedText| text.get(locale, &fallbacks).to_owned();
+                let references: Vec<String> =
+                    service.definition.legal_references.iter().map(|reference| name(&reference.title)).collect();
+                tacit_certificate_text(
+                    locale,
+                    &facts,
+                    &name(&commune.spec.name),
+                    &name(&service.definition.name),
+                    &references,
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let issued = issue(
+            &tx,
+            &self.keyring,
+            commune,
+            NewDocument { kind: TACIT_ACCEPTANCE.to_owned(), subject, title: tacit_certificate_title(), text },
             &principal.actor(),
             now,
         )

@@ -126,7 +126,7 @@ fn shift_document_index(path: &str, by: usize) -> String {
     }
 }
 
-fn engine_error(error: EngineError) -> Error {
+pub(super) fn engine_error(error: EngineError) -> Error {
     let message = error.to_string();
     match error.code() {
         "NOT_FOUND" => Error::NotFound("action"),

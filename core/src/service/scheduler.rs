@@ -1,11 +1,14 @@
 //! The scheduler: applies due workflow timers (tacit approval at the legal deadline, escalations), each
-//! exactly once, even with several servers running it against PostgreSQL.
+//! exactly once, even with several servers running it against PostgreSQL. A timer standing for a staff
+//! action respects that action's guard: when it fails, the timer's other path is taken (its step in the
+//! history, and `request.timer_guard_failed` in the audit chain saying which guard failed), or nothing.
 
 use chrono::{DateTime, Utc};
 
 use crate::error::Error;
-use crate::model::workflow::Actor;
-use crate::store::{TenantScope, catalog, communes, requests, timers};
+use crate::model::audit::NewEvent;
+use crate::model::workflow::{Actor, engine};
+use crate::store::{TenantScope, audit, catalog, communes, requests, timers};
 
 use super::Jamaa;
 use super::requests::apply_action;
@@ -47,19 +50,45 @@ impl Jamaa {
                     };
                     let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
                     let request_id = record.id;
-                    match apply_action(
-                        &tx,
-                        &commune,
-                        &service,
-                        record,
-                        &timer.action,
-                        &Actor::System,
-                        "system",
-                        None,
-                        now,
-                    )
-                    .await
-                    {
+                    let workflow = &service.definition.workflow;
+                    let firing = engine::timer_firing(workflow, &record.state, &timer.action, &record.data);
+                    let applied = match &firing {
+                        Ok(firing) => {
+                            let (tracking_code, from) = (record.tracking_code.to_string(), record.state.clone());
+                            let applied = apply_action(
+                                &tx,
+                                &commune,
+                                &service,
+                                record,
+                                &firing.action,
+                                &Actor::System,
+                                "system",
+                                None,
+                                now,
+                            )
+                            .await;
+                            if let (Ok(_), Some(failed)) = (&applied, &firing.guard_failed) {
+                                // Why the timer's action gave way, beside the step the history shows.
+                                let detail = serde_json::json!({
+                                    "trackingCode": tracking_code,
+                                    "from": from,
+                                    "timerAction": timer.action,
+                                    "guardFailed": failed,
+                                    "actionTaken": firing.action,
+                                });
+                                let event = NewEvent::new(
+                                    "system",
+                                    "request.timer_guard_failed",
+                                    format!("request:{request_id}"),
+                                    detail,
+                                );
+                                audit::append(&tx, event, now).await?;
+                            }
+                            applied
+                        }
+                        Err(error) => Err(super::requests::engine_error(error.clone())),
+                    };
+                    match applied {
                         Ok(_) => {
                             // The action cancelled the request's pending timers; this one is marked fired.
                             timers::finish(&tx, timer.id, true, now).await?;

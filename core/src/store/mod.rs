@@ -106,6 +106,12 @@ impl TenantTx {
         self.catalog_changed.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// Ends the transaction writing nothing (what it took, as a counter's number, is given back).
+    pub async fn rollback(self) -> Result<(), Error> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+
     pub async fn commit(self) -> Result<(), Error> {
         if self.has_changed_catalog() {
             communes::raise_catalog_generation(&self.tx, self.scope.tenant_id).await?;

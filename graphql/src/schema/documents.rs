@@ -152,4 +152,22 @@ impl DocumentMutation {
         let issued = call.jamaa.issue_request_decision(principal, &call.commune, id).await.in_lang(&call)?;
         Ok(IssuedDocument { issued, lang: call.lang.clone() })
     }
+
+    /// Issues the certificate of tacit acceptance of a request approved by the silence of the administration
+    /// (decree 2.22.141), as a verifiable document in the commune's languages: staff who may take the decision
+    /// the silence stood for. Issuing it again returns the same certificate.
+    async fn issue_tacit_acceptance_certificate(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        request_id: ID,
+        locale: Option<String>,
+    ) -> Result<IssuedDocument> {
+        let call = InCommune::new(ctx, commune, locale).await?;
+        let id = subject_id(&request_id, "request").in_lang(&call)?;
+        let principal = call.principal;
+        let issued =
+            call.jamaa.issue_tacit_acceptance_certificate(principal, &call.commune, id).await.in_lang(&call)?;
+        Ok(IssuedDocument { issued, lang: call.lang.clone() })
+    }
 }

@@ -336,6 +336,22 @@ fn operations() -> Vec<Operation> {
             attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.decided_id }), c.refused())],
         },
         Operation {
+            name: "issueTacitAcceptanceCertificate",
+            public: false,
+            document: "mutation($c: String, $id: ID!) { issueTacitAcceptanceCertificate(commune: $c, requestId: $id) {
+                id code text fingerprint
+            } }",
+            // Oujda's files, decided or not: another commune's staff certify none of them.
+            attacks: |c: &Ctx<'_>| {
+                c.v.filed
+                    .iter()
+                    .map(|f| f.id.as_str())
+                    .chain([c.v.decided_id.as_str()])
+                    .map(|id| attack(json!({ "c": c.commune(), "id": id }), c.refused()))
+                    .collect()
+            },
+        },
+        Operation {
             name: "request",
             public: false,
             document: "query($c: String, $id: ID!) { request(commune: $c, id: $id) {

@@ -4,10 +4,13 @@
 //! complaints held for moderation when it holds personal data, never published through `publicComplaints` or
 //! Open311 before a moderator decides; each commune's audit chain head, read by anyone; a receipt that says the
 //! commune, not the law, set a deadline when the procedure cites no law (Kaédi); Kaédi's petition threshold,
-//! the commune's own setting, and its catalog and receipts, which name no Moroccan law.
+//! the commune's own setting, and its catalog and receipts, which name no Moroccan law; silence that never grants
+//! more than staff could (an R+6 "small project" refused at submission; a tacit approval withheld when the head of
+//! service's guard fails, for a commune whose form is looser), and the certificate of tacit acceptance
+//! (decree 2.22.141) issued once and verified.
 
 use anyhow::{Context as _, Result, ensure};
-use jamaa_tests::app::{Backend, TestApp, error_codes, field_paths};
+use jamaa_tests::app::{Backend, TestApp, error_codes, field_errors, field_paths};
 use jamaa_tests::clock::TestClock;
 use jamaa_tests::on_both_backends;
 use serde_json::{Value, json};
@@ -137,7 +140,10 @@ on_both_backends!(
     personal_data_in_a_complaint_waits_for_a_moderator,
     anyone_reads_the_audit_head,
     a_deadline_without_a_law_is_the_communes,
-    mauritania_runs_no_moroccan_rule
+    mauritania_runs_no_moroccan_rule,
+    a_six_storey_small_project_is_refused_at_submission,
+    silence_never_grants_what_staff_could_not,
+    a_tacit_acceptance_certificate_is_issued_once_and_verified
 );
 
 const PETITIONS: &str = r#"query($c: String!, $l: String) { petitions(commune: $c, locale: $l) { edges { node {
@@ -498,5 +504,186 @@ async fn mauritania_runs_no_moroccan_rule(backend: Backend) -> Result<()> {
     app.data(None, SUBMIT, json!({ "c": "oujda", "s": "petition", "d": petition_by_citizens() })).await?;
     let oujda = app.data(None, PETITIONS, json!({ "c": "oujda", "l": "fr" })).await?;
     assert_eq!(oujda["petitions"]["edges"][0]["node"]["signatureThresholdByLaw"], true);
+
+const SUBMIT_PERMIT: &str = r#"mutation($c: String!, $i: SubmitRequestInput!) {
+  submitRequest(commune: $c, input: $i) { request { id trackingCode } secret }
+}"#;
+
+const TRACK_PERMIT: &str = r#"query($code: String!, $secret: String!) {
+  trackRequest(trackingCode: $code, secret: $secret, locale: "fr") {
+    state outcome history { action toState actor } availableActions { key }
+  }
+}"#;
+
+const ISSUE_TACIT: &str = r#"mutation($id: ID!) {
+  issueTacitAcceptanceCertificate(commune: "oujda", requestId: $id) { id code kind title text verifyPath }
+}"#;
+
+/// A small-project building permit of `floors` storeys above the ground floor, with its documents.
+fn small_project(floors: u32) -> Value {
+    json!({
+        "serviceCode": "autorisation-construire-petits-projets",
+        "data": {
+            "applicant_name": "Youssef Benali",
+            "cin": "F123456",
+            "phone": "+212661234567",
+            "parcel_location": { "lat": 34.6814, "lng": -1.9086, "address": "Hay Al Qods, Oujda" },
+            "floors": floors,
+            "built_surface": 140,
+            "project_type": "new_house"
+        },
+        "documents": [
+            { "code": "architectural_plans", "fileName": "plans.pdf", "mediaType": "application/pdf", "sizeBytes": 4000000 },
+            { "code": "property_title", "fileName": "titre.pdf", "mediaType": "application/pdf", "sizeBytes": 300000 },
+            { "code": "topographic_plan", "fileName": "topo.pdf", "mediaType": "application/pdf", "sizeBytes": 900000 }
+        ]
+    })
+}
+
+/// Files a permit in Oujda: its id, tracking code and secret.
+async fn file_permit(app: &TestApp, floors: u32) -> Result<(String, Value, Value)> {
+    let data = app.data(None, SUBMIT_PERMIT, json!({ "c": "oujda", "i": small_project(floors) })).await?;
+    let submitted = &data["submitRequest"];
+    let id = submitted["request"]["id"].as_str().context("id")?.to_owned();
+    Ok((id, submitted["request"]["trackingCode"].clone(), submitted["secret"].clone()))
+}
+
+async fn a_six_storey_small_project_is_refused_at_submission(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    for locale in ["fr", "ar", "tzm", "en"] {
+        let query = SUBMIT_PERMIT.replace(
+            "submitRequest(commune: $c, input: $i)",
+            &format!("submitRequest(commune: $c, input: $i, locale: \"{locale}\")"),
+        );
+        let refused = app.graphql(None, &query, json!({ "c": "oujda", "i": small_project(6) })).await?;
+        assert_eq!(error_codes(&refused), ["VALIDATION_FAILED"], "{refused}");
+        assert_eq!(field_errors(&refused), [("input.data.floors".to_owned(), "OUT_OF_RANGE".to_owned())], "{refused}");
+        let message = refused["errors"][0]["extensions"]["fields"][0]["message"].as_str().unwrap_or_default();
+        let expected = match locale {
+            "fr" => "La valeur doit être inférieure ou égale à 2.",
+            "ar" => "يجب ألا تتجاوز القيمة 2.",
+            "en" => "The value must be at most 2.",
+            _ => "ⴰⵣⴰⵍ ⵓⵔ ⵉⵍⴰⵇ ⴰⴷ ⵉⵄⴷⴷⵉ 2.",
+        };
+        assert_eq!(message, expected, "{locale}: {refused}");
+    }
+    // R+2 is what the procedure covers.
+    file_permit(&app, 2).await?;
+    app.stop().await
+}
+
+async fn silence_never_grants_what_staff_could_not(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let staff = app.staff("oujda").to_owned();
+    let read = "query { service(commune: \"oujda\", code: \"autorisation-construire-petits-projets\") { definition } }";
+    let shipped = app.data(None, read, json!({})).await?["service"]["definition"].clone();
+    let publish = "mutation($d: JSON!) { publishService(commune: \"oujda\", definition: $d) }";
+
+    // The other path of a timer must exist.
+    let mut broken = shipped.clone();
+    broken["workflow"]["timers"][0]["onGuardFails"] = json!("grant_anyway");
+    let refused = app.graphql(Some(&staff), publish, json!({ "d": broken })).await?;
+    assert_eq!(error_codes(&refused), ["VALIDATION_FAILED"], "{refused}");
+    assert_eq!(field_paths(&refused), ["workflow.timers[0].onGuardFails"], "{refused}");
+
+    // A commune whose form is looser than the head of service's guard: R+6 is filed.
+    let mut looser = shipped.clone();
+    looser["form"].as_object_mut().context("form")?.remove("rules");
+    app.data(Some(&staff), publish, json!({ "d": looser })).await?;
+    let (_, six_code, six_secret) = file_permit(&app, 6).await?;
+    let (_, two_code, two_secret) = file_permit(&app, 2).await?;
+
+    // The decision date passes: R+2 is approved by silence, R+6 is not, and waits for an express decision.
+    let jamaa = app.jamaa().await?;
+    jamaa.run_due_timers(chrono::Utc::now() + chrono::Duration::days(40)).await?;
+    let two = app.data(None, TRACK_PERMIT, json!({ "code": two_code, "secret": two_secret })).await?;
+    assert_eq!(two["trackRequest"]["state"], "approved_tacitly", "{two}");
+    let six = app.data(None, TRACK_PERMIT, json!({ "code": six_code, "secret": six_secret })).await?;
+    let six = &six["trackRequest"];
+    assert_eq!(six["state"], "awaiting_decision", "{six}");
+    assert_eq!(six["outcome"], Value::Null, "{six}");
+    assert_eq!(
+        six["history"][1],
+        json!({ "action": "withhold_tacit_approval", "toState": "awaiting_decision", "actor": "system" }),
+        "{six}"
+    );
+    assert_eq!(six["availableActions"], json!([{ "key": "withdraw" }]), "{six}");
+    // No timer is left to approve it later: the file waits for the head of service.
+    jamaa.run_due_timers(chrono::Utc::now() + chrono::Duration::days(80)).await?;
+    let still = app.data(None, TRACK_PERMIT, json!({ "code": six_code, "secret": six_secret })).await?;
+    assert_eq!(still["trackRequest"]["state"], "awaiting_decision", "{still}");
+
+    // Why, in the audit trail; the chain still verifies.
+    let events = app.data(Some(&staff), "{ auditVerify(commune: \"oujda\") { valid } }", json!({})).await?;
+    assert_eq!(events["auditVerify"]["valid"], true);
+    app.stop().await
+}
+
+async fn a_tacit_acceptance_certificate_is_issued_once_and_verified(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let staff = app.staff("oujda").to_owned();
+    let (id, code, secret) = file_permit(&app, 2).await?;
+    let tracking_code = code.as_str().context("code")?.to_owned();
+
+    // Before the decision date, there is no tacit acceptance to certify.
+    let early = app.graphql(Some(&staff), ISSUE_TACIT, json!({ "id": id })).await?;
+    assert_eq!(error_codes(&early), ["VALIDATION_FAILED"], "{early}");
+    assert_eq!(field_paths(&early), ["requestId"], "{early}");
+
+    app.jamaa().await?.run_due_timers(chrono::Utc::now() + chrono::Duration::days(40)).await?;
+    let tracked = app.data(None, TRACK_PERMIT, json!({ "code": code, "secret": secret })).await?;
+    assert_eq!(tracked["trackRequest"]["state"], "approved_tacitly");
+
+    // Anonymous callers and Chefchaouen's staff are refused.
+    let anonymous = app.graphql(None, ISSUE_TACIT, json!({ "id": id })).await?;
+    assert_eq!(error_codes(&anonymous), ["UNAUTHENTICATED"], "{anonymous}");
+    let other = app.graphql(Some(app.staff("chefchaouen")), ISSUE_TACIT, json!({ "id": id })).await?;
+    ensure!(error_codes(&other) == ["FORBIDDEN"] || error_codes(&other) == ["NOT_FOUND"], "{other}");
+
+    let issued = app.data(Some(&staff), ISSUE_TACIT, json!({ "id": id })).await?;
+    let issued = &issued["issueTacitAcceptanceCertificate"];
+    assert_eq!(issued["kind"], "request.tacit_acceptance");
+    let text = issued["text"].as_str().context("text")?.to_owned();
+    // In each of Oujda's languages, with the decree, and no personal data.
+    for expected in [
+        tracking_code.as_str(),
+        "Attestation d'acceptation tacite n° ",
+        "شهادة الموافقة الضمنية رقم ",
+        "ⴰⵙⵍⴽⵉⵏ ⵏ ⵓⵇⴱⵓⵍ ⵙ ⵓⵙⵙⵓⵙⵎ",
+        "Certificate of tacit approval no. ",
+        "2.22.141",
+    ] {
+        ensure!(text.contains(expected), "{expected} missing: {text}");
+    }
+    ensure!(!text.contains("Youssef") && !text.contains("F123456"), "no personal data: {text}");
+
+    // Issued again (a retry): the same certificate, not a second one.
+    let again = app.data(Some(&staff), ISSUE_TACIT, json!({ "id": id })).await?;
+    assert_eq!(&again["issueTacitAcceptanceCertificate"], issued);
+    let listed = app
+        .data(
+            Some(&staff),
+            "query($id: ID!) { requestDocuments(commune: \"oujda\", requestId: $id) { totalCount } }",
+            json!({ "id": id }),
+        )
+        .await?;
+    assert_eq!(listed["requestDocuments"]["totalCount"], 1, "{listed}");
+
+    // Anyone verifies it at /verify, and that a text is the one issued.
+    let document = issued["code"].as_str().context("code")?;
+    let page = app.client.get(app.url(&format!("/verify/{document}?lang=fr"))).send().await?;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await?;
+    ensure!(html.contains("Document authentique") && html.contains(document), "{html}");
+    ensure!(html.contains("Attestation d'acceptation tacite"), "{html}");
+    let checked = app
+        .client
+        .post(app.url(&format!("/verify/{document}?lang=fr")))
+        .form(&[("text", text.as_str())])
+        .send()
+        .await?
+        .text()
+        .await?;
+    ensure!(checked.contains("n'a pas été modifié"), "{checked}");
     app.stop().await
 }

@@ -5,13 +5,14 @@ use std::collections::{HashMap, HashSet};
 use crate::error::{FieldError, FieldErrorCode};
 use crate::model::form::messages::{self, DefinitionProblem};
 use crate::model::form::validate::full_match;
-use crate::model::form::{ChoiceOption, Condition, FieldDef, FieldKind, FormSchema};
+use crate::model::form::{ChoiceOption, Condition, FieldDef, FieldKind, FormRule, FormSchema};
 
 impl FormSchema {
     /// Checks the definition and lists every mistake, each `INVALID_DEFINITION` at a path such as
     /// `form.fields[2].key`: keys unique and matching `[a-z][a-z0-9_]*`, labels not empty, choices with at least
     /// one option and unique option values, conditions that name another field of the form (and visibility
-    /// conditions that do not loop), patterns that compile, `min ≤ max` and `minLength ≤ maxLength`.
+    /// conditions that do not loop), patterns that compile, `min ≤ max` and `minLength ≤ maxLength`; form rules
+    /// (`form.rules[i]`) that bound a number or amount field by a value citing its basis, or by another one.
     pub fn check(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         let keys: HashSet<&str> = self.fields.iter().map(|field| field.key.as_str()).collect();
@@ -63,6 +64,15 @@ impl FormSchema {
                 at("rules.minLength", DefinitionProblem::MinLengthAboveMaxLength);
             }
         }
+        for (index, rule) in self.rules.iter().enumerate() {
+            check_rule(rule, &self.fields, &mut |suffix: &str, problem: DefinitionProblem| {
+                errors.push(FieldError::new(
+                    format!("form.rules[{index}].{suffix}"),
+                    FieldErrorCode::InvalidDefinition,
+                    messages::invalid_definition(&problem),
+                ));
+            });
+        }
         for index in visibility_loops(&self.fields) {
             errors.push(FieldError::new(
                 format!("form.fields[{index}].visibleIf.field"),
@@ -71,6 +81,23 @@ impl FormSchema {
             ));
         }
         if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+}
+
+/// A form rule bounds a number or amount field, by a value with its basis or by another such field.
+fn check_rule(rule: &FormRule, fields: &[FieldDef], at: &mut impl FnMut(&str, DefinitionProblem)) {
+    let mut number_field = |suffix: &str, key: &str| match fields.iter().find(|field| field.key == key) {
+        None => at(suffix, DefinitionProblem::UnknownRuleField(key.to_owned())),
+        Some(FieldDef { kind: FieldKind::Number | FieldKind::Money, .. }) => {}
+        Some(_) => at(suffix, DefinitionProblem::RuleFieldNotNumber(key.to_owned())),
+    };
+    number_field("field", &rule.field);
+    match (&rule.other_field, rule.value) {
+        (Some(_), Some(_)) | (None, None) => at("value", DefinitionProblem::RuleBound),
+        (Some(other), None) if *other == rule.field => at("otherField", DefinitionProblem::SelfRule),
+        (Some(other), None) => number_field("otherField", other),
+        (None, Some(_)) if rule.basis.is_none() => at("basis", DefinitionProblem::RuleWithoutBasis),
+        (None, Some(_)) => {}
     }
 }
 
@@ -249,7 +276,7 @@ mod tests {
         for (name, edit, expected) in cases {
             let mut fields = sound();
             edit(&mut fields);
-            let schema = FormSchema { fields };
+            let schema = FormSchema { fields, rules: Vec::new() };
             let errors = schema.check().err().unwrap_or_default();
             let paths: Vec<&str> = errors.iter().map(|error| error.path.as_str()).collect();
             assert_eq!(paths, expected, "{name}");
@@ -263,10 +290,43 @@ mod tests {
     }
 
     #[test]
+    fn form_rules_bound_numbers_by_a_sourced_value_or_another_number() {
+        use crate::model::form::{FormRule, RuleOp};
+        use crate::model::workflow::RuleBasis;
+        let rule = |field: &str, value: Option<f64>, other: Option<&str>, basis: Option<RuleBasis>| FormRule {
+            field: field.into(),
+            op: RuleOp::Le,
+            value,
+            other_field: other.map(Into::into),
+            basis,
+        };
+        let setting = Some(RuleBasis::CommuneSetting);
+        let mut fields = sound();
+        fields.push(field("parcel", FieldKind::Money));
+        let cases: Vec<(FormRule, Vec<&str>)> = vec![
+            (rule("detail_2", Some(2.0), None, setting.clone()), vec![]),
+            (rule("detail_2", None, Some("parcel"), None), vec![]),
+            (rule("detail_2", Some(2.0), None, None), vec!["form.rules[0].basis"]),
+            (rule("floors", Some(2.0), None, setting.clone()), vec!["form.rules[0].field"]),
+            (rule("full_name", Some(2.0), None, setting.clone()), vec!["form.rules[0].field"]),
+            (rule("detail_2", None, Some("kind"), None), vec!["form.rules[0].otherField"]),
+            (rule("detail_2", None, Some("detail_2"), None), vec!["form.rules[0].otherField"]),
+            (rule("detail_2", None, None, None), vec!["form.rules[0].value"]),
+            (rule("detail_2", Some(1.0), Some("parcel"), None), vec!["form.rules[0].value"]),
+        ];
+        for (rule, expected) in cases {
+            let schema = FormSchema { fields: fields.clone(), rules: vec![rule.clone()] };
+            let errors = schema.check().err().unwrap_or_default();
+            let paths: Vec<&str> = errors.iter().map(|error| error.path.as_str()).collect();
+            assert_eq!(paths, expected, "{rule:?}");
+        }
+    }
+
+    #[test]
     fn messages_name_the_culprit() {
         let mut fields = sound();
         fields[0].key = "kind".into();
-        let errors = FormSchema { fields }.check().unwrap_err();
+        let errors = FormSchema { fields, rules: Vec::new() }.check().unwrap_err();
         assert_eq!(errors[0].message_in(Locale::Fr), "La clé « kind » est déjà utilisée par un autre champ.");
     }
 }

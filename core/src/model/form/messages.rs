@@ -4,6 +4,7 @@
 //! reader (`jamaa translations review --locale tzm` lists them, from [`samples`]).
 
 use crate::model::commune::Country;
+use crate::model::form::RuleOp;
 use crate::model::i18n::{Locale, LocalizedText};
 
 /// What a value should have been, for `INVALID_TYPE`.
@@ -84,6 +85,16 @@ pub enum DefinitionProblem {
     InvalidPattern,
     MinAboveMax,
     MinLengthAboveMaxLength,
+    /// A form rule names a field the form does not have.
+    UnknownRuleField(String),
+    /// A form rule bounds a field that is not a number or an amount, or by one.
+    RuleFieldNotNumber(String),
+    /// A form rule bounds a field by itself.
+    SelfRule,
+    /// A form rule gives neither or both of a value and another field.
+    RuleBound,
+    /// A form rule's fixed value names no basis (a legal text, or the commune).
+    RuleWithoutBasis,
 }
 
 /// `REQUIRED`
@@ -199,6 +210,26 @@ pub fn out_of_range(min: Option<f64>, max: Option<f64>) -> LocalizedText {
             "La valeur est en dehors des limites autorisées.",
             "The value is outside the allowed range.",
             "ⴰⵣⴰⵍ ⵉⴼⴼⵖ ⵜⵉⵍⵉⵙⴰ ⵉⵜⵜⵓⵙⵉⵔⴳⵏ.",
+        ),
+    }
+}
+
+/// `OUT_OF_RANGE` of a form rule bounding a number by another field (`label`): at most (`le`) or at least
+/// (`ge`) its value.
+pub fn beyond_field(op: RuleOp, label: &LocalizedText) -> LocalizedText {
+    let [ar, fr, en, tzm] = names(label);
+    match op {
+        RuleOp::Le => text(
+            format!("يجب ألا تتجاوز القيمة قيمة «{ar}»."),
+            format!("La valeur doit être inférieure ou égale à celle de « {fr} »."),
+            format!("The value must be at most that of “{en}”."),
+            format!("ⴰⵣⴰⵍ ⵓⵔ ⵉⵍⴰⵇ ⴰⴷ ⵉⵄⴷⴷⵉ ⴰⵣⴰⵍ ⵏ « {tzm} »."),
+        ),
+        RuleOp::Ge => text(
+            format!("يجب ألا تقل القيمة عن قيمة «{ar}»."),
+            format!("La valeur doit être supérieure ou égale à celle de « {fr} »."),
+            format!("The value must be at least that of “{en}”."),
+            format!("ⴰⵣⴰⵍ ⵓⵔ ⵉⵍⴰⵇ ⴰⴷ ⵢⵉⵍⵉ ⴷⴷⴰⵡ ⵏ ⵡⴰⵣⴰⵍ ⵏ « {tzm} »."),
         ),
     }
 }
@@ -574,6 +605,36 @@ pub fn invalid_definition(problem: &DefinitionProblem) -> LocalizedText {
             "The minimum length cannot exceed the maximum length.",
             "ⵜⵉⵖⵥⵉ ⵜⴰⴷⴷⴰⵢ ⵓⵔ ⵜⵣⵎⵎⵔ ⴰⴷ ⵜⵄⴷⴷⵉ ⵜⵉⵖⵥⵉ ⵜⴰⴼⵍⵍⴰ.",
         ),
+        DefinitionProblem::UnknownRuleField(field) => text(
+            format!("تشير القاعدة إلى حقل غير موجود: «{field}»."),
+            format!("La règle porte sur un champ qui n'existe pas : « {field} »."),
+            format!("The rule refers to a field that does not exist: “{field}”."),
+            format!("ⵜⴰⵏⴱⴹⴰⵜ ⵜⵜⵜⵎⵓⵇⵇⵓⵍ ⴰⵏⵙⴰ ⵓⵔ ⵢⵍⵍⵉⵏ: « {field} »."),
+        ),
+        DefinitionProblem::RuleFieldNotNumber(field) => text(
+            format!("لا تنطبق القاعدة إلا على حقول الأعداد والمبالغ، و«{field}» ليس منها."),
+            format!("Une règle ne porte que sur des nombres ou des montants ; « {field} » n'en est pas un."),
+            format!("A rule applies to numbers and amounts only; “{field}” is neither."),
+            format!("ⵜⴰⵏⴱⴹⴰⵜ ⵜⵜⵎⵓⵇⵇⴰⵍ ⵖⴰⵙ ⵉⵎⴹⴰⵏⵏ ⴷ ⵉⵎⵇⴷⴰⵔⵏ; « {field} » ⵓⵔ ⵉⴳⵉ ⴰⵢⴰ."),
+        ),
+        DefinitionProblem::SelfRule => text(
+            "لا يمكن أن تقارن القاعدة الحقل بنفسه.",
+            "Une règle ne peut pas comparer un champ à lui-même.",
+            "A rule cannot compare a field with itself.",
+            "ⵜⴰⵏⴱⴹⴰⵜ ⵓⵔ ⵜⵣⵎⵎⵔ ⴰⴷ ⵜⵙⵎⵣⴰⵣⴰⵍ ⴰⵏⵙⴰ ⴷ ⵢⵉⵎⵉⵏ ⵏⵏⵙ.",
+        ),
+        DefinitionProblem::RuleBound => text(
+            "يجب أن تحدد القاعدة إما قيمة ثابتة وإما حقلا آخر، لا الاثنين معا.",
+            "Une règle donne soit une valeur, soit un autre champ, et pas les deux.",
+            "A rule gives either a value or another field, not both.",
+            "ⵜⴰⵏⴱⴹⴰⵜ ⵜⴼⴽⴰ ⵏⵖ ⴰⵣⴰⵍ ⵏⵖ ⴰⵏⵙⴰ ⵢⴰⴹⵏ, ⵓⵔ ⵜⴼⴽⵉ ⵙⵉⵏ.",
+        ),
+        DefinitionProblem::RuleWithoutBasis => text(
+            "يجب أن تذكر القيمة الثابتة أساسها: نص قانوني أو إعداد من إعدادات الجماعة.",
+            "Une valeur fixe doit citer sa source : un texte juridique, ou un paramètre de la commune.",
+            "A fixed value must cite its basis: a legal text, or a setting of the commune.",
+            "ⴰⵣⴰⵍ ⵓⵔ ⵉⵜⵜⵎⵏⴼⴰⵍⵏ ⵉⵍⴰⵇ ⴰⴷ ⵉⵙⵎⴷⵢ ⴰⵥⵓⵕ ⵏⵏⵙ: ⴰⴹⵔⵉⵙ ⴰⵏⵥⵎⴰⵢ, ⵏⵖ ⴰⵙⵖⵏⵓⵍ ⵏ ⵜⵎⵙⵎⵓⵏⵜ.",
+        ),
     }
 }
 
@@ -782,9 +843,17 @@ pub fn samples() -> Vec<LocalizedText> {
         DefinitionProblem::InvalidPattern,
         DefinitionProblem::MinAboveMax,
         DefinitionProblem::MinLengthAboveMaxLength,
+        DefinitionProblem::UnknownRuleField("x".into()),
+        DefinitionProblem::RuleFieldNotNumber("x".into()),
+        DefinitionProblem::SelfRule,
+        DefinitionProblem::RuleBound,
+        DefinitionProblem::RuleWithoutBasis,
     ] {
         messages.push(invalid_definition(&problem));
     }
+    let label = LocalizedText::ar_fr("مساحة القطعة", "Surface de la parcelle");
+    messages.push(beyond_field(RuleOp::Le, &label));
+    messages.push(beyond_field(RuleOp::Ge, &label));
     messages
 }
 

@@ -15,11 +15,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::commune::Country;
 use crate::model::i18n::LocalizedText;
+use crate::model::workflow::RuleBasis;
 
 /// The fields a citizen fills in for a service.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FormSchema {
     pub fields: Vec<FieldDef>,
+    /// Rules over the whole form, checked once each field is valid on its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<FormRule>,
 }
 
 impl FormSchema {
@@ -182,6 +186,34 @@ impl Rules {
     pub fn is_empty(&self) -> bool {
         *self == Rules::default()
     }
+}
+
+/// A bound on a number (or amount) field set by the whole form: a fixed value, which names its basis (a law,
+/// or the commune's own limit for the procedure, such as the storeys a small-project building permit covers),
+/// or another number field of the form. `{"field": "floors", "op": "le", "value": 2, "basis": "communeSetting"}`;
+/// `{"field": "built_surface", "op": "le", "otherField": "parcel_surface"}`. A rule applies only when both
+/// values are there and valid; a broken one is `OUT_OF_RANGE` at `data.<field>`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FormRule {
+    pub field: String,
+    pub op: RuleOp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_field: Option<String>,
+    /// Where a fixed bound comes from; required with `value`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<RuleBasis>,
+}
+
+/// How a [`FormRule`] bounds its field: at most (`le`) or at least (`ge`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RuleOp {
+    #[serde(rename = "le")]
+    Le,
+    #[serde(rename = "ge")]
+    Ge,
 }
 
 /// A condition on another field's value.

@@ -8,7 +8,9 @@ use serde_json::{Map, Number, Value};
 use crate::error::{FieldError, FieldErrorCode};
 use crate::model::calendar::parse_date;
 use crate::model::form::messages::{self, DefinitionProblem, Expected, InvalidReason, LengthUnit, LocationProblem};
-use crate::model::form::{ChoiceOption, Condition, FieldDef, FieldKind, FormSchema, ValidationContext};
+use crate::model::form::{
+    ChoiceOption, Condition, FieldDef, FieldKind, FormRule, FormSchema, RuleOp, ValidationContext,
+};
 use crate::model::i18n::LocalizedText;
 use crate::model::national_id::{normalize_national_id, normalize_phone};
 
@@ -46,6 +48,11 @@ impl FormSchema {
                     normalized.insert(field.key.clone(), value);
                 }
                 Parsed::Invalid(field_errors) => errors.extend(field_errors),
+            }
+        }
+        for rule in &self.rules {
+            if let Some(error) = broken(rule, &normalized, &self.fields) {
+                errors.push(error);
             }
         }
         let known: HashSet<&str> = self.fields.iter().map(|field| field.key.as_str()).collect();
@@ -104,6 +111,31 @@ pub(super) fn full_match(pattern: &str) -> Result<Regex, regex_lite::Error> {
     // The pattern must stand on its own: wrapped in a group, an unbalanced `)` could otherwise pair up.
     Regex::new(pattern)?;
     Regex::new(&format!(r"\A(?:{pattern})\z"))
+}
+
+/// The error of a form rule that does not hold for the valid values of its fields; none when a value is
+/// missing, invalid or hidden (its own error, if any, is reported already).
+fn broken(rule: &FormRule, normalized: &Map<String, Value>, fields: &[FieldDef]) -> Option<FieldError> {
+    let value = normalized.get(&rule.field)?.as_f64()?;
+    let (bound, message) = match (&rule.other_field, rule.value) {
+        (Some(other), _) => {
+            let label = &fields.iter().find(|field| field.key == *other)?.label;
+            (normalized.get(other)?.as_f64()?, messages::beyond_field(rule.op, label))
+        }
+        (None, Some(bound)) => {
+            let message = match rule.op {
+                RuleOp::Le => messages::out_of_range(None, Some(bound)),
+                RuleOp::Ge => messages::out_of_range(Some(bound), None),
+            };
+            (bound, message)
+        }
+        (None, None) => return None,
+    };
+    let holds = match rule.op {
+        RuleOp::Le => value <= bound,
+        RuleOp::Ge => value >= bound,
+    };
+    (!holds).then(|| FieldError::new(data_path(&rule.field), FieldErrorCode::OutOfRange, message))
 }
 
 /// One field's value, judged on its own before conditions are applied.
@@ -847,7 +879,7 @@ mod tests {
         ];
         for Case { name, country, field, input, expect } in cases {
             let key = field.key.clone();
-            let schema = FormSchema { fields: vec![field] };
+            let schema = FormSchema { fields: vec![field], rules: Vec::new() };
             let mut data = Map::new();
             if let Some(input) = input {
                 data.insert(key.clone(), input);
@@ -902,6 +934,7 @@ mod tests {
                     ..named("garage_area", FieldKind::Number)
                 },
             ],
+            rules: Vec::new(),
         }
     }
 
@@ -1023,6 +1056,7 @@ mod tests {
                 FieldDef { visible_if: when("nowhere"), ..named("d", FieldKind::Text) },
                 FieldDef { rules: pattern("("), ..named("e", FieldKind::Text) },
             ],
+            rules: Vec::new(),
         };
         let ctx = ValidationContext { country: Country::Morocco };
         let data = json!({"a": "x", "b": "x", "c": "x", "d": "x"});
@@ -1032,8 +1066,48 @@ mod tests {
     }
 
     #[test]
+    fn form_rules_bound_a_number_by_a_value_or_another_field() {
+        use crate::model::form::FormRule;
+        use crate::model::workflow::RuleBasis;
+        let schema = FormSchema {
+            fields: vec![
+                named("floors", FieldKind::Number),
+                named("built", FieldKind::Number),
+                named("parcel", FieldKind::Money),
+            ],
+            rules: vec![
+                FormRule {
+                    field: "floors".into(),
+                    op: RuleOp::Le,
+                    value: Some(2.0),
+                    other_field: None,
+                    basis: Some(RuleBasis::CommuneSetting),
+                },
+                FormRule {
+                    field: "built".into(),
+                    op: RuleOp::Le,
+                    value: None,
+                    other_field: Some("parcel".into()),
+                    basis: None,
+                },
+            ],
+        };
+        let ctx = ValidationContext { country: Country::Morocco };
+        assert!(schema.validate(&json!({"floors": 2, "built": 120, "parcel": 120}), &ctx).is_ok());
+        // A rule whose values are not both there does not apply.
+        assert!(schema.validate(&json!({"built": 500}), &ctx).is_ok());
+        let errors = schema.validate(&json!({"floors": 6, "built": 121, "parcel": "120"}), &ctx).unwrap_err();
+        assert_eq!(found(&errors), [("data.parcel".to_owned(), InvalidType), ("data.floors".to_owned(), OutOfRange)]);
+        assert_eq!(errors[1].message_in(Locale::Fr), "La valeur doit être inférieure ou égale à 2.");
+        let errors = schema.validate(&json!({"floors": 6, "built": 121, "parcel": 120}), &ctx).unwrap_err();
+        assert_eq!(found(&errors), [("data.floors".to_owned(), OutOfRange), ("data.built".to_owned(), OutOfRange)]);
+        assert_eq!(errors[1].message_in(Locale::En), "The value must be at most that of “parcel”.");
+        assert_localized(&errors);
+    }
+
+    #[test]
     fn messages_carry_the_limits() {
-        let schema = FormSchema { fields: vec![ruled(FieldKind::Text, length(Some(3), None))] };
+        let schema = FormSchema { fields: vec![ruled(FieldKind::Text, length(Some(3), None))], rules: Vec::new() };
         let errors =
             schema.validate(&json!({"f": "ab"}), &ValidationContext { country: Country::Morocco }).unwrap_err();
         assert_eq!(errors[0].message_in(Locale::Fr), "Ce champ doit contenir au moins 3 caractères.");

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{ActorRule, DeadlineChange, StateKind, WorkflowDefinition};
+use super::{ActionDef, ActorRule, DeadlineChange, StateKind, TimerDef, WorkflowDefinition};
 use crate::error::{FieldError, FieldErrorCode};
 use crate::model::i18n::{Locale, LocalizedText};
 
@@ -20,7 +20,9 @@ impl WorkflowDefinition {
     /// - every state is reachable from the start state, and a terminal state is reachable from every state;
     /// - actions have at least one actor, and every role they name is one of `known_roles`;
     /// - an action that sends its comment to the applicant requires one; a deadline change is at least a day;
-    /// - timers name an existing, non-terminal state and an existing action that the system may take from it.
+    /// - timers name an existing, non-terminal state and an existing action that the system may take from it;
+    ///   the action a timer stands for is a staff action, and its other path (when a guard fails) is another
+    ///   unguarded action the system may take from that state, declared only where a guard could fail.
     pub fn check(&self, known_roles: &[String]) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         self.check_states(&mut errors);
@@ -228,6 +230,77 @@ impl WorkflowDefinition {
                 )),
                 Some(_) => {}
             }
+            self.check_guard_paths(timer, &path, waits, errors);
+        }
+    }
+
+    /// A timer's `standsFor` names a staff action; its `onGuardFails` names another action the system may take
+    /// from the timer's state, and only where some guard could fail.
+    fn check_guard_paths(&self, timer: &TimerDef, path: &str, waits: bool, errors: &mut Vec<FieldError>) {
+        if let Some(key) = &timer.stands_for {
+            let staff = |action: &ActionDef| action.actors.iter().any(|actor| matches!(actor, ActorRule::Role(_)));
+            match self.action(key) {
+                None => errors.push(invalid(
+                    format!("{path}.standsFor"),
+                    format!("الإجراء «{key}» غير موجود."),
+                    format!("L'action « {key} » n'existe pas."),
+                    format!("The action `{key}` does not exist."),
+                )),
+                Some(action) if !staff(action) => errors.push(invalid(
+                    format!("{path}.standsFor"),
+                    format!("الإجراء «{key}» ليس إجراء يقوم به الموظفون."),
+                    format!("L'action « {key} » n'est pas une action du personnel."),
+                    format!("The action `{key}` is not taken by staff."),
+                )),
+                Some(_) => {}
+            }
+        }
+        let Some(key) = &timer.on_guard_fails else { return };
+        let path = format!("{path}.onGuardFails");
+        let guarded = [Some(&timer.action), timer.stands_for.as_ref()]
+            .into_iter()
+            .flatten()
+            .any(|key| self.action(key).is_some_and(|action| action.guard.is_some()));
+        if !guarded {
+            errors.push(invalid(
+                path.clone(),
+                "لا يوجد أي شرط يمكن ألا يتحقق: هذا المسار البديل لن يُسلك أبدا.".to_owned(),
+                "Aucune condition ne peut échouer : ce chemin ne serait jamais pris.".to_owned(),
+                "No guard can fail: this path would never be taken.".to_owned(),
+            ));
+        }
+        match self.action(key) {
+            None => errors.push(invalid(
+                path,
+                format!("الإجراء «{key}» غير موجود."),
+                format!("L'action « {key} » n'existe pas."),
+                format!("The action `{key}` does not exist."),
+            )),
+            Some(_) if *key == timer.action => errors.push(invalid(
+                path,
+                format!("المسار البديل يجب أن يكون إجراء غير «{key}»."),
+                format!("Le chemin de repli doit être une autre action que « {key} »."),
+                format!("The other path must be an action other than `{key}`."),
+            )),
+            Some(action) if !action.actors.contains(&ActorRule::System) => errors.push(invalid(
+                path,
+                format!("لا يمكن للنظام القيام بالإجراء «{key}»."),
+                format!("Le système ne peut pas effectuer l'action « {key} »."),
+                format!("The system may not take the action `{key}`."),
+            )),
+            Some(action) if waits && !action.from.contains(&timer.state) => errors.push(invalid(
+                path,
+                format!("لا يمكن القيام بالإجراء «{key}» انطلاقا من الحالة «{}».", timer.state),
+                format!("L'action « {key} » ne peut pas être effectuée depuis l'état « {} ».", timer.state),
+                format!("The action `{key}` cannot be taken from the state `{}`.", timer.state),
+            )),
+            Some(action) if action.guard.is_some() => errors.push(invalid(
+                path,
+                format!("الإجراء البديل «{key}» لا يمكن أن يكون مشروطا."),
+                format!("L'action de repli « {key} » ne peut pas avoir de condition."),
+                format!("The other path `{key}` cannot have a guard."),
+            )),
+            Some(_) => {}
         }
     }
 }
@@ -320,6 +393,55 @@ mod tests {
             deadline: None,
             notify_applicant: false,
             check: None,
+        }
+    }
+
+    #[test]
+    fn a_timer_standing_for_a_staff_action_declares_a_sound_other_path() {
+        let paths = |edit: Breakage| {
+            let mut def = building_permit();
+            def.timers[1].stands_for = Some("approve".into());
+            def.timers[1].on_guard_fails = Some("escalate".into());
+            edit(&mut def);
+            let errors = def.check(&known_roles()).err().unwrap_or_default();
+            errors.into_iter().map(|error| error.path).collect::<Vec<_>>()
+        };
+        let cases: [(&str, Breakage, &[&str]); 8] = [
+            ("sound", |_| {}, &[]),
+            (
+                "stands for nothing known",
+                |d| d.timers[1].stands_for = Some("demolish".into()),
+                &["workflow.timers[1].standsFor", "workflow.timers[1].onGuardFails"],
+            ),
+            (
+                "stands for a system action",
+                |d| d.timers[1].stands_for = Some("escalate".into()),
+                &["workflow.timers[1].standsFor", "workflow.timers[1].onGuardFails"],
+            ),
+            (
+                "an unknown other path",
+                |d| d.timers[1].on_guard_fails = Some("demolish".into()),
+                &["workflow.timers[1].onGuardFails"],
+            ),
+            (
+                "the timer's own action",
+                |d| d.timers[1].on_guard_fails = Some("tacit_approval".into()),
+                &["workflow.timers[1].onGuardFails"],
+            ),
+            (
+                "a staff action",
+                |d| d.timers[1].on_guard_fails = Some("refuse".into()),
+                &["workflow.timers[1].onGuardFails"],
+            ),
+            (
+                "an action that does not leave the state",
+                |d| d.timers[0].on_guard_fails = Some("escalate".into()),
+                &["workflow.timers[0].onGuardFails", "workflow.timers[0].onGuardFails"],
+            ),
+            ("no guard that could fail", |d| d.timers[1].stands_for = None, &["workflow.timers[1].onGuardFails"]),
+        ];
+        for (name, edit, expected) in cases {
+            assert_eq!(paths(edit), expected, "{name}");
         }
     }
 

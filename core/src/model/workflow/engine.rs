@@ -109,6 +109,41 @@ pub fn available_actions<'a>(
         .collect()
 }
 
+/// What a due timer does: the action it names, or the other path its definition declares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimerFiring {
+    /// The action the system takes.
+    pub action: String,
+    /// When the timer's action gave way: the action whose guard failed (the timer's own, or the staff action
+    /// it stands for).
+    pub guard_failed: Option<String>,
+}
+
+/// What the system does when the timer of `state` that takes `action` ends, for the request's `data`: that
+/// action when its guard and the guard of the staff action the timer stands for hold; else the timer's
+/// `onGuardFails` action, or the guard failure (the timer is dropped). A timer the definition no longer has
+/// for `state` takes its action as it is (`apply` judges it).
+pub fn timer_firing(
+    def: &WorkflowDefinition,
+    state: &str,
+    action: &str,
+    data: &Value,
+) -> Result<TimerFiring, EngineError> {
+    let Some(timer) = def.timers.iter().find(|timer| timer.state == state && timer.action == action) else {
+        return Ok(TimerFiring { action: action.to_owned(), guard_failed: None });
+    };
+    let guarded = [Some(action), timer.stands_for.as_deref()];
+    let failed =
+        guarded.into_iter().flatten().find(|key| def.action(key).is_some_and(|guarded| !guard_holds(guarded, data)));
+    match (failed, &timer.on_guard_fails) {
+        (None, _) => Ok(TimerFiring { action: action.to_owned(), guard_failed: None }),
+        (Some(failed), Some(instead)) => {
+            Ok(TimerFiring { action: instead.clone(), guard_failed: Some(failed.to_owned()) })
+        }
+        (Some(failed), None) => Err(EngineError::GuardFailed { action: failed.to_owned() }),
+    }
+}
+
 /// Takes `action` on a request in `state`, or tells why it cannot be taken.
 ///
 /// The checks run in this order: the action exists (NOT_FOUND), it leaves `state` (CONFLICT), `actor` may take
@@ -502,6 +537,26 @@ mod tests {
     }
 
     #[test]
+    fn a_timer_respects_the_guard_of_the_staff_action_it_stands_for() {
+        let mut def = building_permit();
+        def.timers[1].stands_for = Some("approve".into());
+        let fire = |def: &WorkflowDefinition, floors: f64| {
+            timer_firing(def, "under_review", "tacit_approval", &json!({ "floors": floors }))
+        };
+        let tacitly = TimerFiring { action: "tacit_approval".into(), guard_failed: None };
+        assert_eq!(fire(&def, 2.0), Ok(tacitly.clone()));
+        // Without another path the timer does nothing: silence grants no more than the head of service could.
+        assert_eq!(fire(&def, 6.0), Err(EngineError::GuardFailed { action: "approve".into() }));
+        def.timers[1].on_guard_fails = Some("escalate".into());
+        assert_eq!(fire(&def, 2.0), Ok(tacitly));
+        let instead = TimerFiring { action: "escalate".into(), guard_failed: Some("approve".into()) };
+        assert_eq!(fire(&def, 6.0), Ok(instead));
+        // The timers of other states stand for nothing.
+        let other = timer_firing(&def, "submitted", "tacit_approval", &json!({ "floors": 6 }));
+        assert_eq!(other, Ok(TimerFiring { action: "tacit_approval".into(), guard_failed: None }));
+    }
+
+    #[test]
     fn a_comment_has_a_length_limit() {
         let calendar = moroccan_calendar();
         let ctx = context(&calendar);
@@ -525,6 +580,8 @@ mod tests {
             after: TimerDelay::LegalDeadline,
             action: "x".into(),
             basis: None,
+            stands_for: None,
+            on_guard_fails: None,
         });
         let error = apply(&def, "submitted", "withdraw", &Actor::Applicant, &json!({}), None, &ctx).unwrap_err();
         assert_eq!(error, EngineError::UnknownState("cancelled".into()));

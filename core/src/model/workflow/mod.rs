@@ -14,7 +14,8 @@ mod guard;
 mod test_support;
 
 pub use engine::{
-    ApplyContext, EngineError, MAX_COMMENT_CHARS, ScheduledTimer, Transition, apply, available_actions, start,
+    ApplyContext, EngineError, MAX_COMMENT_CHARS, ScheduledTimer, TimerFiring, Transition, apply, available_actions,
+    start, timer_firing,
 };
 
 /// A workflow: the states a request goes through and the actions that move it.
@@ -152,7 +153,13 @@ pub enum ActorRule {
 }
 
 /// In `state`, after a delay, the system takes `action` (tacit approval, escalation, reminder).
+///
+/// A timer that stands for a staff decision (silence standing for the approval the head of service could
+/// grant) names that action in `standsFor`: the system takes its own action only when the guards of both hold
+/// for the request's data, so that silence never grants more than staff could. When a guard fails it takes
+/// `onGuardFails` instead (a move to a state awaiting an express decision), or, without one, nothing.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TimerDef {
     pub state: String,
     pub after: TimerDelay,
@@ -162,6 +169,12 @@ pub struct TimerDef {
     /// sourced by its legal references.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basis: Option<RuleBasis>,
+    /// The staff action the timer stands for, whose guard the timer respects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stands_for: Option<String>,
+    /// The system action taken instead when a guard fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_guard_fails: Option<String>,
 }
 
 /// The basis of a number in a procedure: the legal text that sets it, or none — the commune sets it.
