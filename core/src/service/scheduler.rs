@@ -1,10 +1,12 @@
-//! The scheduler: applies due workflow timers (tacit approval at the legal deadline, escalations), each
-//! exactly once, even with several servers running it against PostgreSQL.
+//! The scheduler: applies due workflow timers (tacit approval at the legal deadline, escalations) and takes the
+//! due steps of request deadlines (a complaint's reminder and lapse), each exactly once, even with several
+//! servers running it against PostgreSQL.
 
 use chrono::{DateTime, Utc};
 
 use crate::error::Error;
 use crate::model::workflow::Actor;
+use crate::store::timers::Scope;
 use crate::store::{TenantScope, catalog, communes, requests, timers};
 
 use super::Jamaa;
@@ -39,6 +41,18 @@ impl Jamaa {
                     break;
                 }
                 for timer in due {
+                    if timer.scope == Scope::Request {
+                        let fired =
+                            super::complaints::take_deadline_step(&tx, &commune, timer.request_id, &timer.action, now)
+                                .await?;
+                        timers::finish(&tx, timer.id, fired, now).await?;
+                        if fired {
+                            report.fired += 1;
+                        } else {
+                            report.dropped += 1;
+                        }
+                        continue;
+                    }
                     let record = requests::by_id(&tx, timer.request_id).await?;
                     let Some(record) = record.filter(|r| r.version == timer.request_version) else {
                         timers::finish(&tx, timer.id, false, now).await?;
