@@ -35,7 +35,7 @@ export function Moderation({ commune }) {
     ${queue.data
       ? html`<p id="moderation-count">${t("moderation.count", { count: queue.data.totalCount })}</p>
         ${queue.data.nodes.length === 0 ? html`<p>${t("moderation.empty")}</p>` : null}
-        <ul class="cards">
+        <ul class="cards wide">
           ${queue.data.nodes.map((c) => html`<li key=${c.trackingCode}>
             <${Held} commune=${commune} complaint=${c} decided=${decided} />
           </li>`)}
