@@ -331,7 +331,8 @@ enum WebhookCommand {
         commune: String,
         #[arg(long)]
         url: String,
-        /// An event kind to send (request.submitted, request.state_changed, request.message, request.assigned); none for all.
+        /// An event kind to send (request.submitted, request.state_changed, request.message, request.assigned,
+        /// request.deadline); none for all.
         #[arg(long = "event")]
         events: Vec<String>,
     },

@@ -47,11 +47,15 @@ const CONFLICT = "path base theirs ours";
 const FIGURES = `submitted byOutcome { open approved rejected withdrawn closed } decided decidedWithinDeadline
   withinDeadlineShare medianProcessingDays backlog { total buckets { minDays maxDays count } }`;
 
-/** The fields of a request in staff lists, with its assignee when the server assigns files. */
+/**
+ * The fields of a request in staff lists, with its assignee when the server assigns files and its lapse when
+ * the server records the end of answer periods.
+ */
 function staffRequest(features) {
   const assignee = features.assignment ? ` assignee { ${STAFF_MEMBER} }` : "";
+  const lapse = features.lapse ? " lapsedAt" : "";
   return `id trackingCode commune serviceCode serviceName serviceVersion state stateLabel outcome version
-    submittedAt decisionDue updatedAt closedAt${assignee}`;
+    submittedAt decisionDue updatedAt closedAt${assignee}${lapse}`;
 }
 
 /** The inbox's filters beyond the state, as the API's variables (null when unset). */
@@ -291,7 +295,8 @@ class JamaaClient {
 
   /**
    * What the server offers beyond the first version of the API (read once, by introspection): assignment of
-   * files, the inbox's filters and counts, file downloads, permissions per membership, account administration.
+   * files, the inbox's filters and counts, file downloads, permissions per membership, account administration,
+   * the lapse of a complaint's answer period.
    */
   async features() {
     this.#features ??= this.#graphql(`query {
@@ -310,6 +315,7 @@ class JamaaClient {
         accounts: has("query", "communeUsers"),
         apiTokens: has("query", "apiTokens"),
         lineage: has("commune", "upgradeAvailable"),
+        lapse: has("request", "lapsedAt"),
       };
     });
     this.#features.catch(() => {

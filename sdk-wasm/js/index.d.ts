@@ -346,6 +346,8 @@ export interface ServerFeatures {
   apiTokens: boolean;
   /** `Commune.templateName`, `templateVersion`, `latestTemplateVersion`, `upgradeAvailable`. */
   lineage: boolean;
+  /** `Request.lapsedAt`: when a complaint's answer period ended without an answer. */
+  lapse: boolean;
 }
 
 export interface StaffMember {
@@ -401,6 +403,8 @@ export interface StaffRequestSummary {
   closedAt: DateTimeString | null;
   /** Present when the server assigns files; null when unassigned. */
   assignee?: StaffMember | null;
+  /** Present when the server records lapses: when the answer period ended without an answer, else null. */
+  lapsedAt?: DateTimeString | null;
 }
 
 export interface InboxPage extends Page<StaffRequestSummary> {

@@ -233,7 +233,7 @@ impl ServiceDefinition {
             errors.extend(found);
         }
         if let Some(complaint) = &self.complaint {
-            errors.extend(complaint.check(&self.form, &self.workflow));
+            errors.extend(complaint.check(&self.form, &self.workflow, self.deadline));
         }
         if errors.is_empty() { Ok(()) } else { Err(errors) }
     }

@@ -1,14 +1,24 @@
 //! Complaints (chikaya): what a procedure of the complaint kind adds to a request — which of its form fields
 //! hold the category, the description, the place, the public flag and the photo's address, when it counts as
-//! answered — the satisfaction rating, and the facts of a complaint that may be shown to the public.
+//! answered — the satisfaction rating, the facts of a complaint that may be shown to the public, and the
+//! answer period: a reminder to the staff before it ends, a lapse recorded when it ends unanswered.
 
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{FieldError, FieldErrorCode};
+use crate::model::calendar::{Deadline, end_of_day_utc};
 use crate::model::form::{FieldKind, FormSchema};
 use crate::model::i18n::{Locale, LocalizedText};
-use crate::model::workflow::{Outcome, WorkflowDefinition};
+use crate::model::workflow::{Outcome, RuleBasis, WorkflowDefinition};
+
+/// The step of a complaint's history that reminds its staff the answer period is about to end.
+pub const ANSWER_REMINDER: &str = "answer_reminder";
+
+/// The step of a complaint's history that records its answer period ended without an answer.
+pub const ANSWER_LAPSED: &str = "answer_lapsed";
 
 /// Marks a service as a complaint procedure (template data): the form fields that play each part, and the
 /// states in which the complaint counts as answered (the applicant may then rate it, Open311 says `closed`).
@@ -35,6 +45,74 @@ pub struct ComplaintSettings {
     pub contact: ContactFields,
     /// States in which the complaint has been answered.
     pub answered_states: Vec<String>,
+    /// The answer period (the service's deadline) as a deadline of the whole complaint, whatever state it is
+    /// in: a reminder before it ends, a lapse recorded when it ends unanswered. None: neither.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_deadline: Option<AnswerDeadline>,
+}
+
+/// The answer period of a complaint: the service's deadline, counted from submission (a decision date that
+/// moves with holidays moves it too), which `basis` sources; unlike a workflow timer it belongs to the whole
+/// complaint, so no action but an answer (or an end) cancels it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnswerDeadline {
+    /// The legal text that sets the period (decree 2-17-265 in Morocco), or the commune.
+    pub basis: RuleBasis,
+    /// The reminder to the staff handling the complaint before the period ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminder: Option<AnswerReminder>,
+}
+
+/// How many days before the end of the answer period its staff are reminded, and who says so.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnswerReminder {
+    pub days_before: u32,
+    pub basis: RuleBasis,
+}
+
+/// A step of a complaint's answer period: its name in the history and when it falls due.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeadlineStep {
+    /// [`ANSWER_REMINDER`] or [`ANSWER_LAPSED`].
+    pub step: &'static str,
+    pub due_at: DateTime<Utc>,
+}
+
+impl AnswerDeadline {
+    /// The steps of a complaint whose answer is due on `decision_due` (a local date): the reminder at the same
+    /// hour `days_before` days earlier, the lapse at the end of that day.
+    pub fn steps(&self, decision_due: NaiveDate, time_zone: Tz) -> Vec<DeadlineStep> {
+        let mut steps = Vec::new();
+        if let Some(reminder) = &self.reminder
+            && let Some(day) = decision_due.checked_sub_days(Days::new(u64::from(reminder.days_before)))
+        {
+            steps.push(DeadlineStep { step: ANSWER_REMINDER, due_at: end_of_day_utc(day, time_zone) });
+        }
+        steps.push(DeadlineStep { step: ANSWER_LAPSED, due_at: end_of_day_utc(decision_due, time_zone) });
+        steps
+    }
+}
+
+/// The label of a step of the answer period in a complaint's history.
+pub fn deadline_step_label(action: &str) -> Option<LocalizedText> {
+    let (ar, fr, en, tzm) = match action {
+        ANSWER_REMINDER => (
+            "تذكير: أجل الإجابة على وشك الانتهاء",
+            "Rappel : le délai de réponse arrive à son terme",
+            "Reminder: the answer period is about to end",
+            "ⴰⵙⵎⴷⵢⴰⵣ: ⴰⵣⵎⵣ ⵏ ⵓⵔⴰⵔ ⵉⵇⵇⵔⴱ ⴰⴷ ⵉⴽⵎⵍ",
+        ),
+        ANSWER_LAPSED => (
+            "انقضى أجل الإجابة دون جواب",
+            "Délai de réponse expiré sans réponse",
+            "Answer period ended without an answer",
+            "ⵉⴽⵎⵍ ⵓⵣⵎⵣ ⵏ ⵓⵔⴰⵔ ⴱⵍⴰ ⴰⵔⴰⵔ",
+        ),
+        _ => return None,
+    };
+    Some(LocalizedText::ar_fr(ar, fr).with(Locale::En, en).with(Locale::Tzm, tzm))
 }
 
 /// The form fields of the applicant's name, e-mail and phone, each optional.
@@ -134,6 +212,11 @@ impl ComplaintSettings {
         self.media_url_field.as_deref().and_then(|k| data.get(k)).and_then(Value::as_str)
     }
 
+    /// Whether the complaint is answered in `state`: an answered state, or an end (withdrawn included).
+    pub fn is_answered(&self, state: &str, outcome: Option<Outcome>) -> bool {
+        self.status(state, outcome) == ComplaintStatus::Closed
+    }
+
     /// Closed once answered or ended (withdrawn included); open while being handled or reopened.
     pub fn status(&self, state: &str, outcome: Option<Outcome>) -> ComplaintStatus {
         if outcome.is_some() || self.answered_states.iter().any(|s| s == state) {
@@ -166,7 +249,7 @@ impl ComplaintSettings {
 
     /// Checks the settings against the form and the workflow: each field exists with the type of its part,
     /// the shown ones are not personal, the contact ones are, and the answered states exist.
-    pub fn check(&self, form: &FormSchema, workflow: &WorkflowDefinition) -> Vec<FieldError> {
+    pub fn check(&self, form: &FormSchema, workflow: &WorkflowDefinition, deadline: Deadline) -> Vec<FieldError> {
         let mut errors = Vec::new();
         let mut problem = |path: &str, en: &str, fr: &str| {
             errors.push(FieldError::new(
@@ -223,6 +306,15 @@ impl ComplaintSettings {
                 problem("answeredStates", "no such workflow state", "cet état n'existe pas dans le circuit");
             }
         }
+        if let Some(reminder) = self.answer_deadline.as_ref().and_then(|d| d.reminder.as_ref())
+            && (reminder.days_before == 0 || reminder.days_before >= deadline.days)
+        {
+            problem(
+                "answerDeadline.reminder.daysBefore",
+                "the reminder falls within the answer period: at least 1 day before its end, after its start",
+                "le rappel tombe dans le délai de réponse : au moins 1 jour avant son terme, après son début",
+            );
+        }
         errors
     }
 }
@@ -246,17 +338,27 @@ mod tests {
     fn the_shipped_complaint_procedure_is_a_complaint_and_checks() {
         let service = reclamation();
         let settings = service.complaint.clone().expect("complaint settings");
-        assert_eq!(settings.check(&service.form, &service.workflow), vec![]);
+        assert_eq!(settings.check(&service.form, &service.workflow, service.deadline), vec![]);
         assert_eq!(settings.category_field, "subject");
         let mut broken = settings.clone();
         broken.category_field = "description".into();
         broken.public_field = Some("name".into());
         broken.contact.email = Some("subject".into());
         broken.answered_states.push("nowhere".into());
-        let paths: Vec<String> = broken.check(&service.form, &service.workflow).into_iter().map(|e| e.path).collect();
+        if let Some(reminder) = broken.answer_deadline.as_mut().and_then(|d| d.reminder.as_mut()) {
+            reminder.days_before = 60;
+        }
+        let paths: Vec<String> =
+            broken.check(&service.form, &service.workflow, service.deadline).into_iter().map(|e| e.path).collect();
         assert_eq!(
             paths,
-            ["complaint.categoryField", "complaint.publicField", "complaint.contact.email", "complaint.answeredStates"]
+            [
+                "complaint.categoryField",
+                "complaint.publicField",
+                "complaint.contact.email",
+                "complaint.answeredStates",
+                "complaint.answerDeadline.reminder.daysBefore"
+            ]
         );
     }
 
@@ -286,6 +388,33 @@ mod tests {
         assert!(settings.may_rate("closed", Some(Outcome::Closed)));
         assert!(!settings.may_rate("submitted", None));
         assert!(!settings.may_rate("withdrawn", Some(Outcome::Withdrawn)));
+    }
+
+    #[test]
+    fn the_answer_period_of_the_law_reminds_seven_days_before_and_lapses_at_its_end() {
+        let service = reclamation();
+        let deadline = service.complaint.and_then(|c| c.answer_deadline).expect("an answer period");
+        assert_eq!(deadline.basis, RuleBasis::LegalReference("Décret n° 2-17-265".into()));
+        let reminder = deadline.reminder.clone().expect("a reminder");
+        assert_eq!((reminder.days_before, reminder.basis), (7, RuleBasis::CommuneSetting));
+        // Outside Ramadan, when Morocco's clocks are at UTC+1.
+        let due = NaiveDate::from_ymd_opt(2026, 6, 1).expect("a date");
+        let steps = deadline.steps(due, chrono_tz::Africa::Casablanca);
+        let at = |s: &str| s.parse::<DateTime<Utc>>().expect("an instant");
+        assert_eq!(
+            steps,
+            [
+                DeadlineStep { step: ANSWER_REMINDER, due_at: at("2026-05-25T23:00:00Z") },
+                DeadlineStep { step: ANSWER_LAPSED, due_at: at("2026-06-01T23:00:00Z") },
+            ]
+        );
+        for step in [ANSWER_REMINDER, ANSWER_LAPSED] {
+            let label = deadline_step_label(step).expect("a label");
+            for locale in [Locale::Ar, Locale::Fr, Locale::En, Locale::Tzm] {
+                assert!(label.exact(locale).is_some_and(|t| !t.is_empty()), "{step} in {locale:?}");
+            }
+        }
+        assert!(deadline_step_label("answer").is_none());
     }
 
     #[test]

@@ -18,16 +18,23 @@ pub enum EventKind {
     /// applicant: it is the commune's internal business).
     #[serde(rename = "request.assigned")]
     Assigned,
+    /// A step of the request's answer period: its staff reminded that it is about to end, or its lapse
+    /// recorded (no e-mail to the applicant: it is addressed to the staff).
+    #[serde(rename = "request.deadline")]
+    Deadline,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 4] =
-        [EventKind::Submitted, EventKind::StateChanged, EventKind::Message, EventKind::Assigned];
+    pub const ALL: [EventKind; 5] =
+        [EventKind::Submitted, EventKind::StateChanged, EventKind::Message, EventKind::Assigned, EventKind::Deadline];
 
     /// The kind of a transition from `from` (none for the submission) to `to` by `action`.
     pub fn of(from: Option<&str>, to: &str, action: &str) -> Self {
         if crate::model::assignment::is_assignment_step(action) {
             return EventKind::Assigned;
+        }
+        if crate::model::complaint::deadline_step_label(action).is_some() {
+            return EventKind::Deadline;
         }
         match from {
             None => EventKind::Submitted,
@@ -42,6 +49,7 @@ impl EventKind {
             EventKind::StateChanged => "request.state_changed",
             EventKind::Message => "request.message",
             EventKind::Assigned => "request.assigned",
+            EventKind::Deadline => "request.deadline",
         }
     }
 

@@ -11,14 +11,15 @@ use crate::error::{Error, FieldErrorCode};
 use crate::model::audit::NewEvent;
 use crate::model::catalog::Channel;
 use crate::model::commune::Commune;
-use crate::model::complaint::{ComplaintSettings, ComplaintStatus, Rating};
+use crate::model::complaint::{ANSWER_LAPSED, ANSWER_REMINDER, ComplaintSettings, ComplaintStatus, Rating};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::RequestId;
 use crate::model::moderation::{self, Moderation, ModerationDecision};
 use crate::model::request::TrackingCode;
 use crate::store::catalog::{self, PublishedService};
 use crate::store::complaints::{self, ComplaintRecord};
-use crate::store::requests::{self, RequestRecord};
+use crate::store::requests::{self, RequestRecord, TransitionRecord};
+use crate::store::timers::{self, Scope};
 use crate::store::{TenantTx, audit, communes};
 
 pub use crate::store::complaints::PublicFilter;
@@ -150,6 +151,78 @@ pub(crate) async fn record_submission(
         },
     )
     .await
+}
+
+/// Arms the answer period of a complaint just submitted (other services have none): the reminder and the lapse,
+/// timers of the whole request, in the submission's transaction.
+pub(crate) async fn arm_answer_deadline(
+    tx: &TenantTx,
+    commune: &Commune,
+    service: &PublishedService,
+    record: &RequestRecord,
+) -> Result<(), Error> {
+    let Some(deadline) = service.definition.complaint.as_ref().and_then(|c| c.answer_deadline.as_ref()) else {
+        return Ok(());
+    };
+    for step in deadline.steps(record.decision_due, commune.time_zone()) {
+        timers::insert(tx, record.id, record.version, step.step, step.due_at, Scope::Request).await?;
+    }
+    Ok(())
+}
+
+/// Takes a due step of a complaint's answer period, claimed by the scheduler in `tx`: records the reminder, or
+/// the lapse, in the history (and so the outbox) and the audit chain; false when it no longer applies (the
+/// complaint was answered or ended, or its lapse is already recorded).
+pub(crate) async fn take_deadline_step(
+    tx: &TenantTx,
+    commune: &Commune,
+    request_id: RequestId,
+    step: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, Error> {
+    let Some(record) = requests::by_id(tx, request_id).await? else { return Ok(false) };
+    let service = catalog::service_version(tx, record.service_id, record.workflow_id).await?;
+    let Some(settings) = &service.definition.complaint else { return Ok(false) };
+    if settings.is_answered(&record.state, record.outcome) {
+        return Ok(false);
+    }
+    let kind = match step {
+        ANSWER_REMINDER => "complaint.answer_reminder",
+        ANSWER_LAPSED => {
+            if !requests::mark_lapsed(tx, record.id, now).await? {
+                return Ok(false);
+            }
+            "complaint.lapsed"
+        }
+        _ => return Err(Error::internal(format!("unknown step of an answer period `{step}`"))),
+    };
+    let transition = TransitionRecord {
+        from_state: Some(record.state.clone()),
+        to_state: record.state.clone(),
+        action: step.to_owned(),
+        actor: "system".to_owned(),
+        comment: None,
+        occurred_at: now,
+        assignee: None,
+    };
+    requests::insert_transition(tx, commune, &service, record.id, &transition).await?;
+    audit::append(
+        tx,
+        NewEvent::new(
+            "system",
+            kind,
+            format!("request:{}", record.id),
+            serde_json::json!({
+                "trackingCode": record.tracking_code,
+                "state": record.state,
+                "decisionDue": record.decision_due,
+                "assignee": record.assignee,
+            }),
+        ),
+        now,
+    )
+    .await?;
+    Ok(true)
 }
 
 /// The complaints with their requests, services and statuses, in their order (one query for the requests, one

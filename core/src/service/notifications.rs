@@ -671,8 +671,8 @@ fn email_texts(
                 .with(Locale::En, format!("Your request {code}: {state}"))
                 .with(Locale::Tzm, format!("ⵜⵓⵜⵔⴰ ⵏⵏⵓⵏ {code}: {state}"))
         }
-        // Assignment steps make no e-mail; should one be sent, it reads like a message.
-        EventKind::Message | EventKind::Assigned => {
+        // Assignment and deadline steps make no e-mail; should one be sent, it reads like a message.
+        EventKind::Message | EventKind::Assigned | EventKind::Deadline => {
             LocalizedText::ar_fr(format!("رسالة بخصوص طلبكم {code}"), format!("Un message sur votre demande {code}"))
                 .with(Locale::En, format!("A message about your request {code}"))
                 .with(Locale::Tzm, format!("ⵜⵓⵣⵉⵏⵜ ⵅⴼ ⵜⵓⵜⵔⴰ ⵏⵏⵓⵏ {code}"))

@@ -18,7 +18,8 @@ use crate::model::workflow::{ActionDef, Actor};
 use crate::store::catalog::{self, PublishedService};
 use crate::store::citizen::{self as citizen_store, MessageRecord};
 use crate::store::requests::{self, RequestRecord, TransitionRecord};
-use crate::store::{TenantTx, audit, communes, timers};
+use crate::store::timers::{self, Scope};
+use crate::store::{TenantTx, audit, communes};
 
 use super::Jamaa;
 use super::personal::{self, PersonalData};
@@ -280,6 +281,7 @@ impl Jamaa {
             updated_at: now,
             closed_at: None,
             assignee: None,
+            lapsed_at: None,
             secret_hash: auth::hash_secret(&normalize_secret(&secret)),
             personal: sealed,
             data_key_id,
@@ -302,6 +304,7 @@ impl Jamaa {
         };
         requests::insert_transition(&tx, commune, &service, record.id, &transition).await?;
         schedule(&tx, record.id, record.version, &start_timers).await?;
+        super::complaints::arm_answer_deadline(&tx, commune, &service, &record).await?;
         audit::append(
             &tx,
             NewEvent::new(
@@ -409,8 +412,11 @@ impl Jamaa {
         };
         let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
         let mut history = requests::history(&tx, record.id).await?;
-        // Who in the commune holds the file is its internal business.
-        history.retain(|step| !crate::model::assignment::is_assignment_step(&step.action));
+        // Who in the commune holds the file, and the reminders to its staff, are its internal business.
+        history.retain(|step| {
+            !crate::model::assignment::is_assignment_step(&step.action)
+                && step.action != crate::model::complaint::ANSWER_REMINDER
+        });
         let messages = citizen_store::messages(&tx, record.id).await?;
         let actor = format!("applicant:{}", record.tracking_code);
         let personal = personal::open_for(&tx, &self.keyring, &record, &actor, self.now()).await?;
@@ -483,7 +489,11 @@ pub(crate) async fn apply_action(
         return Err(Error::Conflict("the request was changed by someone else: reload it and try again".into()));
     }
     let version = record.version + 1;
-    timers::cancel_pending(tx, record.id).await?;
+    timers::cancel_pending(tx, record.id, Scope::State).await?;
+    // An answer (or an end) meets the answer period of a complaint: neither its reminder nor its lapse follows.
+    if service.definition.complaint.as_ref().is_some_and(|c| c.is_answered(&transition.to, transition.outcome)) {
+        timers::cancel_pending(tx, record.id, Scope::Request).await?;
+    }
     schedule(tx, record.id, version, &transition.timers).await?;
     requests::insert_transition(
         tx,
@@ -544,7 +554,7 @@ async fn schedule(
     timers_to_set: &[ScheduledTimer],
 ) -> Result<(), Error> {
     for timer in timers_to_set {
-        timers::insert(tx, request, version, &timer.action, timer.due_at).await?;
+        timers::insert(tx, request, version, &timer.action, timer.due_at, Scope::State).await?;
     }
     Ok(())
 }

@@ -1,13 +1,15 @@
-//! The scheduler: applies due workflow timers (tacit approval at the legal deadline, escalations), each
-//! exactly once, even with several servers running it against PostgreSQL. A timer standing for a staff
-//! action respects that action's guard: when it fails, the timer's other path is taken (its step in the
-//! history, and `request.timer_guard_failed` in the audit chain saying which guard failed), or nothing.
+//! The scheduler: applies due workflow timers (tacit approval at the legal deadline, escalations) and takes the
+//! due steps of request deadlines (a complaint's reminder and lapse), each exactly once, even with several
+//! servers running it against PostgreSQL. A timer standing for a staff action respects that action's guard:
+//! when it fails, the timer's other path is taken (its step in the history, and `request.timer_guard_failed` in
+//! the audit chain saying which guard failed), or nothing.
 
 use chrono::{DateTime, Utc};
 
 use crate::error::Error;
 use crate::model::audit::NewEvent;
 use crate::model::workflow::{Actor, engine};
+use crate::store::timers::Scope;
 use crate::store::{TenantScope, audit, catalog, communes, requests, timers};
 
 use super::Jamaa;
@@ -42,6 +44,18 @@ impl Jamaa {
                     break;
                 }
                 for timer in due {
+                    if timer.scope == Scope::Request {
+                        let fired =
+                            super::complaints::take_deadline_step(&tx, &commune, timer.request_id, &timer.action, now)
+                                .await?;
+                        timers::finish(&tx, timer.id, fired, now).await?;
+                        if fired {
+                            report.fired += 1;
+                        } else {
+                            report.dropped += 1;
+                        }
+                        continue;
+                    }
                     let record = requests::by_id(&tx, timer.request_id).await?;
                     let Some(record) = record.filter(|r| r.version == timer.request_version) else {
                         timers::finish(&tx, timer.id, false, now).await?;

@@ -171,7 +171,11 @@ pub(crate) async fn record_transition(
         }
     }
     let has_email = service.definition.form.fields.iter().any(|f| f.personal && f.kind == FieldKind::Email);
-    if has_email && kind != EventKind::Assigned && row.personal.is_some() && smtp(tx).await?.is_some() {
+    if has_email
+        && !matches!(kind, EventKind::Assigned | EventKind::Deadline)
+        && row.personal.is_some()
+        && smtp(tx).await?.is_some()
+    {
         delivery::Entity::insert(new_delivery("email", None)).exec_without_returning(tx.conn()).await?;
     }
     tx.announce(Notice {

@@ -32,6 +32,8 @@ pub struct RequestRecord {
     pub closed_at: Option<DateTime<Utc>>,
     /// The person of the staff holding the request, if it is assigned.
     pub assignee: Option<UserId>,
+    /// When its answer period ended without an answer (a complaint's lapse), if it did.
+    pub lapsed_at: Option<DateTime<Utc>>,
     pub(crate) secret_hash: String,
     /// The personal fields, sealed, and the data key they are sealed under.
     pub(crate) personal: Option<String>,
@@ -90,10 +92,24 @@ pub(crate) async fn insert(tx: &TenantTx, record: &RequestRecord) -> Result<(), 
         updated_at: Set(record.updated_at),
         closed_at: Set(record.closed_at),
         assignee_id: Set(record.assignee.map(|u| u.as_uuid())),
+        lapsed_at: Set(record.lapsed_at),
     })
     .exec_without_returning(tx.conn())
     .await?;
     Ok(())
+}
+
+/// Records that the request's answer period ended without an answer, unless that is already recorded; false
+/// then (the lapse is recorded once).
+pub(crate) async fn mark_lapsed(tx: &TenantTx, id: RequestId, at: DateTime<Utc>) -> Result<bool, Error> {
+    let result = request::Entity::update_many()
+        .col_expr(request::Column::LapsedAt, Expr::value(Some(at)))
+        .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(request::Column::Id.eq(id.as_uuid()))
+        .filter(request::Column::LapsedAt.is_null())
+        .exec(tx.conn())
+        .await?;
+    Ok(result.rows_affected == 1)
 }
 
 pub(crate) async fn by_id(tx: &TenantTx, id: RequestId) -> Result<Option<RequestRecord>, Error> {
@@ -265,6 +281,7 @@ pub(super) fn from_model(row: request::Model) -> Result<RequestRecord, Error> {
         updated_at: row.updated_at,
         closed_at: row.closed_at,
         assignee: row.assignee_id.map(UserId::from_uuid),
+        lapsed_at: row.lapsed_at,
         secret_hash: row.secret_hash,
         personal: row.personal,
         data_key_id: row.data_key_id,

@@ -1,4 +1,6 @@
-//! Workflow timers: set when a request enters a state, cancelled when it leaves, claimed by the scheduler.
+//! Timers: a workflow's, set when a request enters a state and cancelled when it leaves (scope `state`), and
+//! the deadlines of a whole request, cancelled only when it is answered (scope `request`: a complaint's answer
+//! period); claimed by the scheduler.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
@@ -9,6 +11,24 @@ use super::{Store, TenantTx};
 use crate::error::Error;
 use crate::model::ids::{JobId, RequestId, TenantId};
 
+/// What a timer belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// The state the request was in when it was set: it takes a workflow action, and any action cancels it.
+    State,
+    /// The whole request: it records a step of the request's deadline, and only an answer cancels it.
+    Request,
+}
+
+impl Scope {
+    const fn as_str(self) -> &'static str {
+        match self {
+            Scope::State => "state",
+            Scope::Request => "request",
+        }
+    }
+}
+
 /// A timer that is due.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct DueTimer {
@@ -17,6 +37,7 @@ pub(crate) struct DueTimer {
     pub request_version: i64,
     pub action: String,
     pub due_at: DateTime<Utc>,
+    pub scope: Scope,
 }
 
 pub(crate) async fn insert(
@@ -25,6 +46,7 @@ pub(crate) async fn insert(
     request_version: i64,
     action: &str,
     due_at: DateTime<Utc>,
+    scope: Scope,
 ) -> Result<(), Error> {
     timer::Entity::insert(timer::ActiveModel {
         tenant_id: Set(tx.tenant_uuid()),
@@ -35,19 +57,22 @@ pub(crate) async fn insert(
         due_at: Set(due_at),
         status: Set("pending".to_owned()),
         fired_at: Set(None),
+        scope: Set(scope.as_str().to_owned()),
     })
     .exec_without_returning(tx.conn())
     .await?;
     Ok(())
 }
 
-/// Cancels the pending timers of a request that moved on.
-pub(crate) async fn cancel_pending(tx: &TenantTx, request_id: RequestId) -> Result<(), Error> {
+/// Cancels the pending timers of `scope` of a request: those of its state when it moved on, those of the
+/// whole request when it was answered.
+pub(crate) async fn cancel_pending(tx: &TenantTx, request_id: RequestId, scope: Scope) -> Result<(), Error> {
     timer::Entity::update_many()
         .col_expr(timer::Column::Status, Expr::value("cancelled"))
         .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(timer::Column::RequestId.eq(request_id.as_uuid()))
         .filter(timer::Column::Status.eq("pending"))
+        .filter(timer::Column::Scope.eq(scope.as_str()))
         .exec(tx.conn())
         .await?;
     Ok(())
@@ -106,6 +131,7 @@ pub(crate) async fn claim_due(tx: &TenantTx, now: DateTime<Utc>, limit: u64) -> 
             request_version: row.request_version,
             action: row.action,
             due_at: row.due_at,
+            scope: if row.scope == Scope::Request.as_str() { Scope::Request } else { Scope::State },
         })
         .collect())
 }
@@ -122,9 +148,9 @@ pub(crate) async fn finish(tx: &TenantTx, id: JobId, fired: bool, now: DateTime<
     Ok(())
 }
 
-/// Carries the pending timers of a request whose decision date moved over to its new version: those that
-/// ended with the old decision date (`old_due_at`) end with the new one (`new_due_at`), the others keep their
-/// time.
+/// Carries the pending timers of a request whose decision date moved over to its new version: those of its
+/// state that ended with the old decision date (`old_due_at`) end with the new one (`new_due_at`), the others
+/// keep their time; those of the whole request (counted back from the decision date) move by as much.
 pub(crate) async fn follow_decision_date(
     tx: &TenantTx,
     request_id: RequestId,
@@ -138,6 +164,7 @@ pub(crate) async fn follow_decision_date(
             .filter(timer::Column::RequestId.eq(request_id.as_uuid()))
             .filter(timer::Column::RequestVersion.eq(versions.0))
             .filter(timer::Column::Status.eq("pending"))
+            .filter(timer::Column::Scope.eq(Scope::State.as_str()))
     };
     pending()
         .col_expr(timer::Column::DueAt, Expr::value(new_due_at))
@@ -145,5 +172,21 @@ pub(crate) async fn follow_decision_date(
         .exec(tx.conn())
         .await?;
     pending().col_expr(timer::Column::RequestVersion, Expr::value(versions.1)).exec(tx.conn()).await?;
+    let of_request = timer::Entity::find()
+        .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(timer::Column::RequestId.eq(request_id.as_uuid()))
+        .filter(timer::Column::Status.eq("pending"))
+        .filter(timer::Column::Scope.eq(Scope::Request.as_str()))
+        .all(tx.conn())
+        .await?;
+    let shift = new_due_at - old_due_at;
+    for row in of_request {
+        timer::Entity::update_many()
+            .col_expr(timer::Column::DueAt, Expr::value(row.due_at + shift))
+            .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
+            .filter(timer::Column::Id.eq(row.id))
+            .exec(tx.conn())
+            .await?;
+    }
     Ok(())
 }

@@ -49,7 +49,8 @@ pub struct CreatedWebhookEndpoint {
 pub struct WebhookEndpointInput {
     /// Where events are POSTed (http:// or https://).
     pub url: String,
-    /// `request.submitted`, `request.state_changed`, `request.message`, `request.assigned`; none for all.
+    /// `request.submitted`, `request.state_changed`, `request.message`, `request.assigned`, `request.deadline`;
+    /// none for all.
     #[graphql(default)]
     pub events: Vec<String>,
 }
@@ -168,7 +169,8 @@ pub struct RequestUpdate {
     pub tracking_code: String,
     /// The event's number among the request's events: 1 for the submission.
     pub sequence: i64,
-    /// `request.submitted`, `request.state_changed`, `request.message` or `request.assigned`.
+    /// `request.submitted`, `request.state_changed`, `request.message`, `request.assigned` or
+    /// `request.deadline`.
     pub event: String,
     pub state: String,
     pub version: i64,

@@ -11,6 +11,7 @@ use jamaa_core::model::audit::ChainReport;
 use jamaa_core::model::calendar::DayCounting;
 use jamaa_core::model::catalog::{Channel, DocumentRequirement, Fee, SilenceRule};
 use jamaa_core::model::commune::{Commune as CoreCommune, CommuneStatus as CoreCommuneStatus, Country as CoreCountry};
+use jamaa_core::model::complaint::deadline_step_label;
 use jamaa_core::model::form::{FieldDef, FieldKind};
 use jamaa_core::model::i18n::Locale;
 use jamaa_core::model::request::{Receipt as CoreReceipt, SubmittedDocument, submission_label};
@@ -610,6 +611,11 @@ impl Request {
     async fn closed_at(&self) -> Option<DateTime<Utc>> {
         self.details.record.closed_at
     }
+    /// When its answer period ended without an answer (a complaint's lapse), if it did; the history then has
+    /// the step `answer_lapsed`.
+    async fn lapsed_at(&self) -> Option<DateTime<Utc>> {
+        self.details.record.lapsed_at
+    }
     /// What the viewer may do now.
     async fn available_actions(&self) -> Vec<AvailableAction> {
         self.details
@@ -642,7 +648,10 @@ impl Request {
                 action_label: match workflow.action(&t.action) {
                     Some(action) => self.lang.text(&action.label),
                     None if t.from_state.is_none() => self.lang.text(&submission_label()),
-                    None => step_label(&t.action).map(|label| self.lang.text(&label)).unwrap_or_default(),
+                    None => step_label(&t.action)
+                        .or_else(|| deadline_step_label(&t.action))
+                        .map(|label| self.lang.text(&label))
+                        .unwrap_or_default(),
                 },
                 assignee: t
                     .assignee

@@ -17,12 +17,14 @@ import { Courier } from "./screens/courier.js";
 import { Council, CouncilSessionView } from "./screens/council.js";
 import { Finance } from "./screens/finance.js";
 import { Petitions, Publications } from "./screens/citizens.js";
+import { Moderation } from "./screens/moderation.js";
 import { ApiTokens, Smtp, Users, Webhooks } from "./screens/admin.js";
 import { Communes, NationalIndicatorsView, Onboard, OnboardCsv, TemplateDiffView, Upgrade } from "./screens/operator.js";
 
 /** The screens of a commune, in menu order, with the permission each needs. */
 const COMMUNE_SCREENS = [
   { path: "inbox", label: "nav.inbox", permission: "read_requests" },
+  { path: "moderation", label: "nav.moderation", permission: "act_on_requests" },
   { path: "civil", label: "nav.civil", permission: "manage_civil_status" },
   { path: "courier", label: "nav.courier", permission: "manage_courier" },
   { path: "council", label: "nav.council", permission: "manage_council" },
@@ -166,6 +168,8 @@ function CommuneScreen({ commune, screen, rest }) {
   switch (screen) {
     case "inbox":
       return rest[0] ? html`<${RequestFile} ...${props} id=${rest[0]} />` : html`<${Inbox} ...${props} />`;
+    case "moderation":
+      return html`<${Moderation} ...${props} />`;
     case "civil":
       if (rest[0] === "new") return html`<${CivilNew} ...${props} />`;
       return rest[0] ? html`<${CivilActView} ...${props} id=${rest[0]} />` : html`<${CivilRegistry} ...${props} />`;

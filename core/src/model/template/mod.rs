@@ -360,6 +360,12 @@ impl TemplateContent {
             if overrides.drop_legal_references {
                 service.legal_references.clear();
                 without_foreign_law(service);
+                if let Some(deadline) = service.complaint.as_mut().and_then(|c| c.answer_deadline.as_mut()) {
+                    deadline.basis = crate::model::workflow::RuleBasis::CommuneSetting;
+                    if let Some(reminder) = &mut deadline.reminder {
+                        reminder.basis = crate::model::workflow::RuleBasis::CommuneSetting;
+                    }
+                }
             }
             if overrides.drop_fees {
                 service.fees.clear();

@@ -29,6 +29,8 @@ pub struct Model {
     pub closed_at: Option<DateTimeUtc>,
     /// The user holding the request, if it is assigned.
     pub assignee_id: Option<Uuid>,
+    /// When the answer period ended without an answer (complaints).
+    pub lapsed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,9 @@ pub struct Model {
     /// `pending`, `fired` or `cancelled`.
     pub status: String,
     pub fired_at: Option<DateTimeUtc>,
+    /// `state`: cancelled when the request leaves the state it was set in; `request`: a deadline of the whole
+    /// request (a complaint's answer period), kept until the request is answered.
+    pub scope: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

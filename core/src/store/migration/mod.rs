@@ -20,6 +20,7 @@ mod m0014_token_issuers;
 mod m0015_site_origins;
 mod m0020_shared_definitions;
 mod m0021_complaint_moderation;
+mod m0023_request_deadlines;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -105,6 +106,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_site_origins::Migration),
             Box::new(m0020_shared_definitions::Migration),
             Box::new(m0021_complaint_moderation::Migration),
+            Box::new(m0023_request_deadlines::Migration),
         ]
     }
 }

@@ -145,7 +145,7 @@ export function Inbox({ commune }) {
               return html`<tr class=${late ? "late" : ""}>
                 <td><a href=${href(commune, `inbox/${r.id}`)} dir="ltr">${r.trackingCode}</a></td>
                 <td>${r.serviceName}</td>
-                <td>${r.stateLabel}</td>
+                <td>${r.stateLabel}${r.lapsedAt ? html` <span class="badge">${t("inbox.lapsed")}</span>` : null}</td>
                 <td>${date(r.submittedAt.slice(0, 10))}</td>
                 <td>${date(r.decisionDue)}${late ? html` <span class="badge">${t("inbox.late")}</span>` : null}</td>
                 ${features?.assignment ? html`<td>${r.assignee?.displayName ?? t("inbox.nobody")}</td>` : null}

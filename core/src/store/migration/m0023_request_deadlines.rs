@@ -1,0 +1,36 @@
+//! Deadlines of a whole request, beside the timers of one state: a timer's `scope` (`state`, cancelled by any
+//! action; `request`, kept until the request is answered), and when a request's answer period ended without
+//! an answer (`requests.lapsed_at`, a complaint's lapse).
+
+use sea_orm_migration::prelude::*;
+
+pub(crate) struct Migration;
+
+impl MigrationName for Migration {
+    fn name(&self) -> &str {
+        "m0023_request_deadlines"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("timers")
+                    .add_column(ColumnDef::new("scope").string().not_null().default("state"))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("requests")
+                    .add_column(ColumnDef::new("lapsed_at").timestamp_with_time_zone().null())
+                    .to_owned(),
+            )
+            .await?;
+        Ok(())
+    }
+}
