@@ -504,6 +504,8 @@ async fn mauritania_runs_no_moroccan_rule(backend: Backend) -> Result<()> {
     app.data(None, SUBMIT, json!({ "c": "oujda", "s": "petition", "d": petition_by_citizens() })).await?;
     let oujda = app.data(None, PETITIONS, json!({ "c": "oujda", "l": "fr" })).await?;
     assert_eq!(oujda["petitions"]["edges"][0]["node"]["signatureThresholdByLaw"], true);
+    app.stop().await
+}
 
 const SUBMIT_PERMIT: &str = r#"mutation($c: String!, $i: SubmitRequestInput!) {
   submitRequest(commune: $c, input: $i) { request { id trackingCode } secret }
