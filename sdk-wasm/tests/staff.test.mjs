@@ -40,6 +40,11 @@ test("a staff token works the inbox: a file, an action, the decision document", 
   const issued = await staff.issueDecision("oujda", file.id);
   assert.match(issued.code, /^OUJ-/);
   assert.deepEqual((await staff.requestDocuments("oujda", file.id)).map((d) => d.code), [issued.code]);
+  // Certified by staff, not approved by silence: no certificate of tacit acceptance.
+  await assert.rejects(
+    staff.issueTacitAcceptanceCertificate("oujda", file.id),
+    (error) => error instanceof JamaaError && error.code === "VALIDATION_FAILED" && error.fields[0].path === "requestId",
+  );
 });
 
 test("the operator reads templates and their diff; anonymous callers are refused with the API's code", async () => {
