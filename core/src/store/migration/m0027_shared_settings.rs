@@ -125,7 +125,7 @@ mod tests {
     }
 
     async fn insert_commune(db: &DatabaseConnection, id: TenantId, slug: &str, content: &TemplateContent) {
-        let json = |value: serde_json::Value| sea_orm::Value::from(value);
+        let json = |value: serde_json::Value| -> Expr { value.into() };
         let commune = Query::insert()
             .into_table("communes")
             .columns([
@@ -153,7 +153,7 @@ mod tests {
                 json(serde_json::json!(["ar", "fr"])),
                 "Africa/Casablanca".into(),
                 "MAD".into(),
-                slug.to_uppercase().into(),
+                slug[..3].to_uppercase().into(),
                 json(serde_json::to_value(&content.calendar).unwrap()),
                 "active".into(),
                 chrono::Utc::now().into(),
@@ -184,7 +184,7 @@ mod tests {
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("m.db").display());
         let db = sea_orm::Database::connect(&url).await.unwrap();
         let before = Migrator::migrations().iter().position(|m| m.name() == "m0027_shared_settings").unwrap();
-        Migrator::up(&db, Some(u32::try_from(before).unwrap())).await.unwrap();
+        Migrator::up(&db, Some(<u32 as TryFrom<usize>>::try_from(before).unwrap())).await.unwrap();
         let content = standard();
         let (oujda, berkane) = (TenantId::new(), TenantId::new());
         insert_commune(&db, oujda, "oujda", &content).await;
@@ -216,7 +216,7 @@ mod tests {
         let address = crate::store::catalog::address(&serde_json::to_value(&config).unwrap()).unwrap();
         assert_eq!(configs, [address.clone(), address], "the configuration is not at the application's address");
         let stored = db
-            .query_one(&Query::select().expr(Expr::col("hash").count()).from("definitions").to_owned())
+            .query_one(&Query::select().expr(Func::count(Expr::col("hash"))).from("definitions").to_owned())
             .await
             .unwrap()
             .unwrap()
