@@ -50,8 +50,8 @@ async fn demo_tokens_and_audit_verify() {
     let url = format!("sqlite://{}", dir.path().join("jamaa.db").display());
     let db = Database::connect(url).await.unwrap();
     db.execute_unprepared(
-        "UPDATE audit_events SET payload = replace(payload, 'legalisation', 'legalisatiom') \
-         WHERE tenant_id = (SELECT id FROM communes WHERE slug = 'chefchaouen') AND kind = 'service.published'",
+        "UPDATE audit_events SET payload = replace(payload, 'chefchaouen', 'chefchaouem') \
+         WHERE tenant_id = (SELECT id FROM communes WHERE slug = 'chefchaouen') AND kind = 'commune.onboarded'",
     )
     .await
     .unwrap();

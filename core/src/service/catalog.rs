@@ -59,9 +59,10 @@ impl Jamaa {
         commune_slug: &str,
     ) -> Result<(Arc<Commune>, CurrentServices), Error> {
         let slug = Slug::parse(commune_slug).map_err(|_| Error::NotFound("commune"))?;
-        let (commune, generation) = communes::by_slug_with_generation(self.store.reader(), slug.as_str())
-            .await?
-            .ok_or(Error::NotFound("commune"))?;
+        let (commune, generation) =
+            communes::by_slug_with_generation(self.store.reader(), self.store.cache(), slug.as_str())
+                .await?
+                .ok_or(Error::NotFound("commune"))?;
         let scope = principal.authorize(commune.id, Permission::ReadCatalog)?;
         let services = match self.store.cache().current(commune.id.as_uuid(), generation) {
             Some(held) => held,
@@ -95,6 +96,34 @@ pub(crate) async fn publish_in(
     now: DateTime<Utc>,
     path_prefix: &str,
 ) -> Result<PublishedService, Error> {
+    let published = publish_unrecorded(tx, commune, definition, roles, now, path_prefix).await?;
+    audit::append(
+        tx,
+        NewEvent::new(
+            actor,
+            "service.published",
+            format!("service:{}", published.id),
+            serde_json::json!({
+                "code": definition.code,
+                "version": published.version,
+                "workflowId": published.workflow_id,
+            }),
+        ),
+        now,
+    )
+    .await?;
+    Ok(published)
+}
+
+/// [`publish_in`] without its event, for a use case whose own event names what it published (an onboarding).
+pub(crate) async fn publish_unrecorded(
+    tx: &TenantTx,
+    commune: &Commune,
+    definition: &ServiceDefinition,
+    roles: &[String],
+    now: DateTime<Utc>,
+    path_prefix: &str,
+) -> Result<PublishedService, Error> {
     let mut errors = definition.check(roles).err().unwrap_or_default();
     for (i, fee) in definition.fees.iter().enumerate() {
         if fee.currency != commune.spec.currency {
@@ -116,21 +145,5 @@ pub(crate) async fn publish_in(
         }
         return Err(Error::Validation(errors));
     }
-    let published = catalog::publish(tx, definition, now).await?;
-    audit::append(
-        tx,
-        NewEvent::new(
-            actor,
-            "service.published",
-            format!("service:{}", published.id),
-            serde_json::json!({
-                "code": definition.code,
-                "version": published.version,
-                "workflowId": published.workflow_id,
-            }),
-        ),
-        now,
-    )
-    .await?;
-    Ok(published)
+    catalog::publish(tx, definition, now).await
 }

@@ -333,8 +333,9 @@ impl Jamaa {
     ) -> Result<RatedComplaint, Error> {
         let rating = Rating::parse(rating, "rating").map_err(|e| Error::Validation(vec![e]))?;
         let code = TrackingCode::parse(tracking_code).map_err(|_| Error::NotFound("request"))?;
-        let commune =
-            communes::by_tracking_prefix(self.store.conn(), code.prefix()).await?.ok_or(Error::NotFound("request"))?;
+        let commune = communes::by_tracking_prefix(self.store.conn(), self.store.cache(), code.prefix())
+            .await?
+            .ok_or(Error::NotFound("request"))?;
         let scope = Principal::Anonymous.authorize(commune.id, Permission::SubmitRequest)?;
         let tx = self.store.tenant_tx(scope).await?;
         let request = match requests::by_tracking_code(&tx, &code).await? {

@@ -101,8 +101,8 @@ fn check(errors: Vec<FieldError>) -> Result<(), Error> {
 
 /// The council's rules from the commune's settings.
 async fn rules(tx: &TenantTx) -> Result<CouncilRules, Error> {
-    let settings = config::get(tx).await?.settings;
-    match CouncilRules::from_settings(&settings) {
+    let config = config::get(tx).await?;
+    match CouncilRules::from_settings(&config.settings) {
         Some(Ok(rules)) => Ok(rules),
         Some(Err(problem)) => Err(Error::internal(format!("settings.council does not load: {problem}"))),
         None => Err(Error::field(

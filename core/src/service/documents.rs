@@ -230,8 +230,9 @@ impl Jamaa {
     /// unknown code is NOT_FOUND. Nothing of the document's content is returned.
     pub async fn verify_document(&self, code: &str, text: Option<&str>) -> Result<DocumentVerification, Error> {
         let code = VerificationCode::parse(code).map_err(|_| invalid_code())?;
-        let commune =
-            communes::by_tracking_prefix(self.store.conn(), code.prefix()).await?.ok_or(Error::NotFound("document"))?;
+        let commune = communes::by_tracking_prefix(self.store.conn(), self.store.cache(), code.prefix())
+            .await?
+            .ok_or(Error::NotFound("document"))?;
         let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
         let tx = self.store.tenant_tx(scope).await?;
         let record = documents::by_code(&tx, &code).await?.ok_or(Error::NotFound("document"))?;

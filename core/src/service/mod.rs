@@ -143,29 +143,31 @@ impl Jamaa {
     /// A commune by slug; unknown slugs are NOT_FOUND.
     pub async fn commune(&self, slug: &str) -> Result<Commune, Error> {
         let slug = Slug::parse(slug).map_err(|_| Error::NotFound("commune"))?;
-        communes::by_slug(self.store.reader(), slug.as_str()).await?.ok_or(Error::NotFound("commune"))
+        communes::by_slug(self.store.reader(), self.store.cache(), slug.as_str())
+            .await?
+            .ok_or(Error::NotFound("commune"))
     }
 
     /// The commune whose tracking prefix leads a tracking or verification code (`OUJ` of `OUJ-2026-000042`),
     /// if any: public, like the commune's name and languages.
     pub async fn commune_by_tracking_prefix(&self, prefix: &str) -> Result<Option<Commune>, Error> {
-        communes::by_tracking_prefix(self.store.conn(), prefix).await
+        communes::by_tracking_prefix(self.store.conn(), self.store.cache(), prefix).await
     }
 
     /// A commune by id.
     pub async fn commune_by_id(&self, id: crate::model::ids::TenantId) -> Result<Commune, Error> {
-        communes::by_id(self.store.reader(), id).await?.ok_or(Error::NotFound("commune"))
+        communes::by_id(self.store.reader(), self.store.cache(), id).await?.ok_or(Error::NotFound("commune"))
     }
 
     /// A commune by its official code (HCP code for Moroccan communes), if any.
     pub async fn commune_by_official_code(&self, code: &str) -> Result<Option<Commune>, Error> {
-        communes::by_official_code(self.store.reader(), code).await
+        communes::by_official_code(self.store.reader(), self.store.cache(), code).await
     }
 
     /// Communes in slug order, after the `after` slug. The list of communes is public.
     pub async fn communes(&self, after: Option<&str>, first: u64) -> Result<Page<Commune>, Error> {
         let first = first.clamp(1, MAX_PAGE_SIZE);
-        let mut items = communes::page(self.store.reader(), after, first + 1).await?;
+        let mut items = communes::page(self.store.reader(), self.store.cache(), after, first + 1).await?;
         let has_next = items.len() as u64 > first;
         items.truncate(first as usize);
         Ok(Page { items, has_next })

@@ -539,7 +539,7 @@ impl Jamaa {
             now,
         )
         .await?;
-        let commune = communes::by_id(tx.conn(), TenantId::from_uuid(tx.tenant_uuid()))
+        let commune = communes::by_id(tx.conn(), tx.cache(), TenantId::from_uuid(tx.tenant_uuid()))
             .await?
             .ok_or(Error::NotFound("commune"))?;
         let locale = outbox::locale(tx, record.id)
@@ -595,8 +595,9 @@ impl Jamaa {
         secret: &SecretString,
     ) -> Result<(TenantId, RequestId, Option<Notice>), Error> {
         let code = TrackingCode::parse(tracking_code).map_err(|_| Error::NotFound("request"))?;
-        let commune =
-            communes::by_tracking_prefix(self.store.conn(), code.prefix()).await?.ok_or(Error::NotFound("request"))?;
+        let commune = communes::by_tracking_prefix(self.store.conn(), self.store.cache(), code.prefix())
+            .await?
+            .ok_or(Error::NotFound("request"))?;
         let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
         let tx = self.store.tenant_tx(scope).await?;
         let record = match requests::by_tracking_code(&tx, &code).await? {

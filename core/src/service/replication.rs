@@ -19,7 +19,7 @@ use crate::store::templates::{self, TemplateSummary};
 use crate::store::{TenantScope, TenantTx, audit, catalog, communes, config, is_unique_violation};
 
 use super::Jamaa;
-use super::catalog::publish_in;
+use super::catalog::{publish_in, publish_unrecorded};
 
 /// Where a new commune's configuration comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -284,7 +284,11 @@ impl Jamaa {
             }
         })?;
         let commune = Commune { id, spec, status: CommuneStatus::Active, lineage: Some(lineage.clone()) };
-        write_content(&tx, &commune, &principal.actor(), &content, None, now).await?;
+        let written = write_content(&tx, &commune, &principal.actor(), &content, None, now).await?;
+        // One event for the whole onboarding: what it wrote is the template's content (named by its hash) with
+        // the overrides; the calendar and configuration are named by their addresses in `definitions`; the
+        // services published are every service of that content, each at version 1, so the event counts them
+        // rather than repeat them.
         audit::append(
             &tx,
             NewEvent::new(
@@ -296,6 +300,9 @@ impl Jamaa {
                     "template": lineage,
                     "contentHash": source.content_hash,
                     "overrides": overrides,
+                    "calendar": written.calendar,
+                    "configuration": written.configuration,
+                    "servicesPublishedCount": written.published.len(),
                 }),
             ),
             now,
@@ -398,10 +405,10 @@ impl Jamaa {
             return Ok(report);
         }
         let now = self.now();
-        let (published, retired) = write_content(&tx, commune, &principal.actor(), &merged, Some(&ours), now).await?;
+        let written = write_content(&tx, commune, &principal.actor(), &merged, Some(&ours), now).await?;
         communes::set_lineage(tx.conn(), commune.id, to).await?;
-        report.services_published = published;
-        report.services_retired = retired;
+        report.services_published = written.published;
+        report.services_retired = written.retired;
         audit::append(
             &tx,
             NewEvent::new(
@@ -469,19 +476,30 @@ async fn content_of(tx: &TenantTx, commune: &Commune) -> Result<TemplateContent,
         time_zone: commune.spec.time_zone.clone(),
         calendar: commune.spec.calendar.clone(),
         roles: catalog::roles(tx).await?,
-        categories: config.categories,
+        categories: config.categories.clone(),
         services,
         id_formats: config.id_formats,
-        settings: config.settings,
-        translations: config.translations,
+        settings: config.settings.clone(),
+        translations: config.translations.clone(),
     };
     content.normalize();
     Ok(content)
 }
 
+/// What [`write_content`] wrote.
+struct Written {
+    /// The codes of the services published, and of those retired.
+    published: Vec<String>,
+    retired: Vec<String>,
+    /// The addresses in `definitions` of the commune's calendar and configuration.
+    calendar: String,
+    configuration: String,
+}
+
 /// Writes `content` as the commune's configuration: its settings, roles, and a new version of every
 /// service that differs from `previous` (all of them when there is none); services gone from `content` are
-/// retired. Returns the codes published and retired.
+/// retired. An onboarding (no `previous`) records its publications in its own event; an upgrade records one
+/// `service.published` event for each.
 async fn write_content(
     tx: &TenantTx,
     commune: &Commune,
@@ -489,7 +507,7 @@ async fn write_content(
     content: &TemplateContent,
     previous: Option<&TemplateContent>,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<(Vec<String>, Vec<String>), Error> {
+) -> Result<Written, Error> {
     let mut spec = commune.spec.clone();
     spec.country = content.country;
     spec.default_locale = content.default_locale;
@@ -497,11 +515,13 @@ async fn write_content(
     spec.currency.clone_from(&content.currency);
     spec.time_zone.clone_from(&content.time_zone);
     spec.calendar = content.calendar.clone();
-    if previous.is_some() {
-        communes::update_settings(tx.conn(), commune.id, &spec).await?;
-    }
+    let calendar = if previous.is_some() {
+        communes::update_settings(tx.conn(), commune.id, &spec).await?
+    } else {
+        communes::calendar_address(&spec.calendar)?
+    };
     let commune = Commune { spec, ..commune.clone() };
-    config::put(
+    let configuration = config::put(
         tx,
         &CommuneConfig {
             categories: content.categories.clone(),
@@ -520,7 +540,11 @@ async fn write_content(
         let unchanged = previous.is_some_and(|p| p.services.iter().any(|s| s == service));
         if !unchanged {
             let prefix = format!("content.services[{}].", service.code);
-            publish_in(tx, &commune, actor, service, &roles, now, &prefix).await?;
+            if previous.is_some() {
+                publish_in(tx, &commune, actor, service, &roles, now, &prefix).await?;
+            } else {
+                publish_unrecorded(tx, &commune, service, &roles, now, &prefix).await?;
+            }
             published.push(service.code.clone());
         }
     }
@@ -531,5 +555,5 @@ async fn write_content(
             retired.push(service.code.clone());
         }
     }
-    Ok((published, retired))
+    Ok(Written { published, retired, calendar, configuration })
 }

@@ -401,8 +401,9 @@ impl Jamaa {
                 .with(crate::model::i18n::Locale::Tzm, "ⵜⴰⵏⴳⴰⵍⵜ ⵏ ⵓⴹⴼⴼⵓⵔ ⵓⵔ ⵜⵚⵃⵉ (ⴰⵎ OUJ-2026-000042)."),
             )
         })?;
-        let commune =
-            communes::by_tracking_prefix(self.store.conn(), code.prefix()).await?.ok_or(Error::NotFound("request"))?;
+        let commune = communes::by_tracking_prefix(self.store.conn(), self.store.cache(), code.prefix())
+            .await?
+            .ok_or(Error::NotFound("request"))?;
         let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
         let tx = self.store.tenant_tx(scope).await?;
         let record = requests::by_tracking_code(&tx, &code).await?;

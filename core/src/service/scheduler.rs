@@ -35,7 +35,7 @@ impl Jamaa {
     pub async fn run_due_timers(&self, now: DateTime<Utc>) -> Result<SchedulerReport, Error> {
         let mut report = SchedulerReport::default();
         for tenant in timers::tenants_with_due_timers(&self.store, now).await? {
-            let Some(commune) = communes::by_id(self.store.conn(), tenant).await? else { continue };
+            let Some(commune) = communes::by_id(self.store.conn(), self.store.cache(), tenant).await? else { continue };
             loop {
                 let tx = self.store.tenant_tx(TenantScope::new(tenant)).await?;
                 let due = timers::claim_due(&tx, now, BATCH).await?;

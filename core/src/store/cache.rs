@@ -8,7 +8,8 @@
 //! generation from the database — so a publication committed by any server sharing the database is seen by the
 //! next read of every server. Identical definitions (communes onboarded from the same template) are stored once
 //! (`definitions`, addressed by the SHA-256 of their JSON) and decoded once: they are interned by the addresses
-//! of the service's and the workflow's bodies. Published templates are held by
+//! of the service's and the workflow's bodies. Communes' calendars and configurations are stored the same way
+//! (m0027) and held decoded by their address, which names one content forever. Published templates are held by
 //! `name@version`, which never changes.
 
 use std::collections::HashMap;
@@ -17,12 +18,18 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 use sha2::{Digest, Sha256};
 
 use super::catalog::PublishedService;
+use super::config::CommuneConfig;
 use crate::error::Error;
+use crate::model::calendar::WorkingCalendar;
 use crate::model::catalog::ServiceDefinition;
 use crate::model::template::{TemplateBundle, TemplateRef};
 
 /// Beyond this many versions held, the oldest are dropped all at once (a server is restarted long before).
 const MAX_VERSIONS: usize = 200_000;
+
+/// Beyond this many calendars (or configurations) held, all are dropped at once: communes onboarded from one
+/// template share one, so this many means a great many local changes.
+const MAX_INTERNED: usize = 10_000;
 
 /// A commune's current services, in code order, as of one generation.
 pub(crate) type Current = Arc<[PublishedService]>;
@@ -38,6 +45,41 @@ pub(crate) struct CatalogCache {
     definitions: Mutex<HashMap<[u8; 32], Weak<ServiceDefinition>>>,
     /// Published templates (`name@version` never changes either).
     templates: RwLock<HashMap<TemplateRef, Arc<TemplateBundle>>>,
+    /// Working calendars by their address in `definitions`.
+    pub(crate) calendars: Interned<WorkingCalendar>,
+    /// Communes' configurations by their address in `definitions`.
+    pub(crate) configs: Interned<CommuneConfig>,
+}
+
+/// Decoded content by its address in `definitions`: the content under an address never changes, so what is held
+/// is never stale, and one decoded copy serves every commune (and every database) that refers to it.
+#[derive(Debug)]
+pub(crate) struct Interned<T>(RwLock<HashMap<String, Arc<T>>>);
+
+impl<T> Default for Interned<T> {
+    fn default() -> Self {
+        Self(RwLock::default())
+    }
+}
+
+impl<T> Interned<T> {
+    pub(crate) fn get(&self, address: &str) -> Option<Arc<T>> {
+        self.0.read().unwrap_or_else(PoisonError::into_inner).get(address).cloned()
+    }
+
+    /// Keeps `value` as the content of `address`; the one held already when another reader was first.
+    pub(crate) fn keep(&self, address: &str, value: T) -> Arc<T> {
+        let mut held = self.0.write().unwrap_or_else(PoisonError::into_inner);
+        if let Some(first) = held.get(address) {
+            return first.clone();
+        }
+        if held.len() >= MAX_INTERNED {
+            held.clear();
+        }
+        let value = Arc::new(value);
+        held.insert(address.to_owned(), value.clone());
+        value
+    }
 }
 
 /// One key for a service definition's address and its workflow's.
@@ -155,6 +197,19 @@ mod tests {
         assert_eq!(cache.distinct_definitions(), 2);
         drop((a, b, c));
         assert_eq!(cache.distinct_definitions(), 0, "a definition nobody holds is kept alive");
+    }
+
+    #[test]
+    fn content_is_held_once_by_its_address() {
+        let cache = CatalogCache::default();
+        assert!(cache.calendars.get("a").is_none());
+        let first = cache.configs.keep("a", CommuneConfig::default());
+        let mut other = CommuneConfig::default();
+        other.settings.insert("x".into(), serde_json::json!(1));
+        let again = cache.configs.keep("a", other.clone());
+        assert!(Arc::ptr_eq(&first, &again), "a second decoding replaced the content held under its address");
+        assert!(Arc::ptr_eq(&first, &cache.configs.get("a").unwrap()));
+        assert_eq!(*cache.configs.keep("b", other.clone()), other);
     }
 
     #[test]

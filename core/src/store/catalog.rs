@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use sha2::{Digest, Sha256};
 
 use super::TenantTx;
@@ -212,16 +214,27 @@ async fn workflow_hashes(
 
 /// The address of a definition: the hex SHA-256 of its JSON text (serde_json writes an object's keys in order,
 /// so the same definition always has the same text).
-fn address(body: &serde_json::Value) -> Result<String, Error> {
-    let text = serde_json::to_vec(body).map_err(Error::internal)?;
+pub(crate) fn address(body: &serde_json::Value) -> Result<String, DbErr> {
+    let text = serde_json::to_vec(body).map_err(|e| DbErr::Json(e.to_string()))?;
     Ok(hex::encode(Sha256::digest(&text)))
 }
 
 /// Stores each body under its address, unless another commune (or an earlier version) stored it already; the
 /// addresses, in order.
 async fn put_definitions<const N: usize>(tx: &TenantTx, bodies: [serde_json::Value; N]) -> Result<[String; N], Error> {
-    let mut rows = Vec::with_capacity(N);
-    let mut addresses = Vec::with_capacity(N);
+    let addresses = put_shared(tx.conn(), bodies.into()).await?;
+    addresses.try_into().map_err(|_| Error::internal("definition addresses"))
+}
+
+/// Stores each body in `definitions` under its address (services, workflows, calendars, configurations), unless
+/// it is there already; the addresses, in order. A stored body is never changed: other content gets another
+/// address.
+pub(crate) async fn put_shared(
+    conn: &impl ConnectionTrait,
+    bodies: Vec<serde_json::Value>,
+) -> Result<Vec<String>, DbErr> {
+    let mut rows = Vec::with_capacity(bodies.len());
+    let mut addresses = Vec::with_capacity(bodies.len());
     for body in bodies {
         let hash = address(&body)?;
         addresses.push(hash.clone());
@@ -229,13 +242,26 @@ async fn put_definitions<const N: usize>(tx: &TenantTx, bodies: [serde_json::Val
     }
     let inserted = definition::Entity::insert_many(rows)
         .on_conflict(OnConflict::column(definition::Column::Hash).do_nothing().to_owned())
-        .exec_without_returning(tx.conn())
+        .exec_without_returning(conn)
         .await;
     match inserted {
-        Ok(_) | Err(DbErr::RecordNotInserted) => {}
-        Err(error) => return Err(Error::from(error)),
+        Ok(_) | Err(DbErr::RecordNotInserted) => Ok(addresses),
+        Err(error) => Err(error),
     }
-    addresses.try_into().map_err(|_| Error::internal("definition addresses"))
+}
+
+/// The stored bodies of these addresses, in one query (an address with no body is absent from the answer).
+pub(crate) async fn shared_bodies(
+    conn: &impl ConnectionTrait,
+    hashes: impl IntoIterator<Item = String>,
+) -> Result<std::collections::HashMap<String, serde_json::Value>, Error> {
+    Ok(definition::Entity::find()
+        .filter(definition::Column::Hash.is_in(hashes))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|stored| (stored.hash, stored.body))
+        .collect())
 }
 
 pub(crate) async fn current_service(tx: &TenantTx, code: &str) -> Result<Option<PublishedService>, Error> {
@@ -316,13 +342,7 @@ async fn assemble(
     let bodies: std::collections::HashMap<String, serde_json::Value> = if needed.is_empty() {
         std::collections::HashMap::new()
     } else {
-        definition::Entity::find()
-            .filter(definition::Column::Hash.is_in(needed.into_iter().cloned()))
-            .all(tx.conn())
-            .await?
-            .into_iter()
-            .map(|stored| (stored.hash, stored.body))
-            .collect()
+        shared_bodies(tx.conn(), needed.into_iter().cloned()).await?
     };
     let body = |hash: &String| {
         bodies.get(hash).cloned().ok_or_else(|| Error::internal(format!("no stored definition {hash}")))

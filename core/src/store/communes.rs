@@ -1,4 +1,5 @@
-//! The communes table (platform-wide).
+//! The communes table (platform-wide). A commune's working calendar is stored once in `definitions` for every
+//! commune holding the same (m0027): the row keeps its address, and a changed calendar gets a new one.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -6,8 +7,11 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
+use super::cache::CatalogCache;
+use super::catalog::{address, put_shared, shared_bodies};
 use super::entity::commune;
 use crate::error::Error;
+use crate::model::calendar::WorkingCalendar;
 use crate::model::commune::{Commune, CommuneSpec, CommuneStatus, Country, Slug, TrackingPrefix};
 use crate::model::i18n::Locale;
 use crate::model::ids::TenantId;
@@ -21,6 +25,7 @@ pub(crate) async fn insert(
     lineage: Option<&TemplateRef>,
     now: DateTime<Utc>,
 ) -> Result<(), sea_orm::DbErr> {
+    let calendar_hash = put_calendar(conn, &spec.calendar).await?;
     let model = commune::ActiveModel {
         id: Set(id.as_uuid()),
         slug: Set(spec.slug.as_str().to_owned()),
@@ -35,7 +40,7 @@ pub(crate) async fn insert(
         time_zone: Set(spec.time_zone.clone()),
         currency: Set(spec.currency.clone()),
         tracking_prefix: Set(spec.tracking_prefix.as_str().to_owned()),
-        calendar: Set(to_json(&spec.calendar)?),
+        calendar_hash: Set(calendar_hash),
         status: Set(status.as_str().to_owned()),
         template_name: Set(lineage.map(|l| l.name.clone())),
         template_version: Set(lineage.and_then(|l| i32::try_from(l.version).ok())),
@@ -47,22 +52,24 @@ pub(crate) async fn insert(
     Ok(())
 }
 
-pub(crate) async fn by_slug(conn: &impl ConnectionTrait, slug: &str) -> Result<Option<Commune>, Error> {
+pub(crate) async fn by_slug(
+    conn: &impl ConnectionTrait,
+    cache: &CatalogCache,
+    slug: &str,
+) -> Result<Option<Commune>, Error> {
     let row = commune::Entity::find().filter(commune::Column::Slug.eq(slug)).one(conn).await?;
-    row.map(from_model).transpose()
+    one(conn, cache, row).await
 }
 
 /// A commune by slug, with the generation of its current catalog.
 pub(crate) async fn by_slug_with_generation(
     conn: &impl ConnectionTrait,
+    cache: &CatalogCache,
     slug: &str,
 ) -> Result<Option<(Commune, i64)>, Error> {
     let row = commune::Entity::find().filter(commune::Column::Slug.eq(slug)).one(conn).await?;
-    row.map(|row| {
-        let generation = row.catalog_generation;
-        from_model(row).map(|commune| (commune, generation))
-    })
-    .transpose()
+    let generation = row.as_ref().map(|row| row.catalog_generation);
+    Ok(one(conn, cache, row).await?.zip(generation))
 }
 
 /// The generation of a commune's current catalog.
@@ -86,9 +93,13 @@ pub(crate) async fn raise_catalog_generation(conn: &impl ConnectionTrait, id: Te
     Ok(())
 }
 
-pub(crate) async fn by_official_code(conn: &impl ConnectionTrait, code: &str) -> Result<Option<Commune>, Error> {
+pub(crate) async fn by_official_code(
+    conn: &impl ConnectionTrait,
+    cache: &CatalogCache,
+    code: &str,
+) -> Result<Option<Commune>, Error> {
     let row = commune::Entity::find().filter(commune::Column::OfficialCode.eq(code)).one(conn).await?;
-    row.map(from_model).transpose()
+    one(conn, cache, row).await
 }
 
 /// The tracking prefixes every commune holds.
@@ -116,23 +127,25 @@ pub(crate) async fn set_lineage(conn: &impl ConnectionTrait, id: TenantId, linea
     Ok(())
 }
 
-/// Replaces the configuration a commune keeps on its own row: country, languages, currency, zone, calendar.
+/// Replaces the configuration a commune keeps on its own row: country, languages, currency, zone, calendar
+/// (stored under its address unless there already: a shared calendar is never changed). The calendar's address.
 pub(crate) async fn update_settings(
     conn: &impl ConnectionTrait,
     id: TenantId,
     spec: &CommuneSpec,
-) -> Result<(), Error> {
+) -> Result<String, Error> {
+    let calendar_hash = put_calendar(conn, &spec.calendar).await?;
     commune::Entity::update_many()
         .col_expr(commune::Column::Country, Expr::value(spec.country.code()))
         .col_expr(commune::Column::DefaultLocale, Expr::value(spec.default_locale.as_str()))
         .col_expr(commune::Column::Locales, Expr::value(to_json(&spec.locales)?))
         .col_expr(commune::Column::Currency, Expr::value(spec.currency.clone()))
         .col_expr(commune::Column::TimeZone, Expr::value(spec.time_zone.clone()))
-        .col_expr(commune::Column::Calendar, Expr::value(to_json(&spec.calendar)?))
+        .col_expr(commune::Column::CalendarHash, Expr::value(calendar_hash.clone()))
         .filter(commune::Column::Id.eq(id.as_uuid()))
         .exec(conn)
         .await?;
-    Ok(())
+    Ok(calendar_hash)
 }
 
 /// The origins of a commune's website.
@@ -176,23 +189,43 @@ pub(crate) async fn all_site_origins(conn: &impl ConnectionTrait) -> Result<Vec<
     Ok(origins)
 }
 
-pub(crate) async fn by_id(conn: &impl ConnectionTrait, id: TenantId) -> Result<Option<Commune>, Error> {
+pub(crate) async fn by_id(
+    conn: &impl ConnectionTrait,
+    cache: &CatalogCache,
+    id: TenantId,
+) -> Result<Option<Commune>, Error> {
     let row = commune::Entity::find_by_id(id.as_uuid()).one(conn).await?;
-    row.map(from_model).transpose()
+    one(conn, cache, row).await
 }
 
-pub(crate) async fn by_tracking_prefix(conn: &impl ConnectionTrait, prefix: &str) -> Result<Option<Commune>, Error> {
+pub(crate) async fn by_tracking_prefix(
+    conn: &impl ConnectionTrait,
+    cache: &CatalogCache,
+    prefix: &str,
+) -> Result<Option<Commune>, Error> {
     let row = commune::Entity::find().filter(commune::Column::TrackingPrefix.eq(prefix)).one(conn).await?;
-    row.map(from_model).transpose()
+    one(conn, cache, row).await
 }
 
 /// A page of communes ordered by slug, after the `after` slug.
-pub(crate) async fn page(conn: &impl ConnectionTrait, after: Option<&str>, limit: u64) -> Result<Vec<Commune>, Error> {
+pub(crate) async fn page(
+    conn: &impl ConnectionTrait,
+    cache: &CatalogCache,
+    after: Option<&str>,
+    limit: u64,
+) -> Result<Vec<Commune>, Error> {
     let mut query = commune::Entity::find().order_by_asc(commune::Column::Slug).limit(limit);
     if let Some(after) = after {
         query = query.filter(commune::Column::Slug.gt(after));
     }
-    query.all(conn).await?.into_iter().map(from_model).collect()
+    let rows = query.all(conn).await?;
+    let calendars = calendars(conn, cache, rows.iter().map(|row| row.calendar_hash.as_str())).await?;
+    rows.into_iter()
+        .map(|row| {
+            let calendar = calendars.get(&row.calendar_hash).map(|held| WorkingCalendar::clone(held));
+            from_model(row, calendar)
+        })
+        .collect()
 }
 
 pub(crate) async fn count(conn: &impl ConnectionTrait) -> Result<u64, Error> {
@@ -203,7 +236,61 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, sea_orm:
     serde_json::to_value(value).map_err(|e| sea_orm::DbErr::Json(e.to_string()))
 }
 
-fn from_model(row: commune::Model) -> Result<Commune, Error> {
+/// The address of a calendar in `definitions`.
+pub(crate) fn calendar_address(calendar: &WorkingCalendar) -> Result<String, Error> {
+    Ok(address(&to_json(calendar)?)?)
+}
+
+/// Stores a calendar under its address (unless there already); the address.
+async fn put_calendar(conn: &impl ConnectionTrait, calendar: &WorkingCalendar) -> Result<String, sea_orm::DbErr> {
+    let addresses = put_shared(conn, vec![to_json(calendar)?]).await?;
+    addresses.into_iter().next().ok_or_else(|| sea_orm::DbErr::Custom("no calendar address".into()))
+}
+
+/// The calendars of these addresses: held decoded, or read in one query and kept.
+async fn calendars<'a>(
+    conn: &impl ConnectionTrait,
+    cache: &CatalogCache,
+    addresses: impl IntoIterator<Item = &'a str>,
+) -> Result<std::collections::HashMap<String, std::sync::Arc<WorkingCalendar>>, Error> {
+    let mut found = std::collections::HashMap::new();
+    let mut missing = std::collections::BTreeSet::new();
+    for address in addresses {
+        match cache.calendars.get(address) {
+            Some(held) => {
+                found.insert(address.to_owned(), held);
+            }
+            None => {
+                missing.insert(address.to_owned());
+            }
+        }
+    }
+    if !missing.is_empty() {
+        for (address, body) in shared_bodies(conn, missing).await? {
+            let calendar: WorkingCalendar = serde_json::from_value(body).map_err(Error::internal)?;
+            let held = cache.calendars.keep(&address, calendar);
+            found.insert(address, held);
+        }
+    }
+    Ok(found)
+}
+
+/// One row as a commune, with its calendar.
+async fn one(
+    conn: &impl ConnectionTrait,
+    cache: &CatalogCache,
+    row: Option<commune::Model>,
+) -> Result<Option<Commune>, Error> {
+    let Some(row) = row else { return Ok(None) };
+    let calendar = calendars(conn, cache, [row.calendar_hash.as_str()])
+        .await?
+        .remove(&row.calendar_hash)
+        .map(|held| WorkingCalendar::clone(&held));
+    from_model(row, calendar).map(Some)
+}
+
+/// A commune from its row and its calendar (`None`: no calendar stored at the row's address).
+fn from_model(row: commune::Model, calendar: Option<WorkingCalendar>) -> Result<Commune, Error> {
     let corrupt = |what: &str| Error::internal(format!("commune {} has an invalid {what} in storage", row.id));
     let spec = CommuneSpec {
         slug: Slug::parse(&row.slug).map_err(|_| corrupt("slug"))?,
@@ -218,7 +305,7 @@ fn from_model(row: commune::Model) -> Result<Commune, Error> {
         time_zone: row.time_zone.clone(),
         currency: row.currency.clone(),
         tracking_prefix: TrackingPrefix::parse(&row.tracking_prefix).map_err(|_| corrupt("tracking prefix"))?,
-        calendar: serde_json::from_value(row.calendar.clone()).map_err(|_| corrupt("calendar"))?,
+        calendar: calendar.ok_or_else(|| corrupt("calendar address"))?,
     };
     Ok(Commune {
         id: TenantId::from_uuid(row.id),

@@ -1,14 +1,20 @@
-//! A commune's configuration beyond services and roles (categories, id formats, settings, texts).
+//! A commune's configuration beyond services and roles (categories, id formats, settings, texts), stored once
+//! in `definitions` for every commune holding the same (m0027): the commune's row keeps its address.
+
+use std::sync::Arc;
 
 use sea_orm::{ActiveValue::Set, EntityTrait};
+use serde::{Deserialize, Serialize};
 
 use super::TenantTx;
+use super::catalog::{put_shared, shared_bodies};
 use super::entity::commune_config;
 use crate::error::Error;
 use crate::model::template::{Category, IdFormats};
 
-/// What `commune_configs` holds for a commune.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// What a commune's configuration holds: its stored body is this as JSON.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct CommuneConfig {
     pub categories: Vec<Category>,
     pub id_formats: IdFormats,
@@ -16,31 +22,33 @@ pub(crate) struct CommuneConfig {
     pub translations: std::collections::BTreeMap<String, crate::model::i18n::LocalizedText>,
 }
 
-pub(crate) async fn get(tx: &TenantTx) -> Result<CommuneConfig, Error> {
+/// The commune's configuration, decoded once for every commune that holds the same.
+pub(crate) async fn get(tx: &TenantTx) -> Result<Arc<CommuneConfig>, Error> {
     let Some(row) = commune_config::Entity::find_by_id(tx.tenant_uuid()).one(tx.conn()).await? else {
-        return Ok(CommuneConfig::default());
+        return Ok(Arc::default());
     };
-    Ok(CommuneConfig {
-        categories: serde_json::from_value(row.categories).map_err(Error::internal)?,
-        id_formats: serde_json::from_value(row.id_formats).map_err(Error::internal)?,
-        settings: serde_json::from_value(row.settings).map_err(Error::internal)?,
-        translations: serde_json::from_value(row.translations).map_err(Error::internal)?,
-    })
+    if let Some(held) = tx.cache().configs.get(&row.content_hash) {
+        return Ok(held);
+    }
+    let body = shared_bodies(tx.conn(), [row.content_hash.clone()])
+        .await?
+        .remove(&row.content_hash)
+        .ok_or_else(|| Error::internal(format!("no stored configuration {}", row.content_hash)))?;
+    let config: CommuneConfig = serde_json::from_value(body).map_err(Error::internal)?;
+    Ok(tx.cache().configs.keep(&row.content_hash, config))
 }
 
-pub(crate) async fn put(tx: &TenantTx, config: &CommuneConfig) -> Result<(), Error> {
-    let model = commune_config::ActiveModel {
-        tenant_id: Set(tx.tenant_uuid()),
-        categories: Set(serde_json::to_value(&config.categories).map_err(Error::internal)?),
-        id_formats: Set(serde_json::to_value(config.id_formats).map_err(Error::internal)?),
-        settings: Set(serde_json::to_value(&config.settings).map_err(Error::internal)?),
-        translations: Set(serde_json::to_value(&config.translations).map_err(Error::internal)?),
-    };
+/// Makes `config` the commune's configuration: stored under its address (unless held there already), the
+/// commune's row pointing to it. The address other communes share is never changed.
+pub(crate) async fn put(tx: &TenantTx, config: &CommuneConfig) -> Result<String, Error> {
+    let body = serde_json::to_value(config).map_err(Error::internal)?;
+    let address = put_shared(tx.conn(), vec![body]).await?.pop().ok_or_else(|| Error::internal("no address"))?;
+    let model = commune_config::ActiveModel { tenant_id: Set(tx.tenant_uuid()), content_hash: Set(address.clone()) };
     let exists = commune_config::Entity::find_by_id(tx.tenant_uuid()).one(tx.conn()).await?.is_some();
     if exists {
         commune_config::Entity::update(model).exec(tx.conn()).await?;
     } else {
         commune_config::Entity::insert(model).exec_without_returning(tx.conn()).await?;
     }
-    Ok(())
+    Ok(address)
 }

@@ -131,6 +131,22 @@ async fn a_due_date_across_aid_al_fitr_2027(backend: Backend) -> Result<()> {
     let kaedi = app.data(None, r#"{ commune(slug: "kaedi") { calendar } }"#, json!({})).await?;
     let kaedi_days = kaedi["commune"]["calendar"]["datedHolidays"].as_array().cloned().unwrap_or_default();
     assert!(kaedi_days.iter().any(|d| d["date"] == "2027-03-10" && d["estimated"] == true), "Kaédi keeps its own");
+
+    // Oujda and Chefchaouen now hold one stored calendar (the same content, one address): a day off set for
+    // Oujda alone gives Oujda a calendar of its own and leaves Chefchaouen's as it was.
+    let decree = "Décret n° 2-05-916, art. 3 : jour chômé exceptionnel";
+    let only_oujda = json!([holiday("2028-03-03", "Jour chômé exceptionnel", decree)]);
+    let vars = json!({ "commune": "oujda", "year": 2028, "h": only_oujda });
+    let set = app.data(Some(&app.operator), SET_HOLIDAYS, vars).await?;
+    assert_eq!(set["setDatedHolidays"]["communes"], 1);
+    let has_day_off = |calendar: &Value| {
+        let days = calendar["commune"]["calendar"]["datedHolidays"].as_array().cloned().unwrap_or_default();
+        days.iter().any(|d| d["date"] == "2028-03-03")
+    };
+    let oujda = app.data(None, r#"{ commune(slug: "oujda") { calendar } }"#, json!({})).await?;
+    assert!(has_day_off(&oujda), "{oujda}");
+    let chefchaouen = app.data(None, r#"{ commune(slug: "chefchaouen") { calendar } }"#, json!({})).await?;
+    assert!(!has_day_off(&chefchaouen), "a commune's change reached the calendar another commune shares");
     app.stop().await
 }
 

@@ -21,7 +21,8 @@ pub struct Model {
     pub currency: String,
     #[sea_orm(unique)]
     pub tracking_prefix: String,
-    pub calendar: Json,
+    /// The address of its working calendar in `definitions` (see m0027).
+    pub calendar_hash: String,
     pub status: String,
     /// Lineage: the template (and version) the commune's configuration came from.
     pub template_name: Option<String>,

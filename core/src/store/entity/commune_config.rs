@@ -1,5 +1,5 @@
 //! A commune's configuration beyond its services and roles: categories, id formats, module settings and
-//! interface texts.
+//! interface texts, stored once in `definitions` for every commune holding the same (see m0027).
 
 use sea_orm::entity::prelude::*;
 
@@ -8,10 +8,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub tenant_id: Uuid,
-    pub categories: Json,
-    pub id_formats: Json,
-    pub settings: Json,
-    pub translations: Json,
+    /// The address of the configuration's body in `definitions`.
+    pub content_hash: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

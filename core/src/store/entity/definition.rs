@@ -1,5 +1,6 @@
-//! Published definitions, content-addressed: a service's definition without its workflow, or a workflow. `hash`
-//! is the hex SHA-256 of `body`'s JSON text; every commune that publishes the same definition (all the communes
+//! Published definitions, content-addressed: a service's definition without its workflow, a workflow, a
+//! commune's working calendar or its configuration (categories, id formats, settings, texts). `hash`
+//! is the hex SHA-256 of `body`'s JSON text; every commune that holds the same definition (all the communes
 //! onboarded from one template) refers to the one row. No tenant owns a row: the application may only read and
 //! add them (PostgreSQL grants), and a body never changes under its hash.
 

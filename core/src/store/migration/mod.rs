@@ -21,6 +21,7 @@ mod m0015_site_origins;
 mod m0020_shared_definitions;
 mod m0021_complaint_moderation;
 mod m0023_request_deadlines;
+mod m0027_shared_settings;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -62,7 +63,8 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
 /// Tenant tables the application may only read and append to: the audit trail and the civil-status registers.
 pub(crate) const APPEND_ONLY_TABLES: &[&str] = &["audit_events", "civil_acts", "civil_mentions"];
 
-/// Content shared by communes, addressed by its hash (m0020): read and added to, never changed.
+/// Content shared by communes, addressed by its hash (m0020: definitions; m0027: also calendars and
+/// configurations): read and added to, never changed.
 pub(crate) const SHARED_CONTENT_TABLES: &[&str] = &["definitions"];
 
 /// Tables of the platform itself.
@@ -107,6 +109,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0020_shared_definitions::Migration),
             Box::new(m0021_complaint_moderation::Migration),
             Box::new(m0023_request_deadlines::Migration),
+            Box::new(m0027_shared_settings::Migration),
         ]
     }
 }
