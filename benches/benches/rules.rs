@@ -164,6 +164,7 @@ fn audit_chain(length: i64) -> Result<Vec<AuditEvent>> {
     let tenant = TenantId::new();
     let start: DateTime<Utc> = "2026-04-29T09:00:00Z".parse()?;
     let mut prev = GENESIS_HASH.to_owned();
+    let mut prev_link = GENESIS_HASH.to_owned();
     let mut events = Vec::with_capacity(usize::try_from(length)?);
     for sequence in 1..=length {
         let event = NewEvent::new(
@@ -179,8 +180,9 @@ fn audit_chain(length: i64) -> Result<Vec<AuditEvent>> {
                 "documents": ["document_to_sign"],
             }),
         )
-        .chain(tenant, sequence, start + TimeDelta::milliseconds(sequence * 1_500), &prev);
+        .chain(tenant, sequence, start + TimeDelta::milliseconds(sequence * 1_500), &prev, &prev_link);
         prev.clone_from(&event.hash);
+        prev_link.clone_from(&event.link);
         events.push(event);
     }
     Ok(events)

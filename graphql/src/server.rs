@@ -130,8 +130,22 @@ impl Application {
 async fn run_scheduler(jamaa: Jamaa, every: Duration, limits: std::sync::Arc<crate::limits::EdgeLimits>) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // The day (UTC) whose heads this server published: once a day, each commune's chain head is published.
+    let mut published_on = None;
     loop {
         ticks.tick().await;
+        let now = chrono::Utc::now();
+        if published_on != Some(now.date_naive()) {
+            match jamaa.publish_audit_heads(now).await {
+                Ok(count) => {
+                    published_on = Some(now.date_naive());
+                    if count > 0 {
+                        tracing::info!(published = count, "audit chain heads published");
+                    }
+                }
+                Err(error) => tracing::error!(error = %error, code = error.code(), "audit heads were not published"),
+            }
+        }
         limits.forget_idle();
         // What another server sharing the database changed in the communes' site origins.
         if let Err(error) = jamaa.refresh_site_origins().await {

@@ -131,8 +131,28 @@ class JamaaClient {
   /** The commune's audit chain head (anyone): keep it, and compare it later with the chain at its sequence. */
   async auditHead(commune) {
     const { auditHead } = await this.#graphql(`query($commune: String) { auditHead(commune: $commune) {
-      sequence hash recordedAt } }`, { commune });
+      sequence hash link recordedAt } }`, { commune });
     return auditHead;
+  }
+
+  /** The heads the commune published, the latest first: a page of `first` (20) after the cursor `after`. */
+  async auditHeads(commune, { first = 20, after = null } = {}) {
+    const { auditHeads } = await this.#graphql(`query($commune: String, $first: Int, $after: String) {
+      auditHeads(commune: $commune, first: $first, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor }
+        nodes { commune day sequence hash link recordedAt publishedAt } } }`, { commune, first, after });
+    return auditHeads;
+  }
+
+  /** The proof that the request's events after `since` (a kept head's sequence) are in the commune's chain, and
+   * that today's chain extends that head: check it with `verifyAuditProof(proof, keptHead)`. */
+  async auditProof(trackingCode, secret, since) {
+    const { auditProof } = await this.#graphql(`query($trackingCode: String!, $secret: String!, $since: Int!) {
+      auditProof(trackingCode: $trackingCode, secret: $secret, since: $since) {
+        commune tenantId subject since sinceLink
+        steps { sequence contentHash link event { occurredAt actor kind subject payload } } } }`,
+    { trackingCode, secret, since });
+    return auditProof;
   }
 
   async getCommune(slug) {

@@ -59,5 +59,6 @@ export function wrapRules(wasm, ready) {
     parseTrackingCode: wrap(wasm.parseTrackingCode),
     normalizeNationalId: wrap(wasm.normalizeNationalId),
     normalizePhone: wrap(wasm.normalizePhone),
+    verifyAuditProof: wrap(wasm.verifyAuditProof),
   };
 }

@@ -2,6 +2,7 @@
 // crate; the client is described here.
 
 import type {
+  AuditProof,
   Country,
   FieldError,
   FieldState,
@@ -17,6 +18,9 @@ import type {
 
 export type {
   ActorSpec,
+  AuditProof,
+  AuditProofProblem,
+  AuditProofReport,
   AvailableAction,
   Country,
   FieldError,
@@ -26,6 +30,7 @@ export type {
   LocalizedText,
   SubmissionRules,
   SubmittedDocument,
+  KeptHead,
   TrackingCodeParts,
   Validation,
   WorkflowDefinition,
@@ -42,6 +47,7 @@ export {
   textDirection,
   validateForm,
   validateSubmission,
+  verifyAuditProof,
 } from "./web/jamaa_sdk.js";
 
 /** A whole service definition, as the API's `Service.definition` gives it. */
@@ -262,6 +268,10 @@ export interface JamaaClient extends StaffClient {
   getCommune(slug: string): Promise<Commune>;
   /** The commune's audit chain head, public: a chain rewritten behind it no longer holds this hash there. */
   auditHead(commune: string): Promise<AuditHead>;
+  /** The heads the commune published (once a day at most, when its chain moved), the latest first. */
+  auditHeads(commune: string, paging?: Paging): Promise<Page<PublishedAuditHead> & { totalCount: number }>;
+  /** The proof for a tracked request since a kept head's sequence: check it with `verifyAuditProof`. */
+  auditProof(trackingCode: string, secret: string, since: number): Promise<AuditProof>;
   listServices(commune: string): Promise<ServiceSummary[]>;
   getService(commune: string, code: string): Promise<Service>;
   /** Offline check with the server's rules; errors at the API's paths (`input.data.cin`). */
@@ -494,7 +504,20 @@ export interface AuditHead {
   sequence: number;
   /** SHA-256 of the last event, hex. */
   hash: string;
+  /** The last event's link in the public chain, hex: what `verifyAuditProof` checks a kept head by. */
+  link: string;
   recordedAt: DateTimeString | null;
+}
+
+export interface PublishedAuditHead {
+  commune: string;
+  /** The day (UTC) it was published, `YYYY-MM-DD`. */
+  day: string;
+  sequence: number;
+  hash: string;
+  link: string;
+  recordedAt: DateTimeString | null;
+  publishedAt: DateTimeString;
 }
 
 export interface Workload {

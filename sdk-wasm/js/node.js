@@ -25,6 +25,7 @@ export const {
   parseTrackingCode,
   normalizeNationalId,
   normalizePhone,
+  verifyAuditProof,
 } = rules;
 export const createClient = clientFactory(rules, init);
 export { JamaaError, memoryStorage };

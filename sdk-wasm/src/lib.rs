@@ -8,6 +8,7 @@
 
 mod convert;
 
+use jamaa_core::model::audit::{AuditProof, KeptHead, verify_proof};
 use jamaa_core::model::calendar::{self, DayCounting, Deadline, WorkingCalendar};
 use jamaa_core::model::catalog::DocumentRequirement;
 use jamaa_core::model::form::messages::{self, InvalidReason};
@@ -60,6 +61,22 @@ export interface AvailableAction { key: string; label: string; to: string; comme
 export interface TrackingCodeParts { code: string; prefix: string; year: number; sequence: number }
 /** Who acts: the applicant, the system, or staff holding these roles. */
 export type ActorSpec = "applicant" | "system" | string[];
+/** A head kept earlier: a node of the API's `auditHeads`, or its `auditHead` with the commune's slug. */
+export interface KeptHead { commune?: string | null; sequence: number; link: string }
+/** The API's `auditProof`: every link from `since` to the commune's head, and the request's own events. */
+export interface AuditProof {
+  commune: string; tenantId: string; subject: string; since: number; sinceLink: string;
+  steps: Array<{ sequence: number; contentHash: string; link: string;
+    event: { occurredAt: string; actor: string; kind: string; subject: string; payload: string } | null }>;
+}
+/** Why a proof does not hold: a stable code. */
+export type AuditProofProblem = "OTHER_COMMUNE" | "HEAD_OUTSIDE_PROOF" | "HEAD_MISMATCH" | "SEQUENCE_GAP"
+  | "LINK_BROKEN" | "CONTENT_CHANGED" | "OTHER_SUBJECT";
+/** The check of a proof: where it ends (the head to keep from now on), the request's events it showed. */
+export interface AuditProofReport {
+  valid: boolean; headSequence: number; headLink: string; ownEvents: number[];
+  problem: AuditProofProblem | null; brokenSequence: number | null;
+}
 "#;
 
 /// Checks form data against a service's form schema, as the server does: every failure at once, each at
@@ -245,6 +262,28 @@ pub fn normalize_phone(
         let message = messages::invalid_phone(country);
         Failure::fields(vec![FieldError::new("phone", FieldErrorCode::InvalidPhone, message)]).into_js(locale)
     })
+}
+
+/// Checks a proof of the audit chain (the API's `auditProof`) against a head kept earlier, with SHA-256 alone:
+/// every link follows from the previous one and its event's content hash, each of the request's events gives its
+/// content hash, and the kept head's link is the chain's at its sequence. Trusts nothing the server says.
+#[wasm_bindgen(js_name = verifyAuditProof, unchecked_return_type = "AuditProofReport")]
+pub fn verify_audit_proof(
+    #[wasm_bindgen(unchecked_param_type = "AuditProof | string")] proof: JsValue,
+    #[wasm_bindgen(js_name = keptHead, unchecked_param_type = "KeptHead | string")] kept_head: JsValue,
+) -> JsResult {
+    let proof: AuditProof = convert::from_js(&proof, "proof")?;
+    let kept: KeptHead = convert::from_js(&kept_head, "keptHead")?;
+    let report = verify_proof(&proof, &kept);
+    let number = |n: i64| JsValue::from_f64(n as f64);
+    Ok(convert::object(&[
+        ("valid", JsValue::from_bool(report.valid)),
+        ("headSequence", number(report.head_sequence)),
+        ("headLink", JsValue::from_str(&report.head_link)),
+        ("ownEvents", report.own_events.iter().map(|s| number(*s)).collect::<js_sys::Array>().into()),
+        ("problem", report.problem.map_or(JsValue::NULL, |p| JsValue::from_str(p.code()))),
+        ("brokenSequence", report.broken_sequence.map_or(JsValue::NULL, number)),
+    ]))
 }
 
 /// What a submission is checked against: the form and the published documents of a service definition (the

@@ -18,6 +18,7 @@ import {
   textDirection,
   validateForm,
   validateSubmission,
+  verifyAuditProof,
 } from "../pkg/node.js";
 
 const repo = new URL("../../", import.meta.url);
@@ -153,4 +154,48 @@ test("tracking codes, national ids and phones in their canonical spelling", () =
     (error) => error.fields[0].code === "INVALID_NATIONAL_ID" && error.message.startsWith("رقم البطاقة"),
   );
   assert.throws(() => normalizePhone("MR", "0612345678"), (error) => error.fields[0].code === "INVALID_PHONE");
+});
+
+// SHA-256 of length-prefixed parts (each its UTF-8 length as 8 bytes big-endian, then the bytes), hex: the hash of
+// core's audit chain, written again here so that the proof's format is checked by a second implementation.
+async function hashParts(...parts) {
+  const { createHash } = await import("node:crypto");
+  const hash = createHash("sha256");
+  for (const part of parts) {
+    const bytes = Buffer.from(part, "utf8");
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64BE(BigInt(bytes.length));
+    hash.update(length).update(bytes);
+  }
+  return hash.digest("hex");
+}
+
+test("verifyAuditProof checks every link and the request's own events, as core does", async () => {
+  const genesis = "0".repeat(64);
+  const tenantId = "0190a1b2-0000-7000-8000-000000000001";
+  const steps = [];
+  let link = genesis;
+  for (let sequence = 1; sequence <= 4; sequence += 1) {
+    const event = {
+      occurredAt: `2026-03-02T09:00:0${sequence}.000123Z`,
+      actor: "system",
+      kind: "request.submitted",
+      subject: `request:${sequence}`,
+      payload: `{"n":${sequence}}`,
+    };
+    const contentHash = await hashParts(tenantId, String(sequence), event.occurredAt, event.actor, event.kind,
+      event.subject, event.payload);
+    link = await hashParts(link, contentHash);
+    steps.push({ sequence, contentHash, link, event: sequence === 3 ? event : null });
+  }
+  const kept = { commune: "oujda", sequence: 1, link: steps[0].link };
+  const proof = { commune: "oujda", tenantId, subject: "request:3", since: 1, sinceLink: steps[0].link, steps: steps.slice(1) };
+  assert.deepEqual(verifyAuditProof(proof, kept), {
+    valid: true, headSequence: 4, headLink: link, ownEvents: [3], problem: null, brokenSequence: null,
+  });
+  const altered = structuredClone(proof);
+  altered.steps[1].event.payload = `{"n":33}`;
+  assert.equal(verifyAuditProof(altered, kept).problem, "CONTENT_CHANGED");
+  assert.equal(verifyAuditProof(proof, { ...kept, link: genesis }).problem, "HEAD_MISMATCH");
+  assert.equal(verifyAuditProof(proof, { ...kept, commune: "kaedi" }).problem, "OTHER_COMMUNE");
 });

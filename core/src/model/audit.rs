@@ -1,7 +1,12 @@
 //! Audit events and the per-commune hash chain: each event's hash covers its content and the previous hash,
 //! so editing, deleting or reordering any event breaks every hash after it.
+//!
+//! Beside that chain runs the public one, of links: an event's content hash covers every field but the chain's
+//! (the payload included), and its link is `H(previous link, content hash)`. A link can be recomputed from the
+//! content hashes alone, so that a citizen checks, without the payloads of others, that a head published earlier
+//! is in today's chain and that their own events (whose content they see) are in it ([`verify_proof`]).
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -28,6 +33,10 @@ pub struct AuditEvent {
     pub payload: String,
     pub prev_hash: String,
     pub hash: String,
+    /// SHA-256 of the event's content ([`content_hash`]), hex.
+    pub content_hash: String,
+    /// `H(previous link, content hash)` ([`link`]): the public chain.
+    pub link: String,
 }
 
 /// An event before it is chained.
@@ -49,9 +58,16 @@ impl NewEvent {
         Self { actor: actor.into(), kind: kind.into(), subject: subject.into(), payload }
     }
 
-    /// Chains the event after `prev_hash` as event number `sequence`. The time is kept to the microsecond, the
-    /// precision both databases store.
-    pub fn chain(self, tenant_id: TenantId, sequence: i64, occurred_at: DateTime<Utc>, prev_hash: &str) -> AuditEvent {
+    /// Chains the event after `prev_hash` (and `prev_link`) as event number `sequence`. The time is kept to the
+    /// microsecond, the precision both databases store.
+    pub fn chain(
+        self,
+        tenant_id: TenantId,
+        sequence: i64,
+        occurred_at: DateTime<Utc>,
+        prev_hash: &str,
+        prev_link: &str,
+    ) -> AuditEvent {
         let occurred_at = occurred_at.trunc_subsecs(6);
         // serde_json's default map is ordered by key, so this is canonical.
         let payload = self.payload.to_string();
@@ -65,8 +81,12 @@ impl NewEvent {
             payload,
             prev_hash: prev_hash.to_owned(),
             hash: String::new(),
+            content_hash: String::new(),
+            link: String::new(),
         };
         event.hash = event.compute_hash();
+        event.content_hash = event.compute_content_hash();
+        event.link = link(prev_link, &event.content_hash);
         event
     }
 }
@@ -94,6 +114,51 @@ impl AuditEvent {
         }
         hex::encode(hasher.finalize())
     }
+
+    /// The hash of the event's content: [`content_hash`] of its fields.
+    pub fn compute_content_hash(&self) -> String {
+        content_hash(
+            self.tenant_id,
+            self.sequence,
+            &self.occurred_at,
+            &self.actor,
+            &self.kind,
+            &self.subject,
+            &self.payload,
+        )
+    }
+}
+
+/// SHA-256 over an event's content (commune, sequence, time to the microsecond, actor, kind, subject, payload),
+/// each part length-prefixed; hex. It leaves the chain out, so that it can be published without the content.
+pub fn content_hash(
+    tenant_id: TenantId,
+    sequence: i64,
+    occurred_at: &DateTime<Utc>,
+    actor: &str,
+    kind: &str,
+    subject: &str,
+    payload: &str,
+) -> String {
+    let time = occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let sequence = sequence.to_string();
+    let tenant = tenant_id.to_string();
+    hash_parts(&[&tenant, &sequence, &time, actor, kind, subject, payload])
+}
+
+/// An event's link in the public chain: SHA-256 of the previous link and the event's content hash (each
+/// length-prefixed), hex. The first event's previous link is [`GENESIS_HASH`].
+pub fn link(prev_link: &str, content_hash: &str) -> String {
+    hash_parts(&[prev_link, content_hash])
+}
+
+fn hash_parts(parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hex::encode(hasher.finalize())
 }
 
 /// A commune's chain head, which anyone may read and keep: an event rewritten, removed or reordered later
@@ -105,8 +170,25 @@ pub struct AuditHead {
     pub sequence: i64,
     /// The last event's hash (the genesis hash before any event).
     pub hash: String,
+    /// The last event's link in the public chain (the genesis hash before any event).
+    pub link: String,
     /// When the last event was recorded.
     pub recorded_at: Option<DateTime<Utc>>,
+}
+
+/// A head the commune published (the scheduler's daily pass, when the chain moved): an append-only history that
+/// anyone reads, from which a citizen picks the head to ask a proof since ([`AuditProof`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublishedHead {
+    /// The day (UTC) it was published.
+    pub day: NaiveDate,
+    pub sequence: i64,
+    pub hash: String,
+    pub link: String,
+    /// When its last event was recorded.
+    pub recorded_at: Option<DateTime<Utc>>,
+    pub published_at: DateTime<Utc>,
 }
 
 /// The result of checking a commune's chain.
@@ -138,12 +220,18 @@ pub fn verify_chain<'a>(events: impl IntoIterator<Item = &'a AuditEvent>) -> Cha
 pub struct ChainChecker {
     expected_sequence: i64,
     prev_hash: String,
+    prev_link: String,
     broken: Option<(i64, String)>,
 }
 
 impl Default for ChainChecker {
     fn default() -> Self {
-        Self { expected_sequence: 1, prev_hash: GENESIS_HASH.to_owned(), broken: None }
+        Self {
+            expected_sequence: 1,
+            prev_hash: GENESIS_HASH.to_owned(),
+            prev_link: GENESIS_HASH.to_owned(),
+            broken: None,
+        }
     }
 }
 
@@ -157,8 +245,10 @@ impl ChainChecker {
             Some(format!("expected event #{}, found #{}", self.expected_sequence, event.sequence))
         } else if event.prev_hash != self.prev_hash {
             Some(format!("event #{} does not follow the previous event's hash", event.sequence))
-        } else if event.compute_hash() != event.hash {
+        } else if event.compute_hash() != event.hash || event.compute_content_hash() != event.content_hash {
             Some(format!("event #{} was changed after it was recorded", event.sequence))
+        } else if link(&self.prev_link, &event.content_hash) != event.link {
+            Some(format!("event #{} does not follow the previous event's link", event.sequence))
         } else {
             None
         };
@@ -170,9 +260,15 @@ impl ChainChecker {
             None => {
                 self.expected_sequence += 1;
                 self.prev_hash.clone_from(&event.hash);
+                self.prev_link.clone_from(&event.link);
                 true
             }
         }
+    }
+
+    /// The link of the last event checked (the genesis hash before any).
+    pub fn link(&self) -> &str {
+        &self.prev_link
     }
 
     pub fn finish(self) -> ChainReport {
@@ -196,6 +292,181 @@ impl ChainChecker {
     }
 }
 
+/// The most events one proof covers: a proof from further back is refused (`OUT_OF_RANGE` at `since`), and the
+/// citizen asks from a more recent published head.
+pub const MAX_PROOF_EVENTS: i64 = 10_000;
+
+/// A head someone kept: one the commune published (`auditHeads`), or the head of a day (`auditHead`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeptHead {
+    /// The commune's slug, when the kept head names it.
+    #[serde(default)]
+    pub commune: Option<String>,
+    pub sequence: i64,
+    pub link: String,
+}
+
+/// What lets a citizen check, without trusting the server, that a head kept earlier is in the commune's chain
+/// today and that the events of their request are in it: every link from `since` to the head, with the content
+/// hashes they are computed from, and the content of the request's own events.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditProof {
+    /// The commune's slug.
+    pub commune: String,
+    /// The commune's id, part of every event's content hash.
+    pub tenant_id: TenantId,
+    /// What the request's events are about: `request:<id>`.
+    pub subject: String,
+    /// The sequence the proof starts after, and the link there (the genesis hash at 0).
+    pub since: i64,
+    pub since_link: String,
+    /// Every event after `since` up to the head, in order; the last one is the head when the proof was made.
+    pub steps: Vec<ProofStep>,
+}
+
+/// One event of a proof: its content hash and link, and its content when it is one of the request's events.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProofStep {
+    pub sequence: i64,
+    pub content_hash: String,
+    pub link: String,
+    #[serde(default)]
+    pub event: Option<ProvenEvent>,
+}
+
+/// The content of one of the request's events, from which its content hash is recomputed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProvenEvent {
+    pub occurred_at: DateTime<Utc>,
+    pub actor: String,
+    pub kind: String,
+    pub subject: String,
+    /// Canonical JSON, as hashed.
+    pub payload: String,
+}
+
+/// Why a proof does not hold: stable codes, for a client to word in its language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ProofProblem {
+    /// The kept head names another commune.
+    OtherCommune,
+    /// The kept head's sequence is not between the proof's start and its end.
+    HeadOutsideProof,
+    /// The chain holds another link at the kept head's sequence: history was rewritten behind it.
+    HeadMismatch,
+    /// An event is missing or out of order.
+    SequenceGap,
+    /// A link is not the hash of the previous link and the event's content hash.
+    LinkBroken,
+    /// A shown event's content does not give its content hash.
+    ContentChanged,
+    /// A shown event is about another subject than the proof's.
+    OtherSubject,
+}
+
+impl ProofProblem {
+    /// The problem's stable code, as serialized (`HEAD_MISMATCH`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::OtherCommune => "OTHER_COMMUNE",
+            Self::HeadOutsideProof => "HEAD_OUTSIDE_PROOF",
+            Self::HeadMismatch => "HEAD_MISMATCH",
+            Self::SequenceGap => "SEQUENCE_GAP",
+            Self::LinkBroken => "LINK_BROKEN",
+            Self::ContentChanged => "CONTENT_CHANGED",
+            Self::OtherSubject => "OTHER_SUBJECT",
+        }
+    }
+}
+
+/// The result of checking a proof.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProofReport {
+    pub valid: bool,
+    /// Where the proof ends: the commune's head when it was made, to keep in place of the older one.
+    pub head_sequence: i64,
+    pub head_link: String,
+    /// The sequences of the request's events, each checked against its content.
+    pub own_events: Vec<i64>,
+    pub problem: Option<ProofProblem>,
+    /// The sequence where the proof first fails.
+    pub broken_sequence: Option<i64>,
+}
+
+/// Checks a proof against a head kept earlier, with nothing but SHA-256: every link follows from the previous
+/// one and its event's content hash, each shown event gives its content hash, and the kept head's link is the
+/// chain's at its sequence.
+pub fn verify_proof(proof: &AuditProof, kept: &KeptHead) -> ProofReport {
+    let mut report = ProofReport {
+        valid: false,
+        head_sequence: proof.since,
+        head_link: proof.since_link.clone(),
+        own_events: Vec::new(),
+        problem: None,
+        broken_sequence: None,
+    };
+    let fail = |mut report: ProofReport, problem: ProofProblem, sequence: i64| {
+        report.problem = Some(problem);
+        report.broken_sequence = Some(sequence);
+        report
+    };
+    if kept.commune.as_deref().is_some_and(|commune| commune != proof.commune) {
+        return fail(report, ProofProblem::OtherCommune, kept.sequence);
+    }
+    let mut kept_found = false;
+    if kept.sequence == proof.since {
+        if kept.link != proof.since_link {
+            return fail(report, ProofProblem::HeadMismatch, kept.sequence);
+        }
+        kept_found = true;
+    }
+    for step in &proof.steps {
+        if step.sequence != report.head_sequence + 1 {
+            return fail(report, ProofProblem::SequenceGap, step.sequence);
+        }
+        if link(&report.head_link, &step.content_hash) != step.link {
+            return fail(report, ProofProblem::LinkBroken, step.sequence);
+        }
+        if let Some(event) = &step.event {
+            let hash = content_hash(
+                proof.tenant_id,
+                step.sequence,
+                &event.occurred_at,
+                &event.actor,
+                &event.kind,
+                &event.subject,
+                &event.payload,
+            );
+            if hash != step.content_hash {
+                return fail(report, ProofProblem::ContentChanged, step.sequence);
+            }
+            if event.subject != proof.subject {
+                return fail(report, ProofProblem::OtherSubject, step.sequence);
+            }
+            report.own_events.push(step.sequence);
+        }
+        if step.sequence == kept.sequence {
+            if step.link != kept.link {
+                return fail(report, ProofProblem::HeadMismatch, step.sequence);
+            }
+            kept_found = true;
+        }
+        report.head_sequence = step.sequence;
+        report.head_link.clone_from(&step.link);
+    }
+    if !kept_found {
+        return fail(report, ProofProblem::HeadOutsideProof, kept.sequence);
+    }
+    report.valid = true;
+    report
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
@@ -205,6 +476,7 @@ mod tests {
     fn chain(n: i64) -> Vec<AuditEvent> {
         let tenant = TenantId::new();
         let mut prev = GENESIS_HASH.to_owned();
+        let mut prev_link = GENESIS_HASH.to_owned();
         (1..=n)
             .map(|sequence| {
                 let time = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
@@ -215,8 +487,9 @@ mod tests {
                     format!("request:{sequence}"),
                     serde_json::json!({"b": 1, "a": [sequence]}),
                 )
-                .chain(tenant, sequence, time, &prev);
+                .chain(tenant, sequence, time, &prev, &prev_link);
                 prev.clone_from(&event.hash);
+                prev_link.clone_from(&event.link);
                 event
             })
             .collect()
@@ -236,7 +509,7 @@ mod tests {
     #[test]
     fn every_kind_of_tampering_is_found() {
         type Tamper = fn(&mut Vec<AuditEvent>);
-        let cases: [(&str, Tamper, i64); 6] = [
+        let cases: [(&str, Tamper, i64); 8] = [
             ("payload edited", |e| e[2].payload = r#"{"a":[3],"b":2}"#.into(), 3),
             ("actor edited", |e| e[1].actor = "token:someone-else".into(), 2),
             ("time edited", |e| e[3].occurred_at += chrono::Duration::seconds(1), 4),
@@ -254,8 +527,20 @@ mod tests {
                     e[1].kind = "request.deleted".into();
                     e[1].hash = e[1].compute_hash();
                 },
+                // Its content hash no longer matches.
+                2,
+            ),
+            (
+                "hashes and link recomputed after an edit",
+                |e| {
+                    e[1].kind = "request.deleted".into();
+                    e[1].hash = e[1].compute_hash();
+                    e[1].content_hash = e[1].compute_content_hash();
+                    e[1].link = link(&e[0].link, &e[1].content_hash);
+                },
                 3,
             ),
+            ("link rewritten", |e| e[2].link = GENESIS_HASH.into(), 3),
         ];
         for (name, tamper, broken_at) in cases {
             let mut events = chain(5);
@@ -263,6 +548,108 @@ mod tests {
             let report = verify_chain(&events);
             assert!(!report.valid, "{name}");
             assert_eq!(report.first_broken_sequence, Some(broken_at), "{name}: {report:?}");
+        }
+    }
+
+    fn proof_of(events: &[AuditEvent], since: usize, own: &str) -> AuditProof {
+        AuditProof {
+            commune: "oujda".into(),
+            tenant_id: events[0].tenant_id,
+            subject: own.into(),
+            since: since as i64,
+            since_link: if since == 0 { GENESIS_HASH.into() } else { events[since - 1].link.clone() },
+            steps: events[since..]
+                .iter()
+                .map(|e| ProofStep {
+                    sequence: e.sequence,
+                    content_hash: e.content_hash.clone(),
+                    link: e.link.clone(),
+                    event: (e.subject == own).then(|| ProvenEvent {
+                        occurred_at: e.occurred_at,
+                        actor: e.actor.clone(),
+                        kind: e.kind.clone(),
+                        subject: e.subject.clone(),
+                        payload: e.payload.clone(),
+                    }),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_proof_links_a_kept_head_to_the_request_events() {
+        let events = chain(8);
+        let kept = KeptHead { commune: Some("oujda".into()), sequence: 3, link: events[2].link.clone() };
+        let proof = proof_of(&events, 3, "request:5");
+        let report = verify_proof(&proof, &kept);
+        assert!(report.valid, "{report:?}");
+        assert_eq!(report.own_events, vec![5]);
+        assert_eq!((report.head_sequence, report.head_link.as_str()), (8, events[7].link.as_str()));
+        // A head kept inside the proof's span is checked too; one from the genesis as well.
+        let inside = KeptHead { commune: None, sequence: 6, link: events[5].link.clone() };
+        assert!(verify_proof(&proof, &inside).valid);
+        assert!(
+            verify_proof(
+                &proof_of(&events, 0, "request:1"),
+                &KeptHead { commune: None, sequence: 0, link: GENESIS_HASH.into() }
+            )
+            .valid
+        );
+        // A public link is the chain's: recomputed from the content hashes alone.
+        assert_eq!(link(&events[3].link, &events[4].content_hash), events[4].link);
+    }
+
+    #[test]
+    fn a_tampered_proof_fails() {
+        let events = chain(8);
+        let kept = KeptHead { commune: Some("oujda".into()), sequence: 3, link: events[2].link.clone() };
+        type Tamper = fn(&mut AuditProof, &mut KeptHead);
+        let cases: [(&str, Tamper, ProofProblem, i64); 8] = [
+            ("content hash altered", |p, _| p.steps[1].content_hash = GENESIS_HASH.into(), ProofProblem::LinkBroken, 5),
+            (
+                "payload altered",
+                |p, _| {
+                    if let Some(e) = p.steps[1].event.as_mut() {
+                        e.payload = r#"{"a":[6],"b":1}"#.into();
+                    }
+                },
+                ProofProblem::ContentChanged,
+                5,
+            ),
+            ("event removed", |p, _| drop(p.steps.remove(2)), ProofProblem::SequenceGap, 7),
+            (
+                "kept head of another commune",
+                |_, k| k.commune = Some("chefchaouen".into()),
+                ProofProblem::OtherCommune,
+                3,
+            ),
+            ("kept head rewritten", |_, k| k.link = GENESIS_HASH.into(), ProofProblem::HeadMismatch, 3),
+            (
+                "kept head inside rewritten",
+                |_, k| {
+                    k.sequence = 6;
+                    k.link = GENESIS_HASH.into();
+                },
+                ProofProblem::HeadMismatch,
+                6,
+            ),
+            ("kept head later than the proof", |_, k| k.sequence = 9, ProofProblem::HeadOutsideProof, 9),
+            (
+                "an event of another subject shown",
+                |p, _| {
+                    p.subject = "request:4".into();
+                },
+                ProofProblem::OtherSubject,
+                5,
+            ),
+        ];
+        for (name, tamper, problem, at) in cases {
+            let mut proof = proof_of(&events, 3, "request:5");
+            let mut kept = kept.clone();
+            tamper(&mut proof, &mut kept);
+            let report = verify_proof(&proof, &kept);
+            assert!(!report.valid, "{name}");
+            assert_eq!((report.problem, report.broken_sequence), (Some(problem), Some(at)), "{name}");
         }
     }
 }

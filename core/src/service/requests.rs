@@ -386,9 +386,13 @@ impl Jamaa {
         Ok(RequestDetails { commune: std::sync::Arc::new(commune.clone()), service, record, personal })
     }
 
-    /// Finds a request by its tracking code and the citizen's secret. A wrong secret and an unknown code
-    /// are the same NOT_FOUND, so that codes cannot be probed.
-    pub async fn track_request(&self, tracking_code: &str, secret: &SecretString) -> Result<Tracking, Error> {
+    /// The request a tracking code and the citizen's secret name, read in a transaction of its commune: a wrong
+    /// secret and an unknown code are the same NOT_FOUND.
+    pub(super) async fn tracked(
+        &self,
+        tracking_code: &str,
+        secret: &SecretString,
+    ) -> Result<(Commune, TenantTx, RequestRecord), Error> {
         let code = TrackingCode::parse(tracking_code).map_err(|_| {
             Error::field(
                 "trackingCode",
@@ -411,6 +415,13 @@ impl Jamaa {
             Some(record) if auth::secret_matches(&normalize_secret(secret), &record.secret_hash) => record,
             _ => return Err(Error::NotFound("request")),
         };
+        Ok((commune, tx, record))
+    }
+
+    /// Finds a request by its tracking code and the citizen's secret. A wrong secret and an unknown code
+    /// are the same NOT_FOUND, so that codes cannot be probed.
+    pub async fn track_request(&self, tracking_code: &str, secret: &SecretString) -> Result<Tracking, Error> {
+        let (commune, tx, record) = self.tracked(tracking_code, secret).await?;
         let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
         let mut history = requests::history(&tx, record.id).await?;
         // Who in the commune holds the file, and the reminders to its staff, are its internal business.

@@ -13,7 +13,7 @@ use secrecy::SecretString;
 use super::call::{Call, InCommune, InLang, subject_id};
 use super::office::{AssignmentFilter, inbox_filter};
 use super::page::{Listing, after_key, connection, in_memory};
-use super::types::{AuditHead, AuditReport, Commune, Request, SearchField, Service};
+use super::types::{AuditHead, AuditProof, AuditReport, Commune, PublishedAuditHead, Request, SearchField, Service};
 
 #[derive(Default)]
 pub struct CatalogQuery;
@@ -235,6 +235,42 @@ impl CatalogQuery {
         let call = InCommune::new(ctx, commune, None).await?;
         let head = call.jamaa.audit_head(&call.commune).await.in_lang(&call)?;
         Ok(head.into())
+    }
+
+    /// The heads the commune published (anyone), the latest first: once a day at most, when its chain moved.
+    /// Keep one, and ask later for a proof since it (`auditProof`).
+    async fn audit_heads(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+        locale: Option<String>,
+    ) -> Result<Listing<PublishedAuditHead>> {
+        let call = InCommune::new(ctx, commune, locale).await?;
+        let after = after_key(after, |c| c.parse::<NaiveDate>().ok())?;
+        let first = page_size(first, call.locale())?;
+        let page = call.jamaa.audit_heads(&call.commune, after, first).await.in_lang(&call)?;
+        let slug = call.commune.spec.slug.as_str();
+        Ok(connection(after.is_some(), page, |head| (head.day.to_string(), PublishedAuditHead::new(slug, head))))
+    }
+
+    /// What lets the applicant check, without trusting the server, that their request's events after `since`
+    /// are in the commune's chain and that today's chain extends the head at `since` (a published head's
+    /// sequence): the SDK's `verifyAuditProof(proof, keptHead)`. The same tracking code and secret as
+    /// `trackRequest` (a wrong pair: NOT_FOUND); a proof covers at most 10,000 events (`since` further back or
+    /// beyond the head: OUT_OF_RANGE at `since`).
+    async fn audit_proof(
+        &self,
+        ctx: &Context<'_>,
+        tracking_code: String,
+        secret: String,
+        since: i64,
+        locale: Option<String>,
+    ) -> Result<AuditProof> {
+        let call = Call::with_locale(ctx, locale)?;
+        let proof = call.jamaa.audit_proof(&tracking_code, &SecretString::from(secret), since).await.in_lang(&call)?;
+        Ok(proof.into())
     }
 }
 

@@ -856,13 +856,117 @@ pub struct AuditHead {
     pub sequence: i64,
     /// The last event's SHA-256, hex (64 zeros before any event).
     pub hash: String,
+    /// The last event's link in the public chain: SHA-256 of the previous link and the event's content hash, hex
+    /// (64 zeros before any event). A proof (`auditProof`) is checked against it.
+    pub link: String,
     /// When the last event was recorded.
     pub recorded_at: Option<DateTime<Utc>>,
 }
 
 impl From<jamaa_core::model::audit::AuditHead> for AuditHead {
     fn from(h: jamaa_core::model::audit::AuditHead) -> Self {
-        Self { sequence: h.sequence, hash: h.hash, recorded_at: h.recorded_at }
+        Self { sequence: h.sequence, hash: h.hash, link: h.link, recorded_at: h.recorded_at }
+    }
+}
+
+/// A head the commune published (once a day at most, when its chain moved): keep one, and ask later for a
+/// proof since it (`auditProof`).
+#[derive(SimpleObject)]
+pub struct PublishedAuditHead {
+    /// The commune's slug.
+    pub commune: String,
+    /// The day (UTC) it was published.
+    pub day: NaiveDate,
+    pub sequence: i64,
+    /// The last event's SHA-256, hex.
+    pub hash: String,
+    /// The last event's link in the public chain, hex.
+    pub link: String,
+    /// When the last event was recorded.
+    pub recorded_at: Option<DateTime<Utc>>,
+    pub published_at: DateTime<Utc>,
+}
+
+impl PublishedAuditHead {
+    pub fn new(commune: &str, h: jamaa_core::model::audit::PublishedHead) -> Self {
+        Self {
+            commune: commune.to_owned(),
+            day: h.day,
+            sequence: h.sequence,
+            hash: h.hash,
+            link: h.link,
+            recorded_at: h.recorded_at,
+            published_at: h.published_at,
+        }
+    }
+}
+
+/// What lets the applicant check, without trusting the server, that a head kept earlier is in the commune's
+/// chain today and that their request's events are in it: the SDK's `verifyAuditProof(proof, keptHead)` (core's
+/// `verify_proof`) recomputes every link from the content hashes, and each shown event's content hash.
+#[derive(SimpleObject)]
+pub struct AuditProof {
+    /// The commune's slug.
+    pub commune: String,
+    /// The commune's id, part of every event's content hash.
+    pub tenant_id: String,
+    /// What the request's events are about: `request:<id>`.
+    pub subject: String,
+    /// The sequence the proof starts after, and the link there.
+    pub since: i64,
+    pub since_link: String,
+    /// Every event after `since` up to the head, in order: the last one is the head.
+    pub steps: Vec<AuditProofStep>,
+}
+
+/// One event of a proof.
+#[derive(SimpleObject)]
+pub struct AuditProofStep {
+    pub sequence: i64,
+    /// SHA-256 of the event's content (commune, sequence, time, actor, kind, subject, payload), hex.
+    pub content_hash: String,
+    /// SHA-256 of the previous link and the content hash, hex.
+    pub link: String,
+    /// The content, for the request's own events (null for others).
+    pub event: Option<ProvenAuditEvent>,
+}
+
+/// The content of one of the request's events, as hashed.
+#[derive(SimpleObject)]
+pub struct ProvenAuditEvent {
+    pub occurred_at: DateTime<Utc>,
+    pub actor: String,
+    pub kind: String,
+    pub subject: String,
+    /// Canonical JSON, byte for byte as hashed.
+    pub payload: String,
+}
+
+impl From<jamaa_core::model::audit::AuditProof> for AuditProof {
+    fn from(p: jamaa_core::model::audit::AuditProof) -> Self {
+        Self {
+            commune: p.commune,
+            tenant_id: p.tenant_id.to_string(),
+            subject: p.subject,
+            since: p.since,
+            since_link: p.since_link,
+            steps: p
+                .steps
+                .into_iter()
+                .map(|s| AuditProofStep {
+                    sequence: s.sequence,
+                    content_hash: s.content_hash,
+                    link: s.link,
+                    event: s.event.map(|e| ProvenAuditEvent {
+                        occurred_at: e.occurred_at,
+                        actor: e.actor,
+                        kind: e.kind,
+                        subject: e.subject,
+                        payload: e.payload,
+                    }),
+                })
+                .collect(),
+        }
     }
 }
 

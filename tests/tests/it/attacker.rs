@@ -261,6 +261,33 @@ fn operations() -> Vec<Operation> {
             attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune() }), Answers)],
         },
         Operation {
+            name: "auditHeads",
+            public: true,
+            document: "query($c: String) { auditHeads(commune: $c, first: 100) {
+                totalCount nodes { commune day sequence hash link recordedAt publishedAt }
+            } }",
+            // Public: the heads a commune published are anyone's to keep.
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune() }), Answers)],
+        },
+        Operation {
+            name: "auditProof",
+            public: false,
+            document: "query($code: String!, $secret: String!) { auditProof(trackingCode: $code, secret: $secret, since: 0) {
+                commune tenantId subject sinceLink steps { sequence contentHash link event { actor kind payload } }
+            } }",
+            // As trackRequest: a made-up secret, or the secret of the attacker's own request.
+            attacks: |c: &Ctx<'_>| {
+                let secret = if c.at_home() { c.v.own_secret.clone() } else { "K7RM2-PX9QD-4HWTA".to_owned() };
+                let mut attacks: Vec<Attack> =
+                    c.v.filed.iter().map(|f| attack(json!({ "code": f.code, "secret": secret }), Refused)).collect();
+                if c.frame == Frame::Named {
+                    let id = &c.v.filed[0].id;
+                    attacks.push(attack(json!({ "code": id, "secret": secret }), Invalid));
+                }
+                attacks
+            },
+        },
+        Operation {
             name: "complaintModerationQueue",
             public: false,
             document: "query($c: String) { complaintModerationQueue(commune: $c, first: 100) { totalCount nodes {

@@ -7,7 +7,9 @@
 //! the commune's own setting, and its catalog and receipts, which name no Moroccan law; silence that never grants
 //! more than staff could (an R+6 "small project" refused at submission; a tacit approval withheld when the head of
 //! service's guard fails, for a commune whose form is looser), and the certificate of tacit acceptance
-//! (decree 2.22.141) issued once and verified.
+//! (decree 2.22.141) issued once and verified; the heads each commune publishes daily, and a citizen's proof
+//! that their request's events and a published head are in today's chain, checked with core's `verify_proof`
+//! alone.
 
 use anyhow::{Context as _, Result, ensure};
 use jamaa_tests::app::{Backend, TestApp, error_codes, field_errors, field_paths};
@@ -156,6 +158,7 @@ on_both_backends!(
     personal_data_in_a_complaint_waits_for_a_moderator,
     anyone_reads_the_audit_head,
     a_deadline_without_a_law_is_the_communes,
+    a_citizen_proves_their_request_is_in_the_published_chain,
     mauritania_runs_no_moroccan_rule,
     a_six_storey_small_project_is_refused_at_submission,
     silence_never_grants_what_staff_could_not,
@@ -318,7 +321,7 @@ async fn personal_data_in_a_complaint_waits_for_a_moderator(backend: Backend) ->
     app.stop().await
 }
 
-const HEAD: &str = r#"{ auditHead(commune: "oujda") { sequence hash recordedAt } }"#;
+const HEAD: &str = r#"{ auditHead(commune: "oujda") { sequence hash link recordedAt } }"#;
 const VERIFY: &str = r#"{ auditVerify(commune: "oujda") { valid eventsChecked headHash } }"#;
 
 async fn anyone_reads_the_audit_head(backend: Backend) -> Result<()> {
@@ -351,6 +354,126 @@ async fn anyone_reads_the_audit_head(backend: Backend) -> Result<()> {
     ensure!(other["auditHead"]["hash"] != later["hash"], "{other}");
     let unknown = app.client.get(app.url("/opendata/nowhere/audit-head.json")).send().await?;
     assert_eq!(unknown.status().as_u16(), 404);
+    app.stop().await
+}
+
+const HEADS: &str = r#"query($c: String!, $first: Int, $after: String) {
+  auditHeads(commune: $c, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    nodes { commune day sequence hash link recordedAt publishedAt }
+  }
+}"#;
+
+const PROOF: &str = r#"query($code: String!, $secret: String!, $since: Int!) {
+  auditProof(trackingCode: $code, secret: $secret, since: $since) {
+    commune tenantId subject since sinceLink
+    steps { sequence contentHash link event { occurredAt actor kind subject payload } }
+  }
+}"#;
+
+async fn a_citizen_proves_their_request_is_in_the_published_chain(backend: Backend) -> Result<()> {
+    use jamaa_core::model::audit::{AuditProof, KeptHead, ProofProblem, verify_proof};
+    let app = TestApp::spawn(backend).await?;
+    let jamaa = app.jamaa().await?;
+    let now = chrono::Utc::now();
+    // The day's pass publishes each commune's head once: the server's scheduler may have done it already.
+    jamaa.publish_audit_heads(now).await?;
+    assert_eq!(jamaa.publish_audit_heads(now).await?, 0, "one head a day");
+    let heads = app.data(None, HEADS, json!({ "c": "oujda" })).await?["auditHeads"].clone();
+    assert_eq!(heads["totalCount"], 1, "{heads}");
+    let kept = heads["nodes"][0].clone();
+    let head = app.data(None, HEAD, json!({})).await?["auditHead"].clone();
+    assert_eq!((&kept["sequence"], &kept["hash"]), (&head["sequence"], &head["hash"]), "{kept} {head}");
+    assert_eq!(kept["commune"], "oujda");
+    let open: Value = app.client.get(app.url("/opendata/oujda/audit-heads.json")).send().await?.json().await?;
+    assert_eq!(open, json!({ "commune": "oujda", "heads": heads["nodes"] }));
+
+    // A citizen files a request after the head they keep; the chain moves on, and the next day's head is published.
+    let filed = app
+        .data(
+            None,
+            SUBMIT,
+            json!({ "c": "oujda", "s": "reclamation", "d": complaint("Lampadaire éteint rue Ibn Sina.", false) }),
+        )
+        .await?["submitRequest"]
+        .clone();
+    let (code, secret) = (filed["request"]["trackingCode"].clone(), filed["secret"].clone());
+    app.data(None, TRACK, json!({ "code": code, "secret": secret })).await?;
+    assert_eq!(jamaa.publish_audit_heads(now + chrono::Duration::days(1)).await?, 1, "only Oujda's chain moved");
+    app.data(
+        None,
+        SUBMIT,
+        json!({ "c": "oujda", "s": "reclamation", "d": complaint("Un autre citoyen signale un trou.", false) }),
+    )
+    .await?;
+    let heads = app.data(None, HEADS, json!({ "c": "oujda", "first": 1 })).await?["auditHeads"].clone();
+    assert_eq!((&heads["totalCount"], &heads["pageInfo"]["hasNextPage"]), (&json!(2), &json!(true)), "{heads}");
+    let second = heads["nodes"][0].clone();
+    let cursor = heads["pageInfo"]["endCursor"].clone();
+    let older =
+        app.data(None, HEADS, json!({ "c": "oujda", "first": 1, "after": cursor })).await?["auditHeads"].clone();
+    assert_eq!(older["nodes"][0], kept, "the latest first, then the older");
+
+    // The proof since the kept head verifies with core's function alone.
+    let since = kept["sequence"].clone();
+    let answer = app.data(None, PROOF, json!({ "code": code, "secret": secret, "since": since })).await?;
+    let proof: AuditProof = serde_json::from_value(answer["auditProof"].clone())?;
+    let kept_head: KeptHead = serde_json::from_value(kept.clone())?;
+    let report = verify_proof(&proof, &kept_head);
+    ensure!(report.valid, "{report:?}");
+    let now_head = app.data(None, HEAD, json!({})).await?["auditHead"].clone();
+    assert_eq!(
+        (json!(report.head_sequence), json!(report.head_link)),
+        (now_head["sequence"].clone(), now_head["link"].clone())
+    );
+    let own: Vec<&str> = proof.steps.iter().filter_map(|s| s.event.as_ref()).map(|e| e.kind.as_str()).collect();
+    ensure!(own.contains(&"request.submitted"), "the request's own events are shown: {own:?}");
+    ensure!(report.own_events.len() == own.len() && proof.steps.len() > own.len(), "{report:?}");
+    // The next day's head is inside the proof's span: checked too.
+    assert!(verify_proof(&proof, &serde_json::from_value(second.clone())?).valid);
+
+    // Tampered: an event's content hash, a shown payload, a head of another commune.
+    let mut altered = proof.clone();
+    altered.steps[0].content_hash = "0".repeat(64);
+    assert_eq!(verify_proof(&altered, &kept_head).problem, Some(ProofProblem::LinkBroken));
+    let mut altered = proof.clone();
+    if let Some(event) = altered.steps.iter_mut().find_map(|s| s.event.as_mut()) {
+        event.payload.insert(1, ' ');
+    }
+    assert_eq!(verify_proof(&altered, &kept_head).problem, Some(ProofProblem::ContentChanged));
+    let theirs = app.data(None, HEADS, json!({ "c": "chefchaouen" })).await?["auditHeads"]["nodes"][0].clone();
+    let theirs: KeptHead = serde_json::from_value(theirs)?;
+    assert_eq!(verify_proof(&proof, &theirs).problem, Some(ProofProblem::OtherCommune));
+    let unnamed = KeptHead { commune: None, ..theirs };
+    ensure!(!verify_proof(&proof, &unnamed).valid, "another commune's link is not in Oujda's chain");
+
+    // Another commune's secret is NOT_FOUND; a `since` beyond the head is OUT_OF_RANGE at `since`.
+    let elsewhere = app
+        .data(None, SUBMIT, json!({ "c": "chefchaouen", "s": "reclamation", "d": complaint("Panne d'éclairage public au souk.", false) }))
+        .await?;
+    let their_secret = elsewhere["submitRequest"]["secret"].clone();
+    let body = app.graphql(None, PROOF, json!({ "code": code, "secret": their_secret, "since": since })).await?;
+    assert_eq!(error_codes(&body), ["NOT_FOUND"], "{body}");
+    let beyond = now_head["sequence"].as_i64().unwrap_or_default() + 100;
+    let body = app.graphql(None, PROOF, json!({ "code": code, "secret": secret, "since": beyond })).await?;
+    assert_eq!(error_codes(&body), ["VALIDATION_FAILED"], "{body}");
+    assert_eq!(field_paths(&body), ["since"], "{body}");
+
+    // The chain with its links still verifies, and on PostgreSQL the application may not rewrite a published head.
+    let staff = app.staff("oujda").to_owned();
+    let verified = app.data(Some(&staff), VERIFY, json!({})).await?["auditVerify"].clone();
+    assert_eq!(verified["valid"], true, "{verified}");
+    if let Some((server, database)) = &app.pg {
+        for sql in ["UPDATE audit_published_heads SET link = 'x'", "DELETE FROM audit_published_heads"] {
+            let tenant = server.psql(&database.name, "SELECT id FROM communes WHERE slug = 'oujda'")?;
+            let as_app = server.psql_as(
+                "jamaa_app",
+                &database.name,
+                &format!("BEGIN; SELECT set_config('jamaa.tenant_id', '{tenant}', true) \\g /dev/null\n{sql}; COMMIT;"),
+            );
+            ensure!(as_app.is_err(), "{sql}: the application role may only append published heads");
+        }
+    }
     app.stop().await
 }
 

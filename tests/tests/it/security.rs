@@ -90,6 +90,7 @@ async fn every_transport_counts_against_one_limit(backend: Backend) -> Result<()
         "/open311/v2/services.xml?jurisdiction_id=oujda",
         "/open311/v2/services.json?jurisdiction_id=oujda",
         "/opendata/oujda/budget-execution.csv",
+        "/opendata/oujda/audit-heads.json",
     ] {
         let response = app.client.get(app.url(path)).send().await?;
         ensure!(response.status() == 429, "{path}: {}", response.status());
@@ -100,6 +101,9 @@ async fn every_transport_counts_against_one_limit(backend: Backend) -> Result<()
         }
     }
     let body = app.graphql(None, track, json!({})).await?;
+    assert_eq!(error_codes(&body), ["RATE_LIMITED"]);
+    let proof = r#"{ auditProof(trackingCode: "OUJ-2026-000001", secret: "K7RM2-PX9QD-4HWTA", since: 0) { since } }"#;
+    let body = app.graphql(None, proof, json!({})).await?;
     assert_eq!(error_codes(&body), ["RATE_LIMITED"]);
     // Health probes are not counted.
     ensure!(app.client.get(app.url("/healthz")).send().await?.status() == 200);

@@ -19,6 +19,10 @@ pub struct Model {
     pub payload: String,
     pub prev_hash: String,
     pub hash: String,
+    /// The hash of the content alone (m0024).
+    pub content_hash: String,
+    /// The event's link in the public chain (m0024).
+    pub link: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

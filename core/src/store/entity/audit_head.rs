@@ -1,4 +1,4 @@
-//! The last sequence number and hash of each commune's chain; updating it serializes appends per commune.
+//! The last sequence number, hash and link of each commune's chain; updating it serializes appends per commune.
 
 use sea_orm::entity::prelude::*;
 
@@ -9,6 +9,8 @@ pub struct Model {
     pub tenant_id: Uuid,
     pub sequence: i64,
     pub hash: String,
+    /// The last event's link in the public chain (m0024).
+    pub link: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

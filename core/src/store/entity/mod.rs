@@ -8,6 +8,7 @@ pub(crate) mod agenda_item;
 pub(crate) mod api_token;
 pub(crate) mod audit_event;
 pub(crate) mod audit_head;
+pub(crate) mod audit_published_head;
 pub(crate) mod budget_line;
 pub(crate) mod civil_act;
 pub(crate) mod civil_mention;

@@ -21,6 +21,7 @@ mod m0015_site_origins;
 mod m0020_shared_definitions;
 mod m0021_complaint_moderation;
 mod m0023_request_deadlines;
+mod m0024_published_heads;
 mod m0027_shared_settings;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
@@ -58,10 +59,14 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "webhook_endpoints",
     "smtp_settings",
     "notification_deliveries",
+    // m0024_published_heads
+    "audit_published_heads",
 ];
 
-/// Tenant tables the application may only read and append to: the audit trail and the civil-status registers.
-pub(crate) const APPEND_ONLY_TABLES: &[&str] = &["audit_events", "civil_acts", "civil_mentions"];
+/// Tenant tables the application may only read and append to: the audit trail, its published heads and the
+/// civil-status registers.
+pub(crate) const APPEND_ONLY_TABLES: &[&str] =
+    &["audit_events", "audit_published_heads", "civil_acts", "civil_mentions"];
 
 /// Content shared by communes, addressed by its hash (m0020: definitions; m0027: also calendars and
 /// configurations): read and added to, never changed.
@@ -109,14 +114,15 @@ impl MigratorTrait for Migrator {
             Box::new(m0020_shared_definitions::Migration),
             Box::new(m0021_complaint_moderation::Migration),
             Box::new(m0023_request_deadlines::Migration),
+            Box::new(m0024_published_heads::Migration),
             Box::new(m0027_shared_settings::Migration),
         ]
     }
 }
 
 /// Grants the application's role what it needs and nothing more: no DDL, and only SELECT and INSERT on the
-/// audit trail, the civil-status registers and the shared definitions, so that even the application cannot
-/// rewrite history or a definition others hold. Idempotent.
+/// audit trail and its published heads, the civil-status registers and the shared definitions, so that even the
+/// application cannot rewrite history or a definition others hold. Idempotent.
 pub(crate) async fn grant_app_role(db: &DatabaseConnection, role: &str) -> Result<(), DbErr> {
     if db.get_database_backend() != DbBackend::Postgres {
         return Ok(());
