@@ -12,6 +12,7 @@ mod civil_status;
 mod council_finance;
 mod courier;
 mod documents;
+mod idempotency;
 mod indicators;
 mod languages;
 mod legal;

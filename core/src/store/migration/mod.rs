@@ -20,6 +20,7 @@ mod m0014_token_issuers;
 mod m0015_site_origins;
 mod m0020_shared_definitions;
 mod m0021_complaint_moderation;
+mod m0026_idempotency_keys;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -56,6 +57,8 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "webhook_endpoints",
     "smtp_settings",
     "notification_deliveries",
+    // m0026_idempotency_keys
+    "idempotency_keys",
 ];
 
 /// Tenant tables the application may only read and append to: the audit trail and the civil-status registers.
@@ -105,6 +108,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_site_origins::Migration),
             Box::new(m0020_shared_definitions::Migration),
             Box::new(m0021_complaint_moderation::Migration),
+            Box::new(m0026_idempotency_keys::Migration),
         ]
     }
 }
@@ -128,6 +132,7 @@ pub(crate) async fn grant_app_role(db: &DatabaseConnection, role: &str) -> Resul
     }
     sql.push_str(&format!("GRANT EXECUTE ON FUNCTION jamaa_tenants_with_due_timers(timestamptz) TO {role};\n"));
     sql.push_str(&format!("GRANT EXECUTE ON FUNCTION jamaa_tenants_with_due_deliveries(timestamptz) TO {role};\n"));
+    sql.push_str(&format!("GRANT EXECUTE ON FUNCTION jamaa_purge_idempotency_keys(timestamptz) TO {role};\n"));
     db.execute_unprepared(&sql).await?;
     Ok(())
 }
