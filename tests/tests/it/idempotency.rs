@@ -11,7 +11,11 @@ use jamaa_tests::app::{Backend, TestApp, error_codes, field_errors};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
-jamaa_tests::on_both_backends!(a_retried_submission_files_once, a_retried_upload_files_once);
+jamaa_tests::on_both_backends!(
+    a_retried_submission_files_once,
+    a_retried_upload_files_once,
+    a_retried_mail_registration_numbers_once
+);
 
 const SUBMIT: &str = r#"
 mutation($commune: String!, $input: SubmitRequestInput!, $key: String) {
@@ -142,6 +146,31 @@ async fn a_retried_upload_files_once(backend: Backend) -> Result<()> {
     let (status, reused) = upload(&app, &key, &other).await?;
     assert_eq!((status, error_codes(&reused)), (422, vec!["IDEMPOTENCY_KEY_REUSED".to_owned()]), "{reused}");
     assert_eq!(count(&app, "oujda").await?, before + 1);
+    Ok(())
+}
+
+const REGISTER_MAIL: &str = "mutation($i: RegisterMailInput!, $key: String) {
+    registerMail(commune: \"oujda\", input: $i, idempotencyKey: $key) { id number } }";
+
+async fn a_retried_mail_registration_numbers_once(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let staff = app.staff("oujda").to_owned();
+    let today = chrono::Utc::now().date_naive().to_string();
+    let letter = |from: &str| {
+        json!({ "direction": "INCOMING", "correspondent": from, "subject": "Demande de raccordement",
+                "date": today, "department": "urbanisme" })
+    };
+    let key = uuid::Uuid::now_v7().to_string();
+    let first = app.data(Some(&staff), REGISTER_MAIL, json!({ "i": letter("ONEE"), "key": key })).await?;
+    let again = app.data(Some(&staff), REGISTER_MAIL, json!({ "i": letter("ONEE"), "key": key })).await?;
+    assert_eq!(first, again, "the same item, the same number");
+    // Without a key, the next registration takes the next number: the retry took none.
+    let next = app.data(Some(&staff), REGISTER_MAIL, json!({ "i": letter("ONEE") })).await?;
+    let number =
+        |v: &Value| v["registerMail"]["number"].as_str().and_then(|n| n.rsplit('-').next()?.parse::<u32>().ok());
+    assert_eq!(number(&next), number(&first).map(|n| n + 1), "{first} {next}");
+    let reused = app.graphql(Some(&staff), REGISTER_MAIL, json!({ "i": letter("Wilaya"), "key": key })).await?;
+    assert_eq!(error_codes(&reused), ["IDEMPOTENCY_KEY_REUSED"], "{reused}");
     Ok(())
 }
 
