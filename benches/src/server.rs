@@ -166,6 +166,8 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>, max_co
         sqlite_synchronous: Default::default(),
         // The scheduler finds no due timer during a run; it stays out of the measurements.
         scheduler_interval: Duration::from_secs(3600),
+        db_acquire_timeout: jamaa_core::store::DEFAULT_ACQUIRE_TIMEOUT,
+        idempotency_ttl: Duration::from_secs(24 * 3600),
         demo: true,
         // The driver is one client making thousands of requests a second.
         rate_limit_per_minute: 0,
@@ -185,9 +187,13 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>, max_co
 }
 
 async fn connect(url: &SecretString, master_key: &SecretString, max_connections: u32) -> Result<Jamaa> {
-    let store =
-        Store::connect(&StoreConfig { url: url.clone(), max_connections, sqlite_synchronous: Default::default() })
-            .await?;
+    let store = Store::connect(&StoreConfig {
+        url: url.clone(),
+        max_connections,
+        acquire_timeout: jamaa_core::store::DEFAULT_ACQUIRE_TIMEOUT,
+        sqlite_synchronous: Default::default(),
+    })
+    .await?;
     Ok(Jamaa::new(store, jamaa_core::crypto::Keyring::new(master_key, &[])?))
 }
 

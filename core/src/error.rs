@@ -25,13 +25,20 @@ pub enum Error {
     /// The caller acted on a stale version, or the thing already exists.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The idempotency key was used before for another request (another operation, or other arguments).
+    #[error("idempotency key reused for another request")]
+    IdempotencyKeyReused,
+    /// The database cannot be reached for now: the same call may be sent again (with its idempotency key).
+    #[error("service unavailable")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// A failure the caller cannot fix (storage, bug); its chain is logged, never shown.
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl Error {
-    /// The stable code: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, VALIDATION_FAILED, CONFLICT or INTERNAL.
+    /// The stable code: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, VALIDATION_FAILED, CONFLICT,
+    /// IDEMPOTENCY_KEY_REUSED, UNAVAILABLE or INTERNAL.
     pub fn code(&self) -> &'static str {
         match self {
             Error::Unauthenticated => "UNAUTHENTICATED",
@@ -39,7 +46,23 @@ impl Error {
             Error::NotFound(_) => "NOT_FOUND",
             Error::Validation(_) => "VALIDATION_FAILED",
             Error::Conflict(_) => "CONFLICT",
+            Error::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
+            Error::Unavailable(_) => "UNAVAILABLE",
             Error::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// Whether the same call may succeed if sent again as it is (UNAVAILABLE).
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Error::Unavailable(_))
+    }
+
+    /// The message of the errors that carry one in every language (field errors carry theirs).
+    pub fn localized_message(&self) -> Option<LocalizedText> {
+        match self {
+            Error::IdempotencyKeyReused => Some(crate::model::idempotency::reused_message()),
+            Error::Unavailable(_) => Some(crate::model::idempotency::unavailable_message()),
+            _ => None,
         }
     }
 

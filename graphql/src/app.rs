@@ -40,6 +40,8 @@ pub struct AppState {
     pub introspection: Option<JamaaSchema>,
     /// Requests a minute per token and per client address, trusted proxies, login delays.
     pub limits: Arc<EdgeLimits>,
+    /// The database's health, probed in the background (`/readyz`).
+    pub health: Arc<crate::health::Health>,
 }
 
 /// The router, built apart from the server so that tests can drive it.
@@ -316,7 +318,8 @@ async fn execute(
         Err(response) => return response,
     };
     let commune_header = headers.get("x-commune").and_then(|v| v.to_str().ok()).map(|s| s.trim().to_owned());
-    let context = RequestContext { principal, accept_language, commune_header };
+    let idempotency_key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let context = RequestContext { principal, accept_language, commune_header, idempotency_key };
     graphql_http::respond(schema.execute(request.data(context).data(client)).await, format)
 }
 
@@ -373,7 +376,8 @@ async fn connection_init(
     };
     let accept_language = field("locale").and_then(|l| l.parse::<Locale>().ok());
     let mut data = async_graphql::Data::default();
-    data.insert(RequestContext { principal, accept_language, commune_header: None });
+    // A key over a WebSocket is an argument of its mutation.
+    data.insert(RequestContext { principal, accept_language, commune_header: None, idempotency_key: None });
     data.insert(client);
     data.insert(budget);
     Ok(data)
@@ -421,12 +425,16 @@ async fn healthz() -> impl IntoResponse {
     Json(serde_json::json!({ "status": "ok" }))
 }
 
+/// Ready when the last probe of the database (at most a few seconds old) succeeded: answered at once from it.
 async fn readyz(State(state): State<AppState>) -> Response {
-    match state.jamaa.store().ping().await {
-        Ok(()) => Json(serde_json::json!({ "status": "ready" })).into_response(),
-        Err(error) => {
-            tracing::warn!(%error, "database not ready");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable" }))).into_response()
-        }
+    if state.health.is_ready() {
+        Json(serde_json::json!({ "status": "ready" })).into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, "1")],
+            Json(serde_json::json!({ "status": "unavailable" })),
+        )
+            .into_response()
     }
 }

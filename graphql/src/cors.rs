@@ -25,6 +25,7 @@ pub fn layer(origins: &[String], sites: SiteOrigins) -> CorsLayer {
             header::ACCEPT,
             header::ACCEPT_LANGUAGE,
             HeaderName::from_static("x-commune"),
+            HeaderName::from_static("idempotency-key"),
         ])
         .expose_headers([HeaderName::from_static("x-request-id"), header::RETRY_AFTER, header::CONTENT_DISPOSITION])
         .max_age(Duration::from_secs(3600));

@@ -4,7 +4,8 @@
 //!   GET without a query from a browser asking for `text/html`;
 //! - the media type asked for in `Accept`: `application/graphql-response+json` with the specification's status
 //!   codes (400 for a document that does not parse or validate, 401 for a refused token, 200 once execution
-//!   started), else `application/json` with 200 (the legacy watershed);
+//!   started; 503 with `Retry-After` when an error is UNAVAILABLE: the database cannot be reached), else
+//!   `application/json` with 200 (the legacy watershed);
 //! - introspection documents routed to the introspection schema ([`crate::schema::introspection`]).
 
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
@@ -160,16 +161,19 @@ pub fn respond(response: async_graphql::Response, format: Format) -> Response {
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
+    let code_of = |e: &async_graphql::ServerError| {
+        e.extensions.as_ref().and_then(|x| x.get("code")).and_then(|v| match v {
+            async_graphql::Value::String(s) => Some(s.clone()),
+            _ => None,
+        })
+    };
+    let unavailable = response.errors.iter().any(|e| code_of(e).as_deref() == Some("UNAVAILABLE"));
     let status = match format {
         Format::Json => StatusCode::OK,
+        // The database cannot be reached: the client may send the same request again shortly.
+        Format::GraphqlResponse if unavailable => StatusCode::SERVICE_UNAVAILABLE,
         Format::GraphqlResponse if request_error => {
-            let code = |e: &async_graphql::ServerError| {
-                e.extensions.as_ref().and_then(|x| x.get("code")).and_then(|v| match v {
-                    async_graphql::Value::String(s) => Some(s.clone()),
-                    _ => None,
-                })
-            };
-            if response.errors.iter().any(|e| code(e).as_deref() == Some("UNAUTHENTICATED")) {
+            if response.errors.iter().any(|e| code_of(e).as_deref() == Some("UNAUTHENTICATED")) {
                 StatusCode::UNAUTHORIZED
             } else {
                 StatusCode::BAD_REQUEST
@@ -197,6 +201,9 @@ pub fn respond(response: async_graphql::Response, format: Format) -> Response {
         http.headers_mut().insert(header::CACHE_CONTROL, value);
     }
     http.headers_mut().extend(response.http_headers);
+    if unavailable {
+        http.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
     http
 }
 

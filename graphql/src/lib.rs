@@ -10,6 +10,7 @@ pub mod edge;
 pub mod files;
 pub mod graphiql;
 pub mod graphql_http;
+pub mod health;
 pub mod limits;
 pub mod metrics;
 pub mod open311;

@@ -37,6 +37,7 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
         let owner = Store::connect(&StoreConfig {
             url: admin.clone(),
             max_connections: 2,
+            acquire_timeout: settings.db_acquire_timeout,
             sqlite_synchronous: settings.sqlite_synchronous,
         })
         .await?;
@@ -45,6 +46,7 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     let store = Store::connect(&StoreConfig {
         url: settings.database_url.clone(),
         max_connections: settings.max_connections,
+        acquire_timeout: settings.db_acquire_timeout,
         sqlite_synchronous: settings.sqlite_synchronous,
     })
     .await?;
@@ -58,7 +60,11 @@ impl Application {
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let store = open_store(settings).await?;
         let jamaa = Jamaa::new(store, settings.keyring()?)
-            .with_session_ttl(chrono::Duration::hours(i64::from(settings.session_hours)));
+            .with_session_ttl(chrono::Duration::hours(i64::from(settings.session_hours)))
+            .with_idempotency_ttl(
+                chrono::Duration::from_std(settings.idempotency_ttl)
+                    .unwrap_or(jamaa_core::service::DEFAULT_IDEMPOTENCY_TTL),
+            );
         let installed = jamaa.install_shipped_templates().await.context("the shipped templates do not load")?;
         if !installed.is_empty() {
             tracing::info!(templates = ?installed.iter().map(ToString::to_string).collect::<Vec<_>>(), "shipped templates installed");
@@ -109,6 +115,7 @@ impl Application {
             introspection: schemas.introspection,
             jamaa: self.jamaa.clone(),
             limits: self.limits,
+            health: crate::health::Health::start(self.jamaa.store().clone()),
         };
         let router = match &self.site {
             Some(site) => with_site(router(state), site),
@@ -150,6 +157,11 @@ async fn run_scheduler(jamaa: Jamaa, every: Duration, limits: std::sync::Arc<cra
         // What another server sharing the database changed in the communes' site origins.
         if let Err(error) = jamaa.refresh_site_origins().await {
             tracing::error!(error = %error, code = error.code(), "the communes' site origins were not re-read");
+        }
+        match jamaa.purge_idempotency_keys().await {
+            Ok(0) => {}
+            Ok(purged) => tracing::debug!(purged, "expired idempotency keys purged"),
+            Err(error) => tracing::error!(error = %error, code = error.code(), "idempotency keys were not purged"),
         }
         match jamaa.run_due_timers(chrono::Utc::now()).await {
             Ok(report) => {

@@ -28,6 +28,11 @@ pub struct Settings {
     pub sqlite_synchronous: SqliteSynchronous,
     /// How often the scheduler looks for due timers.
     pub scheduler_interval: Duration,
+    /// How long a call waits for a PostgreSQL connection before it answers UNAVAILABLE
+    /// (`JAMAA_DB_ACQUIRE_TIMEOUT_SECONDS`, default 3).
+    pub db_acquire_timeout: Duration,
+    /// How long an idempotency key and its answer are kept (`JAMAA_IDEMPOTENCY_HOURS`, default 24).
+    pub idempotency_ttl: Duration,
     /// Load the demo communes at start-up.
     pub demo: bool,
     /// Most GraphQL requests a minute per token and per client address (`JAMAA_RATE_LIMIT_PER_MINUTE`);
@@ -135,6 +140,8 @@ pub struct Keys {
     /// loss may undo the last ones). SQLite only.
     pub sqlite_synchronous: SqliteSynchronous,
     pub scheduler_interval_seconds: u64,
+    pub db_acquire_timeout_seconds: u64,
+    pub idempotency_hours: u32,
     pub rate_limit_per_minute: u32,
     pub session_hours: u32,
     pub master_key: Option<String>,
@@ -185,6 +192,8 @@ impl Default for Keys {
             max_connections: 16,
             sqlite_synchronous: SqliteSynchronous::Full,
             scheduler_interval_seconds: 30,
+            db_acquire_timeout_seconds: jamaa_core::store::DEFAULT_ACQUIRE_TIMEOUT.as_secs(),
+            idempotency_hours: DEFAULT_IDEMPOTENCY_HOURS,
             rate_limit_per_minute: DEFAULT_RATE_LIMIT_PER_MINUTE,
             session_hours: DEFAULT_SESSION_HOURS,
             master_key: None,
@@ -240,6 +249,9 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 
 /// How long a login session lasts, unless configured.
 pub const DEFAULT_SESSION_HOURS: u32 = 12;
+
+/// How long an idempotency key is kept, unless configured.
+pub const DEFAULT_IDEMPOTENCY_HOURS: u32 = 24;
 
 /// Requests a minute per token and per client address, unless configured.
 pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 600;
@@ -304,6 +316,8 @@ impl Settings {
             max_connections: keys.max_connections,
             sqlite_synchronous: keys.sqlite_synchronous,
             scheduler_interval: Duration::from_secs(keys.scheduler_interval_seconds.max(1)),
+            db_acquire_timeout: Duration::from_secs(keys.db_acquire_timeout_seconds.max(1)),
+            idempotency_ttl: Duration::from_secs(u64::from(keys.idempotency_hours.max(1)) * 3600),
             demo: overrides.demo,
             rate_limit_per_minute: keys.rate_limit_per_minute,
             trusted_proxies: networks("trusted_proxies", &keys.trusted_proxies)?,

@@ -1,7 +1,8 @@
 //! `POST /submissions`: a submission with the contents of its documents, as `multipart/form-data`. The part
 //! `submission` is JSON (`commune`, `serviceCode`, `data`, and `documents` given without content); every
 //! other part is a file, named by its document type (`name="cnie"; filename="cnie.pdf"`). What each file is
-//! comes from its bytes; the answer is JSON, its errors shaped like the GraphQL API's.
+//! comes from its bytes; the answer is JSON, its errors shaped like the GraphQL API's. An `Idempotency-Key`
+//! header makes a retry of the same submission (same JSON part, same files) answer as the first did.
 
 use axum::Json;
 use axum::extract::{Multipart, State};
@@ -9,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jamaa_core::error::FieldErrorCode;
 use jamaa_core::model::i18n::{Locale, LocalizedText};
+use jamaa_core::model::idempotency::{Idempotency, IdempotencyKey};
 use jamaa_core::model::request::SubmittedDocument;
 use jamaa_core::service::{DocumentFile, SubmitRequest};
 use secrecy::ExposeSecret;
@@ -24,7 +26,7 @@ pub const MAX_UPLOAD_BODY_BYTES: usize = 25 * 1024 * 1024;
 /// Most files in one submission.
 pub const MAX_FILES: usize = 20;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SubmissionPart {
     commune: String,
@@ -58,9 +60,13 @@ pub(crate) async fn submit(State(state): State<AppState>, headers: HeaderMap, mu
         Err(error) => return failure(error, locale.unwrap_or(PLATFORM_LOCALE)),
     };
     let locale = locale.unwrap_or(commune.spec.default_locale);
+    let idempotency = match idempotency(&headers, &submission, &files) {
+        Ok(idempotency) => idempotency,
+        Err(error) => return failure(error, locale),
+    };
     let input =
         SubmitRequest { service_code: submission.service_code, data: submission.data, documents: submission.documents };
-    match state.jamaa.submit_with_files(&principal, &commune, input, files, None).await {
+    match state.jamaa.submit_with_files(&principal, &commune, input, files, None, idempotency.as_ref()).await {
         Ok(done) => Json(json!({
             "id": done.request.record.id.to_string(),
             "trackingCode": done.request.record.tracking_code.to_string(),
@@ -70,6 +76,25 @@ pub(crate) async fn submit(State(state): State<AppState>, headers: HeaderMap, mu
         .into_response(),
         Err(error) => failure(error, locale),
     }
+}
+
+/// The submission's `Idempotency-Key`, with the hash of what it sends: the JSON part and each file's
+/// document type, name and SHA-256.
+fn idempotency(
+    headers: &HeaderMap,
+    submission: &SubmissionPart,
+    files: &[DocumentFile],
+) -> Result<Option<Idempotency>, jamaa_core::Error> {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let Some(raw) = headers.get("idempotency-key") else { return Ok(None) };
+    let key = IdempotencyKey::parse("Idempotency-Key", raw.to_str().unwrap_or_default())?;
+    let files: Vec<_> = files
+        .iter()
+        .map(|f| json!({ "code": f.code, "fileName": f.file_name, "sha256": base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(&f.bytes)) }))
+        .collect();
+    let arguments = json!({ "submission": submission, "files": files });
+    Ok(Some(Idempotency::new(key, "POST /submissions", &arguments)))
 }
 
 /// The JSON part and the files, in order.
@@ -119,10 +144,17 @@ pub(crate) fn failure(error: jamaa_core::Error, locale: Locale) -> Response {
         "FORBIDDEN" => StatusCode::FORBIDDEN,
         "NOT_FOUND" => StatusCode::NOT_FOUND,
         "CONFLICT" => StatusCode::CONFLICT,
+        "IDEMPOTENCY_KEY_REUSED" => StatusCode::UNPROCESSABLE_ENTITY,
+        "UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
+    let retry = error.is_retryable();
     let response = async_graphql::Response::from_errors(vec![request_error(error, locale)]);
-    (status, Json(response)).into_response()
+    let mut response = (status, Json(response)).into_response();
+    if retry {
+        response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
+    }
+    response
 }
 
 #[cfg(test)]

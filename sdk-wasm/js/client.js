@@ -79,6 +79,9 @@ const DRAFT_PREFIX = "jamaa:draft:";
  * @param {ReturnType<typeof import("./errors.js").wrapRules>} rules
  * @param {() => Promise<void>} ready resolves once the WebAssembly module is loaded
  */
+/** The waits before each new attempt of a creating call that could not be sent or found the API unavailable. */
+const RETRY_DELAYS = [300, 1000, 3000];
+
 export function clientFactory(rules, ready) {
   return function createClient(options = {}) {
     return new JamaaClient(rules, ready, options);
@@ -94,6 +97,7 @@ class JamaaClient {
   #headers;
   #token;
   #wsEndpoint;
+  #retryDelays;
   #features = null;
   #communes = new Map();
   #services = new Map();
@@ -101,7 +105,16 @@ class JamaaClient {
   constructor(
     rules,
     ready,
-    { endpoint = "/graphql", wsEndpoint, locale, fetch, storage, headers = {}, token = null } = {},
+    {
+      endpoint = "/graphql",
+      wsEndpoint,
+      locale,
+      fetch,
+      storage,
+      headers = {},
+      token = null,
+      retryDelays = RETRY_DELAYS,
+    } = {},
   ) {
     this.#rules = rules;
     this.#ready = ready;
@@ -111,6 +124,7 @@ class JamaaClient {
     this.#storage = storage ?? globalThis.localStorage ?? memoryStorage();
     this.#headers = headers;
     this.#token = token;
+    this.#retryDelays = retryDelays;
     /** The locale of texts and messages; when unset, each commune's default locale. */
     this.locale = locale;
   }
@@ -207,18 +221,23 @@ class JamaaClient {
    * JamaaError the server would (VALIDATION_FAILED, the same `fields`) without any request to the API. On
    * success the draft of this service, if any, is deleted. Returns `{secret, trackingCode, receipt, request}`:
    * the secret is shown once and is needed, with the tracking code, to track the request.
+   *
+   * The submission carries an idempotency key (`idempotencyKey`, else a fresh `crypto.randomUUID()`): when the
+   * API cannot be reached or answers UNAVAILABLE, it is sent again with the same key (after the client's
+   * `retryDelays`), and the server files it once whatever the number of attempts.
    */
-  async submit(commune, serviceCode, data, documents = []) {
+  async submit(commune, serviceCode, data, documents = [], { idempotencyKey } = {}) {
     const checked = await this.validate(commune, serviceCode, data, documents);
     if (!checked.valid) throw JamaaError.validation(checked.errors);
     const locale = await this.localeOf(commune);
+    const key = idempotencyKey ?? globalThis.crypto.randomUUID();
     const { submitRequest } = await this.#graphql(`mutation($commune: String!, $input: SubmitRequestInput!,
       $locale: String) { submitRequest(commune: $commune, input: $input, locale: $locale) {
         secret receipt { ${RECEIPT} } request { ${REQUEST} } } }`, {
       commune,
       input: { serviceCode, data, documents },
       locale,
-    });
+    }, { idempotencyKey: key });
     this.deleteDraft(commune, serviceCode);
     return { ...submitRequest, trackingCode: submitRequest.receipt.trackingCode };
   }
@@ -1005,7 +1024,24 @@ class JamaaClient {
     }
   }
 
-  async #graphql(query, variables) {
+  /**
+   * Posts one operation. With an idempotency key (a creating call), a failure that says nothing was done for
+   * sure (the API unreachable, or UNAVAILABLE) is sent again, with the same key, after each of `retryDelays`.
+   */
+  async #graphql(query, variables, { idempotencyKey } = {}) {
+    const delays = idempotencyKey ? this.#retryDelays : [];
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.#post(query, variables, idempotencyKey);
+      } catch (error) {
+        const retryable = error instanceof JamaaError && (error.code === "NETWORK_ERROR" || error.code === "UNAVAILABLE");
+        if (!retryable || attempt >= delays.length) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delays[attempt]));
+      }
+    }
+  }
+
+  async #post(query, variables, idempotencyKey) {
     if (!this.#fetch) throw new JamaaError("no fetch function: pass `fetch` to createClient", "NETWORK_ERROR");
     let response;
     try {
@@ -1016,6 +1052,7 @@ class JamaaClient {
           accept: "application/json",
           ...this.#authorization(),
           ...this.#headers,
+          ...(idempotencyKey ? { "idempotency-key": idempotencyKey } : {}),
         },
         body: JSON.stringify({ query, variables }),
       });
@@ -1026,7 +1063,9 @@ class JamaaClient {
     try {
       body = await response.json();
     } catch (error) {
-      throw new JamaaError(`the API answered HTTP ${response.status} without JSON`, "NETWORK_ERROR", [], error);
+      // A proxy's 502/503/504 page while the server restarts: nothing was done.
+      const code = response.status >= 502 && response.status <= 504 ? "UNAVAILABLE" : "NETWORK_ERROR";
+      throw new JamaaError(`the API answered HTTP ${response.status} without JSON`, code, [], error);
     }
     const [first] = body.errors ?? [];
     if (first) {

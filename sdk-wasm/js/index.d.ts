@@ -70,7 +70,9 @@ export type ErrorCode =
   | "NOT_FOUND"
   | "VALIDATION_FAILED"
   | "CONFLICT"
+  | "IDEMPOTENCY_KEY_REUSED"
   | "RATE_LIMITED"
+  | "UNAVAILABLE"
   | "INTERNAL"
   | "NETWORK_ERROR"
   | "UNSUPPORTED";
@@ -112,6 +114,16 @@ export interface ClientOptions {
   token?: string | null;
   /** The graphql-ws endpoint of subscriptions; default the endpoint followed by `/ws`. */
   wsEndpoint?: string;
+  /**
+   * The waits, in milliseconds, before each new attempt of a submission that could not be sent or found the
+   * API UNAVAILABLE (sent again with the same idempotency key); default `[300, 1000, 3000]`, `[]` for none.
+   */
+  retryDelays?: number[];
+}
+
+export interface SubmitOptions {
+  /** The submission's idempotency key (16 to 128 of `A-Za-z0-9-_.:`); default a fresh `crypto.randomUUID()`. */
+  idempotencyKey?: string;
 }
 
 export interface LocalizedString {
@@ -281,12 +293,16 @@ export interface JamaaClient extends StaffClient {
     data: Record<string, unknown>,
     documents?: SubmittedDocument[],
   ): Promise<Validation>;
-  /** Validates offline first: an invalid submission throws VALIDATION_FAILED without calling the API. */
+  /**
+   * Validates offline first: an invalid submission throws VALIDATION_FAILED without calling the API. Sent with
+   * an idempotency key, and sent again with it when the API cannot be reached or is UNAVAILABLE: filed once.
+   */
   submit(
     commune: string,
     serviceCode: string,
     data: Record<string, unknown>,
     documents?: SubmittedDocument[],
+    options?: SubmitOptions,
   ): Promise<Submission>;
   track(trackingCode: string, secret: string): Promise<TrackedRequest>;
   saveDraft(

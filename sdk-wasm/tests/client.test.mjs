@@ -144,3 +144,43 @@ test("Kaédi's procedures check Mauritanian identity numbers, in Arabic", async 
   assert.deepEqual(result.errors.map((e) => e.code), ["INVALID_NATIONAL_ID"]);
   assert.match(result.errors[0].message, /الرقم الوطني للتعريف/);
 });
+
+test("a submission whose answer was lost is sent again with its idempotency key, and filed once", async () => {
+  const attempts = [];
+  let lost = null;
+  // The first attempt reaches the server, which files the request; its answer never reaches the client.
+  const flaky = async (url, init) => {
+    const body = JSON.parse(init.body);
+    if (!body.query.includes("submitRequest")) return fetch(url, init);
+    attempts.push(init.headers["idempotency-key"]);
+    const response = await fetch(url, init);
+    if (attempts.length === 1) {
+      lost = await response.json();
+      throw new TypeError("fetch failed: socket hang up");
+    }
+    return response;
+  };
+  const retrying = createClient({
+    endpoint: `${server.url}/graphql`,
+    locale: "fr",
+    fetch: flaky,
+    storage: memoryStorage(),
+    retryDelays: [10, 10],
+  });
+  const submission = await retrying.submit("oujda", "legalisation-signature", VALID, DOCUMENTS);
+  assert.equal(attempts.length, 2);
+  assert.match(attempts[0], /^[0-9a-f-]{36}$/);
+  assert.equal(attempts[1], attempts[0], "the same key both times");
+  assert.equal(submission.trackingCode, lost.data.submitRequest.receipt.trackingCode, "the first request, not a second");
+  assert.equal(submission.secret, lost.data.submitRequest.secret);
+
+  // A key of the caller's own; the same key with another submission is refused.
+  const key = `partner-${Date.now()}-0001`;
+  const own = await retrying.submit("oujda", "legalisation-signature", VALID, DOCUMENTS, { idempotencyKey: key });
+  const again = await retrying.submit("oujda", "legalisation-signature", VALID, DOCUMENTS, { idempotencyKey: key });
+  assert.equal(again.trackingCode, own.trackingCode);
+  await assert.rejects(
+    retrying.submit("oujda", "legalisation-signature", { ...VALID, copies: 3 }, DOCUMENTS, { idempotencyKey: key }),
+    (error) => error instanceof JamaaError && error.code === "IDEMPOTENCY_KEY_REUSED",
+  );
+});

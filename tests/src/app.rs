@@ -60,6 +60,16 @@ impl TestApp {
         Self::spawn_full(backend, |_| {}, Some(clock)).await
     }
 
+    /// Like [`TestApp::spawn`] on PostgreSQL, on a server of the test's own (`PgServer::start`) that the test may
+    /// stop and restart; `tweak` changes the settings first.
+    pub async fn spawn_on_own_postgres(tweak: impl FnOnce(&mut Settings)) -> Result<Self> {
+        let server = PgServer::start()?;
+        let database = migrated_database(&server).await?;
+        let settings =
+            settings(database.app_url.clone(), Some(database.owner_url.clone()), Some("jamaa_app".to_owned()));
+        Self::spawn_from(Backend::Postgres, tempfile::tempdir()?, settings, Some((server, database)), tweak, None).await
+    }
+
     /// Like [`TestApp::spawn_with`], the use cases and the dispatcher reading the time from `clock`.
     pub async fn spawn_full(
         backend: Backend,
@@ -77,7 +87,17 @@ impl TestApp {
                 (settings, Some((server, database)))
             }
         };
-        let mut settings = settings;
+        Self::spawn_from(backend, dir, settings, pg, tweak, clock).await
+    }
+
+    async fn spawn_from(
+        backend: Backend,
+        dir: tempfile::TempDir,
+        mut settings: Settings,
+        pg: Option<(PgServer, PgDatabase)>,
+        tweak: impl FnOnce(&mut Settings),
+        clock: Option<jamaa_core::service::Clock>,
+    ) -> Result<Self> {
         tweak(&mut settings);
         let master_key = settings.master_key.clone().context("a test server has its master key")?;
         let mut app = Application::build(&settings).await.context("the server does not start")?;
@@ -155,6 +175,7 @@ impl TestApp {
         let store = jamaa_core::store::Store::connect(&jamaa_core::store::StoreConfig {
             url: SecretString::from(url),
             max_connections: 4,
+            acquire_timeout: jamaa_core::store::DEFAULT_ACQUIRE_TIMEOUT,
             sqlite_synchronous: jamaa_core::store::SqliteSynchronous::Normal,
         })
         .await?;
@@ -253,6 +274,8 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>) -> Set
         // checks the production default.
         sqlite_synchronous: jamaa_core::store::SqliteSynchronous::Normal,
         scheduler_interval: std::time::Duration::from_secs(3600),
+        db_acquire_timeout: jamaa_core::store::DEFAULT_ACQUIRE_TIMEOUT,
+        idempotency_ttl: std::time::Duration::from_secs(24 * 3600),
         demo: true,
         // Tests make many requests quickly from one address; the limits have their own test.
         rate_limit_per_minute: 0,

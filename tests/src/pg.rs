@@ -279,6 +279,26 @@ impl PgServer {
         bail!("PostgreSQL did not start ({} attempts):\n{}", START_ATTEMPTS, failures.join("\n"))
     }
 
+    /// Stops this server (`pg_ctl stop -m fast`: its connections are closed), keeping its data directory, so that
+    /// [`PgServer::restart`] brings it back on the same port: for tests of a database that goes away. Not for the
+    /// run's shared server.
+    pub fn stop_for_a_while(&self) -> Result<()> {
+        if self.is_shared() {
+            bail!("the run's shared server is not to be stopped");
+        }
+        let output =
+            self.pg_ctl().args(["-m", "fast", "-w", "-t", "60", "stop"]).output().context("cannot run pg_ctl")?;
+        if !output.status.success() {
+            bail!("pg_ctl stop failed ({}): {}", output.status, stderr(&output));
+        }
+        Ok(())
+    }
+
+    /// Starts again, on the same port, a server stopped by [`PgServer::stop_for_a_while`].
+    pub fn restart(&self) -> Result<()> {
+        self.pg_ctl_start()
+    }
+
     /// Whether this is the server of a whole test run, which outlives this value (see [`PgServer::for_tests`]).
     pub fn is_shared(&self) -> bool {
         matches!(self.dir, ServerDir::Run(_))

@@ -14,6 +14,7 @@ pub mod documents;
 pub mod finance;
 pub mod form;
 pub mod i18n;
+pub mod idempotency;
 pub mod ids;
 pub mod indicators;
 pub mod moderation;

@@ -15,6 +15,7 @@ use crate::model::civil_status::{
 };
 use crate::model::commune::Commune;
 use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::idempotency::Idempotency;
 use crate::model::ids::CivilActId;
 use crate::model::national_id;
 use crate::store::civil_status::{self as store, ActFilter, ActRow, MentionRow};
@@ -85,12 +86,24 @@ impl Jamaa {
 
     /// Registers an act: checks it (every failure at once), numbers it in its office's register of the year,
     /// seals its persons and records the registration in the audit trail, in one transaction.
-    #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug))]
     pub async fn register_civil_act(
         &self,
         principal: &Principal,
         commune: &Commune,
         input: NewAct,
+    ) -> Result<CivilAct, Error> {
+        self.register_civil_act_once(principal, commune, input, None).await
+    }
+
+    /// [`Jamaa::register_civil_act`] with an idempotency key: a retry of the same registration answers with
+    /// the act the first one registered (read again, and audited so), and numbers nothing.
+    #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug))]
+    pub async fn register_civil_act_once(
+        &self,
+        principal: &Principal,
+        commune: &Commune,
+        input: NewAct,
+        idempotency: Option<&Idempotency>,
     ) -> Result<CivilAct, Error> {
         let scope = principal.authorize(commune.id, Permission::ManageCivilStatus)?;
         let now = self.now();
@@ -98,6 +111,10 @@ impl Jamaa {
         let (office, input) =
             civil_status::validate_act(input, commune.spec.country, today).map_err(Error::Validation)?;
         let tx = self.store.tenant_tx(scope).await?;
+        if let Some(first) = self.claim_key::<CivilActId>(&tx, principal, idempotency).await? {
+            drop(tx);
+            return self.civil_act(principal, commune, first).await;
+        }
         let year = today.year();
         let number = requests::next_in_sequence(&tx, &civil_status::counter_name(&office, year)).await?;
         let number = ActNumber {
@@ -139,6 +156,7 @@ impl Jamaa {
             now,
         )
         .await?;
+        self.record_answer(&tx, principal, idempotency, &id).await?;
         tx.commit().await?;
         tracing::info!(civil_act.id = %id, number = %number, "civil-status act registered");
         let act =

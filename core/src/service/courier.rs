@@ -11,6 +11,7 @@ use crate::model::audit::NewEvent;
 use crate::model::commune::Commune;
 use crate::model::courier::{self, Department, FollowUp, MailNumber, NewMail};
 use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::idempotency::Idempotency;
 use crate::model::ids::MailId;
 use crate::model::request::TrackingCode;
 use crate::store::courier::{self as store, MailEvent, MailFilter, MailRecord};
@@ -51,18 +52,34 @@ fn department(path: &str, text: &str) -> Result<Department, Error> {
 impl Jamaa {
     /// Registers a mail item: checks it (every failure at once), checks that a linked request is the
     /// commune's, numbers it (`ARR-2026-000123`) and records it, in one transaction.
-    #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug))]
     pub async fn register_mail(
         &self,
         principal: &Principal,
         commune: &Commune,
         input: NewMail,
     ) -> Result<MailItem, Error> {
+        self.register_mail_once(principal, commune, input, None).await
+    }
+
+    /// [`Jamaa::register_mail`] with an idempotency key: a retry of the same registration answers with the
+    /// item the first one registered, and numbers nothing.
+    #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug))]
+    pub async fn register_mail_once(
+        &self,
+        principal: &Principal,
+        commune: &Commune,
+        input: NewMail,
+        idempotency: Option<&Idempotency>,
+    ) -> Result<MailItem, Error> {
         let scope = principal.authorize(commune.id, Permission::ManageCourier)?;
         let now = self.now();
         let today = local_today(commune, now);
         let department = courier::validate_mail(&input, today).map_err(Error::Validation)?;
         let tx = self.store.tenant_tx(scope).await?;
+        if let Some(first) = self.claim_key::<MailId>(&tx, principal, idempotency).await? {
+            drop(tx);
+            return self.mail_item(principal, commune, first).await;
+        }
         let request_code = match input.request_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             None => None,
             Some(code) => {
@@ -120,6 +137,7 @@ impl Jamaa {
             now,
         )
         .await?;
+        self.record_answer(&tx, principal, idempotency, &record.id).await?;
         tx.commit().await?;
         let overdue = courier::is_overdue(record.state, record.due_on, today);
         Ok(MailItem { record, overdue, history: Some(vec![event]) })

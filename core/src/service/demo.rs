@@ -295,7 +295,7 @@ impl Jamaa {
         let commune = self.onboard_commune(operator, OnboardCommune { source, identity, overrides }).await?;
         for (i, sample) in sample_requests(commune.spec.country).into_iter().enumerate() {
             let secret = SecretString::from(demo_secret(&slug, i + 1));
-            self.submit_with_secret(&Principal::Anonymous, &commune, sample, Vec::new(), None, secret).await?;
+            self.submit_with_secret(&Principal::Anonymous, &commune, sample, Vec::new(), None, secret, None).await?;
         }
         Ok(())
     }

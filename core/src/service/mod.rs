@@ -21,6 +21,7 @@ mod courier;
 pub mod demo;
 mod documents;
 mod finance;
+mod idempotency;
 mod inbox;
 mod indicators;
 mod notifications;
@@ -78,6 +79,8 @@ pub struct Jamaa {
     keyring: Arc<Keyring>,
     /// How long a login session lasts.
     session_ttl: chrono::Duration,
+    /// How long an idempotency key and its answer are kept.
+    idempotency_ttl: chrono::Duration,
     /// Every commune's website origins, for the CORS layer (site.rs).
     site_origins: site::SiteOrigins,
 }
@@ -102,6 +105,9 @@ pub struct CountedPage<T> {
     pub total: u64,
 }
 
+/// How long an idempotency key is kept unless configured otherwise.
+pub const DEFAULT_IDEMPOTENCY_TTL: chrono::Duration = chrono::Duration::hours(24);
+
 /// How long a login session lasts unless configured otherwise.
 pub const DEFAULT_SESSION_TTL: chrono::Duration = chrono::Duration::hours(12);
 
@@ -116,8 +122,16 @@ impl Jamaa {
             clock: Arc::new(Utc::now),
             keyring: Arc::new(keyring),
             session_ttl: DEFAULT_SESSION_TTL,
+            idempotency_ttl: DEFAULT_IDEMPOTENCY_TTL,
             site_origins: site::SiteOrigins::default(),
         }
+    }
+
+    /// Sets how long idempotency keys and their answers are kept (at least that long: the scheduler purges
+    /// them at its pace).
+    pub fn with_idempotency_ttl(mut self, ttl: chrono::Duration) -> Self {
+        self.idempotency_ttl = ttl;
+        self
     }
 
     /// Sets how long login sessions last.

@@ -11,6 +11,7 @@ use crate::model::catalog::Channel;
 use crate::model::commune::Commune;
 use crate::model::form::ValidationContext;
 use crate::model::i18n::LocalizedText;
+use crate::model::idempotency::Idempotency;
 use crate::model::ids::RequestId;
 use crate::model::request::{Receipt, SubmittedDocument, TrackingCode, validate_submission};
 use crate::model::workflow::engine::{self, ApplyContext, EngineError, ScheduledTimer};
@@ -39,6 +40,13 @@ pub struct Submission {
     pub request: RequestDetails,
     pub receipt: Receipt,
     pub secret: SecretString,
+}
+
+/// What a submission's idempotency key keeps of its answer (sealed): the request and the citizen's secret.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SubmissionAnswer {
+    request: RequestId,
+    secret: String,
 }
 
 /// A request with the service version it runs on and its commune.
@@ -160,24 +168,26 @@ impl Jamaa {
         commune: &Commune,
         input: SubmitRequest,
     ) -> Result<Submission, Error> {
-        self.submit_request_in(principal, commune, input, None).await
+        self.submit_request_in(principal, commune, input, None, None).await
     }
 
-    /// [`Jamaa::submit_request`], recording the language the citizen wrote in (for the e-mails about it).
+    /// [`Jamaa::submit_request`], recording the language the citizen wrote in (for the e-mails about it); with
+    /// an idempotency key, a retry of the same submission answers as the first did and files nothing.
     pub async fn submit_request_in(
         &self,
         principal: &Principal,
         commune: &Commune,
         input: SubmitRequest,
         locale: Option<crate::model::i18n::Locale>,
+        idempotency: Option<&Idempotency>,
     ) -> Result<Submission, Error> {
-        self.submit_with_files(principal, commune, input, Vec::new(), locale).await
+        self.submit_with_files(principal, commune, input, Vec::new(), locale, idempotency).await
     }
 
     /// Submits a request with the contents of its documents: each file's type, size and hash are read from
     /// its bytes and checked against the procedure's documents (after those the input lists without
     /// content), and the contents are stored sealed in the same transaction; `locale` is the language the
-    /// citizen wrote in.
+    /// citizen wrote in. With an idempotency key, a retry of the same submission answers as the first did.
     #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug, service = %input.service_code))]
     pub async fn submit_with_files(
         &self,
@@ -186,12 +196,15 @@ impl Jamaa {
         input: SubmitRequest,
         files: Vec<super::DocumentFile>,
         locale: Option<crate::model::i18n::Locale>,
+        idempotency: Option<&Idempotency>,
     ) -> Result<Submission, Error> {
-        self.submit_with_secret(principal, commune, input, files, locale, citizen_secret()).await
+        let secret = citizen_secret();
+        self.submit_with_secret(principal, commune, input, files, locale, secret, idempotency).await
     }
 
     /// [`Jamaa::submit_with_files`] with the citizen's secret given: a fresh random one, or the demo's known
     /// secrets (demo.rs).
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn submit_with_secret(
         &self,
         principal: &Principal,
@@ -200,9 +213,13 @@ impl Jamaa {
         files: Vec<super::DocumentFile>,
         locale: Option<crate::model::i18n::Locale>,
         secret: SecretString,
+        idempotency: Option<&Idempotency>,
     ) -> Result<Submission, Error> {
         let scope = principal.authorize(commune.id, Permission::SubmitRequest)?;
         let tx = self.store.tenant_tx(scope).await?;
+        if let Some(first) = self.claim_key::<SubmissionAnswer>(&tx, principal, idempotency).await? {
+            return self.replay_submission(tx, principal, commune, first).await;
+        }
         let Some(service) = catalog::current_service(&tx, &input.service_code).await? else {
             return Err(Error::field(
                 "input.serviceCode",
@@ -323,6 +340,8 @@ impl Jamaa {
             now,
         )
         .await?;
+        let answer = SubmissionAnswer { request: record.id, secret: secret.expose_secret().to_owned() };
+        self.record_answer(&tx, principal, idempotency, &answer).await?;
         tx.commit().await?;
         tracing::info!(request.id = %record.id, tracking_code = %tracking_code, "request submitted");
 
@@ -330,6 +349,25 @@ impl Jamaa {
         let request = RequestDetails { commune: std::sync::Arc::new(commune.clone()), service, record, personal };
         let receipt = request.receipt();
         Ok(Submission { request, receipt, secret })
+    }
+
+    /// The first answer to a submission sent again with its idempotency key: the request as it is now, the
+    /// receipt as issued, the same secret; its personal fields opened for the caller (and audited so).
+    async fn replay_submission(
+        &self,
+        tx: TenantTx,
+        principal: &Principal,
+        commune: &Commune,
+        first: SubmissionAnswer,
+    ) -> Result<Submission, Error> {
+        let record = requests::by_id(&tx, first.request).await?.ok_or(Error::NotFound("request"))?;
+        let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
+        let personal = personal::open_for(&tx, &self.keyring, &record, &principal.actor(), self.now()).await?;
+        tx.commit().await?;
+        tracing::info!(request.id = %record.id, "submission answered again (idempotency key)");
+        let request = RequestDetails { commune: std::sync::Arc::new(commune.clone()), service, record, personal };
+        let receipt = request.receipt();
+        Ok(Submission { request, receipt, secret: SecretString::from(first.secret) })
     }
 
     /// Takes a workflow action on a request. Staff act with their roles; a citizen acts as the applicant by

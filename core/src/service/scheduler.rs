@@ -108,7 +108,7 @@ impl Jamaa {
                             timers::finish(&tx, timer.id, true, now).await?;
                             report.fired += 1;
                         }
-                        Err(Error::Internal(error)) => return Err(Error::Internal(error)),
+                        Err(error @ (Error::Internal(_) | Error::Unavailable(_))) => return Err(error),
                         Err(error) => {
                             tracing::warn!(request.id = %request_id, code = error.code(), "timer dropped: {error}");
                             timers::finish(&tx, timer.id, false, now).await?;

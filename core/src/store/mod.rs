@@ -30,6 +30,7 @@ pub(crate) mod documents;
 mod entity;
 pub(crate) mod files;
 pub(crate) mod finance;
+pub(crate) mod idempotency;
 pub(crate) mod indicators;
 pub(crate) mod keys;
 mod migration;
@@ -153,10 +154,16 @@ pub struct StoreConfig {
     /// `sqlite://path/to/jamaa.db` or `postgres://user@host/db`.
     pub url: SecretString,
     pub max_connections: u32,
+    /// The longest a use case waits for a connection of the PostgreSQL pool before it answers UNAVAILABLE
+    /// ([`DEFAULT_ACQUIRE_TIMEOUT`]). SQLite's one writer is a queue, not an outage: it waits up to 30 s.
+    pub acquire_timeout: Duration,
     /// When SQLite holds a commit for durable (PostgreSQL's `synchronous_commit` is the operator's, in its own
     /// configuration).
     pub sqlite_synchronous: SqliteSynchronous,
 }
+
+/// How long a use case waits for a PostgreSQL connection, unless configured (`JAMAA_DB_ACQUIRE_TIMEOUT_SECONDS`).
+pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// SQLite's `synchronous` setting for the writer, in WAL mode.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -183,12 +190,13 @@ impl Store {
             SqliteSynchronous::Full => sea_orm::sqlx::sqlite::SqliteSynchronous::Full,
             SqliteSynchronous::Normal => sea_orm::sqlx::sqlite::SqliteSynchronous::Normal,
         };
+        let acquire = if sqlite { Duration::from_secs(30) } else { config.acquire_timeout };
         let options = |read_only: bool| {
             let mut options = ConnectOptions::new(url.to_owned());
             options
                 .sqlx_logging(false)
-                .connect_timeout(Duration::from_secs(10))
-                .acquire_timeout(Duration::from_secs(30))
+                .connect_timeout(acquire.min(Duration::from_secs(10)))
+                .acquire_timeout(acquire)
                 .map_sqlx_sqlite_opts(move |opts| {
                     let opts = opts.foreign_keys(true).busy_timeout(Duration::from_secs(10));
                     if read_only {
@@ -329,10 +337,35 @@ fn in_memory(url: &str) -> bool {
 pub const NOTICE_BUFFER: usize = 1024;
 
 /// Storage failures are internal: the caller learns nothing of the inside. A failure a use case tells apart
-/// (a unique key a concurrent insert took: [`is_unique_violation`]) is looked at before it turns into this.
+/// (a unique key a concurrent insert took: [`is_unique_violation`]) is looked at before it turns into this. A
+/// database that cannot be reached ([`is_unavailable`]) is UNAVAILABLE: the caller may send the call again.
 impl From<DbErr> for Error {
     fn from(error: DbErr) -> Self {
-        Error::internal(error)
+        if is_unavailable(&error) { Error::Unavailable(Box::new(error)) } else { Error::internal(error) }
+    }
+}
+
+/// Whether a storage error means that the database cannot be reached now, rather than that a statement
+/// failed: no connection free within the pool's acquire timeout, a connection lost or refused, or PostgreSQL
+/// shutting down or starting (SQLSTATE class 08, 57P01–57P03).
+pub(crate) fn is_unavailable(error: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, sqlx};
+    let runtime = match error {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(runtime) | DbErr::Exec(runtime) | DbErr::Query(runtime) => runtime,
+        _ => return false,
+    };
+    let RuntimeErr::SqlxError(error) = runtime else { return false };
+    match error.as_ref() {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(database) => database
+            .code()
+            .is_some_and(|code| code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")),
+        _ => false,
     }
 }
 
@@ -367,10 +400,19 @@ mod tests {
     async fn sqlite_is_durable_by_default_and_normal_when_asked() {
         let dir = tempfile::tempdir().unwrap();
         let url = |name: &str| SecretString::from(format!("sqlite://{}?mode=rwc", dir.path().join(name).display()));
-        let default = StoreConfig { url: url("a.db"), max_connections: 1, sqlite_synchronous: Default::default() };
+        let default = StoreConfig {
+            url: url("a.db"),
+            max_connections: 1,
+            acquire_timeout: DEFAULT_ACQUIRE_TIMEOUT,
+            sqlite_synchronous: Default::default(),
+        };
         assert_eq!(synchronous(default).await, 2);
-        let normal =
-            StoreConfig { url: url("b.db"), max_connections: 1, sqlite_synchronous: SqliteSynchronous::Normal };
+        let normal = StoreConfig {
+            url: url("b.db"),
+            max_connections: 1,
+            acquire_timeout: DEFAULT_ACQUIRE_TIMEOUT,
+            sqlite_synchronous: SqliteSynchronous::Normal,
+        };
         assert_eq!(synchronous(normal).await, 1);
     }
 }

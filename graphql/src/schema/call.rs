@@ -10,6 +10,8 @@
 //! - [`InLang::in_lang`]: a core error becomes a GraphQL error in the call's language (`extensions.code`, and
 //!   the field paths of `VALIDATION_FAILED`), so that a resolver writes `use_case(…).await.in_lang(&call)?`.
 //! - [`subject_id`] and [`input_id`]: the one reading of an id a client gives.
+//! - [`idempotency`]: the idempotency key of a creating call (argument `idempotencyKey`, else the
+//!   `Idempotency-Key` header) with the hash of the field and its arguments.
 //!
 //! A resolver:
 //!
@@ -194,4 +196,25 @@ pub(crate) fn input_id_as<T: std::str::FromStr>(
     entity_id(id)
         .parse::<T>()
         .map_err(|_| jamaa_core::Error::field(path, code, jamaa_core::model::form::messages::invalid_id()))
+}
+
+/// The idempotency of a creating call: its key (the `idempotencyKey` argument, else the request's
+/// `Idempotency-Key` header; a malformed one is INVALID_VALUE at `idempotencyKey`) and the hash of the field's
+/// name and arguments, leaving out the key and the answer's `locale`. None without a key.
+pub(crate) fn idempotency(
+    ctx: &Context<'_>,
+    key: Option<String>,
+) -> Result<Option<jamaa_core::model::idempotency::Idempotency>, jamaa_core::Error> {
+    use jamaa_core::model::idempotency::{Idempotency, IdempotencyKey};
+    let Some(raw) = key.or_else(|| request_context(ctx).idempotency_key.clone()) else { return Ok(None) };
+    let key = IdempotencyKey::parse("idempotencyKey", &raw)?;
+    let field = ctx.field();
+    let mut arguments = serde_json::Map::new();
+    for (name, value) in field.arguments().map_err(|e| jamaa_core::Error::internal(e.message))? {
+        if matches!(name.as_str(), "idempotencyKey" | "locale") {
+            continue;
+        }
+        arguments.insert(name.to_string(), value.into_json().map_err(jamaa_core::Error::internal)?);
+    }
+    Ok(Some(Idempotency::new(key, field.name(), &serde_json::Value::Object(arguments))))
 }

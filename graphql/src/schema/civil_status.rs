@@ -13,7 +13,7 @@ use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::model::ids::CivilActId;
 use jamaa_core::service::{CivilAct as CoreAct, CivilActFilter, CivilActSummary, IssuedCivilDocument};
 
-use super::call::{InCommune, InLang};
+use super::call::{InCommune, InLang, idempotency};
 use super::page::page_size;
 use super::page::{Listing, after_key, connection, in_memory};
 
@@ -547,19 +547,27 @@ pub struct CivilStatusMutation;
 #[Object]
 impl CivilStatusMutation {
     /// Registers a birth or death act in an office's register of the year (the civil registrar).
+    /// `idempotencyKey` (or the `Idempotency-Key` header): a retry with the same key and input answers with the
+    /// act first registered and numbers nothing; the key with another input is IDEMPOTENCY_KEY_REUSED.
     async fn register_civil_act(
         &self,
         ctx: &Context<'_>,
         commune: Option<String>,
         input: RegisterCivilActInput,
+        idempotency_key: Option<String>,
     ) -> Result<CivilAct> {
+        let idempotency = idempotency(ctx, idempotency_key);
         let call = InCommune::new(ctx, commune, None).await?;
         let principal = call.principal;
         let jamaa = call.jamaa;
         // The caller is checked before the input, so that a stranger learns nothing from validation.
         jamaa.may_keep_civil_status(principal, &call.commune).in_lang(&call)?;
+        let idempotency = idempotency.in_lang(&call)?;
         let input = input.into_core().in_lang(&call)?;
-        let act = jamaa.register_civil_act(principal, &call.commune, input).await.in_lang(&call)?;
+        let act = jamaa
+            .register_civil_act_once(principal, &call.commune, input, idempotency.as_ref())
+            .await
+            .in_lang(&call)?;
         Ok(CivilAct(act))
     }
 

@@ -7,7 +7,7 @@ use jamaa_core::model::courier::{DeliberationRef, Direction, FollowUp, NewMail};
 use jamaa_core::model::ids::MailId;
 use jamaa_core::service::{MailEvent, MailItem as CoreItem, MailQuery};
 
-use super::call::{InCommune, InLang, input_id, subject_id};
+use super::call::{InCommune, InLang, idempotency, input_id, subject_id};
 use super::page::page_size;
 use super::page::{Listing, after_key, connection};
 
@@ -206,13 +206,18 @@ pub struct CourierMutation;
 #[Object]
 impl CourierMutation {
     /// Registers incoming or outgoing mail, numbered in the commune's registry of the year (ManageCourier).
+    /// `idempotencyKey` (or the `Idempotency-Key` header): a retry with the same key and input answers with the
+    /// item first registered and numbers nothing; the key with another input is IDEMPOTENCY_KEY_REUSED.
     async fn register_mail(
         &self,
         ctx: &Context<'_>,
         commune: Option<String>,
         input: RegisterMailInput,
+        idempotency_key: Option<String>,
     ) -> Result<MailItem> {
+        let idempotency = idempotency(ctx, idempotency_key);
         let call = InCommune::new(ctx, commune, None).await?;
+        let idempotency = idempotency.in_lang(&call)?;
         // A deliberation id that does not parse names no deliberation: it is refused with the other checks.
         let deliberation = input
             .deliberation_id
@@ -229,7 +234,8 @@ impl CourierMutation {
             request_code: input.request_code,
             deliberation,
         };
-        Ok(MailItem(call.jamaa.register_mail(call.principal, &call.commune, mail).await.in_lang(&call)?))
+        let item = call.jamaa.register_mail_once(call.principal, &call.commune, mail, idempotency.as_ref());
+        Ok(MailItem(item.await.in_lang(&call)?))
     }
 
     /// Routes a mail item to another department, with a note (ManageCourier).

@@ -1,6 +1,7 @@
 //! Core errors as GraphQL errors: `extensions.code` carries the stable code, and VALIDATION_FAILED carries
 //! every field path with its code and message. Internal errors are logged here, once, with their chain, and
-//! say nothing of the inside to the caller.
+//! say nothing of the inside to the caller. UNAVAILABLE (the database cannot be reached) says so in the
+//! caller's language, with `extensions.retryable: true`.
 
 use async_graphql::{ErrorExtensions, Value};
 use jamaa_core::Error;
@@ -30,6 +31,18 @@ pub fn to_graphql(error: Error, locale: Locale) -> async_graphql::Error {
                 extensions.set("fields", Value::List(list.clone()));
             })
         }
+        Error::Unavailable(source) => {
+            tracing::warn!(error = %error_chain(source.as_ref()), "database unavailable");
+            let message = crate_message(&Error::Unavailable(source), locale);
+            async_graphql::Error::new(message).extend_with(|_, e| {
+                e.set("code", code);
+                e.set("retryable", true);
+            })
+        }
+        Error::IdempotencyKeyReused => {
+            let message = crate_message(&Error::IdempotencyKeyReused, locale);
+            async_graphql::Error::new(message).extend_with(|_, e| e.set("code", code))
+        }
         Error::Internal(source) => {
             let chain = error_chain(source.as_ref());
             tracing::error!(error = %chain, "internal error");
@@ -39,6 +52,14 @@ pub fn to_graphql(error: Error, locale: Locale) -> async_graphql::Error {
             let message = other.to_string();
             async_graphql::Error::new(message).extend_with(|_, e| e.set("code", code))
         }
+    }
+}
+
+/// The message of an error that carries one in every language, in `locale`.
+fn crate_message(error: &Error, locale: Locale) -> String {
+    match error.localized_message() {
+        Some(text) => text.get(locale, &[Locale::Fr, Locale::Ar]).to_owned(),
+        None => error.to_string(),
     }
 }
 

@@ -149,11 +149,13 @@ pub struct RequestContext {
     pub accept_language: Option<Locale>,
     /// From `X-Commune`.
     pub commune_header: Option<String>,
+    /// From `Idempotency-Key`: the key of the creating mutation the request carries.
+    pub idempotency_key: Option<String>,
 }
 
 impl Default for RequestContext {
     fn default() -> Self {
-        Self { principal: Principal::Anonymous, accept_language: None, commune_header: None }
+        Self { principal: Principal::Anonymous, accept_language: None, commune_header: None, idempotency_key: None }
     }
 }
 

@@ -7,7 +7,7 @@ use jamaa_core::model::workflow::Actor;
 use jamaa_core::service::SubmitRequest;
 use secrecy::{ExposeSecret, SecretString};
 
-use super::call::{InCommune, InLang, subject_id};
+use super::call::{InCommune, InLang, idempotency, subject_id};
 use super::query::viewer_of;
 use super::types::{Receipt, Request, SubmitRequestInput, SubmitRequestPayload};
 
@@ -18,14 +18,19 @@ pub struct RequestMutation;
 impl RequestMutation {
     /// Submits a request. Every invalid field is reported at once (VALIDATION_FAILED with the paths), and
     /// nothing is written then. Returns the request, its receipt and the citizen's secret, shown once.
+    /// `idempotencyKey` (or the `Idempotency-Key` header): a retry with the same key and arguments returns
+    /// the first answer and files nothing; the key with other arguments is IDEMPOTENCY_KEY_REUSED.
     async fn submit_request(
         &self,
         ctx: &Context<'_>,
         commune: Option<String>,
         input: SubmitRequestInput,
         locale: Option<String>,
+        idempotency_key: Option<String>,
     ) -> Result<SubmitRequestPayload> {
+        let idempotency = idempotency(ctx, idempotency_key);
         let call = InCommune::new(ctx, commune, locale).await?;
+        let idempotency = idempotency.in_lang(&call)?;
         let principal = call.principal;
         let input = SubmitRequest {
             service_code: input.service_code,
@@ -42,8 +47,11 @@ impl RequestMutation {
                 })
                 .collect(),
         };
-        let submission =
-            call.jamaa.submit_request_in(principal, &call.commune, input, Some(call.locale())).await.in_lang(&call)?;
+        let submission = call
+            .jamaa
+            .submit_request_in(principal, &call.commune, input, Some(call.locale()), idempotency.as_ref())
+            .await
+            .in_lang(&call)?;
         Ok(SubmitRequestPayload {
             request: Request {
                 details: submission.request,

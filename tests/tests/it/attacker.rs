@@ -57,6 +57,7 @@ jamaa_tests::on_both_backends!(
     another_commune_changes_nothing_of_oujda_2,
     another_commune_follows_nothing_of_oujda,
     odd_inputs_break_nothing_and_reveal_nothing,
+    a_key_of_oujda_answers_nowhere_else,
 );
 
 const VICTIM: &str = "oujda";
@@ -1347,6 +1348,55 @@ async fn upload(app: &TestApp, commune: &str, (name, cin, phone): (&str, &str, &
     Ok((text(&body["id"]).with_context(|| format!("{body}"))?, text(&body["trackingCode"])?))
 }
 
+/// Submits with an `Idempotency-Key` header and returns the whole answer.
+async fn submit_with_key(app: &TestApp, token: Option<&str>, commune: &str, input: &Value, key: &str) -> Result<Value> {
+    let body = json!({ "query": SUBMIT, "variables": { "c": commune, "input": input } });
+    let mut request = app.client.post(app.url("/graphql")).header("idempotency-key", key).json(&body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    Ok(request.send().await?.json().await?)
+}
+
+/// A citizen of Oujda files with an idempotency key. The same key, sent to Chefchaouen by anyone with the same
+/// arguments, files Chefchaouen's own request and never answers Oujda's; sent to Oujda by Chefchaouen's staff
+/// it is refused before any key is looked at; sent by Oujda's own staff it is another caller's key. Oujda's
+/// answer (its tracking code, its citizen's secret) appears in none of those answers.
+async fn a_key_of_oujda_answers_nowhere_else(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let key = format!("citizen-key-{}", uuid::Uuid::now_v7());
+    let input = legalisation("Salma Bennani", "SB123456", "+212612345678");
+    let first = submit_with_key(&app, None, VICTIM, &input, &key).await?;
+    let code = text(&first["data"]["submitRequest"]["request"]["trackingCode"]).with_context(|| format!("{first}"))?;
+    let secret = text(&first["data"]["submitRequest"]["secret"])?;
+    let replay = submit_with_key(&app, None, VICTIM, &input, &key).await?;
+    ensure!(replay["data"]["submitRequest"]["secret"] == secret.as_str(), "the retry is not answered: {replay}");
+
+    let attacker_staff = app.staff(ATTACKER).to_owned();
+    let victim_staff = app.staff(VICTIM).to_owned();
+    let tries = [
+        (None, ATTACKER),
+        (Some(attacker_staff.as_str()), ATTACKER),
+        (Some(attacker_staff.as_str()), VICTIM),
+        (Some(victim_staff.as_str()), VICTIM),
+    ];
+    for (token, commune) in tries {
+        let answer = submit_with_key(&app, token, commune, &input, &key).await?;
+        let text = answer.to_string();
+        ensure!(
+            !text.contains(&code) && !text.contains(&secret),
+            "{commune} with {}: Oujda's answer leaked: {text}",
+            if token.is_some() { "a token" } else { "no token" }
+        );
+        if commune == VICTIM && token == Some(attacker_staff.as_str()) {
+            ensure!(error_codes(&answer) == ["FORBIDDEN"], "{answer}");
+        } else {
+            ensure!(answer["data"]["submitRequest"]["request"]["trackingCode"].is_string(), "{answer}");
+        }
+    }
+    Ok(())
+}
+
 /// Submits and returns `(id, tracking code, secret)`.
 async fn submit(app: &TestApp, token: Option<&str>, commune: &str, input: Value) -> Result<(String, String, String)> {
     let submitted = data(app, token, SUBMIT, json!({ "c": commune, "input": input })).await?;
@@ -2488,9 +2538,11 @@ async fn another_commune_follows_nothing_of_oujda(backend: Backend) -> Result<()
 }
 
 /// Rows in the tables of citizens' rights: a message to a requester (a reasoned extension), a petition's
-/// signature, a publication.
+/// signature, a publication; and an idempotency key (a submission sent with one).
 async fn citizen_rows(app: &TestApp, commune: &str) -> Result<()> {
     let staff = app.staff(commune).to_owned();
+    let keyed = legalisation("Rachid Alami", "RA123456", "+212611223344");
+    submit_with_key(app, None, commune, &keyed, &format!("rows-of-{commune}-0001")).await?;
     let information = json!({ "serviceCode": "acces-information", "data": {
         "requester_name": "Rachid Alami", "cin": "RA123456", "delivery_mode": "on_site",
         "information_requested": "Le budget de la commune pour l'année en cours."

@@ -93,6 +93,7 @@ async fn personal_data_is_sealed_found_and_read_by_the_right_people(backend: Bac
             let store = jamaa_core::store::Store::connect(&jamaa_core::store::StoreConfig {
                 url: SecretString::from(url),
                 max_connections: 2,
+                acquire_timeout: jamaa_core::store::DEFAULT_ACQUIRE_TIMEOUT,
                 sqlite_synchronous: jamaa_core::store::SqliteSynchronous::Normal,
             })
             .await?;

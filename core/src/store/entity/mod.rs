@@ -24,6 +24,7 @@ pub(crate) mod courier_item;
 pub(crate) mod data_key;
 pub(crate) mod definition;
 pub(crate) mod deliberation;
+pub(crate) mod idempotency_key;
 pub(crate) mod issued_document;
 pub(crate) mod membership;
 pub(crate) mod notification_delivery;

@@ -22,6 +22,7 @@ mod m0020_shared_definitions;
 mod m0021_complaint_moderation;
 mod m0023_request_deadlines;
 mod m0024_published_heads;
+mod m0026_idempotency_keys;
 mod m0027_shared_settings;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
@@ -61,6 +62,8 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "notification_deliveries",
     // m0024_published_heads
     "audit_published_heads",
+    // m0026_idempotency_keys
+    "idempotency_keys",
 ];
 
 /// Tenant tables the application may only read and append to: the audit trail, its published heads and the
@@ -115,6 +118,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0021_complaint_moderation::Migration),
             Box::new(m0023_request_deadlines::Migration),
             Box::new(m0024_published_heads::Migration),
+            Box::new(m0026_idempotency_keys::Migration),
             Box::new(m0027_shared_settings::Migration),
         ]
     }
@@ -139,6 +143,7 @@ pub(crate) async fn grant_app_role(db: &DatabaseConnection, role: &str) -> Resul
     }
     sql.push_str(&format!("GRANT EXECUTE ON FUNCTION jamaa_tenants_with_due_timers(timestamptz) TO {role};\n"));
     sql.push_str(&format!("GRANT EXECUTE ON FUNCTION jamaa_tenants_with_due_deliveries(timestamptz) TO {role};\n"));
+    sql.push_str(&format!("GRANT EXECUTE ON FUNCTION jamaa_purge_idempotency_keys(timestamptz) TO {role};\n"));
     db.execute_unprepared(&sql).await?;
     Ok(())
 }

@@ -1,0 +1,249 @@
+//! Retry-safe writes and honest outages, over real HTTP. A submission sent again with its idempotency key
+//! (header or argument; one after the other, or twenty at once) files one request and answers each time with
+//! the same tracking code and secret; the key with other arguments is IDEMPOTENCY_KEY_REUSED and files nothing;
+//! a key is the caller's in one commune only. On a PostgreSQL server of the test's own, stopped then restarted:
+//! UNAVAILABLE (503, retryable) within the pool's bound, `/readyz` 503 within a second, and recovery by itself.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result, ensure};
+use jamaa_tests::app::{Backend, TestApp, error_codes, field_errors};
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+
+jamaa_tests::on_both_backends!(
+    a_retried_submission_files_once,
+    a_retried_upload_files_once,
+    a_retried_mail_registration_numbers_once
+);
+
+const SUBMIT: &str = r#"
+mutation($commune: String!, $input: SubmitRequestInput!, $key: String) {
+  submitRequest(commune: $commune, input: $input, idempotencyKey: $key) {
+    secret
+    request { id trackingCode }
+    receipt { trackingCode }
+  }
+}"#;
+
+const COUNT: &str = "query($c: String!) { requests(commune: $c, first: 1) { totalCount } }";
+
+fn input(name: &str) -> Value {
+    json!({
+        "serviceCode": "legalisation-signature",
+        "data": { "signatory_name": name, "cin": "AB123456", "phone": "0612345678",
+                  "document_title": "Procuration", "copies": 1 },
+        "documents": [
+            { "code": "document_to_sign", "fileName": "procuration.pdf", "mediaType": "application/pdf", "sizeBytes": 120000 }
+        ]
+    })
+}
+
+async fn count(app: &TestApp, slug: &str) -> Result<i64> {
+    let data = app.data(Some(app.staff(slug)), COUNT, json!({ "c": slug })).await?;
+    data["requests"]["totalCount"].as_i64().context("no count")
+}
+
+/// Posts the submission with `key` in the `Idempotency-Key` header.
+async fn submit_with_header(app: &TestApp, slug: &str, name: &str, key: &str) -> Result<Value> {
+    let body = json!({ "query": SUBMIT, "variables": { "commune": slug, "input": input(name) } });
+    let response = app.client.post(app.url("/graphql")).header("idempotency-key", key).json(&body).send().await?;
+    Ok(response.json().await?)
+}
+
+fn tracking(body: &Value) -> Result<(String, String)> {
+    let answer = &body["data"]["submitRequest"];
+    let code = answer["request"]["trackingCode"].as_str().with_context(|| format!("no tracking code: {body}"))?;
+    ensure!(answer["receipt"]["trackingCode"] == code, "{body}");
+    let secret = answer["secret"].as_str().context("no secret")?;
+    Ok((code.to_owned(), secret.to_owned()))
+}
+
+async fn a_retried_submission_files_once(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let before = count(&app, "oujda").await?;
+
+    // One after the other, by header: one request, the same answer.
+    let key = uuid::Uuid::now_v7().to_string();
+    let first = tracking(&submit_with_header(&app, "oujda", "Salma Bennani", &key).await?)?;
+    let again = tracking(&submit_with_header(&app, "oujda", "Salma Bennani", &key).await?)?;
+    assert_eq!(first, again);
+    assert_eq!(count(&app, "oujda").await?, before + 1);
+
+    // The same key with other arguments: refused, nothing filed.
+    let other = submit_with_header(&app, "oujda", "Someone Else", &key).await?;
+    assert_eq!(error_codes(&other), ["IDEMPOTENCY_KEY_REUSED"], "{other}");
+    assert_eq!(count(&app, "oujda").await?, before + 1);
+
+    // Twenty at once with one key (the argument this time): one request, one answer for all.
+    let key = uuid::Uuid::now_v7().to_string();
+    let variables = json!({ "commune": "oujda", "input": input("Karim Alaoui"), "key": key });
+    let calls = (0..20).map(|_| app.graphql(None, SUBMIT, variables.clone()));
+    let answers = futures_util::future::join_all(calls).await;
+    let mut seen = std::collections::BTreeSet::new();
+    for answer in answers {
+        seen.insert(tracking(&answer?)?);
+    }
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(count(&app, "oujda").await?, before + 2);
+
+    // A malformed key is a field error at idempotencyKey, and files nothing.
+    let short = app.graphql(None, SUBMIT, json!({ "commune": "oujda", "input": input("A"), "key": "abc" })).await?;
+    assert_eq!(field_errors(&short), [("idempotencyKey".to_owned(), "INVALID_VALUE".to_owned())], "{short}");
+
+    // The same key and arguments in another commune are another call: its own request, never the first answer.
+    let shared = uuid::Uuid::now_v7().to_string();
+    let in_oujda = tracking(&submit_with_header(&app, "oujda", "Salma Bennani", &shared).await?)?;
+    let before_chefchaouen = count(&app, "chefchaouen").await?;
+    let in_chefchaouen = tracking(&submit_with_header(&app, "chefchaouen", "Salma Bennani", &shared).await?)?;
+    ensure!(in_oujda.0 != in_chefchaouen.0 && in_oujda.1 != in_chefchaouen.1);
+    assert_eq!(count(&app, "chefchaouen").await?, before_chefchaouen + 1);
+    // And a staff token's key is not an anonymous citizen's.
+    let body = json!({ "query": SUBMIT, "variables": { "commune": "oujda", "input": input("Salma Bennani") } });
+    let as_staff = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(app.staff("oujda"))
+        .header("idempotency-key", &shared)
+        .json(&body)
+        .send()
+        .await?
+        .json::<Value>()
+        .await?;
+    ensure!(tracking(&as_staff)?.0 != in_oujda.0, "{as_staff}");
+    Ok(())
+}
+
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+async fn upload(app: &TestApp, key: &str, file: &[u8]) -> Result<(u16, Value)> {
+    let submission =
+        json!({ "commune": "oujda", "serviceCode": "legalisation-signature", "data": input("Salma Bennani")["data"] });
+    let form = Form::new()
+        .text("submission", submission.to_string())
+        .part("document_to_sign", Part::bytes(file.to_vec()).file_name("procuration.pdf"));
+    let response =
+        app.client.post(app.url("/submissions")).header("idempotency-key", key).multipart(form).send().await?;
+    Ok((response.status().as_u16(), response.json().await?))
+}
+
+async fn a_retried_upload_files_once(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let before = count(&app, "oujda").await?;
+    let key = uuid::Uuid::now_v7().to_string();
+    let (status, first) = upload(&app, &key, PDF).await?;
+    assert_eq!(status, 200, "{first}");
+    let (status, again) = upload(&app, &key, PDF).await?;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(
+        (&first["trackingCode"], &first["secret"], &first["id"]),
+        (&again["trackingCode"], &again["secret"], &again["id"])
+    );
+    assert_eq!(count(&app, "oujda").await?, before + 1);
+    // Another file under the same key.
+    let mut other = PDF.to_vec();
+    other.extend_from_slice(b"% another\n");
+    let (status, reused) = upload(&app, &key, &other).await?;
+    assert_eq!((status, error_codes(&reused)), (422, vec!["IDEMPOTENCY_KEY_REUSED".to_owned()]), "{reused}");
+    assert_eq!(count(&app, "oujda").await?, before + 1);
+    Ok(())
+}
+
+const REGISTER_MAIL: &str = "mutation($i: RegisterMailInput!, $key: String) {
+    registerMail(commune: \"oujda\", input: $i, idempotencyKey: $key) { id number } }";
+
+async fn a_retried_mail_registration_numbers_once(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let staff = app.staff("oujda").to_owned();
+    let today = chrono::Utc::now().date_naive().to_string();
+    let letter = |from: &str| {
+        json!({ "direction": "INCOMING", "correspondent": from, "subject": "Demande de raccordement",
+                "date": today, "department": "urbanisme" })
+    };
+    let key = uuid::Uuid::now_v7().to_string();
+    let first = app.data(Some(&staff), REGISTER_MAIL, json!({ "i": letter("ONEE"), "key": key })).await?;
+    let again = app.data(Some(&staff), REGISTER_MAIL, json!({ "i": letter("ONEE"), "key": key })).await?;
+    assert_eq!(first, again, "the same item, the same number");
+    // Without a key, the next registration takes the next number: the retry took none.
+    let next = app.data(Some(&staff), REGISTER_MAIL, json!({ "i": letter("ONEE") })).await?;
+    let number =
+        |v: &Value| v["registerMail"]["number"].as_str().and_then(|n| n.rsplit('-').next()?.parse::<u32>().ok());
+    assert_eq!(number(&next), number(&first).map(|n| n + 1), "{first} {next}");
+    let reused = app.graphql(Some(&staff), REGISTER_MAIL, json!({ "i": letter("Wilaya"), "key": key })).await?;
+    assert_eq!(error_codes(&reused), ["IDEMPOTENCY_KEY_REUSED"], "{reused}");
+    Ok(())
+}
+
+/// `/readyz`'s status, and how long it took to answer.
+async fn readyz(app: &TestApp) -> Result<(u16, Duration)> {
+    let started = Instant::now();
+    let response = app.client.get(app.url("/readyz")).timeout(Duration::from_secs(5)).send().await?;
+    Ok((response.status().as_u16(), started.elapsed()))
+}
+
+/// Polls `/readyz` until it answers `status`, each answer within a second; how long that took.
+async fn readyz_becomes(app: &TestApp, status: u16, within: Duration) -> Result<Duration> {
+    let started = Instant::now();
+    loop {
+        let (now, took) = readyz(app).await?;
+        ensure!(took < Duration::from_secs(1), "/readyz took {took:?}");
+        if now == status {
+            return Ok(started.elapsed());
+        }
+        ensure!(started.elapsed() < within, "/readyz still answers {now} after {within:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outage_is_unavailable_then_recovers_postgres() -> Result<()> {
+    let bound = Duration::from_secs(2);
+    let app = TestApp::spawn_on_own_postgres(|settings| settings.db_acquire_timeout = bound).await?;
+    let (server, _) = app.pg.as_ref().context("a PostgreSQL server")?;
+    assert_eq!(readyz(&app).await?.0, 200);
+
+    server.stop_for_a_while()?;
+    let down = readyz_becomes(&app, 503, Duration::from_secs(3)).await?;
+    ensure!(down < Duration::from_millis(2500), "/readyz saw the outage after {down:?}");
+
+    // A submission during the outage: UNAVAILABLE within the bound, retryable, 503 to a client that asks for
+    // the GraphQL-over-HTTP media type; never INTERNAL.
+    let key = uuid::Uuid::now_v7().to_string();
+    let body =
+        json!({ "query": SUBMIT, "variables": { "commune": "oujda", "input": input("Salma Bennani"), "key": key } });
+    let started = Instant::now();
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("accept", "application/graphql-response+json")
+        .json(&body)
+        .send()
+        .await?;
+    let took = started.elapsed();
+    assert_eq!(response.status().as_u16(), 503);
+    assert_eq!(response.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("1"));
+    let answer: Value = response.json().await?;
+    assert_eq!(error_codes(&answer), ["UNAVAILABLE"], "{answer}");
+    assert_eq!(answer["errors"][0]["extensions"]["retryable"], true, "{answer}");
+    ensure!(took < bound + Duration::from_secs(2), "UNAVAILABLE after {took:?}");
+    // In the caller's language.
+    let french = app.client.post(app.url("/graphql")).header("accept-language", "fr").json(&body).send().await?;
+    assert_eq!(french.status().as_u16(), 200);
+    let french: Value = french.json().await?;
+    assert_eq!(error_codes(&french), ["UNAVAILABLE"], "{french}");
+    ensure!(french["errors"][0]["message"].as_str().is_some_and(|m| m.contains("indisponible")), "{french}");
+
+    // Back: ready again by itself, and the same call (same key) files once.
+    server.restart()?;
+    readyz_becomes(&app, 200, Duration::from_secs(10)).await?;
+    let before = count(&app, "oujda").await?;
+    let mut filed = None;
+    for _ in 0..2 {
+        let answer = app.graphql(None, SUBMIT, body["variables"].clone()).await?;
+        let now = tracking(&answer)?;
+        ensure!(filed.as_ref().is_none_or(|f| f == &now));
+        filed = Some(now);
+    }
+    assert_eq!(count(&app, "oujda").await?, before + 1);
+    Ok(())
+}
