@@ -210,7 +210,7 @@ fn audit(c: &mut Criterion, f: &Fixtures) -> Result<()> {
                     json!({ "trackingCode": "OUJ-2026-000001", "state": "submitted" }),
                 )
             },
-            |event| event.chain(black_box(tenant), 1, black_box(f.now), GENESIS_HASH),
+            |event| event.chain(black_box(tenant), 1, black_box(f.now), GENESIS_HASH, GENESIS_HASH),
             BatchSize::SmallInput,
         )
     });

@@ -87,6 +87,7 @@ mod tests {
         let config = StoreConfig {
             url: SecretString::from("sqlite::memory:"),
             max_connections: 1,
+            acquire_timeout: crate::store::DEFAULT_ACQUIRE_TIMEOUT,
             sqlite_synchronous: Default::default(),
         };
         let store = Store::connect(&config).await.unwrap();

@@ -155,8 +155,12 @@ mod tests {
     async fn events_recorded_before_get_their_links() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("a.db").display());
-        let config =
-            StoreConfig { url: SecretString::from(url), max_connections: 1, sqlite_synchronous: Default::default() };
+        let config = StoreConfig {
+            url: SecretString::from(url),
+            max_connections: 1,
+            acquire_timeout: crate::store::DEFAULT_ACQUIRE_TIMEOUT,
+            sqlite_synchronous: Default::default(),
+        };
         let store = Store::connect(&config).await.unwrap();
         store.migrate(None).await.unwrap();
         let tenant = TenantId::new();
@@ -175,7 +179,7 @@ mod tests {
             time_zone: Set("Africa/Casablanca".into()),
             currency: Set("MAD".into()),
             tracking_prefix: Set("OUJ".into()),
-            calendar: json(serde_json::json!({})),
+            calendar_hash: Set(String::new()),
             status: Set("active".into()),
             template_name: Set(None),
             template_version: Set(None),

@@ -228,6 +228,7 @@ mod tests {
         let store = Store::connect(&StoreConfig {
             url: SecretString::from(url),
             max_connections: 1,
+            acquire_timeout: crate::store::DEFAULT_ACQUIRE_TIMEOUT,
             sqlite_synchronous: Default::default(),
         })
         .await
