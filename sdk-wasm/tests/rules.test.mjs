@@ -193,6 +193,12 @@ test("verifyAuditProof checks every link and the request's own events, as core d
   assert.deepEqual(verifyAuditProof(proof, kept), {
     valid: true, headSequence: 4, headLink: link, ownEvents: [3], problem: null, brokenSequence: null,
   });
+  // The API spells times with `+00:00`, as its DateTime scalar does: the same instant gives the same hash.
+  const spelled = structuredClone(proof);
+  spelled.steps[1].event.occurredAt = "2026-03-02T09:00:03.000123+00:00";
+  assert.equal(verifyAuditProof(spelled, kept).valid, true);
+  spelled.steps[1].event.occurredAt = "2026-03-02T09:00:03.000124+00:00";
+  assert.equal(verifyAuditProof(spelled, kept).problem, "CONTENT_CHANGED");
   const altered = structuredClone(proof);
   altered.steps[1].event.payload = `{"n":33}`;
   assert.equal(verifyAuditProof(altered, kept).problem, "CONTENT_CHANGED");

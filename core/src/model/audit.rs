@@ -140,10 +140,96 @@ pub fn content_hash(
     subject: &str,
     payload: &str,
 ) -> String {
-    let time = occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    content_hash_at(tenant_id, sequence, &HashedTime::of(occurred_at), actor, kind, subject, payload)
+}
+
+/// [`content_hash`] with the time as hashed: what a proof's verifier has, without reading dates.
+fn content_hash_at(
+    tenant_id: TenantId,
+    sequence: i64,
+    time: &HashedTime,
+    actor: &str,
+    kind: &str,
+    subject: &str,
+    payload: &str,
+) -> String {
     let sequence = sequence.to_string();
     let tenant = tenant_id.to_string();
-    hash_parts(&[&tenant, &sequence, &time, actor, kind, subject, payload])
+    hash_parts(&[&tenant, &sequence, time.as_str(), actor, kind, subject, payload])
+}
+
+/// An event's time as its content hash covers it: RFC 3339 in UTC to the microsecond, with `Z`
+/// (`2026-03-02T09:00:00.001234Z`).
+///
+/// A proof carries its events' times in this form. Read from text ([`HashedTime::parse`]), any spelling of a UTC
+/// time in RFC 3339 (`+00:00` or `Z`, a fraction of 0 to 9 digits, as the API's `DateTime` gives it) is brought to
+/// it, with nothing but string operations: the SDK checks proofs without linking a date parser.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct HashedTime(String);
+
+impl HashedTime {
+    /// The hashed form of a time (truncated to the microsecond).
+    pub fn of(at: &DateTime<Utc>) -> Self {
+        Self(at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+    }
+
+    /// Reads a UTC time in RFC 3339 (`YYYY-MM-DDTHH:MM:SS[.fraction](Z|+00:00|-00:00)`, `T` or `t`, `Z` or `z`)
+    /// into its hashed form; `None` for anything else, another offset included. Digits beyond the microsecond
+    /// must be zeros: the chain keeps microseconds.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (rest, offset) = if let Some(rest) = text.strip_suffix(['Z', 'z']) {
+            (rest, "")
+        } else {
+            let (rest, offset) = text.split_at_checked(text.len().checked_sub(6)?)?;
+            (rest, offset)
+        };
+        if !offset.is_empty() && offset != "+00:00" && offset != "-00:00" {
+            return None;
+        }
+        let (seconds, fraction) = rest.split_once('.').unwrap_or((rest, ""));
+        let shape = seconds.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            10 => b == b'T' || b == b't',
+            13 | 16 => b == b':',
+            _ => b.is_ascii_digit(),
+        });
+        let (micros, beyond) = fraction.split_at(fraction.len().min(6));
+        if seconds.len() != 19
+            || !shape
+            || (rest.contains('.') && fraction.is_empty())
+            || !fraction.bytes().all(|b| b.is_ascii_digit())
+            || beyond.len() > 3
+            || beyond.bytes().any(|b| b != b'0')
+        {
+            return None;
+        }
+        let (date, time) = seconds.split_at(10);
+        Some(Self(format!("{date}T{}.{micros:0<6}Z", &time[1..])))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The time itself.
+    pub fn to_datetime(&self) -> Option<DateTime<Utc>> {
+        DateTime::parse_from_rfc3339(&self.0).ok().map(|at| at.with_timezone(&Utc))
+    }
+}
+
+impl TryFrom<String> for HashedTime {
+    type Error = &'static str;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Self::parse(&text).ok_or("a UTC time in RFC 3339, to the microsecond at most")
+    }
+}
+
+impl From<HashedTime> for String {
+    fn from(time: HashedTime) -> Self {
+        time.0
+    }
 }
 
 /// An event's link in the public chain: SHA-256 of the previous link and the event's content hash (each
@@ -341,7 +427,7 @@ pub struct ProofStep {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProvenEvent {
-    pub occurred_at: DateTime<Utc>,
+    pub occurred_at: HashedTime,
     pub actor: String,
     pub kind: String,
     pub subject: String,
@@ -434,7 +520,7 @@ pub fn verify_proof(proof: &AuditProof, kept: &KeptHead) -> ProofReport {
             return fail(report, ProofProblem::LinkBroken, step.sequence);
         }
         if let Some(event) = &step.event {
-            let hash = content_hash(
+            let hash = content_hash_at(
                 proof.tenant_id,
                 step.sequence,
                 &event.occurred_at,
@@ -493,6 +579,37 @@ mod tests {
                 event
             })
             .collect()
+    }
+
+    #[test]
+    fn a_utc_time_is_read_in_any_rfc3339_spelling_into_its_hashed_form() {
+        let at = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap() + chrono::Duration::microseconds(1_230);
+        let hashed = HashedTime::of(&at);
+        assert_eq!(hashed.as_str(), "2026-03-02T09:00:00.001230Z");
+        for spelling in [
+            "2026-03-02T09:00:00.001230Z",
+            "2026-03-02T09:00:00.00123+00:00",
+            "2026-03-02t09:00:00.001230000z",
+            "2026-03-02T09:00:00.001230-00:00",
+            &at.to_rfc3339(),
+            serde_json::to_value(at).unwrap().as_str().unwrap(),
+        ] {
+            assert_eq!(HashedTime::parse(spelling).as_ref(), Some(&hashed), "{spelling}");
+        }
+        assert_eq!(HashedTime::parse("2026-03-02T09:00:00Z").unwrap().as_str(), "2026-03-02T09:00:00.000000Z");
+        assert_eq!(hashed.to_datetime(), Some(at));
+        for refused in [
+            "2026-03-02T10:00:00.001230+01:00",
+            "2026-03-02T09:00:00.0012301Z",
+            "2026-03-02T09:00:00.Z",
+            "2026-03-02 09:00:00Z",
+            "2026-3-02T09:00:00Z",
+            "2026-03-02T09:00:00",
+            "Z",
+            "",
+        ] {
+            assert_eq!(HashedTime::parse(refused), None, "{refused}");
+        }
     }
 
     #[test]
@@ -565,7 +682,7 @@ mod tests {
                     content_hash: e.content_hash.clone(),
                     link: e.link.clone(),
                     event: (e.subject == own).then(|| ProvenEvent {
-                        occurred_at: e.occurred_at,
+                        occurred_at: HashedTime::of(&e.occurred_at),
                         actor: e.actor.clone(),
                         kind: e.kind.clone(),
                         subject: e.subject.clone(),

@@ -10,7 +10,8 @@ use super::TenantTx;
 use super::entity::{audit_event, audit_head, audit_published_head};
 use crate::error::Error;
 use crate::model::audit::{
-    AuditEvent, AuditHead, ChainChecker, ChainReport, GENESIS_HASH, NewEvent, ProofStep, ProvenEvent, PublishedHead,
+    AuditEvent, AuditHead, ChainChecker, ChainReport, GENESIS_HASH, HashedTime, NewEvent, ProofStep, ProvenEvent,
+    PublishedHead,
 };
 use crate::model::ids::{EventId, TenantId};
 
@@ -297,7 +298,7 @@ pub(crate) async fn proof_steps(
         .filter(|row| !withheld.contains(&row.kind.as_str()))
         .map(|row| {
             let event = ProvenEvent {
-                occurred_at: row.occurred_at,
+                occurred_at: HashedTime::of(&row.occurred_at),
                 actor: row.actor,
                 kind: row.kind,
                 subject: row.subject,

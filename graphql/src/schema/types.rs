@@ -958,7 +958,7 @@ impl From<jamaa_core::model::audit::AuditProof> for AuditProof {
                     content_hash: s.content_hash,
                     link: s.link,
                     event: s.event.map(|e| ProvenAuditEvent {
-                        occurred_at: e.occurred_at,
+                        occurred_at: e.occurred_at.to_datetime().unwrap_or_default(),
                         actor: e.actor,
                         kind: e.kind,
                         subject: e.subject,
