@@ -34,9 +34,10 @@ export const USERS = {
   "chef.service": ["Hassan Chef de service", false, { oujda: ["head_of_service"] }],
 };
 
-/** Starts the server and makes the test users with `jamaa user create|grant` on its data directory. */
-export async function startOffice() {
-  const server = await startServer();
+/** Starts the server (`options` as `startServer` takes them) and makes the test users with `jamaa user
+ * create|grant` on its data directory. */
+export async function startOffice(options = {}) {
+  const server = await startServer(options);
   const env = { ...process.env, JAMAA_PASSWORD: PASSWORD };
   delete env.JAMAA_DATABASE_URL;
   delete env.JAMAA_CONFIG;
@@ -126,9 +127,9 @@ export let server;
 export let browser;
 
 /** Starts the office's server (with its test users) and Chromium before the file's tests, stops both after. */
-export function useOffice() {
+export function useOffice(options = {}) {
   before(async () => {
-    server = await startOffice();
+    server = await startOffice(options);
     browser = await launchBrowser();
   });
   after(async () => {

@@ -279,6 +279,7 @@ export default {
   "file.downloadFailed": "تعذر تنزيل الملف",
   "file.history": "السجل",
   "file.issueDecision": "إصدار وثيقة القرار",
+  "file.issueTacitCertificate": "إصدار شهادة الموافقة الضمنية",
   "file.messages": "رسائل إلى صاحب الطلب",
   "file.noDocuments": "لا توجد وثائق.",
   "file.personal": "شخصية",

@@ -251,6 +251,7 @@ export default {
   "file.downloadFailed": "The file cannot be downloaded",
   "file.history": "History",
   "file.issueDecision": "Issue the decision document",
+  "file.issueTacitCertificate": "Issue the certificate of tacit approval",
   "file.messages": "Messages to the applicant",
   "file.noDocuments": "No document.",
   "file.personal": "personal",

@@ -257,6 +257,7 @@ export default {
   "file.downloadFailed": "Le fichier ne peut être téléchargé",
   "file.history": "Historique",
   "file.issueDecision": "Délivrer le document de décision",
+  "file.issueTacitCertificate": "Délivrer l'attestation d'acceptation tacite",
   "file.messages": "Messages au demandeur",
   "file.noDocuments": "Aucune pièce.",
   "file.personal": "personnelle",

@@ -251,6 +251,7 @@ export default {
   "file.downloadFailed": "ⵓⵔ ⵉⵣⵎⵉⵔ ⵓⴼⴰⵢⵍⵓ ⴰⴷ ⵉⵜⵜⵓⴰⴳⵎ",
   "file.history": "ⴰⵎⵣⵔⵓⵢ",
   "file.issueDecision": "ⴼⴽ ⴰⵙⴷⵍⵉⵙ ⵏ ⵓⵙⵜⵜⴰⵢ",
+  "file.issueTacitCertificate": "ⴼⴽ ⴰⵙⵍⴽⵉⵏ ⵏ ⵓⵇⴱⵓⵍ ⵙ ⵓⵙⵙⵓⵙⵎ",
   "file.messages": "ⵜⵉⵣⵏⴰⵏ ⵉ ⵓⵎⵙⵓⵜⵔ",
   "file.noDocuments": "ⵓⵔ ⵉⵍⵍⵉ ⵓⵙⴷⵍⵉⵙ.",
   "file.personal": "ⵜⵓⵏⵏⵉⴳⵜ",

@@ -1,7 +1,8 @@
 // @ts-check
 // The file of a request: its form data (personal fields shown only when the API opens them, and said so), its
 // documents (downloaded with the session), history, messages to the applicant, the actions open to the user with
-// their required comment, the decision document, the printable receipt, and who works on it.
+// their required comment, the decision document (and the certificate of a tacit acceptance), the printable
+// receipt, and who works on it.
 
 import { useState } from "preact/hooks";
 
@@ -66,7 +67,12 @@ export function RequestFile({ commune, id }) {
     ${r.closedAt
       ? html`<section aria-labelledby="decision-title">
           <h2 id="decision-title">${t("file.decision")}</h2>
-          <${IssueDecision} commune=${commune} id=${r.id} done=${() => issued.reload()} />
+          <${IssueDocument} label=${t("file.issueDecision")} issue=${(c) => c.issueDecision(commune, r.id)}
+            done=${() => issued.reload()} />
+          ${tacitlyApproved(r)
+            ? html`<${IssueDocument} label=${t("file.issueTacitCertificate")}
+                issue=${(c) => c.issueTacitAcceptanceCertificate(commune, r.id)} done=${() => issued.reload()} />`
+            : null}
           ${(issued.data ?? []).map((d) => html`<div class="issued">
             <h3>${d.title}</h3>
             <p>${t("file.verificationCode")}: <strong dir="ltr" class="code">${d.code}</strong> — <a href=${d.verifyPath} dir="ltr">${d.verifyPath}</a></p>
@@ -107,6 +113,12 @@ export function RequestFile({ commune, id }) {
 function show(/** @type {unknown} */ value) {
   if (value === null || value === undefined) return "—";
   if (typeof value === "boolean") return value ? t("common.yes") : t("common.no");
+  // A location field: its address, then its coordinates as maps write them (decimal points, latitude first).
+  const place = /** @type {any} */ (value);
+  if (typeof place === "object" && typeof place.lat === "number" && typeof place.lng === "number") {
+    const where = `${place.lat}, ${place.lng}`;
+    return place.address ? `${place.address} (${where})` : where;
+  }
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
 }
@@ -168,19 +180,27 @@ function Actions({ commune, request, done }) {
   </section>`;
 }
 
-function IssueDecision({ commune, id, done }) {
+/** A request approved by the silence of the administration: closed approved by the system, for a service whose
+ * silence means approval (the server checks the rest: the timer, and who may certify). */
+function tacitlyApproved(/** @type {any} */ r) {
+  return Boolean(r.closedAt) && r.outcome === "APPROVED" && r.receipt.silence === "TACIT_APPROVAL"
+    && r.history.at(-1)?.actor === "system";
+}
+
+/** A button issuing a document about the request (the decision, a certificate of tacit acceptance). */
+function IssueDocument({ label, issue, done }) {
   const [error, setError] = useState(null);
-  const issue = async () => {
+  const run = async () => {
     setError(null);
     try {
-      await call((c) => c.issueDecision(commune, id));
+      await call(issue);
       done();
     } catch (caught) {
       setError(caught);
     }
   };
   return html`<div>
-    <button type="button" onClick=${issue}>${t("file.issueDecision")}</button>
+    <button type="button" onClick=${run}>${label}</button>
     <${ErrorBox} error=${error} />
   </div>`;
 }
