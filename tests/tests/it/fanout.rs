@@ -1,7 +1,8 @@
 //! Two servers on one database, as behind a load balancer, over real HTTP and WebSockets: a catalog published
 //! through one is served by the other at once; on PostgreSQL a subscriber of one hears the changes committed
-//! through the other (once each, never another commune's). SQLite has one server: there, the subscriber hears
-//! what its own server commits, once each.
+//! through the other (once each, never another commune's), and a commune's website origins set through one are
+//! allowed by the other. SQLite has one server: there, the subscriber hears what its own server commits, once
+//! each.
 
 use std::time::Duration;
 
@@ -132,6 +133,44 @@ async fn two_servers_on_one_database(backend: Backend) -> Result<()> {
     let next = within_bound(&mut oujda, "inbox").await?;
     ensure!(next["payload"]["data"]["inboxChanged"]["trackingCode"] == last.as_str(), "{next}");
 
+    if backend == Backend::Postgres {
+        // A commune's website origins set through B: A's CORS allows them within the bound (its scheduler
+        // would re-read them in an hour only), and refuses them once cleared through B.
+        const SET: &str = "mutation($c: String!, $o: [String!]!) { setSiteOrigins(commune: $c, origins: $o) }";
+        let site = "https://www.oujda.ma";
+        ensure!(allowed_origin(&a, site).await?.is_none(), "allowed before it was set");
+        b.data(Some(&b.operator), SET, json!({ "c": "oujda", "o": [site] })).await?;
+        eventually(&a, site, true).await?;
+        b.data(Some(&b.operator), SET, json!({ "c": "oujda", "o": [] })).await?;
+        eventually(&a, site, false).await?;
+    }
+
     b.stop().await?;
     a.stop().await
+}
+
+/// The origin `app`'s CORS preflight allows, for a request from `origin`.
+async fn allowed_origin(app: &TestApp, origin: &str) -> Result<Option<String>> {
+    let response = app
+        .client
+        .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+        .header("origin", origin)
+        .header("access-control-request-method", "POST")
+        .send()
+        .await?;
+    Ok(response.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()).map(str::to_owned))
+}
+
+/// Waits, within [`BOUND`], until `app` allows `origin` (or refuses it).
+async fn eventually(app: &TestApp, origin: &str, allowed: bool) -> Result<()> {
+    let started = std::time::Instant::now();
+    while allowed_origin(app, origin).await?.is_some() != allowed {
+        ensure!(
+            started.elapsed() < BOUND,
+            "{origin} still {}allowed after {BOUND:?}",
+            if allowed { "not " } else { "" }
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(())
 }
