@@ -174,3 +174,47 @@ async fn eventually(app: &TestApp, origin: &str, allowed: bool) -> Result<()> {
     }
     Ok(())
 }
+
+/// The listening connection is lost with the database, and comes back by itself: once PostgreSQL is back, a
+/// change committed through the other server reaches this server's subscriber again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_listens_again_once_the_database_is_back() -> Result<()> {
+    let a = TestApp::spawn_on_own_postgres(|_| {}).await?;
+    let b = a.spawn_beside().await?;
+    let mut ws = GraphqlWs::connect(&a, Some(a.staff("oujda"))).await?;
+    ws.subscribe("inbox", "subscription { inboxChanged { trackingCode } }", json!({})).await?;
+    // Registered: it hears a change of its own server.
+    let (_, code) = complain(&a, "oujda", "Le quartier Al Qods est sans éclairage public depuis trois nuits.").await?;
+    let heard = within_bound(&mut ws, "inbox").await?;
+    ensure!(heard["payload"]["data"]["inboxChanged"]["trackingCode"] == code.as_str(), "{heard}");
+
+    let (server, _) = a.pg.as_ref().context("no database")?;
+    server.stop_for_a_while()?;
+    server.restart()?;
+
+    // Changes through B until A's subscriber hears one (the first may go before A listens again).
+    let started = std::time::Instant::now();
+    let mut sent = Vec::new();
+    loop {
+        ensure!(
+            started.elapsed() < Duration::from_secs(60),
+            "nothing of the other server heard since the database came back"
+        );
+        match complain(&b, "oujda", "Un lampadaire est tombé devant l'école du quartier.").await {
+            Ok((_, code)) => sent.push(code),
+            // The second server's pool reconnects too.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                continue;
+            }
+        }
+        if let Ok(heard) = tokio::time::timeout(Duration::from_secs(2), ws.next_of("inbox")).await {
+            let heard = heard?;
+            let code = heard["payload"]["data"]["inboxChanged"]["trackingCode"].as_str().unwrap_or_default();
+            ensure!(sent.iter().any(|c| c == code), "{heard}");
+            break;
+        }
+    }
+    b.stop().await?;
+    a.stop().await
+}
