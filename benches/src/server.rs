@@ -183,6 +183,7 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>, max_co
         cors_origins: Vec::new(),
         metrics: true,
         slow_clients: Default::default(),
+        shutdown: std::time::Duration::from_secs(jamaa_graphql::connections::DEFAULT_SHUTDOWN_SECONDS),
     }
 }
 

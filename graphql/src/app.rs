@@ -42,6 +42,8 @@ pub struct AppState {
     pub limits: Arc<EdgeLimits>,
     /// The database's health, probed in the background (`/readyz`).
     pub health: Arc<crate::health::Health>,
+    /// The server's stop, which closes the WebSocket sessions.
+    pub shutdown: crate::connections::Shutdown,
 }
 
 /// The router, built apart from the server so that tests can drive it.
@@ -336,13 +338,38 @@ async fn graphql_ws(
     let limits = state.limits.clone();
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| {
-            let (sink, stream) = socket.split();
-            // graphql-transport-ws closes a refused connection_init with 4403 Forbidden.
-            let sink = sink.with(|message: Message| std::future::ready(Ok::<_, axum::Error>(forbidden_close(message))));
-            GraphQLWebSocket::new_with_pair(sink, stream, state.schema.clone(), protocol)
+        .on_upgrade(move |socket| async move {
+            let held = state.shutdown.hold();
+            let told = state.shutdown.told();
+            let (mut sink, stream) = socket.split();
+            // The session writes through a queue, so that the server's stop can close the socket after it.
+            let (queue, mut queued) = tokio::sync::mpsc::channel::<Message>(16);
+            let out = futures_util::sink::unfold(queue, |queue, message: Message| async move {
+                queue.send(message).await.map_err(axum::Error::new)?;
+                Ok::<_, axum::Error>(queue)
+            });
+            let session = GraphQLWebSocket::new_with_pair(out, stream, state.schema.clone(), protocol)
                 .on_connection_init(move |payload| connection_init(jamaa, limits, client, payload))
-                .serve()
+                .serve();
+            let (mut session, mut told) = (std::pin::pin!(session), std::pin::pin!(told));
+            let mut served = false;
+            loop {
+                tokio::select! {
+                    () = &mut session, if !served => served = true,
+                    message = queued.recv() => match message {
+                        // graphql-transport-ws closes a refused connection_init with 4403 Forbidden.
+                        Some(message) => if sink.send(forbidden_close(message)).await.is_err() { break },
+                        None => break,
+                    },
+                    () = &mut told => {
+                        // The server stops: a close frame (1001 Going Away), not a dropped connection.
+                        let frame = CloseFrame { code: 1001, reason: SHUTTING_DOWN.into() };
+                        let _ = sink.send(Message::Close(Some(frame))).await;
+                        break;
+                    }
+                }
+            }
+            drop(held);
         })
         .into_response()
 }
@@ -382,6 +409,9 @@ async fn connection_init(
     data.insert(budget);
     Ok(data)
 }
+
+/// The reason of the close frame a stopping server sends to each WebSocket session.
+pub const SHUTTING_DOWN: &str = "the server is shutting down";
 
 /// Why a connection_init was refused.
 const REFUSED_TOKEN: &str = "UNAUTHENTICATED: the token is unknown, expired or revoked";

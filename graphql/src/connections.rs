@@ -3,7 +3,12 @@
 //! for the first request of a connection as for each next one (an idle keep-alive connection is closed then);
 //! and a request body must arrive at [`SlowClients::body_min_bytes_per_second`] after a grace of
 //! [`SlowClients::body_grace`], or its reading fails and the connection is closed. Upgrades (the GraphQL
-//! WebSocket) are served as before; a graceful shutdown lets the requests under way finish.
+//! WebSocket) are served as before.
+//!
+//! The server's stop ([`Shutdown`]) is told to every part that must end cleanly: the listener stops accepting
+//! (a new connection is refused), each connection finishes the request under way and closes, each WebSocket
+//! session sends its close frame, the scheduler and the dispatcher end after their current item; the server
+//! waits for them up to its deadline (setting `shutdown_seconds`), then ends whatever is left.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -47,17 +52,75 @@ pub const DEFAULT_BODY_GRACE_SECONDS: u64 = 10;
 /// 8 KiB/s: a 25 MiB upload in under an hour, a byte a second cut off after the grace.
 pub const DEFAULT_BODY_MIN_BYTES_PER_SECOND: u64 = 8 * 1024;
 
-/// Serves `router` on `listener` until `shutdown` completes, then lets the connections under way finish
-/// their requests. The router sees each connection's peer as `ConnectInfo<SocketAddr>`.
+/// How long a stopping server waits for its requests under way, by default (`JAMAA_SHUTDOWN_SECONDS`).
+pub const DEFAULT_SHUTDOWN_SECONDS: u64 = 10;
+
+/// The stop of a server, shared by the parts that end cleanly: told once, and each part holds a guard
+/// ([`Shutdown::hold`]) until it has ended, so that the server knows when all have.
+#[derive(Clone, Debug)]
+pub struct Shutdown(std::sync::Arc<Stop>);
+
+#[derive(Debug)]
+struct Stop {
+    told: tokio::sync::watch::Sender<bool>,
+    held: tokio::sync::watch::Sender<()>,
+    begun: std::sync::OnceLock<Instant>,
+}
+
+/// Held by a part of the server until it has ended.
+#[derive(Debug)]
+pub struct Held(#[allow(dead_code, reason = "held for its drop")] tokio::sync::watch::Receiver<()>);
+
+impl Default for Shutdown {
+    fn default() -> Self {
+        let (told, _) = tokio::sync::watch::channel(false);
+        let (held, _) = tokio::sync::watch::channel(());
+        Self(std::sync::Arc::new(Stop { told, held, begun: std::sync::OnceLock::new() }))
+    }
+}
+
+impl Shutdown {
+    /// Tells every part to stop.
+    pub fn begin(&self) {
+        self.0.begun.get_or_init(Instant::now);
+        self.0.told.send_replace(true);
+    }
+
+    /// Completes once the stop is told (at once if it was).
+    pub fn told(&self) -> impl Future<Output = ()> + Send + 'static + use<> {
+        let mut told = self.0.told.subscribe();
+        async move {
+            let _ = told.wait_for(|told| *told).await;
+        }
+    }
+
+    /// A guard the stopping server waits for.
+    pub fn hold(&self) -> Held {
+        Held(self.0.held.subscribe())
+    }
+
+    /// Completes once no guard is held.
+    pub async fn all_ended(&self) {
+        self.0.held.closed().await;
+    }
+
+    /// What is left of `deadline` since the stop was told.
+    pub fn left_of(&self, deadline: Duration) -> Duration {
+        self.0.begun.get().map_or(deadline, |begun| deadline.saturating_sub(begun.elapsed()))
+    }
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then stops accepting, tells the server's parts to
+/// stop ([`Shutdown::begin`]) and waits up to `deadline` for the connections under way to finish their requests
+/// (and the WebSocket sessions to close). The router sees each connection's peer as `ConnectInfo<SocketAddr>`.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     slow: SlowClients,
     shutdown: impl Future<Output = ()> + Send + 'static,
+    stop: Shutdown,
+    deadline: Duration,
 ) -> std::io::Result<()> {
-    // Told to every connection when the server stops; closed once every connection has ended.
-    let (stop, stopping) = tokio::sync::watch::channel(());
-    let (ended, open) = tokio::sync::watch::channel(());
     let mut shutdown = std::pin::pin!(shutdown);
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder.timer(TokioTimer::new()).header_read_timeout(slow.header_timeout);
@@ -81,10 +144,11 @@ pub async fn serve(
         });
         let connection =
             builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)).with_upgrades();
-        let (mut stopping, open) = (stopping.clone(), open.clone());
+        let (told, held) = (stop.told(), stop.hold());
         tokio::spawn(async move {
             let mut connection = std::pin::pin!(connection);
-            let mut told = false;
+            let mut told = std::pin::pin!(told);
+            let mut stopping = false;
             loop {
                 tokio::select! {
                     result = connection.as_mut() => {
@@ -93,20 +157,23 @@ pub async fn serve(
                         }
                         break;
                     }
-                    _ = stopping.changed(), if !told => {
-                        told = true;
+                    () = &mut told, if !stopping => {
+                        stopping = true;
                         connection.as_mut().graceful_shutdown();
                     }
                 }
             }
-            drop(open);
+            drop(held);
         });
     }
+    // New connections are refused from now on.
     drop(listener);
-    // Requests under way finish; idle connections close.
-    let _ = stop.send(());
-    drop(open);
-    ended.closed().await;
+    tracing::info!(deadline_seconds = deadline.as_secs(), "stopping: finishing the requests under way");
+    stop.begin();
+    // Requests under way finish and idle connections close; WebSocket sessions send their close frame.
+    if tokio::time::timeout(deadline, stop.all_ended()).await.is_err() {
+        tracing::warn!("requests were still under way at the shutdown deadline: they are cut");
+    }
     Ok(())
 }
 

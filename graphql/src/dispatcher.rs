@@ -78,10 +78,19 @@ impl Dispatcher {
 
     /// Works until the task is dropped: whatever is due, then again after each interval.
     pub async fn run(self) {
+        self.run_until(std::future::pending()).await;
+    }
+
+    /// Like [`Dispatcher::run`], until `stop` completes: a pass under way then is finished first.
+    pub async fn run_until(self, stop: impl Future<Output = ()>) {
         let mut ticks = tokio::time::interval(self.settings.interval);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut stop = std::pin::pin!(stop);
         loop {
-            ticks.tick().await;
+            tokio::select! {
+                _ = ticks.tick() => {}
+                () = &mut stop => return,
+            }
             match self.run_once().await {
                 Ok(attempts) => crate::metrics::dispatcher_pass(attempts),
                 Err(error) => tracing::error!(error = %error, code = error.code(), "notification dispatch failed"),

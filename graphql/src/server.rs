@@ -26,6 +26,8 @@ pub struct Application {
     metrics: bool,
     slow_clients: crate::connections::SlowClients,
     notifications: crate::dispatcher::NotifySettings,
+    /// How long a stopping server waits for what is under way.
+    shutdown_deadline: Duration,
     /// The tokens of the demo, when it was loaded.
     pub demo_tokens: Option<DemoTokens>,
 }
@@ -83,6 +85,7 @@ impl Application {
             metrics: settings.metrics,
             slow_clients: settings.slow_clients,
             notifications: settings.notifications.clone(),
+            shutdown_deadline: settings.shutdown,
             demo_tokens,
         })
     }
@@ -98,12 +101,22 @@ impl Application {
         self
     }
 
-    /// Serves until `shutdown` completes, with the scheduler applying due timers every interval and the
-    /// dispatcher delivering notifications.
+    /// Serves until `shutdown` completes, with the scheduler applying due timers every interval, the
+    /// dispatcher delivering notifications and, on PostgreSQL, the changes other servers commit heard. Then
+    /// stops: no new connection, the requests under way finished, the WebSocket sessions closed with a close
+    /// frame, the scheduler and the dispatcher ended after their current item, all within the shutdown deadline
+    /// (what is left then is cut).
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let scheduler = tokio::spawn(run_scheduler(self.jamaa.clone(), self.scheduler_interval, self.limits.clone()));
-        let dispatcher =
-            tokio::spawn(crate::dispatcher::Dispatcher::new(self.jamaa.clone(), self.notifications.clone())?.run());
+        let stop = crate::connections::Shutdown::default();
+        let scheduler =
+            tokio::spawn(run_scheduler(self.jamaa.clone(), self.scheduler_interval, self.limits.clone(), stop.clone()));
+        let dispatcher = tokio::spawn(
+            crate::dispatcher::Dispatcher::new(self.jamaa.clone(), self.notifications.clone())?.run_until(stop.told()),
+        );
+        let others = {
+            let jamaa = self.jamaa.clone();
+            tokio::spawn(async move { jamaa.follow_other_servers().await })
+        };
         let schemas = build_schemas(self.jamaa.clone(), self.limits.clone(), self.introspection);
         // The recorder is installed before the first request, so that every count is kept.
         let metrics = self.metrics.then(|| {
@@ -116,6 +129,7 @@ impl Application {
             jamaa: self.jamaa.clone(),
             limits: self.limits,
             health: crate::health::Health::start(self.jamaa.store().clone()),
+            shutdown: stop.clone(),
         };
         let router = match &self.site {
             Some(site) => with_site(router(state), site),
@@ -127,20 +141,45 @@ impl Application {
             metrics,
         );
         let app = crate::app::with_security_headers(router);
-        let result = crate::connections::serve(self.listener, app, self.slow_clients, shutdown).await;
-        scheduler.abort();
-        dispatcher.abort();
+        let deadline = self.shutdown_deadline;
+        let result =
+            crate::connections::serve(self.listener, app, self.slow_clients, shutdown, stop.clone(), deadline).await;
+        others.abort();
+        // The scheduler and the dispatcher end after their current item, within what is left of the deadline.
+        let (scheduler_abort, dispatcher_abort) = (scheduler.abort_handle(), dispatcher.abort_handle());
+        let ended = tokio::time::timeout(stop.left_of(deadline), async {
+            let _ = scheduler.await;
+            let _ = dispatcher.await;
+        })
+        .await;
+        if ended.is_err() {
+            tracing::warn!("the scheduler or the dispatcher was still at work at the shutdown deadline: it is cut");
+            scheduler_abort.abort();
+            dispatcher_abort.abort();
+        }
+        tracing::info!("stopped");
         Ok(result?)
     }
 }
 
-async fn run_scheduler(jamaa: Jamaa, every: Duration, limits: std::sync::Arc<crate::limits::EdgeLimits>) {
+/// Applies due timers every interval (and the other periodic work) until the server stops: a pass under way
+/// when it is told to is finished first.
+async fn run_scheduler(
+    jamaa: Jamaa,
+    every: Duration,
+    limits: std::sync::Arc<crate::limits::EdgeLimits>,
+    stop: crate::connections::Shutdown,
+) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut told = std::pin::pin!(stop.told());
     // The day (UTC) whose heads this server published: once a day, each commune's chain head is published.
     let mut published_on = None;
     loop {
-        ticks.tick().await;
+        tokio::select! {
+            _ = ticks.tick() => {}
+            () = &mut told => return,
+        }
         let now = chrono::Utc::now();
         if published_on != Some(now.date_naive()) {
             match jamaa.publish_audit_heads(now).await {

@@ -68,6 +68,9 @@ pub struct Settings {
     /// How long clients may take to send a request's head and body (`JAMAA_HEADER_TIMEOUT_SECONDS`,
     /// `JAMAA_BODY_GRACE_SECONDS`, `JAMAA_BODY_MIN_BYTES_PER_SECOND`).
     pub slow_clients: crate::connections::SlowClients,
+    /// How long a stopping server (SIGTERM, Ctrl-C) waits for the requests under way, the scheduler's and the
+    /// dispatcher's current item (`JAMAA_SHUTDOWN_SECONDS`, default 10).
+    pub shutdown: Duration,
 }
 
 /// Where the static files come from.
@@ -166,6 +169,7 @@ pub struct Keys {
     pub header_timeout_seconds: u64,
     pub body_grace_seconds: u64,
     pub body_min_bytes_per_second: u64,
+    pub shutdown_seconds: u64,
     /// `text` (the default) or `json`: one JSON object a line.
     pub log_format: LogFormat,
 }
@@ -214,6 +218,7 @@ impl Default for Keys {
             header_timeout_seconds: crate::connections::DEFAULT_HEADER_TIMEOUT_SECONDS,
             body_grace_seconds: crate::connections::DEFAULT_BODY_GRACE_SECONDS,
             body_min_bytes_per_second: crate::connections::DEFAULT_BODY_MIN_BYTES_PER_SECOND,
+            shutdown_seconds: crate::connections::DEFAULT_SHUTDOWN_SECONDS,
             log_format: LogFormat::Text,
         }
     }
@@ -335,6 +340,7 @@ impl Settings {
                 body_grace: Duration::from_secs(keys.body_grace_seconds.max(1)),
                 body_min_bytes_per_second: keys.body_min_bytes_per_second,
             },
+            shutdown: Duration::from_secs(keys.shutdown_seconds),
         })
     }
 

@@ -1,5 +1,5 @@
 //! The `jamaa` binary as an operator runs it: `serve --demo` prints the tokens, `audit verify` passes on the
-//! demo and fails once an event was edited by hand.
+//! demo and fails once an event was edited by hand; SIGTERM stops the server cleanly.
 
 #![allow(clippy::unwrap_used, reason = "a test fails loudly on the first broken step")]
 
@@ -138,4 +138,108 @@ fn national_onboarding_is_idempotent() {
     let prefixes: std::collections::HashSet<&str> = list.lines().filter_map(|l| l.split_whitespace().nth(1)).collect();
     assert_eq!(prefixes.len(), 40, "every commune has its own tracking prefix");
     assert!(run(dir.path(), &["audit", "verify"]).lines().all(|l| l.starts_with("ok")));
+}
+
+/// SIGTERM, as a service manager or an orchestrator sends it: the request under way is answered, the WebSocket
+/// subscription gets a close frame (1001), a new connection is refused, and the process exits 0 within its
+/// deadline.
+#[tokio::test]
+async fn sigterm_finishes_what_is_under_way_and_exits_0() {
+    use futures_util::{SinkExt as _, StreamExt as _};
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+
+    const DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = jamaa(dir.path())
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .env("JAMAA_LOG", "info")
+        .env("JAMAA_SHUTDOWN_SECONDS", DEADLINE.as_secs().to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The address from the log, then every further line kept for the end.
+    let (found, address) = std::sync::mpsc::channel::<String>();
+    let stderr = server.stderr.take().unwrap();
+    let log = std::thread::spawn(move || {
+        let mut lines = Vec::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some((_, rest)) = line.split_once("serving GraphQL at http://") {
+                let _ = found.send(rest.split('/').next().unwrap_or_default().to_owned());
+            }
+            lines.push(line);
+        }
+        lines
+    });
+    // The tokens, the output read to its end (a closed pipe would fail the server's next line).
+    let (told, token) = std::sync::mpsc::channel::<String>();
+    let stdout = BufReader::new(server.stdout.take().unwrap());
+    std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            if let Some(token) = line.strip_prefix("oujda ") {
+                let _ = told.send(token.to_owned());
+            }
+        }
+    });
+    let token = token.recv_timeout(std::time::Duration::from_secs(60)).unwrap();
+    let address = address.recv_timeout(std::time::Duration::from_secs(60)).unwrap();
+
+    // A subscription, acknowledged.
+    let mut request = format!("ws://{address}/graphql/ws").into_client_request().unwrap();
+    request.headers_mut().insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let text = |value: serde_json::Value| Message::Text(value.to_string().into());
+    socket.send(text(serde_json::json!({ "type": "connection_init", "payload": { "token": token } }))).await.unwrap();
+    let subscribe = serde_json::json!({ "id": "inbox", "type": "subscribe",
+        "payload": { "query": "subscription { inboxChanged { trackingCode } }" } });
+    socket.send(text(subscribe)).await.unwrap();
+    let ack = tokio::time::timeout(DEADLINE, socket.next()).await.unwrap().unwrap().unwrap();
+    assert!(ack.to_text().unwrap().contains("connection_ack"), "{ack}");
+
+    // A request under way: its head and half its body sent, the server waiting for the rest.
+    let body = serde_json::json!({ "query": "{ __typename }" }).to_string();
+    let mut in_flight = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let (first, rest) = body.split_at(body.len() / 2);
+    in_flight.write_all(head.as_bytes()).await.unwrap();
+    in_flight.write_all(first.as_bytes()).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+    let started = std::time::Instant::now();
+    let killed = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+
+    let close = loop {
+        match tokio::time::timeout(DEADLINE, socket.next()).await.expect("no close frame") {
+            Some(Ok(Message::Close(frame))) => break frame.expect("a close frame without a code"),
+            Some(Ok(_)) => continue,
+            Some(Err(error)) => panic!("the WebSocket failed instead of closing: {error}"),
+            None => panic!("the WebSocket ended without a close frame"),
+        }
+    };
+    assert_eq!(u16::from(close.code), 1001, "{close:?}");
+    assert!(tokio::net::TcpStream::connect(&address).await.is_err(), "a new connection was accepted while stopping");
+
+    in_flight.write_all(rest.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(DEADLINE, in_flight.read_to_end(&mut answer)).await.unwrap().unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains(r#""__typename":"QueryRoot""#), "{answer}");
+
+    let status = loop {
+        if let Some(status) = server.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < DEADLINE, "the server still runs after its deadline");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let log = log.join().unwrap().join("\n");
+    assert_eq!(status.code(), Some(0), "{log}");
+    assert!(log.contains("stopped"), "{log}");
 }

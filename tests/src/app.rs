@@ -128,6 +128,40 @@ impl TestApp {
         })
     }
 
+    /// A second server on this one's database, as behind a load balancer: same master key, the demo already
+    /// loaded (its tokens are this server's). It keeps no database of its own: on SQLite its [`TestApp::dir`] is
+    /// empty, and it leaves the PostgreSQL database to this server.
+    pub async fn spawn_beside(&self) -> Result<Self> {
+        let (url, admin, role) = match &self.pg {
+            Some((_, database)) => {
+                (database.app_url.clone(), Some(database.owner_url.clone()), Some(crate::pg::APP_ROLE.to_owned()))
+            }
+            None => (jamaa_graphql::settings::sqlite_url(self.dir.path()), None, None),
+        };
+        let mut settings = settings(url, admin, role);
+        settings.demo = false;
+        settings.master_key = Some(self.master_key.clone());
+        let app = Application::build(&settings).await.context("the second server does not start")?;
+        let address = app.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(app.run_until(async {
+            let _ = stopped.await;
+        }));
+        Ok(Self {
+            address,
+            client: reqwest::Client::new(),
+            operator: self.operator.clone(),
+            staff: self.staff.clone(),
+            agent: self.agent.clone(),
+            backend: self.backend,
+            pg: None,
+            dir: tempfile::tempdir()?,
+            master_key: self.master_key.clone(),
+            stop: Some(stop),
+            server: Some(server),
+        })
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
     }
@@ -290,6 +324,7 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>) -> Set
         cors_origins: Vec::new(),
         metrics: true,
         slow_clients: Default::default(),
+        shutdown: std::time::Duration::from_secs(jamaa_graphql::connections::DEFAULT_SHUTDOWN_SECONDS),
     }
 }
 

@@ -587,6 +587,20 @@ impl Jamaa {
         self.store.notices()
     }
 
+    /// On PostgreSQL, hears the changes the other servers sharing the database commit, for as long as it runs:
+    /// the changes of requests go to this server's subscribers, a change of a commune's website origins re-reads
+    /// them. Returns at once on SQLite (one server).
+    pub async fn follow_other_servers(&self) {
+        let Some(mut listener) = self.store.listener() else { return };
+        loop {
+            if let crate::store::fanout::Heard::SiteOrigins(_) = listener.next().await
+                && let Err(error) = self.refresh_site_origins().await
+            {
+                tracing::error!(error = %error, code = error.code(), "the communes' site origins were not re-read");
+            }
+        }
+    }
+
     /// The request a citizen may follow, by its tracking code and secret, and its latest event; a wrong
     /// secret and an unknown code are the same NOT_FOUND.
     pub async fn follow_request_as_applicant(

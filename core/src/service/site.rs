@@ -1,7 +1,9 @@
 //! The origins of each commune's own website, which the API's CORS layer allows beside the deployment's own
 //! (`cors_origins`). A commune's administrators (`manage_access`) or operators set them; anyone reads them (a
 //! browser learns them from the CORS answers anyway). This server keeps every commune's origins in memory,
-//! replaced after each change it commits and re-read by [`Jamaa::refresh_site_origins`] (the scheduler's tick).
+//! replaced after each change it commits; on PostgreSQL re-read as soon as another server sharing the database
+//! tells of a change it committed ([`Jamaa::follow_other_servers`]), and at every scheduler tick besides
+//! ([`Jamaa::refresh_site_origins`]: what was committed while the listening connection was lost).
 
 use std::collections::HashSet;
 use std::sync::{Arc, PoisonError, RwLock};
@@ -108,6 +110,7 @@ impl Jamaa {
         let tx = self.store.tenant_tx(scope).await?;
         let before = communes::site_origins(tx.conn(), commune.id).await?;
         communes::set_site_origins(tx.conn(), commune.id, &origins).await?;
+        tx.site_origins_changed();
         audit::append(
             &tx,
             NewEvent::new(

@@ -28,6 +28,7 @@ pub(crate) mod council;
 pub(crate) mod courier;
 pub(crate) mod documents;
 mod entity;
+pub mod fanout;
 pub(crate) mod files;
 pub(crate) mod finance;
 pub(crate) mod idempotency;
@@ -67,7 +68,11 @@ pub struct TenantTx {
     announcer: tokio::sync::broadcast::Sender<notifications::Notice>,
     /// Set when the transaction changed the commune's current services: its commit raises the generation.
     catalog_changed: std::sync::atomic::AtomicBool,
+    /// Set when the transaction changed the commune's website origins: its commit tells the other servers.
+    site_origins_changed: std::sync::atomic::AtomicBool,
     cache: std::sync::Arc<cache::CatalogCache>,
+    /// The server's id, in the signals its commits send to the others ([`fanout`]).
+    server: uuid::Uuid,
 }
 
 impl TenantTx {
@@ -101,6 +106,11 @@ impl TenantTx {
         self.catalog_changed.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// Records that the commune's website origins changed: the commit tells the other servers.
+    pub(crate) fn site_origins_changed(&self) {
+        self.site_origins_changed.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Whether this transaction changed the commune's current services (then what it reads of them is not
     /// committed yet, and is not kept in memory).
     pub(crate) fn has_changed_catalog(&self) -> bool {
@@ -117,8 +127,29 @@ impl TenantTx {
         if self.has_changed_catalog() {
             communes::raise_catalog_generation(&self.tx, self.scope.tenant_id).await?;
         }
-        self.tx.commit().await?;
         let notices = self.notices.into_inner().unwrap_or_default();
+        if self.tx.get_database_backend() == DbBackend::Postgres {
+            // Told to the other servers in the same transaction: PostgreSQL delivers them on commit only.
+            let mut signals: Vec<fanout::Signal> =
+                notices.iter().map(|notice| fanout::Signal::of_notice(self.server, notice)).collect();
+            if self.site_origins_changed.load(std::sync::atomic::Ordering::Relaxed) {
+                signals.push(fanout::Signal {
+                    server: self.server,
+                    commune: self.scope.tenant_id.as_uuid(),
+                    change: fanout::Change::SiteOrigins,
+                });
+            }
+            for signal in signals {
+                self.tx
+                    .execute_raw(Statement::from_sql_and_values(
+                        DbBackend::Postgres,
+                        "SELECT pg_notify($1, $2)",
+                        [fanout::CHANNEL.into(), signal.payload().into()],
+                    ))
+                    .await?;
+            }
+        }
+        self.tx.commit().await?;
         for notice in notices {
             // No subscriber is not an error.
             let _ = self.announcer.send(notice);
@@ -135,8 +166,13 @@ pub struct Store {
     /// while it writes); on PostgreSQL the same pool as `db`.
     reader: DatabaseConnection,
     cache: std::sync::Arc<cache::CatalogCache>,
-    /// Committed changes of requests, for this process's subscribers.
+    /// Committed changes of requests, for this process's subscribers (those it committed, and on PostgreSQL
+    /// those the other servers committed: [`fanout`]).
     announcer: tokio::sync::broadcast::Sender<notifications::Notice>,
+    /// This server's id among the servers sharing the database.
+    server: uuid::Uuid,
+    /// On PostgreSQL, where the listener of the other servers' changes connects.
+    listen_url: Option<SecretString>,
 }
 
 /// The state of the connection pool.
@@ -225,7 +261,8 @@ impl Store {
             db.clone()
         };
         let (announcer, _) = tokio::sync::broadcast::channel(NOTICE_BUFFER);
-        Ok(Self { db, reader, cache: std::sync::Arc::default(), announcer })
+        let listen_url = (db.get_database_backend() == DbBackend::Postgres).then(|| config.url.clone());
+        Ok(Self { db, reader, cache: std::sync::Arc::default(), announcer, server: uuid::Uuid::now_v7(), listen_url })
     }
 
     pub fn backend(&self) -> DbBackend {
@@ -303,7 +340,9 @@ impl Store {
             notices: std::sync::Mutex::default(),
             announcer: self.announcer.clone(),
             catalog_changed: std::sync::atomic::AtomicBool::new(false),
+            site_origins_changed: std::sync::atomic::AtomicBool::new(false),
             cache: self.cache.clone(),
+            server: self.server,
         }
     }
 
