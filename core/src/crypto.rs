@@ -30,14 +30,15 @@ pub struct Keyring {
 #[error("a master key is 32 bytes in base64 (44 characters), e.g. from `openssl rand -base64 32`")]
 pub struct InvalidKey;
 
-fn parse_key(text: &SecretString) -> Result<Key, InvalidKey> {
+/// A key from its base64 text (32 bytes): a master key, or the key of a commune's archive.
+pub fn parse_key(text: &SecretString) -> Result<Key, InvalidKey> {
     let bytes = BASE64.decode(text.expose_secret().trim()).map_err(|_| InvalidKey)?;
     let key: [u8; 32] = bytes.try_into().map_err(|_| InvalidKey)?;
     Ok(SecretBox::new(Box::new(key)))
 }
 
 /// A key's public name: the first 16 hex digits of its SHA-256, never the key.
-fn key_id(key: &Key) -> String {
+pub fn key_id(key: &Key) -> String {
     hex::encode(&Sha256::digest(key.expose_secret())[..8])
 }
 
@@ -89,6 +90,12 @@ impl Keyring {
         let bytes = open(self.by_id(master_id)?, wrapped, tenant.as_bytes())?;
         let key: [u8; 32] = bytes.try_into().map_err(|_| Error::internal("a data key is not 32 bytes"))?;
         Ok(SecretBox::new(Box::new(key)))
+    }
+
+    /// Wraps a data key (read from elsewhere, as an archive) under the current master key: the wrapped form
+    /// and that key's id.
+    pub fn wrap_data_key(&self, tenant: uuid::Uuid, key: &Key) -> Result<(String, String), Error> {
+        Ok((seal(self.current()?, key.expose_secret(), tenant.as_bytes())?, self.current_id().to_owned()))
     }
 
     /// Re-wraps a data key under the current master key.

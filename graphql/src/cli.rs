@@ -276,6 +276,47 @@ enum CommuneCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Write one commune's whole data to an archive (README, "Move a commune"): its rows, the definitions they
+    /// refer to and its data keys re-wrapped under the archive key.
+    Export {
+        #[arg(long)]
+        commune: String,
+        /// The archive to write (refused if it exists).
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        key: ArchiveKey,
+    },
+    /// Restore a commune from an archive into this deployment, in one transaction.
+    Import {
+        #[arg(long = "in", value_name = "FILE")]
+        input: PathBuf,
+        /// Import under this slug rather than the archive's.
+        #[arg(long = "as", value_name = "NEW_SLUG")]
+        as_slug: Option<String>,
+        #[command(flatten)]
+        key: ArchiveKey,
+    },
+}
+
+/// The archive key: 32 bytes in base64 (`openssl rand -base64 32`), from a file or the environment.
+#[derive(Args)]
+struct ArchiveKey {
+    /// A file holding the archive key; else the variable JAMAA_ARCHIVE_KEY.
+    #[arg(long)]
+    key_file: Option<PathBuf>,
+    #[arg(long = "archive-key", env = "JAMAA_ARCHIVE_KEY", hide_env_values = true, hide = true)]
+    from_env: Option<String>,
+}
+
+impl ArchiveKey {
+    fn read(&self) -> anyhow::Result<SecretString> {
+        match (&self.key_file, &self.from_env) {
+            (Some(path), _) => Ok(SecretString::from(read(path)?.trim().to_owned())),
+            (None, Some(key)) => Ok(SecretString::from(key.trim().to_owned())),
+            (None, None) => bail!("an archive key is needed: --key-file FILE, or JAMAA_ARCHIVE_KEY"),
+        }
+    }
 }
 
 #[derive(Args)]
@@ -756,6 +797,42 @@ async fn commune(jamaa: &Jamaa, command: CommuneCommand) -> anyhow::Result<()> {
             Some(csv) => onboard_csv(jamaa, &args, &csv).await,
             None => onboard_one(jamaa, *args).await,
         },
+        CommuneCommand::Export { commune, out, key } => {
+            let key = key.read()?;
+            let commune = jamaa.commune(&commune).await.map_err(explain)?;
+            let (manifest, archive) =
+                jamaa.export_commune(&Principal::Platform, &commune, &key).await.map_err(explain)?;
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&out)
+                .with_context(|| format!("cannot create {}", out.display()))?;
+            std::io::Write::write_all(&mut file, &archive)?;
+            file.sync_all()?;
+            let rows: u64 = manifest.parts.iter().map(|p| p.rows).sum();
+            println!(
+                "exported {} ({} rows, schema {}, key {}) to {}",
+                manifest.commune.slug,
+                rows,
+                manifest.schema_version,
+                manifest.key_id,
+                out.display()
+            );
+            Ok(())
+        }
+        CommuneCommand::Import { input, as_slug, key } => {
+            let key = key.read()?;
+            let slug = as_slug.as_deref().map(Slug::parse).transpose().map_err(|e| anyhow::anyhow!("--as: {e}"))?;
+            let archive = std::fs::read(&input).with_context(|| format!("cannot read {}", input.display()))?;
+            let (commune, manifest) =
+                jamaa.import_commune(&Principal::Platform, &archive, &key, slug).await.map_err(explain)?;
+            let rows: u64 = manifest.parts.iter().map(|p| p.rows).sum();
+            println!(
+                "imported {} as {} ({} rows, exported {})",
+                manifest.commune.slug, commune.spec.slug, rows, manifest.exported_at
+            );
+            Ok(())
+        }
         CommuneCommand::Upgrade { commune, to, take_theirs, take_ours, dry_run } => {
             let resolutions: Vec<Resolution> = take_theirs
                 .into_iter()

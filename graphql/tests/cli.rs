@@ -243,3 +243,51 @@ async fn sigterm_finishes_what_is_under_way_and_exits_0() {
     assert_eq!(status.code(), Some(0), "{log}");
     assert!(log.contains("stopped"), "{log}");
 }
+
+#[test]
+fn a_commune_moves_to_another_deployment_through_the_command_line() {
+    let source = tempfile::tempdir().unwrap();
+    let target = tempfile::tempdir().unwrap();
+    serve_demo_once(source.path());
+    let archive = source.path().join("oujda.tar");
+    let archive = archive.to_str().unwrap();
+    let key = "aGVyZSBhcmUgMzIgYnl0ZXMgb2YgYW4gYXJjaGl2ZSE=";
+
+    // No key: refused before anything is written.
+    let output = jamaa(source.path())
+        .env_remove("JAMAA_ARCHIVE_KEY")
+        .args(["commune", "export", "--commune", "oujda", "--out", archive])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("an archive key is needed"));
+    assert!(!std::path::Path::new(archive).exists());
+
+    // The key from the environment; each deployment has its own master key file.
+    let exported = jamaa(source.path())
+        .env("JAMAA_ARCHIVE_KEY", key)
+        .args(["commune", "export", "--commune", "oujda", "--out", archive])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&exported.stdout);
+    assert!(exported.status.success(), "{stdout}{}", String::from_utf8_lossy(&exported.stderr));
+    assert!(stdout.starts_with("exported oujda ("), "{stdout}");
+    run(target.path(), &["migrate"]);
+    let imported = jamaa(target.path())
+        .env("JAMAA_ARCHIVE_KEY", key)
+        .args(["commune", "import", "--in", archive])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&imported.stdout);
+    assert!(imported.status.success(), "{stdout}{}", String::from_utf8_lossy(&imported.stderr));
+    assert!(stdout.starts_with("imported oujda as oujda ("), "{stdout}");
+    assert_ne!(
+        std::fs::read(source.path().join("jamaa.key")).unwrap(),
+        std::fs::read(target.path().join("jamaa.key")).unwrap()
+    );
+    let verified = run(target.path(), &["audit", "verify", "--commune", "oujda"]);
+    assert!(verified.starts_with("ok      oujda: "), "{verified}");
+    assert!(run(target.path(), &["commune", "list"]).contains("oujda  OUJ  MA"));
+    // The source keeps its commune, its chain one event longer (the export).
+    assert!(run(source.path(), &["audit", "verify", "--commune", "oujda"]).starts_with("ok      oujda: "));
+}

@@ -26,6 +26,7 @@ mod inbox;
 mod indicators;
 mod notifications;
 mod personal;
+mod portable;
 mod replication;
 mod requests;
 mod scheduler;
@@ -60,6 +61,7 @@ pub use notifications::{
     SmtpTls, SmtpView, sign_webhook,
 };
 pub use personal::PersonalData;
+pub use portable::{ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, Manifest, ManifestCommune, Part};
 pub use replication::{CommuneIdentity, OnboardCommune, OnboardSource, UpgradeReport};
 pub use requests::{RequestDetails, Submission, SubmitRequest, Tracking};
 pub use scheduler::SchedulerReport;

@@ -448,7 +448,7 @@ impl Jamaa {
     }
 }
 
-fn require_operator(principal: &Principal) -> Result<(), Error> {
+pub(super) fn require_operator(principal: &Principal) -> Result<(), Error> {
     match principal {
         _ if principal.is_operator() => Ok(()),
         Principal::Anonymous => Err(Error::Unauthenticated),

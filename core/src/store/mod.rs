@@ -36,6 +36,7 @@ pub(crate) mod indicators;
 pub(crate) mod keys;
 mod migration;
 pub(crate) mod notifications;
+pub(crate) mod portable;
 pub(crate) mod requests;
 pub(crate) mod templates;
 pub(crate) mod timers;
@@ -276,6 +277,11 @@ impl Store {
             migration::grant_app_role(&self.db, role).await?;
         }
         Ok(())
+    }
+
+    /// The schema version this build migrates to: the name of its last migration.
+    pub fn schema_version() -> String {
+        migration::schema_version()
     }
 
     /// The connection pool's open and idle connections (for `/metrics`).

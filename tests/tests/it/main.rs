@@ -24,6 +24,7 @@ mod open311;
 mod partner_app;
 mod personal_data;
 mod pg_harness;
+mod portable;
 mod replication;
 mod sdk_parity;
 mod security;

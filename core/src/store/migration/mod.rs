@@ -124,6 +124,12 @@ impl MigratorTrait for Migrator {
     }
 }
 
+/// The schema's version: the name of the last migration (an archive of a commune is restored only at the
+/// version it was made at).
+pub(crate) fn schema_version() -> String {
+    Migrator::migrations().last().map(|m| m.name().to_owned()).unwrap_or_default()
+}
+
 /// Grants the application's role what it needs and nothing more: no DDL, and only SELECT and INSERT on the
 /// audit trail and its published heads, the civil-status registers and the shared definitions, so that even the
 /// application cannot rewrite history or a definition others hold. Idempotent.
