@@ -56,8 +56,9 @@ pub use inbox::{
 };
 pub use indicators::{CommuneIndicators, NationalIndicators, RegionIndicators};
 pub use notifications::{
-    ClaimedDelivery, CreatedEndpoint, DeliveryTarget, EmailMessage, Notice, SIGNATURE_HEADER, SmtpConfig, SmtpInput,
-    SmtpTls, SmtpView, sign_webhook,
+    ClaimedDelivery, CreatedEndpoint, DEFAULT_IN_FLIGHT, DEFAULT_TIMEOUT_SECONDS, DeliveryTarget, EmailMessage,
+    EndpointLimits, MAX_IN_FLIGHT, MAX_TIMEOUT_SECONDS, Notice, SIGNATURE_HEADER, SmtpConfig, SmtpInput, SmtpTls,
+    SmtpView, sign_webhook,
 };
 pub use personal::PersonalData;
 pub use replication::{CommuneIdentity, OnboardCommune, OnboardSource, UpgradeReport};
