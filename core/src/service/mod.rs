@@ -22,6 +22,7 @@ pub mod demo;
 mod documents;
 mod finance;
 mod idempotency;
+pub use idempotency::{CallClaim, PENDING_CLAIM};
 mod inbox;
 mod indicators;
 mod notifications;
