@@ -514,22 +514,24 @@ impl Jamaa {
                 break;
             }
             let tx = self.store.tenant_tx(TenantScope::new(tenant)).await?;
-            let mut room: std::collections::HashMap<uuid::Uuid, u32> = std::collections::HashMap::new();
-            for record in outbox::ready(&tx, now, 500).await? {
+            let ready = outbox::ready(&tx, now, 500).await?;
+            // The room of each endpoint, its row locked in the order of the ids (so that two servers never wait
+            // on each other); an endpoint that is gone has room: its deliveries are skipped.
+            let mut endpoints: Vec<uuid::Uuid> =
+                ready.iter().filter(|r| r.channel == "webhook").filter_map(|r| r.endpoint_id).collect();
+            endpoints.sort();
+            endpoints.dedup();
+            let mut room = std::collections::HashMap::new();
+            for endpoint in endpoints {
+                room.insert(endpoint, outbox::endpoint_room(&tx, endpoint, now).await?.unwrap_or(u32::MAX));
+            }
+            for record in ready {
                 if claimed.len() >= limit {
                     break;
                 }
                 let endpoint = record.endpoint_id.filter(|_| record.channel == "webhook");
-                if let Some(endpoint) = endpoint {
-                    let left = match room.get(&endpoint) {
-                        Some(left) => *left,
-                        // An endpoint that is gone has room: its deliveries are skipped.
-                        None => outbox::endpoint_room(&tx, endpoint, now).await?.unwrap_or(u32::MAX),
-                    };
-                    room.insert(endpoint, left);
-                    if left == 0 {
-                        continue;
-                    }
+                if endpoint.and_then(|e| room.get(&e)) == Some(&0) {
+                    continue;
                 }
                 if !outbox::claim(&tx, &record, owner, now, until).await? {
                     continue;

@@ -178,6 +178,7 @@ impl CitizenQuery {
 impl CitizenMutation {
     /// Signs a petition by citizens (anyone, with their national id and full name). A second signature with
     /// the same national id is refused: VALIDATION_FAILED with `ALREADY_SIGNED` at `nationalId`.
+    #[allow(clippy::too_many_arguments)]
     async fn sign_petition(
         &self,
         ctx: &Context<'_>,
