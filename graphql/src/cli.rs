@@ -512,7 +512,13 @@ async fn webhook(jamaa: &Jamaa, command: WebhookCommand) -> anyhow::Result<()> {
     match command {
         WebhookCommand::Create { commune, url, events } => {
             let created = jamaa
-                .create_webhook_endpoint(platform, &jamaa.commune(&commune).await.map_err(explain)?, &url, &events)
+                .create_webhook_endpoint(
+                    platform,
+                    &jamaa.commune(&commune).await.map_err(explain)?,
+                    &url,
+                    &events,
+                    jamaa_core::service::EndpointLimits::default(),
+                )
                 .await
                 .map_err(explain)?;
             println!("{} {}", created.endpoint.id, created.endpoint.url);

@@ -1,9 +1,12 @@
 //! The notification dispatcher: a background task of `jamaa serve` that claims deliveries from the outbox
-//! (with a lease in the database, so that several servers never send one twice), POSTs webhooks signed with
+//! (with a lease in the database, so that two dispatchers never make one attempt at once; an attempt whose
+//! answer comes too late is made again: at least once), each webhook endpoint at most as many at once as it
+//! takes, makes each attempt on its own task (a slow endpoint holds back only its own), POSTs webhooks signed with
 //! HMAC-SHA256 and sends e-mails through the commune's SMTP relay (lettre), and records each attempt: delivered,
 //! retried with exponential back-off, or dead-lettered. It connects only where [`crate::outbound`] allows:
 //! public addresses, checked when connecting, unless the operator allows a network.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use jamaa_core::model::notifications::RetryPolicy;
@@ -26,7 +29,8 @@ pub struct NotifySettings {
     pub retry: RetryPolicy,
     /// How long a claimed delivery is reserved for this server: longer than any attempt may take.
     pub lease: Duration,
-    /// The longest a webhook receiver or an SMTP relay may take to answer.
+    /// The longest an SMTP relay may take to answer, and a webhook endpoint at most (each endpoint has its own
+    /// time, 10 s unless its commune sets another).
     pub timeout: Duration,
     /// Which addresses webhooks and SMTP relays may have: public ones, and the networks allowed here.
     pub outbound: OutboundPolicy,
@@ -44,7 +48,7 @@ impl Default for NotifySettings {
     }
 }
 
-/// Deliveries claimed at once.
+/// Deliveries claimed at once, and the most one server has in flight.
 const BATCH: usize = 50;
 
 type HttpClient = hyper_util::client::legacy::Client<
@@ -55,16 +59,24 @@ type HttpClient = hyper_util::client::legacy::Client<
 /// One dispatcher: its name in the leases it takes, and its HTTP client (https with the Web PKI roots, or
 /// http; redirects are not followed).
 pub struct Dispatcher {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     jamaa: Jamaa,
     settings: NotifySettings,
     owner: String,
     http: HttpClient,
 }
 
+/// The attempts in flight: each delivery is made and recorded on its own task, so that a slow endpoint holds
+/// back only its own deliveries.
+type InFlight = tokio::task::JoinSet<Result<(), jamaa_core::Error>>;
+
 impl Dispatcher {
     pub fn new(jamaa: Jamaa, settings: NotifySettings) -> anyhow::Result<Self> {
         // Names are resolved and checked by the policy; hyper connects to the addresses it returns.
-        let resolver = CheckedResolver { policy: std::sync::Arc::new(settings.outbound.clone()) };
+        let resolver = CheckedResolver { policy: Arc::new(settings.outbound.clone()) };
         let mut http = hyper_util::client::legacy::connect::HttpConnector::new_with_resolver(resolver);
         http.enforce_http(false);
         let connector = hyper_rustls::HttpsConnectorBuilder::new()
@@ -73,57 +85,105 @@ impl Dispatcher {
             .enable_http1()
             .wrap_connector(http);
         let http = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector);
-        Ok(Self { jamaa, settings, owner: format!("dispatcher:{}", uuid::Uuid::now_v7()), http })
+        let owner = format!("dispatcher:{}", uuid::Uuid::now_v7());
+        Ok(Self { inner: Arc::new(Inner { jamaa, settings, owner, http }) })
     }
 
-    /// Works until the task is dropped: whatever is due, then again after each interval.
+    /// Works until the task is dropped: claims what may go at each interval and whenever an attempt ends, and
+    /// makes each attempt on its own task (dropping the dispatcher drops them: their leases run out).
     pub async fn run(self) {
         self.run_until(std::future::pending()).await;
     }
 
-    /// Like [`Dispatcher::run`], until `stop` completes: a pass under way then is finished first.
+    /// Like [`Dispatcher::run`], until `stop` completes: it then claims nothing more, and lets the attempts under
+    /// way end (each within its endpoint's time) and be recorded.
     pub async fn run_until(self, stop: impl Future<Output = ()>) {
-        let mut ticks = tokio::time::interval(self.settings.interval);
+        let mut ticks = tokio::time::interval(self.inner.settings.interval);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut in_flight = InFlight::new();
         let mut stop = std::pin::pin!(stop);
         loop {
             tokio::select! {
                 _ = ticks.tick() => {}
-                () = &mut stop => return,
+                Some(ended) = in_flight.join_next(), if !in_flight.is_empty() => log_ended(ended),
+                () = &mut stop => break,
             }
-            match self.run_once().await {
+            match self.claim_into(&mut in_flight).await {
                 Ok(attempts) => crate::metrics::dispatcher_pass(attempts),
                 Err(error) => tracing::error!(error = %error, code = error.code(), "notification dispatch failed"),
             }
         }
-    }
-
-    /// Makes every delivery that may go now, the next events of a request as soon as the earlier went
-    /// through; returns how many attempts were made.
-    pub async fn run_once(&self) -> Result<usize, jamaa_core::Error> {
-        let mut attempts = 0;
-        loop {
-            let claimed = self.jamaa.claim_deliveries(&self.owner, self.settings.lease, BATCH).await?;
-            if claimed.is_empty() {
-                return Ok(attempts);
-            }
-            attempts += claimed.len();
-            let results = futures_util::future::join_all(claimed.iter().map(|d| self.deliver(d))).await;
-            let mut progressed = false;
-            for (delivery, result) in claimed.iter().zip(results) {
-                progressed |= result.is_ok();
-                if let Err(error) = &result {
-                    tracing::info!(delivery.id = %delivery.id, request.id = %delivery.request_id, %error, "delivery failed");
-                }
-                self.jamaa.finish_delivery(&self.owner, delivery, result, &self.settings.retry).await?;
-            }
-            // Failures wait for their back-off: look again at the next tick.
-            if !progressed {
-                return Ok(attempts);
-            }
+        while let Some(ended) = in_flight.join_next().await {
+            log_ended(ended);
         }
     }
 
+    /// Makes every delivery that may go now, the next events of a request as soon as the earlier went
+    /// through, and returns when none is left to make now; returns how many attempts were made.
+    pub async fn run_once(&self) -> Result<usize, jamaa_core::Error> {
+        let mut in_flight = InFlight::new();
+        let mut attempts = 0;
+        let mut failed = None;
+        loop {
+            match self.claim_into(&mut in_flight).await {
+                Ok(claimed) => attempts += claimed,
+                Err(error) => {
+                    failed = Some(error);
+                    break;
+                }
+            }
+            // Failures wait for their back-off: only a finished attempt may let another go now.
+            match in_flight.join_next().await {
+                None => break,
+                Some(Ok(Err(error))) => {
+                    failed = Some(error);
+                    break;
+                }
+                Some(ended) => log_ended(ended),
+            }
+        }
+        while let Some(ended) = in_flight.join_next().await {
+            log_ended(ended);
+        }
+        match failed {
+            Some(error) => Err(error),
+            None => Ok(attempts),
+        }
+    }
+
+    /// Claims what may go now (as much as this server has room for) and starts each attempt; returns how many.
+    async fn claim_into(&self, in_flight: &mut InFlight) -> Result<usize, jamaa_core::Error> {
+        let room = BATCH.saturating_sub(in_flight.len());
+        if room == 0 {
+            return Ok(0);
+        }
+        let inner = &self.inner;
+        let claimed = inner.jamaa.claim_deliveries(&inner.owner, inner.settings.lease, room).await?;
+        let count = claimed.len();
+        for delivery in claimed {
+            let inner = self.inner.clone();
+            in_flight.spawn(async move {
+                let result = inner.deliver(&delivery).await;
+                if let Err(error) = &result {
+                    tracing::info!(delivery.id = %delivery.id, request.id = %delivery.request_id, %error, "delivery failed");
+                }
+                inner.jamaa.finish_delivery(&inner.owner, &delivery, result, &inner.settings.retry).await
+            });
+        }
+        Ok(count)
+    }
+}
+
+/// Logs an attempt that could not be recorded (it is made again when its lease runs out).
+fn log_ended(ended: Result<Result<(), jamaa_core::Error>, tokio::task::JoinError>) {
+    match ended {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => tracing::error!(error = %error, code = error.code(), "a delivery could not be recorded"),
+        Err(error) => tracing::error!(%error, "a delivery's task ended abnormally"),
+    }
+}
+
+impl Inner {
     /// Makes one attempt. The error recorded for the commune is [`NOT_ALLOWED`] or [`NOT_DELIVERED`]: what
     /// answered (a status, a refused port, a timeout) is logged for the operator, never told to the tenant,
     /// for it would map the platform's network.
@@ -136,7 +196,7 @@ impl Dispatcher {
 
     async fn attempt(&self, delivery: &ClaimedDelivery) -> Result<(), Failure> {
         match &delivery.target {
-            DeliveryTarget::Webhook { url, secret, kind, body } => {
+            DeliveryTarget::Webhook { url, secret, kind, body, timeout, .. } => {
                 // Address literals never reach the resolver: they are checked here.
                 let uri: axum::http::Uri = url.parse().map_err(|_| Failure::other("the webhook URL is not valid"))?;
                 let host = uri.host().ok_or_else(|| Failure::other("the webhook URL has no host"))?;
@@ -157,7 +217,9 @@ impl Dispatcher {
                     .header("Jamaa-Delivery", delivery.id.to_string())
                     .body(http_body_util::Full::new(axum::body::Bytes::from(body.clone())))
                     .map_err(|_| Failure::other("the webhook URL is not valid"))?;
-                let response = tokio::time::timeout(self.settings.timeout, self.http.request(request))
+                // The endpoint's own time to answer, never more than the server's bound.
+                let timeout = (*timeout).min(self.settings.timeout.max(Duration::from_secs(1)));
+                let response = tokio::time::timeout(timeout, self.http.request(request))
                     .await
                     .map_err(|_| Failure::other("timed out"))?
                     .map_err(|e| {

@@ -111,7 +111,7 @@ impl Jamaa {
         let (office, input) =
             civil_status::validate_act(input, commune.spec.country, today).map_err(Error::Validation)?;
         let tx = self.store.tenant_tx(scope).await?;
-        if let Some(first) = self.claim_key::<CivilActId>(&tx, principal, idempotency).await? {
+        if let Some(first) = self.claim_key::<CivilActId>(&tx, principal, idempotency, self.idempotency_ttl).await? {
             drop(tx);
             return self.civil_act(principal, commune, first).await;
         }

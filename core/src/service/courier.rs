@@ -76,7 +76,7 @@ impl Jamaa {
         let today = local_today(commune, now);
         let department = courier::validate_mail(&input, today).map_err(Error::Validation)?;
         let tx = self.store.tenant_tx(scope).await?;
-        if let Some(first) = self.claim_key::<MailId>(&tx, principal, idempotency).await? {
+        if let Some(first) = self.claim_key::<MailId>(&tx, principal, idempotency, self.idempotency_ttl).await? {
             drop(tx);
             return self.mail_item(principal, commune, first).await;
         }

@@ -22,6 +22,7 @@ pub mod demo;
 mod documents;
 mod finance;
 mod idempotency;
+pub use idempotency::{CallClaim, PENDING_CLAIM};
 mod inbox;
 mod indicators;
 mod notifications;
@@ -57,8 +58,9 @@ pub use inbox::{
 };
 pub use indicators::{CommuneIndicators, NationalIndicators, RegionIndicators};
 pub use notifications::{
-    ClaimedDelivery, CreatedEndpoint, DeliveryTarget, EmailMessage, Notice, SIGNATURE_HEADER, SmtpConfig, SmtpInput,
-    SmtpTls, SmtpView, sign_webhook,
+    ClaimedDelivery, CreatedEndpoint, DEFAULT_IN_FLIGHT, DEFAULT_TIMEOUT_SECONDS, DeliveryTarget, EmailMessage,
+    EndpointLimits, MAX_IN_FLIGHT, MAX_TIMEOUT_SECONDS, Notice, SIGNATURE_HEADER, SmtpConfig, SmtpInput, SmtpTls,
+    SmtpView, sign_webhook,
 };
 pub use personal::PersonalData;
 pub use portable::{ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, Manifest, ManifestCommune, Part};

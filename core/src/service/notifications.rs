@@ -80,6 +80,48 @@ pub struct SmtpView {
     pub updated_at: DateTime<Utc>,
 }
 
+/// How much a webhook endpoint takes: deliveries in flight at once and the time to answer each. Unset parts
+/// take their defaults.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EndpointLimits {
+    /// 1 to [`MAX_IN_FLIGHT`]; [`DEFAULT_IN_FLIGHT`] unset.
+    pub max_in_flight: Option<i32>,
+    /// 1 to [`MAX_TIMEOUT_SECONDS`]; [`DEFAULT_TIMEOUT_SECONDS`] unset.
+    pub timeout_seconds: Option<i32>,
+}
+
+/// Deliveries in flight to one endpoint at once unless its commune sets another number (a commune setting).
+pub const DEFAULT_IN_FLIGHT: u32 = 4;
+/// The most a commune may set.
+pub const MAX_IN_FLIGHT: u32 = 16;
+/// The seconds an endpoint has to answer unless its commune sets another (a commune setting).
+pub const DEFAULT_TIMEOUT_SECONDS: u32 = 10;
+/// The most a commune may set.
+pub const MAX_TIMEOUT_SECONDS: u32 = 30;
+
+impl EndpointLimits {
+    /// The limits, checked (each failure at `input.<field>`), defaults filled in.
+    fn check(self, problems: &mut Vec<FieldError>) -> (u32, u32) {
+        let mut bounded = |value: Option<i32>, default: u32, max: u32, path: &str| match value {
+            None => default,
+            Some(v) if v >= 1 && u32::try_from(v).is_ok_and(|v| v <= max) => u32::try_from(v).unwrap_or(default),
+            Some(_) => {
+                problems.push(invalid(
+                    format!("input.{path}"),
+                    &format!("يُنتظر عدد بين 1 و{max}."),
+                    &format!("un nombre de 1 à {max} est attendu"),
+                    &format!("a number from 1 to {max} is expected"),
+                    &format!("ⵉⵜⵜⵓⵔⴰⵊⵓ ⵢⴰⵏ ⵓⵟⵟⵓⵏ ⵙⴳ 1 ⴰⵔ {max}."),
+                ));
+                default
+            }
+        };
+        let in_flight = bounded(self.max_in_flight, DEFAULT_IN_FLIGHT, MAX_IN_FLIGHT, "maxInFlight");
+        let timeout = bounded(self.timeout_seconds, DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, "timeoutSeconds");
+        (in_flight, timeout)
+    }
+}
+
 /// A webhook endpoint and its signing secret, shown this once.
 #[derive(Debug)]
 pub struct CreatedEndpoint {
@@ -108,6 +150,10 @@ pub enum DeliveryTarget {
         secret: SecretString,
         kind: String,
         body: Vec<u8>,
+        /// The endpoint's: deliveries to one endpoint are limited apart from the others'.
+        endpoint: uuid::Uuid,
+        /// How long the endpoint may take to answer.
+        timeout: Duration,
     },
     Email(EmailMessage),
     /// Nothing to send: the form had no e-mail address, or the endpoint is gone.
@@ -178,10 +224,12 @@ impl Jamaa {
         commune: &Commune,
         url: &str,
         events: &[String],
+        limits: EndpointLimits,
     ) -> Result<CreatedEndpoint, Error> {
         let tx = self.admin_tx(principal, commune).await?;
         let url = url.trim();
         let mut problems = Vec::new();
+        let (max_in_flight, timeout_seconds) = limits.check(&mut problems);
         if !check_url(url) {
             problems.push(invalid(
                 "input.url",
@@ -220,6 +268,8 @@ impl Jamaa {
             url: url.to_owned(),
             events: kinds,
             active: true,
+            max_in_flight,
+            timeout_seconds,
             created_at: now,
             secret: sealed,
             data_key_id: key_id,
@@ -231,7 +281,12 @@ impl Jamaa {
                 principal.actor(),
                 "webhook.created",
                 format!("webhook:{id}"),
-                serde_json::json!({ "url": endpoint.url, "events": endpoint.events }),
+                serde_json::json!({
+                    "url": endpoint.url,
+                    "events": endpoint.events,
+                    "maxInFlight": max_in_flight,
+                    "timeoutSeconds": timeout_seconds,
+                }),
             ),
             now,
         )
@@ -250,6 +305,41 @@ impl Jamaa {
         let endpoints = outbox::endpoints(&tx).await?;
         tx.commit().await?;
         Ok(endpoints)
+    }
+
+    /// Sets how many deliveries may be in flight to an endpoint and how long it may take to answer (its admin);
+    /// unset parts go back to their defaults.
+    pub async fn set_webhook_endpoint_limits(
+        &self,
+        principal: &Principal,
+        commune: &Commune,
+        id: uuid::Uuid,
+        limits: EndpointLimits,
+    ) -> Result<WebhookEndpointRecord, Error> {
+        let tx = self.admin_tx(principal, commune).await?;
+        let mut problems = Vec::new();
+        let (max_in_flight, timeout_seconds) = limits.check(&mut problems);
+        if !problems.is_empty() {
+            return Err(Error::Validation(problems));
+        }
+        if !outbox::set_endpoint_limits(&tx, id, max_in_flight, timeout_seconds).await? {
+            return Err(Error::NotFound("webhook endpoint"));
+        }
+        let now = self.now();
+        audit::append(
+            &tx,
+            NewEvent::new(
+                principal.actor(),
+                "webhook.updated",
+                format!("webhook:{id}"),
+                serde_json::json!({ "maxInFlight": max_in_flight, "timeoutSeconds": timeout_seconds }),
+            ),
+            now,
+        )
+        .await?;
+        let endpoint = outbox::endpoint(&tx, id).await?.ok_or(Error::NotFound("webhook endpoint"))?;
+        tx.commit().await?;
+        Ok(endpoint)
     }
 
     /// Turns a webhook endpoint off (its admin): nothing more goes there.
@@ -408,7 +498,8 @@ impl Jamaa {
 
     /// Claims up to `limit` deliveries that may go now, for `lease` (the dispatcher `owner` must finish them
     /// before it runs out, or another may take them). Only the first undelivered event of each request and
-    /// channel is ever claimed, so events go out in order.
+    /// channel is ever claimed, so events go out in order; no more deliveries to a webhook endpoint are in
+    /// flight at once, on every server together, than the endpoint takes.
     pub async fn claim_deliveries(
         &self,
         owner: &str,
@@ -423,12 +514,30 @@ impl Jamaa {
                 break;
             }
             let tx = self.store.tenant_tx(TenantScope::new(tenant)).await?;
-            for record in outbox::ready(&tx, now, 500).await? {
+            let ready = outbox::ready(&tx, now, 500).await?;
+            // The room of each endpoint, its row locked in the order of the ids (so that two servers never wait
+            // on each other); an endpoint that is gone has room: its deliveries are skipped.
+            let mut endpoints: Vec<uuid::Uuid> =
+                ready.iter().filter(|r| r.channel == "webhook").filter_map(|r| r.endpoint_id).collect();
+            endpoints.sort();
+            endpoints.dedup();
+            let mut room = std::collections::HashMap::new();
+            for endpoint in endpoints {
+                room.insert(endpoint, outbox::endpoint_room(&tx, endpoint, now).await?.unwrap_or(u32::MAX));
+            }
+            for record in ready {
                 if claimed.len() >= limit {
                     break;
                 }
-                if !outbox::claim(&tx, record.id, owner, now, until).await? {
+                let endpoint = record.endpoint_id.filter(|_| record.channel == "webhook");
+                if endpoint.and_then(|e| room.get(&e)) == Some(&0) {
                     continue;
+                }
+                if !outbox::claim(&tx, &record, owner, now, until).await? {
+                    continue;
+                }
+                if let Some(left) = endpoint.and_then(|e| room.get_mut(&e)) {
+                    *left = left.saturating_sub(1);
                 }
                 let target = self.target(&tx, &record, now).await?;
                 claimed.push(ClaimedDelivery {
@@ -501,7 +610,14 @@ impl Jamaa {
                 let secret = crypto::open(&key, &endpoint.secret, endpoint.id.as_bytes())?;
                 let secret = SecretString::from(String::from_utf8(secret).map_err(Error::internal)?);
                 let body = serde_json::to_vec(&event.payload).map_err(Error::internal)?;
-                Ok(DeliveryTarget::Webhook { url: endpoint.url, secret, kind: event.kind, body })
+                Ok(DeliveryTarget::Webhook {
+                    url: endpoint.url,
+                    secret,
+                    kind: event.kind,
+                    body,
+                    endpoint: endpoint.id,
+                    timeout: Duration::from_secs(u64::from(endpoint.timeout_seconds)),
+                })
             }
             "email" => self.email(tx, &event, now).await,
             _ => Ok(DeliveryTarget::Nothing),

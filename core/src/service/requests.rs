@@ -217,7 +217,9 @@ impl Jamaa {
     ) -> Result<Submission, Error> {
         let scope = principal.authorize(commune.id, Permission::SubmitRequest)?;
         let tx = self.store.tenant_tx(scope).await?;
-        if let Some(first) = self.claim_key::<SubmissionAnswer>(&tx, principal, idempotency).await? {
+        if let Some(first) =
+            self.claim_key::<SubmissionAnswer>(&tx, principal, idempotency, self.idempotency_ttl).await?
+        {
             return self.replay_submission(tx, principal, commune, first).await;
         }
         let Some(service) = catalog::current_service(&tx, &input.service_code).await? else {

@@ -83,20 +83,38 @@ pub(crate) async fn claim(
     Err(Error::Conflict("a call with this idempotency key is still being answered".into()))
 }
 
-/// Records the sealed answer of the call that claimed the key, in its transaction.
+/// Records the sealed answer of the call that claimed the key, in its transaction; `expires_at` keeps the key
+/// until then (a claim made apart from its use case is held briefly until its answer is recorded).
 pub(crate) async fn record(
     tx: &TenantTx,
     caller: &str,
     idempotency: &Idempotency,
     answer: String,
     data_key_id: uuid::Uuid,
+    expires_at: Option<DateTime<Utc>>,
 ) -> Result<(), Error> {
-    idempotency_key::Entity::update_many()
+    let mut update = idempotency_key::Entity::update_many()
         .col_expr(idempotency_key::Column::Answer, sea_orm::sea_query::Expr::value(answer))
-        .col_expr(idempotency_key::Column::DataKeyId, sea_orm::sea_query::Expr::value(data_key_id))
+        .col_expr(idempotency_key::Column::DataKeyId, sea_orm::sea_query::Expr::value(data_key_id));
+    if let Some(expires_at) = expires_at {
+        update = update.col_expr(idempotency_key::Column::ExpiresAt, sea_orm::sea_query::Expr::value(expires_at));
+    }
+    update
         .filter(idempotency_key::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(idempotency_key::Column::Caller.eq(caller))
         .filter(idempotency_key::Column::Key.eq(idempotency.key.as_str()))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Gives back a key claimed without an answer (its call failed): the key is free again.
+pub(crate) async fn release(tx: &TenantTx, caller: &str, idempotency: &Idempotency) -> Result<(), Error> {
+    idempotency_key::Entity::delete_many()
+        .filter(idempotency_key::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(idempotency_key::Column::Caller.eq(caller))
+        .filter(idempotency_key::Column::Key.eq(idempotency.key.as_str()))
+        .filter(idempotency_key::Column::Answer.is_null())
         .exec(tx.conn())
         .await?;
     Ok(())

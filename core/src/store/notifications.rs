@@ -49,6 +49,10 @@ pub struct WebhookEndpointRecord {
     /// Event kinds sent to it; empty for all.
     pub events: Vec<String>,
     pub active: bool,
+    /// The most deliveries in flight to it at once, across every server.
+    pub max_in_flight: u32,
+    /// How long it may take to answer a delivery, in seconds.
+    pub timeout_seconds: u32,
     pub created_at: DateTime<Utc>,
     pub(crate) secret: String,
     pub(crate) data_key_id: uuid::Uuid,
@@ -274,6 +278,8 @@ pub(crate) async fn insert_endpoint(tx: &TenantTx, record: &WebhookEndpointRecor
         secret: Set(record.secret.clone()),
         data_key_id: Set(record.data_key_id),
         active: Set(record.active),
+        max_in_flight: Set(i32::try_from(record.max_in_flight).map_err(Error::internal)?),
+        timeout_seconds: Set(i32::try_from(record.timeout_seconds).map_err(Error::internal)?),
         created_at: Set(record.created_at),
     })
     .exec_without_returning(tx.conn())
@@ -293,6 +299,52 @@ pub(crate) async fn endpoints(tx: &TenantTx) -> Result<Vec<WebhookEndpointRecord
 pub(crate) async fn endpoint(tx: &TenantTx, id: uuid::Uuid) -> Result<Option<WebhookEndpointRecord>, Error> {
     let row = webhook_endpoint::Entity::find_by_id((tx.tenant_uuid(), id)).one(tx.conn()).await?;
     row.map(endpoint_from_model).transpose()
+}
+
+/// Sets how many deliveries may be in flight to an active endpoint and how long it may take to answer; false
+/// when there is no such active endpoint.
+pub(crate) async fn set_endpoint_limits(
+    tx: &TenantTx,
+    id: uuid::Uuid,
+    max_in_flight: u32,
+    timeout_seconds: u32,
+) -> Result<bool, Error> {
+    let result = webhook_endpoint::Entity::update_many()
+        .col_expr(
+            webhook_endpoint::Column::MaxInFlight,
+            Expr::value(i32::try_from(max_in_flight).map_err(Error::internal)?),
+        )
+        .col_expr(
+            webhook_endpoint::Column::TimeoutSeconds,
+            Expr::value(i32::try_from(timeout_seconds).map_err(Error::internal)?),
+        )
+        .filter(webhook_endpoint::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(webhook_endpoint::Column::Id.eq(id))
+        .filter(webhook_endpoint::Column::Active.eq(true))
+        .exec(tx.conn())
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// How many more deliveries may go to an endpoint now: its limit less those in flight (leased and not run
+/// out). On PostgreSQL the endpoint's row is locked until the claiming transaction ends, so that dispatchers
+/// of several servers count one after the other; SQLite serializes writers anyway. None for an endpoint that
+/// is gone.
+pub(crate) async fn endpoint_room(tx: &TenantTx, id: uuid::Uuid, now: DateTime<Utc>) -> Result<Option<u32>, Error> {
+    let mut query = webhook_endpoint::Entity::find_by_id((tx.tenant_uuid(), id));
+    if tx.backend() == DbBackend::Postgres {
+        query = query.lock_exclusive();
+    }
+    let Some(endpoint) = query.one(tx.conn()).await? else { return Ok(None) };
+    let in_flight = delivery::Entity::find()
+        .filter(delivery::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(delivery::Column::EndpointId.eq(id))
+        .filter(delivery::Column::Status.eq("pending"))
+        .filter(delivery::Column::LeaseUntil.gt(now))
+        .count(tx.conn())
+        .await?;
+    let limit = u64::try_from(endpoint.max_in_flight).unwrap_or(1);
+    Ok(Some(u32::try_from(limit.saturating_sub(in_flight)).unwrap_or(0)))
 }
 
 /// Turns an endpoint off: nothing more is sent to it, and its pending deliveries are dropped.
@@ -320,6 +372,8 @@ fn endpoint_from_model(row: webhook_endpoint::Model) -> Result<WebhookEndpointRe
         url: row.url,
         events: serde_json::from_value(row.events).map_err(Error::internal)?,
         active: row.active,
+        max_in_flight: u32::try_from(row.max_in_flight).map_err(Error::internal)?,
+        timeout_seconds: u32::try_from(row.timeout_seconds).map_err(Error::internal)?,
         created_at: row.created_at,
         secret: row.secret,
         data_key_id: row.data_key_id,
@@ -398,33 +452,53 @@ pub(crate) async fn tenants_with_due_deliveries(store: &Store, now: DateTime<Utc
 /// The deliveries that may go now: of each chain (one channel or endpoint, one request), the first that is
 /// not done, if it is pending, due and not leased. An event is never sent before the earlier ones of its
 /// request went through, so a dead delivery holds back the later ones of its chain until it is replayed.
+/// Each channel or endpoint is read apart (at most `limit` rows each), so that an endpoint with a long queue
+/// never hides the deliveries of another.
 pub(crate) async fn ready(tx: &TenantTx, now: DateTime<Utc>, limit: u64) -> Result<Vec<DeliveryRecord>, Error> {
-    let rows = delivery::Entity::find()
+    let queues: Vec<(String, Option<uuid::Uuid>)> = delivery::Entity::find()
+        .select_only()
+        .column(delivery::Column::Channel)
+        .column(delivery::Column::EndpointId)
+        .distinct()
         .filter(delivery::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(delivery::Column::Status.is_in(["pending", "dead"]))
-        .order_by_asc(delivery::Column::Id)
-        .limit(limit)
+        .filter(delivery::Column::Status.eq("pending"))
+        .into_tuple()
         .all(tx.conn())
         .await?;
-    let mut seen = std::collections::HashSet::new();
     let mut ready = Vec::new();
-    for row in rows {
-        // Ids grow with time, so the first row of a chain is its earliest event that is not done.
-        if !seen.insert((row.channel.clone(), row.endpoint_id, row.request_id)) {
-            continue;
-        }
-        let leased = row.lease_until.is_some_and(|until| until > now);
-        if row.status == "pending" && row.next_attempt_at <= now && !leased {
-            ready.push(delivery_from_model(row));
+    for (channel, endpoint) in queues {
+        let mut query = delivery::Entity::find()
+            .filter(delivery::Column::TenantId.eq(tx.tenant_uuid()))
+            .filter(delivery::Column::Channel.eq(channel.as_str()))
+            .filter(delivery::Column::Status.is_in(["pending", "dead"]))
+            .order_by_asc(delivery::Column::Id)
+            .limit(limit);
+        query = match endpoint {
+            Some(id) => query.filter(delivery::Column::EndpointId.eq(id)),
+            None => query.filter(delivery::Column::EndpointId.is_null()),
+        };
+        let mut seen = std::collections::HashSet::new();
+        for row in query.all(tx.conn()).await? {
+            // Ids grow with time, so the first row of a chain is its earliest event that is not done.
+            if !seen.insert(row.request_id) {
+                continue;
+            }
+            let leased = row.lease_until.is_some_and(|until| until > now);
+            if row.status == "pending" && row.next_attempt_at <= now && !leased {
+                ready.push(delivery_from_model(row));
+            }
         }
     }
+    ready.sort_by_key(|d| d.id);
     Ok(ready)
 }
 
-/// Takes a lease on a delivery until `until`, unless another dispatcher holds one: true when taken.
+/// Takes a lease on a delivery until `until`, unless another dispatcher holds one or made an attempt since it
+/// was read (its `attempts` moved on: the delivery read as ready is no longer that one, and may wait for its
+/// back-off): true when taken.
 pub(crate) async fn claim(
     tx: &TenantTx,
-    id: uuid::Uuid,
+    seen: &DeliveryRecord,
     owner: &str,
     now: DateTime<Utc>,
     until: DateTime<Utc>,
@@ -433,8 +507,10 @@ pub(crate) async fn claim(
         .col_expr(delivery::Column::LeaseOwner, Expr::value(owner))
         .col_expr(delivery::Column::LeaseUntil, Expr::value(Some(until)))
         .filter(delivery::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(delivery::Column::Id.eq(id))
+        .filter(delivery::Column::Id.eq(seen.id))
         .filter(delivery::Column::Status.eq("pending"))
+        .filter(delivery::Column::Attempts.eq(seen.attempts))
+        .filter(delivery::Column::NextAttemptAt.lte(now))
         .filter(delivery::Column::LeaseUntil.is_null().or(delivery::Column::LeaseUntil.lte(now)))
         .exec(tx.conn())
         .await?;

@@ -44,7 +44,16 @@ pub struct AccessMutation;
 impl AccessMutation {
     /// Issues an API token: operators any; a commune's administrators staff and partner tokens for their
     /// commune.
-    async fn create_api_token(&self, ctx: &Context<'_>, input: CreateApiTokenInput) -> Result<IssuedApiToken> {
+    async fn create_api_token(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            name = "idempotencyKey",
+            desc = "A key that makes the call safe to retry (else the                                                      `Idempotency-Key` header): the same key, arguments and                                                      selection answer as the first call did and create nothing."
+        )]
+        _idempotency_key: Option<String>,
+        input: CreateApiTokenInput,
+    ) -> Result<IssuedApiToken> {
         let call = Call::new(ctx);
         let jamaa = call.jamaa;
         // The caller first, then its input: one look-up per distinct commune.

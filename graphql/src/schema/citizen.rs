@@ -178,9 +178,15 @@ impl CitizenQuery {
 impl CitizenMutation {
     /// Signs a petition by citizens (anyone, with their national id and full name). A second signature with
     /// the same national id is refused: VALIDATION_FAILED with `ALREADY_SIGNED` at `nationalId`.
+    #[allow(clippy::too_many_arguments)]
     async fn sign_petition(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "idempotencyKey",
+            desc = "A key that makes the call safe to retry (else the                                                      `Idempotency-Key` header): the same key, arguments and                                                      selection answer as the first call did and create nothing."
+        )]
+        _idempotency_key: Option<String>,
         commune: Option<String>,
         petition: ID,
         national_id: String,
@@ -200,6 +206,11 @@ impl CitizenMutation {
     async fn mark_published(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "idempotencyKey",
+            desc = "A key that makes the call safe to retry (else the                                                      `Idempotency-Key` header): the same key, arguments and                                                      selection answer as the first call did and create nothing."
+        )]
+        _idempotency_key: Option<String>,
         commune: Option<String>,
         item: String,
         location: String,

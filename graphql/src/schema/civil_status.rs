@@ -575,6 +575,11 @@ impl CivilStatusMutation {
     async fn add_civil_mention(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "idempotencyKey",
+            desc = "A key that makes the call safe to retry (else the                                                      `Idempotency-Key` header): the same key, arguments and                                                      selection answer as the first call did and create nothing."
+        )]
+        _idempotency_key: Option<String>,
         commune: Option<String>,
         act_id: ID,
         input: CivilMentionInput,
@@ -596,6 +601,11 @@ impl CivilStatusMutation {
     async fn issue_civil_document(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "idempotencyKey",
+            desc = "A key that makes the call safe to retry (else the                                                      `Idempotency-Key` header): the same key, arguments and                                                      selection answer as the first call did and create nothing."
+        )]
+        _idempotency_key: Option<String>,
         commune: Option<String>,
         act_id: ID,
         kind: CivilDocumentKind,

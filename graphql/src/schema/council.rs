@@ -371,6 +371,11 @@ impl CouncilMutation {
     async fn add_council_member(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "idempotencyKey",
+            desc = "A key that makes the call safe to retry (else the                                                      `Idempotency-Key` header): the same key, arguments and                                                      selection answer as the first call did and create nothing."
+        )]
+        _idempotency_key: Option<String>,
         commune: Option<String>,
         input: CouncilMemberInput,
     ) -> Result<CouncilMember> {
@@ -391,6 +396,11 @@ impl CouncilMutation {
     async fn schedule_council_session(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "idempotencyKey",
+            desc = "A key that makes the call safe to retry (else the                                                      `Idempotency-Key` header): the same key, arguments and                                                      selection answer as the first call did and create nothing."
+        )]
+        _idempotency_key: Option<String>,
         commune: Option<String>,
         input: CouncilSessionInput,
     ) -> Result<CouncilSession> {
@@ -409,6 +419,11 @@ impl CouncilMutation {
     async fn add_agenda_item(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "idempotencyKey",
+            desc = "A key that makes the call safe to retry (else the                                                      `Idempotency-Key` header): the same key, arguments and                                                      selection answer as the first call did and create nothing."
+        )]
+        _idempotency_key: Option<String>,
         commune: Option<String>,
         input: AgendaItemInput,
     ) -> Result<CouncilSession> {
@@ -427,6 +442,11 @@ impl CouncilMutation {
     async fn record_deliberation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "idempotencyKey",
+            desc = "A key that makes the call safe to retry (else the                                                      `Idempotency-Key` header): the same key, arguments and                                                      selection answer as the first call did and create nothing."
+        )]
+        _idempotency_key: Option<String>,
         commune: Option<String>,
         input: DeliberationInput,
     ) -> Result<CouncilSession> {

@@ -142,6 +142,11 @@ impl DocumentMutation {
     async fn issue_request_decision(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "idempotencyKey",
+            desc = "A key that makes the call safe to retry (else the                                                      `Idempotency-Key` header): the same key, arguments and                                                      selection answer as the first call did and create nothing."
+        )]
+        _idempotency_key: Option<String>,
         commune: Option<String>,
         request_id: ID,
         locale: Option<String>,
@@ -159,6 +164,11 @@ impl DocumentMutation {
     async fn issue_tacit_acceptance_certificate(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "idempotencyKey",
+            desc = "A key that makes the call safe to retry (else the                                                      `Idempotency-Key` header): the same key, arguments and                                                      selection answer as the first call did and create nothing."
+        )]
+        _idempotency_key: Option<String>,
         commune: Option<String>,
         request_id: ID,
         locale: Option<String>,

@@ -17,6 +17,7 @@ mod courier;
 mod documents;
 pub mod error;
 pub(crate) mod finance;
+pub mod idempotent;
 pub(crate) mod indicators;
 pub(crate) mod introspection;
 pub mod limits;
@@ -120,7 +121,8 @@ pub fn build_schemas(jamaa: Jamaa, edge: std::sync::Arc<crate::limits::EdgeLimit
         .extension(crate::limits::OperationLimit)
         .extension(limits::QueryLimits::new(limits::Limits::default()))
         .extension(nulls::NullPropagation)
-        .extension(crate::metrics::RootFieldMetrics);
+        .extension(crate::metrics::RootFieldMetrics)
+        .extension(idempotent::IdempotentCalls);
     let main = if introspection { builder } else { builder.disable_introspection() }.finish();
     let introspection = introspection.then(|| {
         let bounds = limits::Limits {

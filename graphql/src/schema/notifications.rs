@@ -6,7 +6,9 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject
 use chrono::{DateTime, Utc};
 use futures_util::Stream;
 use jamaa_core::model::ids::{RequestId, TenantId};
-use jamaa_core::service::{DeliveryRecord, Notice, SmtpInput, SmtpTls, SmtpView, WebhookEndpointRecord};
+use jamaa_core::service::{
+    DeliveryRecord, EndpointLimits, Notice, SmtpInput, SmtpTls, SmtpView, WebhookEndpointRecord,
+};
 use secrecy::{ExposeSecret, SecretString};
 use tokio_stream::StreamExt as _;
 use tokio_stream::wrappers::BroadcastStream;
@@ -23,6 +25,10 @@ pub struct WebhookEndpoint {
     /// The event kinds sent there; empty for all.
     pub events: Vec<String>,
     pub active: bool,
+    /// The most deliveries in flight to it at once.
+    pub max_in_flight: i32,
+    /// How long it may take to answer a delivery, in seconds.
+    pub timeout_seconds: i32,
     pub created_at: DateTime<Utc>,
 }
 
@@ -33,6 +39,8 @@ impl From<WebhookEndpointRecord> for WebhookEndpoint {
             url: record.url,
             events: record.events,
             active: record.active,
+            max_in_flight: i32::try_from(record.max_in_flight).unwrap_or(i32::MAX),
+            timeout_seconds: i32::try_from(record.timeout_seconds).unwrap_or(i32::MAX),
             created_at: record.created_at,
         }
     }
@@ -53,6 +61,18 @@ pub struct WebhookEndpointInput {
     /// none for all.
     #[graphql(default)]
     pub events: Vec<String>,
+    /// The most deliveries in flight to it at once, 1–16 (4 unset).
+    pub max_in_flight: Option<i32>,
+    /// How long it may take to answer a delivery, 1–30 seconds (10 unset); past it the delivery is retried.
+    pub timeout_seconds: Option<i32>,
+}
+
+#[derive(InputObject)]
+pub struct WebhookEndpointLimitsInput {
+    /// The most deliveries in flight to it at once, 1–16 (4 unset).
+    pub max_in_flight: Option<i32>,
+    /// How long it may take to answer a delivery, 1–30 seconds (10 unset); past it the delivery is retried.
+    pub timeout_seconds: Option<i32>,
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -251,19 +271,47 @@ impl NotificationMutation {
     async fn create_webhook_endpoint(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "idempotencyKey",
+            desc = "A key that makes the call safe to retry (else the                                                      `Idempotency-Key` header): the same key, arguments and                                                      selection answer as the first call did and create nothing."
+        )]
+        _idempotency_key: Option<String>,
         commune: Option<String>,
         input: WebhookEndpointInput,
     ) -> Result<CreatedWebhookEndpoint> {
         let call = InCommune::new(ctx, commune, None).await?;
         let created = call
             .jamaa
-            .create_webhook_endpoint(call.principal, &call.commune, &input.url, &input.events)
+            .create_webhook_endpoint(
+                call.principal,
+                &call.commune,
+                &input.url,
+                &input.events,
+                EndpointLimits { max_in_flight: input.max_in_flight, timeout_seconds: input.timeout_seconds },
+            )
             .await
             .in_lang(&call)?;
         Ok(CreatedWebhookEndpoint {
             endpoint: created.endpoint.into(),
             secret: created.secret.expose_secret().to_owned(),
         })
+    }
+
+    /// Sets how many deliveries may be in flight to a webhook endpoint and how long it may take to answer (the
+    /// commune's administrators); unset parts go back to their defaults.
+    async fn update_webhook_endpoint(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        id: ID,
+        input: WebhookEndpointLimitsInput,
+    ) -> Result<WebhookEndpoint> {
+        let call = InCommune::new(ctx, commune, None).await?;
+        let id: uuid::Uuid = subject_id(&id, "webhook endpoint").in_lang(&call)?;
+        let limits = EndpointLimits { max_in_flight: input.max_in_flight, timeout_seconds: input.timeout_seconds };
+        let endpoint =
+            call.jamaa.set_webhook_endpoint_limits(call.principal, &call.commune, id, limits).await.in_lang(&call)?;
+        Ok(endpoint.into())
     }
 
     /// Turns a webhook endpoint off (the commune's administrators).

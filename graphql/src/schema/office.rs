@@ -315,6 +315,11 @@ impl OfficeMutation {
     async fn create_user(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "idempotencyKey",
+            desc = "A key that makes the call safe to retry (else the                                                      `Idempotency-Key` header): the same key, arguments and                                                      selection answer as the first call did and create nothing."
+        )]
+        _idempotency_key: Option<String>,
         commune: Option<String>,
         input: CreateUserInput,
     ) -> Result<CommuneUser> {

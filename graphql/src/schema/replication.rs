@@ -369,6 +369,11 @@ impl ReplicationMutation {
     async fn publish_service(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "idempotencyKey",
+            desc = "A key that makes the call safe to retry (else the                                                      `Idempotency-Key` header): the same key, arguments and                                                      selection answer as the first call did and create nothing."
+        )]
+        _idempotency_key: Option<String>,
         commune: String,
         definition: Json<serde_json::Value>,
     ) -> Result<i32> {

@@ -1167,6 +1167,16 @@ fn operations() -> Vec<Operation> {
             attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.webhook_id }), c.refused())],
         },
         Operation {
+            name: "updateWebhookEndpoint",
+            public: false,
+            document: "mutation($c: String, $id: ID!, $i: WebhookEndpointLimitsInput!) {
+                updateWebhookEndpoint(commune: $c, id: $id, input: $i) { id maxInFlight timeoutSeconds }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune(), "id": c.v.webhook_id, "i": { "maxInFlight": 16 } }), c.refused())]
+            },
+        },
+        Operation {
             name: "setSmtpSettings",
             public: false,
             document: "mutation($c: String, $i: SmtpSettingsInput!) {

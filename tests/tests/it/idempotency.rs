@@ -1,7 +1,9 @@
 //! Retry-safe writes and honest outages, over real HTTP. A submission sent again with its idempotency key
 //! (header or argument; one after the other, or twenty at once) files one request and answers each time with
 //! the same tracking code and secret; the key with other arguments is IDEMPOTENCY_KEY_REUSED and files nothing;
-//! a key is the caller's in one commune only. On a PostgreSQL server of the test's own, stopped then restarted:
+//! a key is the caller's in one commune only. The other creating mutations take keys through one layer: a
+//! token, a user, a council session, a webhook endpoint and a petition signature retried answer the same and
+//! create once. On a PostgreSQL server of the test's own, stopped then restarted:
 //! UNAVAILABLE (503, retryable) within the pool's bound, `/readyz` 503 within a second, and recovery by itself.
 
 use std::time::{Duration, Instant};
@@ -14,7 +16,8 @@ use serde_json::{Value, json};
 jamaa_tests::on_both_backends!(
     a_retried_submission_files_once,
     a_retried_upload_files_once,
-    a_retried_mail_registration_numbers_once
+    a_retried_mail_registration_numbers_once,
+    every_creating_mutation_takes_a_key
 );
 
 const SUBMIT: &str = r#"
@@ -246,4 +249,170 @@ async fn an_outage_is_unavailable_then_recovers_postgres() -> Result<()> {
     }
     assert_eq!(count(&app, "oujda").await?, before + 1);
     Ok(())
+}
+
+/// One creating mutation retried with its key: the same answer twice, one record more.
+struct Retried<'a> {
+    what: &'a str,
+    token: Option<&'a str>,
+    document: &'a str,
+    variables: Value,
+    /// A query counting the records the mutation creates, and where the count is in its answer.
+    count: &'a str,
+    count_at: fn(&Value) -> Option<usize>,
+}
+
+async fn records(app: &TestApp, retried: &Retried<'_>) -> Result<usize> {
+    let admin = app.staff("oujda");
+    let data = app.data(Some(admin), retried.count, json!({})).await?;
+    (retried.count_at)(&data).with_context(|| format!("{}: no count in {data}", retried.what))
+}
+
+fn nodes(v: &Value, list: &str) -> Option<usize> {
+    v[list]["nodes"].as_array().map(Vec::len)
+}
+
+/// The creating mutations beside submissions take a key through one layer: a token, a user, a council
+/// session, a webhook endpoint and a petition signature, each sent twice with a key, answer the same and
+/// create one record; the key with other arguments is refused; a call that failed leaves its key free.
+async fn every_creating_mutation_takes_a_key(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let admin = app.staff("oujda").to_owned();
+    // A petition by citizens of Oujda, to sign.
+    let petition = app
+        .data(
+            None,
+            "mutation($d: JSON!) { submitRequest(commune: \"oujda\", input: { serviceCode: \"petition\", data: $d }) {
+                request { id } } }",
+            json!({ "d": {
+                "petitioner_type": "citizens", "representative_name": "Youssef El Amrani", "cin": "CD654321",
+                "phone": "0612345678", "subject": "Éclairage public du quartier Al Qods",
+                "petition_text": "Nous demandons l'inscription à l'ordre du jour de l'éclairage public du quartier Al Qods.",
+                "signatures_count": 350 } }),
+        )
+        .await?;
+    let petition = petition["submitRequest"]["request"]["id"].as_str().context("no petition")?.to_owned();
+    let cases = [
+        Retried {
+            what: "a token",
+            token: Some(&admin),
+            document: "mutation($i: CreateApiTokenInput!, $key: String) {
+                createApiToken(input: $i, idempotencyKey: $key) { id token } }",
+            variables: json!({ "i": { "kind": "STAFF", "communes": ["oujda"], "roles": ["counter_agent"],
+                                      "label": "guichet" } }),
+            count: "{ apiTokens(commune: \"oujda\", first: 100) { nodes { id } } }",
+            count_at: |v| nodes(v, "apiTokens"),
+        },
+        Retried {
+            what: "a user",
+            token: Some(&admin),
+            document: "mutation($i: CreateUserInput!, $key: String) {
+                createUser(commune: \"oujda\", input: $i, idempotencyKey: $key) { id login roles } }",
+            variables: json!({ "i": { "login": "salma.guichet", "displayName": "Salma", "roles": ["counter_agent"],
+                                      "password": "une phrase de passe assez longue" } }),
+            count: "{ communeUsers(commune: \"oujda\") { id } }",
+            count_at: |v| v["communeUsers"].as_array().map(Vec::len),
+        },
+        Retried {
+            what: "a council session",
+            token: Some(&admin),
+            document: "mutation($i: CouncilSessionInput!, $key: String) {
+                scheduleCouncilSession(commune: \"oujda\", input: $i, idempotencyKey: $key) { id kind startsOn } }",
+            variables: json!({ "i": { "kind": "EXTRAORDINARY", "startsOn": "2026-07-01",
+                                      "titleAr": "دورة استثنائية", "titleFr": "Session extraordinaire" } }),
+            count: "{ councilSessions(commune: \"oujda\", first: 100) { nodes { id } } }",
+            count_at: |v| nodes(v, "councilSessions"),
+        },
+        Retried {
+            what: "a webhook endpoint",
+            token: Some(&admin),
+            document: "mutation($i: WebhookEndpointInput!, $key: String) {
+                createWebhookEndpoint(commune: \"oujda\", input: $i, idempotencyKey: $key) {
+                    secret endpoint { id url maxInFlight } } }",
+            variables: json!({ "i": { "url": "https://hooks.example.ma/jamaa", "maxInFlight": 2 } }),
+            count: "{ webhookEndpoints(commune: \"oujda\") { nodes { id } } }",
+            count_at: |v| nodes(v, "webhookEndpoints"),
+        },
+        Retried {
+            what: "a petition signature",
+            token: None,
+            document: "mutation($p: ID!, $key: String) {
+                signPetition(commune: \"oujda\", petition: $p, nationalId: \"RA654321\", name: \"Rachid Alami\",
+                             idempotencyKey: $key) { signatures } }",
+            variables: json!({ "p": petition }),
+            count: "{ petitions(commune: \"oujda\") { nodes { id signatures } } }",
+            count_at: |v| {
+                v["petitions"]["nodes"]
+                    .as_array()?
+                    .iter()
+                    .map(|p| p["signatures"].as_u64())
+                    .sum::<Option<u64>>()
+                    .and_then(|n| usize::try_from(n).ok())
+            },
+        },
+    ];
+    for retried in &cases {
+        let before = records(&app, retried).await?;
+        let key = uuid::Uuid::now_v7().to_string();
+        let mut variables = retried.variables.clone();
+        variables["key"] = json!(key);
+        let first = app.graphql(retried.token, retried.document, variables.clone()).await?;
+        ensure!(first["errors"].is_null() && !first["data"].is_null(), "{}: {first}", retried.what);
+        let again = app.graphql(retried.token, retried.document, variables.clone()).await?;
+        ensure!(again == first, "{}: the retry answered {again}, the first call {first}", retried.what);
+        ensure!(records(&app, retried).await? == before + 1, "{}: not one record more", retried.what);
+        // The same key by header, without the argument: the same call.
+        let body = json!({ "query": retried.document, "variables": retried.variables });
+        let mut request = app.client.post(app.url("/graphql")).header("idempotency-key", &key).json(&body);
+        if let Some(token) = retried.token {
+            request = request.bearer_auth(token);
+        }
+        let by_header: Value = request.send().await?.json().await?;
+        ensure!(by_header == first, "{}: by header {by_header}", retried.what);
+    }
+
+    // The key with another selection: refused (the answer recorded is not the one asked for), nothing created.
+    let token = &cases[0];
+    let before = records(&app, token).await?;
+    let key = uuid::Uuid::now_v7().to_string();
+    let mut variables = token.variables.clone();
+    variables["key"] = json!(key);
+    app.data(token.token, token.document, variables.clone()).await?;
+    let narrower = token.document.replace("{ id token }", "{ id }");
+    let other = app.graphql(token.token, &narrower, variables).await?;
+    ensure!(error_codes(&other) == ["IDEMPOTENCY_KEY_REUSED"], "{other}");
+    ensure!(records(&app, token).await? == before + 1, "another selection created a token");
+
+    // The same key with other arguments: IDEMPOTENCY_KEY_REUSED, nothing created.
+    let key = uuid::Uuid::now_v7().to_string();
+    let endpoint = &cases[3];
+    let mut variables = endpoint.variables.clone();
+    variables["key"] = json!(key);
+    app.data(endpoint.token, endpoint.document, variables.clone()).await?;
+    let before = records(&app, endpoint).await?;
+    variables["i"]["url"] = json!("https://hooks.example.ma/other");
+    let reused = app.graphql(endpoint.token, endpoint.document, variables).await?;
+    ensure!(error_codes(&reused) == ["IDEMPOTENCY_KEY_REUSED"], "{reused}");
+    ensure!(records(&app, endpoint).await? == before, "a reused key created an endpoint");
+
+    // A call that failed leaves its key free: the corrected call with the same key goes through.
+    let key = uuid::Uuid::now_v7().to_string();
+    let mut variables = endpoint.variables.clone();
+    variables["key"] = json!(key);
+    variables["i"]["url"] = json!("ftp://hooks.example.ma");
+    let refused = app.graphql(endpoint.token, endpoint.document, variables.clone()).await?;
+    ensure!(field_errors(&refused).iter().any(|(path, _)| path == "input.url"), "{refused}");
+    variables["i"]["url"] = json!("https://hooks.example.ma/fixed");
+    let fixed = app.graphql(endpoint.token, endpoint.document, variables).await?;
+    ensure!(fixed["errors"].is_null(), "{fixed}");
+
+    // A key of Oujda's admin is nobody else's: Chefchaouen's admin with the same key creates its own.
+    let key = uuid::Uuid::now_v7().to_string();
+    let document = "mutation($key: String) { scheduleCouncilSession(commune: \"chefchaouen\", idempotencyKey: $key,
+        input: { kind: EXTRAORDINARY, startsOn: \"2026-07-02\", titleAr: \"دورة\", titleFr: \"Session\" }) { id } }";
+    let mine = app.data(Some(app.staff("chefchaouen")), document, json!({ "key": key })).await?;
+    let oujda_document = document.replace("chefchaouen", "oujda");
+    let theirs = app.data(Some(&admin), &oujda_document, json!({ "key": key })).await?;
+    ensure!(mine != theirs, "one key answered two communes: {mine} {theirs}");
+    app.stop().await
 }

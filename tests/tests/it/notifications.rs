@@ -23,6 +23,9 @@ jamaa_tests::on_both_backends!(
     a_delivery_is_dead_lettered_after_its_tries_and_replayed,
     the_requester_gets_an_email_in_their_language,
     subscribers_see_changes_over_a_websocket,
+    a_small_receiver_never_has_more_than_its_limit_in_flight,
+    a_receiver_slower_than_its_timeout_gets_a_retry_with_the_same_event_id,
+    a_hanging_endpoint_does_not_hold_back_another,
 );
 
 async fn spawn(backend: Backend, clock: &TestClock, max_attempts: u32) -> Result<TestApp> {
@@ -551,5 +554,205 @@ async fn subscribers_see_changes_over_a_websocket(backend: Backend) -> Result<()
     let own = other.next_of("theirs").await.context("other/theirs")?;
     let their_code = &chefchaouen["submitRequest"]["request"]["trackingCode"];
     ensure!(own["payload"]["data"]["inboxChanged"]["trackingCode"] == *their_code, "{own}");
+    app.stop().await
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Slow receivers: how much an endpoint takes at once, and how long it has to answer.
+
+#[derive(Default)]
+struct SlowState {
+    /// Requests being answered now, and the most at once.
+    in_flight: usize,
+    most_in_flight: usize,
+    /// The `Jamaa-Event-Id` of every request, in the order they came.
+    event_ids: Vec<String>,
+    /// Requests answered 2xx.
+    answered: usize,
+}
+
+/// A receiver on 127.0.0.1 with a small listen backlog that takes `delay` to answer each request (the first
+/// `slow_first` of them only, when set); it checks no signature.
+#[derive(Clone)]
+struct SlowReceiver {
+    state: Arc<Mutex<SlowState>>,
+    changed: Arc<Notify>,
+    url: String,
+}
+
+impl SlowReceiver {
+    async fn start(backlog: u32, delay: std::time::Duration, slow_first: Option<usize>) -> Result<Self> {
+        let socket = tokio::net::TcpSocket::new_v4()?;
+        socket.bind("127.0.0.1:0".parse()?)?;
+        let listener = socket.listen(backlog)?;
+        let url = format!("http://{}/hooks/slow", listener.local_addr()?);
+        let receiver = SlowReceiver { state: Arc::default(), changed: Arc::new(Notify::new()), url };
+        let app = axum::Router::new()
+            .route(
+                "/hooks/slow",
+                axum::routing::post(move |State(r): State<SlowReceiver>, headers: HeaderMap| async move {
+                    let event_id = headers.get("jamaa-event-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+                    let seen = r.with(|s| {
+                        s.in_flight += 1;
+                        s.most_in_flight = s.most_in_flight.max(s.in_flight);
+                        s.event_ids.push(event_id.to_owned());
+                        s.event_ids.len()
+                    });
+                    r.changed.notify_waiters();
+                    if slow_first.is_none_or(|n| seen <= n) {
+                        tokio::time::sleep(delay).await;
+                    }
+                    r.with(|s| {
+                        s.in_flight -= 1;
+                        s.answered += 1;
+                    });
+                    r.changed.notify_waiters();
+                    StatusCode::NO_CONTENT
+                }),
+            )
+            .with_state(receiver.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Ok(receiver)
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut SlowState) -> T) -> T {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut state)
+    }
+
+    async fn wait_for(&self, what: &str, done: impl Fn(&SlowState) -> bool) -> Result<()> {
+        let wait = async {
+            loop {
+                let notified = self.changed.notified();
+                if self.with(|s| done(s)) {
+                    return;
+                }
+                notified.await;
+            }
+        };
+        tokio::time::timeout(PATIENCE, wait).await.with_context(|| format!("never: {what}"))
+    }
+}
+
+/// An endpoint of Oujda's with its limits; its id.
+async fn create_limited_endpoint(app: &TestApp, url: &str, limits: Value) -> Result<String> {
+    let mut input = json!({ "url": url });
+    if let (Some(input), Some(limits)) = (input.as_object_mut(), limits.as_object()) {
+        input.extend(limits.clone());
+    }
+    let data = app
+        .data(
+            Some(app.staff("oujda")),
+            "mutation($i: WebhookEndpointInput!) { createWebhookEndpoint(commune: \"oujda\", input: $i) {
+                endpoint { id maxInFlight timeoutSeconds } } }",
+            json!({ "i": input }),
+        )
+        .await?;
+    let endpoint = &data["createWebhookEndpoint"]["endpoint"];
+    for (name, value) in limits.as_object().into_iter().flatten() {
+        ensure!(&endpoint[name] == value, "{name}: {endpoint}");
+    }
+    endpoint["id"].as_str().map(str::to_owned).context("no id")
+}
+
+/// A receiver with a listen backlog of 5 that takes half a second to answer gets 12 events from two servers'
+/// dispatchers, never more than its limit (2) at once, each event once.
+async fn a_small_receiver_never_has_more_than_its_limit_in_flight(backend: Backend) -> Result<()> {
+    let clock = TestClock::new();
+    let app = spawn(backend, &clock, 100).await?;
+    let receiver = SlowReceiver::start(5, std::time::Duration::from_millis(500), None).await?;
+    // The limits are checked: out of bounds is INVALID_VALUE at the field.
+    for (field, value) in [("maxInFlight", 0), ("maxInFlight", 17), ("timeoutSeconds", 0), ("timeoutSeconds", 31)] {
+        let answer = app
+            .graphql(
+                Some(app.staff("oujda")),
+                "mutation($i: WebhookEndpointInput!) { createWebhookEndpoint(commune: \"oujda\", input: $i) {
+                    endpoint { id } } }",
+                json!({ "i": { "url": receiver.url, field: value } }),
+            )
+            .await?;
+        ensure!(error_codes(&answer) == ["VALIDATION_FAILED"], "{field} {value}: {answer}");
+        ensure!(answer.to_string().contains(&format!("input.{field}")), "{answer}");
+    }
+    let id = create_limited_endpoint(&app, &receiver.url, json!({ "maxInFlight": 3 })).await?;
+    // Lowered to 2 afterwards.
+    let updated = app
+        .data(
+            Some(app.staff("oujda")),
+            "mutation($id: ID!) { updateWebhookEndpoint(commune: \"oujda\", id: $id, input: { maxInFlight: 2 }) {
+                maxInFlight timeoutSeconds } }",
+            json!({ "id": id }),
+        )
+        .await?;
+    ensure!(updated["updateWebhookEndpoint"] == json!({ "maxInFlight": 2, "timeoutSeconds": 10 }), "{updated}");
+
+    let settings = jamaa_graphql::dispatcher::NotifySettings {
+        interval: std::time::Duration::from_millis(15),
+        ..app_notify_settings()
+    };
+    let other = jamaa_graphql::dispatcher::Dispatcher::new(app.jamaa().await?.with_clock(clock.clock()), settings)?;
+    let other = tokio::spawn(other.run());
+    for n in 0..12 {
+        complain(&app, &format!("citoyen{n}@example.ma"), "fr").await?;
+    }
+    receiver.wait_for("twelve events answered", |s| s.answered >= 12).await?;
+    eventually("every delivery recorded as delivered", || async {
+        Ok(deliveries(&app, "DELIVERED").await?.len() == 12)
+    })
+    .await?;
+    other.abort();
+    let (most, ids) = receiver.with(|s| (s.most_in_flight, s.event_ids.clone()));
+    ensure!(most <= 2, "{most} deliveries in flight at once to an endpoint that takes 2");
+    ensure!(most == 2, "the endpoint was never given its 2 at once ({most})");
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    ensure!(ids.len() == 12 && unique.len() == 12, "{} requests for 12 events: {ids:?}", ids.len());
+    app.stop().await
+}
+
+/// A receiver slower than its endpoint's time to answer (1 s) gets the event again, with the same event id, and
+/// the delivery is recorded once it answers in time.
+async fn a_receiver_slower_than_its_timeout_gets_a_retry_with_the_same_event_id(backend: Backend) -> Result<()> {
+    let clock = TestClock::new();
+    let app = spawn(backend, &clock, 100).await?;
+    let receiver = SlowReceiver::start(5, std::time::Duration::from_millis(2500), Some(1)).await?;
+    create_limited_endpoint(&app, &receiver.url, json!({ "timeoutSeconds": 1 })).await?;
+    complain(&app, "amina.bennani@example.ma", "fr").await?;
+    receiver.wait_for("the first attempt", |s| !s.event_ids.is_empty()).await?;
+    eventually("the attempt recorded as failed", || async {
+        let pending = deliveries(&app, "PENDING").await?;
+        Ok(pending.len() == 1 && pending[0]["attempts"] == 1)
+    })
+    .await?;
+    // Its back-off (5 s) passes.
+    clock.advance(20);
+    receiver.wait_for("the retry", |s| s.event_ids.len() >= 2).await?;
+    eventually("the retry recorded as delivered", || async {
+        let delivered = deliveries(&app, "DELIVERED").await?;
+        Ok(delivered.len() == 1 && delivered[0]["attempts"] == 2)
+    })
+    .await?;
+    let ids = receiver.with(|s| s.event_ids.clone());
+    ensure!(ids.len() == 2 && ids[0] == ids[1] && !ids[0].is_empty(), "{ids:?}");
+    app.stop().await
+}
+
+/// An endpoint that never answers (until its time runs out, 10 s here) does not delay the deliveries of
+/// another: a request submitted while the first hangs reaches the second within a few seconds.
+async fn a_hanging_endpoint_does_not_hold_back_another(backend: Backend) -> Result<()> {
+    let clock = TestClock::new();
+    let app = spawn(backend, &clock, 100).await?;
+    let hanging = SlowReceiver::start(5, std::time::Duration::from_secs(120), None).await?;
+    let quick = SlowReceiver::start(5, std::time::Duration::ZERO, None).await?;
+    create_limited_endpoint(&app, &hanging.url, json!({ "timeoutSeconds": 30 })).await?;
+    create_limited_endpoint(&app, &quick.url, json!({})).await?;
+    complain(&app, "amina.bennani@example.ma", "fr").await?;
+    hanging.wait_for("the hanging endpoint holding an event", |s| s.in_flight == 1).await?;
+    quick.wait_for("the first event at the other endpoint", |s| s.answered == 1).await?;
+    let started = std::time::Instant::now();
+    complain(&app, "youssef.alaoui@example.ma", "ar").await?;
+    quick.wait_for("the second event at the other endpoint", |s| s.answered == 2).await?;
+    let took = started.elapsed();
+    ensure!(took < std::time::Duration::from_secs(3), "the other endpoint waited {took:?}");
+    ensure!(hanging.with(|s| s.answered) == 0, "the hanging endpoint answered");
     app.stop().await
 }

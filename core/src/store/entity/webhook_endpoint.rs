@@ -17,6 +17,10 @@ pub struct Model {
     pub secret: String,
     pub data_key_id: Uuid,
     pub active: bool,
+    /// The most deliveries in flight to it at once (m0028).
+    pub max_in_flight: i32,
+    /// How long it may take to answer a delivery, in seconds (m0028).
+    pub timeout_seconds: i32,
     pub created_at: DateTimeUtc,
 }
 

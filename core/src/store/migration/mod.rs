@@ -24,6 +24,7 @@ mod m0023_request_deadlines;
 mod m0024_published_heads;
 mod m0026_idempotency_keys;
 mod m0027_shared_settings;
+mod m0028_webhook_limits;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -120,6 +121,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0024_published_heads::Migration),
             Box::new(m0026_idempotency_keys::Migration),
             Box::new(m0027_shared_settings::Migration),
+            Box::new(m0028_webhook_limits::Migration),
         ]
     }
 }

@@ -1,0 +1,225 @@
+//! The idempotency of the API's creating mutations, in one layer: a mutation of [`KEYED`] sent with a key (its
+//! `idempotencyKey` argument, else the request's `Idempotency-Key` header) claims the key in the commune before
+//! it runs (`Jamaa::claim_call_key`), and records its answer (the field's value as resolved, sealed) after it
+//! succeeded, or frees the key when it failed. A retry with the same key and the same arguments and selection
+//! gets the recorded answer and creates nothing; with others, IDEMPOTENCY_KEY_REUSED; while the first is being
+//! answered, CONFLICT. The key is the caller's in one commune, in the table of the submissions' keys (m0026).
+//!
+//! Submissions (`submitRequest`), `registerMail` and `registerCivilAct` claim their key inside their use case's
+//! transaction instead ([`OWN_CLAIM`]), for they number what they create.
+
+use std::sync::{Arc, Mutex};
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextResolve, ResolveInfo,
+};
+use async_graphql::{PathSegment, Request, ServerError, ServerResult, Value, Variables};
+use jamaa_core::model::i18n::Locale;
+use jamaa_core::model::idempotency::{Idempotency, IdempotencyKey};
+use jamaa_core::service::{CallClaim, Jamaa};
+
+use super::RequestContext;
+use super::error::to_graphql;
+
+/// The creating mutations whose key this layer claims.
+pub const KEYED: &[&str] = &[
+    "createApiToken",
+    "createUser",
+    "createWebhookEndpoint",
+    "publishService",
+    "issueRequestDecision",
+    "issueTacitAcceptanceCertificate",
+    "issueCivilDocument",
+    "addCivilMention",
+    "signPetition",
+    "markPublished",
+    "addCouncilMember",
+    "scheduleCouncilSession",
+    "addAgendaItem",
+    "recordDeliberation",
+    "importBudget",
+];
+
+/// The creating mutations that claim their key in their own use case.
+pub const OWN_CLAIM: &[&str] = &["submitRequest", "registerMail", "registerCivilAct"];
+
+/// The layer (one instance per request, which keeps the request's variables).
+pub struct IdempotentCalls;
+
+impl ExtensionFactory for IdempotentCalls {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(Layer { variables: Mutex::default() })
+    }
+}
+
+struct Layer {
+    variables: Mutex<Variables>,
+}
+
+/// A keyed call: its commune, its key and hash, and the language of its errors.
+struct Keyed {
+    commune: jamaa_core::model::ids::TenantId,
+    idempotency: Idempotency,
+    locale: Locale,
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for Layer {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        *self.variables.lock().unwrap_or_else(|e| e.into_inner()) = request.variables.clone();
+        next.run(ctx, request).await
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        info: ResolveInfo<'_>,
+        next: NextResolve<'_>,
+    ) -> ServerResult<Option<Value>> {
+        if info.path_node.parent.is_some() || info.parent_type != "MutationRoot" || !KEYED.contains(&info.name) {
+            return next.run(ctx, info).await;
+        }
+        let path = vec![PathSegment::Field(info.alias.unwrap_or(info.name).to_owned())];
+        let fail = |error: jamaa_core::Error, locale: Locale| {
+            let mut error: ServerError = to_graphql(error, locale).into_server_error(Default::default());
+            error.locations.clear();
+            error.path = path.clone();
+            error
+        };
+        let (Some(jamaa), Some(request)) = (ctx.data_opt::<Jamaa>(), ctx.data_opt::<RequestContext>()) else {
+            return next.run(ctx, info).await;
+        };
+        let keyed = match self.keyed(jamaa, request, &info).await {
+            Ok(Some(keyed)) => keyed,
+            Ok(None) => return next.run(ctx, info).await,
+            Err((error, locale)) => return Err(fail(error, locale)),
+        };
+        let principal = &request.principal;
+        match jamaa.claim_call_key(principal, keyed.commune, &keyed.idempotency).await {
+            Ok(CallClaim::Replay(answer)) => {
+                return serde_json::from_value(answer)
+                    .map(Some)
+                    .map_err(|e| fail(jamaa_core::Error::internal(e), keyed.locale));
+            }
+            Ok(CallClaim::New) => {}
+            Err(error) => return Err(fail(error, keyed.locale)),
+        }
+        let result = next.run(ctx, info).await;
+        let recorded = match &result {
+            Ok(value) => match serde_json::to_value(value) {
+                Ok(answer) => jamaa.record_call_answer(principal, keyed.commune, &keyed.idempotency, &answer).await,
+                Err(e) => Err(jamaa_core::Error::internal(e)),
+            },
+            Err(_) => jamaa.release_call_key(principal, keyed.commune, &keyed.idempotency).await,
+        };
+        if let Err(error) = recorded {
+            // The call itself went through: its answer stands; a retry in the next minutes is CONFLICT.
+            tracing::error!(error = %error, code = error.code(), field = info_name(&path), "an idempotency key was not recorded");
+        }
+        result
+    }
+}
+
+fn info_name(path: &[PathSegment]) -> String {
+    match path.first() {
+        Some(PathSegment::Field(name)) => name.clone(),
+        _ => String::new(),
+    }
+}
+
+impl Layer {
+    /// The call's key, commune and hash; None without a key, or when the call names no commune the layer
+    /// finds (the resolver then says what is wrong).
+    async fn keyed(
+        &self,
+        jamaa: &Jamaa,
+        request: &RequestContext,
+        info: &ResolveInfo<'_>,
+    ) -> Result<Option<Keyed>, (jamaa_core::Error, Locale)> {
+        let variables = self.variables.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let mut arguments = serde_json::Map::new();
+        let mut key = None;
+        let mut commune = None;
+        let mut locale = None;
+        for (name, value) in &info.field.arguments {
+            let value = value
+                .node
+                .clone()
+                .into_const_with(|name| variables.get(&name).cloned().ok_or(()))
+                .unwrap_or(Value::Null);
+            let json = value.into_json().map_err(|e| (jamaa_core::Error::internal(e), super::PLATFORM_LOCALE))?;
+            match name.node.as_str() {
+                "idempotencyKey" => key = json.as_str().map(str::to_owned),
+                "locale" => locale = json.as_str().and_then(|l| l.parse::<Locale>().ok()),
+                other => {
+                    if other == "commune" {
+                        commune = json.as_str().map(str::to_owned);
+                    }
+                    // A token names its communes in its input: the key is kept in the one a staff token is for.
+                    if other == "input"
+                        && commune.is_none()
+                        && let Some([only]) = json["communes"].as_array().map(Vec::as_slice)
+                    {
+                        commune = only.as_str().map(str::to_owned);
+                    }
+                    arguments.insert(other.to_owned(), json);
+                }
+            }
+        }
+        let locale = locale.or(request.accept_language);
+        let Some(raw) = key.or_else(|| request.idempotency_key.clone()) else { return Ok(None) };
+        let speaks = locale.unwrap_or(super::PLATFORM_LOCALE);
+        let key = IdempotencyKey::parse("idempotencyKey", &raw).map_err(|e| (e, speaks))?;
+        // A retry must ask for the same answer: the selection is part of the request.
+        arguments.insert("@selection".to_owned(), serde_json::Value::String(format!("{:?}", info.field.selection_set)));
+        let found = match (commune.or_else(|| request.commune_header.clone()), request.principal.home_commune()) {
+            (Some(slug), _) => jamaa.commune(&slug).await,
+            (None, Some(tenant)) => jamaa.commune_by_id(tenant).await,
+            (None, None) => return Ok(None),
+        };
+        let Ok(commune) = found else { return Ok(None) };
+        Ok(Some(Keyed {
+            commune: commune.id,
+            idempotency: Idempotency::new(key, info.name, &serde_json::Value::Object(arguments)),
+            locale: locale.unwrap_or(commune.spec.default_locale),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{KEYED, OWN_CLAIM};
+
+    /// Every mutation that takes a key is claimed by this layer or by its own use case, and every mutation
+    /// this layer claims declares the argument.
+    #[tokio::test]
+    async fn the_keyed_mutations_declare_their_key() {
+        let schema = async_graphql::Schema::build(
+            super::super::QueryRoot::default(),
+            super::super::MutationRoot::default(),
+            super::super::SubscriptionRoot,
+        )
+        .finish();
+        let answer = schema.execute("{ __type(name: \"MutationRoot\") { fields { name args { name } } } }").await;
+        let data = answer.data.into_json().unwrap();
+        let mut keyed = Vec::new();
+        for field in data["__type"]["fields"].as_array().unwrap() {
+            let takes_key = field["args"].as_array().unwrap().iter().any(|a| a["name"] == "idempotencyKey");
+            let name = field["name"].as_str().unwrap().to_owned();
+            assert_eq!(
+                takes_key,
+                KEYED.contains(&name.as_str()) || OWN_CLAIM.contains(&name.as_str()),
+                "{name}: declares a key or is listed, not both"
+            );
+            if takes_key {
+                keyed.push(name);
+            }
+        }
+        assert_eq!(keyed.len(), KEYED.len() + OWN_CLAIM.len(), "{keyed:?}");
+    }
+}
