@@ -13,6 +13,7 @@ mod complaints;
 mod council_finance;
 mod courier;
 mod documents;
+mod faults;
 mod idempotency;
 mod indicators;
 mod languages;
