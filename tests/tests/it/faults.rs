@@ -33,7 +33,7 @@ const CLIENTS: usize = 8;
 /// Kills (SIGKILL) of the server, each followed by a start on the same data.
 const ROUNDS: usize = 3;
 /// New answers the clients get between two kills, and after the last start.
-const ANSWERS_PER_ROUND: usize = 2 * CLIENTS;
+const ANSWERS_PER_ROUND: usize = CLIENTS;
 /// The longest a start of the server may take (migrations, the demo, binding).
 const START: Duration = Duration::from_secs(30);
 /// The whole scenario, starts included.
@@ -136,17 +136,26 @@ struct Serving {
 }
 
 impl Serving {
-    async fn start(data: &Data) -> Result<Self> {
-        let mut child = data
-            .jamaa()
-            .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .context("cannot start jamaa serve")?;
+    /// The first life loads the demo and gives Oujda's staff token; a later one (`staff`: that token) starts as
+    /// a server restarts in production, without `--demo`.
+    async fn start(data: &Data, staff: Option<&str>) -> Result<Self> {
+        let mut command = data.jamaa();
+        command.args(["serve", "--bind", "127.0.0.1:0"]);
+        if staff.is_none() {
+            command.arg("--demo");
+        }
+        let mut child =
+            command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().context("cannot start jamaa serve")?;
         let log = Arc::new(Mutex::new(VecDeque::new()));
         let (address, address_found) = tokio::sync::oneshot::channel();
         let (token, token_found) = tokio::sync::oneshot::channel();
+        let token = match staff {
+            Some(staff) => {
+                let _ = token.send(staff.to_owned());
+                None
+            }
+            None => Some(token),
+        };
         // Both pipes are read to their end, so that the server never blocks on a full one.
         let stderr = child.stderr.take().context("no stderr")?;
         let kept = log.clone();
@@ -165,7 +174,7 @@ impl Serving {
         });
         let stdout = child.stdout.take().context("no stdout")?;
         tokio::spawn(async move {
-            let mut token = Some(token);
+            let mut token = token;
             let mut lines = BufReader::new(stdout).lines();
             while let Ok(Some(line)) = lines.next_line().await {
                 if let Some(staff) = line.strip_prefix("oujda jm_")
@@ -323,7 +332,7 @@ async fn killed_mid_flight_loses_nothing_files_nothing_twice(backend: Backend) -
 async fn scenario(data: &Data) -> Result<()> {
     let http =
         reqwest::Client::builder().timeout(Duration::from_secs(10)).connect_timeout(Duration::from_secs(1)).build()?;
-    let mut serving = Serving::start(data).await?;
+    let mut serving = Serving::start(data, None).await?;
     let before = count(&http, &serving).await?;
 
     let shared = Arc::new(Shared {
@@ -339,8 +348,9 @@ async fn scenario(data: &Data) -> Result<()> {
         answered = answers(&shared, answered, ANSWERS_PER_ROUND, &serving).await?;
         // Not always at the same point of a call.
         tokio::time::sleep(Duration::from_millis(7 + 31 * round as u64)).await;
+        let staff = serving.staff.clone();
         serving.kill().await?;
-        serving = Serving::start(data).await?;
+        serving = Serving::start(data, Some(&staff)).await?;
         if let Ok(mut url) = shared.url.write() {
             url.clone_from(&serving.url);
         }
