@@ -424,6 +424,22 @@ impl Cli {
     }
 }
 
+/// The `jamaa` program: parses the process's arguments, sets up the logs (stderr; `JAMAA_LOG` filters them,
+/// `info` by default) and runs the command. The `jamaa` binary is this, and so is the copy the end-to-end tests
+/// start and kill (jamaa-tests' `jamaa-under-test`).
+pub async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("JAMAA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match cli.log_format()? {
+        // One JSON object a line, with the fields of the spans it is in (the request id among them).
+        LogFormat::Json => logs.json().with_current_span(true).with_span_list(false).init(),
+        LogFormat::Text => logs.init(),
+    }
+    run(cli).await
+}
+
 /// Runs a command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut overrides = Overrides { config: cli.config, data_dir: cli.data_dir, ..Overrides::default() };

@@ -28,8 +28,8 @@ pub struct Settings {
     pub sqlite_synchronous: SqliteSynchronous,
     /// How often the scheduler looks for due timers.
     pub scheduler_interval: Duration,
-    /// How long a call waits for a PostgreSQL connection before it answers UNAVAILABLE
-    /// (`JAMAA_DB_ACQUIRE_TIMEOUT_SECONDS`, default 3).
+    /// How long a call waits for the database before it answers UNAVAILABLE: for a PostgreSQL connection, or for
+    /// the SQLite file's lock held by another process (`JAMAA_DB_ACQUIRE_TIMEOUT_SECONDS`, default 3).
     pub db_acquire_timeout: Duration,
     /// How long an idempotency key and its answer are kept (`JAMAA_IDEMPOTENCY_HOURS`, default 24).
     pub idempotency_ttl: Duration,

@@ -270,7 +270,8 @@ const TEMPLATE: &str = "jamaa_migrated";
 
 /// A fresh database for one test: a copy of the server's migrated template ([`TEMPLATE`]), which the first test
 /// to need it makes while the others wait. The server's own migration then finds nothing to do, and loads the demo.
-async fn migrated_database(server: &PgServer) -> Result<PgDatabase> {
+/// Whoever asked drops it when done, on the run's shared server (`PgServer::drop_database`; `TestApp` does).
+pub async fn migrated_database(server: &PgServer) -> Result<PgDatabase> {
     let ready = format!("SELECT count(*) FROM pg_database WHERE datname = '{TEMPLATE}' AND datistemplate");
     if server.psql("postgres", &ready)? != "1" {
         let lock = server.lock("template")?;

@@ -3,7 +3,8 @@
 
 pub mod app;
 pub mod clock;
-pub mod pg;
+/// The throwaway PostgreSQL server (the crate `jamaa-pg`, which core's store tests use too).
+pub use jamaa_pg as pg;
 pub mod ws;
 
 /// The Python of the venv that `scripts/install-test-deps` makes for the tests that drive PyPI tools (the

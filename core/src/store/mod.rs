@@ -191,8 +191,10 @@ pub struct StoreConfig {
     /// `sqlite://path/to/jamaa.db` or `postgres://user@host/db`.
     pub url: SecretString,
     pub max_connections: u32,
-    /// The longest a use case waits for a connection of the PostgreSQL pool before it answers UNAVAILABLE
-    /// ([`DEFAULT_ACQUIRE_TIMEOUT`]). SQLite's one writer is a queue, not an outage: it waits up to 30 s.
+    /// The longest a use case waits for the database before it answers UNAVAILABLE ([`DEFAULT_ACQUIRE_TIMEOUT`]):
+    /// on PostgreSQL for a connection of the pool; on SQLite for the file's lock while another process holds it
+    /// (the busy timeout). SQLite's one writing connection of this process is a queue, not an outage: a use case
+    /// waits up to 30 s for it.
     pub acquire_timeout: Duration,
     /// When SQLite holds a commit for durable (PostgreSQL's `synchronous_commit` is the operator's, in its own
     /// configuration).
@@ -228,6 +230,7 @@ impl Store {
             SqliteSynchronous::Normal => sea_orm::sqlx::sqlite::SqliteSynchronous::Normal,
         };
         let acquire = if sqlite { Duration::from_secs(30) } else { config.acquire_timeout };
+        let busy = config.acquire_timeout;
         let options = |read_only: bool| {
             let mut options = ConnectOptions::new(url.to_owned());
             options
@@ -235,7 +238,7 @@ impl Store {
                 .connect_timeout(acquire.min(Duration::from_secs(10)))
                 .acquire_timeout(acquire)
                 .map_sqlx_sqlite_opts(move |opts| {
-                    let opts = opts.foreign_keys(true).busy_timeout(Duration::from_secs(10));
+                    let opts = opts.foreign_keys(true).busy_timeout(busy);
                     if read_only {
                         // The writer made the file and set WAL, which is a property of the file.
                         opts.read_only(true)
@@ -391,8 +394,9 @@ impl From<DbErr> for Error {
 }
 
 /// Whether a storage error means that the database cannot be reached now, rather than that a statement
-/// failed: no connection free within the pool's acquire timeout, a connection lost or refused, or PostgreSQL
-/// shutting down or starting (SQLSTATE class 08, 57P01–57P03).
+/// failed: no connection free within the pool's acquire timeout, a connection lost or refused, PostgreSQL
+/// shutting down or starting (SQLSTATE class 08, 57P01–57P03), or the SQLite file locked by another process
+/// beyond the busy timeout (SQLITE_BUSY and its extended codes).
 pub(crate) fn is_unavailable(error: &DbErr) -> bool {
     use sea_orm::{RuntimeErr, sqlx};
     let runtime = match error {
@@ -407,6 +411,10 @@ pub(crate) fn is_unavailable(error: &DbErr) -> bool {
         | sqlx::Error::PoolTimedOut
         | sqlx::Error::PoolClosed
         | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(database) if database.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() => {
+            // An extended result code: its low byte is the primary code, 5 for SQLITE_BUSY.
+            database.code().and_then(|code| code.parse::<i32>().ok()).is_some_and(|code| code & 0xff == 5)
+        }
         sqlx::Error::Database(database) => database
             .code()
             .is_some_and(|code| code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")),

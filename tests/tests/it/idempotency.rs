@@ -5,6 +5,7 @@
 //! token, a user, a council session, a webhook endpoint and a petition signature retried answer the same and
 //! create once. On a PostgreSQL server of the test's own, stopped then restarted:
 //! UNAVAILABLE (503, retryable) within the pool's bound, `/readyz` 503 within a second, and recovery by itself.
+//! On SQLite, the file's write lock held by another connection beyond the same bound: UNAVAILABLE, then recovery.
 
 use std::time::{Duration, Instant};
 
@@ -415,4 +416,64 @@ async fn every_creating_mutation_takes_a_key(backend: Backend) -> Result<()> {
     let theirs = app.data(Some(&admin), &oujda_document, json!({ "key": key })).await?;
     ensure!(mine != theirs, "one key answered two communes: {mine} {theirs}");
     app.stop().await
+}
+
+/// SQLite's outage. There is no server to stop: the database is a file the server opens itself, and no connection
+/// to it can be lost. What stops its writes and then goes away by itself is another process holding the file's
+/// write lock (an operator's `sqlite3` shell left in a transaction, a maintenance tool) longer than the bound
+/// (`db_acquire_timeout`, the busy timeout of SQLite's connections): a write then answers UNAVAILABLE, retryable,
+/// within the bound, never INTERNAL, and goes through once the lock is released. Here the other holder is a
+/// connection of the test's own, which SQLite locks out exactly as another process. `/readyz` is not asserted
+/// while the lock is held: the file still answers (a lock is no lost server), and the probe shares the one writing
+/// connection with the calls waiting on the lock, so its answer then depends on their timing; it is 200 once the
+/// lock is released.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outage_is_unavailable_then_recovers_sqlite() -> Result<()> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+
+    let bound = Duration::from_secs(2);
+    let app = TestApp::spawn_with(Backend::Sqlite, |settings| settings.db_acquire_timeout = bound).await?;
+    assert_eq!(readyz(&app).await?.0, 200);
+    let before = count(&app, "oujda").await?;
+
+    let other = sea_orm::Database::connect(jamaa_graphql::settings::sqlite_url(app.dir.path())).await?;
+    let lock = other
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await?;
+
+    let key = uuid::Uuid::now_v7().to_string();
+    let body =
+        json!({ "query": SUBMIT, "variables": { "commune": "oujda", "input": input("Salma Bennani"), "key": key } });
+    let started = Instant::now();
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("accept", "application/graphql-response+json")
+        .json(&body)
+        .send()
+        .await?;
+    let took = started.elapsed();
+    assert_eq!(response.status().as_u16(), 503);
+    assert_eq!(response.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("1"));
+    let answer: Value = response.json().await?;
+    assert_eq!(error_codes(&answer), ["UNAVAILABLE"], "{answer}");
+    assert_eq!(answer["errors"][0]["extensions"]["retryable"], true, "{answer}");
+    ensure!(took >= bound && took < bound + Duration::from_secs(2), "UNAVAILABLE after {took:?}");
+
+    // Released: the same call (same key) files once.
+    lock.rollback().await?;
+    readyz_becomes(&app, 200, Duration::from_secs(5)).await?;
+    let mut filed = None;
+    for _ in 0..2 {
+        let answer = app.graphql(None, SUBMIT, body["variables"].clone()).await?;
+        let now = tracking(&answer)?;
+        ensure!(filed.as_ref().is_none_or(|f| f == &now));
+        filed = Some(now);
+    }
+    assert_eq!(count(&app, "oujda").await?, before + 1);
+    other.close().await?;
+    Ok(())
 }

@@ -14,6 +14,7 @@ mod council_finance;
 mod courier;
 mod documents;
 mod fanout;
+mod faults;
 mod idempotency;
 mod indicators;
 mod languages;

@@ -182,14 +182,48 @@ mod tests {
     async fn calendars_and_configurations_move_to_definitions() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("m.db").display());
-        let db = sea_orm::Database::connect(&url).await.unwrap();
+        calendars_and_configurations_move(&url, &url, None).await;
+    }
+
+    /// The same on PostgreSQL: a database of the run's throwaway server migrated to m0026 by the role that owns
+    /// it, rows written, then m0027; the application's role reads the communes back by their addresses.
+    #[tokio::test]
+    async fn calendars_and_configurations_move_to_definitions_postgres() {
+        let server = jamaa_pg::PgServer::for_tests().unwrap();
+        let database =
+            Dropped(&server, server.create_database(&format!("m0027_{}", uuid::Uuid::now_v7().simple())).unwrap());
+        let db = &database.1;
+        calendars_and_configurations_move(&db.owner_url, &db.app_url, Some(jamaa_pg::APP_ROLE)).await;
+    }
+
+    /// A database dropped when the test ends, passed or not (the run's server outlives the test).
+    struct Dropped<'a>(&'a jamaa_pg::PgServer, jamaa_pg::PgDatabase);
+
+    impl Drop for Dropped<'_> {
+        fn drop(&mut self) {
+            if self.0.is_shared() {
+                let _ = self.0.drop_database(&self.1.name);
+            }
+        }
+    }
+
+    /// Migrates the database at `url` to m0026, writes two communes holding the same calendar and configuration,
+    /// migrates to the end and checks where they went; then reads one back through a store at `app_url` (on
+    /// PostgreSQL as `app_role`, granted as the server grants it).
+    async fn calendars_and_configurations_move(url: &str, app_url: &str, app_role: Option<&str>) {
+        let db = sea_orm::Database::connect(url).await.unwrap();
         let before = Migrator::migrations().iter().position(|m| m.name() == "m0027_shared_settings").unwrap();
         Migrator::up(&db, Some(<u32 as TryFrom<usize>>::try_from(before).unwrap())).await.unwrap();
+        let applied = Migrator::get_applied_migrations(&db).await.unwrap();
+        assert_eq!(applied.last().map(|m| m.name().to_owned()).as_deref(), Some("m0026_idempotency_keys"));
         let content = standard();
         let (oujda, berkane) = (TenantId::new(), TenantId::new());
         insert_commune(&db, oujda, "oujda", &content).await;
         insert_commune(&db, berkane, "berkane", &content).await;
         Migrator::up(&db, None).await.unwrap();
+        if let Some(role) = app_role {
+            crate::store::migration::grant_app_role(&db, role).await.unwrap();
+        }
 
         let hashes = db
             .query_all(&Query::select().columns(["calendar_hash"]).from("communes").to_owned())
@@ -226,7 +260,7 @@ mod tests {
         db.close().await.unwrap();
 
         let store = Store::connect(&StoreConfig {
-            url: SecretString::from(url),
+            url: SecretString::from(app_url.to_owned()),
             max_connections: 1,
             acquire_timeout: crate::store::DEFAULT_ACQUIRE_TIMEOUT,
             sqlite_synchronous: Default::default(),
@@ -236,5 +270,9 @@ mod tests {
         let read = communes::by_id(store.reader(), store.cache(), berkane).await.unwrap().unwrap();
         assert_eq!(read.spec.calendar, content.calendar);
         assert_eq!(read.spec.slug.as_str(), "berkane");
+        // And a commune's configuration, in its tenant transaction (under row-level security on PostgreSQL).
+        let tx = store.tenant_tx(crate::store::TenantScope::new(oujda)).await.unwrap();
+        assert_eq!(*crate::store::config::get(&tx).await.unwrap(), config);
+        tx.commit().await.unwrap();
     }
 }

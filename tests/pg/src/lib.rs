@@ -9,7 +9,7 @@
 //!
 //! ```no_run
 //! # fn main() -> anyhow::Result<()> {
-//! let server = jamaa_tests::pg::PgServer::start()?;
+//! let server = jamaa_pg::PgServer::start()?;
 //! let db = server.create_database("requests")?;
 //! assert_eq!(server.psql("requests", "select 1")?, "1");
 //! // connect with db.owner_url to migrate, with db.app_url to run the application's queries
