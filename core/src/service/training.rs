@@ -177,15 +177,28 @@ impl Jamaa {
         principal: &Principal,
         commune: &Commune,
     ) -> Result<TrainingResetReport, Error> {
+        self.reset_training_since(principal, commune, None, self.now()).await?.ok_or_else(not_training)
+    }
+
+    /// A reset at `now`, unless the commune was set back since `since` (`None`: whenever it was).
+    async fn reset_training_since(
+        &self,
+        principal: &Principal,
+        commune: &Commune,
+        since: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<TrainingResetReport>, Error> {
         super::replication::require_operator(principal)?;
         if commune.status != CommuneStatus::Training {
             return Err(not_training());
         }
-        let now = self.now();
         let tx = self.store.tenant_tx(TenantScope::new(commune.id)).await?;
+        if !communes::claim_training_reset(tx.conn(), commune.id, since, now).await? {
+            tx.rollback().await?;
+            return if since.is_some() { Ok(None) } else { Err(not_training()) };
+        }
         let Some(row) = communes::training(tx.conn(), commune.id).await? else { return Err(not_training()) };
         training::clear(&tx).await?;
-        communes::set_training_reset(tx.conn(), commune.id, None, now).await?;
         let payload = serde_json::json!({ "slug": commune.spec.slug, "trainingOf": row.source });
         audit::append(
             &tx,
@@ -195,7 +208,7 @@ impl Jamaa {
         .await?;
         tx.commit().await?;
         let requests = self.file_fictitious(commune).await?;
-        Ok(TrainingResetReport { slug: commune.spec.slug.to_string(), requests })
+        Ok(Some(TrainingResetReport { slug: commune.spec.slug.to_string(), requests }))
     }
 
     /// Resets the training communes set to `nightly` whose last reset came before the start of their local
@@ -209,13 +222,10 @@ impl Jamaa {
                 now.with_timezone(&tz).date_naive().and_hms_opt(0, 0, 0).and_then(|t| {
                     chrono::TimeZone::from_local_datetime(&tz, &t).earliest().map(|t| t.with_timezone(&Utc))
                 });
-            let due = match (last, midnight) {
-                (Some(last), Some(midnight)) => last < midnight,
-                (None, _) => true,
-                (_, None) => false,
-            };
-            if due {
-                done.push(self.reset_training_commune(&Principal::Platform, &commune).await?);
+            let (Some(midnight), true) = (midnight, last.is_none_or(|last| Some(last) < midnight)) else { continue };
+            if let Some(report) = self.reset_training_since(&Principal::Platform, &commune, Some(midnight), now).await?
+            {
+                done.push(report);
             }
         }
         Ok(done)
@@ -247,8 +257,8 @@ impl Jamaa {
                 Err(error) => return Err(error),
             };
             filed += 1;
-            // The first file moves one step, the third two, the complaint stays as filed.
-            let steps = [1, 0, 2].get(i).copied().unwrap_or(0);
+            // The legalisation waits at the counter; the complaint and the building permit have moved a step.
+            let steps = [0, 1, 1].get(i).copied().unwrap_or(0);
             let mut request = submission.request;
             for _ in 0..steps {
                 let actor = Actor::Staff { roles: keys.clone() };

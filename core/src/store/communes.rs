@@ -271,19 +271,27 @@ pub(crate) async fn set_training(
     Ok(())
 }
 
-/// Records when a training commune was last set back, and its schedule.
-pub(crate) async fn set_training_reset(
+/// Records that a training commune is set back at `at`, unless it was since `since` (a scheduled reset:
+/// of several servers, the first takes it, the row's lock holding the others until it commits); whether this
+/// caller takes it.
+pub(crate) async fn claim_training_reset(
     conn: &impl ConnectionTrait,
     id: TenantId,
-    reset: Option<&str>,
+    since: Option<DateTime<Utc>>,
     at: DateTime<Utc>,
-) -> Result<(), Error> {
-    let mut update = commune::Entity::update_many().col_expr(commune::Column::TrainingResetAt, Expr::value(at));
-    if let Some(reset) = reset {
-        update = update.col_expr(commune::Column::TrainingReset, Expr::value(reset.to_owned()));
+) -> Result<bool, Error> {
+    let mut update = commune::Entity::update_many()
+        .col_expr(commune::Column::TrainingResetAt, Expr::value(at))
+        .filter(commune::Column::Id.eq(id.as_uuid()))
+        .filter(commune::Column::Status.eq(CommuneStatus::Training.as_str()));
+    if let Some(since) = since {
+        update = update.filter(
+            sea_orm::Condition::any()
+                .add(commune::Column::TrainingResetAt.is_null())
+                .add(commune::Column::TrainingResetAt.lt(since)),
+        );
     }
-    update.filter(commune::Column::Id.eq(id.as_uuid())).exec(conn).await?;
-    Ok(())
+    Ok(update.exec(conn).await?.rows_affected == 1)
 }
 
 /// A training commune's row, `None` for a commune that is not one.

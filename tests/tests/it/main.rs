@@ -28,6 +28,7 @@ mod sdk_parity;
 mod security;
 mod shape;
 mod site;
+mod training;
 mod transport;
 mod uploads;
 mod users;
