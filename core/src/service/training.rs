@@ -84,7 +84,7 @@ fn not_training() -> Error {
         "Cette commune n'est pas une commune de formation : elle n'est jamais remise à zéro.",
         "This commune is not a training commune: it is never reset.",
         "هذه الجماعة ليست جماعة تدريب: لا تُعاد أبدا إلى حالتها الأولى.",
-        "ⵜⴰⵎⵙⵎⵓⵏⵜ ⴰⴷ ⵓⵔ ⵜⴳⵉ ⵜⴰⵎⵙⵎⵓⵏⵜ ⵏ ⵓⵙⵍⵎⴷ: ⵓⵔ ⵜⵜⵓⵙⴰⵍⵍⴰ ⴰⵔ ⵜⴰⵣⵡⴰⵔⵜ.",
+        "ⵜⴰⵊⵎⴰⵄⵜ ⴰⴷ ⵓⵔ ⵜⴳⵉ ⵜⴰⵊⵎⴰⵄⵜ ⵏ ⵓⵙⵍⵎⴷ: ⵓⵔ ⴷ ⵜⵜⵓⵔⴰⵔ ⴰⴱⴷⴰ ⵖⵔ ⵜⵉⵣⵡⵉⵔⵉ ⵏⵏⵙ.",
     )
 }
 
@@ -106,7 +106,7 @@ impl Jamaa {
                 "Une commune de formation se copie d'une commune réelle, pas d'une autre commune de formation.",
                 "A training commune is copied from a real commune, not from another training commune.",
                 "تُنسخ جماعة التدريب من جماعة حقيقية، لا من جماعة تدريب أخرى.",
-                "ⵜⴰⵎⵙⵎⵓⵏⵜ ⵏ ⵓⵙⵍⵎⴷ ⵜⵜⵓⵙⵏⵖⵍ ⵙⴳ ⵜⵎⵙⵎⵓⵏⵜ ⵜⵉⴷⵜ, ⵓⵔ ⵜⵜⵓⵙⵏⵖⵍ ⵙⴳ ⵜⵎⵙⵎⵓⵏⵜ ⵏⵏⵉⴹⵏ ⵏ ⵓⵙⵍⵎⴷ.",
+                "ⵜⴰⵊⵎⴰⵄⵜ ⵏ ⵓⵙⵍⵎⴷ ⵜⵜⵓⵙⵏⵖⵍ ⵙⴳ ⵜⵊⵎⴰⵄⵜ ⵜⵉⴷⵜ, ⵓⵔ ⵜⵜⵓⵙⵏⵖⵍ ⵙⴳ ⵜⵊⵎⴰⵄⵜ ⵏⵏⵉⴹⵏ ⵏ ⵓⵙⵍⵎⴷ.",
             ));
         }
         let slug = input.slug.unwrap_or_else(|| format!("{}-training", source.spec.slug));
