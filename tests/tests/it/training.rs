@@ -137,6 +137,27 @@ async fn a_trainee_works_and_a_reset_brings_the_start_back(backend: Backend) -> 
     let after_reset = app.data(Some(&app.operator), NATIONAL, json!({})).await?;
     ensure!(after_reset == national_before, "{after_reset}");
 
+    // The commune's pages carry the training mark, in every language; a real commune's do not.
+    let code = start.keys().next().context("no file")?;
+    for (lang, mark) in [
+        ("ar", "جماعة للتدريب — البيانات وهمية"),
+        ("fr", "Commune de formation — les données sont fictives"),
+        ("tzm", "ⵜⴰⵊⵎⴰⵄⵜ ⵏ ⵓⵙⵍⵎⴷ — ⵉⵙⴼⴽⴰ ⵓⵔ ⴷ ⵉⴷⵜⵏ"),
+        ("en", "Training commune — data is fictitious"),
+    ] {
+        let page = app.client.get(app.url(&format!("/receipts/{code}?lang={lang}"))).send().await?.text().await?;
+        ensure!(page.contains(mark), "{lang}: {page}");
+        let secret = jamaa_core::service::training_secret(SLUG, 1);
+        let form = [("secret", secret.as_str())];
+        let first = start.keys().find(|c| c.ends_with("000001")).context("no first file")?;
+        let url = app.url(&format!("/receipts/{first}?lang={lang}"));
+        let receipt = app.client.post(url).form(&form).send().await?;
+        ensure!(receipt.status() == StatusCode::OK);
+        ensure!(receipt.text().await?.contains(mark), "{lang}: receipt without the mark");
+    }
+    let real = app.client.get(app.url("/receipts/OUJ-2026-000001?lang=en")).send().await?.text().await?;
+    ensure!(!real.contains("Training commune"), "{real}");
+
     // A real commune is never reset.
     let oujda = jamaa.commune("oujda").await?;
     let refused = jamaa.reset_training_commune(&Principal::Platform, &oujda).await;
