@@ -58,11 +58,18 @@ async fn a_trainee_works_and_a_reset_brings_the_start_back(backend: Backend) -> 
     let app = TestApp::spawn(backend).await?;
     let national_before = app.data(Some(&app.operator), NATIONAL, json!({})).await?;
 
-    let made = make(&app, TrainingReset::Manual).await?;
-    ensure!(made.commune.spec.slug.as_str() == SLUG);
-    let login = made.logins.iter().find(|(role, _)| role == "head_of_service").context("no head of service")?;
-    ensure!(login.1 == format!("{SLUG}.head_of_service"));
-    let session = app.login(&login.1, made.password.expose_secret()).await?;
+    // Made by an operator over GraphQL.
+    let create = "mutation { createTrainingCommune(from: \"oujda\", reset: MANUAL) {
+        commune { slug status } logins { role login } password token } }";
+    let made = app.data(Some(&app.operator), create, json!({})).await?;
+    let made = &made["createTrainingCommune"];
+    ensure!(made["commune"]["slug"] == SLUG && made["commune"]["status"] == "TRAINING", "{made}");
+    let logins = made["logins"].as_array().context("no logins")?;
+    let login = logins.iter().find(|l| l["role"] == "head_of_service").context("no head of service")?;
+    ensure!(login["login"] == format!("{SLUG}.head_of_service"));
+    let password = made["password"].as_str().context("no password")?;
+    let token = made["token"].as_str().context("no token")?.to_owned();
+    let session = app.login(login["login"].as_str().unwrap_or_default(), password).await?;
     let status = app.data(Some(&session), "query($c: String!) { commune(slug: $c) { status } }", json!({ "c": SLUG }));
     ensure!(status.await?["commune"]["status"] == "TRAINING");
 
@@ -123,12 +130,13 @@ async fn a_trainee_works_and_a_reset_brings_the_start_back(backend: Backend) -> 
     ensure!(open311.status() == StatusCode::NOT_FOUND, "{}", open311.status());
 
     // Reset: the same starting files, a fresh and valid audit chain; sessions and tokens still work.
+    let reset = "mutation($c: String!) { resetTrainingCommune(commune: $c) { commune requests } }";
+    let report = app.data(Some(&app.operator), reset, json!({ "c": SLUG })).await?;
+    ensure!(report["resetTrainingCommune"] == json!({ "commune": SLUG, "requests": 3 }), "{report}");
+    ensure!(files(&app, &session, SLUG).await? == start);
+    ensure!(files(&app, &token, SLUG).await? == start);
     let jamaa = app.jamaa().await?;
     let commune = jamaa.commune(SLUG).await?;
-    let report = jamaa.reset_training_commune(&Principal::Platform, &commune).await?;
-    ensure!(report.requests == 3, "{report:?}");
-    ensure!(files(&app, &session, SLUG).await? == start);
-    ensure!(files(&app, made.token.expose_secret(), SLUG).await? == start);
     let chain = jamaa.verify_audit(&Principal::Platform, &commune).await?;
     ensure!(chain.valid, "{chain:?}");
     let head =
@@ -159,9 +167,8 @@ async fn a_trainee_works_and_a_reset_brings_the_start_back(backend: Backend) -> 
     ensure!(!real.contains("Training commune"), "{real}");
 
     // A real commune is never reset.
-    let oujda = jamaa.commune("oujda").await?;
-    let refused = jamaa.reset_training_commune(&Principal::Platform, &oujda).await;
-    ensure!(matches!(refused, Err(jamaa_core::Error::Validation(_))), "{refused:?}");
+    let refused = app.graphql(Some(&app.operator), reset, json!({ "c": "oujda" })).await?;
+    ensure!(error_codes(&refused) == ["VALIDATION_FAILED"], "{refused}");
     ensure!(files(&app, app.staff("oujda"), "oujda").await?.keys().any(|code| code.starts_with("OUJ-")));
     app.stop().await
 }
