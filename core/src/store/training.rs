@@ -69,3 +69,21 @@ pub(crate) async fn clear(tx: &TenantTx) -> Result<(), Error> {
     tx.conn().execute_raw(delete("audit_heads")).await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{FILES, REGISTERS};
+
+    /// What a reset keeps: the configuration, the data key, the notification settings (`audit_heads` goes
+    /// apart, after the trail).
+    const KEPT: &[&str] =
+        &["roles", "workflows", "services", "commune_configs", "data_keys", "webhook_endpoints", "smtp_settings"];
+
+    #[test]
+    fn every_tenant_table_is_cleared_or_kept() {
+        for table in crate::store::migration::TENANT_TABLES {
+            let placed = FILES.contains(table) || REGISTERS.contains(table) || KEPT.contains(table);
+            assert!(placed || *table == "audit_heads", "{table}: neither cleared by a reset nor kept");
+        }
+    }
+}
