@@ -11,10 +11,12 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, bail};
 use clap::{Args, Parser, Subcommand};
 use jamaa_core::auth::Principal;
-use jamaa_core::model::commune::{Country, Slug, TrackingPrefix, unique_tracking_prefix};
+use jamaa_core::model::commune::{Country, Slug, TrackingPrefix, TrainingReset, unique_tracking_prefix};
 use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::model::template::{ContentOverrides, Resolution, Side, TemplateBundle, TemplateRef};
-use jamaa_core::service::{CommuneIdentity, Jamaa, MAX_PAGE_SIZE, NewApiToken, NewUser, OnboardCommune, OnboardSource};
+use jamaa_core::service::{
+    CommuneIdentity, Jamaa, MAX_PAGE_SIZE, NewApiToken, NewTrainingCommune, NewUser, OnboardCommune, OnboardSource,
+};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::server::{Application, open_store, shutdown_signal};
@@ -297,6 +299,31 @@ enum CommuneCommand {
         #[command(flatten)]
         key: ArchiveKey,
     },
+    /// Training communes: a copy of a commune's configuration with fictitious files, for staff to practise.
+    Training {
+        #[command(subcommand)]
+        command: TrainingCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TrainingCommand {
+    /// Make a training commune from a real one: its configuration, a login per role (`<slug>.<role>`, one
+    /// password printed once), a staff token, and fictitious files.
+    Create {
+        /// The commune whose configuration it copies.
+        #[arg(long)]
+        from: String,
+        /// Its slug (default `<from>-training`).
+        #[arg(long)]
+        slug: Option<String>,
+        /// When it is set back to its starting point besides `reset`: `nightly` (default) or `manual`.
+        #[arg(long, default_value = "nightly")]
+        reset: String,
+    },
+    /// Set a training commune back to its starting point: its files, registers and audit trail are deleted
+    /// (the chain restarts) and the fictitious files filed again; accounts and tokens stay.
+    Reset { commune: String },
 }
 
 /// The archive key: 32 bytes in base64 (`openssl rand -base64 32`), from a file or the environment.
@@ -800,6 +827,39 @@ async fn template(jamaa: &Jamaa, command: TemplateCommand) -> anyhow::Result<()>
     Ok(())
 }
 
+async fn training(jamaa: &Jamaa, command: TrainingCommand) -> anyhow::Result<()> {
+    match command {
+        TrainingCommand::Create { from, slug, reset } => {
+            let reset = TrainingReset::parse(&reset).map_err(|e| anyhow::anyhow!("--reset: {e}"))?;
+            let made = jamaa
+                .create_training_commune(&Principal::Platform, NewTrainingCommune { from, slug, reset })
+                .await
+                .map_err(explain)?;
+            let slug = &made.commune.spec.slug;
+            println!(
+                "training commune {slug} ({}), reset {}",
+                made.commune.spec.tracking_prefix.as_str(),
+                reset.as_str()
+            );
+            println!("password of every login: {}", made.password.expose_secret());
+            for (role, login) in &made.logins {
+                println!("  {login}  ({role})");
+            }
+            println!("staff token (every role): {}", made.token.expose_secret());
+            Ok(())
+        }
+        TrainingCommand::Reset { commune } => {
+            let commune = jamaa.commune(&commune).await.map_err(explain)?;
+            let report = jamaa.reset_training_commune(&Principal::Platform, &commune).await.map_err(explain)?;
+            println!(
+                "{}: set back to its starting point, {} fictitious request(s) filed",
+                report.slug, report.requests
+            );
+            Ok(())
+        }
+    }
+}
+
 async fn commune(jamaa: &Jamaa, command: CommuneCommand) -> anyhow::Result<()> {
     match command {
         CommuneCommand::List => {
@@ -815,6 +875,7 @@ async fn commune(jamaa: &Jamaa, command: CommuneCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        CommuneCommand::Training { command } => training(jamaa, command).await,
         CommuneCommand::Onboard(args) => match args.csv.clone() {
             Some(csv) => onboard_csv(jamaa, &args, &csv).await,
             None => onboard_one(jamaa, *args).await,

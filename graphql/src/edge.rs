@@ -14,7 +14,7 @@ use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use jamaa_core::Error;
-use jamaa_core::model::commune::Commune;
+use jamaa_core::model::commune::{Commune, CommuneStatus};
 use jamaa_core::model::i18n::Locale;
 
 use crate::app::AppState;
@@ -86,6 +86,10 @@ impl FromRequestParts<AppState> for PathCommune {
             .map_err(|_| refuse(Error::NotFound("commune")))?;
         let slug = params.get("commune").ok_or_else(|| refuse(Error::NotFound("commune")))?;
         let commune = state.jamaa.commune(slug).await.map_err(refuse)?;
+        // A training commune's files are fictitious: it publishes no open data (404, as an unknown commune).
+        if commune.status == CommuneStatus::Training && parts.uri.path().starts_with("/opendata/") {
+            return Err(refuse(Error::NotFound("commune")));
+        }
         let lang = Lang::new(asked.unwrap_or(commune.spec.default_locale), Some(&commune));
         Ok(PathCommune { commune, lang })
     }

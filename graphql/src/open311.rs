@@ -13,7 +13,7 @@ use axum::routing::get;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use jamaa_core::Error;
 use jamaa_core::model::calendar::end_of_day_utc;
-use jamaa_core::model::commune::Commune;
+use jamaa_core::model::commune::{Commune, CommuneStatus};
 use jamaa_core::model::complaint::{ComplaintSettings, ComplaintStatus};
 use jamaa_core::model::form::{FieldKind, FormSchema};
 use jamaa_core::model::i18n::Locale;
@@ -219,6 +219,10 @@ impl Call {
             .commune(&slug)
             .await
             .map_err(|_| self.failure(StatusCode::NOT_FOUND, "jurisdiction_id not found"))?;
+        // A training commune is no jurisdiction: its fictitious complaints are listed nowhere public.
+        if commune.status == CommuneStatus::Training {
+            return Err(self.failure(StatusCode::NOT_FOUND, "jurisdiction_id not found"));
+        }
         let locale = self.accept_language.unwrap_or(commune.spec.default_locale);
         let lang = Lang::new(locale, Some(&commune));
         Ok((commune, lang))

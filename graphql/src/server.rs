@@ -202,6 +202,14 @@ async fn run_scheduler(
             Ok(purged) => tracing::debug!(purged, "expired idempotency keys purged"),
             Err(error) => tracing::error!(error = %error, code = error.code(), "idempotency keys were not purged"),
         }
+        match jamaa.run_training_resets(chrono::Utc::now()).await {
+            Ok(done) => {
+                for report in done {
+                    tracing::info!(commune = %report.slug, requests = report.requests, "training commune reset");
+                }
+            }
+            Err(error) => tracing::error!(error = %error, code = error.code(), "training communes were not reset"),
+        }
         match jamaa.run_due_timers(chrono::Utc::now()).await {
             Ok(report) => {
                 crate::metrics::scheduler_run(Ok((report.fired, report.dropped)));

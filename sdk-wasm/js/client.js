@@ -5,7 +5,7 @@
 import { JamaaError } from "./errors.js";
 
 const COMMUNE = `slug name names { locale text } country defaultLocale locales timeZone currency trackingPrefix
-  calendar`;
+  calendar status`;
 const SERVICE = `code version name description category channels deadline { days workingDays } silence silenceMeans
   fees { label amountMinor currency legalBasis } documents { code label mandatory formats maxSizeBytes }
   legalReferences`;

@@ -142,7 +142,11 @@ export interface Commune {
   currency: string;
   trackingPrefix: string;
   calendar: WorkingCalendar;
+  /** `TRAINING`: a training commune, whose files are fictitious. */
+  status: CommuneStatus;
 }
+
+export type CommuneStatus = "ONBOARDING" | "ACTIVE" | "SUSPENDED" | "TRAINING";
 
 export interface FeeLine {
   label: string;

@@ -197,6 +197,35 @@ impl CommuneStatus {
     }
 }
 
+/// When a training commune is set back to its starting point, besides an operator's `reset`: a commune
+/// setting chosen when it is made.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrainingReset {
+    /// Every night: by the first pass of the scheduler after midnight in the commune's time zone.
+    #[default]
+    Nightly,
+    /// Only when an operator asks.
+    Manual,
+}
+
+impl TrainingReset {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TrainingReset::Nightly => "nightly",
+            TrainingReset::Manual => "manual",
+        }
+    }
+
+    pub fn parse(value: &str) -> Result<Self, InvalidValue> {
+        match value {
+            "nightly" => Ok(TrainingReset::Nightly),
+            "manual" => Ok(TrainingReset::Manual),
+            _ => Err(InvalidValue::new("training reset", value, "`nightly` or `manual`")),
+        }
+    }
+}
+
 /// Morocco's twelve regions (decree 2.15.40 of 20 February 2015 fixing their number, names and seats), by the code
 /// the national list of communes gives them (HCP, `region_code`: "01" to "12") and their French name, the name
 /// Jamaa stores and the national indicators group by.

@@ -56,7 +56,9 @@ impl Jamaa {
     #[tracing::instrument(skip(self))]
     pub async fn publish_audit_heads(&self, now: DateTime<Utc>) -> Result<u64, Error> {
         let mut published = 0;
-        for commune in self.all_communes().await? {
+        // A training commune's chain restarts at each reset: it is no register to publish.
+        let real = self.all_communes().await?.into_iter();
+        for commune in real.filter(|c| c.status != crate::model::commune::CommuneStatus::Training) {
             let tx = self.store.tenant_tx(TenantScope::new(commune.id)).await?;
             if audit::publish_head(&tx, now.date_naive(), now).await?.is_some() {
                 published += 1;

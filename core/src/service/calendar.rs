@@ -92,7 +92,7 @@ impl Jamaa {
         let mut found = Vec::new();
         let mut after: Option<String> = None;
         loop {
-            let page = communes::page(self.store.conn(), self.store.cache(), after.as_deref(), 500).await?;
+            let page = communes::page(self.store.conn(), self.store.cache(), after.as_deref(), 500, true).await?;
             let Some(last) = page.last() else { break };
             after = Some(last.spec.slug.as_str().to_owned());
             found.extend(page.into_iter().filter(|c| c.spec.country == country));

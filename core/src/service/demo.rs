@@ -112,7 +112,7 @@ fn mauritanian_overrides() -> Result<ContentOverrides, Error> {
 }
 
 /// A few files in each demo commune's inbox: a legalisation, a complaint and a building permit.
-fn sample_requests(country: Country) -> Vec<SubmitRequest> {
+pub(super) fn sample_requests(country: Country) -> Vec<SubmitRequest> {
     let (cin, phone) = match country {
         Country::Mauritania => ("1234567890", "+22222123456"),
         _ => ("AB123456", "0612345678"),
@@ -336,6 +336,11 @@ impl Jamaa {
 
 /// A birth declared at Chefchaouen's first office.
 fn demo_birth(today: chrono::NaiveDate) -> NewAct {
+    birth_at(today, "CHF-1")
+}
+
+/// A fictitious birth declared at `office`.
+pub(super) fn birth_at(today: chrono::NaiveDate, office: &str) -> NewAct {
     let name = |given_ar: &str, family_ar: &str, given: &str, family: &str| PersonName {
         given_ar: given_ar.into(),
         family_ar: family_ar.into(),
@@ -352,7 +357,7 @@ fn demo_birth(today: chrono::NaiveDate) -> NewAct {
     let father = name("عمر", "العلمي", "Omar", "El Alami");
     NewAct {
         kind: ActKind::Birth,
-        office: "CHF-1".into(),
+        office: office.into(),
         details: ActDetails {
             sex: Some(Sex::Female),
             event: Event {
@@ -374,7 +379,7 @@ fn demo_birth(today: chrono::NaiveDate) -> NewAct {
 }
 
 /// Letters in and out of Oujda's town hall.
-fn demo_mail(today: chrono::NaiveDate) -> Vec<NewMail> {
+pub(super) fn demo_mail(today: chrono::NaiveDate) -> Vec<NewMail> {
     let days = |n: u64| today - chrono::Days::new(n);
     let mail = |direction, correspondent: &str, subject: &str, date, department: &str, due_on| NewMail {
         direction,

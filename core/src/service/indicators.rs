@@ -82,7 +82,12 @@ impl Jamaa {
             });
         }
         let period = Period::new(from, to, self.now().date_naive())?;
-        let mut pending = self.all_communes().await?.into_iter();
+        // Training communes hold fictitious files: they count in no national or regional figure.
+        let mut pending = self
+            .all_communes()
+            .await?
+            .into_iter()
+            .filter(|c| c.status != crate::model::commune::CommuneStatus::Training);
         let mut communes = Vec::new();
         let mut running = JoinSet::new();
         loop {

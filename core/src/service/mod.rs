@@ -33,6 +33,7 @@ mod requests;
 mod scheduler;
 mod site;
 mod tokens;
+mod training;
 mod uploads;
 mod users;
 
@@ -69,6 +70,7 @@ pub use requests::{RequestDetails, Submission, SubmitRequest, Tracking};
 pub use scheduler::SchedulerReport;
 pub use site::{MAX_SITE_ORIGINS, SiteOrigins, check_site_origins};
 pub use tokens::{IssuedToken, NewApiToken, check_issuer};
+pub use training::{NewTrainingCommune, TrainingCommune, TrainingResetReport, training_secret};
 pub use uploads::{DocumentFile, DownloadedFile};
 pub use users::{CommuneUser, IssuedSession, MembershipView, NewCommuneUser, NewUser, UserView};
 
@@ -182,10 +184,13 @@ impl Jamaa {
         communes::by_official_code(self.store.reader(), self.store.cache(), code).await
     }
 
-    /// Communes in slug order, after the `after` slug. The list of communes is public.
-    pub async fn communes(&self, after: Option<&str>, first: u64) -> Result<Page<Commune>, Error> {
+    /// Communes in slug order, after the `after` slug. The list of communes is public; training communes are
+    /// in it only when asked (`with_training`: operators, the platform's jobs), so that no directory or
+    /// national listing shows them.
+    pub async fn communes(&self, after: Option<&str>, first: u64, with_training: bool) -> Result<Page<Commune>, Error> {
         let first = first.clamp(1, MAX_PAGE_SIZE);
-        let mut items = communes::page(self.store.reader(), self.store.cache(), after, first + 1).await?;
+        let mut items =
+            communes::page(self.store.reader(), self.store.cache(), after, first + 1, with_training).await?;
         let has_next = items.len() as u64 > first;
         items.truncate(first as usize);
         Ok(Page { items, has_next })
@@ -196,7 +201,7 @@ impl Jamaa {
         let mut all = Vec::new();
         loop {
             let after = all.last().map(|c: &Commune| c.spec.slug.to_string());
-            let page = self.communes(after.as_deref(), MAX_PAGE_SIZE).await?;
+            let page = self.communes(after.as_deref(), MAX_PAGE_SIZE, true).await?;
             all.extend(page.items);
             if !page.has_next {
                 return Ok(all);
@@ -204,7 +209,8 @@ impl Jamaa {
         }
     }
 
-    pub async fn commune_count(&self) -> Result<u64, Error> {
-        communes::count(self.store.reader()).await
+    /// How many communes [`Jamaa::communes`] lists.
+    pub async fn commune_count(&self, with_training: bool) -> Result<u64, Error> {
+        communes::count(self.store.reader(), with_training).await
     }
 }

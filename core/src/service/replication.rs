@@ -6,7 +6,7 @@ use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldError, FieldErrorCode};
 use crate::model::audit::NewEvent;
 use crate::model::commune::{
-    Commune, CommuneSpec, CommuneStatus, Slug, TrackingPrefix, region_name, unique_tracking_prefix,
+    Commune, CommuneSpec, CommuneStatus, Slug, TrackingPrefix, TrainingReset, region_name, unique_tracking_prefix,
 };
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::TenantId;
@@ -243,6 +243,19 @@ impl Jamaa {
         identity: CommuneIdentity,
         overrides: &ContentOverrides,
     ) -> Result<Commune, Error> {
+        self.onboard_as(principal, source, identity, overrides, None).await
+    }
+
+    /// Onboards a commune, a training one when `training` names its source commune and reset schedule (marked
+    /// in the same transaction, so that it is never listed or counted as a real commune).
+    pub(super) async fn onboard_as(
+        &self,
+        principal: &Principal,
+        source: &TemplateBundle,
+        identity: CommuneIdentity,
+        overrides: &ContentOverrides,
+        training: Option<(&str, TrainingReset)>,
+    ) -> Result<Commune, Error> {
         require_operator(principal)?;
         let content = source.content.clone().with_overrides(overrides);
         let spec = CommuneSpec {
@@ -283,28 +296,31 @@ impl Jamaa {
                 Error::from(error)
             }
         })?;
-        let commune = Commune { id, spec, status: CommuneStatus::Active, lineage: Some(lineage.clone()) };
+        let mut commune = Commune { id, spec, status: CommuneStatus::Active, lineage: Some(lineage.clone()) };
+        if let Some((source, reset)) = training {
+            communes::set_training(tx.conn(), id, source, reset.as_str(), now).await?;
+            commune.status = CommuneStatus::Training;
+        }
         let written = write_content(&tx, &commune, &principal.actor(), &content, None, now).await?;
         // One event for the whole onboarding: what it wrote is the template's content (named by its hash) with
         // the overrides; the calendar and configuration are named by their addresses in `definitions`; the
         // services published are every service of that content, each at version 1, so the event counts them
         // rather than repeat them.
+        let mut payload = serde_json::json!({
+            "slug": commune.spec.slug,
+            "template": lineage,
+            "contentHash": source.content_hash,
+            "overrides": overrides,
+            "calendar": written.calendar,
+            "configuration": written.configuration,
+            "servicesPublishedCount": written.published.len(),
+        });
+        if let (Some((source, _)), Some(payload)) = (training, payload.as_object_mut()) {
+            payload.insert("trainingOf".into(), source.into());
+        }
         audit::append(
             &tx,
-            NewEvent::new(
-                principal.actor(),
-                "commune.onboarded",
-                format!("commune:{id}"),
-                serde_json::json!({
-                    "slug": commune.spec.slug,
-                    "template": lineage,
-                    "contentHash": source.content_hash,
-                    "overrides": overrides,
-                    "calendar": written.calendar,
-                    "configuration": written.configuration,
-                    "servicesPublishedCount": written.published.len(),
-                }),
-            ),
+            NewEvent::new(principal.actor(), "commune.onboarded", format!("commune:{id}"), payload),
             now,
         )
         .await?;
@@ -433,7 +449,11 @@ impl Jamaa {
     }
 
     /// The latest template exported from a commune, or a new export when its configuration changed since.
-    async fn export_as_needed(&self, principal: &Principal, commune: &Commune) -> Result<TemplateBundle, Error> {
+    pub(super) async fn export_as_needed(
+        &self,
+        principal: &Principal,
+        commune: &Commune,
+    ) -> Result<TemplateBundle, Error> {
         let slug = commune.spec.slug.as_str();
         let content = self.commune_content(principal, commune).await?;
         if let Some(version) = templates::latest_version(self.store.conn(), slug).await? {

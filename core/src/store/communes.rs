@@ -47,6 +47,9 @@ pub(crate) async fn insert(
         created_at: Set(now),
         catalog_generation: Set(0),
         site_origins: Set(serde_json::json!([])),
+        training_source: Set(None),
+        training_reset: Set(None),
+        training_reset_at: Set(None),
     };
     commune::Entity::insert(model).exec_without_returning(conn).await?;
     Ok(())
@@ -207,16 +210,20 @@ pub(crate) async fn by_tracking_prefix(
     one(conn, cache, row).await
 }
 
-/// A page of communes ordered by slug, after the `after` slug.
+/// A page of communes ordered by slug, after the `after` slug; without training communes unless asked.
 pub(crate) async fn page(
     conn: &impl ConnectionTrait,
     cache: &CatalogCache,
     after: Option<&str>,
     limit: u64,
+    with_training: bool,
 ) -> Result<Vec<Commune>, Error> {
     let mut query = commune::Entity::find().order_by_asc(commune::Column::Slug).limit(limit);
     if let Some(after) = after {
         query = query.filter(commune::Column::Slug.gt(after));
+    }
+    if !with_training {
+        query = query.filter(commune::Column::Status.ne(CommuneStatus::Training.as_str()));
     }
     let rows = query.all(conn).await?;
     let calendars = calendars(conn, cache, rows.iter().map(|row| row.calendar_hash.as_str())).await?;
@@ -228,8 +235,93 @@ pub(crate) async fn page(
         .collect()
 }
 
-pub(crate) async fn count(conn: &impl ConnectionTrait) -> Result<u64, Error> {
-    commune::Entity::find().count(conn).await.map_err(Into::into)
+/// How many communes there are; without training communes unless asked.
+pub(crate) async fn count(conn: &impl ConnectionTrait, with_training: bool) -> Result<u64, Error> {
+    let mut query = commune::Entity::find();
+    if !with_training {
+        query = query.filter(commune::Column::Status.ne(CommuneStatus::Training.as_str()));
+    }
+    query.count(conn).await.map_err(Into::into)
+}
+
+/// What a training commune's row says of it (see m0029).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct TrainingRow {
+    pub source: Option<String>,
+    pub reset: Option<String>,
+    pub reset_at: Option<DateTime<Utc>>,
+}
+
+/// Marks a commune as a training one, made from `source`, set back on `reset`'s schedule.
+pub(crate) async fn set_training(
+    conn: &impl ConnectionTrait,
+    id: TenantId,
+    source: &str,
+    reset: &str,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    commune::Entity::update_many()
+        .col_expr(commune::Column::Status, Expr::value(CommuneStatus::Training.as_str()))
+        .col_expr(commune::Column::TrainingSource, Expr::value(source.to_owned()))
+        .col_expr(commune::Column::TrainingReset, Expr::value(reset.to_owned()))
+        .col_expr(commune::Column::TrainingResetAt, Expr::value(now))
+        .filter(commune::Column::Id.eq(id.as_uuid()))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Records that a training commune is set back at `at`, unless it was since `since` (a scheduled reset:
+/// of several servers, the first takes it, the row's lock holding the others until it commits); whether this
+/// caller takes it.
+pub(crate) async fn claim_training_reset(
+    conn: &impl ConnectionTrait,
+    id: TenantId,
+    since: Option<DateTime<Utc>>,
+    at: DateTime<Utc>,
+) -> Result<bool, Error> {
+    let mut update = commune::Entity::update_many()
+        .col_expr(commune::Column::TrainingResetAt, Expr::value(at))
+        .filter(commune::Column::Id.eq(id.as_uuid()))
+        .filter(commune::Column::Status.eq(CommuneStatus::Training.as_str()));
+    if let Some(since) = since {
+        update = update.filter(
+            sea_orm::Condition::any()
+                .add(commune::Column::TrainingResetAt.is_null())
+                .add(commune::Column::TrainingResetAt.lt(since)),
+        );
+    }
+    Ok(update.exec(conn).await?.rows_affected == 1)
+}
+
+/// A training commune's row, `None` for a commune that is not one.
+pub(crate) async fn training(conn: &impl ConnectionTrait, id: TenantId) -> Result<Option<TrainingRow>, Error> {
+    let row = commune::Entity::find_by_id(id.as_uuid())
+        .filter(commune::Column::Status.eq(CommuneStatus::Training.as_str()))
+        .one(conn)
+        .await?;
+    Ok(row.map(|row| TrainingRow {
+        source: row.training_source,
+        reset: row.training_reset,
+        reset_at: row.training_reset_at,
+    }))
+}
+
+/// The training communes set back on a schedule (`reset`), with their last reset.
+pub(crate) async fn training_scheduled(
+    conn: &impl ConnectionTrait,
+    reset: &str,
+) -> Result<Vec<(TenantId, Option<DateTime<Utc>>)>, Error> {
+    let rows = commune::Entity::find()
+        .select_only()
+        .column(commune::Column::Id)
+        .column(commune::Column::TrainingResetAt)
+        .filter(commune::Column::Status.eq(CommuneStatus::Training.as_str()))
+        .filter(commune::Column::TrainingReset.eq(reset))
+        .into_tuple::<(uuid::Uuid, Option<DateTime<Utc>>)>()
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().map(|(id, at)| (TenantId::from_uuid(id), at)).collect())
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, sea_orm::DbErr> {

@@ -41,6 +41,7 @@ pub(crate) mod requests;
 pub(crate) mod templates;
 pub(crate) mod timers;
 pub(crate) mod tokens;
+pub(crate) mod training;
 pub(crate) mod users;
 
 /// Permission to touch one commune's rows, handed out by the use cases after they checked the caller.

@@ -6,7 +6,7 @@
 use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use jamaa_core::model::commune::Commune;
+use jamaa_core::model::commune::{Commune, CommuneStatus};
 use jamaa_core::model::i18n::Locale;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
@@ -141,6 +141,15 @@ pub(crate) fn language_links(lang: PageLang, offered: &[Locale]) -> Markup {
 
 /// The headers of every page: never cached or indexed, no referrer, nothing loaded from elsewhere, no
 /// script, and no framing.
+/// The mark of a training commune's page: its files and documents are fictitious.
+pub(crate) fn training_mark(lang: PageLang, commune: Option<&Commune>) -> Markup {
+    html! {
+        @if commune.is_some_and(|c| c.status == CommuneStatus::Training) {
+            p.training role="status" { (lang.t("training-commune")) }
+        }
+    }
+}
+
 pub(crate) fn page_response(status: axum::http::StatusCode, html: maud::Markup) -> Response {
     let mut response = (status, axum::response::Html(html.into_string())).into_response();
     let headers = response.headers_mut();
@@ -171,6 +180,7 @@ dt { font-weight: 600; } dd { margin: 0; }
 .code { font-family: "DejaVu Sans Mono", monospace; direction: ltr; unicode-bidi: embed; font-size: 1.1rem; }
 .qr { float: inline-end; width: 8.5rem; height: 8.5rem; margin-inline-start: 1rem; }
 .qr svg { width: 100%; height: 100%; }
+.training { border: 2px solid #b38600; background: #fff3c4; color: #3d2e00; padding: .5rem 1rem; font-weight: 700; }
 .notice { border-inline-start: 4px solid #b36b00; padding: .5rem 1rem; background: #fff8ec; }
 .error { color: #a00; font-weight: 600; }
 .ok { border-inline-start: 4px solid #1a7f37; padding: .5rem 1rem; background: #eef8f0; }

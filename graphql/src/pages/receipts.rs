@@ -15,7 +15,7 @@ use maud::{Markup, PreEscaped, html};
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use super::{PageLang, base_url, language_links, layout, offered, page_response, qr_svg};
+use super::{PageLang, base_url, language_links, layout, offered, page_response, qr_svg, training_mark};
 use crate::app::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -46,7 +46,7 @@ pub(crate) async fn form(
 ) -> Response {
     let commune = commune_of(&state, &code).await;
     let lang = PageLang::pick(query.lang.as_deref(), &headers, commune.as_ref());
-    page_response(StatusCode::OK, secret_page(lang, &offered(commune.as_ref()), &code, false))
+    page_response(StatusCode::OK, secret_page(lang, &offered(commune.as_ref()), commune.as_ref(), &code, false))
 }
 
 /// The commune a tracking code names by its prefix, if the code has that shape and the commune exists.
@@ -70,7 +70,7 @@ pub(crate) async fn show(
     let lang = PageLang::pick(query.lang.as_deref(), &headers, commune.as_ref());
     let languages = offered(commune.as_ref());
     if code.chars().count() > MAX_CODE_CHARS {
-        return page_response(StatusCode::NOT_FOUND, secret_page(lang, &languages, &code, true));
+        return page_response(StatusCode::NOT_FOUND, secret_page(lang, &languages, commune.as_ref(), &code, true));
     }
     match state.jamaa.track_request(&code, &SecretString::from(form.secret)).await {
         Ok(tracking) => {
@@ -78,11 +78,14 @@ pub(crate) async fn show(
             page_response(StatusCode::OK, receipt_page(lang, &languages, &tracking, &address))
         }
         Err(jamaa_core::Error::NotFound(_) | jamaa_core::Error::Validation(_)) => {
-            page_response(StatusCode::NOT_FOUND, secret_page(lang, &languages, &code, true))
+            page_response(StatusCode::NOT_FOUND, secret_page(lang, &languages, commune.as_ref(), &code, true))
         }
         Err(error) => {
             tracing::error!(%error, "receipt page");
-            page_response(StatusCode::INTERNAL_SERVER_ERROR, secret_page(lang, &languages, &code, true))
+            page_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                secret_page(lang, &languages, commune.as_ref(), &code, true),
+            )
         }
     }
 }
@@ -92,7 +95,7 @@ fn page_address(headers: &HeaderMap, code: &str, lang: PageLang) -> String {
     format!("{}/receipts/{code}?lang={}", base_url(headers), lang.code())
 }
 
-fn secret_page(lang: PageLang, languages: &[Locale], code: &str, failed: bool) -> Markup {
+fn secret_page(lang: PageLang, languages: &[Locale], commune: Option<&Commune>, code: &str, failed: bool) -> Markup {
     let title = lang.t("receipt-title");
     let action = format!("?lang={}", lang.code());
     layout(
@@ -100,6 +103,7 @@ fn secret_page(lang: PageLang, languages: &[Locale], code: &str, failed: bool) -
         &title,
         html! {
             (language_links(lang, languages))
+            (training_mark(lang, commune))
             h1 { (title) }
             p { (lang.t("tracking-code-prompt")) " " span.code { (code) } }
             @if failed {
@@ -131,6 +135,7 @@ fn receipt_page(lang: PageLang, languages: &[Locale], tracking: &Tracking, addre
         &format!("{title} {}", receipt.tracking_code),
         html! {
             (language_links(lang, languages))
+            (training_mark(lang, Some(details.commune.as_ref())))
             p.no-print { (lang.t("keep-or-print")) }
             @if let Some(svg) = &qr {
                 div.qr role="img" aria-label=(lang.t("qr-receipt")) {
@@ -206,12 +211,12 @@ mod tests {
     #[test]
     fn the_form_escapes_the_code_and_the_qr_code_is_svg() {
         let lang = PageLang::pick(Some("ar"), &HeaderMap::new(), None);
-        let page = secret_page(lang, &Locale::ALL, "<script>alert(1)</script>", true).into_string();
+        let page = secret_page(lang, &Locale::ALL, None, "<script>alert(1)</script>", true).into_string();
         assert!(page.contains("&lt;script&gt;") && !page.contains("<script>"));
         assert!(page.contains(r#"dir="rtl""#) && page.contains(r#"method="post""#));
         assert!(page.contains(r#"href="?lang=tzm""#) && page.contains("ⵜⴰⵎⴰⵣⵉⵖⵜ"));
         let tamazight = PageLang::pick(Some("tzm"), &HeaderMap::new(), None);
-        let page = secret_page(tamazight, &Locale::ALL, "OUJ-2026-000001", false).into_string();
+        let page = secret_page(tamazight, &Locale::ALL, None, "OUJ-2026-000001", false).into_string();
         assert!(page.contains(r#"lang="tzm" dir="ltr""#) && page.contains("ⴰⵙⵍⴽⵉⵏ ⵏ ⵓⵙⵔⵙ"));
         let svg = qr_svg("https://oujda.example/receipts/OUJ-2026-000042?lang=fr").unwrap();
         assert!(svg.contains("<svg") && svg.contains("</svg>"));

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use jamaa_core::model::i18n::Locale;
 
-use super::{PageLang, base_url, language_links, layout, offered, page_response, qr_svg};
+use super::{PageLang, base_url, language_links, layout, offered, page_response, qr_svg, training_mark};
 use crate::app::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -90,6 +90,7 @@ fn authentic(v: &DocumentVerification, lang: PageLang, languages: &[Locale], tit
     let issued_on = lang.time_in_zone(v.issued_at, v.commune.time_zone());
     let body = html! {
         (language_links(lang, languages))
+        (training_mark(lang, Some(&v.commune)))
         h1 { (title) }
         p.ok { (lang.t("verify-authentic")) }
         dl {

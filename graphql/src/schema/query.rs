@@ -20,7 +20,7 @@ pub struct CatalogQuery;
 
 #[Object]
 impl CatalogQuery {
-    /// Communes on the platform, in slug order.
+    /// Communes on the platform, in slug order (training communes to operators only).
     async fn communes(
         &self,
         ctx: &Context<'_>,
@@ -32,8 +32,10 @@ impl CatalogQuery {
         let size = page_size(first, call.locale())?;
         let after = after_key(after, Some)?;
         let jamaa = call.jamaa;
-        let page = jamaa.communes(after.as_deref(), size).await.in_lang(&call)?;
-        let total_count = jamaa.commune_count().await.in_lang(&call)?;
+        // Training communes are listed to operators only: the public directory shows real communes.
+        let with_training = call.principal.is_operator();
+        let page = jamaa.communes(after.as_deref(), size, with_training).await.in_lang(&call)?;
+        let total_count = jamaa.commune_count(with_training).await.in_lang(&call)?;
         // The latest template versions, read once for the page when a node asks for them.
         let look = ctx.look_ahead();
         let asks = |node: async_graphql::Lookahead<'_>| {

@@ -3,10 +3,13 @@
 use async_graphql::{Context, Enum, InputObject, Json, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use jamaa_core::model::calendar::WorkingCalendar;
-use jamaa_core::model::commune::{Country, Slug, TrackingPrefix};
+use jamaa_core::model::commune::{Country, Slug, TrackingPrefix, TrainingReset};
 use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::model::template::{self, ContentOverrides, Resolution, TemplateRef};
-use jamaa_core::service::{CommuneIdentity, OnboardCommune, OnboardSource, TemplateSummary, UpgradeReport};
+use jamaa_core::service::{
+    CommuneIdentity, NewTrainingCommune, OnboardCommune, OnboardSource, TemplateSummary, UpgradeReport,
+};
+use secrecy::ExposeSecret;
 
 use super::call::{Call, InCommune, InLang};
 use super::page::{Listing, in_memory};
@@ -275,6 +278,49 @@ impl ReplicationQuery {
     }
 }
 
+/// When a training commune is set back besides an operator's reset.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum TrainingResetSchedule {
+    /// Every night, after midnight in the commune's time zone.
+    Nightly,
+    /// Only when an operator asks.
+    Manual,
+}
+
+impl From<TrainingResetSchedule> for TrainingReset {
+    fn from(value: TrainingResetSchedule) -> Self {
+        match value {
+            TrainingResetSchedule::Nightly => TrainingReset::Nightly,
+            TrainingResetSchedule::Manual => TrainingReset::Manual,
+        }
+    }
+}
+
+/// A login of a training commune and the role it holds.
+#[derive(SimpleObject)]
+pub struct TrainingLogin {
+    pub role: String,
+    pub login: String,
+}
+
+/// A training commune just made: its logins, their one password and a staff token, shown once.
+#[derive(SimpleObject)]
+pub struct TrainingCommuneCreated {
+    pub commune: Commune,
+    pub logins: Vec<TrainingLogin>,
+    pub password: String,
+    pub token: String,
+}
+
+/// What a reset of a training commune did.
+#[derive(SimpleObject)]
+pub struct TrainingResetResult {
+    /// The commune's slug.
+    pub commune: String,
+    /// Fictitious requests filed again.
+    pub requests: u32,
+}
+
 #[derive(Default)]
 pub struct ReplicationMutation;
 
@@ -329,6 +375,38 @@ impl ReplicationMutation {
         let commune = call.jamaa.onboard_commune(call.principal, input).await.in_lang(&call)?;
         let lang = call.lang_of(&commune);
         Ok(Commune::new(commune, lang))
+    }
+
+    /// Makes a training commune from a real one (operators): its configuration, a login per role
+    /// (`<slug>.<role>`) sharing one fresh password, a staff token with every role (both shown once), and
+    /// fictitious files. It counts in no national figure and publishes no open data.
+    async fn create_training_commune(
+        &self,
+        ctx: &Context<'_>,
+        from: String,
+        slug: Option<String>,
+        reset: Option<TrainingResetSchedule>,
+        locale: Option<String>,
+    ) -> Result<TrainingCommuneCreated> {
+        let call = Call::with_locale(ctx, locale)?;
+        let reset = reset.map(Into::into).unwrap_or_default();
+        let input = NewTrainingCommune { from, slug, reset };
+        let made = call.jamaa.create_training_commune(call.principal, input).await.in_lang(&call)?;
+        let lang = call.lang_of(&made.commune);
+        Ok(TrainingCommuneCreated {
+            logins: made.logins.into_iter().map(|(role, login)| TrainingLogin { role, login }).collect(),
+            password: made.password.expose_secret().to_owned(),
+            token: made.token.expose_secret().to_owned(),
+            commune: Commune::new(made.commune, lang),
+        })
+    }
+
+    /// Sets a training commune back to its starting point (operators): its files, registers and audit trail
+    /// are deleted (the chain restarts) and its fictitious files filed again; accounts and tokens stay.
+    async fn reset_training_commune(&self, ctx: &Context<'_>, commune: String) -> Result<TrainingResetResult> {
+        let call = InCommune::new(ctx, Some(commune), None).await?;
+        let report = call.jamaa.reset_training_commune(call.principal, &call.commune).await.in_lang(&call)?;
+        Ok(TrainingResetResult { commune: report.slug, requests: report.requests as u32 })
     }
 
     /// Upgrades a commune to a newer template version by 3-way merge, keeping its local changes.

@@ -73,6 +73,7 @@ export default {
   "app.signOut": "تسجيل الخروج",
   "app.skip": "الانتقال إلى المحتوى",
   "app.title": "الإدارة الإلكترونية",
+  "app.training": "جماعة للتدريب — البيانات وهمية",
   "choice.none": "ليس لديكم أي دور في أي جماعة بعد.",
   "choice.operator": "لوحة المشغل",
   "choice.title": "مرحبا {name}: اختر جماعة",

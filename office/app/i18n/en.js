@@ -69,6 +69,7 @@ export default {
   "app.signOut": "Sign out",
   "app.skip": "Skip to the content",
   "app.title": "Back office",
+  "app.training": "Training commune — data is fictitious",
   "choice.none": "You have no role in any commune yet.",
   "choice.operator": "Operator's console",
   "choice.title": "Welcome, {name}: choose a commune",

@@ -70,6 +70,7 @@ export default {
   "app.signOut": "Se déconnecter",
   "app.skip": "Aller au contenu",
   "app.title": "Back-office",
+  "app.training": "Commune de formation — les données sont fictives",
   "choice.none": "Vous n'avez encore de rôle dans aucune commune.",
   "choice.operator": "Console de l'opérateur",
   "choice.title": "Bienvenue, {name} : choisissez une commune",

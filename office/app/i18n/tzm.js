@@ -69,6 +69,7 @@ export default {
   "app.signOut": "ⴼⴼⵖ",
   "app.skip": "ⴷⴷⵓ ⵖⵔ ⵜⵓⵎⴰⵢⵜ",
   "app.title": "ⴰⵙⵡⵓⵔ ⵏ ⵜⵊⵎⴰⵄⵜ",
+  "app.training": "ⵜⴰⵊⵎⴰⵄⵜ ⵏ ⵓⵙⵍⵎⴷ — ⵉⵙⴼⴽⴰ ⵓⵔ ⴷ ⵉⴷⵜⵏ",
   "choice.none": "ⵓⵔ ⵖⵓⵔⴽ ⴰⵎⵓⵔ ⴳ ⵜⵉⵊⵎⴰⵄⵉⵏ ⵅⴰⵙ.",
   "choice.operator": "ⵜⴰⴼⵍⵡⵉⵜ ⵏ ⵓⵎⵙⵎⵔⵙ ⴰⵏⴰⵎⵓⵔ",
   "choice.title": "ⴰⵣⵓⵍ {name}: ⵙⵜⵉ ⵜⴰⵊⵎⴰⵄⵜ",

@@ -142,6 +142,7 @@ function Frame({ children, changeLanguage, commune = null }) {
           </ul>
         </nav>`
       : null}
+    ${place?.status === "TRAINING" ? html`<p class="training" role="status">${t("app.training")}</p>` : null}
     <main id="main" tabindex="-1">${children}</main>`;
 }
 

@@ -548,6 +548,27 @@ fn operations() -> Vec<Operation> {
             },
         },
         Operation {
+            name: "createTrainingCommune",
+            public: false,
+            document: "mutation($from: String!, $slug: String) {
+                createTrainingCommune(from: $from, slug: $slug) { commune { slug } logins { login } password token }
+            }",
+            // A training copy of Oujda, with accounts and a token of its own.
+            attacks: |c: &Ctx<'_>| {
+                vec![
+                    attack(json!({ "from": "oujda", "slug": "oujda-attack" }), c.refused()),
+                    attack(json!({ "from": c.commune_named() }), c.refused()),
+                ]
+            },
+        },
+        Operation {
+            name: "resetTrainingCommune",
+            public: false,
+            document: "mutation($c: String!) { resetTrainingCommune(commune: $c) { commune requests } }",
+            // Wiping a commune's files and audit trail.
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune_named() }), c.refused())],
+        },
+        Operation {
             name: "upgradeCommune",
             public: false,
             document: "mutation($c: String!, $to: String!, $dry: Boolean) {

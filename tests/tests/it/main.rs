@@ -32,6 +32,7 @@ mod security;
 mod shape;
 mod shutdown;
 mod site;
+mod training;
 mod transport;
 mod uploads;
 mod users;

@@ -32,6 +32,11 @@ pub struct Model {
     pub catalog_generation: i64,
     /// The origins of the commune's own website (`https://host[:port]`), allowed by CORS (see m0015).
     pub site_origins: Json,
+    /// A training commune's source (its slug), its reset schedule (`nightly`, `manual`) and its last reset
+    /// (see m0029).
+    pub training_source: Option<String>,
+    pub training_reset: Option<String>,
+    pub training_reset_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -186,6 +186,9 @@ mod tests {
             created_at: Set(Utc::now()),
             catalog_generation: Set(0),
             site_origins: json(serde_json::json!([])),
+            training_source: Set(None),
+            training_reset: Set(None),
+            training_reset_at: Set(None),
         })
         .exec_without_returning(store.conn())
         .await

@@ -25,6 +25,7 @@ mod m0024_published_heads;
 mod m0026_idempotency_keys;
 mod m0027_shared_settings;
 mod m0028_webhook_limits;
+mod m0029_training_communes;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -122,6 +123,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0026_idempotency_keys::Migration),
             Box::new(m0027_shared_settings::Migration),
             Box::new(m0028_webhook_limits::Migration),
+            Box::new(m0029_training_communes::Migration),
         ]
     }
 }
@@ -152,6 +154,7 @@ pub(crate) async fn grant_app_role(db: &DatabaseConnection, role: &str) -> Resul
     sql.push_str(&format!("GRANT EXECUTE ON FUNCTION jamaa_tenants_with_due_timers(timestamptz) TO {role};\n"));
     sql.push_str(&format!("GRANT EXECUTE ON FUNCTION jamaa_tenants_with_due_deliveries(timestamptz) TO {role};\n"));
     sql.push_str(&format!("GRANT EXECUTE ON FUNCTION jamaa_purge_idempotency_keys(timestamptz) TO {role};\n"));
+    sql.push_str(&format!("GRANT EXECUTE ON FUNCTION jamaa_clear_training_registers(uuid) TO {role};\n"));
     db.execute_unprepared(&sql).await?;
     Ok(())
 }

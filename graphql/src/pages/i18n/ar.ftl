@@ -31,6 +31,7 @@ verify-title = التحقق من وثيقة
 verify-not-found = لا توجد أي وثيقة تحمل هذا الرمز.
 verify-not-a-code = هذا ليس رمز تحقق (مثال: CHF-7K3M-9XQ2-HT4P).
 internal-error = خطأ داخلي.
+training-commune = جماعة للتدريب — البيانات وهمية
 verify-authentic = وثيقة أصلية: أصدرتها الجماعة بهذا الرمز.
 verify-code = الرمز
 verify-commune = الجماعة

@@ -28,6 +28,7 @@ verify-title = Verifying a document
 verify-not-found = No document bears this code.
 verify-not-a-code = This is not a verification code (example: CHF-7K3M-9XQ2-HT4P).
 internal-error = Internal error.
+training-commune = Training commune — data is fictitious
 verify-authentic = Authentic document: issued by the commune under this code.
 verify-code = Code
 verify-commune = Commune

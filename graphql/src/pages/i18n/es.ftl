@@ -28,6 +28,7 @@ verify-title = Verificación de un documento
 verify-not-found = Ningún documento lleva este código.
 verify-not-a-code = No es un código de verificación (ejemplo: CHF-7K3M-9XQ2-HT4P).
 internal-error = Error interno.
+training-commune = Municipio de formación — los datos son ficticios
 verify-authentic = Documento auténtico: expedido por el municipio con este código.
 verify-code = Código
 verify-commune = Municipio

@@ -28,6 +28,7 @@ verify-title = Vérification d'un document
 verify-not-found = Aucun document ne porte ce code.
 verify-not-a-code = Ce n'est pas un code de vérification (exemple : CHF-7K3M-9XQ2-HT4P).
 internal-error = Erreur interne.
+training-commune = Commune de formation — les données sont fictives
 verify-authentic = Document authentique : émis par la commune sous ce code.
 verify-code = Code
 verify-commune = Commune

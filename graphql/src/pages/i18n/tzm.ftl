@@ -28,6 +28,7 @@ verify-title = ⴰⵙⵙⵉⴷⵏ ⵏ ⵓⵙⵉⵎⵍ
 verify-not-found = ⵓⵔ ⵉⵍⵍⵉ ⴽⵔⴰ ⵏ ⵓⵙⵉⵎⵍ ⵙ ⵓⵎⴰⵜⴰⵔ ⴰⴷ.
 verify-not-a-code = ⵡⴰ ⵓⵔ ⵉⴳⵉ ⴰⵎⴰⵜⴰⵔ ⵏ ⵓⵙⵙⵉⴷⵏ (ⴰⵎⴷⵢⴰ: CHF-7K3M-9XQ2-HT4P).
 internal-error = ⵜⴰⵣⴳⵍⵜ ⵜⴰⴳⵏⵙⴰⵏⵜ.
+training-commune = ⵜⴰⵊⵎⴰⵄⵜ ⵏ ⵓⵙⵍⵎⴷ — ⵉⵙⴼⴽⴰ ⵓⵔ ⴷ ⵉⴷⵜⵏ
 verify-authentic = ⴰⵙⵉⵎⵍ ⴰⵏⵚⵍⵉ: ⵜⴼⴽⴰ ⵜ ⵜⵎⵙⵎⵓⵏⵜ ⵙ ⵓⵎⴰⵜⴰⵔ ⴰⴷ.
 verify-code = ⴰⵎⴰⵜⴰⵔ
 verify-commune = ⵜⴰⵎⵙⵎⵓⵏⵜ

@@ -1,0 +1,89 @@
+//! Setting a training commune back to its starting point (m0029): its files, registers, audit trail and
+//! counters go, in the tenant's transaction; its configuration (roles, workflows, services, settings, data key,
+//! webhooks) stays. On PostgreSQL the registers and the audit trail, which the application's role may not
+//! delete from, are cleared by `jamaa_clear_training_registers`, which refuses any commune not in training.
+
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+use super::TenantTx;
+use crate::error::Error;
+
+/// The tables of a commune's files and what hangs on them, children before parents.
+const FILES: &[&str] = &[
+    "idempotency_keys",
+    "notification_deliveries",
+    "outbox_events",
+    "courier_history",
+    "courier_items",
+    "council_votes",
+    "council_deliberations",
+    "council_agenda_items",
+    "council_sessions",
+    "council_members",
+    "budget_lines",
+    "publications",
+    "petition_signatures",
+    "request_messages",
+    "request_files",
+    "issued_documents",
+    "complaints",
+    "request_lookups",
+    "timers",
+    "request_transitions",
+    "requests",
+    "counters",
+];
+
+/// The registers and the audit trail, which only a training commune may see emptied.
+const REGISTERS: &[&str] = &["civil_mentions", "civil_acts", "audit_published_heads", "audit_events"];
+
+/// Deletes a training commune's files, registers and audit trail (its chain restarts at its next event).
+/// The caller checks that the commune is a training one; the database checks it again for the registers.
+pub(crate) async fn clear(tx: &TenantTx) -> Result<(), Error> {
+    let backend = tx.backend();
+    let tenant = tx.tenant_uuid();
+    let delete = |table: &str| {
+        let placeholder = if backend == DbBackend::Postgres { "$1" } else { "?" };
+        Statement::from_sql_and_values(
+            backend,
+            format!("DELETE FROM {table} WHERE tenant_id = {placeholder}"),
+            [tenant.into()],
+        )
+    };
+    for table in FILES {
+        tx.conn().execute_raw(delete(table)).await?;
+    }
+    if backend == DbBackend::Postgres {
+        tx.conn()
+            .execute_raw(Statement::from_sql_and_values(
+                backend,
+                "SELECT jamaa_clear_training_registers($1)",
+                [tenant.into()],
+            ))
+            .await?;
+    } else {
+        for table in REGISTERS {
+            tx.conn().execute_raw(delete(table)).await?;
+        }
+    }
+    tx.conn().execute_raw(delete("audit_heads")).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FILES, REGISTERS};
+
+    /// What a reset keeps: the configuration, the data key, the notification settings (`audit_heads` goes
+    /// apart, after the trail).
+    const KEPT: &[&str] =
+        &["roles", "workflows", "services", "commune_configs", "data_keys", "webhook_endpoints", "smtp_settings"];
+
+    #[test]
+    fn every_tenant_table_is_cleared_or_kept() {
+        for table in crate::store::migration::TENANT_TABLES {
+            let placed = FILES.contains(table) || REGISTERS.contains(table) || KEPT.contains(table);
+            assert!(placed || *table == "audit_heads", "{table}: neither cleared by a reset nor kept");
+        }
+    }
+}
