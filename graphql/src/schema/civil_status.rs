@@ -577,7 +577,7 @@ impl CivilStatusMutation {
         ctx: &Context<'_>,
         #[graphql(
             name = "idempotencyKey",
-            desc = "A key that makes the call safe to retry (else the                                                      `Idempotency-Key` header): the same key, arguments and                                                      selection answer as the first call did and create nothing."
+            desc = "A key that makes the call safe to retry (else the `Idempotency-Key` header): the same key, arguments and selection answer as the first call did and create nothing."
         )]
         _idempotency_key: Option<String>,
         commune: Option<String>,
@@ -603,7 +603,7 @@ impl CivilStatusMutation {
         ctx: &Context<'_>,
         #[graphql(
             name = "idempotencyKey",
-            desc = "A key that makes the call safe to retry (else the                                                      `Idempotency-Key` header): the same key, arguments and                                                      selection answer as the first call did and create nothing."
+            desc = "A key that makes the call safe to retry (else the `Idempotency-Key` header): the same key, arguments and selection answer as the first call did and create nothing."
         )]
         _idempotency_key: Option<String>,
         commune: Option<String>,

@@ -373,7 +373,7 @@ impl CouncilMutation {
         ctx: &Context<'_>,
         #[graphql(
             name = "idempotencyKey",
-            desc = "A key that makes the call safe to retry (else the                                                      `Idempotency-Key` header): the same key, arguments and                                                      selection answer as the first call did and create nothing."
+            desc = "A key that makes the call safe to retry (else the `Idempotency-Key` header): the same key, arguments and selection answer as the first call did and create nothing."
         )]
         _idempotency_key: Option<String>,
         commune: Option<String>,
@@ -398,7 +398,7 @@ impl CouncilMutation {
         ctx: &Context<'_>,
         #[graphql(
             name = "idempotencyKey",
-            desc = "A key that makes the call safe to retry (else the                                                      `Idempotency-Key` header): the same key, arguments and                                                      selection answer as the first call did and create nothing."
+            desc = "A key that makes the call safe to retry (else the `Idempotency-Key` header): the same key, arguments and selection answer as the first call did and create nothing."
         )]
         _idempotency_key: Option<String>,
         commune: Option<String>,
@@ -421,7 +421,7 @@ impl CouncilMutation {
         ctx: &Context<'_>,
         #[graphql(
             name = "idempotencyKey",
-            desc = "A key that makes the call safe to retry (else the                                                      `Idempotency-Key` header): the same key, arguments and                                                      selection answer as the first call did and create nothing."
+            desc = "A key that makes the call safe to retry (else the `Idempotency-Key` header): the same key, arguments and selection answer as the first call did and create nothing."
         )]
         _idempotency_key: Option<String>,
         commune: Option<String>,
@@ -444,7 +444,7 @@ impl CouncilMutation {
         ctx: &Context<'_>,
         #[graphql(
             name = "idempotencyKey",
-            desc = "A key that makes the call safe to retry (else the                                                      `Idempotency-Key` header): the same key, arguments and                                                      selection answer as the first call did and create nothing."
+            desc = "A key that makes the call safe to retry (else the `Idempotency-Key` header): the same key, arguments and selection answer as the first call did and create nothing."
         )]
         _idempotency_key: Option<String>,
         commune: Option<String>,
