@@ -5,7 +5,7 @@ use async_graphql::{Context, Enum, ID, InputObject, Json, Object, Result, Simple
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use jamaa_core::error::{FieldError, FieldErrorCode};
 use jamaa_core::model::audit::AuditEvent;
-use jamaa_core::model::civil_status::{
+use jamaa_core::modules::civil_status::model::{
     self as core, ActDetails, ActKind, ActPersons, DateAsKnown, Declarant, DocumentKind, Event, Mention, MentionKind,
     NewAct, NewMention, Parent, PersonName, Sex,
 };

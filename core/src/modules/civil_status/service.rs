@@ -9,7 +9,7 @@ use crate::auth::{Permission, Principal};
 use crate::crypto;
 use crate::error::{Error, FieldErrorCode};
 use crate::model::audit::{AuditEvent, NewEvent};
-use crate::model::civil_status::{
+use crate::modules::civil_status::model::{
     self, Act, ActDetails, ActKind, ActNumber, ActPersons, DocumentKind, Mention, NewAct, NewMention, OfficeCode,
     RenderedDocument,
 };
@@ -18,11 +18,11 @@ use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::idempotency::Idempotency;
 use crate::model::ids::CivilActId;
 use crate::model::national_id;
-use crate::store::civil_status::{self as store, ActFilter, ActRow, MentionRow};
+use crate::modules::civil_status::store::{self as store, ActFilter, ActRow, MentionRow};
 use crate::store::{TenantTx, audit, keys, requests};
 
-use super::documents::{self, IssuedDocument, NewDocument};
-use super::{CountedPage, Jamaa, MAX_PAGE_SIZE};
+use crate::service::documents::{self, IssuedDocument, NewDocument};
+use crate::service::{CountedPage, Jamaa, MAX_PAGE_SIZE};
 
 /// The blind-index field of a subject's national id.
 const SUBJECT_ID: &str = "civil_subject_national_id";

@@ -4,10 +4,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::TenantTx;
+use crate::store::TenantTx;
 use super::entity::{civil_act, civil_mention};
 use crate::error::Error;
-use crate::model::civil_status::{ActDetails, ActKind, ActNumber, MentionKind, OfficeCode};
+use crate::modules::civil_status::model::{ActDetails, ActKind, ActNumber, MentionKind, OfficeCode};
 use crate::model::ids::CivilActId;
 
 /// An act as stored: its persons still sealed.

@@ -4,10 +4,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::TenantTx;
+use crate::store::TenantTx;
 use super::entity::{agenda_item, council_member, council_session, council_vote, deliberation};
 use crate::error::Error;
-use crate::model::council::{CouncilRole, Outcome, SessionKind, Tally, VoteChoice};
+use crate::modules::council::model::{CouncilRole, Outcome, SessionKind, Tally, VoteChoice};
 use crate::model::i18n::LocalizedText;
 use crate::model::ids::{AgendaItemId, CouncilMemberId, CouncilSessionId, DeliberationId, RequestId};
 

@@ -9,15 +9,15 @@ use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldErrorCode};
 use crate::model::audit::NewEvent;
 use crate::model::commune::Commune;
-use crate::model::courier::{self, Department, FollowUp, MailNumber, NewMail};
+use crate::modules::courier::model::{self, Department, FollowUp, MailNumber, NewMail};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::idempotency::Idempotency;
 use crate::model::ids::MailId;
 use crate::model::request::TrackingCode;
-use crate::store::courier::{self as store, MailEvent, MailFilter, MailRecord};
+use crate::modules::courier::store::{self as store, MailEvent, MailFilter, MailRecord};
 use crate::store::{TenantTx, audit, requests};
 
-use super::{CountedPage, Jamaa, MAX_PAGE_SIZE};
+use crate::service::{CountedPage, Jamaa, MAX_PAGE_SIZE};
 
 /// A mail item as staff see it: overdue is computed on the commune's date; the history comes with one item.
 #[derive(Clone, Debug, PartialEq, Eq)]

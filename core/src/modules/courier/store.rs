@@ -7,10 +7,10 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::TenantTx;
+use crate::store::TenantTx;
 use super::entity::{courier_history, courier_item};
 use crate::error::Error;
-use crate::model::courier::{DeliberationRef, Department, Direction, FollowUp, MailNumber};
+use crate::modules::courier::model::{DeliberationRef, Department, Direction, FollowUp, MailNumber};
 use crate::model::ids::MailId;
 
 /// A mail item as stored.

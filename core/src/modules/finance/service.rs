@@ -7,11 +7,12 @@ use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldError, FieldErrorCode};
 use crate::model::audit::NewEvent;
 use crate::model::commune::Commune;
-use crate::model::finance::{self, Aggregates, BudgetLine, COLUMNS, RawRow};
+use crate::modules::finance::model::{self, Aggregates, BudgetLine, COLUMNS, RawRow};
 use crate::model::i18n::{Locale, LocalizedText};
-use crate::store::{audit, finance as store};
+use crate::modules::finance::store;
+use crate::store::audit;
 
-use super::Jamaa;
+use crate::service::Jamaa;
 
 /// The most lines a file may have.
 pub const MAX_BUDGET_LINES: usize = 10_000;
