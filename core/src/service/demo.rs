@@ -9,15 +9,15 @@ use serde_json::json;
 use crate::auth::Principal;
 
 use crate::error::Error;
-use crate::modules::civil_status::model::{
-    ActDetails, ActKind, ActPersons, DateAsKnown, Declarant, Event, NewAct, Parent, PersonName, Sex,
-};
 use crate::model::commune::{Commune, Country, Slug, TrackingPrefix};
-use crate::modules::courier::model::{Direction, NewMail};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::request::SubmittedDocument;
 use crate::model::standard;
 use crate::model::template::{ContentOverrides, TemplateRef};
+use crate::modules::civil_status::model::{
+    ActDetails, ActKind, ActPersons, DateAsKnown, Declarant, Event, NewAct, Parent, PersonName, Sex,
+};
+use crate::modules::courier::model::{Direction, NewMail};
 
 use super::{CommuneIdentity, Jamaa, NewApiToken, NewUser, OnboardCommune, OnboardSource, SubmitRequest};
 

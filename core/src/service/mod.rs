@@ -33,10 +33,16 @@ mod training;
 mod uploads;
 mod users;
 
+pub use crate::modules::civil_status::service::{CivilAct, CivilActFilter, CivilActSummary, IssuedCivilDocument};
+pub use crate::modules::council::model::{AgendaItem, Deliberation, Member, Session};
+pub use crate::modules::council::service::{
+    NewAgendaItem, NewCouncilMember, NewDeliberation, NewSession, PublishedDecisions,
+};
+pub use crate::modules::courier::model::{MailEvent, MailRecord};
+pub use crate::modules::courier::service::{MailItem, MailQuery};
+pub use crate::modules::finance::service::{BudgetExecution, BudgetImport, MAX_BUDGET_LINES, parse_budget_csv};
 pub use crate::store::catalog::PublishedService;
 pub use crate::store::citizen::{MessageRecord, PublicationRecord};
-pub use crate::modules::council::store::{AgendaItem, Deliberation, Member, Session};
-pub use crate::modules::courier::store::{MailEvent, MailRecord};
 pub use crate::store::notifications::{DeliveryRecord, WebhookEndpointRecord};
 pub use crate::store::requests::{RequestRecord, TransitionRecord};
 pub use crate::store::templates::TemplateSummary;
@@ -44,12 +50,8 @@ pub use crate::store::tokens::TokenSummary;
 pub use calendar::{HOLIDAYS_CHANGED, HolidayTarget, HolidayUpdate};
 pub use catalog::{CurrentServices, ServiceView};
 pub use citizen::{PETITION_SERVICE, PetitionView, PublicationStatus, SignPetition};
-pub use crate::modules::civil_status::service::{CivilAct, CivilActFilter, CivilActSummary, IssuedCivilDocument};
 pub use complaints::{MAX_LISTING, PublicComplaint, PublicFilter, PublicQuery, RatedComplaint};
-pub use crate::modules::council::service::{NewAgendaItem, NewCouncilMember, NewDeliberation, NewSession, PublishedDecisions};
-pub use crate::modules::courier::service::{MailItem, MailQuery};
 pub use documents::{DocumentVerification, IssuedDocument, NewDocument};
-pub use crate::modules::finance::service::{BudgetExecution, BudgetImport, MAX_BUDGET_LINES, parse_budget_csv};
 pub use inbox::{
     AssignmentFilter, InboxCounts, InboxCursor, InboxFilter, InboxPage, StaffMember, StateCount, Workload,
 };

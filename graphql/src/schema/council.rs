@@ -3,8 +3,8 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use jamaa_core::modules::council::model as core;
 use jamaa_core::model::i18n::{Locale, LocalizedText};
+use jamaa_core::modules::council::model as core;
 use jamaa_core::service::{self, NewAgendaItem, NewCouncilMember, NewDeliberation, NewSession};
 use serde::Serialize;
 

@@ -7,11 +7,12 @@ use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldError, FieldErrorCode};
 use crate::model::audit::NewEvent;
 use crate::model::commune::Commune;
-use crate::modules::council::model::{self, CouncilRole, CouncilRules, SessionKind, VoteChoice};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::{AgendaItemId, CouncilMemberId, CouncilSessionId, DeliberationId, RequestId};
 use crate::model::workflow::Actor;
-use crate::modules::council::store::{self as store, AgendaItem, Deliberation, Member, Session};
+use crate::modules::council::model::{self as council, CouncilRole, CouncilRules, SessionKind, VoteChoice};
+use crate::modules::council::model::{AgendaItem, Deliberation, Member, Session};
+use crate::modules::council::store;
 use crate::store::{TenantTx, audit, catalog, config, requests};
 
 use crate::service::Jamaa;

@@ -7,8 +7,8 @@ use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldError, FieldErrorCode};
 use crate::model::audit::NewEvent;
 use crate::model::commune::Commune;
-use crate::modules::finance::model::{self, Aggregates, BudgetLine, COLUMNS, RawRow};
 use crate::model::i18n::{Locale, LocalizedText};
+use crate::modules::finance::model::{self as finance, Aggregates, BudgetLine, COLUMNS, RawRow};
 use crate::modules::finance::store;
 use crate::store::audit;
 
