@@ -613,6 +613,7 @@ pub fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::i18n::Locale;
 
     fn name(given: &str, family: &str) -> PersonName {
         PersonName {
