@@ -275,8 +275,8 @@ mod tests {
     #[test]
     fn the_demo_files_import() {
         for file in [
-            include_str!("../../data/demo/oujda-budget-2024.csv"),
-            include_str!("../../data/demo/oujda-budget-2025.csv"),
+            include_str!("../../../data/demo/oujda-budget-2024.csv"),
+            include_str!("../../../data/demo/oujda-budget-2025.csv"),
         ] {
             assert!(parse_budget_csv(file).is_ok_and(|lines| lines.len() > 5));
         }
