@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod model;
+pub mod modules;
 
 #[cfg(feature = "store")]
 pub mod auth;

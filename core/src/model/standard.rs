@@ -1219,7 +1219,8 @@ mod shipped_tests {
         assert_eq!(petitions.threshold(Country::Mauritania, None), None, "the commune sets it, none is shipped");
         assert_eq!(mr.content.settings["petitions"]["basis"], "communeSetting");
         assert_eq!(mr.content.settings["council"]["basis"], "communeSetting");
-        let council = crate::model::council::CouncilRules::from_settings(&mr.content.settings).unwrap().unwrap();
+        let council =
+            crate::modules::council::model::CouncilRules::from_settings(&mr.content.settings).unwrap().unwrap();
         assert_eq!(council.legal_reference, None);
     }
 

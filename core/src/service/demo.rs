@@ -9,15 +9,15 @@ use serde_json::json;
 use crate::auth::Principal;
 
 use crate::error::Error;
-use crate::model::civil_status::{
-    ActDetails, ActKind, ActPersons, DateAsKnown, Declarant, Event, NewAct, Parent, PersonName, Sex,
-};
 use crate::model::commune::{Commune, Country, Slug, TrackingPrefix};
-use crate::model::courier::{Direction, NewMail};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::request::SubmittedDocument;
 use crate::model::standard;
 use crate::model::template::{ContentOverrides, TemplateRef};
+use crate::modules::civil_status::model::{
+    ActDetails, ActKind, ActPersons, DateAsKnown, Declarant, Event, NewAct, Parent, PersonName, Sex,
+};
+use crate::modules::courier::model::{Direction, NewMail};
 
 use super::{CommuneIdentity, Jamaa, NewApiToken, NewUser, OnboardCommune, OnboardSource, SubmitRequest};
 
@@ -430,7 +430,7 @@ impl Jamaa {
     /// budget, imported from the demo's files; once, when the commune has no council yet.
     async fn load_council_demo(&self, staff: &Principal, commune: &Commune) -> Result<(), Error> {
         use super::{NewCouncilMember, NewDeliberation, NewSession};
-        use crate::model::council::{CouncilRole, SessionKind, VoteChoice};
+        use crate::modules::council::model::{CouncilRole, SessionKind, VoteChoice};
 
         if !self.council_members(commune).await?.is_empty() {
             return Ok(());

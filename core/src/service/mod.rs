@@ -14,13 +14,9 @@ mod audit;
 mod calendar;
 mod catalog;
 mod citizen;
-mod civil_status;
 mod complaints;
-mod council;
-mod courier;
 pub mod demo;
-mod documents;
-mod finance;
+pub(crate) mod documents;
 mod idempotency;
 pub use idempotency::{CallClaim, PENDING_CLAIM};
 mod inbox;
@@ -29,7 +25,7 @@ mod notifications;
 mod personal;
 mod portable;
 mod replication;
-mod requests;
+pub(crate) mod requests;
 mod scheduler;
 mod site;
 mod tokens;
@@ -37,10 +33,16 @@ mod training;
 mod uploads;
 mod users;
 
+pub use crate::modules::civil_status::service::{CivilAct, CivilActFilter, CivilActSummary, IssuedCivilDocument};
+pub use crate::modules::council::model::{AgendaItem, Deliberation, Member, Session};
+pub use crate::modules::council::service::{
+    NewAgendaItem, NewCouncilMember, NewDeliberation, NewSession, PublishedDecisions,
+};
+pub use crate::modules::courier::model::{MailEvent, MailRecord};
+pub use crate::modules::courier::service::{MailItem, MailQuery};
+pub use crate::modules::finance::service::{BudgetExecution, BudgetImport, MAX_BUDGET_LINES, parse_budget_csv};
 pub use crate::store::catalog::PublishedService;
 pub use crate::store::citizen::{MessageRecord, PublicationRecord};
-pub use crate::store::council::{AgendaItem, Deliberation, Member, Session};
-pub use crate::store::courier::{MailEvent, MailRecord};
 pub use crate::store::notifications::{DeliveryRecord, WebhookEndpointRecord};
 pub use crate::store::requests::{RequestRecord, TransitionRecord};
 pub use crate::store::templates::TemplateSummary;
@@ -48,12 +50,8 @@ pub use crate::store::tokens::TokenSummary;
 pub use calendar::{HOLIDAYS_CHANGED, HolidayTarget, HolidayUpdate};
 pub use catalog::{CurrentServices, ServiceView};
 pub use citizen::{PETITION_SERVICE, PetitionView, PublicationStatus, SignPetition};
-pub use civil_status::{CivilAct, CivilActFilter, CivilActSummary, IssuedCivilDocument};
 pub use complaints::{MAX_LISTING, PublicComplaint, PublicFilter, PublicQuery, RatedComplaint};
-pub use council::{NewAgendaItem, NewCouncilMember, NewDeliberation, NewSession, PublishedDecisions};
-pub use courier::{MailItem, MailQuery};
 pub use documents::{DocumentVerification, IssuedDocument, NewDocument};
-pub use finance::{BudgetExecution, BudgetImport, MAX_BUDGET_LINES, parse_budget_csv};
 pub use inbox::{
     AssignmentFilter, InboxCounts, InboxCursor, InboxFilter, InboxPage, StaffMember, StateCount, Workload,
 };
@@ -80,13 +78,13 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 /// The platform's use cases over one store.
 #[derive(Clone)]
 pub struct Jamaa {
-    store: Store,
+    pub(crate) store: Store,
     clock: Clock,
-    keyring: Arc<Keyring>,
+    pub(crate) keyring: Arc<Keyring>,
     /// How long a login session lasts.
     session_ttl: chrono::Duration,
     /// How long an idempotency key and its answer are kept.
-    idempotency_ttl: chrono::Duration,
+    pub(crate) idempotency_ttl: chrono::Duration,
     /// Every commune's website origins, for the CORS layer (site.rs).
     site_origins: site::SiteOrigins,
 }

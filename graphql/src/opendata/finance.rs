@@ -6,7 +6,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use jamaa_core::model::finance::COLUMNS;
+use jamaa_core::modules::finance::model::COLUMNS;
 
 use super::YearFilter;
 use crate::app::AppState;

@@ -5,12 +5,12 @@ use async_graphql::{Context, Enum, ID, InputObject, Json, Object, Result, Simple
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use jamaa_core::error::{FieldError, FieldErrorCode};
 use jamaa_core::model::audit::AuditEvent;
-use jamaa_core::model::civil_status::{
+use jamaa_core::model::form::messages;
+use jamaa_core::model::ids::CivilActId;
+use jamaa_core::modules::civil_status::model::{
     self as core, ActDetails, ActKind, ActPersons, DateAsKnown, Declarant, DocumentKind, Event, Mention, MentionKind,
     NewAct, NewMention, Parent, PersonName, Sex,
 };
-use jamaa_core::model::i18n::{Locale, LocalizedText};
-use jamaa_core::model::ids::CivilActId;
 use jamaa_core::service::{CivilAct as CoreAct, CivilActFilter, CivilActSummary, IssuedCivilDocument};
 
 use super::call::{InCommune, InLang, idempotency};
@@ -178,21 +178,13 @@ pub struct CivilMentionInput {
     pub effective_on: NaiveDate,
 }
 
-fn invalid(path: &str, en: &str, fr: &str) -> FieldError {
-    FieldError::new(path, FieldErrorCode::InvalidDate, LocalizedText::new().with(Locale::En, en).with(Locale::Fr, fr))
+fn invalid_date(path: &str) -> FieldError {
+    FieldError::new(path, FieldErrorCode::InvalidDate, messages::invalid_date_as_known())
 }
 
 fn known_date(errors: &mut Vec<FieldError>, path: &str, text: Option<String>) -> Option<DateAsKnown> {
     let text = text.filter(|t| !t.trim().is_empty())?;
-    DateAsKnown::parse(&text)
-        .map_err(|_| {
-            errors.push(invalid(
-                path,
-                "a date as known: YYYY, YYYY-MM or YYYY-MM-DD",
-                "date : AAAA, AAAA-MM ou AAAA-MM-JJ",
-            ))
-        })
-        .ok()
+    DateAsKnown::parse(&text).map_err(|_| errors.push(invalid_date(path))).ok()
 }
 
 fn parent(errors: &mut Vec<FieldError>, path: &str, input: Option<ParentInput>) -> Option<Parent> {
@@ -212,7 +204,13 @@ impl RegisterCivilActInput {
         let mut errors = Vec::new();
         let time = self.event.time.filter(|t| !t.trim().is_empty()).and_then(|t| {
             NaiveTime::parse_from_str(t.trim(), "%H:%M")
-                .map_err(|_| errors.push(invalid("input.event.time", "a time is HH:MM", "une heure s'écrit HH:MM")))
+                .map_err(|_| {
+                    errors.push(FieldError::new(
+                        "input.event.time",
+                        FieldErrorCode::InvalidDate,
+                        messages::invalid_time_of_day(),
+                    ))
+                })
                 .ok()
         });
         let subject_birth_date = known_date(&mut errors, "input.subjectBirthDate", self.subject_birth_date);

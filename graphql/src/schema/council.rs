@@ -3,8 +3,8 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use jamaa_core::model::council as core;
 use jamaa_core::model::i18n::{Locale, LocalizedText};
+use jamaa_core::modules::council::model as core;
 use jamaa_core::service::{self, NewAgendaItem, NewCouncilMember, NewDeliberation, NewSession};
 use serde::Serialize;
 
@@ -13,7 +13,7 @@ use super::page::{Listing, in_memory};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[graphql(remote = "jamaa_core::model::council::CouncilRole")]
+#[graphql(remote = "jamaa_core::modules::council::model::CouncilRole")]
 pub enum CouncilRole {
     President,
     VicePresident,
@@ -23,7 +23,7 @@ pub enum CouncilRole {
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[graphql(remote = "jamaa_core::model::council::SessionKind")]
+#[graphql(remote = "jamaa_core::modules::council::model::SessionKind")]
 pub enum SessionKind {
     Ordinary,
     Extraordinary,
@@ -31,7 +31,7 @@ pub enum SessionKind {
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[graphql(remote = "jamaa_core::model::council::VoteChoice")]
+#[graphql(remote = "jamaa_core::modules::council::model::VoteChoice")]
 pub enum VoteChoice {
     For,
     Against,
@@ -41,7 +41,7 @@ pub enum VoteChoice {
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[graphql(remote = "jamaa_core::model::council::Outcome")]
+#[graphql(remote = "jamaa_core::modules::council::model::Outcome")]
 pub enum DeliberationOutcome {
     Adopted,
     Rejected,

@@ -3,8 +3,8 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use jamaa_core::model::courier::{DeliberationRef, Direction, FollowUp, NewMail};
 use jamaa_core::model::ids::MailId;
+use jamaa_core::modules::courier::model::{DeliberationRef, Direction, FollowUp, NewMail};
 use jamaa_core::service::{MailEvent, MailItem as CoreItem, MailQuery};
 
 use super::call::{InCommune, InLang, idempotency, input_id, subject_id};

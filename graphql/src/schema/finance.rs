@@ -3,7 +3,7 @@
 //! (`1250000.50`); rates are percentages with two decimals (`73.45`).
 
 use async_graphql::{Context, Enum, Object, Result, SimpleObject};
-use jamaa_core::model::finance::{self as core, Figures, format_bp, format_centimes};
+use jamaa_core::modules::finance::model::{self as core, Figures, format_bp, format_centimes};
 use jamaa_core::service::BudgetExecution as CoreExecution;
 use serde::Serialize;
 
@@ -12,7 +12,7 @@ use super::council::{ar, fr};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[graphql(remote = "jamaa_core::model::finance::LineKind")]
+#[graphql(remote = "jamaa_core::modules::finance::model::LineKind")]
 pub enum BudgetLineKind {
     Expense,
     Revenue,

@@ -33,7 +33,7 @@
 //! - `Jamaa::council_sessions` asking ReadCatalog instead of ManageCouncil: SQLite fails, 8 attacks of some 880
 //!   getting through: `councilSessions` answers Chefchaouen's staff naming Oujda, or through `X-Commune`, with
 //!   the title and ids of Oujda's draft session and its agenda.
-//! - `store::civil_status::act_by_id` finding acts by id without its tenant filter: SQLite fails, 6 attacks
+//! - `modules::civil_status::store::act_by_id` finding acts by id without its tenant filter: SQLite fails, 6 attacks
 //!   (`civilAct`, `addCivilMention`, `issueCivilDocument` at home with Oujda's act id) getting INTERNAL where
 //!   NOT_FOUND was expected; nothing leaks, since the act's persons are sealed under Oujda's data key, which
 //!   Chefchaouen's transaction does not reach.

@@ -5,7 +5,7 @@
 //! and names its bad rows.
 
 use anyhow::{Context as _, Result, ensure};
-use jamaa_core::model::finance::parse_centimes;
+use jamaa_core::modules::finance::model::parse_centimes;
 use jamaa_tests::app::{Backend, TestApp, error_codes, field_errors};
 use serde_json::{Value, json};
 

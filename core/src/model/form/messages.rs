@@ -1,6 +1,7 @@
 //! The messages of field errors, in Arabic, French, English and Tamazight (Tifinagh): one function per error
 //! code, taking what the message names (a limit, a country, a document). Every localized text a `FieldError`
-//! of a form carries comes from here. The Tamazight texts are machine translations awaiting review by a fluent
+//! of a form carries comes from here, and so do those of the registers' inputs and imported files (courier,
+//! civil status, council, finance). The Tamazight texts are machine translations awaiting review by a fluent
 //! reader (`jamaa translations review --locale tzm` lists them, from [`samples`]).
 
 use crate::model::commune::Country;
@@ -773,6 +774,258 @@ fn format_name(media_type: &str) -> &str {
     }
 }
 
+// The registers (courier, civil status, council, finance): the messages of their inputs and imported files.
+
+/// `REQUIRED` of a register's field.
+pub fn register_required() -> LocalizedText {
+    text("إلزامي", "obligatoire", "required", "ⵉⵍⴰⵣⵎ")
+}
+
+/// `TOO_LONG` of a register's text: more than `max` characters.
+pub fn register_too_long(max: usize) -> LocalizedText {
+    text(
+        "النص طويل جدا",
+        format!("{max} caractères au plus"),
+        format!("at most {max} characters"),
+        format!("{max} ⵏ ⵉⵙⴽⴽⵉⵍⵏ ⵖⴰⵙ"),
+    )
+}
+
+/// A courier department that does not parse.
+pub fn invalid_department() -> LocalizedText {
+    text(
+        "رمز المصلحة غير صحيح",
+        "un service s'écrit en 1 à 40 minuscules, chiffres, tirets ou soulignés",
+        "a department is 1 to 40 lower-case letters, digits, dashes or underscores",
+        "ⵜⴰⵏⴳⴰⵍⵜ ⵏ ⵜⵏⴰⴼⵓⵜ ⵓⵔ ⵜⵚⵃⵉ",
+    )
+}
+
+/// Mail dated after today.
+pub fn mail_in_future() -> LocalizedText {
+    text("تاريخ في المستقبل", "date future", "mail is registered once received or sent", "ⴰⵣⵎⵣ ⴳ ⵓⵎⵓⴷ ⴰⴷ ⵢⴰⵙⵏ")
+}
+
+/// A mail item due before its own date.
+pub fn due_before_mail() -> LocalizedText {
+    text(
+        "أجل سابق لتاريخ المراسلة",
+        "échéance antérieure au courrier",
+        "due before the letter's date",
+        "ⴰⵣⵎⵣ ⴰⵎⴳⴳⴰⵔⵓ ⵉⵣⵡⴰⵔ ⴰⵣⵎⵣ ⵏ ⵜⴱⵔⴰⵜ",
+    )
+}
+
+/// A mail item names a tracking code that no request of the commune has.
+pub fn unknown_request_code() -> LocalizedText {
+    text(
+        "لا يوجد أي طلب لدى الجماعة بهذا الرمز للتتبع",
+        "aucune demande de la commune n'a ce code de suivi",
+        "no request of the commune has this tracking code",
+        "ⵓⵔ ⵜⵍⵍⵉ ⴽⵔⴰ ⵏ ⵜⵓⵜⵜⵔⴰ ⵏ ⵜⴳⵎⵓⵏⵜ ⵙ ⵜⵏⴳⴰⵍⵜ ⴰⴷ ⵏ ⵓⴹⴼⴼⵓⵔ",
+    )
+}
+
+/// A mail item routed to the department that already holds it.
+pub fn already_in_department() -> LocalizedText {
+    text(
+        "المراسلة موجودة في هذه المصلحة",
+        "le courrier y est déjà",
+        "the item is already there",
+        "ⵜⴰⴱⵔⴰⵜ ⵜⵍⵍⴰ ⴷⵉⴳⵙ ⵢⴰⴷⵍⵍⵉ",
+    )
+}
+
+/// A change of a mail item's follow-up that its state does not allow (`from` and `to` are the states' keys).
+pub fn follow_up_refused(from: &str, to: &str) -> LocalizedText {
+    text(
+        "لا يمكن هذا التغيير في تتبع المراسلة",
+        "ce changement de suivi n'est pas possible",
+        format!("a {from} item cannot become {to}"),
+        "ⴰⵙⵏⴼⵍ ⴰⴷ ⵏ ⵓⴹⴼⴼⵓⵔ ⵓⵔ ⵉⵣⵎⵉⵔ",
+    )
+}
+
+/// A civil-status office code that does not parse.
+pub fn invalid_office_code() -> LocalizedText {
+    text(
+        "رمز المكتب غير صحيح",
+        "un code de bureau compte 1 à 16 lettres, chiffres ou tirets",
+        "an office code is 1 to 16 letters, digits or dashes",
+        "ⵜⴰⵏⴳⴰⵍⵜ ⵏ ⵓⵙⴰⵔⵓ ⵓⵔ ⵜⵚⵃⵉ",
+    )
+}
+
+/// A person's national id that is not valid for the commune's country (civil status).
+pub fn national_id_not_valid() -> LocalizedText {
+    text(
+        "رقم البطاقة الوطنية غير صحيح",
+        "numéro d'identité invalide",
+        "not a valid national id",
+        "ⵓⵟⵟⵓⵏ ⵏ ⵜⵎⴰⴳⵉⵜ ⵓⵔ ⵉⵚⵃⵉⵏ",
+    )
+}
+
+/// A civil-status event after today.
+pub fn event_in_future() -> LocalizedText {
+    text(
+        "لا يمكن أن يكون التاريخ في المستقبل",
+        "l'événement ne peut être futur",
+        "the event cannot be in the future",
+        "ⴰⵣⵎⵣ ⵓⵔ ⵉⵣⵎⵎⵔ ⴰⴷ ⵢⵉⵍⵉ ⴳ ⵓⵎⵓⴷ ⴰⴷ ⵢⴰⵙⵏ",
+    )
+}
+
+/// An act declared after the legal period (`days`, cited by `source`) without the judgment it then needs.
+pub fn late_declaration(days: u64, source: &str) -> LocalizedText {
+    text(
+        format!(
+            "تم التصريح بعد أكثر من {days} يوما من الواقعة: لا يسجل الرسم إلا بناء على حكم قضائي يجب ذكر مرجعه (القانون رقم 36.21 المتعلق بالحالة المدنية)"
+        ),
+        format!(
+            "déclaration faite plus de {days} jours après l'événement : l'acte n'est inscrit que sur jugement, dont la référence est requise ({source})"
+        ),
+        format!(
+            "declared more than {days} days after the event: the act is registered on a court's judgment, whose reference is required ({source})"
+        ),
+        format!(
+            "ⴰⵙⵍⵖⵓ ⵉⵜⵜⵓⴳⴰ ⴷⴼⴼⵉⵔ {days} ⵏ ⵡⵓⵙⵙⴰⵏ ⵙⴳ ⵜⵎⵙⴰⵔⵜ: ⴰⵣⵎⵎⴻⵎ ⵓⵔ ⵉⵜⵜⵓⵙⵏⵎⴰⵍ ⵖⴰⵙ ⵙ ⵓⵙⵖⵉⵡⵙ ⵏ ⵓⵙⵏⵙⵍ, ⵉⵍⴰⵣⵎ ⵓⵙⵎⴰⵍ ⵏⵏⵙ ({source})"
+        ),
+    )
+}
+
+/// A rectification without the reference of the judgment that orders it.
+pub fn rectification_without_judgment() -> LocalizedText {
+    text(
+        "يجب ذكر مرجع الحكم",
+        "une rectification cite le jugement qui l'ordonne",
+        "a rectification names the judgment that orders it",
+        "ⵉⵍⴰⵣⵎ ⵓⵙⵎⴰⵍ ⵏ ⵓⵙⵖⵉⵡⵙ",
+    )
+}
+
+/// A mention's date that cannot be (after today, or a century before the act).
+pub fn implausible_date() -> LocalizedText {
+    text("تاريخ غير صحيح", "date invraisemblable", "not a plausible date", "ⴰⵣⵎⵣ ⵓⵔ ⵉⵚⵃⵉⵏ")
+}
+
+/// A date as known (a birth date of long ago) that is none of `YYYY`, `YYYY-MM`, `YYYY-MM-DD`.
+pub fn invalid_date_as_known() -> LocalizedText {
+    text(
+        "تاريخ كما هو معروف: YYYY أو YYYY-MM أو YYYY-MM-DD",
+        "date : AAAA, AAAA-MM ou AAAA-MM-JJ",
+        "a date as known: YYYY, YYYY-MM or YYYY-MM-DD",
+        "ⴰⵣⵎⵣ ⵎⴰⵎⴽ ⵉⵜⵜⵓⵙⵙⴰⵏ: YYYY, YYYY-MM ⵏⵖ YYYY-MM-DD",
+    )
+}
+
+/// A time of day that is not `HH:MM`.
+pub fn invalid_time_of_day() -> LocalizedText {
+    text("يكتب الوقت بالشكل HH:MM", "une heure s'écrit HH:MM", "a time is HH:MM", "ⴰⴽⵓⴷ ⵉⵜⵜⵓⵢⴰⵔⴰ ⵙ HH:MM")
+}
+
+/// An ordinary council session outside the ordinary months (`months`: their numbers, comma-separated).
+pub fn ordinary_session_months(months: &str) -> LocalizedText {
+    text(
+        format!("تنعقد الدورات العادية للمجلس في الأشهر: {months}."),
+        format!("Les sessions ordinaires du conseil se tiennent aux mois {months}."),
+        format!("Ordinary council sessions are held in months {months}."),
+        format!("ⵜⵉⵎⵓⵏⵉⵡⵉⵏ ⵜⵉⵎⴰⴳⴰⵏⵉⵏ ⵏ ⵓⵙⵇⵇⵉⵎ ⵜⵜⵉⵍⵉⵏⵜ ⴳ ⵉⵢⵢⵉⵔⵏ: {months}."),
+    )
+}
+
+/// What is wrong with a cell of an imported budget file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BudgetCell {
+    /// An empty cell of a column the line needs.
+    Required,
+    /// A negative or oversized amount.
+    AmountOutOfBounds,
+    /// An amount that is not a decimal number.
+    InvalidAmount,
+    /// A kind other than expense or revenue.
+    Kind,
+    /// A budget code that is not digits only.
+    Code,
+    /// A label over 300 characters.
+    LabelTooLong,
+    /// A revenue type that is not lowercase letters and `_`.
+    RevenueType,
+    /// A cell of a column that the line's kind does not have.
+    NotForKind,
+    /// Commitments above the appropriation.
+    CommitmentsExceed,
+    /// Payments above the commitments.
+    PaymentsExceed,
+}
+
+/// The message of a bad cell of an imported budget file.
+pub fn budget_cell(problem: BudgetCell) -> LocalizedText {
+    match problem {
+        BudgetCell::Required => text(
+            "هذه الخانة إلزامية.",
+            "Cette colonne est obligatoire.",
+            "This column is required.",
+            "ⵜⴰⴳⵊⴷⵉⵜ ⴰⴷ ⵉⵍⴰⵣⵎ.",
+        ),
+        BudgetCell::AmountOutOfBounds => text(
+            "المبلغ لا يكون سالبا ولا مفرطا.",
+            "Le montant ne peut être négatif ni démesuré.",
+            "The amount cannot be negative or out of bounds.",
+            "ⴰⵎⵇⵇⵓⵔ ⵏ ⵉⴷⵔⵉⵎⵏ ⵓⵔ ⵉⵣⵎⵎⵔ ⴰⴷ ⵢⵉⵍⵉ ⴷⴷⴰⵡ ⵏ 0 ⵏⵖ ⵉⵣⵔⵉ ⵜⵉⵍⵉⵙⴰ.",
+        ),
+        BudgetCell::InvalidAmount => text(
+            "مبلغ غير صالح (مثال: 1250000.50).",
+            "Montant invalide (exemple : 1250000.50).",
+            "Invalid amount (example: 1250000.50).",
+            "ⴰⵎⵇⵇⵓⵔ ⵏ ⵉⴷⵔⵉⵎⵏ ⵓⵔ ⵉⵚⵃⵉⵏ (ⴰⵎ 1250000.50).",
+        ),
+        BudgetCell::Kind => text(
+            "النوع: expense أو revenue.",
+            "Le type est expense ou revenue.",
+            "The kind is expense or revenue.",
+            "ⴰⵏⴰⵡ ⵉⴳⴰ expense ⵏⵖ revenue.",
+        ),
+        BudgetCell::Code => text(
+            "رمز الميزانية أرقام فقط (12 على الأكثر).",
+            "Un code budgétaire est fait de chiffres (12 au plus).",
+            "A budget code is digits only (at most 12).",
+            "ⵜⴰⵏⴳⴰⵍⵜ ⵏ ⵜⵙⵏⴰⵎⵓⵔⵜ ⴷ ⵉⵏⴰⵎⴰⵏ ⵖⴰⵙ (12 ⵎⴰⵃⴷ).",
+        ),
+        BudgetCell::LabelTooLong => text(
+            "النص طويل جدا (300 حرف على الأكثر).",
+            "Libellé trop long (300 caractères au plus).",
+            "Label too long (300 characters at most).",
+            "ⴰⵣⵡⵍ ⵉⵖⵣⵣⵉⴼ ⴰⴽⵯ (300 ⵏ ⵉⵙⴽⴽⵉⵍⵏ ⵖⴰⵙ).",
+        ),
+        BudgetCell::RevenueType => text(
+            "نوع المداخيل حروف لاتينية صغيرة و _ (مثال: local_taxes).",
+            "Le type de recette s'écrit en minuscules et _ (exemple : local_taxes).",
+            "A revenue type is lowercase letters and _ (example: local_taxes).",
+            "ⴰⵏⴰⵡ ⵏ ⵜⵙⵓⴼⵖⴰ ⵉⵜⵜⵓⵢⴰⵔⴰ ⵙ ⵉⵙⴽⴽⵉⵍⵏ ⵉⵎⵥⵥⵢⴰⵏⵏ ⴷ _ (ⴰⵎ local_taxes).",
+        ),
+        BudgetCell::NotForKind => text(
+            "هذه الخانة لا تخص هذا النوع من السطور.",
+            "Cette colonne ne concerne pas ce type de ligne.",
+            "This column does not apply to this kind of line.",
+            "ⵜⴰⴳⵊⴷⵉⵜ ⴰⴷ ⵓⵔ ⵜⵍⵍⵉ ⵉ ⵓⵏⴰⵡ ⴰⴷ ⵏ ⵉⵣⵔⵉⵔⵉⴳ.",
+        ),
+        BudgetCell::CommitmentsExceed => text(
+            "الالتزامات تفوق الاعتمادات.",
+            "Les engagements dépassent les crédits.",
+            "Commitments exceed the appropriation.",
+            "ⵉⵎⵙⵜⵉⵏⵏ ⵣⵔⵉⵏ ⵉⵙⵍⵍⵓⴼⵏ.",
+        ),
+        BudgetCell::PaymentsExceed => text(
+            "الأداءات تفوق الالتزامات.",
+            "Les paiements dépassent les engagements.",
+            "Payments exceed commitments.",
+            "ⵉⵅⵍⵍⵚⵏ ⵣⵔⵉⵏ ⵉⵎⵙⵜⵉⵏⵏ.",
+        ),
+    }
+}
+
 /// One message of each kind, with sample parameters: what the tests check for every language, and what the
 /// review of translations lists.
 pub fn samples() -> Vec<LocalizedText> {
@@ -854,6 +1107,39 @@ pub fn samples() -> Vec<LocalizedText> {
     let label = LocalizedText::ar_fr("مساحة القطعة", "Surface de la parcelle");
     messages.push(beyond_field(RuleOp::Le, &label));
     messages.push(beyond_field(RuleOp::Ge, &label));
+    messages.extend([
+        register_required(),
+        register_too_long(200),
+        invalid_department(),
+        mail_in_future(),
+        due_before_mail(),
+        unknown_request_code(),
+        already_in_department(),
+        follow_up_refused("closed", "answered"),
+        invalid_office_code(),
+        national_id_not_valid(),
+        event_in_future(),
+        late_declaration(30, "Loi n° 36.21 relative à l'état civil"),
+        rectification_without_judgment(),
+        implausible_date(),
+        invalid_date_as_known(),
+        invalid_time_of_day(),
+        ordinary_session_months("3, 5, 10"),
+    ]);
+    for problem in [
+        BudgetCell::Required,
+        BudgetCell::AmountOutOfBounds,
+        BudgetCell::InvalidAmount,
+        BudgetCell::Kind,
+        BudgetCell::Code,
+        BudgetCell::LabelTooLong,
+        BudgetCell::RevenueType,
+        BudgetCell::NotForKind,
+        BudgetCell::CommitmentsExceed,
+        BudgetCell::PaymentsExceed,
+    ] {
+        messages.push(budget_cell(problem));
+    }
     messages
 }
 
@@ -960,6 +1246,28 @@ mod tests {
             let tifinagh =
                 message.exact(Locale::Tzm).is_some_and(|t| t.chars().any(|c| ('\u{2D30}'..='\u{2D7F}').contains(&c)));
             assert!(tifinagh, "{message:?}: Tamazight is written in Tifinagh");
+        }
+    }
+
+    #[test]
+    fn every_message_is_translated_not_copied() {
+        for message in samples() {
+            let texts = [Locale::Ar, Locale::Fr, Locale::En, Locale::Tzm].map(|locale| message.exact(locale));
+            let [Some(ar), Some(fr), Some(en), Some(tzm)] = texts else {
+                panic!("{message:?} lacks a language");
+            };
+            for (locale, text) in [(Locale::Ar, ar), (Locale::Fr, fr), (Locale::En, en), (Locale::Tzm, tzm)] {
+                assert!(!text.trim().is_empty(), "{message:?}: empty in {locale}");
+            }
+            // Each language its own text: no English left in the French slot, no French standing for Arabic.
+            assert_ne!(fr, en, "{message:?}: French and English alike");
+            for other in [fr, en, tzm] {
+                assert_ne!(ar, other, "{message:?}: Arabic copied from another language");
+            }
+            assert_ne!(tzm, fr, "{message:?}: Tamazight copied from French");
+            assert_ne!(tzm, en, "{message:?}: Tamazight copied from English");
+            let arabic = ar.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+            assert!(arabic, "{message:?}: Arabic is written in Arabic letters");
         }
     }
 }

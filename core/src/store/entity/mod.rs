@@ -4,26 +4,16 @@
 //! commune); every tenant table has `tenant_id` and a composite primary key led by it; `definitions`, shared
 //! content, is keyed by the hash of its body.
 
-pub(crate) mod agenda_item;
 pub(crate) mod api_token;
 pub(crate) mod audit_event;
 pub(crate) mod audit_head;
 pub(crate) mod audit_published_head;
-pub(crate) mod budget_line;
-pub(crate) mod civil_act;
-pub(crate) mod civil_mention;
 pub(crate) mod commune;
 pub(crate) mod commune_config;
 pub(crate) mod complaint;
-pub(crate) mod council_member;
-pub(crate) mod council_session;
-pub(crate) mod council_vote;
 pub(crate) mod counter;
-pub(crate) mod courier_history;
-pub(crate) mod courier_item;
 pub(crate) mod data_key;
 pub(crate) mod definition;
-pub(crate) mod deliberation;
 pub(crate) mod idempotency_key;
 pub(crate) mod issued_document;
 pub(crate) mod membership;
@@ -45,3 +35,11 @@ pub(crate) mod transition;
 pub(crate) mod user;
 pub(crate) mod webhook_endpoint;
 pub(crate) mod workflow;
+
+// The registry modules keep their entities in their folders (`crate::modules`).
+pub(crate) use crate::modules::civil_status::entity::{civil_act, civil_mention};
+pub(crate) use crate::modules::council::entity::{
+    agenda_item, council_member, council_session, council_vote, deliberation,
+};
+pub(crate) use crate::modules::courier::entity::{courier_history, courier_item};
+pub(crate) use crate::modules::finance::entity::budget_line;

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FieldError, FieldErrorCode};
+use crate::model::form::messages::{self, BudgetCell};
 use crate::model::i18n::{Locale, LocalizedText};
 
 /// The columns of a budget file, in order. Expense lines fill `appropriated`, `committed` and `paid`;
@@ -124,21 +125,8 @@ pub fn cell_path(line: u64, column: &str) -> String {
     format!("lines[{line}].{column}")
 }
 
-fn message(ar: &str, fr: &str, en: &str, tzm: &str) -> LocalizedText {
-    LocalizedText::ar_fr(ar, fr).with(Locale::En, en).with(Locale::Tzm, tzm)
-}
-
 fn required(line: u64, column: &str) -> FieldError {
-    FieldError::new(
-        cell_path(line, column),
-        FieldErrorCode::Required,
-        message(
-            "هذه الخانة إلزامية.",
-            "Cette colonne est obligatoire.",
-            "This column is required.",
-            "ⵜⴰⴳⵊⴷⵉⵜ ⴰⴷ ⵉⵍⴰⵣⵎ.",
-        ),
-    )
+    FieldError::new(cell_path(line, column), FieldErrorCode::Required, messages::budget_cell(BudgetCell::Required))
 }
 
 /// An amount cell in centimes; a missing or bad one is reported and counts as zero.
@@ -152,18 +140,8 @@ fn amount(errors: &mut Vec<FieldError>, line: u64, column: &str, value: &Option<
             Ok(centimes) => centimes,
             Err(code) => {
                 let text = match code {
-                    FieldErrorCode::OutOfRange => message(
-                        "المبلغ لا يكون سالبا ولا مفرطا.",
-                        "Le montant ne peut être négatif ni démesuré.",
-                        "The amount cannot be negative or out of bounds.",
-                        "ⴰⵎⵇⵇⵓⵔ ⵏ ⵉⴷⵔⵉⵎⵏ ⵓⵔ ⵉⵣⵎⵎⵔ ⴰⴷ ⵢⵉⵍⵉ ⴷⴷⴰⵡ ⵏ 0 ⵏⵖ ⵉⵣⵔⵉ ⵜⵉⵍⵉⵙⴰ.",
-                    ),
-                    _ => message(
-                        "مبلغ غير صالح (مثال: 1250000.50).",
-                        "Montant invalide (exemple : 1250000.50).",
-                        "Invalid amount (example: 1250000.50).",
-                        "ⴰⵎⵇⵇⵓⵔ ⵏ ⵉⴷⵔⵉⵎⵏ ⵓⵔ ⵉⵚⵃⵉⵏ (ⴰⵎ 1250000.50).",
-                    ),
+                    FieldErrorCode::OutOfRange => messages::budget_cell(BudgetCell::AmountOutOfBounds),
+                    _ => messages::budget_cell(BudgetCell::InvalidAmount),
                 };
                 errors.push(FieldError::new(cell_path(line, column), code, text));
                 0
@@ -187,12 +165,7 @@ pub fn parse_row(line: u64, raw: &RawRow) -> Result<BudgetLine, Vec<FieldError>>
                 errors.push(FieldError::new(
                     cell_path(line, "kind"),
                     FieldErrorCode::NotAnOption,
-                    message(
-                        "النوع: expense أو revenue.",
-                        "Le type est expense ou revenue.",
-                        "The kind is expense or revenue.",
-                        "ⴰⵏⴰⵡ ⵉⴳⴰ expense ⵏⵖ revenue.",
-                    ),
+                    messages::budget_cell(BudgetCell::Kind),
                 ));
             }
             kind
@@ -210,12 +183,7 @@ pub fn parse_row(line: u64, raw: &RawRow) -> Result<BudgetLine, Vec<FieldError>>
                 errors.push(FieldError::new(
                     cell_path(line, column),
                     FieldErrorCode::PatternMismatch,
-                    message(
-                        "رمز الميزانية أرقام فقط (12 على الأكثر).",
-                        "Un code budgétaire est fait de chiffres (12 au plus).",
-                        "A budget code is digits only (at most 12).",
-                        "ⵜⴰⵏⴳⴰⵍⵜ ⵏ ⵜⵙⵏⴰⵎⵓⵔⵜ ⴷ ⵉⵏⴰⵎⴰⵏ ⵖⴰⵙ (12 ⵎⴰⵃⴷ).",
-                    ),
+                    messages::budget_cell(BudgetCell::Code),
                 ));
                 String::new()
             }
@@ -231,12 +199,7 @@ pub fn parse_row(line: u64, raw: &RawRow) -> Result<BudgetLine, Vec<FieldError>>
             Some(text) if text.chars().count() > 300 => errors.push(FieldError::new(
                 cell_path(line, column),
                 FieldErrorCode::TooLong,
-                message(
-                    "النص طويل جدا (300 حرف على الأكثر).",
-                    "Libellé trop long (300 caractères au plus).",
-                    "Label too long (300 characters at most).",
-                    "ⴰⵣⵡⵍ ⵉⵖⵣⵣⵉⴼ ⴰⴽⵯ (300 ⵏ ⵉⵙⴽⴽⵉⵍⵏ ⵖⴰⵙ).",
-                ),
+                messages::budget_cell(BudgetCell::LabelTooLong),
             )),
             Some(text) => label = label.with(locale, text),
         }
@@ -266,12 +229,7 @@ pub fn parse_row(line: u64, raw: &RawRow) -> Result<BudgetLine, Vec<FieldError>>
                     errors.push(FieldError::new(
                         cell_path(line, "revenue_type"),
                         FieldErrorCode::PatternMismatch,
-                        message(
-                            "نوع المداخيل حروف لاتينية صغيرة و _ (مثال: local_taxes).",
-                            "Le type de recette s'écrit en minuscules et _ (exemple : local_taxes).",
-                            "A revenue type is lowercase letters and _ (example: local_taxes).",
-                            "ⴰⵏⴰⵡ ⵏ ⵜⵙⵓⴼⵖⴰ ⵉⵜⵜⵓⵢⴰⵔⴰ ⵙ ⵉⵙⴽⴽⵉⵍⵏ ⵉⵎⵥⵥⵢⴰⵏⵏ ⴷ _ (ⴰⵎ local_taxes).",
-                        ),
+                        messages::budget_cell(BudgetCell::RevenueType),
                     ));
                     String::new()
                 }
@@ -292,12 +250,7 @@ pub fn parse_row(line: u64, raw: &RawRow) -> Result<BudgetLine, Vec<FieldError>>
             errors.push(FieldError::new(
                 cell_path(line, column),
                 FieldErrorCode::UnknownField,
-                message(
-                    "هذه الخانة لا تخص هذا النوع من السطور.",
-                    "Cette colonne ne concerne pas ce type de ligne.",
-                    "This column does not apply to this kind of line.",
-                    "ⵜⴰⴳⵊⴷⵉⵜ ⴰⴷ ⵓⵔ ⵜⵍⵍⵉ ⵉ ⵓⵏⴰⵡ ⴰⴷ ⵏ ⵉⵣⵔⵉⵔⵉⴳ.",
-                ),
+                messages::budget_cell(BudgetCell::NotForKind),
             ));
         }
     }
@@ -306,24 +259,14 @@ pub fn parse_row(line: u64, raw: &RawRow) -> Result<BudgetLine, Vec<FieldError>>
             errors.push(FieldError::new(
                 cell_path(line, "committed"),
                 FieldErrorCode::OutOfRange,
-                message(
-                    "الالتزامات تفوق الاعتمادات.",
-                    "Les engagements dépassent les crédits.",
-                    "Commitments exceed the appropriation.",
-                    "ⵉⵎⵙⵜⵉⵏⵏ ⵣⵔⵉⵏ ⵉⵙⵍⵍⵓⴼⵏ.",
-                ),
+                messages::budget_cell(BudgetCell::CommitmentsExceed),
             ));
         }
         if paid > committed {
             errors.push(FieldError::new(
                 cell_path(line, "paid"),
                 FieldErrorCode::OutOfRange,
-                message(
-                    "الأداءات تفوق الالتزامات.",
-                    "Les paiements dépassent les engagements.",
-                    "Payments exceed commitments.",
-                    "ⵉⵅⵍⵍⵚⵏ ⵣⵔⵉⵏ ⵉⵎⵙⵜⵉⵏⵏ.",
-                ),
+                messages::budget_cell(BudgetCell::PaymentsExceed),
             ));
         }
     }

@@ -1,63 +1,16 @@
 //! The council's members, sessions, agenda items, deliberations and votes, within one commune.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::TenantTx;
 use super::entity::{agenda_item, council_member, council_session, council_vote, deliberation};
+use super::model::{AgendaItem, Deliberation, Member, Session};
 use crate::error::Error;
-use crate::model::council::{CouncilRole, Outcome, SessionKind, Tally, VoteChoice};
 use crate::model::i18n::LocalizedText;
 use crate::model::ids::{AgendaItemId, CouncilMemberId, CouncilSessionId, DeliberationId, RequestId};
-
-/// A member of the council and the mandate they hold.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Member {
-    pub id: CouncilMemberId,
-    pub name_ar: String,
-    pub name_latin: String,
-    /// The party or list the member was elected on.
-    pub party: String,
-    pub role: CouncilRole,
-    pub mandate_start: NaiveDate,
-    pub mandate_end: Option<NaiveDate>,
-}
-
-/// A session, with its agenda and its deliberations.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Session {
-    pub id: CouncilSessionId,
-    pub kind: SessionKind,
-    pub starts_on: NaiveDate,
-    pub title: LocalizedText,
-    /// When its decisions were published; a published session takes no more deliberations.
-    pub published_at: Option<DateTime<Utc>>,
-    pub agenda: Vec<AgendaItem>,
-    pub deliberations: Vec<Deliberation>,
-}
-
-/// An item of a session's agenda, possibly a request (a petition) of the commune.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AgendaItem {
-    pub id: AgendaItemId,
-    pub position: u32,
-    pub title: LocalizedText,
-    pub request_id: Option<RequestId>,
-}
-
-/// A deliberation: the decision's text, the votes and their count.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Deliberation {
-    pub id: DeliberationId,
-    pub agenda_item_id: Option<AgendaItemId>,
-    /// Its number within the session, from 1.
-    pub number: u32,
-    pub text: LocalizedText,
-    pub tally: Tally,
-    pub decided_at: DateTime<Utc>,
-    pub votes: Vec<(CouncilMemberId, VoteChoice)>,
-}
+use crate::modules::council::model::{CouncilRole, Outcome, SessionKind, Tally, VoteChoice};
+use crate::store::TenantTx;
 
 fn json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, Error> {
     serde_json::to_value(value).map_err(Error::internal)

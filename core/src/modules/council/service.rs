@@ -7,14 +7,15 @@ use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldError, FieldErrorCode};
 use crate::model::audit::NewEvent;
 use crate::model::commune::Commune;
-use crate::model::council::{self, CouncilRole, CouncilRules, SessionKind, VoteChoice};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::{AgendaItemId, CouncilMemberId, CouncilSessionId, DeliberationId, RequestId};
 use crate::model::workflow::Actor;
-use crate::store::council::{self as store, AgendaItem, Deliberation, Member, Session};
+use crate::modules::council::model::{self as council, CouncilRole, CouncilRules, SessionKind, VoteChoice};
+use crate::modules::council::model::{AgendaItem, Deliberation, Member, Session};
+use crate::modules::council::store;
 use crate::store::{TenantTx, audit, catalog, config, requests};
 
-use super::Jamaa;
+use crate::service::Jamaa;
 
 /// The state a petition reaches when it is put on a session's agenda, and the action that takes it there.
 pub const INSCRIBED_ON_AGENDA: &str = "inscribed_on_agenda";
@@ -272,7 +273,7 @@ impl Jamaa {
                     let actor = Actor::Staff { roles: principal.roles_in(commune.id).to_vec() };
                     let key = action.key.clone();
                     let tracking = record.tracking_code.to_string();
-                    super::requests::apply_action(
+                    crate::service::requests::apply_action(
                         &tx,
                         commune,
                         &service,

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{FieldError, FieldErrorCode};
 use crate::model::commune::Country;
-use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::form::messages;
 use crate::model::national_id;
 
 /// The kinds of acts a register holds. Marriage acts are kept by adouls in Morocco; the kind is open to them.
@@ -326,25 +326,12 @@ pub struct Mention {
 const MAX_NAME: usize = 100;
 const MAX_TEXT: usize = 2_000;
 
-fn message(en: &str, fr: &str, ar: &str, tzm: &str) -> LocalizedText {
-    LocalizedText::new().with(Locale::En, en).with(Locale::Fr, fr).with(Locale::Ar, ar).with(Locale::Tzm, tzm)
-}
-
 fn required(path: &str) -> FieldError {
-    FieldError::new(path, FieldErrorCode::Required, message("required", "obligatoire", "إلزامي", "ⵉⵍⴰⵣⵎ"))
+    FieldError::new(path, FieldErrorCode::Required, messages::register_required())
 }
 
 fn too_long(path: &str, max: usize) -> FieldError {
-    FieldError::new(
-        path,
-        FieldErrorCode::TooLong,
-        message(
-            &format!("at most {max} characters"),
-            &format!("{max} caractères au plus"),
-            "النص طويل جدا",
-            &format!("{max} ⵏ ⵉⵙⴽⴽⵉⵍⵏ ⵖⴰⵙ"),
-        ),
-    )
+    FieldError::new(path, FieldErrorCode::TooLong, messages::register_too_long(max))
 }
 
 fn text_field(errors: &mut Vec<FieldError>, path: &str, value: &str, max: usize) {
@@ -383,16 +370,9 @@ fn national_id_field(errors: &mut Vec<FieldError>, path: &str, country: Country,
     }
     match national_id::normalize_national_id(country, raw) {
         Ok(normalized) => *value = Some(normalized),
-        Err(_) => errors.push(FieldError::new(
-            path,
-            FieldErrorCode::InvalidNationalId,
-            message(
-                "not a valid national id",
-                "numéro d'identité invalide",
-                "رقم البطاقة الوطنية غير صحيح",
-                "ⵓⵟⵟⵓⵏ ⵏ ⵜⵎⴰⴳⵉⵜ ⵓⵔ ⵉⵚⵃⵉⵏ",
-            ),
-        )),
+        Err(_) => {
+            errors.push(FieldError::new(path, FieldErrorCode::InvalidNationalId, messages::national_id_not_valid()))
+        }
     }
 }
 
@@ -413,29 +393,11 @@ pub fn validate_act(
     let mut errors = Vec::new();
     let office = OfficeCode::parse(&act.office);
     if office.is_err() {
-        errors.push(FieldError::new(
-            "input.office",
-            FieldErrorCode::InvalidValue,
-            message(
-                "an office code is 1 to 16 letters, digits or dashes",
-                "un code de bureau compte 1 à 16 lettres, chiffres ou tirets",
-                "رمز المكتب غير صحيح",
-                "ⵜⴰⵏⴳⴰⵍⵜ ⵏ ⵓⵙⴰⵔⵓ ⵓⵔ ⵜⵚⵃⵉ",
-            ),
-        ));
+        errors.push(FieldError::new("input.office", FieldErrorCode::InvalidValue, messages::invalid_office_code()));
     }
     let event = &act.details.event;
     if event.date > today {
-        errors.push(FieldError::new(
-            "input.event.date",
-            FieldErrorCode::OutOfRange,
-            message(
-                "the event cannot be in the future",
-                "l'événement ne peut être futur",
-                "لا يمكن أن يكون التاريخ في المستقبل",
-                "ⴰⵣⵎⵣ ⵓⵔ ⵉⵣⵎⵎⵔ ⴰⴷ ⵢⵉⵍⵉ ⴳ ⵓⵎⵓⴷ ⴰⴷ ⵢⴰⵙⵏ",
-            ),
-        ));
+        errors.push(FieldError::new("input.event.date", FieldErrorCode::OutOfRange, messages::event_in_future()));
     }
     let judgment = act.details.judgment_reference.as_deref().map(str::trim).filter(|r| !r.is_empty());
     optional_text(&mut errors, "input.judgmentReference", judgment, MAX_NAME * 2);
@@ -443,20 +405,7 @@ pub fn validate_act(
         errors.push(FieldError::new(
             "input.judgmentReference",
             FieldErrorCode::Required,
-            message(
-                &format!(
-                    "declared more than {DECLARATION_PERIOD_DAYS} days after the event: the act is registered on a court's judgment, whose reference is required ({DECLARATION_PERIOD_SOURCE})"
-                ),
-                &format!(
-                    "déclaration faite plus de {DECLARATION_PERIOD_DAYS} jours après l'événement : l'acte n'est inscrit que sur jugement, dont la référence est requise ({DECLARATION_PERIOD_SOURCE})"
-                ),
-                &format!(
-                    "تم التصريح بعد أكثر من {DECLARATION_PERIOD_DAYS} يوما من الواقعة: لا يسجل الرسم إلا بناء على حكم قضائي يجب ذكر مرجعه (القانون رقم 36.21 المتعلق بالحالة المدنية)"
-                ),
-                &format!(
-                    "ⴰⵙⵍⵖⵓ ⵉⵜⵜⵓⴳⴰ ⴷⴼⴼⵉⵔ {DECLARATION_PERIOD_DAYS} ⵏ ⵡⵓⵙⵙⴰⵏ ⵙⴳ ⵜⵎⵙⴰⵔⵜ: ⴰⵣⵎⵎⴻⵎ ⵓⵔ ⵉⵜⵜⵓⵙⵏⵎⴰⵍ ⵖⴰⵙ ⵙ ⵓⵙⵖⵉⵡⵙ ⵏ ⵓⵙⵏⵙⵍ, ⵉⵍⴰⵣⵎ ⵓⵙⵎⴰⵍ ⵏⵏⵙ ({DECLARATION_PERIOD_SOURCE})"
-                ),
-            ),
+            messages::late_declaration(DECLARATION_PERIOD_DAYS, DECLARATION_PERIOD_SOURCE),
         ));
     }
     act.details.judgment_reference = judgment.map(str::to_owned);
@@ -497,20 +446,11 @@ pub fn validate_mention(
         errors.push(FieldError::new(
             "input.reference",
             FieldErrorCode::Required,
-            message(
-                "a rectification names the judgment that orders it",
-                "une rectification cite le jugement qui l'ordonne",
-                "يجب ذكر مرجع الحكم",
-                "ⵉⵍⴰⵣⵎ ⵓⵙⵎⴰⵍ ⵏ ⵓⵙⵖⵉⵡⵙ",
-            ),
+            messages::rectification_without_judgment(),
         ));
     }
     if mention.effective_on > today || mention.effective_on < registered_on.min(today) - chrono::Days::new(36_500) {
-        errors.push(FieldError::new(
-            "input.effectiveOn",
-            FieldErrorCode::OutOfRange,
-            message("not a plausible date", "date invraisemblable", "تاريخ غير صحيح", "ⴰⵣⵎⵣ ⵓⵔ ⵉⵚⵃⵉⵏ"),
-        ));
+        errors.push(FieldError::new("input.effectiveOn", FieldErrorCode::OutOfRange, messages::implausible_date()));
     }
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
@@ -673,6 +613,7 @@ pub fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::i18n::Locale;
 
     fn name(given: &str, family: &str) -> PersonName {
         PersonName {

@@ -7,42 +7,12 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::TenantTx;
 use super::entity::{courier_history, courier_item};
+use super::model::{MailEvent, MailRecord};
 use crate::error::Error;
-use crate::model::courier::{DeliberationRef, Department, Direction, FollowUp, MailNumber};
 use crate::model::ids::MailId;
-
-/// A mail item as stored.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MailRecord {
-    pub id: MailId,
-    pub number: MailNumber,
-    pub correspondent: String,
-    pub subject: String,
-    /// Received (incoming) or sent (outgoing) on.
-    pub date: NaiveDate,
-    pub department: Department,
-    pub due_on: Option<NaiveDate>,
-    pub state: FollowUp,
-    pub request_code: Option<String>,
-    pub deliberation: Option<DeliberationRef>,
-    pub registered_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-/// One step of a mail item's history.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MailEvent {
-    /// `registered`, `routed`, `answered`, `closed`, `reopened`.
-    pub kind: String,
-    /// The department and the state after the step.
-    pub department: Department,
-    pub state: FollowUp,
-    pub note: Option<String>,
-    pub occurred_at: DateTime<Utc>,
-    pub actor: String,
-}
+use crate::modules::courier::model::{DeliberationRef, Department, Direction, FollowUp, MailNumber};
+use crate::store::TenantTx;
 
 /// Which items a listing wants.
 #[derive(Clone, Debug, Default)]

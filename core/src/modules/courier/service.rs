@@ -9,15 +9,17 @@ use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldErrorCode};
 use crate::model::audit::NewEvent;
 use crate::model::commune::Commune;
-use crate::model::courier::{self, Department, FollowUp, MailNumber, NewMail};
-use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::form::messages;
+use crate::model::i18n::LocalizedText;
 use crate::model::idempotency::Idempotency;
 use crate::model::ids::MailId;
 use crate::model::request::TrackingCode;
-use crate::store::courier::{self as store, MailEvent, MailFilter, MailRecord};
+use crate::modules::courier::model::{self as courier, Department, FollowUp, MailNumber, NewMail};
+use crate::modules::courier::model::{MailEvent, MailRecord};
+use crate::modules::courier::store::{self as store, MailFilter};
 use crate::store::{TenantTx, audit, requests};
 
-use super::{CountedPage, Jamaa, MAX_PAGE_SIZE};
+use crate::service::{CountedPage, Jamaa, MAX_PAGE_SIZE};
 
 /// A mail item as staff see it: overdue is computed on the commune's date; the history comes with one item.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,8 +43,8 @@ fn local_today(commune: &Commune, now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&commune.time_zone()).date_naive()
 }
 
-fn invalid(path: &str, en: &str, fr: &str) -> Error {
-    Error::field(path, FieldErrorCode::InvalidValue, LocalizedText::new().with(Locale::En, en).with(Locale::Fr, fr))
+fn invalid(path: &str, message: LocalizedText) -> Error {
+    Error::field(path, FieldErrorCode::InvalidValue, message)
 }
 
 fn department(path: &str, text: &str) -> Result<Department, Error> {
@@ -83,13 +85,7 @@ impl Jamaa {
         let request_code = match input.request_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             None => None,
             Some(code) => {
-                let unknown = || {
-                    invalid(
-                        "input.requestCode",
-                        "no request of the commune has this tracking code",
-                        "aucune demande de la commune n'a ce code de suivi",
-                    )
-                };
+                let unknown = || invalid("input.requestCode", messages::unknown_request_code());
                 let code = TrackingCode::parse(code).map_err(|_| unknown())?;
                 requests::by_tracking_code(&tx, &code).await?.ok_or_else(unknown)?;
                 Some(code.to_string())
@@ -155,7 +151,7 @@ impl Jamaa {
         let to = department("department", to)?;
         self.change_mail(principal, commune, id, note, |item| {
             if item.department == to {
-                return Err(invalid("department", "the item is already there", "le courrier y est déjà"));
+                return Err(invalid("department", messages::already_in_department()));
             }
             Ok(("routed", to.clone(), item.state))
         })
@@ -173,11 +169,7 @@ impl Jamaa {
     ) -> Result<MailItem, Error> {
         self.change_mail(principal, commune, id, note, |item| {
             if !item.state.may_become(state) {
-                return Err(invalid(
-                    "state",
-                    &format!("a {} item cannot become {}", item.state.as_str(), state.as_str()),
-                    "ce changement de suivi n'est pas possible",
-                ));
+                return Err(invalid("state", messages::follow_up_refused(item.state.as_str(), state.as_str())));
             }
             let kind = match state {
                 FollowUp::Open => "reopened",
@@ -202,7 +194,7 @@ impl Jamaa {
         let scope = principal.authorize(commune.id, Permission::ManageCourier)?;
         let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
         if note.as_ref().is_some_and(|n| n.chars().count() > 2_000) {
-            return Err(invalid("note", "at most 2000 characters", "2000 caractères au plus"));
+            return Err(invalid("note", messages::register_too_long(2000)));
         }
         let now = self.now();
         let tx = self.store.tenant_tx(scope).await?;

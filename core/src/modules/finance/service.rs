@@ -7,11 +7,12 @@ use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldError, FieldErrorCode};
 use crate::model::audit::NewEvent;
 use crate::model::commune::Commune;
-use crate::model::finance::{self, Aggregates, BudgetLine, COLUMNS, RawRow};
 use crate::model::i18n::{Locale, LocalizedText};
-use crate::store::{audit, finance as store};
+use crate::modules::finance::model::{self as finance, Aggregates, BudgetLine, COLUMNS, RawRow};
+use crate::modules::finance::store;
+use crate::store::audit;
 
-use super::Jamaa;
+use crate::service::Jamaa;
 
 /// The most lines a file may have.
 pub const MAX_BUDGET_LINES: usize = 10_000;
@@ -274,8 +275,8 @@ mod tests {
     #[test]
     fn the_demo_files_import() {
         for file in [
-            include_str!("../../data/demo/oujda-budget-2024.csv"),
-            include_str!("../../data/demo/oujda-budget-2025.csv"),
+            include_str!("../../../data/demo/oujda-budget-2024.csv"),
+            include_str!("../../../data/demo/oujda-budget-2025.csv"),
         ] {
             assert!(parse_budget_csv(file).is_ok_and(|lines| lines.len() > 5));
         }

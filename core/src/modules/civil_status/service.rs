@@ -9,20 +9,21 @@ use crate::auth::{Permission, Principal};
 use crate::crypto;
 use crate::error::{Error, FieldErrorCode};
 use crate::model::audit::{AuditEvent, NewEvent};
-use crate::model::civil_status::{
-    self, Act, ActDetails, ActKind, ActNumber, ActPersons, DocumentKind, Mention, NewAct, NewMention, OfficeCode,
-    RenderedDocument,
-};
 use crate::model::commune::Commune;
+use crate::model::form::messages;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::idempotency::Idempotency;
 use crate::model::ids::CivilActId;
 use crate::model::national_id;
-use crate::store::civil_status::{self as store, ActFilter, ActRow, MentionRow};
+use crate::modules::civil_status::model::{
+    self as civil_status, Act, ActDetails, ActKind, ActNumber, ActPersons, DocumentKind, Mention, NewAct, NewMention,
+    OfficeCode, RenderedDocument,
+};
+use crate::modules::civil_status::store::{self as store, ActFilter, ActRow, MentionRow};
 use crate::store::{TenantTx, audit, keys, requests};
 
-use super::documents::{self, IssuedDocument, NewDocument};
-use super::{CountedPage, Jamaa, MAX_PAGE_SIZE};
+use crate::service::documents::{self, IssuedDocument, NewDocument};
+use crate::service::{CountedPage, Jamaa, MAX_PAGE_SIZE};
 
 /// The blind-index field of a subject's national id.
 const SUBJECT_ID: &str = "civil_subject_national_id";
@@ -271,15 +272,8 @@ impl Jamaa {
             .office
             .as_deref()
             .map(|o| {
-                OfficeCode::parse(o).map_err(|_| {
-                    Error::field(
-                        "office",
-                        FieldErrorCode::InvalidValue,
-                        LocalizedText::new()
-                            .with(Locale::En, "not an office code")
-                            .with(Locale::Fr, "code de bureau invalide"),
-                    )
-                })
+                OfficeCode::parse(o)
+                    .map_err(|_| Error::field("office", FieldErrorCode::InvalidValue, messages::invalid_office_code()))
             })
             .transpose()?;
         let first = first.clamp(1, MAX_PAGE_SIZE);
@@ -303,13 +297,7 @@ impl Jamaa {
     ) -> Result<Vec<CivilActSummary>, Error> {
         let scope = principal.authorize(commune.id, Permission::ManageCivilStatus)?;
         let normalized = national_id::normalize_national_id(commune.spec.country, national_id).map_err(|_| {
-            Error::field(
-                "nationalId",
-                FieldErrorCode::InvalidNationalId,
-                LocalizedText::new()
-                    .with(Locale::En, "not a valid national id")
-                    .with(Locale::Fr, "numéro d'identité invalide"),
-            )
+            Error::field("nationalId", FieldErrorCode::InvalidNationalId, messages::national_id_not_valid())
         })?;
         let tx = self.store.tenant_tx(scope).await?;
         let Some(key) = keys::existing(&tx, &self.keyring).await? else {

@@ -4,11 +4,11 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::TenantTx;
 use super::entity::{civil_act, civil_mention};
 use crate::error::Error;
-use crate::model::civil_status::{ActDetails, ActKind, ActNumber, MentionKind, OfficeCode};
 use crate::model::ids::CivilActId;
+use crate::modules::civil_status::model::{ActDetails, ActKind, ActNumber, MentionKind, OfficeCode};
+use crate::store::TenantTx;
 
 /// An act as stored: its persons still sealed.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,11 +1,13 @@
 //! The council (majalis): members and their roles, sessions, and the rules that decide a deliberation —
 //! which months hold ordinary sessions, the quorum and the majority — read from the commune's settings.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FieldError, FieldErrorCode};
+use crate::model::form::messages;
 use crate::model::i18n::LocalizedText;
+use crate::model::ids::{AgendaItemId, CouncilMemberId, CouncilSessionId, DeliberationId, RequestId};
 
 /// The settings key that holds a commune's [`CouncilRules`].
 pub const SETTINGS_KEY: &str = "council";
@@ -142,19 +144,7 @@ impl CouncilRules {
     pub fn check_session(&self, kind: SessionKind, date: NaiveDate, path: &str) -> Result<(), FieldError> {
         if kind == SessionKind::Ordinary && !self.ordinary_session_months.contains(&date.month()) {
             let months = self.ordinary_session_months.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
-            return Err(FieldError::new(
-                path,
-                FieldErrorCode::OutOfRange,
-                LocalizedText::ar_fr(
-                    format!("تنعقد الدورات العادية للمجلس في الأشهر: {months}."),
-                    format!("Les sessions ordinaires du conseil se tiennent aux mois {months}."),
-                )
-                .with(crate::model::i18n::Locale::En, format!("Ordinary council sessions are held in months {months}."))
-                .with(
-                    crate::model::i18n::Locale::Tzm,
-                    format!("ⵜⵉⵎⵓⵏⵉⵡⵉⵏ ⵜⵉⵎⴰⴳⴰⵏⵉⵏ ⵏ ⵓⵙⵇⵇⵉⵎ ⵜⵜⵉⵍⵉⵏⵜ ⴳ ⵉⵢⵢⵉⵔⵏ: {months}."),
-                ),
-            ));
+            return Err(FieldError::new(path, FieldErrorCode::OutOfRange, messages::ordinary_session_months(&months)));
         }
         Ok(())
     }
@@ -223,6 +213,54 @@ pub struct Tally {
 /// Whether a mandate running from `start` to `end` (inclusive, open when `None`) covers `date`.
 pub fn in_office(start: NaiveDate, end: Option<NaiveDate>, date: NaiveDate) -> bool {
     start <= date && end.is_none_or(|end| date <= end)
+}
+
+/// A member of the council and the mandate they hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    pub id: CouncilMemberId,
+    pub name_ar: String,
+    pub name_latin: String,
+    /// The party or list the member was elected on.
+    pub party: String,
+    pub role: CouncilRole,
+    pub mandate_start: NaiveDate,
+    pub mandate_end: Option<NaiveDate>,
+}
+
+/// A session, with its agenda and its deliberations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    pub id: CouncilSessionId,
+    pub kind: SessionKind,
+    pub starts_on: NaiveDate,
+    pub title: LocalizedText,
+    /// When its decisions were published; a published session takes no more deliberations.
+    pub published_at: Option<DateTime<Utc>>,
+    pub agenda: Vec<AgendaItem>,
+    pub deliberations: Vec<Deliberation>,
+}
+
+/// An item of a session's agenda, possibly a request (a petition) of the commune.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgendaItem {
+    pub id: AgendaItemId,
+    pub position: u32,
+    pub title: LocalizedText,
+    pub request_id: Option<RequestId>,
+}
+
+/// A deliberation: the decision's text, the votes and their count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deliberation {
+    pub id: DeliberationId,
+    pub agenda_item_id: Option<AgendaItemId>,
+    /// Its number within the session, from 1.
+    pub number: u32,
+    pub text: LocalizedText,
+    pub tally: Tally,
+    pub decided_at: DateTime<Utc>,
+    pub votes: Vec<(CouncilMemberId, VoteChoice)>,
 }
 
 #[cfg(test)]

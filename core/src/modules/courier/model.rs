@@ -3,11 +3,12 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FieldError, FieldErrorCode};
-use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::form::messages;
+use crate::model::ids::MailId;
 
 /// Whether a letter came in or went out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -150,43 +151,17 @@ pub struct NewMail {
     pub deliberation: Option<DeliberationRef>,
 }
 
-fn message(en: &str, fr: &str, ar: &str, tzm: &str) -> LocalizedText {
-    LocalizedText::new().with(Locale::En, en).with(Locale::Fr, fr).with(Locale::Ar, ar).with(Locale::Tzm, tzm)
-}
-
 fn text(errors: &mut Vec<FieldError>, path: &str, value: &str, max: usize) {
     if value.trim().is_empty() {
-        errors.push(FieldError::new(
-            path,
-            FieldErrorCode::Required,
-            message("required", "obligatoire", "إلزامي", "ⵉⵍⴰⵣⵎ"),
-        ));
+        errors.push(FieldError::new(path, FieldErrorCode::Required, messages::register_required()));
     } else if value.chars().count() > max {
-        errors.push(FieldError::new(
-            path,
-            FieldErrorCode::TooLong,
-            message(
-                &format!("at most {max} characters"),
-                &format!("{max} caractères au plus"),
-                "النص طويل جدا",
-                &format!("{max} ⵏ ⵉⵙⴽⴽⵉⵍⵏ ⵖⴰⵙ"),
-            ),
-        ));
+        errors.push(FieldError::new(path, FieldErrorCode::TooLong, messages::register_too_long(max)));
     }
 }
 
 /// The error of a department that does not parse.
 pub fn invalid_department(path: &str) -> FieldError {
-    FieldError::new(
-        path,
-        FieldErrorCode::InvalidValue,
-        message(
-            "a department is 1 to 40 lower-case letters, digits, dashes or underscores",
-            "un service s'écrit en 1 à 40 minuscules, chiffres, tirets ou soulignés",
-            "رمز المصلحة غير صحيح",
-            "ⵜⴰⵏⴳⴰⵍⵜ ⵏ ⵜⵏⴰⴼⵓⵜ ⵓⵔ ⵜⵚⵃⵉ",
-        ),
-    )
+    FieldError::new(path, FieldErrorCode::InvalidValue, messages::invalid_department())
 }
 
 /// Checks a mail item before it is numbered (every failure at once); `today` is the commune's local date.
@@ -195,16 +170,7 @@ pub fn validate_mail(mail: &NewMail, today: NaiveDate) -> Result<Department, Vec
     text(&mut errors, "input.correspondent", &mail.correspondent, 200);
     text(&mut errors, "input.subject", &mail.subject, 500);
     if mail.date > today {
-        errors.push(FieldError::new(
-            "input.date",
-            FieldErrorCode::OutOfRange,
-            message(
-                "mail is registered once received or sent",
-                "date future",
-                "تاريخ في المستقبل",
-                "ⴰⵣⵎⵣ ⴳ ⵓⵎⵓⴷ ⴰⴷ ⵢⴰⵙⵏ",
-            ),
-        ));
+        errors.push(FieldError::new("input.date", FieldErrorCode::OutOfRange, messages::mail_in_future()));
     }
     let department = Department::parse(&mail.department);
     if department.is_none() {
@@ -213,21 +179,43 @@ pub fn validate_mail(mail: &NewMail, today: NaiveDate) -> Result<Department, Vec
     if let Some(due) = mail.due_on
         && due < mail.date
     {
-        errors.push(FieldError::new(
-            "input.dueOn",
-            FieldErrorCode::OutOfRange,
-            message(
-                "due before the letter's date",
-                "échéance antérieure au courrier",
-                "أجل سابق لتاريخ المراسلة",
-                "ⴰⵣⵎⵣ ⴰⵎⴳⴳⴰⵔⵓ ⵉⵣⵡⴰⵔ ⴰⵣⵎⵣ ⵏ ⵜⴱⵔⴰⵜ",
-            ),
-        ));
+        errors.push(FieldError::new("input.dueOn", FieldErrorCode::OutOfRange, messages::due_before_mail()));
     }
     match department {
         Some(department) if errors.is_empty() => Ok(department),
         _ => Err(errors),
     }
+}
+
+/// A mail item as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MailRecord {
+    pub id: MailId,
+    pub number: MailNumber,
+    pub correspondent: String,
+    pub subject: String,
+    /// Received (incoming) or sent (outgoing) on.
+    pub date: NaiveDate,
+    pub department: Department,
+    pub due_on: Option<NaiveDate>,
+    pub state: FollowUp,
+    pub request_code: Option<String>,
+    pub deliberation: Option<DeliberationRef>,
+    pub registered_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One step of a mail item's history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MailEvent {
+    /// `registered`, `routed`, `answered`, `closed`, `reopened`.
+    pub kind: String,
+    /// The department and the state after the step.
+    pub department: Department,
+    pub state: FollowUp,
+    pub note: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+    pub actor: String,
 }
 
 #[cfg(test)]

@@ -3,10 +3,10 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::TenantTx;
 use super::entity::budget_line;
 use crate::error::Error;
-use crate::model::finance::{BudgetLine, Figures, LineKind};
+use crate::modules::finance::model::{BudgetLine, Figures, LineKind};
+use crate::store::TenantTx;
 
 /// Replaces the year's lines with `lines` (in file order); returns how many were removed.
 pub(crate) async fn replace_year(
