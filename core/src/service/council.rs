@@ -272,7 +272,8 @@ impl Jamaa {
                     let actor = Actor::Staff { roles: principal.roles_in(commune.id).to_vec() };
                     let key = action.key.clone();
                     let tracking = record.tracking_code.to_string();
-                    super::requests::apply_action(
+                    super::lifecycle::apply_action(
+                        &super::procedures::of(&service),
                         &tx,
                         commune,
                         &service,
