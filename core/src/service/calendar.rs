@@ -159,7 +159,7 @@ impl Jamaa {
                     occurred_at: now,
                     assignee: None,
                 };
-                requests::insert_transition(&tx, &commune_now, service, record.id, &step).await?;
+                super::lifecycle::record_step(&tx, &commune_now, service, record.id, &step, None, now).await?;
                 moved.push(serde_json::json!({
                     "trackingCode": record.tracking_code,
                     "from": record.decision_due,

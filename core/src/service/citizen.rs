@@ -19,8 +19,8 @@ use crate::store::citizen::{self as store, NewSignature, PublicationRecord};
 use crate::store::requests::{self, RequestRecord};
 use crate::store::{TenantTx, audit, catalog, config, keys};
 
+use super::lifecycle::{Procedure, apply_action};
 use super::personal;
-use super::requests::apply_action;
 use super::{Jamaa, MAX_PAGE_SIZE, RequestDetails};
 
 /// The code of the petition procedure in the commune standard.
@@ -61,8 +61,24 @@ pub struct SignPetition {
     pub name: SecretString,
 }
 
+/// What a petition adds to the lifecycle of its request: the admissibility its workflow's action names.
+pub(crate) struct Petitions;
+
+impl Procedure for Petitions {
+    async fn check(
+        &self,
+        tx: &TenantTx,
+        commune: &Commune,
+        record: &RequestRecord,
+        check: ActionCheck,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        check_action(tx, commune, record, check, now).await
+    }
+}
+
 /// The check an action names, in the action's transaction.
-pub(crate) async fn check_action(
+async fn check_action(
     tx: &TenantTx,
     commune: &Commune,
     record: &RequestRecord,
@@ -117,7 +133,19 @@ pub(crate) async fn inscribe_petition_in(
         return Err(Error::NotFound("petition"));
     }
     let actor = Actor::Staff { roles: principal.roles_in(commune.id).to_vec() };
-    apply_action(tx, commune, &service, record, petition::INSCRIBE_ACTION, &actor, &principal.actor(), None, now).await
+    apply_action(
+        &Petitions,
+        tx,
+        commune,
+        &service,
+        record,
+        petition::INSCRIBE_ACTION,
+        &actor,
+        &principal.actor(),
+        None,
+        now,
+    )
+    .await
 }
 
 impl Jamaa {

@@ -16,6 +16,7 @@ use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::RequestId;
 use crate::model::moderation::{self, Moderation, ModerationDecision};
 use crate::model::request::TrackingCode;
+use crate::model::workflow::Outcome;
 use crate::store::catalog::{self, PublishedService};
 use crate::store::complaints::{self, ComplaintRecord};
 use crate::store::requests::{self, RequestRecord, TransitionRecord};
@@ -24,7 +25,7 @@ use crate::store::{TenantTx, audit, communes};
 
 pub use crate::store::complaints::PublicFilter;
 
-use super::requests::normalize_secret;
+use super::lifecycle::{Procedure, normalize_secret, record_step};
 use super::{CountedPage, Jamaa};
 
 /// The most complaints a page of the listing holds (Open311's `GET requests` asks for that many).
@@ -112,17 +113,50 @@ pub struct RatedComplaint {
     pub rating: Rating,
 }
 
-/// Records the listing facts of a complaint in the submission's transaction (other services have none), with
+/// What a complaint adds to the lifecycle of its request (its kind's hook, chosen in `procedures.rs`).
+pub(crate) struct Complaints<'a>(pub(crate) &'a ComplaintSettings);
+
+impl Procedure for Complaints<'_> {
+    /// Records the listing facts of the complaint and arms its answer period.
+    async fn submitted(
+        &self,
+        tx: &TenantTx,
+        commune: &Commune,
+        service: &PublishedService,
+        record: &RequestRecord,
+        personal: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<(), Error> {
+        record_submission(tx, self.0, service, record, personal).await?;
+        arm_answer_deadline(tx, self.0, commune, record).await
+    }
+
+    /// An answer (or an end) meets the answer period: neither its reminder nor its lapse follows.
+    async fn moved(
+        &self,
+        tx: &TenantTx,
+        _service: &PublishedService,
+        request: RequestId,
+        to: &str,
+        outcome: Option<Outcome>,
+    ) -> Result<(), Error> {
+        if self.0.is_answered(to, outcome) {
+            timers::cancel_pending(tx, request, Scope::Request).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Records the listing facts of a complaint in the submission's transaction, with
 /// where it stands with moderation: the text bound for the public listing (description and address) is
 /// screened for personal data, the applicant's own name (from the personal fields, before they are sealed)
 /// included; a public complaint with a finding is held.
-pub(crate) async fn record_submission(
+async fn record_submission(
     tx: &TenantTx,
+    settings: &ComplaintSettings,
     service: &PublishedService,
     record: &RequestRecord,
     personal: &serde_json::Map<String, serde_json::Value>,
 ) -> Result<(), Error> {
-    let Some(settings) = &service.definition.complaint else { return Ok(()) };
     let facts = settings.facts(&record.data);
     let names: Vec<&str> = settings
         .contact
@@ -153,17 +187,15 @@ pub(crate) async fn record_submission(
     .await
 }
 
-/// Arms the answer period of a complaint just submitted (other services have none): the reminder and the lapse,
-/// timers of the whole request, in the submission's transaction.
-pub(crate) async fn arm_answer_deadline(
+/// Arms the answer period of a complaint just submitted, if it has one: the reminder and the lapse, timers of
+/// the whole request, in the submission's transaction.
+async fn arm_answer_deadline(
     tx: &TenantTx,
+    settings: &ComplaintSettings,
     commune: &Commune,
-    service: &PublishedService,
     record: &RequestRecord,
 ) -> Result<(), Error> {
-    let Some(deadline) = service.definition.complaint.as_ref().and_then(|c| c.answer_deadline.as_ref()) else {
-        return Ok(());
-    };
+    let Some(deadline) = settings.answer_deadline.as_ref() else { return Ok(()) };
     for step in deadline.steps(record.decision_due, commune.time_zone()) {
         timers::insert(tx, record.id, record.version, step.step, step.due_at, Scope::Request).await?;
     }
@@ -205,23 +237,18 @@ pub(crate) async fn take_deadline_step(
         occurred_at: now,
         assignee: None,
     };
-    requests::insert_transition(tx, commune, &service, record.id, &transition).await?;
-    audit::append(
-        tx,
-        NewEvent::new(
-            "system",
-            kind,
-            format!("request:{}", record.id),
-            serde_json::json!({
-                "trackingCode": record.tracking_code,
-                "state": record.state,
-                "decisionDue": record.decision_due,
-                "assignee": record.assignee,
-            }),
-        ),
-        now,
-    )
-    .await?;
+    let event = NewEvent::new(
+        "system",
+        kind,
+        format!("request:{}", record.id),
+        serde_json::json!({
+            "trackingCode": record.tracking_code,
+            "state": record.state,
+            "decisionDue": record.decision_due,
+            "assignee": record.assignee,
+        }),
+    );
+    record_step(tx, commune, &service, record.id, &transition, Some(event), now).await?;
     Ok(true)
 }
 

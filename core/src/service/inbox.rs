@@ -20,7 +20,7 @@ use crate::model::request::TrackingCode;
 use crate::store::catalog;
 use crate::store::requests::{self, Holder, InboxQuery, TransitionRecord};
 use crate::store::users::{self, UserRecord};
-use crate::store::{TenantTx, audit, keys};
+use crate::store::{TenantTx, keys};
 
 use super::personal;
 use super::{Jamaa, MAX_PAGE_SIZE, RequestDetails};
@@ -344,23 +344,18 @@ impl Jamaa {
             occurred_at: now,
             assignee: step.assignee,
         };
-        requests::insert_transition(&tx, commune, &service, id, &transition).await?;
-        audit::append(
-            &tx,
-            NewEvent::new(
-                principal.actor(),
-                "request.assigned",
-                format!("request:{id}"),
-                serde_json::json!({
-                    "trackingCode": record.tracking_code,
-                    "action": step.action,
-                    "from": record.assignee.map(|u| u.to_string()),
-                    "to": step.assignee.map(|u| u.to_string()),
-                }),
-            ),
-            now,
-        )
-        .await?;
+        let event = NewEvent::new(
+            principal.actor(),
+            "request.assigned",
+            format!("request:{id}"),
+            serde_json::json!({
+                "trackingCode": record.tracking_code,
+                "action": step.action,
+                "from": record.assignee.map(|u| u.to_string()),
+                "to": step.assignee.map(|u| u.to_string()),
+            }),
+        );
+        super::lifecycle::record_step(&tx, commune, &service, id, &transition, Some(event), now).await?;
         tx.commit().await?;
         tracing::info!(request.id = %id, action = step.action, "assignment changed");
         let record = requests::RequestRecord { assignee: step.assignee, updated_at: now, ..record };
@@ -445,4 +440,51 @@ async fn eligible(
     let Some(user) = users::by_id(tx.conn(), member).await? else { return Ok(None) };
     let roles = users::membership_in(tx.conn(), member, tenant).await?.unwrap_or_default();
     Ok(Some(user).filter(|u| !u.disabled && works_on(&roles, workflow_roles)))
+}
+
+impl Jamaa {
+    /// Finds the commune's requests whose personal field `field` (a national id, phone or e-mail) equals
+    /// `value`, by blind index: staff of the commune. The results are not opened.
+    pub async fn find_requests(
+        &self,
+        principal: &Principal,
+        commune: &Commune,
+        field: &str,
+        value: &str,
+    ) -> Result<Vec<RequestDetails>, Error> {
+        let scope = principal.authorize(commune.id, Permission::ReadRequests)?;
+        let country = commune.spec.country;
+        let invalid = |path: &str, en: &str, fr: &str| {
+            Error::field(
+                path,
+                FieldErrorCode::InvalidValue,
+                LocalizedText::new().with(Locale::En, en).with(Locale::Fr, fr),
+            )
+        };
+        // Written as citizens write it, normalized as it was at submission.
+        let normalized = match field {
+            "cin" | "national_id" => national_id::normalize_national_id(country, value).ok(),
+            "phone" => national_id::normalize_phone(country, value).ok(),
+            "email" => Some(value.trim().to_lowercase()),
+            _ => return Err(invalid("field", "search by cin, phone or email", "recherche par cin, phone ou email")),
+        }
+        .ok_or_else(|| invalid("value", "not a valid value for this field", "valeur invalide pour ce champ"))?;
+        let tx = self.store.tenant_tx(scope).await?;
+        // A look-up never makes a data key: without one, the commune has no sealed data yet.
+        let Some(key) = keys::existing(&tx, &self.keyring).await? else {
+            tx.commit().await?;
+            return Ok(Vec::new());
+        };
+        let digest = crypto::blind_index(&key, field, &normalized)?;
+        let records = requests::by_lookup(&tx, field, &digest).await?;
+        let commune = std::sync::Arc::new(commune.clone());
+        let mut found = Vec::with_capacity(records.len());
+        for record in records {
+            let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
+            let personal = personal::sealed_keys(&service.definition.form, &record);
+            found.push(RequestDetails { commune: commune.clone(), service, record, personal });
+        }
+        tx.commit().await?;
+        Ok(found)
+    }
 }

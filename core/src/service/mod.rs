@@ -21,9 +21,11 @@ mod idempotency;
 pub use idempotency::{CallClaim, PENDING_CLAIM};
 mod inbox;
 mod indicators;
+mod lifecycle;
 mod notifications;
 mod personal;
 mod portable;
+mod procedures;
 mod replication;
 pub(crate) mod requests;
 mod scheduler;
@@ -56,6 +58,7 @@ pub use inbox::{
     AssignmentFilter, InboxCounts, InboxCursor, InboxFilter, InboxPage, StaffMember, StateCount, Workload,
 };
 pub use indicators::{CommuneIndicators, NationalIndicators, RegionIndicators};
+pub use lifecycle::RequestDetails;
 pub use notifications::{
     ClaimedDelivery, CreatedEndpoint, DEFAULT_IN_FLIGHT, DEFAULT_TIMEOUT_SECONDS, DeliveryTarget, EmailMessage,
     EndpointLimits, MAX_IN_FLIGHT, MAX_TIMEOUT_SECONDS, Notice, SIGNATURE_HEADER, SmtpConfig, SmtpInput, SmtpTls,
@@ -64,7 +67,7 @@ pub use notifications::{
 pub use personal::PersonalData;
 pub use portable::{ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, Manifest, ManifestCommune, Part};
 pub use replication::{CommuneIdentity, OnboardCommune, OnboardSource, UpgradeReport};
-pub use requests::{RequestDetails, Submission, SubmitRequest, Tracking};
+pub use requests::{Submission, SubmitRequest, Tracking};
 pub use scheduler::SchedulerReport;
 pub use site::{MAX_SITE_ORIGINS, SiteOrigins, check_site_origins};
 pub use tokens::{IssuedToken, NewApiToken, check_issuer};

@@ -1,6 +1,6 @@
 //! Notifications: the commune admin's webhook endpoints, SMTP relay and dead letters; what the dispatcher
-//! claims and reports; and who may subscribe to which changes. The outbox itself is written by the store with
-//! each recorded step of a request (`store::notifications::record_transition`).
+//! claims and reports; and who may subscribe to which changes. The outbox itself is written with each recorded
+//! step of a request (`lifecycle::record_step` writes it through `store::notifications::record_transition`).
 
 use std::time::Duration;
 
@@ -731,7 +731,7 @@ impl Jamaa {
         let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
         let tx = self.store.tenant_tx(scope).await?;
         let record = match requests::by_tracking_code(&tx, &code).await? {
-            Some(record) if auth::secret_matches(&super::requests::normalize_secret(secret), &record.secret_hash) => {
+            Some(record) if auth::secret_matches(&super::lifecycle::normalize_secret(secret), &record.secret_hash) => {
                 record
             }
             _ => return Err(Error::NotFound("request")),

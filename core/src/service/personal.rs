@@ -5,19 +5,15 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use crate::auth::{Permission, Principal};
 use crate::crypto::{self, Keyring};
-use crate::error::{Error, FieldErrorCode};
+use crate::error::Error;
 use crate::model::audit::NewEvent;
-use crate::model::commune::Commune;
 use crate::model::form::{FieldKind, FormSchema};
-use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::RequestId;
-use crate::model::national_id;
-use crate::store::requests::{self, RequestRecord};
+use crate::store::requests::RequestRecord;
 use crate::store::{TenantTx, audit, keys};
 
-use super::{Jamaa, RequestDetails};
+use super::Jamaa;
 
 /// A request's personal fields, as a caller may see them.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -124,51 +120,6 @@ pub(crate) async fn open_for(
 }
 
 impl Jamaa {
-    /// Finds the commune's requests whose personal field `field` (a national id, phone or e-mail) equals
-    /// `value`, by blind index: staff of the commune. The results are not opened.
-    pub async fn find_requests(
-        &self,
-        principal: &Principal,
-        commune: &Commune,
-        field: &str,
-        value: &str,
-    ) -> Result<Vec<RequestDetails>, Error> {
-        let scope = principal.authorize(commune.id, Permission::ReadRequests)?;
-        let country = commune.spec.country;
-        let invalid = |path: &str, en: &str, fr: &str| {
-            Error::field(
-                path,
-                FieldErrorCode::InvalidValue,
-                LocalizedText::new().with(Locale::En, en).with(Locale::Fr, fr),
-            )
-        };
-        // Written as citizens write it, normalized as it was at submission.
-        let normalized = match field {
-            "cin" | "national_id" => national_id::normalize_national_id(country, value).ok(),
-            "phone" => national_id::normalize_phone(country, value).ok(),
-            "email" => Some(value.trim().to_lowercase()),
-            _ => return Err(invalid("field", "search by cin, phone or email", "recherche par cin, phone ou email")),
-        }
-        .ok_or_else(|| invalid("value", "not a valid value for this field", "valeur invalide pour ce champ"))?;
-        let tx = self.store.tenant_tx(scope).await?;
-        // A look-up never makes a data key: without one, the commune has no sealed data yet.
-        let Some(key) = keys::existing(&tx, &self.keyring).await? else {
-            tx.commit().await?;
-            return Ok(Vec::new());
-        };
-        let digest = crypto::blind_index(&key, field, &normalized)?;
-        let records = requests::by_lookup(&tx, field, &digest).await?;
-        let commune = std::sync::Arc::new(commune.clone());
-        let mut found = Vec::with_capacity(records.len());
-        for record in records {
-            let service = crate::store::catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
-            let personal = sealed_keys(&service.definition.form, &record);
-            found.push(RequestDetails { commune: commune.clone(), service, record, personal });
-        }
-        tx.commit().await?;
-        Ok(found)
-    }
-
     /// Re-wraps every commune's data keys under the current master key (after a new `JAMAA_MASTER_KEY`,
     /// with the old one in `JAMAA_PREVIOUS_MASTER_KEYS`). The server keeps running meanwhile: it unwraps with
     /// either key. Returns how many keys were re-wrapped.

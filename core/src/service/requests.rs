@@ -1,6 +1,6 @@
 //! Submitting, acting on, tracking and listing requests.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::Datelike;
 use rand::Rng;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -14,16 +14,18 @@ use crate::model::i18n::LocalizedText;
 use crate::model::idempotency::Idempotency;
 use crate::model::ids::RequestId;
 use crate::model::request::{Receipt, SubmittedDocument, TrackingCode, validate_submission};
-use crate::model::workflow::engine::{self, ApplyContext, EngineError, ScheduledTimer};
-use crate::model::workflow::{ActionDef, Actor};
-use crate::store::catalog::{self, PublishedService};
+use crate::model::workflow::Actor;
+use crate::model::workflow::engine::{self, ApplyContext};
+use crate::store::catalog;
 use crate::store::citizen::{self as citizen_store, MessageRecord};
 use crate::store::requests::{self, RequestRecord, TransitionRecord};
-use crate::store::timers::{self, Scope};
-use crate::store::{TenantTx, audit, communes};
+use crate::store::{TenantTx, communes};
 
-use super::Jamaa;
+use super::lifecycle::{
+    Procedure, RequestDetails, apply_action, engine_error, normalize_secret, record_step, schedule,
+};
 use super::personal::{self, PersonalData};
+use super::{Jamaa, procedures};
 
 /// What a citizen (or a counter agent, or a partner app) submits.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,17 +51,6 @@ struct SubmissionAnswer {
     secret: String,
 }
 
-/// A request with the service version it runs on and its commune.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RequestDetails {
-    /// Shared by the requests of one answer.
-    pub commune: std::sync::Arc<Commune>,
-    pub service: PublishedService,
-    pub record: RequestRecord,
-    /// The personal fields: opened for the applicant and the staff working the request, sealed otherwise.
-    pub personal: PersonalData,
-}
-
 /// What a citizen sees when tracking a request.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tracking {
@@ -67,36 +58,6 @@ pub struct Tracking {
     pub history: Vec<TransitionRecord>,
     /// The messages to the applicant (reasoned notices, reasons of refusals), oldest first.
     pub messages: Vec<MessageRecord>,
-}
-
-impl RequestDetails {
-    /// The label of the current state.
-    pub fn state_label(&self) -> LocalizedText {
-        self.service.definition.workflow.state(&self.record.state).map(|s| s.label.clone()).unwrap_or_default()
-    }
-
-    /// The actions `actor` may take now.
-    pub fn available_actions(&self, actor: &Actor) -> Vec<&ActionDef> {
-        engine::available_actions(&self.service.definition.workflow, &self.record.state, actor, &self.record.data)
-    }
-
-    /// The receipt of the request, as issued at submission.
-    pub fn receipt(&self) -> Receipt {
-        let definition = &self.service.definition;
-        Receipt {
-            tracking_code: self.record.tracking_code.clone(),
-            commune_name: self.commune.spec.name.clone(),
-            service_code: definition.code.clone(),
-            service_name: definition.name.clone(),
-            submitted_at: self.record.submitted_at,
-            documents: self.record.documents.clone(),
-            fees: definition.fees.clone(),
-            decision_due: self.record.decision_due,
-            silence: definition.silence,
-            silence_means: definition.silence.explanation(),
-            deadline_set_by: crate::model::request::DeadlineSetBy::of(&definition.legal_references),
-        }
-    }
 }
 
 /// The alphabet of citizen secrets: no 0/O, 1/I/L or U, so that they can be read out and typed.
@@ -111,18 +72,6 @@ fn citizen_secret() -> SecretString {
     SecretString::from(groups.join("-"))
 }
 
-/// Secrets are compared without dashes, spaces or case, as citizens type them.
-pub(super) fn normalize_secret(secret: &SecretString) -> SecretString {
-    SecretString::from(
-        secret
-            .expose_secret()
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .map(|c| c.to_ascii_uppercase())
-            .collect::<String>(),
-    )
-}
-
 /// `input.documents[i]…` as `input.documents[i + by]…`: a path of the measured documents, numbered after the
 /// declared ones.
 fn shift_document_index(path: &str, by: usize) -> String {
@@ -132,30 +81,6 @@ fn shift_document_index(path: &str, by: usize) -> String {
     match index.parse::<usize>() {
         Ok(index) => format!("{PREFIX}{}]{tail}", index + by),
         Err(_) => path.to_owned(),
-    }
-}
-
-pub(super) fn engine_error(error: EngineError) -> Error {
-    let message = error.to_string();
-    match error.code() {
-        "NOT_FOUND" => Error::NotFound("action"),
-        "FORBIDDEN" => Error::Forbidden(message),
-        "CONFLICT" => Error::Conflict(message),
-        "VALIDATION_FAILED" => {
-            let (path, code) = match error {
-                EngineError::CommentRequired { .. } => ("comment", FieldErrorCode::Required),
-                EngineError::CommentTooLong { .. } => ("comment", FieldErrorCode::TooLong),
-                _ => ("action", FieldErrorCode::InvalidValue),
-            };
-            Error::field(
-                path,
-                code,
-                LocalizedText::new()
-                    .with(crate::model::i18n::Locale::En, message.clone())
-                    .with(crate::model::i18n::Locale::Fr, message),
-            )
-        }
-        _ => Error::internal(message),
     }
 }
 
@@ -310,7 +235,8 @@ impl Jamaa {
             crate::store::notifications::set_locale(&tx, record.id, locale.as_str()).await?;
         }
         requests::insert_lookups(&tx, record.id, &digests).await?;
-        super::complaints::record_submission(&tx, &service, &record, &split.personal).await?;
+        let procedure = procedures::of(&service);
+        procedure.submitted(&tx, commune, &service, &record, &split.personal).await?;
         super::uploads::store(&tx, &self.keyring, record.id, &uploads, now).await?;
         let transition = TransitionRecord {
             from_state: None,
@@ -321,27 +247,21 @@ impl Jamaa {
             occurred_at: now,
             assignee: None,
         };
-        requests::insert_transition(&tx, commune, &service, record.id, &transition).await?;
         schedule(&tx, record.id, record.version, &start_timers).await?;
-        super::complaints::arm_answer_deadline(&tx, commune, &service, &record).await?;
-        audit::append(
-            &tx,
-            NewEvent::new(
-                principal.actor(),
-                "request.submitted",
-                format!("request:{}", record.id),
-                serde_json::json!({
-                    "trackingCode": tracking_code,
-                    "service": definition.code,
-                    "serviceVersion": service.version,
-                    "state": state,
-                    "decisionDue": decision_due,
-                    "documents": record.documents.iter().map(|d| &d.code).collect::<Vec<_>>(),
-                }),
-            ),
-            now,
-        )
-        .await?;
+        let event = NewEvent::new(
+            principal.actor(),
+            "request.submitted",
+            format!("request:{}", record.id),
+            serde_json::json!({
+                "trackingCode": tracking_code,
+                "service": definition.code,
+                "serviceVersion": service.version,
+                "state": state,
+                "decisionDue": decision_due,
+                "documents": record.documents.iter().map(|d| &d.code).collect::<Vec<_>>(),
+            }),
+        );
+        record_step(&tx, commune, &service, record.id, &transition, Some(event), now).await?;
         let answer = SubmissionAnswer { request: record.id, secret: secret.expose_secret().to_owned() };
         self.record_answer(&tx, principal, idempotency, &answer).await?;
         tx.commit().await?;
@@ -419,8 +339,19 @@ impl Jamaa {
             Actor::Applicant => format!("applicant:{}", record.tracking_code),
             _ => principal.actor(),
         };
-        let record =
-            apply_action(&tx, commune, &service, record, action, &actor, &actor_label, comment, self.now()).await?;
+        let record = apply_action(
+            &procedures::of(&service),
+            &tx,
+            commune,
+            &service,
+            record,
+            action,
+            &actor,
+            &actor_label,
+            comment,
+            self.now(),
+        )
+        .await?;
         tx.commit().await?;
         let personal = personal::sealed_keys(&service.definition.form, &record);
         Ok(RequestDetails { commune: std::sync::Arc::new(commune.clone()), service, record, personal })
@@ -503,110 +434,4 @@ impl Jamaa {
             messages,
         })
     }
-}
-
-/// Applies an action in the caller's transaction: the engine decides, the commune's rules the action names
-/// must hold (petition admissibility), the request moves (with its decision date) only if it is still at the
-/// version read (else CONFLICT), pending timers are replaced by those of the new state, and the step is
-/// recorded in the history and the audit chain; a comment the workflow sends to the applicant becomes a
-/// message to them.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn apply_action(
-    tx: &TenantTx,
-    commune: &Commune,
-    service: &PublishedService,
-    record: RequestRecord,
-    action: &str,
-    actor: &Actor,
-    actor_label: &str,
-    comment: Option<String>,
-    now: DateTime<Utc>,
-) -> Result<RequestRecord, Error> {
-    let workflow = &service.definition.workflow;
-    let context = ApplyContext {
-        now,
-        time_zone: commune.time_zone(),
-        calendar: &commune.spec.calendar,
-        decision_due: record.decision_due,
-        submitted_on: record.submitted_at.with_timezone(&commune.time_zone()).date_naive(),
-    };
-    let transition = engine::apply(workflow, &record.state, action, actor, &record.data, comment.as_deref(), &context)
-        .map_err(engine_error)?;
-    let taken = workflow.action(&transition.action);
-    if let Some(check) = taken.and_then(|a| a.check) {
-        super::citizen::check_action(tx, commune, &record, check, now).await?;
-    }
-    let decision_due = transition.decision_due;
-    if !requests::advance(tx, record.id, record.version, &transition.to, transition.outcome, decision_due, now).await? {
-        return Err(Error::Conflict("the request was changed by someone else: reload it and try again".into()));
-    }
-    let version = record.version + 1;
-    timers::cancel_pending(tx, record.id, Scope::State).await?;
-    // An answer (or an end) meets the answer period of a complaint: neither its reminder nor its lapse follows.
-    if service.definition.complaint.as_ref().is_some_and(|c| c.is_answered(&transition.to, transition.outcome)) {
-        timers::cancel_pending(tx, record.id, Scope::Request).await?;
-    }
-    schedule(tx, record.id, version, &transition.timers).await?;
-    requests::insert_transition(
-        tx,
-        commune,
-        service,
-        record.id,
-        &TransitionRecord {
-            from_state: Some(transition.from.clone()),
-            to_state: transition.to.clone(),
-            action: transition.action.clone(),
-            actor: actor_label.to_owned(),
-            comment: comment.clone(),
-            occurred_at: now,
-            assignee: None,
-        },
-    )
-    .await?;
-    if let (Some(body), true) = (&comment, taken.is_some_and(|a| a.notify_applicant)) {
-        let message = MessageRecord { action: transition.action.clone(), body: body.clone(), created_at: now };
-        citizen_store::insert_message(tx, record.id, &message).await?;
-    }
-    audit::append(
-        tx,
-        NewEvent::new(
-            actor_label,
-            "request.action",
-            format!("request:{}", record.id),
-            serde_json::json!({
-                "trackingCode": record.tracking_code,
-                "action": transition.action,
-                "from": transition.from,
-                "to": transition.to,
-                "outcome": transition.outcome,
-                "version": version,
-                "commented": comment.is_some(),
-                "decisionDue": decision_due,
-            }),
-        ),
-        now,
-    )
-    .await?;
-    let closed_at = if transition.outcome.is_some() { Some(now) } else { record.closed_at };
-    Ok(RequestRecord {
-        state: transition.to,
-        outcome: transition.outcome,
-        version,
-        decision_due,
-        updated_at: now,
-        closed_at,
-        ..record
-    })
-}
-
-async fn schedule(
-    tx: &TenantTx,
-    request: RequestId,
-    version: i64,
-    timers_to_set: &[ScheduledTimer],
-) -> Result<(), Error> {
-    for timer in timers_to_set {
-        timers::insert(tx, request, version, &timer.action, timer.due_at, Scope::State).await?;
-    }
-    Ok(())
 }

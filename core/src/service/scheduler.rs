@@ -13,7 +13,8 @@ use crate::store::timers::Scope;
 use crate::store::{TenantScope, audit, catalog, communes, requests, timers};
 
 use super::Jamaa;
-use super::requests::apply_action;
+use super::lifecycle::{apply_action, engine_error};
+use super::procedures;
 
 /// What one run of the scheduler did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -70,6 +71,7 @@ impl Jamaa {
                         Ok(firing) => {
                             let (tracking_code, from) = (record.tracking_code.to_string(), record.state.clone());
                             let applied = apply_action(
+                                &procedures::of(&service),
                                 &tx,
                                 &commune,
                                 &service,
@@ -100,7 +102,7 @@ impl Jamaa {
                             }
                             applied
                         }
-                        Err(error) => Err(super::requests::engine_error(error.clone())),
+                        Err(error) => Err(engine_error(error.clone())),
                     };
                     match applied {
                         Ok(_) => {

@@ -1,5 +1,5 @@
-//! The outbox and what delivers it: events recorded with each change of a request (the hook in
-//! [`super::requests::insert_transition`]), the deliveries they fan out to (one per webhook endpoint whose filter
+//! The outbox and what delivers it: events recorded with each step of a request (by the lifecycle's
+//! `record_step`, beside the step's row), the deliveries they fan out to (one per webhook endpoint whose filter
 //! takes the event, one e-mail when the commune has an SMTP relay and the form an e-mail field), the endpoints
 //! and SMTP settings, and the dispatcher's claims (leases) on deliveries.
 

@@ -172,11 +172,9 @@ pub(crate) async fn advance(
     Ok(result.rows_affected == 1)
 }
 
-/// Records a step of a request of `service` (the version the request runs on), in `commune`.
+/// Writes a step of a request in its history (the lifecycle records the rest of the step: `service::lifecycle`).
 pub(crate) async fn insert_transition(
     tx: &TenantTx,
-    commune: &crate::model::commune::Commune,
-    service: &super::catalog::PublishedService,
     request_id: RequestId,
     record: &TransitionRecord,
 ) -> Result<(), Error> {
@@ -194,8 +192,7 @@ pub(crate) async fn insert_transition(
     })
     .exec_without_returning(tx.conn())
     .await?;
-    // Every recorded step of a request is also an event of the outbox, in the same transaction.
-    super::notifications::record_transition(tx, commune, service, request_id, record).await
+    Ok(())
 }
 
 pub(crate) async fn history(tx: &TenantTx, request_id: RequestId) -> Result<Vec<TransitionRecord>, Error> {

@@ -273,7 +273,8 @@ impl Jamaa {
                     let actor = Actor::Staff { roles: principal.roles_in(commune.id).to_vec() };
                     let key = action.key.clone();
                     let tracking = record.tracking_code.to_string();
-                    crate::service::requests::apply_action(
+                    crate::service::lifecycle::apply_action(
+                        &crate::service::procedures::of(&service),
                         &tx,
                         commune,
                         &service,

@@ -1,0 +1,259 @@
+//! A request's lifecycle, the same for every procedure: a step is recorded in one place ([`record_step`]: the
+//! history's row, the outbox event that notifications fan out, the audit event, in the use case's
+//! transaction), an action is applied in one place ([`apply_action`]), and what a kind of procedure adds
+//! (a complaint's listing facts and answer period, a petition's admissibility) plugs in through one hook,
+//! [`Procedure`], implemented by the kinds and chosen from the procedure's settings in `procedures.rs`. The
+//! store's repositories only read and write rows; this module does not know the kinds by name.
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::{Error, FieldErrorCode};
+use crate::model::audit::NewEvent;
+use crate::model::commune::Commune;
+use crate::model::i18n::LocalizedText;
+use crate::model::ids::RequestId;
+use crate::model::request::Receipt;
+use crate::model::workflow::engine::{self, ApplyContext, EngineError, ScheduledTimer};
+use crate::model::workflow::{ActionCheck, ActionDef, Actor, Outcome};
+use crate::store::catalog::PublishedService;
+use crate::store::citizen::{self as citizen_store, MessageRecord};
+use crate::store::requests::{self, RequestRecord, TransitionRecord};
+use crate::store::timers::{self, Scope};
+use crate::store::{TenantTx, audit, notifications};
+
+use super::personal::PersonalData;
+
+/// A request with the service version it runs on and its commune.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestDetails {
+    /// Shared by the requests of one answer.
+    pub commune: std::sync::Arc<Commune>,
+    pub service: PublishedService,
+    pub record: RequestRecord,
+    /// The personal fields: opened for the applicant and the staff working the request, sealed otherwise.
+    pub personal: PersonalData,
+}
+
+impl RequestDetails {
+    /// The label of the current state.
+    pub fn state_label(&self) -> LocalizedText {
+        self.service.definition.workflow.state(&self.record.state).map(|s| s.label.clone()).unwrap_or_default()
+    }
+
+    /// The actions `actor` may take now.
+    pub fn available_actions(&self, actor: &Actor) -> Vec<&ActionDef> {
+        engine::available_actions(&self.service.definition.workflow, &self.record.state, actor, &self.record.data)
+    }
+
+    /// The receipt of the request, as issued at submission.
+    pub fn receipt(&self) -> Receipt {
+        let definition = &self.service.definition;
+        Receipt {
+            tracking_code: self.record.tracking_code.clone(),
+            commune_name: self.commune.spec.name.clone(),
+            service_code: definition.code.clone(),
+            service_name: definition.name.clone(),
+            submitted_at: self.record.submitted_at,
+            documents: self.record.documents.clone(),
+            fees: definition.fees.clone(),
+            decision_due: self.record.decision_due,
+            silence: definition.silence,
+            silence_means: definition.silence.explanation(),
+            deadline_set_by: crate::model::request::DeadlineSetBy::of(&definition.legal_references),
+        }
+    }
+}
+
+/// Secrets are compared without dashes, spaces or case, as citizens type them.
+pub(crate) fn normalize_secret(secret: &SecretString) -> SecretString {
+    SecretString::from(
+        secret
+            .expose_secret()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_uppercase())
+            .collect::<String>(),
+    )
+}
+
+pub(crate) fn engine_error(error: EngineError) -> Error {
+    let message = error.to_string();
+    match error.code() {
+        "NOT_FOUND" => Error::NotFound("action"),
+        "FORBIDDEN" => Error::Forbidden(message),
+        "CONFLICT" => Error::Conflict(message),
+        "VALIDATION_FAILED" => {
+            let (path, code) = match error {
+                EngineError::CommentRequired { .. } => ("comment", FieldErrorCode::Required),
+                EngineError::CommentTooLong { .. } => ("comment", FieldErrorCode::TooLong),
+                _ => ("action", FieldErrorCode::InvalidValue),
+            };
+            Error::field(
+                path,
+                code,
+                LocalizedText::new()
+                    .with(crate::model::i18n::Locale::En, message.clone())
+                    .with(crate::model::i18n::Locale::Fr, message),
+            )
+        }
+        _ => Error::internal(message),
+    }
+}
+
+/// What a kind of procedure adds to the generic lifecycle, each in the use case's transaction. Every method
+/// does nothing unless a kind says otherwise; `procedures.rs` picks the kind of a service.
+pub(crate) trait Procedure: Sync {
+    /// After a request's row is written at submission: `personal` holds its personal fields, before they are
+    /// sealed (a complaint's screen looks for the applicant's name in its public text).
+    fn submitted(
+        &self,
+        _tx: &TenantTx,
+        _commune: &Commune,
+        _service: &PublishedService,
+        _record: &RequestRecord,
+        _personal: &serde_json::Map<String, serde_json::Value>,
+    ) -> impl Future<Output = Result<(), Error>> + Send {
+        async { Ok(()) }
+    }
+
+    /// The check an action names (a petition's admissibility), before the request moves.
+    fn check(
+        &self,
+        _tx: &TenantTx,
+        _commune: &Commune,
+        _record: &RequestRecord,
+        _check: ActionCheck,
+        _now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), Error>> + Send {
+        async { Ok(()) }
+    }
+
+    /// After the request moved to `to` (with `outcome` when it ended), its state's timers replaced.
+    fn moved(
+        &self,
+        _tx: &TenantTx,
+        _service: &PublishedService,
+        _request: RequestId,
+        _to: &str,
+        _outcome: Option<Outcome>,
+    ) -> impl Future<Output = Result<(), Error>> + Send {
+        async { Ok(()) }
+    }
+}
+
+/// Records a step of a request in the caller's transaction: its row in the history, its event in the outbox
+/// (fanned out to the deliveries it needs, its notice queued for after the commit) and, when given, its audit
+/// event. The request's row must already be in its new state; `commune` and `service` (the version the
+/// request runs on) are the caller's.
+pub(crate) async fn record_step(
+    tx: &TenantTx,
+    commune: &Commune,
+    service: &PublishedService,
+    request: RequestId,
+    step: &TransitionRecord,
+    event: Option<NewEvent>,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    requests::insert_transition(tx, request, step).await?;
+    notifications::record_transition(tx, commune, service, request, step).await?;
+    if let Some(event) = event {
+        audit::append(tx, event, now).await?;
+    }
+    Ok(())
+}
+
+/// Applies an action in the caller's transaction: the engine decides, the commune's rules the action names
+/// must hold (through the procedure's hook: a petition's admissibility), the request moves (with its decision date) only if it is still at the
+/// version read (else CONFLICT), pending timers are replaced by those of the new state, and the step is
+/// recorded in the history and the audit chain; a comment the workflow sends to the applicant becomes a
+/// message to them.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn apply_action(
+    procedure: &impl Procedure,
+    tx: &TenantTx,
+    commune: &Commune,
+    service: &PublishedService,
+    record: RequestRecord,
+    action: &str,
+    actor: &Actor,
+    actor_label: &str,
+    comment: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<RequestRecord, Error> {
+    let workflow = &service.definition.workflow;
+    let context = ApplyContext {
+        now,
+        time_zone: commune.time_zone(),
+        calendar: &commune.spec.calendar,
+        decision_due: record.decision_due,
+        submitted_on: record.submitted_at.with_timezone(&commune.time_zone()).date_naive(),
+    };
+    let transition = engine::apply(workflow, &record.state, action, actor, &record.data, comment.as_deref(), &context)
+        .map_err(engine_error)?;
+    let taken = workflow.action(&transition.action);
+    if let Some(check) = taken.and_then(|a| a.check) {
+        procedure.check(tx, commune, &record, check, now).await?;
+    }
+    let decision_due = transition.decision_due;
+    if !requests::advance(tx, record.id, record.version, &transition.to, transition.outcome, decision_due, now).await? {
+        return Err(Error::Conflict("the request was changed by someone else: reload it and try again".into()));
+    }
+    let version = record.version + 1;
+    timers::cancel_pending(tx, record.id, Scope::State).await?;
+    procedure.moved(tx, service, record.id, &transition.to, transition.outcome).await?;
+    schedule(tx, record.id, version, &transition.timers).await?;
+    if let (Some(body), true) = (&comment, taken.is_some_and(|a| a.notify_applicant)) {
+        let message = MessageRecord { action: transition.action.clone(), body: body.clone(), created_at: now };
+        citizen_store::insert_message(tx, record.id, &message).await?;
+    }
+    let step = TransitionRecord {
+        from_state: Some(transition.from.clone()),
+        to_state: transition.to.clone(),
+        action: transition.action.clone(),
+        actor: actor_label.to_owned(),
+        comment: comment.clone(),
+        occurred_at: now,
+        assignee: None,
+    };
+    let event = NewEvent::new(
+        actor_label,
+        "request.action",
+        format!("request:{}", record.id),
+        serde_json::json!({
+            "trackingCode": record.tracking_code,
+            "action": transition.action,
+            "from": transition.from,
+            "to": transition.to,
+            "outcome": transition.outcome,
+            "version": version,
+            "commented": comment.is_some(),
+            "decisionDue": decision_due,
+        }),
+    );
+    record_step(tx, commune, service, record.id, &step, Some(event), now).await?;
+    let closed_at = if transition.outcome.is_some() { Some(now) } else { record.closed_at };
+    Ok(RequestRecord {
+        state: transition.to,
+        outcome: transition.outcome,
+        version,
+        decision_due,
+        updated_at: now,
+        closed_at,
+        ..record
+    })
+}
+
+pub(crate) async fn schedule(
+    tx: &TenantTx,
+    request: RequestId,
+    version: i64,
+    timers_to_set: &[ScheduledTimer],
+) -> Result<(), Error> {
+    for timer in timers_to_set {
+        timers::insert(tx, request, version, &timer.action, timer.due_at, Scope::State).await?;
+    }
+    Ok(())
+}

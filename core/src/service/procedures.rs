@@ -1,0 +1,78 @@
+//! The kinds of procedure, the one place that names them: a service's kind is read from its definition (a
+//! complaint's settings make it a complaint; any other procedure is standard), and the lifecycle's hook
+//! ([`Procedure`]) is dispatched here to what the kind adds. A new kind implements the hook in its own module
+//! and gets a variant here.
+
+use chrono::{DateTime, Utc};
+
+use crate::error::Error;
+use crate::model::commune::Commune;
+use crate::model::complaint::ComplaintSettings;
+use crate::model::ids::RequestId;
+use crate::model::workflow::{ActionCheck, Outcome};
+use crate::store::TenantTx;
+use crate::store::catalog::PublishedService;
+use crate::store::requests::RequestRecord;
+
+use super::citizen::Petitions;
+use super::complaints::Complaints;
+use super::lifecycle::Procedure;
+
+/// A service's kind of procedure.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Kind<'a> {
+    /// Its workflow and form only.
+    Standard,
+    /// A complaint: listing facts, moderation and an answer period.
+    Complaint(&'a ComplaintSettings),
+}
+
+/// The kind of `service`.
+pub(crate) fn of(service: &PublishedService) -> Kind<'_> {
+    match &service.definition.complaint {
+        Some(settings) => Kind::Complaint(settings),
+        None => Kind::Standard,
+    }
+}
+
+impl Procedure for Kind<'_> {
+    async fn submitted(
+        &self,
+        tx: &TenantTx,
+        commune: &Commune,
+        service: &PublishedService,
+        record: &RequestRecord,
+        personal: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<(), Error> {
+        match self {
+            Kind::Standard => Ok(()),
+            Kind::Complaint(settings) => Complaints(settings).submitted(tx, commune, service, record, personal).await,
+        }
+    }
+
+    /// The checks an action names are those of the petitions, whatever the kind of the service naming them.
+    async fn check(
+        &self,
+        tx: &TenantTx,
+        commune: &Commune,
+        record: &RequestRecord,
+        check: ActionCheck,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        Petitions.check(tx, commune, record, check, now).await
+    }
+
+    async fn moved(
+        &self,
+        tx: &TenantTx,
+        service: &PublishedService,
+        request: RequestId,
+        to: &str,
+        outcome: Option<Outcome>,
+    ) -> Result<(), Error> {
+        match self {
+            Kind::Standard => Ok(()),
+            Kind::Complaint(settings) => Complaints(settings).moved(tx, service, request, to, outcome).await,
+        }
+    }
+}
