@@ -19,6 +19,7 @@ const TEXTS = {
     catalogTitle: (name) => `الخدمات الإلكترونية لجماعة ${name}`,
     catalogLead: "اختر المسطرة الإدارية، واملأ الاستمارة، واحصل على وصل الإيداع فورًا.",
     deadline: "الأجل القانوني",
+    communeDeadline: "الأجل الذي حددته الجماعة",
     fees: "الرسوم",
     free: "مجانًا",
     sameDay: "في نفس اليوم",
@@ -113,6 +114,7 @@ const TEXTS = {
     catalogTitle: (name) => `Services en ligne de la commune de ${name}`,
     catalogLead: "Choisissez une démarche, remplissez le formulaire et recevez votre récépissé aussitôt.",
     deadline: "Délai légal",
+    communeDeadline: "Délai fixé par la commune",
     fees: "Droits",
     free: "Gratuit",
     sameDay: "le jour même",
@@ -182,6 +184,7 @@ const TEXTS = {
     catalogTitle: (name) => `ⵜⵉⵏⴰⴼⵓⵜⵉⵏ ⵏ ⵜⵎⵙⵎⵓⵏⵜ ⵏ ${name} ⴳ ⵓⵥⵟⵟⴰ`,
     catalogLead: "ⵙⵜⴰⵢ ⵜⴰⵙⵍⴽⵉⵜ, ⵄⵎⵎⵕ ⵜⴰⵍⵖⴰ ⵜⴰⵎⵥⴷ ⴰⵙⵍⴽⵉⵏ ⵏ ⵓⵙⵔⵙ ⵖⵉⵍⴰⴷ.",
     deadline: "ⴰⵣⵎⵣ ⴰⵏⴰⵎⵓⵙ",
+    communeDeadline: "ⴰⵣⵎⵣ ⵉⵙⵡⵓⵔ ⵜ ⵜⵎⵙⵎⵓⵏⵜ",
     fees: "ⵉⵣⵔⴼⴰⵏ",
     free: "ⴱⵍⴰ ⴰⵙⵖⴰⵔ",
     sameDay: "ⴳ ⵡⴰⵙⵙ ⵏⵏⵉⵜ",
@@ -251,6 +254,7 @@ const TEXTS = {
     catalogTitle: (name) => `Online services of the commune of ${name}`,
     catalogLead: "Choose a procedure, fill in the form and get your receipt at once.",
     deadline: "Legal time limit",
+    communeDeadline: "Time limit set by the commune",
     fees: "Fees",
     free: "Free",
     sameDay: "the same day",
@@ -319,6 +323,7 @@ const TEXTS = {
     catalogTitle: (name) => `Servicios en línea del municipio de ${name}`,
     catalogLead: "Elija un trámite, rellene el formulario y reciba su justificante al momento.",
     deadline: "Plazo legal",
+    communeDeadline: "Plazo fijado por el municipio",
     fees: "Tasas",
     free: "Gratuito",
     sameDay: "el mismo día",
@@ -501,6 +506,11 @@ function formatSize(bytes) {
   return `${new Intl.NumberFormat(locale(), { maximumFractionDigits: 1 }).format(mb)} ${unit}`;
 }
 
+/** A procedure's deadline is the law's when it cites a legal text, else the commune's own. */
+function deadlineLabel(service) {
+  return t(service.deadlineSetBy === "COMMUNE" ? "communeDeadline" : "deadline");
+}
+
 function deadlineText(deadline) {
   return deadline.days === 0 ? t("sameDay") : t("days", deadline.days, deadline.workingDays);
 }
@@ -589,7 +599,7 @@ async function renderCatalog() {
             h(
               "dl",
               { class: "facts" },
-              h("div", {}, h("dt", {}, t("deadline")), h("dd", {}, deadlineText(service.deadline))),
+              h("div", {}, h("dt", {}, deadlineLabel(service)), h("dd", {}, deadlineText(service.deadline))),
               h("div", {}, h("dt", {}, t("fees")), h("dd", {}, feesText(service.fees))),
             ),
           ),
@@ -616,7 +626,7 @@ async function renderService(code) {
     h(
       "dl",
       { class: "facts" },
-      h("div", {}, h("dt", {}, t("deadline")), h("dd", {}, deadlineText(service.deadline))),
+      h("div", {}, h("dt", {}, deadlineLabel(service)), h("dd", {}, deadlineText(service.deadline))),
       h("div", {}, h("dt", {}, t("fees")), h("dd", {}, feesText(service.fees))),
       h("div", {}, h("dt", {}, t("silence")), h("dd", {}, service.silenceMeans)),
     ),

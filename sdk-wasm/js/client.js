@@ -6,7 +6,7 @@ import { JamaaError } from "./errors.js";
 
 const COMMUNE = `slug name names { locale text } country defaultLocale locales timeZone currency trackingPrefix
   calendar status`;
-const SERVICE = `code version name description category channels deadline { days workingDays } silence silenceMeans
+const SERVICE = `code version name description category channels deadline { days workingDays } deadlineSetBy silence silenceMeans
   fees { label amountMinor currency legalBasis } documents { code label mandatory formats maxSizeBytes }
   legalReferences`;
 const SERVICE_DETAILS = `${SERVICE} fields { key label help type required personal options { value label } }

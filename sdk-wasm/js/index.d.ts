@@ -179,6 +179,8 @@ export interface ServiceSummary {
   category: string;
   channels: ServiceChannel[];
   deadline: { days: number; workingDays: boolean };
+  /** Who set the deadline: the law the procedure cites, or the commune (no legal text cited). */
+  deadlineSetBy: "LAW" | "COMMUNE";
   silence: Silence;
   silenceMeans: string;
   fees: FeeLine[];

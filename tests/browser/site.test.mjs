@@ -64,12 +64,14 @@ test("the Arabic catalog renders right to left", async () => {
     direction: getComputedStyle(document.body).direction,
     heading: document.querySelector("h1").textContent,
     services: document.querySelectorAll(".services li").length,
+    legalDeadline: [...document.querySelectorAll(".service-card dt")].some((dt) => dt.textContent === "الأجل القانوني"),
   }));
   assert.equal(layout.lang, "ar");
   assert.equal(layout.dir, "rtl");
   assert.equal(layout.direction, "rtl");
   assert.match(layout.heading, /وجدة/);
   assert.equal(layout.services, STANDARD_PROCEDURES);
+  assert.ok(layout.legalDeadline, "Oujda's procedures that cite a law show a legal deadline");
   assert.deepEqual(pageErrors, []);
 });
 
@@ -155,8 +157,15 @@ test("the same site speaks French left to right", async () => {
     dir: document.documentElement.dir,
     direction: getComputedStyle(document.body).direction,
     heading: document.querySelector("h1").textContent,
+    deadlineLabels: [...new Set([...document.querySelectorAll(".service-card dt")].map((dt) => dt.textContent))],
   }));
-  assert.deepEqual(layout, { dir: "ltr", direction: "ltr", heading: "Services en ligne de la commune de Kaédi" });
+  // Kaédi's procedures cite no Mauritanian law: their deadlines are the commune's, not "legal".
+  assert.deepEqual(layout, {
+    dir: "ltr",
+    direction: "ltr",
+    heading: "Services en ligne de la commune de Kaédi",
+    deadlineLabels: ["Délai fixé par la commune", "Frais"],
+  });
 });
 
 test("the indicators page charts the commune's figures, in Arabic and in French", async () => {

@@ -365,6 +365,10 @@ impl Service {
     async fn silence(&self) -> Silence {
         self.view.service.definition.silence.into()
     }
+    /// Who set the deadline: the law the procedure cites, or the commune (it cites no legal text).
+    async fn deadline_set_by(&self) -> DeadlineSetBy {
+        jamaa_core::model::request::DeadlineSetBy::of(&self.view.service.definition.legal_references).into()
+    }
     /// What silence at the deadline means, said to the citizen.
     async fn silence_means(&self) -> String {
         self.lang.text(&self.view.service.definition.silence.explanation())
@@ -761,6 +765,15 @@ pub enum DeadlineSetBy {
     Commune,
 }
 
+impl From<jamaa_core::model::request::DeadlineSetBy> for DeadlineSetBy {
+    fn from(set_by: jamaa_core::model::request::DeadlineSetBy) -> Self {
+        match set_by {
+            jamaa_core::model::request::DeadlineSetBy::Law => DeadlineSetBy::Law,
+            jamaa_core::model::request::DeadlineSetBy::Commune => DeadlineSetBy::Commune,
+        }
+    }
+}
+
 /// The receipt (récépissé) of a submission.
 pub struct Receipt {
     pub receipt: CoreReceipt,
@@ -801,10 +814,7 @@ impl Receipt {
     }
     /// Who set the decision date's deadline: the law the procedure cites, or the commune.
     async fn deadline_set_by(&self) -> DeadlineSetBy {
-        match self.receipt.deadline_set_by {
-            jamaa_core::model::request::DeadlineSetBy::Law => DeadlineSetBy::Law,
-            jamaa_core::model::request::DeadlineSetBy::Commune => DeadlineSetBy::Commune,
-        }
+        self.receipt.deadline_set_by.into()
     }
     /// The same, said in the receipt's language ("Délai fixé par la commune, non par un texte de loi.").
     async fn deadline_basis(&self) -> String {
