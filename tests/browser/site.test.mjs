@@ -164,7 +164,7 @@ test("the same site speaks French left to right", async () => {
     dir: "ltr",
     direction: "ltr",
     heading: "Services en ligne de la commune de Kaédi",
-    deadlineLabels: ["Délai fixé par la commune", "Frais"],
+    deadlineLabels: ["Délai fixé par la commune", "Droits"],
   });
 });
 
