@@ -103,6 +103,8 @@ test("in French: after the deadline's silence, the head of service issues the ce
   await page.locator("#file-state").filter({ hasText: /tacitement/ }).waitFor();
   // A location reads as its address and coordinates.
   await page.getByText("Hay Al Qods, Oujda (34.6814, -1.9086)", { exact: true }).waitFor();
+  // No staff member decided this file: its document is the certificate, not a decision.
+  assert.equal(await page.getByRole("button", { name: "Délivrer le document de décision" }).count(), 0);
   await page.getByRole("button", { name: "Délivrer l'attestation d'acceptation tacite" }).click();
   const issued = page.locator(".issued").filter({ hasText: "Attestation d'acceptation tacite" });
   await issued.waitFor();

@@ -1,8 +1,8 @@
 // @ts-check
 // The file of a request: its form data (personal fields shown only when the API opens them, and said so), its
 // documents (downloaded with the session), history, messages to the applicant, the actions open to the user with
-// their required comment, the decision document (and the certificate of a tacit acceptance), the printable
-// receipt, and who works on it.
+// their required comment, the decision document (or, for a file the silence approved, the certificate of tacit
+// acceptance), the printable receipt, and who works on it.
 
 import { useState } from "preact/hooks";
 
@@ -67,12 +67,11 @@ export function RequestFile({ commune, id }) {
     ${r.closedAt
       ? html`<section aria-labelledby="decision-title">
           <h2 id="decision-title">${t("file.decision")}</h2>
-          <${IssueDocument} label=${t("file.issueDecision")} issue=${(c) => c.issueDecision(commune, r.id)}
-            done=${() => issued.reload()} />
           ${tacitlyApproved(r)
             ? html`<${IssueDocument} label=${t("file.issueTacitCertificate")}
                 issue=${(c) => c.issueTacitAcceptanceCertificate(commune, r.id)} done=${() => issued.reload()} />`
-            : null}
+            : html`<${IssueDocument} label=${t("file.issueDecision")} issue=${(c) => c.issueDecision(commune, r.id)}
+                done=${() => issued.reload()} />`}
           ${(issued.data ?? []).map((d) => html`<div class="issued">
             <h3>${d.title}</h3>
             <p>${t("file.verificationCode")}: <strong dir="ltr" class="code">${d.code}</strong> — <a href=${d.verifyPath} dir="ltr">${d.verifyPath}</a></p>
