@@ -142,13 +142,16 @@ impl Jamaa {
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
         let password = SecretString::from(hex::encode(bytes));
         let roles = self.commune_content(principal, &commune).await?.roles;
-        let commune_name = commune.spec.name.get(Locale::Fr, &[]).to_owned();
+        // Accounts' names are in the commune's own language (Arabic for a Moroccan commune), as its staff's are.
+        let fallbacks = commune.fallbacks();
+        let in_commune_language = |text: &LocalizedText| text.get(commune.spec.default_locale, &fallbacks).to_owned();
+        let commune_name = in_commune_language(&commune.spec.name);
         let mut logins = Vec::new();
         for role in &roles {
             let login = format!("{}.{}", commune.spec.slug, role.key);
             let new = NewUser {
                 login: login.clone(),
-                display_name: format!("{}, {commune_name}", role.label.get(Locale::Fr, &[])),
+                display_name: format!("{} — {commune_name}", in_commune_language(&role.label)),
                 password: password.clone(),
                 operator: false,
             };
