@@ -176,18 +176,20 @@ impl Jamaa {
     }
 
     /// Frees the key of a call that failed after [`Jamaa::claim_call_key`] before its use case committed
-    /// anything: the same key may be sent again. A key whose work committed stays (IDEMPOTENCY_KEY_DONE).
+    /// anything: the same key may be sent again (`true`). A key whose work committed stays (`false`): the
+    /// caller records the failure as its answer, or leaves it IDEMPOTENCY_KEY_DONE.
     pub async fn release_call_key(
         &self,
         principal: &Principal,
         scope: KeyScope,
         idempotency: &Idempotency,
-    ) -> Result<(), Error> {
+    ) -> Result<bool, Error> {
         match scope {
             KeyScope::Commune(commune) => {
                 let tx = self.store.tenant_tx(TenantScope::new(commune)).await?;
-                store::release(&tx, &caller(principal), idempotency).await?;
-                tx.commit().await
+                let released = store::release(&tx, &caller(principal), idempotency).await?;
+                tx.commit().await?;
+                Ok(released)
             }
             KeyScope::Platform => store::release_platform(&self.store, &caller(principal), idempotency).await,
         }

@@ -230,9 +230,9 @@ pub(crate) async fn record(
     Ok(())
 }
 
-/// Gives back a key claimed without an answer (its call failed): the key is free again.
-pub(crate) async fn release(tx: &TenantTx, caller: &str, idempotency: &Idempotency) -> Result<(), Error> {
-    idempotency_key::Entity::delete_many()
+/// Gives back a key claimed without an answer (its call failed) unless its work was done: whether it was.
+pub(crate) async fn release(tx: &TenantTx, caller: &str, idempotency: &Idempotency) -> Result<bool, Error> {
+    let released = idempotency_key::Entity::delete_many()
         .filter(idempotency_key::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(idempotency_key::Column::Caller.eq(caller))
         .filter(idempotency_key::Column::Key.eq(idempotency.key.as_str()))
@@ -240,7 +240,7 @@ pub(crate) async fn release(tx: &TenantTx, caller: &str, idempotency: &Idempoten
         .filter(idempotency_key::Column::WorkDone.eq(false))
         .exec(tx.conn())
         .await?;
-    Ok(())
+    Ok(released.rows_affected == 1)
 }
 
 /// What the claim of a platform key found.
@@ -346,16 +346,16 @@ pub(crate) async fn record_platform(
     Ok(())
 }
 
-/// Frees a platform key whose call failed before its use case committed anything.
-pub(crate) async fn release_platform(store: &Store, caller: &str, idempotency: &Idempotency) -> Result<(), Error> {
-    platform_idempotency_key::Entity::delete_many()
+/// Frees a platform key whose call failed before its use case committed anything: whether it did.
+pub(crate) async fn release_platform(store: &Store, caller: &str, idempotency: &Idempotency) -> Result<bool, Error> {
+    let released = platform_idempotency_key::Entity::delete_many()
         .filter(platform_idempotency_key::Column::Caller.eq(caller))
         .filter(platform_idempotency_key::Column::Key.eq(idempotency.key.as_str()))
         .filter(platform_idempotency_key::Column::Answer.is_null())
         .filter(platform_idempotency_key::Column::WorkDone.eq(false))
         .exec(store.conn())
         .await?;
-    Ok(())
+    Ok(released.rows_affected == 1)
 }
 
 /// Deletes the keys of every commune and of the platform that expired at `now`; returns how many. On

@@ -8,7 +8,8 @@
 //!
 //! The use case runs with its key pending (`Jamaa::run_claimed`): the transaction that commits its work marks
 //! the key done in the same commit, so that a server stopped before the answer was recorded leaves a key that
-//! never creates again: its retry is IDEMPOTENCY_KEY_DONE (the record exists; the client reads it).
+//! never creates again: its retry is IDEMPOTENCY_KEY_DONE (the record exists; the client reads it). A call that
+//! failed after part of its work committed keeps its key, its failure recorded as its answer.
 //!
 //! Submissions (`submitRequest`), `registerMail` and `registerCivilAct` claim their key inside their use case's
 //! transaction instead ([`OWN_CLAIM`]), for they number what they create.
@@ -114,7 +115,14 @@ impl Extension for Layer {
         };
         let principal = &request.principal;
         let pending = match jamaa.claim_call_key(principal, keyed.scope, &keyed.idempotency).await {
-            Ok(CallClaim::Replay(answer)) => {
+            Ok(CallClaim::Replay(mut answer)) => {
+                // A call that failed after part of its work committed answers its failure again.
+                if let Some(failure) = answer.get_mut(FAILED).map(serde_json::Value::take) {
+                    let mut error: ServerError = serde_json::from_value(failure)
+                        .map_err(|e| fail(jamaa_core::Error::internal(e), keyed.locale))?;
+                    error.path = path.clone();
+                    return Err(error);
+                }
                 return serde_json::from_value(answer)
                     .map(Some)
                     .map_err(|e| fail(jamaa_core::Error::internal(e), keyed.locale));
@@ -132,7 +140,18 @@ impl Extension for Layer {
                 Ok(answer) => jamaa.record_call_answer(principal, keyed.scope, &keyed.idempotency, &answer).await,
                 Err(e) => Err(jamaa_core::Error::internal(e)),
             },
-            Err(_) => jamaa.release_call_key(principal, keyed.scope, &keyed.idempotency).await,
+            Err(error) => match jamaa.release_call_key(principal, keyed.scope, &keyed.idempotency).await {
+                // Part of its work committed before it failed: the retry answers the same failure, unless the
+                // failure says to retry (then IDEMPOTENCY_KEY_DONE: the work is not done twice).
+                Ok(false) if !retryable(error) => match serde_json::to_value(error) {
+                    Ok(failure) => {
+                        let answer = serde_json::json!({ FAILED: failure });
+                        jamaa.record_call_answer(principal, keyed.scope, &keyed.idempotency, &answer).await
+                    }
+                    Err(e) => Err(jamaa_core::Error::internal(e)),
+                },
+                released => released.map(|_| ()),
+            },
         };
         if let Err(error) = recorded {
             // The call itself went through: its answer stands; a retry in the next minutes is CONFLICT.
@@ -140,6 +159,14 @@ impl Extension for Layer {
         }
         result
     }
+}
+
+/// Where a recorded answer holds a failure instead of a value (no field's value has a member named so: a
+/// GraphQL name never begins with `@`).
+const FAILED: &str = "@failed";
+
+fn retryable(error: &ServerError) -> bool {
+    error.extensions.as_ref().and_then(|e| e.get("retryable")).is_some_and(|v| *v == Value::Boolean(true))
 }
 
 fn info_name(path: &[PathSegment]) -> String {

@@ -430,7 +430,8 @@ fn berkane(prefix: &str) -> Value {
 /// An operator's calls that name no commune keep their keys in the platform: an onboarding retried with its
 /// key (argument or header) answers the first answer, and creates nothing; the key with other arguments is
 /// IDEMPOTENCY_KEY_REUSED; a call that failed leaves its key free. A training commune retried answers its
-/// first password and token, which still work.
+/// first password and token, which still work; one that failed after part of its work committed answers its
+/// failure again.
 async fn an_operators_call_takes_a_key_too(backend: Backend) -> Result<()> {
     let app = TestApp::spawn(backend).await?;
     let operator = app.operator.clone();
@@ -465,6 +466,16 @@ async fn an_operators_call_takes_a_key_too(backend: Backend) -> Result<()> {
     let token = made["data"]["createTrainingCommune"]["token"].as_str().context("no token")?;
     let inbox = app.data(Some(token), COUNT, json!({ "c": "oujda-training" })).await?;
     ensure!(inbox["requests"]["totalCount"].as_i64().is_some(), "{inbox}");
+
+    // A call that fails after part of its work committed (Chefchaouen's configuration exported as a template,
+    // then the slug found taken) keeps its key: the retry answers the same failure.
+    let taken = "mutation($key: String) { createTrainingCommune(from: \"chefchaouen\", slug: \"oujda\",
+        idempotencyKey: $key) { commune { id } } }";
+    let key = uuid::Uuid::now_v7().to_string();
+    let failed = app.graphql(Some(&operator), taken, json!({ "key": key })).await?;
+    ensure!(!error_codes(&failed).is_empty(), "{failed}");
+    let again = app.graphql(Some(&operator), taken, json!({ "key": key })).await?;
+    ensure!(again == failed, "the retry answered {again}, the first call {failed}");
     app.stop().await
 }
 
