@@ -98,11 +98,29 @@ impl Keyring {
         Ok((seal(self.current()?, key.expose_secret(), tenant.as_bytes())?, self.current_id().to_owned()))
     }
 
+    /// Seals what belongs to the platform rather than to a commune (the answers of operators' keyed calls)
+    /// under the current master key, bound to `context`: the sealed text and that key's id.
+    pub fn seal_platform(&self, plaintext: &[u8], context: &[u8]) -> Result<(String, String), Error> {
+        Ok((seal(self.current()?, plaintext, &platform_context(context))?, self.current_id().to_owned()))
+    }
+
+    /// Opens what [`Keyring::seal_platform`] sealed under master key `master_id`.
+    pub fn open_platform(&self, sealed: &str, master_id: &str, context: &[u8]) -> Result<Vec<u8>, Error> {
+        open(self.by_id(master_id)?, sealed, &platform_context(context))
+    }
+
     /// Re-wraps a data key under the current master key.
     pub fn rewrap(&self, tenant: uuid::Uuid, wrapped: &str, master_id: &str) -> Result<(String, String), Error> {
         let key = self.unwrap_data_key(tenant, wrapped, master_id)?;
         Ok((seal(self.current()?, key.expose_secret(), tenant.as_bytes())?, self.current_id().to_owned()))
     }
+}
+
+/// The context of a platform seal: never 16 bytes alone, the context of a wrapped data key (a tenant's id).
+fn platform_context(context: &[u8]) -> Vec<u8> {
+    let mut bound = b"jamaa-platform\0".to_vec();
+    bound.extend_from_slice(context);
+    bound
 }
 
 /// Encrypts with AES-256-GCM under a random nonce, binding `context` (the row it belongs to): base64 of

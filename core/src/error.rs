@@ -28,6 +28,10 @@ pub enum Error {
     /// The idempotency key was used before for another request (another operation, or other arguments).
     #[error("idempotency key reused for another request")]
     IdempotencyKeyReused,
+    /// The call sent first with this idempotency key committed its work, but its answer was never recorded
+    /// (the server stopped in between): nothing is created again; read what it made instead.
+    #[error("the call with this idempotency key was done; its answer was not recorded")]
+    IdempotencyKeyDone,
     /// The database cannot be reached for now: the same call may be sent again (with its idempotency key).
     #[error("service unavailable")]
     Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -38,7 +42,7 @@ pub enum Error {
 
 impl Error {
     /// The stable code: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, VALIDATION_FAILED, CONFLICT,
-    /// IDEMPOTENCY_KEY_REUSED, UNAVAILABLE or INTERNAL.
+    /// IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_KEY_DONE, UNAVAILABLE or INTERNAL.
     pub fn code(&self) -> &'static str {
         match self {
             Error::Unauthenticated => "UNAUTHENTICATED",
@@ -47,6 +51,7 @@ impl Error {
             Error::Validation(_) => "VALIDATION_FAILED",
             Error::Conflict(_) => "CONFLICT",
             Error::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
+            Error::IdempotencyKeyDone => "IDEMPOTENCY_KEY_DONE",
             Error::Unavailable(_) => "UNAVAILABLE",
             Error::Internal(_) => "INTERNAL",
         }
@@ -61,6 +66,7 @@ impl Error {
     pub fn localized_message(&self) -> Option<LocalizedText> {
         match self {
             Error::IdempotencyKeyReused => Some(crate::model::idempotency::reused_message()),
+            Error::IdempotencyKeyDone => Some(crate::model::idempotency::done_message()),
             Error::Unavailable(_) => Some(crate::model::idempotency::unavailable_message()),
             _ => None,
         }

@@ -145,6 +145,7 @@ pub(crate) fn failure(error: jamaa_core::Error, locale: Locale) -> Response {
         "NOT_FOUND" => StatusCode::NOT_FOUND,
         "CONFLICT" => StatusCode::CONFLICT,
         "IDEMPOTENCY_KEY_REUSED" => StatusCode::UNPROCESSABLE_ENTITY,
+        "IDEMPOTENCY_KEY_DONE" => StatusCode::CONFLICT,
         "UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };

@@ -5,7 +5,8 @@ export class JamaaError extends Error {
   /**
    * @param {string} message
    * @param {string} code UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, VALIDATION_FAILED, CONFLICT,
-   *   IDEMPOTENCY_KEY_REUSED, RATE_LIMITED, UNAVAILABLE (the API's database cannot be reached: try again),
+   *   IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_KEY_DONE (the first call with the key was done, its answer lost),
+   *   RATE_LIMITED, UNAVAILABLE (the API's database cannot be reached: try again),
    *   INTERNAL, or NETWORK_ERROR when the API could not be reached.
    * @param {{path: string, code: string, message: string}[]} [fields]
    * @param {unknown} [cause]

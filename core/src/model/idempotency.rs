@@ -113,6 +113,19 @@ pub fn reused_message() -> LocalizedText {
     .with(Locale::Tzm, "ⵜⴰⵙⴰⵔⵓⵜ ⴰⴷ ⵜⵜⵓⵙⵎⵔⵙ ⵉ ⵜⵓⵜⵔⵜ ⵢⴰⴹⵏ: ⴰⵣⵏ ⵜⵓⵜⵔⵜ ⵜⴰⵎⴰⵢⵏⵓⵜ ⵙ ⵜⵙⴰⵔⵓⵜ ⵜⴰⵎⴰⵢⵏⵓⵜ.")
 }
 
+/// The message of IDEMPOTENCY_KEY_DONE: the first call with the key went through, its answer was lost.
+pub fn done_message() -> LocalizedText {
+    LocalizedText::ar_fr(
+        "تم تنفيذ الطلب الأول بمفتاح عدم التكرار هذا، لكن جوابه لم يُحفظ: لم يُنشأ شيء من جديد، ابحث عمّا أنشأه.",
+        "L'appel envoyé d'abord avec cette clé d'idempotence a abouti, mais sa réponse n'a pas été conservée : rien n'est créé de nouveau ; consultez ce qu'il a créé.",
+    )
+    .with(
+        Locale::En,
+        "The call first sent with this idempotency key went through, but its answer was not kept: nothing is created again; look up what it created.",
+    )
+    .with(Locale::Tzm, "ⵜⵓⵜⵔⵜ ⵜⴰⵎⵣⵡⴰⵔⵓⵜ ⵙ ⵜⵙⴰⵔⵓⵜ ⴰⴷ ⵜⵜⵓⵙⴽⴰⵔ, ⵎⴰⵛⴰ ⵜⴰⵔⴰⵔⵓⵜ ⵏⵏⵙ ⵓⵔ ⵜⵜⵓⵃⵔⵣ: ⵓⵔ ⵉⵜⵜⵓⵙⴽⴰⵔ ⵢⴰⵜ ⴷⴰⵖ; ⵙⵉⴳⵍ ⵎⴰⵢⴷ ⵜⵙⴽⴰⵔ.")
+}
+
 /// The message of UNAVAILABLE: the database cannot be reached for now; the same call may be sent again.
 pub fn unavailable_message() -> LocalizedText {
     LocalizedText::ar_fr(
@@ -145,7 +158,7 @@ mod tests {
         assert_eq!(request_hash("submitRequest", &a), request_hash("submitRequest", &b));
         assert_ne!(request_hash("submitRequest", &a), request_hash("submitRequest", &c));
         assert_ne!(request_hash("submitRequest", &a), request_hash("fileComplaint", &a));
-        for text in [reused_message(), unavailable_message(), invalid_key_message()] {
+        for text in [reused_message(), done_message(), unavailable_message(), invalid_key_message()] {
             for locale in [Locale::Ar, Locale::Fr, Locale::En, Locale::Tzm] {
                 assert!(text.exact(locale).is_some(), "{locale:?}");
             }

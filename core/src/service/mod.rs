@@ -18,7 +18,7 @@ mod complaints;
 pub mod demo;
 pub(crate) mod documents;
 mod idempotency;
-pub use idempotency::{CallClaim, PENDING_CLAIM};
+pub use idempotency::{CallClaim, KeyScope, PENDING_CLAIM, PendingCall};
 mod inbox;
 mod indicators;
 pub(crate) mod lifecycle;

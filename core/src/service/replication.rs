@@ -158,7 +158,9 @@ impl Jamaa {
                     .collect(),
             )
         })?;
-        templates::insert(self.store.conn(), &bundle, self.now()).await?;
+        let tx = self.store.platform_tx().await?;
+        templates::insert(&*tx, &bundle, self.now()).await?;
+        tx.commit().await?;
         Ok(bundle)
     }
 

@@ -186,7 +186,9 @@ impl Jamaa {
         };
         let communes: Vec<TenantId> = tenant_id.into_iter().chain(scopes.iter().copied()).collect();
         if communes.is_empty() {
-            tokens::insert(self.store.conn(), record, self.now()).await?;
+            let tx = self.store.platform_tx().await?;
+            tokens::insert(&*tx, record, self.now()).await?;
+            tx.commit().await?;
             tracing::info!(token.id = %id, issuer, kind = kind.as_str(), "operator token issued");
             return Ok(IssuedToken { id, token });
         }

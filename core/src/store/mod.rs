@@ -71,6 +71,9 @@ pub struct TenantTx {
     cache: std::sync::Arc<cache::CatalogCache>,
     /// The server's id, in the signals its commits send to the others ([`fanout`]).
     server: uuid::Uuid,
+    /// Opened by a use case whose call's idempotency key is pending: what [`idempotency::watch`] read, so
+    /// that its commit marks the key's work done when it wrote.
+    watched: Option<i64>,
 }
 
 impl TenantTx {
@@ -122,6 +125,7 @@ impl TenantTx {
     }
 
     pub async fn commit(self) -> Result<(), Error> {
+        idempotency::mark_done(&self.tx, Some(self.tenant_uuid()), self.watched).await?;
         if self.has_changed_catalog() {
             communes::raise_catalog_generation(&self.tx, self.scope.tenant_id).await?;
         }
@@ -152,6 +156,33 @@ impl TenantTx {
             // No subscriber is not an error.
             let _ = self.announcer.send(notice);
         }
+        Ok(())
+    }
+}
+
+/// A write transaction on the platform's tables.
+pub(crate) struct PlatformTx {
+    tx: DatabaseTransaction,
+    watched: Option<i64>,
+}
+
+impl std::ops::Deref for PlatformTx {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+}
+
+impl PlatformTx {
+    pub(crate) async fn commit(self) -> Result<(), Error> {
+        idempotency::mark_done(&self.tx, None, self.watched).await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    pub(crate) async fn rollback(self) -> Result<(), Error> {
+        self.tx.rollback().await?;
         Ok(())
     }
 }
@@ -321,7 +352,22 @@ impl Store {
             ))
             .await?;
         }
-        Ok(self.wrap(tx, scope))
+        let watched = idempotency::watch(&tx).await?;
+        let mut tx = self.wrap(tx, scope);
+        tx.watched = watched;
+        Ok(tx)
+    }
+
+    /// Opens a write transaction on the platform's tables (a commune's rows go through [`Store::tenant_tx`]);
+    /// [`PlatformTx::commit`] marks the pending idempotency key of an operator's call, as a commune's does.
+    pub(crate) async fn platform_tx(&self) -> Result<PlatformTx, Error> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        };
+        let tx = self.db.begin_with_options(options).await?;
+        let watched = idempotency::watch(&tx).await?;
+        Ok(PlatformTx { tx, watched })
     }
 
     /// Opens a read-only transaction for one commune: on SQLite on a reading connection (it never waits for
@@ -349,6 +395,7 @@ impl Store {
             site_origins_changed: std::sync::atomic::AtomicBool::new(false),
             cache: self.cache.clone(),
             server: self.server,
+            watched: None,
         }
     }
 

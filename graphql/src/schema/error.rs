@@ -39,8 +39,8 @@ pub fn to_graphql(error: Error, locale: Locale) -> async_graphql::Error {
                 e.set("retryable", true);
             })
         }
-        Error::IdempotencyKeyReused => {
-            let message = crate_message(&Error::IdempotencyKeyReused, locale);
+        Error::IdempotencyKeyReused | Error::IdempotencyKeyDone => {
+            let message = crate_message(&error, locale);
             async_graphql::Error::new(message).extend_with(|_, e| e.set("code", code))
         }
         Error::Internal(source) => {

@@ -3,7 +3,13 @@
 //! it runs (`Jamaa::claim_call_key`), and records its answer (the field's value as resolved, sealed) after it
 //! succeeded, or frees the key when it failed. A retry with the same key and the same arguments and selection
 //! gets the recorded answer and creates nothing; with others, IDEMPOTENCY_KEY_REUSED; while the first is being
-//! answered, CONFLICT. The key is the caller's in one commune, in the table of the submissions' keys (m0026).
+//! answered, CONFLICT. The key is the caller's in one commune, in the table of the submissions' keys (m0026);
+//! an operator's call that names no commune keeps it in the platform's (m0030).
+//!
+//! The use case runs with its key pending (`Jamaa::run_claimed`): the transaction that commits its work marks
+//! the key done in the same commit, so that a server stopped before the answer was recorded leaves a key that
+//! never creates again: its retry is IDEMPOTENCY_KEY_DONE (the record exists; the client reads it). A call that
+//! failed after part of its work committed keeps its key, its failure recorded as its answer.
 //!
 //! Submissions (`submitRequest`), `registerMail` and `registerCivilAct` claim their key inside their use case's
 //! transaction instead ([`OWN_CLAIM`]), for they number what they create.
@@ -16,7 +22,7 @@ use async_graphql::extensions::{
 use async_graphql::{PathSegment, Request, ServerError, ServerResult, Value, Variables};
 use jamaa_core::model::i18n::Locale;
 use jamaa_core::model::idempotency::{Idempotency, IdempotencyKey};
-use jamaa_core::service::{CallClaim, Jamaa};
+use jamaa_core::service::{CallClaim, Jamaa, KeyScope};
 
 use super::RequestContext;
 use super::error::to_graphql;
@@ -38,7 +44,15 @@ pub const KEYED: &[&str] = &[
     "addAgendaItem",
     "recordDeliberation",
     "importBudget",
+    "onboardCommune",
+    "importTemplate",
+    "exportTemplate",
+    "createTrainingCommune",
 ];
+
+/// The fault point of the crash tests: with this variable set to `exit-before-answer`, the server stops dead
+/// (abort) after a keyed call's use case succeeded and before its answer is recorded.
+pub const FAULT_VARIABLE: &str = "JAMAA_TEST_FAULT";
 
 /// The creating mutations that claim their key in their own use case.
 pub const OWN_CLAIM: &[&str] = &["submitRequest", "registerMail", "registerCivilAct"];
@@ -56,9 +70,9 @@ struct Layer {
     variables: Mutex<Variables>,
 }
 
-/// A keyed call: its commune, its key and hash, and the language of its errors.
+/// A keyed call: where its key is kept, its key and hash, and the language of its errors.
 struct Keyed {
-    commune: jamaa_core::model::ids::TenantId,
+    scope: KeyScope,
     idempotency: Idempotency,
     locale: Locale,
 }
@@ -100,22 +114,44 @@ impl Extension for Layer {
             Err((error, locale)) => return Err(fail(error, locale)),
         };
         let principal = &request.principal;
-        match jamaa.claim_call_key(principal, keyed.commune, &keyed.idempotency).await {
-            Ok(CallClaim::Replay(answer)) => {
+        let pending = match jamaa.claim_call_key(principal, keyed.scope, &keyed.idempotency).await {
+            Ok(CallClaim::Replay(mut answer)) => {
+                // A call that failed after part of its work committed answers its failure again.
+                if let Some(failure) = answer.get_mut(FAILED).map(serde_json::Value::take) {
+                    let mut error: ServerError = serde_json::from_value(failure)
+                        .map_err(|e| fail(jamaa_core::Error::internal(e), keyed.locale))?;
+                    error.path = path.clone();
+                    return Err(error);
+                }
                 return serde_json::from_value(answer)
                     .map(Some)
                     .map_err(|e| fail(jamaa_core::Error::internal(e), keyed.locale));
             }
-            Ok(CallClaim::New) => {}
+            Ok(CallClaim::New(pending)) => pending,
             Err(error) => return Err(fail(error, keyed.locale)),
+        };
+        let result = jamaa.run_claimed(&pending, next.run(ctx, info)).await;
+        if result.is_ok() && std::env::var(FAULT_VARIABLE).is_ok_and(|fault| fault == "exit-before-answer") {
+            tracing::error!("{FAULT_VARIABLE}: stopping before the answer is recorded");
+            std::process::abort();
         }
-        let result = next.run(ctx, info).await;
         let recorded = match &result {
             Ok(value) => match serde_json::to_value(value) {
-                Ok(answer) => jamaa.record_call_answer(principal, keyed.commune, &keyed.idempotency, &answer).await,
+                Ok(answer) => jamaa.record_call_answer(principal, keyed.scope, &keyed.idempotency, &answer).await,
                 Err(e) => Err(jamaa_core::Error::internal(e)),
             },
-            Err(_) => jamaa.release_call_key(principal, keyed.commune, &keyed.idempotency).await,
+            Err(error) => match jamaa.release_call_key(principal, keyed.scope, &keyed.idempotency).await {
+                // Part of its work committed before it failed: the retry answers the same failure, unless the
+                // failure says to retry (then IDEMPOTENCY_KEY_DONE: the work is not done twice).
+                Ok(false) if !retryable(error) => match serde_json::to_value(error) {
+                    Ok(failure) => {
+                        let answer = serde_json::json!({ FAILED: failure });
+                        jamaa.record_call_answer(principal, keyed.scope, &keyed.idempotency, &answer).await
+                    }
+                    Err(e) => Err(jamaa_core::Error::internal(e)),
+                },
+                released => released.map(|_| ()),
+            },
         };
         if let Err(error) = recorded {
             // The call itself went through: its answer stands; a retry in the next minutes is CONFLICT.
@@ -123,6 +159,14 @@ impl Extension for Layer {
         }
         result
     }
+}
+
+/// Where a recorded answer holds a failure instead of a value (no field's value has a member named so: a
+/// GraphQL name never begins with `@`).
+const FAILED: &str = "@failed";
+
+fn retryable(error: &ServerError) -> bool {
+    error.extensions.as_ref().and_then(|e| e.get("retryable")).is_some_and(|v| *v == Value::Boolean(true))
 }
 
 fn info_name(path: &[PathSegment]) -> String {
@@ -133,8 +177,8 @@ fn info_name(path: &[PathSegment]) -> String {
 }
 
 impl Layer {
-    /// The call's key, commune and hash; None without a key, or when the call names no commune the layer
-    /// finds (the resolver then says what is wrong).
+    /// The call's key, where it is kept, and its hash; None without a key, or when the call names no commune
+    /// the layer finds (the resolver then says what is wrong), or names none and is not an operator's.
     async fn keyed(
         &self,
         jamaa: &Jamaa,
@@ -177,15 +221,20 @@ impl Layer {
         let key = IdempotencyKey::parse("idempotencyKey", &raw).map_err(|e| (e, speaks))?;
         // A retry must ask for the same answer: the selection is part of the request.
         arguments.insert("@selection".to_owned(), serde_json::Value::String(format!("{:?}", info.field.selection_set)));
+        let idempotency = Idempotency::new(key, info.name, &serde_json::Value::Object(arguments));
         let found = match (commune.or_else(|| request.commune_header.clone()), request.principal.home_commune()) {
             (Some(slug), _) => jamaa.commune(&slug).await,
             (None, Some(tenant)) => jamaa.commune_by_id(tenant).await,
+            // An operator's call that names no commune: the key is the operator's in the platform.
+            (None, None) if request.principal.is_operator() => {
+                return Ok(Some(Keyed { scope: KeyScope::Platform, idempotency, locale: speaks }));
+            }
             (None, None) => return Ok(None),
         };
         let Ok(commune) = found else { return Ok(None) };
         Ok(Some(Keyed {
-            commune: commune.id,
-            idempotency: Idempotency::new(key, info.name, &serde_json::Value::Object(arguments)),
+            scope: KeyScope::Commune(commune.id),
+            idempotency,
             locale: locale.unwrap_or(commune.spec.default_locale),
         }))
     }

@@ -328,9 +328,15 @@ pub struct ReplicationMutation;
 impl ReplicationMutation {
     /// Exports a commune's configuration as template `name@version` (the next version when none is given).
     /// Operators name it as they like; a commune's administrators export under the commune's slug only.
+    #[allow(clippy::too_many_arguments)]
     async fn export_template(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "idempotencyKey",
+            desc = "A key that makes the call safe to retry (else the `Idempotency-Key` header): the same key, arguments and selection answer as the first call did and create nothing."
+        )]
+        _idempotency_key: Option<String>,
         commune: String,
         name: String,
         version: Option<u32>,
@@ -355,7 +361,16 @@ impl ReplicationMutation {
 
     /// Imports a template bundle (operators). Malformed, unknown-format, tampered or invalid bundles are
     /// refused, and nothing is written.
-    async fn import_template(&self, ctx: &Context<'_>, bundle: Json<serde_json::Value>) -> Result<Template> {
+    async fn import_template(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            name = "idempotencyKey",
+            desc = "A key that makes the call safe to retry (else the `Idempotency-Key` header): the same key, arguments and selection answer as the first call did and create nothing."
+        )]
+        _idempotency_key: Option<String>,
+        bundle: Json<serde_json::Value>,
+    ) -> Result<Template> {
         let text = bundle.0.to_string();
         let call = Call::new(ctx);
         let imported = call.jamaa.import_template(call.principal, &text).await.in_lang(&call)?;
@@ -367,6 +382,11 @@ impl ReplicationMutation {
     async fn onboard_commune(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "idempotencyKey",
+            desc = "A key that makes the call safe to retry (else the `Idempotency-Key` header): the same key, arguments and selection answer as the first call did and create nothing."
+        )]
+        _idempotency_key: Option<String>,
         input: OnboardCommuneInput,
         locale: Option<String>,
     ) -> Result<Commune> {
@@ -383,6 +403,11 @@ impl ReplicationMutation {
     async fn create_training_commune(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "idempotencyKey",
+            desc = "A key that makes the call safe to retry (else the `Idempotency-Key` header): the same key, arguments and selection answer as the first call did and create nothing."
+        )]
+        _idempotency_key: Option<String>,
         from: String,
         slug: Option<String>,
         reset: Option<TrainingResetSchedule>,

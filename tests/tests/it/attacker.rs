@@ -58,6 +58,7 @@ jamaa_tests::on_both_backends!(
     another_commune_follows_nothing_of_oujda,
     odd_inputs_break_nothing_and_reveal_nothing,
     a_key_of_oujda_answers_nowhere_else,
+    a_key_of_an_operator_answers_no_one_else,
 );
 
 const VICTIM: &str = "oujda";
@@ -1425,6 +1426,55 @@ async fn a_key_of_oujda_answers_nowhere_else(backend: Backend) -> Result<()> {
             ensure!(answer["data"]["submitRequest"]["request"]["trackingCode"].is_string(), "{answer}");
         }
     }
+    Ok(())
+}
+
+/// An operator's key (kept in the platform: the call names no commune) is that operator's alone. Operator A
+/// issues an operator token with a key, and a retry answers its secret again; the same call with the same key
+/// by another operator issues that operator's own token, and by Oujda's or Chefchaouen's staff or anyone it
+/// is refused; A's secret appears in none of those answers. The same holds for an onboarding: another
+/// operator's retry with A's key is its own call (the commune exists: CONFLICT), never A's answer.
+async fn a_key_of_an_operator_answers_no_one_else(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let issue = "mutation($i: CreateApiTokenInput!, $key: String) { createApiToken(input: $i, idempotencyKey: $key) {
+        id token } }";
+    let key = format!("operator-key-{}", uuid::Uuid::now_v7());
+    let input = json!({ "kind": "OPERATOR", "label": "astreinte" });
+    let variables = json!({ "i": input, "key": key });
+    let first = app.graphql(Some(&app.operator), issue, variables.clone()).await?;
+    let id = text(&first["data"]["createApiToken"]["id"]).with_context(|| format!("{first}"))?;
+    let secret = text(&first["data"]["createApiToken"]["token"])?;
+    let replay = app.graphql(Some(&app.operator), issue, variables.clone()).await?;
+    ensure!(replay == first, "the retry is not answered: {replay}");
+
+    let (_, other_operator) =
+        create_token(&app, &app.operator, json!({ "kind": "OPERATOR", "label": "opérateur B" })).await?;
+    let tries = [
+        ("another operator", Some(other_operator.as_str())),
+        ("Oujda's staff", Some(app.staff(VICTIM))),
+        ("Chefchaouen's staff", Some(app.staff(ATTACKER))),
+        ("anyone", None),
+    ];
+    for (who, token) in tries {
+        let answer = app.graphql(token, issue, variables.clone()).await?;
+        let text = answer.to_string();
+        ensure!(!text.contains(&secret) && !text.contains(&id), "{who}: the operator's answer leaked: {text}");
+        if token == Some(other_operator.as_str()) {
+            ensure!(answer["data"]["createApiToken"]["token"].is_string(), "{who}: {answer}");
+        } else {
+            ensure!(!error_codes(&answer).is_empty(), "{who}: {answer}");
+        }
+    }
+
+    let onboard = "mutation($i: OnboardCommuneInput!, $key: String) { onboardCommune(input: $i, idempotencyKey: $key) {
+        id } }";
+    let key = format!("operator-key-{}", uuid::Uuid::now_v7());
+    let variables = json!({ "key": key, "i": { "from": "oujda@1", "slug": "berkane", "nameFr": "Berkane",
+                                               "trackingPrefix": "BRK" } });
+    let first = data(&app, Some(&app.operator), onboard, variables.clone()).await?;
+    let id = text(&first["onboardCommune"]["id"])?;
+    let answer = app.graphql(Some(&other_operator), onboard, variables).await?;
+    ensure!(error_codes(&answer) == ["CONFLICT"] && !answer.to_string().contains(&id), "{answer}");
     Ok(())
 }
 

@@ -26,7 +26,10 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-jamaa_tests::on_both_backends!(killed_mid_flight_loses_nothing_files_nothing_twice);
+jamaa_tests::on_both_backends!(
+    killed_mid_flight_loses_nothing_files_nothing_twice,
+    stopped_between_commit_and_answer_creates_nothing_twice
+);
 
 /// Clients submitting at once.
 const CLIENTS: usize = 8;
@@ -127,11 +130,12 @@ impl Drop for Data {
     }
 }
 
-/// One life of `jamaa serve --demo`: its address and Oujda's staff token of this life.
+/// One life of `jamaa serve --demo`: its address, and Oujda's staff token and the operator's of this life.
 struct Serving {
     child: Child,
     url: String,
     staff: String,
+    operator: String,
     log: Arc<Mutex<VecDeque<String>>>,
 }
 
@@ -139,8 +143,15 @@ impl Serving {
     /// The first life loads the demo and gives Oujda's staff token; a later one (`staff`: that token) starts as
     /// a server restarts in production, without `--demo`.
     async fn start(data: &Data, staff: Option<&str>) -> Result<Self> {
+        Self::start_with(data, staff.map(|staff| (staff, "")), &[]).await
+    }
+
+    /// A life as [`Serving::start`]'s, `known` the staff and operator tokens of the first, with more variables.
+    async fn start_with(data: &Data, known: Option<(&str, &str)>, variables: &[(&str, &str)]) -> Result<Self> {
+        let staff = known.map(|(staff, _)| staff);
+        let operator = Arc::new(Mutex::new(known.map(|(_, operator)| operator.to_owned())));
         let mut command = data.jamaa();
-        command.args(["serve", "--bind", "127.0.0.1:0"]);
+        command.args(["serve", "--bind", "127.0.0.1:0"]).envs(variables.iter().copied());
         if staff.is_none() {
             command.arg("--demo");
         }
@@ -173,10 +184,16 @@ impl Serving {
             }
         });
         let stdout = child.stdout.take().context("no stdout")?;
+        let operator_found = operator.clone();
         tokio::spawn(async move {
             let mut token = token;
             let mut lines = BufReader::new(stdout).lines();
             while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(operator) = line.strip_prefix("operator jm_")
+                    && let Ok(mut found) = operator_found.lock()
+                {
+                    *found = Some(format!("jm_{operator}"));
+                }
                 if let Some(staff) = line.strip_prefix("oujda jm_")
                     && let Some(token) = token.take()
                 {
@@ -187,7 +204,11 @@ impl Serving {
         let started =
             tokio::time::timeout(START, async { Ok::<_, anyhow::Error>((address_found.await?, token_found.await?)) });
         match started.await {
-            Ok(Ok((address, staff))) => Ok(Self { child, url: format!("http://{address}"), staff, log }),
+            Ok(Ok((address, staff))) => {
+                // Printed before Oujda's staff token.
+                let operator = operator.lock().ok().and_then(|o| o.clone()).unwrap_or_default();
+                Ok(Self { child, url: format!("http://{address}"), staff, operator, log })
+            }
             outcome => {
                 let exited = child.try_wait()?;
                 let _ = child.kill().await;
@@ -403,4 +424,93 @@ async fn scenario(data: &Data) -> Result<()> {
     ensure!(verify.status.success(), "{report}\n{}", String::from_utf8_lossy(&verify.stderr));
     ensure!(report.lines().any(|line| line.starts_with("ok") && line.contains("oujda:")), "{report}");
     Ok(())
+}
+
+/// The server stopped dead between a call's commit and the record of its answer (the fault point
+/// `JAMAA_TEST_FAULT=exit-before-answer`, which aborts the process there), for a commune's call (a webhook
+/// endpoint of Oujda, by its staff) and for an operator's call naming no commune (`onboardCommune`). Started
+/// again without the fault, each call sent again with its key: IDEMPOTENCY_KEY_DONE (the work was done, its
+/// answer lost), one record each, and the same after the 180 s a pending claim is held would have passed (the
+/// key's work is marked done in the use case's own transaction, so the key is kept its whole time).
+async fn stopped_between_commit_and_answer_creates_nothing_twice(backend: Backend) -> Result<()> {
+    let data = Data::new(backend).await?;
+    let outcome = tokio::time::timeout(Duration::from_secs(120), cut_calls(&data)).await;
+    outcome.context("the scenario took longer than its bound")?
+}
+
+const ENDPOINT: &str = r#"
+mutation($key: String) {
+  createWebhookEndpoint(commune: "oujda", input: { url: "https://hooks.example.ma/cut" }, idempotencyKey: $key) {
+    endpoint { id url } secret } }"#;
+const ENDPOINTS: &str = r#"query { webhookEndpoints(commune: "oujda") { nodes { url } } }"#;
+const ONBOARD: &str = r#"
+mutation($key: String) {
+  onboardCommune(idempotencyKey: $key, input: { from: "oujda@1", slug: "berkane", nameAr: "بركان", nameFr: "Berkane",
+                                                trackingPrefix: "BRK" }) { id slug } }"#;
+const COMMUNE: &str = r#"query { commune(slug: "berkane") { slug } }"#;
+
+/// Sends `document` with `key` and gives the whole answer; `None` when the call got no answer (the server
+/// stopped during it).
+async fn keyed(http: &reqwest::Client, url: &str, token: &str, document: &str, key: &str) -> Result<Option<Value>> {
+    let body = json!({ "query": document, "variables": { "key": key } });
+    let sent = http.post(format!("{url}/graphql")).bearer_auth(token).json(&body).send().await;
+    let Ok(response) = sent else { return Ok(None) };
+    Ok(response.json::<Value>().await.ok())
+}
+
+async fn cut_calls(data: &Data) -> Result<()> {
+    let http =
+        reqwest::Client::builder().timeout(Duration::from_secs(20)).connect_timeout(Duration::from_secs(1)).build()?;
+    let first = Serving::start(data, None).await?;
+    let (staff, operator) = (first.staff.clone(), first.operator.clone());
+    ensure!(operator.starts_with("jm_"), "no operator token printed");
+    let endpoints = |serving: &Serving| {
+        let (http, url, staff) = (http.clone(), serving.url.clone(), staff.clone());
+        async move {
+            let data = graphql(&http, &url, Some(&staff), ENDPOINTS, json!({})).await?;
+            let nodes = data["webhookEndpoints"]["nodes"].as_array().context("no endpoints")?.clone();
+            Ok::<_, anyhow::Error>(nodes.iter().filter(|n| n["url"] == "https://hooks.example.ma/cut").count())
+        }
+    };
+    ensure!(endpoints(&first).await? == 0);
+    first.kill().await?;
+    let fault = [("JAMAA_TEST_FAULT", "exit-before-answer")];
+
+    // Each call cut after its commit: no answer, and the process gone.
+    let endpoint_key = format!("cut-endpoint-{}", uuid::Uuid::now_v7().simple());
+    let platform_key = format!("cut-onboard-{}", uuid::Uuid::now_v7().simple());
+    for (token, document, key) in [(&staff, ENDPOINT, &endpoint_key), (&operator, ONBOARD, &platform_key)] {
+        let mut cut = Serving::start_with(data, Some((&staff, &operator)), &fault).await?;
+        let answer = keyed(&http, &cut.url, token, document, key).await?;
+        ensure!(answer.is_none(), "the call was answered: {answer:?}");
+        let exited = tokio::time::timeout(Duration::from_secs(10), cut.child.wait()).await;
+        ensure!(matches!(exited, Ok(Ok(status)) if !status.success()), "the server did not stop: {exited:?}");
+    }
+
+    // Started again: each key says its work was done, and nothing is created twice.
+    let serving = Serving::start_with(data, Some((&staff, &operator)), &[]).await?;
+    for _ in 0..2 {
+        let again = keyed(&http, &serving.url, &staff, ENDPOINT, &endpoint_key).await?.context("no answer")?;
+        ensure!(error_codes(&again) == ["IDEMPOTENCY_KEY_DONE"], "{again}");
+        let again = keyed(&http, &serving.url, &operator, ONBOARD, &platform_key).await?.context("no answer")?;
+        ensure!(error_codes(&again) == ["IDEMPOTENCY_KEY_DONE"], "{again}");
+    }
+    ensure!(endpoints(&serving).await? == 1, "the endpoint is not there once");
+    let berkane = graphql(&http, &serving.url, None, COMMUNE, json!({})).await?;
+    ensure!(berkane["commune"]["slug"] == "berkane", "{berkane}");
+
+    // Past the time a pending claim is held, the keys still hold: the server's wall clock moved 200 s on by
+    // Debian's libfaketime (scripts/install-test-deps).
+    serving.kill().await?;
+    let library = ["x86_64-linux-gnu", "aarch64-linux-gnu"]
+        .iter()
+        .map(|dir| format!("/usr/lib/{dir}/faketime/libfaketime.so.1"))
+        .find(|path| std::path::Path::new(path).exists())
+        .context("libfaketime is missing: run scripts/install-test-deps (Debian's faketime)")?;
+    let later = [("LD_PRELOAD", library.as_str()), ("FAKETIME", "+200s"), ("FAKETIME_DONT_FAKE_MONOTONIC", "1")];
+    let serving = Serving::start_with(data, Some((&staff, &operator)), &later).await?;
+    let again = keyed(&http, &serving.url, &staff, ENDPOINT, &endpoint_key).await?.context("no answer")?;
+    ensure!(error_codes(&again) == ["IDEMPOTENCY_KEY_DONE"], "{again}");
+    ensure!(endpoints(&serving).await? == 1, "a retry created a second endpoint");
+    serving.kill().await
 }

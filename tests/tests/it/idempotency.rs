@@ -3,7 +3,8 @@
 //! the same tracking code and secret; the key with other arguments is IDEMPOTENCY_KEY_REUSED and files nothing;
 //! a key is the caller's in one commune only. The other creating mutations take keys through one layer: a
 //! token, a user, a council session, a webhook endpoint and a petition signature retried answer the same and
-//! create once. On a PostgreSQL server of the test's own, stopped then restarted:
+//! create once; so do an operator's calls that name no commune (an onboarding, a training commune: the first
+//! answer, its password and token, again). On a PostgreSQL server of the test's own, stopped then restarted:
 //! UNAVAILABLE (503, retryable) within the pool's bound, `/readyz` 503 within a second, and recovery by itself.
 //! On SQLite, the file's write lock held by another connection beyond the same bound: UNAVAILABLE, then recovery.
 
@@ -18,7 +19,8 @@ jamaa_tests::on_both_backends!(
     a_retried_submission_files_once,
     a_retried_upload_files_once,
     a_retried_mail_registration_numbers_once,
-    every_creating_mutation_takes_a_key
+    every_creating_mutation_takes_a_key,
+    an_operators_call_takes_a_key_too
 );
 
 const SUBMIT: &str = r#"
@@ -415,6 +417,65 @@ async fn every_creating_mutation_takes_a_key(backend: Backend) -> Result<()> {
     let oujda_document = document.replace("chefchaouen", "oujda");
     let theirs = app.data(Some(&admin), &oujda_document, json!({ "key": key })).await?;
     ensure!(mine != theirs, "one key answered two communes: {mine} {theirs}");
+    app.stop().await
+}
+
+const ONBOARD: &str = "mutation($i: OnboardCommuneInput!, $key: String) {
+    onboardCommune(input: $i, idempotencyKey: $key) { id slug trackingPrefix } }";
+
+fn berkane(prefix: &str) -> Value {
+    json!({ "from": "oujda@1", "slug": "berkane", "nameAr": "بركان", "nameFr": "Berkane", "trackingPrefix": prefix })
+}
+
+/// An operator's calls that name no commune keep their keys in the platform: an onboarding retried with its
+/// key (argument or header) answers the first answer, and creates nothing; the key with other arguments is
+/// IDEMPOTENCY_KEY_REUSED; a call that failed leaves its key free. A training commune retried answers its
+/// first password and token, which still work; one that failed after part of its work committed answers its
+/// failure again.
+async fn an_operators_call_takes_a_key_too(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let operator = app.operator.clone();
+
+    // A call that failed (a tracking prefix too long) frees its key; the corrected one takes it.
+    let key = uuid::Uuid::now_v7().to_string();
+    let refused = app.graphql(Some(&operator), ONBOARD, json!({ "i": berkane("BERKANE1"), "key": key })).await?;
+    ensure!(!error_codes(&refused).is_empty(), "{refused}");
+    let first = app.graphql(Some(&operator), ONBOARD, json!({ "i": berkane("BRK"), "key": key })).await?;
+    ensure!(first["errors"].is_null() && first["data"]["onboardCommune"]["slug"] == "berkane", "{first}");
+    let again = app.graphql(Some(&operator), ONBOARD, json!({ "i": berkane("BRK"), "key": key })).await?;
+    ensure!(again == first, "the retry answered {again}, the first call {first}");
+    let body = json!({ "query": ONBOARD, "variables": { "i": berkane("BRK") } });
+    let request = app.client.post(app.url("/graphql")).bearer_auth(&operator).header("idempotency-key", &key);
+    let by_header: Value = request.json(&body).send().await?.json().await?;
+    ensure!(by_header == first, "by header {by_header}");
+    let other = app.graphql(Some(&operator), ONBOARD, json!({ "i": berkane("BRQ"), "key": key })).await?;
+    ensure!(error_codes(&other) == ["IDEMPOTENCY_KEY_REUSED"], "{other}");
+    // Without a key, the same call is refused as already existing (the behaviour without a key).
+    let twice = app.graphql(Some(&operator), ONBOARD, json!({ "i": berkane("BRK") })).await?;
+    ensure!(error_codes(&twice) == ["CONFLICT"], "{twice}");
+
+    // A training commune retried: the same logins, password and token, which work.
+    let create =
+        "mutation($key: String) { createTrainingCommune(from: \"oujda\", reset: MANUAL, idempotencyKey: $key) {
+        commune { id slug } logins { role login } password token } }";
+    let key = uuid::Uuid::now_v7().to_string();
+    let made = app.graphql(Some(&operator), create, json!({ "key": key })).await?;
+    ensure!(made["errors"].is_null(), "{made}");
+    let again = app.graphql(Some(&operator), create, json!({ "key": key })).await?;
+    ensure!(again == made, "the retry answered {again}, the first call {made}");
+    let token = made["data"]["createTrainingCommune"]["token"].as_str().context("no token")?;
+    let inbox = app.data(Some(token), COUNT, json!({ "c": "oujda-training" })).await?;
+    ensure!(inbox["requests"]["totalCount"].as_i64().is_some(), "{inbox}");
+
+    // A call that fails after part of its work committed (Chefchaouen's configuration exported as a template,
+    // then the slug found taken) keeps its key: the retry answers the same failure.
+    let taken = "mutation($key: String) { createTrainingCommune(from: \"chefchaouen\", slug: \"oujda\",
+        idempotencyKey: $key) { commune { id } } }";
+    let key = uuid::Uuid::now_v7().to_string();
+    let failed = app.graphql(Some(&operator), taken, json!({ "key": key })).await?;
+    ensure!(!error_codes(&failed).is_empty(), "{failed}");
+    let again = app.graphql(Some(&operator), taken, json!({ "key": key })).await?;
+    ensure!(again == failed, "the retry answered {again}, the first call {failed}");
     app.stop().await
 }
 

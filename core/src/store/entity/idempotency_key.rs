@@ -17,6 +17,10 @@ pub struct Model {
     /// records it (which it does before it commits).
     pub answer: Option<String>,
     pub data_key_id: Option<Uuid>,
+    /// Set by the transaction of the call's use case when the key was claimed apart from it: its work is
+    /// committed, answer recorded or not.
+    #[serde(default)]
+    pub work_done: bool,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
 }

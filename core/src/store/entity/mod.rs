@@ -20,6 +20,7 @@ pub(crate) mod membership;
 pub(crate) mod notification_delivery;
 pub(crate) mod outbox_event;
 pub(crate) mod petition_signature;
+pub(crate) mod platform_idempotency_key;
 pub(crate) mod publication;
 pub(crate) mod request;
 pub(crate) mod request_file;

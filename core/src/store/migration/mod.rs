@@ -26,6 +26,7 @@ mod m0026_idempotency_keys;
 mod m0027_shared_settings;
 mod m0028_webhook_limits;
 mod m0029_training_communes;
+mod m0030_idempotency_done;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -79,7 +80,7 @@ pub(crate) const SHARED_CONTENT_TABLES: &[&str] = &["definitions"];
 
 /// Tables of the platform itself.
 pub(crate) const PLATFORM_TABLES: &[&str] =
-    &["communes", "api_tokens", "templates", "users", "memberships", "sessions"];
+    &["communes", "api_tokens", "templates", "users", "memberships", "sessions", "platform_idempotency_keys"];
 
 /// `ALTER TABLE … ENABLE ROW LEVEL SECURITY` and the tenant policy, for each table.
 pub(crate) fn row_level_security(tables: &[&str]) -> String {
@@ -124,6 +125,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0027_shared_settings::Migration),
             Box::new(m0028_webhook_limits::Migration),
             Box::new(m0029_training_communes::Migration),
+            Box::new(m0030_idempotency_done::Migration),
         ]
     }
 }
