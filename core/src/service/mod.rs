@@ -23,7 +23,7 @@ mod inbox;
 mod indicators;
 pub(crate) mod lifecycle;
 mod notifications;
-mod personal;
+pub(crate) mod personal;
 mod portable;
 pub(crate) mod procedures;
 mod replication;

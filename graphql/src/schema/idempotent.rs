@@ -30,6 +30,7 @@ pub const KEYED: &[&str] = &[
     "issueRequestDecision",
     "issueTacitAcceptanceCertificate",
     "issueCivilDocument",
+    "issueCivilRequest",
     "addCivilMention",
     "signPetition",
     "markPublished",

@@ -23,7 +23,8 @@ use crate::modules::civil_status::service::{CivilActSummary, IssuedCivilDocument
 use crate::modules::civil_status::store;
 use crate::service::Jamaa;
 use crate::service::documents::{self, NewDocument};
-use crate::service::lifecycle::{Procedure, apply_action};
+use crate::service::lifecycle::{Procedure, RequestDetails, apply_action};
+use crate::service::personal;
 use crate::service::procedures;
 use crate::store::catalog::{self, PublishedService};
 use crate::store::citizen::{self as citizen_store, MessageRecord};
@@ -288,7 +289,7 @@ impl Jamaa {
         id: RequestId,
         expected_version: i64,
         reason: &str,
-    ) -> Result<RequestRecord, Error> {
+    ) -> Result<RequestDetails, Error> {
         let scope = principal.authorize(commune.id, Permission::ManageCivilStatus)?;
         let reason = reason.trim();
         if reason.is_empty() {
@@ -323,7 +324,8 @@ impl Jamaa {
             citizen_store::insert_message(&tx, request, &message).await?;
         }
         tx.commit().await?;
-        Ok(record)
+        let personal = personal::sealed_keys(&service.definition.form, &record);
+        Ok(RequestDetails { commune: std::sync::Arc::new(commune.clone()), service, record, personal })
     }
 }
 

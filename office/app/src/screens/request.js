@@ -2,7 +2,8 @@
 // The file of a request: its form data (personal fields shown only when the API opens them, and said so), its
 // documents (downloaded with the session), history, messages to the applicant, the actions open to the user with
 // their required comment, the decision document (and the certificate of a tacit acceptance), the printable
-// receipt, and who works on it.
+// receipt, and who works on it; for an online request of a civil-status extract or copy, the act of the register
+// it matches, and the registrar's two answers (civil.js).
 
 import { useState } from "preact/hooks";
 
@@ -10,6 +11,7 @@ import { html } from "../html.js";
 import { date, dateTime, language, list, number, t } from "../i18n.js";
 import { call, may, useDraft, useSession } from "../session.js";
 import { ErrorBox, Loading, Notice, href, useLoad } from "../ui.js";
+import { CivilRequest } from "./civil.js";
 
 export function RequestFile({ commune, id }) {
   const { features, me } = useSession();
@@ -61,6 +63,11 @@ export function RequestFile({ commune, id }) {
         </li>`)}
       </ul>
     </section>
+
+    ${may(commune, "manage_civil_status")
+      ? html`<${CivilRequest} commune=${commune} request=${r}
+          done=${(/** @type {string} */ text) => { setNotice(text); request.reload(); issued.reload(); }} />`
+      : null}
 
     <${Actions} commune=${commune} request=${r} done=${(/** @type {string} */ text) => { setNotice(text); request.reload(); issued.reload(); }} />
 
