@@ -1,7 +1,8 @@
 // The watiqa path in the back office: a citizen asks Oujda online for an extract of a birth act by its number
 // and year; on the file the civil registrar sees the act of the register it matches and issues the extract from
 // it; the request ends delivered, and the citizen reads the extract when tracking. A request no act matches
-// shows no act, and is refused with a reason the citizen reads.
+// shows no act, and is refused with a reason the citizen reads. The commune site's tracking page lists the
+// extract to download.
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -69,6 +70,19 @@ test("in French: the registrar issues an online request's extract from the regis
     { c: code, t: seen.trackedDocuments[0].text });
   assert.equal(verified.verifyDocument.textMatches, true);
   assert.deepEqual(page.errors, []);
+
+  // The citizen's tracking page on the commune site lists it to download and to verify.
+  const citizen = await openPage(browser, "fr");
+  await citizen.goto(`${server.url}/?lang=fr#/track`);
+  await citizen.locator("#track-code").fill(request.trackingCode);
+  await citizen.locator("#track-secret").fill(request.secret);
+  await citizen.getByRole("button", { name: "Suivre", exact: true }).click();
+  const link = citizen.locator("#track-documents a.download");
+  await link.waitFor();
+  assert.equal(await link.getAttribute("download"), `${code}.txt`);
+  assert.equal(await citizen.locator("#track-documents .code").textContent(), code);
+  assert.equal(await citizen.getByRole("link", { name: "Vérifier" }).getAttribute("href"), `/verify/${code}`);
+  await shoot(citizen, "citizen-tracks-extract-fr");
 });
 
 test("in Arabic: a request no act matches is refused with a reason", async () => {

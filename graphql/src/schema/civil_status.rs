@@ -7,21 +7,21 @@ use jamaa_core::error::{FieldError, FieldErrorCode};
 use jamaa_core::model::audit::AuditEvent;
 use jamaa_core::model::form::messages;
 use jamaa_core::model::ids::CivilActId;
+use jamaa_core::model::ids::RequestId;
+use jamaa_core::modules::civil_status::model::ActLookup;
 use jamaa_core::modules::civil_status::model::{
     self as core, ActDetails, ActKind, ActPersons, DateAsKnown, Declarant, DocumentKind, Event, Mention, MentionKind,
     NewAct, NewMention, Parent, PersonName, Sex,
 };
-use jamaa_core::model::ids::RequestId;
-use jamaa_core::modules::civil_status::model::ActLookup;
 use jamaa_core::service::{
     CivilAct as CoreAct, CivilActFilter, CivilActSummary, CivilRequestMatch as CoreMatch, IssuedCivilDocument,
 };
 
 use super::call::{InCommune, InLang, idempotency, subject_id};
-use super::query::viewer_of;
-use super::types::Request;
 use super::page::page_size;
 use super::page::{Listing, after_key, connection, in_memory};
+use super::query::viewer_of;
+use super::types::Request;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "CivilActKind")]

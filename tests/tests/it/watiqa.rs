@@ -150,9 +150,10 @@ async fn an_online_extract_request_is_issued_from_the_register_or_refused(backen
     // The act's audit trail names the delivery.
     let trail = "query($id: ID!) { civilAct(id: $id) { history { kind payload } } }";
     let history = app.data(Some(&registrar), trail, json!({ "id": act["id"] })).await?;
-    let delivered = history["civilAct"]["history"].as_array().context("no history")?.iter().any(|event| {
-        event["kind"] == "civil_act.document_issued" && event["payload"]["trackingCode"] == code.as_str()
-    });
+    let delivered =
+        history["civilAct"]["history"].as_array().context("no history")?.iter().any(|event| {
+            event["kind"] == "civil_act.document_issued" && event["payload"]["trackingCode"] == code.as_str()
+        });
     ensure!(delivered, "{history}");
 
     // An applicant asking for their own full copy is matched by their national id's blind index.
