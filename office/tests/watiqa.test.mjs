@@ -55,6 +55,7 @@ test("in French: the registrar issues an online request's extract from the regis
   await page.getByText(`Demandé par numéro et année : ${act.actNumber}/${act.year}.`).waitFor();
   await page.getByRole("link", { name: act.number }).waitFor();
   await assertAccessible(page, "civil request (fr)");
+  await page.locator("#civil-request").scrollIntoViewIfNeeded();
   await shoot(page, "civil-registrar-request-fr");
   await page.getByRole("button", { name: "Délivrer depuis le registre" }).click();
   await page.getByText(/^Document délivré : OUJ-/).waitFor();

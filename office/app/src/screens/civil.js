@@ -260,8 +260,7 @@ export function CivilRequest({ commune, request, done }) {
           ${m.acts.map((a) => html`<div class="field check">
             <input type="radio" name="civil-act" id=${`civil-act-${a.id}`} value=${a.id} checked=${actId === a.id}
               disabled=${!m.open} onChange=${() => setChosen(a.id)} />
-            <label for=${`civil-act-${a.id}`}><a href=${href(commune, `civil/${a.id}`)} dir="ltr">${a.number}</a>
-              — ${t(`civil.${a.kind}`)}, ${date(a.eventDate)}</label>
+            <label for=${`civil-act-${a.id}`}><a href=${href(commune, `civil/${a.id}`)} dir="ltr">${a.number}</a>${" — "}${t(`civil.${a.kind}`)}, ${date(a.eventDate)}</label>
           </div>`)}
         </fieldset>`
       : html`<p id="civil-no-match" role="status">${t("civil.request.noMatch")}</p>`}
