@@ -2,8 +2,7 @@
 // The file of a request: its form data (personal fields shown only when the API opens them, and said so), its
 // documents (downloaded with the session), history, messages to the applicant, the actions open to the user with
 // their required comment, the decision document (and the certificate of a tacit acceptance), the printable
-// receipt, and who works on it; for an online request of a civil-status extract or copy, the act of the register
-// it matches, and the registrar's two answers (civil.js).
+// receipt, and who works on it.
 
 import { useState } from "preact/hooks";
 
