@@ -76,6 +76,10 @@ const TEXTS = {
     state: "الحالة",
     history: "المراحل",
     notFound: "لا يوجد طلب بهذا الرمز وهذا الرمز السري.",
+    trackMessages: "رسائل الإدارة",
+    trackDocuments: "الوثائق المسلمة",
+    download: "تحميل",
+    verify: "التحقق",
     loading: "جارٍ التحميل…",
     unavailable: "الخدمة غير متوفرة حاليًا. حاولوا لاحقًا.",
     indicatorsNav: "مؤشرات الجماعة",
@@ -157,6 +161,10 @@ const TEXTS = {
     state: "État",
     history: "Étapes",
     notFound: "Aucune demande ne correspond à ce code et à ce code secret.",
+    trackMessages: "Messages de l'administration",
+    trackDocuments: "Documents délivrés",
+    download: "Télécharger",
+    verify: "Vérifier",
     loading: "Chargement…",
     unavailable: "Le service est indisponible pour le moment. Réessayez plus tard.",
     indicatorsNav: "Indicateurs de la commune",
@@ -227,6 +235,10 @@ const TEXTS = {
     state: "ⴰⴷⴷⴰⴷ",
     history: "ⵜⵉⴼⴼⵓⵙⵉⵏ",
     notFound: "ⵓⵔ ⵉⵍⵍⵉ ⴽⵔⴰ ⵏ ⵓⵙⵓⵜⵔ ⵙ ⵓⵎⴰⵜⴰⵔ ⴰⴷ ⴷ ⵓⵎⴰⵜⴰⵔ ⵓⴼⴼⵉⵔ ⴰⴷ.",
+    trackMessages: "ⵜⵉⵣⵏⴰⵏ ⵏ ⵜⵏⴱⴱⴰⴹⵜ",
+    trackDocuments: "ⵉⵔⵔⴰⵜⵏ ⵉⵜⵜⵓⴼⴽⴰⵏ",
+    download: "ⴰⴳⵎ",
+    verify: "ⵙⵏⵇⴷ",
     loading: "ⴰⵙⴰⵍⵉ…",
     unavailable: "ⵜⴰⵏⴰⴼⵓⵜ ⵓⵔ ⵜⵍⵍⵉ ⵖⵉⵍⴰⴷ. ⵄⴰⵡⴷ ⴷⴼⴼⵉⵔ.",
     indicatorsNav: "ⵉⵎⵎⴰⵜⴰⵔⵏ ⵏ ⵜⵎⵙⵎⵓⵏⵜ",
@@ -296,6 +308,10 @@ const TEXTS = {
     state: "State",
     history: "Steps",
     notFound: "No request matches this code and secret code.",
+    trackMessages: "Messages from the administration",
+    trackDocuments: "Documents issued",
+    download: "Download",
+    verify: "Verify",
     loading: "Loading…",
     unavailable: "The service is unavailable for now. Try again later.",
     indicatorsNav: "The commune's indicators",
@@ -365,6 +381,10 @@ const TEXTS = {
     state: "Estado",
     history: "Etapas",
     notFound: "Ninguna solicitud corresponde a este código y a este código secreto.",
+    trackMessages: "Mensajes de la administración",
+    trackDocuments: "Documentos expedidos",
+    download: "Descargar",
+    verify: "Verificar",
     loading: "Cargando…",
     unavailable: "El servicio no está disponible por el momento. Inténtelo más tarde.",
     indicatorsNav: "Indicadores del municipio",
@@ -1038,6 +1058,24 @@ function renderReceipt() {
 
 // ---------------------------------------------------------------------------------------------- tracking
 
+/**
+ * A document issued about the tracked request: its title and code, its text to download, its verification.
+ * @param {import("/sdk/index.js").IssuedDocument} document
+ */
+function issuedDocument(document) {
+  const file = URL.createObjectURL(new Blob([document.text], { type: "text/plain;charset=utf-8" }));
+  return h(
+    "li",
+    {},
+    `${document.title} — `,
+    h("span", { class: "code" }, document.code),
+    " ",
+    h("a", { href: file, download: `${document.code}.txt`, class: "download" }, t("download")),
+    " ",
+    h("a", { href: document.verifyPath }, t("verify")),
+  );
+}
+
 function renderTrack() {
   const codeInput = h("input", { type: "text", id: "track-code", dir: "ltr", autocomplete: "off",
     "aria-describedby": "track-error", value: state.tracking.code, required: true });
@@ -1055,6 +1093,13 @@ function renderTrack() {
         result.replaceChildren();
         try {
           const request = await client.track(codeInput.value, secretInput.value);
+          /** @type {{ trackRequest: { messages: { actionLabel: string, body: string, at: string }[] } }} */
+          const { trackRequest } = await client.graphql(
+            `query($code: String!, $secret: String!) { trackRequest(trackingCode: $code, secret: $secret) {
+              messages { actionLabel body at } } }`,
+            { code: request.trackingCode, secret: secretInput.value.trim() },
+          );
+          const documents = await client.trackedDocuments(request.trackingCode, secretInput.value);
           result.replaceChildren(
             h("h2", {}, request.serviceName, " — ", h("span", { class: "code" }, request.trackingCode)),
             h(
@@ -1069,6 +1114,12 @@ function renderTrack() {
               { class: "history" },
               request.history.map((step) => h("li", {}, `${formatDateTime(step.at)} — ${step.actionLabel} → ${step.stateLabel}`)),
             ),
+            trackRequest.messages.length ? h("h3", {}, t("trackMessages")) : "",
+            trackRequest.messages.length
+              ? h("ul", { id: "track-messages" }, trackRequest.messages.map((m) => h("li", {}, `${formatDateTime(m.at)} — ${m.actionLabel} : ${m.body}`)))
+              : "",
+            documents.length ? h("h3", {}, t("trackDocuments")) : "",
+            documents.length ? h("ul", { id: "track-documents" }, documents.map(issuedDocument)) : "",
           );
         } catch (failure) {
           error.textContent =

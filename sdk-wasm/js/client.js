@@ -258,6 +258,20 @@ class JamaaClient {
     return trackRequest;
   }
 
+  /**
+   * The documents issued about a request (an extract delivered from the civil-status register, a decision, a
+   * certificate), with their texts, for its applicant: the tracking code and the citizen's secret.
+   */
+  async trackedDocuments(trackingCode, secret) {
+    const { trackedDocuments } = await this.#graphql(`query($code: String!, $secret: String!, $locale: String) {
+      trackedDocuments(trackingCode: $code, secret: $secret, locale: $locale) { ${ISSUED} } }`, {
+      code: String(trackingCode ?? "").trim(),
+      secret: String(secret ?? "").trim(),
+      locale: this.locale,
+    });
+    return trackedDocuments;
+  }
+
   /** Keeps an unfinished form (and its documents' metadata) to submit later, on this device. */
   saveDraft(commune, serviceCode, data, documents = []) {
     const draft = { commune, serviceCode, data, documents, savedAt: new Date().toISOString() };
@@ -648,6 +662,33 @@ class JamaaClient {
     return this.#pages("findCivilActs", `query($commune: String, $nationalId: String!, $first: Int, $after: String) {
       findCivilActs(commune: $commune, nationalId: $nationalId, first: $first, after: $after) {
         nodes { ${CIVIL_SUMMARY} } pageInfo { hasNextPage endCursor } } }`, { commune, nationalId });
+  }
+
+  /** How an online request for an extract or a full copy stands against the register: the acts it names. */
+  async civilRequestMatch(commune, requestId) {
+    const { civilRequestMatch } = await this.#graphql(`query($commune: String, $id: ID!) {
+      civilRequestMatch(commune: $commune, requestId: $id) { requestId trackingCode document actKind lookup actNumber
+        actYear acts { ${CIVIL_SUMMARY} } open } }`, { commune, id: requestId });
+    return civilRequestMatch;
+  }
+
+  /** Issues the document a request asks for from an act it names, and delivers the request. */
+  async issueCivilRequest(commune, requestId, actId, expectedVersion) {
+    const { issueCivilRequest } = await this.#graphql(`mutation($commune: String, $id: ID!, $actId: ID!,
+      $version: Int!) { issueCivilRequest(commune: $commune, requestId: $id, actId: $actId,
+        expectedVersion: $version) {
+        actId number kind title titleAr fields { key label value } text code fingerprint verifyPath issuedAt } }`,
+    { commune, id: requestId, actId, version: expectedVersion });
+    return issueCivilRequest;
+  }
+
+  /** Refuses an online request for an extract or a full copy with a reason (required), which its applicant reads. */
+  async refuseCivilRequest(commune, requestId, expectedVersion, reason) {
+    const { refuseCivilRequest } = await this.#graphql(`mutation($commune: String, $id: ID!, $version: Int!,
+      $reason: String!, $locale: String) { refuseCivilRequest(commune: $commune, requestId: $id,
+        expectedVersion: $version, reason: $reason, locale: $locale) { id state version } }`,
+    { commune, id: requestId, version: expectedVersion, reason, locale: this.locale });
+    return refuseCivilRequest;
   }
 
   // ---- Moderation of public complaints ----

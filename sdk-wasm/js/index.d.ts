@@ -312,6 +312,8 @@ export interface JamaaClient extends StaffClient {
     options?: SubmitOptions,
   ): Promise<Submission>;
   track(trackingCode: string, secret: string): Promise<TrackedRequest>;
+  /** The documents issued about a request (an extract delivered from the register, …), for its applicant. */
+  trackedDocuments(trackingCode: string, secret: string): Promise<IssuedDocument[]>;
   saveDraft(
     commune: string,
     serviceCode: string,
@@ -644,6 +646,23 @@ export interface CivilDocument {
   fingerprint: string;
   verifyPath: string;
   issuedAt: DateTimeString;
+}
+
+/** How an online request names its act: by number and year, by the applicant's own national id, or neither. */
+export type CivilActLookup = "ACT_NUMBER" | "NATIONAL_ID" | "NONE";
+
+/** How an online request for an extract or a full copy stands against the register. */
+export interface CivilRequestMatch {
+  requestId: string;
+  trackingCode: string;
+  document: CivilDocumentKind;
+  actKind: CivilActKind;
+  lookup: CivilActLookup;
+  actNumber: number | null;
+  actYear: number | null;
+  /** The acts the request names: none when no act matches. */
+  acts: CivilActSummary[];
+  open: boolean;
 }
 
 export type MailDirection = "INCOMING" | "OUTGOING";
@@ -1037,6 +1056,9 @@ export interface StaffClient {
   civilAct(commune: string, id: string): Promise<CivilAct>;
   civilActs(commune: string, filters?: { office?: string | null; year?: number | null; kind?: CivilActKind | null }, paging?: Paging): Promise<Page<CivilActSummary>>;
   findCivilActs(commune: string, nationalId: string): Promise<CivilActSummary[]>;
+  civilRequestMatch(commune: string, requestId: string): Promise<CivilRequestMatch>;
+  issueCivilRequest(commune: string, requestId: string, actId: string, expectedVersion: number): Promise<CivilDocument>;
+  refuseCivilRequest(commune: string, requestId: string, expectedVersion: number, reason: string): Promise<{ id: string; state: string; version: number }>;
 
   registerMail(commune: string, input: RegisterMailInput): Promise<MailItem>;
   routeMail(commune: string, id: string, department: string, note?: string | null): Promise<MailItem>;

@@ -121,6 +121,7 @@ impl Procedure for Complaints<'_> {
     async fn submitted(
         &self,
         tx: &TenantTx,
+        _keyring: &crate::crypto::Keyring,
         commune: &Commune,
         service: &PublishedService,
         record: &RequestRecord,

@@ -466,4 +466,45 @@ impl Jamaa {
         tx.commit().await?;
         Ok(issued)
     }
+
+    /// The documents issued about a request (an extract delivered from the register, a decision, a
+    /// certificate), with their texts, for its applicant: the tracking code and the citizen's secret, a wrong
+    /// secret answering like an unknown code. Each reading is an audit event.
+    pub async fn tracked_documents(
+        &self,
+        tracking_code: &str,
+        secret: &secrecy::SecretString,
+    ) -> Result<Vec<IssuedDocument>, Error> {
+        let (_, tx, record) = self.tracked(tracking_code, secret).await?;
+        let now = self.now();
+        let actor = format!("applicant:{}", record.tracking_code);
+        let records = documents::by_subject(&tx, &format!("request:{}", record.id)).await?;
+        let mut issued = Vec::with_capacity(records.len());
+        for record in records {
+            let text = open(&tx, &self.keyring, &record).await?;
+            audit::append(
+                &tx,
+                NewEvent::new(
+                    actor.as_str(),
+                    "document.read",
+                    format!("document:{}", record.id),
+                    serde_json::json!({ "code": record.code.to_string() }),
+                ),
+                now,
+            )
+            .await?;
+            issued.push(IssuedDocument {
+                id: record.id,
+                code: record.code,
+                kind: record.kind,
+                subject: record.subject,
+                title: record.title,
+                fingerprint: record.fingerprint,
+                text,
+                issued_at: record.issued_at,
+            });
+        }
+        tx.commit().await?;
+        Ok(issued)
+    }
 }

@@ -10,6 +10,7 @@ use std::future::Future;
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::crypto::Keyring;
 use crate::error::{Error, FieldErrorCode};
 use crate::model::audit::NewEvent;
 use crate::model::commune::Commune;
@@ -107,10 +108,12 @@ pub(crate) fn engine_error(error: EngineError) -> Error {
 /// does nothing unless a kind says otherwise; `procedures.rs` picks the kind of a service.
 pub(crate) trait Procedure: Sync {
     /// After a request's row is written at submission: `personal` holds its personal fields, before they are
-    /// sealed (a complaint's screen looks for the applicant's name in its public text).
+    /// sealed (a complaint's screen looks for the applicant's name in its public text; a civil-status request
+    /// records the blind index the register looks its act up by, under `keyring`'s data key).
     fn submitted(
         &self,
         _tx: &TenantTx,
+        _keyring: &Keyring,
         _commune: &Commune,
         _service: &PublishedService,
         _record: &RequestRecord,

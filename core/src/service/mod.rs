@@ -23,7 +23,7 @@ mod inbox;
 mod indicators;
 pub(crate) mod lifecycle;
 mod notifications;
-mod personal;
+pub(crate) mod personal;
 mod portable;
 pub(crate) mod procedures;
 mod replication;
@@ -35,6 +35,7 @@ mod training;
 mod uploads;
 mod users;
 
+pub use crate::modules::civil_status::requests::CivilRequestMatch;
 pub use crate::modules::civil_status::service::{CivilAct, CivilActFilter, CivilActSummary, IssuedCivilDocument};
 pub use crate::modules::council::model::{AgendaItem, Deliberation, Member, Session};
 pub use crate::modules::council::service::{

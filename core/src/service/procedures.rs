@@ -5,11 +5,14 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::crypto::Keyring;
 use crate::error::Error;
 use crate::model::commune::Commune;
 use crate::model::complaint::ComplaintSettings;
 use crate::model::ids::RequestId;
 use crate::model::workflow::{ActionCheck, Outcome};
+use crate::modules::civil_status::model::requested_document;
+use crate::modules::civil_status::requests::CivilRequests;
 use crate::store::TenantTx;
 use crate::store::catalog::PublishedService;
 use crate::store::requests::RequestRecord;
@@ -25,13 +28,18 @@ pub(crate) enum Kind<'a> {
     Standard,
     /// A complaint: listing facts, moderation and an answer period.
     Complaint(&'a ComplaintSettings),
+    /// A request for an extract or a full copy of a civil-status act: matched to the register, issued from it.
+    CivilDocument(CivilRequests),
 }
 
 /// The kind of `service`.
 pub(crate) fn of(service: &PublishedService) -> Kind<'_> {
     match &service.definition.complaint {
         Some(settings) => Kind::Complaint(settings),
-        None => Kind::Standard,
+        None => match requested_document(&service.definition.code) {
+            Some(requested) => Kind::CivilDocument(CivilRequests(requested)),
+            None => Kind::Standard,
+        },
     }
 }
 
@@ -39,6 +47,7 @@ impl Procedure for Kind<'_> {
     async fn submitted(
         &self,
         tx: &TenantTx,
+        keyring: &Keyring,
         commune: &Commune,
         service: &PublishedService,
         record: &RequestRecord,
@@ -46,7 +55,10 @@ impl Procedure for Kind<'_> {
     ) -> Result<(), Error> {
         match self {
             Kind::Standard => Ok(()),
-            Kind::Complaint(settings) => Complaints(settings).submitted(tx, commune, service, record, personal).await,
+            Kind::Complaint(settings) => {
+                Complaints(settings).submitted(tx, keyring, commune, service, record, personal).await
+            }
+            Kind::CivilDocument(civil) => civil.submitted(tx, keyring, commune, service, record, personal).await,
         }
     }
 
@@ -73,6 +85,7 @@ impl Procedure for Kind<'_> {
         match self {
             Kind::Standard => Ok(()),
             Kind::Complaint(settings) => Complaints(settings).moved(tx, service, request, to, outcome).await,
+            Kind::CivilDocument(civil) => civil.moved(tx, service, request, to, outcome).await,
         }
     }
 }

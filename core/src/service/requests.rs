@@ -236,7 +236,7 @@ impl Jamaa {
         }
         requests::insert_lookups(&tx, record.id, &digests).await?;
         let procedure = procedures::of(&service);
-        procedure.submitted(&tx, commune, &service, &record, &split.personal).await?;
+        procedure.submitted(&tx, &self.keyring, commune, &service, &record, &split.personal).await?;
         super::uploads::store(&tx, &self.keyring, record.id, &uploads, now).await?;
         let transition = TransitionRecord {
             from_state: None,

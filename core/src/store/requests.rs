@@ -236,6 +236,19 @@ pub(crate) async fn insert_lookups(
     Ok(())
 }
 
+/// The blind index a request recorded for `field`, if any.
+pub(crate) async fn lookup_of(tx: &TenantTx, request_id: RequestId, field: &str) -> Result<Option<String>, Error> {
+    Ok(request_lookup::Entity::find()
+        .select_only()
+        .column(request_lookup::Column::Digest)
+        .filter(request_lookup::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(request_lookup::Column::RequestId.eq(request_id.as_uuid()))
+        .filter(request_lookup::Column::Field.eq(field))
+        .into_tuple::<String>()
+        .one(tx.conn())
+        .await?)
+}
+
 /// The requests whose `field` has the blind index `digest`, oldest first.
 pub(crate) async fn by_lookup(tx: &TenantTx, field: &str, digest: &str) -> Result<Vec<RequestRecord>, Error> {
     let ids: Vec<uuid::Uuid> = request_lookup::Entity::find()

@@ -7,15 +7,21 @@ use jamaa_core::error::{FieldError, FieldErrorCode};
 use jamaa_core::model::audit::AuditEvent;
 use jamaa_core::model::form::messages;
 use jamaa_core::model::ids::CivilActId;
+use jamaa_core::model::ids::RequestId;
+use jamaa_core::modules::civil_status::model::ActLookup;
 use jamaa_core::modules::civil_status::model::{
     self as core, ActDetails, ActKind, ActPersons, DateAsKnown, Declarant, DocumentKind, Event, Mention, MentionKind,
     NewAct, NewMention, Parent, PersonName, Sex,
 };
-use jamaa_core::service::{CivilAct as CoreAct, CivilActFilter, CivilActSummary, IssuedCivilDocument};
+use jamaa_core::service::{
+    CivilAct as CoreAct, CivilActFilter, CivilActSummary, CivilRequestMatch as CoreMatch, IssuedCivilDocument,
+};
 
-use super::call::{InCommune, InLang, idempotency};
+use super::call::{InCommune, InLang, idempotency, subject_id};
 use super::page::page_size;
 use super::page::{Listing, after_key, connection, in_memory};
+use super::query::viewer_of;
+use super::types::Request;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "CivilActKind")]
@@ -461,11 +467,7 @@ impl From<IssuedCivilDocument> for CivilDocument {
         CivilDocument {
             act_id: ID(civil.act_id.to_string()),
             number: civil.number.to_string(),
-            kind: if document.kind == DocumentKind::Extract {
-                CivilDocumentKind::Extract
-            } else {
-                CivilDocumentKind::FullCopy
-            },
+            kind: document_kind(document.kind),
             title: document.title,
             title_ar: document.title_ar,
             fields: document
@@ -480,6 +482,62 @@ impl From<IssuedCivilDocument> for CivilDocument {
             issued_at: issued.issued_at,
         }
     }
+}
+
+/// How an online request names the act it asks for.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "CivilActLookup")]
+pub enum GqlActLookup {
+    /// By the act's number and year (in every office of the commune).
+    ActNumber,
+    /// By the applicant's own national id, through the blind index.
+    NationalId,
+    /// Neither: the register has no key for what the request gives.
+    None,
+}
+
+/// How an online request for an extract or a full copy stands against the register: the acts it names,
+/// found without opening any (the civil registrar).
+#[derive(SimpleObject)]
+pub struct CivilRequestMatch {
+    pub request_id: ID,
+    pub tracking_code: String,
+    /// What the request asks for.
+    pub document: CivilDocumentKind,
+    pub act_kind: GqlActKind,
+    pub lookup: GqlActLookup,
+    /// The act's number and year the request gives, when it names its act so.
+    pub act_number: Option<u32>,
+    pub act_year: Option<i32>,
+    /// The acts it names: none when no act matches (the request is then refused with a reason).
+    pub acts: Vec<CivilActSummaryView>,
+    /// Whether the request is still open, to be issued or refused.
+    pub open: bool,
+}
+
+impl From<CoreMatch> for CivilRequestMatch {
+    fn from(found: CoreMatch) -> Self {
+        let (lookup, act_number, act_year) = match found.lookup {
+            ActLookup::Number { number, year } => (GqlActLookup::ActNumber, Some(number), Some(year)),
+            ActLookup::Subject => (GqlActLookup::NationalId, None, None),
+            ActLookup::Unknown => (GqlActLookup::None, None, None),
+        };
+        CivilRequestMatch {
+            request_id: ID(found.request.to_string()),
+            tracking_code: found.tracking_code.to_string(),
+            document: document_kind(found.requested.document),
+            act_kind: act_kind(found.requested.act),
+            lookup,
+            act_number,
+            act_year,
+            acts: found.acts.into_iter().map(Into::into).collect(),
+            open: found.open,
+        }
+    }
+}
+
+fn document_kind(kind: DocumentKind) -> CivilDocumentKind {
+    if kind == DocumentKind::Extract { CivilDocumentKind::Extract } else { CivilDocumentKind::FullCopy }
 }
 
 /// An id that does not parse is as unknown as one of another commune.
@@ -536,6 +594,20 @@ impl CivilStatusQuery {
         let call = InCommune::new(ctx, commune, None).await?;
         let found = call.jamaa.find_civil_acts(call.principal, &call.commune, &national_id).await.in_lang(&call)?;
         in_memory(found, first, after, call.locale(), |act| act.id.to_string(), Into::into)
+    }
+
+    /// How an online request for an extract or a full copy stands against the register: how it names its act
+    /// and the acts it names, found by number or blind index without opening any (the civil registrar).
+    async fn civil_request_match(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        request_id: ID,
+    ) -> Result<CivilRequestMatch> {
+        let call = InCommune::new(ctx, commune, None).await?;
+        let id: RequestId = subject_id(&request_id, "request").in_lang(&call)?;
+        let found = call.jamaa.civil_request_match(call.principal, &call.commune, id).await.in_lang(&call)?;
+        Ok(found.into())
     }
 }
 
@@ -616,6 +688,59 @@ impl CivilStatusMutation {
         };
         let issued = call.jamaa.issue_civil_document(call.principal, &call.commune, id, kind).await.in_lang(&call)?;
         Ok(issued.into())
+    }
+
+    /// Issues the extract or full copy an online request asks for, from an act its match names, and delivers
+    /// the request: the register's verifiable document, which its applicant reads and downloads when tracking
+    /// (`trackedDocuments`), the request's step and the audit events in one transaction (the civil registrar).
+    /// `expectedVersion` is the request's version the caller saw (else CONFLICT); an act the request does not
+    /// name is VALIDATION_FAILED at `actId`.
+    #[allow(clippy::too_many_arguments)]
+    async fn issue_civil_request(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            name = "idempotencyKey",
+            desc = "A key that makes the call safe to retry (else the `Idempotency-Key` header): the same key, arguments and selection answer as the first call did and create nothing."
+        )]
+        _idempotency_key: Option<String>,
+        commune: Option<String>,
+        request_id: ID,
+        act_id: ID,
+        expected_version: i64,
+    ) -> Result<CivilDocument> {
+        let call = InCommune::new(ctx, commune, None).await?;
+        let request: RequestId = subject_id(&request_id, "request").in_lang(&call)?;
+        let act = self::act_id(&act_id).in_lang(&call)?;
+        let issued = call
+            .jamaa
+            .issue_civil_request(call.principal, &call.commune, request, act, expected_version)
+            .await
+            .in_lang(&call)?;
+        Ok(issued.into())
+    }
+
+    /// Refuses an online request for an extract or a full copy with a reason (required), which its applicant
+    /// reads when tracking (the civil registrar). `expectedVersion` as for `issueCivilRequest`.
+    async fn refuse_civil_request(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        request_id: ID,
+        expected_version: i64,
+        reason: String,
+        locale: Option<String>,
+    ) -> Result<Request> {
+        let call = InCommune::new(ctx, commune, locale).await?;
+        let principal = call.principal;
+        let id: RequestId = subject_id(&request_id, "request").in_lang(&call)?;
+        let details = call
+            .jamaa
+            .refuse_civil_request(principal, &call.commune, id, expected_version, &reason)
+            .await
+            .in_lang(&call)?;
+        let viewer = viewer_of(principal, call.commune.id);
+        Ok(Request { details, history: None, messages: None, viewer, lang: call.lang.clone() })
     }
 }
 

@@ -108,6 +108,23 @@ impl DocumentQuery {
         Ok(DocumentVerification { verification, lang })
     }
 
+    /// The documents issued about a request (an extract or a copy delivered from the civil-status register, a
+    /// decision, a certificate), with their texts, for its applicant: the tracking code and the citizen's
+    /// secret, a wrong secret answering like an unknown code (each reading is audited).
+    async fn tracked_documents(
+        &self,
+        ctx: &Context<'_>,
+        tracking_code: String,
+        secret: String,
+        locale: Option<String>,
+    ) -> Result<Vec<IssuedDocument>> {
+        let call = Call::with_locale(ctx, locale)?;
+        let secret = secrecy::SecretString::from(secret);
+        let documents = call.jamaa.tracked_documents(&tracking_code, &secret).await.in_lang(&call)?;
+        let lang = call.lang.clone();
+        Ok(documents.into_iter().map(|issued| IssuedDocument { issued, lang: lang.clone() }).collect())
+    }
+
     /// The documents issued about a request, with their texts (the commune's staff; each reading is audited).
     async fn request_documents(
         &self,

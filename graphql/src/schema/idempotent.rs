@@ -36,6 +36,7 @@ pub const KEYED: &[&str] = &[
     "issueRequestDecision",
     "issueTacitAcceptanceCertificate",
     "issueCivilDocument",
+    "issueCivilRequest",
     "addCivilMention",
     "signPetition",
     "markPublished",

@@ -1072,6 +1072,53 @@ fn operations() -> Vec<Operation> {
             attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.civil_act_id }), c.refused())],
         },
         Operation {
+            name: "civilRequestMatch",
+            public: false,
+            document: "query($c: String, $id: ID!) { civilRequestMatch(commune: $c, requestId: $id) {
+                requestId trackingCode lookup actNumber actYear acts { id number } open
+            } }",
+            // Oujda's files: another commune's registrar sees no match of them, nor that they are requests.
+            attacks: |c: &Ctx<'_>| {
+                c.v.filed.iter().map(|f| attack(json!({ "c": c.commune(), "id": f.id }), c.refused())).collect()
+            },
+        },
+        Operation {
+            name: "issueCivilRequest",
+            public: false,
+            document: "mutation($c: String, $id: ID!, $act: ID!) {
+                issueCivilRequest(commune: $c, requestId: $id, actId: $act, expectedVersion: 1) { code text }
+            }",
+            // Oujda's file with Oujda's act: issued by no other commune's registrar.
+            attacks: |c: &Ctx<'_>| {
+                c.v.filed
+                    .iter()
+                    .map(|f| attack(json!({ "c": c.commune(), "id": f.id, "act": c.v.civil_act_id }), c.refused()))
+                    .collect()
+            },
+        },
+        Operation {
+            name: "refuseCivilRequest",
+            public: false,
+            document: "mutation($c: String, $id: ID!) {
+                refuseCivilRequest(commune: $c, requestId: $id, expectedVersion: 1, reason: \"Aucun acte.\") { id state }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                c.v.filed.iter().map(|f| attack(json!({ "c": c.commune(), "id": f.id }), c.refused())).collect()
+            },
+        },
+        Operation {
+            name: "trackedDocuments",
+            public: false,
+            document: "query($code: String!, $secret: String!) { trackedDocuments(trackingCode: $code, secret: $secret) {
+                id code text fingerprint
+            } }",
+            // As trackRequest: a made-up secret, or the secret of the attacker's own request.
+            attacks: |c: &Ctx<'_>| {
+                let secret = if c.at_home() { c.v.own_secret.clone() } else { "K7RM2-PX9QD-4HWTA".to_owned() };
+                c.v.filed.iter().map(|f| attack(json!({ "code": f.code, "secret": secret }), Refused)).collect()
+            },
+        },
+        Operation {
             name: "mailItems",
             public: false,
             document: "query($c: String, $after: String) { mailItems(commune: $c, first: 100, after: $after) {

@@ -36,3 +36,4 @@ mod training;
 mod transport;
 mod uploads;
 mod users;
+mod watiqa;

@@ -5,6 +5,8 @@ pub mod model;
 #[cfg(feature = "store")]
 pub(crate) mod entity;
 #[cfg(feature = "store")]
+pub mod requests;
+#[cfg(feature = "store")]
 pub mod service;
 #[cfg(feature = "store")]
 pub(crate) mod store;

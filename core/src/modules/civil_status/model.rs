@@ -484,6 +484,63 @@ impl DocumentKind {
     }
 }
 
+/// What an online request for a civil-status document asks the register for: the kind of act and of
+/// document, named by the procedure of the standard that asks for it (the extract and the full copy of a
+/// birth act, `extrait-acte-naissance` and `copie-integrale-acte-naissance`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RequestedDocument {
+    pub act: ActKind,
+    pub document: DocumentKind,
+}
+
+/// The request for `service_code` as a civil-status document, if that procedure asks for one.
+pub fn requested_document(service_code: &str) -> Option<RequestedDocument> {
+    match service_code {
+        "extrait-acte-naissance" => Some(RequestedDocument { act: ActKind::Birth, document: DocumentKind::Extract }),
+        "copie-integrale-acte-naissance" => {
+            Some(RequestedDocument { act: ActKind::Birth, document: DocumentKind::FullCopy })
+        }
+        _ => None,
+    }
+}
+
+/// How a request names the act it asks for, from the form's fields stored in clear.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActLookup {
+    /// By its number and year in the register (the form names no office: every office of the commune).
+    Number { number: u32, year: i32 },
+    /// By the subject's national id, through the blind index: the applicant asks for their own act.
+    Subject,
+    /// Neither (a family booklet's reference, which the register does not key).
+    Unknown,
+}
+
+impl ActLookup {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActLookup::Number { .. } => "act_number",
+            ActLookup::Subject => "national_id",
+            ActLookup::Unknown => "none",
+        }
+    }
+}
+
+/// How the request's form data (`lookup_by`, `act_number`, `act_year`, `relation`) names its act.
+pub fn act_lookup(data: &serde_json::Value) -> ActLookup {
+    let text = |key: &str| data.get(key).and_then(serde_json::Value::as_str);
+    if text("lookup_by") == Some("act_reference") {
+        let number = text("act_number").and_then(|n| n.trim().parse::<u32>().ok());
+        let year = data
+            .get("act_year")
+            .and_then(|y| y.as_i64().or_else(|| y.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)))
+            .and_then(|y| i32::try_from(y).ok());
+        if let (Some(number), Some(year)) = (number, year) {
+            return ActLookup::Number { number, year };
+        }
+    }
+    if text("relation") == Some("self") { ActLookup::Subject } else { ActLookup::Unknown }
+}
+
 /// One line of a rendered document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentField {
@@ -612,6 +669,22 @@ pub fn render(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn requests_name_their_act_by_number_or_by_the_applicants_own_id() {
+        let by_number = serde_json::json!({"lookup_by": "act_reference", "act_number": "12", "act_year": 2026,
+            "relation": "parent"});
+        assert_eq!(act_lookup(&by_number), ActLookup::Number { number: 12, year: 2026 });
+        let own = serde_json::json!({"lookup_by": "family_booklet", "family_booklet_ref": "LF 1", "relation": "self"});
+        assert_eq!(act_lookup(&own), ActLookup::Subject);
+        let other = serde_json::json!({"lookup_by": "family_booklet", "relation": "child"});
+        assert_eq!(act_lookup(&other), ActLookup::Unknown);
+        assert_eq!(
+            requested_document("copie-integrale-acte-naissance"),
+            Some(RequestedDocument { act: ActKind::Birth, document: DocumentKind::FullCopy })
+        );
+        assert_eq!(requested_document("legalisation-signature"), None);
+    }
+
     use super::*;
     use crate::model::i18n::Locale;
 

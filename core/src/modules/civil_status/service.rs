@@ -26,7 +26,7 @@ use crate::service::documents::{self, IssuedDocument, NewDocument};
 use crate::service::{CountedPage, Jamaa, MAX_PAGE_SIZE};
 
 /// The blind-index field of a subject's national id.
-const SUBJECT_ID: &str = "civil_subject_national_id";
+pub(super) const SUBJECT_ID: &str = "civil_subject_national_id";
 /// The most audit events shown with an act.
 const MAX_HISTORY: u64 = 500;
 
@@ -356,7 +356,7 @@ impl Jamaa {
     }
 
     /// Reads an act and its mentions and opens them, in the caller's transaction.
-    async fn open_act(&self, tx: &TenantTx, id: CivilActId) -> Result<(ActRow, Act, Vec<Mention>), Error> {
+    pub(super) async fn open_act(&self, tx: &TenantTx, id: CivilActId) -> Result<(ActRow, Act, Vec<Mention>), Error> {
         let row = store::act_by_id(tx, id).await?.ok_or(Error::NotFound("civil act"))?;
         let key = keys::by_id(tx, &self.keyring, row.data_key_id).await?;
         let text = crypto::open(&key, &row.persons, id.as_uuid().as_bytes())?;
@@ -381,7 +381,7 @@ impl Jamaa {
     }
 }
 
-fn summary(row: ActRow) -> CivilActSummary {
+pub(super) fn summary(row: ActRow) -> CivilActSummary {
     CivilActSummary {
         id: row.id,
         kind: row.kind,

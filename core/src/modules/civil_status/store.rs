@@ -88,6 +88,19 @@ pub(crate) async fn acts_by_subject(tx: &TenantTx, digest: &str) -> Result<Vec<A
         .collect()
 }
 
+/// The commune's acts of `kind` numbered `number` in a register of `year`, in every office.
+pub(crate) async fn acts_by_number(tx: &TenantTx, kind: ActKind, year: i32, number: u32) -> Result<Vec<ActRow>, Error> {
+    let filter = ActFilter { office: None, year: Some(year), kind: Some(kind) };
+    acts_matching(tx, &filter)
+        .filter(civil_act::Column::Number.eq(i64::from(number)))
+        .order_by_asc(civil_act::Column::Id)
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(act_from_model)
+        .collect()
+}
+
 /// A page of the commune's acts in registration order (ids are time-ordered).
 pub(crate) async fn act_page(
     tx: &TenantTx,

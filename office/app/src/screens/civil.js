@@ -215,3 +215,75 @@ export function CivilActView({ commune, id }) {
     </section>
   </article>`;
 }
+
+/**
+ * On the file of an online request for an extract or a full copy (the civil registrar): how it names its act,
+ * the acts of the register it matches, and the two answers — issue the register's document from a matching act
+ * (the request ends delivered), or refuse with a reason the applicant reads. Nothing for other requests.
+ */
+export function CivilRequest({ commune, request, done }) {
+  const match = useLoad(
+    () => call((c) => c.civilRequestMatch(commune, request.id)).catch((error) => {
+      if (error?.code === "VALIDATION_FAILED") return null;
+      throw error;
+    }),
+    [commune, request.id, request.version],
+  );
+  const [chosen, setChosen] = useState("");
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const m = match.data;
+  if (!m) return match.error ? html`<${ErrorBox} error=${match.error} />` : null;
+  const actId = chosen || (m.acts.length === 1 ? m.acts[0].id : "");
+  const run = async (/** @type {(c: any) => Promise<any>} */ fn, /** @type {(r: any) => string} */ text) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await call(fn);
+      done(text(result));
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const lookup = m.lookup === "ACT_NUMBER"
+    ? t("civil.request.byNumber", { number: String(m.actNumber), year: String(m.actYear) })
+    : m.lookup === "NATIONAL_ID" ? t("civil.request.byNationalId") : t("civil.request.byNothing");
+  return html`<section aria-labelledby="civil-request-title" id="civil-request">
+    <h2 id="civil-request-title">${t("civil.request.title")}</h2>
+    <p>${lookup}</p>
+    ${m.acts.length
+      ? html`<fieldset>
+          <legend>${t("civil.request.matched")}</legend>
+          ${m.acts.map((a) => html`<div class="field check">
+            <input type="radio" name="civil-act" id=${`civil-act-${a.id}`} value=${a.id} checked=${actId === a.id}
+              disabled=${!m.open} onChange=${() => setChosen(a.id)} />
+            <label for=${`civil-act-${a.id}`}><a href=${href(commune, `civil/${a.id}`)} dir="ltr">${a.number}</a>${" — "}${t(`civil.${a.kind}`)}, ${date(a.eventDate)}</label>
+          </div>`)}
+        </fieldset>`
+      : html`<p id="civil-no-match" role="status">${t("civil.request.noMatch")}</p>`}
+    ${m.open
+      ? html`<div>
+          ${m.acts.length
+            ? html`<button type="button" disabled=${busy || !actId}
+                onClick=${() => run((c) => c.issueCivilRequest(commune, request.id, actId, request.version),
+                  (d) => t("civil.request.issued", { code: d.code }))}>${t("civil.request.issue")}</button>`
+            : null}
+          <form onSubmit=${(/** @type {Event} */ e) => {
+            e.preventDefault();
+            run((c) => c.refuseCivilRequest(commune, request.id, request.version, reason), () => t("civil.request.refused"));
+          }}>
+            <div class="field">
+              <label for="civil-refusal">${t("civil.request.reason")}</label>
+              <textarea id="civil-refusal" required value=${reason}
+                onInput=${(/** @type {any} */ e) => setReason(e.currentTarget.value)}></textarea>
+            </div>
+            <button type="submit" disabled=${busy}>${t("civil.request.refuse")}</button>
+          </form>
+        </div>`
+      : null}
+    <${ErrorBox} error=${error} />
+  </section>`;
+}

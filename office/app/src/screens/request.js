@@ -10,6 +10,7 @@ import { html } from "../html.js";
 import { date, dateTime, language, list, number, t } from "../i18n.js";
 import { call, may, useDraft, useSession } from "../session.js";
 import { ErrorBox, Loading, Notice, href, useLoad } from "../ui.js";
+import { CivilRequest } from "./civil.js";
 
 export function RequestFile({ commune, id }) {
   const { features, me } = useSession();
@@ -61,6 +62,11 @@ export function RequestFile({ commune, id }) {
         </li>`)}
       </ul>
     </section>
+
+    ${may(commune, "manage_civil_status")
+      ? html`<${CivilRequest} commune=${commune} request=${r}
+          done=${(/** @type {string} */ text) => { setNotice(text); request.reload(); issued.reload(); }} />`
+      : null}
 
     <${Actions} commune=${commune} request=${r} done=${(/** @type {string} */ text) => { setNotice(text); request.reload(); issued.reload(); }} />
 
