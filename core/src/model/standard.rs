@@ -1183,9 +1183,9 @@ mod shipped_tests {
     /// petitions carry no Moroccan signature tiers.
     #[test]
     fn the_mauritanian_template_runs_no_moroccan_rule() {
-        use crate::model::petition::PetitionRules;
         use crate::model::template::border::names_a_legal_text;
         use crate::model::translations::localized_texts;
+        use crate::modules::petitions::model::PetitionRules;
 
         let templates = shipped_templates().unwrap();
         let (ma, mr) = (&templates[0], &templates[1]);

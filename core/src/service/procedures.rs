@@ -10,11 +10,11 @@ use crate::model::commune::Commune;
 use crate::model::complaint::ComplaintSettings;
 use crate::model::ids::RequestId;
 use crate::model::workflow::{ActionCheck, Outcome};
+use crate::modules::petitions::service::Petitions;
 use crate::store::TenantTx;
 use crate::store::catalog::PublishedService;
 use crate::store::requests::RequestRecord;
 
-use super::citizen::Petitions;
 use super::complaints::Complaints;
 use super::lifecycle::Procedure;
 

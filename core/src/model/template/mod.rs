@@ -193,11 +193,12 @@ impl TemplateContent {
         if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
             errors.push(problem("timeZone".into(), format!("unknown time zone `{}`", self.time_zone)));
         }
-        match crate::model::petition::PetitionRules::from_settings(&self.settings) {
-            Err(e) => errors.push(problem(format!("settings.{}", crate::model::petition::SETTINGS_KEY), e.to_string())),
+        match crate::modules::petitions::model::PetitionRules::from_settings(&self.settings) {
+            Err(e) => errors
+                .push(problem(format!("settings.{}", crate::modules::petitions::model::SETTINGS_KEY), e.to_string())),
             Ok(rules) => {
                 if let Err(e) = rules.check_rules() {
-                    errors.push(problem(format!("settings.{}", crate::model::petition::SETTINGS_KEY), e));
+                    errors.push(problem(format!("settings.{}", crate::modules::petitions::model::SETTINGS_KEY), e));
                 }
             }
         }

@@ -239,7 +239,7 @@ mod tests {
 
     fn rules() -> PetitionRules {
         let settings: BTreeMap<String, Value> =
-            serde_json::from_str(include_str!("../../data/ma-commune/settings.json")).unwrap();
+            serde_json::from_str(include_str!("../../../data/ma-commune/settings.json")).unwrap();
         PetitionRules::from_settings(&settings).unwrap()
     }
 

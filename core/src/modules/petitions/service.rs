@@ -1,5 +1,5 @@
-//! Citizens' rights beyond procedures: petitions (signatures, admissibility, inscription on the council's
-//! agenda) and the proactive-publication list of law 31.13.
+//! The use cases of petitions (signatures, admissibility, inscription on the council's agenda), and what a
+//! petition adds to its request's lifecycle (the procedure hook's check).
 
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
@@ -12,16 +12,15 @@ use crate::model::commune::Commune;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::RequestId;
 use crate::model::national_id;
-use crate::model::petition::{self, PetitionRules};
-use crate::model::publication::{self, PublicationItem, PublicationList};
 use crate::model::workflow::{ActionCheck, Actor};
-use crate::store::citizen::{self as store, NewSignature, PublicationRecord};
+use crate::service::lifecycle::{Procedure, apply_action};
+use crate::service::personal;
+use crate::service::{Jamaa, MAX_PAGE_SIZE, RequestDetails};
 use crate::store::requests::{self, RequestRecord};
 use crate::store::{TenantTx, audit, catalog, config, keys};
 
-use super::lifecycle::{Procedure, apply_action};
-use super::personal;
-use super::{Jamaa, MAX_PAGE_SIZE, RequestDetails};
+use super::model::{self as petition, PetitionRules};
+use super::store::{self, NewSignature};
 
 /// The code of the petition procedure in the commune standard.
 pub const PETITION_SERVICE: &str = "petition";
@@ -44,13 +43,6 @@ pub struct PetitionView {
     /// Whether the petition collects signatures now.
     pub open_for_signatures: bool,
     pub submitted_at: DateTime<Utc>,
-}
-
-/// An item of the proactive-publication list and whether (and where) the commune published it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PublicationStatus {
-    pub item: PublicationItem,
-    pub published: Option<PublicationRecord>,
 }
 
 /// A citizen's signature of a petition: their national id and name.
@@ -98,10 +90,6 @@ async fn check_action(
 
 async fn petition_rules(tx: &TenantTx) -> Result<PetitionRules, Error> {
     PetitionRules::from_settings(&config::get(tx).await?.settings).map_err(Error::internal)
-}
-
-async fn publication_list(tx: &TenantTx) -> Result<PublicationList, Error> {
-    PublicationList::from_settings(&config::get(tx).await?.settings).map_err(Error::internal)
 }
 
 fn text_of(record: &RequestRecord, key: &str) -> Option<String> {
@@ -251,7 +239,7 @@ impl Jamaa {
             .copied()
             .chain([petition::ADMISSIBLE_STATE, "inscribed_on_agenda"])
             .collect();
-        let records = store::requests_of_service(&tx, PETITION_SERVICE, &states, None).await?;
+        let records = requests::requests_of_service(&tx, PETITION_SERVICE, &states, None).await?;
         // Their versions and signature counts at once, not one query per petition.
         let wanted: Vec<_> = records.iter().map(|r| (r.service_id, r.workflow_id)).collect();
         let services = catalog::service_versions(&tx, &wanted).await?;
@@ -289,7 +277,7 @@ impl Jamaa {
         let scope = principal.authorize(commune.id, Permission::ManageCouncil)?;
         let tx = self.store.tenant_tx(scope).await?;
         let records =
-            store::requests_of_service(&tx, PETITION_SERVICE, &[petition::ADMISSIBLE_STATE], Some(MAX_PAGE_SIZE))
+            requests::requests_of_service(&tx, PETITION_SERVICE, &[petition::ADMISSIBLE_STATE], Some(MAX_PAGE_SIZE))
                 .await?;
         let commune = std::sync::Arc::new(commune.clone());
         let mut found = Vec::with_capacity(records.len());
@@ -317,69 +305,5 @@ impl Jamaa {
         tx.commit().await?;
         let personal = personal::sealed_keys(&service.definition.form, &record);
         Ok(RequestDetails { commune: std::sync::Arc::new(commune.clone()), service, record, personal })
-    }
-
-    /// The commune's proactive-publication list, each item with whether and where it is published: public.
-    pub async fn publications(&self, commune: &Commune) -> Result<Vec<PublicationStatus>, Error> {
-        let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
-        let tx = self.store.tenant_tx(scope).await?;
-        let list = publication_list(&tx).await?;
-        let mut published = store::publications(&tx).await?;
-        tx.commit().await?;
-        Ok(list
-            .items
-            .into_iter()
-            .map(|item| {
-                let at = published.iter().position(|p| p.item_key == item.key);
-                PublicationStatus { published: at.map(|i| published.swap_remove(i)), item }
-            })
-            .collect())
-    }
-
-    /// Records where an item of the list is published (an address or a place): staff allowed to manage
-    /// publications. An unknown item is `NOT_AN_OPTION` at `item`; a blank location is `REQUIRED` at
-    /// `location`.
-    pub async fn mark_published(
-        &self,
-        principal: &Principal,
-        commune: &Commune,
-        item_key: &str,
-        location: &str,
-    ) -> Result<PublicationStatus, Error> {
-        let scope = principal.authorize(commune.id, Permission::ManagePublications)?;
-        let location = publication::check_location(location).map_err(|e| Error::Validation(vec![e]))?;
-        let now = self.now();
-        let tx = self.store.tenant_tx(scope).await?;
-        let list = publication_list(&tx).await?;
-        let Some(item) = list.item(item_key).cloned() else {
-            return Err(Error::Validation(vec![invalid(
-                "item",
-                FieldErrorCode::NotAnOption,
-                "هذه الوثيقة ليست في لائحة النشر الاستباقي للجماعة.",
-                "Ce document ne figure pas dans la liste de publication proactive de la commune.",
-                "This item is not on the commune's proactive-publication list.",
-                "ⴰⵙⵉⵎⵍ ⴰⴷ ⵓⵔ ⵉⵍⵍⵉ ⴳ ⵜⵍⴳⴰⵎⵜ ⵏ ⵓⵙⵙⵓⴼⵖ ⴰⵎⵣⵡⴰⵔⵓ ⵏ ⵜⵎⵙⵎⵓⵏⵜ.",
-            )]));
-        };
-        let record = PublicationRecord {
-            item_key: item.key.clone(),
-            location,
-            published_at: now,
-            published_by: principal.actor(),
-        };
-        store::put_publication(&tx, &record).await?;
-        audit::append(
-            &tx,
-            NewEvent::new(
-                principal.actor(),
-                "publication.published",
-                format!("publication:{}", item.key),
-                serde_json::json!({ "item": item.key, "location": record.location }),
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(PublicationStatus { item, published: Some(record) })
     }
 }
