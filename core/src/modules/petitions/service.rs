@@ -20,30 +20,8 @@ use crate::store::requests::{self, RequestRecord};
 use crate::store::{TenantTx, audit, catalog, config, keys};
 
 use super::model::{self as petition, PetitionRules};
+pub use super::model::{PETITION_SERVICE, PetitionView};
 use super::store::{self, NewSignature};
-
-/// The code of the petition procedure in the commune standard.
-pub const PETITION_SERVICE: &str = "petition";
-
-/// A petition as anyone may see it: what it asks and how many signed, never who.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PetitionView {
-    pub id: RequestId,
-    pub subject: String,
-    pub text: String,
-    /// `citizens` or `association`.
-    pub petitioner_type: String,
-    pub association_name: Option<String>,
-    pub state: String,
-    pub state_label: LocalizedText,
-    pub signatures: u64,
-    /// The signatures a petition by citizens needs (the law's tier for the commune's population, or the
-    /// commune's lower setting), and where that number comes from; none when neither is set.
-    pub signature_threshold: Option<petition::Threshold>,
-    /// Whether the petition collects signatures now.
-    pub open_for_signatures: bool,
-    pub submitted_at: DateTime<Utc>,
-}
 
 /// A citizen's signature of a petition: their national id and name.
 #[derive(Debug)]
