@@ -4,7 +4,7 @@ use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldError, FieldErrorCode};
 use crate::model::audit::NewEvent;
 use crate::model::commune::Commune;
-use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::form::messages;
 use crate::model::publication::{self, PublicationItem, PublicationList};
 use crate::store::citizen::{self as store, PublicationRecord};
 use crate::store::{TenantTx, audit, config};
@@ -20,10 +20,6 @@ pub struct PublicationStatus {
 
 async fn publication_list(tx: &TenantTx) -> Result<PublicationList, Error> {
     PublicationList::from_settings(&config::get(tx).await?.settings).map_err(Error::internal)
-}
-
-fn invalid(path: &str, code: FieldErrorCode, ar: &str, fr: &str, en: &str, tzm: &str) -> FieldError {
-    FieldError::new(path, code, LocalizedText::ar_fr(ar, fr).with(Locale::En, en).with(Locale::Tzm, tzm))
 }
 
 impl Jamaa {
@@ -60,13 +56,10 @@ impl Jamaa {
         let tx = self.store.tenant_tx(scope).await?;
         let list = publication_list(&tx).await?;
         let Some(item) = list.item(item_key).cloned() else {
-            return Err(Error::Validation(vec![invalid(
+            return Err(Error::Validation(vec![FieldError::new(
                 "item",
                 FieldErrorCode::NotAnOption,
-                "هذه الوثيقة ليست في لائحة النشر الاستباقي للجماعة.",
-                "Ce document ne figure pas dans la liste de publication proactive de la commune.",
-                "This item is not on the commune's proactive-publication list.",
-                "ⴰⵙⵉⵎⵍ ⴰⴷ ⵓⵔ ⵉⵍⵍⵉ ⴳ ⵜⵍⴳⴰⵎⵜ ⵏ ⵓⵙⵙⵓⴼⵖ ⴰⵎⵣⵡⴰⵔⵓ ⵏ ⵜⵎⵙⵎⵓⵏⵜ.",
+                messages::not_on_publication_list(),
             )]));
         };
         let record = PublicationRecord {

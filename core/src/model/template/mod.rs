@@ -180,11 +180,11 @@ impl TemplateContent {
     /// reported with its path (`services[3].workflow.actions[1].to`).
     pub fn check(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
-        let problem = |path: String, en: String| {
+        let problem = |path: String, detail: String| {
             FieldError::new(
                 path,
                 FieldErrorCode::InvalidDefinition,
-                LocalizedText::new().with(Locale::En, en.clone()).with(Locale::Fr, en),
+                crate::model::form::messages::definition_detail(&detail),
             )
         };
         if !self.locales.contains(&self.default_locale) {

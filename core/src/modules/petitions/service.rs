@@ -9,7 +9,7 @@ use crate::crypto;
 use crate::error::{Error, FieldError, FieldErrorCode};
 use crate::model::audit::NewEvent;
 use crate::model::commune::Commune;
-use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::form::messages;
 use crate::model::ids::RequestId;
 use crate::model::national_id;
 use crate::model::workflow::{ActionCheck, Actor};
@@ -79,10 +79,6 @@ fn open_for_signatures(record: &RequestRecord) -> bool {
         && text_of(record, "petitioner_type").as_deref() == Some("citizens")
 }
 
-fn invalid(path: &str, code: FieldErrorCode, ar: &str, fr: &str, en: &str, tzm: &str) -> FieldError {
-    FieldError::new(path, code, LocalizedText::ar_fr(ar, fr).with(Locale::En, en).with(Locale::Tzm, tzm))
-}
-
 /// Marks an admissible petition inscribed on the council's agenda, in the caller's transaction (a council
 /// session's agenda is set in the same transaction). The caller's roles in the commune must allow the
 /// workflow's `inscribe_on_agenda` action.
@@ -131,26 +127,17 @@ impl Jamaa {
         let national_id =
             national_id::normalize_national_id(commune.spec.country, input.national_id.expose_secret()).ok();
         if national_id.is_none() {
-            errors.push(invalid(
+            errors.push(FieldError::new(
                 "nationalId",
                 FieldErrorCode::InvalidNationalId,
-                "رقم البطاقة الوطنية غير صالح.",
-                "Numéro d'identité nationale invalide.",
-                "Invalid national identity number.",
-                "ⵓⵟⵟⵓⵏ ⵏ ⵜⵎⴰⴳⵉⵜ ⵜⴰⵖⵍⴰⵏⵜ ⵓⵔ ⵉⵚⵃⵉⵏ.",
+                messages::signer_national_id(),
             ));
         }
         let name = input.name.expose_secret().trim().to_owned();
         let name_chars = name.chars().count();
         if !(3..=120).contains(&name_chars) {
-            errors.push(invalid(
-                "name",
-                if name_chars < 3 { FieldErrorCode::TooShort } else { FieldErrorCode::TooLong },
-                "الاسم الكامل بين 3 و120 حرفا.",
-                "Le nom complet compte entre 3 et 120 caractères.",
-                "The full name has 3 to 120 characters.",
-                "ⵉⵙⵎ ⴰⵙⵎⴰⴷ ⵉⵍⴰⵇ ⴰⴷ ⵢⵉⵍⵉ ⴳⵔ 3 ⴷ 120 ⵏ ⵉⵙⴽⴽⵉⵍⵏ.",
-            ));
+            let code = if name_chars < 3 { FieldErrorCode::TooShort } else { FieldErrorCode::TooLong };
+            errors.push(FieldError::new("name", code, messages::signer_name_length()));
         }
         let (Some(national_id), true) = (national_id, errors.is_empty()) else {
             return Err(Error::Validation(errors));
@@ -180,13 +167,10 @@ impl Jamaa {
             signed_at: now,
         };
         if !store::insert_signature(&tx, signature).await? {
-            return Err(Error::Validation(vec![invalid(
+            return Err(Error::Validation(vec![FieldError::new(
                 "nationalId",
                 FieldErrorCode::AlreadySigned,
-                "سبق لصاحب هذه البطاقة الوطنية أن وقع هذه العريضة.",
-                "Cette pétition a déjà été signée avec ce numéro d'identité.",
-                "This petition has already been signed with this national identity number.",
-                "ⵜⴰⵙⵓⵜⵔⴰ ⵜⴰⵎⵓⵏⵜ ⴰⴷ ⵜⵜⵓⵙⵎⴰⵍ ⵙ ⵓⵟⵟⵓⵏ ⴰⴷ ⵏ ⵜⵎⴰⴳⵉⵜ.",
+                messages::already_signed(),
             )]));
         }
         let count = store::signature_count(&tx, record.id).await?;
