@@ -9,6 +9,17 @@ use crate::model::form::FormSchema;
 use crate::model::i18n::LocalizedText;
 use crate::model::workflow::WorkflowDefinition;
 
+/// A published version of a service, with the workflow version it runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PublishedService {
+    pub id: crate::model::ids::ServiceId,
+    pub version: i32,
+    pub workflow_id: crate::model::ids::WorkflowId,
+    /// Shared by every commune (and every reader) holding the same definition.
+    pub definition: std::sync::Arc<ServiceDefinition>,
+    pub published_at: chrono::DateTime<chrono::Utc>,
+}
+
 /// A procedure as a commune publishes it. Publishing again makes a new version; versions are never edited.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -35,6 +35,7 @@ mod training;
 mod uploads;
 mod users;
 
+pub use crate::model::catalog::PublishedService;
 pub use crate::modules::civil_status::service::{CivilAct, CivilActFilter, CivilActSummary, IssuedCivilDocument};
 pub use crate::modules::council::model::{AgendaItem, Deliberation, Member, Session};
 pub use crate::modules::council::service::{
@@ -44,7 +45,6 @@ pub use crate::modules::courier::model::{MailEvent, MailRecord};
 pub use crate::modules::courier::service::{MailItem, MailQuery};
 pub use crate::modules::finance::service::{BudgetExecution, BudgetImport, MAX_BUDGET_LINES, parse_budget_csv};
 pub use crate::modules::petitions::service::{PETITION_SERVICE, PetitionView, SignPetition};
-pub use crate::store::catalog::PublishedService;
 pub use crate::store::citizen::{MessageRecord, PublicationRecord};
 pub use crate::store::notifications::{DeliveryRecord, WebhookEndpointRecord};
 pub use crate::store::requests::{RequestRecord, TransitionRecord};
