@@ -4,23 +4,13 @@
 
 use std::sync::OnceLock;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use crate::model::access::Permission;
+pub use crate::model::access::RoleDef;
 use crate::model::calendar::WorkingCalendar;
 use crate::model::catalog::ServiceDefinition;
 use crate::model::i18n::LocalizedText;
 use crate::model::translations::{Catalog, fill, shipped_catalogs};
-
-/// A staff role a commune hands out: `counter_agent`, `civil_registrar`, …
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RoleDef {
-    pub key: String,
-    pub label: LocalizedText,
-    /// What holding the role allows in the commune.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub permissions: Vec<Permission>,
-}
 
 const MOROCCAN_ROLES: &str = include_str!("../../data/ma-commune/roles.json");
 const MOROCCAN_CALENDAR: &str = include_str!("../../data/ma-commune/calendar.json");

@@ -11,12 +11,12 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{FieldError, FieldErrorCode};
 use crate::model::access::Permission;
+use crate::model::access::RoleDef;
 use crate::model::calendar::WorkingCalendar;
 use crate::model::catalog::ServiceDefinition;
 use crate::model::commune::Country;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::request::DEFAULT_SEQUENCE_DIGITS;
-use crate::model::standard::RoleDef;
 
 pub mod border;
 pub mod diff;
