@@ -1177,6 +1177,16 @@ pub fn tracking_code_and_secret_or_id() -> LocalizedText {
     )
 }
 
+/// An idempotency key that is not 16 to 128 of A-Za-z0-9-_.:.
+pub fn invalid_idempotency_key() -> LocalizedText {
+    text(
+        "مفتاح عدم التكرار غير صالح: من 16 إلى 128 حرفًا (حروف لاتينية وأرقام و - _ . :).",
+        "Clé d'idempotence invalide : de 16 à 128 caractères (lettres latines, chiffres, - _ . :).",
+        "Invalid idempotency key: 16 to 128 characters (Latin letters, digits, - _ . :).",
+        "ⵜⴰⵙⴰⵔⵓⵜ ⵏ ⵓⵙⵏⴰⵍⵙ ⵓⵔ ⵜⵚⵃⵉ: ⵙⴳ 16 ⴰⵔ 128 ⵏ ⵉⵙⴽⴽⵉⵍⵏ (a-z, 0-9, - _ . :).",
+    )
+}
+
 /// A look-up of requests by a field other than a national id, a phone or an e-mail.
 pub fn lookup_field() -> LocalizedText {
     text(
@@ -1542,9 +1552,12 @@ pub fn samples() -> Vec<LocalizedText> {
         fee_currency("MAD"),
         tracking_code_and_secret_or_id(),
         exactly_one_of("country", "commune"),
+        invalid_idempotency_key(),
         lookup_field(),
         lookup_value(),
         not_a_submission("expected value at line 1 column 1"),
+        crate::error::reused_message(),
+        crate::error::unavailable_message(),
         invalid_detail("unknown country `XX`"),
         definition_detail("between 6 and 9"),
     ]);
