@@ -75,4 +75,19 @@ impl Procedure for Kind<'_> {
             Kind::Complaint(settings) => Complaints(settings).moved(tx, service, request, to, outcome).await,
         }
     }
+
+    async fn timer_due(
+        &self,
+        tx: &TenantTx,
+        commune: &Commune,
+        service: &PublishedService,
+        record: RequestRecord,
+        step: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, Error> {
+        match self {
+            Kind::Standard => Ok(false),
+            Kind::Complaint(settings) => Complaints(settings).timer_due(tx, commune, service, record, step, now).await,
+        }
+    }
 }
