@@ -65,9 +65,9 @@ impl Error {
     /// The message of the errors that carry one in every language (field errors carry theirs).
     pub fn localized_message(&self) -> Option<LocalizedText> {
         match self {
-            Error::IdempotencyKeyReused => Some(crate::model::idempotency::reused_message()),
-            Error::IdempotencyKeyDone => Some(crate::model::idempotency::done_message()),
-            Error::Unavailable(_) => Some(crate::model::idempotency::unavailable_message()),
+            Error::IdempotencyKeyReused => Some(reused_message()),
+            Error::IdempotencyKeyDone => Some(done_message()),
+            Error::Unavailable(_) => Some(unavailable_message()),
             _ => None,
         }
     }
@@ -169,6 +169,40 @@ impl FieldErrorCode {
             FieldErrorCode::InvalidOrigin => "INVALID_ORIGIN",
         }
     }
+}
+
+/// The message of IDEMPOTENCY_KEY_REUSED (the error is the lowest layer of core: the messages of its own
+/// variants live here, and the message table lists them among its samples).
+pub fn reused_message() -> LocalizedText {
+    LocalizedText::ar_fr(
+        "سبق استعمال مفتاح عدم التكرار هذا لطلب آخر: أرسل الطلب الجديد بمفتاح جديد.",
+        "Cette clé d'idempotence a déjà servi pour une autre demande : envoyez la nouvelle demande avec une nouvelle clé.",
+    )
+    .with(Locale::En, "This idempotency key was already used for another request: send the new request with a new key.")
+    .with(Locale::Tzm, "ⵜⴰⵙⴰⵔⵓⵜ ⴰⴷ ⵜⵜⵓⵙⵎⵔⵙ ⵉ ⵜⵓⵜⵔⵜ ⵢⴰⴹⵏ: ⴰⵣⵏ ⵜⵓⵜⵔⵜ ⵜⴰⵎⴰⵢⵏⵓⵜ ⵙ ⵜⵙⴰⵔⵓⵜ ⵜⴰⵎⴰⵢⵏⵓⵜ.")
+}
+
+/// The message of IDEMPOTENCY_KEY_DONE: the first call with the key went through, its answer was lost.
+pub fn done_message() -> LocalizedText {
+    LocalizedText::ar_fr(
+        "تم تنفيذ الطلب الأول بمفتاح عدم التكرار هذا، لكن جوابه لم يُحفظ: لم يُنشأ شيء من جديد، ابحث عمّا أنشأه.",
+        "L'appel envoyé d'abord avec cette clé d'idempotence a abouti, mais sa réponse n'a pas été conservée : rien n'est créé de nouveau ; consultez ce qu'il a créé.",
+    )
+    .with(
+        Locale::En,
+        "The call first sent with this idempotency key went through, but its answer was not kept: nothing is created again; look up what it created.",
+    )
+    .with(Locale::Tzm, "ⵜⵓⵜⵔⵜ ⵜⴰⵎⵣⵡⴰⵔⵓⵜ ⵙ ⵜⵙⴰⵔⵓⵜ ⴰⴷ ⵜⵜⵓⵙⴽⴰⵔ, ⵎⴰⵛⴰ ⵜⴰⵔⴰⵔⵓⵜ ⵏⵏⵙ ⵓⵔ ⵜⵜⵓⵃⵔⵣ: ⵓⵔ ⵉⵜⵜⵓⵙⴽⴰⵔ ⵢⴰⵜ ⴷⴰⵖ; ⵙⵉⴳⵍ ⵎⴰⵢⴷ ⵜⵙⴽⴰⵔ.")
+}
+
+/// The message of UNAVAILABLE: the database cannot be reached for now; the same call may be sent again.
+pub fn unavailable_message() -> LocalizedText {
+    LocalizedText::ar_fr(
+        "الخدمة غير متاحة مؤقتًا: أعد المحاولة بعد لحظات.",
+        "Service momentanément indisponible : réessayez dans quelques instants.",
+    )
+    .with(Locale::En, "The service is briefly unavailable: try again in a few moments.")
+    .with(Locale::Tzm, "ⵜⴰⵏⴰⴼⵓⵜ ⵓⵔ ⵜⵍⵍⵉ ⵖⵉⵍⴰ: ⴰⵍⵙ ⴰⵔⵎ ⴷⴼⴼⵉⵔ ⴽⵔⴰ ⵏ ⵜⵙⴷⵉⴷⵉⵏ.")
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@ use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jamaa_core::error::FieldErrorCode;
-use jamaa_core::model::i18n::{Locale, LocalizedText};
+use jamaa_core::model::form::messages::{self, MultipartProblem, multipart_problem};
+use jamaa_core::model::i18n::Locale;
 use jamaa_core::model::idempotency::{Idempotency, IdempotencyKey};
 use jamaa_core::model::request::SubmittedDocument;
 use jamaa_core::service::{DocumentFile, SubmitRequest};
@@ -37,12 +38,8 @@ struct SubmissionPart {
     documents: Vec<SubmittedDocument>,
 }
 
-fn invalid(path: &str, en: &str, fr: &str) -> jamaa_core::Error {
-    jamaa_core::Error::field(
-        path,
-        FieldErrorCode::InvalidValue,
-        LocalizedText::new().with(Locale::En, en).with(Locale::Fr, fr),
-    )
+fn invalid(path: &str, problem: MultipartProblem) -> jamaa_core::Error {
+    jamaa_core::Error::field(path, FieldErrorCode::InvalidValue, multipart_problem(problem))
 }
 
 pub(crate) async fn submit(State(state): State<AppState>, headers: HeaderMap, multipart: Multipart) -> Response {
@@ -105,34 +102,33 @@ async fn read(mut multipart: Multipart) -> Result<(SubmissionPart, Vec<DocumentF
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(_) => return Err(invalid("body", "not a readable multipart body", "corps multipart illisible")),
+            Err(_) => return Err(invalid("body", MultipartProblem::UnreadableBody)),
         };
         let name = field.name().unwrap_or_default().to_owned();
         // Errors about a part are at its name, or at `body` for a part without one.
         let path = if name.is_empty() { "body".to_owned() } else { name.clone() };
         let file_name = field.file_name().map(str::to_owned);
-        let bytes = field.bytes().await.map_err(|_| {
-            invalid(&path, "the part could not be read (too large?)", "partie illisible (trop grande ?)")
-        })?;
+        let bytes = field.bytes().await.map_err(|_| invalid(&path, MultipartProblem::UnreadablePart))?;
         match file_name {
             None if name == "submission" => {
-                let part: SubmissionPart = serde_json::from_slice(&bytes)
-                    .map_err(|e| invalid("submission", &format!("not a submission: {e}"), "pas une demande"))?;
+                let part: SubmissionPart = serde_json::from_slice(&bytes).map_err(|e| {
+                    let message = messages::not_a_submission(&e.to_string());
+                    jamaa_core::Error::field("submission", FieldErrorCode::InvalidValue, message)
+                })?;
                 submission = Some(part);
             }
             None => {
-                return Err(invalid(&path, "a file part needs a file name", "une pièce doit avoir un nom de fichier"));
+                return Err(invalid(&path, MultipartProblem::FileWithoutName));
             }
             Some(file_name) => {
                 if files.len() == MAX_FILES {
-                    return Err(invalid("documents", "too many files", "trop de fichiers"));
+                    return Err(invalid("documents", MultipartProblem::TooManyFiles));
                 }
                 files.push(DocumentFile { code: name, file_name, bytes: bytes.to_vec() });
             }
         }
     }
-    let submission = submission
-        .ok_or_else(|| invalid("submission", "the part `submission` is missing", "la partie `submission` manque"))?;
+    let submission = submission.ok_or_else(|| invalid("submission", MultipartProblem::NoSubmission))?;
     Ok((submission, files))
 }
 

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FieldError, FieldErrorCode};
-use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::i18n::LocalizedText;
 
 /// What a use case needs the caller to be allowed. A commune's roles grant them (`permissions` of each role
 /// in the template); operators hold the platform's own (publishing, audit, indicators).
@@ -61,23 +61,20 @@ impl Permission {
     }
 }
 
+/// A staff role a commune hands out: `counter_agent`, `civil_registrar`, …
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleDef {
+    pub key: String,
+    pub label: LocalizedText,
+    /// What holding the role allows in the commune.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub permissions: Vec<Permission>,
+}
+
 /// Shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Longest password accepted (argon2 takes any length; this bounds the work an attacker can ask for).
 pub const MAX_PASSWORD_BYTES: usize = 256;
-
-fn message(
-    en: impl Into<String>,
-    fr: impl Into<String>,
-    ar: impl Into<String>,
-    tzm: impl Into<String>,
-) -> LocalizedText {
-    LocalizedText::new()
-        .with(Locale::En, en.into())
-        .with(Locale::Fr, fr.into())
-        .with(Locale::Ar, ar.into())
-        .with(Locale::Tzm, tzm.into())
-}
 
 /// A login, trimmed and lower-cased: 3–64 letters, digits and `.`, `_`, `-`, `@` (an e-mail address fits).
 pub fn normalize_login(login: &str) -> Result<String, FieldError> {
@@ -88,16 +85,7 @@ pub fn normalize_login(login: &str) -> Result<String, FieldError> {
     if valid {
         Ok(login)
     } else {
-        Err(FieldError::new(
-            "login",
-            FieldErrorCode::PatternMismatch,
-            message(
-                "3 to 64 letters, digits, dots, dashes, underscores or @, starting with a letter or digit",
-                "3 à 64 lettres, chiffres, points, tirets, soulignés ou @, commençant par une lettre ou un chiffre",
-                "من 3 إلى 64 حرفا أو رقما أو نقطة أو شرطة أو شرطة سفلية أو @، تبدأ بحرف أو رقم",
-                "ⵙⴳ 3 ⴰⵔ 64 ⵏ ⵉⵙⴽⴽⵉⵍⵏ, ⵓⵟⵟⵓⵏⵏ, ⵜⵉⵏⵇⵇⵉⴹⵉⵏ, ⵉⵊⵔⵔⵉⴹⵏ ⵏⵖ @, ⴰⴷ ⴱⴷⵓⵏ ⵙ ⵓⵙⴽⴽⵉⵍ ⵏⵖ ⵓⵟⵟⵓⵏ",
-            ),
-        ))
+        Err(FieldError::new("login", FieldErrorCode::PatternMismatch, crate::model::form::messages::login_format()))
     }
 }
 
@@ -113,12 +101,7 @@ pub fn check_password(password: &str) -> Result<(), FieldError> {
     Err(FieldError::new(
         "password",
         code,
-        message(
-            format!("between {MIN_PASSWORD_CHARS} characters and {MAX_PASSWORD_BYTES} bytes"),
-            format!("entre {MIN_PASSWORD_CHARS} caractères et {MAX_PASSWORD_BYTES} octets"),
-            format!("بين {MIN_PASSWORD_CHARS} حرفا و{MAX_PASSWORD_BYTES} بايت"),
-            format!("ⴳⵔ {MIN_PASSWORD_CHARS} ⵏ ⵉⵙⴽⴽⵉⵍⵏ ⴷ {MAX_PASSWORD_BYTES} ⵏ ⵉⴱⴰⵢⵜⵏ"),
-        ),
+        crate::model::form::messages::password_length(MIN_PASSWORD_CHARS, MAX_PASSWORD_BYTES),
     ))
 }
 

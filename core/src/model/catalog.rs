@@ -9,6 +9,17 @@ use crate::model::form::FormSchema;
 use crate::model::i18n::LocalizedText;
 use crate::model::workflow::WorkflowDefinition;
 
+/// A published version of a service, with the workflow version it runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PublishedService {
+    pub id: crate::model::ids::ServiceId,
+    pub version: i32,
+    pub workflow_id: crate::model::ids::WorkflowId,
+    /// Shared by every commune (and every reader) holding the same definition.
+    pub definition: std::sync::Arc<ServiceDefinition>,
+    pub published_at: chrono::DateTime<chrono::Utc>,
+}
+
 /// A procedure as a commune publishes it. Publishing again makes a new version; versions are never edited.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -151,66 +162,46 @@ impl ServiceDefinition {
     /// it. Every problem is reported, each at its path.
     pub fn check(&self, known_roles: &[String]) -> Result<(), Vec<crate::error::FieldError>> {
         use crate::error::{FieldError, FieldErrorCode};
-        use crate::model::i18n::Locale;
+        use crate::model::form::messages::{ServiceProblem, service_problem};
         use crate::model::workflow::TimerDelay;
 
         let mut errors = Vec::new();
-        let mut problem = |path: String, en: &str, fr: &str| {
-            errors.push(FieldError::new(
-                path,
-                FieldErrorCode::InvalidDefinition,
-                LocalizedText::new().with(Locale::En, en).with(Locale::Fr, fr),
-            ));
+        let mut problem = |path: String, problem: ServiceProblem| {
+            errors.push(FieldError::new(path, FieldErrorCode::InvalidDefinition, service_problem(problem)));
         };
         let code_ok = (2..=64).contains(&self.code.len())
             && self.code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !code_ok {
-            problem(
-                "code".into(),
-                "2–64 lowercase letters, digits and hyphens",
-                "2 à 64 minuscules, chiffres et tirets",
-            );
+            problem("code".into(), ServiceProblem::CodeFormat);
         }
         if self.name.is_empty() {
-            problem("name".into(), "a service needs a name", "un service doit avoir un nom");
+            problem("name".into(), ServiceProblem::NoName);
         }
         if self.channels.is_empty() {
-            problem(
-                "channels".into(),
-                "a service needs at least one channel",
-                "un service doit avoir au moins un canal",
-            );
+            problem("channels".into(), ServiceProblem::NoChannel);
         }
         for (i, document) in self.documents.iter().enumerate() {
             if self.documents[..i].iter().any(|d| d.code == document.code) {
-                problem(format!("documents[{i}].code"), "duplicate document type", "type de document en double");
+                problem(format!("documents[{i}].code"), ServiceProblem::DuplicateDocument);
             }
             if document.formats.is_empty() {
-                problem(
-                    format!("documents[{i}].formats"),
-                    "list the accepted formats",
-                    "indiquez les formats acceptés",
-                );
+                problem(format!("documents[{i}].formats"), ServiceProblem::NoFormats);
             }
             if document.max_size_bytes == 0 {
-                problem(format!("documents[{i}].maxSizeBytes"), "must be positive", "doit être positif");
+                problem(format!("documents[{i}].maxSizeBytes"), ServiceProblem::SizeNotPositive);
             }
         }
         for (i, fee) in self.fees.iter().enumerate() {
             if fee.amount_minor < 0 {
-                problem(format!("fees[{i}].amountMinor"), "a fee cannot be negative", "un droit ne peut être négatif");
+                problem(format!("fees[{i}].amountMinor"), ServiceProblem::NegativeFee);
             }
             if fee.currency.len() != 3 || !fee.currency.bytes().all(|b| b.is_ascii_uppercase()) {
-                problem(format!("fees[{i}].currency"), "an ISO 4217 code", "un code ISO 4217");
+                problem(format!("fees[{i}].currency"), ServiceProblem::CurrencyCode);
             }
         }
         let applies_silence = self.workflow.timers.iter().any(|t| t.after == TimerDelay::LegalDeadline);
         if self.silence != SilenceRule::Nothing && !applies_silence {
-            problem(
-                "silence".into(),
-                "a silence rule with legal effect needs a workflow timer at the legal deadline",
-                "une règle de silence doit être appliquée par un minuteur à l'échéance légale",
-            );
+            problem("silence".into(), ServiceProblem::SilenceWithoutTimer);
         }
         let personal: Vec<&str> = self.form.personal_fields().map(|f| f.key.as_str()).collect();
         for (i, action) in self.workflow.actions.iter().enumerate() {
@@ -219,11 +210,7 @@ impl ServiceDefinition {
                 guard_fields(guard, &mut fields);
             }
             if fields.iter().any(|f| personal.contains(f)) {
-                problem(
-                    format!("workflow.actions[{i}].guard"),
-                    "a guard may not read personal fields (they are sealed)",
-                    "une condition ne peut lire des données personnelles (elles sont chiffrées)",
-                );
+                problem(format!("workflow.actions[{i}].guard"), ServiceProblem::GuardReadsPersonal);
             }
         }
         if let Err(found) = self.form.check() {

@@ -297,7 +297,7 @@ pub struct Commune {
     pub status: CommuneStatus,
     /// The template (and version) the commune's configuration came from, if any.
     #[serde(default)]
-    pub lineage: Option<crate::model::template::TemplateRef>,
+    pub lineage: Option<TemplateRef>,
 }
 
 impl Commune {
@@ -328,6 +328,59 @@ impl CommuneSpec {
             problems.push(("name", "a commune needs a name".into()));
         }
         if problems.is_empty() { Ok(()) } else { Err(problems) }
+    }
+}
+
+/// A template's name and version: `ma-commune@1`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TemplateRef {
+    pub name: String,
+    pub version: u32,
+}
+
+impl TemplateRef {
+    pub fn parse(value: &str) -> Result<Self, InvalidValue> {
+        let invalid = || InvalidValue::new("template", value, "name@version, e.g. ma-commune@1");
+        let (name, version) = value.trim().split_once('@').ok_or_else(invalid)?;
+        let version: u32 = version.parse().map_err(|_| invalid())?;
+        if !valid_template_name(name) || version == 0 {
+            return Err(invalid());
+        }
+        Ok(Self { name: name.to_owned(), version })
+    }
+}
+
+/// Template names: 2–64 lowercase letters, digits and hyphens.
+pub fn valid_template_name(name: &str) -> bool {
+    (2..=64).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !name.starts_with('-')
+}
+
+impl fmt::Display for TemplateRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}@{}", self.name, self.version)
+    }
+}
+
+impl FromStr for TemplateRef {
+    type Err = InvalidValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl TryFrom<String> for TemplateRef {
+    type Error = InvalidValue;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<TemplateRef> for String {
+    fn from(r: TemplateRef) -> String {
+        r.to_string()
     }
 }
 

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::error::{FieldError, FieldErrorCode};
 use crate::model::calendar::{Deadline, end_of_day_utc};
+use crate::model::form::messages::{ComplaintProblem, complaint_problem};
 use crate::model::form::{FieldKind, FormSchema};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::workflow::{Outcome, RuleBasis, WorkflowDefinition};
@@ -173,13 +174,7 @@ impl Rating {
     pub fn parse(value: i64, path: &str) -> Result<Self, FieldError> {
         match u8::try_from(value) {
             Ok(v) if (Self::MIN..=Self::MAX).contains(&v) => Ok(Self(v)),
-            _ => Err(FieldError::new(
-                path,
-                FieldErrorCode::OutOfRange,
-                LocalizedText::ar_fr("التقييم عدد من 1 إلى 5.", "La note est un nombre de 1 à 5.")
-                    .with(Locale::En, "The rating is a number from 1 to 5.")
-                    .with(Locale::Tzm, "ⴰⵙⵏⵇⴷ ⵉⴳⴰ ⴰⵎⴹⴰⵏ ⵙⴳ 1 ⴰⵔ 5."),
-            )),
+            _ => Err(FieldError::new(path, FieldErrorCode::OutOfRange, crate::model::form::messages::rating_range())),
         }
     }
 
@@ -251,11 +246,11 @@ impl ComplaintSettings {
     /// the shown ones are not personal, the contact ones are, and the answered states exist.
     pub fn check(&self, form: &FormSchema, workflow: &WorkflowDefinition, deadline: Deadline) -> Vec<FieldError> {
         let mut errors = Vec::new();
-        let mut problem = |path: &str, en: &str, fr: &str| {
+        let mut problem = |path: &str, problem: ComplaintProblem| {
             errors.push(FieldError::new(
                 format!("complaint.{path}"),
                 FieldErrorCode::InvalidDefinition,
-                LocalizedText::new().with(Locale::En, en).with(Locale::Fr, fr),
+                complaint_problem(problem),
             ));
         };
         type KindCheck = fn(&FieldKind) -> bool;
@@ -269,15 +264,9 @@ impl ComplaintSettings {
         for (path, key, kind_ok) in shown {
             let Some(key) = key else { continue };
             match form.fields.iter().find(|f| &f.key == key) {
-                None => problem(path, "no such form field", "ce champ n'existe pas dans le formulaire"),
-                Some(field) if !kind_ok(&field.kind) => {
-                    problem(path, "the form field has the wrong type", "le champ n'a pas le bon type")
-                }
-                Some(field) if field.personal => problem(
-                    path,
-                    "a field shown to the public may not be personal",
-                    "un champ montré au public ne peut être personnel",
-                ),
+                None => problem(path, ComplaintProblem::NoSuchField),
+                Some(field) if !kind_ok(&field.kind) => problem(path, ComplaintProblem::WrongFieldType),
+                Some(field) if field.personal => problem(path, ComplaintProblem::ShownPersonal),
                 Some(_) => {}
             }
         }
@@ -289,31 +278,23 @@ impl ComplaintSettings {
         for (path, key) in contact {
             let Some(key) = key else { continue };
             match form.fields.iter().find(|f| &f.key == key) {
-                None => problem(path, "no such form field", "ce champ n'existe pas dans le formulaire"),
-                Some(field) if !field.personal => problem(
-                    path,
-                    "contact details must be personal fields",
-                    "les coordonnées doivent être des champs personnels",
-                ),
+                None => problem(path, ComplaintProblem::NoSuchField),
+                Some(field) if !field.personal => problem(path, ComplaintProblem::ContactNotPersonal),
                 Some(_) => {}
             }
         }
         if self.answered_states.is_empty() {
-            problem("answeredStates", "name at least one state", "indiquez au moins un état");
+            problem("answeredStates", ComplaintProblem::NoAnsweredState);
         }
         for state in &self.answered_states {
             if workflow.state(state).is_none() {
-                problem("answeredStates", "no such workflow state", "cet état n'existe pas dans le circuit");
+                problem("answeredStates", ComplaintProblem::NoSuchState);
             }
         }
         if let Some(reminder) = self.answer_deadline.as_ref().and_then(|d| d.reminder.as_ref())
             && (reminder.days_before == 0 || reminder.days_before >= deadline.days)
         {
-            problem(
-                "answerDeadline.reminder.daysBefore",
-                "the reminder falls within the answer period: at least 1 day before its end, after its start",
-                "le rappel tombe dans le délai de réponse : au moins 1 jour avant son terme, après son début",
-            );
+            problem("answerDeadline.reminder.daysBefore", ComplaintProblem::ReminderOutsidePeriod);
         }
         errors
     }

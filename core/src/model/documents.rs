@@ -1,11 +1,26 @@
 //! The documents attached to a request, checked against those the procedure publishes (law 55.19: the
 //! administration may not require a document that is not published, and the published list is the whole list).
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::{FieldError, FieldErrorCode};
 use crate::model::catalog::DocumentRequirement;
 use crate::model::form::messages::{self, InvalidReason};
 use crate::model::i18n::LocalizedText;
-use crate::model::request::SubmittedDocument;
+
+/// A document the applicant attached (its metadata; the content is stored elsewhere).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubmittedDocument {
+    /// The document type, one of the service's published documents.
+    pub code: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub size_bytes: u64,
+    /// SHA-256 of the content, hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
 
 /// The longest file name kept, in characters (what common file systems allow).
 pub const MAX_FILE_NAME_CHARS: u32 = 255;

@@ -6,7 +6,6 @@
 use sha2::{Digest as _, Sha256};
 
 use crate::error::{Error, FieldErrorCode};
-use crate::model::i18n::{Locale, LocalizedText};
 
 /// Shortest key: long enough that a random key (a UUID has 36 characters) cannot be guessed by another
 /// anonymous caller of the commune.
@@ -25,7 +24,11 @@ impl IdempotencyKey {
         let well_formed = (MIN_KEY_LEN..=MAX_KEY_LEN).contains(&key.len())
             && key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
         if !well_formed {
-            return Err(Error::field(path, FieldErrorCode::InvalidValue, invalid_key_message()));
+            return Err(Error::field(
+                path,
+                FieldErrorCode::InvalidValue,
+                crate::model::form::messages::invalid_idempotency_key(),
+            ));
         }
         Ok(Self(key.to_owned()))
     }
@@ -94,51 +97,10 @@ fn canonical(value: &serde_json::Value, out: &mut String) {
     }
 }
 
-fn invalid_key_message() -> LocalizedText {
-    LocalizedText::ar_fr(
-        "مفتاح عدم التكرار غير صالح: من 16 إلى 128 حرفًا (حروف لاتينية وأرقام و - _ . :).",
-        "Clé d'idempotence invalide : de 16 à 128 caractères (lettres latines, chiffres, - _ . :).",
-    )
-    .with(Locale::En, "Invalid idempotency key: 16 to 128 characters (Latin letters, digits, - _ . :).")
-    .with(Locale::Tzm, "ⵜⴰⵙⴰⵔⵓⵜ ⵏ ⵓⵙⵏⴰⵍⵙ ⵓⵔ ⵜⵚⵃⵉ: ⵙⴳ 16 ⴰⵔ 128 ⵏ ⵉⵙⴽⴽⵉⵍⵏ (a-z, 0-9, - _ . :).")
-}
-
-/// The message of IDEMPOTENCY_KEY_REUSED.
-pub fn reused_message() -> LocalizedText {
-    LocalizedText::ar_fr(
-        "سبق استعمال مفتاح عدم التكرار هذا لطلب آخر: أرسل الطلب الجديد بمفتاح جديد.",
-        "Cette clé d'idempotence a déjà servi pour une autre demande : envoyez la nouvelle demande avec une nouvelle clé.",
-    )
-    .with(Locale::En, "This idempotency key was already used for another request: send the new request with a new key.")
-    .with(Locale::Tzm, "ⵜⴰⵙⴰⵔⵓⵜ ⴰⴷ ⵜⵜⵓⵙⵎⵔⵙ ⵉ ⵜⵓⵜⵔⵜ ⵢⴰⴹⵏ: ⴰⵣⵏ ⵜⵓⵜⵔⵜ ⵜⴰⵎⴰⵢⵏⵓⵜ ⵙ ⵜⵙⴰⵔⵓⵜ ⵜⴰⵎⴰⵢⵏⵓⵜ.")
-}
-
-/// The message of IDEMPOTENCY_KEY_DONE: the first call with the key went through, its answer was lost.
-pub fn done_message() -> LocalizedText {
-    LocalizedText::ar_fr(
-        "تم تنفيذ الطلب الأول بمفتاح عدم التكرار هذا، لكن جوابه لم يُحفظ: لم يُنشأ شيء من جديد، ابحث عمّا أنشأه.",
-        "L'appel envoyé d'abord avec cette clé d'idempotence a abouti, mais sa réponse n'a pas été conservée : rien n'est créé de nouveau ; consultez ce qu'il a créé.",
-    )
-    .with(
-        Locale::En,
-        "The call first sent with this idempotency key went through, but its answer was not kept: nothing is created again; look up what it created.",
-    )
-    .with(Locale::Tzm, "ⵜⵓⵜⵔⵜ ⵜⴰⵎⵣⵡⴰⵔⵓⵜ ⵙ ⵜⵙⴰⵔⵓⵜ ⴰⴷ ⵜⵜⵓⵙⴽⴰⵔ, ⵎⴰⵛⴰ ⵜⴰⵔⴰⵔⵓⵜ ⵏⵏⵙ ⵓⵔ ⵜⵜⵓⵃⵔⵣ: ⵓⵔ ⵉⵜⵜⵓⵙⴽⴰⵔ ⵢⴰⵜ ⴷⴰⵖ; ⵙⵉⴳⵍ ⵎⴰⵢⴷ ⵜⵙⴽⴰⵔ.")
-}
-
-/// The message of UNAVAILABLE: the database cannot be reached for now; the same call may be sent again.
-pub fn unavailable_message() -> LocalizedText {
-    LocalizedText::ar_fr(
-        "الخدمة غير متاحة مؤقتًا: أعد المحاولة بعد لحظات.",
-        "Service momentanément indisponible : réessayez dans quelques instants.",
-    )
-    .with(Locale::En, "The service is briefly unavailable: try again in a few moments.")
-    .with(Locale::Tzm, "ⵜⴰⵏⴰⴼⵓⵜ ⵓⵔ ⵜⵍⵍⵉ ⵖⵉⵍⴰ: ⴰⵍⵙ ⴰⵔⵎ ⴷⴼⴼⵉⵔ ⴽⵔⴰ ⵏ ⵜⵙⴷⵉⴷⵉⵏ.")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::i18n::Locale;
 
     #[test]
     fn keys_are_checked() {
@@ -158,7 +120,12 @@ mod tests {
         assert_eq!(request_hash("submitRequest", &a), request_hash("submitRequest", &b));
         assert_ne!(request_hash("submitRequest", &a), request_hash("submitRequest", &c));
         assert_ne!(request_hash("submitRequest", &a), request_hash("fileComplaint", &a));
-        for text in [reused_message(), done_message(), unavailable_message(), invalid_key_message()] {
+        for text in [
+            crate::error::reused_message(),
+            crate::error::done_message(),
+            crate::error::unavailable_message(),
+            crate::model::form::messages::invalid_idempotency_key(),
+        ] {
             for locale in [Locale::Ar, Locale::Fr, Locale::En, Locale::Tzm] {
                 assert!(text.exact(locale).is_some(), "{locale:?}");
             }

@@ -16,7 +16,6 @@ pub mod indicators;
 pub mod moderation;
 pub mod national_id;
 pub mod notifications;
-pub mod petition;
 pub mod provenance;
 pub mod publication;
 pub mod request;

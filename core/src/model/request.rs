@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use crate::error::FieldError;
 use crate::model::catalog::{DocumentRequirement, Fee, SilenceRule};
 use crate::model::commune::{InvalidValue, TrackingPrefix};
+pub use crate::model::documents::SubmittedDocument;
 use crate::model::documents::validate_documents;
 use crate::model::form::{FormSchema, ValidationContext};
 use crate::model::i18n::LocalizedText;
@@ -140,20 +141,6 @@ impl From<TrackingCode> for String {
     fn from(code: TrackingCode) -> String {
         code.to_string()
     }
-}
-
-/// A document the applicant attached (its metadata; the content is stored elsewhere).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SubmittedDocument {
-    /// The document type, one of the service's published documents.
-    pub code: String,
-    pub file_name: String,
-    pub media_type: String,
-    pub size_bytes: u64,
-    /// SHA-256 of the content, hex.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha256: Option<String>,
 }
 
 /// The receipt (récépissé) issued when a file is deposited (law 55.19).

@@ -4,23 +4,13 @@
 
 use std::sync::OnceLock;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use crate::model::access::Permission;
+pub use crate::model::access::RoleDef;
 use crate::model::calendar::WorkingCalendar;
 use crate::model::catalog::ServiceDefinition;
 use crate::model::i18n::LocalizedText;
 use crate::model::translations::{Catalog, fill, shipped_catalogs};
-
-/// A staff role a commune hands out: `counter_agent`, `civil_registrar`, …
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RoleDef {
-    pub key: String,
-    pub label: LocalizedText,
-    /// What holding the role allows in the commune.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub permissions: Vec<Permission>,
-}
 
 const MOROCCAN_ROLES: &str = include_str!("../../data/ma-commune/roles.json");
 const MOROCCAN_CALENDAR: &str = include_str!("../../data/ma-commune/calendar.json");
@@ -1183,9 +1173,9 @@ mod shipped_tests {
     /// petitions carry no Moroccan signature tiers.
     #[test]
     fn the_mauritanian_template_runs_no_moroccan_rule() {
-        use crate::model::petition::PetitionRules;
         use crate::model::template::border::names_a_legal_text;
         use crate::model::translations::localized_texts;
+        use crate::modules::petitions::model::PetitionRules;
 
         let templates = shipped_templates().unwrap();
         let (ma, mr) = (&templates[0], &templates[1]);

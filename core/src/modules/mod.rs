@@ -10,3 +10,4 @@ pub mod civil_status;
 pub mod council;
 pub mod courier;
 pub mod finance;
+pub mod petitions;

@@ -9,7 +9,6 @@ use crate::error::{Error, FieldError, FieldErrorCode};
 use crate::model::audit::NewEvent;
 use crate::model::catalog::ServiceDefinition;
 use crate::model::commune::{Commune, Slug};
-use crate::model::i18n::{Locale, LocalizedText};
 use crate::store::audit;
 use crate::store::catalog::{self, PublishedService};
 use crate::store::{TenantTx, communes};
@@ -130,12 +129,7 @@ pub(crate) async fn publish_unrecorded(
             errors.push(FieldError::new(
                 format!("fees[{i}].currency"),
                 FieldErrorCode::InvalidValue,
-                LocalizedText::new()
-                    .with(Locale::En, format!("fees are in the commune's currency, {}", commune.spec.currency))
-                    .with(
-                        Locale::Fr,
-                        format!("les droits sont dans la monnaie de la commune, {}", commune.spec.currency),
-                    ),
+                crate::model::form::messages::fee_currency(&commune.spec.currency),
             ));
         }
     }

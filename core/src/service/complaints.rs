@@ -145,6 +145,19 @@ impl Procedure for Complaints<'_> {
         }
         Ok(())
     }
+
+    /// A step of the answer period: its reminder, or its lapse.
+    async fn timer_due(
+        &self,
+        tx: &TenantTx,
+        commune: &Commune,
+        service: &PublishedService,
+        record: RequestRecord,
+        step: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, Error> {
+        take_deadline_step(tx, self.0, commune, service, record, step, now).await
+    }
 }
 
 /// Records the listing facts of a complaint in the submission's transaction, with
@@ -206,16 +219,15 @@ async fn arm_answer_deadline(
 /// Takes a due step of a complaint's answer period, claimed by the scheduler in `tx`: records the reminder, or
 /// the lapse, in the history (and so the outbox) and the audit chain; false when it no longer applies (the
 /// complaint was answered or ended, or its lapse is already recorded).
-pub(crate) async fn take_deadline_step(
+async fn take_deadline_step(
     tx: &TenantTx,
+    settings: &ComplaintSettings,
     commune: &Commune,
-    request_id: RequestId,
+    service: &PublishedService,
+    record: RequestRecord,
     step: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, Error> {
-    let Some(record) = requests::by_id(tx, request_id).await? else { return Ok(false) };
-    let service = catalog::service_version(tx, record.service_id, record.workflow_id).await?;
-    let Some(settings) = &service.definition.complaint else { return Ok(false) };
     if settings.is_answered(&record.state, record.outcome) {
         return Ok(false);
     }
@@ -249,7 +261,7 @@ pub(crate) async fn take_deadline_step(
             "assignee": record.assignee,
         }),
     );
-    record_step(tx, commune, &service, record.id, &transition, Some(event), now).await?;
+    record_step(tx, commune, service, record.id, &transition, Some(event), now).await?;
     Ok(true)
 }
 

@@ -12,7 +12,7 @@ use crate::error::{Error, FieldErrorCode};
 use crate::model::assignment::{self, AssignmentAct, AssignmentError, AssignmentFacts};
 use crate::model::audit::NewEvent;
 use crate::model::commune::Commune;
-use crate::model::form::FieldKind;
+use crate::model::form::{FieldKind, messages};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::{RequestId, UserId};
 use crate::model::national_id;
@@ -454,21 +454,15 @@ impl Jamaa {
     ) -> Result<Vec<RequestDetails>, Error> {
         let scope = principal.authorize(commune.id, Permission::ReadRequests)?;
         let country = commune.spec.country;
-        let invalid = |path: &str, en: &str, fr: &str| {
-            Error::field(
-                path,
-                FieldErrorCode::InvalidValue,
-                LocalizedText::new().with(Locale::En, en).with(Locale::Fr, fr),
-            )
-        };
+
         // Written as citizens write it, normalized as it was at submission.
         let normalized = match field {
             "cin" | "national_id" => national_id::normalize_national_id(country, value).ok(),
             "phone" => national_id::normalize_phone(country, value).ok(),
             "email" => Some(value.trim().to_lowercase()),
-            _ => return Err(invalid("field", "search by cin, phone or email", "recherche par cin, phone ou email")),
+            _ => return Err(invalid("field", messages::lookup_field())),
         }
-        .ok_or_else(|| invalid("value", "not a valid value for this field", "valeur invalide pour ce champ"))?;
+        .ok_or_else(|| invalid("value", messages::lookup_value()))?;
         let tx = self.store.tenant_tx(scope).await?;
         // A look-up never makes a data key: without one, the commune has no sealed data yet.
         let Some(key) = keys::existing(&tx, &self.keyring).await? else {

@@ -145,6 +145,20 @@ pub(crate) trait Procedure: Sync {
     ) -> impl Future<Output = Result<(), Error>> + Send {
         async { Ok(()) }
     }
+
+    /// A timer of the request itself (not of its state: a complaint's answer period) fell due, claimed by the
+    /// scheduler in `tx`: takes the step it names; false when the step no longer applies.
+    fn timer_due(
+        &self,
+        _tx: &TenantTx,
+        _commune: &Commune,
+        _service: &PublishedService,
+        _record: RequestRecord,
+        _step: &str,
+        _now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, Error>> + Send {
+        async { Ok(false) }
+    }
 }
 
 /// Records a step of a request in the caller's transaction: its row in the history, its event in the outbox

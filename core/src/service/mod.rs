@@ -13,7 +13,6 @@ use crate::store::{Store, communes};
 mod audit;
 mod calendar;
 mod catalog;
-mod citizen;
 mod complaints;
 pub mod demo;
 pub(crate) mod documents;
@@ -26,6 +25,7 @@ mod notifications;
 pub(crate) mod personal;
 mod portable;
 pub(crate) mod procedures;
+mod publications;
 mod replication;
 pub(crate) mod requests;
 mod scheduler;
@@ -36,6 +36,7 @@ mod uploads;
 mod users;
 
 pub use crate::modules::civil_status::requests::CivilRequestMatch;
+pub use crate::model::catalog::PublishedService;
 pub use crate::modules::civil_status::service::{CivilAct, CivilActFilter, CivilActSummary, IssuedCivilDocument};
 pub use crate::modules::council::model::{AgendaItem, Deliberation, Member, Session};
 pub use crate::modules::council::service::{
@@ -44,7 +45,7 @@ pub use crate::modules::council::service::{
 pub use crate::modules::courier::model::{MailEvent, MailRecord};
 pub use crate::modules::courier::service::{MailItem, MailQuery};
 pub use crate::modules::finance::service::{BudgetExecution, BudgetImport, MAX_BUDGET_LINES, parse_budget_csv};
-pub use crate::store::catalog::PublishedService;
+pub use crate::modules::petitions::service::{PETITION_SERVICE, PetitionView, SignPetition};
 pub use crate::store::citizen::{MessageRecord, PublicationRecord};
 pub use crate::store::notifications::{DeliveryRecord, WebhookEndpointRecord};
 pub use crate::store::requests::{RequestRecord, TransitionRecord};
@@ -52,7 +53,6 @@ pub use crate::store::templates::TemplateSummary;
 pub use crate::store::tokens::TokenSummary;
 pub use calendar::{HOLIDAYS_CHANGED, HolidayTarget, HolidayUpdate};
 pub use catalog::{CurrentServices, ServiceView};
-pub use citizen::{PETITION_SERVICE, PetitionView, PublicationStatus, SignPetition};
 pub use complaints::{MAX_LISTING, PublicComplaint, PublicFilter, PublicQuery, RatedComplaint};
 pub use documents::{DocumentVerification, IssuedDocument, NewDocument};
 pub use inbox::{
@@ -67,6 +67,7 @@ pub use notifications::{
 };
 pub use personal::PersonalData;
 pub use portable::{ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, Manifest, ManifestCommune, Part};
+pub use publications::PublicationStatus;
 pub use replication::{CommuneIdentity, OnboardCommune, OnboardSource, UpgradeReport};
 pub use requests::{Submission, SubmitRequest, Tracking};
 pub use scheduler::SchedulerReport;

@@ -30,7 +30,7 @@ use crate::model::commune::{Commune, Slug};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::TenantId;
 use crate::store::portable::{self as rows, Rows, WriteError};
-use crate::store::{Store, TenantScope, audit, catalog};
+use crate::store::{Store, TenantScope, audit, shared};
 
 use super::Jamaa;
 
@@ -248,7 +248,7 @@ impl Jamaa {
         let mut tables = rows::read_all(&tx).await?;
         let archived = rows::parse_commune(commune_row.clone()).map_err(Error::internal)?;
         let addresses = rows::referenced_definitions(&archived, &tables);
-        let bodies = catalog::shared_bodies(tx.conn(), addresses.clone()).await?;
+        let bodies = shared::shared_bodies(tx.conn(), addresses.clone()).await?;
         // Committed: the export's event stays in the commune's chain.
         tx.commit().await?;
         let tenant = commune.id.as_uuid();
@@ -393,7 +393,7 @@ impl Jamaa {
             claimed.push(hash.to_owned());
             bodies.push(body.clone());
         }
-        let stored = if bodies.is_empty() { Vec::new() } else { catalog::put_shared(tx.conn(), bodies).await? };
+        let stored = if bodies.is_empty() { Vec::new() } else { shared::put_shared(tx.conn(), bodies).await? };
         if stored != claimed {
             return Err(damaged(DEFINITIONS));
         }

@@ -13,11 +13,11 @@ use crate::model::ids::RequestId;
 use crate::model::workflow::{ActionCheck, Outcome};
 use crate::modules::civil_status::model::requested_document;
 use crate::modules::civil_status::requests::CivilRequests;
+use crate::modules::petitions::service::Petitions;
 use crate::store::TenantTx;
 use crate::store::catalog::PublishedService;
 use crate::store::requests::RequestRecord;
 
-use super::citizen::Petitions;
 use super::complaints::Complaints;
 use super::lifecycle::Procedure;
 
@@ -86,6 +86,22 @@ impl Procedure for Kind<'_> {
             Kind::Standard => Ok(()),
             Kind::Complaint(settings) => Complaints(settings).moved(tx, service, request, to, outcome).await,
             Kind::CivilDocument(civil) => civil.moved(tx, service, request, to, outcome).await,
+        }
+    }
+
+    async fn timer_due(
+        &self,
+        tx: &TenantTx,
+        commune: &Commune,
+        service: &PublishedService,
+        record: RequestRecord,
+        step: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, Error> {
+        match self {
+            Kind::Standard => Ok(false),
+            Kind::Complaint(settings) => Complaints(settings).timer_due(tx, commune, service, record, step, now).await,
+            Kind::CivilDocument(_) => Ok(false),
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::model::audit::NewEvent;
 use crate::model::commune::{
     Commune, CommuneSpec, CommuneStatus, Slug, TrackingPrefix, TrainingReset, region_name, unique_tracking_prefix,
 };
-use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::i18n::LocalizedText;
 use crate::model::ids::TenantId;
 use crate::model::standard::RoleDef;
 use crate::model::template::{
@@ -69,11 +69,7 @@ pub struct UpgradeReport {
 }
 
 fn definition_error(path: String, en: String) -> FieldError {
-    FieldError::new(
-        path,
-        FieldErrorCode::InvalidValue,
-        LocalizedText::new().with(Locale::En, en.clone()).with(Locale::Fr, en),
-    )
+    FieldError::new(path, FieldErrorCode::InvalidValue, crate::model::form::messages::invalid_detail(&en))
 }
 
 impl Jamaa {

@@ -10,7 +10,6 @@ use crate::model::audit::NewEvent;
 use crate::model::catalog::Channel;
 use crate::model::commune::Commune;
 use crate::model::form::ValidationContext;
-use crate::model::i18n::LocalizedText;
 use crate::model::idempotency::Idempotency;
 use crate::model::ids::RequestId;
 use crate::model::request::{Receipt, SubmittedDocument, TrackingCode, validate_submission};
@@ -151,12 +150,7 @@ impl Jamaa {
             return Err(Error::field(
                 "input.serviceCode",
                 FieldErrorCode::UnknownService,
-                LocalizedText::ar_fr(
-                    "هذه الخدمة غير متوفرة لدى هذه الجماعة.",
-                    "Ce service n'est pas proposé par cette commune.",
-                )
-                .with(crate::model::i18n::Locale::En, "This commune offers no such service.")
-                .with(crate::model::i18n::Locale::Tzm, "ⵜⴰⵎⵙⵎⵓⵏⵜ ⴰⴷ ⵓⵔ ⵜⵜⴰⴽⴽⴰ ⵜⴰⵏⴰⴼⵓⵜ ⴰⴷ."),
+                crate::model::form::messages::service_not_offered(),
             ));
         };
         let definition = &service.definition;
@@ -368,12 +362,7 @@ impl Jamaa {
             Error::field(
                 "trackingCode",
                 FieldErrorCode::InvalidValue,
-                LocalizedText::ar_fr(
-                    "رقم التتبع غير صالح (مثال: OUJ-2026-000042).",
-                    "Code de suivi invalide (exemple : OUJ-2026-000042).",
-                )
-                .with(crate::model::i18n::Locale::En, "Invalid tracking code (example: OUJ-2026-000042).")
-                .with(crate::model::i18n::Locale::Tzm, "ⵜⴰⵏⴳⴰⵍⵜ ⵏ ⵓⴹⴼⴼⵓⵔ ⵓⵔ ⵜⵚⵃⵉ (ⴰⵎ OUJ-2026-000042)."),
+                crate::model::form::messages::tracking_code_to_follow(),
             )
         })?;
         let commune = communes::by_tracking_prefix(self.store.conn(), self.store.cache(), code.prefix())

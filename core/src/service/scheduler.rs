@@ -13,7 +13,7 @@ use crate::store::timers::Scope;
 use crate::store::{TenantScope, audit, catalog, communes, requests, timers};
 
 use super::Jamaa;
-use super::lifecycle::{apply_action, engine_error};
+use super::lifecycle::{Procedure, apply_action, engine_error};
 use super::procedures;
 
 /// What one run of the scheduler did.
@@ -46,9 +46,16 @@ impl Jamaa {
                 }
                 for timer in due {
                     if timer.scope == Scope::Request {
-                        let fired =
-                            super::complaints::take_deadline_step(&tx, &commune, timer.request_id, &timer.action, now)
-                                .await?;
+                        // A timer of the request itself: its kind of procedure takes the step.
+                        let fired = match requests::by_id(&tx, timer.request_id).await? {
+                            Some(record) => {
+                                let service =
+                                    catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
+                                let kind = procedures::of(&service);
+                                kind.timer_due(&tx, &commune, &service, record, &timer.action, now).await?
+                            }
+                            None => false,
+                        };
                         timers::finish(&tx, timer.id, fired, now).await?;
                         if fired {
                             report.fired += 1;

@@ -108,9 +108,7 @@ impl Jamaa {
             return Err(Error::field(
                 "input.expiresAt",
                 crate::error::FieldErrorCode::OutOfRange,
-                crate::model::i18n::LocalizedText::new()
-                    .with(crate::model::i18n::Locale::En, "the expiry must be in the future")
-                    .with(crate::model::i18n::Locale::Fr, "l'expiration doit être dans le futur"),
+                crate::model::form::messages::expiry_in_past(),
             ));
         }
         for tenant in &communes {

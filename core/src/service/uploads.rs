@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::crypto::{self, Keyring};
 use crate::error::{Error, FieldError, FieldErrorCode};
 use crate::model::commune::Commune;
-use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::form::messages;
 use crate::model::ids::RequestId;
 use crate::model::request::SubmittedDocument;
 use crate::store::{TenantTx, files, keys};
@@ -64,16 +64,7 @@ pub(crate) fn check_name(index: usize, document: &SubmittedDocument, detected: O
     Some(FieldError::new(
         format!("input.documents[{index}].fileName"),
         FieldErrorCode::DocumentFormat,
-        LocalizedText::new()
-            .with(Locale::Ar, format!("اسم الملف ينتهي بـ .{claimed} لكن محتواه من نوع {}.", document.media_type))
-            .with(
-                Locale::Fr,
-                format!(
-                    "Le nom du fichier finit par .{claimed}, mais son contenu est de type {}.",
-                    document.media_type
-                ),
-            )
-            .with(Locale::En, format!("The file is named .{claimed} but its content is {}.", document.media_type)),
+        messages::file_name_claims_other_type(claimed, &document.media_type),
     ))
 }
 

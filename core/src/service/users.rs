@@ -10,7 +10,7 @@ use crate::error::{Error, FieldErrorCode};
 use crate::model::access::{check_password, normalize_login};
 use crate::model::audit::NewEvent;
 use crate::model::commune::Commune;
-use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::form::messages;
 use crate::model::ids::{SessionId, TenantId, UserId};
 use crate::store::users::{self, UserRecord};
 use crate::store::{TenantScope, audit, catalog};
@@ -75,27 +75,6 @@ pub struct NewCommuneUser {
     pub roles: Vec<String>,
 }
 
-fn text(en: impl Into<String>, fr: impl Into<String>) -> LocalizedText {
-    LocalizedText::new().with(Locale::En, en.into()).with(Locale::Fr, fr.into())
-}
-
-/// A name of 1 to 200 characters, in the four languages.
-fn name_length() -> LocalizedText {
-    text("a name of 1 to 200 characters", "un nom de 1 à 200 caractères")
-        .with(Locale::Ar, "اسم من 1 إلى 200 حرف")
-        .with(Locale::Tzm, "ⵉⵙⵎ ⵙⴳ 1 ⴰⵔ 200 ⵏ ⵉⵙⴽⴽⵉⵍⵏ")
-}
-
-/// Roles the commune does not have, in the four languages.
-fn unknown_roles_text(listed: &str) -> LocalizedText {
-    text(
-        format!("one or more roles of the commune ({listed} unknown)"),
-        format!("un ou plusieurs rôles de la commune ({listed} inconnus)"),
-    )
-    .with(Locale::Ar, format!("دور أو أكثر من أدوار الجماعة ({listed} غير معروف)"))
-    .with(Locale::Tzm, format!("ⵢⴰⵏ ⵏⵖ ⵓⴳⴳⴰⵔ ⵙⴳ ⵉⵎⵓⵔⴰ ⵏ ⵜⵎⵙⵎⵓⵏⵜ ({listed} ⵓⵔ ⵜⵜⵓⵙⵙⵏⵏ)"))
-}
-
 /// Hashes off the async runtime: argon2 takes tens of milliseconds on purpose.
 async fn hash_password(password: &SecretString) -> Result<String, Error> {
     let password = password.clone();
@@ -118,7 +97,11 @@ impl Jamaa {
         }
         let display_name = new.display_name.trim().to_owned();
         if display_name.is_empty() || display_name.chars().count() > 200 {
-            errors.push(crate::error::FieldError::new("displayName", FieldErrorCode::Required, name_length()));
+            errors.push(crate::error::FieldError::new(
+                "displayName",
+                FieldErrorCode::Required,
+                messages::display_name_length(),
+            ));
         }
         let Some(login) = login.filter(|_| errors.is_empty()) else { return Err(Error::Validation(errors)) };
         let record = UserRecord {
@@ -174,7 +157,7 @@ impl Jamaa {
         let unknown: Vec<&String> = roles.iter().filter(|r| !known.contains(r)).collect();
         if roles.is_empty() || !unknown.is_empty() {
             let listed = unknown.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ");
-            return Err(Error::field("roles", FieldErrorCode::NotAnOption, unknown_roles_text(&listed)));
+            return Err(Error::field("roles", FieldErrorCode::NotAnOption, messages::unknown_roles(&listed)));
         }
         users::set_membership(tx.conn(), user.id, commune.id, &roles, self.now()).await?;
         let event = NewEvent::new(
@@ -307,7 +290,11 @@ fn check_new_account(login: &str, display_name: &str, password: &SecretString) -
     }
     let display_name = display_name.trim().to_owned();
     if display_name.is_empty() || display_name.chars().count() > 200 {
-        errors.push(crate::error::FieldError::new("displayName", FieldErrorCode::Required, name_length()));
+        errors.push(crate::error::FieldError::new(
+            "displayName",
+            FieldErrorCode::Required,
+            messages::display_name_length(),
+        ));
     }
     match login.filter(|_| errors.is_empty()) {
         Some(login) => Ok((login, display_name)),
@@ -317,7 +304,7 @@ fn check_new_account(login: &str, display_name: &str, password: &SecretString) -
 
 fn unknown_roles(path: &str, unknown: &[&String]) -> Error {
     let listed = unknown.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ");
-    Error::field(path, FieldErrorCode::NotAnOption, unknown_roles_text(&listed))
+    Error::field(path, FieldErrorCode::NotAnOption, messages::unknown_roles(&listed))
 }
 
 impl Jamaa {

@@ -17,10 +17,10 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 
 use sha2::{Digest, Sha256};
 
-use super::catalog::PublishedService;
 use super::config::CommuneConfig;
 use crate::error::Error;
 use crate::model::calendar::WorkingCalendar;
+use crate::model::catalog::PublishedService;
 use crate::model::catalog::ServiceDefinition;
 use crate::model::template::{TemplateBundle, TemplateRef};
 

@@ -3,28 +3,16 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
-use sha2::{Digest, Sha256};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::TenantTx;
-use super::entity::{definition, role, service, workflow};
+use super::entity::{role, service, workflow};
+use super::shared::{put_shared, shared_bodies};
 use crate::error::Error;
+pub(crate) use crate::model::catalog::PublishedService;
 use crate::model::catalog::ServiceDefinition;
 use crate::model::ids::{ServiceId, WorkflowId};
-
-/// A published version of a service, with the workflow version it runs.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PublishedService {
-    pub id: ServiceId,
-    pub version: i32,
-    pub workflow_id: WorkflowId,
-    /// Shared by every commune (and every reader) holding the same definition.
-    pub definition: Arc<ServiceDefinition>,
-    pub published_at: DateTime<Utc>,
-}
 
 pub(crate) async fn upsert_role(tx: &TenantTx, role: &crate::model::standard::RoleDef) -> Result<(), Error> {
     let existing = role::Entity::find_by_id((tx.tenant_uuid(), role.key.clone())).one(tx.conn()).await?;
@@ -212,56 +200,11 @@ async fn workflow_hashes(
         .collect())
 }
 
-/// The address of a definition: the hex SHA-256 of its JSON text (serde_json writes an object's keys in order,
-/// so the same definition always has the same text).
-pub(crate) fn address(body: &serde_json::Value) -> Result<String, DbErr> {
-    let text = serde_json::to_vec(body).map_err(|e| DbErr::Json(e.to_string()))?;
-    Ok(hex::encode(Sha256::digest(&text)))
-}
-
 /// Stores each body under its address, unless another commune (or an earlier version) stored it already; the
 /// addresses, in order.
 async fn put_definitions<const N: usize>(tx: &TenantTx, bodies: [serde_json::Value; N]) -> Result<[String; N], Error> {
     let addresses = put_shared(tx.conn(), bodies.into()).await?;
     addresses.try_into().map_err(|_| Error::internal("definition addresses"))
-}
-
-/// Stores each body in `definitions` under its address (services, workflows, calendars, configurations), unless
-/// it is there already; the addresses, in order. A stored body is never changed: other content gets another
-/// address.
-pub(crate) async fn put_shared(
-    conn: &impl ConnectionTrait,
-    bodies: Vec<serde_json::Value>,
-) -> Result<Vec<String>, DbErr> {
-    let mut rows = Vec::with_capacity(bodies.len());
-    let mut addresses = Vec::with_capacity(bodies.len());
-    for body in bodies {
-        let hash = address(&body)?;
-        addresses.push(hash.clone());
-        rows.push(definition::ActiveModel { hash: Set(hash), body: Set(body) });
-    }
-    let inserted = definition::Entity::insert_many(rows)
-        .on_conflict(OnConflict::column(definition::Column::Hash).do_nothing().to_owned())
-        .exec_without_returning(conn)
-        .await;
-    match inserted {
-        Ok(_) | Err(DbErr::RecordNotInserted) => Ok(addresses),
-        Err(error) => Err(error),
-    }
-}
-
-/// The stored bodies of these addresses, in one query (an address with no body is absent from the answer).
-pub(crate) async fn shared_bodies(
-    conn: &impl ConnectionTrait,
-    hashes: impl IntoIterator<Item = String>,
-) -> Result<std::collections::HashMap<String, serde_json::Value>, Error> {
-    Ok(definition::Entity::find()
-        .filter(definition::Column::Hash.is_in(hashes))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|stored| (stored.hash, stored.body))
-        .collect())
 }
 
 pub(crate) async fn current_service(tx: &TenantTx, code: &str) -> Result<Option<PublishedService>, Error> {

@@ -8,8 +8,8 @@ use sea_orm::{
 };
 
 use super::cache::CatalogCache;
-use super::catalog::{address, put_shared, shared_bodies};
 use super::entity::commune;
+use super::shared::{address, put_shared, shared_bodies};
 use crate::error::Error;
 use crate::model::calendar::WorkingCalendar;
 use crate::model::commune::{Commune, CommuneSpec, CommuneStatus, Country, Slug, TrackingPrefix};

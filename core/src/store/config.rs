@@ -7,8 +7,8 @@ use sea_orm::{ActiveValue::Set, EntityTrait};
 use serde::{Deserialize, Serialize};
 
 use super::TenantTx;
-use super::catalog::{put_shared, shared_bodies};
 use super::entity::commune_config;
+use super::shared::{put_shared, shared_bodies};
 use crate::error::Error;
 use crate::model::template::{Category, IdFormats};
 

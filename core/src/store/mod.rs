@@ -34,6 +34,7 @@ mod migration;
 pub(crate) mod notifications;
 pub(crate) mod portable;
 pub(crate) mod requests;
+pub(crate) mod shared;
 pub(crate) mod templates;
 pub(crate) mod timers;
 pub(crate) mod tokens;

@@ -510,3 +510,29 @@ pub(crate) async fn move_decision_due(
         .await?;
     Ok(result.rows_affected == 1)
 }
+
+/// The requests of every version of the service `code` that are in one of `states`, in submission order.
+pub(crate) async fn requests_of_service(
+    tx: &TenantTx,
+    code: &str,
+    states: &[&str],
+    limit: Option<u64>,
+) -> Result<Vec<RequestRecord>, Error> {
+    let service_ids: Vec<uuid::Uuid> = service::Entity::find()
+        .select_only()
+        .column(service::Column::Id)
+        .filter(service::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(service::Column::Code.eq(code))
+        .into_tuple::<uuid::Uuid>()
+        .all(tx.conn())
+        .await?;
+    let rows = request::Entity::find()
+        .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(request::Column::ServiceId.is_in(service_ids))
+        .filter(request::Column::State.is_in(states.iter().copied()))
+        .order_by_asc(request::Column::Id)
+        .limit(limit)
+        .all(tx.conn())
+        .await?;
+    rows.into_iter().map(from_model).collect()
+}

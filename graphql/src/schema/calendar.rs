@@ -69,8 +69,8 @@ impl CalendarMutation {
             ),
             (None, Some(commune)) => HolidayTarget::Commune(commune),
             _ => {
-                let message = "name either a country or a commune";
-                return Err(invalid("country", message.to_owned())).in_lang(&call);
+                let message = jamaa_core::model::form::messages::exactly_one_of("country", "commune");
+                return Err(jamaa_core::Error::field("country", FieldErrorCode::InvalidValue, message)).in_lang(&call);
             }
         };
         let mut days = Vec::with_capacity(holidays.len());
@@ -100,6 +100,6 @@ fn invalid(path: &str, message: String) -> jamaa_core::Error {
     jamaa_core::Error::field(
         path,
         FieldErrorCode::InvalidValue,
-        LocalizedText::new().with(Locale::En, message.clone()).with(Locale::Fr, message),
+        jamaa_core::model::form::messages::invalid_detail(&message),
     )
 }

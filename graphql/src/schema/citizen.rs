@@ -5,7 +5,7 @@ use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::model::ids::RequestId;
-use jamaa_core::model::petition::ThresholdSource;
+use jamaa_core::modules::petitions::model::ThresholdSource;
 use jamaa_core::service::{PetitionView, PublicationStatus, SignPetition};
 use secrecy::SecretString;
 

@@ -417,9 +417,7 @@ impl SubscriptionRoot {
                 return Err(jamaa_core::Error::field(
                     "id",
                     jamaa_core::error::FieldErrorCode::Required,
-                    jamaa_core::model::i18n::LocalizedText::new()
-                        .with(jamaa_core::model::i18n::Locale::En, "give trackingCode and secret, or id")
-                        .with(jamaa_core::model::i18n::Locale::Fr, "donnez trackingCode et secret, ou id"),
+                    jamaa_core::model::form::messages::tracking_code_and_secret_or_id(),
                 ))
                 .in_lang(&Call::new(ctx));
             }

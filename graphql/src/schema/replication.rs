@@ -185,7 +185,7 @@ fn invalid(path: &str, message: impl std::fmt::Display) -> jamaa_core::Error {
     jamaa_core::Error::field(
         path,
         jamaa_core::error::FieldErrorCode::InvalidValue,
-        LocalizedText::new().with(Locale::En, message.to_string()).with(Locale::Fr, message.to_string()),
+        jamaa_core::model::form::messages::invalid_detail(&message.to_string()),
     )
 }
 
@@ -198,7 +198,14 @@ impl OnboardCommuneInput {
         let source = match (self.from, self.from_commune) {
             (Some(from), None) => OnboardSource::Template(template_ref("input.from", &from)?),
             (None, Some(commune)) => OnboardSource::Commune(commune),
-            _ => return Err(invalid("input.from", "name exactly one of `from` (a template) and `fromCommune`")),
+            _ => {
+                let message = jamaa_core::model::form::messages::exactly_one_of("from", "fromCommune");
+                return Err(jamaa_core::Error::field(
+                    "input.from",
+                    jamaa_core::error::FieldErrorCode::InvalidValue,
+                    message,
+                ));
+            }
         };
         let mut name = LocalizedText::new();
         for (locale, text) in [(Locale::Ar, self.name_ar), (Locale::Fr, self.name_fr), (Locale::En, self.name_en)] {

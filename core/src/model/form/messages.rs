@@ -1,7 +1,8 @@
 //! The messages of field errors, in Arabic, French, English and Tamazight (Tifinagh): one function per error
 //! code, taking what the message names (a limit, a country, a document). Every localized text a `FieldError`
 //! of a form carries comes from here, and so do those of the registers' inputs and imported files (courier,
-//! civil status, council, finance). The Tamazight texts are machine translations awaiting review by a fluent
+//! civil status, council, finance, petitions), of the use cases' inputs, and of the checks of a commune's
+//! configuration (its services, complaint settings). The Tamazight texts are machine translations awaiting review by a fluent
 //! reader (`jamaa translations review --locale tzm` lists them, from [`samples`]).
 
 use crate::model::commune::Country;
@@ -1026,6 +1027,416 @@ pub fn budget_cell(problem: BudgetCell) -> LocalizedText {
     }
 }
 
+/// A national id that is not one of the commune's country, for a petition's signature.
+pub fn signer_national_id() -> LocalizedText {
+    text(
+        "رقم البطاقة الوطنية غير صالح.",
+        "Numéro d'identité nationale invalide.",
+        "Invalid national identity number.",
+        "ⵓⵟⵟⵓⵏ ⵏ ⵜⵎⴰⴳⵉⵜ ⵜⴰⵖⵍⴰⵏⵜ ⵓⵔ ⵉⵚⵃⵉⵏ.",
+    )
+}
+
+/// A signer's full name outside 3 to 120 characters.
+pub fn signer_name_length() -> LocalizedText {
+    text(
+        "الاسم الكامل بين 3 و120 حرفا.",
+        "Le nom complet compte entre 3 et 120 caractères.",
+        "The full name has 3 to 120 characters.",
+        "ⵉⵙⵎ ⴰⵙⵎⴰⴷ ⵉⵍⴰⵇ ⴰⴷ ⵢⵉⵍⵉ ⴳⵔ 3 ⴷ 120 ⵏ ⵉⵙⴽⴽⵉⵍⵏ.",
+    )
+}
+
+/// A second signature of a petition with the same national id.
+pub fn already_signed() -> LocalizedText {
+    text(
+        "سبق لصاحب هذه البطاقة الوطنية أن وقع هذه العريضة.",
+        "Cette pétition a déjà été signée avec ce numéro d'identité.",
+        "This petition has already been signed with this national identity number.",
+        "ⵜⴰⵙⵓⵜⵔⴰ ⵜⴰⵎⵓⵏⵜ ⴰⴷ ⵜⵜⵓⵙⵎⴰⵍ ⵙ ⵓⵟⵟⵓⵏ ⴰⴷ ⵏ ⵜⵎⴰⴳⵉⵜ.",
+    )
+}
+
+/// An item that is not on the commune's proactive-publication list.
+pub fn not_on_publication_list() -> LocalizedText {
+    text(
+        "هذه الوثيقة ليست في لائحة النشر الاستباقي للجماعة.",
+        "Ce document ne figure pas dans la liste de publication proactive de la commune.",
+        "This item is not on the commune's proactive-publication list.",
+        "ⴰⵙⵉⵎⵍ ⴰⴷ ⵓⵔ ⵉⵍⵍⵉ ⴳ ⵜⵍⴳⴰⵎⵜ ⵏ ⵓⵙⵙⵓⴼⵖ ⴰⵎⵣⵡⴰⵔⵓ ⵏ ⵜⵎⵙⵎⵓⵏⵜ.",
+    )
+}
+
+/// A rating outside 1 to 5.
+pub fn rating_range() -> LocalizedText {
+    text(
+        "التقييم عدد من 1 إلى 5.",
+        "La note est un nombre de 1 à 5.",
+        "The rating is a number from 1 to 5.",
+        "ⴰⵙⵏⵇⴷ ⵉⴳⴰ ⴰⵎⴹⴰⵏ ⵙⴳ 1 ⴰⵔ 5.",
+    )
+}
+
+/// A login that is not 3 to 64 letters, digits, dots, dashes, underscores or @.
+pub fn login_format() -> LocalizedText {
+    text(
+        "من 3 إلى 64 حرفا أو رقما أو نقطة أو شرطة أو شرطة سفلية أو @، تبدأ بحرف أو رقم",
+        "3 à 64 lettres, chiffres, points, tirets, soulignés ou @, commençant par une lettre ou un chiffre",
+        "3 to 64 letters, digits, dots, dashes, underscores or @, starting with a letter or digit",
+        "ⵙⴳ 3 ⴰⵔ 64 ⵏ ⵉⵙⴽⴽⵉⵍⵏ, ⵓⵟⵟⵓⵏⵏ, ⵜⵉⵏⵇⵇⵉⴹⵉⵏ, ⵉⵊⵔⵔⵉⴹⵏ ⵏⵖ @, ⴰⴷ ⴱⴷⵓⵏ ⵙ ⵓⵙⴽⴽⵉⵍ ⵏⵖ ⵓⵟⵟⵓⵏ",
+    )
+}
+
+/// A password shorter than `min_chars` characters or longer than `max_bytes` bytes.
+pub fn password_length(min_chars: usize, max_bytes: usize) -> LocalizedText {
+    text(
+        format!("بين {min_chars} حرفا و{max_bytes} بايت"),
+        format!("entre {min_chars} caractères et {max_bytes} octets"),
+        format!("between {min_chars} characters and {max_bytes} bytes"),
+        format!("ⴳⵔ {min_chars} ⵏ ⵉⵙⴽⴽⵉⵍⵏ ⴷ {max_bytes} ⵏ ⵉⴱⴰⵢⵜⵏ"),
+    )
+}
+
+/// A display name outside 1 to 200 characters.
+pub fn display_name_length() -> LocalizedText {
+    text(
+        "اسم من 1 إلى 200 حرف",
+        "un nom de 1 à 200 caractères",
+        "a name of 1 to 200 characters",
+        "ⵉⵙⵎ ⵙⴳ 1 ⴰⵔ 200 ⵏ ⵉⵙⴽⴽⵉⵍⵏ",
+    )
+}
+
+/// Roles the commune does not have (`listed`: their keys, comma-separated).
+pub fn unknown_roles(listed: &str) -> LocalizedText {
+    text(
+        format!("دور أو أكثر من أدوار الجماعة ({listed} غير معروف)"),
+        format!("un ou plusieurs rôles de la commune ({listed} inconnus)"),
+        format!("one or more roles of the commune ({listed} unknown)"),
+        format!("ⵢⴰⵏ ⵏⵖ ⵓⴳⴳⴰⵔ ⵙⴳ ⵉⵎⵓⵔⴰ ⵏ ⵜⵎⵙⵎⵓⵏⵜ ({listed} ⵓⵔ ⵜⵜⵓⵙⵙⵏⵏ)"),
+    )
+}
+
+/// A token's expiry that is not in the future.
+pub fn expiry_in_past() -> LocalizedText {
+    text(
+        "يجب أن يكون تاريخ الانتهاء في المستقبل",
+        "l'expiration doit être dans le futur",
+        "the expiry must be in the future",
+        "ⴰⵣⵎⵣ ⵏ ⵜⵉⴳⵉⵔⴰ ⵉⵍⴰⵇ ⴰⴷ ⵢⵉⵍⵉ ⴳ ⵓⵎⵓⴷⴷⵓ ⴷ ⵉⴷⴷⴰⵏ",
+    )
+}
+
+/// A service this commune does not offer, named by a submission.
+pub fn service_not_offered() -> LocalizedText {
+    text(
+        "هذه الخدمة غير متوفرة لدى هذه الجماعة.",
+        "Ce service n'est pas proposé par cette commune.",
+        "This commune offers no such service.",
+        "ⵜⴰⵎⵙⵎⵓⵏⵜ ⴰⴷ ⵓⵔ ⵜⵜⴰⴽⴽⴰ ⵜⴰⵏⴰⴼⵓⵜ ⴰⴷ.",
+    )
+}
+
+/// A tracking code to look up that is not one.
+pub fn tracking_code_to_follow() -> LocalizedText {
+    text(
+        "رقم التتبع غير صالح (مثال: OUJ-2026-000042).",
+        "Code de suivi invalide (exemple : OUJ-2026-000042).",
+        "Invalid tracking code (example: OUJ-2026-000042).",
+        "ⵜⴰⵏⴳⴰⵍⵜ ⵏ ⵓⴹⴼⴼⵓⵔ ⵓⵔ ⵜⵚⵃⵉ (ⴰⵎ OUJ-2026-000042).",
+    )
+}
+
+/// A file named `.claimed` whose content is of type `detected`.
+pub fn file_name_claims_other_type(claimed: &str, detected: &str) -> LocalizedText {
+    text(
+        format!("اسم الملف ينتهي بـ .{claimed} لكن محتواه من نوع {detected}."),
+        format!("Le nom du fichier finit par .{claimed}, mais son contenu est de type {detected}."),
+        format!("The file is named .{claimed} but its content is {detected}."),
+        format!("ⵉⵙⵎ ⵏ ⵓⴼⴰⵢⵍⵓ ⵉⴽⵎⵎⵍ ⵙ .{claimed}, ⵎⴰⵛⴰ ⵜⴰⴳⵓⵜ ⵏⵏⵙ ⵜⴳⴰ {detected}."),
+    )
+}
+
+/// A fee in another currency than the commune's (`currency`).
+pub fn fee_currency(currency: &str) -> LocalizedText {
+    text(
+        format!("تؤدى الرسوم بعملة الجماعة، {currency}"),
+        format!("les droits sont dans la monnaie de la commune, {currency}"),
+        format!("fees are in the commune's currency, {currency}"),
+        format!("ⵉⵣⵔⴼⴰⵏ ⵜⵜⵓⵅⵍⵍⴰⵚⵏ ⵙ ⵜⴰⴷⵔⵉⵎⵜ ⵏ ⵜⵎⵙⵎⵓⵏⵜ, {currency}"),
+    )
+}
+
+/// Following a request needs its tracking code and secret, or its id.
+pub fn tracking_code_and_secret_or_id() -> LocalizedText {
+    text(
+        "أدخلوا رقم التتبع والرمز السري، أو المعرف",
+        "donnez trackingCode et secret, ou id",
+        "give trackingCode and secret, or id",
+        "ⵙⴽⵛⵎ trackingCode ⴷ secret, ⵏⵖ id",
+    )
+}
+
+/// An idempotency key that is not 16 to 128 of A-Za-z0-9-_.:.
+pub fn invalid_idempotency_key() -> LocalizedText {
+    text(
+        "مفتاح عدم التكرار غير صالح: من 16 إلى 128 حرفًا (حروف لاتينية وأرقام و - _ . :).",
+        "Clé d'idempotence invalide : de 16 à 128 caractères (lettres latines, chiffres, - _ . :).",
+        "Invalid idempotency key: 16 to 128 characters (Latin letters, digits, - _ . :).",
+        "ⵜⴰⵙⴰⵔⵓⵜ ⵏ ⵓⵙⵏⴰⵍⵙ ⵓⵔ ⵜⵚⵃⵉ: ⵙⴳ 16 ⴰⵔ 128 ⵏ ⵉⵙⴽⴽⵉⵍⵏ (a-z, 0-9, - _ . :).",
+    )
+}
+
+/// A look-up of requests by a field other than a national id, a phone or an e-mail.
+pub fn lookup_field() -> LocalizedText {
+    text(
+        "ابحث برقم البطاقة الوطنية (cin) أو الهاتف (phone) أو البريد الإلكتروني (email)",
+        "recherche par cin, phone ou email",
+        "search by cin, phone or email",
+        "ⵔⵣⵓ ⵙ cin, phone ⵏⵖ email",
+    )
+}
+
+/// A looked-up value that is not one of its field (a national id, a phone).
+pub fn lookup_value() -> LocalizedText {
+    text(
+        "قيمة غير صالحة لهذا الحقل",
+        "valeur invalide pour ce champ",
+        "not a valid value for this field",
+        "ⴰⵜⵉⴳ ⵓⵔ ⵉⵚⵃⵉⵏ ⵉ ⵓⵏⵙⴰ ⴰⴷ",
+    )
+}
+
+/// What is wrong with a multipart submission (a submission with its files).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MultipartProblem {
+    /// A body that is not readable multipart.
+    UnreadableBody,
+    /// A part that could not be read (too large, or cut).
+    UnreadablePart,
+    /// A file part without a file name.
+    FileWithoutName,
+    TooManyFiles,
+    /// No part named `submission`.
+    NoSubmission,
+}
+
+/// The message of a problem of a multipart submission.
+pub fn multipart_problem(problem: MultipartProblem) -> LocalizedText {
+    match problem {
+        MultipartProblem::UnreadableBody => text(
+            "محتوى multipart غير مقروء",
+            "corps multipart illisible",
+            "not a readable multipart body",
+            "ⴰⴳⵔⴰⵡ multipart ⵓⵔ ⵉⵜⵜⵓⵖⵔⴰ",
+        ),
+        MultipartProblem::UnreadablePart => text(
+            "تعذرت قراءة هذا الجزء (كبير جدا؟)",
+            "partie illisible (trop grande ?)",
+            "the part could not be read (too large?)",
+            "ⴰⵃⵟⵟⵓ ⵓⵔ ⵉⵜⵜⵓⵖⵔⴰ (ⵉⵎⵇⵇⵓⵔ ⴰⴽⵯ?)",
+        ),
+        MultipartProblem::FileWithoutName => text(
+            "يجب أن يكون للملف اسم",
+            "une pièce doit avoir un nom de fichier",
+            "a file part needs a file name",
+            "ⴰⴼⴰⵢⵍⵓ ⵉⵍⴰⵇ ⵉⵙⵎ",
+        ),
+        MultipartProblem::TooManyFiles => {
+            text("عدد الملفات كبير جدا", "trop de fichiers", "too many files", "ⴰⵟⵟⴰⵚ ⵏ ⵉⴼⴰⵢⵍⵓⵜⵏ")
+        }
+        MultipartProblem::NoSubmission => text(
+            "الجزء `submission` مفقود",
+            "la partie `submission` manque",
+            "the part `submission` is missing",
+            "ⴰⵃⵟⵟⵓ `submission` ⵓⵔ ⵉⵍⵍⵉ",
+        ),
+    }
+}
+
+/// A `submission` part that is not a submission (`detail`: the parser's words, in English).
+pub fn not_a_submission(detail: &str) -> LocalizedText {
+    text(
+        format!("الجزء `submission` ليس طلبا: {detail}"),
+        format!("la partie `submission` n'est pas une demande : {detail}"),
+        format!("not a submission: {detail}"),
+        format!("ⴰⵃⵟⵟⵓ `submission` ⵓⵔ ⵉⴳⵉ ⴰⵙⵓⵜⵔ: {detail}"),
+    )
+}
+
+/// An input that names both or neither of two exclusive arguments (`one`, `other`: their names).
+pub fn exactly_one_of(one: &str, other: &str) -> LocalizedText {
+    text(
+        format!("اذكروا واحدا فقط من `{one}` و`{other}`"),
+        format!("indiquez exactement l'un de `{one}` et `{other}`"),
+        format!("name exactly one of `{one}` and `{other}`"),
+        format!("ⵎⵍ ⵢⴰⵏ ⵖⴰⵙ ⴳ `{one}` ⴷ `{other}`"),
+    )
+}
+
+/// A value refused by a parser or a rule whose own words (`detail`, in English) name the problem.
+pub fn invalid_detail(detail: &str) -> LocalizedText {
+    text(
+        format!("قيمة غير صالحة: {detail}"),
+        format!("valeur invalide : {detail}"),
+        format!("invalid value: {detail}"),
+        format!("ⴰⵜⵉⴳ ⵓⵔ ⵉⵚⵃⵉⵏ: {detail}"),
+    )
+}
+
+/// A commune configuration refused by a check whose own words (`detail`, in English) name the problem.
+pub fn definition_detail(detail: &str) -> LocalizedText {
+    text(
+        format!("إعداد غير صالح: {detail}"),
+        format!("configuration invalide : {detail}"),
+        format!("invalid configuration: {detail}"),
+        format!("ⴰⵙⵡⵓⴷⴷⵓ ⵓⵔ ⵉⵚⵃⵉⵏ: {detail}"),
+    )
+}
+
+/// What is wrong with a service's definition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ServiceProblem {
+    /// A code that is not 2 to 64 lowercase letters, digits and hyphens.
+    CodeFormat,
+    NoName,
+    NoChannel,
+    DuplicateDocument,
+    NoFormats,
+    /// A document's maximum size of zero.
+    SizeNotPositive,
+    NegativeFee,
+    /// A fee's currency that is not an ISO 4217 code.
+    CurrencyCode,
+    /// A silence rule with legal effect and no workflow timer at the legal deadline.
+    SilenceWithoutTimer,
+    /// An action's guard reading a personal (sealed) field.
+    GuardReadsPersonal,
+}
+
+/// The message of a problem of a service's definition.
+pub fn service_problem(problem: ServiceProblem) -> LocalizedText {
+    match problem {
+        ServiceProblem::CodeFormat => text(
+            "من 2 إلى 64 حرفا لاتينيا صغيرا أو رقما أو شرطة",
+            "2 à 64 minuscules, chiffres et tirets",
+            "2–64 lowercase letters, digits and hyphens",
+            "ⵙⴳ 2 ⴰⵔ 64 ⵏ ⵉⵙⴽⴽⵉⵍⵏ ⵉⵎⵥⵥⵢⴰⵏⵏ, ⵓⵟⵟⵓⵏⵏ ⴷ ⵉⵊⵔⵔⵉⴹⵏ",
+        ),
+        ServiceProblem::NoName => {
+            text("يجب أن يكون للخدمة اسم", "un service doit avoir un nom", "a service needs a name", "ⵜⴰⵏⴰⴼⵓⵜ ⵜⵍⴰⵇ ⵉⵙⵎ")
+        }
+        ServiceProblem::NoChannel => text(
+            "يجب أن تكون للخدمة قناة واحدة على الأقل",
+            "un service doit avoir au moins un canal",
+            "a service needs at least one channel",
+            "ⵜⴰⵏⴰⴼⵓⵜ ⵜⵍⴰⵇ ⵢⴰⵏ ⵓⴱⵔⵉⴷ ⵓⵍⴰ ⴷ ⵓⴳⴳⴰⵔ",
+        ),
+        ServiceProblem::DuplicateDocument => text(
+            "نوع وثيقة مكرر",
+            "type de document en double",
+            "duplicate document type",
+            "ⴰⵏⴰⵡ ⵏ ⵜⵡⵔⵇⵇⵉⵜ ⵉⵜⵜⵓⵙⵏⵖⵍ ⵙⵉⵏ ⵏ ⵜⵉⴽⴽⴰⵍ",
+        ),
+        ServiceProblem::NoFormats => text(
+            "اذكروا الصيغ المقبولة",
+            "indiquez les formats acceptés",
+            "list the accepted formats",
+            "ⵎⵍ ⵜⵉⵍⵖⴰⵡⵉⵏ ⵉⵜⵜⵓⵇⴱⴰⵍⵏ",
+        ),
+        ServiceProblem::SizeNotPositive => {
+            text("يجب أن يكون موجبا", "doit être positif", "must be positive", "ⵉⵍⴰⵇ ⴰⴷ ⵢⵉⵍⵉ ⵓⴳⴳⴰⵔ ⵏ 0")
+        }
+        ServiceProblem::NegativeFee => text(
+            "لا يمكن أن يكون الرسم سالبا",
+            "un droit ne peut être négatif",
+            "a fee cannot be negative",
+            "ⴰⵣⵔⴼ ⵓⵔ ⵉⵣⵎⵎⵔ ⴰⴷ ⵢⵉⵍⵉ ⴷⴷⴰⵡ ⵏ 0",
+        ),
+        ServiceProblem::CurrencyCode => {
+            text("رمز ISO 4217", "un code ISO 4217", "an ISO 4217 code", "ⵜⴰⵏⴳⴰⵍⵜ ISO 4217")
+        }
+        ServiceProblem::SilenceWithoutTimer => text(
+            "قاعدة السكوت ذات الأثر القانوني تحتاج مؤقتا في المسار عند انقضاء الأجل القانوني",
+            "une règle de silence doit être appliquée par un minuteur à l'échéance légale",
+            "a silence rule with legal effect needs a workflow timer at the legal deadline",
+            "ⵜⴰⵍⵖⴰ ⵏ ⵓⵙⵙⵓⵙⵎ ⵙ ⵓⵙⵉⴷⴷ ⴰⵣⵔⴼⴰⵏ ⵜⵍⴰⵇ ⴰⵎⵙⵙⴽⵓⴷ ⴳ ⵓⴱⵔⵉⴷ ⴳ ⵜⵉⴳⵉⵔⴰ ⵏ ⵓⵣⵎⵣ ⴰⵣⵔⴼⴰⵏ",
+        ),
+        ServiceProblem::GuardReadsPersonal => text(
+            "لا يمكن للشرط أن يقرأ المعطيات الشخصية (فهي مشفرة)",
+            "une condition ne peut lire des données personnelles (elles sont chiffrées)",
+            "a guard may not read personal fields (they are sealed)",
+            "ⵜⴰⵡⵜⵉⵍⵜ ⵓⵔ ⵜⵣⵎⵎⵔ ⴰⴷ ⵜⵖⵔ ⵉⵙⴼⴽⴰ ⵉⵏⵎⵣⵡⴰⵔⵓⵜⵏ (ⵜⵜⵓⵣⵎⵎⵓⵎⵏ)",
+        ),
+    }
+}
+
+/// What is wrong with a complaint procedure's settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ComplaintProblem {
+    NoSuchField,
+    WrongFieldType,
+    /// A field shown to the public that is personal.
+    ShownPersonal,
+    /// A contact field that is not personal.
+    ContactNotPersonal,
+    NoAnsweredState,
+    NoSuchState,
+    /// A reminder outside the answer period.
+    ReminderOutsidePeriod,
+}
+
+/// The message of a problem of a complaint procedure's settings.
+pub fn complaint_problem(problem: ComplaintProblem) -> LocalizedText {
+    match problem {
+        ComplaintProblem::NoSuchField => text(
+            "هذا الحقل غير موجود في الاستمارة",
+            "ce champ n'existe pas dans le formulaire",
+            "no such form field",
+            "ⴰⵏⵙⴰ ⴰⴷ ⵓⵔ ⵉⵍⵍⵉ ⴳ ⵜⴼⵔⵉⵙⵜ",
+        ),
+        ComplaintProblem::WrongFieldType => text(
+            "نوع هذا الحقل غير مناسب",
+            "le champ n'a pas le bon type",
+            "the form field has the wrong type",
+            "ⴰⵏⴰⵡ ⵏ ⵓⵏⵙⴰ ⴰⴷ ⵓⵔ ⵉⵎⵙⴰⵙⴰ",
+        ),
+        ComplaintProblem::ShownPersonal => text(
+            "لا يمكن أن يكون الحقل المعروض على العموم شخصيا",
+            "un champ montré au public ne peut être personnel",
+            "a field shown to the public may not be personal",
+            "ⴰⵏⵙⴰ ⵉⵜⵜⵓⵙⵎⴰⵍⴰⵏ ⵉ ⵎⴰⵕⵕⴰ ⵓⵔ ⵉⵣⵎⵎⵔ ⴰⴷ ⵢⵉⵍⵉ ⴷ ⴰⵏⵎⵣⵡⴰⵔⵓ",
+        ),
+        ComplaintProblem::ContactNotPersonal => text(
+            "يجب أن تكون معلومات الاتصال حقولا شخصية",
+            "les coordonnées doivent être des champs personnels",
+            "contact details must be personal fields",
+            "ⵉⵙⴼⴽⴰ ⵏ ⵓⵎⵢⴰⵡⴰⴹ ⵉⵍⴰⵇ ⴰⴷ ⵉⵍⵉⵏ ⴷ ⵉⵏⵙⴰ ⵉⵏⵎⵣⵡⴰⵔⵓⵜⵏ",
+        ),
+        ComplaintProblem::NoAnsweredState => text(
+            "اذكروا حالة واحدة على الأقل",
+            "indiquez au moins un état",
+            "name at least one state",
+            "ⵎⵍ ⵢⵓⵡⵜ ⵜⵖⵓⵔⵉ ⵓⵍⴰ ⴷ ⵓⴳⴳⴰⵔ",
+        ),
+        ComplaintProblem::NoSuchState => text(
+            "هذه الحالة غير موجودة في المسار",
+            "cet état n'existe pas dans le circuit",
+            "no such workflow state",
+            "ⵜⴰⵖⵓⵔⵉ ⴰⴷ ⵓⵔ ⵜⵍⵍⵉ ⴳ ⵓⴱⵔⵉⴷ",
+        ),
+        ComplaintProblem::ReminderOutsidePeriod => text(
+            "يقع التذكير داخل أجل الجواب: يوما واحدا على الأقل قبل نهايته، وبعد بدايته",
+            "le rappel tombe dans le délai de réponse : au moins 1 jour avant son terme, après son début",
+            "the reminder falls within the answer period: at least 1 day before its end, after its start",
+            "ⴰⵙⵎⵎⴽⵜⵉ ⵉⵜⵜⴰⵡⴹ ⴳ ⵓⵣⵎⵣ ⵏ ⵜⵔⴰⵔⵓⵜ: ⵢⴰⵏ ⵡⴰⵙⵙ ⵓⵍⴰ ⴷ ⵓⴳⴳⴰⵔ ⵇⴱⵍ ⵜⵉⴳⵉⵔⴰ ⵏⵏⵙ, ⴹⴼⵔ ⴰⵙⵏⵜⵉ ⵏⵏⵙ",
+        ),
+    }
+}
+
 /// One message of each kind, with sample parameters: what the tests check for every language, and what the
 /// review of translations lists.
 pub fn samples() -> Vec<LocalizedText> {
@@ -1125,7 +1536,66 @@ pub fn samples() -> Vec<LocalizedText> {
         invalid_date_as_known(),
         invalid_time_of_day(),
         ordinary_session_months("3, 5, 10"),
+        signer_national_id(),
+        signer_name_length(),
+        already_signed(),
+        not_on_publication_list(),
+        rating_range(),
+        login_format(),
+        password_length(12, 256),
+        display_name_length(),
+        unknown_roles("clerk"),
+        expiry_in_past(),
+        service_not_offered(),
+        tracking_code_to_follow(),
+        file_name_claims_other_type("pdf", "image/png"),
+        fee_currency("MAD"),
+        tracking_code_and_secret_or_id(),
+        exactly_one_of("country", "commune"),
+        invalid_idempotency_key(),
+        lookup_field(),
+        lookup_value(),
+        not_a_submission("expected value at line 1 column 1"),
+        crate::error::reused_message(),
+        crate::error::done_message(),
+        crate::error::unavailable_message(),
+        invalid_detail("unknown country `XX`"),
+        definition_detail("between 6 and 9"),
     ]);
+    for problem in [
+        ServiceProblem::CodeFormat,
+        ServiceProblem::NoName,
+        ServiceProblem::NoChannel,
+        ServiceProblem::DuplicateDocument,
+        ServiceProblem::NoFormats,
+        ServiceProblem::SizeNotPositive,
+        ServiceProblem::NegativeFee,
+        ServiceProblem::CurrencyCode,
+        ServiceProblem::SilenceWithoutTimer,
+        ServiceProblem::GuardReadsPersonal,
+    ] {
+        messages.push(service_problem(problem));
+    }
+    for problem in [
+        MultipartProblem::UnreadableBody,
+        MultipartProblem::UnreadablePart,
+        MultipartProblem::FileWithoutName,
+        MultipartProblem::TooManyFiles,
+        MultipartProblem::NoSubmission,
+    ] {
+        messages.push(multipart_problem(problem));
+    }
+    for problem in [
+        ComplaintProblem::NoSuchField,
+        ComplaintProblem::WrongFieldType,
+        ComplaintProblem::ShownPersonal,
+        ComplaintProblem::ContactNotPersonal,
+        ComplaintProblem::NoAnsweredState,
+        ComplaintProblem::NoSuchState,
+        ComplaintProblem::ReminderOutsidePeriod,
+    ] {
+        messages.push(complaint_problem(problem));
+    }
     for problem in [
         BudgetCell::Required,
         BudgetCell::AmountOutOfBounds,

@@ -5,83 +5,29 @@
 //! The bundle format (`format: "jamaa.template/1"`) is documented in `docs/TEMPLATES.md`.
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{FieldError, FieldErrorCode};
 use crate::model::access::Permission;
+use crate::model::access::RoleDef;
 use crate::model::calendar::WorkingCalendar;
 use crate::model::catalog::ServiceDefinition;
-use crate::model::commune::{Country, InvalidValue};
+use crate::model::commune::Country;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::request::DEFAULT_SEQUENCE_DIGITS;
-use crate::model::standard::RoleDef;
 
 pub mod border;
 pub mod diff;
 pub mod merge;
 
+pub use crate::model::commune::{TemplateRef, valid_template_name as valid_name};
 pub use diff::{Change, ChangeKind, diff};
 pub use merge::{Conflict, MergeOutcome, Resolution, Side, merge};
 
 /// The only bundle format this version reads and writes.
 pub const FORMAT: &str = "jamaa.template/1";
-
-/// A template's name and version: `ma-commune@1`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct TemplateRef {
-    pub name: String,
-    pub version: u32,
-}
-
-impl TemplateRef {
-    pub fn parse(value: &str) -> Result<Self, InvalidValue> {
-        let invalid = || InvalidValue::new("template", value, "name@version, e.g. ma-commune@1");
-        let (name, version) = value.trim().split_once('@').ok_or_else(invalid)?;
-        let version: u32 = version.parse().map_err(|_| invalid())?;
-        if !valid_name(name) || version == 0 {
-            return Err(invalid());
-        }
-        Ok(Self { name: name.to_owned(), version })
-    }
-}
-
-/// Template names: 2–64 lowercase letters, digits and hyphens.
-pub fn valid_name(name: &str) -> bool {
-    (2..=64).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !name.starts_with('-')
-}
-
-impl fmt::Display for TemplateRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}@{}", self.name, self.version)
-    }
-}
-
-impl FromStr for TemplateRef {
-    type Err = InvalidValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for TemplateRef {
-    type Error = InvalidValue;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<TemplateRef> for String {
-    fn from(r: TemplateRef) -> String {
-        r.to_string()
-    }
-}
 
 /// A published template: name, version, what it holds, and the hash of what it holds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -180,11 +126,11 @@ impl TemplateContent {
     /// reported with its path (`services[3].workflow.actions[1].to`).
     pub fn check(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
-        let problem = |path: String, en: String| {
+        let problem = |path: String, detail: String| {
             FieldError::new(
                 path,
                 FieldErrorCode::InvalidDefinition,
-                LocalizedText::new().with(Locale::En, en.clone()).with(Locale::Fr, en),
+                crate::model::form::messages::definition_detail(&detail),
             )
         };
         if !self.locales.contains(&self.default_locale) {
@@ -193,11 +139,12 @@ impl TemplateContent {
         if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
             errors.push(problem("timeZone".into(), format!("unknown time zone `{}`", self.time_zone)));
         }
-        match crate::model::petition::PetitionRules::from_settings(&self.settings) {
-            Err(e) => errors.push(problem(format!("settings.{}", crate::model::petition::SETTINGS_KEY), e.to_string())),
+        match crate::modules::petitions::model::PetitionRules::from_settings(&self.settings) {
+            Err(e) => errors
+                .push(problem(format!("settings.{}", crate::modules::petitions::model::SETTINGS_KEY), e.to_string())),
             Ok(rules) => {
                 if let Err(e) = rules.check_rules() {
-                    errors.push(problem(format!("settings.{}", crate::model::petition::SETTINGS_KEY), e));
+                    errors.push(problem(format!("settings.{}", crate::modules::petitions::model::SETTINGS_KEY), e));
                 }
             }
         }

@@ -19,7 +19,6 @@ pub(crate) mod issued_document;
 pub(crate) mod membership;
 pub(crate) mod notification_delivery;
 pub(crate) mod outbox_event;
-pub(crate) mod petition_signature;
 pub(crate) mod platform_idempotency_key;
 pub(crate) mod publication;
 pub(crate) mod request;
@@ -44,3 +43,4 @@ pub(crate) use crate::modules::council::entity::{
 };
 pub(crate) use crate::modules::courier::entity::{courier_history, courier_item};
 pub(crate) use crate::modules::finance::entity::budget_line;
+pub(crate) use crate::modules::petitions::entity::petition_signature;

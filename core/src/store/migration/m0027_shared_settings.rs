@@ -247,7 +247,7 @@ mod tests {
             settings: content.settings.clone(),
             translations: content.translations.clone(),
         };
-        let address = crate::store::catalog::address(&serde_json::to_value(&config).unwrap()).unwrap();
+        let address = crate::store::shared::address(&serde_json::to_value(&config).unwrap()).unwrap();
         assert_eq!(configs, [address.clone(), address], "the configuration is not at the application's address");
         let stored = db
             .query_one(&Query::select().expr(Func::count(Expr::col("hash"))).from("definitions").to_owned())

@@ -1,5 +1,5 @@
-//! Citizens' rights beyond procedures: petitions (signatures, admissibility, inscription on the council's
-//! agenda) and the proactive-publication list of law 31.13.
+//! The use cases of petitions (signatures, admissibility, inscription on the council's agenda), and what a
+//! petition adds to its request's lifecycle (the procedure hook's check).
 
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
@@ -9,49 +9,19 @@ use crate::crypto;
 use crate::error::{Error, FieldError, FieldErrorCode};
 use crate::model::audit::NewEvent;
 use crate::model::commune::Commune;
-use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::form::messages;
 use crate::model::ids::RequestId;
 use crate::model::national_id;
-use crate::model::petition::{self, PetitionRules};
-use crate::model::publication::{self, PublicationItem, PublicationList};
 use crate::model::workflow::{ActionCheck, Actor};
-use crate::store::citizen::{self as store, NewSignature, PublicationRecord};
+use crate::service::lifecycle::{Procedure, apply_action};
+use crate::service::personal;
+use crate::service::{Jamaa, MAX_PAGE_SIZE, RequestDetails};
 use crate::store::requests::{self, RequestRecord};
 use crate::store::{TenantTx, audit, catalog, config, keys};
 
-use super::lifecycle::{Procedure, apply_action};
-use super::personal;
-use super::{Jamaa, MAX_PAGE_SIZE, RequestDetails};
-
-/// The code of the petition procedure in the commune standard.
-pub const PETITION_SERVICE: &str = "petition";
-
-/// A petition as anyone may see it: what it asks and how many signed, never who.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PetitionView {
-    pub id: RequestId,
-    pub subject: String,
-    pub text: String,
-    /// `citizens` or `association`.
-    pub petitioner_type: String,
-    pub association_name: Option<String>,
-    pub state: String,
-    pub state_label: LocalizedText,
-    pub signatures: u64,
-    /// The signatures a petition by citizens needs (the law's tier for the commune's population, or the
-    /// commune's lower setting), and where that number comes from; none when neither is set.
-    pub signature_threshold: Option<petition::Threshold>,
-    /// Whether the petition collects signatures now.
-    pub open_for_signatures: bool,
-    pub submitted_at: DateTime<Utc>,
-}
-
-/// An item of the proactive-publication list and whether (and where) the commune published it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PublicationStatus {
-    pub item: PublicationItem,
-    pub published: Option<PublicationRecord>,
-}
+use super::model::{self as petition, PetitionRules};
+pub use super::model::{PETITION_SERVICE, PetitionView};
+use super::store::{self, NewSignature};
 
 /// A citizen's signature of a petition: their national id and name.
 #[derive(Debug)]
@@ -100,10 +70,6 @@ async fn petition_rules(tx: &TenantTx) -> Result<PetitionRules, Error> {
     PetitionRules::from_settings(&config::get(tx).await?.settings).map_err(Error::internal)
 }
 
-async fn publication_list(tx: &TenantTx) -> Result<PublicationList, Error> {
-    PublicationList::from_settings(&config::get(tx).await?.settings).map_err(Error::internal)
-}
-
 fn text_of(record: &RequestRecord, key: &str) -> Option<String> {
     record.data.get(key).and_then(serde_json::Value::as_str).map(str::to_owned)
 }
@@ -111,10 +77,6 @@ fn text_of(record: &RequestRecord, key: &str) -> Option<String> {
 fn open_for_signatures(record: &RequestRecord) -> bool {
     petition::SIGNING_STATES.contains(&record.state.as_str())
         && text_of(record, "petitioner_type").as_deref() == Some("citizens")
-}
-
-fn invalid(path: &str, code: FieldErrorCode, ar: &str, fr: &str, en: &str, tzm: &str) -> FieldError {
-    FieldError::new(path, code, LocalizedText::ar_fr(ar, fr).with(Locale::En, en).with(Locale::Tzm, tzm))
 }
 
 /// Marks an admissible petition inscribed on the council's agenda, in the caller's transaction (a council
@@ -165,26 +127,17 @@ impl Jamaa {
         let national_id =
             national_id::normalize_national_id(commune.spec.country, input.national_id.expose_secret()).ok();
         if national_id.is_none() {
-            errors.push(invalid(
+            errors.push(FieldError::new(
                 "nationalId",
                 FieldErrorCode::InvalidNationalId,
-                "رقم البطاقة الوطنية غير صالح.",
-                "Numéro d'identité nationale invalide.",
-                "Invalid national identity number.",
-                "ⵓⵟⵟⵓⵏ ⵏ ⵜⵎⴰⴳⵉⵜ ⵜⴰⵖⵍⴰⵏⵜ ⵓⵔ ⵉⵚⵃⵉⵏ.",
+                messages::signer_national_id(),
             ));
         }
         let name = input.name.expose_secret().trim().to_owned();
         let name_chars = name.chars().count();
         if !(3..=120).contains(&name_chars) {
-            errors.push(invalid(
-                "name",
-                if name_chars < 3 { FieldErrorCode::TooShort } else { FieldErrorCode::TooLong },
-                "الاسم الكامل بين 3 و120 حرفا.",
-                "Le nom complet compte entre 3 et 120 caractères.",
-                "The full name has 3 to 120 characters.",
-                "ⵉⵙⵎ ⴰⵙⵎⴰⴷ ⵉⵍⴰⵇ ⴰⴷ ⵢⵉⵍⵉ ⴳⵔ 3 ⴷ 120 ⵏ ⵉⵙⴽⴽⵉⵍⵏ.",
-            ));
+            let code = if name_chars < 3 { FieldErrorCode::TooShort } else { FieldErrorCode::TooLong };
+            errors.push(FieldError::new("name", code, messages::signer_name_length()));
         }
         let (Some(national_id), true) = (national_id, errors.is_empty()) else {
             return Err(Error::Validation(errors));
@@ -214,13 +167,10 @@ impl Jamaa {
             signed_at: now,
         };
         if !store::insert_signature(&tx, signature).await? {
-            return Err(Error::Validation(vec![invalid(
+            return Err(Error::Validation(vec![FieldError::new(
                 "nationalId",
                 FieldErrorCode::AlreadySigned,
-                "سبق لصاحب هذه البطاقة الوطنية أن وقع هذه العريضة.",
-                "Cette pétition a déjà été signée avec ce numéro d'identité.",
-                "This petition has already been signed with this national identity number.",
-                "ⵜⴰⵙⵓⵜⵔⴰ ⵜⴰⵎⵓⵏⵜ ⴰⴷ ⵜⵜⵓⵙⵎⴰⵍ ⵙ ⵓⵟⵟⵓⵏ ⴰⴷ ⵏ ⵜⵎⴰⴳⵉⵜ.",
+                messages::already_signed(),
             )]));
         }
         let count = store::signature_count(&tx, record.id).await?;
@@ -251,7 +201,7 @@ impl Jamaa {
             .copied()
             .chain([petition::ADMISSIBLE_STATE, "inscribed_on_agenda"])
             .collect();
-        let records = store::requests_of_service(&tx, PETITION_SERVICE, &states, None).await?;
+        let records = requests::requests_of_service(&tx, PETITION_SERVICE, &states, None).await?;
         // Their versions and signature counts at once, not one query per petition.
         let wanted: Vec<_> = records.iter().map(|r| (r.service_id, r.workflow_id)).collect();
         let services = catalog::service_versions(&tx, &wanted).await?;
@@ -289,7 +239,7 @@ impl Jamaa {
         let scope = principal.authorize(commune.id, Permission::ManageCouncil)?;
         let tx = self.store.tenant_tx(scope).await?;
         let records =
-            store::requests_of_service(&tx, PETITION_SERVICE, &[petition::ADMISSIBLE_STATE], Some(MAX_PAGE_SIZE))
+            requests::requests_of_service(&tx, PETITION_SERVICE, &[petition::ADMISSIBLE_STATE], Some(MAX_PAGE_SIZE))
                 .await?;
         let commune = std::sync::Arc::new(commune.clone());
         let mut found = Vec::with_capacity(records.len());
@@ -317,69 +267,5 @@ impl Jamaa {
         tx.commit().await?;
         let personal = personal::sealed_keys(&service.definition.form, &record);
         Ok(RequestDetails { commune: std::sync::Arc::new(commune.clone()), service, record, personal })
-    }
-
-    /// The commune's proactive-publication list, each item with whether and where it is published: public.
-    pub async fn publications(&self, commune: &Commune) -> Result<Vec<PublicationStatus>, Error> {
-        let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
-        let tx = self.store.tenant_tx(scope).await?;
-        let list = publication_list(&tx).await?;
-        let mut published = store::publications(&tx).await?;
-        tx.commit().await?;
-        Ok(list
-            .items
-            .into_iter()
-            .map(|item| {
-                let at = published.iter().position(|p| p.item_key == item.key);
-                PublicationStatus { published: at.map(|i| published.swap_remove(i)), item }
-            })
-            .collect())
-    }
-
-    /// Records where an item of the list is published (an address or a place): staff allowed to manage
-    /// publications. An unknown item is `NOT_AN_OPTION` at `item`; a blank location is `REQUIRED` at
-    /// `location`.
-    pub async fn mark_published(
-        &self,
-        principal: &Principal,
-        commune: &Commune,
-        item_key: &str,
-        location: &str,
-    ) -> Result<PublicationStatus, Error> {
-        let scope = principal.authorize(commune.id, Permission::ManagePublications)?;
-        let location = publication::check_location(location).map_err(|e| Error::Validation(vec![e]))?;
-        let now = self.now();
-        let tx = self.store.tenant_tx(scope).await?;
-        let list = publication_list(&tx).await?;
-        let Some(item) = list.item(item_key).cloned() else {
-            return Err(Error::Validation(vec![invalid(
-                "item",
-                FieldErrorCode::NotAnOption,
-                "هذه الوثيقة ليست في لائحة النشر الاستباقي للجماعة.",
-                "Ce document ne figure pas dans la liste de publication proactive de la commune.",
-                "This item is not on the commune's proactive-publication list.",
-                "ⴰⵙⵉⵎⵍ ⴰⴷ ⵓⵔ ⵉⵍⵍⵉ ⴳ ⵜⵍⴳⴰⵎⵜ ⵏ ⵓⵙⵙⵓⴼⵖ ⴰⵎⵣⵡⴰⵔⵓ ⵏ ⵜⵎⵙⵎⵓⵏⵜ.",
-            )]));
-        };
-        let record = PublicationRecord {
-            item_key: item.key.clone(),
-            location,
-            published_at: now,
-            published_by: principal.actor(),
-        };
-        store::put_publication(&tx, &record).await?;
-        audit::append(
-            &tx,
-            NewEvent::new(
-                principal.actor(),
-                "publication.published",
-                format!("publication:{}", item.key),
-                serde_json::json!({ "item": item.key, "location": record.location }),
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(PublicationStatus { item, published: Some(record) })
     }
 }

@@ -3,13 +3,37 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Months, NaiveDate};
+use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{FieldError, FieldErrorCode};
 use crate::model::commune::Country;
 use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::ids::RequestId;
+
+/// The code of the petition procedure in the commune standard.
+pub const PETITION_SERVICE: &str = "petition";
+
+/// A petition as anyone may see it: what it asks and how many signed, never who.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PetitionView {
+    pub id: RequestId,
+    pub subject: String,
+    pub text: String,
+    /// `citizens` or `association`.
+    pub petitioner_type: String,
+    pub association_name: Option<String>,
+    pub state: String,
+    pub state_label: LocalizedText,
+    pub signatures: u64,
+    /// The signatures a petition by citizens needs (the law's tier for the commune's population, or the
+    /// commune's lower setting), and where that number comes from; none when neither is set.
+    pub signature_threshold: Option<Threshold>,
+    /// Whether the petition collects signatures now.
+    pub open_for_signatures: bool,
+    pub submitted_at: DateTime<Utc>,
+}
 
 /// The settings key of the rules.
 pub const SETTINGS_KEY: &str = "petitions";
@@ -239,7 +263,7 @@ mod tests {
 
     fn rules() -> PetitionRules {
         let settings: BTreeMap<String, Value> =
-            serde_json::from_str(include_str!("../../data/ma-commune/settings.json")).unwrap();
+            serde_json::from_str(include_str!("../../../data/ma-commune/settings.json")).unwrap();
         PetitionRules::from_settings(&settings).unwrap()
     }
 
