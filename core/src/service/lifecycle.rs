@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{Error, FieldErrorCode};
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::i18n::LocalizedText;
 use crate::model::ids::RequestId;
@@ -220,8 +220,8 @@ pub(crate) async fn apply_action(
     };
     let event = NewEvent::new(
         actor_label,
-        "request.action",
-        format!("request:{}", record.id),
+        AuditKind::RequestAction,
+        AuditSubject::Request(record.id),
         serde_json::json!({
             "trackingCode": record.tracking_code,
             "action": transition.action,

@@ -4,7 +4,7 @@
 
 use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldError, FieldErrorCode};
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::{
     Commune, CommuneSpec, CommuneStatus, Slug, TrackingPrefix, TrainingReset, region_name, unique_tracking_prefix,
 };
@@ -204,8 +204,8 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "template.exported",
-                format!("template:{}", bundle.reference()),
+                AuditKind::TemplateExported,
+                AuditSubject::Template(bundle.reference().to_string()),
                 serde_json::json!({ "template": bundle.reference(), "contentHash": bundle.content_hash }),
             ),
             now,
@@ -320,7 +320,7 @@ impl Jamaa {
         }
         audit::append(
             &tx,
-            NewEvent::new(principal.actor(), "commune.onboarded", format!("commune:{id}"), payload),
+            NewEvent::new(principal.actor(), AuditKind::CommuneOnboarded, AuditSubject::Commune(id), payload),
             now,
         )
         .await?;
@@ -361,8 +361,8 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "commune.created",
-                format!("commune:{id}"),
+                AuditKind::CommuneCreated,
+                AuditSubject::Commune(id),
                 serde_json::json!({ "slug": spec.slug }),
             ),
             now,
@@ -429,8 +429,8 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "commune.upgraded",
-                format!("commune:{}", commune.id),
+                AuditKind::CommuneUpgraded,
+                AuditSubject::Commune(commune.id),
                 serde_json::json!({
                     "from": report.from,
                     "to": to,

@@ -6,7 +6,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::auth::{self, Permission, Principal};
 use crate::error::{Error, FieldErrorCode};
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::catalog::Channel;
 use crate::model::commune::Commune;
 use crate::model::form::ValidationContext;
@@ -250,8 +250,8 @@ impl Jamaa {
         schedule(&tx, record.id, record.version, &start_timers).await?;
         let event = NewEvent::new(
             principal.actor(),
-            "request.submitted",
-            format!("request:{}", record.id),
+            AuditKind::RequestSubmitted,
+            AuditSubject::Request(record.id),
             serde_json::json!({
                 "trackingCode": tracking_code,
                 "service": definition.code,

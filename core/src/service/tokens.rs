@@ -6,7 +6,7 @@ use secrecy::SecretString;
 use crate::auth::tokens::{self as token_format, TokenKind};
 use crate::auth::{self, Permission, Principal};
 use crate::error::Error;
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::ids::{TenantId, TokenId};
 use crate::store::audit;
@@ -197,7 +197,7 @@ impl Jamaa {
             if i == 0 {
                 tokens::insert(tx.conn(), record.clone(), self.now()).await?;
             }
-            let event = NewEvent::new(issuer, "token.issued", format!("token:{id}"), payload.clone());
+            let event = NewEvent::new(issuer, AuditKind::TokenIssued, AuditSubject::Token(id), payload.clone());
             audit::append(&tx, event, self.now()).await?;
             tx.commit().await?;
         }
@@ -234,7 +234,12 @@ impl Jamaa {
             if i == 0 && !tokens::revoke(tx.conn(), id, self.now()).await? {
                 return Err(Error::NotFound("token"));
             }
-            let event = NewEvent::new(principal.actor(), "token.revoked", format!("token:{id}"), serde_json::json!({}));
+            let event = NewEvent::new(
+                principal.actor(),
+                AuditKind::TokenRevoked,
+                AuditSubject::Token(id),
+                serde_json::json!({}),
+            );
             audit::append(&tx, event, self.now()).await?;
             tx.commit().await?;
         }

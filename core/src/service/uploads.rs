@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::crypto::{self, Keyring};
 use crate::error::{Error, FieldError, FieldErrorCode};
+use crate::model::audit::{AuditKind, AuditSubject};
 use crate::model::commune::Commune;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::RequestId;
@@ -190,8 +191,8 @@ impl super::Jamaa {
             &tx,
             crate::model::audit::NewEvent::new(
                 principal.actor(),
-                "request.file_downloaded",
-                format!("request:{request}"),
+                AuditKind::RequestFileDownloaded,
+                AuditSubject::Request(request),
                 serde_json::json!({
                     "trackingCode": record.tracking_code,
                     "file": file,
