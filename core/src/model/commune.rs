@@ -167,8 +167,12 @@ pub fn unique_tracking_prefix(slug: &str, taken: &std::collections::HashSet<Stri
 }
 
 /// Where a commune is in its life on the platform.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Stored by its snake-case name (`onboarding`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
 pub enum CommuneStatus {
     Onboarding,
     Active,
@@ -177,23 +181,9 @@ pub enum CommuneStatus {
 }
 
 impl CommuneStatus {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            CommuneStatus::Onboarding => "onboarding",
-            CommuneStatus::Active => "active",
-            CommuneStatus::Suspended => "suspended",
-            CommuneStatus::Training => "training",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "onboarding" => Some(CommuneStatus::Onboarding),
-            "active" => Some(CommuneStatus::Active),
-            "suspended" => Some(CommuneStatus::Suspended),
-            "training" => Some(CommuneStatus::Training),
-            _ => None,
-        }
+    /// The stored name (`onboarding`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 }
 
@@ -334,6 +324,18 @@ impl CommuneSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_status_keeps_its_stored_name() {
+        for (status, name) in [
+            (CommuneStatus::Onboarding, "onboarding"),
+            (CommuneStatus::Active, "active"),
+            (CommuneStatus::Suspended, "suspended"),
+            (CommuneStatus::Training, "training"),
+        ] {
+            assert_eq!((status.as_str(), name.parse()), (name, Ok(status)));
+        }
+    }
 
     #[test]
     fn slugs() {

@@ -60,7 +60,7 @@ impl Jamaa {
         }
         let record = tokens::by_id(self.store.conn(), parsed.id).await?.ok_or(Error::Unauthenticated)?;
         let now = self.now();
-        let kind_matches = record.kind == parsed.kind.as_str();
+        let kind_matches = record.kind == parsed.kind;
         let live = record.revoked_at.is_none() && record.expires_at.is_none_or(|at| at > now);
         if !(auth::secret_matches(&parsed.secret, &record.secret_hash) && kind_matches && live) {
             return Err(Error::Unauthenticated);
@@ -147,7 +147,7 @@ impl Jamaa {
         let hash = auth::hash_secret(&secret);
         let new = NewToken {
             id,
-            kind: kind.as_str(),
+            kind,
             tenant_id,
             roles: &roles,
             scopes: &scopes,
@@ -175,7 +175,7 @@ impl Jamaa {
         let hash = auth::hash_secret(&secret);
         let record = NewToken {
             id,
-            kind: kind.as_str(),
+            kind,
             tenant_id,
             roles: &roles,
             scopes: &scopes,

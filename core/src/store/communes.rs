@@ -41,7 +41,7 @@ pub(crate) async fn insert(
         currency: Set(spec.currency.clone()),
         tracking_prefix: Set(spec.tracking_prefix.as_str().to_owned()),
         calendar_hash: Set(calendar_hash),
-        status: Set(status.as_str().to_owned()),
+        status: Set(status),
         template_name: Set(lineage.map(|l| l.name.clone())),
         template_version: Set(lineage.and_then(|l| i32::try_from(l.version).ok())),
         created_at: Set(now),
@@ -223,7 +223,7 @@ pub(crate) async fn page(
         query = query.filter(commune::Column::Slug.gt(after));
     }
     if !with_training {
-        query = query.filter(commune::Column::Status.ne(CommuneStatus::Training.as_str()));
+        query = query.filter(commune::Column::Status.ne(CommuneStatus::Training));
     }
     let rows = query.all(conn).await?;
     let calendars = calendars(conn, cache, rows.iter().map(|row| row.calendar_hash.as_str())).await?;
@@ -239,7 +239,7 @@ pub(crate) async fn page(
 pub(crate) async fn count(conn: &impl ConnectionTrait, with_training: bool) -> Result<u64, Error> {
     let mut query = commune::Entity::find();
     if !with_training {
-        query = query.filter(commune::Column::Status.ne(CommuneStatus::Training.as_str()));
+        query = query.filter(commune::Column::Status.ne(CommuneStatus::Training));
     }
     query.count(conn).await.map_err(Into::into)
 }
@@ -261,7 +261,7 @@ pub(crate) async fn set_training(
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     commune::Entity::update_many()
-        .col_expr(commune::Column::Status, Expr::value(CommuneStatus::Training.as_str()))
+        .col_expr(commune::Column::Status, Expr::value(CommuneStatus::Training))
         .col_expr(commune::Column::TrainingSource, Expr::value(source.to_owned()))
         .col_expr(commune::Column::TrainingReset, Expr::value(reset.to_owned()))
         .col_expr(commune::Column::TrainingResetAt, Expr::value(now))
@@ -283,7 +283,7 @@ pub(crate) async fn claim_training_reset(
     let mut update = commune::Entity::update_many()
         .col_expr(commune::Column::TrainingResetAt, Expr::value(at))
         .filter(commune::Column::Id.eq(id.as_uuid()))
-        .filter(commune::Column::Status.eq(CommuneStatus::Training.as_str()));
+        .filter(commune::Column::Status.eq(CommuneStatus::Training));
     if let Some(since) = since {
         update = update.filter(
             sea_orm::Condition::any()
@@ -297,7 +297,7 @@ pub(crate) async fn claim_training_reset(
 /// A training commune's row, `None` for a commune that is not one.
 pub(crate) async fn training(conn: &impl ConnectionTrait, id: TenantId) -> Result<Option<TrainingRow>, Error> {
     let row = commune::Entity::find_by_id(id.as_uuid())
-        .filter(commune::Column::Status.eq(CommuneStatus::Training.as_str()))
+        .filter(commune::Column::Status.eq(CommuneStatus::Training))
         .one(conn)
         .await?;
     Ok(row.map(|row| TrainingRow {
@@ -316,7 +316,7 @@ pub(crate) async fn training_scheduled(
         .select_only()
         .column(commune::Column::Id)
         .column(commune::Column::TrainingResetAt)
-        .filter(commune::Column::Status.eq(CommuneStatus::Training.as_str()))
+        .filter(commune::Column::Status.eq(CommuneStatus::Training))
         .filter(commune::Column::TrainingReset.eq(reset))
         .into_tuple::<(uuid::Uuid, Option<DateTime<Utc>>)>()
         .all(conn)
@@ -402,7 +402,7 @@ fn from_model(row: commune::Model, calendar: Option<WorkingCalendar>) -> Result<
     Ok(Commune {
         id: TenantId::from_uuid(row.id),
         spec,
-        status: CommuneStatus::parse(&row.status).ok_or_else(|| corrupt("status"))?,
+        status: row.status,
         lineage: match (&row.template_name, row.template_version) {
             (Some(name), Some(version)) => Some(TemplateRef {
                 name: name.clone(),

@@ -78,8 +78,12 @@ pub enum StateKind {
     Terminal,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// How a request ended, stored by its snake-case name (`withdrawn`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
 pub enum Outcome {
     Approved,
     Rejected,
@@ -88,13 +92,9 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Approved => "approved",
-            Outcome::Rejected => "rejected",
-            Outcome::Withdrawn => "withdrawn",
-            Outcome::Closed => "closed",
-        }
+    /// The stored name (`withdrawn`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 }
 

@@ -180,7 +180,7 @@ mod tests {
             currency: Set("MAD".into()),
             tracking_prefix: Set("OUJ".into()),
             calendar_hash: Set(String::new()),
-            status: Set("active".into()),
+            status: Set(crate::model::commune::CommuneStatus::Active),
             template_name: Set(None),
             template_version: Set(None),
             created_at: Set(Utc::now()),
