@@ -241,7 +241,7 @@ impl Jamaa {
         let transition = TransitionRecord {
             from_state: None,
             to_state: state.clone(),
-            action: "submit".into(),
+            action: crate::model::workflow::SUBMIT_ACTION.into(),
             actor: principal.actor(),
             comment: None,
             occurred_at: now,

@@ -18,6 +18,9 @@ pub use engine::{
     start, timer_firing,
 };
 
+/// The step a request's history starts with: its submission, before any of its workflow's actions.
+pub const SUBMIT_ACTION: &str = "submit";
+
 /// A workflow: the states a request goes through and the actions that move it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WorkflowDefinition {
