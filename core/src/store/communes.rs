@@ -12,7 +12,7 @@ use super::catalog::{address, put_shared, shared_bodies};
 use super::entity::commune;
 use crate::error::Error;
 use crate::model::calendar::WorkingCalendar;
-use crate::model::commune::{Commune, CommuneSpec, CommuneStatus, Country, Slug, TrackingPrefix};
+use crate::model::commune::{Commune, CommuneSpec, CommuneStatus, Country, Slug, TrackingPrefix, Zone};
 use crate::model::i18n::Locale;
 use crate::model::ids::TenantId;
 use crate::model::template::TemplateRef;
@@ -37,7 +37,7 @@ pub(crate) async fn insert(
         population: Set(spec.population.and_then(|p| i64::try_from(p).ok())),
         default_locale: Set(spec.default_locale.as_str().to_owned()),
         locales: Set(to_json(&spec.locales)?),
-        time_zone: Set(spec.time_zone.clone()),
+        time_zone: Set(spec.time_zone.name().to_owned()),
         currency: Set(spec.currency.clone()),
         tracking_prefix: Set(spec.tracking_prefix.as_str().to_owned()),
         calendar_hash: Set(calendar_hash),
@@ -143,7 +143,7 @@ pub(crate) async fn update_settings(
         .col_expr(commune::Column::DefaultLocale, Expr::value(spec.default_locale.as_str()))
         .col_expr(commune::Column::Locales, Expr::value(to_json(&spec.locales)?))
         .col_expr(commune::Column::Currency, Expr::value(spec.currency.clone()))
-        .col_expr(commune::Column::TimeZone, Expr::value(spec.time_zone.clone()))
+        .col_expr(commune::Column::TimeZone, Expr::value(spec.time_zone.name()))
         .col_expr(commune::Column::CalendarHash, Expr::value(calendar_hash.clone()))
         .filter(commune::Column::Id.eq(id.as_uuid()))
         .exec(conn)
@@ -394,7 +394,7 @@ fn from_model(row: commune::Model, calendar: Option<WorkingCalendar>) -> Result<
         population: row.population.and_then(|p| u64::try_from(p).ok()),
         default_locale: row.default_locale.parse::<Locale>().map_err(|_| corrupt("locale"))?,
         locales: serde_json::from_value(row.locales.clone()).map_err(|_| corrupt("locales"))?,
-        time_zone: row.time_zone.clone(),
+        time_zone: Zone::parse(&row.time_zone).map_err(|_| corrupt("time zone"))?,
         currency: row.currency.clone(),
         tracking_prefix: TrackingPrefix::parse(&row.tracking_prefix).map_err(|_| corrupt("tracking prefix"))?,
         calendar: calendar.ok_or_else(|| corrupt("calendar address"))?,
