@@ -11,12 +11,12 @@ use std::hint::black_box;
 use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use criterion::{BatchSize, Criterion, Throughput};
-use jamaa_core::model::audit::{AuditEvent, GENESIS_HASH, NewEvent, verify_chain};
+use jamaa_core::model::audit::{AuditEvent, AuditKind, AuditSubject, GENESIS_HASH, NewEvent, verify_chain};
 use jamaa_core::model::calendar::{DayCounting, Deadline, WorkingCalendar};
 use jamaa_core::model::catalog::ServiceDefinition;
 use jamaa_core::model::commune::Country;
 use jamaa_core::model::form::ValidationContext;
-use jamaa_core::model::ids::TenantId;
+use jamaa_core::model::ids::{RequestId, TenantId};
 use jamaa_core::model::standard;
 use jamaa_core::model::workflow::Actor;
 use jamaa_core::model::workflow::engine::{self, ApplyContext};
@@ -169,8 +169,8 @@ fn audit_chain(length: i64) -> Result<Vec<AuditEvent>> {
     for sequence in 1..=length {
         let event = NewEvent::new(
             "anonymous",
-            "request.submitted",
-            format!("request:{sequence}"),
+            AuditKind::RequestSubmitted,
+            AuditSubject::Request(RequestId::new()),
             json!({
                 "trackingCode": format!("OUJ-2026-{sequence:06}"),
                 "service": "legalisation-signature",
@@ -205,8 +205,8 @@ fn audit(c: &mut Criterion, f: &Fixtures) -> Result<()> {
             || {
                 NewEvent::new(
                     "anonymous",
-                    "request.submitted",
-                    "request:1",
+                    AuditKind::RequestSubmitted,
+                    AuditSubject::Request(RequestId::new()),
                     json!({ "trackingCode": "OUJ-2026-000001", "state": "submitted" }),
                 )
             },

@@ -1,15 +1,29 @@
 //! API token and session token strings: `jm_<kind>_<id>_<secret>`.
 
-use std::fmt;
-
 use rand::RngCore;
+use sea_orm::{DeriveActiveEnum, EnumIter};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::model::ids::TokenId;
 
-/// The kinds of API tokens.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The kinds of API tokens, by the name a token string and the `api_tokens` table give them (`op`, `staff`, …).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    DeriveActiveEnum,
+    EnumIter,
+)]
+#[strum(serialize_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
 pub enum TokenKind {
+    #[strum(serialize = "op")]
+    #[sea_orm(string_value = "op")]
     Operator,
     Staff,
     Partner,
@@ -18,29 +32,9 @@ pub enum TokenKind {
 }
 
 impl TokenKind {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            TokenKind::Operator => "op",
-            TokenKind::Staff => "staff",
-            TokenKind::Partner => "partner",
-            TokenKind::Session => "session",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "op" => Some(TokenKind::Operator),
-            "staff" => Some(TokenKind::Staff),
-            "partner" => Some(TokenKind::Partner),
-            "session" => Some(TokenKind::Session),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for TokenKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+    /// The stored name (`op`, `staff`, `partner`, `session`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 }
 
@@ -58,7 +52,7 @@ pub fn parse(token: &SecretString) -> Option<ParsedToken> {
     let rest = raw.strip_prefix("jm_")?;
     let (kind, rest) = rest.split_once('_')?;
     let (id, secret) = rest.split_once('_')?;
-    let kind = TokenKind::parse(kind)?;
+    let kind: TokenKind = kind.parse().ok()?;
     let id = uuid::Uuid::try_parse(id).ok().map(TokenId::from_uuid)?;
     if secret.len() != 64 || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
@@ -78,7 +72,21 @@ pub fn generate(kind: TokenKind) -> (TokenId, SecretString, SecretString) {
 
 #[cfg(test)]
 mod tests {
+    use sea_orm::ActiveEnum;
+
     use super::*;
+
+    #[test]
+    fn a_kind_keeps_its_stored_name() {
+        for (kind, name) in [
+            (TokenKind::Operator, "op"),
+            (TokenKind::Staff, "staff"),
+            (TokenKind::Partner, "partner"),
+            (TokenKind::Session, "session"),
+        ] {
+            assert_eq!((kind.as_str(), kind.to_value(), name.parse()), (name, name.to_owned(), Ok(kind)));
+        }
+    }
 
     #[test]
     fn generated_tokens_parse_back() {

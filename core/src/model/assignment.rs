@@ -48,6 +48,15 @@ pub enum AssignmentError {
     NotEligible,
 }
 
+/// The history step of a file assigned to someone while no one held it.
+pub const ASSIGN: &str = "assignment.assign";
+/// The history step of a file given to someone else than who held it.
+pub const REASSIGN: &str = "assignment.reassign";
+/// The history step of a file a member of the staff took for themselves.
+pub const CLAIM: &str = "assignment.claim";
+/// The history step of a file let go: no one holds it after.
+pub const RELEASE: &str = "assignment.release";
+
 /// The step recorded in the history, and who holds the file after it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AssignmentStep {
@@ -75,7 +84,7 @@ pub fn decide(act: AssignmentAct, facts: &AssignmentFacts) -> Result<Option<Assi
             if facts.current == Some(member) {
                 return Ok(None);
             }
-            let action = if facts.current.is_some() { "assignment.reassign" } else { "assignment.assign" };
+            let action = if facts.current.is_some() { REASSIGN } else { ASSIGN };
             Ok(Some(AssignmentStep { action, assignee: Some(member) }))
         }
         AssignmentAct::Claim => {
@@ -91,7 +100,7 @@ pub fn decide(act: AssignmentAct, facts: &AssignmentFacts) -> Result<Option<Assi
             match facts.current {
                 Some(current) if current == caller => Ok(None),
                 Some(_) => Err(Conflict("the file is assigned to someone else: ask for it to be reassigned")),
-                None => Ok(Some(AssignmentStep { action: "assignment.claim", assignee: Some(caller) })),
+                None => Ok(Some(AssignmentStep { action: CLAIM, assignee: Some(caller) })),
             }
         }
         AssignmentAct::Release => {
@@ -100,7 +109,7 @@ pub fn decide(act: AssignmentAct, facts: &AssignmentFacts) -> Result<Option<Assi
             if !(own || facts.caller_may_assign) {
                 return Err(Forbidden("only its holder, or who may assign files, releases a file"));
             }
-            Ok(Some(AssignmentStep { action: "assignment.release", assignee: None }))
+            Ok(Some(AssignmentStep { action: RELEASE, assignee: None }))
         }
     }
 }
@@ -108,10 +117,10 @@ pub fn decide(act: AssignmentAct, facts: &AssignmentFacts) -> Result<Option<Assi
 /// The label of an assignment step of the history (`assignment.assign`, `.reassign`, `.claim`, `.release`).
 pub fn step_label(action: &str) -> Option<LocalizedText> {
     let (ar, fr, en, tzm) = match action {
-        "assignment.assign" => ("إسناد الملف", "Dossier attribué", "File assigned", "ⴰⵙⵏⴼⵍ ⵏ ⵓⴼⴰⵢⵍⵓ"),
-        "assignment.reassign" => ("إعادة إسناد الملف", "Dossier réattribué", "File reassigned", "ⴰⵙⵏⴼⵍ ⵢⴰⴹⵏ ⵏ ⵓⴼⴰⵢⵍⵓ"),
-        "assignment.claim" => ("تكفل بالملف", "Dossier pris en charge", "File claimed", "ⴰⵟⵟⴰⴼ ⵏ ⵓⴼⴰⵢⵍⵓ"),
-        "assignment.release" => ("تحرير الملف", "Dossier libéré", "File released", "ⴰⵙⵔⵔⵃ ⵏ ⵓⴼⴰⵢⵍⵓ"),
+        ASSIGN => ("إسناد الملف", "Dossier attribué", "File assigned", "ⴰⵙⵏⴼⵍ ⵏ ⵓⴼⴰⵢⵍⵓ"),
+        REASSIGN => ("إعادة إسناد الملف", "Dossier réattribué", "File reassigned", "ⴰⵙⵏⴼⵍ ⵢⴰⴹⵏ ⵏ ⵓⴼⴰⵢⵍⵓ"),
+        CLAIM => ("تكفل بالملف", "Dossier pris en charge", "File claimed", "ⴰⵟⵟⴰⴼ ⵏ ⵓⴼⴰⵢⵍⵓ"),
+        RELEASE => ("تحرير الملف", "Dossier libéré", "File released", "ⴰⵙⵔⵔⵃ ⵏ ⵓⴼⴰⵢⵍⵓ"),
         _ => return None,
     };
     Some(LocalizedText::ar_fr(ar, fr).with(Locale::En, en).with(Locale::Tzm, tzm))
@@ -188,7 +197,7 @@ mod tests {
 
     #[test]
     fn steps_are_labelled_in_every_language() {
-        for action in ["assignment.assign", "assignment.reassign", "assignment.claim", "assignment.release"] {
+        for action in [ASSIGN, REASSIGN, CLAIM, RELEASE] {
             let label = step_label(action).unwrap();
             for locale in [Locale::Ar, Locale::Fr, Locale::En, Locale::Tzm] {
                 assert!(label.exact(locale).is_some(), "{action} {locale:?}");

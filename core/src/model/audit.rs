@@ -6,11 +6,18 @@
 //! content hashes alone, so that a citizen checks, without the payloads of others, that a head published earlier
 //! is in today's chain and that their own events (whose content they see) are in it ([`verify_proof`]).
 
+use std::fmt;
+
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::model::ids::TenantId;
+use uuid::Uuid;
+
+use crate::model::ids::{
+    AgendaItemId, CivilActId, CouncilMemberId, CouncilSessionId, DeliberationId, DocumentId, MailId, RequestId,
+    ServiceId, TenantId, TokenId, UserId,
+};
 
 /// The `prev_hash` of a commune's first event.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -25,9 +32,9 @@ pub struct AuditEvent {
     pub occurred_at: DateTime<Utc>,
     /// `token:<id>`, `applicant:<tracking code>`, `system`.
     pub actor: String,
-    /// `request.submitted`, `request.action`, `service.published`, …
+    /// The name of its [`AuditKind`] (`request.submitted`, `request.action`, …), kept as recorded.
     pub kind: String,
-    /// What the event is about: `request:<id>`.
+    /// What the event is about ([`AuditSubject`]): `request:<id>`.
     pub subject: String,
     /// Canonical JSON (sorted keys, no spaces), hashed as is.
     pub payload: String,
@@ -39,23 +46,191 @@ pub struct AuditEvent {
     pub link: String,
 }
 
+/// What an audit event records. Its name (`request.submitted`) is the event's `kind` as stored and hashed: a
+/// name never changes, or the chains recorded before would no longer verify.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::EnumString, strum::EnumIter, strum::Display,
+)]
+pub enum AuditKind {
+    #[strum(serialize = "access.granted")]
+    AccessGranted,
+    #[strum(serialize = "access.revoked")]
+    AccessRevoked,
+    #[strum(serialize = "budget.imported")]
+    BudgetImported,
+    #[strum(serialize = "calendar.holidays_set")]
+    CalendarHolidaysSet,
+    #[strum(serialize = "civil_act.document_issued")]
+    CivilActDocumentIssued,
+    #[strum(serialize = "civil_act.mention_added")]
+    CivilActMentionAdded,
+    #[strum(serialize = "civil_act.read")]
+    CivilActRead,
+    #[strum(serialize = "civil_act.registered")]
+    CivilActRegistered,
+    #[strum(serialize = "commune.created")]
+    CommuneCreated,
+    #[strum(serialize = "commune.exported")]
+    CommuneExported,
+    #[strum(serialize = "commune.imported")]
+    CommuneImported,
+    #[strum(serialize = "commune.onboarded")]
+    CommuneOnboarded,
+    #[strum(serialize = "commune.site_origins_set")]
+    CommuneSiteOriginsSet,
+    #[strum(serialize = "commune.training_reset")]
+    CommuneTrainingReset,
+    #[strum(serialize = "commune.upgraded")]
+    CommuneUpgraded,
+    #[strum(serialize = "complaint.answer_reminder")]
+    ComplaintAnswerReminder,
+    #[strum(serialize = "complaint.lapsed")]
+    ComplaintLapsed,
+    #[strum(serialize = "complaint.moderated")]
+    ComplaintModerated,
+    #[strum(serialize = "complaint.rated")]
+    ComplaintRated,
+    #[strum(serialize = "council.agenda_item_added")]
+    CouncilAgendaItemAdded,
+    #[strum(serialize = "council.decisions_published")]
+    CouncilDecisionsPublished,
+    #[strum(serialize = "council.deliberation_recorded")]
+    CouncilDeliberationRecorded,
+    #[strum(serialize = "council.member_added")]
+    CouncilMemberAdded,
+    #[strum(serialize = "council.session_scheduled")]
+    CouncilSessionScheduled,
+    #[strum(serialize = "delivery.replayed")]
+    DeliveryReplayed,
+    #[strum(serialize = "document.issued")]
+    DocumentIssued,
+    #[strum(serialize = "document.read")]
+    DocumentRead,
+    #[strum(serialize = "mail.answered")]
+    MailAnswered,
+    #[strum(serialize = "mail.closed")]
+    MailClosed,
+    #[strum(serialize = "mail.registered")]
+    MailRegistered,
+    #[strum(serialize = "mail.reopened")]
+    MailReopened,
+    #[strum(serialize = "mail.routed")]
+    MailRouted,
+    #[strum(serialize = "personal_data.read")]
+    PersonalDataRead,
+    #[strum(serialize = "petition.signed")]
+    PetitionSigned,
+    #[strum(serialize = "publication.published")]
+    PublicationPublished,
+    #[strum(serialize = "request.action")]
+    RequestAction,
+    #[strum(serialize = "request.assigned")]
+    RequestAssigned,
+    #[strum(serialize = "request.file_downloaded")]
+    RequestFileDownloaded,
+    #[strum(serialize = "request.submitted")]
+    RequestSubmitted,
+    #[strum(serialize = "request.timer_guard_failed")]
+    RequestTimerGuardFailed,
+    #[strum(serialize = "service.published")]
+    ServicePublished,
+    #[strum(serialize = "smtp.updated")]
+    SmtpUpdated,
+    #[strum(serialize = "template.exported")]
+    TemplateExported,
+    #[strum(serialize = "token.issued")]
+    TokenIssued,
+    #[strum(serialize = "token.revoked")]
+    TokenRevoked,
+    #[strum(serialize = "user.created")]
+    UserCreated,
+    #[strum(serialize = "user.disabled")]
+    UserDisabled,
+    #[strum(serialize = "user.enabled")]
+    UserEnabled,
+    #[strum(serialize = "user.password_reset")]
+    UserPasswordReset,
+    #[strum(serialize = "webhook.created")]
+    WebhookCreated,
+    #[strum(serialize = "webhook.deleted")]
+    WebhookDeleted,
+    #[strum(serialize = "webhook.updated")]
+    WebhookUpdated,
+}
+
+impl AuditKind {
+    /// The kind's name, as stored and hashed.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// What an audit event is about, written `<subject>:<id>` (`request:<id>`) in the event's `subject` as stored and
+/// hashed; the smtp settings, one per commune, are `smtp`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AuditSubject {
+    AgendaItem(AgendaItemId),
+    /// A budget by its year.
+    Budget(i32),
+    CivilAct(CivilActId),
+    Commune(TenantId),
+    CouncilMember(CouncilMemberId),
+    CouncilSession(CouncilSessionId),
+    Deliberation(DeliberationId),
+    /// A webhook delivery.
+    Delivery(Uuid),
+    Document(DocumentId),
+    Mail(MailId),
+    /// An item of the proactive publication list, by its key.
+    Publication(String),
+    Request(RequestId),
+    Service(ServiceId),
+    Smtp,
+    /// A template bundle, by its reference (`name@version`).
+    Template(String),
+    Token(TokenId),
+    User(UserId),
+    /// A webhook endpoint.
+    Webhook(Uuid),
+}
+
+impl fmt::Display for AuditSubject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::AgendaItem(id) => write!(f, "agenda_item:{id}"),
+            Self::Budget(year) => write!(f, "budget:{year}"),
+            Self::CivilAct(id) => write!(f, "civil_act:{id}"),
+            Self::Commune(id) => write!(f, "commune:{id}"),
+            Self::CouncilMember(id) => write!(f, "council_member:{id}"),
+            Self::CouncilSession(id) => write!(f, "council_session:{id}"),
+            Self::Deliberation(id) => write!(f, "deliberation:{id}"),
+            Self::Delivery(id) => write!(f, "delivery:{id}"),
+            Self::Document(id) => write!(f, "document:{id}"),
+            Self::Mail(id) => write!(f, "mail:{id}"),
+            Self::Publication(key) => write!(f, "publication:{key}"),
+            Self::Request(id) => write!(f, "request:{id}"),
+            Self::Service(id) => write!(f, "service:{id}"),
+            Self::Smtp => f.write_str("smtp"),
+            Self::Template(reference) => write!(f, "template:{reference}"),
+            Self::Token(id) => write!(f, "token:{id}"),
+            Self::User(id) => write!(f, "user:{id}"),
+            Self::Webhook(id) => write!(f, "webhook:{id}"),
+        }
+    }
+}
+
 /// An event before it is chained.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewEvent {
     pub actor: String,
-    pub kind: String,
-    pub subject: String,
+    pub kind: AuditKind,
+    pub subject: AuditSubject,
     pub payload: serde_json::Value,
 }
 
 impl NewEvent {
-    pub fn new(
-        actor: impl Into<String>,
-        kind: impl Into<String>,
-        subject: impl Into<String>,
-        payload: serde_json::Value,
-    ) -> Self {
-        Self { actor: actor.into(), kind: kind.into(), subject: subject.into(), payload }
+    pub fn new(actor: impl Into<String>, kind: AuditKind, subject: AuditSubject, payload: serde_json::Value) -> Self {
+        Self { actor: actor.into(), kind, subject, payload }
     }
 
     /// Chains the event after `prev_hash` (and `prev_link`) as event number `sequence`. The time is kept to the
@@ -76,8 +251,8 @@ impl NewEvent {
             sequence,
             occurred_at,
             actor: self.actor,
-            kind: self.kind,
-            subject: self.subject,
+            kind: self.kind.as_str().to_owned(),
+            subject: self.subject.to_string(),
             payload,
             prev_hash: prev_hash.to_owned(),
             hash: String::new(),
@@ -559,6 +734,11 @@ mod tests {
 
     use super::*;
 
+    /// The subject of the chain's request `n`.
+    fn request(n: i64) -> AuditSubject {
+        AuditSubject::Request(RequestId::from_uuid(Uuid::from_u128(n.unsigned_abs().into())))
+    }
+
     fn chain(n: i64) -> Vec<AuditEvent> {
         let tenant = TenantId::new();
         let mut prev = GENESIS_HASH.to_owned();
@@ -569,8 +749,8 @@ mod tests {
                     + chrono::Duration::nanoseconds(sequence * 1_234_567);
                 let event = NewEvent::new(
                     "system",
-                    "request.submitted",
-                    format!("request:{sequence}"),
+                    AuditKind::RequestSubmitted,
+                    request(sequence),
                     serde_json::json!({"b": 1, "a": [sequence]}),
                 )
                 .chain(tenant, sequence, time, &prev, &prev_link);
@@ -697,7 +877,7 @@ mod tests {
     fn a_proof_links_a_kept_head_to_the_request_events() {
         let events = chain(8);
         let kept = KeptHead { commune: Some("oujda".into()), sequence: 3, link: events[2].link.clone() };
-        let proof = proof_of(&events, 3, "request:5");
+        let proof = proof_of(&events, 3, &request(5).to_string());
         let report = verify_proof(&proof, &kept);
         assert!(report.valid, "{report:?}");
         assert_eq!(report.own_events, vec![5]);
@@ -707,7 +887,7 @@ mod tests {
         assert!(verify_proof(&proof, &inside).valid);
         assert!(
             verify_proof(
-                &proof_of(&events, 0, "request:1"),
+                &proof_of(&events, 0, &request(1).to_string()),
                 &KeptHead { commune: None, sequence: 0, link: GENESIS_HASH.into() }
             )
             .valid
@@ -754,19 +934,101 @@ mod tests {
             (
                 "an event of another subject shown",
                 |p, _| {
-                    p.subject = "request:4".into();
+                    p.subject = request(4).to_string();
                 },
                 ProofProblem::OtherSubject,
                 5,
             ),
         ];
         for (name, tamper, problem, at) in cases {
-            let mut proof = proof_of(&events, 3, "request:5");
+            let mut proof = proof_of(&events, 3, &request(5).to_string());
             let mut kept = kept.clone();
             tamper(&mut proof, &mut kept);
             let report = verify_proof(&proof, &kept);
             assert!(!report.valid, "{name}");
             assert_eq!((report.problem, report.broken_sequence), (Some(problem), Some(at)), "{name}");
         }
+    }
+
+    /// The names recorded in chains before the kinds were typed: each kind keeps its name, or those chains would
+    /// no longer verify.
+    #[test]
+    fn every_kind_keeps_the_name_its_events_were_recorded_with() {
+        use strum::IntoEnumIterator;
+        let names = [
+            (AuditKind::AccessGranted, "access.granted"),
+            (AuditKind::AccessRevoked, "access.revoked"),
+            (AuditKind::BudgetImported, "budget.imported"),
+            (AuditKind::CalendarHolidaysSet, "calendar.holidays_set"),
+            (AuditKind::CivilActDocumentIssued, "civil_act.document_issued"),
+            (AuditKind::CivilActMentionAdded, "civil_act.mention_added"),
+            (AuditKind::CivilActRead, "civil_act.read"),
+            (AuditKind::CivilActRegistered, "civil_act.registered"),
+            (AuditKind::CommuneCreated, "commune.created"),
+            (AuditKind::CommuneExported, "commune.exported"),
+            (AuditKind::CommuneImported, "commune.imported"),
+            (AuditKind::CommuneOnboarded, "commune.onboarded"),
+            (AuditKind::CommuneSiteOriginsSet, "commune.site_origins_set"),
+            (AuditKind::CommuneTrainingReset, "commune.training_reset"),
+            (AuditKind::CommuneUpgraded, "commune.upgraded"),
+            (AuditKind::ComplaintAnswerReminder, "complaint.answer_reminder"),
+            (AuditKind::ComplaintLapsed, "complaint.lapsed"),
+            (AuditKind::ComplaintModerated, "complaint.moderated"),
+            (AuditKind::ComplaintRated, "complaint.rated"),
+            (AuditKind::CouncilAgendaItemAdded, "council.agenda_item_added"),
+            (AuditKind::CouncilDecisionsPublished, "council.decisions_published"),
+            (AuditKind::CouncilDeliberationRecorded, "council.deliberation_recorded"),
+            (AuditKind::CouncilMemberAdded, "council.member_added"),
+            (AuditKind::CouncilSessionScheduled, "council.session_scheduled"),
+            (AuditKind::DeliveryReplayed, "delivery.replayed"),
+            (AuditKind::DocumentIssued, "document.issued"),
+            (AuditKind::DocumentRead, "document.read"),
+            (AuditKind::MailAnswered, "mail.answered"),
+            (AuditKind::MailClosed, "mail.closed"),
+            (AuditKind::MailRegistered, "mail.registered"),
+            (AuditKind::MailReopened, "mail.reopened"),
+            (AuditKind::MailRouted, "mail.routed"),
+            (AuditKind::PersonalDataRead, "personal_data.read"),
+            (AuditKind::PetitionSigned, "petition.signed"),
+            (AuditKind::PublicationPublished, "publication.published"),
+            (AuditKind::RequestAction, "request.action"),
+            (AuditKind::RequestAssigned, "request.assigned"),
+            (AuditKind::RequestFileDownloaded, "request.file_downloaded"),
+            (AuditKind::RequestSubmitted, "request.submitted"),
+            (AuditKind::RequestTimerGuardFailed, "request.timer_guard_failed"),
+            (AuditKind::ServicePublished, "service.published"),
+            (AuditKind::SmtpUpdated, "smtp.updated"),
+            (AuditKind::TemplateExported, "template.exported"),
+            (AuditKind::TokenIssued, "token.issued"),
+            (AuditKind::TokenRevoked, "token.revoked"),
+            (AuditKind::UserCreated, "user.created"),
+            (AuditKind::UserDisabled, "user.disabled"),
+            (AuditKind::UserEnabled, "user.enabled"),
+            (AuditKind::UserPasswordReset, "user.password_reset"),
+            (AuditKind::WebhookCreated, "webhook.created"),
+            (AuditKind::WebhookDeleted, "webhook.deleted"),
+            (AuditKind::WebhookUpdated, "webhook.updated"),
+        ];
+        assert_eq!(names.len(), AuditKind::iter().count(), "a kind without its recorded name here");
+        for (kind, name) in names {
+            assert_eq!(kind.as_str(), name);
+            assert_eq!(kind.to_string(), name);
+            assert_eq!(name.parse::<AuditKind>(), Ok(kind));
+        }
+    }
+
+    #[test]
+    fn a_subject_is_written_as_it_was_recorded() {
+        let id = Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0001);
+        assert_eq!(request(1).to_string(), "request:00000000-0000-0000-0000-000000000001");
+        assert_eq!(AuditSubject::Commune(TenantId::from_uuid(id)).to_string(), format!("commune:{id}"));
+        assert_eq!(AuditSubject::CivilAct(CivilActId::from_uuid(id)).to_string(), format!("civil_act:{id}"));
+        assert_eq!(
+            AuditSubject::CouncilMember(CouncilMemberId::from_uuid(id)).to_string(),
+            format!("council_member:{id}")
+        );
+        assert_eq!(AuditSubject::Budget(2026).to_string(), "budget:2026");
+        assert_eq!(AuditSubject::Template("bureau-ordre@3".into()).to_string(), "template:bureau-ordre@3");
+        assert_eq!(AuditSubject::Smtp.to_string(), "smtp");
     }
 }

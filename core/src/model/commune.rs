@@ -167,8 +167,12 @@ pub fn unique_tracking_prefix(slug: &str, taken: &std::collections::HashSet<Stri
 }
 
 /// Where a commune is in its life on the platform.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Stored by its snake-case name (`onboarding`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
 pub enum CommuneStatus {
     Onboarding,
     Active,
@@ -177,23 +181,9 @@ pub enum CommuneStatus {
 }
 
 impl CommuneStatus {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            CommuneStatus::Onboarding => "onboarding",
-            CommuneStatus::Active => "active",
-            CommuneStatus::Suspended => "suspended",
-            CommuneStatus::Training => "training",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "onboarding" => Some(CommuneStatus::Onboarding),
-            "active" => Some(CommuneStatus::Active),
-            "suspended" => Some(CommuneStatus::Suspended),
-            "training" => Some(CommuneStatus::Training),
-            _ => None,
-        }
+    /// The stored name (`onboarding`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 }
 
@@ -261,6 +251,46 @@ pub fn region_name(country: Country, region: &str) -> String {
     region.to_owned()
 }
 
+/// A commune's IANA time zone (`Africa/Casablanca`), read once from its name and written back as it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Zone(chrono_tz::Tz);
+
+impl Zone {
+    pub fn parse(value: &str) -> Result<Self, InvalidValue> {
+        value.parse().map(Self).map_err(|_| InvalidValue::new("time zone", value, "an IANA time zone"))
+    }
+
+    pub const fn tz(self) -> chrono_tz::Tz {
+        self.0
+    }
+
+    /// The zone's IANA name.
+    pub fn name(self) -> &'static str {
+        self.0.name()
+    }
+}
+
+impl From<chrono_tz::Tz> for Zone {
+    fn from(tz: chrono_tz::Tz) -> Self {
+        Self(tz)
+    }
+}
+
+impl TryFrom<String> for Zone {
+    type Error = InvalidValue;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Zone> for String {
+    fn from(zone: Zone) -> Self {
+        zone.name().to_owned()
+    }
+}
+
 /// The settings of a new commune, before it has an id.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -280,7 +310,7 @@ pub struct CommuneSpec {
     pub default_locale: Locale,
     pub locales: Vec<Locale>,
     /// IANA time zone: `Africa/Casablanca`.
-    pub time_zone: String,
+    pub time_zone: Zone,
     /// ISO 4217: MAD, MRU, EUR.
     pub currency: String,
     pub tracking_prefix: TrackingPrefix,
@@ -307,17 +337,14 @@ impl Commune {
     }
 
     pub fn time_zone(&self) -> chrono_tz::Tz {
-        self.spec.time_zone.parse().unwrap_or(chrono_tz::UTC)
+        self.spec.time_zone.tz()
     }
 }
 
 impl CommuneSpec {
-    /// Checks what the types cannot: a known time zone, a currency code, the default locale enabled.
+    /// Checks what the types cannot: a currency code, the default locale enabled.
     pub fn check(&self) -> Result<(), Vec<(&'static str, String)>> {
         let mut problems = Vec::new();
-        if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
-            problems.push(("timeZone", format!("unknown time zone `{}`", self.time_zone)));
-        }
         if self.currency.len() != 3 || !self.currency.bytes().all(|b| b.is_ascii_uppercase()) {
             problems.push(("currency", format!("`{}` is not an ISO 4217 code", self.currency)));
         }
@@ -387,6 +414,27 @@ impl From<TemplateRef> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_time_zone_is_read_once_and_an_unknown_one_refused() {
+        let zone = Zone::parse("Africa/Casablanca").unwrap();
+        assert_eq!((zone.tz(), zone.name()), (chrono_tz::Africa::Casablanca, "Africa/Casablanca"));
+        assert_eq!(serde_json::to_value(zone).unwrap(), serde_json::json!("Africa/Casablanca"));
+        assert!(Zone::parse("Mars/Olympus").is_err());
+        assert!(serde_json::from_value::<Zone>(serde_json::json!("UTC+1")).is_err());
+    }
+
+    #[test]
+    fn a_status_keeps_its_stored_name() {
+        for (status, name) in [
+            (CommuneStatus::Onboarding, "onboarding"),
+            (CommuneStatus::Active, "active"),
+            (CommuneStatus::Suspended, "suspended"),
+            (CommuneStatus::Training, "training"),
+        ] {
+            assert_eq!((status.as_str(), name.parse()), (name, Ok(status)));
+        }
+    }
 
     #[test]
     fn slugs() {

@@ -46,7 +46,12 @@ pub struct Finding {
 }
 
 /// Where a public complaint stands with moderation. Only `Clear`, `Approved` and `Redacted` are published.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Stored by its snake-case name (`kept_private`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
 pub enum Moderation {
     /// The applicant did not make it public: nothing to moderate, nothing published.
     NotPublic,
@@ -63,32 +68,13 @@ pub enum Moderation {
 }
 
 impl Moderation {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Moderation::NotPublic => "not_public",
-            Moderation::Pending => "pending",
-            Moderation::Clear => "clear",
-            Moderation::Approved => "approved",
-            Moderation::Redacted => "redacted",
-            Moderation::KeptPrivate => "kept_private",
-        }
+    /// The stored name (`kept_private`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 
-    pub fn parse(value: &str) -> Option<Self> {
-        [
-            Moderation::NotPublic,
-            Moderation::Pending,
-            Moderation::Clear,
-            Moderation::Approved,
-            Moderation::Redacted,
-            Moderation::KeptPrivate,
-        ]
-        .into_iter()
-        .find(|m| m.as_str() == value)
-    }
-
-    /// The stored spellings of the states that are published.
-    pub const PUBLISHED: [&'static str; 3] = ["clear", "approved", "redacted"];
+    /// The states that are published.
+    pub const PUBLISHED: [Moderation; 3] = [Moderation::Clear, Moderation::Approved, Moderation::Redacted];
 
     pub const fn is_published(self) -> bool {
         matches!(self, Moderation::Clear | Moderation::Approved | Moderation::Redacted)
@@ -424,8 +410,16 @@ mod tests {
         assert_eq!(Moderation::initial(true, &screen("0612345678", &[])), Moderation::Pending);
         assert_eq!(Moderation::initial(true, &[]), Moderation::Clear);
         assert_eq!(Moderation::initial(false, &screen("0612345678", &[])), Moderation::NotPublic);
-        for m in [Moderation::Pending, Moderation::Redacted, Moderation::KeptPrivate] {
-            assert_eq!(Moderation::parse(m.as_str()), Some(m));
+        for (m, name) in [
+            (Moderation::NotPublic, "not_public"),
+            (Moderation::Pending, "pending"),
+            (Moderation::Clear, "clear"),
+            (Moderation::Approved, "approved"),
+            (Moderation::Redacted, "redacted"),
+            (Moderation::KeptPrivate, "kept_private"),
+        ] {
+            assert_eq!((m.as_str(), name.parse()), (name, Ok(m)));
         }
+        assert!(Moderation::PUBLISHED.iter().all(|m| m.is_published()));
     }
 }

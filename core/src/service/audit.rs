@@ -5,7 +5,9 @@ use secrecy::SecretString;
 
 use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldErrorCode};
-use crate::model::audit::{AuditHead, AuditProof, ChainReport, MAX_PROOF_EVENTS, PublishedHead};
+use crate::model::audit::{
+    AuditHead, AuditKind, AuditProof, AuditSubject, ChainReport, MAX_PROOF_EVENTS, PublishedHead,
+};
 use crate::model::commune::Commune;
 use crate::model::form::messages;
 use crate::store::{TenantScope, audit};
@@ -14,7 +16,7 @@ use super::{CountedPage, Jamaa};
 
 /// Kinds of a request's events whose content a proof does not show the applicant: who in the commune holds
 /// the file is its internal business (their content hashes and links are in the proof like any other event's).
-const WITHHELD_FROM_APPLICANTS: &[&str] = &["request.assigned"];
+const WITHHELD_FROM_APPLICANTS: &[AuditKind] = &[AuditKind::RequestAssigned];
 
 impl Jamaa {
     /// Re-computes every hash of the commune's chain and checks the links and the head.
@@ -93,7 +95,7 @@ impl Jamaa {
                 messages::out_of_range(Some(earliest as f64), Some(head.sequence as f64)),
             ));
         };
-        let subject = format!("request:{}", record.id);
+        let subject = AuditSubject::Request(record.id).to_string();
         let steps = audit::proof_steps(&tx, since, head.sequence, &subject, WITHHELD_FROM_APPLICANTS).await?;
         tx.commit().await?;
         Ok(AuditProof {

@@ -6,7 +6,7 @@ use std::collections::hash_map::Entry;
 
 use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldErrorCode};
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::calendar::{DatedHoliday, end_of_day_utc};
 use crate::model::commune::{Commune, Country};
 use crate::model::i18n::{Locale, LocalizedText};
@@ -171,8 +171,8 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "calendar.holidays_set",
-                format!("commune:{}", commune.id),
+                AuditKind::CalendarHolidaysSet,
+                AuditSubject::Commune(commune.id),
                 serde_json::json!({
                     "year": year,
                     "holidays": new.dated_holidays_of(year).iter().map(|h| h.date).collect::<Vec<_>>(),

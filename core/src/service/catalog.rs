@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldError, FieldErrorCode};
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::catalog::ServiceDefinition;
 use crate::model::commune::{Commune, Slug};
 use crate::store::audit;
@@ -100,8 +100,8 @@ pub(crate) async fn publish_in(
         tx,
         NewEvent::new(
             actor,
-            "service.published",
-            format!("service:{}", published.id),
+            AuditKind::ServicePublished,
+            AuditSubject::Service(published.id),
             serde_json::json!({
                 "code": definition.code,
                 "version": published.version,

@@ -8,7 +8,7 @@ use secrecy::SecretString;
 
 use crate::auth::{self, Permission, Principal};
 use crate::error::{Error, FieldErrorCode};
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::catalog::Channel;
 use crate::model::commune::Commune;
 use crate::model::complaint::{ANSWER_LAPSED, ANSWER_REMINDER, ComplaintSettings, ComplaintStatus, Rating};
@@ -232,12 +232,12 @@ async fn take_deadline_step(
         return Ok(false);
     }
     let kind = match step {
-        ANSWER_REMINDER => "complaint.answer_reminder",
+        ANSWER_REMINDER => AuditKind::ComplaintAnswerReminder,
         ANSWER_LAPSED => {
             if !requests::mark_lapsed(tx, record.id, now).await? {
                 return Ok(false);
             }
-            "complaint.lapsed"
+            AuditKind::ComplaintLapsed
         }
         _ => return Err(Error::internal(format!("unknown step of an answer period `{step}`"))),
     };
@@ -253,7 +253,7 @@ async fn take_deadline_step(
     let event = NewEvent::new(
         "system",
         kind,
-        format!("request:{}", record.id),
+        AuditSubject::Request(record.id),
         serde_json::json!({
             "trackingCode": record.tracking_code,
             "state": record.state,
@@ -394,8 +394,8 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 format!("applicant:{}", request.tracking_code),
-                "complaint.rated",
-                format!("request:{}", request.id),
+                AuditKind::ComplaintRated,
+                AuditSubject::Request(request.id),
                 serde_json::json!({
                     "trackingCode": request.tracking_code,
                     "rating": rating.value(),
@@ -456,8 +456,8 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "complaint.moderated",
-                format!("request:{}", request.id),
+                AuditKind::ComplaintModerated,
+                AuditSubject::Request(request.id),
                 serde_json::json!({
                     "trackingCode": request.tracking_code,
                     "from": complaint.moderation.as_str(),

@@ -11,7 +11,7 @@ use rand::Rng;
 use crate::auth::{Permission, Principal};
 use crate::crypto::{self, Keyring};
 use crate::error::{Error, FieldErrorCode};
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::{DocumentId, RequestId};
@@ -93,8 +93,8 @@ pub(crate) async fn issue(
         tx,
         NewEvent::new(
             actor,
-            "document.issued",
-            format!("document:{id}"),
+            AuditKind::DocumentIssued,
+            AuditSubject::Document(id),
             serde_json::json!({
                 "code": code.to_string(),
                 "kind": new.kind,
@@ -445,8 +445,8 @@ impl Jamaa {
                 &tx,
                 NewEvent::new(
                     principal.actor(),
-                    "document.read",
-                    format!("document:{}", record.id),
+                    AuditKind::DocumentRead,
+                    AuditSubject::Document(record.id),
                     serde_json::json!({ "code": record.code.to_string() }),
                 ),
                 now,
@@ -486,8 +486,8 @@ impl Jamaa {
                 &tx,
                 NewEvent::new(
                     actor.as_str(),
-                    "document.read",
-                    format!("document:{}", record.id),
+                    AuditKind::DocumentRead,
+                    AuditSubject::Document(record.id),
                     serde_json::json!({ "code": record.code.to_string() }),
                 ),
                 now,

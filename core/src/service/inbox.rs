@@ -10,7 +10,7 @@ use crate::auth::{Permission, Principal};
 use crate::crypto;
 use crate::error::{Error, FieldErrorCode};
 use crate::model::assignment::{self, AssignmentAct, AssignmentError, AssignmentFacts};
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::form::{FieldKind, messages};
 use crate::model::i18n::{Locale, LocalizedText};
@@ -346,8 +346,8 @@ impl Jamaa {
         };
         let event = NewEvent::new(
             principal.actor(),
-            "request.assigned",
-            format!("request:{id}"),
+            AuditKind::RequestAssigned,
+            AuditSubject::Request(id),
             serde_json::json!({
                 "trackingCode": record.tracking_code,
                 "action": step.action,

@@ -12,7 +12,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::crypto::Keyring;
 use crate::error::{Error, FieldErrorCode};
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::i18n::LocalizedText;
 use crate::model::ids::RequestId;
@@ -237,8 +237,8 @@ pub(crate) async fn apply_action(
     };
     let event = NewEvent::new(
         actor_label,
-        "request.action",
-        format!("request:{}", record.id),
+        AuditKind::RequestAction,
+        AuditSubject::Request(record.id),
         serde_json::json!({
             "trackingCode": record.tracking_code,
             "action": transition.action,

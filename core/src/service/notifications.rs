@@ -13,7 +13,7 @@ use sha2::Sha256;
 use crate::auth::{self, Permission, Principal};
 use crate::crypto;
 use crate::error::{Error, FieldError, FieldErrorCode};
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::form::FieldKind;
 use crate::model::i18n::{Locale, LocalizedText};
@@ -279,8 +279,8 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "webhook.created",
-                format!("webhook:{id}"),
+                AuditKind::WebhookCreated,
+                AuditSubject::Webhook(id),
                 serde_json::json!({
                     "url": endpoint.url,
                     "events": endpoint.events,
@@ -330,8 +330,8 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "webhook.updated",
-                format!("webhook:{id}"),
+                AuditKind::WebhookUpdated,
+                AuditSubject::Webhook(id),
                 serde_json::json!({ "maxInFlight": max_in_flight, "timeoutSeconds": timeout_seconds }),
             ),
             now,
@@ -356,7 +356,12 @@ impl Jamaa {
         let now = self.now();
         audit::append(
             &tx,
-            NewEvent::new(principal.actor(), "webhook.deleted", format!("webhook:{id}"), serde_json::json!({})),
+            NewEvent::new(
+                principal.actor(),
+                AuditKind::WebhookDeleted,
+                AuditSubject::Webhook(id),
+                serde_json::json!({}),
+            ),
             now,
         )
         .await?;
@@ -430,8 +435,8 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "smtp.updated",
-                "smtp",
+                AuditKind::SmtpUpdated,
+                AuditSubject::Smtp,
                 serde_json::json!({ "host": record.host, "port": record.port, "tls": record.tls }),
             ),
             now,
@@ -487,7 +492,12 @@ impl Jamaa {
         }
         audit::append(
             &tx,
-            NewEvent::new(principal.actor(), "delivery.replayed", format!("delivery:{id}"), serde_json::json!({})),
+            NewEvent::new(
+                principal.actor(),
+                AuditKind::DeliveryReplayed,
+                AuditSubject::Delivery(id),
+                serde_json::json!({}),
+            ),
             now,
         )
         .await?;
@@ -648,8 +658,8 @@ impl Jamaa {
             tx,
             NewEvent::new(
                 "notifications",
-                "personal_data.read",
-                format!("request:{}", record.id),
+                AuditKind::PersonalDataRead,
+                AuditSubject::Request(record.id),
                 serde_json::json!({ "trackingCode": record.tracking_code, "fields": [field.key], "for": "email" }),
             ),
             now,

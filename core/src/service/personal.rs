@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::crypto::{self, Keyring};
 use crate::error::Error;
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::form::{FieldKind, FormSchema};
 use crate::model::ids::RequestId;
 use crate::store::requests::RequestRecord;
@@ -109,8 +109,8 @@ pub(crate) async fn open_for(
         tx,
         NewEvent::new(
             actor,
-            "personal_data.read",
-            format!("request:{}", record.id),
+            AuditKind::PersonalDataRead,
+            AuditSubject::Request(record.id),
             serde_json::json!({ "trackingCode": record.tracking_code, "fields": personal.keys().collect::<Vec<_>>() }),
         ),
         now,

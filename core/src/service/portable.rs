@@ -25,7 +25,7 @@ use sha2::{Digest, Sha256};
 use crate::auth::Principal;
 use crate::crypto::{self, Key};
 use crate::error::{Error, FieldError, FieldErrorCode};
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::{Commune, Slug};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::TenantId;
@@ -237,8 +237,8 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "commune.exported",
-                format!("commune:{}", commune.id),
+                AuditKind::CommuneExported,
+                AuditSubject::Commune(commune.id),
                 serde_json::json!({ "keyId": key_id, "schemaVersion": schema_version }),
             ),
             now,
@@ -415,8 +415,8 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "commune.imported",
-                format!("commune:{tenant}"),
+                AuditKind::CommuneImported,
+                AuditSubject::Commune(TenantId::from_uuid(tenant)),
                 serde_json::json!({
                     "slug": slug,
                     "exportedAs": manifest.commune.slug,

@@ -2,7 +2,7 @@
 
 use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldError, FieldErrorCode};
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::form::messages;
 use crate::model::publication::{self, PublicationItem, PublicationList};
@@ -73,8 +73,8 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "publication.published",
-                format!("publication:{}", item.key),
+                AuditKind::PublicationPublished,
+                AuditSubject::Publication(item.key.clone()),
                 serde_json::json!({ "item": item.key, "location": record.location }),
             ),
             now,

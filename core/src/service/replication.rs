@@ -4,9 +4,9 @@
 
 use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldError, FieldErrorCode};
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::{
-    Commune, CommuneSpec, CommuneStatus, Slug, TrackingPrefix, TrainingReset, region_name, unique_tracking_prefix,
+    Commune, CommuneSpec, CommuneStatus, Slug, TrackingPrefix, TrainingReset, Zone, region_name, unique_tracking_prefix,
 };
 use crate::model::i18n::LocalizedText;
 use crate::model::ids::TenantId;
@@ -202,8 +202,8 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "template.exported",
-                format!("template:{}", bundle.reference()),
+                AuditKind::TemplateExported,
+                AuditSubject::Template(bundle.reference().to_string()),
                 serde_json::json!({ "template": bundle.reference(), "contentHash": bundle.content_hash }),
             ),
             now,
@@ -266,7 +266,7 @@ impl Jamaa {
             population: identity.population,
             default_locale: content.default_locale,
             locales: content.locales.clone(),
-            time_zone: content.time_zone.clone(),
+            time_zone: zone(&content.time_zone)?,
             currency: content.currency.clone(),
             tracking_prefix: identity.tracking_prefix,
             calendar: content.calendar.clone(),
@@ -318,7 +318,7 @@ impl Jamaa {
         }
         audit::append(
             &tx,
-            NewEvent::new(principal.actor(), "commune.onboarded", format!("commune:{id}"), payload),
+            NewEvent::new(principal.actor(), AuditKind::CommuneOnboarded, AuditSubject::Commune(id), payload),
             now,
         )
         .await?;
@@ -359,8 +359,8 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "commune.created",
-                format!("commune:{id}"),
+                AuditKind::CommuneCreated,
+                AuditSubject::Commune(id),
                 serde_json::json!({ "slug": spec.slug }),
             ),
             now,
@@ -427,8 +427,8 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "commune.upgraded",
-                format!("commune:{}", commune.id),
+                AuditKind::CommuneUpgraded,
+                AuditSubject::Commune(commune.id),
                 serde_json::json!({
                     "from": report.from,
                     "to": to,
@@ -491,7 +491,7 @@ async fn content_of(tx: &TenantTx, commune: &Commune) -> Result<TemplateContent,
         default_locale: commune.spec.default_locale,
         locales: commune.spec.locales.clone(),
         currency: commune.spec.currency.clone(),
-        time_zone: commune.spec.time_zone.clone(),
+        time_zone: commune.spec.time_zone.name().to_owned(),
         calendar: commune.spec.calendar.clone(),
         roles: catalog::roles(tx).await?,
         categories: config.categories.clone(),
@@ -531,7 +531,7 @@ async fn write_content(
     spec.default_locale = content.default_locale;
     spec.locales.clone_from(&content.locales);
     spec.currency.clone_from(&content.currency);
-    spec.time_zone.clone_from(&content.time_zone);
+    spec.time_zone = zone(&content.time_zone)?;
     spec.calendar = content.calendar.clone();
     let calendar = if previous.is_some() {
         communes::update_settings(tx.conn(), commune.id, &spec).await?
@@ -574,4 +574,11 @@ async fn write_content(
         }
     }
     Ok(Written { published, retired, calendar, configuration })
+}
+
+/// A template's time zone as a commune's: an unknown name is the caller's `input.timeZone`.
+fn zone(name: &str) -> Result<Zone, Error> {
+    Zone::parse(name).map_err(|_| {
+        Error::Validation(vec![definition_error("input.timeZone".to_owned(), format!("unknown time zone `{name}`"))])
+    })
 }

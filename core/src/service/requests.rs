@@ -6,7 +6,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::auth::{self, Permission, Principal};
 use crate::error::{Error, FieldErrorCode};
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::catalog::Channel;
 use crate::model::commune::Commune;
 use crate::model::form::ValidationContext;
@@ -235,7 +235,7 @@ impl Jamaa {
         let transition = TransitionRecord {
             from_state: None,
             to_state: state.clone(),
-            action: "submit".into(),
+            action: crate::model::workflow::SUBMIT_ACTION.into(),
             actor: principal.actor(),
             comment: None,
             occurred_at: now,
@@ -244,8 +244,8 @@ impl Jamaa {
         schedule(&tx, record.id, record.version, &start_timers).await?;
         let event = NewEvent::new(
             principal.actor(),
-            "request.submitted",
-            format!("request:{}", record.id),
+            AuditKind::RequestSubmitted,
+            AuditSubject::Request(record.id),
             serde_json::json!({
                 "trackingCode": tracking_code,
                 "service": definition.code,

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::Error;
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::workflow::{Actor, engine};
 use crate::store::timers::Scope;
 use crate::store::{TenantScope, audit, catalog, communes, requests, timers};
@@ -101,8 +101,8 @@ impl Jamaa {
                                 });
                                 let event = NewEvent::new(
                                     "system",
-                                    "request.timer_guard_failed",
-                                    format!("request:{request_id}"),
+                                    AuditKind::RequestTimerGuardFailed,
+                                    AuditSubject::Request(request_id),
                                     detail,
                                 );
                                 audit::append(&tx, event, now).await?;

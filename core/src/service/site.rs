@@ -10,7 +10,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldError, FieldErrorCode};
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::store::{audit, communes};
@@ -115,8 +115,8 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "commune.site_origins_set",
-                format!("commune:{}", commune.id),
+                AuditKind::CommuneSiteOriginsSet,
+                AuditSubject::Commune(commune.id),
                 serde_json::json!({ "before": before, "origins": origins }),
             ),
             self.now(),

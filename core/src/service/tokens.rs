@@ -6,7 +6,7 @@ use secrecy::SecretString;
 use crate::auth::tokens::{self as token_format, TokenKind};
 use crate::auth::{self, Permission, Principal};
 use crate::error::Error;
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::ids::{TenantId, TokenId};
 use crate::store::audit;
@@ -60,7 +60,7 @@ impl Jamaa {
         }
         let record = tokens::by_id(self.store.conn(), parsed.id).await?.ok_or(Error::Unauthenticated)?;
         let now = self.now();
-        let kind_matches = record.kind == parsed.kind.as_str();
+        let kind_matches = record.kind == parsed.kind;
         let live = record.revoked_at.is_none() && record.expires_at.is_none_or(|at| at > now);
         if !(auth::secret_matches(&parsed.secret, &record.secret_hash) && kind_matches && live) {
             return Err(Error::Unauthenticated);
@@ -145,7 +145,7 @@ impl Jamaa {
         let hash = auth::hash_secret(&secret);
         let new = NewToken {
             id,
-            kind: kind.as_str(),
+            kind,
             tenant_id,
             roles: &roles,
             scopes: &scopes,
@@ -173,7 +173,7 @@ impl Jamaa {
         let hash = auth::hash_secret(&secret);
         let record = NewToken {
             id,
-            kind: kind.as_str(),
+            kind,
             tenant_id,
             roles: &roles,
             scopes: &scopes,
@@ -197,7 +197,7 @@ impl Jamaa {
             if i == 0 {
                 tokens::insert(tx.conn(), record.clone(), self.now()).await?;
             }
-            let event = NewEvent::new(issuer, "token.issued", format!("token:{id}"), payload.clone());
+            let event = NewEvent::new(issuer, AuditKind::TokenIssued, AuditSubject::Token(id), payload.clone());
             audit::append(&tx, event, self.now()).await?;
             tx.commit().await?;
         }
@@ -234,7 +234,12 @@ impl Jamaa {
             if i == 0 && !tokens::revoke(tx.conn(), id, self.now()).await? {
                 return Err(Error::NotFound("token"));
             }
-            let event = NewEvent::new(principal.actor(), "token.revoked", format!("token:{id}"), serde_json::json!({}));
+            let event = NewEvent::new(
+                principal.actor(),
+                AuditKind::TokenRevoked,
+                AuditSubject::Token(id),
+                serde_json::json!({}),
+            );
             audit::append(&tx, event, self.now()).await?;
             tx.commit().await?;
         }

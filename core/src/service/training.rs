@@ -12,7 +12,7 @@ use secrecy::SecretString;
 
 use crate::auth::Principal;
 use crate::error::{Error, FieldError, FieldErrorCode};
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::{Commune, CommuneStatus, Slug, TrainingReset};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::template::ContentOverrides;
@@ -205,7 +205,12 @@ impl Jamaa {
         let payload = serde_json::json!({ "slug": commune.spec.slug, "trainingOf": row.source });
         audit::append(
             &tx,
-            NewEvent::new(principal.actor(), "commune.training_reset", format!("commune:{}", commune.id), payload),
+            NewEvent::new(
+                principal.actor(),
+                AuditKind::CommuneTrainingReset,
+                AuditSubject::Commune(commune.id),
+                payload,
+            ),
             now,
         )
         .await?;

@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::crypto::{self, Keyring};
 use crate::error::{Error, FieldError, FieldErrorCode};
+use crate::model::audit::{AuditKind, AuditSubject};
 use crate::model::commune::Commune;
 use crate::model::form::messages;
 use crate::model::ids::RequestId;
@@ -181,8 +182,8 @@ impl super::Jamaa {
             &tx,
             crate::model::audit::NewEvent::new(
                 principal.actor(),
-                "request.file_downloaded",
-                format!("request:{request}"),
+                AuditKind::RequestFileDownloaded,
+                AuditSubject::Request(request),
                 serde_json::json!({
                     "trackingCode": record.tracking_code,
                     "file": file,

@@ -8,7 +8,7 @@ use crate::auth::tokens::{self as token_format, ParsedToken, TokenKind};
 use crate::auth::{self, Membership, Permission, Principal, passwords};
 use crate::error::{Error, FieldErrorCode};
 use crate::model::access::{check_password, normalize_login};
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::form::messages;
 use crate::model::ids::{SessionId, TenantId, UserId};
@@ -162,8 +162,8 @@ impl Jamaa {
         users::set_membership(tx.conn(), user.id, commune.id, &roles, self.now()).await?;
         let event = NewEvent::new(
             principal.actor(),
-            "access.granted",
-            format!("user:{}", user.id),
+            AuditKind::AccessGranted,
+            AuditSubject::User(user.id),
             serde_json::json!({ "roles": roles }),
         );
         audit::append(&tx, event, self.now()).await?;
@@ -178,8 +178,12 @@ impl Jamaa {
         if !users::remove_membership(tx.conn(), user.id, commune.id).await? {
             return Err(Error::NotFound("membership"));
         }
-        let event =
-            NewEvent::new(principal.actor(), "access.revoked", format!("user:{}", user.id), serde_json::json!({}));
+        let event = NewEvent::new(
+            principal.actor(),
+            AuditKind::AccessRevoked,
+            AuditSubject::User(user.id),
+            serde_json::json!({}),
+        );
         audit::append(&tx, event, self.now()).await?;
         tx.commit().await
     }
@@ -345,11 +349,12 @@ impl Jamaa {
             return Err(Error::Conflict("this login is taken".into()));
         }
         users::set_membership(tx.conn(), record.id, commune.id, &roles, now).await?;
-        let subject = format!("user:{}", record.id);
+        let subject = AuditSubject::User(record.id);
         let created = serde_json::json!({ "login": record.login });
-        audit::append(&tx, NewEvent::new(principal.actor(), "user.created", subject.clone(), created), now).await?;
+        audit::append(&tx, NewEvent::new(principal.actor(), AuditKind::UserCreated, subject.clone(), created), now)
+            .await?;
         let granted = serde_json::json!({ "roles": roles });
-        audit::append(&tx, NewEvent::new(principal.actor(), "access.granted", subject, granted), now).await?;
+        audit::append(&tx, NewEvent::new(principal.actor(), AuditKind::AccessGranted, subject, granted), now).await?;
         tx.commit().await?;
         tracing::info!(user = %record.id, commune = %commune.spec.slug, "user created in a commune");
         Ok(commune_user(&record, roles))
@@ -384,7 +389,8 @@ impl Jamaa {
             roles.sort();
             users::set_membership(tx.conn(), user_id, commune.id, &roles, now).await?;
             let payload = serde_json::json!({ "roles": roles, "granted": role });
-            let event = NewEvent::new(principal.actor(), "access.granted", format!("user:{user_id}"), payload);
+            let event =
+                NewEvent::new(principal.actor(), AuditKind::AccessGranted, AuditSubject::User(user_id), payload);
             audit::append(&tx, event, now).await?;
         }
         tx.commit().await?;
@@ -412,7 +418,8 @@ impl Jamaa {
                 users::set_membership(tx.conn(), user_id, commune.id, &roles, now).await?;
             }
             let payload = serde_json::json!({ "roles": roles, "revoked": role });
-            let event = NewEvent::new(principal.actor(), "access.revoked", format!("user:{user_id}"), payload);
+            let event =
+                NewEvent::new(principal.actor(), AuditKind::AccessRevoked, AuditSubject::User(user_id), payload);
             audit::append(&tx, event, now).await?;
         }
         tx.commit().await?;
@@ -439,8 +446,8 @@ impl Jamaa {
             if disabled {
                 users::end_sessions(tx.conn(), None, user_id, now).await?;
             }
-            let kind = if disabled { "user.disabled" } else { "user.enabled" };
-            let event = NewEvent::new(principal.actor(), kind, format!("user:{user_id}"), serde_json::json!({}));
+            let kind = if disabled { AuditKind::UserDisabled } else { AuditKind::UserEnabled };
+            let event = NewEvent::new(principal.actor(), kind, AuditSubject::User(user_id), serde_json::json!({}));
             audit::append(&tx, event, now).await?;
         }
         tx.commit().await?;
@@ -465,8 +472,12 @@ impl Jamaa {
         self.may_manage_account(&tx, principal, &user).await?;
         users::update(tx.conn(), user_id, Some(&hash), None).await?;
         users::end_sessions(tx.conn(), None, user_id, now).await?;
-        let event =
-            NewEvent::new(principal.actor(), "user.password_reset", format!("user:{user_id}"), serde_json::json!({}));
+        let event = NewEvent::new(
+            principal.actor(),
+            AuditKind::UserPasswordReset,
+            AuditSubject::User(user_id),
+            serde_json::json!({}),
+        );
         audit::append(&tx, event, now).await?;
         tx.commit().await
     }

@@ -10,8 +10,8 @@ use super::TenantTx;
 use super::entity::{audit_event, audit_head, audit_published_head};
 use crate::error::Error;
 use crate::model::audit::{
-    AuditEvent, AuditHead, ChainChecker, ChainReport, GENESIS_HASH, HashedTime, NewEvent, ProofStep, ProvenEvent,
-    PublishedHead,
+    AuditEvent, AuditHead, AuditKind, ChainChecker, ChainReport, GENESIS_HASH, HashedTime, NewEvent, ProofStep,
+    ProvenEvent, PublishedHead,
 };
 use crate::model::ids::{EventId, TenantId};
 
@@ -274,7 +274,7 @@ pub(crate) async fn proof_steps(
     since: i64,
     until: i64,
     subject: &str,
-    withheld: &[&str],
+    withheld: &[AuditKind],
 ) -> Result<Vec<ProofStep>, Error> {
     let tenant = tx.tenant_uuid();
     let links: Vec<(i64, String, String)> = audit_event::Entity::find()
@@ -295,7 +295,7 @@ pub(crate) async fn proof_steps(
         .all(tx.conn())
         .await?
         .into_iter()
-        .filter(|row| !withheld.contains(&row.kind.as_str()))
+        .filter(|row| !withheld.iter().any(|kind| kind.as_str() == row.kind))
         .map(|row| {
             let event = ProvenEvent {
                 occurred_at: HashedTime::of(&row.occurred_at),

@@ -12,7 +12,7 @@ use super::entity::commune;
 use super::shared::{address, put_shared, shared_bodies};
 use crate::error::Error;
 use crate::model::calendar::WorkingCalendar;
-use crate::model::commune::{Commune, CommuneSpec, CommuneStatus, Country, Slug, TrackingPrefix};
+use crate::model::commune::{Commune, CommuneSpec, CommuneStatus, Country, Slug, TrackingPrefix, Zone};
 use crate::model::i18n::Locale;
 use crate::model::ids::TenantId;
 use crate::model::template::TemplateRef;
@@ -37,11 +37,11 @@ pub(crate) async fn insert(
         population: Set(spec.population.and_then(|p| i64::try_from(p).ok())),
         default_locale: Set(spec.default_locale.as_str().to_owned()),
         locales: Set(to_json(&spec.locales)?),
-        time_zone: Set(spec.time_zone.clone()),
+        time_zone: Set(spec.time_zone.name().to_owned()),
         currency: Set(spec.currency.clone()),
         tracking_prefix: Set(spec.tracking_prefix.as_str().to_owned()),
         calendar_hash: Set(calendar_hash),
-        status: Set(status.as_str().to_owned()),
+        status: Set(status),
         template_name: Set(lineage.map(|l| l.name.clone())),
         template_version: Set(lineage.and_then(|l| i32::try_from(l.version).ok())),
         created_at: Set(now),
@@ -143,7 +143,7 @@ pub(crate) async fn update_settings(
         .col_expr(commune::Column::DefaultLocale, Expr::value(spec.default_locale.as_str()))
         .col_expr(commune::Column::Locales, Expr::value(to_json(&spec.locales)?))
         .col_expr(commune::Column::Currency, Expr::value(spec.currency.clone()))
-        .col_expr(commune::Column::TimeZone, Expr::value(spec.time_zone.clone()))
+        .col_expr(commune::Column::TimeZone, Expr::value(spec.time_zone.name()))
         .col_expr(commune::Column::CalendarHash, Expr::value(calendar_hash.clone()))
         .filter(commune::Column::Id.eq(id.as_uuid()))
         .exec(conn)
@@ -223,7 +223,7 @@ pub(crate) async fn page(
         query = query.filter(commune::Column::Slug.gt(after));
     }
     if !with_training {
-        query = query.filter(commune::Column::Status.ne(CommuneStatus::Training.as_str()));
+        query = query.filter(commune::Column::Status.ne(CommuneStatus::Training));
     }
     let rows = query.all(conn).await?;
     let calendars = calendars(conn, cache, rows.iter().map(|row| row.calendar_hash.as_str())).await?;
@@ -239,7 +239,7 @@ pub(crate) async fn page(
 pub(crate) async fn count(conn: &impl ConnectionTrait, with_training: bool) -> Result<u64, Error> {
     let mut query = commune::Entity::find();
     if !with_training {
-        query = query.filter(commune::Column::Status.ne(CommuneStatus::Training.as_str()));
+        query = query.filter(commune::Column::Status.ne(CommuneStatus::Training));
     }
     query.count(conn).await.map_err(Into::into)
 }
@@ -261,7 +261,7 @@ pub(crate) async fn set_training(
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     commune::Entity::update_many()
-        .col_expr(commune::Column::Status, Expr::value(CommuneStatus::Training.as_str()))
+        .col_expr(commune::Column::Status, Expr::value(CommuneStatus::Training))
         .col_expr(commune::Column::TrainingSource, Expr::value(source.to_owned()))
         .col_expr(commune::Column::TrainingReset, Expr::value(reset.to_owned()))
         .col_expr(commune::Column::TrainingResetAt, Expr::value(now))
@@ -283,7 +283,7 @@ pub(crate) async fn claim_training_reset(
     let mut update = commune::Entity::update_many()
         .col_expr(commune::Column::TrainingResetAt, Expr::value(at))
         .filter(commune::Column::Id.eq(id.as_uuid()))
-        .filter(commune::Column::Status.eq(CommuneStatus::Training.as_str()));
+        .filter(commune::Column::Status.eq(CommuneStatus::Training));
     if let Some(since) = since {
         update = update.filter(
             sea_orm::Condition::any()
@@ -297,7 +297,7 @@ pub(crate) async fn claim_training_reset(
 /// A training commune's row, `None` for a commune that is not one.
 pub(crate) async fn training(conn: &impl ConnectionTrait, id: TenantId) -> Result<Option<TrainingRow>, Error> {
     let row = commune::Entity::find_by_id(id.as_uuid())
-        .filter(commune::Column::Status.eq(CommuneStatus::Training.as_str()))
+        .filter(commune::Column::Status.eq(CommuneStatus::Training))
         .one(conn)
         .await?;
     Ok(row.map(|row| TrainingRow {
@@ -316,7 +316,7 @@ pub(crate) async fn training_scheduled(
         .select_only()
         .column(commune::Column::Id)
         .column(commune::Column::TrainingResetAt)
-        .filter(commune::Column::Status.eq(CommuneStatus::Training.as_str()))
+        .filter(commune::Column::Status.eq(CommuneStatus::Training))
         .filter(commune::Column::TrainingReset.eq(reset))
         .into_tuple::<(uuid::Uuid, Option<DateTime<Utc>>)>()
         .all(conn)
@@ -394,7 +394,7 @@ fn from_model(row: commune::Model, calendar: Option<WorkingCalendar>) -> Result<
         population: row.population.and_then(|p| u64::try_from(p).ok()),
         default_locale: row.default_locale.parse::<Locale>().map_err(|_| corrupt("locale"))?,
         locales: serde_json::from_value(row.locales.clone()).map_err(|_| corrupt("locales"))?,
-        time_zone: row.time_zone.clone(),
+        time_zone: Zone::parse(&row.time_zone).map_err(|_| corrupt("time zone"))?,
         currency: row.currency.clone(),
         tracking_prefix: TrackingPrefix::parse(&row.tracking_prefix).map_err(|_| corrupt("tracking prefix"))?,
         calendar: calendar.ok_or_else(|| corrupt("calendar address"))?,
@@ -402,7 +402,7 @@ fn from_model(row: commune::Model, calendar: Option<WorkingCalendar>) -> Result<
     Ok(Commune {
         id: TenantId::from_uuid(row.id),
         spec,
-        status: CommuneStatus::parse(&row.status).ok_or_else(|| corrupt("status"))?,
+        status: row.status,
         lineage: match (&row.template_name, row.template_version) {
             (Some(name), Some(version)) => Some(TemplateRef {
                 name: name.clone(),

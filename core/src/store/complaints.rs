@@ -56,7 +56,7 @@ pub(crate) async fn insert(tx: &TenantTx, record: &ComplaintRecord) -> Result<()
         submitted_at: Set(record.submitted_at),
         rating: Set(record.rating.map(i16::from)),
         rated_at: Set(record.rated_at),
-        moderation: Set(record.moderation.as_str().to_owned()),
+        moderation: Set(record.moderation),
         findings: Set(record.findings.as_ref().map(|f| serde_json::json!(f).to_string())),
         published_description: Set(record.published_description.clone()),
     })
@@ -150,7 +150,7 @@ pub(crate) async fn pending_count(tx: &TenantTx) -> Result<u64, Error> {
 fn pending_query(tx: &TenantTx) -> sea_orm::Select<complaint::Entity> {
     complaint::Entity::find()
         .filter(complaint::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(complaint::Column::Moderation.eq(Moderation::Pending.as_str()))
+        .filter(complaint::Column::Moderation.eq(Moderation::Pending))
 }
 
 /// Records a moderator's decision: the new state, the description published in place of the applicant's (or
@@ -163,7 +163,7 @@ pub(crate) async fn moderate(
     address: Option<&str>,
 ) -> Result<(), Error> {
     let mut update = complaint::Entity::update_many()
-        .col_expr(complaint::Column::Moderation, Expr::value(moderation.as_str()))
+        .col_expr(complaint::Column::Moderation, Expr::value(moderation))
         .col_expr(complaint::Column::PublishedDescription, Expr::value(published_description.map(str::to_owned)));
     if let Some(address) = address {
         update = update.col_expr(complaint::Column::Address, Expr::value(Some(address.to_owned())));
@@ -193,7 +193,7 @@ fn from_model(row: complaint::Model) -> Result<ComplaintRecord, Error> {
         submitted_at: row.submitted_at,
         rating: row.rating.map(u8::try_from).transpose().map_err(|_| corrupt("rating"))?,
         rated_at: row.rated_at,
-        moderation: Moderation::parse(&row.moderation).ok_or_else(|| corrupt("moderation"))?,
+        moderation: row.moderation,
         findings: row
             .findings
             .as_deref()

@@ -80,7 +80,7 @@ pub(crate) async fn insert(tx: &TenantTx, record: &RequestRecord) -> Result<(), 
         workflow_id: Set(record.workflow_id.as_uuid()),
         tracking_code: Set(record.tracking_code.to_string()),
         state: Set(record.state.clone()),
-        outcome: Set(record.outcome.map(|o| o.as_str().to_owned())),
+        outcome: Set(record.outcome),
         version: Set(record.version),
         data: Set(record.data.clone()),
         personal: Set(record.personal.clone()),
@@ -157,7 +157,7 @@ pub(crate) async fn advance(
     let mut update = request::Entity::update_many()
         .col_expr(request::Column::State, Expr::value(state))
         .col_expr(request::Column::DecisionDue, Expr::value(decision_due))
-        .col_expr(request::Column::Outcome, Expr::value(outcome.map(|o| o.as_str().to_owned())))
+        .col_expr(request::Column::Outcome, Expr::value(outcome))
         .col_expr(request::Column::Version, Expr::col(request::Column::Version).add(1))
         .col_expr(request::Column::UpdatedAt, Expr::value(now));
     if outcome.is_some() {
@@ -277,12 +277,7 @@ pub(super) fn from_model(row: request::Model) -> Result<RequestRecord, Error> {
         workflow_id: WorkflowId::from_uuid(row.workflow_id),
         tracking_code: TrackingCode::parse(&row.tracking_code).map_err(|_| corrupt("tracking code"))?,
         state: row.state.clone(),
-        outcome: row
-            .outcome
-            .as_deref()
-            .map(|o| serde_json::from_value(serde_json::Value::String(o.to_owned())))
-            .transpose()
-            .map_err(|_| corrupt("outcome"))?,
+        outcome: row.outcome,
         version: row.version,
         data: row.data.clone(),
         documents: serde_json::from_value(row.documents.clone()).map_err(|_| corrupt("documents"))?,

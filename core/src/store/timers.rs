@@ -11,22 +11,25 @@ use super::{Store, TenantTx};
 use crate::error::Error;
 use crate::model::ids::{JobId, RequestId, TenantId};
 
-/// What a timer belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a timer belongs to, stored by its name (`state`, `request`).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    sea_orm::DeriveActiveEnum,
+    sea_orm::EnumIter,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
 pub(crate) enum Scope {
     /// The state the request was in when it was set: it takes a workflow action, and any action cancels it.
     State,
     /// The whole request: it records a step of the request's deadline, and only an answer cancels it.
     Request,
-}
-
-impl Scope {
-    const fn as_str(self) -> &'static str {
-        match self {
-            Scope::State => "state",
-            Scope::Request => "request",
-        }
-    }
 }
 
 /// A timer that is due.
@@ -57,7 +60,7 @@ pub(crate) async fn insert(
         due_at: Set(due_at),
         status: Set("pending".to_owned()),
         fired_at: Set(None),
-        scope: Set(scope.as_str().to_owned()),
+        scope: Set(scope),
     })
     .exec_without_returning(tx.conn())
     .await?;
@@ -72,7 +75,7 @@ pub(crate) async fn cancel_pending(tx: &TenantTx, request_id: RequestId, scope: 
         .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(timer::Column::RequestId.eq(request_id.as_uuid()))
         .filter(timer::Column::Status.eq("pending"))
-        .filter(timer::Column::Scope.eq(scope.as_str()))
+        .filter(timer::Column::Scope.eq(scope))
         .exec(tx.conn())
         .await?;
     Ok(())
@@ -131,7 +134,7 @@ pub(crate) async fn claim_due(tx: &TenantTx, now: DateTime<Utc>, limit: u64) -> 
             request_version: row.request_version,
             action: row.action,
             due_at: row.due_at,
-            scope: if row.scope == Scope::Request.as_str() { Scope::Request } else { Scope::State },
+            scope: row.scope,
         })
         .collect())
 }
@@ -164,7 +167,7 @@ pub(crate) async fn follow_decision_date(
             .filter(timer::Column::RequestId.eq(request_id.as_uuid()))
             .filter(timer::Column::RequestVersion.eq(versions.0))
             .filter(timer::Column::Status.eq("pending"))
-            .filter(timer::Column::Scope.eq(Scope::State.as_str()))
+            .filter(timer::Column::Scope.eq(Scope::State))
     };
     pending()
         .col_expr(timer::Column::DueAt, Expr::value(new_due_at))
@@ -176,7 +179,7 @@ pub(crate) async fn follow_decision_date(
         .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(timer::Column::RequestId.eq(request_id.as_uuid()))
         .filter(timer::Column::Status.eq("pending"))
-        .filter(timer::Column::Scope.eq(Scope::Request.as_str()))
+        .filter(timer::Column::Scope.eq(Scope::Request))
         .all(tx.conn())
         .await?;
     let shift = new_due_at - old_due_at;

@@ -5,6 +5,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::entity::api_token;
+use crate::auth::tokens::TokenKind;
 use crate::error::Error;
 use crate::model::ids::{TenantId, TokenId};
 
@@ -12,7 +13,7 @@ use crate::model::ids::{TenantId, TokenId};
 #[derive(Clone, Debug)]
 pub(crate) struct TokenRecord {
     pub id: TokenId,
-    pub kind: String,
+    pub kind: TokenKind,
     pub tenant_id: Option<TenantId>,
     pub roles: Vec<String>,
     pub scopes: Vec<TenantId>,
@@ -24,7 +25,7 @@ pub(crate) struct TokenRecord {
 #[derive(Clone, Debug)]
 pub(crate) struct NewToken<'a> {
     pub id: TokenId,
-    pub kind: &'a str,
+    pub kind: TokenKind,
     pub tenant_id: Option<TenantId>,
     pub roles: &'a [String],
     pub scopes: &'a [TenantId],
@@ -37,7 +38,7 @@ pub(crate) struct NewToken<'a> {
 pub(crate) async fn insert(conn: &impl ConnectionTrait, token: NewToken<'_>, now: DateTime<Utc>) -> Result<(), Error> {
     let model = api_token::ActiveModel {
         id: Set(token.id.as_uuid()),
-        kind: Set(token.kind.to_owned()),
+        kind: Set(token.kind),
         tenant_id: Set(token.tenant_id.map(|t| t.as_uuid())),
         roles: Set(serde_json::json!(token.roles)),
         scopes: Set(serde_json::json!(token.scopes)),
@@ -60,7 +61,7 @@ pub(crate) async fn by_id(conn: &impl ConnectionTrait, id: TokenId) -> Result<Op
     let corrupt = || Error::internal(format!("token {} is corrupt in storage", row.id));
     Ok(Some(TokenRecord {
         id,
-        kind: row.kind.clone(),
+        kind: row.kind,
         tenant_id: row.tenant_id.map(TenantId::from_uuid),
         roles: serde_json::from_value(row.roles.clone()).map_err(|_| corrupt())?,
         scopes: serde_json::from_value(row.scopes.clone()).map_err(|_| corrupt())?,
@@ -94,7 +95,7 @@ pub(crate) async fn revoke(conn: &impl ConnectionTrait, id: TokenId, now: DateTi
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenSummary {
     pub id: TokenId,
-    pub kind: String,
+    pub kind: TokenKind,
     pub label: String,
     pub roles: Vec<String>,
     pub created_at: DateTime<Utc>,
@@ -110,7 +111,7 @@ pub(crate) async fn of_commune(conn: &impl ConnectionTrait, tenant: TenantId) ->
         .filter(
             Condition::any()
                 .add(api_token::Column::TenantId.eq(tenant.as_uuid()))
-                .add(api_token::Column::Kind.eq("partner")),
+                .add(api_token::Column::Kind.eq(TokenKind::Partner)),
         )
         .order_by_asc(api_token::Column::Id)
         .all(conn)
@@ -124,7 +125,7 @@ pub(crate) async fn of_commune(conn: &impl ConnectionTrait, tenant: TenantId) ->
         }
         found.push(TokenSummary {
             id: TokenId::from_uuid(row.id),
-            kind: row.kind.clone(),
+            kind: row.kind,
             label: row.label.clone(),
             roles: serde_json::from_value(row.roles.clone()).map_err(|_| corrupt())?,
             created_at: row.created_at,

@@ -243,7 +243,7 @@ impl OfficeQuery {
             |t| t.id.to_string(),
             |t| ApiTokenInfo {
                 id: ID(t.id.to_string()),
-                kind: t.kind,
+                kind: t.kind.to_string(),
                 label: t.label,
                 roles: t.roles,
                 created_at: t.created_at,

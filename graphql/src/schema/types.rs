@@ -86,7 +86,7 @@ impl Commune {
         self.commune.spec.locales.iter().copied().map(Into::into).collect()
     }
     async fn time_zone(&self) -> &str {
-        &self.commune.spec.time_zone
+        self.commune.spec.time_zone.name()
     }
     async fn currency(&self) -> &str {
         &self.commune.spec.currency

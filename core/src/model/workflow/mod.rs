@@ -18,6 +18,9 @@ pub use engine::{
     start, timer_firing,
 };
 
+/// The step a request's history starts with: its submission, before any of its workflow's actions.
+pub const SUBMIT_ACTION: &str = "submit";
+
 /// A workflow: the states a request goes through and the actions that move it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WorkflowDefinition {
@@ -78,8 +81,12 @@ pub enum StateKind {
     Terminal,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// How a request ended, stored by its snake-case name (`withdrawn`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
 pub enum Outcome {
     Approved,
     Rejected,
@@ -88,13 +95,9 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Approved => "approved",
-            Outcome::Rejected => "rejected",
-            Outcome::Withdrawn => "withdrawn",
-            Outcome::Closed => "closed",
-        }
+    /// The stored name (`withdrawn`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 }
 

@@ -9,7 +9,7 @@
 use crate::auth::{Permission, Principal};
 use crate::crypto::{self, Keyring};
 use crate::error::{Error, FieldErrorCode};
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::{CivilActId, RequestId};
@@ -256,8 +256,8 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "civil_act.document_issued",
-                format!("civil_act:{act}"),
+                AuditKind::CivilActDocumentIssued,
+                AuditSubject::CivilAct(act),
                 serde_json::json!({
                     "number": opened.number.to_string(),
                     "document": requested.document.as_str(),

@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use crate::auth::{Permission, Principal};
 use crate::crypto;
 use crate::error::{Error, FieldErrorCode};
-use crate::model::audit::{AuditEvent, NewEvent};
+use crate::model::audit::{AuditEvent, AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::form::messages;
 use crate::model::i18n::{Locale, LocalizedText};
@@ -70,8 +70,8 @@ pub struct IssuedCivilDocument {
     pub issued: IssuedDocument,
 }
 
-fn subject(id: CivilActId) -> String {
-    format!("civil_act:{id}")
+fn subject(id: CivilActId) -> AuditSubject {
+    AuditSubject::CivilAct(id)
 }
 
 fn local_today(commune: &Commune, now: DateTime<Utc>) -> NaiveDate {
@@ -150,7 +150,7 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "civil_act.registered",
+                AuditKind::CivilActRegistered,
                 subject(id),
                 serde_json::json!({ "number": number.to_string(), "kind": input.kind.as_str() }),
             ),
@@ -210,7 +210,7 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "civil_act.mention_added",
+                AuditKind::CivilActMentionAdded,
                 subject(id),
                 serde_json::json!({
                     "number": act.number.to_string(),
@@ -246,14 +246,14 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "civil_act.read",
+                AuditKind::CivilActRead,
                 subject(id),
                 serde_json::json!({ "number": act.number.to_string() }),
             ),
             now,
         )
         .await?;
-        let history = audit::about(&tx, &subject(id), MAX_HISTORY).await?;
+        let history = audit::about(&tx, &subject(id).to_string(), MAX_HISTORY).await?;
         tx.commit().await?;
         Ok(CivilAct { id, act, mentions, registered_at: row.registered_at, registered_by: row.registered_by, history })
     }
@@ -329,7 +329,7 @@ impl Jamaa {
         let rendered = civil_status::render(&name, &act, &mentions, kind, local_today(commune, now));
         let new = NewDocument {
             kind: format!("civil_status.{}", kind.as_str()),
-            subject: subject(id),
+            subject: subject(id).to_string(),
             title: LocalizedText::ar_fr(rendered.title_ar.clone(), rendered.title.clone()),
             text: rendered.text.clone(),
         };
@@ -338,7 +338,7 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "civil_act.document_issued",
+                AuditKind::CivilActDocumentIssued,
                 subject(id),
                 serde_json::json!({
                     "number": act.number.to_string(),

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldError, FieldErrorCode};
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::{AgendaItemId, CouncilMemberId, CouncilSessionId, DeliberationId, RequestId};
@@ -141,8 +141,8 @@ impl Jamaa {
         &self,
         tx: &TenantTx,
         principal: &Principal,
-        kind: &str,
-        subject: String,
+        kind: AuditKind,
+        subject: AuditSubject,
         payload: serde_json::Value,
     ) -> Result<(), Error> {
         audit::append(tx, NewEvent::new(principal.actor(), kind, subject, payload), self.now()).await?;
@@ -181,8 +181,14 @@ impl Jamaa {
         check(errors)?;
         store::insert_member(&tx, &member, self.now()).await?;
         let payload = serde_json::json!({ "role": member.role.as_str(), "mandateStart": member.mandate_start });
-        self.council_event(&tx, principal, "council.member_added", format!("council_member:{}", member.id), payload)
-            .await?;
+        self.council_event(
+            &tx,
+            principal,
+            AuditKind::CouncilMemberAdded,
+            AuditSubject::CouncilMember(member.id),
+            payload,
+        )
+        .await?;
         tx.commit().await?;
         Ok(member)
     }
@@ -227,8 +233,8 @@ impl Jamaa {
         self.council_event(
             &tx,
             principal,
-            "council.session_scheduled",
-            format!("council_session:{}", session.id),
+            AuditKind::CouncilSessionScheduled,
+            AuditSubject::CouncilSession(session.id),
             payload,
         )
         .await?;
@@ -314,8 +320,14 @@ impl Jamaa {
         let payload = serde_json::json!({
             "session": session.id, "position": position, "request": input.request, "inscribed": moved,
         });
-        self.council_event(&tx, principal, "council.agenda_item_added", format!("agenda_item:{}", item.id), payload)
-            .await?;
+        self.council_event(
+            &tx,
+            principal,
+            AuditKind::CouncilAgendaItemAdded,
+            AuditSubject::AgendaItem(item.id),
+            payload,
+        )
+        .await?;
         let session = self::session(&tx, session.id).await?;
         tx.commit().await?;
         Ok(session)
@@ -407,8 +419,8 @@ impl Jamaa {
         self.council_event(
             &tx,
             principal,
-            "council.deliberation_recorded",
-            format!("deliberation:{}", deliberation.id),
+            AuditKind::CouncilDeliberationRecorded,
+            AuditSubject::Deliberation(deliberation.id),
             payload,
         )
         .await?;
@@ -441,8 +453,14 @@ impl Jamaa {
             return Err(Error::Conflict("the session's decisions are already published".into()));
         }
         let payload = serde_json::json!({ "deliberations": session.deliberations.len() });
-        self.council_event(&tx, principal, "council.decisions_published", format!("council_session:{id}"), payload)
-            .await?;
+        self.council_event(
+            &tx,
+            principal,
+            AuditKind::CouncilDecisionsPublished,
+            AuditSubject::CouncilSession(id),
+            payload,
+        )
+        .await?;
         let session = self::session(&tx, id).await?;
         tx.commit().await?;
         Ok(session)

@@ -7,7 +7,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldErrorCode};
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::form::messages;
 use crate::model::i18n::LocalizedText;
@@ -126,8 +126,8 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "mail.registered",
-                format!("mail:{}", record.id),
+                AuditKind::MailRegistered,
+                AuditSubject::Mail(record.id),
                 serde_json::json!({ "number": number.to_string(), "department": department.as_str() }),
             ),
             now,
@@ -200,6 +200,9 @@ impl Jamaa {
         let tx = self.store.tenant_tx(scope).await?;
         let mut record = store::by_id(&tx, id).await?.ok_or(Error::NotFound("mail item"))?;
         let (kind, department, state) = change(&record)?;
+        let audit_kind: AuditKind = format!("mail.{kind}")
+            .parse()
+            .map_err(|_| Error::internal(format!("a mail item's change `{kind}` has no audit kind")))?;
         if !store::update(&tx, id, record.state, &department, state, now).await? {
             return Err(Error::Conflict("the mail item changed meanwhile".into()));
         }
@@ -216,8 +219,8 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                format!("mail.{kind}"),
-                format!("mail:{id}"),
+                audit_kind,
+                AuditSubject::Mail(id),
                 serde_json::json!({
                     "number": record.number.to_string(),
                     "from": { "department": record.department.as_str(), "state": record.state.as_str() },

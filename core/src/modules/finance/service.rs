@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldError, FieldErrorCode};
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::modules::finance::model::{self as finance, Aggregates, BudgetLine, COLUMNS, RawRow};
@@ -242,8 +242,8 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "budget.imported",
-                format!("budget:{year}"),
+                AuditKind::BudgetImported,
+                AuditSubject::Budget(year),
                 serde_json::json!({ "year": year, "lines": lines.len(), "replaced": replaced, "sha256": digest }),
             ),
             now,

@@ -7,7 +7,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::auth::{Permission, Principal};
 use crate::crypto;
 use crate::error::{Error, FieldError, FieldErrorCode};
-use crate::model::audit::NewEvent;
+use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::form::messages;
 use crate::model::ids::RequestId;
@@ -178,8 +178,8 @@ impl Jamaa {
             &tx,
             NewEvent::new(
                 principal.actor(),
-                "petition.signed",
-                format!("request:{}", record.id),
+                AuditKind::PetitionSigned,
+                AuditSubject::Request(record.id),
                 serde_json::json!({ "trackingCode": record.tracking_code, "signature": signature_id, "count": count }),
             ),
             now,

@@ -7,7 +7,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub kind: String,
+    pub kind: crate::auth::tokens::TokenKind,
     /// The commune of a staff token; none for operators and partners.
     pub tenant_id: Option<Uuid>,
     /// Roles of a staff token.

@@ -23,7 +23,7 @@ pub struct Model {
     pub tracking_prefix: String,
     /// The address of its working calendar in `definitions` (see m0027).
     pub calendar_hash: String,
-    pub status: String,
+    pub status: crate::model::commune::CommuneStatus,
     /// Lineage: the template (and version) the commune's configuration came from.
     pub template_name: Option<String>,
     pub template_version: Option<i32>,

@@ -22,7 +22,7 @@ pub struct Model {
     pub submitted_at: DateTimeUtc,
     pub rating: Option<i16>,
     pub rated_at: Option<DateTimeUtc>,
-    pub moderation: String,
+    pub moderation: crate::model::moderation::Moderation,
     #[sea_orm(column_type = "Text", nullable)]
     pub findings: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]

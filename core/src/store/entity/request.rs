@@ -13,7 +13,7 @@ pub struct Model {
     pub workflow_id: Uuid,
     pub tracking_code: String,
     pub state: String,
-    pub outcome: Option<String>,
+    pub outcome: Option<crate::model::workflow::Outcome>,
     pub version: i64,
     /// The form data but its personal fields.
     pub data: Json,

@@ -19,7 +19,7 @@ pub struct Model {
     pub fired_at: Option<DateTimeUtc>,
     /// `state`: cancelled when the request leaves the state it was set in; `request`: a deadline of the whole
     /// request (a complaint's answer period), kept until the request is answered.
-    pub scope: String,
+    pub scope: crate::store::timers::Scope,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

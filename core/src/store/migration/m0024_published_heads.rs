@@ -145,8 +145,8 @@ mod tests {
     use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder};
     use secrecy::SecretString;
 
-    use crate::model::audit::NewEvent;
-    use crate::model::ids::TenantId;
+    use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
+    use crate::model::ids::{RequestId, TenantId};
     use crate::store::entity::{audit_event, commune};
     use crate::store::{Store, StoreConfig, TenantScope, audit};
 
@@ -180,7 +180,7 @@ mod tests {
             currency: Set("MAD".into()),
             tracking_prefix: Set("OUJ".into()),
             calendar_hash: Set(String::new()),
-            status: Set("active".into()),
+            status: Set(crate::model::commune::CommuneStatus::Active),
             template_name: Set(None),
             template_version: Set(None),
             created_at: Set(Utc::now()),
@@ -196,8 +196,12 @@ mod tests {
         let tx = store.tenant_tx(TenantScope::new(tenant)).await.unwrap();
         let mut recorded = Vec::new();
         for n in 0..5 {
-            let event =
-                NewEvent::new("system", "request.submitted", format!("request:{n}"), serde_json::json!({"n": n}));
+            let event = NewEvent::new(
+                "system",
+                AuditKind::RequestSubmitted,
+                AuditSubject::Request(RequestId::new()),
+                serde_json::json!({"n": n}),
+            );
             recorded.push(audit::append(&tx, event, Utc::now()).await.unwrap());
         }
         tx.commit().await.unwrap();
