@@ -35,8 +35,8 @@ mod training;
 mod uploads;
 mod users;
 
-pub use crate::modules::civil_status::requests::CivilRequestMatch;
 pub use crate::model::catalog::PublishedService;
+pub use crate::modules::civil_status::requests::CivilRequestMatch;
 pub use crate::modules::civil_status::service::{CivilAct, CivilActFilter, CivilActSummary, IssuedCivilDocument};
 pub use crate::modules::council::model::{AgendaItem, Deliberation, Member, Session};
 pub use crate::modules::council::service::{
