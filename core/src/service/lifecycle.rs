@@ -18,7 +18,7 @@ use crate::model::i18n::LocalizedText;
 use crate::model::ids::RequestId;
 use crate::model::request::Receipt;
 use crate::model::workflow::engine::{self, ApplyContext, EngineError, ScheduledTimer};
-use crate::model::workflow::{ActionCheck, ActionDef, Actor, Outcome};
+use crate::model::workflow::{ActionCheck, Actor, Outcome};
 use crate::store::catalog::PublishedService;
 use crate::store::citizen::{self as citizen_store, MessageRecord};
 use crate::store::requests::{self, RequestRecord, TransitionRecord};
@@ -42,11 +42,6 @@ impl RequestDetails {
     /// The label of the current state.
     pub fn state_label(&self) -> LocalizedText {
         self.service.definition.workflow.state(&self.record.state).map(|s| s.label.clone()).unwrap_or_default()
-    }
-
-    /// The actions `actor` may take now.
-    pub fn available_actions(&self, actor: &Actor) -> Vec<&ActionDef> {
-        engine::available_actions(&self.service.definition.workflow, &self.record.state, actor, &self.record.data)
     }
 
     /// The receipt of the request, as issued at submission.

@@ -10,7 +10,8 @@ use crate::error::Error;
 use crate::model::commune::Commune;
 use crate::model::complaint::ComplaintSettings;
 use crate::model::ids::RequestId;
-use crate::model::workflow::{ActionCheck, Outcome};
+use crate::model::workflow::engine;
+use crate::model::workflow::{ActionCheck, ActionDef, Actor, Outcome, WorkflowDefinition};
 use crate::modules::civil_status::model::requested_document;
 use crate::modules::civil_status::requests::CivilRequests;
 use crate::modules::petitions::service::Petitions;
@@ -19,7 +20,7 @@ use crate::store::catalog::PublishedService;
 use crate::store::requests::RequestRecord;
 
 use super::complaints::Complaints;
-use super::lifecycle::Procedure;
+use super::lifecycle::{Procedure, RequestDetails};
 
 /// A service's kind of procedure.
 #[derive(Clone, Copy, Debug)]
@@ -40,6 +41,31 @@ pub(crate) fn of(service: &PublishedService) -> Kind<'_> {
             Some(requested) => Kind::CivilDocument(CivilRequests(requested)),
             None => Kind::Standard,
         },
+    }
+}
+
+impl Kind<'_> {
+    /// Whether `action` is offered as a workflow action: a request for a civil-status document is approved only
+    /// by issuing the register's document (`issueCivilRequest`), so the actions that would approve it are not.
+    fn offers(&self, workflow: &WorkflowDefinition, action: &ActionDef) -> bool {
+        match self {
+            Kind::CivilDocument(_) => {
+                workflow.state(&action.to).and_then(|state| state.outcome) != Some(Outcome::Approved)
+            }
+            Kind::Standard | Kind::Complaint(_) => true,
+        }
+    }
+}
+
+impl RequestDetails {
+    /// The actions `actor` may take now, as the request's kind of procedure offers them.
+    pub fn available_actions(&self, actor: &Actor) -> Vec<&ActionDef> {
+        let workflow = &self.service.definition.workflow;
+        let kind = of(&self.service);
+        engine::available_actions(workflow, &self.record.state, actor, &self.record.data)
+            .into_iter()
+            .filter(|action| kind.offers(workflow, action))
+            .collect()
     }
 }
 

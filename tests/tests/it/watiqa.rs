@@ -40,6 +40,7 @@ const VERIFY: &str = "query($code: String!, $text: String) {
     verifyDocument(code: $code, text: $text, locale: \"fr\") { commune { slug } kind textMatches }
 }";
 
+const OFFERED: &str = "query($id: ID!) { request(commune: \"chefchaouen\", id: $id) { availableActions { key } } }";
 const CHILD: &str = "Yassmine";
 const ADULT_CIN: &str = "CD208841";
 
@@ -110,7 +111,16 @@ async fn an_online_extract_request_is_issued_from_the_register_or_refused(backen
         let issued = app.graphql(Some(&oujda_registrar), ISSUE, vars).await?;
         ensure!(!error_codes(&issued).is_empty() && issued["data"]["issueCivilRequest"].is_null(), "{issued}");
     }
-    // A workflow action alone does not deliver: the document comes from the register.
+    // A workflow action alone does not deliver: the document comes from the register. The registrar is not
+    // offered the workflow's approving action, and taking it anyway is refused.
+    let offered = app.data(Some(&registrar), OFFERED, json!({ "id": id })).await?;
+    let keys: Vec<&str> = offered["request"]["availableActions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a["key"].as_str())
+        .collect();
+    ensure!(!keys.is_empty() && !keys.contains(&"issue"), "{offered}");
     let bare = app.graphql(Some(&registrar), ACT, json!({ "id": id, "a": "issue", "v": 1 })).await?;
     assert_eq!(error_codes(&bare), ["VALIDATION_FAILED"], "{bare}");
     assert_eq!(field_paths(&bare), ["action"]);
