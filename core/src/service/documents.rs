@@ -437,32 +437,7 @@ impl Jamaa {
         let now = self.now();
         let tx = self.store.tenant_tx(scope).await?;
         requests::by_id(&tx, request).await?.ok_or(Error::NotFound("request"))?;
-        let records = documents::by_subject(&tx, &format!("request:{request}")).await?;
-        let mut issued = Vec::with_capacity(records.len());
-        for record in records {
-            let text = open(&tx, &self.keyring, &record).await?;
-            audit::append(
-                &tx,
-                NewEvent::new(
-                    principal.actor(),
-                    AuditKind::DocumentRead,
-                    AuditSubject::Document(record.id),
-                    serde_json::json!({ "code": record.code.to_string() }),
-                ),
-                now,
-            )
-            .await?;
-            issued.push(IssuedDocument {
-                id: record.id,
-                code: record.code,
-                kind: record.kind,
-                subject: record.subject,
-                title: record.title,
-                fingerprint: record.fingerprint,
-                text,
-                issued_at: record.issued_at,
-            });
-        }
+        let issued = read_about_request(&tx, &self.keyring, request, &principal.actor(), now).await?;
         tx.commit().await?;
         Ok(issued)
     }
@@ -478,33 +453,41 @@ impl Jamaa {
         let (_, tx, record) = self.tracked(tracking_code, secret).await?;
         let now = self.now();
         let actor = format!("applicant:{}", record.tracking_code);
-        let records = documents::by_subject(&tx, &format!("request:{}", record.id)).await?;
-        let mut issued = Vec::with_capacity(records.len());
-        for record in records {
-            let text = open(&tx, &self.keyring, &record).await?;
-            audit::append(
-                &tx,
-                NewEvent::new(
-                    actor.as_str(),
-                    AuditKind::DocumentRead,
-                    AuditSubject::Document(record.id),
-                    serde_json::json!({ "code": record.code.to_string() }),
-                ),
-                now,
-            )
-            .await?;
-            issued.push(IssuedDocument {
-                id: record.id,
-                code: record.code,
-                kind: record.kind,
-                subject: record.subject,
-                title: record.title,
-                fingerprint: record.fingerprint,
-                text,
-                issued_at: record.issued_at,
-            });
-        }
+        let issued = read_about_request(&tx, &self.keyring, record.id, &actor, now).await?;
         tx.commit().await?;
         Ok(issued)
     }
+}
+
+/// The documents issued about `request`, opened, each reading recorded as an audit event of `actor`.
+async fn read_about_request(
+    tx: &TenantTx,
+    keyring: &Keyring,
+    request: RequestId,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<IssuedDocument>, Error> {
+    let records = documents::by_subject(tx, &format!("request:{request}")).await?;
+    let mut issued = Vec::with_capacity(records.len());
+    for record in records {
+        let text = open(tx, keyring, &record).await?;
+        let event = NewEvent::new(
+            actor,
+            AuditKind::DocumentRead,
+            AuditSubject::Document(record.id),
+            serde_json::json!({ "code": record.code.to_string() }),
+        );
+        audit::append(tx, event, now).await?;
+        issued.push(IssuedDocument {
+            id: record.id,
+            code: record.code,
+            kind: record.kind,
+            subject: record.subject,
+            title: record.title,
+            fingerprint: record.fingerprint,
+            text,
+            issued_at: record.issued_at,
+        });
+    }
+    Ok(issued)
 }

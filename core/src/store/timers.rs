@@ -7,30 +7,10 @@ use sea_orm::sea_query::{Expr, LockBehavior, LockType};
 use sea_orm::{ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
 
 use super::entity::timer;
+pub(crate) use super::entity::timer::Scope;
 use super::{Store, TenantTx};
 use crate::error::Error;
 use crate::model::ids::{JobId, RequestId, TenantId};
-
-/// What a timer belongs to, stored by its name (`state`, `request`).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    serde::Serialize,
-    serde::Deserialize,
-    sea_orm::DeriveActiveEnum,
-    sea_orm::EnumIter,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-pub(crate) enum Scope {
-    /// The state the request was in when it was set: it takes a workflow action, and any action cancels it.
-    State,
-    /// The whole request: it records a step of the request's deadline, and only an answer cancels it.
-    Request,
-}
 
 /// A timer that is due.
 #[derive(Clone, Debug, PartialEq, Eq)]

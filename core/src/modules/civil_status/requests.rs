@@ -25,7 +25,6 @@ use crate::service::Jamaa;
 use crate::service::documents::{self, NewDocument};
 use crate::service::lifecycle::{Procedure, RequestDetails, apply_action};
 use crate::service::personal;
-use crate::service::procedures;
 use crate::store::catalog::{self, PublishedService};
 use crate::store::citizen::{self as citizen_store, MessageRecord};
 use crate::store::requests::{self, RequestRecord};
@@ -271,7 +270,8 @@ impl Jamaa {
         )
         .await?;
         let actor = Actor::Staff { roles: principal.roles_in(commune.id).to_vec() };
-        let procedure = procedures::of(&service);
+        // The kind of procedure is known: a civil-status request (its actions name no petition check).
+        let procedure = CivilRequests(requested);
         apply_action(&procedure, &tx, commune, &service, record, ISSUE, &actor, &principal.actor(), None, now).await?;
         tx.commit().await?;
         tracing::info!(document = %issued.code, "civil-status request delivered from the register");
@@ -300,10 +300,11 @@ impl Jamaa {
         }
         let now = self.now();
         let tx = self.store.tenant_tx(scope).await?;
-        let (record, service, _) = civil_request(&tx, id).await?;
+        let (record, service, requested) = civil_request(&tx, id).await?;
         check_version(&record, expected_version)?;
         let actor = Actor::Staff { roles: principal.roles_in(commune.id).to_vec() };
-        let procedure = procedures::of(&service);
+        // The kind of procedure is known: a civil-status request (its actions name no petition check).
+        let procedure = CivilRequests(requested);
         let notified = service.definition.workflow.action(REFUSE).is_some_and(|action| action.notify_applicant);
         let request = record.id;
         let record = apply_action(

@@ -19,10 +19,31 @@ pub struct Model {
     pub fired_at: Option<DateTimeUtc>,
     /// `state`: cancelled when the request leaves the state it was set in; `request`: a deadline of the whole
     /// request (a complaint's answer period), kept until the request is answered.
-    pub scope: crate::store::timers::Scope,
+    pub scope: Scope,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// What a timer belongs to, stored by its name (`state`, `request`).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    sea_orm::DeriveActiveEnum,
+    sea_orm::EnumIter,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+pub(crate) enum Scope {
+    /// The state the request was in when it was set: it takes a workflow action, and any action cancels it.
+    State,
+    /// The whole request: it records a step of the request's deadline, and only an answer cancels it.
+    Request,
+}
