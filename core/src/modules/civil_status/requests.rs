@@ -9,26 +9,22 @@
 use crate::auth::{Permission, Principal};
 use crate::crypto::{self, Keyring};
 use crate::error::{Error, FieldErrorCode};
-use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::{CivilActId, RequestId};
 use crate::model::national_id;
 use crate::model::request::TrackingCode;
 use crate::model::workflow::{Actor, Outcome};
-use crate::modules::civil_status::model::{
-    self as civil_status, ActLookup, RequestedDocument, act_lookup, requested_document,
-};
+use crate::modules::civil_status::model::{ActLookup, RequestedDocument, act_lookup, requested_document};
 use crate::modules::civil_status::service::{CivilActSummary, IssuedCivilDocument, SUBJECT_ID, summary};
 use crate::modules::civil_status::store;
 use crate::service::Jamaa;
-use crate::service::documents::{self, NewDocument};
 use crate::service::lifecycle::{Procedure, RequestDetails, apply_action};
 use crate::service::personal;
 use crate::store::catalog::{self, PublishedService};
 use crate::store::citizen::{self as citizen_store, MessageRecord};
 use crate::store::requests::{self, RequestRecord};
-use crate::store::{TenantTx, audit, documents as document_store, keys};
+use crate::store::{TenantTx, documents as document_store, keys};
 
 /// The workflow's action that delivers the document, and the one that refuses the request.
 const ISSUE: &str = "issue";
@@ -240,42 +236,17 @@ impl Jamaa {
         if !acts.iter().any(|summary| summary.id == act) {
             return Err(act_not_matched());
         }
-        let (_, opened, mentions) = self.open_act(&tx, act).await?;
-        let today = now.with_timezone(&commune.time_zone()).date_naive();
-        let name = commune.spec.name.get(Locale::Fr, &commune.fallbacks()).to_owned();
-        let rendered = civil_status::render(&name, &opened, &mentions, requested.document, today);
-        let new = NewDocument {
-            kind: document_kind(requested),
-            subject: request_subject(record.id),
-            title: LocalizedText::ar_fr(rendered.title_ar.clone(), rendered.title.clone()),
-            text: rendered.text.clone(),
-        };
-        let issued = documents::issue(&tx, &self.keyring, commune, new, &principal.actor(), now).await?;
-        audit::append(
-            &tx,
-            NewEvent::new(
-                principal.actor(),
-                AuditKind::CivilActDocumentIssued,
-                AuditSubject::CivilAct(act),
-                serde_json::json!({
-                    "number": opened.number.to_string(),
-                    "document": requested.document.as_str(),
-                    "code": issued.code.to_string(),
-                    "fingerprint": issued.fingerprint,
-                    "mentions": mentions.len(),
-                    "trackingCode": record.tracking_code,
-                }),
-            ),
-            now,
-        )
-        .await?;
+        let about = request_subject(record.id);
+        let issued = self
+            .issue_from_act(&tx, principal, commune, act, requested.document, about, Some(&record.tracking_code), now)
+            .await?;
         let actor = Actor::Staff { roles: principal.roles_in(commune.id).to_vec() };
         // The kind of procedure is known: a civil-status request (its actions name no petition check).
         let procedure = CivilRequests(requested);
         apply_action(&procedure, &tx, commune, &service, record, ISSUE, &actor, &principal.actor(), None, now).await?;
         tx.commit().await?;
-        tracing::info!(document = %issued.code, "civil-status request delivered from the register");
-        Ok(IssuedCivilDocument { act_id: act, number: opened.number, rendered, issued })
+        tracing::info!(document = %issued.issued.code, "civil-status request delivered from the register");
+        Ok(issued)
     }
 
     /// Refuses an online request for an extract or a full copy (no act matches it, or the applicant may not

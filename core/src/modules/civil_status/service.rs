@@ -15,6 +15,7 @@ use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::idempotency::Idempotency;
 use crate::model::ids::CivilActId;
 use crate::model::national_id;
+use crate::model::request::TrackingCode;
 use crate::modules::civil_status::model::{
     self as civil_status, Act, ActDetails, ActKind, ActNumber, ActPersons, DocumentKind, Mention, NewAct, NewMention,
     OfficeCode, RenderedDocument,
@@ -324,34 +325,48 @@ impl Jamaa {
         let scope = principal.authorize(commune.id, Permission::ManageCivilStatus)?;
         let now = self.now();
         let tx = self.store.tenant_tx(scope).await?;
-        let (_, act, mentions) = self.open_act(&tx, id).await?;
+        let issued = self.issue_from_act(&tx, principal, commune, id, kind, subject(id).to_string(), None, now).await?;
+        tx.commit().await?;
+        Ok(issued)
+    }
+
+    /// Renders an act's extract or full copy from the act and its mentions as they stand now, issues it as a
+    /// verifiable document about `about` (the act, or the online request that asked for it), and records it in
+    /// the act's audit trail, with the request's tracking code when one asked, in the caller's transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn issue_from_act(
+        &self,
+        tx: &TenantTx,
+        principal: &Principal,
+        commune: &Commune,
+        id: CivilActId,
+        kind: DocumentKind,
+        about: String,
+        tracking_code: Option<&TrackingCode>,
+        now: DateTime<Utc>,
+    ) -> Result<IssuedCivilDocument, Error> {
+        let (_, act, mentions) = self.open_act(tx, id).await?;
         let name = commune.spec.name.get(Locale::Fr, &commune.fallbacks()).to_owned();
         let rendered = civil_status::render(&name, &act, &mentions, kind, local_today(commune, now));
         let new = NewDocument {
             kind: format!("civil_status.{}", kind.as_str()),
-            subject: subject(id).to_string(),
+            subject: about,
             title: LocalizedText::ar_fr(rendered.title_ar.clone(), rendered.title.clone()),
             text: rendered.text.clone(),
         };
-        let issued = documents::issue(&tx, &self.keyring, commune, new, &principal.actor(), now).await?;
-        audit::append(
-            &tx,
-            NewEvent::new(
-                principal.actor(),
-                AuditKind::CivilActDocumentIssued,
-                subject(id),
-                serde_json::json!({
-                    "number": act.number.to_string(),
-                    "document": kind.as_str(),
-                    "code": issued.code.to_string(),
-                    "fingerprint": issued.fingerprint,
-                    "mentions": mentions.len(),
-                }),
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        let issued = documents::issue(tx, &self.keyring, commune, new, &principal.actor(), now).await?;
+        let mut payload = serde_json::json!({
+            "number": act.number.to_string(),
+            "document": kind.as_str(),
+            "code": issued.code.to_string(),
+            "fingerprint": issued.fingerprint,
+            "mentions": mentions.len(),
+        });
+        if let Some(code) = tracking_code {
+            payload["trackingCode"] = serde_json::json!(code);
+        }
+        let event = NewEvent::new(principal.actor(), AuditKind::CivilActDocumentIssued, subject(id), payload);
+        audit::append(tx, event, now).await?;
         Ok(IssuedCivilDocument { act_id: id, number: act.number, rendered, issued })
     }
 
