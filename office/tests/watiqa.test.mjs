@@ -54,6 +54,10 @@ test("in French: the registrar issues an online request's extract from the regis
   await page.getByRole("heading", { name: "Registre de l'état civil : l'acte demandé" }).waitFor();
   await page.getByText(`Demandé par numéro et année : ${act.actNumber}/${act.year}.`).waitFor();
   await page.getByRole("link", { name: act.number }).waitFor();
+  // The form's choices read as their options' labels, not their stored values.
+  const choices = await page.locator("#file-data dd, dl dd").allTextContents();
+  assert.ok(choices.includes("Numéro et année de l'acte") && choices.includes("Père ou mère"), JSON.stringify(choices));
+  assert.ok(!choices.includes("act_reference"), JSON.stringify(choices));
   await assertAccessible(page, "civil request (fr)");
   await page.locator("#civil-request").scrollIntoViewIfNeeded();
   await shoot(page, "civil-registrar-request-fr");

@@ -48,7 +48,7 @@ export function RequestFile({ commune, id }) {
       ${openedPersonal.length ? html`<p class="personal-note" role="note">${t("file.personalOpened", { fields: list(openedPersonal.map(label)) })}</p>` : null}
       ${r.sealedFields.length ? html`<p class="personal-note" role="note">${t("file.personalSealed", { fields: list(r.sealedFields.map(label)) })}</p>` : null}
       <dl class="data">
-        ${Object.entries(r.data).map(([key, value]) => html`<dt>${label(key)}${personal.has(key) ? html` <span class="badge">${t("file.personal")}</span>` : null}</dt><dd>${show(value)}</dd>`)}
+        ${Object.entries(r.data).map(([key, value]) => html`<dt>${label(key)}${personal.has(key) ? html` <span class="badge">${t("file.personal")}</span>` : null}</dt><dd>${show(value, fields.find((f) => f.key === key))}</dd>`)}
       </dl>
     </section>
 
@@ -115,8 +115,11 @@ export function RequestFile({ commune, id }) {
   </article>`;
 }
 
-function show(/** @type {unknown} */ value) {
+function show(/** @type {unknown} */ value, /** @type {any} */ field) {
   if (value === null || value === undefined) return "—";
+  // A choice: the label of the option chosen, in the screen's language, not its stored value.
+  const option = field?.options?.find((/** @type {any} */ o) => o.value === value);
+  if (option) return option.label;
   if (typeof value === "boolean") return value ? t("common.yes") : t("common.no");
   // A location field: its address, then its coordinates as maps write them (decimal points, latitude first).
   const place = /** @type {any} */ (value);
