@@ -1276,7 +1276,7 @@ fn operations() -> Vec<Operation> {
                 let expect = if c.staff_at_home() { Answers } else { c.refused() };
                 vec![
                     attack(json!({ "c": c.commune() }), expect),
-                    attack(json!({ "c": c.commune(), "after": c.v.staff_id }), expect),
+                    attack(json!({ "c": c.commune(), "after": c.v.staff_cursor }), expect),
                 ]
             },
         },
@@ -1490,6 +1490,7 @@ struct Victim {
     own_request: String,
     /// Oujda's staff record (linked to its counter agent), a leave of it, and a department of its chart.
     staff_id: String,
+    staff_cursor: String,
     leave_id: String,
     department_id: String,
     markers: Markers,
@@ -2025,6 +2026,20 @@ impl Victim {
         let leave = "mutation($s: ID!) { recordLeave(staffId: $s, input: { kind: \"sick\", startsOn: \"2020-02-03\", endsOn: \"2020-02-07\" }) { id } }";
         let leave_id = text(&data(app, Some(&admin), leave, json!({ "s": staff_id })).await?["recordLeave"]["id"])?;
         markers.private(leave_id.as_str(), "the id of an Oujda leave");
+        let records = data(app, Some(&admin), "{ staffRecords(first: 1) { edges { cursor } } }", json!({})).await?;
+        let staff_cursor = text(&records["staffRecords"]["edges"][0]["cursor"])?;
+        // And the attacker's own, so that row-level security has rows of both to keep apart.
+        let own_department = data(
+            app,
+            Some(&attacker_admin),
+            "mutation { addDepartment(input: { name: \"Cabinet\" }) { id } }",
+            json!({}),
+        )
+        .await?;
+        let own_record = json!({ "fullName": "Amal Chaouni", "grade": "Technicienne", "position": "Voirie",
+                                 "enteredOn": "2018-05-02", "departmentId": own_department["addDepartment"]["id"] });
+        let own_staff = data(app, Some(&attacker_admin), create, json!({ "i": own_record })).await?;
+        data(app, Some(&attacker_admin), leave, json!({ "s": own_staff["createStaffRecord"]["id"] })).await?;
 
         Ok(Self {
             filed,
@@ -2053,6 +2068,7 @@ impl Victim {
             member_ids,
             own_request,
             staff_id,
+            staff_cursor,
             leave_id,
             department_id,
             markers,
