@@ -28,6 +28,8 @@ pub struct StaffRecordInput {
     /// The user account of this person (a member of the commune), so that assignment and the directory name
     /// them.
     pub user_id: Option<ID>,
+    /// The same account by its login (when no `userId` is given).
+    pub user_login: Option<String>,
     /// Personal data: sealed, read by HR on one record only.
     pub national_id: Option<String>,
     pub birth_date: Option<NaiveDate>,
@@ -212,6 +214,7 @@ fn staff_input(input: StaffRecordInput) -> Result<StaffInput, jamaa_core::Error>
         entered_on: input.entered_on,
         left_on: input.left_on,
         user: input.user_id.map(|id| input_id::<UserId>(&id, "input.userId")).transpose()?,
+        user_login: input.user_login,
         personal: CorePersonal {
             national_id: input.national_id,
             birth_date: input.birth_date,
@@ -272,9 +275,14 @@ impl HrQuery {
         Ok(departments.into_iter().map(Into::into).collect())
     }
 
-    /// The kinds of leave the commune records (ManageStaff).
-    async fn leave_types(&self, ctx: &Context<'_>, commune: Option<String>) -> Result<Vec<LeaveType>> {
-        let call = InCommune::new(ctx, commune, None).await?;
+    /// The kinds of leave the commune records, labelled in `locale` (ManageStaff).
+    async fn leave_types(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        locale: Option<String>,
+    ) -> Result<Vec<LeaveType>> {
+        let call = InCommune::new(ctx, commune, locale).await?;
         let types = call.jamaa.leave_types(call.principal, &call.commune).await.in_lang(&call)?;
         Ok(types
             .into_iter()

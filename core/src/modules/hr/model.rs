@@ -97,8 +97,9 @@ pub struct StaffInput {
     pub department: Option<DepartmentId>,
     pub entered_on: NaiveDate,
     pub left_on: Option<NaiveDate>,
-    /// The user account of this person, a member of the commune.
+    /// The user account of this person, a member of the commune: by its id, or by its login.
     pub user: Option<UserId>,
+    pub user_login: Option<String>,
     pub personal: StaffPersonal,
 }
 
@@ -249,6 +250,7 @@ pub fn validate_staff(input: &StaffInput, country: Country, today: NaiveDate) ->
         entered_on: input.entered_on,
         left_on: input.left_on,
         user: input.user,
+        user_login: input.user_login.as_deref().map(str::trim).filter(|l| !l.is_empty()).map(str::to_lowercase),
         personal: StaffPersonal { national_id, birth_date: personal.birth_date, address, phone },
     })
 }
@@ -335,6 +337,7 @@ mod tests {
             entered_on: date("2015-09-01"),
             left_on: None,
             user: None,
+            user_login: None,
             personal: StaffPersonal {
                 national_id: Some("f 123456".into()),
                 birth_date: Some(date("1988-04-12")),

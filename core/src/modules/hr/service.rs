@@ -112,7 +112,7 @@ impl Jamaa {
             department: input.department,
             entered_on: input.entered_on,
             left_on: input.left_on,
-            user: input.user,
+            user: account.as_ref().map(|a| a.id),
             created_at: now,
             updated_at: now,
         };
@@ -156,7 +156,7 @@ impl Jamaa {
             department: input.department,
             entered_on: input.entered_on,
             left_on: input.left_on,
-            user: input.user,
+            user: account.as_ref().map(|a| a.id),
             created_at: before.record.created_at,
             updated_at: now,
         };
@@ -423,15 +423,20 @@ impl Jamaa {
         {
             return Err(unknown("input.departmentId", "department"));
         }
-        let Some(user) = input.user else { return Ok(None) };
-        let not_member =
-            || Error::field("input.userId", FieldErrorCode::InvalidValue, messages::staff_user_not_member());
-        let account = users::by_id(tx.conn(), user).await?.ok_or_else(not_member)?;
+        let path = if input.user.is_some() { "input.userId" } else { "input.userLogin" };
+        let not_member = || Error::field(path, FieldErrorCode::InvalidValue, messages::staff_user_not_member());
+        let account = match (input.user, input.user_login.as_deref()) {
+            (Some(user), _) => users::by_id(tx.conn(), user).await?,
+            (None, Some(login)) => users::by_login(tx.conn(), login).await?,
+            (None, None) => return Ok(None),
+        }
+        .ok_or_else(not_member)?;
+        let user = account.id;
         users::membership_in(tx.conn(), user, commune.id).await?.ok_or_else(not_member)?;
         if let Some(other) = store::staff_by_user(tx, user).await?
             && Some(other.record.id) != this
         {
-            return Err(Error::field("input.userId", FieldErrorCode::InvalidValue, messages::staff_user_taken()));
+            return Err(Error::field(path, FieldErrorCode::InvalidValue, messages::staff_user_taken()));
         }
         Ok(Some(StaffMember::from(&account)))
     }
