@@ -46,6 +46,7 @@ test("in French: the HR officer records a person linked to an account, then thei
   await page.getByRole("status").filter({ hasText: "Congé de Samira Alaoui enregistré" }).waitFor();
   await page.getByRole("cell", { name: /^Absent jusqu'au/ }).waitFor();
   await assertAccessible(page, "human resources with a leave (fr)");
+  await page.evaluate(() => scrollTo(0, 0));
   await shoot(page, "hr-officer-staff-fr");
   assert.deepEqual(page.errors, []);
 
