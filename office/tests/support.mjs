@@ -32,6 +32,7 @@ export const USERS = {
   "operateur.national": ["Youssef Opérateur", true, {}],
   "admin.oujda": ["Leila Administratrice", false, { oujda: ["commune_admin"] }],
   "chef.service": ["Hassan Chef de service", false, { oujda: ["head_of_service"] }],
+  "rh.oujda": ["Amina Ressources humaines", false, { oujda: ["hr_officer"] }],
 };
 
 /** Starts the server (`options` as `startServer` takes them) and makes the test users with `jamaa user

@@ -31,6 +31,10 @@ const MAIL_SUMMARY = `id number direction year correspondent subject date depart
   deliberationId registeredAt updatedAt`;
 const MAIL = `${MAIL_SUMMARY} history { kind department state note at actor }`;
 const COUNCIL_MEMBER = "id nameAr nameLatin party role mandateStart mandateEnd";
+const STAFF_RECORD = `id fullName grade position departmentId enteredOn leftOn awayUntil createdAt updatedAt
+  account { id login displayName }`;
+const LEAVE = "id staffId kind startsOn endsOn workingDays note recordedAt recordedBy";
+const DEPARTMENT = "id name parentId headId";
 const VOTE_COUNT = "membersInOffice present votesFor against abstain absent outcome";
 const SESSION = `id kind startsOn titleAr titleFr publishedAt agenda { id position titleAr titleFr requestId }
   deliberations { id number agendaItemId textAr textFr decidedAt count { ${VOTE_COUNT} } votes { memberId choice } }`;
@@ -1063,6 +1067,82 @@ class JamaaClient {
       if (!data[field].pageInfo.hasNextPage) return items;
       after = data[field].pageInfo.endCursor;
     }
+  }
+
+  // ---- Human resources ----
+
+  /** A page of the commune's staff records (HR and the commune's administrators). */
+  async staffRecords(commune, { first = 50, after = null } = {}) {
+    const { staffRecords } = await this.#graphql(`query($commune: String, $first: Int, $after: String) {
+      staffRecords(commune: $commune, first: $first, after: $after) { totalCount nodes { ${STAFF_RECORD} }
+        pageInfo { hasNextPage endCursor } } }`, { commune, first, after });
+    return staffRecords;
+  }
+
+  /** One staff record with its personal data (the reading is audited) and its leave. */
+  async staffRecord(commune, id) {
+    const { staffRecord } = await this.#graphql(`query($commune: String, $id: ID!) { staffRecord(commune: $commune,
+      id: $id) { ${STAFF_RECORD} personal { nationalId birthDate address phone } leaves { ${LEAVE} } } }`,
+    { commune, id });
+    return staffRecord;
+  }
+
+  async createStaffRecord(commune, input) {
+    const { createStaffRecord } = await this.#graphql(`mutation($commune: String, $input: StaffRecordInput!) {
+      createStaffRecord(commune: $commune, input: $input) { ${STAFF_RECORD} } }`, { commune, input });
+    return createStaffRecord;
+  }
+
+  async updateStaffRecord(commune, id, input, updatedAt = null) {
+    const { updateStaffRecord } = await this.#graphql(`mutation($commune: String, $id: ID!,
+      $input: StaffRecordInput!, $updatedAt: DateTime) { updateStaffRecord(commune: $commune, id: $id, input: $input,
+        updatedAt: $updatedAt) { ${STAFF_RECORD} } }`, { commune, id, input, updatedAt });
+    return updateStaffRecord;
+  }
+
+  /** Everyone in service, with who is away today (the commune's staff). */
+  async staffDirectory(commune) {
+    const { staffDirectory } = await this.#graphql(`query($commune: String) { staffDirectory(commune: $commune) {
+      staffId fullName grade position departmentId absent awayUntil account { ${STAFF_MEMBER} } } }`, { commune });
+    return staffDirectory;
+  }
+
+  /** The organisation chart. */
+  async departments(commune) {
+    const { departments } = await this.#graphql(`query($commune: String) { departments(commune: $commune) {
+      ${DEPARTMENT} } }`, { commune });
+    return departments;
+  }
+
+  async addDepartment(commune, input) {
+    const { addDepartment } = await this.#graphql(`mutation($commune: String, $input: DepartmentInput!) {
+      addDepartment(commune: $commune, input: $input) { ${DEPARTMENT} } }`, { commune, input });
+    return addDepartment;
+  }
+
+  async updateDepartment(commune, id, input) {
+    const { updateDepartment } = await this.#graphql(`mutation($commune: String, $id: ID!, $input: DepartmentInput!) {
+      updateDepartment(commune: $commune, id: $id, input: $input) { ${DEPARTMENT} } }`, { commune, id, input });
+    return updateDepartment;
+  }
+
+  /** The kinds of leave the commune records, labelled in the client's language. */
+  async leaveTypes(commune) {
+    const { leaveTypes } = await this.#graphql(`query($commune: String, $locale: String) {
+      leaveTypes(commune: $commune, locale: $locale) { id key label legalReference } }`, { commune, locale: this.locale });
+    return leaveTypes;
+  }
+
+  async recordLeave(commune, staffId, input) {
+    const { recordLeave } = await this.#graphql(`mutation($commune: String, $staffId: ID!, $input: LeaveInput!) {
+      recordLeave(commune: $commune, staffId: $staffId, input: $input) { ${LEAVE} } }`, { commune, staffId, input });
+    return recordLeave;
+  }
+
+  async cancelLeave(commune, id) {
+    const { cancelLeave } = await this.#graphql(`mutation($commune: String, $id: ID!) {
+      cancelLeave(commune: $commune, id: $id) { ${LEAVE} } }`, { commune, id });
+    return cancelLeave;
   }
 
   /**

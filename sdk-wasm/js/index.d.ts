@@ -354,7 +354,8 @@ export type Permission =
   | "manage_access"
   | "manage_publications"
   | "manage_notifications"
-  | "assign_requests";
+  | "assign_requests"
+  | "manage_staff";
 
 export interface UserMembership {
   commune: string;
@@ -1110,4 +1111,100 @@ export interface StaffClient {
   publishService(commune: string, definition: unknown): Promise<number>;
   indicators(commune: string, period?: Period): Promise<CommuneIndicators>;
   nationalIndicators(period?: Period): Promise<NationalIndicators>;
+
+  staffRecords(commune: string, paging?: Paging): Promise<Page<StaffRecord> & { totalCount: number }>;
+  staffRecord(commune: string, id: string): Promise<StaffRecord>;
+  createStaffRecord(commune: string, input: StaffRecordInput): Promise<StaffRecord>;
+  updateStaffRecord(commune: string, id: string, input: StaffRecordInput, updatedAt?: DateTimeString | null): Promise<StaffRecord>;
+  staffDirectory(commune: string): Promise<DirectoryEntry[]>;
+  departments(commune: string): Promise<Department[]>;
+  addDepartment(commune: string, input: DepartmentInput): Promise<Department>;
+  updateDepartment(commune: string, id: string, input: DepartmentInput): Promise<Department>;
+  leaveTypes(commune: string): Promise<LeaveType[]>;
+  recordLeave(commune: string, staffId: string, input: LeaveInput): Promise<Leave>;
+  cancelLeave(commune: string, id: string): Promise<Leave>;
+}
+
+/** A staff record of the commune's human resources. */
+export interface StaffRecord {
+  id: string;
+  fullName: string;
+  grade: string;
+  position: string;
+  departmentId: string | null;
+  enteredOn: IsoDate;
+  leftOn: IsoDate | null;
+  /** The last day of the leave the person is on today: no file is assigned to them until then. */
+  awayUntil: IsoDate | null;
+  createdAt: DateTimeString;
+  updatedAt: DateTimeString;
+  account: StaffMember | null;
+  /** On one record only (its reading is audited). */
+  personal?: { nationalId: string | null; birthDate: IsoDate | null; address: string | null; phone: string | null } | null;
+  leaves?: Leave[] | null;
+}
+
+export interface StaffRecordInput {
+  fullName: string;
+  grade: string;
+  position: string;
+  departmentId?: string | null;
+  enteredOn: IsoDate;
+  leftOn?: IsoDate | null;
+  userId?: string | null;
+  userLogin?: string | null;
+  nationalId?: string | null;
+  birthDate?: IsoDate | null;
+  address?: string | null;
+  phone?: string | null;
+}
+
+export interface Leave {
+  id: string;
+  staffId: string;
+  kind: string;
+  startsOn: IsoDate;
+  endsOn: IsoDate;
+  workingDays: number;
+  note: string | null;
+  recordedAt: DateTimeString;
+  recordedBy: string;
+}
+
+export interface LeaveInput {
+  kind: string;
+  startsOn: IsoDate;
+  endsOn: IsoDate;
+  note?: string | null;
+}
+
+export interface LeaveType {
+  id: string;
+  key: string;
+  label: string;
+  legalReference: string | null;
+}
+
+export interface Department {
+  id: string;
+  name: string;
+  parentId: string | null;
+  headId: string | null;
+}
+
+export interface DepartmentInput {
+  name: string;
+  parentId?: string | null;
+  headId?: string | null;
+}
+
+export interface DirectoryEntry {
+  staffId: string;
+  fullName: string;
+  grade: string;
+  position: string;
+  departmentId: string | null;
+  absent: boolean;
+  awayUntil: IsoDate | null;
+  account: StaffMember | null;
 }

@@ -36,6 +36,8 @@ pub enum Permission {
     ManageNotifications,
     /// Assign and reassign the commune's requests to its staff, and see their workload (a head of service).
     AssignRequests,
+    /// Read and write the commune's staff records, their leave and the organisation chart (human resources).
+    ManageStaff,
 }
 
 impl Permission {
@@ -57,6 +59,7 @@ impl Permission {
             Permission::ManagePublications => "manage_publications",
             Permission::ManageNotifications => "manage_notifications",
             Permission::AssignRequests => "assign_requests",
+            Permission::ManageStaff => "manage_staff",
         }
     }
 }

@@ -3,7 +3,10 @@
 //!
 //! Only a member holding a role of the request's workflow can hold it; a holder of `assign_requests` (a head of
 //! service) assigns and reassigns anyone eligible; a person who works on the workflow claims an unassigned file
-//! and releases their own. A closed file is not assigned any more, but can still be released.
+//! and releases their own. A closed file is not assigned any more, but can still be released. A member on
+//! leave (the commune's human resources) is given no file until the leave ends.
+
+use chrono::NaiveDate;
 
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::UserId;
@@ -34,6 +37,8 @@ pub struct AssignmentFacts {
     pub caller_works_on_it: bool,
     /// For `Assign`: the member named holds a role of the request's workflow (and is an enabled member).
     pub member_works_on_it: bool,
+    /// For `Assign`: the last day of the leave the member named is on today, if any.
+    pub member_away_until: Option<NaiveDate>,
 }
 
 /// Why a change is refused.
@@ -46,6 +51,9 @@ pub enum AssignmentError {
     /// The member named may not hold this file.
     #[error("the member does not hold a role of this request's workflow")]
     NotEligible,
+    /// The member named is on leave until that day (included).
+    #[error("the member is on leave until {0}")]
+    Away(NaiveDate),
 }
 
 /// The history step of a file assigned to someone while no one held it.
@@ -80,6 +88,9 @@ pub fn decide(act: AssignmentAct, facts: &AssignmentFacts) -> Result<Option<Assi
             }
             if !facts.member_works_on_it {
                 return Err(NotEligible);
+            }
+            if let Some(until) = facts.member_away_until {
+                return Err(Away(until));
             }
             if facts.current == Some(member) {
                 return Ok(None);
@@ -143,6 +154,7 @@ mod tests {
             caller_may_assign: false,
             caller_works_on_it: true,
             member_works_on_it: true,
+            member_away_until: None,
         }
     }
 
@@ -164,6 +176,9 @@ mod tests {
         assert_eq!(decide(act, &AssignmentFacts { current: Some(member), ..head }), Ok(None));
         let ineligible = AssignmentFacts { member_works_on_it: false, ..head };
         assert_eq!(decide(act, &ineligible), Err(AssignmentError::NotEligible));
+        let until = NaiveDate::from_ymd_opt(2026, 3, 8).unwrap();
+        let away = AssignmentFacts { member_away_until: Some(until), ..head };
+        assert_eq!(decide(act, &away), Err(AssignmentError::Away(until)));
         assert!(matches!(decide(act, &AssignmentFacts { closed: true, ..head }), Err(AssignmentError::Conflict(_))));
     }
 

@@ -15,8 +15,8 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::model::ids::{
-    AgendaItemId, CivilActId, CouncilMemberId, CouncilSessionId, DeliberationId, DocumentId, MailId, RequestId,
-    ServiceId, TenantId, TokenId, UserId,
+    AgendaItemId, CivilActId, CouncilMemberId, CouncilSessionId, DeliberationId, DepartmentId, DocumentId, MailId,
+    RequestId, ServiceId, StaffId, TenantId, TokenId, UserId,
 };
 
 /// The `prev_hash` of a commune's first event.
@@ -156,6 +156,18 @@ pub enum AuditKind {
     WebhookDeleted,
     #[strum(serialize = "webhook.updated")]
     WebhookUpdated,
+    #[strum(serialize = "staff.recorded")]
+    StaffRecorded,
+    #[strum(serialize = "staff.updated")]
+    StaffUpdated,
+    #[strum(serialize = "staff.personal_read")]
+    StaffPersonalRead,
+    #[strum(serialize = "staff.leave_recorded")]
+    StaffLeaveRecorded,
+    #[strum(serialize = "staff.leave_cancelled")]
+    StaffLeaveCancelled,
+    #[strum(serialize = "department.saved")]
+    DepartmentSaved,
 }
 
 impl AuditKind {
@@ -192,6 +204,10 @@ pub enum AuditSubject {
     User(UserId),
     /// A webhook endpoint.
     Webhook(Uuid),
+    /// A staff record (human resources).
+    Staff(StaffId),
+    /// A department of the organisation chart.
+    Department(DepartmentId),
 }
 
 impl fmt::Display for AuditSubject {
@@ -215,6 +231,8 @@ impl fmt::Display for AuditSubject {
             Self::Token(id) => write!(f, "token:{id}"),
             Self::User(id) => write!(f, "user:{id}"),
             Self::Webhook(id) => write!(f, "webhook:{id}"),
+            Self::Staff(id) => write!(f, "staff:{id}"),
+            Self::Department(id) => write!(f, "department:{id}"),
         }
     }
 }
@@ -1008,6 +1026,12 @@ mod tests {
             (AuditKind::WebhookCreated, "webhook.created"),
             (AuditKind::WebhookDeleted, "webhook.deleted"),
             (AuditKind::WebhookUpdated, "webhook.updated"),
+            (AuditKind::StaffRecorded, "staff.recorded"),
+            (AuditKind::StaffUpdated, "staff.updated"),
+            (AuditKind::StaffPersonalRead, "staff.personal_read"),
+            (AuditKind::StaffLeaveRecorded, "staff.leave_recorded"),
+            (AuditKind::StaffLeaveCancelled, "staff.leave_cancelled"),
+            (AuditKind::DepartmentSaved, "department.saved"),
         ];
         assert_eq!(names.len(), AuditKind::iter().count(), "a kind without its recorded name here");
         for (kind, name) in names {

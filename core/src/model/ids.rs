@@ -94,6 +94,15 @@ typed_id!(
     DeliberationId,
 );
 
+typed_id!(
+    /// A staff record of a commune.
+    StaffId,
+    /// A department of a commune's organisation chart.
+    DepartmentId,
+    /// A leave or absence of a member of staff.
+    LeaveId,
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

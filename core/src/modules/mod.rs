@@ -10,4 +10,5 @@ pub mod civil_status;
 pub mod council;
 pub mod courier;
 pub mod finance;
+pub mod hr;
 pub mod petitions;

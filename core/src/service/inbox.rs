@@ -17,6 +17,7 @@ use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::{RequestId, UserId};
 use crate::model::national_id;
 use crate::model::request::TrackingCode;
+use crate::modules::hr::store as hr;
 use crate::store::catalog;
 use crate::store::requests::{self, Holder, InboxQuery, TransitionRecord};
 use crate::store::users::{self, UserRecord};
@@ -101,6 +102,10 @@ pub struct Workload {
     pub member: StaffMember,
     pub open: u64,
     pub overdue: u64,
+    /// The name on the member's staff record, when the account is linked to one.
+    pub full_name: Option<String>,
+    /// The last day of the leave the member is on today.
+    pub away_until: Option<NaiveDate>,
 }
 
 fn text(ar: &str, fr: &str, en: &str) -> LocalizedText {
@@ -125,6 +130,9 @@ fn assignment_error(error: AssignmentError) -> Error {
             )
             .with(Locale::Tzm, "ⵓⵔ ⵖⵓⵔⵙ ⵓⴼⴳⴰⵏ ⴰⴷ ⴽⵔⴰ ⵏ ⵜⵎⴰⵍⵙⵉ ⴳ ⵓⴱⵔⵉⴷ ⵏ ⵓⵙⵓⵜⵔ ⴰ."),
         ),
+        AssignmentError::Away(until) => {
+            Error::field("memberId", FieldErrorCode::NotAnOption, messages::member_on_leave(&until.to_string()))
+        }
     }
 }
 
@@ -315,9 +323,14 @@ impl Jamaa {
         let record = requests::by_id(&tx, id).await?.ok_or(Error::NotFound("request"))?;
         let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
         let workflow_roles = service.definition.workflow.roles();
-        let member_works_on_it = match act {
-            AssignmentAct::Assign { member } => eligible(&tx, member, commune.id, &workflow_roles).await?.is_some(),
-            _ => false,
+        let (member_works_on_it, member_away_until) = match act {
+            AssignmentAct::Assign { member } => {
+                let works = eligible(&tx, member, commune.id, &workflow_roles).await?.is_some();
+                let today = now.with_timezone(&commune.time_zone()).date_naive();
+                let away = hr::users_away_on(&tx, today).await?;
+                (works, away.iter().find(|(user, _)| *user == member).map(|(_, until)| *until))
+            }
+            _ => (false, None),
         };
         let facts = AssignmentFacts {
             current: record.assignee,
@@ -326,6 +339,7 @@ impl Jamaa {
             caller_may_assign,
             caller_works_on_it: caller_may_act && works_on(principal.roles_in(commune.id), &workflow_roles),
             member_works_on_it,
+            member_away_until,
         };
         let Some(step) = assignment::decide(act, &facts).map_err(assignment_error)? else {
             tx.commit().await?;
@@ -364,7 +378,7 @@ impl Jamaa {
     }
 
     /// The members a request may be given to: enabled members of the commune holding a role of its workflow
-    /// (for those who may assign).
+    /// and not on leave today (for those who may assign).
     pub async fn assignable_members(
         &self,
         principal: &Principal,
@@ -377,10 +391,13 @@ impl Jamaa {
         let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
         let workflow_roles = service.definition.workflow.roles();
         let members = users::members_of(tx.conn(), commune.id).await?;
+        let today = self.now().with_timezone(&commune.time_zone()).date_naive();
+        let away = hr::users_away_on(&tx, today).await?;
         tx.commit().await?;
         Ok(members
             .iter()
             .filter(|(user, roles)| !user.disabled && works_on(roles, &workflow_roles))
+            .filter(|(user, _)| !away.iter().any(|(a, _)| *a == user.id))
             .map(|(user, _)| StaffMember::from(user))
             .collect())
     }
@@ -396,6 +413,8 @@ impl Jamaa {
         let members = users::members_of(tx.conn(), commune.id).await?;
         let holders: Vec<UserId> = held.iter().map(|(user, _, _)| *user).collect();
         let others = users::by_ids(tx.conn(), &holders).await?;
+        let away = hr::users_away_on(&tx, today).await?;
+        let names = hr::names_of_accounts(&tx).await?;
         tx.commit().await?;
         let workflow_roles: BTreeSet<&str> = services.iter().flat_map(|s| s.definition.workflow.roles()).collect();
         let mut people: Vec<&UserRecord> = members
@@ -418,6 +437,8 @@ impl Jamaa {
                     member: StaffMember::from(user),
                     open: u64::try_from(open).unwrap_or(0),
                     overdue: u64::try_from(overdue).unwrap_or(0),
+                    full_name: names.iter().find(|(u, _)| *u == user.id).map(|(_, name)| name.clone()),
+                    away_until: away.iter().find(|(u, _)| *u == user.id).map(|(_, until)| *until),
                 }
             })
             .collect())

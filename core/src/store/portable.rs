@@ -128,6 +128,9 @@ archived!(
     notification_delivery,
     audit_published_head,
     idempotency_key,
+    hr_department,
+    hr_staff,
+    hr_leave,
 );
 
 /// Every tenant table of the commune, in the order of [`TENANT_TABLES`] (a table after those it refers to).

@@ -32,6 +32,9 @@ const FILES: &[&str] = &[
     "request_transitions",
     "requests",
     "counters",
+    "hr_leaves",
+    "hr_staff",
+    "hr_departments",
 ];
 
 /// The registers and the audit trail, which only a training commune may see emptied.

@@ -49,6 +49,9 @@ pub const KEYED: &[&str] = &[
     "importTemplate",
     "exportTemplate",
     "createTrainingCommune",
+    "createStaffRecord",
+    "recordLeave",
+    "addDepartment",
 ];
 
 /// The fault point of the crash tests: with this variable set to `exit-before-answer`, the server stops dead

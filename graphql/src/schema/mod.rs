@@ -17,6 +17,7 @@ mod courier;
 mod documents;
 pub mod error;
 pub(crate) mod finance;
+mod hr;
 pub mod idempotent;
 pub(crate) mod indicators;
 pub(crate) mod introspection;
@@ -41,6 +42,7 @@ pub use council::{CouncilMutation, CouncilQuery};
 pub use courier::{CourierMutation, CourierQuery};
 pub use documents::{DocumentMutation, DocumentQuery, verify_path};
 pub use finance::{FinanceMutation, FinanceQuery};
+pub use hr::{HrMutation, HrQuery};
 pub use indicators::IndicatorsQuery;
 pub use mutation::RequestMutation;
 pub use notifications::{NotificationMutation, NotificationQuery, SubscriptionRoot};
@@ -68,6 +70,7 @@ pub struct QueryRoot(
     IndicatorsQuery,
     OfficeQuery,
     AccessQuery,
+    HrQuery,
 );
 
 /// Every mutation: requests; replication; access; documents; complaints; login and logout; access to
@@ -89,6 +92,7 @@ pub struct MutationRoot(
     NotificationMutation,
     OfficeMutation,
     CalendarMutation,
+    HrMutation,
 );
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

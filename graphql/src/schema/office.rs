@@ -75,6 +75,10 @@ pub struct Workload {
     pub member: StaffMember,
     pub open: i32,
     pub overdue: i32,
+    /// The name on the member's staff record, when the account is linked to one.
+    pub full_name: Option<String>,
+    /// The last day of the leave the member is on today: no file is assigned to them until then.
+    pub away_until: Option<NaiveDate>,
 }
 
 /// A member of a commune, as its administrators see it.
@@ -200,7 +204,13 @@ impl OfficeQuery {
         let workload = call.jamaa.workload(call.principal, &call.commune).await.in_lang(&call)?;
         Ok(workload
             .into_iter()
-            .map(|w| Workload { member: w.member.into(), open: count(w.open), overdue: count(w.overdue) })
+            .map(|w| Workload {
+                member: w.member.into(),
+                open: count(w.open),
+                overdue: count(w.overdue),
+                full_name: w.full_name,
+                away_until: w.away_until,
+            })
             .collect())
     }
 

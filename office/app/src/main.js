@@ -20,6 +20,7 @@ import { Petitions, Publications } from "./screens/citizens.js";
 import { Moderation } from "./screens/moderation.js";
 import { ApiTokens, Smtp, Users, Webhooks } from "./screens/admin.js";
 import { Communes, NationalIndicatorsView, Onboard, OnboardCsv, TemplateDiffView, Upgrade } from "./screens/operator.js";
+import { Staff } from "./screens/hr.js";
 
 /** The screens of a commune, in menu order, with the permission each needs. */
 const COMMUNE_SCREENS = [
@@ -35,6 +36,7 @@ const COMMUNE_SCREENS = [
   { path: "tokens", label: "nav.tokens", permission: "manage_access" },
   { path: "webhooks", label: "nav.webhooks", permission: "manage_notifications" },
   { path: "smtp", label: "nav.smtp", permission: "manage_notifications" },
+  { path: "staff", label: "nav.staff", permission: "manage_staff" },
 ];
 
 const OPERATOR_SCREENS = [
@@ -176,6 +178,8 @@ function CommuneScreen({ commune, screen, rest }) {
       return rest[0] ? html`<${CivilActView} ...${props} id=${rest[0]} />` : html`<${CivilRegistry} ...${props} />`;
     case "courier":
       return html`<${Courier} ...${props} />`;
+    case "staff":
+      return html`<${Staff} ...${props} />`;
     case "council":
       return rest[0] ? html`<${CouncilSessionView} ...${props} id=${rest[0]} />` : html`<${Council} ...${props} />`;
     case "finance":

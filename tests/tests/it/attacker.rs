@@ -1269,6 +1269,126 @@ fn operations() -> Vec<Operation> {
             document: "mutation($c: String, $id: ID!) { replayDelivery(commune: $c, id: $id) { id status } }",
             attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.delivery_id }), c.refused())],
         },
+        Operation {
+            name: "staffRecords",
+            public: false,
+            document: "query($c: String, $after: String) { staffRecords(commune: $c, first: 100, after: $after) {
+                nodes { id fullName grade account { login } } pageInfo { endCursor }
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                let expect = if c.staff_at_home() { Answers } else { c.refused() };
+                vec![
+                    attack(json!({ "c": c.commune() }), expect),
+                    attack(json!({ "c": c.commune(), "after": c.v.staff_cursor }), expect),
+                ]
+            },
+        },
+        Operation {
+            name: "staffRecord",
+            public: false,
+            document: "query($c: String, $id: ID!) { staffRecord(commune: $c, id: $id) {
+                id fullName personal { nationalId phone address } leaves { id kind }
+            } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.staff_id }), c.refused())],
+        },
+        Operation {
+            name: "staffDirectory",
+            public: false,
+            document: "query($c: String) { staffDirectory(commune: $c) { staffId fullName absent account { login } } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "departments",
+            public: false,
+            document: "query($c: String) { departments(commune: $c) { id name parentId headId } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "leaveTypes",
+            public: false,
+            document: "query($c: String) { leaveTypes(commune: $c) { id key label } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "createStaffRecord",
+            public: false,
+            document: "mutation($c: String, $i: StaffRecordInput!) { createStaffRecord(commune: $c, input: $i) {
+                id fullName account { login }
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                let record = |user: Option<&str>, department: Option<&str>| {
+                    json!({ "fullName": "Agent fictif", "grade": "Adjoint", "position": "Guichet",
+                            "enteredOn": "2020-01-02", "userId": user, "departmentId": department })
+                };
+                let plain = if c.staff_at_home() { Answers } else { c.refused() };
+                // Linked to one of Oujda's members or departments: none of the attacker's commune.
+                let linked = if c.staff_at_home() { Invalid } else { c.refused() };
+                vec![
+                    attack(json!({ "c": c.commune(), "i": record(None, None) }), plain),
+                    attack(json!({ "c": c.commune(), "i": record(Some(&c.v.member_ids[0]), None) }), linked),
+                    attack(json!({ "c": c.commune(), "i": record(None, Some(&c.v.department_id)) }), linked),
+                ]
+            },
+        },
+        Operation {
+            name: "updateStaffRecord",
+            public: false,
+            document: "mutation($c: String, $id: ID!, $i: StaffRecordInput!) {
+                updateStaffRecord(commune: $c, id: $id, input: $i) { id grade personal { nationalId } }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let record = json!({ "fullName": "Renommé", "grade": "Révoqué", "position": "Aucun",
+                                     "enteredOn": "2020-01-02", "leftOn": "2020-01-03" });
+                vec![attack(json!({ "c": c.commune(), "id": c.v.staff_id, "i": record }), c.refused())]
+            },
+        },
+        Operation {
+            name: "recordLeave",
+            public: false,
+            document: "mutation($c: String, $s: ID!, $i: LeaveInput!) {
+                recordLeave(commune: $c, staffId: $s, input: $i) { id kind }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let leave = json!({ "kind": "annual", "startsOn": "2020-01-01", "endsOn": "2099-12-31" });
+                vec![attack(json!({ "c": c.commune(), "s": c.v.staff_id, "i": leave }), c.refused())]
+            },
+        },
+        Operation {
+            name: "cancelLeave",
+            public: false,
+            document: "mutation($c: String, $id: ID!) { cancelLeave(commune: $c, id: $id) { id } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.leave_id }), c.refused())],
+        },
+        Operation {
+            name: "addDepartment",
+            public: false,
+            document: "mutation($c: String, $i: DepartmentInput!) { addDepartment(commune: $c, input: $i) { id name } }",
+            attacks: |c: &Ctx<'_>| {
+                let plain = if c.staff_at_home() { Answers } else { c.refused() };
+                let linked = if c.staff_at_home() { Invalid } else { c.refused() };
+                vec![
+                    attack(json!({ "c": c.commune(), "i": { "name": "Service fictif" } }), plain),
+                    attack(json!({ "c": c.commune(), "i": { "name": "Sous Oujda", "parentId": c.v.department_id } }), linked),
+                    attack(json!({ "c": c.commune(), "i": { "name": "Tête d'Oujda", "headId": c.v.staff_id } }), linked),
+                ]
+            },
+        },
+        Operation {
+            name: "updateDepartment",
+            public: false,
+            document: "mutation($c: String, $id: ID!, $i: DepartmentInput!) {
+                updateDepartment(commune: $c, id: $id, input: $i) { id name }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune(), "id": c.v.department_id, "i": { "name": "Pris" } }), c.refused())]
+            },
+        },
     ]
 }
 
@@ -1371,6 +1491,11 @@ struct Victim {
     member_ids: Vec<String>,
     /// A file of the attacker's own.
     own_request: String,
+    /// Oujda's staff record (linked to its counter agent), a leave of it, and a department of its chart.
+    staff_id: String,
+    staff_cursor: String,
+    leave_id: String,
+    department_id: String,
     markers: Markers,
 }
 
@@ -1882,10 +2007,42 @@ impl Victim {
                 member_ids.push(id);
             }
         }
-        ensure!(member_ids.len() == 8, "Oujda's user and its seven demo logins: {users}");
+        ensure!(member_ids.len() == 9, "Oujda's user and its eight demo logins: {users}");
         let agent_session = app.login("oujda.counter_agent", jamaa_core::service::demo::DEMO_PASSWORD).await?;
         let claim = "mutation($r: ID!) { claimRequest(commune: \"oujda\", requestId: $r) { assignee { id } } }";
         data(app, Some(&agent_session), claim, json!({ "r": filed[0].id })).await?;
+
+        // Its human resources: a department, a record linked to the counter agent's account, a leave.
+        let department = "mutation { addDepartment(input: { name: \"Bureau d'ordre d'Oujda\" }) { id } }";
+        let department_id = text(&data(app, Some(&admin), department, json!({})).await?["addDepartment"]["id"])?;
+        markers.private(department_id.as_str(), "the id of an Oujda department");
+        let agent_member = data(app, Some(&agent_session), "{ me { id } }", json!({})).await?;
+        let record = json!({ "fullName": "Youssef Oujdi-Berkane", "grade": "Adjoint administratif", "position": "Guichet",
+                             "enteredOn": "2012-03-01", "departmentId": department_id, "userId": agent_member["me"]["id"],
+                             "nationalId": "FJ456123", "address": "Hay Al Qods, Oujda", "phone": "0662998877" });
+        let create = "mutation($i: StaffRecordInput!) { createStaffRecord(input: $i) { id } }";
+        let staff_id =
+            text(&data(app, Some(&admin), create, json!({ "i": record })).await?["createStaffRecord"]["id"])?;
+        markers.private(staff_id.as_str(), "the id of an Oujda staff record");
+        markers.private("Youssef Oujdi-Berkane", "the name on an Oujda staff record");
+        markers.private("FJ456123", "the national id on an Oujda staff record");
+        let leave = "mutation($s: ID!) { recordLeave(staffId: $s, input: { kind: \"sick\", startsOn: \"2020-02-03\", endsOn: \"2020-02-07\" }) { id } }";
+        let leave_id = text(&data(app, Some(&admin), leave, json!({ "s": staff_id })).await?["recordLeave"]["id"])?;
+        markers.private(leave_id.as_str(), "the id of an Oujda leave");
+        let records = data(app, Some(&admin), "{ staffRecords(first: 1) { edges { cursor } } }", json!({})).await?;
+        let staff_cursor = text(&records["staffRecords"]["edges"][0]["cursor"])?;
+        // And the attacker's own, so that row-level security has rows of both to keep apart.
+        let own_department = data(
+            app,
+            Some(&attacker_admin),
+            "mutation { addDepartment(input: { name: \"Cabinet\" }) { id } }",
+            json!({}),
+        )
+        .await?;
+        let own_record = json!({ "fullName": "Amal Chaouni", "grade": "Technicienne", "position": "Voirie",
+                                 "enteredOn": "2018-05-02", "departmentId": own_department["addDepartment"]["id"] });
+        let own_staff = data(app, Some(&attacker_admin), create, json!({ "i": own_record })).await?;
+        data(app, Some(&attacker_admin), leave, json!({ "s": own_staff["createStaffRecord"]["id"] })).await?;
 
         Ok(Self {
             filed,
@@ -1913,6 +2070,10 @@ impl Victim {
             delivery_id,
             member_ids,
             own_request,
+            staff_id,
+            staff_cursor,
+            leave_id,
+            department_id,
             markers,
         })
     }
@@ -2248,6 +2409,9 @@ async fn snapshot(app: &TestApp, victim: &Victim) -> Result<BTreeMap<&'static st
     let registers = "{ civilActs(first: 100) { nodes { id number eventDate } }
         mailItems(first: 100) { nodes { id number department state dueOn updatedAt } } }";
     state.insert("registers", data(app, Some(&victim.observer_token), registers, json!({})).await?);
+    let hr = "{ staffRecords(commune: \"oujda\", first: 100) { nodes { id fullName grade updatedAt awayUntil } }
+        departments(commune: \"oujda\") { id name parentId headId } }";
+    state.insert("hr", data(app, Some(&victim.observer_token), hr, json!({})).await?);
     // The partner is let in (the form is refused only after), and the counter agent reads the inbox.
     let probe = json!({ "c": VICTIM, "input": { "serviceCode": "reclamation", "data": {} } });
     let partner = app.graphql(Some(&victim.partner_token), SUBMIT, probe).await?;

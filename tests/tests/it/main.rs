@@ -15,6 +15,7 @@ mod courier;
 mod documents;
 mod fanout;
 mod faults;
+mod hr;
 mod idempotency;
 mod indicators;
 mod languages;

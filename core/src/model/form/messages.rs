@@ -1437,6 +1437,88 @@ pub fn complaint_problem(problem: ComplaintProblem) -> LocalizedText {
     }
 }
 
+// The commune's human resources: staff records, the organisation chart, leave.
+
+/// A staff record whose leaving date comes before its entry.
+pub fn staff_left_before_entry() -> LocalizedText {
+    text(
+        "تاريخ المغادرة قبل تاريخ الالتحاق",
+        "la date de départ précède la date d'entrée",
+        "the leaving date comes before the date of entry",
+        "ⴰⵣⵎⵣ ⵏ ⵜⵓⴼⵖⴰ ⵉⵣⵡⴰⵔ ⴰⵣⵎⵣ ⵏ ⵓⴽⵛⵛⵓⵎ",
+    )
+}
+
+/// A leave whose last day comes before its first.
+pub fn leave_ends_before_start() -> LocalizedText {
+    text(
+        "آخر يوم من الرخصة قبل أول يوم منها",
+        "le dernier jour du congé précède le premier",
+        "the leave's last day comes before its first",
+        "ⴰⵙⵙ ⵉⴳⴳⵯⵔⴰ ⵏ ⵓⵙⵓⵔⵙ ⵉⵣⵡⴰⵔ ⴰⵙⵙ ⴰⵎⵣⵡⴰⵔⵓ",
+    )
+}
+
+/// A user account named on a staff record that is no member of the commune.
+pub fn staff_user_not_member() -> LocalizedText {
+    text(
+        "هذا الحساب ليس من أعضاء الجماعة",
+        "ce compte n'est pas membre de la commune",
+        "this account is not a member of the commune",
+        "ⴰⵎⵉⴹⴰⵏ ⴰⴷ ⵓⵔ ⵉⴳⵉ ⴰⴳⵎⴰⵎ ⵏ ⵜⵎⵙⵎⵓⵏⵜ",
+    )
+}
+
+/// A user account already linked to another staff record.
+pub fn staff_user_taken() -> LocalizedText {
+    text(
+        "هذا الحساب مرتبط بملف موظف آخر",
+        "ce compte est déjà lié à une autre fiche",
+        "this account is already linked to another staff record",
+        "ⴰⵎⵉⴹⴰⵏ ⴰⴷ ⵉⵇⵇⵏ ⵖⵔ ⵢⴰⵏ ⵓⴼⴰⵢⵍⵓ ⵢⴰⴹⵏ",
+    )
+}
+
+/// A department, staff record or leave type named that the commune does not have.
+pub fn hr_unknown(what: &str) -> LocalizedText {
+    text(
+        format!("غير موجود في الجماعة ({what})"),
+        format!("inconnu de la commune ({what})"),
+        format!("the commune has no such {what}"),
+        format!("ⵓⵔ ⵜⵍⵍⵉ ⴳ ⵜⵎⵙⵎⵓⵏⵜ ({what})"),
+    )
+}
+
+/// A department placed under itself or under one of its own sub-departments.
+pub fn department_cycle() -> LocalizedText {
+    text(
+        "لا يمكن وضع مصلحة تحت نفسها أو تحت إحدى مصالحها الفرعية",
+        "un service ne peut être placé sous lui-même ni sous l'un de ses sous-services",
+        "a department cannot sit under itself or one of its sub-departments",
+        "ⵓⵔ ⵜⵣⵎⵉⵔ ⵜⵏⴰⴼⵓⵜ ⴰⴷ ⵜⵉⵍⵉ ⴷⴷⴰⵡ ⵉⵅⴼ ⵏⵏⵙ ⵏⵖ ⴷⴷⴰⵡ ⵢⴰⵜ ⵙⴳ ⵜⵏⴰⴼⵓⵉⵏ ⵏⵏⵙ",
+    )
+}
+
+/// A file given to a member of staff who is on leave until `until` (a date, `YYYY-MM-DD`).
+pub fn member_on_leave(until: &str) -> LocalizedText {
+    text(
+        format!("هذا الشخص في رخصة إلى غاية {until}"),
+        format!("cette personne est en congé jusqu'au {until}"),
+        format!("this person is on leave until {until}"),
+        format!("ⵎⴰⴷ ⴰⴷ ⵉⵍⵍⴰ ⴳ ⵓⵙⵓⵔⵙ ⴰⵔ {until}"),
+    )
+}
+
+/// A commune whose template sets no leave types (`settings.hr`).
+pub fn hr_settings_missing() -> LocalizedText {
+    text(
+        "لم تحدد الجماعة أنواع الرخص (settings.hr)",
+        "la commune n'a pas fixé ses types de congé (settings.hr)",
+        "the commune has not set its leave types (settings.hr)",
+        "ⵓⵔ ⵜⵙⴱⴷⴷ ⵜⵎⵙⵎⵓⵏⵜ ⵉⵏⴰⵡⵏ ⵏ ⵓⵙⵓⵔⵙ (settings.hr)",
+    )
+}
+
 /// One message of each kind, with sample parameters: what the tests check for every language, and what the
 /// review of translations lists.
 pub fn samples() -> Vec<LocalizedText> {
@@ -1610,6 +1692,16 @@ pub fn samples() -> Vec<LocalizedText> {
     ] {
         messages.push(budget_cell(problem));
     }
+    messages.extend([
+        staff_left_before_entry(),
+        leave_ends_before_start(),
+        staff_user_not_member(),
+        staff_user_taken(),
+        hr_unknown("department"),
+        department_cycle(),
+        member_on_leave("2026-03-08"),
+        hr_settings_missing(),
+    ]);
     messages
 }
 

@@ -43,4 +43,5 @@ pub(crate) use crate::modules::council::entity::{
 };
 pub(crate) use crate::modules::courier::entity::{courier_history, courier_item};
 pub(crate) use crate::modules::finance::entity::budget_line;
+pub(crate) use crate::modules::hr::entity::{hr_department, hr_leave, hr_staff};
 pub(crate) use crate::modules::petitions::entity::petition_signature;

@@ -27,6 +27,7 @@ mod m0027_shared_settings;
 mod m0028_webhook_limits;
 mod m0029_training_communes;
 mod m0030_idempotency_done;
+mod m0031_hr;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -67,6 +68,10 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "audit_published_heads",
     // m0026_idempotency_keys
     "idempotency_keys",
+    // m0031_hr
+    "hr_departments",
+    "hr_staff",
+    "hr_leaves",
 ];
 
 /// Tenant tables the application may only read and append to: the audit trail, its published heads and the
@@ -126,6 +131,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0028_webhook_limits::Migration),
             Box::new(m0029_training_communes::Migration),
             Box::new(m0030_idempotency_done::Migration),
+            Box::new(m0031_hr::Migration),
         ]
     }
 }
