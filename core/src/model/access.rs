@@ -38,6 +38,8 @@ pub enum Permission {
     AssignRequests,
     /// Read and write the commune's staff records, their leave and the organisation chart (human resources).
     ManageStaff,
+    /// Read and write the commune's disputes: cases, hearings, decisions, appeals (the legal-affairs office).
+    ManageDisputes,
 }
 
 impl Permission {
@@ -60,6 +62,7 @@ impl Permission {
             Permission::ManageNotifications => "manage_notifications",
             Permission::AssignRequests => "assign_requests",
             Permission::ManageStaff => "manage_staff",
+            Permission::ManageDisputes => "manage_disputes",
         }
     }
 }

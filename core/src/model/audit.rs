@@ -15,8 +15,8 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::model::ids::{
-    AgendaItemId, CivilActId, CouncilMemberId, CouncilSessionId, DeliberationId, DepartmentId, DocumentId, MailId,
-    RequestId, ServiceId, StaffId, TenantId, TokenId, UserId,
+    AgendaItemId, CivilActId, CouncilMemberId, CouncilSessionId, DeliberationId, DepartmentId, DisputeId, DocumentId,
+    MailId, RequestId, ServiceId, StaffId, TenantId, TokenId, UserId,
 };
 
 /// The `prev_hash` of a commune's first event.
@@ -168,6 +168,22 @@ pub enum AuditKind {
     StaffLeaveCancelled,
     #[strum(serialize = "department.saved")]
     DepartmentSaved,
+    #[strum(serialize = "dispute.opened")]
+    DisputeOpened,
+    #[strum(serialize = "dispute.parties_read")]
+    DisputePartiesRead,
+    #[strum(serialize = "dispute.hearing_set")]
+    DisputeHearingSet,
+    #[strum(serialize = "dispute.hearing_outcome")]
+    DisputeHearingOutcome,
+    #[strum(serialize = "dispute.hearing_reminder")]
+    DisputeHearingReminder,
+    #[strum(serialize = "dispute.decided")]
+    DisputeDecided,
+    #[strum(serialize = "dispute.appealed")]
+    DisputeAppealed,
+    #[strum(serialize = "dispute.closed")]
+    DisputeClosed,
 }
 
 impl AuditKind {
@@ -208,6 +224,8 @@ pub enum AuditSubject {
     Staff(StaffId),
     /// A department of the organisation chart.
     Department(DepartmentId),
+    /// A dispute (a court case of the commune).
+    Dispute(DisputeId),
 }
 
 impl fmt::Display for AuditSubject {
@@ -233,6 +251,7 @@ impl fmt::Display for AuditSubject {
             Self::Webhook(id) => write!(f, "webhook:{id}"),
             Self::Staff(id) => write!(f, "staff:{id}"),
             Self::Department(id) => write!(f, "department:{id}"),
+            Self::Dispute(id) => write!(f, "dispute:{id}"),
         }
     }
 }
@@ -1032,6 +1051,14 @@ mod tests {
             (AuditKind::StaffLeaveRecorded, "staff.leave_recorded"),
             (AuditKind::StaffLeaveCancelled, "staff.leave_cancelled"),
             (AuditKind::DepartmentSaved, "department.saved"),
+            (AuditKind::DisputeOpened, "dispute.opened"),
+            (AuditKind::DisputePartiesRead, "dispute.parties_read"),
+            (AuditKind::DisputeHearingSet, "dispute.hearing_set"),
+            (AuditKind::DisputeHearingOutcome, "dispute.hearing_outcome"),
+            (AuditKind::DisputeHearingReminder, "dispute.hearing_reminder"),
+            (AuditKind::DisputeDecided, "dispute.decided"),
+            (AuditKind::DisputeAppealed, "dispute.appealed"),
+            (AuditKind::DisputeClosed, "dispute.closed"),
         ];
         assert_eq!(names.len(), AuditKind::iter().count(), "a kind without its recorded name here");
         for (kind, name) in names {

@@ -103,6 +103,17 @@ typed_id!(
     LeaveId,
 );
 
+typed_id!(
+    /// A dispute (a court case) involving a commune.
+    DisputeId,
+    /// A hearing of a dispute.
+    HearingId,
+    /// A court's decision in a dispute.
+    DecisionId,
+    /// An appeal against a decision in a dispute.
+    AppealId,
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

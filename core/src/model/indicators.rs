@@ -230,6 +230,17 @@ pub struct Figures {
     /// Requests open at the end of the period (or now, if it has not ended), by age.
     pub backlog: Vec<BacklogBucket>,
     pub complaints: ComplaintFigures,
+    /// The commune's disputes now (aggregates only: no party, no case).
+    pub disputes: DisputeFigures,
+}
+
+/// The commune's court cases still open (not closed) and what is at stake in them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DisputeFigures {
+    /// Cases not closed.
+    pub open: u64,
+    /// The sum of their stakes, in centimes.
+    pub stakes_centimes: i64,
 }
 
 impl Figures {
@@ -264,6 +275,9 @@ impl Figures {
             total.complaints.reopened += figures.complaints.reopened;
             total.complaints.ratings += figures.complaints.ratings;
             total.complaints.rating_sum += figures.complaints.rating_sum;
+            total.disputes.open += figures.disputes.open;
+            total.disputes.stakes_centimes =
+                total.disputes.stakes_centimes.saturating_add(figures.disputes.stakes_centimes);
             for service in &figures.by_service {
                 let (sum, states) = services.entry(service.service_code.clone()).or_insert_with(|| {
                     (ServiceFigures { service_code: service.service_code.clone(), ..ServiceFigures::default() }, {

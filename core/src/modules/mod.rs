@@ -9,6 +9,7 @@
 pub mod civil_status;
 pub mod council;
 pub mod courier;
+pub mod disputes;
 pub mod finance;
 pub mod hr;
 pub mod petitions;

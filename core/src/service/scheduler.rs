@@ -128,6 +128,8 @@ impl Jamaa {
                 tx.commit().await?;
             }
         }
+        // The reminders of the disputes' hearings, due on the commune's calendar.
+        report.fired += self.run_hearing_reminders(now).await?;
         Ok(report)
     }
 }

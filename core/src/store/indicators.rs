@@ -32,6 +32,8 @@ pub(crate) async fn figures(
     decided(tx, tz, start, end, &mut figures).await?;
     figures.median_processing_seconds = median_processing(tx, start, end, figures.decided).await?;
     figures.backlog = backlog(tx, as_of).await?;
+    let (open, stakes_centimes) = crate::modules::disputes::store::open_figures(tx).await?;
+    figures.disputes = crate::model::indicators::DisputeFigures { open, stakes_centimes };
     figures.complaints = complaints(tx, start, end).await?;
     Ok(figures)
 }

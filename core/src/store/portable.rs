@@ -131,6 +131,10 @@ archived!(
     hr_department,
     hr_staff,
     hr_leave,
+    dispute_case,
+    dispute_hearing,
+    dispute_decision,
+    dispute_appeal,
 );
 
 /// Every tenant table of the commune, in the order of [`TENANT_TABLES`] (a table after those it refers to).

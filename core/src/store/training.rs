@@ -35,6 +35,10 @@ const FILES: &[&str] = &[
     "hr_leaves",
     "hr_staff",
     "hr_departments",
+    "dispute_appeals",
+    "dispute_decisions",
+    "dispute_hearings",
+    "dispute_cases",
 ];
 
 /// The registers and the audit trail, which only a training commune may see emptied.

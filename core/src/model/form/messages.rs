@@ -1519,6 +1519,58 @@ pub fn hr_settings_missing() -> LocalizedText {
     )
 }
 
+// The commune's disputes: cases, hearings, decisions, appeals.
+
+/// An amount in centimes below zero (stakes, an amount awarded).
+pub fn dispute_amount_negative() -> LocalizedText {
+    text(
+        "لا يمكن أن يكون المبلغ سالبا",
+        "le montant ne peut être négatif",
+        "the amount cannot be negative",
+        "ⵓⵔ ⵉⵣⵎⵉⵔ ⵓⵎⴹⴰⵏ ⴰⴷ ⵉⴳ ⴰⵎⵣⴷⴰⵔ",
+    )
+}
+
+/// A case that names no party.
+pub fn dispute_parties_required() -> LocalizedText {
+    text(
+        "يجب ذكر طرف واحد على الأقل في النزاع",
+        "l'affaire doit nommer au moins une partie",
+        "the case must name at least one party",
+        "ⵉⵍⴰⵇ ⴰⴷ ⵉⵙⵎⴰⵍ ⵓⴼⴰⵢⵍⵓ ⵢⴰⵏ ⵓⴱⵔⵉⴷ ⵖⴰⵙ",
+    )
+}
+
+/// An appeal lodged after the decision's appeal deadline `deadline` (a date, `YYYY-MM-DD`).
+pub fn appeal_out_of_time(deadline: &str) -> LocalizedText {
+    text(
+        format!("انقضى أجل الاستئناف في {deadline}"),
+        format!("le délai d'appel a expiré le {deadline}"),
+        format!("the time to appeal ended on {deadline}"),
+        format!("ⵉⴽⵎⵎⵍ ⵓⵣⵎⵣ ⵏ ⵓⵙⵏⴼⵍ ⴳ {deadline}"),
+    )
+}
+
+/// A step a case cannot take where it stands (`status`: open, decided, appealed, closed).
+pub fn dispute_status_refuses(status: &str) -> LocalizedText {
+    text(
+        format!("لا يمكن القيام بهذا الإجراء والقضية في حالة: {status}"),
+        format!("cette étape n'est pas possible pour une affaire à l'état : {status}"),
+        format!("this step is not possible for a case that is {status}"),
+        format!("ⵓⵔ ⵉⵣⵎⵉⵔ ⵓⵙⵓⵔⵙ ⴰⴷ ⵉ ⵓⴼⴰⵢⵍⵓ ⴳ ⵡⴰⴷⴷⴰⴷ: {status}"),
+    )
+}
+
+/// A commune whose template sets no disputes settings (`settings.disputes`).
+pub fn disputes_settings_missing() -> LocalizedText {
+    text(
+        "لم تحدد الجماعة أنواع النزاعات (settings.disputes)",
+        "la commune n'a pas fixé ses types d'affaires (settings.disputes)",
+        "the commune has not set its case types (settings.disputes)",
+        "ⵓⵔ ⵜⵙⴱⴷⴷ ⵜⵎⵙⵎⵓⵏⵜ ⵉⵏⴰⵡⵏ ⵏ ⵉⴼⴰⵢⵍⵓⵜⵏ (settings.disputes)",
+    )
+}
+
 /// One message of each kind, with sample parameters: what the tests check for every language, and what the
 /// review of translations lists.
 pub fn samples() -> Vec<LocalizedText> {
@@ -1701,6 +1753,13 @@ pub fn samples() -> Vec<LocalizedText> {
         department_cycle(),
         member_on_leave("2026-03-08"),
         hr_settings_missing(),
+    ]);
+    messages.extend([
+        dispute_amount_negative(),
+        dispute_parties_required(),
+        appeal_out_of_time("2026-03-09"),
+        dispute_status_refuses("closed"),
+        disputes_settings_missing(),
     ]);
     messages
 }

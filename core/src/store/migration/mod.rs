@@ -28,6 +28,7 @@ mod m0028_webhook_limits;
 mod m0029_training_communes;
 mod m0030_idempotency_done;
 mod m0031_hr;
+mod m0032_disputes;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -72,6 +73,11 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "hr_departments",
     "hr_staff",
     "hr_leaves",
+    // m0032_disputes
+    "dispute_cases",
+    "dispute_hearings",
+    "dispute_decisions",
+    "dispute_appeals",
 ];
 
 /// Tenant tables the application may only read and append to: the audit trail, its published heads and the
@@ -132,6 +138,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0029_training_communes::Migration),
             Box::new(m0030_idempotency_done::Migration),
             Box::new(m0031_hr::Migration),
+            Box::new(m0032_disputes::Migration),
         ]
     }
 }
@@ -163,6 +170,9 @@ pub(crate) async fn grant_app_role(db: &DatabaseConnection, role: &str) -> Resul
     sql.push_str(&format!("GRANT EXECUTE ON FUNCTION jamaa_tenants_with_due_deliveries(timestamptz) TO {role};\n"));
     sql.push_str(&format!("GRANT EXECUTE ON FUNCTION jamaa_purge_idempotency_keys(timestamptz) TO {role};\n"));
     sql.push_str(&format!("GRANT EXECUTE ON FUNCTION jamaa_clear_training_registers(uuid) TO {role};\n"));
+    sql.push_str(&format!(
+        "GRANT EXECUTE ON FUNCTION jamaa_tenants_with_due_hearing_reminders(timestamptz) TO {role};\n"
+    ));
     db.execute_unprepared(&sql).await?;
     Ok(())
 }

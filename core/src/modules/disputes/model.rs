@@ -1,0 +1,541 @@
+//! The commune's disputes (litigation): cases numbered per commune and year (`LIT-2026-000001`, gap-free), their
+//! type (`settings.disputes.caseTypes`), court, the commune's position, parties (sealed: personal data), lawyer,
+//! stakes in centimes, an optional request or complaint of the commune they refer to; hearings with their
+//! reminder N working days before (`settings.disputes.reminderDays`, on the commune's calendar), decisions
+//! (their appeal deadline, `settings.disputes.appealDays`) and appeals.
+
+use std::fmt;
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{FieldError, FieldErrorCode};
+use crate::model::calendar::WorkingCalendar;
+use crate::model::form::messages;
+use crate::model::i18n::LocalizedText;
+use crate::model::ids::{DisputeId, HearingId};
+
+/// The settings key that holds a commune's [`DisputeSettings`].
+pub const SETTINGS_KEY: &str = "disputes";
+
+/// The longest name, court, lawyer, room or object.
+pub const MAX_TEXT: usize = 200;
+/// The longest address, outcome or summary.
+pub const MAX_LONG_TEXT: usize = 2_000;
+/// The most parties a case names.
+pub const MAX_PARTIES: usize = 20;
+
+/// What a commune sets of its disputes (`settings.disputes`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DisputeSettings {
+    /// The kinds of case the commune's legal-affairs office records.
+    pub case_types: Vec<CaseType>,
+    /// How many working days (the commune's calendar) before a hearing its reminder falls due.
+    pub reminder_days: u32,
+    /// How many calendar days after a decision an appeal may be lodged.
+    pub appeal_days: u32,
+}
+
+/// A kind of case (`administrative`, `civil`, …).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseType {
+    pub key: String,
+    pub label: LocalizedText,
+}
+
+impl DisputeSettings {
+    /// The settings from the commune's settings; `None` when its template sets none.
+    pub fn from_settings(
+        settings: &std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Option<Result<Self, String>> {
+        settings.get(SETTINGS_KEY).map(|value| {
+            let parsed: Self = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
+            parsed.check()?;
+            Ok(parsed)
+        })
+    }
+
+    /// Keys are snake case and given once; an appeal period of at least a day.
+    pub fn check(&self) -> Result<(), String> {
+        let mut seen = std::collections::BTreeSet::new();
+        for kind in &self.case_types {
+            let well_formed = !kind.key.is_empty()
+                && kind.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !well_formed {
+                return Err(format!("caseTypes: `{}` is not a snake-case key", kind.key));
+            }
+            if !seen.insert(kind.key.as_str()) {
+                return Err(format!("caseTypes: `{}` is given twice", kind.key));
+            }
+        }
+        if self.appeal_days == 0 {
+            return Err("appealDays: at least one day".into());
+        }
+        Ok(())
+    }
+
+    pub fn case_type(&self, key: &str) -> Option<&CaseType> {
+        self.case_types.iter().find(|t| t.key == key)
+    }
+}
+
+/// Where the commune stands in a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::EnumString, strum::IntoStaticStr)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Position {
+    Claimant,
+    Defendant,
+}
+
+/// Where a case stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::EnumString, strum::IntoStaticStr)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Status {
+    Open,
+    Decided,
+    Appealed,
+    Closed,
+}
+
+impl Status {
+    /// Whether the case is still before a court or awaits an appeal (open in the indicators).
+    pub fn is_open(self) -> bool {
+        self != Status::Closed
+    }
+
+    /// Whether a hearing may be set: before a court (first instance or appeal).
+    pub fn may_hold_hearings(self) -> bool {
+        matches!(self, Status::Open | Status::Appealed)
+    }
+
+    /// Whether a decision may be recorded.
+    pub fn may_be_decided(self) -> bool {
+        matches!(self, Status::Open | Status::Appealed)
+    }
+
+    /// Whether an appeal may be lodged: a decision was given.
+    pub fn may_be_appealed(self) -> bool {
+        self == Status::Decided
+    }
+}
+
+/// The outcome of a decision for the commune.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::EnumString, strum::IntoStaticStr)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Outcome {
+    Won,
+    Lost,
+    Partly,
+}
+
+/// A case's number: `LIT-2026-000042`, gap-free per commune and year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CaseNumber {
+    pub year: i32,
+    pub number: u32,
+}
+
+impl CaseNumber {
+    /// The commune's counter of a year's cases.
+    pub fn counter_name(year: i32) -> String {
+        format!("disputes:LIT:{year}")
+    }
+}
+
+impl fmt::Display for CaseNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "LIT-{}-{:06}", self.year, self.number)
+    }
+}
+
+/// An opposing or other party: personal data, sealed under the commune's data key.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Party {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+/// A case as it is opened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseInput {
+    pub case_type: String,
+    pub subject: String,
+    pub court_name: String,
+    pub court_city: String,
+    pub position: Position,
+    pub parties: Vec<Party>,
+    pub lawyer_name: Option<String>,
+    pub lawyer_bar: Option<String>,
+    pub stakes_centimes: i64,
+    /// The tracking code of a request or complaint of the commune the case refers to.
+    pub request_code: Option<String>,
+    pub opened_on: NaiveDate,
+}
+
+/// A case as stored, its parties apart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Case {
+    pub id: DisputeId,
+    pub number: String,
+    pub case_type: String,
+    pub subject: String,
+    pub court_name: String,
+    pub court_city: String,
+    pub position: Position,
+    pub lawyer_name: Option<String>,
+    pub lawyer_bar: Option<String>,
+    pub stakes_centimes: i64,
+    pub request_code: Option<String>,
+    pub status: Status,
+    pub opened_on: NaiveDate,
+    /// The member who follows the case (reminded of its hearings), by user id.
+    pub responsible: Option<crate::model::ids::UserId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A hearing of a case, with its reminder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hearing {
+    pub id: HearingId,
+    pub case: DisputeId,
+    pub scheduled_at: DateTime<Utc>,
+    pub room: Option<String>,
+    pub object: String,
+    pub outcome: Option<String>,
+    /// When its reminder falls due (N working days before, at the start of the day).
+    pub reminder_due_at: DateTime<Utc>,
+    /// When the scheduler recorded the reminder.
+    pub reminded_at: Option<DateTime<Utc>>,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+}
+
+/// A hearing as it is set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HearingInput {
+    pub scheduled_at: DateTime<Utc>,
+    pub room: Option<String>,
+    pub object: String,
+}
+
+/// A court's decision in a case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub id: crate::model::ids::DecisionId,
+    pub case: DisputeId,
+    pub decided_on: NaiveDate,
+    pub outcome: Outcome,
+    pub awarded_centimes: i64,
+    pub summary: String,
+    /// The last day to lodge an appeal.
+    pub appeal_deadline: NaiveDate,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+}
+
+/// A decision as it is recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecisionInput {
+    pub decided_on: NaiveDate,
+    pub outcome: Outcome,
+    pub awarded_centimes: i64,
+    pub summary: String,
+}
+
+/// An appeal against a decision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Appeal {
+    pub id: crate::model::ids::AppealId,
+    pub case: DisputeId,
+    pub decision: crate::model::ids::DecisionId,
+    pub lodged_on: NaiveDate,
+    pub court_name: String,
+    pub court_city: String,
+    /// The decision's appeal deadline it was lodged against.
+    pub deadline: NaiveDate,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+}
+
+/// An appeal as it is lodged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppealInput {
+    pub lodged_on: NaiveDate,
+    pub court_name: String,
+    pub court_city: String,
+}
+
+fn bounded(path: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+    let value = value.trim();
+    if value.is_empty() {
+        errors.push(FieldError::new(path, FieldErrorCode::Required, messages::register_required()));
+    } else if value.chars().count() > max {
+        errors.push(FieldError::new(path, FieldErrorCode::TooLong, messages::register_too_long(max)));
+    }
+    value.to_owned()
+}
+
+fn optional(path: &str, value: Option<&str>, max: usize, errors: &mut Vec<FieldError>) -> Option<String> {
+    let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+    if value.chars().count() > max {
+        errors.push(FieldError::new(path, FieldErrorCode::TooLong, messages::register_too_long(max)));
+    }
+    Some(value.to_owned())
+}
+
+fn amount(path: &str, centimes: i64, errors: &mut Vec<FieldError>) {
+    if centimes < 0 {
+        errors.push(FieldError::new(path, FieldErrorCode::OutOfRange, messages::dispute_amount_negative()));
+    }
+}
+
+/// Checks a case (every failure at once, under `input.`) and normalizes it: texts trimmed.
+pub fn validate_case(
+    input: &CaseInput,
+    settings: &DisputeSettings,
+    today: NaiveDate,
+) -> Result<CaseInput, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let case_type = input.case_type.trim().to_owned();
+    if settings.case_type(&case_type).is_none() {
+        errors.push(FieldError::new("input.caseType", FieldErrorCode::NotAnOption, messages::not_an_option()));
+    }
+    let subject = bounded("input.subject", &input.subject, MAX_TEXT, &mut errors);
+    let court_name = bounded("input.courtName", &input.court_name, MAX_TEXT, &mut errors);
+    let court_city = bounded("input.courtCity", &input.court_city, MAX_TEXT, &mut errors);
+    if input.parties.is_empty() {
+        errors.push(FieldError::new("input.parties", FieldErrorCode::Required, messages::dispute_parties_required()));
+    } else if input.parties.len() > MAX_PARTIES {
+        errors.push(FieldError::new(
+            "input.parties",
+            FieldErrorCode::TooLong,
+            messages::register_too_long(MAX_PARTIES),
+        ));
+    }
+    let parties = input
+        .parties
+        .iter()
+        .enumerate()
+        .map(|(i, party)| Party {
+            name: bounded(&format!("input.parties[{i}].name"), &party.name, MAX_TEXT, &mut errors),
+            address: optional(
+                &format!("input.parties[{i}].address"),
+                party.address.as_deref(),
+                MAX_LONG_TEXT,
+                &mut errors,
+            ),
+        })
+        .collect();
+    let lawyer_name = optional("input.lawyerName", input.lawyer_name.as_deref(), MAX_TEXT, &mut errors);
+    let lawyer_bar = optional("input.lawyerBar", input.lawyer_bar.as_deref(), MAX_TEXT, &mut errors);
+    amount("input.stakesCentimes", input.stakes_centimes, &mut errors);
+    if input.opened_on > today {
+        errors.push(FieldError::new("input.openedOn", FieldErrorCode::OutOfRange, messages::implausible_date()));
+    }
+    let request_code = input.request_code.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_uppercase);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(CaseInput {
+        case_type,
+        subject,
+        court_name,
+        court_city,
+        position: input.position,
+        parties,
+        lawyer_name,
+        lawyer_bar,
+        stakes_centimes: input.stakes_centimes,
+        request_code,
+        opened_on: input.opened_on,
+    })
+}
+
+/// Checks a hearing.
+pub fn validate_hearing(input: &HearingInput) -> Result<HearingInput, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let object = bounded("input.object", &input.object, MAX_TEXT, &mut errors);
+    let room = optional("input.room", input.room.as_deref(), MAX_TEXT, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(HearingInput { scheduled_at: input.scheduled_at, room, object })
+}
+
+/// Checks a decision: not after today, no negative amount.
+pub fn validate_decision(input: &DecisionInput, today: NaiveDate) -> Result<DecisionInput, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if input.decided_on > today {
+        errors.push(FieldError::new("input.decidedOn", FieldErrorCode::OutOfRange, messages::implausible_date()));
+    }
+    amount("input.awardedCentimes", input.awarded_centimes, &mut errors);
+    let summary = bounded("input.summary", &input.summary, MAX_LONG_TEXT, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(DecisionInput { summary, ..input.clone() })
+}
+
+/// Checks an appeal: lodged on or after the decision, by its deadline.
+pub fn validate_appeal(input: &AppealInput, decision: &Decision) -> Result<AppealInput, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if input.lodged_on < decision.decided_on {
+        errors.push(FieldError::new("input.lodgedOn", FieldErrorCode::OutOfRange, messages::implausible_date()));
+    } else if input.lodged_on > decision.appeal_deadline {
+        errors.push(FieldError::new(
+            "input.lodgedOn",
+            FieldErrorCode::OutOfRange,
+            messages::appeal_out_of_time(&decision.appeal_deadline.to_string()),
+        ));
+    }
+    let court_name = bounded("input.courtName", &input.court_name, MAX_TEXT, &mut errors);
+    let court_city = bounded("input.courtCity", &input.court_city, MAX_TEXT, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(AppealInput { lodged_on: input.lodged_on, court_name, court_city })
+}
+
+/// The day a hearing's reminder falls due: `days` working days before the hearing's day on the commune's
+/// calendar (the hearing's day itself when `days` is 0).
+pub fn reminder_day(calendar: &WorkingCalendar, hearing_day: NaiveDate, days: u32) -> NaiveDate {
+    let mut day = hearing_day;
+    let mut counted = 0;
+    // A calendar without working days would never count down: stop after ten years.
+    for _ in 0..crate::model::calendar::SEARCH_LIMIT_DAYS {
+        if counted == days {
+            break;
+        }
+        match day.pred_opt() {
+            Some(previous) => day = previous,
+            None => break,
+        }
+        if calendar.is_working_day(day) {
+            counted += 1;
+        }
+    }
+    day
+}
+
+/// The last day to appeal a decision given on `decided_on`: `days` calendar days later, moved to the next
+/// working day when it falls on a weekend or holiday.
+pub fn appeal_deadline(calendar: &WorkingCalendar, decided_on: NaiveDate, days: u32) -> NaiveDate {
+    let day = decided_on.checked_add_days(Days::new(u64::from(days))).unwrap_or(NaiveDate::MAX);
+    calendar.next_working_day_on_or_after(day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> NaiveDate {
+        crate::model::calendar::parse_date(text).unwrap()
+    }
+
+    fn settings() -> DisputeSettings {
+        let standard = crate::model::standard::shipped_templates().unwrap();
+        let ma = standard.iter().find(|t| t.name == "ma-commune").unwrap();
+        DisputeSettings::from_settings(&ma.content.settings).unwrap().unwrap()
+    }
+
+    fn calendar() -> WorkingCalendar {
+        crate::model::standard::moroccan_calendar().unwrap()
+    }
+
+    #[test]
+    fn the_shipped_settings_load() {
+        let settings = settings();
+        assert!(settings.case_type("administrative").is_some());
+        assert!(settings.case_type("expropriation").is_some());
+        assert_eq!(settings.appeal_days, 30);
+        assert!(settings.reminder_days > 0);
+    }
+
+    #[test]
+    fn case_numbers_are_per_year() {
+        assert_eq!(CaseNumber { year: 2026, number: 42 }.to_string(), "LIT-2026-000042");
+        assert_eq!(CaseNumber::counter_name(2026), "disputes:LIT:2026");
+    }
+
+    #[test]
+    fn cases_are_checked_every_failure_at_once() {
+        let input = CaseInput {
+            case_type: " administrative ".into(),
+            subject: "Annulation d'un arrêté".into(),
+            court_name: "Tribunal administratif".into(),
+            court_city: "Oujda".into(),
+            position: Position::Defendant,
+            parties: vec![Party { name: " Karim Benali ".into(), address: Some("3 rue Al Qods".into()) }],
+            lawyer_name: Some("Maître Idrissi".into()),
+            lawyer_bar: Some("Barreau d'Oujda".into()),
+            stakes_centimes: 12_500_000,
+            request_code: Some(" ouj-2026-000001 ".into()),
+            opened_on: date("2026-02-02"),
+        };
+        let checked = validate_case(&input, &settings(), date("2026-03-01")).unwrap();
+        assert_eq!(checked.case_type, "administrative");
+        assert_eq!(checked.parties[0].name, "Karim Benali");
+        assert_eq!(checked.request_code.as_deref(), Some("OUJ-2026-000001"));
+        let bad = CaseInput {
+            case_type: "piracy".into(),
+            court_name: " ".into(),
+            parties: vec![Party { name: String::new(), address: None }],
+            stakes_centimes: -1,
+            opened_on: date("2027-01-01"),
+            ..input
+        };
+        let paths: Vec<_> =
+            validate_case(&bad, &settings(), date("2026-03-01")).unwrap_err().into_iter().map(|e| e.path).collect();
+        assert_eq!(
+            paths,
+            ["input.caseType", "input.courtName", "input.parties[0].name", "input.stakesCentimes", "input.openedOn"]
+        );
+    }
+
+    #[test]
+    fn reminders_count_working_days_back() {
+        let calendar = calendar();
+        // Thursday 12 March 2026: three working days before is Monday 9 March.
+        assert_eq!(reminder_day(&calendar, date("2026-03-12"), 3), date("2026-03-09"));
+        // Monday 16 March 2026: two working days before is Thursday 12 March (the weekend skipped).
+        assert_eq!(reminder_day(&calendar, date("2026-03-16"), 2), date("2026-03-12"));
+        assert_eq!(reminder_day(&calendar, date("2026-03-16"), 0), date("2026-03-16"));
+    }
+
+    #[test]
+    fn the_appeal_deadline_moves_off_a_weekend() {
+        let calendar = calendar();
+        // 30 days after Friday 6 February 2026 is Sunday 8 March: the deadline is Monday 9 March.
+        assert_eq!(appeal_deadline(&calendar, date("2026-02-06"), 30), date("2026-03-09"));
+        let decision = Decision {
+            id: crate::model::ids::DecisionId::new(),
+            case: DisputeId::new(),
+            decided_on: date("2026-02-06"),
+            outcome: Outcome::Lost,
+            awarded_centimes: 0,
+            summary: "Rejet".into(),
+            appeal_deadline: date("2026-03-09"),
+            recorded_at: Utc::now(),
+            recorded_by: "legal".into(),
+        };
+        let input = AppealInput { lodged_on: date("2026-03-10"), court_name: "CAA".into(), court_city: "Rabat".into() };
+        assert_eq!(validate_appeal(&input, &decision).unwrap_err()[0].path, "input.lodgedOn");
+        let in_time = AppealInput { lodged_on: date("2026-03-09"), ..input };
+        assert!(validate_appeal(&in_time, &decision).is_ok());
+    }
+
+    #[test]
+    fn only_a_decided_case_is_appealed() {
+        assert!(Status::Decided.may_be_appealed() && !Status::Open.may_be_appealed());
+        assert!(Status::Appealed.may_hold_hearings() && !Status::Closed.may_hold_hearings());
+        assert!(!Status::Closed.is_open() && Status::Decided.is_open());
+    }
+}
