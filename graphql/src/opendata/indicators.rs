@@ -146,6 +146,8 @@ fn to_csv(found: &Indicators) -> Result<Vec<u8>, Error> {
     rows.push(("complaints_reopened", String::new(), String::new(), number(f.complaints.reopened)));
     rows.push(("complaints_ratings", String::new(), String::new(), number(f.complaints.ratings)));
     rows.push(("complaints_satisfaction", String::new(), String::new(), decimal(f.complaints.satisfaction)));
+    rows.push(("disputes_open", String::new(), String::new(), number(f.disputes.open)));
+    rows.push(("disputes_stakes_centimes", String::new(), String::new(), f.disputes.stakes_centimes.clone()));
 
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     let (from, to, as_of) = (found.from.to_string(), found.to.to_string(), found.as_of.to_rfc3339());

@@ -52,6 +52,10 @@ pub const KEYED: &[&str] = &[
     "createStaffRecord",
     "recordLeave",
     "addDepartment",
+    "openDisputeCase",
+    "setDisputeHearing",
+    "recordDisputeDecision",
+    "lodgeDisputeAppeal",
 ];
 
 /// The fault point of the crash tests: with this variable set to `exit-before-answer`, the server stops dead

@@ -158,6 +158,8 @@ pub struct Figures {
     /// Requests open at `asOf`, by age.
     pub backlog: Backlog,
     pub complaints: Complaints,
+    /// The commune's court cases now: open ones and their stakes (aggregates only).
+    pub disputes: Disputes,
 }
 
 impl Figures {
@@ -207,6 +209,10 @@ impl Figures {
                 reopened: figures.complaints.reopened,
                 ratings: figures.complaints.ratings,
                 satisfaction: figures.complaints.satisfaction(),
+            },
+            disputes: Disputes {
+                open: figures.disputes.open,
+                stakes_centimes: figures.disputes.stakes_centimes.to_string(),
             },
         }
     }
@@ -258,6 +264,16 @@ pub struct BacklogBucket {
     pub min_days: u32,
     pub max_days: Option<u32>,
     pub count: u64,
+}
+
+/// The commune's court cases (disputes) not closed, as of now: aggregates, no party named.
+#[derive(SimpleObject, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Disputes {
+    /// Cases not closed.
+    pub open: u64,
+    /// The sum of their stakes, in centimes (an integer, as text: it may exceed 32 bits).
+    pub stakes_centimes: String,
 }
 
 /// Complaints: the requests of a complaint procedure (`reclamation` in the commune standard).

@@ -14,6 +14,7 @@ mod civil_status;
 mod complaints;
 pub(crate) mod council;
 mod courier;
+mod disputes;
 mod documents;
 pub mod error;
 pub(crate) mod finance;
@@ -40,6 +41,7 @@ pub use civil_status::{CivilStatusMutation, CivilStatusQuery};
 pub use complaints::{ComplaintMutation, ComplaintQuery};
 pub use council::{CouncilMutation, CouncilQuery};
 pub use courier::{CourierMutation, CourierQuery};
+pub use disputes::{DisputesMutation, DisputesQuery};
 pub use documents::{DocumentMutation, DocumentQuery, verify_path};
 pub use finance::{FinanceMutation, FinanceQuery};
 pub use hr::{HrMutation, HrQuery};
@@ -71,6 +73,7 @@ pub struct QueryRoot(
     OfficeQuery,
     AccessQuery,
     HrQuery,
+    DisputesQuery,
 );
 
 /// Every mutation: requests; replication; access; documents; complaints; login and logout; access to
@@ -93,6 +96,7 @@ pub struct MutationRoot(
     OfficeMutation,
     CalendarMutation,
     HrMutation,
+    DisputesMutation,
 );
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

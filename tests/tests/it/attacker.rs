@@ -1389,6 +1389,111 @@ fn operations() -> Vec<Operation> {
                 vec![attack(json!({ "c": c.commune(), "id": c.v.department_id, "i": { "name": "Pris" } }), c.refused())]
             },
         },
+        Operation {
+            name: "disputeCases",
+            public: false,
+            document: "query($c: String, $after: String) { disputeCases(commune: $c, first: 100, after: $after) {
+                nodes { id number subject stakesCentimes } pageInfo { endCursor }
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                let expect = if c.staff_at_home() { Answers } else { c.refused() };
+                vec![
+                    attack(json!({ "c": c.commune() }), expect),
+                    attack(json!({ "c": c.commune(), "after": c.v.dispute_cursor }), expect),
+                ]
+            },
+        },
+        Operation {
+            name: "disputeCase",
+            public: false,
+            document: "query($c: String, $id: ID!) { disputeCase(commune: $c, id: $id) {
+                id number parties { name address } hearings { id object } decisions { id } appeals { id }
+            } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.dispute_id }), c.refused())],
+        },
+        Operation {
+            name: "upcomingHearings",
+            public: false,
+            document: "query($c: String) { upcomingHearings(commune: $c) { caseNumber caseSubject hearing { id object } } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "caseTypes",
+            public: false,
+            document: "query($c: String) { caseTypes(commune: $c) { id key label } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "openDisputeCase",
+            public: false,
+            document: "mutation($c: String, $i: DisputeCaseInput!) { openDisputeCase(commune: $c, input: $i) {
+                id number requestCode
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                let case = |code: Option<&str>| {
+                    json!({ "caseType": "civil", "subject": "Affaire fictive", "courtName": "Tribunal de première instance",
+                            "courtCity": "Rabat", "position": "CLAIMANT", "parties": [{ "name": "Partie fictive" }],
+                            "stakesCentimes": "100", "requestCode": code, "openedOn": "2026-01-02" })
+                };
+                let plain = if c.staff_at_home() { Answers } else { c.refused() };
+                // Referring to one of Oujda's requests: none of the attacker's commune.
+                let linked = if c.staff_at_home() { Invalid } else { c.refused() };
+                vec![
+                    attack(json!({ "c": c.commune(), "i": case(None) }), plain),
+                    attack(json!({ "c": c.commune(), "i": case(Some(&c.v.filed[0].code)) }), linked),
+                ]
+            },
+        },
+        Operation {
+            name: "setDisputeHearing",
+            public: false,
+            document: "mutation($c: String, $id: ID!, $i: HearingInput!) {
+                setDisputeHearing(commune: $c, caseId: $id, input: $i) { id }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let hearing = json!({ "scheduledAt": "2099-01-05T09:00:00Z", "object": "Renvoi" });
+                vec![attack(json!({ "c": c.commune(), "id": c.v.dispute_id, "i": hearing }), c.refused())]
+            },
+        },
+        Operation {
+            name: "recordHearingOutcome",
+            public: false,
+            document: "mutation($c: String, $id: ID!) { recordHearingOutcome(commune: $c, id: $id, outcome: \"Radiée\") { id } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.hearing_id }), c.refused())],
+        },
+        Operation {
+            name: "recordDisputeDecision",
+            public: false,
+            document: "mutation($c: String, $id: ID!, $i: DecisionInput!) {
+                recordDisputeDecision(commune: $c, caseId: $id, input: $i) { id appealDeadline }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let decision = json!({ "decidedOn": "2026-01-05", "outcome": "LOST", "awardedCentimes": "999999999",
+                                       "summary": "Faux jugement" });
+                vec![attack(json!({ "c": c.commune(), "id": c.v.dispute_id, "i": decision }), c.refused())]
+            },
+        },
+        Operation {
+            name: "lodgeDisputeAppeal",
+            public: false,
+            document: "mutation($c: String, $id: ID!, $i: AppealInput!) {
+                lodgeDisputeAppeal(commune: $c, caseId: $id, input: $i) { id }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let appeal = json!({ "lodgedOn": "2026-01-06", "courtName": "Cour d'appel", "courtCity": "Oujda" });
+                vec![attack(json!({ "c": c.commune(), "id": c.v.dispute_id, "i": appeal }), c.refused())]
+            },
+        },
+        Operation {
+            name: "closeDisputeCase",
+            public: false,
+            document: "mutation($c: String, $id: ID!) { closeDisputeCase(commune: $c, id: $id) { id status } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.dispute_id }), c.refused())],
+        },
     ]
 }
 
@@ -1496,6 +1601,10 @@ struct Victim {
     staff_cursor: String,
     leave_id: String,
     department_id: String,
+    /// Oujda's case (its parties sealed), a cursor of its list, and a hearing of it.
+    dispute_id: String,
+    dispute_cursor: String,
+    hearing_id: String,
     markers: Markers,
 }
 
@@ -2007,7 +2116,7 @@ impl Victim {
                 member_ids.push(id);
             }
         }
-        ensure!(member_ids.len() == 9, "Oujda's user and its eight demo logins: {users}");
+        ensure!(member_ids.len() == 10, "Oujda's user and its nine demo logins: {users}");
         let agent_session = app.login("oujda.counter_agent", jamaa_core::service::demo::DEMO_PASSWORD).await?;
         let claim = "mutation($r: ID!) { claimRequest(commune: \"oujda\", requestId: $r) { assignee { id } } }";
         data(app, Some(&agent_session), claim, json!({ "r": filed[0].id })).await?;
@@ -2044,6 +2153,29 @@ impl Victim {
         let own_staff = data(app, Some(&attacker_admin), create, json!({ "i": own_record })).await?;
         data(app, Some(&attacker_admin), leave, json!({ "s": own_staff["createStaffRecord"]["id"] })).await?;
 
+        // Its disputes: a case with its parties sealed, referring to one of its files, and a hearing.
+        let case = json!({ "caseType": "expropriation", "subject": "Expropriation du lot Sidi Yahya",
+                           "courtName": "Tribunal administratif", "courtCity": "Oujda", "position": "DEFENDANT",
+                           "parties": [{ "name": "Houria Benjelloun-Ziani", "address": "Lot 7, Sidi Yahya" }],
+                           "stakesCentimes": "98000000", "requestCode": filed[0].code, "openedOn": "2026-01-05" });
+        let open = "mutation($i: DisputeCaseInput!) { openDisputeCase(input: $i) { id } }";
+        let dispute_id = text(&data(app, Some(&admin), open, json!({ "i": case })).await?["openDisputeCase"]["id"])?;
+        markers.private(dispute_id.as_str(), "the id of an Oujda case");
+        markers.private("Houria Benjelloun-Ziani", "the name of a party to an Oujda case");
+        markers.private("Expropriation du lot Sidi Yahya", "the subject of an Oujda case");
+        let set = "mutation($c: ID!) { setDisputeHearing(caseId: $c, input: { scheduledAt: \"2099-03-02T09:00:00Z\", object: \"Expertise\" }) { id } }";
+        let hearing_id =
+            text(&data(app, Some(&admin), set, json!({ "c": dispute_id })).await?["setDisputeHearing"]["id"])?;
+        markers.private(hearing_id.as_str(), "the id of an Oujda hearing");
+        let cases = data(app, Some(&admin), "{ disputeCases(first: 1) { edges { cursor } } }", json!({})).await?;
+        let dispute_cursor = text(&cases["disputeCases"]["edges"][0]["cursor"])?;
+        // And the attacker's own case, so that row-level security has rows of both to keep apart.
+        let own_case = json!({ "caseType": "civil", "subject": "Loyer impayé", "courtName": "Tribunal de première instance",
+                               "courtCity": "Chefchaouen", "position": "CLAIMANT", "parties": [{ "name": "Locataire" }],
+                               "stakesCentimes": "120000", "openedOn": "2026-01-05" });
+        let own_case = data(app, Some(&attacker_admin), open, json!({ "i": own_case })).await?;
+        data(app, Some(&attacker_admin), set, json!({ "c": own_case["openDisputeCase"]["id"] })).await?;
+
         Ok(Self {
             filed,
             request_ids,
@@ -2074,6 +2206,9 @@ impl Victim {
             staff_cursor,
             leave_id,
             department_id,
+            dispute_id,
+            dispute_cursor,
+            hearing_id,
             markers,
         })
     }
@@ -2412,6 +2547,10 @@ async fn snapshot(app: &TestApp, victim: &Victim) -> Result<BTreeMap<&'static st
     let hr = "{ staffRecords(commune: \"oujda\", first: 100) { nodes { id fullName grade updatedAt awayUntil } }
         departments(commune: \"oujda\") { id name parentId headId } }";
     state.insert("hr", data(app, Some(&victim.observer_token), hr, json!({})).await?);
+    let disputes =
+        "{ disputeCases(commune: \"oujda\", first: 100) { nodes { id number status stakesCentimes updatedAt } }
+        upcomingHearings(commune: \"oujda\", first: 100) { hearing { id scheduledAt outcome remindedAt } } }";
+    state.insert("disputes", data(app, Some(&victim.observer_token), disputes, json!({})).await?);
     // The partner is let in (the form is refused only after), and the counter agent reads the inbox.
     let probe = json!({ "c": VICTIM, "input": { "serviceCode": "reclamation", "data": {} } });
     let partner = app.graphql(Some(&victim.partner_token), SUBMIT, probe).await?;

@@ -12,6 +12,7 @@ mod civil_status;
 mod complaints;
 mod council_finance;
 mod courier;
+mod disputes;
 mod documents;
 mod fanout;
 mod faults;
