@@ -35,6 +35,11 @@ const STAFF_RECORD = `id fullName grade position departmentId enteredOn leftOn a
   account { id login displayName }`;
 const LEAVE = "id staffId kind startsOn endsOn workingDays note recordedAt recordedBy";
 const DEPARTMENT = "id name parentId headId";
+const DISPUTE_CASE = `id number caseType subject courtName courtCity position lawyerName lawyerBar stakesCentimes
+  requestCode status openedOn createdAt updatedAt`;
+const DISPUTE_HEARING = "id caseId scheduledAt room object outcome reminderDueAt remindedAt";
+const DISPUTE_DECISION = "id decidedOn outcome awardedCentimes summary appealDeadline";
+const DISPUTE_APPEAL = "id decisionId lodgedOn courtName courtCity deadline";
 const VOTE_COUNT = "membersInOffice present votesFor against abstain absent outcome";
 const SESSION = `id kind startsOn titleAr titleFr publishedAt agenda { id position titleAr titleFr requestId }
   deliberations { id number agendaItemId textAr textFr decidedAt count { ${VOTE_COUNT} } votes { memberId choice } }`;
@@ -1143,6 +1148,78 @@ class JamaaClient {
     const { cancelLeave } = await this.#graphql(`mutation($commune: String, $id: ID!) {
       cancelLeave(commune: $commune, id: $id) { ${LEAVE} } }`, { commune, id });
     return cancelLeave;
+  }
+
+  // ---- Disputes ----
+
+  /** A page of the commune's cases (the legal-affairs office and the commune's administrators). */
+  async disputeCases(commune, { first = 50, after = null } = {}) {
+    const { disputeCases } = await this.#graphql(`query($commune: String, $first: Int, $after: String) {
+      disputeCases(commune: $commune, first: $first, after: $after) { totalCount nodes { ${DISPUTE_CASE} }
+        pageInfo { hasNextPage endCursor } } }`, { commune, first, after });
+    return disputeCases;
+  }
+
+  /** One case file: its parties (the reading is audited), hearings, decisions and appeals. */
+  async disputeCase(commune, id) {
+    const { disputeCase } = await this.#graphql(`query($commune: String, $id: ID!) { disputeCase(commune: $commune,
+      id: $id) { ${DISPUTE_CASE} parties { name address } hearings { ${DISPUTE_HEARING} }
+      decisions { ${DISPUTE_DECISION} } appeals { ${DISPUTE_APPEAL} } } }`, { commune, id });
+    return disputeCase;
+  }
+
+  async openDisputeCase(commune, input) {
+    const { openDisputeCase } = await this.#graphql(`mutation($commune: String, $input: DisputeCaseInput!) {
+      openDisputeCase(commune: $commune, input: $input) { ${DISPUTE_CASE} } }`, { commune, input });
+    return openDisputeCase;
+  }
+
+  async setDisputeHearing(commune, caseId, input) {
+    const { setDisputeHearing } = await this.#graphql(`mutation($commune: String, $caseId: ID!, $input: HearingInput!) {
+      setDisputeHearing(commune: $commune, caseId: $caseId, input: $input) { ${DISPUTE_HEARING} } }`,
+    { commune, caseId, input });
+    return setDisputeHearing;
+  }
+
+  async recordHearingOutcome(commune, id, outcome) {
+    const { recordHearingOutcome } = await this.#graphql(`mutation($commune: String, $id: ID!, $outcome: String!) {
+      recordHearingOutcome(commune: $commune, id: $id, outcome: $outcome) { ${DISPUTE_HEARING} } }`,
+    { commune, id, outcome });
+    return recordHearingOutcome;
+  }
+
+  async recordDisputeDecision(commune, caseId, input) {
+    const { recordDisputeDecision } = await this.#graphql(`mutation($commune: String, $caseId: ID!,
+      $input: DecisionInput!) { recordDisputeDecision(commune: $commune, caseId: $caseId, input: $input) {
+        ${DISPUTE_DECISION} } }`, { commune, caseId, input });
+    return recordDisputeDecision;
+  }
+
+  async lodgeDisputeAppeal(commune, caseId, input) {
+    const { lodgeDisputeAppeal } = await this.#graphql(`mutation($commune: String, $caseId: ID!, $input: AppealInput!) {
+      lodgeDisputeAppeal(commune: $commune, caseId: $caseId, input: $input) { ${DISPUTE_APPEAL} } }`,
+    { commune, caseId, input });
+    return lodgeDisputeAppeal;
+  }
+
+  async closeDisputeCase(commune, id) {
+    const { closeDisputeCase } = await this.#graphql(`mutation($commune: String, $id: ID!) {
+      closeDisputeCase(commune: $commune, id: $id) { ${DISPUTE_CASE} } }`, { commune, id });
+    return closeDisputeCase;
+  }
+
+  /** The commune's hearings to come, soonest first, with their reminders. */
+  async upcomingHearings(commune) {
+    const { upcomingHearings } = await this.#graphql(`query($commune: String) { upcomingHearings(commune: $commune) {
+      caseNumber caseSubject hearing { ${DISPUTE_HEARING} } } }`, { commune });
+    return upcomingHearings;
+  }
+
+  /** The kinds of case the commune records, labelled in the client's language. */
+  async caseTypes(commune) {
+    const { caseTypes } = await this.#graphql(`query($commune: String, $locale: String) {
+      caseTypes(commune: $commune, locale: $locale) { id key label } }`, { commune, locale: this.locale });
+    return caseTypes;
   }
 
   /**

@@ -355,7 +355,8 @@ export type Permission =
   | "manage_publications"
   | "manage_notifications"
   | "assign_requests"
-  | "manage_staff";
+  | "manage_staff"
+  | "manage_disputes";
 
 export interface UserMembership {
   commune: string;
@@ -1123,6 +1124,17 @@ export interface StaffClient {
   leaveTypes(commune: string): Promise<LeaveType[]>;
   recordLeave(commune: string, staffId: string, input: LeaveInput): Promise<Leave>;
   cancelLeave(commune: string, id: string): Promise<Leave>;
+
+  disputeCases(commune: string, paging?: Paging): Promise<Page<DisputeCase> & { totalCount: number }>;
+  disputeCase(commune: string, id: string): Promise<DisputeCase>;
+  openDisputeCase(commune: string, input: DisputeCaseInput): Promise<DisputeCase>;
+  setDisputeHearing(commune: string, caseId: string, input: HearingInput): Promise<DisputeHearing>;
+  recordHearingOutcome(commune: string, id: string, outcome: string): Promise<DisputeHearing>;
+  recordDisputeDecision(commune: string, caseId: string, input: DecisionInput): Promise<DisputeDecision>;
+  lodgeDisputeAppeal(commune: string, caseId: string, input: AppealInput): Promise<DisputeAppeal>;
+  closeDisputeCase(commune: string, id: string): Promise<DisputeCase>;
+  upcomingHearings(commune: string): Promise<UpcomingHearing[]>;
+  caseTypes(commune: string): Promise<CaseType[]>;
 }
 
 /** A staff record of the commune's human resources. */
@@ -1207,4 +1219,115 @@ export interface DirectoryEntry {
   absent: boolean;
   awayUntil: IsoDate | null;
   account: StaffMember | null;
+}
+
+/** Where the commune stands in a case, and where the case stands. */
+export type DisputePosition = "CLAIMANT" | "DEFENDANT";
+export type DisputeStatus = "OPEN" | "DECIDED" | "APPEALED" | "CLOSED";
+export type DecisionOutcome = "WON" | "LOST" | "PARTLY";
+
+/** A party to a case: personal data, sealed, read on the case file only. */
+export interface DisputeParty {
+  name: string;
+  address?: string | null;
+}
+
+/** A court case of the commune (numbered `LIT-2026-000001`); amounts in centimes, as integer text. */
+export interface DisputeCase {
+  id: string;
+  number: string;
+  caseType: string;
+  subject: string;
+  courtName: string;
+  courtCity: string;
+  position: DisputePosition;
+  lawyerName: string | null;
+  lawyerBar: string | null;
+  stakesCentimes: string;
+  requestCode: string | null;
+  status: DisputeStatus;
+  openedOn: IsoDate;
+  createdAt: DateTimeString;
+  updatedAt: DateTimeString;
+  /** On the case file only (its reading is audited). */
+  parties?: DisputeParty[] | null;
+  hearings?: DisputeHearing[] | null;
+  decisions?: DisputeDecision[] | null;
+  appeals?: DisputeAppeal[] | null;
+}
+
+export interface DisputeCaseInput {
+  caseType: string;
+  subject: string;
+  courtName: string;
+  courtCity: string;
+  position: DisputePosition;
+  parties: DisputeParty[];
+  lawyerName?: string | null;
+  lawyerBar?: string | null;
+  stakesCentimes: string;
+  /** The tracking code of a request or complaint of the commune. */
+  requestCode?: string | null;
+  openedOn: IsoDate;
+}
+
+export interface DisputeHearing {
+  id: string;
+  caseId: string;
+  scheduledAt: DateTimeString;
+  room: string | null;
+  object: string;
+  outcome: string | null;
+  /** Some working days before the hearing, on the commune's calendar. */
+  reminderDueAt: DateTimeString;
+  remindedAt: DateTimeString | null;
+}
+
+export interface HearingInput {
+  scheduledAt: DateTimeString;
+  room?: string | null;
+  object: string;
+}
+
+export interface DisputeDecision {
+  id: string;
+  decidedOn: IsoDate;
+  outcome: DecisionOutcome;
+  awardedCentimes: string;
+  summary: string;
+  appealDeadline: IsoDate;
+}
+
+export interface DecisionInput {
+  decidedOn: IsoDate;
+  outcome: DecisionOutcome;
+  awardedCentimes: string;
+  summary: string;
+}
+
+export interface DisputeAppeal {
+  id: string;
+  decisionId: string;
+  lodgedOn: IsoDate;
+  courtName: string;
+  courtCity: string;
+  deadline: IsoDate;
+}
+
+export interface AppealInput {
+  lodgedOn: IsoDate;
+  courtName: string;
+  courtCity: string;
+}
+
+export interface UpcomingHearing {
+  caseNumber: string;
+  caseSubject: string;
+  hearing: DisputeHearing;
+}
+
+export interface CaseType {
+  id: string;
+  key: string;
+  label: string;
 }

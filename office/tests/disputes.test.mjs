@@ -1,0 +1,82 @@
+// The commune's disputes in the back office: the legal-affairs officer opens a case (its party sealed), opens
+// its file, sets a hearing (listed among the hearings to come with its reminder), records a decision (its
+// appeal deadline counted) and lodges an appeal. axe-core checks both screens. Who may not manage disputes gets
+// no such screen.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { assertAccessible, browser, graphql, openPage, server, sessionOf, shoot, signIn, useOffice } from "./support.mjs";
+
+useOffice();
+
+/** A day `days` from today, as the date inputs take it. */
+function day(days) {
+  const when = new Date(Date.now() + days * 86_400_000);
+  return when.toISOString().slice(0, 10);
+}
+
+test("in French: the legal-affairs officer opens a case, sets a hearing, records a decision and an appeal", async () => {
+  const page = await openPage(browser, "fr");
+  await signIn(page, server.url, "juriste.oujda", "fr");
+  await page.getByRole("link", { name: "Contentieux" }).click();
+  await page.getByRole("heading", { name: "Contentieux de la commune" }).waitFor();
+  await assertAccessible(page, "disputes (fr)");
+
+  await page.getByLabel("Type d'affaire").selectOption({ label: "Foncier et expropriation" });
+  await page.getByLabel("Objet de l'affaire").fill("Indemnité d'expropriation du lot 12");
+  await page.getByLabel("Nom de la juridiction").fill("Tribunal administratif");
+  await page.getByLabel("Ville de la juridiction").fill("Oujda");
+  await page.getByLabel("Nom de la partie").fill("Rachid Boukili");
+  await page.getByLabel("Enjeu en dirhams").fill("250000,50");
+  await page.getByLabel("Date d'introduction").fill(day(-30));
+  await page.getByRole("button", { name: "Ouvrir l'affaire" }).click();
+  const year = new Date().getFullYear();
+  await page.getByRole("status").filter({ hasText: `Affaire LIT-${year}-000001 ouverte.` }).waitFor();
+  await page.getByRole("cell", { name: /^250.000,50$/ }).waitFor();
+
+  await page.getByRole("link", { name: `LIT-${year}-000001` }).click();
+  await page.getByRole("heading", { name: `Affaire LIT-${year}-000001` }).waitFor();
+  await page.getByText("Rachid Boukili").waitFor();
+  await page.getByLabel("Jour de l'audience").fill(day(21));
+  await page.getByLabel("Heure de l'audience").fill("10:00");
+  await page.getByLabel("Objet", { exact: true }).fill("Plaidoiries");
+  await page.getByRole("button", { name: "Fixer l'audience" }).click();
+  await page.getByRole("status").filter({ hasText: "Audience fixée" }).waitFor();
+  await page.getByRole("cell", { name: /^Rappel prévu le/ }).waitFor();
+  await assertAccessible(page, "a case file (fr)");
+  await page.evaluate(() => scrollTo(0, 0));
+  await shoot(page, "legal-affairs-case-fr");
+
+  await page.getByLabel("Date du jugement").fill(day(-1));
+  await page.getByLabel("Issue pour la commune").selectOption({ label: "perdu" });
+  await page.getByLabel("Résumé du jugement").fill("La commune est condamnée à verser l'indemnité.");
+  await page.getByRole("button", { name: "Enregistrer le jugement" }).click();
+  await page.getByRole("status").filter({ hasText: "Jugement enregistré" }).waitFor();
+  await page.getByLabel("Date de l'appel").fill(day(0));
+  await page.getByLabel("Nom de la juridiction").fill("Cour d'appel administrative");
+  await page.getByLabel("Ville de la juridiction").fill("Rabat");
+  await page.getByRole("button", { name: "Former l'appel" }).click();
+  await page.getByRole("status").filter({ hasText: "Appel enregistré." }).waitFor();
+  assert.deepEqual(page.errors, []);
+
+  // Through the API: the case is appealed, its hearing to come, and the indicators count it without a name.
+  const legal = await sessionOf(server.url, "juriste.oujda");
+  const { disputeCases } = await graphql(server.url, legal, `{ disputeCases(commune: "oujda") {
+    nodes { status stakesCentimes } } }`);
+  assert.deepEqual(disputeCases.nodes, [{ status: "APPEALED", stakesCentimes: "25000050" }]);
+  const { upcomingHearings } = await graphql(server.url, legal, `{ upcomingHearings(commune: "oujda") {
+    hearing { object remindedAt } } }`);
+  assert.deepEqual(upcomingHearings, [{ hearing: { object: "Plaidoiries", remindedAt: null } }]);
+  const { indicators } = await graphql(server.url, null, `{ indicators(commune: "oujda") {
+    figures { disputes { open stakesCentimes } } } }`);
+  assert.deepEqual(indicators.figures.disputes, { open: 1, stakesCentimes: "25000050" });
+});
+
+test("a counter agent gets no disputes screen", async () => {
+  const page = await openPage(browser, "fr");
+  await signIn(page, server.url, "guichet.oujda", "fr");
+  await page.getByRole("link", { name: "Oujda" }).click();
+  await page.getByRole("heading", { name: "Corbeille des demandes" }).waitFor();
+  assert.equal(await page.getByRole("link", { name: "Contentieux" }).count(), 0);
+});
