@@ -2175,6 +2175,16 @@ impl Victim {
                                "stakesCentimes": "120000", "openedOn": "2026-01-05" });
         let own_case = data(app, Some(&attacker_admin), open, json!({ "i": own_case })).await?;
         data(app, Some(&attacker_admin), set, json!({ "c": own_case["openDisputeCase"]["id"] })).await?;
+        // A decision and an appeal in each commune, for the same reason.
+        let decide = "mutation($c: ID!) { recordDisputeDecision(caseId: $c, input: { decidedOn: \"2026-02-06\",
+            outcome: \"LOST\", awardedCentimes: \"100\", summary: \"Jugement\" }) { id } }";
+        let appeal = "mutation($c: ID!) { lodgeDisputeAppeal(caseId: $c, input: { lodgedOn: \"2026-02-10\",
+            courtName: \"Cour d'appel\", courtCity: \"Fès\" }) { id } }";
+        for (token, case) in [(&admin, json!(dispute_id)), (&attacker_admin, own_case["openDisputeCase"]["id"].clone())]
+        {
+            data(app, Some(token), decide, json!({ "c": case })).await?;
+            data(app, Some(token), appeal, json!({ "c": case })).await?;
+        }
 
         Ok(Self {
             filed,
