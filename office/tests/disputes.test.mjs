@@ -40,7 +40,7 @@ test("in French: the legal-affairs officer opens a case, sets a hearing, records
   await page.getByText("Rachid Boukili").waitFor();
   await page.getByLabel("Jour de l'audience").fill(day(21));
   await page.getByLabel("Heure de l'audience").fill("10:00");
-  await page.getByLabel("Objet", { exact: true }).fill("Plaidoiries");
+  await page.locator("#f-hearingObject").fill("Plaidoiries");
   await page.getByRole("button", { name: "Fixer l'audience" }).click();
   await page.getByRole("status").filter({ hasText: "Audience fixée" }).waitFor();
   await page.getByRole("cell", { name: /^Rappel prévu le/ }).waitFor();
@@ -69,8 +69,8 @@ test("in French: the legal-affairs officer opens a case, sets a hearing, records
     hearing { object remindedAt } } }`);
   assert.deepEqual(upcomingHearings, [{ hearing: { object: "Plaidoiries", remindedAt: null } }]);
   const { indicators } = await graphql(server.url, null, `{ indicators(commune: "oujda") {
-    figures { disputes { open stakesCentimes } } } }`);
-  assert.deepEqual(indicators.figures.disputes, { open: 1, stakesCentimes: "25000050" });
+    disputes { open stakesCentimes } } }`);
+  assert.deepEqual(indicators.disputes, { open: 1, stakesCentimes: "25000050" });
 });
 
 test("a counter agent gets no disputes screen", async () => {
