@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::model::ids::{
     AgendaItemId, CivilActId, CouncilMemberId, CouncilSessionId, DeliberationId, DepartmentId, DocumentId, MailId,
-    RequestId, ServiceId, StaffId, TenantId, TokenId, UserId,
+    ProjectId, RequestId, ServiceId, StaffId, TenantId, TokenId, UserId,
 };
 
 /// The `prev_hash` of a commune's first event.
@@ -168,6 +168,14 @@ pub enum AuditKind {
     StaffLeaveCancelled,
     #[strum(serialize = "department.saved")]
     DepartmentSaved,
+    #[strum(serialize = "project.created")]
+    ProjectCreated,
+    #[strum(serialize = "project.updated")]
+    ProjectUpdated,
+    #[strum(serialize = "project.milestone_saved")]
+    ProjectMilestoneSaved,
+    #[strum(serialize = "project.progress_recorded")]
+    ProjectProgressRecorded,
 }
 
 impl AuditKind {
@@ -208,6 +216,8 @@ pub enum AuditSubject {
     Staff(StaffId),
     /// A department of the organisation chart.
     Department(DepartmentId),
+    /// A project of the commune's action plan.
+    Project(ProjectId),
 }
 
 impl fmt::Display for AuditSubject {
@@ -233,6 +243,7 @@ impl fmt::Display for AuditSubject {
             Self::Webhook(id) => write!(f, "webhook:{id}"),
             Self::Staff(id) => write!(f, "staff:{id}"),
             Self::Department(id) => write!(f, "department:{id}"),
+            Self::Project(id) => write!(f, "project:{id}"),
         }
     }
 }
@@ -1032,6 +1043,10 @@ mod tests {
             (AuditKind::StaffLeaveRecorded, "staff.leave_recorded"),
             (AuditKind::StaffLeaveCancelled, "staff.leave_cancelled"),
             (AuditKind::DepartmentSaved, "department.saved"),
+            (AuditKind::ProjectCreated, "project.created"),
+            (AuditKind::ProjectUpdated, "project.updated"),
+            (AuditKind::ProjectMilestoneSaved, "project.milestone_saved"),
+            (AuditKind::ProjectProgressRecorded, "project.progress_recorded"),
         ];
         assert_eq!(names.len(), AuditKind::iter().count(), "a kind without its recorded name here");
         for (kind, name) in names {

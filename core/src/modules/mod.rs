@@ -12,3 +12,4 @@ pub mod courier;
 pub mod finance;
 pub mod hr;
 pub mod petitions;
+pub mod projects;

@@ -131,6 +131,10 @@ archived!(
     hr_department,
     hr_staff,
     hr_leave,
+    project,
+    project_budget_line,
+    project_milestone,
+    project_update,
 );
 
 /// Every tenant table of the commune, in the order of [`TENANT_TABLES`] (a table after those it refers to).

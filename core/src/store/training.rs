@@ -35,6 +35,10 @@ const FILES: &[&str] = &[
     "hr_leaves",
     "hr_staff",
     "hr_departments",
+    "project_updates",
+    "project_milestones",
+    "project_budget_lines",
+    "projects",
 ];
 
 /// The registers and the audit trail, which only a training commune may see emptied.

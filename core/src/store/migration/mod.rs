@@ -28,6 +28,7 @@ mod m0028_webhook_limits;
 mod m0029_training_communes;
 mod m0030_idempotency_done;
 mod m0031_hr;
+mod m0033_projects;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -72,6 +73,11 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "hr_departments",
     "hr_staff",
     "hr_leaves",
+    // m0033_projects
+    "projects",
+    "project_budget_lines",
+    "project_milestones",
+    "project_updates",
 ];
 
 /// Tenant tables the application may only read and append to: the audit trail, its published heads and the
@@ -132,6 +138,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0029_training_communes::Migration),
             Box::new(m0030_idempotency_done::Migration),
             Box::new(m0031_hr::Migration),
+            Box::new(m0033_projects::Migration),
         ]
     }
 }
