@@ -52,6 +52,9 @@ pub const KEYED: &[&str] = &[
     "createStaffRecord",
     "recordLeave",
     "addDepartment",
+    "createProject",
+    "addProjectMilestone",
+    "recordProjectProgress",
 ];
 
 /// The fault point of the crash tests: with this variable set to `exit-before-answer`, the server stops dead

@@ -27,6 +27,7 @@ mod notifications;
 pub mod nulls;
 mod office;
 mod page;
+pub(crate) mod projects;
 mod query;
 mod replication;
 pub(crate) mod types;
@@ -47,6 +48,7 @@ pub use indicators::IndicatorsQuery;
 pub use mutation::RequestMutation;
 pub use notifications::{NotificationMutation, NotificationQuery, SubscriptionRoot};
 pub use office::{OfficeMutation, OfficeQuery};
+pub use projects::{ProjectsMutation, ProjectsQuery};
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
 pub use users::{UsersMutation, UsersQuery};
@@ -71,6 +73,7 @@ pub struct QueryRoot(
     OfficeQuery,
     AccessQuery,
     HrQuery,
+    ProjectsQuery,
 );
 
 /// Every mutation: requests; replication; access; documents; complaints; login and logout; access to
@@ -93,6 +96,7 @@ pub struct MutationRoot(
     OfficeMutation,
     CalendarMutation,
     HrMutation,
+    ProjectsMutation,
 );
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

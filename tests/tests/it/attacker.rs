@@ -1389,6 +1389,109 @@ fn operations() -> Vec<Operation> {
                 vec![attack(json!({ "c": c.commune(), "id": c.v.department_id, "i": { "name": "Pris" } }), c.refused())]
             },
         },
+        Operation {
+            name: "projects",
+            public: false,
+            document: "query($c: String, $after: String) { projects(commune: $c, first: 100, after: $after) {
+                nodes { id code title progress published milestones { id title } } pageInfo { endCursor }
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                let expect = if c.staff_at_home() { Answers } else { c.refused() };
+                vec![
+                    attack(json!({ "c": c.commune() }), expect),
+                    attack(json!({ "c": c.commune(), "after": c.v.project_cursor }), expect),
+                ]
+            },
+        },
+        Operation {
+            name: "project",
+            public: false,
+            document: "query($c: String, $id: ID!) { project(commune: $c, id: $id) {
+                id code title description milestones { id title } updates { note }
+            } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.project_id }), c.refused())],
+        },
+        Operation {
+            name: "projectCategories",
+            public: false,
+            document: "query($c: String) { projectCategories(commune: $c) { id key label } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "createProject",
+            public: false,
+            document: "mutation($c: String, $i: ProjectInput!) { createProject(commune: $c, input: $i) { id code } }",
+            attacks: |c: &Ctx<'_>| {
+                // A code of its own for each attack: at home, each creates a project of the attacker's commune.
+                static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+                let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let text = |t: &str| json!([{ "locale": "ar", "text": t }, { "locale": "tzm", "text": t },
+                                             { "locale": "fr", "text": t }, { "locale": "en", "text": t }]);
+                let project = json!({ "code": format!("ATK-{n}"), "title": text("Projet fictif"),
+                                      "description": text("Aucun"), "category": "other", "periodFrom": 2022,
+                                      "periodTo": 2027, "place": "Nulle part" });
+                vec![attack(
+                    json!({ "c": c.commune(), "i": project }),
+                    if c.staff_at_home() { Answers } else { c.refused() },
+                )]
+            },
+        },
+        Operation {
+            name: "updateProject",
+            public: false,
+            document: "mutation($c: String, $id: ID!, $i: ProjectInput!) {
+                updateProject(commune: $c, id: $id, input: $i) { id progress published }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let text = |t: &str| json!([{ "locale": "ar", "text": t }, { "locale": "tzm", "text": t },
+                                             { "locale": "fr", "text": t }, { "locale": "en", "text": t }]);
+                let project = json!({ "code": "PRIS", "title": text("Pris"), "description": text("Pris"),
+                                      "category": "other", "periodFrom": 2022, "periodTo": 2027,
+                                      "place": "Ailleurs", "published": true });
+                vec![attack(json!({ "c": c.commune(), "id": c.v.project_id, "i": project }), c.refused())]
+            },
+        },
+        Operation {
+            name: "addProjectMilestone",
+            public: false,
+            document: "mutation($c: String, $p: ID!, $i: MilestoneInput!) {
+                addProjectMilestone(commune: $c, projectId: $p, input: $i) { id title }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let milestone = json!({ "title": [{ "locale": "ar", "text": "x" }, { "locale": "tzm", "text": "x" },
+                                                  { "locale": "fr", "text": "x" }, { "locale": "en", "text": "x" }],
+                                       "dueOn": "2026-01-01" });
+                vec![attack(json!({ "c": c.commune(), "p": c.v.project_id, "i": milestone }), c.refused())]
+            },
+        },
+        Operation {
+            name: "updateProjectMilestone",
+            public: false,
+            document: "mutation($c: String, $id: ID!, $i: MilestoneInput!) {
+                updateProjectMilestone(commune: $c, id: $id, input: $i) { id doneOn }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let milestone = json!({ "title": [{ "locale": "ar", "text": "x" }, { "locale": "tzm", "text": "x" },
+                                                  { "locale": "fr", "text": "x" }, { "locale": "en", "text": "x" }],
+                                       "dueOn": "2026-01-01", "doneOn": "2020-01-01" });
+                vec![attack(json!({ "c": c.commune(), "id": c.v.milestone_id, "i": milestone }), c.refused())]
+            },
+        },
+        Operation {
+            name: "recordProjectProgress",
+            public: false,
+            document: "mutation($c: String, $p: ID!, $i: ProgressInput!) {
+                recordProjectProgress(commune: $c, projectId: $p, input: $i) { id progress }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let progress = json!({ "on": "2020-01-01", "progress": 100,
+                                      "note": [{ "locale": "ar", "text": "x" }, { "locale": "tzm", "text": "x" },
+                                               { "locale": "fr", "text": "x" }, { "locale": "en", "text": "x" }] });
+                vec![attack(json!({ "c": c.commune(), "p": c.v.project_id, "i": progress }), c.refused())]
+            },
+        },
     ]
 }
 
@@ -1496,6 +1599,10 @@ struct Victim {
     staff_cursor: String,
     leave_id: String,
     department_id: String,
+    /// Oujda's project (unpublished), its cursor, and a milestone of it.
+    project_id: String,
+    project_cursor: String,
+    milestone_id: String,
     markers: Markers,
 }
 
@@ -2007,7 +2114,7 @@ impl Victim {
                 member_ids.push(id);
             }
         }
-        ensure!(member_ids.len() == 9, "Oujda's user and its eight demo logins: {users}");
+        ensure!(member_ids.len() == 10, "Oujda's user and its nine demo logins: {users}");
         let agent_session = app.login("oujda.counter_agent", jamaa_core::service::demo::DEMO_PASSWORD).await?;
         let claim = "mutation($r: ID!) { claimRequest(commune: \"oujda\", requestId: $r) { assignee { id } } }";
         data(app, Some(&agent_session), claim, json!({ "r": filed[0].id })).await?;
@@ -2044,6 +2151,36 @@ impl Victim {
         let own_staff = data(app, Some(&attacker_admin), create, json!({ "i": own_record })).await?;
         data(app, Some(&attacker_admin), leave, json!({ "s": own_staff["createStaffRecord"]["id"] })).await?;
 
+        // Its action plan: a project kept unpublished, with a milestone.
+        let four = |t: &str| {
+            json!([{ "locale": "ar", "text": t }, { "locale": "tzm", "text": t },
+                                    { "locale": "fr", "text": t }, { "locale": "en", "text": t }])
+        };
+        let project = |code: &str, title: &str| {
+            json!({ "code": code, "title": four(title), "description": four("Travaux"),
+                                  "category": "roads", "periodFrom": 2022, "periodTo": 2027, "place": "Oujda" })
+        };
+        let create_project = "mutation($i: ProjectInput!) { createProject(input: $i) { id } }";
+        let created =
+            data(app, Some(&admin), create_project, json!({ "i": project("OUJ-7", "Voie secrète d'Oujda") })).await?;
+        let project_id = jamaa_tests::app::entity_id(&text(&created["createProject"]["id"])?).to_owned();
+        markers.private(project_id.as_str(), "the id of an Oujda project");
+        markers.private("Voie secrète d'Oujda", "the title of an unpublished Oujda project");
+        let milestone = json!({ "p": project_id, "i": { "title": four("Étape d'Oujda"), "dueOn": "2026-06-30" } });
+        let milestone = data(
+            app,
+            Some(&admin),
+            "mutation($p: ID!, $i: MilestoneInput!) { addProjectMilestone(projectId: $p, input: $i) { id } }",
+            milestone,
+        )
+        .await?;
+        let milestone_id = jamaa_tests::app::entity_id(&text(&milestone["addProjectMilestone"]["id"])?).to_owned();
+        markers.private(milestone_id.as_str(), "the id of an Oujda milestone");
+        let projects = data(app, Some(&admin), "{ projects(first: 1) { edges { cursor } } }", json!({})).await?;
+        let project_cursor = text(&projects["projects"]["edges"][0]["cursor"])?;
+        data(app, Some(&attacker_admin), create_project, json!({ "i": project("CHF-1", "Projet de Chefchaouen") }))
+            .await?;
+
         Ok(Self {
             filed,
             request_ids,
@@ -2074,6 +2211,9 @@ impl Victim {
             staff_cursor,
             leave_id,
             department_id,
+            project_id,
+            project_cursor,
+            milestone_id,
             markers,
         })
     }
@@ -2412,6 +2552,10 @@ async fn snapshot(app: &TestApp, victim: &Victim) -> Result<BTreeMap<&'static st
     let hr = "{ staffRecords(commune: \"oujda\", first: 100) { nodes { id fullName grade updatedAt awayUntil } }
         departments(commune: \"oujda\") { id name parentId headId } }";
     state.insert("hr", data(app, Some(&victim.observer_token), hr, json!({})).await?);
+    let projects =
+        "{ projects(commune: \"oujda\", first: 100) { nodes { id code title progress status published updatedAt
+        milestones { id doneOn } updates { id } } } }";
+    state.insert("projects", data(app, Some(&victim.observer_token), projects, json!({})).await?);
     // The partner is let in (the form is refused only after), and the counter agent reads the inbox.
     let probe = json!({ "c": VICTIM, "input": { "serviceCode": "reclamation", "data": {} } });
     let partner = app.graphql(Some(&victim.partner_token), SUBMIT, probe).await?;
