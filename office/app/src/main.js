@@ -21,6 +21,7 @@ import { Moderation } from "./screens/moderation.js";
 import { ApiTokens, Smtp, Users, Webhooks } from "./screens/admin.js";
 import { Communes, NationalIndicatorsView, Onboard, OnboardCsv, TemplateDiffView, Upgrade } from "./screens/operator.js";
 import { Staff } from "./screens/hr.js";
+import { Projects } from "./screens/projects.js";
 
 /** The screens of a commune, in menu order, with the permission each needs. */
 const COMMUNE_SCREENS = [
@@ -37,6 +38,7 @@ const COMMUNE_SCREENS = [
   { path: "webhooks", label: "nav.webhooks", permission: "manage_notifications" },
   { path: "smtp", label: "nav.smtp", permission: "manage_notifications" },
   { path: "staff", label: "nav.staff", permission: "manage_staff" },
+  { path: "projects", label: "nav.projects", permission: "manage_projects" },
 ];
 
 const OPERATOR_SCREENS = [
@@ -180,6 +182,8 @@ function CommuneScreen({ commune, screen, rest }) {
       return html`<${Courier} ...${props} />`;
     case "staff":
       return html`<${Staff} ...${props} />`;
+    case "projects":
+      return html`<${Projects} ...${props} />`;
     case "council":
       return rest[0] ? html`<${CouncilSessionView} ...${props} id=${rest[0]} />` : html`<${Council} ...${props} />`;
     case "finance":
