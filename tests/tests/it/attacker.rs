@@ -2178,8 +2178,47 @@ impl Victim {
         markers.private(milestone_id.as_str(), "the id of an Oujda milestone");
         let projects = data(app, Some(&admin), "{ projects(first: 1) { edges { cursor } } }", json!({})).await?;
         let project_cursor = text(&projects["projects"]["edges"][0]["cursor"])?;
-        data(app, Some(&attacker_admin), create_project, json!({ "i": project("CHF-1", "Projet de Chefchaouen") }))
+        // Each commune's project with a budget line, a milestone and a progress update, so that row-level security
+        // has rows of both to keep apart (Chefchaouen's 2025 budget imported from the demo's file for its line).
+        data(
+            app,
+            Some(&attacker_admin),
+            "mutation($csv: String!) { importBudget(year: 2025, csv: $csv) { year } }",
+            json!({ "csv": include_str!("../../../core/data/demo/oujda-budget-2025.csv") }),
+        )
+        .await?;
+        let mut own_project = project("CHF-1", "Projet de Chefchaouen");
+        own_project["budgetLines"] =
+            json!([{ "year": 2025, "chapter": "20", "article": "10", "paragraph": "1", "planned": "1000.00" }]);
+        let own = data(app, Some(&attacker_admin), create_project, json!({ "i": own_project })).await?;
+        let own_id = jamaa_tests::app::entity_id(&text(&own["createProject"]["id"])?).to_owned();
+        let mut with_line = project("OUJ-8", "Voie budgétée d'Oujda");
+        with_line["budgetLines"] =
+            json!([{ "year": 2025, "chapter": "20", "article": "10", "paragraph": "1", "planned": "1000.00" }]);
+        let budgeted = data(app, Some(&admin), create_project, json!({ "i": with_line })).await?;
+        let budgeted_id = jamaa_tests::app::entity_id(&text(&budgeted["createProject"]["id"])?).to_owned();
+        markers.private(budgeted_id.as_str(), "the id of an Oujda project");
+        markers.private("Voie budgétée d'Oujda", "the title of an unpublished Oujda project");
+        let add_milestone =
+            "mutation($p: ID!, $i: MilestoneInput!) { addProjectMilestone(projectId: $p, input: $i) { id } }";
+        data(
+            app,
+            Some(&attacker_admin),
+            add_milestone,
+            json!({ "p": own_id, "i": { "title": four("Étape"), "dueOn": "2026-06-30" } }),
+        )
+        .await?;
+        let progress =
+            "mutation($p: ID!, $i: ProgressInput!) { recordProjectProgress(projectId: $p, input: $i) { id } }";
+        for (token, id) in [(&admin, &budgeted_id), (&attacker_admin, &own_id)] {
+            data(
+                app,
+                Some(token),
+                progress,
+                json!({ "p": id, "i": { "on": "2026-01-10", "progress": 10, "note": four("Début") } }),
+            )
             .await?;
+        }
 
         Ok(Self {
             filed,

@@ -77,7 +77,7 @@ async fn a_project_s_progress_appears_in_the_open_data_and_on_the_commune_site(b
 
     let created = app.data(Some(&officer), CREATE, json!({ "i": project("PAC-2022-07", true) })).await?;
     let created = &created["createProject"];
-    assert_eq!(created["title"], "Aménagement du boulevard Mohammed V", "{created}");
+    assert_eq!(created["title"], "تهيئة شارع محمد الخامس", "{created}");
     assert_eq!((&created["progress"], &created["status"]), (&json!(0), &json!("PLANNED")), "{created}");
     assert_eq!(created["plannedTotal"], "1500000.00", "{created}");
     let id = created["id"].as_str().context("no id")?.to_owned();
