@@ -162,7 +162,7 @@ fn refusal(path: &str) -> Response {
         } else {
             axum::Json(serde_json::json!([{ "code": 429, "description": description }])).into_response()
         }
-    } else if path.starts_with("/receipts") || path.starts_with("/verify") {
+    } else if path.starts_with("/receipts") || path.starts_with("/verify") || path.starts_with("/projects/") {
         let items: String = SLOW_DOWN
             .iter()
             .map(|(lang, text)| {

@@ -33,6 +33,7 @@ export const USERS = {
   "admin.oujda": ["Leila Administratrice", false, { oujda: ["commune_admin"] }],
   "chef.service": ["Hassan Chef de service", false, { oujda: ["head_of_service"] }],
   "rh.oujda": ["Amina Ressources humaines", false, { oujda: ["hr_officer"] }],
+  "plan.oujda": ["Omar Planification", false, { oujda: ["planning_officer"] }],
   "juriste.oujda": ["Nadia Juriste", false, { oujda: ["legal_affairs"] }],
 };
 

@@ -35,6 +35,11 @@ const STAFF_RECORD = `id fullName grade position departmentId enteredOn leftOn a
   account { id login displayName }`;
 const LEAVE = "id staffId kind startsOn endsOn workingDays note recordedAt recordedBy";
 const DEPARTMENT = "id name parentId headId";
+const PROJECT_MILESTONE = "id title titles { locale text } dueOn doneOn";
+const PROJECT = `id code title titles { locale text } description descriptions { locale text } category periodFrom
+  periodTo status progress startsOn endsOn location { place latitude longitude } published plannedTotal
+  budgetLines { year chapter article paragraph planned } milestones { ${PROJECT_MILESTONE} }
+  updates { id on progress note recordedAt recordedBy } createdAt updatedAt`;
 const DISPUTE_CASE = `id number caseType subject courtName courtCity position lawyerName lawyerBar stakesCentimes
   requestCode status openedOn createdAt updatedAt`;
 const DISPUTE_HEARING = "id caseId scheduledAt room object outcome reminderDueAt remindedAt";
@@ -1220,6 +1225,67 @@ class JamaaClient {
     const { caseTypes } = await this.#graphql(`query($commune: String, $locale: String) {
       caseTypes(commune: $commune, locale: $locale) { id key label } }`, { commune, locale: this.locale });
     return caseTypes;
+  }
+
+  // ---- Action-plan projects ----
+
+  /** A page of the commune's projects, published or not (the planning officer, the commune's administrators). */
+  async projects(commune, { first = 50, after = null } = {}) {
+    const { projects } = await this.#graphql(`query($commune: String, $locale: String, $first: Int, $after: String) {
+      projects(commune: $commune, locale: $locale, first: $first, after: $after) { totalCount nodes { ${PROJECT} }
+        pageInfo { hasNextPage endCursor } } }`, { commune, locale: this.locale, first, after });
+    return projects;
+  }
+
+  /** One project with its budget lines, milestones and progress notes. */
+  async project(commune, id) {
+    const { project } = await this.#graphql(`query($commune: String, $locale: String, $id: ID!) {
+      project(commune: $commune, locale: $locale, id: $id) { ${PROJECT} } }`, { commune, locale: this.locale, id });
+    return project;
+  }
+
+  /** The categories of the commune's projects, labelled in the client's language. */
+  async projectCategories(commune) {
+    const { projectCategories } = await this.#graphql(`query($commune: String, $locale: String) {
+      projectCategories(commune: $commune, locale: $locale) { id key label legalReference } }`,
+    { commune, locale: this.locale });
+    return projectCategories;
+  }
+
+  /** Creates a project (its texts in each of the commune's languages), safe to retry with its key. */
+  async createProject(commune, input, { idempotencyKey = globalThis.crypto.randomUUID() } = {}) {
+    const { createProject } = await this.#graphql(`mutation($commune: String, $input: ProjectInput!) {
+      createProject(commune: $commune, input: $input) { ${PROJECT} } }`, { commune, input }, { idempotencyKey });
+    return createProject;
+  }
+
+  async updateProject(commune, id, input, updatedAt = null) {
+    const { updateProject } = await this.#graphql(`mutation($commune: String, $id: ID!, $input: ProjectInput!,
+      $updatedAt: DateTime) { updateProject(commune: $commune, id: $id, input: $input, updatedAt: $updatedAt) {
+        ${PROJECT} } }`, { commune, id, input, updatedAt });
+    return updateProject;
+  }
+
+  async addProjectMilestone(commune, projectId, input, { idempotencyKey = globalThis.crypto.randomUUID() } = {}) {
+    const { addProjectMilestone } = await this.#graphql(`mutation($commune: String, $projectId: ID!,
+      $input: MilestoneInput!) { addProjectMilestone(commune: $commune, projectId: $projectId, input: $input) {
+        ${PROJECT_MILESTONE} } }`, { commune, projectId, input }, { idempotencyKey });
+    return addProjectMilestone;
+  }
+
+  async updateProjectMilestone(commune, id, input) {
+    const { updateProjectMilestone } = await this.#graphql(`mutation($commune: String, $id: ID!,
+      $input: MilestoneInput!) { updateProjectMilestone(commune: $commune, id: $id, input: $input) {
+        ${PROJECT_MILESTONE} } }`, { commune, id, input });
+    return updateProjectMilestone;
+  }
+
+  /** Records progress (0–100 %, dated, noted in each of the commune's languages): it becomes the project's. */
+  async recordProjectProgress(commune, projectId, input, { idempotencyKey = globalThis.crypto.randomUUID() } = {}) {
+    const { recordProjectProgress } = await this.#graphql(`mutation($commune: String, $projectId: ID!,
+      $input: ProgressInput!) { recordProjectProgress(commune: $commune, projectId: $projectId, input: $input) {
+        ${PROJECT} } }`, { commune, projectId, input }, { idempotencyKey });
+    return recordProjectProgress;
   }
 
   /**

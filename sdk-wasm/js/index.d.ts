@@ -356,7 +356,8 @@ export type Permission =
   | "manage_notifications"
   | "assign_requests"
   | "manage_staff"
-  | "manage_disputes";
+  | "manage_disputes"
+  | "manage_projects";
 
 export interface UserMembership {
   commune: string;
@@ -1123,6 +1124,15 @@ export interface StaffClient {
   updateDepartment(commune: string, id: string, input: DepartmentInput): Promise<Department>;
   leaveTypes(commune: string): Promise<LeaveType[]>;
   recordLeave(commune: string, staffId: string, input: LeaveInput): Promise<Leave>;
+
+  projects(commune: string, paging?: Paging): Promise<Page<Project> & { totalCount: number }>;
+  project(commune: string, id: string): Promise<Project>;
+  projectCategories(commune: string): Promise<ProjectCategory[]>;
+  createProject(commune: string, input: ProjectInput, options?: { idempotencyKey?: string }): Promise<Project>;
+  updateProject(commune: string, id: string, input: ProjectInput, updatedAt?: DateTimeString | null): Promise<Project>;
+  addProjectMilestone(commune: string, projectId: string, input: MilestoneInput, options?: { idempotencyKey?: string }): Promise<ProjectMilestone>;
+  updateProjectMilestone(commune: string, id: string, input: MilestoneInput): Promise<ProjectMilestone>;
+  recordProjectProgress(commune: string, projectId: string, input: ProgressInput, options?: { idempotencyKey?: string }): Promise<Project>;
   cancelLeave(commune: string, id: string): Promise<Leave>;
 
   disputeCases(commune: string, paging?: Paging): Promise<Page<DisputeCase> & { totalCount: number }>;
@@ -1330,4 +1340,103 @@ export interface CaseType {
   id: string;
   key: string;
   label: string;
+}
+
+/** Where an action-plan project stands. */
+export type ProjectStatus = "PLANNED" | "IN_PROGRESS" | "DONE" | "SUSPENDED";
+
+/** A text in one of the commune's languages. */
+export interface ProjectText {
+  locale: string;
+  text: string;
+}
+
+/** A project of the commune's action plan (organic law 113.14, arts 78–82). */
+export interface Project {
+  id: string;
+  code: string;
+  title: string;
+  titles: ProjectText[];
+  description: string;
+  descriptions: ProjectText[];
+  category: string;
+  periodFrom: number;
+  periodTo: number;
+  status: ProjectStatus;
+  /** Percent reached, 0 to 100. */
+  progress: number;
+  startsOn: IsoDate | null;
+  endsOn: IsoDate | null;
+  location: { place: string; latitude: number | null; longitude: number | null };
+  published: boolean;
+  /** Exact decimal in the commune's currency. */
+  plannedTotal: string;
+  budgetLines: ProjectBudgetLine[];
+  milestones: ProjectMilestone[];
+  updates: ProjectUpdate[];
+  createdAt: DateTimeString;
+  updatedAt: DateTimeString;
+}
+
+export interface ProjectBudgetLine {
+  year: number;
+  chapter: string;
+  article: string;
+  paragraph: string;
+  /** Exact decimal in the commune's currency (`1500000.00`). */
+  planned: string;
+}
+
+export interface ProjectMilestone {
+  id: string;
+  title: string;
+  titles: ProjectText[];
+  dueOn: IsoDate;
+  doneOn: IsoDate | null;
+}
+
+export interface ProjectUpdate {
+  id: string;
+  on: IsoDate;
+  progress: number;
+  note: string;
+  recordedAt: DateTimeString;
+  recordedBy: string;
+}
+
+export interface ProjectCategory {
+  id: string;
+  key: string;
+  label: string;
+  legalReference: string | null;
+}
+
+export interface ProjectInput {
+  code: string;
+  title: ProjectText[];
+  description: ProjectText[];
+  category: string;
+  periodFrom: number;
+  periodTo: number;
+  status?: ProjectStatus;
+  startsOn?: IsoDate | null;
+  endsOn?: IsoDate | null;
+  place: string;
+  latitude?: number | null;
+  longitude?: number | null;
+  budgetLines?: ProjectBudgetLine[];
+  published?: boolean;
+}
+
+export interface MilestoneInput {
+  title: ProjectText[];
+  dueOn: IsoDate;
+  doneOn?: IsoDate | null;
+}
+
+export interface ProgressInput {
+  on: IsoDate;
+  progress: number;
+  note: ProjectText[];
+  status?: ProjectStatus | null;
 }

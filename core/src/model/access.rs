@@ -38,6 +38,9 @@ pub enum Permission {
     AssignRequests,
     /// Read and write the commune's staff records, their leave and the organisation chart (human resources).
     ManageStaff,
+    /// Keep the commune's action-plan projects (organic law 113.14, arts 78–82): their budget lines, milestones
+    /// and progress, and their publication as open data and on the commune's site.
+    ManageProjects,
     /// Read and write the commune's disputes: cases, hearings, decisions, appeals (the legal-affairs office).
     ManageDisputes,
 }
@@ -60,6 +63,7 @@ impl Permission {
             Permission::ManageAccess => "manage_access",
             Permission::ManagePublications => "manage_publications",
             Permission::ManageNotifications => "manage_notifications",
+            Permission::ManageProjects => "manage_projects",
             Permission::AssignRequests => "assign_requests",
             Permission::ManageStaff => "manage_staff",
             Permission::ManageDisputes => "manage_disputes",

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::model::ids::{
     AgendaItemId, CivilActId, CouncilMemberId, CouncilSessionId, DeliberationId, DepartmentId, DisputeId, DocumentId,
-    MailId, RequestId, ServiceId, StaffId, TenantId, TokenId, UserId,
+    MailId, ProjectId, RequestId, ServiceId, StaffId, TenantId, TokenId, UserId,
 };
 
 /// The `prev_hash` of a commune's first event.
@@ -168,6 +168,14 @@ pub enum AuditKind {
     StaffLeaveCancelled,
     #[strum(serialize = "department.saved")]
     DepartmentSaved,
+    #[strum(serialize = "project.created")]
+    ProjectCreated,
+    #[strum(serialize = "project.updated")]
+    ProjectUpdated,
+    #[strum(serialize = "project.milestone_saved")]
+    ProjectMilestoneSaved,
+    #[strum(serialize = "project.progress_recorded")]
+    ProjectProgressRecorded,
     #[strum(serialize = "dispute.opened")]
     DisputeOpened,
     #[strum(serialize = "dispute.parties_read")]
@@ -208,6 +216,8 @@ pub enum AuditSubject {
     /// A webhook delivery.
     Delivery(Uuid),
     Document(DocumentId),
+    /// A project of the commune's action plan.
+    Project(ProjectId),
     Mail(MailId),
     /// An item of the proactive publication list, by its key.
     Publication(String),
@@ -233,6 +243,7 @@ impl fmt::Display for AuditSubject {
         match self {
             Self::AgendaItem(id) => write!(f, "agenda_item:{id}"),
             Self::Budget(year) => write!(f, "budget:{year}"),
+            Self::Project(id) => write!(f, "project:{id}"),
             Self::CivilAct(id) => write!(f, "civil_act:{id}"),
             Self::Commune(id) => write!(f, "commune:{id}"),
             Self::CouncilMember(id) => write!(f, "council_member:{id}"),
@@ -1032,6 +1043,10 @@ mod tests {
             (AuditKind::RequestAssigned, "request.assigned"),
             (AuditKind::RequestFileDownloaded, "request.file_downloaded"),
             (AuditKind::RequestSubmitted, "request.submitted"),
+            (AuditKind::ProjectCreated, "project.created"),
+            (AuditKind::ProjectUpdated, "project.updated"),
+            (AuditKind::ProjectMilestoneSaved, "project.milestone_saved"),
+            (AuditKind::ProjectProgressRecorded, "project.progress_recorded"),
             (AuditKind::RequestTimerGuardFailed, "request.timer_guard_failed"),
             (AuditKind::ServicePublished, "service.published"),
             (AuditKind::SmtpUpdated, "smtp.updated"),

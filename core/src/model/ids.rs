@@ -114,6 +114,15 @@ typed_id!(
     AppealId,
 );
 
+typed_id!(
+    /// A project of a commune's action plan.
+    ProjectId,
+    /// A milestone of a project.
+    MilestoneId,
+    /// A dated note of a project's progress.
+    ProjectUpdateId,
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

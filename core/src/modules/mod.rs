@@ -13,3 +13,4 @@ pub mod disputes;
 pub mod finance;
 pub mod hr;
 pub mod petitions;
+pub mod projects;

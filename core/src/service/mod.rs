@@ -48,6 +48,7 @@ pub use crate::modules::disputes::service::{CaseView, UpcomingHearing};
 pub use crate::modules::finance::service::{BudgetExecution, BudgetImport, MAX_BUDGET_LINES, parse_budget_csv};
 pub use crate::modules::hr::service::{DirectoryEntry, LeaveView, StaffView};
 pub use crate::modules::petitions::service::{PETITION_SERVICE, PetitionView, SignPetition};
+pub use crate::modules::projects::service::{ProjectView, PublishedProjects};
 pub use crate::store::citizen::{MessageRecord, PublicationRecord};
 pub use crate::store::notifications::{DeliveryRecord, WebhookEndpointRecord};
 pub use crate::store::requests::{RequestRecord, TransitionRecord};

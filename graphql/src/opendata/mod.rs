@@ -12,10 +12,16 @@ mod audit;
 mod council;
 mod finance;
 mod indicators;
+mod projects;
 
 /// Every open-data route (counted against the client's limits, like every API route).
 pub fn router() -> Router<AppState> {
-    Router::new().merge(audit::router()).merge(council::router()).merge(finance::router()).merge(indicators::router())
+    Router::new()
+        .merge(audit::router())
+        .merge(council::router())
+        .merge(finance::router())
+        .merge(indicators::router())
+        .merge(projects::router())
 }
 
 /// Which years a download covers: `?year=2025`, or every year.

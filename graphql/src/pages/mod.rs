@@ -1,6 +1,7 @@
 //! Server-rendered HTML pages (maud, which escapes every value): the printable receipt of a request at
 //! `/receipts/{code}`, and the verification of an issued document at `/verify/{code}` with its QR code; in
-//! every platform language (Arabic right to left; Tamazight in Tifinagh, French, English, Spanish left to right),
+//! every platform language; the commune's published action-plan projects at `/projects/{commune}`, in the
+//! commune's languages; (Arabic right to left; Tamazight in Tifinagh, French, English, Spanish left to right),
 //! with the Tifinagh and Arabic fonts served at `/fonts/`; printable, with no script.
 
 use axum::Router;
@@ -14,6 +15,7 @@ use crate::app::AppState;
 
 pub(crate) mod fonts;
 pub(crate) mod i18n;
+mod projects;
 mod receipts;
 mod verify;
 
@@ -23,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/receipts/{code}", axum::routing::get(receipts::form).post(receipts::show))
         .route("/fonts/{file}", axum::routing::get(fonts::serve))
         .merge(verify::routes())
+        .merge(projects::routes())
 }
 
 /// The server's address as the client reached it, for addresses printed on paper: the scheme the proxy says

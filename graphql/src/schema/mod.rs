@@ -28,6 +28,7 @@ mod notifications;
 pub mod nulls;
 mod office;
 mod page;
+pub(crate) mod projects;
 mod query;
 mod replication;
 pub(crate) mod types;
@@ -49,6 +50,7 @@ pub use indicators::IndicatorsQuery;
 pub use mutation::RequestMutation;
 pub use notifications::{NotificationMutation, NotificationQuery, SubscriptionRoot};
 pub use office::{OfficeMutation, OfficeQuery};
+pub use projects::{ProjectsMutation, ProjectsQuery};
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
 pub use users::{UsersMutation, UsersQuery};
@@ -73,6 +75,7 @@ pub struct QueryRoot(
     OfficeQuery,
     AccessQuery,
     HrQuery,
+    ProjectsQuery,
     DisputesQuery,
 );
 
@@ -95,6 +98,7 @@ pub struct MutationRoot(
     NotificationMutation,
     OfficeMutation,
     CalendarMutation,
+    ProjectsMutation,
     HrMutation,
     DisputesMutation,
 );

@@ -127,7 +127,7 @@ pub struct LocalizedString {
     pub text: String,
 }
 
-fn localized(text: &jamaa_core::model::i18n::LocalizedText) -> Vec<LocalizedString> {
+pub(crate) fn localized(text: &jamaa_core::model::i18n::LocalizedText) -> Vec<LocalizedString> {
     text.locales().map(|l| LocalizedString { locale: l.into(), text: text.get(l, &[]).to_owned() }).collect()
 }
 

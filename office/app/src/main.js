@@ -21,6 +21,7 @@ import { Moderation } from "./screens/moderation.js";
 import { ApiTokens, Smtp, Users, Webhooks } from "./screens/admin.js";
 import { Communes, NationalIndicatorsView, Onboard, OnboardCsv, TemplateDiffView, Upgrade } from "./screens/operator.js";
 import { Staff } from "./screens/hr.js";
+import { Projects } from "./screens/projects.js";
 import { DisputeView, Disputes } from "./screens/disputes.js";
 
 /** The screens of a commune, in menu order, with the permission each needs. */
@@ -37,6 +38,7 @@ const COMMUNE_SCREENS = [
   { path: "tokens", label: "nav.tokens", permission: "manage_access" },
   { path: "webhooks", label: "nav.webhooks", permission: "manage_notifications" },
   { path: "smtp", label: "nav.smtp", permission: "manage_notifications" },
+  { path: "projects", label: "nav.projects", permission: "manage_projects" },
   { path: "staff", label: "nav.staff", permission: "manage_staff" },
   { path: "disputes", label: "nav.disputes", permission: "manage_disputes" },
 ];
@@ -180,6 +182,8 @@ function CommuneScreen({ commune, screen, rest }) {
       return rest[0] ? html`<${CivilActView} ...${props} id=${rest[0]} />` : html`<${CivilRegistry} ...${props} />`;
     case "courier":
       return html`<${Courier} ...${props} />`;
+    case "projects":
+      return html`<${Projects} ...${props} />`;
     case "staff":
       return html`<${Staff} ...${props} />`;
     case "disputes":

@@ -90,7 +90,7 @@ fn demo_events() -> Result<i64> {
     let onboarding = 1;
     // The council's demo: 7 members, a session, 3 agenda items, 3 deliberations, their publication, 2 budgets.
     let council = 7 + 1 + 3 + 3 + 1 + 2;
-    Ok(onboarding + 1 + 3 + 1 + 9 + council + 4)
+    Ok(onboarding + 1 + 3 + 1 + 10 + council + 4)
 }
 
 async fn audit_events(app: &TestApp, slug: &str) -> Result<i64> {

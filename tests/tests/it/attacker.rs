@@ -1494,6 +1494,109 @@ fn operations() -> Vec<Operation> {
             document: "mutation($c: String, $id: ID!) { closeDisputeCase(commune: $c, id: $id) { id status } }",
             attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.dispute_id }), c.refused())],
         },
+        Operation {
+            name: "projects",
+            public: false,
+            document: "query($c: String, $after: String) { projects(commune: $c, first: 100, after: $after) {
+                nodes { id code title progress published milestones { id title } } pageInfo { endCursor }
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                let expect = if c.staff_at_home() { Answers } else { c.refused() };
+                vec![
+                    attack(json!({ "c": c.commune() }), expect),
+                    attack(json!({ "c": c.commune(), "after": c.v.project_cursor }), expect),
+                ]
+            },
+        },
+        Operation {
+            name: "project",
+            public: false,
+            document: "query($c: String, $id: ID!) { project(commune: $c, id: $id) {
+                id code title description milestones { id title } updates { note }
+            } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.project_id }), c.refused())],
+        },
+        Operation {
+            name: "projectCategories",
+            public: false,
+            document: "query($c: String) { projectCategories(commune: $c) { id key label } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "createProject",
+            public: false,
+            document: "mutation($c: String, $i: ProjectInput!) { createProject(commune: $c, input: $i) { id code } }",
+            attacks: |c: &Ctx<'_>| {
+                // A code of its own for each attack: at home, each creates a project of the attacker's commune.
+                static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+                let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let text = |t: &str| json!([{ "locale": "ar", "text": t }, { "locale": "tzm", "text": t },
+                                             { "locale": "fr", "text": t }, { "locale": "en", "text": t }]);
+                let project = json!({ "code": format!("ATK-{n}"), "title": text("Projet fictif"),
+                                      "description": text("Aucun"), "category": "other", "periodFrom": 2022,
+                                      "periodTo": 2027, "place": "Nulle part" });
+                vec![attack(
+                    json!({ "c": c.commune(), "i": project }),
+                    if c.staff_at_home() { Answers } else { c.refused() },
+                )]
+            },
+        },
+        Operation {
+            name: "updateProject",
+            public: false,
+            document: "mutation($c: String, $id: ID!, $i: ProjectInput!) {
+                updateProject(commune: $c, id: $id, input: $i) { id progress published }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let text = |t: &str| json!([{ "locale": "ar", "text": t }, { "locale": "tzm", "text": t },
+                                             { "locale": "fr", "text": t }, { "locale": "en", "text": t }]);
+                let project = json!({ "code": "PRIS", "title": text("Pris"), "description": text("Pris"),
+                                      "category": "other", "periodFrom": 2022, "periodTo": 2027,
+                                      "place": "Ailleurs", "published": true });
+                vec![attack(json!({ "c": c.commune(), "id": c.v.project_id, "i": project }), c.refused())]
+            },
+        },
+        Operation {
+            name: "addProjectMilestone",
+            public: false,
+            document: "mutation($c: String, $p: ID!, $i: MilestoneInput!) {
+                addProjectMilestone(commune: $c, projectId: $p, input: $i) { id title }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let milestone = json!({ "title": [{ "locale": "ar", "text": "x" }, { "locale": "tzm", "text": "x" },
+                                                  { "locale": "fr", "text": "x" }, { "locale": "en", "text": "x" }],
+                                       "dueOn": "2026-01-01" });
+                vec![attack(json!({ "c": c.commune(), "p": c.v.project_id, "i": milestone }), c.refused())]
+            },
+        },
+        Operation {
+            name: "updateProjectMilestone",
+            public: false,
+            document: "mutation($c: String, $id: ID!, $i: MilestoneInput!) {
+                updateProjectMilestone(commune: $c, id: $id, input: $i) { id doneOn }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let milestone = json!({ "title": [{ "locale": "ar", "text": "x" }, { "locale": "tzm", "text": "x" },
+                                                  { "locale": "fr", "text": "x" }, { "locale": "en", "text": "x" }],
+                                       "dueOn": "2026-01-01", "doneOn": "2020-01-01" });
+                vec![attack(json!({ "c": c.commune(), "id": c.v.milestone_id, "i": milestone }), c.refused())]
+            },
+        },
+        Operation {
+            name: "recordProjectProgress",
+            public: false,
+            document: "mutation($c: String, $p: ID!, $i: ProgressInput!) {
+                recordProjectProgress(commune: $c, projectId: $p, input: $i) { id progress }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let progress = json!({ "on": "2020-01-01", "progress": 100,
+                                      "note": [{ "locale": "ar", "text": "x" }, { "locale": "tzm", "text": "x" },
+                                               { "locale": "fr", "text": "x" }, { "locale": "en", "text": "x" }] });
+                vec![attack(json!({ "c": c.commune(), "p": c.v.project_id, "i": progress }), c.refused())]
+            },
+        },
     ]
 }
 
@@ -1601,6 +1704,10 @@ struct Victim {
     staff_cursor: String,
     leave_id: String,
     department_id: String,
+    /// Oujda's project (unpublished), its cursor, and a milestone of it.
+    project_id: String,
+    project_cursor: String,
+    milestone_id: String,
     /// Oujda's case (its parties sealed), a cursor of its list, and a hearing of it.
     dispute_id: String,
     dispute_cursor: String,
@@ -2116,7 +2223,7 @@ impl Victim {
                 member_ids.push(id);
             }
         }
-        ensure!(member_ids.len() == 10, "Oujda's user and its nine demo logins: {users}");
+        ensure!(member_ids.len() == 11, "Oujda's user and its ten demo logins: {users}");
         let agent_session = app.login("oujda.counter_agent", jamaa_core::service::demo::DEMO_PASSWORD).await?;
         let claim = "mutation($r: ID!) { claimRequest(commune: \"oujda\", requestId: $r) { assignee { id } } }";
         data(app, Some(&agent_session), claim, json!({ "r": filed[0].id })).await?;
@@ -2186,6 +2293,75 @@ impl Victim {
             data(app, Some(token), appeal, json!({ "c": case })).await?;
         }
 
+        // Its action plan: a project kept unpublished, with a milestone.
+        let four = |t: &str| {
+            json!([{ "locale": "ar", "text": t }, { "locale": "tzm", "text": t },
+                                    { "locale": "fr", "text": t }, { "locale": "en", "text": t }])
+        };
+        let project = |code: &str, title: &str| {
+            json!({ "code": code, "title": four(title), "description": four("Travaux"),
+                                  "category": "roads", "periodFrom": 2022, "periodTo": 2027, "place": "Oujda" })
+        };
+        let create_project = "mutation($i: ProjectInput!) { createProject(input: $i) { id } }";
+        let created =
+            data(app, Some(&admin), create_project, json!({ "i": project("OUJ-7", "Voie secrète d'Oujda") })).await?;
+        let project_id = jamaa_tests::app::entity_id(&text(&created["createProject"]["id"])?).to_owned();
+        markers.private(project_id.as_str(), "the id of an Oujda project");
+        markers.private("Voie secrète d'Oujda", "the title of an unpublished Oujda project");
+        let milestone = json!({ "p": project_id, "i": { "title": four("Étape d'Oujda"), "dueOn": "2026-06-30" } });
+        let milestone = data(
+            app,
+            Some(&admin),
+            "mutation($p: ID!, $i: MilestoneInput!) { addProjectMilestone(projectId: $p, input: $i) { id } }",
+            milestone,
+        )
+        .await?;
+        let milestone_id = jamaa_tests::app::entity_id(&text(&milestone["addProjectMilestone"]["id"])?).to_owned();
+        markers.private(milestone_id.as_str(), "the id of an Oujda milestone");
+        let projects = data(app, Some(&admin), "{ projects(first: 1) { edges { cursor } } }", json!({})).await?;
+        let project_cursor = text(&projects["projects"]["edges"][0]["cursor"])?;
+        // Each commune's project with a budget line, a milestone and a progress update, so that row-level security
+        // has rows of both to keep apart (Chefchaouen's 2025 budget imported from the demo's file for its line).
+        data(
+            app,
+            Some(&attacker_admin),
+            "mutation($csv: String!) { importBudget(year: 2025, csv: $csv) { year } }",
+            json!({ "csv": include_str!("../../../core/data/demo/oujda-budget-2025.csv") }),
+        )
+        .await?;
+        let mut own_project = project("CHF-1", "Projet de Chefchaouen");
+        own_project["budgetLines"] =
+            json!([{ "year": 2025, "chapter": "20", "article": "10", "paragraph": "1", "planned": "1000.00" }]);
+        let own = data(app, Some(&attacker_admin), create_project, json!({ "i": own_project })).await?;
+        let own_id = jamaa_tests::app::entity_id(&text(&own["createProject"]["id"])?).to_owned();
+        let mut with_line = project("OUJ-8", "Voie budgétée d'Oujda");
+        with_line["budgetLines"] =
+            json!([{ "year": 2025, "chapter": "20", "article": "10", "paragraph": "1", "planned": "1000.00" }]);
+        let budgeted = data(app, Some(&admin), create_project, json!({ "i": with_line })).await?;
+        let budgeted_id = jamaa_tests::app::entity_id(&text(&budgeted["createProject"]["id"])?).to_owned();
+        markers.private(budgeted_id.as_str(), "the id of an Oujda project");
+        markers.private("Voie budgétée d'Oujda", "the title of an unpublished Oujda project");
+        let add_milestone =
+            "mutation($p: ID!, $i: MilestoneInput!) { addProjectMilestone(projectId: $p, input: $i) { id } }";
+        data(
+            app,
+            Some(&attacker_admin),
+            add_milestone,
+            json!({ "p": own_id, "i": { "title": four("Étape"), "dueOn": "2026-06-30" } }),
+        )
+        .await?;
+        let progress =
+            "mutation($p: ID!, $i: ProgressInput!) { recordProjectProgress(projectId: $p, input: $i) { id } }";
+        for (token, id) in [(&admin, &budgeted_id), (&attacker_admin, &own_id)] {
+            data(
+                app,
+                Some(token),
+                progress,
+                json!({ "p": id, "i": { "on": "2026-01-10", "progress": 10, "note": four("Début") } }),
+            )
+            .await?;
+        }
+
         Ok(Self {
             filed,
             request_ids,
@@ -2216,6 +2392,9 @@ impl Victim {
             staff_cursor,
             leave_id,
             department_id,
+            project_id,
+            project_cursor,
+            milestone_id,
             dispute_id,
             dispute_cursor,
             hearing_id,
@@ -2554,6 +2733,10 @@ async fn snapshot(app: &TestApp, victim: &Victim) -> Result<BTreeMap<&'static st
     let registers = "{ civilActs(first: 100) { nodes { id number eventDate } }
         mailItems(first: 100) { nodes { id number department state dueOn updatedAt } } }";
     state.insert("registers", data(app, Some(&victim.observer_token), registers, json!({})).await?);
+    let projects =
+        "{ projects(commune: \"oujda\", first: 100) { nodes { id code title progress status published updatedAt
+        milestones { id doneOn } updates { id } } } }";
+    state.insert("projects", data(app, Some(&victim.observer_token), projects, json!({})).await?);
     let hr = "{ staffRecords(commune: \"oujda\", first: 100) { nodes { id fullName grade updatedAt awayUntil } }
         departments(commune: \"oujda\") { id name parentId headId } }";
     state.insert("hr", data(app, Some(&victim.observer_token), hr, json!({})).await?);

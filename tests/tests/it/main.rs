@@ -28,6 +28,7 @@ mod partner_app;
 mod personal_data;
 mod pg_harness;
 mod portable;
+mod projects;
 mod replication;
 mod sdk_parity;
 mod security;

@@ -1571,6 +1571,99 @@ pub fn disputes_settings_missing() -> LocalizedText {
     )
 }
 
+// The commune's action-plan projects (organic law 113.14, arts 78–82).
+
+/// A project code that is not 1 to 32 capital letters, digits and dashes.
+pub fn project_code_format() -> LocalizedText {
+    text(
+        "رمز المشروع: من 1 إلى 32 حرفا لاتينيا كبيرا أو رقما أو شرطة (PAC-2022-07)",
+        "code du projet : 1 à 32 lettres majuscules, chiffres ou tirets (PAC-2022-07)",
+        "project code: 1 to 32 capital letters, digits or dashes (PAC-2022-07)",
+        "ⴰⵏⴰⵍ ⵏ ⵓⵙⵏⴼⴰⵔ: ⵙⴳ 1 ⴰⵔ 32 ⵏ ⵉⵙⴽⴽⵉⵍⵏ ⵉⵎⵇⵇⵔⴰⵏⵏ, ⵉⵎⴹⴰⵏⵏ ⵏⵖ ⵉⵣⵔⵉⵔⵉⴳⵏ (PAC-2022-07)",
+    )
+}
+
+/// A project code another project of the commune already has.
+pub fn project_code_taken() -> LocalizedText {
+    text(
+        "هذا الرمز مستعمل لمشروع آخر في الجماعة",
+        "ce code est déjà celui d'un autre projet de la commune",
+        "another project of the commune already has this code",
+        "ⴰⵏⴰⵍ ⴰⴷ ⵉⵍⵍⴰ ⵖⵔ ⵢⴰⵏ ⵓⵙⵏⴼⴰⵔ ⵢⴰⴹⵏ ⵏ ⵜⵎⵙⵎⵓⵏⵜ",
+    )
+}
+
+/// A progress outside 0–100 percent.
+pub fn project_progress_range() -> LocalizedText {
+    text(
+        "نسبة التقدم بين 0 و100 في المائة",
+        "l'avancement est compris entre 0 et 100 %",
+        "progress lies between 0 and 100 percent",
+        "ⴰⵙⵡⵓⴷⴷⵓ ⵉⵍⵍⴰ ⴳⵔ 0 ⴷ 100 ⴳ ⵜⵎⵉⴹⵉ",
+    )
+}
+
+/// A project or milestone whose end comes before its start.
+pub fn project_ends_before_start() -> LocalizedText {
+    text(
+        "تاريخ الانتهاء قبل تاريخ البداية",
+        "la date de fin précède la date de début",
+        "the end date comes before the start date",
+        "ⴰⵣⵎⵣ ⵏ ⵜⴳⵉⵔⴰ ⵉⵣⵡⴰⵔ ⴰⵣⵎⵣ ⵏ ⵓⵙⵏⵜⵉ",
+    )
+}
+
+/// An action plan's period that is not `from` ≤ `to`, within the years of one plan (`years`).
+pub fn project_period(years: u32) -> LocalizedText {
+    text(
+        format!("فترة برنامج العمل: من سنة إلى سنة لاحقة، في حدود {years} سنوات"),
+        format!("période du programme d'action : d'une année à une autre qui la suit, {years} ans au plus"),
+        format!("action plan period: from one year to a later one, {years} years at most"),
+        format!("ⴰⵣⵎⵣ ⵏ ⵓⵖⴰⵡⴰⵙ ⵏ ⵜⵉⴳⴰⵡⵜ: ⵙⴳ ⵢⴰⵜ ⵜⵓⵙⵙⴰⵏⵜ ⴰⵔ ⵜⴰⵢⴹ, {years} ⵏ ⵉⵙⴳⴳⵯⴰⵙⵏ ⵖⴰⵙ"),
+    )
+}
+
+/// A budget line named by a project that the commune's imported budget of that year does not have as an
+/// expense line.
+pub fn project_budget_line_unknown() -> LocalizedText {
+    text(
+        "لا يوجد سطر نفقات بهذا الترقيم في ميزانية الجماعة لتلك السنة",
+        "le budget importé de la commune n'a pas cette ligne de dépenses pour cette année",
+        "the commune's imported budget has no such expense line for that year",
+        "ⵜⴰⵙⵎⵉⴹⵉⵜ ⵏ ⵜⵎⵙⵎⵓⵏⵜ ⵓⵔ ⴷⴰⵔⵙ ⵜⴰⵣⵔⵉⵔⵜ ⴰⴷ ⵏ ⵜⵉⵙⵙⵓⵖⵍⵉⵡⵉⵏ ⴳ ⵓⵙⴳⴳⵯⴰⵙ ⴰⴷ",
+    )
+}
+
+/// A planned amount that is not a positive number of centimes.
+pub fn project_amount_positive() -> LocalizedText {
+    text(
+        "المبلغ المبرمج عدد موجب بالسنتيمات",
+        "le montant prévu est un nombre positif de centimes",
+        "the planned amount is a positive number of centimes",
+        "ⴰⵎⴹⴰⵏ ⵏ ⵓⵇⴰⵔⵉⴹ ⵉⴳⴰ ⴰⵎⴹⴰⵏ ⵉⵎⴰⵍⴰⵏ ⵏ ⵙⴰⵏⵜⵉⵎ",
+    )
+}
+
+/// A commune whose template sets no project settings (`settings.projects`).
+pub fn projects_settings_missing() -> LocalizedText {
+    text(
+        "لم تحدد الجماعة أصناف مشاريعها (settings.projects)",
+        "la commune n'a pas fixé ses catégories de projets (settings.projects)",
+        "the commune has not set its project categories (settings.projects)",
+        "ⵓⵔ ⵜⵙⴱⴷⴷ ⵜⵎⵙⵎⵓⵏⵜ ⵜⵉⵡⵏⵏⴰⵡⵉⵏ ⵏ ⵉⵙⵏⴼⴰⵔⵏ ⵏⵏⵙ (settings.projects)",
+    )
+}
+
+/// A progress note dated after today.
+pub fn project_update_in_future() -> LocalizedText {
+    text(
+        "تاريخ التقدم لاحق لليوم",
+        "la date de l'avancement est postérieure à aujourd'hui",
+        "the progress date is after today",
+        "ⴰⵣⵎⵣ ⵏ ⵓⵙⵡⵓⴷⴷⵓ ⵉⴹⴼⵕ ⴰⵙⵙ ⴰ",
+    )
+}
+
 /// One message of each kind, with sample parameters: what the tests check for every language, and what the
 /// review of translations lists.
 pub fn samples() -> Vec<LocalizedText> {
@@ -1760,6 +1853,17 @@ pub fn samples() -> Vec<LocalizedText> {
         appeal_out_of_time("2026-03-09"),
         dispute_status_refuses("closed"),
         disputes_settings_missing(),
+    ]);
+    messages.extend([
+        project_code_format(),
+        project_code_taken(),
+        project_progress_range(),
+        project_ends_before_start(),
+        project_period(6),
+        project_budget_line_unknown(),
+        project_amount_positive(),
+        projects_settings_missing(),
+        project_update_in_future(),
     ]);
     messages
 }

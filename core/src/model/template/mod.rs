@@ -157,6 +157,9 @@ impl TemplateContent {
         if let Some(Err(e)) = crate::modules::disputes::model::DisputeSettings::from_settings(&self.settings) {
             errors.push(problem(format!("settings.{}", crate::modules::disputes::model::SETTINGS_KEY), e));
         }
+        if let Some(Err(e)) = crate::modules::projects::model::ProjectSettings::from_settings(&self.settings) {
+            errors.push(problem(format!("settings.{}", crate::modules::projects::model::SETTINGS_KEY), e));
+        }
         if self.currency.len() != 3 || !self.currency.bytes().all(|b| b.is_ascii_uppercase()) {
             errors.push(problem("currency".into(), format!("`{}` is not an ISO 4217 code", self.currency)));
         }

@@ -29,6 +29,7 @@ mod m0029_training_communes;
 mod m0030_idempotency_done;
 mod m0031_hr;
 mod m0032_disputes;
+mod m0033_projects;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -72,6 +73,11 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     // m0031_hr
     "hr_departments",
     "hr_staff",
+    // m0033_projects
+    "projects",
+    "project_budget_lines",
+    "project_milestones",
+    "project_updates",
     "hr_leaves",
     // m0032_disputes
     "dispute_cases",
@@ -132,6 +138,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0021_complaint_moderation::Migration),
             Box::new(m0023_request_deadlines::Migration),
             Box::new(m0024_published_heads::Migration),
+            Box::new(m0033_projects::Migration),
             Box::new(m0026_idempotency_keys::Migration),
             Box::new(m0027_shared_settings::Migration),
             Box::new(m0028_webhook_limits::Migration),
