@@ -134,9 +134,10 @@ impl Jamaa {
             province: source.spec.province.clone(),
             population: source.spec.population,
         };
-        let bundle = self.export_as_needed(principal, &source).await?;
+        let bundle = Box::pin(self.export_as_needed(principal, &source)).await?;
         let training = Some((source.spec.slug.as_str(), input.reset));
-        let commune = self.onboard_as(principal, &bundle, identity, &ContentOverrides::default(), training).await?;
+        let commune =
+            Box::pin(self.onboard_as(principal, &bundle, identity, &ContentOverrides::default(), training)).await?;
 
         let mut bytes = [0u8; 12];
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
@@ -167,7 +168,7 @@ impl Jamaa {
         let keys = roles.into_iter().map(|r| r.key).collect();
         let label = format!("training staff of {}", commune.spec.slug);
         let token = self.issue_token(NewApiToken::Staff { tenant: commune.id, roles: keys }, &label, None).await?.token;
-        self.file_fictitious(&commune).await?;
+        Box::pin(self.file_fictitious(&commune)).await?;
         Ok(TrainingCommune { commune, logins, password, token })
     }
 
