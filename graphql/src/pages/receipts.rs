@@ -1,8 +1,10 @@
 //! `/receipts/{code}`: a request's printable receipt. The tracking code alone shows a form and nothing of the
 //! request; the citizen's secret comes in a form POST (never in a URL, which ends up in logs and histories),
 //! and a wrong secret looks exactly like an unknown code. The page carries what the receipt says (commune,
-//! procedure, dates, documents, fees, what silence means), the request's state, and a QR code of this page's
-//! address; no personal field of the form.
+//! procedure, dates, documents, fees, what silence means), the request's state, the documents issued about it
+//! (an extract delivered from the civil-status register, a decision, a certificate: each with its text, its
+//! verification code and a link to `/verify`, each reading audited as in `trackedDocuments`), and a QR code of
+//! this page's address; no personal field of the form.
 
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -10,7 +12,7 @@ use axum::response::Response;
 use jamaa_core::model::commune::Commune;
 use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::model::request::TrackingCode;
-use jamaa_core::service::Tracking;
+use jamaa_core::service::{IssuedDocument, Tracking};
 use maud::{Markup, PreEscaped, html};
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -72,10 +74,15 @@ pub(crate) async fn show(
     if code.chars().count() > MAX_CODE_CHARS {
         return page_response(StatusCode::NOT_FOUND, secret_page(lang, &languages, commune.as_ref(), &code, true));
     }
-    match state.jamaa.track_request(&code, &SecretString::from(form.secret)).await {
-        Ok(tracking) => {
+    let secret = SecretString::from(form.secret);
+    let tracked = match state.jamaa.track_request(&code, &secret).await {
+        Ok(tracking) => state.jamaa.tracked_documents(&code, &secret).await.map(|issued| (tracking, issued)),
+        Err(error) => Err(error),
+    };
+    match tracked {
+        Ok((tracking, issued)) => {
             let address = page_address(&headers, &tracking.request.record.tracking_code.to_string(), lang);
-            page_response(StatusCode::OK, receipt_page(lang, &languages, &tracking, &address))
+            page_response(StatusCode::OK, receipt_page(lang, &languages, &tracking, &issued, &address))
         }
         Err(jamaa_core::Error::NotFound(_) | jamaa_core::Error::Validation(_)) => {
             page_response(StatusCode::NOT_FOUND, secret_page(lang, &languages, commune.as_ref(), &code, true))
@@ -119,7 +126,13 @@ fn secret_page(lang: PageLang, languages: &[Locale], commune: Option<&Commune>, 
     )
 }
 
-fn receipt_page(lang: PageLang, languages: &[Locale], tracking: &Tracking, address: &str) -> Markup {
+fn receipt_page(
+    lang: PageLang,
+    languages: &[Locale],
+    tracking: &Tracking,
+    issued: &[IssuedDocument],
+    address: &str,
+) -> Markup {
     let details = &tracking.request;
     let receipt = details.receipt();
     let fallbacks = details.commune.fallbacks();
@@ -154,6 +167,22 @@ fn receipt_page(lang: PageLang, languages: &[Locale], tracking: &Tracking, addre
                     small #deadline-basis { (text(&receipt.deadline_set_by.explanation())) }
                 }
                 dt { (lang.t("state")) } dd { (text(&details.state_label())) }
+            }
+            @if !issued.is_empty() {
+                h2 { (lang.t("issued-documents")) }
+                @for document in issued {
+                    section.issued-document {
+                        h3 { (text(&document.title)) }
+                        dl {
+                            dt { (lang.t("verify-code")) } dd.code { (document.code.to_string()) }
+                            dt { (lang.t("verify-issued-on")) } dd { (lang.time_in_zone(document.issued_at, tz)) }
+                        }
+                        pre.document-text dir="auto" { (document.text) }
+                        p.no-print {
+                            a href=(format!("/verify/{}?lang={}", document.code, lang.code())) { (lang.t("issued-verify")) }
+                        }
+                    }
+                }
             }
             h2 { (lang.t("documents")) }
             p #documents-count { (lang.t_with("documents-count", &[("count", receipt.documents.len().into())])) }

@@ -157,6 +157,20 @@ async fn an_online_extract_request_is_issued_from_the_register_or_refused(backen
     );
     let page = reqwest::get(app.url(&format!("/verify/{document_code}?lang=fr"))).await?.text().await?;
     ensure!(page.contains("Document authentique"), "{page}");
+    // The printable tracking page delivers it too: its title, code, text and the link to `/verify`.
+    let receipt = app
+        .client
+        .post(app.url(&format!("/receipts/{code}?lang=fr")))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("secret={secret}"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    ensure!(receipt.contains("Documents délivrés") && receipt.contains(document_code), "{receipt}");
+    ensure!(receipt.contains(&format!("/verify/{document_code}?lang=fr")), "{receipt}");
+    let first_line = text.lines().find(|line| !line.contains(['&', '<', '>', '"', '\'']));
+    ensure!(first_line.is_some_and(|line| receipt.contains(line)), "the issued text is on the page: {receipt}");
     // The act's audit trail names the delivery.
     let trail = "query($id: ID!) { civilAct(id: $id) { history { kind payload } } }";
     let history = app.data(Some(&registrar), trail, json!({ "id": act["id"] })).await?;

@@ -11,6 +11,8 @@ procedure = المسطرة
 submitted-on = تاريخ الإيداع
 decision-due = أجل البت القانوني
 state = الحالة
+issued-documents = الوثائق المسلمة
+issued-verify = التحقق من هذه الوثيقة
 documents = الوثائق المودعة
 documents-count = { $count ->
     [zero] لم تودع أي وثيقة.

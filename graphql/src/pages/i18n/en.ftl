@@ -11,6 +11,8 @@ procedure = Procedure
 submitted-on = Filed on
 decision-due = Legal decision deadline
 state = State
+issued-documents = Documents issued
+issued-verify = Verify this document
 documents = Documents filed
 documents-count = { $count ->
     [0] No document filed.

@@ -11,6 +11,8 @@ procedure = Trámite
 submitted-on = Presentada el
 decision-due = Fecha límite legal de decisión
 state = Estado
+issued-documents = Documentos expedidos
+issued-verify = Verificar este documento
 documents = Documentos presentados
 documents-count = { $count ->
     [0] Ningún documento presentado.

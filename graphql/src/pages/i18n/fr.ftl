@@ -11,6 +11,8 @@ procedure = Procédure
 submitted-on = Déposée le
 decision-due = Date limite légale de décision
 state = État
+issued-documents = Documents délivrés
+issued-verify = Vérifier ce document
 documents = Pièces déposées
 documents-count = { $count ->
     [0] Aucune pièce déposée.

@@ -11,6 +11,8 @@ procedure = ⵜⴰⵙⵍⴽⵉⵜ
 submitted-on = ⵜⵜⵓⵙⵔⵙ ⴳ
 decision-due = ⴰⵣⵎⵣ ⴰⵏⴰⵎⵓⵙ ⵏ ⵜⴳⵜⵜⵓⵎⵜ
 state = ⴰⴷⴷⴰⴷ
+issued-documents = ⵉⵙⵉⵎⵍⵏ ⵉⵜⵜⵓⴼⴽⴰⵏ
+issued-verify = ⵙⵙⵉⴷⵏ ⴰⵙⵉⵎⵍ ⴰ
 documents = ⵉⵙⵉⵎⵍⵏ ⵉⵜⵜⵓⵙⵔⵙⵏ
 documents-count = { $count ->
     [0] ⵓⵔ ⵉⵜⵜⵓⵙⵔⵙ ⴽⵔⴰ ⵏ ⵓⵙⵉⵎⵍ.
