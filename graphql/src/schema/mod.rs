@@ -33,6 +33,7 @@ mod query;
 mod replication;
 pub(crate) mod types;
 mod users;
+mod spending;
 
 pub use access::{AccessMutation, AccessQuery};
 pub use calendar::CalendarMutation;
@@ -46,6 +47,7 @@ pub use disputes::{DisputesMutation, DisputesQuery};
 pub use documents::{DocumentMutation, DocumentQuery, verify_path};
 pub use finance::{FinanceMutation, FinanceQuery};
 pub use hr::{HrMutation, HrQuery};
+pub use spending::{SpendingMutation, SpendingQuery};
 pub use indicators::IndicatorsQuery;
 pub use mutation::RequestMutation;
 pub use notifications::{NotificationMutation, NotificationQuery, SubscriptionRoot};
@@ -77,6 +79,7 @@ pub struct QueryRoot(
     HrQuery,
     ProjectsQuery,
     DisputesQuery,
+    SpendingQuery,
 );
 
 /// Every mutation: requests; replication; access; documents; complaints; login and logout; access to
@@ -101,6 +104,7 @@ pub struct MutationRoot(
     ProjectsMutation,
     HrMutation,
     DisputesMutation,
+    SpendingMutation,
 );
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
