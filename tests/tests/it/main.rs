@@ -40,3 +40,4 @@ mod transport;
 mod uploads;
 mod users;
 mod watiqa;
+mod spending;
