@@ -31,9 +31,9 @@ mod page;
 pub(crate) mod projects;
 mod query;
 mod replication;
+mod spending;
 pub(crate) mod types;
 mod users;
-mod spending;
 
 pub use access::{AccessMutation, AccessQuery};
 pub use calendar::CalendarMutation;
@@ -47,7 +47,6 @@ pub use disputes::{DisputesMutation, DisputesQuery};
 pub use documents::{DocumentMutation, DocumentQuery, verify_path};
 pub use finance::{FinanceMutation, FinanceQuery};
 pub use hr::{HrMutation, HrQuery};
-pub use spending::{SpendingMutation, SpendingQuery};
 pub use indicators::IndicatorsQuery;
 pub use mutation::RequestMutation;
 pub use notifications::{NotificationMutation, NotificationQuery, SubscriptionRoot};
@@ -55,6 +54,7 @@ pub use office::{OfficeMutation, OfficeQuery};
 pub use projects::{ProjectsMutation, ProjectsQuery};
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
+pub use spending::{SpendingMutation, SpendingQuery};
 pub use users::{UsersMutation, UsersQuery};
 
 /// Every query: the catalog, requests and audit; replication; documents; complaints; the logged-in user;

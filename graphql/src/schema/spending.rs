@@ -104,7 +104,7 @@ pub struct LineExecution {
 pub struct RevenueType {
     pub key: String,
     pub label: String,
-    pub legal_reference: String,
+    pub legal_reference: Option<String>,
 }
 
 /// A year's entries and lines.

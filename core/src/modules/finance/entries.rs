@@ -42,8 +42,9 @@ pub struct RevenueType {
     pub key: String,
     pub label: LocalizedText,
     /// The text that institutes it (law 47-06 on local taxation and its article), or `Paramètre de la
-    /// commune : …` when the commune sets it.
-    pub legal_reference: String,
+    /// commune : …` when the commune sets it; none once a template crosses a border (`dropLegalReferences`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_reference: Option<String>,
 }
 
 impl FinanceSettings {
@@ -71,7 +72,7 @@ impl FinanceSettings {
             if !seen.insert(kind.key.as_str()) {
                 return Err(format!("revenue type `{}` is given twice", kind.key));
             }
-            if kind.legal_reference.trim().is_empty() {
+            if kind.legal_reference.as_deref().is_some_and(|text| text.trim().is_empty()) {
                 return Err(format!("revenue type `{}` cites no source", kind.key));
             }
         }
@@ -584,7 +585,12 @@ mod tests {
         let ma = standard.iter().find(|t| t.name == "ma-commune").unwrap();
         let finance =
             FinanceSettings::from_settings(&ma.content.settings).expect("settings.finance").expect("it loads");
-        assert!(finance.revenue_types.iter().any(|t| t.legal_reference.contains("47-06")));
+        assert!(
+            finance
+                .revenue_types
+                .iter()
+                .any(|t| t.legal_reference.as_deref().is_some_and(|text| text.contains("47-06")))
+        );
         for kind in EntryKind::ALL {
             assert_eq!(EntryKind::parse(kind.as_str()), Some(kind));
         }
