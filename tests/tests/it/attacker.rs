@@ -2449,6 +2449,11 @@ impl Victim {
                             "amount": "250.00", "object": "Taxe de services communaux", "debtor": "Redevable Oujdi" });
         let title_id = text(&data(app, Some(&admin), title, json!({ "i": input })).await?["recordRevenueTitle"]["id"])?;
         markers.private(title_id.as_str(), "the id of an Oujda revenue title");
+        // Chefchaouen's own commitment on its 2025 budget (imported above), so that row-level security has finance
+        // entries of both communes to keep apart.
+        let input = json!({ "line": { "year": 2025, "chapter": "20", "article": "10", "paragraph": "1" },
+                            "amount": "500.00", "object": "Bordures", "supplier": "Société Chaouen Voirie" });
+        data(app, Some(&attacker_admin), commit, json!({ "i": input })).await?;
 
         Ok(Self {
             filed,
