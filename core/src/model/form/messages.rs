@@ -1702,7 +1702,7 @@ pub fn entry_problem(problem: EntryProblem) -> LocalizedText {
         | EntryProblem::BeyondCommitment
         | EntryProblem::BeyondPaymentOrder
         | EntryProblem::BeyondTitle
-        | EntryProblem::BeyondCorrectable => entry_beyond(problem, 0),
+        | EntryProblem::BeyondCorrectable => entry_beyond(problem, "0.00"),
         EntryProblem::NotACommitment => text(
             "هذا القيد ليس التزاما بنفقة",
             "cette écriture n'est pas un engagement",
@@ -1778,9 +1778,9 @@ pub fn entry_problem(problem: EntryProblem) -> LocalizedText {
     }
 }
 
-/// An amount beyond what is left (`left`, in centimes) of a line, commitment, payment order, title or entry.
-pub fn entry_beyond(problem: EntryProblem, left: i64) -> LocalizedText {
-    let left = crate::modules::finance::model::format_centimes(left);
+/// An amount beyond what is left (`left`, written as the API writes amounts: `1250.50`) of a line, commitment,
+/// payment order, title or entry.
+pub fn entry_beyond(problem: EntryProblem, left: &str) -> LocalizedText {
     match problem {
         EntryProblem::BeyondAppropriation => text(
             format!("المبلغ يتجاوز الاعتماد المتبقي في السطر ({left})"),

@@ -17,7 +17,7 @@ use crate::error::{FieldError, FieldErrorCode};
 use crate::model::form::messages::{self, EntryProblem};
 use crate::model::i18n::LocalizedText;
 use crate::model::ids::FinanceEntryId;
-use crate::modules::finance::model::{BudgetLine, Figures};
+use crate::modules::finance::model::{BudgetLine, Figures, format_centimes};
 
 /// The settings key that holds a commune's [`FinanceSettings`].
 pub const SETTINGS_KEY: &str = "finance";
@@ -376,7 +376,7 @@ pub fn check_commitment(appropriated: i64, committed: i64, amount: i64) -> Resul
         return Err(FieldError::new(
             "input.amount",
             FieldErrorCode::OutOfRange,
-            messages::entry_beyond(EntryProblem::BeyondAppropriation, appropriated - committed),
+            messages::entry_beyond(EntryProblem::BeyondAppropriation, &format_centimes(appropriated - committed)),
         ));
     }
     Ok(())
@@ -412,7 +412,7 @@ pub fn check_payment_order(commitment: &EntryState, amount: i64) -> Result<(), F
         return Err(FieldError::new(
             "amount",
             FieldErrorCode::OutOfRange,
-            messages::entry_beyond(EntryProblem::BeyondCommitment, left),
+            messages::entry_beyond(EntryProblem::BeyondCommitment, &format_centimes(left)),
         ));
     }
     Ok(())
@@ -428,7 +428,7 @@ pub fn check_payment(order: &EntryState, amount: i64) -> Result<(), FieldError> 
         return Err(FieldError::new(
             "amount",
             FieldErrorCode::OutOfRange,
-            messages::entry_beyond(EntryProblem::BeyondPaymentOrder, left),
+            messages::entry_beyond(EntryProblem::BeyondPaymentOrder, &format_centimes(left)),
         ));
     }
     Ok(())
@@ -444,7 +444,7 @@ pub fn check_collection(title: &EntryState, amount: i64) -> Result<(), FieldErro
         return Err(FieldError::new(
             "amount",
             FieldErrorCode::OutOfRange,
-            messages::entry_beyond(EntryProblem::BeyondTitle, left),
+            messages::entry_beyond(EntryProblem::BeyondTitle, &format_centimes(left)),
         ));
     }
     Ok(())
@@ -460,7 +460,7 @@ pub fn check_correction(entry: &EntryState, amount: i64) -> Result<(), FieldErro
         return Err(FieldError::new(
             "amount",
             FieldErrorCode::OutOfRange,
-            messages::entry_beyond(EntryProblem::BeyondCorrectable, left),
+            messages::entry_beyond(EntryProblem::BeyondCorrectable, &format_centimes(left)),
         ));
     }
     Ok(())
