@@ -35,6 +35,8 @@ export const USERS = {
   "rh.oujda": ["Amina Ressources humaines", false, { oujda: ["hr_officer"] }],
   "plan.oujda": ["Omar Planification", false, { oujda: ["planning_officer"] }],
   "juriste.oujda": ["Nadia Juriste", false, { oujda: ["legal_affairs"] }],
+  "finances.oujda": ["Rachid Finances", false, { oujda: ["finance_officer"] }],
+  "ordonnateur.oujda": ["Fatima Ordonnatrice", false, { oujda: ["authorising_officer"] }],
 };
 
 /** Starts the server (`options` as `startServer` takes them) and makes the test users with `jamaa user

@@ -45,6 +45,9 @@ const DISPUTE_CASE = `id number caseType subject courtName courtCity position la
 const DISPUTE_HEARING = "id caseId scheduledAt room object outcome reminderDueAt remindedAt";
 const DISPUTE_DECISION = "id decidedOn outcome awardedCentimes summary appealDeadline";
 const DISPUTE_APPEAL = "id decisionId lodgedOn courtName courtCity deadline";
+const FINANCE_ENTRY = `id year kind number parentId amount net object party revenueType reason approved ordered paid
+  collected recordedBy recordedAt`;
+const LEDGER_LINE = "year kind chapter article paragraph labelAr labelFr revenueType appropriated committed paid planned collected";
 const VOTE_COUNT = "membersInOffice present votesFor against abstain absent outcome";
 const SESSION = `id kind startsOn titleAr titleFr publishedAt agenda { id position titleAr titleFr requestId }
   deliberations { id number agendaItemId textAr textFr decidedAt count { ${VOTE_COUNT} } votes { memberId choice } }`;
@@ -1286,6 +1289,68 @@ class JamaaClient {
       $input: ProgressInput!) { recordProjectProgress(commune: $commune, projectId: $projectId, input: $input) {
         ${PROJECT} } }`, { commune, projectId, input }, { idempotencyKey });
     return recordProjectProgress;
+  }
+
+  // ---- Expenditures and revenues recorded ----
+
+  /** A year's recorded entries and each line's execution, imported plus recorded (the finance office). */
+  async financeLedger(commune, year) {
+    const { financeLedger } = await this.#graphql(`query($commune: String, $year: Int!, $locale: String) {
+      financeLedger(commune: $commune, year: $year, locale: $locale) { year currency entries { ${FINANCE_ENTRY} }
+        lines { imported { ${LEDGER_LINE} } executed { ${LEDGER_LINE} } recordedCommitted recordedOrdered
+          recordedPaid recordedTitled recordedCollected }
+        revenueTypes { key label legalReference } } }`, { commune, year, locale: this.locale });
+    return financeLedger;
+  }
+
+  /** A commitment against an expense line (`line`: year, chapter, article, paragraph; `amount`: `"1250.50"`). */
+  async recordCommitment(commune, input) {
+    const { recordCommitment } = await this.#graphql(`mutation($commune: String, $input: CommitmentInput!) {
+      recordCommitment(commune: $commune, input: $input) { ${FINANCE_ENTRY} } }`, { commune, input });
+    return recordCommitment;
+  }
+
+  /** The authorising officer's approval (visa) of a commitment recorded by another member. */
+  async approveCommitment(commune, commitmentId) {
+    const { approveCommitment } = await this.#graphql(`mutation($commune: String, $commitmentId: ID!) {
+      approveCommitment(commune: $commune, commitmentId: $commitmentId) { ${FINANCE_ENTRY} } }`,
+    { commune, commitmentId });
+    return approveCommitment;
+  }
+
+  async orderPayment(commune, commitmentId, amount) {
+    const { orderPayment } = await this.#graphql(`mutation($commune: String, $commitmentId: ID!, $amount: String!) {
+      orderPayment(commune: $commune, commitmentId: $commitmentId, amount: $amount) { ${FINANCE_ENTRY} } }`,
+    { commune, commitmentId, amount });
+    return orderPayment;
+  }
+
+  async recordPayment(commune, paymentOrderId, amount) {
+    const { recordPayment } = await this.#graphql(`mutation($commune: String, $paymentOrderId: ID!, $amount: String!) {
+      recordPayment(commune: $commune, paymentOrderId: $paymentOrderId, amount: $amount) { ${FINANCE_ENTRY} } }`,
+    { commune, paymentOrderId, amount });
+    return recordPayment;
+  }
+
+  async recordRevenueTitle(commune, input) {
+    const { recordRevenueTitle } = await this.#graphql(`mutation($commune: String, $input: RevenueTitleInput!) {
+      recordRevenueTitle(commune: $commune, input: $input) { ${FINANCE_ENTRY} } }`, { commune, input });
+    return recordRevenueTitle;
+  }
+
+  async recordCollection(commune, titleId, amount) {
+    const { recordCollection } = await this.#graphql(`mutation($commune: String, $titleId: ID!, $amount: String!) {
+      recordCollection(commune: $commune, titleId: $titleId, amount: $amount) { ${FINANCE_ENTRY} } }`,
+    { commune, titleId, amount });
+    return recordCollection;
+  }
+
+  /** A counter-entry: takes back `amount` of an entry, with its reason; answers the corrected entry. */
+  async correctFinanceEntry(commune, entryId, amount, reason) {
+    const { correctFinanceEntry } = await this.#graphql(`mutation($commune: String, $entryId: ID!, $amount: String!,
+      $reason: String!) { correctFinanceEntry(commune: $commune, entryId: $entryId, amount: $amount,
+        reason: $reason) { ${FINANCE_ENTRY} } }`, { commune, entryId, amount, reason });
+    return correctFinanceEntry;
   }
 
   /**

@@ -357,7 +357,9 @@ export type Permission =
   | "assign_requests"
   | "manage_staff"
   | "manage_disputes"
-  | "manage_projects";
+  | "manage_projects"
+  | "record_finance"
+  | "approve_commitments";
 
 export interface UserMembership {
   commune: string;
@@ -1145,6 +1147,14 @@ export interface StaffClient {
   closeDisputeCase(commune: string, id: string): Promise<DisputeCase>;
   upcomingHearings(commune: string): Promise<UpcomingHearing[]>;
   caseTypes(commune: string): Promise<CaseType[]>;
+  financeLedger(commune: string, year: number): Promise<FinanceLedger>;
+  recordCommitment(commune: string, input: CommitmentInput): Promise<FinanceEntry>;
+  approveCommitment(commune: string, commitmentId: string): Promise<FinanceEntry>;
+  orderPayment(commune: string, commitmentId: string, amount: string): Promise<FinanceEntry>;
+  recordPayment(commune: string, paymentOrderId: string, amount: string): Promise<FinanceEntry>;
+  recordRevenueTitle(commune: string, input: RevenueTitleInput): Promise<FinanceEntry>;
+  recordCollection(commune: string, titleId: string, amount: string): Promise<FinanceEntry>;
+  correctFinanceEntry(commune: string, entryId: string, amount: string, reason: string): Promise<FinanceEntry>;
 }
 
 /** A staff record of the commune's human resources. */
@@ -1439,4 +1449,95 @@ export interface ProgressInput {
   progress: number;
   note: ProjectText[];
   status?: ProjectStatus | null;
+}
+
+/** A budget line by its year and codes (`paragraph` empty when the line has none). */
+export interface BudgetLineRef {
+  year: number;
+  chapter: string;
+  article: string;
+  paragraph?: string;
+}
+
+/** A commitment against an expense line; amounts are decimal strings (`"1250.50"`). */
+export interface CommitmentInput {
+  line: BudgetLineRef;
+  amount: string;
+  object: string;
+  supplier: string;
+}
+
+/** A revenue title against a revenue line (of the line's revenue type). */
+export interface RevenueTitleInput {
+  line: BudgetLineRef;
+  amount: string;
+  object: string;
+  debtor: string;
+}
+
+export type FinanceEntryKind =
+  | "COMMITMENT"
+  | "APPROVAL"
+  | "PAYMENT_ORDER"
+  | "PAYMENT"
+  | "TITLE"
+  | "COLLECTION"
+  | "CORRECTION";
+
+/** A recorded expenditure or revenue entry, never edited: counter-entries take back from it. */
+export interface FinanceEntry {
+  id: string;
+  year: number;
+  kind: FinanceEntryKind;
+  /** 1, 2, 3, … per commune, year and kind. */
+  number: number;
+  parentId: string | null;
+  amount: string;
+  /** The amount net of its counter-entries. */
+  net: string;
+  object: string | null;
+  party: string | null;
+  revenueType: string | null;
+  reason: string | null;
+  approved: boolean;
+  ordered: string;
+  paid: string;
+  collected: string;
+  recordedBy: string;
+  recordedAt: DateTimeString;
+}
+
+/** A budget line's figures as the ledger shows them. */
+export interface LedgerLine {
+  year: number;
+  kind: "EXPENSE" | "REVENUE";
+  chapter: string;
+  article: string;
+  paragraph: string;
+  labelAr: string;
+  labelFr: string;
+  revenueType: string | null;
+  appropriated: string | null;
+  committed: string | null;
+  paid: string | null;
+  planned: string | null;
+  collected: string | null;
+}
+
+export interface LineExecution {
+  imported: LedgerLine;
+  executed: LedgerLine;
+  recordedCommitted: string;
+  recordedOrdered: string;
+  recordedPaid: string;
+  recordedTitled: string;
+  recordedCollected: string;
+}
+
+export interface FinanceLedger {
+  year: number;
+  currency: string;
+  entries: FinanceEntry[];
+  lines: LineExecution[];
+  revenueTypes: { key: string; label: string; legalReference: string }[];
 }

@@ -43,6 +43,10 @@ pub enum Permission {
     ManageProjects,
     /// Read and write the commune's disputes: cases, hearings, decisions, appeals (the legal-affairs office).
     ManageDisputes,
+    /// Record commitments, payments, revenue titles, collections and their counter-entries (the finance office).
+    RecordFinance,
+    /// Approve commitments (visa) and order their payment: the authorising officer (ordonnateur).
+    ApproveCommitments,
 }
 
 impl Permission {
@@ -67,6 +71,8 @@ impl Permission {
             Permission::AssignRequests => "assign_requests",
             Permission::ManageStaff => "manage_staff",
             Permission::ManageDisputes => "manage_disputes",
+            Permission::RecordFinance => "record_finance",
+            Permission::ApproveCommitments => "approve_commitments",
         }
     }
 }

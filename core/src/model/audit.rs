@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::model::ids::{
     AgendaItemId, CivilActId, CouncilMemberId, CouncilSessionId, DeliberationId, DepartmentId, DisputeId, DocumentId,
-    MailId, ProjectId, RequestId, ServiceId, StaffId, TenantId, TokenId, UserId,
+    FinanceEntryId, MailId, ProjectId, RequestId, ServiceId, StaffId, TenantId, TokenId, UserId,
 };
 
 /// The `prev_hash` of a commune's first event.
@@ -192,6 +192,20 @@ pub enum AuditKind {
     DisputeAppealed,
     #[strum(serialize = "dispute.closed")]
     DisputeClosed,
+    #[strum(serialize = "finance.commitment_recorded")]
+    CommitmentRecorded,
+    #[strum(serialize = "finance.commitment_approved")]
+    CommitmentApproved,
+    #[strum(serialize = "finance.payment_ordered")]
+    PaymentOrdered,
+    #[strum(serialize = "finance.payment_recorded")]
+    PaymentRecorded,
+    #[strum(serialize = "finance.title_recorded")]
+    RevenueTitleRecorded,
+    #[strum(serialize = "finance.collection_recorded")]
+    CollectionRecorded,
+    #[strum(serialize = "finance.entry_corrected")]
+    FinanceEntryCorrected,
 }
 
 impl AuditKind {
@@ -236,6 +250,8 @@ pub enum AuditSubject {
     Department(DepartmentId),
     /// A dispute (a court case of the commune).
     Dispute(DisputeId),
+    /// A recorded expenditure or revenue entry.
+    FinanceEntry(FinanceEntryId),
 }
 
 impl fmt::Display for AuditSubject {
@@ -263,6 +279,7 @@ impl fmt::Display for AuditSubject {
             Self::Staff(id) => write!(f, "staff:{id}"),
             Self::Department(id) => write!(f, "department:{id}"),
             Self::Dispute(id) => write!(f, "dispute:{id}"),
+            Self::FinanceEntry(id) => write!(f, "finance-entry:{id}"),
         }
     }
 }
@@ -1074,6 +1091,13 @@ mod tests {
             (AuditKind::DisputeDecided, "dispute.decided"),
             (AuditKind::DisputeAppealed, "dispute.appealed"),
             (AuditKind::DisputeClosed, "dispute.closed"),
+            (AuditKind::CommitmentRecorded, "finance.commitment_recorded"),
+            (AuditKind::CommitmentApproved, "finance.commitment_approved"),
+            (AuditKind::PaymentOrdered, "finance.payment_ordered"),
+            (AuditKind::PaymentRecorded, "finance.payment_recorded"),
+            (AuditKind::RevenueTitleRecorded, "finance.title_recorded"),
+            (AuditKind::CollectionRecorded, "finance.collection_recorded"),
+            (AuditKind::FinanceEntryCorrected, "finance.entry_corrected"),
         ];
         assert_eq!(names.len(), AuditKind::iter().count(), "a kind without its recorded name here");
         for (kind, name) in names {

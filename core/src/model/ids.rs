@@ -123,6 +123,11 @@ typed_id!(
     ProjectUpdateId,
 );
 
+typed_id!(
+    /// A recorded expenditure or revenue entry of a commune (a commitment, a payment, a revenue title, …).
+    FinanceEntryId,
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -45,6 +45,7 @@ pub use crate::modules::council::service::{
 pub use crate::modules::courier::model::{MailEvent, MailRecord};
 pub use crate::modules::courier::service::{MailItem, MailQuery};
 pub use crate::modules::disputes::service::{CaseView, UpcomingHearing};
+pub use crate::modules::finance::recording::{CommitmentInput, FinanceLedger, LineExecution, LineRef, TitleInput};
 pub use crate::modules::finance::service::{BudgetExecution, BudgetImport, MAX_BUDGET_LINES, parse_budget_csv};
 pub use crate::modules::hr::service::{DirectoryEntry, LeaveView, StaffView};
 pub use crate::modules::petitions::service::{PETITION_SERVICE, PetitionView, SignPetition};

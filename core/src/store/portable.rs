@@ -139,6 +139,7 @@ archived!(
     dispute_hearing,
     dispute_decision,
     dispute_appeal,
+    finance_entry,
 );
 
 /// Every tenant table of the commune, in the order of [`TENANT_TABLES`] (a table after those it refers to).

@@ -46,7 +46,8 @@ const FILES: &[&str] = &[
 ];
 
 /// The registers and the audit trail, which only a training commune may see emptied.
-const REGISTERS: &[&str] = &["civil_mentions", "civil_acts", "audit_published_heads", "audit_events"];
+const REGISTERS: &[&str] =
+    &["civil_mentions", "civil_acts", "audit_published_heads", "audit_events", "finance_entries"];
 
 /// Deletes a training commune's files, registers and audit trail (its chain restarts at its next event).
 /// The caller checks that the commune is a training one; the database checks it again for the registers.

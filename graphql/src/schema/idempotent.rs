@@ -59,6 +59,13 @@ pub const KEYED: &[&str] = &[
     "setDisputeHearing",
     "recordDisputeDecision",
     "lodgeDisputeAppeal",
+    "recordCommitment",
+    "approveCommitment",
+    "orderPayment",
+    "recordPayment",
+    "recordRevenueTitle",
+    "recordCollection",
+    "correctFinanceEntry",
 ];
 
 /// The fault point of the crash tests: with this variable set to `exit-before-answer`, the server stops dead

@@ -31,6 +31,7 @@ mod page;
 pub(crate) mod projects;
 mod query;
 mod replication;
+mod spending;
 pub(crate) mod types;
 mod users;
 
@@ -53,6 +54,7 @@ pub use office::{OfficeMutation, OfficeQuery};
 pub use projects::{ProjectsMutation, ProjectsQuery};
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
+pub use spending::{SpendingMutation, SpendingQuery};
 pub use users::{UsersMutation, UsersQuery};
 
 /// Every query: the catalog, requests and audit; replication; documents; complaints; the logged-in user;
@@ -77,6 +79,7 @@ pub struct QueryRoot(
     HrQuery,
     ProjectsQuery,
     DisputesQuery,
+    SpendingQuery,
 );
 
 /// Every mutation: requests; replication; access; documents; complaints; login and logout; access to
@@ -101,6 +104,7 @@ pub struct MutationRoot(
     ProjectsMutation,
     HrMutation,
     DisputesMutation,
+    SpendingMutation,
 );
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

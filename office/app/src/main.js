@@ -23,6 +23,7 @@ import { Communes, NationalIndicatorsView, Onboard, OnboardCsv, TemplateDiffView
 import { Staff } from "./screens/hr.js";
 import { Projects } from "./screens/projects.js";
 import { DisputeView, Disputes } from "./screens/disputes.js";
+import { Spending } from "./screens/spending.js";
 
 /** The screens of a commune, in menu order, with the permission each needs. */
 const COMMUNE_SCREENS = [
@@ -41,6 +42,7 @@ const COMMUNE_SCREENS = [
   { path: "projects", label: "nav.projects", permission: "manage_projects" },
   { path: "staff", label: "nav.staff", permission: "manage_staff" },
   { path: "disputes", label: "nav.disputes", permission: "manage_disputes" },
+  { path: "spending", label: "nav.spending", permission: ["record_finance", "approve_commitments"] },
 ];
 
 const OPERATOR_SCREENS = [
@@ -188,6 +190,8 @@ function CommuneScreen({ commune, screen, rest }) {
       return html`<${Staff} ...${props} />`;
     case "disputes":
       return rest[0] ? html`<${DisputeView} ...${props} id=${rest[0]} />` : html`<${Disputes} ...${props} />`;
+    case "spending":
+      return html`<${Spending} ...${props} />`;
     case "council":
       return rest[0] ? html`<${CouncilSessionView} ...${props} id=${rest[0]} />` : html`<${Council} ...${props} />`;
     case "finance":

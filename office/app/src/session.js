@@ -113,9 +113,10 @@ export function membership(/** @type {string} */ commune) {
  * operators hold the platform's rights. When the server does not list permissions, every screen of a
  * membership is offered and the API refuses what is not allowed.
  * @param {string} commune
- * @param {import("jamaa-sdk").Permission} permission
+ * @param {import("jamaa-sdk").Permission | import("jamaa-sdk").Permission[]} permission any of them
  */
 export function may(commune, permission) {
+  if (Array.isArray(permission)) return permission.some((p) => may(commune, p));
   if (state.me?.operator && ["publish_service", "verify_audit", "read_indicators", "manage_access"].includes(permission)) {
     return true;
   }

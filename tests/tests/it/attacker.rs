@@ -1597,6 +1597,68 @@ fn operations() -> Vec<Operation> {
                 vec![attack(json!({ "c": c.commune(), "p": c.v.project_id, "i": progress }), c.refused())]
             },
         },
+        Operation {
+            name: "financeLedger",
+            public: false,
+            document: "query($c: String) { financeLedger(commune: $c, year: 2025) {
+                entries { id kind number net party } lines { executed { chapter committed paid collected } }
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "recordCommitment",
+            public: false,
+            document: "mutation($c: String, $i: CommitmentInput!) { recordCommitment(commune: $c, input: $i) { id number } }",
+            attacks: |c: &Ctx<'_>| {
+                let input = json!({ "line": { "year": 2025, "chapter": "20", "article": "10", "paragraph": "1" },
+                                    "amount": "1.00", "object": "Essai", "supplier": "Fournisseur fictif" });
+                vec![attack(json!({ "c": c.commune(), "i": input }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "approveCommitment",
+            public: false,
+            document: "mutation($c: String, $id: ID!) { approveCommitment(commune: $c, commitmentId: $id) { id approved } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.commitment_id }), c.refused())],
+        },
+        Operation {
+            name: "orderPayment",
+            public: false,
+            document: "mutation($c: String, $id: ID!) { orderPayment(commune: $c, commitmentId: $id, amount: \"1.00\") { id } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.commitment_id }), c.refused())],
+        },
+        Operation {
+            name: "recordPayment",
+            public: false,
+            document: "mutation($c: String, $id: ID!) { recordPayment(commune: $c, paymentOrderId: $id, amount: \"1.00\") { id } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.payment_order_id }), c.refused())],
+        },
+        Operation {
+            name: "recordRevenueTitle",
+            public: false,
+            document: "mutation($c: String, $i: RevenueTitleInput!) { recordRevenueTitle(commune: $c, input: $i) { id number } }",
+            attacks: |c: &Ctx<'_>| {
+                let input = json!({ "line": { "year": 2025, "chapter": "10", "article": "20", "paragraph": "1" },
+                                    "amount": "1.00", "object": "Essai", "debtor": "Redevable fictif" });
+                vec![attack(json!({ "c": c.commune(), "i": input }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "recordCollection",
+            public: false,
+            document: "mutation($c: String, $id: ID!) { recordCollection(commune: $c, titleId: $id, amount: \"1.00\") { id } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.title_id }), c.refused())],
+        },
+        Operation {
+            name: "correctFinanceEntry",
+            public: false,
+            document: "mutation($c: String, $id: ID!) {
+                correctFinanceEntry(commune: $c, entryId: $id, amount: \"1.00\", reason: \"Annulation\") { id net }
+            }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.commitment_id }), c.refused())],
+        },
     ]
 }
 
@@ -1704,6 +1766,10 @@ struct Victim {
     staff_cursor: String,
     leave_id: String,
     department_id: String,
+    /// Oujda's recorded finance: an approved commitment, its payment order, a revenue title.
+    commitment_id: String,
+    payment_order_id: String,
+    title_id: String,
     /// Oujda's project (unpublished), its cursor, and a milestone of it.
     project_id: String,
     project_cursor: String,
@@ -2223,7 +2289,7 @@ impl Victim {
                 member_ids.push(id);
             }
         }
-        ensure!(member_ids.len() == 11, "Oujda's user and its ten demo logins: {users}");
+        ensure!(member_ids.len() == 13, "Oujda's user and its twelve demo logins: {users}");
         let agent_session = app.login("oujda.counter_agent", jamaa_core::service::demo::DEMO_PASSWORD).await?;
         let claim = "mutation($r: ID!) { claimRequest(commune: \"oujda\", requestId: $r) { assignee { id } } }";
         data(app, Some(&agent_session), claim, json!({ "r": filed[0].id })).await?;
@@ -2362,6 +2428,33 @@ impl Victim {
             .await?;
         }
 
+        // Its recorded finance: a commitment by its staff, approved and ordered by its authorising officer, a title.
+        let commit = "mutation($i: CommitmentInput!) { recordCommitment(input: $i) { id } }";
+        let input = json!({ "line": { "year": 2025, "chapter": "20", "article": "10", "paragraph": "1" },
+                            "amount": "1000.00", "object": "Bordures de trottoir", "supplier": "Société Oujda Voirie" });
+        let commitment_id =
+            text(&data(app, Some(&admin), commit, json!({ "i": input })).await?["recordCommitment"]["id"])?;
+        markers.private(commitment_id.as_str(), "the id of an Oujda commitment");
+        markers.private("Société Oujda Voirie", "the supplier of an Oujda commitment");
+        let officer = app.login("oujda.authorising_officer", jamaa_core::service::demo::DEMO_PASSWORD).await?;
+        let approve = "mutation($id: ID!) { approveCommitment(commune: \"oujda\", commitmentId: $id) { id } }";
+        data(app, Some(&officer), approve, json!({ "id": commitment_id })).await?;
+        let order =
+            "mutation($id: ID!) { orderPayment(commune: \"oujda\", commitmentId: $id, amount: \"400.00\") { id } }";
+        let payment_order_id =
+            text(&data(app, Some(&officer), order, json!({ "id": commitment_id })).await?["orderPayment"]["id"])?;
+        markers.private(payment_order_id.as_str(), "the id of an Oujda payment order");
+        let title = "mutation($i: RevenueTitleInput!) { recordRevenueTitle(input: $i) { id } }";
+        let input = json!({ "line": { "year": 2025, "chapter": "10", "article": "20", "paragraph": "1" },
+                            "amount": "250.00", "object": "Taxe de services communaux", "debtor": "Redevable Oujdi" });
+        let title_id = text(&data(app, Some(&admin), title, json!({ "i": input })).await?["recordRevenueTitle"]["id"])?;
+        markers.private(title_id.as_str(), "the id of an Oujda revenue title");
+        // Chefchaouen's own commitment on its 2025 budget (imported above), so that row-level security has finance
+        // entries of both communes to keep apart.
+        let input = json!({ "line": { "year": 2025, "chapter": "20", "article": "10", "paragraph": "1" },
+                            "amount": "500.00", "object": "Bordures", "supplier": "Société Chaouen Voirie" });
+        data(app, Some(&attacker_admin), commit, json!({ "i": input })).await?;
+
         Ok(Self {
             filed,
             request_ids,
@@ -2392,6 +2485,9 @@ impl Victim {
             staff_cursor,
             leave_id,
             department_id,
+            commitment_id,
+            payment_order_id,
+            title_id,
             project_id,
             project_cursor,
             milestone_id,
@@ -2740,6 +2836,9 @@ async fn snapshot(app: &TestApp, victim: &Victim) -> Result<BTreeMap<&'static st
     let hr = "{ staffRecords(commune: \"oujda\", first: 100) { nodes { id fullName grade updatedAt awayUntil } }
         departments(commune: \"oujda\") { id name parentId headId } }";
     state.insert("hr", data(app, Some(&victim.observer_token), hr, json!({})).await?);
+    let finance = "{ financeLedger(commune: \"oujda\", year: 2025) {
+        entries { id kind number net approved ordered paid collected } } }";
+    state.insert("finance", data(app, Some(&victim.observer_token), finance, json!({})).await?);
     let disputes =
         "{ disputeCases(commune: \"oujda\", first: 100) { nodes { id number status stakesCentimes updatedAt } }
         upcomingHearings(commune: \"oujda\", first: 100) { hearing { id scheduledAt outcome remindedAt } } }";

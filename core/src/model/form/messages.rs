@@ -1664,6 +1664,157 @@ pub fn project_update_in_future() -> LocalizedText {
     )
 }
 
+// Expenditures and revenues recorded: commitments, approvals, payment orders, payments, titles, collections.
+
+/// What is wrong with a recorded finance entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryProblem {
+    AmountNotPositive,
+    BeyondAppropriation,
+    BeyondCommitment,
+    BeyondPaymentOrder,
+    BeyondTitle,
+    BeyondCorrectable,
+    NotACommitment,
+    NotAPaymentOrder,
+    NotATitle,
+    NotCorrectable,
+    NotApproved,
+    AlreadyApproved,
+    SameMember,
+    Cancelled,
+    UnknownLine,
+    UnknownRevenueType,
+    YearHasEntries,
+    SettingsMissing,
+}
+
+/// The message of a problem of a recorded finance entry.
+pub fn entry_problem(problem: EntryProblem) -> LocalizedText {
+    match problem {
+        EntryProblem::AmountNotPositive => text(
+            "يجب أن يكون المبلغ أكبر من صفر",
+            "le montant doit être supérieur à zéro",
+            "the amount must be more than zero",
+            "ⴰⵜⵜⴰⵢ ⵉⵇⵇⴰⵏ ⴰⴷ ⵉⴳⴳⵓⴷⵢ ⴰⵎⵢⴰ",
+        ),
+        EntryProblem::BeyondAppropriation
+        | EntryProblem::BeyondCommitment
+        | EntryProblem::BeyondPaymentOrder
+        | EntryProblem::BeyondTitle
+        | EntryProblem::BeyondCorrectable => entry_beyond(problem, "0.00"),
+        EntryProblem::NotACommitment => text(
+            "هذا القيد ليس التزاما بنفقة",
+            "cette écriture n'est pas un engagement",
+            "this entry is not a commitment",
+            "ⵜⵉⵔⵔⴰ ⴰⴷ ⵓⵔ ⵜⴳⵉ ⴰⵙⵎⵔⵙ",
+        ),
+        EntryProblem::NotAPaymentOrder => text(
+            "هذا القيد ليس أمرا بالصرف",
+            "cette écriture n'est pas un ordre de paiement",
+            "this entry is not a payment order",
+            "ⵜⵉⵔⵔⴰ ⴰⴷ ⵓⵔ ⵜⴳⵉ ⴰⵏⴹⵉⴹ ⵏ ⵓⴼⵔⴰ",
+        ),
+        EntryProblem::NotATitle => text(
+            "هذا القيد ليس أمرا بالمداخيل",
+            "cette écriture n'est pas un ordre de recette",
+            "this entry is not a revenue title",
+            "ⵜⵉⵔⵔⴰ ⴰⴷ ⵓⵔ ⵜⴳⵉ ⴰⵏⴹⵉⴹ ⵏ ⵓⴽⵛⵛⵓⵎ",
+        ),
+        EntryProblem::NotCorrectable => text(
+            "لا يمكن تصحيح هذا القيد بقيد عكسي",
+            "cette écriture ne se corrige pas par contre-écriture",
+            "this entry cannot be corrected by a counter-entry",
+            "ⵜⵉⵔⵔⴰ ⴰⴷ ⵓⵔ ⵜⵜⵓⵙⵖⵓⴷⵓ ⵙ ⵜⵉⵔⵔⴰ ⵜⴰⵏⴳⴰⵍⵜ",
+        ),
+        EntryProblem::NotApproved => text(
+            "لم يؤشر الآمر بالصرف على هذا الالتزام بعد",
+            "l'ordonnateur n'a pas encore visé cet engagement",
+            "the authorising officer has not approved this commitment yet",
+            "ⵓⵔ ⵉⵙⵡⵉⵜⵜⵉ ⵓⵎⵏⴹⴰⴹ ⴰⵙⵎⵔⵙ ⴰⴷ ⵡⴰⵍⴰ",
+        ),
+        EntryProblem::AlreadyApproved => text(
+            "تم التأشير على هذا الالتزام من قبل",
+            "cet engagement est déjà visé",
+            "this commitment is already approved",
+            "ⴰⵙⵎⵔⵙ ⴰⴷ ⵉⵜⵜⵓⵙⵡⵉⵜⵜⵉ ⵢⴰⴷ",
+        ),
+        EntryProblem::SameMember => text(
+            "لا يؤشر على الالتزام من سجله",
+            "celui qui a saisi l'engagement ne peut pas le viser",
+            "the member who recorded the commitment cannot approve it",
+            "ⵡⴰⵏⵏ ⵉⵔⵛⵎⵏ ⴰⵙⵎⵔⵙ ⵓⵔ ⵉⵣⵎⵉⵔ ⴰⴷ ⵜ ⵉⵙⵡⵉⵜⵜⵉ",
+        ),
+        EntryProblem::Cancelled => text(
+            "أُلغي هذا الالتزام بقيد عكسي",
+            "cet engagement a été annulé par contre-écriture",
+            "this commitment was cancelled by a counter-entry",
+            "ⴰⵙⵎⵔⵙ ⴰⴷ ⵉⵜⵜⵓⵙⵔⵎ ⵙ ⵜⵉⵔⵔⴰ ⵜⴰⵏⴳⴰⵍⵜ",
+        ),
+        EntryProblem::UnknownLine => text(
+            "لا يوجد هذا السطر في ميزانية السنة",
+            "cette ligne n'existe pas au budget de l'année",
+            "the year's budget has no such line",
+            "ⴰⵣⵔⵉⵔⵉⴳ ⴰⴷ ⵓⵔ ⵉⵍⵍⵉ ⴳ ⵜⵎⵙⵙⵓⵜⵍⵜ ⵏ ⵓⵙⴳⴳⵯⴰⵙ",
+        ),
+        EntryProblem::UnknownRevenueType => text(
+            "نوع المداخيل غير محدد في إعدادات الجماعة",
+            "type de recette inconnu des paramètres de la commune",
+            "the commune's settings name no such revenue type",
+            "ⴰⵏⴰⵡ ⵏ ⵓⴽⵛⵛⵓⵎ ⵓⵔ ⵉⵍⵍⵉ ⴳ ⵜⵙⵖⴰⵍ ⵏ ⵜⵎⵙⵎⵓⵏⵜ",
+        ),
+        EntryProblem::YearHasEntries => text(
+            "لهذه السنة قيود مسجلة: لا يمكن إعادة استيراد ميزانيتها",
+            "cette année a des écritures enregistrées : son budget ne peut plus être importé",
+            "this year has recorded entries: its budget can no longer be imported",
+            "ⵖⵓⵔ ⵓⵙⴳⴳⵯⴰⵙ ⴰⴷ ⵜⵉⵔⵔⴰⵜⵉⵏ: ⵜⴰⵎⵙⵙⵓⵜⵍⵜ ⵏⵏⵙ ⵓⵔ ⵜⵜⵓⵙⵙⴽⵛⴰⵎ ⴷⴰⵖ",
+        ),
+        EntryProblem::SettingsMissing => text(
+            "لم تحدد الجماعة أنواع المداخيل (settings.finance)",
+            "la commune n'a pas fixé ses types de recette (settings.finance)",
+            "the commune has not set its revenue types (settings.finance)",
+            "ⵓⵔ ⵜⵙⴱⴷⴷ ⵜⵎⵙⵎⵓⵏⵜ ⵉⵏⴰⵡⵏ ⵏ ⵓⴽⵛⵛⵓⵎ (settings.finance)",
+        ),
+    }
+}
+
+/// An amount beyond what is left (`left`, written as the API writes amounts: `1250.50`) of a line, commitment,
+/// payment order, title or entry.
+pub fn entry_beyond(problem: EntryProblem, left: &str) -> LocalizedText {
+    match problem {
+        EntryProblem::BeyondAppropriation => text(
+            format!("المبلغ يتجاوز الاعتماد المتبقي في السطر ({left})"),
+            format!("le montant dépasse le crédit disponible de la ligne ({left})"),
+            format!("the amount is beyond what the line has left ({left})"),
+            format!("ⴰⵜⵜⴰⵢ ⵉⵣⵔⵉ ⵎⴰ ⵉⵇⵇⵉⵎⵏ ⴳ ⵓⵣⵔⵉⴳ ({left})"),
+        ),
+        EntryProblem::BeyondCommitment => text(
+            format!("المبلغ يتجاوز ما تبقى من الالتزام ({left})"),
+            format!("le montant dépasse le reste de l'engagement ({left})"),
+            format!("the amount is beyond what the commitment has left ({left})"),
+            format!("ⴰⵜⵜⴰⵢ ⵉⵣⵔⵉ ⵎⴰ ⵉⵇⵇⵉⵎⵏ ⴳ ⵓⵙⵎⵔⵙ ({left})"),
+        ),
+        EntryProblem::BeyondPaymentOrder => text(
+            format!("المبلغ يتجاوز ما تبقى من الأمر بالصرف ({left})"),
+            format!("le montant dépasse le reste de l'ordre de paiement ({left})"),
+            format!("the amount is beyond what the payment order has left ({left})"),
+            format!("ⴰⵜⵜⴰⵢ ⵉⵣⵔⵉ ⵎⴰ ⵉⵇⵇⵉⵎⵏ ⴳ ⵓⵏⴹⵉⴹ ⵏ ⵓⴼⵔⴰ ({left})"),
+        ),
+        EntryProblem::BeyondTitle => text(
+            format!("المبلغ يتجاوز ما تبقى من الأمر بالمداخيل ({left})"),
+            format!("le montant dépasse le reste à recouvrer du titre ({left})"),
+            format!("the amount is beyond what the title has left to collect ({left})"),
+            format!("ⴰⵜⵜⴰⵢ ⵉⵣⵔⵉ ⵎⴰ ⵉⵇⵇⵉⵎⵏ ⴳ ⵓⵏⴹⵉⴹ ⵏ ⵓⴽⵛⵛⵓⵎ ({left})"),
+        ),
+        _ => text(
+            format!("المبلغ يتجاوز ما يمكن استرجاعه من القيد ({left})"),
+            format!("le montant dépasse ce que l'écriture peut rendre ({left})"),
+            format!("the amount is beyond what the entry can give back ({left})"),
+            format!("ⴰⵜⵜⴰⵢ ⵉⵣⵔⵉ ⵎⴰ ⵜⵣⵎⵉⵔ ⵜⵉⵔⵔⴰ ⴰⴷ ⵜⵔⴰⵔ ({left})"),
+        ),
+    }
+}
+
 /// One message of each kind, with sample parameters: what the tests check for every language, and what the
 /// review of translations lists.
 pub fn samples() -> Vec<LocalizedText> {
@@ -1865,6 +2016,28 @@ pub fn samples() -> Vec<LocalizedText> {
         projects_settings_missing(),
         project_update_in_future(),
     ]);
+    for problem in [
+        EntryProblem::AmountNotPositive,
+        EntryProblem::BeyondAppropriation,
+        EntryProblem::BeyondCommitment,
+        EntryProblem::BeyondPaymentOrder,
+        EntryProblem::BeyondTitle,
+        EntryProblem::BeyondCorrectable,
+        EntryProblem::NotACommitment,
+        EntryProblem::NotAPaymentOrder,
+        EntryProblem::NotATitle,
+        EntryProblem::NotCorrectable,
+        EntryProblem::NotApproved,
+        EntryProblem::AlreadyApproved,
+        EntryProblem::SameMember,
+        EntryProblem::Cancelled,
+        EntryProblem::UnknownLine,
+        EntryProblem::UnknownRevenueType,
+        EntryProblem::YearHasEntries,
+        EntryProblem::SettingsMissing,
+    ] {
+        messages.push(entry_problem(problem));
+    }
     messages
 }
 

@@ -160,6 +160,9 @@ impl TemplateContent {
         if let Some(Err(e)) = crate::modules::projects::model::ProjectSettings::from_settings(&self.settings) {
             errors.push(problem(format!("settings.{}", crate::modules::projects::model::SETTINGS_KEY), e));
         }
+        if let Some(Err(e)) = crate::modules::finance::entries::FinanceSettings::from_settings(&self.settings) {
+            errors.push(problem(format!("settings.{}", crate::modules::finance::entries::SETTINGS_KEY), e));
+        }
         if self.currency.len() != 3 || !self.currency.bytes().all(|b| b.is_ascii_uppercase()) {
             errors.push(problem("currency".into(), format!("`{}` is not an ISO 4217 code", self.currency)));
         }

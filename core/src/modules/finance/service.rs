@@ -235,6 +235,15 @@ impl Jamaa {
             return Err(Error::Validation(errors));
         }
         let tx = self.store.tenant_tx(scope).await?;
+        // A year whose expenditures and revenues are recorded here is no longer imported: the file would
+        // replace the lines its entries stand on. The import stays for the years kept elsewhere before.
+        if store::entry_count(&tx, year).await? > 0 {
+            return Err(Error::field(
+                "year",
+                FieldErrorCode::RuleNotMet,
+                crate::model::form::messages::entry_problem(crate::model::form::messages::EntryProblem::YearHasEntries),
+            ));
+        }
         let now = self.now();
         let replaced = store::replace_year(&tx, year, &lines, now).await?;
         let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(csv_text.as_bytes()));
@@ -253,12 +262,15 @@ impl Jamaa {
         Ok(BudgetImport { year, lines: lines.len() as u64, replaced })
     }
 
-    /// The commune's budget lines (of one year, or all) and their aggregates: public open data.
+    /// The commune's budget lines (of one year, or all) and their aggregates: public open data, computed from
+    /// the imported figures plus the expenditures and revenues recorded against each line.
     pub async fn budget_execution(&self, commune: &Commune, year: Option<i32>) -> Result<BudgetExecution, Error> {
         let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
         let tx = self.store.tenant_tx(scope).await?;
-        let lines = store::lines(&tx, year).await?;
+        let lines = store::lines_with_ids(&tx, year).await?;
+        let ledger = crate::modules::finance::entries::Ledger::new(store::entries(&tx, year).await?);
         tx.commit().await?;
+        let lines = crate::modules::finance::entries::apply(lines, &ledger);
         let aggregates = finance::aggregate(&lines);
         Ok(BudgetExecution { currency: commune.spec.currency.clone(), commune: commune.clone(), lines, aggregates })
     }

@@ -1,10 +1,13 @@
-//! A commune's budget lines by year.
+//! A commune's budget lines by year, and the expenditure and revenue entries recorded against them.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
 
-use super::entity::budget_line;
+use super::entity::{budget_line, finance_entry};
 use crate::error::Error;
+use crate::model::ids::FinanceEntryId;
+use crate::modules::finance::entries::{Entry, EntryKind};
 use crate::modules::finance::model::{BudgetLine, Figures, LineKind};
 use crate::store::TenantTx;
 
@@ -57,8 +60,8 @@ pub(crate) async fn replace_year(
     Ok(removed)
 }
 
-/// The lines of one year, or of every year, in year then file order.
-pub(crate) async fn lines(tx: &TenantTx, year: Option<i32>) -> Result<Vec<(i32, BudgetLine)>, Error> {
+/// The lines of one year, or of every year, with their ids, in year then file order.
+pub(crate) async fn lines_with_ids(tx: &TenantTx, year: Option<i32>) -> Result<Vec<(i32, Uuid, BudgetLine)>, Error> {
     let mut query = budget_line::Entity::find().filter(budget_line::Column::TenantId.eq(tx.tenant_uuid()));
     if let Some(year) = year {
         query = query.filter(budget_line::Column::Year.eq(year));
@@ -87,8 +90,76 @@ pub(crate) async fn lines(tx: &TenantTx, year: Option<i32>) -> Result<Vec<(i32, 
             let label = serde_json::from_value(row.label.clone()).map_err(Error::internal)?;
             Ok((
                 row.year,
+                row.id,
                 BudgetLine { chapter: row.chapter, article: row.article, paragraph: row.paragraph, label, figures },
             ))
         })
         .collect()
+}
+
+/// Adds a recorded entry (the table refuses changes and deletions).
+pub(crate) async fn insert_entry(tx: &TenantTx, entry: &Entry) -> Result<(), Error> {
+    finance_entry::Entity::insert(finance_entry::ActiveModel {
+        tenant_id: Set(tx.tenant_uuid()),
+        id: Set(entry.id.as_uuid()),
+        year: Set(entry.year),
+        kind: Set(entry.kind.as_str().to_owned()),
+        number: Set(entry.number),
+        line_id: Set(entry.line),
+        parent_id: Set(entry.parent.map(|p| p.as_uuid())),
+        amount: Set(entry.amount),
+        object: Set(entry.object.clone()),
+        party: Set(entry.party.clone()),
+        revenue_type: Set(entry.revenue_type.clone()),
+        reason: Set(entry.reason.clone()),
+        recorded_by: Set(entry.recorded_by.clone()),
+        recorded_at: Set(entry.recorded_at),
+    })
+    .exec_without_returning(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// The entries of one year, or of every year, in the order they were recorded.
+pub(crate) async fn entries(tx: &TenantTx, year: Option<i32>) -> Result<Vec<Entry>, Error> {
+    let mut query = finance_entry::Entity::find().filter(finance_entry::Column::TenantId.eq(tx.tenant_uuid()));
+    if let Some(year) = year {
+        query = query.filter(finance_entry::Column::Year.eq(year));
+    }
+    let rows = query
+        .order_by_asc(finance_entry::Column::RecordedAt)
+        .order_by_asc(finance_entry::Column::Id)
+        .all(tx.conn())
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            let kind = EntryKind::parse(&row.kind)
+                .ok_or_else(|| Error::internal(format!("finance entry kind `{}`", row.kind)))?;
+            Ok(Entry {
+                id: FinanceEntryId::from_uuid(row.id),
+                year: row.year,
+                kind,
+                number: row.number,
+                line: row.line_id,
+                parent: row.parent_id.map(FinanceEntryId::from_uuid),
+                amount: row.amount,
+                object: row.object,
+                party: row.party,
+                revenue_type: row.revenue_type,
+                reason: row.reason,
+                recorded_by: row.recorded_by,
+                recorded_at: row.recorded_at,
+            })
+        })
+        .collect()
+}
+
+/// How many entries a year has.
+pub(crate) async fn entry_count(tx: &TenantTx, year: i32) -> Result<u64, Error> {
+    finance_entry::Entity::find()
+        .filter(finance_entry::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(finance_entry::Column::Year.eq(year))
+        .count(tx.conn())
+        .await
+        .map_err(Into::into)
 }

@@ -80,7 +80,8 @@ async fn check_budget_lines(tx: &TenantTx, lines: &[BudgetLink]) -> Result<(), E
     years.dedup();
     let mut budget = Vec::new();
     for year in years {
-        budget.extend(crate::modules::finance::store::lines(tx, Some(year)).await?);
+        let lines = crate::modules::finance::store::lines_with_ids(tx, Some(year)).await?;
+        budget.extend(lines.into_iter().map(|(year, _, line)| (year, line)));
     }
     let errors: Vec<FieldError> = lines
         .iter()

@@ -30,6 +30,7 @@ mod m0030_idempotency_done;
 mod m0031_hr;
 mod m0032_disputes;
 mod m0033_projects;
+mod m0034_spending;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -84,12 +85,14 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "dispute_hearings",
     "dispute_decisions",
     "dispute_appeals",
+    // m0034_spending
+    "finance_entries",
 ];
 
 /// Tenant tables the application may only read and append to: the audit trail, its published heads and the
-/// civil-status registers.
+/// civil-status registers, and the recorded expenditures and revenues.
 pub(crate) const APPEND_ONLY_TABLES: &[&str] =
-    &["audit_events", "audit_published_heads", "civil_acts", "civil_mentions"];
+    &["audit_events", "audit_published_heads", "civil_acts", "civil_mentions", "finance_entries"];
 
 /// Content shared by communes, addressed by its hash (m0020: definitions; m0027: also calendars and
 /// configurations): read and added to, never changed.
@@ -138,7 +141,6 @@ impl MigratorTrait for Migrator {
             Box::new(m0021_complaint_moderation::Migration),
             Box::new(m0023_request_deadlines::Migration),
             Box::new(m0024_published_heads::Migration),
-            Box::new(m0033_projects::Migration),
             Box::new(m0026_idempotency_keys::Migration),
             Box::new(m0027_shared_settings::Migration),
             Box::new(m0028_webhook_limits::Migration),
@@ -146,6 +148,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0030_idempotency_done::Migration),
             Box::new(m0031_hr::Migration),
             Box::new(m0032_disputes::Migration),
+            Box::new(m0033_projects::Migration),
+            Box::new(m0034_spending::Migration),
         ]
     }
 }

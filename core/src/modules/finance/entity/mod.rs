@@ -2,3 +2,4 @@
 //! `store/portable.rs`).
 
 pub(crate) mod budget_line;
+pub(crate) mod finance_entry;
