@@ -6,9 +6,14 @@
 import { useState } from "preact/hooks";
 
 import { html } from "../html.js";
-import { t } from "../i18n.js";
+import { arFr, number, t } from "../i18n.js";
 import { call, may } from "../session.js";
 import { ErrorBox, Field, Form, Loading, Select, useLoad } from "../ui.js";
+
+/** An amount of the API (`1250.50`, in the commune's currency) as the page's language writes it. */
+function money(/** @type {string | null | undefined} */ value) {
+  return value === null || value === undefined ? "" : number(Number(value), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
 
 /** `chapter.article.paragraph` of a line. */
 function code(/** @type {{chapter: string, article: string, paragraph: string}} */ l) {
@@ -33,14 +38,14 @@ export function Spending({ commune }) {
   const byId = new Map(entries.map((e) => [e.id, e]));
   const lineOptions = (/** @type {string} */ kind) => [["", "—"], ...lines
     .filter((l) => l.imported.kind === kind)
-    .map((l) => [code(l.imported), `${code(l.imported)} ${l.imported.labelFr}`])];
+    .map((l) => [code(l.imported), `${code(l.imported)} ${arFr(l.imported.labelAr, l.imported.labelFr)}`])];
   const ref = (/** @type {string} */ value) => {
     const [chapter, article, paragraph = ""] = value.split(".");
     return { year: Number(year.spendingYear), chapter, article, paragraph };
   };
   const entryOptions = (/** @type {(e: any) => boolean} */ keep) => [["", "—"], ...entries
     .filter(keep)
-    .map((e) => [e.id, `${t(`spending.kind.${e.kind}`)} n° ${e.number} — ${e.net} ${e.party ?? ""}`])];
+    .map((e) => [e.id, `${t(`spending.kind.${e.kind}`)} n° ${e.number} — ${money(e.net)} ${e.party ?? ""}`])];
   const after = (/** @type {string} */ message) => {
     setDone(message);
     ledger.reload();
@@ -57,10 +62,10 @@ export function Spending({ commune }) {
             <th scope="col">${t("spending.committed")}</th><th scope="col">${t("finance.paid")}</th>
             <th scope="col">${t("finance.planned")}</th><th scope="col">${t("finance.collected")}</th></tr></thead>
           <tbody>${lines.map((l) => html`<tr>
-            <th scope="row"><span dir="ltr">${code(l.executed)}</span> ${l.executed.labelFr}</th>
-            <td dir="ltr">${l.executed.appropriated ?? ""}</td><td dir="ltr">${l.executed.committed ?? ""}</td>
-            <td dir="ltr">${l.executed.paid ?? ""}</td><td dir="ltr">${l.executed.planned ?? ""}</td>
-            <td dir="ltr">${l.executed.collected ?? ""}</td>
+            <th scope="row"><span dir="ltr">${code(l.executed)}</span> ${arFr(l.executed.labelAr, l.executed.labelFr)}</th>
+            <td dir="ltr">${money(l.executed.appropriated)}</td><td dir="ltr">${money(l.executed.committed)}</td>
+            <td dir="ltr">${money(l.executed.paid)}</td><td dir="ltr">${money(l.executed.planned)}</td>
+            <td dir="ltr">${money(l.executed.collected)}</td>
           </tr>`)}</tbody>
         </table>
         <table class="list">
@@ -70,7 +75,7 @@ export function Spending({ commune }) {
           <tbody>${entries.map((e) => html`<tr>
             <td>${t(`spending.kind.${e.kind}`)} n° ${e.number}${e.parentId && byId.get(e.parentId)
               ? ` (${t(`spending.kind.${byId.get(e.parentId)?.kind}`)} n° ${byId.get(e.parentId)?.number})` : ""}</td>
-            <td dir="ltr">${e.net}</td><td>${e.party ?? e.reason ?? ""}</td>
+            <td dir="ltr">${money(e.net)}</td><td>${e.party ?? e.reason ?? ""}</td>
             <td>${e.kind === "COMMITMENT" ? (e.approved ? t("spending.approved") : t("spending.awaiting")) : ""}</td>
           </tr>`)}</tbody>
         </table>`
