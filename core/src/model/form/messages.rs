@@ -518,6 +518,18 @@ pub fn invalid_value(reason: InvalidReason) -> LocalizedText {
     }
 }
 
+/// `INVALID_DEFINITION` for a `pattern` rule that is not a valid regular expression
+/// ([`DefinitionProblem::InvalidPattern`]): the one problem of a definition that validating data meets, so that
+/// validation (in the SDK too) carries this message and not those of every other problem.
+pub fn invalid_pattern() -> LocalizedText {
+    text(
+        "التعبير النمطي غير صالح.",
+        "L'expression régulière n'est pas valide.",
+        "The regular expression is not valid.",
+        "ⵜⴰⵏⴼⴰⵍⵉⵜ ⵜⴰⵎⵣⵡⴰⵔⵓⵜ ⵓⵔ ⵜⵚⵃⵉ.",
+    )
+}
+
 /// `INVALID_DEFINITION`: a mistake in a form definition, for the staff who write it.
 pub fn invalid_definition(problem: &DefinitionProblem) -> LocalizedText {
     match problem {
@@ -589,12 +601,7 @@ pub fn invalid_definition(problem: &DefinitionProblem) -> LocalizedText {
             "The visibility conditions form a loop between fields.",
             "ⵜⵉⵡⵜⵉⵍⵉⵏ ⵏ ⵓⵙⵎⵍ ⵙⵙⴽⴰⵔⵏⵜ ⵜⴰⵙⴳⴰ ⴳⵔ ⴽⵔⴰ ⵏ ⵢⵉⵏⵙⴰ.",
         ),
-        DefinitionProblem::InvalidPattern => text(
-            "التعبير النمطي غير صالح.",
-            "L'expression régulière n'est pas valide.",
-            "The regular expression is not valid.",
-            "ⵜⴰⵏⴼⴰⵍⵉⵜ ⵜⴰⵎⵣⵡⴰⵔⵓⵜ ⵓⵔ ⵜⵚⵃⵉ.",
-        ),
+        DefinitionProblem::InvalidPattern => invalid_pattern(),
         DefinitionProblem::MinAboveMax => text(
             "لا يمكن أن يتجاوز الحد الأدنى الحد الأقصى.",
             "Le minimum ne peut pas dépasser le maximum.",
