@@ -16,7 +16,7 @@ use jamaa_core::model::form::{FormSchema, ValidationContext};
 use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::model::national_id;
 use jamaa_core::model::request::{SubmittedDocument, TrackingCode, validate_submission};
-use jamaa_core::model::workflow::{ActionDef, engine};
+use jamaa_core::model::workflow::{ActionDef, ActorRule, Guard, engine};
 use jamaa_core::{FieldError, error::FieldErrorCode};
 use serde::Deserialize;
 use serde_json::Value;
@@ -178,10 +178,11 @@ pub fn available_actions(
 ) -> JsResult {
     let locale = convert::locale(locale.as_deref())?;
     let workflow: WorkflowActions = convert::from_js(&workflow, "workflow")?;
+    let workflow: Vec<ActionDef> = workflow.actions.into_iter().map(ActionDef::from).collect();
     let actor = convert::actor(&actor)?;
     let data: Value =
         if data.is_undefined() || data.is_null() { Value::Null } else { convert::from_js_value(&data, "data")? };
-    let actions: js_sys::Array = engine::available_among(&workflow.actions, state, &actor, &data)
+    let actions: js_sys::Array = engine::available_among(&workflow, state, &actor, &data)
         .into_iter()
         .map(|action| {
             convert::object(&[
@@ -300,5 +301,40 @@ struct SubmissionRules {
 /// which action may be taken now).
 #[derive(Deserialize)]
 struct WorkflowActions {
-    actions: Vec<ActionDef>,
+    actions: Vec<ActionView>,
+}
+
+/// An action as `availableActions` reads it: what core's `available_among` looks at (where it leaves from, who
+/// takes it, its guard) and what the SDK returns; its effects (a deadline change, a notice, a check of the
+/// commune's settings) are left unread.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ActionView {
+    key: String,
+    label: LocalizedText,
+    from: Vec<String>,
+    to: String,
+    actors: Vec<ActorRule>,
+    #[serde(default)]
+    comment_required: bool,
+    #[serde(default)]
+    guard: Option<Guard>,
+}
+
+impl From<ActionView> for ActionDef {
+    fn from(view: ActionView) -> Self {
+        let ActionView { key, label, from, to, actors, comment_required, guard } = view;
+        ActionDef {
+            key,
+            label,
+            from,
+            to,
+            actors,
+            comment_required,
+            guard,
+            deadline: None,
+            notify_applicant: false,
+            check: None,
+        }
+    }
 }
