@@ -16,7 +16,7 @@ use jamaa_core::model::form::{FormSchema, ValidationContext};
 use jamaa_core::model::i18n::{Locale, LocalizedText};
 use jamaa_core::model::national_id;
 use jamaa_core::model::request::{SubmittedDocument, TrackingCode, validate_submission};
-use jamaa_core::model::workflow::{WorkflowDefinition, engine};
+use jamaa_core::model::workflow::{ActionDef, ActorRule, Guard, engine};
 use jamaa_core::{FieldError, error::FieldErrorCode};
 use serde::Deserialize;
 use serde_json::Value;
@@ -167,6 +167,7 @@ pub fn due_date(
 
 /// The actions `actor` may take on a request in `state`, whose guard holds for the request's `data`, in the
 /// workflow's order, with their labels in `locale`.
+/// Of the definition, only its actions are read.
 #[wasm_bindgen(js_name = availableActions, unchecked_return_type = "AvailableAction[]")]
 pub fn available_actions(
     #[wasm_bindgen(unchecked_param_type = "WorkflowDefinition | string")] workflow: JsValue,
@@ -176,11 +177,12 @@ pub fn available_actions(
     locale: Option<String>,
 ) -> JsResult {
     let locale = convert::locale(locale.as_deref())?;
-    let workflow: WorkflowDefinition = convert::from_js(&workflow, "workflow")?;
+    let workflow: WorkflowActions = convert::from_js(&workflow, "workflow")?;
+    let workflow: Vec<ActionDef> = workflow.actions.into_iter().map(ActionDef::from).collect();
     let actor = convert::actor(&actor)?;
     let data: Value =
         if data.is_undefined() || data.is_null() { Value::Null } else { convert::from_js_value(&data, "data")? };
-    let actions: js_sys::Array = engine::available_actions(&workflow, state, &actor, &data)
+    let actions: js_sys::Array = engine::available_among(&workflow, state, &actor, &data)
         .into_iter()
         .map(|action| {
             convert::object(&[
@@ -293,4 +295,46 @@ struct SubmissionRules {
     form: FormSchema,
     #[serde(default)]
     documents: Vec<DocumentRequirement>,
+}
+
+/// What `availableActions` reads of a workflow definition: its actions (its states and timers say nothing of
+/// which action may be taken now).
+#[derive(Deserialize)]
+struct WorkflowActions {
+    actions: Vec<ActionView>,
+}
+
+/// An action as `availableActions` reads it: what core's `available_among` looks at (where it leaves from, who
+/// takes it, its guard) and what the SDK returns; its effects (a deadline change, a notice, a check of the
+/// commune's settings) are left unread.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ActionView {
+    key: String,
+    label: LocalizedText,
+    from: Vec<String>,
+    to: String,
+    actors: Vec<ActorRule>,
+    #[serde(default)]
+    comment_required: bool,
+    #[serde(default)]
+    guard: Option<Guard>,
+}
+
+impl From<ActionView> for ActionDef {
+    fn from(view: ActionView) -> Self {
+        let ActionView { key, label, from, to, actors, comment_required, guard } = view;
+        ActionDef {
+            key,
+            label,
+            from,
+            to,
+            actors,
+            comment_required,
+            guard,
+            deadline: None,
+            notify_applicant: false,
+            check: None,
+        }
+    }
 }

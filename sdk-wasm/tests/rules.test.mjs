@@ -126,6 +126,9 @@ test("the actions of a workflow depend on the state and on who acts", () => {
   assert.deepEqual(keys(["counter_agent"], "certified"), []);
   const [certify] = availableActions(workflow, "submitted", ["counter_agent"], null, "ar");
   assert.deepEqual(certify, { key: "certify", label: "تصحيح الإمضاء", to: "certified", commentRequired: false });
+  // Only the actions of a definition are read: its states and timers say nothing of what may be done now.
+  assert.deepEqual(availableActions({ actions: workflow.actions }, "submitted", ["counter_agent"], {}, "fr"),
+    availableActions(workflow, "submitted", ["counter_agent"], {}, "fr"));
 });
 
 test("localized text falls back, and Arabic is written right to left", () => {

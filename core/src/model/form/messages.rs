@@ -518,6 +518,18 @@ pub fn invalid_value(reason: InvalidReason) -> LocalizedText {
     }
 }
 
+/// `INVALID_DEFINITION` for a `pattern` rule that is not a valid regular expression
+/// ([`DefinitionProblem::InvalidPattern`]): the one problem of a definition that validating data meets, so that
+/// validation (in the SDK too) carries this message and not those of every other problem.
+pub fn invalid_pattern() -> LocalizedText {
+    text(
+        "التعبير النمطي غير صالح.",
+        "L'expression régulière n'est pas valide.",
+        "The regular expression is not valid.",
+        "ⵜⴰⵏⴼⴰⵍⵉⵜ ⵜⴰⵎⵣⵡⴰⵔⵓⵜ ⵓⵔ ⵜⵚⵃⵉ.",
+    )
+}
+
 /// `INVALID_DEFINITION`: a mistake in a form definition, for the staff who write it.
 pub fn invalid_definition(problem: &DefinitionProblem) -> LocalizedText {
     match problem {
@@ -589,12 +601,7 @@ pub fn invalid_definition(problem: &DefinitionProblem) -> LocalizedText {
             "The visibility conditions form a loop between fields.",
             "ⵜⵉⵡⵜⵉⵍⵉⵏ ⵏ ⵓⵙⵎⵍ ⵙⵙⴽⴰⵔⵏⵜ ⵜⴰⵙⴳⴰ ⴳⵔ ⴽⵔⴰ ⵏ ⵢⵉⵏⵙⴰ.",
         ),
-        DefinitionProblem::InvalidPattern => text(
-            "التعبير النمطي غير صالح.",
-            "L'expression régulière n'est pas valide.",
-            "The regular expression is not valid.",
-            "ⵜⴰⵏⴼⴰⵍⵉⵜ ⵜⴰⵎⵣⵡⴰⵔⵓⵜ ⵓⵔ ⵜⵚⵃⵉ.",
-        ),
+        DefinitionProblem::InvalidPattern => invalid_pattern(),
         DefinitionProblem::MinAboveMax => text(
             "لا يمكن أن يتجاوز الحد الأدنى الحد الأقصى.",
             "Le minimum ne peut pas dépasser le maximum.",
@@ -729,10 +736,44 @@ fn english_plural(n: u32, singular: &'static str, plural: &'static str) -> &'sta
     if n == 1 { singular } else { plural }
 }
 
-/// A number as people read it: no trailing `.0`, and the locale's decimal separator.
+/// A number as people read it: no trailing `.0`, no exponent, and the locale's decimal separator.
 fn number(x: f64, decimal_separator: char) -> String {
-    let plain = if x.fract() == 0.0 && x.abs() < 1e15 { format!("{:.0}", x + 0.0) } else { x.to_string() };
-    plain.replace('.', &decimal_separator.to_string())
+    positional(x).replace('.', &decimal_separator.to_string())
+}
+
+/// The shortest decimal that reads back as `x`, written out without an exponent, as `f64`'s `Display` writes it
+/// (`0.0000001`, `100000000000000000000`) but `0` for `-0`. The digits come from zmij (serde_json's own float
+/// writer): `f64`'s `Display` would link core's float formatting (14 KB of the SDK's module) for this alone.
+fn positional(x: f64) -> String {
+    let mut buffer = zmij::Buffer::new();
+    let shortest = buffer.format(x);
+    if !x.is_finite() {
+        return shortest.to_owned();
+    }
+    // zmij writes `1.5`, `100.0`, `1e-7` or `-1.2345e20`: a mantissa, then an exponent of ten.
+    let (negative, unsigned) = shortest.strip_prefix('-').map_or((false, shortest), |rest| (true, rest));
+    let (mantissa, exponent) = unsigned.split_once('e').unwrap_or((unsigned, "0"));
+    let exponent: i64 = exponent.parse().unwrap_or(0);
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = format!("{whole}{fraction}");
+    // Where the decimal point falls among `digits`, once the leading zeros are dropped.
+    let significant = digits.trim_start_matches('0');
+    let point = whole.len() as i64 + exponent - (digits.len() - significant.len()) as i64;
+    let significant = significant.trim_end_matches('0');
+    if significant.is_empty() {
+        return "0".to_owned();
+    }
+    let count = significant.len() as i64;
+    let zeros = |n: i64| "0".repeat(usize::try_from(n).unwrap_or(0));
+    let written = if point <= 0 {
+        format!("0.{}{significant}", zeros(-point))
+    } else if point >= count {
+        format!("{significant}{}", zeros(point - count))
+    } else {
+        let (before, after) = significant.split_at(point as usize);
+        format!("{before}.{after}")
+    };
+    if negative { format!("-{written}") } else { written }
 }
 
 /// The four locales' names of a document, falling back to whichever exists.
@@ -2130,9 +2171,24 @@ mod tests {
         assert_eq!(number(-0.0, ','), "0");
         assert_eq!(number(2.25, ','), "2,25");
         assert_eq!(number(2.25, '.'), "2.25");
+        assert_eq!(number(1e-7, ','), "0,0000001");
+        assert_eq!(number(-1.5e20, '.'), "-150000000000000000000");
+        assert_eq!(number(1e15, '.'), "1000000000000000");
         assert_eq!(size(2_000_000, Locale::Fr), "1,9 Mo");
         assert_eq!(size(512 * 1024, Locale::En), "512 KB");
         assert_eq!(size(800, Locale::Fr), "800 octets");
+    }
+
+    proptest::proptest! {
+        /// Numbers are written as `f64`'s `Display` writes them (shortest digits that read back, no exponent),
+        /// which the SDK does not link.
+        #[test]
+        fn numbers_are_written_as_display_writes_them(bits in proptest::prelude::any::<u64>(), small in -1e6f64..1e6) {
+            for x in [f64::from_bits(bits), small, (small * 100.0).round() / 100.0] {
+                let expected = if x == 0.0 { "0".to_owned() } else { x.to_string() };
+                proptest::prop_assert_eq!(positional(x), expected);
+            }
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde_json::{Map, Number, Value};
 
 use crate::error::{FieldError, FieldErrorCode};
 use crate::model::calendar::parse_date;
-use crate::model::form::messages::{self, DefinitionProblem, Expected, InvalidReason, LengthUnit, LocationProblem};
+use crate::model::form::messages::{self, Expected, InvalidReason, LengthUnit, LocationProblem};
 use crate::model::form::{
     ChoiceOption, Condition, FieldDef, FieldKind, FormRule, FormSchema, RuleOp, ValidationContext,
 };
@@ -237,7 +237,7 @@ impl Check {
                 Err(_) => self.errors.push(FieldError::new(
                     format!("form.fields[{index}].rules.pattern"),
                     FieldErrorCode::InvalidDefinition,
-                    messages::invalid_definition(&DefinitionProblem::InvalidPattern),
+                    messages::invalid_pattern(),
                 )),
             }
         }

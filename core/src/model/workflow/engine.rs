@@ -103,7 +103,13 @@ pub fn available_actions<'a>(
     actor: &Actor,
     data: &Value,
 ) -> Vec<&'a ActionDef> {
-    def.actions
+    available_among(&def.actions, state, actor, data)
+}
+
+/// [`available_actions`] over a workflow's actions alone, which is all it reads of the definition; of an action
+/// it reads `from`, `actors` and `guard` (the SDK reads no more of a definition than these and what it returns).
+pub fn available_among<'a>(actions: &'a [ActionDef], state: &str, actor: &Actor, data: &Value) -> Vec<&'a ActionDef> {
+    actions
         .iter()
         .filter(|action| leaves(action, state) && may_take(actor, action) && guard_holds(action, data))
         .collect()

@@ -15,7 +15,7 @@ mod test_support;
 
 pub use engine::{
     ApplyContext, EngineError, MAX_COMMENT_CHARS, ScheduledTimer, TimerFiring, Transition, apply, available_actions,
-    start, timer_firing,
+    available_among, start, timer_firing,
 };
 
 /// The step a request's history starts with: its submission, before any of its workflow's actions.
