@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod provenance;
 pub mod publication;
 pub mod request;
+pub mod settings;
 pub mod standard;
 pub mod template;
 pub mod translations;

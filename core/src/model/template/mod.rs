@@ -17,6 +17,7 @@ use crate::model::catalog::ServiceDefinition;
 use crate::model::commune::Country;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::request::DEFAULT_SEQUENCE_DIGITS;
+use crate::model::settings::SettingsSection;
 
 pub mod border;
 pub mod diff;
@@ -151,18 +152,17 @@ impl TemplateContent {
         if let Err(e) = crate::model::publication::PublicationList::from_settings(&self.settings) {
             errors.push(problem(format!("settings.{}", crate::model::publication::SETTINGS_KEY), e.to_string()));
         }
-        if let Some(Err(e)) = crate::modules::hr::model::HrSettings::from_settings(&self.settings) {
-            errors.push(problem(format!("settings.{}", crate::modules::hr::model::SETTINGS_KEY), e));
+        // The modules' sections of the settings, each by its own rules.
+        fn section<S: SettingsSection>(settings: &BTreeMap<String, serde_json::Value>) -> Option<(String, String)> {
+            S::from_settings(settings)?.err().map(|e| (format!("settings.{}", S::KEY), e))
         }
-        if let Some(Err(e)) = crate::modules::disputes::model::DisputeSettings::from_settings(&self.settings) {
-            errors.push(problem(format!("settings.{}", crate::modules::disputes::model::SETTINGS_KEY), e));
-        }
-        if let Some(Err(e)) = crate::modules::projects::model::ProjectSettings::from_settings(&self.settings) {
-            errors.push(problem(format!("settings.{}", crate::modules::projects::model::SETTINGS_KEY), e));
-        }
-        if let Some(Err(e)) = crate::modules::finance::entries::FinanceSettings::from_settings(&self.settings) {
-            errors.push(problem(format!("settings.{}", crate::modules::finance::entries::SETTINGS_KEY), e));
-        }
+        let sections = [
+            section::<crate::modules::hr::model::HrSettings>(&self.settings),
+            section::<crate::modules::disputes::model::DisputeSettings>(&self.settings),
+            section::<crate::modules::projects::model::ProjectSettings>(&self.settings),
+            section::<crate::modules::finance::entries::FinanceSettings>(&self.settings),
+        ];
+        errors.extend(sections.into_iter().flatten().map(|(path, e)| problem(path, e)));
         if self.currency.len() != 3 || !self.currency.bytes().all(|b| b.is_ascii_uppercase()) {
             errors.push(problem("currency".into(), format!("`{}` is not an ISO 4217 code", self.currency)));
         }

@@ -14,6 +14,7 @@ use crate::model::calendar::WorkingCalendar;
 use crate::model::form::messages;
 use crate::model::i18n::LocalizedText;
 use crate::model::ids::{DisputeId, HearingId};
+use crate::model::settings::{SettingsSection, snake_case_keys_once};
 
 /// The settings key that holds a commune's [`DisputeSettings`].
 pub const SETTINGS_KEY: &str = "disputes";
@@ -45,37 +46,20 @@ pub struct CaseType {
     pub label: LocalizedText,
 }
 
-impl DisputeSettings {
-    /// The settings from the commune's settings; `None` when its template sets none.
-    pub fn from_settings(
-        settings: &std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Option<Result<Self, String>> {
-        settings.get(SETTINGS_KEY).map(|value| {
-            let parsed: Self = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
-            parsed.check()?;
-            Ok(parsed)
-        })
-    }
+impl SettingsSection for DisputeSettings {
+    const KEY: &'static str = SETTINGS_KEY;
 
     /// Keys are snake case and given once; an appeal period of at least a day.
-    pub fn check(&self) -> Result<(), String> {
-        let mut seen = std::collections::BTreeSet::new();
-        for kind in &self.case_types {
-            let well_formed = !kind.key.is_empty()
-                && kind.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-            if !well_formed {
-                return Err(format!("caseTypes: `{}` is not a snake-case key", kind.key));
-            }
-            if !seen.insert(kind.key.as_str()) {
-                return Err(format!("caseTypes: `{}` is given twice", kind.key));
-            }
-        }
+    fn check(&self) -> Result<(), String> {
+        snake_case_keys_once("caseTypes", self.case_types.iter().map(|t| t.key.as_str()))?;
         if self.appeal_days == 0 {
             return Err("appealDays: at least one day".into());
         }
         Ok(())
     }
+}
 
+impl DisputeSettings {
     pub fn case_type(&self, key: &str) -> Option<&CaseType> {
         self.case_types.iter().find(|t| t.key == key)
     }

@@ -15,6 +15,7 @@ use crate::model::commune::Commune;
 use crate::model::form::messages;
 use crate::model::ids::{AppealId, DecisionId, DisputeId, HearingId};
 use crate::model::request::TrackingCode;
+use crate::model::settings::SettingsSection;
 use crate::modules::disputes::model::{
     self as disputes, Appeal, AppealInput, Case, CaseInput, CaseNumber, CaseType, Decision, DecisionInput,
     DisputeSettings, Hearing, HearingInput, Party, Status,

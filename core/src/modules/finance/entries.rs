@@ -17,6 +17,7 @@ use crate::error::{FieldError, FieldErrorCode};
 use crate::model::form::messages::{self, EntryProblem};
 use crate::model::i18n::LocalizedText;
 use crate::model::ids::FinanceEntryId;
+use crate::model::settings::{SettingsSection, snake_case_keys_once};
 use crate::modules::finance::model::{BudgetLine, Figures, format_centimes};
 
 /// The settings key that holds a commune's [`FinanceSettings`].
@@ -47,38 +48,20 @@ pub struct RevenueType {
     pub legal_reference: Option<String>,
 }
 
-impl FinanceSettings {
-    /// The settings from the commune's settings; `None` when its template sets none.
-    pub fn from_settings(
-        settings: &std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Option<Result<Self, String>> {
-        settings.get(SETTINGS_KEY).map(|value| {
-            let parsed: Self = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
-            parsed.check()?;
-            Ok(parsed)
-        })
-    }
+impl SettingsSection for FinanceSettings {
+    const KEY: &'static str = SETTINGS_KEY;
 
     /// Keys are snake case and given once; each type cites its source.
-    pub fn check(&self) -> Result<(), String> {
-        let mut seen = std::collections::BTreeSet::new();
-        for kind in &self.revenue_types {
-            let well_formed = !kind.key.is_empty()
-                && kind.key.len() <= 40
-                && kind.key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
-            if !well_formed {
-                return Err(format!("revenue type `{}`: a key of lower-case letters and `_`", kind.key));
-            }
-            if !seen.insert(kind.key.as_str()) {
-                return Err(format!("revenue type `{}` is given twice", kind.key));
-            }
-            if kind.legal_reference.as_deref().is_some_and(|text| text.trim().is_empty()) {
-                return Err(format!("revenue type `{}` cites no source", kind.key));
-            }
+    fn check(&self) -> Result<(), String> {
+        snake_case_keys_once("revenueTypes", self.revenue_types.iter().map(|t| t.key.as_str()))?;
+        match self.revenue_types.iter().find(|t| t.legal_reference.as_deref().is_some_and(|s| s.trim().is_empty())) {
+            Some(kind) => Err(format!("revenueTypes: `{}` cites no source", kind.key)),
+            None => Ok(()),
         }
-        Ok(())
     }
 }
+
+impl FinanceSettings {}
 
 /// What an entry is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

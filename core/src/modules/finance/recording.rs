@@ -10,6 +10,7 @@ use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::form::messages::{self, EntryProblem};
 use crate::model::ids::FinanceEntryId;
+use crate::model::settings::SettingsSection;
 use crate::modules::finance::entries::{
     self as entries, Entry, EntryKind, EntryState, FinanceSettings, Ledger, LineRecorded, MAX_OBJECT, MAX_PARTY,
     RevenueType,

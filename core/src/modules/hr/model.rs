@@ -13,6 +13,7 @@ use crate::model::form::messages;
 use crate::model::i18n::LocalizedText;
 use crate::model::ids::{DepartmentId, LeaveId, StaffId, UserId};
 use crate::model::national_id;
+use crate::model::settings::{SettingsSection, snake_case_keys_once};
 
 /// The settings key that holds a commune's [`HrSettings`].
 pub const SETTINGS_KEY: &str = "hr";
@@ -41,34 +42,16 @@ pub struct LeaveType {
     pub legal_reference: Option<String>,
 }
 
-impl HrSettings {
-    /// The settings from the commune's settings; `None` when its template sets none.
-    pub fn from_settings(
-        settings: &std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Option<Result<Self, String>> {
-        settings.get(SETTINGS_KEY).map(|value| {
-            let parsed: Self = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
-            parsed.check()?;
-            Ok(parsed)
-        })
-    }
+impl SettingsSection for HrSettings {
+    const KEY: &'static str = SETTINGS_KEY;
 
     /// Keys are snake case and given once.
-    pub fn check(&self) -> Result<(), String> {
-        let mut seen = std::collections::BTreeSet::new();
-        for kind in &self.leave_types {
-            let well_formed = !kind.key.is_empty()
-                && kind.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-            if !well_formed {
-                return Err(format!("leaveTypes: `{}` is not a snake-case key", kind.key));
-            }
-            if !seen.insert(kind.key.as_str()) {
-                return Err(format!("leaveTypes: `{}` is given twice", kind.key));
-            }
-        }
-        Ok(())
+    fn check(&self) -> Result<(), String> {
+        snake_case_keys_once("leaveTypes", self.leave_types.iter().map(|t| t.key.as_str()))
     }
+}
 
+impl HrSettings {
     pub fn leave_type(&self, key: &str) -> Option<&LeaveType> {
         self.leave_types.iter().find(|t| t.key == key)
     }

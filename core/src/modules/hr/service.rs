@@ -13,6 +13,7 @@ use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::form::messages;
 use crate::model::ids::{DepartmentId, LeaveId, StaffId, UserId};
+use crate::model::settings::SettingsSection;
 use crate::modules::hr::model::{
     self as hr, Department, DepartmentInput, HrSettings, Leave, LeaveInput, LeaveType, StaffInput, StaffPersonal,
     StaffRecord,

@@ -11,6 +11,7 @@ use crate::error::{FieldError, FieldErrorCode};
 use crate::model::form::messages::{self, LocationProblem};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::{MilestoneId, ProjectId, ProjectUpdateId};
+use crate::model::settings::{SettingsSection, snake_case_keys_once};
 
 /// The settings key that holds a commune's [`ProjectSettings`].
 pub const SETTINGS_KEY: &str = "projects";
@@ -48,37 +49,19 @@ pub struct ProjectCategory {
     pub legal_reference: Option<String>,
 }
 
-impl ProjectSettings {
-    /// The settings from the commune's settings; `None` when its template sets none.
-    pub fn from_settings(
-        settings: &std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Option<Result<Self, String>> {
-        settings.get(SETTINGS_KEY).map(|value| {
-            let parsed: Self = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
-            parsed.check()?;
-            Ok(parsed)
-        })
-    }
+impl SettingsSection for ProjectSettings {
+    const KEY: &'static str = SETTINGS_KEY;
 
     /// Keys are snake case and given once; a plan lasts a year at least.
-    pub fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), String> {
         if self.period_years == 0 {
             return Err("periodYears: a plan lasts one year at least".into());
         }
-        let mut seen = std::collections::BTreeSet::new();
-        for category in &self.categories {
-            let well_formed = !category.key.is_empty()
-                && category.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-            if !well_formed {
-                return Err(format!("categories: `{}` is not a snake-case key", category.key));
-            }
-            if !seen.insert(category.key.as_str()) {
-                return Err(format!("categories: `{}` is given twice", category.key));
-            }
-        }
-        Ok(())
+        snake_case_keys_once("categories", self.categories.iter().map(|c| c.key.as_str()))
     }
+}
 
+impl ProjectSettings {
     pub fn category(&self, key: &str) -> Option<&ProjectCategory> {
         self.categories.iter().find(|c| c.key == key)
     }

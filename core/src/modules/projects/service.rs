@@ -12,6 +12,7 @@ use crate::model::commune::Commune;
 use crate::model::form::messages;
 use crate::model::i18n::Locale;
 use crate::model::ids::{MilestoneId, ProjectId, ProjectUpdateId};
+use crate::model::settings::SettingsSection;
 use crate::modules::finance::model::LineKind;
 use crate::modules::projects::model::{
     self as model, BudgetLink, Milestone, MilestoneInput, ProgressInput, ProgressUpdate, Project, ProjectCategory,
