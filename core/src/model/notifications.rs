@@ -19,7 +19,8 @@ pub enum EventKind {
     #[serde(rename = "request.assigned")]
     Assigned,
     /// A step of the request's answer period: its staff reminded that it is about to end, or its lapse
-    /// recorded (no e-mail to the applicant: it is addressed to the staff).
+    /// recorded; or of the due date of the step it is in (its state's SLA): its holder reminded, or the role
+    /// its state escalates to told (no e-mail to the applicant: it is addressed to the staff).
     #[serde(rename = "request.deadline")]
     Deadline,
 }
@@ -33,7 +34,9 @@ impl EventKind {
         if crate::model::assignment::is_assignment_step(action) {
             return EventKind::Assigned;
         }
-        if crate::model::complaint::deadline_step_label(action).is_some() {
+        if crate::model::complaint::deadline_step_label(action).is_some()
+            || crate::model::workflow::sla_step_label(action).is_some()
+        {
             return EventKind::Deadline;
         }
         match from {

@@ -158,6 +158,8 @@ impl Jamaa {
                     comment: Some(format!("{} → {due}: {why}", record.decision_due)),
                     occurred_at: now,
                     assignee: None,
+                    step_due: None,
+                    ended_step_due: None,
                 };
                 super::lifecycle::record_step(&tx, &commune_now, service, record.id, &step, None, now).await?;
                 moved.push(serde_json::json!({

@@ -155,6 +155,17 @@ pub(crate) async fn follow_decision_date(
         .exec(tx.conn())
         .await?;
     pending().col_expr(timer::Column::RequestVersion, Expr::value(versions.1)).exec(tx.conn()).await?;
+    // The reminder and escalation of the step the request is in keep their time (the step's due date does not
+    // follow the decision date) and follow the request's version.
+    timer::Entity::update_many()
+        .col_expr(timer::Column::RequestVersion, Expr::value(versions.1))
+        .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(timer::Column::RequestId.eq(request_id.as_uuid()))
+        .filter(timer::Column::RequestVersion.eq(versions.0))
+        .filter(timer::Column::Status.eq("pending"))
+        .filter(timer::Column::Scope.eq(Scope::Step))
+        .exec(tx.conn())
+        .await?;
     let of_request = timer::Entity::find()
         .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(timer::Column::RequestId.eq(request_id.as_uuid()))

@@ -30,6 +30,7 @@ mod m0030_idempotency_done;
 mod m0031_hr;
 mod m0032_disputes;
 mod m0033_projects;
+mod m0034_step_deadlines;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -146,6 +147,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0030_idempotency_done::Migration),
             Box::new(m0031_hr::Migration),
             Box::new(m0032_disputes::Migration),
+            Box::new(m0034_step_deadlines::Migration),
         ]
     }
 }
