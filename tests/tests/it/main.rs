@@ -35,6 +35,7 @@ mod security;
 mod shape;
 mod shutdown;
 mod site;
+mod steps;
 mod training;
 mod transport;
 mod uploads;
