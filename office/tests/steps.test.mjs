@@ -69,11 +69,16 @@ test("in French: a step past its SLA is escalated by the server, then marked, co
 
   // A week later, the server's scheduler reminds, then escalates.
   writeFileSync(clockFile, "+7d\n");
+  // A session opened before the server's clock moved ends with the move: each look signs in again.
   const history = async () => {
-    const token = await sessionOf(server.url, "admin.oujda");
-    const { request } = await graphql(server.url, token, `query($id: ID!) {
-      request(commune: "oujda", id: $id) { stepOverdue history { action } } }`, { id: file.id });
-    return request;
+    try {
+      const token = await sessionOf(server.url, "admin.oujda");
+      const { request } = await graphql(server.url, token, `query($id: ID!) {
+        request(commune: "oujda", id: $id) { stepOverdue history { action } } }`, { id: file.id });
+      return request;
+    } catch {
+      return { stepOverdue: false, history: [] };
+    }
   };
   let seen = await history();
   for (let waited = 0; !seen.history.some((s) => s.action === "sla.escalated") && waited < 30_000; waited += 500) {
@@ -94,7 +99,7 @@ test("in French: a step past its SLA is escalated by the server, then marked, co
   await page.getByLabel("Étapes en retard seulement").check();
   await page.getByRole("button", { name: "Appliquer" }).click();
   await page.locator("#inbox-caption", { hasText: /^1 demande,/ }).waitFor();
-  const codes = await page.locator("tbody tr td:first-child").allInnerTexts();
+  const codes = await page.locator("table[aria-describedby=inbox-caption] tbody tr td:first-child").allInnerTexts();
   assert.deepEqual(codes, [file.trackingCode]);
   await assertAccessible(page, "inbox with an overdue step (fr)");
   await shoot(page, "inbox-step-overdue-fr");
