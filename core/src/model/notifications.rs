@@ -97,6 +97,9 @@ mod tests {
         assert_eq!(EventKind::of(Some("submitted"), "certified", "certify"), EventKind::StateChanged);
         assert_eq!(EventKind::of(Some("review"), "review", "note"), EventKind::Message);
         assert_eq!(EventKind::of(Some("review"), "review", "assignment.claim"), EventKind::Assigned);
+        for step in ["answer_reminder", "sla.reminder", "sla.escalated"] {
+            assert_eq!(EventKind::of(Some("urgent"), "urgent", step), EventKind::Deadline, "{step}");
+        }
         for kind in EventKind::ALL {
             assert_eq!(EventKind::parse(kind.as_str()), Some(kind));
         }

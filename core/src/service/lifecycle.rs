@@ -301,11 +301,10 @@ pub(crate) async fn take_step_deadline(
     if record.outcome.is_some() || record.step_due.is_none() {
         return Ok(false);
     }
-    let (kind, detail) = match (step, &state.escalate_to) {
-        (STEP_REMINDER, _) => (AuditKind::RequestStepReminder, serde_json::json!({ "assignee": record.assignee })),
-        (STEP_ESCALATED, Some(role)) => {
-            (AuditKind::RequestStepEscalated, serde_json::json!({ "escalatedTo": role, "assignee": record.assignee }))
-        }
+    // The reminder names the holder it is for; the escalation, the role it tells (and the holder).
+    let (kind, escalated_to) = match (step, &state.escalate_to) {
+        (STEP_REMINDER, _) => (AuditKind::RequestStepReminder, None),
+        (STEP_ESCALATED, Some(role)) => (AuditKind::RequestStepEscalated, Some(role)),
         (STEP_ESCALATED, None) => return Ok(false),
         _ => return Err(Error::internal(format!("unknown step of a state's SLA `{step}`"))),
     };
@@ -313,9 +312,10 @@ pub(crate) async fn take_step_deadline(
         "trackingCode": record.tracking_code,
         "state": record.state,
         "stepDue": record.step_due,
+        "assignee": record.assignee,
     });
-    if let (Some(payload), Some(detail)) = (payload.as_object_mut(), detail.as_object()) {
-        payload.extend(detail.clone());
+    if let (Some(role), Some(fields)) = (escalated_to, payload.as_object_mut()) {
+        fields.insert("escalatedTo".to_owned(), serde_json::Value::String(role.clone()));
     }
     let transition = TransitionRecord {
         from_state: Some(record.state.clone()),

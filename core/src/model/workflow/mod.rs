@@ -289,3 +289,22 @@ pub enum Actor {
     /// The platform itself (timers).
     System,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::i18n::Locale;
+
+    #[test]
+    fn the_steps_of_a_due_date_are_labelled_in_every_language_and_are_no_action_key() {
+        for step in [STEP_REMINDER, STEP_ESCALATED] {
+            let label = sla_step_label(step).unwrap_or_default();
+            for locale in [Locale::Ar, Locale::Fr, Locale::En, Locale::Tzm] {
+                assert!(label.exact(locale).is_some_and(|t| !t.is_empty()), "{step}: no {locale}");
+            }
+            // A workflow's action keys are snake case: a dotted step name never meets one.
+            assert!(step.contains('.'));
+        }
+        assert!(sla_step_label("approve").is_none());
+    }
+}
