@@ -468,6 +468,47 @@ pub(crate) async fn open_due_from(tx: &TenantTx, from: NaiveDate) -> Result<Vec<
         .collect()
 }
 
+/// The open requests whose step (their state's SLA) is due on or after `from`, oldest first.
+pub(crate) async fn open_steps_due_from(tx: &TenantTx, from: NaiveDate) -> Result<Vec<RequestRecord>, Error> {
+    request::Entity::find()
+        .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(request::Column::Outcome.is_null())
+        .filter(request::Column::StepDue.gte(from))
+        .order_by_asc(request::Column::Id)
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(from_model)
+        .collect()
+}
+
+/// When the step a request is in began: the last step of its history that dated one.
+pub(crate) async fn step_began_at(tx: &TenantTx, id: RequestId) -> Result<Option<DateTime<Utc>>, Error> {
+    Ok(transition::Entity::find()
+        .select_only()
+        .column(transition::Column::OccurredAt)
+        .filter(transition::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(transition::Column::RequestId.eq(id.as_uuid()))
+        .filter(transition::Column::StepDue.is_not_null())
+        .order_by_desc(transition::Column::Id)
+        .into_tuple::<DateTime<Utc>>()
+        .one(tx.conn())
+        .await?)
+}
+
+/// Moves the due date of the step a request is in, if it is still `old`; false when it is not (the request
+/// moved on). The request's version does not move: the step's timers follow by themselves.
+pub(crate) async fn move_step_due(tx: &TenantTx, id: RequestId, old: NaiveDate, new: NaiveDate) -> Result<bool, Error> {
+    let result = request::Entity::update_many()
+        .col_expr(request::Column::StepDue, Expr::value(Some(new)))
+        .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(request::Column::Id.eq(id.as_uuid()))
+        .filter(request::Column::StepDue.eq(old))
+        .exec(tx.conn())
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
 /// How many requests the inbox query finds.
 pub(crate) async fn inbox_count(tx: &TenantTx, query: &InboxQuery) -> Result<u64, Error> {
     request::Entity::find().filter(query.condition(tx)).count(tx.conn()).await.map_err(Into::into)

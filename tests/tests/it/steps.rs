@@ -5,14 +5,18 @@
 //! step's due date on the commune's calendar, its reminder and then its escalation, each once with two
 //! schedulers and a re-run (a step of its history, an outbox event, an audit event), and shows as overdue in
 //! the inbox (field, filter, count); one answered in time does not. The indicators count the steps of the
-//! urgent state and how many ended within their SLA.
+//! urgent state and how many ended within their SLA. A holiday an operator sets after a step began moves its
+//! due date, its reminder and its escalation one working day later.
 
 use anyhow::{Context as _, Result};
 use jamaa_tests::app::{Backend, TestApp, entity_id, error_codes, field_paths};
 use jamaa_tests::clock::TestClock;
 use serde_json::{Value, json};
 
-jamaa_tests::on_both_backends!(an_overdue_step_is_reminded_escalated_shown_and_counted);
+jamaa_tests::on_both_backends!(
+    an_overdue_step_is_reminded_escalated_shown_and_counted,
+    a_new_holiday_moves_a_step_and_its_reminder_and_escalation
+);
 
 const DEFINITION: &str = "query { service(commune: \"oujda\", code: \"acces-information\") { definition } }";
 const PUBLISH: &str = "mutation($d: JSON!) { publishService(commune: \"oujda\", definition: $d) }";
@@ -226,5 +230,70 @@ async fn an_overdue_step_is_reminded_escalated_shown_and_counted(backend: Backen
     assert_eq!(urgent_steps(&app).await?, expected);
     let inbox = app.data(Some(&staff), OVERDUE, json!({})).await?;
     assert_eq!(inbox["requests"]["totalCount"], 0, "{inbox}");
+    app.stop().await
+}
+
+const SET_HOLIDAYS: &str = r#"mutation($year: Int!, $h: [DatedHolidayInput!]!) {
+  setDatedHolidays(commune: "oujda", year: $year, holidays: $h) { communes requestsMoved }
+}"#;
+
+/// Publishes the access-to-information procedure with the urgent state's reminder and escalation.
+async fn publish_timed(app: &TestApp, staff: &str) -> Result<()> {
+    let mut definition = app.data(None, DEFINITION, json!({})).await?["service"]["definition"].clone();
+    let states = definition["workflow"]["states"].as_array_mut().context("states")?;
+    let urgent = states.iter_mut().find(|s| s["key"] == "urgent").context("the urgent state")?;
+    urgent["reminder"] = json!({ "daysBefore": 1, "basis": "communeSetting" });
+    urgent["escalateTo"] = json!("president");
+    app.data(Some(staff), PUBLISH, json!({ "d": definition })).await?;
+    Ok(())
+}
+
+async fn a_new_holiday_moves_a_step_and_its_reminder_and_escalation(backend: Backend) -> Result<()> {
+    // Monday 13 April 2026, 10:00 in Oujda.
+    let clock = TestClock::at("2026-04-13T09:00:00Z")?;
+    let app = TestApp::spawn_with_clock(backend, clock.clock()).await?;
+    let staff = app.staff("oujda").to_owned();
+    publish_timed(&app, &staff).await?;
+    let filed = app.data(None, SUBMIT, json!({ "input": urgent_request() })).await?;
+    let id = filed["submitRequest"]["request"]["id"].clone();
+    let taken = app.data(Some(&staff), ACT, json!({ "id": id, "a": "treat_as_urgent", "v": 1 })).await?;
+    assert_eq!(taken["actOnRequest"]["stepDueDate"], "2026-04-16");
+
+    // On Tuesday the operator makes Wednesday 15 April a day off in Oujda: the step is due on Friday 17, its
+    // reminder at the end of Thursday 16 (the decision date, 3 working days too, moves as well).
+    clock.set("2026-04-14T09:00:00Z")?;
+    let day_off = json!([{
+        "date": "2026-04-15",
+        "names": [
+            { "locale": "ar", "text": "يوم عطلة استثنائي" },
+            { "locale": "fr", "text": "Jour chômé exceptionnel" },
+            { "locale": "tzm", "text": "ⴰⵙⵙ ⵏ ⵓⵙⴳⵓⵏⴼⵓ" },
+            { "locale": "en", "text": "Exceptional day off" },
+        ],
+        "source": "Décret n° 2-05-916, art. 3 : jour chômé exceptionnel",
+    }]);
+    let set = app.data(Some(&app.operator), SET_HOLIDAYS, json!({ "year": 2026, "h": day_off })).await?;
+    assert_eq!(set["setDatedHolidays"]["communes"], 1, "{set}");
+    let seen = app.data(Some(&staff), REQUEST, json!({ "id": id })).await?;
+    assert_eq!(seen["request"]["stepDueDate"], "2026-04-17", "{seen}");
+
+    let jamaa = app.jamaa().await?;
+    let actions = |at: &'static str| {
+        let (jamaa, app, staff, id) = (&jamaa, &app, &staff, &id);
+        async move {
+            jamaa.run_due_timers(at.parse()?).await?;
+            let seen = app.data(Some(staff), REQUEST, json!({ "id": id })).await?;
+            anyhow::Ok(steps(&seen["request"]))
+        }
+    };
+    // Thursday noon: the reminder once due at the end of Wednesday waits for the end of Thursday.
+    let before = ["submit", "treat_as_urgent", "holidays_changed"];
+    assert_eq!(actions("2026-04-16T11:00:00Z").await?, before);
+    // Friday noon: the reminder; the escalation waits for the end of Friday.
+    assert_eq!(actions("2026-04-17T11:00:00Z").await?, [&before[..], &["sla.reminder"]].concat());
+    // Saturday: the escalation, once.
+    let all = [&before[..], &["sla.reminder", "sla.escalated"]].concat();
+    assert_eq!(actions("2026-04-18T11:00:00Z").await?, all);
+    assert_eq!(actions("2026-04-20T11:00:00Z").await?, all);
     app.stop().await
 }
