@@ -65,14 +65,15 @@ const FIGURES = `submitted byOutcome { open approved rejected withdrawn closed }
   withinDeadlineShare medianProcessingDays backlog { total buckets { minDays maxDays count } }`;
 
 /**
- * The fields of a request in staff lists, with its assignee when the server assigns files and its lapse when
- * the server records the end of answer periods.
+ * The fields of a request in staff lists, with its assignee when the server assigns files, its lapse when
+ * the server records the end of answer periods, and its step's due date when the server dates steps.
  */
 function staffRequest(features) {
   const assignee = features.assignment ? ` assignee { ${STAFF_MEMBER} }` : "";
   const lapse = features.lapse ? " lapsedAt" : "";
+  const step = features.stepDeadlines ? " stepDueDate stepOverdue" : "";
   return `id trackingCode commune serviceCode serviceName serviceVersion state stateLabel outcome version
-    submittedAt decisionDue updatedAt closedAt${assignee}${lapse}`;
+    submittedAt decisionDue updatedAt closedAt${assignee}${lapse}${step}`;
 }
 
 /** The inbox's filters beyond the state, as the API's variables (null when unset). */
@@ -85,6 +86,19 @@ function inboxFilters(filters) {
     assigneeId: filters.assigneeId || null,
     search: filters.search?.trim() || null,
   };
+}
+
+/**
+ * The filter on overdue steps, as the operation's arguments, parameters and variable: only on servers that
+ * date steps (an older one is told nothing, and is refused the filter).
+ */
+function stepFilter(features, filters) {
+  if (features.stepDeadlines) {
+    return { args: ", $stepOverdue: Boolean", pass: ", stepOverdue: $stepOverdue", count: " stepOverdue",
+      variables: { stepOverdue: filters.stepOverdue ? true : null } };
+  }
+  if (filters.stepOverdue) throw new JamaaError("this server does not date the steps of requests", "UNSUPPORTED");
+  return { args: "", pass: "", count: "", variables: {} };
 }
 
 /** Largest page the API serves; lists are read page after page. */
@@ -386,6 +400,7 @@ class JamaaClient {
         apiTokens: has("query", "apiTokens"),
         lineage: has("commune", "upgradeAvailable"),
         lapse: has("request", "lapsedAt"),
+        stepDeadlines: has("request", "stepOverdue"),
       };
     });
     this.#features.catch(() => {
@@ -403,8 +418,8 @@ class JamaaClient {
 
   /**
    * A page of the commune's requests, sorted by decision date. `filters`: state, serviceCode, overdue,
-   * dueBefore (`YYYY-MM-DD`), assignment (ANY, MINE, UNASSIGNED), assigneeId, search (a tracking code or a
-   * national id). Returns `{nodes, pageInfo, totalCount}`.
+   * dueBefore (`YYYY-MM-DD`), stepOverdue (a step past its SLA), assignment (ANY, MINE, UNASSIGNED),
+   * assigneeId, search (a tracking code or a national id). Returns `{nodes, pageInfo, totalCount}`.
    */
   async inbox(commune, filters = {}, { first = 20, after = null } = {}) {
     const features = await this.features();
@@ -417,7 +432,10 @@ class JamaaClient {
         $assigneeId: ID, $search: String`;
       pass += `, serviceCode: $serviceCode, overdue: $overdue, dueBefore: $dueBefore, assignment: $assignment,
         assigneeId: $assigneeId, search: $search`;
-      Object.assign(variables, inboxFilters(filters));
+      const step = stepFilter(features, filters);
+      args += step.args;
+      pass += step.pass;
+      Object.assign(variables, inboxFilters(filters), step.variables);
     } else if (Object.entries(inboxFilters(filters)).some(([, v]) => v !== null)) {
       throw new JamaaError("this server filters the inbox by state only", "UNSUPPORTED");
     }
@@ -427,17 +445,23 @@ class JamaaClient {
     return { ...requests, totalCount: requests.totalCount ?? null };
   }
 
-  /** The inbox's counts for the same filters: total, overdue, mine, unassigned and per state. */
+  /**
+   * The inbox's counts for the same filters: total, overdue, mine, unassigned and per state; stepOverdue on
+   * servers that date steps.
+   */
   async inboxCounts(commune, filters = {}) {
+    const step = stepFilter(await this.features(), filters);
     const { inboxCounts } = await this.#graphql(`query($commune: String, $state: String, $serviceCode: String,
       $overdue: Boolean, $dueBefore: NaiveDate, $assignment: AssignmentFilter, $assigneeId: ID, $search: String,
-      $locale: String) { inboxCounts(commune: $commune, state: $state, serviceCode: $serviceCode, overdue: $overdue,
-        dueBefore: $dueBefore, assignment: $assignment, assigneeId: $assigneeId, search: $search, locale: $locale) {
-        total overdue mine unassigned byState { state label count } } }`, {
+      $locale: String${step.args}) { inboxCounts(commune: $commune, state: $state, serviceCode: $serviceCode,
+        overdue: $overdue, dueBefore: $dueBefore, assignment: $assignment, assigneeId: $assigneeId, search: $search,
+        locale: $locale${step.pass}) {
+        total overdue mine unassigned${step.count} byState { state label count } } }`, {
       commune,
       state: filters.state || null,
       locale: this.locale,
       ...inboxFilters(filters),
+      ...step.variables,
     });
     return inboxCounts;
   }

@@ -388,6 +388,8 @@ export interface ServerFeatures {
   lineage: boolean;
   /** `Request.lapsedAt`: when a complaint's answer period ended without an answer. */
   lapse: boolean;
+  /** `Request.stepDueDate` and `stepOverdue`, the inbox's `stepOverdue` filter and count: steps dated by their state's SLA. */
+  stepDeadlines: boolean;
 }
 
 export interface StaffMember {
@@ -403,6 +405,8 @@ export interface InboxFilters {
   serviceCode?: string | null;
   overdue?: boolean | null;
   dueBefore?: IsoDate | null;
+  /** Requests whose step is past its due date (its state's SLA); servers that date steps only. */
+  stepOverdue?: boolean | null;
   assignment?: AssignmentFilter | null;
   assigneeId?: string | null;
   /** A tracking code or a national id (found by blind index). */
@@ -445,6 +449,10 @@ export interface StaffRequestSummary {
   assignee?: StaffMember | null;
   /** Present when the server records lapses: when the answer period ended without an answer, else null. */
   lapsedAt?: DateTimeString | null;
+  /** Present when the server dates steps: the day the step the request is in is due (its state's SLA), else null. */
+  stepDueDate?: IsoDate | null;
+  /** Present when the server dates steps: the request is open and its step's due date has passed. */
+  stepOverdue?: boolean;
 }
 
 export interface InboxPage extends Page<StaffRequestSummary> {
@@ -455,6 +463,8 @@ export interface InboxPage extends Page<StaffRequestSummary> {
 export interface InboxCounts {
   total: number;
   overdue: number;
+  /** Present when the server dates steps: open requests whose step is past its due date. */
+  stepOverdue?: number;
   mine: number;
   unassigned: number;
   byState: { state: string; label: string; count: number }[];

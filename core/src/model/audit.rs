@@ -132,6 +132,12 @@ pub enum AuditKind {
     RequestSubmitted,
     #[strum(serialize = "request.timer_guard_failed")]
     RequestTimerGuardFailed,
+    /// The holder of a request was reminded that the step it is in is almost due (its state's SLA).
+    #[strum(serialize = "request.step_reminder")]
+    RequestStepReminder,
+    /// A step's due date ended with the request still in its state: the role the state names was told.
+    #[strum(serialize = "request.step_escalated")]
+    RequestStepEscalated,
     #[strum(serialize = "service.published")]
     ServicePublished,
     #[strum(serialize = "smtp.updated")]
@@ -1065,6 +1071,8 @@ mod tests {
             (AuditKind::ProjectMilestoneSaved, "project.milestone_saved"),
             (AuditKind::ProjectProgressRecorded, "project.progress_recorded"),
             (AuditKind::RequestTimerGuardFailed, "request.timer_guard_failed"),
+            (AuditKind::RequestStepReminder, "request.step_reminder"),
+            (AuditKind::RequestStepEscalated, "request.step_escalated"),
             (AuditKind::ServicePublished, "service.published"),
             (AuditKind::SmtpUpdated, "smtp.updated"),
             (AuditKind::TemplateExported, "template.exported"),

@@ -213,6 +213,13 @@ impl ServiceDefinition {
                 problem(format!("workflow.actions[{i}].guard"), ServiceProblem::GuardReadsPersonal);
             }
         }
+        // A step's SLA counts working days; the procedure's deadline, working or calendar days: a step may take
+        // no more days than the whole procedure is given.
+        for (i, state) in self.workflow.states.iter().enumerate() {
+            if state.sla_days.is_some_and(|days| days > self.deadline.days) {
+                problem(format!("workflow.states[{i}].slaDays"), ServiceProblem::SlaBeyondDeadline);
+            }
+        }
         if let Err(found) = self.form.check() {
             errors.extend(found);
         }

@@ -179,6 +179,39 @@ pub struct ServiceFigures {
     pub decided: u64,
     /// Of those, the ones decided by the end of the local day of their legal deadline.
     pub decided_within_deadline: u64,
+    /// The steps of its states with an SLA, per state (workflow state keys), in key order.
+    pub steps: Vec<StepFigures>,
+}
+
+/// The steps of one state with an SLA (`slaDays`): those that ended in the period (the request left the state)
+/// and those still under way whose due day ended in the period, before the figures were read; and of them,
+/// the ones that ended by the end of their due day.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StepFigures {
+    pub state: String,
+    /// Steps measured: ended in the period, or overdue and still under way.
+    pub measured: u64,
+    /// Of those, the steps that ended within their SLA.
+    pub within_sla: u64,
+}
+
+impl StepFigures {
+    /// The share of the steps within their SLA; None when none was measured.
+    pub fn within_sla_share(&self) -> Option<f64> {
+        share(self.within_sla, self.measured)
+    }
+}
+
+/// The entry of `state` in `steps`, kept in key order.
+pub fn step_entry<'a>(steps: &'a mut Vec<StepFigures>, state: &str) -> &'a mut StepFigures {
+    let index = match steps.binary_search_by(|s| s.state.as_str().cmp(state)) {
+        Ok(index) => index,
+        Err(index) => {
+            steps.insert(index, StepFigures { state: state.to_owned(), ..StepFigures::default() });
+            index
+        }
+    };
+    &mut steps[index]
 }
 
 /// Requests submitted in the period by how they stand: still open, or how they ended.
@@ -287,6 +320,11 @@ impl Figures {
                 sum.submitted += service.submitted;
                 sum.decided += service.decided;
                 sum.decided_within_deadline += service.decided_within_deadline;
+                for step in &service.steps {
+                    let entry = step_entry(&mut sum.steps, &step.state);
+                    entry.measured += step.measured;
+                    entry.within_sla += step.within_sla;
+                }
                 for state in &service.by_state {
                     *states.entry(state.state.clone()).or_default() += state.count;
                 }
@@ -389,6 +427,7 @@ mod tests {
                 by_state: vec![StateCount { state: "submitted".into(), count: 3 }],
                 decided: 2,
                 decided_within_deadline: 1,
+                steps: vec![StepFigures { state: "urgent".into(), measured: 2, within_sla: 1 }],
             }],
             decided: 2,
             decided_within_deadline: 1,
@@ -406,5 +445,9 @@ mod tests {
         assert_eq!(total.backlog_total(), 2);
         assert_eq!(total.median_processing_seconds, None);
         assert_eq!(total.complaints, ComplaintFigures { received: 4, reopened: 2, ratings: 4, rating_sum: 14 });
+        let steps = &total.by_service[0].steps;
+        assert_eq!(steps, &[StepFigures { state: "urgent".into(), measured: 4, within_sla: 2 }]);
+        assert_eq!(steps[0].within_sla_share(), Some(0.5));
+        assert_eq!(StepFigures::default().within_sla_share(), None);
     }
 }

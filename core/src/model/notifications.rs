@@ -19,7 +19,8 @@ pub enum EventKind {
     #[serde(rename = "request.assigned")]
     Assigned,
     /// A step of the request's answer period: its staff reminded that it is about to end, or its lapse
-    /// recorded (no e-mail to the applicant: it is addressed to the staff).
+    /// recorded; or of the due date of the step it is in (its state's SLA): its holder reminded, or the role
+    /// its state escalates to told (no e-mail to the applicant: it is addressed to the staff).
     #[serde(rename = "request.deadline")]
     Deadline,
 }
@@ -33,7 +34,9 @@ impl EventKind {
         if crate::model::assignment::is_assignment_step(action) {
             return EventKind::Assigned;
         }
-        if crate::model::complaint::deadline_step_label(action).is_some() {
+        if crate::model::complaint::deadline_step_label(action).is_some()
+            || crate::model::workflow::sla_step_label(action).is_some()
+        {
             return EventKind::Deadline;
         }
         match from {
@@ -94,6 +97,9 @@ mod tests {
         assert_eq!(EventKind::of(Some("submitted"), "certified", "certify"), EventKind::StateChanged);
         assert_eq!(EventKind::of(Some("review"), "review", "note"), EventKind::Message);
         assert_eq!(EventKind::of(Some("review"), "review", "assignment.claim"), EventKind::Assigned);
+        for step in ["answer_reminder", "sla.reminder", "sla.escalated"] {
+            assert_eq!(EventKind::of(Some("urgent"), "urgent", step), EventKind::Deadline, "{step}");
+        }
         for kind in EventKind::ALL {
             assert_eq!(EventKind::parse(kind.as_str()), Some(kind));
         }

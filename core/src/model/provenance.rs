@@ -16,8 +16,9 @@ pub const BASIS_KEYS: &[&str] =
 
 /// What sits under these keys names its own basis, whatever encloses it: a procedure's legal texts set its
 /// deadline, not its fees (a fiscal text or the commune's tariff does), nor the figure a guard compares with
-/// (a definition), nor a timer's delay (each timer says which article, if any, sets it).
-pub const OWN_BASIS_KEYS: &[&str] = &["fees", "guard", "timers"];
+/// (a definition), nor a timer's delay (each timer says which article, if any, sets it), nor a reminder's days
+/// before a due date (a state's or a complaint's: the commune's choice, unless it cites a text).
+pub const OWN_BASIS_KEYS: &[&str] = &["fees", "guard", "timers", "reminder"];
 
 /// Numbers that are structure, not rules, and need no source: a template's version number (its identity), the
 /// digits of its tracking codes (a format), a document's upload size limit and the length and range bounds of

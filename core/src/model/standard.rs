@@ -283,6 +283,23 @@ mod tests {
     }
 
     #[test]
+    fn a_state_sla_fits_within_the_procedures_deadline() {
+        let roles: Vec<String> = moroccan_roles().expect("parses").into_iter().map(|r| r.key).collect();
+        let mut service = services().into_iter().find(|s| s.code == "acces-information").expect("the service");
+        let urgent = service.workflow.states.iter().position(|s| s.key == "urgent").expect("the urgent state");
+        // 3 working days (law 31.13) within the procedure's 20.
+        assert_eq!(service.workflow.states[urgent].sla_days, Some(3));
+        assert_eq!(service.check(&roles), Ok(()));
+        service.workflow.states[urgent].sla_days = Some(20);
+        assert_eq!(service.check(&roles), Ok(()), "as long as the procedure's deadline");
+        service.workflow.states[urgent].sla_days = Some(21);
+        let errors = service.check(&roles).expect_err("longer than the procedure's deadline");
+        let paths: Vec<String> = errors.iter().map(|e| e.path.clone()).collect();
+        assert_eq!(paths, [format!("workflow.states[{urgent}].slaDays")]);
+        assert!(errors[0].message.exact(crate::model::i18n::Locale::Tzm).is_some());
+    }
+
+    #[test]
     fn workflows_are_consistent() {
         for service in services() {
             let code = &service.code;

@@ -15,8 +15,10 @@ use crate::store::{TenantScope, audit};
 use super::{CountedPage, Jamaa};
 
 /// Kinds of a request's events whose content a proof does not show the applicant: who in the commune holds
-/// the file is its internal business (their content hashes and links are in the proof like any other event's).
-const WITHHELD_FROM_APPLICANTS: &[AuditKind] = &[AuditKind::RequestAssigned];
+/// the file, and the reminders and escalations of its steps, are its internal business (their content hashes
+/// and links are in the proof like any other event's).
+const WITHHELD_FROM_APPLICANTS: &[AuditKind] =
+    &[AuditKind::RequestAssigned, AuditKind::RequestStepReminder, AuditKind::RequestStepEscalated];
 
 impl Jamaa {
     /// Re-computes every hash of the commune's chain and checks the links and the head.

@@ -1,5 +1,5 @@
 //! The dated (lunar) holidays of a year, set by an operator for a country or a commune without a template
-//! upgrade, and the decision dates of open requests that follow them.
+//! upgrade, and the decision dates of open requests that follow them, as do the due dates of their steps.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -7,12 +7,14 @@ use std::collections::hash_map::Entry;
 use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldErrorCode};
 use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
-use crate::model::calendar::{DatedHoliday, end_of_day_utc};
+use crate::model::calendar::{DatedHoliday, DayCounting, WorkingCalendar, end_of_day_utc};
 use crate::model::commune::{Commune, Country};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::{ServiceId, WorkflowId};
+use crate::model::workflow::engine::{self, ApplyContext};
 use crate::store::catalog::{self, PublishedService};
 use crate::store::requests::{self, TransitionRecord};
+use crate::store::timers::Scope;
 use crate::store::{audit, communes, timers};
 
 use super::Jamaa;
@@ -126,6 +128,7 @@ impl Jamaa {
         let commune_now = Commune { spec, ..commune.clone() };
 
         let mut moved = Vec::new();
+        let mut steps_moved = Vec::new();
         if let Some(first) = added.iter().map(|h| h.date).min() {
             let why = added
                 .iter()
@@ -158,6 +161,8 @@ impl Jamaa {
                     comment: Some(format!("{} → {due}: {why}", record.decision_due)),
                     occurred_at: now,
                     assignee: None,
+                    step_due: None,
+                    ended_step_due: None,
                 };
                 super::lifecycle::record_step(&tx, &commune_now, service, record.id, &step, None, now).await?;
                 moved.push(serde_json::json!({
@@ -166,6 +171,7 @@ impl Jamaa {
                     "to": due,
                 }));
             }
+            steps_moved = move_step_dates(&tx, commune, (old, &new), first, &mut services).await?;
         }
         audit::append(
             &tx,
@@ -179,6 +185,7 @@ impl Jamaa {
                     "estimated": new.dated_holidays_of(year).iter().filter(|h| h.estimated).map(|h| h.date)
                         .collect::<Vec<_>>(),
                     "requestsMoved": moved,
+                    "stepsMoved": steps_moved,
                 }),
             ),
             now,
@@ -187,4 +194,55 @@ impl Jamaa {
         tx.commit().await?;
         Ok(Some(moved.len() as u64))
     }
+}
+
+/// The steps under way (of open requests in a state with an SLA) due on or after `first`, the first day that
+/// became a holiday, moved as a decision date moves (`WorkingCalendar::moved_decision_date`, counted from the
+/// local day the step began): never brought forward. The step's pending reminder and escalation follow, each
+/// at least as late as it was; one already taken is not armed again. Returns what moved, for the audit event.
+async fn move_step_dates(
+    tx: &crate::store::TenantTx,
+    commune: &Commune,
+    (old, new): (&WorkingCalendar, &WorkingCalendar),
+    first: chrono::NaiveDate,
+    services: &mut HashMap<(ServiceId, WorkflowId), PublishedService>,
+) -> Result<Vec<serde_json::Value>, Error> {
+    let tz = commune.time_zone();
+    let mut moved = Vec::new();
+    for record in requests::open_steps_due_from(tx, first).await? {
+        let (Some(step_due), Some(began)) = (record.step_due, requests::step_began_at(tx, record.id).await?) else {
+            continue;
+        };
+        let entered = began.with_timezone(&tz).date_naive();
+        let Some(due) = old.moved_decision_date(new, entered, step_due, DayCounting::Working) else { continue };
+        let key = (record.service_id, record.workflow_id);
+        if let Entry::Vacant(slot) = services.entry(key) {
+            slot.insert(catalog::service_version(tx, record.service_id, record.workflow_id).await?);
+        }
+        let Some(service) = services.get(&key) else { continue };
+        if !requests::move_step_due(tx, record.id, step_due, due).await? {
+            continue;
+        }
+        let pending = timers::pending_of(tx, record.id, Scope::Step).await?;
+        timers::cancel_pending(tx, record.id, Scope::Step).await?;
+        let context = ApplyContext {
+            now: began,
+            time_zone: tz,
+            calendar: new,
+            decision_due: record.decision_due,
+            submitted_on: record.submitted_at.with_timezone(&tz).date_naive(),
+        };
+        let step = engine::step_deadline(&service.definition.workflow, &record.state, &context);
+        for timer in step.iter().flat_map(|step| &step.timers) {
+            let Some((_, was)) = pending.iter().find(|(action, _)| *action == timer.action) else { continue };
+            let at = if timer.action == crate::model::workflow::STEP_ESCALATED {
+                end_of_day_utc(due, tz)
+            } else {
+                timer.due_at
+            };
+            timers::insert(tx, record.id, record.version, &timer.action, at.max(*was), Scope::Step).await?;
+        }
+        moved.push(serde_json::json!({ "trackingCode": record.tracking_code, "from": step_due, "to": due }));
+    }
+    Ok(moved)
 }

@@ -249,6 +249,8 @@ async fn take_deadline_step(
         comment: None,
         occurred_at: now,
         assignee: None,
+        step_due: None,
+        ended_step_due: None,
     };
     let event = NewEvent::new(
         "system",

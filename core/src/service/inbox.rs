@@ -45,6 +45,8 @@ pub struct InboxFilter {
     pub overdue: Option<bool>,
     /// A decision date strictly before this day.
     pub due_before: Option<NaiveDate>,
+    /// Open requests whose step's due date (their state's SLA) has passed (true), or the others (false).
+    pub step_overdue: Option<bool>,
     pub assignment: AssignmentFilter,
     /// Held by this member.
     pub assignee: Option<UserId>,
@@ -77,6 +79,8 @@ pub struct StateCount {
 pub struct InboxCounts {
     pub total: u64,
     pub overdue: u64,
+    /// Open requests whose step is overdue (their state's SLA).
+    pub step_overdue: u64,
     pub mine: u64,
     pub unassigned: u64,
     pub by_state: Vec<StateCount>,
@@ -197,6 +201,8 @@ impl Jamaa {
         let query = self.inbox_query(&tx, principal, commune.spec.country, filter, today).await?;
         let total = requests::inbox_count(&tx, &query).await?;
         let overdue = requests::inbox_count(&tx, &InboxQuery { overdue: Some((true, today)), ..query.clone() }).await?;
+        let step_overdue =
+            requests::inbox_count(&tx, &InboxQuery { step_overdue: Some((true, today)), ..query.clone() }).await?;
         let mine = match person(principal) {
             Some(user) => {
                 requests::inbox_count(&tx, &InboxQuery { holder: Holder::Person(user), ..query.clone() }).await?
@@ -217,7 +223,7 @@ impl Jamaa {
                 StateCount { state, label, count: u64::try_from(count).unwrap_or(0) }
             })
             .collect();
-        Ok(InboxCounts { total, overdue, mine, unassigned, by_state })
+        Ok(InboxCounts { total, overdue, step_overdue, mine, unassigned, by_state })
     }
 
     /// Resolves the filters: the caller for MINE, the search to a tracking code or blind indexes.
@@ -264,6 +270,7 @@ impl Jamaa {
             service_code: filter.service_code.clone(),
             overdue: filter.overdue.map(|overdue| (overdue, today)),
             due_before: filter.due_before,
+            step_overdue: filter.step_overdue.map(|overdue| (overdue, today)),
             holder,
             tracking_code: None,
             lookups: None,
@@ -357,6 +364,8 @@ impl Jamaa {
             comment: None,
             occurred_at: now,
             assignee: step.assignee,
+            step_due: None,
+            ended_step_due: None,
         };
         let event = NewEvent::new(
             principal.actor(),

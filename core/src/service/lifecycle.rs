@@ -17,8 +17,8 @@ use crate::model::commune::Commune;
 use crate::model::i18n::LocalizedText;
 use crate::model::ids::RequestId;
 use crate::model::request::Receipt;
-use crate::model::workflow::engine::{self, ApplyContext, EngineError, ScheduledTimer};
-use crate::model::workflow::{ActionCheck, Actor, Outcome};
+use crate::model::workflow::engine::{self, ApplyContext, EngineError, ScheduledTimer, StepDeadline};
+use crate::model::workflow::{ActionCheck, Actor, Outcome, STEP_ESCALATED, STEP_REMINDER};
 use crate::store::catalog::PublishedService;
 use crate::store::citizen::{self as citizen_store, MessageRecord};
 use crate::store::requests::{self, RequestRecord, TransitionRecord};
@@ -42,6 +42,12 @@ impl RequestDetails {
     /// The label of the current state.
     pub fn state_label(&self) -> LocalizedText {
         self.service.definition.workflow.state(&self.record.state).map(|s| s.label.clone()).unwrap_or_default()
+    }
+
+    /// Whether the step the request is in is overdue on the local day `today`: the request is open and its
+    /// step's due day has passed.
+    pub fn step_overdue(&self, today: chrono::NaiveDate) -> bool {
+        self.record.outcome.is_none() && self.record.step_due.is_some_and(|due| due < today)
     }
 
     /// The receipt of the request, as issued at submission.
@@ -210,13 +216,17 @@ pub(crate) async fn apply_action(
         procedure.check(tx, commune, &record, check, now).await?;
     }
     let decision_due = transition.decision_due;
-    if !requests::advance(tx, record.id, record.version, &transition.to, transition.outcome, decision_due, now).await? {
+    let step_due = transition.step.as_ref().map(|step| step.due);
+    let (to, outcome) = (&transition.to, transition.outcome);
+    if !requests::advance(tx, record.id, record.version, to, outcome, decision_due, step_due, now).await? {
         return Err(Error::Conflict("the request was changed by someone else: reload it and try again".into()));
     }
     let version = record.version + 1;
     timers::cancel_pending(tx, record.id, Scope::State).await?;
+    timers::cancel_pending(tx, record.id, Scope::Step).await?;
     procedure.moved(tx, service, record.id, &transition.to, transition.outcome).await?;
     schedule(tx, record.id, version, &transition.timers).await?;
+    schedule_step(tx, record.id, version, transition.step.as_ref()).await?;
     if let (Some(body), true) = (&comment, taken.is_some_and(|a| a.notify_applicant)) {
         let message = MessageRecord { action: transition.action.clone(), body: body.clone(), created_at: now };
         citizen_store::insert_message(tx, record.id, &message).await?;
@@ -229,6 +239,8 @@ pub(crate) async fn apply_action(
         comment: comment.clone(),
         occurred_at: now,
         assignee: None,
+        step_due: transition.step.as_ref().map(|step| step.due),
+        ended_step_due: record.step_due,
     };
     let event = NewEvent::new(
         actor_label,
@@ -254,8 +266,71 @@ pub(crate) async fn apply_action(
         decision_due,
         updated_at: now,
         closed_at,
+        step_due,
         ..record
     })
+}
+
+/// Arms the reminder and the escalation of the step a request begins (timers of scope `step`).
+pub(crate) async fn schedule_step(
+    tx: &TenantTx,
+    request: RequestId,
+    version: i64,
+    step: Option<&StepDeadline>,
+) -> Result<(), Error> {
+    for timer in step.into_iter().flat_map(|step| &step.timers) {
+        timers::insert(tx, request, version, &timer.action, timer.due_at, Scope::Step).await?;
+    }
+    Ok(())
+}
+
+/// Takes a due timer of the step a request is in (claimed by the scheduler in `tx`, the request still at the
+/// version that armed it): records the reminder to its holder ([`STEP_REMINDER`]) or the escalation to the role
+/// its state names ([`STEP_ESCALATED`]) as a step of its history without a change of state (so an outbox event,
+/// `request.deadline`) with its audit event. False when it no longer applies (the request ended, or its state
+/// has no such step any more).
+pub(crate) async fn take_step_deadline(
+    tx: &TenantTx,
+    commune: &Commune,
+    service: &PublishedService,
+    record: RequestRecord,
+    step: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, Error> {
+    let Some(state) = service.definition.workflow.state(&record.state) else { return Ok(false) };
+    if record.outcome.is_some() || record.step_due.is_none() {
+        return Ok(false);
+    }
+    // The reminder names the holder it is for; the escalation, the role it tells (and the holder).
+    let (kind, escalated_to) = match (step, &state.escalate_to) {
+        (STEP_REMINDER, _) => (AuditKind::RequestStepReminder, None),
+        (STEP_ESCALATED, Some(role)) => (AuditKind::RequestStepEscalated, Some(role)),
+        (STEP_ESCALATED, None) => return Ok(false),
+        _ => return Err(Error::internal(format!("unknown step of a state's SLA `{step}`"))),
+    };
+    let mut payload = serde_json::json!({
+        "trackingCode": record.tracking_code,
+        "state": record.state,
+        "stepDue": record.step_due,
+        "assignee": record.assignee,
+    });
+    if let (Some(role), Some(fields)) = (escalated_to, payload.as_object_mut()) {
+        fields.insert("escalatedTo".to_owned(), serde_json::Value::String(role.clone()));
+    }
+    let transition = TransitionRecord {
+        from_state: Some(record.state.clone()),
+        to_state: record.state.clone(),
+        action: step.to_owned(),
+        actor: "system".to_owned(),
+        comment: None,
+        occurred_at: now,
+        assignee: None,
+        step_due: None,
+        ended_step_due: None,
+    };
+    let event = NewEvent::new("system", kind, AuditSubject::Request(record.id), payload);
+    record_step(tx, commune, service, record.id, &transition, Some(event), now).await?;
+    Ok(true)
 }
 
 pub(crate) async fn schedule(

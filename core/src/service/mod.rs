@@ -167,6 +167,11 @@ impl Jamaa {
         (self.clock)()
     }
 
+    /// Today in the commune's time zone, by the server's clock: the day against which due dates are overdue.
+    pub fn today_in(&self, commune: &crate::model::commune::Commune) -> chrono::NaiveDate {
+        self.now().with_timezone(&commune.time_zone()).date_naive()
+    }
+
     /// A commune by slug; unknown slugs are NOT_FOUND.
     pub async fn commune(&self, slug: &str) -> Result<Commune, Error> {
         let slug = Slug::parse(slug).map_err(|_| Error::NotFound("commune"))?;

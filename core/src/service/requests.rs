@@ -195,6 +195,7 @@ impl Jamaa {
         let context =
             ApplyContext { now, time_zone: commune.time_zone(), calendar, decision_due, submitted_on: local_today };
         let (state, start_timers) = engine::start(&definition.workflow, &context).map_err(engine_error)?;
+        let start_step = engine::step_deadline(&definition.workflow, &state, &context);
 
         let year = local_today.year();
         let sequence = requests::next_in_sequence(&tx, &format!("tracking:{year}")).await?;
@@ -220,6 +221,7 @@ impl Jamaa {
             closed_at: None,
             assignee: None,
             lapsed_at: None,
+            step_due: start_step.as_ref().map(|step| step.due),
             secret_hash: auth::hash_secret(&normalize_secret(&secret)),
             personal: sealed,
             data_key_id,
@@ -240,8 +242,11 @@ impl Jamaa {
             comment: None,
             occurred_at: now,
             assignee: None,
+            step_due: start_step.as_ref().map(|step| step.due),
+            ended_step_due: None,
         };
         schedule(&tx, record.id, record.version, &start_timers).await?;
+        super::lifecycle::schedule_step(&tx, record.id, record.version, start_step.as_ref()).await?;
         let event = NewEvent::new(
             principal.actor(),
             AuditKind::RequestSubmitted,
@@ -388,6 +393,7 @@ impl Jamaa {
         history.retain(|step| {
             !crate::model::assignment::is_assignment_step(&step.action)
                 && step.action != crate::model::complaint::ANSWER_REMINDER
+                && crate::model::workflow::sla_step_label(&step.action).is_none()
         });
         let messages = citizen_store::messages(&tx, record.id).await?;
         let actor = format!("applicant:{}", record.tracking_code);

@@ -1,5 +1,6 @@
 //! The scheduler: applies due workflow timers (tacit approval at the legal deadline, escalations) and takes the
-//! due steps of request deadlines (a complaint's reminder and lapse), each exactly once, even with several
+//! due steps of request deadlines (a complaint's reminder and lapse; the reminder and escalation of a step whose
+//! state has an SLA), each exactly once, even with several
 //! servers running it against PostgreSQL. A timer standing for a staff action respects that action's guard:
 //! when it fails, the timer's other path is taken (its step in the history, and `request.timer_guard_failed` in
 //! the audit chain saying which guard failed), or nothing.
@@ -13,7 +14,7 @@ use crate::store::timers::Scope;
 use crate::store::{TenantScope, audit, catalog, communes, requests, timers};
 
 use super::Jamaa;
-use super::lifecycle::{Procedure, apply_action, engine_error};
+use super::lifecycle::{Procedure, apply_action, engine_error, take_step_deadline};
 use super::procedures;
 
 /// What one run of the scheduler did.
@@ -55,6 +56,24 @@ impl Jamaa {
                                 kind.timer_due(&tx, &commune, &service, record, &timer.action, now).await?
                             }
                             None => false,
+                        };
+                        timers::finish(&tx, timer.id, fired, now).await?;
+                        if fired {
+                            report.fired += 1;
+                        } else {
+                            report.dropped += 1;
+                        }
+                        continue;
+                    }
+                    if timer.scope == Scope::Step {
+                        // The reminder or the escalation of the step the request is in, if it still is.
+                        let fired = match requests::by_id(&tx, timer.request_id).await? {
+                            Some(record) if record.version == timer.request_version => {
+                                let service =
+                                    catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
+                                take_step_deadline(&tx, &commune, &service, record, &timer.action, now).await?
+                            }
+                            _ => false,
                         };
                         timers::finish(&tx, timer.id, fired, now).await?;
                         if fired {

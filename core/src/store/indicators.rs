@@ -11,7 +11,7 @@ use super::TenantTx;
 use crate::error::Error;
 use crate::model::indicators::{
     ComplaintFigures, Figures, REOPEN_ACTION, ServiceFigures, StateCount, backlog_buckets, backlog_thresholds,
-    deadline_end, median_of_window, median_window,
+    deadline_end, median_of_window, median_window, step_entry,
 };
 use crate::model::workflow::Outcome;
 
@@ -31,6 +31,7 @@ pub(crate) async fn figures(
     submitted(tx, start, end, &mut figures).await?;
     decided(tx, tz, start, end, &mut figures).await?;
     figures.median_processing_seconds = median_processing(tx, start, end, figures.decided).await?;
+    steps(tx, tz, (start, end), as_of, &mut figures).await?;
     figures.backlog = backlog(tx, as_of).await?;
     let (open, stakes_centimes) = crate::modules::disputes::store::open_figures(tx).await?;
     figures.disputes = crate::model::indicators::DisputeFigures { open, stakes_centimes };
@@ -116,6 +117,73 @@ async fn decided(
         let service = service_entry(&mut figures.by_service, &code);
         service.decided += decided;
         service.decided_within_deadline += within;
+    }
+    Ok(())
+}
+
+/// The steps of states with an SLA, per service and state: those that ended in the period (a history row that
+/// ended a step, `ended_step_due`), within their SLA when the request left by the end of the step's due day; and
+/// the steps still under way (`requests.step_due`) whose due day is in the period and over by `as_of`, none of
+/// them within.
+async fn steps(
+    tx: &TenantTx,
+    tz: Tz,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+    as_of: DateTime<Utc>,
+    figures: &mut Figures,
+) -> Result<(), Error> {
+    let mut q = Sql::new(tx);
+    let sql = format!(
+        "SELECT DISTINCT t.ended_step_due AS due FROM request_transitions t WHERE t.tenant_id = {} \
+         AND t.ended_step_due IS NOT NULL AND t.occurred_at >= {} AND t.occurred_at < {}",
+        q.tenant(),
+        q.bind(start),
+        q.bind(end),
+    );
+    let dues: Vec<NaiveDate> = q.all(&sql).await?.iter().map(|row| get(row, "due")).collect::<Result<_, _>>()?;
+    if !dues.is_empty() {
+        let mut q = Sql::new(tx);
+        let mut ends = String::new();
+        for due in dues {
+            ends.push_str(&format!(" WHEN {} THEN {}", q.bind(due), q.bind(deadline_end(due, tz))));
+        }
+        let sql = format!(
+            "SELECT s.code AS code, t.from_state AS state, COUNT(*) AS n, \
+             COALESCE(SUM(CASE WHEN t.occurred_at < CASE t.ended_step_due{ends} END THEN 1 ELSE 0 END), 0) AS within \
+             FROM request_transitions t JOIN requests r ON r.tenant_id = t.tenant_id AND r.id = t.request_id \
+             JOIN services s ON s.tenant_id = r.tenant_id AND s.id = r.service_id \
+             WHERE t.tenant_id = {} AND t.ended_step_due IS NOT NULL AND t.from_state IS NOT NULL \
+             AND t.occurred_at >= {} AND t.occurred_at < {} GROUP BY s.code, t.from_state",
+            q.tenant(),
+            q.bind(start),
+            q.bind(end),
+        );
+        for row in q.all(&sql).await? {
+            let (code, state): (String, String) = (get(&row, "code")?, get(&row, "state")?);
+            let service = service_entry(&mut figures.by_service, &code);
+            let entry = step_entry(&mut service.steps, &state);
+            entry.measured += count(&row, "n")?;
+            entry.within_sla += count(&row, "within")?;
+        }
+    }
+    // Local days: the period's first, the day after its last, and the day of `as_of` (a due day before it is
+    // over).
+    let local = |instant: DateTime<Utc>| instant.with_timezone(&tz).date_naive();
+    let (first, after_last, today) = (local(start), local(end), local(as_of));
+    let mut q = Sql::new(tx);
+    let sql = format!(
+        "SELECT s.code AS code, r.state AS state, COUNT(*) AS n {FROM_REQUESTS}{} AND r.closed_at IS NULL \
+         AND r.step_due IS NOT NULL AND r.step_due >= {} AND r.step_due < {} AND r.step_due < {} \
+         GROUP BY s.code, r.state",
+        q.tenant(),
+        q.bind(first),
+        q.bind(after_last),
+        q.bind(today),
+    );
+    for row in q.all(&sql).await? {
+        let (code, state): (String, String) = (get(&row, "code")?, get(&row, "state")?);
+        let service = service_entry(&mut figures.by_service, &code);
+        step_entry(&mut service.steps, &state).measured += count(&row, "n")?;
     }
     Ok(())
 }

@@ -138,6 +138,15 @@ pub(crate) async fn record_transition(
         },
         "message": transition.comment,
     });
+    // The escalation of a step names the role it is addressed to, as its state says.
+    let escalated_to = (transition.action == crate::model::workflow::STEP_ESCALATED)
+        .then(|| service.definition.workflow.state(&transition.to_state))
+        .flatten()
+        .and_then(|state| state.escalate_to.clone());
+    let mut payload = payload;
+    if let (Some(role), Some(fields)) = (escalated_to, payload.get_mut("transition").and_then(|t| t.as_object_mut())) {
+        fields.insert("escalatedTo".to_owned(), serde_json::Value::String(role));
+    }
     outbox_event::Entity::insert(outbox_event::ActiveModel {
         tenant_id: Set(tx.tenant_uuid()),
         id: Set(id),

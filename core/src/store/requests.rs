@@ -34,6 +34,8 @@ pub struct RequestRecord {
     pub assignee: Option<UserId>,
     /// When its answer period ended without an answer (a complaint's lapse), if it did.
     pub lapsed_at: Option<DateTime<Utc>>,
+    /// The local day by the end of which the step it is in is due (its state's SLA), if that state has one.
+    pub step_due: Option<NaiveDate>,
     pub(crate) secret_hash: String,
     /// The personal fields, sealed, and the data key they are sealed under.
     pub(crate) personal: Option<String>,
@@ -51,6 +53,10 @@ pub struct TransitionRecord {
     pub occurred_at: DateTime<Utc>,
     /// For an assignment step: whom the request was given to (none when released).
     pub assignee: Option<UserId>,
+    /// The due date of the step this one began in a state with an SLA.
+    pub step_due: Option<NaiveDate>,
+    /// The due date of the step this one ended, when the state left had an SLA.
+    pub ended_step_due: Option<NaiveDate>,
 }
 
 /// Takes the next number of a per-commune sequence (`tracking:2026`), starting at 1.
@@ -93,6 +99,7 @@ pub(crate) async fn insert(tx: &TenantTx, record: &RequestRecord) -> Result<(), 
         closed_at: Set(record.closed_at),
         assignee_id: Set(record.assignee.map(|u| u.as_uuid())),
         lapsed_at: Set(record.lapsed_at),
+        step_due: Set(record.step_due),
     })
     .exec_without_returning(tx.conn())
     .await?;
@@ -143,8 +150,9 @@ pub(crate) async fn by_tracking_code(tx: &TenantTx, code: &TrackingCode) -> Resu
     row.map(from_model).transpose()
 }
 
-/// Moves a request to a new state (and decision date) if it is still at `expected_version`; false when another
-/// action won.
+/// Moves a request to a new state (with its decision date, and the due date of the step it begins there) if it
+/// is still at `expected_version`; false when another action won.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn advance(
     tx: &TenantTx,
     id: RequestId,
@@ -152,11 +160,13 @@ pub(crate) async fn advance(
     state: &str,
     outcome: Option<Outcome>,
     decision_due: NaiveDate,
+    step_due: Option<NaiveDate>,
     now: DateTime<Utc>,
 ) -> Result<bool, Error> {
     let mut update = request::Entity::update_many()
         .col_expr(request::Column::State, Expr::value(state))
         .col_expr(request::Column::DecisionDue, Expr::value(decision_due))
+        .col_expr(request::Column::StepDue, Expr::value(step_due))
         .col_expr(request::Column::Outcome, Expr::value(outcome))
         .col_expr(request::Column::Version, Expr::col(request::Column::Version).add(1))
         .col_expr(request::Column::UpdatedAt, Expr::value(now));
@@ -189,6 +199,8 @@ pub(crate) async fn insert_transition(
         comment: Set(record.comment.clone()),
         occurred_at: Set(record.occurred_at),
         assignee_id: Set(record.assignee.map(|u| u.as_uuid())),
+        step_due: Set(record.step_due),
+        ended_step_due: Set(record.ended_step_due),
     })
     .exec_without_returning(tx.conn())
     .await?;
@@ -212,6 +224,8 @@ pub(crate) async fn history(tx: &TenantTx, request_id: RequestId) -> Result<Vec<
             comment: row.comment,
             occurred_at: row.occurred_at,
             assignee: row.assignee_id.map(UserId::from_uuid),
+            step_due: row.step_due,
+            ended_step_due: row.ended_step_due,
         })
         .collect())
 }
@@ -287,6 +301,7 @@ pub(super) fn from_model(row: request::Model) -> Result<RequestRecord, Error> {
         closed_at: row.closed_at,
         assignee: row.assignee_id.map(UserId::from_uuid),
         lapsed_at: row.lapsed_at,
+        step_due: row.step_due,
         secret_hash: row.secret_hash,
         personal: row.personal,
         data_key_id: row.data_key_id,
@@ -335,6 +350,8 @@ pub(crate) struct InboxQuery {
     pub overdue: Option<(bool, NaiveDate)>,
     /// Decision date strictly before.
     pub due_before: Option<NaiveDate>,
+    /// `Some((true, today))`: open requests whose step's due date has passed; `Some((false, today))`: the others.
+    pub step_overdue: Option<(bool, NaiveDate)>,
     pub holder: Holder,
     pub tracking_code: Option<String>,
     /// `(field, digest)` pairs of the blind indexes searched.
@@ -343,6 +360,14 @@ pub(crate) struct InboxQuery {
 
 fn overdue_condition(today: NaiveDate) -> Condition {
     Condition::all().add(request::Column::ClosedAt.is_null()).add(request::Column::DecisionDue.lt(today))
+}
+
+/// Open requests whose step was due before `today` (a step's due date is cleared when it ends).
+fn step_overdue_condition(today: NaiveDate) -> Condition {
+    Condition::all()
+        .add(request::Column::ClosedAt.is_null())
+        .add(request::Column::StepDue.is_not_null())
+        .add(request::Column::StepDue.lt(today))
 }
 
 impl InboxQuery {
@@ -368,6 +393,11 @@ impl InboxQuery {
         }
         if let Some(date) = self.due_before {
             condition = condition.add(request::Column::DecisionDue.lt(date));
+        }
+        match self.step_overdue {
+            Some((true, today)) => condition = condition.add(step_overdue_condition(today)),
+            Some((false, today)) => condition = condition.add(step_overdue_condition(today).not()),
+            None => {}
         }
         match self.holder {
             Holder::Anyone => {}
@@ -436,6 +466,47 @@ pub(crate) async fn open_due_from(tx: &TenantTx, from: NaiveDate) -> Result<Vec<
         .into_iter()
         .map(from_model)
         .collect()
+}
+
+/// The open requests whose step (their state's SLA) is due on or after `from`, oldest first.
+pub(crate) async fn open_steps_due_from(tx: &TenantTx, from: NaiveDate) -> Result<Vec<RequestRecord>, Error> {
+    request::Entity::find()
+        .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(request::Column::Outcome.is_null())
+        .filter(request::Column::StepDue.gte(from))
+        .order_by_asc(request::Column::Id)
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(from_model)
+        .collect()
+}
+
+/// When the step a request is in began: the last step of its history that dated one.
+pub(crate) async fn step_began_at(tx: &TenantTx, id: RequestId) -> Result<Option<DateTime<Utc>>, Error> {
+    Ok(transition::Entity::find()
+        .select_only()
+        .column(transition::Column::OccurredAt)
+        .filter(transition::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(transition::Column::RequestId.eq(id.as_uuid()))
+        .filter(transition::Column::StepDue.is_not_null())
+        .order_by_desc(transition::Column::Id)
+        .into_tuple::<DateTime<Utc>>()
+        .one(tx.conn())
+        .await?)
+}
+
+/// Moves the due date of the step a request is in, if it is still `old`; false when it is not (the request
+/// moved on). The request's version does not move: the step's timers follow by themselves.
+pub(crate) async fn move_step_due(tx: &TenantTx, id: RequestId, old: NaiveDate, new: NaiveDate) -> Result<bool, Error> {
+    let result = request::Entity::update_many()
+        .col_expr(request::Column::StepDue, Expr::value(Some(new)))
+        .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(request::Column::Id.eq(id.as_uuid()))
+        .filter(request::Column::StepDue.eq(old))
+        .exec(tx.conn())
+        .await?;
+    Ok(result.rows_affected == 1)
 }
 
 /// How many requests the inbox query finds.

@@ -61,6 +61,25 @@ pub(crate) async fn cancel_pending(tx: &TenantTx, request_id: RequestId, scope: 
     Ok(())
 }
 
+/// The pending timers of `scope` of a request: their action and due time.
+pub(crate) async fn pending_of(
+    tx: &TenantTx,
+    request_id: RequestId,
+    scope: Scope,
+) -> Result<Vec<(String, DateTime<Utc>)>, Error> {
+    Ok(timer::Entity::find()
+        .select_only()
+        .column(timer::Column::Action)
+        .column(timer::Column::DueAt)
+        .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(timer::Column::RequestId.eq(request_id.as_uuid()))
+        .filter(timer::Column::Status.eq("pending"))
+        .filter(timer::Column::Scope.eq(scope))
+        .into_tuple::<(String, DateTime<Utc>)>()
+        .all(tx.conn())
+        .await?)
+}
+
 /// The communes that have timers due at `now`. On PostgreSQL this goes through a function that reveals
 /// the commune ids and nothing else, since no tenant is set yet.
 pub(crate) async fn tenants_with_due_timers(store: &Store, now: DateTime<Utc>) -> Result<Vec<TenantId>, Error> {
@@ -155,6 +174,17 @@ pub(crate) async fn follow_decision_date(
         .exec(tx.conn())
         .await?;
     pending().col_expr(timer::Column::RequestVersion, Expr::value(versions.1)).exec(tx.conn()).await?;
+    // The reminder and escalation of the step the request is in keep their time (the step's due date does not
+    // follow the decision date) and follow the request's version.
+    timer::Entity::update_many()
+        .col_expr(timer::Column::RequestVersion, Expr::value(versions.1))
+        .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(timer::Column::RequestId.eq(request_id.as_uuid()))
+        .filter(timer::Column::RequestVersion.eq(versions.0))
+        .filter(timer::Column::Status.eq("pending"))
+        .filter(timer::Column::Scope.eq(Scope::Step))
+        .exec(tx.conn())
+        .await?;
     let of_request = timer::Entity::find()
         .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(timer::Column::RequestId.eq(request_id.as_uuid()))

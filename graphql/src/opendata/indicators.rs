@@ -130,6 +130,15 @@ fn to_csv(found: &Indicators) -> Result<Vec<u8>, Error> {
             String::new(),
             number(s.decided_within_deadline),
         ));
+        for step in &s.steps {
+            rows.push(("service_steps_measured", s.service_code.clone(), step.state.clone(), number(step.measured)));
+            rows.push((
+                "service_steps_within_sla",
+                s.service_code.clone(),
+                step.state.clone(),
+                number(step.within_sla),
+            ));
+        }
     }
     rows.push(("decided", String::new(), String::new(), number(f.decided)));
     rows.push(("decided_within_deadline", String::new(), String::new(), number(f.decided_within_deadline)));

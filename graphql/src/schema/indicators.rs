@@ -189,6 +189,16 @@ impl Figures {
                     decided: s.decided,
                     decided_within_deadline: s.decided_within_deadline,
                     within_deadline_share: core::share(s.decided_within_deadline, s.decided),
+                    steps: s
+                        .steps
+                        .iter()
+                        .map(|step| StepIndicators {
+                            state: step.state.clone(),
+                            measured: step.measured,
+                            within_sla: step.within_sla,
+                            within_sla_share: step.within_sla_share(),
+                        })
+                        .collect(),
                 })
                 .collect(),
             decided: figures.decided,
@@ -241,6 +251,20 @@ pub struct ServiceIndicators {
     pub decided: u64,
     pub decided_within_deadline: u64,
     pub within_deadline_share: Option<f64>,
+    /// The steps of its states with an SLA (`slaDays`), per state (workflow state keys).
+    pub steps: Vec<StepIndicators>,
+}
+
+/// The steps of one state with an SLA: those that ended in the period, and those still under way whose due
+/// day ended in it; of them, the ones that ended by the end of their due day, and their share.
+#[derive(SimpleObject, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepIndicators {
+    pub state: String,
+    pub measured: u64,
+    pub within_sla: u64,
+    /// `withinSla / measured`; null when no step was measured.
+    pub within_sla_share: Option<f64>,
 }
 
 #[derive(SimpleObject, Serialize)]

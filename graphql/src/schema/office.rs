@@ -64,6 +64,8 @@ pub struct StateCount {
 pub struct InboxCounts {
     pub total: i32,
     pub overdue: i32,
+    /// Open requests whose step is overdue (their state's SLA).
+    pub step_overdue: i32,
     pub mine: i32,
     pub unassigned: i32,
     pub by_state: Vec<StateCount>,
@@ -141,6 +143,7 @@ pub(crate) fn inbox_filter(
     service_code: Option<String>,
     overdue: Option<bool>,
     due_before: Option<NaiveDate>,
+    step_overdue: Option<bool>,
     assignment: Option<AssignmentFilter>,
     assignee_id: Option<ID>,
     search: Option<String>,
@@ -155,6 +158,7 @@ pub(crate) fn inbox_filter(
         service_code,
         overdue,
         due_before,
+        step_overdue,
         assignment: assignment.unwrap_or_default().into(),
         assignee,
         search,
@@ -176,18 +180,29 @@ impl OfficeQuery {
         service_code: Option<String>,
         overdue: Option<bool>,
         due_before: Option<NaiveDate>,
+        step_overdue: Option<bool>,
         assignment: Option<AssignmentFilter>,
         assignee_id: Option<ID>,
         search: Option<String>,
         locale: Option<String>,
     ) -> Result<InboxCounts> {
         let call = InCommune::new(ctx, commune, locale).await?;
-        let filter =
-            inbox_filter(state, service_code, overdue, due_before, assignment, assignee_id, search, &call.lang)?;
+        let filter = inbox_filter(
+            state,
+            service_code,
+            overdue,
+            due_before,
+            step_overdue,
+            assignment,
+            assignee_id,
+            search,
+            &call.lang,
+        )?;
         let counts = call.jamaa.inbox_counts(call.principal, &call.commune, &filter).await.in_lang(&call)?;
         Ok(InboxCounts {
             total: count(counts.total),
             overdue: count(counts.overdue),
+            step_overdue: count(counts.step_overdue),
             mine: count(counts.mine),
             unassigned: count(counts.unassigned),
             by_state: counts

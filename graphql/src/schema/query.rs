@@ -127,7 +127,8 @@ impl CatalogQuery {
 
     /// The staff inbox: the commune's requests that the filters find, by legal decision date then
     /// submission, with their total. `overdue`: open requests past their decision date (or, false, the
-    /// others); `dueBefore`: a decision date before that day; `assignment`/`assigneeId`: whose they are;
+    /// others); `dueBefore`: a decision date before that day; `stepOverdue`: open requests whose step is past
+    /// its due date (their state's SLA; or, false, the others); `assignment`/`assigneeId`: whose they are;
     /// `search`: a tracking code, or a national id found through the blind index.
     #[allow(clippy::too_many_arguments)]
     async fn requests(
@@ -138,6 +139,7 @@ impl CatalogQuery {
         service_code: Option<String>,
         overdue: Option<bool>,
         due_before: Option<NaiveDate>,
+        step_overdue: Option<bool>,
         assignment: Option<AssignmentFilter>,
         assignee_id: Option<ID>,
         search: Option<String>,
@@ -150,8 +152,17 @@ impl CatalogQuery {
             let (due, id) = c.split_once('|')?;
             Some((due.parse::<NaiveDate>().ok()?, id.parse::<RequestId>().ok()?))
         })?;
-        let filter =
-            inbox_filter(state, service_code, overdue, due_before, assignment, assignee_id, search, &call.lang)?;
+        let filter = inbox_filter(
+            state,
+            service_code,
+            overdue,
+            due_before,
+            step_overdue,
+            assignment,
+            assignee_id,
+            search,
+            &call.lang,
+        )?;
         let principal = call.principal;
         let page = call
             .jamaa

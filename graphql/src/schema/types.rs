@@ -15,7 +15,7 @@ use jamaa_core::model::complaint::deadline_step_label;
 use jamaa_core::model::form::{FieldDef, FieldKind};
 use jamaa_core::model::i18n::Locale;
 use jamaa_core::model::request::{Receipt as CoreReceipt, SubmittedDocument, submission_label};
-use jamaa_core::model::workflow::{Actor, Outcome as CoreOutcome, StateKind as CoreStateKind};
+use jamaa_core::model::workflow::{Actor, Outcome as CoreOutcome, StateKind as CoreStateKind, sla_step_label};
 use jamaa_core::service::{MessageRecord, PersonalData, RequestDetails, ServiceView, TransitionRecord};
 
 use super::Lang;
@@ -620,6 +620,24 @@ impl Request {
     async fn lapsed_at(&self) -> Option<DateTime<Utc>> {
         self.details.record.lapsed_at
     }
+    /// The local day by the end of which the step the request is in is due, when its state has an SLA
+    /// (`slaDays` working days on the commune's calendar from the day it entered the state); staff only (null
+    /// for the applicant).
+    async fn step_due_date(&self) -> Option<NaiveDate> {
+        if matches!(self.viewer, Actor::Applicant) {
+            return None;
+        }
+        self.details.record.step_due
+    }
+    /// Whether the step the request is in is overdue: the request is open and its step's due date has passed
+    /// (today in the commune); staff only (false for the applicant).
+    async fn step_overdue(&self, ctx: &Context<'_>) -> bool {
+        if matches!(self.viewer, Actor::Applicant) {
+            return false;
+        }
+        let today = super::jamaa(ctx).today_in(&self.details.commune);
+        self.details.step_overdue(today)
+    }
     /// What the viewer may do now.
     async fn available_actions(&self) -> Vec<AvailableAction> {
         self.details
@@ -654,6 +672,7 @@ impl Request {
                     None if t.from_state.is_none() => self.lang.text(&submission_label()),
                     None => step_label(&t.action)
                         .or_else(|| deadline_step_label(&t.action))
+                        .or_else(|| sla_step_label(&t.action))
                         .map(|label| self.lang.text(&label))
                         .unwrap_or_default(),
                 },

@@ -36,6 +36,7 @@ mod shape;
 mod shutdown;
 mod site;
 mod spending;
+mod steps;
 mod training;
 mod transport;
 mod uploads;

@@ -1355,6 +1355,8 @@ pub enum ServiceProblem {
     SilenceWithoutTimer,
     /// An action's guard reading a personal (sealed) field.
     GuardReadsPersonal,
+    /// A state's SLA longer than the procedure's deadline.
+    SlaBeyondDeadline,
 }
 
 /// The message of a problem of a service's definition.
@@ -1410,6 +1412,12 @@ pub fn service_problem(problem: ServiceProblem) -> LocalizedText {
             "une condition ne peut lire des données personnelles (elles sont chiffrées)",
             "a guard may not read personal fields (they are sealed)",
             "ⵜⴰⵡⵜⵉⵍⵜ ⵓⵔ ⵜⵣⵎⵎⵔ ⴰⴷ ⵜⵖⵔ ⵉⵙⴼⴽⴰ ⵉⵏⵎⵣⵡⴰⵔⵓⵜⵏ (ⵜⵜⵓⵣⵎⵎⵓⵎⵏ)",
+        ),
+        ServiceProblem::SlaBeyondDeadline => text(
+            "أجل المرحلة يتجاوز الأجل القانوني للمسطرة",
+            "le délai de l'étape dépasse le délai légal de la procédure",
+            "the step's SLA is longer than the procedure's legal deadline",
+            "ⴰⵣⵎⵣ ⵏ ⵜⴼⵔⴽⵜ ⵉⵣⵔⵉ ⴰⵣⵎⵣ ⴰⵣⵔⴼⴰⵏ ⵏ ⵜⵎⵀⵍⵜ",
         ),
     }
 }
@@ -1992,6 +2000,7 @@ pub fn samples() -> Vec<LocalizedText> {
         ServiceProblem::CurrencyCode,
         ServiceProblem::SilenceWithoutTimer,
         ServiceProblem::GuardReadsPersonal,
+        ServiceProblem::SlaBeyondDeadline,
     ] {
         messages.push(service_problem(problem));
     }

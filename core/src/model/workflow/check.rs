@@ -22,10 +22,17 @@ impl WorkflowDefinition {
     /// - an action that sends its comment to the applicant requires one; a deadline change is at least a day;
     /// - timers name an existing, non-terminal state and an existing action that the system may take from it;
     ///   the action a timer stands for is a staff action, and its other path (when a guard fails) is another
-    ///   unguarded action the system may take from that state, declared only where a guard could fail.
+    ///   unguarded action the system may take from that state, declared only where a guard could fail;
+    /// - a state's SLA (`slaDays`) is at least one working day and belongs to a state that can be left; its
+    ///   reminder (`reminder.daysBefore`) falls within it (1 to `slaDays` − 1 working days before), and its
+    ///   escalation (`escalateTo`) names one of `known_roles`; neither comes without an SLA.
+    ///
+    /// That the SLA fits within the procedure's legal deadline is the service's check
+    /// (`ServiceDefinition::check`), which knows the deadline.
     pub fn check(&self, known_roles: &[String]) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         self.check_states(&mut errors);
+        self.check_slas(known_roles, &mut errors);
         self.check_actions(known_roles, &mut errors);
         self.check_graph(&mut errors);
         self.check_timers(&mut errors);
@@ -69,6 +76,67 @@ impl WorkflowDefinition {
                     format!("The state `{}` is not terminal and cannot have an outcome.", state.key),
                 )),
                 _ => {}
+            }
+        }
+    }
+
+    fn check_slas(&self, known_roles: &[String], errors: &mut Vec<FieldError>) {
+        for (i, state) in self.states.iter().enumerate() {
+            let path = format!("workflow.states[{i}]");
+            let key = &state.key;
+            match state.sla_days {
+                Some(0) => errors.push(invalid(
+                    format!("{path}.slaDays"),
+                    format!("أجل الحالة «{key}» يجب أن يكون يوم عمل واحدا على الأقل."),
+                    format!("Le délai de l'état « {key} » doit être d'au moins un jour ouvrable."),
+                    format!("The SLA of the state `{key}` must be at least one working day."),
+                )),
+                Some(_) if state.kind == StateKind::Terminal => errors.push(invalid(
+                    format!("{path}.slaDays"),
+                    format!("لا يمكن تحديد أجل للحالة النهائية «{key}»."),
+                    format!("L'état final « {key} » ne peut pas avoir de délai."),
+                    format!("The terminal state `{key}` cannot have an SLA."),
+                )),
+                _ => {}
+            }
+            let without_sla = |what: &str| {
+                invalid(
+                    format!("{path}.{what}"),
+                    format!("الحالة «{key}» ليس لها أجل (slaDays)."),
+                    format!("L'état « {key} » n'a pas de délai (slaDays)."),
+                    format!("The state `{key}` has no SLA (slaDays)."),
+                )
+            };
+            if let Some(reminder) = &state.reminder {
+                match state.sla_days {
+                    None => errors.push(without_sla("reminder")),
+                    Some(days) if reminder.days_before == 0 || reminder.days_before >= days => errors.push(invalid(
+                        format!("{path}.reminder.daysBefore"),
+                        format!("يجب أن يقع التذكير داخل أجل الحالة «{key}»: من 1 إلى {} أيام عمل قبله.", days.max(1) - 1),
+                        format!(
+                            "Le rappel doit tomber dans le délai de l'état « {key} » : de 1 à {} jours ouvrables avant.",
+                            days.max(1) - 1
+                        ),
+                        format!(
+                            "The reminder must fall within the SLA of the state `{key}`: 1 to {} working days before.",
+                            days.max(1) - 1
+                        ),
+                    )),
+                    Some(_) => {}
+                }
+            }
+            if let Some(role) = &state.escalate_to {
+                if state.sla_days.is_none() {
+                    errors.push(without_sla("escalateTo"));
+                }
+                if !known_roles.iter().any(|known| known == role) {
+                    errors.push(invalid(
+                        format!("{path}.escalateTo"),
+                        format!("الدور «{role}» غير معروف."),
+                        format!("Le rôle « {role} » est inconnu."),
+                        format!("The role `{role}` is unknown."),
+                    ));
+                }
             }
         }
     }
@@ -378,7 +446,15 @@ mod tests {
     type Breakage = fn(&mut WorkflowDefinition);
 
     fn state(key: &str, kind: StateKind, outcome: Option<Outcome>) -> StateDef {
-        StateDef { key: key.into(), label: LocalizedText::ar_fr("حالة", "État"), kind, outcome, sla_days: None }
+        StateDef {
+            key: key.into(),
+            label: LocalizedText::ar_fr("حالة", "État"),
+            kind,
+            outcome,
+            sla_days: None,
+            reminder: None,
+            escalate_to: None,
+        }
     }
 
     fn action(key: &str, from: &str, to: &str) -> ActionDef {
@@ -443,6 +519,63 @@ mod tests {
         for (name, edit, expected) in cases {
             assert_eq!(paths(edit), expected, "{name}");
         }
+    }
+
+    #[test]
+    fn a_state_sla_has_a_reminder_within_it_and_escalates_to_a_known_role() {
+        use super::super::{RuleBasis, StepReminder};
+        fn reminder(days_before: u32) -> Option<StepReminder> {
+            Some(StepReminder { days_before, basis: RuleBasis::CommuneSetting })
+        }
+        let paths = |edit: Breakage| {
+            let mut def = building_permit();
+            // `under_review` has an SLA of 10 working days.
+            def.states[1].reminder = reminder(2);
+            def.states[1].escalate_to = Some("urbanism_head".into());
+            edit(&mut def);
+            let errors = def.check(&known_roles()).err().unwrap_or_default();
+            errors.into_iter().map(|error| error.path).collect::<Vec<_>>()
+        };
+        let cases: [(&str, Breakage, &[&str]); 8] = [
+            ("sound", |_| {}, &[]),
+            ("a reminder on the last day", |d| d.states[1].reminder = reminder(9), &[]),
+            (
+                "a reminder as long as the SLA",
+                |d| d.states[1].reminder = reminder(10),
+                &["workflow.states[1].reminder.daysBefore"],
+            ),
+            (
+                "a reminder of no day",
+                |d| d.states[1].reminder = reminder(0),
+                &["workflow.states[1].reminder.daysBefore"],
+            ),
+            (
+                "an escalation to an unknown role",
+                |d| d.states[1].escalate_to = Some("service_head".into()),
+                &["workflow.states[1].escalateTo"],
+            ),
+            (
+                "a reminder and an escalation without an SLA",
+                |d| d.states[1].sla_days = None,
+                &["workflow.states[1].reminder", "workflow.states[1].escalateTo"],
+            ),
+            (
+                "an SLA of no day",
+                |d| d.states[1].sla_days = Some(0),
+                &["workflow.states[1].slaDays", "workflow.states[1].reminder.daysBefore"],
+            ),
+            ("an SLA on a terminal state", |d| d.states[3].sla_days = Some(5), &["workflow.states[3].slaDays"]),
+        ];
+        for (name, edit, expected) in cases {
+            assert_eq!(paths(edit), expected, "{name}");
+        }
+        let mut def = building_permit();
+        def.states[1].reminder = reminder(10);
+        let errors = def.check(&known_roles()).unwrap_err();
+        assert_eq!(
+            errors[0].message.exact(Locale::En),
+            Some("The reminder must fall within the SLA of the state `under_review`: 1 to 9 working days before.")
+        );
     }
 
     #[test]

@@ -4,7 +4,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
 
-use super::{ActionDef, Actor, ActorRule, DeadlineChange, Outcome, TimerDelay, WorkflowDefinition};
+use super::{
+    ActionDef, Actor, ActorRule, DeadlineChange, Outcome, STEP_ESCALATED, STEP_REMINDER, TimerDelay, WorkflowDefinition,
+};
 use crate::model::calendar::{WorkingCalendar, end_of_day_utc};
 
 /// What the engine needs to know beyond the definition: the time, where the commune is, and its calendar.
@@ -45,6 +47,19 @@ pub struct Transition {
     /// same.
     pub decision_due: NaiveDate,
     /// The timers of the state entered, with their due times; those of the state left no longer apply.
+    pub timers: Vec<ScheduledTimer>,
+    /// The due date of the step the request begins in the state entered, when that state has an SLA.
+    pub step: Option<StepDeadline>,
+}
+
+/// When a step (the request's stay in a state with an SLA) is due, and what its due date arms: the reminder to
+/// the holder ([`STEP_REMINDER`]) and the escalation ([`STEP_ESCALATED`]) the state declares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepDeadline {
+    /// The local day by the end of which the request should leave the state.
+    pub due: NaiveDate,
+    /// The reminder at the end of the working day `reminder.daysBefore` working days before `due`, the
+    /// escalation at the end of `due`.
     pub timers: Vec<ScheduledTimer>,
 }
 
@@ -195,7 +210,28 @@ pub fn apply(
         outcome: entered.outcome,
         decision_due,
         timers: timers_of(def, &entered.key, &ctx),
+        step: step_deadline(def, &entered.key, &ctx),
     })
+}
+
+/// The due date of a step beginning in `state` at `ctx.now`, when the state has an SLA: `slaDays` working days
+/// on the commune's calendar after the local day of `now` (the calendar's own count, as a timer's delay), with
+/// the timers its reminder and escalation arm. A reminder that does not fall before the due day (a definition
+/// that `check` rejects) is left out.
+pub fn step_deadline(def: &WorkflowDefinition, state: &str, ctx: &ApplyContext) -> Option<StepDeadline> {
+    let state = def.state(state)?;
+    let days = state.sla_days?;
+    let today = ctx.now.with_timezone(&ctx.time_zone).date_naive();
+    let due = ctx.calendar.add_working_days(today, days);
+    let mut timers = Vec::new();
+    if let Some(reminder) = state.reminder.as_ref().filter(|r| r.days_before > 0 && r.days_before < days) {
+        let day = ctx.calendar.add_working_days(today, days - reminder.days_before);
+        timers.push(ScheduledTimer { action: STEP_REMINDER.to_owned(), due_at: end_of_day_utc(day, ctx.time_zone) });
+    }
+    if state.escalate_to.is_some() {
+        timers.push(ScheduledTimer { action: STEP_ESCALATED.to_owned(), due_at: end_of_day_utc(due, ctx.time_zone) });
+    }
+    Some(StepDeadline { due, timers })
 }
 
 /// The start state of a new request and the timers it arms.
@@ -461,8 +497,37 @@ mod tests {
                     // Thursday 30 April: 1 May is off, 4–8 May (5), 11–15 May (10); the end of Friday 15 May.
                     timer("escalate", "2026-05-15T23:00:00Z"),
                 ],
+                // `under_review` is due in 10 working days, as its escalation timer.
+                step: Some(StepDeadline { due: day("2026-05-15"), timers: vec![] }),
             }
         );
+    }
+
+    #[test]
+    fn a_step_with_an_sla_is_due_on_the_calendar_and_arms_its_reminder_and_escalation() {
+        let calendar = moroccan_calendar();
+        let ctx = context(&calendar);
+        let mut def = building_permit();
+        def.states[1].reminder =
+            Some(super::super::StepReminder { days_before: 2, basis: super::super::RuleBasis::CommuneSetting });
+        def.states[1].escalate_to = Some("urbanism_head".into());
+        let agent = staff(&["urbanism_agent"]);
+        let transition = apply(&def, "submitted", "start_review", &agent, &json!({}), None, &ctx).unwrap();
+        // Thursday 30 April: 1 May is off, 4–8 May (5), 11–15 May (10); two working days before: Wednesday 13.
+        assert_eq!(
+            transition.step,
+            Some(StepDeadline {
+                due: day("2026-05-15"),
+                timers: vec![
+                    timer(STEP_REMINDER, "2026-05-13T23:00:00Z"),
+                    timer(STEP_ESCALATED, "2026-05-15T23:00:00Z")
+                ],
+            })
+        );
+        // A state without an SLA begins no step; nor does the start state here.
+        let escalated = apply(&def, "under_review", "escalate", &Actor::System, &json!({}), None, &ctx).unwrap();
+        assert_eq!(escalated.step, None);
+        assert_eq!(step_deadline(&def, "submitted", &ctx), None);
     }
 
     #[test]

@@ -14,8 +14,8 @@ mod guard;
 mod test_support;
 
 pub use engine::{
-    ApplyContext, EngineError, MAX_COMMENT_CHARS, ScheduledTimer, TimerFiring, Transition, apply, available_actions,
-    available_among, start, timer_firing,
+    ApplyContext, EngineError, MAX_COMMENT_CHARS, ScheduledTimer, StepDeadline, TimerFiring, Transition, apply,
+    available_actions, available_among, start, step_deadline, timer_firing,
 };
 
 /// The step a request's history starts with: its submission, before any of its workflow's actions.
@@ -68,9 +68,52 @@ pub struct StateDef {
     /// For terminal states: how the request ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
-    /// Service-level target for leaving the state, in working days.
+    /// Service-level target for leaving the state, in working days on the commune's calendar, counted from
+    /// the local day the request entered it (that day is day 0): the step's due date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_days: Option<u32>,
+    /// The reminder to the request's holder, some working days before the step's due date ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminder: Option<StepReminder>,
+    /// The role told when the step's due date ends with the request still in the state (an escalation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalate_to: Option<String>,
+}
+
+/// How many working days before the end of a step's due date the request's holder is reminded, and who says
+/// so (a law, or the commune).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepReminder {
+    pub days_before: u32,
+    pub basis: RuleBasis,
+}
+
+/// The step of a request's history that reminds its holder that the step's due date is near.
+pub const STEP_REMINDER: &str = "sla.reminder";
+/// The step of a request's history that records the step's due date ended with the request still in its
+/// state, and tells the role the state escalates to.
+pub const STEP_ESCALATED: &str = "sla.escalated";
+
+/// The label of a step of a state's due date in a request's history (the escalation names the role's key).
+pub fn sla_step_label(action: &str) -> Option<LocalizedText> {
+    use crate::model::i18n::Locale;
+    let (ar, fr, en, tzm) = match action {
+        STEP_REMINDER => (
+            "تذكير: أجل هذه المرحلة على وشك الانتهاء",
+            "Rappel : le délai de cette étape arrive à son terme",
+            "Reminder: this step is almost due",
+            "ⴰⵙⵎⴷⵢⴰⵣ: ⴰⵣⵎⵣ ⵏ ⵜⴼⵔⴽⵜ ⴰ ⵉⵇⵇⵔⴱ ⴰⴷ ⵉⴽⵎⵍ",
+        ),
+        STEP_ESCALATED => (
+            "تجاوز أجل هذه المرحلة: أحيل على المسؤول",
+            "Délai de l'étape dépassé : signalé au responsable",
+            "Step overdue: escalated",
+            "ⵉⵣⵔⵉ ⵓⵣⵎⵣ ⵏ ⵜⴼⵔⴽⵜ: ⵉⵜⵜⵓⵙⵎⴰⵍ ⵉ ⵓⵎⵙⵡⵓⵍ",
+        ),
+        _ => return None,
+    };
+    Some(LocalizedText::ar_fr(ar, fr).with(Locale::En, en).with(Locale::Tzm, tzm))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -245,4 +288,23 @@ pub enum Actor {
     Applicant,
     /// The platform itself (timers).
     System,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::i18n::Locale;
+
+    #[test]
+    fn the_steps_of_a_due_date_are_labelled_in_every_language_and_are_no_action_key() {
+        for step in [STEP_REMINDER, STEP_ESCALATED] {
+            let label = sla_step_label(step).unwrap_or_default();
+            for locale in [Locale::Ar, Locale::Fr, Locale::En, Locale::Tzm] {
+                assert!(label.exact(locale).is_some_and(|t| !t.is_empty()), "{step}: no {locale}");
+            }
+            // A workflow's action keys are snake case: a dotted step name never meets one.
+            assert!(step.contains('.'));
+        }
+        assert!(sla_step_label("approve").is_none());
+    }
 }

@@ -31,6 +31,8 @@ pub struct Model {
     pub assignee_id: Option<Uuid>,
     /// When the answer period ended without an answer (complaints).
     pub lapsed_at: Option<DateTimeUtc>,
+    /// When the step the request is in is due (its state's SLA), if that state has one.
+    pub step_due: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,7 +18,8 @@ pub struct Model {
     pub status: String,
     pub fired_at: Option<DateTimeUtc>,
     /// `state`: cancelled when the request leaves the state it was set in; `request`: a deadline of the whole
-    /// request (a complaint's answer period), kept until the request is answered.
+    /// request (a complaint's answer period), kept until the request is answered; `step`: the reminder and
+    /// escalation of the step the request is in, cancelled when it leaves the state.
     pub scope: Scope,
 }
 
@@ -46,4 +47,7 @@ pub(crate) enum Scope {
     State,
     /// The whole request: it records a step of the request's deadline, and only an answer cancels it.
     Request,
+    /// The step the request is in (a state with an SLA): it records the step's reminder or escalation, and
+    /// any action cancels it.
+    Step,
 }

@@ -18,6 +18,10 @@ pub struct Model {
     pub occurred_at: DateTimeUtc,
     /// The holder an assignment step gave the request to.
     pub assignee_id: Option<Uuid>,
+    /// The due date of the step this row began (the SLA of the state entered), if it has one.
+    pub step_due: Option<Date>,
+    /// The due date of the step this row ended (the SLA of the state left), if it had one.
+    pub ended_step_due: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -31,6 +31,7 @@ mod m0031_hr;
 mod m0032_disputes;
 mod m0033_projects;
 mod m0034_spending;
+mod m0035_step_deadlines;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -150,6 +151,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0032_disputes::Migration),
             Box::new(m0033_projects::Migration),
             Box::new(m0034_spending::Migration),
+            Box::new(m0035_step_deadlines::Migration),
         ]
     }
 }

@@ -1,7 +1,8 @@
 // @ts-check
 // The inbox: the commune's requests sorted by their legal decision date, filtered (state, service, overdue,
-// decision due before, mine / unassigned / a colleague's, a tracking code or a national id), counted per filter,
-// paged, and updated live through the `inboxChanged` subscription. A head of service sees the workload per agent.
+// decision due before, a step past its state's SLA, mine / unassigned / a colleague's, a tracking code or a
+// national id), counted per filter, paged, and updated live through the `inboxChanged` subscription. A request
+// whose step is overdue is marked beside its state. A head of service sees the workload per agent.
 
 import { useEffect, useState } from "preact/hooks";
 
@@ -15,8 +16,9 @@ const PAGE = 20;
 export function Inbox({ commune }) {
   const { features } = useSession();
   const extended = Boolean(features?.inboxCounts);
+  const steps = Boolean(features?.stepDeadlines);
   const [filters, setFilters] = useState(
-    /** @type {import("jamaa-sdk").InboxFilters} */ ({ state: "", serviceCode: "", overdue: false, dueBefore: "", assignment: "ANY", assigneeId: "", search: "" }),
+    /** @type {import("jamaa-sdk").InboxFilters} */ ({ state: "", serviceCode: "", overdue: false, dueBefore: "", stepOverdue: false, assignment: "ANY", assigneeId: "", search: "" }),
   );
   const [applied, setApplied] = useState(filters);
   const [cursors, setCursors] = useState(/** @type {(string | null)[]} */ ([null]));
@@ -78,6 +80,9 @@ export function Inbox({ commune }) {
       ? html`<ul class="counts" aria-label=${t("inbox.counts")}>
           <li><button type="button" onClick=${() => quick({ assignment: "ANY", overdue: false })}>${t("inbox.total")} <strong>${number(counts.data.total)}</strong></button></li>
           <li><button type="button" onClick=${() => quick({ overdue: true })}>${t("inbox.overdue")} <strong>${number(counts.data.overdue)}</strong></button></li>
+          ${counts.data.stepOverdue === undefined
+            ? null
+            : html`<li><button type="button" onClick=${() => quick({ stepOverdue: true })}>${t("inbox.stepsOverdue")} <strong>${number(counts.data.stepOverdue)}</strong></button></li>`}
           <li><button type="button" onClick=${() => quick({ assignment: "MINE" })}>${t("inbox.mine")} <strong>${number(counts.data.mine)}</strong></button></li>
           <li><button type="button" onClick=${() => quick({ assignment: "UNASSIGNED" })}>${t("inbox.unassigned")} <strong>${number(counts.data.unassigned)}</strong></button></li>
         </ul>`
@@ -122,6 +127,12 @@ export function Inbox({ commune }) {
             <input id="f-overdue" type="checkbox" checked=${filters.overdue} onChange=${set("overdue")} />
             <label for="f-overdue">${t("inbox.overdueOnly")}</label>
           </div>
+          ${steps
+            ? html`<div class="field check">
+                <input id="f-step-overdue" type="checkbox" checked=${filters.stepOverdue} onChange=${set("stepOverdue")} />
+                <label for="f-step-overdue">${t("inbox.stepLateOnly")}</label>
+              </div>`
+            : null}
           <div class="field">
             <label for="f-search">${t("inbox.search")}</label>
             <input id="f-search" type="search" dir="ltr" value=${filters.search} onInput=${set("search")} />
@@ -145,7 +156,9 @@ export function Inbox({ commune }) {
               return html`<tr class=${late ? "late" : ""}>
                 <td><a href=${href(commune, `inbox/${r.id}`)} dir="ltr">${r.trackingCode}</a></td>
                 <td>${r.serviceName}</td>
-                <td>${r.stateLabel}${r.lapsedAt ? html` <span class="badge">${t("inbox.lapsed")}</span>` : null}</td>
+                <td>${r.stateLabel}${r.lapsedAt ? html` <span class="badge">${t("inbox.lapsed")}</span>` : null}${r.stepOverdue && r.stepDueDate
+                  ? html` <span class="badge step-late" title=${t("inbox.stepDue", { date: date(r.stepDueDate) })}>${t("inbox.stepLate")}</span>`
+                  : null}</td>
                 <td>${date(r.submittedAt.slice(0, 10))}</td>
                 <td>${date(r.decisionDue)}${late ? html` <span class="badge">${t("inbox.late")}</span>` : null}</td>
                 ${features?.assignment ? html`<td>${r.assignee?.displayName ?? t("inbox.nobody")}</td>` : null}

@@ -1,0 +1,36 @@
+//! Deadlines per step: the due date of the step a request is in, when its state has an SLA
+//! (`requests.step_due`), and in the history the due date of the step a row began (`request_transitions.step_due`)
+//! and of the step it ended (`request_transitions.ended_step_due`), from which the indicators count the steps
+//! left within their SLA. The timers of a step (its reminder and escalation) are timers of scope `step`.
+
+use sea_orm_migration::prelude::*;
+
+pub(crate) struct Migration;
+
+impl MigrationName for Migration {
+    fn name(&self) -> &str {
+        "m0035_step_deadlines"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter().table("requests").add_column(ColumnDef::new("step_due").date().null()).to_owned(),
+            )
+            .await?;
+        for column in ["step_due", "ended_step_due"] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table("request_transitions")
+                        .add_column(ColumnDef::new(column).date().null())
+                        .to_owned(),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+}
