@@ -241,17 +241,7 @@ async fn take_deadline_step(
         }
         _ => return Err(Error::internal(format!("unknown step of an answer period `{step}`"))),
     };
-    let transition = TransitionRecord {
-        from_state: Some(record.state.clone()),
-        to_state: record.state.clone(),
-        action: step.to_owned(),
-        actor: "system".to_owned(),
-        comment: None,
-        occurred_at: now,
-        assignee: None,
-        step_due: None,
-        ended_step_due: None,
-    };
+    let transition = TransitionRecord::system_step(&record.state, step, now);
     let event = NewEvent::new(
         "system",
         kind,

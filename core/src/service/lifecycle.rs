@@ -317,17 +317,7 @@ pub(crate) async fn take_step_deadline(
     if let (Some(role), Some(fields)) = (escalated_to, payload.as_object_mut()) {
         fields.insert("escalatedTo".to_owned(), serde_json::Value::String(role.clone()));
     }
-    let transition = TransitionRecord {
-        from_state: Some(record.state.clone()),
-        to_state: record.state.clone(),
-        action: step.to_owned(),
-        actor: "system".to_owned(),
-        comment: None,
-        occurred_at: now,
-        assignee: None,
-        step_due: None,
-        ended_step_due: None,
-    };
+    let transition = TransitionRecord::system_step(&record.state, step, now);
     let event = NewEvent::new("system", kind, AuditSubject::Request(record.id), payload);
     record_step(tx, commune, service, record.id, &transition, Some(event), now).await?;
     Ok(true)

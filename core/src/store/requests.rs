@@ -59,6 +59,23 @@ pub struct TransitionRecord {
     pub ended_step_due: Option<NaiveDate>,
 }
 
+impl TransitionRecord {
+    /// A step the server records by itself (a reminder, a lapse, an escalation): the request stays in `state`.
+    pub(crate) fn system_step(state: &str, step: &str, now: DateTime<Utc>) -> Self {
+        Self {
+            from_state: Some(state.to_owned()),
+            to_state: state.to_owned(),
+            action: step.to_owned(),
+            actor: "system".to_owned(),
+            comment: None,
+            occurred_at: now,
+            assignee: None,
+            step_due: None,
+            ended_step_due: None,
+        }
+    }
+}
+
 /// Takes the next number of a per-commune sequence (`tracking:2026`), starting at 1.
 pub(crate) async fn next_in_sequence(tx: &TenantTx, name: &str) -> Result<i64, Error> {
     let mut insert = Query::insert();
