@@ -5,34 +5,12 @@
 // checks the screen.
 
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
 
-import { assertAccessible, browser, graphql, openPage, server, sessionOf, shoot, signIn, useOffice } from "./support.mjs";
+import { assertAccessible, browser, fakeClock, graphql, openPage, server, sessionOf, shoot, signIn, useOffice } from "./support.mjs";
 
-/** Debian's libfaketime for this machine's architecture (scripts/install-test-deps installs it). */
-function libfaketime() {
-  const found = readdirSync("/usr/lib")
-    .map((dir) => join("/usr/lib", dir, "faketime", "libfaketime.so.1"))
-    .find((path) => existsSync(path));
-  assert.ok(found, "libfaketime is missing: run scripts/install-test-deps (Debian's faketime)");
-  return found;
-}
-
-const clockFile = join(mkdtempSync(join(tmpdir(), "jamaa-clock-")), "offset");
-writeFileSync(clockFile, "+0d\n");
-
-useOffice({
-  env: {
-    LD_PRELOAD: libfaketime(),
-    FAKETIME_TIMESTAMP_FILE: clockFile,
-    FAKETIME_CACHE_DURATION: "1",
-    FAKETIME_DONT_FAKE_MONOTONIC: "1",
-    JAMAA_SCHEDULER_INTERVAL_SECONDS: "1",
-  },
-});
+const clock = fakeClock();
+useOffice({ env: clock.env });
 
 async function publishWithStepDeadline(token) {
   const { service } = await graphql(server.url, null, `{ service(commune: "oujda", code: "acces-information") { definition } }`);
@@ -68,7 +46,7 @@ test("in French: a step past its SLA is escalated by the server, then marked, co
   const file = await fileRequest();
 
   // A week later, the server's scheduler reminds, then escalates.
-  writeFileSync(clockFile, "+7d\n");
+  clock.move("+7d");
   // A session opened before the server's clock moved ends with the move: each look signs in again.
   const history = async () => {
     try {

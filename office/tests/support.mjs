@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
@@ -141,4 +141,28 @@ export function useOffice(options = {}) {
     await browser?.close();
     await server?.stop();
   });
+}
+
+/**
+ * A server clock moved by Debian's libfaketime (scripts/install-test-deps installs it): `env` for `useOffice`,
+ * and `move("+40d")` to set the server's offset from the real time, read again every second. tokio's timers keep
+ * the real monotonic clock: only the wall clock moves; the server's scheduler runs every second.
+ */
+export function fakeClock() {
+  const library = readdirSync("/usr/lib")
+    .map((dir) => join("/usr/lib", dir, "faketime", "libfaketime.so.1"))
+    .find((path) => existsSync(path));
+  assert.ok(library, "libfaketime is missing: run scripts/install-test-deps (Debian's faketime)");
+  const file = join(mkdtempSync(join(tmpdir(), "jamaa-clock-")), "offset");
+  writeFileSync(file, "+0d\n");
+  return {
+    env: {
+      LD_PRELOAD: library,
+      FAKETIME_TIMESTAMP_FILE: file,
+      FAKETIME_CACHE_DURATION: "1",
+      FAKETIME_DONT_FAKE_MONOTONIC: "1",
+      JAMAA_SCHEDULER_INTERVAL_SECONDS: "1",
+    },
+    move: (/** @type {string} */ offset) => writeFileSync(file, `${offset}\n`),
+  };
 }

@@ -5,36 +5,12 @@
 // code; a file closed by a decision of staff has no such button. axe-core checks the screen.
 
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
 
-import { assertAccessible, browser, graphql, openPage, server, sessionOf, shoot, signIn, useOffice } from "./support.mjs";
+import { assertAccessible, browser, fakeClock, graphql, openPage, server, sessionOf, shoot, signIn, useOffice } from "./support.mjs";
 
-/** Debian's libfaketime for this machine's architecture (scripts/install-test-deps installs it). */
-function libfaketime() {
-  const found = readdirSync("/usr/lib")
-    .map((dir) => join("/usr/lib", dir, "faketime", "libfaketime.so.1"))
-    .find((path) => existsSync(path));
-  assert.ok(found, "libfaketime is missing: run scripts/install-test-deps (Debian's faketime)");
-  return found;
-}
-
-/** The server's offset from the real time, as libfaketime reads it (`+40d`); read again every second. */
-const clockFile = join(mkdtempSync(join(tmpdir(), "jamaa-clock-")), "offset");
-writeFileSync(clockFile, "+0d\n");
-
-useOffice({
-  env: {
-    LD_PRELOAD: libfaketime(),
-    FAKETIME_TIMESTAMP_FILE: clockFile,
-    FAKETIME_CACHE_DURATION: "1",
-    // tokio's timers keep the real monotonic clock: only the wall clock moves.
-    FAKETIME_DONT_FAKE_MONOTONIC: "1",
-    JAMAA_SCHEDULER_INTERVAL_SECONDS: "1",
-  },
-});
+const clock = fakeClock();
+useOffice({ env: clock.env });
 
 /** A small-project building permit filed by a citizen over the API: silence at its deadline means approval. */
 async function filePermit() {
@@ -82,7 +58,7 @@ test("in French: after the deadline's silence, the head of service issues the ce
   }
 
   // Forty days later, the server's scheduler applies the tacit approval by itself.
-  writeFileSync(clockFile, "+40d\n");
+  clock.move("+40d");
   let state = await stateOf(tacit);
   for (let waited = 0; state !== "approved_tacitly" && waited < 30_000; waited += 250) {
     await new Promise((resolve) => setTimeout(resolve, 250));
