@@ -45,7 +45,7 @@ fn noon(date: NaiveDate, days: i64) -> Result<DateTime<Utc>> {
 }
 
 /// The actions of a request's history, in order.
-fn steps(request: &Value) -> Vec<String> {
+pub(crate) fn steps(request: &Value) -> Vec<String> {
     request["history"]
         .as_array()
         .into_iter()
@@ -55,7 +55,7 @@ fn steps(request: &Value) -> Vec<String> {
 }
 
 /// The deliveries to the test's webhook of a request's events.
-async fn deliveries_of(app: &TestApp, id: &Value) -> Result<usize> {
+pub(crate) async fn deliveries_of(app: &TestApp, id: &Value) -> Result<usize> {
     let data = app.data(Some(app.staff("oujda")), DELIVERIES, json!({})).await?;
     let id = entity_id(id.as_str().context("an id")?);
     Ok(data["notificationDeliveries"]["nodes"]
@@ -66,7 +66,7 @@ async fn deliveries_of(app: &TestApp, id: &Value) -> Result<usize> {
         .count())
 }
 
-async fn audit_events(app: &TestApp) -> Result<i64> {
+pub(crate) async fn audit_events(app: &TestApp) -> Result<i64> {
     let data = app.data(Some(app.staff("oujda")), AUDIT, json!({})).await?;
     assert_eq!(data["auditVerify"]["valid"], true, "{data}");
     data["auditVerify"]["eventsChecked"].as_i64().context("a count")

@@ -9,9 +9,11 @@
 //! due date, its reminder and its escalation one working day later.
 
 use anyhow::{Context as _, Result};
-use jamaa_tests::app::{Backend, TestApp, entity_id, error_codes, field_paths};
+use jamaa_tests::app::{Backend, TestApp, error_codes, field_paths};
 use jamaa_tests::clock::TestClock;
 use serde_json::{Value, json};
+
+use crate::complaints::{audit_events, deliveries_of, steps};
 
 jamaa_tests::on_both_backends!(
     an_overdue_step_is_reminded_escalated_shown_and_counted,
@@ -43,8 +45,6 @@ const OVERDUE: &str = "{
 const INDICATORS: &str = "{ indicators(commune: \"oujda\", from: \"2026-04-01\", to: \"2026-04-30\") {
     byService { serviceCode steps { state measured withinSla withinSlaShare } }
 } }";
-const DELIVERIES: &str = "{ notificationDeliveries(commune: \"oujda\", first: 100) { nodes { requestId sequence } } }";
-const AUDIT: &str = "{ auditVerify(commune: \"oujda\") { valid eventsChecked } }";
 
 fn urgent_request() -> Value {
     json!({ "serviceCode": "acces-information", "data": {
@@ -55,33 +55,6 @@ fn urgent_request() -> Value {
         "urgent": true,
         "urgency_reason": "Des familles doivent être relogées avant la prochaine crue.",
     } })
-}
-
-/// The actions of a request's history, in order.
-fn steps(request: &Value) -> Vec<String> {
-    request["history"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s["action"].as_str().map(str::to_owned))
-        .collect()
-}
-
-async fn deliveries_of(app: &TestApp, id: &Value) -> Result<usize> {
-    let data = app.data(Some(app.staff("oujda")), DELIVERIES, json!({})).await?;
-    let id = entity_id(id.as_str().context("an id")?);
-    Ok(data["notificationDeliveries"]["nodes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|d| d["requestId"] == id)
-        .count())
-}
-
-async fn audit_events(app: &TestApp) -> Result<i64> {
-    let data = app.data(Some(app.staff("oujda")), AUDIT, json!({})).await?;
-    assert_eq!(data["auditVerify"]["valid"], true, "{data}");
-    data["auditVerify"]["eventsChecked"].as_i64().context("a count")
 }
 
 /// The figures of the urgent state's steps.
