@@ -460,7 +460,7 @@ impl Jamaa {
 }
 
 /// The documents issued about `request`, opened, each reading recorded as an audit event of `actor`.
-async fn read_about_request(
+pub(super) async fn read_about_request(
     tx: &TenantTx,
     keyring: &Keyring,
     request: RequestId,

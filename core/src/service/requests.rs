@@ -387,20 +387,42 @@ impl Jamaa {
     /// are the same NOT_FOUND, so that codes cannot be probed.
     pub async fn track_request(&self, tracking_code: &str, secret: &SecretString) -> Result<Tracking, Error> {
         let (commune, tx, record) = self.tracked(tracking_code, secret).await?;
-        let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
-        let mut history = requests::history(&tx, record.id).await?;
+        let tracking = self.tracking(&tx, commune, record).await?;
+        tx.commit().await?;
+        Ok(tracking)
+    }
+
+    /// The request as [`Jamaa::track_request`] answers it, and the documents issued about it as
+    /// [`Jamaa::tracked_documents`] answers them, in one transaction (the printable tracking page).
+    pub async fn track_request_with_documents(
+        &self,
+        tracking_code: &str,
+        secret: &SecretString,
+    ) -> Result<(Tracking, Vec<super::IssuedDocument>), Error> {
+        let (commune, tx, record) = self.tracked(tracking_code, secret).await?;
+        let id = record.id;
+        let actor = format!("applicant:{}", record.tracking_code);
+        let tracking = self.tracking(&tx, commune, record).await?;
+        let issued = super::documents::read_about_request(&tx, &self.keyring, id, &actor, self.now()).await?;
+        tx.commit().await?;
+        Ok((tracking, issued))
+    }
+
+    /// What its applicant reads of a request, in `tx` (its personal fields' reading recorded there).
+    async fn tracking(&self, tx: &TenantTx, commune: Commune, record: RequestRecord) -> Result<Tracking, Error> {
+        let service = catalog::service_version(tx, record.service_id, record.workflow_id).await?;
+        let mut history = requests::history(tx, record.id).await?;
         // Who in the commune holds the file, and the reminders to its staff, are its internal business.
         history.retain(|step| {
             !crate::model::assignment::is_assignment_step(&step.action)
                 && step.action != crate::model::complaint::ANSWER_REMINDER
                 && crate::model::workflow::sla_step_label(&step.action).is_none()
         });
-        let messages = citizen_store::messages(&tx, record.id).await?;
+        let messages = citizen_store::messages(tx, record.id).await?;
         let actor = format!("applicant:{}", record.tracking_code);
-        let personal = personal::open_for(&tx, &self.keyring, &record, &actor, self.now()).await?;
-        tx.commit().await?;
+        let personal = personal::open_for(tx, &self.keyring, &record, &actor, self.now()).await?;
         Ok(Tracking {
-            request: RequestDetails { commune: std::sync::Arc::new(commune.clone()), service, record, personal },
+            request: RequestDetails { commune: std::sync::Arc::new(commune), service, record, personal },
             history,
             messages,
         })

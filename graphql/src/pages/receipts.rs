@@ -75,11 +75,7 @@ pub(crate) async fn show(
         return page_response(StatusCode::NOT_FOUND, secret_page(lang, &languages, commune.as_ref(), &code, true));
     }
     let secret = SecretString::from(form.secret);
-    let tracked = match state.jamaa.track_request(&code, &secret).await {
-        Ok(tracking) => state.jamaa.tracked_documents(&code, &secret).await.map(|issued| (tracking, issued)),
-        Err(error) => Err(error),
-    };
-    match tracked {
+    match state.jamaa.track_request_with_documents(&code, &secret).await {
         Ok((tracking, issued)) => {
             let address = page_address(&headers, &tracking.request.record.tracking_code.to_string(), lang);
             page_response(StatusCode::OK, receipt_page(lang, &languages, &tracking, &issued, &address))
