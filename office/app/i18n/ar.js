@@ -783,6 +783,7 @@ export default {
   "spending.kind.PAYMENT": "أداء",
   "spending.kind.PAYMENT_ORDER": "أمر بالصرف",
   "spending.kind.TITLE": "أمر بالمداخيل",
+  "spending.numbered": "{kind} رقم {number}",
   "spending.line": "سطر الميزانية",
   "spending.newCommitment": "التزام جديد بنفقة",
   "spending.object": "موضوع النفقة",

@@ -703,6 +703,7 @@ export default {
   "spending.kind.PAYMENT": "Payment",
   "spending.kind.PAYMENT_ORDER": "Payment order",
   "spending.kind.TITLE": "Revenue title",
+  "spending.numbered": "{kind} no. {number}",
   "spending.line": "Budget line",
   "spending.newCommitment": "New commitment",
   "spending.object": "Object of the expense",

@@ -722,6 +722,7 @@ export default {
   "spending.kind.PAYMENT": "Paiement",
   "spending.kind.PAYMENT_ORDER": "Ordre de paiement",
   "spending.kind.TITLE": "Ordre de recette",
+  "spending.numbered": "{kind} n° {number}",
   "spending.line": "Ligne budgétaire",
   "spending.newCommitment": "Nouvel engagement de dépense",
   "spending.object": "Objet de la dépense",

@@ -703,6 +703,7 @@ export default {
   "spending.kind.PAYMENT": "ⴰⴼⵔⴰ",
   "spending.kind.PAYMENT_ORDER": "ⴰⵏⴹⵉⴹ ⵏ ⵓⴼⵔⴰ",
   "spending.kind.TITLE": "ⴰⵏⴹⵉⴹ ⵏ ⵓⴽⵛⵛⵓⵎ",
+  "spending.numbered": "{kind} ⵓⵟⵟⵓⵏ {number}",
   "spending.line": "ⴰⵣⵔⵉⴳ ⵏ ⵜⵎⵙⵙⵓⵜⵍⵜ",
   "spending.newCommitment": "ⴰⵙⵎⵔⵙ ⴰⵎⴰⵢⵏⵓ",
   "spending.object": "ⴰⵙⵏⵜⵍ ⵏ ⵓⵙⵓⵖⵍ",

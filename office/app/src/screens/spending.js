@@ -43,9 +43,11 @@ export function Spending({ commune }) {
     const [chapter, article, paragraph = ""] = value.split(".");
     return { year: Number(year.spendingYear), chapter, article, paragraph };
   };
+  /** An entry as its kind and number, written as the page's language writes them. */
+  const entry = (/** @type {any} */ e) => t("spending.numbered", { kind: t(`spending.kind.${e.kind}`), number: e.number });
   const entryOptions = (/** @type {(e: any) => boolean} */ keep) => [["", "—"], ...entries
     .filter(keep)
-    .map((e) => [e.id, `${t(`spending.kind.${e.kind}`)} n° ${e.number} — ${money(e.net)} ${e.party ?? ""}`])];
+    .map((e) => [e.id, `${entry(e)} — ${money(e.net)} ${e.party ?? ""}`])];
   const after = (/** @type {string} */ message) => {
     setDone(message);
     ledger.reload();
@@ -73,8 +75,7 @@ export function Spending({ commune }) {
           <thead><tr><th scope="col">${t("spending.entry")}</th><th scope="col">${t("spending.amount")}</th>
             <th scope="col">${t("spending.party")}</th><th scope="col">${t("spending.state")}</th></tr></thead>
           <tbody>${entries.map((e) => html`<tr>
-            <td>${t(`spending.kind.${e.kind}`)} n° ${e.number}${e.parentId && byId.get(e.parentId)
-              ? ` (${t(`spending.kind.${byId.get(e.parentId)?.kind}`)} n° ${byId.get(e.parentId)?.number})` : ""}</td>
+            <td>${entry(e)}${e.parentId && byId.get(e.parentId) ? ` (${entry(byId.get(e.parentId))})` : ""}</td>
             <td dir="ltr">${money(e.net)}</td><td>${e.party ?? e.reason ?? ""}</td>
             <td>${e.kind === "COMMITMENT" ? (e.approved ? t("spending.approved") : t("spending.awaiting")) : ""}</td>
           </tr>`)}</tbody>
