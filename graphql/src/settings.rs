@@ -71,6 +71,21 @@ pub struct Settings {
     /// How long a stopping server (SIGTERM, Ctrl-C) waits for the requests under way, the scheduler's and the
     /// dispatcher's current item (`JAMAA_SHUTDOWN_SECONDS`, default 10).
     pub shutdown: Duration,
+    /// The server's address as payment providers and citizens' browsers reach it (`JAMAA_PUBLIC_URL`,
+    /// `https://jamaa.example.ma`): the providers' callback and return URLs are under it. Without it, the
+    /// address the server is bound to.
+    pub public_url: Option<String>,
+    /// The communes' online payment providers by commune slug (`[payment_providers.<slug>]` in the file:
+    /// `gateway_url`, `client_id`, `store_key`); the store key only here, never in the database.
+    pub payment_providers: std::collections::BTreeMap<String, jamaa_core::modules::payments::provider::HostedPage>,
+}
+
+/// A commune's account at its payment provider, as the settings' file gives it.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct ProviderKeys {
+    pub gateway_url: String,
+    pub client_id: String,
+    pub store_key: String,
 }
 
 /// Where the static files come from.
@@ -172,6 +187,8 @@ pub struct Keys {
     pub shutdown_seconds: u64,
     /// `text` (the default) or `json`: one JSON object a line.
     pub log_format: LogFormat,
+    pub public_url: Option<String>,
+    pub payment_providers: std::collections::BTreeMap<String, ProviderKeys>,
 }
 
 /// How log lines are written.
@@ -220,6 +237,8 @@ impl Default for Keys {
             body_min_bytes_per_second: crate::connections::DEFAULT_BODY_MIN_BYTES_PER_SECOND,
             shutdown_seconds: crate::connections::DEFAULT_SHUTDOWN_SECONDS,
             log_format: LogFormat::Text,
+            public_url: None,
+            payment_providers: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -341,6 +360,19 @@ impl Settings {
                 body_min_bytes_per_second: keys.body_min_bytes_per_second,
             },
             shutdown: Duration::from_secs(keys.shutdown_seconds),
+            public_url: keys.public_url.map(|u| u.trim_end_matches('/').to_owned()).filter(|u| !u.is_empty()),
+            payment_providers: keys
+                .payment_providers
+                .into_iter()
+                .map(|(slug, p)| {
+                    let page = jamaa_core::modules::payments::provider::HostedPage {
+                        gateway_url: p.gateway_url,
+                        client_id: p.client_id,
+                        store_key: SecretString::from(p.store_key),
+                    };
+                    (slug, page)
+                })
+                .collect(),
         })
     }
 

@@ -47,6 +47,11 @@ pub enum Permission {
     RecordFinance,
     /// Approve commitments (visa) and order their payment: the authorising officer (ordonnateur).
     ApproveCommitments,
+    /// Import the online payment provider's statements, read the mismatches, request refunds (the cashier's
+    /// controller).
+    ReconcilePayments,
+    /// Approve or reject a refund requested by another member.
+    ApproveRefunds,
 }
 
 impl Permission {
@@ -73,6 +78,8 @@ impl Permission {
             Permission::ManageDisputes => "manage_disputes",
             Permission::RecordFinance => "record_finance",
             Permission::ApproveCommitments => "approve_commitments",
+            Permission::ReconcilePayments => "reconcile_payments",
+            Permission::ApproveRefunds => "approve_refunds",
         }
     }
 }

@@ -16,7 +16,8 @@ use uuid::Uuid;
 
 use crate::model::ids::{
     AgendaItemId, CivilActId, CouncilMemberId, CouncilSessionId, DeliberationId, DepartmentId, DisputeId, DocumentId,
-    FinanceEntryId, MailId, ProjectId, RequestId, ServiceId, StaffId, TenantId, TokenId, UserId,
+    FinanceEntryId, MailId, OnlinePaymentId, PaymentStatementId, ProjectId, RefundId, RequestId, ServiceId, StaffId,
+    TenantId, TokenId, UserId,
 };
 
 /// The `prev_hash` of a commune's first event.
@@ -212,6 +213,22 @@ pub enum AuditKind {
     CollectionRecorded,
     #[strum(serialize = "finance.entry_corrected")]
     FinanceEntryCorrected,
+    #[strum(serialize = "payment.online_started")]
+    OnlinePaymentStarted,
+    #[strum(serialize = "payment.online_paid")]
+    OnlinePaymentPaid,
+    #[strum(serialize = "payment.online_refused")]
+    OnlinePaymentRefused,
+    #[strum(serialize = "payment.callback_refused")]
+    PaymentCallbackRefused,
+    #[strum(serialize = "payment.statement_imported")]
+    PaymentStatementImported,
+    #[strum(serialize = "payment.refund_requested")]
+    RefundRequested,
+    #[strum(serialize = "payment.refund_approved")]
+    RefundApproved,
+    #[strum(serialize = "payment.refund_rejected")]
+    RefundRejected,
 }
 
 impl AuditKind {
@@ -258,6 +275,12 @@ pub enum AuditSubject {
     Dispute(DisputeId),
     /// A recorded expenditure or revenue entry.
     FinanceEntry(FinanceEntryId),
+    /// A payment started online.
+    OnlinePayment(OnlinePaymentId),
+    /// An imported provider statement.
+    PaymentStatement(PaymentStatementId),
+    /// A refund of an online payment.
+    Refund(RefundId),
 }
 
 impl fmt::Display for AuditSubject {
@@ -286,6 +309,9 @@ impl fmt::Display for AuditSubject {
             Self::Department(id) => write!(f, "department:{id}"),
             Self::Dispute(id) => write!(f, "dispute:{id}"),
             Self::FinanceEntry(id) => write!(f, "finance-entry:{id}"),
+            Self::OnlinePayment(id) => write!(f, "online-payment:{id}"),
+            Self::PaymentStatement(id) => write!(f, "payment-statement:{id}"),
+            Self::Refund(id) => write!(f, "refund:{id}"),
         }
     }
 }
@@ -1106,6 +1132,14 @@ mod tests {
             (AuditKind::RevenueTitleRecorded, "finance.title_recorded"),
             (AuditKind::CollectionRecorded, "finance.collection_recorded"),
             (AuditKind::FinanceEntryCorrected, "finance.entry_corrected"),
+            (AuditKind::OnlinePaymentStarted, "payment.online_started"),
+            (AuditKind::OnlinePaymentPaid, "payment.online_paid"),
+            (AuditKind::OnlinePaymentRefused, "payment.online_refused"),
+            (AuditKind::PaymentCallbackRefused, "payment.callback_refused"),
+            (AuditKind::PaymentStatementImported, "payment.statement_imported"),
+            (AuditKind::RefundRequested, "payment.refund_requested"),
+            (AuditKind::RefundApproved, "payment.refund_approved"),
+            (AuditKind::RefundRejected, "payment.refund_rejected"),
         ];
         assert_eq!(names.len(), AuditKind::iter().count(), "a kind without its recorded name here");
         for (kind, name) in names {

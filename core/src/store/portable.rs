@@ -140,6 +140,9 @@ archived!(
     dispute_decision,
     dispute_appeal,
     finance_entry,
+    online_payment,
+    payment_statement,
+    payment_refund,
 );
 
 /// Every tenant table of the commune, in the order of [`TENANT_TABLES`] (a table after those it refers to).

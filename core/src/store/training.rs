@@ -43,6 +43,9 @@ const FILES: &[&str] = &[
     "dispute_decisions",
     "dispute_hearings",
     "dispute_cases",
+    "payment_refunds",
+    "payment_statements",
+    "online_payments",
 ];
 
 /// The registers and the audit trail, which only a training commune may see emptied.

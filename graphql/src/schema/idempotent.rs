@@ -66,6 +66,9 @@ pub const KEYED: &[&str] = &[
     "recordRevenueTitle",
     "recordCollection",
     "correctFinanceEntry",
+    "importPaymentStatement",
+    "requestRefund",
+    "decideRefund",
 ];
 
 /// The fault point of the crash tests: with this variable set to `exit-before-answer`, the server stops dead

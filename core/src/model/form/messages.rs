@@ -1864,6 +1864,76 @@ pub fn entry_beyond(problem: EntryProblem, left: &str) -> LocalizedText {
     }
 }
 
+// Online payments: started through the commune's provider, reconciled with its statements, refunded.
+
+/// What is wrong with an online payment, a statement or a refund.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PaymentProblem {
+    /// The commune has no online payment provider configured on this server.
+    NotConfigured,
+    /// Nothing is left to pay on this demand.
+    NothingOwed,
+    /// A refund of a payment that is not paid.
+    NotPaid,
+    /// A refund beyond what the payment has left.
+    BeyondPaid,
+    /// A refund approved or rejected by the member who requested it.
+    SameMember,
+    /// A refund already approved or rejected.
+    AlreadyDecided,
+}
+
+pub fn payment_problem(problem: PaymentProblem) -> LocalizedText {
+    match problem {
+        PaymentProblem::NotConfigured => text(
+            "لا تقبل الجماعة الأداء الإلكتروني بعد",
+            "la commune n'accepte pas encore le paiement en ligne",
+            "the commune does not take online payments yet",
+            "ⵜⴰⵎⵙⵎⵓⵏⵜ ⵓⵔ ⵜⵇⴱⵉⵍ ⴰⴼⵔⴰ ⵙ ⵓⵥⵟⵟⴰ ⴰⵔ ⴷⵖⵉ",
+        ),
+        PaymentProblem::NothingOwed => text(
+            "لم يبق أي مبلغ للأداء عن هذا الطلب",
+            "il ne reste rien à payer pour cette demande",
+            "nothing is left to pay for this request",
+            "ⵓⵔ ⵉⵇⵇⵉⵎ ⴽⵔⴰ ⵏ ⵓⴼⵔⴰ ⵉ ⵓⵙⵓⵜⵔ ⴰⴷ",
+        ),
+        PaymentProblem::NotPaid => text(
+            "هذا الأداء غير مؤدى، فلا يُرَدّ",
+            "ce paiement n'est pas payé : il ne se rembourse pas",
+            "this payment is not paid: it cannot be refunded",
+            "ⴰⴼⵔⴰ ⴰⴷ ⵓⵔ ⵉⵜⵜⵓⵅⵍⵍⵚ, ⵓⵔ ⵉⵜⵜⵓⵔⴰⵔ",
+        ),
+        PaymentProblem::BeyondPaid => text(
+            "يتجاوز مبلغ الإرجاع ما تبقى من الأداء",
+            "le remboursement dépasse ce qui reste du paiement",
+            "the refund is more than what is left of the payment",
+            "ⴰⵔⴰⵔ ⵉⵣⵢⴷ ⵅⴼ ⵎⴰ ⵉⵇⵇⵉⵎⵏ ⴳ ⵓⴼⵔⴰ",
+        ),
+        PaymentProblem::SameMember => text(
+            "يوافق على الإرجاع عضو غير الذي طلبه",
+            "un remboursement est approuvé par un autre membre que celui qui l'a demandé",
+            "a refund is approved by another member than the one who requested it",
+            "ⴰⵔⴰⵔ ⵉⵙⵙⵓⵜⵔ ⵜ ⵢⴰⵏ, ⵉⵇⴱⵍ ⵜ ⵢⴰⵏ ⵢⴰⴹⵏ",
+        ),
+        PaymentProblem::AlreadyDecided => text(
+            "تم البت في هذا الإرجاع من قبل",
+            "ce remboursement a déjà été approuvé ou rejeté",
+            "this refund was already approved or rejected",
+            "ⴰⵔⴰⵔ ⴰⴷ ⵉⵜⵜⵓⵙⵖⴰⵡⵙ ⵢⴰⴷⵍⵍⵉ",
+        ),
+    }
+}
+
+/// A cell of a provider's statement that cannot be read, by line and column.
+pub fn statement_cell(line: usize, column: &str) -> LocalizedText {
+    text(
+        format!("لا يمكن قراءة الخانة {column} في السطر {line} من الكشف"),
+        format!("la cellule {column} de la ligne {line} du relevé est illisible"),
+        format!("the {column} cell of line {line} of the statement cannot be read"),
+        format!("ⵓⵔ ⵜⵜⵓⵖⵔⴰ ⵜⵅⴰⵏⵜ {column} ⴳ ⵓⵣⵔⵉⵔⴳ {line} ⵏ ⵓⵙⵏⵎⴰⵍ"),
+    )
+}
+
 /// One message of each kind, with sample parameters: what the tests check for every language, and what the
 /// review of translations lists.
 pub fn samples() -> Vec<LocalizedText> {
@@ -2088,6 +2158,17 @@ pub fn samples() -> Vec<LocalizedText> {
     ] {
         messages.push(entry_problem(problem));
     }
+    for problem in [
+        PaymentProblem::NotConfigured,
+        PaymentProblem::NothingOwed,
+        PaymentProblem::NotPaid,
+        PaymentProblem::BeyondPaid,
+        PaymentProblem::SameMember,
+        PaymentProblem::AlreadyDecided,
+    ] {
+        messages.push(payment_problem(problem));
+    }
+    messages.push(statement_cell(2, "amount"));
     messages
 }
 
