@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::model::ids::{
     AgendaItemId, CivilActId, CouncilMemberId, CouncilSessionId, DeliberationId, DepartmentId, DisputeId, DocumentId,
-    FinanceEntryId, MailId, ProjectId, RequestId, ServiceId, StaffId, TenantId, TokenId, UserId,
+    FinanceEntryId, MailId, PaymentId, ProjectId, RequestId, ServiceId, StaffId, TenantId, TokenId, UserId,
 };
 
 /// The `prev_hash` of a commune's first event.
@@ -212,6 +212,10 @@ pub enum AuditKind {
     CollectionRecorded,
     #[strum(serialize = "finance.entry_corrected")]
     FinanceEntryCorrected,
+    #[strum(serialize = "payment.recorded")]
+    PaymentCollected,
+    #[strum(serialize = "payment.cancelled")]
+    PaymentCancelled,
 }
 
 impl AuditKind {
@@ -258,6 +262,8 @@ pub enum AuditSubject {
     Dispute(DisputeId),
     /// A recorded expenditure or revenue entry.
     FinanceEntry(FinanceEntryId),
+    /// A payment of a fee, or its cancellation.
+    Payment(PaymentId),
 }
 
 impl fmt::Display for AuditSubject {
@@ -286,6 +292,7 @@ impl fmt::Display for AuditSubject {
             Self::Department(id) => write!(f, "department:{id}"),
             Self::Dispute(id) => write!(f, "dispute:{id}"),
             Self::FinanceEntry(id) => write!(f, "finance-entry:{id}"),
+            Self::Payment(id) => write!(f, "payment:{id}"),
         }
     }
 }
@@ -1106,6 +1113,8 @@ mod tests {
             (AuditKind::RevenueTitleRecorded, "finance.title_recorded"),
             (AuditKind::CollectionRecorded, "finance.collection_recorded"),
             (AuditKind::FinanceEntryCorrected, "finance.entry_corrected"),
+            (AuditKind::PaymentCollected, "payment.recorded"),
+            (AuditKind::PaymentCancelled, "payment.cancelled"),
         ];
         assert_eq!(names.len(), AuditKind::iter().count(), "a kind without its recorded name here");
         for (kind, name) in names {

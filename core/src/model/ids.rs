@@ -128,6 +128,11 @@ typed_id!(
     FinanceEntryId,
 );
 
+typed_id!(
+    /// A payment of a fee, or the counter-entry that cancels one.
+    PaymentId,
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

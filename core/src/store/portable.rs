@@ -140,6 +140,8 @@ archived!(
     dispute_decision,
     dispute_appeal,
     finance_entry,
+    payment_demand,
+    payment,
 );
 
 /// Every tenant table of the commune, in the order of [`TENANT_TABLES`] (a table after those it refers to).

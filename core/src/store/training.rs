@@ -43,6 +43,8 @@ const FILES: &[&str] = &[
     "dispute_decisions",
     "dispute_hearings",
     "dispute_cases",
+    "payments",
+    "payment_demands",
 ];
 
 /// The registers and the audit trail, which only a training commune may see emptied.

@@ -1,0 +1,4 @@
+//! The entities of demands and payments.
+
+pub(crate) mod payment;
+pub(crate) mod payment_demand;
