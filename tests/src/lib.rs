@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod clock;
+pub mod sim;
 /// The throwaway PostgreSQL server (the crate `jamaa-pg`, which core's store tests use too).
 pub use jamaa_pg as pg;
 pub mod ws;

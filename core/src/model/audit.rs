@@ -16,8 +16,8 @@ use uuid::Uuid;
 
 use crate::model::ids::{
     AgendaItemId, CivilActId, CouncilMemberId, CouncilSessionId, DeliberationId, DepartmentId, DisputeId, DocumentId,
-    FinanceEntryId, MailId, OnlinePaymentId, PaymentStatementId, ProjectId, RefundId, RequestId, ServiceId, StaffId,
-    TenantId, TokenId, UserId,
+    FinanceEntryId, MailId, OnlinePaymentId, PaymentId, PaymentStatementId, ProjectId, RefundId, RequestId, ServiceId,
+    StaffId, TenantId, TokenId, UserId,
 };
 
 /// The `prev_hash` of a commune's first event.
@@ -213,6 +213,10 @@ pub enum AuditKind {
     CollectionRecorded,
     #[strum(serialize = "finance.entry_corrected")]
     FinanceEntryCorrected,
+    #[strum(serialize = "payment.recorded")]
+    PaymentCollected,
+    #[strum(serialize = "payment.cancelled")]
+    PaymentCancelled,
     #[strum(serialize = "payment.online_started")]
     OnlinePaymentStarted,
     #[strum(serialize = "payment.online_paid")]
@@ -275,12 +279,16 @@ pub enum AuditSubject {
     Dispute(DisputeId),
     /// A recorded expenditure or revenue entry.
     FinanceEntry(FinanceEntryId),
+    /// A payment of a fee, or its cancellation.
+    Payment(PaymentId),
     /// A payment started online.
     OnlinePayment(OnlinePaymentId),
     /// An imported provider statement.
     PaymentStatement(PaymentStatementId),
     /// A refund of an online payment.
     Refund(RefundId),
+    /// The provider's callbacks of the commune that were refused (one subject for all).
+    PaymentCallbacks,
 }
 
 impl fmt::Display for AuditSubject {
@@ -309,9 +317,11 @@ impl fmt::Display for AuditSubject {
             Self::Department(id) => write!(f, "department:{id}"),
             Self::Dispute(id) => write!(f, "dispute:{id}"),
             Self::FinanceEntry(id) => write!(f, "finance-entry:{id}"),
+            Self::Payment(id) => write!(f, "payment:{id}"),
             Self::OnlinePayment(id) => write!(f, "online-payment:{id}"),
             Self::PaymentStatement(id) => write!(f, "payment-statement:{id}"),
             Self::Refund(id) => write!(f, "refund:{id}"),
+            Self::PaymentCallbacks => f.write_str("payment-callbacks"),
         }
     }
 }
@@ -1132,6 +1142,8 @@ mod tests {
             (AuditKind::RevenueTitleRecorded, "finance.title_recorded"),
             (AuditKind::CollectionRecorded, "finance.collection_recorded"),
             (AuditKind::FinanceEntryCorrected, "finance.entry_corrected"),
+            (AuditKind::PaymentCollected, "payment.recorded"),
+            (AuditKind::PaymentCancelled, "payment.cancelled"),
             (AuditKind::OnlinePaymentStarted, "payment.online_started"),
             (AuditKind::OnlinePaymentPaid, "payment.online_paid"),
             (AuditKind::OnlinePaymentRefused, "payment.online_refused"),

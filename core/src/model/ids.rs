@@ -129,6 +129,8 @@ typed_id!(
 );
 
 typed_id!(
+    /// A payment of a fee, or the counter-entry that cancels one.
+    PaymentId,
     /// A payment started online through the commune's provider (its order at the provider).
     OnlinePaymentId,
     /// A provider's statement of a day, imported for reconciliation.

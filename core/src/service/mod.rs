@@ -49,7 +49,7 @@ pub use crate::modules::finance::recording::{CommitmentInput, FinanceLedger, Lin
 pub use crate::modules::finance::service::{BudgetExecution, BudgetImport, MAX_BUDGET_LINES, parse_budget_csv};
 pub use crate::modules::hr::service::{DirectoryEntry, LeaveView, StaffView};
 pub use crate::modules::payments::online::{
-    CallbackAnswer, OnlineCheckout, OnlinePaymentView, PaymentProviders, RefundView, StatementView,
+    CallbackAnswer, OnlineCheckout, OnlinePaymentView, PaymentProviders, RefundView, RefusedCallback, StatementView,
 };
 pub use crate::modules::petitions::service::{PETITION_SERVICE, PetitionView, SignPetition};
 pub use crate::modules::projects::service::{ProjectView, PublishedProjects};

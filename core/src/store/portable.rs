@@ -140,6 +140,8 @@ archived!(
     dispute_decision,
     dispute_appeal,
     finance_entry,
+    payment_demand,
+    payment,
     online_payment,
     payment_statement,
     payment_refund,

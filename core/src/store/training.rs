@@ -46,6 +46,8 @@ const FILES: &[&str] = &[
     "payment_refunds",
     "payment_statements",
     "online_payments",
+    "payments",
+    "payment_demands",
 ];
 
 /// The registers and the audit trail, which only a training commune may see emptied.

@@ -67,6 +67,7 @@ pub const KEYED: &[&str] = &[
     "recordCollection",
     "correctFinanceEntry",
     "importPaymentStatement",
+    "startOnlinePayment",
     "requestRefund",
     "decideRefund",
 ];

@@ -12,7 +12,9 @@ use jamaa_core::modules::finance::model::{format_centimes, parse_centimes};
 use jamaa_core::modules::payments::reconcile::{Mismatch, MismatchKind, PaymentState};
 use jamaa_core::service::{OnlinePaymentView, RefundView, StatementView};
 
-use super::call::{InCommune, InLang, subject_id};
+use secrecy::SecretString;
+
+use super::call::{Call, InCommune, InLang, subject_id};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "jamaa_core::modules::payments::reconcile::PaymentState")]
@@ -60,6 +62,22 @@ pub struct OnlinePayment {
     pub settled_by: Option<String>,
 }
 
+/// A field of the form posted to the provider's page.
+#[derive(SimpleObject)]
+pub struct CheckoutField {
+    pub name: String,
+    pub value: String,
+}
+
+/// A payment started: the form that sends the citizen's browser to the commune's provider (post `fields` to
+/// `action`), and the payment.
+#[derive(SimpleObject)]
+pub struct OnlineCheckout {
+    pub payment: OnlinePayment,
+    pub action: String,
+    pub fields: Vec<CheckoutField>,
+}
+
 /// A difference between a provider's statement and the commune's records.
 #[derive(SimpleObject)]
 pub struct PaymentMismatch {
@@ -81,6 +99,15 @@ pub struct PaymentStatement {
     pub mismatches: Vec<PaymentMismatch>,
     pub imported_by: String,
     pub imported_at: DateTime<Utc>,
+}
+
+/// A callback of the provider that was refused, and why.
+#[derive(SimpleObject)]
+pub struct RefusedPaymentCallback {
+    pub at: DateTime<Utc>,
+    /// `signature`, `malformed:<field>`, `unknown_order`, `amount_differs`, `already_paid`, `reference_reused`.
+    pub reason: String,
+    pub order_id: Option<String>,
 }
 
 /// A refund of an online payment.
@@ -194,6 +221,22 @@ impl OnlinePaymentsQuery {
         Ok(items.into_iter().map(statement).collect())
     }
 
+    /// The provider's callbacks refused (forged, another amount, an unknown order), newest first
+    /// (ReconcilePayments).
+    async fn refused_payment_callbacks(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        #[graphql(default = 50)] first: u64,
+    ) -> Result<Vec<RefusedPaymentCallback>> {
+        let call = InCommune::new(ctx, commune, None).await?;
+        let items = call.jamaa.refused_payment_callbacks(call.principal, &call.commune, first).await.in_lang(&call)?;
+        Ok(items
+            .into_iter()
+            .map(|c| RefusedPaymentCallback { at: c.at, reason: c.reason, order_id: c.order_id })
+            .collect())
+    }
+
     /// The commune's refunds, oldest first (ReconcilePayments or ApproveRefunds).
     async fn payment_refunds(&self, ctx: &Context<'_>, commune: Option<String>) -> Result<Vec<PaymentRefund>> {
         let call = InCommune::new(ctx, commune, None).await?;
@@ -207,6 +250,34 @@ pub struct OnlinePaymentsMutation;
 
 #[Object]
 impl OnlinePaymentsMutation {
+    /// The citizen starts paying online what their request owes (its tracking code and secret, as to track
+    /// it): exactly the outstanding amount, through the commune's provider. Post `fields` to `action`; the
+    /// browser comes back to the payment's return page. NOT_FOUND for a wrong secret.
+    async fn start_online_payment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            name = "idempotencyKey",
+            desc = "A key that makes the call safe to retry (else the `Idempotency-Key` header): the same key, arguments and selection answer as the first call did and create nothing."
+        )]
+        _idempotency_key: Option<String>,
+        tracking_code: String,
+        secret: String,
+        locale: Option<String>,
+    ) -> Result<OnlineCheckout> {
+        let call = Call::with_locale(ctx, locale)?;
+        let checkout = call
+            .jamaa
+            .start_online_payment(&tracking_code, &SecretString::from(secret), call.locale())
+            .await
+            .in_lang(&call)?;
+        Ok(OnlineCheckout {
+            payment: payment(checkout.payment),
+            action: checkout.action,
+            fields: checkout.fields.into_iter().map(|(name, value)| CheckoutField { name, value }).collect(),
+        })
+    }
+
     /// Imports the provider's statement of a day (its CSV export): records the approved payments whose callback
     /// never came and lists the mismatches (ReconcilePayments).
     async fn import_payment_statement(

@@ -1659,6 +1659,75 @@ fn operations() -> Vec<Operation> {
             }",
             attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.commitment_id }), c.refused())],
         },
+        Operation {
+            name: "onlinePayments",
+            public: false,
+            document: "query($c: String) { onlinePayments(commune: $c) { id orderId amount state providerReference } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "paymentStatements",
+            public: false,
+            document: "query($c: String) { paymentStatements(commune: $c) { id day mismatches { kind orderId } } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "paymentRefunds",
+            public: false,
+            document: "query($c: String) { paymentRefunds(commune: $c) { id amount reason status } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "refusedPaymentCallbacks",
+            public: false,
+            document: "query($c: String) { refusedPaymentCallbacks(commune: $c) { reason orderId } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "startOnlinePayment",
+            public: false,
+            document: "mutation($code: String!, $secret: String!) {
+                startOnlinePayment(trackingCode: $code, secret: $secret) { action fields { name value } payment { id } }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                // Oujda's codes with a made-up secret, or the secret of the attacker's own request.
+                let secret = if c.at_home() { c.v.own_secret.clone() } else { "K7RM2-PX9QD-4HWTA".to_owned() };
+                c.v.filed.iter().map(|f| attack(json!({ "code": f.code, "secret": secret }), Refused)).collect()
+            },
+        },
+        Operation {
+            name: "importPaymentStatement",
+            public: false,
+            document: "mutation($c: String, $csv: String!) {
+                importPaymentStatement(commune: $c, day: \"2026-12-06\", csv: $csv) { id lines mismatches { kind } }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let csv = "date,order_id,transaction_id,amount,currency,status\n";
+                vec![attack(json!({ "c": c.commune(), "csv": csv }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "requestRefund",
+            public: false,
+            document: "mutation($c: String, $id: ID!) {
+                requestRefund(commune: $c, paymentId: $id, amount: \"1.00\", reason: \"Essai\") { id status }
+            }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.online_payment_id }), c.refused())],
+        },
+        Operation {
+            name: "decideRefund",
+            public: false,
+            document: "mutation($c: String, $id: ID!) { decideRefund(commune: $c, refundId: $id, approve: true) { id status } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.refund_id }), c.refused())],
+        },
     ]
 }
 
@@ -1770,6 +1839,9 @@ struct Victim {
     commitment_id: String,
     payment_order_id: String,
     title_id: String,
+    /// Oujda's online payment (paid) and a refund of it requested by its controller.
+    online_payment_id: String,
+    refund_id: String,
     /// Oujda's project (unpublished), its cursor, and a milestone of it.
     project_id: String,
     project_cursor: String,
@@ -1779,6 +1851,15 @@ struct Victim {
     dispute_cursor: String,
     hearing_id: String,
     markers: Markers,
+}
+
+/// Oujda's account at its payment provider, in the server's settings.
+fn oujda_merchant() -> jamaa_core::modules::payments::provider::HostedPage {
+    jamaa_core::modules::payments::provider::HostedPage {
+        gateway_url: "http://127.0.0.1:9/pay".to_owned(),
+        client_id: "600000001".to_owned(),
+        store_key: secrecy::SecretString::from("oujda-store-key"),
+    }
 }
 
 fn legalisation(name: &str, cin: &str, phone: &str) -> Value {
@@ -2048,8 +2129,10 @@ impl Victim {
             (None, permit),
         ];
         let mut filed = Vec::new();
+        let mut secrets = Vec::new();
         for (token, input) in submissions {
             let (id, code, secret) = submit(app, token, VICTIM, input).await?;
+            secrets.push(secret.clone());
             markers.private(secret, format!("the secret of {code}"));
             filed.push(Filed { id, code, staff_action: String::new(), version: 1 });
         }
@@ -2289,7 +2372,7 @@ impl Victim {
                 member_ids.push(id);
             }
         }
-        ensure!(member_ids.len() == 13, "Oujda's user and its twelve demo logins: {users}");
+        ensure!(member_ids.len() == 15, "Oujda's user and its fourteen demo logins: {users}");
         let agent_session = app.login("oujda.counter_agent", jamaa_core::service::demo::DEMO_PASSWORD).await?;
         let claim = "mutation($r: ID!) { claimRequest(commune: \"oujda\", requestId: $r) { assignee { id } } }";
         data(app, Some(&agent_session), claim, json!({ "r": filed[0].id })).await?;
@@ -2455,6 +2538,45 @@ impl Victim {
                             "amount": "500.00", "object": "Bordures", "supplier": "Société Chaouen Voirie" });
         data(app, Some(&attacker_admin), commit, json!({ "i": input })).await?;
 
+        // Its online payment: the legalisation's fee paid through its provider (a callback signed with its store
+        // key), and a refund of it requested by its payments controller.
+        let start =
+            "mutation($code: String!, $secret: String!) { startOnlinePayment(trackingCode: $code, secret: $secret) {
+            payment { id orderId } } }";
+        let started =
+            data(app, None, start, json!({ "code": filed[0].code, "secret": secrets[0] })).await?["startOnlinePayment"]
+                .clone();
+        let online_payment_id = text(&started["payment"]["id"])?;
+        let order = text(&started["payment"]["orderId"])?;
+        markers.private(online_payment_id.as_str(), "the id of an Oujda online payment");
+        markers.private(order.as_str(), "the order of an Oujda online payment");
+        let mut fields: Vec<(String, String)> = [
+            ("clientid", "600000001"),
+            ("oid", order.as_str()),
+            ("amount", "2.00"),
+            ("currency", "504"),
+            ("TransId", "OUJDA-TRX-0001"),
+            ("ProcReturnCode", "00"),
+            ("Response", "Approved"),
+            ("rnd", "r1"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let hash = jamaa_core::modules::payments::provider::sign(&oujda_merchant().store_key, &fields);
+        fields.push(("HASH".to_owned(), hash));
+        let acknowledged = app.client.post(app.url("/payments/oujda/callback")).form(&fields).send().await?;
+        ensure!(acknowledged.status().is_success(), "the callback is taken: {}", acknowledged.status());
+        markers.private("OUJDA-TRX-0001", "the provider's reference of an Oujda payment");
+        let controller = app.login("oujda.payments_controller", jamaa_core::service::demo::DEMO_PASSWORD).await?;
+        let refund = "mutation($id: ID!) { requestRefund(commune: \"oujda\", paymentId: $id, amount: \"1.00\",
+            reason: \"Remboursement partiel oujdi\") { id } }";
+        let refund_id = text(
+            &data(app, Some(&controller), refund, json!({ "id": online_payment_id })).await?["requestRefund"]["id"],
+        )?;
+        markers.private(refund_id.as_str(), "the id of an Oujda refund");
+        markers.private("Remboursement partiel oujdi", "the reason of an Oujda refund");
+
         Ok(Self {
             filed,
             request_ids,
@@ -2488,6 +2610,8 @@ impl Victim {
             commitment_id,
             payment_order_id,
             title_id,
+            online_payment_id,
+            refund_id,
             project_id,
             project_cursor,
             milestone_id,
@@ -2839,6 +2963,9 @@ async fn snapshot(app: &TestApp, victim: &Victim) -> Result<BTreeMap<&'static st
     let finance = "{ financeLedger(commune: \"oujda\", year: 2025) {
         entries { id kind number net approved ordered paid collected } } }";
     state.insert("finance", data(app, Some(&victim.observer_token), finance, json!({})).await?);
+    let payments = "{ onlinePayments(commune: \"oujda\") { id state providerReference settledAt }
+        paymentStatements(commune: \"oujda\") { id } paymentRefunds(commune: \"oujda\") { id status decidedBy } }";
+    state.insert("payments", data(app, Some(&victim.observer_token), payments, json!({})).await?);
     let disputes =
         "{ disputeCases(commune: \"oujda\", first: 100) { nodes { id number status stakesCentimes updatedAt } }
         upcomingHearings(commune: \"oujda\", first: 100) { hearing { id scheduledAt outcome remindedAt } } }";
@@ -2950,7 +3077,11 @@ struct Stage {
 
 impl Stage {
     async fn set_up(backend: Backend) -> Result<Self> {
-        let app = TestApp::spawn(backend).await?;
+        // Oujda takes payments online (the provider's callbacks are signed here with its store key).
+        let app = TestApp::spawn_with(backend, |s| {
+            s.payment_providers.insert(VICTIM.to_owned(), oujda_merchant());
+        })
+        .await?;
         let table = operations();
         let schema = schema_operations(&app).await?;
         check_table(&schema, &table)?;

@@ -9,21 +9,30 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use secrecy::SecretString;
 use serde_json::json;
 use uuid::Uuid;
 
+use super::model::{self as demand_model, Channel, DemandState, DemandStatus, Payment, PaymentKind};
 use super::online_store::{self as store, PaymentRow, RefundRow, StatementRow};
-use super::provider::{self, Callback, CallbackError, HostedPage, MAD, Outcome, Provider as _};
-use super::reconcile::{self, IntentStatus, Mismatch, MismatchKind, PaymentState, Recorded, Stated};
+use super::provider::{self, Callback, CallbackError, HostedPage, MAD, Order, Outcome, Provider as _};
+use super::reconcile::{
+    self, IntentStatus, Mismatch, MismatchKind, OnlinePaymentSettings, PaymentState, Recorded, Stated,
+};
+use super::service as counter;
+use super::{demands, store as demand_store};
 use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldErrorCode};
 use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
-use crate::model::form::messages::{self, PaymentProblem};
-use crate::model::ids::{OnlinePaymentId, PaymentStatementId, RefundId};
+use crate::model::form::messages::{self, OnlinePaymentProblem};
+use crate::model::i18n::Locale;
+use crate::model::ids::{OnlinePaymentId, PaymentId, PaymentStatementId, RefundId};
+use crate::model::settings::SettingsSection as _;
 use crate::service::Jamaa;
-use crate::store::{TenantScope, TenantTx, audit};
+use crate::service::documents::{self, NewDocument};
+use crate::store::{TenantScope, TenantTx, audit, config, requests};
 
 /// The providers' accounts of the communes this server takes payments for, from the server's settings (the
 /// store keys never in the database nor a template), and the server's address as the providers reach it.
@@ -94,6 +103,16 @@ pub struct StatementView {
     pub imported_at: DateTime<Utc>,
 }
 
+/// A callback of the provider that was refused (a forgery, another amount, an unknown order).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefusedCallback {
+    pub at: DateTime<Utc>,
+    /// `signature`, `malformed:<field>`, `unknown_order`, `amount_differs`, `already_paid`, `reference_reused`.
+    pub reason: String,
+    /// The order the callback named, if any.
+    pub order_id: Option<String>,
+}
+
 /// A refund of an online payment.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefundView {
@@ -108,6 +127,9 @@ pub struct RefundView {
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
 }
+
+/// The provider's kind as a payment names it.
+pub const PROVIDER_KIND: &str = "hosted-page";
 
 /// The longest refund reason.
 pub const MAX_REASON: u32 = 1000;
@@ -160,8 +182,8 @@ fn refund_view(row: RefundRow) -> RefundView {
     }
 }
 
-fn problem(path: &str, problem: PaymentProblem) -> Error {
-    Error::field(path, FieldErrorCode::InvalidValue, messages::payment_problem(problem))
+fn problem(path: &str, problem: OnlinePaymentProblem) -> Error {
+    Error::field(path, FieldErrorCode::InvalidValue, messages::online_payment_problem(problem))
 }
 
 /// The actor of what the provider does (callbacks): named by the commune's merchant id, never a secret.
@@ -185,6 +207,7 @@ impl Jamaa {
     async fn settle_paid(
         &self,
         tx: &TenantTx,
+        commune: &Commune,
         row: &PaymentRow,
         reference: &str,
         settled_by: &str,
@@ -199,6 +222,7 @@ impl Jamaa {
         if !store::settle(tx, row.id, "paid", Some(reference.to_owned()), None, settled_by, now).await? {
             return Ok(false);
         }
+        let quittance = self.record_demand_paid(tx, commune, row, reference, actor, now).await?;
         audit::append(
             tx,
             NewEvent::new(
@@ -211,12 +235,172 @@ impl Jamaa {
                     "amount": row.amount,
                     "reference": reference,
                     "by": settled_by,
+                    "quittance": quittance,
                 }),
             ),
             now,
         )
         .await?;
         Ok(true)
+    }
+
+    /// Records the payment of an intent against its demand (channel `online`, the provider's reference, a
+    /// quittance issued as for the counter), when the demand still owes exactly its amount; returns the
+    /// quittance's number. A demand paid meanwhile (at the counter, or by another online payment) is left as it
+    /// is: the money taken is then for a refund, and `payment.online_paid` says so (no quittance).
+    async fn record_demand_paid(
+        &self,
+        tx: &TenantTx,
+        commune: &Commune,
+        row: &PaymentRow,
+        reference: &str,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, Error> {
+        counter::lock(tx).await?;
+        let Some(demand) = demand_store::demand_by_id(tx, row.demand_id).await? else { return Ok(None) };
+        let payments = demand_store::payments_of_demand(tx, demand.id).await?;
+        let state = DemandState::new(demand, payments);
+        if state.status == DemandStatus::Paid || state.outstanding != row.amount {
+            return Ok(None);
+        }
+        let day = now.with_timezone(&commune.time_zone()).date_naive();
+        let year = day.year();
+        let number = requests::next_in_sequence(tx, &PaymentKind::Payment.counter_name(year)).await?;
+        let mut payment = Payment {
+            id: Uuid::now_v7(),
+            demand: state.demand.id,
+            request: state.demand.request,
+            kind: PaymentKind::Payment,
+            cancels: None,
+            rank: state.next_rank(),
+            channel: Channel::Online,
+            amount: row.amount,
+            currency: state.demand.currency.clone(),
+            year,
+            number,
+            day,
+            terminal_slip: None,
+            provider: Some(PROVIDER_KIND.to_owned()),
+            provider_ref: Some(reference.to_owned()),
+            document_code: None,
+            reason: None,
+            recorded_by: actor.to_owned(),
+            recorded_at: now,
+        };
+        let text = demand_model::quittance_text(&commune.spec.name, &state.demand, &payment);
+        let new = NewDocument {
+            kind: counter::QUITTANCE_KIND.to_owned(),
+            subject: format!("payment:{}", payment.id),
+            title: counter::title(PaymentKind::Payment),
+            text,
+        };
+        let document = documents::issue(tx, &self.keyring, commune, new, actor, now).await?;
+        payment.document_code = Some(document.code.to_string());
+        demand_store::insert_payment(tx, &payment).await?;
+        audit::append(
+            tx,
+            NewEvent::new(
+                actor,
+                AuditKind::PaymentCollected,
+                AuditSubject::Payment(PaymentId::from_uuid(payment.id)),
+                json!({
+                    "number": payment.number_label(),
+                    "trackingCode": state.demand.tracking_code,
+                    "channel": payment.channel.as_str(),
+                    "amount": payment.amount,
+                    "currency": payment.currency,
+                    "code": payment.document_code,
+                }),
+            ),
+            now,
+        )
+        .await?;
+        Ok(Some(payment.number_label()))
+    }
+
+    /// The citizen starts paying online what their request owes (its tracking code and secret, as on the
+    /// tracking page): a payment of exactly the demand's outstanding amount, `payment.online_started`, and the
+    /// form that sends the browser to the commune's provider. NOT_FOUND for a wrong secret; refused when the
+    /// commune takes no online payment or nothing is owed.
+    pub async fn start_online_payment(
+        &self,
+        tracking_code: &str,
+        secret: &SecretString,
+        lang: Locale,
+    ) -> Result<OnlineCheckout, Error> {
+        let (commune, tx, record) = self.tracked(tracking_code, secret).await?;
+        let slug = commune.spec.slug.to_string();
+        let merchant = self
+            .payment_providers
+            .merchants
+            .get(&slug)
+            .cloned()
+            .ok_or_else(|| problem("trackingCode", OnlinePaymentProblem::NotConfigured))?;
+        let config = config::get(&tx).await?;
+        let settings = match OnlinePaymentSettings::from_settings(&config.settings) {
+            Some(Ok(settings)) => settings,
+            Some(Err(problem)) => return Err(Error::internal(format!("settings.onlinePayments: {problem}"))),
+            None => return Err(problem("trackingCode", OnlinePaymentProblem::NotConfigured)),
+        };
+        let Some(state) = demands::demand_state_of_request(&tx, record.id.as_uuid()).await? else {
+            return Err(problem("trackingCode", OnlinePaymentProblem::NothingOwed));
+        };
+        if state.status == DemandStatus::Paid || state.outstanding <= 0 {
+            return Err(problem("trackingCode", OnlinePaymentProblem::NothingOwed));
+        }
+        if state.demand.currency != "MAD" {
+            return Err(problem("trackingCode", OnlinePaymentProblem::NotConfigured));
+        }
+        let now = self.now();
+        let id = OnlinePaymentId::new();
+        let order_id = id.as_uuid().simple().to_string();
+        let row = PaymentRow {
+            tenant_id: tx.tenant_uuid(),
+            id: id.as_uuid(),
+            order_id: order_id.clone(),
+            demand_id: state.demand.id,
+            request_id: state.demand.request,
+            amount: state.outstanding,
+            currency: MAD.to_owned(),
+            status: IntentStatus::Pending.as_str().to_owned(),
+            provider_reference: None,
+            refusal_code: None,
+            started_by: format!("applicant:{}", record.tracking_code),
+            started_at: now,
+            expires_at: now + chrono::Duration::minutes(i64::from(settings.intent_minutes)),
+            settled_at: None,
+            settled_by: None,
+        };
+        store::insert_payment(&tx, row.clone()).await?;
+        audit::append(
+            &tx,
+            NewEvent::new(
+                row.started_by.as_str(),
+                AuditKind::OnlinePaymentStarted,
+                AuditSubject::OnlinePayment(id),
+                json!({ "order": order_id, "demand": row.demand_id.to_string(), "amount": row.amount }),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        let order = Order {
+            order_id: order_id.clone(),
+            amount_centimes: row.amount,
+            ok_url: self.payment_providers.return_url(&slug, &order_id),
+            fail_url: self.payment_providers.return_url(&slug, &order_id),
+            callback_url: self.payment_providers.callback_url(&slug),
+            lang: match lang {
+                Locale::Ar => "ar",
+                Locale::En => "en",
+                _ => "fr",
+            }
+            .to_owned(),
+        };
+        let nonce = hex::encode(rand::random::<[u8; 10]>());
+        let checkout = merchant.checkout(&order, &nonce);
+        Ok(OnlineCheckout { payment: view(row, now)?, action: checkout.action, fields: checkout.fields })
     }
 
     /// A refused callback's audit event, in its own transaction.
@@ -233,7 +417,7 @@ impl Jamaa {
             NewEvent::new(
                 actor,
                 AuditKind::PaymentCallbackRefused,
-                AuditSubject::Commune(commune.id),
+                AuditSubject::PaymentCallbacks,
                 json!({ "reason": reason, "order": order }),
             ),
             self.now(),
@@ -294,7 +478,7 @@ impl Jamaa {
         }
         match callback.outcome {
             Outcome::Approved => {
-                if !self.settle_paid(&tx, &row, &callback.provider_reference, "callback", &actor).await? {
+                if !self.settle_paid(&tx, &commune, &row, &callback.provider_reference, "callback", &actor).await? {
                     drop(tx);
                     self.refuse_callback(&commune, &actor, "reference_reused", Some(&callback.order_id)).await?;
                     return Ok(CallbackAnswer::Refused);
@@ -399,7 +583,7 @@ impl Jamaa {
             let row = rows.iter().find(|r| r.order_id == mismatch.order_id);
             let reference = mismatch.provider_reference.clone().unwrap_or_default();
             mismatch.settled = match row {
-                Some(row) => self.settle_paid(&tx, row, &reference, "statement", &actor).await?,
+                Some(row) => self.settle_paid(&tx, commune, row, &reference, "statement", &actor).await?,
                 None => false,
             };
         }
@@ -484,13 +668,13 @@ impl Jamaa {
         let tx = self.store.tenant_tx(scope).await?;
         let row = store::payment_by_id(&tx, payment.as_uuid()).await?.ok_or(Error::NotFound("online payment"))?;
         if row.status != IntentStatus::Paid.as_str() {
-            return Err(problem("payment", PaymentProblem::NotPaid));
+            return Err(problem("payment", OnlinePaymentProblem::NotPaid));
         }
         let earlier = store::refunds(&tx, Some(row.id)).await?;
         let left =
             reconcile::refundable(row.amount, earlier.iter().filter(|r| r.status != "rejected").map(|r| r.amount));
         if amount > left {
-            return Err(problem("amount", PaymentProblem::BeyondPaid));
+            return Err(problem("amount", OnlinePaymentProblem::BeyondPaid));
         }
         let now = self.now();
         let id = RefundId::new();
@@ -539,15 +723,15 @@ impl Jamaa {
             .find(|r| r.id == refund.as_uuid())
             .ok_or(Error::NotFound("refund"))?;
         if row.status != "requested" {
-            return Err(problem("refund", PaymentProblem::AlreadyDecided));
+            return Err(problem("refund", OnlinePaymentProblem::AlreadyDecided));
         }
         if row.requested_by == principal.actor() {
-            return Err(problem("refund", PaymentProblem::SameMember));
+            return Err(problem("refund", OnlinePaymentProblem::SameMember));
         }
         let now = self.now();
         let status = if approve { "approved" } else { "rejected" };
         if !store::decide_refund(&tx, row.id, status, &principal.actor(), now).await? {
-            return Err(problem("refund", PaymentProblem::AlreadyDecided));
+            return Err(problem("refund", OnlinePaymentProblem::AlreadyDecided));
         }
         audit::append(
             &tx,
@@ -567,6 +751,32 @@ impl Jamaa {
             decided_at: Some(now),
             ..refund_view(row)
         })
+    }
+
+    /// The provider's callbacks refused, newest first (at most `first`): what the controller watches for
+    /// forgeries.
+    pub async fn refused_payment_callbacks(
+        &self,
+        principal: &Principal,
+        commune: &Commune,
+        first: u64,
+    ) -> Result<Vec<RefusedCallback>, Error> {
+        let scope = principal.authorize(commune.id, Permission::ReconcilePayments)?;
+        let tx = self.store.tenant_tx(scope).await?;
+        let subject = AuditSubject::PaymentCallbacks.to_string();
+        let rows = audit::latest_about(&tx, &subject, first.clamp(1, crate::service::MAX_PAGE_SIZE)).await?;
+        tx.commit().await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let payload: serde_json::Value = serde_json::from_str(&row.payload).unwrap_or_default();
+                RefusedCallback {
+                    at: row.occurred_at,
+                    reason: payload["reason"].as_str().unwrap_or_default().to_owned(),
+                    order_id: payload["order"].as_str().map(str::to_owned),
+                }
+            })
+            .collect())
     }
 
     /// The commune's refunds, oldest first.

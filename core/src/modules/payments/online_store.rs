@@ -12,7 +12,6 @@ pub(crate) use online_payment::Model as PaymentRow;
 pub(crate) use payment_refund::Model as RefundRow;
 pub(crate) use payment_statement::Model as StatementRow;
 
-#[expect(dead_code, reason = "the start of a payment, on the demands of the payments module")]
 pub(crate) async fn insert_payment(tx: &TenantTx, row: PaymentRow) -> Result<(), Error> {
     let active = online_payment::ActiveModel {
         tenant_id: Set(tx.tenant_uuid()),

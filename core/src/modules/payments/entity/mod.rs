@@ -1,6 +1,7 @@
-//! The sea-orm entities of the online payments' tables, read and written by `store.rs` (and by the archive of
-//! a commune, `store/portable.rs`).
+//! The entities of demands and payments, and of online payments, statements and refunds.
 
 pub(crate) mod online_payment;
+pub(crate) mod payment;
+pub(crate) mod payment_demand;
 pub(crate) mod payment_refund;
 pub(crate) mod payment_statement;
