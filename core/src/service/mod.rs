@@ -49,8 +49,9 @@ pub use crate::modules::finance::recording::{CommitmentInput, FinanceLedger, Lin
 pub use crate::modules::finance::service::{BudgetExecution, BudgetImport, MAX_BUDGET_LINES, parse_budget_csv};
 pub use crate::modules::hr::service::{DirectoryEntry, LeaveView, StaffView};
 pub use crate::modules::payments::online::{
-    CallbackAnswer, OnlineCheckout, OnlinePaymentView, PaymentProviders, RefundView, RefusedCallback, StatementView,
+    CallbackAnswer, OnlineCheckout, OnlinePaymentView, RefundView, RefusedCallback, StatementView,
 };
+pub use crate::modules::payments::provider::PaymentProviders;
 pub use crate::modules::petitions::service::{PETITION_SERVICE, PetitionView, SignPetition};
 pub use crate::modules::projects::service::{ProjectView, PublishedProjects};
 pub use crate::store::citizen::{MessageRecord, PublicationRecord};
@@ -100,7 +101,7 @@ pub struct Jamaa {
     /// Every commune's website origins, for the CORS layer (site.rs).
     site_origins: site::SiteOrigins,
     /// The communes' online payment providers, from the server's settings.
-    pub(crate) payment_providers: Arc<crate::modules::payments::online::PaymentProviders>,
+    pub(crate) payment_providers: Arc<crate::modules::payments::provider::PaymentProviders>,
 }
 
 impl std::fmt::Debug for Jamaa {

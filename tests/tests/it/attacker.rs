@@ -1853,6 +1853,35 @@ struct Victim {
     markers: Markers,
 }
 
+/// Pays the fee of a request online: started with its code and secret, then the provider's callback signed
+/// with the commune's store key; the payment's id.
+async fn pay_online(app: &TestApp, commune: &str, code: &str, secret: &str, reference: &str) -> Result<String> {
+    let start =
+        "mutation($code: String!, $secret: String!) { startOnlinePayment(trackingCode: $code, secret: $secret) {
+        payment { id orderId } } }";
+    let started =
+        data(app, None, start, json!({ "code": code, "secret": secret })).await?["startOnlinePayment"].clone();
+    let order = text(&started["payment"]["orderId"])?;
+    let mut fields: Vec<(String, String)> = [
+        ("clientid", "600000001"),
+        ("oid", order.as_str()),
+        ("amount", "2.00"),
+        ("currency", "504"),
+        ("TransId", reference),
+        ("ProcReturnCode", "00"),
+        ("Response", "Approved"),
+        ("rnd", "r1"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let hash = jamaa_core::modules::payments::provider::sign(&oujda_merchant().store_key, &fields);
+    fields.push(("HASH".to_owned(), hash));
+    let answer = app.client.post(app.url(&format!("/payments/{commune}/callback"))).form(&fields).send().await?;
+    ensure!(answer.status().is_success(), "the callback is taken: {}", answer.status());
+    text(&started["payment"]["id"])
+}
+
 /// Oujda's account at its payment provider, in the server's settings.
 fn oujda_merchant() -> jamaa_core::modules::payments::provider::HostedPage {
     jamaa_core::modules::payments::provider::HostedPage {
@@ -2292,7 +2321,7 @@ impl Victim {
         let own = legalisation("Karim Chefchaouni", "CH556677", "+212611223344");
         let (own_request, _, own_secret) = submit(app, None, ATTACKER, own).await?;
         // And a decision of its own, issued as a document.
-        let (own_decided, _, _) =
+        let (own_decided, own_decided_code, own_decided_secret) =
             submit(app, None, ATTACKER, legalisation("Amal Chaouni", "CH778899", "+212611009988")).await?;
         let attacker_admin = app.staff(ATTACKER).to_owned();
         data(app, Some(&attacker_admin), certify, json!({ "id": own_decided })).await?;
@@ -2540,33 +2569,8 @@ impl Victim {
 
         // Its online payment: the legalisation's fee paid through its provider (a callback signed with its store
         // key), and a refund of it requested by its payments controller.
-        let start =
-            "mutation($code: String!, $secret: String!) { startOnlinePayment(trackingCode: $code, secret: $secret) {
-            payment { id orderId } } }";
-        let started =
-            data(app, None, start, json!({ "code": filed[0].code, "secret": secrets[0] })).await?["startOnlinePayment"]
-                .clone();
-        let online_payment_id = text(&started["payment"]["id"])?;
-        let order = text(&started["payment"]["orderId"])?;
+        let online_payment_id = pay_online(app, VICTIM, &filed[0].code, &secrets[0], "OUJDA-TRX-0001").await?;
         markers.private(online_payment_id.as_str(), "the id of an Oujda online payment");
-        markers.private(order.as_str(), "the order of an Oujda online payment");
-        let mut fields: Vec<(String, String)> = [
-            ("clientid", "600000001"),
-            ("oid", order.as_str()),
-            ("amount", "2.00"),
-            ("currency", "504"),
-            ("TransId", "OUJDA-TRX-0001"),
-            ("ProcReturnCode", "00"),
-            ("Response", "Approved"),
-            ("rnd", "r1"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
-        let hash = jamaa_core::modules::payments::provider::sign(&oujda_merchant().store_key, &fields);
-        fields.push(("HASH".to_owned(), hash));
-        let acknowledged = app.client.post(app.url("/payments/oujda/callback")).form(&fields).send().await?;
-        ensure!(acknowledged.status().is_success(), "the callback is taken: {}", acknowledged.status());
         markers.private("OUJDA-TRX-0001", "the provider's reference of an Oujda payment");
         let controller = app.login("oujda.payments_controller", jamaa_core::service::demo::DEMO_PASSWORD).await?;
         let refund = "mutation($id: ID!) { requestRefund(commune: \"oujda\", paymentId: $id, amount: \"1.00\",
@@ -2576,6 +2580,19 @@ impl Victim {
         )?;
         markers.private(refund_id.as_str(), "the id of an Oujda refund");
         markers.private("Remboursement partiel oujdi", "the reason of an Oujda refund");
+        // And Chefchaouen's own: a payment, a refund requested, a statement imported.
+        let own_payment = pay_online(app, ATTACKER, &own_decided_code, &own_decided_secret, "CHAOUEN-TRX-0001").await?;
+        let own_controller =
+            app.login("chefchaouen.payments_controller", jamaa_core::service::demo::DEMO_PASSWORD).await?;
+        let own_refund =
+            "mutation($id: ID!) { requestRefund(commune: \"chefchaouen\", paymentId: $id, amount: \"1.00\",
+            reason: \"Remboursement chaouni\") { id } }";
+        data(app, Some(&own_controller), own_refund, json!({ "id": own_payment })).await?;
+        let statement = "mutation($c: String!, $csv: String!) {
+            importPaymentStatement(commune: $c, day: \"2026-12-05\", csv: $csv) { id } }";
+        let header = "date,order_id,transaction_id,amount,currency,status\n";
+        data(app, Some(&own_controller), statement, json!({ "c": ATTACKER, "csv": header })).await?;
+        data(app, Some(&controller), statement, json!({ "c": VICTIM, "csv": header })).await?;
 
         Ok(Self {
             filed,
@@ -3080,6 +3097,7 @@ impl Stage {
         // Oujda takes payments online (the provider's callbacks are signed here with its store key).
         let app = TestApp::spawn_with(backend, |s| {
             s.payment_providers.insert(VICTIM.to_owned(), oujda_merchant());
+            s.payment_providers.insert(ATTACKER.to_owned(), oujda_merchant());
         })
         .await?;
         let table = operations();

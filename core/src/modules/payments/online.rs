@@ -7,8 +7,6 @@
 //! transaction with its audit event. The provider's reference is unique per commune: a payment is never
 //! recorded twice. No card data is kept.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use secrecy::SecretString;
 use serde_json::json;
@@ -16,7 +14,9 @@ use uuid::Uuid;
 
 use super::model::{self as demand_model, Channel, DemandState, DemandStatus, Payment, PaymentKind};
 use super::online_store::{self as store, PaymentRow, RefundRow, StatementRow};
-use super::provider::{self, Callback, CallbackError, HostedPage, MAD, Order, Outcome, Provider as _};
+use super::provider::{
+    self, Callback, CallbackError, HostedPage, MAD, Order, Outcome, PaymentProviders, Provider as _,
+};
 use super::reconcile::{
     self, IntentStatus, Mismatch, MismatchKind, OnlinePaymentSettings, PaymentState, Recorded, Stated,
 };
@@ -33,28 +33,6 @@ use crate::model::settings::SettingsSection as _;
 use crate::service::Jamaa;
 use crate::service::documents::{self, NewDocument};
 use crate::store::{TenantScope, TenantTx, audit, config, requests};
-
-/// The providers' accounts of the communes this server takes payments for, from the server's settings (the
-/// store keys never in the database nor a template), and the server's address as the providers reach it.
-#[derive(Clone, Debug, Default)]
-pub struct PaymentProviders {
-    /// `https://jamaa.example.ma` (no trailing slash): the callback and return URLs are under it.
-    pub public_url: String,
-    /// By commune slug.
-    pub merchants: BTreeMap<String, HostedPage>,
-}
-
-impl PaymentProviders {
-    /// The callback the provider posts to for `commune`.
-    pub fn callback_url(&self, commune: &str) -> String {
-        format!("{}/payments/{commune}/callback", self.public_url)
-    }
-
-    /// Where the browser comes back to after paying `order` (approved or not).
-    pub fn return_url(&self, commune: &str, order: &str) -> String {
-        format!("{}/payments/{commune}/return/{order}", self.public_url)
-    }
-}
 
 /// A payment started online, as staff and the citizen read it.
 #[derive(Clone, Debug, PartialEq, Eq)]

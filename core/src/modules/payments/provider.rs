@@ -80,6 +80,28 @@ pub trait Provider: Send + Sync {
     fn acknowledgement(&self) -> &'static str;
 }
 
+/// The providers' accounts of the communes this server takes payments for, from the server's settings (the
+/// store keys never in the database nor a template), and the server's address as the providers reach it.
+#[derive(Clone, Debug, Default)]
+pub struct PaymentProviders {
+    /// `https://jamaa.example.ma` (no trailing slash): the callback and return URLs are under it.
+    pub public_url: String,
+    /// By commune slug.
+    pub merchants: std::collections::BTreeMap<String, HostedPage>,
+}
+
+impl PaymentProviders {
+    /// The callback the provider posts to for `commune`.
+    pub fn callback_url(&self, commune: &str) -> String {
+        format!("{}/payments/{commune}/callback", self.public_url)
+    }
+
+    /// Where the browser comes back to after paying `order` (approved or not).
+    pub fn return_url(&self, commune: &str, order: &str) -> String {
+        format!("{}/payments/{commune}/return/{order}", self.public_url)
+    }
+}
+
 /// The hosted-page protocol of one merchant account.
 #[derive(Clone)]
 pub struct HostedPage {
