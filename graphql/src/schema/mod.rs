@@ -28,6 +28,7 @@ mod notifications;
 pub mod nulls;
 mod office;
 mod page;
+pub(crate) mod payments;
 pub(crate) mod projects;
 mod query;
 mod replication;
@@ -51,6 +52,7 @@ pub use indicators::IndicatorsQuery;
 pub use mutation::RequestMutation;
 pub use notifications::{NotificationMutation, NotificationQuery, SubscriptionRoot};
 pub use office::{OfficeMutation, OfficeQuery};
+pub use payments::{PaymentsMutation, PaymentsQuery};
 pub use projects::{ProjectsMutation, ProjectsQuery};
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
@@ -80,6 +82,7 @@ pub struct QueryRoot(
     ProjectsQuery,
     DisputesQuery,
     SpendingQuery,
+    PaymentsQuery,
 );
 
 /// Every mutation: requests; replication; access; documents; complaints; login and logout; access to
@@ -105,6 +108,7 @@ pub struct MutationRoot(
     HrMutation,
     DisputesMutation,
     SpendingMutation,
+    PaymentsMutation,
 );
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

@@ -1659,6 +1659,63 @@ fn operations() -> Vec<Operation> {
             }",
             attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.commitment_id }), c.refused())],
         },
+        Operation {
+            name: "paymentDemand",
+            public: false,
+            document: "query($c: String, $code: String!) { paymentDemand(commune: $c, trackingCode: $code) {
+                id trackingCode total outstanding status payments { id number verificationCode recordedBy }
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                c.v.filed.iter().map(|f| attack(json!({ "c": c.commune(), "code": f.code }), c.refused())).collect()
+            },
+        },
+        Operation {
+            name: "paymentsDayReport",
+            public: false,
+            document: "query($c: String) { paymentsDayReport(commune: $c) {
+                agent cash cashNet payments { id number amount verificationCode }
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "paymentDocument",
+            public: false,
+            document: "query($c: String, $id: ID!) { paymentDocument(commune: $c, paymentId: $id) { code text } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.payment_id }), c.refused())],
+        },
+        Operation {
+            name: "collectedFees",
+            public: true,
+            document: "query($c: String) { collectedFees(commune: $c) { year month serviceCode payments amount } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune() }), Answers)],
+        },
+        Operation {
+            name: "recordCounterPayment",
+            public: false,
+            document: "mutation($c: String, $i: CounterPayment!) {
+                recordCounterPayment(commune: $c, input: $i) { payment { id number } document { code text } }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                c.v.filed
+                    .iter()
+                    .map(|f| {
+                        let input =
+                            json!({ "trackingCode": f.code, "channel": "CASH", "amount": "2.00", "currency": "MAD" });
+                        attack(json!({ "c": c.commune(), "i": input }), c.refused())
+                    })
+                    .collect()
+            },
+        },
+        Operation {
+            name: "cancelPayment",
+            public: false,
+            document: "mutation($c: String, $id: ID!) {
+                cancelPayment(commune: $c, paymentId: $id, reason: \"Annulation\") { payment { id number } }
+            }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.payment_id }), c.refused())],
+        },
     ]
 }
 
@@ -1770,6 +1827,8 @@ struct Victim {
     commitment_id: String,
     payment_order_id: String,
     title_id: String,
+    /// Oujda's counter payment of its legalisation's fee (its quittance).
+    payment_id: String,
     /// Oujda's project (unpublished), its cursor, and a milestone of it.
     project_id: String,
     project_cursor: String,
@@ -2289,7 +2348,7 @@ impl Victim {
                 member_ids.push(id);
             }
         }
-        ensure!(member_ids.len() == 13, "Oujda's user and its twelve demo logins: {users}");
+        ensure!(member_ids.len() == 14, "Oujda's user and its thirteen demo logins: {users}");
         let agent_session = app.login("oujda.counter_agent", jamaa_core::service::demo::DEMO_PASSWORD).await?;
         let claim = "mutation($r: ID!) { claimRequest(commune: \"oujda\", requestId: $r) { assignee { id } } }";
         data(app, Some(&agent_session), claim, json!({ "r": filed[0].id })).await?;
@@ -2455,6 +2514,18 @@ impl Victim {
                             "amount": "500.00", "object": "Bordures", "supplier": "Société Chaouen Voirie" });
         data(app, Some(&attacker_admin), commit, json!({ "i": input })).await?;
 
+        // The legalisation's fee paid at Oujda's counter: a payment and its quittance.
+        let pay = "mutation($i: CounterPayment!) { recordCounterPayment(commune: \"oujda\", input: $i) {
+            payment { id } document { code } } }";
+        let input = json!({ "trackingCode": filed[0].code, "channel": "CASH", "amount": "2.00", "currency": "MAD" });
+        let paid = data(app, Some(&agent_session), pay, json!({ "i": input })).await?;
+        let payment_id = text(&paid["recordCounterPayment"]["payment"]["id"])?;
+        markers.private(payment_id.as_str(), "the id of an Oujda payment");
+        markers.private(
+            text(&paid["recordCounterPayment"]["document"]["code"])?.as_str(),
+            "the verification code of an Oujda quittance",
+        );
+
         Ok(Self {
             filed,
             request_ids,
@@ -2488,6 +2559,7 @@ impl Victim {
             commitment_id,
             payment_order_id,
             title_id,
+            payment_id,
             project_id,
             project_cursor,
             milestone_id,
@@ -2839,6 +2911,8 @@ async fn snapshot(app: &TestApp, victim: &Victim) -> Result<BTreeMap<&'static st
     let finance = "{ financeLedger(commune: \"oujda\", year: 2025) {
         entries { id kind number net approved ordered paid collected } } }";
     state.insert("finance", data(app, Some(&victim.observer_token), finance, json!({})).await?);
+    let fees = "{ collectedFees(commune: \"oujda\") { year month serviceCode payments amount } }";
+    state.insert("fees", data(app, None, fees, json!({})).await?);
     let disputes =
         "{ disputeCases(commune: \"oujda\", first: 100) { nodes { id number status stakesCentimes updatedAt } }
         upcomingHearings(commune: \"oujda\", first: 100) { hearing { id scheduledAt outcome remindedAt } } }";
