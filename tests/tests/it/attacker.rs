@@ -2268,7 +2268,7 @@ impl Victim {
         let own = legalisation("Karim Chefchaouni", "CH556677", "+212611223344");
         let (own_request, _, own_secret) = submit(app, None, ATTACKER, own).await?;
         // And a decision of its own, issued as a document.
-        let (own_decided, _, _) =
+        let (own_decided, own_decided_code, _) =
             submit(app, None, ATTACKER, legalisation("Amal Chaouni", "CH778899", "+212611009988")).await?;
         let attacker_admin = app.staff(ATTACKER).to_owned();
         data(app, Some(&attacker_admin), certify, json!({ "id": own_decided })).await?;
@@ -2514,6 +2514,11 @@ impl Victim {
                             "amount": "500.00", "object": "Bordures", "supplier": "Société Chaouen Voirie" });
         data(app, Some(&attacker_admin), commit, json!({ "i": input })).await?;
 
+        // Chefchaouen's own payment, so that row-level security has payments of both communes to keep apart.
+        let own_pay = "mutation($i: CounterPayment!) { recordCounterPayment(commune: \"chefchaouen\", input: $i) {
+            payment { id } } }";
+        let input = json!({ "trackingCode": own_decided_code, "channel": "CASH", "amount": "2.00", "currency": "MAD" });
+        data(app, Some(&attacker_admin), own_pay, json!({ "i": input })).await?;
         // The legalisation's fee paid at Oujda's counter: a payment and its quittance.
         let pay = "mutation($i: CounterPayment!) { recordCounterPayment(commune: \"oujda\", input: $i) {
             payment { id } document { code } } }";
