@@ -87,7 +87,8 @@ impl Procedure for Kind<'_> {
             Kind::CivilDocument(civil) => civil.submitted(tx, keyring, commune, service, record, personal).await,
         }?;
         // Whatever its kind, a request whose procedure has fees owes them: its demand.
-        crate::modules::payments::demands::create_demand(tx, commune, service, record).await
+        // Boxed: a submission's future is deep already (a training commune files its fictitious requests in one).
+        Box::pin(crate::modules::payments::demands::create_demand(tx, commune, service, record)).await
     }
 
     /// The checks an action names are those of the petitions, whatever the kind of the service naming them.

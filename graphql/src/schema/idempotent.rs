@@ -66,6 +66,8 @@ pub const KEYED: &[&str] = &[
     "recordRevenueTitle",
     "recordCollection",
     "correctFinanceEntry",
+    "recordCounterPayment",
+    "cancelPayment",
     "importPaymentStatement",
     "startOnlinePayment",
     "requestRefund",

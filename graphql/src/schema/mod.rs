@@ -29,6 +29,7 @@ pub mod nulls;
 mod office;
 mod online_payments;
 mod page;
+pub(crate) mod payments;
 pub(crate) mod projects;
 mod query;
 mod replication;
@@ -53,6 +54,7 @@ pub use mutation::RequestMutation;
 pub use notifications::{NotificationMutation, NotificationQuery, SubscriptionRoot};
 pub use office::{OfficeMutation, OfficeQuery};
 pub use online_payments::{OnlinePaymentsMutation, OnlinePaymentsQuery};
+pub use payments::{PaymentsMutation, PaymentsQuery};
 pub use projects::{ProjectsMutation, ProjectsQuery};
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
@@ -82,6 +84,7 @@ pub struct QueryRoot(
     ProjectsQuery,
     DisputesQuery,
     SpendingQuery,
+    PaymentsQuery,
     OnlinePaymentsQuery,
 );
 
@@ -108,6 +111,7 @@ pub struct MutationRoot(
     HrMutation,
     DisputesMutation,
     SpendingMutation,
+    PaymentsMutation,
     OnlinePaymentsMutation,
 );
 

@@ -1660,6 +1660,63 @@ fn operations() -> Vec<Operation> {
             attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.commitment_id }), c.refused())],
         },
         Operation {
+            name: "paymentDemand",
+            public: false,
+            document: "query($c: String, $code: String!) { paymentDemand(commune: $c, trackingCode: $code) {
+                id trackingCode total outstanding status payments { id number verificationCode recordedBy }
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                c.v.filed.iter().map(|f| attack(json!({ "c": c.commune(), "code": f.code }), c.refused())).collect()
+            },
+        },
+        Operation {
+            name: "paymentsDayReport",
+            public: false,
+            document: "query($c: String) { paymentsDayReport(commune: $c) {
+                agent cash cashNet payments { id number amount verificationCode }
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "paymentDocument",
+            public: false,
+            document: "query($c: String, $id: ID!) { paymentDocument(commune: $c, paymentId: $id) { code text } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.payment_id }), c.refused())],
+        },
+        Operation {
+            name: "collectedFees",
+            public: true,
+            document: "query($c: String) { collectedFees(commune: $c) { year month serviceCode payments amount } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune() }), Answers)],
+        },
+        Operation {
+            name: "recordCounterPayment",
+            public: false,
+            document: "mutation($c: String, $i: CounterPayment!) {
+                recordCounterPayment(commune: $c, input: $i) { payment { id number } document { code text } }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                c.v.filed
+                    .iter()
+                    .map(|f| {
+                        let input =
+                            json!({ "trackingCode": f.code, "channel": "CASH", "amount": "2.00", "currency": "MAD" });
+                        attack(json!({ "c": c.commune(), "i": input }), c.refused())
+                    })
+                    .collect()
+            },
+        },
+        Operation {
+            name: "cancelPayment",
+            public: false,
+            document: "mutation($c: String, $id: ID!) {
+                cancelPayment(commune: $c, paymentId: $id, reason: \"Annulation\") { payment { id number } }
+            }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.payment_id }), c.refused())],
+        },
+        Operation {
             name: "onlinePayments",
             public: false,
             document: "query($c: String) { onlinePayments(commune: $c) { id orderId amount state providerReference } }",
@@ -1839,6 +1896,8 @@ struct Victim {
     commitment_id: String,
     payment_order_id: String,
     title_id: String,
+    /// Oujda's counter payment of its legalisation's fee (its quittance).
+    payment_id: String,
     /// Oujda's online payment (paid) and a refund of it requested by its controller.
     online_payment_id: String,
     refund_id: String,
@@ -2158,10 +2217,8 @@ impl Victim {
             (None, permit),
         ];
         let mut filed = Vec::new();
-        let mut secrets = Vec::new();
         for (token, input) in submissions {
             let (id, code, secret) = submit(app, token, VICTIM, input).await?;
-            secrets.push(secret.clone());
             markers.private(secret, format!("the secret of {code}"));
             filed.push(Filed { id, code, staff_action: String::new(), version: 1 });
         }
@@ -2321,7 +2378,7 @@ impl Victim {
         let own = legalisation("Karim Chefchaouni", "CH556677", "+212611223344");
         let (own_request, _, own_secret) = submit(app, None, ATTACKER, own).await?;
         // And a decision of its own, issued as a document.
-        let (own_decided, own_decided_code, own_decided_secret) =
+        let (own_decided, own_decided_code, _) =
             submit(app, None, ATTACKER, legalisation("Amal Chaouni", "CH778899", "+212611009988")).await?;
         let attacker_admin = app.staff(ATTACKER).to_owned();
         data(app, Some(&attacker_admin), certify, json!({ "id": own_decided })).await?;
@@ -2567,9 +2624,31 @@ impl Victim {
                             "amount": "500.00", "object": "Bordures", "supplier": "Société Chaouen Voirie" });
         data(app, Some(&attacker_admin), commit, json!({ "i": input })).await?;
 
+        // Chefchaouen's own payment, so that row-level security has payments of both communes to keep apart.
+        let own_pay = "mutation($i: CounterPayment!) { recordCounterPayment(commune: \"chefchaouen\", input: $i) {
+            payment { id } } }";
+        let input = json!({ "trackingCode": own_decided_code, "channel": "CASH", "amount": "2.00", "currency": "MAD" });
+        data(app, Some(&attacker_admin), own_pay, json!({ "i": input })).await?;
+        // The legalisation's fee paid at Oujda's counter: a payment and its quittance.
+        let pay = "mutation($i: CounterPayment!) { recordCounterPayment(commune: \"oujda\", input: $i) {
+            payment { id } document { code } } }";
+        let input = json!({ "trackingCode": filed[0].code, "channel": "CASH", "amount": "2.00", "currency": "MAD" });
+        let paid = data(app, Some(&agent_session), pay, json!({ "i": input })).await?;
+        let payment_id = text(&paid["recordCounterPayment"]["payment"]["id"])?;
+        markers.private(payment_id.as_str(), "the id of an Oujda payment");
+        markers.private(
+            text(&paid["recordCounterPayment"]["document"]["code"])?.as_str(),
+            "the verification code of an Oujda quittance",
+        );
         // Its online payment: the legalisation's fee paid through its provider (a callback signed with its store
         // key), and a refund of it requested by its payments controller.
-        let online_payment_id = pay_online(app, VICTIM, &filed[0].code, &secrets[0], "OUJDA-TRX-0001").await?;
+        let online = legalisation("Youssef Ouled Oujda", "UJ998877", "+212600998877");
+        for (private, what) in [("Youssef Ouled Oujda", "name"), ("UJ998877", "CIN"), ("+212600998877", "phone")] {
+            markers.private(private, format!("the {what} of an Oujda applicant who pays online"));
+        }
+        let (_, online_code, online_secret) = submit(app, None, VICTIM, online).await?;
+        markers.private(online_secret.as_str(), "the secret of an Oujda request paid online");
+        let online_payment_id = pay_online(app, VICTIM, &online_code, &online_secret, "OUJDA-TRX-0001").await?;
         markers.private(online_payment_id.as_str(), "the id of an Oujda online payment");
         markers.private("OUJDA-TRX-0001", "the provider's reference of an Oujda payment");
         let controller = app.login("oujda.payments_controller", jamaa_core::service::demo::DEMO_PASSWORD).await?;
@@ -2581,7 +2660,9 @@ impl Victim {
         markers.private(refund_id.as_str(), "the id of an Oujda refund");
         markers.private("Remboursement partiel oujdi", "the reason of an Oujda refund");
         // And Chefchaouen's own: a payment, a refund requested, a statement imported.
-        let own_payment = pay_online(app, ATTACKER, &own_decided_code, &own_decided_secret, "CHAOUEN-TRX-0001").await?;
+        let (_, own_online_code, own_online_secret) =
+            submit(app, None, ATTACKER, legalisation("Samir Chaouni", "CH445566", "+212611445566")).await?;
+        let own_payment = pay_online(app, ATTACKER, &own_online_code, &own_online_secret, "CHAOUEN-TRX-0001").await?;
         let own_controller =
             app.login("chefchaouen.payments_controller", jamaa_core::service::demo::DEMO_PASSWORD).await?;
         let own_refund =
@@ -2627,6 +2708,7 @@ impl Victim {
             commitment_id,
             payment_order_id,
             title_id,
+            payment_id,
             online_payment_id,
             refund_id,
             project_id,
@@ -2980,6 +3062,8 @@ async fn snapshot(app: &TestApp, victim: &Victim) -> Result<BTreeMap<&'static st
     let finance = "{ financeLedger(commune: \"oujda\", year: 2025) {
         entries { id kind number net approved ordered paid collected } } }";
     state.insert("finance", data(app, Some(&victim.observer_token), finance, json!({})).await?);
+    let fees = "{ collectedFees(commune: \"oujda\") { year month serviceCode payments amount } }";
+    state.insert("fees", data(app, None, fees, json!({})).await?);
     let payments = "{ onlinePayments(commune: \"oujda\") { id state providerReference settledAt }
         paymentStatements(commune: \"oujda\") { id } paymentRefunds(commune: \"oujda\") { id status decidedBy } }";
     state.insert("payments", data(app, Some(&victim.observer_token), payments, json!({})).await?);
