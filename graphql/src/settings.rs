@@ -473,4 +473,22 @@ mod tests {
         assert_eq!(keys.cors_origins, vec!["https://a.ma".to_owned(), "https://b.ma".to_owned()]);
         assert!(Keys::names().contains(&"cors_origins".to_owned()));
     }
+
+    #[test]
+    fn a_communes_payment_provider_comes_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("jamaa.toml");
+        std::fs::write(
+            &file,
+            "public_url = \"https://jamaa.example.ma/\"\n[payment_providers.oujda]\ngateway_url = \"https://pay.example/gate\"\nclient_id = \"600000001\"\nstore_key = \"k3y\"\n",
+        )
+        .unwrap();
+        let overrides = Overrides { config: Some(file), ..Overrides::default() };
+        let settings = Settings::load(&overrides).unwrap();
+        assert_eq!(settings.public_url.as_deref(), Some("https://jamaa.example.ma"));
+        let oujda = &settings.payment_providers["oujda"];
+        assert_eq!((oujda.gateway_url.as_str(), oujda.client_id.as_str()), ("https://pay.example/gate", "600000001"));
+        assert_eq!(oujda.store_key.expose_secret(), "k3y");
+        assert!(!format!("{settings:?}").contains("k3y"), "the store key is never logged");
+    }
 }
