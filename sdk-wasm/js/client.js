@@ -48,6 +48,9 @@ const DISPUTE_APPEAL = "id decisionId lodgedOn courtName courtCity deadline";
 const FINANCE_ENTRY = `id year kind number parentId amount net object party revenueType reason approved ordered paid
   collected recordedBy recordedAt`;
 const LEDGER_LINE = "year kind chapter article paragraph labelAr labelFr revenueType appropriated committed paid planned collected";
+const PAYMENT = "id kind number channel amount currency day terminalSlip cancels reason verificationCode recordedBy recordedAt";
+const PAYMENT_DEMAND = `id trackingCode serviceCode currency lines { label amount legalBasis communeDecision } total paid
+  outstanding status howToPay payments { ${PAYMENT} }`;
 const VOTE_COUNT = "membersInOffice present votesFor against abstain absent outcome";
 const SESSION = `id kind startsOn titleAr titleFr publishedAt agenda { id position titleAr titleFr requestId }
   deliberations { id number agendaItemId textAr textFr decidedAt count { ${VOTE_COUNT} } votes { memberId choice } }`;
@@ -1375,6 +1378,61 @@ class JamaaClient {
       $reason: String!) { correctFinanceEntry(commune: $commune, entryId: $entryId, amount: $amount,
         reason: $reason) { ${FINANCE_ENTRY} } }`, { commune, entryId, amount, reason });
     return correctFinanceEntry;
+  }
+
+  // ---- Fees paid at the counter ----
+
+  /** The demand of a request, by the tracking code of its receipt, with its payments (the counter agent). */
+  async paymentDemand(commune, trackingCode) {
+    const { paymentDemand } = await this.#graphql(`query($commune: String, $trackingCode: String!, $locale: String) {
+      paymentDemand(commune: $commune, trackingCode: $trackingCode, locale: $locale) { ${PAYMENT_DEMAND} } }`,
+    { commune, trackingCode, locale: this.locale });
+    return paymentDemand;
+  }
+
+  /**
+   * A cash or card payment against a request's demand (`input`: trackingCode, channel `CASH` or `CARD`, amount
+   * `"2.00"`, currency, optional terminalSlip), with its quittance (`document`: code, text, verifyPath).
+   */
+  async recordCounterPayment(commune, input) {
+    const { recordCounterPayment } = await this.#graphql(`mutation($commune: String, $input: CounterPayment!) {
+      recordCounterPayment(commune: $commune, input: $input) { payment { ${PAYMENT} } demand { ${PAYMENT_DEMAND} }
+        document { code kind title text verifyPath } } }`, { commune, input });
+    return recordCounterPayment;
+  }
+
+  /** Cancels a payment by a counter-entry with its reason (the revenue officer). */
+  async cancelPayment(commune, paymentId, reason) {
+    const { cancelPayment } = await this.#graphql(`mutation($commune: String, $paymentId: ID!, $reason: String!) {
+      cancelPayment(commune: $commune, paymentId: $paymentId, reason: $reason) { payment { ${PAYMENT} }
+        demand { ${PAYMENT_DEMAND} } document { code kind title text verifyPath } } }`,
+    { commune, paymentId, reason });
+    return cancelPayment;
+  }
+
+  /** An agent's day (today and oneself by default). */
+  async paymentsDayReport(commune, { day, agent } = {}) {
+    const { paymentsDayReport } = await this.#graphql(`query($commune: String, $day: NaiveDate, $agent: String) {
+      paymentsDayReport(commune: $commune, day: $day, agent: $agent) { day agent currency cashCount cash cardCount
+        card cancellationCount cashCancelled cardCancelled cashNet payments { ${PAYMENT} } } }`,
+    { commune, day, agent });
+    return paymentsDayReport;
+  }
+
+  /** A payment's quittance (or notice of cancellation) with its text, for printing. */
+  async paymentDocument(commune, paymentId) {
+    const { paymentDocument } = await this.#graphql(`query($commune: String, $paymentId: ID!) {
+      paymentDocument(commune: $commune, paymentId: $paymentId) { code kind title text verifyPath } }`,
+    { commune, paymentId });
+    return paymentDocument;
+  }
+
+  /** The fees collected per procedure and month (public). */
+  async collectedFees(commune, year) {
+    const { collectedFees } = await this.#graphql(`query($commune: String, $year: Int) {
+      collectedFees(commune: $commune, year: $year) { year month serviceCode currency payments amount } }`,
+    { commune, year });
+    return collectedFees;
   }
 
   /**

@@ -359,7 +359,9 @@ export type Permission =
   | "manage_disputes"
   | "manage_projects"
   | "record_finance"
-  | "approve_commitments";
+  | "approve_commitments"
+  | "collect_payments"
+  | "manage_revenue";
 
 export interface UserMembership {
   commune: string;
@@ -1165,6 +1167,12 @@ export interface StaffClient {
   recordRevenueTitle(commune: string, input: RevenueTitleInput): Promise<FinanceEntry>;
   recordCollection(commune: string, titleId: string, amount: string): Promise<FinanceEntry>;
   correctFinanceEntry(commune: string, entryId: string, amount: string, reason: string): Promise<FinanceEntry>;
+  paymentDemand(commune: string, trackingCode: string): Promise<PaymentDemand>;
+  recordCounterPayment(commune: string, input: CounterPaymentInput): Promise<RecordedPayment>;
+  cancelPayment(commune: string, paymentId: string, reason: string): Promise<RecordedPayment>;
+  paymentsDayReport(commune: string, options?: { day?: string; agent?: string }): Promise<PaymentsDayReport>;
+  paymentDocument(commune: string, paymentId: string): Promise<PaymentDocument>;
+  collectedFees(commune: string, year?: number): Promise<CollectedFees[]>;
 }
 
 /** A staff record of the commune's human resources. */
@@ -1550,4 +1558,84 @@ export interface FinanceLedger {
   entries: FinanceEntry[];
   lines: LineExecution[];
   revenueTypes: { key: string; label: string; legalReference: string }[];
+}
+
+/** A payment of a fee, or the counter-entry that cancels one; amounts are decimal strings (`"2.00"`). */
+export interface Payment {
+  id: string;
+  kind: "PAYMENT" | "CANCELLATION";
+  /** `QR-2026-000012` (a quittance), `AN-2026-000003` (a cancellation). */
+  number: string;
+  channel: "CASH" | "CARD" | "ONLINE";
+  amount: string;
+  currency: string;
+  day: string;
+  terminalSlip: string | null;
+  cancels: string | null;
+  reason: string | null;
+  verificationCode: string | null;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+/** What a request owes for its procedure's fees. */
+export interface PaymentDemand {
+  id: string;
+  trackingCode: string;
+  serviceCode: string;
+  currency: string;
+  lines: { label: string; amount: string; legalBasis: string | null; communeDecision: boolean }[];
+  total: string;
+  paid: string;
+  outstanding: string;
+  status: "UNPAID" | "PAID";
+  howToPay: string;
+  payments: Payment[];
+}
+
+export interface CounterPaymentInput {
+  trackingCode: string;
+  channel: "CASH" | "CARD";
+  amount: string;
+  currency: string;
+  terminalSlip?: string | null;
+}
+
+/** A quittance or a notice of cancellation, as issued. */
+export interface PaymentDocument {
+  code: string;
+  kind: string;
+  title: string;
+  text: string;
+  verifyPath: string;
+}
+
+export interface RecordedPayment {
+  payment: Payment;
+  demand: PaymentDemand;
+  document: PaymentDocument;
+}
+
+export interface PaymentsDayReport {
+  day: string;
+  agent: string;
+  currency: string;
+  cashCount: number;
+  cash: string;
+  cardCount: number;
+  card: string;
+  cancellationCount: number;
+  cashCancelled: string;
+  cardCancelled: string;
+  cashNet: string;
+  payments: Payment[];
+}
+
+export interface CollectedFees {
+  year: number;
+  month: number;
+  serviceCode: string;
+  currency: string;
+  payments: number;
+  amount: string;
 }
