@@ -312,6 +312,8 @@ export interface JamaaClient extends StaffClient {
     options?: SubmitOptions,
   ): Promise<Submission>;
   track(trackingCode: string, secret: string): Promise<TrackedRequest>;
+  /** Starts paying online what the request owes: post `fields` to `action` (the commune's provider). */
+  startOnlinePayment(trackingCode: string, secret: string, options?: { idempotencyKey?: string }): Promise<OnlineCheckout>;
   /** The documents issued about a request (an extract delivered from the register, …), for its applicant. */
   trackedDocuments(trackingCode: string, secret: string): Promise<IssuedDocument[]>;
   saveDraft(
@@ -361,7 +363,9 @@ export type Permission =
   | "record_finance"
   | "approve_commitments"
   | "collect_payments"
-  | "manage_revenue";
+  | "manage_revenue"
+  | "reconcile_payments"
+  | "approve_refunds";
 
 export interface UserMembership {
   commune: string;
@@ -1173,6 +1177,13 @@ export interface StaffClient {
   paymentsDayReport(commune: string, options?: { day?: string; agent?: string }): Promise<PaymentsDayReport>;
   paymentDocument(commune: string, paymentId: string): Promise<PaymentDocument>;
   collectedFees(commune: string, year?: number): Promise<CollectedFees[]>;
+  onlinePayments(commune: string, first?: number): Promise<OnlinePayment[]>;
+  importPaymentStatement(commune: string, day: string, csv: string, options?: { idempotencyKey?: string }): Promise<PaymentStatement>;
+  paymentStatements(commune: string, day?: string): Promise<PaymentStatement[]>;
+  refusedPaymentCallbacks(commune: string, first?: number): Promise<{ at: string; reason: string; orderId: string | null }[]>;
+  requestRefund(commune: string, paymentId: string, amount: string, reason: string, options?: { idempotencyKey?: string }): Promise<PaymentRefund>;
+  decideRefund(commune: string, refundId: string, approve: boolean, options?: { idempotencyKey?: string }): Promise<PaymentRefund>;
+  paymentRefunds(commune: string): Promise<PaymentRefund[]>;
 }
 
 /** A staff record of the commune's human resources. */
@@ -1638,4 +1649,57 @@ export interface CollectedFees {
   currency: string;
   payments: number;
   amount: string;
+}
+
+/** A payment started online through the commune's provider; amounts are decimal strings (`"2.00"`). */
+export interface OnlinePayment {
+  id: string;
+  orderId: string;
+  demandId: string;
+  requestId: string;
+  amount: string;
+  /** ISO 4217 numeric: `"504"`, the dirham. */
+  currency: string;
+  state: "PENDING" | "PAID" | "REFUSED" | "EXPIRED";
+  providerReference: string | null;
+  refusalCode: string | null;
+  startedAt: string;
+  expiresAt: string;
+  settledAt: string | null;
+  settledBy: "callback" | "statement" | null;
+}
+
+/** The form that sends the browser to the provider's page. */
+export interface OnlineCheckout {
+  action: string;
+  fields: { name: string; value: string }[];
+  payment: OnlinePayment;
+}
+
+export interface PaymentStatement {
+  id: string;
+  day: string;
+  lines: number;
+  mismatches: {
+    kind: "PAID_NOT_RECORDED" | "RECORDED_NOT_STATED" | "AMOUNT_DIFFERS" | "UNKNOWN_ORDER";
+    orderId: string;
+    providerReference: string | null;
+    recordedAmount: string | null;
+    statedAmount: string | null;
+    settled: boolean;
+  }[];
+  importedBy: string;
+  importedAt: string;
+}
+
+export interface PaymentRefund {
+  id: string;
+  paymentId: string;
+  amount: string;
+  reason: string;
+  status: "requested" | "approved" | "rejected";
+  requestedBy: string;
+  requestedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
 }
