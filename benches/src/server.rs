@@ -184,6 +184,8 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>, max_co
         metrics: true,
         slow_clients: Default::default(),
         shutdown: std::time::Duration::from_secs(jamaa_graphql::connections::DEFAULT_SHUTDOWN_SECONDS),
+        public_url: None,
+        payment_providers: Default::default(),
     }
 }
 

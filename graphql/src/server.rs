@@ -74,6 +74,14 @@ impl Application {
         let demo_tokens = if settings.demo { Some(jamaa.load_demo().await?) } else { None };
         jamaa.refresh_site_origins().await.context("the communes' site origins do not load")?;
         let listener = TcpListener::bind(settings.bind).await?;
+        let public_url = match &settings.public_url {
+            Some(url) => url.clone(),
+            None => format!("http://{}", listener.local_addr()?),
+        };
+        let jamaa = jamaa.with_payment_providers(jamaa_core::service::PaymentProviders {
+            public_url,
+            merchants: settings.payment_providers.clone(),
+        });
         Ok(Self {
             listener,
             jamaa,

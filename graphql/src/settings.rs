@@ -71,6 +71,21 @@ pub struct Settings {
     /// How long a stopping server (SIGTERM, Ctrl-C) waits for the requests under way, the scheduler's and the
     /// dispatcher's current item (`JAMAA_SHUTDOWN_SECONDS`, default 10).
     pub shutdown: Duration,
+    /// The server's address as payment providers and citizens' browsers reach it (`JAMAA_PUBLIC_URL`,
+    /// `https://jamaa.example.ma`): the providers' callback and return URLs are under it. Without it, the
+    /// address the server is bound to.
+    pub public_url: Option<String>,
+    /// The communes' online payment providers by commune slug (`[payment_providers.<slug>]` in the file:
+    /// `gateway_url`, `client_id`, `store_key`); the store key only here, never in the database.
+    pub payment_providers: std::collections::BTreeMap<String, jamaa_core::modules::payments::provider::HostedPage>,
+}
+
+/// A commune's account at its payment provider, as the settings' file gives it.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct ProviderKeys {
+    pub gateway_url: String,
+    pub client_id: String,
+    pub store_key: String,
 }
 
 /// Where the static files come from.
@@ -172,6 +187,8 @@ pub struct Keys {
     pub shutdown_seconds: u64,
     /// `text` (the default) or `json`: one JSON object a line.
     pub log_format: LogFormat,
+    pub public_url: Option<String>,
+    pub payment_providers: std::collections::BTreeMap<String, ProviderKeys>,
 }
 
 /// How log lines are written.
@@ -220,6 +237,8 @@ impl Default for Keys {
             body_min_bytes_per_second: crate::connections::DEFAULT_BODY_MIN_BYTES_PER_SECOND,
             shutdown_seconds: crate::connections::DEFAULT_SHUTDOWN_SECONDS,
             log_format: LogFormat::Text,
+            public_url: None,
+            payment_providers: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -341,6 +360,19 @@ impl Settings {
                 body_min_bytes_per_second: keys.body_min_bytes_per_second,
             },
             shutdown: Duration::from_secs(keys.shutdown_seconds),
+            public_url: keys.public_url.map(|u| u.trim_end_matches('/').to_owned()).filter(|u| !u.is_empty()),
+            payment_providers: keys
+                .payment_providers
+                .into_iter()
+                .map(|(slug, p)| {
+                    let page = jamaa_core::modules::payments::provider::HostedPage {
+                        gateway_url: p.gateway_url,
+                        client_id: p.client_id,
+                        store_key: SecretString::from(p.store_key),
+                    };
+                    (slug, page)
+                })
+                .collect(),
         })
     }
 
@@ -440,5 +472,23 @@ mod tests {
         let keys: Keys = figment.extract().unwrap();
         assert_eq!(keys.cors_origins, vec!["https://a.ma".to_owned(), "https://b.ma".to_owned()]);
         assert!(Keys::names().contains(&"cors_origins".to_owned()));
+    }
+
+    #[test]
+    fn a_communes_payment_provider_comes_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("jamaa.toml");
+        std::fs::write(
+            &file,
+            "public_url = \"https://jamaa.example.ma/\"\n[payment_providers.oujda]\ngateway_url = \"https://pay.example/gate\"\nclient_id = \"600000001\"\nstore_key = \"k3y\"\n",
+        )
+        .unwrap();
+        let overrides = Overrides { config: Some(file), ..Overrides::default() };
+        let settings = Settings::load(&overrides).unwrap();
+        assert_eq!(settings.public_url.as_deref(), Some("https://jamaa.example.ma"));
+        let oujda = &settings.payment_providers["oujda"];
+        assert_eq!((oujda.gateway_url.as_str(), oujda.client_id.as_str()), ("https://pay.example/gate", "600000001"));
+        assert_eq!(oujda.store_key.expose_secret(), "k3y");
+        assert!(!format!("{settings:?}").contains("k3y"), "the store key is never logged");
     }
 }

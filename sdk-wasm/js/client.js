@@ -48,6 +48,14 @@ const DISPUTE_APPEAL = "id decisionId lodgedOn courtName courtCity deadline";
 const FINANCE_ENTRY = `id year kind number parentId amount net object party revenueType reason approved ordered paid
   collected recordedBy recordedAt`;
 const LEDGER_LINE = "year kind chapter article paragraph labelAr labelFr revenueType appropriated committed paid planned collected";
+const PAYMENT = "id kind number channel amount currency day terminalSlip cancels reason verificationCode recordedBy recordedAt";
+const PAYMENT_DEMAND = `id trackingCode serviceCode currency lines { label amount legalBasis communeDecision } total paid
+  outstanding status howToPay payments { ${PAYMENT} }`;
+const ONLINE_PAYMENT = `id orderId demandId requestId amount currency state providerReference refusalCode startedAt
+  expiresAt settledAt settledBy`;
+const PAYMENT_STATEMENT = `id day lines mismatches { kind orderId providerReference recordedAmount statedAmount settled }
+  importedBy importedAt`;
+const PAYMENT_REFUND = "id paymentId amount reason status requestedBy requestedAt decidedBy decidedAt";
 const VOTE_COUNT = "membersInOffice present votesFor against abstain absent outcome";
 const SESSION = `id kind startsOn titleAr titleFr publishedAt agenda { id position titleAr titleFr requestId }
   deliberations { id number agendaItemId textAr textFr decidedAt count { ${VOTE_COUNT} } votes { memberId choice } }`;
@@ -1375,6 +1383,128 @@ class JamaaClient {
       $reason: String!) { correctFinanceEntry(commune: $commune, entryId: $entryId, amount: $amount,
         reason: $reason) { ${FINANCE_ENTRY} } }`, { commune, entryId, amount, reason });
     return correctFinanceEntry;
+  }
+
+  // ---- Fees paid at the counter ----
+
+  /** The demand of a request, by the tracking code of its receipt, with its payments (the counter agent). */
+  async paymentDemand(commune, trackingCode) {
+    const { paymentDemand } = await this.#graphql(`query($commune: String, $trackingCode: String!, $locale: String) {
+      paymentDemand(commune: $commune, trackingCode: $trackingCode, locale: $locale) { ${PAYMENT_DEMAND} } }`,
+    { commune, trackingCode, locale: this.locale });
+    return paymentDemand;
+  }
+
+  /**
+   * A cash or card payment against a request's demand (`input`: trackingCode, channel `CASH` or `CARD`, amount
+   * `"2.00"`, currency, optional terminalSlip), with its quittance (`document`: code, text, verifyPath).
+   */
+  async recordCounterPayment(commune, input) {
+    const { recordCounterPayment } = await this.#graphql(`mutation($commune: String, $input: CounterPayment!) {
+      recordCounterPayment(commune: $commune, input: $input) { payment { ${PAYMENT} } demand { ${PAYMENT_DEMAND} }
+        document { code kind title text verifyPath } } }`, { commune, input });
+    return recordCounterPayment;
+  }
+
+  /** Cancels a payment by a counter-entry with its reason (the revenue officer). */
+  async cancelPayment(commune, paymentId, reason) {
+    const { cancelPayment } = await this.#graphql(`mutation($commune: String, $paymentId: ID!, $reason: String!) {
+      cancelPayment(commune: $commune, paymentId: $paymentId, reason: $reason) { payment { ${PAYMENT} }
+        demand { ${PAYMENT_DEMAND} } document { code kind title text verifyPath } } }`,
+    { commune, paymentId, reason });
+    return cancelPayment;
+  }
+
+  /** An agent's day (today and oneself by default). */
+  async paymentsDayReport(commune, { day, agent } = {}) {
+    const { paymentsDayReport } = await this.#graphql(`query($commune: String, $day: NaiveDate, $agent: String) {
+      paymentsDayReport(commune: $commune, day: $day, agent: $agent) { day agent currency cashCount cash cardCount
+        card cancellationCount cashCancelled cardCancelled cashNet payments { ${PAYMENT} } } }`,
+    { commune, day, agent });
+    return paymentsDayReport;
+  }
+
+  /** A payment's quittance (or notice of cancellation) with its text, for printing. */
+  async paymentDocument(commune, paymentId) {
+    const { paymentDocument } = await this.#graphql(`query($commune: String, $paymentId: ID!) {
+      paymentDocument(commune: $commune, paymentId: $paymentId) { code kind title text verifyPath } }`,
+    { commune, paymentId });
+    return paymentDocument;
+  }
+
+  /** The fees collected per procedure and month (public). */
+  async collectedFees(commune, year) {
+    const { collectedFees } = await this.#graphql(`query($commune: String, $year: Int) {
+      collectedFees(commune: $commune, year: $year) { year month serviceCode currency payments amount } }`,
+    { commune, year });
+    return collectedFees;
+  }
+
+  // ---- Fees paid online, reconciliation and refunds ----
+
+  /**
+   * Starts paying online what a request owes (its tracking code and secret): post `fields` to `action` (the
+   * commune's provider); the browser comes back to the payment's return page.
+   */
+  async startOnlinePayment(trackingCode, secret, { idempotencyKey = globalThis.crypto.randomUUID() } = {}) {
+    const { startOnlinePayment } = await this.#graphql(`mutation($code: String!, $secret: String!, $locale: String) {
+      startOnlinePayment(trackingCode: $code, secret: $secret, locale: $locale) { action fields { name value }
+        payment { ${ONLINE_PAYMENT} } } }`,
+    { code: String(trackingCode ?? "").trim(), secret: String(secret ?? "").trim(), locale: this.locale },
+    { idempotencyKey });
+    return startOnlinePayment;
+  }
+
+  /** The commune's payments started online, newest first (the payments controller). */
+  async onlinePayments(commune, first = 50) {
+    const { onlinePayments } = await this.#graphql(`query($commune: String, $first: Int!) {
+      onlinePayments(commune: $commune, first: $first) { ${ONLINE_PAYMENT} } }`, { commune, first });
+    return onlinePayments;
+  }
+
+  /** Imports the provider's statement of a day (CSV): records what no callback told, lists the mismatches. */
+  async importPaymentStatement(commune, day, csv, { idempotencyKey = globalThis.crypto.randomUUID() } = {}) {
+    const { importPaymentStatement } = await this.#graphql(`mutation($commune: String, $day: NaiveDate!, $csv: String!) {
+      importPaymentStatement(commune: $commune, day: $day, csv: $csv) { ${PAYMENT_STATEMENT} } }`,
+    { commune, day, csv }, { idempotencyKey });
+    return importPaymentStatement;
+  }
+
+  /** The provider's statements imported, newest first (of one day when named). */
+  async paymentStatements(commune, day) {
+    const { paymentStatements } = await this.#graphql(`query($commune: String, $day: NaiveDate) {
+      paymentStatements(commune: $commune, day: $day) { ${PAYMENT_STATEMENT} } }`, { commune, day });
+    return paymentStatements;
+  }
+
+  /** The provider's callbacks refused (forged, another amount, an unknown order), newest first. */
+  async refusedPaymentCallbacks(commune, first = 50) {
+    const { refusedPaymentCallbacks } = await this.#graphql(`query($commune: String, $first: Int!) {
+      refusedPaymentCallbacks(commune: $commune, first: $first) { at reason orderId } }`, { commune, first });
+    return refusedPaymentCallbacks;
+  }
+
+  /** Requests the refund of part or all of a paid online payment, with its reason. */
+  async requestRefund(commune, paymentId, amount, reason, { idempotencyKey = globalThis.crypto.randomUUID() } = {}) {
+    const { requestRefund } = await this.#graphql(`mutation($commune: String, $paymentId: ID!, $amount: String!,
+      $reason: String!) { requestRefund(commune: $commune, paymentId: $paymentId, amount: $amount, reason: $reason) {
+        ${PAYMENT_REFUND} } }`, { commune, paymentId, amount, reason }, { idempotencyKey });
+    return requestRefund;
+  }
+
+  /** Approves or rejects a refund requested by another member. */
+  async decideRefund(commune, refundId, approve, { idempotencyKey = globalThis.crypto.randomUUID() } = {}) {
+    const { decideRefund } = await this.#graphql(`mutation($commune: String, $refundId: ID!, $approve: Boolean!) {
+      decideRefund(commune: $commune, refundId: $refundId, approve: $approve) { ${PAYMENT_REFUND} } }`,
+    { commune, refundId, approve }, { idempotencyKey });
+    return decideRefund;
+  }
+
+  /** The commune's refunds, oldest first. */
+  async paymentRefunds(commune) {
+    const { paymentRefunds } = await this.#graphql(`query($commune: String) {
+      paymentRefunds(commune: $commune) { ${PAYMENT_REFUND} } }`, { commune });
+    return paymentRefunds;
   }
 
   /**

@@ -312,6 +312,8 @@ export interface JamaaClient extends StaffClient {
     options?: SubmitOptions,
   ): Promise<Submission>;
   track(trackingCode: string, secret: string): Promise<TrackedRequest>;
+  /** Starts paying online what the request owes: post `fields` to `action` (the commune's provider). */
+  startOnlinePayment(trackingCode: string, secret: string, options?: { idempotencyKey?: string }): Promise<OnlineCheckout>;
   /** The documents issued about a request (an extract delivered from the register, …), for its applicant. */
   trackedDocuments(trackingCode: string, secret: string): Promise<IssuedDocument[]>;
   saveDraft(
@@ -359,7 +361,11 @@ export type Permission =
   | "manage_disputes"
   | "manage_projects"
   | "record_finance"
-  | "approve_commitments";
+  | "approve_commitments"
+  | "collect_payments"
+  | "manage_revenue"
+  | "reconcile_payments"
+  | "approve_refunds";
 
 export interface UserMembership {
   commune: string;
@@ -1165,6 +1171,19 @@ export interface StaffClient {
   recordRevenueTitle(commune: string, input: RevenueTitleInput): Promise<FinanceEntry>;
   recordCollection(commune: string, titleId: string, amount: string): Promise<FinanceEntry>;
   correctFinanceEntry(commune: string, entryId: string, amount: string, reason: string): Promise<FinanceEntry>;
+  paymentDemand(commune: string, trackingCode: string): Promise<PaymentDemand>;
+  recordCounterPayment(commune: string, input: CounterPaymentInput): Promise<RecordedPayment>;
+  cancelPayment(commune: string, paymentId: string, reason: string): Promise<RecordedPayment>;
+  paymentsDayReport(commune: string, options?: { day?: string; agent?: string }): Promise<PaymentsDayReport>;
+  paymentDocument(commune: string, paymentId: string): Promise<PaymentDocument>;
+  collectedFees(commune: string, year?: number): Promise<CollectedFees[]>;
+  onlinePayments(commune: string, first?: number): Promise<OnlinePayment[]>;
+  importPaymentStatement(commune: string, day: string, csv: string, options?: { idempotencyKey?: string }): Promise<PaymentStatement>;
+  paymentStatements(commune: string, day?: string): Promise<PaymentStatement[]>;
+  refusedPaymentCallbacks(commune: string, first?: number): Promise<{ at: string; reason: string; orderId: string | null }[]>;
+  requestRefund(commune: string, paymentId: string, amount: string, reason: string, options?: { idempotencyKey?: string }): Promise<PaymentRefund>;
+  decideRefund(commune: string, refundId: string, approve: boolean, options?: { idempotencyKey?: string }): Promise<PaymentRefund>;
+  paymentRefunds(commune: string): Promise<PaymentRefund[]>;
 }
 
 /** A staff record of the commune's human resources. */
@@ -1550,4 +1569,137 @@ export interface FinanceLedger {
   entries: FinanceEntry[];
   lines: LineExecution[];
   revenueTypes: { key: string; label: string; legalReference: string }[];
+}
+
+/** A payment of a fee, or the counter-entry that cancels one; amounts are decimal strings (`"2.00"`). */
+export interface Payment {
+  id: string;
+  kind: "PAYMENT" | "CANCELLATION";
+  /** `QR-2026-000012` (a quittance), `AN-2026-000003` (a cancellation). */
+  number: string;
+  channel: "CASH" | "CARD" | "ONLINE";
+  amount: string;
+  currency: string;
+  day: string;
+  terminalSlip: string | null;
+  cancels: string | null;
+  reason: string | null;
+  verificationCode: string | null;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+/** What a request owes for its procedure's fees. */
+export interface PaymentDemand {
+  id: string;
+  trackingCode: string;
+  serviceCode: string;
+  currency: string;
+  lines: { label: string; amount: string; legalBasis: string | null; communeDecision: boolean }[];
+  total: string;
+  paid: string;
+  outstanding: string;
+  status: "UNPAID" | "PAID";
+  howToPay: string;
+  payments: Payment[];
+}
+
+export interface CounterPaymentInput {
+  trackingCode: string;
+  channel: "CASH" | "CARD";
+  amount: string;
+  currency: string;
+  terminalSlip?: string | null;
+}
+
+/** A quittance or a notice of cancellation, as issued. */
+export interface PaymentDocument {
+  code: string;
+  kind: string;
+  title: string;
+  text: string;
+  verifyPath: string;
+}
+
+export interface RecordedPayment {
+  payment: Payment;
+  demand: PaymentDemand;
+  document: PaymentDocument;
+}
+
+export interface PaymentsDayReport {
+  day: string;
+  agent: string;
+  currency: string;
+  cashCount: number;
+  cash: string;
+  cardCount: number;
+  card: string;
+  cancellationCount: number;
+  cashCancelled: string;
+  cardCancelled: string;
+  cashNet: string;
+  payments: Payment[];
+}
+
+export interface CollectedFees {
+  year: number;
+  month: number;
+  serviceCode: string;
+  currency: string;
+  payments: number;
+  amount: string;
+}
+
+/** A payment started online through the commune's provider; amounts are decimal strings (`"2.00"`). */
+export interface OnlinePayment {
+  id: string;
+  orderId: string;
+  demandId: string;
+  requestId: string;
+  amount: string;
+  /** ISO 4217 numeric: `"504"`, the dirham. */
+  currency: string;
+  state: "PENDING" | "PAID" | "REFUSED" | "EXPIRED";
+  providerReference: string | null;
+  refusalCode: string | null;
+  startedAt: string;
+  expiresAt: string;
+  settledAt: string | null;
+  settledBy: "callback" | "statement" | null;
+}
+
+/** The form that sends the browser to the provider's page. */
+export interface OnlineCheckout {
+  action: string;
+  fields: { name: string; value: string }[];
+  payment: OnlinePayment;
+}
+
+export interface PaymentStatement {
+  id: string;
+  day: string;
+  lines: number;
+  mismatches: {
+    kind: "PAID_NOT_RECORDED" | "RECORDED_NOT_STATED" | "AMOUNT_DIFFERS" | "UNKNOWN_ORDER";
+    orderId: string;
+    providerReference: string | null;
+    recordedAmount: string | null;
+    statedAmount: string | null;
+    settled: boolean;
+  }[];
+  importedBy: string;
+  importedAt: string;
+}
+
+export interface PaymentRefund {
+  id: string;
+  paymentId: string;
+  amount: string;
+  reason: string;
+  status: "requested" | "approved" | "rejected";
+  requestedBy: string;
+  requestedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
 }

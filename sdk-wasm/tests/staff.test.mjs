@@ -60,3 +60,26 @@ test("the operator reads templates and their diff; anonymous callers are refused
   await assert.rejects(anonymous.nationalIndicators(), (error) => error.code === "UNAUTHENTICATED" || error.code === "FORBIDDEN");
   await assert.rejects(anonymous.me(), (error) => error instanceof JamaaError && error.code === "UNAUTHENTICATED");
 });
+
+test("the commune's administrator reads the online payments, imports a statement; a refund of nothing is refused", async () => {
+  const staff = client(server.tokens.oujda);
+  assert.deepEqual(await staff.onlinePayments("oujda"), []);
+  assert.deepEqual(await staff.refusedPaymentCallbacks("oujda"), []);
+  const header = "date,order_id,transaction_id,amount,currency,status\n";
+  const unknown = `${header}2026-12-05T10:00:00Z,0123abcd,TRX-1,2.00,504,approved\n`;
+  const imported = await staff.importPaymentStatement("oujda", "2026-12-05", unknown);
+  assert.equal(imported.lines, 1);
+  assert.deepEqual(imported.mismatches.map((m) => [m.kind, m.orderId, m.statedAmount, m.settled]), [
+    ["UNKNOWN_ORDER", "0123abcd", "2.00", false],
+  ]);
+  assert.deepEqual((await staff.paymentStatements("oujda", "2026-12-05")).map((s) => s.id), [imported.id]);
+  assert.deepEqual(await staff.paymentRefunds("oujda"), []);
+  await assert.rejects(
+    staff.requestRefund("oujda", "00000000-0000-7000-8000-000000000000", "1.00", "Essai"),
+    (error) => error instanceof JamaaError && error.code === "NOT_FOUND",
+  );
+  await assert.rejects(
+    staff.decideRefund("oujda", "00000000-0000-7000-8000-000000000000", true),
+    (error) => error instanceof JamaaError && error.code === "NOT_FOUND",
+  );
+});

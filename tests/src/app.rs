@@ -328,6 +328,8 @@ fn settings(url: String, admin: Option<String>, app_role: Option<String>) -> Set
         // A test stops its server as soon as it is done: a webhook still in flight (some tests hang one on
         // purpose) need not hold it for the production deadline. The shutdown test sets its own.
         shutdown: std::time::Duration::from_secs(2),
+        public_url: None,
+        payment_providers: Default::default(),
     }
 }
 

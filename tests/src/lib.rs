@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod clock;
+pub mod sim;
 /// The throwaway PostgreSQL server (the crate `jamaa-pg`, which core's store tests use too).
 pub use jamaa_pg as pg;
 pub mod ws;
@@ -19,19 +20,27 @@ pub fn test_python() -> std::path::PathBuf {
     target.join("py/bin/python")
 }
 
+/// The runtime a scenario runs on, with the server it spawns: two workers, as `#[tokio::test(flavor =
+/// "multi_thread", worker_threads = 2)]` has, whose stacks are 8 MiB rather than 2: a debug build's futures
+/// (a mutation resolved through every merged mutation object of the schema, down to a training commune's
+/// onboarding and fictitious files) need more than 2 MiB; a release build's far less.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).thread_stack_size(8 << 20).enable_all().build()
+}
+
 /// Runs each named scenario, an `async fn(Backend) -> anyhow::Result<()>` of the test file, as two tests: one on
 /// SQLite, one on PostgreSQL.
 #[macro_export]
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() -> ::anyhow::Result<()> {
-                super::$name($crate::app::Backend::Sqlite).await
+            #[test]
+            fn sqlite() -> ::anyhow::Result<()> {
+                $crate::runtime()?.block_on(super::$name($crate::app::Backend::Sqlite))
             }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() -> ::anyhow::Result<()> {
-                super::$name($crate::app::Backend::Postgres).await
+            #[test]
+            fn postgres() -> ::anyhow::Result<()> {
+                $crate::runtime()?.block_on(super::$name($crate::app::Backend::Postgres))
             }
         }
     )*};

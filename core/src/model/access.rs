@@ -47,6 +47,17 @@ pub enum Permission {
     RecordFinance,
     /// Approve commitments (visa) and order their payment: the authorising officer (ordonnateur).
     ApproveCommitments,
+    /// Find a request's demand and record a cash or card payment against it, with its quittance, and read one's
+    /// own day report (the counter agent).
+    CollectPayments,
+    /// Cancel a payment by a counter-entry with its reason and read every agent's day report: the revenue
+    /// officer (régisseur de recettes).
+    ManageRevenue,
+    /// Import the online payment provider's statements, read the mismatches, request refunds (the cashier's
+    /// controller).
+    ReconcilePayments,
+    /// Approve or reject a refund requested by another member.
+    ApproveRefunds,
 }
 
 impl Permission {
@@ -73,6 +84,10 @@ impl Permission {
             Permission::ManageDisputes => "manage_disputes",
             Permission::RecordFinance => "record_finance",
             Permission::ApproveCommitments => "approve_commitments",
+            Permission::CollectPayments => "collect_payments",
+            Permission::ManageRevenue => "manage_revenue",
+            Permission::ReconcilePayments => "reconcile_payments",
+            Permission::ApproveRefunds => "approve_refunds",
         }
     }
 }

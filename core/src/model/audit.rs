@@ -16,7 +16,8 @@ use uuid::Uuid;
 
 use crate::model::ids::{
     AgendaItemId, CivilActId, CouncilMemberId, CouncilSessionId, DeliberationId, DepartmentId, DisputeId, DocumentId,
-    FinanceEntryId, MailId, ProjectId, RequestId, ServiceId, StaffId, TenantId, TokenId, UserId,
+    FinanceEntryId, MailId, OnlinePaymentId, PaymentId, PaymentStatementId, ProjectId, RefundId, RequestId, ServiceId,
+    StaffId, TenantId, TokenId, UserId,
 };
 
 /// The `prev_hash` of a commune's first event.
@@ -212,6 +213,26 @@ pub enum AuditKind {
     CollectionRecorded,
     #[strum(serialize = "finance.entry_corrected")]
     FinanceEntryCorrected,
+    #[strum(serialize = "payment.recorded")]
+    PaymentCollected,
+    #[strum(serialize = "payment.cancelled")]
+    PaymentCancelled,
+    #[strum(serialize = "payment.online_started")]
+    OnlinePaymentStarted,
+    #[strum(serialize = "payment.online_paid")]
+    OnlinePaymentPaid,
+    #[strum(serialize = "payment.online_refused")]
+    OnlinePaymentRefused,
+    #[strum(serialize = "payment.callback_refused")]
+    PaymentCallbackRefused,
+    #[strum(serialize = "payment.statement_imported")]
+    PaymentStatementImported,
+    #[strum(serialize = "payment.refund_requested")]
+    RefundRequested,
+    #[strum(serialize = "payment.refund_approved")]
+    RefundApproved,
+    #[strum(serialize = "payment.refund_rejected")]
+    RefundRejected,
 }
 
 impl AuditKind {
@@ -258,6 +279,16 @@ pub enum AuditSubject {
     Dispute(DisputeId),
     /// A recorded expenditure or revenue entry.
     FinanceEntry(FinanceEntryId),
+    /// A payment of a fee, or its cancellation.
+    Payment(PaymentId),
+    /// A payment started online.
+    OnlinePayment(OnlinePaymentId),
+    /// An imported provider statement.
+    PaymentStatement(PaymentStatementId),
+    /// A refund of an online payment.
+    Refund(RefundId),
+    /// The provider's callbacks of the commune that were refused (one subject for all).
+    PaymentCallbacks,
 }
 
 impl fmt::Display for AuditSubject {
@@ -286,6 +317,11 @@ impl fmt::Display for AuditSubject {
             Self::Department(id) => write!(f, "department:{id}"),
             Self::Dispute(id) => write!(f, "dispute:{id}"),
             Self::FinanceEntry(id) => write!(f, "finance-entry:{id}"),
+            Self::Payment(id) => write!(f, "payment:{id}"),
+            Self::OnlinePayment(id) => write!(f, "online-payment:{id}"),
+            Self::PaymentStatement(id) => write!(f, "payment-statement:{id}"),
+            Self::Refund(id) => write!(f, "refund:{id}"),
+            Self::PaymentCallbacks => f.write_str("payment-callbacks"),
         }
     }
 }
@@ -1106,6 +1142,16 @@ mod tests {
             (AuditKind::RevenueTitleRecorded, "finance.title_recorded"),
             (AuditKind::CollectionRecorded, "finance.collection_recorded"),
             (AuditKind::FinanceEntryCorrected, "finance.entry_corrected"),
+            (AuditKind::PaymentCollected, "payment.recorded"),
+            (AuditKind::PaymentCancelled, "payment.cancelled"),
+            (AuditKind::OnlinePaymentStarted, "payment.online_started"),
+            (AuditKind::OnlinePaymentPaid, "payment.online_paid"),
+            (AuditKind::OnlinePaymentRefused, "payment.online_refused"),
+            (AuditKind::PaymentCallbackRefused, "payment.callback_refused"),
+            (AuditKind::PaymentStatementImported, "payment.statement_imported"),
+            (AuditKind::RefundRequested, "payment.refund_requested"),
+            (AuditKind::RefundApproved, "payment.refund_approved"),
+            (AuditKind::RefundRejected, "payment.refund_rejected"),
         ];
         assert_eq!(names.len(), AuditKind::iter().count(), "a kind without its recorded name here");
         for (kind, name) in names {

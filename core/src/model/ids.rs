@@ -128,6 +128,17 @@ typed_id!(
     FinanceEntryId,
 );
 
+typed_id!(
+    /// A payment of a fee, or the counter-entry that cancels one.
+    PaymentId,
+    /// A payment started online through the commune's provider (its order at the provider).
+    OnlinePaymentId,
+    /// A provider's statement of a day, imported for reconciliation.
+    PaymentStatementId,
+    /// A refund of an online payment, requested then approved by a second member.
+    RefundId,
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -162,7 +162,7 @@ mod tests {
     #[test]
     fn every_file_parses() {
         let roles = moroccan_roles().expect("roles.json parses");
-        assert_eq!(roles.len(), 12);
+        assert_eq!(roles.len(), 14);
         moroccan_calendar().expect("the Moroccan calendar parses");
         mauritanian_calendar().expect("the Mauritanian calendar parses");
         assert_eq!(services().len(), MOROCCAN_SERVICE_FILES.len());

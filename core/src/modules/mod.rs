@@ -12,5 +12,6 @@ pub mod courier;
 pub mod disputes;
 pub mod finance;
 pub mod hr;
+pub mod payments;
 pub mod petitions;
 pub mod projects;

@@ -125,6 +125,15 @@ pub(crate) async fn publish_unrecorded(
 ) -> Result<PublishedService, Error> {
     let mut errors = definition.check(roles).err().unwrap_or_default();
     for (i, fee) in definition.fees.iter().enumerate() {
+        if crate::modules::payments::model::line_basis(fee).is_none() {
+            errors.push(FieldError::new(
+                format!("fees[{i}].basis"),
+                FieldErrorCode::Required,
+                crate::model::form::messages::payment_problem(
+                    crate::model::form::messages::PaymentProblem::FeeWithoutBasis,
+                ),
+            ));
+        }
         if fee.currency != commune.spec.currency {
             errors.push(FieldError::new(
                 format!("fees[{i}].currency"),

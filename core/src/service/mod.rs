@@ -48,6 +48,10 @@ pub use crate::modules::disputes::service::{CaseView, UpcomingHearing};
 pub use crate::modules::finance::recording::{CommitmentInput, FinanceLedger, LineExecution, LineRef, TitleInput};
 pub use crate::modules::finance::service::{BudgetExecution, BudgetImport, MAX_BUDGET_LINES, parse_budget_csv};
 pub use crate::modules::hr::service::{DirectoryEntry, LeaveView, StaffView};
+pub use crate::modules::payments::online::{
+    CallbackAnswer, OnlineCheckout, OnlinePaymentView, RefundView, RefusedCallback, StatementView,
+};
+pub use crate::modules::payments::provider::PaymentProviders;
 pub use crate::modules::petitions::service::{PETITION_SERVICE, PetitionView, SignPetition};
 pub use crate::modules::projects::service::{ProjectView, PublishedProjects};
 pub use crate::store::citizen::{MessageRecord, PublicationRecord};
@@ -96,6 +100,8 @@ pub struct Jamaa {
     pub(crate) idempotency_ttl: chrono::Duration,
     /// Every commune's website origins, for the CORS layer (site.rs).
     site_origins: site::SiteOrigins,
+    /// The communes' online payment providers, from the server's settings.
+    pub(crate) payment_providers: Arc<crate::modules::payments::provider::PaymentProviders>,
 }
 
 impl std::fmt::Debug for Jamaa {
@@ -137,6 +143,7 @@ impl Jamaa {
             session_ttl: DEFAULT_SESSION_TTL,
             idempotency_ttl: DEFAULT_IDEMPOTENCY_TTL,
             site_origins: site::SiteOrigins::default(),
+            payment_providers: Arc::default(),
         }
     }
 

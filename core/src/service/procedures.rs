@@ -85,7 +85,10 @@ impl Procedure for Kind<'_> {
                 Complaints(settings).submitted(tx, keyring, commune, service, record, personal).await
             }
             Kind::CivilDocument(civil) => civil.submitted(tx, keyring, commune, service, record, personal).await,
-        }
+        }?;
+        // Whatever its kind, a request whose procedure has fees owes them: its demand.
+        // Boxed: a submission's future is deep already (a training commune files its fictitious requests in one).
+        Box::pin(crate::modules::payments::demands::create_demand(tx, commune, service, record)).await
     }
 
     /// The checks an action names are those of the petitions, whatever the kind of the service naming them.
@@ -97,7 +100,10 @@ impl Procedure for Kind<'_> {
         check: ActionCheck,
         now: DateTime<Utc>,
     ) -> Result<(), Error> {
-        Petitions.check(tx, commune, record, check, now).await
+        match check {
+            ActionCheck::FeesPaid => crate::modules::payments::demands::check_paid(tx, record).await,
+            ActionCheck::PetitionAdmissibility => Petitions.check(tx, commune, record, check, now).await,
+        }
     }
 
     async fn moved(

@@ -57,6 +57,8 @@ pub struct Tracking {
     pub history: Vec<TransitionRecord>,
     /// The messages to the applicant (reasoned notices, reasons of refusals), oldest first.
     pub messages: Vec<MessageRecord>,
+    /// What the request owes (its procedure's fees), paid or not; `None` when it owes nothing.
+    pub fees: Option<crate::modules::payments::model::DemandState>,
 }
 
 /// The alphabet of citizen secrets: no 0/O, 1/I/L or U, so that they can be read out and typed.
@@ -358,7 +360,7 @@ impl Jamaa {
 
     /// The request a tracking code and the citizen's secret name, read in a transaction of its commune: a wrong
     /// secret and an unknown code are the same NOT_FOUND.
-    pub(super) async fn tracked(
+    pub(crate) async fn tracked(
         &self,
         tracking_code: &str,
         secret: &SecretString,
@@ -421,10 +423,12 @@ impl Jamaa {
         let messages = citizen_store::messages(tx, record.id).await?;
         let actor = format!("applicant:{}", record.tracking_code);
         let personal = personal::open_for(tx, &self.keyring, &record, &actor, self.now()).await?;
+        let fees = crate::modules::payments::demands::demand_state_of_request(tx, record.id.as_uuid()).await?;
         Ok(Tracking {
             request: RequestDetails { commune: std::sync::Arc::new(commune), service, record, personal },
             history,
             messages,
+            fees,
         })
     }
 
@@ -444,11 +448,13 @@ impl Jamaa {
         } else {
             personal::sealed_keys(&service.definition.form, &record)
         };
+        let fees = crate::modules::payments::demands::demand_state_of_request(&tx, record.id.as_uuid()).await?;
         tx.commit().await?;
         Ok(Tracking {
             request: RequestDetails { commune: std::sync::Arc::new(commune.clone()), service, record, personal },
             history,
             messages,
+            fees,
         })
     }
 }

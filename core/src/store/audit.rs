@@ -111,6 +111,18 @@ pub(crate) async fn about(tx: &TenantTx, subject: &str, limit: u64) -> Result<Ve
     Ok(rows.into_iter().map(to_event).collect())
 }
 
+/// The commune's latest events about one subject, newest first, at most `limit`.
+pub(crate) async fn latest_about(tx: &TenantTx, subject: &str, limit: u64) -> Result<Vec<AuditEvent>, Error> {
+    let rows = audit_event::Entity::find()
+        .filter(audit_event::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(audit_event::Column::Subject.eq(subject))
+        .order_by_desc(audit_event::Column::Sequence)
+        .limit(limit)
+        .all(tx.conn())
+        .await?;
+    Ok(rows.into_iter().map(to_event).collect())
+}
+
 /// Checks the whole chain of the commune, reading it in pages, and that the head matches its last event.
 pub(crate) async fn verify(tx: &TenantTx) -> Result<ChainReport, Error> {
     const PAGE: u64 = 1_000;

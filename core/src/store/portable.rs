@@ -140,13 +140,20 @@ archived!(
     dispute_decision,
     dispute_appeal,
     finance_entry,
+    payment_demand,
+    payment,
+    online_payment,
+    payment_statement,
+    payment_refund,
 );
 
 /// Every tenant table of the commune, in the order of [`TENANT_TABLES`] (a table after those it refers to).
 pub(crate) async fn read_all(tx: &TenantTx) -> Result<Vec<(&'static str, Rows)>, Error> {
     let mut tables = Vec::with_capacity(TENANT_TABLES.len());
     for table in TENANT_TABLES {
-        let rows = read_rows(tx, table)
+        // Boxed: one branch per table makes a large future, too large for the stack of the deep calls
+        // (a training commune's creation) it sits in.
+        let rows = Box::pin(read_rows(tx, table))
             .await?
             .ok_or_else(|| Error::internal(format!("tenant table `{table}` has no archive form")))?;
         tables.push((*table, rows));
@@ -156,7 +163,7 @@ pub(crate) async fn read_all(tx: &TenantTx) -> Result<Vec<(&'static str, Rows)>,
 
 /// Writes back the rows of one tenant table.
 pub(crate) async fn write(tx: &TenantTx, table: &str, rows: Rows) -> Result<u64, WriteError> {
-    write_rows(tx, table, rows)
+    Box::pin(write_rows(tx, table, rows))
         .await?
         .ok_or_else(|| WriteError::Store(Error::internal(format!("tenant table `{table}` has no archive form"))))
 }

@@ -43,6 +43,11 @@ const FILES: &[&str] = &[
     "dispute_decisions",
     "dispute_hearings",
     "dispute_cases",
+    "payment_refunds",
+    "payment_statements",
+    "online_payments",
+    "payments",
+    "payment_demands",
 ];
 
 /// The registers and the audit trail, which only a training commune may see emptied.

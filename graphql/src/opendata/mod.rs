@@ -10,6 +10,7 @@ use crate::app::AppState;
 
 mod audit;
 mod council;
+mod fees;
 mod finance;
 mod indicators;
 mod projects;
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(finance::router())
         .merge(indicators::router())
         .merge(projects::router())
+        .merge(fees::router())
 }
 
 /// Which years a download covers: `?year=2025`, or every year.

@@ -15,6 +15,7 @@ use crate::app::AppState;
 
 pub(crate) mod fonts;
 pub(crate) mod i18n;
+mod payments;
 mod projects;
 mod receipts;
 mod verify;
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/fonts/{file}", axum::routing::get(fonts::serve))
         .merge(verify::routes())
         .merge(projects::routes())
+        .merge(payments::routes())
 }
 
 /// The server's address as the client reached it, for addresses printed on paper: the scheme the proxy says

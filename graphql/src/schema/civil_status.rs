@@ -740,7 +740,7 @@ impl CivilStatusMutation {
             .await
             .in_lang(&call)?;
         let viewer = viewer_of(principal, call.commune.id);
-        Ok(Request { details, history: None, messages: None, viewer, lang: call.lang.clone() })
+        Ok(Request { details, history: None, messages: None, fees: None, viewer, lang: call.lang.clone() })
     }
 }
 

@@ -56,6 +56,12 @@ pub struct IssuedDocument {
     lang: Lang,
 }
 
+impl IssuedDocument {
+    pub(crate) fn new(issued: CoreIssued, lang: Lang) -> Self {
+        Self { issued, lang }
+    }
+}
+
 #[Object]
 impl IssuedDocument {
     /// The document's id and the locale of its title.

@@ -66,6 +66,12 @@ pub const KEYED: &[&str] = &[
     "recordRevenueTitle",
     "recordCollection",
     "correctFinanceEntry",
+    "recordCounterPayment",
+    "cancelPayment",
+    "importPaymentStatement",
+    "startOnlinePayment",
+    "requestRefund",
+    "decideRefund",
 ];
 
 /// The fault point of the crash tests: with this variable set to `exit-before-answer`, the server stops dead

@@ -27,7 +27,9 @@ mod mutation;
 mod notifications;
 pub mod nulls;
 mod office;
+mod online_payments;
 mod page;
+pub(crate) mod payments;
 pub(crate) mod projects;
 mod query;
 mod replication;
@@ -51,6 +53,8 @@ pub use indicators::IndicatorsQuery;
 pub use mutation::RequestMutation;
 pub use notifications::{NotificationMutation, NotificationQuery, SubscriptionRoot};
 pub use office::{OfficeMutation, OfficeQuery};
+pub use online_payments::{OnlinePaymentsMutation, OnlinePaymentsQuery};
+pub use payments::{PaymentsMutation, PaymentsQuery};
 pub use projects::{ProjectsMutation, ProjectsQuery};
 pub use query::CatalogQuery;
 pub use replication::{ReplicationMutation, ReplicationQuery};
@@ -80,6 +84,8 @@ pub struct QueryRoot(
     ProjectsQuery,
     DisputesQuery,
     SpendingQuery,
+    PaymentsQuery,
+    OnlinePaymentsQuery,
 );
 
 /// Every mutation: requests; replication; access; documents; complaints; login and logout; access to
@@ -105,6 +111,8 @@ pub struct MutationRoot(
     HrMutation,
     DisputesMutation,
     SpendingMutation,
+    PaymentsMutation,
+    OnlinePaymentsMutation,
 );
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

@@ -57,6 +57,7 @@ impl RequestMutation {
                 details: submission.request,
                 history: None,
                 messages: None,
+                fees: None,
                 viewer: Actor::Applicant,
                 lang: call.lang.clone(),
             },
@@ -98,6 +99,6 @@ impl RequestMutation {
             .await
             .in_lang(&call)?;
         let viewer = if applicant { Actor::Applicant } else { viewer_of(principal, call.commune.id) };
-        Ok(Request { details, history: None, messages: None, viewer, lang: call.lang.clone() })
+        Ok(Request { details, history: None, messages: None, fees: None, viewer, lang: call.lang.clone() })
     }
 }

@@ -300,6 +300,7 @@ impl OfficeMutation {
             details,
             history: None,
             messages: None,
+            fees: None,
             viewer: viewer_of(principal, call.commune.id),
             lang: call.lang.clone(),
         })

@@ -120,6 +120,7 @@ impl CatalogQuery {
             details: tracking.request,
             history: Some(tracking.history),
             messages: Some(tracking.messages),
+            fees: tracking.fees,
             viewer: Actor::Applicant,
             lang,
         })
@@ -175,7 +176,14 @@ impl CatalogQuery {
             let cursor = format!("{}|{}", details.record.decision_due, details.record.id);
             (
                 cursor,
-                Request { details, history: None, messages: None, viewer: viewer.clone(), lang: call.lang.clone() },
+                Request {
+                    details,
+                    history: None,
+                    messages: None,
+                    fees: None,
+                    viewer: viewer.clone(),
+                    lang: call.lang.clone(),
+                },
             )
         }))
     }
@@ -198,6 +206,7 @@ impl CatalogQuery {
             details: tracking.request,
             history: Some(tracking.history),
             messages: Some(tracking.messages),
+            fees: tracking.fees,
             viewer: viewer_of(principal, call.commune.id),
             lang: call.lang.clone(),
         })
@@ -230,6 +239,7 @@ impl CatalogQuery {
                 details,
                 history: None,
                 messages: None,
+                fees: None,
                 viewer: viewer.clone(),
                 lang: call.lang.clone(),
             },

@@ -520,6 +520,8 @@ pub struct Request {
     pub history: Option<Vec<TransitionRecord>>,
     /// The messages to the applicant, loaded with the history.
     pub messages: Option<Vec<MessageRecord>>,
+    /// What the request owes (its demand and payments), loaded with the history.
+    pub fees: Option<jamaa_core::modules::payments::model::DemandState>,
     /// Who is looking: decides the available actions.
     pub viewer: Actor,
     pub lang: Lang,
@@ -637,6 +639,11 @@ impl Request {
         }
         let today = super::jamaa(ctx).today_in(&self.details.commune);
         self.details.step_overdue(today)
+    }
+    /// What the request owes for its procedure's fees, what was paid and how to pay (on `request` and
+    /// `trackRequest`; null when it owes nothing).
+    async fn fees(&self) -> Option<super::payments::PaymentDemand> {
+        self.fees.as_ref().map(|state| super::payments::demand(state, &self.lang))
     }
     /// What the viewer may do now.
     async fn available_actions(&self) -> Vec<AvailableAction> {

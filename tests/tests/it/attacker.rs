@@ -1659,6 +1659,132 @@ fn operations() -> Vec<Operation> {
             }",
             attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.commitment_id }), c.refused())],
         },
+        Operation {
+            name: "paymentDemand",
+            public: false,
+            document: "query($c: String, $code: String!) { paymentDemand(commune: $c, trackingCode: $code) {
+                id trackingCode total outstanding status payments { id number verificationCode recordedBy }
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                c.v.filed.iter().map(|f| attack(json!({ "c": c.commune(), "code": f.code }), c.refused())).collect()
+            },
+        },
+        Operation {
+            name: "paymentsDayReport",
+            public: false,
+            document: "query($c: String) { paymentsDayReport(commune: $c) {
+                agent cash cashNet payments { id number amount verificationCode }
+            } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "paymentDocument",
+            public: false,
+            document: "query($c: String, $id: ID!) { paymentDocument(commune: $c, paymentId: $id) { code text } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.payment_id }), c.refused())],
+        },
+        Operation {
+            name: "collectedFees",
+            public: true,
+            document: "query($c: String) { collectedFees(commune: $c) { year month serviceCode payments amount } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune() }), Answers)],
+        },
+        Operation {
+            name: "recordCounterPayment",
+            public: false,
+            document: "mutation($c: String, $i: CounterPayment!) {
+                recordCounterPayment(commune: $c, input: $i) { payment { id number } document { code text } }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                c.v.filed
+                    .iter()
+                    .map(|f| {
+                        let input =
+                            json!({ "trackingCode": f.code, "channel": "CASH", "amount": "2.00", "currency": "MAD" });
+                        attack(json!({ "c": c.commune(), "i": input }), c.refused())
+                    })
+                    .collect()
+            },
+        },
+        Operation {
+            name: "cancelPayment",
+            public: false,
+            document: "mutation($c: String, $id: ID!) {
+                cancelPayment(commune: $c, paymentId: $id, reason: \"Annulation\") { payment { id number } }
+            }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.payment_id }), c.refused())],
+        },
+        Operation {
+            name: "onlinePayments",
+            public: false,
+            document: "query($c: String) { onlinePayments(commune: $c) { id orderId amount state providerReference } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "paymentStatements",
+            public: false,
+            document: "query($c: String) { paymentStatements(commune: $c) { id day mismatches { kind orderId } } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "paymentRefunds",
+            public: false,
+            document: "query($c: String) { paymentRefunds(commune: $c) { id amount reason status } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "refusedPaymentCallbacks",
+            public: false,
+            document: "query($c: String) { refusedPaymentCallbacks(commune: $c) { reason orderId } }",
+            attacks: |c: &Ctx<'_>| {
+                vec![attack(json!({ "c": c.commune() }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "startOnlinePayment",
+            public: false,
+            document: "mutation($code: String!, $secret: String!) {
+                startOnlinePayment(trackingCode: $code, secret: $secret) { action fields { name value } payment { id } }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                // Oujda's codes with a made-up secret, or the secret of the attacker's own request.
+                let secret = if c.at_home() { c.v.own_secret.clone() } else { "K7RM2-PX9QD-4HWTA".to_owned() };
+                c.v.filed.iter().map(|f| attack(json!({ "code": f.code, "secret": secret }), Refused)).collect()
+            },
+        },
+        Operation {
+            name: "importPaymentStatement",
+            public: false,
+            document: "mutation($c: String, $csv: String!) {
+                importPaymentStatement(commune: $c, day: \"2026-12-06\", csv: $csv) { id lines mismatches { kind } }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let csv = "date,order_id,transaction_id,amount,currency,status\n";
+                vec![attack(json!({ "c": c.commune(), "csv": csv }), if c.staff_at_home() { Answers } else { c.refused() })]
+            },
+        },
+        Operation {
+            name: "requestRefund",
+            public: false,
+            document: "mutation($c: String, $id: ID!) {
+                requestRefund(commune: $c, paymentId: $id, amount: \"1.00\", reason: \"Essai\") { id status }
+            }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.online_payment_id }), c.refused())],
+        },
+        Operation {
+            name: "decideRefund",
+            public: false,
+            document: "mutation($c: String, $id: ID!) { decideRefund(commune: $c, refundId: $id, approve: true) { id status } }",
+            attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.refund_id }), c.refused())],
+        },
     ]
 }
 
@@ -1770,6 +1896,11 @@ struct Victim {
     commitment_id: String,
     payment_order_id: String,
     title_id: String,
+    /// Oujda's counter payment of its legalisation's fee (its quittance).
+    payment_id: String,
+    /// Oujda's online payment (paid) and a refund of it requested by its controller.
+    online_payment_id: String,
+    refund_id: String,
     /// Oujda's project (unpublished), its cursor, and a milestone of it.
     project_id: String,
     project_cursor: String,
@@ -1779,6 +1910,44 @@ struct Victim {
     dispute_cursor: String,
     hearing_id: String,
     markers: Markers,
+}
+
+/// Pays the fee of a request online: started with its code and secret, then the provider's callback signed
+/// with the commune's store key; the payment's id.
+async fn pay_online(app: &TestApp, commune: &str, code: &str, secret: &str, reference: &str) -> Result<String> {
+    let start =
+        "mutation($code: String!, $secret: String!) { startOnlinePayment(trackingCode: $code, secret: $secret) {
+        payment { id orderId } } }";
+    let started =
+        data(app, None, start, json!({ "code": code, "secret": secret })).await?["startOnlinePayment"].clone();
+    let order = text(&started["payment"]["orderId"])?;
+    let mut fields: Vec<(String, String)> = [
+        ("clientid", "600000001"),
+        ("oid", order.as_str()),
+        ("amount", "2.00"),
+        ("currency", "504"),
+        ("TransId", reference),
+        ("ProcReturnCode", "00"),
+        ("Response", "Approved"),
+        ("rnd", "r1"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let hash = jamaa_core::modules::payments::provider::sign(&oujda_merchant().store_key, &fields);
+    fields.push(("HASH".to_owned(), hash));
+    let answer = app.client.post(app.url(&format!("/payments/{commune}/callback"))).form(&fields).send().await?;
+    ensure!(answer.status().is_success(), "the callback is taken: {}", answer.status());
+    text(&started["payment"]["id"])
+}
+
+/// Oujda's account at its payment provider, in the server's settings.
+fn oujda_merchant() -> jamaa_core::modules::payments::provider::HostedPage {
+    jamaa_core::modules::payments::provider::HostedPage {
+        gateway_url: "http://127.0.0.1:9/pay".to_owned(),
+        client_id: "600000001".to_owned(),
+        store_key: secrecy::SecretString::from("oujda-store-key"),
+    }
 }
 
 fn legalisation(name: &str, cin: &str, phone: &str) -> Value {
@@ -2209,7 +2378,7 @@ impl Victim {
         let own = legalisation("Karim Chefchaouni", "CH556677", "+212611223344");
         let (own_request, _, own_secret) = submit(app, None, ATTACKER, own).await?;
         // And a decision of its own, issued as a document.
-        let (own_decided, _, _) =
+        let (own_decided, own_decided_code, _) =
             submit(app, None, ATTACKER, legalisation("Amal Chaouni", "CH778899", "+212611009988")).await?;
         let attacker_admin = app.staff(ATTACKER).to_owned();
         data(app, Some(&attacker_admin), certify, json!({ "id": own_decided })).await?;
@@ -2289,7 +2458,7 @@ impl Victim {
                 member_ids.push(id);
             }
         }
-        ensure!(member_ids.len() == 13, "Oujda's user and its twelve demo logins: {users}");
+        ensure!(member_ids.len() == 15, "Oujda's user and its fourteen demo logins: {users}");
         let agent_session = app.login("oujda.counter_agent", jamaa_core::service::demo::DEMO_PASSWORD).await?;
         let claim = "mutation($r: ID!) { claimRequest(commune: \"oujda\", requestId: $r) { assignee { id } } }";
         data(app, Some(&agent_session), claim, json!({ "r": filed[0].id })).await?;
@@ -2455,6 +2624,57 @@ impl Victim {
                             "amount": "500.00", "object": "Bordures", "supplier": "Société Chaouen Voirie" });
         data(app, Some(&attacker_admin), commit, json!({ "i": input })).await?;
 
+        // Chefchaouen's own payment, so that row-level security has payments of both communes to keep apart.
+        let own_pay = "mutation($i: CounterPayment!) { recordCounterPayment(commune: \"chefchaouen\", input: $i) {
+            payment { id } } }";
+        let input = json!({ "trackingCode": own_decided_code, "channel": "CASH", "amount": "2.00", "currency": "MAD" });
+        data(app, Some(&attacker_admin), own_pay, json!({ "i": input })).await?;
+        // The legalisation's fee paid at Oujda's counter: a payment and its quittance.
+        let pay = "mutation($i: CounterPayment!) { recordCounterPayment(commune: \"oujda\", input: $i) {
+            payment { id } document { code } } }";
+        let input = json!({ "trackingCode": filed[0].code, "channel": "CASH", "amount": "2.00", "currency": "MAD" });
+        let paid = data(app, Some(&agent_session), pay, json!({ "i": input })).await?;
+        let payment_id = text(&paid["recordCounterPayment"]["payment"]["id"])?;
+        markers.private(payment_id.as_str(), "the id of an Oujda payment");
+        markers.private(
+            text(&paid["recordCounterPayment"]["document"]["code"])?.as_str(),
+            "the verification code of an Oujda quittance",
+        );
+        // Its online payment: the legalisation's fee paid through its provider (a callback signed with its store
+        // key), and a refund of it requested by its payments controller.
+        let online = legalisation("Youssef Ouled Oujda", "UJ998877", "+212600998877");
+        for (private, what) in [("Youssef Ouled Oujda", "name"), ("UJ998877", "CIN"), ("+212600998877", "phone")] {
+            markers.private(private, format!("the {what} of an Oujda applicant who pays online"));
+        }
+        let (_, online_code, online_secret) = submit(app, None, VICTIM, online).await?;
+        markers.private(online_secret.as_str(), "the secret of an Oujda request paid online");
+        let online_payment_id = pay_online(app, VICTIM, &online_code, &online_secret, "OUJDA-TRX-0001").await?;
+        markers.private(online_payment_id.as_str(), "the id of an Oujda online payment");
+        markers.private("OUJDA-TRX-0001", "the provider's reference of an Oujda payment");
+        let controller = app.login("oujda.payments_controller", jamaa_core::service::demo::DEMO_PASSWORD).await?;
+        let refund = "mutation($id: ID!) { requestRefund(commune: \"oujda\", paymentId: $id, amount: \"1.00\",
+            reason: \"Remboursement partiel oujdi\") { id } }";
+        let refund_id = text(
+            &data(app, Some(&controller), refund, json!({ "id": online_payment_id })).await?["requestRefund"]["id"],
+        )?;
+        markers.private(refund_id.as_str(), "the id of an Oujda refund");
+        markers.private("Remboursement partiel oujdi", "the reason of an Oujda refund");
+        // And Chefchaouen's own: a payment, a refund requested, a statement imported.
+        let (_, own_online_code, own_online_secret) =
+            submit(app, None, ATTACKER, legalisation("Samir Chaouni", "CH445566", "+212611445566")).await?;
+        let own_payment = pay_online(app, ATTACKER, &own_online_code, &own_online_secret, "CHAOUEN-TRX-0001").await?;
+        let own_controller =
+            app.login("chefchaouen.payments_controller", jamaa_core::service::demo::DEMO_PASSWORD).await?;
+        let own_refund =
+            "mutation($id: ID!) { requestRefund(commune: \"chefchaouen\", paymentId: $id, amount: \"1.00\",
+            reason: \"Remboursement chaouni\") { id } }";
+        data(app, Some(&own_controller), own_refund, json!({ "id": own_payment })).await?;
+        let statement = "mutation($c: String!, $csv: String!) {
+            importPaymentStatement(commune: $c, day: \"2026-12-05\", csv: $csv) { id } }";
+        let header = "date,order_id,transaction_id,amount,currency,status\n";
+        data(app, Some(&own_controller), statement, json!({ "c": ATTACKER, "csv": header })).await?;
+        data(app, Some(&controller), statement, json!({ "c": VICTIM, "csv": header })).await?;
+
         Ok(Self {
             filed,
             request_ids,
@@ -2488,6 +2708,9 @@ impl Victim {
             commitment_id,
             payment_order_id,
             title_id,
+            payment_id,
+            online_payment_id,
+            refund_id,
             project_id,
             project_cursor,
             milestone_id,
@@ -2839,6 +3062,11 @@ async fn snapshot(app: &TestApp, victim: &Victim) -> Result<BTreeMap<&'static st
     let finance = "{ financeLedger(commune: \"oujda\", year: 2025) {
         entries { id kind number net approved ordered paid collected } } }";
     state.insert("finance", data(app, Some(&victim.observer_token), finance, json!({})).await?);
+    let fees = "{ collectedFees(commune: \"oujda\") { year month serviceCode payments amount } }";
+    state.insert("fees", data(app, None, fees, json!({})).await?);
+    let payments = "{ onlinePayments(commune: \"oujda\") { id state providerReference settledAt }
+        paymentStatements(commune: \"oujda\") { id } paymentRefunds(commune: \"oujda\") { id status decidedBy } }";
+    state.insert("payments", data(app, Some(&victim.observer_token), payments, json!({})).await?);
     let disputes =
         "{ disputeCases(commune: \"oujda\", first: 100) { nodes { id number status stakesCentimes updatedAt } }
         upcomingHearings(commune: \"oujda\", first: 100) { hearing { id scheduledAt outcome remindedAt } } }";
@@ -2950,7 +3178,12 @@ struct Stage {
 
 impl Stage {
     async fn set_up(backend: Backend) -> Result<Self> {
-        let app = TestApp::spawn(backend).await?;
+        // Oujda takes payments online (the provider's callbacks are signed here with its store key).
+        let app = TestApp::spawn_with(backend, |s| {
+            s.payment_providers.insert(VICTIM.to_owned(), oujda_merchant());
+            s.payment_providers.insert(ATTACKER.to_owned(), oujda_merchant());
+        })
+        .await?;
         let table = operations();
         let schema = schema_operations(&app).await?;
         check_table(&schema, &table)?;

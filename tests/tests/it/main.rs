@@ -25,6 +25,8 @@ mod notifications;
 mod office;
 mod open311;
 mod partner_app;
+mod payments;
+mod payments_online;
 mod personal_data;
 mod pg_harness;
 mod portable;

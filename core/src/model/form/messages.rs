@@ -1864,6 +1864,167 @@ pub fn entry_beyond(problem: EntryProblem, left: &str) -> LocalizedText {
     }
 }
 
+/// What is wrong with a payment, a cancellation or a fee a demand is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PaymentProblem {
+    FeeWithoutBasis,
+    NotAtCounter,
+    AlreadyPaid,
+    NothingOwed,
+    SlipOnlyForCard,
+    SlipFormat,
+    CardNumber,
+    NotAPayment,
+    AlreadyCancelled,
+    NotPaid,
+}
+
+/// The message of a problem of a payment.
+pub fn payment_problem(problem: PaymentProblem) -> LocalizedText {
+    match problem {
+        PaymentProblem::FeeWithoutBasis => text(
+            "يجب أن يذكر كل رسم سنده القانوني أو أن يُعلَّم قرارا للجماعة",
+            "chaque droit doit citer sa base légale ou être marqué décision de la commune",
+            "each fee must cite its legal basis or be marked a commune decision",
+            "ⵉⵇⵇⴰⵏ ⴽⵓ ⴰⵣⵔⴼ ⴰⴷ ⵉⵙⵎⵎⵉ ⵜⴰⵙⵉⵍⴰ ⵏⵏⵙ ⵜⴰⵏⴰⵎⵓⵙⵜ ⵏⵖ ⴰⴷ ⵉⵜⵜⵓⵛⵔⴹ ⴷ ⴰⵙⵙⵏⵜⵍ ⵏ ⵜⴳⵎⵓⵏⵜ",
+        ),
+        PaymentProblem::NotAtCounter => text(
+            "يُسجل الشباك الأداء نقدا أو بالبطاقة فقط",
+            "le guichet n'enregistre que les paiements en espèces ou par carte",
+            "the counter records cash or card payments only",
+            "ⴰⵙⴳⴳⴰⵏ ⵉⵜⵜⴰⵔⵎ ⵖⴰⵙ ⴰⴼⵔⴰ ⵙ ⵡⴰⵇⵇⴰ ⵏⵖ ⵙ ⵜⴽⴰⵕⴹⴰ",
+        ),
+        PaymentProblem::AlreadyPaid => text(
+            "تم أداء هذا الطلب من قبل",
+            "cette demande est déjà payée",
+            "this demand is already paid",
+            "ⴰⵙⵓⵜⵔ ⴰⴷ ⵉⵜⵜⵓⴼⵔⴰ ⵢⴰⴷ",
+        ),
+        PaymentProblem::NothingOwed => text(
+            "لا يترتب عن هذا الطلب أي رسم",
+            "cette demande ne doit aucun droit",
+            "nothing is owed for this request",
+            "ⵓⵔ ⵉⵍⵍⵉ ⴽⵔⴰ ⵏ ⵓⵣⵔⴼ ⴳ ⵓⵙⵓⵜⵔ ⴰⴷ",
+        ),
+        PaymentProblem::SlipOnlyForCard => text(
+            "رقم وصل الجهاز يخص الأداء بالبطاقة فقط",
+            "le numéro de ticket TPE ne concerne que les paiements par carte",
+            "a terminal slip number is for card payments only",
+            "ⵓⵟⵟⵓⵏ ⵏ ⵜⵙⵖⴰⵔⵜ ⵏ ⵜⵎⴰⵛⵉⵏⵜ ⵉⵅⵚⵚ ⵖⴰⵙ ⴰⴼⵔⴰ ⵙ ⵜⴽⴰⵕⴹⴰ",
+        ),
+        PaymentProblem::SlipFormat => text(
+            "رقم وصل الجهاز: حروف وأرقام وشرطات، 32 حرفا على الأكثر",
+            "numéro de ticket TPE : lettres, chiffres et tirets, 32 caractères au plus",
+            "terminal slip number: letters, digits and dashes, at most 32 characters",
+            "ⵓⵟⵟⵓⵏ ⵏ ⵜⵙⵖⴰⵔⵜ: ⵉⵙⴽⴽⵉⵍⵏ, ⵉⵎⴹⴰⵏ ⴷ ⵉⵣⵔⵉⵔⵉⴳⵏ, 32 ⵓⵙⴽⴽⵉⵍ ⵖⴰⵙ",
+        ),
+        PaymentProblem::CardNumber => text(
+            "لا يُسجل رقم البطاقة البنكية أبدا: أدخل رقم وصل الجهاز فقط",
+            "le numéro de carte n'est jamais enregistré : saisir seulement le numéro du ticket TPE",
+            "a card number is never recorded: type only the terminal slip number",
+            "ⵓⵟⵟⵓⵏ ⵏ ⵜⴽⴰⵕⴹⴰ ⵓⵔ ⵉⵜⵜⵓⵔⵛⴰⵎ ⴰⵔⴰ: ⴰⵔⵓ ⵖⴰⵙ ⵓⵟⵟⵓⵏ ⵏ ⵜⵙⵖⴰⵔⵜ",
+        ),
+        PaymentProblem::NotAPayment => text(
+            "هذا القيد ليس أداء",
+            "cette écriture n'est pas un paiement",
+            "this entry is not a payment",
+            "ⵜⵉⵔⵔⴰ ⴰⴷ ⵓⵔ ⵜⴳⵉ ⴰⴼⵔⴰ",
+        ),
+        PaymentProblem::AlreadyCancelled => text(
+            "أُلغي هذا الأداء من قبل",
+            "ce paiement est déjà annulé",
+            "this payment is already cancelled",
+            "ⴰⴼⵔⴰ ⴰⴷ ⵉⵜⵜⵓⵙⵔⵎ ⵢⴰⴷ",
+        ),
+        PaymentProblem::NotPaid => text(
+            "لم تؤد رسوم هذا الطلب بعد",
+            "les droits de cette demande ne sont pas encore payés",
+            "the fees of this request are not paid yet",
+            "ⵉⵣⵔⴼⴰⵏ ⵏ ⵓⵙⵓⵜⵔ ⴰⴷ ⵓⵔ ⵜⵜⵓⴼⵔⴰⵏ ⵡⴰⵍⴰ",
+        ),
+    }
+}
+
+/// A payment whose amount is not what the demand has outstanding.
+pub fn payment_amount_mismatch(outstanding: &str, currency: &str) -> LocalizedText {
+    text(
+        format!("يجب أن يساوي المبلغ ما تبقى للأداء ({outstanding} {currency})"),
+        format!("le montant doit être égal au reste à payer ({outstanding} {currency})"),
+        format!("the amount must equal what is left to pay ({outstanding} {currency})"),
+        format!("ⴰⵜⵜⴰⵢ ⵉⵇⵇⴰⵏ ⴰⴷ ⵉⵎⵙⴰⵙⴰ ⴷ ⵎⴰ ⵉⵇⵇⵉⵎⵏ ⵉ ⵓⴼⵔⴰ ({outstanding} {currency})"),
+    )
+}
+
+// Online payments: started through the commune's provider, reconciled with its statements, refunded.
+
+/// What is wrong with an online payment, a statement or a refund.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnlinePaymentProblem {
+    /// The commune has no online payment provider configured on this server.
+    NotConfigured,
+    /// Nothing is left to pay on this demand.
+    NothingOwed,
+    /// A refund of a payment that is not paid.
+    NotPaid,
+    /// A refund beyond what the payment has left.
+    BeyondPaid,
+    /// A refund approved or rejected by the member who requested it.
+    SameMember,
+    /// A refund already approved or rejected.
+    AlreadyDecided,
+}
+
+pub fn online_payment_problem(problem: OnlinePaymentProblem) -> LocalizedText {
+    match problem {
+        OnlinePaymentProblem::NotConfigured => text(
+            "لا تقبل الجماعة الأداء الإلكتروني بعد",
+            "la commune n'accepte pas encore le paiement en ligne",
+            "the commune does not take online payments yet",
+            "ⵜⴰⵎⵙⵎⵓⵏⵜ ⵓⵔ ⵜⵇⴱⵉⵍ ⴰⴼⵔⴰ ⵙ ⵓⵥⵟⵟⴰ ⴰⵔ ⴷⵖⵉ",
+        ),
+        OnlinePaymentProblem::NothingOwed => text(
+            "لم يبق أي مبلغ للأداء عن هذا الطلب",
+            "il ne reste rien à payer pour cette demande",
+            "nothing is left to pay for this request",
+            "ⵓⵔ ⵉⵇⵇⵉⵎ ⴽⵔⴰ ⵏ ⵓⴼⵔⴰ ⵉ ⵓⵙⵓⵜⵔ ⴰⴷ",
+        ),
+        OnlinePaymentProblem::NotPaid => text(
+            "هذا الأداء غير مؤدى، فلا يُرَدّ",
+            "ce paiement n'est pas payé : il ne se rembourse pas",
+            "this payment is not paid: it cannot be refunded",
+            "ⴰⴼⵔⴰ ⴰⴷ ⵓⵔ ⵉⵜⵜⵓⵅⵍⵍⵚ, ⵓⵔ ⵉⵜⵜⵓⵔⴰⵔ",
+        ),
+        OnlinePaymentProblem::BeyondPaid => text(
+            "يتجاوز مبلغ الإرجاع ما تبقى من الأداء",
+            "le remboursement dépasse ce qui reste du paiement",
+            "the refund is more than what is left of the payment",
+            "ⴰⵔⴰⵔ ⵉⵣⵢⴷ ⵅⴼ ⵎⴰ ⵉⵇⵇⵉⵎⵏ ⴳ ⵓⴼⵔⴰ",
+        ),
+        OnlinePaymentProblem::SameMember => text(
+            "يوافق على الإرجاع عضو غير الذي طلبه",
+            "un remboursement est approuvé par un autre membre que celui qui l'a demandé",
+            "a refund is approved by another member than the one who requested it",
+            "ⴰⵔⴰⵔ ⵉⵙⵙⵓⵜⵔ ⵜ ⵢⴰⵏ, ⵉⵇⴱⵍ ⵜ ⵢⴰⵏ ⵢⴰⴹⵏ",
+        ),
+        OnlinePaymentProblem::AlreadyDecided => text(
+            "تم البت في هذا الإرجاع من قبل",
+            "ce remboursement a déjà été approuvé ou rejeté",
+            "this refund was already approved or rejected",
+            "ⴰⵔⴰⵔ ⴰⴷ ⵉⵜⵜⵓⵙⵖⴰⵡⵙ ⵢⴰⴷⵍⵍⵉ",
+        ),
+    }
+}
+
+/// A cell of a provider's statement that cannot be read, by line and column.
+pub fn statement_cell(line: usize, column: &str) -> LocalizedText {
+    text(
+        format!("لا يمكن قراءة الخانة {column} في السطر {line} من الكشف"),
+        format!("la cellule {column} de la ligne {line} du relevé est illisible"),
+        format!("the {column} cell of line {line} of the statement cannot be read"),
+        format!("ⵓⵔ ⵜⵜⵓⵖⵔⴰ ⵜⵅⴰⵏⵜ {column} ⴳ ⵓⵣⵔⵉⵔⴳ {line} ⵏ ⵓⵙⵏⵎⴰⵍ"),
+    )
+}
+
 /// One message of each kind, with sample parameters: what the tests check for every language, and what the
 /// review of translations lists.
 pub fn samples() -> Vec<LocalizedText> {
@@ -2088,6 +2249,32 @@ pub fn samples() -> Vec<LocalizedText> {
     ] {
         messages.push(entry_problem(problem));
     }
+    for problem in [
+        PaymentProblem::FeeWithoutBasis,
+        PaymentProblem::NotAtCounter,
+        PaymentProblem::AlreadyPaid,
+        PaymentProblem::NothingOwed,
+        PaymentProblem::SlipOnlyForCard,
+        PaymentProblem::SlipFormat,
+        PaymentProblem::CardNumber,
+        PaymentProblem::NotAPayment,
+        PaymentProblem::AlreadyCancelled,
+        PaymentProblem::NotPaid,
+    ] {
+        messages.push(payment_problem(problem));
+    }
+    messages.push(payment_amount_mismatch("2.00", "MAD"));
+    for problem in [
+        OnlinePaymentProblem::NotConfigured,
+        OnlinePaymentProblem::NothingOwed,
+        OnlinePaymentProblem::NotPaid,
+        OnlinePaymentProblem::BeyondPaid,
+        OnlinePaymentProblem::SameMember,
+        OnlinePaymentProblem::AlreadyDecided,
+    ] {
+        messages.push(online_payment_problem(problem));
+    }
+    messages.push(statement_cell(2, "amount"));
     messages
 }
 

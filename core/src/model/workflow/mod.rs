@@ -187,6 +187,8 @@ pub enum DeadlineChange {
 pub enum ActionCheck {
     /// The admissibility rules of petitions (organic law 113.14, arts 121–125): signatures, associations.
     PetitionAdmissibility,
+    /// The request's fees are paid (its demand has nothing outstanding): an action that waits for payment.
+    FeesPaid,
 }
 
 /// Who may take an action: staff with a role, the applicant, or the system (timers).

@@ -63,6 +63,7 @@ async fn check_action(
             let (country, population) = (commune.spec.country, commune.spec.population);
             rules.check(&record.data, signatures, today, country, population).map_err(Error::Validation)
         }
+        ActionCheck::FeesPaid => Err(Error::internal("the payment of fees is not a petition's check")),
     }
 }
 

@@ -45,5 +45,8 @@ pub(crate) use crate::modules::courier::entity::{courier_history, courier_item};
 pub(crate) use crate::modules::disputes::entity::{dispute_appeal, dispute_case, dispute_decision, dispute_hearing};
 pub(crate) use crate::modules::finance::entity::{budget_line, finance_entry};
 pub(crate) use crate::modules::hr::entity::{hr_department, hr_leave, hr_staff};
+pub(crate) use crate::modules::payments::entity::{
+    online_payment, payment, payment_demand, payment_refund, payment_statement,
+};
 pub(crate) use crate::modules::petitions::entity::petition_signature;
 pub(crate) use crate::modules::projects::entity::{project, project_budget_line, project_milestone, project_update};

@@ -32,6 +32,8 @@ mod m0032_disputes;
 mod m0033_projects;
 mod m0034_spending;
 mod m0035_step_deadlines;
+mod m0036_payments;
+mod m0037_online_payments;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -88,6 +90,13 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "dispute_appeals",
     // m0034_spending
     "finance_entries",
+    // m0036_payments
+    "payment_demands",
+    "payments",
+    // m0037_online_payments
+    "online_payments",
+    "payment_statements",
+    "payment_refunds",
 ];
 
 /// Tenant tables the application may only read and append to: the audit trail, its published heads and the
@@ -152,6 +161,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0033_projects::Migration),
             Box::new(m0034_spending::Migration),
             Box::new(m0035_step_deadlines::Migration),
+            Box::new(m0036_payments::Migration),
+            Box::new(m0037_online_payments::Migration),
         ]
     }
 }
