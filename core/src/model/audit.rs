@@ -212,6 +212,12 @@ pub enum AuditKind {
     CollectionRecorded,
     #[strum(serialize = "finance.entry_corrected")]
     FinanceEntryCorrected,
+    #[strum(serialize = "dispute.updated")]
+    DisputeUpdated,
+    #[strum(serialize = "dispute.document_added")]
+    DisputeDocumentAdded,
+    #[strum(serialize = "dispute.document_read")]
+    DisputeDocumentRead,
 }
 
 impl AuditKind {
@@ -1106,6 +1112,9 @@ mod tests {
             (AuditKind::RevenueTitleRecorded, "finance.title_recorded"),
             (AuditKind::CollectionRecorded, "finance.collection_recorded"),
             (AuditKind::FinanceEntryCorrected, "finance.entry_corrected"),
+            (AuditKind::DisputeUpdated, "dispute.updated"),
+            (AuditKind::DisputeDocumentAdded, "dispute.document_added"),
+            (AuditKind::DisputeDocumentRead, "dispute.document_read"),
         ];
         assert_eq!(names.len(), AuditKind::iter().count(), "a kind without its recorded name here");
         for (kind, name) in names {

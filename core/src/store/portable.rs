@@ -140,6 +140,7 @@ archived!(
     dispute_decision,
     dispute_appeal,
     finance_entry,
+    dispute_document,
 );
 
 /// Every tenant table of the commune, in the order of [`TENANT_TABLES`] (a table after those it refers to).

@@ -32,6 +32,7 @@ mod m0032_disputes;
 mod m0033_projects;
 mod m0034_spending;
 mod m0035_step_deadlines;
+mod m0038_dispute_documents;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -88,6 +89,8 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "dispute_appeals",
     // m0034_spending
     "finance_entries",
+    // m0038_dispute_documents
+    "dispute_documents",
 ];
 
 /// Tenant tables the application may only read and append to: the audit trail, its published heads and the
@@ -152,6 +155,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0033_projects::Migration),
             Box::new(m0034_spending::Migration),
             Box::new(m0035_step_deadlines::Migration),
+            Box::new(m0038_dispute_documents::Migration),
         ]
     }
 }
