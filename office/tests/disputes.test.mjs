@@ -1,6 +1,7 @@
 // The commune's disputes in the back office: the legal-affairs officer opens a case (its party sealed), opens
 // its file, sets a hearing (listed among the hearings to come with its reminder), records a decision (its
-// appeal deadline counted) and lodges an appeal. axe-core checks both screens. Who may not manage disputes gets
+// appeal deadline counted) and lodges an appeal; on another case file she attaches a document (sealed, opened
+// again), and corrects the court and the stakes. axe-core checks the screens. Who may not manage disputes gets
 // no such screen.
 
 import assert from "node:assert/strict";
@@ -71,6 +72,53 @@ test("in French: the legal-affairs officer opens a case, sets a hearing, records
   const { indicators } = await graphql(server.url, null, `{ indicators(commune: "oujda") {
     disputes { open stakesCentimes } } }`);
   assert.deepEqual(indicators.disputes, { open: 1, stakesCentimes: "25000050" });
+});
+
+test("in French: a document is attached to a case file and opened, and the case is corrected", async () => {
+  const legal = await sessionOf(server.url, "juriste.oujda");
+  const { openDisputeCase } = await graphql(server.url, legal, `mutation($i: DisputeCaseInput!) {
+    openDisputeCase(commune: "oujda", input: $i) { id number } }`, { i: {
+    caseType: "civil", subject: "Loyer du souk municipal", courtName: "Tribunal de première instance",
+    courtCity: "Oujda", position: "CLAIMANT", parties: [{ name: "Brahim Lahlou-Ferradi" }],
+    stakesCentimes: "4800000", openedOn: day(-10),
+  } });
+  const page = await openPage(browser, "fr");
+  await signIn(page, server.url, "juriste.oujda", "fr");
+  await page.goto(`${server.url}/office/?lang=fr#/c/oujda/disputes/${openDisputeCase.id}`);
+  await page.getByRole("heading", { name: `Affaire ${openDisputeCase.number}` }).waitFor();
+  await page.getByText("Aucune pièce jointe.").waitFor();
+
+  const pdf = Buffer.from("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+  await page.getByLabel("Intitulé de la pièce").fill("Requête introductive");
+  await page.getByLabel("Nature de la pièce").selectOption({ label: "Mémoire ou requête" });
+  await page.locator("#f-documentFile").setInputFiles({ name: "requete.pdf", mimeType: "application/pdf", buffer: pdf });
+  await page.getByRole("button", { name: "Joindre la pièce" }).click();
+  await page.getByRole("status").filter({ hasText: "Pièce « Requête introductive » jointe et scellée." }).waitFor();
+  await page.getByRole("cell", { name: "Mémoire ou requête" }).waitFor();
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Ouvrir Requête introductive" }).click();
+  const file = await download;
+  assert.equal(file.suggestedFilename(), "requete.pdf");
+  await assertAccessible(page, "a case file with a document (fr)");
+
+  await page.getByRole("button", { name: "Corriger l'affaire" }).click();
+  await page.locator("#f-editCourtCity").fill("Berkane");
+  await page.locator("#f-editStakes").fill("52000");
+  await page.locator("#f-editParty1").fill("Société Al Amal");
+  await assertAccessible(page, "the correction of a case (fr)");
+  await page.getByRole("button", { name: "Enregistrer la correction" }).click();
+  await page.getByRole("status").filter({ hasText: "Affaire corrigée." }).waitFor();
+  await page.getByText("Tribunal de première instance (Berkane)").waitFor();
+  assert.deepEqual(page.errors, []);
+
+  const { disputeCase } = await graphql(server.url, legal, `query($id: ID!) { disputeCase(commune: "oujda", id: $id) {
+    number courtCity stakesCentimes parties { name } documents { title kind fileName mediaType } } }`,
+  { id: openDisputeCase.id });
+  assert.deepEqual(disputeCase, {
+    number: openDisputeCase.number, courtCity: "Berkane", stakesCentimes: "5200000",
+    parties: [{ name: "Brahim Lahlou-Ferradi" }, { name: "Société Al Amal" }],
+    documents: [{ title: "Requête introductive", kind: "PLEADING", fileName: "requete.pdf", mediaType: "application/pdf" }],
+  });
 });
 
 test("a counter agent gets no disputes screen", async () => {
