@@ -32,12 +32,13 @@ test("in French: the legal-affairs officer opens a case, sets a hearing, records
   await page.getByLabel("Enjeu en dirhams").fill("250000,50");
   await page.getByLabel("Date d'introduction").fill(day(-30));
   await page.getByRole("button", { name: "Ouvrir l'affaire" }).click();
+  // The demo's own case is the first of the year.
   const year = new Date().getFullYear();
-  await page.getByRole("status").filter({ hasText: `Affaire LIT-${year}-000001 ouverte.` }).waitFor();
+  await page.getByRole("status").filter({ hasText: `Affaire LIT-${year}-000002 ouverte.` }).waitFor();
   await page.getByRole("cell", { name: /^250.000,50$/ }).waitFor();
 
-  await page.getByRole("link", { name: `LIT-${year}-000001` }).click();
-  await page.getByRole("heading", { name: `Affaire LIT-${year}-000001` }).waitFor();
+  await page.getByRole("link", { name: `LIT-${year}-000002` }).click();
+  await page.getByRole("heading", { name: `Affaire LIT-${year}-000002` }).waitFor();
   await page.getByText("Rachid Boukili").waitFor();
   await page.getByLabel("Jour de l'audience").fill(day(21));
   await page.getByLabel("Heure de l'audience").fill("10:00");
@@ -61,17 +62,24 @@ test("in French: the legal-affairs officer opens a case, sets a hearing, records
   await page.getByRole("status").filter({ hasText: "Appel enregistré." }).waitFor();
   assert.deepEqual(page.errors, []);
 
-  // Through the API: the case is appealed, its hearing to come, and the indicators count it without a name.
+  // Through the API: the case is appealed, its hearing to come (before the demo case's), and the indicators
+  // count it, with the demo's, without a name.
   const legal = await sessionOf(server.url, "juriste.oujda");
   const { disputeCases } = await graphql(server.url, legal, `{ disputeCases(commune: "oujda") {
     nodes { status stakesCentimes } } }`);
-  assert.deepEqual(disputeCases.nodes, [{ status: "APPEALED", stakesCentimes: "25000050" }]);
+  assert.deepEqual(disputeCases.nodes, [
+    { status: "OPEN", stakesCentimes: "8500000" },
+    { status: "APPEALED", stakesCentimes: "25000050" },
+  ]);
   const { upcomingHearings } = await graphql(server.url, legal, `{ upcomingHearings(commune: "oujda") {
     hearing { object remindedAt } } }`);
-  assert.deepEqual(upcomingHearings, [{ hearing: { object: "Plaidoiries", remindedAt: null } }]);
+  assert.deepEqual(upcomingHearings, [
+    { hearing: { object: "Plaidoiries", remindedAt: null } },
+    { hearing: { object: "Mise en état", remindedAt: null } },
+  ]);
   const { indicators } = await graphql(server.url, null, `{ indicators(commune: "oujda") {
     disputes { open stakesCentimes } } }`);
-  assert.deepEqual(indicators.disputes, { open: 1, stakesCentimes: "25000050" });
+  assert.deepEqual(indicators.disputes, { open: 2, stakesCentimes: "33500050" });
 });
 
 test("in French: a document is attached to a case file and opened, and the case is corrected", async () => {

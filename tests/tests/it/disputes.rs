@@ -97,12 +97,13 @@ async fn a_dispute_with_a_hearing_reminder(backend: Backend) -> Result<()> {
     let case = &opened["openDisputeCase"];
     let id = text(&case["id"])?;
     let year = Utc::now().year();
-    assert_eq!(case["number"], json!(format!("LIT-{year}-000001")), "{opened}");
+    // The demo's own case is the first of the year.
+    assert_eq!(case["number"], json!(format!("LIT-{year}-000002")), "{opened}");
     assert_eq!((&case["status"], &case["stakesCentimes"]), (&json!("OPEN"), &json!("12500000")), "{opened}");
     assert_eq!(case["requestCode"], json!(code), "{opened}");
     ensure!(!app.database_bytes()?.contains("Benali-Zerhouni"), "a party's name is stored in clear");
     let second = app.data(Some(&legal), OPEN, json!({ "i": case_input(&code) })).await?;
-    assert_eq!(second["openDisputeCase"]["number"], json!(format!("LIT-{year}-000002")), "{second}");
+    assert_eq!(second["openDisputeCase"]["number"], json!(format!("LIT-{year}-000003")), "{second}");
 
     // Only the legal-affairs office and the administrators read cases.
     let body = app.graphql(Some(&agent), CASE, json!({ "id": id })).await?;
@@ -145,9 +146,9 @@ async fn a_dispute_with_a_hearing_reminder(backend: Backend) -> Result<()> {
     assert_eq!(reminded_at(&app, &legal, &hearing_id).await?, reminded, "recorded once");
     assert_eq!(audit_events(&app).await?, before + 1, "nothing is left to remind");
 
-    // The indicators: two open cases and their stakes, and no party.
+    // The indicators: three open cases (the demo's among them) and their stakes, and no party.
     let figures = app.data(None, INDICATORS, json!({})).await?;
-    assert_eq!(figures["indicators"]["disputes"], json!({ "open": 2, "stakesCentimes": "25000000" }));
+    assert_eq!(figures["indicators"]["disputes"], json!({ "open": 3, "stakesCentimes": "33500000" }));
     ensure!(!figures.to_string().contains("Benali"), "{figures}");
 
     // A decision: the appeal deadline is 30 days on (moved off a weekend or holiday); an appeal after it is
@@ -179,7 +180,7 @@ async fn a_dispute_with_a_hearing_reminder(backend: Backend) -> Result<()> {
         .await?;
     assert_eq!(closed["closeDisputeCase"]["status"], "CLOSED", "{closed}");
     let figures = app.data(None, INDICATORS, json!({})).await?;
-    assert_eq!(figures["indicators"]["disputes"], json!({ "open": 1, "stakesCentimes": "12500000" }));
+    assert_eq!(figures["indicators"]["disputes"], json!({ "open": 2, "stakesCentimes": "21000000" }));
     Ok(())
 }
 
