@@ -38,14 +38,20 @@ pub struct CaseView {
 }
 
 /// A document to attach to a case: its title and kind, and its file as uploaded (what the file is comes from
-/// its bytes).
-#[derive(Clone, Debug)]
+/// its bytes, which its `Debug` leaves out).
+#[derive(Clone)]
 pub struct CaseDocumentUpload {
     pub title: String,
     /// `pleading`, `judgment`, `expert_report`, `correspondence` or `other`.
     pub kind: String,
     pub file_name: String,
     pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for CaseDocumentUpload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaseDocumentUpload").field("kind", &self.kind).field("size", &self.bytes.len()).finish()
+    }
 }
 
 /// A hearing to come, with the case it belongs to.
