@@ -1,6 +1,7 @@
 //! The HTTP surface: `/graphql` (POST for operations, GET for queries and for GraphiQL: see
 //! [`crate::graphql_http`]), `/graphiql/` (its files), `/metrics`, `/submissions` (a submission with its
-//! documents' files, multipart), `/files/…` (a request's uploaded file, for its staff), `/healthz`, `/readyz`,
+//! documents' files, multipart), `/files/…` (a request's uploaded file, for its staff), `/disputes/{commune}/{case}/documents…` (the documents
+//! of a case file, attached and opened: [`crate::dispute_files`]), `/healthz`, `/readyz`,
 //! Open311 at `/open311/v2/`, the open data at `/opendata/`, the pages (`/receipts`,
 //! `/verify`), and the static commune website and SDK when asked for. The principal, the locale and the commune
 //! header are resolved here, once per request.
@@ -51,12 +52,14 @@ pub fn router(state: AppState) -> Router {
     // Submissions with files get a larger body than the rest.
     let uploads = Router::new()
         .route("/submissions", axum::routing::post(crate::uploads::submit))
+        .route("/disputes/{commune}/{case}/documents", axum::routing::post(crate::dispute_files::upload))
         .layer(axum::extract::DefaultBodyLimit::max(crate::uploads::MAX_UPLOAD_BODY_BYTES))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(crate::uploads::MAX_UPLOAD_BODY_BYTES));
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", get(graphql_ws))
         .route("/files/{commune}/{request}/{file}", get(crate::files::download))
+        .route("/disputes/{commune}/{case}/documents/{document}", get(crate::dispute_files::download))
         .merge(crate::pages::routes())
         .nest("/open311/v2", crate::open311::routes())
         .merge(crate::opendata::router())

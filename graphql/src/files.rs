@@ -15,7 +15,7 @@ use crate::schema::subject_id;
 use crate::uploads::failure;
 
 /// `attachment` with the file name: an ASCII fallback and the UTF-8 name (RFC 6266, RFC 8187).
-fn disposition(file_name: &str) -> HeaderValue {
+pub(crate) fn disposition(file_name: &str) -> HeaderValue {
     let fallback: String = file_name
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod connections;
 pub mod cors;
 pub mod dispatcher;
+pub mod dispute_files;
 pub mod edge;
 pub mod files;
 pub mod graphiql;

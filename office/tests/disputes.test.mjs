@@ -1,6 +1,7 @@
 // The commune's disputes in the back office: the legal-affairs officer opens a case (its party sealed), opens
 // its file, sets a hearing (listed among the hearings to come with its reminder), records a decision (its
-// appeal deadline counted) and lodges an appeal. axe-core checks both screens. Who may not manage disputes gets
+// appeal deadline counted) and lodges an appeal; on another case file she attaches a document (sealed, opened
+// again), and corrects the court and the stakes. axe-core checks the screens. Who may not manage disputes gets
 // no such screen.
 
 import assert from "node:assert/strict";
@@ -31,12 +32,13 @@ test("in French: the legal-affairs officer opens a case, sets a hearing, records
   await page.getByLabel("Enjeu en dirhams").fill("250000,50");
   await page.getByLabel("Date d'introduction").fill(day(-30));
   await page.getByRole("button", { name: "Ouvrir l'affaire" }).click();
+  // The demo's own case is the first of the year.
   const year = new Date().getFullYear();
-  await page.getByRole("status").filter({ hasText: `Affaire LIT-${year}-000001 ouverte.` }).waitFor();
+  await page.getByRole("status").filter({ hasText: `Affaire LIT-${year}-000002 ouverte.` }).waitFor();
   await page.getByRole("cell", { name: /^250.000,50$/ }).waitFor();
 
-  await page.getByRole("link", { name: `LIT-${year}-000001` }).click();
-  await page.getByRole("heading", { name: `Affaire LIT-${year}-000001` }).waitFor();
+  await page.getByRole("link", { name: `LIT-${year}-000002` }).click();
+  await page.getByRole("heading", { name: `Affaire LIT-${year}-000002` }).waitFor();
   await page.getByText("Rachid Boukili").waitFor();
   await page.getByLabel("Jour de l'audience").fill(day(21));
   await page.getByLabel("Heure de l'audience").fill("10:00");
@@ -60,17 +62,71 @@ test("in French: the legal-affairs officer opens a case, sets a hearing, records
   await page.getByRole("status").filter({ hasText: "Appel enregistré." }).waitFor();
   assert.deepEqual(page.errors, []);
 
-  // Through the API: the case is appealed, its hearing to come, and the indicators count it without a name.
+  // Through the API: the case is appealed, its hearing to come (before the demo case's), and the indicators
+  // count it, with the demo's, without a name.
   const legal = await sessionOf(server.url, "juriste.oujda");
   const { disputeCases } = await graphql(server.url, legal, `{ disputeCases(commune: "oujda") {
     nodes { status stakesCentimes } } }`);
-  assert.deepEqual(disputeCases.nodes, [{ status: "APPEALED", stakesCentimes: "25000050" }]);
+  assert.deepEqual(disputeCases.nodes, [
+    { status: "OPEN", stakesCentimes: "8500000" },
+    { status: "APPEALED", stakesCentimes: "25000050" },
+  ]);
   const { upcomingHearings } = await graphql(server.url, legal, `{ upcomingHearings(commune: "oujda") {
     hearing { object remindedAt } } }`);
-  assert.deepEqual(upcomingHearings, [{ hearing: { object: "Plaidoiries", remindedAt: null } }]);
+  assert.deepEqual(upcomingHearings, [
+    { hearing: { object: "Plaidoiries", remindedAt: null } },
+    { hearing: { object: "Mise en état", remindedAt: null } },
+  ]);
   const { indicators } = await graphql(server.url, null, `{ indicators(commune: "oujda") {
     disputes { open stakesCentimes } } }`);
-  assert.deepEqual(indicators.disputes, { open: 1, stakesCentimes: "25000050" });
+  assert.deepEqual(indicators.disputes, { open: 2, stakesCentimes: "33500050" });
+});
+
+test("in French: a document is attached to a case file and opened, and the case is corrected", async () => {
+  const legal = await sessionOf(server.url, "juriste.oujda");
+  const { openDisputeCase } = await graphql(server.url, legal, `mutation($i: DisputeCaseInput!) {
+    openDisputeCase(commune: "oujda", input: $i) { id number } }`, { i: {
+    caseType: "civil", subject: "Loyer du souk municipal", courtName: "Tribunal de première instance",
+    courtCity: "Oujda", position: "CLAIMANT", parties: [{ name: "Brahim Lahlou-Ferradi" }],
+    stakesCentimes: "4800000", openedOn: day(-10),
+  } });
+  const page = await openPage(browser, "fr");
+  await signIn(page, server.url, "juriste.oujda", "fr");
+  await page.goto(`${server.url}/office/?lang=fr#/c/oujda/disputes/${openDisputeCase.id}`);
+  await page.getByRole("heading", { name: `Affaire ${openDisputeCase.number}` }).waitFor();
+  await page.getByText("Aucune pièce jointe.").waitFor();
+
+  const pdf = Buffer.from("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+  await page.getByLabel("Intitulé de la pièce").fill("Requête introductive");
+  await page.getByLabel("Nature de la pièce").selectOption({ label: "Mémoire ou requête" });
+  await page.locator("#f-documentFile").setInputFiles({ name: "requete.pdf", mimeType: "application/pdf", buffer: pdf });
+  await page.getByRole("button", { name: "Joindre la pièce" }).click();
+  await page.getByRole("status").filter({ hasText: "Pièce « Requête introductive » jointe et scellée." }).waitFor();
+  await page.getByRole("cell", { name: "Mémoire ou requête" }).waitFor();
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Ouvrir Requête introductive" }).click();
+  const file = await download;
+  assert.equal(file.suggestedFilename(), "requete.pdf");
+  await assertAccessible(page, "a case file with a document (fr)");
+
+  await page.getByRole("button", { name: "Corriger l'affaire" }).click();
+  await page.locator("#f-editCourtCity").fill("Berkane");
+  await page.locator("#f-editStakes").fill("52000");
+  await page.locator("#f-editParty1").fill("Société Al Amal");
+  await assertAccessible(page, "the correction of a case (fr)");
+  await page.getByRole("button", { name: "Enregistrer la correction" }).click();
+  await page.getByRole("status").filter({ hasText: "Affaire corrigée." }).waitFor();
+  await page.getByText("Tribunal de première instance (Berkane)").waitFor();
+  assert.deepEqual(page.errors, []);
+
+  const { disputeCase } = await graphql(server.url, legal, `query($id: ID!) { disputeCase(commune: "oujda", id: $id) {
+    number courtCity stakesCentimes parties { name } documents { title kind fileName mediaType } } }`,
+  { id: openDisputeCase.id });
+  assert.deepEqual(disputeCase, {
+    number: openDisputeCase.number, courtCity: "Berkane", stakesCentimes: "5200000",
+    parties: [{ name: "Brahim Lahlou-Ferradi" }, { name: "Société Al Amal" }],
+    documents: [{ title: "Requête introductive", kind: "PLEADING", fileName: "requete.pdf", mediaType: "application/pdf" }],
+  });
 });
 
 test("a counter agent gets no disputes screen", async () => {

@@ -45,6 +45,7 @@ const DISPUTE_CASE = `id number caseType subject courtName courtCity position la
 const DISPUTE_HEARING = "id caseId scheduledAt room object outcome reminderDueAt remindedAt";
 const DISPUTE_DECISION = "id decidedOn outcome awardedCentimes summary appealDeadline";
 const DISPUTE_APPEAL = "id decisionId lodgedOn courtName courtCity deadline";
+const DISPUTE_DOCUMENT = "id title kind fileName mediaType sizeBytes sha256 addedAt";
 const FINANCE_ENTRY = `id year kind number parentId amount net object party revenueType reason approved ordered paid
   collected recordedBy recordedAt`;
 const LEDGER_LINE = "year kind chapter article paragraph labelAr labelFr revenueType appropriated committed paid planned collected";
@@ -1200,11 +1201,12 @@ class JamaaClient {
     return disputeCases;
   }
 
-  /** One case file: its parties (the reading is audited), hearings, decisions and appeals. */
+  /** One case file: its parties (the reading is audited), hearings, decisions, appeals and documents. */
   async disputeCase(commune, id) {
     const { disputeCase } = await this.#graphql(`query($commune: String, $id: ID!) { disputeCase(commune: $commune,
       id: $id) { ${DISPUTE_CASE} parties { name address } hearings { ${DISPUTE_HEARING} }
-      decisions { ${DISPUTE_DECISION} } appeals { ${DISPUTE_APPEAL} } } }`, { commune, id });
+      decisions { ${DISPUTE_DECISION} } appeals { ${DISPUTE_APPEAL} } documents { ${DISPUTE_DOCUMENT} } } }`,
+    { commune, id });
     return disputeCase;
   }
 
@@ -1260,6 +1262,75 @@ class JamaaClient {
     const { caseTypes } = await this.#graphql(`query($commune: String, $locale: String) {
       caseTypes(commune: $commune, locale: $locale) { id key label } }`, { commune, locale: this.locale });
     return caseTypes;
+  }
+
+  /** Corrects a case's object, court, parties, lawyer or stakes (never its number); a closed case refuses. */
+  async updateDisputeCase(commune, id, input) {
+    const { updateDisputeCase } = await this.#graphql(`mutation($commune: String, $id: ID!,
+      $input: DisputeCaseEditInput!) { updateDisputeCase(commune: $commune, id: $id, input: $input) {
+        ${DISPUTE_CASE} parties { name address } hearings { ${DISPUTE_HEARING} } decisions { ${DISPUTE_DECISION} }
+        appeals { ${DISPUTE_APPEAL} } documents { ${DISPUTE_DOCUMENT} } } }`, { commune, id, input });
+    return updateDisputeCase;
+  }
+
+  /** Where a document of a case is opened (with the bearer token; each opening is audited). */
+  disputeDocumentUrl(commune, caseId, documentId) {
+    const base = new URL(this.#endpoint, globalThis.location?.href ?? "http://localhost/");
+    const [c, k, d] = [commune, caseId, documentId].map(encodeURIComponent);
+    return new URL(`/disputes/${c}/${k}/documents/${d}`, base).href;
+  }
+
+  /**
+   * Attaches a document to a case (`kind`: pleading, judgment, expert_report, correspondence or other); its
+   * content is sealed by the server, its type read from its bytes. `file` is a Blob or File.
+   */
+  async attachDisputeDocument(commune, caseId, { title, kind, file, fileName = file?.name ?? "document" }) {
+    const base = new URL(this.#endpoint, globalThis.location?.href ?? "http://localhost/");
+    const [c, k] = [commune, caseId].map(encodeURIComponent);
+    const form = new FormData();
+    form.append("document", JSON.stringify({ title, kind }));
+    form.append("file", file, fileName);
+    let response;
+    try {
+      response = await this.#fetch(new URL(`/disputes/${c}/${k}/documents`, base).href, {
+        method: "POST",
+        headers: { ...this.#authorization(), ...(this.locale ? { "accept-language": this.locale } : {}) },
+        body: form,
+      });
+    } catch (error) {
+      throw new JamaaError(`the API cannot be reached: ${error?.message ?? error}`, "NETWORK_ERROR", [], error);
+    }
+    let body;
+    try {
+      body = await response.json();
+    } catch (error) {
+      throw new JamaaError(`the API answered HTTP ${response.status} without JSON`, "NETWORK_ERROR", [], error);
+    }
+    const [first] = body.errors ?? [];
+    if (first) {
+      const extensions = first.extensions ?? {};
+      throw new JamaaError(first.message, extensions.code ?? "INTERNAL", extensions.fields ?? []);
+    }
+    return { ...body, kind: String(body.kind).toUpperCase() };
+  }
+
+  /** Opens a document of a case (audited by the server): `{blob, fileName, mediaType}`. */
+  async downloadDisputeDocument(commune, caseId, documentId) {
+    const response = await this.#fetch(this.disputeDocumentUrl(commune, caseId, documentId), {
+      headers: this.#authorization(),
+    });
+    if (!response.ok) {
+      const codes = { 401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 429: "RATE_LIMITED" };
+      throw new JamaaError(`the document cannot be opened (HTTP ${response.status})`,
+        codes[response.status] ?? "INTERNAL");
+    }
+    const disposition = response.headers.get("content-disposition") ?? "";
+    const name = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
+    return {
+      blob: await response.blob(),
+      fileName: name ? decodeURIComponent(name) : documentId,
+      mediaType: response.headers.get("content-type") ?? "application/octet-stream",
+    };
   }
 
   // ---- Action-plan projects ----

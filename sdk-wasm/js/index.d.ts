@@ -1161,6 +1161,10 @@ export interface StaffClient {
   recordDisputeDecision(commune: string, caseId: string, input: DecisionInput): Promise<DisputeDecision>;
   lodgeDisputeAppeal(commune: string, caseId: string, input: AppealInput): Promise<DisputeAppeal>;
   closeDisputeCase(commune: string, id: string): Promise<DisputeCase>;
+  updateDisputeCase(commune: string, id: string, input: DisputeCaseEditInput): Promise<DisputeCase>;
+  disputeDocumentUrl(commune: string, caseId: string, documentId: string): string;
+  attachDisputeDocument(commune: string, caseId: string, document: DisputeDocumentUpload): Promise<DisputeDocument>;
+  downloadDisputeDocument(commune: string, caseId: string, documentId: string): Promise<DownloadedFile>;
   upcomingHearings(commune: string): Promise<UpcomingHearing[]>;
   caseTypes(commune: string): Promise<CaseType[]>;
   financeLedger(commune: string, year: number): Promise<FinanceLedger>;
@@ -1303,6 +1307,41 @@ export interface DisputeCase {
   hearings?: DisputeHearing[] | null;
   decisions?: DisputeDecision[] | null;
   appeals?: DisputeAppeal[] | null;
+  /** On the case file only: its documents, without their content. */
+  documents?: DisputeDocument[] | null;
+}
+
+/** A correction of a case: its object, court, parties, lawyer and stakes as they should read. */
+export interface DisputeCaseEditInput {
+  subject: string;
+  courtName: string;
+  courtCity: string;
+  parties: DisputeParty[];
+  lawyerName?: string | null;
+  lawyerBar?: string | null;
+  stakesCentimes: string;
+}
+
+export type DisputeDocumentKind = "PLEADING" | "JUDGMENT" | "EXPERT_REPORT" | "CORRESPONDENCE" | "OTHER";
+
+/** A document of a case (its content sealed, opened with `downloadDisputeDocument`). */
+export interface DisputeDocument {
+  id: string;
+  title: string;
+  kind: DisputeDocumentKind;
+  fileName: string;
+  /** Detected from the content at upload. */
+  mediaType: string;
+  sizeBytes: number;
+  sha256: string;
+  addedAt: DateTimeString;
+}
+
+export interface DisputeDocumentUpload {
+  title: string;
+  kind: "pleading" | "judgment" | "expert_report" | "correspondence" | "other";
+  file: Blob;
+  fileName?: string;
 }
 
 export interface DisputeCaseInput {

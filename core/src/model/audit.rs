@@ -233,6 +233,12 @@ pub enum AuditKind {
     RefundApproved,
     #[strum(serialize = "payment.refund_rejected")]
     RefundRejected,
+    #[strum(serialize = "dispute.updated")]
+    DisputeUpdated,
+    #[strum(serialize = "dispute.document_added")]
+    DisputeDocumentAdded,
+    #[strum(serialize = "dispute.document_read")]
+    DisputeDocumentRead,
 }
 
 impl AuditKind {
@@ -1152,6 +1158,9 @@ mod tests {
             (AuditKind::RefundRequested, "payment.refund_requested"),
             (AuditKind::RefundApproved, "payment.refund_approved"),
             (AuditKind::RefundRejected, "payment.refund_rejected"),
+            (AuditKind::DisputeUpdated, "dispute.updated"),
+            (AuditKind::DisputeDocumentAdded, "dispute.document_added"),
+            (AuditKind::DisputeDocumentRead, "dispute.document_read"),
         ];
         assert_eq!(names.len(), AuditKind::iter().count(), "a kind without its recorded name here");
         for (kind, name) in names {

@@ -112,6 +112,8 @@ typed_id!(
     DecisionId,
     /// An appeal against a decision in a dispute.
     AppealId,
+    /// A document of a dispute (a pleading, a judgment, an expert report), its content sealed.
+    DisputeDocumentId,
 );
 
 typed_id!(

@@ -1,7 +1,9 @@
 //! The demo: Oujda, set up from the Moroccan standard, replicated to Chefchaouen and, across the border, to
 //! Kaédi (Mauritania), each with a few sample files — through the same operations as real communes.
-//! A provincial agent logs in with a password and works in Oujda and Chefchaouen. Loading it again changes
-//! nothing that exists; it issues fresh tokens and a fresh password each time.
+//! A provincial agent logs in with a password and works in Oujda and Chefchaouen, which also have a project of
+//! their action plan (published, with a milestone reached and its progress) and a case before a court with a
+//! hearing to come. Loading it again changes nothing that exists; it issues fresh tokens and a fresh password
+//! each time.
 
 use secrecy::SecretString;
 use serde_json::json;
@@ -211,7 +213,11 @@ impl Jamaa {
             let token = self
                 .issue_token(NewApiToken::Staff { tenant: commune.id, roles }, &format!("demo staff of {slug}"), None)
                 .await?;
-            self.load_council_demo(&self.authenticate(&token.token).await?, &commune).await?;
+            let principal = self.authenticate(&token.token).await?;
+            self.load_council_demo(&principal, &commune).await?;
+            if DEMO_STAFF_COMMUNES.contains(&slug) {
+                self.load_plan_and_disputes_demo(&principal, &commune).await?;
+            }
             staff.push((slug.to_owned(), token.token));
         }
         let agent = self.demo_agent().await?;
@@ -533,6 +539,109 @@ impl Jamaa {
         self.publish_council_decisions(staff, commune, session.id).await?;
         for (year, file) in DEMO_BUDGETS {
             self.import_budget(staff, commune, *year, file).await?;
+        }
+        Ok(())
+    }
+}
+
+impl Jamaa {
+    /// A project of the commune's action plan (published, one of its budget's lines, a milestone reached, its
+    /// progress) and a case before the administrative court with a hearing in four months; each once, when the
+    /// commune has none yet. Illustrative: no real project, party or case.
+    async fn load_plan_and_disputes_demo(&self, staff: &Principal, commune: &Commune) -> Result<(), Error> {
+        use crate::modules::disputes::model::{CaseInput, HearingInput, Party, Position};
+        use crate::modules::projects::model::{
+            BudgetLink, Location, MilestoneInput, ProgressInput, ProjectInput, ProjectStatus,
+        };
+
+        let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| invalid_data("a demo date"));
+        let locales = crate::modules::projects::service::commune_locales(commune);
+        // A text in the commune's languages only.
+        let text = |ar: &str, fr: &str, en: &str, tzm: &str| {
+            [(Locale::Ar, ar), (Locale::Fr, fr), (Locale::En, en), (Locale::Tzm, tzm)]
+                .into_iter()
+                .filter(|(locale, _)| locales.contains(locale))
+                .fold(LocalizedText::new(), |all, (locale, text)| all.with(locale, text))
+        };
+        if self.projects(staff, commune, None, 1).await?.items.is_empty() {
+            let project = ProjectInput {
+                code: "PAC-2022-01".into(),
+                title: text(
+                    "توسيع شبكة الإنارة العمومية بالأحياء الطرفية",
+                    "Extension de l'éclairage public des quartiers périphériques",
+                    "Street lighting for the outer neighbourhoods",
+                    "ⴰⵙⵏⴼⵍⵓⵍ ⵏ ⵜⴼⴰⵡⵜ ⵜⴰⴳⴷⵓⴷⴰⵏⵜ ⴳ ⵉⴳⵔⴰⵡⵏ ⵏ ⵜⵎⴰⵏⴰⵡⵉⵏ",
+                ),
+                description: text(
+                    "تركيب 600 نقطة ضوئية اقتصادية في الطاقة",
+                    "Pose de 600 points lumineux économes en énergie",
+                    "600 energy-saving street lights installed",
+                    "ⴰⵙⵔⵙ ⵏ 600 ⵏ ⵜⵏⵇⵇⵉⴹⵉⵏ ⵏ ⵜⴼⴰⵡⵜ",
+                ),
+                category: "lighting".into(),
+                period_from: 2022,
+                period_to: 2027,
+                status: ProjectStatus::Planned,
+                starts_on: Some(date(2025, 3, 1)?),
+                ends_on: Some(date(2027, 6, 30)?),
+                location: Location { place: "Quartiers périphériques".into(), latitude: None, longitude: None },
+                // The demo budget's line "Extension du réseau d'éclairage public" (data/demo/oujda-budget-2025.csv).
+                budget_lines: vec![BudgetLink {
+                    year: 2025,
+                    chapter: "20".into(),
+                    article: "30".into(),
+                    paragraph: "1".into(),
+                    planned: 450_000_000,
+                }],
+                published: true,
+            };
+            let project = self.create_project(staff, commune, project).await?.project.id;
+            let milestone = MilestoneInput {
+                title: text("إسناد الصفقة", "Marché attribué", "Contract awarded", "ⴰⴼⵔⴰⵏ ⵏ ⵓⵎⵙⴰⵙⴰ"),
+                due_on: date(2025, 6, 30)?,
+                done_on: Some(date(2025, 6, 12)?),
+            };
+            self.save_milestone(staff, commune, Some(project), None, milestone).await?;
+            let progress = ProgressInput {
+                on: date(2025, 11, 3)?,
+                progress: 30,
+                note: text(
+                    "تم تركيب 180 نقطة ضوئية",
+                    "180 points lumineux posés",
+                    "180 street lights installed",
+                    "180 ⵏ ⵜⵏⵇⵇⵉⴹⵉⵏ ⵜⵜⵓⵙⵔⵙⵏⵜ",
+                ),
+                status: None,
+            };
+            self.record_progress(staff, commune, project, progress).await?;
+        }
+        if self.cases(staff, commune, None, 1).await?.items.is_empty() {
+            let today = self.now().with_timezone(&commune.time_zone()).date_naive();
+            let days =
+                |n: i64| today.checked_add_signed(chrono::Duration::days(n)).ok_or_else(|| invalid_data("a day"));
+            // The administrative court of the commune's region.
+            let court_city = if commune.spec.slug.as_str() == "oujda" { "Oujda" } else { "Rabat" };
+            let case = CaseInput {
+                case_type: "administrative".into(),
+                subject: "Recours contre le refus d'un permis de construire".into(),
+                court_name: "Tribunal administratif".into(),
+                court_city: court_city.into(),
+                position: Position::Defendant,
+                parties: vec![Party { name: "Société immobilière Al Wifaq (démo)".into(), address: None }],
+                lawyer_name: Some("Maître Benkirane (démo)".into()),
+                lawyer_bar: None,
+                stakes_centimes: 8_500_000,
+                request_code: None,
+                opened_on: days(-40)?,
+            };
+            let case = self.open_case(staff, commune, case).await?.case.id;
+            // Four months on: beyond the clocks the tests move the scheduler to.
+            let local = days(120)?.and_hms_opt(10, 0, 0).ok_or_else(|| invalid_data("a demo time"))?;
+            let scheduled_at = chrono::TimeZone::from_local_datetime(&commune.time_zone(), &local)
+                .earliest()
+                .map_or_else(|| local.and_utc(), |t| t.with_timezone(&chrono::Utc));
+            let hearing = HearingInput { scheduled_at, room: Some("Salle 1".into()), object: "Mise en état".into() };
+            self.set_hearing(staff, commune, case, hearing).await?;
         }
         Ok(())
     }

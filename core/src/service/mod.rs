@@ -32,7 +32,7 @@ mod scheduler;
 mod site;
 mod tokens;
 mod training;
-mod uploads;
+pub(crate) mod uploads;
 mod users;
 
 pub use crate::model::catalog::PublishedService;
@@ -44,7 +44,7 @@ pub use crate::modules::council::service::{
 };
 pub use crate::modules::courier::model::{MailEvent, MailRecord};
 pub use crate::modules::courier::service::{MailItem, MailQuery};
-pub use crate::modules::disputes::service::{CaseView, UpcomingHearing};
+pub use crate::modules::disputes::service::{CaseDocumentUpload, CaseView, UpcomingHearing};
 pub use crate::modules::finance::recording::{CommitmentInput, FinanceLedger, LineExecution, LineRef, TitleInput};
 pub use crate::modules::finance::service::{BudgetExecution, BudgetImport, MAX_BUDGET_LINES, parse_budget_csv};
 pub use crate::modules::hr::service::{DirectoryEntry, LeaveView, StaffView};

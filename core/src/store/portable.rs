@@ -145,6 +145,7 @@ archived!(
     online_payment,
     payment_statement,
     payment_refund,
+    dispute_document,
 );
 
 /// Every tenant table of the commune, in the order of [`TENANT_TABLES`] (a table after those it refers to).

@@ -39,6 +39,7 @@ const FILES: &[&str] = &[
     "project_milestones",
     "project_budget_lines",
     "projects",
+    "dispute_documents",
     "dispute_appeals",
     "dispute_decisions",
     "dispute_hearings",

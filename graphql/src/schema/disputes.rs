@@ -1,5 +1,7 @@
 //! The commune's disputes over GraphQL: cases (parties opened on one case file only), hearings and their
-//! reminders, decisions, appeals, and the hearings to come (the legal-affairs office, ManageDisputes).
+//! reminders, decisions, appeals, corrections of a case, the documents of a case file (attached and opened over
+//! `POST`/`GET /disputes/{commune}/{case}/documents…`, `crate::dispute_files`), and the hearings to come (the
+//! legal-affairs office, ManageDisputes).
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -113,6 +115,70 @@ pub struct DisputeCaseInput {
     /// The tracking code of a request or complaint of the commune the case refers to.
     pub request_code: Option<String>,
     pub opened_on: NaiveDate,
+}
+
+/// A correction of a case: its object, court, parties, lawyer and stakes as they should read (the case's
+/// number, type, position and opening day stay).
+#[derive(InputObject)]
+pub struct DisputeCaseEditInput {
+    pub subject: String,
+    pub court_name: String,
+    pub court_city: String,
+    pub parties: Vec<DisputeParty>,
+    pub lawyer_name: Option<String>,
+    pub lawyer_bar: Option<String>,
+    /// What is at stake, in centimes (an integer, as text).
+    pub stakes_centimes: String,
+}
+
+/// The kind of a document of a case.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum DisputeDocumentKind {
+    Pleading,
+    Judgment,
+    ExpertReport,
+    Correspondence,
+    Other,
+}
+
+impl From<core::DocumentKind> for DisputeDocumentKind {
+    fn from(k: core::DocumentKind) -> Self {
+        match k {
+            core::DocumentKind::Pleading => DisputeDocumentKind::Pleading,
+            core::DocumentKind::Judgment => DisputeDocumentKind::Judgment,
+            core::DocumentKind::ExpertReport => DisputeDocumentKind::ExpertReport,
+            core::DocumentKind::Correspondence => DisputeDocumentKind::Correspondence,
+            core::DocumentKind::Other => DisputeDocumentKind::Other,
+        }
+    }
+}
+
+/// A document of a case; its content is opened at `GET /disputes/{commune}/{caseId}/documents/{id}` (each
+/// opening audited).
+#[derive(SimpleObject)]
+pub struct DisputeDocument {
+    pub id: ID,
+    pub title: String,
+    pub kind: DisputeDocumentKind,
+    pub file_name: String,
+    /// Detected from the content at upload.
+    pub media_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub added_at: DateTime<Utc>,
+}
+
+pub(crate) fn document(d: core::CaseDocument) -> DisputeDocument {
+    DisputeDocument {
+        id: ID(d.id.to_string()),
+        title: d.title,
+        kind: d.kind.into(),
+        file_name: d.file_name,
+        media_type: d.media_type,
+        size_bytes: i64::try_from(d.size_bytes).unwrap_or(i64::MAX),
+        sha256: d.sha256,
+        added_at: d.added_at,
+    }
 }
 
 /// A hearing to set.
@@ -238,6 +304,8 @@ pub struct DisputeCase {
     pub hearings: Option<Vec<DisputeHearing>>,
     pub decisions: Option<Vec<DisputeDecision>>,
     pub appeals: Option<Vec<DisputeAppeal>>,
+    /// On the case file: its documents, without their content.
+    pub documents: Option<Vec<DisputeDocument>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -261,6 +329,7 @@ fn case(c: core::Case) -> DisputeCase {
         hearings: None,
         decisions: None,
         appeals: None,
+        documents: None,
         created_at: c.created_at,
         updated_at: c.updated_at,
     }
@@ -274,6 +343,7 @@ fn case_file(view: CaseView) -> DisputeCase {
         hearings: view.hearings.map(|hs| hs.into_iter().map(hearing).collect()),
         decisions: view.decisions.map(|ds| ds.into_iter().map(decision).collect()),
         appeals: view.appeals.map(|xs| xs.into_iter().map(appeal).collect()),
+        documents: view.documents.map(|xs| xs.into_iter().map(document).collect()),
         ..case(view.case)
     }
 }
@@ -489,5 +559,30 @@ impl DisputesMutation {
         let id = subject_id::<DisputeId>(&id, "case").in_lang(&call)?;
         let closed = call.jamaa.close_case(call.principal, &call.commune, id).await.in_lang(&call)?;
         Ok(case(closed))
+    }
+
+    /// Corrects a case's object, court, parties, lawyer or stakes; audited with what changed, never its number.
+    /// A closed case is not corrected (ManageDisputes).
+    async fn update_dispute_case(
+        &self,
+        ctx: &Context<'_>,
+        commune: Option<String>,
+        id: ID,
+        input: DisputeCaseEditInput,
+    ) -> Result<DisputeCase> {
+        let call = InCommune::new(ctx, commune, None).await?;
+        let id = subject_id::<DisputeId>(&id, "case").in_lang(&call)?;
+        let stakes = centimes(&input.stakes_centimes, "input.stakesCentimes").in_lang(&call)?;
+        let input = core::CaseEdit {
+            subject: input.subject,
+            court_name: input.court_name,
+            court_city: input.court_city,
+            parties: input.parties.into_iter().map(|p| core::Party { name: p.name, address: p.address }).collect(),
+            lawyer_name: input.lawyer_name,
+            lawyer_bar: input.lawyer_bar,
+            stakes_centimes: stakes,
+        };
+        let view = call.jamaa.update_case(call.principal, &call.commune, id, input).await.in_lang(&call)?;
+        Ok(case_file(view))
     }
 }

@@ -83,14 +83,17 @@ fn building_permit() -> Value {
 }
 
 /// Oujda's events after the demo: its onboarding (one event naming what it published by hash), its export as template
-/// `oujda@1`, three sample files, the provincial agent's membership, the memberships of its thirteen demo logins
-/// (one per role), and its courier registry's three letters, one of them routed.
+/// `oujda@1`, three sample files, the provincial agent's membership, the memberships of its fourteen demo logins
+/// (one per role), its courier registry's three letters, one of them routed, a project of its action plan (made,
+/// a milestone, its progress) and a case (opened, a hearing set).
 fn demo_events() -> Result<i64> {
     // Oujda's onboarding is one event, naming the template's content (its services) by hash.
     let onboarding = 1;
     // The council's demo: 7 members, a session, 3 agenda items, 3 deliberations, their publication, 2 budgets.
     let council = 7 + 1 + 3 + 3 + 1 + 2;
-    Ok(onboarding + 1 + 3 + 1 + 14 + council + 4)
+    // The action plan's project (created, a milestone, progress) and the case (opened, a hearing).
+    let plan_and_disputes = 3 + 2;
+    Ok(onboarding + 1 + 3 + 1 + 14 + council + 4 + plan_and_disputes)
 }
 
 async fn audit_events(app: &TestApp, slug: &str) -> Result<i64> {

@@ -12,6 +12,9 @@
 //! updates, deletes and inserts nothing of Oujda in any table that has a `tenant_id`, and each of those has
 //! row-level security.
 //!
+//! The documents of a case file, opened and attached over HTTP beside the schema (`/disputes/…/documents`), are
+//! attacked by the same callers: none is opened, none attached, and their content never comes back.
+//!
 //! An operation of the schema that [`operations`] does not attack fails the suite, and so does an attack on an
 //! operation the schema does not have.
 //!
@@ -1408,6 +1411,7 @@ fn operations() -> Vec<Operation> {
             public: false,
             document: "query($c: String, $id: ID!) { disputeCase(commune: $c, id: $id) {
                 id number parties { name address } hearings { id object } decisions { id } appeals { id }
+                documents { id title fileName sha256 }
             } }",
             attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.dispute_id }), c.refused())],
         },
@@ -1785,6 +1789,17 @@ fn operations() -> Vec<Operation> {
             document: "mutation($c: String, $id: ID!) { decideRefund(commune: $c, refundId: $id, approve: true) { id status } }",
             attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.refund_id }), c.refused())],
         },
+            name: "updateDisputeCase",
+            public: false,
+            document: "mutation($c: String, $id: ID!, $i: DisputeCaseEditInput!) {
+                updateDisputeCase(commune: $c, id: $id, input: $i) { id number parties { name } }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                let edit = json!({ "subject": "Affaire détournée", "courtName": "Tribunal fictif", "courtCity": "Nulle part",
+                                   "parties": [{ "name": "Partie fictive" }], "stakesCentimes": "1" });
+                vec![attack(json!({ "c": c.commune(), "id": c.v.dispute_id, "i": edit }), c.refused())]
+            },
+        },
     ]
 }
 
@@ -1909,6 +1924,8 @@ struct Victim {
     dispute_id: String,
     dispute_cursor: String,
     hearing_id: String,
+    /// A document of Oujda's case (its content sealed).
+    dispute_document_id: String,
     markers: Markers,
 }
 
@@ -2004,6 +2021,76 @@ async fn upload(app: &TestApp, commune: &str, (name, cin, phone): (&str, &str, &
     let response = app.client.post(app.url("/submissions")).multipart(form).send().await?;
     let body: Value = response.json().await?;
     Ok((text(&body["id"]).with_context(|| format!("{body}"))?, text(&body["trackingCode"])?))
+}
+
+const DISPUTE_DOCUMENT_TITLE: &str = "Rapport d'expertise du lot Sidi Yahya";
+const DISPUTE_DOCUMENT_SECRET: &str = "ESTIMATION-CONFIDENTIELLE-SIDI-YAHYA";
+
+/// The content of a document of Oujda's case: a PDF holding a text only Oujda's legal office may read.
+fn dispute_document_bytes() -> Vec<u8> {
+    format!(
+        "%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n% {DISPUTE_DOCUMENT_SECRET}\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+    .into_bytes()
+}
+
+/// Attaches a document to a case over `POST /disputes/{commune}/{case}/documents`: its id.
+async fn attach_dispute_document(app: &TestApp, token: &str, commune: &str, case: &str) -> Result<String> {
+    let response = post_dispute_document(app, Some(token), commune, case).await?;
+    let body: Value = response.json().await?;
+    text(&body["id"]).with_context(|| format!("{body}"))
+}
+
+async fn post_dispute_document(
+    app: &TestApp,
+    token: Option<&str>,
+    commune: &str,
+    case: &str,
+) -> Result<reqwest::Response> {
+    let part = json!({ "title": DISPUTE_DOCUMENT_TITLE, "kind": "expert_report" });
+    let form = reqwest::multipart::Form::new()
+        .text("document", part.to_string())
+        .part("file", reqwest::multipart::Part::bytes(dispute_document_bytes()).file_name("expertise.pdf"));
+    let mut request = app.client.post(app.url(&format!("/disputes/{commune}/{case}/documents"))).multipart(form);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    Ok(request.send().await?)
+}
+
+/// The documents of Oujda's case over HTTP: by every attacker, naming Oujda or its own commune with Oujda's ids,
+/// no document is opened and none is attached.
+async fn attack_dispute_documents(
+    app: &TestApp,
+    victim: &Victim,
+    attackers: &[Attacker],
+) -> Result<(usize, Vec<String>)> {
+    let mut calls = 0;
+    let mut failures = Vec::new();
+    for attacker in attackers {
+        for commune in [VICTIM, ATTACKER] {
+            let path = format!("/disputes/{commune}/{}/documents/{}", victim.dispute_id, victim.dispute_document_id);
+            let mut request = app.client.get(app.url(&path));
+            if let Some(token) = &attacker.token {
+                request = request.bearer_auth(token);
+            }
+            let response = request.send().await?;
+            let status = response.status();
+            let body = String::from_utf8_lossy(&response.bytes().await?).into_owned();
+            calls += 1;
+            if status.is_success() || body.contains(DISPUTE_DOCUMENT_SECRET) {
+                failures.push(format!("GET {path} as {}: {status} {body:.200}", attacker.label));
+            }
+            let response = post_dispute_document(app, attacker.token.as_deref(), commune, &victim.dispute_id).await?;
+            let status = response.status();
+            let body = response.text().await?;
+            calls += 1;
+            if status.is_success() || body.contains(&victim.dispute_id) {
+                failures.push(format!("POST to Oujda's case in {commune} as {}: {status} {body:.200}", attacker.label));
+            }
+        }
+    }
+    Ok((calls, failures))
 }
 
 /// Submits with an `Idempotency-Key` header and returns the whole answer.
@@ -2509,6 +2596,11 @@ impl Victim {
         let hearing_id =
             text(&data(app, Some(&admin), set, json!({ "c": dispute_id })).await?["setDisputeHearing"]["id"])?;
         markers.private(hearing_id.as_str(), "the id of an Oujda hearing");
+        // A document of the case, its content sealed.
+        let dispute_document_id = attach_dispute_document(app, &admin, VICTIM, &dispute_id).await?;
+        markers.private(dispute_document_id.as_str(), "the id of a document of an Oujda case");
+        markers.private(DISPUTE_DOCUMENT_TITLE, "the title of a document of an Oujda case");
+        markers.private(DISPUTE_DOCUMENT_SECRET, "the content of a document of an Oujda case");
         let cases = data(app, Some(&admin), "{ disputeCases(first: 1) { edges { cursor } } }", json!({})).await?;
         let dispute_cursor = text(&cases["disputeCases"]["edges"][0]["cursor"])?;
         // And the attacker's own case, so that row-level security has rows of both to keep apart.
@@ -2517,6 +2609,7 @@ impl Victim {
                                "stakesCentimes": "120000", "openedOn": "2026-01-05" });
         let own_case = data(app, Some(&attacker_admin), open, json!({ "i": own_case })).await?;
         data(app, Some(&attacker_admin), set, json!({ "c": own_case["openDisputeCase"]["id"] })).await?;
+        attach_dispute_document(app, &attacker_admin, ATTACKER, &text(&own_case["openDisputeCase"]["id"])?).await?;
         // A decision and an appeal in each commune, for the same reason.
         let decide = "mutation($c: ID!) { recordDisputeDecision(caseId: $c, input: { decidedOn: \"2026-02-06\",
             outcome: \"LOST\", awardedCentimes: \"100\", summary: \"Jugement\" }) { id } }";
@@ -2717,6 +2810,7 @@ impl Victim {
             dispute_id,
             dispute_cursor,
             hearing_id,
+            dispute_document_id,
             markers,
         })
     }
@@ -3231,7 +3325,17 @@ async fn attack_part(backend: Backend, part: Part) -> Result<()> {
             before = after;
         }
     }
-    let (calls, failures) = (run.calls, run.failures);
+    let (mut calls, mut failures) = (run.calls, run.failures);
+    if part == Part::Queries(0) {
+        // The documents of a case file, over HTTP beside the schema.
+        let (made, got_through) = attack_dispute_documents(app, victim, attackers).await?;
+        calls += made;
+        failures.extend(got_through);
+        let after = snapshot(app, victim).await?;
+        if after != before {
+            failures.push(format!("the documents' routes changed Oujda: {}", differences(&before, &after)));
+        }
+    }
     ensure!(calls > 100, "only {calls} attacks were made in {part:?}");
     if !failures.is_empty() {
         let shown: Vec<&String> = failures.iter().take(40).collect();

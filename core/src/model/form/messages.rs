@@ -1620,6 +1620,17 @@ pub fn disputes_settings_missing() -> LocalizedText {
     )
 }
 
+/// A `document` part of a case's document upload that does not read (`detail`: the parser's words, in
+/// English).
+pub fn not_a_case_document(detail: &str) -> LocalizedText {
+    text(
+        format!("الجزء `document` لا يصف وثيقة (العنوان والنوع): {detail}"),
+        format!("la partie `document` ne décrit pas une pièce (titre et type) : {detail}"),
+        format!("the `document` part does not describe a document (title and kind): {detail}"),
+        format!("ⴰⵃⵟⵟⵓ `document` ⵓⵔ ⵉⵙⵏⵎⴰⵍ ⴰⵙⵉⵎⵍ (ⴰⵣⵡⵍ ⴷ ⵓⵏⴰⵡ): {detail}"),
+    )
+}
+
 // The commune's action-plan projects (organic law 113.14, arts 78–82).
 
 /// A project code that is not 1 to 32 capital letters, digits and dashes.
@@ -2215,6 +2226,7 @@ pub fn samples() -> Vec<LocalizedText> {
         appeal_out_of_time("2026-03-09"),
         dispute_status_refuses("closed"),
         disputes_settings_missing(),
+        not_a_case_document("expected value"),
     ]);
     messages.extend([
         project_code_format(),

@@ -13,7 +13,7 @@ use crate::error::{FieldError, FieldErrorCode};
 use crate::model::calendar::WorkingCalendar;
 use crate::model::form::messages;
 use crate::model::i18n::LocalizedText;
-use crate::model::ids::{DisputeId, HearingId};
+use crate::model::ids::{DisputeDocumentId, DisputeId, HearingId};
 use crate::model::settings::{SettingsSection, snake_case_keys_once};
 
 /// The settings key that holds a commune's [`DisputeSettings`].
@@ -281,6 +281,27 @@ fn amount(path: &str, centimes: i64, errors: &mut Vec<FieldError>) {
     }
 }
 
+/// The parties of a case: at least one, at most [`MAX_PARTIES`], each named; trimmed.
+fn check_parties(parties: &[Party], errors: &mut Vec<FieldError>) -> Vec<Party> {
+    if parties.is_empty() {
+        errors.push(FieldError::new("input.parties", FieldErrorCode::Required, messages::dispute_parties_required()));
+    } else if parties.len() > MAX_PARTIES {
+        errors.push(FieldError::new(
+            "input.parties",
+            FieldErrorCode::TooLong,
+            messages::register_too_long(MAX_PARTIES),
+        ));
+    }
+    parties
+        .iter()
+        .enumerate()
+        .map(|(i, party)| Party {
+            name: bounded(&format!("input.parties[{i}].name"), &party.name, MAX_TEXT, errors),
+            address: optional(&format!("input.parties[{i}].address"), party.address.as_deref(), MAX_LONG_TEXT, errors),
+        })
+        .collect()
+}
+
 /// Checks a case (every failure at once, under `input.`) and normalizes it: texts trimmed.
 pub fn validate_case(
     input: &CaseInput,
@@ -295,29 +316,7 @@ pub fn validate_case(
     let subject = bounded("input.subject", &input.subject, MAX_TEXT, &mut errors);
     let court_name = bounded("input.courtName", &input.court_name, MAX_TEXT, &mut errors);
     let court_city = bounded("input.courtCity", &input.court_city, MAX_TEXT, &mut errors);
-    if input.parties.is_empty() {
-        errors.push(FieldError::new("input.parties", FieldErrorCode::Required, messages::dispute_parties_required()));
-    } else if input.parties.len() > MAX_PARTIES {
-        errors.push(FieldError::new(
-            "input.parties",
-            FieldErrorCode::TooLong,
-            messages::register_too_long(MAX_PARTIES),
-        ));
-    }
-    let parties = input
-        .parties
-        .iter()
-        .enumerate()
-        .map(|(i, party)| Party {
-            name: bounded(&format!("input.parties[{i}].name"), &party.name, MAX_TEXT, &mut errors),
-            address: optional(
-                &format!("input.parties[{i}].address"),
-                party.address.as_deref(),
-                MAX_LONG_TEXT,
-                &mut errors,
-            ),
-        })
-        .collect();
+    let parties = check_parties(&input.parties, &mut errors);
     let lawyer_name = optional("input.lawyerName", input.lawyer_name.as_deref(), MAX_TEXT, &mut errors);
     let lawyer_bar = optional("input.lawyerBar", input.lawyer_bar.as_deref(), MAX_TEXT, &mut errors);
     amount("input.stakesCentimes", input.stakes_centimes, &mut errors);
@@ -341,6 +340,156 @@ pub fn validate_case(
         request_code,
         opened_on: input.opened_on,
     })
+}
+
+/// What of a case may be corrected once it is open: its object, court, parties, lawyer and stakes (never its
+/// number, type, position, opening day or the request it refers to).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseEdit {
+    pub subject: String,
+    pub court_name: String,
+    pub court_city: String,
+    pub parties: Vec<Party>,
+    pub lawyer_name: Option<String>,
+    pub lawyer_bar: Option<String>,
+    pub stakes_centimes: i64,
+}
+
+impl CaseEdit {
+    /// The case's fields as they stand, its parties as opened.
+    pub fn of(case: &Case, parties: Vec<Party>) -> Self {
+        CaseEdit {
+            subject: case.subject.clone(),
+            court_name: case.court_name.clone(),
+            court_city: case.court_city.clone(),
+            parties,
+            lawyer_name: case.lawyer_name.clone(),
+            lawyer_bar: case.lawyer_bar.clone(),
+            stakes_centimes: case.stakes_centimes,
+        }
+    }
+
+    /// The names of the fields that differ from `before`, in a fixed order (`parties` named, never shown).
+    pub fn changed_from(&self, before: &CaseEdit) -> Vec<&'static str> {
+        let mut changed = Vec::new();
+        if self.subject != before.subject {
+            changed.push("subject");
+        }
+        if self.court_name != before.court_name {
+            changed.push("courtName");
+        }
+        if self.court_city != before.court_city {
+            changed.push("courtCity");
+        }
+        if self.parties != before.parties {
+            changed.push("parties");
+        }
+        if self.lawyer_name != before.lawyer_name {
+            changed.push("lawyerName");
+        }
+        if self.lawyer_bar != before.lawyer_bar {
+            changed.push("lawyerBar");
+        }
+        if self.stakes_centimes != before.stakes_centimes {
+            changed.push("stakesCentimes");
+        }
+        changed
+    }
+}
+
+/// Checks a correction of a case by the rules a case is opened with (every failure at once, under `input.`).
+pub fn validate_edit(input: &CaseEdit) -> Result<CaseEdit, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let subject = bounded("input.subject", &input.subject, MAX_TEXT, &mut errors);
+    let court_name = bounded("input.courtName", &input.court_name, MAX_TEXT, &mut errors);
+    let court_city = bounded("input.courtCity", &input.court_city, MAX_TEXT, &mut errors);
+    let parties = check_parties(&input.parties, &mut errors);
+    let lawyer_name = optional("input.lawyerName", input.lawyer_name.as_deref(), MAX_TEXT, &mut errors);
+    let lawyer_bar = optional("input.lawyerBar", input.lawyer_bar.as_deref(), MAX_TEXT, &mut errors);
+    amount("input.stakesCentimes", input.stakes_centimes, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(CaseEdit {
+        subject,
+        court_name,
+        court_city,
+        parties,
+        lawyer_name,
+        lawyer_bar,
+        stakes_centimes: input.stakes_centimes,
+    })
+}
+
+/// The kind of a document of a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::EnumString, strum::IntoStaticStr)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum DocumentKind {
+    /// A pleading (a brief, a statement of claim or of defence).
+    Pleading,
+    /// A judgment or another decision of a court.
+    Judgment,
+    /// An expert's report.
+    ExpertReport,
+    /// A notice, a summons, a letter of the court or of a party.
+    Correspondence,
+    Other,
+}
+
+/// The largest document of a case, in bytes (below the 25 MiB body of an upload).
+pub const MAX_DOCUMENT_BYTES: u64 = 20 * 1024 * 1024;
+
+/// A document of a case as it is attached: its content comes apart, sealed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocumentInput {
+    pub title: String,
+    /// One of [`DocumentKind`]'s names (`pleading`, `judgment`, `expert_report`, `correspondence`, `other`).
+    pub kind: String,
+    pub file_name: String,
+    pub size_bytes: u64,
+}
+
+/// A document of a case, without its content (sealed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseDocument {
+    pub id: DisputeDocumentId,
+    pub case: DisputeId,
+    pub title: String,
+    pub kind: DocumentKind,
+    pub file_name: String,
+    /// Detected from the content, never taken from the client.
+    pub media_type: String,
+    pub size_bytes: u64,
+    pub sha256: String,
+    pub added_at: DateTime<Utc>,
+    pub added_by: String,
+}
+
+/// Checks a document to attach (every failure at once): a title, a known kind, a file name, a content neither
+/// empty nor larger than [`MAX_DOCUMENT_BYTES`]. Answers the trimmed title and file name, and the kind.
+pub fn validate_document(input: &DocumentInput) -> Result<(String, DocumentKind, String), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let title = bounded("document.title", &input.title, MAX_TEXT, &mut errors);
+    let kind = input.kind.trim().parse::<DocumentKind>().ok();
+    if kind.is_none() {
+        errors.push(FieldError::new("document.kind", FieldErrorCode::NotAnOption, messages::not_an_option()));
+    }
+    let file_name = bounded("file", &input.file_name, MAX_TEXT, &mut errors);
+    if input.size_bytes == 0 {
+        errors.push(FieldError::new("file", FieldErrorCode::Required, messages::register_required()));
+    } else if input.size_bytes > MAX_DOCUMENT_BYTES {
+        let label = crate::model::i18n::LocalizedText::ar_fr(file_name.clone(), file_name.clone());
+        errors.push(FieldError::new(
+            "file",
+            FieldErrorCode::DocumentTooLarge,
+            messages::document_too_large(&label, MAX_DOCUMENT_BYTES),
+        ));
+    }
+    match kind {
+        Some(kind) if errors.is_empty() => Ok((title, kind, file_name)),
+        _ => Err(errors),
+    }
 }
 
 /// Checks a hearing.
@@ -514,6 +663,61 @@ mod tests {
         assert_eq!(validate_appeal(&input, &decision).unwrap_err()[0].path, "input.lodgedOn");
         let in_time = AppealInput { lodged_on: date("2026-03-09"), ..input };
         assert!(validate_appeal(&in_time, &decision).is_ok());
+    }
+
+    #[test]
+    fn a_correction_names_what_changed_and_is_checked_as_an_opening() {
+        let before = CaseEdit {
+            subject: "Annulation".into(),
+            court_name: "Tribunal administratif".into(),
+            court_city: "Oujda".into(),
+            parties: vec![Party { name: "Karim Benali".into(), address: None }],
+            lawyer_name: None,
+            lawyer_bar: None,
+            stakes_centimes: 100,
+        };
+        let after = CaseEdit {
+            court_city: " Rabat ".into(),
+            lawyer_name: Some(" Maître Idrissi ".into()),
+            parties: vec![Party { name: " Karim Benali ".into(), address: Some(" ".into()) }],
+            ..before.clone()
+        };
+        let checked = validate_edit(&after).unwrap();
+        assert_eq!(checked.court_city, "Rabat");
+        assert_eq!(checked.parties, before.parties, "trimmed, an empty address dropped");
+        assert_eq!(checked.changed_from(&before), ["courtCity", "lawyerName"]);
+        assert!(before.changed_from(&before).is_empty());
+        let bad = CaseEdit { subject: " ".into(), parties: Vec::new(), stakes_centimes: -5, ..before };
+        let paths: Vec<_> = validate_edit(&bad).unwrap_err().into_iter().map(|e| e.path).collect();
+        assert_eq!(paths, ["input.subject", "input.parties", "input.stakesCentimes"]);
+    }
+
+    #[test]
+    fn a_document_needs_a_title_a_kind_and_a_content_of_bounded_size() {
+        let input = DocumentInput {
+            title: " Mémoire en défense ".into(),
+            kind: "pleading".into(),
+            file_name: "memoire.pdf".into(),
+            size_bytes: 2_048,
+        };
+        assert_eq!(
+            validate_document(&input).unwrap(),
+            ("Mémoire en défense".to_owned(), DocumentKind::Pleading, "memoire.pdf".to_owned())
+        );
+        assert_eq!("expert_report".parse::<DocumentKind>(), Ok(DocumentKind::ExpertReport));
+        let bad = DocumentInput { title: String::new(), kind: "rumour".into(), size_bytes: 0, ..input.clone() };
+        let found: Vec<_> =
+            validate_document(&bad).unwrap_err().into_iter().map(|e| (e.path, e.code.as_str())).collect();
+        assert_eq!(
+            found,
+            [
+                ("document.title".to_owned(), "REQUIRED"),
+                ("document.kind".to_owned(), "NOT_AN_OPTION"),
+                ("file".to_owned(), "REQUIRED")
+            ]
+        );
+        let large = DocumentInput { size_bytes: MAX_DOCUMENT_BYTES + 1, ..input };
+        assert_eq!(validate_document(&large).unwrap_err()[0].code, FieldErrorCode::DocumentTooLarge);
     }
 
     #[test]

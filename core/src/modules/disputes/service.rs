@@ -1,9 +1,10 @@
 //! The commune's disputes: cases opened with a gap-free number per year, their parties sealed under the
 //! commune's data key (each opening `dispute.parties_read`), hearings with a reminder N working days before
 //! (`settings.disputes.reminderDays`, on the commune's calendar) that the scheduler records when due, decisions
-//! with their appeal deadline (`settings.disputes.appealDays`), appeals and closing. The legal-affairs office
-//! and commune administrators (`manage_disputes`) read and write them. Each change is one transaction with its
-//! audit event.
+//! with their appeal deadline (`settings.disputes.appealDays`), appeals and closing; corrections of a case
+//! (`dispute.updated`, naming what changed); documents of a case, their content sealed like the files of
+//! requests (each opening `dispute.document_read`). The legal-affairs office and commune administrators
+//! (`manage_disputes`) read and write them. Each change is one transaction with its audit event.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 
@@ -13,15 +14,15 @@ use crate::error::{Error, FieldErrorCode};
 use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::form::messages;
-use crate::model::ids::{AppealId, DecisionId, DisputeId, HearingId};
+use crate::model::ids::{AppealId, DecisionId, DisputeDocumentId, DisputeId, HearingId};
 use crate::model::request::TrackingCode;
 use crate::model::settings::SettingsSection;
 use crate::modules::disputes::model::{
-    self as disputes, Appeal, AppealInput, Case, CaseInput, CaseNumber, CaseType, Decision, DecisionInput,
-    DisputeSettings, Hearing, HearingInput, Party, Status,
+    self as disputes, Appeal, AppealInput, Case, CaseDocument, CaseEdit, CaseInput, CaseNumber, CaseType, Decision,
+    DecisionInput, DisputeSettings, DocumentInput, Hearing, HearingInput, Party, Status,
 };
 use crate::modules::disputes::store::{self as store, CaseRow};
-use crate::service::{CountedPage, Jamaa, MAX_PAGE_SIZE};
+use crate::service::{CountedPage, DocumentFile, DownloadedFile, Jamaa, MAX_PAGE_SIZE};
 use crate::store::{TenantScope, TenantTx, audit, communes, config, keys, requests};
 
 /// A case file: the case, its parties when opened (audited), its hearings, decisions and appeals.
@@ -32,6 +33,25 @@ pub struct CaseView {
     pub hearings: Option<Vec<Hearing>>,
     pub decisions: Option<Vec<Decision>>,
     pub appeals: Option<Vec<Appeal>>,
+    /// Its documents, without their content.
+    pub documents: Option<Vec<CaseDocument>>,
+}
+
+/// A document to attach to a case: its title and kind, and its file as uploaded (what the file is comes from
+/// its bytes, which its `Debug` leaves out).
+#[derive(Clone)]
+pub struct CaseDocumentUpload {
+    pub title: String,
+    /// `pleading`, `judgment`, `expert_report`, `correspondence` or `other`.
+    pub kind: String,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for CaseDocumentUpload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaseDocumentUpload").field("kind", &self.kind).field("size", &self.bytes.len()).finish()
+    }
 }
 
 /// A hearing to come, with the case it belongs to.
@@ -170,6 +190,7 @@ impl Jamaa {
             hearings: Some(Vec::new()),
             decisions: Some(Vec::new()),
             appeals: Some(Vec::new()),
+            documents: Some(Vec::new()),
         })
     }
 
@@ -185,6 +206,7 @@ impl Jamaa {
         let hearings = store::hearings_of(&tx, id).await?;
         let decisions = store::decisions_of(&tx, id).await?;
         let appeals = store::appeals_of(&tx, id).await?;
+        let documents = store::documents_of(&tx, id).await?;
         audit::append(&tx, event(principal, AuditKind::DisputePartiesRead, id, serde_json::json!({})), now).await?;
         tx.commit().await?;
         Ok(CaseView {
@@ -193,6 +215,7 @@ impl Jamaa {
             hearings: Some(hearings),
             decisions: Some(decisions),
             appeals: Some(appeals),
+            documents: Some(documents),
         })
     }
 
@@ -497,4 +520,202 @@ impl Jamaa {
         }
         Ok(recorded)
     }
+
+    /// Corrects a case's object, court, parties, lawyer or stakes (never its number): checked as an opening,
+    /// its parties sealed again, with `dispute.updated` naming the fields changed (the values of those that
+    /// are not personal data). A closed case is not corrected; a correction that changes nothing records
+    /// nothing. Answers the case file.
+    #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug))]
+    pub async fn update_case(
+        &self,
+        principal: &Principal,
+        commune: &Commune,
+        id: DisputeId,
+        input: CaseEdit,
+    ) -> Result<CaseView, Error> {
+        let scope = principal.authorize(commune.id, Permission::ManageDisputes)?;
+        let now = self.now();
+        let input = disputes::validate_edit(&input).map_err(Error::Validation)?;
+        let tx = self.store.tenant_tx(scope).await?;
+        let row = store::case_by_id(&tx, id).await?.ok_or(Error::NotFound("case"))?;
+        if !row.case.status.is_open() {
+            return Err(refused(row.case.status));
+        }
+        let key = keys::by_id(&tx, &self.keyring, row.data_key_id).await?;
+        let text = crypto::open(&key, &row.parties, id.as_uuid().as_bytes())?;
+        let parties: Vec<Party> = serde_json::from_slice(&text).map_err(Error::internal)?;
+        let before = CaseEdit::of(&row.case, parties);
+        let changed = input.changed_from(&before);
+        let mut row = row;
+        if !changed.is_empty() {
+            let (key_id, key) = keys::current(&tx, &self.keyring, now).await?;
+            let text = serde_json::to_vec(&input.parties).map_err(Error::internal)?;
+            let status = row.case.status;
+            row = store::CaseRow {
+                case: Case {
+                    subject: input.subject.clone(),
+                    court_name: input.court_name.clone(),
+                    court_city: input.court_city.clone(),
+                    lawyer_name: input.lawyer_name.clone(),
+                    lawyer_bar: input.lawyer_bar.clone(),
+                    stakes_centimes: input.stakes_centimes,
+                    updated_at: now,
+                    ..row.case
+                },
+                parties: crypto::seal(&key, &text, id.as_uuid().as_bytes())?,
+                data_key_id: key_id,
+                request_id: row.request_id,
+            };
+            if !store::update_case(&tx, &row, status).await? {
+                return Err(Error::Conflict("the case changed meanwhile: reload it".into()));
+            }
+            // What changed, before and after, but for the parties (personal data): only named.
+            let mut values = serde_json::Map::new();
+            let shown =
+                |value: serde_json::Value, before: serde_json::Value| serde_json::json!({"from": before, "to": value});
+            for field in &changed {
+                let entry = match *field {
+                    "subject" => shown(input.subject.clone().into(), before.subject.clone().into()),
+                    "courtName" => shown(input.court_name.clone().into(), before.court_name.clone().into()),
+                    "courtCity" => shown(input.court_city.clone().into(), before.court_city.clone().into()),
+                    "lawyerName" => shown(input.lawyer_name.clone().into(), before.lawyer_name.clone().into()),
+                    "lawyerBar" => shown(input.lawyer_bar.clone().into(), before.lawyer_bar.clone().into()),
+                    "stakesCentimes" => shown(input.stakes_centimes.into(), before.stakes_centimes.into()),
+                    _ => continue,
+                };
+                values.insert((*field).to_owned(), entry);
+            }
+            audit::append(
+                &tx,
+                event(
+                    principal,
+                    AuditKind::DisputeUpdated,
+                    id,
+                    serde_json::json!({"number": row.case.number, "changed": changed, "values": values}),
+                ),
+                now,
+            )
+            .await?;
+        }
+        // As stored (its time at the store's precision).
+        let case = store::case_by_id(&tx, id).await?.ok_or(Error::NotFound("case"))?.case;
+        let hearings = store::hearings_of(&tx, id).await?;
+        let decisions = store::decisions_of(&tx, id).await?;
+        let appeals = store::appeals_of(&tx, id).await?;
+        let documents = store::documents_of(&tx, id).await?;
+        tx.commit().await?;
+        Ok(CaseView {
+            case,
+            parties: Some(input.parties),
+            hearings: Some(hearings),
+            decisions: Some(decisions),
+            appeals: Some(appeals),
+            documents: Some(documents),
+        })
+    }
+
+    /// Attaches a document to a case that is not closed: checked (a title, a kind, a content neither empty nor
+    /// too large, a file name that does not claim another type than its bytes), its media type detected, its
+    /// content sealed under the commune's data key (bound to the case and the document), in one transaction with
+    /// `dispute.document_added`.
+    #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug))]
+    pub async fn attach_case_document(
+        &self,
+        principal: &Principal,
+        commune: &Commune,
+        case: DisputeId,
+        upload: CaseDocumentUpload,
+    ) -> Result<CaseDocument, Error> {
+        let scope = principal.authorize(commune.id, Permission::ManageDisputes)?;
+        let now = self.now();
+        let input = DocumentInput {
+            title: upload.title,
+            kind: upload.kind,
+            file_name: upload.file_name,
+            size_bytes: upload.bytes.len() as u64,
+        };
+        let (title, kind, file_name) = disputes::validate_document(&input).map_err(Error::Validation)?;
+        let file = DocumentFile { code: "dispute".into(), file_name, bytes: upload.bytes };
+        let (described, extension) = crate::service::uploads::describe(&file);
+        if let Some(error) = crate::service::uploads::check_name(0, &described, extension) {
+            return Err(Error::Validation(vec![crate::error::FieldError { path: "file".into(), ..error }]));
+        }
+        let tx = self.store.tenant_tx(scope).await?;
+        let row = store::case_by_id(&tx, case).await?.ok_or(Error::NotFound("case"))?;
+        if !row.case.status.is_open() {
+            return Err(refused(row.case.status));
+        }
+        let document = CaseDocument {
+            id: DisputeDocumentId::new(),
+            case,
+            title,
+            kind,
+            file_name: described.file_name,
+            media_type: described.media_type,
+            size_bytes: described.size_bytes,
+            sha256: described.sha256.unwrap_or_default(),
+            added_at: now,
+            added_by: principal.actor(),
+        };
+        let (key_id, key) = keys::current(&tx, &self.keyring, now).await?;
+        let sealed = crypto::seal(&key, &file.bytes, &document_context(case, document.id))?;
+        store::insert_document(&tx, &document, sealed, key_id).await?;
+        let kind: &'static str = document.kind.into();
+        audit::append(
+            &tx,
+            event(
+                principal,
+                AuditKind::DisputeDocumentAdded,
+                case,
+                serde_json::json!({
+                    "document": document.id.to_string(),
+                    "kind": kind,
+                    "mediaType": document.media_type,
+                    "sizeBytes": document.size_bytes,
+                    "sha256": document.sha256,
+                }),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(dispute.id = %case, document.id = %document.id, "document attached");
+        Ok(document)
+    }
+
+    /// Opens a document of a case, for those who read the case (`manage_disputes`); each opening is
+    /// `dispute.document_read`. A document of another case or commune is NOT_FOUND.
+    pub async fn case_document(
+        &self,
+        principal: &Principal,
+        commune: &Commune,
+        case: DisputeId,
+        id: DisputeDocumentId,
+    ) -> Result<DownloadedFile, Error> {
+        let scope = principal.authorize(commune.id, Permission::ManageDisputes)?;
+        let now = self.now();
+        let tx = self.store.tenant_tx(scope).await?;
+        let (document, sealed, key_id) =
+            store::sealed_document(&tx, case, id).await?.ok_or(Error::NotFound("document"))?;
+        let key = keys::by_id(&tx, &self.keyring, key_id).await?;
+        let bytes = crypto::open(&key, &sealed, &document_context(case, id))?;
+        audit::append(
+            &tx,
+            event(
+                principal,
+                AuditKind::DisputeDocumentRead,
+                case,
+                serde_json::json!({"document": id.to_string(), "sha256": document.sha256}),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(DownloadedFile { file_name: document.file_name, media_type: document.media_type, bytes })
+    }
+}
+
+/// What a document's sealed content is bound to: its case and itself.
+fn document_context(case: DisputeId, id: DisputeDocumentId) -> Vec<u8> {
+    [case.as_uuid().as_bytes().as_slice(), id.as_uuid().as_bytes().as_slice()].concat()
 }

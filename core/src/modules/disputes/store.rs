@@ -8,10 +8,10 @@ use sea_orm::{
     Statement,
 };
 
-use super::entity::{dispute_appeal, dispute_case, dispute_decision, dispute_hearing};
-use super::model::{Appeal, Case, Decision, Hearing, Outcome, Position, Status};
+use super::entity::{dispute_appeal, dispute_case, dispute_decision, dispute_document, dispute_hearing};
+use super::model::{Appeal, Case, CaseDocument, Decision, DocumentKind, Hearing, Outcome, Position, Status};
 use crate::error::Error;
-use crate::model::ids::{AppealId, DecisionId, DisputeId, HearingId, TenantId, UserId};
+use crate::model::ids::{AppealId, DecisionId, DisputeDocumentId, DisputeId, HearingId, TenantId, UserId};
 use crate::store::{Store, TenantTx};
 
 /// A case as stored: the case, its sealed parties, the key that sealed them and the request it refers to.
@@ -359,4 +359,98 @@ pub(crate) async fn appeals_of(tx: &TenantTx, case: DisputeId) -> Result<Vec<App
         .all(tx.conn())
         .await?;
     Ok(rows.into_iter().map(appeal_from).collect())
+}
+
+/// Writes a corrected case (its object, court, sealed parties, lawyer, stakes), if it still stands at
+/// `status`; false when another change won.
+pub(crate) async fn update_case(tx: &TenantTx, row: &CaseRow, status: Status) -> Result<bool, Error> {
+    let c = &row.case;
+    let status: &'static str = status.into();
+    let result = dispute_case::Entity::update_many()
+        .col_expr(dispute_case::Column::Subject, Expr::value(c.subject.clone()))
+        .col_expr(dispute_case::Column::CourtName, Expr::value(c.court_name.clone()))
+        .col_expr(dispute_case::Column::CourtCity, Expr::value(c.court_city.clone()))
+        .col_expr(dispute_case::Column::Parties, Expr::value(row.parties.clone()))
+        .col_expr(dispute_case::Column::DataKeyId, Expr::value(row.data_key_id))
+        .col_expr(dispute_case::Column::LawyerName, Expr::value(c.lawyer_name.clone()))
+        .col_expr(dispute_case::Column::LawyerBar, Expr::value(c.lawyer_bar.clone()))
+        .col_expr(dispute_case::Column::StakesCentimes, Expr::value(c.stakes_centimes))
+        .col_expr(dispute_case::Column::UpdatedAt, Expr::value(c.updated_at))
+        .filter(dispute_case::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(dispute_case::Column::Id.eq(c.id.as_uuid()))
+        .filter(dispute_case::Column::Status.eq(status))
+        .exec(tx.conn())
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+fn document_from(model: dispute_document::Model) -> Result<(CaseDocument, String, uuid::Uuid), Error> {
+    let document = CaseDocument {
+        id: DisputeDocumentId::from_uuid(model.id),
+        case: DisputeId::from_uuid(model.case_id),
+        title: model.title,
+        kind: parse::<DocumentKind>(&model.kind, "document kind")?,
+        file_name: model.file_name,
+        media_type: model.media_type,
+        size_bytes: u64::try_from(model.size_bytes).map_err(Error::internal)?,
+        sha256: model.sha256,
+        added_at: model.added_at,
+        added_by: model.added_by,
+    };
+    Ok((document, model.content, model.data_key_id))
+}
+
+/// Stores a document of a case with its sealed content and the data key that sealed it.
+pub(crate) async fn insert_document(
+    tx: &TenantTx,
+    d: &CaseDocument,
+    sealed: String,
+    data_key_id: uuid::Uuid,
+) -> Result<(), Error> {
+    let kind: &'static str = d.kind.into();
+    dispute_document::Entity::insert(dispute_document::ActiveModel {
+        tenant_id: Set(tx.tenant_uuid()),
+        id: Set(d.id.as_uuid()),
+        case_id: Set(d.case.as_uuid()),
+        title: Set(d.title.clone()),
+        kind: Set(kind.to_owned()),
+        file_name: Set(d.file_name.clone()),
+        media_type: Set(d.media_type.clone()),
+        size_bytes: Set(i64::try_from(d.size_bytes).map_err(Error::internal)?),
+        sha256: Set(d.sha256.clone()),
+        content: Set(sealed),
+        data_key_id: Set(data_key_id),
+        added_at: Set(d.added_at),
+        added_by: Set(d.added_by.clone()),
+    })
+    .exec_without_returning(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// A case's documents without their content, in the order they were attached (ids are time-ordered).
+pub(crate) async fn documents_of(tx: &TenantTx, case: DisputeId) -> Result<Vec<CaseDocument>, Error> {
+    let rows = dispute_document::Entity::find()
+        .filter(dispute_document::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(dispute_document::Column::CaseId.eq(case.as_uuid()))
+        .order_by_asc(dispute_document::Column::Id)
+        .all(tx.conn())
+        .await?;
+    rows.into_iter().map(|row| document_from(row).map(|(d, _, _)| d)).collect()
+}
+
+/// One document of a case with its sealed content and the data key it is sealed under.
+pub(crate) async fn sealed_document(
+    tx: &TenantTx,
+    case: DisputeId,
+    id: DisputeDocumentId,
+) -> Result<Option<(CaseDocument, String, uuid::Uuid)>, Error> {
+    dispute_document::Entity::find()
+        .filter(dispute_document::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(dispute_document::Column::CaseId.eq(case.as_uuid()))
+        .filter(dispute_document::Column::Id.eq(id.as_uuid()))
+        .one(tx.conn())
+        .await?
+        .map(document_from)
+        .transpose()
 }

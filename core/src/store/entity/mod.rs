@@ -42,7 +42,9 @@ pub(crate) use crate::modules::council::entity::{
     agenda_item, council_member, council_session, council_vote, deliberation,
 };
 pub(crate) use crate::modules::courier::entity::{courier_history, courier_item};
-pub(crate) use crate::modules::disputes::entity::{dispute_appeal, dispute_case, dispute_decision, dispute_hearing};
+pub(crate) use crate::modules::disputes::entity::{
+    dispute_appeal, dispute_case, dispute_decision, dispute_document, dispute_hearing,
+};
 pub(crate) use crate::modules::finance::entity::{budget_line, finance_entry};
 pub(crate) use crate::modules::hr::entity::{hr_department, hr_leave, hr_staff};
 pub(crate) use crate::modules::payments::entity::{

@@ -34,6 +34,7 @@ mod m0034_spending;
 mod m0035_step_deadlines;
 mod m0036_payments;
 mod m0037_online_payments;
+mod m0038_dispute_documents;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -97,6 +98,8 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "online_payments",
     "payment_statements",
     "payment_refunds",
+    // m0038_dispute_documents
+    "dispute_documents",
 ];
 
 /// Tenant tables the application may only read and append to: the audit trail, its published heads and the
@@ -163,6 +166,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0035_step_deadlines::Migration),
             Box::new(m0036_payments::Migration),
             Box::new(m0037_online_payments::Migration),
+            Box::new(m0038_dispute_documents::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 // @ts-check
 // The commune's disputes: the hearings to come (with their reminders), the cases, a new case (its parties
-// sealed), and a case file with its hearings, decisions and appeals.
+// sealed), and a case file with its hearings, decisions and appeals, its documents (sealed, each opening
+// audited) and the correction of its court, lawyer, stakes, parties and object.
 
 import { useState } from "preact/hooks";
 
@@ -21,6 +22,116 @@ function toCentimes(/** @type {string} */ typed) {
 }
 
 const STATUS = (/** @type {string} */ s) => t(`disputes.status.${s.toLowerCase()}`);
+
+const KINDS = ["pleading", "judgment", "expert_report", "correspondence", "other"];
+
+/** Centimes (integer text) as the amount typed in dirhams (`250000,50`). */
+function typedAmount(/** @type {string} */ centimes) {
+  const digits = centimes.padStart(3, "0");
+  const cents = digits.slice(-2);
+  return cents === "00" ? digits.slice(0, -2) : `${digits.slice(0, -2)},${cents}`;
+}
+
+/** A size in bytes as kilobytes, in the user's language. */
+function size(/** @type {number} */ bytes) {
+  return number(Math.max(1, Math.round(bytes / 1024)), { style: "unit", unit: "kilobyte" });
+}
+
+async function openDocument(commune, caseId, doc, setDone) {
+  try {
+    const file = await call((c) => c.downloadDisputeDocument(commune, caseId, doc.id));
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(file.blob);
+    link.download = file.fileName;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  } catch (error) {
+    setDone(`${t("disputes.openFailed")} (${error.code ?? ""})`);
+  }
+}
+
+/** The documents of a case file, and a document to attach while the case is not closed. */
+function Documents({ commune, c, reload, setDone }) {
+  const [form, setForm] = useState({ documentTitle: "", documentKind: "" });
+  const [file, setFile] = useState(/** @type {File | null} */ (null));
+  const [key, setKey] = useState(0);
+  const documents = c.documents ?? [];
+  return html`<table class="list">
+      <caption>${t("disputes.documents")}</caption>
+      <thead><tr><th scope="col">${t("disputes.documentTitle")}</th><th scope="col">${t("disputes.documentKind")}</th><th scope="col">${t("disputes.size")}</th><th scope="col">${t("disputes.documentAdded")}</th></tr></thead>
+      <tbody>${documents.length
+        ? documents.map((d) => html`<tr>
+            <td><button type="button" class="link" aria-label=${t("disputes.documentOpen", { title: d.title })}
+              onClick=${() => openDocument(commune, c.id, d, setDone)}>${d.title}</button> <small dir="ltr">${d.fileName}</small></td>
+            <td>${t(`disputes.kind.${d.kind.toLowerCase()}`)}</td><td>${size(d.sizeBytes)}</td><td>${dateTime(d.addedAt)}</td>
+          </tr>`)
+        : html`<tr><td colspan="4">${t("disputes.noDocuments")}</td></tr>`}</tbody>
+    </table>
+    ${c.status !== "CLOSED"
+      ? html`<${Form} submitLabel=${t("disputes.attach")} onSubmit=${async () => {
+          if (!file) return;
+          const added = await call((cl) => cl.attachDisputeDocument(commune, c.id, {
+            title: form.documentTitle, kind: /** @type {any} */ (form.documentKind), file,
+          }));
+          setForm({ documentTitle: "", documentKind: "" });
+          setFile(null);
+          setKey(key + 1);
+          reload(t("disputes.attached", { title: added.title }));
+        }}>
+          <${Field} label=${t("disputes.documentTitle")} name="documentTitle" value=${form} set=${setForm} required />
+          <${Select} label=${t("disputes.documentKind")} name="documentKind" value=${form} set=${setForm} required
+            options=${[["", "—"], ...KINDS.map((k) => [k, t(`disputes.kind.${k}`)])]} />
+          <div class="field">
+            <label for="f-documentFile">${t("disputes.documentFile")} <span aria-hidden="true">*</span></label>
+            <input key=${key} id="f-documentFile" type="file" required
+              onChange=${(/** @type {any} */ e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+          </div>
+        </${Form}>`
+      : null}`;
+}
+
+/** The correction of a case: its object, court, parties, lawyer and stakes (never its number). */
+function Edit({ commune, c, reload }) {
+  const parties = c.parties ?? [];
+  const start = {
+    editSubject: c.subject, editCourtName: c.courtName, editCourtCity: c.courtCity,
+    editLawyerName: c.lawyerName ?? "", editLawyerBar: c.lawyerBar ?? "", editStakes: typedAmount(c.stakesCentimes),
+    ...Object.fromEntries(parties.flatMap((p, i) => [[`editParty${i}`, p.name], [`editAddress${i}`, p.address ?? ""]])),
+    [`editParty${parties.length}`]: "", [`editAddress${parties.length}`]: "",
+  };
+  const [form, setForm] = useState(start);
+  return html`<h2>${t("disputes.edit")}</h2>
+    <p>${t("disputes.editHint")}</p>
+    <${Form} submitLabel=${t("disputes.saveEdit")} onSubmit=${async () => {
+      const optional = (/** @type {string} */ v) => (v ?? "").trim() || null;
+      const edited = [...Array(parties.length + 1).keys()]
+        .map((i) => ({ name: form[`editParty${i}`] ?? "", address: optional(form[`editAddress${i}`]) }))
+        .filter((p, i) => i < parties.length || p.name.trim());
+      await call((cl) => cl.updateDisputeCase(commune, c.id, {
+        subject: form.editSubject, courtName: form.editCourtName, courtCity: form.editCourtCity, parties: edited,
+        lawyerName: optional(form.editLawyerName), lawyerBar: optional(form.editLawyerBar),
+        stakesCentimes: toCentimes(form.editStakes),
+      }));
+      reload(t("disputes.edited"));
+    }}>
+      <${Field} label=${t("disputes.subject")} name="editSubject" value=${form} set=${setForm} required />
+      <${Field} label=${t("disputes.courtName")} name="editCourtName" value=${form} set=${setForm} required />
+      <${Field} label=${t("disputes.courtCity")} name="editCourtCity" value=${form} set=${setForm} required />
+      ${parties.map((_, i) => html`<fieldset>
+        <legend>${t("disputes.party")}</legend>
+        <${Field} label=${t("disputes.partyName")} name=${`editParty${i}`} value=${form} set=${setForm} required />
+        <${Field} label=${t("disputes.partyAddress")} name=${`editAddress${i}`} value=${form} set=${setForm} />
+      </fieldset>`)}
+      <fieldset>
+        <legend>${t("disputes.addParty")}</legend>
+        <${Field} label=${t("disputes.partyName")} name=${`editParty${parties.length}`} value=${form} set=${setForm} />
+        <${Field} label=${t("disputes.partyAddress")} name=${`editAddress${parties.length}`} value=${form} set=${setForm} />
+      </fieldset>
+      <${Field} label=${t("disputes.lawyerName")} name="editLawyerName" value=${form} set=${setForm} />
+      <${Field} label=${t("disputes.lawyerBar")} name="editLawyerBar" value=${form} set=${setForm} />
+      <${Field} label=${t("disputes.stakesDh")} name="editStakes" value=${form} set=${setForm} required dir="ltr" />
+    </${Form}>`;
+}
 
 export function Disputes({ commune }) {
   const cases = useLoad(() => call((c) => c.disputeCases(commune, { first: 100 })), [commune]);
@@ -106,10 +217,12 @@ export function DisputeView({ commune, id }) {
   const [decision, setDecision] = useState({ decidedOn: "", outcome: "", awarded: "0", summary: "" });
   const [appeal, setAppeal] = useState({ lodgedOn: "", appealCourt: "", appealCity: "" });
   const [done, setDone] = useState("");
+  const [editing, setEditing] = useState(false);
   const c = file.data;
   if (!c) return html`<section><${ErrorBox} error=${file.error} />${file.error ? null : html`<${Loading} />`}</section>`;
   const reload = (/** @type {string} */ message) => {
     setDone(message);
+    setEditing(false);
     file.reload();
   };
   const beforeCourt = c.status === "OPEN" || c.status === "APPEALED";
@@ -137,6 +250,13 @@ export function DisputeView({ commune, id }) {
     </table>
     ${(c.decisions ?? []).map((d) => html`<p>${t("disputes.decisionLine", { day: date(d.decidedOn), outcome: t(`disputes.outcome.${d.outcome.toLowerCase()}`), amount: amount(d.awardedCentimes), deadline: date(d.appealDeadline) })}</p>`)}
     ${(c.appeals ?? []).map((a) => html`<p>${t("disputes.appealLine", { day: date(a.lodgedOn), court: `${a.courtName} (${a.courtCity})` })}</p>`)}
+
+    <${Documents} commune=${commune} c=${c} reload=${reload} setDone=${setDone} />
+    ${c.status !== "CLOSED"
+      ? editing
+        ? html`<${Edit} commune=${commune} c=${c} reload=${reload} />`
+        : html`<p><button type="button" onClick=${() => setEditing(true)}>${t("disputes.edit")}</button></p>`
+      : null}
 
     ${beforeCourt
       ? html`<h2>${t("disputes.newHearing")}</h2>

@@ -4,4 +4,5 @@
 pub(crate) mod dispute_appeal;
 pub(crate) mod dispute_case;
 pub(crate) mod dispute_decision;
+pub(crate) mod dispute_document;
 pub(crate) mod dispute_hearing;
