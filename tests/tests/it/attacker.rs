@@ -1789,6 +1789,7 @@ fn operations() -> Vec<Operation> {
             document: "mutation($c: String, $id: ID!) { decideRefund(commune: $c, refundId: $id, approve: true) { id status } }",
             attacks: |c: &Ctx<'_>| vec![attack(json!({ "c": c.commune(), "id": c.v.refund_id }), c.refused())],
         },
+        Operation {
             name: "updateDisputeCase",
             public: false,
             document: "mutation($c: String, $id: ID!, $i: DisputeCaseEditInput!) {
