@@ -32,6 +32,8 @@ pub struct NewDocument {
     pub title: LocalizedText,
     /// The full text, as printed: fingerprinted and sealed.
     pub text: String,
+    /// The document of the same commune this one withdraws (a notice of cancellation, its quittance).
+    pub withdraws: Option<VerificationCode>,
 }
 
 /// A document just issued (or read back by its issuer), with its text.
@@ -58,6 +60,16 @@ pub struct DocumentVerification {
     pub issued_at: DateTime<Utc>,
     /// Whether the text presented is the one issued; `None` when no text was presented.
     pub text_matches: Option<bool>,
+    /// The document that withdrew it, if one did: it no longer proves what it says.
+    pub withdrawn: Option<Withdrawal>,
+}
+
+/// The document that withdrew another: its code, title and date.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Withdrawal {
+    pub code: VerificationCode,
+    pub title: LocalizedText,
+    pub issued_at: DateTime<Utc>,
 }
 
 /// Issues a document in the caller's transaction: draws its code, fingerprints and seals its text, and
@@ -87,6 +99,7 @@ pub(crate) async fn issue(
         data_key_id,
         issued_by: actor.to_owned(),
         issued_at: now,
+        withdraws: new.withdraws.clone(),
     };
     documents::insert(tx, &record).await?;
     audit::append(
@@ -100,6 +113,7 @@ pub(crate) async fn issue(
                 "kind": new.kind,
                 "subject": new.subject,
                 "fingerprint": fingerprint,
+                "withdraws": new.withdraws.as_ref().map(ToString::to_string),
             }),
         ),
         now,
@@ -236,6 +250,11 @@ impl Jamaa {
         let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
         let tx = self.store.tenant_tx(scope).await?;
         let record = documents::by_code(&tx, &code).await?.ok_or(Error::NotFound("document"))?;
+        let withdrawn = documents::withdrawal_of(&tx, &code).await?.map(|notice| Withdrawal {
+            code: notice.code,
+            title: notice.title,
+            issued_at: notice.issued_at,
+        });
         tx.commit().await?;
         let text_matches = text.map(|text| verification::fingerprint(text) == record.fingerprint);
         Ok(DocumentVerification {
@@ -246,6 +265,7 @@ impl Jamaa {
             fingerprint: record.fingerprint,
             issued_at: record.issued_at,
             text_matches,
+            withdrawn,
         })
     }
 
@@ -308,6 +328,7 @@ impl Jamaa {
                     .with(Locale::En, "Decision on a request")
                     .with(Locale::Tzm, "ⵜⴰⴳⵜⵜⵓⵎⵜ ⵖⴼ ⵓⵙⵓⵜⵔ"),
                 text,
+                withdraws: None,
             },
             &principal.actor(),
             now,
@@ -416,7 +437,13 @@ impl Jamaa {
             &tx,
             &self.keyring,
             commune,
-            NewDocument { kind: TACIT_ACCEPTANCE.to_owned(), subject, title: tacit_certificate_title(), text },
+            NewDocument {
+                kind: TACIT_ACCEPTANCE.to_owned(),
+                subject,
+                title: tacit_certificate_title(),
+                text,
+                withdraws: None,
+            },
             &principal.actor(),
             now,
         )

@@ -62,7 +62,7 @@ pub use crate::store::tokens::TokenSummary;
 pub use calendar::{HOLIDAYS_CHANGED, HolidayTarget, HolidayUpdate};
 pub use catalog::{CurrentServices, ServiceView};
 pub use complaints::{MAX_LISTING, PublicComplaint, PublicFilter, PublicQuery, RatedComplaint};
-pub use documents::{DocumentVerification, IssuedDocument, NewDocument};
+pub use documents::{DocumentVerification, IssuedDocument, NewDocument, Withdrawal};
 pub use inbox::{
     AssignmentFilter, InboxCounts, InboxCursor, InboxFilter, InboxPage, StaffMember, StateCount, Workload,
 };

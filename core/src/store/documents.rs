@@ -1,4 +1,5 @@
-//! Issued documents in storage: written once, never updated; found by verification code or subject.
+//! Issued documents in storage: written once, never updated; found by verification code or subject, and the
+//! document that withdraws one found by the withdrawn code.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -23,6 +24,8 @@ pub(crate) struct DocumentRecord {
     pub data_key_id: uuid::Uuid,
     pub issued_by: String,
     pub issued_at: DateTime<Utc>,
+    /// The code of the document this one withdraws.
+    pub withdraws: Option<VerificationCode>,
 }
 
 pub(crate) async fn insert(tx: &TenantTx, record: &DocumentRecord) -> Result<(), Error> {
@@ -38,6 +41,7 @@ pub(crate) async fn insert(tx: &TenantTx, record: &DocumentRecord) -> Result<(),
         data_key_id: Set(record.data_key_id),
         issued_by: Set(record.issued_by.clone()),
         issued_at: Set(record.issued_at),
+        withdraws: Set(record.withdraws.as_ref().map(ToString::to_string)),
     })
     .exec_without_returning(tx.conn())
     .await?;
@@ -48,6 +52,18 @@ pub(crate) async fn by_code(tx: &TenantTx, code: &VerificationCode) -> Result<Op
     issued_document::Entity::find()
         .filter(issued_document::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(issued_document::Column::Code.eq(code.to_string()))
+        .one(tx.conn())
+        .await?
+        .map(from_row)
+        .transpose()
+}
+
+/// The document that withdraws the one issued under `code`, if any (the first, should there be several).
+pub(crate) async fn withdrawal_of(tx: &TenantTx, code: &VerificationCode) -> Result<Option<DocumentRecord>, Error> {
+    issued_document::Entity::find()
+        .filter(issued_document::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(issued_document::Column::Withdraws.eq(code.to_string()))
+        .order_by_asc(issued_document::Column::IssuedAt)
         .one(tx.conn())
         .await?
         .map(from_row)
@@ -80,5 +96,11 @@ fn from_row(row: issued_document::Model) -> Result<DocumentRecord, Error> {
         data_key_id: row.data_key_id,
         issued_by: row.issued_by,
         issued_at: row.issued_at,
+        withdraws: row
+            .withdraws
+            .as_deref()
+            .map(VerificationCode::parse)
+            .transpose()
+            .map_err(|_| corrupt("withdrawn code"))?,
     })
 }

@@ -1,6 +1,7 @@
 //! `/verify/{code}`: whether a document is authentic (issued by a commune under that code) and, when its text is
 //! pasted, unchanged; and `/verify/{code}/qr.svg`, the QR code printed on documents. Nothing of the document's
-//! content is shown.
+//! content is shown. A document another withdrew (a quittance its notice of cancellation withdrew) says so, with
+//! the withdrawing document's code.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -92,13 +93,26 @@ fn authentic(v: &DocumentVerification, lang: PageLang, languages: &[Locale], tit
         (language_links(lang, languages))
         (training_mark(lang, Some(&v.commune)))
         h1 { (title) }
-        p.ok { (lang.t("verify-authentic")) }
+        @if v.withdrawn.is_some() {
+            p.bad #withdrawn { (lang.t("verify-withdrawn")) }
+        } @else {
+            p.ok { (lang.t("verify-authentic")) }
+        }
         dl {
             dt { (lang.t("verify-code")) } dd.code { (v.code.to_string()) }
             dt { (lang.t("verify-commune")) } dd { (text(&v.commune.spec.name)) }
             dt { (lang.t("verify-document")) } dd { (text(&v.title)) }
             dt { (lang.t("verify-issued-on")) } dd { (issued_on) }
             dt { (lang.t("verify-fingerprint")) } dd.code { (short_fingerprint(&v.fingerprint)) }
+            @if let Some(withdrawal) = &v.withdrawn {
+                dt { (lang.t("verify-withdrawn-by")) }
+                dd {
+                    (text(&withdrawal.title)) " "
+                    a.code href={ "/verify/" (withdrawal.code.to_string()) "?lang=" (lang.code()) } { (withdrawal.code.to_string()) }
+                }
+                dt { (lang.t("verify-withdrawn-on")) }
+                dd { (lang.time_in_zone(withdrawal.issued_at, v.commune.time_zone())) }
+            }
         }
         @match v.text_matches {
             Some(true) => p.ok #text-result { (lang.t("verify-text-same")) },

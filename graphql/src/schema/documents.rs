@@ -48,6 +48,19 @@ impl DocumentVerification {
     async fn text_matches(&self) -> Option<bool> {
         self.verification.text_matches
     }
+    /// Whether a later document of the commune withdrew it (a notice of cancellation, its quittance): it then
+    /// no longer proves what it states.
+    async fn withdrawn(&self) -> bool {
+        self.verification.withdrawn.is_some()
+    }
+    /// The code of the document that withdrew it; null while it stands.
+    async fn withdrawn_by(&self) -> Option<String> {
+        self.verification.withdrawn.as_ref().map(|w| w.code.to_string())
+    }
+    /// When it was withdrawn; null while it stands.
+    async fn withdrawn_at(&self) -> Option<DateTime<Utc>> {
+        self.verification.withdrawn.as_ref().map(|w| w.issued_at)
+    }
 }
 
 /// A document issued by the commune, with its text (staff only).

@@ -28,7 +28,8 @@ const CANCEL: &str = "mutation($id: ID!, $r: String!) { cancelPayment(commune: \
 const REPORT: &str = "query($agent: String) { paymentsDayReport(commune: \"oujda\", agent: $agent) {
   agent cashCount cash cardCount card cancellationCount cashCancelled cashNet payments { number } } }";
 const DOCUMENT: &str = "query($id: ID!) { paymentDocument(commune: \"oujda\", paymentId: $id) { code text } }";
-const VERIFY: &str = "query($code: String!) { verifyDocument(code: $code) { kind commune { slug } } }";
+const VERIFY: &str =
+    "query($code: String!) { verifyDocument(code: $code) { kind commune { slug } withdrawn withdrawnBy } }";
 const FEES: &str = "query($y: Int) { collectedFees(commune: \"oujda\", year: $y) {
   year month serviceCode currency payments amount } }";
 
@@ -140,9 +141,19 @@ async fn a_legalisation_is_paid_at_the_counter(backend: Backend) -> Result<()> {
     ensure!(cancelled["demand"]["status"] == "UNPAID" && cancelled["demand"]["outstanding"] == "2.00", "{cancelled}");
     let twice = app.graphql(Some(&officer), CANCEL, json!({ "id": payment_id, "r": "Encore" })).await?;
     refused_at(&twice, "paymentId", "RULE_NOT_MET")?;
-    // The quittance stays: never deleted.
+    // The quittance stays, never deleted, but verifying it now says it was withdrawn, by the notice's code.
+    ensure!(verified["verifyDocument"]["withdrawn"] == false && verified["verifyDocument"]["withdrawnBy"].is_null());
+    let notice = cancelled["payment"]["verificationCode"].as_str().context("the notice's code")?.to_owned();
     let still = app.data(None, VERIFY, json!({ "code": quittance })).await?;
-    ensure!(still["verifyDocument"]["kind"] == "payment.quittance", "{still}");
+    let still = &still["verifyDocument"];
+    ensure!(still["kind"] == "payment.quittance" && still["withdrawn"] == true, "{still}");
+    ensure!(still["withdrawnBy"] == notice.as_str(), "{still}");
+    let notice_verified = app.data(None, VERIFY, json!({ "code": notice })).await?;
+    ensure!(notice_verified["verifyDocument"]["kind"] == "payment.cancellation", "{notice_verified}");
+    ensure!(notice_verified["verifyDocument"]["withdrawn"] == false, "{notice_verified}");
+    let page = http.get(app.url(&format!("/verify/{quittance}?lang=fr"))).send().await?.text().await?;
+    ensure!(page.contains("Document retiré") && page.contains(&notice), "{page}");
+    ensure!(!page.contains("Document authentique"), "{page}");
 
     // Paid again by card, with the terminal's slip number: the next number of the year, no gap.
     let card = json!({ "i": { "trackingCode": code, "channel": "CARD", "amount": "2.00", "currency": "MAD",

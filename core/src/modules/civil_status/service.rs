@@ -353,6 +353,7 @@ impl Jamaa {
             subject: about,
             title: LocalizedText::ar_fr(rendered.title_ar.clone(), rendered.title.clone()),
             text: rendered.text.clone(),
+            withdraws: None,
         };
         let issued = documents::issue(tx, &self.keyring, commune, new, &principal.actor(), now).await?;
         let mut payload = serde_json::json!({

@@ -272,6 +272,7 @@ impl Jamaa {
             subject: format!("payment:{}", payment.id),
             title: counter::title(PaymentKind::Payment),
             text,
+            withdraws: None,
         };
         let document = documents::issue(tx, &self.keyring, commune, new, actor, now).await?;
         payment.document_code = Some(document.code.to_string());

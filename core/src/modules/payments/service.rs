@@ -159,7 +159,8 @@ impl Jamaa {
             recorded_at: now,
         };
         let text = model::quittance_text(&commune.spec.name, &state.demand, &payment);
-        let document = self.issue_payment_document(&tx, commune, &payment, text, principal, now).await?;
+        let new = payment_document(&payment, text, None);
+        let document = documents::issue(&tx, &self.keyring, commune, new, &principal.actor(), now).await?;
         payment.document_code = Some(document.code.to_string());
         store::insert_payment(&tx, &payment).await?;
         audit::append(
@@ -184,28 +185,6 @@ impl Jamaa {
         let mut payments = state.payments;
         payments.push(payment.clone());
         Ok(RecordedPayment { payment, state: DemandState::new(state.demand, payments), document })
-    }
-
-    async fn issue_payment_document(
-        &self,
-        tx: &TenantTx,
-        commune: &Commune,
-        payment: &Payment,
-        text: String,
-        principal: &Principal,
-        now: DateTime<Utc>,
-    ) -> Result<IssuedDocument, Error> {
-        let kind = match payment.kind {
-            PaymentKind::Payment => QUITTANCE_KIND,
-            PaymentKind::Cancellation => CANCELLATION_KIND,
-        };
-        let new = NewDocument {
-            kind: kind.to_owned(),
-            subject: format!("payment:{}", payment.id),
-            title: title(payment.kind),
-            text,
-        };
-        documents::issue(tx, &self.keyring, commune, new, &principal.actor(), now).await
     }
 
     /// Cancels a payment by a counter-entry with its reason (`AN-<year>-n`, its notice issued as a verifiable
@@ -249,7 +228,10 @@ impl Jamaa {
             ..cancelled.clone()
         };
         let text = model::cancellation_text(&commune.spec.name, &state.demand, &cancelled, &cancellation);
-        let document = self.issue_payment_document(&tx, commune, &cancellation, text, principal, now).await?;
+        // The notice withdraws the quittance: verifying the quittance's code then says it was cancelled.
+        let withdraws = cancelled.document_code.as_deref().and_then(|code| VerificationCode::parse(code).ok());
+        let new = payment_document(&cancellation, text, withdraws);
+        let document = documents::issue(&tx, &self.keyring, commune, new, &principal.actor(), now).await?;
         cancellation.document_code = Some(document.code.to_string());
         store::insert_payment(&tx, &cancellation).await?;
         audit::append(
@@ -344,5 +326,20 @@ impl Jamaa {
         let payments: Vec<Payment> = payments.into_iter().filter(|p| year.is_none_or(|y| p.day.year() == y)).collect();
         let service_of = |id: Uuid| demands.iter().find(|d| d.id == id).map(|d| d.service_code.clone());
         Ok(model::revenue_by_month(&payments, service_of))
+    }
+}
+
+/// The document of a payment (its quittance) or of a cancellation (its notice, which withdraws the quittance).
+fn payment_document(payment: &Payment, text: String, withdraws: Option<VerificationCode>) -> NewDocument {
+    let kind = match payment.kind {
+        PaymentKind::Payment => QUITTANCE_KIND,
+        PaymentKind::Cancellation => CANCELLATION_KIND,
+    };
+    NewDocument {
+        kind: kind.to_owned(),
+        subject: format!("payment:{}", payment.id),
+        title: title(payment.kind),
+        text,
+        withdraws,
     }
 }

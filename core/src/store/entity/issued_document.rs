@@ -18,6 +18,8 @@ pub struct Model {
     pub data_key_id: Uuid,
     pub issued_by: String,
     pub issued_at: DateTimeUtc,
+    /// The code of the document this one withdraws (a notice of cancellation names its quittance).
+    pub withdraws: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,37 @@
+//! A document may withdraw another (a notice of cancellation withdraws the quittance it cancels): the new
+//! document names the withdrawn one's code, so that verifying the withdrawn code says so. Documents stay written
+//! once: the withdrawal is a new row, never an update of the old one.
+
+use sea_orm_migration::prelude::*;
+
+pub(crate) struct Migration;
+
+impl MigrationName for Migration {
+    fn name(&self) -> &str {
+        "m0039_document_withdrawals"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("issued_documents")
+                    .add_column(ColumnDef::new("withdraws").string().null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("issued_documents_withdraws")
+                    .table("issued_documents")
+                    .col("tenant_id")
+                    .col("withdraws")
+                    .to_owned(),
+            )
+            .await
+    }
+}
