@@ -1,7 +1,8 @@
 //! The documents of a case file over HTTP, as the files of requests are (`crate::uploads`, `crate::files`):
 //! - `POST /disputes/{commune}/{caseId}/documents`, `multipart/form-data`: a part `document` (JSON: `title`,
 //!   `kind`: `pleading`, `judgment`, `expert_report`, `correspondence` or `other`) and one file part `file`.
-//!   What the file is comes from its bytes; its content is sealed. The answer is the document as JSON.
+//!   What the file is comes from its bytes; its content is sealed. The answer is the document as JSON. An
+//!   `Idempotency-Key` makes it safe to retry: the same key and upload answer the document first attached.
 //! - `GET /disputes/{commune}/{caseId}/documents/{documentId}`: its content, as an attachment, never cached;
 //!   each opening is an audit event.
 //!
@@ -14,6 +15,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jamaa_core::error::FieldErrorCode;
 use jamaa_core::model::form::messages::{self, MultipartProblem, multipart_problem};
+use jamaa_core::model::idempotency::{Idempotency, IdempotencyKey};
 use jamaa_core::model::ids::{DisputeDocumentId, DisputeId};
 use jamaa_core::service::CaseDocumentUpload;
 use serde::Deserialize;
@@ -84,6 +86,25 @@ async fn read(mut multipart: Multipart) -> Result<(DocumentPart, String, Vec<u8>
     Ok((document, file_name, bytes))
 }
 
+/// The upload's `Idempotency-Key`, with the hash of what it sends: the case, the `document` part, the file's
+/// name and SHA-256.
+fn idempotency(
+    headers: &HeaderMap,
+    case: DisputeId,
+    part: &DocumentPart,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<Option<Idempotency>, jamaa_core::Error> {
+    use sha2::Digest as _;
+    let Some(raw) = headers.get("idempotency-key") else { return Ok(None) };
+    let key = IdempotencyKey::parse("Idempotency-Key", raw.to_str().unwrap_or_default())?;
+    let sha256: String = sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let arguments = serde_json::json!({
+        "case": case.to_string(), "title": part.title, "kind": part.kind, "fileName": file_name, "sha256": sha256,
+    });
+    Ok(Some(Idempotency::new(key, "POST /disputes/documents", &arguments)))
+}
+
 pub(crate) async fn upload(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -107,8 +128,12 @@ pub(crate) async fn upload(
         Ok(read) => read,
         Err(error) => return failure(error, locale),
     };
+    let idempotency = match idempotency(&headers, case, &part, &file_name, &bytes) {
+        Ok(idempotency) => idempotency,
+        Err(error) => return failure(error, locale),
+    };
     let upload = CaseDocumentUpload { title: part.title, kind: part.kind, file_name, bytes };
-    match state.jamaa.attach_case_document(&principal, &at.commune, case, upload).await {
+    match state.jamaa.attach_case_document(&principal, &at.commune, case, upload, idempotency.as_ref()).await {
         Ok(document) => {
             let kind: &'static str = document.kind.into();
             Json(serde_json::json!({

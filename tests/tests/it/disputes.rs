@@ -206,16 +206,27 @@ async fn attach(
     file_name: &str,
     bytes: Vec<u8>,
 ) -> Result<(u16, Value)> {
+    attach_keyed(app, token, case, document, (file_name, bytes), None).await
+}
+
+/// [`attach`] with an `Idempotency-Key`.
+async fn attach_keyed(
+    app: &TestApp,
+    token: &str,
+    case: &str,
+    document: Value,
+    (file_name, bytes): (&str, Vec<u8>),
+    key: Option<&str>,
+) -> Result<(u16, Value)> {
     let form = reqwest::multipart::Form::new()
         .text("document", document.to_string())
         .part("file", reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()));
-    let response = app
-        .client
-        .post(app.url(&format!("/disputes/oujda/{case}/documents")))
-        .bearer_auth(token)
-        .multipart(form)
-        .send()
-        .await?;
+    let mut request =
+        app.client.post(app.url(&format!("/disputes/oujda/{case}/documents"))).bearer_auth(token).multipart(form);
+    if let Some(key) = key {
+        request = request.header("idempotency-key", key);
+    }
+    let response = request.send().await?;
     let status = response.status().as_u16();
     Ok((status, response.json().await?))
 }
@@ -284,8 +295,15 @@ async fn a_case_corrected_and_its_documents_sealed(backend: Backend) -> Result<(
     let (status, body) = attach(&app, &agent, &id, report.clone(), "rapport.pdf", pdf()).await?;
     assert_eq!((status, error_codes(&body)), (403, vec!["FORBIDDEN".to_owned()]), "{body}");
     let before = audit_events(&app).await?;
-    let (status, added) = attach(&app, &legal, &id, report, "rapport.pdf", pdf()).await?;
+    let key = "b7c1e0a4-5d2f-4c1e-9a3b-6f0d2e8c4a11";
+    let (status, added) = attach_keyed(&app, &legal, &id, report.clone(), ("rapport.pdf", pdf()), Some(key)).await?;
     assert_eq!(status, 200, "{added}");
+    // Sent again with its key (the answer lost on the way): the same document, none attached twice.
+    let (status, again) = attach_keyed(&app, &legal, &id, report.clone(), ("rapport.pdf", pdf()), Some(key)).await?;
+    assert_eq!((status, &again["id"]), (200, &added["id"]), "{again}");
+    // The same key for another upload is refused.
+    let (status, other) = attach_keyed(&app, &legal, &id, report, ("autre.pdf", pdf()), Some(key)).await?;
+    assert_eq!((status, error_codes(&other)), (422, vec!["IDEMPOTENCY_KEY_REUSED".to_owned()]), "{other}");
     assert_eq!((&added["mediaType"], &added["kind"]), (&json!("application/pdf"), &json!("expert_report")), "{added}");
     assert_eq!(added["sizeBytes"], json!(pdf().len()), "{added}");
     assert_eq!(audit_events(&app).await?, before + 1, "one document, one event");

@@ -14,6 +14,7 @@ use crate::error::{Error, FieldErrorCode};
 use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::form::messages;
+use crate::model::idempotency::Idempotency;
 use crate::model::ids::{AppealId, DecisionId, DisputeDocumentId, DisputeId, HearingId};
 use crate::model::request::TrackingCode;
 use crate::model::settings::SettingsSection;
@@ -625,6 +626,7 @@ impl Jamaa {
         commune: &Commune,
         case: DisputeId,
         upload: CaseDocumentUpload,
+        idempotency: Option<&Idempotency>,
     ) -> Result<CaseDocument, Error> {
         let scope = principal.authorize(commune.id, Permission::ManageDisputes)?;
         let now = self.now();
@@ -641,6 +643,14 @@ impl Jamaa {
             return Err(Error::Validation(vec![crate::error::FieldError { path: "file".into(), ..error }]));
         }
         let tx = self.store.tenant_tx(scope).await?;
+        // The same upload sent again with its key answers the document the first attached, and attaches none.
+        if let Some(first) =
+            self.claim_key::<DisputeDocumentId>(&tx, principal, idempotency, self.idempotency_ttl).await?
+        {
+            let (document, _, _) = store::sealed_document(&tx, case, first).await?.ok_or(Error::NotFound("case"))?;
+            tx.commit().await?;
+            return Ok(document);
+        }
         let row = store::case_by_id(&tx, case).await?.ok_or(Error::NotFound("case"))?;
         if !row.case.status.is_open() {
             return Err(refused(row.case.status));
@@ -678,6 +688,7 @@ impl Jamaa {
             now,
         )
         .await?;
+        self.record_answer(&tx, principal, idempotency, &document.id).await?;
         tx.commit().await?;
         tracing::info!(dispute.id = %case, document.id = %document.id, "document attached");
         Ok(document)
