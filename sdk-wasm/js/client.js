@@ -1468,21 +1468,22 @@ class JamaaClient {
 
   /**
    * A cash or card payment against a request's demand (`input`: trackingCode, channel `CASH` or `CARD`, amount
-   * `"2.00"`, currency, optional terminalSlip), with its quittance (`document`: code, text, verifyPath).
+   * `"2.00"`, currency, optional terminalSlip), with its quittance (`document`: code, text, verifyPath). Retried
+   * with the same idempotency key when the answer is lost, so that one payment is never recorded twice.
    */
-  async recordCounterPayment(commune, input) {
+  async recordCounterPayment(commune, input, { idempotencyKey = globalThis.crypto.randomUUID() } = {}) {
     const { recordCounterPayment } = await this.#graphql(`mutation($commune: String, $input: CounterPayment!) {
       recordCounterPayment(commune: $commune, input: $input) { payment { ${PAYMENT} } demand { ${PAYMENT_DEMAND} }
-        document { code kind title text verifyPath } } }`, { commune, input });
+        document { code kind title text verifyPath } } }`, { commune, input }, { idempotencyKey });
     return recordCounterPayment;
   }
 
   /** Cancels a payment by a counter-entry with its reason (the revenue officer). */
-  async cancelPayment(commune, paymentId, reason) {
+  async cancelPayment(commune, paymentId, reason, { idempotencyKey = globalThis.crypto.randomUUID() } = {}) {
     const { cancelPayment } = await this.#graphql(`mutation($commune: String, $paymentId: ID!, $reason: String!) {
       cancelPayment(commune: $commune, paymentId: $paymentId, reason: $reason) { payment { ${PAYMENT} }
         demand { ${PAYMENT_DEMAND} } document { code kind title text verifyPath } } }`,
-    { commune, paymentId, reason });
+    { commune, paymentId, reason }, { idempotencyKey });
     return cancelPayment;
   }
 

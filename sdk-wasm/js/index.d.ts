@@ -1176,8 +1176,8 @@ export interface StaffClient {
   recordCollection(commune: string, titleId: string, amount: string): Promise<FinanceEntry>;
   correctFinanceEntry(commune: string, entryId: string, amount: string, reason: string): Promise<FinanceEntry>;
   paymentDemand(commune: string, trackingCode: string): Promise<PaymentDemand>;
-  recordCounterPayment(commune: string, input: CounterPaymentInput): Promise<RecordedPayment>;
-  cancelPayment(commune: string, paymentId: string, reason: string): Promise<RecordedPayment>;
+  recordCounterPayment(commune: string, input: CounterPaymentInput, options?: { idempotencyKey?: string }): Promise<RecordedPayment>;
+  cancelPayment(commune: string, paymentId: string, reason: string, options?: { idempotencyKey?: string }): Promise<RecordedPayment>;
   paymentsDayReport(commune: string, options?: { day?: string; agent?: string }): Promise<PaymentsDayReport>;
   paymentDocument(commune: string, paymentId: string): Promise<PaymentDocument>;
   collectedFees(commune: string, year?: number): Promise<CollectedFees[]>;
