@@ -311,6 +311,7 @@ test("in French: the payments controller imports the day's statement and sees it
   // Recorded now: the list says paid by the statement.
   await list.getByRole("row").filter({ hasText: silent }).filter({ hasText: "par le relevé" }).waitFor();
   const past = controller.getByRole("table", { name: "Relevés importés, les plus récents d'abord" });
+  await past.getByRole("row").nth(1).waitFor();
   assert.equal(await past.getByRole("row").count(), 2, "one statement imported, under its header");
   await assertAccessible(controller, "online payments, a statement imported (fr)");
   await shoot(controller, "payments-controller-statement-fr");
@@ -323,7 +324,7 @@ test("in French: the payments controller imports the day's statement and sees it
   await controller.getByRole("button", { name: "Demander le remboursement" }).click();
   await controller.getByRole("status").filter({ hasText: "Remboursement de 2,00 demandé." }).waitFor();
   const refunds = controller.getByRole("table", { name: "Remboursements, les plus anciens d'abord" });
-  assert.match(await refunds.getByRole("row").filter({ hasText: silent }).innerText(), /Demandé/);
+  await refunds.getByRole("row").filter({ hasText: silent }).locator(".refund-status", { hasText: "Demandé" }).waitFor();
   assert.equal(await controller.getByRole("button", { name: /^Approuver/ }).count(), 0);
   assert.deepEqual(controller.errors, []);
 
@@ -336,7 +337,9 @@ test("in French: the payments controller imports the day's statement and sees it
   const row = officer.getByRole("table", { name: "Remboursements, les plus anciens d'abord" }).getByRole("row").filter({ hasText: "Demande retirée par le citoyen" });
   await row.getByRole("button", { name: "Approuver 2,00 — Demande retirée par le citoyen" }).click();
   await officer.getByRole("status").filter({ hasText: "Remboursement de 2,00 approuvé." }).waitFor();
-  assert.match(await row.innerText(), /Approuvé/);
+  // The list is read again after the decision: wait for it.
+  await row.locator(".refund-status", { hasText: "Approuvé" }).waitFor();
+  assert.equal(await row.getByRole("button").count(), 0, "nothing left to decide");
   await assertAccessible(officer, "online payments, refunds (fr)");
   const token = await demoSession("oujda.payments_controller");
   const { paymentRefunds } = await graphql(server.url, token, '{ paymentRefunds(commune: "oujda") { amount reason status } }');
