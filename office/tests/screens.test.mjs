@@ -9,7 +9,7 @@ import { assertAccessible, browser, graphql, openPage, server, shoot, signIn, us
 
 useOffice();
 
-const COMMUNE_SCREENS = ["inbox", "moderation", "civil", "civil/new", "courier", "council", "finance", "petitions", "publications", "users", "tokens", "webhooks", "smtp", "staff", "disputes", "projects"];
+const COMMUNE_SCREENS = ["inbox", "moderation", "civil", "civil/new", "courier", "council", "finance", "petitions", "publications", "users", "tokens", "webhooks", "smtp", "staff", "disputes", "projects", "online-payments"];
 const OPERATOR_SCREENS = ["communes", "onboard", "diff", "upgrade", "indicators"];
 /** The screens the role guides show (docs/guides/). */
 const GUIDE_SHOTS = ["courier", "finance", "petitions", "publications", "users", "tokens", "webhooks", "smtp"];

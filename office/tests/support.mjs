@@ -77,12 +77,15 @@ export async function openPage(browser, lang) {
   return page;
 }
 
-/** Signs in through the sign-in screen, in `lang`. */
-export async function signIn(page, url, login, lang) {
+/** The password of the demo's own logins (`oujda.counter_agent`, …; README.md lists them). */
+export const DEMO_PASSWORD = "jamaa-demo-2026";
+
+/** Signs in through the sign-in screen, in `lang` (a test user; a demo login with `DEMO_PASSWORD`). */
+export async function signIn(page, url, login, lang, password = PASSWORD) {
   await page.goto(`${url}/office/?lang=${lang}`);
   await page.waitForSelector('html[data-ready="true"]');
   await page.locator("#login").fill(login);
-  await page.locator("#password").fill(PASSWORD);
+  await page.locator("#password").fill(password);
   await page.locator("#password").press("Enter");
   await page.locator(".top .user").waitFor();
 }

@@ -88,6 +88,11 @@ export function number(/** @type {number} */ value, /** @type {Intl.NumberFormat
   return new Intl.NumberFormat(intlLocale(), options).format(value);
 }
 
+/** An amount of the API (`1250.50`, in the commune's currency) as the page's language writes it. */
+export function money(/** @type {string | null | undefined} */ value) {
+  return value === null || value === undefined ? "" : number(Number(value), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
 /** Items joined as the language does ("a, b and c"; "أ و ب و ج"). */
 export function list(/** @type {string[]} */ items) {
   return new Intl.ListFormat(intlLocale(), { type: "conjunction" }).format(items);

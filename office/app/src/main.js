@@ -24,6 +24,7 @@ import { Staff } from "./screens/hr.js";
 import { Projects } from "./screens/projects.js";
 import { DisputeView, Disputes } from "./screens/disputes.js";
 import { Spending } from "./screens/spending.js";
+import { CashDesk, OnlinePayments } from "./screens/payments.js";
 
 /** The screens of a commune, in menu order, with the permission each needs. */
 const COMMUNE_SCREENS = [
@@ -43,6 +44,8 @@ const COMMUNE_SCREENS = [
   { path: "staff", label: "nav.staff", permission: "manage_staff" },
   { path: "disputes", label: "nav.disputes", permission: "manage_disputes" },
   { path: "spending", label: "nav.spending", permission: ["record_finance", "approve_commitments"] },
+  { path: "cashdesk", label: "nav.cashdesk", permission: ["collect_payments", "manage_revenue"] },
+  { path: "online-payments", label: "nav.onlinePayments", permission: ["reconcile_payments", "approve_refunds"] },
 ];
 
 const OPERATOR_SCREENS = [
@@ -192,6 +195,10 @@ function CommuneScreen({ commune, screen, rest }) {
       return rest[0] ? html`<${DisputeView} ...${props} id=${rest[0]} />` : html`<${Disputes} ...${props} />`;
     case "spending":
       return html`<${Spending} ...${props} />`;
+    case "cashdesk":
+      return html`<${CashDesk} ...${props} />`;
+    case "online-payments":
+      return html`<${OnlinePayments} ...${props} />`;
     case "council":
       return rest[0] ? html`<${CouncilSessionView} ...${props} id=${rest[0]} />` : html`<${Council} ...${props} />`;
     case "finance":

@@ -6,14 +6,9 @@
 import { useState } from "preact/hooks";
 
 import { html } from "../html.js";
-import { arFr, number, t } from "../i18n.js";
+import { arFr, money, t } from "../i18n.js";
 import { call, may } from "../session.js";
 import { ErrorBox, Field, Form, Loading, Select, useLoad } from "../ui.js";
-
-/** An amount of the API (`1250.50`, in the commune's currency) as the page's language writes it. */
-function money(/** @type {string | null | undefined} */ value) {
-  return value === null || value === undefined ? "" : number(Number(value), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-}
 
 /** `chapter.article.paragraph` of a line. */
 function code(/** @type {{chapter: string, article: string, paragraph: string}} */ l) {
