@@ -171,6 +171,8 @@ export function CashDesk({ commune }) {
 function Collect({ commune, demand, done }) {
   const initial = { channel: "CASH", terminalSlip: "" };
   const [pay, setPay] = useState(initial);
+  // One key per filled form: a click repeated after a lost answer records the payment once.
+  const [key, setKey] = useState(() => globalThis.crypto.randomUUID());
   return html`<section aria-labelledby="collect-title">
     <h3 id="collect-title">${t("cash.collect")}</h3>
     <p>${t("cash.toCollect")} <strong>${amount(demand.outstanding, demand.currency)}</strong></p>
@@ -181,8 +183,9 @@ function Collect({ commune, demand, done }) {
         amount: demand.outstanding,
         currency: demand.currency,
         terminalSlip: pay.channel === "CARD" && pay.terminalSlip.trim() ? pay.terminalSlip.trim() : null,
-      }));
+      }, { idempotencyKey: key }));
       setPay(initial);
+      setKey(globalThis.crypto.randomUUID());
       done(made);
     }}>
       <${Select} label=${t("cash.channel")} name="channel" value=${pay} set=${setPay} required
