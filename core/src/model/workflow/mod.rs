@@ -10,12 +10,14 @@ use crate::model::form::FormSchema;
 use crate::model::i18n::LocalizedText;
 
 mod check;
+pub mod commission;
 pub mod engine;
 mod guard;
 mod staff_form;
 #[cfg(test)]
 mod test_support;
 
+pub use commission::{BodyDef, BodyOpinion, CommissionDef, CommissionResult, ConsolidationRule, OpinionKind};
 pub use engine::{
     ApplyContext, EngineError, MAX_COMMENT_CHARS, ScheduledTimer, StepDeadline, TimerFiring, Transition, apply,
     available_actions, available_among, start, step_deadline, timer_firing,
