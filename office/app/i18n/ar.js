@@ -429,6 +429,7 @@ export default {
   "file.released": "لم يعد الملف مسندا.",
   "file.sentToApplicant": "يرسل إلى صاحب الطلب",
   "file.staffForm": "استمارة الإجراء",
+  "file.step": "المرحلة الحالية",
   "file.silence": "السكوت عند انتهاء الأجل",
   "file.verificationCode": "رمز التحقق",
   "finance.appropriated": "الاعتمادات المفتوحة",

@@ -407,6 +407,7 @@ export default {
   "file.released": "Le dossier n'est plus attribué.",
   "file.sentToApplicant": "envoyé au demandeur",
   "file.staffForm": "Formulaire de l'action",
+  "file.step": "Étape en cours",
   "file.silence": "Silence à l'échéance",
   "file.verificationCode": "Code de vérification",
   "finance.appropriated": "Crédits ouverts",

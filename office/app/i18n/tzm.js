@@ -401,6 +401,7 @@ export default {
   "file.released": "ⴰⴼⴰⵢⵍⵓ ⵓⵔ ⵉⵜⵜⵓⴼⴽⴰ.",
   "file.sentToApplicant": "ⴰⴷ ⵉⵜⵜⵓⵣⵏ ⵉ ⵓⵎⵙⵓⵜⵔ",
   "file.staffForm": "ⵜⴰⴼⵔⵖⵓⵏⵜ ⵏ ⵜⵉⴳⴰⵡⵜ",
+  "file.step": "ⵜⴰⴼⵔⴽⵜ ⵜⴰⵎⵉⵔⴰⵏⵜ",
   "file.silence": "ⵜⵉⵙⵓⵙⵎⵉ ⴳ ⵜⴳⵉⵔⴰ ⵏ ⵓⵙⵎⵓⵔ",
   "file.verificationCode": "ⴰⵙⵏⴰⵍ ⵏ ⵓⵙⵏⵇⴷ",
   "finance.appropriated": "ⵉⵎⵓⵙⵙⵓⵜⵏ",

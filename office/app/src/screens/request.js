@@ -38,6 +38,7 @@ export function RequestFile({ commune, id }) {
       <dt>${t("inbox.state")}</dt><dd id="file-state">${r.stateLabel}</dd>
       <dt>${t("inbox.submitted")}</dt><dd>${dateTime(r.submittedAt)}</dd>
       <dt>${t("inbox.due")}</dt><dd>${date(r.decisionDue)}</dd>
+      ${r.stepDueDate ? html`<dt>${t("file.step")}</dt><dd id="file-step-due">${t("inbox.stepDue", { date: date(r.stepDueDate) })}${r.stepOverdue ? html` <span class="badge step-late">${t("inbox.stepLate")}</span>` : null}</dd>` : null}
       ${r.closedAt ? html`<dt>${t("file.closed")}</dt><dd>${dateTime(r.closedAt)}</dd>` : null}
       ${features?.assignment ? html`<dt>${t("inbox.assignee")}</dt><dd id="file-assignee">${r.assignee?.displayName ?? t("inbox.nobody")}</dd>` : null}
     </dl>
