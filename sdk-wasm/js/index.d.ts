@@ -506,6 +506,10 @@ export interface IssuedDocument {
   text: string;
   issuedAt: DateTimeString;
   verifyPath: string;
+  /** Where whoever holds the code downloads its PDF (a path on the server); null if issued before PDFs were. */
+  pdfPath: string | null;
+  /** SHA-256 of its PDF, hex: what `/verify` compares a presented PDF with; null if issued before PDFs were. */
+  pdfFingerprint: string | null;
 }
 
 export interface DownloadedFile {
@@ -1658,6 +1662,8 @@ export interface PaymentDocument {
   title: string;
   text: string;
   verifyPath: string;
+  /** Where its PDF is downloaded (a path on the server); null if issued before PDFs were. */
+  pdfPath: string | null;
 }
 
 export interface RecordedPayment {

@@ -430,6 +430,7 @@ export default {
   "file.sentToApplicant": "يرسل إلى صاحب الطلب",
   "file.silence": "السكوت عند انتهاء الأجل",
   "file.verificationCode": "رمز التحقق",
+  "file.downloadPdf": "تحميل PDF",
   "finance.appropriated": "الاعتمادات المفتوحة",
   "finance.collected": "المداخيل المستخلصة",
   "finance.execution": "التنفيذ",

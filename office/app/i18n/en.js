@@ -402,6 +402,7 @@ export default {
   "file.sentToApplicant": "sent to the applicant",
   "file.silence": "Silence at the deadline",
   "file.verificationCode": "Verification code",
+  "file.downloadPdf": "Download the PDF",
   "finance.appropriated": "Appropriated",
   "finance.collected": "Revenue collected",
   "finance.execution": "Execution",

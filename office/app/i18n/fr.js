@@ -408,6 +408,7 @@ export default {
   "file.sentToApplicant": "envoyé au demandeur",
   "file.silence": "Silence à l'échéance",
   "file.verificationCode": "Code de vérification",
+  "file.downloadPdf": "Télécharger le PDF",
   "finance.appropriated": "Crédits ouverts",
   "finance.collected": "Recettes recouvrées",
   "finance.execution": "Exécution",

@@ -402,6 +402,7 @@ export default {
   "file.sentToApplicant": "ⴰⴷ ⵉⵜⵜⵓⵣⵏ ⵉ ⵓⵎⵙⵓⵜⵔ",
   "file.silence": "ⵜⵉⵙⵓⵙⵎⵉ ⴳ ⵜⴳⵉⵔⴰ ⵏ ⵓⵙⵎⵓⵔ",
   "file.verificationCode": "ⴰⵙⵏⴰⵍ ⵏ ⵓⵙⵏⵇⴷ",
+  "file.downloadPdf": "ⴰⴳⵎ PDF",
   "finance.appropriated": "ⵉⵎⵓⵙⵙⵓⵜⵏ",
   "finance.collected": "ⵉⴽⵛⵛⵓⵎⵏ ⵉⵜⵜⵓⵙⵙⵓⵜⵍⵏ",
   "finance.execution": "ⴰⵙⴽⴽⵉⵍ",
