@@ -15,14 +15,16 @@ use crate::auth::{Permission, Principal};
 use crate::crypto::{self, Keyring};
 use crate::error::{Error, FieldErrorCode};
 use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
-use crate::model::commune::{Commune, Country};
+use crate::model::commune::Commune;
+use crate::model::document_layout::DocumentLayout;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::{DocumentId, RequestId};
+use crate::model::settings::SettingsSection;
 use crate::model::verification::{self, CODE_ALPHABET, CODE_LENGTH, VerificationCode};
 use crate::model::workflow::{ActorRule, Outcome};
 use crate::pdf::Sheet;
 use crate::store::documents::{self, DocumentRecord, SealedPdf};
-use crate::store::{TenantTx, audit, catalog, communes, keys, requests};
+use crate::store::{TenantTx, audit, catalog, communes, config, keys, requests};
 
 use super::Jamaa;
 
@@ -126,7 +128,12 @@ pub(crate) async fn issue(
     let code = new_code(commune)?;
     let text = verification::normalize_text(&new.text);
     let fingerprint = verification::fingerprint(&text);
-    let sheet = sheet(commune, &new.title, &text, &code, now, press.public_url);
+    let layout = match DocumentLayout::from_settings(&config::get(tx).await?.settings) {
+        Some(Ok(layout)) => layout,
+        Some(Err(problem)) => return Err(Error::internal(format!("settings.documents does not load: {problem}"))),
+        None => DocumentLayout::standard(commune.spec.country),
+    };
+    let sheet = sheet(commune, &layout, &new.title, &text, &code, now, press.public_url);
     let pdf = tokio::task::spawn_blocking(move || crate::pdf::render(&sheet)).await.map_err(Error::internal)??;
     let pdf_fingerprint = hex::encode(Sha256::digest(&pdf));
     let (data_key_id, key) = keys::current(tx, press.keyring, now).await?;
@@ -196,6 +203,7 @@ async fn open_pdf(tx: &TenantTx, keyring: &Keyring, record: &DocumentRecord) -> 
 /// issued, the date of issue in the commune's time zone, the code, and how to verify it.
 fn sheet(
     commune: &Commune,
+    layout: &DocumentLayout,
     title: &LocalizedText,
     text: &str,
     code: &VerificationCode,
@@ -205,32 +213,26 @@ fn sheet(
     let fallbacks = commune.fallbacks();
     let ar = |text: &LocalizedText| text.get(Locale::Ar, &fallbacks).to_owned();
     let fr = |text: &LocalizedText| text.get(Locale::Fr, &fallbacks).to_owned();
-    let (state_ar, state_fr) = match commune.spec.country {
-        Country::Morocco => ("المملكة المغربية", "Royaume du Maroc"),
-        Country::Mauritania => ("الجمهورية الإسلامية الموريتانية", "République islamique de Mauritanie"),
-        Country::Spain => ("مملكة إسبانيا", "Royaume d'Espagne"),
-    };
-    let date = issued_at.with_timezone(&commune.time_zone()).format("%Y-%m-%d").to_string();
+    let local = issued_at.with_timezone(&commune.time_zone());
+    let date = local.format("%Y-%m-%d").to_string();
+    // After Arabic letters, digits are Arabic numbers and a hyphen between them stays a separator, so that
+    // `2026-12-06` would read `06-12-2026`; a slash joins them into one number run (UAX #9, rule W4).
+    let date_ar = local.format("%Y/%m/%d").to_string();
     let verify_page = format!("{}/verify", public_url.trim_end_matches('/'));
     Sheet {
-        heading_ar: vec![state_ar.to_owned(), ar(&commune.spec.name)],
-        heading_fr: vec![state_fr.to_owned(), fr(&commune.spec.name)],
+        heading_ar: layout.heading.iter().chain([&commune.spec.name]).map(ar).collect(),
+        heading_fr: layout.heading.iter().chain([&commune.spec.name]).map(fr).collect(),
         title: vec![ar(title), fr(title)],
         body: text.to_owned(),
         facts: vec![
-            format!("تاريخ الإصدار: {date}"),
+            format!("تاريخ الإصدار: {date_ar}"),
             format!("Délivré le : {date}"),
             format!("رمز التحقق: {code}"),
             format!("Code de vérification : {code}"),
         ],
         code: code.to_string(),
         verify_url: format!("{verify_page}/{code}"),
-        footer: vec![
-            format!("للتحقق من صحة هذه الوثيقة: امسح رمز QR أو أدخل رمز التحقق في {verify_page}، ثم أرفق ملف PDF هذا."),
-            format!(
-                "Pour vérifier ce document : scannez le code QR ou saisissez son code sur {verify_page}, puis déposez-y ce PDF."
-            ),
-        ],
+        footer: vec![layout.footer_in(Locale::Ar, &verify_page), layout.footer_in(Locale::Fr, &verify_page)],
         metadata_title: fr(title),
         author: fr(&commune.spec.name),
         issued_at,
