@@ -99,6 +99,8 @@ const MARGIN: f32 = 56.0;
 const TEXT_BOTTOM: f32 = PAGE_HEIGHT - 190.0;
 const BODY_SIZE: f32 = 11.0;
 const QR_SIZE: f32 = 96.0;
+const FOOTER_SIZE: f32 = 8.5;
+const FOOTER_LEADING: f32 = 13.0;
 
 struct Fonts<'a> {
     face: rustybuzz::Face<'a>,
@@ -158,13 +160,15 @@ fn paginate(fonts: &Fonts<'_>, sheet: &Sheet) -> Vec<Vec<Placed>> {
             y += BODY_SIZE * 0.8;
             continue;
         }
+        // The lines of a paragraph keep its direction, whatever their own first letter.
+        let rtl = is_rtl(&paragraph);
         for line in wrap(fonts, &paragraph, BODY_SIZE, width) {
             y += BODY_SIZE * 1.6;
             if y > TEXT_BOTTOM {
                 pages.push(Vec::new());
                 y = MARGIN + BODY_SIZE * 1.6;
             }
-            put(&mut pages, placed(&line, BODY_SIZE, y, Align::Natural));
+            put(&mut pages, Placed { rtl, ..placed(&line, BODY_SIZE, y, Align::Natural) });
         }
     }
     pages
@@ -279,7 +283,17 @@ fn draw_line(surface: &mut Surface<'_>, fonts: &Fonts<'_>, line: &Placed) {
 
 /// The block at the foot of every page: the QR code on the left, the code beside it, the footer below.
 fn draw_verification(surface: &mut Surface<'_>, fonts: &Fonts<'_>, sheet: &Sheet) {
-    let top = PAGE_HEIGHT - MARGIN - QR_SIZE - 14.0 * sheet.footer.len() as f32 - 8.0;
+    // The footer's paragraphs wrapped within the margins, each line keeping its paragraph's direction.
+    let width = PAGE_WIDTH - 2.0 * MARGIN;
+    let footer: Vec<(String, bool)> = sheet
+        .footer
+        .iter()
+        .flat_map(|text| {
+            let rtl = is_rtl(text);
+            wrap(fonts, text, FOOTER_SIZE, width).into_iter().map(move |line| (line, rtl))
+        })
+        .collect();
+    let top = PAGE_HEIGHT - MARGIN - QR_SIZE - FOOTER_LEADING * footer.len() as f32 - 8.0;
     if let Some(path) = qr_path(&sheet.verify_url, MARGIN, top, QR_SIZE) {
         surface.set_fill(Some(krilla::paint::Fill::default()));
         surface.draw_path(&path);
@@ -293,9 +307,9 @@ fn draw_verification(surface: &mut Surface<'_>, fonts: &Fonts<'_>, sheet: &Sheet
     };
     draw_at(surface, fonts, &code, MARGIN + QR_SIZE + 16.0);
     let mut y = top + QR_SIZE + 10.0;
-    for text in &sheet.footer {
-        y += 13.0;
-        draw_line(surface, fonts, &placed(text, 8.5, y, Align::Natural));
+    for (text, rtl) in footer {
+        y += FOOTER_LEADING;
+        draw_line(surface, fonts, &Placed { rtl, ..placed(&text, FOOTER_SIZE, y, Align::Natural) });
     }
 }
 
@@ -381,6 +395,16 @@ mod tests {
         let runs = visual_runs("رقم 12", true);
         assert_eq!(runs.len(), 2);
         assert!(!runs[0].1 && runs[1].1, "{runs:?}");
+    }
+
+    #[test]
+    fn a_wrapped_arabic_paragraph_stays_right_to_left() {
+        let face = rustybuzz::Face::from_slice(FONT, 0).unwrap();
+        let fonts = Fonts { face, font: Font::new(FONT.into(), 0).unwrap() };
+        let text = "للتحقق من صحة هذه الوثيقة: امسح رمز QR أو أدخل رمز التحقق في https://jamaa.example.ma/verify";
+        let lines = wrap(&fonts, text, BODY_SIZE, 260.0);
+        assert!(lines.len() > 1 && is_rtl(text));
+        assert!(lines.iter().all(|line| line_width(&fonts, line, true, BODY_SIZE) <= 260.0));
     }
 
     #[test]
