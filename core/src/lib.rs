@@ -12,6 +12,8 @@ pub mod auth;
 #[cfg(feature = "store")]
 pub mod crypto;
 #[cfg(feature = "store")]
+pub mod pdf;
+#[cfg(feature = "store")]
 pub mod service;
 #[cfg(feature = "store")]
 pub mod store;

@@ -59,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", get(graphql_ws))
         .route("/files/{commune}/{request}/{file}", get(crate::files::download))
+        .route("/documents/{commune}/{file}", get(crate::document_pdfs::download))
         .route("/disputes/{commune}/{case}/documents/{document}", get(crate::dispute_files::download))
         .merge(crate::pages::routes())
         .nest("/open311/v2", crate::open311::routes())

@@ -7,6 +7,7 @@ pub mod connections;
 pub mod cors;
 pub mod dispatcher;
 pub mod dispute_files;
+pub mod document_pdfs;
 pub mod edge;
 pub mod files;
 pub mod graphiql;

@@ -150,7 +150,12 @@ test("in French: a legalisation paid in cash, its quittance verified, then cance
   await agent.emulateMedia({ media: "screen" });
 
   // The verify page, by the link of the quittance, says it is authentic.
-  const link = await agent.locator(".printable a").getAttribute("href");
+  const link = await agent.locator('.printable a[href^="/verify/"]').getAttribute("href");
+  // Its PDF, as issued, is a link away.
+  const pdf = await fetch(new URL(await agent.locator("#printable-pdf").getAttribute("href"), server.url));
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get("content-type"), "application/pdf");
+  assert.equal(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString(), "%PDF-");
   const verify = await openPage(browser, "fr");
   const address = new URL(link, server.url);
   address.searchParams.set("lang", "fr");

@@ -18,7 +18,7 @@ const REQUEST = `trackingCode commune serviceCode serviceName state stateLabel o
   updatedAt closedAt availableActions { key label commentRequired }
   history { action actionLabel fromState toState stateLabel actor comment at } receipt { ${RECEIPT} }`;
 
-const ISSUED = "id code kind title fingerprint text issuedAt verifyPath";
+const ISSUED = "id code kind title fingerprint text issuedAt verifyPath pdfPath pdfFingerprint";
 const STAFF_MEMBER = "id login displayName";
 const PERSON = "givenAr familyAr givenLatin familyLatin";
 const CIVIL_SUMMARY = "id kind number office year actNumber eventDate registeredOn";
@@ -1484,7 +1484,7 @@ class JamaaClient {
   async recordCounterPayment(commune, input, { idempotencyKey = globalThis.crypto.randomUUID() } = {}) {
     const { recordCounterPayment } = await this.#graphql(`mutation($commune: String, $input: CounterPayment!) {
       recordCounterPayment(commune: $commune, input: $input) { payment { ${PAYMENT} } demand { ${PAYMENT_DEMAND} }
-        document { code kind title text verifyPath } } }`, { commune, input }, { idempotencyKey });
+        document { code kind title text verifyPath pdfPath } } }`, { commune, input }, { idempotencyKey });
     return recordCounterPayment;
   }
 
@@ -1492,7 +1492,7 @@ class JamaaClient {
   async cancelPayment(commune, paymentId, reason, { idempotencyKey = globalThis.crypto.randomUUID() } = {}) {
     const { cancelPayment } = await this.#graphql(`mutation($commune: String, $paymentId: ID!, $reason: String!) {
       cancelPayment(commune: $commune, paymentId: $paymentId, reason: $reason) { payment { ${PAYMENT} }
-        demand { ${PAYMENT_DEMAND} } document { code kind title text verifyPath } } }`,
+        demand { ${PAYMENT_DEMAND} } document { code kind title text verifyPath pdfPath } } }`,
     { commune, paymentId, reason }, { idempotencyKey });
     return cancelPayment;
   }
@@ -1509,7 +1509,7 @@ class JamaaClient {
   /** A payment's quittance (or notice of cancellation) with its text, for printing. */
   async paymentDocument(commune, paymentId) {
     const { paymentDocument } = await this.#graphql(`query($commune: String, $paymentId: ID!) {
-      paymentDocument(commune: $commune, paymentId: $paymentId) { code kind title text verifyPath } }`,
+      paymentDocument(commune: $commune, paymentId: $paymentId) { code kind title text verifyPath pdfPath } }`,
     { commune, paymentId });
     return paymentDocument;
   }

@@ -520,6 +520,10 @@ export interface IssuedDocument {
   text: string;
   issuedAt: DateTimeString;
   verifyPath: string;
+  /** Where whoever holds the code downloads its PDF (a path on the server); null if issued before PDFs were. */
+  pdfPath: string | null;
+  /** SHA-256 of its PDF, hex: what `/verify` compares a presented PDF with; null if issued before PDFs were. */
+  pdfFingerprint: string | null;
 }
 
 export interface DownloadedFile {
@@ -1679,6 +1683,8 @@ export interface PaymentDocument {
   title: string;
   text: string;
   verifyPath: string;
+  /** Where its PDF is downloaded (a path on the server); null if issued before PDFs were. */
+  pdfPath: string | null;
 }
 
 export interface RecordedPayment {

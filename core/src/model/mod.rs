@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod commune;
 pub mod complaint;
+pub mod document_layout;
 pub mod documents;
 pub mod form;
 pub mod i18n;

@@ -1,24 +1,30 @@
 //! Documents a commune issues and anyone can verify: each carries a verification code (which names its
 //! commune) and the fingerprint of its text. The text is kept sealed under the commune's data key, since
 //! extracts and copies hold personal data; verifying shows only who issued what and when, and whether a text
-//! presented is the one issued.
+//! presented is the one issued. Each document is also rendered once, when it is issued, as a PDF/A (`crate::pdf`,
+//! on a blocking thread): its bytes are sealed beside the text and their SHA-256 is what verifying a PDF
+//! compares, so a PDF stays authentic whatever later layouts look like.
 
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Datelike, Utc};
 use rand::Rng;
+use sha2::{Digest, Sha256};
 
 use crate::auth::{Permission, Principal};
 use crate::crypto::{self, Keyring};
 use crate::error::{Error, FieldErrorCode};
 use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
+use crate::model::document_layout::DocumentLayout;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::{DocumentId, RequestId};
+use crate::model::settings::SettingsSection;
 use crate::model::verification::{self, CODE_ALPHABET, CODE_LENGTH, VerificationCode};
 use crate::model::workflow::{ActorRule, Outcome};
-use crate::store::documents::{self, DocumentRecord};
-use crate::store::{TenantTx, audit, catalog, communes, keys, requests};
+use crate::pdf::Sheet;
+use crate::store::documents::{self, DocumentRecord, SealedPdf};
+use crate::store::{TenantTx, audit, catalog, communes, config, keys, requests};
 
 use super::Jamaa;
 
@@ -47,6 +53,24 @@ pub struct IssuedDocument {
     pub fingerprint: String,
     pub text: String,
     pub issued_at: DateTime<Utc>,
+    /// SHA-256 of its PDF, hex; none for a document issued before PDFs were.
+    pub pdf_fingerprint: Option<String>,
+}
+
+/// What is presented to be checked against a document: its text, its PDF by fingerprint (SHA-256, hex), both
+/// or neither.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Presented<'a> {
+    pub text: Option<&'a str>,
+    pub pdf_fingerprint: Option<&'a str>,
+}
+
+/// An issued document's PDF, for whoever holds its verification code.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DocumentPdf {
+    pub code: VerificationCode,
+    pub bytes: Vec<u8>,
+    pub fingerprint: String,
 }
 
 /// What anyone learns by verifying a code: no text, no personal data.
@@ -60,6 +84,10 @@ pub struct DocumentVerification {
     pub issued_at: DateTime<Utc>,
     /// Whether the text presented is the one issued; `None` when no text was presented.
     pub text_matches: Option<bool>,
+    /// SHA-256 of the PDF issued, hex; `None` for a document issued before PDFs were.
+    pub pdf_fingerprint: Option<String>,
+    /// Whether the PDF presented is the one issued, byte for byte; `None` when no PDF was presented.
+    pub pdf_matches: Option<bool>,
     /// The document that withdrew it, if one did: it no longer proves what it says.
     pub withdrawn: Option<Withdrawal>,
 }
@@ -72,11 +100,25 @@ pub struct Withdrawal {
     pub issued_at: DateTime<Utc>,
 }
 
-/// Issues a document in the caller's transaction: draws its code, fingerprints and seals its text, and
-/// records the issuance in the audit chain.
+/// What issuing a document needs beside the transaction: the keys that seal it and the server's public address
+/// (the QR code of its PDF leads to `/verify` there).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Press<'a> {
+    pub keyring: &'a Keyring,
+    pub public_url: &'a str,
+}
+
+impl Jamaa {
+    pub(crate) fn press(&self) -> Press<'_> {
+        Press { keyring: &self.keyring, public_url: self.public_url() }
+    }
+}
+
+/// Issues a document in the caller's transaction: draws its code, fingerprints and seals its text, renders,
+/// fingerprints and seals its PDF, and records the issuance in the audit chain.
 pub(crate) async fn issue(
     tx: &TenantTx,
-    keyring: &Keyring,
+    press: &Press<'_>,
     commune: &Commune,
     new: NewDocument,
     actor: &str,
@@ -86,8 +128,17 @@ pub(crate) async fn issue(
     let code = new_code(commune)?;
     let text = verification::normalize_text(&new.text);
     let fingerprint = verification::fingerprint(&text);
-    let (data_key_id, key) = keys::current(tx, keyring, now).await?;
+    let layout = match DocumentLayout::from_settings(&config::get(tx).await?.settings) {
+        Some(Ok(layout)) => layout,
+        Some(Err(problem)) => return Err(Error::internal(format!("settings.documents does not load: {problem}"))),
+        None => DocumentLayout::standard(commune.spec.country),
+    };
+    let sheet = sheet(commune, &layout, &new.title, &text, &code, now, press.public_url);
+    let pdf = tokio::task::spawn_blocking(move || crate::pdf::render(&sheet)).await.map_err(Error::internal)??;
+    let pdf_fingerprint = hex::encode(Sha256::digest(&pdf));
+    let (data_key_id, key) = keys::current(tx, press.keyring, now).await?;
     let sealed_text = crypto::seal(&key, text.as_bytes(), id.as_uuid().as_bytes())?;
+    let sealed_pdf = crypto::seal(&key, &pdf, &pdf_context(id))?;
     let record = DocumentRecord {
         id,
         code: code.clone(),
@@ -100,6 +151,7 @@ pub(crate) async fn issue(
         issued_by: actor.to_owned(),
         issued_at: now,
         withdraws: new.withdraws.clone(),
+        pdf: Some(SealedPdf { fingerprint: pdf_fingerprint.clone(), sealed: sealed_pdf }),
     };
     documents::insert(tx, &record).await?;
     audit::append(
@@ -113,6 +165,7 @@ pub(crate) async fn issue(
                 "kind": new.kind,
                 "subject": new.subject,
                 "fingerprint": fingerprint,
+                "pdfFingerprint": pdf_fingerprint,
                 "withdraws": new.withdraws.as_ref().map(ToString::to_string),
             }),
         ),
@@ -128,7 +181,62 @@ pub(crate) async fn issue(
         fingerprint,
         text,
         issued_at: now,
+        pdf_fingerprint: Some(pdf_fingerprint),
     })
+}
+
+/// What a document's PDF is sealed with beside the key: its id, and that it is the PDF (not the text).
+fn pdf_context(id: DocumentId) -> Vec<u8> {
+    let mut context = id.as_uuid().as_bytes().to_vec();
+    context.extend_from_slice(b"pdf");
+    context
+}
+
+/// Opens a stored document's PDF in the caller's transaction; none for a document issued before PDFs were.
+async fn open_pdf(tx: &TenantTx, keyring: &Keyring, record: &DocumentRecord) -> Result<Option<Vec<u8>>, Error> {
+    let Some(pdf) = &record.pdf else { return Ok(None) };
+    let key = keys::by_id(tx, keyring, record.data_key_id).await?;
+    Ok(Some(crypto::open(&key, &pdf.sealed, &pdf_context(record.id))?))
+}
+
+/// The sheet of a document: the state's and the commune's names in Arabic and French, the title, the text as
+/// issued, the date of issue in the commune's time zone, the code, and how to verify it.
+fn sheet(
+    commune: &Commune,
+    layout: &DocumentLayout,
+    title: &LocalizedText,
+    text: &str,
+    code: &VerificationCode,
+    issued_at: DateTime<Utc>,
+    public_url: &str,
+) -> Sheet {
+    let fallbacks = commune.fallbacks();
+    let ar = |text: &LocalizedText| text.get(Locale::Ar, &fallbacks).to_owned();
+    let fr = |text: &LocalizedText| text.get(Locale::Fr, &fallbacks).to_owned();
+    let local = issued_at.with_timezone(&commune.time_zone());
+    let date = local.format("%Y-%m-%d").to_string();
+    // After Arabic letters, digits are Arabic numbers and a hyphen between them stays a separator, so that
+    // `2026-12-06` would read `06-12-2026`; a slash joins them into one number run (UAX #9, rule W4).
+    let date_ar = local.format("%Y/%m/%d").to_string();
+    let verify_page = format!("{}/verify", public_url.trim_end_matches('/'));
+    Sheet {
+        heading_ar: layout.heading.iter().chain([&commune.spec.name]).map(ar).collect(),
+        heading_fr: layout.heading.iter().chain([&commune.spec.name]).map(fr).collect(),
+        title: vec![ar(title), fr(title)],
+        body: text.to_owned(),
+        facts: vec![
+            format!("تاريخ الإصدار: {date_ar}"),
+            format!("Délivré le : {date}"),
+            format!("رمز التحقق: {code}"),
+            format!("Code de vérification : {code}"),
+        ],
+        code: code.to_string(),
+        verify_url: format!("{verify_page}/{code}"),
+        footer: vec![layout.footer_in(Locale::Ar, &verify_page), layout.footer_in(Locale::Fr, &verify_page)],
+        metadata_title: fr(title),
+        author: fr(&commune.spec.name),
+        issued_at,
+    }
 }
 
 /// Opens a stored document's text in the caller's transaction.
@@ -243,6 +351,13 @@ impl Jamaa {
     /// Verifies a code, and optionally that `text` is the document issued under it. Anyone may ask; an
     /// unknown code is NOT_FOUND. Nothing of the document's content is returned.
     pub async fn verify_document(&self, code: &str, text: Option<&str>) -> Result<DocumentVerification, Error> {
+        self.verify_presented(code, Presented { text, pdf_fingerprint: None }).await
+    }
+
+    /// Verifies a code, and that what is presented (a text, or a PDF by its SHA-256) is the document issued
+    /// under it. A PDF matches only the one issued, byte for byte; a document issued before PDFs were matches
+    /// none. Anyone may ask; an unknown code is NOT_FOUND.
+    pub async fn verify_presented(&self, code: &str, presented: Presented<'_>) -> Result<DocumentVerification, Error> {
         let code = VerificationCode::parse(code).map_err(|_| invalid_code())?;
         let commune = communes::by_tracking_prefix(self.store.conn(), self.store.cache(), code.prefix())
             .await?
@@ -256,7 +371,12 @@ impl Jamaa {
             issued_at: notice.issued_at,
         });
         tx.commit().await?;
-        let text_matches = text.map(|text| verification::fingerprint(text) == record.fingerprint);
+        let pdf_fingerprint = record.pdf.map(|pdf| pdf.fingerprint);
+        let text_matches = presented.text.map(|text| verification::fingerprint(text) == record.fingerprint);
+        let pdf_matches = presented.pdf_fingerprint.map(|presented| {
+            let presented = presented.trim().to_ascii_lowercase();
+            pdf_fingerprint.as_deref().is_some_and(|issued| issued == presented)
+        });
         Ok(DocumentVerification {
             code: record.code,
             commune,
@@ -265,8 +385,36 @@ impl Jamaa {
             fingerprint: record.fingerprint,
             issued_at: record.issued_at,
             text_matches,
+            pdf_fingerprint,
+            pdf_matches,
             withdrawn,
         })
+    }
+
+    /// The PDF of the document issued under `code` in `commune`, for whoever holds the code (the secret printed
+    /// on the document, as `/verify` takes it). A code of another commune, unknown, malformed, or of a document
+    /// issued before PDFs were, is NOT_FOUND. Each download is an audit event of the document.
+    pub async fn document_pdf(&self, commune: &Commune, code: &str) -> Result<DocumentPdf, Error> {
+        let code = VerificationCode::parse(code).map_err(|_| Error::NotFound("document"))?;
+        if code.prefix() != commune.spec.tracking_prefix.as_str() {
+            return Err(Error::NotFound("document"));
+        }
+        let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
+        let now = self.now();
+        let tx = self.store.tenant_tx(scope).await?;
+        let record = documents::by_code(&tx, &code).await?.ok_or(Error::NotFound("document"))?;
+        let (Some(bytes), Some(pdf)) = (open_pdf(&tx, &self.keyring, &record).await?, record.pdf.as_ref()) else {
+            return Err(Error::NotFound("document"));
+        };
+        let event = NewEvent::new(
+            "verification-code",
+            AuditKind::DocumentRead,
+            AuditSubject::Document(record.id),
+            serde_json::json!({ "code": code.to_string(), "pdf": true }),
+        );
+        audit::append(&tx, event, now).await?;
+        tx.commit().await?;
+        Ok(DocumentPdf { code, bytes, fingerprint: pdf.fingerprint.clone() })
     }
 
     /// Issues the decision of a closed request as a verifiable document: the commune, the procedure, the
@@ -319,7 +467,7 @@ impl Jamaa {
         .join("\n");
         let issued = issue(
             &tx,
-            &self.keyring,
+            &self.press(),
             commune,
             NewDocument {
                 kind: "request.decision".to_owned(),
@@ -400,6 +548,7 @@ impl Jamaa {
                 kind: existing.kind,
                 subject: existing.subject,
                 title: existing.title,
+                pdf_fingerprint: existing.pdf.map(|pdf| pdf.fingerprint),
                 fingerprint: existing.fingerprint,
                 text,
                 issued_at: existing.issued_at,
@@ -435,7 +584,7 @@ impl Jamaa {
             .join("\n\n");
         let issued = issue(
             &tx,
-            &self.keyring,
+            &self.press(),
             commune,
             NewDocument {
                 kind: TACIT_ACCEPTANCE.to_owned(),
@@ -511,6 +660,7 @@ pub(super) async fn read_about_request(
             kind: record.kind,
             subject: record.subject,
             title: record.title,
+            pdf_fingerprint: record.pdf.map(|pdf| pdf.fingerprint),
             fingerprint: record.fingerprint,
             text,
             issued_at: record.issued_at,

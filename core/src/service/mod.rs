@@ -62,7 +62,7 @@ pub use crate::store::tokens::TokenSummary;
 pub use calendar::{HOLIDAYS_CHANGED, HolidayTarget, HolidayUpdate};
 pub use catalog::{CurrentServices, ServiceView};
 pub use complaints::{MAX_LISTING, PublicComplaint, PublicFilter, PublicQuery, RatedComplaint};
-pub use documents::{DocumentVerification, IssuedDocument, NewDocument, Withdrawal};
+pub use documents::{DocumentPdf, DocumentVerification, IssuedDocument, NewDocument, Presented, Withdrawal};
 pub use inbox::{
     AssignmentFilter, InboxCounts, InboxCursor, InboxFilter, InboxPage, StaffMember, StateCount, Workload,
 };
@@ -168,6 +168,15 @@ impl Jamaa {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The server's address as citizens reach it (`JAMAA_PUBLIC_URL`, else the bound address), without a
+    /// trailing slash: the QR codes of issued PDFs lead under it.
+    pub(crate) fn public_url(&self) -> &str {
+        match self.payment_providers.public_url.trim_end_matches('/') {
+            "" => "http://localhost",
+            url => url,
+        }
     }
 
     pub(crate) fn now(&self) -> DateTime<Utc> {

@@ -26,6 +26,15 @@ pub(crate) struct DocumentRecord {
     pub issued_at: DateTime<Utc>,
     /// The code of the document this one withdraws.
     pub withdraws: Option<VerificationCode>,
+    /// SHA-256 of the PDF issued and its sealed bytes; none for a document issued before PDFs were.
+    pub pdf: Option<SealedPdf>,
+}
+
+/// A document's PDF as stored.
+#[derive(Clone, Debug)]
+pub(crate) struct SealedPdf {
+    pub fingerprint: String,
+    pub sealed: String,
 }
 
 pub(crate) async fn insert(tx: &TenantTx, record: &DocumentRecord) -> Result<(), Error> {
@@ -42,6 +51,8 @@ pub(crate) async fn insert(tx: &TenantTx, record: &DocumentRecord) -> Result<(),
         issued_by: Set(record.issued_by.clone()),
         issued_at: Set(record.issued_at),
         withdraws: Set(record.withdraws.as_ref().map(ToString::to_string)),
+        pdf_fingerprint: Set(record.pdf.as_ref().map(|pdf| pdf.fingerprint.clone())),
+        sealed_pdf: Set(record.pdf.as_ref().map(|pdf| pdf.sealed.clone())),
     })
     .exec_without_returning(tx.conn())
     .await?;
@@ -102,5 +113,9 @@ fn from_row(row: issued_document::Model) -> Result<DocumentRecord, Error> {
             .map(VerificationCode::parse)
             .transpose()
             .map_err(|_| corrupt("withdrawn code"))?,
+        pdf: match (row.pdf_fingerprint, row.sealed_pdf) {
+            (Some(fingerprint), Some(sealed)) => Some(SealedPdf { fingerprint, sealed }),
+            _ => None,
+        },
     })
 }

@@ -1,17 +1,20 @@
 //! `/verify/{code}`: whether a document is authentic (issued by a commune under that code) and, when its text is
 //! pasted, unchanged; and `/verify/{code}/qr.svg`, the QR code printed on documents. Nothing of the document's
 //! content is shown. A document another withdrew (a quittance its notice of cancellation withdrew) says so, with
-//! the withdrawing document's code.
+//! the withdrawing document's code. `POST /verify/{code}/pdf` takes a PDF (multipart part `pdf`, at most
+//! 10 MiB) and says whether it is the PDF issued under the code, byte for byte (its SHA-256); the page links
+//! to the PDF issued (`/documents/{commune}/{code}.pdf`), since whoever holds the code may download it.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Form, Router};
 use jamaa_core::model::verification::{VerificationCode, short_fingerprint};
-use jamaa_core::service::DocumentVerification;
+use jamaa_core::service::{DocumentVerification, Presented};
 use maud::{Markup, html};
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
 use jamaa_core::model::i18n::Locale;
 
@@ -19,8 +22,14 @@ use super::{PageLang, base_url, language_links, layout, offered, page_response, 
 use crate::app::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
-    Router::new().route("/verify/{code}", get(show).post(check)).route("/verify/{code}/qr.svg", get(qr))
+    Router::new()
+        .route("/verify/{code}", get(show).post(check))
+        .route("/verify/{code}/pdf", post(check_pdf).layer(DefaultBodyLimit::max(MAX_PDF_BYTES)))
+        .route("/verify/{code}/qr.svg", get(qr))
 }
+
+/// The largest PDF the page checks.
+const MAX_PDF_BYTES: usize = 10 * 1024 * 1024;
 
 #[derive(Deserialize)]
 struct LangQuery {
@@ -38,7 +47,28 @@ async fn show(
     Query(query): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Response {
-    render(&state, &code, None, query.lang.as_deref(), &headers).await
+    render(&state, &code, Presented::default(), query.lang.as_deref(), &headers).await
+}
+
+/// A PDF sent to be checked: the SHA-256 of the part `pdf` (or of nothing, when it is missing or unreadable,
+/// which matches no document).
+async fn check_pdf(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(query): Query<LangQuery>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let mut digest = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("pdf") {
+            digest = field.bytes().await.ok().map(|bytes| format!("{:x}", Sha256::digest(&bytes)));
+            break;
+        }
+    }
+    let fingerprint = digest.unwrap_or_default();
+    let presented = Presented { text: None, pdf_fingerprint: Some(&fingerprint) };
+    render(&state, &code, presented, query.lang.as_deref(), &headers).await
 }
 
 async fn check(
@@ -48,13 +78,14 @@ async fn check(
     headers: HeaderMap,
     Form(form): Form<TextForm>,
 ) -> Response {
-    render(&state, &code, Some(&form.text), query.lang.as_deref(), &headers).await
+    render(&state, &code, Presented { text: Some(&form.text), pdf_fingerprint: None }, query.lang.as_deref(), &headers)
+        .await
 }
 
 async fn render(
     state: &AppState,
     code: &str,
-    text: Option<&str>,
+    presented: Presented<'_>,
     query: Option<&str>,
     headers: &HeaderMap,
 ) -> Response {
@@ -65,7 +96,7 @@ async fn render(
     let lang = PageLang::pick(query, headers, commune.as_ref());
     let languages = offered(commune.as_ref());
     let title = lang.t("verify-title");
-    match state.jamaa.verify_document(code, text).await {
+    match state.jamaa.verify_presented(code, presented).await {
         Ok(verification) => page_response(StatusCode::OK, authentic(&verification, lang, &languages, &title)),
         Err(error) => {
             let (status, message) = match error.code() {
@@ -104,6 +135,11 @@ fn authentic(v: &DocumentVerification, lang: PageLang, languages: &[Locale], tit
             dt { (lang.t("verify-document")) } dd { (text(&v.title)) }
             dt { (lang.t("verify-issued-on")) } dd { (issued_on) }
             dt { (lang.t("verify-fingerprint")) } dd.code { (short_fingerprint(&v.fingerprint)) }
+            @if let Some(pdf) = &v.pdf_fingerprint {
+                dt { (lang.t("verify-pdf-fingerprint")) } dd.code #pdf-fingerprint { (pdf) }
+                dt { (lang.t("verify-pdf")) }
+                dd { a #pdf-link href=(crate::document_pdfs::pdf_path(v.commune.spec.slug.as_str(), &v.code.to_string())) download { (lang.t("verify-pdf-download")) } }
+            }
             @if let Some(withdrawal) = &v.withdrawn {
                 dt { (lang.t("verify-withdrawn-by")) }
                 dd {
@@ -118,6 +154,16 @@ fn authentic(v: &DocumentVerification, lang: PageLang, languages: &[Locale], tit
             Some(true) => p.ok #text-result { (lang.t("verify-text-same")) },
             Some(false) => p.bad #text-result { (lang.t("verify-text-differs")) },
             None => {},
+        }
+        @match v.pdf_matches {
+            Some(true) => p.ok #pdf-result { (lang.t("verify-pdf-same")) },
+            Some(false) => p.bad #pdf-result { (lang.t("verify-pdf-differs")) },
+            None => {},
+        }
+        form.no-print method="post" action={ "/verify/" (v.code.to_string()) "/pdf?lang=" (lang.code()) } enctype="multipart/form-data" {
+            label for="pdf" { (lang.t("verify-pdf-upload")) }
+            input #pdf type="file" name="pdf" accept="application/pdf";
+            button type="submit" { (lang.t("verify-pdf-button")) }
         }
         form.no-print method="post" {
             label for="text" { (lang.t("verify-paste")) }

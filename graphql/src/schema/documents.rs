@@ -3,16 +3,26 @@
 
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
-use jamaa_core::service::{DocumentVerification as CoreVerification, IssuedDocument as CoreIssued};
+use jamaa_core::service::{DocumentVerification as CoreVerification, IssuedDocument as CoreIssued, Presented};
 
-use super::Lang;
 use super::call::{Call, InCommune, InLang, subject_id};
 use super::page::{Listing, in_memory};
 use super::types::Commune;
+use super::{Lang, jamaa};
 
 /// The path of a code's verification page, relative to the server.
 pub fn verify_path(code: &str) -> String {
     format!("/verify/{code}")
+}
+
+/// The path of a document's PDF on this server, found from its code's commune; none for a document issued
+/// before PDFs were.
+async fn pdf_path_of(ctx: &Context<'_>, code: &jamaa_core::model::verification::VerificationCode) -> Result<String> {
+    let commune = jamaa(ctx)
+        .commune_by_tracking_prefix(code.prefix())
+        .await?
+        .ok_or_else(|| async_graphql::Error::new("the document's commune is unknown"))?;
+    Ok(crate::document_pdfs::pdf_path(commune.spec.slug.as_str(), &code.to_string()))
 }
 
 /// What verifying a code shows: who issued what, when, and its fingerprint; never the text.
@@ -47,6 +57,25 @@ impl DocumentVerification {
     /// Whether the text given is the one issued; null when no text was given.
     async fn text_matches(&self) -> Option<bool> {
         self.verification.text_matches
+    }
+    /// SHA-256 of the PDF issued, hex: a PDF is the authentic document when its own SHA-256 is this one. Null for
+    /// a document issued before PDFs were.
+    async fn pdf_fingerprint(&self) -> Option<&str> {
+        self.verification.pdf_fingerprint.as_deref()
+    }
+    /// Whether the PDF given (by `pdfFingerprint`) is the one issued, byte for byte; null when none was given.
+    async fn pdf_matches(&self) -> Option<bool> {
+        self.verification.pdf_matches
+    }
+    /// Where whoever holds the code downloads the PDF issued (a path on this server); null for a document issued
+    /// before PDFs were.
+    async fn pdf_path(&self) -> Option<String> {
+        self.verification.pdf_fingerprint.as_ref().map(|_| {
+            crate::document_pdfs::pdf_path(
+                self.verification.commune.spec.slug.as_str(),
+                &self.verification.code.to_string(),
+            )
+        })
     }
     /// Whether a later document of the commune withdrew it (a notice of cancellation, its quittance): it then
     /// no longer proves what it states.
@@ -105,6 +134,18 @@ impl IssuedDocument {
     async fn verify_path(&self) -> String {
         verify_path(&self.issued.code.to_string())
     }
+    /// SHA-256 of its PDF, hex; null for a document issued before PDFs were.
+    async fn pdf_fingerprint(&self) -> Option<&str> {
+        self.issued.pdf_fingerprint.as_deref()
+    }
+    /// Where its PDF is downloaded (a path on this server; the code is the key); null for a document issued
+    /// before PDFs were.
+    async fn pdf_path(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        if self.issued.pdf_fingerprint.is_none() {
+            return Ok(None);
+        }
+        pdf_path_of(ctx, &self.issued.code).await.map(Some)
+    }
 }
 
 #[derive(Default)]
@@ -112,17 +153,20 @@ pub struct DocumentQuery;
 
 #[Object]
 impl DocumentQuery {
-    /// Verifies a document's code and, when `text` is given, that the text is the one issued. Anyone may ask;
-    /// an unknown code is NOT_FOUND.
+    /// Verifies a document's code and, when `text` is given, that the text is the one issued; when
+    /// `pdfFingerprint` is given (the SHA-256 of a PDF, hex), that the PDF is the one issued. Anyone may ask; an
+    /// unknown code is NOT_FOUND.
     async fn verify_document(
         &self,
         ctx: &Context<'_>,
         code: String,
         text: Option<String>,
+        pdf_fingerprint: Option<String>,
         locale: Option<String>,
     ) -> Result<DocumentVerification> {
         let call = Call::with_locale(ctx, locale)?;
-        let verification = call.jamaa.verify_document(&code, text.as_deref()).await.in_lang(&call)?;
+        let presented = Presented { text: text.as_deref(), pdf_fingerprint: pdf_fingerprint.as_deref() };
+        let verification = call.jamaa.verify_presented(&code, presented).await.in_lang(&call)?;
         let lang = call.lang_of(&verification.commune);
         Ok(DocumentVerification { verification, lang })
     }

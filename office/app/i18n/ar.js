@@ -432,6 +432,7 @@ export default {
   "file.step": "المرحلة الحالية",
   "file.silence": "السكوت عند انتهاء الأجل",
   "file.verificationCode": "رمز التحقق",
+  "file.downloadPdf": "تحميل PDF",
   "finance.appropriated": "الاعتمادات المفتوحة",
   "finance.collected": "المداخيل المستخلصة",
   "finance.execution": "التنفيذ",

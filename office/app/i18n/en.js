@@ -404,6 +404,7 @@ export default {
   "file.step": "Current step",
   "file.silence": "Silence at the deadline",
   "file.verificationCode": "Verification code",
+  "file.downloadPdf": "Download the PDF",
   "finance.appropriated": "Appropriated",
   "finance.collected": "Revenue collected",
   "finance.execution": "Execution",

@@ -410,6 +410,7 @@ export default {
   "file.step": "Étape en cours",
   "file.silence": "Silence à l'échéance",
   "file.verificationCode": "Code de vérification",
+  "file.downloadPdf": "Télécharger le PDF",
   "finance.appropriated": "Crédits ouverts",
   "finance.collected": "Recettes recouvrées",
   "finance.execution": "Exécution",

@@ -404,6 +404,7 @@ export default {
   "file.step": "ⵜⴰⴼⵔⴽⵜ ⵜⴰⵎⵉⵔⴰⵏⵜ",
   "file.silence": "ⵜⵉⵙⵓⵙⵎⵉ ⴳ ⵜⴳⵉⵔⴰ ⵏ ⵓⵙⵎⵓⵔ",
   "file.verificationCode": "ⴰⵙⵏⴰⵍ ⵏ ⵓⵙⵏⵇⴷ",
+  "file.downloadPdf": "ⴰⴳⵎ PDF",
   "finance.appropriated": "ⵉⵎⵓⵙⵙⵓⵜⵏ",
   "finance.collected": "ⵉⴽⵛⵛⵓⵎⵏ ⵉⵜⵜⵓⵙⵙⵓⵜⵍⵏ",
   "finance.execution": "ⴰⵙⴽⴽⵉⵍ",

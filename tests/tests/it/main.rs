@@ -13,6 +13,7 @@ mod complaints;
 mod council_finance;
 mod courier;
 mod disputes;
+mod document_pdfs;
 mod documents;
 mod fanout;
 mod faults;

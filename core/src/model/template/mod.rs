@@ -161,6 +161,7 @@ impl TemplateContent {
             section::<crate::modules::disputes::model::DisputeSettings>(&self.settings),
             section::<crate::modules::projects::model::ProjectSettings>(&self.settings),
             section::<crate::modules::finance::entries::FinanceSettings>(&self.settings),
+            section::<crate::model::document_layout::DocumentLayout>(&self.settings),
         ];
         errors.extend(sections.into_iter().flatten().map(|(path, e)| problem(path, e)));
         if self.currency.len() != 3 || !self.currency.bytes().all(|b| b.is_ascii_uppercase()) {
@@ -298,6 +299,10 @@ impl TemplateContent {
     /// The content with `overrides` applied.
     pub fn with_overrides(mut self, overrides: &ContentOverrides) -> Self {
         if let Some(country) = overrides.country {
+            if country != self.country {
+                // The layout of issued PDFs names the state: a commune of another country gets its country's.
+                self.settings.remove(crate::model::document_layout::SETTINGS_KEY);
+            }
             self.country = country;
         }
         if let Some(locale) = overrides.default_locale {

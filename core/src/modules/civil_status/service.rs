@@ -355,7 +355,7 @@ impl Jamaa {
             text: rendered.text.clone(),
             withdraws: None,
         };
-        let issued = documents::issue(tx, &self.keyring, commune, new, &principal.actor(), now).await?;
+        let issued = documents::issue(tx, &self.press(), commune, new, &principal.actor(), now).await?;
         let mut payload = serde_json::json!({
             "number": act.number.to_string(),
             "document": kind.as_str(),

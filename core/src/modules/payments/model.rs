@@ -410,7 +410,8 @@ pub fn quittance_text(commune: &LocalizedText, demand: &Demand, payment: &Paymen
     if let Some(slip) = &payment.terminal_slip {
         text.push_str(&format!("Ticket TPE / وصل الجهاز : {slip}\n"));
     }
-    text.push_str(&format!("Date / التاريخ : {}\n", payment.day));
+    // Day/month/year with slashes: beside Arabic, the bidirectional algorithm keeps its parts in order.
+    text.push_str(&format!("Date / التاريخ : {}\n", payment.day.format("%d/%m/%Y")));
     text.push_str(&format!("Agent / العون : {}\n", payment.recorded_by));
     text
 }
@@ -435,7 +436,7 @@ pub fn cancellation_text(
         demand.tracking_code,
         money(cancellation.amount, &cancellation.currency),
         cancellation.reason.as_deref().unwrap_or_default(),
-        cancellation.day,
+        cancellation.day.format("%d/%m/%Y"),
         cancellation.recorded_by,
     )
 }

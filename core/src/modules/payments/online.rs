@@ -274,7 +274,7 @@ impl Jamaa {
             text,
             withdraws: None,
         };
-        let document = documents::issue(tx, &self.keyring, commune, new, actor, now).await?;
+        let document = documents::issue(tx, &self.press(), commune, new, actor, now).await?;
         payment.document_code = Some(document.code.to_string());
         demand_store::insert_payment(tx, &payment).await?;
         audit::append(

@@ -160,7 +160,7 @@ impl Jamaa {
         };
         let text = model::quittance_text(&commune.spec.name, &state.demand, &payment);
         let new = payment_document(&payment, text, None);
-        let document = documents::issue(&tx, &self.keyring, commune, new, &principal.actor(), now).await?;
+        let document = documents::issue(&tx, &self.press(), commune, new, &principal.actor(), now).await?;
         payment.document_code = Some(document.code.to_string());
         store::insert_payment(&tx, &payment).await?;
         audit::append(
@@ -231,7 +231,7 @@ impl Jamaa {
         // The notice withdraws the quittance: verifying the quittance's code then says it was cancelled.
         let withdraws = cancelled.document_code.as_deref().and_then(|code| VerificationCode::parse(code).ok());
         let new = payment_document(&cancellation, text, withdraws);
-        let document = documents::issue(&tx, &self.keyring, commune, new, &principal.actor(), now).await?;
+        let document = documents::issue(&tx, &self.press(), commune, new, &principal.actor(), now).await?;
         cancellation.document_code = Some(document.code.to_string());
         store::insert_payment(&tx, &cancellation).await?;
         audit::append(
@@ -312,6 +312,7 @@ impl Jamaa {
             fingerprint: record.fingerprint,
             text,
             issued_at: record.issued_at,
+            pdf_fingerprint: record.pdf.map(|pdf| pdf.fingerprint),
         })
     }
 

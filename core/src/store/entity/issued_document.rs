@@ -1,4 +1,4 @@
-//! Documents a commune issued: code, fingerprint, sealed text.
+//! Documents a commune issued: code, fingerprints, sealed text and PDF.
 
 use sea_orm::entity::prelude::*;
 
@@ -20,6 +20,10 @@ pub struct Model {
     pub issued_at: DateTimeUtc,
     /// The code of the document this one withdraws (a notice of cancellation names its quittance).
     pub withdraws: Option<String>,
+    /// SHA-256 of the PDF issued, hex (m0040); null for a document issued before PDFs were.
+    pub pdf_fingerprint: Option<String>,
+    /// The PDF's bytes sealed under the data key `data_key_id`, bound to the document's id and `pdf`.
+    pub sealed_pdf: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -253,7 +253,8 @@ function Printable({ shown }) {
   return html`<section class="printable" aria-labelledby="printable-title">
     <h2 id="printable-title">${t(payment.kind === "PAYMENT" ? "cash.quittanceNumbered" : "cash.noticeNumbered", { number: payment.number })}</h2>
     <p class="verify">${t("file.verificationCode")}: <strong dir="ltr" class="code" id="printable-code">${document.code}</strong> — <a href=${document.verifyPath} dir="ltr" target="_blank" rel="noopener">${document.verifyPath}</a>
-      <span class="no-print"> (${t("cash.verifyHint")})</span></p>
+      <span class="no-print"> (${t("cash.verifyHint")})</span>
+      ${document.pdfPath ? html` <a class="no-print" id="printable-pdf" href=${document.pdfPath} download>${t("file.downloadPdf")}</a>` : null}</p>
     <pre dir="auto">${document.text}</pre>
     <button type="button" class="no-print" onClick=${() => globalThis.print()}>${t("cash.print")}</button>
   </section>`;

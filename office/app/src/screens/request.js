@@ -82,7 +82,7 @@ export function RequestFile({ commune, id }) {
                 done=${() => issued.reload()} />`}
           ${(issued.data ?? []).map((d) => html`<div class="issued">
             <h3>${d.title}</h3>
-            <p>${t("file.verificationCode")}: <strong dir="ltr" class="code">${d.code}</strong> — <a href=${d.verifyPath} dir="ltr">${d.verifyPath}</a></p>
+            <p>${t("file.verificationCode")}: <strong dir="ltr" class="code">${d.code}</strong> — <a href=${d.verifyPath} dir="ltr">${d.verifyPath}</a>${d.pdfPath ? html` — <a href=${d.pdfPath} download>${t("file.downloadPdf")}</a>` : null}</p>
             <pre dir="auto">${d.text}</pre>
           </div>`)}
         </section>`
