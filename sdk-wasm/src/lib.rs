@@ -335,7 +335,6 @@ impl From<ActionView> for ActionDef {
             deadline: None,
             notify_applicant: false,
             check: None,
-            form: None,
         }
     }
 }

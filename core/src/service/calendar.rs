@@ -163,7 +163,6 @@ impl Jamaa {
                     assignee: None,
                     step_due: None,
                     ended_step_due: None,
-                    form: None,
                 };
                 super::lifecycle::record_step(&tx, &commune_now, service, record.id, &step, None, now).await?;
                 moved.push(serde_json::json!({

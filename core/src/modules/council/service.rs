@@ -289,7 +289,6 @@ impl Jamaa {
                         &actor,
                         &principal.actor(),
                         None,
-                        None,
                         self.now(),
                     )
                     .await?;

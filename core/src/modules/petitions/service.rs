@@ -106,7 +106,6 @@ pub(crate) async fn inscribe_petition_in(
         &actor,
         &principal.actor(),
         None,
-        None,
         now,
     )
     .await
