@@ -381,9 +381,10 @@ fn basis_text(basis: &LineBasis) -> String {
 }
 
 /// The printed text of a quittance (Arabic and French, as the commune's documents): the commune, its number,
-/// the request and procedure, each line with its basis, the amount, the channel, the day and the agent. No
-/// payer's name: the request's tracking code says whose it is.
-pub fn quittance_text(commune: &LocalizedText, demand: &Demand, payment: &Payment) -> String {
+/// the request and procedure, each line with its basis, the amount, the channel, the day and the agent (by the
+/// name of their account, else how the audit trail names them). No payer's name: the request's tracking code
+/// says whose it is.
+pub fn quittance_text(commune: &LocalizedText, demand: &Demand, payment: &Payment, agent: &str) -> String {
     let mut text = String::new();
     let name = |t: &LocalizedText, l: Locale| t.exact(l).unwrap_or_default().to_owned();
     text.push_str(&format!("{} / {}\n", name(commune, Locale::Ar), name(commune, Locale::Fr)));
@@ -412,17 +413,18 @@ pub fn quittance_text(commune: &LocalizedText, demand: &Demand, payment: &Paymen
     }
     // Day/month/year with slashes: beside Arabic, the bidirectional algorithm keeps its parts in order.
     text.push_str(&format!("Date / التاريخ : {}\n", payment.day.format("%d/%m/%Y")));
-    text.push_str(&format!("Agent / العون : {}\n", payment.recorded_by));
+    text.push_str(&format!("Agent / العون : {agent}\n"));
     text
 }
 
 /// The printed text of a cancellation (the counter-entry): its number, the quittance it cancels, the amount
-/// taken back, the reason, the day and the member.
+/// taken back, the reason, the day and the member (named as on a quittance).
 pub fn cancellation_text(
     commune: &LocalizedText,
     demand: &Demand,
     payment: &Payment,
     cancellation: &Payment,
+    agent: &str,
 ) -> String {
     let name = |t: &LocalizedText, l: Locale| t.exact(l).unwrap_or_default().to_owned();
     format!(
@@ -437,7 +439,7 @@ pub fn cancellation_text(
         money(cancellation.amount, &cancellation.currency),
         cancellation.reason.as_deref().unwrap_or_default(),
         cancellation.day.format("%d/%m/%Y"),
-        cancellation.recorded_by,
+        agent,
     )
 }
 
@@ -736,10 +738,11 @@ mod tests {
     fn quittances_print_their_number_lines_and_bases() {
         let demand = demand(200);
         let paid = payment(12, PaymentKind::Payment, Channel::Cash, 200, 6, "agent");
-        let text = quittance_text(&LocalizedText::ar_fr("جماعة", "Commune"), &demand, &paid);
+        let text = quittance_text(&LocalizedText::ar_fr("جماعة", "Commune"), &demand, &paid, "Agent de caisse");
         assert!(text.contains("QR-2026-000012"), "{text}");
         assert!(text.contains("2.00 MAD"), "{text}");
         assert!(text.contains("arrêté fiscal"), "{text}");
         assert!(text.contains("CHF-2026-000001"), "{text}");
+        assert!(text.contains("العون : Agent de caisse"), "{text}");
     }
 }

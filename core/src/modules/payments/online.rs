@@ -266,7 +266,7 @@ impl Jamaa {
             recorded_by: actor.to_owned(),
             recorded_at: now,
         };
-        let text = demand_model::quittance_text(&commune.spec.name, &state.demand, &payment);
+        let text = demand_model::quittance_text(&commune.spec.name, &state.demand, &payment, &payment.recorded_by);
         let new = NewDocument {
             kind: counter::QUITTANCE_KIND.to_owned(),
             subject: format!("payment:{}", payment.id),

@@ -57,6 +57,17 @@ pub(crate) async fn lock(tx: &TenantTx) -> Result<(), Error> {
     requests::next_in_sequence(tx, "payments:lock").await.map(drop)
 }
 
+/// How a printed document names the member who recorded it: their account's name, else (an API token) how the
+/// audit trail names the caller.
+async fn agent_name(tx: &TenantTx, principal: &Principal) -> Result<String, Error> {
+    if let Principal::User { user, .. } = principal
+        && let Some(account) = crate::store::users::by_id(tx.conn(), *user).await?
+    {
+        return Ok(account.display_name);
+    }
+    Ok(principal.actor())
+}
+
 fn normalize_tracking(code: &str) -> String {
     code.trim().to_ascii_uppercase()
 }
@@ -158,7 +169,8 @@ impl Jamaa {
             recorded_by: principal.actor(),
             recorded_at: now,
         };
-        let text = model::quittance_text(&commune.spec.name, &state.demand, &payment);
+        let agent = agent_name(&tx, principal).await?;
+        let text = model::quittance_text(&commune.spec.name, &state.demand, &payment, &agent);
         let new = payment_document(&payment, text, None);
         let document = documents::issue(&tx, &self.press(), commune, new, &principal.actor(), now).await?;
         payment.document_code = Some(document.code.to_string());
@@ -227,7 +239,8 @@ impl Jamaa {
             recorded_at: now,
             ..cancelled.clone()
         };
-        let text = model::cancellation_text(&commune.spec.name, &state.demand, &cancelled, &cancellation);
+        let agent = agent_name(&tx, principal).await?;
+        let text = model::cancellation_text(&commune.spec.name, &state.demand, &cancelled, &cancellation, &agent);
         // The notice withdraws the quittance: verifying the quittance's code then says it was cancelled.
         let withdraws = cancelled.document_code.as_deref().and_then(|code| VerificationCode::parse(code).ok());
         let new = payment_document(&cancellation, text, withdraws);
