@@ -1,11 +1,11 @@
 //! `/verify/{code}`: whether a document is authentic (issued by a commune under that code) and, when its text is
 //! pasted, unchanged; and `/verify/{code}/qr.svg`, the QR code printed on documents. Nothing of the document's
 //! content is shown. A document another withdrew (a quittance its notice of cancellation withdrew) says so, with
-//! the withdrawing document's code. `POST /verify/{code}/pdf` takes a PDF (multipart part `pdf`, at most
-//! 10 MiB) and says whether it is the PDF issued under the code, byte for byte (its SHA-256); the page links
+//! the withdrawing document's code. `POST /verify/{code}/pdf` takes a PDF (multipart part `pdf`, within the
+//! server's body limit, `crate::app::MAX_BODY_BYTES`: an issued PDF is a few tens of kilobytes) and says whether it is the PDF issued under the code, byte for byte (its SHA-256); the page links
 //! to the PDF issued (`/documents/{commune}/{code}.pdf`), since whoever holds the code may download it.
 
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -24,12 +24,9 @@ use crate::app::AppState;
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/verify/{code}", get(show).post(check))
-        .route("/verify/{code}/pdf", post(check_pdf).layer(DefaultBodyLimit::max(MAX_PDF_BYTES)))
+        .route("/verify/{code}/pdf", post(check_pdf))
         .route("/verify/{code}/qr.svg", get(qr))
 }
-
-/// The largest PDF the page checks.
-const MAX_PDF_BYTES: usize = 10 * 1024 * 1024;
 
 #[derive(Deserialize)]
 struct LangQuery {
