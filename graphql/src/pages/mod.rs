@@ -182,7 +182,8 @@ h1 { font-size: 1.4rem; margin: 0 0 .25rem; } h2 { font-size: 1.1rem; margin: 1.
 .commune { color: #555; margin: 0 0 1.5rem; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .4rem 1rem; margin: 0; }
 dt { font-weight: 600; } dd { margin: 0; }
-.code { font-family: "DejaVu Sans Mono", monospace; direction: ltr; unicode-bidi: embed; font-size: 1.1rem; }
+.code { font-family: "DejaVu Sans Mono", monospace; direction: ltr; unicode-bidi: embed; font-size: 1.1rem; overflow-wrap: anywhere; }
+[dir=rtl] .code { text-align: right; }
 .qr { float: inline-end; width: 8.5rem; height: 8.5rem; margin-inline-start: 1rem; }
 .qr svg { width: 100%; height: 100%; }
 .training { border: 2px solid #b38600; background: #fff3c4; color: #3d2e00; padding: .5rem 1rem; font-weight: 700; }
