@@ -162,7 +162,10 @@ async function lineageShown(page, lang, slugs, version) {
   // The link opens the upgrade with the commune and the version chosen; the dry run writes nothing.
   await link.click();
   await page.waitForFunction(([slug, to]) => location.hash === `#/operator/upgrade/${slug}/${encodeURIComponent(to)}`, [slugs[0], `oujda@${version}`]);
+  // Both lists load on their own; the chosen commune and version show once each has arrived.
   await page.locator("#f-to option", { hasText: `oujda@${version}` }).waitFor({ state: "attached" });
+  await page.waitForFunction(([slug, to]) => document.querySelector("#f-commune")?.value === slug
+    && document.querySelector("#f-to")?.value === to, [slugs[0], `oujda@${version}`]);
   assert.equal(await page.locator("#f-commune").inputValue(), slugs[0]);
   assert.equal(await page.locator("#f-to").inputValue(), `oujda@${version}`);
   await page.getByRole("button", { name: l.dryRun }).click();
