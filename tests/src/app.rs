@@ -65,9 +65,10 @@ impl TestApp {
     pub async fn spawn_on_own_postgres(tweak: impl FnOnce(&mut Settings)) -> Result<Self> {
         let server = PgServer::start()?;
         let database = migrated_database(&server).await?;
-        let settings =
+        let mut settings =
             settings(database.app_url.clone(), Some(database.owner_url.clone()), Some("jamaa_app".to_owned()));
-        Self::spawn_from(Backend::Postgres, tempfile::tempdir()?, settings, Some((server, database)), tweak, None).await
+        tweak(&mut settings);
+        Self::spawn_from(Backend::Postgres, tempfile::tempdir()?, settings, Some((server, database)), None).await
     }
 
     /// Like [`TestApp::spawn_with`], the use cases and the dispatcher reading the time from `clock`.
@@ -77,28 +78,49 @@ impl TestApp {
         clock: Option<jamaa_core::service::Clock>,
     ) -> Result<Self> {
         let dir = tempfile::tempdir()?;
-        let (settings, pg) = match backend {
-            Backend::Sqlite => (settings(jamaa_graphql::settings::sqlite_url(dir.path()), None, None), None),
+        // The settings are known before the database is chosen: with the demo loaded at the current time and the
+        // usual key, the server starts from the run's demo snapshot, and its own load of the demo only issues
+        // fresh tokens.
+        let mut settings = settings(String::new(), None, None);
+        let key = settings.master_key.clone();
+        tweak(&mut settings);
+        let from_snapshot = settings.demo
+            && clock.is_none()
+            && settings.previous_master_keys.is_empty()
+            && settings.master_key.as_ref().map(ExposeSecret::expose_secret)
+                == key.as_ref().map(ExposeSecret::expose_secret);
+        if from_snapshot {
+            settings.master_key = Some(SecretString::from(SNAPSHOT_KEY));
+        }
+        let pg = match backend {
+            Backend::Sqlite => {
+                settings.database_url = SecretString::from(jamaa_graphql::settings::sqlite_url(dir.path()));
+                if from_snapshot {
+                    std::fs::copy(sqlite_demo_snapshot().await?, dir.path().join("jamaa.db"))
+                        .context("the demo snapshot does not copy")?;
+                }
+                None
+            }
             Backend::Postgres => {
                 let server = PgServer::for_tests()?;
-                let database = migrated_database(&server).await?;
-                let settings =
-                    settings(database.app_url.clone(), Some(database.owner_url.clone()), Some("jamaa_app".to_owned()));
-                (settings, Some((server, database)))
+                let database =
+                    if from_snapshot { demo_database(&server).await? } else { migrated_database(&server).await? };
+                settings.database_url = SecretString::from(database.app_url.clone());
+                settings.admin_database_url = Some(SecretString::from(database.owner_url.clone()));
+                settings.app_role = Some(crate::pg::APP_ROLE.to_owned());
+                Some((server, database))
             }
         };
-        Self::spawn_from(backend, dir, settings, pg, tweak, clock).await
+        Self::spawn_from(backend, dir, settings, pg, clock).await
     }
 
     async fn spawn_from(
         backend: Backend,
         dir: tempfile::TempDir,
-        mut settings: Settings,
+        settings: Settings,
         pg: Option<(PgServer, PgDatabase)>,
-        tweak: impl FnOnce(&mut Settings),
         clock: Option<jamaa_core::service::Clock>,
     ) -> Result<Self> {
-        tweak(&mut settings);
         let master_key = settings.master_key.clone().context("a test server has its master key")?;
         let mut app = Application::build(&settings).await.context("the server does not start")?;
         if let Some(clock) = clock {
@@ -272,6 +294,13 @@ const TEMPLATE: &str = "jamaa_migrated";
 /// to need it makes while the others wait. The server's own migration then finds nothing to do, and loads the demo.
 /// Whoever asked drops it when done, on the run's shared server (`PgServer::drop_database`; `TestApp` does).
 pub async fn migrated_database(server: &PgServer) -> Result<PgDatabase> {
+    make_migrated_template(server).await?;
+    let name = format!("jamaa_{}", uuid::Uuid::now_v7().simple());
+    server.clone_database(TEMPLATE, &name)
+}
+
+/// Makes [`TEMPLATE`] unless it is made.
+async fn make_migrated_template(server: &PgServer) -> Result<()> {
     let ready = format!("SELECT count(*) FROM pg_database WHERE datname = '{TEMPLATE}' AND datistemplate");
     if server.psql("postgres", &ready)? != "1" {
         let lock = server.lock("template")?;
@@ -283,19 +312,113 @@ pub async fn migrated_database(server: &PgServer) -> Result<PgDatabase> {
             let store = jamaa_graphql::server::open_store(&settings).await.context("the template does not migrate")?;
             // Its connections close below, if they are still open.
             drop(store);
-            server.psql(
-                "postgres",
-                &format!(
-                    "ALTER DATABASE {TEMPLATE} ALLOW_CONNECTIONS false;\n\
-                     SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '{TEMPLATE}';\n\
-                     ALTER DATABASE {TEMPLATE} IS_TEMPLATE true;\n"
-                ),
-            )?;
+            close_as_template(server, TEMPLATE)?;
+        }
+        drop(lock);
+    }
+    Ok(())
+}
+
+/// The master key of the run's demo snapshots ([`sqlite_demo_snapshot`], [`demo_database`]): a key of test
+/// databases only, which the servers started from them run with.
+const SNAPSHOT_KEY: &str = "dGVzdCBkYXRhYmFzZXMgb25seTogZGVtbyBrZXkgMDE=";
+
+/// The PostgreSQL template with the demo loaded, cloned for each test that starts from the demo.
+const DEMO_TEMPLATE: &str = "jamaa_demo";
+
+/// Settings that load the demo into a snapshot: the test servers' with the snapshots' key.
+fn snapshot_settings(url: String, admin: Option<String>, app_role: Option<String>) -> Settings {
+    let mut settings = settings(url, admin, app_role);
+    settings.master_key = Some(SecretString::from(SNAPSHOT_KEY));
+    settings
+}
+
+/// Loads the demo as a server's start-up does, and closes the server.
+async fn load_demo(settings: &Settings) -> Result<()> {
+    let app = Application::build(settings).await.context("the demo does not load into its snapshot")?;
+    drop(app);
+    Ok(())
+}
+
+/// The run's SQLite database with the demo loaded, made by the first test that needs it while the others wait
+/// (the run is cargo-nextest's, or the test process). Loading the demo takes a server over a second; copying the
+/// file, a few milliseconds. The snapshots of runs over a day old are removed when a run makes its own.
+async fn sqlite_demo_snapshot() -> Result<std::path::PathBuf> {
+    let run = std::env::var("NEXTEST_RUN_ID").unwrap_or_else(|_| format!("process-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("jamaa-demo-{run}"));
+    let snapshot = dir.join("jamaa.db");
+    if snapshot.exists() {
+        return Ok(snapshot);
+    }
+    std::fs::create_dir_all(&dir)?;
+    let lock = std::fs::File::create(dir.join("lock"))?;
+    lock.lock().context("the demo snapshot's lock")?;
+    if snapshot.exists() {
+        return Ok(snapshot);
+    }
+    remove_old_snapshots();
+    let work = tempfile::tempdir_in(&dir)?;
+    let url = jamaa_graphql::settings::sqlite_url(work.path());
+    load_demo(&snapshot_settings(url.clone(), None, None)).await?;
+    // One consistent file, without the write-ahead log; renamed into place whole.
+    let partial = dir.join("jamaa.db.partial");
+    let _ = std::fs::remove_file(&partial);
+    let db = sea_orm::Database::connect(url).await?;
+    sea_orm::ConnectionTrait::execute_unprepared(&db, &format!("VACUUM INTO '{}'", partial.display())).await?;
+    db.close().await?;
+    std::fs::rename(&partial, &snapshot)?;
+    drop(lock);
+    Ok(snapshot)
+}
+
+/// Removes the demo snapshots of runs over a day old.
+fn remove_old_snapshots() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for entry in entries.flatten() {
+        let old = entry.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+        if entry.file_name().to_string_lossy().starts_with("jamaa-demo-")
+            && old.is_some_and(|age| age > std::time::Duration::from_secs(24 * 3600))
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// A fresh database for one test with the demo loaded: a copy of [`DEMO_TEMPLATE`], which the first test to need
+/// it makes from the migrated template while the others wait.
+pub async fn demo_database(server: &PgServer) -> Result<PgDatabase> {
+    let ready = format!("SELECT count(*) FROM pg_database WHERE datname = '{DEMO_TEMPLATE}' AND datistemplate");
+    if server.psql("postgres", &ready)? != "1" {
+        let lock = server.lock("demo-template")?;
+        if server.psql("postgres", &ready)? != "1" {
+            server.drop_database(DEMO_TEMPLATE)?;
+            make_migrated_template(server).await?;
+            let template = server.clone_database(TEMPLATE, DEMO_TEMPLATE)?;
+            load_demo(&snapshot_settings(
+                template.app_url,
+                Some(template.owner_url),
+                Some(crate::pg::APP_ROLE.to_owned()),
+            ))
+            .await?;
+            close_as_template(server, DEMO_TEMPLATE)?;
         }
         drop(lock);
     }
     let name = format!("jamaa_{}", uuid::Uuid::now_v7().simple());
-    server.clone_database(TEMPLATE, &name)
+    server.clone_database(DEMO_TEMPLATE, &name)
+}
+
+/// Closes the database `name` to connections and marks it a template.
+fn close_as_template(server: &PgServer, name: &str) -> Result<()> {
+    server.psql(
+        "postgres",
+        &format!(
+            "ALTER DATABASE {name} ALLOW_CONNECTIONS false;\n\
+             SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '{name}';\n\
+             ALTER DATABASE {name} IS_TEMPLATE true;\n"
+        ),
+    )?;
+    Ok(())
 }
 
 fn settings(url: String, admin: Option<String>, app_role: Option<String>) -> Settings {

@@ -230,6 +230,8 @@ impl Jamaa {
     /// their password set back to the demo's at each load.
     async fn demo_staff_logins(&self, operator: &Principal) -> Result<Vec<DemoStaffLogin>, Error> {
         let mut logins = Vec::new();
+        // One hash for every login: they share the known password, and each hash takes tens of milliseconds.
+        let hashed = super::users::hash_password(&SecretString::from(DEMO_PASSWORD)).await?;
         for slug in DEMO_STAFF_COMMUNES {
             let commune = self.commune(slug).await?;
             let name = commune.spec.name.get(Locale::Fr, &[]).to_owned();
@@ -243,11 +245,13 @@ impl Jamaa {
                     password: password.clone(),
                     operator: false,
                 };
-                match self.create_user(&Principal::Platform, new).await {
+                match self.create_user_hashed(&Principal::Platform, new, Some(&hashed)).await {
                     Ok(_) => {
                         self.grant_membership(&Principal::Platform, &login, &commune, vec![role.key.clone()]).await?;
                     }
-                    Err(Error::Conflict(_)) => self.set_password(&Principal::Platform, &login, password).await?,
+                    Err(Error::Conflict(_)) => {
+                        self.set_password_hashed(&Principal::Platform, &login, password, Some(&hashed)).await?;
+                    }
                     Err(error) => return Err(error),
                 }
                 logins.push(DemoStaffLogin { commune: slug.to_owned(), role: role.key, login });

@@ -76,7 +76,7 @@ pub struct NewCommuneUser {
 }
 
 /// Hashes off the async runtime: argon2 takes tens of milliseconds on purpose.
-async fn hash_password(password: &SecretString) -> Result<String, Error> {
+pub(crate) async fn hash_password(password: &SecretString) -> Result<String, Error> {
     let password = password.clone();
     tokio::task::spawn_blocking(move || passwords::hash(&password)).await.map_err(Error::internal)?
 }
@@ -89,6 +89,17 @@ async fn verify_password(password: &SecretString, stored: Option<String>) -> Res
 impl Jamaa {
     /// Creates a user (operators). The login is unique; the password is only kept as its argon2id hash.
     pub async fn create_user(&self, principal: &Principal, new: NewUser) -> Result<UserId, Error> {
+        self.create_user_hashed(principal, new, None).await
+    }
+
+    /// [`Jamaa::create_user`], with the password's hash made already (`hashed`, of `new.password`) when given:
+    /// the demo gives its many logins one known password, hashed once.
+    pub(crate) async fn create_user_hashed(
+        &self,
+        principal: &Principal,
+        new: NewUser,
+        hashed: Option<&str>,
+    ) -> Result<UserId, Error> {
         require_operator(principal)?;
         let mut errors = Vec::new();
         let login = normalize_login(&new.login).map_err(|e| errors.push(e)).ok();
@@ -108,7 +119,10 @@ impl Jamaa {
             id: UserId::new(),
             login,
             display_name,
-            password_hash: hash_password(&new.password).await?,
+            password_hash: match hashed {
+                Some(hash) => hash.to_owned(),
+                None => hash_password(&new.password).await?,
+            },
             disabled: false,
             operator: new.operator,
         };
@@ -121,10 +135,25 @@ impl Jamaa {
 
     /// Sets a user's password (operators); every open session of the user ends.
     pub async fn set_password(&self, principal: &Principal, login: &str, password: SecretString) -> Result<(), Error> {
+        self.set_password_hashed(principal, login, password, None).await
+    }
+
+    /// [`Jamaa::set_password`], with the password's hash made already when given (see
+    /// [`Jamaa::create_user_hashed`]).
+    pub(crate) async fn set_password_hashed(
+        &self,
+        principal: &Principal,
+        login: &str,
+        password: SecretString,
+        hashed: Option<&str>,
+    ) -> Result<(), Error> {
         require_operator(principal)?;
         check_password(secrecy::ExposeSecret::expose_secret(&password)).map_err(|e| Error::Validation(vec![e]))?;
         let user = self.user_by_login(login).await?;
-        let hash = hash_password(&password).await?;
+        let hash = match hashed {
+            Some(hash) => hash.to_owned(),
+            None => hash_password(&password).await?,
+        };
         users::update(self.store.conn(), user.id, Some(&hash), None).await?;
         users::end_sessions(self.store.conn(), None, user.id, self.now()).await?;
         Ok(())
