@@ -10,7 +10,7 @@
 // refused, the provider's statement of a day imported from its CSV file with the mismatches it lists, and refunds,
 // requested by the controller and approved or rejected by another member (the authorising officer).
 
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 
 import { html } from "../html.js";
 import { date, dateTime, money, t, today } from "../i18n.js";
@@ -58,13 +58,17 @@ export function CashDesk({ commune }) {
   const [shown, setShown] = useState(/** @type {Shown | null} */ (null));
   const [notice, setNotice] = useState("");
   const [error, setError] = useState(/** @type {any} */ (null));
-  const [filter, setFilter] = useState({ reportDay: today(), reportAgent: "" });
-  const [asked, setAsked] = useState({ day: today(), agent: "" });
+  // The day is the commune's, as the server counts it: a browser's time zone data may put midnight elsewhere.
+  const [filter, setFilter] = useState({ reportDay: "", reportAgent: "" });
+  const [asked, setAsked] = useState({ day: "", agent: "" });
   const [cancelled, setCancelled] = useState(/** @type {string[]} */ ([]));
   const report = useLoad(
     () => call((c) => c.paymentsDayReport(commune, { day: asked.day || undefined, agent: asked.agent || undefined })),
     [commune, asked.day, asked.agent],
   );
+  useEffect(() => {
+    if (report.data && !filter.reportDay) setFilter({ ...filter, reportDay: report.data.day });
+  }, [report.data]);
 
   /** Shows a payment's quittance (or notice of cancellation). */
   const open = async (/** @type {Payment} */ payment) => {
