@@ -451,9 +451,23 @@ impl Cli {
     }
 }
 
+/// The stack of each worker thread. The futures of nested resolvers are large in an unoptimised build (the one
+/// `scripts/demo` runs, and the tests'), and tokio's default of 2 MiB leaves them little room; 8 MiB is the main
+/// thread's.
+const WORKER_STACK_BYTES: usize = 8 << 20;
+
+/// The `jamaa` program on its runtime: the `jamaa` binary is this, and so is the copy the end-to-end tests start
+/// and kill (jamaa-tests' `jamaa-under-test`), with the same worker stacks.
+pub fn program() -> anyhow::Result<()> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(WORKER_STACK_BYTES)
+        .build()?
+        .block_on(main())
+}
+
 /// The `jamaa` program: parses the process's arguments, sets up the logs (stderr; `JAMAA_LOG` filters them,
-/// `info` by default) and runs the command. The `jamaa` binary is this, and so is the copy the end-to-end tests
-/// start and kill (jamaa-tests' `jamaa-under-test`).
+/// `info` by default) and runs the command.
 pub async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let filter = tracing_subscriber::EnvFilter::try_from_env("JAMAA_LOG")
