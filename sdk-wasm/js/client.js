@@ -398,6 +398,7 @@ class JamaaClient {
       membership: __type(name: "UserMembership") { fields { name } }
       query: __type(name: "QueryRoot") { fields { name } }
       commune: __type(name: "Commune") { fields { name } }
+      step: __type(name: "Step") { fields { name } }
     }`, {}).then((types) => {
       const has = (type, field) => (types[type]?.fields ?? []).some((f) => f.name === field);
       return {
@@ -410,6 +411,7 @@ class JamaaClient {
         lineage: has("commune", "upgradeAvailable"),
         lapse: has("request", "lapsedAt"),
         stepDeadlines: has("request", "stepOverdue"),
+        staffForms: has("step", "form"),
       };
     });
     this.#features.catch(() => {
@@ -490,24 +492,32 @@ class JamaaClient {
     const { request } = await this.#graphql(`query($commune: String, $id: ID!, $locale: String) {
       request(commune: $commune, id: $id, locale: $locale) { ${staffRequest(features)} data sealedFields
         documents { code fileName mediaType sizeBytes sha256${features.fileDownload ? " fileId" : ""} }
-        availableActions { key label commentRequired notifiesApplicant }
-        history { action actionLabel fromState toState stateLabel actor comment at }
+        availableActions { key label commentRequired notifiesApplicant${features.staffForms ? " formSchema" : ""} }
+        history { action actionLabel fromState toState stateLabel actor comment at${
+          features.staffForms ? " form { values sealedFields }" : ""} }
         messages { action actionLabel body at } receipt { ${RECEIPT} } } }`, { commune, id, locale: this.locale });
     return request;
   }
 
-  /** Takes a workflow action; CONFLICT when the request moved on since `expectedVersion`. */
-  async act(commune, id, action, expectedVersion, comment = null) {
+  /**
+   * Takes a workflow action; CONFLICT when the request moved on since `expectedVersion`. `form`: the values of the
+   * action's staff form (its `formSchema`), checked by the server as a citizen's form (fields at `form.<key>`).
+   */
+  async act(commune, id, action, expectedVersion, comment = null, form = null) {
     const features = await this.features();
+    if (form && !features.staffForms) throw new JamaaError("this server takes no staff forms", "UNSUPPORTED");
+    const withForm = features.staffForms ? { param: ", $form: JSON", pass: ", form: $form" } : { param: "", pass: "" };
     const { actOnRequest } = await this.#graphql(`mutation($commune: String, $id: ID!, $action: String!,
-      $version: Int!, $comment: String, $locale: String) { actOnRequest(commune: $commune, id: $id, action: $action,
-        expectedVersion: $version, comment: $comment, locale: $locale) { ${staffRequest(features)} } }`, {
+      $version: Int!, $comment: String, $locale: String${withForm.param}) { actOnRequest(commune: $commune, id: $id,
+        action: $action, expectedVersion: $version, comment: $comment, locale: $locale${withForm.pass}) {
+        ${staffRequest(features)} } }`, {
       commune,
       id,
       action,
       version: expectedVersion,
       comment: comment || null,
       locale: this.locale,
+      ...(features.staffForms ? { form: form || null } : {}),
     });
     return actOnRequest;
   }

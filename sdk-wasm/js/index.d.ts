@@ -243,6 +243,11 @@ export interface Step {
   actor: string;
   comment: string | null;
   at: string;
+  /**
+   * The staff form filled in with the action (staff only, on servers with staff forms): its values, the personal
+   * ones only for the staff of the request's workflow, and the keys of those left sealed for the caller.
+   */
+  form?: { values: Record<string, unknown>; sealedFields: string[] } | null;
 }
 
 export interface TrackedRequest {
@@ -396,6 +401,8 @@ export interface ServerFeatures {
   lapse: boolean;
   /** `Request.stepDueDate` and `stepOverdue`, the inbox's `stepOverdue` filter and count: steps dated by their state's SLA. */
   stepDeadlines: boolean;
+  /** `Step.form` and `AvailableAction.formSchema`, `actOnRequest(form:)`: staff forms on workflow actions. */
+  staffForms: boolean;
 }
 
 export interface StaffMember {
@@ -491,7 +498,14 @@ export interface StaffRequest extends StaffRequestSummary {
   data: Record<string, unknown>;
   sealedFields: string[];
   documents: RequestDocument[];
-  availableActions: { key: string; label: string; commentRequired: boolean; notifiesApplicant: boolean }[];
+  availableActions: {
+    key: string;
+    label: string;
+    commentRequired: boolean;
+    notifiesApplicant: boolean;
+    /** The form the member fills in with the action, if it asks for one (servers with staff forms). */
+    formSchema?: FormSchema | null;
+  }[];
   history: Step[];
   messages: { action: string; actionLabel: string; body: string; at: DateTimeString }[];
   receipt: Receipt;
@@ -1048,7 +1062,14 @@ export interface StaffClient {
   inboxCounts(commune: string, filters?: InboxFilters): Promise<InboxCounts>;
   findRequests(commune: string, field: SearchField, value: string): Promise<StaffRequestSummary[]>;
   getRequest(commune: string, id: string): Promise<StaffRequest>;
-  act(commune: string, id: string, action: string, expectedVersion: number, comment?: string | null): Promise<StaffRequestSummary>;
+  act(
+    commune: string,
+    id: string,
+    action: string,
+    expectedVersion: number,
+    comment?: string | null,
+    form?: Record<string, unknown> | null,
+  ): Promise<StaffRequestSummary>;
   issueDecision(commune: string, requestId: string): Promise<IssuedDocument>;
   /** The certificate of tacit acceptance of a request approved by silence; issuing again returns the same one. */
   issueTacitAcceptanceCertificate(commune: string, requestId: string): Promise<IssuedDocument>;

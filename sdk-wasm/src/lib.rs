@@ -335,6 +335,7 @@ impl From<ActionView> for ActionDef {
             deadline: None,
             notify_applicant: false,
             check: None,
+            form: None,
         }
     }
 }

@@ -204,6 +204,7 @@ impl ServiceDefinition {
             problem("silence".into(), ServiceProblem::SilenceWithoutTimer);
         }
         let personal: Vec<&str> = self.form.personal_fields().map(|f| f.key.as_str()).collect();
+        let mut staff_form_errors = Vec::new();
         for (i, action) in self.workflow.actions.iter().enumerate() {
             let mut fields = Vec::new();
             if let Some(guard) = &action.guard {
@@ -211,6 +212,24 @@ impl ServiceDefinition {
             }
             if fields.iter().any(|f| personal.contains(f)) {
                 problem(format!("workflow.actions[{i}].guard"), ServiceProblem::GuardReadsPersonal);
+            }
+            // `action.field` reads a staff form's field: that action must ask for it, and not as personal data.
+            for field in fields.iter().filter_map(|f| f.split_once('.')) {
+                let form = self.workflow.action(field.0).and_then(|a| a.form.as_ref());
+                match form.and_then(|form| form.fields.iter().find(|f| f.key == field.1)) {
+                    None => problem(format!("workflow.actions[{i}].guard"), ServiceProblem::GuardUnknownStaffField),
+                    Some(def) if def.personal => {
+                        problem(format!("workflow.actions[{i}].guard"), ServiceProblem::GuardReadsPersonal)
+                    }
+                    Some(_) => {}
+                }
+            }
+            if let Some(Err(found)) = action.form.as_ref().map(|form| form.check()) {
+                staff_form_errors.extend(
+                    found
+                        .into_iter()
+                        .map(|error| FieldError { path: format!("workflow.actions[{i}].{}", error.path), ..error }),
+                );
             }
         }
         // A step's SLA counts working days; the procedure's deadline, working or calendar days: a step may take
@@ -220,6 +239,7 @@ impl ServiceDefinition {
                 problem(format!("workflow.states[{i}].slaDays"), ServiceProblem::SlaBeyondDeadline);
             }
         }
+        errors.extend(staff_form_errors);
         if let Err(found) = self.form.check() {
             errors.extend(found);
         }

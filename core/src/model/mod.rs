@@ -3,6 +3,7 @@
 pub mod access;
 pub mod assignment;
 pub mod audit;
+pub mod basis;
 pub mod calendar;
 pub mod catalog;
 pub mod commune;

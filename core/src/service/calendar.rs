@@ -163,6 +163,7 @@ impl Jamaa {
                     assignee: None,
                     step_due: None,
                     ended_step_due: None,
+                    form: None,
                 };
                 super::lifecycle::record_step(&tx, &commune_now, service, record.id, &step, None, now).await?;
                 moved.push(serde_json::json!({

@@ -366,6 +366,7 @@ impl Jamaa {
             assignee: step.assignee,
             step_due: None,
             ended_step_due: None,
+            form: None,
         };
         let event = NewEvent::new(
             principal.actor(),

@@ -21,7 +21,7 @@ use crate::model::workflow::engine::{self, ApplyContext, EngineError, ScheduledT
 use crate::model::workflow::{ActionCheck, Actor, Outcome, STEP_ESCALATED, STEP_REMINDER};
 use crate::store::catalog::PublishedService;
 use crate::store::citizen::{self as citizen_store, MessageRecord};
-use crate::store::requests::{self, RequestRecord, TransitionRecord};
+use crate::store::requests::{self, RequestRecord, StepForm, TransitionRecord};
 use crate::store::timers::{self, Scope};
 use crate::store::{TenantTx, audit, notifications};
 
@@ -183,6 +183,51 @@ pub(crate) async fn record_step(
     Ok(())
 }
 
+/// The staff form given with an action, and the keyring its personal fields are sealed with.
+#[derive(Clone, Copy)]
+pub(crate) struct StaffFormInput<'a> {
+    pub keyring: &'a Keyring,
+    /// The values as the member sent them (a JSON object), if any.
+    pub values: Option<&'a serde_json::Value>,
+}
+
+/// Checks the staff form of `action` (every failure at once, at `form.<key>`) and seals its personal fields:
+/// the step's form, and the request's staff data with this form's non-personal fields (None when the action
+/// asks for no form).
+async fn fill_staff_form(
+    tx: &TenantTx,
+    commune: &Commune,
+    record: &RequestRecord,
+    action: &crate::model::workflow::ActionDef,
+    input: Option<StaffFormInput<'_>>,
+    now: DateTime<Utc>,
+) -> Result<Option<(StepForm, serde_json::Value)>, Error> {
+    let ctx = crate::model::form::ValidationContext { country: commune.spec.country };
+    let values = input.and_then(|input| input.values);
+    let Some(values) = crate::model::workflow::validate_staff_form(action, values, &ctx).map_err(Error::Validation)?
+    else {
+        return Ok(None);
+    };
+    let (Some(form), Some(input)) = (&action.form, input) else {
+        return Err(Error::internal(format!("the action `{}` asks for a form nobody can fill here", action.key)));
+    };
+    let personal_keys: Vec<&str> = form.personal_fields().map(|f| f.key.as_str()).collect();
+    let (personal, plain): (serde_json::Map<_, _>, serde_json::Map<_, _>) =
+        values.into_iter().partition(|(key, _)| personal_keys.contains(&key.as_str()));
+    let (sealed, key_id) = if personal.is_empty() {
+        (None, None)
+    } else {
+        let (key_id, key) = crate::store::keys::current(tx, input.keyring, now).await?;
+        let text = serde_json::to_vec(&personal).map_err(Error::internal)?;
+        let sealed = crate::crypto::seal(&key, &text, &super::personal::step_form_context(record.id, &action.key))?;
+        (Some(sealed), Some(key_id))
+    };
+    let mut staff = record.staff_data.as_object().cloned().unwrap_or_default();
+    staff.insert(action.key.clone(), serde_json::Value::Object(plain.clone()));
+    let step = StepForm { values: plain, personal: None, sealed_fields: Vec::new(), sealed, key_id };
+    Ok(Some((step, serde_json::Value::Object(staff))))
+}
+
 /// Applies an action in the caller's transaction: the engine decides, the commune's rules the action names
 /// must hold (through the procedure's hook: a petition's admissibility), the request moves (with its decision date) only if it is still at the
 /// version read (else CONFLICT), pending timers are replaced by those of the new state, and the step is
@@ -199,6 +244,7 @@ pub(crate) async fn apply_action(
     actor: &Actor,
     actor_label: &str,
     comment: Option<String>,
+    staff_form: Option<StaffFormInput<'_>>,
     now: DateTime<Utc>,
 ) -> Result<RequestRecord, Error> {
     let workflow = &service.definition.workflow;
@@ -209,16 +255,24 @@ pub(crate) async fn apply_action(
         decision_due: record.decision_due,
         submitted_on: record.submitted_at.with_timezone(&commune.time_zone()).date_naive(),
     };
-    let transition = engine::apply(workflow, &record.state, action, actor, &record.data, comment.as_deref(), &context)
+    let guard_data = record.guard_data();
+    let transition = engine::apply(workflow, &record.state, action, actor, &guard_data, comment.as_deref(), &context)
         .map_err(engine_error)?;
     let taken = workflow.action(&transition.action);
+    let filled = match taken {
+        Some(taken) => fill_staff_form(tx, commune, &record, taken, staff_form, now).await?,
+        None => None,
+    };
     if let Some(check) = taken.and_then(|a| a.check) {
         procedure.check(tx, commune, &record, check, now).await?;
     }
+    let (form, staff_data) = filled.unzip();
     let decision_due = transition.decision_due;
     let step_due = transition.step.as_ref().map(|step| step.due);
     let (to, outcome) = (&transition.to, transition.outcome);
-    if !requests::advance(tx, record.id, record.version, to, outcome, decision_due, step_due, now).await? {
+    if !requests::advance(tx, record.id, record.version, to, outcome, decision_due, step_due, staff_data.as_ref(), now)
+        .await?
+    {
         return Err(Error::Conflict("the request was changed by someone else: reload it and try again".into()));
     }
     let version = record.version + 1;
@@ -241,22 +295,27 @@ pub(crate) async fn apply_action(
         assignee: None,
         step_due: transition.step.as_ref().map(|step| step.due),
         ended_step_due: record.step_due,
+        form: form.clone(),
     };
-    let event = NewEvent::new(
-        actor_label,
-        AuditKind::RequestAction,
-        AuditSubject::Request(record.id),
-        serde_json::json!({
-            "trackingCode": record.tracking_code,
-            "action": transition.action,
-            "from": transition.from,
-            "to": transition.to,
-            "outcome": transition.outcome,
-            "version": version,
-            "commented": comment.is_some(),
-            "decisionDue": decision_due,
-        }),
-    );
+    let mut payload = serde_json::json!({
+        "trackingCode": record.tracking_code,
+        "action": transition.action,
+        "from": transition.from,
+        "to": transition.to,
+        "outcome": transition.outcome,
+        "version": version,
+        "commented": comment.is_some(),
+        "decisionDue": decision_due,
+    });
+    // The staff form's fields by name (their values are in the history; personal ones sealed there).
+    if let (Some(form), Some(fields)) = (&form, payload.as_object_mut()) {
+        let mut names: Vec<String> = form.values.keys().cloned().collect();
+        if form.sealed.is_some() {
+            names.push("(personal)".to_owned());
+        }
+        fields.insert("form".to_owned(), serde_json::json!(names));
+    }
+    let event = NewEvent::new(actor_label, AuditKind::RequestAction, AuditSubject::Request(record.id), payload);
     record_step(tx, commune, service, record.id, &step, Some(event), now).await?;
     let closed_at = if transition.outcome.is_some() { Some(now) } else { record.closed_at };
     Ok(RequestRecord {
@@ -267,6 +326,7 @@ pub(crate) async fn apply_action(
         updated_at: now,
         closed_at,
         step_due,
+        staff_data: staff_data.unwrap_or_else(|| record.staff_data.clone()),
         ..record
     })
 }

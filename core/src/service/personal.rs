@@ -119,6 +119,62 @@ pub(crate) async fn open_for(
     Ok(PersonalData::Open(personal))
 }
 
+/// The sealing context of a step's staff form: bound to the request and the action, so that a sealed form is
+/// opened only as the form of that action of that request.
+pub(crate) fn step_form_context(request: RequestId, action: &str) -> Vec<u8> {
+    let mut context = request.as_uuid().as_bytes().to_vec();
+    context.extend_from_slice(b"/step-form/");
+    context.extend_from_slice(action.as_bytes());
+    context
+}
+
+/// The staff forms of a request's history as `reader` may see them: with `reader`, a member of the staff of the
+/// request's workflow, their personal fields opened (each opening an audit event naming the step's action and
+/// fields); without, their personal fields listed by key, sealed.
+pub(crate) async fn step_forms(
+    tx: &TenantTx,
+    keyring: &Keyring,
+    workflow: &crate::model::workflow::WorkflowDefinition,
+    record: &RequestRecord,
+    history: &mut [crate::store::requests::TransitionRecord],
+    reader: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    for step in history.iter_mut() {
+        let action = step.action.clone();
+        let Some(form) = step.form.as_mut() else { continue };
+        let (Some(sealed), Some(key_id)) = (&form.sealed, form.key_id) else { continue };
+        let Some(reader) = reader else {
+            form.sealed_fields = workflow
+                .action(&action)
+                .and_then(|a| a.form.as_ref())
+                .map(|f| f.personal_fields().map(|f| f.key.clone()).collect())
+                .unwrap_or_default();
+            continue;
+        };
+        let key = keys::by_id(tx, keyring, key_id).await?;
+        let text = crypto::open(&key, sealed, &step_form_context(record.id, &action))?;
+        let personal: Map<String, Value> = serde_json::from_slice(&text).map_err(Error::internal)?;
+        audit::append(
+            tx,
+            NewEvent::new(
+                reader,
+                AuditKind::PersonalDataRead,
+                AuditSubject::Request(record.id),
+                serde_json::json!({
+                    "trackingCode": record.tracking_code,
+                    "staffForm": action,
+                    "fields": personal.keys().collect::<Vec<_>>(),
+                }),
+            ),
+            now,
+        )
+        .await?;
+        form.personal = Some(personal);
+    }
+    Ok(())
+}
+
 impl Jamaa {
     /// Re-wraps every commune's data keys under the current master key (after a new `JAMAA_MASTER_KEY`,
     /// with the old one in `JAMAA_PREVIOUS_MASTER_KEYS`). The server keeps running meanwhile: it unwraps with

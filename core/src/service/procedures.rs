@@ -62,7 +62,7 @@ impl RequestDetails {
     pub fn available_actions(&self, actor: &Actor) -> Vec<&ActionDef> {
         let workflow = &self.service.definition.workflow;
         let kind = of(&self.service);
-        engine::available_actions(workflow, &self.record.state, actor, &self.record.data)
+        engine::available_actions(workflow, &self.record.state, actor, &self.record.guard_data())
             .into_iter()
             .filter(|action| kind.offers(workflow, action))
             .collect()

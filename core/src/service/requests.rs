@@ -224,6 +224,7 @@ impl Jamaa {
             assignee: None,
             lapsed_at: None,
             step_due: start_step.as_ref().map(|step| step.due),
+            staff_data: serde_json::Value::Null,
             secret_hash: auth::hash_secret(&normalize_secret(&secret)),
             personal: sealed,
             data_key_id,
@@ -246,6 +247,7 @@ impl Jamaa {
             assignee: None,
             step_due: start_step.as_ref().map(|step| step.due),
             ended_step_due: None,
+            form: None,
         };
         schedule(&tx, record.id, record.version, &start_timers).await?;
         super::lifecycle::schedule_step(&tx, record.id, record.version, start_step.as_ref()).await?;
@@ -295,7 +297,8 @@ impl Jamaa {
 
     /// Takes a workflow action on a request. Staff act with their roles; a citizen acts as the applicant by
     /// presenting the request's secret. `expected_version` is the version the caller saw: if the request
-    /// moved on since, the action is a CONFLICT.
+    /// moved on since, the action is a CONFLICT. `form`: the values of the action's staff form (a JSON object),
+    /// checked as a citizen's form (VALIDATION_FAILED at `form.<key>`), its personal fields sealed.
     #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug, request.id = %id, action = %action))]
     #[allow(clippy::too_many_arguments)]
     pub async fn act_on_request(
@@ -307,6 +310,7 @@ impl Jamaa {
         expected_version: i64,
         comment: Option<String>,
         applicant_secret: Option<SecretString>,
+        form: Option<serde_json::Value>,
     ) -> Result<RequestDetails, Error> {
         let (scope, actor) = match (principal, applicant_secret.as_ref()) {
             (Principal::Anonymous, Some(_)) => {
@@ -350,6 +354,7 @@ impl Jamaa {
             &actor,
             &actor_label,
             comment,
+            Some(super::lifecycle::StaffFormInput { keyring: &self.keyring, values: form.as_ref() }),
             self.now(),
         )
         .await?;
@@ -420,6 +425,10 @@ impl Jamaa {
                 && step.action != crate::model::complaint::ANSWER_REMINDER
                 && crate::model::workflow::sla_step_label(&step.action).is_none()
         });
+        // Staff forms (a site-visit report) are the commune's working papers: the step shows, its form does not.
+        for step in &mut history {
+            step.form = None;
+        }
         let messages = citizen_store::messages(tx, record.id).await?;
         let actor = format!("applicant:{}", record.tracking_code);
         let personal = personal::open_for(tx, &self.keyring, &record, &actor, self.now()).await?;
@@ -439,7 +448,7 @@ impl Jamaa {
         let tx = self.store.tenant_tx(scope).await?;
         let record = requests::by_id(&tx, id).await?.ok_or(Error::NotFound("request"))?;
         let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
-        let history = requests::history(&tx, record.id).await?;
+        let mut history = requests::history(&tx, record.id).await?;
         let messages = citizen_store::messages(&tx, record.id).await?;
         let workflow_roles = service.definition.workflow.roles();
         let works_on_it = principal.roles_in(commune.id).iter().any(|r| workflow_roles.contains(r.as_str()));
@@ -448,6 +457,10 @@ impl Jamaa {
         } else {
             personal::sealed_keys(&service.definition.form, &record)
         };
+        let reader = works_on_it.then(|| principal.actor());
+        let workflow = &service.definition.workflow;
+        personal::step_forms(&tx, &self.keyring, workflow, &record, &mut history, reader.as_deref(), self.now())
+            .await?;
         let fees = crate::modules::payments::demands::demand_state_of_request(&tx, record.id.as_uuid()).await?;
         tx.commit().await?;
         Ok(Tracking {

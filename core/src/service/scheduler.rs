@@ -92,7 +92,7 @@ impl Jamaa {
                     let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
                     let request_id = record.id;
                     let workflow = &service.definition.workflow;
-                    let firing = engine::timer_firing(workflow, &record.state, &timer.action, &record.data);
+                    let firing = engine::timer_firing(workflow, &record.state, &timer.action, &record.guard_data());
                     let applied = match &firing {
                         Ok(firing) => {
                             let (tracking_code, from) = (record.tracking_code.to_string(), record.state.clone());
@@ -105,6 +105,7 @@ impl Jamaa {
                                 &firing.action,
                                 &Actor::System,
                                 "system",
+                                None,
                                 None,
                                 now,
                             )

@@ -271,12 +271,25 @@ impl Jamaa {
             let mut request = submission.request;
             for _ in 0..steps {
                 let actor = Actor::Staff { roles: keys.clone() };
-                let Some(action) = request.available_actions(&actor).into_iter().find(|a| !a.comment_required).cloned()
+                let Some(action) = request
+                    .available_actions(&actor)
+                    .into_iter()
+                    .find(|a| !a.comment_required && a.form.is_none())
+                    .cloned()
                 else {
                     break;
                 };
                 request = self
-                    .act_on_request(&staff, commune, request.record.id, &action.key, request.record.version, None, None)
+                    .act_on_request(
+                        &staff,
+                        commune,
+                        request.record.id,
+                        &action.key,
+                        request.record.version,
+                        None,
+                        None,
+                        None,
+                    )
                     .await?;
             }
         }

@@ -36,6 +36,9 @@ pub struct RequestRecord {
     pub lapsed_at: Option<DateTime<Utc>>,
     /// The local day by the end of which the step it is in is due (its state's SLA), if that state has one.
     pub step_due: Option<NaiveDate>,
+    /// The non-personal fields of the latest staff form of each action (`{"site_visit": {...}}`, null when
+    /// none), which guards read as `action.field`.
+    pub staff_data: serde_json::Value,
     pub(crate) secret_hash: String,
     /// The personal fields, sealed, and the data key they are sealed under.
     pub(crate) personal: Option<String>,
@@ -57,6 +60,29 @@ pub struct TransitionRecord {
     pub step_due: Option<NaiveDate>,
     /// The due date of the step this one ended, when the state left had an SLA.
     pub ended_step_due: Option<NaiveDate>,
+    /// The staff form filled in with the action, if it asks for one.
+    pub form: Option<StepForm>,
+}
+
+/// The staff form of a step: its fields in clear, and its personal fields sealed under the commune's data key
+/// (bound to the request and the action), opened only for the staff of the request's workflow.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StepForm {
+    /// The non-personal fields.
+    pub values: serde_json::Map<String, serde_json::Value>,
+    /// The personal fields, once opened for the reader.
+    pub personal: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The keys of the personal fields left sealed for the reader.
+    pub sealed_fields: Vec<String>,
+    pub(crate) sealed: Option<String>,
+    pub(crate) key_id: Option<uuid::Uuid>,
+}
+
+impl RequestRecord {
+    /// The data guards read: the form data with the staff forms' non-personal fields as `action.field`.
+    pub fn guard_data(&self) -> serde_json::Value {
+        crate::model::workflow::guard_data(&self.data, &self.staff_data)
+    }
 }
 
 impl TransitionRecord {
@@ -72,6 +98,7 @@ impl TransitionRecord {
             assignee: None,
             step_due: None,
             ended_step_due: None,
+            form: None,
         }
     }
 }
@@ -117,6 +144,7 @@ pub(crate) async fn insert(tx: &TenantTx, record: &RequestRecord) -> Result<(), 
         assignee_id: Set(record.assignee.map(|u| u.as_uuid())),
         lapsed_at: Set(record.lapsed_at),
         step_due: Set(record.step_due),
+        staff_data: Set((!serde_json::Value::is_null(&record.staff_data)).then(|| record.staff_data.clone())),
     })
     .exec_without_returning(tx.conn())
     .await?;
@@ -178,6 +206,7 @@ pub(crate) async fn advance(
     outcome: Option<Outcome>,
     decision_due: NaiveDate,
     step_due: Option<NaiveDate>,
+    staff_data: Option<&serde_json::Value>,
     now: DateTime<Utc>,
 ) -> Result<bool, Error> {
     let mut update = request::Entity::update_many()
@@ -189,6 +218,9 @@ pub(crate) async fn advance(
         .col_expr(request::Column::UpdatedAt, Expr::value(now));
     if outcome.is_some() {
         update = update.col_expr(request::Column::ClosedAt, Expr::value(Some(now)));
+    }
+    if let Some(staff_data) = staff_data {
+        update = update.col_expr(request::Column::StaffData, Expr::value(Some(staff_data.clone())));
     }
     let result = update
         .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
@@ -218,6 +250,9 @@ pub(crate) async fn insert_transition(
         assignee_id: Set(record.assignee.map(|u| u.as_uuid())),
         step_due: Set(record.step_due),
         ended_step_due: Set(record.ended_step_due),
+        form: Set(record.form.as_ref().map(|form| serde_json::Value::Object(form.values.clone()))),
+        form_sealed: Set(record.form.as_ref().and_then(|form| form.sealed.clone())),
+        form_key_id: Set(record.form.as_ref().and_then(|form| form.key_id)),
     })
     .exec_without_returning(tx.conn())
     .await?;
@@ -243,6 +278,19 @@ pub(crate) async fn history(tx: &TenantTx, request_id: RequestId) -> Result<Vec<
             assignee: row.assignee_id.map(UserId::from_uuid),
             step_due: row.step_due,
             ended_step_due: row.ended_step_due,
+            form: match (row.form, row.form_sealed) {
+                (None, None) => None,
+                (values, sealed) => Some(StepForm {
+                    values: match values {
+                        Some(serde_json::Value::Object(values)) => values,
+                        _ => serde_json::Map::new(),
+                    },
+                    personal: None,
+                    sealed_fields: Vec::new(),
+                    sealed,
+                    key_id: row.form_key_id,
+                }),
+            },
         })
         .collect())
 }
@@ -319,6 +367,7 @@ pub(super) fn from_model(row: request::Model) -> Result<RequestRecord, Error> {
         assignee: row.assignee_id.map(UserId::from_uuid),
         lapsed_at: row.lapsed_at,
         step_due: row.step_due,
+        staff_data: row.staff_data.clone().unwrap_or(serde_json::Value::Null),
         secret_hash: row.secret_hash,
         personal: row.personal,
         data_key_id: row.data_key_id,

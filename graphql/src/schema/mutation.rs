@@ -68,7 +68,8 @@ impl RequestMutation {
 
     /// Takes a workflow action on a request, as staff (with their roles) or as the applicant (with the
     /// request's `secret`). `expectedVersion` is the version the caller saw: if the request has moved on, the
-    /// action is refused with CONFLICT.
+    /// action is refused with CONFLICT. `form`: the values of the action's staff form (`availableActions.formSchema`),
+    /// checked as a citizen's form is (VALIDATION_FAILED at `form.<key>`), its personal fields sealed.
     #[allow(clippy::too_many_arguments)]
     async fn act_on_request(
         &self,
@@ -80,6 +81,7 @@ impl RequestMutation {
         comment: Option<String>,
         secret: Option<String>,
         locale: Option<String>,
+        form: Option<async_graphql::Json<serde_json::Value>>,
     ) -> Result<Request> {
         let call = InCommune::new(ctx, commune, locale).await?;
         let principal = call.principal;
@@ -95,6 +97,7 @@ impl RequestMutation {
                 expected_version,
                 comment,
                 secret.map(SecretString::from),
+                form.map(|form| form.0),
             )
             .await
             .in_lang(&call)?;

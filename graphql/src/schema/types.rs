@@ -655,6 +655,7 @@ impl Request {
                 label: self.lang.text(&a.label),
                 comment_required: a.comment_required,
                 notifies_applicant: a.notify_applicant,
+                form_schema: a.form.as_ref().map(|form| Json(serde_json::to_value(form).unwrap_or_default())),
             })
             .collect()
     }
@@ -693,6 +694,14 @@ impl Request {
                 actor: public_actor(&t.actor),
                 comment: t.comment.clone(),
                 at: t.occurred_at,
+                form: t.form.as_ref().map(|form| {
+                    let mut values = form.values.clone();
+                    values.extend(form.personal.clone().unwrap_or_default());
+                    StepForm {
+                        values: Json(serde_json::Value::Object(values)),
+                        sealed_fields: form.sealed_fields.clone(),
+                    }
+                }),
             })
             .collect())
     }
@@ -738,6 +747,9 @@ pub struct AvailableAction {
     pub comment_required: bool,
     /// The comment is sent to the applicant as a message.
     pub notifies_applicant: bool,
+    /// The form the member fills in with the action (the schema language of `Service.formSchema`), if any:
+    /// its values go in `actOnRequest(form:)`.
+    pub form_schema: Option<Json<serde_json::Value>>,
 }
 
 /// One step of a request's history.
@@ -754,6 +766,16 @@ pub struct Step {
     pub assignee: Option<StaffMember>,
     pub comment: Option<String>,
     pub at: DateTime<Utc>,
+    /// The staff form filled in with the action (a site-visit report), for the commune's staff only.
+    pub form: Option<StepForm>,
+}
+
+/// The staff form of a step: its values (the personal ones only for the staff of the request's workflow, each
+/// reading audited) and the keys of the personal fields left sealed for the reader.
+#[derive(SimpleObject)]
+pub struct StepForm {
+    pub values: Json<serde_json::Value>,
+    pub sealed_fields: Vec<String>,
 }
 
 /// A document received with a request.

@@ -428,6 +428,8 @@ export default {
   "file.release": "تحرير",
   "file.released": "لم يعد الملف مسندا.",
   "file.sentToApplicant": "يرسل إلى صاحب الطلب",
+  "file.staffForm": "استمارة الإجراء",
+  "file.step": "المرحلة الحالية",
   "file.silence": "السكوت عند انتهاء الأجل",
   "file.verificationCode": "رمز التحقق",
   "file.downloadPdf": "تحميل PDF",

@@ -400,6 +400,8 @@ export default {
   "file.release": "Release",
   "file.released": "The file is unassigned.",
   "file.sentToApplicant": "sent to the applicant",
+  "file.staffForm": "The action's form",
+  "file.step": "Current step",
   "file.silence": "Silence at the deadline",
   "file.verificationCode": "Verification code",
   "file.downloadPdf": "Download the PDF",

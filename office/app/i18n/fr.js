@@ -406,6 +406,8 @@ export default {
   "file.release": "Libérer",
   "file.released": "Le dossier n'est plus attribué.",
   "file.sentToApplicant": "envoyé au demandeur",
+  "file.staffForm": "Formulaire de l'action",
+  "file.step": "Étape en cours",
   "file.silence": "Silence à l'échéance",
   "file.verificationCode": "Code de vérification",
   "file.downloadPdf": "Télécharger le PDF",

@@ -400,6 +400,8 @@ export default {
   "file.release": "ⵙⵔⵙ",
   "file.released": "ⴰⴼⴰⵢⵍⵓ ⵓⵔ ⵉⵜⵜⵓⴼⴽⴰ.",
   "file.sentToApplicant": "ⴰⴷ ⵉⵜⵜⵓⵣⵏ ⵉ ⵓⵎⵙⵓⵜⵔ",
+  "file.staffForm": "ⵜⴰⴼⵔⵖⵓⵏⵜ ⵏ ⵜⵉⴳⴰⵡⵜ",
+  "file.step": "ⵜⴰⴼⵔⴽⵜ ⵜⴰⵎⵉⵔⴰⵏⵜ",
   "file.silence": "ⵜⵉⵙⵓⵙⵎⵉ ⴳ ⵜⴳⵉⵔⴰ ⵏ ⵓⵙⵎⵓⵔ",
   "file.verificationCode": "ⴰⵙⵏⴰⵍ ⵏ ⵓⵙⵏⵇⴷ",
   "file.downloadPdf": "ⴰⴳⵎ PDF",

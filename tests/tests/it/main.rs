@@ -39,6 +39,7 @@ mod shape;
 mod shutdown;
 mod site;
 mod spending;
+mod staff_forms;
 mod steps;
 mod training;
 mod transport;

@@ -291,8 +291,8 @@ mod tests {
 
     #[test]
     fn form_rules_bound_numbers_by_a_sourced_value_or_another_number() {
+        use crate::model::basis::RuleBasis;
         use crate::model::form::{FormRule, RuleOp};
-        use crate::model::workflow::RuleBasis;
         let rule = |field: &str, value: Option<f64>, other: Option<&str>, basis: Option<RuleBasis>| FormRule {
             field: field.into(),
             op: RuleOp::Le,

@@ -1357,6 +1357,8 @@ pub enum ServiceProblem {
     GuardReadsPersonal,
     /// A state's SLA longer than the procedure's deadline.
     SlaBeyondDeadline,
+    /// A guard reading `action.field` where that action has no staff form with that field.
+    GuardUnknownStaffField,
 }
 
 /// The message of a problem of a service's definition.
@@ -1418,6 +1420,12 @@ pub fn service_problem(problem: ServiceProblem) -> LocalizedText {
             "le délai de l'étape dépasse le délai légal de la procédure",
             "the step's SLA is longer than the procedure's legal deadline",
             "ⴰⵣⵎⵣ ⵏ ⵜⴼⵔⴽⵜ ⵉⵣⵔⵉ ⴰⵣⵎⵣ ⴰⵣⵔⴼⴰⵏ ⵏ ⵜⵎⵀⵍⵜ",
+        ),
+        ServiceProblem::GuardUnknownStaffField => text(
+            "يقرأ الشرط خانة لا توجد في استمارة هذا الإجراء",
+            "la condition lit un champ absent du formulaire de cette action",
+            "the guard reads a field that this action's staff form does not have",
+            "ⵜⴰⵡⵜⵉⵍⵜ ⵜⵖⵔⴰ ⴰⵙⵏⵎⴰⵍ ⵓⵔ ⵉⵍⵍⵉⵏ ⴳ ⵜⴰⴼⵔⵖⵓⵏⵜ ⵏ ⵜⵉⴳⴰⵡⵜ ⴰ",
         ),
     }
 }
@@ -2173,6 +2181,7 @@ pub fn samples() -> Vec<LocalizedText> {
         ServiceProblem::SilenceWithoutTimer,
         ServiceProblem::GuardReadsPersonal,
         ServiceProblem::SlaBeyondDeadline,
+        ServiceProblem::GuardUnknownStaffField,
     ] {
         messages.push(service_problem(problem));
     }

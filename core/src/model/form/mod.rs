@@ -13,9 +13,9 @@ pub use validate::FieldState;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::basis::RuleBasis;
 use crate::model::commune::Country;
 use crate::model::i18n::LocalizedText;
-use crate::model::workflow::RuleBasis;
 
 /// The fields a citizen fills in for a service.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

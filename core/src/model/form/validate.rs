@@ -1067,8 +1067,8 @@ mod tests {
 
     #[test]
     fn form_rules_bound_a_number_by_a_value_or_another_field() {
+        use crate::model::basis::RuleBasis;
         use crate::model::form::FormRule;
-        use crate::model::workflow::RuleBasis;
         let schema = FormSchema {
             fields: vec![
                 named("floors", FieldKind::Number),

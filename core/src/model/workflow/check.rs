@@ -20,6 +20,7 @@ impl WorkflowDefinition {
     /// - every state is reachable from the start state, and a terminal state is reachable from every state;
     /// - actions have at least one actor, and every role they name is one of `known_roles`;
     /// - an action that sends its comment to the applicant requires one; a deadline change is at least a day;
+    ///   an action with a staff form is taken by staff only (roles);
     /// - timers name an existing, non-terminal state and an existing action that the system may take from it;
     ///   the action a timer stands for is a staff action, and its other path (when a guard fails) is another
     ///   unguarded action the system may take from that state, declared only where a guard could fail;
@@ -175,6 +176,20 @@ impl WorkflowDefinition {
                     format!("لا أحد يمكنه القيام بالإجراء «{}».", action.key),
                     format!("Personne ne peut effectuer l'action « {} ».", action.key),
                     format!("No one may take the action `{}`.", action.key),
+                ));
+            }
+            if action.form.is_some() && action.actors.iter().any(|a| !matches!(a, ActorRule::Role(_))) {
+                errors.push(invalid(
+                    format!("{path}.form"),
+                    format!("استمارة الإجراء «{}» يملؤها الموظفون: لا يقوم به النظام ولا صاحب الطلب.", action.key),
+                    format!(
+                        "Le formulaire de l'action « {} » est rempli par le personnel : ni le système ni le demandeur ne la prennent.",
+                        action.key
+                    ),
+                    format!(
+                        "The form of the action `{}` is filled in by staff: neither the system nor the applicant takes it.",
+                        action.key
+                    ),
                 ));
             }
             if action.notify_applicant && !action.comment_required {
@@ -469,6 +484,7 @@ mod tests {
             deadline: None,
             notify_applicant: false,
             check: None,
+            form: None,
         }
     }
 

@@ -4,19 +4,25 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::model::basis::RuleBasis;
 use crate::model::calendar::Deadline;
+use crate::model::form::FormSchema;
 use crate::model::i18n::LocalizedText;
 
 mod check;
+pub mod commission;
 pub mod engine;
 mod guard;
+mod staff_form;
 #[cfg(test)]
 mod test_support;
 
+pub use commission::{BodyDef, BodyOpinion, CommissionDef, CommissionResult, ConsolidationRule, OpinionKind};
 pub use engine::{
     ApplyContext, EngineError, MAX_COMMENT_CHARS, ScheduledTimer, StepDeadline, TimerFiring, Transition, apply,
     available_actions, available_among, start, step_deadline, timer_firing,
 };
+pub use staff_form::{guard_data, staff_field_key, validate_staff_form};
 
 /// The step a request's history starts with: its submission, before any of its workflow's actions.
 pub const SUBMIT_ACTION: &str = "submit";
@@ -167,6 +173,10 @@ pub struct ActionDef {
     /// A rule of the commune that must hold before the action is taken (beyond the guard over the form).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<ActionCheck>,
+    /// The form the member taking the action fills in (a site-visit report, an inspection checklist): the same
+    /// schema language as citizens' forms, stored with the step, its personal fields sealed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<FormSchema>,
 }
 
 /// How an action moves the request's decision date.
@@ -223,16 +233,6 @@ pub struct TimerDef {
     /// The system action taken instead when a guard fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_guard_fails: Option<String>,
-}
-
-/// The basis of a number in a procedure: the legal text that sets it, or none — the commune sets it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum RuleBasis {
-    /// The law, decree or article that sets it.
-    LegalReference(String),
-    /// No law sets it: the commune does.
-    CommuneSetting,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -243,7 +243,8 @@ impl Jamaa {
         let actor = Actor::Staff { roles: principal.roles_in(commune.id).to_vec() };
         // The kind of procedure is known: a civil-status request (its actions name no petition check).
         let procedure = CivilRequests(requested);
-        apply_action(&procedure, &tx, commune, &service, record, ISSUE, &actor, &principal.actor(), None, now).await?;
+        apply_action(&procedure, &tx, commune, &service, record, ISSUE, &actor, &principal.actor(), None, None, now)
+            .await?;
         tx.commit().await?;
         tracing::info!(document = %issued.issued.code, "civil-status request delivered from the register");
         Ok(issued)
@@ -288,6 +289,7 @@ impl Jamaa {
             &actor,
             &principal.actor(),
             Some(reason.to_owned()),
+            None,
             now,
         )
         .await?;

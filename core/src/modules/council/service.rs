@@ -289,6 +289,7 @@ impl Jamaa {
                         &actor,
                         &principal.actor(),
                         None,
+                        None,
                         self.now(),
                     )
                     .await?;

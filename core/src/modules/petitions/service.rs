@@ -106,6 +106,7 @@ pub(crate) async fn inscribe_petition_in(
         &actor,
         &principal.actor(),
         None,
+        None,
         now,
     )
     .await

@@ -33,6 +33,9 @@ pub struct Model {
     pub lapsed_at: Option<DateTimeUtc>,
     /// When the step the request is in is due (its state's SLA), if that state has one.
     pub step_due: Option<Date>,
+    /// The non-personal fields of the latest staff form of each action (`{"site_visit": {...}}`), which guards
+    /// read.
+    pub staff_data: Option<Json>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

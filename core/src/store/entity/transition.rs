@@ -22,6 +22,12 @@ pub struct Model {
     pub step_due: Option<Date>,
     /// The due date of the step this row ended (the SLA of the state left), if it had one.
     pub ended_step_due: Option<Date>,
+    /// The staff form filled in with the action, but its personal fields.
+    pub form: Option<Json>,
+    /// The staff form's personal fields, sealed (AES-256-GCM) under `form_key_id`.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub form_sealed: Option<String>,
+    pub form_key_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

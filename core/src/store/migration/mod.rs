@@ -37,6 +37,7 @@ mod m0037_online_payments;
 mod m0038_dispute_documents;
 mod m0039_document_withdrawals;
 mod m0040_document_pdfs;
+mod m0041_staff_forms;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -171,6 +172,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0038_dispute_documents::Migration),
             Box::new(m0039_document_withdrawals::Migration),
             Box::new(m0040_document_pdfs::Migration),
+            Box::new(m0041_staff_forms::Migration),
         ]
     }
 }

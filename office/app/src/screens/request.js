@@ -1,7 +1,8 @@
 // @ts-check
 // The file of a request: its form data (personal fields shown only when the API opens them, and said so), its
 // documents (downloaded with the session), history, messages to the applicant, the actions open to the user with
-// their required comment, the decision document (or, for a file the silence approved, the certificate of tacit
+// their required comment and staff form (a site-visit report, kept with the step and shown in the history), the
+// decision document (or, for a file the silence approved, the certificate of tacit
 // acceptance), the printable receipt, and who works on it.
 
 import { useState } from "preact/hooks";
@@ -37,6 +38,7 @@ export function RequestFile({ commune, id }) {
       <dt>${t("inbox.state")}</dt><dd id="file-state">${r.stateLabel}</dd>
       <dt>${t("inbox.submitted")}</dt><dd>${dateTime(r.submittedAt)}</dd>
       <dt>${t("inbox.due")}</dt><dd>${date(r.decisionDue)}</dd>
+      ${r.stepDueDate ? html`<dt>${t("file.step")}</dt><dd id="file-step-due">${t("inbox.stepDue", { date: date(r.stepDueDate) })}${r.stepOverdue ? html` <span class="badge step-late">${t("inbox.stepLate")}</span>` : null}</dd>` : null}
       ${r.closedAt ? html`<dt>${t("file.closed")}</dt><dd>${dateTime(r.closedAt)}</dd>` : null}
       ${features?.assignment ? html`<dt>${t("inbox.assignee")}</dt><dd id="file-assignee">${r.assignee?.displayName ?? t("inbox.nobody")}</dd>` : null}
     </dl>
@@ -89,7 +91,7 @@ export function RequestFile({ commune, id }) {
     <section aria-labelledby="history-title">
       <h2 id="history-title">${t("file.history")}</h2>
       <ol class="history">
-        ${r.history.map((s) => html`<li><time datetime=${s.at}>${dateTime(s.at)}</time> — ${s.actionLabel} → ${s.stateLabel} (${t(`actor.${s.actor}`)})${s.comment ? html`<q>${s.comment}</q>` : null}</li>`)}
+        ${r.history.map((s) => html`<li><time datetime=${s.at}>${dateTime(s.at)}</time> — ${s.actionLabel} → ${s.stateLabel} (${t(`actor.${s.actor}`)})${s.comment ? html`<q>${s.comment}</q>` : null}${s.form ? html`<${StepForm} form=${s.form} />` : null}</li>`)}
       </ol>
     </section>
 
@@ -144,9 +146,56 @@ async function download(commune, requestId, fileId, setNotice) {
   }
 }
 
-/** The actions open to the user now; a comment where the workflow requires one (kept as a draft). */
+/** The staff form kept with a step of the history: its values, and the personal fields left sealed. */
+function StepForm({ form }) {
+  return html`<dl class="data step-form">
+    ${Object.entries(form.values).map(([key, value]) => html`<dt>${key}</dt><dd>${show(value, null)}</dd>`)}
+    ${form.sealedFields.length ? html`<dt>${t("file.personal")}</dt><dd>${t("file.personalSealed", { fields: list(form.sealedFields) })}</dd>` : null}
+  </dl>`;
+}
+
+/** A text of a definition (`{ ar, fr, … }`) in the screen's language, else French, else any. */
+function localized(/** @type {any} */ text) {
+  if (!text || typeof text !== "object") return String(text ?? "");
+  return text[language()] ?? text.fr ?? Object.values(text)[0] ?? "";
+}
+
+/** What a field of a staff form sends, from what its input holds (empty: nothing). */
+function formValue(/** @type {any} */ field, /** @type {any} */ raw) {
+  if (field.type === "boolean") return Boolean(raw);
+  if (raw === undefined || raw === "") return null;
+  if (field.type === "number" || field.type === "money") return Number(raw);
+  return raw;
+}
+
+/** The inputs of an action's staff form (the server checks them as it checks a citizen's form). */
+function StaffFormFields({ schema, values, change }) {
+  return html`<fieldset class="staff-form">
+    <legend>${t("file.staffForm")}</legend>
+    ${schema.fields.map((/** @type {any} */ f) => {
+      const id = `staff-${f.key}`;
+      const label = html`<label for=${id}>${localized(f.label)}${f.personal ? html` <span class="badge">${t("file.personal")}</span>` : null}</label>`;
+      const set = (/** @type {unknown} */ v) => change({ ...values, [f.key]: v });
+      if (f.type === "boolean") {
+        return html`<div class="field check"><input type="checkbox" id=${id} checked=${Boolean(values[f.key])}
+          onChange=${(/** @type {any} */ e) => set(e.currentTarget.checked)} />${label}</div>`;
+      }
+      if (f.type === "choice") {
+        return html`<div class="field">${label}<select id=${id} required=${Boolean(f.required)} value=${values[f.key] ?? ""}
+          onChange=${(/** @type {any} */ e) => set(e.currentTarget.value)}><option value="">—</option>
+          ${(f.options ?? []).map((/** @type {any} */ o) => html`<option value=${o.value}>${localized(o.label)}</option>`)}</select></div>`;
+      }
+      const type = { number: "number", money: "number", date: "date", email: "email", phone: "tel" }[f.type] ?? "text";
+      return html`<div class="field">${label}<input id=${id} type=${type} required=${Boolean(f.required)} value=${values[f.key] ?? ""}
+        onInput=${(/** @type {any} */ e) => set(e.currentTarget.value)} /></div>`;
+    })}
+  </fieldset>`;
+}
+
+/** The actions open to the user now; a comment where the workflow requires one, and the action's staff form
+ * where it asks for one (kept as a draft). */
 function Actions({ commune, request, done }) {
-  const [draft, setDraft, clearDraft] = useDraft(`act:${request.id}`, { action: "", comment: "" });
+  const [draft, setDraft, clearDraft] = useDraft(`act:${request.id}`, { action: "", comment: "", form: {} });
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   if (!request.availableActions.length) return null;
@@ -157,7 +206,11 @@ function Actions({ commune, request, done }) {
     setBusy(true);
     setError(null);
     try {
-      const after = await call((c) => c.act(commune, request.id, chosen.key, request.version, draft.comment || null));
+      const schema = chosen.formSchema;
+      const form = schema
+        ? Object.fromEntries(schema.fields.map((/** @type {any} */ f) => [f.key, formValue(f, draft.form?.[f.key])]))
+        : null;
+      const after = await call((c) => c.act(commune, request.id, chosen.key, request.version, draft.comment || null, form));
       clearDraft();
       done(t("file.acted", { action: chosen.label, state: after.stateLabel }));
     } catch (caught) {
@@ -177,6 +230,8 @@ function Actions({ commune, request, done }) {
           <label for=${`action-${a.key}`}>${a.label}${a.commentRequired ? ` (${t("file.commentRequired")})` : ""}</label>
         </div>`)}
       </fieldset>
+      ${chosen?.formSchema ? html`<${StaffFormFields} schema=${chosen.formSchema} values=${draft.form ?? {}}
+        change=${(/** @type {any} */ form) => setDraft({ ...draft, form })} />` : null}
       <div class="field">
         <label for="comment">${t("file.comment")}${chosen?.notifiesApplicant ? ` — ${t("file.sentToApplicant")}` : ""}</label>
         <textarea id="comment" required=${Boolean(chosen?.commentRequired)} value=${draft.comment}
