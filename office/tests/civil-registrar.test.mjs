@@ -79,6 +79,11 @@ test("in French: a birth registered, a mention added, an extract issued", async 
   // Anyone verifies the extract's code.
   const verified = await graphql(server.url, null, "query($c: String!) { verifyDocument(code: $c) { kind } }", { c: code });
   assert.equal(verified.verifyDocument.kind, "civil_status.extract");
+  // The extract's PDF, linked from the act, is the one issued.
+  const pdf = await fetch(new URL(await page.locator("#civil-pdf").first().getAttribute("href"), server.url));
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get("content-type"), "application/pdf");
+  assert.equal(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString(), "%PDF-");
   assert.deepEqual(page.errors, []);
 });
 

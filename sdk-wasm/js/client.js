@@ -696,7 +696,7 @@ class JamaaClient {
   async issueCivilDocument(commune, actId, kind) {
     const { issueCivilDocument } = await this.#graphql(`mutation($commune: String, $actId: ID!,
       $kind: CivilDocumentKind!) { issueCivilDocument(commune: $commune, actId: $actId, kind: $kind) {
-        actId number kind title titleAr fields { key label value } text code fingerprint verifyPath issuedAt } }`,
+        actId number kind title titleAr fields { key label value } text code fingerprint verifyPath pdfPath issuedAt } }`,
     { commune, actId, kind });
     return issueCivilDocument;
   }
@@ -737,7 +737,7 @@ class JamaaClient {
     const { issueCivilRequest } = await this.#graphql(`mutation($commune: String, $id: ID!, $actId: ID!,
       $version: Int!) { issueCivilRequest(commune: $commune, requestId: $id, actId: $actId,
         expectedVersion: $version) {
-        actId number kind title titleAr fields { key label value } text code fingerprint verifyPath issuedAt } }`,
+        actId number kind title titleAr fields { key label value } text code fingerprint verifyPath pdfPath issuedAt } }`,
     { commune, id: requestId, actId, version: expectedVersion });
     return issueCivilRequest;
   }

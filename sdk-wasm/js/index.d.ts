@@ -684,6 +684,8 @@ export interface CivilDocument {
   code: string;
   fingerprint: string;
   verifyPath: string;
+  /** Where whoever holds the code downloads the PDF issued; null for a document issued before PDFs were. */
+  pdfPath: string | null;
   issuedAt: DateTimeString;
 }
 

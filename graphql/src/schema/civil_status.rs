@@ -5,6 +5,7 @@ use async_graphql::{Context, Enum, ID, InputObject, Json, Object, Result, Simple
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use jamaa_core::error::{FieldError, FieldErrorCode};
 use jamaa_core::model::audit::AuditEvent;
+use jamaa_core::model::commune::Commune;
 use jamaa_core::model::form::messages;
 use jamaa_core::model::ids::CivilActId;
 use jamaa_core::model::ids::RequestId;
@@ -457,13 +458,19 @@ pub struct CivilDocument {
     pub fingerprint: String,
     /// The verification page (`/verify/{code}`), which its QR code points at.
     pub verify_path: String,
+    /// Where whoever holds the code downloads the PDF issued (a path on this server); null for a document issued
+    /// before PDFs were.
+    pub pdf_path: Option<String>,
     pub issued_at: DateTime<Utc>,
 }
 
-impl From<IssuedCivilDocument> for CivilDocument {
-    fn from(civil: IssuedCivilDocument) -> Self {
+impl CivilDocument {
+    /// The document issued by `commune`.
+    fn issued(civil: IssuedCivilDocument, commune: &Commune) -> Self {
         let (document, issued) = (civil.rendered, civil.issued);
         let code = issued.code.to_string();
+        let pdf_path =
+            issued.pdf_fingerprint.as_ref().map(|_| crate::document_pdfs::pdf_path(commune.spec.slug.as_str(), &code));
         CivilDocument {
             act_id: ID(civil.act_id.to_string()),
             number: civil.number.to_string(),
@@ -477,6 +484,7 @@ impl From<IssuedCivilDocument> for CivilDocument {
                 .collect(),
             text: issued.text,
             verify_path: super::verify_path(&code),
+            pdf_path,
             code,
             fingerprint: issued.fingerprint,
             issued_at: issued.issued_at,
@@ -687,7 +695,7 @@ impl CivilStatusMutation {
             CivilDocumentKind::FullCopy => DocumentKind::FullCopy,
         };
         let issued = call.jamaa.issue_civil_document(call.principal, &call.commune, id, kind).await.in_lang(&call)?;
-        Ok(issued.into())
+        Ok(CivilDocument::issued(issued, &call.commune))
     }
 
     /// Issues the extract or full copy an online request asks for, from an act its match names, and delivers
@@ -717,7 +725,7 @@ impl CivilStatusMutation {
             .issue_civil_request(call.principal, &call.commune, request, act, expected_version)
             .await
             .in_lang(&call)?;
-        Ok(issued.into())
+        Ok(CivilDocument::issued(issued, &call.commune))
     }
 
     /// Refuses an online request for an extract or a full copy with a reason (required), which its applicant

@@ -22,7 +22,7 @@ const REGISTER: &str = "mutation($c: String, $i: RegisterCivilActInput!) { regis
 } }";
 const ISSUE: &str = "mutation($c: String, $id: ID!, $k: CivilDocumentKind!) {
     issueCivilDocument(commune: $c, actId: $id, kind: $k) {
-        number kind title titleAr text fields { key value } code fingerprint verifyPath
+        number kind title titleAr text fields { key value } code fingerprint verifyPath pdfPath
     }
 }";
 const MENTION: &str = "mutation($c: String, $id: ID!, $i: CivilMentionInput!) {
@@ -148,6 +148,12 @@ async fn a_birth_yields_extracts_that_show_later_mentions(backend: Backend) -> R
     assert!(!text.contains("Mention"), "{text}");
     assert!(!text.contains(FATHER_CIN), "an extract shows no national id: {text}");
     assert_eq!(extract["titleAr"], "نسخة موجزة من رسم الولادة");
+    // Its PDF is served where the document says, to whoever holds the code.
+    let code = extract["code"].as_str().context("no code")?;
+    assert_eq!(extract["pdfPath"], format!("/documents/chefchaouen/{code}.pdf"));
+    let pdf = app.client.get(app.url(extract["pdfPath"].as_str().unwrap_or_default())).send().await?;
+    assert_eq!(pdf.status(), 200);
+    assert!(pdf.bytes().await?.starts_with(b"%PDF-"));
     let first_code = verified(&app, &extract, text).await?;
 
     // A rectification by judgment, added later.

@@ -205,7 +205,7 @@ export function CivilActView({ commune, id }) {
       <${ErrorBox} error=${error} />
       ${documents.map((d) => html`<div class="issued">
         <h3>${d.title} — <span lang="ar">${d.titleAr}</span></h3>
-        <p>${t("file.verificationCode")}: <strong dir="ltr" class="code">${d.code}</strong> — <a href=${d.verifyPath} dir="ltr">${d.verifyPath}</a></p>
+        <p>${t("file.verificationCode")}: <strong dir="ltr" class="code">${d.code}</strong> — <a href=${d.verifyPath} dir="ltr">${d.verifyPath}</a>${d.pdfPath ? html` — <a id="civil-pdf" href=${d.pdfPath} download>${t("file.downloadPdf")}</a>` : null}</p>
         <pre dir="auto">${d.text}</pre>
       </div>`)}
     </section>
