@@ -55,6 +55,9 @@ test("in French: a birth registered, a mention added, an extract issued", async 
   await page.getByRole("button", { name: "Ajouter la mention" }).click();
   await page.getByText("Reconnaissance par le père, acte adoulaire n° 112.").waitFor();
 
+  // The declarant's relation reads in the page's language.
+  assert.equal(await page.locator("dd", { hasText: "Omar El Alami (Père)" }).count(), 1);
+  assert.equal(await page.getByText("(father)").count(), 0);
   await page.getByRole("button", { name: "Délivrer un extrait" }).click();
   const code = await page.locator(".issued .code").first().textContent();
   assert.match(code, /^OUJ-/);

@@ -97,6 +97,13 @@ function filled(/** @type {Record<string, string>} */ v, /** @type {string} */ p
   return Object.values(personName(v, prefix)).some((part) => part?.trim());
 }
 
+/** The declarant's relation as the screens record it (`father`, `mother`, `other`) in the reader's language; a
+ * relation recorded otherwise (through the API) as it was written. */
+function relation(/** @type {string} */ recorded) {
+  const labels = { father: t("civil.father"), mother: t("civil.mother"), other: t("civil.otherDeclarant") };
+  return labels[/** @type {"father" | "mother" | "other"} */ (recorded)] ?? recorded;
+}
+
 export function CivilNew({ commune }) {
   const [act, setAct, clear] = useDraft(`civil:${commune}`, EMPTY_ACT);
   const register = async () => {
@@ -184,7 +191,7 @@ export function CivilActView({ commune, id }) {
       <dt>${t("civil.eventPlace")}</dt><dd>${a.eventPlace}</dd>
       <dt>${t("civil.father")}</dt><dd>${name(a.father?.name)}</dd>
       <dt>${t("civil.mother")}</dt><dd>${name(a.mother?.name)}</dd>
-      <dt>${t("civil.declarant")}</dt><dd>${name(a.declarant.name)} (${a.declarant.relation})</dd>
+      <dt>${t("civil.declarant")}</dt><dd>${name(a.declarant.name)} (${relation(a.declarant.relation)})</dd>
       <dt>${t("civil.registeredOn")}</dt><dd>${dateTime(a.registeredAt)}</dd>
     </dl>
     <section aria-labelledby="mentions-title">
