@@ -15,22 +15,14 @@ impl MigrationName for Migration {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        // SQLite adds one column per statement.
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("issued_documents")
-                    .add_column(ColumnDef::new("pdf_fingerprint").string().null())
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("issued_documents")
-                    .add_column(ColumnDef::new("sealed_pdf").text().null())
-                    .to_owned(),
-            )
-            .await
+        super::add_columns(
+            manager,
+            "issued_documents",
+            vec![
+                ColumnDef::new("pdf_fingerprint").string().null().to_owned(),
+                ColumnDef::new("sealed_pdf").text().null().to_owned(),
+            ],
+        )
+        .await
     }
 }

@@ -16,38 +16,17 @@ impl MigrationName for Migration {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("requests")
-                    .add_column(ColumnDef::new("staff_data").json_binary().null())
-                    .to_owned(),
-            )
+        super::add_columns(manager, "requests", vec![ColumnDef::new("staff_data").json_binary().null().to_owned()])
             .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("request_transitions")
-                    .add_column(ColumnDef::new("form").json_binary().null())
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("request_transitions")
-                    .add_column(ColumnDef::new("form_sealed").text().null())
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("request_transitions")
-                    .add_column(ColumnDef::new("form_key_id").uuid().null())
-                    .to_owned(),
-            )
-            .await?;
-        Ok(())
+        super::add_columns(
+            manager,
+            "request_transitions",
+            vec![
+                ColumnDef::new("form").json_binary().null().to_owned(),
+                ColumnDef::new("form_sealed").text().null().to_owned(),
+                ColumnDef::new("form_key_id").uuid().null().to_owned(),
+            ],
+        )
+        .await
     }
 }
