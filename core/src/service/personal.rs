@@ -80,8 +80,19 @@ pub(crate) async fn open(
     record: &RequestRecord,
 ) -> Result<Map<String, Value>, Error> {
     let (Some(sealed), Some(key_id)) = (&record.personal, record.data_key_id) else { return Ok(Map::new()) };
+    open_fields(tx, keyring, sealed, key_id, record.id.as_uuid().as_bytes()).await
+}
+
+/// Fields sealed as one JSON object under the data key `key_id`, bound to `context`.
+async fn open_fields(
+    tx: &TenantTx,
+    keyring: &Keyring,
+    sealed: &str,
+    key_id: uuid::Uuid,
+    context: &[u8],
+) -> Result<Map<String, Value>, Error> {
     let key = keys::by_id(tx, keyring, key_id).await?;
-    let text = crypto::open(&key, sealed, record.id.as_uuid().as_bytes())?;
+    let text = crypto::open(&key, sealed, context)?;
     serde_json::from_slice(&text).map_err(Error::internal)
 }
 
@@ -152,9 +163,7 @@ pub(crate) async fn step_forms(
                 .unwrap_or_default();
             continue;
         };
-        let key = keys::by_id(tx, keyring, key_id).await?;
-        let text = crypto::open(&key, sealed, &step_form_context(record.id, &action))?;
-        let personal: Map<String, Value> = serde_json::from_slice(&text).map_err(Error::internal)?;
+        let personal = open_fields(tx, keyring, sealed, key_id, &step_form_context(record.id, &action)).await?;
         audit::append(
             tx,
             NewEvent::new(
