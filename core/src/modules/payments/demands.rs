@@ -27,7 +27,7 @@ pub(crate) async fn create_demand(
         return Ok(());
     }
     let demand = Demand {
-        id: Uuid::new_v4(),
+        id: Uuid::now_v7(),
         request: record.id.as_uuid(),
         tracking_code: record.tracking_code.to_string(),
         service_code: definition.code.clone(),

@@ -149,7 +149,7 @@ impl Jamaa {
         let year = day.year();
         let number = requests::next_in_sequence(&tx, &PaymentKind::Payment.counter_name(year)).await?;
         let mut payment = Payment {
-            id: Uuid::new_v4(),
+            id: Uuid::now_v7(),
             demand: state.demand.id,
             request: state.demand.request,
             kind: PaymentKind::Payment,
@@ -224,7 +224,7 @@ impl Jamaa {
         let year = day.year();
         let number = requests::next_in_sequence(&tx, &PaymentKind::Cancellation.counter_name(year)).await?;
         let mut cancellation = Payment {
-            id: Uuid::new_v4(),
+            id: Uuid::now_v7(),
             kind: PaymentKind::Cancellation,
             cancels: Some(cancelled.id),
             year,
