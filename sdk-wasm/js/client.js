@@ -70,6 +70,8 @@ const CHANGE = "path kind before after summary";
 const MODERATED = `trackingCode serviceCode category categoryLabel description address publishedDescription
   publishedAddress findings suggestedRedaction moderation submittedAt`;
 const CONFLICT = "path base theirs ours";
+const COMMISSION = `state rule silenceCountsAs enteredOn outcome yours
+  bodies { role label delayDays delayBasis due formSchema opinion { opinion silent reasons givenBy givenAt } }`;
 const FIGURES = `submitted byOutcome { open approved rejected withdrawn closed } decided decidedWithinDeadline
   withinDeadlineShare medianProcessingDays backlog { total buckets { minDays maxDays count } }`;
 
@@ -412,6 +414,7 @@ class JamaaClient {
         lapse: has("request", "lapsedAt"),
         stepDeadlines: has("request", "stepOverdue"),
         staffForms: has("step", "form"),
+        commissions: has("request", "commission"),
       };
     });
     this.#features.catch(() => {
@@ -495,8 +498,34 @@ class JamaaClient {
         availableActions { key label commentRequired notifiesApplicant${features.staffForms ? " formSchema" : ""} }
         history { action actionLabel fromState toState stateLabel actor comment at${
           features.staffForms ? " form { values sealedFields }" : ""} }
-        messages { action actionLabel body at } receipt { ${RECEIPT} } } }`, { commune, id, locale: this.locale });
+        messages { action actionLabel body at } receipt { ${RECEIPT} }${
+          features.commissions ? ` commission { ${COMMISSION} }` : ""} } }`, { commune, id, locale: this.locale });
     return request;
+  }
+
+  /**
+   * Gives the opinion of a body of the commission the request's state consults (FAVOURABLE,
+   * FAVOURABLE_WITH_CONDITIONS, UNFAVOURABLE): `reasons` (required unless favourable), `body` (the role, when the
+   * member belongs to several bodies), `form` (the body's form values). Sent with an idempotency key, so that a
+   * retry gives the first answer. When the commission's rule decides, the request moves by itself.
+   */
+  async giveOpinion(commune, id, opinion, { reasons = null, body = null, form = null } = {}) {
+    const features = await this.features();
+    if (!features.commissions) throw new JamaaError("this server has no commissions", "UNSUPPORTED");
+    const { giveOpinion } = await this.#graphql(`mutation($commune: String, $id: ID!, $opinion: Opinion!,
+      $reasons: String, $body: String, $form: JSON, $locale: String, $key: String) { giveOpinion(commune: $commune,
+        id: $id, opinion: $opinion, reasons: $reasons, body: $body, form: $form, locale: $locale,
+        idempotencyKey: $key) { ${staffRequest(features)} commission { ${COMMISSION} } } }`, {
+      commune,
+      id,
+      opinion,
+      reasons: reasons || null,
+      body: body || null,
+      form: form || null,
+      locale: this.locale,
+      key: globalThis.crypto.randomUUID(),
+    });
+    return giveOpinion;
   }
 
   /**

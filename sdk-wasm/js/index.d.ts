@@ -370,7 +370,8 @@ export type Permission =
   | "collect_payments"
   | "manage_revenue"
   | "reconcile_payments"
-  | "approve_refunds";
+  | "approve_refunds"
+  | "give_opinions";
 
 export interface UserMembership {
   commune: string;
@@ -403,6 +404,39 @@ export interface ServerFeatures {
   stepDeadlines: boolean;
   /** `Step.form` and `AvailableAction.formSchema`, `actOnRequest(form:)`: staff forms on workflow actions. */
   staffForms: boolean;
+  /** `Request.commission` and `giveOpinion`: states that consult the opinions of several bodies. */
+  commissions: boolean;
+}
+
+export type Opinion = "FAVOURABLE" | "FAVOURABLE_WITH_CONDITIONS" | "UNFAVOURABLE";
+
+/** The commission a request's state consults: its bodies, their due days and opinions. */
+export interface Commission {
+  state: string;
+  rule: "ANY_UNFAVOURABLE_BLOCKS" | "MAJORITY";
+  /** What the silence of a body counts as once its delay ends. */
+  silenceCountsAs: Opinion;
+  /** The local day the request entered the state: day 0 of the bodies' delays. */
+  enteredOn: string;
+  outcome: "PENDING" | Opinion;
+  bodies: {
+    role: string;
+    label: string;
+    delayDays: number;
+    /** The legal text the delay comes from; null when the commune sets it. */
+    delayBasis: string | null;
+    due: string;
+    formSchema: FormSchema | null;
+    opinion: {
+      opinion: Opinion;
+      silent: boolean;
+      reasons: string | null;
+      givenBy: string;
+      givenAt: DateTimeString;
+    } | null;
+  }[];
+  /** The bodies (role keys) whose opinion the caller may give now. */
+  yours: string[];
 }
 
 export interface StaffMember {
@@ -509,6 +543,8 @@ export interface StaffRequest extends StaffRequestSummary {
   history: Step[];
   messages: { action: string; actionLabel: string; body: string; at: DateTimeString }[];
   receipt: Receipt;
+  /** The commission its state consults, if any (servers with commissions). */
+  commission?: Commission | null;
 }
 
 export interface IssuedDocument {
@@ -1072,6 +1108,13 @@ export interface StaffClient {
     comment?: string | null,
     form?: Record<string, unknown> | null,
   ): Promise<StaffRequestSummary>;
+  /** A body's opinion on a request in a commission's state; `reasons` required unless FAVOURABLE. */
+  giveOpinion(
+    commune: string,
+    id: string,
+    opinion: Opinion,
+    options?: { reasons?: string | null; body?: string | null; form?: Record<string, unknown> | null },
+  ): Promise<StaffRequestSummary & { commission: Commission | null }>;
   issueDecision(commune: string, requestId: string): Promise<IssuedDocument>;
   /** The certificate of tacit acceptance of a request approved by silence; issuing again returns the same one. */
   issueTacitAcceptanceCertificate(commune: string, requestId: string): Promise<IssuedDocument>;

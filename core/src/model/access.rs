@@ -58,6 +58,9 @@ pub enum Permission {
     ReconcilePayments,
     /// Approve or reject a refund requested by another member.
     ApproveRefunds,
+    /// Give the opinion of a body a commission consults (the urban agency, civil protection), on the requests
+    /// awaiting it: the only thing a member of another organisation does in the commune.
+    GiveOpinions,
 }
 
 impl Permission {
@@ -88,6 +91,7 @@ impl Permission {
             Permission::ManageRevenue => "manage_revenue",
             Permission::ReconcilePayments => "reconcile_payments",
             Permission::ApproveRefunds => "approve_refunds",
+            Permission::GiveOpinions => "give_opinions",
         }
     }
 }

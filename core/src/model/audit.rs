@@ -139,6 +139,9 @@ pub enum AuditKind {
     /// A step's due date ended with the request still in its state: the role the state names was told.
     #[strum(serialize = "request.step_escalated")]
     RequestStepEscalated,
+    /// A body of a commission gave its opinion on a request, or its silence was counted after its delay.
+    #[strum(serialize = "request.opinion")]
+    RequestOpinion,
     #[strum(serialize = "service.published")]
     ServicePublished,
     #[strum(serialize = "smtp.updated")]
@@ -1115,6 +1118,7 @@ mod tests {
             (AuditKind::RequestTimerGuardFailed, "request.timer_guard_failed"),
             (AuditKind::RequestStepReminder, "request.step_reminder"),
             (AuditKind::RequestStepEscalated, "request.step_escalated"),
+            (AuditKind::RequestOpinion, "request.opinion"),
             (AuditKind::ServicePublished, "service.published"),
             (AuditKind::SmtpUpdated, "smtp.updated"),
             (AuditKind::TemplateExported, "template.exported"),

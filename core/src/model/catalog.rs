@@ -239,6 +239,13 @@ impl ServiceDefinition {
                 problem(format!("workflow.states[{i}].slaDays"), ServiceProblem::SlaBeyondDeadline);
             }
         }
+        // A commission's bodies exist and give their opinions within the procedure's deadline.
+        for (i, state) in self.workflow.states.iter().enumerate() {
+            if let Some(commission) = &state.commission {
+                let path = format!("workflow.states[{i}].commission");
+                errors.extend(commission.check(&self.workflow, state, &path, known_roles, self.deadline.days));
+            }
+        }
         errors.extend(staff_form_errors);
         if let Err(found) = self.form.check() {
             errors.extend(found);

@@ -465,6 +465,18 @@ impl Jamaa {
             ),
         ]
         .join("\n");
+        // An approval follows the conditions the commission's bodies set: the decision states them.
+        let mut text = text;
+        if outcome == crate::model::workflow::Outcome::Approved {
+            let opinions = crate::store::opinions::of_request(&tx, record.id).await?;
+            let conditions = opinions
+                .iter()
+                .filter(|o| o.kind == crate::model::workflow::OpinionKind::FavourableWithConditions)
+                .filter_map(|o| o.reasons.as_deref());
+            for condition in conditions {
+                text.push_str(&format!("\nشرط / Condition : {condition}"));
+            }
+        }
         let issued = issue(
             &tx,
             &self.press(),

@@ -191,25 +191,26 @@ pub(crate) struct StaffFormInput<'a> {
     pub values: Option<&'a serde_json::Value>,
 }
 
-/// Checks the staff form of `action` (every failure at once, at `form.<key>`) and seals its personal fields:
-/// the step's form, and the request's staff data with this form's non-personal fields (None when the action
-/// asks for no form).
-async fn fill_staff_form(
+/// Checks the staff form `form` of the step `step` (an action, a body's opinion; every failure at once, at
+/// `form.<key>`) and seals its personal fields: the step's form, and the request's staff data with this form's
+/// non-personal fields under `step` (None when the step asks for no form).
+pub(crate) async fn fill_staff_form(
     tx: &TenantTx,
     commune: &Commune,
     record: &RequestRecord,
-    action: &crate::model::workflow::ActionDef,
+    step: &str,
+    form: Option<&crate::model::form::FormSchema>,
     input: Option<StaffFormInput<'_>>,
     now: DateTime<Utc>,
 ) -> Result<Option<(StepForm, serde_json::Value)>, Error> {
     let ctx = crate::model::form::ValidationContext { country: commune.spec.country };
     let values = input.and_then(|input| input.values);
-    let Some(values) = crate::model::workflow::validate_staff_form(action, values, &ctx).map_err(Error::Validation)?
+    let Some(values) = crate::model::workflow::validate_staff_form(form, values, &ctx).map_err(Error::Validation)?
     else {
         return Ok(None);
     };
-    let (Some(form), Some(input)) = (&action.form, input) else {
-        return Err(Error::internal(format!("the action `{}` asks for a form nobody can fill here", action.key)));
+    let (Some(form), Some(input)) = (form, input) else {
+        return Err(Error::internal(format!("the step `{step}` asks for a form nobody can fill here")));
     };
     let personal_keys: Vec<&str> = form.personal_fields().map(|f| f.key.as_str()).collect();
     let (personal, plain): (serde_json::Map<_, _>, serde_json::Map<_, _>) =
@@ -219,11 +220,11 @@ async fn fill_staff_form(
     } else {
         let (key_id, key) = crate::store::keys::current(tx, input.keyring, now).await?;
         let text = serde_json::to_vec(&personal).map_err(Error::internal)?;
-        let sealed = crate::crypto::seal(&key, &text, &super::personal::step_form_context(record.id, &action.key))?;
+        let sealed = crate::crypto::seal(&key, &text, &super::personal::step_form_context(record.id, step))?;
         (Some(sealed), Some(key_id))
     };
     let mut staff = record.staff_data.as_object().cloned().unwrap_or_default();
-    staff.insert(action.key.clone(), serde_json::Value::Object(plain.clone()));
+    staff.insert(step.to_owned(), serde_json::Value::Object(plain.clone()));
     let step = StepForm { values: plain, personal: None, sealed_fields: Vec::new(), sealed, key_id };
     Ok(Some((step, serde_json::Value::Object(staff))))
 }
@@ -260,7 +261,7 @@ pub(crate) async fn apply_action(
         .map_err(engine_error)?;
     let taken = workflow.action(&transition.action);
     let filled = match taken {
-        Some(taken) => fill_staff_form(tx, commune, &record, taken, staff_form, now).await?,
+        Some(taken) => fill_staff_form(tx, commune, &record, &taken.key, taken.form.as_ref(), staff_form, now).await?,
         None => None,
     };
     if let Some(check) = taken.and_then(|a| a.check) {
@@ -281,6 +282,10 @@ pub(crate) async fn apply_action(
     procedure.moved(tx, service, record.id, &transition.to, transition.outcome).await?;
     schedule(tx, record.id, version, &transition.timers).await?;
     schedule_step(tx, record.id, version, transition.step.as_ref()).await?;
+    // The silence of each body of a commission the state asks counts at the end of its delay.
+    for timer in &transition.opinions_due {
+        timers::insert(tx, record.id, version, &timer.action, timer.due_at, Scope::Step).await?;
+    }
     if let (Some(body), true) = (&comment, taken.is_some_and(|a| a.notify_applicant)) {
         let message = MessageRecord { action: transition.action.clone(), body: body.clone(), created_at: now };
         citizen_store::insert_message(tx, record.id, &message).await?;

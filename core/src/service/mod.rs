@@ -13,6 +13,7 @@ use crate::store::{Store, communes};
 mod audit;
 mod calendar;
 mod catalog;
+mod commissions;
 mod complaints;
 pub mod demo;
 pub(crate) mod documents;
@@ -56,11 +57,13 @@ pub use crate::modules::petitions::service::{PETITION_SERVICE, PetitionView, Sig
 pub use crate::modules::projects::service::{ProjectView, PublishedProjects};
 pub use crate::store::citizen::{MessageRecord, PublicationRecord};
 pub use crate::store::notifications::{DeliveryRecord, WebhookEndpointRecord};
+pub use crate::store::opinions::OpinionRecord;
 pub use crate::store::requests::{RequestRecord, TransitionRecord};
 pub use crate::store::templates::TemplateSummary;
 pub use crate::store::tokens::TokenSummary;
 pub use calendar::{HOLIDAYS_CHANGED, HolidayTarget, HolidayUpdate};
 pub use catalog::{CurrentServices, ServiceView};
+pub use commissions::{BodyView, CommissionView, GiveOpinion};
 pub use complaints::{MAX_LISTING, PublicComplaint, PublicFilter, PublicQuery, RatedComplaint};
 pub use documents::{DocumentPdf, DocumentVerification, IssuedDocument, NewDocument, Presented, Withdrawal};
 pub use inbox::{

@@ -157,8 +157,7 @@ pub(crate) async fn step_forms(
         let (Some(sealed), Some(key_id)) = (&form.sealed, form.key_id) else { continue };
         let Some(reader) = reader else {
             form.sealed_fields = workflow
-                .action(&action)
-                .and_then(|a| a.form.as_ref())
+                .step_form(&action)
                 .map(|f| f.personal_fields().map(|f| f.key.clone()).collect())
                 .unwrap_or_default();
             continue;

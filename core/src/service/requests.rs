@@ -419,11 +419,13 @@ impl Jamaa {
     async fn tracking(&self, tx: &TenantTx, commune: Commune, record: RequestRecord) -> Result<Tracking, Error> {
         let service = catalog::service_version(tx, record.service_id, record.workflow_id).await?;
         let mut history = requests::history(tx, record.id).await?;
-        // Who in the commune holds the file, and the reminders to its staff, are its internal business.
+        // Who in the commune holds the file, the reminders to its staff and each body's opinion are its internal
+        // business (the commission's decision, a system action, shows).
         history.retain(|step| {
             !crate::model::assignment::is_assignment_step(&step.action)
                 && step.action != crate::model::complaint::ANSWER_REMINDER
                 && crate::model::workflow::sla_step_label(&step.action).is_none()
+                && crate::model::workflow::commission::parse_opinion_step(&step.action).is_none()
         });
         // Staff forms (a site-visit report) are the commune's working papers: the step shows, its form does not.
         for step in &mut history {

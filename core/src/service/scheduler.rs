@@ -1,6 +1,6 @@
 //! The scheduler: applies due workflow timers (tacit approval at the legal deadline, escalations) and takes the
 //! due steps of request deadlines (a complaint's reminder and lapse; the reminder and escalation of a step whose
-//! state has an SLA), each exactly once, even with several
+//! state has an SLA; the silence of a commission's body at the end of its delay), each exactly once, even with several
 //! servers running it against PostgreSQL. A timer standing for a staff action respects that action's guard:
 //! when it fails, the timer's other path is taken (its step in the history, and `request.timer_guard_failed` in
 //! the audit chain saying which guard failed), or nothing.
@@ -14,6 +14,7 @@ use crate::store::timers::Scope;
 use crate::store::{TenantScope, audit, catalog, communes, requests, timers};
 
 use super::Jamaa;
+use super::commissions::count_silence;
 use super::lifecycle::{Procedure, apply_action, engine_error, take_step_deadline};
 use super::procedures;
 
@@ -71,7 +72,13 @@ impl Jamaa {
                             Some(record) if record.version == timer.request_version => {
                                 let service =
                                     catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
-                                take_step_deadline(&tx, &commune, &service, record, &timer.action, now).await?
+                                match crate::model::workflow::commission::silence_of(&timer.action) {
+                                    // A body of the commission the request's state asks has let its delay end.
+                                    Some(role) => count_silence(&tx, &commune, &service, record, role, now).await?,
+                                    None => {
+                                        take_step_deadline(&tx, &commune, &service, record, &timer.action, now).await?
+                                    }
+                                }
                             }
                             _ => false,
                         };

@@ -32,6 +32,7 @@ pub(crate) mod indicators;
 pub(crate) mod keys;
 mod migration;
 pub(crate) mod notifications;
+pub(crate) mod opinions;
 pub(crate) mod portable;
 pub(crate) mod requests;
 pub(crate) mod shared;

@@ -110,6 +110,7 @@ archived!(
     issued_document,
     request_file,
     request_message,
+    request_opinion,
     petition_signature,
     publication,
     council_member,

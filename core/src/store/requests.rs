@@ -169,6 +169,16 @@ pub(crate) async fn by_id(tx: &TenantTx, id: RequestId) -> Result<Option<Request
     row.map(from_model).transpose()
 }
 
+/// The request of this id, its row locked until the transaction ends on PostgreSQL (SQLite serializes writers
+/// anyway): for a change that reads what others may be writing at once (the opinions of a commission).
+pub(crate) async fn by_id_locked(tx: &TenantTx, id: RequestId) -> Result<Option<RequestRecord>, Error> {
+    let mut query = request::Entity::find_by_id((tx.tenant_uuid(), id.as_uuid()));
+    if tx.backend() == sea_orm::DbBackend::Postgres {
+        query = query.lock_exclusive();
+    }
+    query.one(tx.conn()).await?.map(from_model).transpose()
+}
+
 /// The requests of these ids (in id order), read a thousand at a time.
 pub(crate) async fn by_ids(tx: &TenantTx, ids: &[RequestId]) -> Result<Vec<RequestRecord>, Error> {
     let mut found = Vec::with_capacity(ids.len());

@@ -23,6 +23,7 @@ const FILES: &[&str] = &[
     "budget_lines",
     "publications",
     "petition_signatures",
+    "request_opinions",
     "request_messages",
     "request_files",
     "issued_documents",

@@ -72,6 +72,7 @@ pub const KEYED: &[&str] = &[
     "startOnlinePayment",
     "requestRefund",
     "decideRefund",
+    "giveOpinion",
 ];
 
 /// The fault point of the crash tests: with this variable set to `exit-before-answer`, the server stops dead

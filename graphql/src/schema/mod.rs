@@ -11,6 +11,7 @@ mod calendar;
 mod call;
 mod citizen;
 mod civil_status;
+mod commissions;
 mod complaints;
 pub(crate) mod council;
 mod courier;
@@ -42,6 +43,7 @@ pub use calendar::CalendarMutation;
 pub(crate) use call::subject_id;
 pub use citizen::{CitizenMutation, CitizenQuery};
 pub use civil_status::{CivilStatusMutation, CivilStatusQuery};
+pub use commissions::CommissionMutation;
 pub use complaints::{ComplaintMutation, ComplaintQuery};
 pub use council::{CouncilMutation, CouncilQuery};
 pub use courier::{CourierMutation, CourierQuery};
@@ -113,6 +115,7 @@ pub struct MutationRoot(
     SpendingMutation,
     PaymentsMutation,
     OnlinePaymentsMutation,
+    CommissionMutation,
 );
 
 pub type JamaaSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

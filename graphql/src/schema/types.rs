@@ -15,6 +15,7 @@ use jamaa_core::model::complaint::deadline_step_label;
 use jamaa_core::model::form::{FieldDef, FieldKind};
 use jamaa_core::model::i18n::Locale;
 use jamaa_core::model::request::{Receipt as CoreReceipt, SubmittedDocument, submission_label};
+use jamaa_core::model::workflow::commission::commission_step_label;
 use jamaa_core::model::workflow::{Actor, Outcome as CoreOutcome, StateKind as CoreStateKind, sla_step_label};
 use jamaa_core::service::{MessageRecord, PersonalData, RequestDetails, ServiceView, TransitionRecord};
 
@@ -645,6 +646,17 @@ impl Request {
     async fn fees(&self) -> Option<super::payments::PaymentDemand> {
         self.fees.as_ref().map(|state| super::payments::demand(state, &self.lang))
     }
+    /// The commission the request's state consults, if it does: its bodies, their due days and opinions, and
+    /// those the caller may give (staff only; null for the applicant).
+    async fn commission(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<super::commissions::Commission>> {
+        if matches!(self.viewer, Actor::Applicant) {
+            return Ok(None);
+        }
+        let principal = &super::request_context(ctx).principal;
+        let view =
+            super::jamaa(ctx).commission(principal, &self.details.commune, &self.details).await.in_lang(&self.lang)?;
+        Ok(view.map(|view| super::commissions::commission(view, &self.lang)))
+    }
     /// What the viewer may do now.
     async fn available_actions(&self) -> Vec<AvailableAction> {
         self.details
@@ -681,6 +693,7 @@ impl Request {
                     None => step_label(&t.action)
                         .or_else(|| deadline_step_label(&t.action))
                         .or_else(|| sla_step_label(&t.action))
+                        .or_else(|| commission_step_label(&t.action))
                         .map(|label| self.lang.text(&label))
                         .unwrap_or_default(),
                 },

@@ -93,7 +93,7 @@ fn demo_events() -> Result<i64> {
     let council = 7 + 1 + 3 + 3 + 1 + 2;
     // The action plan's project (created, a milestone, progress) and the case (opened, a hearing).
     let plan_and_disputes = 3 + 2;
-    Ok(onboarding + 1 + 3 + 1 + 14 + council + 4 + plan_and_disputes)
+    Ok(onboarding + 1 + 3 + 1 + 17 + council + 4 + plan_and_disputes)
 }
 
 async fn audit_events(app: &TestApp, slug: &str) -> Result<i64> {

@@ -513,6 +513,32 @@ fn operations() -> Vec<Operation> {
             },
         },
         Operation {
+            name: "giveOpinion",
+            public: false,
+            document: "mutation($c: String, $id: ID!, $body: String, $o: Opinion!, $r: String) {
+                giveOpinion(commune: $c, id: $id, body: $body, opinion: $o, reasons: $r) {
+                    id state version commission { outcome bodies { opinion { reasons } } }
+                }
+            }",
+            attacks: |c: &Ctx<'_>| {
+                // Oujda's file before its commission, and its other files: no body of another commune speaks.
+                let mut ids = vec![c.v.in_commission.clone()];
+                ids.extend(c.v.filed.iter().map(|f| f.id.clone()));
+                ids.into_iter()
+                    .flat_map(|id| {
+                        [
+                            attack(
+                                json!({ "c": c.commune(), "id": id, "body": "civil_protection", "o": "UNFAVOURABLE",
+                                        "r": "attaque" }),
+                                c.refused(),
+                            ),
+                            attack(json!({ "c": c.commune(), "id": id, "o": "FAVOURABLE" }), c.refused()),
+                        ]
+                    })
+                    .collect()
+            },
+        },
+        Operation {
             name: "exportTemplate",
             public: false,
             document: "mutation($c: String!, $name: String!, $version: Int) {
@@ -1887,6 +1913,8 @@ struct Victim {
     /// A decided file of Oujda's, and the verification code of its issued decision.
     decided_id: String,
     document_code: String,
+    /// A large-project permit of Oujda's before its commission, awaiting the opinions of its bodies.
+    in_commission: String,
     /// Oujda's draft council session, an item of its agenda, and its council's members.
     council_session: String,
     agenda_item: String,
@@ -2354,10 +2382,19 @@ impl Victim {
         let document_code = text(&issued["issueRequestDecision"]["code"])?;
         markers.private(text(&issued["issueRequestDecision"]["id"])?, "the id of Oujda's issued document");
 
+        // A large-project permit accepted, before its commission.
+        let (in_commission, _, commission_secret) =
+            submit(app, None, VICTIM, crate::staff_forms::large_project()).await?;
+        markers.private(commission_secret, "the secret of the file before the commission");
+        let accept =
+            "mutation($id: ID!) { actOnRequest(id: $id, action: \"accept_file\", expectedVersion: 1) { state } }";
+        let accepted = data(app, Some(&admin), accept, json!({ "id": in_commission })).await?;
+        ensure!(accepted["actOnRequest"]["state"] == "in_commission", "{accepted}");
+
         let inbox = "{ requests(first: 100) { edges { cursor node { id trackingCode } } } }";
         let inbox = data(app, Some(&admin), inbox, json!({})).await?;
         let edges = inbox["requests"]["edges"].as_array().cloned().unwrap_or_default();
-        ensure!(edges.len() == 3 + filed.len() + 1, "the demo's three samples and the suite's files: {inbox}");
+        ensure!(edges.len() == 3 + filed.len() + 2, "the demo's three samples and the suite's files: {inbox}");
         let mut request_ids = Vec::new();
         for edge in &edges {
             let (id, code) = (text(&edge["node"]["id"])?, text(&edge["node"]["trackingCode"])?);
@@ -2546,7 +2583,7 @@ impl Victim {
                 member_ids.push(id);
             }
         }
-        ensure!(member_ids.len() == 15, "Oujda's user and its fourteen demo logins: {users}");
+        ensure!(member_ids.len() == 18, "Oujda's user and its seventeen demo logins: {users}");
         let agent_session = app.login("oujda.counter_agent", jamaa_core::service::demo::DEMO_PASSWORD).await?;
         let claim = "mutation($r: ID!) { claimRequest(commune: \"oujda\", requestId: $r) { assignee { id } } }";
         data(app, Some(&agent_session), claim, json!({ "r": filed[0].id })).await?;
@@ -2784,6 +2821,7 @@ impl Victim {
             own_secret,
             decided_id,
             document_code,
+            in_commission,
             council_session,
             agenda_item,
             council_members,
@@ -3602,7 +3640,7 @@ async fn another_commune_follows_nothing_of_oujda(backend: Backend) -> Result<()
 }
 
 /// Rows in the tables of citizens' rights: a message to a requester (a reasoned extension), a petition's
-/// signature, a publication; and an idempotency key (a submission sent with one).
+/// signature, a publication; an idempotency key (a submission sent with one); a commission's opinion.
 async fn citizen_rows(app: &TestApp, commune: &str) -> Result<()> {
     let staff = app.staff(commune).to_owned();
     let keyed = legalisation("Rachid Alami", "RA123456", "+212611223344");
@@ -3629,6 +3667,12 @@ async fn citizen_rows(app: &TestApp, commune: &str) -> Result<()> {
     let mark = "mutation($c: String!) {
         markPublished(commune: $c, item: \"budget\", location: \"https://commune.example/budget\") { key } }";
     data(app, Some(&staff), mark, json!({ "c": commune })).await?;
+    // A body's opinion on a large-project permit before its commission.
+    let (id, _, _) = submit(app, None, commune, crate::staff_forms::large_project()).await?;
+    data(app, Some(&staff), act, json!({ "c": commune, "id": id, "a": "accept_file", "v": 1 })).await?;
+    let opinion = "mutation($c: String!, $id: ID!) {
+        giveOpinion(commune: $c, id: $id, body: \"civil_protection\", opinion: FAVOURABLE) { version } }";
+    data(app, Some(&staff), opinion, json!({ "c": commune, "id": id })).await?;
     Ok(())
 }
 

@@ -25,7 +25,7 @@ fn text(value: &Value) -> Result<String> {
 }
 
 /// The text poppler extracts from a PDF.
-fn pdftotext(pdf: &[u8]) -> Result<String> {
+pub(crate) fn pdftotext(pdf: &[u8]) -> Result<String> {
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("document.pdf");
     std::fs::write(&path, pdf)?;

@@ -9,6 +9,7 @@ mod attacker;
 mod catalog_cache;
 mod citizen;
 mod civil_status;
+mod commissions;
 mod complaints;
 mod council_finance;
 mod courier;

@@ -29,6 +29,9 @@ const REQUEST: &str = "query($id: ID!) { request(commune: \"oujda\", id: $id, lo
 const TRACK: &str = "query($code: String!, $secret: String!) {
     trackRequest(trackingCode: $code, secret: $secret) { history { action form { values } } }
 }";
+const OPINION: &str = "mutation($id: ID!, $body: String!) {
+    giveOpinion(commune: \"oujda\", id: $id, body: $body, opinion: FAVOURABLE) { state version }
+}";
 const AUDIT: &str = "{ auditVerify(commune: \"oujda\") { valid eventsChecked } }";
 
 /// The large-project permit of Oujda (a residential building in Hay Al Qods).
@@ -80,7 +83,12 @@ async fn a_site_visit_report_is_a_staff_form_checked_sealed_and_read_by_guards(b
     let app = TestApp::spawn(backend).await?;
     let staff = app.staff("oujda").to_owned();
     let mut definition = app.data(None, DEFINITION, json!({})).await?["service"]["definition"].clone();
+    // The shipped report is replaced by this one (with a personal field), and approval freed of its guard.
     let actions = definition["workflow"]["actions"].as_array_mut().context("actions")?;
+    actions.retain(|a| a["key"] != "site_visit");
+    for action in actions.iter_mut().filter(|a| a["key"] == "approve") {
+        action.as_object_mut().context("approve")?.remove("guard");
+    }
     actions.push(site_visit_action());
     let approve = actions.iter().position(|a| a["key"] == "approve").context("approve")?;
 
@@ -120,22 +128,28 @@ async fn a_site_visit_report_is_a_staff_form_checked_sealed_and_read_by_guards(b
     let filed = app.data(None, SUBMIT, json!({ "input": large_project() })).await?;
     let filed = &filed["submitRequest"];
     let (id, code, secret) = (&filed["request"]["id"], &filed["request"]["trackingCode"], &filed["secret"]);
-    let accepted = app.data(Some(&staff), ACT, json!({ "id": id, "a": "accept_file", "v": 1 })).await?;
-    let offered = &accepted["actOnRequest"]["availableActions"];
+    app.data(Some(&staff), ACT, json!({ "id": id, "a": "accept_file", "v": 1 })).await?;
+    // The commission's three bodies find the project acceptable: the file comes back for review (version 3).
+    for body in ["urban_agency", "civil_protection", "technical_service"] {
+        app.data(Some(&staff), OPINION, json!({ "id": id, "body": body })).await?;
+    }
+    let accepted = app.data(Some(&staff), REQUEST, json!({ "id": id })).await?;
+    assert_eq!(accepted["request"]["state"], "under_review", "{accepted}");
+    let offered = &accepted["request"]["availableActions"];
     let keys: Vec<&Value> = offered.as_array().context("actions")?.iter().map(|a| &a["key"]).collect();
     assert!(!keys.contains(&&json!("approve")), "no approval before the visit: {offered}");
     let visit_offered = offered.as_array().into_iter().flatten().find(|a| a["key"] == "site_visit");
     let schema = &visit_offered.context("the site visit is offered")?["formSchema"];
     assert_eq!(schema["fields"][3]["personal"], true, "{schema}");
-    let refused = app.graphql(Some(&staff), ACT, json!({ "id": id, "a": "approve", "v": 2 })).await?;
+    let refused = app.graphql(Some(&staff), ACT, json!({ "id": id, "a": "approve", "v": 3 })).await?;
     assert_eq!(error_codes(&refused), ["VALIDATION_FAILED"], "{refused}");
 
     // A report missing its required values, then with wrong ones: every field at its path, nothing written.
-    let refused = app.graphql(Some(&staff), ACT, json!({ "id": id, "a": "site_visit", "v": 2 })).await?;
+    let refused = app.graphql(Some(&staff), ACT, json!({ "id": id, "a": "site_visit", "v": 3 })).await?;
     assert_eq!(error_codes(&refused), ["VALIDATION_FAILED"], "{refused}");
     assert_eq!(field_paths(&refused), ["form.visited_on", "form.conforms"], "{refused}");
     let wrong = json!({ "visited_on": "2026-02-30", "conforms": "oui", "neighbour_phone": "12", "extra": 1 });
-    let refused = app.graphql(Some(&staff), ACT, json!({ "id": id, "a": "site_visit", "v": 2, "form": wrong })).await?;
+    let refused = app.graphql(Some(&staff), ACT, json!({ "id": id, "a": "site_visit", "v": 3, "form": wrong })).await?;
     let paths = field_paths(&refused);
     for path in ["form.visited_on", "form.conforms", "form.neighbour_phone", "form.extra"] {
         assert!(paths.iter().any(|p| p == path), "{path}: {refused}");
@@ -145,7 +159,7 @@ async fn a_site_visit_report_is_a_staff_form_checked_sealed_and_read_by_guards(b
         .graphql(
             Some(&staff),
             ACT,
-            json!({ "id": id, "a": "refuse", "v": 2, "c": "Dossier incomplet.", "form": { "x": 1 } }),
+            json!({ "id": id, "a": "refuse", "v": 3, "c": "Dossier incomplet.", "form": { "x": 1 } }),
         )
         .await?;
     assert_eq!(field_paths(&refused), ["form"], "{refused}");
@@ -153,11 +167,11 @@ async fn a_site_visit_report_is_a_staff_form_checked_sealed_and_read_by_guards(b
     // A report finding the project does not fit: still no approval. Then a second visit that finds it does.
     let report = json!({ "visited_on": "2026-02-10", "conforms": false, "observations": "Retrait non respecté.",
         "neighbour_phone": "0661 98 76 54" });
-    let visited = app.data(Some(&staff), ACT, json!({ "id": id, "a": "site_visit", "v": 2, "form": report })).await?;
+    let visited = app.data(Some(&staff), ACT, json!({ "id": id, "a": "site_visit", "v": 3, "form": report })).await?;
     let offered = visited["actOnRequest"]["availableActions"].to_string();
     assert!(!offered.contains("\"approve\""), "{offered}");
     let report = json!({ "visited_on": "2026-02-17", "conforms": true, "observations": "Retrait corrigé sur plan." });
-    let visited = app.data(Some(&staff), ACT, json!({ "id": id, "a": "site_visit", "v": 3, "form": report })).await?;
+    let visited = app.data(Some(&staff), ACT, json!({ "id": id, "a": "site_visit", "v": 4, "form": report })).await?;
     assert!(visited["actOnRequest"]["availableActions"].to_string().contains("\"approve\""), "{visited}");
 
     // Sealed at rest: the neighbour's phone is nowhere in clear; the report's other fields are.
@@ -187,7 +201,7 @@ async fn a_site_visit_report_is_a_staff_form_checked_sealed_and_read_by_guards(b
     assert!(steps.iter().all(|s| s["form"].is_null()), "{tracked}");
 
     // The decision follows the report.
-    let approved = app.data(Some(&staff), ACT, json!({ "id": id, "a": "approve", "v": 4 })).await?;
+    let approved = app.data(Some(&staff), ACT, json!({ "id": id, "a": "approve", "v": 5 })).await?;
     assert_eq!(approved["actOnRequest"]["state"], "approved");
     app.stop().await
 }

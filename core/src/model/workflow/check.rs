@@ -469,6 +469,7 @@ mod tests {
             sla_days: None,
             reminder: None,
             escalate_to: None,
+            commission: None,
         }
     }
 

@@ -37,6 +37,10 @@ pub struct BodyDef {
     pub delay_days: u32,
     /// Where the delay comes from: a legal text, or the commune.
     pub basis: RuleBasis,
+    /// The form a member fills in with the body's opinion (an inspection checklist), if any: the schema
+    /// language of citizens' forms, its personal fields sealed with the step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<crate::model::form::FormSchema>,
 }
 
 /// A body's opinion.
@@ -127,6 +131,16 @@ impl CommissionDef {
                     format!("The terminal state `{key}` cannot consult a commission."),
                 ));
             }
+            if state.kind == StateKind::Start {
+                errors.push(invalid(
+                    path.clone(),
+                    format!("حالة البداية «{key}» لا يمكن أن تطلب آراء لجنة: يقبل الملف أولا."),
+                    format!(
+                        "L'état de départ « {key} » ne peut pas consulter de commission : le dossier est d'abord reçu."
+                    ),
+                    format!("The start state `{key}` cannot consult a commission: the file is accepted first."),
+                ));
+            }
             if commission.bodies.is_empty() {
                 errors.push(invalid(
                     format!("{path}.bodies"),
@@ -152,6 +166,13 @@ impl CommissionDef {
                         format!("L'organisme « {role} » est consulté deux fois."),
                         format!("The body `{role}` is consulted twice."),
                     ));
+                }
+                if let Some(Err(found)) = body.form.as_ref().map(|form| form.check()) {
+                    errors.extend(
+                        found
+                            .into_iter()
+                            .map(|error| FieldError { path: format!("{path}.bodies[{j}].{}", error.path), ..error }),
+                    );
                 }
                 if body.delay_days == 0 {
                     errors.push(invalid(
@@ -236,6 +257,33 @@ impl CommissionDef {
     }
 }
 
+/// The step of a request's history that records a body's opinion: `commission.<opinion>.<role>`
+/// (`commission.favourable_with_conditions.urban_agency`), or its silence counted, `commission.silence.<role>`
+/// (the key of the timer that counts it).
+pub fn opinion_step(role: &str, kind: OpinionKind, silent: bool) -> String {
+    let what = if silent { "silence" } else { kind.as_str() };
+    format!("commission.{what}.{role}")
+}
+
+/// The body and the opinion a step of the history records (None for the opinion of a counted silence), if it
+/// is a commission's step.
+pub fn parse_opinion_step(step: &str) -> Option<(&str, Option<OpinionKind>)> {
+    let (what, role) = step.strip_prefix("commission.")?.split_once('.')?;
+    match what {
+        "silence" => Some((role, None)),
+        _ => Some((role, Some(OpinionKind::parse(what)?))),
+    }
+}
+
+/// The label of a commission's step of the history (`commission.favourable.urban_agency`), if it is one.
+pub fn commission_step_label(step: &str) -> Option<LocalizedText> {
+    let (_, kind) = parse_opinion_step(step)?;
+    Some(match kind {
+        Some(kind) => opinion_step_label(kind, false),
+        None => opinion_step_label(OpinionKind::Favourable, true),
+    })
+}
+
 /// The label of a commission's steps in a request's history: an opinion given, a silence counted.
 pub fn opinion_step_label(kind: OpinionKind, silent: bool) -> LocalizedText {
     let (ar, fr, en, tzm) = match (kind, silent) {
@@ -300,6 +348,19 @@ mod tests {
         assert_eq!(def.action_for(CommissionResult::Unfavourable), Some("commission_unfavourable"));
         // A body that is not of the commission counts for nothing.
         assert_eq!(def.consolidate(&[opinion("president", Unfavourable)]), CommissionResult::Pending);
+    }
+
+    #[test]
+    fn an_opinion_step_names_its_body_and_opinion() {
+        let step = opinion_step("urban_agency", OpinionKind::FavourableWithConditions, false);
+        assert_eq!(step, "commission.favourable_with_conditions.urban_agency");
+        assert_eq!(parse_opinion_step(&step), Some(("urban_agency", Some(OpinionKind::FavourableWithConditions))));
+        let silence = opinion_step("civil_protection", OpinionKind::Favourable, true);
+        assert_eq!(silence_of(&silence), Some("civil_protection"));
+        assert_eq!(parse_opinion_step(&silence), Some(("civil_protection", None)));
+        assert!(commission_step_label("commission.silence.x").is_some());
+        assert_eq!(parse_opinion_step("commission.maybe.x"), None);
+        assert_eq!(parse_opinion_step("approve"), None);
     }
 
     #[test]

@@ -50,6 +50,8 @@ pub struct Transition {
     pub timers: Vec<ScheduledTimer>,
     /// The due date of the step the request begins in the state entered, when that state has an SLA.
     pub step: Option<StepDeadline>,
+    /// The timers that count the silence of the bodies of the commission the state entered asks.
+    pub opinions_due: Vec<ScheduledTimer>,
 }
 
 /// When a step (the request's stay in a state with an SLA) is due, and what its due date arms: the reminder to
@@ -211,6 +213,7 @@ pub fn apply(
         decision_due,
         timers: timers_of(def, &entered.key, &ctx),
         step: step_deadline(def, &entered.key, &ctx),
+        opinions_due: commission_timers(def, &entered.key, &ctx),
     })
 }
 
@@ -232,6 +235,22 @@ pub fn step_deadline(def: &WorkflowDefinition, state: &str, ctx: &ApplyContext) 
         timers.push(ScheduledTimer { action: STEP_ESCALATED.to_owned(), due_at: end_of_day_utc(due, ctx.time_zone) });
     }
     Some(StepDeadline { due, timers })
+}
+
+/// The timers that count the silence of each body of the commission `state` asks, if it asks one
+/// (`commission.silence.<role>`, at the end of the body's due day: its delay in working days on the commune's
+/// calendar after the local day of `ctx.now`). They are timers of the step: leaving the state cancels them.
+pub fn commission_timers(def: &WorkflowDefinition, state: &str, ctx: &ApplyContext) -> Vec<ScheduledTimer> {
+    let Some(commission) = def.state(state).and_then(|state| state.commission.as_ref()) else { return Vec::new() };
+    let today = ctx.now.with_timezone(&ctx.time_zone).date_naive();
+    commission
+        .due_dates(today, ctx.calendar)
+        .into_iter()
+        .map(|(role, due)| ScheduledTimer {
+            action: format!("{}{role}", super::commission::SILENCE_PREFIX),
+            due_at: end_of_day_utc(due, ctx.time_zone),
+        })
+        .collect()
 }
 
 /// The start state of a new request and the timers it arms.
@@ -499,6 +518,7 @@ mod tests {
                 ],
                 // `under_review` is due in 10 working days, as its escalation timer.
                 step: Some(StepDeadline { due: day("2026-05-15"), timers: vec![] }),
+                opinions_due: vec![],
             }
         );
     }

@@ -52,6 +52,21 @@ impl WorkflowDefinition {
         self.actions.iter().find(|action| action.key == key)
     }
 
+    /// The staff form of a step of the history: the form of its action, or the form the body whose opinion it
+    /// records gives it with.
+    pub fn step_form(&self, step: &str) -> Option<&FormSchema> {
+        if let Some(action) = self.action(step) {
+            return action.form.as_ref();
+        }
+        let (role, _) = commission::parse_opinion_step(step)?;
+        self.states
+            .iter()
+            .filter_map(|state| state.commission.as_ref())
+            .flat_map(|commission| &commission.bodies)
+            .find(|body| body.role == role)
+            .and_then(|body| body.form.as_ref())
+    }
+
     /// Every role that some action names.
     pub fn roles(&self) -> BTreeSet<&str> {
         self.actions
@@ -84,6 +99,10 @@ pub struct StateDef {
     /// The role told when the step's due date ends with the request still in the state (an escalation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalate_to: Option<String>,
+    /// The bodies whose opinions the state asks, in parallel, and the rule that decides from them: the request
+    /// leaves the state by itself (a system action) when the rule is met.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commission: Option<CommissionDef>,
 }
 
 /// How many working days before the end of a step's due date the request's holder is reminded, and who says

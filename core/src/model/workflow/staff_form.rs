@@ -4,25 +4,24 @@
 
 use serde_json::{Map, Value};
 
-use super::ActionDef;
 use crate::error::{FieldError, FieldErrorCode};
-use crate::model::form::{ValidationContext, messages};
+use crate::model::form::{FormSchema, ValidationContext, messages};
 
 /// The key under which a guard reads the field `field` of the staff form of `action`: `action.field`.
 pub fn staff_field_key(action: &str, field: &str) -> String {
     format!("{action}.{field}")
 }
 
-/// Checks the values of an action's staff form and returns them normalized (as [`crate::model::form::FormSchema::validate`]
+/// Checks the values of a staff form (an action's, or the one a commission's body gives its opinion with) and returns them normalized (as [`crate::model::form::FormSchema::validate`]
 /// does, each failure at `form.<key>`), or `None` when the action has no form. Values given to an action
 /// without a form are refused at `form` (UNKNOWN_FIELD); an action with a form and no values is checked as an
 /// empty form (its required fields missing).
 pub fn validate_staff_form(
-    action: &ActionDef,
+    form: Option<&FormSchema>,
     values: Option<&Value>,
     ctx: &ValidationContext,
 ) -> Result<Option<Map<String, Value>>, Vec<FieldError>> {
-    let Some(form) = &action.form else {
+    let Some(form) = form else {
         return match values {
             None | Some(Value::Null) => Ok(None),
             Some(_) => Err(vec![FieldError::new("form", FieldErrorCode::UnknownField, messages::unknown_field())]),
@@ -67,6 +66,7 @@ mod tests {
 
     use super::*;
     use crate::model::commune::Country;
+    use crate::model::workflow::ActionDef;
     use crate::model::workflow::Guard;
 
     fn visit() -> ActionDef {
@@ -85,21 +85,25 @@ mod tests {
     #[test]
     fn a_staff_form_is_validated_at_form_paths() {
         let ctx = ValidationContext { country: Country::Morocco };
-        let errors = validate_staff_form(&visit(), None, &ctx).unwrap_err();
+        let errors = validate_staff_form(visit().form.as_ref(), None, &ctx).unwrap_err();
         let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(paths, ["form.conforms", "form.visited_on"]);
         assert!(errors.iter().all(|e| e.code == FieldErrorCode::Required));
-        let bad = validate_staff_form(&visit(), Some(&json!({"conforms": "yes", "visited_on": "2026-13-01"})), &ctx)
-            .unwrap_err();
+        let bad = validate_staff_form(
+            visit().form.as_ref(),
+            Some(&json!({"conforms": "yes", "visited_on": "2026-13-01"})),
+            &ctx,
+        )
+        .unwrap_err();
         assert_eq!(bad.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(), ["form.conforms", "form.visited_on"]);
         let values = json!({"conforms": true, "visited_on": "2026-05-04", "neighbour_phone": "0612345678"});
-        let ok = validate_staff_form(&visit(), Some(&values), &ctx).unwrap().unwrap();
+        let ok = validate_staff_form(visit().form.as_ref(), Some(&values), &ctx).unwrap().unwrap();
         assert_eq!(ok["neighbour_phone"], json!("+212612345678"));
 
         let mut plain = visit();
         plain.form = None;
-        assert_eq!(validate_staff_form(&plain, None, &ctx), Ok(None));
-        let refused = validate_staff_form(&plain, Some(&json!({"x": 1})), &ctx).unwrap_err();
+        assert_eq!(validate_staff_form(plain.form.as_ref(), None, &ctx), Ok(None));
+        let refused = validate_staff_form(plain.form.as_ref(), Some(&json!({"x": 1})), &ctx).unwrap_err();
         assert_eq!((refused[0].path.as_str(), refused[0].code), ("form", FieldErrorCode::UnknownField));
     }
 

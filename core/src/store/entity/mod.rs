@@ -25,6 +25,7 @@ pub(crate) mod request;
 pub(crate) mod request_file;
 pub(crate) mod request_lookup;
 pub(crate) mod request_message;
+pub(crate) mod request_opinion;
 pub(crate) mod role;
 pub(crate) mod service;
 pub(crate) mod session;

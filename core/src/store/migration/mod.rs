@@ -38,6 +38,7 @@ mod m0038_dispute_documents;
 mod m0039_document_withdrawals;
 mod m0040_document_pdfs;
 mod m0041_staff_forms;
+mod m0042_commission_opinions;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -103,6 +104,8 @@ pub(crate) const TENANT_TABLES: &[&str] = &[
     "payment_refunds",
     // m0038_dispute_documents
     "dispute_documents",
+    // m0042_commission_opinions
+    "request_opinions",
 ];
 
 /// Tenant tables the application may only read and append to: the audit trail, its published heads and the
@@ -173,6 +176,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0039_document_withdrawals::Migration),
             Box::new(m0040_document_pdfs::Migration),
             Box::new(m0041_staff_forms::Migration),
+            Box::new(m0042_commission_opinions::Migration),
         ]
     }
 }

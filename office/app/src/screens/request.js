@@ -2,6 +2,7 @@
 // The file of a request: its form data (personal fields shown only when the API opens them, and said so), its
 // documents (downloaded with the session), history, messages to the applicant, the actions open to the user with
 // their required comment and staff form (a site-visit report, kept with the step and shown in the history), the
+// commission its state consults (each body's delay and opinion, and the opinion form for a body's member), the
 // decision document (or, for a file the silence approved, the certificate of tacit
 // acceptance), the printable receipt, and who works on it.
 
@@ -69,6 +70,9 @@ export function RequestFile({ commune, id }) {
       ? html`<${CivilRequest} commune=${commune} request=${r}
           done=${(/** @type {string} */ text) => { setNotice(text); request.reload(); issued.reload(); }} />`
       : null}
+
+    ${r.commission ? html`<${Commission} commune=${commune} request=${r}
+      done=${(/** @type {string} */ text) => { setNotice(text); request.reload(); }} />` : null}
 
     <${Actions} commune=${commune} request=${r} done=${(/** @type {string} */ text) => { setNotice(text); request.reload(); issued.reload(); }} />
 
@@ -240,6 +244,81 @@ function Actions({ commune, request, done }) {
       <${ErrorBox} error=${error} />
       <button type="submit" disabled=${busy || !chosen}>${t("file.act")}</button>
     </form>
+  </section>`;
+}
+
+/** The commission the request's state consults: each body, its delay and due day, its opinion (or its silence
+ * counted); and, for a member of a body yet to speak, the form of its opinion (reasons required unless
+ * favourable, the body's own form if it has one). The request moves by itself when the commission decides. */
+function Commission({ commune, request, done }) {
+  const c = request.commission;
+  const [draft, setDraft, clearDraft] = useDraft(`opinion:${request.id}`, { body: "", opinion: "", reasons: "", form: {} });
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const body = draft.body || c.yours[0] || "";
+  const schema = c.bodies.find((/** @type {any} */ b) => b.role === body)?.formSchema;
+  const submit = async (/** @type {Event} */ event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const form = schema
+        ? Object.fromEntries(schema.fields.map((/** @type {any} */ f) => [f.key, formValue(f, draft.form?.[f.key])]))
+        : null;
+      const opinion = /** @type {import("jamaa-sdk").Opinion} */ (draft.opinion);
+      await call((client) => client.giveOpinion(commune, request.id, opinion, { reasons: draft.reasons || null, body, form }));
+      clearDraft();
+      done(t("file.opinionGiven"));
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<section aria-labelledby="commission-title" id="commission">
+    <h2 id="commission-title">${t("file.commission")}</h2>
+    <p>${t("file.commissionIntro", { date: date(c.enteredOn), silence: t(`opinion.${c.silenceCountsAs}`) })}</p>
+    <p>${t("file.commissionOutcome")}: <strong id="commission-outcome">${t(`opinion.${c.outcome}`)}</strong></p>
+    <table>
+      <thead><tr><th scope="col">${t("file.body")}</th><th scope="col">${t("file.bodyDue")}</th><th scope="col">${t("file.bodyOpinion")}</th></tr></thead>
+      <tbody>
+        ${c.bodies.map((/** @type {any} */ b) => html`<tr data-body=${b.role}>
+          <th scope="row">${b.label}</th>
+          <td>${t("file.bodyDueText", { days: number(b.delayDays), date: date(b.due) })}</td>
+          <td>${b.opinion
+            ? html`${t(`opinion.${b.opinion.opinion}`)}${b.opinion.silent ? html` <span class="badge">${t("file.silenceCounted")}</span>` : null}${b.opinion.reasons ? html`<q dir="auto">${b.opinion.reasons}</q>` : null}`
+            : t("file.noOpinionYet")}</td>
+        </tr>`)}
+      </tbody>
+    </table>
+    ${c.yours.length
+      ? html`<form onSubmit=${submit} aria-busy=${busy} id="opinion-form">
+          <h3>${t("file.giveOpinion")}</h3>
+          ${c.yours.length > 1
+            ? html`<div class="field"><label for="opinion-body">${t("file.opinionAs")}</label>
+                <select id="opinion-body" value=${body} onChange=${(/** @type {any} */ e) => setDraft({ ...draft, body: e.currentTarget.value })}>
+                  ${c.yours.map((/** @type {string} */ role) => html`<option value=${role}>${c.bodies.find((/** @type {any} */ b) => b.role === role)?.label ?? role}</option>`)}
+                </select></div>`
+            : null}
+          <fieldset>
+            <legend>${t("file.bodyOpinion")}</legend>
+            ${["FAVOURABLE", "FAVOURABLE_WITH_CONDITIONS", "UNFAVOURABLE"].map((o) => html`<div class="field check">
+              <input type="radio" name="opinion" id=${`opinion-${o}`} value=${o} checked=${draft.opinion === o}
+                onChange=${() => setDraft({ ...draft, opinion: o })} />
+              <label for=${`opinion-${o}`}>${t(`opinion.${o}`)}</label>
+            </div>`)}
+          </fieldset>
+          ${schema ? html`<${StaffFormFields} schema=${schema} values=${draft.form ?? {}}
+            change=${(/** @type {any} */ form) => setDraft({ ...draft, form })} />` : null}
+          <div class="field">
+            <label for="opinion-reasons">${t("file.opinionReasons")}</label>
+            <textarea id="opinion-reasons" required=${Boolean(draft.opinion) && draft.opinion !== "FAVOURABLE"} value=${draft.reasons}
+              onInput=${(/** @type {any} */ e) => setDraft({ ...draft, reasons: e.currentTarget.value })}></textarea>
+          </div>
+          <${ErrorBox} error=${error} />
+          <button type="submit" disabled=${busy || !draft.opinion}>${t("file.submitOpinion")}</button>
+        </form>`
+      : null}
   </section>`;
 }
 
