@@ -1059,6 +1059,8 @@ async fn onboard_csv(jamaa: &Jamaa, args: &OnboardArgs, path: &Path) -> anyhow::
     let from = reference(args.from.as_deref().unwrap_or_default())?;
     let bundle: TemplateBundle = jamaa.template(&from).await.map_err(explain)?;
     let overrides = content_overrides(args)?;
+    // The template's services checked and its shared content stored once, for every commune of the file.
+    let prepared = jamaa.prepare_onboarding(&Principal::Platform, &bundle, &overrides).await.map_err(explain)?;
     let rows: Vec<CsvCommune> = csv::Reader::from_path(path)
         .with_context(|| format!("cannot read {}", path.display()))?
         .deserialize()
@@ -1115,7 +1117,7 @@ async fn onboard_csv(jamaa: &Jamaa, args: &OnboardArgs, path: &Path) -> anyhow::
             }
         };
         let write = Instant::now();
-        let result = jamaa.onboard_with(&Principal::Platform, &bundle, identity, &overrides).await;
+        let result = jamaa.onboard_prepared(&Principal::Platform, &prepared, identity).await;
         writing += write.elapsed();
         match result {
             Ok(_) => {

@@ -95,7 +95,8 @@ pub(crate) async fn publish_in(
     now: DateTime<Utc>,
     path_prefix: &str,
 ) -> Result<PublishedService, Error> {
-    let published = publish_unrecorded(tx, commune, definition, roles, now, path_prefix).await?;
+    check_publishable(definition, roles, &commune.spec.currency, path_prefix)?;
+    let published = catalog::publish(tx, definition, now).await?;
     audit::append(
         tx,
         NewEvent::new(
@@ -114,15 +115,14 @@ pub(crate) async fn publish_in(
     Ok(published)
 }
 
-/// [`publish_in`] without its event, for a use case whose own event names what it published (an onboarding).
-pub(crate) async fn publish_unrecorded(
-    tx: &TenantTx,
-    commune: &Commune,
+/// The checks of a definition before a commune publishes it: its own rules against the commune's `roles`, and
+/// fees in the commune's `currency`, each a basis. Error paths start with `path_prefix`.
+pub(crate) fn check_publishable(
     definition: &ServiceDefinition,
     roles: &[String],
-    now: DateTime<Utc>,
+    currency: &str,
     path_prefix: &str,
-) -> Result<PublishedService, Error> {
+) -> Result<(), Error> {
     let mut errors = definition.check(roles).err().unwrap_or_default();
     for (i, fee) in definition.fees.iter().enumerate() {
         if crate::modules::payments::model::line_basis(fee).is_none() {
@@ -134,11 +134,11 @@ pub(crate) async fn publish_unrecorded(
                 ),
             ));
         }
-        if fee.currency != commune.spec.currency {
+        if fee.currency != currency {
             errors.push(FieldError::new(
                 format!("fees[{i}].currency"),
                 FieldErrorCode::InvalidValue,
-                crate::model::form::messages::fee_currency(&commune.spec.currency),
+                crate::model::form::messages::fee_currency(currency),
             ));
         }
     }
@@ -148,5 +148,5 @@ pub(crate) async fn publish_unrecorded(
         }
         return Err(Error::Validation(errors));
     }
-    catalog::publish(tx, definition, now).await
+    Ok(())
 }

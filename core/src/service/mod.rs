@@ -79,7 +79,7 @@ pub use notifications::{
 pub use personal::PersonalData;
 pub use portable::{ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, Manifest, ManifestCommune, Part};
 pub use publications::PublicationStatus;
-pub use replication::{CommuneIdentity, OnboardCommune, OnboardSource, UpgradeReport};
+pub use replication::{CommuneIdentity, OnboardCommune, OnboardSource, PreparedOnboarding, UpgradeReport};
 pub use requests::{Submission, SubmitRequest, Tracking};
 pub use scheduler::SchedulerReport;
 pub use site::{MAX_SITE_ORIGINS, SiteOrigins, check_site_origins};

@@ -19,7 +19,7 @@ use crate::store::templates::{self, TemplateSummary};
 use crate::store::{TenantScope, TenantTx, audit, catalog, communes, config, is_unique_violation};
 
 use super::Jamaa;
-use super::catalog::{publish_in, publish_unrecorded};
+use super::catalog::{check_publishable, publish_in};
 
 /// Where a new commune's configuration comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,6 +28,20 @@ pub enum OnboardSource {
     Template(TemplateRef),
     /// Another commune's current configuration (exported as template `<slug>@<next>` first).
     Commune(String),
+}
+
+/// A template's content made ready to onboard many communes from ([`Jamaa::prepare_onboarding`]).
+#[derive(Clone, Debug)]
+pub struct PreparedOnboarding {
+    lineage: TemplateRef,
+    content_hash: String,
+    overrides: ContentOverrides,
+    content: TemplateContent,
+    /// Each service with the addresses of its definition and workflow in `definitions`.
+    services: Vec<(crate::model::catalog::ServiceDefinition, (String, String))>,
+    /// The addresses of the calendar and of the configuration in `definitions`.
+    calendar: String,
+    configuration: String,
 }
 
 /// Who the new commune is: what a template never holds.
@@ -254,8 +268,79 @@ impl Jamaa {
         overrides: &ContentOverrides,
         training: Option<(&str, TrainingReset)>,
     ) -> Result<Commune, Error> {
+        let prepared = self.prepare_onboarding(principal, source, overrides).await?;
+        self.onboard_prepared_as(principal, &prepared, identity, training).await
+    }
+
+    /// Makes a template's content (with `overrides`) ready to onboard communes from, once for any number of them
+    /// (operators): its services checked against its roles and currency, and its services' definitions, its
+    /// calendar and its configuration stored in `definitions` (shared content, added once), so that each
+    /// onboarding only writes the commune's own rows. VALIDATION_FAILED when the content would not publish.
+    pub async fn prepare_onboarding(
+        &self,
+        principal: &Principal,
+        source: &TemplateBundle,
+        overrides: &ContentOverrides,
+    ) -> Result<PreparedOnboarding, Error> {
         require_operator(principal)?;
         let content = source.content.clone().with_overrides(overrides);
+        zone(&content.time_zone)?;
+        let roles: Vec<String> = content.roles.iter().map(|role| role.key.clone()).collect();
+        let mut errors = Vec::new();
+        for service in &content.services {
+            let prefix = format!("content.services[{}].", service.code);
+            if let Err(Error::Validation(found)) = check_publishable(service, &roles, &content.currency, &prefix) {
+                errors.extend(found);
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Validation(errors));
+        }
+        let conn = self.store.conn();
+        let addresses = catalog::put_services(conn, &content.services).await?;
+        let calendar = communes::put_calendar(conn, &content.calendar).await?;
+        let configuration = config::store(
+            conn,
+            &CommuneConfig {
+                categories: content.categories.clone(),
+                id_formats: content.id_formats,
+                settings: content.settings.clone(),
+                translations: content.translations.clone(),
+            },
+        )
+        .await?;
+        let services = content.services.iter().cloned().zip(addresses).collect();
+        Ok(PreparedOnboarding {
+            lineage: source.reference(),
+            content_hash: source.content_hash.clone(),
+            overrides: overrides.clone(),
+            content,
+            services,
+            calendar,
+            configuration,
+        })
+    }
+
+    /// Onboards a commune from a prepared content ([`Jamaa::prepare_onboarding`]), in one transaction: the
+    /// commune, its configuration, roles and the first version of each service, and one audit event.
+    pub async fn onboard_prepared(
+        &self,
+        principal: &Principal,
+        prepared: &PreparedOnboarding,
+        identity: CommuneIdentity,
+    ) -> Result<Commune, Error> {
+        self.onboard_prepared_as(principal, prepared, identity, None).await
+    }
+
+    async fn onboard_prepared_as(
+        &self,
+        principal: &Principal,
+        prepared: &PreparedOnboarding,
+        identity: CommuneIdentity,
+        training: Option<(&str, TrainingReset)>,
+    ) -> Result<Commune, Error> {
+        require_operator(principal)?;
+        let content = &prepared.content;
         let spec = CommuneSpec {
             slug: identity.slug,
             name: identity.name,
@@ -281,25 +366,30 @@ impl Jamaa {
         })?;
         let id = TenantId::new();
         let now = self.now();
-        let lineage = source.reference();
+        let lineage = &prepared.lineage;
         let tx = self.store.tenant_tx(TenantScope::new(id)).await?;
-        communes::insert(tx.conn(), id, &spec, CommuneStatus::Active, Some(&lineage), now).await.map_err(|error| {
-            if is_unique_violation(&error) {
-                Error::Conflict(format!(
-                    "a commune with slug `{}`, tracking prefix `{}` or the same official code exists",
-                    spec.slug,
-                    spec.tracking_prefix.as_str()
-                ))
-            } else {
-                Error::from(error)
-            }
-        })?;
+        let calendar = prepared.calendar.clone();
+        communes::insert_addressed(tx.conn(), id, &spec, CommuneStatus::Active, Some(lineage), now, calendar)
+            .await
+            .map_err(|error| {
+                if is_unique_violation(&error) {
+                    Error::Conflict(format!(
+                        "a commune with slug `{}`, tracking prefix `{}` or the same official code exists",
+                        spec.slug,
+                        spec.tracking_prefix.as_str()
+                    ))
+                } else {
+                    Error::from(error)
+                }
+            })?;
         let mut commune = Commune { id, spec, status: CommuneStatus::Active, lineage: Some(lineage.clone()) };
         if let Some((source, reset)) = training {
             communes::set_training(tx.conn(), id, source, reset.as_str(), now).await?;
             commune.status = CommuneStatus::Training;
         }
-        let written = write_content(&tx, &commune, &principal.actor(), &content, None, now).await?;
+        config::set_address(&tx, &prepared.configuration).await?;
+        catalog::insert_roles(&tx, &content.roles).await?;
+        catalog::publish_first(&tx, &prepared.services, now).await?;
         // One event for the whole onboarding: what it wrote is the template's content (named by its hash) with
         // the overrides; the calendar and configuration are named by their addresses in `definitions`; the
         // services published are every service of that content, each at version 1, so the event counts them
@@ -307,11 +397,11 @@ impl Jamaa {
         let mut payload = serde_json::json!({
             "slug": commune.spec.slug,
             "template": lineage,
-            "contentHash": source.content_hash,
-            "overrides": overrides,
-            "calendar": written.calendar,
-            "configuration": written.configuration,
-            "servicesPublishedCount": written.published.len(),
+            "contentHash": prepared.content_hash,
+            "overrides": prepared.overrides,
+            "calendar": prepared.calendar,
+            "configuration": prepared.configuration,
+            "servicesPublishedCount": prepared.services.len(),
         });
         if let (Some((source, _)), Some(payload)) = (training, payload.as_object_mut()) {
             payload.insert("trainingOf".into(), source.into());
@@ -419,7 +509,7 @@ impl Jamaa {
             return Ok(report);
         }
         let now = self.now();
-        let written = write_content(&tx, commune, &principal.actor(), &merged, Some(&ours), now).await?;
+        let written = write_content(&tx, commune, &principal.actor(), &merged, &ours, now).await?;
         communes::set_lineage(tx.conn(), commune.id, to).await?;
         report.services_published = written.published;
         report.services_retired = written.retired;
@@ -509,21 +599,17 @@ struct Written {
     /// The codes of the services published, and of those retired.
     published: Vec<String>,
     retired: Vec<String>,
-    /// The addresses in `definitions` of the commune's calendar and configuration.
-    calendar: String,
-    configuration: String,
 }
 
-/// Writes `content` as the commune's configuration: its settings, roles, and a new version of every
-/// service that differs from `previous` (all of them when there is none); services gone from `content` are
-/// retired. An onboarding (no `previous`) records its publications in its own event; an upgrade records one
-/// `service.published` event for each.
+/// Writes `content` as the commune's configuration in an upgrade: its settings, roles, and a new version of
+/// every service that differs from `previous`, each with its `service.published` event; services gone from
+/// `content` are retired. (An onboarding writes a new commune's rows directly: `onboard_prepared`.)
 async fn write_content(
     tx: &TenantTx,
     commune: &Commune,
     actor: &str,
     content: &TemplateContent,
-    previous: Option<&TemplateContent>,
+    previous: &TemplateContent,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Written, Error> {
     let mut spec = commune.spec.clone();
@@ -533,13 +619,9 @@ async fn write_content(
     spec.currency.clone_from(&content.currency);
     spec.time_zone = zone(&content.time_zone)?;
     spec.calendar = content.calendar.clone();
-    let calendar = if previous.is_some() {
-        communes::update_settings(tx.conn(), commune.id, &spec).await?
-    } else {
-        communes::calendar_address(&spec.calendar)?
-    };
+    communes::update_settings(tx.conn(), commune.id, &spec).await?;
     let commune = Commune { spec, ..commune.clone() };
-    let configuration = config::put(
+    config::put(
         tx,
         &CommuneConfig {
             categories: content.categories.clone(),
@@ -555,25 +637,20 @@ async fn write_content(
     let roles = catalog::role_keys(tx).await?;
     let mut published = Vec::new();
     for service in &content.services {
-        let unchanged = previous.is_some_and(|p| p.services.iter().any(|s| s == service));
-        if !unchanged {
+        if !previous.services.iter().any(|s| s == service) {
             let prefix = format!("content.services[{}].", service.code);
-            if previous.is_some() {
-                publish_in(tx, &commune, actor, service, &roles, now, &prefix).await?;
-            } else {
-                publish_unrecorded(tx, &commune, service, &roles, now, &prefix).await?;
-            }
+            publish_in(tx, &commune, actor, service, &roles, now, &prefix).await?;
             published.push(service.code.clone());
         }
     }
     let mut retired = Vec::new();
-    for service in previous.map(|p| p.services.as_slice()).unwrap_or_default() {
+    for service in &previous.services {
         if !content.services.iter().any(|s| s.code == service.code) {
             catalog::retire(tx, &service.code).await?;
             retired.push(service.code.clone());
         }
     }
-    Ok(Written { published, retired, calendar, configuration })
+    Ok(Written { published, retired })
 }
 
 /// A template's time zone as a commune's: an unknown name is the caller's `input.timeZone`.

@@ -64,12 +64,7 @@ pub(crate) async fn publish(
         .flatten();
     let version = last_version.unwrap_or(0) + 1;
 
-    let mut service_body = serde_json::to_value(definition).map_err(Error::internal)?;
-    if let Some(object) = service_body.as_object_mut() {
-        object.remove("workflow");
-    }
-    let workflow_body = serde_json::to_value(&definition.workflow).map_err(Error::internal)?;
-    let [service_hash, workflow_hash] = put_definitions(tx, [service_body, workflow_body]).await?;
+    let [service_hash, workflow_hash] = put_definitions(tx, definition_bodies(definition)?).await?;
 
     let workflow_id = WorkflowId::new();
     workflow::Entity::insert(workflow::ActiveModel {
@@ -202,6 +197,90 @@ async fn workflow_hashes(
 
 /// Stores each body under its address, unless another commune (or an earlier version) stored it already; the
 /// addresses, in order.
+/// The stored forms of a definition: the service without its workflow, and its workflow.
+pub(crate) fn definition_bodies(definition: &ServiceDefinition) -> Result<[serde_json::Value; 2], Error> {
+    let mut service_body = serde_json::to_value(definition).map_err(Error::internal)?;
+    if let Some(object) = service_body.as_object_mut() {
+        object.remove("workflow");
+    }
+    let workflow_body = serde_json::to_value(&definition.workflow).map_err(Error::internal)?;
+    Ok([service_body, workflow_body])
+}
+
+/// Stores the definitions of these services in `definitions` (those not there yet): for each, the addresses of
+/// its service and workflow bodies.
+pub(crate) async fn put_services(
+    conn: &impl sea_orm::ConnectionTrait,
+    definitions: &[ServiceDefinition],
+) -> Result<Vec<(String, String)>, Error> {
+    let mut bodies = Vec::with_capacity(definitions.len() * 2);
+    for definition in definitions {
+        bodies.extend(definition_bodies(definition)?);
+    }
+    let addresses = put_shared(conn, bodies).await?;
+    Ok(addresses.chunks(2).map(|pair| (pair[0].clone(), pair[1].clone())).collect())
+}
+
+/// Publishes the first version of each service of a new commune, their definitions already in `definitions`
+/// at these addresses (`(service, workflow)`, as [`put_services`] gives them): two statements in all.
+pub(crate) async fn publish_first(
+    tx: &TenantTx,
+    services: &[(ServiceDefinition, (String, String))],
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    if services.is_empty() {
+        return Ok(());
+    }
+    let tenant = tx.tenant_uuid();
+    let ids: Vec<(WorkflowId, ServiceId)> = services.iter().map(|_| (WorkflowId::new(), ServiceId::new())).collect();
+    workflow::Entity::insert_many(services.iter().zip(&ids).map(|((definition, (_, workflow_hash)), (id, _))| {
+        workflow::ActiveModel {
+            tenant_id: Set(tenant),
+            id: Set(id.as_uuid()),
+            service_code: Set(definition.code.clone()),
+            version: Set(1),
+            definition_hash: Set(workflow_hash.clone()),
+            published_at: Set(now),
+        }
+    }))
+    .exec_without_returning(tx.conn())
+    .await?;
+    service::Entity::insert_many(services.iter().zip(&ids).map(
+        |((definition, (service_hash, _)), (workflow_id, id))| service::ActiveModel {
+            tenant_id: Set(tenant),
+            id: Set(id.as_uuid()),
+            code: Set(definition.code.clone()),
+            version: Set(1),
+            is_current: Set(true),
+            workflow_id: Set(workflow_id.as_uuid()),
+            definition_hash: Set(service_hash.clone()),
+            published_at: Set(now),
+        },
+    ))
+    .exec_without_returning(tx.conn())
+    .await?;
+    tx.catalog_changed();
+    Ok(())
+}
+
+/// Adds the roles of a new commune, in one statement.
+pub(crate) async fn insert_roles(tx: &TenantTx, roles: &[crate::model::standard::RoleDef]) -> Result<(), Error> {
+    if roles.is_empty() {
+        return Ok(());
+    }
+    let mut models = Vec::with_capacity(roles.len());
+    for role in roles {
+        models.push(role::ActiveModel {
+            tenant_id: Set(tx.tenant_uuid()),
+            key: Set(role.key.clone()),
+            label: Set(serde_json::to_value(&role.label).map_err(Error::internal)?),
+            permissions: Set(serde_json::to_value(&role.permissions).map_err(Error::internal)?),
+        });
+    }
+    role::Entity::insert_many(models).exec_without_returning(tx.conn()).await?;
+    Ok(())
+}
+
 async fn put_definitions<const N: usize>(tx: &TenantTx, bodies: [serde_json::Value; N]) -> Result<[String; N], Error> {
     let addresses = put_shared(tx.conn(), bodies.into()).await?;
     addresses.try_into().map_err(|_| Error::internal("definition addresses"))

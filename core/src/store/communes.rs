@@ -9,7 +9,7 @@ use sea_orm::{
 
 use super::cache::CatalogCache;
 use super::entity::commune;
-use super::shared::{address, put_shared, shared_bodies};
+use super::shared::{put_shared, shared_bodies};
 use crate::error::Error;
 use crate::model::calendar::WorkingCalendar;
 use crate::model::commune::{Commune, CommuneSpec, CommuneStatus, Country, Slug, TrackingPrefix, Zone};
@@ -26,6 +26,19 @@ pub(crate) async fn insert(
     now: DateTime<Utc>,
 ) -> Result<(), sea_orm::DbErr> {
     let calendar_hash = put_calendar(conn, &spec.calendar).await?;
+    insert_addressed(conn, id, spec, status, lineage, now, calendar_hash).await
+}
+
+/// [`insert`] with the commune's calendar already stored at `calendar_hash` (onboarding many from one template).
+pub(crate) async fn insert_addressed(
+    conn: &impl ConnectionTrait,
+    id: TenantId,
+    spec: &CommuneSpec,
+    status: CommuneStatus,
+    lineage: Option<&TemplateRef>,
+    now: DateTime<Utc>,
+    calendar_hash: String,
+) -> Result<(), sea_orm::DbErr> {
     let model = commune::ActiveModel {
         id: Set(id.as_uuid()),
         slug: Set(spec.slug.as_str().to_owned()),
@@ -329,12 +342,16 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, sea_orm:
 }
 
 /// The address of a calendar in `definitions`.
+#[cfg(test)]
 pub(crate) fn calendar_address(calendar: &WorkingCalendar) -> Result<String, Error> {
-    Ok(address(&to_json(calendar)?)?)
+    Ok(super::shared::address(&to_json(calendar)?)?)
 }
 
 /// Stores a calendar under its address (unless there already); the address.
-async fn put_calendar(conn: &impl ConnectionTrait, calendar: &WorkingCalendar) -> Result<String, sea_orm::DbErr> {
+pub(crate) async fn put_calendar(
+    conn: &impl ConnectionTrait,
+    calendar: &WorkingCalendar,
+) -> Result<String, sea_orm::DbErr> {
     let addresses = put_shared(conn, vec![to_json(calendar)?]).await?;
     addresses.into_iter().next().ok_or_else(|| sea_orm::DbErr::Custom("no calendar address".into()))
 }

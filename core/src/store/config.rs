@@ -40,6 +40,19 @@ pub(crate) async fn get(tx: &TenantTx) -> Result<Arc<CommuneConfig>, Error> {
 
 /// Makes `config` the commune's configuration: stored under its address (unless held there already), the
 /// commune's row pointing to it. The address other communes share is never changed.
+/// Stores a configuration in `definitions` (unless there already): its address, for [`set_address`].
+pub(crate) async fn store(conn: &impl sea_orm::ConnectionTrait, config: &CommuneConfig) -> Result<String, Error> {
+    let body = serde_json::to_value(config).map_err(Error::internal)?;
+    put_shared(conn, vec![body]).await?.pop().ok_or_else(|| Error::internal("no address"))
+}
+
+/// Gives a new commune the configuration stored at `address`.
+pub(crate) async fn set_address(tx: &TenantTx, address: &str) -> Result<(), Error> {
+    let model = commune_config::ActiveModel { tenant_id: Set(tx.tenant_uuid()), content_hash: Set(address.to_owned()) };
+    commune_config::Entity::insert(model).exec_without_returning(tx.conn()).await?;
+    Ok(())
+}
+
 pub(crate) async fn put(tx: &TenantTx, config: &CommuneConfig) -> Result<String, Error> {
     let body = serde_json::to_value(config).map_err(Error::internal)?;
     let address = put_shared(tx.conn(), vec![body]).await?.pop().ok_or_else(|| Error::internal("no address"))?;
