@@ -88,18 +88,19 @@ pub(crate) fn engine_error(error: EngineError) -> Error {
         "FORBIDDEN" => Error::Forbidden(message),
         "CONFLICT" => Error::Conflict(message),
         "VALIDATION_FAILED" => {
-            let (path, code) = match error {
-                EngineError::CommentRequired { .. } => ("comment", FieldErrorCode::Required),
-                EngineError::CommentTooLong { .. } => ("comment", FieldErrorCode::TooLong),
-                _ => ("action", FieldErrorCode::InvalidValue),
+            use crate::model::form::messages;
+            let (path, code, text) = match error {
+                EngineError::CommentRequired { .. } => {
+                    ("comment", FieldErrorCode::Required, messages::comment_required())
+                }
+                EngineError::CommentTooLong { .. } => (
+                    "comment",
+                    FieldErrorCode::TooLong,
+                    messages::too_long(engine::MAX_COMMENT_CHARS as u32, messages::LengthUnit::Characters),
+                ),
+                _ => ("action", FieldErrorCode::InvalidValue, messages::action_conditions_not_met()),
             };
-            Error::field(
-                path,
-                code,
-                LocalizedText::new()
-                    .with(crate::model::i18n::Locale::En, message.clone())
-                    .with(crate::model::i18n::Locale::Fr, message),
-            )
+            Error::field(path, code, text)
         }
         _ => Error::internal(message),
     }

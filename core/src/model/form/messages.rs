@@ -464,6 +464,26 @@ pub fn unknown_service() -> LocalizedText {
     )
 }
 
+/// `REQUIRED` at `comment`: the action asks for a comment (the reasons of a refusal, a notice to the applicant).
+pub fn comment_required() -> LocalizedText {
+    text(
+        "هذا الإجراء يتطلب تعليقا: اكتب الأسباب أو الرسالة.",
+        "Cette action demande un commentaire : écrivez ses motifs ou le message.",
+        "This action needs a comment: write its reasons or the message.",
+        "ⵜⵉⴳⴰⵡⵜ ⴰ ⵜⵔⴰ ⴰⵙⵖⵏ: ⴰⵔⴰ ⵜⵉⵎⵏⵜⵉⵍⵉⵏ ⵏⵏⵙ ⵏⵖ ⵜⴰⴱⵔⴰⵜ.",
+    )
+}
+
+/// `INVALID_VALUE` at `action`: the action's conditions on the file's data do not hold (its guard).
+pub fn action_conditions_not_met() -> LocalizedText {
+    text(
+        "شروط هذا الإجراء غير متوفرة في معطيات الملف.",
+        "Les conditions de cette action ne sont pas réunies par les données du dossier.",
+        "The file's data do not meet the conditions of this action.",
+        "ⵜⵉⵙⵖⴰⵔⵉⵏ ⵏ ⵜⵉⴳⴰⵡⵜ ⴰ ⵓⵔ ⵜⵜⵍⵍⵉⵏⵜ ⴳ ⵉⵙⵏⵖⵎⵉⵙⵏ ⵏ ⵓⴷⴻⵍⵉⵙ.",
+    )
+}
+
 /// `REQUIRED` at `reasons`: an unfavourable opinion, or one with conditions, says why (or which).
 pub fn opinion_reasons_required() -> LocalizedText {
     text(
@@ -2069,6 +2089,8 @@ pub fn statement_cell(line: usize, column: &str) -> LocalizedText {
 pub fn samples() -> Vec<LocalizedText> {
     let mut messages = vec![
         required(),
+        comment_required(),
+        action_conditions_not_met(),
         opinion_reasons_required(),
         opinion_body(),
         too_short(2, LengthUnit::Choices),
