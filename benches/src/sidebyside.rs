@@ -431,7 +431,9 @@ async fn read_catalogs(http: &Http) -> Result<Vec<CatalogOf>> {
     for edge in communes["communes"]["edges"].as_array().context("no communes")? {
         let slug = edge["node"]["slug"].as_str().context("no slug")?.to_owned();
         let data = http.query(&json!({ "query": CATALOG_ROWS, "variables": { "commune": slug } })).await?;
-        let id = data["commune"]["id"].as_str().context("no id")?.to_owned();
+        // The API's node id names the language it answered in (`…@fr`): the commune's id is before the `@`.
+        let node = data["commune"]["id"].as_str().context("no id")?;
+        let id = node.split('@').next().unwrap_or(node).to_owned();
         let services =
             data["services"]["edges"].as_array().context("no services")?.iter().map(|e| e["node"].clone()).collect();
         all.push(CatalogOf { id, slug, services });

@@ -7,6 +7,7 @@ export default {
   "actor.applicant": "صاحب الطلب",
   "actor.partner": "شريك",
   "actor.staff": "موظف",
+  "actor.user": "موظف",
   "actor.system": "النظام",
   "admin.PARTNER": "شريك",
   "admin.STAFF": "موظف",
@@ -434,7 +435,14 @@ export default {
   "file.commissionOutcome": "رأي اللجنة",
   "file.body": "الهيئة",
   "file.bodyDue": "الأجل",
-  "file.bodyDueText": "{days} يوم عمل، إلى غاية {date}",
+  "file.bodyDueText": {
+    "few": "{count} أيام عمل، إلى غاية {date}",
+    "many": "{count} يوم عمل، إلى غاية {date}",
+    "one": "يوم عمل واحد، إلى غاية {date}",
+    "other": "{count} يوم عمل، إلى غاية {date}",
+    "two": "يوما عمل، إلى غاية {date}",
+    "zero": "{count} يوم عمل، إلى غاية {date}"
+  },
   "file.bodyOpinion": "الرأي",
   "file.noOpinionYet": "لم يبد رأيه بعد",
   "file.silenceCounted": "سكوت محتسب",

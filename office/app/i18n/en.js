@@ -7,6 +7,7 @@ export default {
   "actor.applicant": "applicant",
   "actor.partner": "partner",
   "actor.staff": "staff",
+  "actor.user": "staff",
   "actor.system": "system",
   "admin.PARTNER": "Partner",
   "admin.STAFF": "Staff",
@@ -406,7 +407,10 @@ export default {
   "file.commissionOutcome": "The commission's opinion",
   "file.body": "Body",
   "file.bodyDue": "Due",
-  "file.bodyDueText": "{days} working days, until {date}",
+  "file.bodyDueText": {
+    "one": "{count} working day, until {date}",
+    "other": "{count} working days, until {date}"
+  },
   "file.bodyOpinion": "Opinion",
   "file.noOpinionYet": "no opinion yet",
   "file.silenceCounted": "silence counted",

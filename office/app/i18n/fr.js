@@ -7,6 +7,7 @@ export default {
   "actor.applicant": "demandeur",
   "actor.partner": "partenaire",
   "actor.staff": "agent",
+  "actor.user": "agent",
   "actor.system": "système",
   "admin.PARTNER": "Partenaire",
   "admin.STAFF": "Agent",
@@ -412,7 +413,10 @@ export default {
   "file.commissionOutcome": "Avis de la commission",
   "file.body": "Organisme",
   "file.bodyDue": "Délai",
-  "file.bodyDueText": "{days} jours ouvrables, jusqu'au {date}",
+  "file.bodyDueText": {
+    "one": "{count} jour ouvrable, jusqu'au {date}",
+    "other": "{count} jours ouvrables, jusqu'au {date}"
+  },
   "file.bodyOpinion": "Avis",
   "file.noOpinionYet": "pas encore d'avis",
   "file.silenceCounted": "silence compté",

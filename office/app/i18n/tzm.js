@@ -7,6 +7,7 @@ export default {
   "actor.applicant": "ⴰⵎⵙⵓⵜⵔ",
   "actor.partner": "ⴰⵎⴷⴰⴽⴽⵍ",
   "actor.staff": "ⴰⵎⵙⵡⵓⵔ",
+  "actor.user": "ⴰⵎⵙⵡⵓⵔ",
   "actor.system": "ⴰⵏⴰⴳⵔⴰⵡ",
   "admin.PARTNER": "ⴰⵎⴷⴰⴽⴽⵍ",
   "admin.STAFF": "ⴰⵎⵙⵡⵓⵔ",
@@ -406,7 +407,10 @@ export default {
   "file.commissionOutcome": "ⴰⵏⵥⵓⵔ ⵏ ⵜⵎⵙⵙⵓⴷⵙⴰ",
   "file.body": "ⵜⴰⵎⵙⵙⵓⴷⵙⴰ",
   "file.bodyDue": "ⴰⵣⵎⵣ",
-  "file.bodyDueText": "{days} ⵡⵓⵙⵙⴰⵏ ⵏ ⵜⵡⵓⵔⵉ, ⴰⵔ {date}",
+  "file.bodyDueText": {
+    "one": "{count} ⵡⴰⵙⵙ ⵏ ⵜⵡⵓⵔⵉ, ⴰⵔ {date}",
+    "other": "{count} ⵡⵓⵙⵙⴰⵏ ⵏ ⵜⵡⵓⵔⵉ, ⴰⵔ {date}"
+  },
   "file.bodyOpinion": "ⴰⵏⵥⵓⵔ",
   "file.noOpinionYet": "ⵓⵔ ⴷⴰ ⵉⵍⵍⵉ ⵓⵏⵥⵓⵔ",
   "file.silenceCounted": "ⵜⵉⵙⵓⵙⵎⵉ ⵜⵜⵓⵙⵎⵉⴹ",

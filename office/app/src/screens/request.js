@@ -284,7 +284,7 @@ function Commission({ commune, request, done }) {
       <tbody>
         ${c.bodies.map((/** @type {any} */ b) => html`<tr data-body=${b.role}>
           <th scope="row">${b.label}</th>
-          <td>${t("file.bodyDueText", { days: number(b.delayDays), date: date(b.due) })}</td>
+          <td>${t("file.bodyDueText", { count: b.delayDays, date: date(b.due) })}</td>
           <td>${b.opinion
             ? html`${t(`opinion.${b.opinion.opinion}`)}${b.opinion.silent ? html` <span class="badge">${t("file.silenceCounted")}</span>` : null}${b.opinion.reasons ? html`<q dir="auto">${b.opinion.reasons}</q>` : null}`
             : t("file.noOpinionYet")}</td>
