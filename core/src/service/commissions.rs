@@ -63,12 +63,14 @@ pub struct GiveOpinion {
 }
 
 impl Jamaa {
-    /// Where the commission of the request stands, if its state asks one (ReadRequests).
+    /// Where the commission of the request stands, if its state asks one (ReadRequests); `history`, the
+    /// request's history when the caller has it.
     pub async fn commission(
         &self,
         principal: &Principal,
         commune: &Commune,
         details: &RequestDetails,
+        history: Option<&[TransitionRecord]>,
     ) -> Result<Option<CommissionView>, Error> {
         let workflow = &details.service.definition.workflow;
         let state = workflow.state(&details.record.state);
@@ -80,7 +82,15 @@ impl Jamaa {
         let tx = self.store.tenant_tx(scope).await?;
         let record = &details.record;
         let given = opinions::of_round(&tx, record.id, record.version).await?;
-        let history = requests::history(&tx, record.id).await?;
+        // The history the caller has read (the `request` query's), else read here.
+        let read;
+        let history = match history {
+            Some(history) => history,
+            None => {
+                read = requests::history(&tx, record.id).await?;
+                &read
+            }
+        };
         let roles = catalog::roles(&tx).await?;
         tx.commit().await?;
         // The request entered the state with the last step that moved it there.

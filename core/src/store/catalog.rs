@@ -14,14 +14,19 @@ pub(crate) use crate::model::catalog::PublishedService;
 use crate::model::catalog::ServiceDefinition;
 use crate::model::ids::{ServiceId, WorkflowId};
 
-pub(crate) async fn upsert_role(tx: &TenantTx, role: &crate::model::standard::RoleDef) -> Result<(), Error> {
-    let existing = role::Entity::find_by_id((tx.tenant_uuid(), role.key.clone())).one(tx.conn()).await?;
-    let model = role::ActiveModel {
+/// A role of the commune as its row.
+fn role_row(tx: &TenantTx, role: &crate::model::standard::RoleDef) -> Result<role::ActiveModel, Error> {
+    Ok(role::ActiveModel {
         tenant_id: Set(tx.tenant_uuid()),
         key: Set(role.key.clone()),
         label: Set(serde_json::to_value(&role.label).map_err(Error::internal)?),
         permissions: Set(serde_json::to_value(&role.permissions).map_err(Error::internal)?),
-    };
+    })
+}
+
+pub(crate) async fn upsert_role(tx: &TenantTx, role: &crate::model::standard::RoleDef) -> Result<(), Error> {
+    let existing = role::Entity::find_by_id((tx.tenant_uuid(), role.key.clone())).one(tx.conn()).await?;
+    let model = role_row(tx, role)?;
     if existing.is_some() {
         role::Entity::update(model).exec(tx.conn()).await?;
     } else {
@@ -268,15 +273,7 @@ pub(crate) async fn insert_roles(tx: &TenantTx, roles: &[crate::model::standard:
     if roles.is_empty() {
         return Ok(());
     }
-    let mut models = Vec::with_capacity(roles.len());
-    for role in roles {
-        models.push(role::ActiveModel {
-            tenant_id: Set(tx.tenant_uuid()),
-            key: Set(role.key.clone()),
-            label: Set(serde_json::to_value(&role.label).map_err(Error::internal)?),
-            permissions: Set(serde_json::to_value(&role.permissions).map_err(Error::internal)?),
-        });
-    }
+    let models = roles.iter().map(|role| role_row(tx, role)).collect::<Result<Vec<_>, Error>>()?;
     role::Entity::insert_many(models).exec_without_returning(tx.conn()).await?;
     Ok(())
 }

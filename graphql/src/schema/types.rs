@@ -653,8 +653,10 @@ impl Request {
             return Ok(None);
         }
         let principal = &super::request_context(ctx).principal;
-        let view =
-            super::jamaa(ctx).commission(principal, &self.details.commune, &self.details).await.in_lang(&self.lang)?;
+        let view = super::jamaa(ctx)
+            .commission(principal, &self.details.commune, &self.details, self.history.as_deref())
+            .await
+            .in_lang(&self.lang)?;
         Ok(view.map(|view| super::commissions::commission(view, &self.lang)))
     }
     /// What the viewer may do now.
