@@ -264,11 +264,16 @@ async fn submit(db: &DatabaseConnection, t: &Template, n: u64) -> Result<()> {
     .await?;
     let id = uuid::Uuid::now_v7();
     let code = format!("{}-RAW-{n:09}-{}", t.prefix, id.simple());
-    let replace = [("id", Replace::Value(id.into())), ("tracking_code", Replace::Value(code.into()))];
+    let replace = [("id", Replace::Value(id.into())), ("tracking_code", Replace::Value(code.clone().into()))];
     tx.execute_raw(copy(backend, "requests", &t.request_columns, &replace, t.tenant, ("id", t.request))).await?;
     for (table, columns) in &t.children {
-        // Tables with several rows per request (look-ups) get a fresh id for each.
-        let replace = [("request_id", Replace::Value(id.into())), ("id", Replace::Sql(t.fresh_id.clone()))];
+        // Tables with several rows per request (look-ups) get a fresh id for each; a row naming the request by
+        // its tracking code (its payment demand) gets the new one, which is unique.
+        let replace = [
+            ("request_id", Replace::Value(id.into())),
+            ("id", Replace::Sql(t.fresh_id.clone())),
+            ("tracking_code", Replace::Value(code.clone().into())),
+        ];
         tx.execute_raw(copy(backend, table, columns, &replace, t.tenant, ("request_id", t.request)))
             .await
             .with_context(|| format!("copying {table}"))?;

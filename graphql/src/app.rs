@@ -25,6 +25,7 @@ use tower_http::services::{ServeDir, ServeFile};
 
 use crate::graphql_http::{self, Format, GetParams};
 use crate::limits::{ClientAddress, EdgeLimits, OperationBudget};
+use crate::response_cache;
 use crate::schema::PLATFORM_LOCALE;
 use crate::schema::{JamaaSchema, RequestContext, error::request_error, introspection};
 use crate::settings::SiteDirs;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub health: Arc<crate::health::Health>,
     /// The server's stop, which closes the WebSocket sessions.
     pub shutdown: crate::connections::Shutdown,
+    /// Answers to anonymous reads of the catalog ([`response_cache`]).
+    pub responses: Arc<response_cache::ResponseCache>,
 }
 
 /// The router, built apart from the server so that tests can drive it.
@@ -326,7 +329,19 @@ async fn execute(
     let commune_header = headers.get("x-commune").and_then(|v| v.to_str().ok()).map(|s| s.trim().to_owned());
     let idempotency_key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let context = RequestContext { principal, accept_language, commune_header, idempotency_key };
-    graphql_http::respond(schema.execute(request.data(context).data(client)).await, format)
+    // An anonymous read of the catalog is answered as it was last, when nothing it read has changed.
+    let key = (!introspection).then(|| response_cache::Key::of(&request, &context, format, over_get)).flatten();
+    let Some(key) = key else {
+        return graphql_http::respond(schema.execute(request.data(context).data(client)).await, format);
+    };
+    if let Some(answer) = state.responses.answer(&state.jamaa, &key).await {
+        return answer.into_response();
+    }
+    let reads = Arc::new(response_cache::CatalogReads::default());
+    let response = schema.execute(request.data(context).data(client).data(reads.clone())).await;
+    let answer = graphql_http::answer(response, format);
+    state.responses.keep(key, &reads, &answer);
+    answer.into_response()
 }
 
 /// Subscriptions over graphql-ws (`graphql-transport-ws`, and the older `graphql-ws`). The caller is who the

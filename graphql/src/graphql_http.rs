@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use crate::response_cache::Answer;
 use crate::schema::introspection;
 
 /// The media type of the GraphQL-over-HTTP specification.
@@ -59,7 +60,7 @@ impl GetParams {
 }
 
 /// Which response format the client accepts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
     /// `application/graphql-response+json`: status codes as the specification says.
     GraphqlResponse,
@@ -154,10 +155,15 @@ pub fn error_with_code(message: &str, code: &str) -> async_graphql::ServerError 
     error
 }
 
-/// The HTTP response of a GraphQL response in the format asked for. A response whose errors all came before
-/// execution (no `path`, no data: parse, validation, a refused token) is a request error: in the
-/// specification's format it has no `data` entry and a 4xx status.
+/// The HTTP response of a GraphQL response in the format asked for: see [`answer`].
 pub fn respond(response: async_graphql::Response, format: Format) -> Response {
+    answer(response, format).into_response()
+}
+
+/// The status, headers and body of a GraphQL response in the format asked for. A response whose errors all came
+/// before execution (no `path`, no data: parse, validation, a refused token) is a request error: in the
+/// specification's format it has no `data` entry and a 4xx status.
+pub fn answer(response: async_graphql::Response, format: Format) -> Answer {
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
@@ -181,30 +187,39 @@ pub fn respond(response: async_graphql::Response, format: Format) -> Response {
         }
         Format::GraphqlResponse => StatusCode::OK,
     };
-    let mut body = match serde_json::to_value(&response) {
+    let body = if request_error && format == Format::GraphqlResponse {
+        serde_json::to_value(&response).and_then(|mut body| {
+            if let Some(object) = body.as_object_mut() {
+                object.remove("data");
+            }
+            serde_json::to_vec(&body)
+        })
+    } else {
+        serde_json::to_vec(&response)
+    };
+    let body = match body {
         Ok(body) => body,
         Err(error) => {
             tracing::error!(%error, "a GraphQL response does not serialize");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            return Answer {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                headers: HeaderMap::new(),
+                body: Default::default(),
+            };
         }
     };
-    if request_error
-        && format == Format::GraphqlResponse
-        && let Some(object) = body.as_object_mut()
-    {
-        object.remove("data");
-    }
-    let mut http = (status, [(header::CONTENT_TYPE, format.content_type())], body.to_string()).into_response();
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
     if response.is_ok()
         && let Some(value) = response.cache_control.value().and_then(|v| HeaderValue::from_str(&v).ok())
     {
-        http.headers_mut().insert(header::CACHE_CONTROL, value);
+        headers.insert(header::CACHE_CONTROL, value);
     }
-    http.headers_mut().extend(response.http_headers);
+    headers.extend(response.http_headers);
     if unavailable {
-        http.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     }
-    http
+    Answer { status, headers, body: body.into() }
 }
 
 #[cfg(test)]

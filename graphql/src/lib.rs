@@ -19,6 +19,7 @@ pub mod open311;
 pub mod opendata;
 pub mod outbound;
 pub mod pages;
+pub mod response_cache;
 pub mod schema;
 pub mod server;
 pub mod settings;

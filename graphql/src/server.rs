@@ -138,6 +138,7 @@ impl Application {
             limits: self.limits,
             health: crate::health::Health::start(self.jamaa.store().clone()),
             shutdown: stop.clone(),
+            responses: Default::default(),
         };
         let router = match &self.site {
             Some(site) => with_site(router(state), site),

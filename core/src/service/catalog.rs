@@ -45,23 +45,15 @@ impl Jamaa {
 
     /// The current services of a commune (public).
     pub async fn services(&self, principal: &Principal, commune_slug: &str) -> Result<Vec<ServiceView>, Error> {
-        let (commune, services) = self.catalog(principal, commune_slug).await?;
-        Ok(services.iter().map(|service| ServiceView { commune: commune.clone(), service: service.clone() }).collect())
+        let catalog = self.catalog(principal, commune_slug).await?;
+        Ok(catalog.services.iter().map(|service| catalog.view(service)).collect())
     }
 
     /// The commune and its current services (public). One query when this server holds the catalog at the
     /// generation the commune's row shows (the row is read anyway, to find the commune); else one read-only
     /// transaction, whose result is kept.
-    pub async fn catalog(
-        &self,
-        principal: &Principal,
-        commune_slug: &str,
-    ) -> Result<(Arc<Commune>, CurrentServices), Error> {
-        let slug = Slug::parse(commune_slug).map_err(|_| Error::NotFound("commune"))?;
-        let (commune, generation) =
-            communes::by_slug_with_generation(self.store.reader(), self.store.cache(), slug.as_str())
-                .await?
-                .ok_or(Error::NotFound("commune"))?;
+    pub async fn catalog(&self, principal: &Principal, commune_slug: &str) -> Result<Catalog, Error> {
+        let (commune, generation) = self.catalog_state(commune_slug).await?.ok_or(Error::NotFound("commune"))?;
         let scope = principal.authorize(commune.id, Permission::ReadCatalog)?;
         let services = match self.store.cache().current(commune.id.as_uuid(), generation) {
             Some(held) => held,
@@ -72,14 +64,41 @@ impl Jamaa {
                 services
             }
         };
-        Ok((Arc::new(commune), services))
+        Ok(Catalog { commune: Arc::new(commune), generation, services })
+    }
+
+    /// The commune a slug names, as its row stands now, and the generation of its current catalog (raised by
+    /// every change of its services): all that a [`Catalog`] read now depends on, in one query. `None` for an
+    /// unknown commune.
+    pub async fn catalog_state(&self, commune_slug: &str) -> Result<Option<(Commune, i64)>, Error> {
+        let Ok(slug) = Slug::parse(commune_slug) else { return Ok(None) };
+        communes::by_slug_with_generation(self.store.reader(), self.store.cache(), slug.as_str()).await
     }
 
     /// One current service by code (public).
     pub async fn service(&self, principal: &Principal, commune_slug: &str, code: &str) -> Result<ServiceView, Error> {
-        let (commune, services) = self.catalog(principal, commune_slug).await?;
-        let service = services.iter().find(|s| s.definition.code == code).cloned().ok_or(Error::NotFound("service"))?;
-        Ok(ServiceView { commune, service })
+        self.catalog(principal, commune_slug).await?.service(code)
+    }
+}
+
+/// A commune's current catalog as one read found it.
+#[derive(Clone, Debug)]
+pub struct Catalog {
+    pub commune: Arc<Commune>,
+    /// The generation of the commune's catalog the read saw ([`Jamaa::catalog_state`]).
+    pub generation: i64,
+    pub services: CurrentServices,
+}
+
+impl Catalog {
+    pub fn view(&self, service: &PublishedService) -> ServiceView {
+        ServiceView { commune: self.commune.clone(), service: service.clone() }
+    }
+
+    /// The current service with this code, else NOT_FOUND.
+    pub fn service(&self, code: &str) -> Result<ServiceView, Error> {
+        let service = self.services.iter().find(|s| s.definition.code == code).ok_or(Error::NotFound("service"))?;
+        Ok(self.view(service))
     }
 }
 

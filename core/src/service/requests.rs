@@ -85,6 +85,15 @@ fn shift_document_index(path: &str, by: usize) -> String {
     }
 }
 
+/// Whether a tracking reads the applicant's personal fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// Opened for the applicant, the reading recorded in the audit chain.
+    WithPersonal,
+    /// Left sealed: the tracking writes nothing.
+    WithoutPersonal,
+}
+
 impl Jamaa {
     /// Submits a request: validates the form and documents (every failure at once), numbers it, issues the
     /// receipt with the legal decision date, and sets the workflow's first timers.
@@ -370,6 +379,16 @@ impl Jamaa {
         tracking_code: &str,
         secret: &SecretString,
     ) -> Result<(Commune, TenantTx, RequestRecord), Error> {
+        self.tracked_in(tracking_code, secret, true).await
+    }
+
+    /// [`Jamaa::tracked`], in a read-only transaction unless `writes` (a reading to record in the audit chain).
+    async fn tracked_in(
+        &self,
+        tracking_code: &str,
+        secret: &SecretString,
+        writes: bool,
+    ) -> Result<(Commune, TenantTx, RequestRecord), Error> {
         let code = TrackingCode::parse(tracking_code).map_err(|_| {
             Error::field(
                 "trackingCode",
@@ -381,7 +400,7 @@ impl Jamaa {
             .await?
             .ok_or(Error::NotFound("request"))?;
         let scope = Principal::Anonymous.authorize(commune.id, Permission::ReadCatalog)?;
-        let tx = self.store.tenant_tx(scope).await?;
+        let tx = if writes { self.store.tenant_tx(scope).await? } else { self.store.tenant_read_tx(scope).await? };
         let record = requests::by_tracking_code(&tx, &code).await?;
         let record = match record {
             Some(record) if auth::secret_matches(&normalize_secret(secret), &record.secret_hash) => record,
@@ -393,8 +412,20 @@ impl Jamaa {
     /// Finds a request by its tracking code and the citizen's secret. A wrong secret and an unknown code
     /// are the same NOT_FOUND, so that codes cannot be probed.
     pub async fn track_request(&self, tracking_code: &str, secret: &SecretString) -> Result<Tracking, Error> {
-        let (commune, tx, record) = self.tracked(tracking_code, secret).await?;
-        let tracking = self.tracking(&tx, commune, record).await?;
+        self.track_request_reading(tracking_code, secret, Reading::WithPersonal).await
+    }
+
+    /// [`Jamaa::track_request`], the applicant's personal fields opened (and that reading recorded) only when
+    /// `reading` asks for them: without them, a tracking writes nothing and runs in a read-only transaction.
+    pub async fn track_request_reading(
+        &self,
+        tracking_code: &str,
+        secret: &SecretString,
+        reading: Reading,
+    ) -> Result<Tracking, Error> {
+        let open = reading == Reading::WithPersonal;
+        let (commune, tx, record) = self.tracked_in(tracking_code, secret, open).await?;
+        let tracking = self.tracking(&tx, commune, record, open).await?;
         tx.commit().await?;
         Ok(tracking)
     }
@@ -409,14 +440,21 @@ impl Jamaa {
         let (commune, tx, record) = self.tracked(tracking_code, secret).await?;
         let id = record.id;
         let actor = format!("applicant:{}", record.tracking_code);
-        let tracking = self.tracking(&tx, commune, record).await?;
+        let tracking = self.tracking(&tx, commune, record, true).await?;
         let issued = super::documents::read_about_request(&tx, &self.keyring, id, &actor, self.now()).await?;
         tx.commit().await?;
         Ok((tracking, issued))
     }
 
-    /// What its applicant reads of a request, in `tx` (its personal fields' reading recorded there).
-    async fn tracking(&self, tx: &TenantTx, commune: Commune, record: RequestRecord) -> Result<Tracking, Error> {
+    /// What its applicant reads of a request, in `tx`: its personal fields opened when `open` (the reading
+    /// recorded there), else listed as sealed.
+    async fn tracking(
+        &self,
+        tx: &TenantTx,
+        commune: Commune,
+        record: RequestRecord,
+        open: bool,
+    ) -> Result<Tracking, Error> {
         let service = catalog::service_version(tx, record.service_id, record.workflow_id).await?;
         let mut history = requests::history(tx, record.id).await?;
         // Who in the commune holds the file, the reminders to its staff and each body's opinion are its internal
@@ -432,8 +470,12 @@ impl Jamaa {
             step.form = None;
         }
         let messages = citizen_store::messages(tx, record.id).await?;
-        let actor = format!("applicant:{}", record.tracking_code);
-        let personal = personal::open_for(tx, &self.keyring, &record, &actor, self.now()).await?;
+        let personal = if open {
+            let actor = format!("applicant:{}", record.tracking_code);
+            personal::open_for(tx, &self.keyring, &record, &actor, self.now()).await?
+        } else {
+            personal::sealed_keys(&service.definition.form, &record)
+        };
         let fees = crate::modules::payments::demands::demand_state_of_request(tx, record.id.as_uuid()).await?;
         Ok(Tracking {
             request: RequestDetails { commune: std::sync::Arc::new(commune), service, record, personal },

@@ -149,7 +149,8 @@ pub fn build_schemas(jamaa: Jamaa, edge: std::sync::Arc<crate::limits::EdgeLimit
         .extension(limits::QueryLimits::new(limits::Limits::default()))
         .extension(nulls::NullPropagation)
         .extension(crate::metrics::RootFieldMetrics)
-        .extension(idempotent::IdempotentCalls);
+        .extension(idempotent::IdempotentCalls)
+        .extension(crate::response_cache::CatalogOnly);
     let main = if introspection { builder } else { builder.disable_introspection() }.finish();
     let introspection = introspection.then(|| {
         let bounds = limits::Limits {

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use jamaa_core::auth::Principal;
 use jamaa_core::model::ids::RequestId;
 use jamaa_core::model::workflow::Actor;
-use jamaa_core::service::{CountedPage, ServiceView};
+use jamaa_core::service::{CountedPage, Reading};
 use secrecy::SecretString;
 
 use super::call::{Call, InCommune, InLang, subject_id};
@@ -73,10 +73,12 @@ impl CatalogQuery {
         let after = after_key(after, Some)?;
         // The commune's row is read once, with the generation of its catalog, which is then often in memory.
         let slug = InCommune::slug(ctx, commune).await?;
-        let (commune, services) = call.jamaa.catalog(call.principal, &slug).await.in_lang(&call)?;
-        let lang = call.lang_of(&commune);
-        let total_count = services.len() as u64;
-        let mut rest: Vec<_> = services
+        let catalog = call.jamaa.catalog(call.principal, &slug).await.in_lang(&call)?;
+        crate::response_cache::CatalogReads::depends_on(ctx, &catalog);
+        let lang = call.lang_of(&catalog.commune);
+        let total_count = catalog.services.len() as u64;
+        let mut rest: Vec<_> = catalog
+            .services
             .iter()
             .filter(|s| after.as_ref().is_none_or(|a| s.definition.code.as_str() > a.as_str()))
             .collect();
@@ -84,8 +86,7 @@ impl CatalogQuery {
         rest.truncate(size);
         let page = CountedPage { items: rest, has_next, total: total_count };
         Ok(connection(after.is_some(), page, |service| {
-            let view = ServiceView { commune: commune.clone(), service: service.clone() };
-            (service.definition.code.clone(), Service { view, lang: lang.clone() })
+            (service.definition.code.clone(), Service { view: catalog.view(service), lang: lang.clone() })
         }))
     }
 
@@ -99,7 +100,9 @@ impl CatalogQuery {
     ) -> Result<Service> {
         let call = Call::with_locale(ctx, locale)?;
         let slug = InCommune::slug(ctx, commune).await?;
-        let view = call.jamaa.service(call.principal, &slug, &code).await.in_lang(&call)?;
+        let catalog = call.jamaa.catalog(call.principal, &slug).await.in_lang(&call)?;
+        crate::response_cache::CatalogReads::depends_on(ctx, &catalog);
+        let view = catalog.service(&code).in_lang(&call)?;
         let lang = call.lang_of(&view.commune);
         Ok(Service { view, lang })
     }
@@ -113,7 +116,16 @@ impl CatalogQuery {
         locale: Option<String>,
     ) -> Result<Request> {
         let call = Call::with_locale(ctx, locale)?;
-        let tracking = call.jamaa.track_request(&tracking_code, &SecretString::from(secret)).await.in_lang(&call)?;
+        // The applicant's personal fields are opened, and that reading recorded, only for a document that reads
+        // them: a page that polls the state writes nothing.
+        let fields = ctx.look_ahead();
+        let reading = if fields.field("data").exists() || fields.field("sealedFields").exists() {
+            Reading::WithPersonal
+        } else {
+            Reading::WithoutPersonal
+        };
+        let secret = SecretString::from(secret);
+        let tracking = call.jamaa.track_request_reading(&tracking_code, &secret, reading).await.in_lang(&call)?;
         let commune = &tracking.request.commune;
         let lang = call.lang_of(commune);
         Ok(Request {

@@ -1,6 +1,8 @@
 //! The catalog served from memory, over real HTTP on SQLite and PostgreSQL: a commune's current services are
 //! never answered for another commune, a publication is seen at once by the server that made it and by another
-//! server on the same database that held the old catalog, and so is an onboarding.
+//! server on the same database that held the old catalog, and so is an onboarding. Answers kept for anonymous
+//! catalog reads (`jamaa_graphql::response_cache`) follow the commune named by the `X-Commune` header, and a
+//! document that reads anything beside the catalog is executed every time.
 
 use anyhow::{Context as _, Result};
 use jamaa_core::auth::Principal;
@@ -11,6 +13,7 @@ jamaa_tests::on_both_backends!(
     each_commune_gets_its_own_catalog,
     a_publication_is_seen_by_every_server,
     an_onboarded_commune_is_served_its_catalog,
+    kept_answers_follow_what_they_read,
 );
 
 const SERVICES: &str = r#"query($c: String!) { services(commune: $c, locale: "fr", first: 100) { edges { node { id code version description } } } }"#;
@@ -137,5 +140,64 @@ async fn an_onboarded_commune_is_served_its_catalog(backend: Backend) -> Result<
     assert!(services.iter().all(|s| s.commune.spec.slug.as_str() == "berkane"));
     assert!(services.iter().zip(&oujda).all(|(b, o)| b.service.id != o.service.id));
     assert_eq!(catalog(&app, "berkane").await?.len(), services.len());
+    app.stop().await
+}
+
+/// Posts `query` anonymously with an `X-Commune` header; the whole response.
+async fn in_commune(app: &TestApp, commune: &str, query: &str, variables: Value) -> Result<Value> {
+    let response = reqwest::Client::new()
+        .post(app.url("/graphql"))
+        .header("x-commune", commune)
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await?;
+    Ok(response.json().await?)
+}
+
+async fn kept_answers_follow_what_they_read(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    // The same document, the commune named by the header only: each commune its own answer, every time.
+    let ids = r#"{ services(first: 3) { edges { node { id } } } }"#;
+    let mut answers = Vec::new();
+    for _ in 0..3 {
+        for commune in ["oujda", "chefchaouen"] {
+            answers.push((commune, in_commune(&app, commune, ids, json!({})).await?));
+        }
+    }
+    let oujda = &answers[0].1;
+    let chefchaouen = &answers[1].1;
+    assert!(oujda.get("errors").is_none(), "{oujda}");
+    assert_ne!(oujda, chefchaouen, "one commune answered the other's catalog");
+    for (commune, answer) in &answers {
+        assert_eq!(answer, if *commune == "oujda" { oujda } else { chefchaouen });
+    }
+
+    // A document reading the catalog and a request: the request's new state shows at once.
+    let submit = r#"mutation($input: SubmitRequestInput!) {
+        submitRequest(commune: "oujda", input: $input) { secret request { id trackingCode } } }"#;
+    let input = json!({
+        "serviceCode": "legalisation-signature",
+        "data": { "signatory_name": "Fatima Zahra El Idrissi", "cin": "AB123456", "phone": "0612345678",
+                  "document_title": "Contrat de bail", "copies": 2 },
+        "documents": [{ "code": "document_to_sign", "fileName": "bail.pdf", "mediaType": "application/pdf",
+                        "sizeBytes": 120000 }]
+    });
+    let submitted = app.data(None, submit, json!({ "input": input })).await?;
+    let request = &submitted["submitRequest"];
+    let both = r#"query($code: String!, $secret: String!) {
+        services(commune: "oujda", first: 1) { totalCount }
+        trackRequest(trackingCode: $code, secret: $secret) { state version } }"#;
+    let vars = json!({ "code": request["request"]["trackingCode"], "secret": request["secret"] });
+    for _ in 0..2 {
+        let before = app.data(None, both, vars.clone()).await?;
+        assert_eq!(before["trackRequest"]["state"], "submitted", "{before}");
+    }
+    let act = r#"mutation($id: ID!) { actOnRequest(commune: "oujda", id: $id, action: "certify", expectedVersion: 1) {
+        state } }"#;
+    let token = app.staff("oujda").to_owned();
+    app.data(Some(&token), act, json!({ "id": request["request"]["id"] })).await?;
+    let after = app.data(None, both, vars).await?;
+    assert_eq!(after["trackRequest"]["state"], "certified", "a kept answer hid the request's new state: {after}");
+
     app.stop().await
 }

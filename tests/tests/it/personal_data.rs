@@ -65,6 +65,21 @@ async fn personal_data_is_sealed_found_and_read_by_the_right_people(backend: Bac
     assert_eq!(sealed["request"]["data"]["document_title"], "Acte de vente");
     assert_eq!(events(&app).await?, before + 1);
 
+    // The applicant following the request's state opens nothing and writes nothing; asking for the data opens
+    // the personal fields, and that reading is recorded.
+    let code = request["trackingCode"].clone();
+    let secret = submitted["submitRequest"]["secret"].clone();
+    let state =
+        "query($c: String!, $s: String!) { trackRequest(trackingCode: $c, secret: $s) { state history { action } } }";
+    let tracked = app.data(None, state, json!({ "c": code, "s": secret })).await?;
+    assert_eq!(tracked["trackRequest"]["state"], "submitted");
+    assert_eq!(events(&app).await?, before + 1, "a tracking that reads no personal field recorded a reading");
+    let data =
+        "query($c: String!, $s: String!) { trackRequest(trackingCode: $c, secret: $s) { ... on Request { data } } }";
+    let tracked = app.data(None, data, json!({ "c": code, "s": secret })).await?;
+    assert_eq!(tracked["trackRequest"]["data"]["cin"], CIN);
+    assert_eq!(events(&app).await?, before + 2, "the applicant's reading is not recorded");
+
     // Found by CIN as citizens write it, without opening anything; not from another commune.
     let find =
         "query($v: String!) { findRequests(commune: \"oujda\", field: CIN, value: $v) { nodes { id sealedFields } } }";
