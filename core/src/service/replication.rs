@@ -39,9 +39,10 @@ pub struct PreparedOnboarding {
     content: TemplateContent,
     /// Each service with the addresses of its definition and workflow in `definitions`.
     services: Vec<(crate::model::catalog::ServiceDefinition, (String, String))>,
-    /// The addresses of the calendar and of the configuration in `definitions`.
+    /// The addresses of the calendar, the configuration and the role set in `definitions`.
     calendar: String,
     configuration: String,
+    roles: String,
 }
 
 /// Who the new commune is: what a template never holds.
@@ -299,6 +300,7 @@ impl Jamaa {
         let conn = self.store.conn();
         let addresses = catalog::put_services(conn, &content.services).await?;
         let calendar = communes::put_calendar(conn, &content.calendar).await?;
+        let roles = catalog::put_role_set(conn, &content.roles).await?;
         let configuration = config::store(
             conn,
             &CommuneConfig {
@@ -318,6 +320,7 @@ impl Jamaa {
             services,
             calendar,
             configuration,
+            roles,
         })
     }
 
@@ -368,8 +371,8 @@ impl Jamaa {
         let now = self.now();
         let lineage = &prepared.lineage;
         let tx = self.store.tenant_tx(TenantScope::new(id)).await?;
-        let calendar = prepared.calendar.clone();
-        communes::insert_addressed(tx.conn(), id, &spec, CommuneStatus::Active, Some(lineage), now, calendar)
+        let addresses = communes::Addresses { calendar: prepared.calendar.clone(), roles: prepared.roles.clone() };
+        communes::insert_addressed(tx.conn(), id, &spec, CommuneStatus::Active, Some(lineage), now, addresses)
             .await
             .map_err(|error| {
                 if is_unique_violation(&error) {
@@ -388,7 +391,6 @@ impl Jamaa {
             commune.status = CommuneStatus::Training;
         }
         config::set_address(&tx, &prepared.configuration).await?;
-        catalog::insert_roles(&tx, &content.roles).await?;
         catalog::publish_first(&tx, &prepared.services, now).await?;
         // One event for the whole onboarding: what it wrote is the template's content (named by its hash) with
         // the overrides; the calendar and configuration are named by their addresses in `definitions`; the

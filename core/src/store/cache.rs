@@ -49,6 +49,8 @@ pub(crate) struct CatalogCache {
     pub(crate) calendars: Interned<WorkingCalendar>,
     /// Communes' configurations by their address in `definitions`.
     pub(crate) configs: Interned<CommuneConfig>,
+    /// Role sets communes were onboarded with, by their address in `definitions`.
+    pub(crate) role_sets: Interned<Vec<crate::model::standard::RoleDef>>,
 }
 
 /// Decoded content by its address in `definitions`: the content under an address never changes, so what is held

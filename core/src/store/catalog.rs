@@ -121,21 +121,58 @@ pub(crate) async fn retire(tx: &TenantTx, code: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// The commune's roles, by key: the role set it was onboarded with (`communes.roles_hash`, shared with every
+/// commune onboarded from the same template), each overridden by its own row of the same key, and its own roles.
 pub(crate) async fn roles(tx: &TenantTx) -> Result<Vec<crate::model::standard::RoleDef>, Error> {
+    use crate::model::standard::RoleDef;
+    let address = super::entity::commune::Entity::find_by_id(tx.tenant_uuid())
+        .select_only()
+        .column(super::entity::commune::Column::RolesHash)
+        .into_tuple::<String>()
+        .one(tx.conn())
+        .await?
+        .unwrap_or_default();
+    let mut roles: std::collections::BTreeMap<String, RoleDef> = std::collections::BTreeMap::new();
+    if !address.is_empty() {
+        let set = match tx.cache().role_sets.get(&address) {
+            Some(held) => held,
+            None => {
+                let body = shared_bodies(tx.conn(), [address.clone()])
+                    .await?
+                    .remove(&address)
+                    .ok_or_else(|| Error::internal(format!("no role set at {address}")))?;
+                let set: Vec<RoleDef> = serde_json::from_value(body).map_err(Error::internal)?;
+                tx.cache().role_sets.keep(&address, set)
+            }
+        };
+        roles.extend(set.iter().map(|role| (role.key.clone(), role.clone())));
+    }
     let rows = role::Entity::find()
         .filter(role::Column::TenantId.eq(tx.tenant_uuid()))
         .order_by_asc(role::Column::Key)
         .all(tx.conn())
         .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(crate::model::standard::RoleDef {
-                key: r.key,
-                label: serde_json::from_value(r.label).map_err(Error::internal)?,
-                permissions: serde_json::from_value(r.permissions).map_err(Error::internal)?,
-            })
-        })
-        .collect()
+    for r in rows {
+        let role = RoleDef {
+            key: r.key,
+            label: serde_json::from_value(r.label).map_err(Error::internal)?,
+            permissions: serde_json::from_value(r.permissions).map_err(Error::internal)?,
+        };
+        roles.insert(role.key.clone(), role);
+    }
+    Ok(roles.into_values().collect())
+}
+
+/// Stores a role set in `definitions` (once for every commune onboarded with it); its address.
+pub(crate) async fn put_role_set(
+    conn: &impl sea_orm::ConnectionTrait,
+    roles: &[crate::model::standard::RoleDef],
+) -> Result<String, Error> {
+    let mut sorted = roles.to_vec();
+    sorted.sort_by(|a, b| a.key.cmp(&b.key));
+    let body = serde_json::to_value(&sorted).map_err(Error::internal)?;
+    let addresses = put_shared(conn, vec![body]).await?;
+    addresses.into_iter().next().ok_or_else(|| Error::internal("no role set address"))
 }
 
 /// The current version of every service, ordered by code: from memory when held at the generation the
@@ -265,16 +302,6 @@ pub(crate) async fn publish_first(
     .exec_without_returning(tx.conn())
     .await?;
     tx.catalog_changed();
-    Ok(())
-}
-
-/// Adds the roles of a new commune, in one statement.
-pub(crate) async fn insert_roles(tx: &TenantTx, roles: &[crate::model::standard::RoleDef]) -> Result<(), Error> {
-    if roles.is_empty() {
-        return Ok(());
-    }
-    let models = roles.iter().map(|role| role_row(tx, role)).collect::<Result<Vec<_>, Error>>()?;
-    role::Entity::insert_many(models).exec_without_returning(tx.conn()).await?;
     Ok(())
 }
 

@@ -25,11 +25,20 @@ pub(crate) async fn insert(
     lineage: Option<&TemplateRef>,
     now: DateTime<Utc>,
 ) -> Result<(), sea_orm::DbErr> {
-    let calendar_hash = put_calendar(conn, &spec.calendar).await?;
-    insert_addressed(conn, id, spec, status, lineage, now, calendar_hash).await
+    let calendar = put_calendar(conn, &spec.calendar).await?;
+    let addresses = Addresses { calendar, roles: String::new() };
+    insert_addressed(conn, id, spec, status, lineage, now, addresses).await
 }
 
-/// [`insert`] with the commune's calendar already stored at `calendar_hash` (onboarding many from one template).
+/// The addresses in `definitions` of what a new commune shares with others onboarded from the same template.
+pub(crate) struct Addresses {
+    /// Its working calendar.
+    pub calendar: String,
+    /// Its role set, or empty: its roles are its own rows.
+    pub roles: String,
+}
+
+/// [`insert`] with the commune's calendar (and role set) already stored (onboarding many from one template).
 pub(crate) async fn insert_addressed(
     conn: &impl ConnectionTrait,
     id: TenantId,
@@ -37,8 +46,9 @@ pub(crate) async fn insert_addressed(
     status: CommuneStatus,
     lineage: Option<&TemplateRef>,
     now: DateTime<Utc>,
-    calendar_hash: String,
+    addresses: Addresses,
 ) -> Result<(), sea_orm::DbErr> {
+    let Addresses { calendar: calendar_hash, roles: roles_hash } = addresses;
     let model = commune::ActiveModel {
         id: Set(id.as_uuid()),
         slug: Set(spec.slug.as_str().to_owned()),
@@ -63,6 +73,7 @@ pub(crate) async fn insert_addressed(
         training_source: Set(None),
         training_reset: Set(None),
         training_reset_at: Set(None),
+        roles_hash: Set(roles_hash),
     };
     commune::Entity::insert(model).exec_without_returning(conn).await?;
     Ok(())

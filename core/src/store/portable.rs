@@ -245,10 +245,13 @@ pub(crate) async fn insert_commune(tx: &TenantTx, commune: &ArchivedCommune, slu
     Ok(())
 }
 
-/// The addresses in `definitions` the commune's rows refer to: its calendar, its configuration, its services'
-/// and workflows' definitions.
+/// The addresses in `definitions` the commune's rows refer to: its calendar, its role set, its configuration,
+/// its services' and workflows' definitions.
 pub(crate) fn referenced_definitions(commune: &ArchivedCommune, tables: &[(&str, Rows)]) -> Vec<String> {
     let mut addresses = std::collections::BTreeSet::from([commune.calendar_hash.clone()]);
+    if !commune.model.roles_hash.is_empty() {
+        addresses.insert(commune.model.roles_hash.clone());
+    }
     for (table, rows) in tables {
         let column = match *table {
             "services" | "workflows" => "definition_hash",

@@ -3779,6 +3779,17 @@ fn row_level_security_alone_keeps_oujda_apart(server: &PgServer, database: &PgDa
         .extend(owned.lines().map(|t| format!("{t}: owned by the application's role, which so bypasses its policy")));
     let bypass = server.psql(db, "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = 'jamaa_app'")?;
     ensure!(bypass == "f", "the application's role bypasses row-level security");
+    // Communes onboarded from a template hold its role set by address (m0043): `roles` has the roles a commune
+    // defines itself. One each, so that the table is checked like the others.
+    for tenant in [&oujda, &chefchaouen] {
+        server.psql(
+            db,
+            &format!(
+                "INSERT INTO roles (tenant_id, key, label, permissions)
+                 VALUES ('{tenant}', 'market_inspector', '{{\"fr\": \"Inspecteur des marchés\"}}', '[]')"
+            ),
+        )?;
+    }
     // Definitions are shared by every commune that publishes the same one (no tenant_id): a commune could
     // change another's procedures only by changing a row, which the application's role cannot.
     let shared = server.psql(

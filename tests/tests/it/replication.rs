@@ -258,6 +258,11 @@ async fn onboarding_round_trips_and_fails_whole(backend: Backend) -> Result<()> 
         ] {
             assert_eq!(server.psql(&database.name, &format!("SELECT count(*) FROM {table}"))?, "0", "{table}");
         }
+        // An onboarded commune writes no role of its own: it names its template's role set, stored once.
+        let own = "SELECT count(*) FROM roles r JOIN communes c ON c.id = r.tenant_id WHERE c.slug = 'rosso'";
+        assert_eq!(server.psql(&database.name, own)?, "0");
+        let set = "SELECT count(*) FROM communes c JOIN definitions d ON d.hash = c.roles_hash WHERE c.slug = 'rosso'";
+        assert_eq!(server.psql(&database.name, set)?, "1");
     }
     // The same commune onboards once its fees are dropped.
     let mut fixed = identity("nouadhibou", "NDB");

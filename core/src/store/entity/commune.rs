@@ -37,6 +37,9 @@ pub struct Model {
     pub training_source: Option<String>,
     pub training_reset: Option<String>,
     pub training_reset_at: Option<DateTimeUtc>,
+    /// The address in `definitions` of the role set it was onboarded with, empty for none (see m0043).
+    #[serde(default)]
+    pub roles_hash: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -189,6 +189,7 @@ mod tests {
             training_source: Set(None),
             training_reset: Set(None),
             training_reset_at: Set(None),
+            roles_hash: Set(String::new()),
         })
         .exec_without_returning(store.conn())
         .await

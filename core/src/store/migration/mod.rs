@@ -39,6 +39,7 @@ mod m0039_document_withdrawals;
 mod m0040_document_pdfs;
 mod m0041_staff_forms;
 mod m0042_commission_opinions;
+mod m0043_roles_by_address;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -177,6 +178,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0040_document_pdfs::Migration),
             Box::new(m0041_staff_forms::Migration),
             Box::new(m0042_commission_opinions::Migration),
+            Box::new(m0043_roles_by_address::Migration),
         ]
     }
 }

@@ -1,0 +1,28 @@
+//! A commune's roles by address: the role set a commune is onboarded with (its template's, the same for every
+//! commune onboarded from it) is stored once in `definitions` and named by `communes.roles_hash`; the `roles`
+//! table keeps what a commune defines or changes itself, which overrides the set's role of the same key. Communes
+//! created before keep their roles in `roles` (and an empty `roles_hash`).
+
+use sea_orm_migration::prelude::*;
+
+pub(crate) struct Migration;
+
+impl MigrationName for Migration {
+    fn name(&self) -> &str {
+        "m0043_roles_by_address"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("communes")
+                    .add_column(ColumnDef::new("roles_hash").string().not_null().default(""))
+                    .to_owned(),
+            )
+            .await
+    }
+}
