@@ -339,8 +339,12 @@ async fn execute(
     }
     let reads = Arc::new(response_cache::CatalogReads::default());
     let response = schema.execute(request.data(context).data(client).data(reads.clone())).await;
+    // An error may be passing (the database unreachable for a moment): only whole answers are kept.
+    let whole = response.errors.is_empty();
     let answer = graphql_http::answer(response, format);
-    state.responses.keep(key, &reads, &answer);
+    if whole {
+        state.responses.keep(key, &reads, &answer);
+    }
     answer.into_response()
 }
 

@@ -52,11 +52,12 @@ const CATALOG_TYPES: [&str; 11] = [
     "LocalizedString",
 ];
 
-/// Whether resolving field `name` of type `parent` reads the catalog and nothing else.
+/// Whether resolving field `name` of type `parent` reads the catalog and nothing else (an item of a list has
+/// the list's type as its parent: `[ServiceEdge!]`).
 fn is_catalog_field(parent: &str, name: &str) -> bool {
-    match parent {
+    match parent.trim_matches(|c| matches!(c, '[' | ']' | '!')) {
         "QueryRoot" => matches!(name, "services" | "service"),
-        _ => CATALOG_TYPES.contains(&parent),
+        parent => CATALOG_TYPES.contains(&parent),
     }
 }
 
@@ -294,6 +295,8 @@ mod tests {
     fn only_the_catalogs_fields_are_the_catalogs() {
         assert!(is_catalog_field("QueryRoot", "services"));
         assert!(is_catalog_field("FeeLine", "amount"));
+        assert!(is_catalog_field("[ServiceEdge!]", "edges"));
+        assert!(!is_catalog_field("[Request!]", "nodes"));
         assert!(!is_catalog_field("QueryRoot", "trackRequest"));
         assert!(!is_catalog_field("QueryRoot", "commune"));
         assert!(!is_catalog_field("Commune", "name"));

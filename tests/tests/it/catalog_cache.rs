@@ -143,6 +143,13 @@ async fn an_onboarded_commune_is_served_its_catalog(backend: Backend) -> Result<
     app.stop().await
 }
 
+/// The server's count of kept answers with this result (`kept`, `given`, `stale`), from `/metrics`.
+async fn kept_answers(app: &TestApp, result: &str) -> Result<u64> {
+    let text = reqwest::get(app.url("/metrics")).await?.text().await?;
+    let line = format!("jamaa_graphql_kept_answers_total{{result=\"{result}\"}} ");
+    Ok(text.lines().find_map(|l| l.strip_prefix(&line)).map_or(Ok(0), str::parse)?)
+}
+
 /// Posts `query` anonymously with an `X-Commune` header; the whole response.
 async fn in_commune(app: &TestApp, commune: &str, query: &str, variables: Value) -> Result<Value> {
     let response = reqwest::Client::new()
@@ -171,6 +178,9 @@ async fn kept_answers_follow_what_they_read(backend: Backend) -> Result<()> {
     for (commune, answer) in &answers {
         assert_eq!(answer, if *commune == "oujda" { oujda } else { chefchaouen });
     }
+    // Kept the first time, given the four others.
+    assert_eq!(kept_answers(&app, "kept").await?, 2);
+    assert_eq!(kept_answers(&app, "given").await?, 4);
 
     // A document reading the catalog and a request: the request's new state shows at once.
     let submit = r#"mutation($input: SubmitRequestInput!) {
@@ -198,6 +208,7 @@ async fn kept_answers_follow_what_they_read(backend: Backend) -> Result<()> {
     app.data(Some(&token), act, json!({ "id": request["request"]["id"] })).await?;
     let after = app.data(None, both, vars).await?;
     assert_eq!(after["trackRequest"]["state"], "certified", "a kept answer hid the request's new state: {after}");
+    assert_eq!(kept_answers(&app, "kept").await?, 2, "a document reading a request was kept");
 
     app.stop().await
 }
