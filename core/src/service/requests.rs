@@ -85,13 +85,21 @@ fn shift_document_index(path: &str, by: usize) -> String {
     }
 }
 
-/// Whether a tracking reads the applicant's personal fields.
+/// What a tracking reads beside the request, its service and history: what its caller asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Reading {
-    /// Opened for the applicant, the reading recorded in the audit chain.
-    WithPersonal,
-    /// Left sealed: the tracking writes nothing.
-    WithoutPersonal,
+pub struct Reading {
+    /// The applicant's personal fields, opened (the reading recorded in the audit chain); else left sealed, and
+    /// the tracking writes nothing.
+    pub personal: bool,
+    /// The messages to the applicant; else none are read.
+    pub messages: bool,
+    /// What the request owes; else it is not read.
+    pub fees: bool,
+}
+
+impl Reading {
+    /// Everything.
+    pub const ALL: Reading = Reading { personal: true, messages: true, fees: true };
 }
 
 impl Jamaa {
@@ -412,20 +420,19 @@ impl Jamaa {
     /// Finds a request by its tracking code and the citizen's secret. A wrong secret and an unknown code
     /// are the same NOT_FOUND, so that codes cannot be probed.
     pub async fn track_request(&self, tracking_code: &str, secret: &SecretString) -> Result<Tracking, Error> {
-        self.track_request_reading(tracking_code, secret, Reading::WithPersonal).await
+        self.track_request_reading(tracking_code, secret, Reading::ALL).await
     }
 
-    /// [`Jamaa::track_request`], the applicant's personal fields opened (and that reading recorded) only when
-    /// `reading` asks for them: without them, a tracking writes nothing and runs in a read-only transaction.
+    /// [`Jamaa::track_request`] reading what `reading` asks for: without the personal fields, a tracking writes
+    /// nothing and runs in a read-only transaction.
     pub async fn track_request_reading(
         &self,
         tracking_code: &str,
         secret: &SecretString,
         reading: Reading,
     ) -> Result<Tracking, Error> {
-        let open = reading == Reading::WithPersonal;
-        let (commune, tx, record) = self.tracked_in(tracking_code, secret, open).await?;
-        let tracking = self.tracking(&tx, commune, record, open).await?;
+        let (commune, tx, record) = self.tracked_in(tracking_code, secret, reading.personal).await?;
+        let tracking = self.tracking(&tx, commune, record, reading).await?;
         tx.commit().await?;
         Ok(tracking)
     }
@@ -440,20 +447,20 @@ impl Jamaa {
         let (commune, tx, record) = self.tracked(tracking_code, secret).await?;
         let id = record.id;
         let actor = format!("applicant:{}", record.tracking_code);
-        let tracking = self.tracking(&tx, commune, record, true).await?;
+        let tracking = self.tracking(&tx, commune, record, Reading::ALL).await?;
         let issued = super::documents::read_about_request(&tx, &self.keyring, id, &actor, self.now()).await?;
         tx.commit().await?;
         Ok((tracking, issued))
     }
 
-    /// What its applicant reads of a request, in `tx`: its personal fields opened when `open` (the reading
-    /// recorded there), else listed as sealed.
+    /// What its applicant reads of a request, in `tx`: its personal fields opened when `reading` asks for them
+    /// (the reading recorded there), else listed as sealed.
     async fn tracking(
         &self,
         tx: &TenantTx,
         commune: Commune,
         record: RequestRecord,
-        open: bool,
+        reading: Reading,
     ) -> Result<Tracking, Error> {
         let service = catalog::service_version(tx, record.service_id, record.workflow_id).await?;
         let mut history = requests::history(tx, record.id).await?;
@@ -469,14 +476,18 @@ impl Jamaa {
         for step in &mut history {
             step.form = None;
         }
-        let messages = citizen_store::messages(tx, record.id).await?;
-        let personal = if open {
+        let messages = if reading.messages { citizen_store::messages(tx, record.id).await? } else { Vec::new() };
+        let personal = if reading.personal {
             let actor = format!("applicant:{}", record.tracking_code);
             personal::open_for(tx, &self.keyring, &record, &actor, self.now()).await?
         } else {
             personal::sealed_keys(&service.definition.form, &record)
         };
-        let fees = crate::modules::payments::demands::demand_state_of_request(tx, record.id.as_uuid()).await?;
+        let fees = if reading.fees {
+            crate::modules::payments::demands::demand_state_of_request(tx, record.id.as_uuid()).await?
+        } else {
+            None
+        };
         Ok(Tracking {
             request: RequestDetails { commune: std::sync::Arc::new(commune), service, record, personal },
             history,

@@ -116,13 +116,13 @@ impl CatalogQuery {
         locale: Option<String>,
     ) -> Result<Request> {
         let call = Call::with_locale(ctx, locale)?;
-        // The applicant's personal fields are opened, and that reading recorded, only for a document that reads
-        // them: a page that polls the state writes nothing.
+        // Only what the document asks for is read: the applicant's personal fields are opened, and that reading
+        // recorded, only for a document that reads them (a page that polls the state writes nothing).
         let fields = ctx.look_ahead();
-        let reading = if fields.field("data").exists() || fields.field("sealedFields").exists() {
-            Reading::WithPersonal
-        } else {
-            Reading::WithoutPersonal
+        let reading = Reading {
+            personal: fields.field("data").exists() || fields.field("sealedFields").exists(),
+            messages: fields.field("messages").exists(),
+            fees: fields.field("fees").exists(),
         };
         let secret = SecretString::from(secret);
         let tracking = call.jamaa.track_request_reading(&tracking_code, &secret, reading).await.in_lang(&call)?;
