@@ -301,16 +301,7 @@ impl Jamaa {
         let addresses = catalog::put_services(conn, &content.services).await?;
         let calendar = communes::put_calendar(conn, &content.calendar).await?;
         let roles = catalog::put_role_set(conn, &content.roles).await?;
-        let configuration = config::store(
-            conn,
-            &CommuneConfig {
-                categories: content.categories.clone(),
-                id_formats: content.id_formats,
-                settings: content.settings.clone(),
-                translations: content.translations.clone(),
-            },
-        )
-        .await?;
+        let configuration = config::store(conn, &CommuneConfig::of(&content)).await?;
         let services = content.services.iter().cloned().zip(addresses).collect();
         Ok(PreparedOnboarding {
             lineage: source.reference(),
@@ -623,16 +614,7 @@ async fn write_content(
     spec.calendar = content.calendar.clone();
     communes::update_settings(tx.conn(), commune.id, &spec).await?;
     let commune = Commune { spec, ..commune.clone() };
-    config::put(
-        tx,
-        &CommuneConfig {
-            categories: content.categories.clone(),
-            id_formats: content.id_formats,
-            settings: content.settings.clone(),
-            translations: content.translations.clone(),
-        },
-    )
-    .await?;
+    config::put(tx, &CommuneConfig::of(content)).await?;
     for role in &content.roles {
         catalog::upsert_role(tx, role).await?;
     }

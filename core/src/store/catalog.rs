@@ -134,17 +134,7 @@ pub(crate) async fn roles(tx: &TenantTx) -> Result<Vec<crate::model::standard::R
         .unwrap_or_default();
     let mut roles: std::collections::BTreeMap<String, RoleDef> = std::collections::BTreeMap::new();
     if !address.is_empty() {
-        let set = match tx.cache().role_sets.get(&address) {
-            Some(held) => held,
-            None => {
-                let body = shared_bodies(tx.conn(), [address.clone()])
-                    .await?
-                    .remove(&address)
-                    .ok_or_else(|| Error::internal(format!("no role set at {address}")))?;
-                let set: Vec<RoleDef> = serde_json::from_value(body).map_err(Error::internal)?;
-                tx.cache().role_sets.keep(&address, set)
-            }
-        };
+        let set = super::shared::interned(tx.conn(), &tx.cache().role_sets, &address, "role set").await?;
         roles.extend(set.iter().map(|role| (role.key.clone(), role.clone())));
     }
     let rows = role::Entity::find()

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::TenantTx;
 use super::entity::commune_config;
-use super::shared::{put_shared, shared_bodies};
+use super::shared::put_shared;
 use crate::error::Error;
 use crate::model::template::{Category, IdFormats};
 
@@ -22,20 +22,24 @@ pub(crate) struct CommuneConfig {
     pub translations: std::collections::BTreeMap<String, crate::model::i18n::LocalizedText>,
 }
 
+impl CommuneConfig {
+    /// The configuration a template's content gives a commune.
+    pub(crate) fn of(content: &crate::model::template::TemplateContent) -> Self {
+        Self {
+            categories: content.categories.clone(),
+            id_formats: content.id_formats,
+            settings: content.settings.clone(),
+            translations: content.translations.clone(),
+        }
+    }
+}
+
 /// The commune's configuration, decoded once for every commune that holds the same.
 pub(crate) async fn get(tx: &TenantTx) -> Result<Arc<CommuneConfig>, Error> {
     let Some(row) = commune_config::Entity::find_by_id(tx.tenant_uuid()).one(tx.conn()).await? else {
         return Ok(Arc::default());
     };
-    if let Some(held) = tx.cache().configs.get(&row.content_hash) {
-        return Ok(held);
-    }
-    let body = shared_bodies(tx.conn(), [row.content_hash.clone()])
-        .await?
-        .remove(&row.content_hash)
-        .ok_or_else(|| Error::internal(format!("no stored configuration {}", row.content_hash)))?;
-    let config: CommuneConfig = serde_json::from_value(body).map_err(Error::internal)?;
-    Ok(tx.cache().configs.keep(&row.content_hash, config))
+    super::shared::interned(tx.conn(), &tx.cache().configs, &row.content_hash, "configuration").await
 }
 
 /// Makes `config` the commune's configuration: stored under its address (unless held there already), the

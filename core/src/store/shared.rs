@@ -1,5 +1,5 @@
 //! Content shared by every commune that holds the same: service and workflow definitions, calendars and
-//! configurations, each stored once in `definitions` under the SHA-256 of its JSON text.
+//! configurations, role sets, each stored once in `definitions` under the SHA-256 of its JSON text.
 
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
@@ -51,4 +51,23 @@ pub(crate) async fn shared_bodies(
         .into_iter()
         .map(|stored| (stored.hash, stored.body))
         .collect())
+}
+
+/// The content at `address`, decoded once for every commune (and database) that refers to it: from `held`, else
+/// read, decoded and kept there. `what` names the content in the error of an address with no body.
+pub(crate) async fn interned<T: serde::de::DeserializeOwned>(
+    conn: &impl ConnectionTrait,
+    held: &super::cache::Interned<T>,
+    address: &str,
+    what: &str,
+) -> Result<std::sync::Arc<T>, Error> {
+    if let Some(found) = held.get(address) {
+        return Ok(found);
+    }
+    let body = shared_bodies(conn, [address.to_owned()])
+        .await?
+        .remove(address)
+        .ok_or_else(|| Error::internal(format!("no stored {what} at {address}")))?;
+    let value: T = serde_json::from_value(body).map_err(Error::internal)?;
+    Ok(held.keep(address, value))
 }
