@@ -165,7 +165,8 @@ impl ResponseCache {
         let kept = self.kept.get(key)?;
         for read in kept.reads.iter() {
             let now = jamaa.catalog_state(read.commune.spec.slug.as_str()).await.ok().flatten();
-            if now.is_none_or(|(commune, generation)| generation != read.generation || commune != *read.commune) {
+            let same = |commune: &Arc<Commune>| Arc::ptr_eq(commune, &read.commune) || **commune == *read.commune;
+            if now.is_none_or(|(commune, generation)| generation != read.generation || !same(&commune)) {
                 self.kept.remove(key);
                 metrics::counter!("jamaa_graphql_kept_answers_total", "result" => "stale").increment(1);
                 return None;

@@ -314,7 +314,8 @@ pub struct CommuneSpec {
     /// ISO 4217: MAD, MRU, EUR.
     pub currency: String,
     pub tracking_prefix: TrackingPrefix,
-    pub calendar: WorkingCalendar,
+    /// Shared by every commune that holds the same (communes onboarded from one template).
+    pub calendar: std::sync::Arc<WorkingCalendar>,
 }
 
 /// A commune on the platform.

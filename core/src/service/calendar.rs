@@ -114,7 +114,7 @@ impl Jamaa {
         let scope = principal.authorize(commune.id, Permission::PublishService)?;
         let old = &commune.spec.calendar;
         let new = old.with_dated_holidays(year, holidays).map_err(Error::Validation)?;
-        if new == *old {
+        if new == **old {
             return Ok(None);
         }
         let added: Vec<&DatedHoliday> =
@@ -123,7 +123,7 @@ impl Jamaa {
         let tz = commune.time_zone();
         let tx = self.store.tenant_tx(scope).await?;
         let mut spec = commune.spec.clone();
-        spec.calendar = new.clone();
+        spec.calendar = new.clone().into();
         communes::update_settings(tx.conn(), commune.id, &spec).await?;
         let commune_now = Commune { spec, ..commune.clone() };
 

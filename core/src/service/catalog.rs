@@ -64,15 +64,21 @@ impl Jamaa {
                 services
             }
         };
-        Ok(Catalog { commune: Arc::new(commune), generation, services })
+        Ok(Catalog { commune, generation, services })
     }
 
     /// The commune a slug names, as its row stands now, and the generation of its current catalog (raised by
     /// every change of its services): all that a [`Catalog`] read now depends on, in one query. `None` for an
     /// unknown commune.
-    pub async fn catalog_state(&self, commune_slug: &str) -> Result<Option<(Commune, i64)>, Error> {
+    pub async fn catalog_state(&self, commune_slug: &str) -> Result<Option<(Arc<Commune>, i64)>, Error> {
         let Ok(slug) = Slug::parse(commune_slug) else { return Ok(None) };
-        communes::by_slug_with_generation(self.store.reader(), self.store.cache(), slug.as_str()).await
+        let held = &self.store.cache().communes;
+        if let Some(state) = held.get(slug.as_str()) {
+            return Ok(Some(state));
+        }
+        let epoch = held.epoch();
+        let read = communes::by_slug_with_generation(self.store.reader(), self.store.cache(), slug.as_str()).await?;
+        Ok(read.map(|(commune, generation)| (held.keep(epoch, commune, generation), generation)))
     }
 
     /// One current service by code (public).

@@ -713,11 +713,13 @@ impl Jamaa {
         self.store.notices()
     }
 
-    /// On PostgreSQL, hears the changes the other servers sharing the database commit, for as long as it runs:
-    /// the changes of requests go to this server's subscribers, a change of a commune's website origins re-reads
-    /// them. Returns at once on SQLite (one server).
+    /// Hears the changes the other servers sharing the database commit, for as long as it runs (a server runs it
+    /// beside its work): on PostgreSQL the changes of requests go to this server's subscribers, a change of a
+    /// commune's website origins re-reads them, and a change of a commune's row drops what this server holds of
+    /// the communes; on SQLite it watches the file for other processes' commits. While it runs, catalog reads take
+    /// the communes from memory ([`crate::store::fanout`]).
     pub async fn follow_other_servers(&self) {
-        let Some(mut listener) = self.store.listener() else { return };
+        let Some(mut listener) = self.store.listener() else { return self.store.watch_file().await };
         loop {
             if let crate::store::fanout::Heard::SiteOrigins(_) = listener.next().await
                 && let Err(error) = self.refresh_site_origins().await

@@ -348,7 +348,7 @@ impl Jamaa {
             time_zone: zone(&content.time_zone)?,
             currency: content.currency.clone(),
             tracking_prefix: identity.tracking_prefix,
-            calendar: content.calendar.clone(),
+            calendar: content.calendar.clone().into(),
         };
         spec.check().map_err(|problems| {
             Error::Validation(
@@ -575,7 +575,7 @@ async fn content_of(tx: &TenantTx, commune: &Commune) -> Result<TemplateContent,
         locales: commune.spec.locales.clone(),
         currency: commune.spec.currency.clone(),
         time_zone: commune.spec.time_zone.name().to_owned(),
-        calendar: commune.spec.calendar.clone(),
+        calendar: crate::model::calendar::WorkingCalendar::clone(&commune.spec.calendar),
         roles: catalog::roles(tx).await?,
         categories: config.categories.clone(),
         services,
@@ -611,7 +611,7 @@ async fn write_content(
     spec.locales.clone_from(&content.locales);
     spec.currency.clone_from(&content.currency);
     spec.time_zone = zone(&content.time_zone)?;
-    spec.calendar = content.calendar.clone();
+    spec.calendar = content.calendar.clone().into();
     communes::update_settings(tx.conn(), commune.id, &spec).await?;
     let commune = Commune { spec, ..commune.clone() };
     config::put(tx, &CommuneConfig::of(content)).await?;

@@ -4,9 +4,9 @@
 //! held by `(commune, service version, workflow version)`, never by id alone, so a commune's lookup cannot find
 //! another's. A commune's *current* catalog does change (publish, retire, onboarding, upgrade, import): it is
 //! held under the catalog generation of the commune's row (`communes.catalog_generation`, raised in the
-//! transaction of every such change), and answered from memory only to a caller that has just read the same
-//! generation from the database — so a publication committed by any server sharing the database is seen by the
-//! next read of every server. Identical definitions (communes onboarded from the same template) are stored once
+//! transaction of every such change), and answered from memory only to a caller that read the same generation
+//! with the commune's row — from the database, or from [`CommuneStates`] while the server hears of every change
+//! of the communes' rows. Identical definitions (communes onboarded from the same template) are stored once
 //! (`definitions`, addressed by the SHA-256 of their JSON) and decoded once: they are interned by the addresses
 //! of the service's and the workflow's bodies. Communes' calendars and configurations are stored the same way
 //! (m0027) and held decoded by their address, which names one content forever. Published templates are held by
@@ -22,6 +22,7 @@ use crate::error::Error;
 use crate::model::calendar::WorkingCalendar;
 use crate::model::catalog::PublishedService;
 use crate::model::catalog::ServiceDefinition;
+use crate::model::commune::Commune;
 use crate::model::template::{TemplateBundle, TemplateRef};
 
 /// Beyond this many versions held, the oldest are dropped all at once (a server is restarted long before).
@@ -51,6 +52,89 @@ pub(crate) struct CatalogCache {
     pub(crate) configs: Interned<CommuneConfig>,
     /// Role sets communes were onboarded with, by their address in `definitions`.
     pub(crate) role_sets: Interned<Vec<crate::model::standard::RoleDef>>,
+    /// Communes by slug, and their catalog generation, while this server hears every change of their rows.
+    pub(crate) communes: CommuneStates,
+}
+
+/// Communes as their rows stood when read, by slug, each with the generation of its current catalog: what a
+/// catalog read depends on, answered without a query while nothing changed since.
+///
+/// A held commune is answered only while this server hears of every change of the communes' rows
+/// ([`Self::follow`]: on PostgreSQL its listener is connected, a trigger on `communes` notifying every commit that
+/// changes one; on SQLite a watch of the file's `data_version` sees every other process's commit), and only if it
+/// was read at the current epoch: every commit of this server, and every change heard of, starts a new epoch,
+/// which no commune read before it matches. A change committed by another server or process is thus answered
+/// once it is heard of (milliseconds); one committed by this server, at once. Nothing is held while nothing is
+/// heard (a library user's [`crate::service::Jamaa`] that does not follow the others, a lost listener).
+#[derive(Debug, Default)]
+pub(crate) struct CommuneStates {
+    /// By slug.
+    held: RwLock<HashMap<String, HeldCommune>>,
+    epoch: std::sync::atomic::AtomicU64,
+    followed: std::sync::atomic::AtomicBool,
+}
+
+#[derive(Debug)]
+struct HeldCommune {
+    /// The epoch it was read at.
+    read_at: u64,
+    commune: Arc<Commune>,
+    /// Its catalog generation then.
+    generation: i64,
+}
+
+impl CommuneStates {
+    /// The epoch to read at: pass it to [`Self::keep`] with what the read found.
+    pub(crate) fn epoch(&self) -> u64 {
+        self.epoch.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Something that a commune read may depend on changed (or may have, unheard): what is held is stale.
+    pub(crate) fn changed(&self) {
+        self.epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Whether every change is heard from now on; a new epoch starts either way (what went unheard is past).
+    pub(crate) fn follow(&self, heard: bool) {
+        self.followed.store(heard, std::sync::atomic::Ordering::SeqCst);
+        self.changed();
+        if !heard {
+            self.held.write().unwrap_or_else(PoisonError::into_inner).clear();
+        }
+    }
+
+    /// The commune `slug` names and its catalog generation, if read at the current epoch while followed.
+    pub(crate) fn get(&self, slug: &str) -> Option<(Arc<Commune>, i64)> {
+        if !self.followed.load(std::sync::atomic::Ordering::SeqCst) {
+            return None;
+        }
+        let epoch = self.epoch();
+        let held = self.held.read().unwrap_or_else(PoisonError::into_inner);
+        held.get(slug).filter(|held| held.read_at == epoch).map(|held| (held.commune.clone(), held.generation))
+    }
+
+    /// Keeps what a read that started at `epoch` found; the same commune held already is answered instead, so
+    /// that readers share one copy.
+    pub(crate) fn keep(&self, epoch: u64, commune: Commune, generation: i64) -> Arc<Commune> {
+        let mut held = self.held.write().unwrap_or_else(PoisonError::into_inner);
+        let slug = commune.spec.slug.as_str().to_owned();
+        if let Some(same) = held.get_mut(&slug) {
+            if same.generation == generation && *same.commune == commune {
+                same.read_at = same.read_at.max(epoch);
+                return same.commune.clone();
+            }
+            if same.read_at > epoch {
+                // A newer read is held: this one is stale already.
+                return Arc::new(commune);
+            }
+        }
+        let commune = Arc::new(commune);
+        if held.len() >= MAX_INTERNED {
+            held.clear();
+        }
+        held.insert(slug, HeldCommune { read_at: epoch, commune: commune.clone(), generation });
+        commune
+    }
 }
 
 /// Decoded content by its address in `definitions`: the content under an address never changes, so what is held
@@ -61,6 +145,27 @@ pub(crate) struct Interned<T>(RwLock<HashMap<String, Arc<T>>>);
 impl<T> Default for Interned<T> {
     fn default() -> Self {
         Self(RwLock::default())
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> Interned<T> {
+    /// The content at `address`, decoded once for every commune (and database) that refers to it: held, else
+    /// read, decoded and kept. `what` names the content in the error of an address with no body.
+    pub(crate) async fn load(
+        &self,
+        conn: &impl sea_orm::ConnectionTrait,
+        address: &str,
+        what: &str,
+    ) -> Result<Arc<T>, Error> {
+        if let Some(found) = self.get(address) {
+            return Ok(found);
+        }
+        let body = super::shared::shared_bodies(conn, [address.to_owned()])
+            .await?
+            .remove(address)
+            .ok_or_else(|| Error::internal(format!("no stored {what} at {address}")))?;
+        let value: T = serde_json::from_value(body).map_err(Error::internal)?;
+        Ok(self.keep(address, value))
     }
 }
 
@@ -212,6 +317,43 @@ mod tests {
         assert!(Arc::ptr_eq(&first, &again), "a second decoding replaced the content held under its address");
         assert!(Arc::ptr_eq(&first, &cache.configs.get("a").unwrap()));
         assert_eq!(*cache.configs.keep("b", other.clone()), other);
+    }
+
+    fn commune(slug: &str, name: &str) -> Commune {
+        serde_json::from_value(serde_json::json!({
+            "id": uuid::Uuid::now_v7(), "slug": slug, "name": { "fr": name }, "country": "MA",
+            "defaultLocale": "fr", "locales": ["fr"], "timeZone": "Africa/Casablanca", "currency": "MAD",
+            "trackingPrefix": "OUJ", "calendar": { "weekend": ["Sat", "Sun"] }, "status": "active"
+        }))
+        .expect("a commune")
+    }
+
+    #[test]
+    fn a_commune_is_answered_from_memory_only_while_followed_and_unchanged() {
+        let states = CommuneStates::default();
+        let epoch = states.epoch();
+        states.keep(epoch, commune("oujda", "Oujda"), 1);
+        assert!(states.get("oujda").is_none(), "held while no change is heard of");
+        states.follow(true);
+        let epoch = states.epoch();
+        let held = states.keep(epoch, commune("oujda", "Oujda"), 1);
+        let (again, generation) = states.get("oujda").expect("held");
+        assert!(Arc::ptr_eq(&held, &again) && generation == 1);
+        assert!(states.get("chefchaouen").is_none(), "one commune answered for another");
+        // A commit (of this server, or heard of) makes what is held stale.
+        states.changed();
+        assert!(states.get("oujda").is_none());
+        // A read that started before a change keeps what it found, which no later read is answered.
+        let before = states.epoch();
+        states.changed();
+        states.keep(before, commune("oujda", "Oujda renamed"), 2);
+        assert!(states.get("oujda").is_none(), "a read begun before a change answered after it");
+        // The listener lost: nothing is answered from memory, whatever epoch.
+        let epoch = states.epoch();
+        states.keep(epoch, commune("oujda", "Oujda"), 2);
+        assert!(states.get("oujda").is_some());
+        states.follow(false);
+        assert!(states.get("oujda").is_none());
     }
 
     #[test]

@@ -134,7 +134,7 @@ pub(crate) async fn roles(tx: &TenantTx) -> Result<Vec<crate::model::standard::R
         .unwrap_or_default();
     let mut roles: std::collections::BTreeMap<String, RoleDef> = std::collections::BTreeMap::new();
     if !address.is_empty() {
-        let set = super::shared::interned(tx.conn(), &tx.cache().role_sets, &address, "role set").await?;
+        let set = tx.cache().role_sets.load(tx.conn(), &address, "role set").await?;
         roles.extend(set.iter().map(|role| (role.key.clone(), role.clone())));
     }
     let rows = role::Entity::find()

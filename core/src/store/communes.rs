@@ -253,7 +253,7 @@ pub(crate) async fn page(
     let calendars = calendars(conn, cache, rows.iter().map(|row| row.calendar_hash.as_str())).await?;
     rows.into_iter()
         .map(|row| {
-            let calendar = calendars.get(&row.calendar_hash).map(|held| WorkingCalendar::clone(held));
+            let calendar = calendars.get(&row.calendar_hash).cloned();
             from_model(row, calendar)
         })
         .collect()
@@ -402,15 +402,12 @@ async fn one(
     row: Option<commune::Model>,
 ) -> Result<Option<Commune>, Error> {
     let Some(row) = row else { return Ok(None) };
-    let calendar = calendars(conn, cache, [row.calendar_hash.as_str()])
-        .await?
-        .remove(&row.calendar_hash)
-        .map(|held| WorkingCalendar::clone(&held));
+    let calendar = calendars(conn, cache, [row.calendar_hash.as_str()]).await?.remove(&row.calendar_hash);
     from_model(row, calendar).map(Some)
 }
 
 /// A commune from its row and its calendar (`None`: no calendar stored at the row's address).
-fn from_model(row: commune::Model, calendar: Option<WorkingCalendar>) -> Result<Commune, Error> {
+fn from_model(row: commune::Model, calendar: Option<std::sync::Arc<WorkingCalendar>>) -> Result<Commune, Error> {
     let corrupt = |what: &str| Error::internal(format!("commune {} has an invalid {what} in storage", row.id));
     let spec = CommuneSpec {
         slug: Slug::parse(&row.slug).map_err(|_| corrupt("slug"))?,

@@ -39,7 +39,7 @@ pub(crate) async fn get(tx: &TenantTx) -> Result<Arc<CommuneConfig>, Error> {
     let Some(row) = commune_config::Entity::find_by_id(tx.tenant_uuid()).one(tx.conn()).await? else {
         return Ok(Arc::default());
     };
-    super::shared::interned(tx.conn(), &tx.cache().configs, &row.content_hash, "configuration").await
+    tx.cache().configs.load(tx.conn(), &row.content_hash, "configuration").await
 }
 
 /// Makes `config` the commune's configuration: stored under its address (unless held there already), the

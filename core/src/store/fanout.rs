@@ -12,7 +12,13 @@
 //! of the notice (tracking code, state, version, time) from the outbox event, in the commune's own read
 //! transaction, so that row-level security holds there as anywhere.
 //!
-//! SQLite has one server: its path stays the local announcer alone.
+//! Every change of a commune's row is also told, by a trigger on `communes` (m0044), on [`COMMUNES_CHANNEL`]: the
+//! listener then starts a new epoch of the communes the server holds in memory ([`super::cache::CommuneStates`]),
+//! which it answers from only while connected.
+//!
+//! SQLite has one server: its path stays the local announcer alone. Other processes may still write the file (the
+//! command line beside a running server): [`Store::watch_file`] reads its `data_version` every [`WATCH`] and
+//! starts a new epoch of the held communes when another connection committed.
 
 use std::time::Duration;
 
@@ -31,8 +37,14 @@ use crate::model::notifications::EventKind;
 /// The PostgreSQL channel of the signals.
 pub const CHANNEL: &str = "jamaa_changes";
 
+/// The PostgreSQL channel on which the trigger of m0044 tells of every change of a commune's row.
+pub const COMMUNES_CHANNEL: &str = "jamaa_communes";
+
 /// How long the listener waits before it tries again to reach a database it lost.
 const RETRY: Duration = Duration::from_secs(1);
+
+/// How often a server on SQLite looks whether another process committed to the file.
+const WATCH: Duration = Duration::from_millis(100);
 
 /// What one server tells the others: ids only.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,8 +105,62 @@ pub struct Listener {
 impl Store {
     /// This server's listener of the others' changes; none on SQLite (one server).
     pub fn listener(&self) -> Option<Listener> {
+        if self.backend() != sea_orm::DbBackend::Postgres {
+            return None;
+        }
         let url = self.listen_url.clone()?;
         Some(Listener { store: self.clone(), url, listener: None })
+    }
+
+    /// On SQLite, for as long as it runs: the communes this server holds are answered from memory, and dropped
+    /// whenever another connection (this server's writer, or another process) committed to the file, which its
+    /// `data_version` tells a connection of the watch's own. Returns at once on PostgreSQL ([`Listener`]).
+    pub async fn watch_file(&self) {
+        use sea_orm::sqlx::{ConnectOptions as _, Connection as _};
+        if self.backend() != sea_orm::DbBackend::Sqlite {
+            return;
+        }
+        let states = &self.cache.communes;
+        let Some(url) = self.listen_url.clone() else {
+            // In memory: no other process can reach it.
+            states.follow(true);
+            return std::future::pending().await;
+        };
+        loop {
+            let connected = async {
+                let options: sea_orm::sqlx::sqlite::SqliteConnectOptions = url.expose_secret().parse()?;
+                options.read_only(true).connect().await
+            };
+            let mut connection = match connected.await {
+                Ok(connection) => connection,
+                Err(error) => {
+                    tracing::warn!(%error, "the database file cannot be watched; trying again");
+                    tokio::time::sleep(RETRY).await;
+                    continue;
+                }
+            };
+            let mut seen = None;
+            loop {
+                let version =
+                    sea_orm::sqlx::query_scalar::<_, i64>("PRAGMA data_version").fetch_one(&mut connection).await;
+                match version {
+                    Ok(version) if seen == Some(version) => {}
+                    Ok(version) => {
+                        // The first reading, or a commit of another connection since the last.
+                        states.follow(true);
+                        seen = Some(version);
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "the database file's watch failed; watching again");
+                        states.follow(false);
+                        break;
+                    }
+                }
+                tokio::time::sleep(WATCH).await;
+            }
+            let _ = connection.close().await;
+            tokio::time::sleep(RETRY).await;
+        }
     }
 
     /// Rebuilds the notice of a request's event from its outbox event, in the commune's read transaction.
@@ -134,6 +200,8 @@ impl Listener {
                 None => match connect(&self.url).await {
                     Ok(listener) => {
                         tracing::info!(channel = CHANNEL, "listening to the other servers' changes");
+                        // What changed while no one listened is past: a new epoch, from which on all is heard.
+                        self.store.cache.communes.follow(true);
                         self.listener.insert(listener)
                     }
                     Err(error) => {
@@ -147,15 +215,22 @@ impl Listener {
                 Ok(Some(notification)) => notification,
                 Ok(None) => {
                     tracing::warn!("the connection listening to the other servers was lost; listening again");
+                    self.store.cache.communes.follow(false);
+                    self.listener = None;
                     continue;
                 }
                 Err(error) => {
                     tracing::warn!(%error, "the connection listening to the other servers failed; connecting again");
+                    self.store.cache.communes.follow(false);
                     self.listener = None;
                     tokio::time::sleep(RETRY).await;
                     continue;
                 }
             };
+            if notification.channel() == COMMUNES_CHANNEL {
+                self.store.cache.communes.changed();
+                continue;
+            }
             let Ok(signal) = serde_json::from_str::<Signal>(notification.payload()) else {
                 tracing::warn!("a signal of another server was not understood");
                 continue;
@@ -186,7 +261,7 @@ impl Listener {
 
 async fn connect(url: &SecretString) -> Result<PgListener, sea_orm::sqlx::Error> {
     let mut listener = PgListener::connect(url.expose_secret()).await?;
-    listener.listen(CHANNEL).await?;
+    listener.listen_all([CHANNEL, COMMUNES_CHANNEL]).await?;
     Ok(listener)
 }
 

@@ -76,6 +76,9 @@ pub struct TenantTx {
     /// Opened by a use case whose call's idempotency key is pending: what [`idempotency::watch`] read, so
     /// that its commit marks the key's work done when it wrote.
     watched: Option<i64>,
+    /// A write transaction: its commit may have changed a commune's row, which the communes this server holds
+    /// then no longer show ([`cache::CommuneStates`]).
+    writes: bool,
 }
 
 impl TenantTx {
@@ -154,6 +157,9 @@ impl TenantTx {
             }
         }
         self.tx.commit().await?;
+        if self.writes {
+            self.cache.communes.changed();
+        }
         for notice in notices {
             // No subscriber is not an error.
             let _ = self.announcer.send(notice);
@@ -166,6 +172,7 @@ impl TenantTx {
 pub(crate) struct PlatformTx {
     tx: DatabaseTransaction,
     watched: Option<i64>,
+    cache: std::sync::Arc<cache::CatalogCache>,
 }
 
 impl std::ops::Deref for PlatformTx {
@@ -180,6 +187,7 @@ impl PlatformTx {
     pub(crate) async fn commit(self) -> Result<(), Error> {
         idempotency::mark_done(&self.tx, None, self.watched).await?;
         self.tx.commit().await?;
+        self.cache.communes.changed();
         Ok(())
     }
 
@@ -202,7 +210,8 @@ pub struct Store {
     announcer: tokio::sync::broadcast::Sender<notifications::Notice>,
     /// This server's id among the servers sharing the database.
     server: uuid::Uuid,
-    /// On PostgreSQL, where the listener of the other servers' changes connects.
+    /// Where the listener of the other servers' changes connects (PostgreSQL), or the watch of what other
+    /// processes commit to the file (SQLite); none for an in-memory SQLite database.
     listen_url: Option<SecretString>,
 }
 
@@ -295,7 +304,8 @@ impl Store {
             db.clone()
         };
         let (announcer, _) = tokio::sync::broadcast::channel(NOTICE_BUFFER);
-        let listen_url = (db.get_database_backend() == DbBackend::Postgres).then(|| config.url.clone());
+        // On PostgreSQL the listener's connection, on SQLite the watch of the file ([`fanout`]).
+        let listen_url = (!in_memory(url)).then(|| config.url.clone());
         Ok(Self { db, reader, cache: std::sync::Arc::default(), announcer, server: uuid::Uuid::now_v7(), listen_url })
     }
 
@@ -357,6 +367,7 @@ impl Store {
         let watched = idempotency::watch(&tx).await?;
         let mut tx = self.wrap(tx, scope);
         tx.watched = watched;
+        tx.writes = true;
         Ok(tx)
     }
 
@@ -369,7 +380,7 @@ impl Store {
         };
         let tx = self.db.begin_with_options(options).await?;
         let watched = idempotency::watch(&tx).await?;
-        Ok(PlatformTx { tx, watched })
+        Ok(PlatformTx { tx, watched, cache: self.cache.clone() })
     }
 
     /// Opens a read-only transaction for one commune: on SQLite on a reading connection (it never waits for
@@ -398,6 +409,7 @@ impl Store {
             cache: self.cache.clone(),
             server: self.server,
             watched: None,
+            writes: false,
         }
     }
 

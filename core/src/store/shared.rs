@@ -52,22 +52,3 @@ pub(crate) async fn shared_bodies(
         .map(|stored| (stored.hash, stored.body))
         .collect())
 }
-
-/// The content at `address`, decoded once for every commune (and database) that refers to it: from `held`, else
-/// read, decoded and kept there. `what` names the content in the error of an address with no body.
-pub(crate) async fn interned<T: serde::de::DeserializeOwned>(
-    conn: &impl ConnectionTrait,
-    held: &super::cache::Interned<T>,
-    address: &str,
-    what: &str,
-) -> Result<std::sync::Arc<T>, Error> {
-    if let Some(found) = held.get(address) {
-        return Ok(found);
-    }
-    let body = shared_bodies(conn, [address.to_owned()])
-        .await?
-        .remove(address)
-        .ok_or_else(|| Error::internal(format!("no stored {what} at {address}")))?;
-    let value: T = serde_json::from_value(body).map_err(Error::internal)?;
-    Ok(held.keep(address, value))
-}

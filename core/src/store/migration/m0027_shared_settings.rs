@@ -268,7 +268,7 @@ mod tests {
         .await
         .unwrap();
         let read = communes::by_id(store.reader(), store.cache(), berkane).await.unwrap().unwrap();
-        assert_eq!(read.spec.calendar, content.calendar);
+        assert_eq!(*read.spec.calendar, content.calendar);
         assert_eq!(read.spec.slug.as_str(), "berkane");
         // And a commune's configuration, in its tenant transaction (under row-level security on PostgreSQL).
         let tx = store.tenant_tx(crate::store::TenantScope::new(oujda)).await.unwrap();

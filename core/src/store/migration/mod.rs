@@ -40,6 +40,7 @@ mod m0040_document_pdfs;
 mod m0041_staff_forms;
 mod m0042_commission_opinions;
 mod m0043_roles_by_address;
+mod m0044_commune_changes;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -179,6 +180,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0041_staff_forms::Migration),
             Box::new(m0042_commission_opinions::Migration),
             Box::new(m0043_roles_by_address::Migration),
+            Box::new(m0044_commune_changes::Migration),
         ]
     }
 }
