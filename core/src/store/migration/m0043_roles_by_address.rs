@@ -16,13 +16,11 @@ impl MigrationName for Migration {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("communes")
-                    .add_column(ColumnDef::new("roles_hash").string().not_null().default(""))
-                    .to_owned(),
-            )
-            .await
+        super::add_columns(
+            manager,
+            "communes",
+            vec![ColumnDef::new("roles_hash").string().not_null().default("").to_owned()],
+        )
+        .await
     }
 }
