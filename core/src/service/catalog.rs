@@ -49,9 +49,9 @@ impl Jamaa {
         Ok(catalog.services.iter().map(|service| catalog.view(service)).collect())
     }
 
-    /// The commune and its current services (public). One query when this server holds the catalog at the
-    /// generation the commune's row shows (the row is read anyway, to find the commune); else one read-only
-    /// transaction, whose result is kept.
+    /// The commune and its current services (public): from memory when this server holds both (the commune while
+    /// it hears of every change of the communes' rows, the services at the generation the commune shows), else
+    /// what is missing is read (the services in one read-only transaction) and kept.
     pub async fn catalog(&self, principal: &Principal, commune_slug: &str) -> Result<Catalog, Error> {
         let (commune, generation) = self.catalog_state(commune_slug).await?.ok_or(Error::NotFound("commune"))?;
         let scope = principal.authorize(commune.id, Permission::ReadCatalog)?;
@@ -68,8 +68,9 @@ impl Jamaa {
     }
 
     /// The commune a slug names, as its row stands now, and the generation of its current catalog (raised by
-    /// every change of its services): all that a [`Catalog`] read now depends on, in one query. `None` for an
-    /// unknown commune.
+    /// every change of its services): all that a [`Catalog`] read depends on. From memory while this server
+    /// hears of every change of the communes' rows (`store::cache::CommuneStates`), else in one query. `None` for
+    /// an unknown commune.
     pub async fn catalog_state(&self, commune_slug: &str) -> Result<Option<(Arc<Commune>, i64)>, Error> {
         let Ok(slug) = Slug::parse(commune_slug) else { return Ok(None) };
         let held = &self.store.cache().communes;
