@@ -39,18 +39,29 @@ export const USERS = {
   "ordonnateur.oujda": ["Fatima Ordonnatrice", false, { oujda: ["authorising_officer"] }],
 };
 
-/** Starts the server (`options` as `startServer` takes them) and makes the test users with `jamaa user
- * create|grant` on its data directory. */
+/** Starts the server (`options` as `startServer` takes them) and makes the test users: the operator with `jamaa
+ * user create --operator` on its data directory (no API makes an operator), the others through the API as the
+ * demo's operator makes commune staff (`createUser`, then `grantRole` in their other communes). */
 export async function startOffice(options = {}) {
   const server = await startServer(options);
   const env = { ...process.env, JAMAA_PASSWORD: PASSWORD };
   delete env.JAMAA_DATABASE_URL;
   delete env.JAMAA_CONFIG;
   const jamaa = (/** @type {string[]} */ ...args) => run(server.binary, ["--data-dir", server.dataDir, ...args], { env });
+  const create = `mutation($c: String!, $i: CreateUserInput!) { createUser(commune: $c, input: $i) { id } }`;
+  const grant = `mutation($c: String!, $u: ID!, $r: String!) { grantRole(commune: $c, userId: $u, role: $r) { roles } }`;
   for (const [login, [name, operator, communes]] of Object.entries(USERS)) {
-    await jamaa("user", "create", "--login", login, "--name", name, ...(operator ? ["--operator"] : []));
-    for (const [commune, roles] of Object.entries(communes)) {
-      await jamaa("user", "grant", "--login", login, "--commune", commune, "--roles", roles.join(","));
+    if (operator) {
+      await jamaa("user", "create", "--login", login, "--name", name, "--operator");
+      continue;
+    }
+    const [[first, firstRoles], ...others] = Object.entries(communes);
+    const input = { login, displayName: name, password: PASSWORD, roles: firstRoles };
+    const { createUser } = await graphql(server.url, server.tokens.operator, create, { c: first, i: input });
+    for (const [commune, roles] of others) {
+      for (const role of roles) {
+        await graphql(server.url, server.tokens.operator, grant, { c: commune, u: createUser.id, r: role });
+      }
     }
   }
   return server;
