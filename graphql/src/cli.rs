@@ -1151,19 +1151,3 @@ async fn onboard_csv(jamaa: &Jamaa, args: &OnboardArgs, path: &Path) -> anyhow::
     }
     if failed.is_empty() { Ok(()) } else { bail!("{} commune(s) failed", failed.len()) }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prefixes_are_unique_and_readable() {
-        let mut taken = HashSet::new();
-        for slug in ["oujda", "oujda", "oujda", "ain-harrouda", "ait-2", "x"] {
-            let prefix = unique_tracking_prefix(slug, &taken);
-            assert!(TrackingPrefix::parse(&prefix).is_ok(), "{prefix}");
-            assert!(taken.insert(prefix.clone()), "{prefix} given twice");
-        }
-        assert!(taken.contains("OUJ") && taken.contains("OUD") && taken.contains("OUA"), "{taken:?}");
-    }
-}

@@ -179,7 +179,7 @@ pub async fn serve(
 
 /// A request body that fails once it falls behind its minimum rate: after `grace`, it must have delivered
 /// `min_rate` bytes for each second since its reading began.
-struct MinRate<B> {
+pub struct MinRate<B> {
     inner: B,
     slow: SlowClients,
     /// Set when the body is first read.
@@ -194,7 +194,8 @@ struct MinRate<B> {
 pub struct TooSlow;
 
 impl<B> MinRate<B> {
-    fn new(inner: B, slow: SlowClients) -> Self {
+    /// The body `inner`, held to `slow`'s minimum rate.
+    pub fn new(inner: B, slow: SlowClients) -> Self {
         Self { inner, slow, started: None, received: 0, timer: Box::pin(tokio::time::sleep(Duration::ZERO)) }
     }
 
@@ -245,41 +246,5 @@ where
 
     fn size_hint(&self) -> SizeHint {
         self.inner.size_hint()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use futures_util::StreamExt as _;
-    use http_body_util::BodyExt as _;
-
-    use super::*;
-
-    #[tokio::test(start_paused = true)]
-    async fn a_body_behind_its_minimum_rate_fails_after_the_grace() {
-        let slow = SlowClients {
-            header_timeout: Duration::from_secs(1),
-            body_grace: Duration::from_secs(2),
-            body_min_bytes_per_second: 100,
-        };
-        // A byte a second: the grace and the 1 byte's hundredth of a second are spent after 3 bytes.
-        let trickle = futures_util::stream::unfold(0u8, |n| async move {
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            Some((Ok::<_, std::io::Error>(Frame::data(Bytes::from(vec![n]))), n.wrapping_add(1)))
-        });
-        let started = Instant::now();
-        let body = MinRate::new(http_body_util::StreamBody::new(Box::pin(trickle)), slow);
-        let error = body.collect().await.err().map(|e| e.to_string());
-        assert_eq!(error.as_deref(), Some(TooSlow.to_string().as_str()));
-        let waited = started.elapsed();
-        assert!(waited >= Duration::from_secs(2) && waited < Duration::from_secs(3), "{waited:?}");
-
-        // A body that keeps up is read whole, however long it takes.
-        let steady = futures_util::stream::iter(0..50).then(|_| async {
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            Ok::<_, std::io::Error>(Frame::data(Bytes::from(vec![0; 150])))
-        });
-        let body = MinRate::new(http_body_util::StreamBody::new(Box::pin(steady)), slow);
-        assert_eq!(body.collect().await.map(|b| b.to_bytes().len()).ok(), Some(50 * 150));
     }
 }

@@ -221,33 +221,3 @@ pub fn answer(response: async_graphql::Response, format: Format) -> Answer {
     }
     Answer { status, headers, body: body.into() }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn accept(value: &str) -> Format {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::ACCEPT, HeaderValue::from_str(value).unwrap());
-        Format::from_headers(&headers)
-    }
-
-    #[test]
-    fn the_format_follows_accept() {
-        assert_eq!(Format::from_headers(&HeaderMap::new()), Format::Json);
-        assert_eq!(accept("application/json"), Format::Json);
-        assert_eq!(accept("application/graphql-response+json, application/json;q=0.9"), Format::GraphqlResponse);
-        assert_eq!(accept("application/graphql-response+json;q=0, application/json"), Format::Json);
-        assert_eq!(accept("*/*"), Format::Json);
-    }
-
-    #[test]
-    fn get_parameters_use_the_specifications_names() {
-        let params =
-            GetParams::parse("query=query%20Q(%24n%3AInt)%7Bx%7D&operationName=Q&variables=%7B%22n%22%3A1%7D").unwrap();
-        let request = params.into_request().unwrap();
-        assert_eq!(request.operation_name.as_deref(), Some("Q"));
-        assert_eq!(request.variables.into_value().into_json().unwrap(), serde_json::json!({ "n": 1 }));
-        assert!(GetParams::parse("query=x&variables=%7Bnope").unwrap().into_request().is_err());
-    }
-}

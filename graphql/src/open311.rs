@@ -128,14 +128,15 @@ async fn get_token(
 // ---------------------------------------------------------------------------------------------------------------
 // One call: its format, parameters and language.
 
+/// The format of an answer, from the file name's extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Format {
+pub enum Format {
     Json,
     Xml,
 }
 
 /// `services.json` → (`services`, JSON); an unknown extension has no format (answered in JSON, 404).
-fn split_file(file: &str) -> (&str, Option<Format>) {
+pub fn split_file(file: &str) -> (&str, Option<Format>) {
     match file.rsplit_once('.') {
         Some((name, "json")) => (name, Some(Format::Json)),
         Some((name, "xml")) => (name, Some(Format::Xml)),
@@ -519,12 +520,13 @@ struct RequestOut {
     media_url: Option<String>,
 }
 
+/// The answer to a submission (GeoReport v2 `POST requests`).
 #[derive(Serialize)]
-struct SubmittedOut {
-    service_request_id: String,
-    token: String,
-    service_notice: String,
-    account_id: Option<String>,
+pub struct SubmittedOut {
+    pub service_request_id: String,
+    pub token: String,
+    pub service_notice: String,
+    pub account_id: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -533,10 +535,11 @@ struct TokenOut {
     token: String,
 }
 
+/// One error of an answer (GeoReport v2 `errors`).
 #[derive(Serialize)]
-struct ErrorOut {
-    code: u16,
-    description: String,
+pub struct ErrorOut {
+    pub code: u16,
+    pub description: String,
 }
 
 fn w3c(at: DateTime<Utc>) -> String {
@@ -783,7 +786,8 @@ fn render_list<T: Serialize>(format: Format, root: &str, item: &str, list: &[T])
     }
 }
 
-fn errors(format: Format, status: StatusCode, list: &[(u16, String)]) -> Response {
+/// The errors of a refused call, in the asked format.
+pub fn errors(format: Format, status: StatusCode, list: &[(u16, String)]) -> Response {
     let list: Vec<ErrorOut> = list.iter().map(|(code, d)| ErrorOut { code: *code, description: d.clone() }).collect();
     let mut response = match format {
         Format::Json => json_response(status, &list),
@@ -800,67 +804,4 @@ fn errors(format: Format, status: StatusCode, list: &[(u16, String)]) -> Respons
 fn internal(error: &dyn std::error::Error) -> Response {
     tracing::error!(%error, "could not render an Open311 answer");
     (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn text_with_characters_xml_forbids_still_makes_a_well_formed_document() {
-        let list =
-            [ErrorOut { code: 400, description: "vertical\u{0B}tab, escape\u{1B}[31m, nul\u{0}, \u{FFFE}".into() }];
-        let response = errors(Format::Xml, StatusCode::BAD_REQUEST, &list.map(|e| (e.code, e.description)));
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
-        let text = std::str::from_utf8(&body).unwrap();
-        // An XML 1.0 parser reads it to the end; the forbidden characters became U+FFFD.
-        let mut reader = quick_xml::Reader::from_str(text);
-        let mut description = String::new();
-        loop {
-            match reader.read_event().unwrap() {
-                quick_xml::events::Event::Eof => break,
-                quick_xml::events::Event::Text(t) => description.push_str(&t.into_inner()),
-                _ => {}
-            }
-        }
-        assert!(description.contains("vertical\u{FFFD}tab, escape\u{FFFD}[31m, nul\u{FFFD}, \u{FFFD}"), "{text}");
-        assert!(!text.chars().any(|c| matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}')));
-    }
-
-    #[test]
-    fn lists_in_xml_repeat_their_item_under_the_root() {
-        let list =
-            [ErrorOut { code: 400, description: "a & b".into() }, ErrorOut { code: 403, description: "c".into() }];
-        let mut wrapper = std::collections::BTreeMap::new();
-        wrapper.insert("error", &list);
-        let xml = quick_xml::se::to_string_with_root("errors", &wrapper).unwrap();
-        assert_eq!(
-            xml,
-            "<errors><error><code>400</code><description>a &amp; b</description></error>\
-             <error><code>403</code><description>c</description></error></errors>"
-        );
-    }
-
-    #[test]
-    fn absent_values_are_empty_elements_in_xml_and_null_in_json() {
-        let out = SubmittedOut {
-            service_request_id: "OUJ-2026-000001".into(),
-            token: "t".into(),
-            service_notice: "n".into(),
-            account_id: None,
-        };
-        let xml = quick_xml::se::to_string_with_root("request", &out).unwrap();
-        assert!(xml.contains("<service_request_id>OUJ-2026-000001</service_request_id>"), "{xml}");
-        assert!(!xml.contains("None"), "{xml}");
-        let json = serde_json::to_value(&out).unwrap();
-        assert_eq!(json["account_id"], Value::Null);
-    }
-
-    #[test]
-    fn files_name_their_format() {
-        assert_eq!(split_file("services.json"), ("services", Some(Format::Json)));
-        assert_eq!(split_file("OUJ-2026-000001.xml"), ("OUJ-2026-000001", Some(Format::Xml)));
-        assert_eq!(split_file("services.csv"), ("services", None));
-        assert_eq!(split_file("services"), ("services", None));
-    }
 }

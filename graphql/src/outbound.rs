@@ -165,38 +165,3 @@ fn is_public(address: IpAddr) -> bool {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn only_public_addresses_are_reached_unless_allowed() {
-        let policy = OutboundPolicy::default();
-        for host in [
-            "169.254.169.254",
-            "localhost",
-            "[::1]",
-            "::1",
-            "0.0.0.0",
-            "2130706433",
-            "127.1",
-            "0x7f.1",
-            "[::ffff:127.0.0.1]",
-            "[::ffff:7f00:1]",
-            "[64:ff9b::a9fe:a9fe]",
-            "[2002:7f00:1::]",
-            "10.0.0.1",
-            "192.168.1.1",
-            "[fd00::1]",
-            "[fe80::1]",
-        ] {
-            assert_eq!(policy.resolve(host, 80).await, Err(Refused::NotAllowed), "{host}");
-        }
-        assert_eq!(policy.resolve("8.8.8.8", 53).await, Ok(vec!["8.8.8.8:53".parse().unwrap()]));
-        assert!(policy.permits("2a00:1450:4007:80e::200e".parse().unwrap()));
-        let loopback = OutboundPolicy::allowing(vec!["127.0.0.0/8".parse().unwrap()]);
-        assert_eq!(loopback.resolve("127.0.0.1", 25).await, Ok(vec!["127.0.0.1:25".parse().unwrap()]));
-        assert_eq!(loopback.resolve("10.0.0.1", 25).await, Err(Refused::NotAllowed));
-    }
-}

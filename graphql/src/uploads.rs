@@ -27,9 +27,10 @@ pub const MAX_UPLOAD_BODY_BYTES: usize = 25 * 1024 * 1024;
 /// Most files in one submission.
 pub const MAX_FILES: usize = 20;
 
+/// The JSON part of a multipart submission: what `submitRequest` takes, without the files.
 #[derive(Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SubmissionPart {
+pub struct SubmissionPart {
     commune: String,
     service_code: String,
     #[serde(default)]
@@ -95,7 +96,7 @@ fn idempotency(
 }
 
 /// The JSON part and the files, in order.
-async fn read(mut multipart: Multipart) -> Result<(SubmissionPart, Vec<DocumentFile>), jamaa_core::Error> {
+pub async fn read(mut multipart: Multipart) -> Result<(SubmissionPart, Vec<DocumentFile>), jamaa_core::Error> {
     let mut submission = None;
     let mut files = Vec::new();
     loop {
@@ -152,82 +153,4 @@ pub(crate) fn failure(error: jamaa_core::Error, locale: Locale) -> Response {
         response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
     }
     response
-}
-
-#[cfg(test)]
-mod tests {
-    use axum::extract::FromRequest as _;
-    use proptest::prelude::*;
-
-    use super::*;
-
-    const BOUNDARY: &str = "jamaa-fuzz";
-
-    /// A part of a multipart body: its name, file name and content, any of them odd.
-    fn part() -> impl Strategy<Value = (String, Option<String>, Vec<u8>)> {
-        let name = prop_oneof![Just("submission".to_owned()), Just("cnie".to_owned()), "[ -~]{0,12}"];
-        let file_name = prop::option::of(prop_oneof!["[ -~]{0,20}", any::<String>(), Just("a".repeat(300))]);
-        let content = prop_oneof![
-            Just(br#"{"commune":"oujda","serviceCode":"reclamation","data":{}}"#.to_vec()),
-            prop::collection::vec(any::<u8>(), 0..64),
-            Just(b"%PDF-1.7\n%%EOF\n".to_vec()),
-        ];
-        (name, file_name, content)
-    }
-
-    fn body(parts: &[(String, Option<String>, Vec<u8>)], cut: Option<prop::sample::Index>, noise: &[u8]) -> Vec<u8> {
-        let mut body = Vec::new();
-        for (name, file_name, content) in parts {
-            body.extend_from_slice(
-                format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes(),
-            );
-            if let Some(file_name) = file_name {
-                body.extend_from_slice(format!("; filename=\"{file_name}\"").as_bytes());
-            }
-            body.extend_from_slice(b"\r\n\r\n");
-            body.extend_from_slice(content);
-            body.extend_from_slice(b"\r\n");
-        }
-        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-        if let Some(cut) = cut {
-            body.truncate(cut.index(body.len() + 1));
-        }
-        body.extend_from_slice(noise);
-        body
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
-
-        /// Any multipart body is read whole or refused with VALIDATION_FAILED at a field path: never a panic,
-        /// never another code.
-        #[test]
-        fn any_multipart_body_is_read_or_refused_with_a_field_error(
-            parts in prop::collection::vec(part(), 0..(MAX_FILES + 3)),
-            cut in prop::option::of(any::<prop::sample::Index>()),
-            noise in prop::collection::vec(any::<u8>(), 0..16),
-        ) {
-            let runtime = tokio::runtime::Builder::new_current_thread().build().map_err(|e| TestCaseError::fail(e.to_string()))?;
-            let request = axum::http::Request::builder()
-                .method("POST")
-                .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
-                .body(axum::body::Body::from(body(&parts, cut, &noise)))
-                .map_err(|e| TestCaseError::fail(e.to_string()))?;
-            let outcome = runtime.block_on(async {
-                let multipart = Multipart::from_request(request, &()).await.map_err(|_| "not multipart")?;
-                Ok::<_, &str>(read(multipart).await)
-            });
-            match outcome {
-                Ok(Ok((_, files))) => prop_assert!(files.len() <= MAX_FILES),
-                Ok(Err(error)) => {
-                    prop_assert_eq!(error.code(), "VALIDATION_FAILED");
-                    let jamaa_core::Error::Validation(fields) = &error else {
-                        return Err(TestCaseError::fail(format!("{error:?}")));
-                    };
-                    prop_assert!(fields.iter().all(|f| !f.path.is_empty()));
-                }
-                Err(refused) => prop_assert_eq!(refused, "not multipart"),
-            }
-        }
-    }
 }

@@ -467,4 +467,15 @@ mod tests {
         let names: std::collections::HashSet<_> = MOROCCAN_REGIONS.iter().map(|(_, name)| *name).collect();
         assert_eq!(names.len(), 12);
     }
+
+    #[test]
+    fn tracking_prefixes_are_unique_and_readable() {
+        let mut taken = std::collections::HashSet::new();
+        for slug in ["oujda", "oujda", "oujda", "ain-harrouda", "ait-2", "x"] {
+            let prefix = unique_tracking_prefix(slug, &taken);
+            assert!(TrackingPrefix::parse(&prefix).is_ok(), "{prefix}");
+            assert!(taken.insert(prefix.clone()), "{prefix} given twice");
+        }
+        assert!(taken.contains("OUJ") && taken.contains("OUD") && taken.contains("OUA"), "{taken:?}");
+    }
 }

@@ -13,11 +13,11 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::app::AppState;
 
-pub(crate) mod fonts;
-pub(crate) mod i18n;
+pub mod fonts;
+pub mod i18n;
 mod payments;
 mod projects;
-mod receipts;
+pub mod receipts;
 mod verify;
 
 /// The pages' routes, nested into the API's router.
@@ -46,7 +46,7 @@ pub(crate) fn base_url(headers: &HeaderMap) -> String {
 }
 
 /// A QR code of an address, as an SVG element (black on white, medium error correction).
-pub(crate) fn qr_svg(address: &str) -> Option<String> {
+pub fn qr_svg(address: &str) -> Option<String> {
     let code = qrcode::QrCode::with_error_correction_level(address.as_bytes(), qrcode::EcLevel::M).ok()?;
     Some(
         code.render::<qrcode::render::svg::Color<'_>>()
@@ -59,19 +59,19 @@ pub(crate) fn qr_svg(address: &str) -> Option<String> {
 
 /// The language a page is written in, and its messages (Project Fluent, `pages/i18n/{locale}.ftl`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct PageLang(Locale);
+pub struct PageLang(Locale);
 
 impl PageLang {
     /// `?lang=` first, then `Accept-Language`, then the commune's default language (French when the commune
     /// is not known).
-    pub(crate) fn pick(query: Option<&str>, headers: &HeaderMap, commune: Option<&Commune>) -> Self {
+    pub fn pick(query: Option<&str>, headers: &HeaderMap, commune: Option<&Commune>) -> Self {
         let from_query = query.and_then(|l| l.parse::<Locale>().ok());
         let from_header =
             headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::from_accept_language);
         PageLang(from_query.or(from_header).or(commune.map(|c| c.spec.default_locale)).unwrap_or(Locale::Fr))
     }
 
-    pub(crate) fn locale(self) -> Locale {
+    pub fn locale(self) -> Locale {
         self.0
     }
 

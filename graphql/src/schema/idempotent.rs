@@ -264,36 +264,3 @@ impl Layer {
         }))
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::{KEYED, OWN_CLAIM};
-
-    /// Every mutation that takes a key is claimed by this layer or by its own use case, and every mutation
-    /// this layer claims declares the argument.
-    #[tokio::test]
-    async fn the_keyed_mutations_declare_their_key() {
-        let schema = async_graphql::Schema::build(
-            super::super::QueryRoot::default(),
-            super::super::MutationRoot::default(),
-            super::super::SubscriptionRoot,
-        )
-        .finish();
-        let answer = schema.execute("{ __type(name: \"MutationRoot\") { fields { name args { name } } } }").await;
-        let data = answer.data.into_json().unwrap();
-        let mut keyed = Vec::new();
-        for field in data["__type"]["fields"].as_array().unwrap() {
-            let takes_key = field["args"].as_array().unwrap().iter().any(|a| a["name"] == "idempotencyKey");
-            let name = field["name"].as_str().unwrap().to_owned();
-            assert_eq!(
-                takes_key,
-                KEYED.contains(&name.as_str()) || OWN_CLAIM.contains(&name.as_str()),
-                "{name}: declares a key or is listed, not both"
-            );
-            if takes_key {
-                keyed.push(name);
-            }
-        }
-        assert_eq!(keyed.len(), KEYED.len() + OWN_CLAIM.len(), "{keyed:?}");
-    }
-}

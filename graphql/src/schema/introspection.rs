@@ -73,32 +73,3 @@ fn only_meta_fields<'a>(
         }
     })
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn check(query: &str, name: Option<&str>) -> bool {
-        let document = async_graphql::parser::parse_query(query).unwrap();
-        is_introspection_only(&document, name)
-    }
-
-    #[test]
-    fn only_documents_of_meta_fields_are_introspection() {
-        assert!(check("{ __schema { types { name } } }", None));
-        assert!(check("query Q { ...F } fragment F on Query { __type(name: \"Commune\") { name } }", None));
-        assert!(check("query A { __typename } query B { communes { totalCount } }", Some("A")));
-        assert!(!check("query A { __typename } query B { communes { totalCount } }", Some("B")));
-        assert!(!check("query A { __typename } query B { communes { totalCount } }", None));
-        assert!(!check("{ __schema { types { name } } communes { totalCount } }", None));
-        assert!(!check("{ ... on Query { __typename communes { totalCount } } }", None));
-        assert!(!check("mutation { __typename }", None));
-        assert!(!check("query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }", None));
-        // Fragments spread many times over are each looked at once.
-        let mut fan_out = String::from("query { ...F0 } fragment F12 on Query { __typename }");
-        for i in 0..12 {
-            fan_out.push_str(&format!(" fragment F{i} on Query {{ ...F{n} ...F{n} }}", n = i + 1));
-        }
-        assert!(check(&fan_out, None));
-    }
-}

@@ -22,7 +22,7 @@ pub(crate) mod finance;
 mod hr;
 pub mod idempotent;
 pub(crate) mod indicators;
-pub(crate) mod introspection;
+pub mod introspection;
 pub mod limits;
 mod mutation;
 mod notifications;

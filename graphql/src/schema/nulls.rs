@@ -167,17 +167,17 @@ impl<'a> Walk<'a> {
 }
 
 /// `[Edge!]!` → `Edge`.
-fn named_type(ty: &str) -> &str {
+pub fn named_type(ty: &str) -> &str {
     ty.trim_matches(|c| c == '[' || c == ']' || c == '!')
 }
 
 /// `[Edge!]!` → `Edge!`; `None` when not a list.
-fn list_item(ty: &str) -> Option<&str> {
+pub fn list_item(ty: &str) -> Option<&str> {
     ty.trim_end_matches('!').strip_prefix('[').and_then(|t| t.strip_suffix(']'))
 }
 
 /// Writes `null` where the error happened, then moves it up while the position may not be null.
-fn propagate(data: &mut Value, path: &[PathSegment], nullable: &[bool]) {
+pub fn propagate(data: &mut Value, path: &[PathSegment], nullable: &[bool]) {
     let mut end = path.len();
     while end > 0 && !nullable.get(end - 1).copied().unwrap_or(true) {
         end -= 1;
@@ -212,46 +212,5 @@ fn propagate(data: &mut Value, path: &[PathSegment], nullable: &[bool]) {
             }
         }
         _ => {}
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn list_types_unwrap() {
-        assert_eq!(named_type("[Edge!]!"), "Edge");
-        assert_eq!(list_item("[Edge!]!"), Some("Edge!"));
-        assert_eq!(list_item("[String]"), Some("String"));
-        assert_eq!(list_item("String!"), None);
-    }
-
-    #[test]
-    fn a_failed_non_null_field_nulls_its_closest_nullable_parent() {
-        let mut data = Value::from_json(serde_json::json!({ "a": { "b": [ { "c": 1 } ] }, "d": 2 })).unwrap();
-        let path = vec![
-            PathSegment::Field("a".into()),
-            PathSegment::Field("b".into()),
-            PathSegment::Index(0),
-            PathSegment::Field("e".into()),
-        ];
-        // `a` nullable, `b: [X!]!`, `e: Int!`: the null reaches `a`.
-        propagate(&mut data, &path, &[true, false, false, false]);
-        assert_eq!(data.into_json().unwrap(), serde_json::json!({ "a": null, "d": 2 }));
-    }
-
-    #[test]
-    fn a_failed_non_null_root_field_nulls_data() {
-        let mut data = Value::from_json(serde_json::json!({ "ok": 1 })).unwrap();
-        propagate(&mut data, &[PathSegment::Field("bad".into())], &[false]);
-        assert_eq!(data, Value::Null);
-    }
-
-    #[test]
-    fn a_failed_nullable_field_is_null_not_missing() {
-        let mut data = Value::from_json(serde_json::json!({ "ok": 1 })).unwrap();
-        propagate(&mut data, &[PathSegment::Field("maybe".into())], &[true]);
-        assert_eq!(data.into_json().unwrap(), serde_json::json!({ "ok": 1, "maybe": null }));
     }
 }

@@ -1,4 +1,5 @@
-//! Tidy checks: every module of the workspace says what it is for in a `//!` line.
+//! Tidy checks: every module of the workspace says what it is for in a `//!` line, core has no import cycle, and the
+//! server crate keeps its tests out of its sources.
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +29,24 @@ fn every_module_has_a_doc_line() {
         .map(|file| file.strip_prefix(&root).unwrap_or(file).display().to_string())
         .collect();
     assert!(missing.is_empty(), "modules without a `//!` line: {missing:?}");
+}
+
+/// The server crate builds no unit tests (`test = false` in its Cargo.toml: they would compile the crate a second
+/// time); a test written inside `graphql/src` would never run. Its tests live in this binary.
+#[test]
+fn the_server_crate_has_no_unit_tests() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let with_tests: Vec<String> = files
+        .iter()
+        .filter(|file| {
+            let text = std::fs::read_to_string(file).unwrap_or_default();
+            text.contains("#[cfg(test)]") || text.contains("#[test]") || text.contains("#[tokio::test")
+        })
+        .map(|file| file.strip_prefix(&src).unwrap_or(file).display().to_string())
+        .collect();
+    assert!(with_tests.is_empty(), "tests inside graphql/src never run; move them to graphql/tests/it: {with_tests:?}");
 }
 
 /// The module a `.rs` file of `core/src` is (`store/cache.rs` is `store::cache`, `model/form/mod.rs` is
