@@ -4,13 +4,10 @@
 
 use sea_orm_migration::prelude::*;
 
-pub(crate) struct Migration;
+use super::tables::nullable;
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0011_assignment"
-    }
-}
+#[derive(DeriveMigrationName)]
+pub(crate) struct Migration;
 
 fn index(name: &str, columns: &[&'static str]) -> IndexCreateStatement {
     let mut index = Index::create();
@@ -26,17 +23,12 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // The user holding the request (users are never deleted, only disabled).
         manager
-            .alter_table(
-                Table::alter().table("requests").add_column(ColumnDef::new("assignee_id").uuid().null()).to_owned(),
-            )
+            .alter_table(Table::alter().table("requests").add_column(nullable("assignee_id").uuid()).to_owned())
             .await?;
         // The holder an assignment step gave the request to (none for a release and for workflow steps).
         manager
             .alter_table(
-                Table::alter()
-                    .table("request_transitions")
-                    .add_column(ColumnDef::new("assignee_id").uuid().null())
-                    .to_owned(),
+                Table::alter().table("request_transitions").add_column(nullable("assignee_id").uuid()).to_owned(),
             )
             .await?;
         manager.create_index(index("requests_by_due", &["tenant_id", "decision_due", "id"])).await?;

@@ -4,13 +4,10 @@
 
 use sea_orm_migration::prelude::*;
 
-pub(crate) struct Migration;
+use super::tables::col;
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0013_catalog"
-    }
-}
+#[derive(DeriveMigrationName)]
+pub(crate) struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -19,7 +16,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table("communes")
-                    .add_column(ColumnDef::new("catalog_generation").big_integer().not_null().default(0))
+                    .add_column(col("catalog_generation").big_integer().default(0))
                     .to_owned(),
             )
             .await

@@ -4,13 +4,10 @@
 
 use sea_orm_migration::prelude::*;
 
-pub(crate) struct Migration;
+use super::tables::col;
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0015_site_origins"
-    }
-}
+#[derive(DeriveMigrationName)]
+pub(crate) struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -19,7 +16,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table("communes")
-                    .add_column(ColumnDef::new("site_origins").json_binary().not_null().default(Expr::cust("'[]'")))
+                    .add_column(col("site_origins").json_binary().default(Expr::cust("'[]'")))
                     .to_owned(),
             )
             .await

@@ -8,15 +8,12 @@
 
 use sea_orm::ConnectionTrait;
 use sea_orm_migration::prelude::*;
+
+use super::tables::col;
 use sha2::{Digest, Sha256};
 
+#[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0027_shared_settings"
-    }
-}
 
 /// The columns of `commune_configs` that make its stored body, by their names in the body.
 const CONFIG_PARTS: [(&str, &str); 4] = [
@@ -33,10 +30,7 @@ impl MigrationTrait for Migration {
 
         manager
             .alter_table(
-                Table::alter()
-                    .table("communes")
-                    .add_column(ColumnDef::new("calendar_hash").string().not_null().default(""))
-                    .to_owned(),
+                Table::alter().table("communes").add_column(col("calendar_hash").string().default("")).to_owned(),
             )
             .await?;
         let rows = db.query_all(&Query::select().columns(["id", "calendar"]).from("communes").to_owned()).await?;
@@ -57,10 +51,7 @@ impl MigrationTrait for Migration {
 
         manager
             .alter_table(
-                Table::alter()
-                    .table("commune_configs")
-                    .add_column(ColumnDef::new("content_hash").string().not_null().default(""))
-                    .to_owned(),
+                Table::alter().table("commune_configs").add_column(col("content_hash").string().default("")).to_owned(),
             )
             .await?;
         let mut columns = vec!["tenant_id"];

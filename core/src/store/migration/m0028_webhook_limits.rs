@@ -4,13 +4,10 @@
 
 use sea_orm_migration::prelude::*;
 
-pub(crate) struct Migration;
+use super::tables::col;
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0028_webhook_limits"
-    }
-}
+#[derive(DeriveMigrationName)]
+pub(crate) struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -19,7 +16,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table("webhook_endpoints")
-                    .add_column(ColumnDef::new("max_in_flight").integer().not_null().default(4))
+                    .add_column(col("max_in_flight").integer().default(4))
                     .to_owned(),
             )
             .await?;
@@ -27,7 +24,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table("webhook_endpoints")
-                    .add_column(ColumnDef::new("timeout_seconds").integer().not_null().default(10))
+                    .add_column(col("timeout_seconds").integer().default(10))
                     .to_owned(),
             )
             .await?;

@@ -4,13 +4,10 @@
 
 use sea_orm_migration::prelude::*;
 
-pub(crate) struct Migration;
+use super::tables::nullable;
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0040_document_pdfs"
-    }
-}
+#[derive(DeriveMigrationName)]
+pub(crate) struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -18,10 +15,7 @@ impl MigrationTrait for Migration {
         super::add_columns(
             manager,
             "issued_documents",
-            vec![
-                ColumnDef::new("pdf_fingerprint").string().null().to_owned(),
-                ColumnDef::new("sealed_pdf").text().null().to_owned(),
-            ],
+            vec![nullable("pdf_fingerprint").string().to_owned(), nullable("sealed_pdf").text().to_owned()],
         )
         .await
     }

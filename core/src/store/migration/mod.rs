@@ -41,6 +41,7 @@ mod m0041_staff_forms;
 mod m0042_commission_opinions;
 mod m0043_roles_by_address;
 mod m0044_commune_changes;
+mod tables;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
