@@ -4,7 +4,7 @@
 use sea_orm_migration::prelude::*;
 
 use super::row_level_security;
-use super::tables::{col, nullable, on_postgres};
+use super::tables::{add_columns, col, nullable, on_postgres};
 
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
@@ -27,10 +27,12 @@ impl MigrationTrait for Migration {
             )
             .await?;
         // SQLite adds one column per statement.
-        for column in [nullable("template_name").string().to_owned(), nullable("template_version").integer().to_owned()]
-        {
-            manager.alter_table(Table::alter().table("communes").add_column(column).to_owned()).await?;
-        }
+        add_columns(
+            manager,
+            "communes",
+            vec![nullable("template_name").string().to_owned(), nullable("template_version").integer().to_owned()],
+        )
+        .await?;
         manager
             .create_table(
                 Table::create()

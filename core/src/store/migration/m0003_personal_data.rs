@@ -4,7 +4,7 @@
 use sea_orm_migration::prelude::*;
 
 use super::row_level_security;
-use super::tables::{col, nullable, on_postgres, tenant_fk, tenant_index};
+use super::tables::{add_columns, col, nullable, on_postgres, tenant_fk, tenant_index};
 
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
@@ -27,9 +27,12 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for column in [nullable("personal").text().to_owned(), nullable("data_key_id").uuid().to_owned()] {
-            manager.alter_table(Table::alter().table("requests").add_column(column).to_owned()).await?;
-        }
+        add_columns(
+            manager,
+            "requests",
+            vec![nullable("personal").text().to_owned(), nullable("data_key_id").uuid().to_owned()],
+        )
+        .await?;
         manager
             .create_table(
                 Table::create()

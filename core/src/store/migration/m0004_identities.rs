@@ -10,7 +10,7 @@
 use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
 
-use super::tables::{col, nullable, tenant_fk, tenant_index};
+use super::tables::{add_columns, col, nullable, tenant_fk, tenant_index};
 
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
@@ -67,11 +67,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager.create_index(Index::create().name("sessions_user").table("sessions").col("user_id").to_owned()).await?;
-        manager
-            .alter_table(
-                Table::alter().table("roles").add_column(col("permissions").json_binary().default("[]")).to_owned(),
-            )
-            .await?;
+        add_columns(manager, "roles", vec![col("permissions").json_binary().default("[]").to_owned()]).await?;
         manager
             .create_table(
                 Table::create()

@@ -4,7 +4,7 @@
 use sea_orm_migration::prelude::*;
 
 use super::row_level_security;
-use super::tables::{col, create_tenant_indexes, nullable, on_postgres, tenant_fk};
+use super::tables::{add_columns, col, create_tenant_indexes, nullable, on_postgres, tenant_fk};
 
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
@@ -18,9 +18,7 @@ fn commune_fk(table: &'static str) -> ForeignKeyCreateStatement {
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // The language the citizen submitted in, for the e-mails about the request.
-        manager
-            .alter_table(Table::alter().table("requests").add_column(nullable("locale").string()).to_owned())
-            .await?;
+        add_columns(manager, "requests", vec![nullable("locale").string().to_owned()]).await?;
         manager
             .create_table(
                 Table::create()

@@ -4,7 +4,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::tables::col;
+use super::tables::{add_columns, col};
 
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
@@ -12,14 +12,7 @@ pub(crate) struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("communes")
-                    .add_column(col("catalog_generation").big_integer().default(0))
-                    .to_owned(),
-            )
-            .await
+        add_columns(manager, "communes", vec![col("catalog_generation").big_integer().default(0).to_owned()]).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

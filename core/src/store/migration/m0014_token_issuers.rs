@@ -3,7 +3,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::tables::col;
+use super::tables::{add_columns, col};
 
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
@@ -11,10 +11,6 @@ pub(crate) struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter().table("api_tokens").add_column(col("issued_by").string().default("platform")).to_owned(),
-            )
-            .await
+        add_columns(manager, "api_tokens", vec![col("issued_by").string().default("platform").to_owned()]).await
     }
 }

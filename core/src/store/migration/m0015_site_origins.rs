@@ -4,7 +4,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::tables::col;
+use super::tables::{add_columns, col};
 
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
@@ -12,13 +12,7 @@ pub(crate) struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("communes")
-                    .add_column(col("site_origins").json_binary().default(Expr::cust("'[]'")))
-                    .to_owned(),
-            )
+        add_columns(manager, "communes", vec![col("site_origins").json_binary().default(Expr::cust("'[]'")).to_owned()])
             .await
     }
 }

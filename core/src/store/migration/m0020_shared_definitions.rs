@@ -8,7 +8,7 @@
 use sea_orm::ConnectionTrait;
 use sea_orm_migration::prelude::*;
 
-use super::tables::col;
+use super::tables::{add_columns, col};
 use sha2::{Digest, Sha256};
 
 #[derive(DeriveMigrationName)]
@@ -31,11 +31,7 @@ impl MigrationTrait for Migration {
             .await?;
         let db = manager.get_connection();
         for table in HOLDERS {
-            manager
-                .alter_table(
-                    Table::alter().table(table).add_column(col("definition_hash").string().default("")).to_owned(),
-                )
-                .await?;
+            add_columns(manager, table, vec![col("definition_hash").string().default("").to_owned()]).await?;
             let rows = db
                 .query_all(&Query::select().columns(["tenant_id", "id", "definition"]).from(table).to_owned())
                 .await?;

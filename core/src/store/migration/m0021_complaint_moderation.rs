@@ -6,7 +6,7 @@
 use sea_orm::ConnectionTrait;
 use sea_orm_migration::prelude::*;
 
-use super::tables::{col, nullable, tenant_index};
+use super::tables::{add_columns, col, nullable, tenant_index};
 
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
@@ -15,14 +15,12 @@ pub(crate) struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // One column per statement: SQLite adds one at a time.
-        let columns = [
+        let columns = vec![
             col("moderation").string().default("not_public").to_owned(),
             nullable("findings").text().to_owned(),
             nullable("published_description").text().to_owned(),
         ];
-        for column in columns {
-            manager.alter_table(Table::alter().table("complaints").add_column(column).to_owned()).await?;
-        }
+        add_columns(manager, "complaints", columns).await?;
         manager
             .get_connection()
             .execute_unprepared("UPDATE complaints SET moderation = 'pending' WHERE public = TRUE")

@@ -4,7 +4,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::tables::{col, nullable};
+use super::tables::{add_columns, col, nullable};
 
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
@@ -12,17 +12,8 @@ pub(crate) struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(Table::alter().table("timers").add_column(col("scope").string().default("state")).to_owned())
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("requests")
-                    .add_column(nullable("lapsed_at").timestamp_with_time_zone())
-                    .to_owned(),
-            )
-            .await?;
+        add_columns(manager, "timers", vec![col("scope").string().default("state").to_owned()]).await?;
+        add_columns(manager, "requests", vec![nullable("lapsed_at").timestamp_with_time_zone().to_owned()]).await?;
         Ok(())
     }
 }

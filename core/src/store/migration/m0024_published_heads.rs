@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
 
-use super::tables::{col, nullable};
+use super::tables::{add_columns, col, nullable};
 
 use crate::model::audit::{GENESIS_HASH, content_hash, link};
 use crate::model::ids::TenantId;
@@ -24,20 +24,14 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // One column per statement: SQLite adds one at a time.
         for column in ["content_hash", "link"] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table("audit_events")
-                        .add_column(ColumnDef::new(column).string().not_null().default(""))
-                        .to_owned(),
-                )
-                .await?;
-        }
-        manager
-            .alter_table(
-                Table::alter().table("audit_heads").add_column(col("link").string().default(GENESIS_HASH)).to_owned(),
+            add_columns(
+                manager,
+                "audit_events",
+                vec![ColumnDef::new(column).string().not_null().default("").to_owned()],
             )
             .await?;
+        }
+        add_columns(manager, "audit_heads", vec![col("link").string().default(GENESIS_HASH).to_owned()]).await?;
         manager
             .create_table(
                 Table::create()

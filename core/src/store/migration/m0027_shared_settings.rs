@@ -9,7 +9,7 @@
 use sea_orm::ConnectionTrait;
 use sea_orm_migration::prelude::*;
 
-use super::tables::col;
+use super::tables::{add_columns, col};
 use sha2::{Digest, Sha256};
 
 #[derive(DeriveMigrationName)]
@@ -28,11 +28,7 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
 
-        manager
-            .alter_table(
-                Table::alter().table("communes").add_column(col("calendar_hash").string().default("")).to_owned(),
-            )
-            .await?;
+        add_columns(manager, "communes", vec![col("calendar_hash").string().default("").to_owned()]).await?;
         let rows = db.query_all(&Query::select().columns(["id", "calendar"]).from("communes").to_owned()).await?;
         for row in rows {
             let id: uuid::Uuid = row.try_get("", "id")?;
@@ -49,11 +45,7 @@ impl MigrationTrait for Migration {
         }
         manager.alter_table(Table::alter().table("communes").drop_column("calendar").to_owned()).await?;
 
-        manager
-            .alter_table(
-                Table::alter().table("commune_configs").add_column(col("content_hash").string().default("")).to_owned(),
-            )
-            .await?;
+        add_columns(manager, "commune_configs", vec![col("content_hash").string().default("").to_owned()]).await?;
         let mut columns = vec!["tenant_id"];
         columns.extend(CONFIG_PARTS.iter().map(|(column, _)| *column));
         let rows = db.query_all(&Query::select().columns(columns).from("commune_configs").to_owned()).await?;

@@ -4,7 +4,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::tables::col;
+use super::tables::{add_columns, col};
 
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
@@ -12,22 +12,15 @@ pub(crate) struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("webhook_endpoints")
-                    .add_column(col("max_in_flight").integer().default(4))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("webhook_endpoints")
-                    .add_column(col("timeout_seconds").integer().default(10))
-                    .to_owned(),
-            )
-            .await?;
+        add_columns(
+            manager,
+            "webhook_endpoints",
+            vec![
+                col("max_in_flight").integer().default(4).to_owned(),
+                col("timeout_seconds").integer().default(10).to_owned(),
+            ],
+        )
+        .await?;
         Ok(())
     }
 }

@@ -9,7 +9,7 @@
 use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
 
-use super::tables::nullable;
+use super::tables::{add_columns, nullable};
 
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
@@ -20,13 +20,16 @@ const REGISTERS: [&str; 2] = ["civil_acts", "civil_mentions"];
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for column in [
-            nullable("training_source").string().to_owned(),
-            nullable("training_reset").string().to_owned(),
-            nullable("training_reset_at").timestamp_with_time_zone().to_owned(),
-        ] {
-            manager.alter_table(Table::alter().table("communes").add_column(column).to_owned()).await?;
-        }
+        add_columns(
+            manager,
+            "communes",
+            vec![
+                nullable("training_source").string().to_owned(),
+                nullable("training_reset").string().to_owned(),
+                nullable("training_reset_at").timestamp_with_time_zone().to_owned(),
+            ],
+        )
+        .await?;
         let db = manager.get_connection();
         let mut sql = String::new();
         if db.get_database_backend() == DbBackend::Postgres {

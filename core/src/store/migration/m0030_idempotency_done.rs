@@ -9,7 +9,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::tables::{col, nullable};
+use super::tables::{add_columns, col, nullable};
 
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
@@ -17,14 +17,7 @@ pub(crate) struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("idempotency_keys")
-                    .add_column(col("work_done").boolean().default(false))
-                    .to_owned(),
-            )
-            .await?;
+        add_columns(manager, "idempotency_keys", vec![col("work_done").boolean().default(false).to_owned()]).await?;
         manager
             .create_table(
                 Table::create()

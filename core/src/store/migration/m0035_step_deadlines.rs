@@ -5,7 +5,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::tables::nullable;
+use super::tables::{add_columns, nullable};
 
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
@@ -13,18 +13,9 @@ pub(crate) struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(Table::alter().table("requests").add_column(nullable("step_due").date()).to_owned())
-            .await?;
+        add_columns(manager, "requests", vec![nullable("step_due").date().to_owned()]).await?;
         for column in ["step_due", "ended_step_due"] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table("request_transitions")
-                        .add_column(ColumnDef::new(column).date().null())
-                        .to_owned(),
-                )
-                .await?;
+            add_columns(manager, "request_transitions", vec![ColumnDef::new(column).date().null().to_owned()]).await?;
         }
         Ok(())
     }

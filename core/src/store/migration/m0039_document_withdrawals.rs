@@ -4,7 +4,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::tables::nullable;
+use super::tables::{add_columns, nullable};
 
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
@@ -12,9 +12,7 @@ pub(crate) struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(Table::alter().table("issued_documents").add_column(nullable("withdraws").string()).to_owned())
-            .await?;
+        add_columns(manager, "issued_documents", vec![nullable("withdraws").string().to_owned()]).await?;
         manager
             .create_index(
                 Index::create()

@@ -4,7 +4,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::tables::nullable;
+use super::tables::{add_columns, nullable};
 
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
@@ -12,7 +12,7 @@ pub(crate) struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        super::add_columns(
+        add_columns(
             manager,
             "issued_documents",
             vec![nullable("pdf_fingerprint").string().to_owned(), nullable("sealed_pdf").text().to_owned()],

@@ -5,7 +5,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::tables::nullable;
+use super::tables::{add_columns, nullable};
 
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
@@ -13,8 +13,8 @@ pub(crate) struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        super::add_columns(manager, "requests", vec![nullable("staff_data").json_binary().to_owned()]).await?;
-        super::add_columns(
+        add_columns(manager, "requests", vec![nullable("staff_data").json_binary().to_owned()]).await?;
+        add_columns(
             manager,
             "request_transitions",
             vec![

@@ -5,7 +5,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::tables::col;
+use super::tables::{add_columns, col};
 
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
@@ -13,6 +13,6 @@ pub(crate) struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        super::add_columns(manager, "communes", vec![col("roles_hash").string().default("").to_owned()]).await
+        add_columns(manager, "communes", vec![col("roles_hash").string().default("").to_owned()]).await
     }
 }

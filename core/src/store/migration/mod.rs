@@ -186,18 +186,6 @@ impl MigratorTrait for Migrator {
     }
 }
 
-/// Adds `columns` to `table`, one statement each (SQLite adds one column per statement).
-pub(crate) async fn add_columns(
-    manager: &SchemaManager<'_>,
-    table: &str,
-    columns: Vec<ColumnDef>,
-) -> Result<(), DbErr> {
-    for mut column in columns {
-        manager.alter_table(Table::alter().table(table.to_owned()).add_column(&mut column).to_owned()).await?;
-    }
-    Ok(())
-}
-
 /// The schema's version: the name of the last migration (an archive of a commune is restored only at the
 /// version it was made at).
 pub(crate) fn schema_version() -> String {

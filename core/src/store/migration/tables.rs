@@ -18,6 +18,18 @@ pub(super) fn nullable(name: &'static str) -> ColumnDef {
     def
 }
 
+/// Adds `columns` to `table`, one statement each (SQLite adds one column per statement).
+pub(super) async fn add_columns(
+    manager: &SchemaManager<'_>,
+    table: &str,
+    columns: Vec<ColumnDef>,
+) -> Result<(), DbErr> {
+    for mut column in columns {
+        manager.alter_table(Table::alter().table(table.to_owned()).add_column(&mut column).to_owned()).await?;
+    }
+    Ok(())
+}
+
 /// A tenant table keyed by `(tenant_id, id)`: both columns first, and `tenant_id` a commune's.
 pub(super) fn tenant_table(name: &'static str) -> TableCreateStatement {
     tenant_table_keyed(name, &["id"]).col(col("id").uuid()).to_owned()
