@@ -10,6 +10,7 @@ pub mod civil_status;
 pub mod council;
 pub mod courier;
 pub mod disputes;
+pub(crate) mod fields;
 pub mod finance;
 pub mod hr;
 pub mod payments;

@@ -15,6 +15,7 @@ use crate::model::form::messages;
 use crate::model::i18n::LocalizedText;
 use crate::model::ids::{DisputeDocumentId, DisputeId, HearingId};
 use crate::model::settings::{SettingsSection, snake_case_keys_once};
+use crate::modules::fields::{bounded, optional};
 
 /// The settings key that holds a commune's [`DisputeSettings`].
 pub const SETTINGS_KEY: &str = "disputes";
@@ -255,24 +256,6 @@ pub struct AppealInput {
     pub lodged_on: NaiveDate,
     pub court_name: String,
     pub court_city: String,
-}
-
-fn bounded(path: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
-    let value = value.trim();
-    if value.is_empty() {
-        errors.push(FieldError::new(path, FieldErrorCode::Required, messages::register_required()));
-    } else if value.chars().count() > max {
-        errors.push(FieldError::new(path, FieldErrorCode::TooLong, messages::register_too_long(max)));
-    }
-    value.to_owned()
-}
-
-fn optional(path: &str, value: Option<&str>, max: usize, errors: &mut Vec<FieldError>) -> Option<String> {
-    let value = value.map(str::trim).filter(|v| !v.is_empty())?;
-    if value.chars().count() > max {
-        errors.push(FieldError::new(path, FieldErrorCode::TooLong, messages::register_too_long(max)));
-    }
-    Some(value.to_owned())
 }
 
 fn amount(path: &str, centimes: i64, errors: &mut Vec<FieldError>) {

@@ -14,6 +14,7 @@ use crate::model::i18n::LocalizedText;
 use crate::model::ids::{DepartmentId, LeaveId, StaffId, UserId};
 use crate::model::national_id;
 use crate::model::settings::{SettingsSection, snake_case_keys_once};
+use crate::modules::fields::{bounded, optional};
 
 /// The settings key that holds a commune's [`HrSettings`].
 pub const SETTINGS_KEY: &str = "hr";
@@ -159,24 +160,6 @@ pub struct LeaveInput {
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub note: Option<String>,
-}
-
-fn bounded(path: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
-    let value = value.trim();
-    if value.is_empty() {
-        errors.push(FieldError::new(path, FieldErrorCode::Required, messages::register_required()));
-    } else if value.chars().count() > max {
-        errors.push(FieldError::new(path, FieldErrorCode::TooLong, messages::register_too_long(max)));
-    }
-    value.to_owned()
-}
-
-fn optional(path: &str, value: Option<&str>, max: usize, errors: &mut Vec<FieldError>) -> Option<String> {
-    let value = value.map(str::trim).filter(|v| !v.is_empty())?;
-    if value.chars().count() > max {
-        errors.push(FieldError::new(path, FieldErrorCode::TooLong, messages::register_too_long(max)));
-    }
-    Some(value.to_owned())
 }
 
 /// Checks a staff record (every failure at once, under `input.`) and normalizes it: texts trimmed, the national

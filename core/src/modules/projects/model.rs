@@ -12,6 +12,7 @@ use crate::model::form::messages::{self, LocationProblem};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::{MilestoneId, ProjectId, ProjectUpdateId};
 use crate::model::settings::{SettingsSection, snake_case_keys_once};
+use crate::modules::fields::bounded;
 
 /// The settings key that holds a commune's [`ProjectSettings`].
 pub const SETTINGS_KEY: &str = "projects";
@@ -206,16 +207,6 @@ pub struct ProgressInput {
     pub progress: i32,
     pub note: LocalizedText,
     pub status: Option<ProjectStatus>,
-}
-
-fn bounded(path: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
-    let value = value.trim();
-    if value.is_empty() {
-        errors.push(FieldError::new(path, FieldErrorCode::Required, messages::register_required()));
-    } else if value.chars().count() > max {
-        errors.push(FieldError::new(path, FieldErrorCode::TooLong, messages::register_too_long(max)));
-    }
-    value.to_owned()
 }
 
 /// A text in each of the commune's languages (`{path}.{locale}`), none in another.

@@ -1,8 +1,10 @@
 //! The first schema: communes, tokens, roles, services and workflows, requests and their history, timers,
 //! the audit chain and counters.
 
-use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
+
+use super::row_level_security;
+use super::tables::{col, nullable, on_postgres, tenant_fk, tenant_index, tenant_table, tenant_table_keyed};
 
 /// The tenant tables this migration creates.
 const TABLES: &[&str] = &[
@@ -17,53 +19,8 @@ const TABLES: &[&str] = &[
     "counters",
 ];
 
+#[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0001_initial"
-    }
-}
-
-fn col(name: &'static str) -> ColumnDef {
-    let mut def = ColumnDef::new(name);
-    def.not_null();
-    def
-}
-
-fn nullable(name: &'static str) -> ColumnDef {
-    let mut def = ColumnDef::new(name);
-    def.null();
-    def
-}
-
-/// A tenant table: `tenant_id` first, and a primary key led by it.
-fn tenant_table(name: &'static str, key: &[&'static str]) -> TableCreateStatement {
-    let mut table = Table::create();
-    table.table(name).if_not_exists().col(col("tenant_id").uuid());
-    let mut pk = Index::create();
-    pk.col("tenant_id");
-    for column in key {
-        pk.col(*column);
-    }
-    table.primary_key(&mut pk);
-    table
-        .foreign_key(
-            ForeignKey::create().from(name, "tenant_id").to("communes", "id").on_delete(ForeignKeyAction::Restrict),
-        )
-        .to_owned()
-}
-
-fn tenant_fk(from: &'static str, columns: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from_tbl(from)
-        .from_col("tenant_id")
-        .from_col(columns)
-        .to_tbl(to)
-        .to_col("tenant_id")
-        .to_col("id")
-        .to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -116,14 +73,16 @@ impl MigrationTrait for Migration {
 
         manager
             .create_table(
-                tenant_table("roles", &["key"]).col(col("key").string()).col(col("label").json_binary()).to_owned(),
+                tenant_table_keyed("roles", &["key"])
+                    .col(col("key").string())
+                    .col(col("label").json_binary())
+                    .to_owned(),
             )
             .await?;
 
         manager
             .create_table(
-                tenant_table("workflows", &["id"])
-                    .col(col("id").uuid())
+                tenant_table("workflows")
                     .col(col("service_code").string())
                     .col(col("version").integer())
                     .col(col("definition").json_binary())
@@ -132,22 +91,12 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("workflows_code_version")
-                    .table("workflows")
-                    .col("tenant_id")
-                    .col("service_code")
-                    .col("version")
-                    .unique()
-                    .to_owned(),
-            )
+            .create_index(tenant_index("workflows_code_version", "workflows", &["service_code", "version"], true))
             .await?;
 
         manager
             .create_table(
-                tenant_table("services", &["id"])
-                    .col(col("id").uuid())
+                tenant_table("services")
                     .col(col("code").string())
                     .col(col("version").integer())
                     .col(col("is_current").boolean())
@@ -158,23 +107,11 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("services_code_version")
-                    .table("services")
-                    .col("tenant_id")
-                    .col("code")
-                    .col("version")
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
+        manager.create_index(tenant_index("services_code_version", "services", &["code", "version"], true)).await?;
 
         manager
             .create_table(
-                tenant_table("requests", &["id"])
-                    .col(col("id").uuid())
+                tenant_table("requests")
                     .col(col("service_id").uuid())
                     .col(col("workflow_id").uuid())
                     .col(col("tracking_code").string())
@@ -193,33 +130,12 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("requests_tracking_code")
-                    .table("requests")
-                    .col("tenant_id")
-                    .col("tracking_code")
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("requests_inbox")
-                    .table("requests")
-                    .col("tenant_id")
-                    .col("state")
-                    .col("id")
-                    .to_owned(),
-            )
-            .await?;
+        manager.create_index(tenant_index("requests_tracking_code", "requests", &["tracking_code"], true)).await?;
+        manager.create_index(tenant_index("requests_inbox", "requests", &["state", "id"], false)).await?;
 
         manager
             .create_table(
-                tenant_table("request_transitions", &["id"])
-                    .col(col("id").uuid())
+                tenant_table("request_transitions")
                     .col(col("request_id").uuid())
                     .col(nullable("from_state").string())
                     .col(col("to_state").string())
@@ -232,21 +148,17 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("request_transitions_request")
-                    .table("request_transitions")
-                    .col("tenant_id")
-                    .col("request_id")
-                    .col("id")
-                    .to_owned(),
-            )
+            .create_index(tenant_index(
+                "request_transitions_request",
+                "request_transitions",
+                &["request_id", "id"],
+                false,
+            ))
             .await?;
 
         manager
             .create_table(
-                tenant_table("timers", &["id"])
-                    .col(col("id").uuid())
+                tenant_table("timers")
                     .col(col("request_id").uuid())
                     .col(col("request_version").big_integer())
                     .col(col("action").string())
@@ -271,8 +183,7 @@ impl MigrationTrait for Migration {
 
         manager
             .create_table(
-                tenant_table("audit_events", &["id"])
-                    .col(col("id").uuid())
+                tenant_table("audit_events")
                     .col(col("sequence").big_integer())
                     .col(col("occurred_at").timestamp_with_time_zone())
                     .col(col("actor").string())
@@ -284,21 +195,11 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("audit_events_sequence")
-                    .table("audit_events")
-                    .col("tenant_id")
-                    .col("sequence")
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
+        manager.create_index(tenant_index("audit_events_sequence", "audit_events", &["sequence"], true)).await?;
 
         manager
             .create_table(
-                tenant_table("audit_heads", &[])
+                tenant_table_keyed("audit_heads", &[])
                     .col(col("sequence").big_integer())
                     .col(col("hash").string())
                     .to_owned(),
@@ -306,25 +207,21 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_table(
-                tenant_table("counters", &["name"])
+                tenant_table_keyed("counters", &["name"])
                     .col(col("name").string())
                     .col(col("value").big_integer())
                     .to_owned(),
             )
             .await?;
 
-        let db = manager.get_connection();
-        if db.get_database_backend() == DbBackend::Postgres {
-            let mut sql = super::row_level_security(TABLES);
-            // The scheduler learns which communes have due timers, and nothing else, without a tenant scope.
-            sql.push_str(
-                "CREATE FUNCTION jamaa_tenants_with_due_timers(due timestamptz) RETURNS SETOF uuid\n\
-                 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS\n\
-                 $$ SELECT DISTINCT tenant_id FROM timers WHERE status = 'pending' AND due_at <= due $$;\n\
-                 REVOKE ALL ON FUNCTION jamaa_tenants_with_due_timers(timestamptz) FROM PUBLIC;\n",
-            );
-            db.execute_unprepared(&sql).await?;
-        }
-        Ok(())
+        let mut sql = row_level_security(TABLES);
+        // The scheduler learns which communes have due timers, and nothing else, without a tenant scope.
+        sql.push_str(
+            "CREATE FUNCTION jamaa_tenants_with_due_timers(due timestamptz) RETURNS SETOF uuid\n\
+             LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS\n\
+             $$ SELECT DISTINCT tenant_id FROM timers WHERE status = 'pending' AND due_at <= due $$;\n\
+             REVOKE ALL ON FUNCTION jamaa_tenants_with_due_timers(timestamptz) FROM PUBLIC;\n",
+        );
+        on_postgres(manager, &sql).await
     }
 }

@@ -1,16 +1,13 @@
 //! Personal data at rest: each commune's wrapped data keys, the sealed personal fields of requests, and
 //! their blind indexes.
 
-use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
 
-pub(crate) struct Migration;
+use super::row_level_security;
+use super::tables::{add_columns, col, nullable, on_postgres, tenant_fk, tenant_index};
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0003_personal_data"
-    }
-}
+#[derive(DeriveMigrationName)]
+pub(crate) struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -20,60 +17,41 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table("data_keys")
                     .if_not_exists()
-                    .col(ColumnDef::new("tenant_id").uuid().not_null())
-                    .col(ColumnDef::new("id").uuid().not_null())
-                    .col(ColumnDef::new("wrapped").string().not_null())
-                    .col(ColumnDef::new("master_key_id").string().not_null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .col(col("tenant_id").uuid())
+                    .col(col("id").uuid())
+                    .col(col("wrapped").string())
+                    .col(col("master_key_id").string())
+                    .col(col("created_at").timestamp_with_time_zone())
                     .primary_key(Index::create().col("tenant_id").col("id"))
                     .foreign_key(ForeignKey::create().from("data_keys", "tenant_id").to("communes", "id"))
                     .to_owned(),
             )
             .await?;
-        for column in [
-            ColumnDef::new("personal").text().null().to_owned(),
-            ColumnDef::new("data_key_id").uuid().null().to_owned(),
-        ] {
-            manager.alter_table(Table::alter().table("requests").add_column(column).to_owned()).await?;
-        }
+        add_columns(
+            manager,
+            "requests",
+            vec![nullable("personal").text().to_owned(), nullable("data_key_id").uuid().to_owned()],
+        )
+        .await?;
         manager
             .create_table(
                 Table::create()
                     .table("request_lookups")
                     .if_not_exists()
-                    .col(ColumnDef::new("tenant_id").uuid().not_null())
-                    .col(ColumnDef::new("id").uuid().not_null())
-                    .col(ColumnDef::new("request_id").uuid().not_null())
-                    .col(ColumnDef::new("field").string().not_null())
-                    .col(ColumnDef::new("digest").string().not_null())
+                    .col(col("tenant_id").uuid())
+                    .col(col("id").uuid())
+                    .col(col("request_id").uuid())
+                    .col(col("field").string())
+                    .col(col("digest").string())
                     .primary_key(Index::create().col("tenant_id").col("id"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from_tbl("request_lookups")
-                            .from_col("tenant_id")
-                            .from_col("request_id")
-                            .to_tbl("requests")
-                            .to_col("tenant_id")
-                            .to_col("id"),
-                    )
+                    .foreign_key(&mut tenant_fk("request_lookups", "request_id", "requests"))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("request_lookups_digest")
-                    .table("request_lookups")
-                    .col("tenant_id")
-                    .col("field")
-                    .col("digest")
-                    .to_owned(),
-            )
+            .create_index(tenant_index("request_lookups_digest", "request_lookups", &["field", "digest"], false))
             .await?;
-        let db = manager.get_connection();
-        if db.get_database_backend() == DbBackend::Postgres {
-            db.execute_unprepared(&super::row_level_security(&["data_keys", "request_lookups"])).await?;
-        }
+        on_postgres(manager, &row_level_security(&["data_keys", "request_lookups"])).await?;
         Ok(())
     }
 }

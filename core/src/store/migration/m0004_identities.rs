@@ -10,13 +10,10 @@
 use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
 
-pub(crate) struct Migration;
+use super::tables::{add_columns, col, nullable, tenant_fk, tenant_index};
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0004_identities"
-    }
-}
+#[derive(DeriveMigrationName)]
+pub(crate) struct Migration;
 
 /// The permissions of the standard's roles, for the communes made before roles carried them.
 const STANDARD_ROLES: &str = include_str!("../../../data/ma-commune/roles.json");
@@ -29,13 +26,13 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table("users")
                     .if_not_exists()
-                    .col(ColumnDef::new("id").uuid().not_null().primary_key())
-                    .col(ColumnDef::new("login").string().not_null().unique_key())
-                    .col(ColumnDef::new("display_name").string().not_null())
-                    .col(ColumnDef::new("password_hash").string().not_null())
-                    .col(ColumnDef::new("disabled").boolean().not_null())
-                    .col(ColumnDef::new("operator").boolean().not_null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .col(col("id").uuid().primary_key())
+                    .col(col("login").string().unique_key())
+                    .col(col("display_name").string())
+                    .col(col("password_hash").string())
+                    .col(col("disabled").boolean())
+                    .col(col("operator").boolean())
+                    .col(col("created_at").timestamp_with_time_zone())
                     .to_owned(),
             )
             .await?;
@@ -44,10 +41,10 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table("memberships")
                     .if_not_exists()
-                    .col(ColumnDef::new("user_id").uuid().not_null())
-                    .col(ColumnDef::new("tenant_id").uuid().not_null())
-                    .col(ColumnDef::new("roles").json_binary().not_null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .col(col("user_id").uuid())
+                    .col(col("tenant_id").uuid())
+                    .col(col("roles").json_binary())
+                    .col(col("created_at").timestamp_with_time_zone())
                     .primary_key(Index::create().col("user_id").col("tenant_id"))
                     .foreign_key(ForeignKey::create().from("memberships", "user_id").to("users", "id"))
                     .foreign_key(ForeignKey::create().from("memberships", "tenant_id").to("communes", "id"))
@@ -59,64 +56,40 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table("sessions")
                     .if_not_exists()
-                    .col(ColumnDef::new("id").uuid().not_null().primary_key())
-                    .col(ColumnDef::new("user_id").uuid().not_null())
-                    .col(ColumnDef::new("secret_hash").string().not_null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new("expires_at").timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new("ended_at").timestamp_with_time_zone().null())
+                    .col(col("id").uuid().primary_key())
+                    .col(col("user_id").uuid())
+                    .col(col("secret_hash").string())
+                    .col(col("created_at").timestamp_with_time_zone())
+                    .col(col("expires_at").timestamp_with_time_zone())
+                    .col(nullable("ended_at").timestamp_with_time_zone())
                     .foreign_key(ForeignKey::create().from("sessions", "user_id").to("users", "id"))
                     .to_owned(),
             )
             .await?;
         manager.create_index(Index::create().name("sessions_user").table("sessions").col("user_id").to_owned()).await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("roles")
-                    .add_column(ColumnDef::new("permissions").json_binary().not_null().default("[]"))
-                    .to_owned(),
-            )
-            .await?;
+        add_columns(manager, "roles", vec![col("permissions").json_binary().default("[]").to_owned()]).await?;
         manager
             .create_table(
                 Table::create()
                     .table("request_files")
                     .if_not_exists()
-                    .col(ColumnDef::new("tenant_id").uuid().not_null())
-                    .col(ColumnDef::new("id").uuid().not_null())
-                    .col(ColumnDef::new("request_id").uuid().not_null())
-                    .col(ColumnDef::new("code").string().not_null())
-                    .col(ColumnDef::new("file_name").string().not_null())
-                    .col(ColumnDef::new("media_type").string().not_null())
-                    .col(ColumnDef::new("size_bytes").big_integer().not_null())
-                    .col(ColumnDef::new("sha256").string().not_null())
-                    .col(ColumnDef::new("content").text().not_null())
-                    .col(ColumnDef::new("data_key_id").uuid().not_null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .col(col("tenant_id").uuid())
+                    .col(col("id").uuid())
+                    .col(col("request_id").uuid())
+                    .col(col("code").string())
+                    .col(col("file_name").string())
+                    .col(col("media_type").string())
+                    .col(col("size_bytes").big_integer())
+                    .col(col("sha256").string())
+                    .col(col("content").text())
+                    .col(col("data_key_id").uuid())
+                    .col(col("created_at").timestamp_with_time_zone())
                     .primary_key(Index::create().col("tenant_id").col("id"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from_tbl("request_files")
-                            .from_col("tenant_id")
-                            .from_col("request_id")
-                            .to_tbl("requests")
-                            .to_col("tenant_id")
-                            .to_col("id"),
-                    )
+                    .foreign_key(&mut tenant_fk("request_files", "request_id", "requests"))
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("request_files_request")
-                    .table("request_files")
-                    .col("tenant_id")
-                    .col("request_id")
-                    .to_owned(),
-            )
-            .await?;
+        manager.create_index(tenant_index("request_files_request", "request_files", &["request_id"], false)).await?;
         if manager.get_connection().get_database_backend() == DbBackend::Postgres {
             manager.get_connection().execute_unprepared(&super::row_level_security(&["request_files"])).await?;
         }

@@ -1,16 +1,13 @@
 //! Complaints: the facts of each complaint that its public listing filters on (category, place, whether the
 //! applicant made it public) and the applicant's satisfaction rating.
 
-use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
 
-pub(crate) struct Migration;
+use super::row_level_security;
+use super::tables::{col, nullable, on_postgres, tenant_fk, tenant_index};
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0005_complaints"
-    }
-}
+#[derive(DeriveMigrationName)]
+pub(crate) struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -20,57 +17,28 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table("complaints")
                     .if_not_exists()
-                    .col(ColumnDef::new("tenant_id").uuid().not_null())
-                    .col(ColumnDef::new("request_id").uuid().not_null())
-                    .col(ColumnDef::new("tracking_code").string().not_null())
-                    .col(ColumnDef::new("service_code").string().not_null())
-                    .col(ColumnDef::new("category").string().null())
-                    .col(ColumnDef::new("public").boolean().not_null())
-                    .col(ColumnDef::new("latitude").double().null())
-                    .col(ColumnDef::new("longitude").double().null())
-                    .col(ColumnDef::new("address").text().null())
-                    .col(ColumnDef::new("submitted_at").timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new("rating").small_integer().null())
-                    .col(ColumnDef::new("rated_at").timestamp_with_time_zone().null())
+                    .col(col("tenant_id").uuid())
+                    .col(col("request_id").uuid())
+                    .col(col("tracking_code").string())
+                    .col(col("service_code").string())
+                    .col(nullable("category").string())
+                    .col(col("public").boolean())
+                    .col(nullable("latitude").double())
+                    .col(nullable("longitude").double())
+                    .col(nullable("address").text())
+                    .col(col("submitted_at").timestamp_with_time_zone())
+                    .col(nullable("rating").small_integer())
+                    .col(nullable("rated_at").timestamp_with_time_zone())
                     .primary_key(Index::create().col("tenant_id").col("request_id"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from_tbl("complaints")
-                            .from_col("tenant_id")
-                            .from_col("request_id")
-                            .to_tbl("requests")
-                            .to_col("tenant_id")
-                            .to_col("id"),
-                    )
+                    .foreign_key(&mut tenant_fk("complaints", "request_id", "requests"))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("complaints_public_submitted")
-                    .table("complaints")
-                    .col("tenant_id")
-                    .col("public")
-                    .col("submitted_at")
-                    .to_owned(),
-            )
+            .create_index(tenant_index("complaints_public_submitted", "complaints", &["public", "submitted_at"], false))
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("complaints_tracking_code")
-                    .table("complaints")
-                    .col("tenant_id")
-                    .col("tracking_code")
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
-        let db = manager.get_connection();
-        if db.get_database_backend() == DbBackend::Postgres {
-            db.execute_unprepared(&super::row_level_security(&["complaints"])).await?;
-        }
+        manager.create_index(tenant_index("complaints_tracking_code", "complaints", &["tracking_code"], true)).await?;
+        on_postgres(manager, &row_level_security(&["complaints"])).await?;
         Ok(())
     }
 }

@@ -1,97 +1,62 @@
 //! Notifications: the outbox of events written with each change of a request, the communes' webhook endpoints
 //! and SMTP settings, and the deliveries the dispatcher works through (leased, retried, dead-lettered).
 
-use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
 
+use super::row_level_security;
+use super::tables::{add_columns, col, create_tenant_indexes, nullable, on_postgres, tenant_fk};
+
+#[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0007_outbox"
-    }
-}
-
-fn uuid(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name).uuid().not_null().to_owned()
-}
-
-fn text(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name).string().not_null().to_owned()
-}
-
-fn at(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name).timestamp_with_time_zone().not_null().to_owned()
-}
-
-fn tenant_fk(table: &'static str) -> ForeignKeyCreateStatement {
+/// `table.tenant_id` refers to a commune (these tables came before the communes' keys restricted deletion).
+fn commune_fk(table: &'static str) -> ForeignKeyCreateStatement {
     ForeignKey::create().from(table, "tenant_id").to("communes", "id").to_owned()
-}
-
-fn request_fk(table: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from_tbl(table)
-        .from_col("tenant_id")
-        .from_col("request_id")
-        .to_tbl("requests")
-        .to_col("tenant_id")
-        .to_col("id")
-        .to_owned()
 }
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // The language the citizen submitted in, for the e-mails about the request.
-        manager
-            .alter_table(
-                Table::alter().table("requests").add_column(ColumnDef::new("locale").string().null()).to_owned(),
-            )
-            .await?;
+        add_columns(manager, "requests", vec![nullable("locale").string().to_owned()]).await?;
         manager
             .create_table(
                 Table::create()
                     .table("outbox_events")
                     .if_not_exists()
-                    .col(uuid("tenant_id"))
-                    .col(uuid("id"))
-                    .col(uuid("request_id"))
-                    .col(ColumnDef::new("sequence").big_integer().not_null())
-                    .col(text("kind"))
-                    .col(ColumnDef::new("payload").json_binary().not_null())
-                    .col(at("created_at"))
+                    .col(col("tenant_id").uuid())
+                    .col(col("id").uuid())
+                    .col(col("request_id").uuid())
+                    .col(col("sequence").big_integer())
+                    .col(col("kind").string())
+                    .col(col("payload").json_binary())
+                    .col(col("created_at").timestamp_with_time_zone())
                     .primary_key(Index::create().col("tenant_id").col("id"))
-                    .foreign_key(&mut request_fk("outbox_events"))
+                    .foreign_key(&mut tenant_fk("outbox_events", "request_id", "requests"))
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("outbox_events_request_sequence")
-                    .table("outbox_events")
-                    .col("tenant_id")
-                    .col("request_id")
-                    .col("sequence")
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
+        create_tenant_indexes(
+            manager,
+            "outbox_events",
+            &[("outbox_events_request_sequence", &["request_id", "sequence"], true)],
+        )
+        .await?;
         manager
             .create_table(
                 Table::create()
                     .table("webhook_endpoints")
                     .if_not_exists()
-                    .col(uuid("tenant_id"))
-                    .col(uuid("id"))
-                    .col(text("url"))
-                    .col(ColumnDef::new("events").json_binary().not_null())
-                    .col(ColumnDef::new("secret").text().not_null())
-                    .col(uuid("data_key_id"))
-                    .col(ColumnDef::new("active").boolean().not_null())
-                    .col(at("created_at"))
+                    .col(col("tenant_id").uuid())
+                    .col(col("id").uuid())
+                    .col(col("url").string())
+                    .col(col("events").json_binary())
+                    .col(col("secret").text())
+                    .col(col("data_key_id").uuid())
+                    .col(col("active").boolean())
+                    .col(col("created_at").timestamp_with_time_zone())
                     .primary_key(Index::create().col("tenant_id").col("id"))
-                    .foreign_key(&mut tenant_fk("webhook_endpoints"))
+                    .foreign_key(&mut commune_fk("webhook_endpoints"))
                     .to_owned(),
             )
             .await?;
@@ -100,17 +65,17 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table("smtp_settings")
                     .if_not_exists()
-                    .col(uuid("tenant_id"))
-                    .col(text("host"))
-                    .col(ColumnDef::new("port").integer().not_null())
-                    .col(text("tls"))
-                    .col(ColumnDef::new("username").string().null())
-                    .col(ColumnDef::new("password").text().null())
-                    .col(ColumnDef::new("data_key_id").uuid().null())
-                    .col(text("from_address"))
-                    .col(at("updated_at"))
+                    .col(col("tenant_id").uuid())
+                    .col(col("host").string())
+                    .col(col("port").integer())
+                    .col(col("tls").string())
+                    .col(nullable("username").string())
+                    .col(nullable("password").text())
+                    .col(nullable("data_key_id").uuid())
+                    .col(col("from_address").string())
+                    .col(col("updated_at").timestamp_with_time_zone())
                     .primary_key(Index::create().col("tenant_id"))
-                    .foreign_key(&mut tenant_fk("smtp_settings"))
+                    .foreign_key(&mut commune_fk("smtp_settings"))
                     .to_owned(),
             )
             .await?;
@@ -119,63 +84,42 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table("notification_deliveries")
                     .if_not_exists()
-                    .col(uuid("tenant_id"))
-                    .col(uuid("id"))
-                    .col(uuid("event_id"))
-                    .col(uuid("request_id"))
-                    .col(ColumnDef::new("sequence").big_integer().not_null())
-                    .col(text("channel"))
-                    .col(ColumnDef::new("endpoint_id").uuid().null())
-                    .col(text("status"))
-                    .col(ColumnDef::new("attempts").integer().not_null())
-                    .col(at("next_attempt_at"))
-                    .col(ColumnDef::new("lease_owner").string().null())
-                    .col(ColumnDef::new("lease_until").timestamp_with_time_zone().null())
-                    .col(ColumnDef::new("last_error").string().null())
-                    .col(ColumnDef::new("delivered_at").timestamp_with_time_zone().null())
-                    .col(at("created_at"))
+                    .col(col("tenant_id").uuid())
+                    .col(col("id").uuid())
+                    .col(col("event_id").uuid())
+                    .col(col("request_id").uuid())
+                    .col(col("sequence").big_integer())
+                    .col(col("channel").string())
+                    .col(nullable("endpoint_id").uuid())
+                    .col(col("status").string())
+                    .col(col("attempts").integer())
+                    .col(col("next_attempt_at").timestamp_with_time_zone())
+                    .col(nullable("lease_owner").string())
+                    .col(nullable("lease_until").timestamp_with_time_zone())
+                    .col(nullable("last_error").string())
+                    .col(nullable("delivered_at").timestamp_with_time_zone())
+                    .col(col("created_at").timestamp_with_time_zone())
                     .primary_key(Index::create().col("tenant_id").col("id"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from_tbl("notification_deliveries")
-                            .from_col("tenant_id")
-                            .from_col("event_id")
-                            .to_tbl("outbox_events")
-                            .to_col("tenant_id")
-                            .to_col("id"),
-                    )
+                    .foreign_key(&mut tenant_fk("notification_deliveries", "event_id", "outbox_events"))
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("notification_deliveries_open")
-                    .table("notification_deliveries")
-                    .col("tenant_id")
-                    .col("status")
-                    .col("next_attempt_at")
-                    .to_owned(),
-            )
-            .await?;
-        let db = manager.get_connection();
-        if db.get_database_backend() == DbBackend::Postgres {
-            let mut sql = super::row_level_security(&[
-                "outbox_events",
-                "webhook_endpoints",
-                "smtp_settings",
-                "notification_deliveries",
-            ]);
-            // The dispatcher learns which communes have deliveries to make, and nothing else, without a scope.
-            sql.push_str(
-                "CREATE FUNCTION jamaa_tenants_with_due_deliveries(due timestamptz) RETURNS SETOF uuid\n\
-                 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS\n\
-                 $$ SELECT DISTINCT tenant_id FROM notification_deliveries WHERE status = 'pending'\n\
-                    AND next_attempt_at <= due AND (lease_until IS NULL OR lease_until <= due) $$;\n\
-                 REVOKE ALL ON FUNCTION jamaa_tenants_with_due_deliveries(timestamptz) FROM PUBLIC;\n",
-            );
-            db.execute_unprepared(&sql).await?;
-        }
-        Ok(())
+        create_tenant_indexes(
+            manager,
+            "notification_deliveries",
+            &[("notification_deliveries_open", &["status", "next_attempt_at"], false)],
+        )
+        .await?;
+        let mut sql =
+            row_level_security(&["outbox_events", "webhook_endpoints", "smtp_settings", "notification_deliveries"]);
+        // The dispatcher learns which communes have deliveries to make, and nothing else, without a scope.
+        sql.push_str(
+            "CREATE FUNCTION jamaa_tenants_with_due_deliveries(due timestamptz) RETURNS SETOF uuid\n\
+             LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS\n\
+             $$ SELECT DISTINCT tenant_id FROM notification_deliveries WHERE status = 'pending'\n\
+                AND next_attempt_at <= due AND (lease_until IS NULL OR lease_until <= due) $$;\n\
+             REVOKE ALL ON FUNCTION jamaa_tenants_with_due_deliveries(timestamptz) FROM PUBLIC;\n",
+        );
+        on_postgres(manager, &sql).await
     }
 }

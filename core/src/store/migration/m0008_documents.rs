@@ -1,15 +1,12 @@
 //! Documents a commune issues (extracts, decisions): their verification codes, fingerprints and sealed texts.
 
-use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
 
-pub(crate) struct Migration;
+use super::row_level_security;
+use super::tables::{col, on_postgres, tenant_index};
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0008_documents"
-    }
-}
+#[derive(DeriveMigrationName)]
+pub(crate) struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -19,47 +16,25 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table("issued_documents")
                     .if_not_exists()
-                    .col(ColumnDef::new("tenant_id").uuid().not_null())
-                    .col(ColumnDef::new("id").uuid().not_null())
-                    .col(ColumnDef::new("code").string().not_null())
-                    .col(ColumnDef::new("kind").string().not_null())
-                    .col(ColumnDef::new("subject").string().not_null())
-                    .col(ColumnDef::new("title").json().not_null())
-                    .col(ColumnDef::new("fingerprint").string().not_null())
-                    .col(ColumnDef::new("sealed_text").text().not_null())
-                    .col(ColumnDef::new("data_key_id").uuid().not_null())
-                    .col(ColumnDef::new("issued_by").string().not_null())
-                    .col(ColumnDef::new("issued_at").timestamp_with_time_zone().not_null())
+                    .col(col("tenant_id").uuid())
+                    .col(col("id").uuid())
+                    .col(col("code").string())
+                    .col(col("kind").string())
+                    .col(col("subject").string())
+                    .col(col("title").json())
+                    .col(col("fingerprint").string())
+                    .col(col("sealed_text").text())
+                    .col(col("data_key_id").uuid())
+                    .col(col("issued_by").string())
+                    .col(col("issued_at").timestamp_with_time_zone())
                     .primary_key(Index::create().col("tenant_id").col("id"))
                     .foreign_key(ForeignKey::create().from("issued_documents", "tenant_id").to("communes", "id"))
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("issued_documents_code")
-                    .table("issued_documents")
-                    .col("tenant_id")
-                    .col("code")
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("issued_documents_subject")
-                    .table("issued_documents")
-                    .col("tenant_id")
-                    .col("subject")
-                    .to_owned(),
-            )
-            .await?;
-        let db = manager.get_connection();
-        if db.get_database_backend() == DbBackend::Postgres {
-            db.execute_unprepared(&super::row_level_security(&["issued_documents"])).await?;
-        }
+        manager.create_index(tenant_index("issued_documents_code", "issued_documents", &["code"], true)).await?;
+        manager.create_index(tenant_index("issued_documents_subject", "issued_documents", &["subject"], false)).await?;
+        on_postgres(manager, &row_level_security(&["issued_documents"])).await?;
         Ok(())
     }
 }

@@ -4,65 +4,13 @@
 use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
 
+use super::tables::{col, nullable, tenant_fk, tenant_index, tenant_table};
+
 /// The tenant tables this migration creates.
 const TABLES: &[&str] = &["civil_acts", "civil_mentions", "courier_items", "courier_history"];
 
+#[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0009_registries"
-    }
-}
-
-fn col(name: &'static str) -> ColumnDef {
-    let mut def = ColumnDef::new(name);
-    def.not_null();
-    def
-}
-
-fn nullable(name: &'static str) -> ColumnDef {
-    let mut def = ColumnDef::new(name);
-    def.null();
-    def
-}
-
-/// A tenant table keyed by `(tenant_id, id)`.
-fn tenant_table(name: &'static str) -> TableCreateStatement {
-    Table::create()
-        .table(name)
-        .if_not_exists()
-        .col(col("tenant_id").uuid())
-        .col(col("id").uuid())
-        .primary_key(Index::create().col("tenant_id").col("id"))
-        .foreign_key(
-            ForeignKey::create().from(name, "tenant_id").to("communes", "id").on_delete(ForeignKeyAction::Restrict),
-        )
-        .to_owned()
-}
-
-fn tenant_fk(from: &'static str, column: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from_tbl(from)
-        .from_col("tenant_id")
-        .from_col(column)
-        .to_tbl(to)
-        .to_col("tenant_id")
-        .to_col("id")
-        .to_owned()
-}
-
-fn index(name: &'static str, table: &'static str, columns: &[&'static str], unique: bool) -> IndexCreateStatement {
-    let mut index = Index::create();
-    index.name(name).table(table).col("tenant_id");
-    for column in columns {
-        index.col(*column);
-    }
-    if unique {
-        index.unique();
-    }
-    index.to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -88,8 +36,10 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("civil_acts_number", "civil_acts", &["office", "year", "number"], true)).await?;
-        manager.create_index(index("civil_acts_subject", "civil_acts", &["subject_digest"], false)).await?;
+        manager
+            .create_index(tenant_index("civil_acts_number", "civil_acts", &["office", "year", "number"], true))
+            .await?;
+        manager.create_index(tenant_index("civil_acts_subject", "civil_acts", &["subject_digest"], false)).await?;
         manager
             .create_table(
                 tenant_table("civil_mentions")
@@ -107,7 +57,9 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("civil_mentions_act", "civil_mentions", &["act_id", "sequence"], true)).await?;
+        manager
+            .create_index(tenant_index("civil_mentions_act", "civil_mentions", &["act_id", "sequence"], true))
+            .await?;
         manager
             .create_table(
                 tenant_table("courier_items")
@@ -129,10 +81,12 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(index("courier_items_number", "courier_items", &["direction", "year", "number"], true))
+            .create_index(tenant_index("courier_items_number", "courier_items", &["direction", "year", "number"], true))
             .await?;
-        manager.create_index(index("courier_items_department", "courier_items", &["department", "id"], false)).await?;
-        manager.create_index(index("courier_items_due", "courier_items", &["state", "due_on"], false)).await?;
+        manager
+            .create_index(tenant_index("courier_items_department", "courier_items", &["department", "id"], false))
+            .await?;
+        manager.create_index(tenant_index("courier_items_due", "courier_items", &["state", "due_on"], false)).await?;
         manager
             .create_table(
                 tenant_table("courier_history")
@@ -148,10 +102,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("courier_history_item", "courier_history", &["item_id", "id"], false)).await?;
+        manager
+            .create_index(tenant_index("courier_history_item", "courier_history", &["item_id", "id"], false))
+            .await?;
 
         // An act's (or any subject's) audit trail is read by subject.
-        manager.create_index(index("audit_events_subject", "audit_events", &["subject", "sequence"], false)).await?;
+        manager
+            .create_index(tenant_index("audit_events_subject", "audit_events", &["subject", "sequence"], false))
+            .await?;
 
         let db = manager.get_connection();
         let mut sql = String::new();

@@ -1,8 +1,10 @@
 //! The council (members, sessions, agenda items, deliberations and their votes) and finance transparency
 //! (budget lines with their appropriations, commitments, payments and revenues).
 
-use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
+
+use super::row_level_security;
+use super::tables::{col, nullable, on_postgres, tenant_fk, tenant_index, tenant_table, tenant_table_keyed};
 
 /// The tenant tables this migration creates.
 const TABLES: &[&str] = &[
@@ -14,62 +16,16 @@ const TABLES: &[&str] = &[
     "budget_lines",
 ];
 
+#[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0010_council_finance"
-    }
-}
-
-fn col(name: &'static str) -> ColumnDef {
-    let mut def = ColumnDef::new(name);
-    def.not_null();
-    def
-}
-
-fn nullable(name: &'static str) -> ColumnDef {
-    let mut def = ColumnDef::new(name);
-    def.null();
-    def
-}
-
-/// A tenant table: `tenant_id` first, and a primary key led by it.
-fn tenant_table(name: &'static str, key: &[&'static str]) -> TableCreateStatement {
-    let mut table = Table::create();
-    table.table(name).if_not_exists().col(col("tenant_id").uuid());
-    let mut pk = Index::create();
-    pk.col("tenant_id");
-    for column in key {
-        pk.col(*column);
-    }
-    table.primary_key(&mut pk);
-    table
-        .foreign_key(
-            ForeignKey::create().from(name, "tenant_id").to("communes", "id").on_delete(ForeignKeyAction::Restrict),
-        )
-        .to_owned()
-}
-
 /// A foreign key within the commune: `(tenant_id, column)` → `to(tenant_id, id)`.
-fn tenant_fk(from: &'static str, column: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from_tbl(from)
-        .from_col("tenant_id")
-        .from_col(column)
-        .to_tbl(to)
-        .to_col("tenant_id")
-        .to_col("id")
-        .to_owned()
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .create_table(
-                tenant_table("council_members", &["id"])
-                    .col(col("id").uuid())
+                tenant_table("council_members")
                     .col(col("name_ar").string())
                     .col(col("name_latin").string())
                     .col(col("party").string())
@@ -82,8 +38,7 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_table(
-                tenant_table("council_sessions", &["id"])
-                    .col(col("id").uuid())
+                tenant_table("council_sessions")
                     .col(col("kind").string())
                     .col(col("starts_on").date())
                     .col(col("title").json_binary())
@@ -94,8 +49,7 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_table(
-                tenant_table("council_agenda_items", &["id"])
-                    .col(col("id").uuid())
+                tenant_table("council_agenda_items")
                     .col(col("session_id").uuid())
                     .col(col("position").integer())
                     .col(col("title").json_binary())
@@ -107,8 +61,7 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_table(
-                tenant_table("council_deliberations", &["id"])
-                    .col(col("id").uuid())
+                tenant_table("council_deliberations")
                     .col(col("session_id").uuid())
                     .col(nullable("agenda_item_id").uuid())
                     .col(col("number").integer())
@@ -128,7 +81,7 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_table(
-                tenant_table("council_votes", &["deliberation_id", "member_id"])
+                tenant_table_keyed("council_votes", &["deliberation_id", "member_id"])
                     .col(col("deliberation_id").uuid())
                     .col(col("member_id").uuid())
                     .col(col("choice").string())
@@ -139,8 +92,7 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_table(
-                tenant_table("budget_lines", &["id"])
-                    .col(col("id").uuid())
+                tenant_table("budget_lines")
                     .col(col("year").integer())
                     .col(col("position").integer())
                     .col(col("kind").string())
@@ -163,17 +115,9 @@ impl MigrationTrait for Migration {
             ("council_deliberations_number", "council_deliberations", &["session_id", "number"][..]),
             ("budget_lines_code", "budget_lines", &["year", "kind", "chapter", "article", "paragraph"][..]),
         ] {
-            let mut index = Index::create();
-            index.name(name).table(table).unique().col("tenant_id");
-            for column in columns {
-                index.col(*column);
-            }
-            manager.create_index(index.to_owned()).await?;
+            manager.create_index(tenant_index(name, table, columns, true)).await?;
         }
-        let db = manager.get_connection();
-        if db.get_database_backend() == DbBackend::Postgres {
-            db.execute_unprepared(&super::row_level_security(TABLES)).await?;
-        }
+        on_postgres(manager, &row_level_security(TABLES)).await?;
         Ok(())
     }
 }

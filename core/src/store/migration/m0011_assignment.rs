@@ -4,45 +4,28 @@
 
 use sea_orm_migration::prelude::*;
 
+use super::tables::{add_columns, create_tenant_indexes, nullable};
+
+#[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0011_assignment"
-    }
-}
-
-fn index(name: &str, columns: &[&'static str]) -> IndexCreateStatement {
-    let mut index = Index::create();
-    index.name(name).table("requests");
-    for column in columns {
-        index.col(*column);
-    }
-    index.to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // The user holding the request (users are never deleted, only disabled).
-        manager
-            .alter_table(
-                Table::alter().table("requests").add_column(ColumnDef::new("assignee_id").uuid().null()).to_owned(),
-            )
-            .await?;
+        add_columns(manager, "requests", vec![nullable("assignee_id").uuid().to_owned()]).await?;
         // The holder an assignment step gave the request to (none for a release and for workflow steps).
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("request_transitions")
-                    .add_column(ColumnDef::new("assignee_id").uuid().null())
-                    .to_owned(),
-            )
-            .await?;
-        manager.create_index(index("requests_by_due", &["tenant_id", "decision_due", "id"])).await?;
-        manager.create_index(index("requests_by_state_due", &["tenant_id", "state", "decision_due"])).await?;
-        manager.create_index(index("requests_by_assignee_due", &["tenant_id", "assignee_id", "decision_due"])).await?;
-        manager.create_index(index("requests_by_service_due", &["tenant_id", "service_id", "decision_due"])).await?;
-        Ok(())
+        add_columns(manager, "request_transitions", vec![nullable("assignee_id").uuid().to_owned()]).await?;
+        create_tenant_indexes(
+            manager,
+            "requests",
+            &[
+                ("requests_by_due", &["decision_due", "id"], false),
+                ("requests_by_state_due", &["state", "decision_due"], false),
+                ("requests_by_assignee_due", &["assignee_id", "decision_due"], false),
+                ("requests_by_service_due", &["service_id", "decision_due"], false),
+            ],
+        )
+        .await
     }
 }

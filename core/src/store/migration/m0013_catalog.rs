@@ -4,25 +4,15 @@
 
 use sea_orm_migration::prelude::*;
 
-pub(crate) struct Migration;
+use super::tables::{add_columns, col};
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0013_catalog"
-    }
-}
+#[derive(DeriveMigrationName)]
+pub(crate) struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("communes")
-                    .add_column(ColumnDef::new("catalog_generation").big_integer().not_null().default(0))
-                    .to_owned(),
-            )
-            .await
+        add_columns(manager, "communes", vec![col("catalog_generation").big_integer().default(0).to_owned()]).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

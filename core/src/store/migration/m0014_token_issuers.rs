@@ -3,24 +3,14 @@
 
 use sea_orm_migration::prelude::*;
 
-pub(crate) struct Migration;
+use super::tables::{add_columns, col};
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0014_token_issuers"
-    }
-}
+#[derive(DeriveMigrationName)]
+pub(crate) struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("api_tokens")
-                    .add_column(ColumnDef::new("issued_by").string().not_null().default("platform"))
-                    .to_owned(),
-            )
-            .await
+        add_columns(manager, "api_tokens", vec![col("issued_by").string().default("platform").to_owned()]).await
     }
 }

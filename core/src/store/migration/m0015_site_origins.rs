@@ -4,24 +4,15 @@
 
 use sea_orm_migration::prelude::*;
 
-pub(crate) struct Migration;
+use super::tables::{add_columns, col};
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0015_site_origins"
-    }
-}
+#[derive(DeriveMigrationName)]
+pub(crate) struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("communes")
-                    .add_column(ColumnDef::new("site_origins").json_binary().not_null().default(Expr::cust("'[]'")))
-                    .to_owned(),
-            )
+        add_columns(manager, "communes", vec![col("site_origins").json_binary().default(Expr::cust("'[]'")).to_owned()])
             .await
     }
 }

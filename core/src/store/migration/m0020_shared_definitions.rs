@@ -7,15 +7,12 @@
 
 use sea_orm::ConnectionTrait;
 use sea_orm_migration::prelude::*;
+
+use super::tables::{add_columns, col};
 use sha2::{Digest, Sha256};
 
+#[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0020_shared_definitions"
-    }
-}
 
 /// The tables that referred to a definition by holding it.
 const HOLDERS: [&str; 2] = ["services", "workflows"];
@@ -27,21 +24,14 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table("definitions")
-                    .col(ColumnDef::new("hash").string().not_null().primary_key())
-                    .col(ColumnDef::new("body").json_binary().not_null())
+                    .col(col("hash").string().primary_key())
+                    .col(col("body").json_binary())
                     .to_owned(),
             )
             .await?;
         let db = manager.get_connection();
         for table in HOLDERS {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(table)
-                        .add_column(ColumnDef::new("definition_hash").string().not_null().default(""))
-                        .to_owned(),
-                )
-                .await?;
+            add_columns(manager, table, vec![col("definition_hash").string().default("").to_owned()]).await?;
             let rows = db
                 .query_all(&Query::select().columns(["tenant_id", "id", "definition"]).from(table).to_owned())
                 .await?;

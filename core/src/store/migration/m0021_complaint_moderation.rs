@@ -6,40 +6,32 @@
 use sea_orm::ConnectionTrait;
 use sea_orm_migration::prelude::*;
 
-pub(crate) struct Migration;
+use super::tables::{add_columns, col, nullable, tenant_index};
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0021_complaint_moderation"
-    }
-}
+#[derive(DeriveMigrationName)]
+pub(crate) struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // One column per statement: SQLite adds one at a time.
-        let columns = [
-            ColumnDef::new("moderation").string().not_null().default("not_public").to_owned(),
-            ColumnDef::new("findings").text().null().to_owned(),
-            ColumnDef::new("published_description").text().null().to_owned(),
+        let columns = vec![
+            col("moderation").string().default("not_public").to_owned(),
+            nullable("findings").text().to_owned(),
+            nullable("published_description").text().to_owned(),
         ];
-        for column in columns {
-            manager.alter_table(Table::alter().table("complaints").add_column(column).to_owned()).await?;
-        }
+        add_columns(manager, "complaints", columns).await?;
         manager
             .get_connection()
             .execute_unprepared("UPDATE complaints SET moderation = 'pending' WHERE public = TRUE")
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("complaints_moderation_submitted")
-                    .table("complaints")
-                    .col("tenant_id")
-                    .col("moderation")
-                    .col("submitted_at")
-                    .to_owned(),
-            )
+            .create_index(tenant_index(
+                "complaints_moderation_submitted",
+                "complaints",
+                &["moderation", "submitted_at"],
+                false,
+            ))
             .await?;
         Ok(())
     }

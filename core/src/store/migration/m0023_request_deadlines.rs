@@ -4,33 +4,16 @@
 
 use sea_orm_migration::prelude::*;
 
-pub(crate) struct Migration;
+use super::tables::{add_columns, col, nullable};
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0023_request_deadlines"
-    }
-}
+#[derive(DeriveMigrationName)]
+pub(crate) struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("timers")
-                    .add_column(ColumnDef::new("scope").string().not_null().default("state"))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("requests")
-                    .add_column(ColumnDef::new("lapsed_at").timestamp_with_time_zone().null())
-                    .to_owned(),
-            )
-            .await?;
+        add_columns(manager, "timers", vec![col("scope").string().default("state").to_owned()]).await?;
+        add_columns(manager, "requests", vec![nullable("lapsed_at").timestamp_with_time_zone().to_owned()]).await?;
         Ok(())
     }
 }

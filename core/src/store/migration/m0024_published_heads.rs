@@ -8,16 +8,13 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
 
+use super::tables::{add_columns, col, nullable};
+
 use crate::model::audit::{GENESIS_HASH, content_hash, link};
 use crate::model::ids::TenantId;
 
+#[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0024_published_heads"
-    }
-}
 
 /// Events read and updated per round trip.
 const PAGE: u64 = 1_000;
@@ -27,35 +24,26 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // One column per statement: SQLite adds one at a time.
         for column in ["content_hash", "link"] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table("audit_events")
-                        .add_column(ColumnDef::new(column).string().not_null().default(""))
-                        .to_owned(),
-                )
-                .await?;
-        }
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("audit_heads")
-                    .add_column(ColumnDef::new("link").string().not_null().default(GENESIS_HASH))
-                    .to_owned(),
+            add_columns(
+                manager,
+                "audit_events",
+                vec![ColumnDef::new(column).string().not_null().default("").to_owned()],
             )
             .await?;
+        }
+        add_columns(manager, "audit_heads", vec![col("link").string().default(GENESIS_HASH).to_owned()]).await?;
         manager
             .create_table(
                 Table::create()
                     .table("audit_published_heads")
                     .if_not_exists()
-                    .col(ColumnDef::new("tenant_id").uuid().not_null())
-                    .col(ColumnDef::new("day").date().not_null())
-                    .col(ColumnDef::new("sequence").big_integer().not_null())
-                    .col(ColumnDef::new("hash").string().not_null())
-                    .col(ColumnDef::new("link").string().not_null())
-                    .col(ColumnDef::new("recorded_at").timestamp_with_time_zone().null())
-                    .col(ColumnDef::new("published_at").timestamp_with_time_zone().not_null())
+                    .col(col("tenant_id").uuid())
+                    .col(col("day").date())
+                    .col(col("sequence").big_integer())
+                    .col(col("hash").string())
+                    .col(col("link").string())
+                    .col(nullable("recorded_at").timestamp_with_time_zone())
+                    .col(col("published_at").timestamp_with_time_zone())
                     .primary_key(Index::create().col("tenant_id").col("day"))
                     .foreign_key(
                         ForeignKey::create()

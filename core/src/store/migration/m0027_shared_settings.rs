@@ -8,15 +8,12 @@
 
 use sea_orm::ConnectionTrait;
 use sea_orm_migration::prelude::*;
+
+use super::tables::{add_columns, col};
 use sha2::{Digest, Sha256};
 
+#[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0027_shared_settings"
-    }
-}
 
 /// The columns of `commune_configs` that make its stored body, by their names in the body.
 const CONFIG_PARTS: [(&str, &str); 4] = [
@@ -31,14 +28,7 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
 
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("communes")
-                    .add_column(ColumnDef::new("calendar_hash").string().not_null().default(""))
-                    .to_owned(),
-            )
-            .await?;
+        add_columns(manager, "communes", vec![col("calendar_hash").string().default("").to_owned()]).await?;
         let rows = db.query_all(&Query::select().columns(["id", "calendar"]).from("communes").to_owned()).await?;
         for row in rows {
             let id: uuid::Uuid = row.try_get("", "id")?;
@@ -55,14 +45,7 @@ impl MigrationTrait for Migration {
         }
         manager.alter_table(Table::alter().table("communes").drop_column("calendar").to_owned()).await?;
 
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("commune_configs")
-                    .add_column(ColumnDef::new("content_hash").string().not_null().default(""))
-                    .to_owned(),
-            )
-            .await?;
+        add_columns(manager, "commune_configs", vec![col("content_hash").string().default("").to_owned()]).await?;
         let mut columns = vec!["tenant_id"];
         columns.extend(CONFIG_PARTS.iter().map(|(column, _)| *column));
         let rows = db.query_all(&Query::select().columns(columns).from("commune_configs").to_owned()).await?;

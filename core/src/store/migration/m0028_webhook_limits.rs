@@ -4,33 +4,23 @@
 
 use sea_orm_migration::prelude::*;
 
-pub(crate) struct Migration;
+use super::tables::{add_columns, col};
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0028_webhook_limits"
-    }
-}
+#[derive(DeriveMigrationName)]
+pub(crate) struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("webhook_endpoints")
-                    .add_column(ColumnDef::new("max_in_flight").integer().not_null().default(4))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("webhook_endpoints")
-                    .add_column(ColumnDef::new("timeout_seconds").integer().not_null().default(10))
-                    .to_owned(),
-            )
-            .await?;
+        add_columns(
+            manager,
+            "webhook_endpoints",
+            vec![
+                col("max_in_flight").integer().default(4).to_owned(),
+                col("timeout_seconds").integer().default(10).to_owned(),
+            ],
+        )
+        .await?;
         Ok(())
     }
 }

@@ -9,13 +9,10 @@
 use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
 
-pub(crate) struct Migration;
+use super::tables::{add_columns, nullable};
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0029_training_communes"
-    }
-}
+#[derive(DeriveMigrationName)]
+pub(crate) struct Migration;
 
 /// The civil-status registers, whose triggers refuse changes.
 const REGISTERS: [&str; 2] = ["civil_acts", "civil_mentions"];
@@ -23,13 +20,16 @@ const REGISTERS: [&str; 2] = ["civil_acts", "civil_mentions"];
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for column in [
-            ColumnDef::new("training_source").string().null().to_owned(),
-            ColumnDef::new("training_reset").string().null().to_owned(),
-            ColumnDef::new("training_reset_at").timestamp_with_time_zone().null().to_owned(),
-        ] {
-            manager.alter_table(Table::alter().table("communes").add_column(column).to_owned()).await?;
-        }
+        add_columns(
+            manager,
+            "communes",
+            vec![
+                nullable("training_source").string().to_owned(),
+                nullable("training_reset").string().to_owned(),
+                nullable("training_reset_at").timestamp_with_time_zone().to_owned(),
+            ],
+        )
+        .await?;
         let db = manager.get_connection();
         let mut sql = String::new();
         if db.get_database_backend() == DbBackend::Postgres {

@@ -9,39 +9,29 @@
 
 use sea_orm_migration::prelude::*;
 
-pub(crate) struct Migration;
+use super::tables::{add_columns, col, nullable};
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0030_idempotency_done"
-    }
-}
+#[derive(DeriveMigrationName)]
+pub(crate) struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("idempotency_keys")
-                    .add_column(ColumnDef::new("work_done").boolean().not_null().default(false))
-                    .to_owned(),
-            )
-            .await?;
+        add_columns(manager, "idempotency_keys", vec![col("work_done").boolean().default(false).to_owned()]).await?;
         manager
             .create_table(
                 Table::create()
                     .table("platform_idempotency_keys")
                     .if_not_exists()
-                    .col(ColumnDef::new("caller").string().not_null())
-                    .col(ColumnDef::new("key").string().not_null())
-                    .col(ColumnDef::new("operation").string().not_null())
-                    .col(ColumnDef::new("request_hash").string().not_null())
-                    .col(ColumnDef::new("answer").text().null())
-                    .col(ColumnDef::new("master_key_id").string().null())
-                    .col(ColumnDef::new("work_done").boolean().not_null().default(false))
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new("expires_at").timestamp_with_time_zone().not_null())
+                    .col(col("caller").string())
+                    .col(col("key").string())
+                    .col(col("operation").string())
+                    .col(col("request_hash").string())
+                    .col(nullable("answer").text())
+                    .col(nullable("master_key_id").string())
+                    .col(col("work_done").boolean().default(false))
+                    .col(col("created_at").timestamp_with_time_zone())
+                    .col(col("expires_at").timestamp_with_time_zone())
                     .primary_key(Index::create().col("caller").col("key"))
                     .to_owned(),
             )

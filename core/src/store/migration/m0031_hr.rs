@@ -2,68 +2,16 @@
 //! (personal data sealed, the national id's blind index, the linked user account, unique per commune) and
 //! leave. Tenant tables with row-level security on PostgreSQL.
 
-use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
+
+use super::row_level_security;
+use super::tables::{col, nullable, on_postgres, tenant_fk, tenant_index, tenant_table};
 
 /// The tenant tables this migration creates.
 const TABLES: &[&str] = &["hr_departments", "hr_staff", "hr_leaves"];
 
+#[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0031_hr"
-    }
-}
-
-fn col(name: &'static str) -> ColumnDef {
-    let mut def = ColumnDef::new(name);
-    def.not_null();
-    def
-}
-
-fn nullable(name: &'static str) -> ColumnDef {
-    let mut def = ColumnDef::new(name);
-    def.null();
-    def
-}
-
-/// A tenant table keyed by `(tenant_id, id)`.
-fn tenant_table(name: &'static str) -> TableCreateStatement {
-    Table::create()
-        .table(name)
-        .if_not_exists()
-        .col(col("tenant_id").uuid())
-        .col(col("id").uuid())
-        .primary_key(Index::create().col("tenant_id").col("id"))
-        .foreign_key(
-            ForeignKey::create().from(name, "tenant_id").to("communes", "id").on_delete(ForeignKeyAction::Restrict),
-        )
-        .to_owned()
-}
-
-fn tenant_fk(from: &'static str, column: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from_tbl(from)
-        .from_col("tenant_id")
-        .from_col(column)
-        .to_tbl(to)
-        .to_col("tenant_id")
-        .to_col("id")
-        .to_owned()
-}
-
-fn index(name: &'static str, table: &'static str, columns: &[&'static str], unique: bool) -> IndexCreateStatement {
-    let mut index = Index::create();
-    index.name(name).table(table).col("tenant_id");
-    for column in columns {
-        index.col(*column);
-    }
-    if unique {
-        index.unique();
-    }
-    index.to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -100,8 +48,8 @@ impl MigrationTrait for Migration {
             )
             .await?;
         // One record per user account in a commune (NULLs are distinct on both backends).
-        manager.create_index(index("hr_staff_user", "hr_staff", &["user_id"], true)).await?;
-        manager.create_index(index("hr_staff_national_id", "hr_staff", &["national_id_digest"], false)).await?;
+        manager.create_index(tenant_index("hr_staff_user", "hr_staff", &["user_id"], true)).await?;
+        manager.create_index(tenant_index("hr_staff_national_id", "hr_staff", &["national_id_digest"], false)).await?;
         manager
             .create_table(
                 tenant_table("hr_leaves")
@@ -116,12 +64,9 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("hr_leaves_staff", "hr_leaves", &["staff_id", "starts_on"], false)).await?;
-        manager.create_index(index("hr_leaves_days", "hr_leaves", &["ends_on", "starts_on"], false)).await?;
-        let db = manager.get_connection();
-        if db.get_database_backend() == DbBackend::Postgres {
-            db.execute_unprepared(&super::row_level_security(TABLES)).await?;
-        }
+        manager.create_index(tenant_index("hr_leaves_staff", "hr_leaves", &["staff_id", "starts_on"], false)).await?;
+        manager.create_index(tenant_index("hr_leaves_days", "hr_leaves", &["ends_on", "starts_on"], false)).await?;
+        on_postgres(manager, &row_level_security(TABLES)).await?;
         Ok(())
     }
 }

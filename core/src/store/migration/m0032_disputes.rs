@@ -2,68 +2,16 @@
 //! when the scheduler recorded it), decisions and appeals. Tenant tables with row-level security on PostgreSQL,
 //! and the function through which the scheduler learns which communes have a hearing reminder due.
 
-use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
+
+use super::row_level_security;
+use super::tables::{col, nullable, on_postgres, tenant_fk, tenant_index, tenant_table};
 
 /// The tenant tables this migration creates.
 const TABLES: &[&str] = &["dispute_cases", "dispute_hearings", "dispute_decisions", "dispute_appeals"];
 
+#[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0032_disputes"
-    }
-}
-
-fn col(name: &'static str) -> ColumnDef {
-    let mut def = ColumnDef::new(name);
-    def.not_null();
-    def
-}
-
-fn nullable(name: &'static str) -> ColumnDef {
-    let mut def = ColumnDef::new(name);
-    def.null();
-    def
-}
-
-/// A tenant table keyed by `(tenant_id, id)`.
-fn tenant_table(name: &'static str) -> TableCreateStatement {
-    Table::create()
-        .table(name)
-        .if_not_exists()
-        .col(col("tenant_id").uuid())
-        .col(col("id").uuid())
-        .primary_key(Index::create().col("tenant_id").col("id"))
-        .foreign_key(
-            ForeignKey::create().from(name, "tenant_id").to("communes", "id").on_delete(ForeignKeyAction::Restrict),
-        )
-        .to_owned()
-}
-
-fn tenant_fk(from: &'static str, column: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from_tbl(from)
-        .from_col("tenant_id")
-        .from_col(column)
-        .to_tbl(to)
-        .to_col("tenant_id")
-        .to_col("id")
-        .to_owned()
-}
-
-fn index(name: &'static str, table: &'static str, columns: &[&'static str], unique: bool) -> IndexCreateStatement {
-    let mut index = Index::create();
-    index.name(name).table(table).col("tenant_id");
-    for column in columns {
-        index.col(*column);
-    }
-    if unique {
-        index.unique();
-    }
-    index.to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -95,8 +43,8 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("dispute_cases_number", "dispute_cases", &["number"], true)).await?;
-        manager.create_index(index("dispute_cases_status", "dispute_cases", &["status"], false)).await?;
+        manager.create_index(tenant_index("dispute_cases_number", "dispute_cases", &["number"], true)).await?;
+        manager.create_index(tenant_index("dispute_cases_status", "dispute_cases", &["status"], false)).await?;
         manager
             .create_table(
                 tenant_table("dispute_hearings")
@@ -114,9 +62,14 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(index("dispute_hearings_case", "dispute_hearings", &["case_id", "scheduled_at"], false))
+            .create_index(tenant_index(
+                "dispute_hearings_case",
+                "dispute_hearings",
+                &["case_id", "scheduled_at"],
+                false,
+            ))
             .await?;
-        manager.create_index(index("dispute_hearings_at", "dispute_hearings", &["scheduled_at"], false)).await?;
+        manager.create_index(tenant_index("dispute_hearings_at", "dispute_hearings", &["scheduled_at"], false)).await?;
         manager
             .create_index(
                 Index::create()
@@ -141,7 +94,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("dispute_decisions_case", "dispute_decisions", &["case_id"], false)).await?;
+        manager.create_index(tenant_index("dispute_decisions_case", "dispute_decisions", &["case_id"], false)).await?;
         manager
             .create_table(
                 tenant_table("dispute_appeals")
@@ -158,20 +111,16 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("dispute_appeals_case", "dispute_appeals", &["case_id"], false)).await?;
-        let db = manager.get_connection();
-        if db.get_database_backend() == DbBackend::Postgres {
-            let mut sql = super::row_level_security(TABLES);
-            // The scheduler learns which communes have a hearing reminder due, and nothing else, without a
-            // tenant scope.
-            sql.push_str(
-                "CREATE FUNCTION jamaa_tenants_with_due_hearing_reminders(due timestamptz) RETURNS SETOF uuid\n\
-                 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS\n\
-                 $$ SELECT DISTINCT tenant_id FROM dispute_hearings WHERE reminded_at IS NULL AND reminder_due_at <= due $$;\n\
-                 REVOKE ALL ON FUNCTION jamaa_tenants_with_due_hearing_reminders(timestamptz) FROM PUBLIC;\n",
-            );
-            db.execute_unprepared(&sql).await?;
-        }
-        Ok(())
+        manager.create_index(tenant_index("dispute_appeals_case", "dispute_appeals", &["case_id"], false)).await?;
+        let mut sql = row_level_security(TABLES);
+        // The scheduler learns which communes have a hearing reminder due, and nothing else, without a
+        // tenant scope.
+        sql.push_str(
+            "CREATE FUNCTION jamaa_tenants_with_due_hearing_reminders(due timestamptz) RETURNS SETOF uuid\n\
+             LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS\n\
+             $$ SELECT DISTINCT tenant_id FROM dispute_hearings WHERE reminded_at IS NULL AND reminder_due_at <= due $$;\n\
+             REVOKE ALL ON FUNCTION jamaa_tenants_with_due_hearing_reminders(timestamptz) FROM PUBLIC;\n",
+        );
+        on_postgres(manager, &sql).await
     }
 }

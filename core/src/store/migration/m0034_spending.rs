@@ -6,39 +6,20 @@
 use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
 
+use super::tables::{col, nullable, tenant_index, tenant_table};
+
 /// The tenant tables this migration creates.
 const TABLES: &[&str] = &["finance_entries"];
 
+#[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0034_spending"
-    }
-}
-
-fn col(name: &'static str) -> ColumnDef {
-    let mut def = ColumnDef::new(name);
-    def.not_null();
-    def
-}
-
-fn nullable(name: &'static str) -> ColumnDef {
-    let mut def = ColumnDef::new(name);
-    def.null();
-    def
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .create_table(
-                Table::create()
-                    .table("finance_entries")
-                    .if_not_exists()
-                    .col(col("tenant_id").uuid())
-                    .col(col("id").uuid())
+                tenant_table("finance_entries")
                     .col(col("year").integer())
                     // The series (`commitment`, `payment`, …) and the rank in it, per commune and year.
                     .col(col("kind").string())
@@ -57,39 +38,13 @@ impl MigrationTrait for Migration {
                     .col(nullable("reason").text())
                     .col(col("recorded_by").string())
                     .col(col("recorded_at").timestamp_with_time_zone())
-                    .primary_key(Index::create().col("tenant_id").col("id"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from("finance_entries", "tenant_id")
-                            .to("communes", "id")
-                            .on_delete(ForeignKeyAction::Restrict),
-                    )
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("finance_entries_number")
-                    .table("finance_entries")
-                    .col("tenant_id")
-                    .col("year")
-                    .col("kind")
-                    .col("number")
-                    .unique()
-                    .to_owned(),
-            )
+            .create_index(tenant_index("finance_entries_number", "finance_entries", &["year", "kind", "number"], true))
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("finance_entries_line")
-                    .table("finance_entries")
-                    .col("tenant_id")
-                    .col("line_id")
-                    .to_owned(),
-            )
-            .await?;
+        manager.create_index(tenant_index("finance_entries_line", "finance_entries", &["line_id"], false)).await?;
         let db = manager.get_connection();
         let mut sql = String::new();
         if db.get_database_backend() == DbBackend::Postgres {

@@ -5,31 +5,17 @@
 
 use sea_orm_migration::prelude::*;
 
-pub(crate) struct Migration;
+use super::tables::{add_columns, nullable};
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0035_step_deadlines"
-    }
-}
+#[derive(DeriveMigrationName)]
+pub(crate) struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter().table("requests").add_column(ColumnDef::new("step_due").date().null()).to_owned(),
-            )
-            .await?;
+        add_columns(manager, "requests", vec![nullable("step_due").date().to_owned()]).await?;
         for column in ["step_due", "ended_step_due"] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table("request_transitions")
-                        .add_column(ColumnDef::new(column).date().null())
-                        .to_owned(),
-                )
-                .await?;
+            add_columns(manager, "request_transitions", vec![ColumnDef::new(column).date().null().to_owned()]).await?;
         }
         Ok(())
     }

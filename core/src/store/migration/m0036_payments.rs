@@ -8,43 +8,20 @@
 use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
 
+use super::tables::{col, create_tenant_indexes, nullable, tenant_table};
+
 /// The tenant tables this migration creates.
 const TABLES: &[&str] = &["payment_demands", "payments"];
 
+#[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0036_payments"
-    }
-}
-
-fn col(name: &'static str) -> ColumnDef {
-    let mut def = ColumnDef::new(name);
-    def.not_null();
-    def
-}
-
-fn nullable(name: &'static str) -> ColumnDef {
-    let mut def = ColumnDef::new(name);
-    def.null();
-    def
-}
-
-fn tenant_key(table: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create().from(table, "tenant_id").to("communes", "id").on_delete(ForeignKeyAction::Restrict).to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .create_table(
-                Table::create()
-                    .table("payment_demands")
-                    .if_not_exists()
-                    .col(col("tenant_id").uuid())
-                    .col(col("id").uuid())
+                tenant_table("payment_demands")
                     .col(col("request_id").uuid())
                     // The request's tracking code, as the counter agent reads it on the receipt.
                     .col(col("tracking_code").string())
@@ -55,29 +32,21 @@ impl MigrationTrait for Migration {
                     // [{label, amount, basis}]: each line's basis, a law or the commune's decision.
                     .col(col("lines").json_binary())
                     .col(col("created_at").timestamp_with_time_zone())
-                    .primary_key(Index::create().col("tenant_id").col("id"))
-                    .foreign_key(&mut tenant_key("payment_demands"))
                     .to_owned(),
             )
             .await?;
-        for (name, columns) in [
-            ("payment_demands_request", &["tenant_id", "request_id"][..]),
-            ("payment_demands_tracking", &["tenant_id", "tracking_code"][..]),
-        ] {
-            let mut index = Index::create();
-            index.name(name).table("payment_demands").unique();
-            for column in columns {
-                index.col(*column);
-            }
-            manager.create_index(index.to_owned()).await?;
-        }
+        create_tenant_indexes(
+            manager,
+            "payment_demands",
+            &[
+                ("payment_demands_request", &["request_id"], true),
+                ("payment_demands_tracking", &["tracking_code"], true),
+            ],
+        )
+        .await?;
         manager
             .create_table(
-                Table::create()
-                    .table("payments")
-                    .if_not_exists()
-                    .col(col("tenant_id").uuid())
-                    .col(col("id").uuid())
+                tenant_table("payments")
                     .col(col("demand_id").uuid())
                     .col(col("request_id").uuid())
                     // `payment` or `cancellation`.
@@ -105,8 +74,6 @@ impl MigrationTrait for Migration {
                     .col(nullable("reason").text())
                     .col(col("recorded_by").string())
                     .col(col("recorded_at").timestamp_with_time_zone())
-                    .primary_key(Index::create().col("tenant_id").col("id"))
-                    .foreign_key(&mut tenant_key("payments"))
                     .foreign_key(
                         ForeignKey::create()
                             .from("payments", ("tenant_id", "demand_id"))
@@ -116,25 +83,21 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for (name, columns) in [
-            // Gap-free numbers per commune, year and kind.
-            ("payments_number", &["tenant_id", "year", "kind", "number"][..]),
-            // A demand's payment of each rank once, and its cancellation once.
-            ("payments_rank", &["tenant_id", "demand_id", "kind", "rank"][..]),
-            ("payments_cancels", &["tenant_id", "cancels"][..]),
-            // An online provider's payment recorded once.
-            ("payments_provider_ref", &["tenant_id", "provider", "provider_ref"][..]),
-        ] {
-            let mut index = Index::create();
-            index.name(name).table("payments").unique();
-            for column in columns {
-                index.col(*column);
-            }
-            manager.create_index(index.to_owned()).await?;
-        }
-        manager
-            .create_index(Index::create().name("payments_day").table("payments").col("tenant_id").col("day").to_owned())
-            .await?;
+        create_tenant_indexes(
+            manager,
+            "payments",
+            &[
+                // Gap-free numbers per commune, year and kind.
+                ("payments_number", &["year", "kind", "number"], true),
+                // A demand's payment of each rank once, and its cancellation once.
+                ("payments_rank", &["demand_id", "kind", "rank"], true),
+                ("payments_cancels", &["cancels"], true),
+                // An online provider's payment recorded once.
+                ("payments_provider_ref", &["provider", "provider_ref"], true),
+                ("payments_day", &["day"], false),
+            ],
+        )
+        .await?;
         let db = manager.get_connection();
         let mut sql = String::new();
         if db.get_database_backend() == DbBackend::Postgres {

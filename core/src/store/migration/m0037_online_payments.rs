@@ -4,46 +4,23 @@
 //! imported for reconciliation (`payment_statements`, with the mismatches found), and refunds
 //! (`payment_refunds`: requested with a reason, approved or rejected by another member). No card data.
 
-use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
+
+use super::row_level_security;
+use super::tables::{col, create_tenant_indexes, nullable, on_postgres, tenant_table};
 
 /// The tenant tables this migration creates.
 const TABLES: &[&str] = &["online_payments", "payment_statements", "payment_refunds"];
 
+#[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0037_online_payments"
-    }
-}
-
-fn col(name: &'static str) -> ColumnDef {
-    let mut def = ColumnDef::new(name);
-    def.not_null();
-    def
-}
-
-fn nullable(name: &'static str) -> ColumnDef {
-    let mut def = ColumnDef::new(name);
-    def.null();
-    def
-}
-
-fn tenant_key(table: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create().from(table, "tenant_id").to("communes", "id").on_delete(ForeignKeyAction::Restrict).to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .create_table(
-                Table::create()
-                    .table("online_payments")
-                    .if_not_exists()
-                    .col(col("tenant_id").uuid())
-                    .col(col("id").uuid())
+                tenant_table("online_payments")
                     // The order's id at the provider (`oid`).
                     .col(col("order_id").string())
                     // What is paid: the demand of a request (payments module), and that request.
@@ -62,51 +39,34 @@ impl MigrationTrait for Migration {
                     .col(nullable("settled_at").timestamp_with_time_zone())
                     // `callback` or `statement`.
                     .col(nullable("settled_by").string())
-                    .primary_key(Index::create().col("tenant_id").col("id"))
-                    .foreign_key(&mut tenant_key("online_payments"))
                     .to_owned(),
             )
             .await?;
-        for (name, columns, unique) in [
-            ("online_payments_order", &["tenant_id", "order_id"][..], true),
-            ("online_payments_reference", &["tenant_id", "provider_reference"][..], true),
-            ("online_payments_demand", &["tenant_id", "demand_id"][..], false),
-        ] {
-            let mut index = Index::create();
-            index.name(name).table("online_payments");
-            for column in columns {
-                index.col(*column);
-            }
-            if unique {
-                index.unique();
-            }
-            manager.create_index(index.to_owned()).await?;
-        }
+        create_tenant_indexes(
+            manager,
+            "online_payments",
+            &[
+                ("online_payments_order", &["order_id"], true),
+                ("online_payments_reference", &["provider_reference"], true),
+                ("online_payments_demand", &["demand_id"], false),
+            ],
+        )
+        .await?;
         manager
             .create_table(
-                Table::create()
-                    .table("payment_statements")
-                    .if_not_exists()
-                    .col(col("tenant_id").uuid())
-                    .col(col("id").uuid())
+                tenant_table("payment_statements")
                     .col(col("day").date())
                     .col(col("lines").integer())
                     // The mismatches found at import (JSON, `model::Mismatch`s).
                     .col(col("mismatches").text())
                     .col(col("imported_by").string())
                     .col(col("imported_at").timestamp_with_time_zone())
-                    .primary_key(Index::create().col("tenant_id").col("id"))
-                    .foreign_key(&mut tenant_key("payment_statements"))
                     .to_owned(),
             )
             .await?;
         manager
             .create_table(
-                Table::create()
-                    .table("payment_refunds")
-                    .if_not_exists()
-                    .col(col("tenant_id").uuid())
-                    .col(col("id").uuid())
+                tenant_table("payment_refunds")
                     .col(col("payment_id").uuid())
                     .col(col("amount").big_integer())
                     .col(col("reason").text())
@@ -116,15 +76,10 @@ impl MigrationTrait for Migration {
                     .col(col("requested_at").timestamp_with_time_zone())
                     .col(nullable("decided_by").string())
                     .col(nullable("decided_at").timestamp_with_time_zone())
-                    .primary_key(Index::create().col("tenant_id").col("id"))
-                    .foreign_key(&mut tenant_key("payment_refunds"))
                     .to_owned(),
             )
             .await?;
-        let db = manager.get_connection();
-        if db.get_database_backend() == DbBackend::Postgres {
-            db.execute_unprepared(&super::row_level_security(TABLES)).await?;
-        }
+        on_postgres(manager, &row_level_security(TABLES)).await?;
         Ok(())
     }
 }

@@ -2,33 +2,20 @@
 //! name, the media type detected, size, SHA-256) and their content sealed under the commune's data key. A tenant
 //! table with row-level security on PostgreSQL.
 
-use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
 
+use super::row_level_security;
+use super::tables::{col, on_postgres, tenant_fk, tenant_index, tenant_table};
+
+#[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0038_dispute_documents"
-    }
-}
-
-fn col(name: &'static str) -> ColumnDef {
-    let mut def = ColumnDef::new(name);
-    def.not_null();
-    def
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .create_table(
-                Table::create()
-                    .table("dispute_documents")
-                    .if_not_exists()
-                    .col(col("tenant_id").uuid())
-                    .col(col("id").uuid())
+                tenant_table("dispute_documents")
                     .col(col("case_id").uuid())
                     .col(col("title").string())
                     .col(col("kind").string())
@@ -42,39 +29,12 @@ impl MigrationTrait for Migration {
                     .col(col("data_key_id").uuid())
                     .col(col("added_at").timestamp_with_time_zone())
                     .col(col("added_by").string())
-                    .primary_key(Index::create().col("tenant_id").col("id"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from("dispute_documents", "tenant_id")
-                            .to("communes", "id")
-                            .on_delete(ForeignKeyAction::Restrict),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from_tbl("dispute_documents")
-                            .from_col("tenant_id")
-                            .from_col("case_id")
-                            .to_tbl("dispute_cases")
-                            .to_col("tenant_id")
-                            .to_col("id"),
-                    )
+                    .foreign_key(&mut tenant_fk("dispute_documents", "case_id", "dispute_cases"))
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("dispute_documents_case")
-                    .table("dispute_documents")
-                    .col("tenant_id")
-                    .col("case_id")
-                    .to_owned(),
-            )
-            .await?;
-        let db = manager.get_connection();
-        if db.get_database_backend() == DbBackend::Postgres {
-            db.execute_unprepared(&super::row_level_security(&["dispute_documents"])).await?;
-        }
+        manager.create_index(tenant_index("dispute_documents_case", "dispute_documents", &["case_id"], false)).await?;
+        on_postgres(manager, &row_level_security(&["dispute_documents"])).await?;
         Ok(())
     }
 }

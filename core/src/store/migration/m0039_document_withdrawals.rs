@@ -4,25 +4,15 @@
 
 use sea_orm_migration::prelude::*;
 
-pub(crate) struct Migration;
+use super::tables::{add_columns, nullable};
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0039_document_withdrawals"
-    }
-}
+#[derive(DeriveMigrationName)]
+pub(crate) struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("issued_documents")
-                    .add_column(ColumnDef::new("withdraws").string().null())
-                    .to_owned(),
-            )
-            .await?;
+        add_columns(manager, "issued_documents", vec![nullable("withdraws").string().to_owned()]).await?;
         manager
             .create_index(
                 Index::create()

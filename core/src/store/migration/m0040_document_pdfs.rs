@@ -4,24 +4,18 @@
 
 use sea_orm_migration::prelude::*;
 
-pub(crate) struct Migration;
+use super::tables::{add_columns, nullable};
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0040_document_pdfs"
-    }
-}
+#[derive(DeriveMigrationName)]
+pub(crate) struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        super::add_columns(
+        add_columns(
             manager,
             "issued_documents",
-            vec![
-                ColumnDef::new("pdf_fingerprint").string().null().to_owned(),
-                ColumnDef::new("sealed_pdf").text().null().to_owned(),
-            ],
+            vec![nullable("pdf_fingerprint").string().to_owned(), nullable("sealed_pdf").text().to_owned()],
         )
         .await
     }

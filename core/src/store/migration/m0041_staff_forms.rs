@@ -5,26 +5,22 @@
 
 use sea_orm_migration::prelude::*;
 
-pub(crate) struct Migration;
+use super::tables::{add_columns, nullable};
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0041_staff_forms"
-    }
-}
+#[derive(DeriveMigrationName)]
+pub(crate) struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        super::add_columns(manager, "requests", vec![ColumnDef::new("staff_data").json_binary().null().to_owned()])
-            .await?;
-        super::add_columns(
+        add_columns(manager, "requests", vec![nullable("staff_data").json_binary().to_owned()]).await?;
+        add_columns(
             manager,
             "request_transitions",
             vec![
-                ColumnDef::new("form").json_binary().null().to_owned(),
-                ColumnDef::new("form_sealed").text().null().to_owned(),
-                ColumnDef::new("form_key_id").uuid().null().to_owned(),
+                nullable("form").json_binary().to_owned(),
+                nullable("form_sealed").text().to_owned(),
+                nullable("form_key_id").uuid().to_owned(),
             ],
         )
         .await

@@ -5,22 +5,14 @@
 
 use sea_orm_migration::prelude::*;
 
-pub(crate) struct Migration;
+use super::tables::{add_columns, col};
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0043_roles_by_address"
-    }
-}
+#[derive(DeriveMigrationName)]
+pub(crate) struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        super::add_columns(
-            manager,
-            "communes",
-            vec![ColumnDef::new("roles_hash").string().not_null().default("").to_owned()],
-        )
-        .await
+        add_columns(manager, "communes", vec![col("roles_hash").string().default("").to_owned()]).await
     }
 }

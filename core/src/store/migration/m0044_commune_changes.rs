@@ -6,13 +6,8 @@
 
 use sea_orm_migration::prelude::*;
 
+#[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0044_commune_changes"
-    }
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

@@ -41,6 +41,7 @@ mod m0041_staff_forms;
 mod m0042_commission_opinions;
 mod m0043_roles_by_address;
 mod m0044_commune_changes;
+mod tables;
 
 /// Tables that belong to one commune: each has `tenant_id` and row-level security on PostgreSQL.
 pub(crate) const TENANT_TABLES: &[&str] = &[
@@ -183,18 +184,6 @@ impl MigratorTrait for Migrator {
             Box::new(m0044_commune_changes::Migration),
         ]
     }
-}
-
-/// Adds `columns` to `table`, one statement each (SQLite adds one column per statement).
-pub(crate) async fn add_columns(
-    manager: &SchemaManager<'_>,
-    table: &str,
-    columns: Vec<ColumnDef>,
-) -> Result<(), DbErr> {
-    for mut column in columns {
-        manager.alter_table(Table::alter().table(table.to_owned()).add_column(&mut column).to_owned()).await?;
-    }
-    Ok(())
 }
 
 /// The schema's version: the name of the last migration (an archive of a commune is restored only at the
