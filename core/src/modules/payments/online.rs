@@ -325,7 +325,7 @@ impl Jamaa {
         if state.status == DemandStatus::Paid || state.outstanding <= 0 {
             return Err(problem("trackingCode", OnlinePaymentProblem::NothingOwed));
         }
-        if state.demand.currency != "MAD" {
+        if state.demand.currency.as_str() != "MAD" {
             return Err(problem("trackingCode", OnlinePaymentProblem::NotConfigured));
         }
         let now = self.now();
