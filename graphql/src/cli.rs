@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand};
 use jamaa_core::auth::Principal;
 use jamaa_core::model::commune::{Country, Slug, TrackingPrefix, TrainingReset, unique_tracking_prefix};
 use jamaa_core::model::i18n::{Locale, LocalizedText};
+use jamaa_core::model::notifications::DeliveryStatus;
 use jamaa_core::model::template::{ContentOverrides, Resolution, Side, TemplateBundle, TemplateRef};
 use jamaa_core::service::{
     CommuneIdentity, Jamaa, MAX_PAGE_SIZE, NewApiToken, NewTrainingCommune, NewUser, OnboardCommune, OnboardSource,
@@ -413,8 +414,8 @@ enum WebhookCommand {
     Deliveries {
         #[arg(long)]
         commune: String,
-        #[arg(long)]
-        status: Option<String>,
+        #[arg(long, value_parser = delivery_status)]
+        status: Option<DeliveryStatus>,
     },
     /// Put a dead delivery back in line.
     Replay {
@@ -597,7 +598,7 @@ async fn webhook(jamaa: &Jamaa, command: WebhookCommand) -> anyhow::Result<()> {
             let mut after = None;
             loop {
                 let page = jamaa
-                    .notification_deliveries(platform, &commune, status.as_deref(), after, MAX_PAGE_SIZE)
+                    .notification_deliveries(platform, &commune, status, after, MAX_PAGE_SIZE)
                     .await
                     .map_err(explain)?;
                 after = page.items.last().map(|d| d.id);
@@ -605,7 +606,12 @@ async fn webhook(jamaa: &Jamaa, command: WebhookCommand) -> anyhow::Result<()> {
                     let error = d.last_error.unwrap_or_default();
                     println!(
                         "{} {} {} request {} #{} after {} attempt(s) {error}",
-                        d.id, d.status, d.channel, d.request_id, d.sequence, d.attempts
+                        d.id,
+                        d.status.as_str(),
+                        d.channel.as_str(),
+                        d.request_id,
+                        d.sequence,
+                        d.attempts
                     );
                 }
                 if !page.has_next {
@@ -618,7 +624,7 @@ async fn webhook(jamaa: &Jamaa, command: WebhookCommand) -> anyhow::Result<()> {
                 .replay_delivery(platform, &jamaa.commune(&commune).await.map_err(explain)?, id)
                 .await
                 .map_err(explain)?;
-            println!("{} {}", record.id, record.status);
+            println!("{} {}", record.id, record.status.as_str());
         }
     }
     Ok(())
@@ -763,6 +769,11 @@ fn explain(error: jamaa_core::Error) -> anyhow::Error {
         }
         _ => anyhow::anyhow!("{error} ({})", error.code()),
     }
+}
+
+/// A delivery status as `--status` names it (`pending`, `delivered`, `skipped`, `dead`).
+fn delivery_status(value: &str) -> anyhow::Result<DeliveryStatus> {
+    value.parse().map_err(|_| anyhow::anyhow!("not a delivery status: pending, delivered, skipped or dead"))
 }
 
 fn reference(value: &str) -> anyhow::Result<TemplateRef> {

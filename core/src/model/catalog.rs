@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::calendar::Deadline;
+use crate::model::commune::Currency;
 use crate::model::complaint::ComplaintSettings;
 use crate::model::form::FormSchema;
 use crate::model::i18n::LocalizedText;
@@ -195,7 +196,7 @@ impl ServiceDefinition {
             if fee.amount_minor < 0 {
                 problem(format!("fees[{i}].amountMinor"), ServiceProblem::NegativeFee);
             }
-            if fee.currency.len() != 3 || !fee.currency.bytes().all(|b| b.is_ascii_uppercase()) {
+            if Currency::parse(&fee.currency).is_err() {
                 problem(format!("fees[{i}].currency"), ServiceProblem::CurrencyCode);
             }
         }

@@ -291,6 +291,57 @@ impl From<Zone> for String {
     }
 }
 
+/// An ISO 4217 currency by its alphabetic code (`MAD`, `MRU`, `EUR`: three capital letters), read once where it
+/// enters and written back as it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(feature = "store", sea_orm(value_type = "String"))]
+pub struct Currency(String);
+
+impl Currency {
+    pub fn parse(value: &str) -> Result<Self, InvalidValue> {
+        if value.len() == 3 && value.bytes().all(|b| b.is_ascii_uppercase()) {
+            Ok(Self(value.to_owned()))
+        } else {
+            Err(InvalidValue::new("currency", value, "an ISO 4217 code"))
+        }
+    }
+
+    /// The alphabetic code (`MAD`).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for Currency {
+    type Err = InvalidValue;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::parse(value)
+    }
+}
+
+impl TryFrom<String> for Currency {
+    type Error = InvalidValue;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Currency> for String {
+    fn from(currency: Currency) -> Self {
+        currency.0
+    }
+}
+
 /// The settings of a new commune, before it has an id.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -311,8 +362,7 @@ pub struct CommuneSpec {
     pub locales: Vec<Locale>,
     /// IANA time zone: `Africa/Casablanca`.
     pub time_zone: Zone,
-    /// ISO 4217: MAD, MRU, EUR.
-    pub currency: String,
+    pub currency: Currency,
     pub tracking_prefix: TrackingPrefix,
     /// Shared by every commune that holds the same (communes onboarded from one template).
     pub calendar: std::sync::Arc<WorkingCalendar>,
@@ -343,12 +393,9 @@ impl Commune {
 }
 
 impl CommuneSpec {
-    /// Checks what the types cannot: a currency code, the default locale enabled.
+    /// Checks what the types cannot: the default locale enabled, a name.
     pub fn check(&self) -> Result<(), Vec<(&'static str, String)>> {
         let mut problems = Vec::new();
-        if self.currency.len() != 3 || !self.currency.bytes().all(|b| b.is_ascii_uppercase()) {
-            problems.push(("currency", format!("`{}` is not an ISO 4217 code", self.currency)));
-        }
         if !self.locales.contains(&self.default_locale) {
             problems.push(("defaultLocale", "the default locale must be one of the enabled locales".into()));
         }

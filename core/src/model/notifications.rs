@@ -1,6 +1,74 @@
-//! Notifications, the pure part: the kinds of events a request's changes make, and the retry schedule.
+//! Notifications, the pure part: the kinds of events a request's changes make, the channels and statuses of
+//! their deliveries, how an SMTP relay is reached, and the retry schedule.
 
 use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// How a delivery reaches its recipient, stored by its name (`webhook`, `email`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
+pub enum DeliveryChannel {
+    /// A POST to one of the commune's webhook endpoints.
+    Webhook,
+    /// An e-mail to the applicant through the commune's SMTP relay.
+    Email,
+}
+
+impl DeliveryChannel {
+    /// The stored name (`webhook`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// Where a delivery stands, stored by its name (`pending`, `delivered`, `skipped`, `dead`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
+pub enum DeliveryStatus {
+    /// Waiting for its next attempt.
+    Pending,
+    Delivered,
+    /// Nothing to send (no address, the endpoint gone or switched off).
+    Skipped,
+    /// Given up after the retry policy's last attempt; the admin may replay it.
+    Dead,
+}
+
+impl DeliveryStatus {
+    /// The stored name (`dead`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// How a commune's SMTP relay is reached, stored by its name (`none`, `starttls`, `tls`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "lowercase"))]
+pub enum SmtpTls {
+    /// Plain SMTP: for a relay on the same host or network only.
+    None,
+    /// SMTP upgraded with STARTTLS (port 587).
+    StartTls,
+    /// SMTP inside TLS from the first byte (port 465).
+    Tls,
+}
+
+impl SmtpTls {
+    /// The stored name (`starttls`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
 
 /// What happened to a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

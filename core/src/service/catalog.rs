@@ -121,7 +121,7 @@ pub(crate) async fn publish_in(
     now: DateTime<Utc>,
     path_prefix: &str,
 ) -> Result<PublishedService, Error> {
-    check_publishable(definition, roles, &commune.spec.currency, path_prefix)?;
+    check_publishable(definition, roles, commune.spec.currency.as_str(), path_prefix)?;
     let published = catalog::publish(tx, definition, now).await?;
     audit::append(
         tx,

@@ -18,43 +18,15 @@ use crate::model::commune::Commune;
 use crate::model::form::FieldKind;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::{RequestId, TenantId};
-use crate::model::notifications::{EventKind, RetryPolicy};
+use crate::model::notifications::{DeliveryChannel, DeliveryStatus, EventKind, RetryPolicy};
 use crate::model::request::TrackingCode;
 use crate::store::notifications::{self as outbox, Attempt, DeliveryRecord, SmtpRecord, WebhookEndpointRecord};
 use crate::store::{TenantScope, TenantTx, audit, catalog, communes, keys, requests};
 
 use super::{CountedPage, Jamaa, MAX_PAGE_SIZE, personal};
 
+pub use crate::model::notifications::SmtpTls;
 pub use crate::store::notifications::Notice;
-
-/// How a commune's SMTP relay is reached.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SmtpTls {
-    /// Plain SMTP: for a relay on the same host or network only.
-    None,
-    /// SMTP upgraded with STARTTLS (port 587).
-    StartTls,
-    /// SMTP inside TLS from the first byte (port 465).
-    Tls,
-}
-
-impl SmtpTls {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SmtpTls::None => "none",
-            SmtpTls::StartTls => "starttls",
-            SmtpTls::Tls => "tls",
-        }
-    }
-
-    fn parse(text: &str) -> Self {
-        match text {
-            "starttls" => SmtpTls::StartTls,
-            "tls" => SmtpTls::Tls,
-            _ => SmtpTls::None,
-        }
-    }
-}
 
 /// The SMTP settings an admin gives.
 #[derive(Clone, Debug)]
@@ -423,7 +395,7 @@ impl Jamaa {
         let record = SmtpRecord {
             host: host.to_owned(),
             port: input.port,
-            tls: input.tls.as_str().to_owned(),
+            tls: input.tls,
             username: input.username.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()),
             from_address: from.to_owned(),
             updated_at: now,
@@ -437,7 +409,7 @@ impl Jamaa {
                 principal.actor(),
                 AuditKind::SmtpUpdated,
                 AuditSubject::Smtp,
-                serde_json::json!({ "host": record.host, "port": record.port, "tls": record.tls }),
+                serde_json::json!({ "host": record.host, "port": record.port, "tls": record.tls.as_str() }),
             ),
             now,
         )
@@ -460,7 +432,7 @@ impl Jamaa {
         &self,
         principal: &Principal,
         commune: &Commune,
-        status: Option<&str>,
+        status: Option<DeliveryStatus>,
         after: Option<uuid::Uuid>,
         first: u64,
     ) -> Result<CountedPage<DeliveryRecord>, Error> {
@@ -528,7 +500,7 @@ impl Jamaa {
             // The room of each endpoint, its row locked in the order of the ids (so that two servers never wait
             // on each other); an endpoint that is gone has room: its deliveries are skipped.
             let mut endpoints: Vec<uuid::Uuid> =
-                ready.iter().filter(|r| r.channel == "webhook").filter_map(|r| r.endpoint_id).collect();
+                ready.iter().filter(|r| r.channel == DeliveryChannel::Webhook).filter_map(|r| r.endpoint_id).collect();
             endpoints.sort();
             endpoints.dedup();
             let mut room = std::collections::HashMap::new();
@@ -539,7 +511,7 @@ impl Jamaa {
                 if claimed.len() >= limit {
                     break;
                 }
-                let endpoint = record.endpoint_id.filter(|_| record.channel == "webhook");
+                let endpoint = record.endpoint_id.filter(|_| record.channel == DeliveryChannel::Webhook);
                 if endpoint.and_then(|e| room.get(&e)) == Some(&0) {
                     continue;
                 }
@@ -605,8 +577,8 @@ impl Jamaa {
         now: DateTime<Utc>,
     ) -> Result<DeliveryTarget, Error> {
         let event = outbox::event(tx, record.event_id).await?;
-        match record.channel.as_str() {
-            "webhook" => {
+        match record.channel {
+            DeliveryChannel::Webhook => {
                 let Some(endpoint) = (match record.endpoint_id {
                     Some(id) => outbox::endpoint(tx, id).await?,
                     None => None,
@@ -629,8 +601,7 @@ impl Jamaa {
                     timeout: Duration::from_secs(u64::from(endpoint.timeout_seconds)),
                 })
             }
-            "email" => self.email(tx, &event, now).await,
-            _ => Ok(DeliveryTarget::Nothing),
+            DeliveryChannel::Email => self.email(tx, &event, now).await,
         }
     }
 
@@ -697,7 +668,7 @@ impl Jamaa {
             smtp: SmtpConfig {
                 host: smtp.host,
                 port: smtp.port,
-                tls: SmtpTls::parse(&smtp.tls),
+                tls: smtp.tls,
                 username: smtp.username,
                 password,
                 from_address: smtp.from_address,
@@ -786,7 +757,7 @@ fn smtp_view(record: SmtpRecord) -> SmtpView {
     SmtpView {
         host: record.host,
         port: record.port,
-        tls: SmtpTls::parse(&record.tls),
+        tls: record.tls,
         username: record.username,
         has_password: record.password.is_some(),
         from_address: record.from_address,

@@ -6,7 +6,8 @@ use crate::auth::{Permission, Principal};
 use crate::error::{Error, FieldError, FieldErrorCode};
 use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::{
-    Commune, CommuneSpec, CommuneStatus, Slug, TrackingPrefix, TrainingReset, Zone, region_name, unique_tracking_prefix,
+    Commune, CommuneSpec, CommuneStatus, Currency, Slug, TrackingPrefix, TrainingReset, Zone, region_name,
+    unique_tracking_prefix,
 };
 use crate::model::i18n::LocalizedText;
 use crate::model::ids::TenantId;
@@ -346,7 +347,7 @@ impl Jamaa {
             default_locale: content.default_locale,
             locales: content.locales.clone(),
             time_zone: zone(&content.time_zone)?,
-            currency: content.currency.clone(),
+            currency: currency(&content.currency)?,
             tracking_prefix: identity.tracking_prefix,
             calendar: content.calendar.clone().into(),
         };
@@ -573,7 +574,7 @@ async fn content_of(tx: &TenantTx, commune: &Commune) -> Result<TemplateContent,
         country: commune.spec.country,
         default_locale: commune.spec.default_locale,
         locales: commune.spec.locales.clone(),
-        currency: commune.spec.currency.clone(),
+        currency: commune.spec.currency.to_string(),
         time_zone: commune.spec.time_zone.name().to_owned(),
         calendar: crate::model::calendar::WorkingCalendar::clone(&commune.spec.calendar),
         roles: catalog::roles(tx).await?,
@@ -609,7 +610,7 @@ async fn write_content(
     spec.country = content.country;
     spec.default_locale = content.default_locale;
     spec.locales.clone_from(&content.locales);
-    spec.currency.clone_from(&content.currency);
+    spec.currency = currency(&content.currency)?;
     spec.time_zone = zone(&content.time_zone)?;
     spec.calendar = content.calendar.clone().into();
     communes::update_settings(tx.conn(), commune.id, &spec).await?;
@@ -635,6 +636,16 @@ async fn write_content(
         }
     }
     Ok(Written { published, retired })
+}
+
+/// A template's currency as a commune's: a code that is not ISO 4217's is the caller's `input.currency`.
+fn currency(code: &str) -> Result<Currency, Error> {
+    Currency::parse(code).map_err(|_| {
+        Error::Validation(vec![definition_error(
+            "input.currency".to_owned(),
+            format!("`{code}` is not an ISO 4217 code"),
+        )])
+    })
 }
 
 /// A template's time zone as a commune's: an unknown name is the caller's `input.timeZone`.

@@ -16,7 +16,7 @@ use super::{Store, TenantTx};
 use crate::error::Error;
 use crate::model::form::FieldKind;
 use crate::model::ids::{RequestId, TenantId};
-use crate::model::notifications::EventKind;
+use crate::model::notifications::{DeliveryChannel, DeliveryStatus, EventKind, SmtpTls};
 
 /// A change of a request, announced to the subscribers of this server after its transaction committed.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,7 +63,7 @@ pub struct WebhookEndpointRecord {
 pub struct SmtpRecord {
     pub host: String,
     pub port: u16,
-    pub tls: String,
+    pub tls: SmtpTls,
     pub username: Option<String>,
     pub from_address: String,
     pub updated_at: DateTime<Utc>,
@@ -78,9 +78,9 @@ pub struct DeliveryRecord {
     pub event_id: uuid::Uuid,
     pub request_id: RequestId,
     pub sequence: i64,
-    pub channel: String,
+    pub channel: DeliveryChannel,
     pub endpoint_id: Option<uuid::Uuid>,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
     pub last_error: Option<String>,
@@ -159,15 +159,15 @@ pub(crate) async fn record_transition(
     .exec_without_returning(tx.conn())
     .await?;
 
-    let new_delivery = |channel: &str, endpoint_id: Option<uuid::Uuid>| delivery::ActiveModel {
+    let new_delivery = |channel: DeliveryChannel, endpoint_id: Option<uuid::Uuid>| delivery::ActiveModel {
         tenant_id: Set(tx.tenant_uuid()),
         id: Set(uuid::Uuid::now_v7()),
         event_id: Set(id),
         request_id: Set(row.id),
         sequence: Set(sequence),
-        channel: Set(channel.to_owned()),
+        channel: Set(channel),
         endpoint_id: Set(endpoint_id),
-        status: Set("pending".to_owned()),
+        status: Set(DeliveryStatus::Pending),
         attempts: Set(0),
         next_attempt_at: Set(transition.occurred_at),
         lease_owner: Set(None),
@@ -178,7 +178,7 @@ pub(crate) async fn record_transition(
     };
     for endpoint in endpoints(tx).await? {
         if endpoint.active && (endpoint.events.is_empty() || endpoint.events.iter().any(|e| e == kind.as_str())) {
-            delivery::Entity::insert(new_delivery("webhook", Some(endpoint.id)))
+            delivery::Entity::insert(new_delivery(DeliveryChannel::Webhook, Some(endpoint.id)))
                 .exec_without_returning(tx.conn())
                 .await?;
         }
@@ -189,7 +189,7 @@ pub(crate) async fn record_transition(
         && row.personal.is_some()
         && smtp(tx).await?.is_some()
     {
-        delivery::Entity::insert(new_delivery("email", None)).exec_without_returning(tx.conn()).await?;
+        delivery::Entity::insert(new_delivery(DeliveryChannel::Email, None)).exec_without_returning(tx.conn()).await?;
     }
     tx.announce(Notice {
         tenant: TenantId::from_uuid(tx.tenant_uuid()),
@@ -348,7 +348,7 @@ pub(crate) async fn endpoint_room(tx: &TenantTx, id: uuid::Uuid, now: DateTime<U
     let in_flight = delivery::Entity::find()
         .filter(delivery::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(delivery::Column::EndpointId.eq(id))
-        .filter(delivery::Column::Status.eq("pending"))
+        .filter(delivery::Column::Status.eq(DeliveryStatus::Pending))
         .filter(delivery::Column::LeaseUntil.gt(now))
         .count(tx.conn())
         .await?;
@@ -366,10 +366,10 @@ pub(crate) async fn deactivate_endpoint(tx: &TenantTx, id: uuid::Uuid) -> Result
         .exec(tx.conn())
         .await?;
     delivery::Entity::update_many()
-        .col_expr(delivery::Column::Status, Expr::value("skipped"))
+        .col_expr(delivery::Column::Status, Expr::value(DeliveryStatus::Skipped))
         .filter(delivery::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(delivery::Column::EndpointId.eq(id))
-        .filter(delivery::Column::Status.is_in(["pending", "dead"]))
+        .filter(delivery::Column::Status.is_in([DeliveryStatus::Pending, DeliveryStatus::Dead]))
         .exec(tx.conn())
         .await?;
     Ok(result.rows_affected == 1)
@@ -410,7 +410,7 @@ pub(crate) async fn put_smtp(tx: &TenantTx, record: &SmtpRecord) -> Result<(), E
         tenant_id: Set(tx.tenant_uuid()),
         host: Set(record.host.clone()),
         port: Set(i32::from(record.port)),
-        tls: Set(record.tls.clone()),
+        tls: Set(record.tls),
         username: Set(record.username.clone()),
         password: Set(record.password.clone()),
         data_key_id: Set(record.data_key_id),
@@ -447,7 +447,7 @@ pub(crate) async fn tenants_with_due_deliveries(store: &Store, now: DateTime<Utc
                 .select_only()
                 .column(delivery::Column::TenantId)
                 .distinct()
-                .filter(delivery::Column::Status.eq("pending"))
+                .filter(delivery::Column::Status.eq(DeliveryStatus::Pending))
                 .filter(delivery::Column::NextAttemptAt.lte(now))
                 .filter(delivery::Column::LeaseUntil.is_null().or(delivery::Column::LeaseUntil.lte(now)))
                 .into_tuple::<uuid::Uuid>()
@@ -464,13 +464,13 @@ pub(crate) async fn tenants_with_due_deliveries(store: &Store, now: DateTime<Utc
 /// Each channel or endpoint is read apart (at most `limit` rows each), so that an endpoint with a long queue
 /// never hides the deliveries of another.
 pub(crate) async fn ready(tx: &TenantTx, now: DateTime<Utc>, limit: u64) -> Result<Vec<DeliveryRecord>, Error> {
-    let queues: Vec<(String, Option<uuid::Uuid>)> = delivery::Entity::find()
+    let queues: Vec<(DeliveryChannel, Option<uuid::Uuid>)> = delivery::Entity::find()
         .select_only()
         .column(delivery::Column::Channel)
         .column(delivery::Column::EndpointId)
         .distinct()
         .filter(delivery::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(delivery::Column::Status.eq("pending"))
+        .filter(delivery::Column::Status.eq(DeliveryStatus::Pending))
         .into_tuple()
         .all(tx.conn())
         .await?;
@@ -478,8 +478,8 @@ pub(crate) async fn ready(tx: &TenantTx, now: DateTime<Utc>, limit: u64) -> Resu
     for (channel, endpoint) in queues {
         let mut query = delivery::Entity::find()
             .filter(delivery::Column::TenantId.eq(tx.tenant_uuid()))
-            .filter(delivery::Column::Channel.eq(channel.as_str()))
-            .filter(delivery::Column::Status.is_in(["pending", "dead"]))
+            .filter(delivery::Column::Channel.eq(channel))
+            .filter(delivery::Column::Status.is_in([DeliveryStatus::Pending, DeliveryStatus::Dead]))
             .order_by_asc(delivery::Column::Id)
             .limit(limit);
         query = match endpoint {
@@ -493,7 +493,7 @@ pub(crate) async fn ready(tx: &TenantTx, now: DateTime<Utc>, limit: u64) -> Resu
                 continue;
             }
             let leased = row.lease_until.is_some_and(|until| until > now);
-            if row.status == "pending" && row.next_attempt_at <= now && !leased {
+            if row.status == DeliveryStatus::Pending && row.next_attempt_at <= now && !leased {
                 ready.push(delivery_from_model(row));
             }
         }
@@ -517,7 +517,7 @@ pub(crate) async fn claim(
         .col_expr(delivery::Column::LeaseUntil, Expr::value(Some(until)))
         .filter(delivery::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(delivery::Column::Id.eq(seen.id))
-        .filter(delivery::Column::Status.eq("pending"))
+        .filter(delivery::Column::Status.eq(DeliveryStatus::Pending))
         .filter(delivery::Column::Attempts.eq(seen.attempts))
         .filter(delivery::Column::NextAttemptAt.lte(now))
         .filter(delivery::Column::LeaseUntil.is_null().or(delivery::Column::LeaseUntil.lte(now)))
@@ -553,15 +553,15 @@ pub(crate) async fn finish(
         .col_expr(delivery::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None));
     update = match attempt {
         Attempt::Delivered => update
-            .col_expr(delivery::Column::Status, Expr::value("delivered"))
+            .col_expr(delivery::Column::Status, Expr::value(DeliveryStatus::Delivered))
             .col_expr(delivery::Column::DeliveredAt, Expr::value(Some(now)))
             .col_expr(delivery::Column::LastError, Expr::value(Option::<String>::None)),
-        Attempt::Skipped => update.col_expr(delivery::Column::Status, Expr::value("skipped")),
+        Attempt::Skipped => update.col_expr(delivery::Column::Status, Expr::value(DeliveryStatus::Skipped)),
         Attempt::Failed { error, retry_at: Some(at) } => update
             .col_expr(delivery::Column::NextAttemptAt, Expr::value(*at))
             .col_expr(delivery::Column::LastError, Expr::value(Some(error.clone()))),
         Attempt::Failed { error, retry_at: None } => update
-            .col_expr(delivery::Column::Status, Expr::value("dead"))
+            .col_expr(delivery::Column::Status, Expr::value(DeliveryStatus::Dead))
             .col_expr(delivery::Column::LastError, Expr::value(Some(error.clone()))),
     };
     let result = update
@@ -577,7 +577,7 @@ pub(crate) async fn finish(
 /// delivery `after`.
 pub(crate) async fn deliveries(
     tx: &TenantTx,
-    status: Option<&str>,
+    status: Option<DeliveryStatus>,
     after: Option<uuid::Uuid>,
     limit: u64,
 ) -> Result<Vec<DeliveryRecord>, Error> {
@@ -595,7 +595,7 @@ pub(crate) async fn deliveries(
 }
 
 /// How many deliveries of the commune are in a status (all of them without one).
-pub(crate) async fn delivery_count(tx: &TenantTx, status: Option<&str>) -> Result<u64, Error> {
+pub(crate) async fn delivery_count(tx: &TenantTx, status: Option<DeliveryStatus>) -> Result<u64, Error> {
     let mut query = delivery::Entity::find().filter(delivery::Column::TenantId.eq(tx.tenant_uuid()));
     if let Some(status) = status {
         query = query.filter(delivery::Column::Status.eq(status));
@@ -611,12 +611,12 @@ pub(crate) async fn delivery(tx: &TenantTx, id: uuid::Uuid) -> Result<Option<Del
 /// Puts a dead delivery back in line, with its attempts counted from zero; false when it is not dead.
 pub(crate) async fn replay(tx: &TenantTx, id: uuid::Uuid, now: DateTime<Utc>) -> Result<bool, Error> {
     let result = delivery::Entity::update_many()
-        .col_expr(delivery::Column::Status, Expr::value("pending"))
+        .col_expr(delivery::Column::Status, Expr::value(DeliveryStatus::Pending))
         .col_expr(delivery::Column::Attempts, Expr::value(0))
         .col_expr(delivery::Column::NextAttemptAt, Expr::value(now))
         .filter(delivery::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(delivery::Column::Id.eq(id))
-        .filter(delivery::Column::Status.eq("dead"))
+        .filter(delivery::Column::Status.eq(DeliveryStatus::Dead))
         .exec(tx.conn())
         .await?;
     Ok(result.rows_affected == 1)

@@ -8,6 +8,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, QueryFilter
 
 use super::entity::timer;
 pub(crate) use super::entity::timer::Scope;
+use super::entity::timer::Status;
 use super::{Store, TenantTx};
 use crate::error::Error;
 use crate::model::ids::{JobId, RequestId, TenantId};
@@ -38,7 +39,7 @@ pub(crate) async fn insert(
         request_version: Set(request_version),
         action: Set(action.to_owned()),
         due_at: Set(due_at),
-        status: Set("pending".to_owned()),
+        status: Set(Status::Pending),
         fired_at: Set(None),
         scope: Set(scope),
     })
@@ -51,10 +52,10 @@ pub(crate) async fn insert(
 /// whole request when it was answered.
 pub(crate) async fn cancel_pending(tx: &TenantTx, request_id: RequestId, scope: Scope) -> Result<(), Error> {
     timer::Entity::update_many()
-        .col_expr(timer::Column::Status, Expr::value("cancelled"))
+        .col_expr(timer::Column::Status, Expr::value(Status::Cancelled))
         .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(timer::Column::RequestId.eq(request_id.as_uuid()))
-        .filter(timer::Column::Status.eq("pending"))
+        .filter(timer::Column::Status.eq(Status::Pending))
         .filter(timer::Column::Scope.eq(scope))
         .exec(tx.conn())
         .await?;
@@ -73,7 +74,7 @@ pub(crate) async fn pending_of(
         .column(timer::Column::DueAt)
         .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(timer::Column::RequestId.eq(request_id.as_uuid()))
-        .filter(timer::Column::Status.eq("pending"))
+        .filter(timer::Column::Status.eq(Status::Pending))
         .filter(timer::Column::Scope.eq(scope))
         .into_tuple::<(String, DateTime<Utc>)>()
         .all(tx.conn())
@@ -102,7 +103,7 @@ pub(crate) async fn tenants_with_due_timers(store: &Store, now: DateTime<Utc>) -
                 .select_only()
                 .column(timer::Column::TenantId)
                 .distinct()
-                .filter(timer::Column::Status.eq("pending"))
+                .filter(timer::Column::Status.eq(Status::Pending))
                 .filter(timer::Column::DueAt.lte(now))
                 .into_tuple::<uuid::Uuid>()
                 .all(conn)
@@ -117,7 +118,7 @@ pub(crate) async fn tenants_with_due_timers(store: &Store, now: DateTime<Utc>) -
 pub(crate) async fn claim_due(tx: &TenantTx, now: DateTime<Utc>, limit: u64) -> Result<Vec<DueTimer>, Error> {
     let mut query = timer::Entity::find()
         .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(timer::Column::Status.eq("pending"))
+        .filter(timer::Column::Status.eq(Status::Pending))
         .filter(timer::Column::DueAt.lte(now))
         .order_by_asc(timer::Column::DueAt)
         .limit(limit);
@@ -141,7 +142,7 @@ pub(crate) async fn claim_due(tx: &TenantTx, now: DateTime<Utc>, limit: u64) -> 
 /// Marks a claimed timer as fired (or as cancelled, when the request had moved on).
 pub(crate) async fn finish(tx: &TenantTx, id: JobId, fired: bool, now: DateTime<Utc>) -> Result<(), Error> {
     timer::Entity::update_many()
-        .col_expr(timer::Column::Status, Expr::value(if fired { "fired" } else { "cancelled" }))
+        .col_expr(timer::Column::Status, Expr::value(if fired { Status::Fired } else { Status::Cancelled }))
         .col_expr(timer::Column::FiredAt, Expr::value(fired.then_some(now)))
         .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(timer::Column::Id.eq(id.as_uuid()))
@@ -165,7 +166,7 @@ pub(crate) async fn follow_decision_date(
             .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
             .filter(timer::Column::RequestId.eq(request_id.as_uuid()))
             .filter(timer::Column::RequestVersion.eq(versions.0))
-            .filter(timer::Column::Status.eq("pending"))
+            .filter(timer::Column::Status.eq(Status::Pending))
             .filter(timer::Column::Scope.eq(Scope::State))
     };
     pending()
@@ -181,14 +182,14 @@ pub(crate) async fn follow_decision_date(
         .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(timer::Column::RequestId.eq(request_id.as_uuid()))
         .filter(timer::Column::RequestVersion.eq(versions.0))
-        .filter(timer::Column::Status.eq("pending"))
+        .filter(timer::Column::Status.eq(Status::Pending))
         .filter(timer::Column::Scope.eq(Scope::Step))
         .exec(tx.conn())
         .await?;
     let of_request = timer::Entity::find()
         .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(timer::Column::RequestId.eq(request_id.as_uuid()))
-        .filter(timer::Column::Status.eq("pending"))
+        .filter(timer::Column::Status.eq(Status::Pending))
         .filter(timer::Column::Scope.eq(Scope::Request))
         .all(tx.conn())
         .await?;

@@ -45,7 +45,7 @@ async fn fees_csv(State(state): State<AppState>, at: PathCommune, Query(filter):
             m.year.to_string(),
             m.month.to_string(),
             m.service_code,
-            m.currency,
+            m.currency.into(),
             m.payments.to_string(),
             format_centimes(m.amount),
         ]

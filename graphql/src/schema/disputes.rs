@@ -19,31 +19,15 @@ use super::page::{Listing, after_key, connection, page_size};
 
 /// Where the commune stands in a case.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "jamaa_core::modules::disputes::model::Position")]
 pub enum DisputePosition {
     Claimant,
     Defendant,
 }
 
-impl From<DisputePosition> for core::Position {
-    fn from(p: DisputePosition) -> Self {
-        match p {
-            DisputePosition::Claimant => core::Position::Claimant,
-            DisputePosition::Defendant => core::Position::Defendant,
-        }
-    }
-}
-
-impl From<core::Position> for DisputePosition {
-    fn from(p: core::Position) -> Self {
-        match p {
-            core::Position::Claimant => DisputePosition::Claimant,
-            core::Position::Defendant => DisputePosition::Defendant,
-        }
-    }
-}
-
 /// Where a case stands.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "jamaa_core::modules::disputes::model::Status")]
 pub enum DisputeStatus {
     Open,
     Decided,
@@ -51,43 +35,13 @@ pub enum DisputeStatus {
     Closed,
 }
 
-impl From<core::Status> for DisputeStatus {
-    fn from(s: core::Status) -> Self {
-        match s {
-            core::Status::Open => DisputeStatus::Open,
-            core::Status::Decided => DisputeStatus::Decided,
-            core::Status::Appealed => DisputeStatus::Appealed,
-            core::Status::Closed => DisputeStatus::Closed,
-        }
-    }
-}
-
 /// The outcome of a decision for the commune.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "jamaa_core::modules::disputes::model::Outcome")]
 pub enum DecisionOutcome {
     Won,
     Lost,
     Partly,
-}
-
-impl From<DecisionOutcome> for core::Outcome {
-    fn from(o: DecisionOutcome) -> Self {
-        match o {
-            DecisionOutcome::Won => core::Outcome::Won,
-            DecisionOutcome::Lost => core::Outcome::Lost,
-            DecisionOutcome::Partly => core::Outcome::Partly,
-        }
-    }
-}
-
-impl From<core::Outcome> for DecisionOutcome {
-    fn from(o: core::Outcome) -> Self {
-        match o {
-            core::Outcome::Won => DecisionOutcome::Won,
-            core::Outcome::Lost => DecisionOutcome::Lost,
-            core::Outcome::Partly => DecisionOutcome::Partly,
-        }
-    }
 }
 
 /// A party to a case (personal data: sealed, read on the case file only).
@@ -133,24 +87,13 @@ pub struct DisputeCaseEditInput {
 
 /// The kind of a document of a case.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "jamaa_core::modules::disputes::model::DocumentKind")]
 pub enum DisputeDocumentKind {
     Pleading,
     Judgment,
     ExpertReport,
     Correspondence,
     Other,
-}
-
-impl From<core::DocumentKind> for DisputeDocumentKind {
-    fn from(k: core::DocumentKind) -> Self {
-        match k {
-            core::DocumentKind::Pleading => DisputeDocumentKind::Pleading,
-            core::DocumentKind::Judgment => DisputeDocumentKind::Judgment,
-            core::DocumentKind::ExpertReport => DisputeDocumentKind::ExpertReport,
-            core::DocumentKind::Correspondence => DisputeDocumentKind::Correspondence,
-            core::DocumentKind::Other => DisputeDocumentKind::Other,
-        }
-    }
 }
 
 /// A document of a case; its content is opened at `GET /disputes/{commune}/{caseId}/documents/{id}` (each

@@ -6,9 +6,7 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject
 use chrono::{DateTime, Utc};
 use futures_util::Stream;
 use jamaa_core::model::ids::{RequestId, TenantId};
-use jamaa_core::service::{
-    DeliveryRecord, EndpointLimits, Notice, SmtpInput, SmtpTls, SmtpView, WebhookEndpointRecord,
-};
+use jamaa_core::service::{DeliveryRecord, EndpointLimits, Notice, SmtpInput, SmtpView, WebhookEndpointRecord};
 use secrecy::{ExposeSecret, SecretString};
 use tokio_stream::StreamExt as _;
 use tokio_stream::wrappers::BroadcastStream;
@@ -76,10 +74,12 @@ pub struct WebhookEndpointLimitsInput {
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "jamaa_core::service::SmtpTls")]
 pub enum SmtpTlsMode {
     /// Plain SMTP, for a relay on the same host or network.
     None,
-    Starttls,
+    #[graphql(name = "STARTTLS")]
+    StartTls,
     Tls,
 }
 
@@ -99,11 +99,7 @@ impl From<SmtpView> for SmtpSettings {
         Self {
             host: view.host,
             port: i32::from(view.port),
-            tls: match view.tls {
-                SmtpTls::None => SmtpTlsMode::None,
-                SmtpTls::StartTls => SmtpTlsMode::Starttls,
-                SmtpTls::Tls => SmtpTlsMode::Tls,
-            },
+            tls: view.tls.into(),
             username: view.username,
             has_password: view.has_password,
             from_address: view.from_address,
@@ -124,26 +120,12 @@ pub struct SmtpSettingsInput {
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "jamaa_core::model::notifications::DeliveryStatus")]
 pub enum DeliveryStatus {
     Pending,
     Delivered,
     Skipped,
     Dead,
-}
-
-impl DeliveryStatus {
-    fn parse(status: &str) -> Option<Self> {
-        [Self::Pending, Self::Delivered, Self::Skipped, Self::Dead].into_iter().find(|s| s.as_str() == status)
-    }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            DeliveryStatus::Pending => "pending",
-            DeliveryStatus::Delivered => "delivered",
-            DeliveryStatus::Skipped => "skipped",
-            DeliveryStatus::Dead => "dead",
-        }
-    }
 }
 
 /// One event to deliver on one channel.
@@ -170,10 +152,9 @@ impl From<DeliveryRecord> for NotificationDelivery {
             event_id: ID(record.event_id.to_string()),
             request_id: ID(record.request_id.to_string()),
             sequence: record.sequence,
-            channel: record.channel,
+            channel: record.channel.as_str().to_owned(),
             endpoint_id: record.endpoint_id.map(|id| ID(id.to_string())),
-            // The store writes the four statuses only.
-            status: DeliveryStatus::parse(&record.status).unwrap_or(DeliveryStatus::Pending),
+            status: record.status.into(),
             attempts: record.attempts,
             next_attempt_at: record.next_attempt_at,
             last_error: record.last_error,
@@ -252,7 +233,7 @@ impl NotificationQuery {
             .notification_deliveries(
                 call.principal,
                 &call.commune,
-                status.map(DeliveryStatus::as_str),
+                status.map(Into::into),
                 after,
                 page_size(first, call.locale())?,
             )
@@ -333,11 +314,7 @@ impl NotificationMutation {
         let input = SmtpInput {
             host: input.host,
             port: u16::try_from(input.port).unwrap_or(0),
-            tls: match input.tls {
-                SmtpTlsMode::None => SmtpTls::None,
-                SmtpTlsMode::Starttls => SmtpTls::StartTls,
-                SmtpTlsMode::Tls => SmtpTls::Tls,
-            },
+            tls: input.tls.into(),
             username: input.username,
             password: input.password.map(SecretString::from),
             from_address: input.from_address,

@@ -171,7 +171,7 @@ fn refund(r: RefundView) -> PaymentRefund {
         payment_id: ID(r.payment_id.to_string()),
         amount: format_centimes(r.amount),
         reason: r.reason,
-        status: r.status,
+        status: r.status.as_str().to_owned(),
         requested_by: r.requested_by,
         requested_at: r.requested_at,
         decided_by: r.decided_by,

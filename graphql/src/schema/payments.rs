@@ -79,7 +79,7 @@ impl From<&CorePayment> for Payment {
             number: p.number_label(),
             channel: p.channel.into(),
             amount: format_centimes(p.amount),
-            currency: p.currency.clone(),
+            currency: p.currency.to_string(),
             day: p.day,
             terminal_slip: p.terminal_slip.clone(),
             cancels: p.cancels.map(|c| ID(c.to_string())),
@@ -133,7 +133,7 @@ pub fn demand(state: &DemandState, lang: &Lang) -> PaymentDemand {
         id: ID(d.id.to_string()),
         tracking_code: d.tracking_code.clone(),
         service_code: d.service_code.clone(),
-        currency: d.currency.clone(),
+        currency: d.currency.to_string(),
         lines: d
             .lines
             .iter()
@@ -211,7 +211,7 @@ impl From<CoreDayReport> for PaymentsDayReport {
         PaymentsDayReport {
             day: r.day,
             agent: r.agent,
-            currency: r.currency,
+            currency: r.currency.into(),
             payments: r.payments.iter().map(Payment::from).collect(),
             cash_count: r.cash_count,
             cash: format_centimes(r.cash),
@@ -242,7 +242,7 @@ impl From<MonthRevenue> for CollectedFees {
             year: m.year,
             month: m.month,
             service_code: m.service_code,
-            currency: m.currency,
+            currency: m.currency.into(),
             payments: m.payments,
             amount: format_centimes(m.amount),
         }

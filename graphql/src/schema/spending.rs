@@ -177,7 +177,7 @@ impl SpendingQuery {
         let ledger: CoreLedger = call.jamaa.finance_ledger(call.principal, &call.commune, year).await.in_lang(&call)?;
         Ok(FinanceLedger {
             year: ledger.year,
-            currency: call.commune.spec.currency.clone(),
+            currency: call.commune.spec.currency.to_string(),
             entries: ledger.entries.into_iter().map(entry).collect(),
             lines: ledger
                 .lines

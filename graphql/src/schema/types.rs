@@ -90,7 +90,7 @@ impl Commune {
         self.commune.spec.time_zone.name()
     }
     async fn currency(&self) -> &str {
-        &self.commune.spec.currency
+        self.commune.spec.currency.as_str()
     }
     async fn tracking_prefix(&self) -> &str {
         self.commune.spec.tracking_prefix.as_str()

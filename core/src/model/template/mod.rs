@@ -14,7 +14,7 @@ use crate::model::access::Permission;
 use crate::model::access::RoleDef;
 use crate::model::calendar::WorkingCalendar;
 use crate::model::catalog::ServiceDefinition;
-use crate::model::commune::Country;
+use crate::model::commune::{Country, Currency};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::request::DEFAULT_SEQUENCE_DIGITS;
 use crate::model::settings::SettingsSection;
@@ -164,7 +164,7 @@ impl TemplateContent {
             section::<crate::model::document_layout::DocumentLayout>(&self.settings),
         ];
         errors.extend(sections.into_iter().flatten().map(|(path, e)| problem(path, e)));
-        if self.currency.len() != 3 || !self.currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        if Currency::parse(&self.currency).is_err() {
             errors.push(problem("currency".into(), format!("`{}` is not an ISO 4217 code", self.currency)));
         }
         if !(6..=9).contains(&self.id_formats.tracking_sequence_digits) {

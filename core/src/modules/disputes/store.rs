@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use super::entity::{dispute_appeal, dispute_case, dispute_decision, dispute_document, dispute_hearing};
-use super::model::{Appeal, Case, CaseDocument, Decision, DocumentKind, Hearing, Outcome, Position, Status};
+use super::model::{Appeal, Case, CaseDocument, Decision, Hearing, Status};
 use crate::error::Error;
 use crate::model::ids::{AppealId, DecisionId, DisputeDocumentId, DisputeId, HearingId, TenantId, UserId};
 use crate::store::{Store, TenantTx};
@@ -23,12 +23,8 @@ pub(crate) struct CaseRow {
     pub request_id: Option<uuid::Uuid>,
 }
 
-fn parse<T: std::str::FromStr>(value: &str, what: &str) -> Result<T, Error> {
-    value.parse().map_err(|_| Error::internal(format!("stored {what} `{value}` does not parse")))
-}
-
-fn case_from(model: dispute_case::Model) -> Result<CaseRow, Error> {
-    Ok(CaseRow {
+fn case_from(model: dispute_case::Model) -> CaseRow {
+    CaseRow {
         case: Case {
             id: DisputeId::from_uuid(model.id),
             number: model.number,
@@ -36,12 +32,12 @@ fn case_from(model: dispute_case::Model) -> Result<CaseRow, Error> {
             subject: model.subject,
             court_name: model.court_name,
             court_city: model.court_city,
-            position: parse::<Position>(&model.position, "position")?,
+            position: model.position,
             lawyer_name: model.lawyer_name,
             lawyer_bar: model.lawyer_bar,
             stakes_centimes: model.stakes_centimes,
             request_code: model.request_code,
-            status: parse::<Status>(&model.status, "status")?,
+            status: model.status,
             opened_on: model.opened_on,
             responsible: model.responsible_user_id.map(UserId::from_uuid),
             created_at: model.created_at,
@@ -50,13 +46,11 @@ fn case_from(model: dispute_case::Model) -> Result<CaseRow, Error> {
         parties: model.parties,
         data_key_id: model.data_key_id,
         request_id: model.request_id,
-    })
+    }
 }
 
 pub(crate) async fn insert_case(tx: &TenantTx, row: &CaseRow) -> Result<(), Error> {
     let c = &row.case;
-    let position: &'static str = c.position.into();
-    let status: &'static str = c.status.into();
     dispute_case::Entity::insert(dispute_case::ActiveModel {
         tenant_id: Set(tx.tenant_uuid()),
         id: Set(c.id.as_uuid()),
@@ -65,7 +59,7 @@ pub(crate) async fn insert_case(tx: &TenantTx, row: &CaseRow) -> Result<(), Erro
         subject: Set(c.subject.clone()),
         court_name: Set(c.court_name.clone()),
         court_city: Set(c.court_city.clone()),
-        position: Set(position.to_owned()),
+        position: Set(c.position),
         parties: Set(row.parties.clone()),
         data_key_id: Set(row.data_key_id),
         lawyer_name: Set(c.lawyer_name.clone()),
@@ -73,7 +67,7 @@ pub(crate) async fn insert_case(tx: &TenantTx, row: &CaseRow) -> Result<(), Erro
         stakes_centimes: Set(c.stakes_centimes),
         request_id: Set(row.request_id),
         request_code: Set(c.request_code.clone()),
-        status: Set(status.to_owned()),
+        status: Set(c.status),
         opened_on: Set(c.opened_on),
         responsible_user_id: Set(c.responsible.map(|u| u.as_uuid())),
         created_at: Set(c.created_at),
@@ -92,7 +86,6 @@ pub(crate) async fn set_status(
     to: Status,
     now: DateTime<Utc>,
 ) -> Result<bool, Error> {
-    let (from, to): (&'static str, &'static str) = (from.into(), to.into());
     let result = dispute_case::Entity::update_many()
         .col_expr(dispute_case::Column::Status, Expr::value(to))
         .col_expr(dispute_case::Column::UpdatedAt, Expr::value(now))
@@ -105,7 +98,7 @@ pub(crate) async fn set_status(
 }
 
 pub(crate) async fn case_by_id(tx: &TenantTx, id: DisputeId) -> Result<Option<CaseRow>, Error> {
-    dispute_case::Entity::find_by_id((tx.tenant_uuid(), id.as_uuid())).one(tx.conn()).await?.map(case_from).transpose()
+    Ok(dispute_case::Entity::find_by_id((tx.tenant_uuid(), id.as_uuid())).one(tx.conn()).await?.map(case_from))
 }
 
 /// The cases after `after`, in the order they were opened (ids are time-ordered).
@@ -117,7 +110,7 @@ pub(crate) async fn case_page(tx: &TenantTx, after: Option<DisputeId>, limit: u6
     if let Some(after) = after {
         query = query.filter(dispute_case::Column::Id.gt(after.as_uuid()));
     }
-    query.all(tx.conn()).await?.into_iter().map(case_from).collect()
+    Ok(query.all(tx.conn()).await?.into_iter().map(case_from).collect())
 }
 
 pub(crate) async fn case_count(tx: &TenantTx) -> Result<u64, Error> {
@@ -129,12 +122,11 @@ pub(crate) async fn case_count(tx: &TenantTx) -> Result<u64, Error> {
 
 /// The commune's open cases (not closed) and the sum of their stakes, in centimes.
 pub(crate) async fn open_figures(tx: &TenantTx) -> Result<(u64, i64), Error> {
-    let closed: &'static str = Status::Closed.into();
     let stakes: Vec<i64> = dispute_case::Entity::find()
         .select_only()
         .column(dispute_case::Column::StakesCentimes)
         .filter(dispute_case::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(dispute_case::Column::Status.ne(closed))
+        .filter(dispute_case::Column::Status.ne(Status::Closed))
         .into_tuple::<i64>()
         .all(tx.conn())
         .await?;
@@ -272,28 +264,27 @@ pub(crate) async fn mark_reminded(tx: &TenantTx, id: HearingId, now: DateTime<Ut
     Ok(())
 }
 
-fn decision_from(model: dispute_decision::Model) -> Result<Decision, Error> {
-    Ok(Decision {
+fn decision_from(model: dispute_decision::Model) -> Decision {
+    Decision {
         id: DecisionId::from_uuid(model.id),
         case: DisputeId::from_uuid(model.case_id),
         decided_on: model.decided_on,
-        outcome: parse::<Outcome>(&model.outcome, "outcome")?,
+        outcome: model.outcome,
         awarded_centimes: model.awarded_centimes,
         summary: model.summary,
         appeal_deadline: model.appeal_deadline,
         recorded_at: model.recorded_at,
         recorded_by: model.recorded_by,
-    })
+    }
 }
 
 pub(crate) async fn insert_decision(tx: &TenantTx, d: &Decision) -> Result<(), Error> {
-    let outcome: &'static str = d.outcome.into();
     dispute_decision::Entity::insert(dispute_decision::ActiveModel {
         tenant_id: Set(tx.tenant_uuid()),
         id: Set(d.id.as_uuid()),
         case_id: Set(d.case.as_uuid()),
         decided_on: Set(d.decided_on),
-        outcome: Set(outcome.to_owned()),
+        outcome: Set(d.outcome),
         awarded_centimes: Set(d.awarded_centimes),
         summary: Set(d.summary.clone()),
         appeal_deadline: Set(d.appeal_deadline),
@@ -314,7 +305,7 @@ pub(crate) async fn decisions_of(tx: &TenantTx, case: DisputeId) -> Result<Vec<D
         .order_by_asc(dispute_decision::Column::Id)
         .all(tx.conn())
         .await?;
-    rows.into_iter().map(decision_from).collect()
+    Ok(rows.into_iter().map(decision_from).collect())
 }
 
 fn appeal_from(model: dispute_appeal::Model) -> Appeal {
@@ -365,7 +356,6 @@ pub(crate) async fn appeals_of(tx: &TenantTx, case: DisputeId) -> Result<Vec<App
 /// `status`; false when another change won.
 pub(crate) async fn update_case(tx: &TenantTx, row: &CaseRow, status: Status) -> Result<bool, Error> {
     let c = &row.case;
-    let status: &'static str = status.into();
     let result = dispute_case::Entity::update_many()
         .col_expr(dispute_case::Column::Subject, Expr::value(c.subject.clone()))
         .col_expr(dispute_case::Column::CourtName, Expr::value(c.court_name.clone()))
@@ -389,7 +379,7 @@ fn document_from(model: dispute_document::Model) -> Result<(CaseDocument, String
         id: DisputeDocumentId::from_uuid(model.id),
         case: DisputeId::from_uuid(model.case_id),
         title: model.title,
-        kind: parse::<DocumentKind>(&model.kind, "document kind")?,
+        kind: model.kind,
         file_name: model.file_name,
         media_type: model.media_type,
         size_bytes: u64::try_from(model.size_bytes).map_err(Error::internal)?,
@@ -407,13 +397,12 @@ pub(crate) async fn insert_document(
     sealed: String,
     data_key_id: uuid::Uuid,
 ) -> Result<(), Error> {
-    let kind: &'static str = d.kind.into();
     dispute_document::Entity::insert(dispute_document::ActiveModel {
         tenant_id: Set(tx.tenant_uuid()),
         id: Set(d.id.as_uuid()),
         case_id: Set(d.case.as_uuid()),
         title: Set(d.title.clone()),
-        kind: Set(kind.to_owned()),
+        kind: Set(d.kind),
         file_name: Set(d.file_name.clone()),
         media_type: Set(d.media_type.clone()),
         size_bytes: Set(i64::try_from(d.size_bytes).map_err(Error::internal)?),

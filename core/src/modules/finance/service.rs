@@ -272,7 +272,7 @@ impl Jamaa {
         tx.commit().await?;
         let lines = crate::modules::finance::entries::apply(lines, &ledger);
         let aggregates = finance::aggregate(&lines);
-        Ok(BudgetExecution { currency: commune.spec.currency.clone(), commune: commune.clone(), lines, aggregates })
+        Ok(BudgetExecution { currency: commune.spec.currency.to_string(), commune: commune.clone(), lines, aggregates })
     }
 }
 

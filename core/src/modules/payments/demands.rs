@@ -22,7 +22,7 @@ pub(crate) async fn create_demand(
     record: &RequestRecord,
 ) -> Result<(), Error> {
     let definition = &service.definition;
-    let lines = model::demand_lines(&definition.fees, &commune.spec.currency).map_err(Error::Validation)?;
+    let lines = model::demand_lines(&definition.fees, commune.spec.currency.as_str()).map_err(Error::Validation)?;
     if lines.is_empty() {
         return Ok(());
     }

@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use crate::error::{FieldError, FieldErrorCode};
 use crate::model::catalog::Fee;
+use crate::model::commune::Currency;
 use crate::model::form::messages::{self, PaymentProblem};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::workflow::RuleBasis;
@@ -118,7 +119,7 @@ pub struct Demand {
     pub request: Uuid,
     pub tracking_code: String,
     pub service_code: String,
-    pub currency: String,
+    pub currency: Currency,
     pub lines: Vec<DemandLine>,
     /// The sum of the lines, centimes.
     pub total: i64,
@@ -140,7 +141,7 @@ pub struct Payment {
     pub channel: Channel,
     /// Centimes; a cancellation's amount is the payment's, taken back.
     pub amount: i64,
-    pub currency: String,
+    pub currency: Currency,
     pub year: i32,
     pub number: i64,
     /// The day it was recorded on, in the commune's time zone.
@@ -312,11 +313,11 @@ pub fn check_counter_payment(state: &DemandState, input: &CounterPayment) -> Vec
     if !input.channel.at_counter() {
         errors.push(problem("input.channel", FieldErrorCode::NotAnOption, PaymentProblem::NotAtCounter));
     }
-    if input.currency != state.demand.currency {
+    if input.currency != state.demand.currency.as_str() {
         errors.push(FieldError::new(
             "input.currency",
             FieldErrorCode::InvalidValue,
-            messages::fee_currency(&state.demand.currency),
+            messages::fee_currency(state.demand.currency.as_str()),
         ));
     }
     if state.status == DemandStatus::Paid {
@@ -327,7 +328,7 @@ pub fn check_counter_payment(state: &DemandState, input: &CounterPayment) -> Vec
             FieldErrorCode::RuleNotMet,
             messages::payment_amount_mismatch(
                 &crate::modules::finance::model::format_centimes(state.outstanding),
-                &state.demand.currency,
+                state.demand.currency.as_str(),
             ),
         ));
     }
@@ -397,11 +398,11 @@ pub fn quittance_text(commune: &LocalizedText, demand: &Demand, payment: &Paymen
             "- {} / {} : {} ({})\n",
             name(&line.label, Locale::Fr),
             name(&line.label, Locale::Ar),
-            money(line.amount, &demand.currency),
+            money(line.amount, demand.currency.as_str()),
             basis_text(&line.basis)
         ));
     }
-    text.push_str(&format!("Montant payé / المبلغ المؤدى : {}\n", money(payment.amount, &payment.currency)));
+    text.push_str(&format!("Montant payé / المبلغ المؤدى : {}\n", money(payment.amount, payment.currency.as_str())));
     let channel = match payment.channel {
         Channel::Cash => "Espèces / نقدا",
         Channel::Card => "Carte bancaire / بطاقة بنكية",
@@ -436,7 +437,7 @@ pub fn cancellation_text(
         cancellation.number_label(),
         payment.number_label(),
         demand.tracking_code,
-        money(cancellation.amount, &cancellation.currency),
+        money(cancellation.amount, cancellation.currency.as_str()),
         cancellation.reason.as_deref().unwrap_or_default(),
         cancellation.day.format("%d/%m/%Y"),
         agent,
@@ -449,7 +450,7 @@ pub fn cancellation_text(
 pub struct DayReport {
     pub day: NaiveDate,
     pub agent: String,
-    pub currency: String,
+    pub currency: Currency,
     pub payments: Vec<Payment>,
     pub cash_count: u32,
     pub cash: i64,
@@ -468,7 +469,7 @@ pub struct DayReport {
 pub fn day_report(
     day: NaiveDate,
     agent: &str,
-    currency: &str,
+    currency: &Currency,
     payments: &[Payment],
     channel_of: impl Fn(Uuid) -> Option<Channel>,
 ) -> DayReport {
@@ -477,7 +478,7 @@ pub fn day_report(
     let mut report = DayReport {
         day,
         agent: agent.to_owned(),
-        currency: currency.to_owned(),
+        currency: currency.clone(),
         payments: Vec::new(),
         cash_count: 0,
         cash: 0,
@@ -520,7 +521,7 @@ pub struct MonthRevenue {
     pub year: i32,
     pub month: u32,
     pub service_code: String,
-    pub currency: String,
+    pub currency: Currency,
     /// Payments less cancellations.
     pub payments: i64,
     /// Centimes, net of cancellations.
@@ -532,7 +533,7 @@ pub struct MonthRevenue {
 /// whose payments were all cancelled is kept at zero. Sorted by year, month, procedure.
 pub fn revenue_by_month(payments: &[Payment], service_of: impl Fn(Uuid) -> Option<String>) -> Vec<MonthRevenue> {
     use chrono::Datelike;
-    let mut months: BTreeMap<(i32, u32, String, String), (i64, i64)> = BTreeMap::new();
+    let mut months: BTreeMap<(i32, u32, String, Currency), (i64, i64)> = BTreeMap::new();
     for payment in payments {
         let Some(service) = service_of(payment.demand) else { continue };
         let key = (payment.day.year(), payment.day.month(), service, payment.currency.clone());
@@ -565,6 +566,10 @@ pub fn revenue_by_month(payments: &[Payment], service_of: impl Fn(Uuid) -> Optio
 mod tests {
     use super::*;
 
+    fn mad() -> Currency {
+        Currency::parse("MAD").unwrap()
+    }
+
     fn fee(amount: i64, basis: Option<RuleBasis>, legal: Option<&str>) -> Fee {
         Fee {
             label: LocalizedText::ar_fr("رسم", "Droit"),
@@ -581,7 +586,7 @@ mod tests {
             request: Uuid::from_u128(2),
             tracking_code: "CHF-2026-000001".into(),
             service_code: "legalisation-signature".into(),
-            currency: "MAD".into(),
+            currency: mad(),
             lines: vec![DemandLine {
                 label: LocalizedText::ar_fr("رسم", "Droit"),
                 amount: total,
@@ -602,7 +607,7 @@ mod tests {
             rank: 1,
             channel,
             amount,
-            currency: "MAD".into(),
+            currency: mad(),
             year: 2026,
             number: n,
             day: NaiveDate::from_ymd_opt(2026, 12, day).unwrap(),
@@ -722,7 +727,7 @@ mod tests {
         let mut cancel = payment(5, PaymentKind::Cancellation, Channel::Cash, 200, 6, "agent");
         cancel.cancels = Some(cash.id);
         let all = vec![cash.clone(), card, other, yesterday, cancel];
-        let report = day_report(NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(), "agent", "MAD", &all, |id| {
+        let report = day_report(NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(), "agent", &mad(), &all, |id| {
             all.iter().find(|p| p.id == id).map(|p| p.channel)
         });
         assert_eq!((report.cash_count, report.cash, report.card_count, report.card), (1, 200, 1, 500));

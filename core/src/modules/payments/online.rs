@@ -18,7 +18,7 @@ use super::provider::{
     self, Callback, CallbackError, HostedPage, MAD, Order, Outcome, PaymentProviders, Provider as _,
 };
 use super::reconcile::{
-    self, IntentStatus, Mismatch, MismatchKind, OnlinePaymentSettings, PaymentState, Recorded, Stated,
+    self, IntentStatus, Mismatch, MismatchKind, OnlinePaymentSettings, PaymentState, Recorded, RefundStatus, Stated,
 };
 use super::service as counter;
 use super::{demands, store as demand_store};
@@ -98,8 +98,7 @@ pub struct RefundView {
     pub payment_id: OnlinePaymentId,
     pub amount: i64,
     pub reason: String,
-    /// `requested`, `approved`, `rejected`.
-    pub status: String,
+    pub status: RefundStatus,
     pub requested_by: String,
     pub requested_at: DateTime<Utc>,
     pub decided_by: Option<String>,
@@ -115,24 +114,22 @@ pub const MAX_REASON: u32 = 1000;
 /// The largest statement read (bytes).
 pub const MAX_STATEMENT_BYTES: u32 = 2 * 1024 * 1024;
 
-pub(crate) fn view(row: PaymentRow, now: DateTime<Utc>) -> Result<OnlinePaymentView, Error> {
-    let status = IntentStatus::parse(&row.status)
-        .ok_or_else(|| Error::internal(format!("online payment {} has status {}", row.id, row.status)))?;
-    Ok(OnlinePaymentView {
+pub(crate) fn view(row: PaymentRow, now: DateTime<Utc>) -> OnlinePaymentView {
+    OnlinePaymentView {
         id: OnlinePaymentId::from_uuid(row.id),
         order_id: row.order_id,
         demand_id: row.demand_id,
         request_id: row.request_id,
         amount: row.amount,
         currency: row.currency,
-        state: PaymentState::of(status, row.expires_at, now),
+        state: PaymentState::of(row.status, row.expires_at, now),
         provider_reference: row.provider_reference,
         refusal_code: row.refusal_code,
         started_at: row.started_at,
         expires_at: row.expires_at,
         settled_at: row.settled_at,
         settled_by: row.settled_by,
-    })
+    }
 }
 
 fn statement_view(row: StatementRow) -> Result<StatementView, Error> {
@@ -197,7 +194,7 @@ impl Jamaa {
         {
             return Ok(false);
         }
-        if !store::settle(tx, row.id, "paid", Some(reference.to_owned()), None, settled_by, now).await? {
+        if !store::settle(tx, row.id, IntentStatus::Paid, Some(reference.to_owned()), None, settled_by, now).await? {
             return Ok(false);
         }
         let quittance = self.record_demand_paid(tx, commune, row, reference, actor, now).await?;
@@ -328,7 +325,7 @@ impl Jamaa {
         if state.status == DemandStatus::Paid || state.outstanding <= 0 {
             return Err(problem("trackingCode", OnlinePaymentProblem::NothingOwed));
         }
-        if state.demand.currency != "MAD" {
+        if state.demand.currency.as_str() != "MAD" {
             return Err(problem("trackingCode", OnlinePaymentProblem::NotConfigured));
         }
         let now = self.now();
@@ -342,7 +339,7 @@ impl Jamaa {
             request_id: state.demand.request,
             amount: state.outstanding,
             currency: MAD.to_owned(),
-            status: IntentStatus::Pending.as_str().to_owned(),
+            status: IntentStatus::Pending,
             provider_reference: None,
             refusal_code: None,
             started_by: format!("applicant:{}", record.tracking_code),
@@ -379,7 +376,7 @@ impl Jamaa {
         };
         let nonce = hex::encode(rand::random::<[u8; 10]>());
         let checkout = merchant.checkout(&order, &nonce);
-        Ok(OnlineCheckout { payment: view(row, now)?, action: checkout.action, fields: checkout.fields })
+        Ok(OnlineCheckout { payment: view(row, now), action: checkout.action, fields: checkout.fields })
     }
 
     /// A refused callback's audit event, in its own transaction.
@@ -443,10 +440,10 @@ impl Jamaa {
             return Ok(CallbackAnswer::Refused);
         }
         let ack = merchant.acknowledgement();
-        if row.status != IntentStatus::Pending.as_str() {
+        if row.status != IntentStatus::Pending {
             // A duplicate (the same outcome told again), or an outcome after another: nothing new.
             if row.provider_reference.as_deref() != Some(callback.provider_reference.as_str())
-                && row.status == IntentStatus::Paid.as_str()
+                && row.status == IntentStatus::Paid
                 && callback.outcome == Outcome::Approved
             {
                 drop(tx);
@@ -465,7 +462,7 @@ impl Jamaa {
             }
             Outcome::Refused { code } => {
                 let now = self.now();
-                if store::settle(&tx, row.id, "refused", None, Some(code.clone()), "callback", now).await? {
+                if store::settle(&tx, row.id, IntentStatus::Refused, None, Some(code.clone()), "callback", now).await? {
                     audit::append(
                         &tx,
                         NewEvent::new(
@@ -491,7 +488,7 @@ impl Jamaa {
         let tx = self.store.tenant_tx(TenantScope::new(commune.id)).await?;
         let row = store::payment_by_order(&tx, order).await?.ok_or(Error::NotFound("online payment"))?;
         tx.commit().await?;
-        view(row, self.now())
+        Ok(view(row, self.now()))
     }
 
     /// The commune's payments started online, newest first (staff who reconcile them).
@@ -506,7 +503,7 @@ impl Jamaa {
         let rows = store::payments(&tx, None, first.clamp(1, crate::service::MAX_PAGE_SIZE)).await?;
         tx.commit().await?;
         let now = self.now();
-        rows.into_iter().map(|row| view(row, now)).collect()
+        Ok(rows.into_iter().map(|row| view(row, now)).collect())
     }
 
     /// Imports the provider's statement of `day` (CSV): an approved payment the commune has not recorded is
@@ -541,7 +538,7 @@ impl Jamaa {
             .map(|r| Recorded {
                 order_id: r.order_id.clone(),
                 amount_centimes: r.amount,
-                status: IntentStatus::parse(&r.status).unwrap_or(IntentStatus::Pending),
+                status: r.status,
                 provider_reference: r.provider_reference.clone(),
                 settled_that_day: r.settled_at.is_some_and(|t| t >= from && t < to),
             })
@@ -646,12 +643,14 @@ impl Jamaa {
         }
         let tx = self.store.tenant_tx(scope).await?;
         let row = store::payment_by_id(&tx, payment.as_uuid()).await?.ok_or(Error::NotFound("online payment"))?;
-        if row.status != IntentStatus::Paid.as_str() {
+        if row.status != IntentStatus::Paid {
             return Err(problem("payment", OnlinePaymentProblem::NotPaid));
         }
         let earlier = store::refunds(&tx, Some(row.id)).await?;
-        let left =
-            reconcile::refundable(row.amount, earlier.iter().filter(|r| r.status != "rejected").map(|r| r.amount));
+        let left = reconcile::refundable(
+            row.amount,
+            earlier.iter().filter(|r| r.status != RefundStatus::Rejected).map(|r| r.amount),
+        );
         if amount > left {
             return Err(problem("amount", OnlinePaymentProblem::BeyondPaid));
         }
@@ -663,7 +662,7 @@ impl Jamaa {
             payment_id: row.id,
             amount,
             reason: reason.to_owned(),
-            status: "requested".to_owned(),
+            status: RefundStatus::Requested,
             requested_by: principal.actor(),
             requested_at: now,
             decided_by: None,
@@ -701,14 +700,14 @@ impl Jamaa {
             .into_iter()
             .find(|r| r.id == refund.as_uuid())
             .ok_or(Error::NotFound("refund"))?;
-        if row.status != "requested" {
+        if row.status != RefundStatus::Requested {
             return Err(problem("refund", OnlinePaymentProblem::AlreadyDecided));
         }
         if row.requested_by == principal.actor() {
             return Err(problem("refund", OnlinePaymentProblem::SameMember));
         }
         let now = self.now();
-        let status = if approve { "approved" } else { "rejected" };
+        let status = if approve { RefundStatus::Approved } else { RefundStatus::Rejected };
         if !store::decide_refund(&tx, row.id, status, &principal.actor(), now).await? {
             return Err(problem("refund", OnlinePaymentProblem::AlreadyDecided));
         }
@@ -724,12 +723,7 @@ impl Jamaa {
         )
         .await?;
         tx.commit().await?;
-        Ok(RefundView {
-            status: status.to_owned(),
-            decided_by: Some(principal.actor()),
-            decided_at: Some(now),
-            ..refund_view(row)
-        })
+        Ok(RefundView { status, decided_by: Some(principal.actor()), decided_at: Some(now), ..refund_view(row) })
     }
 
     /// The provider's callbacks refused, newest first (at most `first`): what the controller watches for

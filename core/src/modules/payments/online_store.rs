@@ -5,6 +5,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use uuid::Uuid;
 
 use super::entity::{online_payment, payment_refund, payment_statement};
+use super::reconcile::{IntentStatus, RefundStatus};
 use crate::error::Error;
 use crate::store::TenantTx;
 
@@ -39,7 +40,7 @@ pub(crate) async fn insert_payment(tx: &TenantTx, row: PaymentRow) -> Result<(),
 pub(crate) async fn settle(
     tx: &TenantTx,
     id: Uuid,
-    status: &str,
+    status: IntentStatus,
     provider_reference: Option<String>,
     refusal_code: Option<String>,
     settled_by: &str,
@@ -53,7 +54,7 @@ pub(crate) async fn settle(
         .col_expr(online_payment::Column::SettledAt, Some(at).into())
         .filter(online_payment::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(online_payment::Column::Id.eq(id))
-        .filter(online_payment::Column::Status.eq("pending"))
+        .filter(online_payment::Column::Status.eq(IntentStatus::Pending))
         .exec(tx.conn())
         .await?;
     Ok(done.rows_affected == 1)
@@ -112,7 +113,7 @@ pub(crate) async fn payments_for_statement(
     }
     let settled = online_payment::Entity::find()
         .filter(online_payment::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(online_payment::Column::Status.eq("paid"))
+        .filter(online_payment::Column::Status.eq(IntentStatus::Paid))
         .filter(online_payment::Column::SettledAt.gte(from))
         .filter(online_payment::Column::SettledAt.lt(to))
         .all(tx.conn())
@@ -169,7 +170,7 @@ pub(crate) async fn insert_refund(tx: &TenantTx, row: RefundRow) -> Result<(), E
 pub(crate) async fn decide_refund(
     tx: &TenantTx,
     id: Uuid,
-    status: &str,
+    status: RefundStatus,
     by: &str,
     at: DateTime<Utc>,
 ) -> Result<bool, Error> {
@@ -179,7 +180,7 @@ pub(crate) async fn decide_refund(
         .col_expr(payment_refund::Column::DecidedAt, Some(at).into())
         .filter(payment_refund::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(payment_refund::Column::Id.eq(id))
-        .filter(payment_refund::Column::Status.eq("requested"))
+        .filter(payment_refund::Column::Status.eq(RefundStatus::Requested))
         .exec(tx.conn())
         .await?;
     Ok(done.rows_affected == 1)

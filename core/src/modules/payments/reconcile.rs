@@ -31,31 +31,34 @@ impl SettingsSection for OnlinePaymentSettings {
     }
 }
 
-/// A started payment's state as stored.
+/// A started payment's state as stored (`pending`, `paid`, `refused`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
 pub enum IntentStatus {
     Pending,
     Paid,
     Refused,
 }
 
-impl IntentStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IntentStatus::Pending => "pending",
-            IntentStatus::Paid => "paid",
-            IntentStatus::Refused => "refused",
-        }
-    }
+/// Where a refund stands, stored by its name (`requested`, `approved`, `rejected`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
+pub enum RefundStatus {
+    /// Waiting for another member's decision.
+    Requested,
+    Approved,
+    Rejected,
+}
 
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "pending" => Some(IntentStatus::Pending),
-            "paid" => Some(IntentStatus::Paid),
-            "refused" => Some(IntentStatus::Refused),
-            _ => None,
-        }
+impl RefundStatus {
+    /// The stored name (`requested`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 }
 

@@ -157,7 +157,7 @@ impl Jamaa {
             rank: state.next_rank(),
             channel: counter.channel,
             amount,
-            currency: counter.currency,
+            currency: state.demand.currency.clone(),
             year,
             number,
             day,

@@ -18,7 +18,7 @@ pub struct Model {
     pub default_locale: String,
     pub locales: Json,
     pub time_zone: String,
-    pub currency: String,
+    pub currency: crate::model::commune::Currency,
     #[sea_orm(unique)]
     pub tracking_prefix: String,
     /// The address of its working calendar in `definitions` (see m0027).

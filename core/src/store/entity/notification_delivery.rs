@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::model::notifications::{DeliveryChannel, DeliveryStatus};
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "notification_deliveries")]
 pub struct Model {
@@ -12,11 +14,9 @@ pub struct Model {
     pub event_id: Uuid,
     pub request_id: Uuid,
     pub sequence: i64,
-    /// `webhook` or `email`.
-    pub channel: String,
+    pub channel: DeliveryChannel,
     pub endpoint_id: Option<Uuid>,
-    /// `pending`, `delivered`, `skipped` (nothing to send) or `dead` (given up; the admin may replay it).
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub lease_owner: Option<String>,

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::model::notifications::SmtpTls;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "smtp_settings")]
 pub struct Model {
@@ -9,8 +11,7 @@ pub struct Model {
     pub tenant_id: Uuid,
     pub host: String,
     pub port: i32,
-    /// `none`, `starttls` or `tls`.
-    pub tls: String,
+    pub tls: SmtpTls,
     pub username: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub password: Option<String>,

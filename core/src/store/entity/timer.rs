@@ -14,8 +14,7 @@ pub struct Model {
     pub request_version: i64,
     pub action: String,
     pub due_at: DateTimeUtc,
-    /// `pending`, `fired` or `cancelled`.
-    pub status: String,
+    pub status: Status,
     pub fired_at: Option<DateTimeUtc>,
     /// `state`: cancelled when the request leaves the state it was set in; `request`: a deadline of the whole
     /// request (a complaint's answer period), kept until the request is answered; `step`: the reminder and
@@ -50,4 +49,17 @@ pub(crate) enum Scope {
     /// The step the request is in (a state with an SLA): it records the step's reminder or escalation, and
     /// any action cancels it.
     Step,
+}
+
+/// Where a timer stands, stored by its name (`pending`, `fired`, `cancelled`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, DeriveActiveEnum, EnumIter)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+pub(crate) enum Status {
+    /// Waiting for its time, then for the scheduler.
+    Pending,
+    /// Fired by the scheduler.
+    Fired,
+    /// Dropped: the request moved on, or was answered.
+    Cancelled,
 }

@@ -165,7 +165,7 @@ mod tests {
             default_locale: Set("fr".into()),
             locales: json(serde_json::json!(["fr"])),
             time_zone: Set("Africa/Casablanca".into()),
-            currency: Set("MAD".into()),
+            currency: Set(crate::model::commune::Currency::parse("MAD").unwrap()),
             tracking_prefix: Set("OUJ".into()),
             calendar_hash: Set(String::new()),
             status: Set(crate::model::commune::CommuneStatus::Active),

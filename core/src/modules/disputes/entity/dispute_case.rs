@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::modules::disputes::model::{Position, Status};
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "dispute_cases")]
 pub struct Model {
@@ -14,7 +16,7 @@ pub struct Model {
     pub subject: String,
     pub court_name: String,
     pub court_city: String,
-    pub position: String,
+    pub position: Position,
     #[sea_orm(column_type = "Text")]
     pub parties: String,
     pub data_key_id: Uuid,
@@ -23,7 +25,7 @@ pub struct Model {
     pub stakes_centimes: i64,
     pub request_id: Option<Uuid>,
     pub request_code: Option<String>,
-    pub status: String,
+    pub status: Status,
     pub opened_on: Date,
     pub responsible_user_id: Option<Uuid>,
     pub created_at: DateTimeUtc,

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::modules::disputes::model::Outcome;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "dispute_decisions")]
 pub struct Model {
@@ -11,7 +13,7 @@ pub struct Model {
     pub id: Uuid,
     pub case_id: Uuid,
     pub decided_on: Date,
-    pub outcome: String,
+    pub outcome: Outcome,
     pub awarded_centimes: i64,
     #[sea_orm(column_type = "Text")]
     pub summary: String,

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::modules::disputes::model::DocumentKind;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "dispute_documents")]
 pub struct Model {
@@ -11,7 +13,7 @@ pub struct Model {
     pub id: Uuid,
     pub case_id: Uuid,
     pub title: String,
-    pub kind: String,
+    pub kind: DocumentKind,
     pub file_name: String,
     /// Detected from the content, not taken from the client.
     pub media_type: String,

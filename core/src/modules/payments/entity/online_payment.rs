@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::modules::payments::reconcile::IntentStatus;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "online_payments")]
 pub struct Model {
@@ -14,7 +16,7 @@ pub struct Model {
     pub request_id: Uuid,
     pub amount: i64,
     pub currency: String,
-    pub status: String,
+    pub status: IntentStatus,
     pub provider_reference: Option<String>,
     pub refusal_code: Option<String>,
     pub started_by: String,

@@ -18,7 +18,7 @@ pub struct Model {
     pub rank: i32,
     pub channel: Channel,
     pub amount: i64,
-    pub currency: String,
+    pub currency: crate::model::commune::Currency,
     pub year: i32,
     pub number: i64,
     pub day: Date,

@@ -13,7 +13,7 @@ pub struct Model {
     pub request_id: Uuid,
     pub tracking_code: String,
     pub service_code: String,
-    pub currency: String,
+    pub currency: crate::model::commune::Currency,
     pub total: i64,
     pub lines: Json,
     pub created_at: DateTimeUtc,

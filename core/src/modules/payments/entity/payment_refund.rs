@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::modules::payments::reconcile::RefundStatus;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "payment_refunds")]
 pub struct Model {
@@ -12,7 +14,7 @@ pub struct Model {
     pub payment_id: Uuid,
     pub amount: i64,
     pub reason: String,
-    pub status: String,
+    pub status: RefundStatus,
     pub requested_by: String,
     pub requested_at: DateTimeUtc,
     pub decided_by: Option<String>,
