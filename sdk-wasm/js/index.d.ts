@@ -1,5 +1,6 @@
 // Types of jamaa-sdk. The offline rules and their value types are wasm-bindgen's, generated from the Rust
-// crate; the client is described here.
+// crate (core's value types by ts-rs, in sdk-wasm/src/types.d.ts; the others in sdk-wasm/src/lib.rs); the client
+// is described here.
 
 import type {
   AuditProof,
@@ -19,18 +20,22 @@ import type {
 export type {
   ActorSpec,
   AuditProof,
+  AuditProofEvent,
   AuditProofProblem,
   AuditProofReport,
+  AuditProofStep,
   AvailableAction,
   Country,
+  DatedHoliday,
   FieldError,
   FieldState,
+  FixedHoliday,
   FormSchema,
+  KeptHead,
   Locale,
   LocalizedText,
   SubmissionRules,
   SubmittedDocument,
-  KeptHead,
   TrackingCodeParts,
   Validation,
   WorkflowDefinition,

@@ -7,6 +7,8 @@
 //! API's `code` (`VALIDATION_FAILED`) and, for the citizen's input, `fields` (`[{path, code, message}]`).
 
 mod convert;
+#[cfg(test)]
+mod types;
 
 use jamaa_core::model::audit::{AuditProof, KeptHead, verify_proof};
 use jamaa_core::model::calendar::{self, DayCounting, Deadline, WorkingCalendar};
@@ -30,53 +32,31 @@ use crate::convert::{Failure, JsResult};
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
+/// The value types that are core's own, generated from Rust by ts-rs: `types.rs` checks the committed file.
+#[wasm_bindgen(typescript_custom_section)]
+const CORE_TYPES: &'static str = include_str!("types.d.ts");
+
+/// The value types that have no Rust type of their own to be generated from, written here: the SDK's results
+/// built as JavaScript objects (convert.rs) and the unions of what it accepts.
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
-/** A language of the platform. */
-export type Locale = "ar" | "fr" | "en" | "es" | "tzm";
-/** A country the platform serves (ISO 3166). */
-export type Country = "MA" | "MR" | "ES";
-/** A text in several locales: `{ ar: "…", fr: "…" }`. */
-export type LocalizedText = Partial<Record<Locale, string>>;
-/** One broken rule: where, a stable code, and a message in the requested locale. */
+/** One broken rule: where, a stable code, and a message in the requested locale. (Core's `FieldError` carries the
+ * message in every locale; the SDK, as the API, gives it in one.) */
 export interface FieldError { path: string; code: string; message: string }
-/** The outcome of a validation: the normalized data when valid, else every failure at once. */
+/** The outcome of a validation: the normalized data when valid, else every failure at once. (Core's is a
+ * `Result`, which the SDK spells as one object.) */
 export interface Validation { valid: boolean; data: Record<string, unknown> | null; errors: FieldError[] }
-/** A form schema, as the API's `Service.formSchema` gives it. */
-export interface FormSchema { fields: Array<{ key: string; label: LocalizedText; type: string; required?: boolean; [rule: string]: unknown }>; rules?: Array<{ field: string; op: "le" | "ge"; value?: number; otherField?: string; basis?: unknown }> }
 /** What a submission is checked against: a service definition (the API's `Service.definition`), of which the
- * form and the published documents are read. */
+ * form and the published documents are read. (Any definition is accepted: the other parts are not read.) */
 export interface SubmissionRules { form: FormSchema; documents?: unknown[]; [key: string]: unknown }
-/** A workflow definition, as in `ServiceDefinition.workflow`. */
+/** A workflow definition, as in `ServiceDefinition.workflow`. (Of it, only the actions are read.) */
 export interface WorkflowDefinition { states: unknown[]; actions: unknown[]; timers?: unknown[] }
-/** A commune's working calendar, as the API's `Commune.calendar` gives it. */
-export interface WorkingCalendar { weekend: string[]; fixedHolidays?: unknown[]; datedHolidays?: unknown[] }
-/** A document attached to a submission (its metadata). */
-export interface SubmittedDocument { code: string; fileName: string; mediaType: string; sizeBytes: number; sha256?: string }
-/** Whether a field is shown, and whether it must be filled, for the data as it stands. */
-export interface FieldState { key: string; visible: boolean; required: boolean }
-/** An action the actor may take now. */
+/** An action the actor may take now. (Core's `ActionDef` with its label in one locale.) */
 export interface AvailableAction { key: string; label: string; to: string; commentRequired: boolean }
-/** A tracking code in its canonical spelling, and its parts. */
+/** A tracking code in its canonical spelling, and its parts. (Core's `TrackingCode` is written as one string.) */
 export interface TrackingCodeParts { code: string; prefix: string; year: number; sequence: number }
-/** Who acts: the applicant, the system, or staff holding these roles. */
+/** Who acts: the applicant, the system, or staff holding these roles. (Read by convert.rs, not by serde.) */
 export type ActorSpec = "applicant" | "system" | string[];
-/** A head kept earlier: a node of the API's `auditHeads`, or its `auditHead` with the commune's slug. */
-export interface KeptHead { commune?: string | null; sequence: number; link: string }
-/** The API's `auditProof`: every link from `since` to the commune's head, and the request's own events. */
-export interface AuditProof {
-  commune: string; tenantId: string; subject: string; since: number; sinceLink: string;
-  steps: Array<{ sequence: number; contentHash: string; link: string;
-    event: { occurredAt: string; actor: string; kind: string; subject: string; payload: string } | null }>;
-}
-/** Why a proof does not hold: a stable code. */
-export type AuditProofProblem = "OTHER_COMMUNE" | "HEAD_OUTSIDE_PROOF" | "HEAD_MISMATCH" | "SEQUENCE_GAP"
-  | "LINK_BROKEN" | "CONTENT_CHANGED" | "OTHER_SUBJECT";
-/** The check of a proof: where it ends (the head to keep from now on), the request's events it showed. */
-export interface AuditProofReport {
-  valid: boolean; headSequence: number; headLink: string; ownEvents: number[];
-  problem: AuditProofProblem | null; brokenSequence: number | null;
-}
 "#;
 
 /// Checks form data against a service's form schema, as the server does: every failure at once, each at

@@ -676,9 +676,11 @@ pub const MAX_PROOF_EVENTS: i64 = 10_000;
 /// A head someone kept: one the commune published (`auditHeads`), or the head of a day (`auditHead`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct KeptHead {
     /// The commune's slug, when the kept head names it.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub commune: Option<String>,
     pub sequence: i64,
     pub link: String,
@@ -689,10 +691,12 @@ pub struct KeptHead {
 /// hashes they are computed from, and the content of the request's own events.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuditProof {
     /// The commune's slug.
     pub commune: String,
     /// The commune's id, part of every event's content hash.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub tenant_id: TenantId,
     /// What the request's events are about: `request:<id>`.
     pub subject: String,
@@ -706,18 +710,24 @@ pub struct AuditProof {
 /// One event of a proof: its content hash and link, and its content when it is one of the request's events.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "AuditProofStep"))]
 pub struct ProofStep {
     pub sequence: i64,
     pub content_hash: String,
     pub link: String,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub event: Option<ProvenEvent>,
 }
 
 /// The content of one of the request's events, from which its content hash is recomputed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "AuditProofEvent"))]
 pub struct ProvenEvent {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub occurred_at: HashedTime,
     pub actor: String,
     pub kind: String,
@@ -729,6 +739,8 @@ pub struct ProvenEvent {
 /// Why a proof does not hold: stable codes, for a client to word in its language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "AuditProofProblem"))]
 pub enum ProofProblem {
     /// The kept head names another commune.
     OtherCommune,
@@ -764,6 +776,8 @@ impl ProofProblem {
 /// The result of checking a proof.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "AuditProofReport"))]
 pub struct ProofReport {
     pub valid: bool,
     /// Where the proof ends: the commune's head when it was made, to keep in place of the older one.

@@ -13,14 +13,18 @@ use crate::model::i18n::{Locale, LocalizedText};
 /// A commune's calendar of working days.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WorkingCalendar {
     /// Days off every week (`["Sat", "Sun"]`).
+    #[cfg_attr(feature = "ts", ts(type = r#"Array<"Mon" | "Tue" | "Wed" | "Thu" | "Fri" | "Sat" | "Sun">"#))]
     pub weekend: Vec<Weekday>,
     /// Holidays on the same day every year.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<FixedHoliday>>", optional))]
     pub fixed_holidays: Vec<FixedHoliday>,
     /// Holidays of one year only (lunar holidays, exceptional days off).
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<DatedHoliday>>", optional))]
     pub dated_holidays: Vec<DatedHoliday>,
     /// The text that lists the fixed holidays (a decree and its amendments), unless a holiday names its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28,6 +32,7 @@ pub struct WorkingCalendar {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FixedHoliday {
     pub month: u32,
     pub day: u32,
@@ -62,8 +67,11 @@ fn iso_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::
 /// A holiday of one year: a lunar feast (its date depends on the sighting of the moon) or an exceptional
 /// day off.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DatedHoliday {
+    /// `YYYY-MM-DD`.
     #[serde(deserialize_with = "iso_date")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub date: NaiveDate,
     pub name: LocalizedText,
     /// The text that makes the day off (the decree listing the feast, or the announcement of the date).

@@ -11,6 +11,7 @@ use crate::model::ids::TenantId;
 
 /// A country the platform serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Country {
     #[serde(rename = "MA")]
     Morocco,

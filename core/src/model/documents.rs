@@ -11,6 +11,7 @@ use crate::model::i18n::LocalizedText;
 /// A document the applicant attached (its metadata; the content is stored elsewhere).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SubmittedDocument {
     /// The document type, one of the service's published documents.
     pub code: String,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// A language the platform speaks. Tamazight (`tzm`) is written in Tifinagh.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Locale {
     Ar,
     Fr,
@@ -86,6 +87,7 @@ impl FromStr for Locale {
 /// A text in several locales: `{"ar": "…", "fr": "…"}`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LocalizedText(BTreeMap<Locale, String>);
 
 impl LocalizedText {

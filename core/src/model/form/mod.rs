@@ -19,6 +19,7 @@ use crate::model::i18n::LocalizedText;
 
 /// The fields a citizen fills in for a service.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FormSchema {
     pub fields: Vec<FieldDef>,
     /// Rules over the whole form, checked once each field is valid on its own.
@@ -33,9 +34,11 @@ impl FormSchema {
     }
 }
 
-/// One field of a form. Read through [`FieldDefWire`], the same JSON as one flat object.
+/// One field of a form: one flat JSON object, whose `type` names its kind.
+// Read through `FieldDefWire`, the same JSON.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", try_from = "FieldDefWire")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FieldDef {
     /// Stable key, `[a-z][a-z0-9_]*`; the field path of its errors is `data.<key>`.
     pub key: String,
@@ -45,9 +48,11 @@ pub struct FieldDef {
     #[serde(flatten)]
     pub kind: FieldKind,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
     pub required: bool,
     /// Personal data (national id, phone, names): encrypted at rest and never logged.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
     pub personal: bool,
     #[serde(default, skip_serializing_if = "Rules::is_empty")]
     pub rules: Rules,
@@ -62,6 +67,7 @@ pub struct FieldDef {
 /// The type of a field, with its options where it has some. Serialized as `"type": "choice", "options": [...]`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum FieldKind {
     Text,
     LongText,
@@ -158,6 +164,7 @@ impl TryFrom<FieldDefWire> for FieldDef {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChoiceOption {
     pub value: String,
     pub label: LocalizedText,
@@ -168,6 +175,8 @@ pub struct ChoiceOption {
 /// and `max` to numbers and amounts, and to the number of options chosen in a multi-choice.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "FieldRules"))]
 pub struct Rules {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<u32>,
@@ -195,6 +204,7 @@ impl Rules {
 /// values are there and valid; a broken one is `OUT_OF_RANGE` at `data.<field>`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FormRule {
     pub field: String,
     pub op: RuleOp,
@@ -209,6 +219,7 @@ pub struct FormRule {
 
 /// How a [`FormRule`] bounds its field: at most (`le`) or at least (`ge`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum RuleOp {
     #[serde(rename = "le")]
     Le,
@@ -219,9 +230,12 @@ pub enum RuleOp {
 /// A condition on another field's value.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "FieldCondition"))]
 pub struct Condition {
     pub field: String,
     /// Holds when the field equals this value (for a multi-choice: contains it).
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub equals: serde_json::Value,
 }
 

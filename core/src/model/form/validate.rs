@@ -100,6 +100,7 @@ impl FormSchema {
 
 /// Whether a field is shown, and whether it must be filled, for the data as it stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FieldState {
     pub key: String,
     pub visible: bool,
