@@ -11,10 +11,10 @@
 
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jamaa_core::error::FieldErrorCode;
-use jamaa_core::model::form::messages::{self, MultipartProblem, multipart_problem};
+use jamaa_core::model::form::messages::{self, MultipartProblem};
 use jamaa_core::model::idempotency::{Idempotency, IdempotencyKey};
 use jamaa_core::model::ids::{DisputeDocumentId, DisputeId};
 use jamaa_core::service::CaseDocumentUpload;
@@ -22,9 +22,9 @@ use serde::Deserialize;
 
 use crate::app::{AppState, Caller, resolve_caller};
 use crate::edge::{PathCommune, Rejection};
-use crate::files::disposition;
+use crate::files::attachment;
 use crate::schema::subject_id;
-use crate::uploads::failure;
+use crate::uploads::{Part, failure, invalid, next_part};
 
 /// What the `document` part says of the file.
 #[derive(Deserialize)]
@@ -45,10 +45,6 @@ async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, Respons
     })
 }
 
-fn invalid(path: &str, problem: MultipartProblem) -> jamaa_core::Error {
-    jamaa_core::Error::field(path, FieldErrorCode::InvalidValue, multipart_problem(problem))
-}
-
 fn required(path: &str) -> jamaa_core::Error {
     jamaa_core::Error::field(path, FieldErrorCode::Required, messages::register_required())
 }
@@ -57,16 +53,7 @@ fn required(path: &str) -> jamaa_core::Error {
 async fn read(mut multipart: Multipart) -> Result<(DocumentPart, String, Vec<u8>), jamaa_core::Error> {
     let mut document = None;
     let mut file = None;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(_) => return Err(invalid("body", MultipartProblem::UnreadableBody)),
-        };
-        let name = field.name().unwrap_or_default().to_owned();
-        let path = if name.is_empty() { "body".to_owned() } else { name.clone() };
-        let file_name = field.file_name().map(str::to_owned);
-        let bytes = field.bytes().await.map_err(|_| invalid(&path, MultipartProblem::UnreadablePart))?;
+    while let Some(Part { name, path, file_name, bytes }) = next_part(&mut multipart).await? {
         match (name.as_str(), file_name) {
             ("document", None) => {
                 let part: DocumentPart = serde_json::from_slice(&bytes).map_err(|e| {
@@ -173,17 +160,7 @@ pub(crate) async fn download(
         return failure(jamaa_core::Error::NotFound("document"), locale);
     };
     match state.jamaa.case_document(&principal, &at.commune, case, document).await {
-        Ok(found) => {
-            let media_type = HeaderValue::from_str(&found.media_type)
-                .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
-            let headers = [
-                (header::CONTENT_TYPE, media_type),
-                (header::CONTENT_DISPOSITION, disposition(&found.file_name)),
-                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-                (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-            ];
-            (headers, found.bytes).into_response()
-        }
+        Ok(found) => attachment(&found.media_type, &found.file_name, found.bytes),
         Err(error) => failure(error, locale),
     }
 }

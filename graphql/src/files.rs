@@ -25,6 +25,19 @@ pub fn disposition(file_name: &str) -> HeaderValue {
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
 }
 
+/// A file's bytes as an attachment of its type (or `application/octet-stream`), never cached nor sniffed.
+pub fn attachment(media_type: &str, file_name: &str, bytes: Vec<u8>) -> Response {
+    let media_type =
+        HeaderValue::from_str(media_type).unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+    let headers = [
+        (header::CONTENT_TYPE, media_type),
+        (header::CONTENT_DISPOSITION, disposition(file_name)),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+    ];
+    (headers, bytes).into_response()
+}
+
 pub(crate) async fn download(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -46,17 +59,7 @@ pub(crate) async fn download(
         return failure(jamaa_core::Error::NotFound("file"), locale);
     };
     match state.jamaa.download_file(&principal, &at.commune, request, file).await {
-        Ok(found) => {
-            let media_type = HeaderValue::from_str(&found.media_type)
-                .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
-            let headers = [
-                (header::CONTENT_TYPE, media_type),
-                (header::CONTENT_DISPOSITION, disposition(&found.file_name)),
-                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-                (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-            ];
-            (headers, found.bytes).into_response()
-        }
+        Ok(found) => attachment(&found.media_type, &found.file_name, found.bytes),
         Err(error) => failure(error, locale),
     }
 }

@@ -39,8 +39,31 @@ pub struct SubmissionPart {
     documents: Vec<SubmittedDocument>,
 }
 
-fn invalid(path: &str, problem: MultipartProblem) -> jamaa_core::Error {
+pub(crate) fn invalid(path: &str, problem: MultipartProblem) -> jamaa_core::Error {
     jamaa_core::Error::field(path, FieldErrorCode::InvalidValue, multipart_problem(problem))
+}
+
+/// One part of a multipart body, read whole.
+pub(crate) struct Part {
+    pub name: String,
+    /// Where errors about the part are: at its name, or at `body` for a part without one.
+    pub path: String,
+    pub file_name: Option<String>,
+    pub bytes: axum::body::Bytes,
+}
+
+/// The body's next part, none after the last.
+pub(crate) async fn next_part(multipart: &mut Multipart) -> Result<Option<Part>, jamaa_core::Error> {
+    let field = match multipart.next_field().await {
+        Ok(Some(field)) => field,
+        Ok(None) => return Ok(None),
+        Err(_) => return Err(invalid("body", MultipartProblem::UnreadableBody)),
+    };
+    let name = field.name().unwrap_or_default().to_owned();
+    let path = if name.is_empty() { "body".to_owned() } else { name.clone() };
+    let file_name = field.file_name().map(str::to_owned);
+    let bytes = field.bytes().await.map_err(|_| invalid(&path, MultipartProblem::UnreadablePart))?;
+    Ok(Some(Part { name, path, file_name, bytes }))
 }
 
 pub(crate) async fn submit(State(state): State<AppState>, headers: HeaderMap, multipart: Multipart) -> Response {
@@ -99,17 +122,7 @@ fn idempotency(
 pub async fn read(mut multipart: Multipart) -> Result<(SubmissionPart, Vec<DocumentFile>), jamaa_core::Error> {
     let mut submission = None;
     let mut files = Vec::new();
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(_) => return Err(invalid("body", MultipartProblem::UnreadableBody)),
-        };
-        let name = field.name().unwrap_or_default().to_owned();
-        // Errors about a part are at its name, or at `body` for a part without one.
-        let path = if name.is_empty() { "body".to_owned() } else { name.clone() };
-        let file_name = field.file_name().map(str::to_owned);
-        let bytes = field.bytes().await.map_err(|_| invalid(&path, MultipartProblem::UnreadablePart))?;
+    while let Some(Part { name, path, file_name, bytes }) = next_part(&mut multipart).await? {
         match file_name {
             None if name == "submission" => {
                 let part: SubmissionPart = serde_json::from_slice(&bytes).map_err(|e| {

@@ -84,8 +84,7 @@ pub(crate) async fn by_slug(
     cache: &CatalogCache,
     slug: &str,
 ) -> Result<Option<Commune>, Error> {
-    let row = commune::Entity::find().filter(commune::Column::Slug.eq(slug)).one(conn).await?;
-    one(conn, cache, row).await
+    by_unique(conn, cache, commune::Column::Slug, slug).await
 }
 
 /// A commune by slug, with the generation of its current catalog.
@@ -125,8 +124,7 @@ pub(crate) async fn by_official_code(
     cache: &CatalogCache,
     code: &str,
 ) -> Result<Option<Commune>, Error> {
-    let row = commune::Entity::find().filter(commune::Column::OfficialCode.eq(code)).one(conn).await?;
-    one(conn, cache, row).await
+    by_unique(conn, cache, commune::Column::OfficialCode, code).await
 }
 
 /// The tracking prefixes every commune holds.
@@ -230,8 +228,7 @@ pub(crate) async fn by_tracking_prefix(
     cache: &CatalogCache,
     prefix: &str,
 ) -> Result<Option<Commune>, Error> {
-    let row = commune::Entity::find().filter(commune::Column::TrackingPrefix.eq(prefix)).one(conn).await?;
-    one(conn, cache, row).await
+    by_unique(conn, cache, commune::Column::TrackingPrefix, prefix).await
 }
 
 /// A page of communes ordered by slug, after the `after` slug; without training communes unless asked.
@@ -393,6 +390,17 @@ async fn calendars<'a>(
         }
     }
     Ok(found)
+}
+
+/// The commune whose `column` (one no two communes share) holds `value`.
+async fn by_unique(
+    conn: &impl ConnectionTrait,
+    cache: &CatalogCache,
+    column: commune::Column,
+    value: &str,
+) -> Result<Option<Commune>, Error> {
+    let row = commune::Entity::find().filter(column.eq(value)).one(conn).await?;
+    one(conn, cache, row).await
 }
 
 /// One row as a commune, with its calendar.

@@ -51,20 +51,7 @@ pub(crate) async fn of_request(tx: &TenantTx, request: RequestId) -> Result<Vec<
         .order_by_asc(request_file::Column::Id)
         .all(tx.conn())
         .await?;
-    rows.into_iter()
-        .map(|row| {
-            Ok(FileRecord {
-                id: row.id,
-                document: SubmittedDocument {
-                    code: row.code,
-                    file_name: row.file_name,
-                    media_type: row.media_type,
-                    size_bytes: u64::try_from(row.size_bytes).map_err(Error::internal)?,
-                    sha256: Some(row.sha256),
-                },
-            })
-        })
-        .collect()
+    rows.into_iter().map(|row| sealed_from(row).map(|(record, _, _)| record)).collect()
 }
 
 /// One file of a request with its sealed content and the data key it is sealed under.
@@ -79,7 +66,11 @@ pub(crate) async fn sealed(
         .filter(request_file::Column::Id.eq(id))
         .one(tx.conn())
         .await?;
-    let Some(row) = row else { return Ok(None) };
+    row.map(sealed_from).transpose()
+}
+
+/// A row as a file record, with its sealed content and the data key it is sealed under.
+fn sealed_from(row: request_file::Model) -> Result<(FileRecord, String, uuid::Uuid), Error> {
     let record = FileRecord {
         id: row.id,
         document: SubmittedDocument {
@@ -90,5 +81,5 @@ pub(crate) async fn sealed(
             sha256: Some(row.sha256),
         },
     };
-    Ok(Some((record, row.content, row.data_key_id)))
+    Ok((record, row.content, row.data_key_id))
 }

@@ -6,9 +6,11 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{LockBehavior, LockType};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait,
+    QuerySelect, Select, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use secrecy::{ExposeSecret, SecretString};
@@ -92,6 +94,16 @@ impl TenantTx {
 
     pub(crate) fn backend(&self) -> DbBackend {
         self.tx.get_database_backend()
+    }
+
+    /// Claims the rows `query` finds: on PostgreSQL they stay locked until the transaction ends, and those another
+    /// transaction holds are skipped (`FOR UPDATE SKIP LOCKED`), so that two schedulers never take the same row.
+    pub(crate) fn claim<E: EntityTrait>(&self, query: Select<E>) -> Select<E> {
+        if self.backend() == DbBackend::Postgres {
+            query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        } else {
+            query
+        }
     }
 
     /// Queues a notice for the subscribers, sent when (and only if) the transaction commits.
@@ -311,6 +323,33 @@ impl Store {
 
     pub fn backend(&self) -> DbBackend {
         self.db.get_database_backend()
+    }
+
+    /// The communes that have work due at `now`, read before any tenant is set. On PostgreSQL through `function`
+    /// (a name of ours, never a caller's text), which reveals the commune ids and nothing else; elsewhere the
+    /// distinct `tenant` column of the rows `due` finds.
+    pub(crate) async fn tenants_with_due<E: EntityTrait>(
+        &self,
+        function: &str,
+        now: DateTime<Utc>,
+        due: Select<E>,
+        tenant: E::Column,
+    ) -> Result<Vec<TenantId>, Error> {
+        let ids: Vec<uuid::Uuid> = match self.backend() {
+            DbBackend::Postgres => {
+                let rows = self
+                    .conn()
+                    .query_all_raw(Statement::from_sql_and_values(
+                        DbBackend::Postgres,
+                        format!("SELECT {function} AS tenant_id FROM {function}($1)"),
+                        [now.into()],
+                    ))
+                    .await?;
+                rows.iter().map(|row| row.try_get::<uuid::Uuid>("", "tenant_id")).collect::<Result<_, _>>()?
+            }
+            _ => due.select_only().column(tenant).distinct().into_tuple::<uuid::Uuid>().all(self.conn()).await?,
+        };
+        Ok(ids.into_iter().map(TenantId::from_uuid).collect())
     }
 
     /// Applies pending migrations; on PostgreSQL, also grants `app_role` what it needs.

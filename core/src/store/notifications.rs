@@ -430,32 +430,11 @@ pub(crate) async fn put_smtp(tx: &TenantTx, record: &SmtpRecord) -> Result<(), E
 /// The communes with a delivery to make at `now`. On PostgreSQL through a function that reveals the commune
 /// ids and nothing else, since no tenant is set yet.
 pub(crate) async fn tenants_with_due_deliveries(store: &Store, now: DateTime<Utc>) -> Result<Vec<TenantId>, Error> {
-    let conn = store.conn();
-    let ids: Vec<uuid::Uuid> = match store.backend() {
-        DbBackend::Postgres => {
-            let rows = conn
-                .query_all_raw(Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    "SELECT jamaa_tenants_with_due_deliveries AS tenant_id FROM jamaa_tenants_with_due_deliveries($1)",
-                    [now.into()],
-                ))
-                .await?;
-            rows.iter().map(|row| row.try_get::<uuid::Uuid>("", "tenant_id")).collect::<Result<_, _>>()?
-        }
-        _ => {
-            delivery::Entity::find()
-                .select_only()
-                .column(delivery::Column::TenantId)
-                .distinct()
-                .filter(delivery::Column::Status.eq(DeliveryStatus::Pending))
-                .filter(delivery::Column::NextAttemptAt.lte(now))
-                .filter(delivery::Column::LeaseUntil.is_null().or(delivery::Column::LeaseUntil.lte(now)))
-                .into_tuple::<uuid::Uuid>()
-                .all(conn)
-                .await?
-        }
-    };
-    Ok(ids.into_iter().map(TenantId::from_uuid).collect())
+    let due = delivery::Entity::find()
+        .filter(delivery::Column::Status.eq(DeliveryStatus::Pending))
+        .filter(delivery::Column::NextAttemptAt.lte(now))
+        .filter(delivery::Column::LeaseUntil.is_null().or(delivery::Column::LeaseUntil.lte(now)));
+    store.tenants_with_due("jamaa_tenants_with_due_deliveries", now, due, delivery::Column::TenantId).await
 }
 
 /// The deliveries that may go now: of each chain (one channel or endpoint, one request), the first that is

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    QuerySelect, UpdateMany,
 };
 
 use super::TenantTx;
@@ -223,16 +223,28 @@ pub(crate) async fn advance(
         .col_expr(request::Column::State, Expr::value(state))
         .col_expr(request::Column::DecisionDue, Expr::value(decision_due))
         .col_expr(request::Column::StepDue, Expr::value(step_due))
-        .col_expr(request::Column::Outcome, Expr::value(outcome))
-        .col_expr(request::Column::Version, Expr::col(request::Column::Version).add(1))
-        .col_expr(request::Column::UpdatedAt, Expr::value(now));
+        .col_expr(request::Column::Outcome, Expr::value(outcome));
     if outcome.is_some() {
         update = update.col_expr(request::Column::ClosedAt, Expr::value(Some(now)));
     }
     if let Some(staff_data) = staff_data {
         update = update.col_expr(request::Column::StaffData, Expr::value(Some(staff_data.clone())));
     }
+    update_at_version(tx, update, id, expected_version, now).await
+}
+
+/// Writes `update` to the request, moving its version on and dating it `now`, if it is still at
+/// `expected_version`; false when another change came first.
+async fn update_at_version(
+    tx: &TenantTx,
+    update: UpdateMany<request::Entity>,
+    id: RequestId,
+    expected_version: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, Error> {
     let result = update
+        .col_expr(request::Column::Version, Expr::col(request::Column::Version).add(1))
+        .col_expr(request::Column::UpdatedAt, Expr::value(now))
         .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(request::Column::Id.eq(id.as_uuid()))
         .filter(request::Column::Version.eq(expected_version))
@@ -532,24 +544,24 @@ pub(crate) async fn inbox_page(
 
 /// The open requests (no outcome yet) whose decision date is on or after `from`, oldest first.
 pub(crate) async fn open_due_from(tx: &TenantTx, from: NaiveDate) -> Result<Vec<RequestRecord>, Error> {
-    request::Entity::find()
-        .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(request::Column::Outcome.is_null())
-        .filter(request::Column::DecisionDue.gte(from))
-        .order_by_asc(request::Column::Id)
-        .all(tx.conn())
-        .await?
-        .into_iter()
-        .map(from_model)
-        .collect()
+    open_with_date_from(tx, request::Column::DecisionDue, from).await
 }
 
 /// The open requests whose step (their state's SLA) is due on or after `from`, oldest first.
 pub(crate) async fn open_steps_due_from(tx: &TenantTx, from: NaiveDate) -> Result<Vec<RequestRecord>, Error> {
+    open_with_date_from(tx, request::Column::StepDue, from).await
+}
+
+/// The open requests whose date in `column` is on or after `from`, oldest first.
+async fn open_with_date_from(
+    tx: &TenantTx,
+    column: request::Column,
+    from: NaiveDate,
+) -> Result<Vec<RequestRecord>, Error> {
     request::Entity::find()
         .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(request::Column::Outcome.is_null())
-        .filter(request::Column::StepDue.gte(from))
+        .filter(column.gte(from))
         .order_by_asc(request::Column::Id)
         .all(tx.conn())
         .await?
@@ -641,16 +653,8 @@ pub(crate) async fn move_decision_due(
     decision_due: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<bool, Error> {
-    let result = request::Entity::update_many()
-        .col_expr(request::Column::DecisionDue, Expr::value(decision_due))
-        .col_expr(request::Column::Version, Expr::col(request::Column::Version).add(1))
-        .col_expr(request::Column::UpdatedAt, Expr::value(now))
-        .filter(request::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(request::Column::Id.eq(id.as_uuid()))
-        .filter(request::Column::Version.eq(expected_version))
-        .exec(tx.conn())
-        .await?;
-    Ok(result.rows_affected == 1)
+    let update = request::Entity::update_many().col_expr(request::Column::DecisionDue, Expr::value(decision_due));
+    update_at_version(tx, update, id, expected_version, now).await
 }
 
 /// The requests of every version of the service `code` that are in one of `states`, in submission order.

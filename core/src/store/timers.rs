@@ -3,8 +3,8 @@
 //! period); claimed by the scheduler.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, LockBehavior, LockType};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::entity::timer;
 pub(crate) use super::entity::timer::Scope;
@@ -84,48 +84,21 @@ pub(crate) async fn pending_of(
 /// The communes that have timers due at `now`. On PostgreSQL this goes through a function that reveals
 /// the commune ids and nothing else, since no tenant is set yet.
 pub(crate) async fn tenants_with_due_timers(store: &Store, now: DateTime<Utc>) -> Result<Vec<TenantId>, Error> {
-    let conn = store.conn();
-    let ids: Vec<uuid::Uuid> = match store.backend() {
-        DbBackend::Postgres => {
-            let rows = sea_orm::ConnectionTrait::query_all_raw(
-                conn,
-                Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    "SELECT jamaa_tenants_with_due_timers AS tenant_id FROM jamaa_tenants_with_due_timers($1)",
-                    [now.into()],
-                ),
-            )
-            .await?;
-            rows.iter().map(|row| row.try_get::<uuid::Uuid>("", "tenant_id")).collect::<Result<_, _>>()?
-        }
-        _ => {
-            timer::Entity::find()
-                .select_only()
-                .column(timer::Column::TenantId)
-                .distinct()
-                .filter(timer::Column::Status.eq(Status::Pending))
-                .filter(timer::Column::DueAt.lte(now))
-                .into_tuple::<uuid::Uuid>()
-                .all(conn)
-                .await?
-        }
-    };
-    Ok(ids.into_iter().map(TenantId::from_uuid).collect())
+    let due =
+        timer::Entity::find().filter(timer::Column::Status.eq(Status::Pending)).filter(timer::Column::DueAt.lte(now));
+    store.tenants_with_due("jamaa_tenants_with_due_timers", now, due, timer::Column::TenantId).await
 }
 
 /// Claims up to `limit` due timers of the commune, locked until the transaction ends; on PostgreSQL, timers
 /// that another scheduler holds are skipped (`FOR UPDATE SKIP LOCKED`).
 pub(crate) async fn claim_due(tx: &TenantTx, now: DateTime<Utc>, limit: u64) -> Result<Vec<DueTimer>, Error> {
-    let mut query = timer::Entity::find()
+    let query = timer::Entity::find()
         .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(timer::Column::Status.eq(Status::Pending))
         .filter(timer::Column::DueAt.lte(now))
         .order_by_asc(timer::Column::DueAt)
         .limit(limit);
-    if tx.backend() == DbBackend::Postgres {
-        query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
-    }
-    let rows = query.all(tx.conn()).await?;
+    let rows = tx.claim(query).all(tx.conn()).await?;
     Ok(rows
         .into_iter()
         .map(|row| DueTimer {

@@ -149,6 +149,22 @@ impl Jamaa {
         Ok(())
     }
 
+    /// Records the event of a change to a session, commits, and returns the session as the change left it.
+    async fn session_changed(
+        &self,
+        tx: TenantTx,
+        principal: &Principal,
+        kind: AuditKind,
+        subject: AuditSubject,
+        payload: serde_json::Value,
+        id: CouncilSessionId,
+    ) -> Result<Session, Error> {
+        self.council_event(&tx, principal, kind, subject, payload).await?;
+        let session = session(&tx, id).await?;
+        tx.commit().await?;
+        Ok(session)
+    }
+
     /// Adds a member to the council, with their mandate.
     #[tracing::instrument(skip_all, fields(commune = %commune.spec.slug))]
     pub async fn add_council_member(
@@ -321,17 +337,15 @@ impl Jamaa {
         let payload = serde_json::json!({
             "session": session.id, "position": position, "request": input.request, "inscribed": moved,
         });
-        self.council_event(
-            &tx,
+        self.session_changed(
+            tx,
             principal,
             AuditKind::CouncilAgendaItemAdded,
             AuditSubject::AgendaItem(item.id),
             payload,
+            session.id,
         )
-        .await?;
-        let session = self::session(&tx, session.id).await?;
-        tx.commit().await?;
-        Ok(session)
+        .await
     }
 
     /// Records a deliberation and its votes, and decides it by the commune's quorum and majority rules.
@@ -417,17 +431,15 @@ impl Jamaa {
             "abstain": tally.abstain,
             "absent": tally.absent,
         });
-        self.council_event(
-            &tx,
+        self.session_changed(
+            tx,
             principal,
             AuditKind::CouncilDeliberationRecorded,
             AuditSubject::Deliberation(deliberation.id),
             payload,
+            session.id,
         )
-        .await?;
-        let session = self::session(&tx, session.id).await?;
-        tx.commit().await?;
-        Ok(session)
+        .await
     }
 
     /// Publishes a session's decisions as open data; from then on the session takes no changes.
@@ -454,17 +466,15 @@ impl Jamaa {
             return Err(Error::Conflict("the session's decisions are already published".into()));
         }
         let payload = serde_json::json!({ "deliberations": session.deliberations.len() });
-        self.council_event(
-            &tx,
+        self.session_changed(
+            tx,
             principal,
             AuditKind::CouncilDecisionsPublished,
             AuditSubject::CouncilSession(id),
             payload,
+            id,
         )
-        .await?;
-        let session = self::session(&tx, id).await?;
-        tx.commit().await?;
-        Ok(session)
+        .await
     }
 
     /// The commune's published decisions, of one year (by session date) or all: public open data.

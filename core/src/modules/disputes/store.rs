@@ -2,11 +2,8 @@
 //! aggregates of the indicators; the communes with a hearing reminder due, for the scheduler.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, LockBehavior, LockType};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Statement,
-};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::entity::{dispute_appeal, dispute_case, dispute_decision, dispute_document, dispute_hearing};
 use super::model::{Appeal, Case, CaseDocument, Decision, Hearing, Status};
@@ -209,49 +206,23 @@ pub(crate) async fn hearings_from(tx: &TenantTx, from: DateTime<Utc>, limit: u64
 /// The communes that have a hearing reminder due at `now`. On PostgreSQL this goes through a function that
 /// reveals the commune ids and nothing else, since no tenant is set yet.
 pub(crate) async fn tenants_with_due_reminders(store: &Store, now: DateTime<Utc>) -> Result<Vec<TenantId>, Error> {
-    let conn = store.conn();
-    let ids: Vec<uuid::Uuid> = match store.backend() {
-        DbBackend::Postgres => {
-            let rows = sea_orm::ConnectionTrait::query_all_raw(
-                conn,
-                Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    "SELECT jamaa_tenants_with_due_hearing_reminders AS tenant_id \
-                     FROM jamaa_tenants_with_due_hearing_reminders($1)",
-                    [now.into()],
-                ),
-            )
-            .await?;
-            rows.iter().map(|row| row.try_get::<uuid::Uuid>("", "tenant_id")).collect::<Result<_, _>>()?
-        }
-        _ => {
-            dispute_hearing::Entity::find()
-                .select_only()
-                .column(dispute_hearing::Column::TenantId)
-                .distinct()
-                .filter(dispute_hearing::Column::RemindedAt.is_null())
-                .filter(dispute_hearing::Column::ReminderDueAt.lte(now))
-                .into_tuple::<uuid::Uuid>()
-                .all(conn)
-                .await?
-        }
-    };
-    Ok(ids.into_iter().map(TenantId::from_uuid).collect())
+    let due = dispute_hearing::Entity::find()
+        .filter(dispute_hearing::Column::RemindedAt.is_null())
+        .filter(dispute_hearing::Column::ReminderDueAt.lte(now));
+    let function = "jamaa_tenants_with_due_hearing_reminders";
+    store.tenants_with_due(function, now, due, dispute_hearing::Column::TenantId).await
 }
 
 /// Claims up to `limit` hearings of the commune whose reminder is due, locked until the transaction ends; on
 /// PostgreSQL, those another scheduler holds are skipped.
 pub(crate) async fn claim_due_reminders(tx: &TenantTx, now: DateTime<Utc>, limit: u64) -> Result<Vec<Hearing>, Error> {
-    let mut query = dispute_hearing::Entity::find()
+    let query = dispute_hearing::Entity::find()
         .filter(dispute_hearing::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(dispute_hearing::Column::RemindedAt.is_null())
         .filter(dispute_hearing::Column::ReminderDueAt.lte(now))
         .order_by_asc(dispute_hearing::Column::ReminderDueAt)
         .limit(limit);
-    if tx.backend() == DbBackend::Postgres {
-        query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
-    }
-    Ok(query.all(tx.conn()).await?.into_iter().map(hearing_from).collect())
+    Ok(tx.claim(query).all(tx.conn()).await?.into_iter().map(hearing_from).collect())
 }
 
 pub(crate) async fn mark_reminded(tx: &TenantTx, id: HearingId, now: DateTime<Utc>) -> Result<(), Error> {
