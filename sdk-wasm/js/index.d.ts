@@ -988,7 +988,6 @@ export interface AdminCommune extends Commune {
   region: string | null;
   province: string | null;
   population: number | null;
-  status: string;
   /** The template the commune's configuration follows (null when it came from none, or the server is older). */
   templateName: string | null;
   /** The version of that template it follows. */
