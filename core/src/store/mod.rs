@@ -330,7 +330,7 @@ impl Store {
     /// distinct `tenant` column of the rows `due` finds.
     pub(crate) async fn tenants_with_due<E: EntityTrait>(
         &self,
-        function: &str,
+        function: &'static str,
         now: DateTime<Utc>,
         due: Select<E>,
         tenant: E::Column,
