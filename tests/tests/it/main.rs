@@ -39,6 +39,7 @@ mod security;
 mod shape;
 mod shutdown;
 mod site;
+mod snapshot;
 mod spending;
 mod staff_forms;
 mod steps;

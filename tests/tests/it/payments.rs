@@ -11,6 +11,8 @@ use jamaa_core::service::demo::DEMO_PASSWORD;
 use jamaa_tests::app::{Backend, TestApp, error_codes, field_errors};
 use serde_json::{Value, json};
 
+use crate::snapshot::replacing;
+
 jamaa_tests::on_both_backends!(a_legalisation_is_paid_at_the_counter, an_action_waits_for_the_fees);
 
 const SUBMIT: &str = r#"mutation($input: SubmitRequestInput!) {
@@ -70,16 +72,13 @@ async fn a_legalisation_is_paid_at_the_counter(backend: Backend) -> Result<()> {
 
     // The citizen's tracking says what is owed, on what basis, and how to pay.
     let tracked = app.data(None, TRACK, json!({ "code": code, "secret": secret })).await?;
-    let fees = &tracked["trackRequest"]["fees"];
-    ensure!(fees["total"] == "2.00" && fees["outstanding"] == "2.00" && fees["status"] == "UNPAID", "{tracked}");
-    ensure!(fees["lines"][0]["amount"] == "2.00" && fees["lines"][0]["communeDecision"] == true, "{tracked}");
-    ensure!(fees["howToPay"].as_str().is_some_and(|t| !t.is_empty()), "{tracked}");
+    insta::assert_json_snapshot!("legalisation_fees_owed", tracked["trackRequest"]["fees"]);
 
     // The counter agent finds the demand by the receipt's code.
     let demand = app.data(Some(&agent), DEMAND, json!({ "code": code.to_lowercase() })).await?;
-    let demand = &demand["paymentDemand"];
-    ensure!(demand["serviceCode"] == "legalisation-signature" && demand["currency"] == "MAD", "{demand}");
-    ensure!(demand["total"] == "2.00" && demand["payments"] == json!([]), "{demand}");
+    insta::assert_json_snapshot!("legalisation_demand", demand["paymentDemand"], {
+        ".trackingCode" => replacing(&[(code.as_str(), "[tracking code]")]),
+    });
 
     // Amounts and currencies are checked against the demand; the counter takes no online payment and keeps
     // no card number.
@@ -98,16 +97,28 @@ async fn a_legalisation_is_paid_at_the_counter(backend: Backend) -> Result<()> {
     let day = paid["payment"]["day"].as_str().context("day")?.to_owned();
     let year: i32 = day[..4].parse()?;
     let month: u32 = day[5..7].parse()?;
-    ensure!(paid["payment"]["number"] == format!("QR-{year}-000001"), "{paid}");
-    ensure!(paid["payment"]["channel"] == "CASH" && paid["payment"]["terminalSlip"].is_null(), "{paid}");
-    ensure!(paid["demand"]["status"] == "PAID" && paid["demand"]["outstanding"] == "0.00", "{paid}");
     let quittance = paid["document"]["code"].as_str().context("code")?.to_owned();
-    ensure!(paid["payment"]["verificationCode"] == quittance.as_str() && quittance.starts_with("OUJ-"), "{paid}");
+    ensure!(quittance.starts_with("OUJ-"), "{paid}");
     let text = paid["document"]["text"].as_str().context("text")?.to_owned();
-    ensure!(text.contains(&format!("QR-{year}-000001")) && text.contains(&code) && text.contains("2.00 MAD"), "{text}");
     ensure!(!text.contains("Khadija") && !text.contains("UA445566"), "a quittance names no payer: {text}");
     let payment_id = paid["payment"]["id"].as_str().context("id")?.to_owned();
     let agent_actor = paid["payment"]["recordedBy"].as_str().context("recordedBy")?.to_owned();
+    // The codes, the day and the year are the run's: the rest is the payment and its quittance.
+    let made_up = {
+        let (year, date) = (year.to_string(), format!("{}/{}/{}", &day[8..10], &day[5..7], &day[..4]));
+        replacing(&[
+            (quittance.as_str(), "[quittance]"),
+            (code.as_str(), "[tracking code]"),
+            (day.as_str(), "[day]"),
+            (date.as_str(), "[date]"),
+            (year.as_str(), "[year]"),
+        ])
+    };
+    insta::assert_json_snapshot!("cash_payment_and_its_quittance", paid, {
+        ".payment.id" => "[id]",
+        ".payment.recordedBy" => "[agent]",
+        ".*.*" => made_up,
+    });
     let again = app.graphql(Some(&agent), PAY, cash(&code, "2.00")).await?;
     refused_at(&again, "input.amount", "RULE_NOT_MET")?;
     let printed = app.data(Some(&agent), DOCUMENT, json!({ "id": payment_id })).await?;
