@@ -316,17 +316,7 @@ impl Jamaa {
         let record = crate::store::documents::by_code(&tx, &code).await?.ok_or(Error::NotFound("document"))?;
         let text = documents::open(&tx, &self.keyring, &record).await?;
         tx.commit().await?;
-        Ok(IssuedDocument {
-            id: record.id,
-            code: record.code,
-            kind: record.kind,
-            subject: record.subject,
-            title: record.title,
-            fingerprint: record.fingerprint,
-            text,
-            issued_at: record.issued_at,
-            pdf_fingerprint: record.pdf.map(|pdf| pdf.fingerprint),
-        })
+        Ok(IssuedDocument::from_record(record, text))
     }
 
     /// The fees collected per procedure and month (of one year, or all), net of cancellations: public open
