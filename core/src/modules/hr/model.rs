@@ -103,6 +103,29 @@ pub struct StaffRecord {
 }
 
 impl StaffRecord {
+    /// The record `input` writes, linked to the account `user`, with the creation time it keeps (a new one's:
+    /// `now`), updated `now`.
+    pub fn written(
+        id: StaffId,
+        input: &StaffInput,
+        user: Option<UserId>,
+        created_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id,
+            full_name: input.full_name.clone(),
+            grade: input.grade.clone(),
+            position: input.position.clone(),
+            department: input.department,
+            entered_on: input.entered_on,
+            left_on: input.left_on,
+            user,
+            created_at,
+            updated_at: now,
+        }
+    }
+
     /// Whether the person works for the commune on `day` (entered, not yet left).
     pub fn in_service_on(&self, day: NaiveDate) -> bool {
         self.entered_on <= day && self.left_on.is_none_or(|left| day < left)
