@@ -57,6 +57,23 @@ pub struct IssuedDocument {
     pub pdf_fingerprint: Option<String>,
 }
 
+impl IssuedDocument {
+    /// A stored document with its text, once opened (`open`).
+    pub(crate) fn from_record(record: DocumentRecord, text: String) -> Self {
+        Self {
+            id: record.id,
+            code: record.code,
+            kind: record.kind,
+            subject: record.subject,
+            title: record.title,
+            fingerprint: record.fingerprint,
+            text,
+            issued_at: record.issued_at,
+            pdf_fingerprint: record.pdf.map(|pdf| pdf.fingerprint),
+        }
+    }
+}
+
 /// What is presented to be checked against a document: its text, its PDF by fingerprint (SHA-256, hex), both
 /// or neither.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -554,17 +571,7 @@ impl Jamaa {
             // Already issued: the number just taken is given back with the rolled-back transaction.
             let text = open(&tx, &self.keyring, &existing).await?;
             tx.rollback().await?;
-            return Ok(IssuedDocument {
-                id: existing.id,
-                code: existing.code,
-                kind: existing.kind,
-                subject: existing.subject,
-                title: existing.title,
-                pdf_fingerprint: existing.pdf.map(|pdf| pdf.fingerprint),
-                fingerprint: existing.fingerprint,
-                text,
-                issued_at: existing.issued_at,
-            });
+            return Ok(IssuedDocument::from_record(existing, text));
         }
         let fallbacks = commune.fallbacks();
         let zone = commune.time_zone();
@@ -666,17 +673,7 @@ pub(super) async fn read_about_request(
             serde_json::json!({ "code": record.code.to_string() }),
         );
         audit::append(tx, event, now).await?;
-        issued.push(IssuedDocument {
-            id: record.id,
-            code: record.code,
-            kind: record.kind,
-            subject: record.subject,
-            title: record.title,
-            pdf_fingerprint: record.pdf.map(|pdf| pdf.fingerprint),
-            fingerprint: record.fingerprint,
-            text,
-            issued_at: record.issued_at,
-        });
+        issued.push(IssuedDocument::from_record(record, text));
     }
     Ok(issued)
 }

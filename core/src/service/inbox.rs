@@ -23,7 +23,6 @@ use crate::store::requests::{self, Holder, InboxQuery, TransitionRecord};
 use crate::store::users::{self, UserRecord};
 use crate::store::{TenantTx, keys};
 
-use super::personal;
 use super::{Jamaa, MAX_PAGE_SIZE, RequestDetails};
 
 /// Whose requests the inbox shows.
@@ -181,8 +180,7 @@ impl Jamaa {
         for record in records {
             let service =
                 services.get(&(record.service_id, record.workflow_id)).cloned().ok_or(Error::NotFound("service"))?;
-            let personal = personal::sealed_keys(&service.definition.form, &record);
-            items.push(RequestDetails { commune: commune.clone(), service, record, personal });
+            items.push(RequestDetails::sealed(commune.clone(), service, record));
         }
         tx.commit().await?;
         Ok(InboxPage { items, has_next, total_count })
@@ -350,8 +348,7 @@ impl Jamaa {
         };
         let Some(step) = assignment::decide(act, &facts).map_err(assignment_error)? else {
             tx.commit().await?;
-            let personal = personal::sealed_keys(&service.definition.form, &record);
-            return Ok(RequestDetails { commune: std::sync::Arc::new(commune.clone()), service, record, personal });
+            return Ok(RequestDetails::sealed(std::sync::Arc::new(commune.clone()), service, record));
         };
         if !requests::set_assignee(&tx, id, record.assignee, step.assignee, now).await? {
             return Err(Error::Conflict("the file was assigned by someone else meanwhile: reload it".into()));
@@ -383,8 +380,7 @@ impl Jamaa {
         tx.commit().await?;
         tracing::info!(request.id = %id, action = step.action, "assignment changed");
         let record = requests::RequestRecord { assignee: step.assignee, updated_at: now, ..record };
-        let personal = personal::sealed_keys(&service.definition.form, &record);
-        Ok(RequestDetails { commune: std::sync::Arc::new(commune.clone()), service, record, personal })
+        Ok(RequestDetails::sealed(std::sync::Arc::new(commune.clone()), service, record))
     }
 
     /// The members a request may be given to: enabled members of the commune holding a role of its workflow
@@ -502,13 +498,7 @@ impl Jamaa {
         };
         let digest = crypto::blind_index(&key, field, &normalized)?;
         let records = requests::by_lookup(&tx, field, &digest).await?;
-        let commune = std::sync::Arc::new(commune.clone());
-        let mut found = Vec::with_capacity(records.len());
-        for record in records {
-            let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
-            let personal = personal::sealed_keys(&service.definition.form, &record);
-            found.push(RequestDetails { commune: commune.clone(), service, record, personal });
-        }
+        let found = RequestDetails::sealed_list(&tx, commune, records).await?;
         tx.commit().await?;
         Ok(found)
     }

@@ -19,13 +19,13 @@ use crate::model::ids::RequestId;
 use crate::model::request::Receipt;
 use crate::model::workflow::engine::{self, ApplyContext, EngineError, ScheduledTimer, StepDeadline};
 use crate::model::workflow::{ActionCheck, Actor, Outcome, STEP_ESCALATED, STEP_REMINDER};
-use crate::store::catalog::PublishedService;
+use crate::store::catalog::{self, PublishedService};
 use crate::store::citizen::{self as citizen_store, MessageRecord};
 use crate::store::requests::{self, RequestRecord, StepForm, TransitionRecord};
 use crate::store::timers::{self, Scope};
 use crate::store::{TenantTx, audit, notifications};
 
-use super::personal::PersonalData;
+use super::personal::{self, PersonalData};
 
 /// A request with the service version it runs on and its commune.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,6 +39,28 @@ pub struct RequestDetails {
 }
 
 impl RequestDetails {
+    /// A request as read by those who do not open its personal fields: they stay sealed.
+    pub(crate) fn sealed(commune: std::sync::Arc<Commune>, service: PublishedService, record: RequestRecord) -> Self {
+        let personal = personal::sealed_keys(&service.definition.form, &record);
+        Self { commune, service, record, personal }
+    }
+
+    /// The commune's `records`, each with the service version it runs on (read in `tx`), their personal fields
+    /// sealed.
+    pub(crate) async fn sealed_list(
+        tx: &TenantTx,
+        commune: &Commune,
+        records: Vec<RequestRecord>,
+    ) -> Result<Vec<Self>, Error> {
+        let commune = std::sync::Arc::new(commune.clone());
+        let mut found = Vec::with_capacity(records.len());
+        for record in records {
+            let service = catalog::service_version(tx, record.service_id, record.workflow_id).await?;
+            found.push(Self::sealed(commune.clone(), service, record));
+        }
+        Ok(found)
+    }
+
     /// The label of the current state.
     pub fn state_label(&self) -> LocalizedText {
         self.service.definition.workflow.state(&self.record.state).map(|s| s.label.clone()).unwrap_or_default()

@@ -351,14 +351,7 @@ impl Jamaa {
             tracking_prefix: identity.tracking_prefix,
             calendar: content.calendar.clone().into(),
         };
-        spec.check().map_err(|problems| {
-            Error::Validation(
-                problems
-                    .into_iter()
-                    .map(|(field, problem)| definition_error(format!("input.{field}"), problem))
-                    .collect(),
-            )
-        })?;
+        check_spec(&spec)?;
         let id = TenantId::new();
         let now = self.now();
         let lineage = &prepared.lineage;
@@ -418,14 +411,7 @@ impl Jamaa {
         roles: &[RoleDef],
     ) -> Result<Commune, Error> {
         require_operator(principal)?;
-        spec.check().map_err(|problems| {
-            Error::Validation(
-                problems
-                    .into_iter()
-                    .map(|(field, problem)| definition_error(format!("input.{field}"), problem))
-                    .collect(),
-            )
-        })?;
+        check_spec(&spec)?;
         let id = TenantId::new();
         let now = self.now();
         let tx = self.store.tenant_tx(TenantScope::new(id)).await?;
@@ -636,6 +622,15 @@ async fn write_content(
         }
     }
     Ok(Written { published, retired })
+}
+
+/// A new commune's spec checked: each problem is the caller's `input.<field>`.
+fn check_spec(spec: &CommuneSpec) -> Result<(), Error> {
+    spec.check().map_err(|problems| {
+        Error::Validation(
+            problems.into_iter().map(|(field, problem)| definition_error(format!("input.{field}"), problem)).collect(),
+        )
+    })
 }
 
 /// A template's currency as a commune's: a code that is not ISO 4217's is the caller's `input.currency`.

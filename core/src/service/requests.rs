@@ -376,8 +376,7 @@ impl Jamaa {
         )
         .await?;
         tx.commit().await?;
-        let personal = personal::sealed_keys(&service.definition.form, &record);
-        Ok(RequestDetails { commune: std::sync::Arc::new(commune.clone()), service, record, personal })
+        Ok(RequestDetails::sealed(std::sync::Arc::new(commune.clone()), service, record))
     }
 
     /// The request a tracking code and the citizen's secret name, read in a transaction of its commune: a wrong

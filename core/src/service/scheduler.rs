@@ -27,6 +27,17 @@ pub struct SchedulerReport {
     pub dropped: u64,
 }
 
+impl SchedulerReport {
+    /// Counts a timer just finished: fired, or dropped.
+    fn count(&mut self, fired: bool) {
+        if fired {
+            self.fired += 1;
+        } else {
+            self.dropped += 1;
+        }
+    }
+}
+
 /// How many timers one transaction claims.
 const BATCH: u64 = 50;
 
@@ -59,11 +70,7 @@ impl Jamaa {
                             None => false,
                         };
                         timers::finish(&tx, timer.id, fired, now).await?;
-                        if fired {
-                            report.fired += 1;
-                        } else {
-                            report.dropped += 1;
-                        }
+                        report.count(fired);
                         continue;
                     }
                     if timer.scope == Scope::Step {
@@ -83,11 +90,7 @@ impl Jamaa {
                             _ => false,
                         };
                         timers::finish(&tx, timer.id, fired, now).await?;
-                        if fired {
-                            report.fired += 1;
-                        } else {
-                            report.dropped += 1;
-                        }
+                        report.count(fired);
                         continue;
                     }
                     let record = requests::by_id(&tx, timer.request_id).await?;

@@ -140,22 +140,9 @@ impl Jamaa {
         label: &str,
         expires_at: Option<DateTime<Utc>>,
     ) -> Result<IssuedToken, Error> {
-        let (kind, tenant_id, roles, scopes) = parts(new);
-        let (id, token, secret) = token_format::generate(kind);
-        let hash = auth::hash_secret(&secret);
-        let new = NewToken {
-            id,
-            kind,
-            tenant_id,
-            roles: &roles,
-            scopes: &scopes,
-            label,
-            secret_hash: &hash,
-            expires_at,
-            issued_by: "platform",
-        };
-        tokens::insert(self.store.conn(), new, self.now()).await?;
-        Ok(IssuedToken { id, token })
+        let minted = Minted::new(new);
+        tokens::insert(self.store.conn(), minted.record(label, expires_at, "platform"), self.now()).await?;
+        Ok(minted.issued)
     }
 
     /// Stores a token with its issuer, and a `token.issued` event in the trail of each commune it acts in
@@ -168,30 +155,20 @@ impl Jamaa {
         expires_at: Option<DateTime<Utc>>,
         issuer: &str,
     ) -> Result<IssuedToken, Error> {
-        let (kind, tenant_id, roles, scopes) = parts(new);
-        let (id, token, secret) = token_format::generate(kind);
-        let hash = auth::hash_secret(&secret);
-        let record = NewToken {
-            id,
-            kind,
-            tenant_id,
-            roles: &roles,
-            scopes: &scopes,
-            label,
-            secret_hash: &hash,
-            expires_at,
-            issued_by: issuer,
-        };
-        let communes: Vec<TenantId> = tenant_id.into_iter().chain(scopes.iter().copied()).collect();
+        let minted = Minted::new(new);
+        let record = minted.record(label, expires_at, issuer);
+        let (id, kind) = (minted.issued.id, minted.kind);
+        let communes: Vec<TenantId> = minted.tenant_id.into_iter().chain(minted.scopes.iter().copied()).collect();
         if communes.is_empty() {
             let tx = self.store.platform_tx().await?;
             tokens::insert(&*tx, record, self.now()).await?;
             tx.commit().await?;
             tracing::info!(token.id = %id, issuer, kind = kind.as_str(), "operator token issued");
-            return Ok(IssuedToken { id, token });
+            return Ok(minted.issued);
         }
-        let payload =
-            serde_json::json!({ "kind": kind.as_str(), "roles": roles, "label": label, "expiresAt": expires_at });
+        let payload = serde_json::json!({
+            "kind": kind.as_str(), "roles": minted.roles, "label": label, "expiresAt": expires_at
+        });
         for (i, tenant) in communes.iter().enumerate() {
             let tx = self.store.tenant_tx(crate::store::TenantScope::new(*tenant)).await?;
             if i == 0 {
@@ -201,7 +178,7 @@ impl Jamaa {
             audit::append(&tx, event, self.now()).await?;
             tx.commit().await?;
         }
-        Ok(IssuedToken { id, token })
+        Ok(minted.issued)
     }
 
     /// Revokes a token at once: operators any, a commune's administrators those of their commune. Each
@@ -261,10 +238,41 @@ impl Jamaa {
 }
 
 /// A new token's kind, commune, roles and scopes.
-fn parts(new: NewApiToken) -> (TokenKind, Option<TenantId>, Vec<String>, Vec<TenantId>) {
-    match new {
-        NewApiToken::Operator => (TokenKind::Operator, None, Vec::new(), Vec::new()),
-        NewApiToken::Staff { tenant, roles } => (TokenKind::Staff, Some(tenant), roles, Vec::new()),
-        NewApiToken::Partner { communes } => (TokenKind::Partner, None, Vec::new(), communes),
+/// A token made and not yet stored: what it is for, the whole token (shown once) and its secret's hash.
+struct Minted {
+    kind: TokenKind,
+    tenant_id: Option<TenantId>,
+    roles: Vec<String>,
+    scopes: Vec<TenantId>,
+    issued: IssuedToken,
+    secret_hash: String,
+}
+
+impl Minted {
+    /// Generates a token for `new`.
+    fn new(new: NewApiToken) -> Self {
+        let (kind, tenant_id, roles, scopes) = match new {
+            NewApiToken::Operator => (TokenKind::Operator, None, Vec::new(), Vec::new()),
+            NewApiToken::Staff { tenant, roles } => (TokenKind::Staff, Some(tenant), roles, Vec::new()),
+            NewApiToken::Partner { communes } => (TokenKind::Partner, None, Vec::new(), communes),
+        };
+        let (id, token, secret) = token_format::generate(kind);
+        let secret_hash = auth::hash_secret(&secret);
+        Self { kind, tenant_id, roles, scopes, issued: IssuedToken { id, token }, secret_hash }
+    }
+
+    /// The row that stores it, issued by `issued_by`.
+    fn record<'a>(&'a self, label: &'a str, expires_at: Option<DateTime<Utc>>, issued_by: &'a str) -> NewToken<'a> {
+        NewToken {
+            id: self.issued.id,
+            kind: self.kind,
+            tenant_id: self.tenant_id,
+            roles: &self.roles,
+            scopes: &self.scopes,
+            label,
+            secret_hash: &self.secret_hash,
+            expires_at,
+            issued_by,
+        }
     }
 }

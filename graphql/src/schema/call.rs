@@ -9,7 +9,7 @@
 //!   permission on it (`Principal::authorize`), as the CLI's calls do.
 //! - [`InLang::in_lang`]: a core error becomes a GraphQL error in the call's language (`extensions.code`, and
 //!   the field paths of `VALIDATION_FAILED`), so that a resolver writes `use_case(…).await.in_lang(&call)?`.
-//! - [`subject_id`] and [`input_id`]: the one reading of an id a client gives.
+//! - [`subject_id`] and [`input_id`]: the one reading of an id a client gives; [`amount_at`], of an amount.
 //! - [`idempotency`]: the idempotency key of a creating call (argument `idempotencyKey`, else the
 //!   `Idempotency-Key` header) with the hash of the field and its arguments.
 //!
@@ -30,7 +30,9 @@ use async_graphql::{Context, ErrorExtensions, Result};
 use jamaa_core::auth::Principal;
 use jamaa_core::error::FieldErrorCode;
 use jamaa_core::model::commune::Commune;
+use jamaa_core::model::form::messages::{self, BudgetCell};
 use jamaa_core::model::i18n::Locale;
+use jamaa_core::modules::finance::model::parse_centimes;
 use jamaa_core::service::Jamaa;
 
 use super::PLATFORM_LOCALE;
@@ -187,15 +189,25 @@ pub(crate) fn input_id<T: std::str::FromStr>(id: &str, path: &str) -> Result<T, 
     input_id_as(id, path, FieldErrorCode::InvalidValue)
 }
 
+/// An amount the client types (`1250.50`, units with at most two decimals) in centimes: one that does not read
+/// is refused at `path` with the budget's message for a bad amount, or for one out of bounds.
+pub(crate) fn amount_at(path: &str, text: &str) -> Result<i64, jamaa_core::Error> {
+    parse_centimes(text.trim()).map_err(|code| {
+        let message = match code {
+            FieldErrorCode::OutOfRange => messages::budget_cell(BudgetCell::AmountOutOfBounds),
+            _ => messages::budget_cell(BudgetCell::InvalidAmount),
+        };
+        jamaa_core::Error::field(path, code, message)
+    })
+}
+
 /// [`input_id`] with another code (`NOT_AN_OPTION` where the id picks among some, as a member to assign).
 pub(crate) fn input_id_as<T: std::str::FromStr>(
     id: &str,
     path: &str,
     code: FieldErrorCode,
 ) -> Result<T, jamaa_core::Error> {
-    entity_id(id)
-        .parse::<T>()
-        .map_err(|_| jamaa_core::Error::field(path, code, jamaa_core::model::form::messages::invalid_id()))
+    entity_id(id).parse::<T>().map_err(|_| jamaa_core::Error::field(path, code, messages::invalid_id()))
 }
 
 /// The idempotency of a creating call: its key (the `idempotencyKey` argument, else the request's

@@ -5,16 +5,14 @@
 
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use jamaa_core::error::{Error as CoreError, FieldErrorCode};
-use jamaa_core::model::form::messages;
 use jamaa_core::model::ids::{OnlinePaymentId, RefundId};
-use jamaa_core::modules::finance::model::{format_centimes, parse_centimes};
+use jamaa_core::modules::finance::model::format_centimes;
 use jamaa_core::modules::payments::reconcile::{Mismatch, MismatchKind, PaymentState};
 use jamaa_core::service::{OnlinePaymentView, RefundView, StatementView};
 
 use secrecy::SecretString;
 
-use super::call::{Call, InCommune, InLang, subject_id};
+use super::call::{Call, InCommune, InLang, amount_at, subject_id};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "jamaa_core::modules::payments::reconcile::PaymentState")]
@@ -177,16 +175,6 @@ fn refund(r: RefundView) -> PaymentRefund {
         decided_by: r.decided_by,
         decided_at: r.decided_at,
     }
-}
-
-fn amount_at(path: &str, text: &str) -> Result<i64, CoreError> {
-    parse_centimes(text.trim()).map_err(|code| {
-        let message = match code {
-            FieldErrorCode::OutOfRange => messages::budget_cell(messages::BudgetCell::AmountOutOfBounds),
-            _ => messages::budget_cell(messages::BudgetCell::InvalidAmount),
-        };
-        CoreError::field(path, code, message)
-    })
 }
 
 // The remote enums are checked to cover core's: a new state or kind there fails the build here.

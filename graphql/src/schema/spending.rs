@@ -4,16 +4,14 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
-use jamaa_core::error::{Error as CoreError, FieldErrorCode};
-use jamaa_core::model::form::messages;
 use jamaa_core::model::ids::FinanceEntryId;
 use jamaa_core::modules::finance::entries::{EntryState, LineRecorded};
-use jamaa_core::modules::finance::model::{format_centimes, parse_centimes};
+use jamaa_core::modules::finance::model::format_centimes;
 use jamaa_core::service::{
     CommitmentInput as CoreCommitment, FinanceLedger as CoreLedger, LineRef, TitleInput as CoreTitle,
 };
 
-use super::call::{InCommune, InLang, subject_id};
+use super::call::{InCommune, InLang, amount_at, subject_id};
 use super::finance::{BudgetLine, line};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -139,16 +137,6 @@ fn entry(state: EntryState) -> FinanceEntry {
         recorded_by: e.recorded_by,
         recorded_at: e.recorded_at,
     }
-}
-
-fn amount_at(path: &str, text: &str) -> Result<i64, CoreError> {
-    parse_centimes(text.trim()).map_err(|code| {
-        let message = match code {
-            FieldErrorCode::OutOfRange => messages::budget_cell(messages::BudgetCell::AmountOutOfBounds),
-            _ => messages::budget_cell(messages::BudgetCell::InvalidAmount),
-        };
-        CoreError::field(path, code, message)
-    })
 }
 
 fn line_ref(line: BudgetLineRef) -> LineRef {

@@ -103,6 +103,29 @@ pub struct StaffRecord {
 }
 
 impl StaffRecord {
+    /// The record `input` writes, linked to the account `user`, with the creation time it keeps (a new one's:
+    /// `now`), updated `now`.
+    pub fn written(
+        id: StaffId,
+        input: &StaffInput,
+        user: Option<UserId>,
+        created_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id,
+            full_name: input.full_name.clone(),
+            grade: input.grade.clone(),
+            position: input.position.clone(),
+            department: input.department,
+            entered_on: input.entered_on,
+            left_on: input.left_on,
+            user,
+            created_at,
+            updated_at: now,
+        }
+    }
+
     /// Whether the person works for the commune on `day` (entered, not yet left).
     pub fn in_service_on(&self, day: NaiveDate) -> bool {
         self.entered_on <= day && self.left_on.is_none_or(|left| day < left)
@@ -173,34 +196,24 @@ pub fn validate_staff(input: &StaffInput, country: Country, today: NaiveDate) ->
         errors.push(FieldError::new("input.leftOn", FieldErrorCode::OutOfRange, messages::staff_left_before_entry()));
     }
     let personal = &input.personal;
-    let national_id = match personal.national_id.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        None => None,
-        Some(raw) => match national_id::normalize_national_id(country, raw) {
-            Ok(id) => Some(id),
-            Err(_) => {
-                errors.push(FieldError::new(
-                    "input.nationalId",
-                    FieldErrorCode::InvalidNationalId,
-                    messages::invalid_national_id(country),
-                ));
-                None
-            }
+    let national_id = normalized(
+        personal.national_id.as_deref(),
+        |raw| national_id::normalize_national_id(country, raw),
+        || {
+            FieldError::new(
+                "input.nationalId",
+                FieldErrorCode::InvalidNationalId,
+                messages::invalid_national_id(country),
+            )
         },
-    };
-    let phone = match personal.phone.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        None => None,
-        Some(raw) => match national_id::normalize_phone(country, raw) {
-            Ok(phone) => Some(phone),
-            Err(_) => {
-                errors.push(FieldError::new(
-                    "input.phone",
-                    FieldErrorCode::InvalidPhone,
-                    messages::invalid_phone(country),
-                ));
-                None
-            }
-        },
-    };
+        &mut errors,
+    );
+    let phone = normalized(
+        personal.phone.as_deref(),
+        |raw| national_id::normalize_phone(country, raw),
+        || FieldError::new("input.phone", FieldErrorCode::InvalidPhone, messages::invalid_phone(country)),
+        &mut errors,
+    );
     if personal.birth_date.is_some_and(|born| born >= input.entered_on || born > today) {
         errors.push(FieldError::new("input.birthDate", FieldErrorCode::OutOfRange, messages::implausible_date()));
     }
@@ -219,6 +232,24 @@ pub fn validate_staff(input: &StaffInput, country: Country, today: NaiveDate) ->
         user_login: input.user_login.as_deref().map(str::trim).filter(|l| !l.is_empty()).map(str::to_lowercase),
         personal: StaffPersonal { national_id, birth_date: personal.birth_date, address, phone },
     })
+}
+
+/// `value` trimmed and put in its country's form by `normalize`, none when absent or blank; the failure `invalid`
+/// when it does not read.
+fn normalized<E>(
+    value: Option<&str>,
+    normalize: impl FnOnce(&str) -> Result<String, E>,
+    invalid: impl FnOnce() -> FieldError,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    let raw = value.map(str::trim).filter(|v| !v.is_empty())?;
+    match normalize(raw) {
+        Ok(normalized) => Some(normalized),
+        Err(_) => {
+            errors.push(invalid());
+            None
+        }
+    }
 }
 
 /// Checks a department's name.

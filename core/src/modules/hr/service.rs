@@ -105,18 +105,7 @@ impl Jamaa {
         let tx = self.store.tenant_tx(scope).await?;
         let account = self.check_links(&tx, commune, &input, None).await?;
         let id = StaffId::new();
-        let record = StaffRecord {
-            id,
-            full_name: input.full_name.clone(),
-            grade: input.grade.clone(),
-            position: input.position.clone(),
-            department: input.department,
-            entered_on: input.entered_on,
-            left_on: input.left_on,
-            user: account.as_ref().map(|a| a.id),
-            created_at: now,
-            updated_at: now,
-        };
+        let record = StaffRecord::written(id, &input, account.as_ref().map(|a| a.id), now, now);
         let row = self.seal(&tx, record, &input.personal, now).await?;
         store::insert_staff(&tx, &row).await?;
         audit::append(&tx, staff_event(principal, AuditKind::StaffRecorded, &row.record), now).await?;
@@ -149,18 +138,8 @@ impl Jamaa {
         let before = store::staff_by_id(&tx, id).await?.ok_or(Error::NotFound("staff record"))?;
         let seen = seen.unwrap_or(before.record.updated_at);
         let account = self.check_links(&tx, commune, &input, Some(id)).await?;
-        let record = StaffRecord {
-            id,
-            full_name: input.full_name.clone(),
-            grade: input.grade.clone(),
-            position: input.position.clone(),
-            department: input.department,
-            entered_on: input.entered_on,
-            left_on: input.left_on,
-            user: account.as_ref().map(|a| a.id),
-            created_at: before.record.created_at,
-            updated_at: now,
-        };
+        let user = account.as_ref().map(|a| a.id);
+        let record = StaffRecord::written(id, &input, user, before.record.created_at, now);
         let row = self.seal(&tx, record, &input.personal, now).await?;
         if !store::update_staff(&tx, &row, seen).await? {
             return Err(Error::Conflict("the staff record changed meanwhile: reload it".into()));

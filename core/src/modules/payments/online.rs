@@ -28,10 +28,9 @@ use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::form::messages::{self, OnlinePaymentProblem};
 use crate::model::i18n::Locale;
-use crate::model::ids::{OnlinePaymentId, PaymentId, PaymentStatementId, RefundId};
+use crate::model::ids::{OnlinePaymentId, PaymentStatementId, RefundId};
 use crate::model::settings::SettingsSection as _;
 use crate::service::Jamaa;
-use crate::service::documents::{self, NewDocument};
 use crate::store::{TenantScope, TenantTx, audit, config, requests};
 
 /// A payment started online, as staff and the citizen read it.
@@ -242,7 +241,7 @@ impl Jamaa {
         let day = now.with_timezone(&commune.time_zone()).date_naive();
         let year = day.year();
         let number = requests::next_in_sequence(tx, &PaymentKind::Payment.counter_name(year)).await?;
-        let mut payment = Payment {
+        let payment = Payment {
             id: Uuid::now_v7(),
             demand: state.demand.id,
             request: state.demand.request,
@@ -264,34 +263,7 @@ impl Jamaa {
             recorded_at: now,
         };
         let text = demand_model::quittance_text(&commune.spec.name, &state.demand, &payment, &payment.recorded_by);
-        let new = NewDocument {
-            kind: counter::QUITTANCE_KIND.to_owned(),
-            subject: format!("payment:{}", payment.id),
-            title: counter::title(PaymentKind::Payment),
-            text,
-            withdraws: None,
-        };
-        let document = documents::issue(tx, &self.press(), commune, new, actor, now).await?;
-        payment.document_code = Some(document.code.to_string());
-        demand_store::insert_payment(tx, &payment).await?;
-        audit::append(
-            tx,
-            NewEvent::new(
-                actor,
-                AuditKind::PaymentCollected,
-                AuditSubject::Payment(PaymentId::from_uuid(payment.id)),
-                json!({
-                    "number": payment.number_label(),
-                    "trackingCode": state.demand.tracking_code,
-                    "channel": payment.channel.as_str(),
-                    "amount": payment.amount,
-                    "currency": payment.currency,
-                    "code": payment.document_code,
-                }),
-            ),
-            now,
-        )
-        .await?;
+        let (payment, _) = self.record_collected(tx, commune, &state, payment, text, actor, now).await?;
         Ok(Some(payment.number_label()))
     }
 

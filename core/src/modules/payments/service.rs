@@ -148,7 +148,7 @@ impl Jamaa {
         let day = self.local_day(commune, now);
         let year = day.year();
         let number = requests::next_in_sequence(&tx, &PaymentKind::Payment.counter_name(year)).await?;
-        let mut payment = Payment {
+        let payment = Payment {
             id: Uuid::now_v7(),
             demand: state.demand.id,
             request: state.demand.request,
@@ -171,14 +171,36 @@ impl Jamaa {
         };
         let agent = agent_name(&tx, principal).await?;
         let text = model::quittance_text(&commune.spec.name, &state.demand, &payment, &agent);
+        let (payment, document) =
+            self.record_collected(&tx, commune, &state, payment, text, &principal.actor(), now).await?;
+        tx.commit().await?;
+        let mut payments = state.payments;
+        payments.push(payment.clone());
+        Ok(RecordedPayment { payment, state: DemandState::new(state.demand, payments), document })
+    }
+
+    /// Issues the quittance of a payment collected against `state`'s demand (its `text` already written),
+    /// stores the payment with the quittance's code and records `payment.collected` by `actor`, in the
+    /// caller's transaction: the same for the counter and for a payment online.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn record_collected(
+        &self,
+        tx: &TenantTx,
+        commune: &Commune,
+        state: &DemandState,
+        mut payment: Payment,
+        text: String,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(Payment, IssuedDocument), Error> {
         let new = payment_document(&payment, text, None);
-        let document = documents::issue(&tx, &self.press(), commune, new, &principal.actor(), now).await?;
+        let document = documents::issue(tx, &self.press(), commune, new, actor, now).await?;
         payment.document_code = Some(document.code.to_string());
-        store::insert_payment(&tx, &payment).await?;
+        store::insert_payment(tx, &payment).await?;
         audit::append(
-            &tx,
+            tx,
             NewEvent::new(
-                principal.actor(),
+                actor,
                 AuditKind::PaymentCollected,
                 AuditSubject::Payment(PaymentId::from_uuid(payment.id)),
                 serde_json::json!({
@@ -193,10 +215,7 @@ impl Jamaa {
             now,
         )
         .await?;
-        tx.commit().await?;
-        let mut payments = state.payments;
-        payments.push(payment.clone());
-        Ok(RecordedPayment { payment, state: DemandState::new(state.demand, payments), document })
+        Ok((payment, document))
     }
 
     /// Cancels a payment by a counter-entry with its reason (`AN-<year>-n`, its notice issued as a verifiable
@@ -316,17 +335,7 @@ impl Jamaa {
         let record = crate::store::documents::by_code(&tx, &code).await?.ok_or(Error::NotFound("document"))?;
         let text = documents::open(&tx, &self.keyring, &record).await?;
         tx.commit().await?;
-        Ok(IssuedDocument {
-            id: record.id,
-            code: record.code,
-            kind: record.kind,
-            subject: record.subject,
-            title: record.title,
-            fingerprint: record.fingerprint,
-            text,
-            issued_at: record.issued_at,
-            pdf_fingerprint: record.pdf.map(|pdf| pdf.fingerprint),
-        })
+        Ok(IssuedDocument::from_record(record, text))
     }
 
     /// The fees collected per procedure and month (of one year, or all), net of cancellations: public open

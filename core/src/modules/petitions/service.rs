@@ -14,7 +14,6 @@ use crate::model::ids::RequestId;
 use crate::model::national_id;
 use crate::model::workflow::{ActionCheck, Actor};
 use crate::service::lifecycle::{Procedure, apply_action};
-use crate::service::personal;
 use crate::service::{Jamaa, MAX_PAGE_SIZE, RequestDetails};
 use crate::store::requests::{self, RequestRecord};
 use crate::store::{TenantTx, audit, catalog, config, keys};
@@ -243,13 +242,7 @@ impl Jamaa {
         let records =
             requests::requests_of_service(&tx, PETITION_SERVICE, &[petition::ADMISSIBLE_STATE], Some(MAX_PAGE_SIZE))
                 .await?;
-        let commune = std::sync::Arc::new(commune.clone());
-        let mut found = Vec::with_capacity(records.len());
-        for record in records {
-            let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
-            let personal = personal::sealed_keys(&service.definition.form, &record);
-            found.push(RequestDetails { commune: commune.clone(), service, record, personal });
-        }
+        let found = RequestDetails::sealed_list(&tx, commune, records).await?;
         tx.commit().await?;
         Ok(found)
     }
@@ -267,7 +260,6 @@ impl Jamaa {
         let record = inscribe_petition_in(&tx, commune, principal, id, self.now()).await?;
         let service = catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
         tx.commit().await?;
-        let personal = personal::sealed_keys(&service.definition.form, &record);
-        Ok(RequestDetails { commune: std::sync::Arc::new(commune.clone()), service, record, personal })
+        Ok(RequestDetails::sealed(std::sync::Arc::new(commune.clone()), service, record))
     }
 }

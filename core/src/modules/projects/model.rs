@@ -170,6 +170,37 @@ pub struct Project {
     pub updated_at: DateTime<Utc>,
 }
 
+impl Project {
+    /// The project `input` writes, with the `progress` and creation time it keeps (a new one's: 0 and `now`),
+    /// updated `now`; beside it, the budget lines `input` names.
+    pub fn written(
+        id: ProjectId,
+        input: ProjectInput,
+        progress: u8,
+        created_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> (Self, Vec<BudgetLink>) {
+        let project = Self {
+            id,
+            code: input.code,
+            title: input.title,
+            description: input.description,
+            category: input.category,
+            period_from: input.period_from,
+            period_to: input.period_to,
+            status: input.status,
+            progress,
+            starts_on: input.starts_on,
+            ends_on: input.ends_on,
+            location: input.location,
+            published: input.published,
+            created_at,
+            updated_at: now,
+        };
+        (project, input.budget_lines)
+    }
+}
+
 /// A milestone of a project.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Milestone {

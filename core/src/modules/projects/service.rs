@@ -181,27 +181,10 @@ impl Jamaa {
             return Err(Error::field("input.code", FieldErrorCode::InvalidValue, messages::project_code_taken()));
         }
         check_budget_lines(&tx, &input.budget_lines).await?;
-        let project = Project {
-            id: ProjectId::new(),
-            code: input.code,
-            title: input.title,
-            description: input.description,
-            category: input.category,
-            period_from: input.period_from,
-            period_to: input.period_to,
-            status: input.status,
-            progress: 0,
-            starts_on: input.starts_on,
-            ends_on: input.ends_on,
-            location: input.location,
-            published: input.published,
-            created_at: now,
-            updated_at: now,
-        };
+        let (project, budget_lines) = Project::written(ProjectId::new(), input, 0, now, now);
         store::insert_project(&tx, &project).await?;
-        store::replace_budget_lines(&tx, project.id, &input.budget_lines).await?;
-        let view =
-            ProjectView { project, budget_lines: input.budget_lines, milestones: Vec::new(), updates: Vec::new() };
+        store::replace_budget_lines(&tx, project.id, &budget_lines).await?;
+        let view = ProjectView { project, budget_lines, milestones: Vec::new(), updates: Vec::new() };
         audit::append(&tx, project_event(principal, AuditKind::ProjectCreated, &view), now).await?;
         tx.commit().await?;
         tracing::info!(project.id = %view.project.id, "project created");
@@ -228,27 +211,11 @@ impl Jamaa {
             return Err(Error::field("input.code", FieldErrorCode::InvalidValue, messages::project_code_taken()));
         }
         check_budget_lines(&tx, &input.budget_lines).await?;
-        let project = Project {
-            id,
-            code: input.code,
-            title: input.title,
-            description: input.description,
-            category: input.category,
-            period_from: input.period_from,
-            period_to: input.period_to,
-            status: input.status,
-            progress: before.progress,
-            starts_on: input.starts_on,
-            ends_on: input.ends_on,
-            location: input.location,
-            published: input.published,
-            created_at: before.created_at,
-            updated_at: now,
-        };
+        let (project, budget_lines) = Project::written(id, input, before.progress, before.created_at, now);
         if !store::update_project(&tx, &project, seen.unwrap_or(before.updated_at)).await? {
             return Err(Error::Conflict("the project changed meanwhile: reload it".into()));
         }
-        store::replace_budget_lines(&tx, id, &input.budget_lines).await?;
+        store::replace_budget_lines(&tx, id, &budget_lines).await?;
         let view = view(&tx, project).await?;
         audit::append(&tx, project_event(principal, AuditKind::ProjectUpdated, &view), now).await?;
         tx.commit().await?;
