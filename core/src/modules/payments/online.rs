@@ -7,12 +7,12 @@
 //! transaction with its audit event. The provider's reference is unique per commune: a payment is never
 //! recorded twice. No card data is kept.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use secrecy::SecretString;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::model::{self as demand_model, Channel, DemandState, DemandStatus, Payment, PaymentKind};
+use super::model::{Channel, DemandState, DemandStatus};
 use super::online_store::{self as store, PaymentRow, RefundRow, StatementRow};
 use super::provider::{
     self, Callback, CallbackError, HostedPage, MAD, Order, Outcome, PaymentProviders, Provider as _,
@@ -31,7 +31,7 @@ use crate::model::i18n::Locale;
 use crate::model::ids::{OnlinePaymentId, PaymentStatementId, RefundId};
 use crate::model::settings::SettingsSection as _;
 use crate::service::Jamaa;
-use crate::store::{TenantScope, TenantTx, audit, config, requests};
+use crate::store::{TenantScope, TenantTx, audit, config};
 
 /// A payment started online, as staff and the citizen read it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -238,32 +238,13 @@ impl Jamaa {
         if state.status == DemandStatus::Paid || state.outstanding != row.amount {
             return Ok(None);
         }
-        let day = now.with_timezone(&commune.time_zone()).date_naive();
-        let year = day.year();
-        let number = requests::next_in_sequence(tx, &PaymentKind::Payment.counter_name(year)).await?;
-        let payment = Payment {
-            id: Uuid::now_v7(),
-            demand: state.demand.id,
-            request: state.demand.request,
-            kind: PaymentKind::Payment,
-            cancels: None,
-            rank: state.next_rank(),
+        let collection = counter::Collection {
             channel: Channel::Online,
             amount: row.amount,
-            currency: state.demand.currency.clone(),
-            year,
-            number,
-            day,
             terminal_slip: None,
-            provider: Some(PROVIDER_KIND.to_owned()),
-            provider_ref: Some(reference.to_owned()),
-            document_code: None,
-            reason: None,
-            recorded_by: actor.to_owned(),
-            recorded_at: now,
+            provider: Some((PROVIDER_KIND.to_owned(), reference.to_owned())),
         };
-        let text = demand_model::quittance_text(&commune.spec.name, &state.demand, &payment, &payment.recorded_by);
-        let (payment, _) = self.record_collected(tx, commune, &state, payment, text, actor, now).await?;
+        let (payment, _) = self.record_collected(tx, commune, &state, collection, actor, actor, now).await?;
         Ok(Some(payment.number_label()))
     }
 

@@ -144,55 +144,57 @@ impl Jamaa {
         if !errors.is_empty() {
             return Err(Error::Validation(errors));
         }
-        let now = self.now();
-        let day = self.local_day(commune, now);
-        let year = day.year();
-        let number = requests::next_in_sequence(&tx, &PaymentKind::Payment.counter_name(year)).await?;
-        let payment = Payment {
-            id: Uuid::now_v7(),
-            demand: state.demand.id,
-            request: state.demand.request,
-            kind: PaymentKind::Payment,
-            cancels: None,
-            rank: state.next_rank(),
-            channel: counter.channel,
-            amount,
-            currency: state.demand.currency.clone(),
-            year,
-            number,
-            day,
-            terminal_slip: slip,
-            provider: None,
-            provider_ref: None,
-            document_code: None,
-            reason: None,
-            recorded_by: principal.actor(),
-            recorded_at: now,
-        };
         let agent = agent_name(&tx, principal).await?;
-        let text = model::quittance_text(&commune.spec.name, &state.demand, &payment, &agent);
+        let collection = Collection { channel: counter.channel, amount, terminal_slip: slip, provider: None };
         let (payment, document) =
-            self.record_collected(&tx, commune, &state, payment, text, &principal.actor(), now).await?;
+            self.record_collected(&tx, commune, &state, collection, &principal.actor(), &agent, self.now()).await?;
         tx.commit().await?;
         let mut payments = state.payments;
         payments.push(payment.clone());
         Ok(RecordedPayment { payment, state: DemandState::new(state.demand, payments), document })
     }
 
-    /// Issues the quittance of a payment collected against `state`'s demand (its `text` already written),
-    /// stores the payment with the quittance's code and records `payment.collected` by `actor`, in the
-    /// caller's transaction: the same for the counter and for a payment online.
+    /// Records a payment collected against `state`'s demand, in the caller's transaction, the same for the
+    /// counter and for a payment online: numbered `QR-<year>-n` in the commune's year of `now`, its quittance
+    /// (signed by `agent`) issued as a verifiable document, stored with the quittance's code, and
+    /// `payment.collected` recorded by `actor`.
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn record_collected(
         &self,
         tx: &TenantTx,
         commune: &Commune,
         state: &DemandState,
-        mut payment: Payment,
-        text: String,
+        collection: Collection,
         actor: &str,
+        agent: &str,
         now: DateTime<Utc>,
     ) -> Result<(Payment, IssuedDocument), Error> {
+        let day = self.local_day(commune, now);
+        let year = day.year();
+        let number = requests::next_in_sequence(tx, &PaymentKind::Payment.counter_name(year)).await?;
+        let (provider, provider_ref) = collection.provider.unzip();
+        let mut payment = Payment {
+            id: Uuid::now_v7(),
+            demand: state.demand.id,
+            request: state.demand.request,
+            kind: PaymentKind::Payment,
+            cancels: None,
+            rank: state.next_rank(),
+            channel: collection.channel,
+            amount: collection.amount,
+            currency: state.demand.currency.clone(),
+            year,
+            number,
+            day,
+            terminal_slip: collection.terminal_slip,
+            provider,
+            provider_ref,
+            document_code: None,
+            reason: None,
+            recorded_by: actor.to_owned(),
+            recorded_at: now,
+        };
+        let text = model::quittance_text(&commune.spec.name, &state.demand, &payment, agent);
         let new = payment_document(&payment, text, None);
         let document = documents::issue(tx, &self.press(), commune, new, actor, now).await?;
         payment.document_code = Some(document.code.to_string());
@@ -365,4 +367,15 @@ fn payment_document(payment: &Payment, text: String, withdraws: Option<Verificat
         text,
         withdraws,
     }
+}
+
+/// How a payment was collected: what the counter and a provider online record differently.
+pub(crate) struct Collection {
+    pub channel: Channel,
+    /// Centimes: what the demand has outstanding.
+    pub amount: i64,
+    /// The card terminal's slip number (a card at the counter).
+    pub terminal_slip: Option<String>,
+    /// The online provider and its reference of the payment.
+    pub provider: Option<(String, String)>,
 }
