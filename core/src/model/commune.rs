@@ -12,12 +12,17 @@ use crate::model::ids::TenantId;
 /// A country the platform serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum Country {
     #[serde(rename = "MA")]
+    #[cfg_attr(feature = "store", sea_orm(string_value = "MA"))]
     Morocco,
     #[serde(rename = "MR")]
+    #[cfg_attr(feature = "store", sea_orm(string_value = "MR"))]
     Mauritania,
     #[serde(rename = "ES")]
+    #[cfg_attr(feature = "store", sea_orm(string_value = "ES"))]
     Spain,
 }
 

@@ -12,8 +12,7 @@ use super::entity::commune;
 use super::shared::{put_shared, shared_bodies};
 use crate::error::Error;
 use crate::model::calendar::WorkingCalendar;
-use crate::model::commune::{Commune, CommuneSpec, CommuneStatus, Country, Slug, TrackingPrefix, Zone};
-use crate::model::i18n::Locale;
+use crate::model::commune::{Commune, CommuneSpec, CommuneStatus, Slug, TrackingPrefix, Zone};
 use crate::model::ids::TenantId;
 use crate::model::template::TemplateRef;
 
@@ -53,12 +52,12 @@ pub(crate) async fn insert_addressed(
         id: Set(id.as_uuid()),
         slug: Set(spec.slug.as_str().to_owned()),
         name: Set(to_json(&spec.name)?),
-        country: Set(spec.country.code().to_owned()),
+        country: Set(spec.country),
         official_code: Set(spec.official_code.clone()),
         region: Set(spec.region.clone()),
         province: Set(spec.province.clone()),
         population: Set(spec.population.and_then(|p| i64::try_from(p).ok())),
-        default_locale: Set(spec.default_locale.as_str().to_owned()),
+        default_locale: Set(spec.default_locale),
         locales: Set(to_json(&spec.locales)?),
         time_zone: Set(spec.time_zone.name().to_owned()),
         currency: Set(spec.currency.clone()),
@@ -161,8 +160,8 @@ pub(crate) async fn update_settings(
 ) -> Result<String, Error> {
     let calendar_hash = put_calendar(conn, &spec.calendar).await?;
     commune::Entity::update_many()
-        .col_expr(commune::Column::Country, Expr::value(spec.country.code()))
-        .col_expr(commune::Column::DefaultLocale, Expr::value(spec.default_locale.as_str()))
+        .col_expr(commune::Column::Country, Expr::value(spec.country))
+        .col_expr(commune::Column::DefaultLocale, Expr::value(spec.default_locale))
         .col_expr(commune::Column::Locales, Expr::value(to_json(&spec.locales)?))
         .col_expr(commune::Column::Currency, Expr::value(spec.currency.clone()))
         .col_expr(commune::Column::TimeZone, Expr::value(spec.time_zone.name()))
@@ -420,12 +419,12 @@ fn from_model(row: commune::Model, calendar: Option<std::sync::Arc<WorkingCalend
     let spec = CommuneSpec {
         slug: Slug::parse(&row.slug).map_err(|_| corrupt("slug"))?,
         name: serde_json::from_value(row.name.clone()).map_err(|_| corrupt("name"))?,
-        country: row.country.parse::<Country>().map_err(|_| corrupt("country"))?,
+        country: row.country,
         official_code: row.official_code.clone(),
         region: row.region.clone(),
         province: row.province.clone(),
         population: row.population.and_then(|p| u64::try_from(p).ok()),
-        default_locale: row.default_locale.parse::<Locale>().map_err(|_| corrupt("locale"))?,
+        default_locale: row.default_locale,
         locales: serde_json::from_value(row.locales.clone()).map_err(|_| corrupt("locales"))?,
         time_zone: Zone::parse(&row.time_zone).map_err(|_| corrupt("time zone"))?,
         currency: row.currency.clone(),

@@ -35,7 +35,7 @@ pub(crate) async fn insert(
         round: Set(round),
         state: Set(state.to_owned()),
         body: Set(opinion.body.clone()),
-        opinion: Set(opinion.kind.as_str().to_owned()),
+        opinion: Set(opinion.kind),
         silent: Set(opinion.silent),
         reasons: Set(opinion.reasons.clone()),
         given_by: Set(opinion.given_by.clone()),
@@ -64,18 +64,15 @@ async fn read(tx: &TenantTx, request: RequestId, round: Option<i64>) -> Result<V
         query = query.filter(request_opinion::Column::Round.eq(round));
     }
     let rows = query.order_by_asc(request_opinion::Column::Id).all(tx.conn()).await?;
-    rows.into_iter()
-        .map(|row| {
-            let kind = OpinionKind::parse(&row.opinion)
-                .ok_or_else(|| Error::internal(format!("unknown opinion `{}` stored", row.opinion)))?;
-            Ok(OpinionRecord {
-                body: row.body,
-                kind,
-                silent: row.silent,
-                reasons: row.reasons,
-                given_by: row.given_by,
-                given_at: row.given_at,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|row| OpinionRecord {
+            body: row.body,
+            kind: row.opinion,
+            silent: row.silent,
+            reasons: row.reasons,
+            given_by: row.given_by,
+            given_at: row.given_at,
         })
-        .collect()
+        .collect())
 }

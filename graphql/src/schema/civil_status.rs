@@ -11,8 +11,8 @@ use jamaa_core::model::ids::CivilActId;
 use jamaa_core::model::ids::RequestId;
 use jamaa_core::modules::civil_status::model::ActLookup;
 use jamaa_core::modules::civil_status::model::{
-    self as core, ActDetails, ActKind, ActPersons, DateAsKnown, Declarant, DocumentKind, Event, Mention, MentionKind,
-    NewAct, NewMention, Parent, PersonName, Sex,
+    self as core, ActDetails, ActPersons, DateAsKnown, Declarant, DocumentKind, Event, Mention, NewAct, NewMention,
+    Parent, PersonName,
 };
 use jamaa_core::service::{
     CivilAct as CoreAct, CivilActFilter, CivilActSummary, CivilRequestMatch as CoreMatch, IssuedCivilDocument,
@@ -25,37 +25,21 @@ use super::query::viewer_of;
 use super::types::Request;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(name = "CivilActKind")]
+#[graphql(name = "CivilActKind", remote = "jamaa_core::modules::civil_status::model::ActKind")]
 pub enum GqlActKind {
     Birth,
     Death,
 }
 
-impl From<GqlActKind> for ActKind {
-    fn from(kind: GqlActKind) -> Self {
-        match kind {
-            GqlActKind::Birth => ActKind::Birth,
-            GqlActKind::Death => ActKind::Death,
-        }
-    }
-}
-
-fn act_kind(kind: ActKind) -> GqlActKind {
-    match kind {
-        ActKind::Death => GqlActKind::Death,
-        _ => GqlActKind::Birth,
-    }
-}
-
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(name = "Sex")]
+#[graphql(name = "Sex", remote = "jamaa_core::modules::civil_status::model::Sex")]
 pub enum GqlSex {
     Male,
     Female,
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(name = "CivilMentionKind")]
+#[graphql(name = "CivilMentionKind", remote = "jamaa_core::modules::civil_status::model::MentionKind")]
 pub enum GqlMentionKind {
     Recognition,
     Rectification,
@@ -65,31 +49,8 @@ pub enum GqlMentionKind {
     Other,
 }
 
-impl From<GqlMentionKind> for MentionKind {
-    fn from(kind: GqlMentionKind) -> Self {
-        match kind {
-            GqlMentionKind::Recognition => MentionKind::Recognition,
-            GqlMentionKind::Rectification => MentionKind::Rectification,
-            GqlMentionKind::Marriage => MentionKind::Marriage,
-            GqlMentionKind::Divorce => MentionKind::Divorce,
-            GqlMentionKind::Death => MentionKind::Death,
-            GqlMentionKind::Other => MentionKind::Other,
-        }
-    }
-}
-
-fn mention_kind(kind: MentionKind) -> GqlMentionKind {
-    match kind {
-        MentionKind::Recognition => GqlMentionKind::Recognition,
-        MentionKind::Rectification => GqlMentionKind::Rectification,
-        MentionKind::Marriage => GqlMentionKind::Marriage,
-        MentionKind::Divorce => GqlMentionKind::Divorce,
-        MentionKind::Death => GqlMentionKind::Death,
-        _ => GqlMentionKind::Other,
-    }
-}
-
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "jamaa_core::modules::civil_status::model::DocumentKind")]
 pub enum CivilDocumentKind {
     /// Extrait: identity, event, parents' names and the marginal mentions.
     Extract,
@@ -230,7 +191,7 @@ impl RegisterCivilActInput {
             kind: self.kind.into(),
             office: self.office,
             details: ActDetails {
-                sex: self.sex.map(|s| if s == GqlSex::Male { Sex::Male } else { Sex::Female }),
+                sex: self.sex.map(Into::into),
                 event: Event { date: self.event.date, time, place: self.event.place },
                 subject_birth_date,
                 judgment_reference: self.judgment_reference,
@@ -294,7 +255,7 @@ impl From<&Mention> for CivilMention {
     fn from(m: &Mention) -> Self {
         CivilMention {
             sequence: m.sequence,
-            kind: mention_kind(m.kind),
+            kind: m.kind.into(),
             text: m.text.clone(),
             reference: m.reference.clone(),
             effective_on: m.effective_on,
@@ -337,7 +298,7 @@ impl CivilAct {
         ID(self.0.id.to_string())
     }
     async fn kind(&self) -> GqlActKind {
-        act_kind(self.0.act.kind)
+        self.0.act.kind.into()
     }
     /// `CHF-1/2026/12`: office, year, number.
     async fn number(&self) -> String {
@@ -353,7 +314,7 @@ impl CivilAct {
         self.0.act.number.number
     }
     async fn sex(&self) -> Option<GqlSex> {
-        self.0.act.details.sex.map(|s| if s == Sex::Male { GqlSex::Male } else { GqlSex::Female })
+        self.0.act.details.sex.map(Into::into)
     }
     async fn event_date(&self) -> NaiveDate {
         self.0.act.details.event.date
@@ -420,7 +381,7 @@ impl From<CivilActSummary> for CivilActSummaryView {
     fn from(s: CivilActSummary) -> Self {
         CivilActSummaryView {
             id: ID(s.id.to_string()),
-            kind: act_kind(s.kind),
+            kind: s.kind.into(),
             number: s.number.to_string(),
             office: s.number.office.to_string(),
             year: s.number.year,
@@ -474,7 +435,7 @@ impl CivilDocument {
         CivilDocument {
             act_id: ID(civil.act_id.to_string()),
             number: civil.number.to_string(),
-            kind: document_kind(document.kind),
+            kind: document.kind.into(),
             title: document.title,
             title_ar: document.title_ar,
             fields: document
@@ -533,8 +494,8 @@ impl From<CoreMatch> for CivilRequestMatch {
         CivilRequestMatch {
             request_id: ID(found.request.to_string()),
             tracking_code: found.tracking_code.to_string(),
-            document: document_kind(found.requested.document),
-            act_kind: act_kind(found.requested.act),
+            document: found.requested.document.into(),
+            act_kind: found.requested.act.into(),
             lookup,
             act_number,
             act_year,
@@ -542,10 +503,6 @@ impl From<CoreMatch> for CivilRequestMatch {
             open: found.open,
         }
     }
-}
-
-fn document_kind(kind: DocumentKind) -> CivilDocumentKind {
-    if kind == DocumentKind::Extract { CivilDocumentKind::Extract } else { CivilDocumentKind::FullCopy }
 }
 
 /// An id that does not parse is as unknown as one of another commune.
@@ -690,11 +647,8 @@ impl CivilStatusMutation {
     ) -> Result<CivilDocument> {
         let call = InCommune::new(ctx, commune, None).await?;
         let id = self::act_id(&act_id).in_lang(&call)?;
-        let kind = match kind {
-            CivilDocumentKind::Extract => DocumentKind::Extract,
-            CivilDocumentKind::FullCopy => DocumentKind::FullCopy,
-        };
-        let issued = call.jamaa.issue_civil_document(call.principal, &call.commune, id, kind).await.in_lang(&call)?;
+        let issued =
+            call.jamaa.issue_civil_document(call.principal, &call.commune, id, kind.into()).await.in_lang(&call)?;
         Ok(CivilDocument::issued(issued, &call.commune))
     }
 

@@ -4,7 +4,7 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use jamaa_core::model::ids::MailId;
-use jamaa_core::modules::courier::model::{DeliberationRef, Direction, FollowUp, NewMail};
+use jamaa_core::modules::courier::model::{DeliberationRef, NewMail};
 use jamaa_core::service::{MailEvent, MailItem as CoreItem, MailQuery};
 
 use super::call::{InCommune, InLang, idempotency, input_id, subject_id};
@@ -12,6 +12,7 @@ use super::page::page_size;
 use super::page::{Listing, after_key, connection};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "jamaa_core::modules::courier::model::Direction")]
 pub enum MailDirection {
     /// Arrivée: numbered `ARR-<year>-<n>`.
     Incoming,
@@ -19,38 +20,12 @@ pub enum MailDirection {
     Outgoing,
 }
 
-impl From<MailDirection> for Direction {
-    fn from(d: MailDirection) -> Self {
-        match d {
-            MailDirection::Incoming => Direction::Incoming,
-            MailDirection::Outgoing => Direction::Outgoing,
-        }
-    }
-}
-
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "jamaa_core::modules::courier::model::FollowUp")]
 pub enum MailState {
     Open,
     Answered,
     Closed,
-}
-
-impl From<MailState> for FollowUp {
-    fn from(s: MailState) -> Self {
-        match s {
-            MailState::Open => FollowUp::Open,
-            MailState::Answered => FollowUp::Answered,
-            MailState::Closed => FollowUp::Closed,
-        }
-    }
-}
-
-fn state(s: FollowUp) -> MailState {
-    match s {
-        FollowUp::Open => MailState::Open,
-        FollowUp::Answered => MailState::Answered,
-        FollowUp::Closed => MailState::Closed,
-    }
 }
 
 /// A letter to register.
@@ -88,7 +63,7 @@ impl From<&MailEvent> for MailHistoryEntry {
         MailHistoryEntry {
             kind: e.kind.clone(),
             department: e.department.to_string(),
-            state: state(e.state),
+            state: e.state.into(),
             note: e.note.clone(),
             at: e.occurred_at,
             actor: e.actor.clone(),
@@ -109,10 +84,7 @@ impl MailItem {
         self.0.record.number.to_string()
     }
     async fn direction(&self) -> MailDirection {
-        match self.0.record.number.direction {
-            Direction::Incoming => MailDirection::Incoming,
-            Direction::Outgoing => MailDirection::Outgoing,
-        }
+        self.0.record.number.direction.into()
     }
     async fn year(&self) -> i32 {
         self.0.record.number.year
@@ -134,7 +106,7 @@ impl MailItem {
         self.0.record.due_on
     }
     async fn state(&self) -> MailState {
-        state(self.0.record.state)
+        self.0.record.state.into()
     }
     /// Still open after its due date, on the commune's calendar day.
     async fn overdue(&self) -> bool {

@@ -13,7 +13,6 @@ use jamaa_core::model::catalog::{Channel, DocumentRequirement, Fee, SilenceRule}
 use jamaa_core::model::commune::{Commune as CoreCommune, CommuneStatus as CoreCommuneStatus, Country as CoreCountry};
 use jamaa_core::model::complaint::deadline_step_label;
 use jamaa_core::model::form::{FieldDef, FieldKind};
-use jamaa_core::model::i18n::Locale;
 use jamaa_core::model::request::{Receipt as CoreReceipt, SubmittedDocument, submission_label};
 use jamaa_core::model::workflow::commission::commission_step_label;
 use jamaa_core::model::workflow::{Actor, Outcome as CoreOutcome, StateKind as CoreStateKind, sla_step_label};
@@ -134,7 +133,7 @@ pub(crate) fn localized(text: &jamaa_core::model::i18n::LocalizedText) -> Vec<Lo
 
 /// A language of the platform (BCP 47 codes, written as the API's `locale` arguments take them).
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(name = "Locale")]
+#[graphql(name = "Locale", remote = "jamaa_core::model::i18n::Locale")]
 pub enum WireLocale {
     #[graphql(name = "ar")]
     Ar,
@@ -147,18 +146,6 @@ pub enum WireLocale {
     /// Tamazight, in Tifinagh.
     #[graphql(name = "tzm")]
     Tzm,
-}
-
-impl From<Locale> for WireLocale {
-    fn from(locale: Locale) -> Self {
-        match locale {
-            Locale::Ar => WireLocale::Ar,
-            Locale::Fr => WireLocale::Fr,
-            Locale::En => WireLocale::En,
-            Locale::Es => WireLocale::Es,
-            Locale::Tzm => WireLocale::Tzm,
-        }
-    }
 }
 
 /// How a procedure may be requested.

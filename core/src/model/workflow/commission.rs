@@ -43,10 +43,12 @@ pub struct BodyDef {
     pub form: Option<crate::model::form::FormSchema>,
 }
 
-/// A body's opinion.
+/// A body's opinion, stored by its name (`favourable`, `favourable_with_conditions`, `unfavourable`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
 pub enum OpinionKind {
     Favourable,
     FavourableWithConditions,

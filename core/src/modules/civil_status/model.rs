@@ -16,29 +16,22 @@ use crate::model::commune::Country;
 use crate::model::form::messages;
 use crate::model::national_id;
 
-/// The kinds of acts a register holds. Marriage acts are kept by adouls in Morocco; the kind is open to them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// The kinds of acts a register holds, stored by their name (`birth`, `death`). Marriage acts are kept by adouls
+/// in Morocco: no kind for them yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
-#[non_exhaustive]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
 pub enum ActKind {
     Birth,
     Death,
 }
 
 impl ActKind {
+    /// The stored name (`birth`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            ActKind::Birth => "birth",
-            ActKind::Death => "death",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "birth" => Some(ActKind::Birth),
-            "death" => Some(ActKind::Death),
-            _ => None,
-        }
+        self.into()
     }
 }
 
@@ -256,10 +249,12 @@ pub struct NewAct {
     pub persons: ActPersons,
 }
 
-/// Kinds of marginal mentions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Kinds of marginal mentions, stored by their name (`recognition`, …).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
-#[non_exhaustive]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
 pub enum MentionKind {
     /// A parent recognizes the child.
     Recognition,
@@ -273,21 +268,9 @@ pub enum MentionKind {
 }
 
 impl MentionKind {
+    /// The stored name (`rectification`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            MentionKind::Recognition => "recognition",
-            MentionKind::Rectification => "rectification",
-            MentionKind::Marriage => "marriage",
-            MentionKind::Divorce => "divorce",
-            MentionKind::Death => "death",
-            MentionKind::Other => "other",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        [Self::Recognition, Self::Rectification, Self::Marriage, Self::Divorce, Self::Death, Self::Other]
-            .into_iter()
-            .find(|k| k.as_str() == text)
+        self.into()
     }
 
     fn label(self) -> &'static str {

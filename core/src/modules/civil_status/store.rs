@@ -52,7 +52,7 @@ pub(crate) async fn insert_act(tx: &TenantTx, row: &ActRow) -> Result<(), Error>
     civil_act::Entity::insert(civil_act::ActiveModel {
         tenant_id: Set(tx.tenant_uuid()),
         id: Set(row.id.as_uuid()),
-        kind: Set(row.kind.as_str().to_owned()),
+        kind: Set(row.kind),
         office: Set(row.number.office.to_string()),
         year: Set(row.number.year),
         number: Set(i64::from(row.number.number)),
@@ -129,7 +129,7 @@ fn acts_matching(tx: &TenantTx, filter: &ActFilter) -> sea_orm::Select<civil_act
         query = query.filter(civil_act::Column::Year.eq(year));
     }
     if let Some(kind) = filter.kind {
-        query = query.filter(civil_act::Column::Kind.eq(kind.as_str()));
+        query = query.filter(civil_act::Column::Kind.eq(kind));
     }
     query
 }
@@ -140,7 +140,7 @@ pub(crate) async fn insert_mention(tx: &TenantTx, row: &MentionRow) -> Result<()
         id: Set(row.id),
         act_id: Set(row.act_id.as_uuid()),
         sequence: Set(row.sequence),
-        kind: Set(row.kind.as_str().to_owned()),
+        kind: Set(row.kind),
         reference: Set(row.reference.clone()),
         effective_on: Set(row.effective_on),
         text: Set(row.text.clone()),
@@ -155,37 +155,33 @@ pub(crate) async fn insert_mention(tx: &TenantTx, row: &MentionRow) -> Result<()
 
 /// An act's mentions, in the order they were added.
 pub(crate) async fn mentions_of(tx: &TenantTx, act: CivilActId) -> Result<Vec<MentionRow>, Error> {
-    civil_mention::Entity::find()
+    Ok(civil_mention::Entity::find()
         .filter(civil_mention::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(civil_mention::Column::ActId.eq(act.as_uuid()))
         .order_by_asc(civil_mention::Column::Sequence)
         .all(tx.conn())
         .await?
         .into_iter()
-        .map(|row| {
-            let kind = MentionKind::parse(&row.kind)
-                .ok_or_else(|| Error::internal(format!("mention {} has an unknown kind", row.id)))?;
-            Ok(MentionRow {
-                id: row.id,
-                act_id: CivilActId::from_uuid(row.act_id),
-                sequence: row.sequence,
-                kind,
-                reference: row.reference,
-                effective_on: row.effective_on,
-                text: row.text,
-                data_key_id: row.data_key_id,
-                recorded_at: row.recorded_at,
-                recorded_by: row.recorded_by,
-            })
+        .map(|row| MentionRow {
+            id: row.id,
+            act_id: CivilActId::from_uuid(row.act_id),
+            sequence: row.sequence,
+            kind: row.kind,
+            reference: row.reference,
+            effective_on: row.effective_on,
+            text: row.text,
+            data_key_id: row.data_key_id,
+            recorded_at: row.recorded_at,
+            recorded_by: row.recorded_by,
         })
-        .collect()
+        .collect())
 }
 
 fn act_from_model(row: civil_act::Model) -> Result<ActRow, Error> {
     let corrupt = |what: &str| Error::internal(format!("civil act {} has an invalid {what} in storage", row.id));
     Ok(ActRow {
         id: CivilActId::from_uuid(row.id),
-        kind: ActKind::parse(&row.kind).ok_or_else(|| corrupt("kind"))?,
+        kind: row.kind,
         number: ActNumber {
             office: OfficeCode::parse(&row.office).map_err(|_| corrupt("office"))?,
             year: row.year,

@@ -12,9 +12,12 @@ use crate::model::ids::{AgendaItemId, CouncilMemberId, CouncilSessionId, Deliber
 /// The settings key that holds a commune's [`CouncilRules`].
 pub const SETTINGS_KEY: &str = "council";
 
-/// A member's office in the council.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A member's office in the council, stored by its name (`president`, `vice_president`, …).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
 pub enum CouncilRole {
     President,
     VicePresident,
@@ -23,68 +26,41 @@ pub enum CouncilRole {
 }
 
 impl CouncilRole {
+    /// The stored name (`vice_president`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            CouncilRole::President => "president",
-            CouncilRole::VicePresident => "vice_president",
-            CouncilRole::Secretary => "secretary",
-            CouncilRole::Member => "member",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        [CouncilRole::President, CouncilRole::VicePresident, CouncilRole::Secretary, CouncilRole::Member]
-            .into_iter()
-            .find(|r| r.as_str() == value)
+        self.into()
     }
 }
 
-/// Ordinary sessions fall in the months the law sets; extraordinary ones whenever they are called.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Ordinary sessions fall in the months the law sets; extraordinary ones whenever they are called. Stored by
+/// its name (`ordinary`, `extraordinary`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
 pub enum SessionKind {
     Ordinary,
     Extraordinary,
 }
 
 impl SessionKind {
+    /// The stored name (`extraordinary`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            SessionKind::Ordinary => "ordinary",
-            SessionKind::Extraordinary => "extraordinary",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        [SessionKind::Ordinary, SessionKind::Extraordinary].into_iter().find(|k| k.as_str() == value)
+        self.into()
     }
 }
 
-/// How a member voted on a deliberation.
+/// How a member voted on a deliberation, stored by its name (`for`, `against`, `abstain`, `absent`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
 pub enum VoteChoice {
     For,
     Against,
     Abstain,
     Absent,
-}
-
-impl VoteChoice {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VoteChoice::For => "for",
-            VoteChoice::Against => "against",
-            VoteChoice::Abstain => "abstain",
-            VoteChoice::Absent => "absent",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        [VoteChoice::For, VoteChoice::Against, VoteChoice::Abstain, VoteChoice::Absent]
-            .into_iter()
-            .find(|v| v.as_str() == value)
-    }
 }
 
 /// A share of a whole that must be exceeded (`MoreThanHalf`: strictly more than half) or reached.
@@ -174,9 +150,12 @@ impl CouncilRules {
     }
 }
 
-/// What a deliberation came to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// What a deliberation came to, stored by its name (`adopted`, `rejected`, `no_quorum`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
 pub enum Outcome {
     Adopted,
     Rejected,
@@ -185,16 +164,9 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The stored name (`no_quorum`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Adopted => "adopted",
-            Outcome::Rejected => "rejected",
-            Outcome::NoQuorum => "no_quorum",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        [Outcome::Adopted, Outcome::Rejected, Outcome::NoQuorum].into_iter().find(|o| o.as_str() == value)
+        self.into()
     }
 }
 

@@ -9,7 +9,7 @@ use super::model::{AgendaItem, Deliberation, Member, Session};
 use crate::error::Error;
 use crate::model::i18n::LocalizedText;
 use crate::model::ids::{AgendaItemId, CouncilMemberId, CouncilSessionId, DeliberationId, RequestId};
-use crate::modules::council::model::{CouncilRole, Outcome, SessionKind, Tally, VoteChoice};
+use crate::modules::council::model::Tally;
 use crate::store::TenantTx;
 
 fn json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, Error> {
@@ -35,7 +35,7 @@ pub(crate) async fn insert_member(tx: &TenantTx, member: &Member, now: DateTime<
         name_ar: Set(member.name_ar.clone()),
         name_latin: Set(member.name_latin.clone()),
         party: Set(member.party.clone()),
-        role: Set(member.role.as_str().to_owned()),
+        role: Set(member.role),
         mandate_start: Set(member.mandate_start),
         mandate_end: Set(member.mandate_end),
         created_at: Set(now),
@@ -53,26 +53,25 @@ pub(crate) async fn members(tx: &TenantTx) -> Result<Vec<Member>, Error> {
         .order_by_asc(council_member::Column::Id)
         .all(tx.conn())
         .await?;
-    rows.into_iter()
-        .map(|row| {
-            Ok(Member {
-                id: CouncilMemberId::from_uuid(row.id),
-                role: CouncilRole::parse(&row.role).ok_or_else(|| Error::internal(format!("role `{}`", row.role)))?,
-                name_ar: row.name_ar,
-                name_latin: row.name_latin,
-                party: row.party,
-                mandate_start: row.mandate_start,
-                mandate_end: row.mandate_end,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|row| Member {
+            id: CouncilMemberId::from_uuid(row.id),
+            role: row.role,
+            name_ar: row.name_ar,
+            name_latin: row.name_latin,
+            party: row.party,
+            mandate_start: row.mandate_start,
+            mandate_end: row.mandate_end,
         })
-        .collect()
+        .collect())
 }
 
 pub(crate) async fn insert_session(tx: &TenantTx, session: &Session, now: DateTime<Utc>) -> Result<(), Error> {
     council_session::Entity::insert(council_session::ActiveModel {
         tenant_id: Set(tx.tenant_uuid()),
         id: Set(session.id.as_uuid()),
-        kind: Set(session.kind.as_str().to_owned()),
+        kind: Set(session.kind),
         starts_on: Set(session.starts_on),
         title: Set(json(&session.title)?),
         published_at: Set(session.published_at),
@@ -132,7 +131,7 @@ pub(crate) async fn insert_deliberation(
         against: Set(stored(tally.against)?),
         abstain: Set(stored(tally.abstain)?),
         absent: Set(stored(tally.absent)?),
-        outcome: Set(tally.outcome.as_str().to_owned()),
+        outcome: Set(tally.outcome),
         decided_at: Set(deliberation.decided_at),
     })
     .exec_without_returning(tx.conn())
@@ -142,7 +141,7 @@ pub(crate) async fn insert_deliberation(
             tenant_id: Set(tx.tenant_uuid()),
             deliberation_id: Set(deliberation.id.as_uuid()),
             member_id: Set(member.as_uuid()),
-            choice: Set(choice.as_str().to_owned()),
+            choice: Set(*choice),
         });
         council_vote::Entity::insert_many(votes).exec_without_returning(tx.conn()).await?;
     }
@@ -189,17 +188,11 @@ pub(crate) async fn sessions(tx: &TenantTx) -> Result<Vec<Session>, Error> {
             .collect::<Result<Vec<_>, Error>>()?;
         let mut taken = Vec::new();
         for d in deliberations.iter().filter(|d| d.session_id == row.id) {
-            let outcome =
-                Outcome::parse(&d.outcome).ok_or_else(|| Error::internal(format!("outcome `{}`", d.outcome)))?;
             let votes = votes
                 .iter()
                 .filter(|v| v.deliberation_id == d.id)
-                .map(|v| {
-                    let choice =
-                        VoteChoice::parse(&v.choice).ok_or_else(|| Error::internal(format!("vote `{}`", v.choice)))?;
-                    Ok((CouncilMemberId::from_uuid(v.member_id), choice))
-                })
-                .collect::<Result<Vec<_>, Error>>()?;
+                .map(|v| (CouncilMemberId::from_uuid(v.member_id), v.choice))
+                .collect();
             taken.push(Deliberation {
                 id: DeliberationId::from_uuid(d.id),
                 agenda_item_id: d.agenda_item_id.map(AgendaItemId::from_uuid),
@@ -212,7 +205,7 @@ pub(crate) async fn sessions(tx: &TenantTx) -> Result<Vec<Session>, Error> {
                     against: count(d.against),
                     abstain: count(d.abstain),
                     absent: count(d.absent),
-                    outcome,
+                    outcome: d.outcome,
                 },
                 decided_at: d.decided_at,
                 votes,
@@ -220,7 +213,7 @@ pub(crate) async fn sessions(tx: &TenantTx) -> Result<Vec<Session>, Error> {
         }
         sessions.push(Session {
             id: CouncilSessionId::from_uuid(row.id),
-            kind: SessionKind::parse(&row.kind).ok_or_else(|| Error::internal(format!("kind `{}`", row.kind)))?,
+            kind: row.kind,
             starts_on: row.starts_on,
             title: text(row.title)?,
             published_at: row.published_at,

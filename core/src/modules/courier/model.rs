@@ -10,30 +10,17 @@ use crate::error::{FieldError, FieldErrorCode};
 use crate::model::form::messages;
 use crate::model::ids::MailId;
 
-/// Whether a letter came in or went out.
+/// Whether a letter came in or went out, stored by its name (`incoming`, `outgoing`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
 pub enum Direction {
     Incoming,
     Outgoing,
 }
 
 impl Direction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Incoming => "incoming",
-            Direction::Outgoing => "outgoing",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "incoming" => Some(Direction::Incoming),
-            "outgoing" => Some(Direction::Outgoing),
-            _ => None,
-        }
-    }
-
     /// `ARR` (arrivée) or `DEP` (départ).
     pub fn prefix(self) -> &'static str {
         match self {
@@ -62,9 +49,12 @@ impl fmt::Display for MailNumber {
     }
 }
 
-/// Where a mail item stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Where a mail item stands, stored by its name (`open`, `answered`, `closed`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
 pub enum FollowUp {
     Open,
     Answered,
@@ -72,16 +62,9 @@ pub enum FollowUp {
 }
 
 impl FollowUp {
+    /// The stored name (`answered`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            FollowUp::Open => "open",
-            FollowUp::Answered => "answered",
-            FollowUp::Closed => "closed",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        [FollowUp::Open, FollowUp::Answered, FollowUp::Closed].into_iter().find(|s| s.as_str() == text)
+        self.into()
     }
 
     /// Whether the follow-up may move from `self` to `to`: a closed item stays closed, and a move changes

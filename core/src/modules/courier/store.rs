@@ -29,7 +29,7 @@ pub(crate) async fn insert(tx: &TenantTx, record: &MailRecord) -> Result<(), Err
     courier_item::Entity::insert(courier_item::ActiveModel {
         tenant_id: Set(tx.tenant_uuid()),
         id: Set(record.id.as_uuid()),
-        direction: Set(record.number.direction.as_str().to_owned()),
+        direction: Set(record.number.direction),
         year: Set(record.number.year),
         number: Set(i64::from(record.number.number)),
         reference: Set(record.number.to_string()),
@@ -38,7 +38,7 @@ pub(crate) async fn insert(tx: &TenantTx, record: &MailRecord) -> Result<(), Err
         mail_date: Set(record.date),
         department: Set(record.department.to_string()),
         due_on: Set(record.due_on),
-        state: Set(record.state.as_str().to_owned()),
+        state: Set(record.state),
         request_code: Set(record.request_code.clone()),
         deliberation_id: Set(record.deliberation.map(|d| d.as_uuid())),
         registered_at: Set(record.registered_at),
@@ -65,11 +65,11 @@ pub(crate) async fn update(
 ) -> Result<bool, Error> {
     let result = courier_item::Entity::update_many()
         .col_expr(courier_item::Column::Department, Expr::value(department.to_string()))
-        .col_expr(courier_item::Column::State, Expr::value(state.as_str()))
+        .col_expr(courier_item::Column::State, Expr::value(state))
         .col_expr(courier_item::Column::UpdatedAt, Expr::value(now))
         .filter(courier_item::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(courier_item::Column::Id.eq(id.as_uuid()))
-        .filter(courier_item::Column::State.eq(seen.as_str()))
+        .filter(courier_item::Column::State.eq(seen))
         .exec(tx.conn())
         .await?;
     Ok(result.rows_affected == 1)
@@ -82,7 +82,7 @@ pub(crate) async fn insert_event(tx: &TenantTx, item: MailId, event: &MailEvent)
         item_id: Set(item.as_uuid()),
         kind: Set(event.kind.clone()),
         department: Set(event.department.to_string()),
-        state: Set(event.state.as_str().to_owned()),
+        state: Set(event.state),
         note: Set(event.note.clone()),
         occurred_at: Set(event.occurred_at),
         actor: Set(event.actor.clone()),
@@ -105,7 +105,7 @@ pub(crate) async fn history(tx: &TenantTx, item: MailId) -> Result<Vec<MailEvent
             let corrupt = || Error::internal(format!("courier history {} is invalid in storage", row.id));
             Ok(MailEvent {
                 department: Department::parse(&row.department).ok_or_else(corrupt)?,
-                state: FollowUp::parse(&row.state).ok_or_else(corrupt)?,
+                state: row.state,
                 kind: row.kind,
                 note: row.note,
                 occurred_at: row.occurred_at,
@@ -140,18 +140,18 @@ fn matching(tx: &TenantTx, filter: &MailFilter) -> sea_orm::Select<courier_item:
         query = query.filter(courier_item::Column::Year.eq(year));
     }
     if let Some(direction) = filter.direction {
-        query = query.filter(courier_item::Column::Direction.eq(direction.as_str()));
+        query = query.filter(courier_item::Column::Direction.eq(direction));
     }
     if let Some(department) = &filter.department {
         query = query.filter(courier_item::Column::Department.eq(department.as_str()));
     }
     if let Some(state) = filter.state {
-        query = query.filter(courier_item::Column::State.eq(state.as_str()));
+        query = query.filter(courier_item::Column::State.eq(state));
     }
     if let Some(today) = filter.overdue_on {
         query = query.filter(
             Condition::all()
-                .add(courier_item::Column::State.eq(FollowUp::Open.as_str()))
+                .add(courier_item::Column::State.eq(FollowUp::Open))
                 .add(courier_item::Column::DueOn.lt(today)),
         );
     }
@@ -163,12 +163,12 @@ fn from_model(row: courier_item::Model) -> Result<MailRecord, Error> {
     Ok(MailRecord {
         id: MailId::from_uuid(row.id),
         number: MailNumber {
-            direction: Direction::parse(&row.direction).ok_or_else(|| corrupt("direction"))?,
+            direction: row.direction,
             year: row.year,
             number: u32::try_from(row.number).map_err(|_| corrupt("number"))?,
         },
         department: Department::parse(&row.department).ok_or_else(|| corrupt("department"))?,
-        state: FollowUp::parse(&row.state).ok_or_else(|| corrupt("state"))?,
+        state: row.state,
         correspondent: row.correspondent,
         subject: row.subject,
         date: row.mail_date,

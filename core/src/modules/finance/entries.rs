@@ -63,9 +63,12 @@ impl SettingsSection for FinanceSettings {
 
 impl FinanceSettings {}
 
-/// What an entry is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// What an entry is, stored by its name (`payment_order`, …).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
 pub enum EntryKind {
     /// An engagement against an expense line.
     Commitment,
@@ -94,20 +97,9 @@ impl EntryKind {
         EntryKind::Correction,
     ];
 
+    /// The stored name (`payment_order`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            EntryKind::Commitment => "commitment",
-            EntryKind::Approval => "approval",
-            EntryKind::PaymentOrder => "payment_order",
-            EntryKind::Payment => "payment",
-            EntryKind::Title => "title",
-            EntryKind::Collection => "collection",
-            EntryKind::Correction => "correction",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == value)
+        self.into()
     }
 
     /// Where it comes among entries recorded at the same time: after the kinds it may refer to.
@@ -574,8 +566,5 @@ mod tests {
                 .iter()
                 .any(|t| t.legal_reference.as_deref().is_some_and(|text| text.contains("47-06")))
         );
-        for kind in EntryKind::ALL {
-            assert_eq!(EntryKind::parse(kind.as_str()), Some(kind));
-        }
     }
 }

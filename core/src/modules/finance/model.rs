@@ -27,22 +27,24 @@ pub const COLUMNS: &[&str] = &[
     "collected",
 ];
 
-/// Whether a line spends or brings in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// Whether a line spends or brings in, stored (and written in a budget file) by its name (`expense`, `revenue`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
 pub enum LineKind {
     Expense,
     Revenue,
 }
 
 impl LineKind {
+    /// The stored name (`expense`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            LineKind::Expense => "expense",
-            LineKind::Revenue => "revenue",
-        }
+        self.into()
     }
 
+    /// The kind a budget file's cell names.
     pub fn parse(value: &str) -> Option<Self> {
         [LineKind::Expense, LineKind::Revenue].into_iter().find(|k| k.as_str() == value)
     }

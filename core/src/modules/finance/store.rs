@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::entity::{budget_line, finance_entry};
 use crate::error::Error;
 use crate::model::ids::FinanceEntryId;
-use crate::modules::finance::entries::{Entry, EntryKind};
+use crate::modules::finance::entries::Entry;
 use crate::modules::finance::model::{BudgetLine, Figures, LineKind};
 use crate::store::TenantTx;
 
@@ -39,7 +39,7 @@ pub(crate) async fn replace_year(
             id: Set(uuid::Uuid::now_v7()),
             year: Set(year),
             position: Set(i32::try_from(position).map_err(Error::internal)?),
-            kind: Set(line.kind().as_str().to_owned()),
+            kind: Set(line.kind()),
             chapter: Set(line.chapter.clone()),
             article: Set(line.article.clone()),
             paragraph: Set(line.paragraph.clone()),
@@ -74,18 +74,17 @@ pub(crate) async fn lines_with_ids(tx: &TenantTx, year: Option<i32>) -> Result<V
     rows.into_iter()
         .map(|row| {
             let missing = || Error::internal(format!("budget line {} lacks a figure", row.id));
-            let figures = match LineKind::parse(&row.kind) {
-                Some(LineKind::Expense) => Figures::Expense {
+            let figures = match row.kind {
+                LineKind::Expense => Figures::Expense {
                     appropriated: row.appropriated.ok_or_else(missing)?,
                     committed: row.committed.ok_or_else(missing)?,
                     paid: row.paid.ok_or_else(missing)?,
                 },
-                Some(LineKind::Revenue) => Figures::Revenue {
+                LineKind::Revenue => Figures::Revenue {
                     revenue_type: row.revenue_type.clone().ok_or_else(missing)?,
                     planned: row.planned.ok_or_else(missing)?,
                     collected: row.collected.ok_or_else(missing)?,
                 },
-                None => return Err(Error::internal(format!("budget line kind `{}`", row.kind))),
             };
             let label = serde_json::from_value(row.label.clone()).map_err(Error::internal)?;
             Ok((
@@ -103,7 +102,7 @@ pub(crate) async fn insert_entry(tx: &TenantTx, entry: &Entry) -> Result<(), Err
         tenant_id: Set(tx.tenant_uuid()),
         id: Set(entry.id.as_uuid()),
         year: Set(entry.year),
-        kind: Set(entry.kind.as_str().to_owned()),
+        kind: Set(entry.kind),
         number: Set(entry.number),
         line_id: Set(entry.line),
         parent_id: Set(entry.parent.map(|p| p.as_uuid())),
@@ -131,27 +130,24 @@ pub(crate) async fn entries(tx: &TenantTx, year: Option<i32>) -> Result<Vec<Entr
         .order_by_asc(finance_entry::Column::Id)
         .all(tx.conn())
         .await?;
-    rows.into_iter()
-        .map(|row| {
-            let kind = EntryKind::parse(&row.kind)
-                .ok_or_else(|| Error::internal(format!("finance entry kind `{}`", row.kind)))?;
-            Ok(Entry {
-                id: FinanceEntryId::from_uuid(row.id),
-                year: row.year,
-                kind,
-                number: row.number,
-                line: row.line_id,
-                parent: row.parent_id.map(FinanceEntryId::from_uuid),
-                amount: row.amount,
-                object: row.object,
-                party: row.party,
-                revenue_type: row.revenue_type,
-                reason: row.reason,
-                recorded_by: row.recorded_by,
-                recorded_at: row.recorded_at,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|row| Entry {
+            id: FinanceEntryId::from_uuid(row.id),
+            year: row.year,
+            kind: row.kind,
+            number: row.number,
+            line: row.line_id,
+            parent: row.parent_id.map(FinanceEntryId::from_uuid),
+            amount: row.amount,
+            object: row.object,
+            party: row.party,
+            revenue_type: row.revenue_type,
+            reason: row.reason,
+            recorded_by: row.recorded_by,
+            recorded_at: row.recorded_at,
         })
-        .collect()
+        .collect())
 }
 
 /// How many entries a year has.

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::model::workflow::OpinionKind;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "request_opinions")]
 pub struct Model {
@@ -17,7 +19,7 @@ pub struct Model {
     /// The body: the role whose members give its opinion.
     pub body: String,
     /// `favourable`, `favourable_with_conditions` or `unfavourable`.
-    pub opinion: String,
+    pub opinion: OpinionKind,
     /// The body's delay ended without its opinion: this is its silence, counted as the procedure says.
     pub silent: bool,
     /// The reasons, or the conditions (none for a silence).

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::modules::civil_status::model::ActKind;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "civil_acts")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     pub tenant_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub kind: String,
+    pub kind: ActKind,
     pub office: String,
     pub year: i32,
     pub number: i64,

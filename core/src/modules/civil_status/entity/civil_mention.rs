@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::modules::civil_status::model::MentionKind;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "civil_mentions")]
 pub struct Model {
@@ -11,7 +13,7 @@ pub struct Model {
     pub id: Uuid,
     pub act_id: Uuid,
     pub sequence: i64,
-    pub kind: String,
+    pub kind: MentionKind,
     pub reference: Option<String>,
     pub effective_on: Date,
     #[sea_orm(column_type = "Text")]

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::modules::council::model::CouncilRole;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "council_members")]
 pub struct Model {
@@ -12,7 +14,7 @@ pub struct Model {
     pub name_ar: String,
     pub name_latin: String,
     pub party: String,
-    pub role: String,
+    pub role: CouncilRole,
     pub mandate_start: Date,
     pub mandate_end: Option<Date>,
     pub created_at: DateTimeUtc,

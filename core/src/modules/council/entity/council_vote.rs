@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::modules::council::model::VoteChoice;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "council_votes")]
 pub struct Model {
@@ -11,7 +13,7 @@ pub struct Model {
     pub deliberation_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub member_id: Uuid,
-    pub choice: String,
+    pub choice: VoteChoice,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::modules::council::model::Outcome;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "council_deliberations")]
 pub struct Model {
@@ -19,7 +21,7 @@ pub struct Model {
     pub against: i32,
     pub abstain: i32,
     pub absent: i32,
-    pub outcome: String,
+    pub outcome: Outcome,
     pub decided_at: DateTimeUtc,
 }
 

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::modules::courier::model::FollowUp;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "courier_history")]
 pub struct Model {
@@ -12,7 +14,7 @@ pub struct Model {
     pub item_id: Uuid,
     pub kind: String,
     pub department: String,
-    pub state: String,
+    pub state: FollowUp,
     #[sea_orm(column_type = "Text", nullable)]
     pub note: Option<String>,
     pub occurred_at: DateTimeUtc,

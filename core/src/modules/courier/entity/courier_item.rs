@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::modules::courier::model::{Direction, FollowUp};
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "courier_items")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     pub tenant_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub direction: String,
+    pub direction: Direction,
     pub year: i32,
     pub number: i64,
     pub reference: String,
@@ -19,7 +21,7 @@ pub struct Model {
     pub mail_date: Date,
     pub department: String,
     pub due_on: Option<Date>,
-    pub state: String,
+    pub state: FollowUp,
     pub request_code: Option<String>,
     pub deliberation_id: Option<Uuid>,
     pub registered_at: DateTimeUtc,

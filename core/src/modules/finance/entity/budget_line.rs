@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::modules::finance::model::LineKind;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "budget_lines")]
 pub struct Model {
@@ -11,7 +13,7 @@ pub struct Model {
     pub id: Uuid,
     pub year: i32,
     pub position: i32,
-    pub kind: String,
+    pub kind: LineKind,
     pub chapter: String,
     pub article: String,
     pub paragraph: String,

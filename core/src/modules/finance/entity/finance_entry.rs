@@ -3,6 +3,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::modules::finance::entries::EntryKind;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "finance_entries")]
 pub struct Model {
@@ -11,7 +13,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub year: i32,
-    pub kind: String,
+    pub kind: EntryKind,
     pub number: i64,
     pub line_id: Uuid,
     pub parent_id: Option<Uuid>,
