@@ -9,8 +9,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use jamaa_core::model::assignment::step_label;
 use jamaa_core::model::audit::ChainReport;
 use jamaa_core::model::calendar::DayCounting;
-use jamaa_core::model::catalog::{Channel, DocumentRequirement, Fee, SilenceRule};
-use jamaa_core::model::commune::{Commune as CoreCommune, CommuneStatus as CoreCommuneStatus, Country as CoreCountry};
+use jamaa_core::model::catalog::{DocumentRequirement, Fee, SilenceRule};
+use jamaa_core::model::commune::{Commune as CoreCommune, Country as CoreCountry};
 use jamaa_core::model::complaint::deadline_step_label;
 use jamaa_core::model::form::{FieldDef, FieldKind};
 use jamaa_core::model::request::{Receipt as CoreReceipt, SubmittedDocument, submission_label};
@@ -150,20 +150,12 @@ pub enum WireLocale {
 
 /// How a procedure may be requested.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "jamaa_core::model::catalog::Channel")]
 pub enum ServiceChannel {
     /// Online, through the API (a commune's website, the SDK).
     Online,
     /// At the commune's counter.
     Counter,
-}
-
-impl From<Channel> for ServiceChannel {
-    fn from(channel: Channel) -> Self {
-        match channel {
-            Channel::Online => ServiceChannel::Online,
-            Channel::Counter => ServiceChannel::Counter,
-        }
-    }
 }
 
 /// A personal field of a request that staff may search by (a blind index: nothing is decrypted to search). The
@@ -215,22 +207,12 @@ impl From<CoreCountry> for Country {
 
 /// Where a commune is in its life on the platform.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "jamaa_core::model::commune::CommuneStatus")]
 pub enum CommuneStatus {
     Onboarding,
     Active,
     Suspended,
     Training,
-}
-
-impl From<CoreCommuneStatus> for CommuneStatus {
-    fn from(status: CoreCommuneStatus) -> Self {
-        match status {
-            CoreCommuneStatus::Onboarding => CommuneStatus::Onboarding,
-            CoreCommuneStatus::Active => CommuneStatus::Active,
-            CoreCommuneStatus::Suspended => CommuneStatus::Suspended,
-            CoreCommuneStatus::Training => CommuneStatus::Training,
-        }
-    }
 }
 
 /// Where a workflow state stands in the request's life.
