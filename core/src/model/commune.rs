@@ -195,8 +195,11 @@ impl CommuneStatus {
 
 /// When a training commune is set back to its starting point, besides an operator's `reset`: a commune
 /// setting chosen when it is made.
+/// Stored by its name (`nightly`, `manual`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
 pub enum TrainingReset {
     /// Every night: by the first pass of the scheduler after midnight in the commune's time zone.
     #[default]

@@ -372,7 +372,7 @@ impl Jamaa {
             })?;
         let mut commune = Commune { id, spec, status: CommuneStatus::Active, lineage: Some(lineage.clone()) };
         if let Some((source, reset)) = training {
-            communes::set_training(tx.conn(), id, source, reset.as_str(), now).await?;
+            communes::set_training(tx.conn(), id, source, reset, now).await?;
             commune.status = CommuneStatus::Training;
         }
         config::set_address(&tx, &prepared.configuration).await?;

@@ -224,7 +224,7 @@ impl Jamaa {
     /// day: the scheduler's part.
     pub async fn run_training_resets(&self, now: DateTime<Utc>) -> Result<Vec<TrainingResetReport>, Error> {
         let mut done = Vec::new();
-        for (id, last) in communes::training_scheduled(self.store.conn(), TrainingReset::Nightly.as_str()).await? {
+        for (id, last) in communes::training_scheduled(self.store.conn(), TrainingReset::Nightly).await? {
             let commune = self.commune_by_id(id).await?;
             let tz = commune.time_zone();
             let midnight =

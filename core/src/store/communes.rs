@@ -12,7 +12,7 @@ use super::entity::commune;
 use super::shared::{put_shared, shared_bodies};
 use crate::error::Error;
 use crate::model::calendar::WorkingCalendar;
-use crate::model::commune::{Commune, CommuneSpec, CommuneStatus, Slug, TrackingPrefix, Zone};
+use crate::model::commune::{Commune, CommuneSpec, CommuneStatus, Slug, TrackingPrefix, TrainingReset, Zone};
 use crate::model::ids::TenantId;
 use crate::model::template::TemplateRef;
 
@@ -268,7 +268,7 @@ pub(crate) async fn count(conn: &impl ConnectionTrait, with_training: bool) -> R
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct TrainingRow {
     pub source: Option<String>,
-    pub reset: Option<String>,
+    pub reset: Option<TrainingReset>,
     pub reset_at: Option<DateTime<Utc>>,
 }
 
@@ -277,13 +277,13 @@ pub(crate) async fn set_training(
     conn: &impl ConnectionTrait,
     id: TenantId,
     source: &str,
-    reset: &str,
+    reset: TrainingReset,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     commune::Entity::update_many()
         .col_expr(commune::Column::Status, Expr::value(CommuneStatus::Training))
         .col_expr(commune::Column::TrainingSource, Expr::value(source.to_owned()))
-        .col_expr(commune::Column::TrainingReset, Expr::value(reset.to_owned()))
+        .col_expr(commune::Column::TrainingReset, Expr::value(reset))
         .col_expr(commune::Column::TrainingResetAt, Expr::value(now))
         .filter(commune::Column::Id.eq(id.as_uuid()))
         .exec(conn)
@@ -330,7 +330,7 @@ pub(crate) async fn training(conn: &impl ConnectionTrait, id: TenantId) -> Resul
 /// The training communes set back on a schedule (`reset`), with their last reset.
 pub(crate) async fn training_scheduled(
     conn: &impl ConnectionTrait,
-    reset: &str,
+    reset: TrainingReset,
 ) -> Result<Vec<(TenantId, Option<DateTime<Utc>>)>, Error> {
     let rows = commune::Entity::find()
         .select_only()

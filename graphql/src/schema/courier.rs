@@ -61,7 +61,7 @@ pub struct MailHistoryEntry {
 impl From<&MailEvent> for MailHistoryEntry {
     fn from(e: &MailEvent) -> Self {
         MailHistoryEntry {
-            kind: e.kind.clone(),
+            kind: e.kind.as_str().to_owned(),
             department: e.department.to_string(),
             state: e.state.into(),
             note: e.note.clone(),

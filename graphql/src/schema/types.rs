@@ -10,7 +10,7 @@ use jamaa_core::model::assignment::step_label;
 use jamaa_core::model::audit::ChainReport;
 use jamaa_core::model::calendar::DayCounting;
 use jamaa_core::model::catalog::{DocumentRequirement, Fee, SilenceRule};
-use jamaa_core::model::commune::{Commune as CoreCommune, Country as CoreCountry};
+use jamaa_core::model::commune::Commune as CoreCommune;
 use jamaa_core::model::complaint::deadline_step_label;
 use jamaa_core::model::form::{FieldDef, FieldKind};
 use jamaa_core::model::request::{Receipt as CoreReceipt, SubmittedDocument, submission_label};
@@ -186,23 +186,17 @@ impl SearchField {
 
 /// A country of the platform (ISO 3166-1 alpha-2).
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "jamaa_core::model::commune::Country")]
 pub enum Country {
     /// Morocco.
-    MA,
+    #[graphql(name = "MA")]
+    Morocco,
     /// Mauritania.
-    MR,
+    #[graphql(name = "MR")]
+    Mauritania,
     /// Spain.
-    ES,
-}
-
-impl From<CoreCountry> for Country {
-    fn from(country: CoreCountry) -> Self {
-        match country {
-            CoreCountry::Morocco => Country::MA,
-            CoreCountry::Mauritania => Country::MR,
-            CoreCountry::Spain => Country::ES,
-        }
-    }
+    #[graphql(name = "ES")]
+    Spain,
 }
 
 /// Where a commune is in its life on the platform.

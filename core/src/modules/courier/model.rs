@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FieldError, FieldErrorCode};
+use crate::model::audit::AuditKind;
 use crate::model::form::messages;
 use crate::model::ids::MailId;
 
@@ -32,6 +33,48 @@ impl Direction {
     /// The counter that numbers this direction's mail of `year`.
     pub fn counter_name(self, year: i32) -> String {
         format!("courier:{}:{year}", self.prefix())
+    }
+}
+
+/// A step of a mail item's history, stored by its name (`registered`, `routed`, `answered`, `closed`,
+/// `reopened`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
+pub enum MailStep {
+    Registered,
+    Routed,
+    Answered,
+    Closed,
+    Reopened,
+}
+
+impl MailStep {
+    /// The stored name (`routed`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// The step that moves a mail item's follow-up to `state`.
+    pub fn to(state: FollowUp) -> Self {
+        match state {
+            FollowUp::Open => MailStep::Reopened,
+            FollowUp::Answered => MailStep::Answered,
+            FollowUp::Closed => MailStep::Closed,
+        }
+    }
+
+    /// The audit trail's event of the step (`mail.routed`).
+    pub fn audit_kind(self) -> AuditKind {
+        match self {
+            MailStep::Registered => AuditKind::MailRegistered,
+            MailStep::Routed => AuditKind::MailRouted,
+            MailStep::Answered => AuditKind::MailAnswered,
+            MailStep::Closed => AuditKind::MailClosed,
+            MailStep::Reopened => AuditKind::MailReopened,
+        }
     }
 }
 
@@ -191,8 +234,7 @@ pub struct MailRecord {
 /// One step of a mail item's history.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MailEvent {
-    /// `registered`, `routed`, `answered`, `closed`, `reopened`.
-    pub kind: String,
+    pub kind: MailStep,
     /// The department and the state after the step.
     pub department: Department,
     pub state: FollowUp,

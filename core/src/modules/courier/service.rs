@@ -15,7 +15,7 @@ use crate::model::idempotency::Idempotency;
 use crate::model::ids::MailId;
 use crate::model::request::TrackingCode;
 use crate::modules::courier::model::{self as courier, Department, FollowUp, MailNumber, NewMail};
-use crate::modules::courier::model::{MailEvent, MailRecord};
+use crate::modules::courier::model::{MailEvent, MailRecord, MailStep};
 use crate::modules::courier::store::{self as store, MailFilter};
 use crate::store::{TenantTx, audit, requests};
 
@@ -114,7 +114,7 @@ impl Jamaa {
         };
         store::insert(&tx, &record).await?;
         let event = MailEvent {
-            kind: "registered".into(),
+            kind: MailStep::Registered,
             department: department.clone(),
             state: FollowUp::Open,
             note: None,
@@ -153,7 +153,7 @@ impl Jamaa {
             if item.department == to {
                 return Err(invalid("department", messages::already_in_department()));
             }
-            Ok(("routed", to.clone(), item.state))
+            Ok((MailStep::Routed, to.clone(), item.state))
         })
         .await
     }
@@ -171,12 +171,7 @@ impl Jamaa {
             if !item.state.may_become(state) {
                 return Err(invalid("state", messages::follow_up_refused(item.state.as_str(), state.as_str())));
             }
-            let kind = match state {
-                FollowUp::Open => "reopened",
-                FollowUp::Answered => "answered",
-                FollowUp::Closed => "closed",
-            };
-            Ok((kind, item.department.clone(), state))
+            Ok((MailStep::to(state), item.department.clone(), state))
         })
         .await
     }
@@ -189,7 +184,7 @@ impl Jamaa {
         commune: &Commune,
         id: MailId,
         note: Option<String>,
-        change: impl FnOnce(&MailRecord) -> Result<(&'static str, Department, FollowUp), Error>,
+        change: impl FnOnce(&MailRecord) -> Result<(MailStep, Department, FollowUp), Error>,
     ) -> Result<MailItem, Error> {
         let scope = principal.authorize(commune.id, Permission::ManageCourier)?;
         let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
@@ -200,26 +195,17 @@ impl Jamaa {
         let tx = self.store.tenant_tx(scope).await?;
         let mut record = store::by_id(&tx, id).await?.ok_or(Error::NotFound("mail item"))?;
         let (kind, department, state) = change(&record)?;
-        let audit_kind: AuditKind = format!("mail.{kind}")
-            .parse()
-            .map_err(|_| Error::internal(format!("a mail item's change `{kind}` has no audit kind")))?;
         if !store::update(&tx, id, record.state, &department, state, now).await? {
             return Err(Error::Conflict("the mail item changed meanwhile".into()));
         }
-        let event = MailEvent {
-            kind: kind.into(),
-            department: department.clone(),
-            state,
-            note,
-            occurred_at: now,
-            actor: principal.actor(),
-        };
+        let event =
+            MailEvent { kind, department: department.clone(), state, note, occurred_at: now, actor: principal.actor() };
         store::insert_event(&tx, id, &event).await?;
         audit::append(
             &tx,
             NewEvent::new(
                 principal.actor(),
-                audit_kind,
+                kind.audit_kind(),
                 AuditSubject::Mail(id),
                 serde_json::json!({
                     "number": record.number.to_string(),

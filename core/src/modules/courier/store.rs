@@ -80,7 +80,7 @@ pub(crate) async fn insert_event(tx: &TenantTx, item: MailId, event: &MailEvent)
         tenant_id: Set(tx.tenant_uuid()),
         id: Set(uuid::Uuid::now_v7()),
         item_id: Set(item.as_uuid()),
-        kind: Set(event.kind.clone()),
+        kind: Set(event.kind),
         department: Set(event.department.to_string()),
         state: Set(event.state),
         note: Set(event.note.clone()),

@@ -35,7 +35,7 @@ pub struct Model {
     /// A training commune's source (its slug), its reset schedule (`nightly`, `manual`) and its last reset
     /// (see m0029).
     pub training_source: Option<String>,
-    pub training_reset: Option<String>,
+    pub training_reset: Option<crate::model::commune::TrainingReset>,
     pub training_reset_at: Option<DateTimeUtc>,
     /// The address in `definitions` of the role set it was onboarded with, empty for none (see m0043).
     #[serde(default)]

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::modules::courier::model::FollowUp;
+use crate::modules::courier::model::{FollowUp, MailStep};
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "courier_history")]
@@ -12,7 +12,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub item_id: Uuid,
-    pub kind: String,
+    pub kind: MailStep,
     pub department: String,
     pub state: FollowUp,
     #[sea_orm(column_type = "Text", nullable)]
