@@ -70,26 +70,49 @@ impl SmtpTls {
     }
 }
 
-/// What happened to a request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+/// What happened to a request, named as the outbox stores it and a webhook receives it (`request.submitted`).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum EventKind {
     /// The request was filed.
     #[serde(rename = "request.submitted")]
+    #[strum(serialize = "request.submitted")]
+    #[cfg_attr(feature = "store", sea_orm(string_value = "request.submitted"))]
     Submitted,
     /// An action (or a timer) moved it to another state.
     #[serde(rename = "request.state_changed")]
+    #[strum(serialize = "request.state_changed")]
+    #[cfg_attr(feature = "store", sea_orm(string_value = "request.state_changed"))]
     StateChanged,
     /// An action that left the state as it was: a message to the requester, a note.
     #[serde(rename = "request.message")]
+    #[strum(serialize = "request.message")]
+    #[cfg_attr(feature = "store", sea_orm(string_value = "request.message"))]
     Message,
     /// The request was assigned to a person of the staff, reassigned, claimed or released (no e-mail to the
     /// applicant: it is the commune's internal business).
     #[serde(rename = "request.assigned")]
+    #[strum(serialize = "request.assigned")]
+    #[cfg_attr(feature = "store", sea_orm(string_value = "request.assigned"))]
     Assigned,
     /// A step of the request's answer period: its staff reminded that it is about to end, or its lapse
     /// recorded; or of the due date of the step it is in (its state's SLA): its holder reminded, or the role
     /// its state escalates to told (no e-mail to the applicant: it is addressed to the staff).
     #[serde(rename = "request.deadline")]
+    #[strum(serialize = "request.deadline")]
+    #[cfg_attr(feature = "store", sea_orm(string_value = "request.deadline"))]
     Deadline,
 }
 
@@ -114,18 +137,9 @@ impl EventKind {
         }
     }
 
+    /// The stored name (`request.submitted`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Submitted => "request.submitted",
-            EventKind::StateChanged => "request.state_changed",
-            EventKind::Message => "request.message",
-            EventKind::Assigned => "request.assigned",
-            EventKind::Deadline => "request.deadline",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == text)
+        self.into()
     }
 }
 
@@ -169,9 +183,10 @@ mod tests {
             assert_eq!(EventKind::of(Some("urgent"), "urgent", step), EventKind::Deadline, "{step}");
         }
         for kind in EventKind::ALL {
-            assert_eq!(EventKind::parse(kind.as_str()), Some(kind));
+            assert_eq!(kind.as_str().parse(), Ok(kind));
+            assert_eq!(serde_json::to_value(kind).ok(), Some(serde_json::json!(kind.as_str())));
         }
-        assert_eq!(EventKind::parse("request.deleted"), None);
+        assert!("request.deleted".parse::<EventKind>().is_err());
     }
 
     #[test]

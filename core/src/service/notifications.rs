@@ -120,7 +120,7 @@ pub enum DeliveryTarget {
     Webhook {
         url: String,
         secret: SecretString,
-        kind: String,
+        kind: EventKind,
         body: Vec<u8>,
         /// The endpoint's: deliveries to one endpoint are limited apart from the others'.
         endpoint: uuid::Uuid,
@@ -212,7 +212,7 @@ impl Jamaa {
             ));
         }
         for (i, event) in events.iter().enumerate() {
-            if EventKind::parse(event).is_none() {
+            if event.parse::<EventKind>().is_err() {
                 problems.push(invalid(
                     format!("input.events.{i}"),
                     "حدث غير معروف: request.submitted أو request.state_changed أو request.message.",
@@ -649,7 +649,7 @@ impl Jamaa {
         let code = record.tracking_code.to_string();
         let service_name = text(&service.definition.name);
         let commune_name = text(&commune.spec.name);
-        let kind = EventKind::parse(&event.kind).unwrap_or(EventKind::StateChanged);
+        let kind = event.kind;
         let (subject, lead) = email_texts(kind, locale, &fallbacks, &code, &service_name, &state);
         let mut body = format!("{lead}\n");
         if let Some(message) = event.payload["message"].as_str() {

@@ -32,7 +32,6 @@ use super::notifications::Notice;
 use super::{Store, TenantScope};
 use crate::error::Error;
 use crate::model::ids::{RequestId, TenantId};
-use crate::model::notifications::EventKind;
 
 /// The PostgreSQL channel of the signals.
 pub const CHANNEL: &str = "jamaa_changes";
@@ -180,7 +179,7 @@ impl Store {
                 request_id: request,
                 tracking_code: of["trackingCode"].as_str()?.to_owned(),
                 sequence: event.sequence,
-                kind: EventKind::parse(&event.kind).unwrap_or(EventKind::StateChanged),
+                kind: event.kind,
                 state: of["state"].as_str()?.to_owned(),
                 version: of["version"].as_i64()?,
                 occurred_at: event.created_at,
@@ -277,7 +276,7 @@ mod tests {
             request_id: RequestId::from_uuid(uuid::Uuid::now_v7()),
             tracking_code: "OUJ-2026-000042".into(),
             sequence: 3,
-            kind: EventKind::StateChanged,
+            kind: crate::model::notifications::EventKind::StateChanged,
             state: "answered".into(),
             version: 4,
             occurred_at: chrono::Utc::now(),

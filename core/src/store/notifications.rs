@@ -37,7 +37,7 @@ pub(crate) struct OutboxEvent {
     pub id: uuid::Uuid,
     pub request_id: RequestId,
     pub sequence: i64,
-    pub kind: String,
+    pub kind: EventKind,
     pub payload: serde_json::Value,
 }
 
@@ -152,7 +152,7 @@ pub(crate) async fn record_transition(
         id: Set(id),
         request_id: Set(row.id),
         sequence: Set(sequence),
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(kind),
         payload: Set(payload),
         created_at: Set(transition.occurred_at),
     })
@@ -255,7 +255,7 @@ pub(crate) async fn latest_notice(tx: &TenantTx, request_id: RequestId) -> Resul
         request_id,
         tracking_code: row.tracking_code,
         sequence: event.sequence,
-        kind: EventKind::parse(&event.kind).unwrap_or(EventKind::StateChanged),
+        kind: event.kind,
         state: row.state,
         version: row.version,
         occurred_at: event.created_at,

@@ -12,7 +12,7 @@ pub struct Model {
     pub request_id: Uuid,
     /// 1 for the submission, then one more for each later event of the request.
     pub sequence: i64,
-    pub kind: String,
+    pub kind: crate::model::notifications::EventKind,
     pub payload: Json,
     pub created_at: DateTimeUtc,
 }
