@@ -1,10 +1,7 @@
 //! Proactive publication (law 31.13, art. 10): the list of documents a commune must publish of its own accord
 //! (template settings), and the check of where an item is said to be published.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::error::{FieldError, FieldErrorCode};
 use crate::model::i18n::{Locale, LocalizedText};
@@ -32,15 +29,16 @@ pub struct PublicationItem {
     pub label: LocalizedText,
 }
 
-impl PublicationList {
-    /// The list in a commune's settings (empty when it has none).
-    pub fn from_settings(settings: &BTreeMap<String, Value>) -> Result<Self, serde_json::Error> {
-        match settings.get(SETTINGS_KEY) {
-            Some(value) => serde_json::from_value(value.clone()),
-            None => Ok(Self::default()),
-        }
-    }
+/// The list in a commune's settings (empty when it has none).
+impl crate::model::settings::SettingsSection for PublicationList {
+    const KEY: &'static str = SETTINGS_KEY;
 
+    fn check(&self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+impl PublicationList {
     pub fn item(&self, key: &str) -> Option<&PublicationItem> {
         self.items.iter().find(|item| item.key == key)
     }
@@ -79,13 +77,18 @@ pub fn check_location(location: &str) -> Result<String, FieldError> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
+    use serde_json::Value;
+
     use super::*;
+    use crate::model::settings::SettingsSection as _;
 
     #[test]
     fn the_standard_lists_what_law_31_13_asks_to_publish() {
         let settings: BTreeMap<String, Value> =
             serde_json::from_str(include_str!("../../data/ma-commune/settings.json")).unwrap();
-        let list = PublicationList::from_settings(&settings).unwrap();
+        let list = PublicationList::from_settings_or_default(&settings).unwrap();
         assert!(list.items.len() >= 8);
         for key in ["budget", "council_deliberations", "services_and_procedures", "information_officer_contact"] {
             let item = list.item(key).unwrap();

@@ -22,6 +22,14 @@ pub trait SettingsSection: DeserializeOwned {
             Ok(parsed)
         })
     }
+
+    /// The section from the commune's settings, checked; its default when its template sets none.
+    fn from_settings_or_default(settings: &BTreeMap<String, serde_json::Value>) -> Result<Self, String>
+    where
+        Self: Default,
+    {
+        Self::from_settings(settings).unwrap_or_else(|| Ok(Self::default()))
+    }
 }
 
 /// The keys of the list `list` are snake case (`[a-z0-9_]+`) and each given once.

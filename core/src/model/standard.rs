@@ -1078,6 +1078,7 @@ mod shipped_tests {
     use super::*;
     use crate::model::commune::Country;
     use crate::model::i18n::Locale;
+    use crate::model::settings::SettingsSection as _;
 
     /// Every localized text of the shipped templates is in Arabic, French, Tamazight and English, and the
     /// citizens' texts (procedures but for staff actions, categories) in Spanish too; no translation file
@@ -1232,7 +1233,7 @@ mod shipped_tests {
         let fr = access.description.exact(Locale::Fr).unwrap();
         assert!(fr.starts_with("Demande d'accès à une information détenue par la commune. Réponse dans"), "{fr}");
 
-        let petitions = PetitionRules::from_settings(&mr.content.settings).unwrap();
+        let petitions = PetitionRules::from_settings_or_default(&mr.content.settings).unwrap();
         assert_eq!(petitions.signature_tiers, None);
         assert_eq!(petitions.threshold(Country::Mauritania, None), None, "the commune sets it, none is shipped");
         assert_eq!(mr.content.settings["petitions"]["basis"], "communeSetting");

@@ -6,6 +6,7 @@ use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::form::messages;
 use crate::model::publication::{self, PublicationItem, PublicationList};
+use crate::model::settings::SettingsSection as _;
 use crate::store::citizen::{self as store, PublicationRecord};
 use crate::store::{TenantTx, audit, config};
 
@@ -19,7 +20,7 @@ pub struct PublicationStatus {
 }
 
 async fn publication_list(tx: &TenantTx) -> Result<PublicationList, Error> {
-    PublicationList::from_settings(&config::get(tx).await?.settings).map_err(Error::internal)
+    PublicationList::from_settings_or_default(&config::get(tx).await?.settings).map_err(Error::internal)
 }
 
 impl Jamaa {

@@ -140,23 +140,14 @@ impl TemplateContent {
         if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
             errors.push(problem("timeZone".into(), format!("unknown time zone `{}`", self.time_zone)));
         }
-        match crate::modules::petitions::model::PetitionRules::from_settings(&self.settings) {
-            Err(e) => errors
-                .push(problem(format!("settings.{}", crate::modules::petitions::model::SETTINGS_KEY), e.to_string())),
-            Ok(rules) => {
-                if let Err(e) = rules.check_rules() {
-                    errors.push(problem(format!("settings.{}", crate::modules::petitions::model::SETTINGS_KEY), e));
-                }
-            }
-        }
-        if let Err(e) = crate::model::publication::PublicationList::from_settings(&self.settings) {
-            errors.push(problem(format!("settings.{}", crate::model::publication::SETTINGS_KEY), e.to_string()));
-        }
         // The modules' sections of the settings, each by its own rules.
         fn section<S: SettingsSection>(settings: &BTreeMap<String, serde_json::Value>) -> Option<(String, String)> {
             S::from_settings(settings)?.err().map(|e| (format!("settings.{}", S::KEY), e))
         }
         let sections = [
+            section::<crate::modules::petitions::model::PetitionRules>(&self.settings),
+            section::<crate::model::publication::PublicationList>(&self.settings),
+            section::<crate::modules::council::model::CouncilRules>(&self.settings),
             section::<crate::modules::hr::model::HrSettings>(&self.settings),
             section::<crate::modules::disputes::model::DisputeSettings>(&self.settings),
             section::<crate::modules::projects::model::ProjectSettings>(&self.settings),

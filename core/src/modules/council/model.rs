@@ -108,14 +108,25 @@ pub struct CouncilRules {
     pub legal_reference: Option<String>,
 }
 
-impl CouncilRules {
-    /// The rules from the commune's settings; `None` when its template sets none.
-    pub fn from_settings(
-        settings: &std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Option<Result<Self, String>> {
-        settings.get(SETTINGS_KEY).map(|value| serde_json::from_value(value.clone()).map_err(|e| e.to_string()))
-    }
+impl crate::model::settings::SettingsSection for CouncilRules {
+    const KEY: &'static str = SETTINGS_KEY;
 
+    /// The ordinary sessions' months are months, each given once.
+    fn check(&self) -> Result<(), String> {
+        let mut months = std::collections::BTreeSet::new();
+        for month in &self.ordinary_session_months {
+            if !(1..=12).contains(month) {
+                return Err(format!("ordinarySessionMonths: {month} is not a month (1 to 12)"));
+            }
+            if !months.insert(month) {
+                return Err(format!("ordinarySessionMonths: {month} is given twice"));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl CouncilRules {
     /// Checks the date of a session: an ordinary one must fall in one of the ordinary months.
     pub fn check_session(&self, kind: SessionKind, date: NaiveDate, path: &str) -> Result<(), FieldError> {
         if kind == SessionKind::Ordinary && !self.ordinary_session_months.contains(&date.month()) {
@@ -238,6 +249,7 @@ pub struct Deliberation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::settings::SettingsSection as _;
 
     fn rules() -> CouncilRules {
         CouncilRules {
@@ -319,5 +331,22 @@ mod tests {
         let rules = CouncilRules::from_settings(&ma.content.settings).unwrap().unwrap();
         assert_eq!(rules.ordinary_session_months, vec![2, 5, 10]);
         assert_eq!((rules.quorum, rules.majority), (Threshold::MoreThanHalf, Threshold::MoreThanHalf));
+    }
+
+    #[test]
+    fn a_template_whose_council_months_are_not_months_is_refused() {
+        let standard = crate::model::standard::shipped_templates().unwrap();
+        let mut content = standard.iter().find(|t| t.name == "ma-commune").unwrap().content.clone();
+        for (months, refusal) in [
+            (serde_json::json!([2, 13]), "ordinarySessionMonths: 13 is not a month (1 to 12)"),
+            (serde_json::json!([5, 5]), "ordinarySessionMonths: 5 is given twice"),
+        ] {
+            content.settings.get_mut(SETTINGS_KEY).unwrap()["ordinarySessionMonths"] = months;
+            let problems = content.check().unwrap_err();
+            assert!(
+                problems.iter().any(|p| p.path == "settings.council" && format!("{:?}", p.message).contains(refusal)),
+                "{problems:?}"
+            );
+        }
     }
 }

@@ -9,6 +9,7 @@ use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::{AgendaItemId, CouncilMemberId, CouncilSessionId, DeliberationId, RequestId};
+use crate::model::settings::SettingsSection as _;
 use crate::model::workflow::Actor;
 use crate::modules::council::model::{self as council, CouncilRole, CouncilRules, SessionKind, VoteChoice};
 use crate::modules::council::model::{AgendaItem, Deliberation, Member, Session};

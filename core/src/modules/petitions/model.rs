@@ -1,8 +1,6 @@
 //! Petitions to the council (organic law 113.14, arts 121–125): the commune's admissibility rules (template
 //! settings), the check of a petition against them, and who may sign while it is open.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -115,15 +113,16 @@ pub struct PetitionRules {
     pub association_must_be_seated_in_territory: bool,
 }
 
-impl PetitionRules {
-    /// The rules in a commune's settings (defaults when it has none; unknown keys are ignored).
-    pub fn from_settings(settings: &BTreeMap<String, Value>) -> Result<Self, serde_json::Error> {
-        match settings.get(SETTINGS_KEY) {
-            Some(value) => serde_json::from_value(value.clone()),
-            None => Ok(Self::default()),
-        }
-    }
+/// The rules in a commune's settings (defaults when it has none; unknown keys are ignored).
+impl crate::model::settings::SettingsSection for PetitionRules {
+    const KEY: &'static str = SETTINGS_KEY;
 
+    fn check(&self) -> Result<(), String> {
+        self.check_rules()
+    }
+}
+
+impl PetitionRules {
     /// The law's threshold for a commune of `country` and `population`: the tier of its population (the
     /// highest tier when the population is unknown), or the arrondissements' figure.
     pub fn legal_threshold(&self, country: Country, population: Option<u64>) -> Option<(u32, &str)> {
@@ -259,12 +258,15 @@ fn not_met(path: &str, ar: String, fr: String, en: String, tzm: String) -> Field
 mod tests {
     use serde_json::json;
 
+    use std::collections::BTreeMap;
+
     use super::*;
+    use crate::model::settings::SettingsSection as _;
 
     fn rules() -> PetitionRules {
         let settings: BTreeMap<String, Value> =
             serde_json::from_str(include_str!("../../../data/ma-commune/settings.json")).unwrap();
-        PetitionRules::from_settings(&settings).unwrap()
+        PetitionRules::from_settings_or_default(&settings).unwrap()
     }
 
     fn day(date: &str) -> NaiveDate {
@@ -286,7 +288,7 @@ mod tests {
         assert_eq!(rules.check_rules(), Ok(()));
         assert_eq!(rules.association_minimum_years, 3);
         assert!(rules.association_must_be_in_good_standing && rules.association_must_be_seated_in_territory);
-        assert_eq!(PetitionRules::from_settings(&BTreeMap::new()).unwrap(), PetitionRules::default());
+        assert_eq!(PetitionRules::from_settings_or_default(&BTreeMap::new()).unwrap(), PetitionRules::default());
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::model::commune::Commune;
 use crate::model::form::messages;
 use crate::model::ids::RequestId;
 use crate::model::national_id;
+use crate::model::settings::SettingsSection as _;
 use crate::model::workflow::{ActionCheck, Actor};
 use crate::service::lifecycle::{Procedure, apply_action};
 use crate::service::{Jamaa, MAX_PAGE_SIZE, RequestDetails};
@@ -67,7 +68,7 @@ async fn check_action(
 }
 
 async fn petition_rules(tx: &TenantTx) -> Result<PetitionRules, Error> {
-    PetitionRules::from_settings(&config::get(tx).await?.settings).map_err(Error::internal)
+    PetitionRules::from_settings_or_default(&config::get(tx).await?.settings).map_err(Error::internal)
 }
 
 fn text_of(record: &RequestRecord, key: &str) -> Option<String> {
