@@ -124,9 +124,11 @@ const AXE = readFileSync(join(repository, "office", "node_modules", "axe-core", 
 /** Runs axe-core on the page; fails on any serious or critical violation. */
 export async function assertAccessible(page, label) {
   // Evaluated by the browser's tooling, not as an inline script: the page's content security policy allows none.
-  await page.evaluate(AXE);
+  // Once a document: the office's screens change by their address's fragment, within one document, and axe's
+  // 500 KB script parsed again for each took a third of the checks' time (office/tests/screens.test.mjs).
+  if (!(await page.evaluate(() => "axe" in globalThis))) await page.evaluate(AXE);
   const violations = await page.evaluate(async () => {
-    // @ts-ignore axe is the script just added
+    // @ts-ignore axe is the script added to this document
     const result = await globalThis.axe.run(document, { resultTypes: ["violations"] });
     return result.violations
       .filter((v) => v.impact === "serious" || v.impact === "critical")
