@@ -263,7 +263,8 @@ pub(crate) async fn count_silence(
     role: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, Error> {
-    // Locked, so that a member giving an opinion at the same moment is counted before or after, not beside.
+    // Locked (the scheduler's claim of the timer took it already), so that a member giving an opinion at the same
+    // moment is counted before or after, not beside.
     let Some(record) = requests::by_id_locked(tx, record.id).await?.filter(|r| r.version == record.version) else {
         return Ok(false);
     };

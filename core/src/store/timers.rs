@@ -4,11 +4,11 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect};
 
-use super::entity::timer;
 pub(crate) use super::entity::timer::Scope;
 use super::entity::timer::Status;
+use super::entity::{request, timer};
 use super::{Store, TenantTx};
 use crate::error::Error;
 use crate::model::ids::{JobId, RequestId, TenantId};
@@ -89,10 +89,17 @@ pub(crate) async fn tenants_with_due_timers(store: &Store, now: DateTime<Utc>) -
     store.tenants_with_due("jamaa_tenants_with_due_timers", now, due, timer::Column::TenantId).await
 }
 
-/// Claims up to `limit` due timers of the commune, locked until the transaction ends; on PostgreSQL, timers
-/// that another scheduler holds are skipped (`FOR UPDATE SKIP LOCKED`).
+/// Claims up to `limit` due timers of the commune, each with its request, both locked until the transaction
+/// ends. On PostgreSQL, a timer is skipped when another transaction holds it or its request
+/// (`FOR UPDATE SKIP LOCKED` over the join): a change of a request locks the request's row before its timers
+/// (it cancels them), so the scheduler, which must not wait for a request while it holds timers, takes both at
+/// once or neither, and takes the skipped timer at a later run.
 pub(crate) async fn claim_due(tx: &TenantTx, now: DateTime<Utc>, limit: u64) -> Result<Vec<DueTimer>, Error> {
+    let of_request = timer::Entity::belongs_to(request::Entity)
+        .from((timer::Column::TenantId, timer::Column::RequestId))
+        .to((request::Column::TenantId, request::Column::Id));
     let query = timer::Entity::find()
+        .join(JoinType::InnerJoin, of_request.into())
         .filter(timer::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(timer::Column::Status.eq(Status::Pending))
         .filter(timer::Column::DueAt.lte(now))

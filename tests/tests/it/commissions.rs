@@ -12,6 +12,7 @@ use anyhow::{Context as _, Result, ensure};
 use jamaa_core::service::demo::DEMO_PASSWORD;
 use jamaa_tests::app::{Backend, TestApp, error_codes, field_paths};
 use jamaa_tests::clock::TestClock;
+use sea_orm::{ConnectionTrait as _, DbBackend, Statement, TransactionTrait as _};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -165,6 +166,22 @@ async fn a_large_project_goes_through_a_commission_to_a_verified_decision(backen
     jamaa.run_due_timers("2026-04-27T12:00:00Z".parse()?).await?;
     assert_eq!(request(id, &head).await?["state"], "in_commission");
     clock.set("2026-04-28T08:00:00Z")?;
+    if let Some((_, database)) = &app.pg {
+        // A change of the request under way (its row locked, as a member's opinion locks it) does not hold the
+        // scheduler: it leaves the agency's silence to its next run rather than wait for the request while it
+        // holds the timers that change would cancel (the two would deadlock).
+        let other = sea_orm::Database::connect(database.superuser_url.clone()).await?;
+        let holding = other.begin().await?;
+        let row: uuid::Uuid = jamaa_tests::app::entity_id(&text(id)?).parse()?;
+        let lock = "SELECT 1 FROM requests WHERE id = $1 FOR UPDATE";
+        holding.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, lock, [row.into()])).await?;
+        let waited = std::time::Duration::from_secs(20);
+        let run = tokio::time::timeout(waited, jamaa.run_due_timers("2026-04-28T08:00:00Z".parse()?)).await;
+        run.context("the scheduler waited for a request another transaction holds")??;
+        let held = request(id, &staff).await?;
+        assert_eq!((held["state"].clone(), held["version"].clone()), (json!("in_commission"), json!(2)), "{held}");
+        holding.rollback().await?;
+    }
     jamaa.run_due_timers("2026-04-28T08:00:00Z".parse()?).await?;
     let head = logins(&app).await?[1].clone();
     let reviewed = request(id, &head).await?;
