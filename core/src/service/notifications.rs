@@ -215,10 +215,14 @@ impl Jamaa {
             if event.parse::<EventKind>().is_err() {
                 problems.push(invalid(
                     format!("input.events.{i}"),
-                    "حدث غير معروف: request.submitted أو request.state_changed أو request.message.",
-                    "événement inconnu : request.submitted, request.state_changed ou request.message",
-                    "unknown event: request.submitted, request.state_changed or request.message",
-                    "ⴰⵎⵢⴰⵡⴰⴹ ⵓⵔ ⵉⵜⵜⵓⵙⵙⵏ: request.submitted, request.state_changed ⵏⵖ request.message.",
+                    "حدث غير معروف: request.submitted أو request.state_changed أو request.message أو request.assigned \
+                     أو request.deadline.",
+                    "événement inconnu : request.submitted, request.state_changed, request.message, request.assigned \
+                     ou request.deadline",
+                    "unknown event: request.submitted, request.state_changed, request.message, request.assigned or \
+                     request.deadline",
+                    "ⴰⵎⵢⴰⵡⴰⴹ ⵓⵔ ⵉⵜⵜⵓⵙⵙⵏ: request.submitted, request.state_changed, request.message, \
+                     request.assigned ⵏⵖ request.deadline.",
                 ));
             }
         }
