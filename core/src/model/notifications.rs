@@ -71,18 +71,7 @@ impl SmtpTls {
 }
 
 /// What happened to a request, named as the outbox stores it and a webhook receives it (`request.submitted`).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[cfg_attr(feature = "store", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
 #[cfg_attr(feature = "store", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum EventKind {
