@@ -15,7 +15,7 @@ use crate::crypto;
 use crate::error::{Error, FieldError, FieldErrorCode};
 use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
-use crate::model::form::FieldKind;
+use crate::model::form::{FieldKind, messages};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::{RequestId, TenantId};
 use crate::model::notifications::{DeliveryChannel, DeliveryStatus, EventKind, RetryPolicy};
@@ -78,13 +78,8 @@ impl EndpointLimits {
             None => default,
             Some(v) if v >= 1 && u32::try_from(v).is_ok_and(|v| v <= max) => u32::try_from(v).unwrap_or(default),
             Some(_) => {
-                problems.push(invalid(
-                    format!("input.{path}"),
-                    &format!("يُنتظر عدد بين 1 و{max}."),
-                    &format!("un nombre de 1 à {max} est attendu"),
-                    &format!("a number from 1 to {max} is expected"),
-                    &format!("ⵉⵜⵜⵓⵔⴰⵊⵓ ⵢⴰⵏ ⵓⵟⵟⵓⵏ ⵙⴳ 1 ⴰⵔ {max}."),
-                ));
+                problems
+                    .push(invalid(format!("input.{path}"), messages::out_of_range(Some(1.0), Some(f64::from(max)))));
                 default
             }
         };
@@ -166,12 +161,8 @@ pub fn sign_webhook(secret: &SecretString, timestamp: i64, body: &[u8]) -> Resul
 }
 
 /// A refused setting of webhooks or e-mail, for the commune's administrators.
-fn invalid(path: impl Into<String>, ar: &str, fr: &str, en: &str, tzm: &str) -> FieldError {
-    FieldError::new(
-        path,
-        FieldErrorCode::InvalidValue,
-        LocalizedText::ar_fr(ar, fr).with(Locale::En, en).with(Locale::Tzm, tzm),
-    )
+fn invalid(path: impl Into<String>, message: LocalizedText) -> FieldError {
+    FieldError::new(path, FieldErrorCode::InvalidValue, message)
 }
 
 /// A webhook URL: http or https, a host, no spaces, not too long.
@@ -203,27 +194,12 @@ impl Jamaa {
         let mut problems = Vec::new();
         let (max_in_flight, timeout_seconds) = limits.check(&mut problems);
         if !check_url(url) {
-            problems.push(invalid(
-                "input.url",
-                "يُنتظر عنوان URL يبدأ بـ http:// أو https://.",
-                "une URL http:// ou https:// est attendue",
-                "an http:// or https:// URL is expected",
-                "ⵉⵜⵜⵓⵔⴰⵊⵓ ⵓⵏⵙⴰ URL ⵙ http:// ⵏⵖ https://.",
-            ));
+            problems.push(invalid("input.url", messages::webhook_url()));
         }
         for (i, event) in events.iter().enumerate() {
             if event.parse::<EventKind>().is_err() {
-                problems.push(invalid(
-                    format!("input.events.{i}"),
-                    "حدث غير معروف: request.submitted أو request.state_changed أو request.message أو request.assigned \
-                     أو request.deadline.",
-                    "événement inconnu : request.submitted, request.state_changed, request.message, request.assigned \
-                     ou request.deadline",
-                    "unknown event: request.submitted, request.state_changed, request.message, request.assigned or \
-                     request.deadline",
-                    "ⴰⵎⵢⴰⵡⴰⴹ ⵓⵔ ⵉⵜⵜⵓⵙⵙⵏ: request.submitted, request.state_changed, request.message, \
-                     request.assigned ⵏⵖ request.deadline.",
-                ));
+                let kinds: Vec<&str> = EventKind::ALL.iter().map(|kind| kind.as_str()).collect();
+                problems.push(invalid(format!("input.events.{i}"), messages::unknown_webhook_event(&kinds)));
             }
         }
         if !problems.is_empty() {
@@ -355,32 +331,14 @@ impl Jamaa {
         let mut problems = Vec::new();
         let host = input.host.trim();
         if host.is_empty() || host.len() > 255 || host.chars().any(|c| c.is_whitespace() || c == '/') {
-            problems.push(invalid(
-                "input.host",
-                "يُنتظر اسم خادم.",
-                "un nom d'hôte est attendu",
-                "a host name is expected",
-                "ⵉⵜⵜⵓⵔⴰⵊⵓ ⵢⵉⵙⵎ ⵏ ⵓⵙⵏⴼⴰⵔ.",
-            ));
+            problems.push(invalid("input.host", messages::smtp_host()));
         }
         if input.port == 0 {
-            problems.push(invalid(
-                "input.port",
-                "يُنتظر رقم منفذ.",
-                "un port est attendu",
-                "a port is expected",
-                "ⵉⵜⵜⵓⵔⴰⵊⵓ ⵓⵟⵟⵓⵏ ⵏ ⵜⵡⵡⵓⵔⵜ (port).",
-            ));
+            problems.push(invalid("input.port", messages::smtp_port()));
         }
         let from = input.from_address.trim();
         if from.parse::<lettre_free::Address>().is_err() {
-            problems.push(invalid(
-                "input.fromAddress",
-                "يُنتظر عنوان بريد إلكتروني.",
-                "une adresse e-mail est attendue",
-                "an e-mail address is expected",
-                "ⵉⵜⵜⵓⵔⴰⵊⵓ ⵓⵏⵙⴰ ⵏ ⵓⵎⴰⵢⵍ.",
-            ));
+            problems.push(invalid("input.fromAddress", messages::invalid_email()));
         }
         if !problems.is_empty() {
             return Err(Error::Validation(problems));

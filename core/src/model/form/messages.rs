@@ -1148,6 +1148,38 @@ pub fn not_on_publication_list() -> LocalizedText {
     )
 }
 
+/// A webhook's address that is not an http:// or https:// URL.
+pub fn webhook_url() -> LocalizedText {
+    text(
+        "يُنتظر عنوان URL يبدأ بـ http:// أو https://.",
+        "Une URL http:// ou https:// est attendue.",
+        "An http:// or https:// URL is expected.",
+        "ⵉⵜⵜⵓⵔⴰⵊⵓ ⵓⵏⵙⴰ URL ⵙ http:// ⵏⵖ https://.",
+    )
+}
+
+/// A webhook's event that the outbox does not have: `kinds`, its names.
+pub fn unknown_webhook_event(kinds: &[&str]) -> LocalizedText {
+    let (last, first) = kinds.split_last().map_or((&"", &[][..]), |(last, first)| (last, first));
+    let first = first.join(", ");
+    text(
+        format!("حدث غير معروف: {} أو {last}.", first.replace(", ", " أو ")),
+        format!("Événement inconnu : {first} ou {last}."),
+        format!("Unknown event: {first} or {last}."),
+        format!("ⴰⵎⵢⴰⵡⴰⴹ ⵓⵔ ⵉⵜⵜⵓⵙⵙⵏ: {first} ⵏⵖ {last}."),
+    )
+}
+
+/// An SMTP relay's host that is not a host name.
+pub fn smtp_host() -> LocalizedText {
+    text("يُنتظر اسم خادم.", "Un nom d'hôte est attendu.", "A host name is expected.", "ⵉⵜⵜⵓⵔⴰⵊⵓ ⵢⵉⵙⵎ ⵏ ⵓⵙⵏⴼⴰⵔ.")
+}
+
+/// An SMTP relay's port of 0.
+pub fn smtp_port() -> LocalizedText {
+    text("يُنتظر رقم منفذ.", "Un port est attendu.", "A port is expected.", "ⵉⵜⵜⵓⵔⴰⵊⵓ ⵓⵟⵟⵓⵏ ⵏ ⵜⵡⵡⵓⵔⵜ (port).")
+}
+
 /// A rating outside 1 to 5.
 pub fn rating_range() -> LocalizedText {
     text(
@@ -2093,6 +2125,10 @@ pub fn samples() -> Vec<LocalizedText> {
         action_conditions_not_met(),
         opinion_reasons_required(),
         opinion_body(),
+        webhook_url(),
+        unknown_webhook_event(&["request.submitted", "request.message"]),
+        smtp_host(),
+        smtp_port(),
         too_short(2, LengthUnit::Choices),
         too_long(20, LengthUnit::Characters),
         out_of_range(Some(1.0), None),
