@@ -26,7 +26,7 @@ export default {
   "admin.enabled": "نشط",
   "admin.endpoints": "نقاط الاستقبال",
   "admin.events": "الأحداث",
-  "admin.eventsHint": "مفصولة بفواصل؛ فارغ للكل (request.submitted, request.state_changed, request.message).",
+  "admin.eventsHint": "مفصولة بفواصل؛ فارغ للكل (request.submitted, request.state_changed, request.message, request.assigned, request.deadline).",
   "admin.expires": "ينتهي في",
   "admin.from": "عنوان المرسل",
   "admin.grant": "منح",

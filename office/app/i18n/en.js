@@ -26,7 +26,7 @@ export default {
   "admin.enabled": "Active",
   "admin.endpoints": "Webhook endpoints",
   "admin.events": "Events",
-  "admin.eventsHint": "Comma-separated; empty for all (request.submitted, request.state_changed, request.message).",
+  "admin.eventsHint": "Comma-separated; empty for all (request.submitted, request.state_changed, request.message, request.assigned, request.deadline).",
   "admin.expires": "Expires",
   "admin.from": "Sender address",
   "admin.grant": "Grant",

@@ -26,7 +26,7 @@ export default {
   "admin.enabled": "Actif",
   "admin.endpoints": "Points de réception",
   "admin.events": "Événements",
-  "admin.eventsHint": "Séparés par des virgules ; vide pour tous (request.submitted, request.state_changed, request.message).",
+  "admin.eventsHint": "Séparés par des virgules ; vide pour tous (request.submitted, request.state_changed, request.message, request.assigned, request.deadline).",
   "admin.expires": "Expire le",
   "admin.from": "Adresse d'expédition",
   "admin.grant": "Accorder",

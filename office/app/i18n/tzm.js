@@ -26,7 +26,7 @@ export default {
   "admin.enabled": "ⵉⵎⵓⵙⵙⵓ",
   "admin.endpoints": "ⵉⵏⵇⵇⵉⴹⵏ ⵏ ⵓⵙⵉⴳⴳⵣ",
   "admin.events": "ⵜⵉⵎⵙⴰⵔⵉⵏ",
-  "admin.eventsHint": "ⵙ ⵜⵉⵙⴽⵔⵉⵔⵉⵏ; ⵢⵓⵍⵉ ⵉ ⵎⴰⵕⵕⴰ.",
+  "admin.eventsHint": "ⵙ ⵜⵉⵙⴽⵔⵉⵔⵉⵏ; ⵢⵓⵍⵉ ⵉ ⵎⴰⵕⵕⴰ (request.submitted, request.state_changed, request.message, request.assigned, request.deadline).",
   "admin.expires": "ⵉⴽⵎⵎⵍ ⴳ",
   "admin.from": "ⴰⵏⵙⴰ ⵏ ⵓⵎⴰⵣⵏ",
   "admin.grant": "ⴼⴽ",
