@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand};
 use jamaa_core::auth::Principal;
 use jamaa_core::model::commune::{Country, Slug, TrackingPrefix, TrainingReset, unique_tracking_prefix};
 use jamaa_core::model::i18n::{Locale, LocalizedText};
+use jamaa_core::model::keys::RoleKey;
 use jamaa_core::model::notifications::DeliveryStatus;
 use jamaa_core::model::template::{ContentOverrides, Resolution, Side, TemplateBundle, TemplateRef};
 use jamaa_core::service::{
@@ -168,7 +169,7 @@ enum UserCommand {
         #[arg(long)]
         commune: String,
         #[arg(long, value_delimiter = ',', required = true)]
-        roles: Vec<String>,
+        roles: Vec<RoleKey>,
     },
     /// Take back a user's roles in a commune.
     Revoke {
@@ -212,7 +213,7 @@ enum TokenCommand {
         communes: Vec<String>,
         /// The roles of a staff token.
         #[arg(long, value_delimiter = ',')]
-        roles: Vec<String>,
+        roles: Vec<RoleKey>,
         #[arg(long, default_value = "")]
         label: String,
         /// The token stops working after this many days.

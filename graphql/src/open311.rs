@@ -252,7 +252,7 @@ impl Call {
     async fn service_definition(&self, state: &AppState, code: &str) -> Answer {
         let (commune, lang) = self.commune(state).await?;
         let services = self.offered(state, &commune, &lang).await?;
-        let Some(service) = services.iter().find(|s| s.definition.code == code) else {
+        let Some(service) = services.iter().find(|s| s.definition.code == *code) else {
             return Err(self.failure(StatusCode::NOT_FOUND, "service_code not found"));
         };
         let attributes = attributes(service, &lang);
@@ -286,7 +286,7 @@ impl Call {
     async fn requests(&self, state: &AppState) -> Answer {
         let (commune, lang) = self.commune(state).await?;
         let services = self.offered(state, &commune, &lang).await?;
-        let offered: Vec<String> = services.iter().map(|s| s.definition.code.clone()).collect();
+        let offered: Vec<String> = services.iter().map(|s| s.definition.code.to_string()).collect();
         let mut query = PublicQuery { limit: jamaa_core::service::MAX_LISTING, ..PublicQuery::default() };
         if let Some(ids) = self.param("service_request_id") {
             // The ids override every other filter.
@@ -375,7 +375,7 @@ impl Call {
         let services = self.offered(state, &commune, &lang).await?;
         let filter = PublicFilter {
             tracking_codes: vec![code],
-            service_codes: services.iter().map(|s| s.definition.code.clone()).collect(),
+            service_codes: services.iter().map(|s| s.definition.code.to_string()).collect(),
             ..PublicFilter::default()
         };
         let query = PublicQuery { filter, limit: 1, ..PublicQuery::default() };
@@ -420,14 +420,14 @@ impl Call {
             return Err(self.failure(StatusCode::BAD_REQUEST, "service_code is required"));
         };
         let services = self.offered(state, &commune, &lang).await?;
-        let Some(service) = services.iter().find(|s| s.definition.code == code) else {
+        let Some(service) = services.iter().find(|s| s.definition.code == *code) else {
             return Err(self.failure(StatusCode::BAD_REQUEST, "service_code is not a service of this jurisdiction"));
         };
         let Some(settings) = &service.definition.complaint else {
             return Err(self.failure(StatusCode::BAD_REQUEST, "service_code is not a service of this jurisdiction"));
         };
         let data = form_data(&self.params, &service.definition.form, settings);
-        let input = SubmitRequest { service_code: code, data, documents: Vec::new() };
+        let input = SubmitRequest { service_code: code.into(), data, documents: Vec::new() };
         let submission = state
             .jamaa
             .submit_request(&principal, &commune, input)
@@ -549,13 +549,13 @@ fn w3c(at: DateTime<Utc>) -> String {
 fn service_out(service: &PublishedService, lang: &Lang) -> ServiceOut {
     let definition = &service.definition;
     ServiceOut {
-        service_code: definition.code.clone(),
+        service_code: definition.code.to_string(),
         service_name: lang.text(&definition.name),
         description: lang.text(&definition.description),
         metadata: !attributes(service, lang).is_empty(),
         kind: "realtime",
         keywords: String::new(),
-        group: definition.category.clone(),
+        group: definition.category.to_string(),
     }
 }
 
@@ -626,7 +626,7 @@ fn request_out(complaint: &PublicComplaint, commune: &Commune, lang: &Lang) -> R
         status: complaint.status.as_str(),
         status_notes: lang.text(&complaint.state_label()),
         service_name: lang.text(&complaint.service.definition.name),
-        service_code: complaint.service.definition.code.clone(),
+        service_code: complaint.service.definition.code.to_string(),
         description: complaint.description().map(str::to_owned),
         agency_responsible: lang.text(&commune.spec.name),
         service_notice: None,

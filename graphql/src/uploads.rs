@@ -85,8 +85,11 @@ pub(crate) async fn submit(State(state): State<AppState>, headers: HeaderMap, mu
         Ok(idempotency) => idempotency,
         Err(error) => return failure(error, locale),
     };
-    let input =
-        SubmitRequest { service_code: submission.service_code, data: submission.data, documents: submission.documents };
+    let input = SubmitRequest {
+        service_code: submission.service_code.into(),
+        data: submission.data,
+        documents: submission.documents,
+    };
     match state.jamaa.submit_with_files(&principal, &commune, input, files, None, idempotency.as_ref()).await {
         Ok(done) => Json(json!({
             "id": done.request.record.id.to_string(),

@@ -170,6 +170,6 @@ pub fn actor(value: &JsValue) -> Result<Actor, JsValue> {
             .into_js(Locale::Fr)),
         };
     }
-    let roles: Vec<String> = from_js_value(value, "actor")?;
+    let roles: Vec<jamaa_core::model::keys::RoleKey> = from_js_value(value, "actor")?;
     Ok(Actor::Staff { roles })
 }

@@ -10,6 +10,7 @@ use subtle::ConstantTimeEq;
 
 use crate::error::Error;
 use crate::model::ids::{SessionId, TenantId, TokenId, UserId};
+use crate::model::keys::RoleKey;
 use crate::store::TenantScope;
 
 pub use crate::model::access::Permission;
@@ -21,7 +22,7 @@ pub mod tokens;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Membership {
     pub tenant: TenantId,
-    pub roles: Vec<String>,
+    pub roles: Vec<RoleKey>,
     /// The permissions the roles grant, read from the commune's role definitions when the caller was
     /// authenticated.
     pub permissions: Vec<Permission>,
@@ -107,7 +108,7 @@ impl Principal {
     }
 
     /// The caller's roles in `tenant`: none for anyone without a membership there.
-    pub fn roles_in(&self, tenant: TenantId) -> &[String] {
+    pub fn roles_in(&self, tenant: TenantId) -> &[RoleKey] {
         self.membership(tenant).map(|m| m.roles.as_slice()).unwrap_or(&[])
     }
 
@@ -165,7 +166,7 @@ mod tests {
         let standard = crate::model::standard::moroccan_roles().unwrap();
         let membership = |tenant: TenantId, roles: &[&str]| Membership {
             tenant,
-            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            roles: roles.iter().map(|r| RoleKey::from(*r)).collect(),
             permissions: standard
                 .iter()
                 .filter(|def| roles.contains(&def.key.as_str()))
@@ -234,7 +235,7 @@ mod tests {
     #[test]
     fn roles_and_home_commune_follow_memberships() {
         let (oujda, chefchaouen) = (TenantId::new(), TenantId::new());
-        let member = |tenant, role: &str| Membership { tenant, roles: vec![role.to_owned()], permissions: vec![] };
+        let member = |tenant, role: &str| Membership { tenant, roles: vec![role.into()], permissions: vec![] };
         let user = |memberships| Principal::User {
             user: UserId::new(),
             session: SessionId::new(),

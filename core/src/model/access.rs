@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{FieldError, FieldErrorCode};
 use crate::model::i18n::LocalizedText;
+use crate::model::keys::RoleKey;
 
 /// What a use case needs the caller to be allowed. A commune's roles grant them (`permissions` of each role
 /// in the template); operators hold the platform's own (publishing, audit, indicators).
@@ -99,7 +100,7 @@ impl Permission {
 /// A staff role a commune hands out: `counter_agent`, `civil_registrar`, …
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleDef {
-    pub key: String,
+    pub key: RoleKey,
     pub label: LocalizedText,
     /// What holding the role allows in the commune.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

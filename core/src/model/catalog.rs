@@ -8,6 +8,7 @@ use crate::model::commune::Currency;
 use crate::model::complaint::ComplaintSettings;
 use crate::model::form::FormSchema;
 use crate::model::i18n::LocalizedText;
+use crate::model::keys::{CategoryKey, RoleKey, ServiceCode};
 use crate::model::workflow::WorkflowDefinition;
 
 /// A published version of a service, with the workflow version it runs.
@@ -26,11 +27,11 @@ pub struct PublishedService {
 #[serde(rename_all = "camelCase")]
 pub struct ServiceDefinition {
     /// Stable code within the commune: `legalisation-signature`.
-    pub code: String,
+    pub code: ServiceCode,
     pub name: LocalizedText,
     #[serde(default)]
     pub description: LocalizedText,
-    pub category: String,
+    pub category: CategoryKey,
     pub channels: Vec<Channel>,
     /// The only documents that may be asked for (law 55.19: nothing that is not published).
     #[serde(default)]
@@ -161,7 +162,7 @@ impl ServiceDefinition {
     /// Checks a definition before it is published: its own fields, its form, its workflow against the
     /// commune's roles, and that a silence rule with legal effect has a timer at the legal deadline to apply
     /// it. Every problem is reported, each at its path.
-    pub fn check(&self, known_roles: &[String]) -> Result<(), Vec<crate::error::FieldError>> {
+    pub fn check(&self, known_roles: &[RoleKey]) -> Result<(), Vec<crate::error::FieldError>> {
         use crate::error::{FieldError, FieldErrorCode};
         use crate::model::form::messages::{ServiceProblem, service_problem};
         use crate::model::workflow::TimerDelay;
@@ -170,8 +171,8 @@ impl ServiceDefinition {
         let mut problem = |path: String, problem: ServiceProblem| {
             errors.push(FieldError::new(path, FieldErrorCode::InvalidDefinition, service_problem(problem)));
         };
-        let code_ok = (2..=64).contains(&self.code.len())
-            && self.code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let code_ok = (2..=64).contains(&self.code.as_str().len())
+            && self.code.as_str().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !code_ok {
             problem("code".into(), ServiceProblem::CodeFormat);
         }

@@ -10,6 +10,7 @@ use chrono_tz::Tz;
 use crate::error::{Error, FieldErrorCode};
 use crate::model::calendar::end_of_day_utc;
 use crate::model::i18n::LocalizedText;
+use crate::model::keys::ServiceCode;
 
 /// The action by which a citizen reopens an answered complaint (the complaint procedures' `reopen`): a
 /// complaint is counted as reopened when its history holds a transition by this action.
@@ -170,7 +171,7 @@ pub struct StateCount {
 /// The figures of one service.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceFigures {
-    pub service_code: String,
+    pub service_code: ServiceCode,
     /// Requests submitted in the period.
     pub submitted: u64,
     /// Those requests by their current state (workflow state keys), in key order.
@@ -290,7 +291,7 @@ impl Figures {
     /// The totals of several communes' figures (without a median).
     pub fn total<'a>(all: impl IntoIterator<Item = &'a Figures>) -> Figures {
         let mut total = Figures { backlog: backlog_buckets([0; 4], 0), ..Figures::default() };
-        let mut services: BTreeMap<String, (ServiceFigures, BTreeMap<String, u64>)> = BTreeMap::new();
+        let mut services: BTreeMap<ServiceCode, (ServiceFigures, BTreeMap<String, u64>)> = BTreeMap::new();
         for figures in all {
             total.submitted += figures.submitted;
             total.decided += figures.decided;

@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod idempotency;
 pub mod ids;
 pub mod indicators;
+pub mod keys;
 pub mod moderation;
 pub mod national_id;
 pub mod notifications;

@@ -14,6 +14,7 @@ pub use crate::model::documents::SubmittedDocument;
 use crate::model::documents::validate_documents;
 use crate::model::form::{FormSchema, ValidationContext};
 use crate::model::i18n::LocalizedText;
+use crate::model::keys::ServiceCode;
 use crate::model::workflow::Outcome;
 
 /// Where the API's submission input puts the form data and the documents: their errors are reported under it
@@ -149,7 +150,7 @@ impl From<TrackingCode> for String {
 pub struct Receipt {
     pub tracking_code: TrackingCode,
     pub commune_name: LocalizedText,
-    pub service_code: String,
+    pub service_code: ServiceCode,
     pub service_name: LocalizedText,
     pub submitted_at: DateTime<Utc>,
     pub documents: Vec<SubmittedDocument>,

@@ -104,6 +104,8 @@ mod tests {
 
     use chrono::{NaiveDate, Weekday};
 
+    use crate::model::keys::RoleKey;
+
     use super::*;
     use crate::model::calendar::DayCounting;
     use crate::model::catalog::SilenceRule;
@@ -284,7 +286,7 @@ mod tests {
 
     #[test]
     fn a_state_sla_fits_within_the_procedures_deadline() {
-        let roles: Vec<String> = moroccan_roles().expect("parses").into_iter().map(|r| r.key).collect();
+        let roles: Vec<RoleKey> = moroccan_roles().expect("parses").into_iter().map(|r| r.key).collect();
         let mut service = services().into_iter().find(|s| s.code == "acces-information").expect("the service");
         let urgent = service.workflow.states.iter().position(|s| s.key == "urgent").expect("the urgent state");
         // 3 working days (law 31.13) within the procedure's 20.
@@ -645,7 +647,7 @@ mod tests {
 
     #[test]
     fn every_service_passes_the_publication_checks() {
-        let roles: Vec<String> = moroccan_roles().expect("parses").into_iter().map(|role| role.key).collect();
+        let roles: Vec<RoleKey> = moroccan_roles().expect("parses").into_iter().map(|role| role.key).collect();
         for service in services() {
             assert_eq!(service.check(&roles), Ok(()), "{}", service.code);
         }
@@ -679,7 +681,7 @@ mod tests {
     #[test]
     fn every_procedure_of_the_standard_is_shipped() {
         // The procedures of shared/domain/MOROCCO.md, in its order.
-        let codes: Vec<String> = services().into_iter().map(|s| s.code).collect();
+        let codes: Vec<String> = services().into_iter().map(|s| s.code.into_string()).collect();
         assert_eq!(
             codes,
             [

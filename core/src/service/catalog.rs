@@ -9,6 +9,7 @@ use crate::error::{Error, FieldError, FieldErrorCode};
 use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::catalog::ServiceDefinition;
 use crate::model::commune::{Commune, Slug};
+use crate::model::keys::RoleKey;
 use crate::store::audit;
 use crate::store::catalog::{self, PublishedService};
 use crate::store::{TenantTx, communes};
@@ -117,7 +118,7 @@ pub(crate) async fn publish_in(
     commune: &Commune,
     actor: &str,
     definition: &ServiceDefinition,
-    roles: &[String],
+    roles: &[RoleKey],
     now: DateTime<Utc>,
     path_prefix: &str,
 ) -> Result<PublishedService, Error> {
@@ -145,7 +146,7 @@ pub(crate) async fn publish_in(
 /// fees in the commune's `currency`, each a basis. Error paths start with `path_prefix`.
 pub(crate) fn check_publishable(
     definition: &ServiceDefinition,
-    roles: &[String],
+    roles: &[RoleKey],
     currency: &str,
     path_prefix: &str,
 ) -> Result<(), Error> {

@@ -15,6 +15,7 @@ use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::form::messages;
 use crate::model::ids::RequestId;
+use crate::model::keys::RoleKey;
 use crate::model::workflow::commission::opinion_step;
 use crate::model::workflow::{
     Actor, BodyDef, BodyOpinion, CommissionDef, CommissionResult, MAX_COMMENT_CHARS, OpinionKind,
@@ -36,7 +37,7 @@ pub struct CommissionView {
     pub bodies: Vec<BodyView>,
     pub result: CommissionResult,
     /// The bodies whose opinion the caller may give now: theirs (GiveOpinions and the body's role), not given.
-    pub yours: Vec<String>,
+    pub yours: Vec<RoleKey>,
 }
 
 /// A body of a commission, for one stay of a request in the state.
@@ -280,7 +281,7 @@ pub(crate) async fn count_silence(
         return Ok(false);
     }
     let opinion = OpinionRecord {
-        body: role.to_owned(),
+        body: role.into(),
         kind: commission.silence,
         silent: true,
         reasons: None,

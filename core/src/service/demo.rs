@@ -13,6 +13,7 @@ use crate::auth::Principal;
 use crate::error::Error;
 use crate::model::commune::{Commune, Country, Slug, TrackingPrefix};
 use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::keys::RoleKey;
 use crate::model::request::SubmittedDocument;
 use crate::model::standard;
 use crate::model::template::{ContentOverrides, TemplateRef};
@@ -41,7 +42,7 @@ pub struct DemoTokens {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DemoStaffLogin {
     pub commune: String,
-    pub role: String,
+    pub role: RoleKey,
     pub login: String,
 }
 
@@ -277,7 +278,7 @@ impl Jamaa {
                 for (slug, roles) in
                     [("oujda", &["counter_agent", "head_of_service"][..]), ("chefchaouen", &["counter_agent"][..])]
                 {
-                    let roles = roles.iter().map(|r| (*r).to_owned()).collect();
+                    let roles = roles.iter().map(|r| RoleKey::from(*r)).collect();
                     let commune = self.commune(slug).await?;
                     self.grant_membership(&Principal::Platform, DEMO_AGENT, &commune, roles).await?;
                 }

@@ -19,6 +19,7 @@ use crate::model::commune::Commune;
 use crate::model::document_layout::DocumentLayout;
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::{DocumentId, RequestId};
+use crate::model::keys::RoleKey;
 use crate::model::settings::SettingsSection;
 use crate::model::verification::{self, CODE_ALPHABET, CODE_LENGTH, VerificationCode};
 use crate::model::workflow::{ActorRule, Outcome};
@@ -545,18 +546,18 @@ impl Jamaa {
         let (Some(timer), Some(closed_at)) = (approved, record.closed_at) else {
             return Err(Error::field("requestId", FieldErrorCode::InvalidValue, not_tacitly_approved()));
         };
-        let deciding: BTreeSet<&str> = match timer.stands_for.as_deref().and_then(|key| workflow.action(key)) {
+        let deciding: BTreeSet<&RoleKey> = match timer.stands_for.as_deref().and_then(|key| workflow.action(key)) {
             Some(action) => action
                 .actors
                 .iter()
                 .filter_map(|actor| match actor {
-                    ActorRule::Role(role) => Some(role.as_str()),
+                    ActorRule::Role(role) => Some(role),
                     ActorRule::Applicant | ActorRule::System => None,
                 })
                 .collect(),
             None => workflow.roles(),
         };
-        if !principal.roles_in(commune.id).iter().any(|role| deciding.contains(role.as_str())) {
+        if !principal.roles_in(commune.id).iter().any(|role| deciding.contains(role)) {
             return Err(Error::Forbidden(
                 "only staff who may take the decision the silence stood for issue its certificate".into(),
             ));

@@ -15,6 +15,7 @@ use crate::model::commune::Commune;
 use crate::model::form::{FieldKind, messages};
 use crate::model::i18n::{Locale, LocalizedText};
 use crate::model::ids::{RequestId, UserId};
+use crate::model::keys::{RoleKey, ServiceCode};
 use crate::model::national_id;
 use crate::model::request::TrackingCode;
 use crate::modules::hr::store as hr;
@@ -39,7 +40,7 @@ pub enum AssignmentFilter {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct InboxFilter {
     pub state: Option<String>,
-    pub service_code: Option<String>,
+    pub service_code: Option<ServiceCode>,
     /// Open requests whose legal decision date has passed (true), or the others (false).
     pub overdue: Option<bool>,
     /// A decision date strictly before this day.
@@ -140,8 +141,8 @@ fn assignment_error(error: AssignmentError) -> Error {
 }
 
 /// Whether `roles` hold one of the workflow's roles.
-fn works_on(roles: &[String], workflow_roles: &BTreeSet<&str>) -> bool {
-    roles.iter().any(|r| workflow_roles.contains(r.as_str()))
+fn works_on(roles: &[RoleKey], workflow_roles: &BTreeSet<&RoleKey>) -> bool {
+    roles.iter().any(|r| workflow_roles.contains(r))
 }
 
 /// The person behind the caller, when it is a login session.
@@ -422,7 +423,7 @@ impl Jamaa {
         let away = hr::users_away_on(&tx, today).await?;
         let names = hr::names_of_accounts(&tx).await?;
         tx.commit().await?;
-        let workflow_roles: BTreeSet<&str> = services.iter().flat_map(|s| s.definition.workflow.roles()).collect();
+        let workflow_roles: BTreeSet<&RoleKey> = services.iter().flat_map(|s| s.definition.workflow.roles()).collect();
         let mut people: Vec<&UserRecord> = members
             .iter()
             .filter(|(user, roles)| !user.disabled && works_on(roles, &workflow_roles))
@@ -462,7 +463,7 @@ async fn eligible(
     tx: &TenantTx,
     member: UserId,
     tenant: crate::model::ids::TenantId,
-    workflow_roles: &BTreeSet<&str>,
+    workflow_roles: &BTreeSet<&RoleKey>,
 ) -> Result<Option<UserRecord>, Error> {
     let Some(user) = users::by_id(tx.conn(), member).await? else { return Ok(None) };
     let roles = users::membership_in(tx.conn(), member, tenant).await?.unwrap_or_default();

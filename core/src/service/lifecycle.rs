@@ -403,7 +403,7 @@ pub(crate) async fn take_step_deadline(
         "assignee": record.assignee,
     });
     if let (Some(role), Some(fields)) = (escalated_to, payload.as_object_mut()) {
-        fields.insert("escalatedTo".to_owned(), serde_json::Value::String(role.clone()));
+        fields.insert("escalatedTo".to_owned(), serde_json::Value::String(role.to_string()));
     }
     let transition = TransitionRecord::system_step(&record.state, step, now);
     let event = NewEvent::new("system", kind, AuditSubject::Request(record.id), payload);

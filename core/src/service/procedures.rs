@@ -37,7 +37,7 @@ pub(crate) enum Kind<'a> {
 pub(crate) fn of(service: &PublishedService) -> Kind<'_> {
     match &service.definition.complaint {
         Some(settings) => Kind::Complaint(settings),
-        None => match requested_document(&service.definition.code) {
+        None => match requested_document(service.definition.code.as_str()) {
             Some(requested) => Kind::CivilDocument(CivilRequests(requested)),
             None => Kind::Standard,
         },

@@ -11,6 +11,7 @@ use crate::model::commune::{
 };
 use crate::model::i18n::LocalizedText;
 use crate::model::ids::TenantId;
+use crate::model::keys::{RoleKey, ServiceCode};
 use crate::model::standard::RoleDef;
 use crate::model::template::{
     Change, Conflict, ContentOverrides, Resolution, TemplateBundle, TemplateContent, TemplateRef, diff, merge,
@@ -79,8 +80,8 @@ pub struct UpgradeReport {
     pub conflicts: Vec<Conflict>,
     /// Conflicts no resolution chose a side for: while there are any, nothing is applied.
     pub unresolved: Vec<Conflict>,
-    pub services_published: Vec<String>,
-    pub services_retired: Vec<String>,
+    pub services_published: Vec<ServiceCode>,
+    pub services_retired: Vec<ServiceCode>,
     pub upgraded: bool,
 }
 
@@ -287,7 +288,7 @@ impl Jamaa {
         require_operator(principal)?;
         let content = source.content.clone().with_overrides(overrides);
         zone(&content.time_zone)?;
-        let roles: Vec<String> = content.roles.iter().map(|role| role.key.clone()).collect();
+        let roles: Vec<RoleKey> = content.roles.iter().map(|role| role.key.clone()).collect();
         let mut errors = Vec::new();
         for service in &content.services {
             let prefix = format!("content.services[{}].", service.code);
@@ -577,8 +578,8 @@ async fn content_of(tx: &TenantTx, commune: &Commune) -> Result<TemplateContent,
 /// What [`write_content`] wrote.
 struct Written {
     /// The codes of the services published, and of those retired.
-    published: Vec<String>,
-    retired: Vec<String>,
+    published: Vec<ServiceCode>,
+    retired: Vec<ServiceCode>,
 }
 
 /// Writes `content` as the commune's configuration in an upgrade: its settings, roles, and a new version of
@@ -617,7 +618,7 @@ async fn write_content(
     let mut retired = Vec::new();
     for service in &previous.services {
         if !content.services.iter().any(|s| s.code == service.code) {
-            catalog::retire(tx, &service.code).await?;
+            catalog::retire(tx, service.code.as_str()).await?;
             retired.push(service.code.clone());
         }
     }

@@ -12,6 +12,7 @@ use crate::model::commune::Commune;
 use crate::model::form::ValidationContext;
 use crate::model::idempotency::Idempotency;
 use crate::model::ids::RequestId;
+use crate::model::keys::ServiceCode;
 use crate::model::request::{Receipt, SubmittedDocument, TrackingCode, validate_submission};
 use crate::model::workflow::Actor;
 use crate::model::workflow::engine::{self, ApplyContext};
@@ -29,7 +30,7 @@ use super::{Jamaa, procedures};
 /// What a citizen (or a counter agent, or a partner app) submits.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SubmitRequest {
-    pub service_code: String,
+    pub service_code: ServiceCode,
     /// The form data, a JSON object keyed by field.
     pub data: serde_json::Value,
     pub documents: Vec<SubmittedDocument>,
@@ -505,7 +506,7 @@ impl Jamaa {
         let mut history = requests::history(&tx, record.id).await?;
         let messages = citizen_store::messages(&tx, record.id).await?;
         let workflow_roles = service.definition.workflow.roles();
-        let works_on_it = principal.roles_in(commune.id).iter().any(|r| workflow_roles.contains(r.as_str()));
+        let works_on_it = principal.roles_in(commune.id).iter().any(|r| workflow_roles.contains(r));
         let personal = if works_on_it {
             personal::open_for(&tx, &self.keyring, &record, &principal.actor(), self.now()).await?
         } else {

@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::ids::{TenantId, TokenId};
+use crate::model::keys::RoleKey;
 use crate::store::audit;
 use crate::store::tokens::{self, NewToken};
 
@@ -18,7 +19,7 @@ use super::Jamaa;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NewApiToken {
     Operator,
-    Staff { tenant: TenantId, roles: Vec<String> },
+    Staff { tenant: TenantId, roles: Vec<RoleKey> },
     Partner { communes: Vec<TenantId> },
 }
 
@@ -242,7 +243,7 @@ impl Jamaa {
 struct Minted {
     kind: TokenKind,
     tenant_id: Option<TenantId>,
-    roles: Vec<String>,
+    roles: Vec<RoleKey>,
     scopes: Vec<TenantId>,
     issued: IssuedToken,
     secret_hash: String,

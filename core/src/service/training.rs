@@ -15,6 +15,7 @@ use crate::error::{Error, FieldError, FieldErrorCode};
 use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::{Commune, CommuneStatus, Slug, TrainingReset};
 use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::keys::RoleKey;
 use crate::model::template::ContentOverrides;
 use crate::model::workflow::Actor;
 use crate::store::{TenantScope, audit, communes, training};
@@ -27,7 +28,7 @@ use super::{CommuneIdentity, Jamaa, NewApiToken, NewUser};
 pub struct TrainingCommune {
     pub commune: Commune,
     /// One login per role of the commune (`oujda-training.counter_agent`), each holding that role.
-    pub logins: Vec<(String, String)>,
+    pub logins: Vec<(RoleKey, String)>,
     /// The password of every login.
     pub password: SecretString,
     /// A staff token with every role.
@@ -245,7 +246,7 @@ impl Jamaa {
     /// mail in its courier registry. The staff work is done under a token that expires within the hour.
     async fn file_fictitious(&self, commune: &Commune) -> Result<usize, Error> {
         let roles = self.commune_content(&Principal::Platform, commune).await?.roles;
-        let keys: Vec<String> = roles.into_iter().map(|r| r.key).collect();
+        let keys: Vec<RoleKey> = roles.into_iter().map(|r| r.key).collect();
         let expires = self.now() + chrono::Duration::hours(1);
         let label = format!("fictitious files of {}", commune.spec.slug);
         let issued = self

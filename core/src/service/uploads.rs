@@ -170,7 +170,7 @@ impl super::Jamaa {
         let record = crate::store::requests::by_id(&tx, request).await?.ok_or(Error::NotFound("request"))?;
         let service = crate::store::catalog::service_version(&tx, record.service_id, record.workflow_id).await?;
         let workflow_roles = service.definition.workflow.roles();
-        if !principal.roles_in(commune.id).iter().any(|r| workflow_roles.contains(r.as_str())) {
+        if !principal.roles_in(commune.id).iter().any(|r| workflow_roles.contains(r)) {
             return Err(Error::Forbidden("only staff holding a role of the request's workflow open its files".into()));
         }
         let (found, sealed, key_id) = files::sealed(&tx, request, file).await?.ok_or(Error::NotFound("file"))?;

@@ -12,6 +12,7 @@ use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
 use crate::model::form::messages;
 use crate::model::ids::{SessionId, TenantId, UserId};
+use crate::model::keys::RoleKey;
 use crate::store::users::{self, UserRecord};
 use crate::store::{TenantScope, audit, catalog};
 
@@ -50,7 +51,7 @@ pub struct UserView {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MembershipView {
     pub commune: String,
-    pub roles: Vec<String>,
+    pub roles: Vec<RoleKey>,
     /// What the roles allow there, from the commune's role definitions.
     pub permissions: Vec<Permission>,
 }
@@ -63,7 +64,7 @@ pub struct CommuneUser {
     pub display_name: String,
     pub disabled: bool,
     /// The roles in this commune only.
-    pub roles: Vec<String>,
+    pub roles: Vec<RoleKey>,
 }
 
 /// A member to create in a commune, with roles there.
@@ -72,7 +73,7 @@ pub struct NewCommuneUser {
     pub login: String,
     pub display_name: String,
     pub password: SecretString,
-    pub roles: Vec<String>,
+    pub roles: Vec<RoleKey>,
 }
 
 /// Hashes off the async runtime: argon2 takes tens of milliseconds on purpose.
@@ -177,13 +178,13 @@ impl Jamaa {
         principal: &Principal,
         login: &str,
         commune: &Commune,
-        roles: Vec<String>,
+        roles: Vec<RoleKey>,
     ) -> Result<(), Error> {
         let scope = self.access_scope(principal, commune.id)?;
         let user = self.user_by_login(login).await?;
         let tx = self.store.tenant_tx(scope).await?;
         let known = catalog::role_keys(&tx).await?;
-        let unknown: Vec<&String> = roles.iter().filter(|r| !known.contains(r)).collect();
+        let unknown: Vec<&RoleKey> = roles.iter().filter(|r| !known.contains(r)).collect();
         if roles.is_empty() || !unknown.is_empty() {
             let listed = unknown.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ");
             return Err(Error::field("roles", FieldErrorCode::NotAnOption, messages::unknown_roles(&listed)));
@@ -293,7 +294,7 @@ impl Jamaa {
 
     /// A membership with the permissions the commune's role definitions give `roles`. Reading them is the
     /// platform resolving its caller, before any use case: the scope serves that read only.
-    pub(crate) async fn membership(&self, tenant: TenantId, roles: Vec<String>) -> Result<Membership, Error> {
+    pub(crate) async fn membership(&self, tenant: TenantId, roles: Vec<RoleKey>) -> Result<Membership, Error> {
         let tx = self.store.tenant_tx(TenantScope::new(tenant)).await?;
         let permissions = catalog::permissions_of(&tx, &roles).await?;
         tx.commit().await?;
@@ -335,7 +336,7 @@ fn check_new_account(login: &str, display_name: &str, password: &SecretString) -
     }
 }
 
-fn unknown_roles(path: &str, unknown: &[&String]) -> Error {
+fn unknown_roles(path: &str, unknown: &[&RoleKey]) -> Error {
     let listed = unknown.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ");
     Error::field(path, FieldErrorCode::NotAnOption, messages::unknown_roles(&listed))
 }
@@ -365,7 +366,7 @@ impl Jamaa {
         let now = self.now();
         let tx = self.store.tenant_tx(scope).await?;
         let known = catalog::role_keys(&tx).await?;
-        let unknown: Vec<&String> = new.roles.iter().filter(|r| !known.contains(r)).collect();
+        let unknown: Vec<&RoleKey> = new.roles.iter().filter(|r| !known.contains(r)).collect();
         if new.roles.is_empty() || !unknown.is_empty() {
             return Err(unknown_roles("input.roles", &unknown));
         }
@@ -396,13 +397,13 @@ impl Jamaa {
         principal: &Principal,
         commune: &Commune,
         user_id: UserId,
-        role: &str,
+        role: &RoleKey,
     ) -> Result<CommuneUser, Error> {
         let scope = self.access_scope(principal, commune.id)?;
         let now = self.now();
         let tx = self.store.tenant_tx(scope).await?;
         let user = users::by_id(tx.conn(), user_id).await?.ok_or(Error::NotFound("user"))?;
-        let role = role.to_owned();
+        let role = role.clone();
         if !catalog::role_keys(&tx).await?.contains(&role) {
             return Err(unknown_roles("role", &[&role]));
         }
@@ -433,7 +434,7 @@ impl Jamaa {
         principal: &Principal,
         commune: &Commune,
         user_id: UserId,
-        role: &str,
+        role: &RoleKey,
     ) -> Result<CommuneUser, Error> {
         let scope = self.access_scope(principal, commune.id)?;
         let now = self.now();
@@ -517,7 +518,7 @@ impl Jamaa {
         tx: &crate::store::TenantTx,
         user_id: UserId,
         tenant: TenantId,
-    ) -> Result<(UserRecord, Vec<String>), Error> {
+    ) -> Result<(UserRecord, Vec<RoleKey>), Error> {
         let roles = users::membership_in(tx.conn(), user_id, tenant).await?.ok_or(Error::NotFound("user"))?;
         let user = users::by_id(tx.conn(), user_id).await?.ok_or(Error::NotFound("user"))?;
         Ok((user, roles))
@@ -543,7 +544,7 @@ impl Jamaa {
     }
 }
 
-fn commune_user(user: &UserRecord, roles: Vec<String>) -> CommuneUser {
+fn commune_user(user: &UserRecord, roles: Vec<RoleKey>) -> CommuneUser {
     CommuneUser {
         id: user.id,
         login: user.login.clone(),

@@ -13,6 +13,7 @@ use crate::error::Error;
 pub(crate) use crate::model::catalog::PublishedService;
 use crate::model::catalog::ServiceDefinition;
 use crate::model::ids::{ServiceId, WorkflowId};
+use crate::model::keys::{RoleKey, ServiceCode};
 
 /// A role of the commune as its row.
 fn role_row(tx: &TenantTx, role: &crate::model::standard::RoleDef) -> Result<role::ActiveModel, Error> {
@@ -38,7 +39,7 @@ pub(crate) async fn upsert_role(tx: &TenantTx, role: &crate::model::standard::Ro
 /// What holding `roles` allows in the commune, by its role definitions (unknown roles allow nothing).
 pub(crate) async fn permissions_of(
     tx: &TenantTx,
-    held: &[String],
+    held: &[RoleKey],
 ) -> Result<Vec<crate::model::access::Permission>, Error> {
     let mut permissions: Vec<crate::model::access::Permission> =
         roles(tx).await?.into_iter().filter(|def| held.contains(&def.key)).flat_map(|def| def.permissions).collect();
@@ -47,7 +48,7 @@ pub(crate) async fn permissions_of(
     Ok(permissions)
 }
 
-pub(crate) async fn role_keys(tx: &TenantTx) -> Result<Vec<String>, Error> {
+pub(crate) async fn role_keys(tx: &TenantTx) -> Result<Vec<RoleKey>, Error> {
     Ok(roles(tx).await?.into_iter().map(|r| r.key).collect())
 }
 
@@ -62,7 +63,7 @@ pub(crate) async fn publish(
         .select_only()
         .column_as(service::Column::Version.max(), "max")
         .filter(service::Column::TenantId.eq(tenant))
-        .filter(service::Column::Code.eq(&definition.code))
+        .filter(service::Column::Code.eq(definition.code.as_str()))
         .into_tuple::<Option<i32>>()
         .one(tx.conn())
         .await?
@@ -86,7 +87,7 @@ pub(crate) async fn publish(
     service::Entity::update_many()
         .col_expr(service::Column::IsCurrent, Expr::value(false))
         .filter(service::Column::TenantId.eq(tenant))
-        .filter(service::Column::Code.eq(&definition.code))
+        .filter(service::Column::Code.eq(definition.code.as_str()))
         .exec(tx.conn())
         .await?;
 
@@ -132,7 +133,7 @@ pub(crate) async fn roles(tx: &TenantTx) -> Result<Vec<crate::model::standard::R
         .one(tx.conn())
         .await?
         .unwrap_or_default();
-    let mut roles: std::collections::BTreeMap<String, RoleDef> = std::collections::BTreeMap::new();
+    let mut roles: std::collections::BTreeMap<RoleKey, RoleDef> = std::collections::BTreeMap::new();
     if !address.is_empty() {
         let set = tx.cache().role_sets.load(tx.conn(), &address, "role set").await?;
         roles.extend(set.iter().map(|role| (role.key.clone(), role.clone())));
@@ -300,8 +301,8 @@ async fn put_definitions<const N: usize>(tx: &TenantTx, bodies: [serde_json::Val
     addresses.try_into().map_err(|_| Error::internal("definition addresses"))
 }
 
-pub(crate) async fn current_service(tx: &TenantTx, code: &str) -> Result<Option<PublishedService>, Error> {
-    Ok(current_services(tx).await?.iter().find(|s| s.definition.code == code).cloned())
+pub(crate) async fn current_service(tx: &TenantTx, code: &ServiceCode) -> Result<Option<PublishedService>, Error> {
+    Ok(current_services(tx).await?.iter().find(|s| s.definition.code == *code).cloned())
 }
 
 /// Several published versions at once, by `(service version, workflow version)`, in one query for those not

@@ -11,6 +11,7 @@ use super::entity::complaint;
 use crate::error::Error;
 use crate::model::complaint::ComplaintFacts;
 use crate::model::ids::RequestId;
+use crate::model::keys::ServiceCode;
 use crate::model::moderation::{Moderation, PersonalDataKind};
 use crate::model::request::TrackingCode;
 
@@ -19,7 +20,7 @@ use crate::model::request::TrackingCode;
 pub struct ComplaintRecord {
     pub request_id: RequestId,
     pub tracking_code: TrackingCode,
-    pub service_code: String,
+    pub service_code: ServiceCode,
     pub facts: ComplaintFacts,
     pub submitted_at: DateTime<Utc>,
     pub rating: Option<u8>,

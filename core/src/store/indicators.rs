@@ -290,7 +290,7 @@ fn service_entry<'a>(services: &'a mut Vec<ServiceFigures>, code: &str) -> &'a m
     let index = match services.binary_search_by(|s| s.service_code.as_str().cmp(code)) {
         Ok(index) => index,
         Err(index) => {
-            services.insert(index, ServiceFigures { service_code: code.to_owned(), ..ServiceFigures::default() });
+            services.insert(index, ServiceFigures { service_code: code.into(), ..ServiceFigures::default() });
             index
         }
     };

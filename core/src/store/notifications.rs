@@ -145,7 +145,7 @@ pub(crate) async fn record_transition(
         .and_then(|state| state.escalate_to.clone());
     let mut payload = payload;
     if let (Some(role), Some(fields)) = (escalated_to, payload.get_mut("transition").and_then(|t| t.as_object_mut())) {
-        fields.insert("escalatedTo".to_owned(), serde_json::Value::String(role));
+        fields.insert("escalatedTo".to_owned(), serde_json::Value::String(role.into_string()));
     }
     outbox_event::Entity::insert(outbox_event::ActiveModel {
         tenant_id: Set(tx.tenant_uuid()),

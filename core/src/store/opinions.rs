@@ -7,12 +7,13 @@ use super::TenantTx;
 use super::entity::request_opinion;
 use crate::error::Error;
 use crate::model::ids::RequestId;
+use crate::model::keys::RoleKey;
 use crate::model::workflow::OpinionKind;
 
 /// A body's opinion as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpinionRecord {
-    pub body: String,
+    pub body: RoleKey,
     pub kind: OpinionKind,
     pub silent: bool,
     pub reasons: Option<String>,

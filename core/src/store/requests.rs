@@ -11,6 +11,7 @@ use super::TenantTx;
 use super::entity::{counter, request, request_lookup, service, transition};
 use crate::error::Error;
 use crate::model::ids::{RequestId, ServiceId, UserId, WorkflowId};
+use crate::model::keys::ServiceCode;
 use crate::model::request::{SubmittedDocument, TrackingCode};
 use crate::model::workflow::Outcome;
 
@@ -433,7 +434,7 @@ pub(crate) enum Holder {
 #[derive(Clone, Debug)]
 pub(crate) struct InboxQuery {
     pub state: Option<String>,
-    pub service_code: Option<String>,
+    pub service_code: Option<ServiceCode>,
     /// `Some((true, today))`: open requests whose decision date has passed; `Some((false, today))`: the others.
     pub overdue: Option<(bool, NaiveDate)>,
     /// Decision date strictly before.

@@ -8,6 +8,7 @@ use super::entity::api_token;
 use crate::auth::tokens::TokenKind;
 use crate::error::Error;
 use crate::model::ids::{TenantId, TokenId};
+use crate::model::keys::RoleKey;
 
 /// A token as stored.
 #[derive(Clone, Debug)]
@@ -15,7 +16,7 @@ pub(crate) struct TokenRecord {
     pub id: TokenId,
     pub kind: TokenKind,
     pub tenant_id: Option<TenantId>,
-    pub roles: Vec<String>,
+    pub roles: Vec<RoleKey>,
     pub scopes: Vec<TenantId>,
     pub secret_hash: String,
     pub expires_at: Option<DateTime<Utc>>,
@@ -27,7 +28,7 @@ pub(crate) struct NewToken<'a> {
     pub id: TokenId,
     pub kind: TokenKind,
     pub tenant_id: Option<TenantId>,
-    pub roles: &'a [String],
+    pub roles: &'a [RoleKey],
     pub scopes: &'a [TenantId],
     pub label: &'a str,
     pub secret_hash: &'a str,
@@ -97,7 +98,7 @@ pub struct TokenSummary {
     pub id: TokenId,
     pub kind: TokenKind,
     pub label: String,
-    pub roles: Vec<String>,
+    pub roles: Vec<RoleKey>,
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,

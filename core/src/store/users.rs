@@ -8,6 +8,7 @@ use super::entity::{membership, session, user};
 use super::is_unique_violation;
 use crate::error::Error;
 use crate::model::ids::{SessionId, TenantId, UserId};
+use crate::model::keys::RoleKey;
 
 /// A user as stored.
 #[derive(Clone, Debug)]
@@ -24,7 +25,7 @@ pub(crate) struct UserRecord {
 #[derive(Clone, Debug)]
 pub(crate) struct MembershipRecord {
     pub tenant_id: TenantId,
-    pub roles: Vec<String>,
+    pub roles: Vec<RoleKey>,
 }
 
 /// A session as stored.
@@ -115,7 +116,7 @@ pub(crate) async fn set_membership(
     conn: &impl ConnectionTrait,
     user: UserId,
     tenant: TenantId,
-    roles: &[String],
+    roles: &[RoleKey],
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     let roles = serde_json::json!(roles);
@@ -218,7 +219,7 @@ pub(crate) async fn membership_in(
     conn: &impl ConnectionTrait,
     user: UserId,
     tenant: TenantId,
-) -> Result<Option<Vec<String>>, Error> {
+) -> Result<Option<Vec<RoleKey>>, Error> {
     let row = membership::Entity::find_by_id((user.as_uuid(), tenant.as_uuid())).one(conn).await?;
     row.map(|row| {
         serde_json::from_value(row.roles)
@@ -231,7 +232,7 @@ pub(crate) async fn membership_in(
 pub(crate) async fn members_of(
     conn: &impl ConnectionTrait,
     tenant: TenantId,
-) -> Result<Vec<(UserRecord, Vec<String>)>, Error> {
+) -> Result<Vec<(UserRecord, Vec<RoleKey>)>, Error> {
     let rows = membership::Entity::find().filter(membership::Column::TenantId.eq(tenant.as_uuid())).all(conn).await?;
     let ids: Vec<UserId> = rows.iter().map(|row| UserId::from_uuid(row.user_id)).collect();
     let users = by_ids(conn, &ids).await?;

@@ -44,7 +44,7 @@ async fn fees_csv(State(state): State<AppState>, at: PathCommune, Query(filter):
         vec![
             m.year.to_string(),
             m.month.to_string(),
-            m.service_code,
+            m.service_code.into(),
             m.currency.into(),
             m.payments.to_string(),
             format_centimes(m.amount),

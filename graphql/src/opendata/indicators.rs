@@ -85,8 +85,10 @@ async fn indicators(
     let principal = Principal::Anonymous;
     let found = state.jamaa.indicators(&principal, &commune, from, to).await.map_err(refuse)?;
     let services = state.jamaa.services(&principal, commune.spec.slug.as_str()).await.map_err(refuse)?;
-    let names: HashMap<String, String> =
-        services.iter().map(|s| (s.service.definition.code.clone(), lang.text(&s.service.definition.name))).collect();
+    let names: HashMap<String, String> = services
+        .iter()
+        .map(|s| (s.service.definition.code.to_string(), lang.text(&s.service.definition.name)))
+        .collect();
     Ok((Indicators::new(&found, &lang, &names), lang.locale))
 }
 

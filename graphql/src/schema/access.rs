@@ -1,7 +1,7 @@
 //! API tokens over GraphQL: issuing (shown once) and revoking; the origins of a commune's website, which CORS
 //! allows.
 
-use super::call::{Call, InCommune, InLang, subject_id};
+use super::call::{Call, InCommune, InLang, keys, subject_id};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use jamaa_core::model::ids::TokenId;
@@ -69,7 +69,7 @@ impl AccessMutation {
         let new = match input.kind {
             TokenKind::Operator => NewApiToken::Operator,
             TokenKind::Staff => match communes.as_slice() {
-                [tenant] => NewApiToken::Staff { tenant: *tenant, roles: input.roles },
+                [tenant] => NewApiToken::Staff { tenant: *tenant, roles: keys(input.roles) },
                 _ => {
                     return Err(jamaa_core::Error::field(
                         "input.communes",

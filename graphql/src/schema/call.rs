@@ -9,7 +9,8 @@
 //!   permission on it (`Principal::authorize`), as the CLI's calls do.
 //! - [`InLang::in_lang`]: a core error becomes a GraphQL error in the call's language (`extensions.code`, and
 //!   the field paths of `VALIDATION_FAILED`), so that a resolver writes `use_case(…).await.in_lang(&call)?`.
-//! - [`subject_id`] and [`input_id`]: the one reading of an id a client gives; [`amount_at`], of an amount.
+//! - [`subject_id`] and [`input_id`]: the one reading of an id a client gives; [`amount_at`], of an amount;
+//!   [`keys`], of a list of template keys (the SDL's strings).
 //! - [`idempotency`]: the idempotency key of a creating call (argument `idempotencyKey`, else the
 //!   `Idempotency-Key` header) with the hash of the field and its arguments.
 //!
@@ -191,6 +192,11 @@ pub(crate) fn input_id<T: std::str::FromStr>(id: &str, path: &str) -> Result<T, 
 
 /// An amount the client types (`1250.50`, units with at most two decimals) in centimes: one that does not read
 /// is refused at `path` with the budget's message for a bad amount, or for one out of bounds.
+/// Template keys (role keys, service codes, category keys) cross the edge as the strings of the SDL, both ways.
+pub(crate) fn keys<A: Into<B>, B>(keys: Vec<A>) -> Vec<B> {
+    keys.into_iter().map(Into::into).collect()
+}
+
 pub(crate) fn amount_at(path: &str, text: &str) -> Result<i64, jamaa_core::Error> {
     parse_centimes(text.trim()).map_err(|code| {
         let message = match code {

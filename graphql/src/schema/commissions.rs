@@ -8,7 +8,7 @@ use jamaa_core::model::workflow::{CommissionResult, OpinionKind};
 use jamaa_core::service::{CommissionView, GiveOpinion};
 
 use super::Lang;
-use super::call::{InCommune, InLang, subject_id};
+use super::call::{InCommune, InLang, keys, subject_id};
 use super::query::viewer_of;
 use super::types::Request;
 
@@ -99,7 +99,7 @@ pub(crate) fn commission(view: CommissionView, lang: &Lang) -> Commission {
         silence_counts_as: view.commission.silence.into(),
         entered_on: view.entered_on,
         outcome,
-        yours: view.yours,
+        yours: keys(view.yours),
         bodies: view
             .bodies
             .into_iter()
@@ -119,7 +119,7 @@ pub(crate) fn commission(view: CommissionView, lang: &Lang) -> Commission {
                     given_by: o.given_by,
                     given_at: o.given_at,
                 }),
-                role: b.body.role,
+                role: b.body.role.into(),
             })
             .collect(),
     }

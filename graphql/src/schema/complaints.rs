@@ -78,7 +78,7 @@ impl PublicComplaint {
         self.complaint.request.tracking_code.to_string()
     }
     async fn service_code(&self) -> &str {
-        &self.complaint.service.definition.code
+        self.complaint.service.definition.code.as_str()
     }
     async fn service_name(&self) -> String {
         self.lang.text(&self.complaint.service.definition.name)
@@ -204,7 +204,7 @@ impl ModeratedComplaint {
         self.complaint.request.tracking_code.to_string()
     }
     async fn service_code(&self) -> &str {
-        &self.complaint.service.definition.code
+        self.complaint.service.definition.code.as_str()
     }
     async fn category(&self) -> Option<&str> {
         self.complaint.complaint.facts.category.as_deref()

@@ -34,7 +34,7 @@ impl IndicatorsQuery {
         let services = jamaa.services(principal, call.commune.spec.slug.as_str()).await.in_lang(&call)?;
         let names: HashMap<String, String> = services
             .iter()
-            .map(|s| (s.service.definition.code.clone(), call.lang.text(&s.service.definition.name)))
+            .map(|s| (s.service.definition.code.to_string(), call.lang.text(&s.service.definition.name)))
             .collect();
         Ok(Indicators::new(&found, &call.lang, &names))
     }
@@ -178,8 +178,8 @@ impl Figures {
                 .by_service
                 .iter()
                 .map(|s| ServiceIndicators {
-                    service_code: s.service_code.clone(),
-                    service_name: names.get(&s.service_code).cloned(),
+                    service_code: s.service_code.to_string(),
+                    service_name: names.get(s.service_code.as_str()).cloned(),
                     submitted: s.submitted,
                     by_state: s
                         .by_state

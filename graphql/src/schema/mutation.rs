@@ -33,7 +33,7 @@ impl RequestMutation {
         let idempotency = idempotency.in_lang(&call)?;
         let principal = call.principal;
         let input = SubmitRequest {
-            service_code: input.service_code,
+            service_code: input.service_code.into(),
             data: input.data.0,
             documents: input
                 .documents

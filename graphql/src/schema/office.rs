@@ -10,7 +10,7 @@ use jamaa_core::service::{self as core_service, InboxFilter, NewCommuneUser};
 use secrecy::SecretString;
 
 use super::Lang;
-use super::call::{InCommune, InLang, input_id, input_id_as, subject_id};
+use super::call::{InCommune, InLang, input_id, input_id_as, keys, subject_id};
 use super::page::{Listing, in_memory};
 use super::query::viewer_of;
 use super::types::Request;
@@ -101,7 +101,7 @@ impl From<core_service::CommuneUser> for CommuneUser {
             login: user.login,
             display_name: user.display_name,
             disabled: user.disabled,
-            roles: user.roles,
+            roles: keys(user.roles),
         }
     }
 }
@@ -155,7 +155,7 @@ pub(crate) fn inbox_filter(
     };
     Ok(InboxFilter {
         state,
-        service_code,
+        service_code: service_code.map(Into::into),
         overdue,
         due_before,
         step_overdue,
@@ -270,7 +270,7 @@ impl OfficeQuery {
                 id: ID(t.id.to_string()),
                 kind: t.kind.to_string(),
                 label: t.label,
-                roles: t.roles,
+                roles: keys(t.roles),
                 created_at: t.created_at,
                 expires_at: t.expires_at,
                 last_used_at: t.last_used_at,
@@ -354,7 +354,7 @@ impl OfficeMutation {
             login: input.login,
             display_name: input.display_name,
             password: SecretString::from(input.password),
-            roles: input.roles,
+            roles: keys(input.roles),
         };
         let user = call.jamaa.create_commune_user(call.principal, &call.commune, new).await.in_lang(&call)?;
         Ok(user.into())
@@ -370,7 +370,7 @@ impl OfficeMutation {
     ) -> Result<CommuneUser> {
         let call = InCommune::new(ctx, commune, None).await?;
         let id: UserId = subject_id(&user_id, "user").in_lang(&call)?;
-        let user = call.jamaa.grant_role(call.principal, &call.commune, id, &role).await.in_lang(&call)?;
+        let user = call.jamaa.grant_role(call.principal, &call.commune, id, &role.into()).await.in_lang(&call)?;
         Ok(user.into())
     }
 
@@ -384,7 +384,7 @@ impl OfficeMutation {
     ) -> Result<CommuneUser> {
         let call = InCommune::new(ctx, commune, None).await?;
         let id: UserId = subject_id(&user_id, "user").in_lang(&call)?;
-        let user = call.jamaa.revoke_role(call.principal, &call.commune, id, &role).await.in_lang(&call)?;
+        let user = call.jamaa.revoke_role(call.principal, &call.commune, id, &role.into()).await.in_lang(&call)?;
         Ok(user.into())
     }
 

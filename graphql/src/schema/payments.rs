@@ -132,7 +132,7 @@ pub fn demand(state: &DemandState, lang: &Lang) -> PaymentDemand {
     PaymentDemand {
         id: ID(d.id.to_string()),
         tracking_code: d.tracking_code.clone(),
-        service_code: d.service_code.clone(),
+        service_code: d.service_code.to_string(),
         currency: d.currency.to_string(),
         lines: d
             .lines
@@ -241,7 +241,7 @@ impl From<MonthRevenue> for CollectedFees {
         CollectedFees {
             year: m.year,
             month: m.month,
-            service_code: m.service_code,
+            service_code: m.service_code.into(),
             currency: m.currency.into(),
             payments: m.payments,
             amount: format_centimes(m.amount),

@@ -86,7 +86,7 @@ impl CatalogQuery {
         rest.truncate(size);
         let page = CountedPage { items: rest, has_next, total: total_count };
         Ok(connection(after.is_some(), page, |service| {
-            (service.definition.code.clone(), Service { view: catalog.view(service), lang: lang.clone() })
+            (service.definition.code.to_string(), Service { view: catalog.view(service), lang: lang.clone() })
         }))
     }
 

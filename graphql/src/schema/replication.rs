@@ -11,7 +11,7 @@ use jamaa_core::service::{
 };
 use secrecy::ExposeSecret;
 
-use super::call::{Call, InCommune, InLang};
+use super::call::{Call, InCommune, InLang, keys};
 use super::page::{Listing, in_memory};
 use super::types::Commune;
 
@@ -43,7 +43,7 @@ impl Template {
     async fn services(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
         let call = Call::new(ctx);
         let bundle = call.jamaa.shared_template(&self.summary.reference).await.in_lang(&call)?;
-        Ok(bundle.content.services.iter().map(|s| s.code.clone()).collect())
+        Ok(bundle.content.services.iter().map(|s| s.code.to_string()).collect())
     }
     /// The whole bundle (format `jamaa.template/1`), as exported.
     async fn bundle(&self, ctx: &Context<'_>) -> Result<Json<serde_json::Value>> {
@@ -130,8 +130,8 @@ impl From<UpgradeReport> for UpgradeResult {
             local_changes: r.local_changes.into_iter().map(Into::into).collect(),
             conflicts: r.conflicts.into_iter().map(Into::into).collect(),
             unresolved: r.unresolved.into_iter().map(Into::into).collect(),
-            services_published: r.services_published,
-            services_retired: r.services_retired,
+            services_published: keys(r.services_published),
+            services_retired: keys(r.services_retired),
         }
     }
 }
@@ -426,7 +426,7 @@ impl ReplicationMutation {
         let made = call.jamaa.create_training_commune(call.principal, input).await.in_lang(&call)?;
         let lang = call.lang_of(&made.commune);
         Ok(TrainingCommuneCreated {
-            logins: made.logins.into_iter().map(|(role, login)| TrainingLogin { role, login }).collect(),
+            logins: made.logins.into_iter().map(|(role, login)| TrainingLogin { role: role.into(), login }).collect(),
             password: made.password.expose_secret().to_owned(),
             token: made.token.expose_secret().to_owned(),
             commune: Commune::new(made.commune, lang),

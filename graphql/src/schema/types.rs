@@ -287,7 +287,7 @@ impl Service {
         self.lang.id(self.view.service.id)
     }
     async fn code(&self) -> &str {
-        &self.view.service.definition.code
+        self.view.service.definition.code.as_str()
     }
     /// The published version.
     async fn version(&self) -> i32 {
@@ -311,7 +311,7 @@ impl Service {
         if name == self.lang.locale { description.into() } else { name.into() }
     }
     async fn category(&self) -> &str {
-        &self.view.service.definition.category
+        self.view.service.definition.category.as_str()
     }
     async fn channels(&self) -> Vec<ServiceChannel> {
         self.view.service.definition.channels.iter().map(|&c| c.into()).collect()
@@ -504,7 +504,7 @@ impl Request {
         self.details.commune.spec.slug.as_str()
     }
     async fn service_code(&self) -> &str {
-        &self.details.service.definition.code
+        self.details.service.definition.code.as_str()
     }
     async fn service_name(&self) -> String {
         self.lang.text(&self.details.service.definition.name)
@@ -815,7 +815,7 @@ impl Receipt {
         self.lang.text(&self.receipt.commune_name)
     }
     async fn service_code(&self) -> &str {
-        &self.receipt.service_code
+        self.receipt.service_code.as_str()
     }
     async fn service_name(&self) -> String {
         self.lang.text(&self.receipt.service_name)

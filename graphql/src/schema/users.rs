@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
-use super::call::{Call, InLang};
+use super::call::{Call, InLang, keys};
 
 /// A session just opened: send `token` as `Authorization: Bearer <token>`. It is shown this once.
 #[derive(SimpleObject)]
@@ -54,7 +54,7 @@ impl UsersQuery {
                 .into_iter()
                 .map(|m| UserMembership {
                     commune: m.commune,
-                    roles: m.roles,
+                    roles: keys(m.roles),
                     permissions: m.permissions.iter().map(|p| p.as_str().to_owned()).collect(),
                 })
                 .collect(),

@@ -2896,7 +2896,7 @@ async fn attackers(app: &TestApp) -> Result<Vec<Attacker>> {
 
     let jamaa = app.jamaa().await?;
     let oujda = jamaa.commune(VICTIM).await?;
-    let roles: Vec<String> = jamaa
+    let roles: Vec<jamaa_core::model::keys::RoleKey> = jamaa
         .commune_content(&jamaa_core::auth::Principal::Platform, &oujda)
         .await?
         .roles

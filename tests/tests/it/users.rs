@@ -159,7 +159,7 @@ async fn passwords_are_salted_and_grants_checked(backend: Backend) -> Result<()>
 
     // Chefchaouen's administrator grants roles at home, not in Oujda; a commune's roles only.
     let chefchaouen_admin = jamaa.authenticate(&SecretString::from(app.staff("chefchaouen").to_owned())).await?;
-    let roles = |r: &[&str]| r.iter().map(|r| (*r).to_owned()).collect::<Vec<_>>();
+    let roles = |r: &[&str]| r.iter().map(|r| jamaa_core::model::keys::RoleKey::from(*r)).collect::<Vec<_>>();
     jamaa
         .grant_membership(
             &chefchaouen_admin,

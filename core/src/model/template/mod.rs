@@ -16,6 +16,7 @@ use crate::model::calendar::WorkingCalendar;
 use crate::model::catalog::ServiceDefinition;
 use crate::model::commune::{Country, Currency};
 use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::keys::{CategoryKey, RoleKey};
 use crate::model::request::DEFAULT_SEQUENCE_DIGITS;
 use crate::model::settings::SettingsSection;
 
@@ -72,7 +73,7 @@ pub struct TemplateContent {
 /// A category of the service catalog.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Category {
-    pub key: String,
+    pub key: CategoryKey,
     pub label: LocalizedText,
 }
 
@@ -164,7 +165,7 @@ impl TemplateContent {
         if let Err(found) = self.calendar.check() {
             errors.extend(found);
         }
-        let roles: Vec<String> = self.roles.iter().map(|r| r.key.clone()).collect();
+        let roles: Vec<RoleKey> = self.roles.iter().map(|r| r.key.clone()).collect();
         for (i, role) in self.roles.iter().enumerate() {
             if self.roles[..i].iter().any(|r| r.key == role.key) {
                 errors.push(problem(format!("roles[{i}].key"), format!("duplicate role `{}`", role.key)));
@@ -181,9 +182,9 @@ impl TemplateContent {
             }
         }
         // Whoever acts in a procedure's workflow must be able to read and act on its requests.
-        let acting: std::collections::BTreeSet<&str> =
+        let acting: std::collections::BTreeSet<&RoleKey> =
             self.services.iter().flat_map(|service| service.workflow.roles()).collect();
-        for (i, role) in self.roles.iter().enumerate().filter(|(_, r)| acting.contains(r.key.as_str())) {
+        for (i, role) in self.roles.iter().enumerate().filter(|(_, r)| acting.contains(&r.key)) {
             for needed in [Permission::ReadRequests, Permission::ActOnRequests] {
                 if !role.permissions.contains(&needed) {
                     errors.push(problem(

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{ActionDef, ActorRule, DeadlineChange, StateKind, TimerDef, WorkflowDefinition};
 use crate::error::{FieldError, FieldErrorCode};
 use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::keys::RoleKey;
 
 impl WorkflowDefinition {
     /// Checks the definition and lists every problem at once, each with code `INVALID_DEFINITION`, a path
@@ -30,7 +31,7 @@ impl WorkflowDefinition {
     ///
     /// That the SLA fits within the procedure's legal deadline is the service's check
     /// (`ServiceDefinition::check`), which knows the deadline.
-    pub fn check(&self, known_roles: &[String]) -> Result<(), Vec<FieldError>> {
+    pub fn check(&self, known_roles: &[RoleKey]) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         self.check_states(&mut errors);
         self.check_slas(known_roles, &mut errors);
@@ -81,7 +82,7 @@ impl WorkflowDefinition {
         }
     }
 
-    fn check_slas(&self, known_roles: &[String], errors: &mut Vec<FieldError>) {
+    fn check_slas(&self, known_roles: &[RoleKey], errors: &mut Vec<FieldError>) {
         for (i, state) in self.states.iter().enumerate() {
             let path = format!("workflow.states[{i}]");
             let key = &state.key;
@@ -142,7 +143,7 @@ impl WorkflowDefinition {
         }
     }
 
-    fn check_actions(&self, known_roles: &[String], errors: &mut Vec<FieldError>) {
+    fn check_actions(&self, known_roles: &[RoleKey], errors: &mut Vec<FieldError>) {
         for (i, action) in self.actions.iter().enumerate() {
             let path = format!("workflow.actions[{i}]");
             check_key(&action.key, &path, self.actions[..i].iter().any(|a| a.key == action.key), errors);

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{ActorRule, RuleBasis, StateDef, StateKind, WorkflowDefinition};
 use crate::error::{FieldError, FieldErrorCode};
 use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::keys::RoleKey;
 
 fn invalid(path: String, ar: String, fr: String, en: String) -> FieldError {
     FieldError::new(path, FieldErrorCode::InvalidDefinition, LocalizedText::ar_fr(ar, fr).with(Locale::En, en))
@@ -32,7 +33,7 @@ pub struct CommissionDef {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BodyDef {
-    pub role: String,
+    pub role: RoleKey,
     /// Working days on the commune's calendar from the local day the request entered the state (day 0).
     pub delay_days: u32,
     /// Where the delay comes from: a legal text, or the commune.
@@ -80,7 +81,7 @@ pub enum ConsolidationRule {
 /// A body's opinion as recorded: given by a member, or its silence counted after its delay.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BodyOpinion {
-    pub role: String,
+    pub role: RoleKey,
     pub kind: OpinionKind,
     pub silent: bool,
 }
@@ -116,7 +117,7 @@ impl CommissionDef {
         workflow: &WorkflowDefinition,
         state: &StateDef,
         path: &str,
-        known_roles: &[String],
+        known_roles: &[RoleKey],
         deadline_days: u32,
     ) -> Vec<FieldError> {
         let mut errors = Vec::new();
@@ -227,7 +228,7 @@ impl CommissionDef {
 
     /// The commission's opinion from the bodies' (the first opinion of each body counts; others are ignored).
     pub fn consolidate(&self, opinions: &[BodyOpinion]) -> CommissionResult {
-        let of = |role: &str| opinions.iter().find(|o| o.role == role).map(|o| o.kind);
+        let of = |role: &RoleKey| opinions.iter().find(|o| o.role == *role).map(|o| o.kind);
         let given: Vec<Option<OpinionKind>> = self.bodies.iter().map(|body| of(&body.role)).collect();
         let count = |kind: OpinionKind| given.iter().filter(|g| **g == Some(kind)).count();
         let all_in = given.iter().all(Option::is_some);
@@ -262,7 +263,7 @@ impl CommissionDef {
 /// The step of a request's history that records a body's opinion: `commission.<opinion>.<role>`
 /// (`commission.favourable_with_conditions.urban_agency`), or its silence counted, `commission.silence.<role>`
 /// (the key of the timer that counts it).
-pub fn opinion_step(role: &str, kind: OpinionKind, silent: bool) -> String {
+pub fn opinion_step(role: &RoleKey, kind: OpinionKind, silent: bool) -> String {
     let what = if silent { "silence" } else { kind.as_str() };
     format!("commission.{what}.{role}")
 }
@@ -354,10 +355,10 @@ mod tests {
 
     #[test]
     fn an_opinion_step_names_its_body_and_opinion() {
-        let step = opinion_step("urban_agency", OpinionKind::FavourableWithConditions, false);
+        let step = opinion_step(&"urban_agency".into(), OpinionKind::FavourableWithConditions, false);
         assert_eq!(step, "commission.favourable_with_conditions.urban_agency");
         assert_eq!(parse_opinion_step(&step), Some(("urban_agency", Some(OpinionKind::FavourableWithConditions))));
-        let silence = opinion_step("civil_protection", OpinionKind::Favourable, true);
+        let silence = opinion_step(&"civil_protection".into(), OpinionKind::Favourable, true);
         assert_eq!(silence_of(&silence), Some("civil_protection"));
         assert_eq!(parse_opinion_step(&silence), Some(("civil_protection", None)));
         assert!(commission_step_label("commission.silence.x").is_some());

@@ -294,6 +294,7 @@ fn guard_holds(action: &ActionDef, data: &Value) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use crate::model::keys::RoleKey;
     use chrono_tz::Africa::Casablanca;
     use serde_json::json;
 
@@ -311,7 +312,7 @@ mod tests {
     }
 
     fn staff(roles: &[&str]) -> Actor {
-        Actor::Staff { roles: roles.iter().map(|r| r.to_string()).collect() }
+        Actor::Staff { roles: roles.iter().map(|r| RoleKey::from(*r)).collect() }
     }
 
     fn timer(action: &str, due_at: &str) -> ScheduledTimer {

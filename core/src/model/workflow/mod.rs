@@ -8,6 +8,7 @@ pub use crate::model::basis::RuleBasis;
 use crate::model::calendar::Deadline;
 use crate::model::form::FormSchema;
 use crate::model::i18n::LocalizedText;
+use crate::model::keys::RoleKey;
 
 mod check;
 pub mod commission;
@@ -68,12 +69,12 @@ impl WorkflowDefinition {
     }
 
     /// Every role that some action names.
-    pub fn roles(&self) -> BTreeSet<&str> {
+    pub fn roles(&self) -> BTreeSet<&RoleKey> {
         self.actions
             .iter()
             .flat_map(|action| &action.actors)
             .filter_map(|rule| match rule {
-                ActorRule::Role(role) => Some(role.as_str()),
+                ActorRule::Role(role) => Some(role),
                 ActorRule::Applicant | ActorRule::System => None,
             })
             .collect()
@@ -98,7 +99,7 @@ pub struct StateDef {
     pub reminder: Option<StepReminder>,
     /// The role told when the step's due date ends with the request still in the state (an escalation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub escalate_to: Option<String>,
+    pub escalate_to: Option<RoleKey>,
     /// The bodies whose opinions the state asks, in parallel, and the rule that decides from them: the request
     /// leaves the state by itself (a system action) when the rule is met.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -224,7 +225,7 @@ pub enum ActionCheck {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActorRule {
-    Role(String),
+    Role(RoleKey),
     Applicant,
     System,
 }
@@ -304,7 +305,7 @@ pub enum CompareOp {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Actor {
     /// Commune staff holding these roles in the request's commune.
-    Staff { roles: Vec<String> },
+    Staff { roles: Vec<RoleKey> },
     /// The citizen who submitted the request.
     Applicant,
     /// The platform itself (timers).

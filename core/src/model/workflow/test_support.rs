@@ -8,8 +8,8 @@ use crate::model::calendar::{DatedHoliday, FixedHoliday, WorkingCalendar};
 use crate::model::i18n::LocalizedText;
 
 /// The roles a commune defines for its urbanism service.
-pub(crate) fn known_roles() -> Vec<String> {
-    ["urbanism_agent", "urbanism_head", "president"].map(String::from).to_vec()
+pub(crate) fn known_roles() -> Vec<crate::model::keys::RoleKey> {
+    ["urbanism_agent", "urbanism_head", "president"].map(Into::into).to_vec()
 }
 
 /// A building permit, as a commune would publish it.

@@ -165,7 +165,7 @@ async fn civil_request(
 ) -> Result<(RequestRecord, PublishedService, RequestedDocument), Error> {
     let record = requests::by_id(tx, id).await?.ok_or(Error::NotFound("request"))?;
     let service = catalog::service_version(tx, record.service_id, record.workflow_id).await?;
-    let requested = requested_document(&service.definition.code).ok_or_else(not_a_civil_request)?;
+    let requested = requested_document(service.definition.code.as_str()).ok_or_else(not_a_civil_request)?;
     Ok((record, service, requested))
 }
 

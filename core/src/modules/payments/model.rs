@@ -20,6 +20,7 @@ use crate::model::catalog::Fee;
 use crate::model::commune::Currency;
 use crate::model::form::messages::{self, PaymentProblem};
 use crate::model::i18n::{Locale, LocalizedText};
+use crate::model::keys::ServiceCode;
 use crate::model::workflow::RuleBasis;
 
 /// The longest reason of a cancellation.
@@ -118,7 +119,7 @@ pub struct Demand {
     pub id: Uuid,
     pub request: Uuid,
     pub tracking_code: String,
-    pub service_code: String,
+    pub service_code: ServiceCode,
     pub currency: Currency,
     pub lines: Vec<DemandLine>,
     /// The sum of the lines, centimes.
@@ -520,7 +521,7 @@ pub fn day_report(
 pub struct MonthRevenue {
     pub year: i32,
     pub month: u32,
-    pub service_code: String,
+    pub service_code: ServiceCode,
     pub currency: Currency,
     /// Payments less cancellations.
     pub payments: i64,
@@ -531,9 +532,9 @@ pub struct MonthRevenue {
 /// The fees collected per procedure and month (of the day each payment or cancellation was recorded), net of
 /// cancellations, from `payments` and the service code of their demands (`service_of`); a month and procedure
 /// whose payments were all cancelled is kept at zero. Sorted by year, month, procedure.
-pub fn revenue_by_month(payments: &[Payment], service_of: impl Fn(Uuid) -> Option<String>) -> Vec<MonthRevenue> {
+pub fn revenue_by_month(payments: &[Payment], service_of: impl Fn(Uuid) -> Option<ServiceCode>) -> Vec<MonthRevenue> {
     use chrono::Datelike;
-    let mut months: BTreeMap<(i32, u32, String, Currency), (i64, i64)> = BTreeMap::new();
+    let mut months: BTreeMap<(i32, u32, ServiceCode, Currency), (i64, i64)> = BTreeMap::new();
     for payment in payments {
         let Some(service) = service_of(payment.demand) else { continue };
         let key = (payment.day.year(), payment.day.month(), service, payment.currency.clone());

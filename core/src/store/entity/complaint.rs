@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::model::keys::ServiceCode;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "complaints")]
 pub struct Model {
@@ -10,7 +12,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub request_id: Uuid,
     pub tracking_code: String,
-    pub service_code: String,
+    pub service_code: ServiceCode,
     pub category: Option<String>,
     pub public: bool,
     #[sea_orm(column_type = "Double", nullable)]

@@ -2,6 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::model::keys::RoleKey;
 use crate::model::workflow::OpinionKind;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
@@ -17,7 +18,7 @@ pub struct Model {
     /// The state whose commission asked.
     pub state: String,
     /// The body: the role whose members give its opinion.
-    pub body: String,
+    pub body: RoleKey,
     /// `favourable`, `favourable_with_conditions` or `unfavourable`.
     pub opinion: OpinionKind,
     /// The body's delay ended without its opinion: this is its silence, counted as the procedure says.

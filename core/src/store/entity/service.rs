@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::model::keys::ServiceCode;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "services")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     pub tenant_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub code: String,
+    pub code: ServiceCode,
     pub version: i32,
     pub is_current: bool,
     pub workflow_id: Uuid,

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::model::keys::ServiceCode;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "workflows")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     pub tenant_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub service_code: String,
+    pub service_code: ServiceCode,
     pub version: i32,
     /// By its address in `definitions`.
     pub definition_hash: String,

@@ -3,6 +3,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::model::keys::ServiceCode;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "payment_demands")]
 pub struct Model {
@@ -12,7 +14,7 @@ pub struct Model {
     pub id: Uuid,
     pub request_id: Uuid,
     pub tracking_code: String,
-    pub service_code: String,
+    pub service_code: ServiceCode,
     pub currency: crate::model::commune::Currency,
     pub total: i64,
     pub lines: Json,
