@@ -16,6 +16,7 @@ use jamaa_core::model::catalog::DocumentRequirement;
 use jamaa_core::model::form::messages::{self, InvalidReason};
 use jamaa_core::model::form::{FormSchema, ValidationContext};
 use jamaa_core::model::i18n::{Locale, LocalizedText};
+use jamaa_core::model::keys::{ActionKey, StateKey};
 use jamaa_core::model::national_id;
 use jamaa_core::model::request::{SubmittedDocument, TrackingCode, validate_submission};
 use jamaa_core::model::workflow::{ActionDef, ActorRule, Guard, engine};
@@ -290,10 +291,10 @@ struct WorkflowActions {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ActionView {
-    key: String,
+    key: ActionKey,
     label: LocalizedText,
-    from: Vec<String>,
-    to: String,
+    from: Vec<StateKey>,
+    to: StateKey,
     actors: Vec<ActorRule>,
     #[serde(default)]
     comment_required: bool,

@@ -1,5 +1,5 @@
 //! The keys a template names its parts by: a role (`counter_agent`), a procedure (`legalisation-signature`), a
-//! category of the catalog (`etat-civil`). Each is its own type, so that a role key never stands where a service code
+//! category of the catalog (`etat-civil`), a workflow's states and actions (`under_review`, `approve`). Each is its own type, so that a role key never stands where a service code
 //! is expected. They are written as plain strings in JSON (templates, archives, the API) and in the database; the
 //! template's check (`TemplateContent::check`) says which strings are well-formed keys, as before.
 
@@ -62,6 +62,16 @@ macro_rules! template_key {
             }
         }
 
+        // Read as the string it is (`&key` where a `&str` is asked, `key.starts_with(…)`); a `&str` never passes for
+        // a key.
+        impl std::ops::Deref for $name {
+            type Target = str;
+
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
                 &self.0
@@ -83,6 +93,12 @@ macro_rules! template_key {
 
         impl PartialEq<&str> for $name {
             fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
                 self.0 == *other
             }
         }
@@ -109,6 +125,10 @@ template_key!(
     ServiceCode,
     /// A category of the catalog (`etat-civil`).
     CategoryKey,
+    /// A state of a procedure's workflow (`submitted`, `under_review`): what a request stands in.
+    StateKey,
+    /// An action of a procedure's workflow (`approve`, `reopen`): what staff, the applicant or a timer take.
+    ActionKey,
 );
 
 #[cfg(test)]

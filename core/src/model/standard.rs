@@ -104,7 +104,7 @@ mod tests {
 
     use chrono::{NaiveDate, Weekday};
 
-    use crate::model::keys::RoleKey;
+    use crate::model::keys::{RoleKey, StateKey};
 
     use super::*;
     use crate::model::calendar::DayCounting;
@@ -847,9 +847,9 @@ mod tests {
         assert_eq!(extend.actors, officer);
         assert!(extend.comment_required);
         assert_eq!(extend.to, "extended");
-        assert!(extend.from.contains(&"in_progress".to_owned()));
+        assert!(extend.from.iter().any(|s| s == "in_progress"));
         assert!(workflow.actions.iter().all(|a| a.to != "extended" || a.key.starts_with("extend")));
-        assert!(!extend.from.contains(&"extended".to_owned()), "only once");
+        assert!(!extend.from.iter().any(|s| s == "extended"), "only once");
         // It moves the decision date by 20 working days, and its reason is sent to the requester; the urgent
         // path's extension moves it by 3 days.
         let working = |days| crate::model::calendar::Deadline { days, counting: DayCounting::Working };
@@ -858,7 +858,7 @@ mod tests {
         let extend_urgent = action(&service, "extend_urgent");
         assert_eq!(
             (extend_urgent.from.as_slice(), extend_urgent.to.as_str()),
-            (["urgent".to_owned()].as_slice(), "extended")
+            ([StateKey::from("urgent")].as_slice(), "extended")
         );
         assert_eq!(extend_urgent.deadline, Some(DeadlineChange::Extend(working(3))));
         assert!(extend_urgent.notify_applicant);
@@ -894,7 +894,7 @@ mod tests {
         assert_eq!(complain.from, ["answered", "refused"]);
         assert_eq!(complain.to, "complaint_to_head");
         let handling: Vec<&ActionDef> =
-            workflow.actions.iter().filter(|a| a.from.contains(&"complaint_to_head".to_owned())).collect();
+            workflow.actions.iter().filter(|a| a.from.iter().any(|s| s == "complaint_to_head")).collect();
         assert!(!handling.is_empty());
         assert!(handling.iter().all(|a| a.actors == president), "the president handles the complaint");
         for state in ["answered", "refused"] {
@@ -964,7 +964,7 @@ mod tests {
         assert_eq!(admissible.check, Some(ActionCheck::PetitionAdmissibility));
         assert_eq!(
             (admissible.from.as_slice(), admissible.to.as_str()),
-            (["awaiting_decision".to_owned()].as_slice(), "admissible")
+            ([StateKey::from("awaiting_decision")].as_slice(), "admissible")
         );
         assert_eq!(action(&service, "inscribe_on_agenda").from, ["admissible"]);
         let description = service.description.get(Locale::Fr, &[]);

@@ -366,7 +366,7 @@ impl Service {
             .states
             .iter()
             .map(|s| WorkflowState {
-                key: s.key.clone(),
+                key: s.key.to_string(),
                 label: self.lang.text(&s.label),
                 terminal: s.outcome.is_some(),
                 kind: s.kind.into(),
@@ -628,7 +628,7 @@ impl Request {
             .available_actions(&self.viewer)
             .into_iter()
             .map(|a| AvailableAction {
-                key: a.key.clone(),
+                key: a.key.to_string(),
                 label: self.lang.text(&a.label),
                 comment_required: a.comment_required,
                 notifies_applicant: a.notify_applicant,

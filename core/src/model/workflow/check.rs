@@ -636,7 +636,7 @@ mod tests {
             ("a duplicate action key", |d| d.actions.push(d.actions[5].clone()), &["workflow.actions[6].key"]),
             ("an action key with a hyphen", |d| d.actions[0].key = "start-review".into(), &["workflow.actions[0].key"]),
             ("an action key starting with a digit", |d| d.actions[0].key = "1st".into(), &["workflow.actions[0].key"]),
-            ("an empty action key", |d| d.actions[0].key = String::new(), &["workflow.actions[0].key"]),
+            ("an empty action key", |d| d.actions[0].key = Default::default(), &["workflow.actions[0].key"]),
             ("a terminal state without outcome", |d| d.states[3].outcome = None, &["workflow.states[3].outcome"]),
             (
                 "an active state with an outcome",

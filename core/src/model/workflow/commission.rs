@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{ActorRule, RuleBasis, StateDef, StateKind, WorkflowDefinition};
 use crate::error::{FieldError, FieldErrorCode};
 use crate::model::i18n::{Locale, LocalizedText};
-use crate::model::keys::RoleKey;
+use crate::model::keys::{ActionKey, RoleKey};
 
 fn invalid(path: String, ar: String, fr: String, en: String) -> FieldError {
     FieldError::new(path, FieldErrorCode::InvalidDefinition, LocalizedText::ar_fr(ar, fr).with(Locale::En, en))
@@ -24,9 +24,9 @@ pub struct CommissionDef {
     /// How the bodies' opinions make the commission's.
     pub rule: ConsolidationRule,
     /// The system action taken when the commission's opinion is favourable (with conditions or without).
-    pub on_favourable: String,
+    pub on_favourable: ActionKey,
     /// The system action taken when it is unfavourable.
-    pub on_unfavourable: String,
+    pub on_unfavourable: ActionKey,
 }
 
 /// A body asked for its opinion: a role (members holding it give the body's opinion), with its delay.

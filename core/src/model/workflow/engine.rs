@@ -161,7 +161,7 @@ pub fn timer_firing(
     match (failed, &timer.on_guard_fails) {
         (None, _) => Ok(TimerFiring { action: action.to_owned(), guard_failed: None }),
         (Some(failed), Some(instead)) => {
-            Ok(TimerFiring { action: instead.clone(), guard_failed: Some(failed.to_owned()) })
+            Ok(TimerFiring { action: instead.to_string(), guard_failed: Some(failed.to_owned()) })
         }
         (Some(failed), None) => Err(EngineError::GuardFailed { action: failed.to_owned() }),
     }
@@ -184,21 +184,21 @@ pub fn apply(
 ) -> Result<Transition, EngineError> {
     let taken = def.action(action).ok_or_else(|| EngineError::UnknownAction(action.to_owned()))?;
     if !leaves(taken, state) {
-        return Err(EngineError::NotAvailable { action: taken.key.clone(), state: state.to_owned() });
+        return Err(EngineError::NotAvailable { action: taken.key.to_string(), state: state.to_owned() });
     }
     if !may_take(actor, taken) {
-        return Err(EngineError::NotPermitted { action: taken.key.clone() });
+        return Err(EngineError::NotPermitted { action: taken.key.to_string() });
     }
     if !guard_holds(taken, data) {
-        return Err(EngineError::GuardFailed { action: taken.key.clone() });
+        return Err(EngineError::GuardFailed { action: taken.key.to_string() });
     }
     if taken.comment_required && comment.is_none_or(|text| text.trim().is_empty()) {
-        return Err(EngineError::CommentRequired { action: taken.key.clone() });
+        return Err(EngineError::CommentRequired { action: taken.key.to_string() });
     }
     if comment.is_some_and(|text| text.chars().count() > MAX_COMMENT_CHARS) {
-        return Err(EngineError::CommentTooLong { action: taken.key.clone() });
+        return Err(EngineError::CommentTooLong { action: taken.key.to_string() });
     }
-    let entered = def.state(&taken.to).ok_or_else(|| EngineError::UnknownState(taken.to.clone()))?;
+    let entered = def.state(&taken.to).ok_or_else(|| EngineError::UnknownState(taken.to.to_string()))?;
     let decision_due = match taken.deadline {
         None => ctx.decision_due,
         Some(DeadlineChange::Extend(deadline)) => ctx.calendar.due_date(ctx.decision_due, deadline),
@@ -207,8 +207,8 @@ pub fn apply(
     let ctx = ApplyContext { decision_due, ..*ctx };
     Ok(Transition {
         from: state.to_owned(),
-        to: entered.key.clone(),
-        action: taken.key.clone(),
+        to: entered.key.to_string(),
+        action: taken.key.to_string(),
         outcome: entered.outcome,
         decision_due,
         timers: timers_of(def, &entered.key, &ctx),
@@ -256,7 +256,7 @@ pub fn commission_timers(def: &WorkflowDefinition, state: &str, ctx: &ApplyConte
 /// The start state of a new request and the timers it arms.
 pub fn start(def: &WorkflowDefinition, ctx: &ApplyContext) -> Result<(String, Vec<ScheduledTimer>), EngineError> {
     let state = def.start_state().ok_or(EngineError::NoStartState)?;
-    Ok((state.key.clone(), timers_of(def, &state.key, ctx)))
+    Ok((state.key.to_string(), timers_of(def, &state.key, ctx)))
 }
 
 /// The timers of `state` with their due times: `WorkingDays(n)` ends with the nth working day after the local
@@ -271,7 +271,7 @@ fn timers_of(def: &WorkflowDefinition, state: &str, ctx: &ApplyContext) -> Vec<S
                 TimerDelay::WorkingDays(days) => ctx.calendar.add_working_days(today, days),
                 TimerDelay::LegalDeadline => ctx.decision_due,
             };
-            ScheduledTimer { action: timer.action.clone(), due_at: end_of_day_utc(day, ctx.time_zone) }
+            ScheduledTimer { action: timer.action.to_string(), due_at: end_of_day_utc(day, ctx.time_zone) }
         })
         .collect()
 }

@@ -8,7 +8,7 @@ pub use crate::model::basis::RuleBasis;
 use crate::model::calendar::Deadline;
 use crate::model::form::FormSchema;
 use crate::model::i18n::LocalizedText;
-use crate::model::keys::RoleKey;
+use crate::model::keys::{ActionKey, RoleKey, StateKey};
 
 mod check;
 pub mod commission;
@@ -84,7 +84,7 @@ impl WorkflowDefinition {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StateDef {
-    pub key: String,
+    pub key: StateKey,
     pub label: LocalizedText,
     pub kind: StateKind,
     /// For terminal states: how the request ended.
@@ -173,10 +173,10 @@ impl Outcome {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActionDef {
-    pub key: String,
+    pub key: ActionKey,
     pub label: LocalizedText,
-    pub from: Vec<String>,
-    pub to: String,
+    pub from: Vec<StateKey>,
+    pub to: StateKey,
     /// Who may take the action.
     pub actors: Vec<ActorRule>,
     #[serde(default)]
@@ -239,9 +239,9 @@ pub enum ActorRule {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TimerDef {
-    pub state: String,
+    pub state: StateKey,
     pub after: TimerDelay,
-    pub action: String,
+    pub action: ActionKey,
     /// Where a delay in working days comes from: a legal text, or the commune's own choice (a commune changes
     /// it by publishing its own version of the procedure). A `legal_deadline` delay is the service's deadline,
     /// sourced by its legal references.
@@ -249,10 +249,10 @@ pub struct TimerDef {
     pub basis: Option<RuleBasis>,
     /// The staff action the timer stands for, whose guard the timer respects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stands_for: Option<String>,
+    pub stands_for: Option<ActionKey>,
     /// The system action taken instead when a guard fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub on_guard_fails: Option<String>,
+    pub on_guard_fails: Option<ActionKey>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

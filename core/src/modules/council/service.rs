@@ -292,7 +292,7 @@ impl Jamaa {
             let workflow = &service.definition.workflow;
             let inscribe = workflow.actions.iter().find(|a| a.to == INSCRIBED_ON_AGENDA);
             match inscribe {
-                Some(action) if action.from.contains(&record.state) => {
+                Some(action) if action.from.iter().any(|from| *from == record.state) => {
                     let actor = Actor::Staff { roles: principal.roles_in(commune.id).to_vec() };
                     let key = action.key.clone();
                     let tracking = record.tracking_code.to_string();
