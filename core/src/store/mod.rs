@@ -490,10 +490,11 @@ impl From<DbErr> for Error {
     }
 }
 
-/// Whether a storage error means that the database cannot be reached now, rather than that a statement
+/// Whether a storage error means that the database cannot serve the call now, rather than that a statement
 /// failed: no connection free within the pool's acquire timeout, a connection lost or refused, PostgreSQL
-/// shutting down or starting (SQLSTATE class 08, 57P01–57P03), or the SQLite file locked by another process
-/// beyond the busy timeout (SQLITE_BUSY and its extended codes).
+/// shutting down or starting (SQLSTATE class 08, 57P01–57P03), PostgreSQL ending the transaction to break a
+/// deadlock or a serialization conflict with another (40P01, 40001: nothing of it was written), or the SQLite file
+/// locked by another process beyond the busy timeout (SQLITE_BUSY and its extended codes).
 pub(crate) fn is_unavailable(error: &DbErr) -> bool {
     use sea_orm::{RuntimeErr, sqlx};
     let runtime = match error {
@@ -512,9 +513,9 @@ pub(crate) fn is_unavailable(error: &DbErr) -> bool {
             // An extended result code: its low byte is the primary code, 5 for SQLITE_BUSY.
             database.code().and_then(|code| code.parse::<i32>().ok()).is_some_and(|code| code & 0xff == 5)
         }
-        sqlx::Error::Database(database) => database
-            .code()
-            .is_some_and(|code| code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")),
+        sqlx::Error::Database(database) => database.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "40P01" | "40001")
+        }),
         _ => false,
     }
 }

@@ -69,17 +69,18 @@ pub(crate) async fn clear(tx: &TenantTx) -> Result<(), Error> {
             [tenant.into()],
         )
     };
+    let on_postgres = |sql: &str| Statement::from_sql_and_values(backend, sql, [tenant.into()]);
+    if backend == DbBackend::Postgres {
+        // The commune's requests' rows first, as every change of a request takes them before its timers and the
+        // rest (ARCHITECTURE.md, the one lock order): a scheduler run holding one is waited for, never the
+        // other way around.
+        tx.conn().execute_raw(on_postgres("SELECT 1 FROM requests WHERE tenant_id = $1 FOR UPDATE")).await?;
+    }
     for table in FILES {
         tx.conn().execute_raw(delete(table)).await?;
     }
     if backend == DbBackend::Postgres {
-        tx.conn()
-            .execute_raw(Statement::from_sql_and_values(
-                backend,
-                "SELECT jamaa_clear_training_registers($1)",
-                [tenant.into()],
-            ))
-            .await?;
+        tx.conn().execute_raw(on_postgres("SELECT jamaa_clear_training_registers($1)")).await?;
     } else {
         for table in REGISTERS {
             tx.conn().execute_raw(delete(table)).await?;

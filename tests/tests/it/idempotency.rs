@@ -538,3 +538,33 @@ async fn an_outage_is_unavailable_then_recovers_sqlite() -> Result<()> {
     other.close().await?;
     Ok(())
 }
+
+/// Two transactions that wait for each other (here on a table of their own): PostgreSQL ends one of them
+/// (40P01, nothing of it written) and its caller learns UNAVAILABLE, which a client may send again, never INTERNAL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deadlock_ended_by_postgres_is_unavailable() -> Result<()> {
+    use sea_orm::{ConnectionTrait as _, DbBackend, Statement, TransactionTrait as _};
+    let server = jamaa_tests::pg::PgServer::for_tests()?;
+    let database = server.create_database(&format!("deadlock_{}", uuid::Uuid::now_v7().simple()))?;
+    let db = sea_orm::Database::connect(database.superuser_url.clone()).await?;
+    let sql = |text: &str| Statement::from_string(DbBackend::Postgres, text);
+    db.execute_raw(sql("CREATE TABLE probe (id int PRIMARY KEY)")).await?;
+    db.execute_raw(sql("INSERT INTO probe VALUES (1), (2)")).await?;
+    let (first, second) = (db.begin().await?, db.begin().await?);
+    first.execute_raw(sql("UPDATE probe SET id = id WHERE id = 1")).await?;
+    second.execute_raw(sql("UPDATE probe SET id = id WHERE id = 2")).await?;
+    // Each now asks for the row the other holds: one waits, the other closes the cycle.
+    let (a, b) = tokio::join!(
+        first.execute_raw(sql("UPDATE probe SET id = id WHERE id = 2")),
+        second.execute_raw(sql("UPDATE probe SET id = id WHERE id = 1"))
+    );
+    let ended = match (a, b) {
+        (Err(error), Ok(_)) | (Ok(_), Err(error)) => error,
+        other => anyhow::bail!("PostgreSQL broke no deadlock: {other:?}"),
+    };
+    ensure!(ended.to_string().contains("deadlock"), "{ended}");
+    let error = jamaa_core::Error::from(ended);
+    assert_eq!(error.code(), "UNAVAILABLE", "{error}");
+    drop((first, second));
+    Ok(())
+}

@@ -6,7 +6,10 @@
 //! reads. A workflow action alone does not deliver; Oujda's registrar neither sees the match nor issues.
 
 use anyhow::{Context as _, Result, ensure};
+use std::time::Duration;
+
 use jamaa_tests::app::{Backend, TestApp, error_codes, field_paths};
+use sea_orm::{ConnectionTrait as _, DbBackend, Statement, TransactionTrait as _};
 use serde_json::{Value, json};
 
 jamaa_tests::on_both_backends!(an_online_extract_request_is_issued_from_the_register_or_refused);
@@ -129,7 +132,45 @@ async fn an_online_extract_request_is_issued_from_the_register_or_refused(backen
     assert_eq!(error_codes(&wrong), ["VALIDATION_FAILED"], "{wrong}");
     assert_eq!(field_paths(&wrong), ["actId"]);
 
-    let issued = app.data(Some(&registrar), ISSUE, json!({ "id": id, "act": act["id"], "v": 1 })).await?;
+    let issuing = app.data(Some(&registrar), ISSUE, json!({ "id": id, "act": act["id"], "v": 1 }));
+    let issued = match &app.pg {
+        None => issuing.await?,
+        Some((_, database)) => {
+            // While a change of the request is under way (its row locked), the registrar's issue waits for the
+            // request before it takes the commune's audit head (issuing the document appends to it): another
+            // audited change of the commune goes on meanwhile, and the two never wait for each other.
+            let other = sea_orm::Database::connect(database.superuser_url.clone()).await?;
+            let holding = other.begin().await?;
+            let row: uuid::Uuid = jamaa_tests::app::entity_id(&id).parse()?;
+            let lock = "SELECT 1 FROM requests WHERE id = $1 FOR UPDATE";
+            holding.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, lock, [row.into()])).await?;
+            let meanwhile = async {
+                let waiting = "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() \
+                    AND wait_event_type = 'Lock'";
+                let started = std::time::Instant::now();
+                loop {
+                    let found = other.query_one_raw(Statement::from_string(DbBackend::Postgres, waiting)).await?;
+                    if found.context("a count")?.try_get::<i64>("", "n")? > 0 {
+                        break;
+                    }
+                    ensure!(started.elapsed() < Duration::from_secs(10), "the issue never waited for the request");
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                let registered = tokio::time::timeout(
+                    Duration::from_secs(10),
+                    app.data(Some(&registrar), REGISTER, json!({ "i": birth("2026-01-04", None) })),
+                )
+                .await
+                .context("an audited change waited for the registrar's issue, itself waiting for the request")??;
+                ensure!(registered["registerCivilAct"]["id"].is_string(), "{registered}");
+                holding.rollback().await?;
+                anyhow::Ok(())
+            };
+            let (issued, held) = tokio::join!(issuing, meanwhile);
+            held?;
+            issued?
+        }
+    };
     let issued = issued["issueCivilRequest"].clone();
     assert_eq!(issued["actId"], act["id"]);
     assert_eq!(issued["kind"], "EXTRACT");

@@ -158,12 +158,13 @@ impl Procedure for CivilRequests {
     }
 }
 
-/// The request, its service version and what it asks the register for, read in `tx`.
+/// The request `record` (read, or locked by a use case that changes it), its service version and what it asks the
+/// register for, read in `tx`.
 async fn civil_request(
     tx: &TenantTx,
-    id: RequestId,
+    record: Option<RequestRecord>,
 ) -> Result<(RequestRecord, PublishedService, RequestedDocument), Error> {
-    let record = requests::by_id(tx, id).await?.ok_or(Error::NotFound("request"))?;
+    let record = record.ok_or(Error::NotFound("request"))?;
     let service = catalog::service_version(tx, record.service_id, record.workflow_id).await?;
     let requested = requested_document(service.definition.code.as_str()).ok_or_else(not_a_civil_request)?;
     Ok((record, service, requested))
@@ -201,7 +202,7 @@ impl Jamaa {
     ) -> Result<CivilRequestMatch, Error> {
         let scope = principal.authorize(commune.id, Permission::ManageCivilStatus)?;
         let tx = self.store.tenant_tx(scope).await?;
-        let (record, _, requested) = civil_request(&tx, id).await?;
+        let (record, _, requested) = civil_request(&tx, requests::by_id(&tx, id).await?).await?;
         let (lookup, acts) = matching_acts(&tx, &record, requested).await?;
         tx.commit().await?;
         Ok(CivilRequestMatch {
@@ -230,7 +231,9 @@ impl Jamaa {
         let scope = principal.authorize(commune.id, Permission::ManageCivilStatus)?;
         let now = self.now();
         let tx = self.store.tenant_tx(scope).await?;
-        let (record, service, requested) = civil_request(&tx, id).await?;
+        // The request's row first, the commune's audit head (issuing the document appends to it) after: the one
+        // lock order (ARCHITECTURE.md).
+        let (record, service, requested) = civil_request(&tx, requests::by_id_locked(&tx, id).await?).await?;
         check_version(&record, expected_version)?;
         let (_, acts) = matching_acts(&tx, &record, requested).await?;
         if !acts.iter().any(|summary| summary.id == act) {
@@ -272,7 +275,7 @@ impl Jamaa {
         }
         let now = self.now();
         let tx = self.store.tenant_tx(scope).await?;
-        let (record, service, requested) = civil_request(&tx, id).await?;
+        let (record, service, requested) = civil_request(&tx, requests::by_id_locked(&tx, id).await?).await?;
         check_version(&record, expected_version)?;
         let actor = Actor::Staff { roles: principal.roles_in(commune.id).to_vec() };
         // The kind of procedure is known: a civil-status request (its actions name no petition check).

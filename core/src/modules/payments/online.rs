@@ -187,6 +187,9 @@ impl Jamaa {
         settled_by: &str,
         actor: &str,
     ) -> Result<bool, Error> {
+        // The commune's payments lock before the intent's row, as every settlement takes them: a provider's
+        // callback and a statement settling several intents never hold one each while waiting for the other's.
+        counter::lock(tx).await?;
         let now = self.now();
         if let Some(other) = store::payment_by_reference(tx, reference).await?
             && other.id != row.id
