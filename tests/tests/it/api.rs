@@ -463,3 +463,50 @@ async fn health_readiness_graphiql_and_limits() -> Result<()> {
     assert_eq!(response.status(), 413);
     app.stop().await
 }
+
+async fn tracked_state(app: &TestApp, code: &Value, secret: &Value) -> Result<Value> {
+    let tracked = app.data(None, TRACK, json!({ "code": code, "secret": secret })).await?;
+    Ok(tracked["trackRequest"]["state"].clone())
+}
+
+/// A commune whose timers fail (here PostgreSQL refuses every change of its timers) holds back no other: the
+/// scheduler goes on with the other communes, then answers the failure; the failed commune's timers stay due and
+/// fire at the next run, once the cause is gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_commune_whose_timers_fail_holds_back_no_other_postgres() -> Result<()> {
+    use anyhow::{Context as _, ensure};
+    let app = TestApp::spawn(Backend::Postgres).await?;
+    let (server, database) = app.pg.as_ref().context("a PostgreSQL server")?;
+    let mut permits = Vec::new();
+    for slug in ["oujda", "chefchaouen"] {
+        let submitted = submit(&app, slug, building_permit()).await?;
+        permits.push((slug, submitted["request"]["trackingCode"].clone(), submitted["secret"].clone()));
+    }
+    // The commune the scheduler takes first is the one that fails.
+    let later = Utc::now() + Duration::days(40);
+    let due = format!("(SELECT t FROM jamaa_tenants_with_due_timers('{}') t LIMIT 1)", later.to_rfc3339());
+    let failing = server.psql(&database.name, &format!("SELECT slug FROM communes WHERE id = {due}"))?;
+    let tenant = server.psql(&database.name, &format!("SELECT id FROM communes WHERE slug = '{failing}'"))?;
+    server.psql(
+        &database.name,
+        &format!(
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
+             CREATE TRIGGER refuse BEFORE UPDATE ON timers FOR EACH ROW WHEN (OLD.tenant_id = '{tenant}')
+             EXECUTE FUNCTION refuse();"
+        ),
+    )?;
+
+    let jamaa = app.jamaa().await?;
+    let run = jamaa.run_due_timers(later).await;
+    ensure!(run.as_ref().is_err_and(|e| e.code() == "INTERNAL"), "{failing}'s failure is answered: {run:?}");
+    for (slug, code, secret) in &permits {
+        let expected = if *slug == failing { "submitted" } else { "approved_tacitly" };
+        assert_eq!(tracked_state(&app, code, secret).await?, expected, "{slug} (the failing commune: {failing})");
+    }
+    server.psql(&database.name, "DROP TRIGGER refuse ON timers")?;
+    jamaa.run_due_timers(later).await?;
+    for (slug, code, secret) in &permits {
+        assert_eq!(tracked_state(&app, code, secret).await?, "approved_tacitly", "{slug}");
+    }
+    app.stop().await
+}
