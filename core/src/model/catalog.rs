@@ -171,8 +171,8 @@ impl ServiceDefinition {
         let mut problem = |path: String, problem: ServiceProblem| {
             errors.push(FieldError::new(path, FieldErrorCode::InvalidDefinition, service_problem(problem)));
         };
-        let code_ok = (2..=64).contains(&self.code.as_str().len())
-            && self.code.as_str().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let code_ok = (2..=64).contains(&self.code.len())
+            && self.code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !code_ok {
             problem("code".into(), ServiceProblem::CodeFormat);
         }

@@ -1,7 +1,8 @@
 //! The keys a template names its parts by: a role (`counter_agent`), a procedure (`legalisation-signature`), a
-//! category of the catalog (`etat-civil`), a workflow's states and actions (`under_review`, `approve`). Each is its own type, so that a role key never stands where a service code
-//! is expected. They are written as plain strings in JSON (templates, archives, the API) and in the database; the
-//! template's check (`TemplateContent::check`) says which strings are well-formed keys, as before.
+//! category of the catalog (`etat-civil`), a workflow's states and actions (`under_review`, `approve`). Each is
+//! its own type, so that a role key never stands where a service code is expected. They are written as plain
+//! strings in JSON (templates, archives, the API) and in the database; the template's check
+//! (`TemplateContent::check`) says which strings are well-formed keys, as before.
 
 use std::borrow::Borrow;
 use std::fmt;

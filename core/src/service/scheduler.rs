@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use crate::error::Error;
 use crate::model::audit::{AuditKind, AuditSubject, NewEvent};
 use crate::model::commune::Commune;
+use crate::model::ids::TenantId;
 use crate::model::workflow::{Actor, engine};
 use crate::store::timers::Scope;
 use crate::store::{TenantScope, audit, catalog, communes, requests, timers};
@@ -46,18 +47,17 @@ impl Jamaa {
     /// Applies every timer due at `now`. Each batch of a commune is one transaction: the timer is marked
     /// fired together with the action it took, and on PostgreSQL a timer claimed by another scheduler is
     /// skipped, so that no timer fires twice. A commune whose batch fails (its transaction rolled back) holds
-    /// back no other: the run goes on with the next communes and the hearings' reminders, then answers the first
-    /// failure; the commune's timers stay due for the next run.
+    /// back no other ([`Jamaa::each_commune`]): the run goes on with the next communes and the hearings'
+    /// reminders, then answers the first failure; the commune's timers stay due for the next run.
     #[tracing::instrument(skip(self))]
     pub async fn run_due_timers(&self, now: DateTime<Utc>) -> Result<SchedulerReport, Error> {
+        let tenants = timers::tenants_with_due_timers(&self.store, now).await?;
+        let (reports, mut failed) =
+            self.each_commune(tenants, |commune| async move { self.run_commune_timers(&commune, now).await }).await;
         let mut report = SchedulerReport::default();
-        let mut failed = None;
-        for tenant in timers::tenants_with_due_timers(&self.store, now).await? {
-            let Some(commune) = communes::by_id(self.store.conn(), self.store.cache(), tenant).await? else { continue };
-            if let Err(error) = self.run_commune_timers(&commune, now, &mut report).await {
-                tracing::error!(commune = %commune.spec.slug, code = error.code(), "timers left for the next run: {error}");
-                failed.get_or_insert(error);
-            }
+        for one in reports {
+            report.fired += one.fired;
+            report.dropped += one.dropped;
         }
         // The reminders of the disputes' hearings, due on the commune's calendar.
         match self.run_hearing_reminders(now).await {
@@ -72,16 +72,41 @@ impl Jamaa {
         }
     }
 
-    /// The due timers of one commune, a batch a transaction, counted in `report`.
-    async fn run_commune_timers(
-        &self,
-        commune: &Commune,
-        now: DateTime<Utc>,
-        report: &mut SchedulerReport,
-    ) -> Result<(), Error> {
-        let tenant = commune.id;
+    /// Runs a scheduler's `pass` over each commune of `tenants` that still exists, one after the other. A commune
+    /// whose pass fails holds back no other: its failure is logged, the next communes run, and the first failure
+    /// comes back beside what the others answered.
+    pub(crate) async fn each_commune<T, F, Fut>(&self, tenants: Vec<TenantId>, pass: F) -> (Vec<T>, Option<Error>)
+    where
+        F: Fn(Commune) -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        let (mut answers, mut failed) = (Vec::new(), None);
+        for tenant in tenants {
+            let commune = match communes::by_id(self.store.conn(), self.store.cache(), tenant).await {
+                Ok(Some(commune)) => commune,
+                Ok(None) => continue,
+                Err(error) => {
+                    failed.get_or_insert(error);
+                    continue;
+                }
+            };
+            let slug = commune.spec.slug.clone();
+            match pass(commune).await {
+                Ok(answer) => answers.push(answer),
+                Err(error) => {
+                    tracing::error!(commune = %slug, code = error.code(), "left for the scheduler's next run: {error}");
+                    failed.get_or_insert(error);
+                }
+            }
+        }
+        (answers, failed)
+    }
+
+    /// The due timers of one commune, a batch a transaction.
+    async fn run_commune_timers(&self, commune: &Commune, now: DateTime<Utc>) -> Result<SchedulerReport, Error> {
+        let mut report = SchedulerReport::default();
         loop {
-            let tx = self.store.tenant_tx(TenantScope::new(tenant)).await?;
+            let tx = self.store.tenant_tx(TenantScope::new(commune.id)).await?;
             let due = timers::claim_due(&tx, now, BATCH).await?;
             if due.is_empty() {
                 tx.commit().await?;
@@ -183,6 +208,6 @@ impl Jamaa {
             }
             tx.commit().await?;
         }
-        Ok(())
+        Ok(report)
     }
 }

@@ -24,7 +24,7 @@ use crate::modules::disputes::model::{
 };
 use crate::modules::disputes::store::{self as store, CaseRow};
 use crate::service::{CountedPage, DocumentFile, DownloadedFile, Jamaa, MAX_PAGE_SIZE};
-use crate::store::{TenantScope, TenantTx, audit, communes, config, keys, requests};
+use crate::store::{TenantScope, TenantTx, audit, config, keys, requests};
 
 /// A case file: the case, its parties when opened (audited), its hearings, decisions and appeals.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -483,43 +483,49 @@ impl Jamaa {
     }
 
     /// Records every hearing reminder due at `now` (the scheduler's pass): `dispute.hearing_reminder` naming
-    /// the member who follows the case, once, even with several schedulers on PostgreSQL. Answers how many.
+    /// the member who follows the case, once, even with several schedulers on PostgreSQL. Answers how many; a
+    /// commune whose reminders fail holds back no other ([`Jamaa::each_commune`]).
     pub async fn run_hearing_reminders(&self, now: DateTime<Utc>) -> Result<u64, Error> {
-        let mut recorded = 0;
-        for tenant in store::tenants_with_due_reminders(&self.store, now).await? {
-            if communes::by_id(self.store.conn(), self.store.cache(), tenant).await?.is_none() {
-                continue;
-            }
-            loop {
-                let tx = self.store.tenant_tx(TenantScope::new(tenant)).await?;
-                let due = store::claim_due_reminders(&tx, now, BATCH).await?;
-                if due.is_empty() {
-                    tx.commit().await?;
-                    break;
-                }
-                for hearing in due {
-                    let case = store::case_by_id(&tx, hearing.case).await?;
-                    store::mark_reminded(&tx, hearing.id, now).await?;
-                    let Some(case) = case.filter(|c| c.case.status.may_hold_hearings()) else { continue };
-                    let detail = serde_json::json!({
-                        "hearing": hearing.id.to_string(),
-                        "number": case.case.number,
-                        "scheduledAt": hearing.scheduled_at.to_rfc3339(),
-                        "responsible": case.case.responsible.map(|u| u.to_string()),
-                    });
-                    let event = NewEvent::new(
-                        "system",
-                        AuditKind::DisputeHearingReminder,
-                        AuditSubject::Dispute(hearing.case),
-                        detail,
-                    );
-                    audit::append(&tx, event, now).await?;
-                    recorded += 1;
-                }
-                tx.commit().await?;
-            }
+        let tenants = store::tenants_with_due_reminders(&self.store, now).await?;
+        let (recorded, failed) =
+            self.each_commune(tenants, |commune| async move { self.hearing_reminders_of(&commune, now).await }).await;
+        match failed {
+            Some(error) => Err(error),
+            None => Ok(recorded.into_iter().sum()),
         }
-        Ok(recorded)
+    }
+
+    /// The hearing reminders of one commune due at `now`, a batch a transaction: how many were recorded.
+    async fn hearing_reminders_of(&self, commune: &Commune, now: DateTime<Utc>) -> Result<u64, Error> {
+        let mut recorded = 0;
+        loop {
+            let tx = self.store.tenant_tx(TenantScope::new(commune.id)).await?;
+            let due = store::claim_due_reminders(&tx, now, BATCH).await?;
+            if due.is_empty() {
+                tx.commit().await?;
+                return Ok(recorded);
+            }
+            for hearing in due {
+                let case = store::case_by_id(&tx, hearing.case).await?;
+                store::mark_reminded(&tx, hearing.id, now).await?;
+                let Some(case) = case.filter(|c| c.case.status.may_hold_hearings()) else { continue };
+                let detail = serde_json::json!({
+                    "hearing": hearing.id.to_string(),
+                    "number": case.case.number,
+                    "scheduledAt": hearing.scheduled_at.to_rfc3339(),
+                    "responsible": case.case.responsible.map(|u| u.to_string()),
+                });
+                let event = NewEvent::new(
+                    "system",
+                    AuditKind::DisputeHearingReminder,
+                    AuditSubject::Dispute(hearing.case),
+                    detail,
+                );
+                audit::append(&tx, event, now).await?;
+                recorded += 1;
+            }
+            tx.commit().await?;
+        }
     }
 
     /// Corrects a case's object, court, parties, lawyer or stakes (never its number): checked as an opening,

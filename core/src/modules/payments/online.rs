@@ -224,7 +224,8 @@ impl Jamaa {
     /// Records the payment of an intent against its demand (channel `online`, the provider's reference, a
     /// quittance issued as for the counter), when the demand still owes exactly its amount; returns the
     /// quittance's number. A demand paid meanwhile (at the counter, or by another online payment) is left as it
-    /// is: the money taken is then for a refund, and `payment.online_paid` says so (no quittance).
+    /// is: the money taken is then for a refund, and `payment.online_paid` says so (no quittance). The caller
+    /// (`settle_paid`) holds the commune's payments lock.
     async fn record_demand_paid(
         &self,
         tx: &TenantTx,
@@ -234,7 +235,6 @@ impl Jamaa {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<String>, Error> {
-        counter::lock(tx).await?;
         let Some(demand) = demand_store::demand_by_id(tx, row.demand_id).await? else { return Ok(None) };
         let payments = demand_store::payments_of_demand(tx, demand.id).await?;
         let state = DemandState::new(demand, payments);
